@@ -1,0 +1,38 @@
+// Context index layout of the CABAC context container (one flat array of ContextModel).
+// Generated layout; the init values (spec 9.3.2.2 tables, initType 0 = I, 1 = P, 2 = B) and
+// shiftIdx values are in context_tables.cpp.
+#pragma once
+#include <cstdint>
+
+namespace nnvvc {
+enum CtxId : uint16_t {
+  kCtxSplitCu = 0,  // 9: split_cu_flag
+  kCtxSplitQt = 9,  // 6: split_qt_flag
+  kCtxMttVertical = 15,  // 5: mtt_split_cu_vertical_flag
+  kCtxMttBinary = 20,  // 4: mtt_split_cu_binary_flag
+  kCtxModeCons = 24,  // 2: non_inter_flag
+  kCtxMpmFlag = 26,  // 1: intra_luma_mpm_flag
+  kCtxNotPlanar = 27,  // 2: intra_luma_not_planar_flag
+  kCtxChromaMode = 29,  // 1: intra_chroma_pred_mode (first bin)
+  kCtxCbfY = 30,  // 4: tu_y_coded_flag
+  kCtxCbfCb = 34,  // 2: tu_cb_coded_flag
+  kCtxCbfCr = 36,  // 3: tu_cr_coded_flag
+  kCtxCsbfY = 39,  // 2: sb_coded_flag luma
+  kCtxCsbfC = 41,  // 2: sb_coded_flag chroma
+  kCtxSigY = 43,  // 36: sig_coeff_flag luma (3 sets of 12 by QState)
+  kCtxSigC = 79,  // 24: sig_coeff_flag chroma (3 sets of 8)
+  kCtxParY = 103,  // 21: par_level_flag luma
+  kCtxParC = 124,  // 11: par_level_flag chroma
+  kCtxGt1Y = 135,  // 21: abs_level_gtx_flag[0] luma
+  kCtxGt1C = 156,  // 11: abs_level_gtx_flag[0] chroma
+  kCtxGt3Y = 167,  // 21: abs_level_gtx_flag[1] luma
+  kCtxGt3C = 188,  // 11: abs_level_gtx_flag[1] chroma
+  kCtxLastXY = 199,  // 20: last_sig_coeff_x_prefix luma
+  kCtxLastXC = 219,  // 3: last_sig_coeff_x_prefix chroma
+  kCtxLastYY = 222,  // 20: last_sig_coeff_y_prefix luma
+  kCtxLastYC = 242,  // 3: last_sig_coeff_y_prefix chroma
+  kNumCtx = 245
+};
+extern const uint8_t kCtxInitValue[3][kNumCtx];
+extern const uint8_t kCtxShiftIdx[kNumCtx];
+}  // namespace nnvvc

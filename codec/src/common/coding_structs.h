@@ -1,0 +1,117 @@
+// Coding-tree representation of one CTU: produced by the encoder search, consumed by the syntax
+// writer and by reconstruction; filled by the syntax parser in the decoder.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "common/types.h"
+
+namespace nnvvc {
+
+// Split of a coding-tree node (spec 7.4.9.4 SplitMode / split_qt_flag).
+enum class SplitMode : uint8_t { kNone = 0, kQt, kBtHor, kBtVer, kTtHor, kTtVer };
+
+// Spec treeType: SINGLE_TREE, or the two halves of a local dual tree (mode-type constraint in
+// I slices: luma CUs coded as DUAL_TREE_LUMA, then one DUAL_TREE_CHROMA CU for the whole area).
+enum class TreeType : uint8_t { kSingle = 0, kDualLuma, kDualChroma };
+// Spec modeType (MODE_TYPE_ALL / MODE_TYPE_INTRA; MODE_TYPE_INTER never occurs in I slices).
+enum class ModeType : uint8_t { kAll = 0, kIntra, kInter };
+
+// Chroma intra mode syntax value intra_chroma_pred_mode (CCLM disabled): 0..3 = planar/ver/hor/DC
+// (replaced by 66 when equal to the luma mode), 4 = DM (derived from luma).
+constexpr uint8_t kChromaDm = 4;
+
+// One transform block set (luma + the two chroma blocks of the same area). Coefficient levels
+// are stored in CtuCoding::coeffs, row-major w*h of that component, at coeffOffset[c].
+struct TransformUnit {
+  int16_t x = 0, y = 0, w = 0, h = 0;     // luma position / size (chroma is half of it)
+  uint8_t cbf[3] = {0, 0, 0};             // tu_y/cb/cr_coded_flag
+  int32_t coeffOffset[3] = {-1, -1, -1};  // into CtuCoding::coeffs; -1 when cbf == 0
+};
+
+// One intra coding unit. For a DUAL_TREE_LUMA CU only luma fields matter; for a DUAL_TREE_CHROMA
+// CU (x,y,w,h are still the luma area it covers) only chroma fields matter.
+struct CodingUnit {
+  int16_t x = 0, y = 0, w = 0, h = 0;  // luma position / size
+  TreeType treeType = TreeType::kSingle;
+  uint8_t qtDepth = 0;                 // cqtDepth (split_qt_flag context of later neighbours)
+  uint8_t mttDepth = 0;
+  uint8_t lumaMode = 0;                // IntraPredModeY, 0..66
+  uint8_t chromaModeIdx = kChromaDm;   // intra_chroma_pred_mode syntax value 0..4
+  uint8_t chromaMode = 0;              // derived IntraPredModeC (filled by deriveChromaMode)
+  int8_t qp = 32;                      // QpY of the CU (stage 1: the slice QP)
+  uint8_t numTus = 1;                  // >1 only for CUs larger than the 64x64 max TB
+  TransformUnit tus[4];
+};
+
+// A whole CTU in decoding order.
+//  - splits: one entry per coding-tree node visited, in pre-order (depth first, children in
+//    decoding order); kNone = the node is a CU (the next entry of `cus`). Nodes entirely outside
+//    the picture are not visited and have no entry. Implicit (inferred) splits at picture
+//    boundaries ARE listed (they must equal the forced split).
+//  - cus: leaves in decoding order. For a node with the local dual tree (modeTypeCondition 1 in
+//    an I slice) the luma CUs of the subtree come first, then one kDualChroma CU for the node.
+//  - coeffs: pool of coefficient levels referenced by the TUs.
+struct CtuCoding {
+  int ctuX = 0, ctuY = 0;  // luma position of the CTU
+  std::vector<SplitMode> splits;
+  std::vector<CodingUnit> cus;
+  std::vector<TCoeff> coeffs;
+  void clear() { splits.clear(); cus.clear(); coeffs.clear(); }
+  // Reserve a zeroed coefficient block of n entries, returns its offset.
+  int32_t allocCoeffs(int n) {
+    int32_t off = int32_t(coeffs.size());
+    coeffs.resize(coeffs.size() + size_t(n), 0);
+    return off;
+  }
+};
+
+// Per-picture map of coded CU information at 4x4 luma granularity.
+//  - syntax info (lumaMode, qtDepth, CU size) feeds the neighbour-based context selection (split
+//    flags) and the MPM derivation; written by storeSyntax() when a CU is coded/parsed. For the
+//    syntax, a left/above neighbour inside the picture is always available (one slice, one tile,
+//    and left/above blocks always precede in decoding order).
+//  - coded / chromaCoded mark samples already reconstructed: the availability of intra reference
+//    samples (spec 6.4.4) — set by markReconstructed() in decoding order.
+struct CuInfo {
+  uint8_t coded = 0;        // luma of this 4x4 unit already reconstructed
+  uint8_t chromaCoded = 0;  // chroma of this 4x4 (luma-coordinate) unit already reconstructed
+  uint8_t lumaMode = 0;     // IntraPredModeY
+  uint8_t qtDepth = 0;      // CqtDepth
+  uint8_t log2W = 0, log2H = 0;  // CbWidth / CbHeight (log2) of the luma CU
+};
+
+class CuMap {
+ public:
+  void init(int picWidth, int picHeight) {
+    w4_ = (picWidth + 3) >> 2; h4_ = (picHeight + 3) >> 2;
+    picW_ = picWidth; picH_ = picHeight;
+    info_.assign(size_t(w4_) * size_t(h4_), CuInfo{});
+  }
+  int picWidth() const { return picW_; }
+  int picHeight() const { return picH_; }
+  // Info at luma sample (x, y); nullptr when outside the picture.
+  const CuInfo* at(int x, int y) const {
+    if (x < 0 || y < 0 || x >= picW_ || y >= picH_) return nullptr;
+    return &info_[size_t(y >> 2) * size_t(w4_) + size_t(x >> 2)];
+  }
+  // Reference-sample availability: inside the picture and already reconstructed.
+  bool lumaAvailable(int x, int y) const { const CuInfo* c = at(x, y); return c && c->coded; }
+  bool chromaAvailable(int xLuma, int yLuma) const {
+    const CuInfo* c = at(xLuma, yLuma); return c && c->chromaCoded;
+  }
+  // Record the syntax info of a luma (single or dual-luma) CU; chroma CUs are ignored.
+  void storeSyntax(const CodingUnit& cu);
+  // Mark a luma-coordinate rectangle reconstructed for luma and/or chroma (spec IsAvailable,
+  // set per transform block as it is reconstructed).
+  void markReconstructed(int x, int y, int w, int h, bool luma, bool chroma);
+  // Forget reconstruction marks inside a luma rectangle (encoder: before the canonical
+  // reconstruction of a CTU, or when backtracking in a search).
+  void clearReconstructed(int x, int y, int w, int h);
+
+ private:
+  int w4_ = 0, h4_ = 0, picW_ = 0, picH_ = 0;
+  std::vector<CuInfo> info_;
+};
+
+}  // namespace nnvvc

@@ -1,0 +1,167 @@
+// nnvvc DSP kernels: intra sample prediction, DCT-II transforms, (de)quantisation, distortion.
+// Everything follows ITU-T H.266 (04/2022) clause numbers given in the .cpp files.
+// Owner: C2. Callers: recon (C1), encoder search (C3).
+//
+// Threading: all functions are reentrant (no global mutable state besides the one-time
+// function-table initialisation, which is thread-safe via a function-local static).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace nnvvc {
+using Pel = int16_t;     // samples (10-bit) and residuals
+using TCoeff = int32_t;  // transform coefficients / levels
+
+namespace dsp {
+
+// ---------------------------------------------------------------------------------------------
+// Intra prediction (8.4.5.2). refIdx = 0 (no MRL), no ISP, no MIP, no CCLM.
+// ---------------------------------------------------------------------------------------------
+constexpr int kIntraPlanar = 0;
+constexpr int kIntraDC = 1;
+constexpr int kIntraHor = 18;
+constexpr int kIntraVer = 50;
+constexpr int kMaxIntraBlock = 64;  // max TB side for intra (luma 64, chroma 32 in 4:2:0)
+
+// Reference arrays for a W x H block: top[0] = p[-1][-1] (corner), top[1+i] = p[i][-1] for i in
+// [0, 2W); left[0] = corner, left[1+j] = p[-1][j] for j in [0, 2H). Both arrays hold the corner
+// at index 0 and must be kept consistent (top[0] == left[0]).
+// availTop[1+i] / availLeft[1+j] (index 0 = corner, same layout as the sample arrays) are 0/1.
+// Substitution (8.4.5.2.2) fills unavailable samples in place: search order is from p[-1][2H-1]
+// upward to the corner then rightward to p[2W-1][-1]; none available -> 1 << (bitDepth-1).
+// Afterwards top[0] == left[0].
+void intraSubstituteRefs(Pel* top, const uint8_t* availTop, Pel* left, const uint8_t* availLeft,
+                         int w, int h, int bitDepth);
+
+// Full spec intra sample prediction for predMode 0..66 (the final mode; for chroma pass the
+// derived chroma mode, e.g. after the 4:2:2 mapping if ever used). Includes the [1 2 1] filter
+// decision (8.4.5.2.3), wide-angle mapping (8.4.5.2.7) for non-square blocks, fC/fG choice
+// (luma) / 2-tap linear (chroma) interpolation, and PDPC. cIdx 0 = luma, 1/2 = chroma.
+// Reads top[0..2w], left[0..2h] only (never writes them). w, h in {4,...,64} (powers of two;
+// chroma 2xN blocks are not supported because they never occur with the stage-1 tools).
+void intraPredict(int predMode, const Pel* top, const Pel* left, int w, int h, int cIdx,
+                  int bitDepth, Pel* dst, ptrdiff_t dstStride);
+
+// Wide-angle mapping (8.4.5.2.7): returns the mode actually used for prediction, in -14..80
+// (modes 0/1 and square blocks are returned unchanged). Exposed for tests and the encoder.
+int intraWideAngleMode(int predMode, int w, int h);
+
+// intraPredAngle for a (mapped) mode in -14..80, modes 2.. (8.4.5.2.12 table). 0 for 0/1.
+int intraPredAngle(int mappedMode);
+
+// ---------------------------------------------------------------------------------------------
+// Transforms (8.7.4) — DCT-II only, nTbW/nTbH in {4,8,16,32,64}.
+// ---------------------------------------------------------------------------------------------
+// Inverse transform per 8.7.4.1/8.7.4.2 (vertical 1-D first, clip to [-32768, 32767] after
+// (e + 64) >> 7, then horizontal 1-D, then residual (r + (1 << (bdShift-1))) >> bdShift with
+// bdShift = Max(20 - bitDepth, 0)). 64-point zero-out: only the top-left 32x32 of a 64 dimension
+// is read (entries beyond are ignored, they must be zero in a conforming stream).
+// coeff is row-major w*h (index y*w + x), already dequantised 'd'. Output residual to resid.
+void inverseTransform(const TCoeff* coeff, int w, int h, int bitDepth, Pel* resid,
+                      ptrdiff_t residStride);
+
+// Forward transform (encoder): same matrices, horizontal first with shift1 = log2(w)+bitDepth-9,
+// then vertical with shift2 = log2(h)+6 (rounded). Output row-major w*h; coefficients with
+// x >= 32 or y >= 32 are set to zero (64-point zero-out). Coefficients fit in 16 bits for
+// residuals within +-(1<<bitDepth).
+void forwardTransform(const Pel* resid, ptrdiff_t residStride, int w, int h, int bitDepth,
+                      TCoeff* coeff);
+
+// ---------------------------------------------------------------------------------------------
+// Quantisation (8.7.3 scaling, flat m = 16, no dependent quantisation, no transform skip).
+// ---------------------------------------------------------------------------------------------
+// d = Clip3(-32768, 32767, (level * ls + bdOffset) >> bdShift), ls = (16 * levelScale[rect][qp%6])
+// << (qp/6), bdShift = bitDepth + rect + (log2w+log2h)/2 - 5, rect = (log2w+log2h) odd.
+// qp is Qp'Y / Qp'Cb / Qp'Cr (i.e. already including QpBdOffset), range 0..63+.
+void dequant(const TCoeff* levels, int w, int h, int qp, int bitDepth, TCoeff* coeffOut);
+
+// Plain dead-zone scalar quantiser (encoder), inverse of dequant():
+// level = sign(c) * ((|c| * scale + offset) >> qBits), offset = 1/3 (intra) or 1/6 (inter) of
+// a step. Levels are clipped to [-32768, 32767]. Returns the number of non-zero levels.
+int quant(const TCoeff* coeff, int w, int h, int qp, int bitDepth, bool isIntra,
+          TCoeff* levelsOut);
+
+// Same with an explicit rounding offset in 1/1024 of a quantisation step (512 = round to
+// nearest, 341 ~ 1/3, 171 ~ 1/6).
+int quantWithOffset(const TCoeff* coeff, int w, int h, int qp, int bitDepth, int offset1024,
+                    TCoeff* levelsOut);
+
+// What RDOQ needs. For a block (w, h, qp, bitDepth):
+//   scaled = |c| * scale                      (int64; the coefficient in units of 2^-qBits levels)
+//   level  = (scaled + (1 << (qBits-1))) >> qBits   = nearest level (max level RDOQ tries)
+//   the distortion (residual-sample-domain squared error, i.e. the SSE the choice adds after
+//   inverse transform, by Parseval) of coding level L for that coefficient is
+//   quantErrorSse(scaled, L, qs) = (scaled - (L << qBits))^2 * errScale.
+struct QuantScale {
+  int32_t scale;    // quantiser multiplier (~ 2^20 / levelScale[rect][qp%6])
+  int qBits;        // right shift turning scaled into levels
+  double errScale;  // (scaled-domain error)^2 -> residual-domain SSE
+};
+QuantScale quantScale(int qp, int w, int h, int bitDepth);
+// For n coefficients: absScaled[i] = |coeff[i]| * scale, levelNearest[i] = round(absScaled/2^qBits)
+// (unsigned, clipped to 32767). Returns the number of non-zero levelNearest.
+int quantPrepare(const TCoeff* coeff, int n, const QuantScale& qs, int64_t* absScaled,
+                 TCoeff* levelNearest);
+inline double quantErrorSse(int64_t absScaled, int level, const QuantScale& qs) {
+  const double e = double(absScaled - (int64_t(level) << qs.qBits));
+  return e * e * qs.errScale;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Distortion (any w, h >= 1 unless stated; strides in samples). Inputs are samples or
+// residuals whose pairwise differences fit in int16 (|a - b| <= 32767).
+// ---------------------------------------------------------------------------------------------
+uint64_t sse(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h);
+uint64_t sad(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h);
+// Sum of absolute Hadamard-transformed differences. w, h multiples of 4. Tiles 8x8 when both
+// w and h are multiples of 8, else 4x4. Normalisation: 4x4 tiles (sum + 1) >> 1,
+// 8x8 tiles (sum + 2) >> 2 (so SATD is comparable to SAD in magnitude).
+uint64_t satd(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h);
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+// dst = Clip3(0, (1<<bitDepth)-1, pred + resid). dst may alias pred.
+void addResidualClip(const Pel* pred, ptrdiff_t ps, const Pel* resid, ptrdiff_t rs, int w, int h,
+                     int bitDepth, Pel* dst, ptrdiff_t ds);
+// resid = org - pred
+void subtract(const Pel* org, ptrdiff_t os, const Pel* pred, ptrdiff_t ps, int w, int h,
+              Pel* resid, ptrdiff_t rs);
+void copyBlock(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds);
+
+// ---------------------------------------------------------------------------------------------
+// Function table (dav1d-style). Every pointer has a plain C++ twin (the *_c functions) and is
+// replaced by an x86 SIMD version when the CPU supports it. The entry points above dispatch
+// through dspFunctions().
+// ---------------------------------------------------------------------------------------------
+using SseFn = uint64_t (*)(const Pel*, ptrdiff_t, const Pel*, ptrdiff_t, int, int);
+using AddResidFn = void (*)(const Pel*, ptrdiff_t, const Pel*, ptrdiff_t, int, int, int, Pel*,
+                            ptrdiff_t);
+using SubFn = void (*)(const Pel*, ptrdiff_t, const Pel*, ptrdiff_t, int, int, Pel*, ptrdiff_t);
+// Matrix stage of a transform: for r < rows, j < cols (cols a multiple of 4):
+//   acc = sum_{k<kCount} in[r*inStrideR + k*inStrideK] * basis[k*basisStride + j]
+//   out[r*outStride + j] = Clip3(lo, hi, (acc + (1 << (shift-1))) >> shift)   (shift >= 1)
+// in 32-bit arithmetic (callers guarantee no overflow). Used for both transform directions.
+using MatStageFn = void (*)(const int32_t* in, ptrdiff_t inStrideR, ptrdiff_t inStrideK, int rows,
+                            int kCount, const int32_t* basis, ptrdiff_t basisStride, int cols,
+                            int shift, int32_t lo, int32_t hi, int32_t* out, ptrdiff_t outStride);
+
+struct DspFunctions {
+  SseFn sse;
+  SseFn sad;
+  SseFn satd;
+  AddResidFn addResidualClip;
+  SubFn subtract;
+  MatStageFn matStage;
+  const char* isa;  // "c", "sse4.1", "avx2" (highest level in use)
+};
+
+enum class DspLevel { C = 0, SSE41 = 1, AVX2 = 2 };
+// Table for a given maximum level (clamped to what the CPU supports). For tests/checkasm.
+DspFunctions dspFunctionsFor(DspLevel maxLevel);
+// The process-wide table (best the CPU supports; env NNVVC_DSP=c forces plain C).
+const DspFunctions& dspFunctions();
+
+}  // namespace dsp
+}  // namespace nnvvc

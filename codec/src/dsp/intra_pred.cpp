@@ -1,0 +1,301 @@
+// Intra sample prediction, H.266 clause 8.4.5.2 (refIdx 0, no ISP / MIP / CCLM / BDPCM).
+#include <algorithm>
+#include <cassert>
+#include <cstdlib>
+
+#include "dsp.h"
+
+namespace nnvvc {
+namespace dsp {
+namespace {
+
+int log2i(int v) {
+  int r = 0;
+  while ((1 << (r + 1)) <= v) ++r;
+  return r;
+}
+
+inline Pel clip1(int v, int bitDepth) {
+  return Pel(std::min(std::max(v, 0), (1 << bitDepth) - 1));
+}
+
+// intraPredAngle, table in 8.4.5.2.12, indexed by predModeIntra + 14 (modes -14..80).
+constexpr int kIntraPredAngle[95] = {
+    512, 341, 256, 171, 128, 102, 86, 73, 64, 57, 51, 45, 39, 35,  // -14..-1
+    0,   0,                                                           // 0, 1 (unused)
+    32,  29,  26,  23,  20,  18,  16, 14, 12, 10, 8,  6,  4,  3,  2, 1,  // 2..17
+    0,   -1,  -2,  -3,  -4,  -6,  -8, -10, -12, -14, -16, -18, -20, -23, -26, -29,  // 18..33
+    -32, -29, -26, -23, -20, -18, -16, -14, -12, -10, -8, -6, -4, -3, -2, -1,  // 34..49
+    0,   1,   2,   3,   4,   6,   8,  10, 12, 14, 16, 18, 20, 23, 26, 29,  // 50..65
+    32,  35,  39,  45,  51,  57,  64, 73, 86, 102, 128, 171, 256, 341, 512  // 66..80
+};
+
+// 4-tap interpolation filter coefficients fC (DCT-based), 8.4.5.2.12 Table "fC", phases 0..31.
+constexpr int8_t kFilterC[32][4] = {
+    {0, 64, 0, 0},     {-1, 63, 2, 0},    {-2, 62, 4, 0},    {-2, 60, 7, -1},
+    {-2, 58, 10, -2},  {-3, 57, 12, -2},  {-4, 56, 14, -2},  {-4, 55, 15, -2},
+    {-4, 54, 16, -2},  {-5, 53, 18, -2},  {-6, 52, 20, -2},  {-6, 49, 24, -3},
+    {-6, 46, 28, -4},  {-5, 44, 29, -4},  {-4, 42, 30, -4},  {-4, 39, 33, -4},
+    {-4, 36, 36, -4},  {-4, 33, 39, -4},  {-4, 30, 42, -4},  {-4, 29, 44, -5},
+    {-4, 28, 46, -6},  {-3, 24, 49, -6},  {-2, 20, 52, -6},  {-2, 18, 53, -5},
+    {-2, 16, 54, -4},  {-2, 15, 55, -4},  {-2, 14, 56, -4},  {-2, 12, 57, -3},
+    {-2, 10, 58, -2},  {-1, 7, 60, -2},   {0, 4, 62, -2},    {0, 2, 63, -1},
+};
+// fG (smoothing), same table: fG[p] = {16 - p/2, 32 - p/2, 16 + p/2, p/2}.
+inline void filterG(int p, int f[4]) {
+  f[0] = 16 - (p >> 1);
+  f[1] = 32 - (p >> 1);
+  f[2] = 16 + (p >> 1);
+  f[3] = p >> 1;
+}
+
+// invAngle = Round(512 * 32 / intraPredAngle) (8.4.5.2.12), for |angle| > 0.
+int invAngleOf(int absAngle) { return (2 * 512 * 32 + absAngle) / (2 * absAngle); }
+
+// intraHorVerDistThres[nTbS], nTbS = (log2W + log2H) >> 1 (8.4.5.2.12).
+int horVerDistThres(int nTbS) {
+  static constexpr int kThres[7] = {24, 24, 24, 14, 2, 0, 0};
+  return kThres[std::min(nTbS, 6)];
+}
+
+// [1 2 1] filtering of the neighbouring samples (8.4.5.2.3) — the last sample of each side and
+// the corner use their own rules.
+void filterRefs(const Pel* top, const Pel* left, int w, int h, Pel* fTop, Pel* fLeft) {
+  const int corner = (left[1] + 2 * top[0] + top[1] + 2) >> 2;
+  fTop[0] = fLeft[0] = Pel(corner);
+  for (int i = 1; i < 2 * w; ++i) fTop[i] = Pel((top[i - 1] + 2 * top[i] + top[i + 1] + 2) >> 2);
+  fTop[2 * w] = top[2 * w];
+  for (int j = 1; j < 2 * h; ++j)
+    fLeft[j] = Pel((left[j - 1] + 2 * left[j] + left[j + 1] + 2) >> 2);
+  fLeft[2 * h] = left[2 * h];
+}
+
+// 8.4.5.2.11 planar.
+void predPlanar(const Pel* top, const Pel* left, int w, int h, Pel* dst, ptrdiff_t stride) {
+  const int lw = log2i(w), lh = log2i(h);
+  const int topRight = top[1 + w], bottomLeft = left[1 + h];
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const int predV = ((h - 1 - y) * top[1 + x] + (y + 1) * bottomLeft) << lw;
+      const int predH = ((w - 1 - x) * left[1 + y] + (x + 1) * topRight) << lh;
+      dst[y * stride + x] = Pel((predV + predH + w * h) >> (lw + lh + 1));
+    }
+}
+
+// 8.4.5.2.12 DC: square blocks average both sides; otherwise the longer side only.
+void predDC(const Pel* top, const Pel* left, int w, int h, Pel* dst, ptrdiff_t stride) {
+  int sum = 0, dcVal;
+  if (w == h) {
+    for (int i = 0; i < w; ++i) sum += top[1 + i] + left[1 + i];
+    dcVal = (sum + w) >> (log2i(w) + 1);
+  } else if (w > h) {
+    for (int i = 0; i < w; ++i) sum += top[1 + i];
+    dcVal = (sum + (w >> 1)) >> log2i(w);
+  } else {
+    for (int j = 0; j < h; ++j) sum += left[1 + j];
+    dcVal = (sum + (h >> 1)) >> log2i(h);
+  }
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) dst[y * stride + x] = Pel(dcVal);
+}
+
+// PDPC for planar / DC (8.4.5.2.15 with refL = p[-1][y], refT = p[x][-1]).
+void pdpcPlanarDC(const Pel* top, const Pel* left, int w, int h, Pel* dst, ptrdiff_t stride) {
+  const int nScale = (log2i(w) + log2i(h) - 2) >> 2;
+  for (int y = 0; y < h; ++y) {
+    const int shiftT = (y << 1) >> nScale;
+    const int wT = shiftT > 31 ? 0 : 32 >> shiftT;
+    for (int x = 0; x < w; ++x) {
+      const int shiftL = (x << 1) >> nScale;
+      const int wL = shiftL > 31 ? 0 : 32 >> shiftL;
+      const int p = dst[y * stride + x];
+      dst[y * stride + x] =
+          Pel((left[1 + y] * wL + top[1 + x] * wT + (64 - wL - wT) * p + 32) >> 6);
+    }
+  }
+}
+
+// Angular prediction (8.4.5.2.12) incl. its PDPC part, written for the "vertical" orientation:
+// refMainIn is the side the prediction comes from (top for modes >= 34), refSideIn the other.
+// For horizontal modes the caller passes swapped references and sizes and transposes the result.
+// mode is the wide-angle-mapped predModeIntra.
+void predAngularOriented(int mode, bool isVer, const Pel* refMainIn, const Pel* refSideIn,
+                         int width, int height, int cIdx, int bitDepth, bool fgFilter,
+                         bool applyPdpcSize, Pel* dst, ptrdiff_t stride) {
+  const int angle = kIntraPredAngle[mode + 14];
+  // refBuf holds ref[-height .. 2*width + 4]; index offset = kOff.
+  constexpr int kOff = 2 * kMaxIntraBlock + 8;
+  Pel refBuf[kOff + 4 * kMaxIntraBlock + 16];
+  Pel* ref = refBuf + kOff;
+  if (angle < 0) {
+    // Main side: ref[x] = p[-1+x][-1] for x = 0..width+1 (needs width+1 <= 2*width).
+    for (int x = 0; x <= width + 1; ++x) ref[x] = refMainIn[x];
+    // Extend to the left with projected side samples (8.4.5.2.12 step 1).
+    const int invAngle = invAngleOf(-angle);
+    for (int x = -height; x <= -1; ++x)
+      ref[x] = refSideIn[std::min((-x * invAngle + 256) >> 9, height)];
+  } else {
+    for (int x = 0; x <= 2 * width; ++x) ref[x] = refMainIn[x];
+    // Replicate the last sample: ref[refW + 1] (spec) and a few more for the 4-tap reads.
+    for (int x = 2 * width + 1; x <= 2 * width + 4; ++x) ref[x] = refMainIn[2 * width];
+  }
+
+  const bool integerSlope = (std::abs(angle) & 31) == 0;
+  for (int y = 0; y < height; ++y) {
+    const int pos = (y + 1) * angle;
+    const int iIdx = pos >> 5;  // arithmetic shift = floor, as in the spec
+    const int iFact = pos & 31;
+    Pel* row = dst + y * stride;
+    if (integerSlope || (cIdx != 0 && iFact == 0)) {
+      for (int x = 0; x < width; ++x) row[x] = ref[x + iIdx + 1];
+    } else if (cIdx == 0) {
+      int f[4];
+      if (fgFilter) {
+        filterG(iFact, f);
+      } else {
+        for (int i = 0; i < 4; ++i) f[i] = kFilterC[iFact][i];
+      }
+      for (int x = 0; x < width; ++x) {
+        const Pel* r = ref + x + iIdx;
+        const int v = f[0] * r[0] + f[1] * r[1] + f[2] * r[2] + f[3] * r[3];
+        row[x] = clip1((v + 32) >> 6, bitDepth);
+      }
+    } else {
+      for (int x = 0; x < width; ++x)
+        row[x] = Pel(((32 - iFact) * ref[x + iIdx + 1] + iFact * ref[x + iIdx + 2] + 16) >> 5);
+    }
+  }
+
+  if (!applyPdpcSize) return;
+  const int modeDist = isVer ? mode - kIntraVer : kIntraHor - mode;  // > 0: beyond hor/ver
+  if (modeDist == 0) {
+    // Pure horizontal / vertical: gradient PDPC, wL = 32 >> ((x << 1) >> nScale).
+    const int nScale = (log2i(width) + log2i(height) - 2) >> 2;
+    const int corner = refSideIn[0];
+    for (int y = 0; y < height; ++y) {
+      Pel* row = dst + y * stride;
+      const int grad = refSideIn[1 + y] - corner;
+      for (int x = 0; x < std::min(3 << nScale, width); ++x) {
+        const int wL = 32 >> ((x << 1) >> nScale);
+        row[x] = clip1(row[x] + ((wL * grad + 32) >> 6), bitDepth);
+      }
+    }
+  } else if (modeDist > 0) {
+    const int invAngle = invAngleOf(angle);
+    const int nScale = std::min(2, log2i(height) - log2i(3 * invAngle - 2) + 8);
+    if (nScale < 0) return;
+    for (int y = 0; y < height; ++y) {
+      Pel* row = dst + y * stride;
+      for (int x = 0; x < std::min(3 << nScale, width); ++x) {
+        const int dY = ((x + 1) * invAngle + 256) >> 9;
+        const int refL = refSideIn[1 + y + dY];
+        const int wL = 32 >> ((x << 1) >> nScale);
+        row[x] = Pel((refL * wL + (64 - wL) * row[x] + 32) >> 6);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int intraPredAngle(int mappedMode) {
+  if (mappedMode < -14 || mappedMode > 80 || mappedMode == 0 || mappedMode == 1) return 0;
+  return kIntraPredAngle[mappedMode + 14];
+}
+
+// 8.4.5.2.7 wide angle intra prediction mode mapping.
+int intraWideAngleMode(int predMode, int w, int h) {
+  if (predMode < 2 || predMode > 66 || w == h) return predMode;
+  const int whRatio = std::abs(log2i(w) - log2i(h));
+  if (w > h && predMode < (whRatio > 1 ? 8 + 2 * whRatio : 8)) return predMode + 65;
+  if (h > w && predMode > (whRatio > 1 ? 60 - 2 * whRatio : 60)) return predMode - 67;
+  return predMode;
+}
+
+// 8.4.5.2.2 substitution of unavailable reference samples.
+void intraSubstituteRefs(Pel* top, const uint8_t* availTop, Pel* left, const uint8_t* availLeft,
+                         int w, int h, int bitDepth) {
+  // Walk order: p[-1][2h-1] .. p[-1][-1] (left[2h] .. left[0]), then p[0][-1] .. p[2w-1][-1]
+  // (top[1] .. top[2w]). The corner lives in left[0] and top[0].
+  const int nLeft = 2 * h, nTop = 2 * w;
+  auto availAt = [&](int i) -> bool {
+    return i <= nLeft ? availLeft[nLeft - i] != 0 : availTop[i - nLeft] != 0;
+  };
+  auto sample = [&](int i) -> Pel& { return i <= nLeft ? left[nLeft - i] : top[i - nLeft]; };
+  const int n = nLeft + 1 + nTop;
+  int firstAvail = -1;
+  for (int i = 0; i < n; ++i)
+    if (availAt(i)) {
+      firstAvail = i;
+      break;
+    }
+  if (firstAvail < 0) {
+    const Pel v = Pel(1 << (bitDepth - 1));
+    for (int i = 0; i < n; ++i) sample(i) = v;
+    top[0] = left[0];
+    return;
+  }
+  if (firstAvail > 0) sample(0) = sample(firstAvail);
+  for (int i = 1; i < n; ++i)
+    if (!availAt(i)) sample(i) = sample(i - 1);
+  top[0] = left[0];
+}
+
+void intraPredict(int predMode, const Pel* top, const Pel* left, int w, int h, int cIdx,
+                  int bitDepth, Pel* dst, ptrdiff_t dstStride) {
+  assert(w >= 4 && h >= 4 && w <= kMaxIntraBlock && h <= kMaxIntraBlock);
+  assert(predMode >= 0 && predMode <= 66);
+  const int mode = intraWideAngleMode(predMode, w, h);
+  const int nTbS = (log2i(w) + log2i(h)) >> 1;
+
+  // refFilterFlag (8.4.5.2.1) and filterFlag of 8.4.5.2.3 ([1 2 1] smoothing).
+  bool refFilterFlag = false;
+  switch (mode) {
+    case 0: case -14: case -12: case -10: case -6: case 2: case 34: case 66:
+    case 72: case 76: case 78: case 80:
+      refFilterFlag = true;
+      break;
+    default:
+      break;
+  }
+  const bool smoothRefs = refFilterFlag && w * h > 32 && cIdx == 0;
+  Pel fTop[2 * kMaxIntraBlock + 1], fLeft[2 * kMaxIntraBlock + 1];
+  if (smoothRefs) {
+    filterRefs(top, left, w, h, fTop, fLeft);
+    top = fTop;
+    left = fLeft;
+  }
+  // PDPC is applied only for blocks of at least 4x4 (always true here) with refIdx 0.
+  const bool pdpcSize = w >= 4 && h >= 4;
+
+  if (mode == kIntraPlanar || mode == kIntraDC) {
+    if (mode == kIntraPlanar)
+      predPlanar(top, left, w, h, dst, dstStride);
+    else
+      predDC(top, left, w, h, dst, dstStride);
+    if (pdpcSize) pdpcPlanarDC(top, left, w, h, dst, dstStride);
+    return;
+  }
+
+  // Interpolation filter choice (8.4.5.2.12): fG when not refFilterFlag and the mode is far
+  // enough from horizontal/vertical for this block size; luma only.
+  bool fg = false;
+  if (cIdx == 0 && !refFilterFlag) {
+    const int minDistVerHor = std::min(std::abs(mode - 50), std::abs(mode - 18));
+    fg = minDistVerHor > horVerDistThres(nTbS);
+  }
+
+  const bool isVer = mode >= 34;
+  if (isVer) {
+    predAngularOriented(mode, true, top, left, w, h, cIdx, bitDepth, fg, pdpcSize, dst,
+                        dstStride);
+  } else {
+    Pel tmp[kMaxIntraBlock * kMaxIntraBlock];
+    predAngularOriented(mode, false, left, top, h, w, cIdx, bitDepth, fg, pdpcSize, tmp, h);
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) dst[y * dstStride + x] = tmp[x * h + y];
+  }
+}
+
+}  // namespace dsp
+}  // namespace nnvvc

@@ -1,0 +1,63 @@
+// The interface between the encoder driver (C1) and the encoder search (C3).
+// See INTERFACE.md next to this file.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "cabac/cabac.h"
+#include "common/coding_structs.h"
+#include "partition/partition.h"
+
+namespace nnvvc {
+
+// Slice-level coding parameters the search needs.
+struct SliceParams {
+  int qp = 32;                 // SliceQpY
+  int qpPrimeY = 44;           // Qp'Y  = qp + 12 (QpBdOffset for 10 bit) — pass to dsp::quant/dequant
+  int qpPrimeCb = 44, qpPrimeCr = 44;  // Qp'Cb / Qp'Cr after the SPS chroma QP mapping table
+  bool isIntra = true;
+  double lambda = 0.0;         // suggested RD lambda for SSE distortion on 10-bit samples
+  int bitDepth = kBitDepth;
+};
+
+struct SearchConfig {
+  std::string preset = "trivial";  // --preset
+  std::string splitHintsPath;      // --split-hints (format defined by the search)
+  int qp = 32;
+  int frameRate = 30;
+};
+
+// Everything available when searching one CTU.
+struct CtuSearchContext {
+  const Picture* orig = nullptr;        // source at the coded size (10-bit, padded at edges)
+  Picture* recon = nullptr;             // reconstruction: samples of earlier CTUs are final; the
+                                        // search may write the current CTU area freely (it is
+                                        // overwritten by the driver's canonical reconstruction)
+  CuMap* cuMap = nullptr;               // syntax info + reconstruction marks of earlier CUs
+  const ContextSet* ctx = nullptr;      // CABAC state at the start of this CTU (copy it to estimate)
+  const PartitionConfig* part = nullptr;
+  const SliceParams* slice = nullptr;
+  int ctuX = 0, ctuY = 0;               // luma position of the CTU
+  int frameIndex = 0;
+};
+
+class CtuSearch {
+ public:
+  virtual ~CtuSearch() = default;
+  // Called once per picture before its first CTU.
+  virtual void beginPicture(const Picture& /*orig*/, const SliceParams& /*slice*/, int /*frameIndex*/) {}
+  // Decide the coding of one CTU: fill `out` (splits, CUs with modes, TUs with levels in
+  // out.coeffs). out.ctuX/ctuY are preset. On return the driver clears the CTU's reconstruction
+  // marks in cuMap, writes the CTU with the real CABAC encoder (which stores the CU syntax info
+  // into cuMap) and reconstructs it with recon::reconstructCtu (marking it reconstructed).
+  virtual void searchCtu(const CtuSearchContext& ctx, CtuCoding& out) = 0;
+};
+
+// Factory used by the driver. Implemented in search_factory.cpp (owned by C3 after the first
+// version): "trivial" (C1's fixed-decision search) and whatever C3 adds. Returns nullptr for an
+// unknown preset name.
+std::unique_ptr<CtuSearch> createCtuSearch(const SearchConfig& cfg);
+// Names accepted by createCtuSearch, for --help.
+std::string ctuSearchPresetNames();
+
+}  // namespace nnvvc

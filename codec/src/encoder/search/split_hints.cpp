@@ -1,0 +1,229 @@
+// Split-hints file parser and node queries (format in split_hints.h and codec/README.md).
+#include "encoder/search/split_hints.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace nnvvc {
+namespace search {
+namespace {
+
+std::vector<std::string> tokenize(const std::string& line) {
+  std::string s = line.substr(0, line.find('#'));
+  std::istringstream ss(s);
+  std::vector<std::string> out;
+  std::string t;
+  while (ss >> t) out.push_back(t);
+  return out;
+}
+
+bool parseInt(const std::string& s, long lo, long hi, int& v) {
+  if (s.empty() || s.size() > 9) return false;
+  long r = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    r = r * 10 + (c - '0');
+  }
+  if (r < lo || r > hi) return false;
+  v = int(r);
+  return true;
+}
+
+}  // namespace
+
+std::string parseSplitHintToken(const std::string& tok, SplitHintCell& out) {
+  out = SplitHintCell{};
+  if (tok == "*") return "";
+  std::vector<std::string> f;
+  size_t start = 0;
+  while (true) {
+    size_t c = tok.find(':', start);
+    f.push_back(tok.substr(start, c == std::string::npos ? std::string::npos : c - start));
+    if (c == std::string::npos) break;
+    start = c + 1;
+  }
+  if (f.size() > 3) return "too many ':' fields (expected QT[:M[:T]])";
+  // QT depth or range
+  const std::string& q = f[0];
+  if (q == "*") {
+    out.qtLo = 0;
+    out.qtHi = 15;
+  } else if (q.size() == 1 && q[0] >= '0' && q[0] <= '5') {
+    out.qtLo = out.qtHi = uint8_t(q[0] - '0');
+  } else if (q.size() == 3 && q[1] == '-' && q[0] >= '0' && q[0] <= '5' && q[2] >= '0' &&
+             q[2] <= '5') {
+    out.qtLo = uint8_t(q[0] - '0');
+    out.qtHi = uint8_t(q[2] - '0');
+    if (out.qtLo > out.qtHi) return "QT depth range '" + q + "' has lo > hi";
+  } else {
+    return "bad QT depth '" + q + "' (expected a digit 0..5, a range like 1-3, or '*')";
+  }
+  if (f.size() >= 2) {
+    const std::string& m = f[1];
+    if (m == "*") out.mttMax = 15;
+    else if (m.size() == 1 && m[0] >= '0' && m[0] <= '9') out.mttMax = uint8_t(m[0] - '0');
+    else return "bad MTT depth '" + m + "' (expected a digit 0..9 or '*')";
+  }
+  if (f.size() == 3) {
+    const std::string& t = f[2];
+    if (t == "*") out.mttTypes = kHintAllMtt;
+    else if (t == "-") out.mttTypes = 0;
+    else {
+      if (t.empty()) return "empty MTT type field (use '-' for none)";
+      uint8_t m = 0;
+      for (char c : t) {
+        uint8_t b = c == 'h' ? kHintBtHor : c == 'v' ? kHintBtVer : c == 'H' ? kHintTtHor
+                  : c == 'V' ? kHintTtVer : 0;
+        if (!b) return std::string("bad MTT split type '") + c + "' in '" + t + "' (letters hvHV, '*' or '-')";
+        if (m & b) return std::string("MTT split type '") + c + "' repeated in '" + t + "'";
+        m |= b;
+      }
+      out.mttTypes = m;
+    }
+  }
+  return "";
+}
+
+std::string SplitHints::parseFile(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) return "cannot open split hints file '" + path + "'";
+  return parse(f, path);
+}
+
+std::string SplitHints::parse(std::istream& in, const std::string& name) {
+  *this = SplitHints{};
+  std::string line;
+  int lineNo = 0;
+  auto where = [&]() { return name + ":" + std::to_string(lineNo) + ": "; };
+  // Next non-empty line's tokens; false at EOF.
+  auto next = [&](std::vector<std::string>& toks) {
+    while (std::getline(in, line)) {
+      ++lineNo;
+      toks = tokenize(line);
+      if (!toks.empty()) return true;
+    }
+    return false;
+  };
+  std::vector<std::string> t;
+  if (!next(t) || t.size() != 2 || t[0] != "nnvvc-split-hints")
+    return where() + "expected header 'nnvvc-split-hints 1'";
+  if (t[1] != "1") return where() + "unsupported split hints version '" + t[1] + "' (expected 1)";
+  auto keyed = [&](const char* key, int nvals, long lo, long hi, int* vals) -> std::string {
+    if (!next(t)) return where() + "unexpected end of file, expected '" + key + "'";
+    if (t[0] != key) return where() + "expected '" + key + "', found '" + t[0] + "'";
+    if (int(t.size()) != nvals + 1)
+      return where() + "'" + key + "' takes " + std::to_string(nvals) + " value(s)";
+    for (int i = 0; i < nvals; ++i)
+      if (!parseInt(t[size_t(i) + 1], lo, hi, vals[i]))
+        return where() + "bad " + key + " value '" + t[size_t(i) + 1] + "' (expected " +
+               std::to_string(lo) + ".." + std::to_string(hi) + ")";
+    return "";
+  };
+  int v[2];
+  std::string e;
+  if (!(e = keyed("picture", 2, 1, 16888, v)).empty()) return e;
+  width_ = v[0];
+  height_ = v[1];
+  if (!(e = keyed("ctu", 1, 1, 1024, v)).empty()) return e;
+  ctu_ = v[0];
+  if (ctu_ != 32 && ctu_ != 64 && ctu_ != 128)
+    return where() + "bad ctu value '" + std::to_string(ctu_) + "' (expected 32, 64 or 128)";
+  if (!(e = keyed("grid", 1, 1, 1024, v)).empty()) return e;
+  grid_ = v[0];
+  if ((grid_ & (grid_ - 1)) != 0 || grid_ < 4 || grid_ > ctu_)
+    return where() + "bad grid value '" + std::to_string(grid_) +
+           "' (expected a power of two from 4 to the CTU size)";
+  if (!(e = keyed("frames", 1, 1, 1000000, v)).empty()) return e;
+  const int nFrames = v[0];
+  cols_ = (width_ + grid_ - 1) / grid_;
+  rows_ = (height_ + grid_ - 1) / grid_;
+  if (uint64_t(cols_) * uint64_t(rows_) * uint64_t(nFrames) > (uint64_t(1) << 28))
+    return where() + "hints too large (" + std::to_string(nFrames) + " frames of " +
+           std::to_string(cols_) + "x" + std::to_string(rows_) + " cells)";
+  cells_.resize(size_t(cols_) * size_t(rows_) * size_t(nFrames));
+  for (int fr = 0; fr < nFrames; ++fr) {
+    if (!next(t))
+      return where() + "unexpected end of file: expected 'frame " + std::to_string(fr) + "' (" +
+             std::to_string(nFrames) + " frames declared)";
+    int fi = -1;
+    if (t.size() != 2 || t[0] != "frame" || !parseInt(t[1], 0, 1000000, fi) || fi != fr)
+      return where() + "expected 'frame " + std::to_string(fr) + "', found '" + line + "'";
+    for (int r = 0; r < rows_; ++r) {
+      if (!next(t))
+        return where() + "unexpected end of file in frame " + std::to_string(fr) + ": expected " +
+               std::to_string(rows_) + " rows of cells, got " + std::to_string(r);
+      if (int(t.size()) != cols_)
+        return where() + "frame " + std::to_string(fr) + " row " + std::to_string(r) + " has " +
+               std::to_string(t.size()) + " cells, expected " + std::to_string(cols_) +
+               " (ceil(" + std::to_string(width_) + "/" + std::to_string(grid_) + "))";
+      for (int c = 0; c < cols_; ++c) {
+        SplitHintCell cell;
+        std::string err = parseSplitHintToken(t[size_t(c)], cell);
+        if (!err.empty())
+          return where() + "cell " + std::to_string(c) + " ('" + t[size_t(c)] + "'): " + err;
+        cells_[(size_t(fr) * size_t(rows_) + size_t(r)) * size_t(cols_) + size_t(c)] = cell;
+      }
+    }
+  }
+  if (next(t)) return where() + "unexpected content after the last frame: '" + t[0] + "'";
+  frames_ = nFrames;
+  return "";
+}
+
+std::string SplitHints::checkCompatible(int srcWidth, int srcHeight, int ctuSize, int numFrames) const {
+  if (srcWidth != width_ || srcHeight != height_)
+    return "split hints are for a " + std::to_string(width_) + "x" + std::to_string(height_) +
+           " picture but the input is " + std::to_string(srcWidth) + "x" + std::to_string(srcHeight);
+  if (ctuSize != ctu_)
+    return "split hints are for CTU size " + std::to_string(ctu_) + " but the encoder uses " +
+           std::to_string(ctuSize);
+  if (numFrames > frames_)
+    return "split hints hold " + std::to_string(frames_) + " frame(s) but " +
+           std::to_string(numFrames) + " will be encoded";
+  return "";
+}
+
+template <class F>
+void SplitHints::forCells(int frame, int x, int y, int w, int h, F&& f) const {
+  const int c0 = std::min(std::max(x / grid_, 0), cols_ - 1);
+  const int r0 = std::min(std::max(y / grid_, 0), rows_ - 1);
+  const int c1 = std::min(std::max((x + w - 1) / grid_, 0), cols_ - 1);
+  const int r1 = std::min(std::max((y + h - 1) / grid_, 0), rows_ - 1);
+  for (int r = r0; r <= r1; ++r)
+    for (int c = c0; c <= c1; ++c)
+      if (!f(cell(frame, c, r))) return;
+}
+
+bool SplitHints::allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth) const {
+  bool any = false;
+  forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
+    any = c.qtHi > qtDepth;
+    return !any;
+  });
+  return any;
+}
+
+bool SplitHints::allowQtEnd(int frame, int x, int y, int w, int h, int qtDepth) const {
+  bool all = true;
+  forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
+    all = c.qtLo <= qtDepth;
+    return all;
+  });
+  return all;
+}
+
+bool SplitHints::allowMtt(int frame, int x, int y, int w, int h, int mttDepth, SplitMode split) const {
+  uint8_t bit = split == SplitMode::kBtHor ? kHintBtHor : split == SplitMode::kBtVer ? kHintBtVer
+              : split == SplitMode::kTtHor ? kHintTtHor : split == SplitMode::kTtVer ? kHintTtVer : 0;
+  if (!bit) return false;
+  bool any = false;
+  forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
+    any = c.mttMax > mttDepth && (c.mttTypes & bit);
+    return !any;
+  });
+  return any;
+}
+
+}  // namespace search
+}  // namespace nnvvc

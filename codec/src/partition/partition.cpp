@@ -1,0 +1,161 @@
+#include "partition/partition.h"
+
+namespace nnvvc {
+
+bool AllowedSplits::allows(SplitMode s) const {
+  switch (s) {
+    case SplitMode::kQt: return qt;
+    case SplitMode::kBtHor: return btHor;
+    case SplitMode::kBtVer: return btVer;
+    case SplitMode::kTtHor: return ttHor;
+    case SplitMode::kTtVer: return ttVer;
+    default: return false;
+  }
+}
+
+bool mustSplit(const PartitionConfig& cfg, const TreeNode& n) {
+  return n.x + n.w > cfg.picWidth || n.y + n.h > cfg.picHeight;
+}
+
+// 6.4.2 allowed binary split
+static bool allowBt(const PartitionConfig& cfg, const TreeNode& n, bool vertical) {
+  const int minBt = 1 << cfg.log2MinCb, maxBt = 1 << cfg.log2MaxBt, maxTb = 1 << cfg.log2MaxTb;
+  const int minQt = 1 << cfg.log2MinQt;
+  const int cbSize = vertical ? n.w : n.h;
+  const bool chromaTree = n.treeType == TreeType::kDualChroma;
+  if (cbSize <= minBt) return false;
+  if (n.w > maxBt || n.h > maxBt) return false;
+  if (n.mttDepth >= cfg.maxMttDepth + n.depthOffset) return false;
+  if (chromaTree && (n.w / 2) * (n.h / 2) <= 16) return false;
+  if (chromaTree && (n.w / 2) == 4 && vertical) return false;
+  if (chromaTree && n.modeType == ModeType::kIntra) return false;
+  const bool outR = n.x + n.w > cfg.picWidth, outB = n.y + n.h > cfg.picHeight;
+  if (vertical && outB) return false;
+  if (vertical && n.h > maxTb && outR) return false;
+  if (!vertical && n.w > maxTb && outB) return false;
+  if (outR && outB && n.w > minQt) return false;
+  if (!vertical && outR && !outB) return false;
+  if (n.mttDepth > 0 && n.partIdx == 1 &&
+      n.parentMtt == (vertical ? SplitMode::kTtVer : SplitMode::kTtHor))
+    return false;
+  if (vertical && n.w <= maxTb && n.h > maxTb) return false;
+  if (!vertical && n.w > maxTb && n.h <= maxTb) return false;
+  return true;
+}
+
+// 6.4.3 allowed ternary split
+static bool allowTt(const PartitionConfig& cfg, const TreeNode& n, bool vertical) {
+  const int minTt = 1 << cfg.log2MinCb, maxTt = 1 << cfg.log2MaxTt, maxTb = 1 << cfg.log2MaxTb;
+  const int cbSize = vertical ? n.w : n.h;
+  const int lim = maxTb < maxTt ? maxTb : maxTt;
+  const bool chromaTree = n.treeType == TreeType::kDualChroma;
+  if (cbSize <= 2 * minTt) return false;
+  if (n.w > lim || n.h > lim) return false;
+  if (n.mttDepth >= cfg.maxMttDepth + n.depthOffset) return false;
+  if (n.x + n.w > cfg.picWidth || n.y + n.h > cfg.picHeight) return false;
+  if (chromaTree && (n.w / 2) * (n.h / 2) <= 32) return false;
+  if (chromaTree && (n.w / 2) == 8 && vertical) return false;
+  if (chromaTree && n.modeType == ModeType::kIntra) return false;
+  return true;
+}
+
+// 6.4.1 allowed quad split (square nodes only occur before any MTT split)
+static bool allowQt(const PartitionConfig& cfg, const TreeNode& n) {
+  const int minQt = 1 << cfg.log2MinQt;
+  const int cbSize = n.w;
+  const bool chromaTree = n.treeType == TreeType::kDualChroma;
+  if (!chromaTree && cbSize <= minQt) return false;
+  if (n.mttDepth != 0) return false;
+  if (chromaTree && cbSize / 2 <= 4) return false;
+  if (chromaTree && n.modeType == ModeType::kIntra) return false;
+  return true;
+}
+
+AllowedSplits allowedSplits(const PartitionConfig& cfg, const TreeNode& n) {
+  AllowedSplits a;
+  a.qt = allowQt(cfg, n);
+  a.btHor = allowBt(cfg, n, false);
+  a.btVer = allowBt(cfg, n, true);
+  a.ttHor = allowTt(cfg, n, false);
+  a.ttVer = allowTt(cfg, n, true);
+  return a;
+}
+
+int modeTypeCondition(const TreeNode& n, SplitMode split, bool isIntraSlice) {
+  if (n.modeType != ModeType::kAll) return 0;
+  const int area = n.w * n.h;
+  const bool bt = split == SplitMode::kBtHor || split == SplitMode::kBtVer;
+  const bool tt = split == SplitMode::kTtHor || split == SplitMode::kTtVer;
+  if ((area == 64 && (split == SplitMode::kQt || tt)) || (area == 32 && bt)) return 1;
+  if ((area == 64 && bt) || (area == 128 && tt) || (n.w == 8 && split == SplitMode::kBtVer) ||
+      (n.w == 16 && split == SplitMode::kTtVer))
+    return isIntraSlice ? 1 : 2;
+  return 0;
+}
+
+int childNodes(const PartitionConfig& cfg, const TreeNode& n, SplitMode split, TreeType childTreeType,
+               ModeType childModeType, TreeNode out[4]) {
+  int cnt = 0;
+  auto add = [&](int x, int y, int w, int h, int qtD, int mttD, int depthOffset, int partIdx,
+                 SplitMode parentMtt) {
+    TreeNode c;
+    c.x = x; c.y = y; c.w = w; c.h = h;
+    c.qtDepth = qtD; c.mttDepth = mttD; c.depthOffset = depthOffset; c.partIdx = partIdx;
+    c.parentMtt = parentMtt; c.treeType = childTreeType; c.modeType = childModeType;
+    out[cnt++] = c;
+  };
+  switch (split) {
+    case SplitMode::kQt: {
+      const int hw = n.w / 2, hh = n.h / 2;
+      for (int i = 0; i < 4; ++i) {
+        const int x = n.x + (i & 1) * hw, y = n.y + (i >> 1) * hh;
+        if (x < cfg.picWidth && y < cfg.picHeight) add(x, y, hw, hh, n.qtDepth + 1, 0, 0, i, SplitMode::kNone);
+      }
+      break;
+    }
+    case SplitMode::kBtVer: {
+      const int off = n.depthOffset + ((n.x + n.w > cfg.picWidth) ? 1 : 0);
+      add(n.x, n.y, n.w / 2, n.h, n.qtDepth, n.mttDepth + 1, off, 0, split);
+      if (n.x + n.w / 2 < cfg.picWidth) add(n.x + n.w / 2, n.y, n.w / 2, n.h, n.qtDepth, n.mttDepth + 1, off, 1, split);
+      break;
+    }
+    case SplitMode::kBtHor: {
+      const int off = n.depthOffset + ((n.y + n.h > cfg.picHeight) ? 1 : 0);
+      add(n.x, n.y, n.w, n.h / 2, n.qtDepth, n.mttDepth + 1, off, 0, split);
+      if (n.y + n.h / 2 < cfg.picHeight) add(n.x, n.y + n.h / 2, n.w, n.h / 2, n.qtDepth, n.mttDepth + 1, off, 1, split);
+      break;
+    }
+    case SplitMode::kTtVer: {
+      const int q = n.w / 4;
+      add(n.x, n.y, q, n.h, n.qtDepth, n.mttDepth + 1, n.depthOffset, 0, split);
+      add(n.x + q, n.y, 2 * q, n.h, n.qtDepth, n.mttDepth + 1, n.depthOffset, 1, split);
+      add(n.x + 3 * q, n.y, q, n.h, n.qtDepth, n.mttDepth + 1, n.depthOffset, 2, split);
+      break;
+    }
+    case SplitMode::kTtHor: {
+      const int q = n.h / 4;
+      add(n.x, n.y, n.w, q, n.qtDepth, n.mttDepth + 1, n.depthOffset, 0, split);
+      add(n.x, n.y + q, n.w, 2 * q, n.qtDepth, n.mttDepth + 1, n.depthOffset, 1, split);
+      add(n.x, n.y + 3 * q, n.w, q, n.qtDepth, n.mttDepth + 1, n.depthOffset, 2, split);
+      break;
+    }
+    default: break;
+  }
+  return cnt;
+}
+
+void tileTransformUnits(const PartitionConfig& cfg, CodingUnit& cu) {
+  const int maxTb = 1 << cfg.log2MaxTb;
+  const int tw = cu.w > maxTb ? maxTb : cu.w, th = cu.h > maxTb ? maxTb : cu.h;
+  int n = 0;
+  // 7.3.11.4 transform_tree: split horizontally first unless wider than tall; the resulting
+  // order for 128x128 / 128x64 / 64x128 is raster order of the 64x64 tiles.
+  for (int y = 0; y < cu.h; y += th)
+    for (int x = 0; x < cu.w; x += tw) {
+      TransformUnit& t = cu.tus[n++];
+      t.x = int16_t(cu.x + x); t.y = int16_t(cu.y + y); t.w = int16_t(tw); t.h = int16_t(th);
+    }
+  cu.numTus = uint8_t(n);
+}
+
+}  // namespace nnvvc

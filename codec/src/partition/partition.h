@@ -1,0 +1,65 @@
+// Allowed-split rules of H.266 6.4.1 (QT), 6.4.2 (BT), 6.4.3 (TT), the picture-boundary implicit
+// splits (7.3.9.4 split flag inference) and the mode-type constraint (modeTypeCondition).
+// Used by the decoder's coding-tree parser and by the encoder search alike.
+#pragma once
+#include "common/coding_structs.h"
+
+namespace nnvvc {
+
+// Partitioning limits (from the SPS; intra-slice luma values since single tree is used).
+struct PartitionConfig {
+  int picWidth = 0, picHeight = 0;  // coded luma size (multiples of 8)
+  int log2CtuSize = kLog2CtuSize;
+  int log2MinCb = kMinCbLog2;
+  int log2MinQt = 3;       // MinQtSizeY (intra slice luma)
+  int maxMttDepth = 3;     // MaxMttDepth (intra slice luma)
+  int log2MaxBt = 5;       // MaxBtSizeY
+  int log2MaxTt = 5;       // MaxTtSizeY
+  int log2MaxTb = kMaxTbLog2;
+};
+
+// State of a coding-tree node, as the spec's coding_tree() arguments.
+struct TreeNode {
+  int x = 0, y = 0, w = 0, h = 0;  // luma
+  int qtDepth = 0;                 // cqtDepth
+  int mttDepth = 0;
+  int depthOffset = 0;             // implicit-BT depth allowance at picture boundaries
+  int partIdx = 0;                 // index among the siblings of the parent MTT split
+  SplitMode parentMtt = SplitMode::kNone;  // split of the parent when it was an MTT split
+  TreeType treeType = TreeType::kSingle;
+  ModeType modeType = ModeType::kAll;
+};
+
+struct AllowedSplits {
+  bool qt = false, btHor = false, btVer = false, ttHor = false, ttVer = false;
+  bool any() const { return qt || btHor || btVer || ttHor || ttVer; }
+  bool allows(SplitMode s) const;
+};
+
+// allowSplitQt / allowSplitBtHor / ... for a node.
+AllowedSplits allowedSplits(const PartitionConfig& cfg, const TreeNode& node);
+
+// True when the node extends beyond the picture (split_cu_flag inferred to 1; the only legal
+// choices are then the allowed splits, and `kNone` is not allowed).
+bool mustSplit(const PartitionConfig& cfg, const TreeNode& node);
+
+// Which split syntax elements are coded for this node (7.3.9.4), given the allowed splits.
+struct SplitSyntaxPresence {
+  bool splitCuFlag, splitQtFlag, mttVerticalFlag, mttBinaryFlag;
+};
+
+// Children of a node split by `split`, in decoding order, skipping children entirely outside the
+// picture as the spec does. Returns the number of children written to out[] (at most 4).
+// `childModeType`/`childTreeType` are applied to all children (see modeTypeCondition()).
+int childNodes(const PartitionConfig& cfg, const TreeNode& node, SplitMode split,
+               TreeType childTreeType, ModeType childModeType, TreeNode out[4]);
+
+// modeTypeCondition of 7.3.9.4 for an I slice with single tree, 4:2:0: 0 or 1 (2 only occurs in
+// P/B slices and is returned as 2 for completeness when isIntraSlice is false).
+int modeTypeCondition(const TreeNode& node, SplitMode split, bool isIntraSlice);
+
+// Transform-unit tiling of a CU (implicit split of CUs larger than the max TB size, 7.3.11.4).
+// Fills cu.numTus and cu.tus[i].x/y/w/h (cbf/coeffs untouched).
+void tileTransformUnits(const PartitionConfig& cfg, CodingUnit& cu);
+
+}  // namespace nnvvc

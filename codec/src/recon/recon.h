@@ -1,0 +1,33 @@
+// Shared reconstruction used by the encoder and the decoder alike (so both produce identical
+// pictures by construction): reference gathering with availability, intra prediction, scaling
+// + inverse transform, add and clip.
+#pragma once
+#include "common/coding_structs.h"
+
+namespace nnvvc {
+struct SliceParams;
+namespace recon {
+
+// Reference samples of a w x h block of component cIdx at component position (x, y):
+// top[0] = corner, top[1 + i] = p[i][-1] (i < 2w); left[0] = corner, left[1 + j] = p[-1][j]
+// (j < 2h); availability from map (IsAvailable), substitution per 8.4.5.2.2.
+void gatherReferences(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
+                      Pel* top, Pel* left);
+
+// Intra prediction of one block (refs gathered from pic/map) into dst.
+void predictBlock(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
+                  int mode, Pel* dst, ptrdiff_t dstStride);
+
+// Reconstruct one transform block in place: prediction + (levels ? scaled, inverse-transformed
+// residual : 0), clipped, written into pic; marks it available in map.
+// levels: row-major w*h or nullptr (cbf = 0). qpPrime: Qp'Y / Qp'Cb / Qp'Cr.
+void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int h, int mode,
+                   const TCoeff* levels, int qpPrime);
+
+// All transform blocks of a CU (luma and/or chroma according to cu.treeType), in decoding order.
+void reconstructCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCoding& owner,
+                   const SliceParams& slice);
+void reconstructCtu(Picture& pic, CuMap& map, const CtuCoding& ctu, const SliceParams& slice);
+
+}  // namespace recon
+}  // namespace nnvvc

@@ -1,0 +1,48 @@
+// Coding-tree, coding-unit, transform-unit and residual syntax (H.266 7.3.11, 9.3.4.2 context
+// selection). One templated implementation serves writing (ArithEncoder), rate estimation
+// (BitEstimator) and parsing (ArithDecoder): a writer reads the values from the structures, a
+// reader fills them in. Explicitly instantiated for the three bin coders of cabac/cabac.h.
+#pragma once
+#include "cabac/cabac.h"
+#include "common/coding_structs.h"
+#include "partition/partition.h"
+
+namespace nnvvc {
+
+// What the syntax needs besides the bin coder.
+struct SyntaxEnv {
+  const PartitionConfig* part = nullptr;
+  ContextSet* ctx = nullptr;
+  CuMap* cuMap = nullptr;        // neighbour syntax info; coded CUs are stored into it
+  bool isIntraSlice = true;
+};
+
+// Whole CTU (coding_tree_unit without SAO/ALF). Writing: `ctu` must be complete and consistent
+// with the partition rules. Reading: `ctu` is cleared and filled (ctuX/ctuY must be set).
+// Returns false when the structure is inconsistent (writing) or the stream is corrupt (reading).
+template <class IO> bool codeCtu(IO& io, SyntaxEnv& env, CtuCoding& ctu);
+
+// Split syntax of one node (split_cu_flag, split_qt_flag, mtt_split_cu_vertical_flag,
+// mtt_split_cu_binary_flag, with inference). Writing: `split` must be allowed (or kNone when
+// allowed). Reading: `split` is set. Returns false on an illegal split when writing.
+template <class IO> bool codeSplit(IO& io, SyntaxEnv& env, const TreeNode& node, SplitMode& split);
+
+// One intra coding unit (luma mode via MPM coding, chroma mode, transform tree with cbfs and
+// residuals). cu.x/y/w/h/treeType/qtDepth/numTus/tus[].x/y/w/h must be set (tileTransformUnits)
+// in both directions. Reading fills modes, cbfs and coefficients (allocated in `coeffs`).
+// Also stores the CU into env.cuMap (storeSyntax) — the search calls it on a ContextSet copy with
+// a BitEstimator to get the exact rate of a candidate CU.
+template <class IO> bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner);
+
+// residual_coding() of one transform block (no transform skip, no dependent quantisation, no
+// sign hiding). levels: row-major w*h; writing requires at least one non-zero level.
+template <class IO> bool codeResidual(IO& io, ContextSet& ctx, TCoeff* levels, int w, int h, int cIdx);
+
+// MPM list (8.4.2) of a luma CU at (x, y, w, h) from the neighbour info in `map`:
+// candModeList[0..4] (planar excluded: it is coded by intra_luma_not_planar_flag).
+void deriveMpmList(const CuMap& map, int x, int y, int w, int h, int log2CtuSize, int mpm[5]);
+
+// IntraPredModeC (8.4.3, 4:2:0, no CCLM) from intra_chroma_pred_mode and the luma mode.
+int deriveChromaMode(int chromaModeIdx, int lumaMode);
+
+}  // namespace nnvvc

@@ -1,0 +1,96 @@
+// buildApp: the Fastify app with every feature plugin registered. Used by the start command and by tests.
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { QueueEvents } from 'bullmq';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { Config } from '../config/index.js';
+import { createLogger, type Logger } from '../log.js';
+import { EncodeQueue } from '../queue/encode-queue.js';
+import { bullConnection } from '../queue/redis.js';
+import { dashboardPlugin } from '../dashboard/plugin.js';
+import { HttpError } from './errors.js';
+import { JobEvents, SequenceStore } from './services.js';
+import { sequencesPlugin } from './plugins/sequences.js';
+import { jobsPlugin } from './plugins/jobs.js';
+import { artifactsPlugin } from './plugins/artifacts.js';
+import { healthPlugin } from './plugins/health.js';
+import { metricsPlugin } from './plugins/metrics.js';
+
+export interface BuildAppOptions {
+  cfg: Config;
+  logger?: Logger;
+}
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const { cfg } = opts;
+  if (!cfg.redisUrl) throw new Error('buildApp needs cfg.redisUrl');
+  const logger = opts.logger ?? createLogger(cfg.logLevel);
+  const app = Fastify({
+    loggerInstance: logger as unknown as FastifyBaseLogger,
+    genReqId: () => randomBytes(6).toString('hex'),
+    requestIdHeader: 'x-request-id',
+    disableRequestLogging: false,
+    // Body limit for JSON bodies; uploads are streamed and limited by MAX_UPLOAD_BYTES instead.
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+
+  const encodeQueue = new EncodeQueue(cfg);
+  const queueEvents = new QueueEvents(cfg.queueName, { connection: bullConnection(cfg.redisUrl), prefix: cfg.queuePrefix });
+  queueEvents.on('error', (err) => app.log.warn({ err: err.message }, 'queue events error'));
+  app.decorate('cfg', cfg);
+  app.decorate('encodeQueue', encodeQueue);
+  app.decorate('sequences', new SequenceStore(cfg.dataDir));
+  app.decorate('jobEvents', new JobEvents(queueEvents));
+  app.addHook('onClose', async () => {
+    await queueEvents.close();
+    await encodeQueue.close();
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown; details?: unknown }, req, reply) => {
+    if (err instanceof HttpError) {
+      req.log.info({ status: err.statusCode, error: err.code }, err.message);
+      return reply.code(err.statusCode).send({ error: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) });
+    }
+    if (err.validation) {
+      return reply.code(400).send({ error: 'bad_request', message: err.message, details: err.validation });
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({ error: (err.code ?? 'bad_request').toLowerCase(), message: err.message });
+    }
+    req.log.error({ err: err.message, stack: err.stack }, 'unhandled error');
+    return reply.code(500).send({ error: 'internal', message: 'internal server error' });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'nnvvc', description: 'VVC (H.266) encoding service', version: '1' },
+      tags: [{ name: 'sequences' }, { name: 'jobs' }, { name: 'artifacts' }, { name: 'health' }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(metricsPlugin);
+  await app.register(healthPlugin);
+  await app.register(sequencesPlugin);
+  await app.register(jobsPlugin);
+  await app.register(artifactsPlugin);
+
+  // bull-board: queue inspection UI at /queues
+  const board = new FastifyAdapter();
+  board.setBasePath('/queues');
+  createBullBoard({ queues: [new BullMQAdapter(encodeQueue.queue)], serverAdapter: board });
+  await app.register(board.registerPlugin(), { prefix: '/queues' });
+
+  await app.register(dashboardPlugin, { prefix: '/dashboard' });
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/dashboard/', 302));
+
+  return app;
+}

@@ -1,0 +1,13 @@
+// Every 4xx answer is {error, message, details?}: `error` is a stable code, `message` says what was wrong.
+export class HttpError extends Error {
+  constructor(readonly statusCode: number, readonly code: string, message: string, readonly details?: unknown) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const errorSchema = {
+  type: 'object',
+  properties: { error: { type: 'string' }, message: { type: 'string' }, details: {} },
+  required: ['error', 'message'],
+} as const;

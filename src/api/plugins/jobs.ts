@@ -1,0 +1,190 @@
+// /v1/jobs: submit, status, list, cancel, live progress (SSE) and the report.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import { JOB_ID_RE, jobDir } from '../../config/layout.js';
+import { EncodeQueue } from '../../queue/encode-queue.js';
+import type { JobRequest, JobView, PublicState } from '../../queue/types.js';
+import { HttpError, errorSchema } from '../errors.js';
+import type { JobEvent } from '../services.js';
+
+export const jobRequestSchema = {
+  $id: 'JobRequest',
+  type: 'object',
+  additionalProperties: false,
+  required: ['sequenceId', 'config'],
+  properties: {
+    sequenceId: { type: 'string', maxLength: 64 },
+    config: { type: 'string', enum: ['ra', 'ai'] },
+    qps: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 63 }, minItems: 1, maxItems: 12, uniqueItems: true },
+    targetKbps: { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 1, maxItems: 12 },
+    frames: { type: 'integer', minimum: 1 },
+    intraPeriod: { type: 'integer', minimum: 1, maximum: 1024 },
+    preset: { type: 'string', pattern: '^[a-z0-9_-]{1,32}$' },
+    encoder: { type: 'string', enum: ['nnvvc', 'vtm'] },
+    kind: { type: 'string', enum: ['encode', 'anchor'] },
+  },
+} as const;
+
+const progressSchema = {
+  type: 'object',
+  properties: {
+    stage: { type: 'string' }, ratePoint: { type: 'integer' }, ratePointsTotal: { type: 'integer' },
+    framesDone: { type: 'integer' }, framesTotal: { type: 'integer' }, percent: { type: 'number' },
+  },
+} as const;
+
+export const jobViewSchema = {
+  $id: 'JobView',
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    state: { type: 'string', enum: ['waiting', 'active', 'completed', 'failed', 'cancelled'] },
+    request: { type: 'object', additionalProperties: true },
+    sequence: { $ref: 'SequenceMeta#' },
+    progress: progressSchema,
+    createdAt: { type: 'string' },
+    startedAt: { type: ['string', 'null'] },
+    finishedAt: { type: ['string', 'null'] },
+    error: { type: 'string' },
+    attempts: { type: 'integer' },
+  },
+} as const;
+
+const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
+const TERMINAL: PublicState[] = ['completed', 'failed', 'cancelled'];
+
+export const jobsPlugin: FastifyPluginAsync = async (app) => {
+  app.addSchema(jobRequestSchema);
+  app.addSchema(jobViewSchema);
+
+  async function mustView(id: string): Promise<JobView> {
+    const v = await app.encodeQueue.view(id);
+    if (!v) throw new HttpError(404, 'job_not_found', `no job with id ${JSON.stringify(id)}`);
+    return v;
+  }
+
+  app.post<{ Body: JobRequest }>('/v1/jobs', {
+    schema: {
+      summary: 'Submit an encode job', tags: ['jobs'], body: { $ref: 'JobRequest#' },
+      response: { 201: { type: 'object', properties: { id: { type: 'string' }, state: { type: 'string' } } }, 400: errorSchema },
+    },
+  }, async (req, reply) => {
+    const r = req.body;
+    const seq = await app.sequences.get(r.sequenceId);
+    if (!seq) throw new HttpError(400, 'unknown_sequence', `sequenceId ${JSON.stringify(r.sequenceId)} does not exist (upload it with POST /v1/sequences)`);
+    if (r.targetKbps) throw new HttpError(400, 'not_implemented', 'targetKbps (rate control) is not implemented yet: give qps');
+    if (r.kind === 'anchor') throw new HttpError(400, 'not_implemented', 'kind=anchor is not implemented yet: use encoder=vtm for a VTM encode');
+    if (r.frames !== undefined && r.frames > seq.frames) {
+      throw new HttpError(400, 'bad_frames', `frames=${r.frames} but sequence ${seq.id} has ${seq.frames} frames`, { frames: r.frames, sequenceFrames: seq.frames });
+    }
+    if (r.encoder === 'vtm' && !app.cfg.vtmEncoderApp) {
+      throw new HttpError(400, 'encoder_unavailable', 'encoder=vtm needs VTM_ENCODER_APP to be set on the server');
+    }
+    const jobId = EncodeQueue.newJobId();
+    await app.encodeQueue.submit({ jobId, request: r, sequence: seq, createdAt: new Date().toISOString() });
+    req.log.info({ jobId, sequenceId: seq.id, config: r.config, qps: r.qps }, 'job submitted');
+    return reply.code(201).header('location', `/v1/jobs/${jobId}`).send({ id: jobId, state: 'waiting' });
+  });
+
+  app.get<{ Querystring: { state?: PublicState; sequenceId?: string; limit?: number } }>('/v1/jobs', {
+    schema: {
+      summary: 'List jobs, newest first', tags: ['jobs'],
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          state: { type: 'string', enum: ['waiting', 'active', 'completed', 'failed', 'cancelled'] },
+          sequenceId: { type: 'string', maxLength: 64 },
+          limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+        },
+      },
+      response: { 200: { type: 'object', properties: { items: { type: 'array', items: { $ref: 'JobView#' } } } }, 400: errorSchema },
+    },
+  }, async (req) => ({ items: await app.encodeQueue.list({ state: req.query.state, sequenceId: req.query.sequenceId, limit: req.query.limit ?? 50 }) }));
+
+  app.get<{ Params: { id: string } }>('/v1/jobs/:id', {
+    schema: { summary: 'Job status and progress', tags: ['jobs'], params: idParams, response: { 200: { $ref: 'JobView#' }, 404: errorSchema } },
+  }, async (req) => mustView(req.params.id));
+
+  app.delete<{ Params: { id: string } }>('/v1/jobs/:id', {
+    schema: {
+      summary: 'Cancel a job (waiting: removed; running: its encoder is stopped)', tags: ['jobs'], params: idParams,
+      response: { 202: { type: 'object', properties: { id: { type: 'string' }, outcome: { type: 'string' } } }, 404: errorSchema, 409: errorSchema },
+    },
+  }, async (req, reply) => {
+    const v = await mustView(req.params.id);
+    if (TERMINAL.includes(v.state)) throw new HttpError(409, 'job_finished', `job ${v.id} is already ${v.state}`);
+    const outcome = await app.encodeQueue.cancel(v.id);
+    if (outcome === 'finished') throw new HttpError(409, 'job_finished', `job ${v.id} finished before it could be cancelled`);
+    req.log.info({ jobId: v.id, outcome }, 'job cancel requested');
+    return reply.code(202).send({ id: v.id, outcome });
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/jobs/:id/report', {
+    schema: { summary: 'report.json of a job', tags: ['jobs'], params: idParams, response: { 404: errorSchema } },
+  }, async (req, reply) => {
+    const v = await mustView(req.params.id);
+    let text: string;
+    try {
+      text = await readFile(path.join(jobDir(app.cfg.dataDir, v.id), 'report.json'), 'utf8');
+    } catch {
+      throw new HttpError(404, 'report_not_ready', `job ${v.id} has no report yet (state ${v.state})`);
+    }
+    return reply.type('application/json').send(text);
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/jobs/:id/events', {
+    schema: { summary: 'Live progress as server-sent events: progress, state, done', tags: ['jobs'], params: idParams, response: { 404: errorSchema } },
+  }, async (req, reply) => {
+    const id = req.params.id;
+    if (!JOB_ID_RE.test(id)) throw new HttpError(404, 'job_not_found', `no job with id ${JSON.stringify(id)}`);
+    // Subscribe before reading the state so no event between the two is lost.
+    const buffered: JobEvent[] = [];
+    let live: ((e: JobEvent) => void) | null = null;
+    const listener = (e: JobEvent) => (live ? live(e) : buffered.push(e));
+    app.jobEvents.on(`job:${id}`, listener);
+    let view: JobView;
+    try {
+      view = await mustView(id);
+    } catch (err) {
+      app.jobEvents.off(`job:${id}`, listener);
+      throw err;
+    }
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no',
+    });
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    let closed = false;
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    const finish = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      app.jobEvents.off(`job:${id}`, listener);
+      res.end();
+    };
+    req.raw.on('close', finish);
+    const done = async () => {
+      const final = await app.encodeQueue.view(id).catch(() => null);
+      if (closed) return;
+      if (final && !TERMINAL.includes(final.state)) { send('state', { state: final.state }); return; } // failed attempt, will retry
+      if (final) { send('state', { state: final.state }); send('done', final); }
+      finish();
+    };
+    send('state', { state: view.state });
+    send('progress', view.progress);
+    if (TERMINAL.includes(view.state)) return done();
+    live = (e) => {
+      if (closed) return;
+      switch (e.type) {
+        case 'progress': send('progress', e.data); break;
+        case 'active': send('state', { state: 'active' }); break;
+        case 'waiting': send('state', { state: 'waiting' }); break;
+        case 'completed': case 'failed': case 'removed': void done(); break;
+      }
+    };
+    for (const e of buffered.splice(0)) live(e);
+  });
+};

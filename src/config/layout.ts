@@ -1,0 +1,24 @@
+// DATA_DIR layout (see notes/service-contract.md). One place so API, worker and tests agree.
+import path from 'node:path';
+
+export const SEQ_ID_RE = /^s_[a-z0-9]{12}$/;
+export const JOB_ID_RE = /^j_[a-z0-9]{12}$/;
+
+export function sequencesDir(dataDir: string): string { return path.join(dataDir, 'sequences'); }
+export function sequenceDir(dataDir: string, id: string): string { return path.join(sequencesDir(dataDir), id); }
+export function sequenceInput(dataDir: string, id: string): string { return path.join(sequenceDir(dataDir, id), 'input.yuv'); }
+export function sequenceMetaFile(dataDir: string, id: string): string { return path.join(sequenceDir(dataDir, id), 'meta.json'); }
+export function jobsDir(dataDir: string): string { return path.join(dataDir, 'jobs'); }
+export function jobDir(dataDir: string, id: string): string { return path.join(jobsDir(dataDir), id); }
+export function jobFile(dataDir: string, id: string): string { return path.join(jobDir(dataDir, id), 'job.json'); }
+export function uploadsTmpDir(dataDir: string): string { return path.join(dataDir, 'tmp'); }
+
+export interface SequenceMeta {
+  id: string; name: string; width: number; height: number; bitDepth: 8 | 10; fps: number; frames: number;
+  bytes: number; sha256: string; createdAt: string; sourceFormat: 'yuv' | 'y4m';
+}
+
+/** Bytes of one planar 4:2:0 frame; samples are 1 byte at 8-bit and 2 bytes (LE) at 10-bit. */
+export function frameBytes(width: number, height: number, bitDepth: 8 | 10): number {
+  return (width * height + 2 * (width / 2) * (height / 2)) * (bitDepth === 8 ? 1 : 2);
+}

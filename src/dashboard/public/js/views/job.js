@@ -1,0 +1,278 @@
+// Job detail: live state/progress, per-rate-point results table, RD curve vs the anchor, decoded frame with the
+// CU partition drawn over it, log tail and artifact downloads.
+import { api, ApiError, fetchRange } from '../api.js';
+import { announce, clear, h } from '../dom.js';
+import { bdRate } from '../bdrate.js';
+import { describeRequest, fmtBytes, fmtDuration, fmtNum, fmtPercent, fmtTime, jobTiming, shortId } from '../format.js';
+import { isTerminal, watchJob } from '../live.js';
+import { rdPlotSvg, reportSeries } from '../rdplot.js';
+import { frameBytes } from '../validate.js';
+import { cusForFrame, lumaRange, lumaToRgba, statsNameFor } from '../yuv.js';
+import { progressCell, stateBadge } from './jobs.js';
+
+const passText = (v) => (v === true ? h('span', { class: 'pass' }, 'pass') : v === false ? h('span', { class: 'fail' }, 'FAIL') : h('span', { class: 'na' }, 'n/a'));
+
+/** BD-rate figure from report.bdRate (number or {y, yuv, ...}) or, failing that, computed here from the anchor points. */
+export function bdRateOf(report, metric) {
+  const b = report?.bdRate;
+  if (typeof b === 'number' && metric === 'yuv') return { value: b, source: 'report' };
+  if (b && typeof b === 'object' && typeof b[metric] === 'number') return { value: b[metric], source: 'report' };
+  const { ours, anchor } = reportSeries(report, metric);
+  try { return { value: bdRate(anchor, ours), source: 'computed here (PCHIP)' }; } catch (err) { return { value: undefined, source: err.message }; }
+}
+
+function ratePointLabel(rp, i) {
+  if (rp.qp !== undefined) return `QP ${rp.qp}`;
+  if (rp.targetKbps !== undefined) return `${rp.targetKbps} kbps`;
+  return `#${i + 1}`;
+}
+
+function verification(rp) {
+  const decs = Array.isArray(rp.decoders) ? rp.decoders : [];
+  const ok = rp.decodeOk !== false && rp.md5Ok !== false && decs.every((d) => d.ok !== false);
+  const known = rp.decodeOk !== undefined || rp.md5Ok !== undefined || decs.length > 0;
+  const detail = [
+    rp.decodeOk !== undefined ? `decode ${rp.decodeOk ? 'ok' : 'failed'}` : null,
+    rp.md5Ok !== undefined ? `MD5 ${rp.md5Ok ? 'ok' : 'mismatch'}` : null,
+    ...decs.map((d) => `${d.name}: ${d.ok ? 'ok' : 'failed'}`),
+  ].filter(Boolean).join(', ');
+  return [passText(known ? ok : null), detail ? h('div', { class: 'hint' }, detail) : null];
+}
+
+export function ratePointTable(report) {
+  const head = ['Point', 'Target kbps', 'kbps', 'Anchor kbps', 'Rate ratio', 'PSNR Y', 'PSNR U', 'PSNR V', 'PSNR 6:1:1',
+    'Anchor 6:1:1', 'Encode T1 (s)', 'Anchor T2 (s)', 'T1/T2', 'Verification'];
+  const numeric = new Set(head.slice(1, 13));
+  const rows = (report.ratePoints ?? []).map((rp, i) => {
+    const ratio = rp.rateRatio ?? (rp.anchor?.kbps ? rp.kbps / rp.anchor.kbps : undefined);
+    const t = rp.anchor?.encodeSeconds ? rp.encodeSeconds / rp.anchor.encodeSeconds : undefined;
+    const yuv = rp.psnr?.yuv ?? (rp.psnr ? (6 * rp.psnr.y + rp.psnr.u + rp.psnr.v) / 8 : undefined);
+    const cells = [ratePointLabel(rp, i), fmtNum(rp.targetKbps, 1), fmtNum(rp.kbps, 2), fmtNum(rp.anchor?.kbps, 2), fmtNum(ratio, 3),
+      fmtNum(rp.psnr?.y), fmtNum(rp.psnr?.u), fmtNum(rp.psnr?.v), fmtNum(yuv), fmtNum(rp.anchor?.psnr?.yuv),
+      fmtNum(rp.encodeSeconds, 2), fmtNum(rp.anchor?.encodeSeconds, 2), fmtNum(t, 3), verification(rp)];
+    return h('tr', {}, cells.map((c, j) => h(j === 0 ? 'th' : 'td', { 'data-label': head[j], class: numeric.has(head[j]) ? 'num' : undefined, scope: j === 0 ? 'row' : undefined }, c)));
+  });
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'stack', 'data-testid': 'ratepoint-table' },
+    h('caption', { class: 'sr-only' }, 'Results per rate point'),
+    h('thead', {}, h('tr', {}, head.map((t) => h('th', { scope: 'col', class: numeric.has(t) ? 'num' : undefined }, t)))),
+    h('tbody', {}, rows)));
+}
+
+function rdSection(report, title) {
+  const plotBox = h('div', { 'data-testid': 'rd-plot' });
+  const bdBox = h('p', { 'data-testid': 'bd-rate' });
+  const select = h('select', { id: 'rd-metric' }, h('option', { value: 'yuv' }, 'PSNR 6:1:1 (YUV)'), h('option', { value: 'y' }, 'PSNR Y'));
+  const draw = () => {
+    const metric = select.value;
+    const { ours, anchor } = reportSeries(report, metric);
+    const series = [{ label: `ours (${report.encoder ?? 'nnvvc'})`, points: ours }];
+    if (anchor.length) series.push({ label: 'anchor (VTM)', points: anchor, dashed: true });
+    plotBox.innerHTML = rdPlotSvg(series, { title, metric: metric === 'y' ? 'PSNR Y' : 'PSNR YUV 6:1:1' });
+    const bd = bdRateOf(report, metric);
+    bdBox.textContent = anchor.length
+      ? `BD-rate vs anchor (${metric === 'y' ? 'Y' : 'YUV 6:1:1'}): ${fmtPercent(bd.value)}${bd.value === undefined ? ` — ${bd.source}` : ` (${bd.source})`}`
+      : 'No anchor points in this report, so no BD-rate.';
+  };
+  select.addEventListener('change', draw);
+  draw();
+  return h('section', { 'aria-labelledby': 'rd-h' }, h('h2', { id: 'rd-h' }, 'Rate–distortion'),
+    h('div', { class: 'row' }, h('label', { for: 'rd-metric' }, 'Quality metric'), select), bdBox, plotBox);
+}
+
+function rulesSection(report) {
+  const rules = report.rules ?? [];
+  const tr = typeof report.timeRatio === 'number' ? report.timeRatio : report.timeRatio?.encode;
+  return h('section', { 'aria-labelledby': 'rules-h' }, h('h2', { id: 'rules-h' }, 'Checks'),
+    tr !== undefined ? h('p', {}, `Encode time ratio (ours / anchor): ${fmtNum(tr, 3)}`) : null,
+    rules.length
+      ? h('ul', { 'data-testid': 'rules' }, rules.map((r) => h('li', {}, passText(r.pass), ' ', h('strong', {}, r.id ?? ''), ' ', r.description ?? '',
+        r.detail ? h('span', { class: 'muted' }, ` — ${typeof r.detail === 'string' ? r.detail : JSON.stringify(r.detail)}`) : null)))
+      : h('p', { class: 'muted' }, 'The report lists no rules.'));
+}
+
+/** Decoded frame with the encoder's CU partition over it, and a labelled slot for the CNN's predicted one. */
+function frameSection(jobId, artifacts, seq) {
+  const names = artifacts.map((a) => a.name);
+  const yuvs = artifacts.filter((a) => /\.yuv$/i.test(a.name) && /dec|rec/i.test(a.name));
+  const box = h('section', { 'aria-labelledby': 'frame-h', 'data-testid': 'frame-section' }, h('h2', { id: 'frame-h' }, 'Decoded frame and CU partition'));
+  if (!yuvs.length) { box.append(h('p', { class: 'muted' }, 'No decoded YUV among the artifacts yet.')); return box; }
+  if (!seq) { box.append(h('p', { class: 'muted' }, 'Sequence metadata unavailable, so the frame size is unknown.')); return box; }
+  const { width, height } = seq;
+  const pick = h('select', { id: 'frame-yuv' }, yuvs.map((a) => h('option', { value: a.name }, a.name)));
+  const frameNo = h('input', { id: 'frame-no', type: 'number', min: '0', value: '0', step: '1', style: 'max-width:7rem' });
+  const overlay = h('input', { id: 'frame-overlay', type: 'checkbox', checked: true });
+  const canvas = h('canvas', { 'data-testid': 'frame-canvas', role: 'img', 'aria-label': 'Decoded luma frame' });
+  const caption = h('figcaption', { 'aria-live': 'polite', 'data-testid': 'frame-caption' });
+  const show = h('button', { type: 'button' }, 'Show frame');
+  let stats;
+  let statsFor;
+  const draw = async () => {
+    const art = yuvs.find((a) => a.name === pick.value);
+    // Decoded output is 10-bit LE per the contract; fall back to 8-bit if the file size says so.
+    const bitDepth = art.bytes % frameBytes(width, height, 10) === 0 ? 10 : art.bytes % frameBytes(width, height, 8) === 0 ? 8 : 10;
+    const total = Math.floor(art.bytes / frameBytes(width, height, bitDepth));
+    frameNo.max = String(Math.max(0, total - 1));
+    const n = Number(frameNo.value);
+    if (!Number.isInteger(n) || n < 0 || n >= total) { caption.textContent = `Frame must be 0–${total - 1}.`; return; }
+    caption.textContent = 'Loading…';
+    try {
+      const { start, length } = lumaRange(width, height, bitDepth, n);
+      const buf = await fetchRange(api.artifactUrl(jobId, art.name), start, length);
+      const scale = Math.max(1, Math.min(4, Math.floor(640 / width)));
+      canvas.width = width * scale;
+      canvas.height = height * scale;
+      const ctx = canvas.getContext('2d');
+      const img = new ImageData(lumaToRgba(buf, width, height, bitDepth), width, height);
+      const tmp = document.createElement('canvas');
+      tmp.width = width; tmp.height = height;
+      tmp.getContext('2d').putImageData(img, 0, 0);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(tmp, 0, 0, width * scale, height * scale);
+      let note = `${art.name}, frame ${n} of ${total}, ${width}x${height} ${bitDepth}-bit luma.`;
+      const statsName = statsNameFor(art.name, names);
+      if (!overlay.checked) note += ' Partition overlay off.';
+      else if (!statsName) note += ' No encoder stats (*.stats.json) for this output, so no CU partition to draw.';
+      else {
+        if (statsFor !== statsName) {
+          stats = await (await fetch(api.artifactUrl(jobId, statsName))).json().catch(() => undefined);
+          statsFor = statsName;
+        }
+        const cus = cusForFrame(stats, n);
+        if (!cus) note += ` ${statsName} has no CU list for frame ${n}.`;
+        else {
+          ctx.lineWidth = 1;
+          for (const cu of cus) {
+            ctx.strokeStyle = cu.w * cu.h >= 1024 ? 'rgba(0,200,255,.9)' : cu.w * cu.h >= 128 ? 'rgba(255,220,0,.9)' : 'rgba(255,60,60,.9)';
+            ctx.strokeRect(cu.x * scale + 0.5, cu.y * scale + 0.5, cu.w * scale - 1, cu.h * scale - 1);
+          }
+          note += ` ${cus.length} CUs from ${statsName} (blue ≥ 1024 px, yellow ≥ 128 px, red smaller).`;
+        }
+      }
+      caption.textContent = note;
+      canvas.setAttribute('aria-label', note);
+    } catch (err) {
+      caption.textContent = `Could not load the frame: ${err.message}`;
+    }
+  };
+  show.addEventListener('click', draw);
+  pick.addEventListener('change', draw);
+  overlay.addEventListener('change', draw);
+  frameNo.addEventListener('keydown', (e) => { if (e.key === 'Enter') draw(); });
+  box.append(
+    h('div', { class: 'row' },
+      h('span', {}, h('label', { for: 'frame-yuv' }, 'Decoded output'), pick),
+      h('span', {}, h('label', { for: 'frame-no' }, 'Frame'), frameNo),
+      h('label', { class: 'inline', for: 'frame-overlay' }, overlay, 'Draw CU partition'),
+      show),
+    h('div', { class: 'frames', style: 'margin-top:.75rem' },
+      h('figure', {}, canvas, caption),
+      h('figure', {}, h('div', { class: 'placeholder', 'data-testid': 'cnn-placeholder' },
+        'CNN-predicted partition: not available yet. The split predictor (models/) is not wired into the service; its prediction will be drawn here beside the encoder’s choice.'),
+      h('figcaption', {}, 'Predicted partition (placeholder)'))));
+  queueMicrotask(draw);
+  return box;
+}
+
+function logSection(jobId, artifacts) {
+  const logs = artifacts.filter((a) => /\.log$/i.test(a.name));
+  const box = h('section', { 'aria-labelledby': 'log-h' }, h('h2', { id: 'log-h' }, 'Log tail'));
+  if (!logs.length) { box.append(h('p', { class: 'muted' }, 'No log files yet.')); return { box, refresh: () => {} }; }
+  const pick = h('select', { id: 'log-pick' }, logs.map((a) => h('option', { value: a.name }, a.name)));
+  const pre = h('pre', { class: 'log', tabindex: '0', 'aria-label': 'Log tail', 'data-testid': 'log-tail' }, 'Loading…');
+  const refresh = async () => {
+    try {
+      const buf = await fetchRange(api.artifactUrl(jobId, pick.value), -32768);
+      const lines = new TextDecoder().decode(buf).split('\n');
+      pre.textContent = lines.slice(-200).join('\n') || '(empty)';
+      pre.scrollTop = pre.scrollHeight;
+    } catch (err) {
+      pre.textContent = `Could not load ${pick.value}: ${err.message}`;
+    }
+  };
+  pick.addEventListener('change', refresh);
+  box.append(h('div', { class: 'row' }, h('label', { for: 'log-pick' }, 'Log file'), pick,
+    h('button', { type: 'button', class: 'secondary', onclick: refresh }, 'Refresh')), pre);
+  refresh();
+  return { box, refresh };
+}
+
+function artifactSection(jobId, artifacts) {
+  return h('section', { 'aria-labelledby': 'art-h' }, h('h2', { id: 'art-h' }, 'Artifacts'),
+    artifacts.length
+      ? h('ul', { class: 'artifacts', 'data-testid': 'artifacts' }, artifacts.map((a) => h('li', {},
+        h('a', { href: api.artifactUrl(jobId, a.name), download: a.name }, a.name), h('span', { class: 'muted' }, ` ${fmtBytes(a.bytes)}`))))
+      : h('p', { class: 'muted' }, 'No artifacts yet.'));
+}
+
+export async function renderJob(main, id) {
+  let job;
+  try { job = await api.getJob(id); } catch (err) {
+    main.append(h('h1', {}, `Job ${shortId(id)}`), h('p', { class: 'notice bad', role: 'alert' },
+      err instanceof ApiError && err.status === 404 ? 'No such job.' : `Could not load the job: ${err.message}`));
+    return undefined;
+  }
+  const seq = await api.getSequence(job.request?.sequenceId).catch(() => undefined);
+  const headState = h('span', { 'data-testid': 'job-state' });
+  const progress = h('div', { 'aria-live': 'polite', 'data-testid': 'job-progress' });
+  const facts = h('dl', { class: 'kv' });
+  const results = h('div', { 'data-testid': 'results' });
+  const cancel = h('button', { type: 'button', class: 'danger', onclick: async () => {
+    cancel.disabled = true;
+    try { await api.cancelJob(id); announce('Job cancelled'); } catch (err) { announce(`Cancel failed: ${err.message}`); cancel.disabled = false; }
+  } }, 'Cancel job');
+  main.append(
+    h('div', { class: 'row' }, h('h1', {}, `Job ${shortId(id)}`), headState, h('span', { class: 'spacer' }), cancel,
+      h('a', { class: 'button secondary', href: `#/compare/${encodeURIComponent(id)}` }, 'Compare with…')),
+    h('div', { class: 'grid2' }, h('div', { class: 'card' }, progress), h('div', { class: 'card' }, facts)),
+    results);
+
+  let lastState;
+  let logRefresh = () => {};
+  let logTimer;
+  const renderHead = (j) => {
+    clear(headState).append(stateBadge(j.state));
+    clear(progress).append(h('strong', {}, 'Progress'), ' ', ...progressCell(j));
+    const t = jobTiming(j);
+    const rows = [['Job id', j.id], ['Sequence', seq ? `${seq.name ?? seq.id} (${seq.width}x${seq.height}, ${seq.bitDepth}-bit, ${seq.fps} fps)` : j.request?.sequenceId],
+      ['Configuration', describeRequest(j.request)], ['Created', fmtTime(j.createdAt)], ['Started', fmtTime(j.startedAt)],
+      ['Finished', fmtTime(j.finishedAt)], ['Elapsed', fmtDuration(t.elapsed)], ['ETA', fmtDuration(t.eta)], ['Attempts', j.attempts ?? '—']];
+    if (j.error) rows.push(['Error', typeof j.error === 'string' ? j.error : j.error.message ?? JSON.stringify(j.error)]);
+    clear(facts).append(rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v ?? '—'))]));
+    cancel.hidden = isTerminal(j.state);
+  };
+
+  const renderResults = async (j) => {
+    const [report, artifacts] = await Promise.all([
+      // The report exists only once the job has completed; asking earlier would just 404.
+      j.state === 'completed' ? api.getReport(id).catch(() => undefined) : undefined,
+      api.listArtifacts(id).then((r) => r.items ?? []).catch(() => []),
+    ]);
+    clear(results);
+    if (report) {
+      results.append(h('section', { class: 'card', 'aria-labelledby': 'rp-h' }, h('h2', { id: 'rp-h', style: 'margin-top:0' }, 'Results per rate point'), ratePointTable(report)),
+        h('div', { class: 'card' }, rdSection(report, `RD curve — job ${shortId(id)}`)), h('div', { class: 'card' }, rulesSection(report)));
+    } else {
+      results.append(h('p', { class: 'notice', 'data-testid': 'no-report' }, isTerminal(j.state)
+        ? `No report for this job (${j.state}).` : 'Results appear here when the job completes.'));
+    }
+    const log = logSection(id, artifacts);
+    logRefresh = log.refresh;
+    results.append(h('div', { class: 'card' }, frameSection(id, artifacts, seq)), h('div', { class: 'card' }, log.box),
+      h('div', { class: 'card' }, artifactSection(id, artifacts)));
+  };
+
+  renderHead(job);
+  await renderResults(job);
+  lastState = job.state;
+  const stop = watchJob(job, async (j) => {
+    renderHead(j);
+    if (j.state !== lastState) {
+      lastState = j.state;
+      announce(`Job ${j.state}`);
+      if (isTerminal(j.state)) { clearInterval(logTimer); await renderResults(j); }
+    }
+  });
+  // The log tail follows an active job; artifacts list itself is re-read on completion.
+  if (!isTerminal(job.state)) logTimer = setInterval(() => logRefresh(), 3000);
+  return () => { stop(); clearInterval(logTimer); };
+}

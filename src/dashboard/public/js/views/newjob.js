@@ -1,0 +1,82 @@
+// Start-job form: sequence, configuration (ra/ai), QPs or target bitrates, frames, encoder.
+import { api, ApiError } from '../api.js';
+import { announce, h } from '../dom.js';
+import { jobFieldForServerError, validateNewJob } from '../validate.js';
+
+export async function renderNewJob(main, query) {
+  const { items: sequences = [] } = await api.listSequences().catch(() => ({ items: [] }));
+  const errorEls = {};
+  const errorEl = (key) => (errorEls[key] = h('p', { class: 'error', id: `err-${key}`, 'data-testid': `error-${key}` }));
+  const wanted = query.get('sequence');
+
+  const sequence = h('select', { id: 'sequenceId', name: 'sequenceId', 'aria-describedby': 'err-sequenceId' },
+    h('option', { value: '' }, sequences.length ? '— choose —' : '(no sequences: upload one first)'),
+    sequences.map((s) => h('option', { value: s.id, selected: s.id === wanted },
+      `${s.name ?? s.id} — ${s.width}x${s.height} ${s.bitDepth}-bit ${s.fps} fps, ${s.frames} frames`)));
+  const radio = (name, value, label, checked) => h('label', { class: 'inline' },
+    h('input', { type: 'radio', name, value, checked }), label);
+  const configSet = h('fieldset', { 'aria-describedby': 'err-config' }, h('legend', {}, 'Configuration'),
+    radio('config', 'ra', 'Random access (ra)', true), radio('config', 'ai', 'All intra (ai)', false), errorEl('config'));
+  const rateModeSet = h('fieldset', { 'aria-describedby': 'err-rates' }, h('legend', {}, 'Rate points'),
+    radio('rateMode', 'qp', 'Fixed QPs', true), radio('rateMode', 'kbps', 'Target bitrates (kbps)', false),
+    h('div', { class: 'field', style: 'margin-top:.5rem' },
+      h('label', { for: 'rates', id: 'rates-label' }, 'QPs (comma separated)'),
+      h('input', { id: 'rates', name: 'rates', type: 'text', value: '22,27,32,37', 'aria-describedby': 'err-rates hint-rates', autocomplete: 'off' }),
+      h('p', { class: 'hint', id: 'hint-rates' }, 'JVET common test conditions use QP 22, 27, 32, 37.'),
+      errorEl('rates')));
+  const frames = h('input', { id: 'frames', name: 'frames', type: 'text', inputmode: 'numeric', 'aria-describedby': 'err-frames hint-frames', autocomplete: 'off' });
+  const encoder = h('select', { id: 'encoder', name: 'encoder', 'aria-describedby': 'err-encoder' },
+    h('option', { value: 'nnvvc' }, 'nnvvc (ours)'), h('option', { value: 'vtm' }, 'VTM (reference)'));
+  const formError = errorEl('form');
+  formError.setAttribute('role', 'alert');
+  const submit = h('button', { type: 'submit' }, 'Start job');
+  const form = h('form', { novalidate: true, class: 'card', 'data-testid': 'new-job-form' },
+    formError,
+    h('div', { class: 'field' }, h('label', { for: 'sequenceId' }, 'Sequence'), sequence, errorEl('sequenceId'),
+      h('p', { class: 'hint' }, h('a', { href: '#/upload' }, 'Upload a new sequence'))),
+    configSet, rateModeSet,
+    h('div', { class: 'field' }, h('label', { for: 'frames' }, 'Frames'), frames,
+      h('p', { class: 'hint', id: 'hint-frames' }, 'Leave empty to encode every frame of the sequence.'), errorEl('frames')),
+    h('div', { class: 'field' }, h('label', { for: 'encoder' }, 'Encoder'), encoder, errorEl('encoder')),
+    submit);
+
+  form.addEventListener('change', (e) => {
+    if (e.target.name !== 'rateMode') return;
+    const kbps = e.target.value === 'kbps';
+    form.querySelector('#rates-label').textContent = kbps ? 'Target bitrates in kbps (comma separated)' : 'QPs (comma separated)';
+    form.querySelector('#rates').value = kbps ? '' : '22,27,32,37';
+    form.querySelector('#hint-rates').textContent = kbps ? 'E.g. 250, 500, 1000, 2000 — the encoder searches a QP per target.' : 'JVET common test conditions use QP 22, 27, 32, 37.';
+  });
+
+  const focusTarget = { sequenceId: sequence, config: configSet.querySelector('input'), rates: form.querySelector('#rates'), frames, encoder };
+  const setErrors = (errors) => {
+    for (const [key, el] of Object.entries(errorEls)) el.textContent = errors[key] ?? '';
+    for (const [key, el] of Object.entries(focusTarget)) el.setAttribute('aria-invalid', errors[key] ? 'true' : 'false');
+    const first = Object.keys(focusTarget).find((k) => errors[k]);
+    if (first) focusTarget[first].focus();
+  };
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const data = new FormData(form);
+    const seq = sequences.find((s) => s.id === data.get('sequenceId'));
+    const { errors, body, ok } = validateNewJob({
+      sequenceId: data.get('sequenceId'), config: data.get('config'), rateMode: data.get('rateMode'),
+      rates: data.get('rates'), frames: data.get('frames'), encoder: data.get('encoder'), maxFrames: seq?.frames,
+    });
+    setErrors(errors);
+    if (!ok) { announce('The form has errors.'); return; }
+    submit.disabled = true;
+    try {
+      const { id } = await api.createJob(body);
+      announce(`Job ${id} started`);
+      location.hash = `#/jobs/${encodeURIComponent(id)}`;
+    } catch (err) {
+      const field = err instanceof ApiError && err.status < 500 ? jobFieldForServerError(err.body) : 'form';
+      setErrors({ [field]: `Server: ${err.message}` });
+      submit.disabled = false;
+    }
+  });
+
+  main.append(h('h1', {}, 'Start a job'), form);
+}

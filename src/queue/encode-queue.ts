@@ -1,0 +1,149 @@
+// EncodeQueue: the API's view of the one BullMQ queue `nnvvc-encode`: submit, look up, list and cancel jobs.
+import { readdir } from 'node:fs/promises';
+import { Queue, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/index.js';
+import { cancelChannel, cancelKey } from '../config/index.js';
+import { JOB_ID_RE, jobsDir } from '../config/layout.js';
+import { bullConnection, createRedis } from './redis.js';
+import { readJobRecord, updateJobRecord, writeJobRecord } from './job-record.js';
+import { CANCELLED_PREFIX, initialProgress, type JobData, type JobProgress, type JobResultSummary, type JobView, type PublicState } from './types.js';
+
+export type EncodeJob = Job<JobData, JobResultSummary>;
+export type CancelOutcome = 'removed' | 'signalled' | 'finished' | 'not-found';
+
+export function publicState(bullState: string, failedReason?: string): PublicState {
+  switch (bullState) {
+    case 'active': return 'active';
+    case 'completed': return 'completed';
+    case 'failed': return failedReason?.startsWith(CANCELLED_PREFIX) ? 'cancelled' : 'failed';
+    default: return 'waiting'; // waiting, prioritized, delayed (retry backoff), waiting-children
+  }
+}
+
+function iso(ms?: number | null): string | null {
+  return ms ? new Date(ms).toISOString() : null;
+}
+
+export class EncodeQueue {
+  readonly queue: Queue<JobData, JobResultSummary>;
+  readonly redis: Redis;
+
+  constructor(private readonly cfg: Config) {
+    if (!cfg.redisUrl) throw new Error('EncodeQueue needs cfg.redisUrl');
+    this.queue = new Queue<JobData, JobResultSummary>(cfg.queueName, {
+      connection: bullConnection(cfg.redisUrl),
+      prefix: cfg.queuePrefix,
+      defaultJobOptions: {
+        attempts: cfg.jobAttempts,
+        backoff: { type: 'exponential', delay: cfg.backoffMs },
+        removeOnComplete: false,
+        removeOnFail: false,
+      },
+    });
+    this.redis = createRedis(cfg.redisUrl);
+  }
+
+  static newJobId(): string {
+    // time-ordered (base36 ms) + random, so directory listings sort newest-last
+    return `j_${Date.now().toString(36).padStart(8, '0')}${Math.random().toString(36).slice(2, 6).padEnd(4, '0')}`;
+  }
+
+  async submit(data: JobData): Promise<void> {
+    await writeJobRecord(this.cfg.dataDir, { ...data, state: 'waiting', startedAt: null, finishedAt: null, attempts: 0 });
+    await this.queue.add('encode', data, { jobId: data.jobId });
+  }
+
+  async getJob(id: string): Promise<EncodeJob | undefined> {
+    return (await this.queue.getJob(id)) ?? undefined;
+  }
+
+  /** Current view: BullMQ is the truth while the job is there; job.json covers jobs removed from the queue. */
+  async view(id: string): Promise<JobView | null> {
+    if (!JOB_ID_RE.test(id)) return null;
+    const job = await this.getJob(id);
+    const rec = await readJobRecord(this.cfg.dataDir, id);
+    if (!job) {
+      if (!rec) return null;
+      return {
+        id, state: rec.state, request: rec.request, sequence: rec.sequence,
+        progress: rec.progress ?? initialProgress((rec.request.qps ?? [0, 0, 0, 0]).length, rec.request.frames ?? rec.sequence.frames),
+        createdAt: rec.createdAt, startedAt: rec.startedAt, finishedAt: rec.finishedAt, error: rec.error, attempts: rec.attempts,
+      };
+    }
+    const state = publicState(await job.getState(), job.failedReason);
+    const p = job.progress as JobProgress | number;
+    const progress = typeof p === 'object' && p !== null
+      ? p
+      : initialProgress((job.data.request.qps ?? [0, 0, 0, 0]).length, job.data.request.frames ?? job.data.sequence.frames);
+    const v: JobView = {
+      id, state, request: job.data.request, sequence: job.data.sequence, progress,
+      createdAt: job.data.createdAt, startedAt: iso(job.processedOn), finishedAt: state === 'completed' || state === 'failed' || state === 'cancelled' ? iso(job.finishedOn) : null,
+      attempts: job.attemptsStarted ?? job.attemptsMade,
+    };
+    if (state === 'failed' || state === 'cancelled') v.error = job.failedReason;
+    else if (job.failedReason && state === 'waiting') v.error = `previous attempt failed: ${job.failedReason}`;
+    return v;
+  }
+
+  /** Newest first. Jobs come from the job folders, so cancelled-while-waiting jobs are listed too. */
+  async list(filter: { state?: PublicState; sequenceId?: string; limit: number }): Promise<JobView[]> {
+    let ids: string[] = [];
+    try {
+      ids = (await readdir(jobsDir(this.cfg.dataDir))).filter((n) => JOB_ID_RE.test(n)).sort().reverse();
+    } catch { /* no jobs yet */ }
+    const out: JobView[] = [];
+    const CHUNK = 32;
+    for (let i = 0; i < ids.length && out.length < filter.limit; i += CHUNK) {
+      const views = await Promise.all(ids.slice(i, i + CHUNK).map((id) => this.view(id)));
+      for (const v of views) {
+        if (!v) continue;
+        if (filter.state && v.state !== filter.state) continue;
+        if (filter.sequenceId && v.request.sequenceId !== filter.sequenceId) continue;
+        out.push(v);
+        if (out.length >= filter.limit) break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Cancel: a waiting job is removed from the queue; an active one is told to stop (a Redis key the worker
+   * checks between stages, and a pub/sub message that aborts its running encoder at once).
+   */
+  async cancel(id: string): Promise<CancelOutcome> {
+    const job = await this.getJob(id);
+    if (!job) return 'not-found';
+    const state = await job.getState();
+    if (state === 'completed' || state === 'failed') return 'finished';
+    await this.redis.set(cancelKey(this.cfg, id), '1', 'EX', 7 * 24 * 3600);
+    if (state !== 'active') {
+      try {
+        await job.remove();
+        await updateJobRecord(this.cfg.dataDir, id, { state: 'cancelled', finishedAt: new Date().toISOString(), error: `${CANCELLED_PREFIX} removed while waiting` });
+        return 'removed';
+      } catch {
+        // it became active (locked) between getState and remove: fall through to signalling the worker
+      }
+    }
+    await this.redis.publish(cancelChannel(this.cfg), id);
+    return 'signalled';
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed');
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+    this.redis.disconnect();
+  }
+}

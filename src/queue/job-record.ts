@@ -1,0 +1,37 @@
+// job.json in each job folder: the request plus the last known state. Written by the API at submission and by
+// the worker on every state change, so a job's story survives Redis being flushed or the BullMQ job removed.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { jobFile } from '../config/layout.js';
+import type { JobData, JobProgress, PublicState } from './types.js';
+
+export interface JobRecord extends JobData {
+  state: PublicState;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error?: string;
+  attempts: number;
+  progress?: JobProgress;
+}
+
+export async function readJobRecord(dataDir: string, jobId: string): Promise<JobRecord | null> {
+  try {
+    return JSON.parse(await readFile(jobFile(dataDir, jobId), 'utf8')) as JobRecord;
+  } catch {
+    return null;
+  }
+}
+
+export async function writeJobRecord(dataDir: string, rec: JobRecord): Promise<void> {
+  const file = jobFile(dataDir, rec.jobId);
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(rec, null, 2) + '\n');
+  await rename(tmp, file);
+}
+
+export async function updateJobRecord(dataDir: string, jobId: string, patch: Partial<JobRecord>): Promise<void> {
+  const rec = await readJobRecord(dataDir, jobId);
+  if (!rec) return;
+  await writeJobRecord(dataDir, { ...rec, ...patch });
+}

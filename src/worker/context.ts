@@ -1,0 +1,25 @@
+// What every pipeline stage receives. Stages are plain async functions (input -> output) in ./stages/.
+import type { Logger } from '../log.js';
+import type { Config } from '../config/index.js';
+import type { JobData, JobProgress } from '../queue/types.js';
+import type { DecoderAdapter, EncoderAdapter } from './encoders.js';
+
+export interface Tools {
+  encoders: Record<'nnvvc' | 'vtm', EncoderAdapter>;
+  /** Every decoder we try in verify; those not available are reported as skipped. */
+  decoders: DecoderAdapter[];
+}
+
+export interface StageContext {
+  cfg: Config;
+  log: Logger;
+  jobId: string;
+  data: JobData;
+  /** DATA_DIR/jobs/<jobId> */
+  dir: string;
+  logsDir: string;
+  signal: AbortSignal;
+  tools: Tools;
+  /** Merge into the job's progress (throttled before it reaches Redis). */
+  progress(p: Partial<JobProgress>): void;
+}

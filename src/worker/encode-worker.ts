@@ -1,0 +1,166 @@
+// EncodeWorker: takes jobs from `nnvvc-encode` and runs the stage pipeline on each.
+// - bad input / verification failures -> UnrecoverableError (no retry); tool crashes -> retried with backoff
+// - cancel: API sets a key + publishes on a channel; we abort the job's AbortSignal, which kills the encoder
+// - SIGTERM: stop taking jobs, let the running one finish within the grace period, else hand it back to the queue
+// - a worker that dies (SIGKILL) loses its lock; another worker's stalled check re-queues the job
+import path from 'node:path';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log.js';
+import { cancelChannel, cancelKey, type Config } from '../config/index.js';
+import { jobDir } from '../config/layout.js';
+import { bullConnection, createRedis } from '../queue/redis.js';
+import { updateJobRecord } from '../queue/job-record.js';
+import { CANCELLED_PREFIX, type JobData, type JobProgress, type JobResultSummary, type Stage } from '../queue/types.js';
+import { BadInputError, CancelledError, VerificationError } from './errors.js';
+import { NnvvcDecoder, NnvvcEncoder, VtmDecoder, VtmEncoder, type DecoderAdapter } from './encoders.js';
+import type { Tools } from './context.js';
+import { runPipeline } from './pipeline.js';
+import { writeFailureReport } from './stages/report.js';
+
+/** Progress is written to Redis at most this often (plus every stage change). */
+const PROGRESS_MIN_INTERVAL_MS = 250;
+
+export function defaultTools(cfg: Config): Tools {
+  const decoders: DecoderAdapter[] = [new NnvvcDecoder(cfg.nnvvcDec)];
+  if (cfg.vtmDecoderApp) decoders.push(new VtmDecoder(cfg.vtmDecoderApp));
+  return {
+    encoders: { nnvvc: new NnvvcEncoder(cfg.nnvvcEnc), vtm: new VtmEncoder(cfg.vtmEncoderApp) },
+    decoders,
+  };
+}
+
+export class EncodeWorker {
+  readonly worker: Worker<JobData, JobResultSummary>;
+  private readonly sub: Redis;
+  private readonly redis: Redis;
+  private handingBack = false;
+  private closing: Promise<void> | null = null;
+
+  constructor(private readonly cfg: Config, private readonly log: Logger, private readonly tools: Tools = defaultTools(cfg)) {
+    if (!cfg.redisUrl) throw new Error('EncodeWorker needs cfg.redisUrl');
+    this.redis = createRedis(cfg.redisUrl);
+    this.sub = createRedis(cfg.redisUrl);
+    this.worker = new Worker<JobData, JobResultSummary>(cfg.queueName, (job, token, signal) => this.process(job, token, signal), {
+      connection: bullConnection(cfg.redisUrl),
+      prefix: cfg.queuePrefix,
+      concurrency: cfg.workerConcurrency,
+      lockDuration: cfg.lockDurationMs,
+      stalledInterval: cfg.stalledIntervalMs,
+      maxStalledCount: cfg.maxStalledCount,
+      autorun: true,
+    });
+    this.worker.on('error', (err) => this.log.error({ err: err.message }, 'worker error'));
+    this.worker.on('failed', (job, err) => {
+      if (!job) return;
+      const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+      this.log.warn({ jobId: job.id, attemptsMade: job.attemptsMade, final, err: err.message }, 'job attempt failed');
+      if (final && job.id) {
+        const cancelled = err.message.startsWith(CANCELLED_PREFIX);
+        void updateJobRecord(this.cfg.dataDir, job.id, {
+          state: cancelled ? 'cancelled' : 'failed', finishedAt: new Date().toISOString(), error: err.message, attempts: job.attemptsMade,
+        });
+      }
+    });
+    void this.sub.subscribe(cancelChannel(cfg));
+    this.sub.on('message', (_channel: string, jobId: string) => {
+      if (this.worker.cancelJob(jobId, 'cancelled by user')) this.log.info({ jobId }, 'cancel signal delivered to running job');
+    });
+  }
+
+  waitUntilReady(): Promise<void> {
+    return this.worker.waitUntilReady().then(() => undefined);
+  }
+
+  private async process(job: Job<JobData, JobResultSummary>, token: string | undefined, signal: AbortSignal | undefined): Promise<JobResultSummary> {
+    const jobId = job.id!;
+    const log = this.log.child({ jobId, attempt: job.attemptsStarted ?? job.attemptsMade + 1 });
+    const dir = jobDir(this.cfg.dataDir, jobId);
+    const abort = new AbortController();
+    signal?.addEventListener('abort', () => abort.abort(signal.reason), { once: true });
+    // The pub/sub message may have been missed (worker started after the cancel): the key is the source of truth.
+    const pollCancel = setInterval(() => {
+      void this.redis.exists(cancelKey(this.cfg, jobId)).then((n) => { if (n) abort.abort('cancelled by user'); }, () => {});
+    }, 2000);
+    if (await this.redis.exists(cancelKey(this.cfg, jobId))) {
+      clearInterval(pollCancel);
+      throw new UnrecoverableError(`${CANCELLED_PREFIX} cancelled before start`);
+    }
+    log.info('job started');
+    await updateJobRecord(this.cfg.dataDir, jobId, { state: 'active', startedAt: new Date().toISOString(), attempts: job.attemptsStarted ?? job.attemptsMade + 1 });
+
+    let stage: Stage = 'prepare';
+    let lastSent = 0;
+    let pending: JobProgress | null = null;
+    let timer: NodeJS.Timeout | null = null;
+    let lastStage: Stage | null = null;
+    const send = (p: JobProgress) => {
+      lastSent = Date.now();
+      pending = null;
+      job.updateProgress(p).catch((err: Error) => log.warn({ err: err.message }, 'progress update failed'));
+    };
+    const onProgress = (p: JobProgress) => {
+      const stageChanged = p.stage !== lastStage;
+      lastStage = p.stage;
+      if (stageChanged || Date.now() - lastSent >= PROGRESS_MIN_INTERVAL_MS) {
+        if (timer) { clearTimeout(timer); timer = null; }
+        send({ ...p });
+      } else {
+        pending = { ...p };
+        timer ??= setTimeout(() => { timer = null; if (pending) send(pending); }, PROGRESS_MIN_INTERVAL_MS);
+      }
+    };
+
+    try {
+      const result = await runPipeline(
+        { cfg: this.cfg, log, jobId, data: job.data, dir, logsDir: path.join(dir, 'logs'), signal: abort.signal, tools: this.tools },
+        { onProgress, onStage: (s) => { stage = s; } },
+      );
+      if (timer) clearTimeout(timer);
+      if (pending) send(pending);
+      await updateJobRecord(this.cfg.dataDir, jobId, { state: 'completed', finishedAt: new Date().toISOString() });
+      log.info({ ratePoints: result.ratePoints.length }, 'job completed');
+      return result;
+    } catch (err) {
+      if (timer) clearTimeout(timer);
+      const e = err as Error;
+      if (abort.signal.aborted || e instanceof CancelledError) {
+        if (this.handingBack && token) {
+          // Shutdown grace period is over: give the job back untouched so another worker runs it.
+          log.warn('shutting down: job handed back to the queue');
+          await job.moveToWait(token);
+          await updateJobRecord(this.cfg.dataDir, jobId, { state: 'waiting' });
+          throw new WaitingError();
+        }
+        log.info({ stage }, 'job cancelled');
+        await writeFailureReport(dir, jobId, stage, 'cancelled by user', job.attemptsMade + 1).catch(() => {});
+        throw new UnrecoverableError(`${CANCELLED_PREFIX} cancelled by user during ${stage}`);
+      }
+      log.error({ stage, err: e.message }, 'job attempt failed');
+      await writeFailureReport(dir, jobId, stage, e.message, job.attemptsMade + 1).catch(() => {});
+      if (e instanceof BadInputError || e instanceof VerificationError) throw new UnrecoverableError(e.message);
+      throw e; // crash of a tool or of ours: retried with exponential backoff
+    } finally {
+      clearInterval(pollCancel);
+    }
+  }
+
+  /** Graceful stop: wait for the running job up to the grace period, then hand it back. Never loses a job. */
+  close(graceMs = this.cfg.shutdownGraceMs): Promise<void> {
+    this.closing ??= (async () => {
+      const timer = setTimeout(() => {
+        this.handingBack = true;
+        this.log.warn({ graceMs }, 'grace period over: handing running jobs back to the queue');
+        this.worker.cancelAllJobs('shutdown');
+      }, graceMs);
+      try {
+        await this.worker.close();
+      } finally {
+        clearTimeout(timer);
+        this.sub.disconnect();
+        this.redis.disconnect();
+      }
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,40 @@
+// Stage 5: objective quality and rate per rate point, via the metrics module (engineer M).
+import { stat } from 'node:fs/promises';
+import { psnrYuvFiles } from '../../metrics/psnr.js';
+import { bitrateKbps } from '../../metrics/bitrate.js';
+import { throwIfAborted } from '../errors.js';
+import type { StageContext } from '../context.js';
+import type { PreparedInput } from './prepare.js';
+import type { EncodedPoint } from './encode.js';
+
+export interface MeasuredPoint {
+  label: string;
+  qp: number;
+  bytes: number;
+  bits: number;
+  kbps: number;
+  psnr: { y: number; u: number; v: number; yuv: number };
+  encodeSeconds: number;
+  encoderName: string;
+}
+
+export async function measure(ctx: StageContext, input: PreparedInput, points: EncodedPoint[]): Promise<MeasuredPoint[]> {
+  const out: MeasuredPoint[] = [];
+  for (let i = 0; i < points.length; i++) {
+    throwIfAborted(ctx.signal);
+    const p = points[i];
+    ctx.progress({ stage: 'measure', ratePoint: i });
+    const bytes = (await stat(p.result.bitstream)).size;
+    // PSNR of the encoder's reconstruction against the source; verify has already shown decoders reproduce it.
+    const psnr = await psnrYuvFiles({
+      source: input.input, sourceBitDepth: input.bitDepth, decoded: p.result.recon,
+      width: input.width, height: input.height, frames: input.frames,
+    });
+    out.push({
+      label: p.label, qp: p.qp, bytes, bits: bytes * 8, kbps: bitrateKbps(bytes, input.frames, input.fps),
+      psnr: { y: psnr.y, u: psnr.u, v: psnr.v, yuv: psnr.yuv }, encodeSeconds: p.result.encodeSeconds,
+      encoderName: p.result.encoderName,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,210 @@
+// Conformance: every sequence in the shared set, first CONFORMANCE_FRAMES frames (2..5, default 2), QPs 22/27/32/37,
+// all-intra. Our encoder's recon must equal (a) VTM-23.2 DecoderApp's output with every MD5 SEI "(OK)" and (b) our
+// nnvvc-dec's output, byte for byte. Results: test-output/conformance.json; failing bitstreams are kept under
+// test-output/conformance-failures/ for the codec engineers.
+//
+// Env: NNVVC_ENC / NNVVC_DEC (CLI paths), VTM_DECODER_APP (VTM half; skipped loudly when unset), SHARED_SEQUENCES,
+// CONFORMANCE_FRAMES (2..5), CONFORMANCE_QPS (e.g. "22,37"), CONFORMANCE_JOBS (parallel cases, default 2),
+// CONFORMANCE_SEQUENCES (comma list of name substrings), CONFORMANCE_ALL=1 (all sequences even without VTM),
+// CONFORMANCE_FAST_PRESET (preset for 1080p; default: fastest listed by nnvvc-enc --help),
+// CONFORMANCE_BUDGET_S (default 840: cases not started by then fail as "not run").
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  compareYuv10, decoderPath, describeExit, encode, encoderHelp, encoderPath, frameBytes, isExecutable, looksLikeCrash,
+  readManifest, repoRoot, runProcess, type SequenceInfo, vtmDecode,
+} from './lib.js';
+
+function intEnv(name: string, def: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return def;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name}=${raw} is invalid: expected an integer in ${min}..${max}`);
+  return v;
+}
+
+const FRAMES = intEnv('CONFORMANCE_FRAMES', 2, 2, 5);
+const JOBS = intEnv('CONFORMANCE_JOBS', 2, 1, 16);
+const BUDGET_S = intEnv('CONFORMANCE_BUDGET_S', 840, 10, 24 * 3600);
+const QPS = (process.env.CONFORMANCE_QPS ?? '22,27,32,37').split(',').map((s) => {
+  const q = Number(s.trim());
+  if (!Number.isInteger(q) || q < 0 || q > 63) throw new Error(`CONFORMANCE_QPS: '${s}' is not a QP in 0..63`);
+  return q;
+});
+const VTM_APP = process.env.VTM_DECODER_APP || undefined;
+const SMALL_MAX_SAMPLES = 416 * 240; // "small" = up to class D; the subset run when VTM is absent
+const LARGE_MIN_SAMPLES = 1920 * 1080; // these use the encoder's fastest preset to bound runtime
+const outDir = path.join(repoRoot, 'test-output');
+const failDir = path.join(outDir, 'conformance-failures');
+
+interface HalfResult {
+  status: 'pass' | 'fail' | 'skipped';
+  reason?: string;
+  seconds?: number;
+  md5?: { ok: number; error: number; missing: number; pictures: number };
+}
+interface CaseResult {
+  sequence: string;
+  width: number;
+  height: number;
+  bitDepth: number;
+  qp: number;
+  frames: number;
+  preset?: string;
+  encode: { ok: boolean; seconds: number; bytes?: number; reason?: string };
+  vtm: HalfResult;
+  ours: HalfResult;
+}
+
+function tail(s: string, n = 600): string {
+  const t = s.trim();
+  return t.length > n ? '…' + t.slice(-n) : t;
+}
+
+async function runCase(seq: SequenceInfo, qp: number, preset: string | undefined, hasOurDecoder: boolean): Promise<CaseResult> {
+  const base: Omit<CaseResult, 'encode' | 'vtm' | 'ours'> = {
+    sequence: seq.name, width: seq.width, height: seq.height, bitDepth: seq.bitDepth, qp, frames: FRAMES, preset,
+  };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'nnvvc-conf-'));
+  const stream = path.join(dir, 's.266');
+  const recon = path.join(dir, 'recon.yuv');
+  const keep = (why: string, logs: Record<string, string>) => {
+    mkdirSync(failDir, { recursive: true });
+    const stem = path.join(failDir, `${seq.name}_qp${qp}_f${FRAMES}`);
+    if (existsSync(stream)) copyFileSync(stream, `${stem}.266`);
+    writeFileSync(`${stem}.log`, `${why}\n\n` + Object.entries(logs).map(([k, v]) => `== ${k}\n${v}`).join('\n'));
+  };
+  try {
+    const e = await encode({ seq, frames: FRAMES, qp, bitstream: stream, recon, preset, timeoutMs: 600_000 });
+    const expectRecon = frameBytes(seq.width, seq.height, 2) * FRAMES;
+    let encReason: string | undefined;
+    if (e.code !== 0 || e.signal || e.timedOut) encReason = `nnvvc-enc ${describeExit(e)}: ${tail(e.stderr || e.stdout)}`;
+    else if (!existsSync(stream) || statSync(stream).size === 0) encReason = 'nnvvc-enc wrote no bitstream';
+    else if (!existsSync(recon) || statSync(recon).size !== expectRecon) {
+      encReason = `nnvvc-enc recon is ${existsSync(recon) ? statSync(recon).size : 'missing'} bytes, expected ${expectRecon}`;
+    }
+    const encodeRes = { ok: !encReason, seconds: e.seconds, bytes: existsSync(stream) ? statSync(stream).size : undefined, reason: encReason };
+    if (encReason) {
+      keep(encReason, { 'nnvvc-enc stdout': e.stdout, 'nnvvc-enc stderr': e.stderr });
+      const r = { status: 'fail' as const, reason: `encode failed: ${encReason}` };
+      return { ...base, encode: encodeRes, vtm: VTM_APP ? r : { status: 'skipped', reason: 'VTM_DECODER_APP not set' }, ours: r };
+    }
+
+    // (a) VTM-23.2 DecoderApp
+    let vtm: HalfResult = { status: 'skipped', reason: 'VTM_DECODER_APP not set' };
+    if (VTM_APP) {
+      const out = path.join(dir, 'vtm.yuv');
+      const d = await vtmDecode(VTM_APP, stream, out, 300_000);
+      const md5 = { ok: d.md5Ok, error: d.md5Error, missing: d.md5Missing, pictures: d.pictures };
+      let reason: string | undefined;
+      if (d.code !== 0 || d.timedOut || d.signal) {
+        reason = `VTM DecoderApp ${describeExit(d)}${d.mismatchReported ? ' (MD5 mismatch)' : ''}${d.errorText ? ': ' + d.errorText : ''}`;
+      } else if (d.pictures !== FRAMES) reason = `VTM decoded ${d.pictures} pictures, expected ${FRAMES}`;
+      else if (d.md5Error > 0) reason = `VTM reports MD5 mismatch on ${d.md5Error}/${d.pictures} pictures`;
+      else if (d.md5Missing > 0) reason = `no decoded-picture-hash SEI on ${d.md5Missing}/${d.pictures} pictures`;
+      else {
+        const c = compareYuv10(recon, out, seq.width, seq.height, FRAMES);
+        if (!c.identical) reason = `VTM output != nnvvc-enc recon: ${c.reason}`;
+      }
+      vtm = { status: reason ? 'fail' : 'pass', reason, seconds: d.seconds, md5 };
+      if (reason) keep(reason, { 'VTM stdout': tail(d.stdout, 20000), 'VTM stderr': tail(d.stderr, 20000) });
+    }
+
+    // (b) our decoder
+    let ours: HalfResult;
+    if (!hasOurDecoder) ours = { status: 'fail', reason: `nnvvc-dec not found at ${decoderPath()}` };
+    else {
+      const out = path.join(dir, 'ours.yuv');
+      const d = await runProcess(decoderPath(), ['-b', stream, '-o', out], { timeoutMs: 300_000 });
+      let reason: string | undefined;
+      if (d.code !== 0 || d.timedOut || d.signal) {
+        reason = `nnvvc-dec ${describeExit(d)}${looksLikeCrash(d) ? ' (CRASH)' : ''}: ${tail(d.stderr || d.stdout)}`;
+      } else {
+        const c = compareYuv10(recon, out, seq.width, seq.height, FRAMES);
+        if (!c.identical) reason = `nnvvc-dec output != nnvvc-enc recon: ${c.reason}`;
+      }
+      ours = { status: reason ? 'fail' : 'pass', reason, seconds: d.seconds };
+      if (reason) keep(reason, { 'nnvvc-dec stdout': tail(d.stdout, 20000), 'nnvvc-dec stderr': tail(d.stderr, 20000) });
+    }
+    return { ...base, encode: encodeRes, vtm, ours };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('conformance: all-intra nnvvc-enc streams decode bit-exactly (VTM-23.2 and nnvvc-dec)', { timeout: 60 * 60_000 }, async (t) => {
+  const enc = encoderPath();
+  assert.ok(isExecutable(enc), `nnvvc-enc not found at ${enc}: build the codec first (cmake -S codec -B codec/build -DCMAKE_BUILD_TYPE=Release && cmake --build codec/build -j2) or set NNVVC_ENC`);
+  if (VTM_APP) assert.ok(isExecutable(VTM_APP), `VTM_DECODER_APP=${VTM_APP} is not an executable file`);
+  const hasOurDecoder = isExecutable(decoderPath());
+
+  let sequences = readManifest();
+  const only = process.env.CONFORMANCE_SEQUENCES?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (only?.length) sequences = sequences.filter((s) => only.some((o) => s.name.includes(o)));
+  if (!VTM_APP) {
+    console.log('\n*** SKIPPED: VTM conformance — VTM_DECODER_APP not set (only nnvvc-dec checks run, on small sequences) ***\n');
+    if (process.env.CONFORMANCE_ALL !== '1') sequences = sequences.filter((s) => s.width * s.height <= SMALL_MAX_SAMPLES);
+  }
+  assert.ok(sequences.length > 0, 'no sequences selected');
+  for (const s of sequences) assert.ok(s.frames >= FRAMES, `${s.file} has ${s.frames} frames, fewer than CONFORMANCE_FRAMES=${FRAMES}`);
+
+  const help = await encoderHelp(enc);
+  const fastPreset = process.env.CONFORMANCE_FAST_PRESET || help.fastest;
+  if (sequences.some((s) => s.width * s.height >= LARGE_MIN_SAMPLES) && !fastPreset) {
+    console.log(`conformance: note — nnvvc-enc --help lists no recognisable preset; 1080p sequences use the default preset (set CONFORMANCE_FAST_PRESET)`);
+  }
+
+  // Largest first so the two workers finish together.
+  const cases = sequences
+    .sort((a, b) => b.width * b.height - a.width * a.height)
+    .flatMap((seq) => QPS.map((qp) => ({ seq, qp, preset: seq.width * seq.height >= LARGE_MIN_SAMPLES ? fastPreset : undefined })));
+  const results: CaseResult[] = new Array(cases.length);
+  const t0 = Date.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < cases.length) {
+      const i = next++;
+      const c = cases[i];
+      if ((Date.now() - t0) / 1000 > BUDGET_S) {
+        const r = { status: 'fail' as const, reason: `not run: suite time budget CONFORMANCE_BUDGET_S=${BUDGET_S}s exceeded` };
+        results[i] = { sequence: c.seq.name, width: c.seq.width, height: c.seq.height, bitDepth: c.seq.bitDepth, qp: c.qp,
+          frames: FRAMES, preset: c.preset, encode: { ok: false, seconds: 0, reason: r.reason },
+          vtm: VTM_APP ? r : { status: 'skipped', reason: 'VTM_DECODER_APP not set' }, ours: r };
+        continue;
+      }
+      results[i] = await runCase(c.seq, c.qp, c.preset, hasOurDecoder);
+      const r = results[i];
+      console.log(`  ${r.sequence} qp${r.qp}${r.preset ? ` [${r.preset}]` : ''}: enc ${r.encode.seconds.toFixed(1)}s ${r.encode.bytes ?? '-'} B | VTM ${r.vtm.status} | nnvvc-dec ${r.ours.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(JOBS, cases.length) }, worker));
+  const seconds = (Date.now() - t0) / 1000;
+
+  const vtmPass = results.filter((r) => r.vtm.status === 'pass').length;
+  const oursPass = results.filter((r) => r.ours.status === 'pass').length;
+  const summary = {
+    vtm: VTM_APP ? { pass: vtmPass, total: results.length } : { skipped: 'VTM_DECODER_APP not set' },
+    ours: { pass: oursPass, total: results.length },
+  };
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'conformance.json'), JSON.stringify({
+    generatedAt: new Date().toISOString(), seconds, frames: FRAMES, qps: QPS, encoder: enc,
+    decoder: hasOurDecoder ? decoderPath() : null, vtmDecoder: VTM_APP ?? null, fastPreset: fastPreset ?? null,
+    summary, results,
+  }, null, 2));
+
+  console.log('');
+  if (VTM_APP) console.log(`conformance: ${vtmPass}/${results.length} bitstreams bit-exact with VTM-23.2 (MD5 OK, output == recon)`);
+  else console.log('conformance: SKIPPED: VTM conformance — VTM_DECODER_APP not set');
+  console.log(`conformance: ${oursPass}/${results.length} bitstreams bit-exact with nnvvc-dec (${FRAMES} frames, QP ${QPS.join('/')}, ${seconds.toFixed(0)} s; details in test-output/conformance.json)`);
+
+  for (const r of results) {
+    const name = `${r.sequence} qp${r.qp}`;
+    if (r.vtm.status === 'skipped') await t.test(`${name}: VTM-23.2`, { skip: r.vtm.reason }, () => {});
+    else await t.test(`${name}: VTM-23.2`, () => assert.equal(r.vtm.status, 'pass', r.vtm.reason ?? ''));
+    await t.test(`${name}: nnvvc-dec`, () => assert.equal(r.ours.status, 'pass', r.ours.reason ?? ''));
+  }
+});

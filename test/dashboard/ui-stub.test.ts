@@ -1,0 +1,166 @@
+// Browser tests of the dashboard against the in-memory stub API: upload validation (client and server
+// messages), live progress, detail page (table, RD plot, CU overlay, log tail), compare + BD-rate, and the
+// layout at 1280 px and 375 px. The real-server end-to-end test is e2e.test.ts.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, launch, newPage, shot } from './browser.js';
+import { startStubApi } from './stub-api.js';
+
+const skip = chromiumMissing();
+if (skip) console.log(`\n*** ${skip} ***\n`);
+
+describe('dashboard UI (stub API)', { skip }, () => {
+  let browser: Browser;
+  let stub: Awaited<ReturnType<typeof startStubApi>>;
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'nnvvc-dash-'));
+  // 64x48 8-bit, 3 frames; name carries the size so the form pre-fills.
+  const clip = path.join(tmp, 'tiny_64x48_25fps_8bit_3f.yuv');
+  writeFileSync(clip, Buffer.alloc(64 * 48 * 1.5 * 3, 100));
+
+  before(async () => {
+    stub = await startStubApi({ stepMs: 60 });
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await stub?.app.close();
+  });
+
+  async function upload(page: Page, fields: Record<string, string>, file = clip, query = '') {
+    await page.goto(`${stub.url}/dashboard/#/upload${query}`);
+    await page.setInputFiles('#file', file);
+    for (const [k, v] of Object.entries(fields)) await page.fill(`#${k}`, v);
+    await page.click('form[data-testid=upload-form] button[type=submit]');
+  }
+
+  test('client-side checks catch a non-numeric width before any upload', async () => {
+    const { page, errors } = await newPage(browser, 1280);
+    let posted = 0;
+    page.on('request', (r) => { if (r.method() === 'POST') posted++; });
+    await upload(page, { width: 'abc' });
+    const msg = await page.textContent('[data-testid=error-size]');
+    assert.match(msg ?? '', /Width must be a whole number/);
+    assert.equal(await page.getAttribute('#width', 'aria-invalid'), 'true');
+    assert.equal(posted, 0, 'nothing must be sent when the client check fails');
+    await shot(page, 'stub-upload-client-error-1280');
+    assert.deepEqual(errors, []);
+  });
+
+  test("the server's 400 message appears next to the size fields (non-numeric, size mismatch)", async () => {
+    const { page } = await newPage(browser, 1280);
+    await upload(page, { width: 'abc' }, clip, '?skipClientChecks=1');
+    await page.waitForFunction(() => document.querySelector('[data-testid=error-size]')?.textContent?.startsWith('Server:'));
+    assert.match((await page.textContent('[data-testid=error-size]'))!, /^Server: width must be a positive number, got "abc"/);
+    await upload(page, { width: '60' }, clip, '?skipClientChecks=1');
+    await page.waitForFunction(() => /not a multiple/.test(document.querySelector('[data-testid=error-size]')?.textContent ?? ''));
+    assert.match((await page.textContent('[data-testid=error-size]'))!, /Server: body is 13824 bytes, not a multiple of the 60x48 8-bit frame size 4320/);
+  });
+
+  test('upload, start a job, watch progress, then detail page shows table, RD plot, CU overlay and log', async () => {
+    const { page, errors } = await newPage(browser, 1280);
+    await upload(page, {});
+    await page.waitForSelector('[data-testid=start-job-link]');
+    await page.click('[data-testid=start-job-link]');
+    await page.waitForSelector('[data-testid=new-job-form]');
+    assert.notEqual(await page.inputValue('#sequenceId'), '');
+    await page.fill('#rates', '22, 37');
+    await page.click('[data-testid=new-job-form] button[type=submit]');
+    await page.waitForURL(/#\/jobs\/job\d+$/);
+    const seen = new Set<string>();
+    await page.waitForFunction(() => document.querySelector('[data-testid=job-state]')?.textContent === 'completed', undefined, { timeout: 15000, polling: 50 })
+      .catch(() => {});
+    const pct = await page.getAttribute('[data-testid=job-progress] progress', 'value');
+    seen.add(pct ?? '');
+    assert.equal(await page.textContent('[data-testid=job-state]'), 'completed');
+    await page.waitForSelector('[data-testid=ratepoint-table] tbody tr');
+    assert.equal(await page.locator('[data-testid=ratepoint-table] tbody tr').count(), 2);
+    assert.equal(await page.locator('[data-testid=rd-plot] svg .series').count(), 2, 'ours + anchor');
+    assert.match((await page.textContent('[data-testid=bd-rate]'))!, /BD-rate vs anchor .*-10\.00 %/);
+    await page.waitForFunction(() => /CUs from qp22\.stats\.json/.test(document.querySelector('[data-testid=frame-caption]')?.textContent ?? ''));
+    assert.match((await page.textContent('[data-testid=log-tail]'))!, /POC 2 QP 37 encoded/);
+    await page.selectOption('#frame-yuv', 'qp37.dec.yuv');
+    await page.waitForFunction(() => /No encoder stats/.test(document.querySelector('[data-testid=frame-caption]')?.textContent ?? ''));
+    await page.selectOption('#frame-yuv', 'qp22.dec.yuv');
+    await page.waitForFunction(() => /CUs from/.test(document.querySelector('[data-testid=frame-caption]')?.textContent ?? ''));
+    // The canvas must show the synthetic gradient: pixel (10,0) of frame 0 is ((10*4)>>2)=10 grey at scale 4.
+    const px = await page.evaluate(() => Array.from((document.querySelector('[data-testid=frame-canvas]') as HTMLCanvasElement).getContext('2d')!.getImageData(4 * 30 + 2, 4 * 20 + 2, 1, 1).data));
+    assert.deepEqual(px, [50, 50, 50, 255]);
+    await shot(page, 'stub-detail-1280');
+    assert.deepEqual(errors, []);
+  });
+
+  test('job list shows live progress for a running job', async () => {
+    const { page, errors } = await newPage(browser, 1280);
+    const seq = (await (await fetch(`${stub.url}/v1/sequences`)).json()).items[0];
+    const res = await fetch(`${stub.url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sequenceId: seq.id, config: 'ai', preset: 'slow', qps: [22, 27, 32, 37, 42, 47, 51] }) });
+    const { id } = await res.json();
+    await page.goto(`${stub.url}/dashboard/#/jobs`);
+    const row = `tr[data-job-id="${id}"]`;
+    await page.waitForSelector(row);
+    const values: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      values.push(Number(await page.getAttribute(`${row} progress`, 'value')));
+      await page.waitForTimeout(250);
+    }
+    assert.ok(values[values.length - 1] > values[0], `progress should advance: ${values.join(',')}`);
+    await shot(page, 'stub-jobs-1280');
+    await page.waitForSelector(`${row}[data-state=completed]`, { timeout: 15000 });
+    assert.deepEqual(errors, []);
+  });
+
+  test('compare two jobs: overlaid curves and BD-rate table computed in the browser', async () => {
+    const { page, errors } = await newPage(browser, 1280);
+    const seq = (await (await fetch(`${stub.url}/v1/sequences`)).json()).items[0];
+    const ids: string[] = [];
+    for (const preset of ['medium', 'fast']) {
+      const r = await fetch(`${stub.url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sequenceId: seq.id, config: 'ra', preset, frames: 1 }) });
+      ids.push((await r.json()).id);
+    }
+    await page.goto(`${stub.url}/dashboard/#/jobs`);
+    for (const id of ids) await page.waitForSelector(`tr[data-job-id="${id}"][data-state=completed]`, { timeout: 15000 });
+    for (const id of ids) await page.check(`tr[data-job-id="${id}"] input[type=checkbox]`);
+    await page.click('text=Compare selected');
+    await page.waitForSelector('[data-testid=compare-table] tbody tr');
+    assert.equal(await page.locator('[data-testid=compare-plot] svg .series').count(), 3, 'two jobs + reference anchor');
+    // Second job has 1.05/0.9 of the first's rate at every PSNR: +16.67 %.
+    assert.equal((await page.locator('[data-testid=bd-vs-ref]').nth(1).textContent()), '+16.67 %');
+    await shot(page, 'stub-compare-1280');
+    const phone = await newPage(browser, 375, 800);
+    await phone.page.goto(page.url());
+    await phone.page.waitForSelector('[data-testid=compare-table] tbody tr');
+    await shot(phone.page, 'stub-compare-375');
+    assert.deepEqual(errors, []);
+  });
+
+  test('phone width (375 px): no horizontal overflow on list, upload and detail pages', async () => {
+    const { page, errors } = await newPage(browser, 375, 800);
+    const jobs = (await (await fetch(`${stub.url}/v1/jobs`)).json()).items;
+    for (const [route, name] of [['#/jobs', 'jobs'], ['#/upload', 'upload'], ['#/new', 'new'], [`#/jobs/${jobs[0].id}`, 'detail']]) {
+      await page.goto(`${stub.url}/dashboard/${route}`);
+      await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(200);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `${name}: page is ${overflow}px wider than the 375px viewport`);
+      await shot(page, `stub-${name}-375`);
+    }
+    assert.deepEqual(errors, []);
+  });
+
+  test('keyboard: skip link, then Tab reaches the nav links with a visible focus outline', async () => {
+    const { page } = await newPage(browser, 1280);
+    await page.goto(`${stub.url}/dashboard/#/upload`);
+    await page.waitForSelector('#file');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    await page.keyboard.press('Tab');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    assert.equal(outline, 'solid');
+    // Every form control on the upload page has a label.
+    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select')].filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label')).map((el) => el.id));
+    assert.deepEqual(unlabelled, []);
+  });
+});
