@@ -45,15 +45,6 @@ async function main(): Promise<void> {
 
   let worker: EncodeWorker | null = null;
   let app: FastifyInstance | null = null;
-  if (role === 'all' || role === 'worker') {
-    worker = new EncodeWorker(cfg, log.child({ component: 'worker' }));
-    await worker.waitUntilReady();
-    log.info({ encoder: cfg.nnvvcEnc }, 'worker ready');
-  }
-  if (role === 'all' || role === 'api') {
-    app = await startApi(cfg, log.child({ component: 'api' }));
-  }
-
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
@@ -75,6 +66,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+
+  if (role === 'all' || role === 'worker') {
+    worker = new EncodeWorker(cfg, log.child({ component: 'worker' }));
+    await worker.waitUntilReady();
+    log.info({ encoder: cfg.nnvvcEnc }, 'worker ready');
+  }
+  if (role === 'all' || role === 'api') {
+    app = await startApi(cfg, log.child({ component: 'api' }));
+  }
+
 }
 
 main().catch((err: Error) => {

@@ -1,11 +1,12 @@
 // Adapter for the external VTM-23.2 tools (EncoderApp / DecoderApp), given only by path through the env vars
 // VTM_ENCODER_APP / VTM_DECODER_APP. Encodes use OUR anchor configurations in vtm/cfg plus per-sequence args.
 import { createWriteStream, existsSync } from 'node:fs';
-import { access, constants, stat } from 'node:fs/promises';
+import { access, constants, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parseDecoderLog, parseEncoderLog, parseVtmVersion, type VtmDecoderSummary, type VtmEncoderSummary } from './parse.js';
+import { CancelledError, ToolError } from '../src/worker/errors.js';
 import type { DecodeRequest, DecodeResult, DecoderAdapter, EncodeRequest, EncodeResult, EncoderAdapter } from '../src/worker/encoders.js';
 
 export const VTM_REQUIRED_VERSION = '23.2';
@@ -70,9 +71,14 @@ export function vtmEncoderArgs(r: EncodeRequest): string[] {
   return args;
 }
 
+export interface VtmEncoderOptions {
+  /** Appended after our args, e.g. ['--PrintHexPSNR=1'] to get VTM's exact PSNR doubles. */
+  extraArgs?: string[];
+}
+
 export class VtmEncoder implements EncoderAdapter {
   readonly name = `VTM-${VTM_REQUIRED_VERSION}`;
-  constructor(private readonly app: string | undefined = process.env.VTM_ENCODER_APP) {}
+  constructor(private readonly app: string | undefined = process.env.VTM_ENCODER_APP, private readonly opts: VtmEncoderOptions = {}) {}
 
   async available(): Promise<boolean> {
     try { await checkVtmBinary(this.app, 'VTM_ENCODER_APP'); return true; } catch { return false; }
@@ -80,7 +86,7 @@ export class VtmEncoder implements EncoderAdapter {
 
   async encode(r: EncodeRequest): Promise<VtmEncodeResult> {
     await checkVtmBinary(this.app, 'VTM_ENCODER_APP');
-    const args = vtmEncoderArgs(r);
+    const args = [...vtmEncoderArgs(r), ...(this.opts.extraArgs ?? [])];
     const started = performance.now();
     const log = createWriteStream(r.logFile);
     await new Promise<void>((res, rej) => { log.once('open', () => res()); log.once('error', rej); });
@@ -101,15 +107,15 @@ export class VtmEncoder implements EncoderAdapter {
     const res = await child;
     const encodeSeconds = (performance.now() - started) / 1000;
     await new Promise<void>((ok) => log.end(ok));
-    if (res.isCanceled) throw new VtmError('VTM encode cancelled');
-    if (res.timedOut) throw new VtmError(`VTM encode timed out after ${r.timeoutMs} ms`);
+    if (res.isCanceled) throw new CancelledError(String(r.signal?.reason ?? 'VTM encode cancelled'));
+    if (res.timedOut) throw new ToolError(`VTM encode timed out after ${r.timeoutMs} ms`, r.logFile);
     const text = res.all ?? '';
     if (res.exitCode !== 0) {
       const tail = text.split('\n').filter((l) => l.trim()).slice(-5).join(' | ');
-      throw new VtmError(`VTM EncoderApp exited with ${res.exitCode ?? res.signal}: ${tail} (log: ${r.logFile})`);
+      throw new ToolError(`VTM EncoderApp exited with ${res.exitCode ?? res.signal}: ${tail} (log: ${r.logFile})`, r.logFile);
     }
     const vtm = parseEncoderLog(text);
-    if (vtm.totalFrames !== r.frames) throw new VtmError(`VTM encoded ${vtm.totalFrames} frames, asked for ${r.frames}`);
+    if (vtm.totalFrames !== r.frames) throw new ToolError(`VTM encoded ${vtm.totalFrames} frames, asked for ${r.frames}`);
     const bytes = (await stat(r.bitstream)).size;
     return {
       bitstream: r.bitstream, recon: r.recon, encodeSeconds, bits: bytes * 8,
@@ -134,10 +140,13 @@ export class VtmDecoder implements DecoderAdapter {
     const res = await execa(this.app!, args, { reject: false, all: true, cancelSignal: r.signal, forceKillAfterDelay: 2000 });
     const seconds = (performance.now() - started) / 1000;
     const text = res.all ?? '';
-    const { writeFile } = await import('node:fs/promises');
     await writeFile(r.logFile, `$ ${this.app} ${args.join(' ')}\n${text}`);
-    if (res.isCanceled) throw new VtmError('VTM decode cancelled');
+    if (res.isCanceled) throw new CancelledError(String(r.signal?.reason ?? 'VTM decode cancelled'));
     const vtm = parseDecoderLog(text);
+    if (res.exitCode !== 0 && vtm.frames.length === 0) {
+      const tail = text.split('\n').filter((l) => l.trim()).slice(-3).join(' | ');
+      throw new ToolError(`VTM DecoderApp exited with ${res.exitCode ?? res.signal} without decoding a picture: ${tail} (log: ${r.logFile})`);
+    }
     const md5Ok = res.exitCode === 0 && vtm.frames.length > 0 && vtm.md5Ok === vtm.frames.length && !vtm.mismatchReported;
     return { output: r.output, md5Ok, seconds, vtm, frames: vtm.frames.length };
   }

@@ -1,5 +1,5 @@
 // Deterministic mutation fuzzer for the nnvvc decoder, for machines without clang/libFuzzer.
-// Build with g++ -fsanitize=address,undefined (codec/fuzz/CMakeLists.txt target nnvvc_mutate_driver).
+// Build with g++ -fsanitize=address,undefined (codec/fuzz/CMakeLists.fuzz.cmake, target nnvvc_mutate_driver).
 //
 //   nnvvc_mutate_driver [-n N] [-seed S] [-timeout SEC] [-crash_dir DIR] [-max_len BYTES] PATH...
 //

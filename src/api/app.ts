@@ -14,11 +14,12 @@ import { bullConnection } from '../queue/redis.js';
 import { dashboardPlugin } from '../dashboard/plugin.js';
 import { HttpError } from './errors.js';
 import { JobEvents, SequenceStore } from './services.js';
-import { sequencesPlugin } from './plugins/sequences.js';
-import { jobsPlugin } from './plugins/jobs.js';
+import { sequencesPlugin, sequenceMetaSchema } from './plugins/sequences.js';
+import { jobsPlugin, jobRequestSchema, jobViewSchema } from './plugins/jobs.js';
 import { artifactsPlugin } from './plugins/artifacts.js';
 import { healthPlugin } from './plugins/health.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { anchorsPlugin } from '../metrics/anchors-plugin.js';
 
 export interface BuildAppOptions {
   cfg: Config;
@@ -33,7 +34,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     loggerInstance: logger as unknown as FastifyBaseLogger,
     genReqId: () => randomBytes(6).toString('hex'),
     requestIdHeader: 'x-request-id',
-    disableRequestLogging: false,
     // Body limit for JSON bodies; uploads are streamed and limited by MAX_UPLOAD_BYTES instead.
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
@@ -70,6 +70,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` });
   });
 
+  // Shared JSON schemas (referenced by $ref from several plugins).
+  app.addSchema(sequenceMetaSchema);
+  app.addSchema(jobRequestSchema);
+  app.addSchema(jobViewSchema);
+
   await app.register(swagger, {
     openapi: {
       info: { title: 'nnvvc', description: 'VVC (H.266) encoding service', version: '1' },
@@ -82,6 +87,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(sequencesPlugin);
   await app.register(jobsPlugin);
   await app.register(artifactsPlugin);
+  await app.register(anchorsPlugin, { dataDir: cfg.dataDir }); // /v1/anchors, /v1/summary (engineer M)
 
   // bull-board: queue inspection UI at /queues
   const board = new FastifyAdapter();

@@ -30,9 +30,9 @@ export async function anchorsPlugin(app: FastifyInstance, opts: AnchorsPluginOpt
   app.get<{ Params: { key: string } }>('/v1/anchors/:key', { schema: { tags: ['anchors'], summary: 'One anchor table by key <sha256>.<ra|ai>.<frames>f' } }, async (req, reply) => {
     try {
       const t = await store.get(req.params.key);
-      return t ?? bad(reply, 404, 'NotFound', `no anchor table with key ${req.params.key}`);
+      return t ?? bad(reply, 404, 'not_found', `no anchor table with key ${req.params.key}`);
     } catch (e) {
-      if (e instanceof AnchorValidationError) return bad(reply, 400, 'BadRequest', e.message);
+      if (e instanceof AnchorValidationError) return bad(reply, 400, 'bad_request', e.message);
       throw e;
     }
   });
@@ -45,32 +45,32 @@ export async function anchorsPlugin(app: FastifyInstance, opts: AnchorsPluginOpt
       const isCsv = typeof req.body === 'string';
       const body = (isCsv ? {} : (req.body ?? {})) as Record<string, unknown>;
       if (!isCsv && (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))) {
-        return bad(reply, 400, 'BadRequest', 'body must be a JSON object {sequenceId|sha256, config, frames, points} or text/csv');
+        return bad(reply, 400, 'bad_request', 'body must be a JSON object {sequenceId|sha256, config, frames, points} or text/csv');
       }
       const field = (k: string): unknown => body[k] ?? q[k];
       let seq: SequenceMeta | undefined;
       const sequenceId = field('sequenceId');
       if (sequenceId !== undefined) {
-        if (typeof sequenceId !== 'string' || !SEQ_ID_RE.test(sequenceId)) return bad(reply, 400, 'BadRequest', `sequenceId=${JSON.stringify(sequenceId)} is malformed`);
+        if (typeof sequenceId !== 'string' || !SEQ_ID_RE.test(sequenceId)) return bad(reply, 400, 'bad_request', `sequenceId=${JSON.stringify(sequenceId)} is malformed`);
         try { seq = JSON.parse(await readFile(sequenceMetaFile(opts.dataDir, sequenceId), 'utf8')) as SequenceMeta; } catch {
-          return bad(reply, 404, 'NotFound', `sequence ${sequenceId} not found`);
+          return bad(reply, 404, 'not_found', `sequence ${sequenceId} not found`);
         }
       }
       const sha256 = seq?.sha256 ?? field('sha256');
-      if (typeof sha256 !== 'string') return bad(reply, 400, 'BadRequest', 'give sequenceId or sha256 (of the raw 4:2:0 input file) to say which sequence the anchor belongs to');
+      if (typeof sha256 !== 'string') return bad(reply, 400, 'bad_request', 'give sequenceId or sha256 (of the raw 4:2:0 input file) to say which sequence the anchor belongs to');
       const config = field('config');
-      if (config !== 'ra' && config !== 'ai') return bad(reply, 400, 'BadRequest', `config=${JSON.stringify(config)} must be 'ra' or 'ai'`);
+      if (config !== 'ra' && config !== 'ai') return bad(reply, 400, 'bad_request', `config=${JSON.stringify(config)} must be 'ra' or 'ai'`);
       const framesRaw = field('frames') ?? seq?.frames;
       const frames = typeof framesRaw === 'string' ? Number(framesRaw) : framesRaw;
-      if (typeof frames !== 'number' || !Number.isInteger(frames) || frames < 1) return bad(reply, 400, 'BadRequest', `frames=${JSON.stringify(framesRaw)} must be a positive integer (frames the anchor encoded)`);
-      if (seq && frames > seq.frames) return bad(reply, 400, 'BadRequest', `frames=${frames} but sequence ${seq.id} has ${seq.frames}`);
+      if (typeof frames !== 'number' || !Number.isInteger(frames) || frames < 1) return bad(reply, 400, 'bad_request', `frames=${JSON.stringify(framesRaw)} must be a positive integer (frames the anchor encoded)`);
+      if (seq && frames > seq.frames) return bad(reply, 400, 'bad_request', `frames=${frames} but sequence ${seq.id} has ${seq.frames}`);
       const ipRaw = field('intraPeriod');
       const intraPeriod = ipRaw === undefined ? undefined : Number(ipRaw);
-      if (intraPeriod !== undefined && (!Number.isInteger(intraPeriod) || intraPeriod < 1)) return bad(reply, 400, 'BadRequest', `intraPeriod=${JSON.stringify(ipRaw)} must be a positive integer`);
+      if (intraPeriod !== undefined && (!Number.isInteger(intraPeriod) || intraPeriod < 1)) return bad(reply, 400, 'bad_request', `intraPeriod=${JSON.stringify(ipRaw)} must be a positive integer`);
       const points = isCsv ? parseAnchorCsv(req.body as string) : validateAnchorPoints(body.points as unknown[]);
       const key = anchorKey(sha256, config, frames, intraPeriod);
       if ((await store.get(key)) && q.replace !== 'true' && body.replace !== true) {
-        return bad(reply, 409, 'Conflict', `anchor ${key} already exists; add ?replace=true to overwrite it`);
+        return bad(reply, 409, 'conflict', `anchor ${key} already exists; add ?replace=true to overwrite it`);
       }
       const machine = body.machine && typeof body.machine === 'object' ? body.machine as AnchorTable['machine'] : undefined;
       const table: AnchorTable = {
@@ -82,7 +82,7 @@ export async function anchorsPlugin(app: FastifyInstance, opts: AnchorsPluginOpt
       await store.put(table);
       return reply.code(201).send(table);
     } catch (e) {
-      if (e instanceof AnchorValidationError) return bad(reply, 400, 'BadRequest', e.message, e.details);
+      if (e instanceof AnchorValidationError) return bad(reply, 400, 'bad_request', e.message, e.details);
       throw e;
     }
   });

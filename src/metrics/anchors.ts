@@ -162,3 +162,8 @@ export function anchorPointFor(table: AnchorTable, p: { qp?: number; targetKbps?
   for (const a of table.points) if (!best || Math.abs(Math.log(a.kbps / ref)) < Math.abs(Math.log(best.kbps / ref))) best = a;
   return best;
 }
+
+/** The stored anchor for a job's sequence/config/frames, if any. */
+export async function findAnchor(dataDir: string, o: { sha256: string; config: 'ra' | 'ai'; frames: number; intraPeriod?: number }): Promise<AnchorTable | undefined> {
+  try { return await new AnchorStore(dataDir).get(anchorKey(o.sha256, o.config, o.frames, o.intraPeriod)); } catch { return undefined; }
+}

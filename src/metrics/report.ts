@@ -66,6 +66,8 @@ export interface Report {
   /** All required rules pass (null: some could not be judged, e.g. no anchor). */
   verdict: boolean | null;
   partitions?: string;
+  /** kind=anchor: key of the anchor table this job stored (null when it could not). */
+  anchorStored?: string | null;
   createdAt: string;
   [k: string]: unknown;
 }
@@ -102,7 +104,7 @@ export const REPORT_JSON_SCHEMA = {
           decoders: { type: 'array', items: { type: 'object', required: ['name', 'ok'], properties: { name: { type: 'string' }, ok: { type: ['boolean', 'null'] }, md5Ok: { type: ['boolean', 'null'] }, detail: { type: 'string' } } } },
           anchor: { type: 'object', required: ['qp', 'kbps', 'psnr', 'encodeSeconds'], properties: { qp: num, kbps: num, psnr: psnrSchema, encodeSeconds: num } },
           rateRatio: num,
-          rules: { type: 'object', required: ['rateWindow', 'extremeWindow', 'decodeMd5'], properties: { rateWindow: { type: ['boolean', 'null'] }, extremeWindow: { type: ['boolean', 'null'] }, decodeMd5: { type: 'boolean' } } },
+          rules: { type: 'object', required: ['rateWindow', 'extremeWindow', 'decodeMd5'], properties: { rateWindow: { type: ['boolean', 'null'] }, extremeWindow: { type: ['boolean', 'null'] }, decodeMd5: { type: ['boolean', 'null'] } } },
           rateSearch: { type: 'object', required: ['targetKbps', 'matched', 'trials'], properties: { targetKbps: num, matched: { type: 'boolean' }, reason: { type: 'string' }, trials: { type: 'array', items: { type: 'object', required: ['qp', 'kbps', 'ratio'], properties: { qp: num, kbps: num, ratio: num } } } } },
         },
       },
@@ -114,6 +116,7 @@ export const REPORT_JSON_SCHEMA = {
     rules: { type: 'array', items: { type: 'object', required: ['id', 'description', 'pass', 'required', 'detail'], properties: { id: { type: 'string' }, description: { type: 'string' }, pass: { type: ['boolean', 'null'] }, required: { type: 'boolean' }, detail: { type: 'string' } } } },
     verdict: { type: ['boolean', 'null'] },
     partitions: { type: 'string' },
+    anchorStored: { type: ['string', 'null'] },
     createdAt: { type: 'string' },
   },
 } as const;
@@ -121,6 +124,8 @@ export const REPORT_JSON_SCHEMA = {
 export interface ReportPointInput {
   label: string; qp?: number; targetKbps?: number; kbps: number; bits: number; psnr: Psnr4; encodeSeconds: number;
   decodeOk: boolean; md5Ok: boolean; decoders: ReportDecoder[]; rateSearch?: RateSearchRecord; extra?: Record<string, unknown>;
+  /** VTM-23.2 DecoderApp verdict (decoded, MD5 matched); null when it did not run; omitted: decodeOk && md5Ok. */
+  vtmDecodeMd5?: boolean | null;
 }
 
 export interface BuildReportInput {
@@ -148,6 +153,7 @@ export function buildReport(inp: BuildReportInput): Report {
   });
   const ruleInput = pts.map(({ p, a }) => ({
     label: p.label, kbps: p.kbps, encodeSeconds: p.encodeSeconds, decodeOk: p.decodeOk, md5Ok: p.md5Ok,
+    ...(p.vtmDecodeMd5 !== undefined ? { vtmDecodeMd5: p.vtmDecodeMd5 } : {}),
     anchor: a ? { kbps: a.kbps, encodeSeconds: a.encodeSeconds } : undefined,
   }));
   const flags = pointFlags(ruleInput);
@@ -207,11 +213,12 @@ export function reportMarkdown(rep: Report): string {
     `# nnvvc ${rep.kind === 'anchor' ? 'anchor ' : ''}job ${rep.jobId}`, '',
     `Sequence **${s.name ?? s.id ?? '?'}** ${s.width}x${s.height} ${s.bitDepth}-bit ${s.fps} fps, ${rep.frames} frames; config **${rep.config}**; encoder **${rep.encoder ?? '-'}**`,
     `Machine: ${rep.machine.cpu} x${rep.machine.cores}, ${rep.machine.os}`,
-    rep.anchor ? `Anchor: ${rep.anchor.encoder}, ${rep.anchor.source}, key \`${rep.anchor.key}\`${rep.anchor.machine ? `, measured on ${rep.anchor.machine.cpu} x${rep.anchor.machine.cores}` : ''}` : 'Anchor: none for this sequence/config/frames (run an anchor job or POST /v1/anchors)',
+    rep.kind === 'anchor' ? (rep.anchorStored ? `This anchor job stored the anchor table \`${String(rep.anchorStored)}\` (GET /v1/anchors/${String(rep.anchorStored)})` : 'This anchor job did NOT store a table (verification failed)')
+      : rep.anchor ? `Anchor: ${rep.anchor.encoder}, ${rep.anchor.source}, key \`${rep.anchor.key}\`${rep.anchor.machine ? `, measured on ${rep.anchor.machine.cpu} x${rep.anchor.machine.cores}` : ''}` : 'Anchor: none for this sequence/config/frames (run an anchor job or POST /v1/anchors)',
     '', `Overall: **${verdict(rep.verdict)}**` + (rep.bdRate !== undefined ? ` — BD-rate (PSNR YUV 6:1:1, PCHIP) **${rep.bdRate.toFixed(2)}%**` : ''), '',
-    '| point | QP | kbps | anchor kbps | ratio | PSNR Y | U | V | YUV | anchor YUV | encode s | anchor s | MD5 |',
+    '| point | QP | kbps | anchor kbps | ratio | PSNR Y | U | V | YUV | anchor YUV | encode s | anchor s | VTM decode+MD5 |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
-    ...rep.ratePoints.map((p) => `| ${p.label} | ${p.qp ?? '-'} | ${fx(p.kbps, 3)} | ${fx(p.anchor?.kbps, 3)} | ${p.rateRatio !== undefined ? `${(p.rateRatio * 100).toFixed(1)}%${p.rules.rateWindow ? '' : ' ✗'}` : '-'} | ${fx(p.psnr.y, 4)} | ${fx(p.psnr.u, 4)} | ${fx(p.psnr.v, 4)} | ${fx(p.psnr.yuv, 4)} | ${fx(p.anchor?.psnr.yuv, 4)} | ${fx(p.encodeSeconds, 2)} | ${fx(p.anchor?.encodeSeconds, 2)} | ${p.md5Ok ? 'ok' : 'FAIL'} |`),
+    ...rep.ratePoints.map((p) => `| ${p.label} | ${p.qp ?? '-'} | ${fx(p.kbps, 3)} | ${fx(p.anchor?.kbps, 3)} | ${p.rateRatio !== undefined ? `${(p.rateRatio * 100).toFixed(1)}%${p.rules.rateWindow ? '' : ' ✗'}` : '-'} | ${fx(p.psnr.y, 4)} | ${fx(p.psnr.u, 4)} | ${fx(p.psnr.v, 4)} | ${fx(p.psnr.yuv, 4)} | ${fx(p.anchor?.psnr.yuv, 4)} | ${fx(p.encodeSeconds, 2)} | ${fx(p.anchor?.encodeSeconds, 2)} | ${p.rules.decodeMd5 === null ? 'n/a' : p.rules.decodeMd5 ? 'ok' : 'FAIL'} |`),
     '',
   ];
   if (rep.bd) {

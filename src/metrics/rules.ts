@@ -15,6 +15,9 @@ export interface RuleResult { id: string; description: string; pass: boolean | n
 
 export interface RulePointInput {
   label: string; kbps: number; encodeSeconds: number; decodeOk: boolean; md5Ok: boolean;
+  /** Result of VTM-23.2 DecoderApp with MD5 check for this bitstream; null when it did not run. When omitted,
+   *  decodeOk && md5Ok stands for it. */
+  vtmDecodeMd5?: boolean | null;
   anchor?: { kbps: number; encodeSeconds?: number };
 }
 
@@ -23,7 +26,7 @@ export interface RuleInput {
   machine?: MachineInfo; anchorMachine?: MachineInfo;
 }
 
-export interface PointRuleFlags { rateWindow: boolean | null; extremeWindow: boolean | null; decodeMd5: boolean }
+export interface PointRuleFlags { rateWindow: boolean | null; extremeWindow: boolean | null; decodeMd5: boolean | null }
 
 export function rateRatio(kbps: number, anchorKbps: number): number { return kbps / anchorKbps; }
 
@@ -40,7 +43,7 @@ export function pointFlags(points: RulePointInput[]): PointRuleFlags[] {
     return {
       rateWindow: r === undefined ? null : inWindow(r, RATE_WINDOW),
       extremeWindow: r === undefined || !extremes.has(i) ? null : inWindow(r, EXTREME_WINDOW),
-      decodeMd5: p.decodeOk && p.md5Ok,
+      decodeMd5: p.vtmDecodeMd5 !== undefined ? p.vtmDecodeMd5 : p.decodeOk && p.md5Ok,
     };
   });
 }
@@ -83,9 +86,12 @@ export function evaluateRules(input: RuleInput): RuleResult[] {
     pass: tr ? tr.ratio <= MAX_TIME_RATIO : null, required: true,
     detail: tr ? `T1 ${tr.t1.toFixed(3)} s / T2 ${tr.t2.toFixed(3)} s = ${tr.ratio.toFixed(4)}${machines}` : 'anchor encode times unknown' });
 
-  const badDec = points.filter((_, i) => !flags[i].decodeMd5);
-  out.push({ id: 'decode-md5', description: 'every bitstream decoded by VTM-23.2 DecoderApp with matching MD5', pass: points.length ? badDec.length === 0 : null, required: true,
-    detail: badDec.length ? `failed: ${badDec.map((p) => `${p.label} (decode ${p.decodeOk ? 'ok' : 'FAILED'}, md5 ${p.md5Ok ? 'ok' : 'MISMATCH/absent'})`).join(', ')}` : `${points.length} bitstream(s) ok` });
+  const badDec = points.filter((_, i) => flags[i].decodeMd5 === false);
+  const notRun = points.filter((_, i) => flags[i].decodeMd5 === null);
+  out.push({ id: 'decode-md5', description: 'every bitstream decoded by VTM-23.2 DecoderApp with matching MD5', required: true,
+    pass: !points.length ? null : badDec.length ? false : notRun.length ? null : true,
+    detail: badDec.length ? `failed: ${badDec.map((p) => `${p.label} (decode ${p.decodeOk ? 'ok' : 'FAILED'}, md5 ${p.md5Ok ? 'ok' : 'MISMATCH/absent'})`).join(', ')}`
+      : notRun.length ? `VTM-23.2 DecoderApp did not run for ${notRun.map((p) => p.label).join(', ')} (set VTM_DECODER_APP)` : `${points.length} bitstream(s) ok` });
 
   out.push({ id: 'point-count', description: 'four rate points (anchor QPs 22/27/32/37)', pass: points.length === 4, required: false,
     detail: `${points.length} point(s)` });

@@ -63,6 +63,7 @@ export class EmbeddedRedis {
     const deadline = Date.now() + 15_000;
     for (;;) {
       const r = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      r.on('error', () => { /* not up yet: retried below */ });
       try {
         await r.connect();
         if ((await r.ping()) === 'PONG') return;

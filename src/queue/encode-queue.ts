@@ -62,8 +62,8 @@ export class EncodeQueue {
   async view(id: string): Promise<JobView | null> {
     if (!JOB_ID_RE.test(id)) return null;
     const job = await this.getJob(id);
-    const rec = await readJobRecord(this.cfg.dataDir, id);
     if (!job) {
+      const rec = await readJobRecord(this.cfg.dataDir, id);
       if (!rec) return null;
       return {
         id, state: rec.state, request: rec.request, sequence: rec.sequence,

@@ -11,7 +11,7 @@ import {
   looksLikeCrash, readManifest, repoRoot, runProcess, type ProcResult, type SequenceInfo, vtmDecode,
 } from './lib.js';
 
-const STEP_TIMEOUT_MS = 120_000;
+const STEP_TIMEOUT_MS = 120_000; // encodes of tiny sequences; bad input must fail well within this
 let dir: string;
 let seqs: SequenceInfo[];
 let foreman: SequenceInfo;

@@ -1,5 +1,5 @@
-// Bounded decoder fuzzing as a test. Builds codec/fuzz (standalone CMake project that pulls in the codec library
-// with sanitizers) and runs:
+// Bounded decoder fuzzing as a test. Builds the codec with -DNNVVC_FUZZ=ON (codec/fuzz/CMakeLists.fuzz.cmake; library
+// compiled with sanitizers, build trees codec/fuzz/build/{clang,gcc}) and runs:
 //   - libFuzzer target nnvvc_fuzz_decoder for FUZZ_SECONDS (default 60) when clang++ can link -fsanitize=fuzzer;
 //   - otherwise (or with FUZZ_DRIVER=mutate|both) the g++ ASan/UBSan mutation driver for FUZZ_MUTATIONS (default 3000).
 // Also replays every file in codec/fuzz/crashes/ (known reproducers) - they must decode (or be rejected) cleanly.
@@ -43,7 +43,10 @@ async function findLibFuzzerCompiler(): Promise<string | undefined> {
 async function buildFuzz(cxx: string, flavour: 'clang' | 'gcc', target: string): Promise<string> {
   assert.ok(existsSync(path.join(repoRoot, 'codec', 'CMakeLists.txt')), 'codec/CMakeLists.txt missing: the codec library does not exist yet');
   const buildDir = path.join(fuzzDir, 'build', flavour);
-  const conf = await runProcess('cmake', ['-S', fuzzDir, '-B', buildDir, `-DCMAKE_CXX_COMPILER=${cxx}`], { timeoutMs: 300_000 });
+  // The codec's CMakeLists includes codec/fuzz/CMakeLists.fuzz.cmake; NNVVC_FUZZ=ON compiles the library with
+  // sanitizers, so this is a separate build tree from codec/build.
+  const conf = await runProcess('cmake', ['-S', path.join(repoRoot, 'codec'), '-B', buildDir, '-DNNVVC_FUZZ=ON',
+    '-DCMAKE_BUILD_TYPE=RelWithDebInfo', `-DCMAKE_CXX_COMPILER=${cxx}`], { timeoutMs: 300_000 });
   assert.equal(conf.code, 0, `cmake configure (${flavour}) failed: ${tail(conf.stdout + conf.stderr)}`);
   const build = await runProcess('cmake', ['--build', buildDir, '-j2', '--target', target], { timeoutMs: 1_800_000 });
   assert.equal(build.code, 0, `build of ${target} (${flavour}) failed: ${tail(build.stdout + build.stderr)}`);

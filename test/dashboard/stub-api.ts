@@ -28,7 +28,7 @@ function syntheticYuv(w: number, h: number, frames: number): Buffer {
 
 /** Quadtree-ish CU list covering the frame: 64x64 blocks, split into 16x16 in the top-left quadrant. */
 function syntheticStats(w: number, h: number, frames: number) {
-  const cus = [];
+  const cus: { x: number; y: number; w: number; h: number }[] = [];
   for (let y = 0; y < h; y += 64) {
     for (let x = 0; x < w; x += 64) {
       if (x < w / 2 && y < h / 2) {

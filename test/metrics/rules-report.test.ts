@@ -104,3 +104,12 @@ test('report without anchor: verdict null, no BD', () => {
   assert.equal(rep.verdict, null);
   assert.match(reportMarkdown(rep), /Anchor: none/);
 });
+
+test('decode-md5 is not judged (null) when VTM DecoderApp did not run', () => {
+  const r = evaluateRules({ points: [{ ...pt(0, 1000), vtmDecodeMd5: null }, { ...pt(1, 500), vtmDecodeMd5: true }] });
+  const d = r.find((x) => x.id === 'decode-md5')!;
+  assert.equal(d.pass, null);
+  assert.match(d.detail, /did not run for p0/);
+  const f = evaluateRules({ points: [{ ...pt(0, 1000), vtmDecodeMd5: null }, { ...pt(1, 500), vtmDecodeMd5: false }] });
+  assert.equal(f.find((x) => x.id === 'decode-md5')!.pass, false);
+});

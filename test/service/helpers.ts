@@ -97,7 +97,7 @@ export async function json<T = any>(res: Response): Promise<T> {
 
 export async function upload(base: string, body: Uint8Array, query: Record<string, string | number>): Promise<Response> {
   const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
-  return fetch(`${base}/v1/sequences?${qs}`, { method: 'POST', body, headers: { 'content-type': 'application/octet-stream' } });
+  return fetch(`${base}/v1/sequences?${qs}`, { method: 'POST', body: body as unknown as ArrayBuffer, headers: { 'content-type': 'application/octet-stream' } });
 }
 
 export async function submit(base: string, body: unknown): Promise<Response> {

@@ -75,3 +75,16 @@ test('encoder args: per-sequence values, intra period by frame rate', () => {
   assert.doesNotMatch(ai, /IntraPeriod/);
   assert.throws(() => vtmEncoderArgs({ input: 'i', width: 8, height: 8, bitDepth: 8, fps: 30, frames: 1, qp: 27.5, config: 'ra', bitstream: 'o', recon: 'r', logFile: 'l' }), /integer QP/);
 });
+
+test('hex PSNR (--PrintHexPSNR=1) decodes to the exact doubles', async () => {
+  const { hexToDouble } = await import('../../vtm/parse.js');
+  const v = hexToDouble('40412bb28ff754fa');
+  assert.ok(Math.abs(v - 34.3414) < 5e-5, String(v));
+  const log = ENC_LOG.replace('[ET     7 ]', '[xY 40412bb28ff754fa xU 404369dfde8d9807 xV 4043b9f7d3181c47] [ET     7 ]')
+    .replace('YUV-PSNR \n', 'YUV-PSNR xY-PSNR          xU-PSNR          xV-PSNR          \n')
+    .replace('33.6005  \n', '33.6005  404050f0bb7babec 4043459311e54ad6 4043838a57b2f68b \n');
+  const s = parseEncoderLog(log);
+  assert.equal(s.frames[0].psnrExact!.y, v);
+  assert.ok(Math.abs(s.psnrExact!.y - 32.6323) < 5e-5);
+  assert.ok(Math.abs(s.psnrExact!.v - 39.0277) < 5e-5);
+});

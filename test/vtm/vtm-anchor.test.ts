@@ -25,7 +25,7 @@ if (skip) console.log(`\n*** ${skip} — VTM anchor tests did not run ***\n`);
 const seq = { width: 176, height: 144, bitDepth: 8 as const, fps: 30, frames: 2 };
 
 async function encodeAll(dir: string, tag: string) {
-  const enc = new VtmEncoder(ENC), dec = new VtmDecoder(DEC);
+  const enc = new VtmEncoder(ENC, { extraArgs: ['--PrintHexPSNR=1'] }), dec = new VtmDecoder(DEC);
   const out: { qp: number; r: VtmEncodeResult; psnr: Awaited<ReturnType<typeof psnrYuvFiles>>; md5Ok: boolean; decodedSame: boolean; kbps: number }[] = [];
   for (const qp of ANCHOR_QPS) {
     const base = path.join(dir, `${tag}-qp${qp}`);
@@ -43,7 +43,7 @@ test('VTM-23.2 anchor + second VTM job: PSNR agrees with VTM, BD-rate 0.00%, rul
   try {
     assert.equal(await new VtmEncoder(ENC).available(), true);
     const anchorRun = await encodeAll(dir, 'anchor');
-    let maxDiff = 0, maxFrameDiff = 0;
+    let maxDiff = 0, maxFrameDiff = 0, maxExact = 0;
     for (const a of anchorRun) {
       assert.equal(a.md5Ok, true, `QP ${a.qp}: VTM decoder MD5`);
       assert.equal(a.decodedSame, true, `QP ${a.qp}: decoded == encoder recon`);
@@ -51,17 +51,24 @@ test('VTM-23.2 anchor + second VTM job: PSNR agrees with VTM, BD-rate 0.00%, rul
         const d = Math.abs(a.psnr[k] - a.r.vtm.psnr[k]);
         maxDiff = Math.max(maxDiff, d);
         assert.ok(d <= 0.0001, `QP ${a.qp} ${k}: ours ${a.psnr[k]} vs VTM ${a.r.vtm.psnr[k]}`);
+        // The exact double VTM computed (--PrintHexPSNR=1): equal up to libm rounding.
+        const x = Math.abs(a.psnr[k] - a.r.vtm.psnrExact![k]);
+        maxExact = Math.max(maxExact, x);
+        assert.ok(x <= 1e-12, `QP ${a.qp} ${k}: ours ${a.psnr[k]} vs VTM exact ${a.r.vtm.psnrExact![k]}`);
       }
       // VTM reports frames in coding order; match by POC.
       for (const f of a.r.vtm.frames) {
         for (const k of ['y', 'u', 'v'] as const) {
           const d = Math.abs(a.psnr.perFrame[f.poc][k] - f.psnr![k]);
           maxFrameDiff = Math.max(maxFrameDiff, d);
+          const x = Math.abs(a.psnr.perFrame[f.poc][k] - f.psnrExact![k]);
+          maxExact = Math.max(maxExact, x);
+          assert.ok(x <= 1e-12, `QP ${a.qp} POC ${f.poc} ${k}: ours ${a.psnr.perFrame[f.poc][k]} vs VTM exact ${f.psnrExact![k]}`);
           assert.ok(d <= 0.0001, `QP ${a.qp} POC ${f.poc} ${k}: ours ${a.psnr.perFrame[f.poc][k]} vs VTM ${f.psnr![k]}`);
         }
       }
     }
-    console.log(`PSNR agreement with VTM's printed values: max |diff| ${maxDiff.toExponential(2)} dB (summary), ${maxFrameDiff.toExponential(2)} dB (per frame)`);
+    console.log(`PSNR agreement with VTM's printed values: max |diff| ${maxDiff.toExponential(2)} dB (summary), ${maxFrameDiff.toExponential(2)} dB (per frame) against the 4-decimal print; ${maxExact.toExponential(2)} dB against VTM's exact doubles`);
     const sha256 = '0'.repeat(64);
     const table: AnchorTable = {
       key: anchorKey(sha256, 'ra', seq.frames), sequence: { sha256, name: 'foreman', ...seq }, config: 'ra', frames: seq.frames,
@@ -94,7 +101,16 @@ test('VTM-23.2 anchor + second VTM job: PSNR agrees with VTM, BD-rate 0.00%, rul
 
 test('VTM adapter: clear errors for a missing binary and a non-VTM binary', async () => {
   await assert.rejects(new VtmEncoder('/nonexistent/EncoderApp').encode({ input: 'x', ...seq, qp: 32, config: 'ra', bitstream: 'b', recon: 'r', logFile: '/dev/null' }), /missing or not executable/);
-  await assert.rejects(new VtmDecoder(undefined).decode({ bitstream: 'b', output: 'o', logFile: '/dev/null' }), /VTM_DECODER_APP is not set/);
+  await assert.rejects(new VtmDecoder('').decode({ bitstream: 'b', output: 'o', logFile: '/dev/null' }), /VTM_DECODER_APP is not set/);
   await assert.rejects(new VtmEncoder('/bin/true').encode({ input: 'x', ...seq, qp: 32, config: 'ra', bitstream: 'b', recon: 'r', logFile: '/dev/null' }), /no "VTM \.\.\. Version" banner/);
   assert.equal(await new VtmEncoder('/bin/true').available(), false);
+});
+
+test('VTM decoder: a file that is not a bitstream gives a clear error', { skip }, async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-vtm-'));
+  try {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(dir, 'junk.266'), Buffer.from('not a bitstream at all'));
+    await assert.rejects(new VtmDecoder(DEC).decode({ bitstream: path.join(dir, 'junk.266'), output: path.join(dir, 'o.yuv'), logFile: path.join(dir, 'd.log') }), /without decoding a picture|VTM DecoderApp/);
+  } finally { await rm(dir, { recursive: true, force: true }); }
 });

@@ -10,6 +10,7 @@
 // Writers (ArithEncoder, BitEstimator) return the value they were given; the reader
 // (ArithDecoder) ignores the argument and returns the decoded value.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -119,7 +119,7 @@ DspFunctions dspFunctionsFor(DspLevel maxLevel) {
   f.satd = satd_c;
   f.addResidualClip = addResidualClip_c;
   f.subtract = subtract_c;
-  f.matStage = matStage_c;
+  f.pairStage = pairStage_c;
   f.isa = "c";
 #ifdef NNVVC_DSP_X86
   __builtin_cpu_init();
@@ -134,7 +134,7 @@ DspFunctions dspFunctionsFor(DspLevel maxLevel) {
     f.satd = satd_avx2;
     f.addResidualClip = addResidualClip_avx2;
     f.subtract = subtract_avx2;
-    f.matStage = matStage_avx2;
+    f.pairStage = pairStage_avx2;
     f.isa = "avx2";
   }
 #else

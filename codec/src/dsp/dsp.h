@@ -139,13 +139,15 @@ using SseFn = uint64_t (*)(const Pel*, ptrdiff_t, const Pel*, ptrdiff_t, int, in
 using AddResidFn = void (*)(const Pel*, ptrdiff_t, const Pel*, ptrdiff_t, int, int, int, Pel*,
                             ptrdiff_t);
 using SubFn = void (*)(const Pel*, ptrdiff_t, const Pel*, ptrdiff_t, int, int, Pel*, ptrdiff_t);
-// Matrix stage of a transform: for r < rows, j < cols (cols a multiple of 4):
-//   acc = sum_{k<kCount} in[r*inStrideR + k*inStrideK] * basis[k*basisStride + j]
-//   out[r*outStride + j] = Clip3(lo, hi, (acc + (1 << (shift-1))) >> shift)   (shift >= 1)
-// in 32-bit arithmetic (callers guarantee no overflow). Used for both transform directions.
-using MatStageFn = void (*)(const int32_t* in, ptrdiff_t inStrideR, ptrdiff_t inStrideK, int rows,
-                            int kCount, const int32_t* basis, ptrdiff_t basisStride, int cols,
-                            int shift, int32_t lo, int32_t hi, int32_t* out, ptrdiff_t outStride);
+// One stage of a transform as a 16-bit pair matrix product (both transform directions and
+// both stages use it; see transform.cpp). For r < rows, j < cols (cols a multiple of 4):
+//   acc = sum_{p < kPairs} a[r*aStride + 2p] * b[p*bStride + 2j] + a[r*aStride + 2p + 1] * b[p*bStride + 2j + 1]
+//   out[r*outStride + j] = Clip3(-32768, 32767, (acc + (1 << (shift-1))) >> shift)   (shift >= 1)
+// i.e. a holds k-consecutive pairs per row, b holds for each k pair the two rows interleaved.
+// 32-bit accumulation (callers guarantee |acc| < 2^31).
+using PairStageFn = void (*)(const int16_t* a, ptrdiff_t aStride, const int16_t* b,
+                             ptrdiff_t bStride, int rows, int kPairs, int cols, int shift,
+                             int16_t* out, ptrdiff_t outStride);
 
 struct DspFunctions {
   SseFn sse;
@@ -153,7 +155,7 @@ struct DspFunctions {
   SseFn satd;
   AddResidFn addResidualClip;
   SubFn subtract;
-  MatStageFn matStage;
+  PairStageFn pairStage;
   const char* isa;  // "c", "sse4.1", "avx2" (highest level in use)
 };
 

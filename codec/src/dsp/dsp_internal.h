@@ -14,9 +14,8 @@ void addResidualClip_c(const Pel* pred, ptrdiff_t ps, const Pel* resid, ptrdiff_
                        int bitDepth, Pel* dst, ptrdiff_t ds);
 void subtract_c(const Pel* org, ptrdiff_t os, const Pel* pred, ptrdiff_t ps, int w, int h,
                 Pel* resid, ptrdiff_t rs);
-void matStage_c(const int32_t* in, ptrdiff_t inStrideR, ptrdiff_t inStrideK, int rows, int kCount,
-                const int32_t* basis, ptrdiff_t basisStride, int cols, int shift, int32_t lo,
-                int32_t hi, int32_t* out, ptrdiff_t outStride);
+void pairStage_c(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_t bStride, int rows,
+                 int kPairs, int cols, int shift, int16_t* out, ptrdiff_t outStride);
 
 #if defined(__x86_64__) || defined(__i386__)
 #define NNVVC_DSP_X86 1
@@ -28,9 +27,8 @@ void addResidualClip_avx2(const Pel* pred, ptrdiff_t ps, const Pel* resid, ptrdi
                           int h, int bitDepth, Pel* dst, ptrdiff_t ds);
 void subtract_avx2(const Pel* org, ptrdiff_t os, const Pel* pred, ptrdiff_t ps, int w, int h,
                    Pel* resid, ptrdiff_t rs);
-void matStage_avx2(const int32_t* in, ptrdiff_t inStrideR, ptrdiff_t inStrideK, int rows,
-                   int kCount, const int32_t* basis, ptrdiff_t basisStride, int cols, int shift,
-                   int32_t lo, int32_t hi, int32_t* out, ptrdiff_t outStride);
+void pairStage_avx2(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_t bStride,
+                    int rows, int kPairs, int cols, int shift, int16_t* out, ptrdiff_t outStride);
 // x86/*_sse41.cpp (compiled with -msse4.1)
 uint64_t sse_sse41(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h);
 void addResidualClip_sse41(const Pel* pred, ptrdiff_t ps, const Pel* resid, ptrdiff_t rs, int w,

@@ -57,86 +57,124 @@ const DctTables& tables() {
   return t;
 }
 
-// Forward matrices, transposed: ft[n * N + k] = M_N[k][n].
-struct ForwardTables {
-  int32_t ft[5][64 * 64];
-  ForwardTables() {
+// 16-bit forms of the N-point matrices (N = 4 << s) used by the pair-product stages:
+//   m16[k*N + n] = M_N[k][n]            (rows = basis functions)
+//   t16[n*N + k] = M_N[k][n]            (transposed)
+//   iInv[p*2N + 2j + e] = M_N[2p+e][j]  (rows 2p, 2p+1 interleaved)
+//   iFwd[p*2N + 2k + e] = M_N[k][2p+e]  (rows of t16 interleaved)
+struct PairTables {
+  int16_t m16[5][64 * 64], t16[5][64 * 64], iInv[5][64 * 64], iFwd[5][64 * 64];
+  PairTables() {
     const int32_t* m = tables().m64;
     for (int s = 0; s < 5; ++s) {
       const int n = 4 << s, step = 64 / n;
       for (int k = 0; k < n; ++k)
-        for (int i = 0; i < n; ++i) ft[s][i * n + k] = m[(k * step) * 64 + i];
+        for (int i = 0; i < n; ++i) {
+          const int16_t v = int16_t(m[(k * step) * 64 + i]);
+          m16[s][k * n + i] = v;
+          t16[s][i * n + k] = v;
+          iInv[s][(k >> 1) * 2 * n + 2 * i + (k & 1)] = v;
+          iFwd[s][(i >> 1) * 2 * n + 2 * k + (i & 1)] = v;
+        }
     }
   }
 };
 
-const ForwardTables& forwardTables() {
-  static const ForwardTables t;
+const PairTables& pairTables() {
+  static const PairTables t;
   return t;
 }
+
+inline int16_t toInt16(int32_t v) { return int16_t(std::min(std::max(v, -32768), 32767)); }
 
 }  // namespace
 
 const int32_t* dctMatrix64() { return tables().m64; }
 
-void matStage_c(const int32_t* in, ptrdiff_t inStrideR, ptrdiff_t inStrideK, int rows, int kCount,
-                const int32_t* basis, ptrdiff_t basisStride, int cols, int shift, int32_t lo,
-                int32_t hi, int32_t* out, ptrdiff_t outStride) {
+void pairStage_c(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_t bStride, int rows,
+                 int kPairs, int cols, int shift, int16_t* out, ptrdiff_t outStride) {
   const int32_t rnd = 1 << (shift - 1);
   for (int r = 0; r < rows; ++r) {
-    const int32_t* src = in + r * inStrideR;
-    int32_t* dst = out + r * outStride;
+    const int16_t* ar = a + r * aStride;
     for (int j = 0; j < cols; ++j) {
       int32_t acc = 0;
-      for (int k = 0; k < kCount; ++k) acc += src[k * inStrideK] * basis[k * basisStride + j];
-      dst[j] = std::min(std::max((acc + rnd) >> shift, lo), hi);
+      for (int p = 0; p < kPairs; ++p)
+        acc += ar[2 * p] * b[p * bStride + 2 * j] + ar[2 * p + 1] * b[p * bStride + 2 * j + 1];
+      out[r * outStride + j] = toInt16((acc + rnd) >> shift);
     }
   }
 }
 
-// 8.7.4.1 / 8.7.4.2: vertical (columns) first, intermediate clip, then horizontal, then the
-// residual shift of 8.7.2 (bdShift = Max(20 - bitDepth, 0), extended_precision off).
+// 8.7.4.1 / 8.7.4.2: vertical (columns) first, intermediate clip to [-32768, 32767] after
+// (e + 64) >> 7, then horizontal, then the residual shift of 8.7.2 (bdShift = Max(20 - bitDepth,
+// 0), extended_precision off). The spec's sums are computed exactly (32-bit accumulation
+// cannot overflow with 16-bit inputs and |matrix| <= 91 over <= 32 non-zero terms).
 void inverseTransformWith(const DspFunctions& f, const TCoeff* coeff, int w, int h, int bitDepth,
                           Pel* resid, ptrdiff_t residStride) {
   assert(w >= 4 && w <= 64 && h >= 4 && h <= 64);
-  const int32_t* m = dctMatrix64();
-  const int nzW = std::min(w, 32), nzH = std::min(h, 32);
-  alignas(32) int32_t g[64 * 64];   // g[x * 64 + y]: after the vertical stage, transposed
-  alignas(32) int32_t r[64 * 64];   // r[y * 64 + x]
-  constexpr int32_t kCoeffMin = -(1 << 15), kCoeffMax = (1 << 15) - 1;
-  // Stage 1: e[x][y] = sum_k M_h[k][y] * d[x][k], for columns x < nzW (others are all zero).
-  // g = Clip3(coeffMin, coeffMax, (e + 64) >> 7).
-  f.matStage(coeff, 1, w, nzW, nzH, m, 64 * (64 / h), h, 7, kCoeffMin, kCoeffMax, g, 64);
-  // Stage 2: r[x][y] = sum_k M_w[k][x] * g[k][y] for k < nzW.
-  // bdShift = Max(20 - bitDepth, 0) (8.7.2); bitDepth <= 16 keeps it >= 4.
   assert(bitDepth >= 8 && bitDepth <= 16);
-  const int bdShift = 20 - bitDepth;
-  // The residual is stored as 16-bit; conforming streams never exceed it.
-  f.matStage(g, 1, 64, h, nzW, m, 64 * (64 / w), w, bdShift, INT16_MIN, INT16_MAX, r, 64);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) resid[y * residStride + x] = Pel(r[y * 64 + x]);
+  const PairTables& pt = pairTables();
+  // Only the top-left 32x32 can be non-zero (zero-out); shrink further to the bounding box of
+  // the non-zero coefficients — skipping exact zeros changes no sum, so this is bit-exact.
+  int nzW = 0, nzH = 0;
+  for (int y = 0; y < std::min(h, 32); ++y)
+    for (int x = 0; x < std::min(w, 32); ++x)
+      if (coeff[y * w + x] != 0) {
+        nzW = std::max(nzW, x + 1);
+        nzH = std::max(nzH, y + 1);
+      }
+  if (nzW == 0) {
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) resid[y * residStride + x] = 0;
+    return;
+  }
+  const int cols1 = (nzW + 3) & ~3;  // stage-1 output columns (extra ones come out as 0)
+  const int kp1 = (nzH + 1) >> 1;    // coefficient row pairs (a padding row is a zero row)
+  const int lw = log2i(w), lh = log2i(h);
+  // d as 16-bit row pairs: d2[p][2x + e] = d[2p + e][x]. Conforming d is within 16 bits
+  // (8.7.3 clips it); toInt16 only guards against out-of-contract input.
+  alignas(32) int16_t d2[32 * 64];
+  for (int p = 0; p < kp1; ++p)
+    for (int x = 0; x < cols1; ++x) {
+      d2[p * 64 + 2 * x] = toInt16(coeff[(2 * p) * w + x]);
+      d2[p * 64 + 2 * x + 1] = toInt16(coeff[(2 * p + 1) * w + x]);
+    }
+  // Stage 1 (vertical): g[y][x] = Clip3(-32768, 32767, (sum_k M_h[k][y] * d[k][x] + 64) >> 7).
+  alignas(32) int16_t g[64 * 64];
+  f.pairStage(pt.t16[lh - 2], h, d2, 64, h, kp1, cols1, 7, g, 64);
+  // Stage 2 (horizontal): r[y][x] = (sum_k M_w[k][x] * g[y][k] + (1 << (bdShift-1))) >> bdShift,
+  // stored as 16-bit (conforming streams never exceed it).
+  f.pairStage(g, 64, pt.iInv[lw - 2], 2 * w, h, (nzW + 1) >> 1, w, 20 - bitDepth, resid,
+              residStride);
 }
 
+// Forward (encoder): horizontal first (shift1 = log2(w) + bitDepth - 9), then vertical
+// (shift2 = log2(h) + 6). For residuals within +-(2^bitDepth - 1) the first stage output stays
+// below 2^15 in magnitude (max row sum of |M| is 64*N), so 16-bit intermediates are exact.
 void forwardTransformWith(const DspFunctions& f, const Pel* resid, ptrdiff_t residStride, int w,
                           int h, int bitDepth, TCoeff* coeff) {
   assert(w >= 4 && w <= 64 && h >= 4 && h <= 64);
-  const ForwardTables& ft = forwardTables();
+  assert(bitDepth >= 8 && bitDepth <= 16);
+  const PairTables& pt = pairTables();
   const int lw = log2i(w), lh = log2i(h);
   const int nzW = std::min(w, 32), nzH = std::min(h, 32);
-  alignas(32) int32_t src[64 * 64];
-  alignas(32) int32_t t1[64 * 64];  // t1[y * 64 + k]
-  alignas(32) int32_t t2[64 * 64];  // t2[k * 64 + m] (transposed)
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) src[y * 64 + x] = resid[y * residStride + x];
-  const int shift1 = std::max(lw + bitDepth - 9, 1);
+  const int shift1 = lw + bitDepth - 9;
   const int shift2 = lh + 6;
-  // Horizontal: t1[y][k] = sum_n x[y][n] * M_w[k][n], k < nzW.
-  f.matStage(src, 64, 1, h, w, ft.ft[lw - 2], w, nzW, shift1, INT32_MIN, INT32_MAX, t1, 64);
-  // Vertical: t2[k][m] = sum_n t1[n][k] * M_h[m][n], m < nzH. Clip keeps levels in 16 bits.
-  f.matStage(t1, 1, 64, nzW, h, ft.ft[lh - 2], h, nzH, shift2, INT16_MIN, INT16_MAX, t2, 64);
-  std::memset(coeff, 0, sizeof(TCoeff) * w * h);
-  for (int m = 0; m < nzH; ++m)
-    for (int k = 0; k < nzW; ++k) coeff[m * w + k] = t2[k * 64 + m];
+  // Stage 1: t1[y][k] = sum_n x[y][n] * M_w[k][n] for k < nzW.
+  alignas(32) int16_t t1[64 * 32];
+  f.pairStage(resid, residStride, pt.iFwd[lw - 2], 2 * w, h, w >> 1, nzW, shift1, t1, 32);
+  // Rows of t1 interleaved in pairs for stage 2.
+  alignas(32) int16_t t2[32 * 64];
+  for (int p = 0; p < (h >> 1); ++p)
+    for (int k = 0; k < nzW; ++k) {
+      t2[p * 64 + 2 * k] = t1[(2 * p) * 32 + k];
+      t2[p * 64 + 2 * k + 1] = t1[(2 * p + 1) * 32 + k];
+    }
+  // Stage 2: c[m][k] = sum_n M_h[m][n] * t1[n][k] for m < nzH.
+  alignas(32) int16_t c16[32 * 32];
+  f.pairStage(pt.m16[lh - 2], h, t2, 64, nzH, h >> 1, nzW, shift2, c16, 32);
+  for (int m = 0; m < h; ++m)
+    for (int k = 0; k < w; ++k) coeff[m * w + k] = (m < nzH && k < nzW) ? c16[m * 32 + k] : 0;
 }
 
 void inverseTransform(const TCoeff* coeff, int w, int h, int bitDepth, Pel* resid,

@@ -55,8 +55,6 @@ const idParams = { type: 'object', properties: { id: { type: 'string', maxLength
 const TERMINAL: PublicState[] = ['completed', 'failed', 'cancelled'];
 
 export const jobsPlugin: FastifyPluginAsync = async (app) => {
-  app.addSchema(jobRequestSchema);
-  app.addSchema(jobViewSchema);
 
   async function mustView(id: string): Promise<JobView> {
     const v = await app.encodeQueue.view(id);
@@ -73,8 +71,10 @@ export const jobsPlugin: FastifyPluginAsync = async (app) => {
     const r = req.body;
     const seq = await app.sequences.get(r.sequenceId);
     if (!seq) throw new HttpError(400, 'unknown_sequence', `sequenceId ${JSON.stringify(r.sequenceId)} does not exist (upload it with POST /v1/sequences)`);
-    if (r.targetKbps) throw new HttpError(400, 'not_implemented', 'targetKbps (rate control) is not implemented yet: give qps');
-    if (r.kind === 'anchor') throw new HttpError(400, 'not_implemented', 'kind=anchor is not implemented yet: use encoder=vtm for a VTM encode');
+    // targetKbps: the worker searches the QP per target (src/metrics/rate-match.ts); kind=anchor: VTM-23.2 at the anchor QPs.
+    if (r.targetKbps && r.qps) throw new HttpError(400, 'bad_request', 'give qps or targetKbps, not both');
+    if (r.kind === 'anchor' && r.targetKbps) throw new HttpError(400, 'bad_request', 'kind=anchor encodes at QPs (default 22/27/32/37), not at targetKbps');
+    if (r.kind === 'anchor' && !app.cfg.vtmEncoderApp) throw new HttpError(400, 'encoder_unavailable', 'kind=anchor needs VTM_ENCODER_APP (VTM-23.2 EncoderApp) to be set on the server');
     if (r.frames !== undefined && r.frames > seq.frames) {
       throw new HttpError(400, 'bad_frames', `frames=${r.frames} but sequence ${seq.id} has ${seq.frames} frames`, { frames: r.frames, sequenceFrames: seq.frames });
     }

@@ -17,7 +17,6 @@ export const sequenceMetaSchema = {
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 
 export const sequencesPlugin: FastifyPluginAsync = async (app) => {
-  app.addSchema(sequenceMetaSchema);
   // Uploads are passed through as a stream (never buffered): every content type in this plugin's scope.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));

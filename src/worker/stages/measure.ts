@@ -6,6 +6,7 @@ import { throwIfAborted } from '../errors.js';
 import type { StageContext } from '../context.js';
 import type { PreparedInput } from './prepare.js';
 import type { EncodedPoint } from './encode.js';
+import type { RateSearchRecord } from '../../metrics/report.js';
 
 export interface MeasuredPoint {
   label: string;
@@ -16,6 +17,12 @@ export interface MeasuredPoint {
   psnr: { y: number; u: number; v: number; yuv: number };
   encodeSeconds: number;
   encoderName: string;
+  targetKbps?: number;
+  rateSearch?: RateSearchRecord;
+  /** CPU (user) seconds when the encoder reports them (VTM prints its own). */
+  cpuSeconds?: number;
+  /** Per-picture PSNR (display order), as VTM computes it. */
+  perFrame: { y: number; u: number; v: number }[];
 }
 
 export async function measure(ctx: StageContext, input: PreparedInput, points: EncodedPoint[]): Promise<MeasuredPoint[]> {
@@ -33,8 +40,15 @@ export async function measure(ctx: StageContext, input: PreparedInput, points: E
     out.push({
       label: p.label, qp: p.qp, bytes, bits: bytes * 8, kbps: bitrateKbps(bytes, input.frames, input.fps),
       psnr: { y: psnr.y, u: psnr.u, v: psnr.v, yuv: psnr.yuv }, encodeSeconds: p.result.encodeSeconds,
-      encoderName: p.result.encoderName,
+      encoderName: p.result.encoderName, perFrame: psnr.perFrame,
+      ...cpuOf(p.result),
+      ...(p.targetKbps !== undefined ? { targetKbps: p.targetKbps } : {}), ...(p.rateSearch ? { rateSearch: p.rateSearch } : {}),
     });
   }
   return out;
+}
+
+function cpuOf(r: object): { cpuSeconds?: number } {
+  const u = (r as { vtm?: { userSeconds?: number } }).vtm?.userSeconds;
+  return typeof u === 'number' ? { cpuSeconds: u } : {};
 }

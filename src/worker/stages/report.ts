@@ -1,6 +1,6 @@
-// Stage 6: report.json (machine-readable, schema minimum in notes/service-contract.md) and report.md.
+// Stage 6: report.json (schema: src/metrics/report.ts), report.md and rd.svg, against the VTM-23.2 anchor when one
+// is stored for this sequence/config/frames; kind=anchor jobs store their measured points as that anchor.
 // Also used on failure: writeFailureReport records why a job failed next to whatever it produced.
-import os from 'node:os';
 import path from 'node:path';
 import { readFile, writeFile, rename } from 'node:fs/promises';
 import type { StageContext } from '../context.js';
@@ -8,6 +8,10 @@ import type { PreparedInput } from './prepare.js';
 import type { SplitPrediction } from './predict-splits.js';
 import type { MeasuredPoint } from './measure.js';
 import type { VerifiedPoint } from './verify.js';
+import { machineInfo as metricsMachineInfo, type MachineInfo } from '../../metrics/machine.js';
+import { AnchorStore, ANCHOR_ENCODER, anchorKey, findAnchor, validateAnchorPoints, type AnchorTable } from '../../metrics/anchors.js';
+import { buildReport, reportMarkdown, reportSvg, type ReportPointInput } from '../../metrics/report.js';
+import { allRequiredPass } from '../../metrics/rules.js';
 
 export interface StageTiming { stage: string; seconds: number }
 
@@ -19,11 +23,11 @@ export interface ReportInput {
   timings: StageTiming[];
 }
 
-export interface Rule { id: string; description: string; pass: boolean | null; detail: string }
+export interface Rule { id: string; description: string; pass: boolean | null; detail: string; required?: boolean }
 
+// Machine description shared with the metrics module (also used in failure reports).
 export function machineInfo() {
-  const cpus = os.cpus();
-  return { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, os: `${os.type()} ${os.release()} ${os.arch()}` };
+  return metricsMachineInfo();
 }
 
 async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
@@ -32,74 +36,73 @@ async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await rename(tmp, file);
 }
 
+/** kind=anchor: the measured VTM points become the anchor table for this sequence/config/frames. */
+async function storeAnchorTable(ctx: StageContext, r: ReportInput, machine: MachineInfo): Promise<AnchorTable | undefined> {
+  const req = ctx.data.request;
+  const seq = r.prepared.sequence;
+  const bad = r.verified.filter((v) => !v.decodeOk);
+  if (bad.length) {
+    // The pipeline fails the job right after this stage (VerificationError); nothing unverified becomes an anchor.
+    ctx.log.warn({ labels: bad.map((v) => v.label) }, 'anchor not stored: points did not verify');
+    return undefined;
+  }
+  const table: AnchorTable = {
+    key: anchorKey(seq.sha256, req.config, r.prepared.frames, req.intraPeriod),
+    sequence: { sha256: seq.sha256, id: seq.id, name: seq.name, width: seq.width, height: seq.height, bitDepth: seq.bitDepth, fps: seq.fps },
+    config: req.config, frames: r.prepared.frames, ...(req.intraPeriod !== undefined ? { intraPeriod: req.intraPeriod } : {}),
+    encoder: r.measured[0]?.encoderName ?? ANCHOR_ENCODER, source: 'computed', machine, jobId: ctx.jobId, createdAt: new Date().toISOString(),
+    points: validateAnchorPoints(r.measured.map((m) => ({
+      qp: m.qp, kbps: m.kbps, psnrY: m.psnr.y, psnrU: m.psnr.u, psnrV: m.psnr.v, encodeSeconds: m.encodeSeconds, bits: m.bits,
+      ...(m.cpuSeconds !== undefined ? { userSeconds: m.cpuSeconds } : {}),
+    }))),
+  };
+  await new AnchorStore(ctx.cfg.dataDir).put(table);
+  ctx.log.info({ key: table.key }, 'anchor table stored');
+  return table;
+}
+
 export async function report(ctx: StageContext, r: ReportInput): Promise<{ reportFile: string; report: Record<string, unknown> }> {
   ctx.progress({ stage: 'report' });
   const req = ctx.data.request;
-  const ratePoints = r.measured.map((m) => {
+  const machine = metricsMachineInfo();
+  const kind = req.kind === 'anchor' ? 'anchor' : 'encode';
+  const stored = kind === 'anchor' ? await storeAnchorTable(ctx, r, machine) : undefined;
+  // An anchor job is not compared with itself; its report lists the table it stored.
+  const anchor = kind === 'anchor' ? undefined : await findAnchor(ctx.cfg.dataDir, { sha256: r.prepared.sequence.sha256, config: req.config, frames: r.prepared.frames, intraPeriod: req.intraPeriod });
+  const points: ReportPointInput[] = r.measured.map((m) => {
     const v = r.verified.find((x) => x.label === m.label);
+    const decoders = (v?.decoders ?? []).map((d) => ({ name: d.name, ok: d.ok, md5Ok: d.md5Ok, matchesRecon: d.matchesRecon, seconds: d.seconds, detail: d.detail }));
+    // The challenge's decode check is VTM-23.2's DecoderApp with MD5: null when it did not run.
+    const vtm = decoders.find((d) => d.name.startsWith('VTM'));
     return {
-      label: m.label, qp: m.qp, kbps: m.kbps, bits: m.bits, psnr: m.psnr, encodeSeconds: m.encodeSeconds,
-      decodeOk: v?.decodeOk ?? false, md5Ok: v?.md5Ok ?? false,
-      decoders: (v?.decoders ?? []).map((d) => ({ name: d.name, ok: d.ok, md5Ok: d.md5Ok, matchesRecon: d.matchesRecon, seconds: d.seconds, detail: d.detail })),
-      files: { bitstream: `${m.label}.266`, recon: `${m.label}.recon.yuv`, log: `logs/encode-${m.label}.log` },
-      rules: {},
+      label: m.label, qp: m.qp, ...(m.targetKbps !== undefined ? { targetKbps: m.targetKbps } : {}), kbps: m.kbps, bits: m.bits,
+      psnr: m.psnr, encodeSeconds: m.encodeSeconds, decodeOk: v?.decodeOk ?? false, md5Ok: v?.md5Ok ?? false, decoders,
+      vtmDecodeMd5: !vtm || vtm.ok === null ? null : vtm.ok === true && vtm.md5Ok === true,
+      ...(m.rateSearch ? { rateSearch: m.rateSearch } : {}),
+      extra: { files: { bitstream: `${m.label}.266`, recon: `${m.label}.recon.yuv`, log: path.relative(ctx.dir, ctx.logsDir) + `/encode-${m.label}.log` }, perFrame: m.perFrame, ...(m.cpuSeconds !== undefined ? { cpuSeconds: m.cpuSeconds } : {}) },
     };
   });
-  const anyDecoderRan = ratePoints.some((p) => p.decoders.some((d) => d.ok !== null));
-  const rules: Rule[] = [
-    {
-      id: 'decode-matches-recon',
-      description: 'every bitstream decodes, with every available decoder, to exactly the encoder reconstruction',
-      pass: anyDecoderRan ? ratePoints.every((p) => p.decodeOk) : null,
-      detail: anyDecoderRan
-        ? ratePoints.map((p) => `${p.label}: ${p.decodeOk ? 'ok' : 'FAILED'}`).join(', ')
-        : 'no decoder available (build codec/ or set VTM_DECODER_APP)',
-    },
-  ];
-  const rep = {
-    jobId: ctx.jobId,
-    sequence: r.prepared.sequence,
-    frames: r.prepared.frames,
-    config: req.config,
-    request: req,
-    encoder: r.measured[0]?.encoderName ?? null,
-    machine: machineInfo(),
-    splitPrediction: { model: r.splits.model, note: r.splits.note },
-    ratePoints,
-    rules,
-    stages: r.timings,
-    createdAt: new Date().toISOString(),
-  };
+  const rep = buildReport({
+    jobId: ctx.jobId, kind, sequence: { ...r.prepared.sequence }, frames: r.prepared.frames, config: req.config,
+    encoder: r.measured[0]?.encoderName ?? null, machine, points, anchor,
+    extra: { ...(kind === 'anchor' ? { anchorStored: stored?.key ?? null } : {}), request: req, splitPrediction: { model: r.splits.model, note: r.splits.note }, stages: r.timings },
+  });
+  // The pipeline's own check: every available decoder reproduces the encoder's reconstruction exactly.
+  const anyDecoderRan = rep.ratePoints.some((p) => p.decoders.some((d) => d.ok !== null));
+  rep.rules.unshift({
+    id: 'decode-matches-recon',
+    description: 'every bitstream decodes, with every available decoder, to exactly the encoder reconstruction',
+    pass: anyDecoderRan ? rep.ratePoints.every((p) => p.decodeOk) : null, required: true,
+    detail: anyDecoderRan
+      ? rep.ratePoints.map((p) => `${p.label}: ${p.decodeOk ? 'ok' : 'FAILED'}`).join(', ')
+      : 'no decoder available (build codec/ or set VTM_DECODER_APP)',
+  });
+  rep.verdict = allRequiredPass(rep.rules);
   const reportFile = path.join(ctx.dir, 'report.json');
   await writeJsonAtomic(reportFile, rep);
   await writeFile(path.join(ctx.dir, 'report.md'), reportMarkdown(rep));
+  await writeFile(path.join(ctx.dir, 'rd.svg'), reportSvg(rep));
   return { reportFile, report: rep };
-}
-
-type Rep = {
-  jobId: string; sequence: { name: string; width: number; height: number; bitDepth: number; fps: number };
-  frames: number; config: string; encoder: string | null;
-  ratePoints: { label: string; kbps: number; psnr: { y: number; u: number; v: number; yuv: number }; encodeSeconds: number; decodeOk: boolean }[];
-  rules: Rule[];
-};
-
-export function reportMarkdown(rep: Rep): string {
-  const s = rep.sequence;
-  const lines = [
-    `# nnvvc job ${rep.jobId}`,
-    '',
-    `Sequence **${s.name}** ${s.width}x${s.height} ${s.bitDepth}-bit ${s.fps} fps, ${rep.frames} frames; config ${rep.config}; encoder ${rep.encoder ?? '-'}`,
-    '',
-    '| point | kbps | PSNR Y | PSNR U | PSNR V | PSNR YUV | encode s | decode = recon |',
-    '|---|---:|---:|---:|---:|---:|---:|---|',
-    ...rep.ratePoints.map((p) => `| ${p.label} | ${p.kbps.toFixed(2)} | ${p.psnr.y.toFixed(3)} | ${p.psnr.u.toFixed(3)} | ${p.psnr.v.toFixed(3)} | ${p.psnr.yuv.toFixed(3)} | ${p.encodeSeconds.toFixed(2)} | ${p.decodeOk ? 'yes' : 'NO'} |`),
-    '',
-    '## Rules',
-    '',
-    ...rep.rules.map((r) => `- ${r.pass === null ? 'n/a' : r.pass ? 'PASS' : 'FAIL'} ${r.id}: ${r.detail}`),
-    '',
-  ];
-  return lines.join('\n');
 }
 
 /** On failure: report.json carries the error and the stage it happened in; outputs stay in place. */

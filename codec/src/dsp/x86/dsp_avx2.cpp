@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include "../dsp_internal.h"
 
@@ -185,15 +186,34 @@ uint32_t had4x4pair_avx2(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs)
   return ((uint32_t(_mm_cvtsi128_si32(lo)) + 1) >> 1) + ((uint32_t(_mm_cvtsi128_si32(hi)) + 1) >> 1);
 }
 
-// Single 4x4 block using the low lane only (upper lane fed zeros).
+// Single 4x4 block with 128-bit registers.
 uint32_t had4x4_avx2(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs) {
-  alignas(32) Pel pa[4 * 8] = {}, pb[4 * 8] = {};
+  __m128i r[4];
   for (int y = 0; y < 4; ++y)
-    for (int x = 0; x < 4; ++x) {
-      pa[y * 8 + x] = a[y * as + x];
-      pb[y * 8 + x] = b[y * bs + x];
-    }
-  return had4x4pair_avx2(pa, 8, pb, 8);  // zero upper block contributes (0 + 1) >> 1 = 0
+    r[y] = _mm_cvtepi16_epi32(_mm_sub_epi16(_mm_loadl_epi64((const __m128i*)(a + y * as)),
+                                            _mm_loadl_epi64((const __m128i*)(b + y * bs))));
+  __m128i s01 = _mm_add_epi32(r[0], r[1]), d01 = _mm_sub_epi32(r[0], r[1]);
+  __m128i s23 = _mm_add_epi32(r[2], r[3]), d23 = _mm_sub_epi32(r[2], r[3]);
+  r[0] = _mm_add_epi32(s01, s23);
+  r[1] = _mm_add_epi32(d01, d23);
+  r[2] = _mm_sub_epi32(s01, s23);
+  r[3] = _mm_sub_epi32(d01, d23);
+  const __m128i t0 = _mm_unpacklo_epi32(r[0], r[1]), t1 = _mm_unpackhi_epi32(r[0], r[1]);
+  const __m128i t2 = _mm_unpacklo_epi32(r[2], r[3]), t3 = _mm_unpackhi_epi32(r[2], r[3]);
+  r[0] = _mm_unpacklo_epi64(t0, t2);
+  r[1] = _mm_unpackhi_epi64(t0, t2);
+  r[2] = _mm_unpacklo_epi64(t1, t3);
+  r[3] = _mm_unpackhi_epi64(t1, t3);
+  s01 = _mm_add_epi32(r[0], r[1]);
+  d01 = _mm_sub_epi32(r[0], r[1]);
+  s23 = _mm_add_epi32(r[2], r[3]);
+  d23 = _mm_sub_epi32(r[2], r[3]);
+  __m128i s = _mm_add_epi32(_mm_abs_epi32(_mm_add_epi32(s01, s23)), _mm_abs_epi32(_mm_add_epi32(d01, d23)));
+  s = _mm_add_epi32(s, _mm_abs_epi32(_mm_sub_epi32(s01, s23)));
+  s = _mm_add_epi32(s, _mm_abs_epi32(_mm_sub_epi32(d01, d23)));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+  return (uint32_t(_mm_cvtsi128_si32(s)) + 1) >> 1;
 }
 
 }  // namespace
@@ -261,61 +281,63 @@ void subtract_avx2(const Pel* org, ptrdiff_t os, const Pel* pred, ptrdiff_t ps, 
   }
 }
 
-// Vectorised over output columns j: acc[j..j+7] += in[r][k] * basis[k][j..j+7]; 4 rows at a
-// time share each basis load.
-void matStage_avx2(const int32_t* in, ptrdiff_t inStrideR, ptrdiff_t inStrideK, int rows,
-                   int kCount, const int32_t* basis, ptrdiff_t basisStride, int cols, int shift,
-                   int32_t lo, int32_t hi, int32_t* out, ptrdiff_t outStride) {
-  const __m256i rnd = _mm256_set1_epi32(1 << (shift - 1));
-  const __m256i vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi);
-  const __m128i cnt = _mm_cvtsi32_si128(shift);
-  auto finish = [&](__m256i acc) {
-    return _mm256_min_epi32(_mm256_max_epi32(_mm256_sra_epi32(_mm256_add_epi32(acc, rnd), cnt), vlo),
-                            vhi);
-  };
-  int r = 0;
-  for (; r + 4 <= rows; r += 4) {
-    const int32_t* s0 = in + r * inStrideR;
-    const int32_t* s1 = s0 + inStrideR;
-    const int32_t* s2 = s1 + inStrideR;
-    const int32_t* s3 = s2 + inStrideR;
-    int j = 0;
-    for (; j + 8 <= cols; j += 8) {
-      __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
-      for (int k = 0; k < kCount; ++k) {
-        const __m256i bv = _mm256_loadu_si256((const __m256i*)(basis + k * basisStride + j));
-        const ptrdiff_t o = k * inStrideK;
-        a0 = _mm256_add_epi32(a0, _mm256_mullo_epi32(bv, _mm256_set1_epi32(s0[o])));
-        a1 = _mm256_add_epi32(a1, _mm256_mullo_epi32(bv, _mm256_set1_epi32(s1[o])));
-        a2 = _mm256_add_epi32(a2, _mm256_mullo_epi32(bv, _mm256_set1_epi32(s2[o])));
-        a3 = _mm256_add_epi32(a3, _mm256_mullo_epi32(bv, _mm256_set1_epi32(s3[o])));
+namespace {
+
+// Rows [0, R) of a pair stage: R rows share each b load; 8 output columns per 256-bit madd.
+template <int R>
+inline void pairRowsAvx2(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_t bStride,
+                         int kPairs, int cols, __m256i rnd, __m128i cnt, int16_t* out,
+                         ptrdiff_t outStride) {
+  int j = 0;
+  for (; j + 8 <= cols; j += 8) {
+    __m256i acc[R];
+    for (int q = 0; q < R; ++q) acc[q] = _mm256_setzero_si256();
+    for (int p = 0; p < kPairs; ++p) {
+      const __m256i bv = _mm256_loadu_si256((const __m256i*)(b + p * bStride + 2 * j));
+      for (int q = 0; q < R; ++q) {
+        int32_t pair;
+        std::memcpy(&pair, a + q * aStride + 2 * p, sizeof pair);
+        acc[q] = _mm256_add_epi32(acc[q], _mm256_madd_epi16(bv, _mm256_set1_epi32(pair)));
       }
-      _mm256_storeu_si256((__m256i*)(out + (r + 0) * outStride + j), finish(a0));
-      _mm256_storeu_si256((__m256i*)(out + (r + 1) * outStride + j), finish(a1));
-      _mm256_storeu_si256((__m256i*)(out + (r + 2) * outStride + j), finish(a2));
-      _mm256_storeu_si256((__m256i*)(out + (r + 3) * outStride + j), finish(a3));
     }
-    if (j < cols) {  // cols % 8 == 4
-      __m128i a[4] = {_mm_setzero_si128(), _mm_setzero_si128(), _mm_setzero_si128(),
-                      _mm_setzero_si128()};
-      const int32_t* s[4] = {s0, s1, s2, s3};
-      for (int k = 0; k < kCount; ++k) {
-        const __m128i bv = _mm_loadu_si128((const __m128i*)(basis + k * basisStride + j));
-        for (int q = 0; q < 4; ++q)
-          a[q] = _mm_add_epi32(a[q], _mm_mullo_epi32(bv, _mm_set1_epi32(s[q][k * inStrideK])));
-      }
-      for (int q = 0; q < 4; ++q) {
-        const __m128i v = _mm_min_epi32(
-            _mm_max_epi32(_mm_sra_epi32(_mm_add_epi32(a[q], _mm256_castsi256_si128(rnd)), cnt),
-                          _mm256_castsi256_si128(vlo)),
-            _mm256_castsi256_si128(vhi));
-        _mm_storeu_si128((__m128i*)(out + (r + q) * outStride + j), v);
-      }
+    for (int q = 0; q < R; ++q) {
+      const __m256i v = _mm256_sra_epi32(_mm256_add_epi32(acc[q], rnd), cnt);
+      const __m128i packed =  // saturating pack = Clip3(-32768, 32767)
+          _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+      _mm_storeu_si128((__m128i*)(out + q * outStride + j), packed);
     }
   }
-  if (r < rows)
-    matStage_c(in + r * inStrideR, inStrideR, inStrideK, rows - r, kCount, basis, basisStride,
-               cols, shift, lo, hi, out + r * outStride, outStride);
+  if (j < cols) {  // cols % 8 == 4
+    __m128i acc[R];
+    for (int q = 0; q < R; ++q) acc[q] = _mm_setzero_si128();
+    for (int p = 0; p < kPairs; ++p) {
+      const __m128i bv = _mm_loadu_si128((const __m128i*)(b + p * bStride + 2 * j));
+      for (int q = 0; q < R; ++q) {
+        int32_t pair;
+        std::memcpy(&pair, a + q * aStride + 2 * p, sizeof pair);
+        acc[q] = _mm_add_epi32(acc[q], _mm_madd_epi16(bv, _mm_set1_epi32(pair)));
+      }
+    }
+    for (int q = 0; q < R; ++q) {
+      const __m128i v = _mm_sra_epi32(_mm_add_epi32(acc[q], _mm256_castsi256_si128(rnd)), cnt);
+      _mm_storel_epi64((__m128i*)(out + q * outStride + j), _mm_packs_epi32(v, v));
+    }
+  }
+}
+
+}  // namespace
+
+void pairStage_avx2(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_t bStride,
+                    int rows, int kPairs, int cols, int shift, int16_t* out, ptrdiff_t outStride) {
+  const __m256i rnd = _mm256_set1_epi32(1 << (shift - 1));
+  const __m128i cnt = _mm_cvtsi32_si128(shift);
+  int r = 0;
+  for (; r + 4 <= rows; r += 4)
+    pairRowsAvx2<4>(a + r * aStride, aStride, b, bStride, kPairs, cols, rnd, cnt,
+                    out + r * outStride, outStride);
+  for (; r < rows; ++r)
+    pairRowsAvx2<1>(a + r * aStride, aStride, b, bStride, kPairs, cols, rnd, cnt,
+                    out + r * outStride, outStride);
 }
 
 }  // namespace dsp

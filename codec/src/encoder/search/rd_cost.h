@@ -27,11 +27,12 @@ struct RdLambda {
   double perFbit = 1.0 / kFbitsOne;          // lambda / kFbitsOne
   double sqrtLambda = 1.0;    // for SATD-based pre-selection (cost = SATD + sqrt(lambda)*bits)
 
-  void set(int qpY, int qpCb, int qpCr, int bitDepth) {
+  // qpY: slice QP; the weights use Qp' (any common offset cancels).
+  void set(int qpY, int qpPrimeY, int qpPrimeCb, int qpPrimeCr, int bitDepth) {
     lambda = lambdaFromQp(qpY, bitDepth);
     chromaWeight[0] = 1.0;
-    chromaWeight[1] = chromaDistWeight(qpY, qpCb);
-    chromaWeight[2] = chromaDistWeight(qpY, qpCr);
+    chromaWeight[1] = chromaDistWeight(qpPrimeY, qpPrimeCb);
+    chromaWeight[2] = chromaDistWeight(qpPrimeY, qpPrimeCr);
     perFbit = lambda / double(kFbitsOne);
     sqrtLambda = std::sqrt(lambda);
   }

@@ -27,7 +27,8 @@ export const api = {
   }),
   getReport: (id) => request(`/v1/jobs/${enc(id)}/report`),
   listArtifacts: (id) => request(`/v1/jobs/${enc(id)}/artifacts`),
-  artifactUrl: (id, name) => `/v1/jobs/${enc(id)}/artifacts/${enc(name)}`,
+  // Names may sit under logs/ or inputs/: keep the slash, encode each segment.
+  artifactUrl: (id, name) => `/v1/jobs/${enc(id)}/artifacts/${String(name).split('/').map(enc).join('/')}`,
   eventsUrl: (id) => `/v1/jobs/${enc(id)}/events`,
   listSequences: () => request('/v1/sequences'),
   getSequence: (id) => request(`/v1/sequences/${enc(id)}`),

@@ -15,7 +15,7 @@ function parse(data) {
  * Calls onUpdate(job) whenever the job changes, until it reaches a terminal state or stop() is called.
  * `job` is merged from the last GET and the stream's events. Returns stop().
  */
-export function watchJob(initial, onUpdate, { pollMs = 2000 } = {}) {
+export function watchJob(initial, onUpdate, { pollMs = 2000, onMode = () => {} } = {}) {
   let job = { ...initial };
   let stopped = false;
   let source;
@@ -30,6 +30,7 @@ export function watchJob(initial, onUpdate, { pollMs = 2000 } = {}) {
   };
   const poll = () => {
     if (stopped || timer) return;
+    onMode('polling');
     const tick = async () => {
       await refresh();
       if (!stopped) timer = setTimeout(tick, pollMs);
@@ -51,6 +52,7 @@ export function watchJob(initial, onUpdate, { pollMs = 2000 } = {}) {
   }
   openStreams++;
   source = new EventSource(api.eventsUrl(job.id));
+  source.addEventListener('open', () => onMode('stream'));
   source.addEventListener('progress', (e) => {
     const p = parse(e.data);
     if (p && typeof p === 'object') {

@@ -18,9 +18,14 @@ function niceTicks(min, max, count = 5) {
  * <title>/<desc>) with axes, a legend and a <title> tooltip per point.
  */
 export function rdPlotSvg(series, { title = 'RD curve', metric = 'PSNR', width = 640, height = 400 } = {}) {
+  // Phones: a smaller canvas keeps the 12px labels readable once the SVG is scaled to the screen.
+  if (typeof window !== 'undefined' && width === 640 && window.innerWidth < 600) { width = 360; height = 300; }
   const drawn = series.filter((s) => s.points.length > 0);
   const all = drawn.flatMap((s) => s.points).filter((p) => Number.isFinite(p.kbps) && Number.isFinite(p.psnr));
-  const m = { left: 56, right: 16, top: 36, bottom: 48 };
+  // Legend rows sit in the top margin: 3 per row on wide plots, 1 per row on narrow (phone) ones.
+  const perRow = width >= 500 ? 3 : 1;
+  const legendRows = Math.max(1, Math.ceil(series.filter((s) => s.points.length > 0).length / perRow));
+  const m = { left: 56, right: 16, top: 20 + legendRows * 16, bottom: 48 };
   const pw = width - m.left - m.right;
   const ph = height - m.top - m.bottom;
   const id = `rd${Math.random().toString(36).slice(2, 8)}`;
@@ -65,8 +70,8 @@ export function rdPlotSvg(series, { title = 'RD curve', metric = 'PSNR', width =
   out += `<g class="legend" font-size="12">`;
   drawn.forEach((s, i) => {
     const color = s.color ?? PALETTE[i % PALETTE.length];
-    const lx = m.left + (i % 3) * 190;
-    const ly = 12 + Math.floor(i / 3) * 14;
+    const lx = m.left + (i % perRow) * 190;
+    const ly = 12 + Math.floor(i / perRow) * 16;
     out += `<line x1="${lx}" y1="${ly}" x2="${lx + 22}" y2="${ly}" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`;
     out += `<text x="${lx + 28}" y="${ly + 4}">${esc(s.label.length > 26 ? `${s.label.slice(0, 25)}…` : s.label)}</text>`;
   });

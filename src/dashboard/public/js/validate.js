@@ -29,7 +29,8 @@ export function validateUpload(fields, file) {
     if (!INT.test(raw)) sizeProblems.push(`${label} must be a whole number of pixels (got "${raw}").`);
     else {
       const v = Number(raw);
-      if (v < 8 || v > 8192) sizeProblems.push(`${label} must be between 8 and 8192 (got ${v}).`);
+      if (v < 2 || v > 8192) sizeProblems.push(`${label} must be between 2 and 8192 (got ${v}).`);
+      else if (v % 2 !== 0) sizeProblems.push(`${label} must be even for 4:2:0 (got ${v}).`);
       else if (key === 'width') width = v; else height = v;
     }
   }
@@ -37,7 +38,7 @@ export function validateUpload(fields, file) {
   if (!isY4m && bitDepth !== 8 && bitDepth !== 10) errors.bitDepth = 'Bit depth must be 8 or 10.';
   const fpsRaw = (fields.fps ?? '').trim();
   if (!(fpsRaw === '' && isY4m)) {
-    if (!NUM.test(fpsRaw) || !(Number(fpsRaw) > 0) || Number(fpsRaw) > 300) errors.fps = `Frame rate must be a number between 0 and 300 (got "${fpsRaw}").`;
+    if (!NUM.test(fpsRaw) || !(Number(fpsRaw) > 0) || Number(fpsRaw) > 1000) errors.fps = `Frame rate must be a number above 0 and at most 1000 (got "${fpsRaw}").`;
   }
   if (!file) errors.file = 'Choose a .yuv or .y4m file.';
   else if (!(file.size > 0)) errors.file = 'The file is empty.';
@@ -58,8 +59,18 @@ export function validateUpload(fields, file) {
  * Which upload-form field a server 4xx error belongs to: details.field / details.param if the server names it,
  * otherwise the subject of its message. Falls back to 'form' (shown at the top of the form).
  */
+const UPLOAD_ERROR_FIELDS = {
+  bad_dimensions: 'size', missing_dimensions: 'size', dimension_mismatch: 'size', not_whole_frames: 'size',
+  unsupported_bit_depth: 'bitDepth', bad_fps: 'fps',
+  empty_body: 'file', no_frames: 'file', bad_y4m: 'file', truncated: 'file', too_large: 'file', unsupported_chroma: 'file',
+};
+
 export function fieldForServerError(body) {
-  const named = body?.details?.field ?? body?.details?.param ?? body?.field;
+  if (body?.error && UPLOAD_ERROR_FIELDS[body.error]) return UPLOAD_ERROR_FIELDS[body.error];
+  const d = body?.details;
+  // Fastify schema errors carry [{instancePath: '/width', ...}] (or params.missingProperty).
+  const schemaPath = Array.isArray(d) ? d.map((e) => `${e?.instancePath ?? ''} ${e?.params?.missingProperty ?? ''}`).join(' ') : undefined;
+  const named = (Array.isArray(d) ? schemaPath : d?.field ?? d?.param) ?? body?.field;
   const fromName = (n) => {
     const s = String(n).toLowerCase();
     if (s.includes('width') || s.includes('height') || s.includes('size')) return 'size';
@@ -73,7 +84,7 @@ export function fieldForServerError(body) {
     const f = fromName(named);
     if (f) return f;
   }
-  const msg = `${body?.message ?? ''} ${body?.error ?? ''}`;
+  const msg = `${body?.message ?? ''}`;
   if (/\bwidth\b|\bheight\b|\d+\s*x\s*\d+|frame size|size mismatch|not a (whole|multiple)|multiple of/i.test(msg)) return 'size';
   if (/bit\s*-?depth/i.test(msg)) return 'bitDepth';
   if (/\bfps\b|frame\s*rate/i.test(msg)) return 'fps';

@@ -22,6 +22,7 @@ export function bdRateOf(report, metric) {
 }
 
 function ratePointLabel(rp, i) {
+  if (rp.label) return rp.label;
   if (rp.qp !== undefined) return `QP ${rp.qp}`;
   if (rp.targetKbps !== undefined) return `${rp.targetKbps} kbps`;
   return `#${i + 1}`;
@@ -43,19 +44,25 @@ export function ratePointTable(report) {
   const head = ['Point', 'Target kbps', 'kbps', 'Anchor kbps', 'Rate ratio', 'PSNR Y', 'PSNR U', 'PSNR V', 'PSNR 6:1:1',
     'Anchor 6:1:1', 'Encode T1 (s)', 'Anchor T2 (s)', 'T1/T2', 'Verification'];
   const numeric = new Set(head.slice(1, 13));
-  const rows = (report.ratePoints ?? []).map((rp, i) => {
+  const cellRows = (report.ratePoints ?? []).map((rp, i) => {
     const ratio = rp.rateRatio ?? (rp.anchor?.kbps ? rp.kbps / rp.anchor.kbps : undefined);
     const t = rp.anchor?.encodeSeconds ? rp.encodeSeconds / rp.anchor.encodeSeconds : undefined;
     const yuv = rp.psnr?.yuv ?? (rp.psnr ? (6 * rp.psnr.y + rp.psnr.u + rp.psnr.v) / 8 : undefined);
-    const cells = [ratePointLabel(rp, i), fmtNum(rp.targetKbps, 1), fmtNum(rp.kbps, 2), fmtNum(rp.anchor?.kbps, 2), fmtNum(ratio, 3),
+    return [ratePointLabel(rp, i), fmtNum(rp.targetKbps, 1), fmtNum(rp.kbps, 2), fmtNum(rp.anchor?.kbps, 2), fmtNum(ratio, 3),
       fmtNum(rp.psnr?.y), fmtNum(rp.psnr?.u), fmtNum(rp.psnr?.v), fmtNum(yuv), fmtNum(rp.anchor?.psnr?.yuv),
       fmtNum(rp.encodeSeconds, 2), fmtNum(rp.anchor?.encodeSeconds, 2), fmtNum(t, 3), verification(rp)];
-    return h('tr', {}, cells.map((c, j) => h(j === 0 ? 'th' : 'td', { 'data-label': head[j], class: numeric.has(head[j]) ? 'num' : undefined, scope: j === 0 ? 'row' : undefined }, c)));
   });
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'stack', 'data-testid': 'ratepoint-table' },
+  // Columns with no value in any row (no targets, no anchor yet) are left out, and named below the table.
+  const keep = head.map((_, j) => j === 0 || j === head.length - 1 || cellRows.some((r) => r[j] !== '—'));
+  const dropped = head.filter((_, j) => !keep[j]);
+  const rows = cellRows.map((cells) => h('tr', {}, cells.map((c, j) => (keep[j]
+    ? h(j === 0 ? 'th' : 'td', { 'data-label': head[j], class: numeric.has(head[j]) ? 'num' : undefined, scope: j === 0 ? 'row' : undefined }, c)
+    : null))));
+  return h('div', {}, h('div', { class: 'table-wrap' }, h('table', { class: 'stack', 'data-testid': 'ratepoint-table' },
     h('caption', { class: 'sr-only' }, 'Results per rate point'),
-    h('thead', {}, h('tr', {}, head.map((t) => h('th', { scope: 'col', class: numeric.has(t) ? 'num' : undefined }, t)))),
-    h('tbody', {}, rows)));
+    h('thead', {}, h('tr', {}, head.map((t, j) => (keep[j] ? h('th', { scope: 'col', class: numeric.has(t) ? 'num' : undefined }, t) : null)))),
+    h('tbody', {}, rows))),
+  dropped.length ? h('p', { class: 'hint' }, `Columns left out (no values in this report): ${dropped.join(', ')}.`) : null);
 }
 
 function rdSection(report, title) {
@@ -84,6 +91,8 @@ function rulesSection(report) {
   const tr = typeof report.timeRatio === 'number' ? report.timeRatio : report.timeRatio?.encode;
   return h('section', { 'aria-labelledby': 'rules-h' }, h('h2', { id: 'rules-h' }, 'Checks'),
     tr !== undefined ? h('p', {}, `Encode time ratio (ours / anchor): ${fmtNum(tr, 3)}`) : null,
+    Array.isArray(report.stages) && report.stages.length
+      ? h('p', { class: 'muted' }, `Stage times: ${report.stages.map((s) => `${s.stage} ${fmtNum(s.seconds, 2)} s`).join(' · ')}`) : null,
     rules.length
       ? h('ul', { 'data-testid': 'rules' }, rules.map((r) => h('li', {}, passText(r.pass), ' ', h('strong', {}, r.id ?? ''), ' ', r.description ?? '',
         r.detail ? h('span', { class: 'muted' }, ` — ${typeof r.detail === 'string' ? r.detail : JSON.stringify(r.detail)}`) : null)))
@@ -91,7 +100,7 @@ function rulesSection(report) {
 }
 
 /** Decoded frame with the encoder's CU partition over it, and a labelled slot for the CNN's predicted one. */
-function frameSection(jobId, artifacts, seq) {
+function frameSection(jobId, artifacts, seq, report) {
   const names = artifacts.map((a) => a.name);
   const yuvs = artifacts.filter((a) => /\.yuv$/i.test(a.name) && /dec|rec/i.test(a.name));
   const box = h('section', { 'aria-labelledby': 'frame-h', 'data-testid': 'frame-section' }, h('h2', { id: 'frame-h' }, 'Decoded frame and CU partition'));
@@ -167,19 +176,29 @@ function frameSection(jobId, artifacts, seq) {
     h('div', { class: 'frames', style: 'margin-top:.75rem' },
       h('figure', {}, canvas, caption),
       h('figure', {}, h('div', { class: 'placeholder', 'data-testid': 'cnn-placeholder' },
-        'CNN-predicted partition: not available yet. The split predictor (models/) is not wired into the service; its prediction will be drawn here beside the encoder’s choice.'),
+        'CNN-predicted partition: not available yet. Its prediction will be drawn here beside the encoder’s choice once the split predictor (models/) produces one.',
+        report?.splitPrediction?.note ? h('br') : null, report?.splitPrediction?.note ? `Report says: ${report.splitPrediction.note}.` : null),
       h('figcaption', {}, 'Predicted partition (placeholder)'))));
   queueMicrotask(draw);
   return box;
 }
 
+// Encoder logs first: they are what one usually wants to read.
+const logOrder = (a, b) => Number(!/encode/.test(a.name)) - Number(!/encode/.test(b.name)) || a.name.localeCompare(b.name);
+
+/** Log tail; refresh() re-lists the logs (a running job adds them as it goes) and reloads the chosen one. */
 function logSection(jobId, artifacts) {
-  const logs = artifacts.filter((a) => /\.log$/i.test(a.name));
   const box = h('section', { 'aria-labelledby': 'log-h' }, h('h2', { id: 'log-h' }, 'Log tail'));
-  if (!logs.length) { box.append(h('p', { class: 'muted' }, 'No log files yet.')); return { box, refresh: () => {} }; }
-  const pick = h('select', { id: 'log-pick' }, logs.map((a) => h('option', { value: a.name }, a.name)));
-  const pre = h('pre', { class: 'log', tabindex: '0', 'aria-label': 'Log tail', 'data-testid': 'log-tail' }, 'Loading…');
-  const refresh = async () => {
+  const pick = h('select', { id: 'log-pick' });
+  const pre = h('pre', { class: 'log', tabindex: '0', 'aria-label': 'Log tail', 'data-testid': 'log-tail' }, 'No log files yet.');
+  const setOptions = (list) => {
+    const logs = list.filter((a) => /\.log$/i.test(a.name)).sort(logOrder);
+    const keep = pick.value;
+    clear(pick).append(...logs.map((a) => h('option', { value: a.name, selected: a.name === keep }, a.name)));
+    return logs.length;
+  };
+  const load = async () => {
+    if (!pick.value) return;
     try {
       const buf = await fetchRange(api.artifactUrl(jobId, pick.value), -32768);
       const lines = new TextDecoder().decode(buf).split('\n');
@@ -189,10 +208,16 @@ function logSection(jobId, artifacts) {
       pre.textContent = `Could not load ${pick.value}: ${err.message}`;
     }
   };
-  pick.addEventListener('change', refresh);
+  const refresh = async () => {
+    const list = await api.listArtifacts(jobId).then((r) => r.items ?? []).catch(() => undefined);
+    if (list) setOptions(list);
+    await load();
+  };
+  pick.addEventListener('change', load);
+  setOptions(artifacts);
   box.append(h('div', { class: 'row' }, h('label', { for: 'log-pick' }, 'Log file'), pick,
     h('button', { type: 'button', class: 'secondary', onclick: refresh }, 'Refresh')), pre);
-  refresh();
+  load();
   return { box, refresh };
 }
 
@@ -214,6 +239,7 @@ export async function renderJob(main, id) {
   const seq = await api.getSequence(job.request?.sequenceId).catch(() => undefined);
   const headState = h('span', { 'data-testid': 'job-state' });
   const progress = h('div', { 'aria-live': 'polite', 'data-testid': 'job-progress' });
+  const liveMode = h('p', { class: 'hint', 'data-testid': 'live-mode' });
   const facts = h('dl', { class: 'kv' });
   const results = h('div', { 'data-testid': 'results' });
   const cancel = h('button', { type: 'button', class: 'danger', onclick: async () => {
@@ -223,7 +249,7 @@ export async function renderJob(main, id) {
   main.append(
     h('div', { class: 'row' }, h('h1', {}, `Job ${shortId(id)}`), headState, h('span', { class: 'spacer' }), cancel,
       h('a', { class: 'button secondary', href: `#/compare/${encodeURIComponent(id)}` }, 'Compare with…')),
-    h('div', { class: 'grid2' }, h('div', { class: 'card' }, progress), h('div', { class: 'card' }, facts)),
+    h('div', { class: 'grid2' }, h('div', { class: 'card' }, progress, liveMode), h('div', { class: 'card' }, facts)),
     results);
 
   let lastState;
@@ -237,7 +263,7 @@ export async function renderJob(main, id) {
       ['Configuration', describeRequest(j.request)], ['Created', fmtTime(j.createdAt)], ['Started', fmtTime(j.startedAt)],
       ['Finished', fmtTime(j.finishedAt)], ['Elapsed', fmtDuration(t.elapsed)], ['ETA', fmtDuration(t.eta)], ['Attempts', j.attempts ?? '—']];
     if (j.error) rows.push(['Error', typeof j.error === 'string' ? j.error : j.error.message ?? JSON.stringify(j.error)]);
-    clear(facts).append(rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v ?? '—'))]));
+    clear(facts).append(...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v ?? '—'))]));
     cancel.hidden = isTerminal(j.state);
   };
 
@@ -257,7 +283,7 @@ export async function renderJob(main, id) {
     }
     const log = logSection(id, artifacts);
     logRefresh = log.refresh;
-    results.append(h('div', { class: 'card' }, frameSection(id, artifacts, seq)), h('div', { class: 'card' }, log.box),
+    results.append(h('div', { class: 'card' }, frameSection(id, artifacts, seq, report)), h('div', { class: 'card' }, log.box),
       h('div', { class: 'card' }, artifactSection(id, artifacts)));
   };
 
@@ -269,8 +295,13 @@ export async function renderJob(main, id) {
     if (j.state !== lastState) {
       lastState = j.state;
       announce(`Job ${j.state}`);
-      if (isTerminal(j.state)) { clearInterval(logTimer); await renderResults(j); }
+      if (isTerminal(j.state)) { clearInterval(logTimer); liveMode.textContent = ''; await renderResults(j); }
     }
+  }, {
+    onMode: (mode) => {
+      liveMode.dataset.mode = mode;
+      liveMode.textContent = mode === 'stream' ? 'Live updates: event stream.' : 'Live updates: polling every 2 s (event stream unavailable).';
+    },
   });
   // The log tail follows an active job; artifacts list itself is re-read on completion.
   if (!isTerminal(job.state)) logTimer = setInterval(() => logRefresh(), 3000);

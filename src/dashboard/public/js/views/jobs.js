@@ -9,10 +9,14 @@ export function progressCell(job) {
   const pct = isTerminal(job.state) && job.state === 'completed' ? 100 : Math.max(0, Math.min(100, Number(p.percent) || 0));
   const parts = [];
   if (p.stage) parts.push(p.stage);
+  if (job.state === 'completed' || p.stage === 'done') return progressParts(job, pct, ['done']);
   if (p.ratePointsTotal) parts.push(`point ${Math.min((p.ratePoint ?? 0) + 1, p.ratePointsTotal)}/${p.ratePointsTotal}`);
   if (p.framesTotal) parts.push(`frame ${p.framesDone ?? 0}/${p.framesTotal}`);
-  parts.push(`${pct.toFixed(0)} %`);
-  const text = parts.join(' · ');
+  return progressParts(job, pct, parts);
+}
+
+function progressParts(job, pct, parts) {
+  const text = [...parts, `${pct.toFixed(0)} %`].join(' · ');
   return [
     h('progress', { max: '100', value: String(pct), 'aria-label': `Job ${shortId(job.id)} progress`, 'aria-valuetext': text }),
     h('div', { class: 'progress-text', 'data-testid': 'progress-text' }, text),

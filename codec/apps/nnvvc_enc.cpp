@@ -1,0 +1,91 @@
+// nnvvc-enc: command-line encoder (VTM-like options).
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "encoder/encoder.h"
+#include "encoder/search/ctu_search.h"
+
+using namespace nnvvc;
+
+static void usage(std::FILE* f) {
+  std::fprintf(f,
+      "nnvvc-enc: H.266/VVC encoder (Main 10, 4:2:0, all-intra)\n"
+      "usage: nnvvc-enc -i in.yuv -s WxH -b out.266 [options]\n"
+      "  -i, --input FILE          input raw YUV 4:2:0 (8-bit, or 10-bit as 16-bit little-endian)\n"
+      "  -s, --size WxH            picture size (even width and height)\n"
+      "  -b, --bitstream FILE      output Annex-B bitstream\n"
+      "  -o, --recon FILE          reconstruction output, 10-bit little-endian YUV\n"
+      "      --fps N               frame rate (default 30; used for the level)\n"
+      "  -f, --frames N            number of frames to encode (default: all)\n"
+      "      --input-bitdepth 8|10 input sample bit depth (default 8)\n"
+      "  -q, --qp Q                quantisation parameter 0..63 (default 32)\n"
+      "      --config ai|ra        coding structure (only 'ai', all-intra, is implemented)\n"
+      "      --preset P            search preset (%s; default trivial)\n"
+      "      --split-hints FILE    partition hints for the search\n"
+      "      --stats FILE          write per-frame statistics (bits, PSNR, time, CU partition) as JSON\n"
+      "  -h, --help                this help\n",
+      ctuSearchPresetNames().c_str());
+}
+
+static bool parseInt(const char* s, int& v) {
+  char* e = nullptr;
+  const long x = std::strtol(s, &e, 10);
+  if (!*s || *e || x < -1000000 || x > 1000000000) return false;
+  v = int(x);
+  return true;
+}
+
+int main(int argc, char** argv) {
+  EncoderOptions o;
+  bool haveIn = false, haveSize = false, haveOut = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto need = [&](const char* name) -> const char* {
+      if (i + 1 >= argc) { std::fprintf(stderr, "nnvvc-enc: option %s needs a value\n", name); std::exit(2); }
+      return argv[++i];
+    };
+    auto intOpt = [&](const char* name, int& v) {
+      const char* s = need(name);
+      if (!parseInt(s, v)) { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for %s\n", s, name); std::exit(2); }
+    };
+    if (a == "-h" || a == "--help") { usage(stdout); return 0; }
+    else if (a == "-i" || a == "--input") { o.inputPath = need("-i"); haveIn = true; }
+    else if (a == "-b" || a == "--bitstream") { o.bitstreamPath = need("-b"); haveOut = true; }
+    else if (a == "-o" || a == "--recon") o.reconPath = need("-o");
+    else if (a == "-s" || a == "--size") {
+      const char* s = need("-s");
+      int w = 0, h = 0;
+      char x = 0, extra = 0;
+      if (std::sscanf(s, "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X') || w <= 0 || h <= 0) {
+        std::fprintf(stderr, "nnvvc-enc: invalid size '%s' (expected WxH, e.g. 416x240)\n", s);
+        return 2;
+      }
+      o.width = w; o.height = h; haveSize = true;
+    }
+    else if (a == "--fps") {
+      const char* s = need("--fps");
+      char* e = nullptr;
+      o.fps = std::strtod(s, &e);
+      if (!*s || *e || !(o.fps > 0)) { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --fps\n", s); return 2; }
+    }
+    else if (a == "-f" || a == "--frames") intOpt("--frames", o.frames);
+    else if (a == "--input-bitdepth") intOpt("--input-bitdepth", o.inputBitDepth);
+    else if (a == "-q" || a == "--qp") intOpt("--qp", o.qp);
+    else if (a == "--config") o.config = need("--config");
+    else if (a == "--preset") o.preset = need("--preset");
+    else if (a == "--split-hints") o.splitHintsPath = need("--split-hints");
+    else if (a == "--stats") o.statsPath = need("--stats");
+    else { std::fprintf(stderr, "nnvvc-enc: unknown option '%s' (see --help)\n", a.c_str()); return 2; }
+  }
+  if (!haveIn || !haveSize || !haveOut) {
+    std::fprintf(stderr, "nnvvc-enc: missing required option(s):%s%s%s (see --help)\n", haveIn ? "" : " -i",
+                 haveSize ? "" : " -s", haveOut ? "" : " -b");
+    return 2;
+  }
+  std::string err;
+  const int rc = runEncoder(o, err);
+  if (rc != 0) std::fprintf(stderr, "nnvvc-enc: error: %s\n", err.c_str());
+  return rc;
+}

@@ -1,0 +1,47 @@
+#include "encoder/search/presets.h"
+
+namespace nnvvc {
+namespace search {
+
+const char* searchPresetNames() { return "exhaustive|slow|medium|fast|faster"; }
+
+bool presetByName(const std::string& name, SearchPreset& p) {
+  p = SearchPreset{};
+  p.name = name;
+  if (name == "exhaustive") return true;
+  if (name == "slow") {
+    p.modes = {5, 3, 3};
+    return true;
+  }
+  if (name == "medium") {
+    p.maxMttDepth = 2;
+    p.modes = {3, 2, 2};
+    p.numChromaModes = 3;
+    p.skipTtIfBtNoGain = true;
+    return true;
+  }
+  if (name == "fast") {
+    p.maxMttDepth = 1;
+    p.tryTt = false;
+    p.modes = {2, 1, 2};
+    p.numChromaModes = 2;
+    p.skipSplitsIfLeafZeroCbf = true;
+    p.rdoqGuard = false;
+    return true;
+  }
+  if (name == "faster") {
+    p.maxMttDepth = 1;
+    p.tryTt = false;
+    p.localDualTree = false;
+    p.modes = {1, 1, 1};
+    p.numChromaModes = 1;
+    p.skipSplitsIfLeafZeroCbf = true;
+    p.minLeafLog2ForSplitSkip = 3;
+    p.rdoqGuard = false;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace search
+}  // namespace nnvvc

@@ -1,0 +1,35 @@
+// Search presets: how much of the partition / mode space the RD search visits.
+// "exhaustive" prunes nothing: every split the spec rules (and split hints) allow is evaluated by
+// full RD; only the (lossless) abort of a split whose children already cost more than the best
+// candidate is used, and intra modes still go through the SATD pre-selection (7 best + all 6 MPMs
+// get full RD; see README).
+#pragma once
+#include <string>
+
+#include "encoder/search/intra_mode_select.h"
+
+namespace nnvvc {
+namespace search {
+
+struct SearchPreset {
+  std::string name = "exhaustive";
+  int maxMttDepth = 3;         // cap on top of the SPS MaxMttDepth
+  bool tryBt = true, tryTt = true;
+  bool localDualTree = true;   // allow splits with modeTypeCondition 1 (small chroma handled by a
+                               // separate chroma CU)
+  ModeSelectConfig modes{7, 6, 4};
+  int numChromaModes = 5;      // DM, planar, ver, hor, DC (first N)
+  // Heuristic pruning (0 = off):
+  bool skipTtIfBtNoGain = false;   // try TT in a direction only if BT in that direction beat no-split
+  bool skipSplitsIfLeafZeroCbf = false;  // stop splitting below a leaf CU that codes no residual
+  int minLeafLog2ForSplitSkip = 4;      //   ... only when its area is at least 2^(2*this)
+  bool useRdoq = true;
+  bool rdoqGuard = true;       // compare RDOQ's result with plain quantisation by exact J
+};
+
+// Returns false for an unknown name.
+bool presetByName(const std::string& name, SearchPreset& out);
+const char* searchPresetNames();  // "exhaustive|slow|medium|fast|faster"
+
+}  // namespace search
+}  // namespace nnvvc

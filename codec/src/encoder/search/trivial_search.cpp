@@ -1,0 +1,211 @@
+// C1's trivial CTU search: fixed quad-tree down to 16x16 CUs (further only where the picture
+// boundary forces it), luma mode = best SATD among a few candidates, chroma DM, plain
+// quantisation. Exists so the whole chain works; the RD search (C3) replaces it.
+#include <cstring>
+#include <memory>
+
+#include "dsp/dsp.h"
+#include "encoder/search/ctu_search.h"
+#include "encoder/search/trivial_search.h"
+#include "recon/recon.h"
+#include "syntax/ctu_syntax.h"
+
+namespace nnvvc {
+
+namespace {
+class TrivialSearch final : public CtuSearch {
+ public:
+  void searchCtu(const CtuSearchContext& c, CtuCoding& out) override {
+    ctx_ = &c;
+    out.clear();
+    TreeNode root;
+    root.x = c.ctuX; root.y = c.ctuY;
+    root.w = root.h = 1 << c.part->log2CtuSize;
+    node(root, out);
+  }
+
+ private:
+  const CtuSearchContext* ctx_ = nullptr;
+
+  void node(const TreeNode& n, CtuCoding& out) {
+    const PartitionConfig& part = *ctx_->part;
+    const AllowedSplits a = allowedSplits(part, n);
+    const bool boundary = mustSplit(part, n);
+    if (boundary || (n.w > 16 && a.qt)) {
+      SplitMode s = a.qt ? SplitMode::kQt
+                         : (a.btHor && n.y + n.h > part.picHeight ? SplitMode::kBtHor
+                                                                 : (a.btVer ? SplitMode::kBtVer : SplitMode::kBtHor));
+      out.splits.push_back(s);
+      TreeNode kids[4];
+      const int k = childNodes(part, n, s, n.treeType, n.modeType, kids);
+      for (int i = 0; i < k; ++i) node(kids[i], out);
+      return;
+    }
+    out.splits.push_back(SplitMode::kNone);
+    leaf(n, out);
+  }
+
+  void codeBlock(int cIdx, int x, int y, int w, int h, int mode, int qpPrime, TransformUnit& tu,
+                 CtuCoding& out) {
+    Picture& rec = *ctx_->recon;
+    const Plane& org = ctx_->orig->planes[cIdx];
+    alignas(32) Pel pred[64 * 64], resid[64 * 64];
+    alignas(32) TCoeff coeff[64 * 64], levels[64 * 64];
+    recon::predictBlock(rec, *ctx_->cuMap, cIdx, x, y, w, h, mode, pred, w);
+    dsp::subtract(org.row(y) + x, org.stride, pred, w, w, h, resid, w);
+    dsp::forwardTransform(resid, w, w, h, kBitDepth, coeff);
+    const int nz = dsp::quant(coeff, w, h, qpPrime, kBitDepth, true, levels);
+    tu.cbf[cIdx] = nz > 0;
+    tu.coeffOffset[cIdx] = -1;
+    if (nz > 0) {
+      tu.coeffOffset[cIdx] = out.allocCoeffs(w * h);
+      std::memcpy(out.coeffs.data() + tu.coeffOffset[cIdx], levels, sizeof(TCoeff) * size_t(w * h));
+    }
+    recon::reconstructTb(rec, *ctx_->cuMap, cIdx, x, y, w, h, mode,
+                         nz > 0 ? out.coeffs.data() + tu.coeffOffset[cIdx] : nullptr, qpPrime);
+  }
+
+  void leaf(const TreeNode& n, CtuCoding& out) {
+    CodingUnit cu;
+    cu.x = int16_t(n.x); cu.y = int16_t(n.y); cu.w = int16_t(n.w); cu.h = int16_t(n.h);
+    cu.treeType = n.treeType; cu.qtDepth = uint8_t(n.qtDepth); cu.mttDepth = uint8_t(n.mttDepth);
+    cu.qp = int8_t(ctx_->slice->qp);
+    tileTransformUnits(*ctx_->part, cu);
+    // luma mode by SATD of the prediction of the first TU
+    static const int kCand[] = {0, 1, 18, 50, 2, 34, 66, 10, 26, 42, 58};
+    const TransformUnit& t0 = cu.tus[0];
+    uint64_t best = ~0ull;
+    int bestMode = 0;
+    alignas(32) Pel pred[64 * 64];
+    const Plane& org = ctx_->orig->planes[0];
+    for (int m : kCand) {
+      recon::predictBlock(*ctx_->recon, *ctx_->cuMap, 0, t0.x, t0.y, t0.w, t0.h, m, pred, t0.w);
+      const uint64_t cost = dsp::satd(org.row(t0.y) + t0.x, org.stride, pred, t0.w, t0.w, t0.h);
+      if (cost < best) { best = cost; bestMode = m; }
+    }
+    cu.lumaMode = uint8_t(bestMode);
+    cu.chromaModeIdx = kChromaDm;
+    cu.chromaMode = uint8_t(deriveChromaModeLocal(kChromaDm, bestMode));
+    const SliceParams& sp = *ctx_->slice;
+    for (int t = 0; t < cu.numTus; ++t) {
+      TransformUnit& tu = cu.tus[t];
+      codeBlock(0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, sp.qpPrimeY, tu, out);
+      codeBlock(1, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCb, tu, out);
+      codeBlock(2, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCr, tu, out);
+    }
+    ctx_->cuMap->storeSyntax(cu);
+    out.cus.push_back(cu);
+  }
+
+  static int deriveChromaModeLocal(int idx, int luma) { return idx == kChromaDm ? luma : luma; }
+};
+}  // namespace
+
+std::unique_ptr<CtuSearch> createTrivialSearch() { return std::make_unique<TrivialSearch>(); }
+
+
+
+// ---------------------------------------------------------------------------------------------
+// Syntax-coverage search (preset "syntax-stress", driver-internal): random but legal decisions
+// — every allowed split incl. BT/TT and the local dual tree of the mode-type constraint, 128x128
+// and 64x64 CUs, all 67 luma modes, all chroma modes — with plain quantisation. Deterministic
+// (fixed-seed xorshift). Used to check the syntax and reconstruction against the VTM decoder; not
+// meant for compression.
+namespace {
+class StressSearch final : public CtuSearch {
+ public:
+  void searchCtu(const CtuSearchContext& c, CtuCoding& out) override {
+    ctx_ = &c;
+    out.clear();
+    TreeNode root;
+    root.x = c.ctuX; root.y = c.ctuY;
+    root.w = root.h = 1 << c.part->log2CtuSize;
+    node(root, out);
+  }
+
+ private:
+  const CtuSearchContext* ctx_ = nullptr;
+  uint64_t rng_ = 0x9E3779B97F4A7C15ull;
+  unsigned next(unsigned n) {
+    rng_ ^= rng_ << 13; rng_ ^= rng_ >> 7; rng_ ^= rng_ << 17;
+    return unsigned(rng_ % n);
+  }
+
+  void node(const TreeNode& n, CtuCoding& out) {
+    const PartitionConfig& part = *ctx_->part;
+    const AllowedSplits a = allowedSplits(part, n);
+    const bool boundary = mustSplit(part, n);
+    SplitMode opts[6];
+    int k = 0;
+    if (a.qt) opts[k++] = SplitMode::kQt;
+    if (a.btHor) opts[k++] = SplitMode::kBtHor;
+    if (a.btVer) opts[k++] = SplitMode::kBtVer;
+    if (a.ttHor) opts[k++] = SplitMode::kTtHor;
+    if (a.ttVer) opts[k++] = SplitMode::kTtVer;
+    const int area = n.w * n.h;
+    const unsigned splitPct = area >= 64 * 64 ? 60 : (area >= 256 ? 70 : 50);
+    SplitMode s = SplitMode::kNone;
+    if (k > 0 && (boundary || next(100) < splitPct)) s = opts[next(unsigned(k))];
+    out.splits.push_back(s);
+    if (s == SplitMode::kNone) { leaf(n, n.treeType, out); return; }
+    TreeType childTree = n.treeType;
+    ModeType childMode = n.modeType;
+    const int mtc = n.treeType == TreeType::kSingle ? modeTypeCondition(n, s, true) : 0;
+    if (mtc == 1) { childTree = TreeType::kDualLuma; childMode = ModeType::kIntra; }
+    TreeNode kids[4];
+    const int nk = childNodes(part, n, s, childTree, childMode, kids);
+    for (int i = 0; i < nk; ++i) node(kids[i], out);
+    if (mtc == 1) leaf(n, TreeType::kDualChroma, out);
+  }
+
+  void codeBlock(int cIdx, int x, int y, int w, int h, int mode, int qpPrime, TransformUnit& tu, CtuCoding& out) {
+    Picture& rec = *ctx_->recon;
+    const Plane& org = ctx_->orig->planes[cIdx];
+    alignas(32) Pel pred[64 * 64], resid[64 * 64];
+    alignas(32) TCoeff coeff[64 * 64], levels[64 * 64];
+    recon::predictBlock(rec, *ctx_->cuMap, cIdx, x, y, w, h, mode, pred, w);
+    dsp::subtract(org.row(y) + x, org.stride, pred, w, w, h, resid, w);
+    dsp::forwardTransform(resid, w, w, h, kBitDepth, coeff);
+    const int nz = dsp::quant(coeff, w, h, qpPrime, kBitDepth, true, levels);
+    tu.cbf[cIdx] = nz > 0;
+    tu.coeffOffset[cIdx] = -1;
+    if (nz > 0) {
+      tu.coeffOffset[cIdx] = out.allocCoeffs(w * h);
+      std::memcpy(out.coeffs.data() + tu.coeffOffset[cIdx], levels, sizeof(TCoeff) * size_t(w * h));
+    }
+    recon::reconstructTb(rec, *ctx_->cuMap, cIdx, x, y, w, h, mode,
+                         nz > 0 ? out.coeffs.data() + tu.coeffOffset[cIdx] : nullptr, qpPrime);
+  }
+
+  void leaf(const TreeNode& n, TreeType tt, CtuCoding& out) {
+    CodingUnit cu;
+    cu.x = int16_t(n.x); cu.y = int16_t(n.y); cu.w = int16_t(n.w); cu.h = int16_t(n.h);
+    cu.treeType = tt; cu.qtDepth = uint8_t(n.qtDepth); cu.mttDepth = uint8_t(n.mttDepth);
+    cu.qp = int8_t(ctx_->slice->qp);
+    tileTransformUnits(*ctx_->part, cu);
+    cu.lumaMode = uint8_t(next(4) == 0 ? next(2) : next(67));
+    cu.chromaModeIdx = uint8_t(next(5));
+    int lumaForDm = cu.lumaMode;
+    if (tt == TreeType::kDualChroma) {
+      const CuInfo* ci = ctx_->cuMap->at(cu.x + cu.w / 2, cu.y + cu.h / 2);
+      lumaForDm = ci ? ci->lumaMode : 0;
+    }
+    cu.chromaMode = uint8_t(deriveChromaMode(cu.chromaModeIdx, lumaForDm));
+    const SliceParams& sp = *ctx_->slice;
+    for (int t = 0; t < cu.numTus; ++t) {
+      TransformUnit& tu = cu.tus[t];
+      if (tt != TreeType::kDualChroma) codeBlock(0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, sp.qpPrimeY, tu, out);
+      if (tt != TreeType::kDualLuma) {
+        codeBlock(1, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCb, tu, out);
+        codeBlock(2, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCr, tu, out);
+      }
+    }
+    ctx_->cuMap->storeSyntax(cu);
+    out.cus.push_back(cu);
+  }
+};
+}  // namespace
+
+std::unique_ptr<CtuSearch> createStressSearch() { return std::make_unique<StressSearch>(); }
+
+}  // namespace nnvvc

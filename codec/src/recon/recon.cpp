@@ -1,0 +1,82 @@
+#include "recon/recon.h"
+
+#include <algorithm>
+
+#include "dsp/dsp.h"
+#include "encoder/search/ctu_search.h"
+
+namespace nnvvc {
+namespace recon {
+
+void gatherReferences(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
+                      Pel* top, Pel* left) {
+  const Plane& pl = pic.planes[cIdx];
+  const int sc = cIdx ? 1 : 0;  // component -> luma coordinate shift (4:2:0)
+  uint8_t availTop[2 * 64 + 1], availLeft[2 * 64 + 1];
+  auto avail = [&](int cx, int cy) -> bool {
+    if (cx < 0 || cy < 0 || cx >= pl.width || cy >= pl.height) return false;
+    return cIdx ? map.chromaAvailable(cx << sc, cy << sc) : map.lumaAvailable(cx, cy);
+  };
+  // corner
+  availTop[0] = availLeft[0] = avail(x - 1, y - 1);
+  top[0] = left[0] = availTop[0] ? pl.at(x - 1, y - 1) : 0;
+  for (int i = 0; i < 2 * w; ++i) {
+    const bool a = avail(x + i, y - 1);
+    availTop[1 + i] = a;
+    top[1 + i] = a ? pl.at(x + i, y - 1) : 0;
+  }
+  for (int j = 0; j < 2 * h; ++j) {
+    const bool a = avail(x - 1, y + j);
+    availLeft[1 + j] = a;
+    left[1 + j] = a ? pl.at(x - 1, y + j) : 0;
+  }
+  dsp::intraSubstituteRefs(top, availTop, left, availLeft, w, h, kBitDepth);
+}
+
+void predictBlock(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
+                  int mode, Pel* dst, ptrdiff_t dstStride) {
+  Pel top[2 * 64 + 1], left[2 * 64 + 1];
+  gatherReferences(pic, map, cIdx, x, y, w, h, top, left);
+  dsp::intraPredict(mode, top, left, w, h, cIdx, kBitDepth, dst, dstStride);
+}
+
+void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int h, int mode,
+                   const TCoeff* levels, int qpPrime) {
+  Plane& pl = pic.planes[cIdx];
+  Pel* dst = pl.row(y) + x;
+  predictBlock(pic, map, cIdx, x, y, w, h, mode, dst, pl.stride);
+  if (levels) {
+    alignas(32) TCoeff coeff[64 * 64];
+    alignas(32) Pel resid[64 * 64];
+    dsp::dequant(levels, w, h, qpPrime, kBitDepth, coeff);
+    dsp::inverseTransform(coeff, w, h, kBitDepth, resid, w);
+    dsp::addResidualClip(dst, pl.stride, resid, w, w, h, kBitDepth, dst, pl.stride);
+  }
+  const int s = cIdx ? 1 : 0;
+  map.markReconstructed(x << s, y << s, w << s, h << s, cIdx == 0, cIdx != 0);
+}
+
+void reconstructCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCoding& owner,
+                   const SliceParams& slice) {
+  const bool hasLuma = cu.treeType != TreeType::kDualChroma;
+  const bool hasChroma = cu.treeType != TreeType::kDualLuma;
+  for (int t = 0; t < cu.numTus; ++t) {
+    const TransformUnit& tu = cu.tus[t];
+    if (hasLuma)
+      reconstructTb(pic, map, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode,
+                    tu.cbf[0] ? owner.coeffs.data() + tu.coeffOffset[0] : nullptr, slice.qpPrimeY);
+    if (hasChroma) {
+      reconstructTb(pic, map, 1, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode,
+                    tu.cbf[1] ? owner.coeffs.data() + tu.coeffOffset[1] : nullptr, slice.qpPrimeCb);
+      reconstructTb(pic, map, 2, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode,
+                    tu.cbf[2] ? owner.coeffs.data() + tu.coeffOffset[2] : nullptr, slice.qpPrimeCr);
+    }
+  }
+}
+
+void reconstructCtu(Picture& pic, CuMap& map, const CtuCoding& ctu, const SliceParams& slice) {
+  for (const CodingUnit& cu : ctu.cus) reconstructCu(pic, map, cu, ctu, slice);
+}
+
+}  // namespace recon
+}  // namespace nnvvc

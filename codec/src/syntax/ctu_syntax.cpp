@@ -1,0 +1,574 @@
+#include "syntax/ctu_syntax.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+namespace nnvvc {
+
+// ------------------------------------------------------------------ scans (6.5.3 up-right diagonal)
+namespace {
+struct ScanPos { uint8_t x, y; };
+struct DiagScans {
+  // scans[log2w][log2h] for grids up to 16x16 (CG grids up to 8x8, 4x4 inside a CG)
+  ScanPos* tab[5][5];
+  std::vector<ScanPos> store;
+  DiagScans() {
+    size_t total = 0;
+    for (int a = 0; a < 5; ++a) for (int b = 0; b < 5; ++b) total += size_t(1) << (a + b);
+    store.resize(total);
+    size_t off = 0;
+    for (int a = 0; a < 5; ++a)
+      for (int b = 0; b < 5; ++b) {
+        const int W = 1 << a, H = 1 << b;
+        ScanPos* s = &store[off];
+        tab[a][b] = s;
+        off += size_t(W) * size_t(H);
+        int i = 0, x = 0, y = 0;
+        while (i < W * H) {
+          while (y >= 0) {
+            if (x < W && y < H) { s[i].x = uint8_t(x); s[i].y = uint8_t(y); ++i; }
+            --y; ++x;
+          }
+          y = x; x = 0;
+        }
+      }
+  }
+};
+const DiagScans& scans() { static const DiagScans s; return s; }
+
+const uint8_t kRiceTable[32] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 2, 2,
+                                2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3};
+const uint8_t kLastPrefixCtxOffsetLuma[7] = {0, 0, 0, 3, 6, 10, 15};
+
+inline int lastPrefixOf(int p) {
+  if (p < 4) return p;
+  const int k = log2Int(unsigned(p));
+  return 2 * k + ((p >> (k - 1)) & 1);
+}
+inline int lastMinInGroup(int prefix) {
+  if (prefix < 4) return prefix;
+  return (1 << ((prefix >> 1) - 1)) * (2 + (prefix & 1));
+}
+
+// abs_remainder / dec_abs_level binarisation (9.3.3.11; cutoff 5, log2TransformRange 15).
+constexpr int kRemCutoff = 5;
+constexpr int kMaxLog2TrRange = 15;
+template <class IO>
+unsigned codeRemAbs(IO& io, unsigned value, int rice) {
+  const unsigned maxPrefix = 32 - kMaxLog2TrRange;  // 17
+  if (IO::kReading) {
+    unsigned prefix = 0;
+    unsigned b = 0;
+    do { ++prefix; b = io.bypass(0); } while (b && prefix < maxPrefix);
+    prefix -= 1 - b;
+    unsigned length = unsigned(rice), offset;
+    if (prefix < unsigned(kRemCutoff)) {
+      offset = prefix << rice;
+    } else {
+      offset = ((1u << (prefix - kRemCutoff)) + kRemCutoff - 1) << rice;
+      length += (prefix == maxPrefix ? unsigned(kMaxLog2TrRange - rice) : prefix - kRemCutoff);
+    }
+    return offset + io.bypassBits(0, int(length));
+  }
+  const unsigned q = value >> rice;
+  if (q < unsigned(kRemCutoff)) {
+    for (unsigned i = 0; i < q; ++i) io.bypass(1);
+    io.bypass(0);
+    io.bypassBits(value & ((1u << rice) - 1), rice);
+    return value;
+  }
+  // escape: prefix p >= cutoff with e = p - cutoff, value range starts at ((1<<e)+4) << rice
+  unsigned e = 0;
+  while (e < maxPrefix - kRemCutoff && value >= (((1u << (e + 1)) + kRemCutoff - 1) << rice)) ++e;
+  const unsigned prefix = e + kRemCutoff;
+  const unsigned offset = ((1u << e) + kRemCutoff - 1) << rice;
+  for (unsigned i = 0; i < prefix; ++i) io.bypass(1);
+  unsigned length = unsigned(rice);
+  if (prefix < maxPrefix) { io.bypass(0); length += e; }
+  else length += unsigned(kMaxLog2TrRange - rice);
+  io.bypassBits(value - offset, int(length));
+  return value;
+}
+}  // namespace
+
+// ------------------------------------------------------------------ residual_coding (7.3.11.11)
+template <class IO>
+bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
+  const bool luma = cIdx == 0;
+  const int log2W = log2Int(unsigned(w)), log2H = log2Int(unsigned(h));
+  const int log2ZoW = std::min(log2W, 5), log2ZoH = std::min(log2H, 5);
+  const int cgW = 1 << (log2ZoW - 2), cgH = 1 << (log2ZoH - 2);  // CG grid (4x4 CGs)
+  const int log2CgW = log2ZoW - 2, log2CgH = log2ZoH - 2;
+  const ScanPos* cgScan = scans().tab[log2CgW][log2CgH];
+  const ScanPos* inScan = scans().tab[2][2];
+  const int numCg = cgW * cgH;
+
+  // Last significant position (writer: highest scan index with a non-zero level).
+  int lastX = 0, lastY = 0, lastCg = 0, lastPosInCg = 0;
+  if (!IO::kReading) {
+    int found = -1;
+    for (int i = numCg - 1; i >= 0 && found < 0; --i)
+      for (int n = 15; n >= 0; --n) {
+        const int x = (cgScan[i].x << 2) + inScan[n].x, y = (cgScan[i].y << 2) + inScan[n].y;
+        if (lv[y * w + x] != 0) { found = i * 16 + n; lastX = x; lastY = y; break; }
+      }
+    if (found < 0) return false;
+  }
+  // last_sig_coeff_x/y_prefix (TR, context coded), then the suffixes (FL bypass)
+  int prefX, prefY;
+  {
+    const int offX = luma ? kLastPrefixCtxOffsetLuma[log2W] : 0, shX = luma ? (log2W + 1) >> 2 : std::min(2, std::max(0, w >> 3));
+    const int offY = luma ? kLastPrefixCtxOffsetLuma[log2H] : 0, shY = luma ? (log2H + 1) >> 2 : std::min(2, std::max(0, h >> 3));
+    const int baseX = luma ? kCtxLastXY : kCtxLastXC, baseY = luma ? kCtxLastYY : kCtxLastYC;
+    const int cMaxX = (log2ZoW << 1) - 1, cMaxY = (log2ZoH << 1) - 1;
+    const int wantX = lastPrefixOf(lastX), wantY = lastPrefixOf(lastY);
+    prefX = 0;
+    while (prefX < cMaxX) { if (!io.bin(ctx[baseX + offX + (prefX >> shX)], prefX < wantX)) break; ++prefX; }
+    prefY = 0;
+    while (prefY < cMaxY) { if (!io.bin(ctx[baseY + offY + (prefY >> shY)], prefY < wantY)) break; ++prefY; }
+    if (prefX > 3) {
+      const int nb = (prefX >> 1) - 1;
+      const unsigned suf = io.bypassBits(unsigned(lastX - lastMinInGroup(prefX)), nb);
+      lastX = lastMinInGroup(prefX) + int(suf);
+    } else lastX = prefX;
+    if (prefY > 3) {
+      const int nb = (prefY >> 1) - 1;
+      const unsigned suf = io.bypassBits(unsigned(lastY - lastMinInGroup(prefY)), nb);
+      lastY = lastMinInGroup(prefY) + int(suf);
+    } else lastY = prefY;
+  }
+  if (lastX >= (1 << log2ZoW) || lastY >= (1 << log2ZoH)) return false;
+  // scan index of the last position
+  {
+    const int xs = lastX >> 2, ys = lastY >> 2;
+    lastCg = -1;
+    for (int i = 0; i < numCg; ++i) if (cgScan[i].x == xs && cgScan[i].y == ys) { lastCg = i; break; }
+    for (int n = 0; n < 16; ++n) if (inScan[n].x == (lastX & 3) && inScan[n].y == (lastY & 3)) { lastPosInCg = n; break; }
+  }
+  if (IO::kReading) std::memset(lv, 0, sizeof(TCoeff) * size_t(w) * size_t(h));
+
+  uint8_t cgCoded[64];
+  std::memset(cgCoded, 0, sizeof(cgCoded));
+  int remBins = ((1 << (log2ZoW + log2ZoH)) * 7) >> 2;
+  const int sigBase = luma ? kCtxSigY : kCtxSigC;
+  const int gt1Base = luma ? kCtxGt1Y : kCtxGt1C, parBase = luma ? kCtxParY : kCtxParC;
+  const int gt3Base = luma ? kCtxGt3Y : kCtxGt3C, csbfBase = luma ? kCtxCsbfY : kCtxCsbfC;
+  // Absolute values known so far (reader: partial during pass 1); writer uses final values.
+  // tmp holds |level| (reader writes into lv as absolute values first, signs at the end of a CG).
+  auto absAt = [&](int x, int y) -> int { return std::abs(lv[y * w + x]); };
+
+  for (int i = lastCg; i >= 0; --i) {
+    const int xS = cgScan[i].x, yS = cgScan[i].y;
+    // sb_coded_flag
+    bool coded = true;
+    bool inferDc = false;
+    if (i < lastCg && i > 0) {
+      bool any = false;
+      if (!IO::kReading)
+        for (int n = 0; n < 16 && !any; ++n) any = lv[((yS << 2) + inScan[n].y) * w + (xS << 2) + inScan[n].x] != 0;
+      const int right = (xS + 1 < cgW) ? cgCoded[yS * 8 + xS + 1] : 0;
+      const int below = (yS + 1 < cgH) ? cgCoded[(yS + 1) * 8 + xS] : 0;
+      coded = io.bin(ctx[csbfBase + ((right | below) ? 1 : 0)], any ? 1u : 0u) != 0;
+      inferDc = true;
+    }
+    cgCoded[yS * 8 + xS] = coded ? 1 : 0;
+    if (!coded) continue;
+
+    const int firstPos = (i == lastCg) ? lastPosInCg : 15;
+    int passLevel[16];   // pass-1 value per scan position (reader), or final abs (writer)
+    uint8_t gt3[16];
+    std::memset(gt3, 0, sizeof(gt3));
+    int n = firstPos;
+    int firstPosMode1 = firstPos;  // positions > firstPosMode1 handled in pass 1
+    bool anySig = false;
+    for (; n >= 0 && remBins >= 4; --n) {
+      const int xC = (xS << 2) + inScan[n].x, yC = (yS << 2) + inScan[n].y;
+      const bool isLast = (i == lastCg && n == lastPosInCg);
+      const int a = IO::kReading ? 0 : absAt(xC, yC);
+      // template over already-coded neighbours (pass-1 style values)
+      int sum1 = 0, numPos = 0;
+      auto acc = [&](int xx, int yy) {
+        const int v = absAt(xx, yy);
+        sum1 += std::min(4 + (v & 1), v);
+        numPos += v != 0;
+      };
+      if (xC < w - 1) { acc(xC + 1, yC); if (xC < w - 2) acc(xC + 2, yC); if (yC < h - 1) acc(xC + 1, yC + 1); }
+      if (yC < h - 1) { acc(xC, yC + 1); if (yC < h - 2) acc(xC, yC + 2); }
+      const int d = xC + yC;
+      unsigned sig;
+      if (isLast) {
+        sig = 1;
+      } else if (n == 0 && inferDc && !anySig) {
+        sig = 1;
+      } else {
+        int ctxInc = std::min((sum1 + 1) >> 1, 3);
+        ctxInc += luma ? (d < 2 ? 8 : (d < 5 ? 4 : 0)) : (d < 2 ? 4 : 0);
+        sig = io.bin(ctx[sigBase + ctxInc], a != 0 ? 1u : 0u);
+        --remBins;
+      }
+      int p1 = 0;
+      if (sig) {
+        anySig = true;
+        int off = 0;
+        if (!isLast) {
+          off = std::min(sum1 - numPos, 4) + 1;
+          off += luma ? (d == 0 ? 15 : (d < 3 ? 10 : (d < 10 ? 5 : 0))) : (d == 0 ? 5 : 0);
+        }
+        const unsigned g1 = io.bin(ctx[gt1Base + off], a > 1 ? 1u : 0u);
+        --remBins;
+        unsigned par = 0, g3 = 0;
+        if (g1) {
+          par = io.bin(ctx[parBase + off], unsigned((a - 2) & 1));
+          g3 = io.bin(ctx[gt3Base + off], a > 3 ? 1u : 0u);
+          remBins -= 2;
+        }
+        p1 = 1 + int(par) + int(g1) + 2 * int(g3);
+        gt3[n] = uint8_t(g3);
+      }
+      passLevel[n] = p1;
+      if (IO::kReading) lv[yC * w + xC] = p1;
+      firstPosMode1 = n - 1;
+    }
+    // pass 2: abs_remainder for gt3 positions (baseLevel 4)
+    for (int m = firstPos; m > firstPosMode1; --m) {
+      if (!gt3[m]) continue;
+      const int xC = (xS << 2) + inScan[m].x, yC = (yS << 2) + inScan[m].y;
+      int sum = 0;
+      if (xC < w - 1) { sum += absAt(xC + 1, yC); if (xC < w - 2) sum += absAt(xC + 2, yC); if (yC < h - 1) sum += absAt(xC + 1, yC + 1); }
+      if (yC < h - 1) { sum += absAt(xC, yC + 1); if (yC < h - 2) sum += absAt(xC, yC + 2); }
+      // writer: neighbours at higher scan positions are final in both encoder and decoder order
+      const int loc = std::max(0, std::min(31, sum - 5 * 4));
+      const int rice = kRiceTable[loc];
+      const int a = IO::kReading ? 0 : absAt(xC, yC);
+      const unsigned rem = codeRemAbs(io, IO::kReading ? 0u : unsigned((a - passLevel[m]) >> 1), rice);
+      if (IO::kReading) lv[yC * w + xC] = std::min(passLevel[m] + 2 * int(rem), 32768);
+    }
+    // pass 3: dec_abs_level for the remaining positions (baseLevel 0)
+    for (int m = firstPosMode1; m >= 0; --m) {
+      const int xC = (xS << 2) + inScan[m].x, yC = (yS << 2) + inScan[m].y;
+      int sum = 0;
+      if (xC < w - 1) { sum += absAt(xC + 1, yC); if (xC < w - 2) sum += absAt(xC + 2, yC); if (yC < h - 1) sum += absAt(xC + 1, yC + 1); }
+      if (yC < h - 1) { sum += absAt(xC, yC + 1); if (yC < h - 2) sum += absAt(xC, yC + 2); }
+      const int loc = std::max(0, std::min(31, sum));
+      const int rice = kRiceTable[loc];
+      const unsigned pos0 = 1u << rice;
+      unsigned val = 0;
+      if (!IO::kReading) {
+        const unsigned a = unsigned(absAt(xC, yC));
+        val = a == 0 ? pos0 : (a <= pos0 ? a - 1 : a);
+      }
+      val = codeRemAbs(io, val, rice);
+      if (IO::kReading) {
+        const unsigned a = val == pos0 ? 0 : (val < pos0 ? val + 1 : val);
+        lv[yC * w + xC] = int(std::min(a, 32768u));
+      }
+    }
+    // signs, in decreasing scan order
+    for (int m = firstPos; m >= 0; --m) {
+      const int xC = (xS << 2) + inScan[m].x, yC = (yS << 2) + inScan[m].y;
+      TCoeff& c = lv[yC * w + xC];
+      if (c == 0) continue;
+      const unsigned s = io.bypass(c < 0 ? 1u : 0u);
+      if (IO::kReading && s) c = -c;
+    }
+    if (IO::kReading)
+      for (int m = firstPos; m >= 0; --m) {
+        const int xC = (xS << 2) + inScan[m].x, yC = (yS << 2) + inScan[m].y;
+        TCoeff& c = lv[yC * w + xC];
+        c = std::max(-32768, std::min(32767, c));
+      }
+  }
+  return true;
+}
+
+// ------------------------------------------------------------------ intra modes
+void deriveMpmList(const CuMap& map, int x, int y, int w, int h, int log2CtuSize, int mpm[5]) {
+  // 8.4.2: A = left (x-1, y+h-1), B = above (x+w-1, y-1); above outside the CTU row -> planar
+  const CuInfo* A = map.at(x - 1, y + h - 1);
+  const CuInfo* B = map.at(x + w - 1, y - 1);
+  int a = A ? A->lumaMode : 0;
+  int b = B ? B->lumaMode : 0;
+  if (y - 1 < ((y >> log2CtuSize) << log2CtuSize)) b = 0;
+  if (a == b && a > 1) {
+    mpm[0] = a;
+    mpm[1] = 2 + ((a + 61) % 64);
+    mpm[2] = 2 + ((a - 1) % 64);
+    mpm[3] = 2 + ((a + 60) % 64);
+    mpm[4] = 2 + (a % 64);
+  } else if (a != b && (a > 1 || b > 1)) {
+    const int mn = std::min(a, b), mx = std::max(a, b);
+    if (a > 1 && b > 1) {
+      mpm[0] = a; mpm[1] = b;
+      const int diff = mx - mn;
+      if (diff == 1) {
+        mpm[2] = 2 + ((mn + 61) % 64); mpm[3] = 2 + ((mx - 1) % 64); mpm[4] = 2 + ((mn + 60) % 64);
+      } else if (diff >= 62) {
+        mpm[2] = 2 + ((mn - 1) % 64); mpm[3] = 2 + ((mx + 61) % 64); mpm[4] = 2 + (mn % 64);
+      } else if (diff == 2) {
+        mpm[2] = 2 + ((mn - 1) % 64); mpm[3] = 2 + ((mn + 61) % 64); mpm[4] = 2 + ((mx - 1) % 64);
+      } else {
+        mpm[2] = 2 + ((mn + 61) % 64); mpm[3] = 2 + ((mn - 1) % 64); mpm[4] = 2 + ((mx + 61) % 64);
+      }
+    } else {
+      mpm[0] = mx;
+      mpm[1] = 2 + ((mx + 61) % 64);
+      mpm[2] = 2 + ((mx - 1) % 64);
+      mpm[3] = 2 + ((mx + 60) % 64);
+      mpm[4] = 2 + (mx % 64);
+    }
+  } else {
+    mpm[0] = 1; mpm[1] = 50; mpm[2] = 18; mpm[3] = 46; mpm[4] = 54;
+  }
+}
+
+int deriveChromaMode(int idx, int lumaMode) {
+  static const int kList[4] = {0, 50, 18, 1};
+  if (idx == kChromaDm) return lumaMode;
+  const int m = kList[idx & 3];
+  return m == lumaMode ? 66 : m;
+}
+
+// ------------------------------------------------------------------ split syntax (7.3.9.4)
+template <class IO>
+bool codeSplit(IO& io, SyntaxEnv& env, const TreeNode& n, SplitMode& split) {
+  const PartitionConfig& cfg = *env.part;
+  ContextSet& ctx = *env.ctx;
+  const AllowedSplits a = allowedSplits(cfg, n);
+  const bool anyMtt = a.btHor || a.btVer || a.ttHor || a.ttVer;
+  const bool boundary = mustSplit(cfg, n);
+  if (!IO::kReading) {
+    if (split == SplitMode::kNone ? boundary : !a.allows(split)) return false;
+  }
+  const CuInfo* L = env.cuMap->at(n.x - 1, n.y);
+  const CuInfo* A = env.cuMap->at(n.x, n.y - 1);
+  unsigned splitCu;
+  if ((anyMtt || a.qt) && !boundary) {
+    int inc = 0;
+    if (L && (1 << L->log2H) < n.h) ++inc;
+    if (A && (1 << A->log2W) < n.w) ++inc;
+    int numSplit = (a.qt ? 2 : 0) + a.btHor + a.btVer + a.ttHor + a.ttVer;
+    if (numSplit > 0) --numSplit;
+    inc += 3 * (numSplit >> 1);
+    splitCu = io.bin(ctx[kCtxSplitCu + inc], split != SplitMode::kNone ? 1u : 0u);
+  } else {
+    splitCu = boundary ? 1 : 0;
+  }
+  if (!splitCu) { split = SplitMode::kNone; return true; }
+  if (!a.any()) return false;
+  unsigned qt;
+  if (a.qt && anyMtt) {
+    int inc = 0;
+    if (L && L->qtDepth > n.qtDepth) ++inc;
+    if (A && A->qtDepth > n.qtDepth) ++inc;
+    if (n.qtDepth >= 2) inc += 3;
+    qt = io.bin(ctx[kCtxSplitQt + inc], split == SplitMode::kQt ? 1u : 0u);
+  } else {
+    qt = a.qt ? 1 : 0;
+  }
+  if (qt) { split = SplitMode::kQt; return true; }
+  const bool hor = a.btHor || a.ttHor, ver = a.btVer || a.ttVer;
+  unsigned vert;
+  if (hor && ver) {
+    const int numHor = a.btHor + a.ttHor, numVer = a.btVer + a.ttVer;
+    int inc;
+    if (numVer == numHor) {
+      if (!L || !A) inc = 0;
+      else {
+        const int depA = n.w >> A->log2W, depL = n.h >> L->log2H;
+        inc = depA == depL ? 0 : (depA < depL ? 1 : 2);
+      }
+    } else {
+      inc = numVer < numHor ? 3 : 4;
+    }
+    vert = io.bin(ctx[kCtxMttVertical + inc], (split == SplitMode::kBtVer || split == SplitMode::kTtVer) ? 1u : 0u);
+  } else {
+    vert = ver ? 1 : 0;
+  }
+  unsigned binary;
+  if (vert ? (a.btVer && a.ttVer) : (a.btHor && a.ttHor)) {
+    binary = io.bin(ctx[kCtxMttBinary + 2 * int(vert) + (n.mttDepth <= 1 ? 1 : 0)],
+                    (split == SplitMode::kBtVer || split == SplitMode::kBtHor) ? 1u : 0u);
+  } else {
+    binary = vert ? (a.btVer ? 1 : 0) : (a.btHor ? 1 : 0);
+  }
+  split = vert ? (binary ? SplitMode::kBtVer : SplitMode::kTtVer) : (binary ? SplitMode::kBtHor : SplitMode::kTtHor);
+  return a.allows(split);
+}
+
+// ------------------------------------------------------------------ coding unit (7.3.11.5, intra)
+template <class IO>
+bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner) {
+  ContextSet& ctx = *env.ctx;
+  const bool hasLuma = cu.treeType != TreeType::kDualChroma;
+  const bool hasChroma = cu.treeType != TreeType::kDualLuma;
+  if (hasLuma) {
+    int mpm[5];
+    deriveMpmList(*env.cuMap, cu.x, cu.y, cu.w, cu.h, env.part->log2CtuSize, mpm);
+    int mpmIdx = -1;
+    if (!IO::kReading) {
+      if (cu.lumaMode > 66) return false;
+      for (int i = 0; i < 5; ++i) if (mpm[i] == cu.lumaMode) mpmIdx = i;
+    }
+    const unsigned mpmFlag = io.bin(ctx[kCtxMpmFlag], (cu.lumaMode == 0 || mpmIdx >= 0) ? 1u : 0u);
+    if (mpmFlag) {
+      const unsigned notPlanar = io.bin(ctx[kCtxNotPlanar + 1], cu.lumaMode != 0 ? 1u : 0u);
+      if (notPlanar) {
+        int idx = 0;
+        while (idx < 4) { if (!io.bypass(idx < mpmIdx ? 1u : 0u)) break; ++idx; }
+        cu.lumaMode = uint8_t(mpm[idx]);
+      } else {
+        cu.lumaMode = 0;
+      }
+    } else {
+      int sorted[5];
+      std::memcpy(sorted, mpm, sizeof(sorted));
+      std::sort(sorted, sorted + 5);
+      unsigned rem = 0;
+      if (!IO::kReading) {
+        int below = 0;
+        for (int i = 0; i < 5; ++i) below += sorted[i] < cu.lumaMode;
+        rem = unsigned(cu.lumaMode - 1 - below);
+      }
+      // truncated binary, cMax 60 (61 symbols): k = 5, u = 3
+      if (IO::kReading) {
+        unsigned v = io.bypassBits(0, 5);
+        if (v >= 3) v = ((v << 1) | io.bypass(0)) - 3;
+        rem = v;
+        if (rem > 60) return false;
+        int mode = int(rem) + 1;
+        for (int i = 0; i < 5; ++i) if (mode >= sorted[i]) ++mode;
+        cu.lumaMode = uint8_t(mode);
+      } else {
+        if (rem < 3) io.bypassBits(rem, 5);
+        else io.bypassBits(rem + 3, 6);
+      }
+    }
+  }
+  if (hasChroma) {
+    const unsigned notDm = io.bin(ctx[kCtxChromaMode], cu.chromaModeIdx != kChromaDm ? 1u : 0u);
+    if (notDm) {
+      if (!IO::kReading && cu.chromaModeIdx > 3) return false;
+      cu.chromaModeIdx = uint8_t(io.bypassBits(cu.chromaModeIdx, 2));
+    } else {
+      cu.chromaModeIdx = kChromaDm;
+    }
+    int lumaForDm = cu.lumaMode;
+    if (cu.treeType == TreeType::kDualChroma) {
+      const CuInfo* c = env.cuMap->at(cu.x + cu.w / 2, cu.y + cu.h / 2);
+      lumaForDm = c ? c->lumaMode : 0;
+    }
+    cu.chromaMode = uint8_t(deriveChromaMode(cu.chromaModeIdx, lumaForDm));
+  }
+  if (hasLuma) env.cuMap->storeSyntax(cu);
+
+  // transform tree (implicit split of CUs larger than the max TB size) and transform units
+  for (int t = 0; t < cu.numTus; ++t) {
+    TransformUnit& tu = cu.tus[t];
+    if (hasChroma) {
+      tu.cbf[1] = uint8_t(io.bin(ctx[kCtxCbfCb], tu.cbf[1]));
+      tu.cbf[2] = uint8_t(io.bin(ctx[kCtxCbfCr + tu.cbf[1]], tu.cbf[2]));
+    }
+    if (hasLuma) tu.cbf[0] = uint8_t(io.bin(ctx[kCtxCbfY], tu.cbf[0]));
+    for (int c = 0; c < 3; ++c) {
+      if ((c == 0 && !hasLuma) || (c > 0 && !hasChroma)) continue;
+      if (!tu.cbf[c]) { if (IO::kReading) tu.coeffOffset[c] = -1; continue; }
+      const int bw = c ? tu.w / 2 : tu.w, bh = c ? tu.h / 2 : tu.h;
+      if (IO::kReading) tu.coeffOffset[c] = owner.allocCoeffs(bw * bh);
+      if (tu.coeffOffset[c] < 0 || size_t(tu.coeffOffset[c]) + size_t(bw * bh) > owner.coeffs.size()) return false;
+      if (!codeResidual(io, ctx, owner.coeffs.data() + tu.coeffOffset[c], bw, bh, c)) return false;
+    }
+  }
+  return true;
+}
+
+// ------------------------------------------------------------------ coding tree
+namespace {
+template <class IO>
+struct TreeCoder {
+  IO& io;
+  SyntaxEnv& env;
+  CtuCoding& ctu;
+  size_t splitIdx = 0, cuIdx = 0;
+
+  bool leaf(const TreeNode& n, TreeType tt) {
+    CodingUnit tmp;
+    tmp.x = int16_t(n.x); tmp.y = int16_t(n.y); tmp.w = int16_t(n.w); tmp.h = int16_t(n.h);
+    tmp.treeType = tt; tmp.qtDepth = uint8_t(n.qtDepth); tmp.mttDepth = uint8_t(n.mttDepth);
+    tileTransformUnits(*env.part, tmp);
+    if (IO::kReading) {
+      ctu.cus.push_back(tmp);
+      CodingUnit& cu = ctu.cus.back();
+      cu.qp = 0;
+      if (!codeCodingUnit(io, env, cu, ctu)) return false;
+    } else {
+      if (cuIdx >= ctu.cus.size()) return false;
+      CodingUnit& cu = ctu.cus[cuIdx];
+      if (cu.x != tmp.x || cu.y != tmp.y || cu.w != tmp.w || cu.h != tmp.h || cu.treeType != tt ||
+          cu.numTus != tmp.numTus)
+        return false;
+      for (int t = 0; t < cu.numTus; ++t)
+        if (cu.tus[t].x != tmp.tus[t].x || cu.tus[t].y != tmp.tus[t].y || cu.tus[t].w != tmp.tus[t].w ||
+            cu.tus[t].h != tmp.tus[t].h)
+          return false;
+      cu.qtDepth = tmp.qtDepth; cu.mttDepth = tmp.mttDepth;
+      if (!codeCodingUnit(io, env, cu, ctu)) return false;
+    }
+    ++cuIdx;
+    return true;
+  }
+
+  bool node(const TreeNode& n) {
+    SplitMode split = SplitMode::kNone;
+    if (!IO::kReading) {
+      if (splitIdx >= ctu.splits.size()) return false;
+      split = ctu.splits[splitIdx];
+    }
+    ++splitIdx;
+    if (!codeSplit(io, env, n, split)) return false;
+    if (IO::kReading) {
+      if (ctu.splits.size() > 4096) return false;
+      ctu.splits.push_back(split);
+    }
+    if (split == SplitMode::kNone) return leaf(n, n.treeType);
+    TreeType childTree = n.treeType;
+    ModeType childMode = n.modeType;
+    const int mtc = (n.treeType == TreeType::kSingle) ? modeTypeCondition(n, split, env.isIntraSlice) : 0;
+    if (mtc == 2) return false;  // mode_constraint_flag (P/B slices) not supported yet
+    if (mtc == 1) { childTree = TreeType::kDualLuma; childMode = ModeType::kIntra; }
+    TreeNode kids[4];
+    const int k = childNodes(*env.part, n, split, childTree, childMode, kids);
+    for (int i = 0; i < k; ++i)
+      if (!node(kids[i])) return false;
+    if (mtc == 1) {
+      TreeNode c = n;
+      c.treeType = TreeType::kDualChroma;
+      return leaf(c, TreeType::kDualChroma);
+    }
+    return true;
+  }
+};
+}  // namespace
+
+template <class IO>
+bool codeCtu(IO& io, SyntaxEnv& env, CtuCoding& ctu) {
+  if (IO::kReading) { ctu.splits.clear(); ctu.cus.clear(); ctu.coeffs.clear(); }
+  TreeCoder<IO> tc{io, env, ctu};
+  TreeNode root;
+  root.x = ctu.ctuX; root.y = ctu.ctuY;
+  root.w = root.h = 1 << env.part->log2CtuSize;
+  if (!tc.node(root)) return false;
+  if (!IO::kReading && (tc.splitIdx != ctu.splits.size() || tc.cuIdx != ctu.cus.size())) return false;
+  return true;
+}
+
+#define NNVVC_INSTANTIATE(IO)                                                                 \
+  template bool codeCtu<IO>(IO&, SyntaxEnv&, CtuCoding&);                                     \
+  template bool codeSplit<IO>(IO&, SyntaxEnv&, const TreeNode&, SplitMode&);                  \
+  template bool codeCodingUnit<IO>(IO&, SyntaxEnv&, CodingUnit&, CtuCoding&);                 \
+  template bool codeResidual<IO>(IO&, ContextSet&, TCoeff*, int, int, int);
+NNVVC_INSTANTIATE(ArithEncoder)
+NNVVC_INSTANTIATE(BitEstimator)
+NNVVC_INSTANTIATE(ArithDecoder)
+
+}  // namespace nnvvc

@@ -1,0 +1,107 @@
+// Unit tests of the dashboard's pure browser modules (they are plain ES modules, importable from Node).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bdRate, pchipIntegral } from '../../src/dashboard/public/js/bdrate.js';
+import { bdRate as metricsBdRate } from '../../src/metrics/bdrate.js';
+import { fieldForServerError, frameBytes, parseNumberList, validateNewJob, validateUpload } from '../../src/dashboard/public/js/validate.js';
+import { cusForFrame, lumaRange, lumaToRgba, statsNameFor } from '../../src/dashboard/public/js/yuv.js';
+import { rdPlotSvg, reportSeries } from '../../src/dashboard/public/js/rdplot.js';
+import { describeRequest, fmtDuration, jobTiming } from '../../src/dashboard/public/js/format.js';
+
+const anchor = [{ kbps: 1000, psnr: 38 }, { kbps: 1800, psnr: 40.1 }, { kbps: 3300, psnr: 42 }, { kbps: 6000, psnr: 43.6 }];
+
+test('BD-rate: equal curves give 0, a uniform 10 % rate saving gives exactly -10 %', () => {
+  assert.equal(bdRate(anchor, anchor), 0);
+  const test90 = anchor.map((p) => ({ kbps: p.kbps * 0.9, psnr: p.psnr }));
+  assert.ok(Math.abs(bdRate(anchor, test90) + 10) < 1e-9);
+  // Order of the points must not matter.
+  assert.ok(Math.abs(bdRate([...anchor].reverse(), test90) + 10) < 1e-9);
+});
+
+test('BD-rate: the browser copy agrees with src/metrics bdRate (PCHIP) on irregular curves', () => {
+  const curves = [
+    [{ kbps: 950, psnr: 37.7 }, { kbps: 1700, psnr: 40.3 }, { kbps: 3500, psnr: 42.2 }, { kbps: 5600, psnr: 43.1 }],
+    [{ kbps: 1200, psnr: 38.6 }, { kbps: 2000, psnr: 40.0 }, { kbps: 3000, psnr: 41.9 }, { kbps: 7000, psnr: 44.0 }],
+    [{ kbps: 800, psnr: 37.0 }, { kbps: 1600, psnr: 39.9 }, { kbps: 2600, psnr: 41.0 }],
+  ];
+  for (const c of curves) {
+    const ours = bdRate(anchor, c);
+    const theirs = metricsBdRate(anchor, c, 'pchip');
+    assert.ok(Math.abs(ours - theirs) < 1e-9, `dashboard ${ours} vs metrics ${theirs}`);
+    assert.ok(Math.abs(ours) > 0.1, 'test curves differ from the anchor');
+  }
+});
+
+test('PCHIP integral of a straight line is exact; BD-rate errors are explained', () => {
+  assert.ok(Math.abs(pchipIntegral([0, 1, 3], [0, 2, 6], 0.5, 2.5) - (2.5 ** 2 - 0.5 ** 2)) < 1e-12);
+  assert.throws(() => bdRate(anchor, [{ kbps: 100, psnr: 30 }, { kbps: 200, psnr: 31 }]), /do not overlap/);
+  assert.throws(() => bdRate(anchor, [{ kbps: 100, psnr: 30 }]), /at least 2/);
+});
+
+test('upload checks: non-numeric and odd sizes, size mismatch with numbers, y4m exempt', () => {
+  const ok = { name: 'f', width: '176', height: '144', bitDepth: '8', fps: '30' };
+  assert.deepEqual(validateUpload(ok, { size: frameBytes(176, 144, 8) * 10 }).errors, {});
+  assert.match(validateUpload({ ...ok, width: 'abc' }, { size: 100 }).errors.size!, /Width must be a whole number.*"abc"/);
+  assert.match(validateUpload({ ...ok, height: '143' }, { size: 100 }).errors.size!, /even/);
+  const mism = validateUpload({ ...ok, width: '170' }, { size: 380160 }).errors.size!;
+  assert.match(mism, /File is 380160 bytes.*170x144 8-bit.*36720 bytes each/);
+  assert.equal(frameBytes(160, 90, 10), (160 * 90 + 2 * 80 * 45) * 2);
+  assert.deepEqual(validateUpload({ name: '', width: '', height: '', bitDepth: '8', fps: '' }, { size: 999, isY4m: true }).errors, {});
+  assert.ok(validateUpload(ok, undefined).errors.file);
+  assert.ok(validateUpload({ ...ok, fps: '0' }, { size: 38016 }).errors.fps);
+});
+
+test("server errors map to the field they are about (S's codes, schema errors, plain messages)", () => {
+  assert.equal(fieldForServerError({ error: 'not_whole_frames', message: 'body has 1 bytes' }), 'size');
+  assert.equal(fieldForServerError({ error: 'bad_request', message: 'querystring/width must be integer', details: [{ instancePath: '/width' }] }), 'size');
+  assert.equal(fieldForServerError({ error: 'bad_request', message: 'querystring/fps must be number', details: [{ instancePath: '/fps' }] }), 'fps');
+  assert.equal(fieldForServerError({ error: 'unsupported_bit_depth', message: 'unsupported bit depth 9' }), 'bitDepth');
+  assert.equal(fieldForServerError({ error: 'x', message: 'body is 13 bytes, not a multiple of the 60x48 8-bit frame size 4320' }), 'size');
+  assert.equal(fieldForServerError({ error: 'x', message: 'request body is empty' }), 'file');
+  assert.equal(fieldForServerError({ error: 'x', message: 'something else' }), 'form');
+});
+
+test('start-job checks: QP list, kbps list, frames vs sequence length', () => {
+  assert.deepEqual(parseNumberList('22, 27;32 37', { min: 0, max: 63, integer: true, label: 'QP' }).values, [22, 27, 32, 37]);
+  assert.match(parseNumberList('22,x', { min: 0, max: 63, integer: true, label: 'QP' }).error!, /"x" is not a whole number/);
+  assert.match(parseNumberList('64', { min: 0, max: 63, integer: true, label: 'QP' }).error!, /outside/);
+  const r = validateNewJob({ sequenceId: 's', config: 'ra', rateMode: 'kbps', rates: '250, 500.5', frames: '4', encoder: 'nnvvc', maxFrames: 10 });
+  assert.deepEqual(r.body, { sequenceId: 's', config: 'ra', targetKbps: [250, 500.5], frames: 4, encoder: 'nnvvc' });
+  assert.match(validateNewJob({ sequenceId: 's', config: 'ai', rateMode: 'qp', rates: '22', frames: '11', maxFrames: 10 }).errors.frames!, /only 10 frames/);
+  assert.ok(validateNewJob({ sequenceId: '', config: 'ai', rateMode: 'qp', rates: '22', frames: '' }).errors.sequenceId);
+});
+
+test('frame helpers: luma offsets, 10-bit LE to grey, CU lists in the accepted shapes', () => {
+  assert.deepEqual(lumaRange(176, 144, 10, 2), { start: 2 * 176 * 144 * 1.5 * 2, length: 176 * 144 * 2 });
+  const buf = new ArrayBuffer(4);
+  new DataView(buf).setUint16(0, 1023, true);
+  new DataView(buf).setUint16(2, 512, true);
+  assert.deepEqual([...lumaToRgba(buf, 2, 1, 10)], [255, 255, 255, 255, 128, 128, 128, 255]);
+  const cu = { x: 0, y: 0, w: 16, h: 8 };
+  assert.deepEqual(cusForFrame({ frames: [{ poc: 1, cus: [cu] }, { poc: 0, cus: [] }] }, 1), [cu]);
+  assert.deepEqual(cusForFrame({ frames: [[cu], []] }, 0), [cu]);
+  assert.deepEqual(cusForFrame([{ frame: 3, cus: [{ x: 8, y: 8, width: 4, height: 4 }] }], 3), [{ x: 8, y: 8, w: 4, h: 4 }]);
+  assert.deepEqual(cusForFrame({ cus: [{ frame: 0, ...cu }, { frame: 1, x: 1, y: 1, w: 1, h: 1 }] }, 0), [cu]);
+  assert.equal(cusForFrame({ fake: true, qp: 22, frames: 2 }, 0), undefined);
+  assert.equal(cusForFrame({ frames: [{ poc: 0, cus: [cu] }] }, 5), undefined);
+  assert.equal(statsNameFor('qp22.dec.yuv', ['qp22.266', 'qp22.stats.json']), 'qp22.stats.json');
+  assert.equal(statsNameFor('qp27.dec.yuv', ['qp22.stats.json']), undefined);
+});
+
+test('RD plot SVG: one group per series, escaped labels, accessible title', () => {
+  const svg = rdPlotSvg([{ label: 'ours <b>', points: anchor }, { label: 'anchor', points: anchor, dashed: true }], { title: 'RD & co' });
+  assert.equal(svg.match(/<g class="series"/g)?.length, 2);
+  assert.match(svg, /ours &lt;b&gt;/);
+  assert.match(svg, /<title id="rd\w+t">RD &amp; co<\/title>/);
+  assert.equal(svg.match(/<circle/g)?.length, 8);
+  assert.match(rdPlotSvg([]), /No rate points yet/);
+  const report = { ratePoints: [{ kbps: 10, psnr: { y: 40, u: 42, v: 44 }, anchor: { kbps: 12, psnr: { y: 40, u: 42, v: 44, yuv: 40.75 } } }] };
+  assert.deepEqual(reportSeries(report, 'yuv'), { ours: [{ kbps: 10, psnr: 40.75 }], anchor: [{ kbps: 12, psnr: 40.75 }] });
+});
+
+test('timing and labels', () => {
+  const t = jobTiming({ state: 'active', startedAt: '2026-01-01T00:00:00Z', progress: { percent: 25 } }, Date.parse('2026-01-01T00:01:00Z'));
+  assert.deepEqual(t, { elapsed: 60, eta: 180 });
+  assert.equal(fmtDuration(3725), '1 h 02 min');
+  assert.equal(describeRequest({ config: 'ra', qps: [22, 37], encoder: 'vtm', frames: 8 }), 'ra · QP 22,37 · vtm · 8 frames');
+});
