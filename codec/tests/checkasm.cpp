@@ -120,6 +120,38 @@ void checkAddSub(const DspFunctions& c, const DspFunctions& s, const char* isa) 
   }
 }
 
+void checkIntraRow(const DspFunctions& c, const DspFunctions& s, const char* isa) {
+  if (c.intraRow == s.intraRow) return;
+  std::vector<Pel> ref(200), dc(80), ds(80);
+  long cases = 0, bad = 0;
+  for (int it = 0; it < 3000; ++it) {
+    const int width = rnd(0, 3) ? (4 << rnd(0, 4)) : rnd(1, 64);
+    const int bd = rnd(0, 2) ? 10 : rnd(8, 12);
+    const int mode = rnd(0, 2);
+    fillPel(ref, mode == 1 ? -32768 : 0, mode == 1 ? 32767 : (1 << bd) - 1, rnd(0, 2));
+    int16_t coef[4];
+    const int p = rnd(0, 31);
+    switch (rnd(0, 2)) {
+      case 0:  // fG-like
+        coef[0] = int16_t(16 - (p >> 1)), coef[1] = int16_t(32 - (p >> 1)), coef[2] = int16_t(16 + (p >> 1)),
+        coef[3] = int16_t(p >> 1);
+        break;
+      case 1:  // chroma linear at doubled scale
+        coef[0] = 0, coef[1] = int16_t(64 - 2 * p), coef[2] = int16_t(2 * p), coef[3] = 0;
+        break;
+      default:  // arbitrary taps (covers fC's negative ones)
+        for (auto& v : coef) v = int16_t(rnd(-64, 64));
+    }
+    std::fill(dc.begin(), dc.end(), Pel(-3));
+    std::fill(ds.begin(), ds.end(), Pel(-3));
+    c.intraRow(ref.data() + 5, coef, width, bd, dc.data() + 1);
+    s.intraRow(ref.data() + 5, coef, width, bd, ds.data() + 1);
+    ++cases;
+    bad += dc != ds;
+  }
+  report("intraRow", isa, cases, bad);
+}
+
 void checkMatStage(const DspFunctions& c, const DspFunctions& s, const char* isa) {
   if (c.pairStage == s.pairStage) return;
   // One operand is 16-bit data (random or extreme), the other matrix-sized (|v| <= 91), as in
@@ -232,6 +264,14 @@ void bench(const DspFunctions& c, const DspFunctions& s, const char* isa) {
            [&] { c.subtract(a.data(), stride, b.data(), stride, w, h, d.data(), stride); },
            [&] { s.subtract(a.data(), stride, b.data(), stride, w, h, d.data(), stride); });
   }
+  if (c.intraRow != s.intraRow) {
+    std::vector<Pel> ref(200);
+    fillPel(ref, 0, 1023, 0);
+    const int16_t coef[4] = {-4, 42, 30, -4};
+    for (int w : {4, 8, 16, 32, 64})
+      line("intraRow w" + std::to_string(w), [&] { c.intraRow(ref.data(), coef, w, 10, d.data()); },
+           [&] { s.intraRow(ref.data(), coef, w, 10, d.data()); });
+  }
   if (c.pairStage != s.pairStage) {
     std::vector<TCoeff> coeff(64 * 64);
     std::vector<Pel> r(64 * 64), res(64 * 64);
@@ -275,6 +315,7 @@ int main(int argc, char** argv) {
     checkDist(cTab, s, s.isa);
     checkAddSub(cTab, s, s.isa);
     checkMatStage(cTab, s, s.isa);
+    checkIntraRow(cTab, s, s.isa);
   }
   if (g_fail) {
     std::printf("checkasm: FAIL (%d function(s) mismatch)\n", g_fail);

@@ -42,13 +42,25 @@ async function readExactly(fh: FileHandle, buf: Buffer, pos: number, what: strin
   }
 }
 
-/** SSD of one plane, source samples shifted up to 10 bits. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** 16-bit little-endian samples as a typed array (a copy only on a big-endian host or an odd offset). */
+function samples16(b: Buffer, n: number): Uint16Array {
+  if (LITTLE_ENDIAN && b.byteOffset % 2 === 0) return new Uint16Array(b.buffer, b.byteOffset, n);
+  const out = new Uint16Array(n);
+  for (let i = 0; i < n; i++) out[i] = b.readUInt16LE(2 * i);
+  return out;
+}
+
+/** SSD of one plane, source samples shifted up to 10 bits. Exact: sums stay far below 2^53. */
 export function planeSsd(src: Buffer, srcBitDepth: 8 | 10, dec: Buffer, samples: number): number {
+  const d16 = samples16(dec, samples);
   let ssd = 0;
   if (srcBitDepth === 8) {
-    for (let i = 0; i < samples; i++) { const d = (src[i] << 2) - dec.readUInt16LE(2 * i); ssd += d * d; }
+    for (let i = 0; i < samples; i++) { const d = (src[i] << 2) - d16[i]; ssd += d * d; }
   } else {
-    for (let i = 0; i < samples; i++) { const d = src.readUInt16LE(2 * i) - dec.readUInt16LE(2 * i); ssd += d * d; }
+    const s16 = samples16(src, samples);
+    for (let i = 0; i < samples; i++) { const d = s16[i] - d16[i]; ssd += d * d; }
   }
   return ssd;
 }
@@ -79,7 +91,7 @@ export async function psnrYuvFiles(o: PsnrFilesOptions): Promise<PsnrResult> {
       let srcOff = f * frameSamples * srcBps, decOff = f * frameSamples * 2;
       for (const [w, h] of dims) {
         const n = w * h;
-        const sb = Buffer.allocUnsafe(n * srcBps), db = Buffer.allocUnsafe(n * 2);
+        const sb = Buffer.alloc(n * srcBps), db = Buffer.alloc(n * 2); // unpooled: even byteOffset for Uint16Array views
         await readExactly(src, sb, srcOff, o.source);
         await readExactly(dec, db, decOff, o.decoded);
         vals.push(psnrFromSsd(planeSsd(sb, o.sourceBitDepth, db, n), n));

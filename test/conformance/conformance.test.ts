@@ -6,7 +6,11 @@
 // Env: NNVVC_ENC / NNVVC_DEC (CLI paths), VTM_DECODER_APP (VTM half; skipped loudly when unset), SHARED_SEQUENCES,
 // CONFORMANCE_FRAMES (2..5), CONFORMANCE_QPS (e.g. "22,37"), CONFORMANCE_JOBS (parallel cases, default 2),
 // CONFORMANCE_SEQUENCES (comma list of name substrings), CONFORMANCE_ALL=1 (all sequences even without VTM),
-// CONFORMANCE_FAST_PRESET (preset for 1080p; default: fastest listed by nnvvc-enc --help),
+// Presets (names from nnvvc-enc --help) by picture size, to cover many syntax paths within the time budget:
+//   <= 176x144: CONFORMANCE_PRESET_TINY (default: the most exhaustive listed),
+//   >= 1920x1080: CONFORMANCE_PRESET_LARGE (default: the fastest listed),
+//   otherwise: CONFORMANCE_PRESET_MID (default: 'medium' / the middle one); CONFORMANCE_PRESET sets all three.
+
 // CONFORMANCE_BUDGET_S (default 840: cases not started by then fail as "not run").
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,6 +41,7 @@ const QPS = (process.env.CONFORMANCE_QPS ?? '22,27,32,37').split(',').map((s) =>
 const VTM_APP = process.env.VTM_DECODER_APP || undefined;
 const SMALL_MAX_SAMPLES = 416 * 240; // "small" = up to class D; the subset run when VTM is absent
 const LARGE_MIN_SAMPLES = 1920 * 1080; // these use the encoder's fastest preset to bound runtime
+const TINY_MAX_SAMPLES = 176 * 144; // these use the most exhaustive preset (most syntax variety)
 const outDir = path.join(repoRoot, 'test-output');
 const failDir = path.join(outDir, 'conformance-failures');
 
@@ -152,15 +157,21 @@ test('conformance: all-intra nnvvc-enc streams decode bit-exactly (VTM-23.2 and 
   for (const s of sequences) assert.ok(s.frames >= FRAMES, `${s.file} has ${s.frames} frames, fewer than CONFORMANCE_FRAMES=${FRAMES}`);
 
   const help = await encoderHelp(enc);
-  const fastPreset = process.env.CONFORMANCE_FAST_PRESET || help.fastest;
-  if (sequences.some((s) => s.width * s.height >= LARGE_MIN_SAMPLES) && !fastPreset) {
-    console.log(`conformance: note — nnvvc-enc --help lists no recognisable preset; 1080p sequences use the default preset (set CONFORMANCE_FAST_PRESET)`);
-  }
+  const env = (k: string) => process.env[k] || process.env.CONFORMANCE_PRESET || undefined;
+  const presetTiny = env('CONFORMANCE_PRESET_TINY') ?? help.slowest;
+  const presetMid = env('CONFORMANCE_PRESET_MID') ?? help.middle;
+  const presetLarge = env('CONFORMANCE_PRESET_LARGE') ?? help.fastest;
+  if (!help.presetOption) console.log('conformance: note — nnvvc-enc --help lists no --preset; every sequence uses the encoder default');
+  const presetFor = (s: SequenceInfo) => {
+    const n = s.width * s.height;
+    return n <= TINY_MAX_SAMPLES ? presetTiny : n >= LARGE_MIN_SAMPLES ? presetLarge : presetMid;
+  };
+  console.log(`conformance: ${FRAMES} frames, QP ${QPS.join('/')}, presets: tiny ${presetTiny ?? 'default'}, mid ${presetMid ?? 'default'}, 1080p ${presetLarge ?? 'default'}; ${JOBS} parallel`);
 
   // Largest first so the two workers finish together.
   const cases = sequences
     .sort((a, b) => b.width * b.height - a.width * a.height)
-    .flatMap((seq) => QPS.map((qp) => ({ seq, qp, preset: seq.width * seq.height >= LARGE_MIN_SAMPLES ? fastPreset : undefined })));
+    .flatMap((seq) => QPS.map((qp) => ({ seq, qp, preset: presetFor(seq) })));
   const results: CaseResult[] = new Array(cases.length);
   const t0 = Date.now();
   let next = 0;
@@ -192,7 +203,7 @@ test('conformance: all-intra nnvvc-enc streams decode bit-exactly (VTM-23.2 and 
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'conformance.json'), JSON.stringify({
     generatedAt: new Date().toISOString(), seconds, frames: FRAMES, qps: QPS, encoder: enc,
-    decoder: hasOurDecoder ? decoderPath() : null, vtmDecoder: VTM_APP ?? null, fastPreset: fastPreset ?? null,
+    decoder: hasOurDecoder ? decoderPath() : null, vtmDecoder: VTM_APP ?? null, presets: { tiny: presetTiny ?? null, mid: presetMid ?? null, large: presetLarge ?? null },
     summary, results,
   }, null, 2));
 

@@ -124,11 +124,12 @@ export interface EncoderHelp {
   presets: string[];     // as listed in --help, in the order given
   fastest?: string;      // best guess at the fastest preset
   slowest?: string;      // best guess at the most exhaustive preset
+  middle?: string;       // 'medium' if listed, else the middle of the speed-ordered list
   presetOption?: string; // e.g. --preset
 }
 
 // Speed words ordered fast -> slow (x264/VVenC style names); unknown names keep their listed order.
-const SPEED_ORDER = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'default', 'slow', 'slower',
+const SPEED_ORDER = ['trivial', 'ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'default', 'slow', 'slower',
   'veryslow', 'placebo', 'full', 'exhaustive'];
 
 /** Reads `nnvvc-enc --help` and extracts the preset names (from lines that mention "preset"). */
@@ -153,7 +154,8 @@ export function parsePresets(text: string): Omit<EncoderHelp, 'text'> {
   const presets = listed.filter((w) => SPEED_ORDER.includes(w.toLowerCase()) || /^\d+$/.test(w));
   const known = presets.filter((p) => SPEED_ORDER.includes(p.toLowerCase()));
   const bySpeed = [...known].sort((a, b) => SPEED_ORDER.indexOf(a.toLowerCase()) - SPEED_ORDER.indexOf(b.toLowerCase()));
-  return { presets, presetOption, fastest: bySpeed[0], slowest: bySpeed[bySpeed.length - 1] };
+  const middle = bySpeed.find((p) => p.toLowerCase() === 'medium') ?? bySpeed[Math.floor(bySpeed.length / 2)];
+  return { presets, presetOption, fastest: bySpeed[0], slowest: bySpeed[bySpeed.length - 1], middle };
 }
 
 export interface EncodeOptions {

@@ -59,7 +59,8 @@ export function syntheticReport(jobId: string, qps: number[], gain: number, seq:
   };
 }
 
-export async function startStubApi(opts: { stepMs?: number } = {}): Promise<{ app: FastifyInstance; url: string }> {
+/** `sse: false` leaves out the event stream (404), to exercise the dashboard's polling fallback. */
+export async function startStubApi(opts: { stepMs?: number; sse?: boolean } = {}): Promise<{ app: FastifyInstance; url: string }> {
   const stepMs = opts.stepMs ?? 150;
   const app = Fastify({ logger: false });
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 256 * 1024 * 1024 }, (_req, body, done) => done(null, body));
@@ -149,7 +150,7 @@ export async function startStubApi(opts: { stepMs?: number } = {}): Promise<{ ap
     }
     return reply.type(a.contentType).send(a.body);
   });
-  app.get('/v1/jobs/:id/events', (req, reply) => {
+  if (opts.sse !== false) app.get('/v1/jobs/:id/events', (req, reply) => {
     const j = getJob(req, reply);
     if (!j.id) return j;
     reply.hijack();

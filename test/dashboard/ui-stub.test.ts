@@ -150,6 +150,18 @@ describe('dashboard UI (stub API)', { skip }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test('cancel from the detail page stops a running job', async () => {
+    const { page, errors } = await newPage(browser, 1280);
+    const seq = (await (await fetch(`${stub.url}/v1/sequences`)).json()).items[0];
+    const { id } = await (await fetch(`${stub.url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sequenceId: seq.id, config: 'ai', preset: 'slow', qps: [22, 27, 32, 37] }) })).json();
+    await page.goto(`${stub.url}/dashboard/#/jobs/${id}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid=job-state]')?.textContent === 'active');
+    await page.click('button:text("Cancel job")');
+    await page.waitForFunction(() => document.querySelector('[data-testid=job-state]')?.textContent === 'cancelled', undefined, { timeout: 10_000 });
+    assert.equal(await page.isVisible('button:text("Cancel job")'), false);
+    assert.deepEqual(errors, []);
+  });
+
   test('keyboard: skip link, then Tab reaches the nav links with a visible focus outline', async () => {
     const { page } = await newPage(browser, 1280);
     await page.goto(`${stub.url}/dashboard/#/upload`);
@@ -159,8 +171,39 @@ describe('dashboard UI (stub API)', { skip }, () => {
     await page.keyboard.press('Tab');
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
     assert.equal(outline, 'solid');
-    // Every form control on the upload page has a label.
-    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select')].filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label')).map((el) => el.id));
-    assert.deepEqual(unlabelled, []);
+    // Every form control on every page has a label.
+    const jobs = (await (await fetch(`${stub.url}/v1/jobs`)).json()).items.filter((j: { state: string }) => j.state === 'completed');
+    for (const route of ['#/upload', '#/new', '#/jobs', `#/jobs/${jobs[0].id}`, `#/compare/${jobs[0].id},${jobs[1].id}`]) {
+      await page.goto('about:blank'); // a hash-only change would not reload the page
+      await page.goto(`${stub.url}/dashboard/${route}`);
+      await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(300);
+      const controls = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')].map((el) => ({
+        id: el.id || el.outerHTML.slice(0, 60), labelled: !!((el as HTMLInputElement).labels?.length || el.getAttribute('aria-label')) })));
+      assert.ok(controls.length > 0, route);
+      assert.deepEqual(controls.filter((c) => !c.labelled).map((c) => c.id), [], `unlabelled controls on ${route}`);
+    }
+  });
+});
+
+describe('dashboard UI without an event stream (polling fallback)', { skip }, () => {
+  test('progress still advances and the page says it is polling', async () => {
+    const stub = await startStubApi({ stepMs: 60, sse: false });
+    const browser = await launch();
+    try {
+      const { page, errors } = await newPage(browser, 1280);
+      const seq = await (await fetch(`${stub.url}/v1/sequences?width=64&height=48&fps=25&bitDepth=8`, { method: 'POST', body: Buffer.alloc(64 * 48 * 1.5 * 3), headers: { 'content-type': 'application/octet-stream' } })).json();
+      const { id } = await (await fetch(`${stub.url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sequenceId: seq.id, config: 'ai', preset: 'slow', qps: [22, 27, 32, 37] }) })).json();
+      await page.goto(`${stub.url}/dashboard/#/jobs/${id}`);
+      await page.waitForFunction(() => (document.querySelector('[data-testid=live-mode]') as HTMLElement | null)?.dataset.mode === 'polling');
+      const first = Number(await page.getAttribute('[data-testid=job-progress] progress', 'value'));
+      await page.waitForFunction((v) => Number(document.querySelector('[data-testid=job-progress] progress')?.getAttribute('value')) > v + 10, first, { timeout: 10_000 });
+      await page.waitForFunction(() => document.querySelector('[data-testid=job-state]')?.textContent === 'completed', undefined, { timeout: 15_000 });
+      await page.waitForSelector('[data-testid=ratepoint-table] tbody tr');
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+      await stub.app.close();
+    }
   });
 });

@@ -17,7 +17,8 @@ let seqId: string;
 
 before(async () => {
   if (skip) return;
-  s = await startStack({ env: { VTM_ENCODER_APP: ENC!, VTM_DECODER_APP: DEC! } });
+  // Only VTM decodes here: the test stack's fake nnvvc-dec cannot read VTM bitstreams.
+  s = await startStack({ env: { VTM_ENCODER_APP: ENC!, VTM_DECODER_APP: DEC!, NNVVC_DEC: '/nonexistent/nnvvc-dec' } });
   const bytes = (await readFile(FOREMAN)).subarray(0, 2 * FRAME);
   const res = await upload(s.base, bytes, { width: 176, height: 144, bitDepth: 8, fps: 30, name: 'foreman' });
   assert.equal(res.status, 201);

@@ -120,6 +120,7 @@ DspFunctions dspFunctionsFor(DspLevel maxLevel) {
   f.addResidualClip = addResidualClip_c;
   f.subtract = subtract_c;
   f.pairStage = pairStage_c;
+  f.intraRow = intraRow_c;
   f.isa = "c";
 #ifdef NNVVC_DSP_X86
   __builtin_cpu_init();
@@ -135,6 +136,7 @@ DspFunctions dspFunctionsFor(DspLevel maxLevel) {
     f.addResidualClip = addResidualClip_avx2;
     f.subtract = subtract_avx2;
     f.pairStage = pairStage_avx2;
+    f.intraRow = intraRow_avx2;
     f.isa = "avx2";
   }
 #else

@@ -149,6 +149,13 @@ using PairStageFn = void (*)(const int16_t* a, ptrdiff_t aStride, const int16_t*
                              ptrdiff_t bStride, int rows, int kPairs, int cols, int shift,
                              int16_t* out, ptrdiff_t outStride);
 
+// One row of angular intra prediction (8.4.5.2.12): for x < width,
+//   dst[x] = Clip3(0, (1 << bitDepth) - 1, (sum_{i<4} coef[i] * ref[x + i] + 32) >> 6).
+// Reads ref[0 .. width + 2]. Luma passes fC/fG; chroma's 2-tap linear filter is the same with
+// coef = {0, 2*(32-iFact), 2*iFact, 0} (identical results: convex weights, doubled scale).
+using IntraRowFn = void (*)(const Pel* ref, const int16_t* coef, int width, int bitDepth,
+                            Pel* dst);
+
 struct DspFunctions {
   SseFn sse;
   SseFn sad;
@@ -156,6 +163,7 @@ struct DspFunctions {
   AddResidFn addResidualClip;
   SubFn subtract;
   PairStageFn pairStage;
+  IntraRowFn intraRow;
   const char* isa;  // "c", "sse4.1", "avx2" (highest level in use)
 };
 

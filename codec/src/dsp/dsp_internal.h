@@ -17,6 +17,8 @@ void subtract_c(const Pel* org, ptrdiff_t os, const Pel* pred, ptrdiff_t ps, int
 void pairStage_c(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_t bStride, int rows,
                  int kPairs, int cols, int shift, int16_t* out, ptrdiff_t outStride);
 
+void intraRow_c(const Pel* ref, const int16_t* coef, int width, int bitDepth, Pel* dst);
+
 #if defined(__x86_64__) || defined(__i386__)
 #define NNVVC_DSP_X86 1
 // x86/*_avx2.cpp (compiled with -mavx2)
@@ -29,6 +31,7 @@ void subtract_avx2(const Pel* org, ptrdiff_t os, const Pel* pred, ptrdiff_t ps, 
                    Pel* resid, ptrdiff_t rs);
 void pairStage_avx2(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_t bStride,
                     int rows, int kPairs, int cols, int shift, int16_t* out, ptrdiff_t outStride);
+void intraRow_avx2(const Pel* ref, const int16_t* coef, int width, int bitDepth, Pel* dst);
 // x86/*_sse41.cpp (compiled with -msse4.1)
 uint64_t sse_sse41(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h);
 void addResidualClip_sse41(const Pel* pred, ptrdiff_t ps, const Pel* resid, ptrdiff_t rs, int w,

@@ -3,7 +3,7 @@
 #include <cassert>
 #include <cstdlib>
 
-#include "dsp.h"
+#include "dsp_internal.h"
 
 namespace nnvvc {
 namespace dsp {
@@ -102,10 +102,14 @@ void predDC(const Pel* top, const Pel* left, int w, int h, Pel* dst, ptrdiff_t s
 // PDPC for planar / DC (8.4.5.2.15 with refL = p[-1][y], refT = p[x][-1]).
 void pdpcPlanarDC(const Pel* top, const Pel* left, int w, int h, Pel* dst, ptrdiff_t stride) {
   const int nScale = (log2i(w) + log2i(h) - 2) >> 2;
+  // wL = 32 >> ((x << 1) >> nScale) is 0 from x = 3 << nScale on (same for wT / y), where the
+  // formula returns the prediction unchanged; only the non-zero-weight band is visited.
+  const int band = 3 << nScale;
   for (int y = 0; y < h; ++y) {
     const int shiftT = (y << 1) >> nScale;
     const int wT = shiftT > 31 ? 0 : 32 >> shiftT;
-    for (int x = 0; x < w; ++x) {
+    const int xEnd = wT ? w : std::min(w, band);
+    for (int x = 0; x < xEnd; ++x) {
       const int shiftL = (x << 1) >> nScale;
       const int wL = shiftL > 31 ? 0 : 32 >> shiftL;
       const int p = dst[y * stride + x];
@@ -141,6 +145,7 @@ void predAngularOriented(int mode, bool isVer, const Pel* refMainIn, const Pel* 
   }
 
   const bool integerSlope = (std::abs(angle) & 31) == 0;
+  const IntraRowFn rowFn = dspFunctions().intraRow;
   for (int y = 0; y < height; ++y) {
     const int pos = (y + 1) * angle;
     const int iIdx = pos >> 5;  // arithmetic shift = floor, as in the spec
@@ -148,21 +153,21 @@ void predAngularOriented(int mode, bool isVer, const Pel* refMainIn, const Pel* 
     Pel* row = dst + y * stride;
     if (integerSlope || (cIdx != 0 && iFact == 0)) {
       for (int x = 0; x < width; ++x) row[x] = ref[x + iIdx + 1];
-    } else if (cIdx == 0) {
-      int f[4];
-      if (fgFilter) {
-        filterG(iFact, f);
+    } else {
+      int16_t f[4];
+      if (cIdx != 0) {  // 2-tap linear ((32-iFact)*a + iFact*b + 16) >> 5, at doubled scale
+        f[0] = 0;
+        f[1] = int16_t(2 * (32 - iFact));
+        f[2] = int16_t(2 * iFact);
+        f[3] = 0;
+      } else if (fgFilter) {
+        int g[4];
+        filterG(iFact, g);
+        for (int i = 0; i < 4; ++i) f[i] = int16_t(g[i]);
       } else {
         for (int i = 0; i < 4; ++i) f[i] = kFilterC[iFact][i];
       }
-      for (int x = 0; x < width; ++x) {
-        const Pel* r = ref + x + iIdx;
-        const int v = f[0] * r[0] + f[1] * r[1] + f[2] * r[2] + f[3] * r[3];
-        row[x] = clip1((v + 32) >> 6, bitDepth);
-      }
-    } else {
-      for (int x = 0; x < width; ++x)
-        row[x] = Pel(((32 - iFact) * ref[x + iIdx + 1] + iFact * ref[x + iIdx + 2] + 16) >> 5);
+      rowFn(ref + iIdx, f, width, bitDepth, row);
     }
   }
 
@@ -197,6 +202,13 @@ void predAngularOriented(int mode, bool isVer, const Pel* refMainIn, const Pel* 
 }
 
 }  // namespace
+
+void intraRow_c(const Pel* ref, const int16_t* coef, int width, int bitDepth, Pel* dst) {
+  for (int x = 0; x < width; ++x) {
+    const int v = coef[0] * ref[x] + coef[1] * ref[x + 1] + coef[2] * ref[x + 2] + coef[3] * ref[x + 3];
+    dst[x] = clip1((v + 32) >> 6, bitDepth);
+  }
+}
 
 int intraPredAngle(int mappedMode) {
   if (mappedMode < -14 || mappedMode > 80 || mappedMode == 0 || mappedMode == 1) return 0;

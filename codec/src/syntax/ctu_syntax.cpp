@@ -98,10 +98,17 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
   const bool luma = cIdx == 0;
   const int log2W = log2Int(unsigned(w)), log2H = log2Int(unsigned(h));
   const int log2ZoW = std::min(log2W, 5), log2ZoH = std::min(log2H, 5);
-  const int cgW = 1 << (log2ZoW - 2), cgH = 1 << (log2ZoH - 2);  // CG grid (4x4 CGs)
-  const int log2CgW = log2ZoW - 2, log2CgH = log2ZoH - 2;
+  // sub-block size (7.3.11.11): 4x4, or 2x2 / 8x2 / 2x8 / 16x1 / 1x16 shapes for thin blocks
+  int log2SbW = std::min(log2W, log2H) < 2 ? 1 : 2, log2SbH = log2SbW;
+  if (log2W + log2H > 3) {
+    if (log2W < 2) { log2SbW = log2W; log2SbH = 4 - log2SbW; }
+    else if (log2H < 2) { log2SbH = log2H; log2SbW = 4 - log2SbH; }
+  }
+  const int numSb = 1 << (log2SbW + log2SbH);
+  const int log2CgW = log2ZoW - log2SbW, log2CgH = log2ZoH - log2SbH;
+  const int cgW = 1 << log2CgW, cgH = 1 << log2CgH;  // sub-block grid
   const ScanPos* cgScan = scans().tab[log2CgW][log2CgH];
-  const ScanPos* inScan = scans().tab[2][2];
+  const ScanPos* inScan = scans().tab[log2SbW][log2SbH];
   const int numCg = cgW * cgH;
 
   // Last significant position (writer: highest scan index with a non-zero level).
@@ -109,9 +116,9 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
   if (!IO::kReading) {
     int found = -1;
     for (int i = numCg - 1; i >= 0 && found < 0; --i)
-      for (int n = 15; n >= 0; --n) {
-        const int x = (cgScan[i].x << 2) + inScan[n].x, y = (cgScan[i].y << 2) + inScan[n].y;
-        if (lv[y * w + x] != 0) { found = i * 16 + n; lastX = x; lastY = y; break; }
+      for (int n = numSb - 1; n >= 0; --n) {
+        const int x = (cgScan[i].x << log2SbW) + inScan[n].x, y = (cgScan[i].y << log2SbH) + inScan[n].y;
+        if (lv[y * w + x] != 0) { found = i * numSb + n; lastX = x; lastY = y; break; }
       }
     if (found < 0) return false;
   }
@@ -141,14 +148,16 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
   if (lastX >= (1 << log2ZoW) || lastY >= (1 << log2ZoH)) return false;
   // scan index of the last position
   {
-    const int xs = lastX >> 2, ys = lastY >> 2;
+    const int xs = lastX >> log2SbW, ys = lastY >> log2SbH;
+    const int xi = lastX & ((1 << log2SbW) - 1), yi = lastY & ((1 << log2SbH) - 1);
     lastCg = -1;
     for (int i = 0; i < numCg; ++i) if (cgScan[i].x == xs && cgScan[i].y == ys) { lastCg = i; break; }
-    for (int n = 0; n < 16; ++n) if (inScan[n].x == (lastX & 3) && inScan[n].y == (lastY & 3)) { lastPosInCg = n; break; }
+    for (int n = 0; n < numSb; ++n) if (inScan[n].x == xi && inScan[n].y == yi) { lastPosInCg = n; break; }
+    if (lastCg < 0) return false;
   }
   if (IO::kReading) std::memset(lv, 0, sizeof(TCoeff) * size_t(w) * size_t(h));
 
-  uint8_t cgCoded[64];
+  uint8_t cgCoded[256];
   std::memset(cgCoded, 0, sizeof(cgCoded));
   int remBins = ((1 << (log2ZoW + log2ZoH)) * 7) >> 2;
   const int sigBase = luma ? kCtxSigY : kCtxSigC;
@@ -166,16 +175,16 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
     if (i < lastCg && i > 0) {
       bool any = false;
       if (!IO::kReading)
-        for (int n = 0; n < 16 && !any; ++n) any = lv[((yS << 2) + inScan[n].y) * w + (xS << 2) + inScan[n].x] != 0;
-      const int right = (xS + 1 < cgW) ? cgCoded[yS * 8 + xS + 1] : 0;
-      const int below = (yS + 1 < cgH) ? cgCoded[(yS + 1) * 8 + xS] : 0;
+        for (int n = 0; n < numSb && !any; ++n) any = lv[((yS << log2SbH) + inScan[n].y) * w + (xS << log2SbW) + inScan[n].x] != 0;
+      const int right = (xS + 1 < cgW) ? cgCoded[yS * 16 + xS + 1] : 0;
+      const int below = (yS + 1 < cgH) ? cgCoded[(yS + 1) * 16 + xS] : 0;
       coded = io.bin(ctx[csbfBase + ((right | below) ? 1 : 0)], any ? 1u : 0u) != 0;
       inferDc = true;
     }
-    cgCoded[yS * 8 + xS] = coded ? 1 : 0;
+    cgCoded[yS * 16 + xS] = coded ? 1 : 0;
     if (!coded) continue;
 
-    const int firstPos = (i == lastCg) ? lastPosInCg : 15;
+    const int firstPos = (i == lastCg) ? lastPosInCg : numSb - 1;
     int passLevel[16];   // pass-1 value per scan position (reader), or final abs (writer)
     uint8_t gt3[16];
     std::memset(gt3, 0, sizeof(gt3));
@@ -183,7 +192,7 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
     int firstPosMode1 = firstPos;  // positions > firstPosMode1 handled in pass 1
     bool anySig = false;
     for (; n >= 0 && remBins >= 4; --n) {
-      const int xC = (xS << 2) + inScan[n].x, yC = (yS << 2) + inScan[n].y;
+      const int xC = (xS << log2SbW) + inScan[n].x, yC = (yS << log2SbH) + inScan[n].y;
       const bool isLast = (i == lastCg && n == lastPosInCg);
       const int a = IO::kReading ? 0 : absAt(xC, yC);
       // template over already-coded neighbours (pass-1 style values)
@@ -233,7 +242,7 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
     // pass 2: abs_remainder for gt3 positions (baseLevel 4)
     for (int m = firstPos; m > firstPosMode1; --m) {
       if (!gt3[m]) continue;
-      const int xC = (xS << 2) + inScan[m].x, yC = (yS << 2) + inScan[m].y;
+      const int xC = (xS << log2SbW) + inScan[m].x, yC = (yS << log2SbH) + inScan[m].y;
       int sum = 0;
       if (xC < w - 1) { sum += absAt(xC + 1, yC); if (xC < w - 2) sum += absAt(xC + 2, yC); if (yC < h - 1) sum += absAt(xC + 1, yC + 1); }
       if (yC < h - 1) { sum += absAt(xC, yC + 1); if (yC < h - 2) sum += absAt(xC, yC + 2); }
@@ -246,7 +255,7 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
     }
     // pass 3: dec_abs_level for the remaining positions (baseLevel 0)
     for (int m = firstPosMode1; m >= 0; --m) {
-      const int xC = (xS << 2) + inScan[m].x, yC = (yS << 2) + inScan[m].y;
+      const int xC = (xS << log2SbW) + inScan[m].x, yC = (yS << log2SbH) + inScan[m].y;
       int sum = 0;
       if (xC < w - 1) { sum += absAt(xC + 1, yC); if (xC < w - 2) sum += absAt(xC + 2, yC); if (yC < h - 1) sum += absAt(xC + 1, yC + 1); }
       if (yC < h - 1) { sum += absAt(xC, yC + 1); if (yC < h - 2) sum += absAt(xC, yC + 2); }
@@ -266,7 +275,7 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
     }
     // signs, in decreasing scan order
     for (int m = firstPos; m >= 0; --m) {
-      const int xC = (xS << 2) + inScan[m].x, yC = (yS << 2) + inScan[m].y;
+      const int xC = (xS << log2SbW) + inScan[m].x, yC = (yS << log2SbH) + inScan[m].y;
       TCoeff& c = lv[yC * w + xC];
       if (c == 0) continue;
       const unsigned s = io.bypass(c < 0 ? 1u : 0u);
@@ -274,7 +283,7 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
     }
     if (IO::kReading)
       for (int m = firstPos; m >= 0; --m) {
-        const int xC = (xS << 2) + inScan[m].x, yC = (yS << 2) + inScan[m].y;
+        const int xC = (xS << log2SbW) + inScan[m].x, yC = (yS << log2SbH) + inScan[m].y;
         TCoeff& c = lv[yC * w + xC];
         c = std::max(-32768, std::min(32767, c));
       }

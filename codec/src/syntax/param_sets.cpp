@@ -179,9 +179,11 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   for (uint32_t i = 0; i < nsub; ++i) r.u(32);
   require(!r.flag(), "GDR enabled");
   require(!r.flag(), "reference picture resampling");
+  require(s.part.log2CtuSize <= 7, "CTU size above 128");
   s.width = int(r.ue(8192));
   s.height = int(r.ue(8192));
-  require(s.width >= 8 && s.height >= 8 && s.width % 8 == 0 && s.height % 8 == 0, "picture size");
+  require(s.width >= 8 && s.height >= 8 && s.width % 8 == 0 && s.height % 8 == 0 &&
+              int64_t(s.width) * s.height <= int64_t(8192) * 4320, "picture size");
   if (r.flag()) {
     s.confLeft = int(r.ue(4096)) * 2; s.confRight = int(r.ue(4096)) * 2;
     s.confTop = int(r.ue(4096)) * 2; s.confBottom = int(r.ue(4096)) * 2;
@@ -198,7 +200,8 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   require(r.u(2) == 0, "extra SH bytes");
   r.ue(); r.ue(); r.ue();  // dpb_parameters
   s.part.log2MinCb = int(r.ue(4)) + 2;
-  require(s.part.log2MinCb <= s.part.log2CtuSize, "min CB size");
+  require(s.part.log2MinCb <= s.part.log2CtuSize && s.part.log2MinCb <= 6 &&
+              s.width % (1 << s.part.log2MinCb) == 0 && s.height % (1 << s.part.log2MinCb) == 0, "min CB size");
   require(!r.flag(), "partition constraints override");
   s.part.log2MinQt = s.part.log2MinCb + int(r.ue(4));
   s.part.maxMttDepth = int(r.ue(8));

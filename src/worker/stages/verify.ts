@@ -56,6 +56,11 @@ export async function verify(ctx: StageContext, points: EncodedPoint[]): Promise
     const checks: DecoderCheck[] = [];
     for (const dec of ctx.tools.decoders) {
       throwIfAborted(ctx.signal);
+      // Anchor jobs (engineer M): VTM-23.2 bitstreams are checked by VTM's DecoderApp only.
+      if (ctx.data.request.kind === 'anchor' && !dec.name.startsWith('VTM')) {
+        checks.push({ name: dec.name, ok: null, md5Ok: null, matchesRecon: null, seconds: null, detail: 'not used for anchor jobs (VTM DecoderApp checks the anchor)' });
+        continue;
+      }
       if (!(await dec.available())) {
         checks.push({ name: dec.name, ok: null, md5Ok: null, matchesRecon: null, seconds: null, detail: 'decoder not available' });
         continue;

@@ -3,12 +3,17 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <smmintrin.h>
 
-#include <algorithm>
 
 #include "../dsp_internal.h"
 
 namespace nnvvc {
 namespace dsp {
+namespace {
+// Local scalar helpers: no std:: templates in ISA-flagged files, so no AVX/SSE4.1-compiled
+// COMDAT copy of a shared inline function can be picked by the linker for baseline code.
+inline Pel clipPel(int v, int maxV) { return Pel(v < 0 ? 0 : (v > maxV ? maxV : v)); }
+inline int absInt(int v) { return v < 0 ? -v : v; }
+}  // namespace
 
 uint64_t sse_sse41(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h) {
   __m128i acc64 = _mm_setzero_si128();
@@ -52,7 +57,7 @@ void addResidualClip_sse41(const Pel* pred, ptrdiff_t ps, const Pel* resid, ptrd
                                  _mm_loadl_epi64((const __m128i*)(resid + x)));
       _mm_storel_epi64((__m128i*)(dst + x), _mm_min_epi16(_mm_max_epi16(v, zero), maxV));
     }
-    for (; x < w; ++x) dst[x] = Pel(std::min(std::max(int(pred[x]) + resid[x], 0), mv));
+    for (; x < w; ++x) dst[x] = clipPel(int(pred[x]) + resid[x], mv);
   }
 }
 

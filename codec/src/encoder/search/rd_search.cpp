@@ -318,7 +318,17 @@ class RdCtuSearch final : public CtuSearch {
     } else {
       nz = dsp::quant(coeff_, w, h, qp, sl.bitDepth, true, levels);
     }
-    recon::reconstructTb(*c_->recon, *c_->cuMap, cIdx, x, y, w, h, mode, nz ? levels : nullptr, qp);
+    // reconstruction exactly as recon::reconstructTb does it, reusing the prediction above
+    Pel* dst = rec.row(y) + x;
+    if (nz) {
+      dsp::dequant(levels, w, h, qp, sl.bitDepth, coeff_);
+      dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid_, w);
+      dsp::addResidualClip(pred_, w, resid_, w, w, h, sl.bitDepth, dst, rec.stride);
+    } else {
+      dsp::copyBlock(pred_, w, w, h, dst, rec.stride);
+    }
+    const int sh = cIdx ? 1 : 0;
+    c_->cuMap->markReconstructed(x << sh, y << sh, w << sh, h << sh, cIdx == 0, cIdx != 0);
     *nzOut = nz;
     return dsp::sse(org.row(y) + x, org.stride, rec.row(y) + x, rec.stride, w, h);
   }

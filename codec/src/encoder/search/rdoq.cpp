@@ -249,8 +249,12 @@ int rdoQuantizeGuarded(const TCoeff* coeff, const RdoqParams& p, int qp, int bit
                        RdoqScratch& s, TCoeff* levels, TCoeff* plainScratch, double* cost) {
   const int W = 1 << p.log2W, H = 1 << p.log2H;
   int nz = rdoQuantize(coeff, p, s, levels, nullptr);
-  const double jRdoq = levelsRdCost(coeff, levels, p);
   const int nzPlain = dsp::quant(coeff, W, H, qp, bitDepth, true, plainScratch);
+  if (std::memcmp(levels, plainScratch, sizeof(TCoeff) * size_t(W * H)) == 0) {  // nothing to choose
+    if (cost) *cost = levelsRdCost(coeff, levels, p);
+    return nz;
+  }
+  const double jRdoq = levelsRdCost(coeff, levels, p);
   const double jPlain = levelsRdCost(coeff, plainScratch, p);
   if (jPlain < jRdoq) {
     std::memcpy(levels, plainScratch, sizeof(TCoeff) * size_t(W * H));

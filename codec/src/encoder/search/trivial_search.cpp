@@ -1,6 +1,7 @@
 // C1's trivial CTU search: fixed quad-tree down to 16x16 CUs (further only where the picture
 // boundary forces it), luma mode = best SATD among a few candidates, chroma DM, plain
 // quantisation. Exists so the whole chain works; the RD search (C3) replaces it.
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -142,6 +143,21 @@ class StressSearch final : public CtuSearch {
     if (a.btVer) opts[k++] = SplitMode::kBtVer;
     if (a.ttHor) opts[k++] = SplitMode::kTtHor;
     if (a.ttVer) opts[k++] = SplitMode::kTtVer;
+    // Drop splits giving single-tree CUs with 2-sample chroma sides (Nx2 chroma needs 2-point
+    // transforms / 2-row intra prediction, not supported by the dsp module yet).
+    {
+      int kk = 0;
+      for (int i = 0; i < k; ++i) {
+        const int mtc = n.treeType == TreeType::kSingle ? modeTypeCondition(n, opts[i], true) : 0;
+        TreeNode kids[4];
+        const int nk = childNodes(part, n, opts[i], mtc == 1 ? TreeType::kDualLuma : n.treeType, n.modeType, kids);
+        bool ok = true;
+        for (int j = 0; j < nk; ++j)
+          if (kids[j].treeType == TreeType::kSingle && (kids[j].w < 8 || kids[j].h < 8)) ok = false;
+        if (ok || boundary || std::getenv("NNVVC_STRESS_NX2")) opts[kk++] = opts[i];
+      }
+      k = kk;
+    }
     const int area = n.w * n.h;
     const unsigned splitPct = area >= 64 * 64 ? 60 : (area >= 256 ? 70 : 50);
     SplitMode s = SplitMode::kNone;

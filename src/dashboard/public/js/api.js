@@ -43,7 +43,11 @@ export const api = {
  * Fetches a byte range of a URL. Uses an HTTP Range request; if the server ignores it (200), slices the full body.
  * `start` may be negative for "the last -start bytes".
  */
-export async function fetchRange(url, start, length) {
+// One whole file kept when a server ignores Range, so stepping through frames does not download it again.
+let fullCache = { url: '', buf: undefined };
+
+export async function fetchRange(url, start, length, { cacheFull = false } = {}) {
+  if (cacheFull && fullCache.url === url && fullCache.buf) return sliceRange(fullCache.buf, start, length);
   const range = start < 0 ? `bytes=${start}` : `bytes=${start}-${start + length - 1}`;
   const res = await fetch(url, { headers: { range } });
   if (res.status === 416) throw new ApiError(416, { message: 'requested range is beyond the end of the file' });
@@ -54,6 +58,11 @@ export async function fetchRange(url, start, length) {
   }
   const buf = await res.arrayBuffer();
   if (res.status === 206) return buf;
+  if (cacheFull) fullCache = { url, buf };
+  return sliceRange(buf, start, length);
+}
+
+function sliceRange(buf, start, length) {
   if (start < 0) return buf.slice(Math.max(0, buf.byteLength + start));
   if (start + length > buf.byteLength) throw new ApiError(416, { message: `file has ${buf.byteLength} bytes; need ${start + length}` });
   return buf.slice(start, start + length);

@@ -126,7 +126,7 @@ function frameSection(jobId, artifacts, seq, report) {
     caption.textContent = 'Loading…';
     try {
       const { start, length } = lumaRange(width, height, bitDepth, n);
-      const buf = await fetchRange(api.artifactUrl(jobId, art.name), start, length);
+      const buf = await fetchRange(api.artifactUrl(jobId, art.name), start, length, { cacheFull: true });
       const scale = Math.max(1, Math.min(4, Math.floor(640 / width)));
       canvas.width = width * scale;
       canvas.height = height * scale;
@@ -236,9 +236,10 @@ export async function renderJob(main, id) {
       err instanceof ApiError && err.status === 404 ? 'No such job.' : `Could not load the job: ${err.message}`));
     return undefined;
   }
-  const seq = await api.getSequence(job.request?.sequenceId).catch(() => undefined);
+  const seq = await api.getSequence(job.request?.sequenceId).catch(() => undefined) ?? job.sequence;
   const headState = h('span', { 'data-testid': 'job-state' });
-  const progress = h('div', { 'aria-live': 'polite', 'data-testid': 'job-progress' });
+  // Not aria-live itself (it changes every frame); milestones are announced through the shared live region.
+  const progress = h('div', { 'data-testid': 'job-progress' });
   const liveMode = h('p', { class: 'hint', 'data-testid': 'live-mode' });
   const facts = h('dl', { class: 'kv' });
   const results = h('div', { 'data-testid': 'results' });
@@ -290,8 +291,12 @@ export async function renderJob(main, id) {
   renderHead(job);
   await renderResults(job);
   lastState = job.state;
+  let lastStep = Math.floor((job.progress?.percent ?? 0) / 25);
   const stop = watchJob(job, async (j) => {
     renderHead(j);
+    const step = Math.floor((j.progress?.percent ?? 0) / 25);
+    if (j.state === 'active' && step !== lastStep && step < 4) announce(`${Math.round(j.progress.percent)} % done, stage ${j.progress.stage}`);
+    lastStep = step;
     if (j.state !== lastState) {
       lastState = j.state;
       announce(`Job ${j.state}`);

@@ -60,7 +60,7 @@ export async function renderJobs(main) {
   updateCompare();
 
   const seqName = (job) => {
-    const meta = sequences.get(job.request?.sequenceId);
+    const meta = sequences.get(job.request?.sequenceId) ?? job.sequence;
     return meta ? `${meta.name ?? meta.id} (${meta.width}x${meta.height}, ${meta.bitDepth}-bit)` : job.request?.sequenceId ?? '—';
   };
 
