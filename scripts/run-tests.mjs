@@ -2,7 +2,7 @@
 // `npm test`: build the codec if it has sources (incremental), type-check, run the codec unit tests (ctest)
 // when a build exists, then every test/**/*.test.ts with Node's test runner (Node 20 has no globs, so the
 // files are listed here). Prints one summary line per step; exits non-zero if any step failed.
-// Options: --only <dir> (run only test files under dir); env NNVVC_SKIP_CODEC_BUILD=1 skips the cmake build.
+// Options: --only <dir> (only the test files under dir; no codec build, no ctest); env NNVVC_SKIP_CODEC_BUILD=1 skips the cmake build.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -40,6 +40,7 @@ function findTests(dir, out = []) {
 
 const hasCodec = existsSync('codec/CMakeLists.txt');
 if (!hasCodec) skip('codec build', 'codec/CMakeLists.txt not present');
+else if (only) skip('codec build', `--only ${only}`);
 else if (process.env.NNVVC_SKIP_CODEC_BUILD === '1') skip('codec build', 'NNVVC_SKIP_CODEC_BUILD=1');
 else {
   const configured = existsSync('codec/build/CMakeCache.txt');
@@ -49,7 +50,9 @@ else {
 
 step('typecheck', process.execPath, [path.join('node_modules', 'typescript', 'bin', 'tsc'), '--noEmit']);
 
-if (existsSync('codec/build/CTestTestfile.cmake')) {
+if (only) {
+  skip('codec unit tests (ctest)', `--only ${only}`);
+} else if (existsSync('codec/build/CTestTestfile.cmake')) {
   step('codec unit tests (ctest)', 'ctest', ['--test-dir', 'codec/build', '--output-on-failure', '-j2']);
 } else {
   skip('codec unit tests (ctest)', 'no codec/build/CTestTestfile.cmake');

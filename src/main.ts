@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     console.error((err as Error).message);
     process.exit(2);
   }
-  const log = createLogger(cfg.logLevel).child({ role, pid: process.pid });
+  const log = createLogger(cfg.logLevel).child({ role });
   await mkdir(cfg.dataDir, { recursive: true });
 
   let embedded: EmbeddedRedis | null = null;
@@ -53,6 +53,8 @@ async function main(): Promise<void> {
     }
     stopping = true;
     log.info({ signal, graceMs: cfg.shutdownGraceMs }, 'shutting down');
+    // Never hang: if Redis is gone, closing the queue clients can wait forever.
+    setTimeout(() => { log.error('shutdown took too long: exiting'); process.exit(1); }, cfg.shutdownGraceMs + 15_000).unref();
     try {
       await app?.close();
       await worker?.close();

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parseDecoderLog, parseEncoderLog, parseVtmVersion, type VtmDecoderSummary, type VtmEncoderSummary } from './parse.js';
 import { CancelledError, ToolError } from '../src/worker/errors.js';
+import { defaultIntraPeriod } from '../src/metrics/anchors.js';
 import type { DecodeRequest, DecodeResult, DecoderAdapter, EncodeRequest, EncodeResult, EncoderAdapter } from '../src/worker/encoders.js';
 
 export const VTM_REQUIRED_VERSION = '23.2';
@@ -28,9 +29,7 @@ export function anchorCfgFile(config: 'ra' | 'ai'): string {
 }
 
 /** Random-access intra period: about one second, rounded up to a multiple of the GOP (16): 24/25/30 -> 32, 50/60 -> 64. */
-export function defaultIntraPeriod(fps: number): number {
-  return Math.max(16, Math.ceil(fps / 16) * 16);
-}
+export { defaultIntraPeriod } from '../src/metrics/anchors.js';
 
 const versionCache = new Map<string, Promise<string>>();
 

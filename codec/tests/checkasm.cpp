@@ -120,6 +120,23 @@ void checkAddSub(const DspFunctions& c, const DspFunctions& s, const char* isa) 
   }
 }
 
+void checkTranspose(const DspFunctions& c, const DspFunctions& s, const char* isa) {
+  if (c.transpose == s.transpose) return;
+  std::vector<Pel> src(80 * 72), dc(80 * 72), ds(80 * 72);
+  long cases = 0, bad = 0;
+  for (int w = 4; w <= 64; w += 4)
+    for (int h = 4; h <= 64; h += 4) {
+      fillPel(src, -32768, 32767, 0);
+      std::fill(dc.begin(), dc.end(), Pel(-9));
+      std::fill(ds.begin(), ds.end(), Pel(-9));
+      c.transpose(src.data() + 3, 72, w, h, dc.data() + 1, 72);
+      s.transpose(src.data() + 3, 72, w, h, ds.data() + 1, 72);
+      ++cases;
+      bad += dc != ds;
+    }
+  report("transpose", isa, cases, bad);
+}
+
 void checkIntraRow(const DspFunctions& c, const DspFunctions& s, const char* isa) {
   if (c.intraRow == s.intraRow) return;
   std::vector<Pel> ref(200), dc(80), ds(80);
@@ -264,6 +281,11 @@ void bench(const DspFunctions& c, const DspFunctions& s, const char* isa) {
            [&] { c.subtract(a.data(), stride, b.data(), stride, w, h, d.data(), stride); },
            [&] { s.subtract(a.data(), stride, b.data(), stride, w, h, d.data(), stride); });
   }
+  if (c.transpose != s.transpose)
+    for (int sz : {4, 8, 16, 32, 64})
+      line("transpose " + std::to_string(sz) + "x" + std::to_string(sz),
+           [&] { c.transpose(a.data(), stride, sz, sz, d.data(), stride); },
+           [&] { s.transpose(a.data(), stride, sz, sz, d.data(), stride); });
   if (c.intraRow != s.intraRow) {
     std::vector<Pel> ref(200);
     fillPel(ref, 0, 1023, 0);
@@ -316,6 +338,7 @@ int main(int argc, char** argv) {
     checkAddSub(cTab, s, s.isa);
     checkMatStage(cTab, s, s.isa);
     checkIntraRow(cTab, s, s.isa);
+    checkTranspose(cTab, s, s.isa);
   }
   if (g_fail) {
     std::printf("checkasm: FAIL (%d function(s) mismatch)\n", g_fail);

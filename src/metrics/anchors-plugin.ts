@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type {} from '@fastify/swagger'; // adds tags/summary to route schemas
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { jobsDir, sequenceMetaFile, SEQ_ID_RE, type SequenceMeta } from '../config/layout.js';
-import { AnchorStore, AnchorValidationError, ANCHOR_ENCODER, anchorKey, parseAnchorCsv, validateAnchorPoints, type AnchorTable } from './anchors.js';
+import { AnchorStore, AnchorValidationError, ANCHOR_ENCODER, anchorKey, keyIntraPeriod, parseAnchorCsv, validateAnchorPoints, type AnchorTable } from './anchors.js';
 import { readReports, summarize } from './summary.js';
 
 export interface AnchorsPluginOptions { dataDir: string }
@@ -68,7 +68,9 @@ export async function anchorsPlugin(app: FastifyInstance, opts: AnchorsPluginOpt
       const intraPeriod = ipRaw === undefined ? undefined : Number(ipRaw);
       if (intraPeriod !== undefined && (!Number.isInteger(intraPeriod) || intraPeriod < 1)) return bad(reply, 400, 'bad_request', `intraPeriod=${JSON.stringify(ipRaw)} must be a positive integer`);
       const points = isCsv ? parseAnchorCsv(req.body as string) : validateAnchorPoints(body.points as unknown[]);
-      const key = anchorKey(sha256, config, frames, intraPeriod);
+      const fps = seq?.fps ?? (field('fps') !== undefined ? Number(field('fps')) : undefined);
+      // An intra period equal to the frame-rate default is the default anchor (no .ip suffix in the key).
+      const key = anchorKey(sha256, config, frames, fps !== undefined ? keyIntraPeriod(config, fps, intraPeriod) : intraPeriod);
       if ((await store.get(key)) && q.replace !== 'true' && body.replace !== true) {
         return bad(reply, 409, 'conflict', `anchor ${key} already exists; add ?replace=true to overwrite it`);
       }

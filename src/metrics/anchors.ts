@@ -42,6 +42,16 @@ export class AnchorValidationError extends Error {
 const SHA_RE = /^[0-9a-f]{64}$/;
 const KEY_RE = /^[0-9a-f]{64}\.(ra|ai)\.\d+f(\.ip\d+)?$/;
 
+/** Random-access intra period of the anchor: about 1 s rounded up to a multiple of the GOP (16). */
+export function defaultIntraPeriod(fps: number): number {
+  return Math.max(16, Math.ceil(fps / 16) * 16);
+}
+
+/** The intra period that goes into an anchor key: none for AI or when it is the default for the frame rate. */
+export function keyIntraPeriod(config: 'ra' | 'ai', fps: number, intraPeriod?: number): number | undefined {
+  return config === 'ra' && intraPeriod !== undefined && intraPeriod !== defaultIntraPeriod(fps) ? intraPeriod : undefined;
+}
+
 export function anchorKey(sha256: string, config: 'ra' | 'ai', frames: number, intraPeriod?: number): string {
   if (!SHA_RE.test(sha256)) throw new AnchorValidationError(`sha256=${JSON.stringify(sha256)} must be 64 lowercase hex digits`);
   if (config !== 'ra' && config !== 'ai') throw new AnchorValidationError(`config=${JSON.stringify(config)} must be 'ra' or 'ai'`);
@@ -164,6 +174,6 @@ export function anchorPointFor(table: AnchorTable, p: { qp?: number; targetKbps?
 }
 
 /** The stored anchor for a job's sequence/config/frames, if any. */
-export async function findAnchor(dataDir: string, o: { sha256: string; config: 'ra' | 'ai'; frames: number; intraPeriod?: number }): Promise<AnchorTable | undefined> {
-  try { return await new AnchorStore(dataDir).get(anchorKey(o.sha256, o.config, o.frames, o.intraPeriod)); } catch { return undefined; }
+export async function findAnchor(dataDir: string, o: { sha256: string; config: 'ra' | 'ai'; frames: number; fps: number; intraPeriod?: number }): Promise<AnchorTable | undefined> {
+  try { return await new AnchorStore(dataDir).get(anchorKey(o.sha256, o.config, o.frames, keyIntraPeriod(o.config, o.fps, o.intraPeriod))); } catch { return undefined; }
 }

@@ -17,7 +17,7 @@ function niceTicks(lo: number, hi: number, count: number): number[] {
 function logTicks(lo: number, hi: number): number[] {
   const out: number[] = [];
   for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
-    for (const m of [1, 2, 5]) { const v = m * 10 ** e; if (v >= lo && v <= hi) out.push(v); }
+    for (const m of [1, 2, 3, 5]) { const v = m * 10 ** e; if (v >= lo && v <= hi) out.push(v); }
   }
   return out.length >= 2 ? out : [lo, hi];
 }

@@ -2,7 +2,7 @@
 // (found on PATH) on a free loopback port, with its data (append-only file) under DATA_DIR/redis.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -33,6 +33,20 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A previous run killed with SIGKILL leaves its redis-server behind; stop it so its data dir can be reused. */
+async function stopStale(pidFile: string, log: Logger): Promise<void> {
+  let pid: number;
+  try { pid = Number((await readFile(pidFile, 'utf8')).trim()); } catch { return; }
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  try {
+    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    if (!cmd.includes('redis-server')) return;
+    process.kill(pid, 'SIGTERM');
+    log.warn({ pid }, 'stopped a redis-server left behind by an earlier run');
+    for (let i = 0; i < 50; i++) { await new Promise((r) => setTimeout(r, 100)); process.kill(pid, 0); }
+  } catch { /* gone (or not ours to inspect) */ }
+}
+
 export class EmbeddedRedis {
   private child: ChildProcess | null = null;
   url = '';
@@ -44,9 +58,14 @@ export class EmbeddedRedis {
     if (!bin) throw new Error(REDIS_INSTALL_HINT);
     const dir = path.join(this.dataDir, 'redis');
     await mkdir(dir, { recursive: true });
+    const pidFile = path.join(dir, 'redis.pid');
+    await stopStale(pidFile, this.log);
     const port = await freePort();
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no', '--loglevel', 'warning'];
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no',
+      '--pidfile', pidFile, '--loglevel', 'warning'];
+    // Own process group: a Ctrl-C in the terminal must not stop Redis before the worker has handed its job back;
+    // stop() ends it last.
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.child = child;
     child.stdout?.on('data', (b: Buffer) => this.log.debug({ redis: b.toString().trim() }, 'redis-server'));
     child.stderr?.on('data', (b: Buffer) => this.log.warn({ redis: b.toString().trim() }, 'redis-server'));

@@ -7,6 +7,14 @@ export function bullConnection(url: string) {
   return { url, maxRetriesPerRequest: null };
 }
 
-export function createRedis(url: string, opts: { lazy?: boolean } = {}): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: opts.lazy ?? false });
+export function createRedis(url: string, opts: { lazy?: boolean; onError?: (err: Error) => void } = {}): Redis {
+  const r = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: opts.lazy ?? false });
+  // ioredis reconnects by itself; without a listener every failed attempt is printed as "Unhandled error event".
+  let last = 0;
+  r.on('error', (err: Error) => {
+    if (Date.now() - last < 5000) return;
+    last = Date.now();
+    opts.onError?.(err);
+  });
+  return r;
 }

@@ -39,8 +39,9 @@ export class EncodeWorker {
 
   constructor(private readonly cfg: Config, private readonly log: Logger, private readonly tools: Tools = defaultTools(cfg)) {
     if (!cfg.redisUrl) throw new Error('EncodeWorker needs cfg.redisUrl');
-    this.redis = createRedis(cfg.redisUrl);
-    this.sub = createRedis(cfg.redisUrl);
+    const onError = (err: Error) => this.log.warn({ err: err.message }, 'redis connection error');
+    this.redis = createRedis(cfg.redisUrl, { onError });
+    this.sub = createRedis(cfg.redisUrl, { onError });
     this.worker = new Worker<JobData, JobResultSummary>(cfg.queueName, (job, token, signal) => this.process(job, token, signal), {
       connection: bullConnection(cfg.redisUrl),
       prefix: cfg.queuePrefix,

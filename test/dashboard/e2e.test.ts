@@ -112,7 +112,13 @@ describe('dashboard end to end (real buildApp + worker + Redis + Chromium)', { s
     await page.check('input[name=config][value=ai]');
     await page.fill('#rates', '22, 37');
     await page.fill('#frames', '4');
-    await shot(page, 'e2e-new-job-1280');
+    // The server refuses encoder=vtm here (no VTM_ENCODER_APP); its message lands next to the encoder field.
+    await page.selectOption('#encoder', 'vtm');
+    await page.click('[data-testid=new-job-form] button[type=submit]');
+    await page.waitForFunction(() => !!document.querySelector('#err-encoder')?.textContent);
+    assert.match((await page.textContent('#err-encoder'))!, /^Server: .*VTM_ENCODER_APP/);
+    await shot(page, 'e2e-new-job-server-error-1280');
+    await page.selectOption('#encoder', 'nnvvc');
     await page.click('[data-testid=new-job-form] button[type=submit]');
     await page.waitForURL(/#\/jobs\/[^/]+$/);
     jobUrl = page.url();

@@ -153,8 +153,9 @@ describe('dashboard UI (stub API)', { skip }, () => {
   test('cancel from the detail page stops a running job', async () => {
     const { page, errors } = await newPage(browser, 1280);
     const seq = (await (await fetch(`${stub.url}/v1/sequences`)).json()).items[0];
-    const { id } = await (await fetch(`${stub.url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sequenceId: seq.id, config: 'ai', preset: 'slow', qps: [22, 27, 32, 37] }) })).json();
+    const { id } = await (await fetch(`${stub.url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sequenceId: seq.id, config: 'ai', preset: 'slow', qps: [20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40, 42] }) })).json();
     await page.goto(`${stub.url}/dashboard/#/jobs/${id}`);
+    // ~11 s of work at 300 ms a frame: ample time to click Cancel even on a loaded machine.
     await page.waitForFunction(() => document.querySelector('[data-testid=job-state]')?.textContent === 'active');
     await page.click('button:text("Cancel job")');
     await page.waitForFunction(() => document.querySelector('[data-testid=job-state]')?.textContent === 'cancelled', undefined, { timeout: 10_000 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bdRate, pchipIntegral } from '../../src/dashboard/public/js/bdrate.js';
 import { bdRate as metricsBdRate } from '../../src/metrics/bdrate.js';
-import { fieldForServerError, frameBytes, parseNumberList, validateNewJob, validateUpload } from '../../src/dashboard/public/js/validate.js';
+import { fieldForServerError, frameBytes, jobFieldForServerError, parseNumberList, validateNewJob, validateUpload } from '../../src/dashboard/public/js/validate.js';
 import { cusForFrame, lumaRange, lumaToRgba, statsNameFor } from '../../src/dashboard/public/js/yuv.js';
 import { rdPlotSvg, reportSeries } from '../../src/dashboard/public/js/rdplot.js';
 import { describeRequest, fmtDuration, jobTiming } from '../../src/dashboard/public/js/format.js';
@@ -59,6 +59,14 @@ test("server errors map to the field they are about (S's codes, schema errors, p
   assert.equal(fieldForServerError({ error: 'x', message: 'body is 13 bytes, not a multiple of the 60x48 8-bit frame size 4320' }), 'size');
   assert.equal(fieldForServerError({ error: 'x', message: 'request body is empty' }), 'file');
   assert.equal(fieldForServerError({ error: 'x', message: 'something else' }), 'form');
+});
+
+test("start-job server errors map to their field (S's codes and messages)", () => {
+  assert.equal(jobFieldForServerError({ error: 'bad_frames', message: 'frames=11 but sequence s has 10 frames' }), 'frames');
+  assert.equal(jobFieldForServerError({ error: 'unknown_sequence', message: 'sequenceId "x" does not exist' }), 'sequenceId');
+  assert.equal(jobFieldForServerError({ error: 'encoder_unavailable', message: 'encoder=vtm needs VTM_ENCODER_APP to be set on the server' }), 'encoder');
+  assert.equal(jobFieldForServerError({ error: 'bad_request', message: 'give qps or targetKbps, not both' }), 'rates');
+  assert.equal(jobFieldForServerError({ error: 'bad_request', message: 'body/qps/0 must be <= 63', details: [{ instancePath: '/qps/0' }] }), 'rates');
 });
 
 test('start-job checks: QP list, kbps list, frames vs sequence length', () => {

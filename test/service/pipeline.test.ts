@@ -148,6 +148,9 @@ test('cancel: a waiting job is removed; a running job has its encoder stopped', 
   await s.worker!.close(500);
   s.worker = null;
   const { id: waitingId } = await json(await submit(s.base, { sequenceId: seqId, config: 'ai', qps: [32], frames: 1 }));
+  const busy = await fetch(`${s.base}/v1/sequences/${seqId}`, { method: 'DELETE' });
+  assert.equal(busy.status, 409, 'a sequence with a waiting job cannot be deleted');
+  assert.deepEqual((await json(busy)).details.jobs, [waitingId]);
   const c1 = await fetch(`${s.base}/v1/jobs/${waitingId}`, { method: 'DELETE' });
   assert.equal(c1.status, 202);
   assert.equal((await json(c1)).outcome, 'removed');
@@ -168,6 +171,23 @@ test('cancel: a waiting job is removed; a running job has its encoder stopped', 
     assert.ok(Date.now() - t0 < 4000, `cancelled in ${Date.now() - t0} ms (encoder would need 9 s)`);
     const arts = (await json(await fetch(`${s.base}/v1/jobs/${id}/artifacts`))).items.map((a: { name: string }) => a.name);
     assert.ok(!arts.includes('qp32.266'), 'later rate points never ran');
+  } finally {
+    await w.close(500);
+    s.worker = await s.startWorker();
+  }
+});
+
+test('bad input is not retried: a missing encoder binary fails the job on the first attempt', async () => {
+  await s.worker!.close(500);
+  const w = await s.startWorker({ nnvvcEnc: '/nonexistent/nnvvc-enc' });
+  try {
+    const { id } = await json(await submit(s.base, { sequenceId: seqId, config: 'ai', qps: [32], frames: 1 }));
+    const v = await waitForState(s.base, id, ['completed', 'failed']);
+    assert.equal(v.state, 'failed');
+    assert.equal(v.attempts, 1);
+    assert.match(v.error, /encoder nnvvc-enc is not available: \/nonexistent\/nnvvc-enc/);
+    const report = await json(await fetch(`${s.base}/v1/jobs/${id}/report`));
+    assert.deepEqual([report.failed, report.stage], [true, 'encode']);
   } finally {
     await w.close(500);
     s.worker = await s.startWorker();

@@ -1,7 +1,6 @@
 #include "decoder/decoder.h"
 
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -88,9 +87,10 @@ int decodeStream(const std::vector<uint8_t>& data, const std::string& outPath, D
               cc.ctuX = cx; cc.ctuY = cy;
               if (!codeCtu(dec, env, cc) || dec.overrun())
                 throw BitstreamError("corrupt slice data in CTU at (" + std::to_string(cx) + "," + std::to_string(cy) + ")");
-              for (const CodingUnit& cu : cc.cus)
-                if (cu.treeType != TreeType::kDualLuma && (cu.w < 8 || cu.h < 8) && !std::getenv("NNVVC_STRESS_NX2"))
-                  throw BitstreamError("chroma blocks with a 2-sample side are not supported yet");
+              if (!recon::thinChromaSupported())
+                for (const CodingUnit& cu : cc.cus)
+                  if (cu.treeType != TreeType::kDualLuma && (cu.w < 8 || cu.h < 8))
+                    throw BitstreamError("chroma blocks with a 2-sample side are not supported yet");
               recon::reconstructCtu(pic, cuMap, cc, slice);
             }
           if (!dec.terminate()) throw BitstreamError("end_of_slice_one_bit missing");

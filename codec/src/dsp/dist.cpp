@@ -104,6 +104,11 @@ void addResidualClip_c(const Pel* pred, ptrdiff_t ps, const Pel* resid, ptrdiff_
       dst[y * ds + x] = Pel(std::min(std::max(int(pred[y * ps + x]) + resid[y * rs + x], 0), maxV));
 }
 
+void transpose_c(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds) {
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) dst[x * ds + y] = src[y * ss + x];
+}
+
 void subtract_c(const Pel* org, ptrdiff_t os, const Pel* pred, ptrdiff_t ps, int w, int h,
                 Pel* resid, ptrdiff_t rs) {
   for (int y = 0; y < h; ++y)
@@ -121,12 +126,14 @@ DspFunctions dspFunctionsFor(DspLevel maxLevel) {
   f.subtract = subtract_c;
   f.pairStage = pairStage_c;
   f.intraRow = intraRow_c;
+  f.transpose = transpose_c;
   f.isa = "c";
 #ifdef NNVVC_DSP_X86
   __builtin_cpu_init();
   if (maxLevel >= DspLevel::SSE41 && __builtin_cpu_supports("sse4.1")) {
     f.sse = sse_sse41;
     f.addResidualClip = addResidualClip_sse41;
+    f.transpose = transpose_sse41;
     f.isa = "sse4.1";
   }
   if (maxLevel >= DspLevel::AVX2 && __builtin_cpu_supports("avx2")) {

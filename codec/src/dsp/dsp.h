@@ -40,6 +40,7 @@ void intraSubstituteRefs(Pel* top, const uint8_t* availTop, Pel* left, const uin
 // (luma) / 2-tap linear (chroma) interpolation, and PDPC. cIdx 0 = luma, 1/2 = chroma.
 // Reads top[0..2w], left[0..2h] only (never writes them). w, h in {4,...,64} (powers of two;
 // chroma 2xN blocks are not supported because they never occur with the stage-1 tools).
+// Out-of-contract arguments assert in debug builds and give a mid-grey block in release.
 void intraPredict(int predMode, const Pel* top, const Pel* left, int w, int h, int cIdx,
                   int bitDepth, Pel* dst, ptrdiff_t dstStride);
 
@@ -58,13 +59,14 @@ int intraPredAngle(int mappedMode);
 // bdShift = Max(20 - bitDepth, 0)). 64-point zero-out: only the top-left 32x32 of a 64 dimension
 // is read (entries beyond are ignored, they must be zero in a conforming stream).
 // coeff is row-major w*h (index y*w + x), already dequantised 'd'. Output residual to resid.
+// Out-of-contract sizes assert in debug builds and give a zero residual in release.
 void inverseTransform(const TCoeff* coeff, int w, int h, int bitDepth, Pel* resid,
                       ptrdiff_t residStride);
 
 // Forward transform (encoder): same matrices, horizontal first with shift1 = log2(w)+bitDepth-9,
-// then vertical with shift2 = log2(h)+6 (rounded). Output row-major w*h; coefficients with
-// x >= 32 or y >= 32 are set to zero (64-point zero-out). Coefficients fit in 16 bits for
-// residuals within +-(1<<bitDepth).
+// then vertical with shift2 = log2(h)+6 (both rounded). Output row-major w*h; coefficients with
+// x >= 32 or y >= 32 are set to zero (64-point zero-out). Intermediates and outputs are 16-bit
+// (saturated); exact for residuals within +-((1 << bitDepth) - 1).
 void forwardTransform(const Pel* resid, ptrdiff_t residStride, int w, int h, int bitDepth,
                       TCoeff* coeff);
 
@@ -156,6 +158,9 @@ using PairStageFn = void (*)(const int16_t* a, ptrdiff_t aStride, const int16_t*
 using IntraRowFn = void (*)(const Pel* ref, const int16_t* coef, int width, int bitDepth,
                             Pel* dst);
 
+// dst[x * ds + y] = src[y * ss + x] for x < w, y < h (w, h multiples of 4).
+using TransposeFn = void (*)(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds);
+
 struct DspFunctions {
   SseFn sse;
   SseFn sad;
@@ -164,13 +169,15 @@ struct DspFunctions {
   SubFn subtract;
   PairStageFn pairStage;
   IntraRowFn intraRow;
+  TransposeFn transpose;
   const char* isa;  // "c", "sse4.1", "avx2" (highest level in use)
 };
 
 enum class DspLevel { C = 0, SSE41 = 1, AVX2 = 2 };
 // Table for a given maximum level (clamped to what the CPU supports). For tests/checkasm.
 DspFunctions dspFunctionsFor(DspLevel maxLevel);
-// The process-wide table (best the CPU supports; env NNVVC_DSP=c forces plain C).
+// The process-wide table (best the CPU supports; env NNVVC_DSP=c or NNVVC_DSP=sse4.1 caps it,
+// e.g. to compare outputs/speed; results are identical at every level).
 const DspFunctions& dspFunctions();
 
 }  // namespace dsp

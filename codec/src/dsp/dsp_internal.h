@@ -17,6 +17,7 @@ void subtract_c(const Pel* org, ptrdiff_t os, const Pel* pred, ptrdiff_t ps, int
 void pairStage_c(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_t bStride, int rows,
                  int kPairs, int cols, int shift, int16_t* out, ptrdiff_t outStride);
 
+void transpose_c(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds);
 void intraRow_c(const Pel* ref, const int16_t* coef, int width, int bitDepth, Pel* dst);
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -34,6 +35,7 @@ void pairStage_avx2(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdi
 void intraRow_avx2(const Pel* ref, const int16_t* coef, int width, int bitDepth, Pel* dst);
 // x86/*_sse41.cpp (compiled with -msse4.1)
 uint64_t sse_sse41(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h);
+void transpose_sse41(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds);
 void addResidualClip_sse41(const Pel* pred, ptrdiff_t ps, const Pel* resid, ptrdiff_t rs, int w,
                            int h, int bitDepth, Pel* dst, ptrdiff_t ds);
 #endif

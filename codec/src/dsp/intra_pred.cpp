@@ -255,8 +255,15 @@ void intraSubstituteRefs(Pel* top, const uint8_t* availTop, Pel* left, const uin
 
 void intraPredict(int predMode, const Pel* top, const Pel* left, int w, int h, int cIdx,
                   int bitDepth, Pel* dst, ptrdiff_t dstStride) {
-  assert(w >= 4 && h >= 4 && w <= kMaxIntraBlock && h <= kMaxIntraBlock);
-  assert(predMode >= 0 && predMode <= 66);
+  const bool validSize = w >= 4 && h >= 4 && w <= kMaxIntraBlock && h <= kMaxIntraBlock &&
+                         (w & (w - 1)) == 0 && (h & (h - 1)) == 0;
+  assert(validSize && predMode >= 0 && predMode <= 66);
+  if (!validSize || predMode < 0 || predMode > 66) {
+    // Out of contract (never produced by a valid parse): deterministic mid-grey, no UB.
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) dst[y * dstStride + x] = Pel(1 << (bitDepth - 1));
+    return;
+  }
   const int mode = intraWideAngleMode(predMode, w, h);
   const int nTbS = (log2i(w) + log2i(h)) >> 1;
 
@@ -304,8 +311,7 @@ void intraPredict(int predMode, const Pel* top, const Pel* left, int w, int h, i
   } else {
     Pel tmp[kMaxIntraBlock * kMaxIntraBlock];
     predAngularOriented(mode, false, left, top, h, w, cIdx, bitDepth, fg, pdpcSize, tmp, h);
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x) dst[y * dstStride + x] = tmp[x * h + y];
+    dspFunctions().transpose(tmp, h, h, w, dst, dstStride);
   }
 }
 

@@ -111,8 +111,14 @@ void pairStage_c(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_
 // cannot overflow with 16-bit inputs and |matrix| <= 91 over <= 32 non-zero terms).
 void inverseTransformWith(const DspFunctions& f, const TCoeff* coeff, int w, int h, int bitDepth,
                           Pel* resid, ptrdiff_t residStride) {
-  assert(w >= 4 && w <= 64 && h >= 4 && h <= 64);
-  assert(bitDepth >= 8 && bitDepth <= 16);
+  const bool valid = w >= 4 && w <= 64 && h >= 4 && h <= 64 && (w & (w - 1)) == 0 &&
+                     (h & (h - 1)) == 0 && bitDepth >= 8 && bitDepth <= 16;
+  assert(valid);
+  if (!valid) {  // out of contract: zero residual rather than undefined behaviour
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) resid[y * residStride + x] = 0;
+    return;
+  }
   const PairTables& pt = pairTables();
   // Only the top-left 32x32 can be non-zero (zero-out); shrink further to the bounding box of
   // the non-zero coefficients — skipping exact zeros changes no sum, so this is bit-exact.

@@ -165,7 +165,7 @@ export const jobsPlugin: FastifyPluginAsync = async (app) => {
       app.jobEvents.off(`job:${id}`, listener);
       res.end();
     };
-    req.raw.on('close', finish);
+    res.on('close', finish); // client went away (or we ended the stream)
     const done = async () => {
       const final = await app.encodeQueue.view(id).catch(() => null);
       if (closed) return;

@@ -80,7 +80,7 @@ export async function encode(ctx: StageContext, input: PreparedInput, splits: Sp
 async function encodeToRates(ctx: StageContext, input: PreparedInput, splits: SplitPrediction, encoder: EncoderAdapter,
   which: 'nnvvc' | 'vtm', targets: number[]): Promise<EncodedPoint[]> {
   const req = ctx.data.request;
-  const anchor = await findAnchor(ctx.cfg.dataDir, { sha256: input.sequence.sha256, config: req.config, frames: input.frames, intraPeriod: req.intraPeriod });
+  const anchor = await findAnchor(ctx.cfg.dataDir, { sha256: input.sequence.sha256, config: req.config, frames: input.frames, fps: input.fps, intraPeriod: req.intraPeriod });
   const out: EncodedPoint[] = [];
   for (let i = 0; i < targets.length; i++) {
     const target = targets[i];

@@ -1,7 +1,6 @@
 // Stage 5: objective quality and rate per rate point, via the metrics module (engineer M).
 import { stat } from 'node:fs/promises';
-import { psnrYuvFiles } from '../../metrics/psnr.js';
-import { bitrateKbps } from '../../metrics/bitrate.js';
+import { psnrYuvFiles, bitrateKbps } from '../../metrics/index.js';
 import { throwIfAborted } from '../errors.js';
 import type { StageContext } from '../context.js';
 import type { PreparedInput } from './prepare.js';

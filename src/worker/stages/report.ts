@@ -9,7 +9,7 @@ import type { SplitPrediction } from './predict-splits.js';
 import type { MeasuredPoint } from './measure.js';
 import type { VerifiedPoint } from './verify.js';
 import { machineInfo as metricsMachineInfo, type MachineInfo } from '../../metrics/machine.js';
-import { AnchorStore, ANCHOR_ENCODER, anchorKey, findAnchor, validateAnchorPoints, type AnchorTable } from '../../metrics/anchors.js';
+import { AnchorStore, ANCHOR_ENCODER, anchorKey, findAnchor, keyIntraPeriod, validateAnchorPoints, type AnchorTable } from '../../metrics/anchors.js';
 import { buildReport, reportMarkdown, reportSvg, type ReportPointInput } from '../../metrics/report.js';
 import { allRequiredPass } from '../../metrics/rules.js';
 
@@ -47,7 +47,7 @@ async function storeAnchorTable(ctx: StageContext, r: ReportInput, machine: Mach
     return undefined;
   }
   const table: AnchorTable = {
-    key: anchorKey(seq.sha256, req.config, r.prepared.frames, req.intraPeriod),
+    key: anchorKey(seq.sha256, req.config, r.prepared.frames, keyIntraPeriod(req.config, seq.fps, req.intraPeriod)),
     sequence: { sha256: seq.sha256, id: seq.id, name: seq.name, width: seq.width, height: seq.height, bitDepth: seq.bitDepth, fps: seq.fps },
     config: req.config, frames: r.prepared.frames, ...(req.intraPeriod !== undefined ? { intraPeriod: req.intraPeriod } : {}),
     encoder: r.measured[0]?.encoderName ?? ANCHOR_ENCODER, source: 'computed', machine, jobId: ctx.jobId, createdAt: new Date().toISOString(),
@@ -68,7 +68,7 @@ export async function report(ctx: StageContext, r: ReportInput): Promise<{ repor
   const kind = req.kind === 'anchor' ? 'anchor' : 'encode';
   const stored = kind === 'anchor' ? await storeAnchorTable(ctx, r, machine) : undefined;
   // An anchor job is not compared with itself; its report lists the table it stored.
-  const anchor = kind === 'anchor' ? undefined : await findAnchor(ctx.cfg.dataDir, { sha256: r.prepared.sequence.sha256, config: req.config, frames: r.prepared.frames, intraPeriod: req.intraPeriod });
+  const anchor = kind === 'anchor' ? undefined : await findAnchor(ctx.cfg.dataDir, { sha256: r.prepared.sequence.sha256, config: req.config, frames: r.prepared.frames, fps: r.prepared.fps, intraPeriod: req.intraPeriod });
   const points: ReportPointInput[] = r.measured.map((m) => {
     const v = r.verified.find((x) => x.label === m.label);
     const decoders = (v?.decoders ?? []).map((d) => ({ name: d.name, ok: d.ok, md5Ok: d.md5Ok, matchesRecon: d.matchesRecon, seconds: d.seconds, detail: d.detail }));

@@ -16,6 +16,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
   if (name == "medium") {
     p.maxMttDepth = 2;
     p.modes = {3, 2, 2};
+    p.largeBlockRdReduce = 1;
     p.numChromaModes = 3;
     p.skipTtIfBtNoGain = true;
     return true;
@@ -24,6 +25,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.maxMttDepth = 1;
     p.tryTt = false;
     p.modes = {2, 1, 2};
+    p.largeBlockRdReduce = 1;
     p.numChromaModes = 2;
     p.skipSplitsIfLeafZeroCbf = true;
     p.rdoqGuard = false;

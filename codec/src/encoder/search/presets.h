@@ -18,6 +18,7 @@ struct SearchPreset {
   bool localDualTree = true;   // allow splits with modeTypeCondition 1 (small chroma handled by a
                                // separate chroma CU)
   ModeSelectConfig modes{7, 6, 4};
+  int largeBlockRdReduce = 0;  // fewer full-RD luma modes (this many) for CUs of >= 32x32 samples
   int numChromaModes = 5;      // DM, planar, ver, hor, DC (first N)
   // Heuristic pruning (0 = off):
   bool skipTtIfBtNoGain = false;   // try TT in a direction only if BT in that direction beat no-split

@@ -376,7 +376,9 @@ class RdCtuSearch final : public CtuSearch {
       return double(satd) + lam_.sqrtLambda * double(modeBits(entry, m, mpm)) / double(kFbitsOne);
     };
     int modes[16];
-    const int nm = selectIntraModes(cheapCost, mpm, preset_.modes, modes);
+    ModeSelectConfig msc = preset_.modes;
+    if (cu.w * cu.h >= 32 * 32) msc.numRd = std::max(1, msc.numRd - preset_.largeBlockRdReduce);
+    const int nm = selectIntraModes(cheapCost, mpm, msc, modes);
 
     // full RD over the luma candidates (chroma: DM without residual while deciding luma)
     double bestJ = kInf;

@@ -1,7 +1,6 @@
 // C1's trivial CTU search: fixed quad-tree down to 16x16 CUs (further only where the picture
 // boundary forces it), luma mode = best SATD among a few candidates, chroma DM, plain
 // quantisation. Exists so the whole chain works; the RD search (C3) replaces it.
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -113,6 +112,8 @@ std::unique_ptr<CtuSearch> createTrivialSearch() { return std::make_unique<Trivi
 // (fixed-seed xorshift). Used to check the syntax and reconstruction against the VTM decoder; not
 // meant for compression.
 namespace {
+bool allowThinChroma() { return recon::thinChromaSupported(); }
+
 class StressSearch final : public CtuSearch {
  public:
   void searchCtu(const CtuSearchContext& c, CtuCoding& out) override {
@@ -143,9 +144,9 @@ class StressSearch final : public CtuSearch {
     if (a.btVer) opts[k++] = SplitMode::kBtVer;
     if (a.ttHor) opts[k++] = SplitMode::kTtHor;
     if (a.ttVer) opts[k++] = SplitMode::kTtVer;
-    // Drop splits giving single-tree CUs with 2-sample chroma sides (Nx2 chroma needs 2-point
-    // transforms / 2-row intra prediction, not supported by the dsp module yet).
-    {
+    // Unless NNVVC_STRESS_NX2 is set, drop splits giving single-tree CUs with 2-row chroma
+    // (e.g. 16x4 luma -> 8x2 chroma): dsp::intraPredict does not officially support h = 2 yet.
+    if (!allowThinChroma()) {
       int kk = 0;
       for (int i = 0; i < k; ++i) {
         const int mtc = n.treeType == TreeType::kSingle ? modeTypeCondition(n, opts[i], true) : 0;
@@ -154,7 +155,7 @@ class StressSearch final : public CtuSearch {
         bool ok = true;
         for (int j = 0; j < nk; ++j)
           if (kids[j].treeType == TreeType::kSingle && (kids[j].w < 8 || kids[j].h < 8)) ok = false;
-        if (ok || boundary || std::getenv("NNVVC_STRESS_NX2")) opts[kk++] = opts[i];
+        if (ok || boundary) opts[kk++] = opts[i];
       }
       k = kk;
     }

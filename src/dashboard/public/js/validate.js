@@ -131,17 +131,26 @@ export function validateNewJob(fields) {
     else body.frames = Number(framesRaw);
   }
   if (fields.encoder) body.encoder = fields.encoder;
+  if (fields.kind === 'anchor') {
+    body.kind = 'anchor';
+    if (fields.rateMode === 'kbps') errors.rates = 'Anchor jobs encode at fixed QPs, not at target bitrates.';
+  }
   return { errors, body, ok: Object.keys(errors).length === 0 };
 }
 
-/** Maps a POST /v1/jobs error to a form field. */
+const JOB_ERROR_FIELDS = { unknown_sequence: 'sequenceId', bad_frames: 'frames', encoder_unavailable: 'encoder' };
+
+/** Maps a POST /v1/jobs error to a form field: by error code, schema path, then the message's subject. */
 export function jobFieldForServerError(body) {
-  const named = String(body?.details?.field ?? body?.details?.param ?? '');
-  const msg = `${named} ${body?.message ?? ''}`;
+  if (body?.error && JOB_ERROR_FIELDS[body.error]) return body.error === 'encoder_unavailable' && /kind=anchor/.test(body.message ?? '') ? 'kind' : JOB_ERROR_FIELDS[body.error];
+  const d = body?.details;
+  const path = Array.isArray(d) ? d.map((e) => `${e?.instancePath ?? ''} ${e?.params?.missingProperty ?? ''}`).join(' ') : String(d?.field ?? '');
+  const msg = `${path} ${body?.message ?? ''}`;
+  if (/\bencoder\b|VTM_ENCODER_APP/i.test(msg)) return 'encoder';
+  if (/\bkind\b/i.test(msg)) return 'kind';
+  if (/\bframes?\b/i.test(msg)) return 'frames';
+  if (/\bqps?\b|targetKbps|\bkbps\b/i.test(msg)) return 'rates';
   if (/sequence/i.test(msg)) return 'sequenceId';
-  if (/\bqps?\b|targetKbps|kbps|rate/i.test(msg)) return 'rates';
-  if (/frames?/i.test(msg)) return 'frames';
-  if (/config/i.test(msg)) return 'config';
-  if (/encoder/i.test(msg)) return 'encoder';
+  if (/\bconfig\b/i.test(msg)) return 'config';
   return 'form';
 }

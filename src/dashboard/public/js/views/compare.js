@@ -4,6 +4,7 @@ import { clear, h } from '../dom.js';
 import { bdRate } from '../bdrate.js';
 import { describeRequest, fmtNum, fmtPercent, shortId } from '../format.js';
 import { PALETTE, rdPlotSvg, reportSeries } from '../rdplot.js';
+import { bdRateOf } from './job.js';
 
 function picker(jobs, chosen) {
   const done = jobs.filter((j) => j.state === 'completed');
@@ -61,7 +62,9 @@ export async function renderCompare(main, ids) {
       let vsAnchor = '—';
       if (i > 0) { try { vsRef = fmtPercent(bdRate(refPts, s.ours)); } catch (err) { vsRef = `n/a (${err.message})`; } }
       else vsRef = 'reference';
-      if (s.anchor.length) { try { vsAnchor = fmtPercent(bdRate(s.anchor, s.ours)); } catch (err) { vsAnchor = `n/a (${err.message})`; } }
+      const own = bdRateOf(l.report, metric);
+      if (own.value !== undefined) vsAnchor = fmtPercent(own.value);
+      else if (s.anchor.length || l.report.bd) vsAnchor = `n/a (${own.source})`;
       const enc = l.report.ratePoints?.reduce((a, r) => a + (r.encodeSeconds ?? 0), 0);
       return h('tr', { 'data-job-id': l.id },
         h('th', { scope: 'row', 'data-label': 'Job' }, h('span', { style: `color:${PALETTE[i % PALETTE.length]}` }, '■ '), h('a', { href: `#/jobs/${encodeURIComponent(l.id)}` }, shortId(l.id))),

@@ -12,13 +12,17 @@ import { progressCell, stateBadge } from './jobs.js';
 
 const passText = (v) => (v === true ? h('span', { class: 'pass' }, 'pass') : v === false ? h('span', { class: 'fail' }, 'FAIL') : h('span', { class: 'na' }, 'n/a'));
 
-/** BD-rate figure from report.bdRate (number or {y, yuv, ...}) or, failing that, computed here from the anchor points. */
+/**
+ * BD-rate against the anchor for 'yuv' or 'y': report.bd[metric].pchip (M's report, computed over the whole anchor
+ * table), else report.bdRate (YUV headline), else computed here from the per-point anchor values.
+ */
 export function bdRateOf(report, metric) {
-  const b = report?.bdRate;
-  if (typeof b === 'number' && metric === 'yuv') return { value: b, source: 'report' };
-  if (b && typeof b === 'object' && typeof b[metric] === 'number') return { value: b[metric], source: 'report' };
+  const fig = report?.bd?.[metric];
+  if (fig && typeof fig.pchip === 'number') return { value: fig.pchip, source: 'report, PCHIP', cubic: fig.cubic };
+  if (metric === 'yuv' && typeof report?.bdRate === 'number') return { value: report.bdRate, source: 'report' };
+  if (fig?.error) return { value: undefined, source: fig.error };
   const { ours, anchor } = reportSeries(report, metric);
-  try { return { value: bdRate(anchor, ours), source: 'computed here (PCHIP)' }; } catch (err) { return { value: undefined, source: err.message }; }
+  try { return { value: bdRate(anchor, ours), source: 'computed here, PCHIP' }; } catch (err) { return { value: undefined, source: err.message }; }
 }
 
 function ratePointLabel(rp, i) {
@@ -76,9 +80,10 @@ function rdSection(report, title) {
     if (anchor.length) series.push({ label: 'anchor (VTM)', points: anchor, dashed: true });
     plotBox.innerHTML = rdPlotSvg(series, { title, metric: metric === 'y' ? 'PSNR Y' : 'PSNR YUV 6:1:1' });
     const bd = bdRateOf(report, metric);
-    bdBox.textContent = anchor.length
-      ? `BD-rate vs anchor (${metric === 'y' ? 'Y' : 'YUV 6:1:1'}): ${fmtPercent(bd.value)}${bd.value === undefined ? ` — ${bd.source}` : ` (${bd.source})`}`
-      : 'No anchor points in this report, so no BD-rate.';
+    const label = metric === 'y' ? 'Y' : 'YUV 6:1:1';
+    bdBox.textContent = anchor.length || report.bd
+      ? `BD-rate vs anchor (${label}): ${fmtPercent(bd.value)}${bd.value === undefined ? ` — ${bd.source}` : ` (${bd.source}${typeof bd.cubic === 'number' ? `; cubic fit ${fmtPercent(bd.cubic)}` : ''})`}`
+      : 'No anchor for this sequence/configuration yet, so no BD-rate (run an anchor job to get one).';
   };
   select.addEventListener('change', draw);
   draw();
@@ -88,9 +93,15 @@ function rdSection(report, title) {
 
 function rulesSection(report) {
   const rules = report.rules ?? [];
-  const tr = typeof report.timeRatio === 'number' ? report.timeRatio : report.timeRatio?.encode;
+  const tr = report.timeRatio;
+  const ratio = typeof tr === 'number' ? tr : tr?.ratio;
+  const verdict = report.verdict;
   return h('section', { 'aria-labelledby': 'rules-h' }, h('h2', { id: 'rules-h' }, 'Checks'),
-    tr !== undefined ? h('p', {}, `Encode time ratio (ours / anchor): ${fmtNum(tr, 3)}`) : null,
+    verdict !== undefined ? h('p', { 'data-testid': 'verdict' }, 'Overall: ', passText(verdict),
+      verdict === null ? h('span', { class: 'muted' }, ' (some required rules could not be judged)') : null) : null,
+    report.anchor ? h('p', { class: 'muted' }, `Anchor: ${report.anchor.encoder ?? ''} ${report.anchor.key ?? ''} (${report.anchor.source ?? ''})`) : null,
+    ratio !== undefined ? h('p', {}, `Encode time ratio T1/T2 (ours / anchor): ${fmtNum(ratio, 3)}`,
+      tr?.t1 !== undefined ? ` — T1 ${fmtNum(tr.t1, 2)} s, T2 ${fmtNum(tr.t2, 2)} s${tr.sameMachine === false ? ', anchor timed on a different machine' : ''}` : '') : null,
     Array.isArray(report.stages) && report.stages.length
       ? h('p', { class: 'muted' }, `Stage times: ${report.stages.map((s) => `${s.stage} ${fmtNum(s.seconds, 2)} s`).join(' · ')}`) : null,
     rules.length

@@ -27,6 +27,8 @@ export async function renderNewJob(main, query) {
   const frames = h('input', { id: 'frames', name: 'frames', type: 'text', inputmode: 'numeric', 'aria-describedby': 'err-frames hint-frames', autocomplete: 'off' });
   const encoder = h('select', { id: 'encoder', name: 'encoder', 'aria-describedby': 'err-encoder' },
     h('option', { value: 'nnvvc' }, 'nnvvc (ours)'), h('option', { value: 'vtm' }, 'VTM (reference)'));
+  const kind = h('select', { id: 'kind', name: 'kind', 'aria-describedby': 'err-kind hint-kind' },
+    h('option', { value: 'encode' }, 'Encode and compare'), h('option', { value: 'anchor' }, 'Anchor (VTM reference run, stored for BD-rate)'));
   const formError = errorEl('form');
   formError.setAttribute('role', 'alert');
   const submit = h('button', { type: 'submit' }, 'Start job');
@@ -38,6 +40,9 @@ export async function renderNewJob(main, query) {
     h('div', { class: 'field' }, h('label', { for: 'frames' }, 'Frames'), frames,
       h('p', { class: 'hint', id: 'hint-frames' }, 'Leave empty to encode every frame of the sequence.'), errorEl('frames')),
     h('div', { class: 'field' }, h('label', { for: 'encoder' }, 'Encoder'), encoder, errorEl('encoder')),
+    h('div', { class: 'field' }, h('label', { for: 'kind' }, 'Job kind'), kind,
+      h('p', { class: 'hint', id: 'hint-kind' }, 'An anchor job runs VTM at the QPs and stores the result as the anchor that later jobs on this sequence are compared with.'),
+      errorEl('kind')),
     submit);
 
   form.addEventListener('change', (e) => {
@@ -48,7 +53,7 @@ export async function renderNewJob(main, query) {
     form.querySelector('#hint-rates').textContent = kbps ? 'E.g. 250, 500, 1000, 2000 — the encoder searches a QP per target.' : 'JVET common test conditions use QP 22, 27, 32, 37.';
   });
 
-  const focusTarget = { sequenceId: sequence, config: configSet.querySelector('input'), rates: form.querySelector('#rates'), frames, encoder };
+  const focusTarget = { sequenceId: sequence, config: configSet.querySelector('input'), rates: form.querySelector('#rates'), frames, encoder, kind };
   const setErrors = (errors) => {
     for (const [key, el] of Object.entries(errorEls)) el.textContent = errors[key] ?? '';
     for (const [key, el] of Object.entries(focusTarget)) el.setAttribute('aria-invalid', errors[key] ? 'true' : 'false');
@@ -62,7 +67,7 @@ export async function renderNewJob(main, query) {
     const seq = sequences.find((s) => s.id === data.get('sequenceId'));
     const { errors, body, ok } = validateNewJob({
       sequenceId: data.get('sequenceId'), config: data.get('config'), rateMode: data.get('rateMode'),
-      rates: data.get('rates'), frames: data.get('frames'), encoder: data.get('encoder'), maxFrames: seq?.frames,
+      rates: data.get('rates'), frames: data.get('frames'), encoder: data.get('encoder'), kind: data.get('kind'), maxFrames: seq?.frames,
     });
     setErrors(errors);
     if (!ok) { announce('The form has errors.'); return; }

@@ -1,0 +1,64 @@
+// Intra mode pre-selection: coarse-to-fine evaluation finds odd-mode minima, the RD list holds the
+// best modes first, MPM candidates are always added (up to the configured count), no duplicates,
+// and the number of cheap evaluations stays far below 67.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+#include "encoder/search/intra_mode_select.h"
+
+using namespace nnvvc::search;
+
+static int failures = 0;
+#define CHECK(cond, ...)                               \
+  do {                                                 \
+    if (!(cond)) {                                     \
+      ++failures;                                      \
+      std::printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+      std::printf(__VA_ARGS__);                        \
+      std::printf("\n");                               \
+    }                                                  \
+  } while (0)
+
+int main() {
+  for (int target = 2; target <= 66; ++target) {
+    int evals = 0;
+    // smooth cost bowl around `target` (angular), planar/DC expensive
+    auto cost = [&](int m) {
+      ++evals;
+      if (m < 2) return 1000.0 + m;
+      return 10.0 * std::fabs(double(m - target)) + 1.0;
+    };
+    const int mpm[5] = {50, 18, 46, 54, 2};
+    ModeSelectConfig cfg{3, 2, 3};
+    int out[16];
+    const int n = selectIntraModes(cost, mpm, cfg, out);
+    CHECK(out[0] == target, "target %d: best mode %d", target, out[0]);
+    CHECK(n <= cfg.numRd + cfg.numMpmRd, "too many modes %d", n);
+    CHECK(evals < 45, "target %d: %d cheap evaluations", target, evals);
+    std::set<int> s(out, out + n);
+    CHECK(int(s.size()) == n, "duplicate modes");
+    CHECK(s.count(0) == 1 && s.count(50) == 1, "MPM candidates planar and mpm[0] must be included");
+    for (int i = 0; i < n; ++i) CHECK(out[i] >= 0 && out[i] <= 66, "mode out of range");
+  }
+  {
+    // all six MPM candidates requested, numRd 1
+    auto cost = [](int m) { return double((m * 37) % 67); };
+    const int mpm[5] = {10, 20, 30, 40, 60};
+    ModeSelectConfig cfg{1, 6, 2};
+    int out[16], out2[16];
+    const int n = selectIntraModes(cost, mpm, cfg, out);
+    const int n2 = selectIntraModes(cost, mpm, cfg, out2);
+    CHECK(n == n2 && std::equal(out, out + n, out2), "not deterministic");
+    std::set<int> s(out, out + n);
+    for (int m : {0, 10, 20, 30, 40, 60}) CHECK(s.count(m) == 1, "MPM %d missing", m);
+    CHECK(out[0] == 0, "cheapest evaluated mode (planar, cost 0) first, got %d", out[0]);
+  }
+  if (failures) {
+    std::printf("test_search_intra_modes: %d FAILURE(S)\n", failures);
+    return 1;
+  }
+  std::printf("test_search_intra_modes: all passed\n");
+  return 0;
+}
