@@ -1,7 +1,8 @@
 // `npm run demo`: the main job end to end on the embedded default. Builds the codec (if needed), starts the
 // service (`src/main.ts`: API + worker + its own redis-server), uploads a small real sequence, runs a job,
 // follows its progress, prints the report summary and the artifact list, and stops the service.
-// Env: DEMO_SEQUENCE (a raw 8-bit .yuv named like name_WxH_FPSfps_...), DEMO_FRAMES (2), DEMO_QPS ("27,37"),
+// Env: DEMO_SEQUENCE (a raw 8-bit .yuv named like name_WxH_FPSfps_...; default foreman from SHARED_SEQUENCES
+//      or ../shared/sequences), DEMO_FRAMES (2), DEMO_QPS ("27,37"),
 //      DEMO_CONFIG (ai), REDIS_URL (use an existing Redis instead of the embedded one).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, createReadStream } from 'node:fs';
@@ -11,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../src/queue/embedded-redis.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SEQ = process.env.DEMO_SEQUENCE ?? path.resolve(REPO, '../shared/sequences/foreman_176x144_30fps_8bit_10f.yuv');
+const SEQ = process.env.DEMO_SEQUENCE
+  ?? path.join(process.env.SHARED_SEQUENCES ?? path.resolve(REPO, '../shared/sequences'), 'foreman_176x144_30fps_8bit_10f.yuv');
 const FRAMES = Number(process.env.DEMO_FRAMES ?? 2);
 const QPS = (process.env.DEMO_QPS ?? '27,37').split(',').map(Number);
 const CONFIG = process.env.DEMO_CONFIG ?? 'ai';

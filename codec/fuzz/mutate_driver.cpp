@@ -8,6 +8,9 @@
 // truncation, splicing, start-code / emulation-prevention patterns) and decodes the result. With -n 0 every PATH
 // file is decoded once as is (reproducer mode). On a crash (sanitizer report or fatal signal) or a timeout the input
 // is written to DIR/crash-<iter>.bin or DIR/timeout-<iter>.bin before the process dies with a non-zero status.
+// Because not every sanitizer runs the death callback (GCC's UBSan with -fno-sanitize-recover aborts without it),
+// each input is also written to DIR/last-input.bin before it is decoded; the file is removed on a clean finish, so
+// if it is left behind after a non-zero exit it is the reproducer.
 #include "decode_entry.h"
 
 #include <fcntl.h>
@@ -48,6 +51,7 @@ const uint8_t* g_cur = nullptr;
 size_t g_curSize = 0;
 char g_crashPath[4096];
 char g_timeoutPath[4096];
+char g_lastInputPath[4096];
 
 void writeFileRaw(const char* path, const uint8_t* d, size_t n) {  // async-signal-safe
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -212,6 +216,7 @@ int main(int argc, char** argv) {
   }
   signal(SIGALRM, onAlarm);
 
+  std::snprintf(g_lastInputPath, sizeof g_lastInputPath, "%s/last-input.bin", crashDir.c_str());
   Rng rng{seed};
   long long rejected = 0, decodedPictures = 0, execs = 0;
   const auto t0 = std::chrono::steady_clock::now();
@@ -220,6 +225,7 @@ int main(int argc, char** argv) {
     std::snprintf(g_timeoutPath, sizeof g_timeoutPath, "%s/timeout-%lld.bin", crashDir.c_str(), iter);
     g_cur = d.data();
     g_curSize = d.size();
+    writeFileRaw(g_lastInputPath, d.data(), d.size());
     alarm(timeoutSec);
     int r = nnvvc::fuzz::decodeBuffer(d.data(), d.size());
     alarm(0);
@@ -241,6 +247,7 @@ int main(int argc, char** argv) {
       runOne(cur, it);
     }
   }
+  std::filesystem::remove(g_lastInputPath);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("mutate_driver: %lld execs in %.1f s (%.0f/s), %lld rejected with an error, %lld pictures decoded, "
               "0 crashes (seed %llu, %zu seed files)\n",

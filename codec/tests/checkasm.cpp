@@ -137,36 +137,29 @@ void checkTranspose(const DspFunctions& c, const DspFunctions& s, const char* is
   report("transpose", isa, cases, bad);
 }
 
-void checkIntraRow(const DspFunctions& c, const DspFunctions& s, const char* isa) {
-  if (c.intraRow == s.intraRow) return;
-  std::vector<Pel> ref(200), dc(80), ds(80);
+void checkIntraAngular(const DspFunctions& c, const DspFunctions& s, const char* isa) {
+  if (c.intraAngular == s.intraAngular) return;
+  const int kOff = 70;
+  std::vector<Pel> ref(kOff + 1200), dc(64 * 72), ds(64 * 72);
+  static const int kAngles[] = {1, 2, 3, 4, 6, 8, 10, 12, 14, 16, 18, 20, 23, 26, 29,
+                                35, 39, 45, 51, 57, 73, 86, 102, 171, 341};
   long cases = 0, bad = 0;
   for (int it = 0; it < 3000; ++it) {
-    const int width = rnd(0, 3) ? (4 << rnd(0, 4)) : rnd(1, 64);
+    const int width = 4 << rnd(0, 4), height = 4 << rnd(0, 4);
+    const int a = kAngles[rnd(0, 24)];
+    const int angle = (a <= 29 && rnd(0, 1)) ? -a : a;  // negative angles only within -32..0
     const int bd = rnd(0, 2) ? 10 : rnd(8, 12);
-    const int mode = rnd(0, 2);
+    const int mode = rnd(0, 3);
     fillPel(ref, mode == 1 ? -32768 : 0, mode == 1 ? 32767 : (1 << bd) - 1, rnd(0, 2));
-    int16_t coef[4];
-    const int p = rnd(0, 31);
-    switch (rnd(0, 2)) {
-      case 0:  // fG-like
-        coef[0] = int16_t(16 - (p >> 1)), coef[1] = int16_t(32 - (p >> 1)), coef[2] = int16_t(16 + (p >> 1)),
-        coef[3] = int16_t(p >> 1);
-        break;
-      case 1:  // chroma linear at doubled scale
-        coef[0] = 0, coef[1] = int16_t(64 - 2 * p), coef[2] = int16_t(2 * p), coef[3] = 0;
-        break;
-      default:  // arbitrary taps (covers fC's negative ones)
-        for (auto& v : coef) v = int16_t(rnd(-64, 64));
-    }
+    const int kind = rnd(0, 2);
     std::fill(dc.begin(), dc.end(), Pel(-3));
     std::fill(ds.begin(), ds.end(), Pel(-3));
-    c.intraRow(ref.data() + 5, coef, width, bd, dc.data() + 1);
-    s.intraRow(ref.data() + 5, coef, width, bd, ds.data() + 1);
+    c.intraAngular(ref.data() + kOff, angle, width, height, kind, bd, dc.data() + 1, 72);
+    s.intraAngular(ref.data() + kOff, angle, width, height, kind, bd, ds.data() + 1, 72);
     ++cases;
     bad += dc != ds;
   }
-  report("intraRow", isa, cases, bad);
+  report("intraAngular", isa, cases, bad);
 }
 
 void checkMatStage(const DspFunctions& c, const DspFunctions& s, const char* isa) {
@@ -286,13 +279,13 @@ void bench(const DspFunctions& c, const DspFunctions& s, const char* isa) {
       line("transpose " + std::to_string(sz) + "x" + std::to_string(sz),
            [&] { c.transpose(a.data(), stride, sz, sz, d.data(), stride); },
            [&] { s.transpose(a.data(), stride, sz, sz, d.data(), stride); });
-  if (c.intraRow != s.intraRow) {
-    std::vector<Pel> ref(200);
+  if (c.intraAngular != s.intraAngular) {
+    std::vector<Pel> ref(400);
     fillPel(ref, 0, 1023, 0);
-    const int16_t coef[4] = {-4, 42, 30, -4};
-    for (int w : {4, 8, 16, 32, 64})
-      line("intraRow w" + std::to_string(w), [&] { c.intraRow(ref.data(), coef, w, 10, d.data()); },
-           [&] { s.intraRow(ref.data(), coef, w, 10, d.data()); });
+    for (int sz : {4, 8, 16, 32, 64})
+      line("intraAngular " + std::to_string(sz) + "x" + std::to_string(sz),
+           [&] { c.intraAngular(ref.data() + 70, 13, sz, sz, 0, 10, d.data(), stride); },
+           [&] { s.intraAngular(ref.data() + 70, 13, sz, sz, 0, 10, d.data(), stride); });
   }
   if (c.pairStage != s.pairStage) {
     std::vector<TCoeff> coeff(64 * 64);
@@ -337,7 +330,7 @@ int main(int argc, char** argv) {
     checkDist(cTab, s, s.isa);
     checkAddSub(cTab, s, s.isa);
     checkMatStage(cTab, s, s.isa);
-    checkIntraRow(cTab, s, s.isa);
+    checkIntraAngular(cTab, s, s.isa);
     checkTranspose(cTab, s, s.isa);
   }
   if (g_fail) {

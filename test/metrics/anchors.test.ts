@@ -119,3 +119,12 @@ test('HTTP: POST /v1/anchors (CSV and JSON), GET list/one, errors, GET /v1/summa
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('intra period in the key only when it is not the frame-rate default', async () => {
+  const { keyIntraPeriod, defaultIntraPeriod } = await import('../../src/metrics/anchors.js');
+  assert.deepEqual([24, 25, 30, 50, 60].map(defaultIntraPeriod), [32, 32, 32, 64, 64]);
+  assert.equal(keyIntraPeriod('ra', 30, 32), undefined);
+  assert.equal(keyIntraPeriod('ra', 30, 64), 64);
+  assert.equal(keyIntraPeriod('ai', 30, 64), undefined);
+  assert.equal(keyIntraPeriod('ra', 50, undefined), undefined);
+});

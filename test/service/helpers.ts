@@ -1,6 +1,7 @@
 // Shared setup for service tests: a real Redis (own key prefix, removed afterwards), a real HTTP server on
 // loopback, a temp DATA_DIR, and the fake encoder/decoder from test/fixtures unless told otherwise.
-import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +16,16 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const FIXTURES = path.join(REPO, 'test/fixtures');
 export const FAKE_ENC = path.join(FIXTURES, 'fake-encoder.mjs');
 export const FAKE_DEC = path.join(FIXTURES, 'fake-decoder.mjs');
-export const SEQ_DIR = process.env.NNVVC_SEQUENCES ?? path.resolve(REPO, '../shared/sequences');
+export const SEQ_DIR = process.env.SHARED_SEQUENCES ?? path.resolve(REPO, '../shared/sequences');
 export const FOREMAN = path.join(SEQ_DIR, 'foreman_176x144_30fps_8bit_10f.yuv');
+export const HAVE_FOREMAN = existsSync(FOREMAN);
+
+/** First `frames` frames of foreman QCIF; synthetic 176x144 frames (said loudly) where the shared file is absent. */
+export async function foremanFrames(frames: number): Promise<Buffer> {
+  if (HAVE_FOREMAN) return (await readFile(FOREMAN)).subarray(0, frames * 176 * 144 * 3 / 2);
+  console.log(`NOTE: ${FOREMAN} missing (set SHARED_SEQUENCES): using synthetic 176x144 frames`);
+  return syntheticYuv(176, 144, frames);
+}
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export function testEnv(dataDir: string, prefix: string, extra: Record<string, string> = {}): Record<string, string> {

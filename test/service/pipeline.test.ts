@@ -3,8 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { FAKE_DEC, FAKE_ENC, FOREMAN, json, startStack, submit, upload, waitFor, waitForState, wrapper, type Stack } from './helpers.js';
+import { FAKE_DEC, FAKE_ENC, foremanFrames, json, startStack, submit, upload, waitFor, waitForState, wrapper, type Stack } from './helpers.js';
 
 let s: Stack;
 let seqId: string;
@@ -13,7 +12,7 @@ const FRAME = 176 * 144 * 3 / 2;
 
 before(async () => {
   s = await startStack();
-  foremanBytes = (await readFile(FOREMAN)).subarray(0, 3 * FRAME);
+  foremanBytes = await foremanFrames(3);
   const res = await upload(s.base, foremanBytes, { width: 176, height: 144, bitDepth: 8, fps: 30, name: 'foreman' });
   assert.equal(res.status, 201);
   seqId = (await json(res)).id;

@@ -9,10 +9,11 @@ import { FOREMAN, REPO, json, startStack, submit, upload, waitForState } from '.
 
 const ENC = process.env.NNVVC_ENC ?? path.join(REPO, 'codec/build/nnvvc-enc');
 const DEC = process.env.NNVVC_DEC ?? path.join(REPO, 'codec/build/nnvvc-dec');
-const have = existsSync(ENC) && existsSync(DEC);
-if (!have) console.log(`SKIPPED: real-encoder service test: ${ENC} or ${DEC} not built (npm run build:codec)`);
+const skip = !(existsSync(ENC) && existsSync(DEC)) ? `${ENC} or ${DEC} not built (npm run build:codec)`
+  : !existsSync(FOREMAN) ? `${FOREMAN} missing (set SHARED_SEQUENCES)` : false;
+if (skip) console.log(`SKIPPED: real-encoder service test: ${skip}`);
 
-test('real nnvvc-enc job on foreman (2 frames, AI): completes, decodes identically, sane PSNR', { skip: have ? false : 'codec not built', timeout: 600_000 }, async () => {
+test('real nnvvc-enc job on foreman (2 frames, AI): completes, decodes identically, sane PSNR', { skip, timeout: 600_000 }, async () => {
   const vtmDec = process.env.VTM_DECODER_APP ?? '';
   if (!vtmDec) console.log('SKIPPED (part): VTM_DECODER_APP not set: bitstream checked by nnvvc-dec only');
   const s = await startStack({ env: { NNVVC_ENC: ENC, NNVVC_DEC: DEC, VTM_DECODER_APP: vtmDec, JOB_ATTEMPTS: '1' } });

@@ -5,12 +5,11 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { FAKE_ENC, FOREMAN, REPO, json, startStack, submit, testEnv, upload, waitFor, waitForState, wrapper, type Stack } from './helpers.js';
+import { FAKE_ENC, foremanFrames, REPO, json, startStack, submit, testEnv, upload, waitFor, waitForState, wrapper, type Stack } from './helpers.js';
 
 let s: Stack;
 let seqId: string;
 let slowEnc: string;
-const FRAME = 176 * 144 * 3 / 2;
 const children: ChildProcess[] = [];
 
 function spawnWorker(extra: Record<string, string> = {}): ChildProcess {
@@ -31,7 +30,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 before(async () => {
   s = await startStack({ worker: false });
   slowEnc = await wrapper(s.tmp, 'slow-enc.sh', FAKE_ENC, { FAKE_ENC_DELAY_MS: '400', FAKE_ENC_TRACE: path.join(s.tmp, 'trace.txt') });
-  const res = await upload(s.base, (await readFile(FOREMAN)).subarray(0, 3 * FRAME), { width: 176, height: 144, fps: 30 });
+  const res = await upload(s.base, await foremanFrames(3), { width: 176, height: 144, fps: 30 });
   seqId = (await json(res)).id;
 });
 after(async () => {

@@ -26,12 +26,12 @@ before(async () => {
 });
 after(async () => { await s?.close(); });
 
-test('anchor job -> VTM job: BD-rate 0.00%, rate windows and VTM MD5 pass; summary; rate matching', { skip, timeout: 900_000 }, async () => {
+test('anchor job -> VTM job: BD-rate 0.00%, rate windows and VTM MD5 pass; summary; rate matching', { skip, timeout: 2_400_000 }, async () => {
   // 1. anchor
   let res = await submit(s.base, { sequenceId: seqId, config: 'ra', kind: 'anchor' });
   assert.equal(res.status, 201, await res.clone().text());
   const anchorJob = (await json(res)).id;
-  let v = await waitForState(s.base, anchorJob, ['completed', 'failed'], 400_000);
+  let v = await waitForState(s.base, anchorJob, ['completed', 'failed'], 900_000);
   assert.equal(v.state, 'completed', JSON.stringify(v));
   const anchors = (await json(await fetch(`${s.base}/v1/anchors`))).items;
   assert.equal(anchors.length, 1);
@@ -48,7 +48,7 @@ test('anchor job -> VTM job: BD-rate 0.00%, rate windows and VTM MD5 pass; summa
   // 2. VTM as the "user" encoder at the anchor QPs
   res = await submit(s.base, { sequenceId: seqId, config: 'ra', encoder: 'vtm' });
   const job = (await json(res)).id;
-  v = await waitForState(s.base, job, ['completed', 'failed'], 400_000);
+  v = await waitForState(s.base, job, ['completed', 'failed'], 900_000);
   assert.equal(v.state, 'completed', JSON.stringify(v));
   const rep = await json(await fetch(`${s.base}/v1/jobs/${job}/report`));
   assert.equal(rep.anchor.key, table.key);
@@ -78,7 +78,7 @@ test('anchor job -> VTM job: BD-rate 0.00%, rate windows and VTM MD5 pass; summa
   res = await submit(s.base, { sequenceId: seqId, config: 'ra', encoder: 'vtm', targetKbps: [target] });
   assert.equal(res.status, 201, await res.clone().text());
   const rm = (await json(res)).id;
-  v = await waitForState(s.base, rm, ['completed', 'failed'], 400_000);
+  v = await waitForState(s.base, rm, ['completed', 'failed'], 900_000);
   assert.equal(v.state, 'completed', JSON.stringify(v));
   const rr = await json(await fetch(`${s.base}/v1/jobs/${rm}/report`));
   const p0 = rr.ratePoints[0];

@@ -125,7 +125,7 @@ DspFunctions dspFunctionsFor(DspLevel maxLevel) {
   f.addResidualClip = addResidualClip_c;
   f.subtract = subtract_c;
   f.pairStage = pairStage_c;
-  f.intraRow = intraRow_c;
+  f.intraAngular = intraAngular_c;
   f.transpose = transpose_c;
   f.isa = "c";
 #ifdef NNVVC_DSP_X86
@@ -143,7 +143,7 @@ DspFunctions dspFunctionsFor(DspLevel maxLevel) {
     f.addResidualClip = addResidualClip_avx2;
     f.subtract = subtract_avx2;
     f.pairStage = pairStage_avx2;
-    f.intraRow = intraRow_avx2;
+    f.intraAngular = intraAngular_avx2;
     f.isa = "avx2";
   }
 #else

@@ -151,12 +151,14 @@ using PairStageFn = void (*)(const int16_t* a, ptrdiff_t aStride, const int16_t*
                              ptrdiff_t bStride, int rows, int kPairs, int cols, int shift,
                              int16_t* out, ptrdiff_t outStride);
 
-// One row of angular intra prediction (8.4.5.2.12): for x < width,
-//   dst[x] = Clip3(0, (1 << bitDepth) - 1, (sum_{i<4} coef[i] * ref[x + i] + 32) >> 6).
-// Reads ref[0 .. width + 2]. Luma passes fC/fG; chroma's 2-tap linear filter is the same with
-// coef = {0, 2*(32-iFact), 2*iFact, 0} (identical results: convex weights, doubled scale).
-using IntraRowFn = void (*)(const Pel* ref, const int16_t* coef, int width, int bitDepth,
-                            Pel* dst);
+// Angular intra prediction body (8.4.5.2.12) for a non-integer-slope mode, in the "vertical"
+// orientation: for y < height, pos = (y + 1) * angle, iIdx = pos >> 5, iFact = pos & 31, x < width:
+//   dst[y*stride + x] = Clip3(0, (1 << bitDepth) - 1, (sum_{i<4} f[i] * ref[x + iIdx + i] + 32) >> 6)
+// with f = fC[iFact] (filterKind 0), fG[iFact] (1), or for chroma (2) the 2-tap linear filter
+// written as {0, 2*(32-iFact), 2*iFact, 0} (identical to ((32-iFact)*a + iFact*b + 16) >> 5 for
+// samples in range). ref is the extended main reference (valid from ref[-height]).
+using IntraAngFn = void (*)(const Pel* ref, int angle, int width, int height, int filterKind,
+                            int bitDepth, Pel* dst, ptrdiff_t stride);
 
 // dst[x * ds + y] = src[y * ss + x] for x < w, y < h (w, h multiples of 4).
 using TransposeFn = void (*)(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds);
@@ -168,7 +170,7 @@ struct DspFunctions {
   AddResidFn addResidualClip;
   SubFn subtract;
   PairStageFn pairStage;
-  IntraRowFn intraRow;
+  IntraAngFn intraAngular;
   TransposeFn transpose;
   const char* isa;  // "c", "sse4.1", "avx2" (highest level in use)
 };

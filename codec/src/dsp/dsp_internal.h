@@ -18,7 +18,8 @@ void pairStage_c(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_
                  int kPairs, int cols, int shift, int16_t* out, ptrdiff_t outStride);
 
 void transpose_c(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds);
-void intraRow_c(const Pel* ref, const int16_t* coef, int width, int bitDepth, Pel* dst);
+void intraAngular_c(const Pel* ref, int angle, int width, int height, int filterKind, int bitDepth,
+                    Pel* dst, ptrdiff_t stride);
 
 #if defined(__x86_64__) || defined(__i386__)
 #define NNVVC_DSP_X86 1
@@ -32,7 +33,8 @@ void subtract_avx2(const Pel* org, ptrdiff_t os, const Pel* pred, ptrdiff_t ps, 
                    Pel* resid, ptrdiff_t rs);
 void pairStage_avx2(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_t bStride,
                     int rows, int kPairs, int cols, int shift, int16_t* out, ptrdiff_t outStride);
-void intraRow_avx2(const Pel* ref, const int16_t* coef, int width, int bitDepth, Pel* dst);
+void intraAngular_avx2(const Pel* ref, int angle, int width, int height, int filterKind,
+                       int bitDepth, Pel* dst, ptrdiff_t stride);
 // x86/*_sse41.cpp (compiled with -msse4.1)
 uint64_t sse_sse41(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h);
 void transpose_sse41(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds);
@@ -45,6 +47,36 @@ void inverseTransformWith(const DspFunctions& f, const TCoeff* coeff, int w, int
                           Pel* resid, ptrdiff_t residStride);
 void forwardTransformWith(const DspFunctions& f, const Pel* resid, ptrdiff_t residStride, int w,
                           int h, int bitDepth, TCoeff* coeff);
+
+// 4-tap interpolation filter fC (DCT-based), 8.4.5.2.12, phases 0..31 (spec table).
+inline constexpr int8_t kIntraFilterC[32][4] = {
+    {0, 64, 0, 0},     {-1, 63, 2, 0},    {-2, 62, 4, 0},    {-2, 60, 7, -1},
+    {-2, 58, 10, -2},  {-3, 57, 12, -2},  {-4, 56, 14, -2},  {-4, 55, 15, -2},
+    {-4, 54, 16, -2},  {-5, 53, 18, -2},  {-6, 52, 20, -2},  {-6, 49, 24, -3},
+    {-6, 46, 28, -4},  {-5, 44, 29, -4},  {-4, 42, 30, -4},  {-4, 39, 33, -4},
+    {-4, 36, 36, -4},  {-4, 33, 39, -4},  {-4, 30, 42, -4},  {-4, 29, 44, -5},
+    {-4, 28, 46, -6},  {-3, 24, 49, -6},  {-2, 20, 52, -6},  {-2, 18, 53, -5},
+    {-2, 16, 54, -4},  {-2, 15, 55, -4},  {-2, 14, 56, -4},  {-2, 12, 57, -3},
+    {-2, 10, 58, -2},  {-1, 7, 60, -2},   {0, 4, 62, -2},    {0, 2, 63, -1},
+};
+
+// Filter taps for IntraAngFn's filterKind (0 fC, 1 fG, 2 chroma linear) at phase iFact.
+// static: each TU (incl. ISA-flagged ones) keeps its own copy, so no cross-ISA COMDAT merging.
+static inline void intraFilterTaps(int filterKind, int iFact, int16_t f[4]) {
+  if (filterKind == 0) {
+    for (int i = 0; i < 4; ++i) f[i] = kIntraFilterC[iFact][i];
+  } else if (filterKind == 1) {  // fG[p] = {16 - p/2, 32 - p/2, 16 + p/2, p/2}
+    f[0] = int16_t(16 - (iFact >> 1));
+    f[1] = int16_t(32 - (iFact >> 1));
+    f[2] = int16_t(16 + (iFact >> 1));
+    f[3] = int16_t(iFact >> 1);
+  } else {
+    f[0] = 0;
+    f[1] = int16_t(2 * (32 - iFact));
+    f[2] = int16_t(2 * iFact);
+    f[3] = 0;
+  }
+}
 
 // The spec DCT-II matrix, 64 x 64 (8.7.4.5): row k = basis function k. The N-point matrix is
 // row k*(64/N), first N columns.

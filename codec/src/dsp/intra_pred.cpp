@@ -30,25 +30,6 @@ constexpr int kIntraPredAngle[95] = {
     32,  35,  39,  45,  51,  57,  64, 73, 86, 102, 128, 171, 256, 341, 512  // 66..80
 };
 
-// 4-tap interpolation filter coefficients fC (DCT-based), 8.4.5.2.12 Table "fC", phases 0..31.
-constexpr int8_t kFilterC[32][4] = {
-    {0, 64, 0, 0},     {-1, 63, 2, 0},    {-2, 62, 4, 0},    {-2, 60, 7, -1},
-    {-2, 58, 10, -2},  {-3, 57, 12, -2},  {-4, 56, 14, -2},  {-4, 55, 15, -2},
-    {-4, 54, 16, -2},  {-5, 53, 18, -2},  {-6, 52, 20, -2},  {-6, 49, 24, -3},
-    {-6, 46, 28, -4},  {-5, 44, 29, -4},  {-4, 42, 30, -4},  {-4, 39, 33, -4},
-    {-4, 36, 36, -4},  {-4, 33, 39, -4},  {-4, 30, 42, -4},  {-4, 29, 44, -5},
-    {-4, 28, 46, -6},  {-3, 24, 49, -6},  {-2, 20, 52, -6},  {-2, 18, 53, -5},
-    {-2, 16, 54, -4},  {-2, 15, 55, -4},  {-2, 14, 56, -4},  {-2, 12, 57, -3},
-    {-2, 10, 58, -2},  {-1, 7, 60, -2},   {0, 4, 62, -2},    {0, 2, 63, -1},
-};
-// fG (smoothing), same table: fG[p] = {16 - p/2, 32 - p/2, 16 + p/2, p/2}.
-inline void filterG(int p, int f[4]) {
-  f[0] = 16 - (p >> 1);
-  f[1] = 32 - (p >> 1);
-  f[2] = 16 + (p >> 1);
-  f[3] = p >> 1;
-}
-
 // invAngle = Round(512 * 32 / intraPredAngle) (8.4.5.2.12), for |angle| > 0.
 int invAngleOf(int absAngle) { return (2 * 512 * 32 + absAngle) / (2 * absAngle); }
 
@@ -144,31 +125,14 @@ void predAngularOriented(int mode, bool isVer, const Pel* refMainIn, const Pel* 
     for (int x = 2 * width + 1; x <= 2 * width + 4; ++x) ref[x] = refMainIn[2 * width];
   }
 
-  const bool integerSlope = (std::abs(angle) & 31) == 0;
-  const IntraRowFn rowFn = dspFunctions().intraRow;
-  for (int y = 0; y < height; ++y) {
-    const int pos = (y + 1) * angle;
-    const int iIdx = pos >> 5;  // arithmetic shift = floor, as in the spec
-    const int iFact = pos & 31;
-    Pel* row = dst + y * stride;
-    if (integerSlope || (cIdx != 0 && iFact == 0)) {
-      for (int x = 0; x < width; ++x) row[x] = ref[x + iIdx + 1];
-    } else {
-      int16_t f[4];
-      if (cIdx != 0) {  // 2-tap linear ((32-iFact)*a + iFact*b + 16) >> 5, at doubled scale
-        f[0] = 0;
-        f[1] = int16_t(2 * (32 - iFact));
-        f[2] = int16_t(2 * iFact);
-        f[3] = 0;
-      } else if (fgFilter) {
-        int g[4];
-        filterG(iFact, g);
-        for (int i = 0; i < 4; ++i) f[i] = int16_t(g[i]);
-      } else {
-        for (int i = 0; i < 4; ++i) f[i] = kFilterC[iFact][i];
-      }
-      rowFn(ref + iIdx, f, width, bitDepth, row);
+  if ((std::abs(angle) & 31) == 0) {  // integer slope: plain copies
+    for (int y = 0; y < height; ++y) {
+      const int iIdx = ((y + 1) * angle) >> 5;
+      for (int x = 0; x < width; ++x) dst[y * stride + x] = ref[x + iIdx + 1];
     }
+  } else {
+    dspFunctions().intraAngular(ref, angle, width, height, cIdx != 0 ? 2 : (fgFilter ? 1 : 0),
+                                bitDepth, dst, stride);
   }
 
   if (!applyPdpcSize) return;
@@ -203,10 +167,19 @@ void predAngularOriented(int mode, bool isVer, const Pel* refMainIn, const Pel* 
 
 }  // namespace
 
-void intraRow_c(const Pel* ref, const int16_t* coef, int width, int bitDepth, Pel* dst) {
-  for (int x = 0; x < width; ++x) {
-    const int v = coef[0] * ref[x] + coef[1] * ref[x + 1] + coef[2] * ref[x + 2] + coef[3] * ref[x + 3];
-    dst[x] = clip1((v + 32) >> 6, bitDepth);
+void intraAngular_c(const Pel* ref, int angle, int width, int height, int filterKind, int bitDepth,
+                    Pel* dst, ptrdiff_t stride) {
+  for (int y = 0; y < height; ++y) {
+    const int pos = (y + 1) * angle;
+    const int iIdx = pos >> 5;  // arithmetic shift = floor, as in the spec
+    int16_t f[4];
+    intraFilterTaps(filterKind, pos & 31, f);
+    const Pel* r = ref + iIdx;
+    Pel* row = dst + y * stride;
+    for (int x = 0; x < width; ++x) {
+      const int v = f[0] * r[x] + f[1] * r[x + 1] + f[2] * r[x + 2] + f[3] * r[x + 3];
+      row[x] = clip1((v + 32) >> 6, bitDepth);
+    }
   }
 }
 

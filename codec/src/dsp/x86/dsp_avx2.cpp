@@ -347,7 +347,7 @@ void pairStage_avx2(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdi
 
 // Angular row filter: pairs (ref[x], ref[x+1]) and (ref[x+2], ref[x+3]) interleaved and
 // multiplied by coefficient pairs with madd; in-lane unpack order is undone by the in-lane pack.
-void intraRow_avx2(const Pel* ref, const int16_t* coef, int width, int bitDepth, Pel* dst) {
+static inline void intraRowAvx2(const Pel* ref, const int16_t* coef, int width, int bitDepth, Pel* dst) {
   const int32_t c01 = int32_t(uint16_t(coef[0])) | (int32_t(uint16_t(coef[1])) << 16);
   const int32_t c23 = int32_t(uint16_t(coef[2])) | (int32_t(uint16_t(coef[3])) << 16);
   const __m256i v01 = _mm256_set1_epi32(c01), v23 = _mm256_set1_epi32(c23);
@@ -400,6 +400,16 @@ void intraRow_avx2(const Pel* ref, const int16_t* coef, int width, int bitDepth,
   for (; x < width; ++x) {
     const int v = coef[0] * ref[x] + coef[1] * ref[x + 1] + coef[2] * ref[x + 2] + coef[3] * ref[x + 3];
     dst[x] = clipPel((v + 32) >> 6, mv);
+  }
+}
+
+void intraAngular_avx2(const Pel* ref, int angle, int width, int height, int filterKind,
+                       int bitDepth, Pel* dst, ptrdiff_t stride) {
+  for (int y = 0; y < height; ++y) {
+    const int pos = (y + 1) * angle;
+    int16_t f[4];
+    intraFilterTaps(filterKind, pos & 31, f);
+    intraRowAvx2(ref + (pos >> 5), f, width, bitDepth, dst + y * stride);
   }
 }
 

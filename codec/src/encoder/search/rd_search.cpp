@@ -19,6 +19,7 @@
 #include "dsp/dsp.h"
 #include "encoder/search/intra_mode_select.h"
 #include "encoder/search/rd_cost.h"
+#include "encoder/search/rate_tables.h"
 #include "encoder/search/rdoq.h"
 #include "recon/recon.h"
 #include "syntax/ctu_syntax.h"
@@ -28,32 +29,6 @@ namespace search {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-void fillTables(const ContextSet& cs, int cIdx, ResidualBitTables& t) {
-  auto bc = [&](int id) {
-    BinCost b;
-    b.bits[0] = cs[id].fracBits(0);
-    b.bits[1] = cs[id].fracBits(1);
-    return b;
-  };
-  const bool luma = cIdx == 0;
-  for (int i = 0; i < (luma ? 12 : 8); ++i) t.sig[i] = bc((luma ? kCtxSigY : kCtxSigC) + i);
-  for (int i = 0; i < (luma ? 21 : 11); ++i) {
-    t.gt1[i] = bc((luma ? kCtxGt1Y : kCtxGt1C) + i);
-    t.par[i] = bc((luma ? kCtxParY : kCtxParC) + i);
-    t.gt3[i] = bc((luma ? kCtxGt3Y : kCtxGt3C) + i);
-  }
-  for (int i = 0; i < 20; ++i) {
-    t.lastX[i] = bc(kCtxLastXY + i);
-    t.lastY[i] = bc(kCtxLastYY + i);
-  }
-  for (int i = 0; i < 3; ++i) {
-    t.lastX[20 + i] = bc(kCtxLastXC + i);
-    t.lastY[20 + i] = bc(kCtxLastYC + i);
-  }
-  for (int i = 0; i < 2; ++i) t.sbCoded[i] = bc((luma ? kCtxCsbfY : kCtxCsbfC) + i);
-  t.cbf = bc(luma ? kCtxCbfY : (cIdx == 1 ? kCtxCbfCb : kCtxCbfCr));
-}
 
 // Copy a component rectangle between a picture plane and a packed buffer.
 void savePlane(const Plane& p, int x, int y, int w, int h, Pel* buf) {
@@ -361,7 +336,7 @@ class RdCtuSearch final : public CtuSearch {
     tileTransformUnits(part, cu);
     const bool doChroma = node.treeType == TreeType::kSingle;
     const ContextSet entry = cs;
-    fillTables(entry, 0, tabY_);
+    fillResidualTables(entry, 0, tabY_);
 
     // SATD pre-selection on the first TU
     int mpm[5];
@@ -443,8 +418,8 @@ class RdCtuSearch final : public CtuSearch {
     const int lumaForDm = cu.treeType == TreeType::kDualChroma
                               ? c_->cuMap->at(cu.x + cu.w / 2, cu.y + cu.h / 2)->lumaMode
                               : cu.lumaMode;
-    fillTables(entry, 1, tabCb_);
-    fillTables(entry, 2, tabCr_);
+    fillResidualTables(entry, 1, tabCb_);
+    fillResidualTables(entry, 2, tabCr_);
     const uint8_t order[5] = {kChromaDm, 0, 1, 2, 3};
     int tried[5];
     int nTried = 0;

@@ -117,7 +117,8 @@ uint32_t lastPosCostFbits(int pos, int log2Size, int log2ZoSize, bool isLuma, bo
   const BinCost* ctx = isX ? t.lastX : t.lastY;
   int offset, shift;
   if (isLuma) {
-    offset = 3 * (log2Size - 2) + ((log2Size - 1) >> 2);
+    static const uint8_t kOffsetY[7] = {0, 0, 0, 3, 6, 10, 15};  // 9.3.4.2.4 offsetY[log2TbSize - 1]
+    offset = kOffsetY[log2Size];
     shift = (log2Size + 1) >> 2;
   } else {
     offset = 20;

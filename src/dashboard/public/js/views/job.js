@@ -269,7 +269,7 @@ export async function renderJob(main, id) {
   let logTimer;
   const renderHead = (j) => {
     clear(headState).append(stateBadge(j.state));
-    clear(progress).append(h('strong', {}, 'Progress'), ' ', ...progressCell(j));
+    clear(progress).append(h('strong', {}, 'Progress'), ' ', progressCell(j));
     const t = jobTiming(j);
     const rows = [['Job id', j.id], ['Sequence', seq ? `${seq.name ?? seq.id} (${seq.width}x${seq.height}, ${seq.bitDepth}-bit, ${seq.fps} fps)` : j.request?.sequenceId],
       ['Configuration', describeRequest(j.request)], ['Created', fmtTime(j.createdAt)], ['Started', fmtTime(j.startedAt)],

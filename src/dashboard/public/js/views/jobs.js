@@ -17,10 +17,9 @@ export function progressCell(job) {
 
 function progressParts(job, pct, parts) {
   const text = [...parts, `${pct.toFixed(0)} %`].join(' · ');
-  return [
+  return h('div', { class: 'progress-cell' },
     h('progress', { max: '100', value: String(pct), 'aria-label': `Job ${shortId(job.id)} progress`, 'aria-valuetext': text }),
-    h('div', { class: 'progress-text', 'data-testid': 'progress-text' }, text),
-  ];
+    h('div', { class: 'progress-text', 'data-testid': 'progress-text' }, text));
 }
 
 export function stateBadge(state) {
