@@ -11,7 +11,8 @@
 //   >= 1920x1080: CONFORMANCE_PRESET_LARGE (default: the fastest listed),
 //   otherwise: CONFORMANCE_PRESET_MID (default: 'medium' / the middle one); CONFORMANCE_PRESET sets all three.
 
-// CONFORMANCE_BUDGET_S (default 840: cases not started by then fail as "not run").
+// CONFORMANCE_BUDGET_S (default 840: cases not started by then fail as "not run"),
+// CONFORMANCE_SYNTHETIC=0 (leave out the generated odd-size pictures: 2x2, 8x8, 66x34, 136x8, 136x136, 264x72).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -62,6 +63,40 @@ interface CaseResult {
   encode: { ok: boolean; seconds: number; bytes?: number; reason?: string };
   vtm: HalfResult;
   ours: HalfResult;
+}
+
+/**
+ * Small synthetic sequences at sizes the shared set lacks (below the minimum CU size, one CTU plus a few samples,
+ * thin strips), so padding, conformance-window cropping and picture-boundary splits are exercised. Content is a
+ * deterministic gradient plus noise (never flat, so residuals are coded); half 8-bit, half 10-bit.
+ */
+function syntheticSequences(dir: string): SequenceInfo[] {
+  const sizes: [number, number, 8 | 10][] = [[2, 2, 8], [8, 8, 10], [66, 34, 8], [136, 8, 10], [136, 136, 8], [264, 72, 10]];
+  let seed = 0x2545f491;
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) & 0xff;
+  return sizes.map(([w, h, bitDepth]) => {
+    const frames = 5;
+    const bps = bitDepth === 10 ? 2 : 1;
+    const max = (1 << bitDepth) - 1;
+    const buf = Buffer.alloc(frameBytes(w, h, bps) * frames);
+    let off = 0;
+    for (let f = 0; f < frames; f++) {
+      for (const [pw, ph] of [[w, h], [(w + 1) >> 1, (h + 1) >> 1], [(w + 1) >> 1, (h + 1) >> 1]]) {
+        for (let y = 0; y < ph; y++) {
+          for (let x = 0; x < pw; x++) {
+            const base = ((x * 7 + y * 3 + f * 11) % 256) + (rnd() % 41) - 20;
+            const v = Math.max(0, Math.min(max, bitDepth === 10 ? base * 4 + (rnd() & 3) : base));
+            if (bps === 2) buf.writeUInt16LE(v, off); else buf[off] = v;
+            off += bps;
+          }
+        }
+      }
+    }
+    const name = `synthetic_${w}x${h}_${bitDepth}bit`;
+    const file = path.join(dir, `${name}.yuv`);
+    writeFileSync(file, buf);
+    return { file: `${name}.yuv`, path: file, width: w, height: h, fps: 30, bitDepth, frames, name };
+  });
 }
 
 function tail(s: string, n = 600): string {
@@ -147,6 +182,9 @@ test('conformance: all-intra nnvvc-enc streams decode bit-exactly (VTM-23.2 and 
   const hasOurDecoder = isExecutable(decoderPath());
 
   let sequences = readManifest();
+  const synthDir = mkdtempSync(path.join(os.tmpdir(), 'nnvvc-conf-synth-'));
+  t.after(() => rmSync(synthDir, { recursive: true, force: true }));
+  if (process.env.CONFORMANCE_SYNTHETIC !== '0') sequences = sequences.concat(syntheticSequences(synthDir));
   const only = process.env.CONFORMANCE_SEQUENCES?.split(',').map((s) => s.trim()).filter(Boolean);
   if (only?.length) sequences = sequences.filter((s) => only.some((o) => s.name.includes(o)));
   if (!VTM_APP) {

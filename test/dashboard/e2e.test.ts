@@ -3,7 +3,7 @@
 // (test/fixtures) slowed to 250 ms a frame so progress can be watched. Screenshots: test-output/dashboard/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -26,9 +26,10 @@ describe('dashboard end to end (real buildApp + worker + Redis + Chromium)', { s
   let stack: Stack;
   const pageErrors: string[] = [];
   let jobUrl = '';
+  let tmp = '';
 
   before(async () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'nnvvc-dash-e2e-'));
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'nnvvc-dash-e2e-'));
     const slowEnc = await wrapper(tmp, 'slow-fake-enc.sh', FAKE_ENC, { FAKE_ENC_DELAY_MS: '250' });
     stack = await startStack({ env: { NNVVC_ENC: slowEnc } });
     browser = await launch();
@@ -36,6 +37,7 @@ describe('dashboard end to end (real buildApp + worker + Redis + Chromium)', { s
   after(async () => {
     await browser?.close();
     await stack?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
     assert.deepEqual(pageErrors, [], 'no script errors in the page');
   });
 

@@ -3,7 +3,7 @@
 // layout at 1280 px and 375 px. The real-server end-to-end test is e2e.test.ts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -28,6 +28,7 @@ describe('dashboard UI (stub API)', { skip }, () => {
   after(async () => {
     await browser?.close();
     await stub?.app.close();
+    rmSync(tmp, { recursive: true, force: true });
   });
 
   async function upload(page: Page, fields: Record<string, string>, file = clip, query = '') {

@@ -4,7 +4,7 @@
 //
 // Decisions (all by J = D + lambda * R, D = residual-domain SSE via dsp::quantErrorSse, R from the
 // context-state snapshot in ResidualBitTables):
-//   1. per coefficient, in reverse scan order: level in {nearest, nearest-1, 0 (when nearest <= 2)},
+//   1. per coefficient, in reverse scan order: level in {nearest, nearest-1, 0} (0 not at the last position),
 //      rated with the sig / gt1 / par / gt3 contexts and Rice parameter the coder will use given the
 //      levels already decided (templates only look at later scan positions), and the
 //      context-coded-bin budget (remBinsPass1) switching to dec_abs_level;

@@ -136,7 +136,6 @@ uint32_t lastPosCostFbits(int pos, int log2Size, int log2ZoSize, bool isLuma, bo
 uint64_t residualRateFbits(const int32_t* levels, int log2W, int log2H, bool isLuma,
                            const ResidualBitTables& t) {
   const ScanInfo& si = scanInfo(log2W, log2H);
-  const int W = 1 << log2W;
   const int zoW = 1 << si.log2ZoW, zoH = 1 << si.log2ZoH;
   int last = -1;
   for (int p = si.numPos() - 1; p >= 0; --p) {
@@ -234,7 +233,6 @@ uint64_t residualRateFbits(const int32_t* levels, int log2W, int log2H, bool isL
     }
     for (int n = 0; n < si.sbSize; ++n) bypassBins += levels[si.rasterOfPos[base + n]] != 0;
   }
-  (void)W;
   return bits + bypassBins * kFbitsOne;
 }
 
