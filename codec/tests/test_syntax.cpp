@@ -66,6 +66,21 @@ int main() {
         if (w <= 32 && h <= 32) residualRoundTrip(w, h, 1, d, 4);
       }
   for (int w : {8, 16, 32}) residualRoundTrip(w, 2, 1, 60, 10);
+  // largest levels: the escape code's maximum prefix (17) and 15-bit suffix
+  {
+    for (int w : {4, 8, 32}) {
+      std::vector<TCoeff> lv(size_t(w * w));
+      for (size_t i = 0; i < lv.size(); ++i) lv[i] = (i % 3 == 0) ? 32767 : ((i % 3 == 1) ? -32768 + 1 : int(i % 7));
+      ContextSet ce, cd; ce.init(0, 0); cd.init(0, 0);
+      ArithEncoder enc; enc.start();
+      CHECK(codeResidual(enc, ce, lv.data(), w, w, 0));
+      std::vector<uint8_t> bytes = finishBytes(enc);
+      ArithDecoder dec; dec.start(bytes.data(), bytes.size());
+      std::vector<TCoeff> out(lv.size());
+      CHECK(codeResidual(dec, cd, out.data(), w, w, 0));
+      CHECK(out == lv);
+    }
+  }
   // writer refuses an all-zero block
   {
     ContextSet c; c.init(30, 0);

@@ -56,11 +56,14 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(o: { worker?: boolean; env?: Record<string, string>; cfg?: Partial<Config> } = {}): Promise<Stack> {
+export async function startStack(o: { worker?: boolean; env?: Record<string, string>; cfg?: Partial<Config>; logLines?: string[] } = {}): Promise<Stack> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-svc-'));
   const prefix = `nnvvc-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const cfg: Config = { ...loadConfig(testEnv(path.join(tmp, 'data'), prefix, o.env)), ...o.cfg };
-  const log = createLogger(cfg.logLevel);
+  // logLines: capture every JSON log line (level info) for tests that check what is logged
+  const log = o.logLines
+    ? createLogger('info', 'nnvvc', { write: (line: string) => { o.logLines!.push(line); } })
+    : createLogger(cfg.logLevel);
   const app = await buildApp({ cfg, logger: log });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();

@@ -192,3 +192,27 @@ test('bad input is not retried: a missing encoder binary fails the job on the fi
     s.worker = await s.startWorker();
   }
 });
+
+test('logs: request id on every request line, job id on every worker line, no sample data', async () => {
+  const lines: string[] = [];
+  const s2 = await startStack({ logLines: lines });
+  try {
+    const up = await upload(s2.base, foremanBytes.subarray(0, FRAME), { width: 176, height: 144, name: 'logcheck' });
+    const { id: sid } = await json(up);
+    const { id } = await json(await submit(s2.base, { sequenceId: sid, config: 'ai', qps: [37] }));
+    await waitForState(s2.base, id, ['completed']);
+    await fetch(`${s2.base}/v1/jobs/${id}`, { headers: { 'x-request-id': 'trace-me-123' } });
+    const recs = lines.map((l) => JSON.parse(l));
+    const http = recs.filter((r) => r.req || r.res);
+    assert.ok(http.length >= 6);
+    for (const r of http) assert.match(String(r.reqId), /^[0-9a-f]{12}$|^trace-me-123$/, JSON.stringify(r));
+    assert.ok(http.some((r) => r.reqId === 'trace-me-123'), 'x-request-id is honoured');
+    const jobLines = recs.filter((r) => /job (started|completed)|encod|verified|input prepared|no model yet/.test(r.msg));
+    assert.ok(jobLines.length >= 5, `worker lines: ${jobLines.map((r) => r.msg).join(' | ')}`);
+    for (const r of jobLines) assert.equal(r.jobId, id, JSON.stringify(r));
+    const all = lines.join('\n');
+    assert.ok(!all.includes(foremanBytes.subarray(1000, 1032).toString('base64')) && !all.includes(foremanBytes.subarray(1000, 1016).toString('hex')), 'no sample data in logs');
+  } finally {
+    await s2.close();
+  }
+});

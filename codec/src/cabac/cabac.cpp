@@ -17,24 +17,15 @@ void ContextModel::init(int initValue, int shiftIdx, int sliceQp) {
   shift1 = uint8_t((shiftIdx & 3) + 3 + shift0);
 }
 
+uint32_t kFracBitsOne[256];
 namespace {
-// Cost table indexed by the 15-bit probability of a 1 quantised to 8 bits: -log2(p) * 32768.
-struct FracBitTable {
-  uint32_t costOne[256];
-  FracBitTable() {
-    for (int i = 0; i < 256; ++i) {
-      const double p = (i + 0.5) / 256.0;
-      costOne[i] = uint32_t(std::lround(-std::log2(p) * 32768.0));
-    }
+// Fills kFracBitsOne at program start (before main; nothing uses it during static initialisation).
+struct FracBitTableInit {
+  FracBitTableInit() {
+    for (int i = 0; i < 256; ++i) kFracBitsOne[i] = uint32_t(std::lround(-std::log2((i + 0.5) / 256.0) * 32768.0));
   }
-};
-const FracBitTable& fracTable() { static const FracBitTable t; return t; }
+} fracBitTableInit;
 }  // namespace
-
-uint32_t ContextModel::fracBits(unsigned bin) const {
-  const unsigned idx = pState() >> 7;  // 0..255: probability of 1
-  return bin ? fracTable().costOne[idx] : fracTable().costOne[255 - idx];
-}
 
 void ContextSet::init(int sliceQp, int initType) {
   for (int i = 0; i < kNumCtx; ++i) ctx[i].init(kCtxInitValue[initType][i], kCtxShiftIdx[i], sliceQp);

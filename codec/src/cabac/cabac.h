@@ -39,8 +39,15 @@ struct ContextModel {
     return (((range >> 5) * (q >> 9)) >> 1) + 4;
   }
   // Estimated cost of coding `bin` with this context, in 1/32768 bit units.
-  uint32_t fracBits(unsigned bin) const;
+  inline uint32_t fracBits(unsigned bin) const;
 };
+
+// -log2(p) * 32768 for the probability of a one quantised to 8 bits (index pState >> 7).
+extern uint32_t kFracBitsOne[256];
+inline uint32_t ContextModel::fracBits(unsigned bin) const {
+  const unsigned idx = pState() >> 7;
+  return bin ? kFracBitsOne[idx] : kFracBitsOne[255 - idx];
+}
 
 // All context variables of a slice. Plain copyable value: the encoder search snapshots and
 // restores it freely.

@@ -57,7 +57,7 @@ int decodeStream(const std::vector<uint8_t>& data, const std::string& outPath, D
     };
     for (const NalUnit& nu : nals) {
       if (nu.layerId != 0) continue;
-      switch (nu.type) {
+      switch (int(nu.type)) {
         case kNalSps: sps = parseSps(nu.rbsp); haveSps = true; break;
         case kNalPps: pps = parsePps(nu.rbsp); havePps = true; break;
         case kNalIdrNLp:

@@ -17,24 +17,33 @@ bool thinChromaSupported() {
 void gatherReferences(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
                       Pel* top, Pel* left) {
   const Plane& pl = pic.planes[cIdx];
-  const int sc = cIdx ? 1 : 0;  // component -> luma coordinate shift (4:2:0)
+  const int sc = cIdx ? 1 : 0;           // component -> luma coordinate shift (4:2:0)
+  const int unit = 4 >> sc;              // samples per 4x4-luma availability unit
   uint8_t availTop[2 * 64 + 1], availLeft[2 * 64 + 1];
   auto avail = [&](int cx, int cy) -> bool {
     if (cx < 0 || cy < 0 || cx >= pl.width || cy >= pl.height) return false;
     return cIdx ? map.chromaAvailable(cx << sc, cy << sc) : map.lumaAvailable(cx, cy);
   };
-  // corner
   availTop[0] = availLeft[0] = avail(x - 1, y - 1);
   top[0] = left[0] = availTop[0] ? pl.at(x - 1, y - 1) : 0;
-  for (int i = 0; i < 2 * w; ++i) {
-    const bool a = avail(x + i, y - 1);
-    availTop[1 + i] = a;
-    top[1 + i] = a ? pl.at(x + i, y - 1) : 0;
+  // x, y are multiples of `unit` (blocks are aligned to the 4x4 luma grid), so availability is
+  // constant over runs of `unit` samples.
+  if (y > 0) {
+    const Pel* row = pl.row(y - 1);
+    for (int i = 0; i < 2 * w; i += unit) {
+      const bool a = avail(x + i, y - 1);
+      for (int k = i; k < i + unit && k < 2 * w; ++k) { availTop[1 + k] = a; top[1 + k] = a ? row[x + k] : 0; }
+    }
+  } else {
+    for (int i = 0; i < 2 * w; ++i) { availTop[1 + i] = 0; top[1 + i] = 0; }
   }
-  for (int j = 0; j < 2 * h; ++j) {
-    const bool a = avail(x - 1, y + j);
-    availLeft[1 + j] = a;
-    left[1 + j] = a ? pl.at(x - 1, y + j) : 0;
+  if (x > 0) {
+    for (int j = 0; j < 2 * h; j += unit) {
+      const bool a = avail(x - 1, y + j);
+      for (int k = j; k < j + unit && k < 2 * h; ++k) { availLeft[1 + k] = a; left[1 + k] = a ? pl.at(x - 1, y + k) : 0; }
+    }
+  } else {
+    for (int j = 0; j < 2 * h; ++j) { availLeft[1 + j] = 0; left[1 + j] = 0; }
   }
   dsp::intraSubstituteRefs(top, availTop, left, availLeft, w, h, kBitDepth);
 }

@@ -11,7 +11,8 @@ namespace search {
 struct ModeSelectConfig {
   int numRd = 3;         // best modes (by cheap cost) that get full RD
   int numMpmRd = 2;      // how many of the MPM candidates (planar, mpm[0], mpm[1], ...) are added
-  int numRefine = 3;     // best coarse angular modes whose +-1 neighbours are also evaluated
+  int numRefine = 3;     // best coarse angular modes whose neighbours are also evaluated
+  int coarseStep = 2;    // 2: the 33 even angles first; 4: 17 angles (2, 6, ..., 66), then +-2
 };
 
 // costFn(mode) -> cheap cost (double) for modes 0..66. mpm: planar is mode 0, mpm[0..4] the
@@ -28,25 +29,31 @@ int selectIntraModes(CostFn&& costFn, const int mpm[5], const ModeSelectConfig& 
   };
   eval(0);
   eval(1);
-  for (int m = 2; m <= 66; m += 2) eval(m);
-  // refine around the best coarse angular modes
-  int best[8];
-  int nb = 0;
+  const int step = cfg.coarseStep == 4 ? 4 : 2;
+  for (int m = 2; m <= 66; m += step) eval(m);
+  // refine around the best evaluated angular modes: +-step/2, then (step 4) +-1 around the new best
   const int numRefine = cfg.numRefine < 8 ? cfg.numRefine : 8;
-  for (int k = 0; k < numRefine; ++k) {
-    int bm = -1;
-    for (int m = 2; m <= 66; m += 2) {
-      bool taken = false;
-      for (int j = 0; j < nb; ++j) taken |= best[j] == m;
-      if (!taken && (bm < 0 || cost[m] < cost[bm])) bm = m;
+  auto refine = [&](int delta) {
+    int best[8];
+    int nb = 0;
+    for (int k = 0; k < numRefine; ++k) {
+      int bm = -1;
+      for (int m = 2; m <= 66; ++m) {
+        if (!done[m]) continue;
+        bool taken = false;
+        for (int j = 0; j < nb; ++j) taken |= best[j] == m;
+        if (!taken && (bm < 0 || cost[m] < cost[bm])) bm = m;
+      }
+      if (bm < 0) break;
+      best[nb++] = bm;
     }
-    if (bm < 0) break;
-    best[nb++] = bm;
-  }
-  for (int j = 0; j < nb; ++j) {
-    eval(best[j] - 1);
-    eval(best[j] + 1);
-  }
+    for (int j = 0; j < nb; ++j) {
+      eval(best[j] - delta);
+      eval(best[j] + delta);
+    }
+  };
+  if (step == 4) refine(2);
+  refine(1);
   // best numRd among evaluated modes (ties -> lower mode, deterministic)
   int n = 0;
   const int numRd = cfg.numRd < 10 ? cfg.numRd : 10;

@@ -24,7 +24,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
   if (name == "fast") {
     p.maxMttDepth = 1;
     p.tryTt = false;
-    p.modes = {2, 1, 2};
+    p.modes = {2, 1, 2, 4};
     p.largeBlockRdReduce = 1;
     p.numChromaModes = 2;
     p.skipSplitsIfLeafZeroCbf = true;
@@ -35,7 +35,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.maxMttDepth = 1;
     p.tryTt = false;
     p.localDualTree = false;
-    p.modes = {1, 1, 1};
+    p.modes = {1, 1, 1, 4};
     p.numChromaModes = 1;
     p.skipSplitsIfLeafZeroCbf = true;
     p.minLeafLog2ForSplitSkip = 3;
