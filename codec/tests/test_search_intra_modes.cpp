@@ -32,17 +32,17 @@ int main() {
     };
     const int mpm[5] = {50, 18, 46, 54, 2};
     for (int step : {2, 4}) {
-    evals = 0;
-    ModeSelectConfig cfg{3, 2, 3, step};
-    int out[16];
-    const int n = selectIntraModes(cost, mpm, cfg, out);
-    CHECK(out[0] == target, "step %d target %d: best mode %d", step, target, out[0]);
-    CHECK(n <= cfg.numRd + cfg.numMpmRd, "too many modes %d", n);
-    CHECK(evals <= (step == 2 ? 41 : 31), "step %d target %d: %d cheap evaluations", step, target, evals);
-    std::set<int> s(out, out + n);
-    CHECK(int(s.size()) == n, "duplicate modes");
-    CHECK(s.count(0) == 1 && s.count(50) == 1, "MPM candidates planar and mpm[0] must be included");
-    for (int i = 0; i < n; ++i) CHECK(out[i] >= 0 && out[i] <= 66, "mode out of range");
+      evals = 0;
+      ModeSelectConfig cfg{3, 2, 3, step};
+      int out[16];
+      const int n = selectIntraModes(cost, mpm, cfg, out);
+      CHECK(out[0] == target, "step %d target %d: best mode %d", step, target, out[0]);
+      CHECK(n <= cfg.numRd + cfg.numMpmRd, "too many modes %d", n);
+      CHECK(evals <= (step == 2 ? 41 : 31), "step %d target %d: %d cheap evaluations", step, target, evals);
+      std::set<int> s(out, out + n);
+      CHECK(int(s.size()) == n, "duplicate modes");
+      CHECK(s.count(0) == 1 && s.count(50) == 1, "MPM candidates planar and mpm[0] must be included");
+      for (int i = 0; i < n; ++i) CHECK(out[i] >= 0 && out[i] <= 66, "mode out of range");
     }
   }
   {

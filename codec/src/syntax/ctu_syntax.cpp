@@ -165,17 +165,36 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
   const int gt3Base = luma ? kCtxGt3Y : kCtxGt3C, csbfBase = luma ? kCtxCsbfY : kCtxCsbfC;
   // Absolute values known so far (reader: partial during pass 1); writer uses final values.
   // tmp holds |level| (reader writes into lv as absolute values first, signs at the end of a CG).
-  auto absAt = [&](int x, int y) -> int { return std::abs(lv[y * w + x]); };
+  // |level| of the zero-out region in a buffer padded by 2 zero columns/rows, so the 5-sample
+  // template (x+1,y) (x+2,y) (x,y+1) (x,y+2) (x+1,y+1) needs no bounds checks (samples beyond the
+  // region are zero in a conforming block anyway). Writer: final values. Reader: the values known
+  // so far (pass-1 sums, then final) — the template only covers positions coded earlier.
+  const int zoW = 1 << log2ZoW, zoH = 1 << log2ZoH;
+  const int S = zoW + 2;
+  int32_t ab[34 * 34];
+  std::memset(ab, 0, sizeof(int32_t) * size_t(S) * size_t(zoH + 2));
+  if (!IO::kReading)
+    for (int y = 0; y < zoH; ++y)
+      for (int x = 0; x < zoW; ++x) ab[y * S + x] = std::abs(lv[y * w + x]);
+  int abOff[16], lvOff[16], diag[16];
+  for (int n = 0; n < numSb; ++n) {
+    abOff[n] = inScan[n].y * S + inScan[n].x;
+    lvOff[n] = inScan[n].y * w + inScan[n].x;
+    diag[n] = inScan[n].x + inScan[n].y;
+  }
 
   for (int i = lastCg; i >= 0; --i) {
     const int xS = cgScan[i].x, yS = cgScan[i].y;
+    const int x0 = xS << log2SbW, y0 = yS << log2SbH;
+    int32_t* abCg = ab + y0 * S + x0;
+    TCoeff* lvCg = lv + y0 * w + x0;
     // sb_coded_flag
     bool coded = true;
     bool inferDc = false;
     if (i < lastCg && i > 0) {
       bool any = false;
       if (!IO::kReading)
-        for (int n = 0; n < numSb && !any; ++n) any = lv[((yS << log2SbH) + inScan[n].y) * w + (xS << log2SbW) + inScan[n].x] != 0;
+        for (int n = 0; n < numSb && !any; ++n) any = abCg[abOff[n]] != 0;
       const int right = (xS + 1 < cgW) ? cgCoded[yS * 16 + xS + 1] : 0;
       const int below = (yS + 1 < cgH) ? cgCoded[(yS + 1) * 16 + xS] : 0;
       coded = io.bin(ctx[csbfBase + ((right | below) ? 1 : 0)], any ? 1u : 0u) != 0;
@@ -185,26 +204,22 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
     if (!coded) continue;
 
     const int firstPos = (i == lastCg) ? lastPosInCg : numSb - 1;
-    int passLevel[16];   // pass-1 value per scan position (reader), or final abs (writer)
+    int passLevel[16];  // pass-1 value per scan position
     uint8_t gt3[16];
     std::memset(gt3, 0, sizeof(gt3));
     int n = firstPos;
     int firstPosMode1 = firstPos;  // positions > firstPosMode1 handled in pass 1
     bool anySig = false;
     for (; n >= 0 && remBins >= 4; --n) {
-      const int xC = (xS << log2SbW) + inScan[n].x, yC = (yS << log2SbH) + inScan[n].y;
+      int32_t* p = abCg + abOff[n];
       const bool isLast = (i == lastCg && n == lastPosInCg);
-      const int a = IO::kReading ? 0 : absAt(xC, yC);
-      // template over already-coded neighbours (pass-1 style values)
-      int sum1 = 0, numPos = 0;
-      auto acc = [&](int xx, int yy) {
-        const int v = absAt(xx, yy);
-        sum1 += std::min(4 + (v & 1), v);
-        numPos += v != 0;
-      };
-      if (xC < w - 1) { acc(xC + 1, yC); if (xC < w - 2) acc(xC + 2, yC); if (yC < h - 1) acc(xC + 1, yC + 1); }
-      if (yC < h - 1) { acc(xC, yC + 1); if (yC < h - 2) acc(xC, yC + 2); }
-      const int d = xC + yC;
+      const int a = IO::kReading ? 0 : *p;
+      // template over already-coded neighbours (pass-1 style values min(4 + (v & 1), v))
+      const int v1 = p[1], v2 = p[2], v3 = p[S + 1], v4 = p[S], v5 = p[2 * S];
+      const int sum1 = std::min(4 + (v1 & 1), v1) + std::min(4 + (v2 & 1), v2) + std::min(4 + (v3 & 1), v3) +
+                       std::min(4 + (v4 & 1), v4) + std::min(4 + (v5 & 1), v5);
+      const int numPos = (v1 != 0) + (v2 != 0) + (v3 != 0) + (v4 != 0) + (v5 != 0);
+      const int d = x0 + y0 + diag[n];
       unsigned sig;
       if (isLast) {
         sig = 1;
@@ -236,57 +251,43 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
         gt3[n] = uint8_t(g3);
       }
       passLevel[n] = p1;
-      if (IO::kReading) lv[yC * w + xC] = p1;
+      if (IO::kReading) *p = p1;
       firstPosMode1 = n - 1;
     }
-    // pass 2: abs_remainder for gt3 positions (baseLevel 4)
+    // pass 2: abs_remainder for gt3 positions (baseLevel 4); template neighbours are final
     for (int m = firstPos; m > firstPosMode1; --m) {
       if (!gt3[m]) continue;
-      const int xC = (xS << log2SbW) + inScan[m].x, yC = (yS << log2SbH) + inScan[m].y;
-      int sum = 0;
-      if (xC < w - 1) { sum += absAt(xC + 1, yC); if (xC < w - 2) sum += absAt(xC + 2, yC); if (yC < h - 1) sum += absAt(xC + 1, yC + 1); }
-      if (yC < h - 1) { sum += absAt(xC, yC + 1); if (yC < h - 2) sum += absAt(xC, yC + 2); }
-      // writer: neighbours at higher scan positions are final in both encoder and decoder order
-      const int loc = std::max(0, std::min(31, sum - 5 * 4));
-      const int rice = kRiceTable[loc];
-      const int a = IO::kReading ? 0 : absAt(xC, yC);
-      const unsigned rem = codeRemAbs(io, IO::kReading ? 0u : unsigned((a - passLevel[m]) >> 1), rice);
-      if (IO::kReading) lv[yC * w + xC] = std::min(passLevel[m] + 2 * int(rem), 32768);
+      int32_t* p = abCg + abOff[m];
+      const int sum = p[1] + p[2] + p[S + 1] + p[S] + p[2 * S];
+      const int rice = kRiceTable[std::max(0, std::min(31, sum - 5 * 4))];
+      const unsigned rem = codeRemAbs(io, IO::kReading ? 0u : unsigned((*p - passLevel[m]) >> 1), rice);
+      if (IO::kReading) *p = std::min(passLevel[m] + 2 * int(rem), 32768);
     }
     // pass 3: dec_abs_level for the remaining positions (baseLevel 0)
     for (int m = firstPosMode1; m >= 0; --m) {
-      const int xC = (xS << log2SbW) + inScan[m].x, yC = (yS << log2SbH) + inScan[m].y;
-      int sum = 0;
-      if (xC < w - 1) { sum += absAt(xC + 1, yC); if (xC < w - 2) sum += absAt(xC + 2, yC); if (yC < h - 1) sum += absAt(xC + 1, yC + 1); }
-      if (yC < h - 1) { sum += absAt(xC, yC + 1); if (yC < h - 2) sum += absAt(xC, yC + 2); }
-      const int loc = std::max(0, std::min(31, sum));
-      const int rice = kRiceTable[loc];
+      int32_t* p = abCg + abOff[m];
+      const int sum = p[1] + p[2] + p[S + 1] + p[S] + p[2 * S];
+      const int rice = kRiceTable[std::min(31, sum)];
       const unsigned pos0 = 1u << rice;
       unsigned val = 0;
       if (!IO::kReading) {
-        const unsigned a = unsigned(absAt(xC, yC));
+        const unsigned a = unsigned(*p);
         val = a == 0 ? pos0 : (a <= pos0 ? a - 1 : a);
       }
       val = codeRemAbs(io, val, rice);
       if (IO::kReading) {
         const unsigned a = val == pos0 ? 0 : (val < pos0 ? val + 1 : val);
-        lv[yC * w + xC] = int(std::min(a, 32768u));
+        *p = int(std::min(a, 32768u));
       }
     }
     // signs, in decreasing scan order
     for (int m = firstPos; m >= 0; --m) {
-      const int xC = (xS << log2SbW) + inScan[m].x, yC = (yS << log2SbH) + inScan[m].y;
-      TCoeff& c = lv[yC * w + xC];
-      if (c == 0) continue;
-      const unsigned s = io.bypass(c < 0 ? 1u : 0u);
-      if (IO::kReading && s) c = -c;
+      const int a = abCg[abOff[m]];
+      if (a == 0) continue;
+      TCoeff& c = lvCg[lvOff[m]];
+      const unsigned sgn = io.bypass(c < 0 ? 1u : 0u);
+      if (IO::kReading) c = sgn ? -std::min(a, 32768) : std::min(a, 32767);
     }
-    if (IO::kReading)
-      for (int m = firstPos; m >= 0; --m) {
-        const int xC = (xS << log2SbW) + inScan[m].x, yC = (yS << log2SbH) + inScan[m].y;
-        TCoeff& c = lv[yC * w + xC];
-        c = std::max(-32768, std::min(32767, c));
-      }
   }
   return true;
 }
