@@ -4,6 +4,7 @@
 // test-output/conformance-failures/ for the codec engineers.
 //
 // Env: NNVVC_ENC / NNVVC_DEC (CLI paths), VTM_DECODER_APP (VTM half; skipped loudly when unset), SHARED_SEQUENCES,
+// VTM_TRACE_DECODER (optional syntax-trace VTM DecoderApp: its trace of a failing stream is kept for debugging),
 // CONFORMANCE_FRAMES (2..5), CONFORMANCE_QPS (e.g. "22,37"), CONFORMANCE_JOBS (parallel cases, default 2),
 // CONFORMANCE_SEQUENCES (comma list of name substrings), CONFORMANCE_ALL=1 (all sequences even without VTM),
 // Presets (names from nnvvc-enc --help) by picture size, to cover many syntax paths within the time budget:
@@ -51,6 +52,7 @@ interface HalfResult {
   reason?: string;
   seconds?: number;
   md5?: { ok: number; error: number; missing: number; pictures: number };
+  version?: string; // VTM version from its banner
 }
 interface CaseResult {
   sequence: string;
@@ -99,6 +101,18 @@ function syntheticSequences(dir: string): SequenceInfo[] {
   });
 }
 
+/**
+ * For a stream VTM rejects or decodes differently: when VTM_TRACE_DECODER (a syntax-trace build of VTM's
+ * DecoderApp) is set, keep its syntax-element trace next to the failing stream; the first element where it and
+ * our writer disagree is usually visible near the end of the trace. Small streams only (traces are large).
+ */
+async function traceFailure(stream: string, name: string, qp: number): Promise<void> {
+  const tracer = process.env.VTM_TRACE_DECODER;
+  if (!tracer || !isExecutable(tracer) || statSync(stream).size > 512 * 1024) return;
+  const out = path.join(failDir, `${name}_qp${qp}_f${FRAMES}.trace.txt`);
+  await runProcess(tracer, ['-b', stream, '-o', '/dev/null', `--TraceFile=${out}`, '--TraceRule=D_SYNTAX:poc>=0'], { timeoutMs: 120_000 });
+}
+
 function tail(s: string, n = 600): string {
   const t = s.trim();
   return t.length > n ? '…' + t.slice(-n) : t;
@@ -111,11 +125,11 @@ async function runCase(seq: SequenceInfo, qp: number, preset: string | undefined
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nnvvc-conf-'));
   const stream = path.join(dir, 's.266');
   const recon = path.join(dir, 'recon.yuv');
-  const keep = (why: string, logs: Record<string, string>) => {
+  const keep = (kind: 'enc' | 'vtm' | 'ours', why: string, logs: Record<string, string>) => {
     mkdirSync(failDir, { recursive: true });
     const stem = path.join(failDir, `${seq.name}_qp${qp}_f${FRAMES}`);
     if (existsSync(stream)) copyFileSync(stream, `${stem}.266`);
-    writeFileSync(`${stem}.log`, `${why}\n\n` + Object.entries(logs).map(([k, v]) => `== ${k}\n${v}`).join('\n'));
+    writeFileSync(`${stem}.${kind}.log`, `${why}\n\n` + Object.entries(logs).map(([k, v]) => `== ${k}\n${v}`).join('\n'));
   };
   try {
     const e = await encode({ seq, frames: FRAMES, qp, bitstream: stream, recon, preset, timeoutMs: 600_000 });
@@ -128,7 +142,7 @@ async function runCase(seq: SequenceInfo, qp: number, preset: string | undefined
     }
     const encodeRes = { ok: !encReason, seconds: e.seconds, bytes: existsSync(stream) ? statSync(stream).size : undefined, reason: encReason };
     if (encReason) {
-      keep(encReason, { 'nnvvc-enc stdout': e.stdout, 'nnvvc-enc stderr': e.stderr });
+      keep('enc', encReason, { 'nnvvc-enc stdout': e.stdout, 'nnvvc-enc stderr': e.stderr });
       const r = { status: 'fail' as const, reason: `encode failed: ${encReason}` };
       return { ...base, encode: encodeRes, vtm: VTM_APP ? r : { status: 'skipped', reason: 'VTM_DECODER_APP not set' }, ours: r };
     }
@@ -149,8 +163,11 @@ async function runCase(seq: SequenceInfo, qp: number, preset: string | undefined
         const c = compareYuv10(recon, out, seq.width, seq.height, FRAMES);
         if (!c.identical) reason = `VTM output != nnvvc-enc recon: ${c.reason}`;
       }
-      vtm = { status: reason ? 'fail' : 'pass', reason, seconds: d.seconds, md5 };
-      if (reason) keep(reason, { 'VTM stdout': tail(d.stdout, 20000), 'VTM stderr': tail(d.stderr, 20000) });
+      vtm = { status: reason ? 'fail' : 'pass', reason, seconds: d.seconds, md5, version: d.version };
+      if (reason) {
+        keep('vtm', reason, { 'VTM stdout': tail(d.stdout, 20000), 'VTM stderr': tail(d.stderr, 20000) });
+        await traceFailure(stream, seq.name, qp);
+      }
     }
 
     // (b) our decoder
@@ -167,7 +184,7 @@ async function runCase(seq: SequenceInfo, qp: number, preset: string | undefined
         if (!c.identical) reason = `nnvvc-dec output != nnvvc-enc recon: ${c.reason}`;
       }
       ours = { status: reason ? 'fail' : 'pass', reason, seconds: d.seconds };
-      if (reason) keep(reason, { 'nnvvc-dec stdout': tail(d.stdout, 20000), 'nnvvc-dec stderr': tail(d.stderr, 20000) });
+      if (reason) keep('ours', reason, { 'nnvvc-dec stdout': tail(d.stdout, 20000), 'nnvvc-dec stderr': tail(d.stderr, 20000) });
     }
     return { ...base, encode: encodeRes, vtm, ours };
   } finally {
@@ -180,6 +197,7 @@ test('conformance: all-intra nnvvc-enc streams decode bit-exactly (VTM-23.2 and 
   assert.ok(isExecutable(enc), `nnvvc-enc not found at ${enc}: build the codec first (cmake -S codec -B codec/build -DCMAKE_BUILD_TYPE=Release && cmake --build codec/build -j2) or set NNVVC_ENC`);
   if (VTM_APP) assert.ok(isExecutable(VTM_APP), `VTM_DECODER_APP=${VTM_APP} is not an executable file`);
   const hasOurDecoder = isExecutable(decoderPath());
+  rmSync(failDir, { recursive: true, force: true }); // only this run's failures are kept
 
   let sequences = readManifest();
   const synthDir = mkdtempSync(path.join(os.tmpdir(), 'nnvvc-conf-synth-'));
@@ -247,7 +265,11 @@ test('conformance: all-intra nnvvc-enc streams decode bit-exactly (VTM-23.2 and 
   }, null, 2));
 
   console.log('');
-  if (VTM_APP) console.log(`conformance: ${vtmPass}/${results.length} bitstreams bit-exact with VTM-23.2 (MD5 OK, output == recon)`);
+  const vtmVersion = results.find((r) => r.vtm.version)?.vtm.version ?? '?';
+  if (VTM_APP) {
+    console.log(`conformance: ${vtmPass}/${results.length} bitstreams bit-exact with VTM-${vtmVersion} (MD5 OK, output == recon)`);
+    if (vtmVersion !== '23.2') console.log(`conformance: WARNING: VTM_DECODER_APP reports version ${vtmVersion}, the reference is VTM-23.2`);
+  }
   else console.log('conformance: SKIPPED: VTM conformance — VTM_DECODER_APP not set');
   console.log(`conformance: ${oursPass}/${results.length} bitstreams bit-exact with nnvvc-dec (${FRAMES} frames, QP ${QPS.join('/')}, ${seconds.toFixed(0)} s; details in test-output/conformance.json)`);
 

@@ -10,8 +10,8 @@ namespace recon {
 
 // Chroma transform blocks with a 2-sample side (Nx2 chroma of e.g. 16x4 single-tree CUs) need
 // dsp support for h = 2; until dsp declares it, they are refused (decoder: clean error). The
-// environment variable NNVVC_THIN_CHROMA=1 enables them for testing (release builds of the dsp
-// module handle them and match the VTM decoder).
+// environment variable NNVVC_THIN_CHROMA=1 enables them for testing (8x2 matched VTM; 16x2 did
+// not yet — see README "Known limits").
 bool thinChromaSupported();
 
 // Reference samples of a w x h block of component cIdx at component position (x, y):
