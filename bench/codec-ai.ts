@@ -140,6 +140,9 @@ async function main() {
 
   console.log(`bench:codec — all-intra, ${FRAMES} frame(s), QP ${QPS.join('/')}, machine ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'})`);
   console.log(`  nnvvc preset(s): ${presets.map((p) => p ?? '(encoder default)').join(', ')}${process.env.BENCH_PRESET ? ' (BENCH_PRESET)' : ' (most exhaustive listed by --help)'}`);
+  if (!process.env.BENCH_PRESET) {
+    console.log('  note: the most exhaustive preset takes minutes per 1080p frame per QP on 2 cores; BENCH_PRESET=faster (or medium) for a quick run');
+  }
   if (!vtmApp) console.log('  *** SKIPPED: VTM anchor — VTM_ENCODER_APP not set (no BD-rate / time ratio) ***');
   else console.log(`  VTM anchor: ${vtmApp} -c ${path.relative(repoRoot, cfg!)} (cache ${path.relative(repoRoot, cacheDir)})`);
 

@@ -20,7 +20,9 @@ const CONFIG = process.env.DEMO_CONFIG ?? 'ai';
 const ENC = process.env.NNVVC_ENC ?? path.join(REPO, 'codec/build/nnvvc-enc');
 
 function say(msg: string) { console.log(`[demo] ${msg}`); }
-function fail(msg: string): never { console.error(`[demo] FAILED: ${msg}`); process.exit(1); }
+// Thrown, not process.exit(): once the service is started, main's `finally` must still stop it (and its redis-server).
+class DemoFailure extends Error {}
+function fail(msg: string): never { throw new DemoFailure(msg); }
 
 async function main() {
   // 1. codec
@@ -59,11 +61,9 @@ async function main() {
     const t0 = Date.now();
     for (;;) {
       if (svcExited) fail('the service stopped during start-up (see its message above)');
-      try {
-        const r = await fetch(`${base}/readyz`);
-        if (r.ok) break;
-        if (Date.now() - t0 > 30_000) fail(`service not ready: ${await r.text()}`);
-      } catch { /* not listening yet */ }
+      const r = await fetch(`${base}/readyz`).catch(() => null); // null: not listening yet
+      if (r?.ok) break;
+      if (r && Date.now() - t0 > 30_000) fail(`service not ready: ${await r.text()}`);
       if (Date.now() - t0 > 90_000) fail('service did not start within 90 s');
       await new Promise((r) => setTimeout(r, 300));
     }
@@ -123,4 +123,7 @@ async function main() {
   }
 }
 
-main().catch((err) => fail(err instanceof Error ? err.message : String(err)));
+main().catch((err) => {
+  console.error(`[demo] FAILED: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

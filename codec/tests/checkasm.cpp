@@ -124,8 +124,8 @@ void checkTranspose(const DspFunctions& c, const DspFunctions& s, const char* is
   if (c.transpose == s.transpose) return;
   std::vector<Pel> src(80 * 72), dc(80 * 72), ds(80 * 72);
   long cases = 0, bad = 0;
-  for (int w = 4; w <= 64; w += 4)
-    for (int h = 4; h <= 64; h += 4) {
+  for (int w = 2; w <= 64; w += (w < 4 ? 2 : 4))  // 2: thin chroma blocks (C fallback)
+    for (int h = 2; h <= 64; h += (h < 4 ? 2 : 4)) {
       fillPel(src, -32768, 32767, 0);
       std::fill(dc.begin(), dc.end(), Pel(-9));
       std::fill(ds.begin(), ds.end(), Pel(-9));
@@ -145,7 +145,7 @@ void checkIntraAngular(const DspFunctions& c, const DspFunctions& s, const char*
                                 35, 39, 45, 51, 57, 73, 86, 102, 171, 341};
   long cases = 0, bad = 0;
   for (int it = 0; it < 3000; ++it) {
-    const int width = 4 << rnd(0, 4), height = 4 << rnd(0, 4);
+    const int width = 2 << rnd(0, 5), height = 2 << rnd(0, 5);  // 2: thin chroma
     const int a = kAngles[rnd(0, 24)];
     const int angle = (a <= 29 && rnd(0, 1)) ? -a : a;  // negative angles only within -32..0
     const int bd = rnd(0, 2) ? 10 : rnd(8, 12);
@@ -169,7 +169,8 @@ void checkMatStage(const DspFunctions& c, const DspFunctions& s, const char* isa
   std::vector<int16_t> a(64 * 128), b(32 * 160), oc(64 * 64), os(64 * 64);
   long cases = 0, bad = 0;
   for (int it = 0; it < 1000; ++it) {
-    const int rows = rnd(1, 64), cols = 4 * rnd(1, 16), kPairs = rnd(1, 32);
+    const int rows = rnd(1, 64), kPairs = rnd(1, 32);
+    const int cols = rnd(0, 7) == 0 ? 2 : 4 * rnd(1, 16);  // 2: 2-point stages
     const int extreme = rnd(0, 2);
     const bool dataInA = rnd(0, 1);
     auto data = [&]() { return int16_t(extreme == 1 ? (rnd(0, 1) ? 32767 : -32768) : rnd(-32768, 32767)); };
@@ -191,8 +192,8 @@ void checkMatStage(const DspFunctions& c, const DspFunctions& s, const char* isa
   std::vector<Pel> rc(64 * 64), rs(64 * 64), res(64 * 64);
   long tcases = 0, tbad = 0;
   for (int bd : {8, 10})
-    for (int lw = 2; lw <= 6; ++lw)
-      for (int lh = 2; lh <= 6; ++lh)
+    for (int lw = bd >= 9 ? 1 : 2; lw <= 6; ++lw)  // 2-wide forward needs bitDepth >= 9
+      for (int lh = 1; lh <= 6; ++lh)
         for (int it = 0; it < 6; ++it) {
           const int w = 1 << lw, h = 1 << lh;
           for (int i = 0; i < w * h; ++i)

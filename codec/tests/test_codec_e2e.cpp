@@ -9,8 +9,13 @@
 #include <string>
 #include <vector>
 
+#include <regex>
+#include <stdexcept>
+
+#include "common/types.h"
 #include "decoder/decoder.h"
 #include "encoder/encoder.h"
+#include "encoder/search/ctu_search.h"
 
 using namespace nnvvc;
 
@@ -38,7 +43,9 @@ int main() {
       }
   }
   std::string err;
-  for (const char* preset : {"trivial", "syntax-stress"}) {
+  // "medium" is the default preset; its RD search (like syntax-stress) may choose thin-chroma CUs
+  // (16x4 luma -> 8x2 chroma), which the VTM cross-check below covers.
+  for (const char* preset : {"trivial", "syntax-stress", "medium"}) {
     EncoderOptions o;
     o.inputPath = dir + "/in.yuv"; o.width = W; o.height = H; o.qp = 30; o.preset = preset;
     o.bitstreamPath = dir + "/a.266"; o.reconPath = dir + "/a_rec.yuv"; o.statsPath = dir + "/a.json";
@@ -48,6 +55,29 @@ int main() {
     CHECK(res.frames == N && res.md5Checked == N && res.md5Mismatches == 0);
     const std::vector<uint8_t> rec = readAll(o.reconPath), dec = readAll(dir + "/a_dec.yuv");
     CHECK(rec.size() == size_t(W * H * 3 / 2 * 2 * N) && rec == dec);
+    // stats: every CU entry is [x, y, w, h, intra_mode, qt_depth, mtt_depth] with depths that fit
+    // the CU size (QT leaf 128 >> qt_depth, then MTT splits)
+    {
+      const std::vector<uint8_t> js = readAll(o.statsPath);
+      const std::string text(js.begin(), js.end());
+      CHECK(text.find("\"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\"]") != std::string::npos);
+      const std::regex cuRe("\\[(\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)\\]");
+      int cus = 0, badDepth = 0;
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), cuRe); it != std::sregex_iterator(); ++it) {
+        const int w = std::stoi((*it)[3]), h = std::stoi((*it)[4]);
+        const int qt = std::stoi((*it)[6]), mtt = std::stoi((*it)[7]);
+        ++cus;
+        const int leaf = 128 >> qt;
+        // each MTT split (incl. implicit boundary splits, which may exceed MaxMttDepth) divides
+        // the area by 2 (BT, TT centre) or 4 (TT sides)
+        const long area = long(w) * h, leafArea = long(leaf) * leaf;
+        if (qt > 5 || mtt > 12 || w > leaf || h > leaf || area > (leafArea >> mtt) ||
+            area < (leafArea >> (2 * mtt)))
+          ++badDepth;
+      }
+      CHECK(cus > 0 && badDepth == 0);
+      std::printf("stats (%s): %d CU entries with qt/mtt depths, %d inconsistent\n", preset, cus, badDepth);
+    }
     // determinism
     o.bitstreamPath = dir + "/b.266"; o.reconPath.clear(); o.statsPath.clear();
     CHECK(runEncoder(o, err) == 0);
@@ -79,6 +109,55 @@ int main() {
     CHECK(runEncoder(o, err) != 0 && err.find("cannot open") != std::string::npos);
     o.inputPath = dir + "/in.yuv"; o.width = 4000; o.height = 4000;
     CHECK(runEncoder(o, err) != 0 && err.find("no complete") != std::string::npos);
+    o.width = W; o.height = H; o.inputBitDepth = 12;
+    CHECK(runEncoder(o, err) == 2 && err.find("--input-bitdepth 12") != std::string::npos);
+    o.inputBitDepth = 8; o.frames = -3;
+    CHECK(runEncoder(o, err) == 2 && err.find("--frames -3") != std::string::npos);
+    o.frames = 0;
+  }
+  // split hints that do not fit the input: status 2 and a message naming the values, before any
+  // encoding (no abort from an exception escaping the frame loop)
+  {
+    auto writeHints = [&](const std::string& path, int w, int h, int frames) {
+      std::ofstream f(path);
+      f << "nnvvc-split-hints 1\npicture " << w << " " << h << "\nctu 128\ngrid 128\nframes " << frames << "\n";
+      for (int n = 0; n < frames; ++n) {
+        f << "frame " << n << "\n";
+        for (int r = 0; r < (h + 127) / 128; ++r) {
+          for (int c = 0; c < (w + 127) / 128; ++c) f << "* ";
+          f << "\n";
+        }
+      }
+    };
+    EncoderOptions o;
+    o.inputPath = dir + "/in.yuv"; o.width = W; o.height = H; o.qp = 30; o.preset = "faster";
+    o.bitstreamPath = dir + "/h.266";
+    o.splitHintsPath = dir + "/size.hints";
+    writeHints(o.splitHintsPath, 96, 70, N);  // wrong width
+    CHECK(runEncoder(o, err) == 2 && err.find("96x70") != std::string::npos && err.find("100x70") != std::string::npos);
+    std::printf("hints size mismatch: %s\n", err.c_str());
+    o.splitHintsPath = dir + "/frames.hints";
+    writeHints(o.splitHintsPath, W, H, 1);  // 1 frame for a 2-frame encode
+    CHECK(runEncoder(o, err) == 2 && err.find("1 frame") != std::string::npos && err.find("2 are to be encoded") != std::string::npos);
+    std::printf("hints frame mismatch: %s\n", err.c_str());
+    o.frames = 1;  // the same hints suffice for one frame
+    CHECK(runEncoder(o, err) == 0);
+    // The search's own per-picture check (what the driver catches) when the source size is unknown
+    // to it: beginPicture throws std::invalid_argument for a frame the hints do not describe.
+    SearchConfig sc;
+    sc.preset = "faster"; sc.qp = 30; sc.splitHintsPath = o.splitHintsPath;
+    std::unique_ptr<CtuSearch> s = createCtuSearch(sc);
+    CHECK(s != nullptr);
+    Picture pic;
+    pic.alloc(104, 72);
+    SliceParams sl;
+    bool threw = false;
+    try {
+      s->beginPicture(pic, sl, 1);
+    } catch (const std::invalid_argument& e) {
+      threw = std::string(e.what()).find("frame 1") != std::string::npos;
+    }
+    CHECK(threw);
   }
   // damaged streams: truncations and byte flips never crash or hang, mismatch -> non-zero
   {

@@ -288,9 +288,10 @@ static void testRandomSanity() {
   Refs r;
   Pel dst[64 * 64];
   int outOfRange = 0;
-  for (int lw = 2; lw <= 6; ++lw)
-    for (int lh = 2; lh <= 6; ++lh)
+  for (int lw = 1; lw <= 6; ++lw)  // 2-sample sides: thin chroma
+    for (int lh = 1; lh <= 6; ++lh)
       for (int mode = 0; mode <= 66; ++mode) {
+        if (std::abs(lw - lh) > 4) continue;  // aspect ratios beyond 16:1 do not exist
         for (int i = 0; i < 129; ++i) {
           r.top[i] = Pel(rng() & 1 ? 1023 : 0);
           r.left[i] = Pel(rng() & 1 ? 1023 : 0);
@@ -302,8 +303,39 @@ static void testRandomSanity() {
   CHECK_EQ(outOfRange, 0);
 }
 
+// Thin chroma (8x2, e.g. the chroma of a 16x4 single-tree CU): no PDPC (needs nTbW, nTbH >= 4),
+// no reference smoothing (chroma), DC from the longer (top) side only.
+static void testThinChroma() {
+  Refs r;
+  fillLinear(r);
+  Pel dst[16];
+  // DC: (110 + ... + 180 = 1160 + 4) >> 3 = 145 everywhere (no PDPC at (0,0)).
+  intraPredict(kIntraDC, r.top, r.left, 8, 2, 1, 10, dst, 8);
+  for (int i = 0; i < 16; ++i) CHECK_EQ(dst[i], 145);
+  // Vertical (50): plain copy of the top row; horizontal (18): copy of the left column.
+  intraPredict(50, r.top, r.left, 8, 2, 1, 10, dst, 8);
+  for (int y = 0; y < 2; ++y)
+    for (int x = 0; x < 8; ++x) CHECK_EQ(dst[y * 8 + x], 110 + 10 * x);
+  intraPredict(18, r.top, r.left, 8, 2, 2, 10, dst, 8);
+  for (int y = 0; y < 2; ++y)
+    for (int x = 0; x < 8; ++x) CHECK_EQ(dst[y * 8 + x], 105 + 5 * y);
+  // Planar (8.4.5.2.11), topRight = top[9] = 190, bottomLeft = left[3] = 115:
+  // (0,0): predV = (110 + 115) << 3 = 1800, predH = (7*105 + 190) << 1 = 1850,
+  // (1800 + 1850 + 16) >> 5 = 114.
+  intraPredict(kIntraPlanar, r.top, r.left, 8, 2, 1, 10, dst, 8);
+  CHECK_EQ(dst[0], 114);
+  // (7,1): predV = (0*180 + 2*115) << 3 = 1840, predH = (0*110 + 8*190) << 1 = 3040,
+  // (1840 + 3040 + 16) >> 5 = 153.
+  CHECK_EQ(dst[15], 153);
+  // Mode 2 on 8x2 is wide-angle mapped (whRatio 2: modes < 12 -> +65): 67, a top-right
+  // diagonal-ish mode (angle 35): row 0 reads top around x + 2, linear chroma filter.
+  CHECK_EQ(intraWideAngleMode(2, 8, 2), 67);
+  CHECK_EQ(intraWideAngleMode(13, 16, 2), 78);
+}
+
 int main() {
   testWideAngleMapping();
+  testThinChroma();
   testSubstitution();
   testDC();
   testPlanar();

@@ -54,6 +54,15 @@ int main() {
     for (int c = 0; c < 3; ++c) for (int i = 0; i < 16; ++i) md5[c][i] = uint8_t(c * 16 + i * 7);
     CHECK(parsePictureHashSei(writePictureHashSei(md5), back));
     CHECK(std::memcmp(md5, back, sizeof(md5)) == 0);
+    // A cut SEI (truncated file) is malformed, not merely "no hash"; a non-MD5 hash is no hash.
+    std::vector<uint8_t> sei = writePictureHashSei(md5);
+    CHECK(parsePictureHashSeiChecked(sei, back) == SeiHashParse::kMd5);
+    for (size_t cut = 1; cut + 1 < sei.size(); ++cut) {
+      const std::vector<uint8_t> part(sei.begin(), sei.begin() + long(cut));
+      CHECK(parsePictureHashSeiChecked(part, back) == SeiHashParse::kMalformed);
+    }
+    const std::vector<uint8_t> crc = {132, 3, 1, 0x12, 0x34, 0x80};  // hash_type 1 (CRC)
+    CHECK(parsePictureHashSeiChecked(crc, back) == SeiHashParse::kNoHash);
   }
   // MD5 known answer: md5("abc") = 900150983cd24fb0d6963f7d28e17f72
   {

@@ -50,6 +50,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     await queueEvents.close();
     await encodeQueue.close();
   });
+  // server.close() drops only the keep-alive connections that are idle at that instant. One whose response was
+  // still being written (an artifact download, an SSE stream ended in preClose) would then hold close() until the
+  // client drops it, ~72 s for fetch/undici. Keep dropping connections as they go idle until the server is closed.
+  app.addHook('preClose', async () => {
+    if (!app.server.listening) return;
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 100).unref();
+    app.server.once('close', () => clearInterval(sweep));
+  });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown; details?: unknown }, req, reply) => {
     if (err instanceof HttpError) {

@@ -7,7 +7,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { frameBytes, sequenceDir, sequenceInput, sequenceMetaFile, uploadsTmpDir, type SequenceMeta } from '../config/layout.js';
+import { frameBytes, newId, sequenceDir, sequenceInput, sequenceMetaFile, uploadsTmpDir, type SequenceMeta } from '../config/layout.js';
 import { HttpError } from './errors.js';
 
 export interface UploadQuery { width?: number; height?: number; bitDepth?: number; fps?: number; name?: string }
@@ -17,10 +17,6 @@ interface Geometry { width: number; height: number; bitDepth: 8 | 10; fps: numbe
 const Y4M_SIGNATURE = 'YUV4MPEG2 ';
 const MAX_HEADER_LINE = 1024;
 export const MAX_DIMENSION = 8192;
-
-export function newSequenceId(): string {
-  return `s_${Date.now().toString(36).padStart(8, '0')}${Math.random().toString(36).slice(2, 6).padEnd(4, '0')}`;
-}
 
 function checkGeometry(g: { width?: number; height?: number; bitDepth?: number; fps?: number }, source: string): Geometry {
   const { width, height } = g;
@@ -165,7 +161,7 @@ export async function ingestSequence(body: AsyncIterable<Buffer>, o: IngestOptio
     raw = prepend(head, it);
   }
 
-  const id = newSequenceId();
+  const id = newId('s');
   const tmpDir = uploadsTmpDir(o.dataDir);
   await mkdir(tmpDir, { recursive: true });
   const tmpFile = path.join(tmpDir, `${id}.yuv`);

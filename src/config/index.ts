@@ -27,8 +27,6 @@ export interface Config {
   nnvvcDec: string;
   vtmEncoderApp?: string;
   vtmDecoderApp?: string;
-  /** Directory with VTM .cfg files (encoder_randomaccess_vtm.cfg, encoder_intra_vtm.cfg) for the VTM fallback. */
-  vtmCfgDir?: string;
   logLevel: string;
 }
 
@@ -67,7 +65,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nnvvcDec: path.resolve(env.NNVVC_DEC ?? path.join(root, 'codec/build/nnvvc-dec')),
     vtmEncoderApp: opt(env, 'VTM_ENCODER_APP'),
     vtmDecoderApp: opt(env, 'VTM_DECODER_APP'),
-    vtmCfgDir: opt(env, 'VTM_CFG_DIR'),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

@@ -4,6 +4,11 @@ import path from 'node:path';
 export const SEQ_ID_RE = /^s_[a-z0-9]{12}$/;
 export const JOB_ID_RE = /^j_[a-z0-9]{12}$/;
 
+/** New sequence ('s') or job ('j') id: time-ordered (base36 ms) + random, so directory listings sort newest-last. */
+export function newId(kind: 's' | 'j'): string {
+  return `${kind}_${Date.now().toString(36).padStart(8, '0')}${Math.random().toString(36).slice(2, 6).padEnd(4, '0')}`;
+}
+
 export function sequencesDir(dataDir: string): string { return path.join(dataDir, 'sequences'); }
 export function sequenceDir(dataDir: string, id: string): string { return path.join(sequencesDir(dataDir), id); }
 export function sequenceInput(dataDir: string, id: string): string { return path.join(sequenceDir(dataDir, id), 'input.yuv'); }

@@ -6,10 +6,10 @@
 //                                  with those columns and ?sequenceId=|sha256=&config=&frames= in the query.
 //                                  An existing table is kept (409) unless ?replace=true.
 //   GET  /v1/summary?config=&encoder= -> average BD-rate over sequences (see summary.ts)
-import { readFile } from 'node:fs/promises';
 import type {} from '@fastify/swagger'; // adds tags/summary to route schemas
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { jobsDir, sequenceMetaFile, SEQ_ID_RE, type SequenceMeta } from '../config/layout.js';
+import { jobsDir, SEQ_ID_RE, type SequenceMeta } from '../config/layout.js';
+import { SequenceStore } from '../api/services.js';
 import { AnchorStore, AnchorValidationError, ANCHOR_ENCODER, anchorKey, keyIntraPeriod, parseAnchorCsv, validateAnchorPoints, type AnchorTable } from './anchors.js';
 import { readReports, summarize } from './summary.js';
 
@@ -21,6 +21,7 @@ function bad(reply: FastifyReply, code: number, error: string, message: string, 
 
 export async function anchorsPlugin(app: FastifyInstance, opts: AnchorsPluginOptions): Promise<void> {
   const store = new AnchorStore(opts.dataDir);
+  const sequences = new SequenceStore(opts.dataDir);
   if (!app.hasContentTypeParser('text/csv')) {
     app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 1 << 20 }, (_req, body, done) => done(null, body));
   }
@@ -52,9 +53,8 @@ export async function anchorsPlugin(app: FastifyInstance, opts: AnchorsPluginOpt
       const sequenceId = field('sequenceId');
       if (sequenceId !== undefined) {
         if (typeof sequenceId !== 'string' || !SEQ_ID_RE.test(sequenceId)) return bad(reply, 400, 'bad_request', `sequenceId=${JSON.stringify(sequenceId)} is malformed`);
-        try { seq = JSON.parse(await readFile(sequenceMetaFile(opts.dataDir, sequenceId), 'utf8')) as SequenceMeta; } catch {
-          return bad(reply, 404, 'not_found', `sequence ${sequenceId} not found`);
-        }
+        seq = (await sequences.get(sequenceId)) ?? undefined;
+        if (!seq) return bad(reply, 404, 'not_found', `sequence ${sequenceId} not found`);
       }
       const sha256 = seq?.sha256 ?? field('sha256');
       if (typeof sha256 !== 'string') return bad(reply, 400, 'bad_request', 'give sequenceId or sha256 (of the raw 4:2:0 input file) to say which sequence the anchor belongs to');

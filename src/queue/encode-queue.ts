@@ -4,7 +4,7 @@ import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import { cancelChannel, cancelKey } from '../config/index.js';
-import { JOB_ID_RE, jobsDir } from '../config/layout.js';
+import { JOB_ID_RE, jobsDir, newId } from '../config/layout.js';
 import { bullConnection, createRedis } from './redis.js';
 import { readJobRecord, updateJobRecord, writeJobRecord } from './job-record.js';
 import { CANCELLED_PREFIX, initialProgress, type JobData, type JobProgress, type JobResultSummary, type JobView, type PublicState } from './types.js';
@@ -19,6 +19,11 @@ export function publicState(bullState: string, failedReason?: string): PublicSta
     case 'failed': return failedReason?.startsWith(CANCELLED_PREFIX) ? 'cancelled' : 'failed';
     default: return 'waiting'; // waiting, prioritized, delayed (retry backoff), waiting-children
   }
+}
+
+/** Progress of a job no worker has reported on yet: one rate point per QP / target rate (4 default QPs). */
+function queuedProgress(d: JobData): JobProgress {
+  return initialProgress((d.request.qps ?? d.request.targetKbps)?.length ?? 4, d.request.frames ?? d.sequence.frames);
 }
 
 function iso(ms?: number | null): string | null {
@@ -45,8 +50,7 @@ export class EncodeQueue {
   }
 
   static newJobId(): string {
-    // time-ordered (base36 ms) + random, so directory listings sort newest-last
-    return `j_${Date.now().toString(36).padStart(8, '0')}${Math.random().toString(36).slice(2, 6).padEnd(4, '0')}`;
+    return newId('j');
   }
 
   async submit(data: JobData): Promise<void> {
@@ -67,15 +71,13 @@ export class EncodeQueue {
       if (!rec) return null;
       return {
         id, state: rec.state, request: rec.request, sequence: rec.sequence,
-        progress: rec.progress ?? initialProgress((rec.request.qps ?? [0, 0, 0, 0]).length, rec.request.frames ?? rec.sequence.frames),
+        progress: rec.progress ?? queuedProgress(rec),
         createdAt: rec.createdAt, startedAt: rec.startedAt, finishedAt: rec.finishedAt, error: rec.error, attempts: rec.attempts,
       };
     }
     const state = publicState(await job.getState(), job.failedReason);
     const p = job.progress as JobProgress | number;
-    const progress = typeof p === 'object' && p !== null
-      ? p
-      : initialProgress((job.data.request.qps ?? [0, 0, 0, 0]).length, job.data.request.frames ?? job.data.sequence.frames);
+    const progress = typeof p === 'object' && p !== null ? p : queuedProgress(job.data);
     const v: JobView = {
       id, state, request: job.data.request, sequence: job.data.sequence, progress,
       createdAt: job.data.createdAt, startedAt: iso(job.processedOn), finishedAt: state === 'completed' || state === 'failed' || state === 'cancelled' ? iso(job.finishedOn) : null,
@@ -87,7 +89,8 @@ export class EncodeQueue {
   }
 
   /** Newest first. Jobs come from the job folders, so cancelled-while-waiting jobs are listed too. */
-  async list(filter: { state?: PublicState; sequenceId?: string; limit: number }): Promise<JobView[]> {
+  async list(filter: { state?: PublicState | readonly PublicState[]; sequenceId?: string; limit: number }): Promise<JobView[]> {
+    const states = filter.state === undefined ? null : typeof filter.state === 'string' ? [filter.state] : filter.state;
     let ids: string[] = [];
     try {
       ids = (await readdir(jobsDir(this.cfg.dataDir))).filter((n) => JOB_ID_RE.test(n)).sort().reverse();
@@ -98,7 +101,7 @@ export class EncodeQueue {
       const views = await Promise.all(ids.slice(i, i + CHUNK).map((id) => this.view(id)));
       for (const v of views) {
         if (!v) continue;
-        if (filter.state && v.state !== filter.state) continue;
+        if (states && !states.includes(v.state)) continue;
         if (filter.sequenceId && v.request.sequenceId !== filter.sequenceId) continue;
         out.push(v);
         if (out.length >= filter.limit) break;

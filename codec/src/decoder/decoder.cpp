@@ -87,10 +87,6 @@ int decodeStream(const std::vector<uint8_t>& data, const std::string& outPath, D
               cc.ctuX = cx; cc.ctuY = cy;
               if (!codeCtu(dec, env, cc) || dec.overrun())
                 throw BitstreamError("corrupt slice data in CTU at (" + std::to_string(cx) + "," + std::to_string(cy) + ")");
-              if (!recon::thinChromaSupported())
-                for (const CodingUnit& cu : cc.cus)
-                  if (cu.treeType != TreeType::kDualLuma && (cu.w < 8 || cu.h < 8))
-                    throw BitstreamError("chroma blocks with a 2-sample side are not supported yet");
               recon::reconstructCtu(pic, cuMap, cc, slice);
             }
           if (!dec.terminate()) throw BitstreamError("end_of_slice_one_bit missing");
@@ -100,7 +96,10 @@ int decodeStream(const std::vector<uint8_t>& data, const std::string& outPath, D
         }
         case kNalSuffixSei: {
           if (!pending) break;
-          if (parsePictureHashSei(nu.rbsp, pendingMd5)) {
+          const SeiHashParse sei = parsePictureHashSeiChecked(nu.rbsp, pendingMd5);
+          if (sei == SeiHashParse::kMalformed)
+            throw BitstreamError("truncated or malformed suffix SEI after picture " + std::to_string(res.frames));
+          if (sei == SeiHashParse::kMd5) {
             pendingHashSeen = true;
             ++res.md5Checked;
             for (int c = 0; c < 3; ++c) {

@@ -38,8 +38,11 @@ void intraSubstituteRefs(Pel* top, const uint8_t* availTop, Pel* left, const uin
 // derived chroma mode, e.g. after the 4:2:2 mapping if ever used). Includes the [1 2 1] filter
 // decision (8.4.5.2.3), wide-angle mapping (8.4.5.2.7) for non-square blocks, fC/fG choice
 // (luma) / 2-tap linear (chroma) interpolation, and PDPC. cIdx 0 = luma, 1/2 = chroma.
-// Reads top[0..2w], left[0..2h] only (never writes them). w, h in {4,...,64} (powers of two;
-// chroma 2xN blocks are not supported because they never occur with the stage-1 tools).
+// Reads top[0..2w], left[0..2h] only (never writes them). w, h in {2,...,64} (powers of two,
+// aspect ratio <= 16). A 2-sample side occurs for chroma only: Nx2 (8x2 chroma of a 16x4
+// single-tree CU, 16x2 of a 32x4 one or of a 32x4 local-dual-tree chroma CU); 2xN never occurs
+// in 4:2:0 single tree (the mode-type constraint turns those splits into local dual trees). Such
+// blocks get no PDPC (8.4.5.2.5 needs nTbW, nTbH >= 4) and, being chroma, no [1 2 1] smoothing.
 // Out-of-contract arguments assert in debug builds and give a mid-grey block in release.
 void intraPredict(int predMode, const Pel* top, const Pel* left, int w, int h, int cIdx,
                   int bitDepth, Pel* dst, ptrdiff_t dstStride);
@@ -52,7 +55,8 @@ int intraWideAngleMode(int predMode, int w, int h);
 int intraPredAngle(int mappedMode);
 
 // ---------------------------------------------------------------------------------------------
-// Transforms (8.7.4) — DCT-II only, nTbW/nTbH in {4,8,16,32,64}.
+// Transforms (8.7.4) — DCT-II only, nTbW/nTbH in {2,4,8,16,32,64} (2: the spec's 2-point
+// matrix {{64, 64}, {64, -64}} for thin chroma; the forward one needs log2(w) + bitDepth >= 10).
 // ---------------------------------------------------------------------------------------------
 // Inverse transform per 8.7.4.1/8.7.4.2 (vertical 1-D first, clip to [-32768, 32767] after
 // (e + 64) >> 7, then horizontal 1-D, then residual (r + (1 << (bdShift-1))) >> bdShift with
@@ -160,7 +164,8 @@ using PairStageFn = void (*)(const int16_t* a, ptrdiff_t aStride, const int16_t*
 using IntraAngFn = void (*)(const Pel* ref, int angle, int width, int height, int filterKind,
                             int bitDepth, Pel* dst, ptrdiff_t stride);
 
-// dst[x * ds + y] = src[y * ss + x] for x < w, y < h (w, h multiples of 4).
+// dst[x * ds + y] = src[y * ss + x] for x < w, y < h (w, h multiples of 2; SIMD versions fall
+// back to C unless both are multiples of 4).
 using TransposeFn = void (*)(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds);
 
 struct DspFunctions {

@@ -228,7 +228,8 @@ void intraSubstituteRefs(Pel* top, const uint8_t* availTop, Pel* left, const uin
 
 void intraPredict(int predMode, const Pel* top, const Pel* left, int w, int h, int cIdx,
                   int bitDepth, Pel* dst, ptrdiff_t dstStride) {
-  const bool validSize = w >= 4 && h >= 4 && w <= kMaxIntraBlock && h <= kMaxIntraBlock &&
+  // 2-sample sides occur for chroma (e.g. 8x2 chroma of a 16x4 single-tree CU).
+  const bool validSize = w >= 2 && h >= 2 && w <= kMaxIntraBlock && h <= kMaxIntraBlock &&
                          (w & (w - 1)) == 0 && (h & (h - 1)) == 0;
   assert(validSize && predMode >= 0 && predMode <= 66);
   if (!validSize || predMode < 0 || predMode > 66) {
@@ -257,7 +258,8 @@ void intraPredict(int predMode, const Pel* top, const Pel* left, int w, int h, i
     top = fTop;
     left = fLeft;
   }
-  // PDPC is applied only for blocks of at least 4x4 (always true here) with refIdx 0.
+  // PDPC is applied only for blocks of at least 4x4 (8.4.5.2.5: nTbW >= 4 and nTbH >= 4) —
+  // not for thin chroma blocks (Nx2).
   const bool pdpcSize = w >= 4 && h >= 4;
 
   if (mode == kIntraPlanar || mode == kIntraDC) {

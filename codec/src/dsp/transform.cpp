@@ -57,17 +57,21 @@ const DctTables& tables() {
   return t;
 }
 
-// 16-bit forms of the N-point matrices (N = 4 << s) used by the pair-product stages:
+// 16-bit forms of the N-point matrices (N = 2 << s, s = 0..5: 2..64 points) used by the
+// pair-product stages (index with log2(N) - 1):
 //   m16[k*N + n] = M_N[k][n]            (rows = basis functions)
 //   t16[n*N + k] = M_N[k][n]            (transposed)
 //   iInv[p*2N + 2j + e] = M_N[2p+e][j]  (rows 2p, 2p+1 interleaved)
 //   iFwd[p*2N + 2k + e] = M_N[k][2p+e]  (rows of t16 interleaved)
+// N = 2 is the spec's 2-point matrix {{64, 64}, {64, -64}} (rows 0 and 32 of the 64-point one),
+// needed for chroma blocks with a 2-sample side (e.g. 8x2 chroma of a 16x4 CU).
 struct PairTables {
-  int16_t m16[5][64 * 64], t16[5][64 * 64], iInv[5][64 * 64], iFwd[5][64 * 64];
+  static constexpr int kSizes = 6;
+  int16_t m16[kSizes][64 * 64], t16[kSizes][64 * 64], iInv[kSizes][64 * 64], iFwd[kSizes][64 * 64];
   PairTables() {
     const int32_t* m = tables().m64;
-    for (int s = 0; s < 5; ++s) {
-      const int n = 4 << s, step = 64 / n;
+    for (int s = 0; s < kSizes; ++s) {
+      const int n = 2 << s, step = 64 / n;
       for (int k = 0; k < n; ++k)
         for (int i = 0; i < n; ++i) {
           const int16_t v = int16_t(m[(k * step) * 64 + i]);
@@ -105,13 +109,13 @@ void pairStage_c(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_
   }
 }
 
-// 8.7.4.1 / 8.7.4.2: vertical (columns) first, intermediate clip to [-32768, 32767] after
+// 8.7.4.1 / 8.7.4.2 (nTbW, nTbH in 2..64): vertical (columns) first, intermediate clip to [-32768, 32767] after
 // (e + 64) >> 7, then horizontal, then the residual shift of 8.7.2 (bdShift = Max(20 - bitDepth,
 // 0), extended_precision off). The spec's sums are computed exactly (32-bit accumulation
 // cannot overflow with 16-bit inputs and |matrix| <= 91 over <= 32 non-zero terms).
 void inverseTransformWith(const DspFunctions& f, const TCoeff* coeff, int w, int h, int bitDepth,
                           Pel* resid, ptrdiff_t residStride) {
-  const bool valid = w >= 4 && w <= 64 && h >= 4 && h <= 64 && (w & (w - 1)) == 0 &&
+  const bool valid = w >= 2 && w <= 64 && h >= 2 && h <= 64 && (w & (w - 1)) == 0 &&
                      (h & (h - 1)) == 0 && bitDepth >= 8 && bitDepth <= 16;
   assert(valid);
   if (!valid) {  // out of contract: zero residual rather than undefined behaviour
@@ -134,7 +138,8 @@ void inverseTransformWith(const DspFunctions& f, const TCoeff* coeff, int w, int
       for (int x = 0; x < w; ++x) resid[y * residStride + x] = 0;
     return;
   }
-  const int cols1 = (nzW + 3) & ~3;  // stage-1 output columns (extra ones come out as 0)
+  // Stage-1 output columns (extra ones come out as 0); a 2-wide block has just 2.
+  const int cols1 = std::min((nzW + 3) & ~3, w);
   const int kp1 = (nzH + 1) >> 1;    // coefficient row pairs (a padding row is a zero row)
   const int lw = log2i(w), lh = log2i(h);
   // d as 16-bit row pairs: d2[p][2x + e] = d[2p + e][x]. Conforming d is within 16 bits
@@ -147,10 +152,10 @@ void inverseTransformWith(const DspFunctions& f, const TCoeff* coeff, int w, int
     }
   // Stage 1 (vertical): g[y][x] = Clip3(-32768, 32767, (sum_k M_h[k][y] * d[k][x] + 64) >> 7).
   alignas(32) int16_t g[64 * 64];
-  f.pairStage(pt.t16[lh - 2], h, d2, 64, h, kp1, cols1, 7, g, 64);
+  f.pairStage(pt.t16[lh - 1], h, d2, 64, h, kp1, cols1, 7, g, 64);
   // Stage 2 (horizontal): r[y][x] = (sum_k M_w[k][x] * g[y][k] + (1 << (bdShift-1))) >> bdShift,
   // stored as 16-bit (conforming streams never exceed it).
-  f.pairStage(g, 64, pt.iInv[lw - 2], 2 * w, h, (nzW + 1) >> 1, w, 20 - bitDepth, resid,
+  f.pairStage(g, 64, pt.iInv[lw - 1], 2 * w, h, (nzW + 1) >> 1, w, 20 - bitDepth, resid,
               residStride);
 }
 
@@ -159,8 +164,10 @@ void inverseTransformWith(const DspFunctions& f, const TCoeff* coeff, int w, int
 // below 2^15 in magnitude (max row sum of |M| is 64*N), so 16-bit intermediates are exact.
 void forwardTransformWith(const DspFunctions& f, const Pel* resid, ptrdiff_t residStride, int w,
                           int h, int bitDepth, TCoeff* coeff) {
-  assert(w >= 4 && w <= 64 && h >= 4 && h <= 64);
+  assert(w >= 2 && w <= 64 && h >= 2 && h <= 64);
   assert(bitDepth >= 8 && bitDepth <= 16);
+  // shift1 = log2(w) + bitDepth - 9 must be >= 1 (w = 2 needs bitDepth >= 9; we code 10-bit).
+  assert(log2i(w) + bitDepth - 9 >= 1);
   const PairTables& pt = pairTables();
   const int lw = log2i(w), lh = log2i(h);
   const int nzW = std::min(w, 32), nzH = std::min(h, 32);
@@ -168,7 +175,7 @@ void forwardTransformWith(const DspFunctions& f, const Pel* resid, ptrdiff_t res
   const int shift2 = lh + 6;
   // Stage 1: t1[y][k] = sum_n x[y][n] * M_w[k][n] for k < nzW.
   alignas(32) int16_t t1[64 * 32];
-  f.pairStage(resid, residStride, pt.iFwd[lw - 2], 2 * w, h, w >> 1, nzW, shift1, t1, 32);
+  f.pairStage(resid, residStride, pt.iFwd[lw - 1], 2 * w, h, w >> 1, nzW, shift1, t1, 32);
   // Rows of t1 interleaved in pairs for stage 2.
   alignas(32) int16_t t2[32 * 64];
   for (int p = 0; p < (h >> 1); ++p)
@@ -178,7 +185,7 @@ void forwardTransformWith(const DspFunctions& f, const Pel* resid, ptrdiff_t res
     }
   // Stage 2: c[m][k] = sum_n M_h[m][n] * t1[n][k] for m < nzH.
   alignas(32) int16_t c16[32 * 32];
-  f.pairStage(pt.m16[lh - 2], h, t2, 64, nzH, h >> 1, nzW, shift2, c16, 32);
+  f.pairStage(pt.m16[lh - 1], h, t2, 64, nzH, h >> 1, nzW, shift2, c16, 32);
   for (int m = 0; m < h; ++m)
     for (int k = 0; k < w; ++k) coeff[m * w + k] = (m < nzH && k < nzW) ? c16[m * 32 + k] : 0;
 }

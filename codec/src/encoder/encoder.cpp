@@ -83,11 +83,25 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
           " is odd: 4:2:0 needs even width and height";
     return 2;
   }
-  if (opt.width > 8192 || opt.height > 4320) { err = "picture size too large (max 8192x4320)"; return 2; }
-  if (opt.inputBitDepth != 8 && opt.inputBitDepth != 10) { err = "--input-bitdepth must be 8 or 10"; return 2; }
-  if (opt.qp < 0 || opt.qp > 63) { err = "--qp " + std::to_string(opt.qp) + " out of range 0..63"; return 2; }
-  if (!(opt.fps > 0 && opt.fps <= 300)) { err = "--fps must be in (0, 300]"; return 2; }
-  if (opt.frames < 0) { err = "--frames must be >= 0"; return 2; }
+  if (opt.width > 8192 || opt.height > 4320) {
+    err = "picture size " + std::to_string(opt.width) + "x" + std::to_string(opt.height) + " too large (max 8192x4320)";
+    return 2;
+  }
+  if (opt.inputBitDepth != 8 && opt.inputBitDepth != 10) {
+    err = "--input-bitdepth " + std::to_string(opt.inputBitDepth) + ": must be 8 or 10";
+    return 2;
+  }
+  if (opt.qp < 0 || opt.qp > 63) { err = "--qp " + std::to_string(opt.qp) + ": out of range 0..63"; return 2; }
+  if (!(opt.fps > 0 && opt.fps <= 300)) {
+    char fps[64];
+    std::snprintf(fps, sizeof fps, "%g", opt.fps);
+    err = std::string("--fps ") + fps + ": must be in (0, 300]";
+    return 2;
+  }
+  if (opt.frames < 0) {
+    err = "--frames " + std::to_string(opt.frames) + ": must be >= 0 (0 = all frames)";
+    return 2;
+  }
 
   std::FILE* in = std::fopen(opt.inputPath.c_str(), "rb");
   if (!in) { err = "cannot open input file '" + opt.inputPath + "'"; return 2; }
@@ -116,6 +130,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   SearchConfig scfg;
   scfg.preset = opt.preset; scfg.splitHintsPath = opt.splitHintsPath; scfg.qp = opt.qp;
   scfg.frameRate = int(std::lround(opt.fps));
+  scfg.sourceWidth = opt.width; scfg.sourceHeight = opt.height; scfg.sourceFrames = numFrames;
   std::unique_ptr<CtuSearch> search;
   try {
     search = opt.preset == "syntax-stress" ? createStressSearch() : createCtuSearch(scfg);
@@ -179,7 +194,12 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
     ctxs.init(slice.qp, 0);
     ArithEncoder enc;
     enc.start();
-    search->beginPicture(orig, slice, fi);
+    try {
+      search->beginPicture(orig, slice, fi);
+    } catch (const std::invalid_argument& e) {  // e.g. split hints that do not fit this picture
+      err = std::string(e.what()) + " (frame " + std::to_string(fi) + ")";
+      return 2;
+    }
     SyntaxEnv env;
     env.part = &sps.part; env.ctx = &ctxs; env.cuMap = &cuMap; env.isIntraSlice = true;
     FrameStats fs;
@@ -190,7 +210,13 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
         CtuSearchContext sc;
         sc.orig = &orig; sc.recon = &rec; sc.cuMap = &cuMap; sc.ctx = &ctxs; sc.part = &sps.part;
         sc.slice = &slice; sc.ctuX = cx; sc.ctuY = cy; sc.frameIndex = fi;
-        search->searchCtu(sc, cc);
+        try {
+          search->searchCtu(sc, cc);
+        } catch (const std::invalid_argument& e) {
+          err = std::string(e.what()) + " (CTU at (" + std::to_string(cx) + "," + std::to_string(cy) +
+                ") of frame " + std::to_string(fi) + ")";
+          return 2;
+        }
         cc.ctuX = cx; cc.ctuY = cy;
         cuMap.clearReconstructed(cx, cy, ctu, ctu);
         if (!codeCtu(enc, env, cc)) {
@@ -255,12 +281,13 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
       js << buf;
       for (size_t k = 0; k < f.cus.size(); ++k) {
         const CodingUnit& cu = f.cus[k];
-        std::snprintf(buf, sizeof(buf), "%s[%d,%d,%d,%d,%d]", k ? "," : "", cu.x, cu.y, cu.w, cu.h, cu.lumaMode);
+        std::snprintf(buf, sizeof(buf), "%s[%d,%d,%d,%d,%d,%d,%d]", k ? "," : "", cu.x, cu.y, cu.w, cu.h,
+                      cu.lumaMode, cu.qtDepth, cu.mttDepth);
         js << buf;
       }
       js << "]}" << (i + 1 < stats.size() ? "," : "") << "\n";
     }
-    js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\"]\n}\n";
+    js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\"]\n}\n";
   }
   std::fprintf(stderr, "encoded %d frames, %llu bits\n", numFrames, (unsigned long long)totalBits);
   return 0;

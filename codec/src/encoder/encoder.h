@@ -7,7 +7,7 @@ namespace nnvvc {
 
 struct EncoderOptions {
   std::string inputPath, bitstreamPath, reconPath, statsPath, splitHintsPath;
-  std::string preset = "trivial";
+  std::string preset = "medium";  // RD search (see --help for the others)
   std::string config = "ai";
   int width = 0, height = 0;
   double fps = 30.0;

@@ -9,11 +9,6 @@
 namespace nnvvc {
 namespace recon {
 
-bool thinChromaSupported() {
-  static const bool on = [] { const char* e = std::getenv("NNVVC_THIN_CHROMA"); return e && *e == '1'; }();
-  return on;
-}
-
 void gatherReferences(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
                       Pel* top, Pel* left) {
   const Plane& pl = pic.planes[cIdx];

@@ -8,12 +8,6 @@ namespace nnvvc {
 struct SliceParams;
 namespace recon {
 
-// Chroma transform blocks with a 2-sample side (Nx2 chroma of e.g. 16x4 single-tree CUs) need
-// dsp support for h = 2; until dsp declares it, they are refused (decoder: clean error). The
-// environment variable NNVVC_THIN_CHROMA=1 enables them for testing (8x2 matched VTM; 16x2 did
-// not yet — see README "Known limits").
-bool thinChromaSupported();
-
 // Reference samples of a w x h block of component cIdx at component position (x, y):
 // top[0] = corner, top[1 + i] = p[i][-1] (i < 2w); left[0] = corner, left[1 + j] = p[-1][j]
 // (j < 2h); availability from map (IsAvailable), substitution per 8.4.5.2.2.

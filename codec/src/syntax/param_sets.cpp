@@ -384,30 +384,37 @@ std::vector<uint8_t> writePictureHashSei(const uint8_t md5[3][16]) {
   return b.bytes();
 }
 
-bool parsePictureHashSei(const std::vector<uint8_t>& rbsp, uint8_t md5[3][16]) {
+SeiHashParse parsePictureHashSeiChecked(const std::vector<uint8_t>& rbsp, uint8_t md5[3][16]) {
   size_t pos = 0;
   const size_t n = rbsp.size();
+  // Every sei_message must be complete: a payload running past the NAL unit means the NAL unit
+  // was cut (e.g. a truncated file), which is reported rather than taken as "no hash".
   while (pos < n && !(pos + 1 == n && rbsp[pos] == 0x80)) {
     uint32_t type = 0, size = 0;
     while (pos < n && rbsp[pos] == 0xff) { type += 255; ++pos; }
-    if (pos >= n) return false;
+    if (pos >= n) return SeiHashParse::kMalformed;
     type += rbsp[pos++];
     while (pos < n && rbsp[pos] == 0xff) { size += 255; ++pos; }
-    if (pos >= n) return false;
+    if (pos >= n) return SeiHashParse::kMalformed;
     size += rbsp[pos++];
-    if (size > n - pos) return false;
-    if (type == 132 && size >= 2) {
-      if (rbsp[pos] != 0) return false;  // only MD5
+    if (size > n - pos) return SeiHashParse::kMalformed;
+    if (type == 132 && size >= 1) {
+      if (rbsp[pos] != 0) return SeiHashParse::kNoHash;  // CRC / checksum: not checked
+      if (size < 2) return SeiHashParse::kMalformed;
       const bool single = (rbsp[pos + 1] & 0x80) != 0;
       const size_t need = 2 + (single ? 16 : 48);
-      if (size < need) return false;
+      if (size < need) return SeiHashParse::kMalformed;
       for (int c = 0; c < (single ? 1 : 3); ++c)
         for (int i = 0; i < 16; ++i) md5[c][i] = rbsp[pos + 2 + size_t(c) * 16 + size_t(i)];
-      return !single;
+      return single ? SeiHashParse::kNoHash : SeiHashParse::kMd5;
     }
     pos += size;
   }
-  return false;
+  return SeiHashParse::kNoHash;
+}
+
+bool parsePictureHashSei(const std::vector<uint8_t>& rbsp, uint8_t md5[3][16]) {
+  return parsePictureHashSeiChecked(rbsp, md5) == SeiHashParse::kMd5;
 }
 
 }  // namespace nnvvc

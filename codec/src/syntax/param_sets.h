@@ -53,5 +53,8 @@ SliceInfo parseSliceHeader(BitReader& br, NalType nalType, const SpsInfo& sps, c
 std::vector<uint8_t> writePictureHashSei(const uint8_t md5[3][16]);
 // Finds a decoded picture hash SEI (MD5) in an SEI RBSP; returns false when none.
 bool parsePictureHashSei(const std::vector<uint8_t>& rbsp, uint8_t md5[3][16]);
+// Same, telling "no 3-component MD5 hash in this SEI" apart from a malformed / truncated SEI.
+enum class SeiHashParse { kMd5, kNoHash, kMalformed };
+SeiHashParse parsePictureHashSeiChecked(const std::vector<uint8_t>& rbsp, uint8_t md5[3][16]);
 
 }  // namespace nnvvc

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { jobDir } from '../../config/layout.js';
 import { HttpError, errorSchema } from '../errors.js';
+import { idParams } from '../schemas.js';
 
 /** A file in the job folder or in its logs/ or inputs/ subfolder; no dot-segments, no other separators. */
 export const ARTIFACT_NAME_RE = /^(?:(?:logs|inputs)\/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;
@@ -48,8 +49,6 @@ async function listArtifacts(dir: string): Promise<Artifact[]> {
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
-
-const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 
 export const artifactsPlugin: FastifyPluginAsync = async (app) => {
   async function dirOf(id: string): Promise<string> {

@@ -6,6 +6,7 @@ import { JOB_ID_RE, jobDir } from '../../config/layout.js';
 import { EncodeQueue } from '../../queue/encode-queue.js';
 import type { JobRequest, JobView, PublicState } from '../../queue/types.js';
 import { HttpError, errorSchema } from '../errors.js';
+import { idParams } from '../schemas.js';
 import type { JobEvent } from '../services.js';
 
 export const jobRequestSchema = {
@@ -51,10 +52,12 @@ export const jobViewSchema = {
   },
 } as const;
 
-const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 const TERMINAL: PublicState[] = ['completed', 'failed', 'cancelled'];
 
 export const jobsPlugin: FastifyPluginAsync = async (app) => {
+  // Open SSE streams only end when their job does; on shutdown they must end now or the server never closes.
+  const openStreams = new Set<() => void>();
+  app.addHook('preClose', async () => { for (const finish of openStreams) finish(); });
 
   async function mustView(id: string): Promise<JobView> {
     const v = await app.encodeQueue.view(id);
@@ -163,8 +166,10 @@ export const jobsPlugin: FastifyPluginAsync = async (app) => {
       closed = true;
       clearInterval(heartbeat);
       app.jobEvents.off(`job:${id}`, listener);
+      openStreams.delete(finish);
       res.end();
     };
+    openStreams.add(finish);
     res.on('close', finish); // client went away (or we ended the stream)
     const done = async () => {
       const final = await app.encodeQueue.view(id).catch(() => null);

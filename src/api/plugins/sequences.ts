@@ -1,6 +1,7 @@
 // /v1/sequences: streamed upload (raw .yuv or .y4m), list, get, delete.
 import type { FastifyPluginAsync } from 'fastify';
 import { HttpError, errorSchema } from '../errors.js';
+import { idParams } from '../schemas.js';
 import { ingestSequence, type UploadQuery } from '../upload.js';
 
 export const sequenceMetaSchema = {
@@ -13,8 +14,6 @@ export const sequenceMetaSchema = {
     sourceFormat: { type: 'string', enum: ['yuv', 'y4m'] },
   },
 } as const;
-
-const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 
 export const sequencesPlugin: FastifyPluginAsync = async (app) => {
   // Uploads are passed through as a stream (never buffered): every content type in this plugin's scope.
@@ -64,10 +63,7 @@ export const sequencesPlugin: FastifyPluginAsync = async (app) => {
   }, async (req, reply) => {
     const meta = await app.sequences.get(req.params.id);
     if (!meta) throw new HttpError(404, 'sequence_not_found', `no sequence with id ${JSON.stringify(req.params.id)}`);
-    const busy = [
-      ...(await app.encodeQueue.list({ sequenceId: meta.id, state: 'waiting', limit: 100 })),
-      ...(await app.encodeQueue.list({ sequenceId: meta.id, state: 'active', limit: 100 })),
-    ];
+    const busy = await app.encodeQueue.list({ sequenceId: meta.id, state: ['waiting', 'active'], limit: 200 });
     if (busy.length) {
       throw new HttpError(409, 'sequence_in_use', `sequence ${meta.id} is used by ${busy.length} unfinished job(s); cancel them first`, { jobs: busy.map((j) => j.id) });
     }

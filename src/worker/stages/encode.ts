@@ -66,7 +66,7 @@ export async function encode(ctx: StageContext, input: PreparedInput, splits: Sp
       input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth, fps: input.fps,
       frames: input.frames, qp, config: req.config, intraPeriod: req.intraPeriod, preset: req.preset,
       bitstream: files.bitstream, recon: files.recon, stats: which === 'nnvvc' ? files.stats : undefined,
-      splitHints: splits.splitHints, logFile: files.logFile, signal: ctx.signal, timeoutMs: ctx.cfg.toolTimeoutMs,
+      splitHints: splits.hintsForQp ? await splits.hintsForQp(qp) : splits.splitHints, logFile: files.logFile, signal: ctx.signal, timeoutMs: ctx.cfg.toolTimeoutMs,
       onFrame: (framesDone) => ctx.progress({ framesDone: Math.min(framesDone, input.frames) }),
     });
     ctx.progress({ framesDone: input.frames });
@@ -99,7 +99,7 @@ async function encodeToRates(ctx: StageContext, input: PreparedInput, splits: Sp
         input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth, fps: input.fps,
         frames: input.frames, qp, config: req.config, intraPeriod: req.intraPeriod, preset: req.preset,
         bitstream: files.bitstream, recon: files.recon, stats: which === 'nnvvc' ? files.stats : undefined,
-        splitHints: splits.splitHints, logFile: files.logFile, signal: ctx.signal, timeoutMs: ctx.cfg.toolTimeoutMs,
+        splitHints: splits.hintsForQp ? await splits.hintsForQp(qp) : splits.splitHints, logFile: files.logFile, signal: ctx.signal, timeoutMs: ctx.cfg.toolTimeoutMs,
         onFrame: (framesDone) => ctx.progress({ framesDone: Math.min(framesDone, input.frames) }),
       });
       trials.set(qp, { result, files });

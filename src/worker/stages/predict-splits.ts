@@ -1,17 +1,106 @@
-// Stage 2: CU-split prediction. The CNN split predictor arrives in a later issue; until then this stage
-// is an honest pass-through: it produces no hints, so the encoder runs its full partition search.
+// Stage 2: CU-split prediction. For our encoder with an RD search preset (all-intra), the CNN split
+// predictor (src/models/split-predictor.ts, model models/splitnet-v1.onnx) predicts per 8x8 cell the QT/MTT
+// depth of each frame at each rate point's QP and writes a split-hints file (<label>.hints.txt) that prunes
+// the encoder's partition search. Otherwise (VTM, preset 'trivial'/none, RA, model off) it passes through and
+// says why in `note`.
+// Env: NNVVC_SPLIT_PREDICTOR=off disables it; NNVVC_SPLIT_MODEL=<file.onnx> picks another model (an explicit
+// path that does not exist fails the job with that path); NNVVC_SPLIT_AGGRESSIVENESS=0|1|2 (default 0);
+// NNVVC_ONNX_EP=cuda asks for the CUDA execution provider.
+import path from 'node:path';
 import type { StageContext } from '../context.js';
 import type { PreparedInput } from './prepare.js';
+import { ratePoints } from './encode.js';
+import { BadInputError } from '../errors.js';
+import {
+  DEFAULT_MODEL, loadSplitModel, parseAggressiveness, SplitModelError, writeSplitHints, type SplitModel,
+} from '../../models/split-predictor.js';
 
-export interface SplitPrediction {
-  /** Path of a split-hints file for the encoder, or undefined when no model is used. */
-  splitHints?: string;
-  model: string | null;
-  note: string;
+/** Presets of nnvvc-enc that run the RD partition search (and so accept --split-hints). */
+export const RD_PRESETS = ['exhaustive', 'slow', 'medium', 'fast', 'faster'];
+
+export interface SplitPredictionInfo {
+  modelFile: string; modelVersion: string; executionProvider: string; aggressiveness: number;
+  loadSeconds: number;
+  /** Model inference time summed over every frame and QP (reading luma excluded). */
+  inferenceSeconds: number;
+  framesPredicted: number;
+  hints: Record<string, string>;
 }
 
-export async function predictSplits(ctx: StageContext, _input: PreparedInput): Promise<SplitPrediction> {
-  const note = 'no model yet: encoder runs its full partition search';
-  ctx.log.info(note);
-  return { splitHints: undefined, model: null, note };
+export interface SplitPrediction {
+  /** Path of a split-hints file for the encoder (same for every QP), or undefined when no model is used. */
+  splitHints?: string;
+  /** Per-QP hints (the model takes the QP as input): the encode stage asks for each rate point's QP. */
+  hintsForQp?: (qp: number) => Promise<string | undefined>;
+  model: string | null;
+  note: string;
+  /** Which model ran and how long it took (added to report.json's splitPrediction). */
+  info?: SplitPredictionInfo;
+}
+
+function skipReason(ctx: StageContext): string | null {
+  const req = ctx.data.request;
+  const which = req.kind === 'anchor' ? 'vtm' : req.encoder ?? 'nnvvc';
+  if ((process.env.NNVVC_SPLIT_PREDICTOR ?? '').toLowerCase() === 'off') return 'split predictor disabled (NNVVC_SPLIT_PREDICTOR=off)';
+  if (which !== 'nnvvc') return `encoder ${which} takes no split hints`;
+  if (req.config !== 'ai') return `model trained for all-intra; config ${req.config} runs the full partition search`;
+  if (!req.preset || !RD_PRESETS.includes(req.preset)) return `preset ${req.preset ?? '(default trivial)'} has no partition search to prune`;
+  return null;
+}
+
+export async function predictSplits(ctx: StageContext, input: PreparedInput): Promise<SplitPrediction> {
+  const reason = skipReason(ctx);
+  const explicit = process.env.NNVVC_SPLIT_MODEL;
+  const file = path.resolve(explicit || DEFAULT_MODEL);
+  if (reason) {
+    ctx.log.info(reason);
+    return { splitHints: undefined, model: null, note: reason };
+  }
+  const t0 = performance.now();
+  let model: SplitModel;
+  try {
+    model = await loadSplitModel(file);
+  } catch (e) {
+    if (explicit) throw new BadInputError(`NNVVC_SPLIT_MODEL: ${(e as Error).message}`);
+    const note = `split model unavailable, full partition search: ${(e as Error).message}`;
+    ctx.log.warn(note);
+    return { splitHints: undefined, model: null, note };
+  }
+  let aggressiveness;
+  try {
+    aggressiveness = parseAggressiveness(process.env.NNVVC_SPLIT_AGGRESSIVENESS);
+  } catch (e) {
+    throw new BadInputError(`NNVVC_SPLIT_AGGRESSIVENESS: ${(e as SplitModelError).message}`);
+  }
+  const info: SplitPredictionInfo = {
+    modelFile: path.relative(process.cwd(), model.file) || model.file, modelVersion: model.version,
+    executionProvider: model.ep, aggressiveness, loadSeconds: (performance.now() - t0) / 1000,
+    inferenceSeconds: 0, framesPredicted: 0, hints: {},
+  };
+  const lumaCache: Uint16Array[] = [];
+  const done = new Map<number, Promise<string>>();
+  const hintsForQp = (qp: number): Promise<string> => {
+    let p = done.get(qp);
+    if (!p) {
+      const out = path.join(ctx.dir, `qp${qp}.hints.txt`);
+      p = writeSplitHints({
+        model, input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth,
+        frames: input.frames, qp, out, aggressiveness, lumaCache,
+      }).then((r) => {
+        info.inferenceSeconds += r.inferenceSeconds;
+        info.framesPredicted += r.frames;
+        info.hints[`qp${qp}`] = path.basename(out);
+        ctx.log.info({ qp, inferenceSeconds: r.inferenceSeconds, frames: r.frames }, 'split hints written');
+        return out;
+      });
+      done.set(qp, p);
+    }
+    return p;
+  };
+  // Fixed QPs: predict now, so this stage's timing holds the inference; rate matching predicts per trial QP.
+  if (!ctx.data.request.targetKbps) for (const qp of ratePoints(ctx)) await hintsForQp(qp);
+  const name = `${model.name} v${model.version}`;
+  const note = `CNN split predictor ${name} (${model.ep}), aggressiveness ${aggressiveness}`;
+  ctx.log.info({ model: name, inferenceSeconds: info.inferenceSeconds }, note);
+  return { splitHints: undefined, hintsForQp, model: name, note, info };
 }

@@ -85,7 +85,7 @@ export async function report(ctx: StageContext, r: ReportInput): Promise<{ repor
   const rep = buildReport({
     jobId: ctx.jobId, kind, sequence: { ...r.prepared.sequence }, frames: r.prepared.frames, config: req.config,
     encoder: r.measured[0]?.encoderName ?? null, machine, points, anchor,
-    extra: { ...(kind === 'anchor' ? { anchorStored: stored?.key ?? null } : {}), request: req, splitPrediction: { model: r.splits.model, note: r.splits.note }, stages: r.timings },
+    extra: { ...(kind === 'anchor' ? { anchorStored: stored?.key ?? null } : {}), request: req, splitPrediction: { model: r.splits.model, note: r.splits.note, ...(r.splits.info ? { ...r.splits.info } : {}) }, stages: r.timings },
   });
   // The pipeline's own check: every available decoder reproduces the encoder's reconstruction exactly.
   const anyDecoderRan = rep.ratePoints.some((p) => p.decoders.some((d) => d.ok !== null));

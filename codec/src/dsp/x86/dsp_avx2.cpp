@@ -334,6 +334,10 @@ inline void pairRowsAvx2(const int16_t* a, ptrdiff_t aStride, const int16_t* b, 
 
 void pairStage_avx2(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_t bStride,
                     int rows, int kPairs, int cols, int shift, int16_t* out, ptrdiff_t outStride) {
+  if (cols & 3) {  // 2-column stages (2-point transforms): the C twin
+    pairStage_c(a, aStride, b, bStride, rows, kPairs, cols, shift, out, outStride);
+    return;
+  }
   const __m256i rnd = _mm256_set1_epi32(1 << (shift - 1));
   const __m128i cnt = _mm_cvtsi32_si128(shift);
   int r = 0;

@@ -42,6 +42,10 @@ uint64_t sse_sse41(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w
 
 // 4x4 / 8x8 tiles transposed in registers (unpack ladders).
 void transpose_sse41(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds) {
+  if ((w | h) & 3) {  // 2-sample sides (thin chroma blocks): the C twin
+    transpose_c(src, ss, w, h, dst, ds);
+    return;
+  }
   if ((w & 7) == 0 && (h & 7) == 0) {
     for (int y0 = 0; y0 < h; y0 += 8)
       for (int x0 = 0; x0 < w; x0 += 8) {

@@ -165,15 +165,6 @@ class RdCtuSearch final : public CtuSearch {
         }
         const bool ldt = node.treeType == TreeType::kSingle && modeTypeCondition(node, s, true) == 1;
         if (usePreset && !preset_.localDualTree && ldt) continue;
-        // Single-tree CUs smaller than 8 luma samples in a dimension would need 2-sample chroma
-        // blocks (e.g. 16x4 -> 8x2), which the dsp kernels do not support; smaller luma blocks are
-        // reached through the local dual tree instead.
-        if (node.treeType == TreeType::kSingle && !ldt && !must) {
-          const int minChild = s == SplitMode::kBtHor ? node.h / 2 : s == SplitMode::kBtVer ? node.w / 2
-                             : s == SplitMode::kTtHor ? node.h / 4 : s == SplitMode::kTtVer ? node.w / 4
-                             : node.w / 2;
-          if (minChild < 8) continue;
-        }
         if (useHints) {
           if (isQt ? !hints_->allowQtSplit(fr, node.x, node.y, node.w, node.h, node.qtDepth)
                    : (!qtEndOk || !hints_->allowMtt(fr, node.x, node.y, node.w, node.h, node.mttDepth, s)))
@@ -542,6 +533,15 @@ std::unique_ptr<CtuSearch> createRdSearch(const SearchConfig& cfg) {
     hints = std::make_shared<SplitHints>();
     const std::string err = hints->parseFile(cfg.splitHintsPath);
     if (!err.empty()) throw std::invalid_argument("--split-hints: " + err);
+    if (cfg.sourceWidth > 0 && (hints->width() != cfg.sourceWidth || hints->height() != cfg.sourceHeight))
+      throw std::invalid_argument("--split-hints '" + cfg.splitHintsPath + "' describes a " +
+                                  std::to_string(hints->width()) + "x" + std::to_string(hints->height()) +
+                                  " picture, the input is " + std::to_string(cfg.sourceWidth) + "x" +
+                                  std::to_string(cfg.sourceHeight));
+    if (cfg.sourceFrames > hints->frames())
+      throw std::invalid_argument("--split-hints '" + cfg.splitHintsPath + "' holds " +
+                                  std::to_string(hints->frames()) + " frame(s), " +
+                                  std::to_string(cfg.sourceFrames) + " are to be encoded");
   }
   return createRdSearch(preset, std::move(hints));
 }

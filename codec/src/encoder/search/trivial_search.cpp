@@ -112,7 +112,6 @@ std::unique_ptr<CtuSearch> createTrivialSearch() { return std::make_unique<Trivi
 // (fixed-seed xorshift). Used to check the syntax and reconstruction against the VTM decoder; not
 // meant for compression.
 namespace {
-bool allowThinChroma() { return recon::thinChromaSupported(); }
 
 class StressSearch final : public CtuSearch {
  public:
@@ -144,21 +143,6 @@ class StressSearch final : public CtuSearch {
     if (a.btVer) opts[k++] = SplitMode::kBtVer;
     if (a.ttHor) opts[k++] = SplitMode::kTtHor;
     if (a.ttVer) opts[k++] = SplitMode::kTtVer;
-    // Unless NNVVC_STRESS_NX2 is set, drop splits giving single-tree CUs with 2-row chroma
-    // (e.g. 16x4 luma -> 8x2 chroma): dsp::intraPredict does not officially support h = 2 yet.
-    if (!allowThinChroma()) {
-      int kk = 0;
-      for (int i = 0; i < k; ++i) {
-        const int mtc = n.treeType == TreeType::kSingle ? modeTypeCondition(n, opts[i], true) : 0;
-        TreeNode kids[4];
-        const int nk = childNodes(part, n, opts[i], mtc == 1 ? TreeType::kDualLuma : n.treeType, n.modeType, kids);
-        bool ok = true;
-        for (int j = 0; j < nk; ++j)
-          if (kids[j].treeType == TreeType::kSingle && (kids[j].w < 8 || kids[j].h < 8)) ok = false;
-        if (ok || boundary) opts[kk++] = opts[i];
-      }
-      k = kk;
-    }
     const int area = n.w * n.h;
     const unsigned splitPct = area >= 64 * 64 ? 60 : (area >= 256 ? 70 : 50);
     SplitMode s = SplitMode::kNone;

@@ -1,0 +1,128 @@
+// CNN split predictor benchmark (npm run bench:cnn): on held-out content (BasketballPass, not in the training
+// set), encode at QP 22/27/32/37 with nnvvc-enc at the same preset with and without CNN split hints, and print
+// encode time, bits, PSNR, BD-rate (src/metrics bdRate), prediction accuracy against the unhinted encoder's
+// own partition, model inference time (per frame of the bench sequence and of a 1080p frame), and whether
+// every hinted bitstream decodes bit-exactly (nnvvc-dec, and VTM DecoderApp when found).
+// Env: CNN_BENCH_SEQ (file in the shared sequences), CNN_BENCH_FRAMES (2), CNN_BENCH_PRESET (medium),
+// CNN_BENCH_AGGR ("0,2": aggressiveness levels), NNVVC_ENC/NNVVC_DEC, VTM_DECODER_APP, SHARED_SEQUENCES.
+// Writes bench/cnn-results.json.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { bdRate, bitrateKbps } from '../src/metrics/index.js';
+import { loadSplitModel, predictFrame, readLuma, writeSplitHints, type Aggressiveness, type FramePrediction } from '../src/models/split-predictor.js';
+import { AccuracyCounter, cellTargets } from '../src/models/labels.js';
+
+const run = promisify(execFile);
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SEQ_DIR = process.env.SHARED_SEQUENCES ?? path.resolve(REPO, '../shared/sequences');
+const ENC = process.env.NNVVC_ENC ?? path.join(REPO, 'codec/build/nnvvc-enc');
+const DEC = process.env.NNVVC_DEC ?? path.join(REPO, 'codec/build/nnvvc-dec');
+const VTM_DEC = process.env.VTM_DECODER_APP ?? (existsSync('/work/vtm/src/bin/DecoderAppStatic') ? '/work/vtm/src/bin/DecoderAppStatic' : '');
+const SEQ = process.env.CNN_BENCH_SEQ ?? 'BasketballPass_416x240_50fps_8bit_101f.yuv';
+const FRAMES = Number(process.env.CNN_BENCH_FRAMES ?? 2);
+const PRESET = process.env.CNN_BENCH_PRESET ?? 'medium';
+const AGGR = (process.env.CNN_BENCH_AGGR ?? '0,2').split(',').map(Number) as Aggressiveness[];
+const QPS = [22, 27, 32, 37];
+
+interface Stats { total_bits: number; frames: { psnr_y: number; psnr_u: number; psnr_v: number; time_s: number; cus: number[][] }[] }
+
+async function manifestRow(file: string) {
+  const rows = (await readFile(path.join(SEQ_DIR, 'MANIFEST.tsv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split('\t'));
+  const r = rows.find((x) => x[0] === file);
+  if (!r) throw new Error(`${file} not in ${SEQ_DIR}/MANIFEST.tsv`);
+  return { width: +r[1], height: +r[2], fps: +r[3], bitDepth: +r[4] as 8 | 10 };
+}
+
+async function main() {
+  for (const f of [ENC, DEC]) if (!existsSync(f)) { console.error(`${f} missing: npm run build:codec`); process.exit(2); }
+  const m = await manifestRow(SEQ);
+  const src = path.join(SEQ_DIR, SEQ);
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-cnn-bench-'));
+  const model = await loadSplitModel();
+  console.log(`model ${model.name} v${model.version} (${model.ep}); ${SEQ} ${FRAMES} frames, preset ${PRESET}; VTM decoder: ${VTM_DEC || 'not found'}`);
+
+  async function encode(qp: number, label: string, hints?: string) {
+    const b = path.join(tmp, `${label}.266`), o = path.join(tmp, `${label}.rec.yuv`), s = path.join(tmp, `${label}.json`);
+    const t0 = performance.now();
+    await run(ENC, ['-i', src, '-s', `${m.width}x${m.height}`, '--fps', String(m.fps), '--frames', String(FRAMES),
+      '--input-bitdepth', String(m.bitDepth), '--qp', String(qp), '--config', 'ai', '--preset', PRESET, '-b', b, '-o', o, '--stats', s,
+      ...(hints ? ['--split-hints', hints] : [])], { maxBuffer: 1 << 24 });
+    const wall = (performance.now() - t0) / 1000;
+    const st = JSON.parse(await readFile(s, 'utf8')) as Stats;
+    const y = st.frames.reduce((a, f) => a + f.psnr_y, 0) / FRAMES, u = st.frames.reduce((a, f) => a + f.psnr_u, 0) / FRAMES, v = st.frames.reduce((a, f) => a + f.psnr_v, 0) / FRAMES;
+    return { b, o, st, wall, encSeconds: st.frames.reduce((a, f) => a + f.time_s, 0), kbps: bitrateKbps(st.total_bits / 8, FRAMES, m.fps), psnr: (6 * y + u + v) / 8, psnrY: y, cus: st.frames.reduce((a, f) => a + f.cus.length, 0) };
+  }
+  async function decodeChecks(b: string, recon: string) {
+    const out: Record<string, boolean | null> = {};
+    const d = b + '.dec.yuv';
+    try { await run(DEC, ['-b', b, '-o', d]); out.nnvvcDec = (await readFile(d)).equals(await readFile(recon)); } catch { out.nnvvcDec = false; }
+    if (VTM_DEC) {
+      const dv = b + '.vtm.yuv';
+      try {
+        const r = await run(VTM_DEC, ['-b', b, '-o', dv, '-d', '10'], { maxBuffer: 1 << 24 });
+        out.vtmDec = (await readFile(dv)).equals(await readFile(recon)) && !/MD5 check failed|\*\*\*ERROR/i.test(r.stdout);
+      } catch { out.vtmDec = false; }
+    } else out.vtmDec = null;
+    return out;
+  }
+
+  const base: Awaited<ReturnType<typeof encode>>[] = [];
+  const acc = new AccuracyCounter();
+  const variants: Record<number, { points: { qp: number; kbps: number; psnr: number; psnrY: number; encSeconds: number; wall: number; cus: number; decode: Record<string, boolean | null> }[]; inferenceSeconds: number }> = {};
+  for (const a of AGGR) variants[a] = { points: [], inferenceSeconds: 0 };
+  const lumaCache: Uint16Array[] = [];
+  for (const qp of QPS) {
+    const b0 = await encode(qp, `qp${qp}.full`);
+    base.push(b0);
+    console.log(`qp${qp} full search: ${b0.kbps.toFixed(1)} kbps, ${b0.psnr.toFixed(3)} dB, ${b0.encSeconds.toFixed(2)} s (${b0.cus} CUs)`);
+    for (const a of AGGR) {
+      const preds: FramePrediction[] = [];
+      const hints = path.join(tmp, `qp${qp}.a${a}.hints.txt`);
+      const h = await writeSplitHints({ model, input: src, width: m.width, height: m.height, bitDepth: m.bitDepth, frames: FRAMES, qp, out: hints, aggressiveness: a, predictions: preds, lumaCache });
+      variants[a].inferenceSeconds += h.inferenceSeconds;
+      if (a === AGGR[0]) preds.forEach((p, f) => acc.add(p, cellTargets(b0.st.frames[f].cus, m.width, m.height)));
+      const e = await encode(qp, `qp${qp}.a${a}`, hints);
+      const decode = await decodeChecks(e.b, e.o);
+      variants[a].points.push({ qp, kbps: e.kbps, psnr: e.psnr, psnrY: e.psnrY, encSeconds: e.encSeconds, wall: e.wall, cus: e.cus, decode });
+      console.log(`qp${qp} hints a${a}:    ${e.kbps.toFixed(1)} kbps, ${e.psnr.toFixed(3)} dB, ${e.encSeconds.toFixed(2)} s (${e.cus} CUs), decode ${JSON.stringify(decode)}`);
+    }
+  }
+  // inference time on a 1080p frame (135 CTUs)
+  let hd: { file: string; secondsPerFrame: number } | null = null;
+  const HD = 'BQTerrace_1920x1080_60fps_8bit_17f.yuv';
+  if (existsSync(path.join(SEQ_DIR, HD))) {
+    const luma = await readLuma(path.join(SEQ_DIR, HD), 1920, 1080, 8, 0);
+    await predictFrame(model, luma, 1920, 1080, 32); // warm-up
+    const t: number[] = [];
+    for (let i = 0; i < 3; i++) t.push((await predictFrame(model, luma, 1920, 1080, 32)).seconds);
+    hd = { file: HD, secondsPerFrame: Math.min(...t) };
+  }
+  const anchor = base.map((p) => ({ kbps: p.kbps, psnr: p.psnr }));
+  const fullSeconds = base.reduce((a, p) => a + p.encSeconds, 0);
+  const summary: Record<string, unknown>[] = [];
+  console.log('\n| variant | encode s (sum 4 QPs) | time saved | BD-rate (YUV) | CUs | inference s | decodes bit-exact |');
+  console.log('|---|---|---|---|---|---|---|');
+  console.log(`| full search (${PRESET}) | ${fullSeconds.toFixed(2)} | - | - | ${base.reduce((a, p) => a + p.cus, 0)} | - | - |`);
+  for (const a of AGGR) {
+    const v = variants[a];
+    const secs = v.points.reduce((s, p) => s + p.encSeconds, 0);
+    const bd = bdRate(anchor, v.points.map((p) => ({ kbps: p.kbps, psnr: p.psnr })));
+    const allOk = v.points.every((p) => p.decode.nnvvcDec === true && p.decode.vtmDec !== false);
+    const vtmRan = v.points.every((p) => p.decode.vtmDec !== null);
+    summary.push({ aggressiveness: a, encodeSeconds: secs, timeSavedPct: 100 * (1 - secs / fullSeconds), bdRatePct: bd, inferenceSeconds: v.inferenceSeconds, decodeOk: allOk, vtmChecked: vtmRan, points: v.points });
+    console.log(`| hints a${a} | ${secs.toFixed(2)} | ${(100 * (1 - secs / fullSeconds)).toFixed(1)} % | ${bd.toFixed(2)} % | ${v.points.reduce((s, p) => s + p.cus, 0)} | ${v.inferenceSeconds.toFixed(3)} | ${allOk ? 'yes' : 'NO'}${vtmRan ? ' (nnvvc-dec + VTM)' : ' (nnvvc-dec only)'} |`);
+  }
+  const accuracy = acc.result();
+  console.log(`\nprediction accuracy vs the full search's partition (${accuracy.cells} cells): QT exact ${(100 * accuracy.qtExact).toFixed(1)} %, QT within 1 ${(100 * accuracy.qtWithin1).toFixed(1)} %, MTT exact ${(100 * accuracy.mttExact).toFixed(1)} %, MTT within 1 ${(100 * accuracy.mttWithin1).toFixed(1)} %`);
+  if (hd) console.log(`inference on a 1920x1080 frame (${model.ep}): ${(hd.secondsPerFrame * 1000).toFixed(0)} ms`);
+  const out = { sequence: SEQ, frames: FRAMES, preset: PRESET, model: `${model.name} v${model.version}`, ep: model.ep, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length }, full: base.map((p, i) => ({ qp: QPS[i], kbps: p.kbps, psnr: p.psnr, encSeconds: p.encSeconds, cus: p.cus })), variants: summary, accuracy, inference1080p: hd };
+  await writeFile(path.join(REPO, 'bench/cnn-results.json'), JSON.stringify(out, null, 1) + '\n');
+  await rm(tmp, { recursive: true, force: true });
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,202 @@
+// CNN split predictor (models/splitnet.py, exported to models/splitnet-v1.onnx) run with onnxruntime-node,
+// and the writer of the encoder's split-hints file (codec/README.md, "Split hints").
+// The model sees one 128x128 CTU at a time (luma/1023-0.5 and a QP plane) and predicts, per 8x8 cell, the QT
+// depth (0..4) and MTT depth (0..3) of the CU covering it. All CTUs of a frame run as one batch.
+import { existsSync } from 'node:fs';
+import { open, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CTU = 128;
+export const GRID = 8;
+export const CELLS = CTU / GRID;
+export const QT_CLASSES = 5;
+export const MTT_CLASSES = 4;
+export const DEFAULT_MODEL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models/splitnet-v1.onnx');
+
+type Ort = typeof import('onnxruntime-node');
+type Session = import('onnxruntime-node').InferenceSession;
+
+export class SplitModelError extends Error {
+  constructor(message: string) { super(message); this.name = 'SplitModelError'; }
+}
+
+export interface SplitModel {
+  file: string;
+  /** "splitnet v1" from the ONNX metadata (file name when absent). */
+  name: string;
+  version: string;
+  /** Execution provider actually used: 'cpu' or 'cuda'. */
+  ep: string;
+  session: Session;
+  ort: Ort;
+}
+
+/** Per-cell predictions for one frame: row-major ceil(H/8) x ceil(W/8). */
+export interface FramePrediction {
+  cols: number; rows: number;
+  qt: Uint8Array; mtt: Uint8Array;
+  /** Probability of the predicted QT class (confidence), per cell. */
+  qtConf: Float32Array;
+  seconds: number;
+}
+
+/** Loads the model; NNVVC_ONNX_EP=cuda asks for CUDA (falls back to CPU, said in `ep`, when not available). */
+export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string } = {}): Promise<SplitModel> {
+  if (!existsSync(file)) throw new SplitModelError(`split model not found: ${file} (train/export it: see models/README.md)`);
+  let ort: Ort;
+  try {
+    ort = await import('onnxruntime-node');
+  } catch (e) {
+    throw new SplitModelError(`onnxruntime-node is not installed (npm install onnxruntime-node): ${(e as Error).message}`);
+  }
+  const want = (opts.ep ?? process.env.NNVVC_ONNX_EP ?? 'cpu').toLowerCase();
+  if (want !== 'cpu' && want !== 'cuda') throw new SplitModelError(`NNVVC_ONNX_EP=${want}: expected 'cpu' or 'cuda'`);
+  let session: Session | undefined;
+  let ep = 'cpu';
+  if (want === 'cuda') {
+    try {
+      session = await ort.InferenceSession.create(file, { executionProviders: ['cuda'] });
+      ep = 'cuda';
+    } catch { /* no CUDA provider in this build / no GPU: CPU below */ }
+  }
+  try {
+    session ??= await ort.InferenceSession.create(file, { executionProviders: ['cpu'], intraOpNumThreads: 1 });
+  } catch (e) {
+    throw new SplitModelError(`cannot load split model ${file}: ${(e as Error).message}`);
+  }
+  const meta = readMetadata(session);
+  return { file, name: meta.name ?? path.basename(file, '.onnx'), version: meta.version ?? 'unknown', ep, session, ort };
+}
+
+function readMetadata(session: Session): Record<string, string> {
+  // onnxruntime-node exposes custom metadata since 1.2x as session.metadata?.customMetadataMap (not typed everywhere)
+  const m = (session as unknown as { metadata?: { customMetadataMap?: Record<string, string> } }).metadata;
+  return m?.customMetadataMap ?? {};
+}
+
+/** Luma of frame `index` from a raw planar 4:2:0 file, as 10-bit samples (8-bit input shifted left by 2). */
+export async function readLuma(file: string, width: number, height: number, bitDepth: 8 | 10, index: number): Promise<Uint16Array> {
+  const bps = bitDepth > 8 ? 2 : 1;
+  const frameBytes = (width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2)) * bps;
+  const n = width * height;
+  const buf = Buffer.alloc(n * bps);
+  const fh = await open(file, 'r');
+  try {
+    const { bytesRead } = await fh.read(buf, 0, buf.length, index * frameBytes);
+    if (bytesRead !== buf.length) throw new SplitModelError(`${file}: frame ${index} is beyond the end of the file`);
+  } finally {
+    await fh.close();
+  }
+  const y = new Uint16Array(n);
+  if (bps === 1) for (let i = 0; i < n; i++) y[i] = buf[i] << 2;
+  else for (let i = 0; i < n; i++) y[i] = buf.readUInt16LE(2 * i) & 1023;
+  return y;
+}
+
+/** Runs the model on every CTU of one frame (edge-replicated padding, as in training). */
+export async function predictFrame(model: SplitModel, luma: Uint16Array, width: number, height: number, qp: number): Promise<FramePrediction> {
+  if (luma.length !== width * height) throw new SplitModelError(`luma has ${luma.length} samples, expected ${width}x${height}`);
+  const t0 = performance.now();
+  const nx = Math.ceil(width / CTU), ny = Math.ceil(height / CTU), n = nx * ny;
+  const plane = CTU * CTU;
+  const input = new Float32Array(n * 2 * plane);
+  const qpv = qp / 63;
+  for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
+    const base = (j * nx + i) * 2 * plane;
+    for (let y = 0; y < CTU; y++) {
+      const sy = Math.min(j * CTU + y, height - 1) * width;
+      for (let x = 0; x < CTU; x++) {
+        input[base + y * CTU + x] = luma[sy + Math.min(i * CTU + x, width - 1)] / 1023 - 0.5;
+      }
+    }
+    input.fill(qpv, base + plane, base + 2 * plane);
+  }
+  const feeds = { [model.session.inputNames[0]]: new model.ort.Tensor('float32', input, [n, 2, CTU, CTU]) };
+  const out = (await model.session.run(feeds))[model.session.outputNames[0]];
+  const dims = out.dims;
+  if (dims.length !== 4 || dims[0] !== n || dims[1] !== QT_CLASSES + MTT_CLASSES || dims[2] !== CELLS || dims[3] !== CELLS) {
+    throw new SplitModelError(`model output has shape [${dims.join(',')}], expected [${n},${QT_CLASSES + MTT_CLASSES},${CELLS},${CELLS}]`);
+  }
+  const logits = out.data as Float32Array;
+  const cols = Math.ceil(width / GRID), rows = Math.ceil(height / GRID);
+  const qt = new Uint8Array(cols * rows), mtt = new Uint8Array(cols * rows), qtConf = new Float32Array(cols * rows);
+  const cplane = CELLS * CELLS;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
+    const k = Math.floor(r / CELLS) * nx + Math.floor(c / CELLS);
+    const off = k * (QT_CLASSES + MTT_CLASSES) * cplane + (r % CELLS) * CELLS + (c % CELLS);
+    let best = 0, bestV = -Infinity, sum = 0;
+    for (let q = 0; q < QT_CLASSES; q++) { const v = logits[off + q * cplane]; if (v > bestV) { bestV = v; best = q; } }
+    for (let q = 0; q < QT_CLASSES; q++) sum += Math.exp(logits[off + q * cplane] - bestV);
+    let bm = 0, bmV = -Infinity;
+    for (let m = 0; m < MTT_CLASSES; m++) { const v = logits[off + (QT_CLASSES + m) * cplane]; if (v > bmV) { bmV = v; bm = m; } }
+    qt[r * cols + c] = best; mtt[r * cols + c] = bm; qtConf[r * cols + c] = 1 / sum;
+  }
+  return { cols, rows, qt, mtt, qtConf, seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * How far the hints narrow the search (the 'aggressiveness'):
+ *  0 conservative: QT depth in [p-1, p+1], MTT depth <= p+1
+ *  1 balanced:     QT depth in [p-1, p+1] (only [p, p] when the model is >= 90% sure), MTT depth <= p+1
+ *  2 aggressive:   QT depth in [p, p+1],  MTT depth <= p
+ */
+export type Aggressiveness = 0 | 1 | 2;
+
+export function cellToken(qt: number, mtt: number, conf: number, a: Aggressiveness): string {
+  let lo = qt - 1, hi = qt + 1, m = mtt + 1;
+  if (a === 1 && conf >= 0.9) { lo = qt; hi = qt; }
+  if (a === 2) { lo = qt; m = mtt; }
+  lo = Math.max(lo, 0); hi = Math.min(hi, QT_CLASSES - 1);
+  // the deepest QT class (8x8) still lets the search end the QT higher up through `lo`; hi caps at 8x8
+  return `${lo === hi ? lo : `${lo}-${hi}`}:${Math.min(m, 3)}`;
+}
+
+/** Hints file text for the frames' predictions (one entry per coded frame, in order). */
+export function hintsText(width: number, height: number, frames: FramePrediction[], a: Aggressiveness): string {
+  const lines = ['nnvvc-split-hints 1', `# written by the CNN split predictor, aggressiveness ${a}`,
+    `picture ${width} ${height}`, `ctu ${CTU}`, `grid ${GRID}`, `frames ${frames.length}`];
+  frames.forEach((p, f) => {
+    if (p.cols !== Math.ceil(width / GRID) || p.rows !== Math.ceil(height / GRID)) {
+      throw new SplitModelError(`frame ${f} prediction is ${p.cols}x${p.rows} cells, expected ${Math.ceil(width / GRID)}x${Math.ceil(height / GRID)}`);
+    }
+    lines.push(`frame ${f}`);
+    for (let r = 0; r < p.rows; r++) {
+      const row: string[] = [];
+      for (let c = 0; c < p.cols; c++) { const k = r * p.cols + c; row.push(cellToken(p.qt[k], p.mtt[k], p.qtConf[k], a)); }
+      lines.push(row.join(' '));
+    }
+  });
+  return lines.join('\n') + '\n';
+}
+
+export interface HintsResult {
+  file: string; frames: number; inferenceSeconds: number; readSeconds: number;
+}
+
+/** Predicts every frame of a raw YUV file at `qp` and writes the hints file. */
+export async function writeSplitHints(o: {
+  model: SplitModel; input: string; width: number; height: number; bitDepth: 8 | 10; frames: number; qp: number;
+  out: string; aggressiveness?: Aggressiveness; predictions?: FramePrediction[]; lumaCache?: Uint16Array[];
+}): Promise<HintsResult> {
+  const preds: FramePrediction[] = [];
+  let inferenceSeconds = 0, readSeconds = 0;
+  for (let f = 0; f < o.frames; f++) {
+    const t0 = performance.now();
+    const luma = o.lumaCache?.[f] ?? await readLuma(o.input, o.width, o.height, o.bitDepth, f);
+    if (o.lumaCache) o.lumaCache[f] = luma;
+    readSeconds += (performance.now() - t0) / 1000;
+    const p = await predictFrame(o.model, luma, o.width, o.height, o.qp);
+    inferenceSeconds += p.seconds;
+    preds.push(p);
+  }
+  o.predictions?.push(...preds);
+  await writeFile(o.out, hintsText(o.width, o.height, preds, o.aggressiveness ?? 0));
+  return { file: o.out, frames: o.frames, inferenceSeconds, readSeconds };
+}
+
+export function parseAggressiveness(v: string | undefined, fallback: Aggressiveness = 0): Aggressiveness {
+  if (v === undefined || v === '') return fallback;
+  if (v === '0' || v === '1' || v === '2') return Number(v) as Aggressiveness;
+  throw new SplitModelError(`split-hints aggressiveness '${v}': expected 0, 1 or 2`);
+}
