@@ -22,7 +22,7 @@ static void usage(std::FILE* f) {
       "      --input-bitdepth 8|10 input sample bit depth (default 8)\n"
       "  -q, --qp Q                quantisation parameter 0..63 (default 32)\n"
       "      --config ai|ra        coding structure (only 'ai', all-intra, is implemented)\n"
-      "      --preset P            search preset (%s; default medium)\n"
+      "      --preset P            search preset (%s); medium when not given\n"
       "      --split-hints FILE    partition hints for the search\n"
       "      --stats FILE          write per-frame statistics (bits, PSNR, time, CU partition) as JSON\n"
       "  -h, --help                this help\n",

@@ -76,8 +76,9 @@ export async function psnrYuvFiles(o: PsnrFilesOptions): Promise<PsnrResult> {
   const srcBps = o.sourceBitDepth === 8 ? 1 : 2;
   const frameSamples = dims.reduce((s, [w, h]) => s + w * h, 0);
   const src = await open(o.source, 'r');
-  const dec = await open(o.decoded, 'r');
+  let dec: FileHandle | undefined;
   try {
+    dec = await open(o.decoded, 'r');
     const [srcSize, decSize] = [(await src.stat()).size, (await dec.stat()).size];
     if (srcSize < frameSamples * srcBps * o.frames) {
       throw new Error(`psnrYuvFiles: source ${o.source} has ${srcSize} bytes, ${o.frames} frames of ${o.width}x${o.height} ${o.sourceBitDepth}-bit need ${frameSamples * srcBps * o.frames}`);
@@ -85,13 +86,13 @@ export async function psnrYuvFiles(o: PsnrFilesOptions): Promise<PsnrResult> {
     if (decSize < frameSamples * 2 * o.frames) {
       throw new Error(`psnrYuvFiles: decoded ${o.decoded} has ${decSize} bytes, ${o.frames} frames of ${o.width}x${o.height} 10-bit need ${frameSamples * 2 * o.frames}`);
     }
+    // One pair of buffers per plane, reused for every frame; unpooled: even byteOffset for Uint16Array views.
+    const bufs = dims.map(([w, h]) => ({ n: w * h, sb: Buffer.alloc(w * h * srcBps), db: Buffer.alloc(w * h * 2) }));
     const perFrame: PlanePsnr[] = [];
     for (let f = 0; f < o.frames; f++) {
       const vals: number[] = [];
       let srcOff = f * frameSamples * srcBps, decOff = f * frameSamples * 2;
-      for (const [w, h] of dims) {
-        const n = w * h;
-        const sb = Buffer.alloc(n * srcBps), db = Buffer.alloc(n * 2); // unpooled: even byteOffset for Uint16Array views
+      for (const { n, sb, db } of bufs) {
         await readExactly(src, sb, srcOff, o.source);
         await readExactly(dec, db, decOff, o.decoded);
         vals.push(psnrFromSsd(planeSsd(sb, o.sourceBitDepth, db, n), n));
@@ -104,6 +105,6 @@ export async function psnrYuvFiles(o: PsnrFilesOptions): Promise<PsnrResult> {
     return { ...r, yuv: combinePsnr(r), perFrame };
   } finally {
     await src.close();
-    await dec.close();
+    await dec?.close();
   }
 }

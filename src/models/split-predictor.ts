@@ -3,7 +3,7 @@
 // The model sees one 128x128 CTU at a time (luma/1023-0.5 and a QP plane) and predicts, per 8x8 cell, the QT
 // depth (0..4) and MTT depth (0..3) of the CU covering it. All CTUs of a frame run as one batch.
 import { existsSync } from 'node:fs';
-import { open, writeFile } from 'node:fs/promises';
+import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -65,14 +65,41 @@ export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string }
   } catch (e) {
     throw new SplitModelError(`cannot load split model ${file}: ${(e as Error).message}`);
   }
-  const meta = readMetadata(session);
+  const meta = onnxMetadata(await readFile(file));
   return { file, name: meta.name ?? path.basename(file, '.onnx'), version: meta.version ?? 'unknown', ep, session, ort };
 }
 
-function readMetadata(session: Session): Record<string, string> {
-  // onnxruntime-node exposes custom metadata since 1.2x as session.metadata?.customMetadataMap (not typed everywhere)
-  const m = (session as unknown as { metadata?: { customMetadataMap?: Record<string, string> } }).metadata;
-  return m?.customMetadataMap ?? {};
+/**
+ * The model's metadata_props (ModelProto field 14: StringStringEntryProto {1: key, 2: value}), read from the
+ * protobuf directly: onnxruntime-node does not expose custom metadata.
+ */
+export function onnxMetadata(buf: Uint8Array): Record<string, string> {
+  const out: Record<string, string> = {};
+  let pos = 0;
+  const varint = (b: Uint8Array, end: number): number => {
+    let v = 0, mul = 1;
+    while (pos < end) { const c = b[pos++]; v += (c & 127) * mul; mul *= 128; if (!(c & 128)) return v; }
+    throw new SplitModelError('truncated ONNX protobuf');
+  };
+  const fields = (b: Uint8Array, start: number, end: number, f: (field: number, s: number, e: number) => void) => {
+    pos = start;
+    while (pos < end) {
+      const tag = varint(b, end), field = Math.floor(tag / 8), wt = tag & 7;
+      if (wt === 0) varint(b, end);
+      else if (wt === 1) pos += 8;
+      else if (wt === 5) pos += 4;
+      else if (wt === 2) { const len = varint(b, end); const s = pos; pos += len; const save = pos; f(field, s, s + len); pos = save; }
+      else throw new SplitModelError(`unexpected protobuf wire type ${wt} in ONNX file`);
+    }
+  };
+  const dec = new TextDecoder();
+  fields(buf, 0, buf.length, (field, s, e) => {
+    if (field !== 14) return;
+    let k = '', v = '';
+    fields(buf, s, e, (f2, s2, e2) => { if (f2 === 1) k = dec.decode(buf.subarray(s2, e2)); else if (f2 === 2) v = dec.decode(buf.subarray(s2, e2)); });
+    out[k] = v;
+  });
+  return out;
 }
 
 /** Luma of frame `index` from a raw planar 4:2:0 file, as 10-bit samples (8-bit input shifted left by 2). */

@@ -33,3 +33,26 @@ export async function shot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+export interface ProgressSample { state: string; pct: number; mode: string }
+
+/**
+ * Samples the job detail page every 25 ms and returns each distinct (state, progress percent, live mode) it showed.
+ * Ends at a state in `until`, after more than `maxSamples` samples (0: no limit), or rejects after `timeoutMs`
+ * (0: no limit). No named inner functions: the callback is serialised into the page as is.
+ */
+export function recordJobProgress(page: Page, o: { until: string[]; timeoutMs?: number; maxSamples?: number }): Promise<ProgressSample[]> {
+  return page.evaluate(({ until, timeoutMs, maxSamples }) => new Promise<ProgressSample[]>((resolve, reject) => {
+    const out: ProgressSample[] = [];
+    const t0 = Date.now();
+    const timer = setInterval(() => {
+      const state = document.querySelector('[data-testid=job-state]')?.textContent ?? '';
+      const pct = Number(document.querySelector('[data-testid=job-progress] progress')?.getAttribute('value') ?? NaN);
+      const mode = (document.querySelector('[data-testid=live-mode]') as HTMLElement | null)?.dataset.mode ?? '';
+      const last = out[out.length - 1];
+      if (!last || last.state !== state || last.pct !== pct || last.mode !== mode) out.push({ state, pct, mode });
+      if (until.includes(state) || (maxSamples > 0 && out.length > maxSamples)) { clearInterval(timer); resolve(out); }
+      if (timeoutMs > 0 && Date.now() - t0 > timeoutMs) { clearInterval(timer); reject(new Error(`no completion: ${JSON.stringify(out)}`)); }
+    }, 25);
+  }), { until: o.until, timeoutMs: o.timeoutMs ?? 0, maxSamples: o.maxSamples ?? 0 });
+}

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, launch, newPage, shot } from './browser.js';
+import { chromiumMissing, launch, newPage, recordJobProgress, shot } from './browser.js';
 import { FAKE_ENC, FOREMAN, TEST_REDIS_URL, startStack, wrapper, type Stack } from '../service/helpers.js';
 
 async function redisMissing(): Promise<string | undefined> {
@@ -126,19 +126,7 @@ describe('dashboard end to end (real buildApp + worker + Redis + Chromium)', { s
     jobUrl = page.url();
 
     // Record every distinct (state, percent) the detail page shows until the job completes.
-    const seen: { state: string; pct: number; mode: string }[] = await page.evaluate(() => new Promise((resolve, reject) => {
-      const out: { state: string; pct: number; mode: string }[] = [];
-      const t0 = Date.now();
-      const timer = setInterval(() => {
-        const state = document.querySelector('[data-testid=job-state]')?.textContent ?? '';
-        const pct = Number(document.querySelector('[data-testid=job-progress] progress')?.getAttribute('value') ?? NaN);
-        const mode = (document.querySelector('[data-testid=live-mode]') as HTMLElement | null)?.dataset.mode ?? '';
-        const last = out[out.length - 1];
-        if (!last || last.state !== state || last.pct !== pct || last.mode !== mode) out.push({ state, pct, mode });
-        if (state === 'completed' || state === 'failed') { clearInterval(timer); resolve(out); }
-        if (Date.now() - t0 > 60_000) { clearInterval(timer); reject(new Error(`no completion: ${JSON.stringify(out)}`)); }
-      }, 25);
-    }));
+    const seen = await recordJobProgress(page, { until: ['completed', 'failed'], timeoutMs: 60_000 });
     const active = seen.filter((s) => s.state === 'active' && s.pct > 0 && s.pct < 100);
     assert.ok(active.length >= 3, `progress should be seen advancing while active: ${JSON.stringify(seen)}`);
     for (let i = 1; i < active.length; i++) assert.ok(active[i].pct >= active[i - 1].pct, `progress went backwards: ${JSON.stringify(seen)}`);

@@ -7,7 +7,7 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, launch, newPage, shot } from './browser.js';
+import { chromiumMissing, launch, newPage, recordJobProgress, shot } from './browser.js';
 import { startStubApi } from './stub-api.js';
 
 const skip = chromiumMissing();
@@ -198,17 +198,7 @@ describe('dashboard UI without an event stream (polling fallback)', { skip }, ()
       // 12 points x 3 frames x 300 ms: about 11 s, so several 2 s polls land while it runs.
       const { id } = await (await fetch(`${stub.url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sequenceId: seq.id, config: 'ai', preset: 'slow', qps: [20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40, 42] }) })).json();
       await page.goto(`${stub.url}/dashboard/#/jobs/${id}`);
-      const seen: { state: string; pct: number; mode: string }[] = await page.evaluate(() => new Promise((resolve) => {
-        const out: { state: string; pct: number; mode: string }[] = [];
-        const timer = setInterval(() => {
-          const state = document.querySelector('[data-testid=job-state]')?.textContent ?? '';
-          const pct = Number(document.querySelector('[data-testid=job-progress] progress')?.getAttribute('value') ?? NaN);
-          const mode = (document.querySelector('[data-testid=live-mode]') as HTMLElement | null)?.dataset.mode ?? '';
-          const last = out[out.length - 1];
-          if (!last || last.state !== state || last.pct !== pct || last.mode !== mode) out.push({ state, pct, mode });
-          if (state === 'completed' || out.length > 500) { clearInterval(timer); resolve(out); }
-        }, 25);
-      }));
+      const seen = await recordJobProgress(page, { until: ['completed'], maxSamples: 500 });
       const polled = seen.filter((s) => s.state === 'active' && s.mode === 'polling' && s.pct > 0 && s.pct < 100);
       assert.ok(new Set(polled.map((s) => s.pct)).size >= 2, `progress should advance by polling: ${JSON.stringify(seen)}`);
       assert.equal(seen[seen.length - 1].state, 'completed');

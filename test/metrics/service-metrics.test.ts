@@ -4,17 +4,15 @@
 // QP search is recorded in the report.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { FOREMAN, json, startStack, submit, upload, waitForState, type Stack } from '../service/helpers.js';
+import { foremanFrames, json, startStack, submit, upload, waitForState, type Stack } from '../service/helpers.js';
 
-const FRAME = 176 * 144 * 3 / 2;
 let s: Stack;
 let seqId: string;
 let sha: string;
 
 before(async () => {
   s = await startStack();
-  const res = await upload(s.base, (await readFile(FOREMAN)).subarray(0, 2 * FRAME), { width: 176, height: 144, bitDepth: 8, fps: 30, name: 'foreman' });
+  const res = await upload(s.base, await foremanFrames(2), { width: 176, height: 144, bitDepth: 8, fps: 30, name: 'foreman' });
   assert.equal(res.status, 201);
   const meta = await json(res);
   seqId = meta.id; sha = meta.sha256;

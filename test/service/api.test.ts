@@ -208,3 +208,27 @@ test('readiness is 503 and names the cause when no encoder binary exists', async
     await s2.close();
   }
 });
+
+test('closing the app ends open SSE streams instead of waiting for their jobs', async () => {
+  const own = await startStack({ worker: false }); // no worker: the job stays waiting, its stream stays open
+  try {
+    const seq = await json(await upload(own.base, syntheticYuv(W, H, 1), { width: W, height: H }));
+    const { id } = await json(await submit(own.base, { sequenceId: seq.id, config: 'ai', qps: [30] }));
+    const reader = (await fetch(`${own.base}/v1/jobs/${id}/events`)).body!.getReader();
+    assert.match(new TextDecoder().decode((await reader.read()).value), /event: state/);
+    const t0 = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      own.app.close().then(() => 'closed'),
+      new Promise((r) => { timer = setTimeout(() => r('still open after 5 s'), 5000); }),
+    ]);
+    clearTimeout(timer);
+    assert.equal(outcome, 'closed', `app.close() took ${Date.now() - t0} ms`);
+    let ended = false;
+    try { while (!(await reader.read()).done); ended = true; } catch { ended = true; }
+    assert.ok(ended);
+  } finally {
+    own.app.server.closeAllConnections(); // so a failure here cannot hang the run
+    await own.close();
+  }
+});
