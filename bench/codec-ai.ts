@@ -123,6 +123,24 @@ function bd(anchor: Row, test: Row, key: 'y' | 'yuv'): string {
   }
 }
 
+function printTables(rows: Row[], comparisons: { sequence: string; encoder: string; bdRateY: string; bdRateYuv: string; timeRatio: string }[]) {
+  if (rows.length) {
+    console.log('');
+    console.log('sequence                              encoder            QP    fps      kbps   PSNR-Y  PSNR-U  PSNR-V  YUV(6:1:1)');
+  }
+  for (const r of rows) {
+    if (r.error) console.log(`${r.sequence.padEnd(38)}${r.encoder.padEnd(19)}ERROR ${r.error}`);
+    for (const p of r.points) {
+      console.log(`${r.sequence.padEnd(38)}${r.encoder.padEnd(19)}${String(p.qp).padStart(2)} ${p.fps.toFixed(3).padStart(7)} ${p.kbps.toFixed(1).padStart(10)} ${f2(p.psnr.y).padStart(7)} ${f2(p.psnr.u).padStart(7)} ${f2(p.psnr.v).padStart(7)} ${f2(p.psnr.yuv).padStart(8)}`);
+    }
+  }
+  if (comparisons.length) {
+    console.log('');
+    console.log('sequence                              encoder            BD-rate Y   BD-rate YUV  enc time vs VTM');
+    for (const c of comparisons) console.log(`${c.sequence.padEnd(38)}${c.encoder.padEnd(19)}${c.bdRateY.padStart(9)}   ${c.bdRateYuv.padStart(11)}  ${c.timeRatio.padStart(8)}`);
+  }
+}
+
 async function main() {
   const enc = encoderPath();
   if (!isExecutable(enc)) fail(`nnvvc-enc not found at ${enc}: build the codec or set NNVVC_ENC`);
@@ -148,17 +166,25 @@ async function main() {
 
   const rows: Row[] = [];
   const comparisons: { sequence: string; encoder: string; bdRateY: string; bdRateYuv: string; timeRatio: string }[] = [];
+  const writeJson = () => {
+    mkdirSync(path.join(repoRoot, 'test-output'), { recursive: true });
+    writeFileSync(path.join(repoRoot, 'test-output', 'bench-codec-ai.json'), JSON.stringify({
+      generatedAt: new Date().toISOString(), frames: FRAMES, qps: QPS, presets, vtm: vtmApp ?? null, cfg: cfg ?? null, rows, comparisons,
+    }, null, 2));
+  };
   for (const seq of seqs) {
     const work = mkdtempSync(path.join(os.tmpdir(), 'nnvvc-bench-'));
+    const seqRows: Row[] = [];
+    const seqComparisons: typeof comparisons = [];
     try {
       const vtm = vtmApp ? await runVtm(vtmApp, cfg!, seq, work) : undefined;
-      if (vtm) rows.push(vtm);
+      if (vtm) seqRows.push(vtm);
       for (const preset of presets) {
         const ours = await runOurs(seq, preset, work);
-        rows.push(ours);
+        seqRows.push(ours);
         if (vtm) {
           const sum = (r: Row) => r.points.reduce((s, p) => s + p.seconds, 0);
-          comparisons.push({
+          seqComparisons.push({
             sequence: seq.name, encoder: ours.encoder, bdRateY: bd(vtm, ours, 'y'), bdRateYuv: bd(vtm, ours, 'yuv'),
             timeRatio: ours.error || vtm.error ? 'n/a' : `${(100 * sum(ours) / sum(vtm)).toFixed(1)}%`,
           });
@@ -167,25 +193,14 @@ async function main() {
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
+    // Print each sequence as soon as it is done: a long run that is stopped early still leaves figures.
+    rows.push(...seqRows);
+    comparisons.push(...seqComparisons);
+    printTables(seqRows, seqComparisons);
+    writeJson();
   }
-
-  console.log('');
-  console.log('sequence                              encoder            QP    fps      kbps   PSNR-Y  PSNR-U  PSNR-V  YUV(6:1:1)');
-  for (const r of rows) {
-    if (r.error) console.log(`${r.sequence.padEnd(38)}${r.encoder.padEnd(19)}ERROR ${r.error}`);
-    for (const p of r.points) {
-      console.log(`${r.sequence.padEnd(38)}${r.encoder.padEnd(19)}${String(p.qp).padStart(2)} ${p.fps.toFixed(3).padStart(7)} ${p.kbps.toFixed(1).padStart(10)} ${f2(p.psnr.y).padStart(7)} ${f2(p.psnr.u).padStart(7)} ${f2(p.psnr.v).padStart(7)} ${f2(p.psnr.yuv).padStart(8)}`);
-    }
-  }
-  if (comparisons.length) {
-    console.log('');
-    console.log('sequence                              encoder            BD-rate Y   BD-rate YUV  enc time vs VTM');
-    for (const c of comparisons) console.log(`${c.sequence.padEnd(38)}${c.encoder.padEnd(19)}${c.bdRateY.padStart(9)}   ${c.bdRateYuv.padStart(11)}  ${c.timeRatio.padStart(8)}`);
-  }
-  mkdirSync(path.join(repoRoot, 'test-output'), { recursive: true });
-  writeFileSync(path.join(repoRoot, 'test-output', 'bench-codec-ai.json'), JSON.stringify({
-    generatedAt: new Date().toISOString(), frames: FRAMES, qps: QPS, presets, vtm: vtmApp ?? null, cfg: cfg ?? null, rows, comparisons,
-  }, null, 2));
+  writeJson();
+  if (seqs.length > 1 && comparisons.length) printTables([], comparisons); // all sequences' BD-rates together
   if (rows.some((r) => r.error)) process.exit(1);
 }
 

@@ -69,15 +69,20 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
-  if (role === 'all' || role === 'worker') {
-    worker = new EncodeWorker(cfg, log.child({ component: 'worker' }));
-    await worker.waitUntilReady();
-    log.info({ encoder: cfg.nnvvcEnc }, 'worker ready');
+  try {
+    if (role === 'all' || role === 'worker') {
+      worker = new EncodeWorker(cfg, log.child({ component: 'worker' }));
+      await worker.waitUntilReady();
+      log.info({ encoder: cfg.nnvvcEnc }, 'worker ready');
+    }
+    if (role === 'all' || role === 'api') {
+      app = await startApi(cfg, log.child({ component: 'api' }));
+    }
+  } catch (err) {
+    // e.g. PORT already in use: the embedded redis-server runs in its own process group and would outlive us.
+    await embedded?.stop();
+    throw err;
   }
-  if (role === 'all' || role === 'api') {
-    app = await startApi(cfg, log.child({ component: 'api' }));
-  }
-
 }
 
 main().catch((err: Error) => {

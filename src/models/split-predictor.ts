@@ -56,7 +56,7 @@ export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string }
   let ep = 'cpu';
   if (want === 'cuda') {
     try {
-      session = await ort.InferenceSession.create(file, { executionProviders: ['cuda'] });
+      session = await ort.InferenceSession.create(file, { executionProviders: ['cuda'], logSeverityLevel: 4 });
       ep = 'cuda';
     } catch { /* no CUDA provider in this build / no GPU: CPU below */ }
   }

@@ -1,10 +1,10 @@
 // EncodeQueue: the API's view of the one BullMQ queue `nnvvc-encode`: submit, look up, list and cancel jobs.
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import { cancelChannel, cancelKey } from '../config/index.js';
-import { JOB_ID_RE, jobsDir, newId } from '../config/layout.js';
+import { JOB_ID_RE, jobDir, jobsDir, newId } from '../config/layout.js';
 import { bullConnection, createRedis } from './redis.js';
 import { readJobRecord, updateJobRecord, writeJobRecord } from './job-record.js';
 import { CANCELLED_PREFIX, initialProgress, type JobData, type JobProgress, type JobResultSummary, type JobView, type PublicState } from './types.js';
@@ -55,7 +55,13 @@ export class EncodeQueue {
 
   async submit(data: JobData): Promise<void> {
     await writeJobRecord(this.cfg.dataDir, { ...data, state: 'waiting', startedAt: null, finishedAt: null, attempts: 0 });
-    await this.queue.add('encode', data, { jobId: data.jobId });
+    try {
+      await this.queue.add('encode', data, { jobId: data.jobId });
+    } catch (err) {
+      // Not queued: its job.json would otherwise list it as waiting for ever (and block deleting its sequence).
+      await rm(jobDir(this.cfg.dataDir, data.jobId), { recursive: true, force: true });
+      throw err;
+    }
   }
 
   async getJob(id: string): Promise<EncodeJob | undefined> {

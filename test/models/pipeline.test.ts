@@ -1,6 +1,6 @@
 // Pipeline: a job with our encoder and an RD-search preset runs the CNN split predictor, passes per-QP hints
 // to nnvvc-enc, and report.json records which model/version ran and its inference time. A job with the
-// default (trivial) preset passes through and says why. Needs Redis and the built codec (skips loudly).
+// 'trivial' preset passes through and says why. Needs Redis and the built codec (skips loudly).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -41,12 +41,12 @@ test('job with nnvvc + preset runs predictSplits and reports the model and its i
   }
 });
 
-test('job with the default preset passes through predictSplits and says why', { skip, timeout: 120_000 }, async () => {
+test('job with preset trivial (no partition search) passes through predictSplits and says why', { skip, timeout: 120_000 }, async () => {
   const s = await startStack({ env: { NNVVC_ENC: ENC, NNVVC_DEC: DEC, JOB_ATTEMPTS: '1' } });
   try {
     const up = await upload(s.base, (await readFile(FOREMAN)).subarray(0, 176 * 144 * 3 / 2), { width: 176, height: 144, fps: 30, name: 'foreman' });
     const { id: seqId } = await json(up);
-    const { id } = await json(await submit(s.base, { sequenceId: seqId, config: 'ai', qps: [37] }));
+    const { id } = await json(await submit(s.base, { sequenceId: seqId, config: 'ai', qps: [37], preset: 'trivial' }));
     const v = await waitForState(s.base, id, ['completed', 'failed'], 110_000);
     assert.equal(v.state, 'completed', JSON.stringify(v));
     const report = await json(await fetch(`${s.base}/v1/jobs/${id}/report`));

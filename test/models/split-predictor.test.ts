@@ -36,6 +36,10 @@ test('committed model is small and loads on CPU', async () => {
   assert.equal(m.ep, 'cpu');
   assert.equal(m.version, '1');
   assert.deepEqual([m.session.inputNames, m.session.outputNames], [['ctu'], ['logits']]);
+  // CUDA is asked for, and used only where this onnxruntime build and host have it; otherwise CPU, said in ep
+  const c = await loadSplitModel(DEFAULT_MODEL, { ep: 'cuda' });
+  assert.ok(c.ep === 'cuda' || c.ep === 'cpu');
+  console.log(`# NNVVC_ONNX_EP=cuda -> ${c.ep}`);
 });
 
 test('model gives per-cell QT/MTT depths of the expected shape for a real frame', { skip: noForeman }, async () => {

@@ -1,7 +1,8 @@
-// Stage 2: CU-split prediction. For our encoder with an RD search preset (all-intra), the CNN split
+// Stage 2: CU-split prediction. For our encoder with an RD search preset (all-intra; the encoder's default
+// preset 'medium' included), the CNN split
 // predictor (src/models/split-predictor.ts, model models/splitnet-v1.onnx) predicts per 8x8 cell the QT/MTT
 // depth of each frame at each rate point's QP and writes a split-hints file (<label>.hints.txt) that prunes
-// the encoder's partition search. Otherwise (VTM, preset 'trivial'/none, RA, model off) it passes through and
+// the encoder's partition search. Otherwise (VTM, preset 'trivial'/'syntax-stress', RA, model off) it passes through and
 // says why in `note`.
 // Env: NNVVC_SPLIT_PREDICTOR=off disables it; NNVVC_SPLIT_MODEL=<file.onnx> picks another model (an explicit
 // path that does not exist fails the job with that path); NNVVC_SPLIT_AGGRESSIVENESS=0|1|2 (default 0);
@@ -10,11 +11,13 @@ import path from 'node:path';
 import type { StageContext } from '../context.js';
 import type { PreparedInput } from './prepare.js';
 import { ratePoints } from './encode.js';
-import { BadInputError } from '../errors.js';
+import { BadInputError, throwIfAborted } from '../errors.js';
 import {
   DEFAULT_MODEL, loadSplitModel, parseAggressiveness, SplitModelError, writeSplitHints, type SplitModel,
 } from '../../models/split-predictor.js';
 
+/** The preset nnvvc-enc uses when none is given. */
+export const NNVVC_DEFAULT_PRESET = 'medium';
 /** Presets of nnvvc-enc that run the RD partition search (and so accept --split-hints). */
 export const RD_PRESETS = ['exhaustive', 'slow', 'medium', 'fast', 'faster'];
 
@@ -44,7 +47,9 @@ function skipReason(ctx: StageContext): string | null {
   if ((process.env.NNVVC_SPLIT_PREDICTOR ?? '').toLowerCase() === 'off') return 'split predictor disabled (NNVVC_SPLIT_PREDICTOR=off)';
   if (which !== 'nnvvc') return `encoder ${which} takes no split hints`;
   if (req.config !== 'ai') return `model trained for all-intra; config ${req.config} runs the full partition search`;
-  if (!req.preset || !RD_PRESETS.includes(req.preset)) return `preset ${req.preset ?? '(default trivial)'} has no partition search to prune`;
+  // no preset: nnvvc-enc runs its default, 'medium' (codec/apps/nnvvc_enc.cpp)
+  const preset = req.preset ?? NNVVC_DEFAULT_PRESET;
+  if (!RD_PRESETS.includes(preset)) return `preset ${preset} has no partition search to prune`;
   return null;
 }
 
@@ -77,11 +82,13 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
     executionProvider: model.ep, aggressiveness, loadSeconds: (performance.now() - t0) / 1000,
     inferenceSeconds: 0, framesPredicted: 0, hints: {},
   };
-  const lumaCache: Uint16Array[] = [];
+  // Luma is read once for all QPs when it fits in ~64 MB; longer inputs are re-read per QP.
+  const lumaCache: Uint16Array[] | undefined = input.frames * input.width * input.height <= 32 << 20 ? [] : undefined;
   const done = new Map<number, Promise<string>>();
   const hintsForQp = (qp: number): Promise<string> => {
     let p = done.get(qp);
     if (!p) {
+      throwIfAborted(ctx.signal);
       const out = path.join(ctx.dir, `qp${qp}.hints.txt`);
       p = writeSplitHints({
         model, input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth,
