@@ -6,11 +6,10 @@
 #include <vector>
 
 #include "cabac/cabac.h"
+#include "test_check.h"
 
 using namespace nnvvc;
 
-static int failures = 0;
-#define CHECK(c) do { if (!(c)) { std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); ++failures; } } while (0)
 
 struct Op { int kind; int ctx; unsigned val; int n; };  // kind 0 ctx bin, 1 bypass, 2 bypass bits, 3 terminate(0)
 

@@ -16,11 +16,10 @@
 #include "decoder/decoder.h"
 #include "encoder/encoder.h"
 #include "encoder/search/ctu_search.h"
+#include "test_check.h"
 
 using namespace nnvvc;
 
-static int failures = 0;
-#define CHECK(c) do { if (!(c)) { std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); ++failures; } } while (0)
 
 static std::vector<uint8_t> readAll(const std::string& p) {
   std::ifstream f(p, std::ios::binary);

@@ -5,19 +5,11 @@
 #include <vector>
 
 #include "../src/dsp/dsp.h"
+#include "test_check.h"
 
 using namespace nnvvc;
 using namespace nnvvc::dsp;
 
-static int g_failures = 0;
-#define CHECK_EQ(a, b)                                                                       \
-  do {                                                                                       \
-    const long long va = (long long)(a), vb = (long long)(b);                                \
-    if (va != vb) {                                                                          \
-      std::printf("FAIL %s:%d: %s = %lld, expected %lld\n", __FILE__, __LINE__, #a, va, vb); \
-      ++g_failures;                                                                          \
-    }                                                                                        \
-  } while (0)
 
 int main() {
   std::vector<Pel> a(64 * 64, 0), b(64 * 64, 0);
@@ -77,6 +69,6 @@ int main() {
   CHECK_EQ(cp[3 * 8 + 4], -1);
 
   std::printf("  dsp isa in use: %s\n", dspFunctions().isa);
-  std::printf("%s test_dsp_dist (%d failures)\n", g_failures ? "FAIL" : "PASS", g_failures);
-  return g_failures ? 1 : 0;
+  std::printf("%s test_dsp_dist (%d failures)\n", failures ? "FAIL" : "PASS", failures);
+  return failures ? 1 : 0;
 }

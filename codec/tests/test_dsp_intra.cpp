@@ -5,19 +5,11 @@
 #include <vector>
 
 #include "../src/dsp/dsp.h"
+#include "test_check.h"
 
 using namespace nnvvc;
 using namespace nnvvc::dsp;
 
-static int g_failures = 0;
-#define CHECK_EQ(a, b)                                                                       \
-  do {                                                                                       \
-    const long long va = (long long)(a), vb = (long long)(b);                                \
-    if (va != vb) {                                                                          \
-      std::printf("FAIL %s:%d: %s = %lld, expected %lld\n", __FILE__, __LINE__, #a, va, vb); \
-      ++g_failures;                                                                          \
-    }                                                                                        \
-  } while (0)
 
 struct Refs {
   Pel top[129];
@@ -342,6 +334,6 @@ int main() {
   testHorVer();
   testAngular();
   testRandomSanity();
-  std::printf("%s test_dsp_intra (%d failures)\n", g_failures ? "FAIL" : "PASS", g_failures);
-  return g_failures ? 1 : 0;
+  std::printf("%s test_dsp_intra (%d failures)\n", failures ? "FAIL" : "PASS", failures);
+  return failures ? 1 : 0;
 }

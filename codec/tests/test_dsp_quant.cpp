@@ -8,26 +8,11 @@
 #include <vector>
 
 #include "../src/dsp/dsp.h"
+#include "test_check.h"
 
 using namespace nnvvc;
 using namespace nnvvc::dsp;
 
-static int g_failures = 0;
-#define CHECK_EQ(a, b)                                                                       \
-  do {                                                                                       \
-    const long long va = (long long)(a), vb = (long long)(b);                                \
-    if (va != vb) {                                                                          \
-      std::printf("FAIL %s:%d: %s = %lld, expected %lld\n", __FILE__, __LINE__, #a, va, vb); \
-      ++g_failures;                                                                          \
-    }                                                                                        \
-  } while (0)
-#define CHECK(c)                                               \
-  do {                                                         \
-    if (!(c)) {                                                \
-      std::printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c); \
-      ++g_failures;                                            \
-    }                                                          \
-  } while (0)
 
 static TCoeff dq1(TCoeff level, int w, int h, int qp, int bd = 10) {
   std::vector<TCoeff> in(w * h, 0), out(w * h);
@@ -141,6 +126,6 @@ int main() {
   testQuantRoundTrip();
   testDeadZone();
   testRdoqModel();
-  std::printf("%s test_dsp_quant (%d failures)\n", g_failures ? "FAIL" : "PASS", g_failures);
-  return g_failures ? 1 : 0;
+  std::printf("%s test_dsp_quant (%d failures)\n", failures ? "FAIL" : "PASS", failures);
+  return failures ? 1 : 0;
 }

@@ -9,26 +9,11 @@
 
 #include "../src/dsp/dsp.h"
 #include "../src/dsp/dsp_internal.h"
+#include "test_check.h"
 
 using namespace nnvvc;
 using namespace nnvvc::dsp;
 
-static int g_failures = 0;
-#define CHECK_EQ(a, b)                                                                       \
-  do {                                                                                       \
-    const long long va = (long long)(a), vb = (long long)(b);                                \
-    if (va != vb) {                                                                          \
-      std::printf("FAIL %s:%d: %s = %lld, expected %lld\n", __FILE__, __LINE__, #a, va, vb); \
-      ++g_failures;                                                                          \
-    }                                                                                        \
-  } while (0)
-#define CHECK(c)                                                        \
-  do {                                                                  \
-    if (!(c)) {                                                         \
-      std::printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);          \
-      ++g_failures;                                                     \
-    }                                                                   \
-  } while (0)
 
 static void testMatrix() {
   const int32_t* m = dctMatrix64();
@@ -325,6 +310,6 @@ int main() {
   testZeroOut();
   testForwardKnown();
   testRoundTrip();
-  std::printf("%s test_dsp_transform (%d failures)\n", g_failures ? "FAIL" : "PASS", g_failures);
-  return g_failures ? 1 : 0;
+  std::printf("%s test_dsp_transform (%d failures)\n", failures ? "FAIL" : "PASS", failures);
+  return failures ? 1 : 0;
 }

@@ -6,11 +6,10 @@
 #include "bitstream/bitstream.h"
 #include "common/md5.h"
 #include "syntax/param_sets.h"
+#include "test_check.h"
 
 using namespace nnvvc;
 
-static int failures = 0;
-#define CHECK(c) do { if (!(c)) { std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); ++failures; } } while (0)
 
 int main() {
   // SPS round trip with a conformance window (160x90 coded as 160x96)

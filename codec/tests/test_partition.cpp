@@ -3,11 +3,10 @@
 #include <cstdio>
 
 #include "partition/partition.h"
+#include "test_check.h"
 
 using namespace nnvvc;
 
-static int failures = 0;
-#define CHECK(c) do { if (!(c)) { std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); ++failures; } } while (0)
 
 static TreeNode mk(int x, int y, int w, int h, int qt = 0, int mtt = 0) {
   TreeNode n; n.x = x; n.y = y; n.w = w; n.h = h; n.qtDepth = qt; n.mttDepth = mtt; return n;

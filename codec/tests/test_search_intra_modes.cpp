@@ -7,19 +7,10 @@
 #include <set>
 
 #include "encoder/search/intra_mode_select.h"
+#include "test_check.h"
 
 using namespace nnvvc::search;
 
-static int failures = 0;
-#define CHECK(cond, ...)                               \
-  do {                                                 \
-    if (!(cond)) {                                     \
-      ++failures;                                      \
-      std::printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      std::printf(__VA_ARGS__);                        \
-      std::printf("\n");                               \
-    }                                                  \
-  } while (0)
 
 int main() {
   for (int target = 2; target <= 66; ++target) {

@@ -22,20 +22,11 @@
 #include "partition/partition.h"
 #include "recon/recon.h"
 #include "syntax/ctu_syntax.h"
+#include "test_check.h"
 
 using namespace nnvvc;
 using namespace nnvvc::search;
 
-static int failures = 0;
-#define CHECK(cond, ...)                               \
-  do {                                                 \
-    if (!(cond)) {                                     \
-      ++failures;                                      \
-      std::printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      std::printf(__VA_ARGS__);                        \
-      std::printf("\n");                               \
-    }                                                  \
-  } while (0)
 
 static void makePicture(Picture& p, int w, int h, unsigned seed) {
   p.alloc(w, h);

@@ -12,20 +12,11 @@
 #include "encoder/search/rate_tables.h"
 #include "encoder/search/residual_rate.h"
 #include "syntax/ctu_syntax.h"
+#include "test_check.h"
 
 using namespace nnvvc;
 using namespace nnvvc::search;
 
-static int failures = 0;
-#define CHECK(cond, ...)                               \
-  do {                                                 \
-    if (!(cond)) {                                     \
-      ++failures;                                      \
-      std::printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      std::printf(__VA_ARGS__);                        \
-      std::printf("\n");                               \
-    }                                                  \
-  } while (0)
 
 int main() {
   std::mt19937 rng(2024);

@@ -11,20 +11,11 @@
 #include "encoder/search/rd_cost.h"
 #include "encoder/search/rdoq.h"
 #include "encoder/search/residual_rate.h"
+#include "test_check.h"
 
 using namespace nnvvc;
 using namespace nnvvc::search;
 
-static int failures = 0;
-#define CHECK(cond, ...)                          \
-  do {                                            \
-    if (!(cond)) {                                \
-      ++failures;                                 \
-      std::printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      std::printf(__VA_ARGS__);                   \
-      std::printf("\n");                          \
-    }                                             \
-  } while (0)
 
 // Bin costs of a context with probability p of a 1 (fbits).
 static BinCost binCost(double p1) {

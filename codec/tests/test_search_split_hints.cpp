@@ -4,20 +4,11 @@
 #include <string>
 
 #include "encoder/search/split_hints.h"
+#include "test_check.h"
 
 using namespace nnvvc;
 using namespace nnvvc::search;
 
-static int failures = 0;
-#define CHECK(cond, ...)                               \
-  do {                                                 \
-    if (!(cond)) {                                     \
-      ++failures;                                      \
-      std::printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      std::printf(__VA_ARGS__);                        \
-      std::printf("\n");                               \
-    }                                                  \
-  } while (0)
 
 static std::string parseStr(SplitHints& h, const std::string& text) {
   std::istringstream in(text);

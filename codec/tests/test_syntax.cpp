@@ -8,11 +8,10 @@
 #include "cabac/cabac.h"
 #include "encoder/search/trivial_search.h"
 #include "syntax/ctu_syntax.h"
+#include "test_check.h"
 
 using namespace nnvvc;
 
-static int failures = 0;
-#define CHECK(c) do { if (!(c)) { std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #c); ++failures; } } while (0)
 static uint64_t rng = 99;
 static unsigned rnd(unsigned n) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return unsigned(rng % n); }
 
