@@ -9,12 +9,6 @@ namespace nnvvc {
 namespace dsp {
 namespace {
 
-int log2i(int v) {
-  int r = 0;
-  while ((1 << (r + 1)) <= v) ++r;
-  return r;
-}
-
 inline Pel clip1(int v, int bitDepth) {
   return Pel(std::min(std::max(v, 0), (1 << bitDepth) - 1));
 }

@@ -5,17 +5,11 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "dsp.h"
+#include "dsp_internal.h"
 
 namespace nnvvc {
 namespace dsp {
 namespace {
-
-int log2i(int v) {
-  int r = 0;
-  while ((1 << (r + 1)) <= v) ++r;
-  return r;
-}
 
 // levelScale[rectNonTsFlag][qP % 6] (8.7.3).
 constexpr int kLevelScale[2][6] = {{40, 45, 51, 57, 64, 72}, {57, 64, 72, 80, 90, 102}};

@@ -10,12 +10,6 @@ namespace nnvvc {
 namespace dsp {
 namespace {
 
-int log2i(int v) {
-  int r = 0;
-  while ((1 << (r + 1)) <= v) ++r;
-  return r;
-}
-
 // The 64-point transMatrix of 8.7.4.5 is a DCT-II whose entry for basis k, sample n is
 // +-c[t] with t the folded phase of k*(2n+1) (in units of pi/128). These are the distinct
 // magnitudes of the spec table (c[t] ~ 64*sqrt(2)*cos(t*pi/128), hand-tuned in the spec):

@@ -13,6 +13,28 @@
 namespace nnvvc {
 
 namespace {
+// Predicts, transforms, plainly quantises and reconstructs one transform block (both fixed-decision
+// searches below code their blocks this way).
+void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int w, int h, int mode, int qpPrime,
+                         TransformUnit& tu, CtuCoding& out) {
+  Picture& rec = *c.recon;
+  const Plane& org = c.orig->planes[cIdx];
+  alignas(32) Pel pred[64 * 64], resid[64 * 64];
+  alignas(32) TCoeff coeff[64 * 64], levels[64 * 64];
+  recon::predictBlock(rec, *c.cuMap, cIdx, x, y, w, h, mode, pred, w);
+  dsp::subtract(org.row(y) + x, org.stride, pred, w, w, h, resid, w);
+  dsp::forwardTransform(resid, w, w, h, kBitDepth, coeff);
+  const int nz = dsp::quant(coeff, w, h, qpPrime, kBitDepth, true, levels);
+  tu.cbf[cIdx] = nz > 0;
+  tu.coeffOffset[cIdx] = -1;
+  if (nz > 0) {
+    tu.coeffOffset[cIdx] = out.allocCoeffs(w * h);
+    std::memcpy(out.coeffs.data() + tu.coeffOffset[cIdx], levels, sizeof(TCoeff) * size_t(w * h));
+  }
+  recon::reconstructTb(rec, *c.cuMap, cIdx, x, y, w, h, mode,
+                       nz > 0 ? out.coeffs.data() + tu.coeffOffset[cIdx] : nullptr, qpPrime);
+}
+
 class TrivialSearch final : public CtuSearch {
  public:
   void searchCtu(const CtuSearchContext& c, CtuCoding& out) override {
@@ -47,22 +69,7 @@ class TrivialSearch final : public CtuSearch {
 
   void codeBlock(int cIdx, int x, int y, int w, int h, int mode, int qpPrime, TransformUnit& tu,
                  CtuCoding& out) {
-    Picture& rec = *ctx_->recon;
-    const Plane& org = ctx_->orig->planes[cIdx];
-    alignas(32) Pel pred[64 * 64], resid[64 * 64];
-    alignas(32) TCoeff coeff[64 * 64], levels[64 * 64];
-    recon::predictBlock(rec, *ctx_->cuMap, cIdx, x, y, w, h, mode, pred, w);
-    dsp::subtract(org.row(y) + x, org.stride, pred, w, w, h, resid, w);
-    dsp::forwardTransform(resid, w, w, h, kBitDepth, coeff);
-    const int nz = dsp::quant(coeff, w, h, qpPrime, kBitDepth, true, levels);
-    tu.cbf[cIdx] = nz > 0;
-    tu.coeffOffset[cIdx] = -1;
-    if (nz > 0) {
-      tu.coeffOffset[cIdx] = out.allocCoeffs(w * h);
-      std::memcpy(out.coeffs.data() + tu.coeffOffset[cIdx], levels, sizeof(TCoeff) * size_t(w * h));
-    }
-    recon::reconstructTb(rec, *ctx_->cuMap, cIdx, x, y, w, h, mode,
-                         nz > 0 ? out.coeffs.data() + tu.coeffOffset[cIdx] : nullptr, qpPrime);
+    codeBlockPlainQuant(*ctx_, cIdx, x, y, w, h, mode, qpPrime, tu, out);
   }
 
   void leaf(const TreeNode& n, CtuCoding& out) {
@@ -159,23 +166,9 @@ class StressSearch final : public CtuSearch {
     if (mtc == 1) leaf(n, TreeType::kDualChroma, out);
   }
 
-  void codeBlock(int cIdx, int x, int y, int w, int h, int mode, int qpPrime, TransformUnit& tu, CtuCoding& out) {
-    Picture& rec = *ctx_->recon;
-    const Plane& org = ctx_->orig->planes[cIdx];
-    alignas(32) Pel pred[64 * 64], resid[64 * 64];
-    alignas(32) TCoeff coeff[64 * 64], levels[64 * 64];
-    recon::predictBlock(rec, *ctx_->cuMap, cIdx, x, y, w, h, mode, pred, w);
-    dsp::subtract(org.row(y) + x, org.stride, pred, w, w, h, resid, w);
-    dsp::forwardTransform(resid, w, w, h, kBitDepth, coeff);
-    const int nz = dsp::quant(coeff, w, h, qpPrime, kBitDepth, true, levels);
-    tu.cbf[cIdx] = nz > 0;
-    tu.coeffOffset[cIdx] = -1;
-    if (nz > 0) {
-      tu.coeffOffset[cIdx] = out.allocCoeffs(w * h);
-      std::memcpy(out.coeffs.data() + tu.coeffOffset[cIdx], levels, sizeof(TCoeff) * size_t(w * h));
-    }
-    recon::reconstructTb(rec, *ctx_->cuMap, cIdx, x, y, w, h, mode,
-                         nz > 0 ? out.coeffs.data() + tu.coeffOffset[cIdx] : nullptr, qpPrime);
+  void codeBlock(int cIdx, int x, int y, int w, int h, int mode, int qpPrime, TransformUnit& tu,
+                 CtuCoding& out) {
+    codeBlockPlainQuant(*ctx_, cIdx, x, y, w, h, mode, qpPrime, tu, out);
   }
 
   void leaf(const TreeNode& n, TreeType tt, CtuCoding& out) {
