@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/motion.h"
 #include "common/types.h"
 
 namespace nnvvc {
@@ -16,6 +17,8 @@ enum class SplitMode : uint8_t { kNone = 0, kQt, kBtHor, kBtVer, kTtHor, kTtVer 
 enum class TreeType : uint8_t { kSingle = 0, kDualLuma, kDualChroma };
 // Spec modeType (MODE_TYPE_ALL / MODE_TYPE_INTRA; MODE_TYPE_INTER never occurs in I slices).
 enum class ModeType : uint8_t { kAll = 0, kIntra, kInter };
+// CuPredMode (no IBC / palette).
+enum class PredMode : uint8_t { kIntra = 0, kInter };
 
 // Chroma intra mode syntax value intra_chroma_pred_mode (CCLM disabled): 0..3 = planar/ver/hor/DC
 // (replaced by 66 when equal to the luma mode), 4 = DM (derived from luma).
@@ -42,6 +45,23 @@ struct CodingUnit {
   int8_t qp = 32;                      // QpY of the CU (stage 1: the slice QP)
   uint8_t numTus = 1;                  // >1 only for CUs larger than the 64x64 max TB
   TransformUnit tus[4];
+
+  // ---- inter (P/B slices). predMode kIntra: the fields below are unused.
+  PredMode predMode = PredMode::kIntra; // CuPredMode
+  bool skip = false;                   // cu_skip_flag (implies merge, no residual)
+  bool merge = false;                  // general_merge_flag (regular merge; no MMVD/CIIP/GPM/affine)
+  uint8_t mergeIdx = 0;                // merge_idx
+  // AMVP (merge == false): inter_pred_idc as interDir 1/2/3, ref_idx_lX, mvp_lX_flag, MvdLX
+  // in 1/16 luma samples as the spec stores it after AmvrShift (quarter-sample MVDs << 2).
+  uint8_t interDir = 0;
+  int8_t refIdx[2] = {-1, -1};
+  uint8_t mvpIdx[2] = {0, 0};
+  Mv mvd[2];
+  // The CU's final motion (MvLX, RefIdxLX, PredFlagLX): set by the encoder search; derived by
+  // the syntax reader (merge list or AMVP + MVD). The writer checks the two agree.
+  MotionInfo motion;
+  bool rootCbf = false;                // cu_coded_flag (inter); intra CUs ignore it
+  bool isInter() const { return predMode == PredMode::kInter; }
 };
 
 // A whole CTU in decoding order.

@@ -7,7 +7,7 @@
 #include "bitstream/bitstream.h"
 #include "cabac/cabac.h"
 #include "common/md5.h"
-#include "encoder/search/ctu_search.h"
+#include "common/slice_params.h"
 #include "recon/recon.h"
 #include "syntax/ctu_syntax.h"
 #include "syntax/param_sets.h"

@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "dsp/dsp.h"
-#include "encoder/search/ctu_search.h"
+#include "common/slice_params.h"
 
 namespace nnvvc {
 namespace recon {

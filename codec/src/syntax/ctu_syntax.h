@@ -5,6 +5,7 @@
 #pragma once
 #include "cabac/cabac.h"
 #include "common/coding_structs.h"
+#include "common/slice_params.h"
 #include "partition/partition.h"
 
 namespace nnvvc {
@@ -15,6 +16,12 @@ struct SyntaxEnv {
   ContextSet* ctx = nullptr;
   CuMap* cuMap = nullptr;        // neighbour syntax info; coded CUs are stored into it
   bool isIntraSlice = true;
+  // P/B slices: motion field of the current picture (inter CUs store their motion, intra CUs
+  // interDir 0), the HMVP table (reset by codeCtu at the first CTU of each CTU row) and the
+  // slice (reference lists, MaxNumMergeCand). Unused (may be null) in I slices.
+  MotionField* motion = nullptr;
+  HmvpTable* hmvp = nullptr;
+  const SliceParams* slice = nullptr;
 };
 
 // Whole CTU (coding_tree_unit without SAO/ALF). Writing: `ctu` must be complete and consistent

@@ -6,19 +6,10 @@
 
 #include "cabac/cabac.h"
 #include "common/coding_structs.h"
+#include "common/slice_params.h"
 #include "partition/partition.h"
 
 namespace nnvvc {
-
-// Slice-level coding parameters the search needs.
-struct SliceParams {
-  int qp = 32;                 // SliceQpY
-  int qpPrimeY = 44;           // Qp'Y  = qp + 12 (QpBdOffset for 10 bit) — pass to dsp::quant/dequant
-  int qpPrimeCb = 44, qpPrimeCr = 44;  // Qp'Cb / Qp'Cr after the SPS chroma QP mapping table
-  bool isIntra = true;
-  double lambda = 0.0;         // suggested RD lambda for SSE distortion on 10-bit samples
-  int bitDepth = kBitDepth;
-};
 
 struct SearchConfig {
   std::string preset = "trivial";  // --preset

@@ -1,0 +1,95 @@
+// Motion data shared by the syntax (merge/AMVP derivation), reconstruction (motion
+// compensation), deblocking (boundary strength) and the encoder's inter search.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <vector>
+
+#include "common/types.h"
+
+namespace nnvvc {
+
+// Motion vector in 1/16 luma sample units (the spec's storage precision, 8.5.2).
+struct Mv {
+  int32_t x = 0, y = 0;
+  Mv() = default;
+  Mv(int32_t x_, int32_t y_) : x(x_), y(y_) {}
+  bool operator==(const Mv& o) const { return x == o.x && y == o.y; }
+  bool operator!=(const Mv& o) const { return !(*this == o); }
+};
+
+// Motion of one prediction block (no affine / sub-block motion in this encoder).
+//  interDir: 0 = not inter (intra / unavailable), 1 = L0 only, 2 = L1 only, 3 = bi.
+//  refIdx[X] = -1 when list X is unused; mv[X] is then (0,0).
+struct MotionInfo {
+  Mv mv[2];
+  int8_t refIdx[2] = {-1, -1};
+  uint8_t interDir = 0;
+  bool isInter() const { return interDir != 0; }
+  bool predFlag(int l) const { return (interDir >> l) & 1; }
+  bool operator==(const MotionInfo& o) const {
+    if (interDir != o.interDir) return false;
+    for (int l = 0; l < 2; ++l)
+      if (predFlag(l) && (refIdx[l] != o.refIdx[l] || mv[l] != o.mv[l])) return false;
+    return true;
+  }
+  bool operator!=(const MotionInfo& o) const { return !(*this == o); }
+};
+
+// Per-picture motion at 4x4 luma granularity (MvLX / RefIdxLX / PredFlagLX arrays of the spec).
+// Intra CUs store interDir 0. Also kept with each reference picture for deblocking-free future
+// use (TMVP) — this encoder signals sps_temporal_mvp_enabled_flag = 0 for now.
+class MotionField {
+ public:
+  void init(int picWidth, int picHeight) {
+    w4_ = (picWidth + 3) >> 2; h4_ = (picHeight + 3) >> 2;
+    picW_ = picWidth; picH_ = picHeight;
+    mi_.assign(size_t(w4_) * size_t(h4_), MotionInfo{});
+  }
+  int picWidth() const { return picW_; }
+  int picHeight() const { return picH_; }
+  // Motion at luma sample (x, y); nullptr when outside the picture.
+  const MotionInfo* at(int x, int y) const {
+    if (x < 0 || y < 0 || x >= picW_ || y >= picH_) return nullptr;
+    return &mi_[size_t(y >> 2) * size_t(w4_) + size_t(x >> 2)];
+  }
+  // Store `mi` for the luma rectangle (x, y, w, h) (clipped to the picture).
+  void set(int x, int y, int w, int h, const MotionInfo& mi) {
+    const int x1 = std::min(x + w, picW_), y1 = std::min(y + h, picH_);
+    for (int yy = y; yy < y1; yy += 4)
+      for (int xx = x; xx < x1; xx += 4) mi_[size_t(yy >> 2) * size_t(w4_) + size_t(xx >> 2)] = mi;
+  }
+
+ private:
+  int w4_ = 0, h4_ = 0, picW_ = 0, picH_ = 0;
+  std::vector<MotionInfo> mi_;
+};
+
+// History-based MVP table (8.5.2.16): up to 5 entries, oldest first. Reset at the start of
+// each CTU row (and slice); updated after every inter CU that is not coded in a way that
+// excludes it (here: every inter CU). Plain value: the search snapshots/restores it.
+struct HmvpTable {
+  static constexpr int kMax = 5;
+  MotionInfo cand[kMax];
+  int num = 0;
+  void reset() { num = 0; }
+};
+
+// One entry of a slice's reference picture list: the decoded reference picture and its POC.
+struct RefPic {
+  const Picture* pic = nullptr;          // reconstructed (and in-loop filtered) samples
+  const MotionField* motion = nullptr;   // its motion field (for TMVP; may be null)
+  int poc = 0;
+  bool longTerm = false;
+};
+
+// The two active reference picture lists of a slice (RefPicList[0/1] limited to
+// NumRefIdxActive[i] entries).
+struct RefPicLists {
+  static constexpr int kMaxRefs = 4;
+  int num[2] = {0, 0};
+  RefPic ref[2][kMaxRefs];
+};
+
+}  // namespace nnvvc

@@ -1,0 +1,25 @@
+// Slice-level coding parameters shared by the syntax, reconstruction, the decoder and the
+// encoder search (kept here so that nothing below the encoder includes an encoder header).
+#pragma once
+#include "common/motion.h"
+#include "common/types.h"
+
+namespace nnvvc {
+
+enum class SliceType : uint8_t { kB = 0, kP = 1, kI = 2 };  // sh_slice_type values
+
+struct SliceParams {
+  int qp = 32;                 // SliceQpY
+  int qpPrimeY = 44;           // Qp'Y  = qp + 12 (QpBdOffset for 10 bit) — pass to dsp::quant/dequant
+  int qpPrimeCb = 44, qpPrimeCr = 44;  // Qp'Cb / Qp'Cr after the SPS chroma QP mapping table
+  bool isIntra = true;         // sliceType == kI
+  SliceType sliceType = SliceType::kI;
+  double lambda = 0.0;         // suggested RD lambda for SSE distortion on 10-bit samples
+  int bitDepth = kBitDepth;
+  int poc = 0;                 // PicOrderCntVal of the current picture
+  int temporalId = 0;
+  int maxNumMergeCand = 6;     // MaxNumMergeCand (SPS)
+  const RefPicLists* refs = nullptr;  // active reference lists (nullptr / empty for I slices)
+};
+
+}  // namespace nnvvc
