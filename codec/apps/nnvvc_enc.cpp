@@ -11,7 +11,7 @@ using namespace nnvvc;
 
 static void usage(std::FILE* f) {
   std::fprintf(f,
-      "nnvvc-enc: H.266/VVC encoder (Main 10, 4:2:0, all-intra)\n"
+      "nnvvc-enc: H.266/VVC encoder (Main 10, 4:2:0; all-intra or random access)\n"
       "usage: nnvvc-enc -i in.yuv -s WxH -b out.266 [options]\n"
       "  -i, --input FILE          input raw YUV 4:2:0 (8-bit, or 10-bit as 16-bit little-endian)\n"
       "  -s, --size WxH            picture size (even width and height)\n"
@@ -21,7 +21,12 @@ static void usage(std::FILE* f) {
       "  -f, --frames N            number of frames to encode (default: all)\n"
       "      --input-bitdepth 8|10 input sample bit depth (default 8)\n"
       "  -q, --qp Q                quantisation parameter 0..63 (default 32)\n"
-      "      --config ai|ra        coding structure (only 'ai', all-intra, is implemented)\n"
+      "      --config ai|ra        coding structure: ai = all-intra (every picture IDR); ra = random access\n"
+      "                            (GOP 16 hierarchical B, 5 temporal layers, CRA every intra period)\n"
+      "      --intra-period N      ra: CRA period, a multiple of 16 (default: the multiple of 16 nearest to\n"
+      "                            one second at --fps: 32 at 30 fps, 48 at 50, 64 at 60)\n"
+      "      --deblock on|off      deblocking filter (default: on for ra, off for ai)\n"
+      "      --list-configs        print the supported --config values, one per line\n"
       "      --preset P            search preset (%s); medium when not given\n"
       "      --split-hints FILE    partition hints for the search\n"
       "      --stats FILE          write per-frame statistics (bits, PSNR, time, CU partition) as JSON\n"
@@ -51,6 +56,17 @@ int main(int argc, char** argv) {
       if (!parseInt(s, v)) { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for %s\n", s, name); std::exit(2); }
     };
     if (a == "-h" || a == "--help") { usage(stdout); return 0; }
+    else if (a == "--list-configs") {
+      for (const char* const* c = supportedConfigs(); *c; ++c) std::printf("%s\n", *c);
+      return 0;
+    }
+    else if (a == "--intra-period") intOpt("--intra-period", o.intraPeriod);
+    else if (a == "--deblock") {
+      const std::string v = need("--deblock");
+      if (v == "on" || v == "1") o.deblocking = 1;
+      else if (v == "off" || v == "0") o.deblocking = 0;
+      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --deblock (expected on or off)\n", v.c_str()); return 2; }
+    }
     else if (a == "-i" || a == "--input") { o.inputPath = need("-i"); haveIn = true; }
     else if (a == "-b" || a == "--bitstream") { o.bitstreamPath = need("-b"); haveOut = true; }
     else if (a == "-o" || a == "--recon") o.reconPath = need("-o");

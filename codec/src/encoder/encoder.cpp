@@ -4,30 +4,23 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <memory>
-#include <sstream>
 #include <stdexcept>
 #include <vector>
 
 #include "bitstream/bitstream.h"
-#include "cabac/cabac.h"
-#include "common/md5.h"
+#include "dsp/dsp.h"
+#include "encoder/gop_plan.h"
+#include "encoder/picture_encoder.h"
 #include "encoder/search/ctu_search.h"
 #include "encoder/search/trivial_search.h"
-#include "recon/recon.h"
-#include "syntax/ctu_syntax.h"
+#include "encoder/stats_writer.h"
 #include "syntax/param_sets.h"
 
 namespace nnvvc {
 
 namespace {
-
-struct FrameStats {
-  uint64_t bits = 0;
-  double psnr[3] = {0, 0, 0};
-  double seconds = 0;
-  std::vector<CodingUnit> cus;  // luma CUs (chroma-only CUs skipped)
-};
 
 double psnrOf(uint64_t sse, uint64_t n) {
   if (sse == 0) return 999.99;
@@ -70,38 +63,39 @@ void writeRecon(std::FILE* f, const Picture& pic, int w, int h) {
   }
 }
 
-}  // namespace
-
-int runEncoder(const EncoderOptions& opt, std::string& err) {
-  if (opt.config != "ai") {
-    err = "--config " + opt.config + " is not implemented yet (only 'ai', all-intra, is supported)";
-    return 2;
-  }
-  if (opt.width <= 0 || opt.height <= 0) { err = "picture size must be given with -s WxH (positive)"; return 2; }
-  if (opt.width % 2 || opt.height % 2) {
-    err = "picture size " + std::to_string(opt.width) + "x" + std::to_string(opt.height) +
-          " is odd: 4:2:0 needs even width and height";
-    return 2;
-  }
-  if (opt.width > 8192 || opt.height > 4320) {
-    err = "picture size " + std::to_string(opt.width) + "x" + std::to_string(opt.height) + " too large (max 8192x4320)";
-    return 2;
-  }
-  if (opt.inputBitDepth != 8 && opt.inputBitDepth != 10) {
-    err = "--input-bitdepth " + std::to_string(opt.inputBitDepth) + ": must be 8 or 10";
-    return 2;
-  }
-  if (opt.qp < 0 || opt.qp > 63) { err = "--qp " + std::to_string(opt.qp) + ": out of range 0..63"; return 2; }
+std::string checkOptions(const EncoderOptions& opt) {
+  if (opt.config != "ai" && opt.config != "ra") return "--config " + opt.config + ": expected ai or ra";
+  if (opt.width <= 0 || opt.height <= 0) return "picture size must be given with -s WxH (positive)";
+  if (opt.width % 2 || opt.height % 2)
+    return "picture size " + std::to_string(opt.width) + "x" + std::to_string(opt.height) +
+           " is odd: 4:2:0 needs even width and height";
+  if (opt.width > 8192 || opt.height > 4320)
+    return "picture size " + std::to_string(opt.width) + "x" + std::to_string(opt.height) + " too large (max 8192x4320)";
+  if (opt.inputBitDepth != 8 && opt.inputBitDepth != 10)
+    return "--input-bitdepth " + std::to_string(opt.inputBitDepth) + ": must be 8 or 10";
+  if (opt.qp < 0 || opt.qp > 63) return "--qp " + std::to_string(opt.qp) + ": out of range 0..63";
   if (!(opt.fps > 0 && opt.fps <= 300)) {
     char fps[64];
     std::snprintf(fps, sizeof fps, "%g", opt.fps);
-    err = std::string("--fps ") + fps + ": must be in (0, 300]";
-    return 2;
+    return std::string("--fps ") + fps + ": must be in (0, 300]";
   }
-  if (opt.frames < 0) {
-    err = "--frames " + std::to_string(opt.frames) + ": must be >= 0 (0 = all frames)";
-    return 2;
-  }
+  if (opt.frames < 0) return "--frames " + std::to_string(opt.frames) + ": must be >= 0 (0 = all frames)";
+  if (opt.intraPeriod < 0 || (opt.intraPeriod > 0 && opt.intraPeriod % 16 != 0))
+    return "--intra-period " + std::to_string(opt.intraPeriod) + ": must be a positive multiple of the GOP size 16";
+  if (opt.deblocking < -1 || opt.deblocking > 1) return "--deblock: expected on or off";
+  return "";
+}
+
+}  // namespace
+
+const char* const* supportedConfigs() {
+  static const char* const kConfigs[] = {"ai", "ra", nullptr};
+  return kConfigs;
+}
+
+int runEncoder(const EncoderOptions& opt, std::string& err) {
+  err = checkOptions(opt);
+  if (!err.empty()) return 2;
 
   std::FILE* in = std::fopen(opt.inputPath.c_str(), "rb");
   if (!in) { err = "cannot open input file '" + opt.inputPath + "'"; return 2; }
@@ -127,38 +121,42 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
     numFrames = opt.frames;
   }
 
+  GopPlan plan;
+  const int intraPeriod = opt.intraPeriod > 0 ? opt.intraPeriod : defaultIntraPeriod(opt.fps);
+  err = planGop(opt.config, numFrames, opt.qp, intraPeriod, plan);
+  if (!err.empty()) return 2;
+  const bool ra = opt.config == "ra";
+
   SearchConfig scfg;
   scfg.preset = opt.preset; scfg.splitHintsPath = opt.splitHintsPath; scfg.qp = opt.qp;
   scfg.frameRate = int(std::lround(opt.fps));
   scfg.sourceWidth = opt.width; scfg.sourceHeight = opt.height; scfg.sourceFrames = numFrames;
   std::unique_ptr<CtuSearch> search;
   try {
-    search = opt.preset == "syntax-stress" ? createStressSearch() : createCtuSearch(scfg);
+    search = createCtuSearch(scfg);
   } catch (const std::exception& e) {
     err = e.what();
     return 2;
   }
   if (!search) { err = "unknown --preset '" + opt.preset + "' (known: " + ctuSearchPresetNames() + ")"; return 2; }
 
-  // sequence parameters
+  // sequence and picture parameters
   SpsInfo sps;
   const int codedW = (opt.width + 7) & ~7, codedH = (opt.height + 7) & ~7;
   sps.width = codedW; sps.height = codedH;
   sps.confRight = codedW - opt.width; sps.confBottom = codedH - opt.height;
   sps.levelIdc = levelForPicture(codedW, codedH, opt.fps);
   sps.part.picWidth = codedW; sps.part.picHeight = codedH;
+  if (ra) {
+    sps.interEnabled = true;
+    sps.maxSublayersMinus1 = 4;
+    sps.maxDecPicBufferingMinus1 = plan.maxDecPicBuffering - 1;
+    sps.maxNumReorderPics = plan.maxNumReorder;
+  }
   buildChromaQpTable(sps);
   PpsInfo pps;
   pps.width = codedW; pps.height = codedH; pps.initQp = opt.qp;
-
-  SliceParams slice;
-  slice.qp = opt.qp;
-  slice.qpPrimeY = opt.qp + 12;
-  {
-    const int qpi = clip3(-12, 63, opt.qp);  // + pps/slice chroma offsets (0)
-    slice.qpPrimeCb = slice.qpPrimeCr = sps.chromaQpTable[qpi + 12] + 12;
-  }
-  slice.lambda = 0.57 * std::pow(2.0, (opt.qp - 12) / 3.0) * 16.0;  // 10-bit SSE scale (x4^2)
+  pps.deblockingEnabled = opt.deblocking < 0 ? ra : opt.deblocking == 1;
 
   std::ofstream bsOut(opt.bitstreamPath, std::ios::binary);
   if (!bsOut) { err = "cannot create bitstream file '" + opt.bitstreamPath + "'"; return 2; }
@@ -169,127 +167,107 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   }
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> reconGuard(reconFile, [](std::FILE* f) { return f ? std::fclose(f) : 0; });
 
-  std::vector<FrameStats> stats;
-  uint64_t totalBits = 0;
-  Picture orig, rec;
-  orig.alloc(codedW, codedH);
-  rec.alloc(codedW, codedH);
-  CuMap cuMap;
-  const int ctu = 1 << sps.part.log2CtuSize;
+  StreamStats stats;
+  stats.width = opt.width; stats.height = opt.height; stats.fps = opt.fps; stats.qp = opt.qp;
+  stats.preset = opt.preset; stats.config = opt.config;
+  stats.intraPeriod = ra ? intraPeriod : 1; stats.gopSize = plan.gopSize;
+  std::map<int, FrameStats> framesByPoc;
 
-  for (int fi = 0; fi < numFrames; ++fi) {
+  PictureEncoder picEnc(sps, pps, *search);
+  std::map<int, std::unique_ptr<CodedPicture>> dpb;  // reference pictures by POC
+  std::map<int, std::unique_ptr<CodedPicture>> pendingOutput;
+  int nextOutputPoc = 0;
+  Picture orig;
+  orig.alloc(codedW, codedH);
+
+  for (size_t ci = 0; ci < plan.pictures.size(); ++ci) {
+    const PlannedPicture& pp = plan.pictures[ci];
     const auto t0 = std::chrono::steady_clock::now();
-    if (!readFrame(in, opt.width, opt.height, opt.inputBitDepth, orig, codedW, codedH)) {
-      err = "truncated input at frame " + std::to_string(fi);
+    if (std::fseek(in, long(pp.poc * frameBytes), SEEK_SET) != 0 ||
+        !readFrame(in, opt.width, opt.height, opt.inputBitDepth, orig, codedW, codedH)) {
+      err = "truncated input at frame " + std::to_string(pp.poc);
       return 2;
     }
+    RefPicLists refs;
+    if (!pp.intra) {
+      for (int l = 0; l < 2; ++l) {
+        refs.num[l] = std::min(pp.numActive[l], RefPicLists::kMaxRefs);
+        for (int i = 0; i < refs.num[l]; ++i) {
+          auto it = dpb.find(pp.rpl[l][size_t(i)]);
+          if (it == dpb.end()) { err = "internal error: reference picture missing"; return 3; }
+          refs.ref[l][i].pic = &it->second->rec;
+          refs.ref[l][i].motion = &it->second->motion;
+          refs.ref[l][i].poc = it->first;
+        }
+      }
+    }
     std::vector<uint8_t> stream;
-    if (fi == 0) {
+    if (ci == 0) {
       appendAnnexB(stream, makeNalUnit(kNalSps, 0, writeSps(sps)));
       appendAnnexB(stream, makeNalUnit(kNalPps, 0, writePps(pps)));
     }
-    for (int c = 0; c < 3; ++c) std::fill(rec.planes[c].data.begin(), rec.planes[c].data.end(), Pel(0));
-    cuMap.init(codedW, codedH);
-    ContextSet ctxs;
-    ctxs.init(slice.qp, 0);
-    ArithEncoder enc;
-    enc.start();
-    try {
-      search->beginPicture(orig, slice, fi);
-    } catch (const std::invalid_argument& e) {  // e.g. split hints that do not fit this picture
-      err = std::string(e.what()) + " (frame " + std::to_string(fi) + ")";
-      return 2;
+    auto cur = std::make_unique<CodedPicture>();
+    PictureResult res;
+    std::string perr;
+    bool internal = false;
+    if (!picEnc.encode(orig, pp, refs, !opt.statsPath.empty(), *cur, res, perr, &internal)) {
+      err = perr;
+      return internal ? 3 : 2;
     }
-    SyntaxEnv env;
-    env.part = &sps.part; env.ctx = &ctxs; env.cuMap = &cuMap; env.isIntraSlice = true;
-    FrameStats fs;
-    for (int cy = 0; cy < codedH; cy += ctu) {
-      for (int cx = 0; cx < codedW; cx += ctu) {
-        CtuCoding cc;
-        cc.ctuX = cx; cc.ctuY = cy;
-        CtuSearchContext sc;
-        sc.orig = &orig; sc.recon = &rec; sc.cuMap = &cuMap; sc.ctx = &ctxs; sc.part = &sps.part;
-        sc.slice = &slice; sc.ctuX = cx; sc.ctuY = cy; sc.frameIndex = fi;
-        try {
-          search->searchCtu(sc, cc);
-        } catch (const std::invalid_argument& e) {
-          err = std::string(e.what()) + " (CTU at (" + std::to_string(cx) + "," + std::to_string(cy) +
-                ") of frame " + std::to_string(fi) + ")";
-          return 2;
-        }
-        cc.ctuX = cx; cc.ctuY = cy;
-        cuMap.clearReconstructed(cx, cy, ctu, ctu);
-        if (!codeCtu(enc, env, cc)) {
-          err = "internal error: the search produced an invalid coding tree for the CTU at (" +
-                std::to_string(cx) + "," + std::to_string(cy) + ") of frame " + std::to_string(fi);
-          return 3;
-        }
-        recon::reconstructCtu(rec, cuMap, cc, slice);
-        if (!opt.statsPath.empty())
-          for (const CodingUnit& cu : cc.cus)
-            if (cu.treeType != TreeType::kDualChroma) fs.cus.push_back(cu);
-      }
-    }
-    enc.terminate(1);  // end_of_slice_one_bit
-    enc.finish();
-    // slice NAL: slice header + slice data + rbsp_slice_trailing_bits
-    BitWriter sw;
-    SliceInfo sh;
-    sh.nalType = kNalIdrNLp; sh.pocLsb = 0; sh.sliceQp = slice.qp;
-    writeSliceHeader(sw, sps, pps, sh);
-    sw.appendBytes(enc.bytes());
-    sw.u(enc.pendingBits(), enc.pendingCount());
-    sw.trailingBits();
-    appendAnnexB(stream, makeNalUnit(kNalIdrNLp, 0, sw.bytes()));
-    uint8_t md5[3][16];
-    for (int c = 0; c < 3; ++c) planeMd5(rec.planes[c], rec.planes[c].width, rec.planes[c].height, md5[c]);
-    appendAnnexB(stream, makeNalUnit(kNalSuffixSei, 0, writePictureHashSei(md5)));
+    stream.insert(stream.end(), res.nalBytes.begin(), res.nalBytes.end());
     bsOut.write(reinterpret_cast<const char*>(stream.data()), std::streamsize(stream.size()));
     if (!bsOut) { err = "write error on '" + opt.bitstreamPath + "'"; return 2; }
-    if (reconFile) writeRecon(reconFile, rec, opt.width, opt.height);
 
+    FrameStats fs;
+    fs.poc = pp.poc; fs.codingIndex = int(ci);
+    fs.sliceType = pp.intra ? "I" : "B";
+    fs.temporalId = pp.temporalId; fs.qp = pp.qp;
     fs.bits = uint64_t(stream.size()) * 8;
-    totalBits += fs.bits;
+    stats.totalBits += fs.bits;
     for (int c = 0; c < 3; ++c) {
       const int pw = c ? opt.width / 2 : opt.width, ph = c ? opt.height / 2 : opt.height;
-      uint64_t sse = 0;
-      for (int y = 0; y < ph; ++y) {
-        const Pel* a = orig.planes[c].row(y);
-        const Pel* b = rec.planes[c].row(y);
-        for (int x = 0; x < pw; ++x) { const int64_t d = a[x] - b[x]; sse += uint64_t(d * d); }
-      }
+      const uint64_t sse = dsp::sse(orig.planes[c].data.data(), orig.planes[c].stride, cur->rec.planes[c].data.data(),
+                                    cur->rec.planes[c].stride, pw, ph);
       fs.psnr[c] = psnrOf(sse, uint64_t(pw) * uint64_t(ph));
     }
     fs.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::fprintf(stderr, "frame %d: %llu bits  PSNR Y %.3f U %.3f V %.3f  %.3f s\n", fi,
-                 (unsigned long long)fs.bits, fs.psnr[0], fs.psnr[1], fs.psnr[2], fs.seconds);
-    stats.push_back(std::move(fs));
-  }
+    fs.cus = std::move(res.lumaCus);
+    std::fprintf(stderr, "POC %3d %s T%d QP %2d: %9llu bits  PSNR Y %.3f U %.3f V %.3f  %.3f s\n", pp.poc, fs.sliceType,
+                 fs.temporalId, fs.qp, (unsigned long long)fs.bits, fs.psnr[0], fs.psnr[1], fs.psnr[2], fs.seconds);
+    framesByPoc[pp.poc] = std::move(fs);
 
-  if (!opt.statsPath.empty()) {
-    std::ofstream js(opt.statsPath);
-    if (!js) { err = "cannot create stats file '" + opt.statsPath + "'"; return 2; }
-    char buf[256];
-    js << "{\n  \"width\": " << opt.width << ", \"height\": " << opt.height << ", \"fps\": " << opt.fps
-       << ", \"qp\": " << opt.qp << ", \"preset\": \"" << opt.preset << "\", \"config\": \"ai\",\n";
-    js << "  \"total_bits\": " << totalBits << ",\n  \"frames\": [\n";
-    for (size_t i = 0; i < stats.size(); ++i) {
-      const FrameStats& f = stats[i];
-      std::snprintf(buf, sizeof(buf),
-                    "    {\"frame\": %zu, \"bits\": %llu, \"psnr_y\": %.4f, \"psnr_u\": %.4f, \"psnr_v\": %.4f, \"time_s\": %.4f,\n     \"cus\": [",
-                    i, (unsigned long long)f.bits, f.psnr[0], f.psnr[1], f.psnr[2], f.seconds);
-      js << buf;
-      for (size_t k = 0; k < f.cus.size(); ++k) {
-        const CodingUnit& cu = f.cus[k];
-        std::snprintf(buf, sizeof(buf), "%s[%d,%d,%d,%d,%d,%d,%d]", k ? "," : "", cu.x, cu.y, cu.w, cu.h,
-                      cu.lumaMode, cu.qtDepth, cu.mttDepth);
-        js << buf;
+    // decoded picture buffer: keep what the next pictures reference (the plan's RPL entries)
+    const int poc = pp.poc;
+    std::map<int, std::unique_ptr<CodedPicture>> kept;
+    for (int l = 0; l < 2; ++l)
+      for (int r : pp.rpl[l]) {
+        auto it = dpb.find(r);
+        if (it != dpb.end()) kept[r] = std::move(it->second);
       }
-      js << "]}" << (i + 1 < stats.size() ? "," : "") << "\n";
+    dpb.swap(kept);
+    // output order: write pictures as soon as every lower POC has been written
+    if (reconFile) {
+      // copy for output (the DPB copy stays the reference)
+      auto outPic = std::make_unique<CodedPicture>();
+      outPic->rec = cur->rec;
+      pendingOutput[poc] = std::move(outPic);
+      while (!pendingOutput.empty() && pendingOutput.begin()->first == nextOutputPoc) {
+        writeRecon(reconFile, pendingOutput.begin()->second->rec, opt.width, opt.height);
+        pendingOutput.erase(pendingOutput.begin());
+        ++nextOutputPoc;
+      }
     }
-    js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\"]\n}\n";
+    dpb[poc] = std::move(cur);
   }
-  std::fprintf(stderr, "encoded %d frames, %llu bits\n", numFrames, (unsigned long long)totalBits);
+  if (reconFile)
+    for (auto& kv : pendingOutput) writeRecon(reconFile, kv.second->rec, opt.width, opt.height);
+
+  for (auto& kv : framesByPoc) stats.frames.push_back(std::move(kv.second));
+  if (!opt.statsPath.empty() && !writeStatsJson(opt.statsPath, stats)) {
+    err = "cannot create stats file '" + opt.statsPath + "'";
+    return 2;
+  }
+  std::fprintf(stderr, "encoded %d frames, %llu bits\n", numFrames, (unsigned long long)stats.totalBits);
   return 0;
 }
 

@@ -1,5 +1,6 @@
-// Encoder driver: frame loop, input conversion to 10 bit, parameter sets, CTU loop (search ->
-// CABAC writing -> shared reconstruction), picture hash SEI, recon output and statistics.
+// Encoder driver: option checks, the coding structure (gop_plan.h), parameter sets, the picture
+// loop in coding order with the decoded picture buffer (picture_encoder.h codes each picture),
+// recon output in output order, PSNR and statistics (stats_writer.h).
 #pragma once
 #include <string>
 
@@ -14,7 +15,12 @@ struct EncoderOptions {
   int frames = 0;          // 0 = all frames in the file
   int inputBitDepth = 8;
   int qp = 32;
+  int intraPeriod = 0;     // ra: CRA period in pictures (0 = defaultIntraPeriod(fps))
+  int deblocking = -1;     // -1 = default (on for ra, off for ai), 0 off, 1 on
 };
+
+// Configurations this build encodes (nnvvc-enc --list-configs).
+const char* const* supportedConfigs();
 
 // Runs the whole encode. Returns 0 on success; otherwise fills `error` with a one-line message.
 int runEncoder(const EncoderOptions& opt, std::string& error);

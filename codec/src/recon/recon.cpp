@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "dsp/dsp.h"
+#include "recon/inter_pred.h"
 #include "common/slice_params.h"
 
 namespace nnvvc {
@@ -66,8 +67,37 @@ void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int 
   map.markReconstructed(x << s, y << s, w << s, h << s, cIdx == 0, cIdx != 0);
 }
 
+// Inter CU: motion-compensated prediction of the whole CU into the picture, then the residual of
+// each transform block added in place (8.5.6 then 8.7.5).
+void reconstructInterCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCoding& owner,
+                        const SliceParams& slice) {
+  static const RefPicLists kNoRefs;
+  Pel* dst[3] = {pic.planes[0].row(cu.y) + cu.x, pic.planes[1].row(cu.y / 2) + cu.x / 2,
+                 pic.planes[2].row(cu.y / 2) + cu.x / 2};
+  const ptrdiff_t stride[3] = {pic.planes[0].stride, pic.planes[1].stride, pic.planes[2].stride};
+  predictInter(slice.refs ? *slice.refs : kNoRefs, cu.motion, cu.x, cu.y, cu.w, cu.h, dst, stride);
+  const int qpPrime[3] = {slice.qpPrimeY, slice.qpPrimeCb, slice.qpPrimeCr};
+  alignas(32) TCoeff coeff[64 * 64];
+  alignas(32) Pel resid[64 * 64];
+  for (int t = 0; t < cu.numTus; ++t) {
+    const TransformUnit& tu = cu.tus[t];
+    for (int c = 0; c < 3; ++c) {
+      if (!tu.cbf[c]) continue;
+      const int sh = c ? 1 : 0;
+      const int x = tu.x >> sh, y = tu.y >> sh, w = tu.w >> sh, h = tu.h >> sh;
+      Plane& pl = pic.planes[c];
+      Pel* d = pl.row(y) + x;
+      dsp::dequant(owner.coeffs.data() + tu.coeffOffset[c], w, h, qpPrime[c], kBitDepth, coeff);
+      dsp::inverseTransform(coeff, w, h, kBitDepth, resid, w);
+      dsp::addResidualClip(d, pl.stride, resid, w, w, h, kBitDepth, d, pl.stride);
+    }
+  }
+  map.markReconstructed(cu.x, cu.y, cu.w, cu.h, true, true);
+}
+
 void reconstructCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCoding& owner,
                    const SliceParams& slice) {
+  if (cu.isInter()) { reconstructInterCu(pic, map, cu, owner, slice); return; }
   const bool hasLuma = cu.treeType != TreeType::kDualChroma;
   const bool hasChroma = cu.treeType != TreeType::kDualLuma;
   for (int t = 0; t < cu.numTus; ++t) {

@@ -25,6 +25,7 @@ void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int 
                    const TCoeff* levels, int qpPrime);
 
 // All transform blocks of a CU (luma and/or chroma according to cu.treeType), in decoding order.
+// Inter CUs: motion compensation from slice.refs for the whole CU, then the residuals.
 void reconstructCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCoding& owner,
                    const SliceParams& slice);
 void reconstructCtu(Picture& pic, CuMap& map, const CtuCoding& ctu, const SliceParams& slice);

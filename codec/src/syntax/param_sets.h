@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bitstream/bitstream.h"
+#include "common/slice_params.h"
 #include "partition/partition.h"
 
 namespace nnvvc {
@@ -16,6 +17,18 @@ struct SpsInfo {
   int bitDepth = kBitDepth;
   int levelIdc = 0;                          // general_level_idc (16 * major + 3 * minor)
   int log2MaxPocLsb = 8;
+  // Random access: inter slices allowed (the writer then signals MaxNumMergeCand =
+  // maxNumMergeCand with sps_gpm_enabled_flag 0; otherwise MaxNumMergeCand 1, the all-intra
+  // bytes), sublayers (TemporalId 0..maxSublayersMinus1, profile_tier_level without sublayer
+  // levels, one dpb_parameters set for the highest sublayer) and DPB sizes. All-intra streams
+  // keep the defaults (and their exact bytes). The parser sets interEnabled when
+  // MaxNumMergeCand > 1 or there are sublayers. Use configureRandomAccess() below.
+  bool interEnabled = false;
+  int maxSublayersMinus1 = 0;
+  int maxDecPicBufferingMinus1 = 0;          // dpb_max_dec_pic_buffering_minus1 (highest sublayer)
+  int maxNumReorderPics = 0;                 // dpb_max_num_reorder_pics
+  int maxLatencyIncreasePlus1 = 0;           // dpb_max_latency_increase_plus1 (0: no limit)
+  int maxNumMergeCand = 6;                   // MaxNumMergeCand when interEnabled (parser: as signalled)
   PartitionConfig part;                      // picWidth/picHeight filled in too
   // ChromaQpTable (7.4.3.4) for qPi in [-12, 63], index qPi + 12 (one table shared by Cb/Cr).
   int chromaQpTable[76] = {};
@@ -25,16 +38,44 @@ struct SpsInfo {
   std::vector<int> qpOutDelta{6, 12, 4};     // resulting qpOutVal steps
 };
 
+// Sets the SPS up for a random-access stream: inter slices, 5 sublayers (TemporalId 0..4),
+// MaxNumMergeCand 6 and the DPB sizes of the coding structure (maxDecPicBuffering counts the
+// current picture, >= 1; maxNumReorder = pictures that may precede a picture in decoding order
+// and follow it in output order).
+void configureRandomAccess(SpsInfo& sps, int maxDecPicBuffering, int maxNumReorder, int maxSublayersMinus1 = 4);
+
 struct PpsInfo {
+  bool deblockingEnabled = false;  // pps_deblocking_filter_disabled_flag == 0 (offsets 0)
   int initQp = 26;  // 26 + pps_init_qp_minus26
   int width = 0, height = 0;
+  int numRefIdxDefaultActive[2] = {1, 1};  // pps_num_ref_idx_default_active_minus1[i] + 1 (1..4)
 };
 
 struct SliceInfo {
   NalType nalType = kNalIdrNLp;
-  int pocLsb = 0;
+  int temporalId = 0;              // nuh_temporal_id_plus1 - 1 (the NAL header carries it; not in the header)
+  // PicOrderCntVal. The writer codes poc's LSBs (ph_pic_order_cnt_lsb). The parser returns
+  // poc = pocLsb (the MSB is the decoder's to derive, 8.3.1) with rpl[] relative to it: call
+  // applyPocMsb() once the MSB is known.
+  int poc = 0;
+  int pocLsb = 0;                  // parser output: ph_pic_order_cnt_lsb (the writer ignores it)
+  SliceType sliceType = SliceType::kI;
   int sliceQp = 32;
+  bool noOutputOfPriorPics = false;  // sh_no_output_of_prior_pics_flag (IRAP only)
+  // Reference picture lists (short-term, explicit in the slice header; none for IDR pictures):
+  // POCs of every entry; the first numActive[l] are active (RefPicList[l] proper), the rest only
+  // keep pictures in the DPB. I slices: numActive 0; P: numActive[1] 0. Consecutive entries of a
+  // list must differ (no weighted prediction => AbsDeltaPocSt >= 1), and none may equal poc.
+  std::vector<int> rpl[2];
+  int numActive[2] = {0, 0};
 };
+// Adds pocMsb to the parsed poc and every reference POC.
+void applyPocMsb(SliceInfo& sh, int pocMsb);
+
+// POC derivation (8.3.1) without ph_poc_msb_cycle: msbReset for IRAP pictures with
+// NoOutputBeforeRecoveryFlag = 1 (every IDR; a CRA that starts the stream or follows an EOS);
+// otherwise prevTid0Poc = PicOrderCntVal of the previous TemporalId-0 picture that is not RASL/RADL.
+int derivePocMsb(int pocLsb, int log2MaxPocLsb, bool msbReset, int prevTid0Poc);
 
 // Derives the chroma QP table from qpTableStart/qpInDelta/qpOutDelta (7.4.3.4).
 void buildChromaQpTable(SpsInfo& sps);
@@ -45,7 +86,9 @@ std::vector<uint8_t> writeSps(const SpsInfo& sps);
 SpsInfo parseSps(const std::vector<uint8_t>& rbsp);
 std::vector<uint8_t> writePps(const PpsInfo& pps);
 PpsInfo parsePps(const std::vector<uint8_t>& rbsp);
-// Slice header with the picture header inside, followed by byte_alignment().
+// Slice header with the picture header inside, followed by byte_alignment(). The writer throws
+// std::invalid_argument on SliceInfo it cannot code (see SliceInfo); the parser throws
+// BitstreamError on anything unsupported or invalid. nalType comes from the NAL unit header.
 void writeSliceHeader(BitWriter& bw, const SpsInfo& sps, const PpsInfo& pps, const SliceInfo& sh);
 SliceInfo parseSliceHeader(BitReader& br, NalType nalType, const SpsInfo& sps, const PpsInfo& pps);
 

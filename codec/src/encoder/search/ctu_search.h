@@ -28,6 +28,10 @@ struct CtuSearchContext {
                                         // search may write the current CTU area freely (it is
                                         // overwritten by the driver's canonical reconstruction)
   CuMap* cuMap = nullptr;               // syntax info + reconstruction marks of earlier CUs
+  // P/B slices: motion of earlier CUs (areas not yet coded hold interDir 0, and the search must
+  // leave them so) and the HMVP table at the start of this CTU (already reset for a new CTU row).
+  MotionField* motion = nullptr;
+  const HmvpTable* hmvp = nullptr;
   const ContextSet* ctx = nullptr;      // CABAC state at the start of this CTU (copy it to estimate)
   const PartitionConfig* part = nullptr;
   const SliceParams* slice = nullptr;

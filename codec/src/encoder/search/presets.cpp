@@ -19,6 +19,9 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.largeBlockRdReduce = 1;
     p.numChromaModes = 3;
     p.skipTtIfBtNoGain = true;
+    p.numMergeRd = 2;
+    p.numAmvpRd = 1;
+    p.meRangeMax = 64;
     return true;
   }
   if (name == "fast") {
@@ -29,6 +32,9 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numChromaModes = 2;
     p.skipSplitsIfLeafZeroCbf = true;
     p.rdoqGuard = false;
+    p.numMergeRd = 1;
+    p.numAmvpRd = 1;
+    p.meRangeMax = 48;
     return true;
   }
   if (name == "faster") {
@@ -40,6 +46,10 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.skipSplitsIfLeafZeroCbf = true;
     p.minLeafLog2ForSplitSkip = 3;
     p.rdoqGuard = false;
+    p.numMergeRd = 1;
+    p.numAmvpRd = 1;
+    p.meRangeMax = 32;
+    p.meBi = false;
     return true;
   }
   return false;

@@ -24,6 +24,14 @@ struct SearchPreset {
   bool skipTtIfBtNoGain = false;   // try TT in a direction only if BT in that direction beat no-split
   bool skipSplitsIfLeafZeroCbf = false;  // stop splitting below a leaf CU that codes no residual
   int minLeafLog2ForSplitSkip = 4;      //   ... only when its area is at least 2^(2*this)
+  // Inter CUs (P/B slices):
+  int numMergeRd = 3;          // merge candidates (best by SATD) that get a full RD check
+  int numAmvpRd = 2;           // motion-search candidates (uni/bi) that get a full RD check
+  bool intraInInter = true;    // also try intra CUs in P/B slices ...
+  bool intraSkipIfSkip = true; //   ... but not when the best inter CU is a skip CU
+  int meRangeMax = 96;         // motion search window cap (samples)
+  bool meFractional = true;
+  bool meBi = true;
   bool useRdoq = true;
   bool rdoqGuard = true;       // compare RDOQ's result with plain quantisation by exact J
 };

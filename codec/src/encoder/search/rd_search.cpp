@@ -18,6 +18,9 @@
 #include "cabac/cabac.h"
 #include "dsp/dsp.h"
 #include "encoder/search/intra_mode_select.h"
+#include "encoder/search/motion_search.h"
+#include "inter/mv_pred.h"
+#include "recon/inter_pred.h"
 #include "encoder/search/rd_cost.h"
 #include "encoder/search/rate_tables.h"
 #include "encoder/search/rdoq.h"
@@ -78,6 +81,7 @@ void truncate(CtuCoding& f, size_t s0, size_t c0, size_t k0) {
 struct NodeScratch {
   CtuCoding best;
   ContextSet bestCtx;
+  HmvpTable bestHmvp;
   std::vector<Pel> rec[3];
   NodeScratch() {
     rec[0].resize(size_t(kCtuSize) * kCtuSize);
@@ -90,6 +94,8 @@ class RdCtuSearch final : public CtuSearch {
  public:
   RdCtuSearch(const SearchPreset& p, std::shared_ptr<const SplitHints> h) : preset_(p), hints_(std::move(h)) {
     for (auto& b : bestRec_) b.resize(size_t(kCtuSize) * kCtuSize);
+    for (auto& b : interRec_) b.resize(size_t(kCtuSize) * kCtuSize);
+    for (auto& b : interPred_) b.resize(size_t(kCtuSize) * kCtuSize);
   }
 
   void beginPicture(const Picture& orig, const SliceParams& slice, int frameIndex) override {
@@ -116,23 +122,41 @@ class RdCtuSearch final : public CtuSearch {
     out.cus.clear();
     out.coeffs.clear();
     ContextSet cs = *ctx.ctx;
+    HmvpTable hm;
+    if (ctx.hmvp) hm = *ctx.hmvp;
+    if (!sl.isIntra) {
+      MotionSearchConfig mc;
+      mc.rangeMax = preset_.meRangeMax;
+      mc.fractional = preset_.meFractional;
+      mc.bi = preset_.meBi;
+      ms_.set(ctx.orig, ctx.slice, lam_.sqrtLambda, mc);
+    }
     TreeNode root;
     root.x = ctx.ctuX;
     root.y = ctx.ctuY;
     root.w = root.h = 1 << ctx.part->log2CtuSize;
-    searchNode(root, cs, out, 0);
+    searchNode(root, cs, hm, out, 0);
   }
 
   const SearchStats& stats() const { return stats_; }
 
  private:
-  SyntaxEnv env(ContextSet* cs) const {
+  // hm: the HMVP state the syntax call starts from (it is updated by inter CUs); pass a scratch
+  // copy when only estimating.
+  SyntaxEnv env(ContextSet* cs, HmvpTable* hm) const {
     SyntaxEnv e;
     e.part = c_->part;
     e.ctx = cs;
     e.cuMap = c_->cuMap;
-    e.isIntraSlice = true;
+    e.isIntraSlice = c_->slice->isIntra;
+    e.motion = c_->motion;
+    e.hmvp = hm;
+    e.slice = c_->slice;
     return e;
+  }
+  bool interSlice() const { return !c_->slice->isIntra; }
+  void clearMotion(int x, int y, int w, int h) {
+    if (c_->motion) c_->motion->set(x, y, w, h, MotionInfo{});
   }
   NodeScratch& scratch(int level) {
     while (int(nodeScratch_.size()) <= level) nodeScratch_.emplace_back(new NodeScratch());
@@ -165,6 +189,9 @@ class RdCtuSearch final : public CtuSearch {
         }
         const bool ldt = node.treeType == TreeType::kSingle && modeTypeCondition(node, s, true) == 1;
         if (usePreset && !preset_.localDualTree && ldt) continue;
+        // P/B slices: splits under the mode-type constraint (local dual tree / non_inter_flag)
+        // are not used by this encoder
+        if (interSlice() && modeTypeCondition(node, s, false) != 0) continue;
         if (useHints) {
           if (isQt ? !hints_->allowQtSplit(fr, node.x, node.y, node.w, node.h, node.qtDepth)
                    : (!qtEndOk || !hints_->allowMtt(fr, node.x, node.y, node.w, node.h, node.mttDepth, s)))
@@ -178,7 +205,7 @@ class RdCtuSearch final : public CtuSearch {
   }
 
   // ---- one node ------------------------------------------------------------------------------
-  double searchNode(const TreeNode& node, ContextSet& cs, CtuCoding& frag, int level) {
+  double searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag, int level) {
     ++stats_.nodesVisited;
     const PartitionConfig& part = *c_->part;
     SplitMode cand[6];
@@ -186,6 +213,7 @@ class RdCtuSearch final : public CtuSearch {
     const int rw = std::min(node.w, part.picWidth - node.x), rh = std::min(node.h, part.picHeight - node.y);
     const size_t s0 = frag.splits.size(), c0 = frag.cus.size(), k0 = frag.coeffs.size();
     const ContextSet entry = cs;
+    const HmvpTable entryHm = hm;
     NodeScratch& S = scratch(level);
     double bestJ = kInf;
     int bestIdx = -1;
@@ -203,9 +231,12 @@ class RdCtuSearch final : public CtuSearch {
       if (i > 0) {
         truncate(frag, s0, c0, k0);
         c_->cuMap->clearReconstructed(node.x, node.y, rw, rh);
+        clearMotion(node.x, node.y, rw, rh);
       }
       ContextSet c = entry;
-      SyntaxEnv e = env(&c);
+      HmvpTable h = entryHm;
+      HmvpTable hScratch = entryHm;
+      SyntaxEnv e = env(&c, &hScratch);
       BitEstimator est;
       SplitMode sm = s;
       codeSplit(est, e, node, sm);
@@ -214,7 +245,7 @@ class RdCtuSearch final : public CtuSearch {
       bool aborted = false;
       if (s == SplitMode::kNone) {
         bool zeroCbf = false;
-        J += searchLeaf(node, c, frag, &zeroCbf);
+        J += searchLeaf(node, c, h, frag, &zeroCbf);
         leafJ = J;
         leafZeroCbf = zeroCbf;
       } else {
@@ -223,11 +254,11 @@ class RdCtuSearch final : public CtuSearch {
         const int nk = childNodes(part, node, s, ldt ? TreeType::kDualLuma : node.treeType,
                                   ldt ? ModeType::kIntra : node.modeType, kids);
         for (int k = 0; k < nk && !aborted; ++k) {
-          J += searchNode(kids[k], c, frag, level + 1);
+          J += searchNode(kids[k], c, h, frag, level + 1);
           if (J >= bestJ) aborted = true;
         }
         if (!aborted && ldt) {
-          J += searchChromaCu(node, c, frag);
+          J += searchChromaCu(node, c, h, frag);
           if (J >= bestJ) aborted = true;
         }
         if (aborted) ++stats_.splitsAborted;
@@ -239,6 +270,7 @@ class RdCtuSearch final : public CtuSearch {
         bestIdx = i;
         copyTail(frag, s0, c0, k0, S.best);
         S.bestCtx = c;
+        S.bestHmvp = h;
         savePlane(c_->recon->planes[0], node.x, node.y, rw, rh, S.rec[0].data());
         savePlane(c_->recon->planes[1], node.x / 2, node.y / 2, rw / 2, rh / 2, S.rec[1].data());
         savePlane(c_->recon->planes[2], node.x / 2, node.y / 2, rw / 2, rh / 2, S.rec[2].data());
@@ -249,10 +281,16 @@ class RdCtuSearch final : public CtuSearch {
     if (bestIdx < 0) return kInf;  // cannot happen for a legal tree
     appendFragment(frag, S.best);
     cs = S.bestCtx;
+    hm = S.bestHmvp;
     loadPlane(c_->recon->planes[0], node.x, node.y, rw, rh, S.rec[0].data());
     loadPlane(c_->recon->planes[1], node.x / 2, node.y / 2, rw / 2, rh / 2, S.rec[1].data());
     loadPlane(c_->recon->planes[2], node.x / 2, node.y / 2, rw / 2, rh / 2, S.rec[2].data());
     for (const CodingUnit& cu : S.best.cus) c_->cuMap->storeSyntax(cu);
+    if (c_->motion) {
+      clearMotion(node.x, node.y, rw, rh);
+      for (const CodingUnit& cu : S.best.cus)
+        if (cu.treeType != TreeType::kDualChroma && cu.isInter()) c_->motion->set(cu.x, cu.y, cu.w, cu.h, cu.motion);
+    }
     // luma-only nodes (inside a local dual tree) leave chroma to the enclosing chroma CU
     c_->cuMap->markReconstructed(node.x, node.y, rw, rh, true, node.treeType != TreeType::kDualLuma);
     return bestJ;
@@ -312,7 +350,218 @@ class RdCtuSearch final : public CtuSearch {
   }
 
   // ---- leaf CU -------------------------------------------------------------------------------
-  double searchLeaf(const TreeNode& node, ContextSet& cs, CtuCoding& frag, bool* zeroCbf) {
+  double searchLeaf(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag, bool* zeroCbf) {
+    if (!interSlice() || node.modeType == ModeType::kIntra || node.treeType != TreeType::kSingle)
+      return searchLeafIntra(node, cs, hm, frag, zeroCbf);
+    ++stats_.leavesEvaluated;
+    const ContextSet entryCs = cs;
+    const HmvpTable entryHm = hm;
+    const size_t c0 = frag.cus.size(), k0 = frag.coeffs.size();
+    const double jInter = evalInter(node, entryCs, entryHm);
+    const bool tryIntra = preset_.intraInInter && !(preset_.intraSkipIfSkip && interBestCu_.skip);
+    double jIntra = kInf;
+    if (tryIntra) {
+      jIntra = searchLeafIntra(node, cs, hm, frag, zeroCbf);
+      if (jIntra < jInter) return jIntra;
+      frag.cus.resize(c0);
+      frag.coeffs.resize(k0);
+      cs = entryCs;
+      hm = entryHm;
+    }
+    // commit the inter CU
+    CodingUnit cu = interBestCu_;
+    const int x = cu.x, y = cu.y, w = cu.w, h = cu.h;
+    loadPlane(c_->recon->planes[0], x, y, w, h, interRec_[0].data());
+    loadPlane(c_->recon->planes[1], x / 2, y / 2, w / 2, h / 2, interRec_[1].data());
+    loadPlane(c_->recon->planes[2], x / 2, y / 2, w / 2, h / 2, interRec_[2].data());
+    {
+      SyntaxEnv e = env(&cs, &hm);
+      BitEstimator est;
+      codeCodingUnit(est, e, cu, interBestFrag_);
+    }
+    appendCu(frag, cu, interBestFrag_);
+    c_->cuMap->markReconstructed(x, y, w, h, true, true);
+    *zeroCbf = !cu.rootCbf;
+    return jInter;
+  }
+
+  // ---- inter CU --------------------------------------------------------------------------------
+  // Evaluates merge/skip candidates and motion-searched AMVP candidates by full RD; leaves the
+  // best in interBestCu_ / interBestFrag_ / interRec_ and returns its J. Leaves the CU area of the
+  // picture and the contexts/HMVP as they were (the caller commits).
+  double evalInter(const TreeNode& node, const ContextSet& entry, const HmvpTable& entryHm) {
+    CodingUnit cu;
+    cu.x = int16_t(node.x);
+    cu.y = int16_t(node.y);
+    cu.w = int16_t(node.w);
+    cu.h = int16_t(node.h);
+    cu.treeType = TreeType::kSingle;
+    cu.qtDepth = uint8_t(node.qtDepth);
+    cu.mttDepth = uint8_t(node.mttDepth);
+    cu.qp = int8_t(c_->slice->qp);
+    cu.predMode = PredMode::kInter;
+    tileTransformUnits(*c_->part, cu);
+    fillResidualTables(entry, 0, tabY_);
+    fillResidualTables(entry, 1, tabCb_);
+    fillResidualTables(entry, 2, tabCr_);
+    inter::MvPredEnv me;
+    me.motion = c_->motion;
+    me.hmvp = &entryHm;
+    me.slice = c_->slice;
+    me.log2CtuSize = c_->part->log2CtuSize;
+    double bestJ = kInf;
+    // merge candidates, pre-selected by SATD
+    MotionInfo mlist[inter::kMaxMergeCand];
+    const int nm = inter::buildMergeList(me, cu.x, cu.y, cu.w, cu.h, mlist);
+    std::pair<double, int> ranked[inter::kMaxMergeCand];
+    int nr = 0;
+    for (int i = 0; i < nm; ++i) {
+      bool dup = false;
+      for (int j = 0; j < i && !dup; ++j) dup = mlist[j] == mlist[i];
+      if (dup) continue;
+      ranked[nr++] = {ms_.mergeCost(mlist[i], i, cu.x, cu.y, cu.w, cu.h), i};
+    }
+    std::sort(ranked, ranked + nr);
+    for (int k = 0; k < std::min(nr, preset_.numMergeRd); ++k) {
+      cu.merge = true;
+      cu.mergeIdx = uint8_t(ranked[k].second);
+      cu.motion = mlist[ranked[k].second];
+      cu.interDir = 0;
+      cu.refIdx[0] = cu.refIdx[1] = -1;
+      cu.mvd[0] = cu.mvd[1] = Mv();
+      tryInterRd(cu, entry, entryHm, bestJ);
+    }
+    // motion search (AMVP)
+    AmvpCandidate ac[4];
+    const int na = ms_.search(me, cu.x, cu.y, cu.w, cu.h, ac, std::min(4, preset_.numAmvpRd));
+    for (int k = 0; k < na; ++k) {
+      cu.merge = false;
+      cu.skip = false;
+      cu.mergeIdx = 0;
+      cu.motion = ac[k].mi;
+      cu.interDir = ac[k].mi.interDir;
+      for (int l = 0; l < 2; ++l) {
+        cu.refIdx[l] = ac[k].mi.refIdx[l];
+        cu.mvpIdx[l] = ac[k].mvpIdx[l];
+        cu.mvd[l] = ac[k].mvd[l];
+      }
+      tryInterRd(cu, entry, entryHm, bestJ);
+    }
+    return bestJ;
+  }
+
+  // Full RD of one inter candidate (motion fixed): without residual (skip for merge, cu_coded_flag
+  // 0 for AMVP) and with the RDOQ'd residual. Updates the best (interBest*) when cheaper.
+  void tryInterRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm, double& bestJ) {
+    const int x = cu.x, y = cu.y, w = cu.w, h = cu.h;
+    Pel* pd[3] = {interPred_[0].data(), interPred_[1].data(), interPred_[2].data()};
+    const ptrdiff_t ps[3] = {w, w / 2, w / 2};
+    recon::predictInter(*c_->slice->refs, cu.motion, x, y, w, h, pd, ps);
+    // distortion of the prediction alone
+    double dPred = 0;
+    for (int c = 0; c < 3; ++c) {
+      const int sh = c ? 1 : 0;
+      const Plane& org = c_->orig->planes[c];
+      dPred += lam_.chromaWeight[c] *
+               double(dsp::sse(org.row(y >> sh) + (x >> sh), org.stride, pd[c], ps[c], w >> sh, h >> sh));
+    }
+    auto rate = [&](CodingUnit& u, CtuCoding& f) {
+      ContextSet c = entry;
+      HmvpTable hmc = entryHm;
+      SyntaxEnv e = env(&c, &hmc);
+      BitEstimator est;
+      if (!codeCodingUnit(est, e, u, f)) return kInf;
+      return lam_.perFbit * double(est.fracBits());
+    };
+    auto keep = [&](const CodingUnit& u, const CtuCoding& f, bool fromPred) {
+      interBestCu_ = u;
+      interBestFrag_ = f;
+      for (int c = 0; c < 3; ++c) {
+        const int sh = c ? 1 : 0;
+        if (fromPred) {
+          std::memcpy(interRec_[c].data(), pd[c], sizeof(Pel) * size_t((w >> sh) * (h >> sh)));
+        } else {
+          savePlane(c_->recon->planes[c], x >> sh, y >> sh, w >> sh, h >> sh, interRec_[c].data());
+        }
+      }
+    };
+    // 1. no residual
+    for (int t = 0; t < cu.numTus; ++t)
+      for (int c = 0; c < 3; ++c) { cu.tus[t].cbf[c] = 0; cu.tus[t].coeffOffset[c] = -1; }
+    cu.rootCbf = false;
+    cu.skip = cu.merge;
+    interFrag_.clear();
+    {
+      const double J = dPred + rate(cu, interFrag_);
+      if (J < bestJ) { bestJ = J; keep(cu, interFrag_, true); }
+    }
+    // 2. with residual
+    cu.skip = false;
+    interFrag_.clear();
+    double dRes = 0;
+    bool any = false;
+    for (int t = 0; t < cu.numTus; ++t) {
+      TransformUnit& tu = cu.tus[t];
+      for (int c = 0; c < 3; ++c) {
+        const int sh = c ? 1 : 0;
+        const int bx = tu.x >> sh, by = tu.y >> sh, bw = tu.w >> sh, bh = tu.h >> sh;
+        const Pel* pred = pd[c] + ptrdiff_t((by - (y >> sh)) * ps[c] + (bx - (x >> sh)));
+        int nz = 0;
+        const ResidualBitTables& tb = c == 0 ? tabY_ : (c == 1 ? tabCb_ : tabCr_);
+        const uint64_t d = codeTbInter(c, bx, by, bw, bh, pred, ps[c], tb, lv_, &nz);
+        dRes += lam_.chromaWeight[c] * double(d);
+        tu.cbf[c] = nz ? 1 : 0;
+        tu.coeffOffset[c] = -1;
+        if (nz) {
+          any = true;
+          tu.coeffOffset[c] = interFrag_.allocCoeffs(bw * bh);
+          std::memcpy(&interFrag_.coeffs[size_t(tu.coeffOffset[c])], lv_, sizeof(TCoeff) * size_t(bw * bh));
+        }
+      }
+    }
+    if (!any) return;  // identical to the candidate without residual
+    cu.rootCbf = true;
+    const double J = dRes + rate(cu, interFrag_);
+    if (J < bestJ) { bestJ = J; keep(cu, interFrag_, false); }
+  }
+
+  // Residual of one inter TB against a given prediction: transform, RDOQ, reconstruction into
+  // the picture. Returns the SSE of the reconstruction.
+  uint64_t codeTbInter(int cIdx, int x, int y, int w, int h, const Pel* pred, ptrdiff_t predStride,
+                       const ResidualBitTables& tables, TCoeff* levels, int* nzOut) {
+    const SliceParams& sl = *c_->slice;
+    const int qp = cIdx == 0 ? sl.qpPrimeY : (cIdx == 1 ? sl.qpPrimeCb : sl.qpPrimeCr);
+    const Plane& org = c_->orig->planes[cIdx];
+    Plane& rec = c_->recon->planes[cIdx];
+    dsp::subtract(org.row(y) + x, org.stride, pred, predStride, w, h, resid_, w);
+    dsp::forwardTransform(resid_, w, w, h, sl.bitDepth, coeff_);
+    int nz;
+    if (preset_.useRdoq) {
+      RdoqParams p;
+      p.log2W = log2Int(unsigned(w));
+      p.log2H = log2Int(unsigned(h));
+      p.isLuma = cIdx == 0;
+      p.lambda = lam_.componentLambda(cIdx);
+      p.qs = dsp::quantScale(qp, w, h, sl.bitDepth);
+      p.tables = &tables;
+      nz = preset_.rdoqGuard ? rdoQuantizeGuarded(coeff_, p, qp, sl.bitDepth, rdoq_, levels, plain_, nullptr)
+                             : rdoQuantize(coeff_, p, rdoq_, levels, nullptr);
+    } else {
+      nz = dsp::quant(coeff_, w, h, qp, sl.bitDepth, false, levels);
+    }
+    Pel* dst = rec.row(y) + x;
+    if (nz) {
+      dsp::dequant(levels, w, h, qp, sl.bitDepth, coeff_);
+      dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid_, w);
+      dsp::addResidualClip(pred, predStride, resid_, w, w, h, sl.bitDepth, dst, rec.stride);
+    } else {
+      dsp::copyBlock(pred, predStride, w, h, dst, rec.stride);
+    }
+    *nzOut = nz;
+    return dsp::sse(org.row(y) + x, org.stride, dst, rec.stride, w, h);
+  }
+
+  double searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag, bool* zeroCbf) {
     ++stats_.leavesEvaluated;
     const PartitionConfig& part = *c_->part;
     CodingUnit cu;
@@ -370,7 +619,8 @@ class RdCtuSearch final : public CtuSearch {
         tu.coeffOffset[1] = tu.coeffOffset[2] = -1;
       }
       ContextSet c = entry;
-      SyntaxEnv e = env(&c);
+      HmvpTable hs = hm;
+      SyntaxEnv e = env(&c, &hs);
       BitEstimator est;
       codeCodingUnit(est, e, cu, cuFrag_);
       const double J = double(dY) + lam_.perFbit * double(est.fracBits());
@@ -387,10 +637,10 @@ class RdCtuSearch final : public CtuSearch {
     c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h);
     c_->cuMap->markReconstructed(cu.x, cu.y, cu.w, cu.h, true, false);
 
-    if (doChroma) bestJ = searchChroma(cu, entry, double(bestDY), bestFrag_);
+    if (doChroma) bestJ = searchChroma(cu, entry, hm, double(bestDY), bestFrag_);
     // commit: append the CU, advance the contexts (also stores the CU syntax info in the map)
     {
-      SyntaxEnv e = env(&cs);
+      SyntaxEnv e = env(&cs, &hm);
       BitEstimator est;
       CtuCoding& f = bestFrag_;
       codeCodingUnit(est, e, cu, f);
@@ -405,7 +655,7 @@ class RdCtuSearch final : public CtuSearch {
 
   // Chroma mode RD for `cu` (luma already decided: its levels in lumaFrag, luma SSE dY). Leaves
   // the best chroma in cu / lumaFrag (levels appended) / the picture. Returns the CU's total J.
-  double searchChroma(CodingUnit& cu, const ContextSet& entry, double dY, CtuCoding& lumaFrag) {
+  double searchChroma(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, double dY, CtuCoding& lumaFrag) {
     const int lumaForDm = cu.treeType == TreeType::kDualChroma
                               ? c_->cuMap->at(cu.x + cu.w / 2, cu.y + cu.h / 2)->lumaMode
                               : cu.lumaMode;
@@ -451,7 +701,8 @@ class RdCtuSearch final : public CtuSearch {
         }
       }
       ContextSet c = entry;
-      SyntaxEnv e = env(&c);
+      HmvpTable hs = hm;
+      SyntaxEnv e = env(&c, &hs);
       BitEstimator est;
       codeCodingUnit(est, e, cu, lumaFrag);
       const double J = dY + dC + lam_.perFbit * double(est.fracBits());
@@ -471,7 +722,7 @@ class RdCtuSearch final : public CtuSearch {
   }
 
   // The chroma CU of a local dual tree node (after its luma CUs).
-  double searchChromaCu(const TreeNode& node, ContextSet& cs, CtuCoding& frag) {
+  double searchChromaCu(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag) {
     CodingUnit cu;
     cu.x = int16_t(node.x);
     cu.y = int16_t(node.y);
@@ -488,9 +739,9 @@ class RdCtuSearch final : public CtuSearch {
     }
     const ContextSet entry = cs;
     dualFrag_.clear();
-    const double J = searchChroma(cu, entry, 0.0, dualFrag_);
+    const double J = searchChroma(cu, entry, hm, 0.0, dualFrag_);
     {
-      SyntaxEnv e = env(&cs);
+      SyntaxEnv e = env(&cs, &hm);
       BitEstimator est;
       codeCodingUnit(est, e, cu, dualFrag_);
     }
@@ -509,6 +760,11 @@ class RdCtuSearch final : public CtuSearch {
   CtuCoding cuFrag_, bestFrag_, chromaBestFrag_, dualFrag_;
   CodingUnit bestCu_, chromaBestCu_;
   std::vector<Pel> bestRec_[3];
+  // inter decision state
+  MotionSearch ms_;
+  CodingUnit interBestCu_;
+  CtuCoding interFrag_, interBestFrag_;
+  std::vector<Pel> interRec_[3], interPred_[3];
   RdoqScratch rdoq_;
   alignas(32) Pel pred_[64 * 64];
   Pel refTop_[2 * 64 + 1], refLeft_[2 * 64 + 1];

@@ -1,6 +1,7 @@
 // Maps --preset names to CTU search implementations (C3).
 //   exhaustive | slow | medium | fast | faster : the RD search (rd_search.h, presets.h)
-//   trivial                                     : C1's fixed-decision search (testing the chain)
+//   trivial                                     : fixed decisions (testing the chain)
+//   syntax-stress                               : random legal decisions (syntax coverage tests)
 #include <stdexcept>
 
 #include "encoder/search/ctu_search.h"
@@ -13,6 +14,11 @@ namespace nnvvc {
 // Returns nullptr for an unknown preset. Throws std::invalid_argument (message names the file,
 // line and value) when the --split-hints file cannot be read or parsed.
 std::unique_ptr<CtuSearch> createCtuSearch(const SearchConfig& cfg) {
+  if (cfg.preset == "syntax-stress") {  // random legal decisions, for syntax-coverage tests only
+    if (!cfg.splitHintsPath.empty())
+      throw std::invalid_argument("--split-hints is not supported by preset 'syntax-stress'");
+    return createStressSearch();
+  }
   if (cfg.preset == "trivial") {
     if (!cfg.splitHintsPath.empty())
       throw std::invalid_argument("--split-hints is not supported by preset 'trivial'");

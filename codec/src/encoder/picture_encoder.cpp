@@ -1,0 +1,140 @@
+#include "encoder/picture_encoder.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "bitstream/bitstream.h"
+#include "cabac/cabac.h"
+#include "common/md5.h"
+#include "encoder/search/rd_cost.h"
+#include "recon/recon.h"
+#include "syntax/ctu_syntax.h"
+#if __has_include("recon/deblock.h")
+#include "recon/deblock.h"
+#define NNVVC_HAVE_DEBLOCK 1
+#endif
+
+namespace nnvvc {
+
+namespace {
+NalType nalTypeOf(PlannedNal n) {
+  switch (n) {
+    case PlannedNal::kIdr: return kNalIdrNLp;
+    case PlannedNal::kCra: return kNalCra;
+    case PlannedNal::kRasl: return NalType(3);  // RASL_NUT
+    case PlannedNal::kTrail: default: return kNalTrail;
+  }
+}
+}  // namespace
+
+SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const RefPicLists* refs) {
+  SliceParams s;
+  s.qp = plan.qp;
+  s.qpPrimeY = plan.qp + 12;
+  const int qpi = clip3(-12, 63, plan.qp);  // + pps/slice chroma offsets (0)
+  s.qpPrimeCb = s.qpPrimeCr = sps.chromaQpTable[qpi + 12] + 12;
+  s.isIntra = plan.intra;
+  s.sliceType = plan.intra ? SliceType::kI : SliceType::kB;
+  // lambda as the CTC configurations derive it from the picture QP (LambdaFromQpEnable: 0.57 for
+  // every slice type), on 10-bit SSE
+  s.lambda = search::lambdaFromQp(plan.qp, kBitDepth);
+  s.poc = plan.poc;
+  s.temporalId = plan.temporalId;
+  s.maxNumMergeCand = 6;
+  s.refs = plan.intra ? nullptr : refs;
+  return s;
+}
+
+bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, const RefPicLists& refs, bool wantCus,
+                            CodedPicture& out, PictureResult& res, std::string& err, bool* internal) {
+  *internal = false;
+  const int codedW = sps_.width, codedH = sps_.height;
+  const SliceParams slice = sliceParamsFor(sps_, plan, &refs);
+  Picture& rec = out.rec;
+  if (rec.width != codedW || rec.height != codedH) rec.alloc(codedW, codedH);
+  for (int c = 0; c < 3; ++c) std::fill(rec.planes[c].data.begin(), rec.planes[c].data.end(), Pel(0));
+  rec.poc = plan.poc;
+  out.poc = plan.poc;
+  out.motion.init(codedW, codedH);
+  CuMap cuMap;
+  cuMap.init(codedW, codedH);
+  HmvpTable hmvp;
+  ContextSet ctxs;
+  ctxs.init(slice.qp, plan.intra ? 0 : 2);  // initType: I 0, B 2 (no cabac_init_flag)
+  ArithEncoder enc;
+  enc.start();
+  try {
+    search_.beginPicture(orig, slice, plan.poc);
+  } catch (const std::invalid_argument& e) {  // e.g. split hints that do not fit this picture
+    err = std::string(e.what()) + " (frame " + std::to_string(plan.poc) + ")";
+    return false;
+  }
+  SyntaxEnv env;
+  env.part = &sps_.part; env.ctx = &ctxs; env.cuMap = &cuMap; env.isIntraSlice = plan.intra;
+  env.motion = &out.motion; env.hmvp = &hmvp; env.slice = &slice;
+  const int ctu = 1 << sps_.part.log2CtuSize;
+  std::vector<CtuCoding> ctus;
+  for (int cy = 0; cy < codedH; cy += ctu) {
+    for (int cx = 0; cx < codedW; cx += ctu) {
+      if (cx == 0) hmvp.reset();  // HMVP starts empty in every CTU row (codeCtu does the same)
+      CtuCoding cc;
+      cc.ctuX = cx; cc.ctuY = cy;
+      CtuSearchContext sc;
+      sc.orig = &orig; sc.recon = &rec; sc.cuMap = &cuMap; sc.ctx = &ctxs; sc.part = &sps_.part;
+      sc.slice = &slice; sc.ctuX = cx; sc.ctuY = cy; sc.frameIndex = plan.poc;
+      sc.motion = &out.motion; sc.hmvp = &hmvp;
+      try {
+        search_.searchCtu(sc, cc);
+      } catch (const std::invalid_argument& e) {
+        err = std::string(e.what()) + " (CTU at (" + std::to_string(cx) + "," + std::to_string(cy) + ") of frame " +
+              std::to_string(plan.poc) + ")";
+        return false;
+      }
+      cc.ctuX = cx; cc.ctuY = cy;
+      cuMap.clearReconstructed(cx, cy, ctu, ctu);
+      // the search leaves its winner's motion in the field; the writer stores it again CU by CU,
+      // and merge lists must not see CUs that come later in decoding order
+      out.motion.set(cx, cy, ctu, ctu, MotionInfo{});
+      if (!codeCtu(enc, env, cc)) {
+        err = "internal error: the search produced an invalid coding tree for the CTU at (" + std::to_string(cx) + "," +
+              std::to_string(cy) + ") of frame " + std::to_string(plan.poc);
+        *internal = true;
+        return false;
+      }
+      recon::reconstructCtu(rec, cuMap, cc, slice);
+      if (wantCus)
+        for (const CodingUnit& cu : cc.cus)
+          if (cu.treeType != TreeType::kDualChroma) res.lumaCus.push_back(cu);
+      ctus.push_back(std::move(cc));
+    }
+  }
+  enc.terminate(1);  // end_of_slice_one_bit
+  enc.finish();
+#ifdef NNVVC_HAVE_DEBLOCK
+  if (pps_.deblockingEnabled) {
+    recon::DeblockParams dp;
+    recon::deblockPicture(rec, ctus, out.motion, slice, dp);
+  }
+#endif
+  // slice NAL: slice header + slice data + rbsp_slice_trailing_bits
+  BitWriter sw;
+  SliceInfo sh;
+  sh.nalType = nalTypeOf(plan.nal);
+  sh.poc = plan.poc;
+  sh.pocLsb = plan.poc & ((1 << sps_.log2MaxPocLsb) - 1);
+  sh.sliceQp = slice.qp;
+  sh.temporalId = plan.temporalId;
+  sh.sliceType = slice.sliceType;
+  for (int l = 0; l < 2; ++l) { sh.rpl[l] = plan.rpl[l]; sh.numActive[l] = plan.intra ? 0 : plan.numActive[l]; }
+  writeSliceHeader(sw, sps_, pps_, sh);
+  sw.appendBytes(enc.bytes());
+  sw.u(enc.pendingBits(), enc.pendingCount());
+  sw.trailingBits();
+  appendAnnexB(res.nalBytes, makeNalUnit(sh.nalType, plan.temporalId, sw.bytes()));
+  uint8_t md5[3][16];
+  for (int c = 0; c < 3; ++c) planeMd5(rec.planes[c], rec.planes[c].width, rec.planes[c].height, md5[c]);
+  appendAnnexB(res.nalBytes, makeNalUnit(kNalSuffixSei, plan.temporalId, writePictureHashSei(md5)));
+  return true;
+}
+
+}  // namespace nnvvc

@@ -1,0 +1,47 @@
+// One picture: the CTU loop (search -> CABAC writing -> shared reconstruction), in-loop
+// filtering, and the slice + picture-hash NAL units. The sequence driver (encoder.cpp) calls it
+// once per picture in coding order with the picture's plan and reference lists.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/coding_structs.h"
+#include "common/motion.h"
+#include "encoder/gop_plan.h"
+#include "encoder/search/ctu_search.h"
+#include "syntax/param_sets.h"
+
+namespace nnvvc {
+
+// A decoded picture as the encoder keeps it for reference and output.
+struct CodedPicture {
+  Picture rec;          // final (in-loop filtered) reconstruction at the coded size
+  MotionField motion;
+  int poc = 0;
+};
+
+struct PictureResult {
+  std::vector<uint8_t> nalBytes;     // Annex-B bytes: slice NAL unit + decoded picture hash SEI
+  std::vector<CodingUnit> lumaCus;   // for --stats (filled when requested)
+};
+
+class PictureEncoder {
+ public:
+  PictureEncoder(const SpsInfo& sps, const PpsInfo& pps, CtuSearch& search) : sps_(sps), pps_(pps), search_(search) {}
+  // Encodes `orig` as planned; refs = the active reference lists (empty for intra pictures).
+  // `out` receives the reconstruction and motion. Returns false with `err` set on failure
+  // (bad split hints: exit 2; internal inconsistency: exit 3, *internal = true).
+  bool encode(const Picture& orig, const PlannedPicture& plan, const RefPicLists& refs, bool wantCus,
+              CodedPicture& out, PictureResult& res, std::string& err, bool* internal);
+
+ private:
+  const SpsInfo& sps_;
+  const PpsInfo& pps_;
+  CtuSearch& search_;
+};
+
+// Slice parameters of a planned picture (QPs after the chroma mapping, lambda, slice type).
+SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const RefPicLists* refs);
+
+}  // namespace nnvvc

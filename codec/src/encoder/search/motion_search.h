@@ -1,0 +1,66 @@
+// Motion estimation for the inter decision of one CU (luma only): integer search seeded by the
+// AMVP predictors (and zero) with a widening diamond pattern over a window that grows with the
+// POC distance to the reference, then half- and quarter-sample refinement by SATD, then a
+// bi-prediction candidate from the best uni-prediction of each list with one refinement round.
+// Costs are SAD/SATD + sqrt(lambda) * estimated motion bits, as usual for such searches.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "common/motion.h"
+#include "common/slice_params.h"
+#include "common/types.h"
+#include "inter/mv_pred.h"
+
+namespace nnvvc {
+namespace search {
+
+struct MotionSearchConfig {
+  int rangeBase = 16;       // integer search window (samples) for a reference at POC distance 1 ...
+  int rangePerPoc = 8;      // ... plus this per further POC step,
+  int rangeMax = 96;        // capped here
+  bool fractional = true;   // half/quarter refinement
+  bool bi = true;           // bi-prediction candidate
+  int biRefineRounds = 1;   // iterative refinement of one list with the other fixed
+};
+
+// One AMVP (non-merge) inter candidate ready for the RD check.
+struct AmvpCandidate {
+  MotionInfo mi;            // final motion (MVs in 1/16, multiples of 4: quarter-sample)
+  uint8_t mvpIdx[2] = {0, 0};
+  Mv mvd[2];
+  double cost = 0;          // SATD + sqrt(lambda) * bits estimate
+};
+
+class MotionSearch {
+ public:
+  MotionSearch();
+  // Per picture / CTU set-up.
+  void set(const Picture* orig, const SliceParams* slice, double sqrtLambda, const MotionSearchConfig& cfg) {
+    orig_ = orig; slice_ = slice; sqrtLambda_ = sqrtLambda; cfg_ = cfg;
+  }
+  // Best uni-prediction per list/reference and a bi candidate; returns up to maxOut candidates
+  // sorted by cost (best first).
+  int search(const inter::MvPredEnv& env, int x, int y, int w, int h, AmvpCandidate* out, int maxOut);
+  // SATD cost of a merge candidate's luma prediction (+ merge index bits).
+  double mergeCost(const MotionInfo& mi, int mergeIdx, int x, int y, int w, int h);
+
+ private:
+  struct UniResult { Mv mv; int mvpIdx = 0; Mv mvd; double cost = 1e300; uint32_t bits = 0; };
+  UniResult searchUni(const inter::MvPredEnv& env, int list, int refIdx, int x, int y, int w, int h,
+                      const Pel* target, ptrdiff_t targetStride, bool satdOnly);
+  uint64_t distInt(const Plane& ref, int x, int y, int w, int h, Mv mv, const Pel* target, ptrdiff_t ts) const;
+  uint64_t distFrac(int list, int refIdx, int x, int y, int w, int h, Mv mv, const Pel* target, ptrdiff_t ts);
+
+  const Picture* orig_ = nullptr;
+  const SliceParams* slice_ = nullptr;
+  double sqrtLambda_ = 1.0;
+  MotionSearchConfig cfg_;
+  std::vector<Pel> pred_, pred2_, target_;
+};
+
+// Estimated bits of coding `mvd` (1/16 units, a multiple of 4) with mvd_coding().
+uint32_t mvdBitsEstimate(const Mv& mvd);
+
+}  // namespace search
+}  // namespace nnvvc

@@ -1,0 +1,48 @@
+#include "encoder/stats_writer.h"
+
+#include <cstdio>
+#include <fstream>
+
+namespace nnvvc {
+
+namespace {
+// CU prediction kind for the stats: intra, skip, merge, amvp-uni, amvp-bi
+const char* predKind(const CodingUnit& cu) {
+  if (!cu.isInter()) return "intra";
+  if (cu.skip) return "skip";
+  if (cu.merge) return cu.motion.interDir == 3 ? "merge-bi" : "merge-uni";
+  return cu.motion.interDir == 3 ? "amvp-bi" : "amvp-uni";
+}
+}  // namespace
+
+bool writeStatsJson(const std::string& path, const StreamStats& s) {
+  std::ofstream js(path);
+  if (!js) return false;
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "{\n  \"width\": %d, \"height\": %d, \"fps\": %g, \"qp\": %d, \"preset\": \"%s\", \"config\": \"%s\",\n"
+                "  \"intra_period\": %d, \"gop_size\": %d,\n  \"total_bits\": %llu,\n  \"frames\": [\n",
+                s.width, s.height, s.fps, s.qp, s.preset.c_str(), s.config.c_str(), s.intraPeriod, s.gopSize,
+                (unsigned long long)s.totalBits);
+  js << buf;
+  for (size_t i = 0; i < s.frames.size(); ++i) {
+    const FrameStats& f = s.frames[i];
+    std::snprintf(buf, sizeof buf,
+                  "    {\"frame\": %d, \"poc\": %d, \"coding_index\": %d, \"slice_type\": \"%s\", \"temporal_id\": %d, "
+                  "\"qp\": %d, \"bits\": %llu, \"psnr_y\": %.4f, \"psnr_u\": %.4f, \"psnr_v\": %.4f, \"time_s\": %.4f,\n     \"cus\": [",
+                  f.poc, f.poc, f.codingIndex, f.sliceType, f.temporalId, f.qp, (unsigned long long)f.bits, f.psnr[0],
+                  f.psnr[1], f.psnr[2], f.seconds);
+    js << buf;
+    for (size_t k = 0; k < f.cus.size(); ++k) {
+      const CodingUnit& cu = f.cus[k];
+      std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%d,%d,%d,\"%s\"]", k ? "," : "", cu.x, cu.y, cu.w, cu.h,
+                    cu.isInter() ? -1 : int(cu.lumaMode), cu.qtDepth, cu.mttDepth, predKind(cu));
+      js << buf;
+    }
+    js << "]}" << (i + 1 < s.frames.size() ? "," : "") << "\n";
+  }
+  js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\", \"pred\"]\n}\n";
+  return bool(js);
+}
+
+}  // namespace nnvvc
