@@ -16,12 +16,12 @@
 // CONFORMANCE_SYNTHETIC=0 (leave out the generated odd-size pictures: 2x2, 8x8, 66x34, 136x8, 136x136, 264x72).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  compareYuv10, decoderPath, describeExit, encode, encoderHelp, encoderPath, frameBytes, isExecutable, looksLikeCrash,
-  readManifest, repoRoot, runProcess, type SequenceInfo, vtmDecode,
+  type CaseResult, decoderPath, encoderHelp, encoderPath, frameBytes, isExecutable, readManifest, repoRoot,
+  runConformanceCase, type SequenceInfo,
 } from './lib.js';
 
 function intEnv(name: string, def: number, min: number, max: number): number {
@@ -46,26 +46,6 @@ const LARGE_MIN_SAMPLES = 1920 * 1080; // these use the encoder's fastest preset
 const TINY_MAX_SAMPLES = 176 * 144; // these use the most exhaustive preset (most syntax variety)
 const outDir = path.join(repoRoot, 'test-output');
 const failDir = path.join(outDir, 'conformance-failures');
-
-interface HalfResult {
-  status: 'pass' | 'fail' | 'skipped';
-  reason?: string;
-  seconds?: number;
-  md5?: { ok: number; error: number; missing: number; pictures: number };
-  version?: string; // VTM version from its banner
-}
-interface CaseResult {
-  sequence: string;
-  width: number;
-  height: number;
-  bitDepth: number;
-  qp: number;
-  frames: number;
-  preset?: string;
-  encode: { ok: boolean; seconds: number; bytes?: number; reason?: string };
-  vtm: HalfResult;
-  ours: HalfResult;
-}
 
 /**
  * Small synthetic sequences at sizes the shared set lacks (below the minimum CU size, one CTU plus a few samples,
@@ -99,97 +79,6 @@ function syntheticSequences(dir: string): SequenceInfo[] {
     writeFileSync(file, buf);
     return { file: `${name}.yuv`, path: file, width: w, height: h, fps: 30, bitDepth, frames, name };
   });
-}
-
-/**
- * For a stream VTM rejects or decodes differently: when VTM_TRACE_DECODER (a syntax-trace build of VTM's
- * DecoderApp) is set, keep its syntax-element trace next to the failing stream; the first element where it and
- * our writer disagree is usually visible near the end of the trace. Small streams only (traces are large).
- */
-async function traceFailure(stream: string, name: string, qp: number): Promise<void> {
-  const tracer = process.env.VTM_TRACE_DECODER;
-  if (!tracer || !isExecutable(tracer) || statSync(stream).size > 512 * 1024) return;
-  const out = path.join(failDir, `${name}_qp${qp}_f${FRAMES}.trace.txt`);
-  await runProcess(tracer, ['-b', stream, '-o', '/dev/null', `--TraceFile=${out}`, '--TraceRule=D_SYNTAX:poc>=0'], { timeoutMs: 120_000 });
-}
-
-function tail(s: string, n = 600): string {
-  const t = s.trim();
-  return t.length > n ? '…' + t.slice(-n) : t;
-}
-
-async function runCase(seq: SequenceInfo, qp: number, preset: string | undefined, hasOurDecoder: boolean): Promise<CaseResult> {
-  const base: Omit<CaseResult, 'encode' | 'vtm' | 'ours'> = {
-    sequence: seq.name, width: seq.width, height: seq.height, bitDepth: seq.bitDepth, qp, frames: FRAMES, preset,
-  };
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'nnvvc-conf-'));
-  const stream = path.join(dir, 's.266');
-  const recon = path.join(dir, 'recon.yuv');
-  const keep = (kind: 'enc' | 'vtm' | 'ours', why: string, logs: Record<string, string>) => {
-    mkdirSync(failDir, { recursive: true });
-    const stem = path.join(failDir, `${seq.name}_qp${qp}_f${FRAMES}`);
-    if (existsSync(stream)) copyFileSync(stream, `${stem}.266`);
-    writeFileSync(`${stem}.${kind}.log`, `${why}\n\n` + Object.entries(logs).map(([k, v]) => `== ${k}\n${v}`).join('\n'));
-  };
-  try {
-    const e = await encode({ seq, frames: FRAMES, qp, bitstream: stream, recon, preset, timeoutMs: 600_000 });
-    const expectRecon = frameBytes(seq.width, seq.height, 2) * FRAMES;
-    let encReason: string | undefined;
-    if (e.code !== 0 || e.signal || e.timedOut) encReason = `nnvvc-enc ${describeExit(e)}: ${tail(e.stderr || e.stdout)}`;
-    else if (!existsSync(stream) || statSync(stream).size === 0) encReason = 'nnvvc-enc wrote no bitstream';
-    else if (!existsSync(recon) || statSync(recon).size !== expectRecon) {
-      encReason = `nnvvc-enc recon is ${existsSync(recon) ? statSync(recon).size : 'missing'} bytes, expected ${expectRecon}`;
-    }
-    const encodeRes = { ok: !encReason, seconds: e.seconds, bytes: existsSync(stream) ? statSync(stream).size : undefined, reason: encReason };
-    if (encReason) {
-      keep('enc', encReason, { 'nnvvc-enc stdout': e.stdout, 'nnvvc-enc stderr': e.stderr });
-      const r = { status: 'fail' as const, reason: `encode failed: ${encReason}` };
-      return { ...base, encode: encodeRes, vtm: VTM_APP ? r : { status: 'skipped', reason: 'VTM_DECODER_APP not set' }, ours: r };
-    }
-
-    // (a) VTM-23.2 DecoderApp
-    let vtm: HalfResult = { status: 'skipped', reason: 'VTM_DECODER_APP not set' };
-    if (VTM_APP) {
-      const out = path.join(dir, 'vtm.yuv');
-      const d = await vtmDecode(VTM_APP, stream, out, 300_000);
-      const md5 = { ok: d.md5Ok, error: d.md5Error, missing: d.md5Missing, pictures: d.pictures };
-      let reason: string | undefined;
-      if (d.code !== 0 || d.timedOut || d.signal) {
-        reason = `VTM DecoderApp ${describeExit(d)}${d.mismatchReported ? ' (MD5 mismatch)' : ''}${d.errorText ? ': ' + d.errorText : ''}`;
-      } else if (d.pictures !== FRAMES) reason = `VTM decoded ${d.pictures} pictures, expected ${FRAMES}`;
-      else if (d.md5Error > 0) reason = `VTM reports MD5 mismatch on ${d.md5Error}/${d.pictures} pictures`;
-      else if (d.md5Missing > 0) reason = `no decoded-picture-hash SEI on ${d.md5Missing}/${d.pictures} pictures`;
-      else {
-        const c = compareYuv10(recon, out, seq.width, seq.height, FRAMES);
-        if (!c.identical) reason = `VTM output != nnvvc-enc recon: ${c.reason}`;
-      }
-      vtm = { status: reason ? 'fail' : 'pass', reason, seconds: d.seconds, md5, version: d.version };
-      if (reason) {
-        keep('vtm', reason, { 'VTM stdout': tail(d.stdout, 20000), 'VTM stderr': tail(d.stderr, 20000) });
-        await traceFailure(stream, seq.name, qp);
-      }
-    }
-
-    // (b) our decoder
-    let ours: HalfResult;
-    if (!hasOurDecoder) ours = { status: 'fail', reason: `nnvvc-dec not found at ${decoderPath()}` };
-    else {
-      const out = path.join(dir, 'ours.yuv');
-      const d = await runProcess(decoderPath(), ['-b', stream, '-o', out], { timeoutMs: 300_000 });
-      let reason: string | undefined;
-      if (d.code !== 0 || d.timedOut || d.signal) {
-        reason = `nnvvc-dec ${describeExit(d)}${looksLikeCrash(d) ? ' (CRASH)' : ''}: ${tail(d.stderr || d.stdout)}`;
-      } else {
-        const c = compareYuv10(recon, out, seq.width, seq.height, FRAMES);
-        if (!c.identical) reason = `nnvvc-dec output != nnvvc-enc recon: ${c.reason}`;
-      }
-      ours = { status: reason ? 'fail' : 'pass', reason, seconds: d.seconds };
-      if (reason) keep('ours', reason, { 'nnvvc-dec stdout': tail(d.stdout, 20000), 'nnvvc-dec stderr': tail(d.stderr, 20000) });
-    }
-    return { ...base, encode: encodeRes, vtm, ours };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 test('conformance: all-intra nnvvc-enc streams decode bit-exactly (VTM-23.2 and nnvvc-dec)', { timeout: 60 * 60_000 }, async (t) => {
@@ -243,7 +132,7 @@ test('conformance: all-intra nnvvc-enc streams decode bit-exactly (VTM-23.2 and 
           vtm: VTM_APP ? r : { status: 'skipped', reason: 'VTM_DECODER_APP not set' }, ours: r };
         continue;
       }
-      results[i] = await runCase(c.seq, c.qp, c.preset, hasOurDecoder);
+      results[i] = await runConformanceCase({ seq: c.seq, qp: c.qp, frames: FRAMES, preset: c.preset, vtmApp: VTM_APP, hasOurDecoder, failDir });
       const r = results[i];
       console.log(`  ${r.sequence} qp${r.qp}${r.preset ? ` [${r.preset}]` : ''}: enc ${r.encode.seconds.toFixed(1)}s ${r.encode.bytes ?? '-'} B | VTM ${r.vtm.status} | nnvvc-dec ${r.ours.status}`);
     }

@@ -2,7 +2,8 @@
 // Everything external is given by path: our CLIs (NNVVC_ENC / NNVVC_DEC, default codec/build/*) and VTM
 // (VTM_DECODER_APP / VTM_ENCODER_APP). Nothing here builds or contains VTM.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -168,12 +169,15 @@ export interface EncodeOptions {
   stats?: string;
   timeoutMs?: number;
   extraArgs?: string[];
+  config?: 'ai' | 'ra';   // default 'ai'
+  intraPeriod?: number;   // ra only (default: the encoder's)
 }
 
 export function encoderArgs(o: EncodeOptions): string[] {
   const args = ['-i', o.seq.path, '-s', `${o.seq.width}x${o.seq.height}`, '--fps', String(o.seq.fps),
     '--frames', String(o.frames), '--input-bitdepth', String(o.seq.bitDepth), '--qp', String(o.qp),
-    '--config', 'ai', '-b', o.bitstream];
+    '--config', o.config ?? 'ai', '-b', o.bitstream];
+  if (o.intraPeriod) args.push('--intra-period', String(o.intraPeriod));
   if (o.recon) args.push('-o', o.recon);
   if (o.preset) args.push('--preset', o.preset);
   if (o.stats) args.push('--stats', o.stats);
@@ -337,3 +341,142 @@ export function findPictureHashDigests(stream: Buffer): { offset: number; length
   }
   return found;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Conformance cases (shared by the all-intra and random-access suites)
+
+export interface HalfResult {
+  status: 'pass' | 'fail' | 'skipped';
+  reason?: string;
+  seconds?: number;
+  md5?: { ok: number; error: number; missing: number; pictures: number };
+  version?: string; // VTM version from its banner
+}
+export interface CaseResult {
+  sequence: string;
+  width: number;
+  height: number;
+  bitDepth: number;
+  qp: number;
+  frames: number;
+  preset?: string;
+  config?: 'ai' | 'ra';
+  intraPeriod?: number;
+  encode: { ok: boolean; seconds: number; bytes?: number; reason?: string };
+  vtm: HalfResult;
+  ours: HalfResult;
+}
+
+/**
+ * For a stream VTM rejects or decodes differently: when VTM_TRACE_DECODER (a syntax-trace build of VTM's
+ * DecoderApp) is set, keep its syntax-element trace next to the failing stream; the first element where it and
+ * our writer disagree is usually visible near the end of the trace. Small streams only (traces are large).
+ */
+async function traceFailure(stream: string, name: string, qp: number, frames: number, failDir: string): Promise<void> {
+  const tracer = process.env.VTM_TRACE_DECODER;
+  if (!tracer || !isExecutable(tracer) || statSync(stream).size > 512 * 1024) return;
+  const out = path.join(failDir, `${name}_qp${qp}_f${frames}.trace.txt`);
+  await runProcess(tracer, ['-b', stream, '-o', '/dev/null', `--TraceFile=${out}`, '--TraceRule=D_SYNTAX:poc>=0'], { timeoutMs: 120_000 });
+}
+
+export function tail(s: string, n = 600): string {
+  const t = s.trim();
+  return t.length > n ? '…' + t.slice(-n) : t;
+}
+
+/** One conformance case: what to encode and how. */
+export interface ConformanceCase {
+  seq: SequenceInfo;
+  qp: number;
+  frames: number;
+  preset?: string;
+  config?: 'ai' | 'ra';
+  intraPeriod?: number;
+  vtmApp?: string;        // VTM-23.2 DecoderApp (the VTM half is skipped without it)
+  hasOurDecoder: boolean;
+  failDir: string;        // failing streams and logs are kept here
+}
+
+/**
+ * Encodes one case with nnvvc-enc, then checks (a) VTM-23.2 DecoderApp: every MD5 SEI OK and output == recon, and
+ * (b) nnvvc-dec: output == recon. Both decoders output in output (POC) order, as the encoder writes its recon.
+ */
+export async function runConformanceCase(cc: ConformanceCase): Promise<CaseResult> {
+  const { seq, qp, preset, config, intraPeriod, failDir } = cc;
+  const FRAMES = cc.frames;
+  const VTM_APP = cc.vtmApp;
+  const hasOurDecoder = cc.hasOurDecoder;
+  const label = `${seq.name}_${config ?? 'ai'}${intraPeriod ? `_ip${intraPeriod}` : ''}`;
+  const base: Omit<CaseResult, 'encode' | 'vtm' | 'ours'> = {
+    sequence: seq.name, width: seq.width, height: seq.height, bitDepth: seq.bitDepth, qp, frames: FRAMES, preset, config, intraPeriod,
+  };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'nnvvc-conf-'));
+  const stream = path.join(dir, 's.266');
+  const recon = path.join(dir, 'recon.yuv');
+  const keep = (kind: 'enc' | 'vtm' | 'ours', why: string, logs: Record<string, string>) => {
+    mkdirSync(failDir, { recursive: true });
+    const stem = path.join(failDir, `${label}_qp${qp}_f${FRAMES}`);
+    if (existsSync(stream)) copyFileSync(stream, `${stem}.266`);
+    writeFileSync(`${stem}.${kind}.log`, `${why}\n\n` + Object.entries(logs).map(([k, v]) => `== ${k}\n${v}`).join('\n'));
+  };
+  try {
+    const e = await encode({ seq, frames: FRAMES, qp, bitstream: stream, recon, preset, config, intraPeriod, timeoutMs: 1_800_000 });
+    const expectRecon = frameBytes(seq.width, seq.height, 2) * FRAMES;
+    let encReason: string | undefined;
+    if (e.code !== 0 || e.signal || e.timedOut) encReason = `nnvvc-enc ${describeExit(e)}: ${tail(e.stderr || e.stdout)}`;
+    else if (!existsSync(stream) || statSync(stream).size === 0) encReason = 'nnvvc-enc wrote no bitstream';
+    else if (!existsSync(recon) || statSync(recon).size !== expectRecon) {
+      encReason = `nnvvc-enc recon is ${existsSync(recon) ? statSync(recon).size : 'missing'} bytes, expected ${expectRecon}`;
+    }
+    const encodeRes = { ok: !encReason, seconds: e.seconds, bytes: existsSync(stream) ? statSync(stream).size : undefined, reason: encReason };
+    if (encReason) {
+      keep('enc', encReason, { 'nnvvc-enc stdout': e.stdout, 'nnvvc-enc stderr': e.stderr });
+      const r = { status: 'fail' as const, reason: `encode failed: ${encReason}` };
+      return { ...base, encode: encodeRes, vtm: VTM_APP ? r : { status: 'skipped', reason: 'VTM_DECODER_APP not set' }, ours: r };
+    }
+
+    // (a) VTM-23.2 DecoderApp
+    let vtm: HalfResult = { status: 'skipped', reason: 'VTM_DECODER_APP not set' };
+    if (VTM_APP) {
+      const out = path.join(dir, 'vtm.yuv');
+      const d = await vtmDecode(VTM_APP, stream, out, 300_000);
+      const md5 = { ok: d.md5Ok, error: d.md5Error, missing: d.md5Missing, pictures: d.pictures };
+      let reason: string | undefined;
+      if (d.code !== 0 || d.timedOut || d.signal) {
+        reason = `VTM DecoderApp ${describeExit(d)}${d.mismatchReported ? ' (MD5 mismatch)' : ''}${d.errorText ? ': ' + d.errorText : ''}`;
+      } else if (d.pictures !== FRAMES) reason = `VTM decoded ${d.pictures} pictures, expected ${FRAMES}`;
+      else if (d.md5Error > 0) reason = `VTM reports MD5 mismatch on ${d.md5Error}/${d.pictures} pictures`;
+      else if (d.md5Missing > 0) reason = `no decoded-picture-hash SEI on ${d.md5Missing}/${d.pictures} pictures`;
+      else {
+        const c = compareYuv10(recon, out, seq.width, seq.height, FRAMES);
+        if (!c.identical) reason = `VTM output != nnvvc-enc recon: ${c.reason}`;
+      }
+      vtm = { status: reason ? 'fail' : 'pass', reason, seconds: d.seconds, md5, version: d.version };
+      if (reason) {
+        keep('vtm', reason, { 'VTM stdout': tail(d.stdout, 20000), 'VTM stderr': tail(d.stderr, 20000) });
+        await traceFailure(stream, label, qp, FRAMES, failDir);
+      }
+    }
+
+    // (b) our decoder
+    let ours: HalfResult;
+    if (!hasOurDecoder) ours = { status: 'fail', reason: `nnvvc-dec not found at ${decoderPath()}` };
+    else {
+      const out = path.join(dir, 'ours.yuv');
+      const d = await runProcess(decoderPath(), ['-b', stream, '-o', out], { timeoutMs: 300_000 });
+      let reason: string | undefined;
+      if (d.code !== 0 || d.timedOut || d.signal) {
+        reason = `nnvvc-dec ${describeExit(d)}${looksLikeCrash(d) ? ' (CRASH)' : ''}: ${tail(d.stderr || d.stdout)}`;
+      } else {
+        const c = compareYuv10(recon, out, seq.width, seq.height, FRAMES);
+        if (!c.identical) reason = `nnvvc-dec output != nnvvc-enc recon: ${c.reason}`;
+      }
+      ours = { status: reason ? 'fail' : 'pass', reason, seconds: d.seconds };
+      if (reason) keep('ours', reason, { 'nnvvc-dec stdout': tail(d.stdout, 20000), 'nnvvc-dec stderr': tail(d.stderr, 20000) });
+    }
+    return { ...base, encode: encodeRes, vtm, ours };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
