@@ -9,9 +9,10 @@ RUN rm -rf codec/build && cmake -S codec -B codec/build -DCMAKE_BUILD_TYPE=Relea
 
 FROM node:20-bookworm-slim
 WORKDIR /app
-COPY package.json package-lock.json .npmrc ./
+COPY package.json package-lock.json ./
 # tsx (a dev dependency) runs the TypeScript sources directly, so dev dependencies are installed too.
-RUN npm ci --no-audit --no-fund && npm cache clean --force
+# ONNXRUNTIME_NODE_INSTALL=skip: no CUDA provider download (this image's npm predates package.json allowScripts).
+RUN ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./
 COPY src ./src
 COPY vtm ./vtm

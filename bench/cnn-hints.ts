@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { bdRate, bitrateKbps } from '../src/metrics/index.js';
+import { bdRate, bitrateKbps } from '../src/quality/index.js';
 import { loadSplitModel, predictFrame, readLuma, writeSplitHints, type Aggressiveness, type FramePrediction } from '../src/models/split-predictor.js';
 import { AccuracyCounter, cellTargets } from '../src/models/labels.js';
 

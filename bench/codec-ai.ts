@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bdRate, bitrateKbps, combinePsnr, psnrYuvFiles, type RdPoint } from '../src/metrics/index.js';
+import { bdRate, bitrateKbps, combinePsnr, psnrYuvFiles, type RdPoint } from '../src/quality/index.js';
 import { describeExit, encode, encoderHelp, encoderPath, isExecutable, readManifest, repoRoot, runProcess, type SequenceInfo } from '../test/conformance/lib.js';
 
 interface Point {

@@ -1,8 +1,9 @@
 // `npm run demo`: the main job end to end on the embedded default. Builds the codec (if needed), starts the
 // service (`src/main.ts`: API + worker + its own redis-server), uploads a small real sequence, runs a job,
-// follows its progress, prints the report summary and the artifact list, and stops the service.
+// follows its progress, prints the report and the artifact list, stops the service and ends with one verdict line
+// for what it ran (encoded, decoded bit-exactly, measured; the challenge rules where an anchor exists).
 // Env: DEMO_SEQUENCE (a raw 8-bit .yuv named like name_WxH_FPSfps_...; default foreman from SHARED_SEQUENCES
-//      or ../shared/sequences), DEMO_FRAMES (2), DEMO_QPS ("27,37"),
+//      or ../shared/sequences), DEMO_FRAMES (2), DEMO_QPS ("22,27,32,37", the challenge's four QPs),
 //      DEMO_CONFIG (ai), REDIS_URL (use an existing Redis instead of the embedded one).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, createReadStream } from 'node:fs';
@@ -15,7 +16,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SEQ = process.env.DEMO_SEQUENCE
   ?? path.join(process.env.SHARED_SEQUENCES ?? path.resolve(REPO, '../shared/sequences'), 'foreman_176x144_30fps_8bit_10f.yuv');
 const FRAMES = Number(process.env.DEMO_FRAMES ?? 2);
-const QPS = (process.env.DEMO_QPS ?? '27,37').split(',').map(Number);
+const QPS = (process.env.DEMO_QPS ?? '22,27,32,37').split(',').map(Number);
 const CONFIG = process.env.DEMO_CONFIG ?? 'ai';
 const ENC = process.env.NNVVC_ENC ?? path.join(REPO, 'codec/build/nnvvc-enc');
 
@@ -99,7 +100,10 @@ async function main() {
         const name = /^event: (.*)$/m.exec(block)?.[1];
         const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? 'null');
         if (name === 'progress' && data) {
-          const line = `${data.stage} rate point ${data.ratePoint + 1}/${data.ratePointsTotal} frames ${data.framesDone}/${data.framesTotal} (${data.percent}%)`;
+          const where = data.stage === 'encode'
+            ? ` rate point ${data.ratePoint + 1}/${data.ratePointsTotal}, frame ${data.pointFramesDone}/${data.framesPerPoint}`
+            : data.stage === 'verify' || data.stage === 'measure' ? ` ${data.stagePointsDone}/${data.ratePointsTotal} rate points` : '';
+          const line = `${data.stage}${where} (${data.percent}%)`;
           if (line !== last) { say(line); last = line; }
         } else if (name === 'done') final = data;
       }
@@ -109,18 +113,44 @@ async function main() {
 
     // 7. report + artifacts
     const arts = await (await fetch(`${base}/v1/jobs/${job.id}/artifacts`)).json() as { items: { name: string; bytes: number; contentType: string }[] };
+    let report: DemoReport | null = null;
     if (final.state !== 'completed') {
       say(`job ${final.state}: ${final.error}`);
     } else {
       console.log('\n' + await (await fetch(`${base}/v1/jobs/${job.id}/artifacts/report.md`)).text());
+      report = await (await fetch(`${base}/v1/jobs/${job.id}/report`)).json() as DemoReport;
     }
     console.log(`artifacts of ${job.id} (GET ${base}/v1/jobs/${job.id}/artifacts/<name>; files in ${path.relative(REPO, path.join(dataDir, 'jobs', job.id))}/):`);
     for (const a of arts.items) console.log(`  ${a.name.padEnd(34)} ${String(a.bytes).padStart(10)} B  ${a.contentType}`);
-    if (final.state !== 'completed') process.exitCode = 1;
+    verdictLine = final.state === 'completed' && report ? demoVerdict(report) : { ok: false, text: `FAILED: job ${final.state}: ${final.error ?? ''}` };
+    if (!verdictLine.ok) process.exitCode = 1;
   } finally {
     say('stopping the service ...');
     await stop();
   }
+  if (verdictLine) console.log(`\n[demo] RESULT: ${verdictLine.text}`);
+}
+
+interface DemoReport {
+  encoder?: string; config: string; frames: number;
+  ratePoints: { label: string; qp?: number; kbps: number; psnr: { yuv: number }; decodeOk: boolean; decoders: { name: string; ok: boolean | null }[] }[];
+  rules: { id: string; pass: boolean | null; required: boolean; detail: string }[];
+  verdict: boolean | null; bdRate?: number;
+}
+let verdictLine: { ok: boolean; text: string } | null = null;
+
+/** One line: what ran and whether it held (every bitstream decoded identical to the recon), then the challenge verdict. */
+function demoVerdict(r: DemoReport): { ok: boolean; text: string } {
+  const pts = r.ratePoints;
+  const decoders = [...new Set(pts.flatMap((p) => p.decoders.filter((d) => d.ok !== null).map((d) => d.name)))];
+  const bad = pts.filter((p) => !p.decodeOk);
+  const ran = `${pts.length} rate point(s) (QP ${pts.map((p) => p.qp ?? '?').join('/')}) of ${r.frames} frame(s), config ${r.config}, encoded by ${r.encoder ?? '?'}`;
+  if (bad.length) return { ok: false, text: `FAILED: ${ran}; ${bad.map((p) => p.label).join(', ')} did not decode identical to the encoder's reconstruction` };
+  const rates = pts.map((p) => `${p.kbps.toFixed(1)} kbps / ${p.psnr.yuv.toFixed(2)} dB`).join(', ');
+  const challenge = r.verdict === null
+    ? `challenge rules not judged (${r.rules.filter((x) => x.required && x.pass === null).map((x) => x.id).join(', ')}: they need a VTM-23.2 anchor and DecoderApp; set VTM_ENCODER_APP and VTM_DECODER_APP)`
+    : `challenge rules ${r.verdict ? 'PASS' : 'FAIL'}${r.bdRate !== undefined ? `, BD-rate ${r.bdRate.toFixed(2)}%` : ''}`;
+  return { ok: true, text: `OK: ${ran}; every bitstream decoded by ${decoders.join(' and ')} identical to the encoder's reconstruction; ${rates}; ${challenge}` };
 }
 
 main().catch((err) => {

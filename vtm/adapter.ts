@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parseDecoderLog, parseEncoderLog, parseVtmVersion, type VtmDecoderSummary, type VtmEncoderSummary } from './parse.js';
 import { CancelledError, ToolError } from '../src/worker/errors.js';
-import { defaultIntraPeriod } from '../src/metrics/anchors.js';
-import type { DecodeRequest, DecodeResult, DecoderAdapter, EncodeRequest, EncodeResult, EncoderAdapter } from '../src/worker/encoders.js';
+import { defaultIntraPeriod } from '../src/quality/anchors.js';
+import type { DecodeRequest, DecodeResult, DecoderAdapter, EncodeRequest, EncodeResult, EncoderAdapter } from '../src/worker/tool-adapter.js';
 
 export const VTM_REQUIRED_VERSION = '23.2';
 
@@ -29,7 +29,7 @@ export function anchorCfgFile(config: 'ra' | 'ai'): string {
 }
 
 /** Random-access intra period: about one second, rounded up to a multiple of the GOP (16): 24/25/30 -> 32, 50/60 -> 64. */
-export { defaultIntraPeriod } from '../src/metrics/anchors.js';
+export { defaultIntraPeriod } from '../src/quality/anchors.js';
 
 const versionCache = new Map<string, Promise<string>>();
 

@@ -12,10 +12,11 @@ using namespace nnvvc;
 
 static void usage(std::FILE* f) {
   std::fprintf(f,
-      "nnvvc-dec: H.266/VVC decoder for nnvvc streams (Main 10 all-intra subset)\n"
+      "nnvvc-dec: H.266/VVC decoder for nnvvc streams (Main 10 subset: all-intra and random access)\n"
       "usage: nnvvc-dec -b in.266 [-o out.yuv]\n"
       "  -b, --bitstream FILE   input Annex-B bitstream\n"
-      "  -o, --output FILE      decoded pictures, 10-bit little-endian YUV 4:2:0 (cropped)\n"
+      "  -o, --output FILE      decoded pictures in output (POC) order, 10-bit little-endian YUV 4:2:0\n"
+      "                         (cropped to the conformance window)\n"
       "  -h, --help             this help\n"
       "Exit status: 0 ok, 1 corrupt/unsupported stream or MD5 mismatch, 2 usage/I-O error.\n");
 }
@@ -45,8 +46,8 @@ int main(int argc, char** argv) {
   DecodeResult res;
   std::string err;
   const int rc = decodeStream(data, out, res, err);
-  std::fprintf(stderr, "nnvvc-dec: %d picture(s) decoded, MD5 checked %d, mismatches %d, missing %d\n", res.frames,
-               res.md5Checked, res.md5Mismatches, res.md5Missing);
+  std::fprintf(stderr, "nnvvc-dec: %d picture(s) decoded, %d output, MD5 checked %d, mismatches %d, missing %d\n",
+               res.decoded, res.frames, res.md5Checked, res.md5Mismatches, res.md5Missing);
   if (rc != 0) std::fprintf(stderr, "nnvvc-dec: error: %s\n", err.c_str());
   return rc;
 }

@@ -60,7 +60,13 @@ int main(int argc, char** argv) {
       for (const char* const* c = supportedConfigs(); *c; ++c) std::printf("%s\n", *c);
       return 0;
     }
-    else if (a == "--intra-period") intOpt("--intra-period", o.intraPeriod);
+    else if (a == "--intra-period") {
+      intOpt("--intra-period", o.intraPeriod);
+      if (o.intraPeriod <= 0) {
+        std::fprintf(stderr, "nnvvc-enc: --intra-period %d: must be a positive multiple of the GOP size 16\n", o.intraPeriod);
+        return 2;
+      }
+    }
     else if (a == "--deblock") {
       const std::string v = need("--deblock");
       if (v == "on" || v == "1") o.deblocking = 1;

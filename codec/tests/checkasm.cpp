@@ -308,6 +308,8 @@ void bench(const DspFunctions& c, const DspFunctions& s, const char* isa) {
 
 }  // namespace
 
+#include "checkasm_mc.cpp"  // mc module (own table): checkMc(), benchMc()
+
 int main(int argc, char** argv) {
   bool doBench = true;
   for (int i = 1; i < argc; ++i) {
@@ -334,6 +336,7 @@ int main(int argc, char** argv) {
     checkIntraAngular(cTab, s, s.isa);
     checkTranspose(cTab, s, s.isa);
   }
+  checkMc();
   if (g_fail) {
     std::printf("checkasm: FAIL (%d function(s) mismatch)\n", g_fail);
     return 1;
@@ -342,5 +345,6 @@ int main(int argc, char** argv) {
   if (doBench)
     for (const DspFunctions& s : levels)
       if (std::strcmp(s.isa, "c")) bench(cTab, s, s.isa);
+  if (doBench) benchMc();
   return 0;
 }

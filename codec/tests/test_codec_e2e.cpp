@@ -59,8 +59,9 @@ int main() {
     {
       const std::vector<uint8_t> js = readAll(o.statsPath);
       const std::string text(js.begin(), js.end());
-      CHECK(text.find("\"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\"]") != std::string::npos);
-      const std::regex cuRe("\\[(\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)\\]");
+      // new elements are only ever appended (readers index by position)
+      CHECK(text.find("\"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\"") != std::string::npos);
+      const std::regex cuRe("\\[(\\d+),(\\d+),(\\d+),(\\d+),(-?\\d+),(\\d+),(\\d+)[,\\]]");
       int cus = 0, badDepth = 0;
       for (auto it = std::sregex_iterator(text.begin(), text.end(), cuRe); it != std::sregex_iterator(); ++it) {
         const int w = std::stoi((*it)[3]), h = std::stoi((*it)[4]);
@@ -100,9 +101,11 @@ int main() {
     CHECK(runEncoder(o, err) != 0 && err.find("odd") != std::string::npos);
     o.width = W; o.height = H; o.frames = 5;
     CHECK(runEncoder(o, err) != 0 && err.find("only 2 frames") != std::string::npos);
-    o.frames = 0; o.config = "ra";
-    CHECK(runEncoder(o, err) != 0 && err.find("not implemented") != std::string::npos);
-    o.config = "ai"; o.preset = "nope";
+    o.frames = 0; o.config = "ra"; o.intraPeriod = 24;
+    CHECK(runEncoder(o, err) != 0 && err.find("--intra-period 24") != std::string::npos);
+    o.intraPeriod = 0; o.frames = 1;
+    CHECK(runEncoder(o, err) != 0 && err.find("at least 2 frames") != std::string::npos);
+    o.frames = 0; o.config = "ai"; o.preset = "nope";
     CHECK(runEncoder(o, err) != 0 && err.find("unknown --preset") != std::string::npos);
     o.preset = "trivial"; o.inputPath = dir + "/missing.yuv";
     CHECK(runEncoder(o, err) != 0 && err.find("cannot open") != std::string::npos);

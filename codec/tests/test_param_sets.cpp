@@ -2,6 +2,8 @@
 // mapping table, level derivation, NAL/Annex-B framing with emulation prevention.
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 #include "bitstream/bitstream.h"
 #include "common/md5.h"
@@ -46,6 +48,159 @@ int main() {
     BitReader br(bw.bytes().data(), bw.bytes().size());
     const SliceInfo r = parseSliceHeader(br, kNalIdrNLp, p, pq);
     CHECK(r.sliceQp == 41 && br.bitsLeft() == 0);
+  }
+  // All-intra bytes are frozen (AI conformance results depend on them): SPS/PPS/slice header of
+  // 176x144 and 176x152 (conformance window) streams as written before random access existed.
+  {
+    auto hex = [](const std::vector<uint8_t>& b) {
+      std::string h; char t[3];
+      for (uint8_t x : b) { std::snprintf(t, sizeof t, "%02x", x); h += t; }
+      return h;
+    };
+    const char* want[2][3] = {
+        {"000d02208000005880911880f2236446e109b2b18204100600c1000040", "00002c404889809288", "c4002a"},
+        {"000d0220800000588099f29880f2236446e109b2b18204100600c1000040", "00002c404c898058a2", "c40180"}};
+    for (int conf = 0; conf < 2; ++conf) {
+      SpsInfo a; a.width = 176; a.height = conf ? 152 : 144; a.confBottom = conf ? 8 : 0; a.levelIdc = 32;
+      a.part.picWidth = a.width; a.part.picHeight = a.height; buildChromaQpTable(a);
+      PpsInfo b; b.width = a.width; b.height = a.height; b.initQp = 22 + conf * 15;
+      BitWriter bw; SliceInfo sh; sh.nalType = kNalIdrNLp; sh.sliceQp = 27 + conf * 10;
+      writeSliceHeader(bw, a, b, sh);
+      CHECK(hex(writeSps(a)) == want[conf][0]);
+      CHECK(hex(writePps(b)) == want[conf][1]);
+      CHECK(hex(bw.bytes()) == want[conf][2]);
+      const SpsInfo back = parseSps(writeSps(a));
+      CHECK(!back.interEnabled && back.maxSublayersMinus1 == 0 && back.maxNumMergeCand == 1);
+      CHECK(!parsePps(writePps(b)).deblockingEnabled);
+    }
+  }
+  // Random-access SPS: 5 sublayers, DPB sizes, MaxNumMergeCand 6 (+ sps_gpm_enabled_flag)
+  SpsInfo ra = s;
+  configureRandomAccess(ra, 6, 5);
+  ra.log2MaxPocLsb = 8;
+  {
+    const SpsInfo q = parseSps(writeSps(ra));
+    CHECK(q.interEnabled && q.maxSublayersMinus1 == 4 && q.maxDecPicBufferingMinus1 == 5 && q.maxNumReorderPics == 5);
+    CHECK(q.maxNumMergeCand == 6 && q.maxLatencyIncreasePlus1 == 0 && q.log2MaxPocLsb == 8);
+    CHECK(q.width == 160 && q.height == 96 && q.confBottom == 6 && q.levelIdc == s.levelIdc && q.part.log2MaxTb == 6);
+    CHECK(writeSps(q) == writeSps(ra));
+    SpsInfo r2 = ra; r2.maxSublayersMinus1 = 1; r2.maxLatencyIncreasePlus1 = 3;
+    const SpsInfo q2 = parseSps(writeSps(r2));
+    CHECK(q2.maxSublayersMinus1 == 1 && q2.maxLatencyIncreasePlus1 == 3 && writeSps(q2) == writeSps(r2));
+  }
+  // PPS with deblocking (offsets 0) and default active references
+  PpsInfo rp = pp;
+  rp.deblockingEnabled = true;
+  {
+    const PpsInfo q = parsePps(writePps(rp));
+    CHECK(q.deblockingEnabled && q.initQp == 37 && q.numRefIdxDefaultActive[0] == 1 && q.numRefIdxDefaultActive[1] == 1);
+    PpsInfo r2 = rp; r2.numRefIdxDefaultActive[0] = 2; r2.numRefIdxDefaultActive[1] = 3;
+    const PpsInfo q2 = parsePps(writePps(r2));
+    CHECK(q2.numRefIdxDefaultActive[0] == 2 && q2.numRefIdxDefaultActive[1] == 3);
+  }
+  // Slice headers of random-access pictures: write, parse, restore the POC MSB, compare.
+  {
+    auto roundTrip = [&](const SliceInfo& sh, int pocMsb, const PpsInfo& ppsIn) {
+      BitWriter bw;
+      writeSliceHeader(bw, ra, ppsIn, sh);
+      CHECK(bw.byteAligned());
+      BitReader br(bw.bytes().data(), bw.bytes().size());
+      SliceInfo r = parseSliceHeader(br, sh.nalType, ra, ppsIn);
+      CHECK(br.bitsLeft() == 0);
+      CHECK(r.pocLsb == (sh.poc & 255));
+      applyPocMsb(r, pocMsb);
+      CHECK(r.poc == sh.poc && r.sliceType == sh.sliceType && r.sliceQp == sh.sliceQp);
+      CHECK(r.noOutputOfPriorPics == sh.noOutputOfPriorPics);
+      for (int l = 0; l < 2; ++l) CHECK(r.rpl[l] == sh.rpl[l] && r.numActive[l] == sh.numActive[l]);
+      return bw.bytes().size();
+    };
+    SliceInfo idr; idr.nalType = kNalIdrNLp; idr.poc = 0; idr.sliceQp = 33;
+    roundTrip(idr, 0, rp);
+    SliceInfo idr2 = idr; idr2.nalType = kNalIdrWRadl; idr2.poc = 3; idr2.noOutputOfPriorPics = true;
+    roundTrip(idr2, 0, rp);
+    // CRA (I slice) keeping earlier pictures for its leading pictures: entries, none active
+    SliceInfo cra; cra.nalType = kNalCra; cra.poc = 288; cra.sliceQp = 30;
+    cra.rpl[0] = {256, 272}; cra.rpl[1] = {272};
+    roundTrip(cra, 256, rp);
+    // B slice: negative and positive deltas, extra inactive entries, override of the active counts
+    SliceInfo b; b.nalType = kNalTrail; b.temporalId = 2; b.poc = 300; b.sliceType = SliceType::kB; b.sliceQp = 40;
+    b.rpl[0] = {296, 288, 304, 240}; b.numActive[0] = 2;
+    b.rpl[1] = {304, 296, 320}; b.numActive[1] = 3;
+    roundTrip(b, 256, rp);
+    // B slice with one entry per list (default active counts, no override flag)
+    SliceInfo b1 = b; b1.nalType = kNalRasl; b1.poc = 510; b1.rpl[0] = {508}; b1.rpl[1] = {512}; b1.numActive[0] = b1.numActive[1] = 1;
+    roundTrip(b1, 256, rp);
+    // the same with an active count equal to the PPS default (2): no override needed
+    PpsInfo rp2 = rp; rp2.numRefIdxDefaultActive[0] = rp2.numRefIdxDefaultActive[1] = 2;
+    SliceInfo b2 = b; b2.numActive[1] = 2;
+    const size_t withDefault = roundTrip(b2, 256, rp2);
+    CHECK(withDefault <= roundTrip(b2, 256, rp));  // override costs bits with the PPS default 1
+    // P slice: list 1 entries kept, none active
+    SliceInfo ps = b; ps.sliceType = SliceType::kP; ps.rpl[1] = {304}; ps.numActive[0] = 1; ps.numActive[1] = 0;
+    roundTrip(ps, 256, rp);
+    // an I slice in a trailing picture
+    SliceInfo it = b; it.sliceType = SliceType::kI; it.numActive[0] = it.numActive[1] = 0;
+    roundTrip(it, 256, rp);
+    // what the writer refuses
+    auto refuses = [&](const SliceInfo& sh) {
+      BitWriter bw;
+      try { writeSliceHeader(bw, ra, rp, sh); } catch (const std::invalid_argument&) { return true; }
+      return false;
+    };
+    SliceInfo bad = b; bad.rpl[0] = {296, 296}; CHECK(refuses(bad));                  // repeated entry
+    bad = b; bad.rpl[0] = {300}; bad.numActive[0] = 1; CHECK(refuses(bad));           // the current picture
+    bad = b; bad.numActive[1] = 0; CHECK(refuses(bad));                                // B without list 1
+    bad = b; bad.numActive[0] = 5; CHECK(refuses(bad));                                // more than the entries
+    bad = cra; bad.sliceType = SliceType::kB; CHECK(refuses(bad));                     // inter IRAP
+    bad = idr; bad.rpl[0] = {1}; CHECK(refuses(bad));                                  // IDR with a list
+    // the parser rejects a truncated header cleanly
+    BitWriter bw; writeSliceHeader(bw, ra, rp, b);
+    for (size_t cut = 0; cut < bw.bytes().size(); ++cut) {
+      bool threw = false;
+      try {
+        BitReader br(bw.bytes().data(), cut);
+        parseSliceHeader(br, kNalTrail, ra, rp);
+      } catch (const BitstreamError&) { threw = true; }
+      CHECK(threw);
+    }
+    // a slice header parsed as an IRAP NAL unit type mismatches ph_gdr_or_irap_pic_flag
+    bool threw = false;
+    try { BitReader br(bw.bytes().data(), bw.bytes().size()); parseSliceHeader(br, kNalCra, ra, rp); }
+    catch (const BitstreamError&) { threw = true; }
+    CHECK(threw);
+  }
+  // POC derivation (8.3.1) with MaxPicOrderCntLsb 256: MSB steps across the wrap both ways
+  {
+    CHECK(derivePoc(5, 8, true, 1000) == 5);
+    CHECK(derivePoc(16, 8, false, 0) == 16);
+    CHECK(derivePoc(0, 8, false, 240) == 256);        // 240 -> 256 wraps the LSB
+    CHECK(derivePoc(250, 8, false, 256) == 250);      // leading picture before the wrap
+    CHECK(derivePoc(4, 8, false, 1020) == 1028);
+    CHECK(derivePoc(255, 8, false, 1028) == 1023);
+    CHECK(derivePoc(127, 8, false, 0) == 127 && derivePoc(129, 8, false, 0) == -127);
+    // a long GOP-16 sequence: every TemporalId-0 picture moves 16 on, leading ones lie 1..15 behind
+    int prevTid0 = 0;
+    for (int base = 16; base < 5000; base += 16) {
+      CHECK(derivePoc(base & 255, 8, false, prevTid0) == base);
+      prevTid0 = base;
+      for (int d = 15; d >= 1; --d) CHECK(derivePoc((base - d) & 255, 8, false, prevTid0) == base - d);
+    }
+  }
+  // NAL header: nuh_temporal_id_plus1 round trip; IRAP / SPS NAL units must have TemporalId 0
+  {
+    std::vector<uint8_t> st;
+    appendAnnexB(st, makeNalUnit(kNalTrail, 3, {0x80}));
+    appendAnnexB(st, makeNalUnit(kNalRasl, 4, {0x80}));
+    appendAnnexB(st, makeNalUnit(kNalCra, 0, {0x80}));
+    const std::vector<NalUnit> n = parseAnnexB(st.data(), st.size());
+    CHECK(n.size() == 3 && n[0].temporalId == 3 && n[0].type == kNalTrail && n[1].temporalId == 4 &&
+          n[1].type == kNalRasl && n[2].type == kNalCra && n[2].temporalId == 0);
+    std::vector<uint8_t> bad;
+    appendAnnexB(bad, makeNalUnit(kNalCra, 2, {0x80}));
+    bool threw = false;
+    try { parseAnnexB(bad.data(), bad.size()); } catch (const BitstreamError&) { threw = true; }
+    CHECK(threw);
+    CHECK(isIrapNal(kNalCra) && isIrapNal(kNalIdrNLp) && !isIrapNal(kNalRasl) && isIdrNal(kNalIdrWRadl) && !isIdrNal(kNalCra));
   }
   // SEI
   {

@@ -14,12 +14,13 @@ import { bullConnection } from '../queue/redis.js';
 import { dashboardPlugin } from '../dashboard/plugin.js';
 import { HttpError } from './errors.js';
 import { JobEvents, SequenceStore } from './services.js';
-import { sequencesPlugin, sequenceMetaSchema } from './plugins/sequences.js';
-import { jobsPlugin, jobRequestSchema, jobViewSchema } from './plugins/jobs.js';
+import { jobRequestSchema, jobViewSchema, sequenceMetaSchema } from './schemas.js';
+import { sequencesPlugin } from './plugins/sequences.js';
+import { jobsPlugin } from './plugins/jobs.js';
 import { artifactsPlugin } from './plugins/artifacts.js';
 import { healthPlugin } from './plugins/health.js';
 import { metricsPlugin } from './plugins/metrics.js';
-import { anchorsPlugin } from '../metrics/anchors-plugin.js';
+import { anchorsPlugin } from './plugins/anchors.js';
 
 export interface BuildAppOptions {
   cfg: Config;
@@ -95,7 +96,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(sequencesPlugin);
   await app.register(jobsPlugin);
   await app.register(artifactsPlugin);
-  await app.register(anchorsPlugin, { dataDir: cfg.dataDir }); // /v1/anchors, /v1/summary (engineer M)
+  await app.register(anchorsPlugin, { dataDir: cfg.dataDir }); // /v1/anchors, /v1/summary
 
   // bull-board: queue inspection UI at /queues
   const board = new FastifyAdapter();

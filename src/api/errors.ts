@@ -5,9 +5,3 @@ export class HttpError extends Error {
     this.name = 'HttpError';
   }
 }
-
-export const errorSchema = {
-  type: 'object',
-  properties: { error: { type: 'string' }, message: { type: 'string' }, details: {} },
-  required: ['error', 'message'],
-} as const;

@@ -21,7 +21,7 @@ export const MAX_DIMENSION = 8192;
 function checkGeometry(g: { width?: number; height?: number; bitDepth?: number; fps?: number }, source: string): Geometry {
   const { width, height } = g;
   if (width === undefined || height === undefined) {
-    throw new HttpError(400, 'missing_dimensions', 'raw .yuv upload needs ?width=&height= (and bitDepth=8|10, fps=)');
+    throw new HttpError(400, 'missing_dimensions', 'raw .yuv upload needs ?width=&height=&fps= (and bitDepth=10 for 10-bit; 8 when not given)');
   }
   for (const [k, v] of [['width', width], ['height', height]] as const) {
     if (!Number.isInteger(v) || v < 2 || v > MAX_DIMENSION) throw new HttpError(400, 'bad_dimensions', `${k}=${v} (${source}) must be an integer in 2..${MAX_DIMENSION}`);
@@ -31,7 +31,13 @@ function checkGeometry(g: { width?: number; height?: number; bitDepth?: number; 
   if (bitDepth !== 8 && bitDepth !== 10) {
     throw new HttpError(400, 'unsupported_bit_depth', `unsupported bit depth ${bitDepth} (${source}): only 8 and 10 are supported`);
   }
-  const fps = g.fps ?? 30;
+  // No default: a wrong frame rate silently skews every kbps figure (and the RA intra period chosen from it).
+  const fps = g.fps;
+  if (fps === undefined) {
+    throw new HttpError(400, 'missing_fps', source === 'query'
+      ? 'raw .yuv upload needs the frame rate: add ?fps= (e.g. fps=30); it sets the bit rates (kbps) and the random-access intra period'
+      : 'the y4m header has no F<num>:<den> frame rate: add ?fps= (e.g. fps=30)');
+  }
   if (!(fps > 0 && fps <= 1000)) throw new HttpError(400, 'bad_fps', `fps=${fps} (${source}) must be in (0, 1000]`);
   return { width, height, bitDepth, fps };
 }

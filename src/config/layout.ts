@@ -1,4 +1,4 @@
-// DATA_DIR layout (see notes/service-contract.md). One place so API, worker and tests agree.
+// DATA_DIR layout: one place so API, worker and tests agree.
 import path from 'node:path';
 
 export const SEQ_ID_RE = /^s_[a-z0-9]{12}$/;

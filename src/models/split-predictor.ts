@@ -4,6 +4,7 @@
 // depth (0..4) and MTT depth (0..3) of the CU covering it. All CTUs of a frame run as one batch.
 import { existsSync } from 'node:fs';
 import { open, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,6 +42,19 @@ export interface FramePrediction {
   seconds: number;
 }
 
+/**
+ * onnxruntime-node's CUDA provider libraries are a separate download that `npm ci` skips (package.json
+ * allowScripts); without them, asking for CUDA only makes onnxruntime print its own load error before CPU is used.
+ */
+function cudaProviderInstalled(): boolean {
+  try {
+    const binding = path.join(path.dirname(createRequire(import.meta.url).resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+    return existsSync(path.join(binding, process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'));
+  } catch {
+    return false;
+  }
+}
+
 /** Loads the model; NNVVC_ONNX_EP=cuda asks for CUDA (falls back to CPU, said in `ep`, when not available). */
 export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string } = {}): Promise<SplitModel> {
   if (!existsSync(file)) throw new SplitModelError(`split model not found: ${file} (train/export it: see models/README.md)`);
@@ -54,7 +68,7 @@ export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string }
   if (want !== 'cpu' && want !== 'cuda') throw new SplitModelError(`NNVVC_ONNX_EP=${want}: expected 'cpu' or 'cuda'`);
   let session: Session | undefined;
   let ep = 'cpu';
-  if (want === 'cuda') {
+  if (want === 'cuda' && cudaProviderInstalled()) {
     try {
       session = await ort.InferenceSession.create(file, { executionProviders: ['cuda'], logSeverityLevel: 4 });
       ep = 'cuda';

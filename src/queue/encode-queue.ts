@@ -7,6 +7,7 @@ import { cancelChannel, cancelKey } from '../config/index.js';
 import { JOB_ID_RE, jobDir, jobsDir, newId } from '../config/layout.js';
 import { bullConnection, createRedis } from './redis.js';
 import { readJobRecord, updateJobRecord, writeJobRecord } from './job-record.js';
+import { ratePoints } from './rate-points.js';
 import { CANCELLED_PREFIX, initialProgress, type JobData, type JobProgress, type JobResultSummary, type JobView, type PublicState } from './types.js';
 
 export type EncodeJob = Job<JobData, JobResultSummary>;
@@ -21,9 +22,9 @@ export function publicState(bullState: string, failedReason?: string): PublicSta
   }
 }
 
-/** Progress of a job no worker has reported on yet: one rate point per QP / target rate (4 default QPs). */
+/** Progress of a job no worker has reported on yet: one rate point per QP / target rate. */
 function queuedProgress(d: JobData): JobProgress {
-  return initialProgress((d.request.qps ?? d.request.targetKbps)?.length ?? 4, d.request.frames ?? d.sequence.frames);
+  return initialProgress(ratePoints(d.request).length, d.request.frames ?? d.sequence.frames);
 }
 
 function iso(ms?: number | null): string | null {

@@ -25,13 +25,26 @@ export interface JobData {
 
 export type Stage = 'queued' | 'prepare' | 'predictSplits' | 'encode' | 'verify' | 'measure' | 'report' | 'done';
 
+/**
+ * Where a job stands. Rate points are the job's QPs (or targetKbps entries), in request order.
+ * - ratePoint: 0-based index of the rate point being encoded, or encoded last. It only moves forward: after the
+ *   encode stage it stays at ratePointsTotal - 1 through verify, measure and report.
+ * - stagePointsDone: rate points the current stage has finished (encode, verify and measure each count
+ *   0..ratePointsTotal; prepare, predictSplits and report, which do not go point by point, say 0; done says all).
+ * - pointFramesDone: frames of the rate point being encoded that the encoder has finished, per rate point (not
+ *   cumulative): 0..framesPerPoint, back to 0 when the next point (or rate-matching trial) starts, framesPerPoint
+ *   once encoding is over.
+ * - framesPerPoint: frames each rate point encodes (the job's `frames`, or every frame of the sequence).
+ * - percent: 0..100 over the whole job (encode dominates).
+ */
 export interface JobProgress {
   stage: Stage;
-  ratePoint: number;        // 0-based index of the rate point being worked on
+  ratePoint: number;
   ratePointsTotal: number;
-  framesDone: number;       // frames finished in the current rate point
-  framesTotal: number;
-  percent: number;          // 0..100 over the whole job
+  stagePointsDone: number;
+  pointFramesDone: number;
+  framesPerPoint: number;
+  percent: number;
 }
 
 export type PublicState = 'waiting' | 'active' | 'completed' | 'failed' | 'cancelled';
@@ -57,6 +70,6 @@ export interface JobResultSummary {
 
 export const CANCELLED_PREFIX = 'cancelled:';
 
-export function initialProgress(ratePointsTotal: number, framesTotal: number): JobProgress {
-  return { stage: 'queued', ratePoint: 0, ratePointsTotal, framesDone: 0, framesTotal, percent: 0 };
+export function initialProgress(ratePointsTotal: number, framesPerPoint: number): JobProgress {
+  return { stage: 'queued', ratePoint: 0, ratePointsTotal, stagePointsDone: 0, pointFramesDone: 0, framesPerPoint, percent: 0 };
 }

@@ -2,7 +2,7 @@
 import type { Logger } from '../log.js';
 import type { Config } from '../config/index.js';
 import type { JobData, JobProgress } from '../queue/types.js';
-import type { DecoderAdapter, EncoderAdapter } from './encoders.js';
+import type { DecoderAdapter, EncoderAdapter } from './tool-adapter.js';
 
 export interface Tools {
   encoders: Record<'nnvvc' | 'vtm', EncoderAdapter>;

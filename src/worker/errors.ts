@@ -9,7 +9,8 @@ export class BadInputError extends Error {
 /** An external program failed (non-zero exit, signal, timeout). Retried with backoff. */
 export class ToolError extends Error {
   override name = 'ToolError';
-  constructor(message: string, readonly logFile?: string) { super(message); }
+  /** exitCode: undefined when killed by a signal or timed out; stderr: the program's last words (stderrSummary). */
+  constructor(message: string, readonly logFile?: string, readonly exitCode?: number, readonly stderr?: string) { super(message); }
 }
 
 /** The job's AbortSignal fired (user cancel or shutdown hand-back). */

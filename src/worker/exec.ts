@@ -20,6 +20,20 @@ export interface RunToolResult { seconds: number; output: string }
 
 /** Keeps at most this much of the program's output in memory (for parsing summaries); all of it goes to the log. */
 const KEEP_OUTPUT_CHARS = 256 * 1024;
+/** The end of stderr kept for error messages. */
+const KEEP_STDERR_CHARS = 4096;
+
+/** The program's own words for a failure: the last non-empty stderr lines, at most ~300 characters. */
+export function stderrSummary(stderr: string): string {
+  const lines = stderr.split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean);
+  let out = '';
+  for (let i = lines.length - 1; i >= 0 && i >= lines.length - 3; i--) {
+    const next = out ? `${lines[i]} | ${out}` : lines[i];
+    if (next.length > 300) break;
+    out = next;
+  }
+  return out || (lines.length ? `${lines[lines.length - 1].slice(0, 297)}...` : '');
+}
 
 export async function runTool(o: RunToolOptions): Promise<RunToolResult> {
   await mkdir(path.dirname(o.logFile), { recursive: true });
@@ -28,6 +42,7 @@ export async function runTool(o: RunToolOptions): Promise<RunToolResult> {
   log.write(`$ ${o.file} ${o.args.join(' ')}\n`);
   const started = process.hrtime.bigint();
   let kept = '';
+  let stderr = '';
   let partial = '';
   try {
     const sub = execa(o.file, o.args, {
@@ -50,6 +65,9 @@ export async function runTool(o: RunToolOptions): Promise<RunToolResult> {
         for (const line of lines) o.onLine(line);
       }
     });
+    sub.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-KEEP_STDERR_CHARS);
+    });
     const r = await sub;
     if (o.onLine && partial) o.onLine(partial);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -60,7 +78,8 @@ export async function runTool(o: RunToolOptions): Promise<RunToolResult> {
     if (r.failed) {
       const how = r.exitCode !== undefined ? `exited with code ${r.exitCode}` : `was killed by ${r.signal}`;
       const detail = r.code === 'ENOENT' ? 'program not found' : how;
-      throw new ToolError(`${name} ${detail} (${where})`, o.logFile);
+      const said = stderrSummary(stderr);
+      throw new ToolError(`${name} ${detail}${said ? `: ${said}` : ''} (${where})`, o.logFile, r.exitCode, said);
     }
     return { seconds, output: kept };
   } finally {

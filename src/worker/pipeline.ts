@@ -7,7 +7,8 @@ import type { JobProgress, JobResultSummary, Stage } from '../queue/types.js';
 import { throwIfAborted, VerificationError } from './errors.js';
 import { prepare } from './stages/prepare.js';
 import { predictSplits } from './stages/predict-splits.js';
-import { encode, ratePoints } from './stages/encode.js';
+import { encode } from './stages/encode.js';
+import { ratePoints } from '../queue/rate-points.js';
 import { verify } from './stages/verify.js';
 import { measure } from './stages/measure.js';
 import { report, type StageTiming } from './stages/report.js';
@@ -20,12 +21,12 @@ const STAGE_SPAN: Record<Stage, [number, number]> = {
 
 export function percentOf(p: JobProgress): number {
   const [a, b] = STAGE_SPAN[p.stage];
+  const points = Math.max(1, p.ratePointsTotal);
   let within = 0;
   if (p.stage === 'encode') {
-    const perPoint = 1 / Math.max(1, p.ratePointsTotal);
-    within = perPoint * (p.ratePoint + (p.framesTotal > 0 ? p.framesDone / p.framesTotal : 0));
+    within = (p.stagePointsDone + (p.framesPerPoint > 0 ? p.pointFramesDone / p.framesPerPoint : 0)) / points;
   } else if (p.stage === 'verify' || p.stage === 'measure') {
-    within = p.ratePoint / Math.max(1, p.ratePointsTotal);
+    within = p.stagePointsDone / points;
   }
   return Math.round((a + (b - a) * Math.min(1, within)) * 10) / 10;
 }
@@ -40,16 +41,18 @@ export interface PipelineHooks {
 export type PipelineContext = Omit<StageContext, 'progress'>;
 
 export async function runPipeline(base: PipelineContext, hooks: PipelineHooks): Promise<JobResultSummary> {
-  const qps = ratePoints(base as StageContext);
+  const points = ratePoints(base.data.request);
   let progress: JobProgress = {
-    stage: 'prepare', ratePoint: 0, ratePointsTotal: qps.length, framesDone: 0,
-    framesTotal: base.data.request.frames ?? base.data.sequence.frames, percent: 0,
+    stage: 'prepare', ratePoint: 0, ratePointsTotal: points.length, stagePointsDone: 0, pointFramesDone: 0,
+    framesPerPoint: base.data.request.frames ?? base.data.sequence.frames, percent: 0,
   };
   const ctx: StageContext = {
     ...base,
     progress(p) {
+      const before = progress.percent;
       progress = { ...progress, ...p };
-      progress.percent = percentOf(progress);
+      // Never backwards: a rate-matching trial restarts its frame count but not the job.
+      progress.percent = Math.max(before, percentOf(progress));
       hooks.onProgress(progress);
     },
   };
@@ -59,7 +62,7 @@ export async function runPipeline(base: PipelineContext, hooks: PipelineHooks): 
   async function stage<T>(name: Stage, fn: () => Promise<T>): Promise<T> {
     throwIfAborted(ctx.signal);
     hooks.onStage?.(name);
-    ctx.progress({ stage: name, ratePoint: 0 });
+    ctx.progress({ stage: name, stagePointsDone: 0 });
     const t0 = performance.now();
     const out = await fn();
     timings.push({ stage: name, seconds: (performance.now() - t0) / 1000 });
@@ -72,7 +75,7 @@ export async function runPipeline(base: PipelineContext, hooks: PipelineHooks): 
   const verified = await stage('verify', () => verify(ctx, encoded));
   const measured = await stage('measure', () => measure(ctx, prepared, encoded));
   const { reportFile } = await stage('report', () => report(ctx, { prepared, splits, measured, verified, timings }));
-  ctx.progress({ stage: 'done', percent: 100 });
+  ctx.progress({ stage: 'done', stagePointsDone: points.length });
 
   const failedVerify = verified.filter((v) => v.decoders.some((d) => d.ok === false));
   if (failedVerify.length > 0) {

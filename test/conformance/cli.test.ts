@@ -76,6 +76,23 @@ test('nnvvc-enc: deterministic output and clean errors on bad input', async (t) 
     });
   }
 
+  await t.test('--list-configs names ai and ra', async () => {
+    const r = await enc(['--list-configs']);
+    assert.equal(r.code, 0, `--list-configs: ${describeExit(r)}`);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['ai', 'ra']);
+  });
+
+  await t.test('deterministic: two ra encodes of foreman (9 frames, QP 32) are identical', async () => {
+    const outs = [0, 1].map((i) => ({ b: path.join(dir, `detra${i}.266`), o: path.join(dir, `detra${i}.yuv`) }));
+    for (const o of outs) {
+      const r = await encode({ seq: foreman, frames: 9, qp: 32, bitstream: o.b, recon: o.o, config: 'ra', timeoutMs: STEP_TIMEOUT_MS });
+      assert.equal(r.code, 0, `encode failed (${describeExit(r)}): ${r.stderr.slice(-1000)}`);
+    }
+    assert.ok(readFileSync(outs[0].b).equals(readFileSync(outs[1].b)), 'bitstreams differ between two identical runs');
+    assert.ok(readFileSync(outs[0].o).equals(readFileSync(outs[1].o)), 'recons differ between two identical runs');
+    assert.equal(readFileSync(outs[0].o).length, 9 * frameBytes(foreman.width, foreman.height, 2), 'recon size is not 9 frames');
+  });
+
   const help = await encoderHelp();
   const cases: [string, string[], string | undefined][] = [
     ['unknown option', [...encArgs(), '--bogus-option', '1'], '--bogus-option'],
@@ -91,6 +108,11 @@ test('nnvvc-enc: deterministic output and clean errors on bad input', async (t) 
     ['frames negative', encArgs({ '--frames': '-3' }), '-3'],
     ['frames not a number', encArgs({ '--frames': 'two' }), 'two'],
     ['unknown config', encArgs({ '--config': 'xyz' }), 'xyz'],
+    ['ra with 1 frame', encArgs({ '--config': 'ra', '--frames': '1' }), 'ra'],
+    ['ra intra period not a multiple of the GOP', [...encArgs({ '--config': 'ra' }), '--intra-period', '24'], '24'],
+    ['ra intra period 0', [...encArgs({ '--config': 'ra' }), '--intra-period', '0'], '0'],
+    ['ra intra period negative', [...encArgs({ '--config': 'ra' }), '--intra-period', '-16'], '-16'],
+    ['deblock value', [...encArgs(), '--deblock', 'maybe'], 'maybe'],
     ['fps not a number', encArgs({ '--fps': 'fast' }), 'fast'],
     ['bitstream path not writable', encArgs({ '-b': '/nonexistent/dir/out.266' }), '/nonexistent/dir/out.266'],
     // foreman is 380160 bytes = 2.5 CIF frames: asking for 10 CIF frames must fail, not read past the end.

@@ -1,4 +1,4 @@
-// In-memory stand-in for the /v1 REST API (service-contract.md), used to exercise the dashboard in a browser
+// In-memory stand-in for the /v1 REST API (README.md "API in brief"), used to exercise the dashboard in a browser
 // deterministically: UI-only tests (compare page, CU overlay, phone layout) that do not need the real pipeline.
 // The end-to-end test (e2e.test.ts) uses the real buildApp + worker instead.
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -7,7 +7,7 @@ import { dashboardPlugin } from '../../src/dashboard/plugin.js';
 interface StubJob {
   id: string; state: string; request: Record<string, unknown>; createdAt: string; startedAt: string | null;
   finishedAt: string | null; attempts: number; error?: string;
-  progress: { stage: string; ratePoint: number; ratePointsTotal: number; framesDone: number; framesTotal: number; percent: number };
+  progress: { stage: string; ratePoint: number; ratePointsTotal: number; stagePointsDone: number; pointFramesDone: number; framesPerPoint: number; percent: number };
   report?: unknown; artifacts: Map<string, { body: Buffer; contentType: string }>;
 }
 
@@ -40,9 +40,10 @@ function syntheticStats(w: number, h: number, frames: number) {
 }
 
 /** Report with an RD curve that is `gain` (e.g. 0.9 = 10 % fewer bits) of the anchor's rate at equal PSNR. */
-export function syntheticReport(jobId: string, qps: number[], gain: number, seq: Record<string, unknown>) {
+export function syntheticReport(jobId: string, qps: number[], gain: number, seq: Record<string, unknown>, request: Record<string, unknown> = {}) {
   return {
-    jobId, sequence: seq, config: 'ra', encoder: 'nnvvc', machine: { cpu: 'stub', cores: 2, os: 'linux' },
+    jobId, sequence: seq, config: request.config ?? 'ra', encoder: 'nnvvc-enc', machine: { cpu: 'stub', cores: 2, os: 'linux' }, request,
+    splitPrediction: request.preset === 'trivial' ? { model: null, note: 'preset trivial has no partition search to prune' } : { model: 'splitnet v1', note: 'CNN split predictor splitnet v1 (cpu)' },
     ratePoints: qps.map((qp) => {
       const anchorKbps = 2000 * 2 ** ((22 - qp) / 6);
       const psnr = 44 - (qp - 22) * 0.55;
@@ -61,9 +62,13 @@ export function syntheticReport(jobId: string, qps: number[], gain: number, seq:
   };
 }
 
-/** `sse: false` leaves out the event stream (404), to exercise the dashboard's polling fallback. */
-export async function startStubApi(opts: { stepMs?: number; sse?: boolean } = {}): Promise<{ app: FastifyInstance; url: string }> {
+/**
+ * `sse: false` leaves out the event stream (404), to exercise the dashboard's polling fallback. `nnvvcConfigs`:
+ * what the stub's nnvvc-enc supports (GET /v1/encoders; other configs get the real API's 400), default ai and ra.
+ */
+export async function startStubApi(opts: { stepMs?: number; sse?: boolean; nnvvcConfigs?: string[] } = {}): Promise<{ app: FastifyInstance; url: string }> {
   const stepMs = opts.stepMs ?? 150;
+  const nnvvcConfigs = opts.nnvvcConfigs ?? ['ai', 'ra'];
   const app = Fastify({ logger: false });
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 256 * 1024 * 1024 }, (_req, body, done) => done(null, body));
   const sequences = new Map<string, Record<string, unknown>>();
@@ -91,15 +96,26 @@ export async function startStubApi(opts: { stepMs?: number; sse?: boolean } = {}
   app.get('/v1/sequences', async () => ({ items: [...sequences.values()] }));
   app.get('/v1/sequences/:id', async (req, reply) => sequences.get((req.params as any).id) ?? reply.code(404).send({ error: 'Not Found', message: 'no such sequence' }));
 
+  app.get('/v1/encoders', async () => ({
+    items: [
+      { name: 'nnvvc', program: 'nnvvc-enc', available: true, configs: nnvvcConfigs, defaultConfig: nnvvcConfigs.includes('ra') ? 'ra' : 'ai',
+        presets: ['exhaustive', 'slow', 'medium', 'fast', 'faster', 'trivial'], defaultPreset: 'medium' },
+      { name: 'vtm', program: 'VTM-23.2 EncoderApp', available: false, configs: ['ai', 'ra'], defaultConfig: 'ra', presets: [], defaultPreset: null },
+    ],
+  }));
+
   app.post('/v1/jobs', async (req, reply) => {
     const body = req.body as any;
     const seq = sequences.get(body?.sequenceId);
     if (!seq) return bad(reply, `sequenceId ${body?.sequenceId} does not exist`);
+    if ((body.encoder ?? 'nnvvc') === 'nnvvc' && !nnvvcConfigs.includes(body.config)) {
+      return reply.code(400).send({ error: 'unsupported_config', message: `config "${body.config}" is not supported by this server's nnvvc-enc` });
+    }
     const qps: number[] = body.qps ?? [22, 27, 32, 37];
     const id = `job${++counter}`;
     const frames = Number(body.frames ?? seq.frames);
     const job: StubJob = { id, state: 'waiting', request: body, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, attempts: 0,
-      progress: { stage: 'queued', ratePoint: 0, ratePointsTotal: qps.length, framesDone: 0, framesTotal: frames, percent: 0 }, artifacts: new Map() };
+      progress: { stage: 'queued', ratePoint: 0, ratePointsTotal: qps.length, stagePointsDone: 0, pointFramesDone: 0, framesPerPoint: frames, percent: 0 }, artifacts: new Map() };
     jobs.set(id, job);
     const total = qps.length * frames;
     const jobStepMs = body.preset === 'slow' ? 300 : stepMs;
@@ -109,7 +125,7 @@ export async function startStubApi(opts: { stepMs?: number; sse?: boolean } = {}
       if (job.state === 'cancelled') return;
       if (job.state === 'waiting') { job.state = 'active'; job.startedAt = new Date().toISOString(); job.attempts = 1; }
       done++;
-      job.progress = { stage: 'encode', ratePoint: Math.floor((done - 1) / frames), ratePointsTotal: qps.length, framesDone: ((done - 1) % frames) + 1, framesTotal: frames, percent: (100 * done) / total };
+      job.progress = { stage: 'encode', ratePoint: Math.floor((done - 1) / frames), ratePointsTotal: qps.length, stagePointsDone: Math.floor((done - 1) / frames), pointFramesDone: ((done - 1) % frames) + 1, framesPerPoint: frames, percent: (100 * done) / total };
       log.push(`POC ${(done - 1) % frames} QP ${qps[Math.floor((done - 1) / frames)]} encoded`);
       job.artifacts.set('encode.log', { body: Buffer.from(log.join('\n') + '\n'), contentType: 'text/plain' });
       if (done < total) { setTimeout(tick, jobStepMs); return; }
@@ -119,9 +135,9 @@ export async function startStubApi(opts: { stepMs?: number; sse?: boolean } = {}
         job.artifacts.set(`qp${qp}.dec.yuv`, { body: syntheticYuv(w, h, frames), contentType: 'application/octet-stream' });
         if (qp === qps[0]) job.artifacts.set(`qp${qp}.stats.json`, { body: Buffer.from(JSON.stringify(syntheticStats(w, h, frames))), contentType: 'application/json' });
       }
-      job.report = syntheticReport(id, qps, Number(body.preset === 'fast' ? 1.05 : 0.9), seq);
+      job.report = syntheticReport(id, qps, Number(body.preset === 'fast' ? 1.05 : 0.9), seq, body);
       job.artifacts.set('report.json', { body: Buffer.from(JSON.stringify(job.report)), contentType: 'application/json' });
-      job.progress = { ...job.progress, stage: 'done', percent: 100 };
+      job.progress = { ...job.progress, stage: 'done', stagePointsDone: qps.length, percent: 100 };
       job.state = 'completed';
       job.finishedAt = new Date().toISOString();
     };

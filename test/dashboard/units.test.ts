@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bdRate, pchipIntegral } from '../../src/dashboard/public/js/bdrate.js';
-import { bdRate as metricsBdRate } from '../../src/metrics/bdrate.js';
+import { bdRate as metricsBdRate } from '../../src/quality/bdrate.js';
 import { fieldForServerError, frameBytes, jobFieldForServerError, parseNumberList, validateNewJob, validateUpload } from '../../src/dashboard/public/js/validate.js';
 import { cusForFrame, lumaRange, lumaToRgba, statsNameFor } from '../../src/dashboard/public/js/yuv.js';
 import { rdPlotSvg, reportSeries } from '../../src/dashboard/public/js/rdplot.js';

@@ -24,13 +24,13 @@ function expectError(body: any, code: string, message?: RegExp) {
 }
 
 test('raw upload that is not a whole number of frames: 400 with the numbers', async () => {
-  const res = await upload(s.base, syntheticYuv(W, H, 2).subarray(0, 2 * FRAME - 100), { width: W, height: H });
+  const res = await upload(s.base, syntheticYuv(W, H, 2).subarray(0, 2 * FRAME - 100), { width: W, height: H, fps: 25 });
   assert.equal(res.status, 400);
   const b = await json(res);
   expectError(b, 'not_whole_frames', /body has 9116 bytes.*4608 bytes each.*1 frames \+ 4508 extra bytes/);
   assert.deepEqual({ ...b.details }, { bytes: 9116, frameBytes: 4608, wholeFrames: 1, remainderBytes: 4508, width: W, height: H, bitDepth: 8 });
   // wrong size given for a correct file: 3 frames of 64x48 are not whole frames of 64x64
-  const res2 = await upload(s.base, syntheticYuv(W, H, 3), { width: 64, height: 64 });
+  const res2 = await upload(s.base, syntheticYuv(W, H, 3), { width: 64, height: 64, fps: 25 });
   assert.equal(res2.status, 400);
   expectError(await json(res2), 'not_whole_frames');
   // nothing left behind
@@ -40,18 +40,19 @@ test('raw upload that is not a whole number of frames: 400 with the numbers', as
 
 test('raw upload parameter errors', async () => {
   const cases: [Record<string, string | number>, string, RegExp][] = [
-    [{}, 'missing_dimensions', /width=&height=/],
-    [{ width: 63, height: 48 }, 'bad_dimensions', /width=63.*odd/],
-    [{ width: 64, height: 48, bitDepth: 12 }, 'unsupported_bit_depth', /unsupported bit depth 12/],
+    [{}, 'missing_dimensions', /width=&height=&fps=/],
+    [{ width: 63, height: 48, fps: 25 }, 'bad_dimensions', /width=63.*odd/],
+    [{ width: 64, height: 48, bitDepth: 12, fps: 25 }, 'unsupported_bit_depth', /unsupported bit depth 12/],
     [{ width: 64, height: 48, fps: 0 }, 'bad_fps', /fps=0/],
-    [{ width: 'abc', height: 48 }, 'bad_request', /width/],
+    [{ width: 64, height: 48 }, 'missing_fps', /needs the frame rate: add \?fps=/],
+    [{ width: 'abc', height: 48, fps: 25 }, 'bad_request', /width/],
   ];
   for (const [q, code, msg] of cases) {
     const res = await upload(s.base, syntheticYuv(W, H, 1), q);
     assert.equal(res.status, 400, JSON.stringify(q));
     expectError(await json(res), code, msg);
   }
-  const empty = await upload(s.base, new Uint8Array(0), { width: W, height: H });
+  const empty = await upload(s.base, new Uint8Array(0), { width: W, height: H, fps: 25 });
   assert.equal(empty.status, 400);
   expectError(await json(empty), 'empty_body');
 });
@@ -85,6 +86,7 @@ test('y4m errors: unsupported chroma and bit depth, truncated frame, bad frame m
     [y4m(`W${W} H${H} F25:1`, [f, f.subarray(0, 1000)]), 'truncated', /frame 1 has 1000 of 4608 bytes/],
     [y4m(`W${W} H${H} F25:1`, [f], 'FRAMX\n'), 'bad_y4m', /expected "FRAME"/],
     [y4m(`W${W} H${H} F25:1`, [f]), 'dimension_mismatch', /width=32 contradicts/],
+    [y4m(`W${W} H${H}`, [f]), 'missing_fps', /no F<num>:<den> frame rate: add \?fps=/],
   ];
   for (const [i, [body, code, msg]] of cases.entries()) {
     const res = await upload(s.base, body, code === 'dimension_mismatch' ? { width: 32 } : {});
@@ -108,10 +110,10 @@ function rawPost(url: string, body: Buffer, headers: Record<string, string | num
 
 test('oversized uploads: 413 from Content-Length and from counting a chunked body', async () => {
   const big = syntheticYuv(W, H, 50); // 230400 bytes > 200000
-  const r1 = await rawPost(`${s.base}/v1/sequences?width=${W}&height=${H}`, big);
+  const r1 = await rawPost(`${s.base}/v1/sequences?width=${W}&height=${H}&fps=25`, big);
   assert.equal(r1.status, 413);
   expectError(r1.body, 'too_large', /exceeds MAX_UPLOAD_BYTES=200000/);
-  const r2 = await rawPost(`${s.base}/v1/sequences?width=${W}&height=${H}`, big, { 'transfer-encoding': 'chunked' });
+  const r2 = await rawPost(`${s.base}/v1/sequences?width=${W}&height=${H}&fps=25`, big, { 'transfer-encoding': 'chunked' });
   assert.equal(r2.status, 413);
   expectError(r2.body, 'too_large');
   assert.equal((await json(await fetch(`${s.base}/v1/sequences`))).items.length, 1);
@@ -145,6 +147,10 @@ test('job submission validation: malformed JSON, schema, unknown sequence, frame
     [{ sequenceId: seqId, config: 'ra', targetKbps: [100], qps: [22] }, 'bad_request', /qps or targetKbps/],
     [{ sequenceId: seqId, config: 'ra', kind: 'anchor' }, 'encoder_unavailable', /VTM_ENCODER_APP/],
     [{ sequenceId: seqId, config: 'ra', encoder: 'vtm' }, 'encoder_unavailable', /VTM_ENCODER_APP/],
+    [{ sequenceId: seqId, config: 'ai', preset: 'turbo' }, 'unknown_preset', /preset "turbo" is not a preset of nnvvc-enc; known presets: exhaustive, slow, medium, fast, faster, trivial/],
+    [{ sequenceId: seqId, config: 'ai', intraPeriod: 32 }, 'bad_request', /intraPeriod applies to config "ra" only/],
+    // the test encoder (like today's nnvvc-enc) lists only "ai" under --list-configs
+    [{ sequenceId: seqId, config: 'ra' }, 'unsupported_config', /config "ra" \(random access\) is not supported by this server's nnvvc-enc, which encodes "ai" \(all intra\); submit config "ai", or encoder "vtm"/],
   ];
   for (const [body, code, msg] of cases) {
     const res = await submit(s.base, body);
@@ -212,7 +218,7 @@ test('readiness is 503 and names the cause when no encoder binary exists', async
 test('closing the app ends open SSE streams instead of waiting for their jobs', async () => {
   const own = await startStack({ worker: false }); // no worker: the job stays waiting, its stream stays open
   try {
-    const seq = await json(await upload(own.base, syntheticYuv(W, H, 1), { width: W, height: H }));
+    const seq = await json(await upload(own.base, syntheticYuv(W, H, 1), { width: W, height: H, fps: 25 }));
     const { id } = await json(await submit(own.base, { sequenceId: seq.id, config: 'ai', qps: [30] }));
     const reader = (await fetch(`${own.base}/v1/jobs/${id}/events`)).body!.getReader();
     assert.match(new TextDecoder().decode((await reader.read()).value), /event: state/);

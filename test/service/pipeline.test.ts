@@ -135,7 +135,7 @@ test('an encoder crash is retried with backoff, then fails with the exit code in
     const v = await waitForState(s.base, id, ['completed', 'failed']);
     assert.equal(v.state, 'failed');
     assert.equal(v.attempts, 2, 'JOB_ATTEMPTS=2 in tests');
-    assert.match(v.error, /exited with code 3 \(see logs\/encode-qp32.log\)/);
+    assert.match(v.error, /exited with code 3: fake-encoder: simulated crash \(see logs\/encode-qp32.log\)/);
     const log = await (await fetch(`${s.base}/v1/jobs/${id}/artifacts/logs/encode-qp32.log`)).text();
     assert.match(log, /simulated crash/);
   } finally {
@@ -198,7 +198,7 @@ test('logs: request id on every request line, job id on every worker line, no sa
   const lines: string[] = [];
   const s2 = await startStack({ logLines: lines });
   try {
-    const up = await upload(s2.base, foremanBytes.subarray(0, FRAME), { width: 176, height: 144, name: 'logcheck' });
+    const up = await upload(s2.base, foremanBytes.subarray(0, FRAME), { width: 176, height: 144, fps: 30, name: 'logcheck' });
     const { id: sid } = await json(up);
     const { id } = await json(await submit(s2.base, { sequenceId: sid, config: 'ai', qps: [37] }));
     await waitForState(s2.base, id, ['completed']);

@@ -43,7 +43,7 @@ test('SIGKILL of the worker mid-encode: a second worker recovers the job and fin
   const a = spawnWorker();
   await waitFor('worker A to be encoding', async () => {
     const v = await json(await fetch(`${s.base}/v1/jobs/${id}`));
-    return v.state === 'active' && v.progress.stage === 'encode' && v.progress.framesDone >= 1;
+    return v.state === 'active' && v.progress.stage === 'encode' && v.progress.pointFramesDone >= 1;
   }, 30_000, 50);
   process.kill(-a.pid!, 'SIGKILL');
   await exited(a);

@@ -10,11 +10,11 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { VtmDecoder, VtmEncoder, type VtmEncodeResult } from '../../vtm/adapter.js';
-import { psnrYuvFiles } from '../../src/metrics/psnr.js';
-import { bitrateKbps } from '../../src/metrics/bitrate.js';
-import { anchorKey, ANCHOR_QPS, type AnchorTable } from '../../src/metrics/anchors.js';
-import { buildReport } from '../../src/metrics/report.js';
-import { machineInfo } from '../../src/metrics/machine.js';
+import { psnrYuvFiles } from '../../src/quality/psnr.js';
+import { bitrateKbps } from '../../src/quality/bitrate.js';
+import { anchorKey, ANCHOR_QPS, type AnchorTable } from '../../src/quality/anchors.js';
+import { buildReport } from '../../src/quality/report.js';
+import { machineInfo } from '../../src/quality/machine.js';
 
 const ENC = process.env.VTM_ENCODER_APP, DEC = process.env.VTM_DECODER_APP;
 const SEQ = process.env.NNVVC_SEQUENCES ?? path.resolve('../shared/sequences');

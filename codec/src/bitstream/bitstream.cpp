@@ -1,5 +1,7 @@
 #include "bitstream/bitstream.h"
 
+#include <stdexcept>
+
 namespace nnvvc {
 
 void BitWriter::u(uint32_t v, int n) {
@@ -64,6 +66,7 @@ void BitReader::expectTrailingBits() {
 }
 
 std::vector<uint8_t> makeNalUnit(NalType type, int temporalId, const std::vector<uint8_t>& rbsp) {
+  if (temporalId < 0 || temporalId > 6) throw std::invalid_argument("makeNalUnit: TemporalId out of range 0..6");
   std::vector<uint8_t> nal;
   nal.reserve(rbsp.size() + rbsp.size() / 64 + 4);
   // forbidden_zero_bit(1) nuh_reserved_zero_bit(1) nuh_layer_id(6) | nal_unit_type(5) tid_plus1(3)
@@ -108,6 +111,10 @@ std::vector<NalUnit> parseAnnexB(const uint8_t* data, size_t size) {
     nu.type = NalType(h1 >> 3);
     nu.temporalId = int(h1 & 7) - 1;
     if (nu.temporalId < 0) throw BitstreamError("nuh_temporal_id_plus1 is zero");
+    // 7.4.2.2: IRAP pictures and SPS/PPS/VPS belong to sublayer 0
+    if (nu.temporalId != 0 && (isIrapNal(nu.type) || nu.type == kNalVps || nu.type == kNalSps))
+      throw BitstreamError("NAL unit type " + std::to_string(int(nu.type)) + " with TemporalId " +
+                           std::to_string(nu.temporalId) + " (must be 0)");
     nu.rbsp.reserve(end - begin);
     int zeros = 0;
     for (size_t k = begin + 2; k < end; ++k) {

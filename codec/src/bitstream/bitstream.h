@@ -56,12 +56,16 @@ class BitReader {
 
 // NAL unit types used (Table 5).
 enum NalType : uint8_t {
-  kNalTrail = 0, kNalIdrWRadl = 7, kNalIdrNLp = 8, kNalCra = 9, kNalVps = 14, kNalSps = 15,
-  kNalPps = 16, kNalPh = 19, kNalAud = 20, kNalEos = 21, kNalEob = 22, kNalPrefixSei = 23,
-  kNalSuffixSei = 24
+  kNalTrail = 0, kNalStsa = 1, kNalRadl = 2, kNalRasl = 3, kNalIdrWRadl = 7, kNalIdrNLp = 8, kNalCra = 9,
+  kNalGdr = 10, kNalVps = 14, kNalSps = 15, kNalPps = 16, kNalPh = 19, kNalAud = 20, kNalEos = 21, kNalEob = 22,
+  kNalPrefixSei = 23, kNalSuffixSei = 24
 };
+inline bool isVclNal(NalType t) { return t <= 11; }  // 0..11: coded slices and reserved VCL types
+inline bool isIdrNal(NalType t) { return t == kNalIdrWRadl || t == kNalIdrNLp; }
+inline bool isIrapNal(NalType t) { return t >= kNalIdrWRadl && t <= kNalCra; }  // IDR_W_RADL..CRA (7..9)
 
-// Build a NAL unit (2-byte header + RBSP with emulation prevention bytes).
+// Build a NAL unit (2-byte header + RBSP with emulation prevention bytes). temporalId 0..6 goes
+// into nuh_temporal_id_plus1 (TemporalId of the picture's sublayer; 0 for parameter sets and IRAPs).
 std::vector<uint8_t> makeNalUnit(NalType type, int temporalId, const std::vector<uint8_t>& rbsp);
 // Append a NAL unit to an Annex-B stream with a 4-byte start code.
 void appendAnnexB(std::vector<uint8_t>& stream, const std::vector<uint8_t>& nal);
@@ -71,7 +75,8 @@ struct NalUnit {
   int layerId, temporalId;
   std::vector<uint8_t> rbsp;  // payload after the header, emulation prevention removed
 };
-// Split an Annex-B byte stream into NAL units. Throws BitstreamError on malformed headers.
+// Split an Annex-B byte stream into NAL units. Throws BitstreamError on malformed headers
+// (forbidden bit, nuh_temporal_id_plus1 == 0, TemporalId != 0 on IRAP / parameter-set NAL units).
 std::vector<NalUnit> parseAnnexB(const uint8_t* data, size_t size);
 
 }  // namespace nnvvc

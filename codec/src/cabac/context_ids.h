@@ -31,7 +31,18 @@ enum CtxId : uint16_t {
   kCtxLastXC = 219,  // 3: last_sig_coeff_x_prefix chroma
   kCtxLastYY = 222,  // 20: last_sig_coeff_y_prefix luma
   kCtxLastYC = 242,  // 3: last_sig_coeff_y_prefix chroma
-  kNumCtx = 245
+  // ---- inter (P/B slices); initType 0 values are the spec's (unused: no IBC)
+  kCtxSkipFlag = 245,  // 3: cu_skip_flag (ctxInc = left skip + above skip)
+  kCtxPredMode = 248,  // 2: pred_mode_flag (ctxInc = left or above intra)
+  kCtxMergeFlag = 250,  // 1: general_merge_flag
+  kCtxMergeIdx = 251,  // 1: merge_idx (first bin; the rest is bypass)
+  kCtxInterDir = 252,  // 6: inter_pred_idc (0..4 by CU size for bin 0, 5 for bin 1 / 8x4 & 4x8)
+  kCtxRefIdx = 258,  // 2: ref_idx_l0 / ref_idx_l1 (bins 0 and 1; the rest is bypass)
+  kCtxMvpIdx = 260,  // 1: mvp_l0_flag / mvp_l1_flag
+  kCtxMvdGt0 = 261,  // 1: abs_mvd_greater0_flag
+  kCtxMvdGt1 = 262,  // 1: abs_mvd_greater1_flag
+  kCtxRootCbf = 263,  // 1: cu_coded_flag
+  kNumCtx = 264
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

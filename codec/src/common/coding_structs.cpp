@@ -16,8 +16,12 @@ static void forUnits(int picW, int picH, int w4, std::vector<CuInfo>& info, int 
 void CuMap::storeSyntax(const CodingUnit& cu) {
   if (cu.treeType == TreeType::kDualChroma) return;
   const uint8_t lw = uint8_t(log2Int(unsigned(cu.w))), lh = uint8_t(log2Int(unsigned(cu.h)));
+  const bool inter = cu.isInter();
+  const uint8_t lumaMode = inter ? 0 : cu.lumaMode;
+  const uint8_t skip = (inter && cu.skip) ? 1 : 0;
   forUnits(picW_, picH_, w4_, info_, cu.x, cu.y, cu.w, cu.h, [&](CuInfo& c) {
-    c.lumaMode = cu.lumaMode; c.qtDepth = cu.qtDepth; c.log2W = lw; c.log2H = lh;
+    c.lumaMode = lumaMode; c.qtDepth = cu.qtDepth; c.log2W = lw; c.log2H = lh;
+    c.skip = skip; c.intra = inter ? 0 : 1;
   });
 }
 

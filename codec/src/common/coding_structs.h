@@ -87,10 +87,11 @@ struct CtuCoding {
 };
 
 // Per-picture map of coded CU information at 4x4 luma granularity.
-//  - syntax info (lumaMode, qtDepth, CU size) feeds the neighbour-based context selection (split
-//    flags) and the MPM derivation; written by storeSyntax() when a CU is coded/parsed. For the
-//    syntax, a left/above neighbour inside the picture is always available (one slice, one tile,
-//    and left/above blocks always precede in decoding order).
+//  - syntax info (lumaMode, qtDepth, CU size, skip flag, pred mode) feeds the neighbour-based
+//    context selection (split, skip, pred-mode flags) and the MPM derivation; written by
+//    storeSyntax() when a CU is coded/parsed. For the syntax, a left/above neighbour inside the
+//    picture is always available (one slice, one tile, and left/above blocks always precede in
+//    decoding order).
 //  - coded / chromaCoded mark samples already reconstructed: the availability of intra reference
 //    samples (spec 6.4.4) — set by markReconstructed() in decoding order.
 struct CuInfo {
@@ -99,6 +100,11 @@ struct CuInfo {
   uint8_t lumaMode = 0;     // IntraPredModeY
   uint8_t qtDepth = 0;      // CqtDepth
   uint8_t log2W = 0, log2H = 0;  // CbWidth / CbHeight (log2) of the luma CU
+  // P/B slices: cu_skip_flag and CuPredMode of the luma CU (cu_skip_flag, pred_mode_flag and
+  // non_inter_flag contexts). Inter CUs store lumaMode 0: MPM derivation (8.4.2) treats a
+  // non-intra neighbour as planar.
+  uint8_t skip = 0;
+  uint8_t intra = 1;
 };
 
 class CuMap {

@@ -8,26 +8,198 @@
 #include "cabac/cabac.h"
 #include "common/md5.h"
 #include "common/slice_params.h"
+#include "common/yuv_io.h"
+#include "decoder/dpb.h"
 #include "recon/recon.h"
 #include "syntax/ctu_syntax.h"
 #include "syntax/param_sets.h"
+#if __has_include("recon/deblock.h")
+#include "recon/deblock.h"
+#define NNVVC_DEC_HAVE_DEBLOCK 1
+#endif
 
 namespace nnvvc {
 
 namespace {
-void writePicture(std::FILE* f, const Picture& pic, const SpsInfo& sps) {
-  const int w = sps.width - sps.confLeft - sps.confRight, h = sps.height - sps.confTop - sps.confBottom;
-  for (int c = 0; c < 3; ++c) {
-    const int s = c ? 1 : 0;
-    const int pw = w >> s, ph = h >> s, x0 = sps.confLeft >> s, y0 = sps.confTop >> s;
-    std::vector<uint8_t> row(size_t(pw) * 2);
-    for (int y = 0; y < ph; ++y) {
-      const Pel* r = pic.planes[c].row(y0 + y) + x0;
-      for (int x = 0; x < pw; ++x) { row[2 * x] = uint8_t(r[x] & 0xff); row[2 * x + 1] = uint8_t(uint16_t(r[x]) >> 8); }
-      std::fwrite(row.data(), 1, row.size(), f);
+
+// 9.3.2.2 without cabac_init_flag: I 0, P 1, B 2.
+int ctxInitTypeOf(SliceType t) { return t == SliceType::kI ? 0 : t == SliceType::kP ? 1 : 2; }
+
+class StreamDecoder {
+ public:
+  StreamDecoder(std::FILE* out, DecodeResult& res) : out_(out), res_(res) {
+    output_ = [this](const DpbPicture& p) { writeOutput(p); };
+  }
+
+  void decode(const std::vector<NalUnit>& nals) {
+    for (const NalUnit& nu : nals) {
+      if (nu.layerId != 0) continue;
+      const NalType t = nu.type;
+      if (isVclNal(t)) { finishCurrent(); decodeSlice(nu); continue; }
+      switch (int(t)) {
+        case kNalSps: sps_ = parseSps(nu.rbsp); haveSps_ = true; break;
+        case kNalPps: pps_ = parsePps(nu.rbsp); havePps_ = true; break;
+        case kNalSuffixSei: checkHash(nu); break;
+        case kNalPh: throw BitstreamError("picture header NAL units are not supported");
+        case kNalEos:
+          // the next picture starts a new coded video sequence: output everything now
+          finishCurrent();
+          dpb_.flush(output_);
+          afterEos_ = true;
+          break;
+        default: break;  // VPS, AUD, prefix SEI, EOB, reserved: ignored
+      }
+    }
+    finishCurrent();
+    dpb_.flush(output_);
+  }
+
+ private:
+  void writeOutput(const DpbPicture& p) {
+    if (out_ && !writeYuvFrame(out_, p.pic, p.cropX, p.cropY, p.cropW, p.cropH))
+      throw std::runtime_error("write error on the output file");
+    res_.outputPocs.push_back(p.poc);
+    ++res_.frames;
+  }
+
+  // End of the current picture's access unit (its suffix SEIs have been seen).
+  void finishCurrent() {
+    if (!cur_) return;
+    if (!curHashSeen_) ++res_.md5Missing;
+    dpb_.finishPicture(cur_, true, dpbParamsOf(curSps_), output_);
+    cur_ = nullptr;
+  }
+
+  void checkHash(const NalUnit& nu) {
+    if (!cur_ || curHashSeen_) return;
+    uint8_t md5[3][16];
+    const SeiHashParse sei = parsePictureHashSeiChecked(nu.rbsp, md5);
+    if (sei == SeiHashParse::kMalformed)
+      throw BitstreamError("truncated or malformed suffix SEI after picture POC " + std::to_string(cur_->poc));
+    if (sei != SeiHashParse::kMd5) return;
+    curHashSeen_ = true;
+    ++res_.md5Checked;
+    for (int c = 0; c < 3; ++c) {
+      uint8_t m[16];
+      const Plane& pl = cur_->pic.planes[c];
+      planeMd5(pl, pl.width, pl.height, m);
+      if (std::memcmp(m, md5[c], 16) != 0) {
+        ++res_.md5Mismatches;
+        std::fprintf(stderr, "MD5 mismatch in picture POC %d (decoding order %d), component %d\n", cur_->poc,
+                     res_.decoded - 1, c);
+        break;
+      }
     }
   }
-}
+
+  void decodeSlice(const NalUnit& nu) {
+    const NalType t = nu.type;
+    if (!(t == kNalTrail || t == kNalStsa || t == kNalRadl || t == kNalRasl || isIrapNal(t)))
+      throw BitstreamError("unsupported picture type (NAL unit type " + std::to_string(int(t)) + ")");
+    if (!haveSps_ || !havePps_) throw BitstreamError("slice before SPS/PPS");
+    if (pps_.width != sps_.width || pps_.height != sps_.height) throw BitstreamError("PPS picture size differs from SPS");
+    if (nu.temporalId > sps_.maxSublayersMinus1)
+      throw BitstreamError("TemporalId " + std::to_string(nu.temporalId) + " above sps_max_sublayers_minus1");
+    const bool irap = isIrapNal(t);
+    // NoOutputBeforeRecoveryFlag: IDR always; CRA when it starts the stream or follows an EOS
+    bool noOutputBeforeRecovery = false;
+    if (irap) {
+      noOutputBeforeRecovery = isIdrNal(t) || firstPicture_ || afterEos_;
+      irapNoOutputBeforeRecovery_ = noOutputBeforeRecovery;
+    } else if (firstPicture_ || afterEos_) {
+      throw BitstreamError("the stream does not start with an IRAP picture");
+    }
+    // RASL pictures of such a CRA reference pictures that are not there: skipped (8.1.2 / C.5.2.2)
+    if (t == kNalRasl && irapNoOutputBeforeRecovery_) return;
+    BitReader br(nu.rbsp.data(), nu.rbsp.size());
+    SliceInfo sh = parseSliceHeader(br, t, sps_, pps_);
+    sh.temporalId = nu.temporalId;
+    const int poc = derivePoc(sh.pocLsb, sps_.log2MaxPocLsb, irap && noOutputBeforeRecovery, prevTid0Poc_);
+    applyPocMsb(sh, poc - sh.pocLsb);
+    // the SPS/PPS in force from here (a new one only takes effect at an IRAP)
+    if (irap) { curSps_ = sps_; }
+    else if (sps_.width != curSps_.width || sps_.height != curSps_.height)
+      throw BitstreamError("picture size changed at a non-IRAP picture");
+
+    RefPicLists refs;
+    const DpbParams params = dpbParamsOf(curSps_);
+    DpbPicture* pic = dpb_.startPicture(sh, irap && noOutputBeforeRecovery, params, refs, output_);
+    for (int l = 0; l < 2; ++l)
+      for (int i = 0; i < refs.num[l]; ++i)
+        if (refs.ref[l][i].pic->width != curSps_.width || refs.ref[l][i].pic->height != curSps_.height)
+          throw BitstreamError("reference picture of another size");
+    pic->cropX = curSps_.confLeft;
+    pic->cropY = curSps_.confTop;
+    pic->cropW = curSps_.width - curSps_.confLeft - curSps_.confRight;
+    pic->cropH = curSps_.height - curSps_.confTop - curSps_.confBottom;
+    pic->pic.alloc(curSps_.width, curSps_.height);
+    pic->pic.poc = sh.poc;
+    pic->motion.init(curSps_.width, curSps_.height);
+
+    SliceParams slice;
+    slice.qp = sh.sliceQp;
+    slice.qpPrimeY = sh.sliceQp + 12;
+    slice.qpPrimeCb = slice.qpPrimeCr = curSps_.chromaQpTable[clip3(-12, 63, sh.sliceQp) + 12] + 12;
+    slice.sliceType = sh.sliceType;
+    slice.isIntra = sh.sliceType == SliceType::kI;
+    slice.poc = sh.poc;
+    slice.temporalId = sh.temporalId;
+    slice.maxNumMergeCand = curSps_.maxNumMergeCand;
+    slice.refs = slice.isIntra ? nullptr : &refs;
+
+    const size_t off = br.bytePos();
+    CuMap cuMap;
+    cuMap.init(curSps_.width, curSps_.height);
+    ContextSet ctxs;
+    ctxs.init(sh.sliceQp, ctxInitTypeOf(sh.sliceType));
+    ArithDecoder dec;
+    dec.start(nu.rbsp.data() + off, nu.rbsp.size() - off);
+    HmvpTable hmvp;
+    SyntaxEnv env;
+    env.part = &curSps_.part; env.ctx = &ctxs; env.cuMap = &cuMap; env.isIntraSlice = slice.isIntra;
+    env.motion = &pic->motion; env.hmvp = &hmvp; env.slice = &slice;
+    const int ctu = 1 << curSps_.part.log2CtuSize;
+    std::vector<CtuCoding> ctus;
+    for (int cy = 0; cy < curSps_.height; cy += ctu)
+      for (int cx = 0; cx < curSps_.width; cx += ctu) {
+        ctus.emplace_back();
+        CtuCoding& cc = ctus.back();
+        cc.ctuX = cx; cc.ctuY = cy;
+        if (!codeCtu(dec, env, cc) || dec.overrun())
+          throw BitstreamError("corrupt slice data in CTU at (" + std::to_string(cx) + "," + std::to_string(cy) +
+                               ") of picture POC " + std::to_string(sh.poc));
+        recon::reconstructCtu(pic->pic, cuMap, cc, slice);
+      }
+    if (!dec.terminate()) throw BitstreamError("end_of_slice_one_bit missing");
+    if (pps_.deblockingEnabled) {
+#ifdef NNVVC_DEC_HAVE_DEBLOCK
+      recon::DeblockParams dp;  // offsets 0 (the PPS parser rejects others)
+      recon::deblockPicture(pic->pic, ctus, pic->motion, slice, dp);
+#else
+      throw BitstreamError("deblocking filter is not supported by this build");
+#endif
+    }
+    if (sh.temporalId == 0 && t != kNalRasl && t != kNalRadl) prevTid0Poc_ = sh.poc;
+    cur_ = pic;
+    curHashSeen_ = false;
+    firstPicture_ = afterEos_ = false;
+    ++res_.decoded;
+  }
+
+  std::FILE* out_;
+  DecodeResult& res_;
+  DecodedPictureBuffer::OutputFn output_;
+  bool haveSps_ = false, havePps_ = false;
+  SpsInfo sps_, curSps_;
+  PpsInfo pps_;
+  DecodedPictureBuffer dpb_;
+  DpbPicture* cur_ = nullptr;      // decoded picture whose access unit is still open (hash SEI)
+  bool curHashSeen_ = false;
+  bool firstPicture_ = true, afterEos_ = false;
+  bool irapNoOutputBeforeRecovery_ = false;  // of the IRAP the current pictures are associated with
+  int prevTid0Poc_ = 0;
+};
+
 }  // namespace
 
 int decodeStream(const std::vector<uint8_t>& data, const std::string& outPath, DecodeResult& res,
@@ -40,92 +212,17 @@ int decodeStream(const std::vector<uint8_t>& data, const std::string& outPath, D
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> guard(out, [](std::FILE* f) { return f ? std::fclose(f) : 0; });
   try {
     const std::vector<NalUnit> nals = parseAnnexB(data.data(), data.size());
-    bool haveSps = false, havePps = false;
-    SpsInfo sps;
-    PpsInfo pps;
-    Picture pic;
-    CuMap cuMap;
-    bool pending = false;  // a decoded picture waiting for its hash SEI / output
-    bool pendingHashSeen = false;
-    uint8_t pendingMd5[3][16];
-    auto flush = [&]() {
-      if (!pending) return;
-      if (!pendingHashSeen) ++res.md5Missing;
-      if (out) writePicture(out, pic, sps);
-      ++res.frames;
-      pending = false;
-    };
-    for (const NalUnit& nu : nals) {
-      if (nu.layerId != 0) continue;
-      switch (int(nu.type)) {
-        case kNalSps: sps = parseSps(nu.rbsp); haveSps = true; break;
-        case kNalPps: pps = parsePps(nu.rbsp); havePps = true; break;
-        case kNalIdrNLp:
-        case kNalIdrWRadl: {
-          if (!haveSps || !havePps) throw BitstreamError("slice before SPS/PPS");
-          if (pps.width != sps.width || pps.height != sps.height) throw BitstreamError("PPS picture size differs from SPS");
-          flush();
-          BitReader br(nu.rbsp.data(), nu.rbsp.size());
-          const SliceInfo sh = parseSliceHeader(br, nu.type, sps, pps);
-          const size_t off = br.bytePos();
-          SliceParams slice;
-          slice.qp = sh.sliceQp;
-          slice.qpPrimeY = sh.sliceQp + 12;
-          slice.qpPrimeCb = slice.qpPrimeCr = sps.chromaQpTable[clip3(-12, 63, sh.sliceQp) + 12] + 12;
-          pic.alloc(sps.width, sps.height);
-          cuMap.init(sps.width, sps.height);
-          ContextSet ctxs;
-          ctxs.init(sh.sliceQp, 0);
-          ArithDecoder dec;
-          dec.start(nu.rbsp.data() + off, nu.rbsp.size() - off);
-          SyntaxEnv env;
-          env.part = &sps.part; env.ctx = &ctxs; env.cuMap = &cuMap; env.isIntraSlice = true;
-          const int ctu = 1 << sps.part.log2CtuSize;
-          CtuCoding cc;
-          for (int cy = 0; cy < sps.height; cy += ctu)
-            for (int cx = 0; cx < sps.width; cx += ctu) {
-              cc.ctuX = cx; cc.ctuY = cy;
-              if (!codeCtu(dec, env, cc) || dec.overrun())
-                throw BitstreamError("corrupt slice data in CTU at (" + std::to_string(cx) + "," + std::to_string(cy) + ")");
-              recon::reconstructCtu(pic, cuMap, cc, slice);
-            }
-          if (!dec.terminate()) throw BitstreamError("end_of_slice_one_bit missing");
-          pending = true;
-          pendingHashSeen = false;
-          break;
-        }
-        case kNalSuffixSei: {
-          if (!pending) break;
-          const SeiHashParse sei = parsePictureHashSeiChecked(nu.rbsp, pendingMd5);
-          if (sei == SeiHashParse::kMalformed)
-            throw BitstreamError("truncated or malformed suffix SEI after picture " + std::to_string(res.frames));
-          if (sei == SeiHashParse::kMd5) {
-            pendingHashSeen = true;
-            ++res.md5Checked;
-            for (int c = 0; c < 3; ++c) {
-              uint8_t m[16];
-              planeMd5(pic.planes[c], pic.planes[c].width, pic.planes[c].height, m);
-              if (std::memcmp(m, pendingMd5[c], 16) != 0) {
-                ++res.md5Mismatches;
-                std::fprintf(stderr, "MD5 mismatch in picture %d, component %d\n", res.frames, c);
-                break;
-              }
-            }
-          }
-          break;
-        }
-        case kNalTrail: case kNalCra: case 1: case 2: case 3: case 4: case 5: case 6: case kNalPh:
-          throw BitstreamError("unsupported picture type (NAL unit type " + std::to_string(int(nu.type)) + ")");
-        default: break;  // VPS, AUD, prefix SEI, EOS, reserved: ignored
-      }
-    }
-    flush();
+    StreamDecoder dec(out, res);
+    dec.decode(nals);
   } catch (const BitstreamError& e) {
     error = e.what();
     return 1;
   } catch (const std::bad_alloc&) {
     error = "out of memory while decoding";
     return 1;
+  } catch (const std::runtime_error& e) {
+    error = e.what();
+    return 2;
   }
   if (res.md5Mismatches) { error = std::to_string(res.md5Mismatches) + " picture(s) failed the MD5 check"; return 1; }
   return 0;

@@ -1,5 +1,6 @@
-// Decoder: Annex-B -> NAL units -> parameter sets / slices -> CTU parsing + shared reconstruction
-// -> MD5 check -> 10-bit LE YUV output (cropped to the conformance window).
+// Decoder: Annex-B -> NAL units -> parameter sets / slices -> POC, reference lists and DPB
+// (decoder/dpb.h) -> CTU parsing + shared reconstruction + deblocking -> MD5 check -> output in
+// POC order as 10-bit LE YUV (cropped to the conformance window).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -8,8 +9,10 @@
 namespace nnvvc {
 
 struct DecodeResult {
-  int frames = 0;
+  int frames = 0;                  // pictures output
+  int decoded = 0;                 // pictures decoded (RASL pictures of a starting CRA are skipped)
   int md5Checked = 0, md5Mismatches = 0, md5Missing = 0;
+  std::vector<int> outputPocs;     // POC of each output picture, in output order
 };
 
 // Decodes a whole Annex-B stream, writing output pictures to outPath (empty: no output).

@@ -242,7 +242,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
     for (int l = 0; l < 2; ++l)
       for (int r : pp.rpl[l]) {
         auto it = dpb.find(r);
-        if (it != dpb.end()) kept[r] = std::move(it->second);
+        if (it != dpb.end() && !kept.count(r)) kept[r] = std::move(it->second);
       }
     dpb.swap(kept);
     // output order: write pictures as soon as every lower POC has been written

@@ -113,6 +113,7 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
 #ifdef NNVVC_HAVE_DEBLOCK
   if (pps_.deblockingEnabled) {
     recon::DeblockParams dp;
+    dp.chromaQpTable = sps_.chromaQpTable;
     recon::deblockPicture(rec, ctus, out.motion, slice, dp);
   }
 #endif

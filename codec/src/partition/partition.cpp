@@ -29,6 +29,7 @@ static bool allowBt(const PartitionConfig& cfg, const TreeNode& n, bool vertical
   if (chromaTree && (n.w / 2) * (n.h / 2) <= 16) return false;
   if (chromaTree && (n.w / 2) == 4 && vertical) return false;
   if (chromaTree && n.modeType == ModeType::kIntra) return false;
+  if (n.modeType == ModeType::kInter && n.w * n.h == 32) return false;  // no 4x4 inter CUs
   const bool outR = n.x + n.w > cfg.picWidth, outB = n.y + n.h > cfg.picHeight;
   if (vertical && outB) return false;
   if (vertical && n.h > maxTb && outR) return false;
@@ -56,6 +57,7 @@ static bool allowTt(const PartitionConfig& cfg, const TreeNode& n, bool vertical
   if (chromaTree && (n.w / 2) * (n.h / 2) <= 32) return false;
   if (chromaTree && (n.w / 2) == 8 && vertical) return false;
   if (chromaTree && n.modeType == ModeType::kIntra) return false;
+  if (n.modeType == ModeType::kInter && n.w * n.h == 64) return false;  // no 4x4 inter CUs
   return true;
 }
 

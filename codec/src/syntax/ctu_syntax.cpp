@@ -3,8 +3,14 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
+
+#include "inter/mv_pred.h"
 
 namespace nnvvc {
+
+// The rate estimator codes what the structures say without re-deriving or checking motion.
+template <class IO> constexpr bool kEstimating = std::is_same<IO, BitEstimator>::value;
 
 // ------------------------------------------------------------------ scans (6.5.3 up-right diagonal)
 namespace {
@@ -406,12 +412,271 @@ bool codeSplit(IO& io, SyntaxEnv& env, const TreeNode& n, SplitMode& split) {
   return a.allows(split);
 }
 
-// ------------------------------------------------------------------ coding unit (7.3.11.5, intra)
+// ------------------------------------------------------------------ transform units (7.3.11.10)
+namespace {
+// Transform tree of a CU: the TUs of the implicit split of CUs larger than the max TB size
+// (cu.tus from tileTransformUnits), each with its cbfs and residuals. Inter CUs (cu_coded_flag
+// 1): tu_y_coded_flag is only coded when a chroma cbf is set or the CU has several TUs, and is
+// inferred 1 otherwise.
 template <class IO>
-bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner) {
+bool codeTransformUnits(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, bool hasLuma, bool hasChroma,
+                        bool inter) {
+  ContextSet& ctx = *env.ctx;
+  for (int t = 0; t < cu.numTus; ++t) {
+    TransformUnit& tu = cu.tus[t];
+    if (hasChroma) {
+      tu.cbf[1] = uint8_t(io.bin(ctx[kCtxCbfCb], tu.cbf[1]));
+      tu.cbf[2] = uint8_t(io.bin(ctx[kCtxCbfCr + tu.cbf[1]], tu.cbf[2]));
+    }
+    if (hasLuma) {
+      if (inter && cu.numTus == 1 && !tu.cbf[1] && !tu.cbf[2]) {
+        if (!IO::kReading && !tu.cbf[0]) return false;  // inferred 1: luma must have levels
+        tu.cbf[0] = 1;
+      } else {
+        tu.cbf[0] = uint8_t(io.bin(ctx[kCtxCbfY], tu.cbf[0]));
+      }
+    }
+    for (int c = 0; c < 3; ++c) {
+      if ((c == 0 && !hasLuma) || (c > 0 && !hasChroma)) continue;
+      if (!tu.cbf[c]) { if (IO::kReading) tu.coeffOffset[c] = -1; continue; }
+      const int bw = c ? tu.w / 2 : tu.w, bh = c ? tu.h / 2 : tu.h;
+      if (IO::kReading) tu.coeffOffset[c] = owner.allocCoeffs(bw * bh);
+      if (tu.coeffOffset[c] < 0 || size_t(tu.coeffOffset[c]) + size_t(bw * bh) > owner.coeffs.size()) return false;
+      if (!codeResidual(io, ctx, owner.coeffs.data() + tu.coeffOffset[c], bw, bh, c)) return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
+// ------------------------------------------------------------------ inter prediction data
+namespace {
+// lMvd range of 7.4.11.8 (quarter-sample units before the AmvrShift of 2)
+constexpr int32_t kMvdMin = -(1 << 15), kMvdMax = (1 << 15) - 1;
+constexpr int kAmvrShift = 2;  // quarter-sample MVDs (no AMVR)
+
+// abs_mvd_minus2: EG1 (9.3.3.6), all bins bypass. A conforming value is at most 2^15 - 2, i.e.
+// a prefix of at most 14 ones; longer prefixes are rejected as corrupt.
+template <class IO>
+bool codeEg1(IO& io, unsigned& value) {
+  int k = 1;
+  if (IO::kReading) {
+    unsigned v = 0;
+    while (io.bypass(0)) {
+      v += 1u << k;
+      if (++k > 15) return false;
+    }
+    value = v + io.bypassBits(0, k);
+    return true;
+  }
+  unsigned v = value;
+  while (v >= (1u << k)) { io.bypass(1); v -= 1u << k; ++k; }
+  io.bypass(0);
+  io.bypassBits(v, k);
+  return true;
+}
+
+// mvd_coding (7.3.11.8): one MVD in quarter-sample units.
+template <class IO>
+bool codeMvd(IO& io, ContextSet& ctx, int32_t comp[2]) {
+  unsigned gt0[2], gt1[2] = {0, 0};
+  for (int c = 0; c < 2; ++c) gt0[c] = io.bin(ctx[kCtxMvdGt0], comp[c] != 0 ? 1u : 0u);
+  for (int c = 0; c < 2; ++c)
+    if (gt0[c]) gt1[c] = io.bin(ctx[kCtxMvdGt1], std::abs(comp[c]) > 1 ? 1u : 0u);
+  for (int c = 0; c < 2; ++c) {
+    if (!gt0[c]) { comp[c] = 0; continue; }
+    unsigned absVal = 1;
+    if (gt1[c]) {
+      unsigned minus2 = IO::kReading ? 0u : unsigned(std::abs(comp[c]) - 2);
+      if (!codeEg1(io, minus2)) return false;
+      absVal = minus2 + 2;
+    }
+    const unsigned negative = io.bypass(comp[c] < 0 ? 1u : 0u);
+    if (IO::kReading) {
+      if (absVal > (negative ? unsigned(-kMvdMin) : unsigned(kMvdMax))) return false;
+      comp[c] = negative ? -int32_t(absVal) : int32_t(absVal);
+    }
+  }
+  return true;
+}
+
+// mvLX = mvpLX + mvdLX wrapped to 18 bits (8.5.2.1: uLX = (mvp + mvd + 2^18) % 2^18, then
+// mapped to [-2^17, 2^17 - 1]).
+inline int32_t wrapMv18(int32_t v) {
+  const uint32_t u = uint32_t(v) & ((1u << 18) - 1);
+  return u >= (1u << 17) ? int32_t(u) - (1 << 18) : int32_t(u);
+}
+
+// MvLX / RefIdxLX / PredFlagLX of an inter CU from its syntax (merge list entry, or AMVP
+// predictor + MVD per list). Unused lists are normalised to refIdx -1, mv (0, 0).
+bool deriveInterMotion(const SyntaxEnv& env, const CodingUnit& cu, MotionInfo& out) {
+  const inter::MvPredEnv pe{env.motion, env.hmvp, env.slice, env.part->log2CtuSize};
+  out = MotionInfo{};
+  if (cu.merge) {
+    MotionInfo list[inter::kMaxMergeCand];
+    const int n = inter::buildMergeList(pe, cu.x, cu.y, cu.w, cu.h, list);
+    if (cu.mergeIdx >= n || !list[cu.mergeIdx].isInter()) return false;
+    out = list[cu.mergeIdx];
+  } else {
+    out.interDir = cu.interDir;
+    for (int l = 0; l < 2; ++l) {
+      if (!out.predFlag(l)) continue;
+      Mv mvp[2];
+      inter::buildAmvpList(pe, cu.x, cu.y, cu.w, cu.h, l, cu.refIdx[l], mvp);
+      const Mv& p = mvp[cu.mvpIdx[l] & 1];
+      out.refIdx[l] = cu.refIdx[l];
+      out.mv[l] = Mv(wrapMv18(p.x + cu.mvd[l].x), wrapMv18(p.y + cu.mvd[l].y));
+    }
+  }
+  for (int l = 0; l < 2; ++l)
+    if (!out.predFlag(l)) { out.refIdx[l] = -1; out.mv[l] = Mv(); }
+  return true;
+}
+
+// Prediction data of an inter CU after cu_skip_flag / pred_mode_flag: general_merge_flag,
+// merge_data (regular merge only: merge_idx), or inter_pred_idc, ref_idx_lX, mvd_coding and
+// mvp_lX_flag (7.3.11.5, 7.3.11.7).
+template <class IO>
+bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
+  ContextSet& ctx = *env.ctx;
+  const SliceParams& sl = *env.slice;
+  const unsigned merge = cu.skip ? 1u : io.bin(ctx[kCtxMergeFlag], cu.merge ? 1u : 0u);
+  cu.merge = merge != 0;
+  if (cu.merge) {
+    // merge_data with MMVD, CIIP, GPM and sub-block merge off: regular_merge_flag is not coded
+    // (inferred 1), merge_idx TR with cMax MaxNumMergeCand - 1, first bin context coded.
+    if (sl.maxNumMergeCand < 1 || sl.maxNumMergeCand > inter::kMaxMergeCand) return false;
+    const int cMax = sl.maxNumMergeCand - 1;
+    if (!IO::kReading && cu.mergeIdx > cMax) return false;
+    int idx = 0;
+    if (cMax > 0 && io.bin(ctx[kCtxMergeIdx], cu.mergeIdx > 0 ? 1u : 0u)) {
+      idx = 1;
+      while (idx < cMax && io.bypass(idx < cu.mergeIdx ? 1u : 0u)) ++idx;
+    }
+    cu.mergeIdx = uint8_t(idx);
+    cu.interDir = 0;
+    cu.refIdx[0] = cu.refIdx[1] = -1;
+    cu.mvpIdx[0] = cu.mvpIdx[1] = 0;
+    cu.mvd[0] = cu.mvd[1] = Mv();
+    return true;
+  }
+  // inter_pred_idc (9.3.3.7 binarisation; 8x4 / 4x8 CUs cannot be bi-predicted)
+  const bool smallCu = cu.w + cu.h == 12;
+  if (sl.sliceType == SliceType::kB) {
+    if (!IO::kReading && (cu.interDir < 1 || cu.interDir > (smallCu ? 2 : 3))) return false;
+    unsigned dir = 0;
+    if (!smallCu) {
+      const int inc = 7 - ((1 + log2Int(unsigned(cu.w)) + log2Int(unsigned(cu.h))) >> 1);
+      if (io.bin(ctx[kCtxInterDir + inc], cu.interDir == 3 ? 1u : 0u)) dir = 3;
+    }
+    if (!dir) dir = io.bin(ctx[kCtxInterDir + 5], cu.interDir == 2 ? 1u : 0u) ? 2 : 1;
+    cu.interDir = uint8_t(dir);
+  } else {
+    if (!IO::kReading && cu.interDir != 1) return false;
+    cu.interDir = 1;
+  }
+  for (int l = 0; l < 2; ++l) {
+    if (!((cu.interDir >> l) & 1)) {
+      cu.refIdx[l] = -1; cu.mvpIdx[l] = 0; cu.mvd[l] = Mv();
+      continue;
+    }
+    // ref_idx_lX: TR with cMax NumRefIdxActive - 1, bins 0 and 1 context coded, then bypass
+    const int numRef = sl.refs ? sl.refs->num[l] : 0;
+    if (numRef < 1 || numRef > RefPicLists::kMaxRefs) return false;
+    if (!IO::kReading && (cu.refIdx[l] < 0 || cu.refIdx[l] >= numRef)) return false;
+    int ref = 0;
+    while (ref < numRef - 1) {
+      const unsigned more = ref < cu.refIdx[l] ? 1u : 0u;
+      if (!(ref < 2 ? io.bin(ctx[kCtxRefIdx + ref], more) : io.bypass(more))) break;
+      ++ref;
+    }
+    cu.refIdx[l] = int8_t(ref);
+    // mvd_coding (ph_mvd_l1_zero_flag = 0: the L1 MVD is always coded), MvdLX = lMvd << 2
+    int32_t q[2] = {0, 0};
+    if (!IO::kReading) {
+      const Mv& d = cu.mvd[l];
+      if ((d.x & 3) || (d.y & 3)) return false;
+      q[0] = d.x >> kAmvrShift; q[1] = d.y >> kAmvrShift;
+      if (q[0] < kMvdMin || q[0] > kMvdMax || q[1] < kMvdMin || q[1] > kMvdMax) return false;
+    }
+    if (!codeMvd(io, ctx, q)) return false;
+    if (IO::kReading) cu.mvd[l] = Mv(q[0] * (1 << kAmvrShift), q[1] * (1 << kAmvrShift));
+    if (!IO::kReading && cu.mvpIdx[l] > 1) return false;
+    cu.mvpIdx[l] = uint8_t(io.bin(ctx[kCtxMvpIdx], cu.mvpIdx[l]));
+  }
+  return true;
+}
+}  // namespace
+
+// ------------------------------------------------------------------ coding unit (7.3.11.5)
+template <class IO>
+bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, ModeType modeType) {
   ContextSet& ctx = *env.ctx;
   const bool hasLuma = cu.treeType != TreeType::kDualChroma;
   const bool hasChroma = cu.treeType != TreeType::kDualLuma;
+  const bool is4x4 = cu.w == 4 && cu.h == 4;
+  if (cu.treeType != TreeType::kSingle) modeType = ModeType::kIntra;  // local dual tree
+
+  // cu_skip_flag, pred_mode_flag (no IBC, no palette) and their inference (7.4.12.2)
+  if (IO::kReading) { cu.predMode = PredMode::kIntra; cu.skip = false; cu.merge = false; }
+  if (!env.isIntraSlice && hasLuma) {
+    if (!env.slice) return false;
+    if (!IO::kReading && cu.skip && !cu.isInter()) return false;
+    unsigned skip = 0;
+    if (!is4x4 && modeType != ModeType::kIntra) {
+      const CuInfo* L = env.cuMap->at(cu.x - 1, cu.y);
+      const CuInfo* A = env.cuMap->at(cu.x, cu.y - 1);
+      const int inc = (L && L->skip) + (A && A->skip);
+      skip = io.bin(ctx[kCtxSkipFlag + inc], cu.skip ? 1u : 0u);
+    } else if (!IO::kReading && cu.skip) {
+      return false;
+    }
+    cu.skip = skip != 0;
+    PredMode mode;
+    if (!skip && !is4x4 && modeType == ModeType::kAll) {
+      const CuInfo* L = env.cuMap->at(cu.x - 1, cu.y);
+      const CuInfo* A = env.cuMap->at(cu.x, cu.y - 1);
+      const int inc = ((L && L->intra) || (A && A->intra)) ? 1 : 0;
+      mode = io.bin(ctx[kCtxPredMode + inc], cu.isInter() ? 0u : 1u) ? PredMode::kIntra : PredMode::kInter;
+    } else {
+      mode = (skip || (!is4x4 && modeType == ModeType::kInter)) ? PredMode::kInter : PredMode::kIntra;
+      if (!IO::kReading && cu.predMode != mode) return false;
+    }
+    cu.predMode = mode;
+  } else if (!IO::kReading && (cu.isInter() || cu.skip)) {
+    return false;  // I slice or chroma CU of a local dual tree: intra only
+  }
+
+  if (cu.isInter()) {
+    // Only single-tree CUs reach here (dual-tree CUs are MODE_TYPE_INTRA).
+    if (!codeInterPrediction(io, env, cu)) return false;
+    if (!kEstimating<IO>) {  // the rate estimate skips the (costly) list derivation
+      if (!env.motion || !env.hmvp) return false;
+      MotionInfo mi;
+      if (!deriveInterMotion(env, cu, mi)) return false;
+      if (IO::kReading) cu.motion = mi;
+      else if (mi != cu.motion) return false;  // encoder search and syntax disagree
+    }
+    env.cuMap->storeSyntax(cu);
+    if (env.motion) env.motion->set(cu.x, cu.y, cu.w, cu.h, cu.motion);
+    if (env.hmvp) inter::updateHmvp(*env.hmvp, cu.motion);
+    // cu_coded_flag: coded unless merge (inferred 0 for skip, 1 for merge)
+    unsigned rootCbf;
+    if (cu.merge) rootCbf = cu.skip ? 0u : 1u;
+    else rootCbf = io.bin(ctx[kCtxRootCbf], cu.rootCbf ? 1u : 0u);
+    cu.rootCbf = rootCbf != 0;
+    if (!rootCbf) {
+      for (int t = 0; t < cu.numTus; ++t)
+        for (int c = 0; c < 3; ++c) {
+          TransformUnit& tu = cu.tus[t];
+          if (IO::kReading) { tu.cbf[c] = 0; tu.coeffOffset[c] = -1; }
+          else if (tu.cbf[c]) return false;
+        }
+      return true;
+    }
+    return codeTransformUnits(io, env, cu, owner, true, true, true);
+  }
+
   if (hasLuma) {
     int mpm[5];
     deriveMpmList(*env.cuMap, cu.x, cu.y, cu.w, cu.h, env.part->log2CtuSize, mpm);
@@ -470,26 +735,11 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner) {
     }
     cu.chromaMode = uint8_t(deriveChromaMode(cu.chromaModeIdx, lumaForDm));
   }
-  if (hasLuma) env.cuMap->storeSyntax(cu);
-
-  // transform tree (implicit split of CUs larger than the max TB size) and transform units
-  for (int t = 0; t < cu.numTus; ++t) {
-    TransformUnit& tu = cu.tus[t];
-    if (hasChroma) {
-      tu.cbf[1] = uint8_t(io.bin(ctx[kCtxCbfCb], tu.cbf[1]));
-      tu.cbf[2] = uint8_t(io.bin(ctx[kCtxCbfCr + tu.cbf[1]], tu.cbf[2]));
-    }
-    if (hasLuma) tu.cbf[0] = uint8_t(io.bin(ctx[kCtxCbfY], tu.cbf[0]));
-    for (int c = 0; c < 3; ++c) {
-      if ((c == 0 && !hasLuma) || (c > 0 && !hasChroma)) continue;
-      if (!tu.cbf[c]) { if (IO::kReading) tu.coeffOffset[c] = -1; continue; }
-      const int bw = c ? tu.w / 2 : tu.w, bh = c ? tu.h / 2 : tu.h;
-      if (IO::kReading) tu.coeffOffset[c] = owner.allocCoeffs(bw * bh);
-      if (tu.coeffOffset[c] < 0 || size_t(tu.coeffOffset[c]) + size_t(bw * bh) > owner.coeffs.size()) return false;
-      if (!codeResidual(io, ctx, owner.coeffs.data() + tu.coeffOffset[c], bw, bh, c)) return false;
-    }
+  if (hasLuma) {
+    env.cuMap->storeSyntax(cu);
+    if (env.motion) env.motion->set(cu.x, cu.y, cu.w, cu.h, MotionInfo{});
   }
-  return true;
+  return codeTransformUnits(io, env, cu, owner, hasLuma, hasChroma, false);
 }
 
 // ------------------------------------------------------------------ coding tree
@@ -510,7 +760,7 @@ struct TreeCoder {
       ctu.cus.push_back(tmp);
       CodingUnit& cu = ctu.cus.back();
       cu.qp = 0;
-      if (!codeCodingUnit(io, env, cu, ctu)) return false;
+      if (!codeCodingUnit(io, env, cu, ctu, n.modeType)) return false;
     } else {
       if (cuIdx >= ctu.cus.size()) return false;
       CodingUnit& cu = ctu.cus[cuIdx];
@@ -522,7 +772,7 @@ struct TreeCoder {
             cu.tus[t].h != tmp.tus[t].h)
           return false;
       cu.qtDepth = tmp.qtDepth; cu.mttDepth = tmp.mttDepth;
-      if (!codeCodingUnit(io, env, cu, ctu)) return false;
+      if (!codeCodingUnit(io, env, cu, ctu, n.modeType)) return false;
     }
     ++cuIdx;
     return true;
@@ -544,13 +794,27 @@ struct TreeCoder {
     TreeType childTree = n.treeType;
     ModeType childMode = n.modeType;
     const int mtc = (n.treeType == TreeType::kSingle) ? modeTypeCondition(n, split, env.isIntraSlice) : 0;
-    if (mtc == 2) return false;  // mode_constraint_flag (P/B slices) not supported yet
-    if (mtc == 1) { childTree = TreeType::kDualLuma; childMode = ModeType::kIntra; }
+    bool intraOnly = mtc == 1;
+    if (mtc == 2) {
+      // non_inter_flag (P/B slices): 1 = local dual tree of intra CUs as for mtc 1, 0 = every CU
+      // of the subtree is inter (MODE_TYPE_INTER). The writer reads it off the first CU below.
+      const CuInfo* L = env.cuMap->at(n.x - 1, n.y);
+      const CuInfo* A = env.cuMap->at(n.x, n.y - 1);
+      const int inc = ((L && L->intra) || (A && A->intra)) ? 1 : 0;
+      unsigned nonInter = 0;
+      if (!IO::kReading) {
+        if (cuIdx >= ctu.cus.size()) return false;
+        nonInter = ctu.cus[cuIdx].treeType == TreeType::kDualLuma ? 1u : 0u;
+      }
+      intraOnly = io.bin(env.ctx->ctx[kCtxModeCons + inc], nonInter) != 0;
+      if (!intraOnly) childMode = ModeType::kInter;
+    }
+    if (intraOnly) { childTree = TreeType::kDualLuma; childMode = ModeType::kIntra; }
     TreeNode kids[4];
     const int k = childNodes(*env.part, n, split, childTree, childMode, kids);
     for (int i = 0; i < k; ++i)
       if (!node(kids[i])) return false;
-    if (mtc == 1) {
+    if (intraOnly) {
       TreeNode c = n;
       c.treeType = TreeType::kDualChroma;
       return leaf(c, TreeType::kDualChroma);
@@ -563,6 +827,8 @@ struct TreeCoder {
 template <class IO>
 bool codeCtu(IO& io, SyntaxEnv& env, CtuCoding& ctu) {
   if (IO::kReading) { ctu.splits.clear(); ctu.cus.clear(); ctu.coeffs.clear(); }
+  // HMVP table reset at the first CTU of each CTU row (one tile per picture, 7.3.11.1)
+  if (env.hmvp && ctu.ctuX == 0) env.hmvp->reset();
   TreeCoder<IO> tc{io, env, ctu};
   TreeNode root;
   root.x = ctu.ctuX; root.y = ctu.ctuY;
@@ -575,7 +841,7 @@ bool codeCtu(IO& io, SyntaxEnv& env, CtuCoding& ctu) {
 #define NNVVC_INSTANTIATE(IO)                                                                 \
   template bool codeCtu<IO>(IO&, SyntaxEnv&, CtuCoding&);                                     \
   template bool codeSplit<IO>(IO&, SyntaxEnv&, const TreeNode&, SplitMode&);                  \
-  template bool codeCodingUnit<IO>(IO&, SyntaxEnv&, CodingUnit&, CtuCoding&);                 \
+  template bool codeCodingUnit<IO>(IO&, SyntaxEnv&, CodingUnit&, CtuCoding&, ModeType);       \
   template bool codeResidual<IO>(IO&, ContextSet&, TCoeff*, int, int, int);
 NNVVC_INSTANTIATE(ArithEncoder)
 NNVVC_INSTANTIATE(BitEstimator)

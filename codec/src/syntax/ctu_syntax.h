@@ -26,6 +26,9 @@ struct SyntaxEnv {
 
 // Whole CTU (coding_tree_unit without SAO/ALF). Writing: `ctu` must be complete and consistent
 // with the partition rules. Reading: `ctu` is cleared and filled (ctuX/ctuY must be set).
+// Resets env.hmvp (when set) at the first CTU of a CTU row. In P/B slices a split with
+// modeTypeCondition 2 codes non_inter_flag: the writer takes it as 1 when the next CU is a
+// kDualLuma CU (local dual tree, intra), else 0 (all CUs of the subtree inter).
 // Returns false when the structure is inconsistent (writing) or the stream is corrupt (reading).
 template <class IO> bool codeCtu(IO& io, SyntaxEnv& env, CtuCoding& ctu);
 
@@ -34,12 +37,23 @@ template <class IO> bool codeCtu(IO& io, SyntaxEnv& env, CtuCoding& ctu);
 // allowed). Reading: `split` is set. Returns false on an illegal split when writing.
 template <class IO> bool codeSplit(IO& io, SyntaxEnv& env, const TreeNode& node, SplitMode& split);
 
-// One intra coding unit (luma mode via MPM coding, chroma mode, transform tree with cbfs and
-// residuals). cu.x/y/w/h/treeType/qtDepth/numTus/tus[].x/y/w/h must be set (tileTransformUnits)
-// in both directions. Reading fills modes, cbfs and coefficients (allocated in `coeffs`).
-// Also stores the CU into env.cuMap (storeSyntax) — the search calls it on a ContextSet copy with
-// a BitEstimator to get the exact rate of a candidate CU.
-template <class IO> bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner);
+// One coding unit. cu.x/y/w/h/treeType/qtDepth/numTus/tus[].x/y/w/h must be set
+// (tileTransformUnits) in both directions. modeType: the coding tree's modeType for this CU
+// (kInter inside a non_inter_flag = 0 subtree; dual-tree CUs are always intra).
+//  - I slices / intra CUs: luma mode via MPM coding, chroma mode, transform tree with cbfs and
+//    residuals. Reading fills modes, cbfs and coefficients (allocated in `owner.coeffs`).
+//  - P/B slices (env.slice required): cu_skip_flag, pred_mode_flag; inter CUs: merge_idx or
+//    inter_pred_idc / ref_idx / MVD (CodingUnit::mvd in 1/16 units, multiples of 4) / mvp flag,
+//    cu_coded_flag, transform tree. The reader derives cu.motion (merge list / AMVP + MVD); the
+//    ArithEncoder writer derives it the same way and fails when it differs from cu.motion
+//    (both need env.motion and env.hmvp). BitEstimator does not derive (cheap) and uses
+//    cu.motion as given.
+// Side effects, in every direction: stores the CU into env.cuMap (storeSyntax); when env.motion
+// is set, stores cu.motion (MotionInfo{} for intra CUs) for the CU area; when env.hmvp is set,
+// updates it with an inter CU's motion. A search estimating candidates with a BitEstimator on a
+// ContextSet copy should pass a scratch HMVP table (or nullptr) and motion field.
+template <class IO>
+bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, ModeType modeType = ModeType::kAll);
 
 // residual_coding() of one transform block (no transform skip, no dependent quantisation, no
 // sign hiding). levels: row-major w*h; writing requires at least one non-zero level.

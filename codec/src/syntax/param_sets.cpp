@@ -1,6 +1,9 @@
 #include "syntax/param_sets.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <stdexcept>
 #include <string>
 
 namespace nnvvc {
@@ -9,7 +12,36 @@ namespace {
 void require(bool ok, const char* what) {
   if (!ok) throw BitstreamError(std::string("unsupported or invalid stream: ") + what);
 }
+void requireArg(bool ok, const char* what) {
+  if (!ok) throw std::invalid_argument(std::string("writeSliceHeader: ") + what);
+}
 }  // namespace
+
+void configureRandomAccess(SpsInfo& sps, int maxDecPicBuffering, int maxNumReorder, int maxSublayersMinus1) {
+  sps.interEnabled = true;
+  sps.maxSublayersMinus1 = maxSublayersMinus1;
+  sps.maxDecPicBufferingMinus1 = maxDecPicBuffering - 1;
+  sps.maxNumReorderPics = maxNumReorder;
+  sps.maxLatencyIncreasePlus1 = 0;
+  sps.maxNumMergeCand = 6;
+}
+
+void applyPocMsb(SliceInfo& sh, int pocMsb) {
+  sh.poc += pocMsb;
+  for (auto& list : sh.rpl)
+    for (int& p : list) p += pocMsb;
+}
+
+int derivePoc(int pocLsb, int log2MaxPocLsb, bool msbReset, int prevTid0Poc) {
+  if (msbReset) return pocLsb;
+  const int maxLsb = 1 << log2MaxPocLsb;
+  const int prevLsb = prevTid0Poc & (maxLsb - 1);
+  const int prevMsb = prevTid0Poc - prevLsb;
+  int msb = prevMsb;
+  if (pocLsb < prevLsb && prevLsb - pocLsb >= maxLsb / 2) msb = prevMsb + maxLsb;
+  else if (pocLsb > prevLsb && pocLsb - prevLsb > maxLsb / 2) msb = prevMsb - maxLsb;
+  return msb + pocLsb;
+}
 
 void buildChromaQpTable(SpsInfo& sps) {
   const int off = 12;  // QpBdOffset for 10 bit
@@ -48,7 +80,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   BitWriter b;
   b.u(0, 4);   // sps_seq_parameter_set_id
   b.u(0, 4);   // sps_video_parameter_set_id
-  b.u(0, 3);   // sps_max_sublayers_minus1
+  b.u(uint32_t(s.maxSublayersMinus1), 3);
   b.u(1, 2);   // sps_chroma_format_idc = 4:2:0
   b.u(uint32_t(s.part.log2CtuSize - 5), 2);
   b.flag(true);  // sps_ptl_dpb_hrd_params_present_flag
@@ -60,6 +92,8 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(false); // ptl_multilayer_enabled_flag
   b.flag(false); // gci_present_flag
   b.alignZero(); // gci_alignment_zero_bit
+  for (int i = s.maxSublayersMinus1 - 1; i >= 0; --i) b.flag(false);  // ptl_sublayer_level_present_flag[i]
+  b.alignZero(); // ptl_reserved_zero_bit
   b.u(0, 8);     // ptl_num_sub_profiles
   b.flag(false); // sps_gdr_enabled_flag
   b.flag(false); // sps_ref_pic_resampling_enabled_flag
@@ -79,10 +113,11 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(false);  // sps_poc_msb_cycle_flag
   b.u(0, 2);      // sps_num_extra_ph_bytes
   b.u(0, 2);      // sps_num_extra_sh_bytes
-  // dpb_parameters(0, 0)
-  b.ue(0);  // dpb_max_dec_pic_buffering_minus1
-  b.ue(0);  // dpb_max_num_reorder_pics
-  b.ue(0);  // dpb_max_latency_increase_plus1
+  if (s.maxSublayersMinus1 > 0) b.flag(false);  // sps_sublayer_dpb_params_flag: highest sublayer only
+  // dpb_parameters(sps_max_sublayers_minus1, 0)
+  b.ue(uint32_t(s.maxDecPicBufferingMinus1));
+  b.ue(uint32_t(s.maxNumReorderPics));
+  b.ue(uint32_t(s.maxLatencyIncreasePlus1));
   b.ue(uint32_t(s.part.log2MinCb - 2));
   b.flag(false);  // sps_partition_constraints_override_enabled_flag
   b.ue(uint32_t(s.part.log2MinQt - s.part.log2MinCb));
@@ -128,11 +163,13 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(false);  // sps_smvd_enabled_flag
   b.flag(false);  // sps_dmvr_enabled_flag
   b.flag(false);  // sps_mmvd_enabled_flag
-  b.ue(5);        // sps_six_minus_max_num_merge_cand (MaxNumMergeCand = 1)
+  const int mergeCand = s.interEnabled ? s.maxNumMergeCand : 1;  // all-intra streams: 1
+  b.ue(uint32_t(6 - mergeCand));  // sps_six_minus_max_num_merge_cand
   b.flag(false);  // sps_sbt_enabled_flag
   b.flag(false);  // sps_affine_enabled_flag
   b.flag(false);  // sps_bcw_enabled_flag
   b.flag(false);  // sps_ciip_enabled_flag
+  if (mergeCand >= 2) b.flag(false);  // sps_gpm_enabled_flag
   b.ue(0);        // sps_log2_parallel_merge_level_minus2
   b.flag(false);  // sps_isp_enabled_flag
   b.flag(false);  // sps_mrl_enabled_flag
@@ -160,7 +197,8 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   SpsInfo s;
   require(r.u(4) == 0, "sps_seq_parameter_set_id != 0");
   require(r.u(4) == 0, "VPS referenced");
-  require(r.u(3) == 0, "temporal sublayers");
+  s.maxSublayersMinus1 = int(r.u(3));
+  require(s.maxSublayersMinus1 <= 6, "sps_max_sublayers_minus1 = 7");
   require(r.u(2) == 1, "chroma format other than 4:2:0");
   s.part.log2CtuSize = int(r.u(2)) + 5;
   require(r.flag(), "no profile_tier_level");
@@ -174,7 +212,12 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
     // general constraint info present: skip its fixed-size part is not needed for our streams
     throw BitstreamError("unsupported or invalid stream: general constraint info present");
   }
-  while (!r.byteAligned()) r.u(1);
+  while (!r.byteAligned()) r.u(1);  // gci_alignment_zero_bit
+  bool sublayerLevelPresent[8] = {};
+  for (int i = s.maxSublayersMinus1 - 1; i >= 0; --i) sublayerLevelPresent[i] = r.flag();
+  while (!r.byteAligned()) r.u(1);  // ptl_reserved_zero_bit
+  for (int i = s.maxSublayersMinus1 - 1; i >= 0; --i)
+    if (sublayerLevelPresent[i]) r.u(8);  // sublayer_level_idc[i]: not needed for decoding
   const uint32_t nsub = r.u(8);
   for (uint32_t i = 0; i < nsub; ++i) r.u(32);
   require(!r.flag(), "GDR enabled");
@@ -198,7 +241,16 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   require(!r.flag(), "POC MSB cycle");
   require(r.u(2) == 0, "extra PH bytes");
   require(r.u(2) == 0, "extra SH bytes");
-  r.ue(); r.ue(); r.ue();  // dpb_parameters
+  {
+    // dpb_parameters: keep the values of the highest sublayer (the one we decode, HighestTid)
+    const bool perSublayer = s.maxSublayersMinus1 > 0 && r.flag();
+    for (int i = perSublayer ? 0 : s.maxSublayersMinus1; i <= s.maxSublayersMinus1; ++i) {
+      s.maxDecPicBufferingMinus1 = int(r.ue(15));
+      s.maxNumReorderPics = int(r.ue(15));
+      s.maxLatencyIncreasePlus1 = int(r.ue(0x7ffffffe));
+      require(s.maxNumReorderPics <= s.maxDecPicBufferingMinus1, "dpb_max_num_reorder_pics above the DPB size");
+    }
+  }
   s.part.log2MinCb = int(r.ue(4)) + 2;
   require(s.part.log2MinCb <= s.part.log2CtuSize && s.part.log2MinCb <= 6 &&
               s.width % (1 << s.part.log2MinCb) == 0 && s.height % (1 << s.part.log2MinCb) == 0, "min CB size");
@@ -246,8 +298,9 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   require(!r.flag(), "SMVD");
   require(!r.flag(), "DMVR");
   require(!r.flag(), "MMVD");
-  require(r.ue(5) == 5, "merge candidates");
+  s.maxNumMergeCand = 6 - int(r.ue(5));
   require(!r.flag(), "SBT"); require(!r.flag(), "affine"); require(!r.flag(), "BCW"); require(!r.flag(), "CIIP");
+  if (s.maxNumMergeCand >= 2) require(!r.flag(), "GPM");
   r.ue(8);  // parallel merge level
   require(!r.flag(), "ISP"); require(!r.flag(), "MRL"); require(!r.flag(), "MIP"); require(!r.flag(), "CCLM");
   r.flag(); r.flag();  // chroma sample location flags
@@ -263,6 +316,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   require(!r.flag(), "VUI");
   require(!r.flag(), "SPS extensions");
   s.part.picWidth = s.width; s.part.picHeight = s.height;
+  s.interEnabled = s.maxNumMergeCand > 1 || s.maxSublayersMinus1 > 0;
   buildChromaQpTable(s);
   return s;
 }
@@ -280,7 +334,8 @@ std::vector<uint8_t> writePps(const PpsInfo& p) {
   b.flag(true);   // pps_no_pic_partition_flag
   b.flag(false);  // pps_subpic_id_mapping_present_flag
   b.flag(false);  // pps_cabac_init_present_flag
-  b.ue(0); b.ue(0);  // pps_num_ref_idx_default_active_minus1[0/1]
+  b.ue(uint32_t(p.numRefIdxDefaultActive[0] - 1));  // pps_num_ref_idx_default_active_minus1[0]
+  b.ue(uint32_t(p.numRefIdxDefaultActive[1] - 1));
   b.flag(false);  // pps_rpl1_idx_present_flag
   b.flag(false);  // pps_weighted_pred_flag
   b.flag(false);  // pps_weighted_bipred_flag
@@ -290,7 +345,11 @@ std::vector<uint8_t> writePps(const PpsInfo& p) {
   b.flag(false);  // pps_chroma_tool_offsets_present_flag
   b.flag(true);   // pps_deblocking_filter_control_present_flag
   b.flag(false);  // pps_deblocking_filter_override_enabled_flag
-  b.flag(true);   // pps_deblocking_filter_disabled_flag
+  b.flag(!p.deblockingEnabled);  // pps_deblocking_filter_disabled_flag
+  if (p.deblockingEnabled) {
+    b.se(0);  // pps_luma_beta_offset_div2
+    b.se(0);  // pps_luma_tc_offset_div2 (no chroma tool offsets: chroma offsets inferred equal)
+  }
   b.flag(false);  // pps_picture_header_extension_present_flag
   b.flag(false);  // pps_slice_header_extension_present_flag
   b.flag(false);  // pps_extension_flag
@@ -312,7 +371,10 @@ PpsInfo parsePps(const std::vector<uint8_t>& rbsp) {
   require(r.flag(), "picture partitioning (tiles/slices)");
   require(!r.flag(), "subpicture id mapping");
   require(!r.flag(), "cabac_init_present");
-  r.ue(14); r.ue(14);
+  for (int l = 0; l < 2; ++l) {
+    p.numRefIdxDefaultActive[l] = int(r.ue(14)) + 1;
+    require(p.numRefIdxDefaultActive[l] <= RefPicLists::kMaxRefs, "more than 4 default active references");
+  }
   require(!r.flag(), "rpl1 idx");
   require(!r.flag(), "weighted prediction");
   require(!r.flag(), "weighted bi-prediction");
@@ -321,11 +383,14 @@ PpsInfo parsePps(const std::vector<uint8_t>& rbsp) {
   require(!r.flag(), "CU QP delta");
   require(!r.flag(), "chroma QP offsets");
   const bool dbfCtrl = r.flag();
+  p.deblockingEnabled = true;  // pps_deblocking_filter_disabled_flag inferred 0 without control
   if (dbfCtrl) {
     require(!r.flag(), "deblocking override");
-    require(r.flag(), "deblocking enabled");
-  } else {
-    require(false, "deblocking enabled");
+    p.deblockingEnabled = !r.flag();
+    if (p.deblockingEnabled) {
+      require(r.se(-12, 12) == 0, "deblocking beta offset");
+      require(r.se(-12, 12) == 0, "deblocking tC offset");
+    }
   }
   require(!r.flag(), "PH extension");
   require(!r.flag(), "SH extension");
@@ -333,19 +398,84 @@ PpsInfo parsePps(const std::vector<uint8_t>& rbsp) {
   return p;
 }
 
+namespace {
+// Lists a slice of this type uses: 0 for I, 1 for P, 2 for B.
+int numListsOf(SliceType t) { return t == SliceType::kB ? 2 : t == SliceType::kP ? 1 : 0; }
+
+bool isSupportedSliceNal(NalType t) {
+  return t == kNalTrail || t == kNalStsa || t == kNalRadl || t == kNalRasl || isIrapNal(t);
+}
+
+// sh_num_ref_idx_active_override_flag is present (7.3.7.1)
+bool activeOverridePresent(SliceType t, size_t entries0, size_t entries1) {
+  return (t != SliceType::kI && entries0 > 1) || (t == SliceType::kB && entries1 > 1);
+}
+}  // namespace
+
 void writeSliceHeader(BitWriter& b, const SpsInfo& sps, const PpsInfo& pps, const SliceInfo& sh) {
+  requireArg(isSupportedSliceNal(sh.nalType), "unsupported NAL unit type");
+  const bool irap = isIrapNal(sh.nalType);
+  const bool inter = sh.sliceType != SliceType::kI;
+  const int numLists = numListsOf(sh.sliceType);
+  requireArg(!irap || !inter, "IRAP pictures have I slices only");
+  requireArg(!inter || sps.interEnabled, "P/B slice with an SPS without inter slices");
+  requireArg(!isIdrNal(sh.nalType) || (sh.rpl[0].empty() && sh.rpl[1].empty()),
+             "IDR pictures have no reference picture lists");
+  for (int l = 0; l < 2; ++l) {
+    requireArg(int(sh.rpl[l].size()) <= kMaxRefEntries, "too many reference list entries");
+    requireArg(sh.numActive[l] >= (l < numLists ? 1 : 0) && sh.numActive[l] <= (l < numLists ? RefPicLists::kMaxRefs : 0) &&
+                   sh.numActive[l] <= int(sh.rpl[l].size()),
+               "numActive does not fit the slice type / list");
+  }
   b.flag(true);   // sh_picture_header_in_slice_header_flag
   // picture_header_structure()
-  const bool irap = sh.nalType == kNalIdrNLp || sh.nalType == kNalIdrWRadl || sh.nalType == kNalCra;
   b.flag(irap);   // ph_gdr_or_irap_pic_flag
   b.flag(false);  // ph_non_ref_pic_flag
   if (irap) b.flag(false);  // ph_gdr_pic_flag
-  b.flag(false);  // ph_inter_slice_allowed_flag
+  b.flag(inter);  // ph_inter_slice_allowed_flag (one slice per picture)
+  if (inter) b.flag(false);  // ph_intra_slice_allowed_flag
   b.ue(0);        // ph_pic_parameter_set_id
-  b.u(uint32_t(sh.pocLsb), sps.log2MaxPocLsb);
-  // (no ALF/LMCS/scaling lists/virtual boundaries/partition override/QP delta/SAO/deblocking fields)
+  b.u(uint32_t(sh.poc) & ((1u << sps.log2MaxPocLsb) - 1), sps.log2MaxPocLsb);  // ph_pic_order_cnt_lsb
+  // (no ALF/LMCS/scaling lists/virtual boundaries/partition override/QP delta/SAO/deblocking
+  // fields; RPLs are in the slice header, no TMVP / fpel MMVD / BDOF / DMVR / PROF / WP controls)
+  if (inter) b.flag(false);  // ph_mvd_l1_zero_flag
   // slice header proper
-  if (irap) b.flag(false);  // sh_no_output_of_prior_pics_flag
+  if (inter) b.ue(uint32_t(sh.sliceType));  // sh_slice_type
+  if (irap) b.flag(sh.noOutputOfPriorPics);  // sh_no_output_of_prior_pics_flag
+  if (!isIdrNal(sh.nalType)) {
+    // ref_pic_lists(): sps_num_ref_pic_lists = 0, so rpl_sps_flag is absent and each list is an
+    // explicit ref_pic_list_struct(i, 0) of short-term entries, each coded relative to the previous
+    // entry (the first one relative to the current picture)
+    for (int l = 0; l < 2; ++l) {
+      b.ue(uint32_t(sh.rpl[l].size()));  // num_ref_entries
+      int prev = sh.poc;
+      for (int ref : sh.rpl[l]) {
+        const int delta = ref - prev;
+        requireArg(delta != 0 && delta >= -32768 && delta <= 32768,
+                   "reference POC equal to the previous entry / the current picture, or too far");
+        b.ue(uint32_t(std::abs(delta) - 1));  // abs_delta_poc_st (AbsDeltaPocSt - 1 without WP)
+        b.flag(delta < 0);                     // strp_entry_sign_flag
+        prev = ref;
+      }
+    }
+  }
+  const size_t n0 = sh.rpl[0].size(), n1 = sh.rpl[1].size();
+  if (activeOverridePresent(sh.sliceType, n0, n1)) {
+    bool isDefault = true;
+    for (int l = 0; l < numLists; ++l)
+      isDefault &= sh.numActive[l] == std::min(int(sh.rpl[l].size()), pps.numRefIdxDefaultActive[l]);
+    b.flag(!isDefault);  // sh_num_ref_idx_active_override_flag
+    if (!isDefault) {
+      for (int l = 0; l < numLists; ++l) {
+        if (sh.rpl[l].size() > 1) b.ue(uint32_t(sh.numActive[l] - 1));  // sh_num_ref_idx_active_minus1
+        else requireArg(sh.numActive[l] == 1, "numActive");
+      }
+    }
+  } else {
+    for (int l = 0; l < numLists; ++l)
+      requireArg(sh.numActive[l] == std::min(int(sh.rpl[l].size()), pps.numRefIdxDefaultActive[l]), "numActive");
+  }
+  // (no cabac_init_flag, TMVP collocated picture or weighted prediction)
   b.se(sh.sliceQp - pps.initQp);  // sh_qp_delta
   // byte_alignment()
   b.u(1, 1);
@@ -355,16 +485,50 @@ void writeSliceHeader(BitWriter& b, const SpsInfo& sps, const PpsInfo& pps, cons
 SliceInfo parseSliceHeader(BitReader& r, NalType nalType, const SpsInfo& sps, const PpsInfo& pps) {
   SliceInfo sh;
   sh.nalType = nalType;
+  require(isSupportedSliceNal(nalType), "slice NAL unit type");
+  const bool irap = isIrapNal(nalType);
   require(r.flag(), "picture header NAL unit (only PH in slice header supported)");
-  const bool irap = r.flag();
+  const bool irapFlag = r.flag();
+  require(irapFlag == irap, "ph_gdr_or_irap_pic_flag does not match the NAL unit type");
   r.flag();  // ph_non_ref_pic_flag
-  if (irap) require(!r.flag(), "GDR picture");
-  require(!r.flag(), "inter slices");
+  if (irapFlag) require(!r.flag(), "GDR picture");
+  const bool interAllowed = r.flag();
+  const bool intraAllowed = interAllowed ? r.flag() : true;
   require(r.ue(63) == 0, "ph_pic_parameter_set_id != 0");
   sh.pocLsb = int(r.u(sps.log2MaxPocLsb));
-  const bool idr = nalType == kNalIdrNLp || nalType == kNalIdrWRadl;
-  require(idr, "non-IDR pictures");
-  if (nalType == kNalIdrNLp || nalType == kNalIdrWRadl || nalType == kNalCra) r.flag();
+  sh.poc = sh.pocLsb;
+  if (interAllowed) require(!r.flag(), "ph_mvd_l1_zero_flag");
+  sh.sliceType = SliceType::kI;
+  if (interAllowed) {
+    const uint32_t t = r.ue(2);
+    sh.sliceType = SliceType(t);
+  }
+  require(sh.sliceType != SliceType::kI || intraAllowed, "I slice in a picture without intra slices");
+  require(!irap || sh.sliceType == SliceType::kI, "P/B slice in an IRAP picture");
+  if (irap) sh.noOutputOfPriorPics = r.flag();
+  if (!isIdrNal(nalType)) {
+    for (int l = 0; l < 2; ++l) {
+      const uint32_t n = r.ue(uint32_t(kMaxRefEntries));
+      int prev = sh.poc;
+      for (uint32_t j = 0; j < n; ++j) {
+        const int absDelta = int(r.ue(32767)) + 1;
+        const int ref = r.flag() ? prev - absDelta : prev + absDelta;
+        require(ref != sh.poc, "reference list entry is the current picture");
+        sh.rpl[l].push_back(ref);
+        prev = ref;
+      }
+    }
+  }
+  const int numLists = numListsOf(sh.sliceType);
+  const size_t n0 = sh.rpl[0].size(), n1 = sh.rpl[1].size();
+  const bool override = activeOverridePresent(sh.sliceType, n0, n1) && r.flag();
+  for (int l = 0; l < numLists; ++l) {
+    if (override) sh.numActive[l] = sh.rpl[l].size() > 1 ? int(r.ue(14)) + 1 : 1;
+    else sh.numActive[l] = std::min(int(sh.rpl[l].size()), pps.numRefIdxDefaultActive[l]);
+    require(sh.numActive[l] >= 1, "P/B slice with an empty reference picture list");
+    require(sh.numActive[l] <= int(sh.rpl[l].size()), "more active references than list entries");
+    require(sh.numActive[l] <= RefPicLists::kMaxRefs, "more than 4 active references");
+  }
   sh.sliceQp = pps.initQp + r.se(-64, 64);
   require(sh.sliceQp >= -12 && sh.sliceQp <= 63, "slice QP");
   r.expectTrailingBits();  // byte_alignment(): one bit then zeros

@@ -71,11 +71,14 @@ struct SliceInfo {
 };
 // Adds pocMsb to the parsed poc and every reference POC.
 void applyPocMsb(SliceInfo& sh, int pocMsb);
+// Limits of what we parse: num_ref_entries per list, active references per list.
+constexpr int kMaxRefEntries = 16;
 
 // POC derivation (8.3.1) without ph_poc_msb_cycle: msbReset for IRAP pictures with
 // NoOutputBeforeRecoveryFlag = 1 (every IDR; a CRA that starts the stream or follows an EOS);
 // otherwise prevTid0Poc = PicOrderCntVal of the previous TemporalId-0 picture that is not RASL/RADL.
-int derivePocMsb(int pocLsb, int log2MaxPocLsb, bool msbReset, int prevTid0Poc);
+// Returns PicOrderCntVal.
+int derivePoc(int pocLsb, int log2MaxPocLsb, bool msbReset, int prevTid0Poc);
 
 // Derives the chroma QP table from qpTableStart/qpInDelta/qpOutDelta (7.4.3.4).
 void buildChromaQpTable(SpsInfo& sps);

@@ -5,8 +5,8 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { jobDir } from '../../config/layout.js';
-import { HttpError, errorSchema } from '../errors.js';
-import { idParams } from '../schemas.js';
+import { HttpError } from '../errors.js';
+import { errorSchema, idParams } from '../schemas.js';
 
 /** A file in the job folder or in its logs/ or inputs/ subfolder; no dot-segments, no other separators. */
 export const ARTIFACT_NAME_RE = /^(?:(?:logs|inputs)\/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;

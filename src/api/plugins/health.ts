@@ -1,6 +1,6 @@
 // /healthz: the process is up. /readyz: Redis answers and the worker binaries are present (each reported).
 import type { FastifyPluginAsync } from 'fastify';
-import { isExecutable } from '../../worker/encoders.js';
+import { isExecutable } from '../../worker/tool-adapter.js';
 
 export const healthPlugin: FastifyPluginAsync = async (app) => {
   app.get('/healthz', { schema: { summary: 'Liveness', tags: ['health'] } }, async () => ({ status: 'ok' }));

@@ -5,54 +5,26 @@ import type { FastifyPluginAsync } from 'fastify';
 import { JOB_ID_RE, jobDir } from '../../config/layout.js';
 import { EncodeQueue } from '../../queue/encode-queue.js';
 import type { JobRequest, JobView, PublicState } from '../../queue/types.js';
-import { HttpError, errorSchema } from '../errors.js';
-import { idParams } from '../schemas.js';
+import { HttpError } from '../errors.js';
+import { errorSchema, idParams } from '../schemas.js';
 import type { JobEvent } from '../services.js';
-
-export const jobRequestSchema = {
-  $id: 'JobRequest',
-  type: 'object',
-  additionalProperties: false,
-  required: ['sequenceId', 'config'],
-  properties: {
-    sequenceId: { type: 'string', maxLength: 64 },
-    config: { type: 'string', enum: ['ra', 'ai'] },
-    qps: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 63 }, minItems: 1, maxItems: 12, uniqueItems: true },
-    targetKbps: { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 1, maxItems: 12 },
-    frames: { type: 'integer', minimum: 1 },
-    intraPeriod: { type: 'integer', minimum: 1, maximum: 1024 },
-    preset: { type: 'string', pattern: '^[a-z0-9_-]{1,32}$' },
-    encoder: { type: 'string', enum: ['nnvvc', 'vtm'] },
-    kind: { type: 'string', enum: ['encode', 'anchor'] },
-  },
-} as const;
-
-const progressSchema = {
-  type: 'object',
-  properties: {
-    stage: { type: 'string' }, ratePoint: { type: 'integer' }, ratePointsTotal: { type: 'integer' },
-    framesDone: { type: 'integer' }, framesTotal: { type: 'integer' }, percent: { type: 'number' },
-  },
-} as const;
-
-export const jobViewSchema = {
-  $id: 'JobView',
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    state: { type: 'string', enum: ['waiting', 'active', 'completed', 'failed', 'cancelled'] },
-    request: { type: 'object', additionalProperties: true },
-    sequence: { $ref: 'SequenceMeta#' },
-    progress: progressSchema,
-    createdAt: { type: 'string' },
-    startedAt: { type: ['string', 'null'] },
-    finishedAt: { type: ['string', 'null'] },
-    error: { type: 'string' },
-    attempts: { type: 'integer' },
-  },
-} as const;
+import { CODING_CONFIGS, NNVVC_DEFAULT_PRESET, NNVVC_PRESETS, nnvvcConfigs, type CodingConfig } from '../../worker/encoders.js';
+import { isExecutable } from '../../worker/tool-adapter.js';
 
 const TERMINAL: PublicState[] = ['completed', 'failed', 'cancelled'];
+
+const CONFIG_NAMES: Record<CodingConfig, string> = { ai: 'all intra', ra: 'random access' };
+
+/** What each encoder a job can name supports (GET /v1/encoders; the dashboard's job form is built from it). */
+export interface EncoderInfo {
+  name: 'nnvvc' | 'vtm'; program: string; available: boolean;
+  configs: CodingConfig[]; defaultConfig: CodingConfig; presets: string[]; defaultPreset: string | null;
+}
+
+/** The default config of an encoder: random access (what the challenge judges) where supported, else all intra. */
+export function defaultConfig(configs: CodingConfig[]): CodingConfig {
+  return configs.includes('ra') ? 'ra' : 'ai';
+}
 
 export const jobsPlugin: FastifyPluginAsync = async (app) => {
   // Open SSE streams only end when their job does; on shutdown they must end now or the server never closes.
@@ -65,6 +37,45 @@ export const jobsPlugin: FastifyPluginAsync = async (app) => {
     return v;
   }
 
+  async function encoders(): Promise<EncoderInfo[]> {
+    const c = app.cfg;
+    const ours = await nnvvcConfigs(c.nnvvcEnc);
+    return [
+      {
+        name: 'nnvvc', program: 'nnvvc-enc', available: await isExecutable(c.nnvvcEnc), configs: ours, defaultConfig: defaultConfig(ours),
+        presets: [...NNVVC_PRESETS], defaultPreset: NNVVC_DEFAULT_PRESET,
+      },
+      {
+        name: 'vtm', program: 'VTM-23.2 EncoderApp', available: await isExecutable(c.vtmEncoderApp), configs: [...CODING_CONFIGS],
+        defaultConfig: 'ra', presets: [], defaultPreset: null,
+      },
+    ];
+  }
+
+  app.get('/v1/encoders', {
+    schema: {
+      summary: 'Encoders a job can name, with the configs and presets each supports', tags: ['jobs'],
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            items: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  name: { type: 'string' }, program: { type: 'string' }, available: { type: 'boolean' },
+                  configs: { type: 'array', items: { type: 'string' } }, defaultConfig: { type: 'string' },
+                  presets: { type: 'array', items: { type: 'string' } }, defaultPreset: { type: ['string', 'null'] },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  }, async () => ({ items: await encoders() }));
+
   app.post<{ Body: JobRequest }>('/v1/jobs', {
     schema: {
       summary: 'Submit an encode job', tags: ['jobs'], body: { $ref: 'JobRequest#' },
@@ -74,7 +85,7 @@ export const jobsPlugin: FastifyPluginAsync = async (app) => {
     const r = req.body;
     const seq = await app.sequences.get(r.sequenceId);
     if (!seq) throw new HttpError(400, 'unknown_sequence', `sequenceId ${JSON.stringify(r.sequenceId)} does not exist (upload it with POST /v1/sequences)`);
-    // targetKbps: the worker searches the QP per target (src/metrics/rate-match.ts); kind=anchor: VTM-23.2 at the anchor QPs.
+    // targetKbps: the worker searches the QP per target (src/quality/rate-match.ts); kind=anchor: VTM-23.2 at the anchor QPs.
     if (r.targetKbps && r.qps) throw new HttpError(400, 'bad_request', 'give qps or targetKbps, not both');
     if (r.kind === 'anchor' && r.targetKbps) throw new HttpError(400, 'bad_request', 'kind=anchor encodes at QPs (default 22/27/32/37), not at targetKbps');
     if (r.kind === 'anchor' && !app.cfg.vtmEncoderApp) throw new HttpError(400, 'encoder_unavailable', 'kind=anchor needs VTM_ENCODER_APP (VTM-23.2 EncoderApp) to be set on the server');
@@ -83,6 +94,23 @@ export const jobsPlugin: FastifyPluginAsync = async (app) => {
     }
     if (r.encoder === 'vtm' && !app.cfg.vtmEncoderApp) {
       throw new HttpError(400, 'encoder_unavailable', 'encoder=vtm needs VTM_ENCODER_APP to be set on the server');
+    }
+    if (r.intraPeriod !== undefined && r.config !== 'ra') {
+      throw new HttpError(400, 'bad_request', `intraPeriod applies to config "ra" only (this job asks for config "${r.config}")`);
+    }
+    if (r.kind !== 'anchor' && (r.encoder ?? 'nnvvc') === 'nnvvc') {
+      if (r.preset !== undefined && !(NNVVC_PRESETS as readonly string[]).includes(r.preset)) {
+        throw new HttpError(400, 'unknown_preset', `preset ${JSON.stringify(r.preset)} is not a preset of nnvvc-enc; known presets: ${NNVVC_PRESETS.join(', ')} (default ${NNVVC_DEFAULT_PRESET})`,
+          { preset: r.preset, presets: [...NNVVC_PRESETS] });
+      }
+      const configs = await nnvvcConfigs(app.cfg.nnvvcEnc);
+      if (!configs.includes(r.config)) {
+        const can = configs.map((c) => `"${c}" (${CONFIG_NAMES[c]})`).join(', ');
+        throw new HttpError(400, 'unsupported_config',
+          `config "${r.config}" (${CONFIG_NAMES[r.config]}) is not supported by this server's nnvvc-enc, which encodes ${can}; ` +
+          `submit config "${configs[0]}"${r.config === 'ra' ? ', or encoder "vtm" for a VTM-23.2 random-access encode' : ''}`,
+          { config: r.config, configs });
+      }
     }
     const jobId = EncodeQueue.newJobId();
     await app.encodeQueue.submit({ jobId, request: r, sequence: seq, createdAt: new Date().toISOString() });

@@ -1,19 +1,8 @@
 // /v1/sequences: streamed upload (raw .yuv or .y4m), list, get, delete.
 import type { FastifyPluginAsync } from 'fastify';
-import { HttpError, errorSchema } from '../errors.js';
-import { idParams } from '../schemas.js';
+import { HttpError } from '../errors.js';
+import { errorSchema, idParams } from '../schemas.js';
 import { ingestSequence, type UploadQuery } from '../upload.js';
-
-export const sequenceMetaSchema = {
-  $id: 'SequenceMeta',
-  type: 'object',
-  properties: {
-    id: { type: 'string' }, name: { type: 'string' }, width: { type: 'integer' }, height: { type: 'integer' },
-    bitDepth: { type: 'integer', enum: [8, 10] }, fps: { type: 'number' }, frames: { type: 'integer' },
-    bytes: { type: 'integer' }, sha256: { type: 'string' }, createdAt: { type: 'string' },
-    sourceFormat: { type: 'string', enum: ['yuv', 'y4m'] },
-  },
-} as const;
 
 export const sequencesPlugin: FastifyPluginAsync = async (app) => {
   // Uploads are passed through as a stream (never buffered): every content type in this plugin's scope.

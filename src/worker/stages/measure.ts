@@ -1,11 +1,11 @@
-// Stage 5: objective quality and rate per rate point, via the metrics module (engineer M).
+// Stage 5: objective quality and rate per rate point (src/quality: PSNR of the recon against the source, kbps).
 import { stat } from 'node:fs/promises';
-import { psnrYuvFiles, bitrateKbps } from '../../metrics/index.js';
+import { psnrYuvFiles, bitrateKbps } from '../../quality/index.js';
 import { throwIfAborted } from '../errors.js';
 import type { StageContext } from '../context.js';
 import type { PreparedInput } from './prepare.js';
 import type { EncodedPoint } from './encode.js';
-import type { RateSearchRecord } from '../../metrics/report.js';
+import type { RateSearchRecord } from '../../quality/report.js';
 
 export interface MeasuredPoint {
   label: string;
@@ -29,7 +29,7 @@ export async function measure(ctx: StageContext, input: PreparedInput, points: E
   for (let i = 0; i < points.length; i++) {
     throwIfAborted(ctx.signal);
     const p = points[i];
-    ctx.progress({ stage: 'measure', ratePoint: i });
+    ctx.progress({ stage: 'measure', stagePointsDone: i });
     const bytes = (await stat(p.result.bitstream)).size;
     // PSNR of the encoder's reconstruction against the source; verify has already shown decoders reproduce it.
     const psnr = await psnrYuvFiles({
@@ -44,6 +44,7 @@ export async function measure(ctx: StageContext, input: PreparedInput, points: E
       ...(p.targetKbps !== undefined ? { targetKbps: p.targetKbps } : {}), ...(p.rateSearch ? { rateSearch: p.rateSearch } : {}),
     });
   }
+  ctx.progress({ stagePointsDone: points.length });
   return out;
 }
 

@@ -1,25 +1,20 @@
 // Stage 2: CU-split prediction. For our encoder with an RD search preset (all-intra; the encoder's default
-// preset 'medium' included), the CNN split
-// predictor (src/models/split-predictor.ts, model models/splitnet-v1.onnx) predicts per 8x8 cell the QT/MTT
-// depth of each frame at each rate point's QP and writes a split-hints file (<label>.hints.txt) that prunes
-// the encoder's partition search. Otherwise (VTM, preset 'trivial'/'syntax-stress', RA, model off) it passes through and
-// says why in `note`.
+// preset 'medium' included), the CNN split predictor (src/models/split-predictor.ts, model
+// models/splitnet-v1.onnx) predicts per 8x8 cell the QT/MTT depth of each frame at each rate point's QP and writes
+// a split-hints file (<label>.hints.txt) that prunes the encoder's partition search. Otherwise (VTM, preset
+// 'trivial', RA, model off) it passes through and says why in `note`.
 // Env: NNVVC_SPLIT_PREDICTOR=off disables it; NNVVC_SPLIT_MODEL=<file.onnx> picks another model (an explicit
 // path that does not exist fails the job with that path); NNVVC_SPLIT_AGGRESSIVENESS=0|1|2 (default 0);
 // NNVVC_ONNX_EP=cuda asks for the CUDA execution provider.
 import path from 'node:path';
 import type { StageContext } from '../context.js';
 import type { PreparedInput } from './prepare.js';
-import { ratePoints } from './encode.js';
+import { ratePoints } from '../../queue/rate-points.js';
+import { NNVVC_DEFAULT_PRESET, RD_PRESETS } from '../encoders.js';
 import { BadInputError, throwIfAborted } from '../errors.js';
 import {
   DEFAULT_MODEL, loadSplitModel, parseAggressiveness, SplitModelError, writeSplitHints, type SplitModel,
 } from '../../models/split-predictor.js';
-
-/** The preset nnvvc-enc uses when none is given. */
-export const NNVVC_DEFAULT_PRESET = 'medium';
-/** Presets of nnvvc-enc that run the RD partition search (and so accept --split-hints). */
-export const RD_PRESETS = ['exhaustive', 'slow', 'medium', 'fast', 'faster'];
 
 export interface SplitPredictionInfo {
   modelFile: string; modelVersion: string; executionProvider: string; aggressiveness: number;
@@ -105,7 +100,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
     return p;
   };
   // Fixed QPs: predict now, so this stage's timing holds the inference; rate matching predicts per trial QP.
-  if (!ctx.data.request.targetKbps) for (const qp of ratePoints(ctx)) await hintsForQp(qp);
+  if (!ctx.data.request.targetKbps) for (const qp of ratePoints(ctx.data.request)) await hintsForQp(qp);
   const name = `${model.name} v${model.version}`;
   const note = `CNN split predictor ${name} (${model.ep}), aggressiveness ${aggressiveness}`;
   ctx.log.info({ model: name, inferenceSeconds: info.inferenceSeconds }, note);

@@ -1,4 +1,4 @@
-// Stage 6: report.json (schema: src/metrics/report.ts), report.md and rd.svg, against the VTM-23.2 anchor when one
+// Stage 6: report.json (schema: src/quality/report.ts), report.md and rd.svg, against the VTM-23.2 anchor when one
 // is stored for this sequence/config/frames; kind=anchor jobs store their measured points as that anchor.
 // Also used on failure: writeFailureReport records why a job failed next to whatever it produced.
 import path from 'node:path';
@@ -8,10 +8,10 @@ import type { PreparedInput } from './prepare.js';
 import type { SplitPrediction } from './predict-splits.js';
 import type { MeasuredPoint } from './measure.js';
 import type { VerifiedPoint } from './verify.js';
-import { machineInfo as metricsMachineInfo, type MachineInfo } from '../../metrics/machine.js';
-import { AnchorStore, ANCHOR_ENCODER, anchorKey, findAnchor, keyIntraPeriod, validateAnchorPoints, type AnchorTable } from '../../metrics/anchors.js';
-import { buildReport, reportMarkdown, reportSvg, type ReportPointInput } from '../../metrics/report.js';
-import { allRequiredPass } from '../../metrics/rules.js';
+import { machineInfo as metricsMachineInfo, type MachineInfo } from '../../quality/machine.js';
+import { AnchorStore, ANCHOR_ENCODER, anchorKey, findAnchor, keyIntraPeriod, validateAnchorPoints, type AnchorTable } from '../../quality/anchors.js';
+import { buildReport, reportMarkdown, reportSvg, type ReportPointInput } from '../../quality/report.js';
+import { allRequiredPass } from '../../quality/rules.js';
 
 export interface StageTiming { stage: string; seconds: number }
 

@@ -52,7 +52,7 @@ export async function verify(ctx: StageContext, points: EncodedPoint[]): Promise
   const out: VerifiedPoint[] = [];
   for (let i = 0; i < points.length; i++) {
     const p = points[i];
-    ctx.progress({ stage: 'verify', ratePoint: i });
+    ctx.progress({ stage: 'verify', stagePointsDone: i });
     const checks: DecoderCheck[] = [];
     for (const dec of ctx.tools.decoders) {
       throwIfAborted(ctx.signal);
@@ -92,5 +92,6 @@ export async function verify(ctx: StageContext, points: EncodedPoint[]): Promise
     ctx.log.info({ stage: 'verify', label: p.label, decodeOk: v.decodeOk, decoders: ran.map((c) => `${c.name}:${c.ok}`) }, 'verified');
     out.push(v);
   }
+  ctx.progress({ stagePointsDone: points.length });
   return out;
 }

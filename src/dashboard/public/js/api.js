@@ -1,4 +1,4 @@
-// REST client for the service's /v1 API (see notes/service-contract.md).
+// REST client for the service's /v1 API (README.md, "API in brief"; OpenAPI at /docs).
 export class ApiError extends Error {
   constructor(status, body) {
     super(body?.message || body?.error || `HTTP ${status}`);
@@ -31,6 +31,7 @@ export const api = {
   artifactUrl: (id, name) => `/v1/jobs/${enc(id)}/artifacts/${String(name).split('/').map(enc).join('/')}`,
   eventsUrl: (id) => `/v1/jobs/${enc(id)}/events`,
   listSequences: () => request('/v1/sequences'),
+  listEncoders: () => request('/v1/encoders'),
   getSequence: (id) => request(`/v1/sequences/${enc(id)}`),
   deleteSequence: (id) => request(`/v1/sequences/${enc(id)}`, { method: 'DELETE' }),
   /** Streams the File itself as the raw request body (no multipart, no copy in JS memory). */

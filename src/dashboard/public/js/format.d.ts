@@ -6,4 +6,5 @@ export function fmtBytes(bytes: unknown): string;
 export function fmtTime(iso: unknown): string;
 export function jobTiming(job: Record<string, any>, now?: number): { elapsed?: number; eta?: number };
 export function describeRequest(req?: Record<string, any>): string;
+export function describeEncoder(req?: Record<string, any>, report?: Record<string, any>): string;
 export function shortId(id: unknown): string;

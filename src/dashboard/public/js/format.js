@@ -48,16 +48,31 @@ export function jobTiming(job, now = Date.now()) {
   return { elapsed, eta };
 }
 
-/** "ra · QP 22,27,32,37 · nnvvc · 8 frames" */
+/** "ra · QP 22,27,32,37 · nnvvc medium · 8 frames" */
 export function describeRequest(req = {}) {
   const parts = [req.kind === 'anchor' ? 'anchor' : undefined, req.config];
   if (Array.isArray(req.targetKbps) && req.targetKbps.length) parts.push(`${req.targetKbps.join(',')} kbps`);
   else parts.push(`QP ${(req.qps ?? [22, 27, 32, 37]).join(',')}`);
-  parts.push(req.encoder ?? 'nnvvc');
+  const encoder = req.kind === 'anchor' ? 'vtm' : req.encoder ?? 'nnvvc';
+  parts.push(encoder === 'nnvvc' && req.preset ? `nnvvc ${req.preset}` : encoder);
   if (req.frames) parts.push(`${req.frames} frames`);
   return parts.filter(Boolean).join(' · ');
 }
 
+/**
+ * What tells two jobs on one sequence apart: encoder, preset (nnvvc-enc's default is medium) and whether the CNN
+ * split hints were used (from the report; omitted while unknown). "nnvvc · preset fast · CNN hints on", "VTM-23.2".
+ */
+export function describeEncoder(req = {}, report) {
+  if (req.kind === 'anchor' || req.encoder === 'vtm') return report?.encoder ?? 'VTM-23.2';
+  const parts = ['nnvvc', `preset ${req.preset ?? 'medium'}`];
+  const split = report?.splitPrediction;
+  if (split) parts.push(split.model ? 'CNN hints on' : 'CNN hints off');
+  return parts.join(' · ');
+}
+
+/** Job ids are short (j_ + 12 characters): shown whole, since any cut can make two ids look alike. */
 export function shortId(id) {
-  return String(id ?? '').slice(0, 12);
+  const s = String(id ?? '');
+  return s.length <= 16 ? s : `${s.slice(0, 15)}…`;
 }

@@ -22,8 +22,10 @@ export function rdPlotSvg(series, { title = 'RD curve', metric = 'PSNR', width =
   if (typeof window !== 'undefined' && width === 640 && window.innerWidth < 600) { width = 360; height = 300; }
   const drawn = series.filter((s) => s.points.length > 0);
   const all = drawn.flatMap((s) => s.points).filter((p) => Number.isFinite(p.kbps) && Number.isFinite(p.psnr));
-  // Legend rows sit in the top margin: 3 per row on wide plots, 1 per row on narrow (phone) ones.
-  const perRow = width >= 500 ? 3 : 1;
+  // Legend rows sit in the top margin: 3 short labels per row on wide plots, else one label per row (labels are
+  // cut only where even a whole row is too short, ~6.5 px per 12 px character).
+  const perRow = width >= 500 && drawn.every((s) => s.label.length <= 26) ? 3 : 1;
+  const maxChars = perRow === 3 ? 26 : Math.floor((width - 56 - 16 - 28) / 6.5);
   const legendRows = Math.max(1, Math.ceil(series.filter((s) => s.points.length > 0).length / perRow));
   const m = { left: 56, right: 16, top: 20 + legendRows * 16, bottom: 48 };
   const pw = width - m.left - m.right;
@@ -73,7 +75,7 @@ export function rdPlotSvg(series, { title = 'RD curve', metric = 'PSNR', width =
     const lx = m.left + (i % perRow) * 190;
     const ly = 12 + Math.floor(i / perRow) * 16;
     out += `<line x1="${lx}" y1="${ly}" x2="${lx + 22}" y2="${ly}" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`;
-    out += `<text x="${lx + 28}" y="${ly + 4}">${esc(s.label.length > 26 ? `${s.label.slice(0, 25)}…` : s.label)}</text>`;
+    out += `<text x="${lx + 28}" y="${ly + 4}">${esc(s.label.length > maxChars ? `${s.label.slice(0, maxChars - 1)}…` : s.label)}</text>`;
   });
   out += `</g></svg>`;
   return out;

@@ -115,7 +115,9 @@ export function validateNewJob(fields) {
   const body = {};
   if (!fields.sequenceId) errors.sequenceId = 'Choose a sequence (upload one first if the list is empty).';
   else body.sequenceId = fields.sequenceId;
-  if (fields.config !== 'ra' && fields.config !== 'ai') errors.config = 'Choose ra or ai.';
+  // configs: what the chosen encoder supports (GET /v1/encoders); ra and ai when not known.
+  const configs = Array.isArray(fields.configs) && fields.configs.length ? fields.configs : ['ra', 'ai'];
+  if (!configs.includes(fields.config)) errors.config = configs.length === 1 ? `This encoder supports only ${configs[0]}.` : `Choose ${configs.join(' or ')}.`;
   else body.config = fields.config;
   if (fields.rateMode === 'kbps') {
     const r = parseNumberList(fields.rates, { min: 1, max: 1_000_000, integer: false, label: 'target kbps' });
@@ -131,6 +133,7 @@ export function validateNewJob(fields) {
     else body.frames = Number(framesRaw);
   }
   if (fields.encoder) body.encoder = fields.encoder;
+  if (fields.preset && fields.encoder !== 'vtm' && fields.kind !== 'anchor') body.preset = fields.preset;
   if (fields.kind === 'anchor') {
     body.kind = 'anchor';
     if (fields.rateMode === 'kbps') errors.rates = 'Anchor jobs encode at fixed QPs, not at target bitrates.';
@@ -138,7 +141,7 @@ export function validateNewJob(fields) {
   return { errors, body, ok: Object.keys(errors).length === 0 };
 }
 
-const JOB_ERROR_FIELDS = { unknown_sequence: 'sequenceId', bad_frames: 'frames', encoder_unavailable: 'encoder' };
+const JOB_ERROR_FIELDS = { unknown_sequence: 'sequenceId', bad_frames: 'frames', encoder_unavailable: 'encoder', unsupported_config: 'config', unknown_preset: 'preset' };
 
 /** Maps a POST /v1/jobs error to a form field: by error code, schema path, then the message's subject. */
 export function jobFieldForServerError(body) {
@@ -148,6 +151,7 @@ export function jobFieldForServerError(body) {
   const msg = `${path} ${body?.message ?? ''}`;
   if (/\bencoder\b|VTM_ENCODER_APP/i.test(msg)) return 'encoder';
   if (/\bkind\b/i.test(msg)) return 'kind';
+  if (/\bpreset\b/i.test(msg)) return 'preset';
   if (/\bframes?\b/i.test(msg)) return 'frames';
   if (/\bqps?\b|targetKbps|\bkbps\b/i.test(msg)) return 'rates';
   if (/sequence/i.test(msg)) return 'sequenceId';

@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { bdRate } from '../bdrate.js';
-import { describeRequest, fmtNum, fmtPercent, shortId } from '../format.js';
+import { describeEncoder, describeRequest, fmtNum, fmtPercent, shortId } from '../format.js';
 import { PALETTE, rdPlotSvg, reportSeries } from '../rdplot.js';
 import { bdRateOf } from './job.js';
 
@@ -45,7 +45,9 @@ export async function renderCompare(main, ids) {
   const metricSel = h('select', { id: 'cmp-metric' }, h('option', { value: 'yuv' }, 'PSNR 6:1:1 (YUV)'), h('option', { value: 'y' }, 'PSNR Y'));
   const plot = h('div', { 'data-testid': 'compare-plot' });
   const table = h('div', { class: 'table-wrap' });
-  const labelOf = (l) => `${shortId(l.id)} ${l.report.encoder ?? l.job?.request?.encoder ?? ''} ${l.job?.request?.config ?? l.report.config ?? ''}`.trim();
+  // Jobs on one sequence often differ only in preset or hints: the label names both, and the whole job id.
+  // What differs comes first, so a legend cut on a phone still tells the curves apart.
+  const labelOf = (l) => `${describeEncoder(l.job?.request ?? l.report.request ?? {}, l.report)} · ${l.job?.request?.config ?? l.report.config ?? ''} · ${shortId(l.id)}`;
 
   const draw = () => {
     const metric = metricSel.value;
@@ -68,6 +70,7 @@ export async function renderCompare(main, ids) {
       const enc = l.report.ratePoints?.reduce((a, r) => a + (r.encodeSeconds ?? 0), 0);
       return h('tr', { 'data-job-id': l.id },
         h('th', { scope: 'row', 'data-label': 'Job' }, h('span', { style: `color:${PALETTE[i % PALETTE.length]}` }, '■ '), h('a', { href: `#/jobs/${encodeURIComponent(l.id)}` }, shortId(l.id))),
+        h('td', { 'data-label': 'Encoder', 'data-testid': 'cmp-encoder' }, describeEncoder(l.job?.request ?? l.report.request ?? {}, l.report)),
         h('td', { 'data-label': 'Configuration' }, describeRequest(l.job?.request ?? {})),
         h('td', { 'data-label': 'Points', class: 'num' }, String(s.ours.length)),
         h('td', { 'data-label': `BD-rate vs ${shortId(ref.id)}`, class: 'num', 'data-testid': 'bd-vs-ref' }, vsRef),
@@ -76,7 +79,7 @@ export async function renderCompare(main, ids) {
     });
     clear(table).append(h('table', { class: 'stack', 'data-testid': 'compare-table' },
       h('caption', { class: 'sr-only' }, 'BD-rate per job'),
-      h('thead', {}, h('tr', {}, ['Job', 'Configuration', 'Points', `BD-rate vs ${shortId(ref.id)} (reference)`, 'BD-rate vs own anchor', 'Total encode s'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ['Job', 'Encoder', 'Configuration', 'Points', `BD-rate vs ${shortId(ref.id)} (reference)`, 'BD-rate vs own anchor', 'Total encode s'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows)));
   };
   metricSel.addEventListener('change', draw);

@@ -110,6 +110,19 @@ function rulesSection(report) {
       : h('p', { class: 'muted' }, 'The report lists no rules.'));
 }
 
+/** CU outline colours by CU area in luma samples, largest first (the overlay and its legend use the same). */
+export const CU_CLASSES = [
+  { minArea: 1024, color: 'rgba(0,200,255,.9)', name: 'blue', label: '1024 samples or more (32×32 and larger)' },
+  { minArea: 128, color: 'rgba(255,220,0,.9)', name: 'yellow', label: '128–1023 samples (16×8 to 32×16)' },
+  { minArea: 0, color: 'rgba(255,60,60,.9)', name: 'red', label: 'under 128 samples (8×8, 4×16 and smaller)' },
+];
+const cuClass = (cu) => CU_CLASSES.find((c) => cu.w * cu.h >= c.minArea);
+
+function partitionLegend() {
+  return h('ul', { class: 'legend', 'data-testid': 'partition-legend', 'aria-label': 'CU partition colours' },
+    CU_CLASSES.map((c) => h('li', {}, h('span', { class: 'swatch', style: `border-color:${c.color}`, 'aria-hidden': 'true' }), `${c.name}: ${c.label}`)));
+}
+
 /** Decoded frame with the encoder's CU partition over it, and a labelled slot for the CNN's predicted one. */
 function frameSection(jobId, artifacts, seq, report) {
   const names = artifacts.map((a) => a.name);
@@ -123,6 +136,7 @@ function frameSection(jobId, artifacts, seq, report) {
   const overlay = h('input', { id: 'frame-overlay', type: 'checkbox', checked: true });
   const canvas = h('canvas', { 'data-testid': 'frame-canvas', role: 'img', 'aria-label': 'Decoded luma frame' });
   const caption = h('figcaption', { 'aria-live': 'polite', 'data-testid': 'frame-caption' });
+  const legend = partitionLegend();
   const show = h('button', { type: 'button' }, 'Show frame');
   let stats;
   let statsFor;
@@ -149,6 +163,7 @@ function frameSection(jobId, artifacts, seq, report) {
       ctx.imageSmoothingEnabled = false;
       ctx.drawImage(tmp, 0, 0, width * scale, height * scale);
       let note = `${art.name}, frame ${n} of ${total}, ${width}x${height} ${bitDepth}-bit luma.`;
+      let drawn = false;
       const statsName = statsNameFor(art.name, names);
       if (!overlay.checked) note += ' Partition overlay off.';
       else if (!statsName) note += ' No encoder stats (*.stats.json) for this output, so no CU partition to draw.';
@@ -162,13 +177,15 @@ function frameSection(jobId, artifacts, seq, report) {
         else {
           ctx.lineWidth = 1;
           for (const cu of cus) {
-            ctx.strokeStyle = cu.w * cu.h >= 1024 ? 'rgba(0,200,255,.9)' : cu.w * cu.h >= 128 ? 'rgba(255,220,0,.9)' : 'rgba(255,60,60,.9)';
+            ctx.strokeStyle = cuClass(cu).color;
             ctx.strokeRect(cu.x * scale + 0.5, cu.y * scale + 0.5, cu.w * scale - 1, cu.h * scale - 1);
           }
-          note += ` ${cus.length} CUs from ${statsName} (blue ≥ 1024 px, yellow ≥ 128 px, red smaller).`;
+          note += ` ${cus.length} CUs from ${statsName}, outlined by size (legend below).`;
+          drawn = true;
         }
       }
       caption.textContent = note;
+      legend.hidden = !drawn;
       canvas.setAttribute('aria-label', note);
     } catch (err) {
       caption.textContent = `Could not load the frame: ${err.message}`;
@@ -185,7 +202,7 @@ function frameSection(jobId, artifacts, seq, report) {
       h('label', { class: 'inline', for: 'frame-overlay' }, overlay, 'Draw CU partition'),
       show),
     h('div', { class: 'frames', style: 'margin-top:.75rem' },
-      h('figure', {}, canvas, caption),
+      h('figure', {}, canvas, caption, legend),
       h('figure', {}, h('div', { class: 'placeholder', 'data-testid': 'cnn-placeholder' },
         'CNN-predicted partition: not available yet. Its prediction will be drawn here beside the encoder’s choice once the split predictor (models/) produces one.',
         report?.splitPrediction?.note ? h('br') : null, report?.splitPrediction?.note ? `Report says: ${report.splitPrediction.note}.` : null),

@@ -10,8 +10,14 @@ export function progressCell(job) {
   const parts = [];
   if (p.stage) parts.push(p.stage);
   if (job.state === 'completed' || p.stage === 'done') return progressParts(job, pct, ['done']);
-  if (p.ratePointsTotal) parts.push(`point ${Math.min((p.ratePoint ?? 0) + 1, p.ratePointsTotal)}/${p.ratePointsTotal}`);
-  if (p.framesTotal) parts.push(`frame ${p.framesDone ?? 0}/${p.framesTotal}`);
+  // Encode: which point and how many of its frames (pointFramesDone counts per rate point); verify and measure
+  // go through the points again, counted by stagePointsDone.
+  if (p.stage === 'encode') {
+    if (p.ratePointsTotal) parts.push(`point ${Math.min((p.ratePoint ?? 0) + 1, p.ratePointsTotal)}/${p.ratePointsTotal}`);
+    if (p.framesPerPoint) parts.push(`frame ${p.pointFramesDone ?? 0}/${p.framesPerPoint}`);
+  } else if ((p.stage === 'verify' || p.stage === 'measure') && p.ratePointsTotal) {
+    parts.push(`${p.stagePointsDone ?? 0}/${p.ratePointsTotal} points`);
+  }
   return progressParts(job, pct, parts);
 }
 

@@ -1,10 +1,18 @@
-// Start-job form: sequence, configuration (ra/ai), QPs or target bitrates, frames, encoder.
+// Start-job form: sequence, encoder, configuration, preset, QPs or target bitrates, frames, job kind. The configs
+// and presets offered are what the server's encoders support (GET /v1/encoders): random access is offered, and
+// the default, only where the encoder can do it.
 import { api, ApiError } from '../api.js';
 import { announce, h } from '../dom.js';
 import { jobFieldForServerError, validateNewJob } from '../validate.js';
 
 export async function renderNewJob(main, query) {
-  const { items: sequences = [] } = await api.listSequences().catch(() => ({ items: [] }));
+  const [{ items: sequences = [] }, { items: encoderInfo = [] }] = await Promise.all([
+    api.listSequences().catch(() => ({ items: [] })),
+    api.listEncoders().catch(() => ({ items: [] })),
+  ]);
+  // Without the server's answer: all intra only, the one config every encoder build supports.
+  const infoOf = (name) => encoderInfo.find((e) => e.name === name)
+    ?? { name, configs: ['ai'], defaultConfig: 'ai', presets: [], defaultPreset: null };
   const errorEls = {};
   const errorEl = (key) => (errorEls[key] = h('p', { class: 'error', id: `err-${key}`, 'data-testid': `error-${key}` }));
   const wanted = query.get('sequence');
@@ -15,8 +23,14 @@ export async function renderNewJob(main, query) {
       `${s.name ?? s.id} — ${s.width}x${s.height} ${s.bitDepth}-bit ${s.fps} fps, ${s.frames} frames`)));
   const radio = (name, value, label, checked) => h('label', { class: 'inline' },
     h('input', { type: 'radio', name, value, checked }), label);
-  const configSet = h('fieldset', { 'aria-describedby': 'err-config' }, h('legend', {}, 'Configuration'),
-    radio('config', 'ra', 'Random access (ra)', true), radio('config', 'ai', 'All intra (ai)', false), errorEl('config'));
+  const CONFIG_LABELS = { ra: 'Random access (ra)', ai: 'All intra (ai)' };
+  const configChoices = h('div', { 'data-testid': 'config-choices' });
+  const configHint = h('p', { class: 'hint', id: 'hint-config' });
+  const configSet = h('fieldset', { 'aria-describedby': 'err-config hint-config' }, h('legend', {}, 'Configuration'),
+    configChoices, configHint, errorEl('config'));
+  const preset = h('select', { id: 'preset', name: 'preset', 'aria-describedby': 'err-preset hint-preset' });
+  const presetField = h('div', { class: 'field' }, h('label', { for: 'preset' }, 'Preset'), preset,
+    h('p', { class: 'hint', id: 'hint-preset' }, 'Search effort of nnvvc-enc: slower presets try more partitions and modes.'), errorEl('preset'));
   const rateModeSet = h('fieldset', { 'aria-describedby': 'err-rates' }, h('legend', {}, 'Rate points'),
     radio('rateMode', 'qp', 'Fixed QPs', true), radio('rateMode', 'kbps', 'Target bitrates (kbps)', false),
     h('div', { class: 'field', style: 'margin-top:.5rem' },
@@ -36,16 +50,31 @@ export async function renderNewJob(main, query) {
     formError,
     h('div', { class: 'field' }, h('label', { for: 'sequenceId' }, 'Sequence'), sequence, errorEl('sequenceId'),
       h('p', { class: 'hint' }, h('a', { href: '#/upload' }, 'Upload a new sequence'))),
-    configSet, rateModeSet,
+    h('div', { class: 'field' }, h('label', { for: 'encoder' }, 'Encoder'), encoder, errorEl('encoder')),
+    configSet, presetField, rateModeSet,
     h('div', { class: 'field' }, h('label', { for: 'frames' }, 'Frames'), frames,
       h('p', { class: 'hint', id: 'hint-frames' }, 'Leave empty to encode every frame of the sequence.'), errorEl('frames')),
-    h('div', { class: 'field' }, h('label', { for: 'encoder' }, 'Encoder'), encoder, errorEl('encoder')),
     h('div', { class: 'field' }, h('label', { for: 'kind' }, 'Job kind'), kind,
       h('p', { class: 'hint', id: 'hint-kind' }, 'An anchor job runs VTM at the QPs and stores the result as the anchor that later jobs on this sequence are compared with.'),
       errorEl('kind')),
     submit);
 
+  /** Config radios and presets of the encoder that will run (anchor jobs: VTM); keeps a still-offered choice. */
+  const syncEncoder = () => {
+    const info = infoOf(kind.value === 'anchor' ? 'vtm' : encoder.value);
+    const current = form.querySelector('input[name=config]:checked')?.value;
+    const chosen = info.configs.includes(current) ? current : info.defaultConfig;
+    configChoices.replaceChildren(...info.configs.map((c) => radio('config', c, CONFIG_LABELS[c] ?? c, c === chosen)));
+    configHint.textContent = info.configs.includes('ra') ? ''
+      : `${info.program ?? info.name} on this server encodes all intra only (no random access yet).`;
+    const presetWas = preset.value;
+    preset.replaceChildren(...info.presets.map((p) => h('option', { value: p, selected: p === (info.presets.includes(presetWas) ? presetWas : info.defaultPreset) },
+      p === info.defaultPreset ? `${p} (default)` : p)));
+    presetField.hidden = info.presets.length === 0;
+  };
+
   form.addEventListener('change', (e) => {
+    if (e.target === encoder || e.target === kind) { syncEncoder(); return; }
     if (e.target.name !== 'rateMode') return;
     const kbps = e.target.value === 'kbps';
     form.querySelector('#rates-label').textContent = kbps ? 'Target bitrates in kbps (comma separated)' : 'QPs (comma separated)';
@@ -53,7 +82,8 @@ export async function renderNewJob(main, query) {
     form.querySelector('#hint-rates').textContent = kbps ? 'E.g. 250, 500, 1000, 2000 — the encoder searches a QP per target.' : 'JVET common test conditions use QP 22, 27, 32, 37.';
   });
 
-  const focusTarget = { sequenceId: sequence, config: configSet.querySelector('input'), rates: form.querySelector('#rates'), frames, encoder, kind };
+  syncEncoder();
+  const focusTarget = { sequenceId: sequence, get config() { return configSet.querySelector('input'); }, preset, rates: form.querySelector('#rates'), frames, encoder, kind };
   const setErrors = (errors) => {
     for (const [key, el] of Object.entries(errorEls)) el.textContent = errors[key] ?? '';
     for (const [key, el] of Object.entries(focusTarget)) el.setAttribute('aria-invalid', errors[key] ? 'true' : 'false');
@@ -65,9 +95,12 @@ export async function renderNewJob(main, query) {
     e.preventDefault();
     const data = new FormData(form);
     const seq = sequences.find((s) => s.id === data.get('sequenceId'));
+    const info = infoOf(data.get('kind') === 'anchor' ? 'vtm' : data.get('encoder'));
     const { errors, body, ok } = validateNewJob({
-      sequenceId: data.get('sequenceId'), config: data.get('config'), rateMode: data.get('rateMode'),
+      sequenceId: data.get('sequenceId'), config: data.get('config'), configs: info.configs, rateMode: data.get('rateMode'),
       rates: data.get('rates'), frames: data.get('frames'), encoder: data.get('encoder'), kind: data.get('kind'), maxFrames: seq?.frames,
+      // the default preset is left out of the request, so the job says "encoder default" as the API does
+      preset: presetField.hidden || data.get('preset') === info.defaultPreset ? undefined : data.get('preset'),
     });
     setErrors(errors);
     if (!ok) { announce('The form has errors.'); return; }

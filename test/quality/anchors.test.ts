@@ -4,9 +4,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
-import { AnchorStore, anchorKey, parseAnchorCsv, validateAnchorPoints } from '../../src/metrics/anchors.js';
-import { anchorsPlugin } from '../../src/metrics/anchors-plugin.js';
-import { buildReport } from '../../src/metrics/report.js';
+import { AnchorStore, anchorKey, parseAnchorCsv, validateAnchorPoints } from '../../src/quality/anchors.js';
+import { anchorsPlugin } from '../../src/api/plugins/anchors.js';
+import { buildReport } from '../../src/quality/report.js';
 
 const SHA = 'b'.repeat(64);
 const CSV = 'qp,kbps,psnrY,psnrU,psnrV,encodeSeconds\n22,1000.5,40.1,44,45,12.5\n27,520,37.2,42.1,43,10\n32,260,34.3,40.2,41,8\n37,130,31.4,38.3,39,6\n';
@@ -121,7 +121,7 @@ test('HTTP: POST /v1/anchors (CSV and JSON), GET list/one, errors, GET /v1/summa
 });
 
 test('intra period in the key only when it is not the frame-rate default', async () => {
-  const { keyIntraPeriod, defaultIntraPeriod } = await import('../../src/metrics/anchors.js');
+  const { keyIntraPeriod, defaultIntraPeriod } = await import('../../src/quality/anchors.js');
   assert.deepEqual([24, 25, 30, 50, 60].map(defaultIntraPeriod), [32, 32, 32, 64, 64]);
   assert.equal(keyIntraPeriod('ra', 30, 32), undefined);
   assert.equal(keyIntraPeriod('ra', 30, 64), 64);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { matchRate } from '../../src/metrics/rate-match.js';
+import { matchRate } from '../../src/quality/rate-match.js';
 
 // Synthetic encoder: rate halves every `halve` QP, with optional wobble; counts calls.
 function model(r0: number, halve = 6, wobble = 0) {

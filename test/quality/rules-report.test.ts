@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateRules, allRequiredPass, pointFlags } from '../../src/metrics/rules.js';
-import { buildReport, reportMarkdown, reportSvg, REPORT_JSON_SCHEMA } from '../../src/metrics/report.js';
-import type { AnchorTable } from '../../src/metrics/anchors.js';
-import type { MachineInfo } from '../../src/metrics/machine.js';
+import { evaluateRules, allRequiredPass, pointFlags } from '../../src/quality/rules.js';
+import { buildReport, reportMarkdown, reportSvg, REPORT_JSON_SCHEMA } from '../../src/quality/report.js';
+import type { AnchorTable } from '../../src/quality/anchors.js';
+import type { MachineInfo } from '../../src/quality/machine.js';
 
 const M: MachineInfo = { cpu: 'TestCPU', cores: 2, os: 'Linux', hostname: 'h1', memGiB: 24 };
 const anchorKbps = [1000, 500, 250, 125];

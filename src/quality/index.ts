@@ -1,4 +1,4 @@
-// Metrics API used by the worker's measure/report stages (notes/service-contract.md).
+// Rate-distortion quality API (PSNR, bit rate, BD-rate, the challenge rules, anchors, report) used by the worker's measure/report stages and the benches.
 export { psnrYuvFiles, psnrFromSsd, combinePsnr, PSNR_PEAK_10BIT, type PsnrResult, type PlanePsnr } from './psnr.js';
 export { bitrateKbps } from './bitrate.js';
 export { bdRate, bdPsnr, BdError, type RdPoint, type BdMethod } from './bdrate.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bdPsnr, bdRate, BdError, pchipIntegral } from '../../src/metrics/bdrate.js';
+import { bdPsnr, bdRate, BdError, pchipIntegral } from '../../src/quality/bdrate.js';
 
 const pts = (a: number[][]) => a.map(([kbps, psnr]) => ({ kbps, psnr }));
 const A = pts([[1000, 32], [1800, 35], [3200, 37.8], [6000, 40.5]]);

@@ -205,7 +205,17 @@ export function reportSvg(rep: Report): string {
 }
 
 const fx = (n: number | null | undefined, d: number) => (n === null || n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(d));
-const verdict = (p: boolean | null) => (p === null ? 'n/a' : p ? 'PASS' : 'FAIL');
+const verdict = (p: boolean | null) => (p === null ? 'not judged' : p ? 'PASS' : 'FAIL');
+/** Informational rules are facts about the run, not failures: yes / no. */
+const ruleMark = (r: RuleResult) => (r.required ? verdict(r.pass) : r.pass === null ? 'not judged' : r.pass ? 'yes' : 'no');
+
+/** The overall line: the verdict, or which required rules could not be judged and why. */
+export function overallLine(rep: Pick<Report, 'verdict' | 'rules' | 'bdRate'>): string {
+  const bd = rep.bdRate !== undefined ? ` — BD-rate (PSNR YUV 6:1:1, PCHIP) **${rep.bdRate.toFixed(2)}%**` : '';
+  if (rep.verdict !== null) return `Overall: **${verdict(rep.verdict)}**${bd}`;
+  const open = rep.rules.filter((r) => r.required && r.pass === null).map((r) => `${r.id} (${r.detail})`);
+  return `Overall: **not judged against the challenge rules**${bd}; not judged: ${open.join('; ')}`;
+}
 
 export function reportMarkdown(rep: Report): string {
   const s = rep.sequence;
@@ -215,10 +225,10 @@ export function reportMarkdown(rep: Report): string {
     `Machine: ${rep.machine.cpu} x${rep.machine.cores}, ${rep.machine.os}`,
     rep.kind === 'anchor' ? (rep.anchorStored ? `This anchor job stored the anchor table \`${String(rep.anchorStored)}\` (GET /v1/anchors/${String(rep.anchorStored)})` : 'This anchor job did NOT store a table (verification failed)')
       : rep.anchor ? `Anchor: ${rep.anchor.encoder}, ${rep.anchor.source}, key \`${rep.anchor.key}\`${rep.anchor.machine ? `, measured on ${rep.anchor.machine.cpu} x${rep.anchor.machine.cores}` : ''}` : 'Anchor: none for this sequence/config/frames (run an anchor job or POST /v1/anchors)',
-    '', `Overall: **${verdict(rep.verdict)}**` + (rep.bdRate !== undefined ? ` — BD-rate (PSNR YUV 6:1:1, PCHIP) **${rep.bdRate.toFixed(2)}%**` : ''), '',
+    '', overallLine(rep), '',
     '| point | QP | kbps | anchor kbps | ratio | PSNR Y | U | V | YUV | anchor YUV | encode s | anchor s | VTM decode+MD5 |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
-    ...rep.ratePoints.map((p) => `| ${p.label} | ${p.qp ?? '-'} | ${fx(p.kbps, 3)} | ${fx(p.anchor?.kbps, 3)} | ${p.rateRatio !== undefined ? `${(p.rateRatio * 100).toFixed(1)}%${p.rules.rateWindow ? '' : ' ✗'}` : '-'} | ${fx(p.psnr.y, 4)} | ${fx(p.psnr.u, 4)} | ${fx(p.psnr.v, 4)} | ${fx(p.psnr.yuv, 4)} | ${fx(p.anchor?.psnr.yuv, 4)} | ${fx(p.encodeSeconds, 2)} | ${fx(p.anchor?.encodeSeconds, 2)} | ${p.rules.decodeMd5 === null ? 'n/a' : p.rules.decodeMd5 ? 'ok' : 'FAIL'} |`),
+    ...rep.ratePoints.map((p) => `| ${p.label} | ${p.qp ?? '-'} | ${fx(p.kbps, 3)} | ${fx(p.anchor?.kbps, 3)} | ${p.rateRatio !== undefined ? `${(p.rateRatio * 100).toFixed(1)}%${p.rules.rateWindow ? '' : ' ✗'}` : '-'} | ${fx(p.psnr.y, 4)} | ${fx(p.psnr.u, 4)} | ${fx(p.psnr.v, 4)} | ${fx(p.psnr.yuv, 4)} | ${fx(p.anchor?.psnr.yuv, 4)} | ${fx(p.encodeSeconds, 2)} | ${fx(p.anchor?.encodeSeconds, 2)} | ${p.rules.decodeMd5 === null ? 'not run' : p.rules.decodeMd5 ? 'ok' : 'FAIL'} |`),
     '',
   ];
   if (rep.bd) {
@@ -234,6 +244,6 @@ export function reportMarkdown(rep: Report): string {
     for (const p of searches) L.push(`- ${p.label}: target ${p.rateSearch!.targetKbps} kbps, ${p.rateSearch!.matched ? 'matched' : `NOT matched (${p.rateSearch!.reason})`}; trials ${p.rateSearch!.trials.map((t) => `QP ${t.qp} -> ${t.kbps.toFixed(2)} kbps (${(t.ratio * 100).toFixed(1)}%)`).join(', ')}`);
     L.push('');
   }
-  L.push('## Rules', '', ...rep.rules.map((r) => `- **${verdict(r.pass)}** ${r.id}${r.required ? '' : ' (informational)'} — ${r.description}: ${r.detail}`), '', '![RD plot](rd.svg)', '');
+  L.push('## Rules', '', ...rep.rules.map((r) => `- **${ruleMark(r)}** ${r.id}${r.required ? '' : ' (informational)'} — ${r.description}: ${r.detail}`), '', '![RD plot](rd.svg)', '');
   return L.join('\n');
 }

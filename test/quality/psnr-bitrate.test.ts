@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { combinePsnr, psnrFromSsd, psnrYuvFiles, PSNR_PEAK_10BIT } from '../../src/metrics/psnr.js';
-import { bitrateKbps } from '../../src/metrics/bitrate.js';
+import { combinePsnr, psnrFromSsd, psnrYuvFiles, PSNR_PEAK_10BIT } from '../../src/quality/psnr.js';
+import { bitrateKbps } from '../../src/quality/bitrate.js';
 
 function u16(values: number[]): Buffer { const b = Buffer.alloc(values.length * 2); values.forEach((v, i) => b.writeUInt16LE(v, 2 * i)); return b; }
 

@@ -8,10 +8,10 @@
 //   GET  /v1/summary?config=&encoder= -> average BD-rate over sequences (see summary.ts)
 import type {} from '@fastify/swagger'; // adds tags/summary to route schemas
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { jobsDir, SEQ_ID_RE, type SequenceMeta } from '../config/layout.js';
-import { SequenceStore } from '../api/services.js';
-import { AnchorStore, AnchorValidationError, ANCHOR_ENCODER, anchorKey, keyIntraPeriod, parseAnchorCsv, validateAnchorPoints, type AnchorTable } from './anchors.js';
-import { readReports, summarize } from './summary.js';
+import { jobsDir, SEQ_ID_RE, type SequenceMeta } from '../../config/layout.js';
+import { SequenceStore } from '../services.js';
+import { AnchorStore, AnchorValidationError, ANCHOR_ENCODER, anchorKey, keyIntraPeriod, parseAnchorCsv, validateAnchorPoints, type AnchorTable } from '../../quality/anchors.js';
+import { readReports, summarize } from '../../quality/summary.js';
 
 export interface AnchorsPluginOptions { dataDir: string }
 

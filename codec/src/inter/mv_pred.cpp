@@ -1,0 +1,252 @@
+// Motion vector prediction of H.266 8.5.2 for the tool set this encoder signals (no TMVP,
+// Log2ParMrgLevel = 2, quarter-sample MVD precision). Written from the specification; where the
+// text and the VTM-23.2 reference decoder could be read differently, the comments say which
+// behaviour is followed (VTM decodes our streams, so its lists are the ones that must match).
+#include "inter/mv_pred.h"
+
+namespace nnvvc {
+namespace inter {
+
+namespace {
+
+// AmvrShift for amvr_flag = 0 (quarter-sample MVDs): MV predictors live on the quarter grid.
+constexpr int kQuarterAmvrShift = 2;
+// Max HMVP entries the AMVP list looks at (8.5.2.8: Min(4, NumHmvpCand)).
+constexpr int kMaxHmvpForAmvp = 4;
+
+// Motion of the neighbouring 4x4 block that covers luma (x, y), or nullptr when it is not
+// available (6.4.4): outside the picture, intra, or not yet coded (the motion field holds
+// interDir 0 there, see MvPredEnv). With Log2ParMrgLevel = 2 every neighbour position lies in a
+// different 4x4 merge estimation region than the CU's top-left sample, so no MER check remains.
+const MotionInfo* neighbour(const MvPredEnv& env, int x, int y) {
+  const MotionInfo* mi = env.motion->at(x, y);
+  return (mi && mi->isInter()) ? mi : nullptr;
+}
+
+bool isBSlice(const SliceParams& slice) { return slice.sliceType == SliceType::kB; }
+
+// Number of active reference indices of list l (0 when the slice has no lists).
+int numActiveRefs(const SliceParams& slice, int l) {
+  if (!slice.refs) return 0;
+  return std::clamp(slice.refs->num[l], 0, RefPicLists::kMaxRefs);
+}
+
+// POC of RefPicList[l][refIdx]; false when refIdx is not an active index (a corrupt stream or
+// a motion field that does not belong to this slice must not index out of the lists).
+bool refPoc(const SliceParams& slice, int l, int refIdx, int& poc) {
+  if (refIdx < 0 || refIdx >= numActiveRefs(slice, l)) return false;
+  poc = slice.refs->ref[l][refIdx].poc;
+  return true;
+}
+
+// Keep only what the slice type allows (P slices have no list 1) and the MotionInfo invariant
+// "unused list: refIdx -1, mv (0,0)".
+MotionInfo normalised(const MotionInfo& in, bool bSlice) {
+  MotionInfo out;
+  for (int l = 0; l < (bSlice ? 2 : 1); ++l)
+    if (in.predFlag(l)) {
+      out.mv[l] = in.mv[l];
+      out.refIdx[l] = in.refIdx[l];
+      out.interDir |= uint8_t(1 << l);
+    }
+  return out;
+}
+
+// 8.5.2.4: average of the first two merge candidates, per list. Both present: averaged MV with
+// the 8.5.2.14 rounding (rightShift 1, i.e. towards zero) and p0's refIdx (even when p1 uses a
+// different one); one present: copied; none: the list stays unused.
+MotionInfo pairwiseAverage(const MotionInfo& p0, const MotionInfo& p1, bool bSlice) {
+  MotionInfo avg;
+  for (int l = 0; l < (bSlice ? 2 : 1); ++l) {
+    const bool f0 = p0.predFlag(l), f1 = p1.predFlag(l);
+    if (!f0 && !f1) continue;
+    avg.interDir |= uint8_t(1 << l);
+    if (f0 && f1) {
+      avg.mv[l] = roundMv(Mv(p0.mv[l].x + p1.mv[l].x, p0.mv[l].y + p1.mv[l].y), 1, 0);
+      avg.refIdx[l] = p0.refIdx[l];
+    } else {
+      const MotionInfo& src = f0 ? p0 : p1;
+      avg.mv[l] = src.mv[l];
+      avg.refIdx[l] = src.refIdx[l];
+    }
+  }
+  return avg;
+}
+
+// One spatial AMVP predictor from the neighbour at (x, y) (8.5.2.10): its list-X motion when
+// that refers to the target POC, else its list-Y motion when that does. VVC has no spatial MV
+// scaling, so a neighbour referring to any other picture contributes nothing.
+bool amvpFromNeighbour(const MvPredEnv& env, int x, int y, int listX, int targetPoc, Mv& mv) {
+  const MotionInfo* nb = neighbour(env, x, y);
+  if (!nb) return false;
+  for (int pass = 0; pass < 2; ++pass) {
+    const int l = pass == 0 ? listX : 1 - listX;
+    int poc = 0;
+    if (nb->predFlag(l) && refPoc(*env.slice, l, nb->refIdx[l], poc) && poc == targetPoc) {
+      mv = nb->mv[l];
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Mv roundMv(const Mv& mv, int rightShift, int leftShift) {
+  auto roundComponent = [&](int32_t v) -> int32_t {
+    if (rightShift > 0) {
+      const int32_t offset = int32_t(1) << (rightShift - 1);
+      v = (v + offset - (v >= 0 ? 1 : 0)) >> rightShift;  // symmetric: halves round towards zero
+    }
+    return v * (int32_t(1) << leftShift);  // multiply: left-shifting a negative value is UB
+  };
+  return Mv(roundComponent(mv.x), roundComponent(mv.y));
+}
+
+Mv clipMv(const Mv& mv) {
+  constexpr int32_t lo = -(1 << 17), hi = (1 << 17) - 1;
+  return Mv(std::clamp(mv.x, lo, hi), std::clamp(mv.y, lo, hi));
+}
+
+int buildMergeList(const MvPredEnv& env, int x, int y, int w, int h, MotionInfo list[kMaxMergeCand]) {
+  const SliceParams& slice = *env.slice;
+  const bool bSlice = isBSlice(slice);
+  const int maxCand = std::clamp(slice.maxNumMergeCand, 1, kMaxMergeCand);
+  for (int i = 0; i < kMaxMergeCand; ++i) list[i] = MotionInfo{};
+  int cnt = 0;
+
+  // ---- spatial candidates (8.5.2.3), in the order B1, A1, B0, A0, B2. Each pruning test uses
+  // the neighbour's availability, not whether it made it into the list (as the spec words it
+  // and VTM does it); the comparison covers interDir, refIdx and MVs of the used lists.
+  const MotionInfo* b1 = neighbour(env, x + w - 1, y - 1);
+  const MotionInfo* a1 = neighbour(env, x - 1, y + h - 1);
+  const MotionInfo* b0 = neighbour(env, x + w, y - 1);
+  const MotionInfo* a0 = neighbour(env, x - 1, y + h);
+  const MotionInfo* b2 = neighbour(env, x - 1, y - 1);
+  auto add = [&](const MotionInfo& mi) { list[cnt++] = normalised(mi, bSlice); };
+  if (b1) add(*b1);
+  if (cnt < maxCand && a1 && !(b1 && *b1 == *a1)) add(*a1);
+  if (cnt < maxCand && b0 && !(b1 && *b1 == *b0)) add(*b0);
+  if (cnt < maxCand && a0 && !(a1 && *a1 == *a0)) add(*a0);
+  // B2 only when fewer than four spatial candidates were taken.
+  if (cnt < maxCand && cnt < 4 && b2 && !(a1 && *a1 == *b2) && !(b1 && *b1 == *b2)) add(*b2);
+
+  // ---- temporal candidate: none (sps_temporal_mvp_enabled_flag = 0).
+
+  // ---- history candidates (8.5.2.6): newest first, until MaxNumMergeCand - 1 entries. Only
+  // the two newest entries are compared, and only with A1 and B1.
+  if (env.hmvp && cnt < maxCand - 1) {
+    const HmvpTable& table = *env.hmvp;
+    const int num = std::clamp(table.num, 0, HmvpTable::kMax);
+    for (int i = 0; i < num && cnt < maxCand - 1; ++i) {
+      const MotionInfo& cand = table.cand[num - 1 - i];
+      const bool sameMotion = i < 2 && ((a1 && *a1 == cand) || (b1 && *b1 == cand));
+      if (!sameMotion) add(cand);
+    }
+  }
+
+  // ---- pairwise average of the first two candidates (8.5.2.4).
+  if (cnt > 1 && cnt < maxCand) {
+    const MotionInfo avg = pairwiseAverage(list[0], list[1], bSlice);
+    if (avg.isInter()) list[cnt++] = avg;
+  }
+
+  // ---- zero candidates (8.5.2.5): refIdx counts up through the indices usable in every list
+  // the slice has, then stays 0.
+  const int numRefIdx = bSlice ? std::min(numActiveRefs(slice, 0), numActiveRefs(slice, 1))
+                               : numActiveRefs(slice, 0);
+  for (int zeroIdx = 0; cnt < maxCand; ++zeroIdx) {
+    MotionInfo zero;
+    const int8_t refIdx = int8_t(zeroIdx < numRefIdx ? zeroIdx : 0);
+    zero.refIdx[0] = refIdx;
+    zero.interDir = 1;
+    if (bSlice) {
+      zero.refIdx[1] = refIdx;
+      zero.interDir = 3;
+    }
+    list[cnt++] = zero;
+  }
+
+  // ---- 8x4 / 4x8: bi-prediction is not allowed (8.5.2.2). The spec converts the selected
+  // candidate after the whole list is built (the pairwise average above still sees the bi
+  // candidates), so converting every entry here gives the same result for any merge_idx.
+  if (w + h == 12)
+    for (int i = 0; i < cnt; ++i)
+      if (list[i].interDir == 3) {
+        list[i].interDir = 1;
+        list[i].refIdx[1] = -1;
+        list[i].mv[1] = Mv();
+      }
+  return cnt;
+}
+
+void buildAmvpList(const MvPredEnv& env, int x, int y, int w, int h, int listX, int refIdx, Mv out[2]) {
+  out[0] = out[1] = Mv();
+  const SliceParams& slice = *env.slice;
+  if (listX < 0 || listX > 1) return;
+  int targetPoc = 0;
+  if (!refPoc(slice, listX, refIdx, targetPoc)) return;  // invalid refIdx: zero predictors
+
+  Mv cand[2];
+  int cnt = 0;
+  // Spatial A: A0 then A1; spatial B: B0, B1, B2 (8.5.2.10). The first neighbour with a usable
+  // reference wins within each group. The spec's isScaledFlag step (copy B into A when neither
+  // A0 nor A1 is available) changes nothing without scaling: the list is [B] either way.
+  Mv mvA, mvB;
+  const bool availA = amvpFromNeighbour(env, x - 1, y + h, listX, targetPoc, mvA) ||
+                      amvpFromNeighbour(env, x - 1, y + h - 1, listX, targetPoc, mvA);
+  const bool availB = amvpFromNeighbour(env, x + w, y - 1, listX, targetPoc, mvB) ||
+                      amvpFromNeighbour(env, x + w - 1, y - 1, listX, targetPoc, mvB) ||
+                      amvpFromNeighbour(env, x - 1, y - 1, listX, targetPoc, mvB);
+  // Round to the MVD precision before the A/B duplicate test (VTM and the spec both compare the
+  // rounded predictors).
+  if (availA) cand[cnt++] = roundMv(mvA, kQuarterAmvrShift, kQuarterAmvrShift);
+  if (availB) {
+    const Mv b = roundMv(mvB, kQuarterAmvrShift, kQuarterAmvrShift);
+    if (cnt == 0 || cand[0] != b) cand[cnt++] = b;
+  }
+
+  // Temporal predictor: none (TMVP off).
+
+  // History predictors: the OLDEST Min(4, NumHmvpCand) entries, oldest first (VTM reads its
+  // table from index 0, where merge reads from the newest end; the spec indexes
+  // HmvpCandList[hMvpIdx - 1] likewise). Each entry offers list X then list Y when that refers
+  // to the target POC; no pruning against the spatial predictors.
+  if (env.hmvp && cnt < 2) {
+    const HmvpTable& table = *env.hmvp;
+    const int num = std::min(std::clamp(table.num, 0, HmvpTable::kMax), kMaxHmvpForAmvp);
+    for (int i = 0; i < num && cnt < 2; ++i) {
+      const MotionInfo& entry = table.cand[i];
+      for (int pass = 0; pass < 2 && cnt < 2; ++pass) {
+        const int l = pass == 0 ? listX : 1 - listX;
+        int poc = 0;
+        if (entry.predFlag(l) && refPoc(slice, l, entry.refIdx[l], poc) && poc == targetPoc)
+          cand[cnt++] = roundMv(entry.mv[l], kQuarterAmvrShift, kQuarterAmvrShift);
+      }
+    }
+  }
+
+  // Zero fill up to two predictors.
+  for (int i = 0; i < cnt; ++i) out[i] = cand[i];
+}
+
+void updateHmvp(HmvpTable& table, const MotionInfo& mi) {
+  int num = std::clamp(table.num, 0, HmvpTable::kMax);
+  // An identical entry moves to the newest position; otherwise a full table drops its oldest.
+  int removeAt = -1;
+  for (int i = 0; i < num; ++i)
+    if (table.cand[i] == mi) {
+      removeAt = i;
+      break;
+    }
+  if (removeAt < 0 && num == HmvpTable::kMax) removeAt = 0;
+  if (removeAt >= 0) {
+    for (int i = removeAt; i + 1 < num; ++i) table.cand[i] = table.cand[i + 1];
+    --num;
+  }
+  table.cand[num++] = mi;
+  table.num = num;
+}
+
+}  // namespace inter
+}  // namespace nnvvc

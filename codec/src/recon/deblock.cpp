@@ -1,0 +1,286 @@
+// Deblocking filter driver (H.266 8.8.3): per-4x4 maps of transform blocks, then the vertical
+// and horizontal passes over the picture. Sample kernels are in dsp/deblock.cpp.
+#include "recon/deblock.h"
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+
+#include "dsp/deblock.h"
+
+namespace nnvvc {
+namespace recon {
+namespace {
+
+constexpr int kMaxTb = 1 << kMaxTbLog2;  // implicit TU split of larger CUs
+
+// What the edge derivation needs about the transform block covering one 4x4 luma unit.
+// Units with tuId 0 are not covered by any CU (bad input): no edge touches them.
+struct LumaUnit {
+  uint32_t tuId = 0;
+  uint32_t cuIdx = 0;          // into the flat CU list (motion, predEdge)
+  uint8_t tuW = 0, tuH = 0;    // luma TB size
+  uint8_t cbf = 0;             // tu_y_coded_flag
+  uint8_t intra = 0;
+  int8_t qp = 0;               // QpY of the CU
+};
+// Same for chroma (the CU owning the chroma of the unit: a single-tree CU or the chroma CU of
+// a local dual tree), sizes in chroma samples.
+struct ChromaUnit {
+  uint32_t tuId = 0;
+  uint8_t tuW = 0, tuH = 0;
+  uint8_t cbf = 0;             // bit 0 Cb, bit 1 Cr
+  uint8_t intra = 0;
+  int8_t qp = 0;
+};
+
+// Identity of a reference picture for the "same reference picture" comparisons.
+struct RefKey {
+  const Picture* pic = nullptr;
+  int poc = 0;
+  bool used = false;
+};
+bool operator==(const RefKey& a, const RefKey& b) {
+  if (a.used != b.used) return false;
+  if (!a.used) return true;
+  if (a.pic && b.pic) return a.pic == b.pic;
+  return a.poc == b.poc;
+}
+bool operator!=(const RefKey& a, const RefKey& b) { return !(a == b); }
+
+RefKey refKey(const MotionInfo& m, int l, const RefPicLists* refs) {
+  RefKey k;
+  if (!m.predFlag(l)) return k;
+  k.used = true;
+  const int idx = m.refIdx[l];
+  if (refs && idx >= 0 && idx < refs->num[l] && idx < RefPicLists::kMaxRefs) {
+    k.pic = refs->ref[l][idx].pic;
+    k.poc = refs->ref[l][idx].poc;
+  } else {
+    k.poc = INT_MIN + 16 * l + (idx & 15);  // unknown entry: equal only to itself
+  }
+  return k;
+}
+
+bool mvBreak(const Mv& a, const Mv& b) { return std::abs(a.x - b.x) >= 8 || std::abs(a.y - b.y) >= 8; }
+
+// Per-picture maps, kept per thread between pictures: re-touching fresh pages for every 1080p
+// picture cost more than the filtering itself.
+struct DeblockMaps {
+  std::vector<const CodingUnit*> cus;
+  std::vector<LumaUnit> luma;
+  std::vector<ChromaUnit> chroma;
+};
+
+class Deblocker {
+ public:
+  Deblocker(Picture& pic, const SliceParams& slice, const DeblockParams& p, DeblockMaps& maps)
+      : pic_(pic), slice_(slice), p_(p), f_(dsp::deblockFunctions()), cus_(maps.cus),
+        luma_(maps.luma), chroma_(maps.chroma) {
+    w4_ = pic.width >> 2;
+    h4_ = pic.height >> 2;
+    cus_.clear();
+    luma_.assign(size_t(w4_) * size_t(h4_), LumaUnit{});
+    chroma_.assign(size_t(w4_) * size_t(h4_), ChromaUnit{});
+    bitDepth_ = slice.bitDepth;
+    maxVal_ = (1 << bitDepth_) - 1;
+    qpBdOffset_ = 6 * (bitDepth_ - 8);
+  }
+
+  void addCu(const CodingUnit& cu) {
+    const uint32_t cuIdx = uint32_t(cus_.size());
+    cus_.push_back(&cu);
+    const bool hasLuma = cu.treeType != TreeType::kDualChroma;
+    const bool hasChroma = cu.treeType != TreeType::kDualLuma;
+    // A chroma CU of a local dual tree is always intra (MODE_TYPE_INTRA).
+    const bool intra = !cu.isInter() || cu.treeType != TreeType::kSingle;
+    const bool residual = !cu.isInter() || (cu.rootCbf && !cu.skip);
+    const int tw = cu.w < kMaxTb ? cu.w : kMaxTb, th = cu.h < kMaxTb ? cu.h : kMaxTb;
+    if (tw <= 0 || th <= 0) return;
+    for (int ty = cu.y; ty < cu.y + cu.h; ty += th)
+      for (int tx = cu.x; tx < cu.x + cu.w; tx += tw) {
+        uint8_t cbf[3] = {0, 0, 0};
+        if (residual)
+          for (int t = 0; t < cu.numTus && t < 4; ++t)
+            if (cu.tus[t].x == tx && cu.tus[t].y == ty)
+              for (int c = 0; c < 3; ++c) cbf[c] = cu.tus[t].cbf[c] ? 1 : 0;
+        const uint32_t id = ++tuCount_;
+        const int x0 = tx >> 2, y0 = ty >> 2;
+        const int x1 = std::min((tx + tw) >> 2, w4_), y1 = std::min((ty + th) >> 2, h4_);
+        for (int y = std::max(y0, 0); y < y1; ++y)
+          for (int x = std::max(x0, 0); x < x1; ++x) {
+            const size_t i = size_t(y) * size_t(w4_) + size_t(x);
+            if (hasLuma) {
+              LumaUnit& u = luma_[i];
+              u.tuId = id;
+              u.cuIdx = cuIdx;
+              u.tuW = uint8_t(tw);
+              u.tuH = uint8_t(th);
+              u.cbf = cbf[0];
+              u.intra = intra;
+              u.qp = cu.qp;
+            }
+            if (hasChroma) {
+              ChromaUnit& u = chroma_[i];
+              u.tuId = id;
+              u.tuW = uint8_t(tw >> 1);
+              u.tuH = uint8_t(th >> 1);
+              u.cbf = uint8_t(cbf[1] | (cbf[2] << 1));
+              u.intra = intra;
+              u.qp = cu.qp;
+            }
+          }
+      }
+  }
+
+  void filter(bool vertical) {
+    lumaPass(vertical);
+    chromaPass(vertical);
+  }
+
+ private:
+  const LumaUnit& lu(int x4, int y4) const { return luma_[size_t(y4) * size_t(w4_) + size_t(x4)]; }
+  const ChromaUnit& cu4(int x4, int y4) const { return chroma_[size_t(y4) * size_t(w4_) + size_t(x4)]; }
+
+  void record(bool vertical, int comp, int x, int y, int bS, int lenP, int lenQ, int qp, int tc,
+              int beta, int decision) {
+    if (!p_.trace) return;
+    DeblockTraceEntry e;
+    e.vertical = vertical;
+    e.comp = uint8_t(comp);
+    e.x = int16_t(x);
+    e.y = int16_t(y);
+    e.bS = uint8_t(bS);
+    e.maxLenP = uint8_t(lenP);
+    e.maxLenQ = uint8_t(lenQ);
+    e.qp = int8_t(qp);
+    e.tc = int16_t(tc);
+    e.beta = int16_t(beta);
+    e.decision = uint8_t(decision);
+    p_.trace->push_back(e);
+  }
+
+  // Luma edges: every 4x4 unit boundary between two different transform blocks.
+  void lumaPass(bool vertical) {
+    Plane& pl = pic_.planes[0];
+    const ptrdiff_t across = vertical ? 1 : pl.stride, along = vertical ? pl.stride : 1;
+    for (int y4 = vertical ? 0 : 1; y4 < h4_; ++y4)
+      for (int x4 = vertical ? 1 : 0; x4 < w4_; ++x4) {
+        const LumaUnit& q = lu(x4, y4);
+        const LumaUnit& p = vertical ? lu(x4 - 1, y4) : lu(x4, y4 - 1);
+        if (p.tuId == q.tuId || !p.tuId || !q.tuId) continue;
+        const bool sameCu = p.cuIdx == q.cuIdx;
+        const int bS = lumaBoundaryStrength(p.intra, q.intra, p.cbf, q.cbf, sameCu,
+                                            cus_[p.cuIdx]->motion, cus_[q.cuIdx]->motion,
+                                            slice_.refs);
+        if (!bS) continue;
+        const int sizeP = vertical ? p.tuW : p.tuH, sizeQ = vertical ? q.tuW : q.tuH;
+        int lenP = 1, lenQ = 1;
+        if (sizeP > 4 && sizeQ > 4) {
+          lenP = sizeP >= 32 ? 7 : 3;
+          lenQ = sizeQ >= 32 ? 7 : 3;
+        }
+        // Horizontal CTU-row edges: the P side reads/writes at most 4 rows (line buffer).
+        if (!vertical && ((y4 << 2) & (kCtuSize - 1)) == 0 && lenP > 3) lenP = 3;
+        const int qp = (p.qp + q.qp + 1) >> 1;
+        const int beta = dsp::deblockBeta(qp, p_.betaOffsetDiv2[0], bitDepth_);
+        const int tc = dsp::deblockTc(qp, bS, p_.tcOffsetDiv2[0], bitDepth_);
+        Pel* src = pl.row(y4 << 2) + (x4 << 2);
+        const int decision = f_.lumaEdge(src, across, along, tc, beta, lenP, lenQ, maxVal_);
+        record(vertical, 0, x4 << 2, y4 << 2, bS, lenP, lenQ, qp, tc, beta, decision);
+      }
+  }
+
+  // Qp'C of a side (8.7.1 with zero PPS/slice/CU chroma offsets).
+  int chromaQpPrime(int qpY) const {
+    const int qpi = clip3(-qpBdOffset_, 63, qpY);
+    const int mapped = p_.chromaQpTable && qpi >= -12 ? p_.chromaQpTable[qpi + 12] : qpi;
+    return clip3(-qpBdOffset_, 63, mapped) + qpBdOffset_;
+  }
+
+  // Chroma edges: 8x8 chroma grid (16 luma samples), segments of 2 chroma lines per 4x4 luma
+  // unit along the edge.
+  void chromaPass(bool vertical) {
+    const ptrdiff_t stride = pic_.planes[1].stride;
+    const ptrdiff_t across = vertical ? 1 : stride, along = vertical ? stride : 1;
+    for (int y4 = vertical ? 0 : 4; y4 < h4_; y4 += vertical ? 1 : 4)
+      for (int x4 = vertical ? 4 : 0; x4 < w4_; x4 += vertical ? 4 : 1) {
+        const ChromaUnit& q = cu4(x4, y4);
+        const ChromaUnit& p = vertical ? cu4(x4 - 1, y4) : cu4(x4, y4 - 1);
+        if (p.tuId == q.tuId || !p.tuId || !q.tuId) continue;
+        const int sizeP = vertical ? p.tuW : p.tuH, sizeQ = vertical ? q.tuW : q.tuH;
+        const bool large = sizeP >= 8 && sizeQ >= 8;
+        const bool ctbBoundary = !vertical && ((y4 << 2) & (kCtuSize - 1)) == 0;
+        for (int c = 1; c <= 2; ++c) {
+          int bS = 0;
+          if (p.intra || q.intra) bS = 2;
+          else if (((p.cbf | q.cbf) >> (c - 1)) & 1) bS = 1;
+          if (!(bS == 2 || (large && bS == 1))) continue;
+          const int qp = ((chromaQpPrime(p.qp) + chromaQpPrime(q.qp) + 1) >> 1) - qpBdOffset_;
+          const int tc = dsp::deblockTc(qp, bS, p_.tcOffsetDiv2[c], bitDepth_);
+          const int beta = dsp::deblockBeta(qp, p_.betaOffsetDiv2[c], bitDepth_);
+          Plane& pl = pic_.planes[c];
+          Pel* src = pl.row(y4 << 1) + (x4 << 1);
+          const int decision = f_.chromaEdge(src, across, along, 2, tc, beta, large, ctbBoundary, maxVal_);
+          record(vertical, c, x4 << 1, y4 << 1, bS, large ? 3 : 1, large ? 3 : 1, qp, tc, beta,
+                 decision);
+        }
+      }
+  }
+
+  Picture& pic_;
+  const SliceParams& slice_;
+  const DeblockParams& p_;
+  const dsp::DeblockFunctions& f_;
+  int w4_ = 0, h4_ = 0, bitDepth_ = kBitDepth, maxVal_ = 1023, qpBdOffset_ = 12;
+  uint32_t tuCount_ = 0;
+  std::vector<const CodingUnit*>& cus_;
+  std::vector<LumaUnit>& luma_;
+  std::vector<ChromaUnit>& chroma_;
+};
+
+}  // namespace
+
+int motionBoundaryStrength(const MotionInfo& mP, const MotionInfo& mQ, const RefPicLists* refs) {
+  const RefKey p0 = refKey(mP, 0, refs), p1 = refKey(mP, 1, refs);
+  const RefKey q0 = refKey(mQ, 0, refs), q1 = refKey(mQ, 1, refs);
+  // Different reference pictures or a different number of MVs (an unused list counts as "no
+  // picture", so uni vs bi never matches).
+  if (!((p0 == q0 && p1 == q1) || (p0 == q1 && p1 == q0))) return 1;
+  const Mv zero;
+  const Mv& mvP0 = p0.used ? mP.mv[0] : zero;
+  const Mv& mvP1 = p1.used ? mP.mv[1] : zero;
+  const Mv& mvQ0 = q0.used ? mQ.mv[0] : zero;
+  const Mv& mvQ1 = q1.used ? mQ.mv[1] : zero;
+  if (p0 != p1) {
+    // Two different pictures: compare the MVs referring to the same picture.
+    if (p0 == q0) return (mvBreak(mvP0, mvQ0) || mvBreak(mvP1, mvQ1)) ? 1 : 0;
+    return (mvBreak(mvP0, mvQ1) || mvBreak(mvP1, mvQ0)) ? 1 : 0;
+  }
+  // Both MVs of each side refer to the same picture: a break only when both pairings break.
+  return ((mvBreak(mvP0, mvQ0) || mvBreak(mvP1, mvQ1)) &&
+          (mvBreak(mvP0, mvQ1) || mvBreak(mvP1, mvQ0))) ? 1 : 0;
+}
+
+int lumaBoundaryStrength(bool intraP, bool intraQ, bool cbfP, bool cbfQ, bool sameCu,
+                         const MotionInfo& mP, const MotionInfo& mQ, const RefPicLists* refs) {
+  if (intraP || intraQ) return 2;
+  if (cbfP || cbfQ) return 1;
+  if (sameCu) return 0;  // transform edge inside one CU: one motion, nothing to compare
+  return motionBoundaryStrength(mP, mQ, refs);
+}
+
+void deblockPicture(Picture& pic, const std::vector<CtuCoding>& ctus, const MotionField& motion,
+                    const SliceParams& slice, const DeblockParams& p) {
+  (void)motion;
+  if (!p.enabled || pic.width < 8 || pic.height < 8) return;
+  thread_local DeblockMaps maps;
+  Deblocker d(pic, slice, p, maps);
+  for (const CtuCoding& ctu : ctus)
+    for (const CodingUnit& cu : ctu.cus) d.addCu(cu);
+  d.filter(true);
+  d.filter(false);
+}
+
+}  // namespace recon
+}  // namespace nnvvc

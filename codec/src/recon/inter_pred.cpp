@@ -1,0 +1,160 @@
+// Inter sample prediction (H.266 8.5.6.3 fractional sample interpolation and 8.5.6.6.2 default
+// weighted sample prediction) on top of the dsp mc kernels (dsp/mc.h).
+//
+// Reference sample padding: 8.5.6.3.2/3 clamp every reference coordinate into the picture. When
+// the block's filter support lies inside the reference plane the kernels read the plane
+// directly; otherwise the support is first copied, with clamped coordinates, into a local
+// window, so the kernels always read a plain rectangle.
+#include "recon/inter_pred.h"
+
+#include <cstring>
+
+#include "dsp/mc.h"
+
+namespace nnvvc {
+namespace recon {
+namespace {
+
+constexpr int kMaxBlock = dsp::kMcMaxLumaBlock;
+constexpr int kMaxWindow = kMaxBlock + dsp::kMcLumaTaps - 1;
+
+inline int clampInt(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+// Copies the rectangle (x0, y0, w, h) of `plane`, coordinates clamped into the plane, to dst.
+void copyClamped(const Plane& plane, int x0, int y0, int w, int h, Pel* dst, ptrdiff_t ds) {
+  const int maxX = plane.width - 1, maxY = plane.height - 1;
+  // Columns [inL, inR) of the rectangle map to themselves; the rest repeat an edge sample.
+  const int inL = clampInt(-x0, 0, w), inR = clampInt(plane.width - x0, inL, w);
+  for (int r = 0; r < h; ++r, dst += ds) {
+    const Pel* row = plane.row(clampInt(y0 + r, 0, maxY));
+    const Pel left = row[0], right = row[maxX];
+    for (int c = 0; c < inL; ++c) dst[c] = left;
+    if (inR > inL) std::memcpy(dst + inL, row + x0 + inL, size_t(inR - inL) * sizeof(Pel));
+    for (int c = inR; c < w; ++c) dst[c] = right;
+  }
+}
+
+// Reference block position of component cIdx: integer part and fraction (8.5.6.3.1). Luma MVs
+// are in 1/16 sample; in 4:2:0 the same vector is in 1/32 chroma sample.
+struct RefPos {
+  int xInt, yInt, xFrac, yFrac;
+};
+inline RefPos refPos(const Mv& mv, int cIdx, int x, int y) {
+  const int fracBits = cIdx ? 5 : 4, fracMask = (1 << fracBits) - 1;
+  return {x + (mv.x >> fracBits), y + (mv.y >> fracBits), mv.x & fracMask, mv.y & fracMask};
+}
+
+// Sample rectangle the filter reads for a w x h block at `p`: taps/2 - 1 before and taps/2
+// after along each direction whose fraction is non-zero.
+struct Support {
+  int x0, y0, w, h, offX, offY;  // offX/offY: block origin inside the rectangle
+};
+inline Support support(const RefPos& p, int cIdx, int w, int h) {
+  const int taps = cIdx ? dsp::kMcChromaTaps : dsp::kMcLumaTaps;
+  const int before = taps / 2 - 1;
+  Support s;
+  s.offX = p.xFrac ? before : 0;
+  s.offY = p.yFrac ? before : 0;
+  s.x0 = p.xInt - s.offX;
+  s.y0 = p.yInt - s.offY;
+  s.w = w + (p.xFrac ? taps - 1 : 0);
+  s.h = h + (p.yFrac ? taps - 1 : 0);
+  return s;
+}
+
+inline bool inside(const Plane& plane, const Support& s) {
+  return s.x0 >= 0 && s.y0 >= 0 && s.x0 + s.w <= plane.width && s.y0 + s.h <= plane.height;
+}
+
+// The reference plane of list l, or nullptr when the motion names no usable picture (a
+// conforming stream never does that; the parser should already have rejected it).
+const Plane* refPlane(const RefPicLists& refs, const MotionInfo& mi, int l, int cIdx) {
+  const int idx = mi.refIdx[l];
+  if (idx < 0 || idx >= refs.num[l] || idx >= RefPicLists::kMaxRefs) return nullptr;
+  const Picture* pic = refs.ref[l][idx].pic;
+  if (!pic) return nullptr;
+  const Plane& plane = pic->planes[cIdx];
+  if (plane.width <= 0 || plane.height <= 0 || plane.data.empty()) return nullptr;
+  return &plane;
+}
+
+// Interpolates the w x h block of list l into the biased 14-bit intermediate (dsp/mc.h).
+void interpolate(const dsp::McFunctions& f, const Plane& plane, const Mv& mv, int cIdx, int x,
+                 int y, int w, int h, int16_t* dst, ptrdiff_t ds) {
+  const RefPos p = refPos(mv, cIdx, x, y);
+  const Support s = support(p, cIdx, w, h);
+  const Pel* src;
+  ptrdiff_t ss;
+  alignas(32) Pel window[kMaxWindow * kMaxWindow];
+  if (inside(plane, s)) {
+    src = plane.row(p.yInt) + p.xInt;
+    ss = plane.stride;
+  } else {
+    copyClamped(plane, s.x0, s.y0, s.w, s.h, window, s.w);
+    src = window + s.offY * s.w + s.offX;
+    ss = s.w;
+  }
+  (cIdx ? f.interpChroma : f.interpLuma)(dst, ds, src, ss, w, h, p.xFrac, p.yFrac, kBitDepth);
+}
+
+void fillGrey(Pel* dst, ptrdiff_t ds, int w, int h) {
+  for (int r = 0; r < h; ++r, dst += ds)
+    for (int c = 0; c < w; ++c) dst[c] = Pel(1 << (kBitDepth - 1));
+}
+
+}  // namespace
+
+void predictInterComponent(const RefPicLists& refs, const MotionInfo& mi, int cIdx, int x, int y,
+                           int w, int h, Pel* dst, ptrdiff_t dstStride) {
+  if (w <= 0 || h <= 0) return;
+  if (w > kMaxBlock || h > kMaxBlock || cIdx < 0 || cIdx > 2) {  // outside the contract
+    fillGrey(dst, dstStride, w < kMaxBlock ? w : kMaxBlock, h < kMaxBlock ? h : kMaxBlock);
+    return;
+  }
+  const dsp::McFunctions& f = dsp::mcFunctions();
+  const Plane* planes[2] = {nullptr, nullptr};
+  int numUsed = 0;
+  for (int l = 0; l < 2; ++l)
+    if (mi.predFlag(l)) {
+      planes[l] = refPlane(refs, mi, l, cIdx);
+      if (!planes[l]) { fillGrey(dst, dstStride, w, h); return; }
+      ++numUsed;
+    }
+  if (numUsed == 0) { fillGrey(dst, dstStride, w, h); return; }
+
+  alignas(32) int16_t pred[2][kMaxBlock * kMaxBlock];
+  if (numUsed == 1) {
+    const int l = planes[0] ? 0 : 1;
+    const Plane& plane = *planes[l];
+    const RefPos p = refPos(mi.mv[l], cIdx, x, y);
+    if (!p.xFrac && !p.yFrac) {
+      // Integer position, uni: ((s << shift3) + offset1) >> shift1 == s (shift3 == shift1 for
+      // bit depths up to 12), so the prediction is the (clamped) reference block itself.
+      const Support s = support(p, cIdx, w, h);
+      if (inside(plane, s)) {
+        const Pel* src = plane.row(p.yInt) + p.xInt;
+        for (int r = 0; r < h; ++r, src += plane.stride, dst += dstStride)
+          std::memcpy(dst, src, size_t(w) * sizeof(Pel));
+      } else {
+        copyClamped(plane, p.xInt, p.yInt, w, h, dst, dstStride);
+      }
+      return;
+    }
+    interpolate(f, plane, mi.mv[l], cIdx, x, y, w, h, pred[0], w);
+    f.weightUni(dst, dstStride, pred[0], w, w, h, kBitDepth);
+    return;
+  }
+  interpolate(f, *planes[0], mi.mv[0], cIdx, x, y, w, h, pred[0], w);
+  interpolate(f, *planes[1], mi.mv[1], cIdx, x, y, w, h, pred[1], w);
+  f.weightBi(dst, dstStride, pred[0], w, pred[1], w, w, h, kBitDepth);
+}
+
+void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, int w, int h,
+                  Pel* const dst[3], const ptrdiff_t dstStride[3]) {
+  predictInterComponent(refs, mi, 0, x, y, w, h, dst[0], dstStride[0]);
+  for (int c = 1; c < 3; ++c)  // 4:2:0: chroma block at half position and size
+    predictInterComponent(refs, mi, c, x >> 1, y >> 1, w >> 1, h >> 1, dst[c], dstStride[c]);
+}
+
+}  // namespace recon
+}  // namespace nnvvc

@@ -1,0 +1,461 @@
+// Motion vector prediction (inter/mv_pred): merge list order and pruning, HMVP use and update,
+// pairwise average rounding, zero candidates, AMVP with cross-list same-POC references,
+// picture-boundary availability and the 8x4 bi -> uni conversion, on hand-built motion fields.
+#include <cstdio>
+
+#include "inter/mv_pred.h"
+#include "test_check.h"
+
+using namespace nnvvc;
+using namespace nnvvc::inter;
+
+namespace {
+
+MotionInfo uni(int list, int refIdx, int mvx, int mvy) {
+  MotionInfo mi;
+  mi.interDir = uint8_t(1 << list);
+  mi.refIdx[list] = int8_t(refIdx);
+  mi.mv[list] = Mv(mvx, mvy);
+  return mi;
+}
+
+MotionInfo bi(int r0, int x0, int y0, int r1, int x1, int y1) {
+  MotionInfo mi;
+  mi.interDir = 3;
+  mi.refIdx[0] = int8_t(r0);
+  mi.refIdx[1] = int8_t(r1);
+  mi.mv[0] = Mv(x0, y0);
+  mi.mv[1] = Mv(x1, y1);
+  return mi;
+}
+
+// A 64x64 picture (POC 8) with reference lists L0 = {POC 0, POC 16}, L1 = {POC 16, POC 0}
+// unless a test changes them.
+struct Fixture {
+  MotionField field;
+  HmvpTable hmvp;
+  RefPicLists refs;
+  SliceParams slice;
+  MvPredEnv env;
+  explicit Fixture(SliceType type = SliceType::kB, int numL0 = 2, int numL1 = 2, int picW = 64, int picH = 64) {
+    field.init(picW, picH);
+    refs.num[0] = numL0;
+    refs.num[1] = type == SliceType::kB ? numL1 : 0;
+    const int pocL0[4] = {0, 16, 4, 12}, pocL1[4] = {16, 0, 12, 4};
+    for (int i = 0; i < 4; ++i) {
+      refs.ref[0][i].poc = pocL0[i];
+      refs.ref[1][i].poc = pocL1[i];
+    }
+    slice.sliceType = type;
+    slice.isIntra = false;
+    slice.poc = 8;
+    slice.maxNumMergeCand = 6;
+    slice.refs = &refs;
+    env.motion = &field;
+    env.hmvp = &hmvp;
+    env.slice = &slice;
+  }
+  // Sets the 4x4 block covering (x, y).
+  void put(int x, int y, const MotionInfo& mi) { field.set(x & ~3, y & ~3, 4, 4, mi); }
+};
+
+bool same(const MotionInfo& a, const MotionInfo& b) { return a == b; }
+
+// The candidate order B1, A1, B0, A0 and B2's exclusion once four spatial candidates exist.
+void testSpatialOrder() {
+  Fixture f;
+  const int x = 16, y = 16, w = 16, h = 8;
+  const MotionInfo mB1 = uni(0, 0, 1, 1), mA1 = uni(0, 0, 2, 2), mB0 = uni(1, 0, 3, 3),
+                   mA0 = bi(0, 4, 4, 1, 5, 5), mB2 = uni(0, 1, 6, 6);
+  f.put(x + w - 1, y - 1, mB1);
+  f.put(x - 1, y + h - 1, mA1);
+  f.put(x + w, y - 1, mB0);
+  f.put(x - 1, y + h, mA0);
+  f.put(x - 1, y - 1, mB2);
+  MotionInfo list[kMaxMergeCand];
+  CHECK_EQ(buildMergeList(f.env, x, y, w, h, list), 6);
+  CHECK(same(list[0], mB1));
+  CHECK(same(list[1], mA1));
+  CHECK(same(list[2], mB0));
+  CHECK(same(list[3], mA0));
+  // B2 skipped (4 spatial): next is the pairwise average of B1 (1,1) and A1 (2,2) in L0:
+  // sum 3 -> 1 (rounded towards zero), refIdx of candidate 0.
+  CHECK(same(list[4], uni(0, 0, 1, 1)), "pairwise");
+  CHECK(same(list[5], bi(0, 0, 0, 0, 0, 0)), "zero candidate refIdx 0");
+
+  // Without A0, B2 enters after B0.
+  f.put(x - 1, y + h, MotionInfo{});
+  buildMergeList(f.env, x, y, w, h, list);
+  CHECK(same(list[3], mB2), "B2 when fewer than 4");
+}
+
+// Pruning pairs: A1-B1, B0-B1, A0-A1, B2-A1, B2-B1; comparisons use neighbour availability even
+// when the compared neighbour was itself pruned; no other pairs are compared.
+void testSpatialPruning() {
+  const int x = 16, y = 16, w = 8, h = 8;
+  {
+    Fixture f;
+    const MotionInfo m = uni(0, 0, 7, -7);
+    f.put(x + w - 1, y - 1, m);  // B1
+    f.put(x - 1, y + h - 1, m);  // A1 == B1 -> pruned
+    f.put(x + w, y - 1, m);      // B0 == B1 -> pruned
+    f.put(x - 1, y + h, m);      // A0 == A1 (available, though pruned) -> pruned
+    f.put(x - 1, y - 1, m);      // B2 == A1 -> pruned
+    MotionInfo list[kMaxMergeCand];
+    buildMergeList(f.env, x, y, w, h, list);
+    CHECK(same(list[0], m));
+    // Only one real candidate: no pairwise (needs 2), zero candidates follow.
+    CHECK(same(list[1], bi(0, 0, 0, 0, 0, 0)));
+    CHECK(same(list[2], bi(1, 0, 0, 1, 0, 0)));
+    CHECK(same(list[3], bi(0, 0, 0, 0, 0, 0)));
+  }
+  {
+    // A0 == B1 but A0 is only compared with A1: kept. B0 == A1: B0 only compared with B1: kept.
+    Fixture f;
+    const MotionInfo p = uni(0, 0, 1, 0), q = uni(0, 0, 2, 0);
+    f.put(x + w - 1, y - 1, p);  // B1
+    f.put(x - 1, y + h - 1, q);  // A1
+    f.put(x + w, y - 1, q);      // B0 (== A1)
+    f.put(x - 1, y + h, p);      // A0 (== B1)
+    MotionInfo list[kMaxMergeCand];
+    buildMergeList(f.env, x, y, w, h, list);
+    CHECK(same(list[0], p) && same(list[1], q) && same(list[2], q) && same(list[3], p), "non-compared pairs kept");
+  }
+  {
+    // Same MVs but different refIdx or interDir are different candidates.
+    Fixture f;
+    f.put(x + w - 1, y - 1, uni(0, 0, 5, 5));
+    f.put(x - 1, y + h - 1, uni(0, 1, 5, 5));
+    f.put(x - 1, y - 1, bi(0, 5, 5, 0, 0, 0));
+    MotionInfo list[kMaxMergeCand];
+    buildMergeList(f.env, x, y, w, h, list);
+    CHECK(same(list[0], uni(0, 0, 5, 5)) && same(list[1], uni(0, 1, 5, 5)) && same(list[2], bi(0, 5, 5, 0, 0, 0)));
+  }
+}
+
+// HMVP in merge: newest first, the two newest compared with A1 and B1 only, stop at
+// MaxNumMergeCand - 1, then pairwise.
+void testMergeHmvp() {
+  const int x = 32, y = 32, w = 8, h = 8;
+  Fixture f;
+  const MotionInfo mB1 = uni(0, 0, 10, 0), mA1 = uni(0, 0, 20, 0);
+  f.put(x + w - 1, y - 1, mB1);
+  f.put(x - 1, y + h - 1, mA1);
+  // Table oldest -> newest: H0..H4. H4 (newest) == A1 -> pruned; H3 new; H2 == B1 but third
+  // newest -> not compared, kept; H1 kept -> list full at 5; H0 unused.
+  const MotionInfo h0 = uni(1, 0, 0, 1), h1 = uni(1, 1, 0, 2), h2 = mB1, h3 = bi(0, -3, -5, 1, 7, 9), h4 = mA1;
+  for (const MotionInfo& m : {h0, h1, h2, h3, h4}) updateHmvp(f.hmvp, m);
+  CHECK_EQ(f.hmvp.num, 5);
+  MotionInfo list[kMaxMergeCand];
+  buildMergeList(f.env, x, y, w, h, list);
+  CHECK(same(list[0], mB1));
+  CHECK(same(list[1], mA1));
+  CHECK(same(list[2], h3), "newest pruned vs A1, next taken");
+  CHECK(same(list[3], h2), "third newest not compared");
+  CHECK(same(list[4], h1), "stop at MaxNumMergeCand-1");
+  // Pairwise of B1 (10,0) and A1 (20,0): (15, 0).
+  CHECK(same(list[5], uni(0, 0, 15, 0)));
+
+  // Second-newest is also compared (with B1 here).
+  Fixture g;
+  g.put(x + w - 1, y - 1, mB1);
+  g.put(x - 1, y + h - 1, mA1);
+  for (const MotionInfo& m : {h0, mB1, h3}) updateHmvp(g.hmvp, m);
+  buildMergeList(g.env, x, y, w, h, list);
+  CHECK(same(list[2], h3));
+  CHECK(same(list[3], h0), "second newest == B1 pruned");
+  CHECK(same(list[4], uni(0, 0, 15, 0)), "pairwise after HMVP");
+
+  // No spatial neighbours: HMVP candidates fill up to 5, the newest first.
+  Fixture e;
+  for (int i = 0; i < 5; ++i) updateHmvp(e.hmvp, uni(0, 0, i, 0));
+  buildMergeList(e.env, x, y, w, h, list);
+  for (int i = 0; i < 5; ++i) CHECK(same(list[i], uni(0, 0, 4 - i, 0)), "i=%d", i);
+  CHECK(same(list[5], uni(0, 0, 3, 0)), "pairwise (4+3)/2 -> 3");
+}
+
+// 8.5.2.4 rounding of the averaged MVs (towards zero on halves, negative values included) and
+// the per-list rules.
+void testPairwise() {
+  const int x = 16, y = 16, w = 8, h = 8;
+  struct Case { int a, b, avg; };
+  const Case cases[] = {{-3, 0, -1}, {-1, 0, 0}, {-5, -4, -4}, {3, 0, 1}, {1, 0, 0}, {-7, 2, -2}, {-2, 0, -1}, {9, -4, 2}};
+  for (const Case& c : cases) {
+    Fixture f;
+    f.put(x + w - 1, y - 1, uni(0, 1, c.a, c.b));
+    f.put(x - 1, y + h - 1, uni(0, 0, c.b, c.a));
+    MotionInfo list[kMaxMergeCand];
+    buildMergeList(f.env, x, y, w, h, list);
+    CHECK_EQ(list[2].mv[0].x, c.avg);
+    CHECK_EQ(list[2].mv[0].y, c.avg);
+    CHECK_EQ(list[2].refIdx[0], 1);  // refIdx of candidate 0 even though candidate 1 uses 0
+    CHECK_EQ(list[2].interDir, 1);
+  }
+  {
+    // Candidate 0 has L0 only, candidate 1 has L1 only: the average takes each list as is.
+    Fixture f;
+    f.put(x + w - 1, y - 1, uni(0, 1, -9, 3));
+    f.put(x - 1, y + h - 1, uni(1, 0, 4, -4));
+    MotionInfo list[kMaxMergeCand];
+    buildMergeList(f.env, x, y, w, h, list);
+    CHECK(same(list[2], bi(1, -9, 3, 0, 4, -4)));
+  }
+  {
+    // Bi + L1-only: L0 copied from candidate 0, L1 averaged.
+    Fixture f;
+    f.put(x + w - 1, y - 1, bi(0, 8, 8, 1, -3, -3));
+    f.put(x - 1, y + h - 1, uni(1, 0, -4, 0));
+    MotionInfo list[kMaxMergeCand];
+    buildMergeList(f.env, x, y, w, h, list);
+    CHECK(same(list[2], bi(0, 8, 8, 1, -3, -1)), "(-7)/2 -> -3, (-3)/2 -> -1");
+  }
+}
+
+void testZeroCandidates() {
+  MotionInfo list[kMaxMergeCand];
+  {
+    Fixture f(SliceType::kB, 1, 1);
+    CHECK_EQ(buildMergeList(f.env, 0, 0, 16, 16, list), 6);
+    for (int i = 0; i < 6; ++i) CHECK(same(list[i], bi(0, 0, 0, 0, 0, 0)), "1 ref, i=%d", i);
+  }
+  {
+    Fixture f(SliceType::kB, 2, 2);
+    buildMergeList(f.env, 0, 0, 16, 16, list);
+    CHECK(same(list[0], bi(0, 0, 0, 0, 0, 0)));
+    CHECK(same(list[1], bi(1, 0, 0, 1, 0, 0)));
+    for (int i = 2; i < 6; ++i) CHECK(same(list[i], bi(0, 0, 0, 0, 0, 0)), "2 refs, i=%d", i);
+  }
+  {
+    // numRefIdx = min over both lists for B.
+    Fixture f(SliceType::kB, 3, 2);
+    buildMergeList(f.env, 0, 0, 16, 16, list);
+    CHECK_EQ(list[1].refIdx[0], 1);
+    CHECK_EQ(list[2].refIdx[0], 0);
+  }
+  {
+    Fixture f(SliceType::kP, 3, 0);
+    buildMergeList(f.env, 0, 0, 16, 16, list);
+    for (int i = 0; i < 6; ++i) {
+      CHECK_EQ(list[i].interDir, 1);
+      CHECK_EQ(list[i].refIdx[0], i < 3 ? i : 0);
+      CHECK_EQ(list[i].refIdx[1], -1);
+    }
+  }
+  {
+    // Zero candidates continue counting from where earlier candidates left off: the index
+    // counts zero candidates only.
+    Fixture f(SliceType::kB, 2, 2);
+    f.put(15, 31, uni(0, 0, 4, 4));  // A1 of (16,16,16,16)
+    buildMergeList(f.env, 16, 16, 16, 16, list);
+    CHECK(same(list[0], uni(0, 0, 4, 4)));
+    CHECK(same(list[1], bi(0, 0, 0, 0, 0, 0)));
+    CHECK(same(list[2], bi(1, 0, 0, 1, 0, 0)));
+  }
+}
+
+// Availability: outside the picture or intra / uncoded (interDir 0) neighbours are skipped.
+void testBoundary() {
+  MotionInfo list[kMaxMergeCand];
+  {
+    // CU at the top-right corner of the picture: B0 would be outside (x = 64).
+    Fixture f;
+    f.put(47, 20, uni(0, 0, 1, 1));  // A1 of (48,16,16,8) -> (47, 23)
+    buildMergeList(f.env, 48, 16, 16, 8, list);
+    CHECK(same(list[0], uni(0, 0, 1, 1)));
+    CHECK(same(list[1], bi(0, 0, 0, 0, 0, 0)));
+    // A CU at the picture's bottom-left: A0 below the picture, A1 at x = -1 unavailable.
+    Fixture g;
+    g.put(15, 47, uni(0, 0, 9, 9));  // B1 of (0,48,16,16)
+    g.put(16, 47, uni(0, 0, 8, 8));  // B0
+    buildMergeList(g.env, 0, 48, 16, 16, list);
+    CHECK(same(list[0], uni(0, 0, 9, 9)) && same(list[1], uni(0, 0, 8, 8)));
+  }
+  {
+    // Picture width not a multiple of the CU: B0 just right of the picture edge (x = 60).
+    Fixture f(SliceType::kB, 2, 2, 60, 64);
+    f.put(59, 15, uni(0, 0, 3, 3));  // B1 of (52,16,8,8)... -> (59, 15)
+    buildMergeList(f.env, 52, 16, 8, 8, list);
+    CHECK(same(list[0], uni(0, 0, 3, 3)));
+    Mv amvp[2];
+    buildAmvpList(f.env, 52, 16, 8, 8, 0, 0, amvp);
+    CHECK(amvp[0] == Mv(4, 4), "rounded (3,3) -> (4,4)");
+  }
+  {
+    // Intra neighbours (interDir 0) are unavailable.
+    Fixture f;
+    f.put(23, 15, MotionInfo{});
+    buildMergeList(f.env, 16, 16, 8, 8, list);
+    CHECK(same(list[0], bi(0, 0, 0, 0, 0, 0)));
+  }
+}
+
+void test8x4BiToUni() {
+  const int x = 16, y = 16;
+  for (int shape = 0; shape < 2; ++shape) {
+    const int w = shape ? 4 : 8, h = shape ? 8 : 4;
+    Fixture f;
+    const MotionInfo b = bi(1, 5, 6, 0, -7, -8), c = bi(0, 1, 1, 1, 3, 3);
+    f.put(x + w - 1, y - 1, b);
+    f.put(x - 1, y + h - 1, c);
+    MotionInfo list[kMaxMergeCand];
+    buildMergeList(f.env, x, y, w, h, list);
+    CHECK(same(list[0], uni(0, 1, 5, 6)));
+    CHECK(same(list[1], uni(0, 0, 1, 1)));
+    // Pairwise computed from the bi candidates, then converted: L0 (3, 3) (6/2, 7/2 -> 3).
+    CHECK(same(list[2], uni(0, 1, 3, 3)));
+    for (int i = 0; i < 6; ++i) {
+      CHECK(list[i].interDir != 3);
+      CHECK(list[i].refIdx[1] == -1 && list[i].mv[1] == Mv());
+    }
+    // 8x8 keeps bi (its B1 is the same 4x4 block as the 8x4's).
+    if (shape == 0) {
+      buildMergeList(f.env, x, y, 8, 8, list);
+      CHECK(same(list[0], b));
+    }
+  }
+}
+
+// AMVP: same-POC references in either list, A/B groups, rounding, dedupe, HMVP, zero fill.
+void testAmvp() {
+  const int x = 16, y = 16, w = 8, h = 8;
+  Mv out[2];
+  {
+    // Target L0 refIdx 0 = POC 0. A1 refers to L1 refIdx 1 = POC 0 -> usable. B1 refers to
+    // L0 refIdx 1 = POC 16 and L1 refIdx 0 = POC 16 -> not usable; B2 L0 refIdx 0 -> usable.
+    Fixture f;
+    f.put(x - 1, y + h - 1, uni(1, 1, 9, -9));
+    f.put(x + w - 1, y - 1, bi(1, 100, 100, 0, 200, 200));
+    f.put(x - 1, y - 1, uni(0, 0, -6, 2));
+    buildAmvpList(f.env, x, y, w, h, 0, 0, out);
+    CHECK(out[0] == Mv(8, -8), "(9,-9) rounded to quarter: (8,-8)");  // 9 -> (9+2-1)>>2=2 -> 8; -9 -> (-9+2)>>2=-2 -> -8
+    CHECK(out[1] == Mv(-4, 0), "(-6,2) -> (-4,0)");
+    // Target L1 refIdx 0 = POC 16: B1's L1 (200,200) first (list X before list Y).
+    buildAmvpList(f.env, x, y, w, h, 1, 0, out);
+    CHECK(out[0] == Mv(200, 200));
+    CHECK(out[1] == Mv(0, 0));
+    // Target L0 refIdx 1 = POC 16: B1's L0 (100,100) comes first.
+    buildAmvpList(f.env, x, y, w, h, 0, 1, out);
+    CHECK(out[0] == Mv(100, 100));
+  }
+  {
+    // A0 has priority over A1; B0 over B1 over B2.
+    Fixture f;
+    f.put(x - 1, y + h, uni(0, 0, 40, 0));      // A0
+    f.put(x - 1, y + h - 1, uni(0, 0, 44, 0));  // A1
+    f.put(x + w, y - 1, uni(0, 0, 48, 0));      // B0
+    f.put(x + w - 1, y - 1, uni(0, 0, 52, 0));  // B1
+    buildAmvpList(f.env, x, y, w, h, 0, 0, out);
+    CHECK(out[0] == Mv(40, 0) && out[1] == Mv(48, 0));
+    // A0 unusable (other POC): A1 taken.
+    f.put(x - 1, y + h, uni(0, 1, 40, 0));
+    buildAmvpList(f.env, x, y, w, h, 0, 0, out);
+    CHECK(out[0] == Mv(44, 0));
+  }
+  {
+    // A and B equal after rounding -> one, then HMVP (oldest first), no pruning vs spatial.
+    Fixture f;
+    f.put(x - 1, y + h - 1, uni(0, 0, 17, 0));  // -> 16
+    f.put(x + w - 1, y - 1, uni(0, 0, 15, 0));  // -> 16
+    updateHmvp(f.hmvp, uni(0, 1, 77, 0));        // oldest: POC 16, unusable for POC 0
+    updateHmvp(f.hmvp, uni(1, 1, 33, 0));        // L1 refIdx 1 = POC 0 -> usable, -> 32
+    updateHmvp(f.hmvp, uni(0, 0, 66, 0));        // newest: usable but comes later
+    buildAmvpList(f.env, x, y, w, h, 0, 0, out);
+    CHECK(out[0] == Mv(16, 0));
+    CHECK(out[1] == Mv(32, 0), "HMVP oldest-first");
+    // Spatial duplicate of an HMVP MV is not pruned.
+    Fixture g;
+    g.put(x - 1, y + h - 1, uni(0, 0, 16, 0));
+    updateHmvp(g.hmvp, uni(0, 0, 16, 0));
+    buildAmvpList(g.env, x, y, w, h, 0, 0, out);
+    CHECK(out[0] == Mv(16, 0) && out[1] == Mv(16, 0));
+    // HMVP only: a bi entry can supply both predictors (list X then list Y).
+    Fixture e;
+    e.refs.ref[1][0].poc = 0;  // L1[0] also POC 0 (as in low delay)
+    updateHmvp(e.hmvp, bi(0, 4, 4, 0, 8, 8));
+    buildAmvpList(e.env, x, y, w, h, 0, 0, out);
+    CHECK(out[0] == Mv(4, 4) && out[1] == Mv(8, 8));
+  }
+  {
+    // Only the 4 oldest HMVP entries are examined.
+    Fixture f;
+    for (int i = 0; i < 4; ++i) updateHmvp(f.hmvp, uni(0, 1, 4 * i, 0));  // POC 16: unusable
+    updateHmvp(f.hmvp, uni(0, 0, 400, 0));  // fifth (newest) usable but not examined
+    buildAmvpList(f.env, x, y, w, h, 0, 0, out);
+    CHECK(out[0] == Mv(0, 0) && out[1] == Mv(0, 0));
+  }
+  {
+    // Invalid refIdx: zero predictors, no crash.
+    Fixture f;
+    buildAmvpList(f.env, x, y, w, h, 0, 3, out);
+    CHECK(out[0] == Mv() && out[1] == Mv());
+  }
+}
+
+void testHmvpUpdate() {
+  HmvpTable t;
+  for (int i = 0; i < 5; ++i) updateHmvp(t, uni(0, 0, i, 0));
+  CHECK_EQ(t.num, 5);
+  // Identical entry moves to the newest position, the table does not grow.
+  updateHmvp(t, uni(0, 0, 1, 0));
+  CHECK_EQ(t.num, 5);
+  const int expect1[5] = {0, 2, 3, 4, 1};
+  for (int i = 0; i < 5; ++i) CHECK_EQ(t.cand[i].mv[0].x, expect1[i]);
+  // New entry on a full table drops the oldest.
+  updateHmvp(t, uni(0, 0, 9, 0));
+  const int expect2[5] = {2, 3, 4, 1, 9};
+  for (int i = 0; i < 5; ++i) CHECK_EQ(t.cand[i].mv[0].x, expect2[i]);
+  // Not full: an identical entry is still removed first.
+  HmvpTable s;
+  updateHmvp(s, uni(0, 0, 1, 0));
+  updateHmvp(s, uni(0, 0, 2, 0));
+  updateHmvp(s, uni(0, 0, 1, 0));
+  CHECK_EQ(s.num, 2);
+  CHECK_EQ(s.cand[0].mv[0].x, 2);
+  CHECK_EQ(s.cand[1].mv[0].x, 1);
+  // Different refIdx / list -> different entry.
+  updateHmvp(s, uni(0, 1, 2, 0));
+  updateHmvp(s, uni(1, 0, 2, 0));
+  CHECK_EQ(s.num, 4);
+}
+
+void testRoundClip() {
+  CHECK(roundMv(Mv(-3, 3), 1, 0) == Mv(-1, 1));
+  CHECK(roundMv(Mv(-2, 2), 2, 2) == Mv(0, 0));   // halves towards zero
+  CHECK(roundMv(Mv(-6, 6), 2, 2) == Mv(-4, 4));  // -1.5 -> -1, 1.5 -> 1
+  CHECK(roundMv(Mv(-7, 7), 2, 2) == Mv(-8, 8));
+  CHECK(roundMv(Mv(-5, 5), 0, 2) == Mv(-20, 20));
+  CHECK(clipMv(Mv(1 << 17, -(1 << 17) - 5)) == Mv((1 << 17) - 1, -(1 << 17)));
+  CHECK(clipMv(Mv(-100, 100)) == Mv(-100, 100));
+}
+
+// P slice: list 1 never appears.
+void testPSlice() {
+  Fixture f(SliceType::kP, 2, 0);
+  f.put(15, 15, uni(0, 1, 5, 5));  // B2 of (16,16,8,8)
+  f.put(23, 15, uni(0, 0, -5, 5));  // B1
+  MotionInfo list[kMaxMergeCand];
+  buildMergeList(f.env, 16, 16, 8, 8, list);
+  CHECK(same(list[0], uni(0, 0, -5, 5)));
+  CHECK(same(list[1], uni(0, 1, 5, 5)));
+  CHECK(same(list[2], uni(0, 0, 0, 5)), "pairwise L0 only");
+  CHECK(same(list[3], uni(0, 0, 0, 0)));
+  CHECK(same(list[4], uni(0, 1, 0, 0)));
+}
+
+}  // namespace
+
+int main() {
+  testSpatialOrder();
+  testSpatialPruning();
+  testMergeHmvp();
+  testPairwise();
+  testZeroCandidates();
+  testBoundary();
+  test8x4BiToUni();
+  testAmvp();
+  testHmvpUpdate();
+  testRoundClip();
+  testPSlice();
+  std::printf("test_mv_pred: %s (%d failures)\n", failures ? "FAILED" : "ok", failures);
+  return failures ? 1 : 0;
+}

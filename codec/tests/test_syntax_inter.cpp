@@ -1,0 +1,401 @@
+// Inter coding-unit syntax (P/B slices): random legal coding trees with skip / merge / AMVP
+// (uni and bi) / intra CUs, local dual trees and MODE_TYPE_INTER subtrees (non_inter_flag), written
+// with the ArithEncoder, parsed back with the ArithDecoder (identical CUs, motion fields and HMVP
+// tables), rate estimate vs the real size, writer consistency checks and corrupt-stream safety.
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "cabac/cabac.h"
+#include "inter/mv_pred.h"
+#include "partition/partition.h"
+#include "syntax/ctu_syntax.h"
+#include "test_check.h"
+
+using namespace nnvvc;
+
+static uint64_t rng = 12345;
+static unsigned rnd(unsigned n) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return unsigned(rng % n); }
+
+static std::vector<uint8_t> finishBytes(ArithEncoder& enc) {
+  enc.terminate(1);
+  enc.finish();
+  std::vector<uint8_t> b = enc.bytes();
+  b.push_back(uint8_t(((enc.pendingBits() << 1) | 1u) << (7 - enc.pendingCount())));
+  return b;
+}
+
+namespace {
+
+struct Stats { int skip = 0, merge = 0, amvpUni = 0, amvpBi = 0, noResid = 0, resid = 0, intra = 0, dual = 0,
+               interMode = 0, bigInter4Tu = 0, smallInter = 0, bigMvd = 0; };
+
+// Random legal CTU generator. Walks the coding tree as the syntax does and derives each inter
+// CU's motion with its own motion field and HMVP table (what an encoder search does).
+struct Generator {
+  const PartitionConfig& part;
+  const SliceParams& slice;
+  MotionField mf;
+  HmvpTable hmvp;
+  CtuCoding* ctu = nullptr;
+  Stats st;
+  int splitBias = 3;  // larger: more splits
+  bool forceBigInter = false;
+
+  Generator(const PartitionConfig& p, const SliceParams& s) : part(p), slice(s) { mf.init(p.picWidth, p.picHeight); }
+
+  inter::MvPredEnv pe() const { return inter::MvPredEnv{&mf, &hmvp, &slice, part.log2CtuSize}; }
+
+  void run(CtuCoding& c) {
+    ctu = &c;
+    if (c.ctuX == 0) hmvp.reset();
+    TreeNode root;
+    root.x = c.ctuX; root.y = c.ctuY; root.w = root.h = 1 << part.log2CtuSize;
+    node(root);
+  }
+
+  void node(const TreeNode& n) {
+    const AllowedSplits a = allowedSplits(part, n);
+    const bool must = mustSplit(part, n);
+    SplitMode opts[6];
+    int k = 0;
+    const SplitMode all[5] = {SplitMode::kQt, SplitMode::kBtHor, SplitMode::kBtVer, SplitMode::kTtHor, SplitMode::kTtVer};
+    for (SplitMode s : all) if (a.allows(s)) opts[k++] = s;
+    SplitMode split = SplitMode::kNone;
+    const bool big = n.w == 128 && n.h == 128;
+    if (k > 0 && (must || (!(big && forceBigInter) && int(rnd(10)) < splitBias + (n.w * n.h >= 4096 ? 4 : 0))))
+      split = opts[rnd(unsigned(k))];
+    ctu->splits.push_back(split);
+    if (split == SplitMode::kNone) { leaf(n, n.treeType); return; }
+    const int mtc = n.treeType == TreeType::kSingle ? modeTypeCondition(n, split, slice.isIntra) : 0;
+    const bool intraOnly = mtc == 1 || (mtc == 2 && rnd(2));
+    TreeType childTree = n.treeType;
+    ModeType childMode = n.modeType;
+    if (mtc == 2 && !intraOnly) { childMode = ModeType::kInter; ++st.interMode; }
+    if (intraOnly) { childTree = TreeType::kDualLuma; childMode = ModeType::kIntra; ++st.dual; }
+    TreeNode kids[4];
+    const int nk = childNodes(part, n, split, childTree, childMode, kids);
+    for (int i = 0; i < nk; ++i) node(kids[i]);
+    if (intraOnly) {
+      TreeNode c = n;
+      c.treeType = TreeType::kDualChroma;
+      leaf(c, TreeType::kDualChroma);
+    }
+  }
+
+  void residual(CodingUnit& cu, bool luma, bool chroma, bool forceLumaIfNoChroma) {
+    for (int t = 0; t < cu.numTus; ++t) {
+      TransformUnit& tu = cu.tus[t];
+      for (int c = 0; c < 3; ++c) {
+        tu.cbf[c] = 0; tu.coeffOffset[c] = -1;
+        if ((c == 0 && !luma) || (c > 0 && !chroma)) continue;
+        tu.cbf[c] = rnd(3) == 0 ? 1 : 0;
+      }
+      if (forceLumaIfNoChroma && cu.numTus == 1 && !tu.cbf[1] && !tu.cbf[2]) tu.cbf[0] = 1;
+      for (int c = 0; c < 3; ++c) {
+        if (!tu.cbf[c]) continue;
+        const int bw = c ? tu.w / 2 : tu.w, bh = c ? tu.h / 2 : tu.h;
+        tu.coeffOffset[c] = ctu->allocCoeffs(bw * bh);
+        TCoeff* p = ctu->coeffs.data() + tu.coeffOffset[c];
+        const int zw = bw > 32 ? 32 : bw, zh = bh > 32 ? 32 : bh;
+        const int cnt = 1 + int(rnd(6));
+        for (int i = 0; i < cnt; ++i) {
+          const int v = 1 + int(rnd(rnd(4) == 0 ? 200 : 3));
+          p[int(rnd(unsigned(zh))) * bw + int(rnd(unsigned(zw)))] = rnd(2) ? v : -v;
+        }
+      }
+    }
+  }
+
+  int32_t randomMvdQuarter() {
+    switch (rnd(8)) {
+      case 0: return 0;
+      case 1: ++st.bigMvd; return rnd(2) ? (1 << 15) - 1 : -(1 << 15);
+      case 2: return int32_t(rnd(40000)) - 20000;
+      default: return int32_t(rnd(17)) - 8;
+    }
+  }
+
+  void leaf(const TreeNode& n, TreeType tt) {
+    CodingUnit cu;
+    cu.x = int16_t(n.x); cu.y = int16_t(n.y); cu.w = int16_t(n.w); cu.h = int16_t(n.h);
+    cu.treeType = tt; cu.qtDepth = uint8_t(n.qtDepth); cu.mttDepth = uint8_t(n.mttDepth);
+    tileTransformUnits(part, cu);
+    const bool canInter = !slice.isIntra && tt == TreeType::kSingle && !(n.w == 4 && n.h == 4) &&
+                          n.modeType != ModeType::kIntra;
+    const bool inter = canInter && (n.modeType == ModeType::kInter || forceBigInter || rnd(5) != 0);
+    if (inter) {
+      cu.predMode = PredMode::kInter;
+      const bool isB = slice.sliceType == SliceType::kB;
+      const unsigned kind = (forceBigInter && n.w == 128 && n.h == 128) ? 2 : rnd(3);  // skip, merge, AMVP
+      if (kind < 2) {
+        cu.skip = kind == 0; cu.merge = true;
+        cu.mergeIdx = uint8_t(rnd(unsigned(slice.maxNumMergeCand)));
+        MotionInfo list[inter::kMaxMergeCand];
+        inter::buildMergeList(pe(), cu.x, cu.y, cu.w, cu.h, list);
+        cu.motion = list[cu.mergeIdx];
+        for (int l = 0; l < 2; ++l) if (!cu.motion.predFlag(l)) { cu.motion.refIdx[l] = -1; cu.motion.mv[l] = Mv(); }
+        if (cu.skip) ++st.skip; else ++st.merge;
+      } else {
+        const bool small = cu.w + cu.h == 12;
+        cu.interDir = uint8_t(isB ? 1 + rnd(small ? 2 : 3) : 1);
+        cu.motion = MotionInfo{};
+        cu.motion.interDir = cu.interDir;
+        for (int l = 0; l < 2; ++l) {
+          if (!((cu.interDir >> l) & 1)) continue;
+          cu.refIdx[l] = int8_t(rnd(unsigned(slice.refs->num[l])));
+          cu.mvpIdx[l] = uint8_t(rnd(2));
+          cu.mvd[l] = Mv(randomMvdQuarter() * 4, randomMvdQuarter() * 4);
+          Mv mvp[2];
+          inter::buildAmvpList(pe(), cu.x, cu.y, cu.w, cu.h, l, cu.refIdx[l], mvp);
+          auto wrap = [](int32_t v) { const uint32_t u = uint32_t(v) & 0x3FFFFu; return u >= 0x20000u ? int32_t(u) - 0x40000 : int32_t(u); };
+          cu.motion.refIdx[l] = cu.refIdx[l];
+          cu.motion.mv[l] = Mv(wrap(mvp[cu.mvpIdx[l]].x + cu.mvd[l].x), wrap(mvp[cu.mvpIdx[l]].y + cu.mvd[l].y));
+        }
+        if (cu.interDir == 3) ++st.amvpBi; else ++st.amvpUni;
+        cu.rootCbf = (forceBigInter && n.w == 128) || rnd(2);
+      }
+      if (cu.w + cu.h == 12) ++st.smallInter;
+      const bool hasResid = cu.merge ? !cu.skip : cu.rootCbf;
+      if (hasResid) {
+        residual(cu, true, true, true);
+        ++st.resid;
+        if (cu.numTus == 4) {
+          bool any = false;
+          for (int t = 0; t < 4; ++t) any = any || cu.tus[t].cbf[0];
+          if (any) ++st.bigInter4Tu;
+        }
+      } else {
+        ++st.noResid;
+      }
+      mf.set(cu.x, cu.y, cu.w, cu.h, cu.motion);
+      inter::updateHmvp(hmvp, cu.motion);
+    } else {
+      cu.predMode = PredMode::kIntra;
+      cu.lumaMode = uint8_t(rnd(67));
+      cu.chromaModeIdx = uint8_t(rnd(5));
+      residual(cu, tt != TreeType::kDualChroma, tt != TreeType::kDualLuma, false);
+      if (tt != TreeType::kDualChroma) mf.set(cu.x, cu.y, cu.w, cu.h, MotionInfo{});
+      ++st.intra;
+    }
+    ctu->cus.push_back(cu);
+  }
+};
+
+bool sameCu(const CodingUnit& a, const CodingUnit& b, const CtuCoding& ca, const CtuCoding& cb) {
+  if (a.x != b.x || a.y != b.y || a.w != b.w || a.h != b.h || a.treeType != b.treeType) return false;
+  if (a.treeType != TreeType::kDualChroma && a.predMode != b.predMode) return false;
+  if (a.isInter()) {
+    if (a.skip != b.skip || a.merge != b.merge || a.motion != b.motion) return false;
+    if (a.merge && a.mergeIdx != b.mergeIdx) return false;
+    if (!a.merge) {
+      if (a.interDir != b.interDir || a.rootCbf != b.rootCbf) return false;
+      for (int l = 0; l < 2; ++l)
+        if (((a.interDir >> l) & 1) && (a.refIdx[l] != b.refIdx[l] || a.mvpIdx[l] != b.mvpIdx[l] || a.mvd[l] != b.mvd[l]))
+          return false;
+    }
+  } else {
+    if (a.treeType != TreeType::kDualChroma && a.lumaMode != b.lumaMode) return false;
+    if (a.treeType != TreeType::kDualLuma && a.chromaModeIdx != b.chromaModeIdx) return false;
+  }
+  if (a.numTus != b.numTus) return false;
+  for (int t = 0; t < a.numTus; ++t)
+    for (int c = 0; c < 3; ++c) {
+      if (a.tus[t].cbf[c] != b.tus[t].cbf[c]) return false;
+      if (a.tus[t].cbf[c]) {
+        const int n = c ? (a.tus[t].w / 2) * (a.tus[t].h / 2) : a.tus[t].w * a.tus[t].h;
+        if (std::memcmp(ca.coeffs.data() + a.tus[t].coeffOffset[c], cb.coeffs.data() + b.tus[t].coeffOffset[c],
+                        sizeof(TCoeff) * size_t(n)) != 0)
+          return false;
+      }
+    }
+  return true;
+}
+
+bool sameMotion(const MotionField& a, const MotionField& b) {
+  for (int y = 0; y < a.picHeight(); y += 4)
+    for (int x = 0; x < a.picWidth(); x += 4)
+      if (*a.at(x, y) != *b.at(x, y) || a.at(x, y)->interDir != b.at(x, y)->interDir) return false;
+  return true;
+}
+
+bool sameHmvp(const HmvpTable& a, const HmvpTable& b) {
+  if (a.num != b.num) return false;
+  for (int i = 0; i < a.num; ++i) if (a.cand[i] != b.cand[i]) return false;
+  return true;
+}
+
+struct SliceSetup {
+  PartitionConfig part;
+  RefPicLists refs;
+  SliceParams slice;
+};
+
+// One picture of random CTUs: write, estimate, parse, compare. Returns the stats.
+Stats roundTrip(int W, int H, SliceType type, int log2MaxBt, int splitBias, bool forceBigInterFirst, int numRef0,
+                int numRef1) {
+  SliceSetup p;
+  p.part.picWidth = W; p.part.picHeight = H; p.part.log2MaxBt = log2MaxBt;
+  p.refs.num[0] = numRef0; p.refs.num[1] = type == SliceType::kB ? numRef1 : 0;
+  for (int l = 0; l < 2; ++l)
+    for (int i = 0; i < RefPicLists::kMaxRefs; ++i) p.refs.ref[l][i].poc = l ? 8 + 2 * i : 4 - 2 * i;
+  p.slice.isIntra = false; p.slice.sliceType = type; p.slice.poc = 6; p.slice.refs = &p.refs;
+  p.slice.maxNumMergeCand = 6; p.slice.qp = 30;
+  const int initType = type == SliceType::kB ? 2 : 1;
+
+  Generator gen(p.part, p.slice);
+  gen.splitBias = splitBias;
+  std::vector<CtuCoding> ctus;
+  for (int y = 0; y < H; y += 128)
+    for (int x = 0; x < W; x += 128) {
+      CtuCoding c; c.ctuX = x; c.ctuY = y;
+      gen.forceBigInter = forceBigInterFirst && x == 0 && y == 0;
+      gen.run(c);
+      ctus.push_back(c);
+    }
+
+  // write (real coder) and estimate (BitEstimator with no motion field / HMVP: it must not need them)
+  CuMap encMap, estMap; encMap.init(W, H); estMap.init(W, H);
+  MotionField encMf; encMf.init(W, H);
+  HmvpTable encHmvp;
+  ContextSet ce, cest; ce.init(30, initType); cest.init(30, initType);
+  SyntaxEnv env{&p.part, &ce, &encMap, false, &encMf, &encHmvp, &p.slice};
+  SyntaxEnv eenv{&p.part, &cest, &estMap, false, nullptr, nullptr, &p.slice};
+  ArithEncoder enc; enc.start();
+  BitEstimator est;
+  for (CtuCoding& c : ctus) {
+    CHECK(codeCtu(enc, env, c));
+    CHECK(codeCtu(est, eenv, c));
+  }
+  std::vector<uint8_t> bytes = finishBytes(enc);
+  CHECK(sameMotion(encMf, gen.mf));
+  CHECK(sameHmvp(encHmvp, gen.hmvp));
+
+  // parse
+  CuMap decMap; decMap.init(W, H);
+  MotionField decMf; decMf.init(W, H);
+  HmvpTable decHmvp;
+  ContextSet cd; cd.init(30, initType);
+  SyntaxEnv denv{&p.part, &cd, &decMap, false, &decMf, &decHmvp, &p.slice};
+  ArithDecoder dec; dec.start(bytes.data(), bytes.size());
+  for (const CtuCoding& w : ctus) {
+    CtuCoding r; r.ctuX = w.ctuX; r.ctuY = w.ctuY;
+    CHECK(codeCtu(dec, denv, r));
+    CHECK(r.splits == w.splits);
+    CHECK(r.cus.size() == w.cus.size());
+    for (size_t i = 0; i < r.cus.size() && i < w.cus.size(); ++i) CHECK(sameCu(r.cus[i], w.cus[i], r, w));
+  }
+  CHECK(dec.terminate() == 1);
+  CHECK(!dec.overrun());
+  CHECK(sameMotion(decMf, encMf));
+  CHECK(sameHmvp(decHmvp, encHmvp));
+  int diff = 0;
+  for (int i = 0; i < kNumCtx; ++i) diff += ce[i].s0 != cd[i].s0 || ce[i].s1 != cd[i].s1 || ce[i].s0 != cest[i].s0 || ce[i].s1 != cest[i].s1;
+  CHECK(diff == 0);
+  const double real = double(bytes.size() * 8);
+  if (!(est.bits() < real * 1.02 + 32 && est.bits() > real * 0.98 - 32))
+    std::fprintf(stderr, "estimate %.1f bits vs real %.0f\n", est.bits(), real);
+  CHECK(est.bits() < real * 1.02 + 32 && est.bits() > real * 0.98 - 32);
+
+  // corrupt streams end cleanly (any result, no crash / hang)
+  for (int trial = 0; trial < 6; ++trial) {
+    std::vector<uint8_t> bad = bytes;
+    for (int i = 0; i < 4; ++i) bad[rnd(unsigned(bad.size()))] ^= uint8_t(1u << rnd(8));
+    if (trial == 5) bad.resize(bad.size() / 3 + 1);
+    CuMap m; m.init(W, H);
+    MotionField mf; mf.init(W, H);
+    HmvpTable hm;
+    ContextSet cc; cc.init(30, initType);
+    SyntaxEnv e{&p.part, &cc, &m, false, &mf, &hm, &p.slice};
+    ArithDecoder d; d.start(bad.data(), bad.size());
+    for (int y = 0; y < H; y += 128)
+      for (int x = 0; x < W; x += 128) {
+        CtuCoding r; r.ctuX = x; r.ctuY = y;
+        if (!codeCtu(d, e, r)) { y = H; break; }
+      }
+  }
+  return gen.st;
+}
+
+}  // namespace
+
+int main() {
+  Stats total;
+  auto add = [&](const Stats& s) {
+    total.skip += s.skip; total.merge += s.merge; total.amvpUni += s.amvpUni; total.amvpBi += s.amvpBi;
+    total.noResid += s.noResid; total.resid += s.resid; total.intra += s.intra; total.dual += s.dual;
+    total.interMode += s.interMode; total.bigInter4Tu += s.bigInter4Tu; total.smallInter += s.smallInter;
+    total.bigMvd += s.bigMvd;
+  };
+  // B and P slices, boundary CTUs on both sides, one or several reference pictures, small and
+  // large MaxBtSize (128x64 / 64x128 inter CUs with 2 TUs), first CTU one 128x128 AMVP CU with 4 TUs
+  for (int seed = 0; seed < 6; ++seed) {
+    add(roundTrip(264, 136, SliceType::kB, 5, 6, true, 2, 3));
+    add(roundTrip(256, 128, SliceType::kB, 7, 4, seed & 1, 1, 1));
+    add(roundTrip(136, 264, SliceType::kP, 5, 6, true, 4, 0));
+    add(roundTrip(128, 128, SliceType::kP, 7, 7, false, 1, 0));
+  }
+  std::printf("cases: skip %d merge %d amvp-uni %d amvp-bi %d no-resid %d resid %d intra %d local-dual %d "
+              "inter-subtree %d 128x128-4TU %d 8x4/4x8 %d big-mvd %d\n",
+              total.skip, total.merge, total.amvpUni, total.amvpBi, total.noResid, total.resid, total.intra, total.dual,
+              total.interMode, total.bigInter4Tu, total.smallInter, total.bigMvd);
+  CHECK(total.skip > 0 && total.merge > 0 && total.amvpUni > 0 && total.amvpBi > 0 && total.noResid > 0 &&
+        total.resid > 0 && total.intra > 0 && total.dual > 0 && total.interMode > 0 && total.bigInter4Tu > 0 &&
+        total.smallInter > 0 && total.bigMvd > 0);
+
+  // Writer consistency checks on one hand-made 128x128 CTU (single CU) of a B slice.
+  {
+    PartitionConfig part; part.picWidth = 128; part.picHeight = 128;
+    RefPicLists refs; refs.num[0] = 2; refs.num[1] = 1;
+    SliceParams sl; sl.isIntra = false; sl.sliceType = SliceType::kB; sl.refs = &refs; sl.maxNumMergeCand = 6;
+    auto tryWrite = [&](const CtuCoding& c) {
+      CuMap m; m.init(128, 128);
+      MotionField mf; mf.init(128, 128);
+      HmvpTable hm;
+      ContextSet cs; cs.init(30, 2);
+      SyntaxEnv e{&part, &cs, &m, false, &mf, &hm, &sl};
+      ArithEncoder enc; enc.start();
+      CtuCoding copy = c;
+      return codeCtu(enc, e, copy);
+    };
+    CtuCoding c; c.splits.push_back(SplitMode::kNone);
+    CodingUnit cu; cu.x = 0; cu.y = 0; cu.w = 128; cu.h = 128;
+    tileTransformUnits(part, cu);
+    cu.predMode = PredMode::kInter; cu.interDir = 1; cu.refIdx[0] = 1; cu.mvpIdx[0] = 0; cu.mvd[0] = Mv(8, -12);
+    Mv mvp[2];
+    HmvpTable empty;
+    MotionField mf0; mf0.init(128, 128);
+    inter::buildAmvpList(inter::MvPredEnv{&mf0, &empty, &sl, 7}, 0, 0, 128, 128, 0, 1, mvp);
+    cu.motion.interDir = 1; cu.motion.refIdx[0] = 1; cu.motion.mv[0] = Mv(mvp[0].x + 8, mvp[0].y - 12);
+    c.cus.push_back(cu);
+    CHECK(tryWrite(c));
+    CtuCoding b = c; b.cus[0].motion.mv[0].x += 4;        CHECK(!tryWrite(b));  // motion drift
+    b = c; b.cus[0].mvd[0].x += 2; b.cus[0].motion.mv[0].x += 2; CHECK(!tryWrite(b));  // not quarter-sample
+    b = c; b.cus[0].refIdx[0] = 2; CHECK(!tryWrite(b));       // refIdx >= NumRefIdxActive
+    b = c; b.cus[0].tus[2].cbf[0] = 1; CHECK(!tryWrite(b));   // cbf without cu_coded_flag
+    b = c; b.cus[0].skip = true; b.cus[0].merge = true; b.cus[0].mergeIdx = 6; CHECK(!tryWrite(b));  // mergeIdx >= 6
+    b = c; b.cus[0].predMode = PredMode::kIntra; b.cus[0].skip = true; CHECK(!tryWrite(b));  // skip on intra
+    // merge (not skip) single-TU CU (64x64 picture: forced QT, one 64x64 CU): with both chroma
+    // cbfs 0, tu_y_coded_flag is inferred 1, so luma levels are required
+    part.picWidth = part.picHeight = 64;
+    CtuCoding m; m.splits = {SplitMode::kQt, SplitMode::kNone};
+    CodingUnit mc; mc.x = 0; mc.y = 0; mc.w = 64; mc.h = 64; mc.qtDepth = 1;
+    tileTransformUnits(part, mc);
+    mc.predMode = PredMode::kInter; mc.merge = true; mc.mergeIdx = 3;
+    MotionInfo list[inter::kMaxMergeCand];
+    MotionField mf64; mf64.init(64, 64);
+    inter::buildMergeList(inter::MvPredEnv{&mf64, &empty, &sl, 7}, 0, 0, 64, 64, list);
+    mc.motion = list[3];
+    m.cus.push_back(mc);
+    CHECK(!tryWrite(m));
+    m.cus[0].tus[0].cbf[1] = 1;
+    m.cus[0].tus[0].coeffOffset[1] = m.allocCoeffs(32 * 32);
+    m.coeffs[size_t(m.cus[0].tus[0].coeffOffset[1]) + 5] = -3;
+    CHECK(tryWrite(m));
+    m.cus[0].skip = true; CHECK(!tryWrite(m));  // skip with residual
+    m.cus[0].tus[0].cbf[1] = 0; CHECK(tryWrite(m));
+  }
+  if (failures) { std::fprintf(stderr, "test_syntax_inter: %d failure(s)\n", failures); return 1; }
+  std::printf("test_syntax_inter: all passed\n");
+  return 0;
+}
