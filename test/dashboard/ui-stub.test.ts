@@ -13,6 +13,43 @@ import { startStubApi } from './stub-api.js';
 const skip = chromiumMissing();
 if (skip) console.log(`\n*** ${skip} ***\n`);
 
+/**
+ * Words of stacked-table cells (values and their labels) that wrap mid-word: a value word whose text spans two
+ * line boxes, or a label (drawn by ::before) wider than its column. Words longer than the whole cell may break.
+ */
+async function brokenWords(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const probe = document.createElement('span');
+    probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap';
+    document.body.append(probe);
+    for (const td of document.querySelectorAll<HTMLElement>('table.stack td')) {
+      if (td.offsetParent === null) continue;
+      const before = getComputedStyle(td, '::before');
+      const labelColumn = parseFloat(getComputedStyle(td).gridTemplateColumns.split(' ')[0]);
+      probe.style.font = before.font;
+      for (const word of (td.dataset.label ?? '').split(/\s+/).filter(Boolean)) {
+        probe.textContent = word;
+        if (probe.getBoundingClientRect().width > labelColumn + 0.5) out.push(`label "${word}" (${td.dataset.label})`);
+      }
+      const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const text = n.textContent ?? '';
+        // a break right after a hyphen ("nnvvc-|dec") is a normal line break, not a word cut
+        for (const m of text.matchAll(/[^\s-]+-?/g)) {
+          const r = document.createRange();
+          r.setStart(n, m.index!);
+          r.setEnd(n, m.index! + m[0].length);
+          const tops = new Set([...r.getClientRects()].filter((q) => q.width > 0).map((q) => Math.round(q.top)));
+          if (tops.size > 1 && r.getBoundingClientRect().width < td.getBoundingClientRect().width * 0.6) out.push(`value "${m[0]}" (${td.dataset.label})`);
+        }
+      }
+    }
+    probe.remove();
+    return out;
+  });
+}
+
 describe('dashboard UI (stub API)', { skip }, () => {
   let browser: Browser;
   let stub: Awaited<ReturnType<typeof startStubApi>>;
@@ -82,9 +119,14 @@ describe('dashboard UI (stub API)', { skip }, () => {
     assert.equal(await page.locator('[data-testid=rd-plot] svg .series').count(), 2, 'ours + anchor');
     assert.match((await page.textContent('[data-testid=bd-rate]'))!, /BD-rate vs anchor .*-10\.00 %/);
     await page.waitForFunction(() => /CUs from qp22\.stats\.json/.test(document.querySelector('[data-testid=frame-caption]')?.textContent ?? ''));
+    // the overlay's colours are explained next to it
+    assert.equal(await page.isVisible('[data-testid=partition-legend]'), true);
+    assert.deepEqual(await page.locator('[data-testid=partition-legend] li').allTextContents(), [
+      'blue: 1024 samples or more (32×32 and larger)', 'yellow: 128–1023 samples (16×8 to 32×16)', 'red: under 128 samples (8×8, 4×16 and smaller)']);
     assert.match((await page.textContent('[data-testid=log-tail]'))!, /POC 2 QP 37 encoded/);
     await page.selectOption('#frame-yuv', 'qp37.dec.yuv');
     await page.waitForFunction(() => /No encoder stats/.test(document.querySelector('[data-testid=frame-caption]')?.textContent ?? ''));
+    assert.equal(await page.isVisible('[data-testid=partition-legend]'), false, 'no overlay drawn, no legend');
     await page.selectOption('#frame-yuv', 'qp22.dec.yuv');
     await page.waitForFunction(() => /CUs from/.test(document.querySelector('[data-testid=frame-caption]')?.textContent ?? ''));
     // The canvas must show the synthetic gradient: pixel (10,0) of frame 0 is ((10*4)>>2)=10 grey at scale 4.
@@ -129,11 +171,45 @@ describe('dashboard UI (stub API)', { skip }, () => {
     assert.equal(await page.locator('[data-testid=compare-plot] svg .series').count(), 3, 'two jobs + reference anchor');
     // Second job has 1.05/0.9 of the first's rate at every PSNR: +16.67 %.
     assert.equal((await page.locator('[data-testid=bd-vs-ref]').nth(1).textContent()), '+16.67 %');
+    // Jobs that differ only in preset are told apart: in the table and in the plot legend
+    assert.deepEqual(await page.locator('[data-testid=cmp-encoder]').allTextContents(), ['nnvvc · preset medium · CNN hints on', 'nnvvc · preset fast · CNN hints on']);
+    const legend = await page.locator('[data-testid=compare-plot] svg .legend text').allTextContents();
+    assert.equal(new Set(legend).size, legend.length, `legend labels must differ: ${JSON.stringify(legend)}`);
+    assert.ok(legend.some((l) => l.includes('preset fast')) && legend.some((l) => l.includes('preset medium')), JSON.stringify(legend));
     await shot(page, 'stub-compare-1280');
     const phone = await newPage(browser, 375, 800);
     await phone.page.goto(page.url());
     await phone.page.waitForSelector('[data-testid=compare-table] tbody tr');
+    const phoneLegend = await phone.page.locator('[data-testid=compare-plot] svg .legend text').allTextContents();
+    assert.ok(phoneLegend[0].includes('preset medium') && phoneLegend[1].includes('preset fast'), `phone legend: ${JSON.stringify(phoneLegend)}`);
+    assert.deepEqual(await brokenWords(phone.page), [], 'no word broken across lines in the stacked table');
     await shot(phone.page, 'stub-compare-375');
+    assert.deepEqual(errors, []);
+  });
+
+  test('new-job form: configs and default from GET /v1/encoders (ra offered and default only where supported)', async () => {
+    const { page, errors } = await newPage(browser, 1280);
+    await page.goto(`${stub.url}/dashboard/#/new`);
+    await page.waitForSelector('[data-testid=new-job-form]');
+    const configs = () => page.evaluate(() => [...document.querySelectorAll<HTMLInputElement>('input[name=config]')].map((i) => `${i.value}${i.checked ? '*' : ''}`));
+    assert.deepEqual(await configs(), ['ai', 'ra*'], 'encoder with ra: offered and the default');
+    assert.equal(await page.inputValue('#preset'), 'medium');
+    const aiOnly = await startStubApi({ stepMs: 60, nnvvcConfigs: ['ai'] });
+    try {
+      await page.goto('about:blank');
+      await page.goto(`${aiOnly.url}/dashboard/#/new`);
+      await page.waitForSelector('[data-testid=new-job-form]');
+      assert.deepEqual(await configs(), ['ai*'], 'all-intra-only encoder: ai alone, checked');
+      assert.match((await page.textContent('#hint-config'))!, /all intra only/);
+      // VTM (reference) does both; back to nnvvc keeps a still-offered choice
+      await page.selectOption('#encoder', 'vtm');
+      assert.deepEqual(await configs(), ['ai*', 'ra']);
+      assert.equal(await page.isVisible('#preset'), false, 'VTM has no presets');
+      await page.selectOption('#encoder', 'nnvvc');
+      assert.deepEqual(await configs(), ['ai*']);
+    } finally {
+      await aiOnly.app.close();
+    }
     assert.deepEqual(errors, []);
   });
 
@@ -146,6 +222,8 @@ describe('dashboard UI (stub API)', { skip }, () => {
       await page.waitForTimeout(200);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `${name}: page is ${overflow}px wider than the 375px viewport`);
+      if (name === 'detail') await page.waitForSelector('[data-testid=ratepoint-table] tbody tr');
+      assert.deepEqual(await brokenWords(page), [], `${name}: a word of a stacked table broken across lines`);
       await shot(page, `stub-${name}-375`);
     }
     assert.deepEqual(errors, []);

@@ -168,12 +168,14 @@ class StreamDecoder {
         if (!codeCtu(dec, env, cc) || dec.overrun())
           throw BitstreamError("corrupt slice data in CTU at (" + std::to_string(cx) + "," + std::to_string(cy) +
                                ") of picture POC " + std::to_string(sh.poc));
+        for (CodingUnit& cu : cc.cus) cu.qp = int8_t(sh.sliceQp);  // QpY = SliceQpY (no cu_qp_delta); deblocking reads it
         recon::reconstructCtu(pic->pic, cuMap, cc, slice);
       }
     if (!dec.terminate()) throw BitstreamError("end_of_slice_one_bit missing");
     if (pps_.deblockingEnabled) {
 #ifdef NNVVC_DEC_HAVE_DEBLOCK
       recon::DeblockParams dp;  // offsets 0 (the PPS parser rejects others)
+      dp.chromaQpTable = curSps_.chromaQpTable;
       recon::deblockPicture(pic->pic, ctus, pic->motion, slice, dp);
 #else
       throw BitstreamError("deblocking filter is not supported by this build");

@@ -650,16 +650,18 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
   if (cu.isInter()) {
     // Only single-tree CUs reach here (dual-tree CUs are MODE_TYPE_INTRA).
     if (!codeInterPrediction(io, env, cu)) return false;
+    MotionInfo mi = cu.motion;
     if (!kEstimating<IO>) {  // the rate estimate skips the (costly) list derivation
       if (!env.motion || !env.hmvp) return false;
-      MotionInfo mi;
+      const MotionInfo given = cu.motion;
       if (!deriveInterMotion(env, cu, mi)) return false;
       if (IO::kReading) cu.motion = mi;
-      else if (mi != cu.motion) return false;  // encoder search and syntax disagree
+      else if (mi != given) return false;  // encoder search and syntax disagree
     }
+    // the writer stores the derived motion (unused lists normalised), exactly what the reader stores
     env.cuMap->storeSyntax(cu);
-    if (env.motion) env.motion->set(cu.x, cu.y, cu.w, cu.h, cu.motion);
-    if (env.hmvp) inter::updateHmvp(*env.hmvp, cu.motion);
+    if (env.motion) env.motion->set(cu.x, cu.y, cu.w, cu.h, mi);
+    if (env.hmvp) inter::updateHmvp(*env.hmvp, mi);
     // cu_coded_flag: coded unless merge (inferred 0 for skip, 1 for merge)
     unsigned rootCbf;
     if (cu.merge) rootCbf = cu.skip ? 0u : 1u;

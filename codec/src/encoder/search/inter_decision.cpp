@@ -1,0 +1,215 @@
+// Inter decisions of the RD search (rd_search_impl.h): merge/skip candidates pre-selected by SATD,
+// motion-searched AMVP candidates (motion_search.h), full RD with and without residual, and the
+// intra/inter choice of a leaf CU in P/B slices.
+#include "encoder/search/rd_search_impl.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace nnvvc {
+namespace search {
+
+double RdCtuSearch::searchLeaf(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag, bool* zeroCbf) {
+  if (!interSlice() || node.modeType == ModeType::kIntra || node.treeType != TreeType::kSingle)
+    return searchLeafIntra(node, cs, hm, frag, zeroCbf);
+  ++stats_.leavesEvaluated;
+  const ContextSet entryCs = cs;
+  const HmvpTable entryHm = hm;
+  const size_t c0 = frag.cus.size(), k0 = frag.coeffs.size();
+  const double jInter = evalInter(node, entryCs, entryHm);
+  const bool tryIntra = preset_.intraInInter && !(preset_.intraSkipIfSkip && interBestCu_.skip);
+  double jIntra = kInf;
+  if (tryIntra) {
+    jIntra = searchLeafIntra(node, cs, hm, frag, zeroCbf);
+    if (jIntra < jInter) return jIntra;
+    frag.cus.resize(c0);
+    frag.coeffs.resize(k0);
+    cs = entryCs;
+    hm = entryHm;
+  }
+  // commit the inter CU
+  CodingUnit cu = interBestCu_;
+  const int x = cu.x, y = cu.y, w = cu.w, h = cu.h;
+  loadPlane(c_->recon->planes[0], x, y, w, h, interRec_[0].data());
+  loadPlane(c_->recon->planes[1], x / 2, y / 2, w / 2, h / 2, interRec_[1].data());
+  loadPlane(c_->recon->planes[2], x / 2, y / 2, w / 2, h / 2, interRec_[2].data());
+  {
+    SyntaxEnv e = env(&cs, &hm);
+    BitEstimator est;
+    codeCodingUnit(est, e, cu, interBestFrag_);
+  }
+  appendCu(frag, cu, interBestFrag_);
+  c_->cuMap->markReconstructed(x, y, w, h, true, true);
+  *zeroCbf = !cu.rootCbf;
+  return jInter;
+}
+
+double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, const HmvpTable& entryHm) {
+  CodingUnit cu;
+  cu.x = int16_t(node.x);
+  cu.y = int16_t(node.y);
+  cu.w = int16_t(node.w);
+  cu.h = int16_t(node.h);
+  cu.treeType = TreeType::kSingle;
+  cu.qtDepth = uint8_t(node.qtDepth);
+  cu.mttDepth = uint8_t(node.mttDepth);
+  cu.qp = int8_t(c_->slice->qp);
+  cu.predMode = PredMode::kInter;
+  tileTransformUnits(*c_->part, cu);
+  fillResidualTables(entry, 0, tabY_);
+  fillResidualTables(entry, 1, tabCb_);
+  fillResidualTables(entry, 2, tabCr_);
+  inter::MvPredEnv me;
+  me.motion = c_->motion;
+  me.hmvp = &entryHm;
+  me.slice = c_->slice;
+  me.log2CtuSize = c_->part->log2CtuSize;
+  double bestJ = kInf;
+  // merge candidates, pre-selected by SATD
+  MotionInfo mlist[inter::kMaxMergeCand];
+  const int nm = inter::buildMergeList(me, cu.x, cu.y, cu.w, cu.h, mlist);
+  std::pair<double, int> ranked[inter::kMaxMergeCand];
+  int nr = 0;
+  for (int i = 0; i < nm; ++i) {
+    bool dup = false;
+    for (int j = 0; j < i && !dup; ++j) dup = mlist[j] == mlist[i];
+    if (dup) continue;
+    ranked[nr++] = {ms_.mergeCost(mlist[i], i, cu.x, cu.y, cu.w, cu.h), i};
+  }
+  std::sort(ranked, ranked + nr);
+  for (int k = 0; k < std::min(nr, preset_.numMergeRd); ++k) {
+    cu.merge = true;
+    cu.mergeIdx = uint8_t(ranked[k].second);
+    cu.motion = mlist[ranked[k].second];
+    cu.interDir = 0;
+    cu.refIdx[0] = cu.refIdx[1] = -1;
+    cu.mvd[0] = cu.mvd[1] = Mv();
+    tryInterRd(cu, entry, entryHm, bestJ);
+  }
+  // motion search (AMVP)
+  AmvpCandidate ac[4];
+  const int na = ms_.search(me, cu.x, cu.y, cu.w, cu.h, ac, std::min(4, preset_.numAmvpRd));
+  for (int k = 0; k < na; ++k) {
+    cu.merge = false;
+    cu.skip = false;
+    cu.mergeIdx = 0;
+    cu.motion = ac[k].mi;
+    cu.interDir = ac[k].mi.interDir;
+    for (int l = 0; l < 2; ++l) {
+      cu.refIdx[l] = ac[k].mi.refIdx[l];
+      cu.mvpIdx[l] = ac[k].mvpIdx[l];
+      cu.mvd[l] = ac[k].mvd[l];
+    }
+    tryInterRd(cu, entry, entryHm, bestJ);
+  }
+  return bestJ;
+}
+
+void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm, double& bestJ) {
+  const int x = cu.x, y = cu.y, w = cu.w, h = cu.h;
+  Pel* pd[3] = {interPred_[0].data(), interPred_[1].data(), interPred_[2].data()};
+  const ptrdiff_t ps[3] = {w, w / 2, w / 2};
+  recon::predictInter(*c_->slice->refs, cu.motion, x, y, w, h, pd, ps);
+  // distortion of the prediction alone
+  double dPred = 0;
+  for (int c = 0; c < 3; ++c) {
+    const int sh = c ? 1 : 0;
+    const Plane& org = c_->orig->planes[c];
+    dPred += lam_.chromaWeight[c] *
+             double(dsp::sse(org.row(y >> sh) + (x >> sh), org.stride, pd[c], ps[c], w >> sh, h >> sh));
+  }
+  auto rate = [&](CodingUnit& u, CtuCoding& f) {
+    ContextSet c = entry;
+    HmvpTable hmc = entryHm;
+    SyntaxEnv e = env(&c, &hmc);
+    BitEstimator est;
+    if (!codeCodingUnit(est, e, u, f)) return kInf;
+    return lam_.perFbit * double(est.fracBits());
+  };
+  auto keep = [&](const CodingUnit& u, const CtuCoding& f, bool fromPred) {
+    interBestCu_ = u;
+    interBestFrag_ = f;
+    for (int c = 0; c < 3; ++c) {
+      const int sh = c ? 1 : 0;
+      if (fromPred) {
+        std::memcpy(interRec_[c].data(), pd[c], sizeof(Pel) * size_t((w >> sh) * (h >> sh)));
+      } else {
+        savePlane(c_->recon->planes[c], x >> sh, y >> sh, w >> sh, h >> sh, interRec_[c].data());
+      }
+    }
+  };
+  // 1. no residual
+  for (int t = 0; t < cu.numTus; ++t)
+    for (int c = 0; c < 3; ++c) { cu.tus[t].cbf[c] = 0; cu.tus[t].coeffOffset[c] = -1; }
+  cu.rootCbf = false;
+  cu.skip = cu.merge;
+  interFrag_.clear();
+  {
+    const double J = dPred + rate(cu, interFrag_);
+    if (J < bestJ) { bestJ = J; keep(cu, interFrag_, true); }
+  }
+  // 2. with residual
+  cu.skip = false;
+  interFrag_.clear();
+  double dRes = 0;
+  bool any = false;
+  for (int t = 0; t < cu.numTus; ++t) {
+    TransformUnit& tu = cu.tus[t];
+    for (int c = 0; c < 3; ++c) {
+      const int sh = c ? 1 : 0;
+      const int bx = tu.x >> sh, by = tu.y >> sh, bw = tu.w >> sh, bh = tu.h >> sh;
+      const Pel* pred = pd[c] + ptrdiff_t((by - (y >> sh)) * ps[c] + (bx - (x >> sh)));
+      int nz = 0;
+      const ResidualBitTables& tb = c == 0 ? tabY_ : (c == 1 ? tabCb_ : tabCr_);
+      const uint64_t d = codeTbInter(c, bx, by, bw, bh, pred, ps[c], tb, lv_, &nz);
+      dRes += lam_.chromaWeight[c] * double(d);
+      tu.cbf[c] = nz ? 1 : 0;
+      tu.coeffOffset[c] = -1;
+      if (nz) {
+        any = true;
+        tu.coeffOffset[c] = interFrag_.allocCoeffs(bw * bh);
+        std::memcpy(&interFrag_.coeffs[size_t(tu.coeffOffset[c])], lv_, sizeof(TCoeff) * size_t(bw * bh));
+      }
+    }
+  }
+  if (!any) return;  // identical to the candidate without residual
+  cu.rootCbf = true;
+  const double J = dRes + rate(cu, interFrag_);
+  if (J < bestJ) { bestJ = J; keep(cu, interFrag_, false); }
+}
+
+uint64_t RdCtuSearch::codeTbInter(int cIdx, int x, int y, int w, int h, const Pel* pred, ptrdiff_t predStride, const ResidualBitTables& tables, TCoeff* levels, int* nzOut) {
+  const SliceParams& sl = *c_->slice;
+  const int qp = cIdx == 0 ? sl.qpPrimeY : (cIdx == 1 ? sl.qpPrimeCb : sl.qpPrimeCr);
+  const Plane& org = c_->orig->planes[cIdx];
+  Plane& rec = c_->recon->planes[cIdx];
+  dsp::subtract(org.row(y) + x, org.stride, pred, predStride, w, h, resid_, w);
+  dsp::forwardTransform(resid_, w, w, h, sl.bitDepth, coeff_);
+  int nz;
+  if (preset_.useRdoq) {
+    RdoqParams p;
+    p.log2W = log2Int(unsigned(w));
+    p.log2H = log2Int(unsigned(h));
+    p.isLuma = cIdx == 0;
+    p.lambda = lam_.componentLambda(cIdx);
+    p.qs = dsp::quantScale(qp, w, h, sl.bitDepth);
+    p.tables = &tables;
+    nz = preset_.rdoqGuard ? rdoQuantizeGuarded(coeff_, p, qp, sl.bitDepth, rdoq_, levels, plain_, nullptr)
+                           : rdoQuantize(coeff_, p, rdoq_, levels, nullptr);
+  } else {
+    nz = dsp::quant(coeff_, w, h, qp, sl.bitDepth, false, levels);
+  }
+  Pel* dst = rec.row(y) + x;
+  if (nz) {
+    dsp::dequant(levels, w, h, qp, sl.bitDepth, coeff_);
+    dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid_, w);
+    dsp::addResidualClip(pred, predStride, resid_, w, w, h, sl.bitDepth, dst, rec.stride);
+  } else {
+    dsp::copyBlock(pred, predStride, w, h, dst, rec.stride);
+  }
+  *nzOut = nz;
+  return dsp::sse(org.row(y) + x, org.stride, dst, rec.stride, w, h);
+}
+
+}  // namespace search
+}  // namespace nnvvc

@@ -1,0 +1,246 @@
+// Intra decisions of the RD search (rd_search_impl.h): SATD pre-selection of luma modes, full RD
+// of the candidates, chroma modes, the chroma CU of a local dual tree, intra transform blocks.
+#include "encoder/search/rd_search_impl.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace nnvvc {
+namespace search {
+
+uint64_t RdCtuSearch::codeTb(int cIdx, int x, int y, int w, int h, int mode, const ResidualBitTables& tables, TCoeff* levels, int* nzOut) {
+  const SliceParams& sl = *c_->slice;
+  const int qp = cIdx == 0 ? sl.qpPrimeY : (cIdx == 1 ? sl.qpPrimeCb : sl.qpPrimeCr);
+  const Plane& org = c_->orig->planes[cIdx];
+  Plane& rec = c_->recon->planes[cIdx];
+  recon::predictBlock(*c_->recon, *c_->cuMap, cIdx, x, y, w, h, mode, pred_, w);
+  dsp::subtract(org.row(y) + x, org.stride, pred_, w, w, h, resid_, w);
+  dsp::forwardTransform(resid_, w, w, h, sl.bitDepth, coeff_);
+  int nz;
+  if (preset_.useRdoq) {
+    RdoqParams p;
+    p.log2W = log2Int(unsigned(w));
+    p.log2H = log2Int(unsigned(h));
+    p.isLuma = cIdx == 0;
+    p.lambda = lam_.componentLambda(cIdx);
+    p.qs = dsp::quantScale(qp, w, h, sl.bitDepth);
+    p.tables = &tables;
+    nz = preset_.rdoqGuard ? rdoQuantizeGuarded(coeff_, p, qp, sl.bitDepth, rdoq_, levels, plain_, nullptr)
+                           : rdoQuantize(coeff_, p, rdoq_, levels, nullptr);
+  } else {
+    nz = dsp::quant(coeff_, w, h, qp, sl.bitDepth, true, levels);
+  }
+  // reconstruction exactly as recon::reconstructTb does it, reusing the prediction above
+  Pel* dst = rec.row(y) + x;
+  if (nz) {
+    dsp::dequant(levels, w, h, qp, sl.bitDepth, coeff_);
+    dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid_, w);
+    dsp::addResidualClip(pred_, w, resid_, w, w, h, sl.bitDepth, dst, rec.stride);
+  } else {
+    dsp::copyBlock(pred_, w, w, h, dst, rec.stride);
+  }
+  const int sh = cIdx ? 1 : 0;
+  c_->cuMap->markReconstructed(x << sh, y << sh, w << sh, h << sh, cIdx == 0, cIdx != 0);
+  *nzOut = nz;
+  return dsp::sse(org.row(y) + x, org.stride, rec.row(y) + x, rec.stride, w, h);
+}
+
+uint32_t RdCtuSearch::modeBits(const ContextSet& cs, int mode, const int mpm[5]) const {
+  if (mode == 0) return cs[kCtxMpmFlag].fracBits(1) + cs[kCtxNotPlanar + 1].fracBits(0);
+  for (int i = 0; i < 5; ++i)
+    if (mpm[i] == mode)
+      return cs[kCtxMpmFlag].fracBits(1) + cs[kCtxNotPlanar + 1].fracBits(1) + uint32_t(std::min(i + 1, 4)) * kFbitsOne;
+  int below = 1;  // planar
+  for (int i = 0; i < 5; ++i) below += mpm[i] < mode;
+  const int rem = mode - below;  // 0..60, truncated binary of 61 symbols: 3 short codes
+  return cs[kCtxMpmFlag].fracBits(0) + (rem < 3 ? 5u : 6u) * kFbitsOne;
+}
+
+double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag, bool* zeroCbf) {
+  ++stats_.leavesEvaluated;
+  const PartitionConfig& part = *c_->part;
+  CodingUnit cu;
+  cu.x = int16_t(node.x);
+  cu.y = int16_t(node.y);
+  cu.w = int16_t(node.w);
+  cu.h = int16_t(node.h);
+  cu.treeType = node.treeType;
+  cu.qtDepth = uint8_t(node.qtDepth);
+  cu.mttDepth = uint8_t(node.mttDepth);
+  cu.qp = int8_t(c_->slice->qp);
+  tileTransformUnits(part, cu);
+  const bool doChroma = node.treeType == TreeType::kSingle;
+  const ContextSet entry = cs;
+  fillResidualTables(entry, 0, tabY_);
+
+  // SATD pre-selection on the first TU
+  int mpm[5];
+  deriveMpmList(*c_->cuMap, cu.x, cu.y, cu.w, cu.h, part.log2CtuSize, mpm);
+  const TransformUnit& t0 = cu.tus[0];
+  const Plane& orgY = c_->orig->planes[0];
+  // references gathered once for all modes (the marks of the CU area are clear at this point)
+  recon::gatherReferences(*c_->recon, *c_->cuMap, 0, t0.x, t0.y, t0.w, t0.h, refTop_, refLeft_);
+  auto cheapCost = [&](int m) {
+    dsp::intraPredict(m, refTop_, refLeft_, t0.w, t0.h, 0, c_->slice->bitDepth, pred_, t0.w);
+    const uint64_t satd = dsp::satd(orgY.row(t0.y) + t0.x, orgY.stride, pred_, t0.w, t0.w, t0.h);
+    return double(satd) + lam_.sqrtLambda * double(modeBits(entry, m, mpm)) / double(kFbitsOne);
+  };
+  int modes[16];
+  ModeSelectConfig msc = preset_.modes;
+  if (cu.w * cu.h >= 32 * 32) msc.numRd = std::max(1, msc.numRd - preset_.largeBlockRdReduce);
+  const int nm = selectIntraModes(cheapCost, mpm, msc, modes);
+
+  // full RD over the luma candidates (chroma: DM without residual while deciding luma)
+  double bestJ = kInf;
+  uint64_t bestDY = 0;
+  for (int k = 0; k < nm; ++k) {
+    ++stats_.lumaModesRd;
+    c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h);
+    cuFrag_.clear();
+    cu.lumaMode = uint8_t(modes[k]);
+    cu.chromaModeIdx = kChromaDm;
+    uint64_t dY = 0;
+    for (int t = 0; t < cu.numTus; ++t) {
+      TransformUnit& tu = cu.tus[t];
+      int nz = 0;
+      dY += codeTb(0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, tabY_, lv_, &nz);
+      tu.cbf[0] = nz ? 1 : 0;
+      tu.coeffOffset[0] = -1;
+      if (nz) {
+        tu.coeffOffset[0] = cuFrag_.allocCoeffs(tu.w * tu.h);
+        std::memcpy(&cuFrag_.coeffs[size_t(tu.coeffOffset[0])], lv_, sizeof(TCoeff) * size_t(tu.w * tu.h));
+      }
+      tu.cbf[1] = tu.cbf[2] = 0;
+      tu.coeffOffset[1] = tu.coeffOffset[2] = -1;
+    }
+    ContextSet c = entry;
+    HmvpTable hs = hm;
+    SyntaxEnv e = env(&c, &hs);
+    BitEstimator est;
+    codeCodingUnit(est, e, cu, cuFrag_);
+    const double J = double(dY) + lam_.perFbit * double(est.fracBits());
+    if (J < bestJ) {
+      bestJ = J;
+      bestDY = dY;
+      bestCu_ = cu;
+      bestFrag_ = cuFrag_;
+      savePlane(c_->recon->planes[0], cu.x, cu.y, cu.w, cu.h, bestRec_[0].data());
+    }
+  }
+  cu = bestCu_;
+  loadPlane(c_->recon->planes[0], cu.x, cu.y, cu.w, cu.h, bestRec_[0].data());
+  c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h);
+  c_->cuMap->markReconstructed(cu.x, cu.y, cu.w, cu.h, true, false);
+
+  if (doChroma) bestJ = searchChroma(cu, entry, hm, double(bestDY), bestFrag_);
+  // commit: append the CU, advance the contexts (also stores the CU syntax info in the map)
+  {
+    SyntaxEnv e = env(&cs, &hm);
+    BitEstimator est;
+    CtuCoding& f = bestFrag_;
+    codeCodingUnit(est, e, cu, f);
+  }
+  bool anyCbf = false;
+  for (int t = 0; t < cu.numTus; ++t) anyCbf |= cu.tus[t].cbf[0] || cu.tus[t].cbf[1] || cu.tus[t].cbf[2];
+  *zeroCbf = !anyCbf;
+  appendCu(frag, cu, bestFrag_);
+  c_->cuMap->markReconstructed(cu.x, cu.y, cu.w, cu.h, true, doChroma);
+  return bestJ;
+}
+
+double RdCtuSearch::searchChroma(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, double dY, CtuCoding& lumaFrag) {
+  const int lumaForDm = cu.treeType == TreeType::kDualChroma
+                            ? c_->cuMap->at(cu.x + cu.w / 2, cu.y + cu.h / 2)->lumaMode
+                            : cu.lumaMode;
+  fillResidualTables(entry, 1, tabCb_);
+  fillResidualTables(entry, 2, tabCr_);
+  const uint8_t order[5] = {kChromaDm, 0, 1, 2, 3};
+  int tried[5];
+  int nTried = 0;
+  double bestJ = kInf;
+  const size_t lumaCoeffs = lumaFrag.coeffs.size();
+  chromaBestFrag_.coeffs.clear();
+  for (int k = 0; k < preset_.numChromaModes && k < 5; ++k) {
+    const int idx = order[k];
+    const int cm = deriveChromaMode(idx, lumaForDm);
+    bool dup = false;
+    for (int j = 0; j < nTried; ++j) dup |= tried[j] == cm;
+    if (dup) continue;
+    tried[nTried++] = cm;
+    c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h);
+    c_->cuMap->markReconstructed(cu.x, cu.y, cu.w, cu.h, true, false);  // luma is final
+    lumaFrag.coeffs.resize(lumaCoeffs);
+    cu.chromaModeIdx = uint8_t(idx);
+    cu.chromaMode = uint8_t(cm);
+    double dC = 0;
+    for (int t = 0; t < cu.numTus; ++t) {
+      TransformUnit& tu = cu.tus[t];
+      for (int c = 1; c <= 2; ++c) {
+        ResidualBitTables& tb = c == 1 ? tabCb_ : tabCr_;
+        if (c == 2) {  // tu_cr_coded_flag's context follows tu_cb_coded_flag
+          tb.cbf.bits[0] = entry[kCtxCbfCr + tu.cbf[1]].fracBits(0);
+          tb.cbf.bits[1] = entry[kCtxCbfCr + tu.cbf[1]].fracBits(1);
+        }
+        int nz = 0;
+        const uint64_t d = codeTb(c, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cm, tb, lv_, &nz);
+        dC += double(d) * lam_.chromaWeight[c];
+        tu.cbf[c] = nz ? 1 : 0;
+        tu.coeffOffset[c] = -1;
+        if (nz) {
+          const int n = (tu.w / 2) * (tu.h / 2);
+          tu.coeffOffset[c] = lumaFrag.allocCoeffs(n);
+          std::memcpy(&lumaFrag.coeffs[size_t(tu.coeffOffset[c])], lv_, sizeof(TCoeff) * size_t(n));
+        }
+      }
+    }
+    ContextSet c = entry;
+    HmvpTable hs = hm;
+    SyntaxEnv e = env(&c, &hs);
+    BitEstimator est;
+    codeCodingUnit(est, e, cu, lumaFrag);
+    const double J = dY + dC + lam_.perFbit * double(est.fracBits());
+    if (J < bestJ) {
+      bestJ = J;
+      chromaBestCu_ = cu;
+      chromaBestFrag_.coeffs = lumaFrag.coeffs;
+      savePlane(c_->recon->planes[1], cu.x / 2, cu.y / 2, cu.w / 2, cu.h / 2, bestRec_[1].data());
+      savePlane(c_->recon->planes[2], cu.x / 2, cu.y / 2, cu.w / 2, cu.h / 2, bestRec_[2].data());
+    }
+  }
+  cu = chromaBestCu_;
+  lumaFrag.coeffs = chromaBestFrag_.coeffs;
+  loadPlane(c_->recon->planes[1], cu.x / 2, cu.y / 2, cu.w / 2, cu.h / 2, bestRec_[1].data());
+  loadPlane(c_->recon->planes[2], cu.x / 2, cu.y / 2, cu.w / 2, cu.h / 2, bestRec_[2].data());
+  return bestJ;
+}
+
+double RdCtuSearch::searchChromaCu(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag) {
+  CodingUnit cu;
+  cu.x = int16_t(node.x);
+  cu.y = int16_t(node.y);
+  cu.w = int16_t(node.w);
+  cu.h = int16_t(node.h);
+  cu.treeType = TreeType::kDualChroma;
+  cu.qtDepth = uint8_t(node.qtDepth);
+  cu.mttDepth = uint8_t(node.mttDepth);
+  cu.qp = int8_t(c_->slice->qp);
+  tileTransformUnits(*c_->part, cu);
+  for (int t = 0; t < cu.numTus; ++t) {
+    cu.tus[t].cbf[0] = 0;
+    cu.tus[t].coeffOffset[0] = -1;
+  }
+  const ContextSet entry = cs;
+  dualFrag_.clear();
+  const double J = searchChroma(cu, entry, hm, 0.0, dualFrag_);
+  {
+    SyntaxEnv e = env(&cs, &hm);
+    BitEstimator est;
+    codeCodingUnit(est, e, cu, dualFrag_);
+  }
+  appendCu(frag, cu, dualFrag_);
+  c_->cuMap->markReconstructed(cu.x, cu.y, cu.w, cu.h, true, true);
+  return J;
+}
+
+}  // namespace search
+}  // namespace nnvvc

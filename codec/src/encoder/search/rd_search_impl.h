@@ -1,0 +1,147 @@
+// The RD CTU search (rd_search.h) as one class whose parts live in three files, the way the
+// search is organised: rd_search.cpp (the partition search: candidate splits, recursion, state
+// snapshots), intra_decision.cpp (intra luma/chroma modes and transform blocks) and
+// inter_decision.cpp (merge/skip and motion-searched CUs in P/B slices). Internal to the search.
+#pragma once
+#include "encoder/search/rd_search.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "cabac/cabac.h"
+#include "dsp/dsp.h"
+#include "encoder/search/ctu_fragment.h"
+#include "encoder/search/intra_mode_select.h"
+#include "encoder/search/motion_search.h"
+#include "encoder/search/rate_tables.h"
+#include "encoder/search/rd_cost.h"
+#include "encoder/search/rdoq.h"
+#include "inter/mv_pred.h"
+#include "recon/inter_pred.h"
+#include "recon/recon.h"
+#include "syntax/ctu_syntax.h"
+
+namespace nnvvc {
+namespace search {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+struct NodeScratch {
+  CtuCoding best;
+  ContextSet bestCtx;
+  HmvpTable bestHmvp;
+  std::vector<Pel> rec[3];
+  NodeScratch() {
+    rec[0].resize(size_t(kCtuSize) * kCtuSize);
+    rec[1].resize(size_t(kCtuSize / 2) * (kCtuSize / 2));
+    rec[2].resize(size_t(kCtuSize / 2) * (kCtuSize / 2));
+  }
+};
+
+class RdCtuSearch final : public CtuSearch {
+ public:
+  RdCtuSearch(const SearchPreset& p, std::shared_ptr<const SplitHints> h) : preset_(p), hints_(std::move(h)) {
+    for (auto& b : bestRec_) b.resize(size_t(kCtuSize) * kCtuSize);
+    for (auto& b : interRec_) b.resize(size_t(kCtuSize) * kCtuSize);
+    for (auto& b : interPred_) b.resize(size_t(kCtuSize) * kCtuSize);
+  }
+
+  void beginPicture(const Picture& orig, const SliceParams& slice, int frameIndex) override;
+
+  void searchCtu(const CtuSearchContext& ctx, CtuCoding& out) override;
+
+  const SearchStats& stats() const { return stats_; }
+
+ private:
+  // hm: the HMVP state the syntax call starts from (it is updated by inter CUs); pass a scratch
+  // copy when only estimating.
+  SyntaxEnv env(ContextSet* cs, HmvpTable* hm) const {
+    SyntaxEnv e;
+    e.part = c_->part;
+    e.ctx = cs;
+    e.cuMap = c_->cuMap;
+    e.isIntraSlice = c_->slice->isIntra;
+    e.motion = c_->motion;
+    e.hmvp = hm;
+    e.slice = c_->slice;
+    return e;
+  }
+  bool interSlice() const { return !c_->slice->isIntra; }
+  void clearMotion(int x, int y, int w, int h) {
+    if (c_->motion) c_->motion->set(x, y, w, h, MotionInfo{});
+  }
+  NodeScratch& scratch(int level) {
+    while (int(nodeScratch_.size()) <= level) nodeScratch_.emplace_back(new NodeScratch());
+    return *nodeScratch_[size_t(level)];
+  }
+
+  // ---- candidate splits of a node -------------------------------------------------------------
+  int candidates(const TreeNode& node, SplitMode out[6]) const;
+
+  // ---- one node ------------------------------------------------------------------------------
+  double searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag, int level);
+
+  // ---- transform blocks ----------------------------------------------------------------------
+  // Predict, transform, quantise (RDOQ) and reconstruct one TB of component cIdx at component
+  // position (x, y). Returns the SSE of the reconstruction; levels get the (row-major) levels.
+  uint64_t codeTb(int cIdx, int x, int y, int w, int h, int mode, const ResidualBitTables& tables,
+                  TCoeff* levels, int* nzOut);
+
+  // Estimated luma mode bits (fbits) for SATD pre-selection (MPM coding, 7.3.11.5 / 9.3.3).
+  uint32_t modeBits(const ContextSet& cs, int mode, const int mpm[5]) const;
+
+  // ---- leaf CU -------------------------------------------------------------------------------
+  double searchLeaf(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag, bool* zeroCbf);
+
+  // ---- inter CU --------------------------------------------------------------------------------
+  // Evaluates merge/skip candidates and motion-searched AMVP candidates by full RD; leaves the
+  // best in interBestCu_ / interBestFrag_ / interRec_ and returns its J. Leaves the CU area of the
+  // picture and the contexts/HMVP as they were (the caller commits).
+  double evalInter(const TreeNode& node, const ContextSet& entry, const HmvpTable& entryHm);
+
+  // Full RD of one inter candidate (motion fixed): without residual (skip for merge, cu_coded_flag
+  // 0 for AMVP) and with the RDOQ'd residual. Updates the best (interBest*) when cheaper.
+  void tryInterRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm, double& bestJ);
+
+  // Residual of one inter TB against a given prediction: transform, RDOQ, reconstruction into
+  // the picture. Returns the SSE of the reconstruction.
+  uint64_t codeTbInter(int cIdx, int x, int y, int w, int h, const Pel* pred, ptrdiff_t predStride,
+                       const ResidualBitTables& tables, TCoeff* levels, int* nzOut);
+
+  double searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag, bool* zeroCbf);
+
+  // Chroma mode RD for `cu` (luma already decided: its levels in lumaFrag, luma SSE dY). Leaves
+  // the best chroma in cu / lumaFrag (levels appended) / the picture. Returns the CU's total J.
+  double searchChroma(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, double dY, CtuCoding& lumaFrag);
+
+  // The chroma CU of a local dual tree node (after its luma CUs).
+  double searchChromaCu(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag);
+
+  SearchPreset preset_;
+  std::shared_ptr<const SplitHints> hints_;
+  const CtuSearchContext* c_ = nullptr;
+  RdLambda lam_;
+  SearchStats stats_;
+  std::vector<std::unique_ptr<NodeScratch>> nodeScratch_;
+  ResidualBitTables tabY_, tabCb_, tabCr_;
+  CtuCoding cuFrag_, bestFrag_, chromaBestFrag_, dualFrag_;
+  CodingUnit bestCu_, chromaBestCu_;
+  std::vector<Pel> bestRec_[3];
+  // inter decision state
+  MotionSearch ms_;
+  CodingUnit interBestCu_;
+  CtuCoding interFrag_, interBestFrag_;
+  std::vector<Pel> interRec_[3], interPred_[3];
+  RdoqScratch rdoq_;
+  alignas(32) Pel pred_[64 * 64];
+  Pel refTop_[2 * 64 + 1], refLeft_[2 * 64 + 1];
+  alignas(32) Pel resid_[64 * 64];
+  alignas(32) TCoeff coeff_[64 * 64];
+  alignas(32) TCoeff lv_[64 * 64];
+  alignas(32) TCoeff plain_[64 * 64];
+};
+
+}  // namespace search
+}  // namespace nnvvc
