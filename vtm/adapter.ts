@@ -28,7 +28,7 @@ export function anchorCfgFile(config: 'ra' | 'ai'): string {
   return path.join(anchorCfgDir(), config === 'ra' ? 'encoder_randomaccess_anchor.cfg' : 'encoder_intra_anchor.cfg');
 }
 
-/** Random-access intra period: about one second, rounded up to a multiple of the GOP (16): 24/25/30 -> 32, 50/60 -> 64. */
+/** Random-access intra period: the multiple of the GOP (16) nearest to one second: 24/25/30 -> 32, 50 -> 48, 60 -> 64. */
 export { defaultIntraPeriod } from '../src/quality/anchors.js';
 
 const versionCache = new Map<string, Promise<string>>();

@@ -1,4 +1,4 @@
-# Decoder fuzz targets (owner: C4), included by codec/CMakeLists.txt. Off unless -DNNVVC_FUZZ=ON:
+# Decoder fuzz targets included by codec/CMakeLists.txt. Off unless -DNNVVC_FUZZ=ON:
 #   nnvvc_fuzz_decoder   libFuzzer target (clang only: -fsanitize=fuzzer,address,undefined)
 #   nnvvc_mutate_driver  deterministic mutation driver, any compiler (-fsanitize=address,undefined)
 # Build in its own tree, never codec/build (the library is compiled with sanitizers there):

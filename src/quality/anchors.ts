@@ -42,9 +42,13 @@ export class AnchorValidationError extends Error {
 const SHA_RE = /^[0-9a-f]{64}$/;
 const KEY_RE = /^[0-9a-f]{64}\.(ra|ai)\.\d+f(\.ip\d+)?$/;
 
-/** Random-access intra period of the anchor: about 1 s rounded up to a multiple of the GOP (16). */
+/**
+ * Random-access intra period when a job gives none: the multiple of the GOP (16) nearest to one second, as the
+ * common test conditions and nnvvc-enc's own default (codec/src/encoder/gop_plan.cpp) choose it: 24/25/30 fps -> 32,
+ * 50 fps -> 48, 60 fps -> 64, 12 fps -> 16. The anchor and our encoder must use the same one.
+ */
 export function defaultIntraPeriod(fps: number): number {
-  return Math.max(16, Math.ceil(fps / 16) * 16);
+  return Math.max(1, Math.floor(fps / 16 + 0.5)) * 16;
 }
 
 /** The intra period that goes into an anchor key: none for AI or when it is the default for the frame rate. */

@@ -1,4 +1,4 @@
-// End to end in a real headless browser against the real service: S's buildApp on loopback, real Redis (own key
+// End to end in a real headless browser against the real service: the service's buildApp on loopback, real Redis (own key
 // prefix, removed afterwards), a real EncodeWorker running the pipeline with the fake encoder/decoder fixtures
 // (test/fixtures) slowed to 250 ms a frame so progress can be watched. Screenshots: test-output/dashboard/.
 import { after, before, describe, test } from 'node:test';
@@ -111,6 +111,8 @@ describe('dashboard end to end (real buildApp + worker + Redis + Chromium)', { s
     assert.match((await page.textContent('[data-testid=upload-status]'))!, /176x144, 8-bit, 10 frames/);
     await page.click('[data-testid=start-job-link]');
     await page.waitForSelector('[data-testid=new-job-form]');
+    // The server's nnvvc-enc (the test encoder) lists only "ai" under --list-configs: the form offers ai alone, checked.
+    assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll<HTMLInputElement>('input[name=config]')].map((i) => `${i.value}${i.checked ? '*' : ''}`)), ['ai*']);
     await page.check('input[name=config][value=ai]');
     await page.fill('#rates', '22, 37');
     await page.fill('#frames', '4');

@@ -6,7 +6,7 @@ import { bdRate as metricsBdRate } from '../../src/quality/bdrate.js';
 import { fieldForServerError, frameBytes, jobFieldForServerError, parseNumberList, validateNewJob, validateUpload } from '../../src/dashboard/public/js/validate.js';
 import { cusForFrame, lumaRange, lumaToRgba, statsNameFor } from '../../src/dashboard/public/js/yuv.js';
 import { rdPlotSvg, reportSeries } from '../../src/dashboard/public/js/rdplot.js';
-import { describeRequest, fmtDuration, jobTiming } from '../../src/dashboard/public/js/format.js';
+import { describeEncoder, describeRequest, fmtDuration, jobTiming, shortId } from '../../src/dashboard/public/js/format.js';
 
 const anchor = [{ kbps: 1000, psnr: 38 }, { kbps: 1800, psnr: 40.1 }, { kbps: 3300, psnr: 42 }, { kbps: 6000, psnr: 43.6 }];
 
@@ -51,7 +51,7 @@ test('upload checks: non-numeric and odd sizes, size mismatch with numbers, y4m 
   assert.ok(validateUpload({ ...ok, fps: '0' }, { size: 38016 }).errors.fps);
 });
 
-test("server errors map to the field they are about (S's codes, schema errors, plain messages)", () => {
+test("server errors map to the field they are about (the API's error codes, schema errors, plain messages)", () => {
   assert.equal(fieldForServerError({ error: 'not_whole_frames', message: 'body has 1 bytes' }), 'size');
   assert.equal(fieldForServerError({ error: 'bad_request', message: 'querystring/width must be integer', details: [{ instancePath: '/width' }] }), 'size');
   assert.equal(fieldForServerError({ error: 'bad_request', message: 'querystring/fps must be number', details: [{ instancePath: '/fps' }] }), 'fps');
@@ -61,7 +61,7 @@ test("server errors map to the field they are about (S's codes, schema errors, p
   assert.equal(fieldForServerError({ error: 'x', message: 'something else' }), 'form');
 });
 
-test("start-job server errors map to their field (S's codes and messages)", () => {
+test("start-job server errors map to their field (the API's error codes and messages)", () => {
   assert.equal(jobFieldForServerError({ error: 'bad_frames', message: 'frames=11 but sequence s has 10 frames' }), 'frames');
   assert.equal(jobFieldForServerError({ error: 'unknown_sequence', message: 'sequenceId "x" does not exist' }), 'sequenceId');
   assert.equal(jobFieldForServerError({ error: 'encoder_unavailable', message: 'encoder=vtm needs VTM_ENCODER_APP to be set on the server' }), 'encoder');
@@ -112,4 +112,24 @@ test('timing and labels', () => {
   assert.deepEqual(t, { elapsed: 60, eta: 180 });
   assert.equal(fmtDuration(3725), '1 h 02 min');
   assert.equal(describeRequest({ config: 'ra', qps: [22, 37], encoder: 'vtm', frames: 8 }), 'ra · QP 22,37 · vtm · 8 frames');
+  assert.equal(describeRequest({ config: 'ai', qps: [22], preset: 'fast' }), 'ai · QP 22 · nnvvc fast');
+});
+
+test('jobs differing only in preset or hints are described differently; ids are shown whole', () => {
+  const hints = { splitPrediction: { model: 'splitnet v1' } }, none = { splitPrediction: { model: null } };
+  assert.equal(describeEncoder({ config: 'ai' }, hints), 'nnvvc · preset medium · CNN hints on');
+  assert.equal(describeEncoder({ config: 'ai', preset: 'fast' }, none), 'nnvvc · preset fast · CNN hints off');
+  assert.equal(describeEncoder({ config: 'ai', preset: 'fast' }), 'nnvvc · preset fast');
+  assert.equal(describeEncoder({ config: 'ra', encoder: 'vtm' }, { encoder: 'VTM-23.2' }), 'VTM-23.2');
+  assert.equal(shortId('j_mabc1234wxyz'), 'j_mabc1234wxyz');
+  assert.notEqual(shortId('j_mabc1234wxyz'), shortId('j_mabc1234wxyq'));
+});
+
+test('start-job checks: config must be one the encoder supports; preset passed for nnvvc only', () => {
+  const base = { sequenceId: 's', rateMode: 'qp', rates: '22' };
+  assert.match(validateNewJob({ ...base, config: 'ra', configs: ['ai'] }).errors.config!, /supports only ai/);
+  assert.deepEqual(validateNewJob({ ...base, config: 'ra', configs: ['ai', 'ra'], preset: 'fast', encoder: 'nnvvc' }).body, { sequenceId: 's', config: 'ra', qps: [22], encoder: 'nnvvc', preset: 'fast' });
+  assert.equal(validateNewJob({ ...base, config: 'ra', preset: 'fast', encoder: 'vtm' }).body.preset, undefined);
+  assert.equal(jobFieldForServerError({ error: 'unsupported_config', message: 'config "ra" (random access) is not supported by this server\'s nnvvc-enc' }), 'config');
+  assert.equal(jobFieldForServerError({ error: 'unknown_preset', message: 'preset "x" is not a preset of nnvvc-enc' }), 'preset');
 });

@@ -122,7 +122,7 @@ test('HTTP: POST /v1/anchors (CSV and JSON), GET list/one, errors, GET /v1/summa
 
 test('intra period in the key only when it is not the frame-rate default', async () => {
   const { keyIntraPeriod, defaultIntraPeriod } = await import('../../src/quality/anchors.js');
-  assert.deepEqual([24, 25, 30, 50, 60].map(defaultIntraPeriod), [32, 32, 32, 64, 64]);
+  assert.deepEqual([12, 24, 25, 30, 50, 60].map(defaultIntraPeriod), [16, 32, 32, 32, 48, 64]);
   assert.equal(keyIntraPeriod('ra', 30, 32), undefined);
   assert.equal(keyIntraPeriod('ra', 30, 64), 64);
   assert.equal(keyIntraPeriod('ai', 30, 64), undefined);

@@ -1,4 +1,4 @@
-# nnvvc dsp: per-file ISA flags for the x86 SIMD kernels (owner: C2).
+# nnvvc dsp: per-file ISA flags for the x86 SIMD kernels.
 # include()d from codec/CMakeLists.txt after the nnvvc library sources are globbed. The kernels
 # are only called after a run-time CPU check (__builtin_cpu_supports), so the rest of the
 # library stays baseline x86-64.

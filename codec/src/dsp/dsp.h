@@ -1,6 +1,6 @@
 // nnvvc DSP kernels: intra sample prediction, DCT-II transforms, (de)quantisation, distortion.
 // Everything follows ITU-T H.266 (04/2022) clause numbers given in the .cpp files.
-// Owner: C2. Callers: recon (C1), encoder search (C3).
+// Callers: recon, the encoder search.
 //
 // Threading: all functions are reentrant (no global mutable state besides the one-time
 // function-table initialisation, which is thread-safe via a function-local static).

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bitstream/bitstream.h"
+#include "common/yuv_io.h"
 #include "dsp/dsp.h"
 #include "encoder/gop_plan.h"
 #include "encoder/picture_encoder.h"
@@ -26,41 +27,6 @@ double psnrOf(uint64_t sse, uint64_t n) {
   if (sse == 0) return 999.99;
   const double peak = 1020.0;  // (255 << 2): VTM's convention for 10-bit PSNR
   return 10.0 * std::log10(peak * peak * double(n) / double(sse));
-}
-
-bool readFrame(std::FILE* f, int w, int h, int bitDepth, Picture& pic, int codedW, int codedH) {
-  const int bps = bitDepth > 8 ? 2 : 1;
-  for (int c = 0; c < 3; ++c) {
-    const int pw = c ? w / 2 : w, ph = c ? h / 2 : h;
-    const int cw = c ? codedW / 2 : codedW, ch = c ? codedH / 2 : codedH;
-    std::vector<uint8_t> row(size_t(pw) * size_t(bps));
-    Plane& p = pic.planes[c];
-    for (int y = 0; y < ph; ++y) {
-      if (std::fread(row.data(), 1, row.size(), f) != row.size()) return false;
-      Pel* d = p.row(y);
-      for (int x = 0; x < pw; ++x) {
-        int v = bps == 2 ? int(row[2 * x] | (row[2 * x + 1] << 8)) : int(row[x]);
-        if (bitDepth == 8) v <<= 2;
-        d[x] = Pel(clip3(0, 1023, v));
-      }
-      for (int x = pw; x < cw; ++x) d[x] = d[pw - 1];  // pad right by replication
-    }
-    for (int y = ph; y < ch; ++y)
-      for (int x = 0; x < cw; ++x) p.at(x, y) = p.at(x, ph - 1);  // pad bottom
-  }
-  return true;
-}
-
-void writeRecon(std::FILE* f, const Picture& pic, int w, int h) {
-  for (int c = 0; c < 3; ++c) {
-    const int pw = c ? w / 2 : w, ph = c ? h / 2 : h;
-    std::vector<uint8_t> row(size_t(pw) * 2);
-    for (int y = 0; y < ph; ++y) {
-      const Pel* s = pic.planes[c].row(y);
-      for (int x = 0; x < pw; ++x) { row[2 * x] = uint8_t(s[x] & 0xff); row[2 * x + 1] = uint8_t(uint16_t(s[x]) >> 8); }
-      std::fwrite(row.data(), 1, row.size(), f);
-    }
-  }
 }
 
 std::string checkOptions(const EncoderOptions& opt) {
@@ -147,12 +113,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.confRight = codedW - opt.width; sps.confBottom = codedH - opt.height;
   sps.levelIdc = levelForPicture(codedW, codedH, opt.fps);
   sps.part.picWidth = codedW; sps.part.picHeight = codedH;
-  if (ra) {
-    sps.interEnabled = true;
-    sps.maxSublayersMinus1 = 4;
-    sps.maxDecPicBufferingMinus1 = plan.maxDecPicBuffering - 1;
-    sps.maxNumReorderPics = plan.maxNumReorder;
-  }
+  if (ra) configureRandomAccess(sps, plan.maxDecPicBuffering, plan.maxNumReorder);
   buildChromaQpTable(sps);
   PpsInfo pps;
   pps.width = codedW; pps.height = codedH; pps.initQp = opt.qp;
@@ -184,7 +145,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
     const PlannedPicture& pp = plan.pictures[ci];
     const auto t0 = std::chrono::steady_clock::now();
     if (std::fseek(in, long(pp.poc * frameBytes), SEEK_SET) != 0 ||
-        !readFrame(in, opt.width, opt.height, opt.inputBitDepth, orig, codedW, codedH)) {
+        !readYuvFrame(in, opt.width, opt.height, opt.inputBitDepth, orig)) {
       err = "truncated input at frame " + std::to_string(pp.poc);
       return 2;
     }
@@ -252,7 +213,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
       outPic->rec = cur->rec;
       pendingOutput[poc] = std::move(outPic);
       while (!pendingOutput.empty() && pendingOutput.begin()->first == nextOutputPoc) {
-        writeRecon(reconFile, pendingOutput.begin()->second->rec, opt.width, opt.height);
+        writeYuvFrame(reconFile, pendingOutput.begin()->second->rec, 0, 0, opt.width, opt.height);
         pendingOutput.erase(pendingOutput.begin());
         ++nextOutputPoc;
       }
@@ -260,7 +221,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
     dpb[poc] = std::move(cur);
   }
   if (reconFile)
-    for (auto& kv : pendingOutput) writeRecon(reconFile, kv.second->rec, opt.width, opt.height);
+    for (auto& kv : pendingOutput) writeYuvFrame(reconFile, kv.second->rec, 0, 0, opt.width, opt.height);
 
   for (auto& kv : framesByPoc) stats.frames.push_back(std::move(kv.second));
   if (!opt.statsPath.empty() && !writeStatsJson(opt.statsPath, stats)) {

@@ -1,4 +1,4 @@
-// The interface between the encoder driver (C1) and the encoder search (C3).
+// The interface between the encoder driver (picture_encoder.cpp) and the encoder search.
 // See INTERFACE.md next to this file.
 #pragma once
 #include <memory>
@@ -51,8 +51,8 @@ class CtuSearch {
   virtual void searchCtu(const CtuSearchContext& ctx, CtuCoding& out) = 0;
 };
 
-// Factory used by the driver. Implemented in search_factory.cpp (owned by C3 after the first
-// version): "trivial" (C1's fixed-decision search) and whatever C3 adds. Returns nullptr for an
+// Factory used by the driver, implemented in search_factory.cpp:
+// "trivial" (fixed decisions), "syntax-stress" and the RD presets. Returns nullptr for an
 // unknown preset name.
 std::unique_ptr<CtuSearch> createCtuSearch(const SearchConfig& cfg);
 // Names accepted by createCtuSearch, for --help.

@@ -1,4 +1,4 @@
-// The RD encoder search (C3): partition search over the allowed splits by J = D + lambda * R,
+// The RD encoder search: partition search over the allowed splits by J = D + lambda * R,
 // intra luma mode search (SATD pre-selection, then full RD), chroma mode RD, RDOQ; constrained by
 // presets and optional split hints. Plugs into the driver through CtuSearch (ctu_search.h).
 #pragma once

@@ -1,4 +1,4 @@
-// Maps --preset names to CTU search implementations (C3).
+// Maps --preset names to CTU search implementations .
 //   exhaustive | slow | medium | fast | faster : the RD search (rd_search.h, presets.h)
 //   trivial                                     : fixed decisions (testing the chain)
 //   syntax-stress                               : random legal decisions (syntax coverage tests)

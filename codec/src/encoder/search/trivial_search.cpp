@@ -1,6 +1,6 @@
-// C1's trivial CTU search: fixed quad-tree down to 16x16 CUs (further only where the picture
+// Trivial CTU search: fixed quad-tree down to 16x16 CUs (further only where the picture
 // boundary forces it), luma mode = best SATD among a few candidates, chroma DM, plain
-// quantisation. Exists so the whole chain works; the RD search (C3) replaces it.
+// quantisation. Exists so the whole chain works; the RD search replaces it.
 #include <cstring>
 #include <memory>
 

@@ -1,4 +1,4 @@
-// C1's fixed-decision CTU search (preset "trivial").
+// Fixed-decision CTU search (preset "trivial").
 #pragma once
 #include <memory>
 

@@ -13,7 +13,7 @@ import { progressCell, stateBadge } from './jobs.js';
 const passText = (v) => (v === true ? h('span', { class: 'pass' }, 'pass') : v === false ? h('span', { class: 'fail' }, 'FAIL') : h('span', { class: 'na' }, 'n/a'));
 
 /**
- * BD-rate against the anchor for 'yuv' or 'y': report.bd[metric].pchip (M's report, computed over the whole anchor
+ * BD-rate against the anchor for 'yuv' or 'y': report.bd[metric].pchip (the report's own figure, computed over the whole anchor
  * table), else report.bdRate (YUV headline), else computed here from the per-point anchor values.
  */
 export function bdRateOf(report, metric) {
