@@ -1,8 +1,8 @@
 // CNN split predictor benchmark (npm run bench:cnn): on held-out content (BasketballPass, not in the training
 // set), encode at QP 22/27/32/37 with nnvvc-enc at the same preset with and without CNN split hints, and print
-// encode CPU time, bits, PSNR, BD-rate (src/metrics bdRate), prediction accuracy against the unhinted encoder's
+// encode CPU time, bits, PSNR, BD-rate (src/quality bdRate), prediction accuracy against the unhinted encoder's
 // own partition, model inference time (per frame of the bench sequence and of a 1080p frame), and whether
-// every hinted bitstream decodes bit-exactly (nnvvc-dec, and VTM DecoderApp when found).
+// every hinted bitstream decodes bit-exactly (nnvvc-dec, and VTM DecoderApp when VTM_DECODER_APP is set).
 // Env: CNN_BENCH_SEQ (file in the shared sequences), CNN_BENCH_FRAMES (2), CNN_BENCH_PRESET (medium),
 // CNN_BENCH_AGGR ("0,1,2": aggressiveness levels), NNVVC_ENC/NNVVC_DEC, VTM_DECODER_APP, SHARED_SEQUENCES.
 // Writes bench/cnn-results-<preset>.json.
@@ -22,7 +22,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SEQ_DIR = process.env.SHARED_SEQUENCES ?? path.resolve(REPO, '../shared/sequences');
 const ENC = process.env.NNVVC_ENC ?? path.join(REPO, 'codec/build/nnvvc-enc');
 const DEC = process.env.NNVVC_DEC ?? path.join(REPO, 'codec/build/nnvvc-dec');
-const VTM_DEC = process.env.VTM_DECODER_APP ?? (existsSync('/work/vtm/src/bin/DecoderAppStatic') ? '/work/vtm/src/bin/DecoderAppStatic' : '');
+const VTM_DEC = process.env.VTM_DECODER_APP ?? '';
 const SEQ = process.env.CNN_BENCH_SEQ ?? 'BasketballPass_416x240_50fps_8bit_101f.yuv';
 const FRAMES = Number(process.env.CNN_BENCH_FRAMES ?? 2);
 const PRESET = process.env.CNN_BENCH_PRESET ?? 'medium';
@@ -44,7 +44,7 @@ async function main() {
   const src = path.join(SEQ_DIR, SEQ);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-cnn-bench-'));
   const model = await loadSplitModel();
-  console.log(`model ${model.name} v${model.version} (${model.ep}); ${SEQ} ${FRAMES} frames, preset ${PRESET}; VTM decoder: ${VTM_DEC || 'not found'}`);
+  console.log(`model ${model.name} v${model.version} (${model.ep}); ${SEQ} ${FRAMES} frames, preset ${PRESET}; VTM decoder: ${VTM_DEC || 'not used (VTM_DECODER_APP not set)'}`);
 
   async function encode(qp: number, label: string, hints?: string) {
     const b = path.join(tmp, `${label}.266`), o = path.join(tmp, `${label}.rec.yuv`), s = path.join(tmp, `${label}.json`);

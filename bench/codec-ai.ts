@@ -1,6 +1,6 @@
 // All-intra codec benchmark: nnvvc-enc (per preset) vs VTM-23.2 on the 1080p shared sequences.
 //   npm run bench:codec            (= tsx bench/codec-ai.ts)
-// For each sequence, QP 22/27/32/37: encode fps, kbps (whole bitstream file), PSNR Y/U/V and (6Y+U+V)/8 (src/metrics,
+// For each sequence, QP 22/27/32/37: encode fps, kbps (whole bitstream file), PSNR Y/U/V and (6Y+U+V)/8 (src/quality,
 // VTM's PSNR convention); with VTM_ENCODER_APP set, the same for VTM all-intra (vtm/cfg/encoder_intra_anchor.cfg, or
 // $VTM_CFG_DIR/encoder_intra_vtm.cfg), then BD-rate (Y and YUV, pchip) and the encode time ratio ours/VTM.
 // VTM results are cached under bench/.cache/ (key: sequence, frames, QP, cfg hash) so reruns only encode ours.

@@ -26,6 +26,7 @@ static void usage(std::FILE* f) {
       "      --intra-period N      ra: CRA period, a multiple of 16 (default: the multiple of 16 nearest to\n"
       "                            one second at --fps: 32 at 30 fps, 48 at 50, 64 at 60)\n"
       "      --deblock on|off      deblocking filter (default: on for ra, off for ai)\n"
+      "      --sao on|off          sample adaptive offset (default: on for ra, off for ai)\n"
       "      --list-configs        print the supported --config values, one per line\n"
       "      --preset P            search preset (%s); medium when not given\n"
       "      --split-hints FILE    partition hints for the search\n"
@@ -72,6 +73,12 @@ int main(int argc, char** argv) {
       if (v == "on" || v == "1") o.deblocking = 1;
       else if (v == "off" || v == "0") o.deblocking = 0;
       else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --deblock (expected on or off)\n", v.c_str()); return 2; }
+    }
+    else if (a == "--sao") {
+      const std::string v = need("--sao");
+      if (v == "on" || v == "1") o.sao = 1;
+      else if (v == "off" || v == "0") o.sao = 0;
+      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --sao (expected on or off)\n", v.c_str()); return 2; }
     }
     else if (a == "-i" || a == "--input") { o.inputPath = need("-i"); haveIn = true; }
     else if (a == "-b" || a == "--bitstream") { o.bitstreamPath = need("-b"); haveOut = true; }

@@ -11,6 +11,15 @@ export const errorSchema = {
 /** `:id` path parameter of the sequence and job routes (the ids themselves are checked by their stores). */
 export const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
 
+/** POST /v1/sequences query: raw uploads need width, height and fps (checked in upload.ts: a y4m header carries them). */
+export const uploadQuerySchema = {
+  type: 'object',
+  properties: {
+    width: { type: 'integer' }, height: { type: 'integer' }, bitDepth: { type: 'integer' },
+    fps: { type: 'number' }, name: { type: 'string', maxLength: 200 },
+  },
+} as const;
+
 export const sequenceMetaSchema = {
   $id: 'SequenceMeta',
   type: 'object',
@@ -64,5 +73,33 @@ export const jobViewSchema = {
     finishedAt: { type: ['string', 'null'] },
     error: { type: 'string' },
     attempts: { type: 'integer' },
+  },
+} as const;
+
+/** GET /v1/jobs query. */
+export const jobListQuerySchema = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    state: { type: 'string', enum: ['waiting', 'active', 'completed', 'failed', 'cancelled'] },
+    sequenceId: { type: 'string', maxLength: 64 },
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+  },
+} as const;
+
+/** GET /v1/encoders answer (EncoderInfo in plugins/jobs.ts). */
+export const encoderListSchema = {
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' }, program: { type: 'string' }, available: { type: 'boolean' },
+          configs: { type: 'array', items: { type: 'string' } }, defaultConfig: { type: 'string' },
+          presets: { type: 'array', items: { type: 'string' } }, defaultPreset: { type: ['string', 'null'] },
+        },
+      },
+    },
   },
 } as const;

@@ -9,8 +9,6 @@ import {
   isExecutable, type DecodeRequest, type DecodeResult, type DecoderAdapter, type EncodeRequest, type EncodeResult, type EncoderAdapter,
 } from './tool-adapter.js';
 
-export { isExecutable } from './tool-adapter.js';
-
 /**
  * Every --preset nnvvc-enc accepts, as its --help lists them (test/service/encoder-capabilities.test.ts compares
  * the two). The API refuses any other preset at submission.

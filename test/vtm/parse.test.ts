@@ -64,12 +64,12 @@ test('version banner', () => {
 });
 
 test('encoder args: per-sequence values, intra period by frame rate', () => {
-  assert.deepEqual([24, 25, 30, 50, 60, 12].map(defaultIntraPeriod), [32, 32, 32, 64, 64, 16]);
+  assert.deepEqual([24, 25, 30, 50, 60, 12].map(defaultIntraPeriod), [32, 32, 32, 48, 64, 16]);
   const a = vtmEncoderArgs({ input: 'in.yuv', width: 416, height: 240, bitDepth: 8, fps: 50, frames: 3, qp: 27, config: 'ra', bitstream: 'o.266', recon: 'r.yuv', logFile: 'l' });
   const s = a.join(' ');
   assert.match(s, /encoder_randomaccess_anchor\.cfg/);
   assert.match(s, /-wdt 416 -hgt 240 -fr 50 -f 3 --InputBitDepth=8 --InternalBitDepth=10 --OutputBitDepth=10/);
-  assert.match(s, /-q 27 --IntraPeriod=64$/);
+  assert.match(s, /-q 27 --IntraPeriod=48$/);
   const ai = vtmEncoderArgs({ input: 'in.yuv', width: 416, height: 240, bitDepth: 10, fps: 50, frames: 3, qp: 22, config: 'ai', bitstream: 'o.266', recon: 'r.yuv', logFile: 'l' }).join(' ');
   assert.match(ai, /encoder_intra_anchor\.cfg/);
   assert.doesNotMatch(ai, /IntraPeriod/);

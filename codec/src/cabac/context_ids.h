@@ -42,7 +42,10 @@ enum CtxId : uint16_t {
   kCtxMvdGt0 = 261,  // 1: abs_mvd_greater0_flag
   kCtxMvdGt1 = 262,  // 1: abs_mvd_greater1_flag
   kCtxRootCbf = 263,  // 1: cu_coded_flag
-  kNumCtx = 264
+  // ---- SAO (7.3.11.3)
+  kCtxSaoMerge = 264,  // 1: sao_merge_left_flag / sao_merge_up_flag
+  kCtxSaoTypeIdx = 265,  // 1: sao_type_idx_luma / sao_type_idx_chroma (first bin)
+  kNumCtx = 266
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

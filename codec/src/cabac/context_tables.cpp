@@ -20,6 +20,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     20, 34, 12,  4,  3,
     // inter: skip(3) pred_mode(2) merge_flag merge_idx inter_pred_idc(6) ref_idx(2) mvp mvd_gt0 mvd_gt1 cu_coded
      0, 26, 28, 35, 35, 26, 34, 35, 35, 35, 35, 35, 35, 35, 35, 42, 14, 45,  6,
+    // sao: merge, type_idx
+    60, 13,
   },
   {
     11, 35, 53, 12,  6, 30, 13, 15, 31, 20, 14, 23, 18, 19,  6, 43, 35, 37, 34, 52,
@@ -37,6 +39,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     12, 34, 11,  4, 18,
     // inter: skip(3) pred_mode(2) merge_flag merge_idx inter_pred_idc(6) ref_idx(2) mvp mvd_gt0 mvd_gt1 cu_coded
     57, 59, 45, 40, 35, 21, 20,  7,  6,  5, 12,  4, 40, 20, 35, 34, 44, 43,  5,
+    // sao: merge, type_idx
+    60,  5,
   },
   {
     18, 27, 15, 18, 28, 45, 26,  7, 23, 26, 36, 38, 18, 34, 21, 43, 42, 37, 42, 44,
@@ -54,6 +58,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     12, 41, 11,  5, 27,
     // inter: skip(3) pred_mode(2) merge_flag merge_idx inter_pred_idc(6) ref_idx(2) mvp mvd_gt0 mvd_gt1 cu_coded
     57, 60, 46, 40, 35,  6, 18, 14, 13,  5,  4,  3, 40,  5, 35, 34, 51, 36, 12,
+    // sao: merge, type_idx
+     2,  2,
   },
 };
 const uint8_t kCtxShiftIdx[kNumCtx] = {
@@ -72,5 +78,7 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      0,  0,  6,  5,  5,
     // inter
      5,  4,  8,  5,  1,  4,  4,  0,  0,  1,  4,  4,  0,  0,  4, 12,  9,  5,  4,
+    // sao
+     0,  4,
 };
 }  // namespace nnvvc

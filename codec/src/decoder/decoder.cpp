@@ -11,8 +11,10 @@
 #include "common/yuv_io.h"
 #include "decoder/dpb.h"
 #include "recon/recon.h"
+#include "recon/sao.h"
 #include "syntax/ctu_syntax.h"
 #include "syntax/param_sets.h"
+#include "syntax/sao_syntax.h"
 #if __has_include("recon/deblock.h")
 #include "recon/deblock.h"
 #define NNVVC_DEC_HAVE_DEBLOCK 1
@@ -160,11 +162,20 @@ class StreamDecoder {
     env.motion = &pic->motion; env.hmvp = &hmvp; env.slice = &slice;
     const int ctu = 1 << curSps_.part.log2CtuSize;
     std::vector<CtuCoding> ctus;
+    SaoSyntaxEnv saoEnv;
+    saoEnv.widthInCtus = (curSps_.width + ctu - 1) / ctu;
+    saoEnv.luma = sh.saoLuma; saoEnv.chroma = sh.saoChroma;
+    const bool saoInSlice = sh.saoLuma || sh.saoChroma;
+    std::vector<SaoCtuParams> sao;
+    if (saoInSlice) sao.assign(size_t(saoEnv.widthInCtus) * size_t((curSps_.height + ctu - 1) / ctu), SaoCtuParams{});
     for (int cy = 0; cy < curSps_.height; cy += ctu)
       for (int cx = 0; cx < curSps_.width; cx += ctu) {
         ctus.emplace_back();
         CtuCoding& cc = ctus.back();
         cc.ctuX = cx; cc.ctuY = cy;
+        if (saoInSlice && (!codeSao(dec, ctxs, saoEnv, sao, cx / ctu, cy / ctu) || dec.overrun()))
+          throw BitstreamError("corrupt SAO parameters in CTU at (" + std::to_string(cx) + "," + std::to_string(cy) +
+                               ") of picture POC " + std::to_string(sh.poc));
         if (!codeCtu(dec, env, cc) || dec.overrun())
           throw BitstreamError("corrupt slice data in CTU at (" + std::to_string(cx) + "," + std::to_string(cy) +
                                ") of picture POC " + std::to_string(sh.poc));
@@ -181,6 +192,7 @@ class StreamDecoder {
       throw BitstreamError("deblocking filter is not supported by this build");
 #endif
     }
+    if (saoInSlice) recon::applySao(pic->pic, sao, curSps_.part.log2CtuSize, sh.saoLuma, sh.saoChroma);
     if (sh.temporalId == 0 && t != kNalRasl && t != kNalRadl) prevTid0Poc_ = sh.poc;
     cur_ = pic;
     curHashSeen_ = false;

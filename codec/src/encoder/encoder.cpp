@@ -49,6 +49,7 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.intraPeriod < 0 || (opt.intraPeriod > 0 && opt.intraPeriod % 16 != 0))
     return "--intra-period " + std::to_string(opt.intraPeriod) + ": must be a positive multiple of the GOP size 16";
   if (opt.deblocking < -1 || opt.deblocking > 1) return "--deblock: expected on or off";
+  if (opt.sao < -1 || opt.sao > 1) return "--sao: expected on or off";
   return "";
 }
 
@@ -115,6 +116,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.part.picWidth = codedW; sps.part.picHeight = codedH;
   if (ra) configureRandomAccess(sps, plan.maxDecPicBuffering, plan.maxNumReorder);
   buildChromaQpTable(sps);
+  sps.saoEnabled = opt.sao < 0 ? ra : opt.sao == 1;
   PpsInfo pps;
   pps.width = codedW; pps.height = codedH; pps.initQp = opt.qp;
   pps.deblockingEnabled = opt.deblocking < 0 ? ra : opt.deblocking == 1;

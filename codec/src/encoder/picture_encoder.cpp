@@ -9,6 +9,9 @@
 #include "encoder/search/rd_cost.h"
 #include "recon/recon.h"
 #include "syntax/ctu_syntax.h"
+#include "encoder/sao_decision.h"
+#include "recon/sao.h"
+#include "syntax/sao_syntax.h"
 #if __has_include("recon/deblock.h")
 #include "recon/deblock.h"
 #define NNVVC_HAVE_DEBLOCK 1
@@ -60,7 +63,13 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   cuMap.init(codedW, codedH);
   HmvpTable hmvp;
   ContextSet ctxs;
-  ctxs.init(slice.qp, plan.intra ? 0 : 2);  // initType: I 0, B 2 (no cabac_init_flag)
+  const int ctxInitType = plan.intra ? 0 : 2;  // initType: I 0, B 2 (no cabac_init_flag)
+  ctxs.init(slice.qp, ctxInitType);
+  // Three passes: (1) search + reconstruction of every CTU, (2) in-loop filters on the whole
+  // picture (deblocking, then SAO, whose parameters need the deblocked picture), (3) the slice
+  // data: per CTU its sao() then its coding tree. Pass 1 runs the CTU writer into a scratch
+  // encoder so the contexts, neighbour info and motion the search sees are those of the real
+  // slice data (the sao() bins use contexts of their own).
   ArithEncoder enc;
   enc.start();
   try {
@@ -108,8 +117,6 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
       ctus.push_back(std::move(cc));
     }
   }
-  enc.terminate(1);  // end_of_slice_one_bit
-  enc.finish();
 #ifdef NNVVC_HAVE_DEBLOCK
   if (pps_.deblockingEnabled) {
     recon::DeblockParams dp;
@@ -117,6 +124,38 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
     recon::deblockPicture(rec, ctus, out.motion, slice, dp);
   }
 #endif
+  SaoDecision sao;
+  if (sps_.saoEnabled) {
+    sao = decideSao(orig, rec, slice, sps_.part.log2CtuSize, ctxInitType, true, true);
+    recon::applySao(rec, sao.ctus, sps_.part.log2CtuSize, sao.luma, sao.chroma);
+  }
+  // pass 3: the slice data, with the state of a decoder
+  ctxs.init(slice.qp, ctxInitType);
+  cuMap.init(codedW, codedH);
+  out.motion.init(codedW, codedH);
+  hmvp.reset();
+  enc = ArithEncoder();
+  enc.start();
+  SaoSyntaxEnv saoEnv;
+  saoEnv.widthInCtus = (codedW + ctu - 1) / ctu;
+  saoEnv.luma = sao.luma; saoEnv.chroma = sao.chroma;
+  for (CtuCoding& cc : ctus) {
+    const int rx = cc.ctuX / ctu, ry = cc.ctuY / ctu;
+    if ((saoEnv.luma || saoEnv.chroma) && !codeSao(enc, ctxs, saoEnv, sao.ctus, rx, ry)) {
+      err = "internal error: inconsistent SAO parameters for the CTU at (" + std::to_string(cc.ctuX) + "," +
+            std::to_string(cc.ctuY) + ") of frame " + std::to_string(plan.poc);
+      *internal = true;
+      return false;
+    }
+    if (!codeCtu(enc, env, cc)) {
+      err = "internal error: the coding tree of the CTU at (" + std::to_string(cc.ctuX) + "," +
+            std::to_string(cc.ctuY) + ") of frame " + std::to_string(plan.poc) + " could not be written";
+      *internal = true;
+      return false;
+    }
+  }
+  enc.terminate(1);  // end_of_slice_one_bit
+  enc.finish();
   // slice NAL: slice header + slice data + rbsp_slice_trailing_bits
   BitWriter sw;
   SliceInfo sh;
@@ -127,6 +166,7 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   sh.temporalId = plan.temporalId;
   sh.sliceType = slice.sliceType;
   for (int l = 0; l < 2; ++l) { sh.rpl[l] = plan.rpl[l]; sh.numActive[l] = plan.intra ? 0 : plan.numActive[l]; }
+  sh.saoLuma = sao.luma; sh.saoChroma = sao.chroma;
   writeSliceHeader(sw, sps_, pps_, sh);
   sw.appendBytes(enc.bytes());
   sw.u(enc.pendingBits(), enc.pendingCount());

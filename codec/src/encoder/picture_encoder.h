@@ -1,5 +1,6 @@
-// One picture: the CTU loop (search -> CABAC writing -> shared reconstruction), in-loop
-// filtering, and the slice + picture-hash NAL units. The sequence driver (encoder.cpp) calls it
+// One picture: the CTU loop (search -> shared reconstruction), in-loop filtering (deblocking,
+// SAO decision + SAO), then the slice data written CTU by CTU (sao() + coding tree), and the
+// slice + picture-hash NAL units. The sequence driver (encoder.cpp) calls it
 // once per picture in coding order with the picture's plan and reference lists.
 #pragma once
 #include <cstdint>

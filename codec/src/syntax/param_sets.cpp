@@ -147,7 +147,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
     b.ue(inMinus1);
     b.ue(inMinus1 ^ uint32_t(s.qpOutDelta[j]));  // delta_qp_diff_val
   }
-  b.flag(false);  // sps_sao_enabled_flag
+  b.flag(s.saoEnabled);  // sps_sao_enabled_flag
   b.flag(false);  // sps_alf_enabled_flag
   b.flag(false);  // sps_lmcs_enabled_flag
   b.flag(false);  // sps_weighted_pred_flag
@@ -284,7 +284,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
     for (int d : s.qpInDelta) in += d;
     require(in <= 63 && s.qpTableStart >= -12, "chroma QP table range");
   }
-  require(!r.flag(), "SAO"); require(!r.flag(), "ALF"); require(!r.flag(), "LMCS");
+  s.saoEnabled = r.flag(); require(!r.flag(), "ALF"); require(!r.flag(), "LMCS");
   require(!r.flag(), "weighted prediction"); require(!r.flag(), "weighted bi-prediction");
   require(!r.flag(), "long-term references");
   require(!r.flag(), "IDR RPL");
@@ -477,6 +477,10 @@ void writeSliceHeader(BitWriter& b, const SpsInfo& sps, const PpsInfo& pps, cons
   }
   // (no cabac_init_flag, TMVP collocated picture or weighted prediction)
   b.se(sh.sliceQp - pps.initQp);  // sh_qp_delta
+  if (sps.saoEnabled) {  // pps_sao_info_in_ph_flag is 0 (no picture partitioning): SAO flags here
+    b.flag(sh.saoLuma);    // sh_sao_luma_used_flag
+    b.flag(sh.saoChroma);  // sh_sao_chroma_used_flag
+  }
   // byte_alignment()
   b.u(1, 1);
   b.alignZero();
@@ -531,6 +535,10 @@ SliceInfo parseSliceHeader(BitReader& r, NalType nalType, const SpsInfo& sps, co
   }
   sh.sliceQp = pps.initQp + r.se(-64, 64);
   require(sh.sliceQp >= -12 && sh.sliceQp <= 63, "slice QP");
+  if (sps.saoEnabled) {
+    sh.saoLuma = r.flag();    // sh_sao_luma_used_flag
+    sh.saoChroma = r.flag();  // sh_sao_chroma_used_flag
+  }
   r.expectTrailingBits();  // byte_alignment(): one bit then zeros
   return sh;
 }

@@ -29,6 +29,7 @@ struct SpsInfo {
   int maxNumReorderPics = 0;                 // dpb_max_num_reorder_pics
   int maxLatencyIncreasePlus1 = 0;           // dpb_max_latency_increase_plus1 (0: no limit)
   int maxNumMergeCand = 6;                   // MaxNumMergeCand when interEnabled (parser: as signalled)
+  bool saoEnabled = false;                   // sps_sao_enabled_flag (SAO flags then in every slice header)
   PartitionConfig part;                      // picWidth/picHeight filled in too
   // ChromaQpTable (7.4.3.4) for qPi in [-12, 63], index qPi + 12 (one table shared by Cb/Cr).
   int chromaQpTable[76] = {};
@@ -68,6 +69,7 @@ struct SliceInfo {
   // list must differ (no weighted prediction => AbsDeltaPocSt >= 1), and none may equal poc.
   std::vector<int> rpl[2];
   int numActive[2] = {0, 0};
+  bool saoLuma = false, saoChroma = false;  // sh_sao_luma_used_flag / sh_sao_chroma_used_flag (SPS SAO on)
 };
 // Adds pocMsb to the parsed poc and every reference POC.
 void applyPocMsb(SliceInfo& sh, int pocMsb);

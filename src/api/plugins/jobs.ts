@@ -6,7 +6,7 @@ import { JOB_ID_RE, jobDir } from '../../config/layout.js';
 import { EncodeQueue } from '../../queue/encode-queue.js';
 import type { JobRequest, JobView, PublicState } from '../../queue/types.js';
 import { HttpError } from '../errors.js';
-import { errorSchema, idParams } from '../schemas.js';
+import { encoderListSchema, errorSchema, idParams, jobListQuerySchema } from '../schemas.js';
 import type { JobEvent } from '../services.js';
 import { CODING_CONFIGS, NNVVC_DEFAULT_PRESET, NNVVC_PRESETS, nnvvcConfigs, type CodingConfig } from '../../worker/encoders.js';
 import { isExecutable } from '../../worker/tool-adapter.js';
@@ -55,24 +55,7 @@ export const jobsPlugin: FastifyPluginAsync = async (app) => {
   app.get('/v1/encoders', {
     schema: {
       summary: 'Encoders a job can name, with the configs and presets each supports', tags: ['jobs'],
-      response: {
-        200: {
-          type: 'object',
-          properties: {
-            items: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  name: { type: 'string' }, program: { type: 'string' }, available: { type: 'boolean' },
-                  configs: { type: 'array', items: { type: 'string' } }, defaultConfig: { type: 'string' },
-                  presets: { type: 'array', items: { type: 'string' } }, defaultPreset: { type: ['string', 'null'] },
-                },
-              },
-            },
-          },
-        },
-      },
+      response: { 200: encoderListSchema },
     },
   }, async () => ({ items: await encoders() }));
 
@@ -121,14 +104,7 @@ export const jobsPlugin: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: { state?: PublicState; sequenceId?: string; limit?: number } }>('/v1/jobs', {
     schema: {
       summary: 'List jobs, newest first', tags: ['jobs'],
-      querystring: {
-        type: 'object', additionalProperties: false,
-        properties: {
-          state: { type: 'string', enum: ['waiting', 'active', 'completed', 'failed', 'cancelled'] },
-          sequenceId: { type: 'string', maxLength: 64 },
-          limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-        },
-      },
+      querystring: jobListQuerySchema,
       response: { 200: { type: 'object', properties: { items: { type: 'array', items: { $ref: 'JobView#' } } } }, 400: errorSchema },
     },
   }, async (req) => ({ items: await app.encodeQueue.list({ state: req.query.state, sequenceId: req.query.sequenceId, limit: req.query.limit ?? 50 }) }));

@@ -1,7 +1,7 @@
 // /v1/sequences: streamed upload (raw .yuv or .y4m), list, get, delete.
 import type { FastifyPluginAsync } from 'fastify';
 import { HttpError } from '../errors.js';
-import { errorSchema, idParams } from '../schemas.js';
+import { errorSchema, idParams, uploadQuerySchema } from '../schemas.js';
 import { ingestSequence, type UploadQuery } from '../upload.js';
 
 export const sequencesPlugin: FastifyPluginAsync = async (app) => {
@@ -11,15 +11,9 @@ export const sequencesPlugin: FastifyPluginAsync = async (app) => {
 
   app.post<{ Querystring: UploadQuery }>('/v1/sequences', {
     schema: {
-      summary: 'Upload a sequence (raw 4:2:0 .yuv with ?width&height&bitDepth&fps, or .y4m) as the raw request body',
+      summary: 'Upload a sequence (raw 4:2:0 .yuv with ?width&height&fps[&bitDepth], or .y4m) as the raw request body',
       tags: ['sequences'],
-      querystring: {
-        type: 'object',
-        properties: {
-          width: { type: 'integer' }, height: { type: 'integer' }, bitDepth: { type: 'integer' },
-          fps: { type: 'number' }, name: { type: 'string', maxLength: 200 },
-        },
-      },
+      querystring: uploadQuerySchema,
       response: { 201: { $ref: 'SequenceMeta#' }, 400: errorSchema, 413: errorSchema },
     },
   }, async (req, reply) => {

@@ -8,7 +8,7 @@ import type { PreparedInput } from './prepare.js';
 import type { SplitPrediction } from './predict-splits.js';
 import type { MeasuredPoint } from './measure.js';
 import type { VerifiedPoint } from './verify.js';
-import { machineInfo as metricsMachineInfo, type MachineInfo } from '../../quality/machine.js';
+import { machineInfo as qualityMachineInfo, type MachineInfo } from '../../quality/machine.js';
 import { AnchorStore, ANCHOR_ENCODER, anchorKey, findAnchor, keyIntraPeriod, validateAnchorPoints, type AnchorTable } from '../../quality/anchors.js';
 import { buildReport, reportMarkdown, reportSvg, type ReportPointInput } from '../../quality/report.js';
 import { allRequiredPass } from '../../quality/rules.js';
@@ -25,9 +25,9 @@ export interface ReportInput {
 
 export interface Rule { id: string; description: string; pass: boolean | null; detail: string; required?: boolean }
 
-// Machine description shared with the metrics module (also used in failure reports).
+// Machine description shared with the quality module (also used in failure reports).
 export function machineInfo() {
-  return metricsMachineInfo();
+  return qualityMachineInfo();
 }
 
 async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
@@ -64,7 +64,7 @@ async function storeAnchorTable(ctx: StageContext, r: ReportInput, machine: Mach
 export async function report(ctx: StageContext, r: ReportInput): Promise<{ reportFile: string; report: Record<string, unknown> }> {
   ctx.progress({ stage: 'report' });
   const req = ctx.data.request;
-  const machine = metricsMachineInfo();
+  const machine = qualityMachineInfo();
   const kind = req.kind === 'anchor' ? 'anchor' : 'encode';
   const stored = kind === 'anchor' ? await storeAnchorTable(ctx, r, machine) : undefined;
   // An anchor job is not compared with itself; its report lists the table it stored.

@@ -1,5 +1,7 @@
 // Stage 4: decode every bitstream with each available decoder and require the decoded pictures to equal the
 // encoder's reconstruction byte for byte (a mismatch means the bitstream does not say what the encoder meant).
+// Decoders write pictures in output (POC) order and the encoders write their recon in output order too, so random
+// access streams, whose coding order differs, compare the same way as all-intra ones.
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
