@@ -3,8 +3,8 @@
 // follows its progress, prints the report and the artifact list, stops the service and ends with one verdict line
 // for what it ran (encoded, decoded bit-exactly, measured; the challenge rules where an anchor exists).
 // Env: DEMO_SEQUENCE (a raw 8-bit .yuv named like name_WxH_FPSfps_...; default foreman from SHARED_SEQUENCES
-//      or ../shared/sequences), DEMO_FRAMES (2), DEMO_QPS ("22,27,32,37", the challenge's four QPs),
-//      DEMO_CONFIG (ai), REDIS_URL (use an existing Redis instead of the embedded one).
+//      or ../shared/sequences), DEMO_FRAMES (9), DEMO_QPS ("22,27,32,37", the challenge's four QPs),
+//      DEMO_CONFIG (ra: random access, as the challenge judges), REDIS_URL (use an existing Redis instead of the embedded one).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
@@ -15,9 +15,9 @@ import { freePort } from '../src/queue/embedded-redis.js';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SEQ = process.env.DEMO_SEQUENCE
   ?? path.join(process.env.SHARED_SEQUENCES ?? path.resolve(REPO, '../shared/sequences'), 'foreman_176x144_30fps_8bit_10f.yuv');
-const FRAMES = Number(process.env.DEMO_FRAMES ?? 2);
+const FRAMES = Number(process.env.DEMO_FRAMES ?? 9);
 const QPS = (process.env.DEMO_QPS ?? '22,27,32,37').split(',').map(Number);
-const CONFIG = process.env.DEMO_CONFIG ?? 'ai';
+const CONFIG = process.env.DEMO_CONFIG ?? 'ra';
 const ENC = process.env.NNVVC_ENC ?? path.join(REPO, 'codec/build/nnvvc-enc');
 
 function say(msg: string) { console.log(`[demo] ${msg}`); }

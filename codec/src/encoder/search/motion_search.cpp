@@ -24,7 +24,21 @@ uint32_t compBits(int v) {
 }
 }  // namespace
 
-uint32_t mvdBitsEstimate(const Mv& mvd) { return compBits(mvd.x >> 2) + compBits(mvd.y >> 2); }
+namespace {
+// compBits for |v| < kBitsTableSize, computed once (the search calls this for every position)
+constexpr int kBitsTableSize = 2048;
+struct MvdBitsTable {
+  uint8_t bits[kBitsTableSize];
+  MvdBitsTable() { for (int v = 0; v < kBitsTableSize; ++v) bits[v] = uint8_t(compBits(v)); }
+};
+const MvdBitsTable& mvdBitsTable() { static const MvdBitsTable t; return t; }
+inline uint32_t compBitsFast(int v) {
+  const int a = v < 0 ? -v : v;
+  return a < kBitsTableSize ? mvdBitsTable().bits[a] : compBits(a);
+}
+}  // namespace
+
+uint32_t mvdBitsEstimate(const Mv& mvd) { return compBitsFast(mvd.x >> 2) + compBitsFast(mvd.y >> 2); }
 
 MotionSearch::MotionSearch() {
   pred_.resize(size_t(kMaxCu) * kMaxCu);
@@ -49,7 +63,7 @@ uint64_t MotionSearch::distFrac(int list, int refIdx, int x, int y, int w, int h
 }
 
 MotionSearch::UniResult MotionSearch::searchUni(const inter::MvPredEnv& env, int list, int refIdx, int x, int y,
-                                                int w, int h, const Pel* target, ptrdiff_t ts, bool satdOnly) {
+                                                int w, int h, const Pel* target, ptrdiff_t ts, bool doFrac) {
   const RefPic& rp = slice_->refs->ref[list][refIdx];
   const Plane& ref = rp.pic->planes[0];
   Mv pred[2];
@@ -111,9 +125,27 @@ MotionSearch::UniResult MotionSearch::searchUni(const inter::MvPredEnv& env, int
   }
   UniResult r;
   r.mv = Mv(bx * 16, by * 16);
+  r.pred[0] = pred[0];
+  r.pred[1] = pred[1];
+  r.cost = best;  // SAD-based
+  r.bits = mvdBits(r.mv, &r.mvpIdx);
+  r.mvd = Mv(r.mv.x - pred[r.mvpIdx].x, r.mv.y - pred[r.mvpIdx].y);
+  if (doFrac) refineFractional(list, refIdx, x, y, w, h, target, ts, r);
+  return r;
+}
+
+void MotionSearch::refineFractional(int list, int refIdx, int x, int y, int w, int h, const Pel* target,
+                                    ptrdiff_t ts, UniResult& r) {
+  auto mvdBits = [&](Mv mv, int* idx) {
+    uint32_t best = ~0u;
+    for (int i = 0; i < 2; ++i) {
+      const uint32_t b = mvdBitsEstimate(Mv(mv.x - r.pred[i].x, mv.y - r.pred[i].y)) + 1;
+      if (b < best) { best = b; *idx = i; }
+    }
+    return best;
+  };
   int idx = 0;
-  uint32_t bits = mvdBits(r.mv, &idx);
-  double bestCost = double(distFrac(list, refIdx, x, y, w, h, r.mv, target, ts)) + sqrtLambda_ * double(bits);
+  double bestCost = double(distFrac(list, refIdx, x, y, w, h, r.mv, target, ts)) + sqrtLambda_ * double(mvdBits(r.mv, &idx));
   if (cfg_.fractional) {
     for (int sub : {8, 4}) {  // half, then quarter sample (1/16 units)
       const Mv c0 = r.mv;
@@ -127,11 +159,9 @@ MotionSearch::UniResult MotionSearch::searchUni(const inter::MvPredEnv& env, int
       }
     }
   }
-  (void)satdOnly;
   r.bits = mvdBits(r.mv, &r.mvpIdx);
-  r.mvd = Mv(r.mv.x - pred[r.mvpIdx].x, r.mv.y - pred[r.mvpIdx].y);
+  r.mvd = Mv(r.mv.x - r.pred[r.mvpIdx].x, r.mv.y - r.pred[r.mvpIdx].y);
   r.cost = bestCost;
-  return r;
 }
 
 int MotionSearch::search(const inter::MvPredEnv& env, int x, int y, int w, int h, AmvpCandidate* out, int maxOut) {
@@ -143,22 +173,28 @@ int MotionSearch::search(const inter::MvPredEnv& env, int x, int y, int w, int h
   int bestRef[2] = {-1, -1};
   const RefPicLists& refs = *slice_->refs;
   const bool isB = slice_->sliceType == SliceType::kB;
+  // integer search on every reference; fractional refinement only for the best one of each list
   for (int l = 0; l < (isB ? 2 : 1); ++l) {
+    double bestInt = 1e300;
     for (int r = 0; r < refs.num[l]; ++r) {
-      // a reference already searched in list 0 (same picture) reuses that motion in list 1
       UniResult u = searchUni(env, l, r, x, y, w, h, target, ts, false);
       const double refBits = refs.num[l] > 1 ? double(std::min(r + 1, refs.num[l] - 1)) : 0.0;
-      u.cost += sqrtLambda_ * (refBits + (isB ? 1.0 : 0.0));
-      if (u.cost < bestUni[l].cost) { bestUni[l] = u; bestRef[l] = r; }
-      AmvpCandidate c;
-      c.mi.interDir = uint8_t(1 << l);
-      c.mi.refIdx[l] = int8_t(r);
-      c.mi.mv[l] = u.mv;
-      c.mvpIdx[l] = uint8_t(u.mvpIdx);
-      c.mvd[l] = u.mvd;
-      c.cost = u.cost;
-      cands.push_back(c);
+      const double c = u.cost + sqrtLambda_ * refBits;
+      if (c < bestInt) { bestInt = c; bestUni[l] = u; bestRef[l] = r; }
     }
+    if (bestRef[l] < 0) continue;
+    UniResult& u = bestUni[l];
+    refineFractional(l, bestRef[l], x, y, w, h, target, ts, u);
+    const double refBits = refs.num[l] > 1 ? double(std::min(bestRef[l] + 1, refs.num[l] - 1)) : 0.0;
+    u.cost += sqrtLambda_ * (refBits + (isB ? 1.0 : 0.0));
+    AmvpCandidate c;
+    c.mi.interDir = uint8_t(1 << l);
+    c.mi.refIdx[l] = int8_t(bestRef[l]);
+    c.mi.mv[l] = u.mv;
+    c.mvpIdx[l] = uint8_t(u.mvpIdx);
+    c.mvd[l] = u.mvd;
+    c.cost = u.cost;
+    cands.push_back(c);
   }
   if (isB && cfg_.bi && bestRef[0] >= 0 && bestRef[1] >= 0 && w + h > 12) {
     // bi: average of the two best uni predictions, then refine list 1 against 2*org - pred0

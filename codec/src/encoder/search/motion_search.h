@@ -46,9 +46,11 @@ class MotionSearch {
   double mergeCost(const MotionInfo& mi, int mergeIdx, int x, int y, int w, int h);
 
  private:
-  struct UniResult { Mv mv; int mvpIdx = 0; Mv mvd; double cost = 1e300; uint32_t bits = 0; };
+  struct UniResult { Mv mv; int mvpIdx = 0; Mv mvd; Mv pred[2]; double cost = 1e300; uint32_t bits = 0; };
   UniResult searchUni(const inter::MvPredEnv& env, int list, int refIdx, int x, int y, int w, int h,
-                      const Pel* target, ptrdiff_t targetStride, bool satdOnly);
+                      const Pel* target, ptrdiff_t targetStride, bool doFrac);
+  void refineFractional(int list, int refIdx, int x, int y, int w, int h, const Pel* target, ptrdiff_t ts,
+                        UniResult& r);
   uint64_t distInt(const Plane& ref, int x, int y, int w, int h, Mv mv, const Pel* target, ptrdiff_t ts) const;
   uint64_t distFrac(int list, int refIdx, int x, int y, int w, int h, Mv mv, const Pel* target, ptrdiff_t ts);
 

@@ -22,6 +22,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numMergeRd = 2;
     p.numAmvpRd = 1;
     p.meRangeMax = 64;
+    p.interSkipStopsSplit = false;
     return true;
   }
   if (name == "fast") {
@@ -35,6 +36,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numMergeRd = 1;
     p.numAmvpRd = 1;
     p.meRangeMax = 48;
+    p.interSkipStopsSplit = true;
     return true;
   }
   if (name == "faster") {
@@ -50,6 +52,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numAmvpRd = 1;
     p.meRangeMax = 32;
     p.meBi = false;
+    p.interSkipStopsSplit = true;
     return true;
   }
   return false;

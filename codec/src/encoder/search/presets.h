@@ -30,6 +30,7 @@ struct SearchPreset {
   bool intraInInter = true;    // also try intra CUs in P/B slices ...
   bool intraSkipIfSkip = true; //   ... but not when the best inter CU is a skip CU
   int meRangeMax = 96;         // motion search window cap (samples)
+  bool interSkipStopsSplit = false;  // no split of a node whose leaf CU was coded as skip
   bool meFractional = true;
   bool meBi = true;
   bool useRdoq = true;
