@@ -27,6 +27,8 @@ static void usage(std::FILE* f) {
       "                            one second at --fps: 32 at 30 fps, 48 at 50, 64 at 60)\n"
       "      --deblock on|off      deblocking filter (default: on for ra, off for ai)\n"
       "      --sao on|off          sample adaptive offset (default: on for ra, off for ai)\n"
+      "      --dep-quant on|off    dependent quantisation (trellis quantiser; default: on for ra, off for ai)\n"
+      "      --tmvp on|off         ra: temporal motion vector prediction (default on; ai: never)\n"
       "      --list-configs        print the supported --config values, one per line\n"
       "      --preset P            search preset (%s); medium when not given\n"
       "      --split-hints FILE    partition hints for the search\n"
@@ -74,11 +76,23 @@ int main(int argc, char** argv) {
       else if (v == "off" || v == "0") o.deblocking = 0;
       else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --deblock (expected on or off)\n", v.c_str()); return 2; }
     }
+    else if (a == "--dep-quant") {
+      const std::string v = need("--dep-quant");
+      if (v == "on" || v == "1") o.depQuant = 1;
+      else if (v == "off" || v == "0") o.depQuant = 0;
+      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --dep-quant (expected on or off)\n", v.c_str()); return 2; }
+    }
     else if (a == "--sao") {
       const std::string v = need("--sao");
       if (v == "on" || v == "1") o.sao = 1;
       else if (v == "off" || v == "0") o.sao = 0;
       else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --sao (expected on or off)\n", v.c_str()); return 2; }
+    }
+    else if (a == "--tmvp") {
+      const std::string v = need("--tmvp");
+      if (v == "on" || v == "1") o.tmvp = 1;
+      else if (v == "off" || v == "0") o.tmvp = 0;
+      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --tmvp (expected on or off)\n", v.c_str()); return 2; }
     }
     else if (a == "-i" || a == "--input") { o.inputPath = need("-i"); haveIn = true; }
     else if (a == "-b" || a == "--bitstream") { o.bitstreamPath = need("-b"); haveOut = true; }

@@ -309,6 +309,7 @@ void bench(const DspFunctions& c, const DspFunctions& s, const char* isa) {
 }  // namespace
 
 #include "checkasm_mc.cpp"  // mc module (own table): checkMc(), benchMc()
+#include "checkasm_sao.cpp"  // SAO kernels (own table): checkSao(), benchSao()
 
 int main(int argc, char** argv) {
   bool doBench = true;
@@ -337,6 +338,7 @@ int main(int argc, char** argv) {
     checkTranspose(cTab, s, s.isa);
   }
   checkMc();
+  checkSao();
   if (g_fail) {
     std::printf("checkasm: FAIL (%d function(s) mismatch)\n", g_fail);
     return 1;
@@ -346,5 +348,6 @@ int main(int argc, char** argv) {
     for (const DspFunctions& s : levels)
       if (std::strcmp(s.isa, "c")) bench(cTab, s, s.isa);
   if (doBench) benchMc();
+  if (doBench) benchSao();
   return 0;
 }

@@ -1,9 +1,13 @@
 // Motion vector prediction (inter/mv_pred): merge list order and pruning, HMVP use and update,
 // pairwise average rounding, zero candidates, AMVP with cross-list same-POC references,
-// picture-boundary availability and the 8x4 bi -> uni conversion, on hand-built motion fields.
+// picture-boundary availability and the 8x4 bi -> uni conversion, temporal MV prediction
+// (collocated positions, 8x8 reads, list choice, POC scaling, place in both lists), on
+// hand-built motion fields; the TMVP slice header syntax round trip.
 #include <cstdio>
+#include <cstdlib>
 
 #include "inter/mv_pred.h"
+#include "syntax/param_sets.h"
 #include "test_check.h"
 
 using namespace nnvvc;
@@ -442,6 +446,243 @@ void testPSlice() {
   CHECK(same(list[4], uni(0, 1, 0, 0)));
 }
 
+
+// ---- temporal MV prediction
+
+// Fixture with TMVP: the collocated picture is POC 16 (= L1[0] = L0[1] of the POC-8 picture),
+// whose own slice referred to L0 = {POC 0}, L1 = {POC 32}.
+struct TmvpFixture : Fixture {
+  MotionField col;
+  RefPicLists colLists;
+  explicit TmvpFixture(SliceType type = SliceType::kB, int picW = 256, int picH = 256)
+      : Fixture(type, 2, 2, picW, picH) {
+    col.init(picW, picH);
+    colLists.num[0] = colLists.num[1] = 1;
+    colLists.ref[0][0].poc = 0;
+    colLists.ref[1][0].poc = 32;
+    col.setRefs(16, 30, &colLists);
+    for (int l = 0; l < 2; ++l)
+      for (int i = 0; i < 4; ++i)
+        if (refs.ref[l][i].poc == 16) refs.ref[l][i].motion = &col;
+    slice.tmvp = true;
+    slice.colFromL0 = false;  // RefPicList[1][0]
+    slice.colRefIdx = 0;
+    if (type == SliceType::kP) { slice.colFromL0 = true; slice.colRefIdx = 1; }  // L0[1] = POC 16
+  }
+  void putCol(int x, int y, int w, int h, const MotionInfo& mi) { col.set(x, y, w, h, mi); }
+};
+
+void testTmvpArithmetic() {
+  CHECK_EQ(distScaleFactor(8, 16), 128);     // half the distance
+  CHECK_EQ(distScaleFactor(-8, 16), -128);   // (-8192 + 32) >> 6 = -128 (floor)
+  CHECK_EQ(distScaleFactor(16, 16), 256);    // 1.0
+  CHECK_EQ(distScaleFactor(24, -16), -384);  // tx = 16392 / -16 = -1024 (truncated)
+  CHECK_EQ(distScaleFactor(127, 1), 4095);   // clipped
+  CHECK_EQ(distScaleFactor(500, 1), 4095);   // POC distances clipped to [-128, 127] first
+  CHECK_EQ(distScaleFactor(-500, 1), -4096);
+  CHECK_EQ(distScaleFactor(1, 300), distScaleFactor(1, 127));
+  // Collocated MVs keep 6 significant bits.
+  CHECK_EQ(roundCollocatedMvComponent(63), 63);
+  CHECK_EQ(roundCollocatedMvComponent(-64), -64);
+  CHECK_EQ(roundCollocatedMvComponent(64), 64);
+  CHECK_EQ(roundCollocatedMvComponent(65), 66);    // step 2, halves up
+  CHECK_EQ(roundCollocatedMvComponent(-65), -64);
+  CHECK_EQ(roundCollocatedMvComponent(-66), -66);
+  CHECK_EQ(roundCollocatedMvComponent(127), 128);
+  CHECK_EQ(roundCollocatedMvComponent(1000), 1008);  // step 16: 62.5 -> 63
+  CHECK_EQ(roundCollocatedMvComponent(131071), 131072);  // the caller clips to 18 bits
+  for (int v = -5000; v <= 5000; ++v) {
+    const int r = roundCollocatedMvComponent(v);
+    if (std::abs(r - v) * 64 > std::abs(v) + 64) { CHECK(false, "v %d -> %d too far", v, r); break; }
+  }
+}
+
+// Bottom-right then centre, the 8x8 read grid, the CTU row / picture limits, the size limit.
+void testTmvpPositions() {
+  Mv mv;
+  {
+    TmvpFixture f;
+    // CU (16,16,16,16): bottom-right (32,32); motion stored only in the 4x4 at (32,32).
+    f.putCol(32, 32, 4, 4, uni(0, 0, 64, -32));  // refers to POC 0: colPocDiff 16
+    CHECK(temporalMv(f.env, 16, 16, 16, 16, 0, 0, mv) && mv == Mv(32, -16), "L0 POC 0: half");
+    CHECK(temporalMv(f.env, 16, 16, 16, 16, 1, 0, mv) && mv == Mv(-32, 16), "L1 POC 16: minus half");
+    // A bottom-right 4x4 that is not the 8x8 block's top-left is never read: the centre (24,24)
+    // is used instead.
+    f.putCol(32, 32, 4, 4, MotionInfo{});
+    f.putCol(36, 36, 4, 4, uni(0, 0, 64, 64));
+    CHECK(!temporalMv(f.env, 16, 16, 16, 16, 0, 0, mv), "nothing at (32,32) or (24,24)");
+    f.putCol(24, 24, 4, 4, uni(0, 0, 32, 0));
+    CHECK(temporalMv(f.env, 16, 16, 16, 16, 0, 0, mv) && mv == Mv(16, 0), "centre");
+    // An intra bottom-right block falls back to the centre as well (intra = interDir 0).
+    // An 8x8 CU (64 samples) gets a temporal MV; 8x4 / 4x8 (32) never do.
+    f.putCol(24, 24, 4, 4, MotionInfo{});        // bottom-right of (16,16,8,8): intra
+    f.putCol(16, 16, 4, 4, uni(0, 0, -64, 0));  // centre of (16,16,8,8) is (20,20) -> read (16,16)
+    CHECK(temporalMv(f.env, 16, 16, 8, 8, 0, 0, mv) && mv == Mv(-32, 0), "8x8 centre on the 8x8 grid");
+    CHECK(!temporalMv(f.env, 16, 16, 8, 4, 0, 0, mv) && !temporalMv(f.env, 16, 16, 4, 8, 0, 0, mv), "8x4/4x8");
+  }
+  {
+    // Bottom-right in the next CTU row (y + h = 128): centre used.
+    TmvpFixture f;
+    f.putCol(64, 128, 8, 8, uni(0, 0, 160, 0));
+    f.putCol(56, 120, 8, 8, uni(0, 0, 16, 0));
+    CHECK(temporalMv(f.env, 48, 112, 16, 16, 0, 0, mv) && mv == Mv(8, 0), "CTU row limit -> centre");
+    // Same CTU row (y + h = 120): bottom-right used.
+    f.putCol(64, 120, 8, 8, uni(0, 0, 160, 0));
+    f.putCol(56, 112, 8, 8, uni(0, 0, 16, 0));
+    CHECK(temporalMv(f.env, 48, 104, 16, 16, 0, 0, mv) && mv == Mv(80, 0), "bottom-right in the row");
+  }
+  {
+    // Right / bottom picture edge: centre used.
+    TmvpFixture f(SliceType::kB, 64, 48);
+    f.putCol(56, 40, 8, 8, uni(0, 0, 32, 0));   // centre of (48,32,16,16)
+    CHECK(temporalMv(f.env, 48, 32, 16, 16, 0, 0, mv) && mv == Mv(16, 0), "right/bottom edge");
+    f.putCol(32, 40, 8, 8, uni(0, 0, 8, 0));    // centre of (24,32,16,16) is (32,40)
+    CHECK(temporalMv(f.env, 24, 32, 16, 16, 0, 0, mv) && mv == Mv(4, 0), "bottom edge");
+  }
+  {
+    // TMVP off, bad collocated index, collocated picture without a motion field: nothing.
+    TmvpFixture f;
+    f.putCol(0, 0, 256, 256, uni(0, 0, 64, 0));
+    f.slice.tmvp = false;
+    CHECK(!temporalMv(f.env, 16, 16, 16, 16, 0, 0, mv));
+    f.slice.tmvp = true;
+    f.slice.colRefIdx = 2;
+    CHECK(!temporalMv(f.env, 16, 16, 16, 16, 0, 0, mv));
+    f.slice.colRefIdx = 1;  // L1[1] = POC 0: no motion field attached
+    CHECK(!temporalMv(f.env, 16, 16, 16, 16, 0, 0, mv));
+    f.slice.colRefIdx = 0;
+    CHECK(temporalMv(f.env, 16, 16, 16, 16, 0, 0, mv));
+    CHECK(!temporalMv(f.env, 16, 16, 16, 16, 0, 5, mv), "invalid target refIdx");
+  }
+}
+
+// Which list of a bi collocated block, scaling vs copy, long-term mismatch.
+void testTmvpListChoice() {
+  Mv mv;
+  const MotionInfo colBi = bi(0, 64, 0, 0, 0, 96);  // L0 -> POC 0 (diff 16), L1 -> POC 32 (diff -16)
+  {
+    // References after the current picture (POC 16 > 8): list N = sh_collocated_from_l0_flag.
+    TmvpFixture f;
+    f.putCol(0, 0, 256, 256, colBi);
+    // colFromL0 = 0 -> N = 0: the L0 MV for both target lists.
+    CHECK(temporalMv(f.env, 16, 16, 16, 16, 0, 0, mv) && mv == Mv(32, 0));
+    CHECK(temporalMv(f.env, 16, 16, 16, 16, 1, 0, mv) && mv == Mv(-32, 0));
+    // colFromL0 = 1 (collocated = L0[1], the same picture) -> N = 1: the L1 MV, diff -16.
+    f.slice.colFromL0 = true;
+    f.slice.colRefIdx = 1;
+    CHECK(temporalMv(f.env, 16, 16, 16, 16, 0, 0, mv) && mv == Mv(0, -48));  // 8 / -16: -128
+    CHECK(temporalMv(f.env, 16, 16, 16, 16, 1, 0, mv) && mv == Mv(0, 48));
+    // A uni collocated block uses its one list whatever the flag says.
+    f.putCol(0, 0, 256, 256, uni(0, 0, 64, 0));
+    CHECK(temporalMv(f.env, 16, 16, 16, 16, 1, 0, mv) && mv == Mv(-32, 0));
+  }
+  {
+    // No reference after the current picture (POC 40): list X of the collocated block.
+    TmvpFixture f;
+    f.slice.poc = 40;
+    f.putCol(0, 0, 256, 256, colBi);
+    CHECK(temporalMv(f.env, 16, 16, 16, 16, 0, 0, mv) && mv == Mv(160, 0), "L0: 40/16 -> 640");
+    CHECK(temporalMv(f.env, 16, 16, 16, 16, 1, 0, mv) && mv == Mv(0, -144), "L1: 24/-16 -> -384");
+  }
+  {
+    // Equal POC distances: copied (after the 6-bit rounding), not scaled.
+    TmvpFixture f;
+    f.slice.poc = 32;  // target L0[1] = POC 16: diff 16 = the collocated L0 diff
+    f.putCol(0, 0, 256, 256, uni(0, 0, 1000, -65));
+    CHECK(temporalMv(f.env, 16, 16, 16, 16, 0, 1, mv) && mv == Mv(1008, -64));
+    // Long-term target with a short-term collocated reference: unavailable.
+    f.refs.ref[0][1].longTerm = true;
+    CHECK(!temporalMv(f.env, 16, 16, 16, 16, 0, 1, mv));
+  }
+}
+
+// The temporal candidate's place in the merge list (after spatial, before HMVP) and in AMVP
+// (only with fewer than two spatial predictors; rounded to quarter samples).
+void testTmvpInLists() {
+  const int x = 16, y = 16, w = 16, h = 16;
+  MotionInfo list[kMaxMergeCand];
+  {
+    TmvpFixture f;
+    f.putCol(32, 32, 8, 8, uni(0, 0, 64, -32));
+    buildMergeList(f.env, x, y, w, h, list);
+    CHECK(same(list[0], bi(0, 32, -16, 0, -32, 16)), "temporal bi with refIdx 0/0");
+    const MotionInfo b1 = uni(0, 1, 4, 4);
+    f.put(x + w - 1, y - 1, b1);
+    updateHmvp(f.hmvp, uni(1, 1, 8, 8));
+    buildMergeList(f.env, x, y, w, h, list);
+    CHECK(same(list[0], b1) && same(list[1], bi(0, 32, -16, 0, -32, 16)) && same(list[2], uni(1, 1, 8, 8)),
+          "spatial, temporal, HMVP");
+    // Collocated block with only L1 motion pointing to POC 32 (diff -16): target L0 POC 0 (diff 8)
+    // and L1 POC 16 (diff -8) both scale from it.
+    f.putCol(32, 32, 8, 8, uni(1, 0, 0, 64));
+    buildMergeList(f.env, x, y, w, h, list);
+    CHECK(same(list[1], bi(0, 0, -32, 0, 0, 32)));
+    // 8x4 CU (no spatial neighbour there): no temporal candidate, the HMVP entry comes first.
+    buildMergeList(f.env, x, y, 8, 4, list);
+    CHECK(same(list[0], uni(1, 1, 8, 8)), "8x4: no temporal candidate");
+  }
+  {
+    // P slice: L0 only.
+    TmvpFixture f(SliceType::kP);
+    f.putCol(32, 32, 8, 8, bi(0, 64, 0, 0, 0, 96));
+    buildMergeList(f.env, x, y, w, h, list);
+    CHECK(same(list[0], uni(0, 0, 0, -48)), "P: list 1 of the collocated block (N = 1), L0 only");
+  }
+  {
+    Mv out[2];
+    TmvpFixture f;
+    f.putCol(32, 32, 8, 8, uni(0, 0, 70, 6));  // half: (35, 3) -> quarter grid (36, 4)
+    buildAmvpList(f.env, x, y, w, h, 0, 0, out);
+    CHECK(out[0] == Mv(36, 4) && out[1] == Mv(0, 0), "temporal first without spatial");
+    f.put(x - 1, y + h - 1, uni(0, 0, 8, 8));  // A1
+    updateHmvp(f.hmvp, uni(0, 0, 40, 40));
+    buildAmvpList(f.env, x, y, w, h, 0, 0, out);
+    CHECK(out[0] == Mv(8, 8) && out[1] == Mv(36, 4), "temporal before HMVP");
+    f.put(x + w - 1, y - 1, uni(0, 0, 8, 8));  // B1 == A1: deduped, temporal still added
+    buildAmvpList(f.env, x, y, w, h, 0, 0, out);
+    CHECK(out[0] == Mv(8, 8) && out[1] == Mv(36, 4));
+    f.put(x + w - 1, y - 1, uni(0, 0, 12, 8));  // two distinct spatial: no temporal
+    buildAmvpList(f.env, x, y, w, h, 0, 0, out);
+    CHECK(out[0] == Mv(8, 8) && out[1] == Mv(12, 8));
+  }
+}
+
+// SPS / picture header / slice header syntax of TMVP survives a write-parse round trip.
+void testTmvpSyntax() {
+  SpsInfo sps;
+  sps.width = 64; sps.height = 64;
+  sps.part.picWidth = 64; sps.part.picHeight = 64;
+  configureRandomAccess(sps, 5, 4);
+  buildChromaQpTable(sps);
+  sps.temporalMvpEnabled = true;
+  const SpsInfo sps2 = parseSps(writeSps(sps));
+  CHECK(sps2.temporalMvpEnabled);
+  PpsInfo pps;
+  pps.width = pps.height = 64;
+  struct Case { bool fromL0; int refIdx; int active0, active1; };
+  const Case cases[] = {{false, 0, 2, 2}, {true, 1, 2, 2}, {false, 1, 1, 2}, {true, 0, 1, 1}};
+  for (const Case& c : cases) {
+    SliceInfo sh;
+    sh.nalType = kNalTrail;
+    sh.poc = 8;
+    sh.sliceType = SliceType::kB;
+    sh.sliceQp = 30;
+    sh.rpl[0] = {0, 16};
+    sh.rpl[1] = {16, 0};
+    sh.numActive[0] = c.active0; sh.numActive[1] = c.active1;
+    sh.temporalMvp = true;
+    sh.collocatedFromL0 = c.fromL0;
+    sh.collocatedRefIdx = c.refIdx;
+    BitWriter bw;
+    writeSliceHeader(bw, sps2, pps, sh);
+    BitReader br(bw.bytes().data(), bw.bytes().size());
+    const SliceInfo got = parseSliceHeader(br, kNalTrail, sps2, pps);
+    CHECK(got.temporalMvp && got.collocatedFromL0 == c.fromL0 && got.collocatedRefIdx == c.refIdx,
+          "fromL0 %d refIdx %d", int(c.fromL0), c.refIdx);
+    CHECK_EQ(got.sliceQp, 30);
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -456,6 +697,11 @@ int main() {
   testHmvpUpdate();
   testRoundClip();
   testPSlice();
+  testTmvpArithmetic();
+  testTmvpPositions();
+  testTmvpListChoice();
+  testTmvpInLists();
+  testTmvpSyntax();
   std::printf("test_mv_pred: %s (%d failures)\n", failures ? "FAILED" : "ok", failures);
   return failures ? 1 : 0;
 }

@@ -37,16 +37,35 @@ struct MotionInfo {
   bool operator!=(const MotionInfo& o) const { return !(*this == o); }
 };
 
+struct RefPicLists;
+
+// What temporal MV prediction needs to know about the picture a motion field belongs to
+// (8.5.2.12 scales a collocated MV by the POC distance between the collocated picture and the
+// reference its block used): its POC and, per list, the POC and long-term marking of every
+// active reference index of its slice. sliceQp: the encoder picks the collocated picture by it.
+struct MotionFieldRefs {
+  static constexpr int kMaxRefs = 4;  // = RefPicLists::kMaxRefs
+  int poc = 0;
+  int sliceQp = 0;
+  int num[2] = {0, 0};
+  int refPoc[2][kMaxRefs] = {};
+  bool refLongTerm[2][kMaxRefs] = {};
+};
+
 // Per-picture motion at 4x4 luma granularity (MvLX / RefIdxLX / PredFlagLX arrays of the spec).
-// Intra CUs store interDir 0. Also kept with each reference picture for deblocking-free future
-// use (TMVP) — this encoder signals sps_temporal_mvp_enabled_flag = 0 for now.
+// Intra CUs store interDir 0. Kept with each reference picture for deblocking and TMVP (with
+// refs(): the POCs its reference indices stand for).
 class MotionField {
  public:
   void init(int picWidth, int picHeight) {
     w4_ = (picWidth + 3) >> 2; h4_ = (picHeight + 3) >> 2;
     picW_ = picWidth; picH_ = picHeight;
     mi_.assign(size_t(w4_) * size_t(h4_), MotionInfo{});
+    refs_ = MotionFieldRefs{};
   }
+  // Records the picture's POC, slice QP and active reference lists (nullptr: intra picture).
+  inline void setRefs(int poc, int sliceQp, const RefPicLists* lists);
+  const MotionFieldRefs& refs() const { return refs_; }
   int picWidth() const { return picW_; }
   int picHeight() const { return picH_; }
   // Motion at luma sample (x, y); nullptr when outside the picture.
@@ -64,6 +83,7 @@ class MotionField {
  private:
   int w4_ = 0, h4_ = 0, picW_ = 0, picH_ = 0;
   std::vector<MotionInfo> mi_;
+  MotionFieldRefs refs_;
 };
 
 // History-based MVP table (8.5.2.16): up to 5 entries, oldest first. Reset at the start of
@@ -91,5 +111,20 @@ struct RefPicLists {
   int num[2] = {0, 0};
   RefPic ref[2][kMaxRefs];
 };
+static_assert(MotionFieldRefs::kMaxRefs == RefPicLists::kMaxRefs, "one reference index limit");
+
+inline void MotionField::setRefs(int poc, int sliceQp, const RefPicLists* lists) {
+  refs_ = MotionFieldRefs{};
+  refs_.poc = poc;
+  refs_.sliceQp = sliceQp;
+  if (!lists) return;
+  for (int l = 0; l < 2; ++l) {
+    refs_.num[l] = std::clamp(lists->num[l], 0, RefPicLists::kMaxRefs);
+    for (int i = 0; i < refs_.num[l]; ++i) {
+      refs_.refPoc[l][i] = lists->ref[l][i].poc;
+      refs_.refLongTerm[l][i] = lists->ref[l][i].longTerm;
+    }
+  }
+}
 
 }  // namespace nnvvc

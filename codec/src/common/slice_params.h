@@ -20,6 +20,13 @@ struct SliceParams {
   int temporalId = 0;
   int maxNumMergeCand = 6;     // MaxNumMergeCand (SPS)
   const RefPicLists* refs = nullptr;  // active reference lists (nullptr / empty for I slices)
+  // Temporal MV prediction (ph_temporal_mvp_enabled_flag) and the collocated picture:
+  // RefPicList[colFromL0 ? 0 : 1][colRefIdx] (sh_collocated_from_l0_flag / sh_collocated_ref_idx;
+  // P slices: list 0). Its refs->ref[..].motion must be set, with MotionField::refs() filled.
+  bool tmvp = false;
+  bool colFromL0 = true;
+  int colRefIdx = 0;
+  bool depQuant = false;       // sh_dep_quant_used_flag: dependent quantisation (residual syntax + scaling)
 };
 
 }  // namespace nnvvc

@@ -137,6 +137,7 @@ class StreamDecoder {
     pic->pic.alloc(curSps_.width, curSps_.height);
     pic->pic.poc = sh.poc;
     pic->motion.init(curSps_.width, curSps_.height);
+    pic->motion.setRefs(sh.poc, sh.sliceQp, sh.sliceType == SliceType::kI ? nullptr : &refs);  // for later TMVP
 
     SliceParams slice;
     slice.qp = sh.sliceQp;
@@ -148,6 +149,10 @@ class StreamDecoder {
     slice.temporalId = sh.temporalId;
     slice.maxNumMergeCand = curSps_.maxNumMergeCand;
     slice.refs = slice.isIntra ? nullptr : &refs;
+    slice.tmvp = sh.temporalMvp;
+    slice.colFromL0 = sh.collocatedFromL0;
+    slice.colRefIdx = sh.collocatedRefIdx;
+    slice.depQuant = sh.depQuant;
 
     const size_t off = br.bytePos();
     CuMap cuMap;

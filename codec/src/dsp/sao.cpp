@@ -59,7 +59,7 @@ void saoStatsEdge_c(const Pel* org, ptrdiff_t orgStride, const Pel* rec, ptrdiff
 
 SaoFunctions saoFunctionsFor(DspLevel maxLevel) {
   SaoFunctions f{saoBand_c, saoEdge_c, saoStatsBand_c, saoStatsEdge_c, "c"};
-#if (defined(__x86_64__) || defined(__i386__)) && defined(NNVVC_SAO_AVX2)
+#if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
   if (maxLevel >= DspLevel::AVX2 && __builtin_cpu_supports("avx2")) {
     f.edge = saoEdge_avx2;

@@ -50,6 +50,8 @@ std::string checkOptions(const EncoderOptions& opt) {
     return "--intra-period " + std::to_string(opt.intraPeriod) + ": must be a positive multiple of the GOP size 16";
   if (opt.deblocking < -1 || opt.deblocking > 1) return "--deblock: expected on or off";
   if (opt.sao < -1 || opt.sao > 1) return "--sao: expected on or off";
+  if (opt.depQuant < -1 || opt.depQuant > 1) return "--dep-quant: expected on or off";
+  if (opt.tmvp < -1 || opt.tmvp > 1) return "--tmvp: expected on or off";
   return "";
 }
 
@@ -117,6 +119,8 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   if (ra) configureRandomAccess(sps, plan.maxDecPicBuffering, plan.maxNumReorder);
   buildChromaQpTable(sps);
   sps.saoEnabled = opt.sao < 0 ? ra : opt.sao == 1;
+  sps.depQuantEnabled = opt.depQuant < 0 ? ra : opt.depQuant == 1;
+  sps.temporalMvpEnabled = ra && opt.tmvp != 0;  // all-intra streams have no motion to predict from
   PpsInfo pps;
   pps.width = codedW; pps.height = codedH; pps.initQp = opt.qp;
   pps.deblockingEnabled = opt.deblocking < 0 ? ra : opt.deblocking == 1;

@@ -45,6 +45,19 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.temporalId = plan.temporalId;
   s.maxNumMergeCand = 6;
   s.refs = plan.intra ? nullptr : refs;
+  s.depQuant = sps.depQuantEnabled;  // used in every slice when the SPS enables it
+  if (s.depQuant) s.lambda *= std::pow(2.0, 0.25 / 3.0);  // DQ's RD slope (as in the search)
+  // TMVP with the collocated picture VTM's encoder picks: the first reference of each list; of the
+  // two, the one with the lower slice QP (its motion is the more accurate), list 1 on a tie.
+  if (sps.temporalMvpEnabled && s.refs && s.refs->num[0] > 0) {
+    const RefPic& l0 = s.refs->ref[0][0];
+    const bool haveL1 = s.sliceType == SliceType::kB && s.refs->num[1] > 0;
+    s.colFromL0 = !haveL1 || (l0.motion && s.refs->ref[1][0].motion &&
+                              l0.motion->refs().sliceQp > s.refs->ref[1][0].motion->refs().sliceQp);
+    s.colRefIdx = 0;
+    const RefPic& col = s.refs->ref[s.colFromL0 ? 0 : 1][0];
+    s.tmvp = col.motion != nullptr;
+  }
   return s;
 }
 
@@ -133,6 +146,7 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   ctxs.init(slice.qp, ctxInitType);
   cuMap.init(codedW, codedH);
   out.motion.init(codedW, codedH);
+  out.motion.setRefs(plan.poc, slice.qp, slice.refs);  // what TMVP of later pictures reads
   hmvp.reset();
   enc = ArithEncoder();
   enc.start();
@@ -167,6 +181,10 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   sh.sliceType = slice.sliceType;
   for (int l = 0; l < 2; ++l) { sh.rpl[l] = plan.rpl[l]; sh.numActive[l] = plan.intra ? 0 : plan.numActive[l]; }
   sh.saoLuma = sao.luma; sh.saoChroma = sao.chroma;
+  sh.depQuant = slice.depQuant;
+  sh.temporalMvp = slice.tmvp;
+  sh.collocatedFromL0 = slice.colFromL0;
+  sh.collocatedRefIdx = slice.colRefIdx;
   writeSliceHeader(sw, sps_, pps_, sh);
   sw.appendBytes(enc.bytes());
   sw.u(enc.pendingBits(), enc.pendingCount());

@@ -1,5 +1,5 @@
-// Motion vector prediction of H.266 8.5.2 for the tool set this encoder signals (no TMVP,
-// Log2ParMrgLevel = 2, quarter-sample MVD precision). Written from the specification; where the
+// Motion vector prediction of H.266 8.5.2 for the tool set this encoder signals (TMVP without
+// SbTMVP, Log2ParMrgLevel = 2, quarter-sample MVD precision). Written from the specification; where the
 // text and the VTM-23.2 reference decoder could be read differently, the comments say which
 // behaviour is followed (VTM decodes our streams, so its lists are the ones that must match).
 #include "inter/mv_pred.h"
@@ -90,7 +90,100 @@ bool amvpFromNeighbour(const MvPredEnv& env, int x, int y, int listX, int target
   return false;
 }
 
+// ---- temporal MV prediction (8.5.2.11 / 8.5.2.12)
+
+// Granularity at which the collocated picture's motion is read (the spec reads it at
+// ((x >> 3) << 3, (y >> 3) << 3)).
+constexpr int kColGridMask = ~7;
+// CUs with at most this many luma samples (8x4, 4x8) get no temporal candidate (8.5.2.11).
+constexpr int kMaxSamplesWithoutTmvp = 32;
+
+// NoBackwardPredFlag (8.5.2.12): no active reference of the slice follows the current picture in
+// output order (DiffPicOrderCnt(aPic, CurrPic) <= 0 for every aPic of both lists).
+bool noBackwardPred(const SliceParams& slice) {
+  for (int l = 0; l < 2; ++l)
+    for (int i = 0; i < numActiveRefs(slice, l); ++i)
+      if (slice.refs->ref[l][i].poc > slice.poc) return false;
+  return true;
+}
+
+// The collocated picture's reference entry (ColPic, 8.5.2.11), or nullptr when the slice has no
+// usable one (TMVP off, index out of range, no motion field).
+const RefPic* collocatedRef(const SliceParams& slice) {
+  if (!slice.tmvp || !slice.refs) return nullptr;
+  const int list = (isBSlice(slice) && !slice.colFromL0) ? 1 : 0;
+  if (slice.colRefIdx < 0 || slice.colRefIdx >= numActiveRefs(slice, list)) return nullptr;
+  const RefPic& col = slice.refs->ref[list][slice.colRefIdx];
+  return col.motion ? &col : nullptr;
+}
+
+// 8.5.2.12 for the collocated block covering (xCol, yCol) (already on the 8x8 grid) of `col`:
+// the MV for RefPicList[listX][refIdx], scaled by the POC distances.
+bool collocatedMv(const SliceParams& slice, const RefPic& col, int xCol, int yCol, int listX, int refIdx, Mv& mv) {
+  const MotionInfo* colMi = col.motion->at(xCol, yCol);
+  if (!colMi || !colMi->isInter()) return false;  // outside, or intra-coded collocated block
+  // Which of the collocated block's lists: the only one it uses; with both, list X when no
+  // reference follows the current picture, else list N = sh_collocated_from_l0_flag.
+  int listCol;
+  if (!colMi->predFlag(0)) listCol = 1;
+  else if (!colMi->predFlag(1)) listCol = 0;
+  else listCol = noBackwardPred(slice) ? listX : (slice.colFromL0 ? 1 : 0);
+  const MotionFieldRefs& colRefs = col.motion->refs();
+  const int refIdxCol = colMi->refIdx[listCol];
+  if (refIdxCol < 0 || refIdxCol >= std::min(colRefs.num[listCol], MotionFieldRefs::kMaxRefs)) return false;
+  const RefPic& target = slice.refs->ref[listX][refIdx];
+  // A long-term reference on one side and a short-term one on the other: no prediction.
+  if (target.longTerm != colRefs.refLongTerm[listCol][refIdxCol]) return false;
+  const Mv mvCol(roundCollocatedMvComponent(colMi->mv[listCol].x), roundCollocatedMvComponent(colMi->mv[listCol].y));
+  const int colPocDiff = colRefs.poc - colRefs.refPoc[listCol][refIdxCol];
+  const int currPocDiff = slice.poc - target.poc;
+  if (target.longTerm || colPocDiff == currPocDiff) {
+    mv = clipMv(mvCol);
+    return true;
+  }
+  if (colPocDiff == 0) return false;  // a picture never references itself; guards the division
+  const int32_t scale = distScaleFactor(currPocDiff, colPocDiff);
+  // Sign(p) * ((Abs(p) + 127) >> 8) for p = scale * mvCol: the 8.5.2.14 rounding by 8 bits
+  mv = clipMv(roundMv(Mv(scale * mvCol.x, scale * mvCol.y), 8, 0));
+  return true;
+}
+
 }  // namespace
+
+int distScaleFactor(int currPocDiff, int colPocDiff) {
+  const int td = std::clamp(colPocDiff, -128, 127);
+  const int tb = std::clamp(currPocDiff, -128, 127);
+  const int tx = (16384 + (std::abs(td) >> 1)) / td;
+  return std::clamp((tb * tx + 32) >> 6, -4096, 4095);
+}
+
+int32_t roundCollocatedMvComponent(int32_t v) {
+  const int32_t magnitude = v >= 0 ? v : -(v + 1);  // ~v for negative v: no overflow at INT_MIN
+  int msb = 0;
+  while ((magnitude >> msb) > 1) ++msb;  // Floor(Log2(magnitude)); magnitude < 64: msb <= 5
+  const int shift = msb - 5;
+  if (shift <= 0) return v;
+  const int64_t rounded = (int64_t(v) + (int64_t(1) << (shift - 1))) >> shift;
+  return int32_t(rounded * (int64_t(1) << shift));
+}
+
+bool temporalMv(const MvPredEnv& env, int x, int y, int w, int h, int listX, int refIdx, Mv& mv) {
+  const SliceParams& slice = *env.slice;
+  if (w * h <= kMaxSamplesWithoutTmvp || listX < 0 || listX > 1) return false;
+  if (refIdx < 0 || refIdx >= numActiveRefs(slice, listX)) return false;
+  const RefPic* col = collocatedRef(slice);
+  if (!col) return false;
+  // Bottom-right candidate: below-right of the CU, inside the picture and in the CU's CTU row
+  // (so that only one CTU row of collocated motion is needed at a time).
+  const int xBr = x + w, yBr = y + h;
+  if ((y >> env.log2CtuSize) == (yBr >> env.log2CtuSize) && yBr < env.motion->picHeight() &&
+      xBr < env.motion->picWidth() &&
+      collocatedMv(slice, *col, xBr & kColGridMask, yBr & kColGridMask, listX, refIdx, mv))
+    return true;
+  // Centre candidate.
+  const int xCtr = x + (w >> 1), yCtr = y + (h >> 1);
+  return collocatedMv(slice, *col, xCtr & kColGridMask, yCtr & kColGridMask, listX, refIdx, mv);
+}
 
 Mv roundMv(const Mv& mv, int rightShift, int leftShift) {
   auto roundComponent = [&](int32_t v) -> int32_t {
@@ -131,7 +224,20 @@ int buildMergeList(const MvPredEnv& env, int x, int y, int w, int h, MotionInfo 
   // B2 only when fewer than four spatial candidates were taken.
   if (cnt < maxCand && cnt < 4 && b2 && !(a1 && *a1 == *b2) && !(b1 && *b1 == *b2)) add(*b2);
 
-  // ---- temporal candidate: none (sps_temporal_mvp_enabled_flag = 0).
+  // ---- temporal candidate (8.5.2.11): refIdx 0 in each list the slice has, present when
+  // either list finds a collocated MV.
+  if (cnt < maxCand && slice.tmvp) {
+    MotionInfo col;
+    for (int l = 0; l < (bSlice ? 2 : 1); ++l) {
+      Mv mv;
+      if (temporalMv(env, x, y, w, h, l, 0, mv)) {
+        col.mv[l] = mv;
+        col.refIdx[l] = 0;
+        col.interDir |= uint8_t(1 << l);
+      }
+    }
+    if (col.isInter()) list[cnt++] = col;
+  }
 
   // ---- history candidates (8.5.2.6): newest first, until MaxNumMergeCand - 1 entries. Only
   // the two newest entries are compared, and only with A1 and B1.
@@ -206,7 +312,12 @@ void buildAmvpList(const MvPredEnv& env, int x, int y, int w, int h, int listX, 
     if (cnt == 0 || cand[0] != b) cand[cnt++] = b;
   }
 
-  // Temporal predictor: none (TMVP off).
+  // Temporal predictor: only while fewer than two distinct spatial predictors were found.
+  if (cnt < 2 && slice.tmvp) {
+    Mv col;
+    if (temporalMv(env, x, y, w, h, listX, refIdx, col))
+      cand[cnt++] = roundMv(col, kQuarterAmvrShift, kQuarterAmvrShift);
+  }
 
   // History predictors: the OLDEST Min(4, NumHmvpCand) entries, oldest first (VTM reads its
   // table from index 0, where merge reads from the newest end; the spec indexes

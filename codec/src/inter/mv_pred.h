@@ -2,10 +2,9 @@
 // list, and the history-based MVP table update. Used alike by the syntax reader (decoder), the
 // syntax writer (consistency check) and the encoder's inter search, so all derive the same lists.
 //
-// Tool set signalled by this encoder: no TMVP (sps_temporal_mvp_enabled_flag = 0), no SbTMVP,
-// affine, MMVD, CIIP, GPM, SMVD, AMVR, BCW, weighted prediction; one slice, one tile per picture;
-// Log2ParMrgLevel = 2 (sps_log2_parallel_merge_level_minus2 = 0). The functions still take the
-// spec's inputs so that TMVP can be added later without changing callers.
+// Tool set: temporal MV prediction (TMVP, when slice->tmvp) but no SbTMVP, affine, MMVD, CIIP,
+// GPM, SMVD, AMVR, BCW, weighted prediction; one slice, one tile per picture; Log2ParMrgLevel = 2
+// (sps_log2_parallel_merge_level_minus2 = 0).
 #pragma once
 #include "common/coding_structs.h"
 #include "common/motion.h"
@@ -17,7 +16,8 @@ namespace inter {
 constexpr int kMaxMergeCand = 6;
 
 // Everything the derivations read: the current picture's motion field, the HMVP table and the
-// slice (reference lists with POCs, MaxNumMergeCand). A spatial neighbour is available (6.4.2)
+// slice (reference lists with POCs, MaxNumMergeCand; with TMVP the collocated picture's motion
+// field and MotionField::refs(), reached through slice->refs). A spatial neighbour is available (6.4.2)
 // iff it is inside the picture and motion->at(x, y)->isInter(): the motion field holds interDir 0
 // for intra CUs and for every area not yet coded in decoding order (the decoder resets it per
 // picture; the encoder search clears areas it backtracks from), and the current CU's own area
@@ -39,6 +39,24 @@ int buildMergeList(const MvPredEnv& env, int x, int y, int w, int h, MotionInfo 
 // refIdx of the CU at (x, y, w, h): exactly 2 candidates, in 1/16 sample units, rounded as the
 // spec rounds them for AmvrShift = 2 (quarter-sample MVD precision).
 void buildAmvpList(const MvPredEnv& env, int x, int y, int w, int h, int listX, int refIdx, Mv out[2]);
+
+// Temporal luma MV prediction (8.5.2.11 with 8.5.2.12) for list X, reference index refIdx, of the
+// CU at (x, y, w, h): the collocated block's MV (bottom-right position when it lies inside the
+// picture and the CU's CTU row, else the centre; the collocated motion is read at 8x8 granularity)
+// scaled to the POC distance of RefPicList[X][refIdx]. False when the slice has TMVP off, the CU
+// has at most 32 luma samples, or no collocated MV exists. Merge uses refIdx 0 in each list; AMVP
+// the signalled one (and rounds the result to the MVD precision, as buildAmvpList does).
+bool temporalMv(const MvPredEnv& env, int x, int y, int w, int h, int listX, int refIdx, Mv& mv);
+
+// distScaleFactor of 8.5.2.12 for the POC distances currPocDiff (current picture to its
+// reference) and colPocDiff (collocated picture to its block's reference), each clipped to
+// [-128, 127]: 256 stands for 1.0, the range is [-4096, 4095]. colPocDiff must not be 0.
+int distScaleFactor(int currPocDiff, int colPocDiff);
+// Collocated MV component as the reference decoder (VTM-23.2) reads it from the collocated
+// picture: rounded to 6 significant bits (a 6-bit signed mantissa with an exponent), i.e.
+// unchanged in [-64, 63], else rounded (halves upward) to a multiple of 2^(Floor(Log2(m)) - 5),
+// m = v >= 0 ? v : -v - 1.
+int32_t roundCollocatedMvComponent(int32_t v);
 
 // HMVP table update after an inter CU with motion `mi` (8.5.2.16 / 8.5.2.1 last step).
 void updateHmvp(HmvpTable& table, const MotionInfo& mi);

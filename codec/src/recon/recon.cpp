@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "dsp/dep_quant.h"
 #include "dsp/dsp.h"
 #include "recon/inter_pred.h"
 #include "common/slice_params.h"
@@ -51,15 +52,20 @@ void predictBlock(const Picture& pic, const CuMap& map, int cIdx, int x, int y, 
   dsp::intraPredict(mode, top, left, w, h, cIdx, kBitDepth, dst, dstStride);
 }
 
+void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, TCoeff* coeffOut) {
+  if (depQuant) dsp::dequantDependent(levels, w, h, qpPrime, kBitDepth, coeffOut);
+  else dsp::dequant(levels, w, h, qpPrime, kBitDepth, coeffOut);
+}
+
 void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int h, int mode,
-                   const TCoeff* levels, int qpPrime) {
+                   const TCoeff* levels, int qpPrime, bool depQuant) {
   Plane& pl = pic.planes[cIdx];
   Pel* dst = pl.row(y) + x;
   predictBlock(pic, map, cIdx, x, y, w, h, mode, dst, pl.stride);
   if (levels) {
     alignas(32) TCoeff coeff[64 * 64];
     alignas(32) Pel resid[64 * 64];
-    dsp::dequant(levels, w, h, qpPrime, kBitDepth, coeff);
+    dequantTb(levels, w, h, qpPrime, depQuant, coeff);
     dsp::inverseTransform(coeff, w, h, kBitDepth, resid, w);
     dsp::addResidualClip(dst, pl.stride, resid, w, w, h, kBitDepth, dst, pl.stride);
   }
@@ -87,7 +93,7 @@ void reconstructInterCu(Picture& pic, CuMap& map, const CodingUnit& cu, const Ct
       const int x = tu.x >> sh, y = tu.y >> sh, w = tu.w >> sh, h = tu.h >> sh;
       Plane& pl = pic.planes[c];
       Pel* d = pl.row(y) + x;
-      dsp::dequant(owner.coeffs.data() + tu.coeffOffset[c], w, h, qpPrime[c], kBitDepth, coeff);
+      dequantTb(owner.coeffs.data() + tu.coeffOffset[c], w, h, qpPrime[c], slice.depQuant, coeff);
       dsp::inverseTransform(coeff, w, h, kBitDepth, resid, w);
       dsp::addResidualClip(d, pl.stride, resid, w, w, h, kBitDepth, d, pl.stride);
     }
@@ -104,12 +110,12 @@ void reconstructCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCodi
     const TransformUnit& tu = cu.tus[t];
     if (hasLuma)
       reconstructTb(pic, map, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode,
-                    tu.cbf[0] ? owner.coeffs.data() + tu.coeffOffset[0] : nullptr, slice.qpPrimeY);
+                    tu.cbf[0] ? owner.coeffs.data() + tu.coeffOffset[0] : nullptr, slice.qpPrimeY, slice.depQuant);
     if (hasChroma) {
       reconstructTb(pic, map, 1, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode,
-                    tu.cbf[1] ? owner.coeffs.data() + tu.coeffOffset[1] : nullptr, slice.qpPrimeCb);
+                    tu.cbf[1] ? owner.coeffs.data() + tu.coeffOffset[1] : nullptr, slice.qpPrimeCb, slice.depQuant);
       reconstructTb(pic, map, 2, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode,
-                    tu.cbf[2] ? owner.coeffs.data() + tu.coeffOffset[2] : nullptr, slice.qpPrimeCr);
+                    tu.cbf[2] ? owner.coeffs.data() + tu.coeffOffset[2] : nullptr, slice.qpPrimeCr, slice.depQuant);
     }
   }
 }

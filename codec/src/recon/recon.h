@@ -20,9 +20,13 @@ void predictBlock(const Picture& pic, const CuMap& map, int cIdx, int x, int y, 
 
 // Reconstruct one transform block in place: prediction + (levels ? scaled, inverse-transformed
 // residual : 0), clipped, written into pic; marks it available in map.
-// levels: row-major w*h or nullptr (cbf = 0). qpPrime: Qp'Y / Qp'Cb / Qp'Cr.
+// levels: row-major w*h or nullptr (cbf = 0). qpPrime: Qp'Y / Qp'Cb / Qp'Cr. depQuant: the slice's
+// sh_dep_quant_used_flag (levels are dependent-quantisation indices).
 void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int h, int mode,
-                   const TCoeff* levels, int qpPrime);
+                   const TCoeff* levels, int qpPrime, bool depQuant = false);
+
+// Scaling of one TB's levels (8.7.3), with or without dependent quantisation.
+void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, TCoeff* coeffOut);
 
 // All transform blocks of a CU (luma and/or chroma according to cu.treeType), in decoding order.
 // Inter CUs: motion compensation from slice.refs for the whole CU, then the residuals.

@@ -100,7 +100,7 @@ unsigned codeRemAbs(IO& io, unsigned value, int rice) {
 
 // ------------------------------------------------------------------ residual_coding (7.3.11.11)
 template <class IO>
-bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
+bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx, bool depQuant) {
   const bool luma = cIdx == 0;
   const int log2W = log2Int(unsigned(w)), log2H = log2Int(unsigned(h));
   const int log2ZoW = std::min(log2W, 5), log2ZoH = std::min(log2H, 5);
@@ -182,6 +182,12 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
   if (!IO::kReading)
     for (int y = 0; y < zoH; ++y)
       for (int x = 0; x < zoW; ++x) ab[y * S + x] = std::abs(lv[y * w + x]);
+  // Dependent quantisation: QState (0..3) walks the scan from the last position by the parity of each
+  // level (QStateTransTable); it picks the sig_coeff_flag context set and dec_abs_level's ZeroPos.
+  // Without dependent quantisation it stays 0.
+  static constexpr uint8_t kQStateTrans[4][2] = {{0, 2}, {2, 0}, {1, 3}, {3, 1}};
+  int qState = 0;
+  const int sigSetSize = luma ? 12 : 8;
   int abOff[16], lvOff[16], diag[16];
   for (int n = 0; n < numSb; ++n) {
     abOff[n] = inScan[n].y * S + inScan[n].x;
@@ -234,6 +240,7 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
       } else {
         int ctxInc = std::min((sum1 + 1) >> 1, 3);
         ctxInc += luma ? (d < 2 ? 8 : (d < 5 ? 4 : 0)) : (d < 2 ? 4 : 0);
+        ctxInc += sigSetSize * std::max(0, qState - 1);
         sig = io.bin(ctx[sigBase + ctxInc], a != 0 ? 1u : 0u);
         --remBins;
       }
@@ -258,6 +265,7 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
       }
       passLevel[n] = p1;
       if (IO::kReading) *p = p1;
+      if (depQuant) qState = kQStateTrans[qState][p1 & 1];  // p1 has the parity of the final level
       firstPosMode1 = n - 1;
     }
     // pass 2: abs_remainder for gt3 positions (baseLevel 4); template neighbours are final
@@ -274,7 +282,7 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
       int32_t* p = abCg + abOff[m];
       const int sum = p[1] + p[2] + p[S + 1] + p[S] + p[2 * S];
       const int rice = kRiceTable[std::min(31, sum)];
-      const unsigned pos0 = 1u << rice;
+      const unsigned pos0 = (qState < 2 ? 1u : 2u) << rice;  // ZeroPos
       unsigned val = 0;
       if (!IO::kReading) {
         const unsigned a = unsigned(*p);
@@ -285,6 +293,7 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx) {
         const unsigned a = val == pos0 ? 0 : (val < pos0 ? val + 1 : val);
         *p = int(std::min(a, 32768u));
       }
+      if (depQuant) qState = kQStateTrans[qState][*p & 1];
     }
     // signs, in decreasing scan order
     for (int m = firstPos; m >= 0; --m) {
@@ -442,7 +451,8 @@ bool codeTransformUnits(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner
       const int bw = c ? tu.w / 2 : tu.w, bh = c ? tu.h / 2 : tu.h;
       if (IO::kReading) tu.coeffOffset[c] = owner.allocCoeffs(bw * bh);
       if (tu.coeffOffset[c] < 0 || size_t(tu.coeffOffset[c]) + size_t(bw * bh) > owner.coeffs.size()) return false;
-      if (!codeResidual(io, ctx, owner.coeffs.data() + tu.coeffOffset[c], bw, bh, c)) return false;
+      if (!codeResidual(io, ctx, owner.coeffs.data() + tu.coeffOffset[c], bw, bh, c, env.slice && env.slice->depQuant))
+        return false;
     }
   }
   return true;
@@ -844,7 +854,7 @@ bool codeCtu(IO& io, SyntaxEnv& env, CtuCoding& ctu) {
   template bool codeCtu<IO>(IO&, SyntaxEnv&, CtuCoding&);                                     \
   template bool codeSplit<IO>(IO&, SyntaxEnv&, const TreeNode&, SplitMode&);                  \
   template bool codeCodingUnit<IO>(IO&, SyntaxEnv&, CodingUnit&, CtuCoding&, ModeType);       \
-  template bool codeResidual<IO>(IO&, ContextSet&, TCoeff*, int, int, int);
+  template bool codeResidual<IO>(IO&, ContextSet&, TCoeff*, int, int, int, bool);
 NNVVC_INSTANTIATE(ArithEncoder)
 NNVVC_INSTANTIATE(BitEstimator)
 NNVVC_INSTANTIATE(ArithDecoder)

@@ -157,7 +157,8 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(true);   // sps_rpl1_same_as_rpl0_flag
   b.ue(0);        // sps_num_ref_pic_lists[0]
   b.flag(false);  // sps_ref_wraparound_enabled_flag
-  b.flag(false);  // sps_temporal_mvp_enabled_flag
+  b.flag(s.temporalMvpEnabled);  // sps_temporal_mvp_enabled_flag
+  if (s.temporalMvpEnabled) b.flag(false);  // sps_sbtmvp_enabled_flag
   b.flag(false);  // sps_amvr_enabled_flag
   b.flag(false);  // sps_bdof_enabled_flag
   b.flag(false);  // sps_smvd_enabled_flag
@@ -181,7 +182,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(false);  // sps_ibc_enabled_flag
   b.flag(false);  // sps_ladf_enabled_flag
   b.flag(false);  // sps_explicit_scaling_list_enabled_flag
-  b.flag(false);  // sps_dep_quant_enabled_flag
+  b.flag(s.depQuantEnabled);  // sps_dep_quant_enabled_flag
   b.flag(false);  // sps_sign_data_hiding_enabled_flag
   b.flag(false);  // sps_virtual_boundaries_enabled_flag
   b.flag(false);  // sps_timing_hrd_params_present_flag
@@ -292,7 +293,8 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   require(r.ue() == 0, "SPS reference picture lists");
   if (!same) require(r.ue() == 0, "SPS reference picture lists");
   require(!r.flag(), "wraparound");
-  require(!r.flag(), "TMVP");
+  s.temporalMvpEnabled = r.flag();  // sps_temporal_mvp_enabled_flag
+  if (s.temporalMvpEnabled) require(!r.flag(), "SbTMVP");
   require(!r.flag(), "AMVR");
   require(!r.flag(), "BDOF");
   require(!r.flag(), "SMVD");
@@ -308,7 +310,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   require(!r.flag(), "IBC");
   require(!r.flag(), "LADF");
   require(!r.flag(), "scaling lists");
-  require(!r.flag(), "dependent quantisation");
+  s.depQuantEnabled = r.flag();  // sps_dep_quant_enabled_flag
   require(!r.flag(), "sign data hiding");
   require(!r.flag(), "virtual boundaries");
   require(!r.flag(), "HRD parameters");
@@ -437,7 +439,9 @@ void writeSliceHeader(BitWriter& b, const SpsInfo& sps, const PpsInfo& pps, cons
   b.ue(0);        // ph_pic_parameter_set_id
   b.u(uint32_t(sh.poc) & ((1u << sps.log2MaxPocLsb) - 1), sps.log2MaxPocLsb);  // ph_pic_order_cnt_lsb
   // (no ALF/LMCS/scaling lists/virtual boundaries/partition override/QP delta/SAO/deblocking
-  // fields; RPLs are in the slice header, no TMVP / fpel MMVD / BDOF / DMVR / PROF / WP controls)
+  // fields; RPLs are in the slice header, no fpel MMVD / BDOF / DMVR / PROF / WP controls)
+  requireArg(!sh.temporalMvp || (inter && sps.temporalMvpEnabled), "TMVP without an SPS / inter slice allowing it");
+  if (inter && sps.temporalMvpEnabled) b.flag(sh.temporalMvp);  // ph_temporal_mvp_enabled_flag
   if (inter) b.flag(false);  // ph_mvd_l1_zero_flag
   // slice header proper
   if (inter) b.ue(uint32_t(sh.sliceType));  // sh_slice_type
@@ -475,12 +479,23 @@ void writeSliceHeader(BitWriter& b, const SpsInfo& sps, const PpsInfo& pps, cons
     for (int l = 0; l < numLists; ++l)
       requireArg(sh.numActive[l] == std::min(int(sh.rpl[l].size()), pps.numRefIdxDefaultActive[l]), "numActive");
   }
-  // (no cabac_init_flag, TMVP collocated picture or weighted prediction)
+  // (no cabac_init_flag) the collocated picture (pps_rpl_info_in_ph_flag = 0: here); no weighted prediction
+  if (sh.temporalMvp) {
+    const bool fromL0 = sh.sliceType != SliceType::kB || sh.collocatedFromL0;
+    requireArg(fromL0 == sh.collocatedFromL0, "P slices take the collocated picture from list 0");
+    if (sh.sliceType == SliceType::kB) b.flag(sh.collocatedFromL0);  // sh_collocated_from_l0_flag
+    const int numColList = sh.numActive[fromL0 ? 0 : 1];
+    requireArg(sh.collocatedRefIdx >= 0 && sh.collocatedRefIdx < numColList, "collocated_ref_idx");
+    if (numColList > 1) b.ue(uint32_t(sh.collocatedRefIdx));  // sh_collocated_ref_idx
+  }
   b.se(sh.sliceQp - pps.initQp);  // sh_qp_delta
   if (sps.saoEnabled) {  // pps_sao_info_in_ph_flag is 0 (no picture partitioning): SAO flags here
     b.flag(sh.saoLuma);    // sh_sao_luma_used_flag
     b.flag(sh.saoChroma);  // sh_sao_chroma_used_flag
   }
+  // (no deblocking override) then sh_dep_quant_used_flag; no sign hiding / transform skip flags follow
+  if (sps.depQuantEnabled) b.flag(sh.depQuant);  // sh_dep_quant_used_flag
+  else requireArg(!sh.depQuant, "dependent quantisation used without sps_dep_quant_enabled_flag");
   // byte_alignment()
   b.u(1, 1);
   b.alignZero();
@@ -501,6 +516,7 @@ SliceInfo parseSliceHeader(BitReader& r, NalType nalType, const SpsInfo& sps, co
   require(r.ue(63) == 0, "ph_pic_parameter_set_id != 0");
   sh.pocLsb = int(r.u(sps.log2MaxPocLsb));
   sh.poc = sh.pocLsb;
+  const bool phTemporalMvp = interAllowed && sps.temporalMvpEnabled && r.flag();  // ph_temporal_mvp_enabled_flag
   if (interAllowed) require(!r.flag(), "ph_mvd_l1_zero_flag");
   sh.sliceType = SliceType::kI;
   if (interAllowed) {
@@ -533,12 +549,20 @@ SliceInfo parseSliceHeader(BitReader& r, NalType nalType, const SpsInfo& sps, co
     require(sh.numActive[l] <= int(sh.rpl[l].size()), "more active references than list entries");
     require(sh.numActive[l] <= RefPicLists::kMaxRefs, "more than 4 active references");
   }
+  // the collocated picture (pps_rpl_info_in_ph_flag = 0: in the slice header); I slices have none
+  sh.temporalMvp = phTemporalMvp && sh.sliceType != SliceType::kI;
+  if (sh.temporalMvp) {
+    sh.collocatedFromL0 = sh.sliceType == SliceType::kB ? r.flag() : true;  // sh_collocated_from_l0_flag
+    const int numColList = sh.numActive[sh.collocatedFromL0 ? 0 : 1];
+    sh.collocatedRefIdx = numColList > 1 ? int(r.ue(uint32_t(numColList - 1))) : 0;  // sh_collocated_ref_idx
+  }
   sh.sliceQp = pps.initQp + r.se(-64, 64);
   require(sh.sliceQp >= -12 && sh.sliceQp <= 63, "slice QP");
   if (sps.saoEnabled) {
     sh.saoLuma = r.flag();    // sh_sao_luma_used_flag
     sh.saoChroma = r.flag();  // sh_sao_chroma_used_flag
   }
+  if (sps.depQuantEnabled) sh.depQuant = r.flag();  // sh_dep_quant_used_flag
   r.expectTrailingBits();  // byte_alignment(): one bit then zeros
   return sh;
 }

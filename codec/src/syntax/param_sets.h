@@ -30,6 +30,8 @@ struct SpsInfo {
   int maxLatencyIncreasePlus1 = 0;           // dpb_max_latency_increase_plus1 (0: no limit)
   int maxNumMergeCand = 6;                   // MaxNumMergeCand when interEnabled (parser: as signalled)
   bool saoEnabled = false;                   // sps_sao_enabled_flag (SAO flags then in every slice header)
+  bool temporalMvpEnabled = false;           // sps_temporal_mvp_enabled_flag (no SbTMVP); ph flag per inter picture
+  bool depQuantEnabled = false;              // sps_dep_quant_enabled_flag (sh_dep_quant_used_flag then in every slice header)
   PartitionConfig part;                      // picWidth/picHeight filled in too
   // ChromaQpTable (7.4.3.4) for qPi in [-12, 63], index qPi + 12 (one table shared by Cb/Cr).
   int chromaQpTable[76] = {};
@@ -70,6 +72,13 @@ struct SliceInfo {
   std::vector<int> rpl[2];
   int numActive[2] = {0, 0};
   bool saoLuma = false, saoChroma = false;  // sh_sao_luma_used_flag / sh_sao_chroma_used_flag (SPS SAO on)
+  // ph_temporal_mvp_enabled_flag (inter pictures of an SPS with TMVP) and the collocated picture
+  // RefPicList[collocatedFromL0 ? 0 : 1][collocatedRefIdx] (sh_collocated_from_l0_flag, inferred 1
+  // in P slices; sh_collocated_ref_idx, inferred 0 with one active entry).
+  bool temporalMvp = false;
+  bool collocatedFromL0 = true;
+  int collocatedRefIdx = 0;
+  bool depQuant = false;                    // sh_dep_quant_used_flag (SPS dependent quantisation on)
 };
 // Adds pocMsb to the parsed poc and every reference POC.
 void applyPocMsb(SliceInfo& sh, int pocMsb);

@@ -2,6 +2,7 @@
 // motion-searched AMVP candidates (motion_search.h), full RD with and without residual, and the
 // intra/inter choice of a leaf CU in P/B slices.
 #include "encoder/search/rd_search_impl.h"
+#include "encoder/search/dq_trellis.h"
 
 #include <algorithm>
 #include <cstring>
@@ -76,7 +77,8 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
     if (dup) continue;
     ranked[nr++] = {ms_.mergeCost(mlist[i], i, cu.x, cu.y, cu.w, cu.h), i};
   }
-  std::sort(ranked, ranked + nr);
+  for (int i = 1; i < nr; ++i)  // insertion sort (at most 6 entries)
+    for (int j = i; j > 0 && ranked[j] < ranked[j - 1]; --j) std::swap(ranked[j], ranked[j - 1]);
   for (int k = 0; k < std::min(nr, preset_.numMergeRd); ++k) {
     cu.merge = true;
     cu.mergeIdx = uint8_t(ranked[k].second);
@@ -186,7 +188,17 @@ uint64_t RdCtuSearch::codeTbInter(int cIdx, int x, int y, int w, int h, const Pe
   dsp::subtract(org.row(y) + x, org.stride, pred, predStride, w, h, resid_, w);
   dsp::forwardTransform(resid_, w, w, h, sl.bitDepth, coeff_);
   int nz;
-  if (preset_.useRdoq) {
+  if (sl.depQuant) {  // dependent quantisation: the trellis replaces RDOQ (and the plain quantiser)
+    DqParams dp;
+    dp.log2W = log2Int(unsigned(w));
+    dp.log2H = log2Int(unsigned(h));
+    dp.isLuma = cIdx == 0;
+    dp.lambda = lam_.componentLambda(cIdx);
+    dp.qp = qp;
+    dp.bitDepth = sl.bitDepth;
+    dp.tables = &tables;
+    nz = dqQuantize(coeff_, dp, levels);
+  } else if (preset_.useRdoq) {
     RdoqParams p;
     p.log2W = log2Int(unsigned(w));
     p.log2H = log2Int(unsigned(h));
@@ -201,7 +213,7 @@ uint64_t RdCtuSearch::codeTbInter(int cIdx, int x, int y, int w, int h, const Pe
   }
   Pel* dst = rec.row(y) + x;
   if (nz) {
-    dsp::dequant(levels, w, h, qp, sl.bitDepth, coeff_);
+    recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_);
     dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid_, w);
     dsp::addResidualClip(pred, predStride, resid_, w, w, h, sl.bitDepth, dst, rec.stride);
   } else {

@@ -1,6 +1,7 @@
 // Intra decisions of the RD search (rd_search_impl.h): SATD pre-selection of luma modes, full RD
 // of the candidates, chroma modes, the chroma CU of a local dual tree, intra transform blocks.
 #include "encoder/search/rd_search_impl.h"
+#include "encoder/search/dq_trellis.h"
 
 #include <algorithm>
 #include <cstring>
@@ -17,7 +18,17 @@ uint64_t RdCtuSearch::codeTb(int cIdx, int x, int y, int w, int h, int mode, con
   dsp::subtract(org.row(y) + x, org.stride, pred_, w, w, h, resid_, w);
   dsp::forwardTransform(resid_, w, w, h, sl.bitDepth, coeff_);
   int nz;
-  if (preset_.useRdoq) {
+  if (sl.depQuant) {  // dependent quantisation: the trellis replaces RDOQ (and the plain quantiser)
+    DqParams dp;
+    dp.log2W = log2Int(unsigned(w));
+    dp.log2H = log2Int(unsigned(h));
+    dp.isLuma = cIdx == 0;
+    dp.lambda = lam_.componentLambda(cIdx);
+    dp.qp = qp;
+    dp.bitDepth = sl.bitDepth;
+    dp.tables = &tables;
+    nz = dqQuantize(coeff_, dp, levels);
+  } else if (preset_.useRdoq) {
     RdoqParams p;
     p.log2W = log2Int(unsigned(w));
     p.log2H = log2Int(unsigned(h));
@@ -33,7 +44,7 @@ uint64_t RdCtuSearch::codeTb(int cIdx, int x, int y, int w, int h, int mode, con
   // reconstruction exactly as recon::reconstructTb does it, reusing the prediction above
   Pel* dst = rec.row(y) + x;
   if (nz) {
-    dsp::dequant(levels, w, h, qp, sl.bitDepth, coeff_);
+    recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_);
     dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid_, w);
     dsp::addResidualClip(pred_, w, resid_, w, w, h, sl.bitDepth, dst, rec.stride);
   } else {

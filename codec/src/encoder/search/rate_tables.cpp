@@ -15,6 +15,9 @@ void fillResidualTables(const ContextSet& cs, int cIdx, ResidualBitTables& t) {
   };
   const bool luma = cIdx == 0;
   for (int i = 0; i < (luma ? 12 : 8); ++i) t.sig[i] = bc((luma ? kCtxSigY : kCtxSigC) + i);
+  for (int set = 1; set <= 2; ++set)
+    for (int i = 0; i < (luma ? 12 : 8); ++i)
+      t.sigDq[set - 1][i] = bc((luma ? kCtxSigY : kCtxSigC) + set * (luma ? 12 : 8) + i);
   for (int i = 0; i < (luma ? 21 : 11); ++i) {
     t.gt1[i] = bc((luma ? kCtxGt1Y : kCtxGt1C) + i);
     t.par[i] = bc((luma ? kCtxParY : kCtxParC) + i);

@@ -34,6 +34,17 @@ void RdCtuSearch::searchCtu(const CtuSearchContext& ctx, CtuCoding& out) {
   const SliceParams& sl = *ctx.slice;
   // our own lambda (rd_cost.h); chroma weights from the Qp' differences
   lam_.set(sl.qp, sl.qpPrimeY, sl.qpPrimeCb, sl.qpPrimeCr, sl.bitDepth);
+  if (sl.depQuant) {
+    // Dependent quantisation has a different rate-distortion slope: lambda * 2^(0.25/3), and chroma
+    // weighted up (2^(0.1/3) in inter slices, 2^(0.2/3) in intra slices) so that rate does not
+    // drift from chroma to luma (the adjustments VTM's encoder makes).
+    const double cw = std::pow(2.0, (sl.isIntra ? 0.2 : 0.1) / 3.0);
+    lam_.lambda *= std::pow(2.0, 0.25 / 3.0);
+    lam_.chromaWeight[1] *= cw;
+    lam_.chromaWeight[2] *= cw;
+    lam_.perFbit = lam_.lambda / double(kFbitsOne);
+    lam_.sqrtLambda = std::sqrt(lam_.lambda);
+  }
   out.splits.clear();
   out.cus.clear();
   out.coeffs.clear();
@@ -107,13 +118,15 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
   double bestJ = kInf;
   int bestIdx = -1;
   double leafJ = kInf, btJ[2] = {kInf, kInf};
-  bool leafZeroCbf = false;
+  bool leafZeroCbf = false, leafSkip = false;
   for (int i = 0; i < nc; ++i) {
     const SplitMode s = cand[i];
     if (preset_.skipTtIfBtNoGain && (s == SplitMode::kTtHor || s == SplitMode::kTtVer) && leafJ < kInf) {
       const double bj = btJ[s == SplitMode::kTtHor ? 0 : 1];
       if (!(bj < leafJ)) continue;
     }
+    // P/B slices: a leaf coded as a skip CU is rarely beaten by splitting it (early skip detection)
+    if (preset_.interSkipStopsSplit && s != SplitMode::kNone && leafSkip) continue;
     if (preset_.skipSplitsIfLeafZeroCbf && s != SplitMode::kNone && leafZeroCbf &&
         node.w * node.h >= (1 << (2 * preset_.minLeafLog2ForSplitSkip)))
       continue;
@@ -137,6 +150,7 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
       J += searchLeaf(node, c, h, frag, &zeroCbf);
       leafJ = J;
       leafZeroCbf = zeroCbf;
+      leafSkip = !frag.cus.empty() && frag.cus.back().skip;
     } else {
       const bool ldt = node.treeType == TreeType::kSingle && modeTypeCondition(node, s, true) == 1;
       TreeNode kids[4];

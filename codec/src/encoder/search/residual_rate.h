@@ -21,6 +21,8 @@ struct BinCost { uint32_t bits[2]; };
 struct ResidualBitTables {
   // sig_coeff_flag, QState-set 0 only: luma ctxInc 0..11, chroma (ctxInc - 36) 0..7
   BinCost sig[12];
+  // sig_coeff_flag context sets 1 and 2 (dependent quantisation, QState 2 and 3), same indexing
+  BinCost sigDq[2][12];
   // abs_level_gtx_flag[n][0] / par_level_flag / abs_level_gtx_flag[n][1], by the ctxOffset of
   // 9.3.4.2.7: luma 0..20, chroma 0..10 (chroma: spec ctxInc - 21)
   BinCost gt1[21], par[21], gt3[21];

@@ -32,7 +32,8 @@ void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int 
     std::memcpy(out.coeffs.data() + tu.coeffOffset[cIdx], levels, sizeof(TCoeff) * size_t(w * h));
   }
   recon::reconstructTb(rec, *c.cuMap, cIdx, x, y, w, h, mode,
-                       nz > 0 ? out.coeffs.data() + tu.coeffOffset[cIdx] : nullptr, qpPrime);
+                       nz > 0 ? out.coeffs.data() + tu.coeffOffset[cIdx] : nullptr, qpPrime,
+                       c.slice && c.slice->depQuant);
 }
 
 class TrivialSearch final : public CtuSearch {

@@ -1,0 +1,170 @@
+// Dependent quantisation: the scaling state machine (dsp::dequantDependent), the DQ residual syntax
+// (QState-dependent sig contexts and ZeroPos) round trip, and the trellis quantiser's output
+// (reconstruction within the quantiser's reach, never worse than cbf = 0, deterministic).
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <vector>
+
+#include "cabac/cabac.h"
+#include "common/types.h"
+#include "dsp/dep_quant.h"
+#include "dsp/dsp.h"
+#include "encoder/search/dq_trellis.h"
+#include "encoder/search/rd_cost.h"
+#include "encoder/search/rate_tables.h"
+#include "syntax/ctu_syntax.h"
+#include "test_check.h"
+
+using namespace nnvvc;
+using namespace nnvvc::search;
+
+static std::vector<uint8_t> finishBytes(ArithEncoder& enc) {
+  enc.terminate(1);
+  enc.finish();
+  std::vector<uint8_t> b = enc.bytes();
+  b.push_back(uint8_t(((enc.pendingBits() << 1) | 1u) << (7 - enc.pendingCount())));
+  return b;
+}
+
+// Hand-worked 4x4 example: scan positions 0 (0,0), 1 (0,1), 2 (1,0).
+static void testStateMachine() {
+  const int qp = 37;
+  TCoeff lv[16] = {}, out[16], ref[16];
+  lv[0] = 1;       // scan 0
+  lv[4] = -2;      // (0,1): scan 1
+  lv[1] = 1;       // (1,0): scan 2 = last
+  dsp::dequantDependent(lv, 4, 4, qp, 10, out);
+  // scan 2: QState 0, index 2*1 = 2 -> same as level 1 with qP + 1 (no DQ); QState -> 2
+  TCoeff one[16] = {}; one[0] = 1;
+  dsp::dequant(one, 4, 4, qp + 1, 10, ref);
+  CHECK_EQ(out[1], ref[0]);
+  // scan 1: QState 2 (Q1), index -(2*2 - 1) = -3; QState -> 1.  scan 0: QState 1 (Q0), index 2.
+  const int bdShift = 10 + 0 + 2 - 5 + 1;
+  const int64_t ls = int64_t(16 * 51) << ((qp + 1) / 6);  // levelScale[0][38 % 6 = 2] = 51
+  CHECK_EQ(out[4], (int64_t(-3) * ls + (int64_t(1) << (bdShift - 1))) >> bdShift);
+  CHECK_EQ(out[0], ref[0]);
+  for (int i : {2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}) CHECK_EQ(out[i], 0);
+  // an all-even run keeps the state: zeros between do not matter
+  TCoeff lv2[16] = {};
+  lv2[2] = 2;  // (2,0) scan 5: QState 0, even -> stays 0
+  lv2[0] = 1;  // scan 0 still QState 0 (zeros keep 0)
+  dsp::dequantDependent(lv2, 4, 4, qp, 10, out);
+  CHECK_EQ(out[0], ref[0]);
+}
+
+static void testSyntaxRoundTrip() {
+  std::mt19937 rng(7);
+  const int sizes[][2] = {{4, 4}, {8, 8}, {16, 4}, {32, 32}, {64, 64}, {2, 8}, {8, 2}, {2, 2}, {64, 16}};
+  for (int iter = 0; iter < 60; ++iter) {
+    const int w = sizes[iter % 9][0], h = sizes[iter % 9][1];
+    const int cIdx = (w < 4 || h < 4) ? 1 : (iter % 3 == 0 ? 2 : 0);
+    std::vector<TCoeff> lv(size_t(w * h), 0), back(size_t(w * h), 0);
+    const int zw = std::min(w, 32), zh = std::min(h, 32);
+    std::uniform_int_distribution<int> dens(0, 99), mag(1, (iter % 4) ? 3 : 40);
+    const int density = 5 + (iter * 13) % 90;
+    for (int y = 0; y < zh; ++y)
+      for (int x = 0; x < zw; ++x)
+        if (dens(rng) < density) lv[size_t(y * w + x)] = mag(rng) * ((dens(rng) & 1) ? -1 : 1);
+    lv[0] = lv[0] ? lv[0] : 1;
+    ContextSet ce, cd;
+    ce.init(32, 2);
+    cd.init(32, 2);
+    ArithEncoder enc;
+    enc.start();
+    CHECK(codeResidual(enc, ce, lv.data(), w, h, cIdx, true));
+    std::vector<uint8_t> bytes = finishBytes(enc);
+    ArithDecoder dec;
+    dec.start(bytes.data(), bytes.size());
+    CHECK(codeResidual(dec, cd, back.data(), w, h, cIdx, true));
+    bool same = true;
+    for (size_t i = 0; i < lv.size(); ++i) same &= lv[i] == back[i];
+    CHECK(same, "DQ residual round trip %dx%d c%d", w, h, cIdx);
+    // the DQ syntax differs from the plain one (context sets / ZeroPos) but decodes the same way
+    ContextSet cp;
+    cp.init(32, 2);
+    BitEstimator est;
+    CHECK(codeResidual(est, cp, lv.data(), w, h, cIdx, false));
+  }
+}
+
+static void testTrellis() {
+  std::mt19937 rng(11);
+  ContextSet cs;
+  cs.init(32, 2);
+  const int sizes[][2] = {{4, 4}, {8, 8}, {16, 16}, {32, 32}, {64, 64}, {32, 8}, {4, 16}, {2, 8}, {8, 2}, {2, 2}};
+  for (int iter = 0; iter < 80; ++iter) {
+    const int w = sizes[iter % 10][0], h = sizes[iter % 10][1];
+    const int cIdx = (w < 4 || h < 4) ? 1 : 0;
+    ResidualBitTables t;
+    fillResidualTables(cs, cIdx, t);
+    std::vector<Pel> resid(size_t(w * h));
+    std::uniform_int_distribution<int> amp(0, 400);
+    const int a = amp(rng), b = 1 + amp(rng) / 8;
+    std::uniform_int_distribution<int> noise(-b, b);
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) resid[size_t(y * w + x)] = Pel((a * (x - y)) / (w + h) + noise(rng));
+    std::vector<TCoeff> coeff(size_t(w * h)), lv(size_t(w * h)), lv2(size_t(w * h)), rec(size_t(w * h));
+    dsp::forwardTransform(resid.data(), w, w, h, 10, coeff.data());
+    const int qp = 22 + (iter % 4) * 5 + 12;
+    const double lambda = lambdaFromQp(qp - 12, 10);
+    DqParams p;
+    p.log2W = log2Int(unsigned(w));
+    p.log2H = log2Int(unsigned(h));
+    p.isLuma = cIdx == 0;
+    p.lambda = lambda;
+    p.qp = qp;
+    p.tables = &t;
+    double J = 0, J2 = 0;
+    const int nz = dqQuantize(coeff.data(), p, lv.data(), &J);
+    const int nz2 = dqQuantize(coeff.data(), p, lv2.data(), &J2);
+    CHECK(nz == nz2 && J == J2 && lv == lv2, "deterministic");
+    int count = 0;
+    for (TCoeff v : lv) count += v != 0;
+    CHECK_EQ(count, nz);
+    // no level outside the coded 32x32 region
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x)
+        if (x >= 32 || y >= 32) CHECK_EQ(lv[size_t(y * w + x)], 0);
+    // J never above the cbf = 0 alternative (coded-region distortion + cbf bit)
+    const dsp::QuantScale qs = dsp::quantScale(qp + 1, w, h, 10);
+    double dZero = 0;
+    const int zw = std::min(w, 32), zh = std::min(h, 32);
+    for (int y = 0; y < zh; ++y)
+      for (int x = 0; x < zw; ++x) {
+        const double s = double(std::abs(coeff[size_t(y * w + x)])) * qs.scale;
+        dZero += s * s * qs.errScale;
+      }
+    CHECK(J <= dZero + lambda * t.cbf.bits[0] / kFbitsOne + 1e-6, "J %f vs zero %f", J, dZero);
+    if (!nz) continue;
+    // the DQ reconstruction lies within 1.5 steps of the qP + 1 quantiser of every coefficient
+    dsp::dequantDependent(lv.data(), w, h, qp, 10, rec.data());
+    const double step = std::ldexp(1.0, qs.qBits) / qs.scale;
+    for (int y = 0; y < zh; ++y)
+      for (int x = 0; x < zw; ++x) {
+        const double e = std::fabs(double(rec[size_t(y * w + x)]) - double(coeff[size_t(y * w + x)]));
+        CHECK(e <= 1.5 * step + 2, "recon error %f step %f at %d,%d (%dx%d)", e, step, x, y, w, h);
+      }
+    // the levels code with the DQ syntax and parse back
+    ContextSet ce = cs, cd = cs;
+    ArithEncoder enc;
+    enc.start();
+    CHECK(codeResidual(enc, ce, lv.data(), w, h, cIdx, true));
+    std::vector<uint8_t> bytes = finishBytes(enc);
+    ArithDecoder dec;
+    dec.start(bytes.data(), bytes.size());
+    std::vector<TCoeff> back(size_t(w * h));
+    CHECK(codeResidual(dec, cd, back.data(), w, h, cIdx, true));
+    CHECK(back == lv);
+  }
+}
+
+int main() {
+  testStateMachine();
+  testSyntaxRoundTrip();
+  testTrellis();
+  if (failures) { std::printf("%d failure(s)\n", failures); return 1; }
+  std::printf("test_dep_quant: all passed\n");
+  return 0;
+}
