@@ -34,3 +34,33 @@ static inline void checkNote(const char* format, ...) {
       ++failures;                                                                            \
     }                                                                                        \
   } while (0)
+
+// Named test cases: `TEST_CASE(name) { ...CHECKs... }` registers a case; `return runTestCases(argc, argv);` in
+// main() runs them in order (or only those whose names contain argv[1]) and prints each case's name with its
+// verdict, so a failure names its case.
+#include <cstring>
+#include <functional>
+#include <vector>
+struct TestCaseEntry { const char* name; void (*fn)(); };
+static inline std::vector<TestCaseEntry>& testCaseRegistry() { static std::vector<TestCaseEntry> r; return r; }
+struct TestCaseRegistrar {
+  TestCaseRegistrar(const char* name, void (*fn)()) { testCaseRegistry().push_back({name, fn}); }
+};
+#define TEST_CASE(name)                                                     \
+  static void testCase_##name();                                            \
+  static TestCaseRegistrar testCaseRegistrar_##name(#name, &testCase_##name); \
+  static void testCase_##name()
+static inline int runTestCases(int argc, char** argv) {
+  int failedCases = 0, run = 0;
+  for (const TestCaseEntry& t : testCaseRegistry()) {
+    if (argc > 1 && !std::strstr(t.name, argv[1])) continue;
+    const int before = failures;
+    t.fn();
+    ++run;
+    const bool ok = failures == before;
+    failedCases += ok ? 0 : 1;
+    std::printf("%s %s\n", ok ? "ok  " : "FAIL", t.name);
+  }
+  std::printf("%d case(s), %d failed\n", run, failedCases);
+  return failures ? 1 : 0;
+}

@@ -80,11 +80,13 @@ std::string planGop(const std::string& config, int numFrames, int baseQp, int in
   // 1. coding order, picture types, QPs and the active references
   std::set<int> coded;   // POCs coded so far
   int lastIrapPoc = 0;   // POC of the latest IRAP in decoding order
+  int prevIrapPoc = 0;   // ... and of the one before it
   auto addIntra = [&](int poc) {
     PlannedPicture p;
     p.poc = poc; p.intra = true; p.nal = PlannedNal::kCra; p.qp = clipQp(baseQp + kIntraQpOffset);
     out.pictures.push_back(p);
     coded.insert(poc);
+    prevIrapPoc = lastIrapPoc;
     lastIrapPoc = poc;
   };
   addIntra(0);
@@ -106,6 +108,9 @@ std::string planGop(const std::string& config, int numFrames, int baseQp, int in
           const int ref = poc - d;
           if (!coded.count(ref)) continue;
           if (!leading && ref < lastIrapPoc) continue;
+          // leading pictures may reach back to the previous IRAP, not beyond it (the CRA that
+          // keeps their references in the DPB must not list pictures before that IRAP)
+          if (leading && ref < prevIrapPoc) continue;
           if (std::find(p.rpl[l].begin(), p.rpl[l].end(), ref) == p.rpl[l].end()) p.rpl[l].push_back(ref);
         }
       }
