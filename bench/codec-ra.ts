@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { bdRate, bitrateKbps, combinePsnr, psnrYuvFiles } from '../src/quality/index.js';
 import { defaultIntraPeriod } from '../src/quality/anchors.js';
-import { describeExit, encode, encoderPath, isExecutable, readManifest, repoRoot, runProcess, type SequenceInfo } from '../test/conformance/lib.js';
+import { describeExit, encoderArgs, encoderPath, isExecutable, type ProcResult, readManifest, repoRoot, runProcess, type SequenceInfo } from '../test/conformance/lib.js';
 
 export class UsageError extends Error {}
 
@@ -184,6 +184,21 @@ export function formatSummary(cs: RaComparison[]): string {
   return lines.join('\n');
 }
 
+/**
+ * Runs an encoder and times it. With /usr/bin/time present the time is the process's CPU time (user + system):
+ * on a shared machine that is far steadier than wall-clock, and both encoders are single-threaded, so T1/T2 on
+ * CPU time compares like with like. Without it (or with BENCH_TIME=wall) wall-clock seconds are used.
+ */
+export const TIME_BASIS: 'cpu' | 'wall' = process.env.BENCH_TIME === 'wall' || !isExecutable('/usr/bin/time') ? 'wall' : 'cpu';
+async function runTimed(cmd: string, args: string[], timeoutMs: number): Promise<ProcResult & { timed: number }> {
+  if (TIME_BASIS === 'wall') { const r = await runProcess(cmd, args, { timeoutMs }); return { ...r, timed: r.seconds }; }
+  const tf = path.join(mkdtempSync(path.join(os.tmpdir(), 'nnvvc-time-')), 't');
+  const r = await runProcess('/usr/bin/time', ['-f', '%U %S', '-o', tf, cmd, ...args], { timeoutMs });
+  const [u, sy] = existsSync(tf) ? readFileSync(tf, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) : [NaN, NaN];
+  rmSync(path.dirname(tf), { recursive: true, force: true });
+  return { ...r, timed: Number.isFinite(u + sy) ? u + sy : r.seconds };
+}
+
 async function measure(seq: SequenceInfo, frames: number, bitstream: string, recon: string, seconds: number, qp: number): Promise<RaPoint> {
   const bytes = statSync(bitstream).size;
   const p = await psnrYuvFiles({ source: seq.path, sourceBitDepth: seq.bitDepth, decoded: recon, width: seq.width, height: seq.height, frames });
@@ -222,7 +237,7 @@ export async function main(argv: string[]): Promise<number> {
   if (vtmApp && !isExecutable(vtmApp)) { console.error(`bench:codec: VTM_ENCODER_APP=${vtmApp} is not an executable file`); return 2; }
   if (vtmApp && !existsSync(VTM_RA_CFG)) { console.error(`bench:codec: ${VTM_RA_CFG} is missing`); return 2; }
   const cpu = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'})`;
-  console.log(`bench:codec — random access, QP ${o.qps.join('/')}, presets ${o.presets.join(', ')}, machine ${cpu}`);
+  console.log(`bench:codec — random access, QP ${o.qps.join('/')}, presets ${o.presets.join(', ')}, machine ${cpu}; times (T1, T2, fps) are ${TIME_BASIS === 'cpu' ? 'CPU seconds (user+sys, /usr/bin/time)' : 'wall-clock seconds'}`);
   if (!vtmApp) console.log('  *** SKIPPED: VTM-23.2 anchor — VTM_ENCODER_APP not set: no BD-rate, no T1/T2 (our figures only) ***');
   else console.log(`  VTM anchor: ${vtmApp} -c ${path.relative(repoRoot, VTM_RA_CFG)}${o.reuseVtm ? ' (saved results reused where present)' : ''}`);
 
@@ -243,12 +258,12 @@ export async function main(argv: string[]): Promise<number> {
           const cacheFile = path.join(cacheDir, `${seq.name}_f${frames}_ip${intraPeriod}_qp${qp}_${cfgHash}.json`);
           if (o.reuseVtm && existsSync(cacheFile)) { vtm.points.push({ ...(JSON.parse(readFileSync(cacheFile, 'utf8')) as RaPoint), cached: true }); continue; }
           const b = path.join(work, `vtm_${qp}.266`), rec = path.join(work, `vtm_${qp}.yuv`);
-          const r = await runProcess(vtmApp, vtmRaArgs({ cfg: VTM_RA_CFG, seq, frames, qp, intraPeriod, bitstream: b, recon: rec }), { timeoutMs });
+          const r = await runTimed(vtmApp, vtmRaArgs({ cfg: VTM_RA_CFG, seq, frames, qp, intraPeriod, bitstream: b, recon: rec }), timeoutMs);
           if (r.code !== 0) { vtm.error = `VTM QP ${qp}: ${describeExit(r)}: ${(r.stdout + r.stderr).trim().slice(-300)}`; break; }
-          const p = await measure(seq, frames, b, rec, r.seconds, qp);
+          const p = await measure(seq, frames, b, rec, r.timed, qp);
           writeFileSync(cacheFile, JSON.stringify({ ...p, machine: cpu, measuredAt: new Date().toISOString() }));
           vtm.points.push(p);
-          console.error(`  VTM ${seq.name} QP ${qp}: ${r.seconds.toFixed(1)} s`);
+          console.error(`  VTM ${seq.name} QP ${qp}: ${r.timed.toFixed(1)} s ${TIME_BASIS}`);
           rmSync(rec, { force: true });
         }
       }
@@ -256,10 +271,10 @@ export async function main(argv: string[]): Promise<number> {
         const ours: RaRun = { encoder: `nnvvc-enc ${preset}`, points: [] };
         for (const qp of o.qps) {
           const b = path.join(work, `ours_${qp}.266`), rec = path.join(work, `ours_${qp}.yuv`);
-          const r = await encode({ seq, frames, qp, bitstream: b, recon: rec, preset, config: 'ra', intraPeriod, timeoutMs });
+          const r = await runTimed(encoderPath(), encoderArgs({ seq, frames, qp, bitstream: b, recon: rec, preset, config: 'ra', intraPeriod }), timeoutMs);
           if (r.code !== 0) { ours.error = `nnvvc-enc QP ${qp}: ${describeExit(r)}: ${(r.stderr || r.stdout).trim().slice(-300)}`; break; }
-          ours.points.push(await measure(seq, frames, b, rec, r.seconds, qp));
-          console.error(`  nnvvc-enc ${preset} ${seq.name} QP ${qp}: ${r.seconds.toFixed(1)} s`);
+          ours.points.push(await measure(seq, frames, b, rec, r.timed, qp));
+          console.error(`  nnvvc-enc ${preset} ${seq.name} QP ${qp}: ${r.timed.toFixed(1)} s ${TIME_BASIS}`);
           rmSync(rec, { force: true });
         }
         const c = compareRa(seq.name, preset, frames, intraPeriod, ours, vtm);
