@@ -36,7 +36,9 @@ void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int 
                        c.slice && c.slice->depQuant);
 }
 
-class TrivialSearch final : public CtuSearch {
+// The two fixed-decision searches share the tree walk and the block coding; they differ only in
+// which split a node takes and which modes a CU gets.
+class FixedDecisionSearch : public CtuSearch {
  public:
   void searchCtu(const CtuSearchContext& c, CtuCoding& out) override {
     ctx_ = &c;
@@ -47,39 +49,67 @@ class TrivialSearch final : public CtuSearch {
     node(root, out);
   }
 
- private:
+ protected:
   const CtuSearchContext* ctx_ = nullptr;
+  // The split of node n (kNone = a CU); must be allowed, and not kNone when the boundary forces a split.
+  virtual SplitMode pickSplit(const TreeNode& n, const AllowedSplits& a, bool boundary) = 0;
+  // Luma mode and chroma mode index of a CU (treeType tells which of them matter).
+  virtual void pickModes(CodingUnit& cu) = 0;
 
+ private:
   void node(const TreeNode& n, CtuCoding& out) {
     const PartitionConfig& part = *ctx_->part;
-    const AllowedSplits a = allowedSplits(part, n);
-    const bool boundary = mustSplit(part, n);
-    if (boundary || (n.w > 16 && a.qt)) {
-      SplitMode s = a.qt ? SplitMode::kQt
-                         : (a.btHor && n.y + n.h > part.picHeight ? SplitMode::kBtHor
-                                                                 : (a.btVer ? SplitMode::kBtVer : SplitMode::kBtHor));
-      out.splits.push_back(s);
-      TreeNode kids[4];
-      const int k = childNodes(part, n, s, n.treeType, n.modeType, kids);
-      for (int i = 0; i < k; ++i) node(kids[i], out);
-      return;
-    }
-    out.splits.push_back(SplitMode::kNone);
-    leaf(n, out);
+    const SplitMode s = pickSplit(n, allowedSplits(part, n), mustSplit(part, n));
+    out.splits.push_back(s);
+    if (s == SplitMode::kNone) { leaf(n, n.treeType, out); return; }
+    TreeType childTree = n.treeType;
+    ModeType childMode = n.modeType;
+    const int mtc = n.treeType == TreeType::kSingle ? modeTypeCondition(n, s, true) : 0;
+    if (mtc == 1) { childTree = TreeType::kDualLuma; childMode = ModeType::kIntra; }
+    TreeNode kids[4];
+    const int nk = childNodes(part, n, s, childTree, childMode, kids);
+    for (int i = 0; i < nk; ++i) node(kids[i], out);
+    if (mtc == 1) leaf(n, TreeType::kDualChroma, out);
   }
 
-  void codeBlock(int cIdx, int x, int y, int w, int h, int mode, int qpPrime, TransformUnit& tu,
-                 CtuCoding& out) {
-    codeBlockPlainQuant(*ctx_, cIdx, x, y, w, h, mode, qpPrime, tu, out);
-  }
-
-  void leaf(const TreeNode& n, CtuCoding& out) {
+  void leaf(const TreeNode& n, TreeType tt, CtuCoding& out) {
     CodingUnit cu;
     cu.x = int16_t(n.x); cu.y = int16_t(n.y); cu.w = int16_t(n.w); cu.h = int16_t(n.h);
-    cu.treeType = n.treeType; cu.qtDepth = uint8_t(n.qtDepth); cu.mttDepth = uint8_t(n.mttDepth);
+    cu.treeType = tt; cu.qtDepth = uint8_t(n.qtDepth); cu.mttDepth = uint8_t(n.mttDepth);
     cu.qp = int8_t(ctx_->slice->qp);
     tileTransformUnits(*ctx_->part, cu);
-    // luma mode by SATD of the prediction of the first TU
+    pickModes(cu);
+    int lumaForDm = cu.lumaMode;
+    if (tt == TreeType::kDualChroma) {
+      const CuInfo* ci = ctx_->cuMap->at(cu.x + cu.w / 2, cu.y + cu.h / 2);
+      lumaForDm = ci ? ci->lumaMode : 0;
+    }
+    cu.chromaMode = uint8_t(deriveChromaMode(cu.chromaModeIdx, lumaForDm));
+    const SliceParams& sp = *ctx_->slice;
+    for (int t = 0; t < cu.numTus; ++t) {
+      TransformUnit& tu = cu.tus[t];
+      if (tt != TreeType::kDualChroma)
+        codeBlockPlainQuant(*ctx_, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, sp.qpPrimeY, tu, out);
+      if (tt != TreeType::kDualLuma) {
+        codeBlockPlainQuant(*ctx_, 1, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCb, tu, out);
+        codeBlockPlainQuant(*ctx_, 2, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCr, tu, out);
+      }
+    }
+    ctx_->cuMap->storeSyntax(cu);
+    out.cus.push_back(cu);
+  }
+};
+
+// Fixed quad-tree down to 16x16 (boundary splits as forced), luma mode = best SATD of a few.
+class TrivialSearch final : public FixedDecisionSearch {
+  SplitMode pickSplit(const TreeNode& n, const AllowedSplits& a, bool boundary) override {
+    const PartitionConfig& part = *ctx_->part;
+    if (!boundary && !(n.w > 16 && a.qt)) return SplitMode::kNone;
+    return a.qt ? SplitMode::kQt
+                : (a.btHor && n.y + n.h > part.picHeight ? SplitMode::kBtHor
+                                                         : (a.btVer ? SplitMode::kBtVer : SplitMode::kBtHor));
+  }
+  void pickModes(CodingUnit& cu) override {
     static const int kCand[] = {0, 1, 18, 50, 2, 34, 66, 10, 26, 42, 58};
     const TransformUnit& t0 = cu.tus[0];
     uint64_t best = ~0ull;
@@ -93,57 +123,24 @@ class TrivialSearch final : public CtuSearch {
     }
     cu.lumaMode = uint8_t(bestMode);
     cu.chromaModeIdx = kChromaDm;
-    cu.chromaMode = uint8_t(deriveChromaModeLocal(kChromaDm, bestMode));
-    const SliceParams& sp = *ctx_->slice;
-    for (int t = 0; t < cu.numTus; ++t) {
-      TransformUnit& tu = cu.tus[t];
-      codeBlock(0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, sp.qpPrimeY, tu, out);
-      codeBlock(1, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCb, tu, out);
-      codeBlock(2, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCr, tu, out);
-    }
-    ctx_->cuMap->storeSyntax(cu);
-    out.cus.push_back(cu);
   }
-
-  static int deriveChromaModeLocal(int idx, int luma) { return idx == kChromaDm ? luma : luma; }
 };
 }  // namespace
 
 std::unique_ptr<CtuSearch> createTrivialSearch() { return std::make_unique<TrivialSearch>(); }
 
-
-
-// ---------------------------------------------------------------------------------------------
-// Syntax-coverage search (preset "syntax-stress", driver-internal): random but legal decisions
-// — every allowed split incl. BT/TT and the local dual tree of the mode-type constraint, 128x128
-// and 64x64 CUs, all 67 luma modes, all chroma modes — with plain quantisation. Deterministic
-// (fixed-seed xorshift). Used to check the syntax and reconstruction against the VTM decoder; not
-// meant for compression.
+// Syntax-coverage search (preset "syntax-stress"): random but legal decisions — every allowed split
+// incl. BT/TT and the local dual tree of the mode-type constraint, 128x128 and 64x64 CUs, all 67
+// luma modes, all chroma modes — with plain quantisation. Deterministic (fixed-seed xorshift).
+// Used to check the syntax and reconstruction against the VTM decoder; not meant for compression.
 namespace {
-
-class StressSearch final : public CtuSearch {
- public:
-  void searchCtu(const CtuSearchContext& c, CtuCoding& out) override {
-    ctx_ = &c;
-    out.clear();
-    TreeNode root;
-    root.x = c.ctuX; root.y = c.ctuY;
-    root.w = root.h = 1 << c.part->log2CtuSize;
-    node(root, out);
-  }
-
- private:
-  const CtuSearchContext* ctx_ = nullptr;
+class StressSearch final : public FixedDecisionSearch {
   uint64_t rng_ = 0x9E3779B97F4A7C15ull;
   unsigned next(unsigned n) {
     rng_ ^= rng_ << 13; rng_ ^= rng_ >> 7; rng_ ^= rng_ << 17;
     return unsigned(rng_ % n);
   }
-
-  void node(const TreeNode& n, CtuCoding& out) {
-    const PartitionConfig& part = *ctx_->part;
-    const AllowedSplits a = allowedSplits(part, n);
-    const bool boundary = mustSplit(part, n);
+  SplitMode pickSplit(const TreeNode& n, const AllowedSplits& a, bool boundary) override {
     SplitMode opts[6];
     int k = 0;
     if (a.qt) opts[k++] = SplitMode::kQt;
@@ -153,50 +150,12 @@ class StressSearch final : public CtuSearch {
     if (a.ttVer) opts[k++] = SplitMode::kTtVer;
     const int area = n.w * n.h;
     const unsigned splitPct = area >= 64 * 64 ? 60 : (area >= 256 ? 70 : 50);
-    SplitMode s = SplitMode::kNone;
-    if (k > 0 && (boundary || next(100) < splitPct)) s = opts[next(unsigned(k))];
-    out.splits.push_back(s);
-    if (s == SplitMode::kNone) { leaf(n, n.treeType, out); return; }
-    TreeType childTree = n.treeType;
-    ModeType childMode = n.modeType;
-    const int mtc = n.treeType == TreeType::kSingle ? modeTypeCondition(n, s, true) : 0;
-    if (mtc == 1) { childTree = TreeType::kDualLuma; childMode = ModeType::kIntra; }
-    TreeNode kids[4];
-    const int nk = childNodes(part, n, s, childTree, childMode, kids);
-    for (int i = 0; i < nk; ++i) node(kids[i], out);
-    if (mtc == 1) leaf(n, TreeType::kDualChroma, out);
+    if (k > 0 && (boundary || next(100) < splitPct)) return opts[next(unsigned(k))];
+    return SplitMode::kNone;
   }
-
-  void codeBlock(int cIdx, int x, int y, int w, int h, int mode, int qpPrime, TransformUnit& tu,
-                 CtuCoding& out) {
-    codeBlockPlainQuant(*ctx_, cIdx, x, y, w, h, mode, qpPrime, tu, out);
-  }
-
-  void leaf(const TreeNode& n, TreeType tt, CtuCoding& out) {
-    CodingUnit cu;
-    cu.x = int16_t(n.x); cu.y = int16_t(n.y); cu.w = int16_t(n.w); cu.h = int16_t(n.h);
-    cu.treeType = tt; cu.qtDepth = uint8_t(n.qtDepth); cu.mttDepth = uint8_t(n.mttDepth);
-    cu.qp = int8_t(ctx_->slice->qp);
-    tileTransformUnits(*ctx_->part, cu);
+  void pickModes(CodingUnit& cu) override {
     cu.lumaMode = uint8_t(next(4) == 0 ? next(2) : next(67));
     cu.chromaModeIdx = uint8_t(next(5));
-    int lumaForDm = cu.lumaMode;
-    if (tt == TreeType::kDualChroma) {
-      const CuInfo* ci = ctx_->cuMap->at(cu.x + cu.w / 2, cu.y + cu.h / 2);
-      lumaForDm = ci ? ci->lumaMode : 0;
-    }
-    cu.chromaMode = uint8_t(deriveChromaMode(cu.chromaModeIdx, lumaForDm));
-    const SliceParams& sp = *ctx_->slice;
-    for (int t = 0; t < cu.numTus; ++t) {
-      TransformUnit& tu = cu.tus[t];
-      if (tt != TreeType::kDualChroma) codeBlock(0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, sp.qpPrimeY, tu, out);
-      if (tt != TreeType::kDualLuma) {
-        codeBlock(1, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCb, tu, out);
-        codeBlock(2, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCr, tu, out);
-      }
-    }
-    ctx_->cuMap->storeSyntax(cu);
-    out.cus.push_back(cu);
   }
 };
 }  // namespace
