@@ -27,8 +27,13 @@ static void usage(std::FILE* f) {
       "                            one second at --fps: 32 at 30 fps, 48 at 50, 64 at 60)\n"
       "      --deblock on|off      deblocking filter (default: on for ra, off for ai)\n"
       "      --sao on|off          sample adaptive offset (default: on for ra, off for ai)\n"
+      "      --alf on|off          adaptive loop filter, luma (default: off)\n"
       "      --dep-quant on|off    dependent quantisation (trellis quantiser; default: on for ra, off for ai)\n"
       "      --tmvp on|off         ra: temporal motion vector prediction (default on; ai: never)\n"
+      "      --bdof on|off         ra: bi-directional optical flow (default on; ai: never)\n"
+      "      --cclm on|off         cross-component (luma -> chroma) linear model intra prediction (default on)\n"
+      "      --temporal-filter on|off  motion-compensated temporal pre-filter of the source pictures at POC\n"
+      "                            multiples of 8 (encoder only; default: on for ra, off for ai)\n"
       "      --list-configs        print the supported --config values, one per line\n"
       "      --preset P            search preset (%s); medium when not given\n"
       "      --split-hints FILE    partition hints for the search\n"
@@ -82,11 +87,35 @@ int main(int argc, char** argv) {
       else if (v == "off" || v == "0") o.depQuant = 0;
       else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --dep-quant (expected on or off)\n", v.c_str()); return 2; }
     }
+    else if (a == "--cclm") {
+      const std::string v = need("--cclm");
+      if (v == "on" || v == "1") o.cclm = 1;
+      else if (v == "off" || v == "0") o.cclm = 0;
+      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --cclm (expected on or off)\n", v.c_str()); return 2; }
+    }
+    else if (a == "--alf") {
+      const std::string v = need("--alf");
+      if (v == "on" || v == "1") o.alf = 1;
+      else if (v == "off" || v == "0") o.alf = 0;
+      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --alf (expected on or off)\n", v.c_str()); return 2; }
+    }
     else if (a == "--sao") {
       const std::string v = need("--sao");
       if (v == "on" || v == "1") o.sao = 1;
       else if (v == "off" || v == "0") o.sao = 0;
       else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --sao (expected on or off)\n", v.c_str()); return 2; }
+    }
+    else if (a == "--temporal-filter") {
+      const std::string v = need("--temporal-filter");
+      if (v == "on" || v == "1") o.temporalFilter = 1;
+      else if (v == "off" || v == "0") o.temporalFilter = 0;
+      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --temporal-filter (expected on or off)\n", v.c_str()); return 2; }
+    }
+    else if (a == "--bdof") {
+      const std::string v = need("--bdof");
+      if (v == "on" || v == "1") o.bdof = 1;
+      else if (v == "off" || v == "0") o.bdof = 0;
+      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --bdof (expected on or off)\n", v.c_str()); return 2; }
     }
     else if (a == "--tmvp") {
       const std::string v = need("--tmvp");

@@ -50,7 +50,8 @@ int main() {
     CHECK(r.sliceQp == 41 && br.bitsLeft() == 0);
   }
   // All-intra bytes are frozen (AI conformance results depend on them): SPS/PPS/slice header of
-  // 176x144 and 176x152 (conformance window) streams as written before random access existed.
+  // 176x144 and 176x152 (conformance window) streams as written before random access existed,
+  // plus sps_cclm_enabled_flag = 1 (CCLM on by default since it was made VTM-exact).
   {
     auto hex = [](const std::vector<uint8_t>& b) {
       std::string h; char t[3];
@@ -58,11 +59,11 @@ int main() {
       return h;
     };
     const char* want[2][3] = {
-        {"000d02208000005880911880f2236446e109b2b18204100600c1000040", "00002c404889809288", "c4002a"},
-        {"000d0220800000588099f29880f2236446e109b2b18204100600c1000040", "00002c404c898058a2", "c40180"}};
+        {"000d02208000005880911880f2236446e109b2b18204100600c1100040", "00002c404889809288", "c4002a"},
+        {"000d0220800000588099f29880f2236446e109b2b18204100600c1100040", "00002c404c898058a2", "c40180"}};
     for (int conf = 0; conf < 2; ++conf) {
       SpsInfo a; a.width = 176; a.height = conf ? 152 : 144; a.confBottom = conf ? 8 : 0; a.levelIdc = 32;
-      a.part.picWidth = a.width; a.part.picHeight = a.height; buildChromaQpTable(a);
+      a.part.picWidth = a.width; a.part.picHeight = a.height; buildChromaQpTable(a); a.cclmEnabled = true;
       PpsInfo b; b.width = a.width; b.height = a.height; b.initQp = 22 + conf * 15;
       BitWriter bw; SliceInfo sh; sh.nalType = kNalIdrNLp; sh.sliceQp = 27 + conf * 10;
       writeSliceHeader(bw, a, b, sh);
@@ -70,7 +71,7 @@ int main() {
       CHECK(hex(writePps(b)) == want[conf][1]);
       CHECK(hex(bw.bytes()) == want[conf][2]);
       const SpsInfo back = parseSps(writeSps(a));
-      CHECK(!back.interEnabled && back.maxSublayersMinus1 == 0 && back.maxNumMergeCand == 1);
+      CHECK(!back.interEnabled && back.maxSublayersMinus1 == 0 && back.maxNumMergeCand == 1 && back.cclmEnabled);
       CHECK(!parsePps(writePps(b)).deblockingEnabled);
     }
   }

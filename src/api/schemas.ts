@@ -73,6 +73,20 @@ export const jobViewSchema = {
     finishedAt: { type: ['string', 'null'] },
     error: { type: 'string' },
     attempts: { type: 'integer' },
+    /** Flow jobs: one entry per rate-point child job. */
+    children: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' }, point: { type: 'integer' }, state: { type: 'string', enum: ['waiting', 'active', 'completed', 'failed', 'cancelled', 'retrying'] },
+          attempts: { type: 'integer' }, stage: { type: 'string' }, percent: { type: 'number' },
+          startedAt: { type: ['string', 'null'] }, finishedAt: { type: ['string', 'null'] }, elapsedSeconds: { type: ['number', 'null'] }, error: { type: 'string' },
+        },
+      },
+    },
+    /** e.g. which rate point is being retried after its worker stopped */
+    note: { type: 'string' },
   },
 } as const;
 

@@ -23,6 +23,8 @@ export interface Config {
   /** Upper bound for one external program run (encoder / decoder). */
   toolTimeoutMs: number;
   workerConcurrency: number;
+  /** Jobs as BullMQ flows: one child job per rate point, the parent measures and reports (JOB_FLOW=on|off). */
+  flowJobs: boolean;
   nnvvcEnc: string;
   nnvvcDec: string;
   vtmEncoderApp?: string;
@@ -61,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 20_000),
     toolTimeoutMs: int(env, 'TOOL_TIMEOUT_MS', 6 * 3600_000),
     workerConcurrency: Math.max(1, int(env, 'WORKER_CONCURRENCY', 1)),
+    flowJobs: (env.JOB_FLOW ?? 'on').toLowerCase() !== 'off',
     nnvvcEnc: path.resolve(env.NNVVC_ENC ?? path.join(root, 'codec/build/nnvvc-enc')),
     nnvvcDec: path.resolve(env.NNVVC_DEC ?? path.join(root, 'codec/build/nnvvc-dec')),
     vtmEncoderApp: opt(env, 'VTM_ENCODER_APP'),

@@ -15,7 +15,7 @@ import type { AnchorTable } from './anchors.js';
 import { bdPsnr, bdRate, type BdMethod, type RdPoint } from './bdrate.js';
 import type { MachineInfo } from './machine.js';
 import { sameMachine } from './machine.js';
-import { allRequiredPass, evaluateRules, pointFlags, timeRatio, type PointRuleFlags, type RuleResult } from './rules.js';
+import { allRequiredPass, evaluateRules, pointFlags, pointTime, timeRatio, type PointRuleFlags, type PointTime, type RuleResult } from './rules.js';
 import { rdPlotSvg } from './svg.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -40,6 +40,8 @@ export interface ReportRatePoint {
   anchor?: { qp: number; kbps: number; psnr: Psnr4; encodeSeconds: number };
   /** kbps / anchor.kbps */
   rateRatio?: number;
+  /** The challenge's time rule for this point: T1 = our encode seconds, T2 = the anchor's for its point. */
+  time?: PointTime;
   rules: PointRuleFlags;
   rateSearch?: RateSearchRecord;
   [k: string]: unknown;
@@ -104,7 +106,8 @@ export const REPORT_JSON_SCHEMA = {
           decoders: { type: 'array', items: { type: 'object', required: ['name', 'ok'], properties: { name: { type: 'string' }, ok: { type: ['boolean', 'null'] }, md5Ok: { type: ['boolean', 'null'] }, detail: { type: 'string' } } } },
           anchor: { type: 'object', required: ['qp', 'kbps', 'psnr', 'encodeSeconds'], properties: { qp: num, kbps: num, psnr: psnrSchema, encodeSeconds: num } },
           rateRatio: num,
-          rules: { type: 'object', required: ['rateWindow', 'extremeWindow', 'decodeMd5'], properties: { rateWindow: { type: ['boolean', 'null'] }, extremeWindow: { type: ['boolean', 'null'] }, decodeMd5: { type: ['boolean', 'null'] } } },
+          rules: { type: 'object', required: ['rateWindow', 'extremeWindow', 'decodeMd5'], properties: { rateWindow: { type: ['boolean', 'null'] }, extremeWindow: { type: ['boolean', 'null'] }, decodeMd5: { type: ['boolean', 'null'] }, timeRatio: { type: ['boolean', 'null'] } } },
+          time: { type: 'object', required: ['t1', 't2', 'ratio'], properties: { t1: num, t2: num, ratio: num } },
           rateSearch: { type: 'object', required: ['targetKbps', 'matched', 'trials'], properties: { targetKbps: num, matched: { type: 'boolean' }, reason: { type: 'string' }, trials: { type: 'array', items: { type: 'object', required: ['qp', 'kbps', 'ratio'], properties: { qp: num, kbps: num, ratio: num } } } } },
         },
       },
@@ -164,6 +167,7 @@ export function buildReport(inp: BuildReportInput): Report {
     kbps: p.kbps, bits: p.bits, psnr: p.psnr, encodeSeconds: p.encodeSeconds, decodeOk: p.decodeOk, md5Ok: p.md5Ok,
     decoders: p.decoders,
     ...(a ? { anchor: { qp: a.qp, kbps: a.kbps, psnr: { y: a.psnrY, u: a.psnrU, v: a.psnrV, yuv: a.psnrYuv }, encodeSeconds: a.encodeSeconds }, rateRatio: p.kbps / a.kbps } : {}),
+    ...((t) => (t ? { time: t } : {}))(pointTime(ruleInput[i])),
     rules: flags[i],
     ...(p.rateSearch ? { rateSearch: p.rateSearch } : {}),
   }));
@@ -226,9 +230,9 @@ export function reportMarkdown(rep: Report): string {
     rep.kind === 'anchor' ? (rep.anchorStored ? `This anchor job stored the anchor table \`${String(rep.anchorStored)}\` (GET /v1/anchors/${String(rep.anchorStored)})` : 'This anchor job did NOT store a table (verification failed)')
       : rep.anchor ? `Anchor: ${rep.anchor.encoder}, ${rep.anchor.source}, key \`${rep.anchor.key}\`${rep.anchor.machine ? `, measured on ${rep.anchor.machine.cpu} x${rep.anchor.machine.cores}` : ''}` : 'Anchor: none for this sequence/config/frames (run an anchor job or POST /v1/anchors)',
     '', overallLine(rep), '',
-    '| point | QP | kbps | anchor kbps | ratio | PSNR Y | U | V | YUV | anchor YUV | encode s | anchor s | VTM decode+MD5 |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
-    ...rep.ratePoints.map((p) => `| ${p.label} | ${p.qp ?? '-'} | ${fx(p.kbps, 3)} | ${fx(p.anchor?.kbps, 3)} | ${p.rateRatio !== undefined ? `${(p.rateRatio * 100).toFixed(1)}%${p.rules.rateWindow ? '' : ' ✗'}` : '-'} | ${fx(p.psnr.y, 4)} | ${fx(p.psnr.u, 4)} | ${fx(p.psnr.v, 4)} | ${fx(p.psnr.yuv, 4)} | ${fx(p.anchor?.psnr.yuv, 4)} | ${fx(p.encodeSeconds, 2)} | ${fx(p.anchor?.encodeSeconds, 2)} | ${p.rules.decodeMd5 === null ? 'not run' : p.rules.decodeMd5 ? 'ok' : 'FAIL'} |`),
+    '| point | QP | kbps | anchor kbps | ratio | PSNR Y | U | V | YUV | anchor YUV | encode s | anchor s | T1/T2 | VTM decode+MD5 |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...rep.ratePoints.map((p) => `| ${p.label} | ${p.qp ?? '-'} | ${fx(p.kbps, 3)} | ${fx(p.anchor?.kbps, 3)} | ${p.rateRatio !== undefined ? `${(p.rateRatio * 100).toFixed(1)}%${p.rules.rateWindow ? '' : ' ✗'}` : '-'} | ${fx(p.psnr.y, 4)} | ${fx(p.psnr.u, 4)} | ${fx(p.psnr.v, 4)} | ${fx(p.psnr.yuv, 4)} | ${fx(p.anchor?.psnr.yuv, 4)} | ${fx(p.encodeSeconds, 2)} | ${fx(p.anchor?.encodeSeconds, 2)} | ${p.time ? `${p.time.ratio.toFixed(3)}${p.rules.timeRatio ? '' : ' ✗'}` : '-'} | ${p.rules.decodeMd5 === null ? 'not run' : p.rules.decodeMd5 ? 'ok' : 'FAIL'} |`),
     '',
   ];
   if (rep.bd) {
@@ -237,7 +241,7 @@ export function reportMarkdown(rep: Report): string {
       row('BD-rate YUV', rep.bd.yuv, '%'), row('BD-rate Y', rep.bd.y, '%'), row('BD-rate U', rep.bd.u, '%'), row('BD-rate V', rep.bd.v, '%'),
       row('BD-PSNR YUV', rep.bd.bdPsnrYuv, ' dB'), '');
   }
-  if (rep.timeRatio) L.push(`Time ratio T1/T2 = ${rep.timeRatio.t1.toFixed(2)} s / ${rep.timeRatio.t2.toFixed(2)} s = **${rep.timeRatio.ratio.toFixed(3)}**${rep.timeRatio.sameMachine ? '' : ' (measured on different machines)'}`, '');
+  if (rep.timeRatio) L.push(`Time ratio T1/T2 per point: ${rep.ratePoints.map((p) => `${p.label} ${p.time ? p.time.ratio.toFixed(3) : '-'}`).join(', ')} (rule: each <= 0.7); total ${rep.timeRatio.t1.toFixed(2)} s / ${rep.timeRatio.t2.toFixed(2)} s = **${rep.timeRatio.ratio.toFixed(3)}**${rep.timeRatio.sameMachine ? '' : ' (measured on different machines)'}`, '');
   const searches = rep.ratePoints.filter((p) => p.rateSearch);
   if (searches.length) {
     L.push('## Rate matching', '');

@@ -1,7 +1,8 @@
 // The challenge's acceptance rules, evaluated on measured rate points against the VTM-23.2 anchor.
 //  rate-window      every point's rate within [0.9, 1.1] x its anchor point's rate            (required)
 //  rate-extremes    lowest and highest points within [0.8, 1.2] (hybrid/end-to-end rule)      (informational)
-//  time-ratio       T1 / T2 <= 0.7, T1 = our total encode seconds, T2 = the anchor's          (required)
+//  time-ratio       T1 / T2 <= 0.7 FOR EACH rate point: T1 = our encode seconds for the point, T2 = the anchor's
+//                   encode seconds for its point (same machine; the detail says when it was not)  (required)
 //  decode-md5       every bitstream decoded by every decoder with matching MD5                (required)
 //  point-count      four rate points, as the challenge asks                                   (informational)
 // pass is null when the rule cannot be judged (e.g. no anchor); detail says why.
@@ -26,7 +27,16 @@ export interface RuleInput {
   machine?: MachineInfo; anchorMachine?: MachineInfo;
 }
 
-export interface PointRuleFlags { rateWindow: boolean | null; extremeWindow: boolean | null; decodeMd5: boolean | null }
+export interface PointRuleFlags { rateWindow: boolean | null; extremeWindow: boolean | null; decodeMd5: boolean | null; timeRatio: boolean | null }
+
+export interface PointTime { t1: number; t2: number; ratio: number }
+
+/** T1/T2 of one rate point: undefined when the anchor's encode time for that point is unknown. */
+export function pointTime(p: RulePointInput): PointTime | undefined {
+  const t2 = p.anchor?.encodeSeconds;
+  if (t2 === undefined || !(t2 > 0)) return undefined;
+  return { t1: p.encodeSeconds, t2, ratio: p.encodeSeconds / t2 };
+}
 
 export function rateRatio(kbps: number, anchorKbps: number): number { return kbps / anchorKbps; }
 
@@ -44,6 +54,7 @@ export function pointFlags(points: RulePointInput[]): PointRuleFlags[] {
       rateWindow: r === undefined ? null : inWindow(r, RATE_WINDOW),
       extremeWindow: r === undefined || !extremes.has(i) ? null : inWindow(r, EXTREME_WINDOW),
       decodeMd5: p.vtmDecodeMd5 !== undefined ? p.vtmDecodeMd5 : p.decodeOk && p.md5Ok,
+      timeRatio: ((t) => (t ? t.ratio <= MAX_TIME_RATIO + 1e-12 : null))(pointTime(p)),
     };
   });
 }
@@ -78,13 +89,18 @@ export function evaluateRules(input: RuleInput): RuleResult[] {
     detail: ext.length ? ext.map((e) => `${e.p.label}: ${pct(rateRatio(e.p.kbps, e.p.anchor!.kbps))}`).join('; ') : 'no anchor rates' });
 
   const tr = timeRatio(points);
+  const times = points.map(pointTime);
   const machines = input.machine && input.anchorMachine
     ? (sameMachine(input.machine, input.anchorMachine) ? ` (same machine: ${input.machine.cpu} x${input.machine.cores})`
       : ` (DIFFERENT machines: ours ${input.machine.cpu} x${input.machine.cores} on ${input.machine.hostname}, anchor ${input.anchorMachine.cpu} x${input.anchorMachine.cores} on ${input.anchorMachine.hostname}; ratio not comparable)`)
     : ' (machine of a measurement unknown)';
-  out.push({ id: 'time-ratio', description: `total encode time T1 <= ${MAX_TIME_RATIO * 100}% of the anchor's T2 on the same machine`,
-    pass: tr ? tr.ratio <= MAX_TIME_RATIO : null, required: true,
-    detail: tr ? `T1 ${tr.t1.toFixed(3)} s / T2 ${tr.t2.toFixed(3)} s = ${tr.ratio.toFixed(4)}${machines}` : 'anchor encode times unknown' });
+  const missing = points.filter((_, i) => !times[i]);
+  const slow = points.filter((_, i) => flags[i].timeRatio === false);
+  const perPoint = points.map((p, i) => times[i] ? `${p.label}: T1 ${times[i]!.t1.toFixed(3)} s / T2 ${times[i]!.t2.toFixed(3)} s = ${times[i]!.ratio.toFixed(4)}${flags[i].timeRatio ? '' : ' FAIL'}` : `${p.label}: T2 unknown`).join('; ');
+  out.push({ id: 'time-ratio', description: `each rate point's encode time T1 <= ${MAX_TIME_RATIO * 100}% of the anchor's T2 for that point, on the same machine`,
+    pass: !points.length || missing.length ? null : slow.length === 0, required: true,
+    detail: !points.length ? 'no rate points' : missing.length === points.length ? 'anchor encode times unknown'
+      : `${perPoint}${tr ? `; total T1 ${tr.t1.toFixed(3)} s / T2 ${tr.t2.toFixed(3)} s = ${tr.ratio.toFixed(4)}` : ''}${machines}` });
 
   const badDec = points.filter((_, i) => flags[i].decodeMd5 === false);
   const notRun = points.filter((_, i) => flags[i].decodeMd5 === null);

@@ -1,6 +1,7 @@
 // EncodeQueue: the API's view of the one BullMQ queue `nnvvc-encode`: submit, look up, list and cancel jobs.
 import { readdir, rm } from 'node:fs/promises';
-import { Queue, type Job } from 'bullmq';
+import { FlowProducer, Queue, type Job } from 'bullmq';
+import { childJobId, childView, flowState, jobFlow, summedProgress } from './flow.js';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import { cancelChannel, cancelKey } from '../config/index.js';
@@ -8,7 +9,7 @@ import { JOB_ID_RE, jobDir, jobsDir, newId } from '../config/layout.js';
 import { bullConnection, createRedis } from './redis.js';
 import { readJobRecord, updateJobRecord, writeJobRecord } from './job-record.js';
 import { ratePoints } from './rate-points.js';
-import { CANCELLED_PREFIX, initialProgress, type JobData, type JobProgress, type JobResultSummary, type JobView, type PublicState } from './types.js';
+import { CANCELLED_PREFIX, initialProgress, type ChildView, type JobData, type JobProgress, type JobResultSummary, type JobView, type PublicState } from './types.js';
 
 export type EncodeJob = Job<JobData, JobResultSummary>;
 export type CancelOutcome = 'removed' | 'signalled' | 'finished' | 'not-found';
@@ -34,6 +35,7 @@ function iso(ms?: number | null): string | null {
 export class EncodeQueue {
   readonly queue: Queue<JobData, JobResultSummary>;
   readonly redis: Redis;
+  private readonly flows: FlowProducer;
 
   constructor(private readonly cfg: Config) {
     if (!cfg.redisUrl) throw new Error('EncodeQueue needs cfg.redisUrl');
@@ -48,6 +50,7 @@ export class EncodeQueue {
       },
     });
     this.redis = createRedis(cfg.redisUrl);
+    this.flows = new FlowProducer({ connection: bullConnection(cfg.redisUrl), prefix: cfg.queuePrefix });
   }
 
   static newJobId(): string {
@@ -57,7 +60,11 @@ export class EncodeQueue {
   async submit(data: JobData): Promise<void> {
     await writeJobRecord(this.cfg.dataDir, { ...data, state: 'waiting', startedAt: null, finishedAt: null, attempts: 0 });
     try {
-      await this.queue.add('encode', data, { jobId: data.jobId });
+      if (this.cfg.flowJobs) {
+        await this.flows.add(jobFlow(data, { queueName: this.cfg.queueName, attempts: this.cfg.jobAttempts, backoffMs: this.cfg.backoffMs }));
+      } else {
+        await this.queue.add('encode', data, { jobId: data.jobId });
+      }
     } catch (err) {
       // Not queued: its job.json would otherwise list it as waiting for ever (and block deleting its sequence).
       await rm(jobDir(this.cfg.dataDir, data.jobId), { recursive: true, force: true });
@@ -82,15 +89,43 @@ export class EncodeQueue {
         createdAt: rec.createdAt, startedAt: rec.startedAt, finishedAt: rec.finishedAt, error: rec.error, attempts: rec.attempts,
       };
     }
-    const state = publicState(await job.getState(), job.failedReason);
+    const bullState = await job.getState();
+    let state = publicState(bullState, job.failedReason);
+    // A flow parent cancelled while its children ran fails through a child: the cancel key says it was a cancel.
+    if (state === 'failed' && (await this.redis.exists(cancelKey(this.cfg, id)))) state = 'cancelled';
     const p = job.progress as JobProgress | number;
-    const progress = typeof p === 'object' && p !== null ? p : queuedProgress(job.data);
+    let progress = typeof p === 'object' && p !== null ? p : queuedProgress(job.data);
+    const total = ratePoints(job.data.request).length;
+    let children: ChildView[] | undefined;
+    let startedAt = iso(job.processedOn);
+    let attempts = job.attemptsStarted ?? job.attemptsMade;
+    let note: string | undefined;
+    if (job.name === 'aggregate') {
+      const kids = await Promise.all(Array.from({ length: total }, (_, i) => this.queue.getJob(childJobId(id, i))));
+      const present = kids.filter((k): k is EncodeJob => Boolean(k));
+      const states = await Promise.all(present.map((k) => k.getState()));
+      children = present.map((k, i) => childView(k, states[i]));
+      const fs = flowState(bullState, children);
+      if (fs) {
+        state = fs;
+        progress = summedProgress(children, present.map((k) => (typeof k.progress === 'object' && k.progress !== null ? k.progress as JobProgress : null)), total, job.data.request.frames ?? job.data.sequence.frames);
+      }
+      const starts = present.map((k) => k.processedOn ?? 0).filter((t) => t > 0);
+      if (!startedAt && starts.length) startedAt = iso(Math.min(...starts));
+      attempts = Math.max(attempts, ...children.map((c) => c.attempts));
+      const retrying = children.filter((c) => c.state === 'retrying');
+      if (retrying.length) note = retrying.map((c) => `rate point ${c.point} ${c.stage === 'queued' ? 'waits for' : 'is on'} attempt ${c.attempts + (c.state === 'retrying' && states[present.findIndex((k) => k.id === c.id)] !== 'active' ? 1 : 0)} after ${c.error ? `a failure (${c.error})` : 'its worker stopped (stalled, retrying)'}`).join('; ');
+    }
     const v: JobView = {
       id, state, request: job.data.request, sequence: job.data.sequence, progress,
-      createdAt: job.data.createdAt, startedAt: iso(job.processedOn), finishedAt: state === 'completed' || state === 'failed' || state === 'cancelled' ? iso(job.finishedOn) : null,
-      attempts: job.attemptsStarted ?? job.attemptsMade,
+      createdAt: job.data.createdAt, startedAt, finishedAt: state === 'completed' || state === 'failed' || state === 'cancelled' ? iso(job.finishedOn) : null,
+      attempts, ...(children ? { children } : {}), ...(note ? { note } : {}),
     };
-    if (state === 'failed' || state === 'cancelled') v.error = job.failedReason;
+    // A parent failed by its child (failParentOnFailure) says "child <key> failed": show the child's own reason.
+    const failedChild = children?.find((c) => c.state === 'failed' && c.error);
+    if (failedChild && /^child .* failed$/.test(job.failedReason ?? '')) job.failedReason = failedChild.error!;
+    if (state === 'cancelled' && !job.failedReason?.startsWith(CANCELLED_PREFIX)) v.error = `${CANCELLED_PREFIX} cancelled by user (${job.failedReason})`;
+    else if (state === 'failed' || state === 'cancelled') v.error = job.failedReason;
     else if (job.failedReason && state === 'waiting') v.error = `previous attempt failed: ${job.failedReason}`;
     return v;
   }
@@ -154,6 +189,7 @@ export class EncodeQueue {
 
   async close(): Promise<void> {
     await this.queue.close();
+    await this.flows.close();
     this.redis.disconnect();
   }
 }

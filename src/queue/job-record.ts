@@ -25,7 +25,8 @@ export async function readJobRecord(dataDir: string, jobId: string): Promise<Job
 export async function writeJobRecord(dataDir: string, rec: JobRecord): Promise<void> {
   const file = jobFile(dataDir, rec.jobId);
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
+  // unique per write: a process may write the same record twice at once (e.g. a child's failure and its parent's)
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   await writeFile(tmp, JSON.stringify(rec, null, 2) + '\n');
   await rename(tmp, file);
 }

@@ -21,6 +21,8 @@ export interface JobData {
   request: JobRequest;
   sequence: SequenceMeta;
   createdAt: string;
+  /** Flow child jobs only: the 0-based rate point this child encodes (the parent aggregates all of them). */
+  point?: number;
 }
 
 export type Stage = 'queued' | 'prepare' | 'predictSplits' | 'encode' | 'verify' | 'measure' | 'report' | 'done';
@@ -45,6 +47,8 @@ export interface JobProgress {
   pointFramesDone: number;
   framesPerPoint: number;
   percent: number;
+  /** Flow children: when the first attempt of this rate point started (ms), kept across attempts. */
+  firstStartedAt?: number;
 }
 
 export type PublicState = 'waiting' | 'active' | 'completed' | 'failed' | 'cancelled';
@@ -60,6 +64,24 @@ export interface JobView {
   finishedAt: string | null;
   error?: string;
   attempts: number;
+  /** Flow jobs: one entry per rate-point child (state, attempts, progress), and a note while one is retried. */
+  children?: ChildView[];
+  note?: string;
+}
+
+export interface ChildView {
+  id: string;
+  point: number;
+  /** 'retrying': the child was taken by a worker that died or crashed, and waits (or runs) for another attempt. */
+  state: PublicState | 'retrying';
+  attempts: number;
+  stage: Stage;
+  percent: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Seconds from the first attempt's start to the end (or now), across attempts. */
+  elapsedSeconds: number | null;
+  error?: string;
 }
 
 /** Returned by the worker's processor; kept small (BullMQ stores it in Redis). */

@@ -20,6 +20,8 @@ export interface StageContext {
   logsDir: string;
   signal: AbortSignal;
   tools: Tools;
+  /** Flow child jobs: the rate point indices this run encodes (all of the job's points when absent). */
+  pointIndices?: number[];
   /** Merge into the job's progress (throttled before it reaches Redis). */
   progress(p: Partial<JobProgress>): void;
 }

@@ -10,14 +10,15 @@ import type { Logger } from '../log.js';
 import { cancelChannel, cancelKey, type Config } from '../config/index.js';
 import { jobDir } from '../config/layout.js';
 import { bullConnection, createRedis } from '../queue/redis.js';
-import { updateJobRecord } from '../queue/job-record.js';
+import { readJobRecord, updateJobRecord } from '../queue/job-record.js';
+import { AGGREGATE_JOB, POINT_JOB } from '../queue/flow.js';
 import { CANCELLED_PREFIX, type JobData, type JobProgress, type JobResultSummary, type Stage } from '../queue/types.js';
 import { BadInputError, CancelledError, VerificationError } from './errors.js';
 import { NnvvcDecoder, NnvvcEncoder } from './encoders.js';
 import type { DecoderAdapter } from './tool-adapter.js';
 import { VtmDecoder, VtmEncoder } from '../../vtm/adapter.js';
 import type { Tools } from './context.js';
-import { runPipeline } from './pipeline.js';
+import { runAggregatePipeline, runPipeline, runPointPipeline, type PointResultSummary } from './pipeline.js';
 import { writeFailureReport } from './stages/report.js';
 
 /** Progress is written to Redis at most this often (plus every stage change). */
@@ -37,9 +38,12 @@ export class EncodeWorker {
   private readonly sub: Redis;
   private readonly redis: Redis;
   private handingBack = false;
+  /** BullMQ id -> the service job id it works for (a flow child works for its parent's id). */
+  private readonly running = new Map<string, string>();
   private closing: Promise<void> | null = null;
 
   constructor(private readonly cfg: Config, private readonly log: Logger, private readonly tools: Tools = defaultTools(cfg)) {
+    // (flow jobs: POINT_JOB children encode one rate point each; AGGREGATE_JOB parents measure and report)
     if (!cfg.redisUrl) throw new Error('EncodeWorker needs cfg.redisUrl');
     const onError = (err: Error) => this.log.warn({ err: err.message }, 'redis connection error');
     this.redis = createRedis(cfg.redisUrl, { onError });
@@ -60,14 +64,17 @@ export class EncodeWorker {
       this.log.warn({ jobId: job.id, attemptsMade: job.attemptsMade, final, err: err.message }, 'job attempt failed');
       if (final && job.id) {
         const cancelled = err.message.startsWith(CANCELLED_PREFIX);
-        void updateJobRecord(this.cfg.dataDir, job.id, {
+        // a flow child's final failure fails its parent (failParentOnFailure): the parent's job.json says so
+        void updateJobRecord(this.cfg.dataDir, job.data.jobId ?? job.id, {
           state: cancelled ? 'cancelled' : 'failed', finishedAt: new Date().toISOString(), error: err.message, attempts: job.attemptsMade,
         });
       }
     });
     void this.sub.subscribe(cancelChannel(cfg));
     this.sub.on('message', (_channel: string, jobId: string) => {
-      if (this.worker.cancelJob(jobId, 'cancelled by user')) this.log.info({ jobId }, 'cancel signal delivered to running job');
+      for (const [bullId, serviceId] of this.running) {
+        if (serviceId === jobId && this.worker.cancelJob(bullId, 'cancelled by user')) this.log.info({ jobId, bullId }, 'cancel signal delivered to running job');
+      }
     });
   }
 
@@ -76,8 +83,19 @@ export class EncodeWorker {
   }
 
   private async process(job: Job<JobData, JobResultSummary>, token: string | undefined, signal: AbortSignal | undefined): Promise<JobResultSummary> {
-    const jobId = job.id!;
-    const log = this.log.child({ jobId, attempt: job.attemptsStarted ?? job.attemptsMade + 1 });
+    // A flow child (POINT_JOB) works in its parent's folder and obeys its parent's cancel key.
+    const jobId = job.data.jobId ?? job.id!;
+    const isPoint = job.name === POINT_JOB;
+    const log = this.log.child({ jobId, ...(isPoint ? { point: job.data.point } : {}), attempt: job.attemptsStarted ?? job.attemptsMade + 1 });
+    this.running.set(job.id!, jobId);
+    try {
+      return await this.processJob(job, token, signal, jobId, isPoint, log);
+    } finally {
+      this.running.delete(job.id!);
+    }
+  }
+
+  private async processJob(job: Job<JobData, JobResultSummary>, token: string | undefined, signal: AbortSignal | undefined, jobId: string, isPoint: boolean, log: Logger): Promise<JobResultSummary> {
     const dir = jobDir(this.cfg.dataDir, jobId);
     const abort = new AbortController();
     signal?.addEventListener('abort', () => abort.abort(signal.reason), { once: true });
@@ -89,18 +107,23 @@ export class EncodeWorker {
       clearInterval(pollCancel);
       throw new UnrecoverableError(`${CANCELLED_PREFIX} cancelled before start`);
     }
-    log.info('job started');
-    await updateJobRecord(this.cfg.dataDir, jobId, { state: 'active', startedAt: new Date().toISOString(), attempts: job.attemptsStarted ?? job.attemptsMade + 1 });
+    log.info(isPoint ? 'rate point started' : 'job started');
+    const rec = await readJobRecord(this.cfg.dataDir, jobId);
+    if (!isPoint || rec?.state === 'waiting') {
+      await updateJobRecord(this.cfg.dataDir, jobId, { state: 'active', startedAt: rec?.startedAt ?? new Date().toISOString(), attempts: job.attemptsStarted ?? job.attemptsMade + 1 });
+    }
 
     let stage: Stage = 'prepare';
     let lastSent = 0;
     let pending: JobProgress | null = null;
     let timer: NodeJS.Timeout | null = null;
     let lastStage: Stage | null = null;
+    const prior = job.progress as JobProgress | number;
+    const firstStartedAt = (typeof prior === 'object' && prior !== null ? prior.firstStartedAt : undefined) ?? Date.now();
     const send = (p: JobProgress) => {
       lastSent = Date.now();
       pending = null;
-      job.updateProgress(p).catch((err: Error) => log.warn({ err: err.message }, 'progress update failed'));
+      job.updateProgress(isPoint ? { ...p, firstStartedAt } : p).catch((err: Error) => log.warn({ err: err.message }, 'progress update failed'));
     };
     const onProgress = (p: JobProgress) => {
       const stageChanged = p.stage !== lastStage;
@@ -115,10 +138,18 @@ export class EncodeWorker {
     };
 
     try {
-      const result = await runPipeline(
-        { cfg: this.cfg, log, jobId, data: job.data, dir, logsDir: path.join(dir, 'logs'), signal: abort.signal, tools: this.tools },
-        { onProgress, onStage: (s) => { stage = s; } },
-      );
+      const base = { cfg: this.cfg, log, jobId, data: job.data, dir, logsDir: path.join(dir, 'logs'), signal: abort.signal, tools: this.tools };
+      const hooks = { onProgress, onStage: (s: Stage) => { stage = s; } };
+      if (isPoint) {
+        const r = await runPointPipeline(base, hooks, job.data.point ?? -1);
+        if (timer) clearTimeout(timer);
+        if (pending) send(pending);
+        log.info({ label: r.encoded.label, seconds: r.encoded.result.encodeSeconds }, 'rate point done');
+        return r as unknown as JobResultSummary; // the parent reads it with getChildrenValues()
+      }
+      const result = job.name === AGGREGATE_JOB
+        ? await runAggregatePipeline(base, hooks, Object.values(await job.getChildrenValues<PointResultSummary>()))
+        : await runPipeline(base, hooks);
       if (timer) clearTimeout(timer);
       if (pending) send(pending);
       await updateJobRecord(this.cfg.dataDir, jobId, { state: 'completed', finishedAt: new Date().toISOString() });
@@ -132,7 +163,7 @@ export class EncodeWorker {
           // Shutdown grace period is over: give the job back untouched so another worker runs it.
           log.warn('shutting down: job handed back to the queue');
           await job.moveToWait(token);
-          await updateJobRecord(this.cfg.dataDir, jobId, { state: 'waiting' });
+          if (!isPoint) await updateJobRecord(this.cfg.dataDir, jobId, { state: 'waiting' });
           throw new WaitingError();
         }
         log.info({ stage }, 'job cancelled');

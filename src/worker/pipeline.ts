@@ -4,12 +4,13 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { StageContext } from './context.js';
 import type { JobProgress, JobResultSummary, Stage } from '../queue/types.js';
+import type { SplitPrediction } from './stages/predict-splits.js';
 import { throwIfAborted, VerificationError } from './errors.js';
 import { prepare } from './stages/prepare.js';
 import { predictSplits } from './stages/predict-splits.js';
-import { encode } from './stages/encode.js';
+import { encode, type EncodedPoint } from './stages/encode.js';
 import { ratePoints } from '../queue/rate-points.js';
-import { verify } from './stages/verify.js';
+import { verify, type VerifiedPoint } from './stages/verify.js';
 import { measure } from './stages/measure.js';
 import { report, type StageTiming } from './stages/report.js';
 
@@ -40,12 +41,90 @@ export interface PipelineHooks {
 
 export type PipelineContext = Omit<StageContext, 'progress'>;
 
+/** What a flow child (one rate point) hands its parent: small, JSON, stored by BullMQ as the child's return value. */
+export interface PointResultSummary {
+  point: number;
+  encoded: EncodedPoint;
+  verified: VerifiedPoint;
+  splits: Pick<SplitPrediction, 'model' | 'note' | 'info'>;
+  timings: StageTiming[];
+}
+
+/** Progress of one flow child: its own point's stages, percent over that point alone (0..100). */
+function childPercent(p: JobProgress): number {
+  if (p.stage === 'done') return 100;
+  // the child's work ends with verify (95 in STAGE_SPAN); scale so a finished point is 100
+  return Math.round(Math.min(100, (percentOf({ ...p, ratePointsTotal: 1 }) / 95) * 100) * 10) / 10;
+}
+
+/**
+ * Flow child: prepare, predict splits, encode and verify ONE rate point (BullMQ FlowProducer child job); any
+ * number of workers run a job's points side by side. The parent (runAggregatePipeline) measures and reports.
+ */
+export async function runPointPipeline(base: PipelineContext, hooks: PipelineHooks, point: number): Promise<PointResultSummary> {
+  const points = ratePoints(base.data.request);
+  if (!(point >= 0 && point < points.length)) throw new VerificationError(`rate point ${point} out of range 0..${points.length - 1}`);
+  let progress: JobProgress = {
+    stage: 'prepare', ratePoint: point, ratePointsTotal: points.length, stagePointsDone: 0, pointFramesDone: 0,
+    framesPerPoint: base.data.request.frames ?? base.data.sequence.frames, percent: 0,
+  };
+  const ctx: StageContext = {
+    ...base,
+    pointIndices: [point],
+    progress(p) {
+      const before = progress.percent;
+      progress = { ...progress, ...p, ratePoint: point, ratePointsTotal: points.length };
+      progress.percent = Math.max(before, childPercent(progress));
+      hooks.onProgress(progress);
+    },
+  };
+  await mkdir(ctx.logsDir, { recursive: true });
+  const timings: StageTiming[] = [];
+  async function stage<T>(name: Stage, fn: () => Promise<T>): Promise<T> {
+    throwIfAborted(ctx.signal);
+    hooks.onStage?.(name);
+    ctx.progress({ stage: name, stagePointsDone: 0 });
+    const t0 = performance.now();
+    const out = await fn();
+    timings.push({ stage: name, seconds: (performance.now() - t0) / 1000 });
+    return out;
+  }
+  const prepared = await stage('prepare', () => prepare(ctx));
+  const splits = await stage('predictSplits', () => predictSplits(ctx, prepared));
+  const [encoded] = await stage('encode', () => encode(ctx, prepared, splits));
+  const [verified] = await stage('verify', () => verify(ctx, [encoded]));
+  ctx.progress({ stage: 'done', stagePointsDone: 1 });
+  return { point, encoded, verified, splits: { model: splits.model, note: splits.note, ...(splits.info ? { info: splits.info } : {}) }, timings };
+}
+
+/** Flow parent: runs once every child has finished; measures every point and writes the report. */
+export async function runAggregatePipeline(base: PipelineContext, hooks: PipelineHooks, children: PointResultSummary[]): Promise<JobResultSummary> {
+  const points = ratePoints(base.data.request);
+  const byPoint = [...children].sort((a, b) => a.point - b.point);
+  if (byPoint.length !== points.length || byPoint.some((c, i) => c.point !== i)) {
+    throw new Error(`flow parent got ${children.length} child results for ${points.length} rate points`);
+  }
+  return runStages(base, hooks, {
+    encodeAndVerify: async () => ({ encoded: byPoint.map((c) => c.encoded), verified: byPoint.map((c) => c.verified) }),
+    splits: { ...byPoint[0].splits, splitHints: undefined } as SplitPrediction,
+    childTimings: byPoint.flatMap((c) => c.timings.map((t) => ({ stage: `${t.stage}[${c.encoded.label}]`, seconds: t.seconds }))),
+  });
+}
+
 export async function runPipeline(base: PipelineContext, hooks: PipelineHooks): Promise<JobResultSummary> {
+  return runStages(base, hooks);
+}
+
+async function runStages(base: PipelineContext, hooks: PipelineHooks, fromChildren?: {
+  encodeAndVerify: () => Promise<{ encoded: EncodedPoint[]; verified: VerifiedPoint[] }>; splits: SplitPrediction; childTimings: StageTiming[];
+}): Promise<JobResultSummary> {
   const points = ratePoints(base.data.request);
   let progress: JobProgress = {
     stage: 'prepare', ratePoint: 0, ratePointsTotal: points.length, stagePointsDone: 0, pointFramesDone: 0,
     framesPerPoint: base.data.request.frames ?? base.data.sequence.frames, percent: 0,
   };
+  // A flow parent continues where its children's summed progress stopped (encode + verify done): never backwards.
+  if (fromChildren) progress = { ...progress, ratePoint: points.length - 1, pointFramesDone: progress.framesPerPoint, percent: STAGE_SPAN.verify[1] };
   const ctx: StageContext = {
     ...base,
     progress(p) {
@@ -70,9 +149,18 @@ export async function runPipeline(base: PipelineContext, hooks: PipelineHooks): 
   }
 
   const prepared = await stage('prepare', () => prepare(ctx));
-  const splits = await stage('predictSplits', () => predictSplits(ctx, prepared));
-  const encoded = await stage('encode', () => encode(ctx, prepared, splits));
-  const verified = await stage('verify', () => verify(ctx, encoded));
+  let splits: SplitPrediction, encoded: EncodedPoint[], verified: VerifiedPoint[];
+  if (fromChildren) {
+    // encode and verify ran in the child jobs: the parent starts where they left off
+    splits = fromChildren.splits;
+    ({ encoded, verified } = await fromChildren.encodeAndVerify());
+    timings.push(...fromChildren.childTimings);
+    ctx.progress({ stage: 'verify', ratePoint: points.length - 1, stagePointsDone: points.length, pointFramesDone: ctx.data.request.frames ?? ctx.data.sequence.frames });
+  } else {
+    splits = await stage('predictSplits', () => predictSplits(ctx, prepared));
+    encoded = await stage('encode', () => encode(ctx, prepared, splits));
+    verified = await stage('verify', () => verify(ctx, encoded));
+  }
   const measured = await stage('measure', () => measure(ctx, prepared, encoded));
   const { reportFile } = await stage('report', () => report(ctx, { prepared, splits, measured, verified, timings }));
   ctx.progress({ stage: 'done', stagePointsDone: points.length });

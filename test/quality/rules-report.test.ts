@@ -25,16 +25,30 @@ test('rate window [0.9, 1.1] inclusive; extremes [0.8, 1.2] on lowest/highest on
   assert.equal(pointFlags([pt(3, 125 * 0.79)])[0].extremeWindow, false);
 });
 
-test('time ratio T1/T2 <= 0.7 with machines recorded', () => {
+test('time ratio T1/T2 <= 0.7 per point, with machines recorded', () => {
   const ok = evaluateRules({ points: [0, 1, 2, 3].map((i) => pt(i, anchorKbps[i], 7)), machine: M, anchorMachine: M });
   const t = ok.find((r) => r.id === 'time-ratio')!;
   assert.equal(t.pass, true);
-  assert.match(t.detail, /T1 28\.000 s \/ T2 40\.000 s = 0\.7000 \(same machine: TestCPU x2\)/);
+  assert.match(t.detail, /p0: T1 7\.000 s \/ T2 10\.000 s = 0\.7000;/);
+  assert.match(t.detail, /total T1 28\.000 s \/ T2 40\.000 s = 0\.7000 \(same machine: TestCPU x2\)/);
   assert.equal(allRequiredPass(ok), true);
   const slow = evaluateRules({ points: [0, 1, 2, 3].map((i) => pt(i, anchorKbps[i], 7.1)), machine: M, anchorMachine: { ...M, hostname: 'other' } });
   const ts = slow.find((r) => r.id === 'time-ratio')!;
   assert.equal(ts.pass, false);
   assert.match(ts.detail, /DIFFERENT machines/);
+});
+
+test('time ratio is judged per point: a fast total does not hide one slow point', () => {
+  // total 1+1+1+7.5 = 10.5 s of 40 s (0.26), but p3 alone is 7.5/10 = 0.75 > 0.7
+  const pts = [1, 1, 1, 7.5].map((secs, i) => pt(i, anchorKbps[i], secs));
+  assert.deepEqual(pointFlags(pts).map((f) => f.timeRatio), [true, true, true, false]);
+  const t = evaluateRules({ points: pts, machine: M, anchorMachine: M }).find((r) => r.id === 'time-ratio')!;
+  assert.equal(t.pass, false);
+  assert.match(t.detail, /p3: T1 7\.500 s \/ T2 10\.000 s = 0\.7500 FAIL/);
+  // one point without an anchor time: not judged
+  const partial = evaluateRules({ points: [pt(0, 1000, 1), { ...pt(1, 500, 1), anchor: { kbps: 500 } }] }).find((r) => r.id === 'time-ratio')!;
+  assert.equal(partial.pass, null);
+  assert.match(partial.detail, /p1: T2 unknown/);
 });
 
 test('MD5 rule and unknown anchor give false / null', () => {
@@ -67,6 +81,8 @@ test('report: same curve as anchor -> BD-rate 0, all rules pass when faster', ()
   assert.equal(rep.timeRatio!.ratio, 0.5);
   assert.equal(rep.ratePoints[2].anchor!.qp, 32);
   assert.equal(rep.ratePoints[2].rateRatio, 1);
+  assert.deepEqual(rep.ratePoints[2].time, { t1: 5, t2: 10, ratio: 0.5 });
+  assert.equal(rep.ratePoints[2].rules.timeRatio, true);
   const md = reportMarkdown(rep);
   assert.match(md, /BD-rate \(PSNR YUV 6:1:1, PCHIP\) \*\*0\.00%\*\*/);
   assert.match(md, /\| qp32 \| 32 \| 250\.000 \| 250\.000 \| 100\.0% \|/);

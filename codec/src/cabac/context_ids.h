@@ -45,7 +45,10 @@ enum CtxId : uint16_t {
   // ---- SAO (7.3.11.3)
   kCtxSaoMerge = 264,  // 1: sao_merge_left_flag / sao_merge_up_flag
   kCtxSaoTypeIdx = 265,  // 1: sao_type_idx_luma / sao_type_idx_chroma (first bin)
-  kNumCtx = 266
+  // ---- CCLM (7.3.11.5)
+  kCtxCclmFlag = 266,  // 1: cclm_mode_flag
+  kCtxCclmIdx = 267,  // 1: cclm_mode_idx (first bin; the second is bypass)
+  kNumCtx = 268
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

@@ -22,6 +22,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
      0, 26, 28, 35, 35, 26, 34, 35, 35, 35, 35, 35, 35, 35, 35, 42, 14, 45,  6,
     // sao: merge, type_idx
     60, 13,
+    // cclm: cclm_mode_flag, cclm_mode_idx
+    59, 27,
   },
   {
     11, 35, 53, 12,  6, 30, 13, 15, 31, 20, 14, 23, 18, 19,  6, 43, 35, 37, 34, 52,
@@ -41,6 +43,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     57, 59, 45, 40, 35, 21, 20,  7,  6,  5, 12,  4, 40, 20, 35, 34, 44, 43,  5,
     // sao: merge, type_idx
     60,  5,
+    // cclm: cclm_mode_flag, cclm_mode_idx
+    34, 27,
   },
   {
     18, 27, 15, 18, 28, 45, 26,  7, 23, 26, 36, 38, 18, 34, 21, 43, 42, 37, 42, 44,
@@ -60,6 +64,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     57, 60, 46, 40, 35,  6, 18, 14, 13,  5,  4,  3, 40,  5, 35, 34, 51, 36, 12,
     // sao: merge, type_idx
      2,  2,
+    // cclm: cclm_mode_flag, cclm_mode_idx
+    26, 27,
   },
 };
 const uint8_t kCtxShiftIdx[kNumCtx] = {
@@ -80,5 +86,7 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      5,  4,  8,  5,  1,  4,  4,  0,  0,  1,  4,  4,  0,  0,  4, 12,  9,  5,  4,
     // sao
      0,  4,
+    // cclm
+     4,  9,
 };
 }  // namespace nnvvc

@@ -23,6 +23,8 @@ enum class PredMode : uint8_t { kIntra = 0, kInter };
 // Chroma intra mode syntax value intra_chroma_pred_mode (CCLM disabled): 0..3 = planar/ver/hor/DC
 // (replaced by 66 when equal to the luma mode), 4 = DM (derived from luma).
 constexpr uint8_t kChromaDm = 4;
+// CCLM (cclm_mode_flag = 1): kChromaCclm + cclm_mode_idx, i.e. 5..7 = INTRA_LT/L/T_CCLM (81..83).
+constexpr uint8_t kChromaCclm = 5;
 
 // One transform block set (luma + the two chroma blocks of the same area). Coefficient levels
 // are stored in CtuCoding::coeffs, row-major w*h of that component, at coeffOffset[c].
@@ -40,7 +42,7 @@ struct CodingUnit {
   uint8_t qtDepth = 0;                 // cqtDepth (split_qt_flag context of later neighbours)
   uint8_t mttDepth = 0;
   uint8_t lumaMode = 0;                // IntraPredModeY, 0..66
-  uint8_t chromaModeIdx = kChromaDm;   // intra_chroma_pred_mode syntax value 0..4
+  uint8_t chromaModeIdx = kChromaDm;   // intra_chroma_pred_mode syntax value 0..4, or 5..7 for CCLM
   uint8_t chromaMode = 0;              // derived IntraPredModeC (filled by deriveChromaMode)
   int8_t qp = 32;                      // QpY of the CU (stage 1: the slice QP)
   uint8_t numTus = 1;                  // >1 only for CUs larger than the 64x64 max TB
@@ -109,13 +111,14 @@ struct CuInfo {
 
 class CuMap {
  public:
-  void init(int picWidth, int picHeight) {
+  void init(int picWidth, int picHeight, int log2CtuSize = kLog2CtuSize) {
     w4_ = (picWidth + 3) >> 2; h4_ = (picHeight + 3) >> 2;
-    picW_ = picWidth; picH_ = picHeight;
+    picW_ = picWidth; picH_ = picHeight; log2Ctu_ = log2CtuSize;
     info_.assign(size_t(w4_) * size_t(h4_), CuInfo{});
   }
   int picWidth() const { return picW_; }
   int picHeight() const { return picH_; }
+  int log2CtuSize() const { return log2Ctu_; }  // CCLM reads one luma row above a CTU's first row
   // Info at luma sample (x, y); nullptr when outside the picture.
   const CuInfo* at(int x, int y) const {
     if (x < 0 || y < 0 || x >= picW_ || y >= picH_) return nullptr;
@@ -136,7 +139,7 @@ class CuMap {
   void clearReconstructed(int x, int y, int w, int h);
 
  private:
-  int w4_ = 0, h4_ = 0, picW_ = 0, picH_ = 0;
+  int w4_ = 0, h4_ = 0, picW_ = 0, picH_ = 0, log2Ctu_ = kLog2CtuSize;
   std::vector<CuInfo> info_;
 };
 

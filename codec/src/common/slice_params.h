@@ -26,7 +26,9 @@ struct SliceParams {
   bool tmvp = false;
   bool colFromL0 = true;
   int colRefIdx = 0;
+  bool bdof = false;           // sps_bdof_enabled_flag && !ph_bdof_disabled_flag (bi-directional optical flow)
   bool depQuant = false;       // sh_dep_quant_used_flag: dependent quantisation (residual syntax + scaling)
+  bool cclm = false;           // CclmEnabled (sps_cclm_enabled_flag; no dual-tree I slices): cclm_mode_flag coded
 };
 
 }  // namespace nnvvc

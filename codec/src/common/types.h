@@ -5,7 +5,7 @@
 #include <vector>
 
 namespace nnvvc {
-using Pel = int16_t;     // samples (10-bit) and residuals (same alias as dsp/dsp.h)
+using Pel = int16_t;     // samples (10-bit) and residuals
 using TCoeff = int32_t;  // transform coefficients / levels
 
 constexpr int kBitDepth = 10;       // internal bit depth (Main 10)

@@ -15,6 +15,8 @@
 #include "syntax/ctu_syntax.h"
 #include "syntax/param_sets.h"
 #include "syntax/sao_syntax.h"
+#include "recon/alf.h"
+#include "syntax/alf_syntax.h"
 #if __has_include("recon/deblock.h")
 #include "recon/deblock.h"
 #define NNVVC_DEC_HAVE_DEBLOCK 1
@@ -42,6 +44,11 @@ class StreamDecoder {
         case kNalSps: sps_ = parseSps(nu.rbsp); haveSps_ = true; break;
         case kNalPps: pps_ = parsePps(nu.rbsp); havePps_ = true; break;
         case kNalSuffixSei: checkHash(nu); break;
+        case kNalPrefixApsType: {  // ALF APS (other APS types are ignored)
+          AlfApsData a;
+          if (parseAlfAps(nu.rbsp, a)) { alfAps_[a.apsId] = a; alfApsValid_[a.apsId] = true; }
+          break;
+        }
         case kNalPh: throw BitstreamError("picture header NAL units are not supported");
         case kNalEos:
           // the next picture starts a new coded video sequence: output everything now
@@ -153,10 +160,12 @@ class StreamDecoder {
     slice.colFromL0 = sh.collocatedFromL0;
     slice.colRefIdx = sh.collocatedRefIdx;
     slice.depQuant = sh.depQuant;
+    slice.bdof = curSps_.bdofEnabled && !slice.isIntra;
+    slice.cclm = curSps_.cclmEnabled;
 
     const size_t off = br.bytePos();
     CuMap cuMap;
-    cuMap.init(curSps_.width, curSps_.height);
+    cuMap.init(curSps_.width, curSps_.height, curSps_.part.log2CtuSize);
     ContextSet ctxs;
     ctxs.init(sh.sliceQp, ctxInitTypeOf(sh.sliceType));
     ArithDecoder dec;
@@ -172,6 +181,30 @@ class StreamDecoder {
     saoEnv.luma = sh.saoLuma; saoEnv.chroma = sh.saoChroma;
     const bool saoInSlice = sh.saoLuma || sh.saoChroma;
     std::vector<SaoCtuParams> sao;
+    // ALF: the APSs the slice refers to must be there with the filters it uses
+    AlfSyntaxEnv alfEnv;
+    alfEnv.widthInCtus = saoEnv.widthInCtus;
+    alfEnv.slice = sh.alf;
+    const AlfApsData* alfApsTable[kAlfMaxApsIds] = {};
+    std::vector<AlfCtuParams> alfCtus;
+    AlfContexts alfCtx;
+    if (sh.alf.enabled) {
+      for (int i = 0; i < sh.alf.numApsLuma; ++i) {
+        const int id = sh.alf.apsIdLuma[i];
+        if (!alfApsValid_[id] || !alfAps_[id].lumaSignalled)
+          throw BitstreamError("slice refers to a missing ALF APS (id " + std::to_string(id) + ") for luma");
+        alfApsTable[id] = &alfAps_[id];
+      }
+      if (sh.alf.cb || sh.alf.cr) {
+        const int id = sh.alf.apsIdChroma;
+        if (!alfApsValid_[id] || !alfAps_[id].chromaSignalled)
+          throw BitstreamError("slice refers to a missing ALF APS (id " + std::to_string(id) + ") for chroma");
+        alfApsTable[id] = &alfAps_[id];
+        alfEnv.numChromaAlts = alfAps_[id].numChromaAlts;
+      }
+      alfCtus.assign(size_t(saoEnv.widthInCtus) * size_t((curSps_.height + ctu - 1) / ctu), AlfCtuParams{});
+      alfCtx.init(sh.sliceQp, ctxInitTypeOf(sh.sliceType));
+    }
     if (saoInSlice) sao.assign(size_t(saoEnv.widthInCtus) * size_t((curSps_.height + ctu - 1) / ctu), SaoCtuParams{});
     for (int cy = 0; cy < curSps_.height; cy += ctu)
       for (int cx = 0; cx < curSps_.width; cx += ctu) {
@@ -180,6 +213,9 @@ class StreamDecoder {
         cc.ctuX = cx; cc.ctuY = cy;
         if (saoInSlice && (!codeSao(dec, ctxs, saoEnv, sao, cx / ctu, cy / ctu) || dec.overrun()))
           throw BitstreamError("corrupt SAO parameters in CTU at (" + std::to_string(cx) + "," + std::to_string(cy) +
+                               ") of picture POC " + std::to_string(sh.poc));
+        if (sh.alf.enabled && (!codeAlfCtu(dec, alfCtx, alfEnv, alfCtus, cx / ctu, cy / ctu) || dec.overrun()))
+          throw BitstreamError("corrupt ALF parameters in CTU at (" + std::to_string(cx) + "," + std::to_string(cy) +
                                ") of picture POC " + std::to_string(sh.poc));
         if (!codeCtu(dec, env, cc) || dec.overrun())
           throw BitstreamError("corrupt slice data in CTU at (" + std::to_string(cx) + "," + std::to_string(cy) +
@@ -198,6 +234,7 @@ class StreamDecoder {
 #endif
     }
     if (saoInSlice) recon::applySao(pic->pic, sao, curSps_.part.log2CtuSize, sh.saoLuma, sh.saoChroma);
+    if (sh.alf.enabled) recon::applyAlf(pic->pic, sh.alf, alfApsTable, alfCtus, curSps_.part.log2CtuSize);
     if (sh.temporalId == 0 && t != kNalRasl && t != kNalRadl) prevTid0Poc_ = sh.poc;
     cur_ = pic;
     curHashSeen_ = false;
@@ -217,6 +254,8 @@ class StreamDecoder {
   bool firstPicture_ = true, afterEos_ = false;
   bool irapNoOutputBeforeRecovery_ = false;  // of the IRAP the current pictures are associated with
   int prevTid0Poc_ = 0;
+  AlfApsData alfAps_[kAlfMaxApsIds];   // ALF APSs received, by id
+  bool alfApsValid_[kAlfMaxApsIds] = {};
 };
 
 }  // namespace

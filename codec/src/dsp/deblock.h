@@ -9,8 +9,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "common/types.h"
+
 namespace nnvvc {
-using Pel = int16_t;
 namespace dsp {
 
 // Table 8-18: beta' for Q = 0..63 and tC' for Q = 0..65 (values for bit depth 10).

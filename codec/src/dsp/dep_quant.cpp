@@ -58,7 +58,7 @@ const CoeffScan& coeffScan(int log2W, int log2H) {
 
 void dequantDependent(const TCoeff* levels, int w, int h, int qp, int bitDepth, TCoeff* coeffOut) {
   assert(qp >= 0);
-  const int lw = log2i(w), lh = log2i(h);
+  const int lw = log2Int(w), lh = log2Int(h);
   const int rect = ((lw + lh) & 1) ? 1 : 0;
   const int bdShift = bitDepth + rect + ((lw + lh) >> 1) - 5 + 1;  // + sh_dep_quant_used_flag
   const int64_t bdOffset = (int64_t(1) << bdShift) >> 1;

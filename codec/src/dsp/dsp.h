@@ -9,9 +9,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "common/types.h"  // Pel, TCoeff, log2Int
+
 namespace nnvvc {
-using Pel = int16_t;     // samples (10-bit) and residuals
-using TCoeff = int32_t;  // transform coefficients / levels
 
 namespace dsp {
 

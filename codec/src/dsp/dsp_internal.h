@@ -6,12 +6,7 @@
 namespace nnvvc {
 namespace dsp {
 
-// floor(log2(v)) for v >= 1 (block sizes).
-inline int log2i(int v) {
-  int r = 0;
-  while ((1 << (r + 1)) <= v) ++r;
-  return r;
-}
+using nnvvc::log2Int;  // floor(log2(v)) for block sizes: the one helper in common/types.h
 
 // Plain C++ twins (reference implementations) of every table entry.
 uint64_t sse_c(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h);

@@ -47,7 +47,7 @@ void filterRefs(const Pel* top, const Pel* left, int w, int h, Pel* fTop, Pel* f
 
 // 8.4.5.2.11 planar.
 void predPlanar(const Pel* top, const Pel* left, int w, int h, Pel* dst, ptrdiff_t stride) {
-  const int lw = log2i(w), lh = log2i(h);
+  const int lw = log2Int(w), lh = log2Int(h);
   const int topRight = top[1 + w], bottomLeft = left[1 + h];
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
@@ -62,13 +62,13 @@ void predDC(const Pel* top, const Pel* left, int w, int h, Pel* dst, ptrdiff_t s
   int sum = 0, dcVal;
   if (w == h) {
     for (int i = 0; i < w; ++i) sum += top[1 + i] + left[1 + i];
-    dcVal = (sum + w) >> (log2i(w) + 1);
+    dcVal = (sum + w) >> (log2Int(w) + 1);
   } else if (w > h) {
     for (int i = 0; i < w; ++i) sum += top[1 + i];
-    dcVal = (sum + (w >> 1)) >> log2i(w);
+    dcVal = (sum + (w >> 1)) >> log2Int(w);
   } else {
     for (int j = 0; j < h; ++j) sum += left[1 + j];
-    dcVal = (sum + (h >> 1)) >> log2i(h);
+    dcVal = (sum + (h >> 1)) >> log2Int(h);
   }
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) dst[y * stride + x] = Pel(dcVal);
@@ -76,7 +76,7 @@ void predDC(const Pel* top, const Pel* left, int w, int h, Pel* dst, ptrdiff_t s
 
 // PDPC for planar / DC (8.4.5.2.15 with refL = p[-1][y], refT = p[x][-1]).
 void pdpcPlanarDC(const Pel* top, const Pel* left, int w, int h, Pel* dst, ptrdiff_t stride) {
-  const int nScale = (log2i(w) + log2i(h) - 2) >> 2;
+  const int nScale = (log2Int(w) + log2Int(h) - 2) >> 2;
   // wL = 32 >> ((x << 1) >> nScale) is 0 from x = 3 << nScale on (same for wT / y), where the
   // formula returns the prediction unchanged; only the non-zero-weight band is visited.
   const int band = 3 << nScale;
@@ -133,7 +133,7 @@ void predAngularOriented(int mode, bool isVer, const Pel* refMainIn, const Pel* 
   const int modeDist = isVer ? mode - kIntraVer : kIntraHor - mode;  // > 0: beyond hor/ver
   if (modeDist == 0) {
     // Pure horizontal / vertical: gradient PDPC, wL = 32 >> ((x << 1) >> nScale).
-    const int nScale = (log2i(width) + log2i(height) - 2) >> 2;
+    const int nScale = (log2Int(width) + log2Int(height) - 2) >> 2;
     const int corner = refSideIn[0];
     for (int y = 0; y < height; ++y) {
       Pel* row = dst + y * stride;
@@ -145,7 +145,7 @@ void predAngularOriented(int mode, bool isVer, const Pel* refMainIn, const Pel* 
     }
   } else if (modeDist > 0) {
     const int invAngle = invAngleOf(angle);
-    const int nScale = std::min(2, log2i(height) - log2i(3 * invAngle - 2) + 8);
+    const int nScale = std::min(2, log2Int(height) - log2Int(3 * invAngle - 2) + 8);
     if (nScale < 0) return;
     for (int y = 0; y < height; ++y) {
       Pel* row = dst + y * stride;
@@ -185,7 +185,7 @@ int intraPredAngle(int mappedMode) {
 // 8.4.5.2.7 wide angle intra prediction mode mapping.
 int intraWideAngleMode(int predMode, int w, int h) {
   if (predMode < 2 || predMode > 66 || w == h) return predMode;
-  const int whRatio = std::abs(log2i(w) - log2i(h));
+  const int whRatio = std::abs(log2Int(w) - log2Int(h));
   if (w > h && predMode < (whRatio > 1 ? 8 + 2 * whRatio : 8)) return predMode + 65;
   if (h > w && predMode > (whRatio > 1 ? 60 - 2 * whRatio : 60)) return predMode - 67;
   return predMode;
@@ -233,7 +233,7 @@ void intraPredict(int predMode, const Pel* top, const Pel* left, int w, int h, i
     return;
   }
   const int mode = intraWideAngleMode(predMode, w, h);
-  const int nTbS = (log2i(w) + log2i(h)) >> 1;
+  const int nTbS = (log2Int(w) + log2Int(h)) >> 1;
 
   // refFilterFlag (8.4.5.2.1) and filterFlag of 8.4.5.2.3 ([1 2 1] smoothing).
   bool refFilterFlag = false;

@@ -20,7 +20,7 @@ constexpr int32_t kCoeffMin = -(1 << 15), kCoeffMax = (1 << 15) - 1;
 
 void dequant(const TCoeff* levels, int w, int h, int qp, int bitDepth, TCoeff* coeffOut) {
   assert(qp >= 0);
-  const int lw = log2i(w), lh = log2i(h);
+  const int lw = log2Int(w), lh = log2Int(h);
   const int rect = ((lw + lh) & 1) ? 1 : 0;  // rectNonTsFlag (no transform skip)
   const int bdShift = bitDepth + rect + ((lw + lh) >> 1) - 5;  // + sh_dep_quant_used_flag (0)
   const int64_t bdOffset = (int64_t(1) << bdShift) >> 1;
@@ -36,7 +36,7 @@ void dequant(const TCoeff* levels, int w, int h, int qp, int bitDepth, TCoeff* c
 }
 
 QuantScale quantScale(int qp, int w, int h, int bitDepth) {
-  const int lw = log2i(w), lh = log2i(h);
+  const int lw = log2Int(w), lh = log2Int(h);
   const int rect = ((lw + lh) & 1) ? 1 : 0;
   const int bdShift = bitDepth + rect + ((lw + lh) >> 1) - 5;
   QuantScale qs;

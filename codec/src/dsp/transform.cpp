@@ -135,7 +135,7 @@ void inverseTransformWith(const DspFunctions& f, const TCoeff* coeff, int w, int
   // Stage-1 output columns (extra ones come out as 0); a 2-wide block has just 2.
   const int cols1 = std::min((nzW + 3) & ~3, w);
   const int kp1 = (nzH + 1) >> 1;    // coefficient row pairs (a padding row is a zero row)
-  const int lw = log2i(w), lh = log2i(h);
+  const int lw = log2Int(w), lh = log2Int(h);
   // d as 16-bit row pairs: d2[p][2x + e] = d[2p + e][x]. Conforming d is within 16 bits
   // (8.7.3 clips it); toInt16 only guards against out-of-contract input.
   alignas(32) int16_t d2[32 * 64];
@@ -161,9 +161,9 @@ void forwardTransformWith(const DspFunctions& f, const Pel* resid, ptrdiff_t res
   assert(w >= 2 && w <= 64 && h >= 2 && h <= 64);
   assert(bitDepth >= 8 && bitDepth <= 16);
   // shift1 = log2(w) + bitDepth - 9 must be >= 1 (w = 2 needs bitDepth >= 9; we code 10-bit).
-  assert(log2i(w) + bitDepth - 9 >= 1);
+  assert(log2Int(w) + bitDepth - 9 >= 1);
   const PairTables& pt = pairTables();
-  const int lw = log2i(w), lh = log2i(h);
+  const int lw = log2Int(w), lh = log2Int(h);
   const int nzW = std::min(w, 32), nzH = std::min(h, 32);
   const int shift1 = lw + bitDepth - 9;
   const int shift2 = lh + 6;

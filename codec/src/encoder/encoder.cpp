@@ -17,6 +17,7 @@
 #include "encoder/search/ctu_search.h"
 #include "encoder/search/trivial_search.h"
 #include "encoder/stats_writer.h"
+#include "encoder/temporal_filter.h"
 #include "syntax/param_sets.h"
 
 namespace nnvvc {
@@ -50,8 +51,12 @@ std::string checkOptions(const EncoderOptions& opt) {
     return "--intra-period " + std::to_string(opt.intraPeriod) + ": must be a positive multiple of the GOP size 16";
   if (opt.deblocking < -1 || opt.deblocking > 1) return "--deblock: expected on or off";
   if (opt.sao < -1 || opt.sao > 1) return "--sao: expected on or off";
+  if (opt.alf < -1 || opt.alf > 1) return "--alf: expected on or off";
   if (opt.depQuant < -1 || opt.depQuant > 1) return "--dep-quant: expected on or off";
   if (opt.tmvp < -1 || opt.tmvp > 1) return "--tmvp: expected on or off";
+  if (opt.bdof < -1 || opt.bdof > 1) return "--bdof: expected on or off";
+  if (opt.cclm < -1 || opt.cclm > 1) return "--cclm: expected on or off";
+  if (opt.temporalFilter < -1 || opt.temporalFilter > 1) return "--temporal-filter: expected on or off";
   return "";
 }
 
@@ -119,8 +124,11 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   if (ra) configureRandomAccess(sps, plan.maxDecPicBuffering, plan.maxNumReorder);
   buildChromaQpTable(sps);
   sps.saoEnabled = opt.sao < 0 ? ra : opt.sao == 1;
+  sps.alfEnabled = opt.alf == 1;
   sps.depQuantEnabled = opt.depQuant < 0 ? ra : opt.depQuant == 1;
-  sps.temporalMvpEnabled = ra && opt.tmvp != 0;  // all-intra streams have no motion to predict from
+  sps.temporalMvpEnabled = ra && opt.tmvp != 0;
+  sps.bdofEnabled = ra && opt.bdof != 0;  // bi-prediction only exists in ra  // all-intra streams have no motion to predict from
+  sps.cclmEnabled = opt.cclm != 0;
   PpsInfo pps;
   pps.width = codedW; pps.height = codedH; pps.initQp = opt.qp;
   pps.deblockingEnabled = opt.deblocking < 0 ? ra : opt.deblocking == 1;
@@ -146,6 +154,12 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   int nextOutputPoc = 0;
   Picture orig;
   orig.alloc(codedW, codedH);
+  // temporal pre-filter: the pictures it selects are coded from a filtered copy (`filtered`);
+  // PSNR is always measured against the unfiltered `orig`
+  const bool temporalFilter = opt.temporalFilter < 0 ? ra : opt.temporalFilter == 1;
+  TemporalFilterConfig tfCfg;
+  tfCfg.baseQp = opt.qp;
+  Picture filtered;
 
   for (size_t ci = 0; ci < plan.pictures.size(); ++ci) {
     const PlannedPicture& pp = plan.pictures[ci];
@@ -154,6 +168,17 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
         !readYuvFrame(in, opt.width, opt.height, opt.inputBitDepth, orig)) {
       err = "truncated input at frame " + std::to_string(pp.poc);
       return 2;
+    }
+    const Picture* source = &orig;
+    const double tfStrength = temporalFilter ? temporalFilterStrength(pp.poc, opt.qp) : 0.0;
+    if (tfStrength > 0) {
+      filtered = orig;
+      if (!temporalFilterSource(in, frameBytes, int(available), opt.width, opt.height, opt.inputBitDepth, pp.poc, tfCfg,
+                                tfStrength, filtered)) {
+        err = "truncated input near frame " + std::to_string(pp.poc);
+        return 2;
+      }
+      source = &filtered;
     }
     RefPicLists refs;
     if (!pp.intra) {
@@ -177,7 +202,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
     PictureResult res;
     std::string perr;
     bool internal = false;
-    if (!picEnc.encode(orig, pp, refs, !opt.statsPath.empty(), *cur, res, perr, &internal)) {
+    if (!picEnc.encode(*source, pp, refs, !opt.statsPath.empty(), *cur, res, perr, &internal)) {
       err = perr;
       return internal ? 3 : 2;
     }

@@ -12,6 +12,9 @@
 #include "encoder/sao_decision.h"
 #include "recon/sao.h"
 #include "syntax/sao_syntax.h"
+#include "encoder/alf_decision.h"
+#include "recon/alf.h"
+#include "syntax/alf_syntax.h"
 #if __has_include("recon/deblock.h")
 #include "recon/deblock.h"
 #define NNVVC_HAVE_DEBLOCK 1
@@ -46,6 +49,8 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.maxNumMergeCand = 6;
   s.refs = plan.intra ? nullptr : refs;
   s.depQuant = sps.depQuantEnabled;  // used in every slice when the SPS enables it
+  s.bdof = sps.bdofEnabled && !plan.intra;  // no PH control: on in every inter picture
+  s.cclm = sps.cclmEnabled;
   if (s.depQuant) s.lambda *= std::pow(2.0, 0.25 / 3.0);  // DQ's RD slope (as in the search)
   // TMVP with the collocated picture VTM's encoder picks: the first reference of each list; of the
   // two, the one with the lower slice QP (its motion is the more accurate), list 1 on a tie.
@@ -73,7 +78,7 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   out.poc = plan.poc;
   out.motion.init(codedW, codedH);
   CuMap cuMap;
-  cuMap.init(codedW, codedH);
+  cuMap.init(codedW, codedH, sps_.part.log2CtuSize);
   HmvpTable hmvp;
   ContextSet ctxs;
   const int ctxInitType = plan.intra ? 0 : 2;  // initType: I 0, B 2 (no cabac_init_flag)
@@ -142,9 +147,20 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
     sao = decideSao(orig, rec, slice, sps_.part.log2CtuSize, ctxInitType, true, true);
     recon::applySao(rec, sao.ctus, sps_.part.log2CtuSize, sao.luma, sao.chroma);
   }
+  // ALF on the SAO output; each picture that uses it sends its own APS (TemporalId of the
+  // picture), ids taken in turn
+  AlfDecision alf;
+  if (sps_.alfEnabled) {
+    alf = decideAlf(orig, rec, slice.lambda, sps_.part.log2CtuSize, plan.poc & (kAlfMaxApsIds - 1));
+    if (alf.enabled) {
+      const AlfApsData* table[kAlfMaxApsIds] = {};
+      table[alf.aps.apsId] = &alf.aps;
+      recon::applyAlf(rec, alf.slice, table, alf.ctus, sps_.part.log2CtuSize);
+    }
+  }
   // pass 3: the slice data, with the state of a decoder
   ctxs.init(slice.qp, ctxInitType);
-  cuMap.init(codedW, codedH);
+  cuMap.init(codedW, codedH, sps_.part.log2CtuSize);
   out.motion.init(codedW, codedH);
   out.motion.setRefs(plan.poc, slice.qp, slice.refs);  // what TMVP of later pictures reads
   hmvp.reset();
@@ -153,10 +169,21 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   SaoSyntaxEnv saoEnv;
   saoEnv.widthInCtus = (codedW + ctu - 1) / ctu;
   saoEnv.luma = sao.luma; saoEnv.chroma = sao.chroma;
+  AlfSyntaxEnv alfEnv;
+  alfEnv.widthInCtus = saoEnv.widthInCtus;
+  alfEnv.slice = alf.slice;
+  AlfContexts alfCtx;
+  alfCtx.init(slice.qp, ctxInitType);
   for (CtuCoding& cc : ctus) {
     const int rx = cc.ctuX / ctu, ry = cc.ctuY / ctu;
     if ((saoEnv.luma || saoEnv.chroma) && !codeSao(enc, ctxs, saoEnv, sao.ctus, rx, ry)) {
       err = "internal error: inconsistent SAO parameters for the CTU at (" + std::to_string(cc.ctuX) + "," +
+            std::to_string(cc.ctuY) + ") of frame " + std::to_string(plan.poc);
+      *internal = true;
+      return false;
+    }
+    if (alf.enabled && !codeAlfCtu(enc, alfCtx, alfEnv, alf.ctus, rx, ry)) {
+      err = "internal error: inconsistent ALF parameters for the CTU at (" + std::to_string(cc.ctuX) + "," +
             std::to_string(cc.ctuY) + ") of frame " + std::to_string(plan.poc);
       *internal = true;
       return false;
@@ -182,6 +209,7 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   for (int l = 0; l < 2; ++l) { sh.rpl[l] = plan.rpl[l]; sh.numActive[l] = plan.intra ? 0 : plan.numActive[l]; }
   sh.saoLuma = sao.luma; sh.saoChroma = sao.chroma;
   sh.depQuant = slice.depQuant;
+  sh.alf = alf.slice;
   sh.temporalMvp = slice.tmvp;
   sh.collocatedFromL0 = slice.colFromL0;
   sh.collocatedRefIdx = slice.colRefIdx;
@@ -189,6 +217,7 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   sw.appendBytes(enc.bytes());
   sw.u(enc.pendingBits(), enc.pendingCount());
   sw.trailingBits();
+  if (alf.enabled && alf.slice.numApsLuma > 0) appendAnnexB(res.nalBytes, makeNalUnit(NalType(kNalPrefixApsType), plan.temporalId, writeAlfAps(alf.aps)));
   appendAnnexB(res.nalBytes, makeNalUnit(sh.nalType, plan.temporalId, sw.bytes()));
   uint8_t md5[3][16];
   for (int c = 0; c < 3; ++c) planeMd5(rec.planes[c], rec.planes[c].width, rec.planes[c].height, md5[c]);

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "dsp/mc.h"
+#include "recon/bdof.h"
 
 namespace nnvvc {
 namespace recon {
@@ -149,9 +150,22 @@ void predictInterComponent(const RefPicLists& refs, const MotionInfo& mi, int cI
   f.weightBi(dst, dstStride, pred[0], w, pred[1], w, w, h, kBitDepth);
 }
 
+void interpolateBlock(const Plane& plane, const Mv& mv, int cIdx, int x, int y, int w, int h,
+                      int16_t* dst, ptrdiff_t ds) {
+  interpolate(dsp::mcFunctions(), plane, mv, cIdx, x, y, w, h, dst, ds);
+}
+
 void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, int w, int h,
                   Pel* const dst[3], const ptrdiff_t dstStride[3]) {
-  predictInterComponent(refs, mi, 0, x, y, w, h, dst[0], dstStride[0]);
+  predictInter(refs, mi, x, y, w, h, dst, dstStride, InterPredTools{});
+}
+
+void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, int w, int h,
+                  Pel* const dst[3], const ptrdiff_t dstStride[3], const InterPredTools& tools) {
+  if (tools.bdof && bdofApplies(refs, mi, tools.curPoc, w, h) && w <= kMaxBlock && h <= kMaxBlock)
+    predictBdofLuma(refs, mi, x, y, w, h, dst[0], dstStride[0]);  // luma only (8.5.6.1)
+  else
+    predictInterComponent(refs, mi, 0, x, y, w, h, dst[0], dstStride[0]);
   for (int c = 1; c < 3; ++c)  // 4:2:0: chroma block at half position and size
     predictInterComponent(refs, mi, c, x >> 1, y >> 1, w >> 1, h >> 1, dst[c], dstStride[c]);
 }

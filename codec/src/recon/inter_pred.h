@@ -1,12 +1,14 @@
 // Inter sample prediction (H.266 8.5.6): fractional sample interpolation (8-tap luma with 1/16
 // positions, 4-tap chroma with 1/32 positions in 4:2:0, reference sample padding by clamping
 // coordinates to the picture), uni-prediction rounding and the default weighted bi-prediction
-// average (8.5.6.6.2). No BDOF, DMVR, PROF, BCW, weighted prediction, reference resampling or
-// wrap-around (all disabled in the SPS this encoder writes). Uses the dsp mc kernels.
+// average (8.5.6.6.2); bi-directional optical flow (8.5.6.5, recon/bdof) when the slice enables
+// it. No DMVR, PROF, BCW, weighted prediction, reference resampling or wrap-around (all
+// disabled in the SPS this encoder writes). Uses the dsp mc kernels.
 #pragma once
 #include <cstddef>
 
 #include "common/motion.h"
+#include "common/slice_params.h"
 #include "common/types.h"
 
 namespace nnvvc {
@@ -17,6 +19,25 @@ namespace recon {
 // samples). dst[c] / dstStride[c]: output per component (final 10-bit samples, clipped).
 void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, int w, int h,
                   Pel* const dst[3], const ptrdiff_t dstStride[3]);
+
+// Slice-level prediction tools that change the samples of bi-predicted CUs. A CU that uses a
+// mode excluding BDOF (affine, SbTMVP, CIIP, SMVD, BCW weights...: none exist here yet) must pass
+// bdof = false.
+struct InterPredTools {
+  bool bdof = false;  // sps_bdof_enabled_flag && !ph_bdof_disabled_flag
+  int curPoc = 0;     // PicOrderCntVal of the current picture
+};
+inline InterPredTools interToolsOf(const SliceParams& slice) { return {slice.bdof, slice.poc}; }
+
+// predictInter with the slice's tools (the decoder's reconstruction and the encoder's final RD
+// and reconstruction use this one, so the two stay identical).
+void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, int w, int h,
+                  Pel* const dst[3], const ptrdiff_t dstStride[3], const InterPredTools& tools);
+
+// One list's w x h block of component cIdx interpolated into the biased 14-bit intermediate
+// (dsp/mc.h), reference coordinates clamped into the plane (w, h <= 128).
+void interpolateBlock(const Plane& plane, const Mv& mv, int cIdx, int x, int y, int w, int h,
+                      int16_t* dst, ptrdiff_t ds);
 
 // Same for one component only (cIdx 0: luma block (x, y, w, h); 1/2: chroma block at chroma
 // position (x, y) of size w x h). Used by the encoder's motion search (luma only).

@@ -5,6 +5,7 @@
 
 #include "dsp/dep_quant.h"
 #include "dsp/dsp.h"
+#include "recon/cclm.h"
 #include "recon/inter_pred.h"
 #include "common/slice_params.h"
 
@@ -47,6 +48,10 @@ void gatherReferences(const Picture& pic, const CuMap& map, int cIdx, int x, int
 
 void predictBlock(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
                   int mode, Pel* dst, ptrdiff_t dstStride) {
+  if (cIdx > 0 && isCclmMode(mode)) {
+    predictCclm(pic, map, cIdx, x, y, w, h, mode, map.log2CtuSize(), dst, dstStride);
+    return;
+  }
   Pel top[2 * 64 + 1], left[2 * 64 + 1];
   gatherReferences(pic, map, cIdx, x, y, w, h, top, left);
   dsp::intraPredict(mode, top, left, w, h, cIdx, kBitDepth, dst, dstStride);
@@ -81,7 +86,8 @@ void reconstructInterCu(Picture& pic, CuMap& map, const CodingUnit& cu, const Ct
   Pel* dst[3] = {pic.planes[0].row(cu.y) + cu.x, pic.planes[1].row(cu.y / 2) + cu.x / 2,
                  pic.planes[2].row(cu.y / 2) + cu.x / 2};
   const ptrdiff_t stride[3] = {pic.planes[0].stride, pic.planes[1].stride, pic.planes[2].stride};
-  predictInter(slice.refs ? *slice.refs : kNoRefs, cu.motion, cu.x, cu.y, cu.w, cu.h, dst, stride);
+  predictInter(slice.refs ? *slice.refs : kNoRefs, cu.motion, cu.x, cu.y, cu.w, cu.h, dst, stride,
+               interToolsOf(slice));
   const int qpPrime[3] = {slice.qpPrimeY, slice.qpPrimeCb, slice.qpPrimeCr};
   alignas(32) TCoeff coeff[64 * 64];
   alignas(32) Pel resid[64 * 64];

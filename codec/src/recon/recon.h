@@ -14,7 +14,8 @@ namespace recon {
 void gatherReferences(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
                       Pel* top, Pel* left);
 
-// Intra prediction of one block (refs gathered from pic/map) into dst.
+// Intra prediction of one block (refs gathered from pic/map) into dst. Chroma modes 81..83 (CCLM)
+// predict from the reconstructed luma of the area (recon/cclm.h).
 void predictBlock(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
                   int mode, Pel* dst, ptrdiff_t dstStride);
 

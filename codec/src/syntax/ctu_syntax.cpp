@@ -350,6 +350,7 @@ void deriveMpmList(const CuMap& map, int x, int y, int w, int h, int log2CtuSize
 int deriveChromaMode(int idx, int lumaMode) {
   static const int kList[4] = {0, 50, 18, 1};
   if (idx == kChromaDm) return lumaMode;
+  if (idx >= kChromaCclm) return 81 + ((idx - kChromaCclm) % 3);  // INTRA_LT/L/T_CCLM
   const int m = kList[idx & 3];
   return m == lumaMode ? 66 : m;
 }
@@ -733,8 +734,19 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
     }
   }
   if (hasChroma) {
-    const unsigned notDm = io.bin(ctx[kCtxChromaMode], cu.chromaModeIdx != kChromaDm ? 1u : 0u);
-    if (notDm) {
+    // cclm_mode_flag / cclm_mode_idx (TR, cMax 2: first bin context-coded) come first when CCLM is
+    // enabled; intra_chroma_pred_mode only without CCLM
+    const bool cclmEnabled = env.slice && env.slice->cclm;
+    if (!IO::kReading && (cu.chromaModeIdx > kChromaCclm + 2 || (!cclmEnabled && cu.chromaModeIdx >= kChromaCclm)))
+      return false;
+    unsigned cclm = 0;
+    if (cclmEnabled) cclm = io.bin(ctx[kCtxCclmFlag], cu.chromaModeIdx >= kChromaCclm ? 1u : 0u);
+    if (cclm) {
+      const unsigned idx = cu.chromaModeIdx >= kChromaCclm ? unsigned(cu.chromaModeIdx - kChromaCclm) : 0u;
+      unsigned v = io.bin(ctx[kCtxCclmIdx], idx > 0 ? 1u : 0u);
+      if (v) v += io.bypass(idx > 1 ? 1u : 0u);
+      cu.chromaModeIdx = uint8_t(kChromaCclm + v);
+    } else if (io.bin(ctx[kCtxChromaMode], cu.chromaModeIdx != kChromaDm ? 1u : 0u)) {
       if (!IO::kReading && cu.chromaModeIdx > 3) return false;
       cu.chromaModeIdx = uint8_t(io.bypassBits(cu.chromaModeIdx, 2));
     } else {

@@ -66,7 +66,8 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* levels, int w, int h, int cId
 // candModeList[0..4] (planar excluded: it is coded by intra_luma_not_planar_flag).
 void deriveMpmList(const CuMap& map, int x, int y, int w, int h, int log2CtuSize, int mpm[5]);
 
-// IntraPredModeC (8.4.3, 4:2:0, no CCLM) from intra_chroma_pred_mode and the luma mode.
+// IntraPredModeC (8.4.3, 4:2:0) from intra_chroma_pred_mode (kChromaCclm + cclm_mode_idx for CCLM:
+// 81..83) and the luma mode.
 int deriveChromaMode(int chromaModeIdx, int lumaMode);
 
 }  // namespace nnvvc

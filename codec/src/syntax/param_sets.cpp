@@ -148,7 +148,8 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
     b.ue(inMinus1 ^ uint32_t(s.qpOutDelta[j]));  // delta_qp_diff_val
   }
   b.flag(s.saoEnabled);  // sps_sao_enabled_flag
-  b.flag(false);  // sps_alf_enabled_flag
+  b.flag(s.alfEnabled);  // sps_alf_enabled_flag
+  if (s.alfEnabled) b.flag(false);  // sps_ccalf_enabled_flag (ChromaArrayType 1)
   b.flag(false);  // sps_lmcs_enabled_flag
   b.flag(false);  // sps_weighted_pred_flag
   b.flag(false);  // sps_weighted_bipred_flag
@@ -160,7 +161,8 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(s.temporalMvpEnabled);  // sps_temporal_mvp_enabled_flag
   if (s.temporalMvpEnabled) b.flag(false);  // sps_sbtmvp_enabled_flag
   b.flag(false);  // sps_amvr_enabled_flag
-  b.flag(false);  // sps_bdof_enabled_flag
+  b.flag(s.bdofEnabled);  // sps_bdof_enabled_flag
+  if (s.bdofEnabled) b.flag(false);  // sps_bdof_control_present_in_ph_flag
   b.flag(false);  // sps_smvd_enabled_flag
   b.flag(false);  // sps_dmvr_enabled_flag
   b.flag(false);  // sps_mmvd_enabled_flag
@@ -175,7 +177,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(false);  // sps_isp_enabled_flag
   b.flag(false);  // sps_mrl_enabled_flag
   b.flag(false);  // sps_mip_enabled_flag
-  b.flag(false);  // sps_cclm_enabled_flag
+  b.flag(s.cclmEnabled);  // sps_cclm_enabled_flag
   b.flag(false);  // sps_chroma_horizontal_collocated_flag
   b.flag(false);  // sps_chroma_vertical_collocated_flag
   b.flag(false);  // sps_palette_enabled_flag
@@ -285,7 +287,10 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
     for (int d : s.qpInDelta) in += d;
     require(in <= 63 && s.qpTableStart >= -12, "chroma QP table range");
   }
-  s.saoEnabled = r.flag(); require(!r.flag(), "ALF"); require(!r.flag(), "LMCS");
+  s.saoEnabled = r.flag();
+  s.alfEnabled = r.flag();
+  if (s.alfEnabled) require(!r.flag(), "CC-ALF");
+  require(!r.flag(), "LMCS");
   require(!r.flag(), "weighted prediction"); require(!r.flag(), "weighted bi-prediction");
   require(!r.flag(), "long-term references");
   require(!r.flag(), "IDR RPL");
@@ -296,7 +301,8 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   s.temporalMvpEnabled = r.flag();  // sps_temporal_mvp_enabled_flag
   if (s.temporalMvpEnabled) require(!r.flag(), "SbTMVP");
   require(!r.flag(), "AMVR");
-  require(!r.flag(), "BDOF");
+  s.bdofEnabled = r.flag();  // sps_bdof_enabled_flag
+  if (s.bdofEnabled) require(!r.flag(), "BDOF control in the picture header");
   require(!r.flag(), "SMVD");
   require(!r.flag(), "DMVR");
   require(!r.flag(), "MMVD");
@@ -304,8 +310,11 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   require(!r.flag(), "SBT"); require(!r.flag(), "affine"); require(!r.flag(), "BCW"); require(!r.flag(), "CIIP");
   if (s.maxNumMergeCand >= 2) require(!r.flag(), "GPM");
   r.ue(8);  // parallel merge level
-  require(!r.flag(), "ISP"); require(!r.flag(), "MRL"); require(!r.flag(), "MIP"); require(!r.flag(), "CCLM");
-  r.flag(); r.flag();  // chroma sample location flags
+  require(!r.flag(), "ISP"); require(!r.flag(), "MRL"); require(!r.flag(), "MIP");
+  s.cclmEnabled = r.flag();  // sps_cclm_enabled_flag
+  r.flag();  // sps_chroma_horizontal_collocated_flag
+  const bool verticalCollocated = r.flag();  // sps_chroma_vertical_collocated_flag
+  require(!(s.cclmEnabled && verticalCollocated), "CCLM with the vertically collocated (5-tap) luma filter");
   require(!r.flag(), "palette");
   require(!r.flag(), "IBC");
   require(!r.flag(), "LADF");
@@ -414,6 +423,35 @@ bool activeOverridePresent(SliceType t, size_t entries0, size_t entries1) {
 }
 }  // namespace
 
+// sh_alf_enabled_flag and what follows it (7.3.7.1; ChromaArrayType 1, no CC-ALF in the SPS).
+static void writeAlfSliceFields(BitWriter& b, const AlfSliceParams& a) {
+  b.flag(a.enabled);  // sh_alf_enabled_flag
+  if (!a.enabled) return;
+  requireArg(a.numApsLuma >= 0 && a.numApsLuma <= 7, "sh_num_alf_aps_ids_luma");
+  b.u(uint32_t(a.numApsLuma), 3);  // sh_num_alf_aps_ids_luma
+  for (int i = 0; i < a.numApsLuma; ++i) {
+    requireArg(a.apsIdLuma[i] >= 0 && a.apsIdLuma[i] < kAlfMaxApsIds, "sh_alf_aps_id_luma");
+    b.u(uint32_t(a.apsIdLuma[i]), 3);  // sh_alf_aps_id_luma[i]
+  }
+  b.flag(a.cb);  // sh_alf_cb_enabled_flag
+  b.flag(a.cr);  // sh_alf_cr_enabled_flag
+  if (a.cb || a.cr) {
+    requireArg(a.apsIdChroma >= 0 && a.apsIdChroma < kAlfMaxApsIds, "sh_alf_aps_id_chroma");
+    b.u(uint32_t(a.apsIdChroma), 3);  // sh_alf_aps_id_chroma
+  }
+}
+
+static void parseAlfSliceFields(BitReader& r, AlfSliceParams& a) {
+  a = AlfSliceParams{};
+  a.enabled = r.flag();
+  if (!a.enabled) return;
+  a.numApsLuma = int(r.u(3));
+  for (int i = 0; i < a.numApsLuma; ++i) a.apsIdLuma[i] = int(r.u(3));
+  a.cb = r.flag();
+  a.cr = r.flag();
+  if (a.cb || a.cr) a.apsIdChroma = int(r.u(3));
+}
+
 void writeSliceHeader(BitWriter& b, const SpsInfo& sps, const PpsInfo& pps, const SliceInfo& sh) {
   requireArg(isSupportedSliceNal(sh.nalType), "unsupported NAL unit type");
   const bool irap = isIrapNal(sh.nalType);
@@ -446,6 +484,8 @@ void writeSliceHeader(BitWriter& b, const SpsInfo& sps, const PpsInfo& pps, cons
   // slice header proper
   if (inter) b.ue(uint32_t(sh.sliceType));  // sh_slice_type
   if (irap) b.flag(sh.noOutputOfPriorPics);  // sh_no_output_of_prior_pics_flag
+  requireArg(!sh.alf.enabled || sps.alfEnabled, "ALF used without sps_alf_enabled_flag");
+  if (sps.alfEnabled) writeAlfSliceFields(b, sh.alf);  // pps_alf_info_in_ph_flag is 0
   if (!isIdrNal(sh.nalType)) {
     // ref_pic_lists(): sps_num_ref_pic_lists = 0, so rpl_sps_flag is absent and each list is an
     // explicit ref_pic_list_struct(i, 0) of short-term entries, each coded relative to the previous
@@ -526,6 +566,7 @@ SliceInfo parseSliceHeader(BitReader& r, NalType nalType, const SpsInfo& sps, co
   require(sh.sliceType != SliceType::kI || intraAllowed, "I slice in a picture without intra slices");
   require(!irap || sh.sliceType == SliceType::kI, "P/B slice in an IRAP picture");
   if (irap) sh.noOutputOfPriorPics = r.flag();
+  if (sps.alfEnabled) parseAlfSliceFields(r, sh.alf);  // pps_alf_info_in_ph_flag is 0
   if (!isIdrNal(nalType)) {
     for (int l = 0; l < 2; ++l) {
       const uint32_t n = r.ue(uint32_t(kMaxRefEntries));

@@ -8,6 +8,7 @@
 #include "bitstream/bitstream.h"
 #include "common/slice_params.h"
 #include "partition/partition.h"
+#include "recon/alf.h"
 
 namespace nnvvc {
 
@@ -31,7 +32,10 @@ struct SpsInfo {
   int maxNumMergeCand = 6;                   // MaxNumMergeCand when interEnabled (parser: as signalled)
   bool saoEnabled = false;                   // sps_sao_enabled_flag (SAO flags then in every slice header)
   bool temporalMvpEnabled = false;           // sps_temporal_mvp_enabled_flag (no SbTMVP); ph flag per inter picture
+  bool bdofEnabled = false;                  // sps_bdof_enabled_flag (no PH control: BDOF in every picture)
   bool depQuantEnabled = false;              // sps_dep_quant_enabled_flag (sh_dep_quant_used_flag then in every slice header)
+  bool alfEnabled = false;                   // sps_alf_enabled_flag (no CC-ALF; ALF fields then in every slice header)
+  bool cclmEnabled = false;                  // sps_cclm_enabled_flag (chroma sample location flags stay 0)
   PartitionConfig part;                      // picWidth/picHeight filled in too
   // ChromaQpTable (7.4.3.4) for qPi in [-12, 63], index qPi + 12 (one table shared by Cb/Cr).
   int chromaQpTable[76] = {};
@@ -79,6 +83,7 @@ struct SliceInfo {
   bool collocatedFromL0 = true;
   int collocatedRefIdx = 0;
   bool depQuant = false;                    // sh_dep_quant_used_flag (SPS dependent quantisation on)
+  AlfSliceParams alf;                       // sh_alf_* (SPS ALF on; the parser does not check the APS ids)
 };
 // Adds pocMsb to the parsed poc and every reference POC.
 void applyPocMsb(SliceInfo& sh, int pocMsb);

@@ -49,13 +49,16 @@ export async function encode(ctx: StageContext, input: PreparedInput, splits: Sp
       : 'VTM_ENCODER_APP (not set or not executable)';
     throw new BadInputError(`encoder ${encoder.name} is not available: ${hint}`);
   }
-  const points = ratePoints(req);
+  const allPoints = ratePoints(req);
+  // A flow child encodes only its own point(s); progress counts positions within this run's list.
+  const indices = ctx.pointIndices ?? allPoints.map((_, i) => i);
+  const points = indices.map((i) => allPoints[i]);
   const rateMatched = Boolean(req.targetKbps) && req.kind !== 'anchor';
 
   /** Encodes the input once at `qp` into the files named by `label` (a retried attempt starts them afresh). */
-  const encodeAt = async (pointIndex: number, label: string, qp: number): Promise<{ result: EncodeResult; files: PointFiles }> => {
+  const encodeAt = async (pointIndex: number, label: string, qp: number, position: number): Promise<{ result: EncodeResult; files: PointFiles }> => {
     throwIfAborted(ctx.signal);
-    ctx.progress({ stage: 'encode', ratePoint: pointIndex, stagePointsDone: pointIndex, pointFramesDone: 0 });
+    ctx.progress({ stage: 'encode', ratePoint: pointIndex, stagePointsDone: position, pointFramesDone: 0 });
     const files = filesFor(ctx, label);
     await Promise.all([rm(files.bitstream, { force: true }), rm(files.recon, { force: true }), rm(files.stats, { force: true }), rm(files.logFile, { force: true })]);
     ctx.log.info({ stage: 'encode', qp, label, encoder: encoder.name }, 'encoding');
@@ -74,19 +77,20 @@ export async function encode(ctx: StageContext, input: PreparedInput, splits: Sp
 
   const out: EncodedPoint[] = [];
   if (!rateMatched) {
-    for (const [i, qp] of points.entries()) {
-      const { result, files } = await encodeAt(i, `qp${qp}`, qp);
+    for (const [pos, qp] of points.entries()) {
+      const { result, files } = await encodeAt(indices[pos], `qp${qp}`, qp, pos);
       out.push({ label: `qp${qp}`, qp, stats: files.stats, logFile: files.logFile, result });
     }
   } else {
     // Rate matching: per target, search the QP (integer steps: both our CLI and VTM take integer QPs), starting from
     // the anchor QP with the nearest rate when an anchor exists (same QP scale for VTM-like encoders).
     const anchor = await findAnchor(ctx.cfg.dataDir, { sha256: input.sequence.sha256, config: req.config, frames: input.frames, fps: input.fps, intraPeriod: req.intraPeriod });
-    for (const [i, target] of points.entries()) {
+    for (const [pos, target] of points.entries()) {
+      const i = indices[pos];
       const label = `rp${i}`;
       const trials = new Map<number, { result: EncodeResult; files: PointFiles }>();
       const trialKbps = async (qp: number): Promise<number> => {
-        const trial = await encodeAt(i, `${label}.qp${qp}`, qp);
+        const trial = await encodeAt(i, `${label}.qp${qp}`, qp, pos);
         trials.set(qp, trial);
         const kbps = bitrateKbps(trial.result.bits / 8, input.frames, input.fps);
         ctx.log.info({ stage: 'encode', target, qp, kbps }, 'rate-match trial');

@@ -100,7 +100,9 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
     return p;
   };
   // Fixed QPs: predict now, so this stage's timing holds the inference; rate matching predicts per trial QP.
-  if (!ctx.data.request.targetKbps) for (const qp of ratePoints(ctx.data.request)) await hintsForQp(qp);
+  // (a flow child predicts only for its own point)
+  const qps = ratePoints(ctx.data.request);
+  if (!ctx.data.request.targetKbps) for (const i of ctx.pointIndices ?? qps.map((_, k) => k)) await hintsForQp(qps[i]);
   const name = `${model.name} v${model.version}`;
   const note = `CNN split predictor ${name} (${model.ep}), aggressiveness ${aggressiveness}`;
   ctx.log.info({ model: name, inferenceSeconds: info.inferenceSeconds }, note);

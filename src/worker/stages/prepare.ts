@@ -1,7 +1,7 @@
 // Stage 1: check the stored sequence against its metadata and cut the frames this job encodes into
 // the job folder (inputs/input.yuv), so a job never depends on a sequence being deleted later.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { frameBytes, sequenceInput, type SequenceMeta } from '../../config/layout.js';
@@ -33,7 +33,19 @@ export async function prepare(ctx: StageContext): Promise<PreparedInput> {
   const inputsDir = path.join(ctx.dir, 'inputs');
   await mkdir(inputsDir, { recursive: true });
   const input = path.join(inputsDir, 'input.yuv');
-  await pipeline(createReadStream(src, { start: 0, end: frames * fb - 1 }), createWriteStream(input), { signal: ctx.signal });
+  // Flow children of one job (possibly on several machines) and the parent all prepare the same file: it is written
+  // under a private name and renamed, so whoever finds it in place finds it whole.
+  const have = await stat(input).then((st) => st.size, () => -1);
+  if (have !== frames * fb) {
+    const tmp = `${input}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
+    try {
+      await pipeline(createReadStream(src, { start: 0, end: frames * fb - 1 }), createWriteStream(tmp), { signal: ctx.signal });
+      await rename(tmp, input);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  }
   ctx.log.info({ frames, frameBytes: fb }, 'input prepared');
   return { input, width: seq.width, height: seq.height, bitDepth: seq.bitDepth, fps: seq.fps, frames, frameBytes: fb, sequence: seq };
 }

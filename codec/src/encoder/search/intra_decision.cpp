@@ -165,13 +165,18 @@ double RdCtuSearch::searchChroma(CodingUnit& cu, const ContextSet& entry, const 
                             : cu.lumaMode;
   fillResidualTables(entry, 1, tabCb_);
   fillResidualTables(entry, 2, tabCr_);
-  const uint8_t order[5] = {kChromaDm, 0, 1, 2, 3};
-  int tried[5];
+  // Candidates in order of usefulness; the preset takes the first N (with CCLM: N + 3 of the 8).
+  static const uint8_t kOrder[5] = {kChromaDm, 0, 1, 2, 3};
+  static const uint8_t kOrderCclm[8] = {kChromaDm, kChromaCclm, 0, kChromaCclm + 1, kChromaCclm + 2, 1, 2, 3};
+  const bool cclm = c_->slice->cclm;
+  const uint8_t* order = cclm ? kOrderCclm : kOrder;
+  const int numCand = cclm ? std::min(8, preset_.numChromaModes + 3) : std::min(5, preset_.numChromaModes);
+  int tried[8];
   int nTried = 0;
   double bestJ = kInf;
   const size_t lumaCoeffs = lumaFrag.coeffs.size();
   chromaBestFrag_.coeffs.clear();
-  for (int k = 0; k < preset_.numChromaModes && k < 5; ++k) {
+  for (int k = 0; k < numCand; ++k) {
     const int idx = order[k];
     const int cm = deriveChromaMode(idx, lumaForDm);
     bool dup = false;

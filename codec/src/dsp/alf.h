@@ -1,0 +1,46 @@
+// Adaptive loop filter kernels (H.266 8.8.5): 4x4 block classification and the 7x7 (luma) / 5x5
+// (chroma) diamond filters with clipping, C implementations. Sources are planes padded by kAlfPad
+// samples on every side by edge replication (the spec's clamping of positions to the picture);
+// pointers and coordinates are those of the picture (sample (0, 0) at src[0]).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "common/types.h"
+
+namespace nnvvc {
+
+extern const int8_t kAlfFixedFilterCoeff[64][12];      // AlfFixFiltCoeff
+extern const uint8_t kAlfClassToFixedFilter[16][25];   // AlfClassToFiltMap
+
+namespace dsp {
+
+constexpr int kAlfPad = 4;
+constexpr int kAlfNoVirtualBoundary = 1 << 29;  // vbRow when the CTB has no ALF virtual boundary
+
+struct AlfBlockClass {
+  uint8_t classIdx = 0;      // filtIdx 0..24
+  uint8_t transposeIdx = 0;  // 0..3
+};
+
+// Classifies the 4x4 luma blocks of [x0, x0 + w) x [y0, y0 + h) (multiples of 4, one CTB).
+// vbRow: the picture row of the CTB's ALF virtual boundary (yCtb + CtbSizeY - 4) when
+// applyAlfLineBufBoundary is 1, else kAlfNoVirtualBoundary. out: (w / 4) * (h / 4) in raster order.
+void alfClassifyC(const Pel* src, ptrdiff_t stride, int x0, int y0, int w, int h, int vbRow, int bitDepth,
+                  AlfBlockClass* out);
+
+// Filters the luma area [x0, x0 + w) x [y0, y0 + h) of src into dst (same coordinates) with the
+// per-class coefficients / clipping values (coeff[classIdx][j], clip[classIdx][j], j = 0..11).
+void alfFilterLumaC(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t dstStride, int x0, int y0, int w,
+                    int h, int vbRow, const AlfBlockClass* cls, const int16_t (*coeff)[12],
+                    const int16_t (*clip)[12], int bitDepth);
+
+// Chroma 5x5 diamond, one filter (coeff / clip j = 0..5); vbRow = yCtbC + CtbSizeY / 2 - 2 or none.
+void alfFilterChromaC(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t dstStride, int x0, int y0, int w,
+                      int h, int vbRow, const int16_t* coeff, const int16_t* clip, int bitDepth);
+
+// Luma coefficient j of the transposed filter: transposed[j] = coeff[kAlfTransposeMap[t][j]].
+extern const uint8_t kAlfTransposeMap[4][12];
+
+}  // namespace dsp
+}  // namespace nnvvc

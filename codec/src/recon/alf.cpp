@@ -1,0 +1,100 @@
+#include "recon/alf.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace nnvvc {
+
+void alfFixedFilters(int setIdx, int bitDepth, AlfClassFilters& out) {
+  for (int c = 0; c < kAlfNumClasses; ++c) {
+    const int8_t* f = kAlfFixedFilterCoeff[kAlfClassToFixedFilter[setIdx][c]];
+    for (int j = 0; j < kAlfLumaCoeffs; ++j) {
+      out.coeff[c][j] = f[j];
+      out.clip[c][j] = int16_t(alfClipValue(0, bitDepth));
+    }
+  }
+}
+
+void alfApsLumaFilters(const AlfApsData& aps, int bitDepth, AlfClassFilters& out) {
+  for (int c = 0; c < kAlfNumClasses; ++c) {
+    const int f = aps.lumaDeltaIdx[c];
+    for (int j = 0; j < kAlfLumaCoeffs; ++j) {
+      out.coeff[c][j] = aps.lumaCoeff[f][j];
+      out.clip[c][j] = int16_t(alfClipValue(aps.lumaClip ? aps.lumaClipIdx[f][j] : 0, bitDepth));
+    }
+  }
+}
+
+namespace recon {
+
+void PaddedPlane::copyFrom(const Plane& p) {
+  const int pad = dsp::kAlfPad;
+  width = p.width; height = p.height;
+  stride = p.width + 2 * pad;
+  buf.resize(size_t(stride) * size_t(p.height + 2 * pad));
+  for (int y = -pad; y < p.height + pad; ++y) {
+    const Pel* s = p.row(std::clamp(y, 0, p.height - 1));
+    Pel* d = buf.data() + ptrdiff_t(y + pad) * stride;
+    for (int x = 0; x < pad; ++x) d[x] = s[0];
+    std::memcpy(d + pad, s, sizeof(Pel) * size_t(p.width));
+    for (int x = 0; x < pad; ++x) d[pad + p.width + x] = s[p.width - 1];
+  }
+}
+
+int alfVirtualBoundaryRow(int yCtb, int ctbSize, int picHeight, int vbOffset) {
+  // no line-buffer boundary when the CTB is the last row and too short to reach it
+  if (yCtb + ctbSize >= picHeight && picHeight - yCtb <= ctbSize - vbOffset) return dsp::kAlfNoVirtualBoundary;
+  return yCtb + ctbSize - vbOffset;
+}
+
+void applyAlf(Picture& pic, const AlfSliceParams& slice, const AlfApsData* const aps[kAlfMaxApsIds],
+              const std::vector<AlfCtuParams>& ctus, int log2CtuSize, int bitDepth) {
+  if (!slice.enabled) return;
+  const int ctb = 1 << log2CtuSize;
+  const int widthInCtbs = (pic.width + ctb - 1) / ctb;
+  const int heightInCtbs = (pic.height + ctb - 1) / ctb;
+  PaddedPlane src;
+  // luma
+  std::vector<AlfClassFilters> sets(kAlfNumFixedSets + size_t(slice.numApsLuma));
+  for (int s = 0; s < kAlfNumFixedSets; ++s) alfFixedFilters(s, bitDepth, sets[size_t(s)]);
+  for (int i = 0; i < slice.numApsLuma; ++i) alfApsLumaFilters(*aps[slice.apsIdLuma[i]], bitDepth, sets[size_t(16 + i)]);
+  src.copyFrom(pic.planes[0]);
+  std::vector<dsp::AlfBlockClass> cls(size_t(ctb / 4) * size_t(ctb / 4));
+  for (int ry = 0; ry < heightInCtbs; ++ry)
+    for (int rx = 0; rx < widthInCtbs; ++rx) {
+      const AlfCtuParams& p = ctus[size_t(ry) * size_t(widthInCtbs) + size_t(rx)];
+      if (!p.luma) continue;
+      const int x0 = rx * ctb, y0 = ry * ctb;
+      const int w = std::min(ctb, pic.width - x0), h = std::min(ctb, pic.height - y0);
+      const int vb = alfVirtualBoundaryRow(y0, ctb, pic.height, 4);
+      dsp::alfClassifyC(src.origin(), src.stride, x0, y0, w, h, vb, bitDepth, cls.data());
+      const AlfClassFilters& f = sets[p.lumaSet];
+      dsp::alfFilterLumaC(src.origin(), src.stride, pic.planes[0].data.data(), pic.planes[0].stride, x0, y0, w, h, vb,
+                          cls.data(), f.coeff, f.clip, bitDepth);
+    }
+  // chroma
+  for (int c = 1; c <= 2; ++c) {
+    if (!(c == 1 ? slice.cb : slice.cr)) continue;
+    const AlfApsData& a = *aps[slice.apsIdChroma];
+    Plane& pl = pic.planes[c];
+    src.copyFrom(pl);
+    const int ctbC = ctb / 2;
+    for (int ry = 0; ry < heightInCtbs; ++ry)
+      for (int rx = 0; rx < widthInCtbs; ++rx) {
+        const AlfCtuParams& p = ctus[size_t(ry) * size_t(widthInCtbs) + size_t(rx)];
+        if (!p.chroma[c - 1]) continue;
+        const int x0 = rx * ctbC, y0 = ry * ctbC;
+        const int w = std::min(ctbC, pl.width - x0), h = std::min(ctbC, pl.height - y0);
+        const int vb = alfVirtualBoundaryRow(y0, ctbC, pl.height, 2);
+        const int alt = p.chromaAlt[c - 1];
+        int16_t clip[kAlfChromaCoeffs];
+        for (int j = 0; j < kAlfChromaCoeffs; ++j)
+          clip[j] = int16_t(alfClipValue(a.chromaClip ? a.chromaClipIdx[alt][j] : 0, bitDepth));
+        dsp::alfFilterChromaC(src.origin(), src.stride, pl.data.data(), pl.stride, x0, y0, w, h, vb,
+                              a.chromaCoeff[alt], clip, bitDepth);
+      }
+  }
+}
+
+}  // namespace recon
+}  // namespace nnvvc
