@@ -181,46 +181,7 @@ void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const Hmvp
 }
 
 uint64_t RdCtuSearch::codeTbInter(int cIdx, int x, int y, int w, int h, const Pel* pred, ptrdiff_t predStride, const ResidualBitTables& tables, TCoeff* levels, int* nzOut) {
-  const SliceParams& sl = *c_->slice;
-  const int qp = cIdx == 0 ? sl.qpPrimeY : (cIdx == 1 ? sl.qpPrimeCb : sl.qpPrimeCr);
-  const Plane& org = c_->orig->planes[cIdx];
-  Plane& rec = c_->recon->planes[cIdx];
-  dsp::subtract(org.row(y) + x, org.stride, pred, predStride, w, h, resid_, w);
-  dsp::forwardTransform(resid_, w, w, h, sl.bitDepth, coeff_);
-  int nz;
-  if (sl.depQuant) {  // dependent quantisation: the trellis replaces RDOQ (and the plain quantiser)
-    DqParams dp;
-    dp.log2W = log2Int(unsigned(w));
-    dp.log2H = log2Int(unsigned(h));
-    dp.isLuma = cIdx == 0;
-    dp.lambda = lam_.componentLambda(cIdx);
-    dp.qp = qp;
-    dp.bitDepth = sl.bitDepth;
-    dp.tables = &tables;
-    nz = dqQuantize(coeff_, dp, levels);
-  } else if (preset_.useRdoq) {
-    RdoqParams p;
-    p.log2W = log2Int(unsigned(w));
-    p.log2H = log2Int(unsigned(h));
-    p.isLuma = cIdx == 0;
-    p.lambda = lam_.componentLambda(cIdx);
-    p.qs = dsp::quantScale(qp, w, h, sl.bitDepth);
-    p.tables = &tables;
-    nz = preset_.rdoqGuard ? rdoQuantizeGuarded(coeff_, p, qp, sl.bitDepth, rdoq_, levels, plain_, nullptr)
-                           : rdoQuantize(coeff_, p, rdoq_, levels, nullptr);
-  } else {
-    nz = dsp::quant(coeff_, w, h, qp, sl.bitDepth, false, levels);
-  }
-  Pel* dst = rec.row(y) + x;
-  if (nz) {
-    recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_);
-    dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid_, w);
-    dsp::addResidualClip(pred, predStride, resid_, w, w, h, sl.bitDepth, dst, rec.stride);
-  } else {
-    dsp::copyBlock(pred, predStride, w, h, dst, rec.stride);
-  }
-  *nzOut = nz;
-  return dsp::sse(org.row(y) + x, org.stride, dst, rec.stride, w, h);
+  return codeResidualTb(cIdx, x, y, w, h, pred, predStride, false, tables, levels, nzOut);
 }
 
 }  // namespace search

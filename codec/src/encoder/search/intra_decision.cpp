@@ -10,50 +10,11 @@ namespace nnvvc {
 namespace search {
 
 uint64_t RdCtuSearch::codeTb(int cIdx, int x, int y, int w, int h, int mode, const ResidualBitTables& tables, TCoeff* levels, int* nzOut) {
-  const SliceParams& sl = *c_->slice;
-  const int qp = cIdx == 0 ? sl.qpPrimeY : (cIdx == 1 ? sl.qpPrimeCb : sl.qpPrimeCr);
-  const Plane& org = c_->orig->planes[cIdx];
-  Plane& rec = c_->recon->planes[cIdx];
   recon::predictBlock(*c_->recon, *c_->cuMap, cIdx, x, y, w, h, mode, pred_, w);
-  dsp::subtract(org.row(y) + x, org.stride, pred_, w, w, h, resid_, w);
-  dsp::forwardTransform(resid_, w, w, h, sl.bitDepth, coeff_);
-  int nz;
-  if (sl.depQuant) {  // dependent quantisation: the trellis replaces RDOQ (and the plain quantiser)
-    DqParams dp;
-    dp.log2W = log2Int(unsigned(w));
-    dp.log2H = log2Int(unsigned(h));
-    dp.isLuma = cIdx == 0;
-    dp.lambda = lam_.componentLambda(cIdx);
-    dp.qp = qp;
-    dp.bitDepth = sl.bitDepth;
-    dp.tables = &tables;
-    nz = dqQuantize(coeff_, dp, levels);
-  } else if (preset_.useRdoq) {
-    RdoqParams p;
-    p.log2W = log2Int(unsigned(w));
-    p.log2H = log2Int(unsigned(h));
-    p.isLuma = cIdx == 0;
-    p.lambda = lam_.componentLambda(cIdx);
-    p.qs = dsp::quantScale(qp, w, h, sl.bitDepth);
-    p.tables = &tables;
-    nz = preset_.rdoqGuard ? rdoQuantizeGuarded(coeff_, p, qp, sl.bitDepth, rdoq_, levels, plain_, nullptr)
-                           : rdoQuantize(coeff_, p, rdoq_, levels, nullptr);
-  } else {
-    nz = dsp::quant(coeff_, w, h, qp, sl.bitDepth, true, levels);
-  }
-  // reconstruction exactly as recon::reconstructTb does it, reusing the prediction above
-  Pel* dst = rec.row(y) + x;
-  if (nz) {
-    recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_);
-    dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid_, w);
-    dsp::addResidualClip(pred_, w, resid_, w, w, h, sl.bitDepth, dst, rec.stride);
-  } else {
-    dsp::copyBlock(pred_, w, w, h, dst, rec.stride);
-  }
+  const uint64_t d = codeResidualTb(cIdx, x, y, w, h, pred_, w, true, tables, levels, nzOut);
   const int sh = cIdx ? 1 : 0;
   c_->cuMap->markReconstructed(x << sh, y << sh, w << sh, h << sh, cIdx == 0, cIdx != 0);
-  *nzOut = nz;
-  return dsp::sse(org.row(y) + x, org.stride, rec.row(y) + x, rec.stride, w, h);
+  return d;
 }
 
 uint32_t RdCtuSearch::modeBits(const ContextSet& cs, int mode, const int mpm[5]) const {

@@ -8,6 +8,7 @@
 // restored at the end, so the parent continues from exactly what will be coded.
 // A split candidate is abandoned as soon as its running J reaches the best J so far (lossless).
 #include "encoder/search/rd_search_impl.h"
+#include "encoder/search/dq_trellis.h"
 
 #include <stdexcept>
 
@@ -199,6 +200,52 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
   return bestJ;
 }
 
+
+// Residual of one TB against a given prediction: forward transform, quantisation (DQ trellis, RDOQ
+// or plain), reconstruction into the picture exactly as recon does it. Returns the SSE of the
+// reconstruction; levels get the row-major levels. Shared by the intra and inter decisions.
+uint64_t RdCtuSearch::codeResidualTb(int cIdx, int x, int y, int w, int h, const Pel* pred, ptrdiff_t predStride, bool isIntra, const ResidualBitTables& tables, TCoeff* levels, int* nzOut) {
+  const SliceParams& sl = *c_->slice;
+  const int qp = cIdx == 0 ? sl.qpPrimeY : (cIdx == 1 ? sl.qpPrimeCb : sl.qpPrimeCr);
+  const Plane& org = c_->orig->planes[cIdx];
+  Plane& rec = c_->recon->planes[cIdx];
+  dsp::subtract(org.row(y) + x, org.stride, pred, predStride, w, h, resid_, w);
+  dsp::forwardTransform(resid_, w, w, h, sl.bitDepth, coeff_);
+  int nz;
+  if (sl.depQuant) {  // dependent quantisation: the trellis replaces RDOQ (and the plain quantiser)
+    DqParams dp;
+    dp.log2W = log2Int(unsigned(w));
+    dp.log2H = log2Int(unsigned(h));
+    dp.isLuma = cIdx == 0;
+    dp.lambda = lam_.componentLambda(cIdx);
+    dp.qp = qp;
+    dp.bitDepth = sl.bitDepth;
+    dp.tables = &tables;
+    nz = dqQuantize(coeff_, dp, levels);
+  } else if (preset_.useRdoq) {
+    RdoqParams p;
+    p.log2W = log2Int(unsigned(w));
+    p.log2H = log2Int(unsigned(h));
+    p.isLuma = cIdx == 0;
+    p.lambda = lam_.componentLambda(cIdx);
+    p.qs = dsp::quantScale(qp, w, h, sl.bitDepth);
+    p.tables = &tables;
+    nz = preset_.rdoqGuard ? rdoQuantizeGuarded(coeff_, p, qp, sl.bitDepth, rdoq_, levels, plain_, nullptr)
+                           : rdoQuantize(coeff_, p, rdoq_, levels, nullptr);
+  } else {
+    nz = dsp::quant(coeff_, w, h, qp, sl.bitDepth, isIntra, levels);
+  }
+  Pel* dst = rec.row(y) + x;
+  if (nz) {
+    recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_);
+    dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid_, w);
+    dsp::addResidualClip(pred, predStride, resid_, w, w, h, sl.bitDepth, dst, rec.stride);
+  } else {
+    dsp::copyBlock(pred, predStride, w, h, dst, rec.stride);
+  }
+  *nzOut = nz;
+  return dsp::sse(org.row(y) + x, org.stride, dst, rec.stride, w, h);
+}
 
 std::unique_ptr<CtuSearch> createRdSearch(const SearchPreset& preset, std::shared_ptr<const SplitHints> hints) {
   return std::unique_ptr<CtuSearch>(new RdCtuSearch(preset, std::move(hints)));

@@ -105,6 +105,9 @@ class RdCtuSearch final : public CtuSearch {
   // 0 for AMVP) and with the RDOQ'd residual. Updates the best (interBest*) when cheaper.
   void tryInterRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm, double& bestJ);
 
+  uint64_t codeResidualTb(int cIdx, int x, int y, int w, int h, const Pel* pred, ptrdiff_t predStride, bool isIntra,
+                          const ResidualBitTables& tables, TCoeff* levels, int* nzOut);
+
   // Residual of one inter TB against a given prediction: transform, RDOQ, reconstruction into
   // the picture. Returns the SSE of the reconstruction.
   uint64_t codeTbInter(int cIdx, int x, int y, int w, int h, const Pel* pred, ptrdiff_t predStride,
