@@ -27,7 +27,7 @@ static void usage(std::FILE* f) {
       "                            one second at --fps: 32 at 30 fps, 48 at 50, 64 at 60)\n"
       "      --deblock on|off      deblocking filter (default: on for ra, off for ai)\n"
       "      --sao on|off          sample adaptive offset (default: on for ra, off for ai)\n"
-      "      --alf on|off          adaptive loop filter, luma (default: off)\n"
+      "      --alf on|off          adaptive loop filter, luma (default: on for ra, off for ai)\n"
       "      --dep-quant on|off    dependent quantisation (trellis quantiser; default: on for ra, off for ai)\n"
       "      --tmvp on|off         ra: temporal motion vector prediction (default on; ai: never)\n"
       "      --bdof on|off         ra: bi-directional optical flow (default on; ai: never)\n"

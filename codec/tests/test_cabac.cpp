@@ -64,9 +64,9 @@ static void roundTrip(int qp, int initType, int count, int skewPct) {
   CHECK(ctxDiff == 0);
 }
 
-int main() {
-  // 9.3.2.2 initialisation: initValue 35 -> slopeIdx 4 (m = 0), offsetIdx 3 (n = 55): state 55
-  // at any QP; pStateIdx0 = 55 << 3, pStateIdx1 = 55 << 7.
+// 9.3.2.2 initialisation: initValue 35 -> slopeIdx 4 (m = 0), offsetIdx 3 (n = 55): state 55
+// at any QP; pStateIdx0 = 55 << 3, pStateIdx1 = 55 << 7.
+TEST_CASE(contextInitialisation) {
   {
     ContextModel m;
     m.init(35, 0, 32);
@@ -78,7 +78,10 @@ int main() {
     m.init(0, 4, 0);  // m = -4, n = 1: ((-4*-16)>>1)+1 = 33
     CHECK(m.s0 == 33 << 3);
   }
-  // adaptation: a run of ones drives the probability of one up and the MPS to 1
+}
+
+// adaptation: a run of ones drives the probability of one up and the MPS to 1
+TEST_CASE(contextAdaptation) {
   {
     ContextModel m;
     m.init(35, 4, 32);
@@ -87,11 +90,17 @@ int main() {
     CHECK(m.pState() > p0 && m.mps() == 1 && m.pState() > 30000);
     CHECK(m.fracBits(1) < 2000 && m.fracBits(0) > 5 * 32768);
   }
+}
+
+TEST_CASE(encoderDecoderRoundTrips) {
   for (int t = 0; t < 3; ++t)
     for (int qp : {0, 22, 37, 51, 63}) roundTrip(qp, t, 20000, 20 + 30 * t);
   roundTrip(32, 0, 5, 50);
   roundTrip(32, 0, 200000, 95);
-  // estimator tracks the real coder within 2% on a long skewed sequence
+}
+
+// estimator tracks the real coder within 2% on a long skewed sequence
+TEST_CASE(estimatorTracksCoder) {
   {
     ContextSet a, b;
     a.init(32, 0); b.init(32, 0);
@@ -109,7 +118,6 @@ int main() {
     std::printf("estimator %.1f bits, real %.0f bits\n", est.bits(), real);
     CHECK(std::fabs(est.bits() - real) < 0.02 * real);
   }
-  if (failures) { std::fprintf(stderr, "test_cabac: %d failure(s)\n", failures); return 1; }
-  std::printf("test_cabac: all passed\n");
-  return 0;
 }
+
+int main(int argc, char** argv) { return runTestCases(argc, argv); }

@@ -20,7 +20,7 @@ struct Rows {
   int at(int row, int i) const { return s[row * 16 + i]; }
 };
 
-static void testTables() {
+TEST_CASE(tables) {
   CHECK_EQ(deblockTc(37, 2, 0, 10), 21);    // tC'[39]
   CHECK_EQ(deblockTc(37, 1, 0, 10), 17);    // tC'[37]
   CHECK_EQ(deblockTc(37, 1, 0, 8), (17 + 2) >> 2);
@@ -33,7 +33,7 @@ static void testTables() {
   CHECK_EQ(deblockBeta(15, 0, 10), 0);
 }
 
-static void testLumaStrong() {
+TEST_CASE(lumaStrong) {
   Rows r;
   const int v[16] = {500, 500, 500, 500, 500, 500, 500, 500, 520, 520, 520, 520, 520, 520, 520, 520};
   r.set(v);
@@ -47,7 +47,7 @@ static void testLumaStrong() {
   }
 }
 
-static void testLumaLong() {
+TEST_CASE(lumaLong) {
   Rows r;
   const int v[16] = {500, 500, 500, 500, 500, 500, 500, 500, 520, 520, 520, 520, 520, 520, 520, 520};
   r.set(v);
@@ -70,7 +70,7 @@ static void testLumaLong() {
   CHECK_EQ(r.at(1, 11), 520);  // q3 untouched with a 3-sample Q side
 }
 
-static void testLumaWeak() {
+TEST_CASE(lumaWeak) {
   Rows r;
   const int v[16] = {500, 500, 500, 500, 500, 500, 500, 500, 540, 540, 540, 540, 540, 540, 540, 540};
   r.set(v);
@@ -102,7 +102,7 @@ static void testLumaWeak() {
   CHECK_EQ(col[6 * 4 + 2], 505); CHECK_EQ(col[9 * 4 + 1], 535);
 }
 
-static void testChroma() {
+TEST_CASE(chroma) {
   Rows r;
   const int v[16] = {500, 500, 500, 500, 500, 500, 500, 500, 520, 520, 520, 520, 520, 520, 520, 520};
   // Not large: normal filter delta = Clip3(-tc, tc, (4(q0-p0) + p1 - q1 + 4) >> 3) = 8 (tc 21).
@@ -133,7 +133,7 @@ static void testChroma() {
   CHECK_EQ(r.at(0, 6), 100);
 }
 
-static void testBoundaryStrength() {
+TEST_CASE(boundaryStrength) {
   Picture picA, picB;
   RefPicLists refs;
   refs.num[0] = 2; refs.num[1] = 2;
@@ -200,7 +200,7 @@ static void fillPlanes(Picture& pic, int seed) {
         pic.planes[c].at(x, y) = Pel(400 + ((x / 8 + y / 8 + seed) % 3) * 9 + ((x * 7 + y * 3) % 5));
 }
 
-static void testPicture() {
+TEST_CASE(picture) {
   SliceParams slice;
   MotionField mf;
   recon::DeblockParams p;
@@ -290,12 +290,4 @@ static void testPicture() {
 int main() {
   testTables();
   testLumaStrong();
-  testLumaLong();
-  testLumaWeak();
-  testChroma();
-  testBoundaryStrength();
-  testPicture();
-  if (failures) { std::printf("test_deblock: %d failure(s)\n", failures); return 1; }
-  std::printf("test_deblock: all passed\n");
-  return 0;
-}
+int main(int argc, char** argv) { return runTestCases(argc, argv); }

@@ -224,11 +224,16 @@ std::vector<int> sortedPocs(const std::vector<PlanPic>& plan, int from) {
 
 }  // namespace
 
-int main() {
+TEST_CASE(planReorder) {
   const std::vector<PlanPic> plan = makePlan(41, 16);
   const int reorder = reorderOf(plan);
   CHECK(reorder == 3, "reorder %d", reorder);
-  // 1. DPB alone: output in POC order with the minimal reorder value, bounded size
+}
+
+// 1. DPB alone: output in POC order with the minimal reorder value, bounded size
+TEST_CASE(dpbOutputOrder) {
+  const std::vector<PlanPic> plan = makePlan(41, 16);
+  const int reorder = reorderOf(plan);
   {
     DpbParams params; params.maxDecPicBuffering = 12; params.maxNumReorder = reorder;
     size_t maxSize = 0;
@@ -256,9 +261,13 @@ int main() {
     try { runDpb(dup, params, nullptr); } catch (const BitstreamError&) { threw = true; }
     CHECK(threw);
   }
-  // 2. Whole streams: I slices, then B slices of intra CUs (reference lists built and checked);
-  //    log2MaxPocLsb 4 makes the POC LSBs wrap twice over 41 pictures.
-  for (int useB = 0; useB < 2; ++useB) {
+}
+
+// 2. Whole streams: I slices, then B slices of intra CUs (reference lists built and checked);
+//    log2MaxPocLsb 4 makes the POC LSBs wrap twice over 41 pictures.
+static void checkWholeStream(int useB) {
+  const std::vector<PlanPic> plan = makePlan(41, 16);
+  {
     std::vector<size_t> starts;
     const std::vector<uint8_t> stream = encodePlan(plan, 32, 16, 4, useB != 0, &starts);
     if (useB)
@@ -296,7 +305,9 @@ int main() {
       CHECK(decodeStream(holed, "", res4, err) == 1 && err.find("not in the DPB") != std::string::npos, "%s", err.c_str());
     }
   }
-  if (failures) { std::fprintf(stderr, "test_decoder_ra: %d failure(s)\n", failures); return 1; }
-  std::printf("test_decoder_ra: all passed\n");
-  return 0;
 }
+
+TEST_CASE(wholeStreamISlices) { checkWholeStream(0); }
+TEST_CASE(wholeStreamBSlices) { checkWholeStream(1); }
+
+int main(int argc, char** argv) { return runTestCases(argc, argv); }

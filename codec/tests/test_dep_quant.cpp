@@ -29,7 +29,7 @@ static std::vector<uint8_t> finishBytes(ArithEncoder& enc) {
 }
 
 // Hand-worked 4x4 example: scan positions 0 (0,0), 1 (0,1), 2 (1,0).
-static void testStateMachine() {
+TEST_CASE(stateMachine) {
   const int qp = 37;
   TCoeff lv[16] = {}, out[16], ref[16];
   lv[0] = 1;       // scan 0
@@ -54,7 +54,7 @@ static void testStateMachine() {
   CHECK_EQ(out[0], ref[0]);
 }
 
-static void testSyntaxRoundTrip() {
+TEST_CASE(syntaxRoundTrip) {
   std::mt19937 rng(7);
   const int sizes[][2] = {{4, 4}, {8, 8}, {16, 4}, {32, 32}, {64, 64}, {2, 8}, {8, 2}, {2, 2}, {64, 16}};
   for (int iter = 0; iter < 60; ++iter) {
@@ -89,7 +89,7 @@ static void testSyntaxRoundTrip() {
   }
 }
 
-static void testTrellis() {
+TEST_CASE(trellis) {
   std::mt19937 rng(11);
   ContextSet cs;
   cs.init(32, 2);
@@ -161,10 +161,4 @@ static void testTrellis() {
 }
 
 int main() {
-  testStateMachine();
-  testSyntaxRoundTrip();
-  testTrellis();
-  if (failures) { std::printf("%d failure(s)\n", failures); return 1; }
-  std::printf("test_dep_quant: all passed\n");
-  return 0;
-}
+  testStint main(int argc, char** argv) { return runTestCases(argc, argv); }

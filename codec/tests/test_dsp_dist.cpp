@@ -11,7 +11,7 @@ using namespace nnvvc;
 using namespace nnvvc::dsp;
 
 
-int main() {
+TEST_CASE(distortionKnownValues) {
   std::vector<Pel> a(64 * 64, 0), b(64 * 64, 0);
   // Constant difference 3 over 8x8: SSE 64*9, SAD 192, SATD: only the DC Hadamard coefficient
   // (64*3 = 192) is non-zero -> (192 + 2) >> 2 = 48.
@@ -43,8 +43,10 @@ int main() {
   CHECK_EQ(sse(a.data(), 64, b.data(), 64, 64, 64), 4096LL * 1023 * 1023);
   CHECK_EQ(sad(a.data(), 64, b.data(), 64, 64, 64), 4096LL * 1023);
   CHECK_EQ(satd(a.data(), 64, b.data(), 64, 64, 64), 64LL * ((64 * 1023 + 2) >> 2));
+}
 
-  // addResidualClip: clipping at both ends, dst aliasing pred.
+// addResidualClip: clipping at both ends, dst aliasing pred.
+TEST_CASE(addResidualClipClipsAndAliases) {
   std::vector<Pel> pred(16), resid(16), dst(16);
   for (int i = 0; i < 16; ++i) {
     pred[i] = Pel(i * 64);
@@ -57,7 +59,9 @@ int main() {
   CHECK_EQ(dst[14], 596);    // 896 - 300
   addResidualClip(pred.data(), 4, resid.data(), 4, 4, 4, 10, pred.data(), 4);
   CHECK_EQ(std::memcmp(pred.data(), dst.data(), 32), 0);
-  // subtract
+}
+
+TEST_CASE(subtractAndCopyBlock) {
   std::vector<Pel> org(16, 700), p2(16, 1000), r(16);
   subtract(org.data(), 4, p2.data(), 4, 4, 4, r.data(), 4);
   CHECK_EQ(r[5], -300);
@@ -67,8 +71,9 @@ int main() {
   copyBlock(src.data(), 8, 4, 4, cp.data(), 8);
   CHECK_EQ(cp[3 * 8 + 3], 27);
   CHECK_EQ(cp[3 * 8 + 4], -1);
+}
 
-  std::printf("  dsp isa in use: %s\n", dspFunctions().isa);
-  std::printf("%s test_dsp_dist (%d failures)\n", failures ? "FAIL" : "PASS", failures);
-  return failures ? 1 : 0;
+int main(int argc, char** argv) {
+  std::printf("dsp distortion isa in use: %s\n", distFunctions().isa);
+  return runTestCases(argc, argv);
 }

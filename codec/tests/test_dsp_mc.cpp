@@ -166,7 +166,7 @@ void testKernels(const dsp::McFunctions& f, const char* name) {
 }
 
 // ---- recon test: predictInterComponent / predictInter vs the model -----------------------
-void testRecon() {
+TEST_CASE(recon) {
   const int picW = 136, picH = 72;  // coded sizes are multiples of 8
   Picture pics[2];
   RefPlane model[2][3];
@@ -254,15 +254,11 @@ void testRecon() {
 
 }  // namespace
 
-int main() {
-  testKernels(dsp::mcFunctionsFor(dsp::DspLevel::C), "c");
+TEST_CASE(kernelsC) { testKernels(dsp::mcFunctionsFor(dsp::DspLevel::C), "c"); }
+
+TEST_CASE(kernelsSimd) {
   const dsp::McFunctions best = dsp::mcFunctionsFor(dsp::DspLevel::AVX2);
   if (best.interpLuma != dsp::mcInterpLuma_c) testKernels(best, best.isa);
-  testRecon();
-  if (failures) {
-    std::printf("test_dsp_mc: %d failure(s)\n", failures);
-    return 1;
-  }
-  std::printf("test_dsp_mc: ok\n");
-  return 0;
 }
+
+int main(int argc, char** argv) { return runTestCases(argc, argv); }

@@ -21,7 +21,7 @@ static TCoeff dq1(TCoeff level, int w, int h, int qp, int bd = 10) {
   return out[0];
 }
 
-static void testDequantKnown() {
+TEST_CASE(dequantKnown) {
   // 4x4, qP 4: ls = 16 * 64 << 0 = 1024, bdShift = 10 + 0 + 2 - 5 = 7, bdOffset 64.
   CHECK_EQ(dq1(1, 4, 4, 4), 8);    // (1024 + 64) >> 7 = 8
   CHECK_EQ(dq1(-1, 4, 4, 4), -8);  // (-1024 + 64) >> 7 = -7.5 -> floor -8
@@ -42,7 +42,7 @@ static void testDequantKnown() {
   CHECK_EQ(dq1(0, 4, 4, 63), 0);
 }
 
-static void testQuantRoundTrip() {
+TEST_CASE(quantRoundTrip) {
   std::mt19937 rng(17);
   int mismatches = 0, total = 0;
   for (int qp = 16; qp <= 63; qp += 3)
@@ -64,7 +64,7 @@ static void testQuantRoundTrip() {
   CHECK_EQ(mismatches, 0);
 }
 
-static void testDeadZone() {
+TEST_CASE(deadZone) {
   // 8x8, qP 28: step = 16*64 << 4 / 2^8 = 64 (bdShift = 10 + 3 - 5 = 8).
   const int w = 8, h = 8, qp = 28;
   std::vector<TCoeff> c(w * h, 0), lv(w * h);
@@ -88,7 +88,7 @@ static void testDeadZone() {
   CHECK(std::fabs(std::ldexp(1.0, qs.qBits) / qs.scale - 64.0) < 0.01);
 }
 
-static void testRdoqModel() {
+TEST_CASE(rdoqModel) {
   // Predicted SSE (sum of quantErrorSse over nearest levels) vs the real SSE after dequant and
   // inverse transform of those levels.
   std::mt19937 rng(23);
@@ -122,10 +122,4 @@ static void testRdoqModel() {
 }
 
 int main() {
-  testDequantKnown();
-  testQuantRoundTrip();
-  testDeadZone();
-  testRdoqModel();
-  std::printf("%s test_dsp_quant (%d failures)\n", failures ? "FAIL" : "PASS", failures);
-  return failures ? 1 : 0;
-}
+  testDequantKnint main(int argc, char** argv) { return runTestCases(argc, argv); }

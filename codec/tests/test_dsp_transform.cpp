@@ -15,7 +15,7 @@ using namespace nnvvc;
 using namespace nnvvc::dsp;
 
 
-static void testMatrix() {
+TEST_CASE(matrix) {
   const int32_t* m = dctMatrix64();
   // 4-point matrix (rows 0, 16, 32, 48 of the 64-point one): spec values.
   const int m4[4][4] = {{64, 64, 64, 64}, {83, 36, -36, -83}, {64, -64, -64, 64}, {36, -83, 83, -36}};
@@ -42,7 +42,7 @@ static void testMatrix() {
   CHECK(worst < 64 * 64 * 64 / 100);
 }
 
-static void testInverseKnown() {
+TEST_CASE(inverseKnown) {
   std::vector<TCoeff> c(64 * 64, 0);
   Pel r[64 * 64];
   // 4x4 DC 64, 10-bit: stage 1 e = 64*64 = 4096 -> g = (4096 + 64) >> 7 = 32;
@@ -90,7 +90,7 @@ static void testInverseKnown() {
   for (int i = 0; i < 64; ++i) CHECK_EQ(r[i], 16);
 }
 
-static void testZeroOut() {
+TEST_CASE(zeroOut) {
   std::mt19937 rng(3);
   std::vector<TCoeff> c(64 * 64), c2(64 * 64);
   Pel r1[64 * 64], r2[64 * 64];
@@ -124,7 +124,7 @@ static void testZeroOut() {
   CHECK(nonZeroInside > 900);
 }
 
-static void testForwardKnown() {
+TEST_CASE(forwardKnown) {
   // Constant residual v on NxN: only DC non-zero, DC = v * 2^(15 - bitDepth) * ... exactly:
   // stage 1 sum = 64*N*v >> shift1, stage 2 ... For 4x4 10-bit, v = 16: stage 1: 64*4*16 =
   // 4096 >> (2 + 10 - 9 = 3) = 512; stage 2: 64*4*512 = 131072 >> (2 + 6) = 512.
@@ -174,7 +174,7 @@ static void floatRoundTrip(const Pel* x, int w, int h, double* z) {
     }
 }
 
-static void testRoundTrip() {
+TEST_CASE(roundTrip) {
   std::mt19937 rng(11);
   std::vector<TCoeff> c(64 * 64);
   Pel res[64 * 64], back[64 * 64];
@@ -243,7 +243,7 @@ static void specInverse(const TCoeff* d, int w, int h, int bd, Pel* r) {
     }
 }
 
-static void testInverseVsSpec() {
+TEST_CASE(inverseVsSpec) {
   std::mt19937 rng(29);
   std::vector<TCoeff> c(64 * 64);
   Pel a[64 * 64], b[64 * 64];
@@ -274,7 +274,7 @@ static void testInverseVsSpec() {
 // only d[0][0] = 64 and d[1][0] = 64 set. Stage 1 (columns): g[0][0] = (64*64 + 64*64 + 64) >> 7
 // = 64, g[1][0] = (64*64 - 64*64 + 64) >> 7 = 0; stage 2 (rows, 8-point DC row = 64): r[0][x] =
 // (64*64 + 512) >> 10 = 4 at bitDepth 10, row 1 all 0.
-static void testTwoPoint() {
+TEST_CASE(twoPoint) {
   std::vector<TCoeff> c(16, 0);
   c[0] = 64;
   c[8] = 64;
@@ -305,11 +305,4 @@ static void testTwoPoint() {
 int main() {
   testMatrix();
   testTwoPoint();
-  testInverseVsSpec();
-  testInverseKnown();
-  testZeroOut();
-  testForwardKnown();
-  testRoundTrip();
-  std::printf("%s test_dsp_transform (%d failures)\n", failures ? "FAIL" : "PASS", failures);
-  return failures ? 1 : 0;
-}
+  int main(int argc, char** argv) { return runTestCases(argc, argv); }

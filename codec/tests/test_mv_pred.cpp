@@ -66,7 +66,7 @@ struct Fixture {
 bool same(const MotionInfo& a, const MotionInfo& b) { return a == b; }
 
 // The candidate order B1, A1, B0, A0 and B2's exclusion once four spatial candidates exist.
-void testSpatialOrder() {
+TEST_CASE(spatialOrder) {
   Fixture f;
   const int x = 16, y = 16, w = 16, h = 8;
   const MotionInfo mB1 = uni(0, 0, 1, 1), mA1 = uni(0, 0, 2, 2), mB0 = uni(1, 0, 3, 3),
@@ -95,7 +95,7 @@ void testSpatialOrder() {
 
 // Pruning pairs: A1-B1, B0-B1, A0-A1, B2-A1, B2-B1; comparisons use neighbour availability even
 // when the compared neighbour was itself pruned; no other pairs are compared.
-void testSpatialPruning() {
+TEST_CASE(spatialPruning) {
   const int x = 16, y = 16, w = 8, h = 8;
   {
     Fixture f;
@@ -139,7 +139,7 @@ void testSpatialPruning() {
 
 // HMVP in merge: newest first, the two newest compared with A1 and B1 only, stop at
 // MaxNumMergeCand - 1, then pairwise.
-void testMergeHmvp() {
+TEST_CASE(mergeHmvp) {
   const int x = 32, y = 32, w = 8, h = 8;
   Fixture f;
   const MotionInfo mB1 = uni(0, 0, 10, 0), mA1 = uni(0, 0, 20, 0);
@@ -180,7 +180,7 @@ void testMergeHmvp() {
 
 // 8.5.2.4 rounding of the averaged MVs (towards zero on halves, negative values included) and
 // the per-list rules.
-void testPairwise() {
+TEST_CASE(pairwise) {
   const int x = 16, y = 16, w = 8, h = 8;
   struct Case { int a, b, avg; };
   const Case cases[] = {{-3, 0, -1}, {-1, 0, 0}, {-5, -4, -4}, {3, 0, 1}, {1, 0, 0}, {-7, 2, -2}, {-2, 0, -1}, {9, -4, 2}};
@@ -215,7 +215,7 @@ void testPairwise() {
   }
 }
 
-void testZeroCandidates() {
+TEST_CASE(zeroCandidates) {
   MotionInfo list[kMaxMergeCand];
   {
     Fixture f(SliceType::kB, 1, 1);
@@ -258,7 +258,7 @@ void testZeroCandidates() {
 }
 
 // Availability: outside the picture or intra / uncoded (interDir 0) neighbours are skipped.
-void testBoundary() {
+TEST_CASE(boundary) {
   MotionInfo list[kMaxMergeCand];
   {
     // CU at the top-right corner of the picture: B0 would be outside (x = 64).
@@ -293,7 +293,7 @@ void testBoundary() {
   }
 }
 
-void test8x4BiToUni() {
+TEST_CASE(bi8x4BecomesUni) {
   const int x = 16, y = 16;
   for (int shape = 0; shape < 2; ++shape) {
     const int w = shape ? 4 : 8, h = shape ? 8 : 4;
@@ -320,7 +320,7 @@ void test8x4BiToUni() {
 }
 
 // AMVP: same-POC references in either list, A/B groups, rounding, dedupe, HMVP, zero fill.
-void testAmvp() {
+TEST_CASE(amvp) {
   const int x = 16, y = 16, w = 8, h = 8;
   Mv out[2];
   {
@@ -395,7 +395,7 @@ void testAmvp() {
   }
 }
 
-void testHmvpUpdate() {
+TEST_CASE(hmvpUpdate) {
   HmvpTable t;
   for (int i = 0; i < 5; ++i) updateHmvp(t, uni(0, 0, i, 0));
   CHECK_EQ(t.num, 5);
@@ -422,7 +422,7 @@ void testHmvpUpdate() {
   CHECK_EQ(s.num, 4);
 }
 
-void testRoundClip() {
+TEST_CASE(roundClip) {
   CHECK(roundMv(Mv(-3, 3), 1, 0) == Mv(-1, 1));
   CHECK(roundMv(Mv(-2, 2), 2, 2) == Mv(0, 0));   // halves towards zero
   CHECK(roundMv(Mv(-6, 6), 2, 2) == Mv(-4, 4));  // -1.5 -> -1, 1.5 -> 1
@@ -433,7 +433,7 @@ void testRoundClip() {
 }
 
 // P slice: list 1 never appears.
-void testPSlice() {
+TEST_CASE(pSlice) {
   Fixture f(SliceType::kP, 2, 0);
   f.put(15, 15, uni(0, 1, 5, 5));  // B2 of (16,16,8,8)
   f.put(23, 15, uni(0, 0, -5, 5));  // B1
@@ -472,7 +472,7 @@ struct TmvpFixture : Fixture {
   void putCol(int x, int y, int w, int h, const MotionInfo& mi) { col.set(x, y, w, h, mi); }
 };
 
-void testTmvpArithmetic() {
+TEST_CASE(tmvpArithmetic) {
   CHECK_EQ(distScaleFactor(8, 16), 128);     // half the distance
   CHECK_EQ(distScaleFactor(-8, 16), -128);   // (-8192 + 32) >> 6 = -128 (floor)
   CHECK_EQ(distScaleFactor(16, 16), 256);    // 1.0
@@ -498,7 +498,7 @@ void testTmvpArithmetic() {
 }
 
 // Bottom-right then centre, the 8x8 read grid, the CTU row / picture limits, the size limit.
-void testTmvpPositions() {
+TEST_CASE(tmvpPositions) {
   Mv mv;
   {
     TmvpFixture f;
@@ -557,7 +557,7 @@ void testTmvpPositions() {
 }
 
 // Which list of a bi collocated block, scaling vs copy, long-term mismatch.
-void testTmvpListChoice() {
+TEST_CASE(tmvpListChoice) {
   Mv mv;
   const MotionInfo colBi = bi(0, 64, 0, 0, 0, 96);  // L0 -> POC 0 (diff 16), L1 -> POC 32 (diff -16)
   {
@@ -598,7 +598,7 @@ void testTmvpListChoice() {
 
 // The temporal candidate's place in the merge list (after spatial, before HMVP) and in AMVP
 // (only with fewer than two spatial predictors; rounded to quarter samples).
-void testTmvpInLists() {
+TEST_CASE(tmvpInLists) {
   const int x = 16, y = 16, w = 16, h = 16;
   MotionInfo list[kMaxMergeCand];
   {
@@ -648,7 +648,7 @@ void testTmvpInLists() {
 }
 
 // SPS / picture header / slice header syntax of TMVP survives a write-parse round trip.
-void testTmvpSyntax() {
+TEST_CASE(tmvpSyntax) {
   SpsInfo sps;
   sps.width = 64; sps.height = 64;
   sps.part.picWidth = 64; sps.part.picHeight = 64;
@@ -683,25 +683,6 @@ void testTmvpSyntax() {
   }
 }
 
-}  // namespace
-
-int main() {
-  testSpatialOrder();
-  testSpatialPruning();
-  testMergeHmvp();
-  testPairwise();
-  testZeroCandidates();
-  testBoundary();
-  test8x4BiToUni();
-  testAmvp();
-  testHmvpUpdate();
-  testRoundClip();
-  testPSlice();
-  testTmvpArithmetic();
-  testTmvpPositions();
-  testTmvpListChoice();
-  testTmvpInLists();
-  testTmvpSyntax();
-  std::printf("test_mv_pred: %s (%d failures)\n", failures ? "FAILED" : "ok", failures);
-  return failures ? 1 : 0;
+}  // namespaint main(int argc, char** argv) { return runTestCases(argc, argv); }
+;
 }

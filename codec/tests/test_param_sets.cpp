@@ -13,8 +13,25 @@
 using namespace nnvvc;
 
 
-int main() {
-  // SPS round trip with a conformance window (160x90 coded as 160x96)
+// The 160x90 (coded 160x96) SPS and PPS most cases start from, and their random-access versions.
+static SpsInfo baseSps() {
+  SpsInfo s;
+  s.width = 160; s.height = 96; s.confBottom = 6; s.levelIdc = levelForPicture(160, 96, 50);
+  s.part.picWidth = 160; s.part.picHeight = 96;
+  buildChromaQpTable(s);
+  return s;
+}
+static PpsInfo basePps() { PpsInfo pp; pp.width = 160; pp.height = 96; pp.initQp = 37; return pp; }
+static SpsInfo raSps() {
+  SpsInfo ra = baseSps();
+  configureRandomAccess(ra, 6, 5);
+  ra.log2MaxPocLsb = 8;
+  return ra;
+}
+static PpsInfo raPps() { PpsInfo rp = basePps(); rp.deblockingEnabled = true; return rp; }
+
+// SPS round trip with a conformance window (160x90 coded as 160x96)
+TEST_CASE(spsRoundTrip) {
   SpsInfo s;
   s.width = 160; s.height = 96; s.confBottom = 6; s.levelIdc = levelForPicture(160, 96, 50);
   s.part.picWidth = 160; s.part.picHeight = 96;
@@ -24,22 +41,39 @@ int main() {
   CHECK(p.part.log2CtuSize == 7 && p.part.log2MinCb == 2 && p.part.log2MinQt == 3 && p.part.maxMttDepth == 3 &&
         p.part.log2MaxBt == 5 && p.part.log2MaxTt == 5 && p.part.log2MaxTb == 6);
   CHECK(std::memcmp(p.chromaQpTable, s.chromaQpTable, sizeof(s.chromaQpTable)) == 0);
-  // chroma QP table (7.4.3.4) through the pivot points 17->17, 22->23, 34->35, 42->39
+}
+
+// chroma QP table (7.4.3.4) through the pivot points 17->17, 22->23, 34->35, 42->39
+TEST_CASE(chromaQpTable) {
+  const SpsInfo s = baseSps();
   auto cq = [&](int q) { return s.chromaQpTable[q + 12]; };
   CHECK(cq(17) == 17 && cq(22) == 23 && cq(34) == 35 && cq(42) == 39);
   CHECK(cq(-12) == -12 && cq(0) == 0 && cq(63) == 60 && cq(43) == 40);
   for (int q = -11; q <= 63; ++q) CHECK(cq(q) >= cq(q - 1) && cq(q) - cq(q - 1) <= 2);
-  // levels (A.4.1): QCIF@30 -> 2.0, 416x240@50 -> 2.1, 1080p@50 -> 4.1, 1080p@60 -> 4.1, 4K@60 -> 5.1
+}
+
+// levels (A.4.1): QCIF@30 -> 2.0, 416x240@50 -> 2.1, 1080p@50 -> 4.1, 1080p@60 -> 4.1, 4K@60 -> 5.1
+TEST_CASE(levels) {
   CHECK(levelForPicture(176, 144, 30) == 32);
   CHECK(levelForPicture(416, 240, 50) == 35);
   CHECK(levelForPicture(1920, 1080, 30) == 64);
   CHECK(levelForPicture(1920, 1080, 60) == 67);
   CHECK(levelForPicture(3840, 2160, 60) == 83);
-  // PPS
+}
+
+// PPS
+TEST_CASE(ppsRoundTrip) {
   PpsInfo pp; pp.width = 160; pp.height = 96; pp.initQp = 37;
   const PpsInfo pq = parsePps(writePps(pp));
   CHECK(pq.width == 160 && pq.height == 96 && pq.initQp == 37);
-  // slice header
+}
+
+// slice header
+TEST_CASE(sliceHeaderIdr) {
+  const SpsInfo s = baseSps();
+  const PpsInfo pp = basePps();
+  const SpsInfo p = parseSps(writeSps(s));
+  const PpsInfo pq = parsePps(writePps(pp));
   {
     BitWriter bw;
     SliceInfo sh; sh.nalType = kNalIdrNLp; sh.pocLsb = 0; sh.sliceQp = 41;
@@ -49,9 +83,12 @@ int main() {
     const SliceInfo r = parseSliceHeader(br, kNalIdrNLp, p, pq);
     CHECK(r.sliceQp == 41 && br.bitsLeft() == 0);
   }
-  // All-intra bytes are frozen (AI conformance results depend on them): SPS/PPS/slice header of
-  // 176x144 and 176x152 (conformance window) streams as written before random access existed,
-  // plus sps_cclm_enabled_flag = 1 (CCLM on by default since it was made VTM-exact).
+}
+
+// All-intra bytes are frozen (AI conformance results depend on them): SPS/PPS/slice header of
+// 176x144 and 176x152 (conformance window) streams as written before random access existed,
+// plus sps_cclm_enabled_flag = 1 (CCLM on by default since it was made VTM-exact).
+TEST_CASE(allIntraBytesFrozen) {
   {
     auto hex = [](const std::vector<uint8_t>& b) {
       std::string h; char t[3];
@@ -75,7 +112,11 @@ int main() {
       CHECK(!parsePps(writePps(b)).deblockingEnabled);
     }
   }
-  // Random-access SPS: 5 sublayers, DPB sizes, MaxNumMergeCand 6 (+ sps_gpm_enabled_flag)
+}
+
+// Random-access SPS: 5 sublayers, DPB sizes, MaxNumMergeCand 6 (+ sps_gpm_enabled_flag)
+TEST_CASE(randomAccessSps) {
+  const SpsInfo s = baseSps();
   SpsInfo ra = s;
   configureRandomAccess(ra, 6, 5);
   ra.log2MaxPocLsb = 8;
@@ -89,7 +130,11 @@ int main() {
     const SpsInfo q2 = parseSps(writeSps(r2));
     CHECK(q2.maxSublayersMinus1 == 1 && q2.maxLatencyIncreasePlus1 == 3 && writeSps(q2) == writeSps(r2));
   }
-  // PPS with deblocking (offsets 0) and default active references
+}
+
+// PPS with deblocking (offsets 0) and default active references
+TEST_CASE(ppsDeblockingAndActiveRefs) {
+  const PpsInfo pp = basePps();
   PpsInfo rp = pp;
   rp.deblockingEnabled = true;
   {
@@ -99,7 +144,12 @@ int main() {
     const PpsInfo q2 = parsePps(writePps(r2));
     CHECK(q2.numRefIdxDefaultActive[0] == 2 && q2.numRefIdxDefaultActive[1] == 3);
   }
-  // Slice headers of random-access pictures: write, parse, restore the POC MSB, compare.
+}
+
+// Slice headers of random-access pictures: write, parse, restore the POC MSB, compare.
+TEST_CASE(randomAccessSliceHeaders) {
+  const SpsInfo ra = raSps();
+  const PpsInfo rp = raPps();
   {
     auto roundTrip = [&](const SliceInfo& sh, int pocMsb, const PpsInfo& ppsIn) {
       BitWriter bw;
@@ -170,7 +220,10 @@ int main() {
     catch (const BitstreamError&) { threw = true; }
     CHECK(threw);
   }
-  // POC derivation (8.3.1) with MaxPicOrderCntLsb 256: MSB steps across the wrap both ways
+}
+
+// POC derivation (8.3.1) with MaxPicOrderCntLsb 256: MSB steps across the wrap both ways
+TEST_CASE(pocDerivation) {
   {
     CHECK(derivePoc(5, 8, true, 1000) == 5);
     CHECK(derivePoc(16, 8, false, 0) == 16);
@@ -187,7 +240,10 @@ int main() {
       for (int d = 15; d >= 1; --d) CHECK(derivePoc((base - d) & 255, 8, false, prevTid0) == base - d);
     }
   }
-  // NAL header: nuh_temporal_id_plus1 round trip; IRAP / SPS NAL units must have TemporalId 0
+}
+
+// NAL header: nuh_temporal_id_plus1 round trip; IRAP / SPS NAL units must have TemporalId 0
+TEST_CASE(nalHeaderTemporalId) {
   {
     std::vector<uint8_t> st;
     appendAnnexB(st, makeNalUnit(kNalTrail, 3, {0x80}));
@@ -203,7 +259,10 @@ int main() {
     CHECK(threw);
     CHECK(isIrapNal(kNalCra) && isIrapNal(kNalIdrNLp) && !isIrapNal(kNalRasl) && isIdrNal(kNalIdrWRadl) && !isIdrNal(kNalCra));
   }
-  // SEI
+}
+
+// SEI
+TEST_CASE(seiPictureHash) {
   {
     uint8_t md5[3][16], back[3][16];
     for (int c = 0; c < 3; ++c) for (int i = 0; i < 16; ++i) md5[c][i] = uint8_t(c * 16 + i * 7);
@@ -219,14 +278,20 @@ int main() {
     const std::vector<uint8_t> crc = {132, 3, 1, 0x12, 0x34, 0x80};  // hash_type 1 (CRC)
     CHECK(parsePictureHashSeiChecked(crc, back) == SeiHashParse::kNoHash);
   }
-  // MD5 known answer: md5("abc") = 900150983cd24fb0d6963f7d28e17f72
+}
+
+// MD5 known answer: md5("abc") = 900150983cd24fb0d6963f7d28e17f72
+TEST_CASE(md5KnownAnswer) {
   {
     Md5 m; m.update(reinterpret_cast<const uint8_t*>("abc"), 3);
     uint8_t d[16]; m.final(d);
     const uint8_t want[16] = {0x90, 0x01, 0x50, 0x98, 0x3c, 0xd2, 0x4f, 0xb0, 0xd6, 0x96, 0x3f, 0x7d, 0x28, 0xe1, 0x7f, 0x72};
     CHECK(std::memcmp(d, want, 16) == 0);
   }
-  // Exp-Golomb and emulation prevention round trip
+}
+
+// Exp-Golomb and emulation prevention round trip
+TEST_CASE(expGolombAndEmulationPrevention) {
   {
     BitWriter bw;
     for (uint32_t v : {0u, 1u, 2u, 7u, 8u, 1000u, 65535u}) bw.ue(v);
@@ -246,7 +311,10 @@ int main() {
     for (uint32_t v : {0u, 1u, 2u, 7u, 8u, 1000u, 65535u}) CHECK(br.ue() == v);
     for (int v : {0, 1, -1, 5, -300}) CHECK(br.se() == v);
   }
-  // malformed input is reported, not crashed on
+}
+
+// malformed input is reported, not crashed on
+TEST_CASE(malformedInputReported) {
   {
     bool threw = false;
     try { std::vector<uint8_t> junk = {0x12, 0x34}; parseSps(junk); } catch (const BitstreamError&) { threw = true; }
@@ -255,7 +323,6 @@ int main() {
     try { const uint8_t d[] = {1, 2, 3, 4}; parseAnnexB(d, 4); } catch (const BitstreamError&) { threw = true; }
     CHECK(threw);
   }
-  if (failures) { std::fprintf(stderr, "test_param_sets: %d failure(s)\n", failures); return 1; }
-  std::printf("test_param_sets: all passed\n");
-  return 0;
 }
+
+int main(int argc, char** argv) { return runTestCases(argc, argv); }

@@ -59,7 +59,7 @@ static std::vector<uint8_t> finishBytes(ArithEncoder& enc) {
   return b;
 }
 
-static void testSyntaxRoundTrip() {
+TEST_CASE(syntaxRoundTrip) {
   for (int it = 0; it < 60; ++it) {
     const int wc = 1 + int(rnd(5)), hc = 1 + int(rnd(4));
     const bool luma = rnd(4) != 0, chroma = rnd(4) != 0;
@@ -143,7 +143,7 @@ static void modelSao(const Plane& rec, Plane& out, const SaoCompParams& s, int x
     }
 }
 
-static void testApplication() {
+TEST_CASE(application) {
   const int sizes[][2] = {{200, 136}, {64, 64}, {72, 40}, {8, 8}};
   for (int it = 0; it < 24; ++it) {
     const int W = sizes[it % 4][0], H = sizes[it % 4][1];
@@ -167,7 +167,7 @@ static void testApplication() {
   }
 }
 
-static void testDecision() {
+TEST_CASE(decision) {
   const int W = 136, H = 72;
   Picture orig, rec;
   orig.alloc(W, H); rec.alloc(W, H);
@@ -208,7 +208,7 @@ static void testDecision() {
   CHECK(!z.luma && !z.chroma);
 }
 
-static void testHeaders() {
+TEST_CASE(headers) {
   SpsInfo s; s.width = 176; s.height = 144; s.part.picWidth = 176; s.part.picHeight = 144;
   buildChromaQpTable(s);
   s.saoEnabled = true;
@@ -225,7 +225,7 @@ static void testHeaders() {
   }
 }
 
-static void testKernels() {
+TEST_CASE(kernels) {
   // every dsp table (C and the best for this CPU) against the C twins
   const dsp::SaoFunctions c = dsp::saoFunctionsFor(dsp::DspLevel::C), s = dsp::saoFunctions();
   const ptrdiff_t stride = 160;
@@ -250,12 +250,4 @@ static void testKernels() {
 }
 
 int main() {
-  testSyntaxRoundTrip();
-  testApplication();
-  testDecision();
-  testHeaders();
-  testKernels();
-  if (failures) { std::printf("test_sao: %d failure(s)\n", failures); return 1; }
-  std::printf("test_sao: ok\n");
-  return 0;
-}
+  testSyntaxRoundTrip(int main(int argc, char** argv) { return runTestCases(argc, argv); }

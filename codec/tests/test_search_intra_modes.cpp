@@ -12,7 +12,7 @@
 using namespace nnvvc::search;
 
 
-int main() {
+TEST_CASE(findsCostBowlMinimumWithFewEvaluations) {
   for (int target = 2; target <= 66; ++target) {
     int evals = 0;
     // smooth cost bowl around `target` (angular), planar/DC expensive
@@ -36,6 +36,9 @@ int main() {
       for (int i = 0; i < n; ++i) CHECK(out[i] >= 0 && out[i] <= 66, "mode out of range");
     }
   }
+}
+
+TEST_CASE(allMpmCandidatesDeterministic) {
   {
     // all six MPM candidates requested, numRd 1
     auto cost = [](int m) { return double((m * 37) % 67); };
@@ -49,10 +52,6 @@ int main() {
     for (int m : {0, 10, 20, 30, 40, 60}) CHECK(s.count(m) == 1, "MPM %d missing", m);
     CHECK(out[0] == 0, "cheapest evaluated mode (planar, cost 0) first, got %d", out[0]);
   }
-  if (failures) {
-    std::printf("test_search_intra_modes: %d FAILURE(S)\n", failures);
-    return 1;
-  }
-  std::printf("test_search_intra_modes: all passed\n");
-  return 0;
 }
+
+int main(int argc, char** argv) { return runTestCases(argc, argv); }

@@ -18,7 +18,7 @@ using namespace nnvvc;
 using namespace nnvvc::search;
 
 
-int main() {
+TEST_CASE(modelEqualsResidualWriter) {
   std::mt19937 rng(2024);
   int blocks = 0;
   for (int iter = 0; iter < 3000; ++iter) {
@@ -58,10 +58,6 @@ int main() {
     if (failures > 10) break;
   }
   std::printf("rate model checked on %d blocks\n", blocks);
-  if (failures) {
-    std::printf("test_search_rate_model: %d FAILURE(S)\n", failures);
-    return 1;
-  }
-  std::printf("test_search_rate_model: all passed\n");
-  return 0;
 }
+
+int main(int argc, char** argv) { return runTestCases(argc, argv); }

@@ -52,7 +52,7 @@ static void randomCoeffs(std::mt19937& rng, int w, int h, std::vector<TCoeff>& c
   dsp::forwardTransform(resid.data(), w, w, h, 10, coeff.data());
 }
 
-int main() {
+TEST_CASE(rdoqVersusPlainQuantisation) {
   std::mt19937 rng(12345);
   static RdoqScratch scratch;
   int total = 0, strictlyBetter = 0, coreWorse = 0;
@@ -111,8 +111,11 @@ int main() {
   CHECK(coreWorse * 20 < total, "core RDOQ worse than plain on %d of %d blocks", coreWorse, total);
   CHECK(sumRdoq < 0.95 * sumPlain, "core RDOQ saves less than 5%% of J in total");
   CHECK(strictlyBetter > total / 4, "RDOQ improved too few blocks (%d of %d)", strictlyBetter, total);
+}
 
-  // Rate model sanity: a single DC level costs cbf1 + last(0,0) + gt1(0) + sign.
+// Rate model sanity: a single DC level costs cbf1 + last(0,0) + gt1(0) + sign.
+TEST_CASE(dcOnlyRate) {
+  std::mt19937 rng(54321);
   {
     ResidualBitTables t;
     randomTables(rng, t);
@@ -125,12 +128,18 @@ int main() {
     lv[0] = 0;
     CHECK(residualRateFbits(lv.data(), 2, 2, true, t) == t.cbf.bits[0], "zero block rate");
   }
-  // remainder binarisation lengths (9.3.3.11): TR prefix with cutoff 5, EGk escape
+}
+
+// remainder binarisation lengths (9.3.3.11): TR prefix with cutoff 5, EGk escape
+TEST_CASE(remainderBinarisation) {
   CHECK(remainderBins(0, 0) == 1, "rem(0,0)");
   CHECK(remainderBins(4, 0) == 5, "rem(4,0)");
   CHECK(remainderBins(5, 0) == 6, "rem(5,0) = 5 ones + separator");
   CHECK(remainderBins(9, 1) == 6, "rem(9,1)");
-  // scan: 8x8 first sub-block is the top-left 4x4 in up-right diagonal order
+}
+
+// scan: 8x8 first sub-block is the top-left 4x4 in up-right diagonal order
+TEST_CASE(scanOrder) {
   {
     const ScanInfo& si = scanInfo(3, 3);
     CHECK(si.numSb == 4 && si.sbSize == 16, "8x8 sub-blocks");
@@ -140,10 +149,6 @@ int main() {
     const ScanInfo& s2 = scanInfo(1, 3);
     CHECK(s2.log2SbW == 1 && s2.log2SbH == 3 && s2.numSb == 1, "2x8 uses one 2x8 sub-block");
   }
-  if (failures) {
-    std::printf("test_search_rdoq: %d FAILURE(S)\n", failures);
-    return 1;
-  }
-  std::printf("test_search_rdoq: all passed\n");
-  return 0;
 }
+
+int main(int argc, char** argv) { return runTestCases(argc, argv); }

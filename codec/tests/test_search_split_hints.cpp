@@ -17,7 +17,7 @@ static std::string parseStr(SplitHints& h, const std::string& text) {
 
 static bool contains(const std::string& s, const std::string& sub) { return s.find(sub) != std::string::npos; }
 
-int main() {
+TEST_CASE(parsesAndAnswersNodeQueries) {
   // 160x90 picture, grid 32 -> 5 x 3 cells
   const std::string good =
       "nnvvc-split-hints 1   # comment\n"
@@ -75,7 +75,10 @@ int main() {
           CHECK(h.allowQtSplit(0, x, y, 32, 32, d) || h.allowQtEnd(0, x, y, 32, 32, d),
                 "no choice at %d,%d depth %d", x, y, d);
   }
-  // Errors name the line and the value
+}
+
+// Errors name the line and the value
+TEST_CASE(errorsNameLineAndValue) {
   struct Bad { const char* text; const char* expect; };
   const Bad bad[] = {
       {"", "t.hints:0: expected header"},
@@ -102,14 +105,13 @@ int main() {
           b.text, e.c_str(), b.expect);
     CHECK(!h.loaded(), "failed parse left hints loaded");
   }
+}
+
+TEST_CASE(missingFile) {
   {
     SplitHints h;
     CHECK(contains(h.parseFile("/nonexistent/x.hints"), "cannot open"), "missing file");
   }
-  if (failures) {
-    std::printf("test_search_split_hints: %d FAILURE(S)\n", failures);
-    return 1;
-  }
-  std::printf("test_search_split_hints: all passed\n");
-  return 0;
 }
+
+int main(int argc, char** argv) { return runTestCases(argc, argv); }

@@ -62,12 +62,15 @@ std::vector<TemporalNeighbour> neighboursOf(const std::vector<Picture>& pics, co
 
 }  // namespace
 
-int main() {
-  const int W = 128, H = 96;
+constexpr int W = 128, H = 96;
+static TemporalFilterConfig testConfig() {
   TemporalFilterConfig cfg;
   cfg.baseQp = 32;
+  return cfg;
+}
 
-  // schedule: POC multiples of 8 (1.5 at multiples of 16), none below QP 17
+// schedule: POC multiples of 8 (1.5 at multiples of 16), none below QP 17
+TEST_CASE(strengthSchedule) {
   CHECK(temporalFilterStrength(0, 32) == 1.5);
   CHECK(temporalFilterStrength(16, 32) == 1.5);
   CHECK(temporalFilterStrength(8, 32) == 0.95);
@@ -75,8 +78,10 @@ int main() {
   CHECK(temporalFilterStrength(4, 32) == 0.0);
   CHECK(temporalFilterStrength(13, 37) == 0.0);
   CHECK(temporalFilterStrength(16, 16) == 0.0);
+}
 
-  // motion estimation finds a whole-sample shift (interior blocks) with a small error
+// motion estimation finds a whole-sample shift (interior blocks) with a small error
+TEST_CASE(motionFindsWholeSampleShift) {
   {
     const Picture cur = makePicture(W, H, 0, 0, 0);
     const Picture ref = makePicture(W, H, 5, -3, 0);  // ref(x) = scene(x + 5): cur(x) = ref(x - 5)
@@ -92,8 +97,11 @@ int main() {
       }
     CHECK(exact == interior, "%d of %d interior blocks found the shift", exact, interior);
   }
+}
 
-  // a static, noiseless scene stays unchanged
+// a static, noiseless scene stays unchanged
+TEST_CASE(staticSceneUnchanged) {
+  const TemporalFilterConfig cfg = testConfig();
   {
     Picture cur = makePicture(W, H, 0, 0, 0);
     const Picture before = cur;
@@ -102,8 +110,11 @@ int main() {
     temporalFilterPicture(cur, neighboursOf(refs, {-2, -1, 1, 2}), cfg, 1.5);
     CHECK(samePicture(cur, before));
   }
+}
 
-  // noise is reduced: independent noise on each picture of a static scene
+// noise is reduced: independent noise on each picture of a static scene
+TEST_CASE(staticNoiseReduced) {
+  const TemporalFilterConfig cfg = testConfig();
   {
     const Picture clean = makePicture(W, H, 0, 0, 0);
     Picture cur = makePicture(W, H, 0, 0, 12);
@@ -117,9 +128,12 @@ int main() {
     const double cb0 = planeMse(makePicture(W, H, 0, 0, 12).planes[1], clean.planes[1]);
     CHECK(planeMse(cur.planes[1], clean.planes[1]) < cb0);
   }
+}
 
-  // moving scene: the neighbours are motion compensated, so noise is reduced and the picture
-  // is not blurred toward the displaced content
+// moving scene: the neighbours are motion compensated, so noise is reduced and the picture
+// is not blurred toward the displaced content
+TEST_CASE(movingSceneCompensated) {
+  const TemporalFilterConfig cfg = testConfig();
   {
     const Picture clean = makePicture(W, H, 0, 0, 0);
     Picture cur = makePicture(W, H, 0, 0, 10);
@@ -136,8 +150,11 @@ int main() {
     temporalFilterPicture(again, neighboursOf(refs, offsets), cfg, 1.5);
     CHECK(samePicture(cur, again));
   }
+}
 
-  // no neighbours or no strength: untouched
+// no neighbours or no strength: untouched
+TEST_CASE(noNeighboursOrStrengthUntouched) {
+  const TemporalFilterConfig cfg = testConfig();
   {
     Picture cur = makePicture(W, H, 0, 0, 10);
     const Picture before = cur;
@@ -148,7 +165,6 @@ int main() {
     CHECK(samePicture(cur, before));
   }
 
-  if (failures) std::printf("%d failure(s)\n", failures);
-  else std::printf("test_temporal_filter: all passed\n");
-  return failures ? 1 : 0;
 }
+
+int main(int argc, char** argv) { return runTestCases(argc, argv); }

@@ -1,4 +1,5 @@
-// Distortion kernels and sample helpers (C twins), plus the function table and its entry points.
+// Distortion module: distortion kernels and sample helpers (C twins), the module's function table
+// and its entry points; also the shared instruction-set level (dspLevelFromEnv).
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -104,11 +105,6 @@ void addResidualClip_c(const Pel* pred, ptrdiff_t ps, const Pel* resid, ptrdiff_
       dst[y * ds + x] = Pel(std::min(std::max(int(pred[y * ps + x]) + resid[y * rs + x], 0), maxV));
 }
 
-void transpose_c(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds) {
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) dst[x * ds + y] = src[y * ss + x];
-}
-
 void subtract_c(const Pel* org, ptrdiff_t os, const Pel* pred, ptrdiff_t ps, int w, int h,
                 Pel* resid, ptrdiff_t rs) {
   for (int y = 0; y < h; ++y)
@@ -117,23 +113,26 @@ void subtract_c(const Pel* org, ptrdiff_t os, const Pel* pred, ptrdiff_t ps, int
 
 // ---- function table -------------------------------------------------------------------------
 
-DspFunctions dspFunctionsFor(DspLevel maxLevel) {
-  DspFunctions f;
+DspLevel dspLevelFromEnv() {
+  const char* env = std::getenv("NNVVC_DSP");
+  if (env && std::strcmp(env, "c") == 0) return DspLevel::C;
+  if (env && std::strcmp(env, "sse4.1") == 0) return DspLevel::SSE41;
+  return DspLevel::AVX2;
+}
+
+DistFunctions distFunctionsFor(DspLevel maxLevel) {
+  DistFunctions f;
   f.sse = sse_c;
   f.sad = sad_c;
   f.satd = satd_c;
   f.addResidualClip = addResidualClip_c;
   f.subtract = subtract_c;
-  f.pairStage = pairStage_c;
-  f.intraAngular = intraAngular_c;
-  f.transpose = transpose_c;
   f.isa = "c";
 #ifdef NNVVC_DSP_X86
   __builtin_cpu_init();
   if (maxLevel >= DspLevel::SSE41 && __builtin_cpu_supports("sse4.1")) {
     f.sse = sse_sse41;
     f.addResidualClip = addResidualClip_sse41;
-    f.transpose = transpose_sse41;
     f.isa = "sse4.1";
   }
   if (maxLevel >= DspLevel::AVX2 && __builtin_cpu_supports("avx2")) {
@@ -142,8 +141,6 @@ DspFunctions dspFunctionsFor(DspLevel maxLevel) {
     f.satd = satd_avx2;
     f.addResidualClip = addResidualClip_avx2;
     f.subtract = subtract_avx2;
-    f.pairStage = pairStage_avx2;
-    f.intraAngular = intraAngular_avx2;
     f.isa = "avx2";
   }
 #else
@@ -152,33 +149,27 @@ DspFunctions dspFunctionsFor(DspLevel maxLevel) {
   return f;
 }
 
-const DspFunctions& dspFunctions() {
-  static const DspFunctions table = [] {
-    const char* env = std::getenv("NNVVC_DSP");
-    DspLevel level = DspLevel::AVX2;
-    if (env && std::strcmp(env, "c") == 0) level = DspLevel::C;
-    if (env && std::strcmp(env, "sse4.1") == 0) level = DspLevel::SSE41;
-    return dspFunctionsFor(level);
-  }();
+const DistFunctions& distFunctions() {
+  static const DistFunctions table = distFunctionsFor(dspLevelFromEnv());
   return table;
 }
 
 uint64_t sse(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h) {
-  return dspFunctions().sse(a, as, b, bs, w, h);
+  return distFunctions().sse(a, as, b, bs, w, h);
 }
 uint64_t sad(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h) {
-  return dspFunctions().sad(a, as, b, bs, w, h);
+  return distFunctions().sad(a, as, b, bs, w, h);
 }
 uint64_t satd(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h) {
-  return dspFunctions().satd(a, as, b, bs, w, h);
+  return distFunctions().satd(a, as, b, bs, w, h);
 }
 void addResidualClip(const Pel* pred, ptrdiff_t ps, const Pel* resid, ptrdiff_t rs, int w, int h,
                      int bitDepth, Pel* dst, ptrdiff_t ds) {
-  dspFunctions().addResidualClip(pred, ps, resid, rs, w, h, bitDepth, dst, ds);
+  distFunctions().addResidualClip(pred, ps, resid, rs, w, h, bitDepth, dst, ds);
 }
 void subtract(const Pel* org, ptrdiff_t os, const Pel* pred, ptrdiff_t ps, int w, int h,
               Pel* resid, ptrdiff_t rs) {
-  dspFunctions().subtract(org, os, pred, ps, w, h, resid, rs);
+  distFunctions().subtract(org, os, pred, ps, w, h, resid, rs);
 }
 void copyBlock(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds) {
   for (int y = 0; y < h; ++y) std::memcpy(dst + y * ds, src + y * ss, sizeof(Pel) * w);

@@ -2,6 +2,12 @@
 // Everything follows ITU-T H.266 (04/2022) clause numbers given in the .cpp files.
 // Callers: recon, the encoder search.
 //
+// Cut by module, as dav1d cuts its dsp: each module (intra, transform, distortion here; mc,
+// deblock, sao, dep_quant in their own headers) owns a function table with its init function
+// (<module>FunctionsFor / <module>Functions), its plain C twins (dsp_internal.h), its x86 kernels
+// per instruction set (x86/<module>_<isa>.cpp) and its checkasm part (tests/checkasm_<module>.cpp,
+// one shared driver in tests/checkasm.cpp). The public entry points below dispatch through them.
+//
 // Threading: all functions are reentrant (no global mutable state besides the one-time
 // function-table initialisation, which is thread-safe via a function-local static).
 #pragma once
@@ -14,6 +20,12 @@
 namespace nnvvc {
 
 namespace dsp {
+
+// Instruction-set levels a table can be built for (tests/checkasm compare them with C).
+enum class DspLevel { C = 0, SSE41 = 1, AVX2 = 2 };
+// The level the process-wide tables use: the best the CPU supports, capped by env NNVVC_DSP=c or
+// NNVVC_DSP=sse4.1 (e.g. to compare outputs or speed; results are identical at every level).
+DspLevel dspLevelFromEnv();
 
 // ---------------------------------------------------------------------------------------------
 // Intra prediction (8.4.5.2). refIdx = 0 (no MRL), no ISP, no MIP, no CCLM.
@@ -54,6 +66,29 @@ int intraWideAngleMode(int predMode, int w, int h);
 // intraPredAngle for a (mapped) mode in -14..80, modes 2.. (8.4.5.2.12 table). 0 for 0/1.
 int intraPredAngle(int mappedMode);
 
+// Intra module table. Every pointer has a plain C++ twin (intraAngular_c, transpose_c) and is
+// replaced by an x86 SIMD version when the CPU supports it.
+//
+// Angular intra prediction body (8.4.5.2.12) for a non-integer-slope mode, in the "vertical"
+// orientation: for y < height, pos = (y + 1) * angle, iIdx = pos >> 5, iFact = pos & 31, x < width:
+//   dst[y*stride + x] = Clip3(0, (1 << bitDepth) - 1, (sum_{i<4} f[i] * ref[x + iIdx + i] + 32) >> 6)
+// with f = fC[iFact] (filterKind 0), fG[iFact] (1), or for chroma (2) the 2-tap linear filter
+// written as {0, 2*(32-iFact), 2*iFact, 0} (identical to ((32-iFact)*a + iFact*b + 16) >> 5 for
+// samples in range). ref is the extended main reference (valid from ref[-height]).
+using IntraAngFn = void (*)(const Pel* ref, int angle, int width, int height, int filterKind,
+                            int bitDepth, Pel* dst, ptrdiff_t stride);
+// dst[x * ds + y] = src[y * ss + x] for x < w, y < h (w, h multiples of 2; SIMD versions fall
+// back to C unless both are multiples of 4). Turns horizontal-mode predictions upright.
+using TransposeFn = void (*)(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds);
+struct IntraFunctions {
+  IntraAngFn intraAngular;
+  TransposeFn transpose;
+  const char* isa;  // "c", "sse4.1", "avx2" (highest level in use)
+};
+// Table for a given maximum level (clamped to what the CPU supports). For tests/checkasm.
+IntraFunctions intraFunctionsFor(DspLevel maxLevel);
+const IntraFunctions& intraFunctions();  // process-wide table (dspLevelFromEnv())
+
 // ---------------------------------------------------------------------------------------------
 // Transforms (8.7.4) — DCT-II only, nTbW/nTbH in {2,4,8,16,32,64} (2: the spec's 2-point
 // matrix {{64, 64}, {64, -64}} for thin chroma; the forward one needs log2(w) + bitDepth >= 10).
@@ -73,6 +108,23 @@ void inverseTransform(const TCoeff* coeff, int w, int h, int bitDepth, Pel* resi
 // (saturated); exact for residuals within +-((1 << bitDepth) - 1).
 void forwardTransform(const Pel* resid, ptrdiff_t residStride, int w, int h, int bitDepth,
                       TCoeff* coeff);
+
+// Transform module table (C twin pairStage_c, x86 versions when the CPU has them).
+// One stage of a transform as a 16-bit pair matrix product (both transform directions and
+// both stages use it; see transform.cpp). For r < rows, j < cols (cols a multiple of 4):
+//   acc = sum_{p < kPairs} a[r*aStride + 2p] * b[p*bStride + 2j] + a[r*aStride + 2p + 1] * b[p*bStride + 2j + 1]
+//   out[r*outStride + j] = Clip3(-32768, 32767, (acc + (1 << (shift-1))) >> shift)   (shift >= 1)
+// i.e. a holds k-consecutive pairs per row, b holds for each k pair the two rows interleaved.
+// 32-bit accumulation (callers guarantee |acc| < 2^31).
+using PairStageFn = void (*)(const int16_t* a, ptrdiff_t aStride, const int16_t* b,
+                             ptrdiff_t bStride, int rows, int kPairs, int cols, int shift,
+                             int16_t* out, ptrdiff_t outStride);
+struct TransformFunctions {
+  PairStageFn pairStage;
+  const char* isa;  // "c" or "avx2"
+};
+TransformFunctions transformFunctionsFor(DspLevel maxLevel);  // for tests/checkasm
+const TransformFunctions& transformFunctions();               // process-wide table
 
 // ---------------------------------------------------------------------------------------------
 // Quantisation (8.7.3 scaling, flat m = 16, no dependent quantisation, no transform skip).
@@ -126,7 +178,7 @@ uint64_t sad(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int 
 uint64_t satd(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h);
 
 // ---------------------------------------------------------------------------------------------
-// Helpers
+// Sample helpers (part of the distortion module: dist.cpp, x86/dist_*.cpp)
 // ---------------------------------------------------------------------------------------------
 // dst = Clip3(0, (1<<bitDepth)-1, pred + resid). dst may alias pred.
 void addResidualClip(const Pel* pred, ptrdiff_t ps, const Pel* resid, ptrdiff_t rs, int w, int h,
@@ -136,56 +188,22 @@ void subtract(const Pel* org, ptrdiff_t os, const Pel* pred, ptrdiff_t ps, int w
               Pel* resid, ptrdiff_t rs);
 void copyBlock(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds);
 
-// ---------------------------------------------------------------------------------------------
-// Function table (dav1d-style). Every pointer has a plain C++ twin (the *_c functions) and is
-// replaced by an x86 SIMD version when the CPU supports it. The entry points above dispatch
-// through dspFunctions().
-// ---------------------------------------------------------------------------------------------
+// Distortion module table (sse, sad, satd and the sample helpers addResidualClip / subtract; C
+// twins *_c, x86 versions when the CPU has them).
 using SseFn = uint64_t (*)(const Pel*, ptrdiff_t, const Pel*, ptrdiff_t, int, int);
 using AddResidFn = void (*)(const Pel*, ptrdiff_t, const Pel*, ptrdiff_t, int, int, int, Pel*,
                             ptrdiff_t);
 using SubFn = void (*)(const Pel*, ptrdiff_t, const Pel*, ptrdiff_t, int, int, Pel*, ptrdiff_t);
-// One stage of a transform as a 16-bit pair matrix product (both transform directions and
-// both stages use it; see transform.cpp). For r < rows, j < cols (cols a multiple of 4):
-//   acc = sum_{p < kPairs} a[r*aStride + 2p] * b[p*bStride + 2j] + a[r*aStride + 2p + 1] * b[p*bStride + 2j + 1]
-//   out[r*outStride + j] = Clip3(-32768, 32767, (acc + (1 << (shift-1))) >> shift)   (shift >= 1)
-// i.e. a holds k-consecutive pairs per row, b holds for each k pair the two rows interleaved.
-// 32-bit accumulation (callers guarantee |acc| < 2^31).
-using PairStageFn = void (*)(const int16_t* a, ptrdiff_t aStride, const int16_t* b,
-                             ptrdiff_t bStride, int rows, int kPairs, int cols, int shift,
-                             int16_t* out, ptrdiff_t outStride);
-
-// Angular intra prediction body (8.4.5.2.12) for a non-integer-slope mode, in the "vertical"
-// orientation: for y < height, pos = (y + 1) * angle, iIdx = pos >> 5, iFact = pos & 31, x < width:
-//   dst[y*stride + x] = Clip3(0, (1 << bitDepth) - 1, (sum_{i<4} f[i] * ref[x + iIdx + i] + 32) >> 6)
-// with f = fC[iFact] (filterKind 0), fG[iFact] (1), or for chroma (2) the 2-tap linear filter
-// written as {0, 2*(32-iFact), 2*iFact, 0} (identical to ((32-iFact)*a + iFact*b + 16) >> 5 for
-// samples in range). ref is the extended main reference (valid from ref[-height]).
-using IntraAngFn = void (*)(const Pel* ref, int angle, int width, int height, int filterKind,
-                            int bitDepth, Pel* dst, ptrdiff_t stride);
-
-// dst[x * ds + y] = src[y * ss + x] for x < w, y < h (w, h multiples of 2; SIMD versions fall
-// back to C unless both are multiples of 4).
-using TransposeFn = void (*)(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds);
-
-struct DspFunctions {
+struct DistFunctions {
   SseFn sse;
   SseFn sad;
   SseFn satd;
   AddResidFn addResidualClip;
   SubFn subtract;
-  PairStageFn pairStage;
-  IntraAngFn intraAngular;
-  TransposeFn transpose;
   const char* isa;  // "c", "sse4.1", "avx2" (highest level in use)
 };
-
-enum class DspLevel { C = 0, SSE41 = 1, AVX2 = 2 };
-// Table for a given maximum level (clamped to what the CPU supports). For tests/checkasm.
-DspFunctions dspFunctionsFor(DspLevel maxLevel);
-// The process-wide table (best the CPU supports; env NNVVC_DSP=c or NNVVC_DSP=sse4.1 caps it,
-// e.g. to compare outputs/speed; results are identical at every level).
-const DspFunctions& dspFunctions();
+DistFunctions distFunctionsFor(DspLevel maxLevel);  // for tests/checkasm
+const DistFunctions& distFunctions();               // process-wide table
 
 }  // namespace dsp
 }  // namespace nnvvc

@@ -8,7 +8,13 @@ namespace dsp {
 
 using nnvvc::log2Int;  // floor(log2(v)) for block sizes: the one helper in common/types.h
 
-// Plain C++ twins (reference implementations) of every table entry.
+// Plain C++ twins (reference implementations) of every table entry, and the x86 versions, per
+// module. x86/<module>_avx2.cpp are compiled with -mavx2, x86/<module>_sse41.cpp with -msse4.1.
+#if defined(__x86_64__) || defined(__i386__)
+#define NNVVC_DSP_X86 1
+#endif
+
+// ---- distortion module (dist.cpp, x86/dist_avx2.cpp, x86/dist_sse41.cpp) ----
 uint64_t sse_c(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h);
 uint64_t sad_c(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h);
 uint64_t satd_c(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h);
@@ -16,16 +22,7 @@ void addResidualClip_c(const Pel* pred, ptrdiff_t ps, const Pel* resid, ptrdiff_
                        int bitDepth, Pel* dst, ptrdiff_t ds);
 void subtract_c(const Pel* org, ptrdiff_t os, const Pel* pred, ptrdiff_t ps, int w, int h,
                 Pel* resid, ptrdiff_t rs);
-void pairStage_c(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_t bStride, int rows,
-                 int kPairs, int cols, int shift, int16_t* out, ptrdiff_t outStride);
-
-void transpose_c(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds);
-void intraAngular_c(const Pel* ref, int angle, int width, int height, int filterKind, int bitDepth,
-                    Pel* dst, ptrdiff_t stride);
-
-#if defined(__x86_64__) || defined(__i386__)
-#define NNVVC_DSP_X86 1
-// x86/*_avx2.cpp (compiled with -mavx2)
+#ifdef NNVVC_DSP_X86
 uint64_t sse_avx2(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h);
 uint64_t sad_avx2(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h);
 uint64_t satd_avx2(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h);
@@ -33,22 +30,33 @@ void addResidualClip_avx2(const Pel* pred, ptrdiff_t ps, const Pel* resid, ptrdi
                           int h, int bitDepth, Pel* dst, ptrdiff_t ds);
 void subtract_avx2(const Pel* org, ptrdiff_t os, const Pel* pred, ptrdiff_t ps, int w, int h,
                    Pel* resid, ptrdiff_t rs);
-void pairStage_avx2(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_t bStride,
-                    int rows, int kPairs, int cols, int shift, int16_t* out, ptrdiff_t outStride);
-void intraAngular_avx2(const Pel* ref, int angle, int width, int height, int filterKind,
-                       int bitDepth, Pel* dst, ptrdiff_t stride);
-// x86/*_sse41.cpp (compiled with -msse4.1)
 uint64_t sse_sse41(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h);
-void transpose_sse41(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds);
 void addResidualClip_sse41(const Pel* pred, ptrdiff_t ps, const Pel* resid, ptrdiff_t rs, int w,
                            int h, int bitDepth, Pel* dst, ptrdiff_t ds);
 #endif
 
+// ---- transform module (transform.cpp, x86/transform_avx2.cpp) ----
+void pairStage_c(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_t bStride, int rows,
+                 int kPairs, int cols, int shift, int16_t* out, ptrdiff_t outStride);
+#ifdef NNVVC_DSP_X86
+void pairStage_avx2(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_t bStride,
+                    int rows, int kPairs, int cols, int shift, int16_t* out, ptrdiff_t outStride);
+#endif
 // Transforms through an explicit table (checkasm compares C and SIMD tables end to end).
-void inverseTransformWith(const DspFunctions& f, const TCoeff* coeff, int w, int h, int bitDepth,
-                          Pel* resid, ptrdiff_t residStride);
-void forwardTransformWith(const DspFunctions& f, const Pel* resid, ptrdiff_t residStride, int w,
-                          int h, int bitDepth, TCoeff* coeff);
+void inverseTransformWith(const TransformFunctions& f, const TCoeff* coeff, int w, int h,
+                          int bitDepth, Pel* resid, ptrdiff_t residStride);
+void forwardTransformWith(const TransformFunctions& f, const Pel* resid, ptrdiff_t residStride,
+                          int w, int h, int bitDepth, TCoeff* coeff);
+
+// ---- intra module (intra_pred.cpp, x86/intra_avx2.cpp, x86/intra_sse41.cpp) ----
+void intraAngular_c(const Pel* ref, int angle, int width, int height, int filterKind, int bitDepth,
+                    Pel* dst, ptrdiff_t stride);
+void transpose_c(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds);
+#ifdef NNVVC_DSP_X86
+void intraAngular_avx2(const Pel* ref, int angle, int width, int height, int filterKind,
+                       int bitDepth, Pel* dst, ptrdiff_t stride);
+void transpose_sse41(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds);
+#endif
 
 // 4-tap interpolation filter fC (DCT-based), 8.4.5.2.12, phases 0..31 (spec table).
 inline constexpr int8_t kIntraFilterC[32][4] = {

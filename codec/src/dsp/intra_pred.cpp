@@ -125,7 +125,7 @@ void predAngularOriented(int mode, bool isVer, const Pel* refMainIn, const Pel* 
       for (int x = 0; x < width; ++x) dst[y * stride + x] = ref[x + iIdx + 1];
     }
   } else {
-    dspFunctions().intraAngular(ref, angle, width, height, cIdx != 0 ? 2 : (fgFilter ? 1 : 0),
+    intraFunctions().intraAngular(ref, angle, width, height, cIdx != 0 ? 2 : (fgFilter ? 1 : 0),
                                 bitDepth, dst, stride);
   }
 
@@ -175,6 +175,39 @@ void intraAngular_c(const Pel* ref, int angle, int width, int height, int filter
       row[x] = clip1((v + 32) >> 6, bitDepth);
     }
   }
+}
+
+void transpose_c(const Pel* src, ptrdiff_t ss, int w, int h, Pel* dst, ptrdiff_t ds) {
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) dst[x * ds + y] = src[y * ss + x];
+}
+
+// ---- function table -------------------------------------------------------------------------
+
+IntraFunctions intraFunctionsFor(DspLevel maxLevel) {
+  IntraFunctions f;
+  f.intraAngular = intraAngular_c;
+  f.transpose = transpose_c;
+  f.isa = "c";
+#ifdef NNVVC_DSP_X86
+  __builtin_cpu_init();
+  if (maxLevel >= DspLevel::SSE41 && __builtin_cpu_supports("sse4.1")) {
+    f.transpose = transpose_sse41;
+    f.isa = "sse4.1";
+  }
+  if (maxLevel >= DspLevel::AVX2 && __builtin_cpu_supports("avx2")) {
+    f.intraAngular = intraAngular_avx2;
+    f.isa = "avx2";
+  }
+#else
+  (void)maxLevel;
+#endif
+  return f;
+}
+
+const IntraFunctions& intraFunctions() {
+  static const IntraFunctions table = intraFunctionsFor(dspLevelFromEnv());
+  return table;
 }
 
 int intraPredAngle(int mappedMode) {
@@ -280,7 +313,7 @@ void intraPredict(int predMode, const Pel* top, const Pel* left, int w, int h, i
   } else {
     Pel tmp[kMaxIntraBlock * kMaxIntraBlock];
     predAngularOriented(mode, false, left, top, h, w, cIdx, bitDepth, fg, pdpcSize, tmp, h);
-    dspFunctions().transpose(tmp, h, h, w, dst, dstStride);
+    intraFunctions().transpose(tmp, h, h, w, dst, dstStride);
   }
 }
 

@@ -107,7 +107,7 @@ void pairStage_c(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_
 // (e + 64) >> 7, then horizontal, then the residual shift of 8.7.2 (bdShift = Max(20 - bitDepth,
 // 0), extended_precision off). The spec's sums are computed exactly (32-bit accumulation
 // cannot overflow with 16-bit inputs and |matrix| <= 91 over <= 32 non-zero terms).
-void inverseTransformWith(const DspFunctions& f, const TCoeff* coeff, int w, int h, int bitDepth,
+void inverseTransformWith(const TransformFunctions& f, const TCoeff* coeff, int w, int h, int bitDepth,
                           Pel* resid, ptrdiff_t residStride) {
   const bool valid = w >= 2 && w <= 64 && h >= 2 && h <= 64 && (w & (w - 1)) == 0 &&
                      (h & (h - 1)) == 0 && bitDepth >= 8 && bitDepth <= 16;
@@ -156,7 +156,7 @@ void inverseTransformWith(const DspFunctions& f, const TCoeff* coeff, int w, int
 // Forward (encoder): horizontal first (shift1 = log2(w) + bitDepth - 9), then vertical
 // (shift2 = log2(h) + 6). For residuals within +-(2^bitDepth - 1) the first stage output stays
 // below 2^15 in magnitude (max row sum of |M| is 64*N), so 16-bit intermediates are exact.
-void forwardTransformWith(const DspFunctions& f, const Pel* resid, ptrdiff_t residStride, int w,
+void forwardTransformWith(const TransformFunctions& f, const Pel* resid, ptrdiff_t residStride, int w,
                           int h, int bitDepth, TCoeff* coeff) {
   assert(w >= 2 && w <= 64 && h >= 2 && h <= 64);
   assert(bitDepth >= 8 && bitDepth <= 16);
@@ -184,14 +184,37 @@ void forwardTransformWith(const DspFunctions& f, const Pel* resid, ptrdiff_t res
     for (int k = 0; k < w; ++k) coeff[m * w + k] = (m < nzH && k < nzW) ? c16[m * 32 + k] : 0;
 }
 
+// ---- function table -------------------------------------------------------------------------
+
+TransformFunctions transformFunctionsFor(DspLevel maxLevel) {
+  TransformFunctions f;
+  f.pairStage = pairStage_c;
+  f.isa = "c";
+#ifdef NNVVC_DSP_X86
+  __builtin_cpu_init();
+  if (maxLevel >= DspLevel::AVX2 && __builtin_cpu_supports("avx2")) {
+    f.pairStage = pairStage_avx2;
+    f.isa = "avx2";
+  }
+#else
+  (void)maxLevel;
+#endif
+  return f;
+}
+
+const TransformFunctions& transformFunctions() {
+  static const TransformFunctions table = transformFunctionsFor(dspLevelFromEnv());
+  return table;
+}
+
 void inverseTransform(const TCoeff* coeff, int w, int h, int bitDepth, Pel* resid,
                       ptrdiff_t residStride) {
-  inverseTransformWith(dspFunctions(), coeff, w, h, bitDepth, resid, residStride);
+  inverseTransformWith(transformFunctions(), coeff, w, h, bitDepth, resid, residStride);
 }
 
 void forwardTransform(const Pel* resid, ptrdiff_t residStride, int w, int h, int bitDepth,
                       TCoeff* coeff) {
-  forwardTransformWith(dspFunctions(), resid, residStride, w, h, bitDepth, coeff);
+  forwardTransformWith(transformFunctions(), resid, residStride, w, h, bitDepth, coeff);
 }
 
 }  // namespace dsp

@@ -124,7 +124,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   if (ra) configureRandomAccess(sps, plan.maxDecPicBuffering, plan.maxNumReorder);
   buildChromaQpTable(sps);
   sps.saoEnabled = opt.sao < 0 ? ra : opt.sao == 1;
-  sps.alfEnabled = opt.alf == 1;
+  sps.alfEnabled = opt.alf < 0 ? ra : opt.alf == 1;
   sps.depQuantEnabled = opt.depQuant < 0 ? ra : opt.depQuant == 1;
   sps.temporalMvpEnabled = ra && opt.tmvp != 0;
   sps.bdofEnabled = ra && opt.bdof != 0;  // bi-prediction only exists in ra  // all-intra streams have no motion to predict from

@@ -19,7 +19,7 @@ struct EncoderOptions {
   int deblocking = -1;     // -1 = default (on for ra, off for ai), 0 off, 1 on
   int depQuant = -1;       // dependent quantisation: -1 = default (on for ra, off for ai), 0 off, 1 on
   int sao = -1;            // SAO: -1 = default (on for ra, off for ai), 0 off, 1 on
-  int alf = -1;            // adaptive loop filter (luma): -1 = default (off), 0 off, 1 on
+  int alf = -1;            // adaptive loop filter (luma): -1 = default (on for ra, off for ai), 0 off, 1 on
   int bdof = -1;           // bi-directional optical flow: -1 = default (on for ra), 0 off, 1 on (ra only)
   int tmvp = -1;           // temporal MV prediction: -1 = default (on for ra), 0 off, 1 on (ra only)
   int cclm = -1;           // CCLM chroma intra prediction: -1 = default (on), 0 off, 1 on

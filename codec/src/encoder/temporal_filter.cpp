@@ -85,7 +85,7 @@ struct MotionLevel {
 class BlockMatcher {
  public:
   BlockMatcher(const PaddedPlane& cur, const PaddedPlane& ref)
-      : cur_(cur), ref_(ref), dsp_(dsp::dspFunctions()), mc_(dsp::mcFunctions()) {}
+      : cur_(cur), ref_(ref), dsp_(dsp::distFunctions()), mc_(dsp::mcFunctions()) {}
 
   // Whether the vector keeps the block (and the interpolation taps) inside the padded reference.
   bool reachable(int x, int y, int bs, int mvx, int mvy) const {
@@ -167,7 +167,7 @@ class BlockMatcher {
  private:
   const PaddedPlane& cur_;
   const PaddedPlane& ref_;
-  const dsp::DspFunctions& dsp_;
+  const dsp::DistFunctions& dsp_;
   const dsp::McFunctions& mc_;
   int16_t tmp16_[kSearchBlock * kSearchBlock];
   Pel tmpPel_[kSearchBlock * kSearchBlock];
