@@ -287,7 +287,4 @@ TEST_CASE(picture) {
   }
 }
 
-int main() {
-  testTables();
-  testLumaStrong();
 int main(int argc, char** argv) { return runTestCases(argc, argv); }

@@ -160,5 +160,4 @@ TEST_CASE(trellis) {
   }
 }
 
-int main() {
-  testStint main(int argc, char** argv) { return runTestCases(argc, argv); }
+int main(int argc, char** argv) { return runTestCases(argc, argv); }

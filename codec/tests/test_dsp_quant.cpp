@@ -121,5 +121,4 @@ TEST_CASE(rdoqModel) {
   CHECK(worstRel < 0.15);
 }
 
-int main() {
-  testDequantKnint main(int argc, char** argv) { return runTestCases(argc, argv); }
+int main(int argc, char** argv) { return runTestCases(argc, argv); }

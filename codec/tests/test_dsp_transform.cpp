@@ -302,7 +302,4 @@ TEST_CASE(twoPoint) {
   std::printf("  2-point: 8x2 inverse/forward ok\n");
 }
 
-int main() {
-  testMatrix();
-  testTwoPoint();
-  int main(int argc, char** argv) { return runTestCases(argc, argv); }
+int main(int argc, char** argv) { return runTestCases(argc, argv); }

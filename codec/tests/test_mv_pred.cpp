@@ -683,6 +683,6 @@ TEST_CASE(tmvpSyntax) {
   }
 }
 
-}  // namespaint main(int argc, char** argv) { return runTestCases(argc, argv); }
-;
-}
+}  // namespace
+
+int main(int argc, char** argv) { return runTestCases(argc, argv); }

@@ -249,5 +249,4 @@ TEST_CASE(kernels) {
   }
 }
 
-int main() {
-  testSyntaxRoundTrip(int main(int argc, char** argv) { return runTestCases(argc, argv); }
+int main(int argc, char** argv) { return runTestCases(argc, argv); }

@@ -220,37 +220,62 @@ static bool sameCoding(const std::vector<CtuCoding>& a, const std::vector<CtuCod
   return true;
 }
 
-int main() {
+// The test picture and its encodings with the faster, fast and medium presets: made (and checked) once, by the
+// first case that asks, and reused by the later cases.
+struct PresetRuns {
   Picture orig;
-  makePicture(orig, 200, 136, 7);  // 2x2 CTUs, right and bottom CTUs cut by the picture boundary
-  const int qp = 32;
-
-  // 1) presets: valid, exact recon, rules/preset respected
-  const char* presets[] = {"faster", "fast", "medium"};
   EncodeResult results[3];
-  for (int i = 0; i < 3; ++i) {
-    SearchPreset p;
-    CHECK(presetByName(presets[i], p), "preset %s", presets[i]);
-    int viol = 0;
-    results[i] = encodePicture(orig, p, nullptr, qp, &viol);
-    CHECK(results[i].ok, "preset %s: invalid CTU or recon mismatch", presets[i]);
-    CHECK(viol == 0, "preset %s: %d split violations", presets[i], viol);
-    const double lambda = 0.57 * std::pow(2.0, (qp - 12) / 3.0) * 16.0;
-    std::printf("preset %-7s bits %.0f  sseY %.0f sseC %.0f  J %.0f\n", presets[i], results[i].fracBits / 32768.0,
-                results[i].sseY, results[i].sseC, results[i].sseY + results[i].sseC + lambda * results[i].fracBits / 32768.0);
-  }
+};
+static const int qp = 32;
+
+static const PresetRuns& presetRuns() {
+  static const PresetRuns runs = [] {
+    PresetRuns r;
+    Picture& orig = r.orig;
+    EncodeResult* results = r.results;
+    makePicture(orig, 200, 136, 7);  // 2x2 CTUs, right and bottom CTUs cut by the picture boundary
+    // 1) presets: valid, exact recon, rules/preset respected
+    const char* presets[] = {"faster", "fast", "medium"};
+    for (int i = 0; i < 3; ++i) {
+      SearchPreset p;
+      CHECK(presetByName(presets[i], p), "preset %s", presets[i]);
+      int viol = 0;
+      results[i] = encodePicture(orig, p, nullptr, qp, &viol);
+      CHECK(results[i].ok, "preset %s: invalid CTU or recon mismatch", presets[i]);
+      CHECK(viol == 0, "preset %s: %d split violations", presets[i], viol);
+      const double lambda = 0.57 * std::pow(2.0, (qp - 12) / 3.0) * 16.0;
+      std::printf("preset %-7s bits %.0f  sseY %.0f sseC %.0f  J %.0f\n", presets[i], results[i].fracBits / 32768.0,
+                  results[i].sseY, results[i].sseC, results[i].sseY + results[i].sseC + lambda * results[i].fracBits / 32768.0);
+    }
+    return r;
+  }();
+  return runs;
+}
+
+TEST_CASE(presetsValidExactAndWithinRules) {
+  presetRuns();
   {
     SearchPreset p;
     CHECK(!presetByName("bogus", p), "unknown preset accepted");
   }
-  // 2) determinism
+}
+
+// 2) determinism
+TEST_CASE(deterministic) {
+  const Picture& orig = presetRuns().orig;
+  const EncodeResult* results = presetRuns().results;
   {
     SearchPreset p;
     presetByName("fast", p);
     EncodeResult again = encodePicture(orig, p, nullptr, qp, nullptr);
     CHECK(sameCoding(again.ctus, results[1].ctus), "fast preset not deterministic");
   }
-  // 3) split hints are obeyed: a hint map with mixed constraints
+}
+
+// 3) split hints are obeyed: a hint map with mixed constraints
+TEST_CASE(splitHintsObeyed) {
+  const Picture& orig = presetRuns().orig;
+  const EncodeResult* results = presetRuns().results;
   {
     std::ostringstream hs;
     hs << "nnvvc-split-hints 1\npicture 200 136\nctu 128\ngrid 16\nframes 1\nframe 0\n";
@@ -292,10 +317,6 @@ int main() {
     const double jCons = r0.sseY + r0.sseC + lambda * r0.fracBits / 32768.0;
     CHECK(jFree < jCons, "free search J %.0f not below constrained J %.0f", jFree, jCons);
   }
-  if (failures) {
-    std::printf("test_search_partition: %d FAILURE(S)\n", failures);
-    return 1;
-  }
-  std::printf("test_search_partition: all passed\n");
-  return 0;
 }
+
+int main(int argc, char** argv) { return runTestCases(argc, argv); }

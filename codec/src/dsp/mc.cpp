@@ -3,9 +3,6 @@
 // table. See mc.h for the contracts and the biased 14-bit intermediate.
 #include "mc.h"
 
-#include <cstdlib>
-#include <cstring>
-
 namespace nnvvc {
 namespace dsp {
 namespace {
@@ -126,13 +123,7 @@ McFunctions mcFunctionsFor(DspLevel maxLevel) {
 }
 
 const McFunctions& mcFunctions() {
-  static const McFunctions table = [] {
-    const char* env = std::getenv("NNVVC_DSP");
-    DspLevel level = DspLevel::AVX2;
-    if (env && std::strcmp(env, "c") == 0) level = DspLevel::C;
-    if (env && std::strcmp(env, "sse4.1") == 0) level = DspLevel::SSE41;
-    return mcFunctionsFor(level);
-  }();
+  static const McFunctions table = mcFunctionsFor(dspLevelFromEnv());
   return table;
 }
 

@@ -94,8 +94,7 @@ struct McFunctions {
 // Table for a given maximum level (clamped to what the CPU supports; SSE41 gives the C table,
 // there are no SSE4.1 mc kernels). For tests/checkasm.
 McFunctions mcFunctionsFor(DspLevel maxLevel);
-// The process-wide table (best the CPU supports; env NNVVC_DSP=c / sse4.1 caps it like the
-// main dsp table).
+// The process-wide table (best the CPU supports, capped by env NNVVC_DSP: dspLevelFromEnv in dsp.h).
 const McFunctions& mcFunctions();
 
 // ---- plain C twins and the SIMD versions (for the table, tests and checkasm) ----------------

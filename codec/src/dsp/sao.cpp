@@ -1,9 +1,6 @@
 // SAO kernels, plain C++ (the reference twins) and the function table.
 #include "dsp/sao.h"
 
-#include <cstdlib>
-#include <cstring>
-
 namespace nnvvc {
 namespace dsp {
 
@@ -73,13 +70,7 @@ SaoFunctions saoFunctionsFor(DspLevel maxLevel) {
 }
 
 const SaoFunctions& saoFunctions() {
-  static const SaoFunctions table = [] {
-    const char* env = std::getenv("NNVVC_DSP");
-    DspLevel level = DspLevel::AVX2;
-    if (env && std::strcmp(env, "c") == 0) level = DspLevel::C;
-    if (env && std::strcmp(env, "sse4.1") == 0) level = DspLevel::SSE41;
-    return saoFunctionsFor(level);
-  }();
+  static const SaoFunctions table = saoFunctionsFor(dspLevelFromEnv());
   return table;
 }
 
