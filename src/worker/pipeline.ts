@@ -106,9 +106,24 @@ export async function runAggregatePipeline(base: PipelineContext, hooks: Pipelin
   }
   return runStages(base, hooks, {
     encodeAndVerify: async () => ({ encoded: byPoint.map((c) => c.encoded), verified: byPoint.map((c) => c.verified) }),
-    splits: { ...byPoint[0].splits, splitHints: undefined } as SplitPrediction,
+    splits: mergeChildSplits(byPoint.map((c) => c.splits)),
     childTimings: byPoint.flatMap((c) => c.timings.map((t) => ({ stage: `${t.stage}[${c.encoded.label}]`, seconds: t.seconds }))),
   });
+}
+
+/** One report entry for the split predictor over all children: times and frames summed, hints of every QP. */
+function mergeChildSplits(all: PointResultSummary['splits'][]): SplitPrediction {
+  const first = all[0];
+  const infos = all.map((s) => s.info).filter((i): i is NonNullable<typeof i> => Boolean(i));
+  if (!infos.length) return { model: first.model, note: first.note };
+  const info = {
+    ...infos[0],
+    loadSeconds: infos.reduce((t, i) => t + i.loadSeconds, 0),
+    inferenceSeconds: infos.reduce((t, i) => t + i.inferenceSeconds, 0),
+    framesPredicted: infos.reduce((t, i) => t + i.framesPredicted, 0),
+    hints: Object.assign({}, ...infos.map((i) => i.hints)) as Record<string, string>,
+  };
+  return { model: first.model, note: first.note, info };
 }
 
 export async function runPipeline(base: PipelineContext, hooks: PipelineHooks): Promise<JobResultSummary> {
