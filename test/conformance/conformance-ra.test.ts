@@ -15,8 +15,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  type CaseResult, type ConformanceCase, decoderPath, encoderPath, isExecutable, readManifest, repoRoot,
-  runConformanceCase,
+  type ConformanceCase, decoderPath, encoderPath, isExecutable, readManifest, repoRoot,
+  runConformanceCases,
 } from './lib.js';
 
 const VTM_APP = process.env.VTM_DECODER_APP || undefined;
@@ -68,26 +68,10 @@ test('conformance: random-access nnvvc-enc streams decode bit-exactly (VTM-23.2 
   console.log(`RA conformance: ${cases.length} cases, QP ${QPS.join('/')}, preset ${PRESET ?? 'default'}, ${JOBS} parallel`);
 
   cases.sort((a, b) => b.seq.width * b.seq.height * b.frames - a.seq.width * a.seq.height * a.frames);
-  const results: CaseResult[] = new Array(cases.length);
   const t0 = Date.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < cases.length) {
-      const i = next++;
-      const c = cases[i];
-      if ((Date.now() - t0) / 1000 > BUDGET_S) {
-        const r = { status: 'fail' as const, reason: `not run: suite time budget RA_CONFORMANCE_BUDGET_S=${BUDGET_S}s exceeded` };
-        results[i] = { sequence: c.seq.name, width: c.seq.width, height: c.seq.height, bitDepth: c.seq.bitDepth, qp: c.qp,
-          frames: c.frames, preset: c.preset, config: 'ra', intraPeriod: c.intraPeriod, encode: { ok: false, seconds: 0, reason: r.reason },
-          vtm: VTM_APP ? r : { status: 'skipped', reason: 'VTM_DECODER_APP not set' }, ours: r };
-        continue;
-      }
-      results[i] = await runConformanceCase(c);
-      const r = results[i];
-      console.log(`  ${r.sequence} ra${r.intraPeriod ? ` ip${r.intraPeriod}` : ''} ${r.frames}f qp${r.qp}: enc ${r.encode.seconds.toFixed(1)}s ${r.encode.bytes ?? '-'} B | VTM ${r.vtm.status} | nnvvc-dec ${r.ours.status}${r.ours.reason ? ` (${r.ours.reason})` : ''}${r.vtm.reason ? ` (${r.vtm.reason})` : ''}`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(JOBS, cases.length) }, worker));
+  const results = await runConformanceCases(cases, JOBS, BUDGET_S, 'RA_CONFORMANCE_BUDGET_S', (r) => {
+    console.log(`  ${r.sequence} ra${r.intraPeriod ? ` ip${r.intraPeriod}` : ''} ${r.frames}f qp${r.qp}: enc ${r.encode.seconds.toFixed(1)}s ${r.encode.bytes ?? '-'} B | VTM ${r.vtm.status} | nnvvc-dec ${r.ours.status}${r.ours.reason ? ` (${r.ours.reason})` : ''}${r.vtm.reason ? ` (${r.vtm.reason})` : ''}`);
+  });
   const seconds = (Date.now() - t0) / 1000;
   const vtmPass = results.filter((r) => r.vtm.status === 'pass').length;
   const oursPass = results.filter((r) => r.ours.status === 'pass').length;

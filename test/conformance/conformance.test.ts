@@ -20,8 +20,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  type CaseResult, decoderPath, encoderHelp, encoderPath, frameBytes, isExecutable, readManifest, repoRoot,
-  runConformanceCase, type SequenceInfo,
+  decoderPath, encoderHelp, encoderPath, frameBytes, isExecutable, readManifest, repoRoot,
+  runConformanceCases, type SequenceInfo,
 } from './lib.js';
 
 function intEnv(name: string, def: number, min: number, max: number): number {
@@ -118,26 +118,10 @@ test('conformance: all-intra nnvvc-enc streams decode bit-exactly (VTM-23.2 and 
   const cases = sequences
     .sort((a, b) => b.width * b.height - a.width * a.height)
     .flatMap((seq) => QPS.map((qp) => ({ seq, qp, preset: presetFor(seq) })));
-  const results: CaseResult[] = new Array(cases.length);
   const t0 = Date.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < cases.length) {
-      const i = next++;
-      const c = cases[i];
-      if ((Date.now() - t0) / 1000 > BUDGET_S) {
-        const r = { status: 'fail' as const, reason: `not run: suite time budget CONFORMANCE_BUDGET_S=${BUDGET_S}s exceeded` };
-        results[i] = { sequence: c.seq.name, width: c.seq.width, height: c.seq.height, bitDepth: c.seq.bitDepth, qp: c.qp,
-          frames: FRAMES, preset: c.preset, encode: { ok: false, seconds: 0, reason: r.reason },
-          vtm: VTM_APP ? r : { status: 'skipped', reason: 'VTM_DECODER_APP not set' }, ours: r };
-        continue;
-      }
-      results[i] = await runConformanceCase({ seq: c.seq, qp: c.qp, frames: FRAMES, preset: c.preset, vtmApp: VTM_APP, hasOurDecoder, failDir });
-      const r = results[i];
-      console.log(`  ${r.sequence} qp${r.qp}${r.preset ? ` [${r.preset}]` : ''}: enc ${r.encode.seconds.toFixed(1)}s ${r.encode.bytes ?? '-'} B | VTM ${r.vtm.status} | nnvvc-dec ${r.ours.status}`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(JOBS, cases.length) }, worker));
+  const results = await runConformanceCases(cases.map((c) => ({ seq: c.seq, qp: c.qp, frames: FRAMES, preset: c.preset, vtmApp: VTM_APP, hasOurDecoder, failDir })), JOBS, BUDGET_S, 'CONFORMANCE_BUDGET_S', (r) => {
+    console.log(`  ${r.sequence} qp${r.qp}${r.preset ? ` [${r.preset}]` : ''}: enc ${r.encode.seconds.toFixed(1)}s ${r.encode.bytes ?? '-'} B | VTM ${r.vtm.status} | nnvvc-dec ${r.ours.status}`);
+  });
   const seconds = (Date.now() - t0) / 1000;
 
   const vtmPass = results.filter((r) => r.vtm.status === 'pass').length;

@@ -480,3 +480,31 @@ export async function runConformanceCase(cc: ConformanceCase): Promise<CaseResul
   }
 }
 
+
+/**
+ * Runs conformance cases on `jobs` parallel workers; cases not started within `budgetS` seconds fail as "not run"
+ * (the message names `budgetVar`). `onDone` prints each result as it arrives. Results are in case order.
+ */
+export async function runConformanceCases(cases: ConformanceCase[], jobs: number, budgetS: number, budgetVar: string,
+  onDone: (r: CaseResult) => void): Promise<CaseResult[]> {
+  const results: CaseResult[] = new Array(cases.length);
+  const t0 = Date.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < cases.length) {
+      const i = next++;
+      const c = cases[i];
+      if ((Date.now() - t0) / 1000 > budgetS) {
+        const r = { status: 'fail' as const, reason: `not run: suite time budget ${budgetVar}=${budgetS}s exceeded` };
+        results[i] = { sequence: c.seq.name, width: c.seq.width, height: c.seq.height, bitDepth: c.seq.bitDepth, qp: c.qp,
+          frames: c.frames, preset: c.preset, config: c.config, intraPeriod: c.intraPeriod, encode: { ok: false, seconds: 0, reason: r.reason },
+          vtm: c.vtmApp ? r : { status: 'skipped', reason: 'VTM_DECODER_APP not set' }, ours: r };
+        continue;
+      }
+      results[i] = await runConformanceCase(c);
+      onDone(results[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, cases.length) }, worker));
+  return results;
+}
