@@ -33,6 +33,8 @@ export interface RaBenchOptions {
   /** undefined = defaultIntraPeriod(fps) per sequence. */
   intraPeriod?: number;
   reuseVtm: boolean;
+  /** Encodes run at once (each encoder single-threaded; with CPU-time timing concurrent runs do not bias T1/T2). */
+  jobs: number;
   help: boolean;
 }
 
@@ -42,7 +44,8 @@ export const RA_BENCH_USAGE = `usage: npm run bench:codec -- --config ra [option
   --presets P,Q        nnvvc-enc presets (default medium, the encoder's default)
   --qps 22,27,32,37    QPs (default 22,27,32,37)
   --intra-period N     intra period for both encoders, a multiple of 16 (default: nearest to 1 s at the fps)
-  --reuse-vtm          reuse VTM results saved by an earlier run instead of encoding again (T2 not from this run)`;
+  --reuse-vtm          reuse VTM results saved by an earlier run instead of encoding again (T2 not from this run)
+  --jobs N             run N encodes (QP points) at once, default 1; needs CPU-time timing (/usr/bin/time)`;
 
 function intList(flag: string, text: string | undefined, min: number, max: number): number[] {
   if (text === undefined || text === '') throw new UsageError(`${flag} needs a value`);
@@ -63,7 +66,7 @@ function nameList(flag: string, text: string | undefined): string[] {
 
 /** Parses the options after `--config ra` (a leading `--config ra` is accepted too). Throws UsageError. */
 export function parseRaArgs(argv: string[]): RaBenchOptions {
-  const o: RaBenchOptions = { sequences: ['BasketballPass', 'BQTerrace'], presets: ['medium'], qps: [22, 27, 32, 37], reuseVtm: false, help: false };
+  const o: RaBenchOptions = { sequences: ['BasketballPass', 'BQTerrace'], presets: ['medium'], qps: [22, 27, 32, 37], reuseVtm: false, jobs: 1, help: false };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let value: string | undefined;
@@ -91,6 +94,7 @@ export function parseRaArgs(argv: string[]): RaBenchOptions {
         break;
       }
       case '--reuse-vtm': o.reuseVtm = true; break;
+      case '--jobs': [o.jobs] = intList(arg, next(), 1, 64); break;
       case '-h': case '--help': o.help = true; break;
       default: throw new UsageError(`unknown option '${argv[i]}'`);
     }
@@ -205,6 +209,15 @@ async function measure(seq: SequenceInfo, frames: number, bitstream: string, rec
   return { qp, bytes, kbps: bitrateKbps(bytes, frames, seq.fps), psnr: { y: p.y, u: p.u, v: p.v, yuv: combinePsnr(p) }, seconds };
 }
 
+/** fn over items, at most `limit` at once; results in item order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => { for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]); };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
+
 /** Whether an nnvvc-enc binary supports random access (`--list-configs` lists "ra"). */
 export async function supportsRa(enc: string): Promise<{ ok: boolean; listed: string }> {
   const r = await runProcess(enc, ['--list-configs'], { timeoutMs: 20_000 });
@@ -222,6 +235,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (o.help) { console.log(RA_BENCH_USAGE); return 0; }
+  if (o.jobs > 1 && TIME_BASIS !== 'cpu') { console.error('bench:codec: --jobs > 1 needs CPU-time timing (/usr/bin/time, BENCH_TIME unset): wall-clock times of concurrent encodes are not comparable'); return 2; }
   const timeoutMs = Number(process.env.BENCH_TIMEOUT_S ?? 7200) * 1000;
   const enc = encoderPath();
   if (!isExecutable(enc)) { console.error(`bench:codec: nnvvc-enc not found at ${enc}: build the codec or set NNVVC_ENC`); return 2; }
@@ -254,29 +268,36 @@ export async function main(argv: string[]): Promise<number> {
       if (vtmApp) {
         vtm = { encoder: 'VTM-23.2', points: [] };
         mkdirSync(cacheDir, { recursive: true });
-        for (const qp of o.qps) {
+        const vtmPoints = await mapLimit(o.qps, o.jobs, async (qp): Promise<RaPoint | string> => {
           const cacheFile = path.join(cacheDir, `${seq.name}_f${frames}_ip${intraPeriod}_qp${qp}_${cfgHash}.json`);
-          if (o.reuseVtm && existsSync(cacheFile)) { vtm.points.push({ ...(JSON.parse(readFileSync(cacheFile, 'utf8')) as RaPoint), cached: true }); continue; }
+          if (o.reuseVtm && existsSync(cacheFile)) return { ...(JSON.parse(readFileSync(cacheFile, 'utf8')) as RaPoint), cached: true };
           const b = path.join(work, `vtm_${qp}.266`), rec = path.join(work, `vtm_${qp}.yuv`);
           const r = await runTimed(vtmApp, vtmRaArgs({ cfg: VTM_RA_CFG, seq, frames, qp, intraPeriod, bitstream: b, recon: rec }), timeoutMs);
-          if (r.code !== 0) { vtm.error = `VTM QP ${qp}: ${describeExit(r)}: ${(r.stdout + r.stderr).trim().slice(-300)}`; break; }
+          if (r.code !== 0) return `VTM QP ${qp}: ${describeExit(r)}: ${(r.stdout + r.stderr).trim().slice(-300)}`;
           const p = await measure(seq, frames, b, rec, r.timed, qp);
           writeFileSync(cacheFile, JSON.stringify({ ...p, machine: cpu, measuredAt: new Date().toISOString() }));
-          vtm.points.push(p);
           console.error(`  VTM ${seq.name} QP ${qp}: ${r.timed.toFixed(1)} s ${TIME_BASIS}`);
           rmSync(rec, { force: true });
-        }
+          return p;
+        });
+        const vtmError = vtmPoints.find((p): p is string => typeof p === 'string');
+        if (vtmError) vtm.error = vtmError;
+        else vtm.points.push(...(vtmPoints as RaPoint[]));
       }
       for (const preset of o.presets) {
         const ours: RaRun = { encoder: `nnvvc-enc ${preset}`, points: [] };
-        for (const qp of o.qps) {
-          const b = path.join(work, `ours_${qp}.266`), rec = path.join(work, `ours_${qp}.yuv`);
+        const ourPoints = await mapLimit(o.qps, o.jobs, async (qp): Promise<RaPoint | string> => {
+          const b = path.join(work, `ours_${preset}_${qp}.266`), rec = path.join(work, `ours_${preset}_${qp}.yuv`);
           const r = await runTimed(encoderPath(), encoderArgs({ seq, frames, qp, bitstream: b, recon: rec, preset, config: 'ra', intraPeriod }), timeoutMs);
-          if (r.code !== 0) { ours.error = `nnvvc-enc QP ${qp}: ${describeExit(r)}: ${(r.stderr || r.stdout).trim().slice(-300)}`; break; }
-          ours.points.push(await measure(seq, frames, b, rec, r.timed, qp));
+          if (r.code !== 0) return `nnvvc-enc QP ${qp}: ${describeExit(r)}: ${(r.stderr || r.stdout).trim().slice(-300)}`;
+          const p = await measure(seq, frames, b, rec, r.timed, qp);
           console.error(`  nnvvc-enc ${preset} ${seq.name} QP ${qp}: ${r.timed.toFixed(1)} s ${TIME_BASIS}`);
           rmSync(rec, { force: true });
-        }
+          return p;
+        });
+        const ourError = ourPoints.find((p): p is string => typeof p === 'string');
+        if (ourError) ours.error = ourError;
+        else ours.points.push(...(ourPoints as RaPoint[]));
         const c = compareRa(seq.name, preset, frames, intraPeriod, ours, vtm);
         failed ||= Boolean(c.error);
         comparisons.push(c);

@@ -5,6 +5,7 @@ import type { QueueEvents } from 'bullmq';
 import type { Config } from '../config/index.js';
 import { SEQ_ID_RE, sequenceDir, sequenceMetaFile, sequencesDir, type SequenceMeta } from '../config/layout.js';
 import type { EncodeQueue } from '../queue/encode-queue.js';
+import { parentOfChild } from '../queue/flow.js';
 
 export class SequenceStore {
   constructor(private readonly dataDir: string) {}
@@ -36,6 +37,13 @@ export class JobEvents extends EventEmitter {
     super();
     this.setMaxListeners(0);
     queueEvents.on('progress', ({ jobId, data }) => this.emit(`job:${jobId}`, { type: 'progress', data }));
+    // A flow child's events (id `<jobId>-p<i>`) change its parent's summed progress: tell the parent's listeners.
+    for (const ev of ['progress', 'active', 'completed', 'failed'] as const) {
+      queueEvents.on(ev, ({ jobId }: { jobId: string }) => {
+        const parent = parentOfChild(jobId);
+        if (parent) this.emit(`job:${parent}`, { type: 'child' });
+      });
+    }
     queueEvents.on('active', ({ jobId }) => this.emit(`job:${jobId}`, { type: 'active' }));
     queueEvents.on('waiting', ({ jobId }) => this.emit(`job:${jobId}`, { type: 'waiting' }));
     queueEvents.on('completed', ({ jobId, returnvalue }) => {
@@ -47,7 +55,7 @@ export class JobEvents extends EventEmitter {
   }
 }
 
-export interface JobEvent { type: 'progress' | 'active' | 'waiting' | 'completed' | 'failed' | 'removed'; data?: unknown }
+export interface JobEvent { type: 'progress' | 'active' | 'waiting' | 'completed' | 'failed' | 'removed' | 'child'; data?: unknown }
 
 declare module 'fastify' {
   interface FastifyInstance {

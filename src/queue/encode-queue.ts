@@ -24,6 +24,8 @@ export function publicState(bullState: string, failedReason?: string): PublicSta
 }
 
 /** Progress of a job no worker has reported on yet: one rate point per QP / target rate. */
+const TERMINAL_BULL = new Set(['completed', 'failed']);
+
 function queuedProgress(d: JobData): JobProgress {
   return initialProgress(ratePoints(d.request).length, d.request.frames ?? d.sequence.frames);
 }
@@ -106,9 +108,14 @@ export class EncodeQueue {
       const states = await Promise.all(present.map((k) => k.getState()));
       children = present.map((k, i) => childView(k, states[i]));
       const fs = flowState(bullState, children);
+      const summed = summedProgress(children, present.map((k) => (typeof k.progress === 'object' && k.progress !== null ? k.progress as JobProgress : null)), total, job.data.request.frames ?? job.data.sequence.frames);
       if (fs) {
         state = fs;
-        progress = summedProgress(children, present.map((k) => (typeof k.progress === 'object' && k.progress !== null ? k.progress as JobProgress : null)), total, job.data.request.frames ?? job.data.sequence.frames);
+        progress = summed;
+      } else if (!TERMINAL_BULL.has(bullState) && summed.percent > progress.percent) {
+        // children done, parent not yet reporting (queued for a worker, or just picked up): never show less than they did
+        progress = summed;
+        if (state === 'waiting' && children.length === total && children.every((c) => c.state === 'completed')) state = 'active';
       }
       const starts = present.map((k) => k.processedOn ?? 0).filter((t) => t > 0);
       if (!startedAt && starts.length) startedAt = iso(Math.min(...starts));

@@ -14,6 +14,12 @@ export function childJobId(jobId: string, point: number): string {
   return `${jobId}-p${point}`;
 }
 
+/** The parent job id of a flow child's id, or null when the id is not a child's. */
+export function parentOfChild(id: string): string | null {
+  const m = /^(j_[a-z0-9]{12})-p\d+$/.exec(id);
+  return m ? m[1] : null;
+}
+
 export interface FlowOptions { queueName: string; attempts: number; backoffMs: number }
 
 /** The flow for one job: parent + one child per rate point, in rate point order. */

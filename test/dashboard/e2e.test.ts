@@ -115,7 +115,7 @@ describe('dashboard end to end (real buildApp + worker + Redis + Chromium)', { s
     assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll<HTMLInputElement>('input[name=config]')].map((i) => `${i.value}${i.checked ? '*' : ''}`)), ['ai*']);
     await page.check('input[name=config][value=ai]');
     await page.fill('#rates', '22, 37');
-    await page.fill('#frames', '4');
+    await page.fill('#frames', '10');
     // The server refuses encoder=vtm here (no VTM_ENCODER_APP); its message lands next to the encoder field.
     await page.selectOption('#encoder', 'vtm');
     await page.click('[data-testid=new-job-form] button[type=submit]');
@@ -153,7 +153,7 @@ describe('dashboard end to end (real buildApp + worker + Redis + Chromium)', { s
     assert.equal(await plot.locator('.series circle').count(), 2, 'one marker per rate point');
     assert.match((await plot.getAttribute('aria-labelledby'))!, /t .*d$/);
     // Frame viewer: the fake encoder's stats have no CU list, which must be said, not drawn.
-    await page.waitForFunction(() => /frame 0 of 4/.test(document.querySelector('[data-testid=frame-caption]')?.textContent ?? ''));
+    await page.waitForFunction(() => /frame 0 of 10/.test(document.querySelector('[data-testid=frame-caption]')?.textContent ?? ''));
     assert.match((await page.textContent('[data-testid=frame-caption]'))!, /has no CU list for frame 0/);
     assert.match((await page.textContent('[data-testid=cnn-placeholder]'))!, /not available yet/);
     await page.waitForFunction(() => /frame \d+ done/.test(document.querySelector('[data-testid=log-tail]')?.textContent ?? ''));

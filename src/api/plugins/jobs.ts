@@ -185,12 +185,31 @@ export const jobsPlugin: FastifyPluginAsync = async (app) => {
     send('state', { state: view.state });
     send('progress', view.progress);
     if (TERMINAL.includes(view.state)) return done();
+    // A flow parent's progress is the sum over its children: re-read its view when a child reports (coalesced).
+    let refreshing = false;
+    let refreshAgain = false;
+    let lastState = view.state;
+    const refresh = async () => {
+      if (refreshing) { refreshAgain = true; return; }
+      refreshing = true;
+      try {
+        do {
+          refreshAgain = false;
+          const v = await app.encodeQueue.view(id).catch(() => null);
+          if (closed || !v || TERMINAL.includes(v.state)) break;
+          if (v.state !== lastState) { lastState = v.state; send('state', { state: v.state }); }
+          send('progress', v.progress);
+        } while (refreshAgain && !closed);
+      } finally { refreshing = false; }
+    };
     live = (e) => {
       if (closed) return;
       switch (e.type) {
         case 'progress': send('progress', e.data); break;
-        case 'active': send('state', { state: 'active' }); break;
-        case 'waiting': send('state', { state: 'waiting' }); break;
+        case 'child': void refresh(); break;
+        case 'active': lastState = 'active'; send('state', { state: 'active' }); break;
+        // a flow parent whose children all finished waits for a worker: its view says whether that is 'active'
+        case 'waiting': void refresh(); break;
         case 'completed': case 'failed': case 'removed': void done(); break;
       }
     };
