@@ -82,6 +82,8 @@ volatile uint64_t g_sink;
 #include "checkasm_intra.cpp"      // intra angular filter and transpose: checkIntraModule(), ...
 #include "checkasm_mc.cpp"  // mc module (own table): checkMc(), benchMc()
 #include "checkasm_sao.cpp"  // SAO kernels (own table): checkSao(), benchSao()
+#include "checkasm_alf.cpp"  // ALF luma filter (own table): checkAlf(), benchAlf()
+#include "checkasm_bdof.cpp"  // BDOF subblock process (own table): checkBdof(), benchBdof()
 
 int main(int argc, char** argv) {
   bool doBench = true;
@@ -101,6 +103,8 @@ int main(int argc, char** argv) {
   checkIntraModule();
   checkMc();
   checkSao();
+  checkAlf();
+  checkBdof();
   if (g_fail) {
     std::printf("checkasm: FAIL (%d function(s) mismatch)\n", g_fail);
     return 1;
@@ -111,5 +115,7 @@ int main(int argc, char** argv) {
   if (doBench) benchIntraModule();
   if (doBench) benchMc();
   if (doBench) benchSao();
+  if (doBench) benchAlf();
+  if (doBench) benchBdof();
   return 0;
 }

@@ -125,6 +125,25 @@ void alfFilterLumaC(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t dst
   }
 }
 
+AlfFunctions alfFunctionsFor(DspLevel maxLevel) {
+  AlfFunctions f{alfFilterLumaC, "c"};
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (maxLevel >= DspLevel::AVX2 && __builtin_cpu_supports("avx2")) {
+    f.filterLuma = alfFilterLuma_avx2;
+    f.isa = "avx2";
+  }
+#else
+  (void)maxLevel;
+#endif
+  return f;
+}
+
+const AlfFunctions& alfFunctions() {
+  static const AlfFunctions table = alfFunctionsFor(dspLevelFromEnv());
+  return table;
+}
+
 void alfFilterChromaC(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t dstStride, int x0, int y0, int w,
                       int h, int vbRow, const int16_t* f, const int16_t* c, int bitDepth) {
   const int maxVal = (1 << bitDepth) - 1;

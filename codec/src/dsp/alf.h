@@ -1,5 +1,6 @@
 // Adaptive loop filter kernels (H.266 8.8.5): 4x4 block classification and the 7x7 (luma) / 5x5
-// (chroma) diamond filters with clipping, C implementations. Sources are planes padded by kAlfPad
+// (chroma) diamond filters with clipping, C implementations; the luma filter also goes through the
+// module's function table (AlfFunctions, x86/alf_avx2.cpp). Sources are planes padded by kAlfPad
 // samples on every side by edge replication (the spec's clamping of positions to the picture);
 // pointers and coordinates are those of the picture (sample (0, 0) at src[0]).
 #pragma once
@@ -7,6 +8,7 @@
 #include <cstdint>
 
 #include "common/types.h"
+#include "dsp/dsp.h"
 
 namespace nnvvc {
 
@@ -34,6 +36,24 @@ void alfClassifyC(const Pel* src, ptrdiff_t stride, int x0, int y0, int w, int h
 void alfFilterLumaC(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t dstStride, int x0, int y0, int w,
                     int h, int vbRow, const AlfBlockClass* cls, const int16_t (*coeff)[12],
                     const int16_t (*clip)[12], int bitDepth);
+
+// ALF module table: the luma filter (C twin alfFilterLumaC, AVX2 version when the CPU has it).
+// Contract as alfFilterLumaC; w a multiple of 4, coefficients in [-128, 127], clipping values in
+// [0, 1 << bitDepth], samples in [0, (1 << bitDepth) - 1], bitDepth <= 12 (so sums fit 16 bits).
+using AlfFilterLumaFn = void (*)(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t dstStride, int x0,
+                                 int y0, int w, int h, int vbRow, const AlfBlockClass* cls,
+                                 const int16_t (*coeff)[12], const int16_t (*clip)[12], int bitDepth);
+struct AlfFunctions {
+  AlfFilterLumaFn filterLuma;
+  const char* isa;  // "c" or "avx2"
+};
+AlfFunctions alfFunctionsFor(DspLevel maxLevel);  // for tests/checkasm
+const AlfFunctions& alfFunctions();               // process-wide table (NNVVC_DSP=c forces C)
+#if defined(__x86_64__) || defined(__i386__)
+void alfFilterLuma_avx2(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t dstStride, int x0, int y0, int w,
+                        int h, int vbRow, const AlfBlockClass* cls, const int16_t (*coeff)[12],
+                        const int16_t (*clip)[12], int bitDepth);
+#endif
 
 // Chroma 5x5 diamond, one filter (coeff / clip j = 0..5); vbRow = yCtbC + CtbSizeY / 2 - 2 or none.
 void alfFilterChromaC(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t dstStride, int x0, int y0, int w,

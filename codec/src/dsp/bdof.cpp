@@ -3,7 +3,6 @@
 #include "bdof.h"
 
 #include <cstdlib>
-#include <cstring>
 
 #include "mc.h"
 
@@ -67,21 +66,21 @@ void bdofSubblock_c(Pel* dst, ptrdiff_t ds, const int16_t* p0, const int16_t* p1
 }
 
 BdofFunctions bdofFunctionsFor(DspLevel maxLevel) {
-  BdofFunctions f;
-  f.subblock = bdofSubblock_c;
-  f.isa = "c";
-  (void)maxLevel;  // no SIMD version yet: the C twin at every level
+  BdofFunctions f{bdofSubblock_c, "c"};
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (maxLevel >= DspLevel::AVX2 && __builtin_cpu_supports("avx2")) {
+    f.subblock = bdofSubblock_avx2;
+    f.isa = "avx2";
+  }
+#else
+  (void)maxLevel;
+#endif
   return f;
 }
 
 const BdofFunctions& bdofFunctions() {
-  static const BdofFunctions table = [] {
-    const char* env = std::getenv("NNVVC_DSP");
-    DspLevel level = DspLevel::AVX2;
-    if (env && std::strcmp(env, "c") == 0) level = DspLevel::C;
-    if (env && std::strcmp(env, "sse4.1") == 0) level = DspLevel::SSE41;
-    return bdofFunctionsFor(level);
-  }();
+  static const BdofFunctions table = bdofFunctionsFor(dspLevelFromEnv());
   return table;
 }
 

@@ -1,6 +1,6 @@
 // nnvvc DSP module "bdof": the per-subblock sample process of bi-directional optical flow
-// (H.266 8.5.6.5). Own function table; only the C twin so far (an AVX2 version would join the
-// table and checkasm).
+// (H.266 8.5.6.5). Own function table: the C twin and an AVX2 version (x86/bdof_avx2.cpp),
+// compared by checkasm (tests/checkasm_bdof.cpp).
 // Caller: recon/bdof.cpp (shared by the decoder and the encoder's reconstruction / final RD).
 //
 // Input of one BDOF subblock (w x h luma samples, w and h multiples of 4, at most 16): the two
@@ -38,7 +38,7 @@ using BdofSubblockFn = void (*)(Pel* dst, ptrdiff_t ds, const int16_t* p0, const
 
 struct BdofFunctions {
   BdofSubblockFn subblock;
-  const char* isa;  // "c"
+  const char* isa;  // "c" or "avx2"
 };
 
 BdofFunctions bdofFunctionsFor(DspLevel maxLevel);
@@ -46,6 +46,11 @@ const BdofFunctions& bdofFunctions();  // best the CPU supports (NNVVC_DSP=c cap
 
 void bdofSubblock_c(Pel* dst, ptrdiff_t ds, const int16_t* p0, const int16_t* p1, ptrdiff_t ps,
                     int w, int h, int bitDepth);
+#if defined(__x86_64__) || defined(__i386__)
+// w 8 and 16 vectorised (reads (w + 2) x (h + 2) exactly); 4 and 12 call the C twin.
+void bdofSubblock_avx2(Pel* dst, ptrdiff_t ds, const int16_t* p0, const int16_t* p1, ptrdiff_t ps,
+                       int w, int h, int bitDepth);
+#endif
 
 }  // namespace dsp
 }  // namespace nnvvc

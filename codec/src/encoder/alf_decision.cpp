@@ -236,8 +236,8 @@ AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, in
     alfFixedFilters(set, bitDepth, f);
     for (size_t i = 0; i < numCtbs; ++i) {
       const CtbInfo& ci = info[i];
-      dsp::alfFilterLumaC(src.origin(), src.stride, filtered.data.data(), filtered.stride, ci.x0, ci.y0, ci.w, ci.h,
-                          ci.vb, ci.cls.data(), f.coeff, f.clip, bitDepth);
+      dsp::alfFunctions().filterLuma(src.origin(), src.stride, filtered.data.data(), filtered.stride, ci.x0, ci.y0,
+                                     ci.w, ci.h, ci.vb, ci.cls.data(), f.coeff, f.clip, bitDepth);
       const double d = sse(filtered, orgY, ci.x0, ci.y0, ci.w, ci.h);
       if (d < dFixed[i]) { dFixed[i] = d; bestFixed[i] = uint8_t(set); }
     }
@@ -263,8 +263,8 @@ AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, in
     bool changed = false;
     for (size_t i = 0; i < numCtbs; ++i) {
       const CtbInfo& ci = info[i];
-      dsp::alfFilterLumaC(src.origin(), src.stride, filtered.data.data(), filtered.stride, ci.x0, ci.y0, ci.w, ci.h,
-                          ci.vb, ci.cls.data(), f.coeff, f.clip, bitDepth);
+      dsp::alfFunctions().filterLuma(src.origin(), src.stride, filtered.data.data(), filtered.stride, ci.x0, ci.y0,
+                                     ci.w, ci.h, ci.vb, ci.cls.data(), f.coeff, f.clip, bitDepth);
       dAps[i] = sse(filtered, orgY, ci.x0, ci.y0, ci.w, ci.h);
       const double jOff = dOff[i] + lambda * bitsOff, jFix = dFixed[i] + lambda * bitsFixedWithAps,
                    jAps = dAps[i] + lambda * bitsAps;

@@ -15,6 +15,7 @@
 #include "encoder/gop_plan.h"
 #include "encoder/picture_encoder.h"
 #include "encoder/search/ctu_search.h"
+#include "encoder/search/presets.h"
 #include "encoder/search/trivial_search.h"
 #include "encoder/stats_writer.h"
 #include "encoder/temporal_filter.h"
@@ -125,7 +126,9 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   buildChromaQpTable(sps);
   sps.saoEnabled = opt.sao < 0 ? ra : opt.sao == 1;
   sps.alfEnabled = opt.alf < 0 ? ra : opt.alf == 1;
-  sps.depQuantEnabled = opt.depQuant < 0 ? ra : opt.depQuant == 1;
+  search::SearchPreset presetTools;  // non-RD presets (trivial, syntax-stress) keep the defaults
+  search::presetByName(opt.preset, presetTools);
+  sps.depQuantEnabled = opt.depQuant < 0 ? ra && presetTools.depQuant : opt.depQuant == 1;
   sps.temporalMvpEnabled = ra && opt.tmvp != 0;
   sps.bdofEnabled = ra && opt.bdof != 0;  // bi-prediction only exists in ra  // all-intra streams have no motion to predict from
   sps.cclmEnabled = opt.cclm != 0;

@@ -69,8 +69,8 @@ void applyAlf(Picture& pic, const AlfSliceParams& slice, const AlfApsData* const
       const int vb = alfVirtualBoundaryRow(y0, ctb, pic.height, 4);
       dsp::alfClassifyC(src.origin(), src.stride, x0, y0, w, h, vb, bitDepth, cls.data());
       const AlfClassFilters& f = sets[p.lumaSet];
-      dsp::alfFilterLumaC(src.origin(), src.stride, pic.planes[0].data.data(), pic.planes[0].stride, x0, y0, w, h, vb,
-                          cls.data(), f.coeff, f.clip, bitDepth);
+      dsp::alfFunctions().filterLuma(src.origin(), src.stride, pic.planes[0].data.data(), pic.planes[0].stride, x0,
+                                     y0, w, h, vb, cls.data(), f.coeff, f.clip, bitDepth);
     }
   // chroma
   for (int c = 1; c <= 2; ++c) {

@@ -20,7 +20,7 @@ double RdCtuSearch::searchLeaf(const TreeNode& node, ContextSet& cs, HmvpTable& 
   const double jInter = evalInter(node, entryCs, entryHm);
   const bool tryIntra = preset_.intraInInter && !(preset_.intraSkipIfSkip && interBestCu_.skip);
   double jIntra = kInf;
-  if (tryIntra) {
+  if (tryIntra && c_->slice->temporalId <= preset_.intraInInterMaxTid) {
     jIntra = searchLeafIntra(node, cs, hm, frag, zeroCbf);
     if (jIntra < jInter) return jIntra;
     frag.cus.resize(c0);

@@ -23,6 +23,8 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numAmvpRd = 1;
     p.meRangeMax = 64;
     p.interSkipStopsSplit = false;
+    p.depQuant = false;
+    p.intraInInterMaxTid = 2;
     return true;
   }
   if (name == "fast") {
@@ -37,6 +39,8 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numAmvpRd = 1;
     p.meRangeMax = 48;
     p.interSkipStopsSplit = true;
+    p.depQuant = false;
+    p.intraInInterMaxTid = 2;
     return true;
   }
   if (name == "faster") {
@@ -53,6 +57,8 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.meRangeMax = 32;
     p.meBi = false;
     p.interSkipStopsSplit = true;
+    p.depQuant = false;
+    p.intraInInterMaxTid = 2;
     return true;
   }
   return false;
