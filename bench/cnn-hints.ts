@@ -44,7 +44,7 @@ async function main() {
   const src = path.join(SEQ_DIR, SEQ);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-cnn-bench-'));
   const model = await loadSplitModel();
-  console.log(`model ${model.name} v${model.version} (${model.ep}); ${SEQ} ${FRAMES} frames, preset ${PRESET}; VTM decoder: ${VTM_DEC || 'not used (VTM_DECODER_APP not set)'}`);
+  console.log(`model ${model.name} v${model.version} (${model.ep}${model.epNote ? `; ${model.epNote}` : ''}); ${SEQ} ${FRAMES} frames, preset ${PRESET}; VTM decoder: ${VTM_DEC || 'not used (VTM_DECODER_APP not set)'}`);
 
   async function encode(qp: number, label: string, hints?: string) {
     const b = path.join(tmp, `${label}.266`), o = path.join(tmp, `${label}.rec.yuv`), s = path.join(tmp, `${label}.json`);

@@ -1,5 +1,6 @@
 // buildApp: the Fastify app with every feature plugin registered. Used by the start command and by tests.
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -10,8 +11,10 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import type { Config } from '../config/index.js';
 import { createLogger, type Logger } from '../log.js';
 import { EncodeQueue } from '../queue/encode-queue.js';
+import { startJobPruner } from '../queue/retention.js';
 import { bullConnection } from '../queue/redis.js';
 import { dashboardPlugin } from '../dashboard/plugin.js';
+import { describeNoSpace, noSpaceCode } from '../storage.js';
 import { HttpError } from './errors.js';
 import { JobEvents, SequenceStore } from './services.js';
 import { jobRequestSchema, jobViewSchema, sequenceMetaSchema } from './schemas.js';
@@ -21,6 +24,7 @@ import { artifactsPlugin } from './plugins/artifacts.js';
 import { healthPlugin } from './plugins/health.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { anchorsPlugin } from './plugins/anchors.js';
+import { challengesPlugin } from './plugins/challenges.js';
 
 export interface BuildAppOptions {
   cfg: Config;
@@ -40,14 +44,19 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
 
-  const encodeQueue = new EncodeQueue(cfg);
+  const encodeQueue = new EncodeQueue(cfg, (err) => app.log.warn({ err: err.message }, 'queue connection error'));
   const queueEvents = new QueueEvents(cfg.queueName, { connection: bullConnection(cfg.redisUrl), prefix: cfg.queuePrefix });
   queueEvents.on('error', (err) => app.log.warn({ err: err.message }, 'queue events error'));
   app.decorate('cfg', cfg);
   app.decorate('encodeQueue', encodeQueue);
   app.decorate('sequences', new SequenceStore(cfg.dataDir));
   app.decorate('jobEvents', new JobEvents(queueEvents));
+  // JOB_RETENTION_DAYS: finished jobs older than that are deleted (src/queue/retention.ts), checked every JOB_PRUNE_INTERVAL_MS.
+  const pruner = cfg.jobRetentionDays > 0
+    ? startJobPruner(encodeQueue, { retentionDays: cfg.jobRetentionDays, intervalMs: cfg.jobPruneIntervalMs, log: logger.child({ component: 'retention' }) })
+    : null;
   app.addHook('onClose', async () => {
+    await pruner?.stop();
     await queueEvents.close();
     await encodeQueue.close();
   });
@@ -62,8 +71,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: unknown; details?: unknown }, req, reply) => {
     if (err instanceof HttpError) {
-      req.log.info({ status: err.statusCode, error: err.code }, err.message);
+      // 5xx answers of our own (507 disk full) are the operator's business: logged as warnings
+      req.log[err.statusCode >= 500 ? 'warn' : 'info']({ status: err.statusCode, error: err.code }, err.message);
       return reply.code(err.statusCode).send({ error: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) });
+    }
+    const full = noSpaceCode(err);
+    if (full) {
+      // disk full while writing anything under DATA_DIR (a job record, an anchor table, ...): 507, naming the file
+      const file = (err as NodeJS.ErrnoException).path;
+      const rel = file ? path.relative(cfg.dataDir, file).replace(/\.\d+\.[a-z0-9]+\.tmp$/, '') : 'a file under DATA_DIR';
+      req.log.warn({ status: 507, error: 'insufficient_storage', file: rel }, err.message);
+      return reply.code(507).send({ error: 'insufficient_storage', message: `insufficient storage on the server: could not write ${rel}: ${describeNoSpace(full)}; free space under DATA_DIR and try again`, details: { file: rel, code: full } });
     }
     if (err.validation) {
       return reply.code(400).send({ error: 'bad_request', message: err.message, details: err.validation });
@@ -97,6 +115,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(jobsPlugin);
   await app.register(artifactsPlugin);
   await app.register(anchorsPlugin, { dataDir: cfg.dataDir }); // /v1/anchors, /v1/summary
+  await app.register(challengesPlugin); // /v1/challenges
 
   // bull-board: queue inspection UI at /queues
   const board = new FastifyAdapter();

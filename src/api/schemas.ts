@@ -117,3 +117,85 @@ export const encoderListSchema = {
     },
   },
 } as const;
+
+/** POST /v1/challenges body (src/quality/challenge.ts describes the run). */
+export const challengeRequestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['sequences'],
+  properties: {
+    sequences: {
+      type: 'array', minItems: 1, maxItems: 64,
+      items: {
+        type: 'object', additionalProperties: false, required: ['sequenceId'],
+        properties: { sequenceId: { type: 'string', maxLength: 64 }, anchorKey: { type: 'string', maxLength: 100 } },
+      },
+    },
+    preset: { type: 'string', pattern: '^[a-z0-9_-]{1,32}$' },
+    frames: { type: 'integer', minimum: 1 },
+    config: { type: 'string', enum: ['ra', 'ai'], default: 'ra' },
+  },
+} as const;
+
+const nnum = { type: ['number', 'null'] } as const;
+const tri = { type: ['boolean', 'null'] } as const;
+const nstr = { type: ['string', 'null'] } as const;
+
+/** GET /v1/challenges/:id (ChallengeView in src/quality/challenge.ts). */
+export const challengeViewSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, createdAt: { type: 'string' }, config: { type: 'string' }, preset: nstr, frames: { type: ['integer', 'null'] },
+    state: { type: 'string', enum: ['waiting', 'active', 'completed', 'failed'] },
+    sequences: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          sequenceId: { type: 'string' }, name: { type: 'string' }, width: { type: 'integer' }, height: { type: 'integer' }, frames: { type: 'integer' },
+          jobId: { type: 'string' }, jobState: { type: 'string' }, error: { type: 'string' }, anchorKey: { type: 'string' }, anchorSource: { type: 'string' },
+          anchorSameMachine: tri, t2Note: nstr, bdRate: nnum, bdRateNote: { type: 'string' }, pass: tri,
+          points: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                anchorQp: { type: 'number' }, anchorKbps: { type: 'number' }, anchorPsnrYuv: { type: 'number' }, label: nstr, qp: nnum, kbps: nnum,
+                rateRatio: nnum, rateInWindow: tri, rateMatched: tri, t1: nnum, t2: nnum, timeRatio: nnum, timePass: tri,
+                psnr: { type: ['object', 'null'], properties: { y: { type: 'number' }, u: { type: 'number' }, v: { type: 'number' }, yuv: { type: 'number' } } },
+                vtmDecodeMd5: tri, pass: tri, notes: { type: 'array', items: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+    },
+    summary: {
+      type: 'object',
+      properties: {
+        sequences: { type: 'integer' }, completedSequences: { type: 'integer' }, averageBdRate: nnum,
+        worstRateRatio: nnum, worstRateRatioAt: nstr, worstTimeRatio: nnum, worstTimeRatioAt: nstr, allPass: tri,
+        rules: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, description: { type: 'string' }, pass: tri, detail: { type: 'string' } } } },
+      },
+    },
+    links: { type: 'object', properties: { self: { type: 'string' }, table: { type: 'string' }, archive: { type: 'string' } } },
+  },
+} as const;
+
+/** GET /v1/challenges answer: one line per challenge, newest first. */
+export const challengeListSchema = {
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' }, createdAt: { type: 'string' }, config: { type: 'string' }, preset: nstr,
+          state: { type: 'string' }, sequences: { type: 'array', items: { type: 'string' } }, completedSequences: { type: 'integer' },
+          averageBdRate: nnum, worstRateRatio: nnum, worstTimeRatio: nnum, allPass: tri,
+        },
+      },
+    },
+  },
+} as const;

@@ -1,13 +1,16 @@
 // Streaming ingest of an uploaded sequence: raw planar 4:2:0 .yuv (8-bit, or 10-bit in 16-bit LE words) or
 // .y4m (detected by its "YUV4MPEG2 " signature; converted to raw while streaming). The body is never held in
-// memory: it flows through a byte limit, the y4m parser, a SHA-256 hash and into a temp file.
+// memory: it flows through a byte limit, the y4m parser, a SHA-256 hash and into a temporary file in the sequence's
+// own folder, renamed to input.yuv once whole. A full disk (ENOSPC / EDQUOT) is a 507 insufficient_storage naming
+// the file that could not be written; on any error the sequence folder is removed, so nothing half-written stays.
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { frameBytes, newId, sequenceDir, sequenceInput, sequenceMetaFile, uploadsTmpDir, type SequenceMeta } from '../config/layout.js';
+import { frameBytes, newId, sequenceDir, sequenceInput, sequenceMetaFile, type SequenceMeta } from '../config/layout.js';
+import { describeNoSpace, noSpaceCode, tempPathFor, writeFileAtomic } from '../storage.js';
 import { HttpError } from './errors.js';
 
 export interface UploadQuery { width?: number; height?: number; bitDepth?: number; fps?: number; name?: string }
@@ -168,15 +171,20 @@ export async function ingestSequence(body: AsyncIterable<Buffer>, o: IngestOptio
   }
 
   const id = newId('s');
-  const tmpDir = uploadsTmpDir(o.dataDir);
-  await mkdir(tmpDir, { recursive: true });
-  const tmpFile = path.join(tmpDir, `${id}.yuv`);
+  const dir = sequenceDir(o.dataDir, id);
+  const input = sequenceInput(o.dataDir, id);
+  const tmpFile = tempPathFor(input);
+  const rel = (file: string) => path.relative(o.dataDir, file);
+  // what is being written when a write fails (for the 507 answer)
+  let writing = { what: 'the sequence folder', file: dir };
   const hash = createHash('sha256');
   let stored = 0;
   async function* tap(src: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     for await (const c of src) { hash.update(c); stored += c.length; yield c; }
   }
   try {
+    await mkdir(dir, { recursive: true });
+    writing = { what: 'the uploaded sequence', file: input };
     await pipeline(Readable.from(tap(raw)), createWriteStream(tmpFile));
     const g = geom as Geometry | null;
     if (!g) throw new HttpError(400, 'bad_y4m', 'y4m stream header missing');
@@ -194,13 +202,22 @@ export async function ingestSequence(body: AsyncIterable<Buffer>, o: IngestOptio
       frames: stored / fb, bytes: stored, sha256: hash.digest('hex'), createdAt: new Date().toISOString(),
       sourceFormat: isY4m ? 'y4m' : 'yuv',
     };
-    await mkdir(sequenceDir(o.dataDir, id), { recursive: true });
-    await rename(tmpFile, sequenceInput(o.dataDir, id));
-    await writeFile(sequenceMetaFile(o.dataDir, id), JSON.stringify(meta, null, 2) + '\n');
+    await rename(tmpFile, input);
+    // meta.json last: a sequence exists (is listed, can be used) only once it is there, whole
+    writing = { what: 'the sequence metadata', file: sequenceMetaFile(o.dataDir, id) };
+    await writeFileAtomic(sequenceMetaFile(o.dataDir, id), JSON.stringify(meta, null, 2) + '\n');
     return meta;
   } catch (err) {
-    await rm(tmpFile, { force: true });
-    await rm(sequenceDir(o.dataDir, id), { recursive: true, force: true });
+    await rm(tmpFile, { force: true }).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    const code = noSpaceCode(err);
+    if (code) {
+      throw new HttpError(507, 'insufficient_storage',
+        `insufficient storage on the server: could not write ${writing.what} (${rel(writing.file)}): ${describeNoSpace(code)} ` +
+        `after ${counter.n} bytes of the upload had been received${o.contentLength !== undefined ? ` (of ${o.contentLength})` : ''}; ` +
+        'nothing was stored. Free space under DATA_DIR (delete finished jobs or sequences) and upload again',
+        { file: rel(writing.file), code, bytesReceived: counter.n, ...(o.contentLength !== undefined ? { bytes: o.contentLength } : {}) });
+    }
     throw err;
   } finally {
     await it.return?.(undefined);

@@ -1,6 +1,7 @@
 // Service configuration, read once from the environment. Every knob has a default that works on a
 // fresh machine; tests and the embedded start command override them by passing their own env.
 import path from 'node:path';
+import { parseOnnxEp, type OnnxEp } from '../models/onnx-ep.js';
 
 export interface Config {
   host: string;
@@ -25,10 +26,16 @@ export interface Config {
   workerConcurrency: number;
   /** Jobs as BullMQ flows: one child job per rate point, the parent measures and reports (JOB_FLOW=on|off). */
   flowJobs: boolean;
+  /** Finished jobs (completed, failed, cancelled) older than this many days are removed; 0 keeps them for ever. */
+  jobRetentionDays: number;
+  /** How often the API process looks for finished jobs past JOB_RETENTION_DAYS. */
+  jobPruneIntervalMs: number;
   nnvvcEnc: string;
   nnvvcDec: string;
   vtmEncoderApp?: string;
   vtmDecoderApp?: string;
+  /** Execution provider for the CNN split predictor (NNVVC_ONNX_EP; src/models/onnx-ep.ts). */
+  onnxEp: OnnxEp;
   logLevel: string;
 }
 
@@ -40,9 +47,26 @@ function int(env: NodeJS.ProcessEnv, name: string, def: number): number {
   return Math.floor(v);
 }
 
+/** A number of days >= 0 (fractions allowed); unset or empty gives `def`. */
+function days(env: NodeJS.ProcessEnv, name: string, def: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return def;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v < 0) {
+    throw new Error(`invalid ${name}=${JSON.stringify(raw)}: expected a number of days >= 0 (e.g. 30 or 0.5; 0 or unset keeps finished jobs for ever)`);
+  }
+  return v;
+}
+
 function opt(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const v = env[name];
   return v === undefined || v === '' ? undefined : v;
+}
+
+function pruneInterval(env: NodeJS.ProcessEnv): number {
+  const v = int(env, 'JOB_PRUNE_INTERVAL_MS', 3600_000);
+  if (v < 1000) throw new Error(`invalid JOB_PRUNE_INTERVAL_MS=${JSON.stringify(env.JOB_PRUNE_INTERVAL_MS)}: expected at least 1000 (milliseconds between prunes; default 3600000 = hourly)`);
+  return v;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -64,10 +88,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     toolTimeoutMs: int(env, 'TOOL_TIMEOUT_MS', 6 * 3600_000),
     workerConcurrency: Math.max(1, int(env, 'WORKER_CONCURRENCY', 1)),
     flowJobs: (env.JOB_FLOW ?? 'on').toLowerCase() !== 'off',
+    jobRetentionDays: days(env, 'JOB_RETENTION_DAYS', 0),
+    jobPruneIntervalMs: pruneInterval(env),
     nnvvcEnc: path.resolve(env.NNVVC_ENC ?? path.join(root, 'codec/build/nnvvc-enc')),
     nnvvcDec: path.resolve(env.NNVVC_DEC ?? path.join(root, 'codec/build/nnvvc-dec')),
     vtmEncoderApp: opt(env, 'VTM_ENCODER_APP'),
     vtmDecoderApp: opt(env, 'VTM_DECODER_APP'),
+    onnxEp: parseOnnxEp(env.NNVVC_ONNX_EP),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

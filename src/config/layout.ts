@@ -27,3 +27,12 @@ export interface SequenceMeta {
 export function frameBytes(width: number, height: number, bitDepth: 8 | 10): number {
   return (width * height + 2 * (width / 2) * (height / 2)) * (bitDepth === 8 ? 1 : 2);
 }
+
+// Challenge runs (POST /v1/challenges): one small JSON record each, DATA_DIR/challenges/<id>.json.
+export const CHALLENGE_ID_RE = /^c_[a-z0-9]{12}$/;
+/** New challenge id: same time-ordered scheme as newId, prefix 'c'. */
+export function newChallengeId(): string {
+  return `c_${newId('j').slice(2)}`;
+}
+export function challengesDir(dataDir: string): string { return path.join(dataDir, 'challenges'); }
+export function challengeFile(dataDir: string, id: string): string { return path.join(challengesDir(dataDir), `${id}.json`); }

@@ -4,9 +4,9 @@
 // depth (0..4) and MTT depth (0..3) of the CU covering it. All CTUs of a frame run as one batch.
 import { existsSync } from 'node:fs';
 import { open, readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseOnnxEp, type OnnxEp } from './onnx-ep.js';
 
 export const CTU = 128;
 export const GRID = 8;
@@ -27,8 +27,14 @@ export interface SplitModel {
   /** "splitnet v1" from the ONNX metadata (file name when absent). */
   name: string;
   version: string;
-  /** Execution provider actually used: 'cpu' or 'cuda'. */
-  ep: string;
+  /** Execution provider actually used. */
+  ep: 'cpu' | 'webgpu' | 'cuda';
+  /** What NNVVC_ONNX_EP (or opts.ep) asked for. */
+  requestedEp: OnnxEp;
+  /** Why `ep` is not what `auto` prefers (webgpu), e.g. no adapter on this host. */
+  epNote?: string;
+  /** True for the first load in this process that found the reason (log it once). */
+  epNoteFirst?: boolean;
   session: Session;
   ort: Ort;
 }
@@ -42,45 +48,92 @@ export interface FramePrediction {
   seconds: number;
 }
 
-/**
- * onnxruntime-node's CUDA provider libraries are a separate download that `npm ci` skips (package.json
- * allowScripts); without them, asking for CUDA only makes onnxruntime print its own load error before CPU is used.
- */
-function cudaProviderInstalled(): boolean {
-  try {
-    const binding = path.join(path.dirname(createRequire(import.meta.url).resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
-    return existsSync(path.join(binding, process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'));
-  } catch {
-    return false;
-  }
+/** The execution provider asked for cannot be used on this host (explicit webgpu/cuda, or a bad value). */
+export class ExecutionProviderError extends SplitModelError {
+  constructor(message: string) { super(message); this.name = 'ExecutionProviderError'; }
 }
 
-/** Loads the model; NNVVC_ONNX_EP=cuda asks for CUDA (falls back to CPU, said in `ep`, when not available). */
+/** onnxruntime's native errors start with a source path and an assertion; keep the sentence that says why. */
+export function shortOrtError(e: unknown): string {
+  const msg = String((e as Error)?.message ?? e).trim();
+  const why = /was false\.\s*([^\n]+)/.exec(msg)?.[1] ?? msg.split('\n')[0];
+  return why.length > 300 ? `${why.slice(0, 300)}…` : why;
+}
+
+/**
+ * Per process: why WebGPU is not used under NNVVC_ONNX_EP=auto (undefined: not probed yet, or it works). Probed
+ * once: later loads go straight to the CPU and `epNoteFirst` is false, so the reason is logged once.
+ */
+let autoWebgpuUnavailable: string | undefined;
+
+/** For tests: forget the auto probe's result. */
+export function resetExecutionProviderProbe(): void { autoWebgpuUnavailable = undefined; }
+
+async function createSession(ort: Ort, file: string, ep: 'cpu' | 'webgpu' | 'cuda'): Promise<Session> {
+  // logSeverityLevel 4 (fatal only): a failed GPU EP is reported by us, not by onnxruntime's own red log line
+  return ort.InferenceSession.create(file, { executionProviders: [ep], intraOpNumThreads: 1, logSeverityLevel: ep === 'cpu' ? 2 : 4 });
+}
+
+/**
+ * Loads the model on the execution provider chosen by `opts.ep` / env NNVVC_ONNX_EP (src/models/onnx-ep.ts):
+ * auto -> webgpu where onnxruntime-node lists it and a session can be created, else cpu (with `epNote` saying
+ * why); an explicit webgpu or cuda that cannot be used throws ExecutionProviderError (no silent CPU fallback).
+ */
 export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string } = {}): Promise<SplitModel> {
   if (!existsSync(file)) throw new SplitModelError(`split model not found: ${file} (train/export it: see models/README.md)`);
+  let requested: OnnxEp;
+  try {
+    requested = parseOnnxEp(opts.ep ?? process.env.NNVVC_ONNX_EP);
+  } catch (e) {
+    throw new ExecutionProviderError((e as Error).message);
+  }
   let ort: Ort;
   try {
     ort = await import('onnxruntime-node');
   } catch (e) {
     throw new SplitModelError(`onnxruntime-node is not installed (npm install onnxruntime-node): ${(e as Error).message}`);
   }
-  const want = (opts.ep ?? process.env.NNVVC_ONNX_EP ?? 'cpu').toLowerCase();
-  if (want !== 'cpu' && want !== 'cuda') throw new SplitModelError(`NNVVC_ONNX_EP=${want}: expected 'cpu' or 'cuda'`);
+  const backends = ort.listSupportedBackends().map((b) => b.name);
   let session: Session | undefined;
-  let ep = 'cpu';
-  if (want === 'cuda' && cudaProviderInstalled()) {
+  let ep: SplitModel['ep'] = 'cpu';
+  let epNote: string | undefined;
+  let epNoteFirst = false;
+  if (requested === 'webgpu' || requested === 'cuda') {
+    if (!backends.includes(requested)) {
+      throw new ExecutionProviderError(`NNVVC_ONNX_EP=${requested}: this onnxruntime-node build has no ${requested} backend (it lists ${backends.join(', ')}); use auto or cpu`);
+    }
     try {
-      session = await ort.InferenceSession.create(file, { executionProviders: ['cuda'], logSeverityLevel: 4 });
-      ep = 'cuda';
-    } catch { /* no CUDA provider in this build / no GPU: CPU below */ }
+      session = await createSession(ort, file, requested);
+      ep = requested;
+    } catch (e) {
+      throw new ExecutionProviderError(`NNVVC_ONNX_EP=${requested}: cannot create a ${requested === 'webgpu' ? 'WebGPU' : 'CUDA'} session for the split model `
+        + `(${shortOrtError(e)}); no usable GPU on this worker? Set NNVVC_ONNX_EP=auto (falls back to the CPU) or cpu`);
+    }
+  } else if (requested === 'auto') {
+    if (autoWebgpuUnavailable === undefined && !backends.includes('webgpu')) {
+      autoWebgpuUnavailable = `this onnxruntime-node build has no WebGPU backend (it lists ${backends.join(', ')})`;
+      epNoteFirst = true;
+    } else if (autoWebgpuUnavailable === undefined) {
+      try {
+        session = await createSession(ort, file, 'webgpu');
+        ep = 'webgpu';
+      } catch (e) {
+        autoWebgpuUnavailable = `no WebGPU adapter (${shortOrtError(e)})`;
+        epNoteFirst = true;
+      }
+    }
+    if (!session) epNote = `NNVVC_ONNX_EP=auto: CPU, because ${autoWebgpuUnavailable}`;
   }
   try {
-    session ??= await ort.InferenceSession.create(file, { executionProviders: ['cpu'], intraOpNumThreads: 1 });
+    session ??= await createSession(ort, file, 'cpu');
   } catch (e) {
     throw new SplitModelError(`cannot load split model ${file}: ${(e as Error).message}`);
   }
   const meta = onnxMetadata(await readFile(file));
-  return { file, name: meta.name ?? path.basename(file, '.onnx'), version: meta.version ?? 'unknown', ep, session, ort };
+  return {
+    file, name: meta.name ?? path.basename(file, '.onnx'), version: meta.version ?? 'unknown', ep, requestedEp: requested,
+    ...(epNote ? { epNote, epNoteFirst } : {}), session, ort,
+  };
 }
 
 /**

@@ -50,17 +50,25 @@ async function stopStale(pidFile: string, log: Logger): Promise<void> {
 export class EmbeddedRedis {
   private child: ChildProcess | null = null;
   url = '';
+  /** The port of the last start (0 before the first). */
+  port = 0;
 
   constructor(private readonly dataDir: string, private readonly log: Logger) {}
 
-  async start(): Promise<string> {
+  /**
+   * Starts redis-server on a free loopback port, or on `port` (e.g. the previous one, so a restart keeps the URL
+   * its clients reconnect to). The append-only file under DATA_DIR/redis carries the queue across restarts.
+   */
+  async start(opts: { port?: number } = {}): Promise<string> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) throw new Error('embedded redis-server is already running');
     const bin = findOnPath('redis-server');
     if (!bin) throw new Error(REDIS_INSTALL_HINT);
     const dir = path.join(this.dataDir, 'redis');
     await mkdir(dir, { recursive: true });
     const pidFile = path.join(dir, 'redis.pid');
     await stopStale(pidFile, this.log);
-    const port = await freePort();
+    const port = opts.port ?? await freePort();
+    this.port = port;
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no',
       '--pidfile', pidFile, '--loglevel', 'warning'];
     // Own process group: a Ctrl-C in the terminal must not stop Redis before the worker has handed its job back;
@@ -97,7 +105,7 @@ export class EmbeddedRedis {
 
   async stop(): Promise<void> {
     const c = this.child;
-    if (!c || c.exitCode !== null) return;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => { c.kill('SIGKILL'); }, 10_000);
       c.once('exit', () => { clearTimeout(t); resolve(); });

@@ -1,5 +1,6 @@
 // EncodeQueue: the API's view of the one BullMQ queue `nnvvc-encode`: submit, look up, list and cancel jobs.
-import { readdir, rm } from 'node:fs/promises';
+import { lstat, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { FlowProducer, Queue, type Job } from 'bullmq';
 import { childJobId, childView, flowState, jobFlow, summedProgress } from './flow.js';
 import type { Redis } from 'ioredis';
@@ -13,6 +14,47 @@ import { CANCELLED_PREFIX, initialProgress, type ChildView, type JobData, type J
 
 export type EncodeJob = Job<JobData, JobResultSummary>;
 export type CancelOutcome = 'removed' | 'signalled' | 'finished' | 'not-found';
+
+const FINISHED: readonly PublicState[] = ['completed', 'failed', 'cancelled'];
+
+/** What deleting a finished job removed. */
+export interface RemovedJob {
+  id: string;
+  /** The job's state before it was removed. */
+  state: PublicState;
+  /** BullMQ jobs removed: the job itself and, for a flow, its rate-point children `<id>-p<i>`. */
+  queueJobs: string[];
+  /** The job folder (relative to DATA_DIR) with job.json, inputs, logs, bitstreams, reconstructions and reports. */
+  folder: string;
+  files: number;
+  bytes: number;
+}
+
+/** A finished job cannot be removed yet: some of its BullMQ jobs are still held by a worker (e.g. a child stopping after a cancel). */
+export class JobBusyError extends Error {
+  override name = 'JobBusyError';
+  constructor(readonly jobId: string, readonly running: string[]) {
+    super(`job ${jobId} has finished but ${running.join(', ')} ${running.length === 1 ? 'is' : 'are'} still held by a worker; try again in a few seconds`);
+  }
+}
+
+async function folderSize(dir: string): Promise<{ files: number; bytes: number }> {
+  let files = 0, bytes = 0;
+  let entries;
+  try { entries = await readdir(dir, { withFileTypes: true }); } catch { return { files, bytes }; }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      const sub = await folderSize(p);
+      files += sub.files;
+      bytes += sub.bytes;
+    } else {
+      files++;
+      bytes += await lstat(p).then((st) => st.size, () => 0);
+    }
+  }
+  return { files, bytes };
+}
 
 export function publicState(bullState: string, failedReason?: string): PublicState {
   switch (bullState) {
@@ -39,7 +81,8 @@ export class EncodeQueue {
   readonly redis: Redis;
   private readonly flows: FlowProducer;
 
-  constructor(private readonly cfg: Config) {
+  /** onError: connection errors of the queue clients (ioredis reconnects by itself; without a listener BullMQ prints each one). */
+  constructor(private readonly cfg: Config, onError?: (err: Error) => void) {
     if (!cfg.redisUrl) throw new Error('EncodeQueue needs cfg.redisUrl');
     this.queue = new Queue<JobData, JobResultSummary>(cfg.queueName, {
       connection: bullConnection(cfg.redisUrl),
@@ -51,8 +94,17 @@ export class EncodeQueue {
         removeOnFail: false,
       },
     });
-    this.redis = createRedis(cfg.redisUrl);
     this.flows = new FlowProducer({ connection: bullConnection(cfg.redisUrl), prefix: cfg.queuePrefix });
+    // one report per 5 s at most while Redis is away (a restart shows as a burst of ECONNREFUSED)
+    let last = 0;
+    const report = (err: Error) => {
+      if (Date.now() - last < 5000) return;
+      last = Date.now();
+      onError?.(err);
+    };
+    this.queue.on('error', report);
+    this.flows.on('error', report);
+    this.redis = createRedis(cfg.redisUrl, { onError: report });
   }
 
   static newJobId(): string {
@@ -60,7 +112,13 @@ export class EncodeQueue {
   }
 
   async submit(data: JobData): Promise<void> {
-    await writeJobRecord(this.cfg.dataDir, { ...data, state: 'waiting', startedAt: null, finishedAt: null, attempts: 0 });
+    try {
+      await writeJobRecord(this.cfg.dataDir, { ...data, state: 'waiting', startedAt: null, finishedAt: null, attempts: 0 });
+    } catch (err) {
+      // e.g. disk full: no empty job folder is left behind
+      await rm(jobDir(this.cfg.dataDir, data.jobId), { recursive: true, force: true }).catch(() => undefined);
+      throw err;
+    }
     try {
       if (this.cfg.flowJobs) {
         await this.flows.add(jobFlow(data, { queueName: this.cfg.queueName, attempts: this.cfg.jobAttempts, backoffMs: this.cfg.backoffMs }));
@@ -81,7 +139,7 @@ export class EncodeQueue {
   /** Current view: BullMQ is the truth while the job is there; job.json covers jobs removed from the queue. */
   async view(id: string): Promise<JobView | null> {
     if (!JOB_ID_RE.test(id)) return null;
-    const job = await this.getJob(id);
+    let job = await this.getJob(id);
     if (!job) {
       const rec = await readJobRecord(this.cfg.dataDir, id);
       if (!rec) return null;
@@ -92,6 +150,9 @@ export class EncodeQueue {
       };
     }
     const bullState = await job.getState();
+    // The job finished between reading it and reading its state: read it again, so that its reason and finish
+    // time go with that state (else a failed job could be shown without its error).
+    if (TERMINAL_BULL.has(bullState) && !job.finishedOn) job = (await this.getJob(id)) ?? job;
     let state = publicState(bullState, job.failedReason);
     // A flow parent cancelled while its children ran fails through a child: the cancel key says it was a cancel.
     if (state === 'failed' && (await this.redis.exists(cancelKey(this.cfg, id)))) state = 'cancelled';
@@ -180,6 +241,49 @@ export class EncodeQueue {
     }
     await this.redis.publish(cancelChannel(this.cfg), id);
     return 'signalled';
+  }
+
+  /** Ids of every job that has a folder under DATA_DIR/jobs, oldest first. */
+  async jobIds(): Promise<string[]> {
+    try {
+      return (await readdir(jobsDir(this.cfg.dataDir))).filter((n) => JOB_ID_RE.test(n)).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Deletes a finished job (completed, failed, cancelled) for good: its BullMQ job(s) (a flow's parent and its
+   * rate-point children), its cancel key, its job record and its whole folder. Returns null for an unknown job, the
+   * job's state when it has not finished (nothing is removed); throws JobBusyError while a worker still holds one of
+   * its BullMQ jobs.
+   */
+  async removeFinished(id: string): Promise<RemovedJob | { notFinished: PublicState } | null> {
+    const v = await this.view(id);
+    if (!v) return null;
+    if (!FINISHED.includes(v.state)) return { notFinished: v.state };
+    const ids = [id, ...ratePoints(v.request).map((_, i) => childJobId(id, i))];
+    const jobs = (await Promise.all(ids.map((j) => this.queue.getJob(j)))).filter((j): j is EncodeJob => Boolean(j));
+    const states = await Promise.all(jobs.map((j) => j.getState()));
+    const running = jobs.filter((_, i) => states[i] === 'active').map((j) => j.id!);
+    if (running.length) throw new JobBusyError(id, running);
+    const removed: string[] = [];
+    for (const j of jobs) {
+      // the parent goes first and takes its children with it (removeChildren); what is left is removed one by one
+      if (!(await this.queue.getJob(j.id!))) { removed.push(j.id!); continue; }
+      try {
+        await j.remove({ removeChildren: true });
+      } catch (err) {
+        if (/locked/i.test((err as Error).message)) throw new JobBusyError(id, [j.id!]);
+        throw err;
+      }
+      removed.push(j.id!);
+    }
+    await this.redis.del(cancelKey(this.cfg, id));
+    const dir = jobDir(this.cfg.dataDir, id);
+    const size = await folderSize(dir);
+    await rm(dir, { recursive: true, force: true });
+    return { id, state: v.state, queueJobs: removed, folder: path.relative(this.cfg.dataDir, dir), ...size };
   }
 
   async counts(): Promise<Record<string, number>> {

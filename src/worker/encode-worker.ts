@@ -14,6 +14,7 @@ import { readJobRecord, updateJobRecord } from '../queue/job-record.js';
 import { AGGREGATE_JOB, POINT_JOB } from '../queue/flow.js';
 import { CANCELLED_PREFIX, type JobData, type JobProgress, type JobResultSummary, type Stage } from '../queue/types.js';
 import { BadInputError, CancelledError, VerificationError } from './errors.js';
+import { noSpaceCode, StorageFullError } from '../storage.js';
 import { NnvvcDecoder, NnvvcEncoder } from './encoders.js';
 import type { DecoderAdapter } from './tool-adapter.js';
 import { VtmDecoder, VtmEncoder } from '../../vtm/adapter.js';
@@ -31,6 +32,17 @@ export function defaultTools(cfg: Config): Tools {
     encoders: { nnvvc: new NnvvcEncoder(cfg.nnvvcEnc), vtm: new VtmEncoder(cfg.vtmEncoderApp) },
     decoders,
   };
+}
+
+/** A disk-full error of any stage as a StorageFullError naming the file (relative to DATA_DIR), else null. */
+function storageFull(e: Error, dataDir: string): StorageFullError | null {
+  if (e instanceof StorageFullError) return e;
+  const code = noSpaceCode(e);
+  if (!code) return null;
+  const p = (e as NodeJS.ErrnoException).path;
+  // a temporary name (file.<pid>.<random>.tmp) is shown as the file it was to become
+  const file = p ? path.relative(dataDir, p).replace(/\.\d+\.[a-z0-9]+\.tmp$/, '') : 'a file in the job folder';
+  return new StorageFullError('a job file', file, code);
 }
 
 export class EncodeWorker {
@@ -65,9 +77,9 @@ export class EncodeWorker {
       if (final && job.id) {
         const cancelled = err.message.startsWith(CANCELLED_PREFIX);
         // a flow child's final failure fails its parent (failParentOnFailure): the parent's job.json says so
-        void updateJobRecord(this.cfg.dataDir, job.data.jobId ?? job.id, {
+        updateJobRecord(this.cfg.dataDir, job.data.jobId ?? job.id, {
           state: cancelled ? 'cancelled' : 'failed', finishedAt: new Date().toISOString(), error: err.message, attempts: job.attemptsMade,
-        });
+        }).catch((e: Error) => this.log.warn({ jobId: job.id, err: e.message }, 'could not update job.json')); // e.g. disk full
       }
     });
     void this.sub.subscribe(cancelChannel(cfg));
@@ -103,14 +115,22 @@ export class EncodeWorker {
     const pollCancel = setInterval(() => {
       void this.redis.exists(cancelKey(this.cfg, jobId)).then((n) => { if (n) abort.abort('cancelled by user'); }, () => {});
     }, 2000);
-    if (await this.redis.exists(cancelKey(this.cfg, jobId))) {
+    // (a Redis that restarts just now is no reason to fail the attempt: the poll above checks again)
+    if (await this.redis.exists(cancelKey(this.cfg, jobId)).catch(() => 0)) {
       clearInterval(pollCancel);
       throw new UnrecoverableError(`${CANCELLED_PREFIX} cancelled before start`);
     }
     log.info(isPoint ? 'rate point started' : 'job started');
     const rec = await readJobRecord(this.cfg.dataDir, jobId);
     if (!isPoint || rec?.state === 'waiting') {
-      await updateJobRecord(this.cfg.dataDir, jobId, { state: 'active', startedAt: rec?.startedAt ?? new Date().toISOString(), attempts: job.attemptsStarted ?? job.attemptsMade + 1 });
+      try {
+        await updateJobRecord(this.cfg.dataDir, jobId, { state: 'active', startedAt: rec?.startedAt ?? new Date().toISOString(), attempts: job.attemptsStarted ?? job.attemptsMade + 1 });
+      } catch (err) {
+        clearInterval(pollCancel);
+        const full = storageFull(err as Error, this.cfg.dataDir);
+        if (full) throw new UnrecoverableError(full.message);
+        throw err;
+      }
     }
 
     let stage: Stage = 'prepare';
@@ -169,6 +189,13 @@ export class EncodeWorker {
         log.info({ stage }, 'job cancelled');
         await writeFailureReport(dir, jobId, stage, 'cancelled by user', job.attemptsMade + 1).catch(() => {});
         throw new UnrecoverableError(`${CANCELLED_PREFIX} cancelled by user during ${stage}`);
+      }
+      const full = storageFull(e, this.cfg.dataDir);
+      if (full) {
+        // Disk full: the job fails now, with what could not be written (retrying on a full disk only fails again).
+        log.error({ stage, err: full.message }, 'job failed: disk full');
+        await writeFailureReport(dir, jobId, stage, full.message, job.attemptsMade + 1).catch(() => {});
+        throw new UnrecoverableError(full.message);
       }
       log.error({ stage, err: e.message }, 'job attempt failed');
       await writeFailureReport(dir, jobId, stage, e.message, job.attemptsMade + 1).catch(() => {});

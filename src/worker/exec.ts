@@ -38,6 +38,10 @@ export function stderrSummary(stderr: string): string {
 export async function runTool(o: RunToolOptions): Promise<RunToolResult> {
   await mkdir(path.dirname(o.logFile), { recursive: true });
   const log = createWriteStream(o.logFile, { flags: 'a' });
+  // A log that cannot be written (disk full) must not crash the process ('error' without a listener throws): the
+  // first error is kept and reported once the program has ended.
+  let logError: NodeJS.ErrnoException | null = null;
+  log.on('error', (err: NodeJS.ErrnoException) => { err.path ??= o.logFile; logError ??= err; });
   const name = path.basename(o.file);
   log.write(`$ ${o.file} ${o.args.join(' ')}\n`);
   const started = process.hrtime.bigint();
@@ -81,8 +85,9 @@ export async function runTool(o: RunToolOptions): Promise<RunToolResult> {
       const said = stderrSummary(stderr);
       throw new ToolError(`${name} ${detail}${said ? `: ${said}` : ''} (${where})`, o.logFile, r.exitCode, said);
     }
+    if (logError) throw logError;
     return { seconds, output: kept };
   } finally {
-    await new Promise<void>((resolve) => log.end(resolve));
+    await new Promise<void>((resolve) => { if (log.destroyed) resolve(); else log.end(() => resolve()); });
   }
 }

@@ -155,7 +155,17 @@ describe('dashboard end to end (real buildApp + worker + Redis + Chromium)', { s
     // Frame viewer: the fake encoder's stats have no CU list, which must be said, not drawn.
     await page.waitForFunction(() => /frame 0 of 10/.test(document.querySelector('[data-testid=frame-caption]')?.textContent ?? ''));
     assert.match((await page.textContent('[data-testid=frame-caption]'))!, /has no CU list for frame 0/);
-    assert.match((await page.textContent('[data-testid=cnn-placeholder]'))!, /not available yet/);
+    // The CNN split predictor ran (nnvvc, all-intra, preset medium): its hints are a job artifact and are drawn
+    // beside the encoder's view, 22x18 cells of 8x8 for foreman's 176x144.
+    assert.equal(report.splitPrediction.hints.qp22, 'qp22.hints.txt');
+    const hintsRes = await fetch(`${stack.base}/v1/jobs/${jobUrl.split('/').pop()}/artifacts/qp22.hints.txt`);
+    assert.equal(hintsRes.status, 200);
+    assert.match(hintsRes.headers.get('content-type') ?? '', /^text\/plain/);
+    assert.match(await hintsRes.text(), /^nnvvc-split-hints 1\n[^]*picture 176 144\n[^]*frames 10\n/);
+    await page.waitForFunction(() => /^CNN prediction from qp22\.hints\.txt, frame 0: 396 cells \(22×18 grid of 8×8\)/.test(document.querySelector('[data-testid=cnn-caption]')?.textContent ?? ''));
+    assert.equal(await page.getAttribute('[data-testid=cnn-canvas]', 'data-cells'), '396');
+    assert.equal(await page.isVisible('[data-testid=cnn-legend]'), true);
+    assert.equal(await page.isVisible('[data-testid=cnn-placeholder]'), false);
     await page.waitForFunction(() => /frame \d+ done/.test(document.querySelector('[data-testid=log-tail]')?.textContent ?? ''));
     const link = await page.getAttribute('[data-testid=artifacts] a:text-is("qp22.266")', 'href');
     assert.equal((await fetch(`${stack.base}${link}`)).status, 200);

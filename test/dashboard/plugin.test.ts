@@ -36,10 +36,11 @@ test('serves the page and its modules; redirects the bare prefix', async () => {
   assert.ok(seen.size >= 10, `imports followed: ${[...seen].join(', ')}`);
   const css = await a.inject('/dashboard/app.css');
   assert.equal(css.statusCode, 200);
-  // Small and fast: the whole page (HTML + CSS + JS) stays well under 100 KiB uncompressed.
+  // Small and fast: the whole page (HTML + CSS + JS) stays under 120 KiB uncompressed (raised from 100 KiB when
+  // the challenges view and the CNN partition panel came in; no framework, no bundler).
   let total = index.body.length + css.body.length;
   for (const rel of seen) total += (await a.inject(`/dashboard/${rel}`)).body.length;
-  assert.ok(total < 100 * 1024, `dashboard weighs ${total} bytes`);
+  assert.ok(total < 120 * 1024, `dashboard weighs ${total} bytes`);
   await a.close();
 });
 

@@ -39,11 +39,26 @@ function syntheticStats(w: number, h: number, frames: number) {
   return { frames: Array.from({ length: frames }, (_, i) => ({ poc: i, cus })) };
 }
 
+/**
+ * CNN split hints (codec/README.md "Split hints", as src/models/split-predictor.ts writes them, aggressiveness 0)
+ * for syntheticStats' clips: predicted QT depth 3 (16x16 CUs) in the top-left 32x32, 1 (64x64) elsewhere.
+ */
+export function syntheticHints(w: number, h: number, frames: number): string {
+  const cols = Math.ceil(w / 8), rows = Math.ceil(h / 8);
+  const lines = ['nnvvc-split-hints 1', '# written by the CNN split predictor, aggressiveness 0', `picture ${w} ${h}`, 'ctu 128', 'grid 8', `frames ${frames}`];
+  for (let f = 0; f < frames; f++) {
+    lines.push(`frame ${f}`);
+    for (let r = 0; r < rows; r++) lines.push(Array.from({ length: cols }, (_, c) => (c < 4 && r < 4 ? '2-4:1' : '0-2:1')).join(' '));
+  }
+  return lines.join('\n') + '\n';
+}
+
 /** Report with an RD curve that is `gain` (e.g. 0.9 = 10 % fewer bits) of the anchor's rate at equal PSNR. */
 export function syntheticReport(jobId: string, qps: number[], gain: number, seq: Record<string, unknown>, request: Record<string, unknown> = {}) {
   return {
     jobId, sequence: seq, config: request.config ?? 'ra', encoder: 'nnvvc-enc', machine: { cpu: 'stub', cores: 2, os: 'linux' }, request,
-    splitPrediction: request.preset === 'trivial' ? { model: null, note: 'preset trivial has no partition search to prune' } : { model: 'splitnet v1', note: 'CNN split predictor splitnet v1 (cpu)' },
+    splitPrediction: request.preset === 'trivial' ? { model: null, note: 'preset trivial has no partition search to prune' }
+      : { model: 'splitnet v1', note: 'CNN split predictor splitnet v1 (cpu)', hints: Object.fromEntries(qps.map((qp) => [`qp${qp}`, `qp${qp}.hints.txt`])) },
     ratePoints: qps.map((qp) => {
       const anchorKbps = 2000 * 2 ** ((22 - qp) / 6);
       const psnr = 44 - (qp - 22) * 0.55;
@@ -133,6 +148,7 @@ export async function startStubApi(opts: { stepMs?: number; sse?: boolean; nnvvc
       for (const qp of qps) {
         job.artifacts.set(`qp${qp}.266`, { body: Buffer.from('stub'), contentType: 'application/octet-stream' });
         job.artifacts.set(`qp${qp}.dec.yuv`, { body: syntheticYuv(w, h, frames), contentType: 'application/octet-stream' });
+        if (body.preset !== 'trivial') job.artifacts.set(`qp${qp}.hints.txt`, { body: Buffer.from(syntheticHints(w, h, frames)), contentType: 'text/plain; charset=utf-8' });
         if (qp === qps[0]) job.artifacts.set(`qp${qp}.stats.json`, { body: Buffer.from(JSON.stringify(syntheticStats(w, h, frames))), contentType: 'application/json' });
       }
       job.report = syntheticReport(id, qps, Number(body.preset === 'fast' ? 1.05 : 0.9), seq, body);

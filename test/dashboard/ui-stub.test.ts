@@ -1,5 +1,5 @@
 // Browser tests of the dashboard against the in-memory stub API: upload validation (client and server
-// messages), live progress, detail page (table, RD plot, CU overlay, log tail), compare + BD-rate, and the
+// messages), live progress, detail page (table, RD plot, CU overlay, CNN prediction, log tail), compare + BD-rate, and the
 // layout at 1280 px and 375 px. The real-server end-to-end test is e2e.test.ts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -98,7 +98,7 @@ describe('dashboard UI (stub API)', { skip }, () => {
     assert.match((await page.textContent('[data-testid=error-size]'))!, /Server: body is 13824 bytes, not a multiple of the 60x48 8-bit frame size 4320/);
   });
 
-  test('upload, start a job, watch progress, then detail page shows table, RD plot, CU overlay and log', async () => {
+  test('upload, start a job, watch progress, then detail page shows table, RD plot, CU overlay, CNN prediction and log', async () => {
     const { page, errors } = await newPage(browser, 1280);
     await upload(page, {});
     await page.waitForSelector('[data-testid=start-job-link]');
@@ -123,16 +123,49 @@ describe('dashboard UI (stub API)', { skip }, () => {
     assert.equal(await page.isVisible('[data-testid=partition-legend]'), true);
     assert.deepEqual(await page.locator('[data-testid=partition-legend] li').allTextContents(), [
       'blue: 1024 samples or more (32×32 and larger)', 'yellow: 128–1023 samples (16×8 to 32×16)', 'red: under 128 samples (8×8, 4×16 and smaller)']);
+    // Beside it, the CNN's prediction from the job's split hints (qp22.hints.txt: QT depth 3 in the top-left
+    // 32x32, 1 elsewhere), on the same luma at the same scale, with its legend.
+    await page.waitForFunction(() => /CNN prediction from qp22\.hints\.txt/.test(document.querySelector('[data-testid=cnn-caption]')?.textContent ?? ''));
+    assert.match((await page.textContent('[data-testid=cnn-caption]'))!, /frame 0: 48 cells \(8×6 grid of 8×8\) shaded by predicted QT depth, QT leaves outlined; hints aggressiveness 0\./);
+    assert.equal(await page.getAttribute('[data-testid=cnn-canvas]', 'data-cells'), '48');
+    assert.equal(await page.isVisible('[data-testid=cnn-canvas]'), true);
+    assert.equal(await page.isVisible('[data-testid=cnn-placeholder]'), false);
+    assert.deepEqual(await page.locator('[data-testid=cnn-legend] li').allTextContents(),
+      ['QT depth 0: 128×128', 'QT depth 1: 64×64', 'QT depth 2: 32×32', 'QT depth 3: 16×16', 'QT depth 4: 8×8']);
+    const canvasInfo = (sel: string, x: number, y: number) => page.evaluate(([sel, x, y]) => {
+      const c = document.querySelector(sel as string) as HTMLCanvasElement;
+      return { size: [c.width, c.height], px: Array.from(c.getContext('2d')!.getImageData(x as number, y as number, 1, 1).data) };
+    }, [sel, x, y] as const);
+    const enc = await canvasInfo('[data-testid=frame-canvas]', 0, 0);
+    const tl = await canvasInfo('[data-testid=cnn-canvas]', 10, 10), br = await canvasInfo('[data-testid=cnn-canvas]', 242, 178);
+    assert.deepEqual(tl.size, enc.size, 'same scale as the encoder view');
+    assert.ok(tl.px[0] > tl.px[2] + 50 && tl.px[1] > tl.px[2] + 50, `top-left cell shaded yellow (QT depth 3): ${tl.px}`);
+    assert.ok(br.px[2] > br.px[0] + 50, `bottom-right cell shaded sky blue (QT depth 1): ${br.px}`);
     assert.match((await page.textContent('[data-testid=log-tail]'))!, /POC 2 QP 37 encoded/);
     await page.selectOption('#frame-yuv', 'qp37.dec.yuv');
     await page.waitForFunction(() => /No encoder stats/.test(document.querySelector('[data-testid=frame-caption]')?.textContent ?? ''));
     assert.equal(await page.isVisible('[data-testid=partition-legend]'), false, 'no overlay drawn, no legend');
+    await page.waitForFunction(() => /^CNN prediction from qp37\.hints\.txt, frame 0: 48 cells/.test(document.querySelector('[data-testid=cnn-caption]')?.textContent ?? ''));
     await page.selectOption('#frame-yuv', 'qp22.dec.yuv');
     await page.waitForFunction(() => /CUs from/.test(document.querySelector('[data-testid=frame-caption]')?.textContent ?? ''));
     // The canvas must show the synthetic gradient: pixel (10,0) of frame 0 is ((10*4)>>2)=10 grey at scale 4.
     const px = await page.evaluate(() => Array.from((document.querySelector('[data-testid=frame-canvas]') as HTMLCanvasElement).getContext('2d')!.getImageData(4 * 30 + 2, 4 * 20 + 2, 1, 1).data));
     assert.deepEqual(px, [50, 50, 50, 255]);
     await shot(page, 'stub-detail-1280');
+    assert.deepEqual(errors, []);
+  });
+
+  test('a job without CNN split hints says so where the prediction would be drawn', async () => {
+    const { page, errors } = await newPage(browser, 1280);
+    const seq = (await (await fetch(`${stub.url}/v1/sequences`)).json()).items[0];
+    const { id } = await (await fetch(`${stub.url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sequenceId: seq.id, config: 'ai', preset: 'trivial', qps: [22], frames: 1 }) })).json();
+    await page.goto(`${stub.url}/dashboard/#/jobs/${id}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid=job-state]')?.textContent === 'completed', undefined, { timeout: 15000 });
+    await page.waitForSelector('[data-testid=cnn-placeholder]', { state: 'visible' });
+    assert.equal(await page.textContent('[data-testid=cnn-placeholder]'), 'No CNN prediction for this job: preset trivial has no partition search to prune.');
+    assert.equal(await page.isVisible('[data-testid=cnn-canvas]'), false);
+    assert.equal(await page.isVisible('[data-testid=cnn-legend]'), false);
+    assert.match((await page.textContent('[data-testid=frame-caption]'))!, /CUs from qp22\.stats\.json/, 'the encoder view is drawn as before');
     assert.deepEqual(errors, []);
   });
 

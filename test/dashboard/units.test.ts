@@ -7,6 +7,8 @@ import { fieldForServerError, frameBytes, jobFieldForServerError, parseNumberLis
 import { cusForFrame, lumaRange, lumaToRgba, statsNameFor } from '../../src/dashboard/public/js/yuv.js';
 import { rdPlotSvg, reportSeries } from '../../src/dashboard/public/js/rdplot.js';
 import { describeEncoder, describeRequest, fmtDuration, jobTiming, shortId } from '../../src/dashboard/public/js/format.js';
+import { hintsForFrame, hintsNameFor, predictedQt } from '../../src/dashboard/public/js/hints.js';
+import { hintsText, type FramePrediction } from '../../src/models/split-predictor.js';
 
 const anchor = [{ kbps: 1000, psnr: 38 }, { kbps: 1800, psnr: 40.1 }, { kbps: 3300, psnr: 42 }, { kbps: 6000, psnr: 43.6 }];
 
@@ -132,4 +134,29 @@ test('start-job checks: config must be one the encoder supports; preset passed f
   assert.equal(validateNewJob({ ...base, config: 'ra', preset: 'fast', encoder: 'vtm' }).body.preset, undefined);
   assert.equal(jobFieldForServerError({ error: 'unsupported_config', message: 'config "ra" (random access) is not supported by this server\'s nnvvc-enc' }), 'config');
   assert.equal(jobFieldForServerError({ error: 'unknown_preset', message: 'preset "x" is not a preset of nnvvc-enc' }), 'preset');
+});
+
+test('CNN split hints: the frame view reads back the QT depth the predictor predicted, at every aggressiveness', () => {
+  // 40x24 = 5x3 cells of 8x8, every QT depth 0..4 in each row; written by the service's own writer
+  const qt = Uint8Array.from({ length: 15 }, (_, k) => k % 5);
+  for (const a of [0, 1, 2] as const) {
+    for (const conf of [0.5, 0.95]) {
+      const p: FramePrediction = { cols: 5, rows: 3, qt, mtt: new Uint8Array(15).fill(1), qtConf: new Float32Array(15).fill(conf), seconds: 0 };
+      const text = hintsText(40, 24, [p, p], a);
+      const f = hintsForFrame(text, 1)!;
+      assert.deepEqual({ ...f, qt: [...f.qt] }, { width: 40, height: 24, grid: 8, cols: 5, rows: 3, aggressiveness: a, qt: [...qt] }, `aggressiveness ${a}, confidence ${conf}`);
+      assert.equal(hintsForFrame(text, 2), undefined, 'frame beyond the file');
+    }
+  }
+  // other writers: no aggressiveness comment (middle of the range), unconstrained cells, comments and blank lines
+  const other = 'nnvvc-split-hints 1\npicture 16 8 # size\nctu 128\ngrid 8\nframes 1\n\nframe 0\n1-3:2:hv *\n';
+  assert.deepEqual([...hintsForFrame(other, 0)!.qt], [2, -1]);
+  assert.equal(predictedQt(0, 5), null);
+  assert.throws(() => hintsForFrame('hello', 0), /not a split-hints file/);
+  assert.throws(() => hintsForFrame('nnvvc-split-hints 1\npicture 16 24\ngrid 8\nframe 0\n2 2\n', 0), /frame 0 has 1 of 3 rows/);
+  // which hints go with a decoded output
+  assert.equal(hintsNameFor('qp22.dec.yuv', ['qp22.dec.yuv', 'qp22.hints.txt']), 'qp22.hints.txt');
+  assert.equal(hintsNameFor('qp22.VTM-DecoderApp.yuv', ['qp22.hints.txt']), 'qp22.hints.txt');
+  assert.equal(hintsNameFor('rp0.dec.yuv', ['qp31.hints.txt', 'qp33.hints.txt'], { ratePoints: [{ label: 'rp0', qp: 31 }] }), 'qp31.hints.txt');
+  assert.equal(hintsNameFor('qp22.dec.yuv', ['qp22.stats.json']), undefined);
 });

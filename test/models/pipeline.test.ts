@@ -28,7 +28,11 @@ test('job with nnvvc + preset runs predictSplits and reports the model and its i
     assert.ok(sp, `report has splitPrediction: ${Object.keys(report).join(',')}`);
     assert.equal(sp.model, 'splitnet v1');
     assert.equal(sp.modelVersion, '1');
-    assert.equal(sp.executionProvider, 'cpu');
+    // NNVVC_ONNX_EP unset = auto: webgpu where an adapter exists, else cpu and the report says why
+    assert.equal(sp.executionProviderRequested, 'auto');
+    assert.ok(['cpu', 'webgpu'].includes(sp.executionProvider), sp.executionProvider);
+    if (sp.executionProvider === 'cpu') assert.match(sp.executionProviderNote, /^NNVVC_ONNX_EP=auto: CPU, because /);
+    assert.ok(Math.abs(sp.inferenceMsPerFrame - sp.inferenceSeconds * 1000 / sp.framesPredicted) < 0.01, `inferenceMsPerFrame ${sp.inferenceMsPerFrame}`);
     assert.ok(sp.inferenceSeconds > 0 && sp.inferenceSeconds < 10, `inference ${sp.inferenceSeconds} s`);
     assert.equal(sp.framesPredicted, 2);
     assert.deepEqual(Object.keys(sp.hints).sort(), ['qp32', 'qp37']);

@@ -10,10 +10,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import {
-  CELLS, DEFAULT_MODEL, GRID, cellToken, hintsText, loadSplitModel, parseAggressiveness, predictFrame, readLuma,
+  CELLS, DEFAULT_MODEL, ExecutionProviderError, GRID, cellToken, hintsText, loadSplitModel, parseAggressiveness, predictFrame, readLuma,
   SplitModelError, writeSplitHints, type FramePrediction,
 } from '../../src/models/split-predictor.js';
 import { cellTargets } from '../../src/models/labels.js';
+import { cudaProviderInstalled } from '../../src/models/onnx-ep.js';
 
 const run = promisify(execFile);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -38,15 +39,18 @@ test('committed model is small and loads on CPU', async () => {
   assert.deepEqual([m.session.inputNames, m.session.outputNames], [['ctu'], ['logits']]);
 });
 
-test('CUDA is asked for and used only where onnxruntime and the host have it; otherwise CPU, said in ep', async () => {
-  // In a child process: where the CUDA provider is installed but no GPU is present, onnxruntime prints its own
-  // (red) load error on stderr before the CPU fallback; it is captured here instead of reaching the test output.
-  const script = `const { loadSplitModel } = await import(${JSON.stringify(path.join(REPO, 'src/models/split-predictor.ts'))});
-const m = await loadSplitModel(undefined, { ep: 'cuda' }); console.log('EP=' + m.ep);`;
-  const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO });
-  const ep = /EP=(\w+)/.exec(stdout)?.[1];
-  assert.ok(ep === 'cuda' || ep === 'cpu', `stdout: ${stdout}\nstderr: ${stderr}`);
-  console.log(`# NNVVC_ONNX_EP=cuda -> ${ep}${stderr.trim() ? ' (onnxruntime printed a provider load error, captured)' : ''}`);
+test('CUDA is used only where its provider is installed and the host has it; otherwise a clear error, no silent CPU', async () => {
+  if (!cudaProviderInstalled()) {
+    await assert.rejects(loadSplitModel(DEFAULT_MODEL, { ep: 'cuda' }), (e: Error) => e instanceof ExecutionProviderError
+      && /^invalid NNVVC_ONNX_EP="cuda": onnxruntime-node's CUDA execution provider is not installed here/.test(e.message));
+    console.log('# NNVVC_ONNX_EP=cuda -> error: CUDA provider not installed');
+    return;
+  }
+  const ep = await loadSplitModel(DEFAULT_MODEL, { ep: 'cuda' }).then((m) => m.ep, (e: Error) => {
+    assert.ok(e instanceof ExecutionProviderError && /^NNVVC_ONNX_EP=cuda: cannot create a CUDA session/.test(e.message), e.message);
+    return 'error (no GPU)';
+  });
+  console.log(`# NNVVC_ONNX_EP=cuda -> ${ep}`);
 });
 
 test('model gives per-cell QT/MTT depths of the expected shape for a real frame', { skip: noForeman }, async () => {
@@ -78,7 +82,7 @@ test('bad inputs give clear errors', async () => {
     const junk = path.join(tmp, 'junk.onnx');
     await writeFile(junk, 'not a model');
     await assert.rejects(loadSplitModel(junk), (e: Error) => e instanceof SplitModelError && e.message.includes('cannot load split model') && e.message.includes(junk));
-    await assert.rejects(loadSplitModel(DEFAULT_MODEL, { ep: 'tpu' }), /NNVVC_ONNX_EP=tpu/);
+    await assert.rejects(loadSplitModel(DEFAULT_MODEL, { ep: 'tpu' }), (e: Error) => e instanceof ExecutionProviderError && /NNVVC_ONNX_EP="tpu": expected one of auto, webgpu, cpu, cuda/.test(e.message));
     assert.throws(() => parseAggressiveness('5'), /aggressiveness '5'/);
     const m = await loadSplitModel();
     await assert.rejects(predictFrame(m, new Uint16Array(10), W, H, 32), /luma has 10 samples, expected 176x144/);

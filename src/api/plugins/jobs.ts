@@ -1,9 +1,9 @@
-// /v1/jobs: submit, status, list, cancel, live progress (SSE) and the report.
+// /v1/jobs: submit, status, list, cancel or delete, live progress (SSE) and the report.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FastifyPluginAsync } from 'fastify';
-import { JOB_ID_RE, jobDir } from '../../config/layout.js';
-import { EncodeQueue } from '../../queue/encode-queue.js';
+import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { JOB_ID_RE, jobDir, type SequenceMeta } from '../../config/layout.js';
+import { EncodeQueue, JobBusyError } from '../../queue/encode-queue.js';
 import type { JobRequest, JobView, PublicState } from '../../queue/types.js';
 import { HttpError } from '../errors.js';
 import { encoderListSchema, errorSchema, idParams, jobListQuerySchema } from '../schemas.js';
@@ -24,6 +24,52 @@ export interface EncoderInfo {
 /** The default config of an encoder: random access (what the challenge judges) where supported, else all intra. */
 export function defaultConfig(configs: CodingConfig[]): CodingConfig {
   return configs.includes('ra') ? 'ra' : 'ai';
+}
+
+/**
+ * Checks a job request as POST /v1/jobs does (sequence, frames, encoder, preset, config) and returns its sequence;
+ * throws an HttpError (400) saying what is wrong. POST /v1/challenges checks all its jobs with it before submitting any.
+ */
+export async function checkJobRequest(app: FastifyInstance, r: JobRequest): Promise<SequenceMeta> {
+  const seq = await app.sequences.get(r.sequenceId);
+  if (!seq) throw new HttpError(400, 'unknown_sequence', `sequenceId ${JSON.stringify(r.sequenceId)} does not exist (upload it with POST /v1/sequences)`);
+  // targetKbps: the worker searches the QP per target (src/quality/rate-match.ts); kind=anchor: VTM-23.2 at the anchor QPs.
+  if (r.targetKbps && r.qps) throw new HttpError(400, 'bad_request', 'give qps or targetKbps, not both');
+  if (r.kind === 'anchor' && r.targetKbps) throw new HttpError(400, 'bad_request', 'kind=anchor encodes at QPs (default 22/27/32/37), not at targetKbps');
+  if (r.kind === 'anchor' && !app.cfg.vtmEncoderApp) throw new HttpError(400, 'encoder_unavailable', 'kind=anchor needs VTM_ENCODER_APP (VTM-23.2 EncoderApp) to be set on the server');
+  if (r.frames !== undefined && r.frames > seq.frames) {
+    throw new HttpError(400, 'bad_frames', `frames=${r.frames} but sequence ${seq.id} has ${seq.frames} frames`, { frames: r.frames, sequenceFrames: seq.frames });
+  }
+  if (r.encoder === 'vtm' && !app.cfg.vtmEncoderApp) {
+    throw new HttpError(400, 'encoder_unavailable', 'encoder=vtm needs VTM_ENCODER_APP to be set on the server');
+  }
+  if (r.intraPeriod !== undefined && r.config !== 'ra') {
+    throw new HttpError(400, 'bad_request', `intraPeriod applies to config "ra" only (this job asks for config "${r.config}")`);
+  }
+  if (r.kind !== 'anchor' && (r.encoder ?? 'nnvvc') === 'nnvvc') {
+    if (r.preset !== undefined && !(NNVVC_PRESETS as readonly string[]).includes(r.preset)) {
+      throw new HttpError(400, 'unknown_preset', `preset ${JSON.stringify(r.preset)} is not a preset of nnvvc-enc; known presets: ${NNVVC_PRESETS.join(', ')} (default ${NNVVC_DEFAULT_PRESET})`,
+        { preset: r.preset, presets: [...NNVVC_PRESETS] });
+    }
+    const configs = await nnvvcConfigs(app.cfg.nnvvcEnc);
+    if (!configs.includes(r.config)) {
+      const can = configs.map((c) => `"${c}" (${CONFIG_NAMES[c]})`).join(', ');
+      throw new HttpError(400, 'unsupported_config',
+        `config "${r.config}" (${CONFIG_NAMES[r.config]}) is not supported by this server's nnvvc-enc, which encodes ${can}; ` +
+        `submit config "${configs[0]}"${r.config === 'ra' ? ', or encoder "vtm" for a VTM-23.2 random-access encode' : ''}`,
+        { config: r.config, configs });
+    }
+  }
+  return seq;
+}
+
+/** The one submission path (POST /v1/jobs, POST /v1/challenges): checks the request, queues the job, returns its id. */
+export async function submitJob(app: FastifyInstance, r: JobRequest, log: FastifyBaseLogger): Promise<string> {
+  const seq = await checkJobRequest(app, r);
+  const jobId = EncodeQueue.newJobId();
+  await app.encodeQueue.submit({ jobId, request: r, sequence: seq, createdAt: new Date().toISOString() });
+  log.info({ jobId, sequenceId: seq.id, config: r.config, qps: r.qps }, 'job submitted');
+  return jobId;
 }
 
 export const jobsPlugin: FastifyPluginAsync = async (app) => {
@@ -65,39 +111,7 @@ export const jobsPlugin: FastifyPluginAsync = async (app) => {
       response: { 201: { type: 'object', properties: { id: { type: 'string' }, state: { type: 'string' } } }, 400: errorSchema },
     },
   }, async (req, reply) => {
-    const r = req.body;
-    const seq = await app.sequences.get(r.sequenceId);
-    if (!seq) throw new HttpError(400, 'unknown_sequence', `sequenceId ${JSON.stringify(r.sequenceId)} does not exist (upload it with POST /v1/sequences)`);
-    // targetKbps: the worker searches the QP per target (src/quality/rate-match.ts); kind=anchor: VTM-23.2 at the anchor QPs.
-    if (r.targetKbps && r.qps) throw new HttpError(400, 'bad_request', 'give qps or targetKbps, not both');
-    if (r.kind === 'anchor' && r.targetKbps) throw new HttpError(400, 'bad_request', 'kind=anchor encodes at QPs (default 22/27/32/37), not at targetKbps');
-    if (r.kind === 'anchor' && !app.cfg.vtmEncoderApp) throw new HttpError(400, 'encoder_unavailable', 'kind=anchor needs VTM_ENCODER_APP (VTM-23.2 EncoderApp) to be set on the server');
-    if (r.frames !== undefined && r.frames > seq.frames) {
-      throw new HttpError(400, 'bad_frames', `frames=${r.frames} but sequence ${seq.id} has ${seq.frames} frames`, { frames: r.frames, sequenceFrames: seq.frames });
-    }
-    if (r.encoder === 'vtm' && !app.cfg.vtmEncoderApp) {
-      throw new HttpError(400, 'encoder_unavailable', 'encoder=vtm needs VTM_ENCODER_APP to be set on the server');
-    }
-    if (r.intraPeriod !== undefined && r.config !== 'ra') {
-      throw new HttpError(400, 'bad_request', `intraPeriod applies to config "ra" only (this job asks for config "${r.config}")`);
-    }
-    if (r.kind !== 'anchor' && (r.encoder ?? 'nnvvc') === 'nnvvc') {
-      if (r.preset !== undefined && !(NNVVC_PRESETS as readonly string[]).includes(r.preset)) {
-        throw new HttpError(400, 'unknown_preset', `preset ${JSON.stringify(r.preset)} is not a preset of nnvvc-enc; known presets: ${NNVVC_PRESETS.join(', ')} (default ${NNVVC_DEFAULT_PRESET})`,
-          { preset: r.preset, presets: [...NNVVC_PRESETS] });
-      }
-      const configs = await nnvvcConfigs(app.cfg.nnvvcEnc);
-      if (!configs.includes(r.config)) {
-        const can = configs.map((c) => `"${c}" (${CONFIG_NAMES[c]})`).join(', ');
-        throw new HttpError(400, 'unsupported_config',
-          `config "${r.config}" (${CONFIG_NAMES[r.config]}) is not supported by this server's nnvvc-enc, which encodes ${can}; ` +
-          `submit config "${configs[0]}"${r.config === 'ra' ? ', or encoder "vtm" for a VTM-23.2 random-access encode' : ''}`,
-          { config: r.config, configs });
-      }
-    }
-    const jobId = EncodeQueue.newJobId();
-    await app.encodeQueue.submit({ jobId, request: r, sequence: seq, createdAt: new Date().toISOString() });
-    req.log.info({ jobId, sequenceId: seq.id, config: r.config, qps: r.qps }, 'job submitted');
+    const jobId = await submitJob(app, req.body, req.log);
     return reply.code(201).header('location', `/v1/jobs/${jobId}`).send({ id: jobId, state: 'waiting' });
   });
 
@@ -113,16 +127,50 @@ export const jobsPlugin: FastifyPluginAsync = async (app) => {
     schema: { summary: 'Job status and progress', tags: ['jobs'], params: idParams, response: { 200: { $ref: 'JobView#' }, 404: errorSchema } },
   }, async (req) => mustView(req.params.id));
 
-  app.delete<{ Params: { id: string } }>('/v1/jobs/:id', {
+  app.delete<{ Params: { id: string }; Querystring: { mode?: 'auto' | 'cancel' | 'delete' } }>('/v1/jobs/:id', {
     schema: {
-      summary: 'Cancel a job (waiting: removed; running: its encoder is stopped)', tags: ['jobs'], params: idParams,
-      response: { 202: { type: 'object', properties: { id: { type: 'string' }, outcome: { type: 'string' } } }, 404: errorSchema, 409: errorSchema },
+      summary: 'Cancel a waiting or running job (202: waiting ones are removed from the queue, running ones have their encoder stopped), ' +
+        'or delete a finished one (completed, failed, cancelled) with all its files (200). ?mode=cancel only cancels (409 job_finished ' +
+        'for a finished job); ?mode=delete only deletes (409 job_unfinished for a waiting or running job)',
+      tags: ['jobs'], params: idParams,
+      querystring: { type: 'object', properties: { mode: { type: 'string', enum: ['auto', 'cancel', 'delete'] } }, additionalProperties: false },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' }, outcome: { type: 'string', enum: ['deleted'] }, state: { type: 'string' },
+            removed: {
+              type: 'object',
+              properties: {
+                queueJobs: { type: 'array', items: { type: 'string' } }, folder: { type: 'string' },
+                files: { type: 'integer' }, bytes: { type: 'integer' },
+              },
+            },
+          },
+        },
+        202: { type: 'object', properties: { id: { type: 'string' }, outcome: { type: 'string' } } }, 404: errorSchema, 409: errorSchema,
+      },
     },
   }, async (req, reply) => {
+    const mode = req.query.mode ?? 'auto';
     const v = await mustView(req.params.id);
-    if (TERMINAL.includes(v.state)) throw new HttpError(409, 'job_finished', `job ${v.id} is already ${v.state}`);
+    if (TERMINAL.includes(v.state)) {
+      if (mode === 'cancel') throw new HttpError(409, 'job_finished', `job ${v.id} is already ${v.state} (DELETE without ?mode=cancel deletes it)`);
+      let r: Awaited<ReturnType<EncodeQueue['removeFinished']>>;
+      try {
+        r = await app.encodeQueue.removeFinished(v.id);
+      } catch (err) {
+        if (err instanceof JobBusyError) throw new HttpError(409, 'job_busy', err.message, { running: err.running });
+        throw err;
+      }
+      if (!r) throw new HttpError(404, 'job_not_found', `no job with id ${JSON.stringify(v.id)}`);
+      if (!('queueJobs' in r)) throw new HttpError(409, 'job_unfinished', `job ${v.id} is ${r.notFinished} again (retried); cancel it first`);
+      req.log.info({ jobId: v.id, state: r.state, queueJobs: r.queueJobs.length, files: r.files, bytes: r.bytes }, 'finished job deleted');
+      return reply.code(200).send({ id: v.id, outcome: 'deleted', state: r.state, removed: { queueJobs: r.queueJobs, folder: r.folder, files: r.files, bytes: r.bytes } });
+    }
+    if (mode === 'delete') throw new HttpError(409, 'job_unfinished', `job ${v.id} is ${v.state}: cancel it first (DELETE without ?mode=delete), then delete it`);
     const outcome = await app.encodeQueue.cancel(v.id);
-    if (outcome === 'finished') throw new HttpError(409, 'job_finished', `job ${v.id} finished before it could be cancelled`);
+    if (outcome === 'finished') throw new HttpError(409, 'job_finished', `job ${v.id} finished before it could be cancelled (DELETE again to delete it)`);
     req.log.info({ jobId: v.id, outcome }, 'job cancel requested');
     return reply.code(202).send({ id: v.id, outcome });
   });

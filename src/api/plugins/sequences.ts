@@ -11,17 +11,27 @@ export const sequencesPlugin: FastifyPluginAsync = async (app) => {
 
   app.post<{ Querystring: UploadQuery }>('/v1/sequences', {
     schema: {
-      summary: 'Upload a sequence (raw 4:2:0 .yuv with ?width&height&fps[&bitDepth], or .y4m) as the raw request body',
+      summary: 'Upload a sequence (raw 4:2:0 .yuv with ?width&height&fps[&bitDepth], or .y4m) as the raw request body; ' +
+        '507 insufficient_storage when the disk is full (nothing is kept)',
       tags: ['sequences'],
       querystring: uploadQuerySchema,
-      response: { 201: { $ref: 'SequenceMeta#' }, 400: errorSchema, 413: errorSchema },
+      response: { 201: { $ref: 'SequenceMeta#' }, 400: errorSchema, 413: errorSchema, 507: errorSchema },
     },
   }, async (req, reply) => {
     const cl = req.headers['content-length'];
-    const meta = await ingestSequence(req.raw, {
-      dataDir: app.cfg.dataDir, maxBytes: app.cfg.maxUploadBytes, query: req.query,
-      contentLength: cl !== undefined ? Number(cl) : undefined,
-    });
+    let meta;
+    try {
+      meta = await ingestSequence(req.raw, {
+        dataDir: app.cfg.dataDir, maxBytes: app.cfg.maxUploadBytes, query: req.query,
+        contentLength: cl !== undefined ? Number(cl) : undefined,
+      });
+    } catch (err) {
+      // Answered before the whole body arrived (413, 507, a bad header): the rest of the body is not read, so the
+      // connection cannot carry another request. Close it after the answer, or the client keeps sending into it
+      // and the connection hangs (holding up server.close()) until a timeout.
+      if (!req.raw.complete) reply.header('connection', 'close');
+      throw err;
+    }
     req.log.info({ sequenceId: meta.id, width: meta.width, height: meta.height, bitDepth: meta.bitDepth, frames: meta.frames, bytes: meta.bytes, sourceFormat: meta.sourceFormat }, 'sequence stored');
     return reply.code(201).send(meta);
   });

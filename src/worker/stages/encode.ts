@@ -6,7 +6,8 @@
 // Both cases go through encodeAt, the one place that sets up a rate point's files and calls the encoder.
 import path from 'node:path';
 import { rename, rm } from 'node:fs/promises';
-import { BadInputError, throwIfAborted } from '../errors.js';
+import { BadInputError, CancelledError, throwIfAborted } from '../errors.js';
+import { StorageFullError, toolFailedForSpace } from '../../storage.js';
 import type { EncodeResult, EncoderAdapter } from '../tool-adapter.js';
 import { matchRate } from '../../quality/rate-match.js';
 import { bitrateKbps } from '../../quality/bitrate.js';
@@ -62,14 +63,27 @@ export async function encode(ctx: StageContext, input: PreparedInput, splits: Sp
     const files = filesFor(ctx, label);
     await Promise.all([rm(files.bitstream, { force: true }), rm(files.recon, { force: true }), rm(files.stats, { force: true }), rm(files.logFile, { force: true })]);
     ctx.log.info({ stage: 'encode', qp, label, encoder: encoder.name }, 'encoding');
-    const result = await encoder.encode({
-      input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth, fps: input.fps,
-      frames: input.frames, qp, config: req.config, intraPeriod: req.intraPeriod, preset: req.preset,
-      bitstream: files.bitstream, recon: files.recon, stats: which === 'nnvvc' ? files.stats : undefined,
-      splitHints: splits.hintsForQp ? await splits.hintsForQp(qp) : splits.splitHints,
-      logFile: files.logFile, signal: ctx.signal, timeoutMs: ctx.cfg.toolTimeoutMs,
-      onFrame: (n) => ctx.progress({ pointFramesDone: Math.min(n, input.frames) }),
-    });
+    let result: EncodeResult;
+    try {
+      result = await encoder.encode({
+        input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth, fps: input.fps,
+        frames: input.frames, qp, config: req.config, intraPeriod: req.intraPeriod, preset: req.preset,
+        bitstream: files.bitstream, recon: files.recon, stats: which === 'nnvvc' ? files.stats : undefined,
+        splitHints: splits.hintsForQp ? await splits.hintsForQp(qp) : splits.splitHints,
+        logFile: files.logFile, signal: ctx.signal, timeoutMs: ctx.cfg.toolTimeoutMs,
+        onFrame: (n) => ctx.progress({ pointFramesDone: Math.min(n, input.frames) }),
+      });
+    } catch (err) {
+      // A failed or cancelled encode leaves no half-written bitstream / reconstruction behind (its log stays). A full
+      // disk is said so (checked before the partial files are removed, which frees space).
+      const full = err instanceof CancelledError || err instanceof StorageFullError ? null : await toolFailedForSpace(err, ctx.dir);
+      await Promise.all([rm(files.bitstream, { force: true }), rm(files.recon, { force: true }), rm(files.stats, { force: true })]);
+      if (full) {
+        throw new StorageFullError(`the ${label} bitstream / reconstruction`, path.relative(ctx.cfg.dataDir, path.join(ctx.dir, `${label}.*`)), full,
+          `the encoder failed: ${(err as Error).message}`);
+      }
+      throw err;
+    }
     ctx.progress({ pointFramesDone: input.frames });
     ctx.log.info({ stage: 'encode', qp, label, bits: result.bits, seconds: result.encodeSeconds }, 'encoded');
     return { result, files };

@@ -1,11 +1,13 @@
 // Stage 2: CU-split prediction. For our encoder with an RD search preset (all-intra; the encoder's default
 // preset 'medium' included), the CNN split predictor (src/models/split-predictor.ts, model
 // models/splitnet-v1.onnx) predicts per 8x8 cell the QT/MTT depth of each frame at each rate point's QP and writes
-// a split-hints file (<label>.hints.txt) that prunes the encoder's partition search. Otherwise (VTM, preset
-// 'trivial', RA, model off) it passes through and says why in `note`.
+// a split-hints file (qp<QP>.hints.txt, a job artifact the dashboard draws) that prunes the encoder's partition
+// search. Otherwise (VTM, preset 'trivial', RA, model off) it passes through and says why in `note`.
 // Env: NNVVC_SPLIT_PREDICTOR=off disables it; NNVVC_SPLIT_MODEL=<file.onnx> picks another model (an explicit
 // path that does not exist fails the job with that path); NNVVC_SPLIT_AGGRESSIVENESS=0|1|2 (default 0);
-// NNVVC_ONNX_EP=cuda asks for the CUDA execution provider.
+// NNVVC_ONNX_EP=auto|webgpu|cpu|cuda (cfg.onnxEp, src/models/onnx-ep.ts): auto uses WebGPU where an adapter exists,
+// else the CPU (why: logged once per process, and in every report); an explicit webgpu/cuda that cannot be used
+// fails this stage (not retried: it fails the same way on this worker) rather than running on the CPU unasked.
 import path from 'node:path';
 import type { StageContext } from '../context.js';
 import type { PreparedInput } from './prepare.js';
@@ -13,11 +15,14 @@ import { ratePoints } from '../../queue/rate-points.js';
 import { NNVVC_DEFAULT_PRESET, RD_PRESETS } from '../encoders.js';
 import { BadInputError, throwIfAborted } from '../errors.js';
 import {
-  DEFAULT_MODEL, loadSplitModel, parseAggressiveness, SplitModelError, writeSplitHints, type SplitModel,
+  DEFAULT_MODEL, ExecutionProviderError, loadSplitModel, parseAggressiveness, SplitModelError, writeSplitHints, type SplitModel,
 } from '../../models/split-predictor.js';
 
 export interface SplitPredictionInfo {
-  modelFile: string; modelVersion: string; executionProvider: string; aggressiveness: number;
+  modelFile: string; modelVersion: string;
+  /** Execution provider actually used (cpu | webgpu | cuda), what NNVVC_ONNX_EP asked for, and why they differ. */
+  executionProvider: string; executionProviderRequested: string; executionProviderNote?: string;
+  aggressiveness: number;
   loadSeconds: number;
   /** Model inference time summed over every frame and QP (reading luma excluded). */
   inferenceSeconds: number;
@@ -59,13 +64,15 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   const t0 = performance.now();
   let model: SplitModel;
   try {
-    model = await loadSplitModel(file);
+    model = await loadSplitModel(file, { ep: ctx.cfg.onnxEp });
   } catch (e) {
+    if (e instanceof ExecutionProviderError) throw new BadInputError(`split predictor: ${e.message}`);
     if (explicit) throw new BadInputError(`NNVVC_SPLIT_MODEL: ${(e as Error).message}`);
     const note = `split model unavailable, full partition search: ${(e as Error).message}`;
     ctx.log.warn(note);
     return { splitHints: undefined, model: null, note };
   }
+  if (model.epNote && model.epNoteFirst) ctx.log.warn({ executionProvider: model.ep }, `split predictor: ${model.epNote} (said once per worker process)`);
   let aggressiveness;
   try {
     aggressiveness = parseAggressiveness(process.env.NNVVC_SPLIT_AGGRESSIVENESS);
@@ -74,7 +81,8 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   }
   const info: SplitPredictionInfo = {
     modelFile: path.relative(process.cwd(), model.file) || model.file, modelVersion: model.version,
-    executionProvider: model.ep, aggressiveness, loadSeconds: (performance.now() - t0) / 1000,
+    executionProvider: model.ep, executionProviderRequested: model.requestedEp,
+    ...(model.epNote ? { executionProviderNote: model.epNote } : {}), aggressiveness, loadSeconds: (performance.now() - t0) / 1000,
     inferenceSeconds: 0, framesPredicted: 0, hints: {},
   };
   // Luma is read once for all QPs when it fits in ~64 MB; longer inputs are re-read per QP.
@@ -104,7 +112,16 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   const qps = ratePoints(ctx.data.request);
   if (!ctx.data.request.targetKbps) for (const i of ctx.pointIndices ?? qps.map((_, k) => k)) await hintsForQp(qps[i]);
   const name = `${model.name} v${model.version}`;
-  const note = `CNN split predictor ${name} (${model.ep}), aggressiveness ${aggressiveness}`;
+  const note = `CNN split predictor ${name} (${model.ep}${model.epNote ? ', auto: WebGPU unavailable' : ''}), aggressiveness ${aggressiveness}`;
   ctx.log.info({ model: name, inferenceSeconds: info.inferenceSeconds }, note);
   return { splitHints: undefined, hintsForQp, model: name, note, info };
+}
+
+/** report.json's splitPrediction: model, note, SplitPredictionInfo and the mean inference time per predicted frame. */
+export function splitPredictionReport(s: Pick<SplitPrediction, 'model' | 'note' | 'info'>): Record<string, unknown> {
+  const i = s.info;
+  if (!i) return { model: s.model, note: s.note };
+  // a frame predicted at one QP (framesPredicted counts frame x QP); includes the first, slower call
+  const inferenceMsPerFrame = i.framesPredicted > 0 ? Math.round((i.inferenceSeconds * 1000 / i.framesPredicted) * 100) / 100 : null;
+  return { model: s.model, note: s.note, ...i, inferenceMsPerFrame };
 }

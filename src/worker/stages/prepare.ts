@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { frameBytes, sequenceInput, type SequenceMeta } from '../../config/layout.js';
 import { BadInputError } from '../errors.js';
+import { noSpaceCode, StorageFullError, tempPathFor } from '../../storage.js';
 import type { StageContext } from '../context.js';
 
 export interface PreparedInput {
@@ -37,12 +38,14 @@ export async function prepare(ctx: StageContext): Promise<PreparedInput> {
   // under a private name and renamed, so whoever finds it in place finds it whole.
   const have = await stat(input).then((st) => st.size, () => -1);
   if (have !== frames * fb) {
-    const tmp = `${input}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
+    const tmp = tempPathFor(input);
     try {
       await pipeline(createReadStream(src, { start: 0, end: frames * fb - 1 }), createWriteStream(tmp), { signal: ctx.signal });
       await rename(tmp, input);
     } catch (err) {
       await rm(tmp, { force: true });
+      const code = noSpaceCode(err);
+      if (code) throw new StorageFullError(`the job's input frames (${frames} x ${fb} bytes)`, path.relative(ctx.cfg.dataDir, input), code);
       throw err;
     }
   }

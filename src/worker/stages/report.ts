@@ -2,10 +2,11 @@
 // is stored for this sequence/config/frames; kind=anchor jobs store their measured points as that anchor.
 // Also used on failure: writeFailureReport records why a job failed next to whatever it produced.
 import path from 'node:path';
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../storage.js';
 import type { StageContext } from '../context.js';
 import type { PreparedInput } from './prepare.js';
-import type { SplitPrediction } from './predict-splits.js';
+import { splitPredictionReport, type SplitPrediction } from './predict-splits.js';
 import type { MeasuredPoint } from './measure.js';
 import type { VerifiedPoint } from './verify.js';
 import { machineInfo as qualityMachineInfo, type MachineInfo } from '../../quality/machine.js';
@@ -30,10 +31,9 @@ export function machineInfo() {
   return qualityMachineInfo();
 }
 
+/** Written under a temporary name and renamed: a failed write (disk full) leaves neither a partial file nor the temporary. */
 async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.tmp`;
-  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
-  await rename(tmp, file);
+  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
 }
 
 /** kind=anchor: the measured VTM points become the anchor table for this sequence/config/frames. */
@@ -85,7 +85,7 @@ export async function report(ctx: StageContext, r: ReportInput): Promise<{ repor
   const rep = buildReport({
     jobId: ctx.jobId, kind, sequence: { ...r.prepared.sequence }, frames: r.prepared.frames, config: req.config,
     encoder: r.measured[0]?.encoderName ?? null, machine, points, anchor,
-    extra: { ...(kind === 'anchor' ? { anchorStored: stored?.key ?? null } : {}), request: req, splitPrediction: { model: r.splits.model, note: r.splits.note, ...(r.splits.info ? { ...r.splits.info } : {}) }, stages: r.timings },
+    extra: { ...(kind === 'anchor' ? { anchorStored: stored?.key ?? null } : {}), request: req, splitPrediction: splitPredictionReport(r.splits), stages: r.timings },
   });
   // The pipeline's own check: every available decoder reproduces the encoder's reconstruction exactly.
   const anyDecoderRan = rep.ratePoints.some((p) => p.decoders.some((d) => d.ok !== null));
@@ -100,8 +100,8 @@ export async function report(ctx: StageContext, r: ReportInput): Promise<{ repor
   rep.verdict = allRequiredPass(rep.rules);
   const reportFile = path.join(ctx.dir, 'report.json');
   await writeJsonAtomic(reportFile, rep);
-  await writeFile(path.join(ctx.dir, 'report.md'), reportMarkdown(rep));
-  await writeFile(path.join(ctx.dir, 'rd.svg'), reportSvg(rep));
+  await writeFileAtomic(path.join(ctx.dir, 'report.md'), reportMarkdown(rep));
+  await writeFileAtomic(path.join(ctx.dir, 'rd.svg'), reportSvg(rep));
   return { reportFile, report: rep };
 }
 

@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { throwIfAborted, CancelledError } from '../errors.js';
+import { StorageFullError, toolFailedForSpace } from '../../storage.js';
 import type { StageContext } from '../context.js';
 import type { EncodedPoint } from './encode.js';
 
@@ -82,6 +83,12 @@ export async function verify(ctx: StageContext, points: EncodedPoint[]): Promise
         });
       } catch (err) {
         if (err instanceof CancelledError) throw err;
+        // a decoder that could not write its output because the disk is full says nothing about the bitstream
+        const full = await toolFailedForSpace(err, ctx.dir);
+        if (full) {
+          await rm(output, { force: true });
+          throw new StorageFullError(`the ${p.label} decoded output`, path.relative(ctx.cfg.dataDir, output), full, `${dec.name} failed: ${(err as Error).message}`);
+        }
         checks.push({ name: dec.name, ok: false, md5Ok: null, matchesRecon: null, seconds: null, detail: (err as Error).message });
       }
     }

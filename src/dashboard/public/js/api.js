@@ -32,6 +32,8 @@ export const api = {
   eventsUrl: (id) => `/v1/jobs/${enc(id)}/events`,
   listSequences: () => request('/v1/sequences'),
   listEncoders: () => request('/v1/encoders'),
+  listChallenges: () => request('/v1/challenges'),
+  getChallenge: (id) => request(`/v1/challenges/${enc(id)}`),
   getSequence: (id) => request(`/v1/sequences/${enc(id)}`),
   deleteSequence: (id) => request(`/v1/sequences/${enc(id)}`, { method: 'DELETE' }),
   /** Streams the File itself as the raw request body (no multipart, no copy in JS memory). */

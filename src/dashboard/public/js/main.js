@@ -5,12 +5,14 @@ import { renderJob } from './views/job.js';
 import { renderUpload } from './views/upload.js';
 import { renderNewJob } from './views/newjob.js';
 import { renderCompare } from './views/compare.js';
+import { renderChallenges } from './views/challenges.js';
 
 const routes = [
   [/^\/?$|^\/jobs\/?$/, 'jobs', () => renderJobs],
   [/^\/jobs\/([^/]+)$/, 'jobs', (m) => (el, q) => renderJob(el, decodeURIComponent(m[1]), q)],
   [/^\/new\/?$/, 'new', () => renderNewJob],
   [/^\/upload\/?$/, 'upload', () => renderUpload],
+  [/^\/challenges(?:\/([^/]+))?$/, 'challenges', (m) => (el) => renderChallenges(el, m[1] && decodeURIComponent(m[1]))],
   [/^\/compare(?:\/([^/]*))?$/, 'compare', (m) => (el, q) => renderCompare(el, (m[1] ? decodeURIComponent(m[1]) : '').split(',').filter(Boolean), q)],
 ];
 

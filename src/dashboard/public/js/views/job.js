@@ -1,5 +1,5 @@
 // Job detail: live state/progress, per-rate-point results table, RD curve vs the anchor, decoded frame with the
-// CU partition drawn over it, log tail and artifact downloads.
+// CU partition drawn over it and the CNN's predicted partition beside it, log tail and artifact downloads.
 import { api, ApiError, fetchRange } from '../api.js';
 import { announce, clear, h } from '../dom.js';
 import { bdRate } from '../bdrate.js';
@@ -8,6 +8,7 @@ import { isTerminal, watchJob } from '../live.js';
 import { rdPlotSvg, reportSeries } from '../rdplot.js';
 import { frameBytes } from '../validate.js';
 import { cusForFrame, lumaRange, lumaToRgba, statsNameFor } from '../yuv.js';
+import { hintsForFrame, hintsNameFor } from '../hints.js';
 import { progressCell, stateBadge } from './jobs.js';
 
 const passText = (v) => (v === true ? h('span', { class: 'pass' }, 'pass') : v === false ? h('span', { class: 'fail' }, 'FAIL') : h('span', { class: 'na' }, 'n/a'));
@@ -123,11 +124,39 @@ function partitionLegend() {
     CU_CLASSES.map((c) => h('li', {}, h('span', { class: 'swatch', style: `border-color:${c.color}`, 'aria-hidden': 'true' }), `${c.name}: ${c.label}`)));
 }
 
-/** Decoded frame with the encoder's CU partition over it, and a labelled slot for the CNN's predicted one. */
+/** QT depth 0..4 -> RGB (Okabe-Ito). */
+export const QT_COLORS = ['0,114,178', '86,180,233', '0,158,115', '240,228,66', '213,94,0'];
+
+/** CNN prediction over the luma at the encoder view's scale: cells shaded by QT depth, QT leaves outlined. */
+function drawHints(canvas, luma, f, scale) {
+  canvas.width = luma.width * scale;
+  canvas.height = luma.height * scale;
+  const ctx = canvas.getContext('2d'), g = f.grid * scale, leaves = new Map();
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(luma, 0, 0, canvas.width, canvas.height);
+  let cells = 0;
+  f.qt.forEach((p, k) => {
+    if (p < 0) return;
+    const r = Math.floor(k / f.cols), c = k % f.cols, s = 128 >> p;
+    cells++;
+    ctx.fillStyle = `rgba(${QT_COLORS[p]},.5)`;
+    ctx.fillRect(c * g, r * g, g, g);
+    leaves.set(`${Math.floor((c * f.grid) / s) * s},${Math.floor((r * f.grid) / s) * s},${s}`, QT_COLORS[p]);
+  });
+  for (const [k, rgb] of leaves) {
+    const [x, y, s] = k.split(',');
+    ctx.strokeStyle = `rgb(${rgb})`;
+    ctx.strokeRect(x * scale + 0.5, y * scale + 0.5, s * scale - 1, s * scale - 1);
+  }
+  canvas.dataset.cells = cells;
+  return cells;
+}
+
+/** Decoded frame with the encoder's CU partition over it and the CNN's predicted one (split hints) beside it. */
 function frameSection(jobId, artifacts, seq, report) {
   const names = artifacts.map((a) => a.name);
   const yuvs = artifacts.filter((a) => /\.yuv$/i.test(a.name) && /dec|rec/i.test(a.name));
-  const box = h('section', { 'aria-labelledby': 'frame-h', 'data-testid': 'frame-section' }, h('h2', { id: 'frame-h' }, 'Decoded frame and CU partition'));
+  const box = h('section', { 'aria-labelledby': 'frame-h', 'data-testid': 'frame-section' }, h('h2', { id: 'frame-h' }, 'Decoded frame: encoder’s CU partition and CNN prediction'));
   if (!yuvs.length) { box.append(h('p', { class: 'muted' }, 'No decoded YUV among the artifacts yet.')); return box; }
   if (!seq) { box.append(h('p', { class: 'muted' }, 'Sequence metadata unavailable, so the frame size is unknown.')); return box; }
   const { width, height } = seq;
@@ -138,8 +167,43 @@ function frameSection(jobId, artifacts, seq, report) {
   const caption = h('figcaption', { 'aria-live': 'polite', 'data-testid': 'frame-caption' });
   const legend = partitionLegend();
   const show = h('button', { type: 'button' }, 'Show frame');
+  const cnnCanvas = h('canvas', { 'data-testid': 'cnn-canvas', role: 'img', 'aria-label': 'CNN-predicted partition', hidden: true });
+  const cnnNone = h('div', { class: 'placeholder', 'data-testid': 'cnn-placeholder', hidden: true });
+  const cnnCaption = h('figcaption', { 'aria-live': 'polite', 'data-testid': 'cnn-caption' });
+  const cnnLegend = h('ul', { class: 'legend', 'data-testid': 'cnn-legend', 'aria-label': 'Predicted QT depth colours', hidden: true },
+    QT_COLORS.map((rgb, d) => h('li', {}, h('span', { class: 'swatch', style: `border-color:rgb(${rgb});background:rgba(${rgb},.5)` }), `QT depth ${d}: ${128 >> d}×${128 >> d}`)));
   let stats;
   let statsFor;
+  let hints;
+  let hintsFor;
+  const drawCnn = async (luma, n, yuv, scale) => {
+    const name = hintsNameFor(yuv, names, report), sp = report?.splitPrediction, other = Object.keys(sp?.hints ?? {});
+    cnnCanvas.hidden = cnnLegend.hidden = true;
+    cnnNone.hidden = !!name;
+    cnnCaption.textContent = '';
+    if (!name) {
+      cnnNone.textContent = other.length ? `No CNN prediction for ${yuv} (only for ${other.join(', ')}).`
+        : `No CNN prediction for this job${sp?.note ? `: ${sp.note}` : report ? '' : ' (no report yet)'}.`;
+      return;
+    }
+    let note;
+    try {
+      if (hintsFor !== name) {
+        const res = await fetch(api.artifactUrl(jobId, name));
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        hints = await res.text();
+        hintsFor = name;
+      }
+      const f = hintsForFrame(hints, n);
+      note = !f ? `${name} has no frame ${n}.` : `CNN prediction from ${name}, frame ${n}: ${drawHints(cnnCanvas, luma, f, scale)} cells `
+        + `(${f.cols}×${f.rows} grid of ${f.grid}×${f.grid}) shaded by predicted QT depth, QT leaves outlined${f.aggressiveness === undefined ? '' : `; hints aggressiveness ${f.aggressiveness}`}.`;
+      cnnCanvas.hidden = cnnLegend.hidden = !f;
+    } catch (err) {
+      note = `Could not draw the CNN prediction from ${name}: ${err.message}`;
+    }
+    cnnCaption.textContent = note;
+    cnnCanvas.setAttribute('aria-label', note);
+  };
   const draw = async () => {
     const art = yuvs.find((a) => a.name === pick.value);
     // Decoded output is 10-bit LE per the contract; fall back to 8-bit if the file size says so.
@@ -187,6 +251,7 @@ function frameSection(jobId, artifacts, seq, report) {
       caption.textContent = note;
       legend.hidden = !drawn;
       canvas.setAttribute('aria-label', note);
+      await drawCnn(tmp, n, art.name, scale);
     } catch (err) {
       caption.textContent = `Could not load the frame: ${err.message}`;
     }
@@ -203,10 +268,7 @@ function frameSection(jobId, artifacts, seq, report) {
       show),
     h('div', { class: 'frames', style: 'margin-top:.75rem' },
       h('figure', {}, canvas, caption, legend),
-      h('figure', {}, h('div', { class: 'placeholder', 'data-testid': 'cnn-placeholder' },
-        'CNN-predicted partition: not available yet. Its prediction will be drawn here beside the encoder’s choice once the split predictor (models/) produces one.',
-        report?.splitPrediction?.note ? h('br') : null, report?.splitPrediction?.note ? `Report says: ${report.splitPrediction.note}.` : null),
-      h('figcaption', {}, 'Predicted partition (placeholder)'))));
+      h('figure', {}, cnnCanvas, cnnNone, cnnCaption, cnnLegend)));
   queueMicrotask(draw);
   return box;
 }
