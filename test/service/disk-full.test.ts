@@ -14,7 +14,7 @@ import { loadConfig, type Config } from '../../src/config/index.js';
 import { buildApp } from '../../src/api/app.js';
 import { createLogger } from '../../src/log.js';
 import { EncodeWorker } from '../../src/worker/encode-worker.js';
-import { deleteKeys, json, submit, syntheticYuv, testEnv, upload, waitForState } from './helpers.js';
+import { deleteKeys, json, submit, syntheticYuv, testEnv, upload, waitFor, waitForState } from './helpers.js';
 
 const TMPFS_BYTES = 2 * 1024 * 1024;
 const root = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-diskfull-'));
@@ -71,7 +71,10 @@ async function usedBytes(): Promise<number> {
 
 /** Deletes a test's job (once finished) and sequence, whatever state the test left them in. */
 async function cleanUp(jobId: string, seqId: string): Promise<void> {
-  await waitForState(base, jobId, ['completed', 'failed', 'cancelled'], 30_000).catch(() => undefined);
+  await waitFor('the job finished or gone', async () => {
+    const r = await fetch(`${base}/v1/jobs/${jobId}`);
+    return r.status === 404 || ['completed', 'failed', 'cancelled'].includes((await json(r)).state);
+  }, 30_000).catch(() => undefined);
   await fetch(`${base}/v1/jobs/${jobId}`, { method: 'DELETE' });
   await fetch(`${base}/v1/sequences/${seqId}`, { method: 'DELETE' });
 }
@@ -108,12 +111,12 @@ test('upload larger than the disk: 507 insufficient_storage naming the file, not
   assert.equal((await fetch(`${base}/v1/sequences/${(await json(small)).id}`, { method: 'DELETE' })).status, 204);
 });
 
-test('a job whose input copy does not fit fails at once with a clear error and leaves no partial input', { skip }, async () => {
+test('a job whose input copy does not fit fails at once with a clear error and leaves no partial input', { skip }, async (t) => {
   const up = await upload(base, syntheticYuv(176, 144, 32), { width: 176, height: 144, fps: 30 }); // 1.2 MB: fits once, not twice
   assert.equal(up.status, 201);
   const seq = await json(up);
   const { id } = await json(await submit(base, { sequenceId: seq.id, config: 'ai', qps: [37] }));
-  after(() => cleanUp(id, seq.id)); // (the next test needs the space, also when this one fails)
+  t.after(() => cleanUp(id, seq.id)); // (the next test needs the space, also when this one fails)
   const v = await waitForState(base, id, ['completed', 'failed'], 30_000);
   assert.equal(v.state, 'failed', JSON.stringify(v));
   assert.match(v.error, new RegExp(`insufficient storage: could not write the job's input frames \\(32 x 38016 bytes\\) \\(jobs/${id}/inputs/input\\.yuv\\): no space left on device \\(ENOSPC\\)`));
@@ -125,13 +128,13 @@ test('a job whose input copy does not fit fails at once with a clear error and l
   assert.equal((await fetch(`${base}/v1/sequences/${seq.id}`, { method: 'DELETE' })).status, 204);
 });
 
-test('a job whose encoder output does not fit fails with a clear error and no half-written bitstream or reconstruction', { skip }, async () => {
+test('a job whose encoder output does not fit fails with a clear error and no half-written bitstream or reconstruction', { skip }, async (t) => {
   // 20 frames (760 KB): the upload and the job's input copy fit, the 10-bit reconstruction (1.5 MB) does not
   const up = await upload(base, syntheticYuv(176, 144, 20), { width: 176, height: 144, fps: 30 });
   assert.equal(up.status, 201);
   const seq = await json(up);
   const { id } = await json(await submit(base, { sequenceId: seq.id, config: 'ai', qps: [37] }));
-  after(() => cleanUp(id, seq.id));
+  t.after(() => cleanUp(id, seq.id));
   const v = await waitForState(base, id, ['completed', 'failed'], 30_000);
   assert.equal(v.state, 'failed', JSON.stringify(v));
   assert.match(v.error, new RegExp(`insufficient storage: could not write the qp37 bitstream / reconstruction \\(jobs/${id}/qp37\\.\\*\\): no space left on device \\(ENOSPC\\); the encoder failed: `));

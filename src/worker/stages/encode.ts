@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { rename, rm } from 'node:fs/promises';
 import { BadInputError, CancelledError, throwIfAborted } from '../errors.js';
-import { StorageFullError, toolFailedForSpace } from '../../storage.js';
+import { noSpaceCode, StorageFullError, toolFailedForSpace } from '../../storage.js';
 import type { EncodeResult, EncoderAdapter } from '../tool-adapter.js';
 import { matchRate } from '../../quality/rate-match.js';
 import { bitrateKbps } from '../../quality/bitrate.js';
@@ -76,7 +76,8 @@ export async function encode(ctx: StageContext, input: PreparedInput, splits: Sp
     } catch (err) {
       // A failed or cancelled encode leaves no half-written bitstream / reconstruction behind (its log stays). A full
       // disk is said so (checked before the partial files are removed, which frees space).
-      const full = err instanceof CancelledError || err instanceof StorageFullError ? null : await toolFailedForSpace(err, ctx.dir);
+      // (a Node file error, e.g. on the encoder's log, already names its file: the worker reports it as it is)
+      const full = err instanceof CancelledError || err instanceof StorageFullError || noSpaceCode(err) ? null : await toolFailedForSpace(err, ctx.dir);
       await Promise.all([rm(files.bitstream, { force: true }), rm(files.recon, { force: true }), rm(files.stats, { force: true })]);
       if (full) {
         throw new StorageFullError(`the ${label} bitstream / reconstruction`, path.relative(ctx.cfg.dataDir, path.join(ctx.dir, `${label}.*`)), full,

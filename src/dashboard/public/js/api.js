@@ -21,7 +21,8 @@ const enc = encodeURIComponent;
 export const api = {
   listJobs: (params = {}) => request(`/v1/jobs?${new URLSearchParams({ limit: '50', ...params })}`),
   getJob: (id) => request(`/v1/jobs/${enc(id)}`),
-  cancelJob: (id) => request(`/v1/jobs/${enc(id)}`, { method: 'DELETE' }),
+  // mode=cancel: a job that finished just before the click is kept (a plain DELETE removes finished jobs)
+  cancelJob: (id) => request(`/v1/jobs/${enc(id)}?mode=cancel`, { method: 'DELETE' }),
   createJob: (body) => request('/v1/jobs', {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
   }),
