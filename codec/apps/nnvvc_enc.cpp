@@ -30,6 +30,8 @@ static void usage(std::FILE* f) {
       "      --alf on|off          adaptive loop filter, luma (default: on for ra, off for ai)\n"
       "      --dep-quant on|off    dependent quantisation (trellis quantiser; default: on for ra\n"
       "                            at presets slow and exhaustive, else off)\n"
+      "      --sign-hiding on|off  sign data hiding: one sign per 4x4 coefficient group carried by the parity\n"
+      "                            of its levels (default: on wherever dependent quantisation is off)\n"
       "      --tmvp on|off         ra: temporal motion vector prediction (default on; ai: never)\n"
       "      --bdof on|off         ra: bi-directional optical flow (default on; ai: never)\n"
       "      --cclm on|off         cross-component (luma -> chroma) linear model intra prediction (default on)\n"
@@ -87,6 +89,12 @@ int main(int argc, char** argv) {
       if (v == "on" || v == "1") o.depQuant = 1;
       else if (v == "off" || v == "0") o.depQuant = 0;
       else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --dep-quant (expected on or off)\n", v.c_str()); return 2; }
+    }
+    else if (a == "--sign-hiding") {
+      const std::string v = need("--sign-hiding");
+      if (v == "on" || v == "1") o.signHiding = 1;
+      else if (v == "off" || v == "0") o.signHiding = 0;
+      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --sign-hiding (expected on or off)\n", v.c_str()); return 2; }
     }
     else if (a == "--cclm") {
       const std::string v = need("--cclm");

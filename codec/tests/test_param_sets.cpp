@@ -87,7 +87,9 @@ TEST_CASE(sliceHeaderIdr) {
 
 // All-intra bytes are frozen (AI conformance results depend on them): SPS/PPS/slice header of
 // 176x144 and 176x152 (conformance window) streams as written before random access existed,
-// plus sps_cclm_enabled_flag = 1 (CCLM on by default since it was made VTM-exact).
+// plus sps_cclm_enabled_flag = 1 (CCLM on by default since it was made VTM-exact) and
+// sps_sign_data_hiding_enabled_flag = 1 with sh_sign_data_hiding_used_flag = 1 (sign data hiding on by
+// default wherever dependent quantisation is off: one more SPS bit, one more slice header bit).
 TEST_CASE(allIntraBytesFrozen) {
   {
     auto hex = [](const std::vector<uint8_t>& b) {
@@ -96,19 +98,21 @@ TEST_CASE(allIntraBytesFrozen) {
       return h;
     };
     const char* want[2][3] = {
-        {"000d02208000005880911880f2236446e109b2b18204100600c1100040", "00002c404889809288", "c4002a"},
-        {"000d0220800000588099f29880f2236446e109b2b18204100600c1100040", "00002c404c898058a2", "c40180"}};
+        {"000d02208000005880911880f2236446e109b2b18204100600c1101040", "00002c404889809288", "c4002b"},
+        {"000d0220800000588099f29880f2236446e109b2b18204100600c1101040", "00002c404c898058a2", "c401c0"}};
     for (int conf = 0; conf < 2; ++conf) {
       SpsInfo a; a.width = 176; a.height = conf ? 152 : 144; a.confBottom = conf ? 8 : 0; a.levelIdc = 32;
       a.part.picWidth = a.width; a.part.picHeight = a.height; buildChromaQpTable(a); a.cclmEnabled = true;
+      a.signDataHidingEnabled = true;
       PpsInfo b; b.width = a.width; b.height = a.height; b.initQp = 22 + conf * 15;
-      BitWriter bw; SliceInfo sh; sh.nalType = kNalIdrNLp; sh.sliceQp = 27 + conf * 10;
+      BitWriter bw; SliceInfo sh; sh.nalType = kNalIdrNLp; sh.sliceQp = 27 + conf * 10; sh.signHiding = true;
       writeSliceHeader(bw, a, b, sh);
       CHECK(hex(writeSps(a)) == want[conf][0]);
       CHECK(hex(writePps(b)) == want[conf][1]);
       CHECK(hex(bw.bytes()) == want[conf][2]);
       const SpsInfo back = parseSps(writeSps(a));
-      CHECK(!back.interEnabled && back.maxSublayersMinus1 == 0 && back.maxNumMergeCand == 1 && back.cclmEnabled);
+      CHECK(!back.interEnabled && back.maxSublayersMinus1 == 0 && back.maxNumMergeCand == 1 && back.cclmEnabled &&
+            back.signDataHidingEnabled && !back.depQuantEnabled);
       CHECK(!parsePps(writePps(b)).deblockingEnabled);
     }
   }

@@ -160,6 +160,7 @@ class StreamDecoder {
     slice.colFromL0 = sh.collocatedFromL0;
     slice.colRefIdx = sh.collocatedRefIdx;
     slice.depQuant = sh.depQuant;
+    slice.signHiding = sh.signHiding;
     slice.bdof = curSps_.bdofEnabled && !slice.isIntra;
     slice.cclm = curSps_.cclmEnabled;
 

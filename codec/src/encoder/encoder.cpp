@@ -54,6 +54,7 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.sao < -1 || opt.sao > 1) return "--sao: expected on or off";
   if (opt.alf < -1 || opt.alf > 1) return "--alf: expected on or off";
   if (opt.depQuant < -1 || opt.depQuant > 1) return "--dep-quant: expected on or off";
+  if (opt.signHiding < -1 || opt.signHiding > 1) return "--sign-hiding: expected on or off";
   if (opt.tmvp < -1 || opt.tmvp > 1) return "--tmvp: expected on or off";
   if (opt.bdof < -1 || opt.bdof > 1) return "--bdof: expected on or off";
   if (opt.cclm < -1 || opt.cclm > 1) return "--cclm: expected on or off";
@@ -129,6 +130,9 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   search::SearchPreset presetTools;  // non-RD presets (trivial, syntax-stress) keep the defaults
   search::presetByName(opt.preset, presetTools);
   sps.depQuantEnabled = opt.depQuant < 0 ? ra && presetTools.depQuant : opt.depQuant == 1;
+  // sign data hiding: by default wherever dependent quantisation is off (slices never use both: an
+  // explicit on with DQ sets the SPS flag, but sh_sign_data_hiding_used_flag is then absent, 0)
+  sps.signDataHidingEnabled = opt.signHiding < 0 ? !sps.depQuantEnabled : opt.signHiding == 1;
   sps.temporalMvpEnabled = ra && opt.tmvp != 0;
   sps.bdofEnabled = ra && opt.bdof != 0;  // bi-prediction only exists in ra  // all-intra streams have no motion to predict from
   sps.cclmEnabled = opt.cclm != 0;

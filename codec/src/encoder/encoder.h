@@ -18,6 +18,7 @@ struct EncoderOptions {
   int intraPeriod = 0;     // ra: CRA period in pictures (0 = defaultIntraPeriod(fps))
   int deblocking = -1;     // -1 = default (on for ra, off for ai), 0 off, 1 on
   int depQuant = -1;       // dependent quantisation: -1 = default (ra at presets slow/exhaustive; else off), 0 off, 1 on
+  int signHiding = -1;     // sign data hiding: -1 = default (on whenever dependent quantisation is off), 0 off, 1 on
   int sao = -1;            // SAO: -1 = default (on for ra, off for ai), 0 off, 1 on
   int alf = -1;            // adaptive loop filter (luma): -1 = default (on for ra, off for ai), 0 off, 1 on
   int bdof = -1;           // bi-directional optical flow: -1 = default (on for ra), 0 off, 1 on (ra only)

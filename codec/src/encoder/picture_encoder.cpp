@@ -49,6 +49,7 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.maxNumMergeCand = 6;
   s.refs = plan.intra ? nullptr : refs;
   s.depQuant = sps.depQuantEnabled;  // used in every slice when the SPS enables it
+  s.signHiding = sps.signDataHidingEnabled && !s.depQuant;  // every slice without DQ (the two exclude each other)
   s.bdof = sps.bdofEnabled && !plan.intra;  // no PH control: on in every inter picture
   s.cclm = sps.cclmEnabled;
   if (s.depQuant) s.lambda *= std::pow(2.0, 0.25 / 3.0);  // DQ's RD slope (as in the search)
@@ -209,6 +210,7 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   for (int l = 0; l < 2; ++l) { sh.rpl[l] = plan.rpl[l]; sh.numActive[l] = plan.intra ? 0 : plan.numActive[l]; }
   sh.saoLuma = sao.luma; sh.saoChroma = sao.chroma;
   sh.depQuant = slice.depQuant;
+  sh.signHiding = slice.signHiding;
   sh.alf = alf.slice;
   sh.temporalMvp = slice.tmvp;
   sh.collocatedFromL0 = slice.colFromL0;

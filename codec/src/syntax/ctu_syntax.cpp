@@ -100,7 +100,7 @@ unsigned codeRemAbs(IO& io, unsigned value, int rice) {
 
 // ------------------------------------------------------------------ residual_coding (7.3.11.11)
 template <class IO>
-bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx, bool depQuant) {
+bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx, bool depQuant, bool signHiding) {
   const bool luma = cIdx == 0;
   const int log2W = log2Int(unsigned(w)), log2H = log2Int(unsigned(h));
   const int log2ZoW = std::min(log2W, 5), log2ZoH = std::min(log2H, 5);
@@ -295,12 +295,31 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx, b
       }
       if (depQuant) qState = kQStateTrans[qState][*p & 1];
     }
+    // Sign data hiding (sh_sign_data_hiding_used_flag, never with dependent quantisation): when the
+    // sub-block's last and first significant scan positions are more than 3 apart, the sign of the
+    // first one (lowest frequency, coded last) is not sent; it is negative iff the sum of the
+    // sub-block's absolute levels is odd. Every level is final here (both directions).
+    int firstSig = -1, lastSig = -1, sumAbs = 0;
+    for (int m = firstPos; m >= 0; --m) {
+      const int a = abCg[abOff[m]];
+      if (a == 0) continue;
+      if (lastSig < 0) lastSig = m;
+      firstSig = m;
+      sumAbs += a;
+    }
+    const bool signHidden = signHiding && !depQuant && lastSig - firstSig > 3;
+    if (signHidden && !IO::kReading && !kEstimating<IO>) {
+      // the writer cannot code a sign that disagrees with the parity (the encoder adjusts levels)
+      if ((lvCg[lvOff[firstSig]] < 0) != ((sumAbs & 1) != 0)) return false;
+    }
     // signs, in decreasing scan order
     for (int m = firstPos; m >= 0; --m) {
       const int a = abCg[abOff[m]];
       if (a == 0) continue;
       TCoeff& c = lvCg[lvOff[m]];
-      const unsigned sgn = io.bypass(c < 0 ? 1u : 0u);
+      unsigned sgn;
+      if (signHidden && m == firstSig) sgn = unsigned(sumAbs & 1);
+      else sgn = io.bypass(c < 0 ? 1u : 0u);
       if (IO::kReading) c = sgn ? -std::min(a, 32768) : std::min(a, 32767);
     }
   }
@@ -452,7 +471,8 @@ bool codeTransformUnits(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner
       const int bw = c ? tu.w / 2 : tu.w, bh = c ? tu.h / 2 : tu.h;
       if (IO::kReading) tu.coeffOffset[c] = owner.allocCoeffs(bw * bh);
       if (tu.coeffOffset[c] < 0 || size_t(tu.coeffOffset[c]) + size_t(bw * bh) > owner.coeffs.size()) return false;
-      if (!codeResidual(io, ctx, owner.coeffs.data() + tu.coeffOffset[c], bw, bh, c, env.slice && env.slice->depQuant))
+      if (!codeResidual(io, ctx, owner.coeffs.data() + tu.coeffOffset[c], bw, bh, c, env.slice && env.slice->depQuant,
+                        env.slice && env.slice->signHiding))
         return false;
     }
   }
@@ -866,7 +886,7 @@ bool codeCtu(IO& io, SyntaxEnv& env, CtuCoding& ctu) {
   template bool codeCtu<IO>(IO&, SyntaxEnv&, CtuCoding&);                                     \
   template bool codeSplit<IO>(IO&, SyntaxEnv&, const TreeNode&, SplitMode&);                  \
   template bool codeCodingUnit<IO>(IO&, SyntaxEnv&, CodingUnit&, CtuCoding&, ModeType);       \
-  template bool codeResidual<IO>(IO&, ContextSet&, TCoeff*, int, int, int, bool);
+  template bool codeResidual<IO>(IO&, ContextSet&, TCoeff*, int, int, int, bool, bool);
 NNVVC_INSTANTIATE(ArithEncoder)
 NNVVC_INSTANTIATE(BitEstimator)
 NNVVC_INSTANTIATE(ArithDecoder)

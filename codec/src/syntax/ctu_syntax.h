@@ -55,12 +55,18 @@ template <class IO> bool codeSplit(IO& io, SyntaxEnv& env, const TreeNode& node,
 template <class IO>
 bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, ModeType modeType = ModeType::kAll);
 
-// residual_coding() of one transform block (no transform skip, no sign hiding). levels: row-major
-// w*h; writing requires at least one non-zero level. depQuant (sh_dep_quant_used_flag): the
-// QState-dependent sig_coeff_flag contexts and ZeroPos; the levels stay the coded quantisation
-// indices (dsp::dequantDependent applies the state machine when scaling).
+// residual_coding() of one transform block (no transform skip). levels: row-major w*h; writing
+// requires at least one non-zero level. depQuant (sh_dep_quant_used_flag): the QState-dependent
+// sig_coeff_flag contexts and ZeroPos; the levels stay the coded quantisation indices
+// (dsp::dequantDependent applies the state machine when scaling). signHiding
+// (sh_sign_data_hiding_used_flag; ignored with depQuant): in every sub-block whose last and first
+// significant scan positions are more than 3 apart, the first one's coeff_sign_flag is not coded
+// but derived (negative iff the sub-block's sum of |level| is odd). The ArithEncoder writer fails
+// (returns false) on a sub-block whose levels disagree with that rule; the BitEstimator just
+// leaves the bin out.
 template <class IO>
-bool codeResidual(IO& io, ContextSet& ctx, TCoeff* levels, int w, int h, int cIdx, bool depQuant = false);
+bool codeResidual(IO& io, ContextSet& ctx, TCoeff* levels, int w, int h, int cIdx, bool depQuant = false,
+                  bool signHiding = false);
 
 // MPM list (8.4.2) of a luma CU at (x, y, w, h) from the neighbour info in `map`:
 // candModeList[0..4] (planar excluded: it is coded by intra_luma_not_planar_flag).

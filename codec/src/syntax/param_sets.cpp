@@ -185,7 +185,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(false);  // sps_ladf_enabled_flag
   b.flag(false);  // sps_explicit_scaling_list_enabled_flag
   b.flag(s.depQuantEnabled);  // sps_dep_quant_enabled_flag
-  b.flag(false);  // sps_sign_data_hiding_enabled_flag
+  b.flag(s.signDataHidingEnabled);  // sps_sign_data_hiding_enabled_flag
   b.flag(false);  // sps_virtual_boundaries_enabled_flag
   b.flag(false);  // sps_timing_hrd_params_present_flag
   b.flag(false);  // sps_field_seq_flag
@@ -320,7 +320,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   require(!r.flag(), "LADF");
   require(!r.flag(), "scaling lists");
   s.depQuantEnabled = r.flag();  // sps_dep_quant_enabled_flag
-  require(!r.flag(), "sign data hiding");
+  s.signDataHidingEnabled = r.flag();  // sps_sign_data_hiding_enabled_flag
   require(!r.flag(), "virtual boundaries");
   require(!r.flag(), "HRD parameters");
   r.flag();  // field_seq
@@ -533,9 +533,13 @@ void writeSliceHeader(BitWriter& b, const SpsInfo& sps, const PpsInfo& pps, cons
     b.flag(sh.saoLuma);    // sh_sao_luma_used_flag
     b.flag(sh.saoChroma);  // sh_sao_chroma_used_flag
   }
-  // (no deblocking override) then sh_dep_quant_used_flag; no sign hiding / transform skip flags follow
+  // (no deblocking override) then sh_dep_quant_used_flag and sh_sign_data_hiding_used_flag (present
+  // when the SPS enables sign hiding and the slice does not use dependent quantisation); no
+  // transform skip flag follows (sps_transform_skip_enabled_flag 0)
   if (sps.depQuantEnabled) b.flag(sh.depQuant);  // sh_dep_quant_used_flag
   else requireArg(!sh.depQuant, "dependent quantisation used without sps_dep_quant_enabled_flag");
+  if (sps.signDataHidingEnabled && !sh.depQuant) b.flag(sh.signHiding);  // sh_sign_data_hiding_used_flag
+  else requireArg(!sh.signHiding, "sign hiding used without sps_sign_data_hiding_enabled_flag or with dependent quantisation");
   // byte_alignment()
   b.u(1, 1);
   b.alignZero();
@@ -604,6 +608,7 @@ SliceInfo parseSliceHeader(BitReader& r, NalType nalType, const SpsInfo& sps, co
     sh.saoChroma = r.flag();  // sh_sao_chroma_used_flag
   }
   if (sps.depQuantEnabled) sh.depQuant = r.flag();  // sh_dep_quant_used_flag
+  if (sps.signDataHidingEnabled && !sh.depQuant) sh.signHiding = r.flag();  // sh_sign_data_hiding_used_flag
   r.expectTrailingBits();  // byte_alignment(): one bit then zeros
   return sh;
 }

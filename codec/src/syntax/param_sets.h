@@ -34,6 +34,8 @@ struct SpsInfo {
   bool temporalMvpEnabled = false;           // sps_temporal_mvp_enabled_flag (no SbTMVP); ph flag per inter picture
   bool bdofEnabled = false;                  // sps_bdof_enabled_flag (no PH control: BDOF in every picture)
   bool depQuantEnabled = false;              // sps_dep_quant_enabled_flag (sh_dep_quant_used_flag then in every slice header)
+  bool signDataHidingEnabled = false;        // sps_sign_data_hiding_enabled_flag (sh_sign_data_hiding_used_flag then in
+                                             // every slice header without dependent quantisation)
   bool alfEnabled = false;                   // sps_alf_enabled_flag (no CC-ALF; ALF fields then in every slice header)
   bool cclmEnabled = false;                  // sps_cclm_enabled_flag (chroma sample location flags stay 0)
   PartitionConfig part;                      // picWidth/picHeight filled in too
@@ -83,6 +85,7 @@ struct SliceInfo {
   bool collocatedFromL0 = true;
   int collocatedRefIdx = 0;
   bool depQuant = false;                    // sh_dep_quant_used_flag (SPS dependent quantisation on)
+  bool signHiding = false;                  // sh_sign_data_hiding_used_flag (SPS sign hiding on, depQuant off)
   AlfSliceParams alf;                       // sh_alf_* (SPS ALF on; the parser does not check the APS ids)
 };
 // Adds pocMsb to the parsed poc and every reference POC.

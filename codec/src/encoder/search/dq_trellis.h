@@ -9,6 +9,8 @@
 // from state 0), sb_coded_flag (each state may zero a whole sub-block: an even number of zeros
 // maps every state to itself) and cbf = 0.
 // Output levels are the coded quantisation indices (signed); dsp::dequantDependent scales them.
+// Sign data hiding never applies with dependent quantisation (the slice header leaves it out), so
+// every sign is coded and no parity adjustment follows the trellis.
 #pragma once
 #include <cstdint>
 

@@ -9,6 +9,7 @@
 // A split candidate is abandoned as soon as its running J reaches the best J so far (lossless).
 #include "encoder/search/rd_search_impl.h"
 #include "encoder/search/dq_trellis.h"
+#include "encoder/search/sign_hiding.h"
 
 #include <stdexcept>
 
@@ -202,8 +203,9 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
 
 
 // Residual of one TB against a given prediction: forward transform, quantisation (DQ trellis, RDOQ
-// or plain), reconstruction into the picture exactly as recon does it. Returns the SSE of the
-// reconstruction; levels get the row-major levels. Shared by the intra and inter decisions.
+// or plain; then the sign-hiding parity adjustment where the slice uses it), reconstruction into the
+// picture exactly as recon does it. Returns the SSE of the reconstruction; levels get the row-major
+// levels. Shared by the intra and inter decisions.
 uint64_t RdCtuSearch::codeResidualTb(int cIdx, int x, int y, int w, int h, const Pel* pred, ptrdiff_t predStride, bool isIntra, const ResidualBitTables& tables, TCoeff* levels, int* nzOut) {
   const SliceParams& sl = *c_->slice;
   const int qp = cIdx == 0 ? sl.qpPrimeY : (cIdx == 1 ? sl.qpPrimeCb : sl.qpPrimeCr);
@@ -222,7 +224,7 @@ uint64_t RdCtuSearch::codeResidualTb(int cIdx, int x, int y, int w, int h, const
     dp.bitDepth = sl.bitDepth;
     dp.tables = &tables;
     nz = dqQuantize(coeff_, dp, levels);
-  } else if (preset_.useRdoq) {
+  } else {
     RdoqParams p;
     p.log2W = log2Int(unsigned(w));
     p.log2H = log2Int(unsigned(h));
@@ -230,10 +232,15 @@ uint64_t RdCtuSearch::codeResidualTb(int cIdx, int x, int y, int w, int h, const
     p.lambda = lam_.componentLambda(cIdx);
     p.qs = dsp::quantScale(qp, w, h, sl.bitDepth);
     p.tables = &tables;
-    nz = preset_.rdoqGuard ? rdoQuantizeGuarded(coeff_, p, qp, sl.bitDepth, rdoq_, levels, plain_, nullptr)
-                           : rdoQuantize(coeff_, p, rdoq_, levels, nullptr);
-  } else {
-    nz = dsp::quant(coeff_, w, h, qp, sl.bitDepth, isIntra, levels);
+    p.signHiding = sl.signHiding;
+    if (preset_.useRdoq && preset_.rdoqGuard) {
+      nz = rdoQuantizeGuarded(coeff_, p, qp, sl.bitDepth, rdoq_, levels, plain_, nullptr);  // adjusts for SDH
+    } else {
+      nz = preset_.useRdoq ? rdoQuantize(coeff_, p, rdoq_, levels, nullptr)
+                           : dsp::quant(coeff_, w, h, qp, sl.bitDepth, isIntra, levels);
+      // sign data hiding: one level per disagreeing sub-block moves by +-1 (sign_hiding.h)
+      if (nz && sl.signHiding) nz = signHidingAdjust(coeff_, p, levels);
+    }
   }
   Pel* dst = rec.row(y) + x;
   if (nz) {

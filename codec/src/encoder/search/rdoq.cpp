@@ -1,5 +1,6 @@
 // RDOQ for regular residual coding (see rdoq.h for the decisions made).
 #include "encoder/search/rdoq.h"
+#include "encoder/search/sign_hiding.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -241,7 +242,7 @@ double levelsRdCost(const TCoeff* coeff, const TCoeff* levels, const RdoqParams&
     }
     dist += dsp::quantErrorSse(absScaled, l, p.qs);
   }
-  const uint64_t rate = residualRateFbits(levels, p.log2W, p.log2H, p.isLuma, *p.tables);
+  const uint64_t rate = residualRateFbits(levels, p.log2W, p.log2H, p.isLuma, *p.tables, p.signHiding);
   return dist + p.lambda * double(rate) / double(kFbitsOne);
 }
 
@@ -249,13 +250,22 @@ int rdoQuantizeGuarded(const TCoeff* coeff, const RdoqParams& p, int qp, int bit
                        RdoqScratch& s, TCoeff* levels, TCoeff* plainScratch, double* cost) {
   const int W = 1 << p.log2W, H = 1 << p.log2H;
   int nz = rdoQuantize(coeff, p, s, levels, nullptr);
-  const int nzPlain = dsp::quant(coeff, W, H, qp, bitDepth, true, plainScratch);
+  int nzPlain = dsp::quant(coeff, W, H, qp, bitDepth, true, plainScratch);
   if (std::memcmp(levels, plainScratch, sizeof(TCoeff) * size_t(W * H)) == 0) {  // nothing to choose
+    if (p.signHiding && nz) nz = signHidingAdjust(coeff, p, levels);
     if (cost) *cost = levelsRdCost(coeff, levels, p);
     return nz;
   }
+  if (p.signHiding && nz) nz = signHidingAdjust(coeff, p, levels);
   const double jRdoq = levelsRdCost(coeff, levels, p);
-  const double jPlain = levelsRdCost(coeff, plainScratch, p);
+  double jPlain = levelsRdCost(coeff, plainScratch, p);
+  if (p.signHiding && nzPlain && jPlain < jRdoq) {
+    // jPlain (hidden signs free, parities not yet fixed) is what the plain levels would cost if the
+    // parity adjustment were free; it rarely is, so only a plain candidate that is competitive
+    // before its adjustment gets adjusted and re-rated
+    nzPlain = signHidingAdjust(coeff, p, plainScratch);
+    jPlain = levelsRdCost(coeff, plainScratch, p);
+  }
   if (jPlain < jRdoq) {
     std::memcpy(levels, plainScratch, sizeof(TCoeff) * size_t(W * H));
     if (cost) *cost = jPlain;

@@ -1,6 +1,7 @@
-// Rate-distortion optimised quantisation for VVC regular residual coding (no dependent quantisation,
-// no sign hiding). Produces ordinary levels: the residual writer codes whatever comes out, so
-// correctness never depends on RDOQ, only efficiency.
+// Rate-distortion optimised quantisation for VVC regular residual coding (no dependent quantisation;
+// with sign hiding, callers pass its output through the parity adjustment of sign_hiding.h).
+// Produces ordinary levels: the residual writer codes whatever comes out (with sign hiding: once
+// adjusted), so correctness never depends on RDOQ, only efficiency.
 //
 // Decisions (all by J = D + lambda * R, D = residual-domain SSE via dsp::quantErrorSse, R from the
 // context-state snapshot in ResidualBitTables):
@@ -26,6 +27,11 @@ struct RdoqParams {
   double lambda = 1.0;  // for this component's unweighted SSE (chroma: lambda / chroma weight)
   dsp::QuantScale qs{};
   const ResidualBitTables* tables = nullptr;
+  // sh_sign_data_hiding_used_flag: levelsRdCost rates hidden signs as free, and
+  // rdoQuantizeGuarded applies the parity adjustment (sign_hiding.h) to RDOQ's levels and to the
+  // plain quantiser's when those are competitive before adjusting. rdoQuantize itself ignores it
+  // (its callers adjust its output).
+  bool signHiding = false;
 };
 
 // Scratch for one call (sized for a 64x64 TB); keep one per search instance, no heap in the hot path.

@@ -134,7 +134,7 @@ uint32_t lastPosCostFbits(int pos, int log2Size, int log2ZoSize, bool isLuma, bo
 }
 
 uint64_t residualRateFbits(const int32_t* levels, int log2W, int log2H, bool isLuma,
-                           const ResidualBitTables& t) {
+                           const ResidualBitTables& t, bool signHiding) {
   const ScanInfo& si = scanInfo(log2W, log2H);
   const int zoW = 1 << si.log2ZoW, zoH = 1 << si.log2ZoH;
   int last = -1;
@@ -231,7 +231,14 @@ uint64_t residualRateFbits(const int32_t* levels, int log2W, int log2H, bool isL
       const uint32_t v = a == 0 ? uint32_t(zeroPos) : (a <= zeroPos ? uint32_t(a - 1) : uint32_t(a));
       bypassBins += uint64_t(remainderBins(v, k));
     }
-    for (int n = 0; n < si.sbSize; ++n) bypassBins += levels[si.rasterOfPos[base + n]] != 0;
+    int firstSig = -1, lastSig = -1;
+    for (int n = 0; n < si.sbSize; ++n)
+      if (levels[si.rasterOfPos[base + n]] != 0) {
+        ++bypassBins;
+        if (firstSig < 0) firstSig = n;
+        lastSig = n;
+      }
+    if (signHiding && lastSig - firstSig > 3) --bypassBins;  // the first one's sign is hidden
   }
   return bits + bypassBins * kFbitsOne;
 }

@@ -6,6 +6,7 @@
 
 #include "dsp/dsp.h"
 #include "encoder/search/ctu_search.h"
+#include "encoder/search/sign_hiding.h"
 #include "encoder/search/trivial_search.h"
 #include "recon/recon.h"
 #include "syntax/ctu_syntax.h"
@@ -24,7 +25,16 @@ void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int 
   recon::predictBlock(rec, *c.cuMap, cIdx, x, y, w, h, mode, pred, w);
   dsp::subtract(org.row(y) + x, org.stride, pred, w, w, h, resid, w);
   dsp::forwardTransform(resid, w, w, h, kBitDepth, coeff);
-  const int nz = dsp::quant(coeff, w, h, qpPrime, kBitDepth, true, levels);
+  int nz = dsp::quant(coeff, w, h, qpPrime, kBitDepth, true, levels);
+  if (nz && c.slice && c.slice->signHiding) {  // parity adjustment by distortion alone (no rate tables)
+    search::RdoqParams p;
+    p.log2W = log2Int(unsigned(w));
+    p.log2H = log2Int(unsigned(h));
+    p.isLuma = cIdx == 0;
+    p.qs = dsp::quantScale(qpPrime, w, h, kBitDepth);
+    p.signHiding = true;
+    nz = search::signHidingAdjust(coeff, p, levels);
+  }
   tu.cbf[cIdx] = nz > 0;
   tu.coeffOffset[cIdx] = -1;
   if (nz > 0) {
