@@ -9,10 +9,10 @@ import type { SequenceInfo } from '../conformance/lib.js';
 
 test('options: defaults, each option, both --x v and --x=v forms', () => {
   assert.deepEqual(parseRaArgs(['--config', 'ra']), {
-    sequences: ['BasketballPass', 'BQTerrace'], presets: ['medium'], qps: [22, 27, 32, 37], reuseVtm: false, help: false,
+    sequences: ['BasketballPass', 'BQTerrace'], presets: ['medium'], qps: [22, 27, 32, 37], reuseVtm: false, jobs: 1, help: false,
   });
-  const o = parseRaArgs(['--config=ra', '--sequence', 'BQTerrace', '--frames=9', '--presets', 'fast,faster', '--qps', '20,25,30,35,40', '--intra-period', '48', '--reuse-vtm']);
-  assert.deepEqual(o, { sequences: ['BQTerrace'], frames: 9, presets: ['fast', 'faster'], qps: [20, 25, 30, 35, 40], intraPeriod: 48, reuseVtm: true, help: false });
+  const o = parseRaArgs(['--config=ra', '--sequence', 'BQTerrace', '--frames=9', '--presets', 'fast,faster', '--qps', '20,25,30,35,40', '--intra-period', '48', '--reuse-vtm', '--jobs=2']);
+  assert.deepEqual(o, { sequences: ['BQTerrace'], frames: 9, presets: ['fast', 'faster'], qps: [20, 25, 30, 35, 40], intraPeriod: 48, reuseVtm: true, jobs: 2, help: false });
   assert.equal(parseRaArgs(['--help']).help, true);
 });
 
@@ -28,6 +28,7 @@ test('options: bad values are usage errors that name the option', () => {
     [['--presets', 'a;b'], /characters other than/],
     [['--sequence', ''], /--sequence needs a value/],
     [['--threads', '4'], /unknown option '--threads'/],
+    [['--jobs', '0'], /--jobs: '0' is not an integer in 1\.\.64/],
   ];
   for (const [argv, re] of cases) assert.throws(() => parseRaArgs(argv), (e: Error) => e instanceof UsageError && re.test(e.message), argv.join(' '));
 });

@@ -92,6 +92,16 @@ function rawPost(url: string, body: Buffer): Promise<{ status: number; body: any
   });
 }
 
+/** Files under dir once in-flight job.json rewrites (atomic, via a .tmp, as the record follows the failure) have landed. */
+async function settledFilesUnder(dir: string): Promise<string[]> {
+  let left = await filesUnder(dir);
+  for (let i = 0; i < 40 && left.some((f) => f.endsWith('.tmp')); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = await filesUnder(dir);
+  }
+  return left;
+}
+
 test('upload larger than the disk: 507 insufficient_storage naming the file, nothing left behind, the disk usable again', { skip }, async () => {
   const big = syntheticYuv(176, 144, 80); // 3 041 280 bytes > 2 MiB
   assert.ok(big.length > TMPFS_BYTES);
@@ -121,7 +131,7 @@ test('a job whose input copy does not fit fails at once with a clear error and l
   assert.equal(v.state, 'failed', JSON.stringify(v));
   assert.match(v.error, new RegExp(`insufficient storage: could not write the job's input frames \\(32 x 38016 bytes\\) \\(jobs/${id}/inputs/input\\.yuv\\): no space left on device \\(ENOSPC\\)`));
   assert.equal(v.attempts, 1, 'not retried on a full disk');
-  const left = await filesUnder(path.join(dataDir, 'jobs', id));
+  const left = await settledFilesUnder(path.join(dataDir, 'jobs', id));
   assert.ok(!left.some((f) => f.startsWith('inputs/')), `no partial input: ${left.join(', ')}`);
   assert.ok(!left.some((f) => f.endsWith('.tmp')), left.join(', '));
   assert.equal((await fetch(`${base}/v1/jobs/${id}`, { method: 'DELETE' })).status, 200);
@@ -139,7 +149,7 @@ test('a job whose encoder output does not fit fails with a clear error and no ha
   assert.equal(v.state, 'failed', JSON.stringify(v));
   assert.match(v.error, new RegExp(`insufficient storage: could not write the qp37 bitstream / reconstruction \\(jobs/${id}/qp37\\.\\*\\): no space left on device \\(ENOSPC\\); the encoder failed: `));
   assert.equal(v.attempts, 1);
-  const left = await filesUnder(path.join(dataDir, 'jobs', id));
+  const left = await settledFilesUnder(path.join(dataDir, 'jobs', id));
   assert.ok(!left.some((f) => /^qp37\.(266|recon\.yuv|stats\.json)$/.test(f) || f.endsWith('.tmp')), `no partial outputs: ${left.join(', ')}`);
   assert.ok(left.includes('logs/encode-qp37.log'), 'the encoder log stays');
   const report = await json(await fetch(`${base}/v1/jobs/${id}/report`));
