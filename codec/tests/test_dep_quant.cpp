@@ -15,18 +15,12 @@
 #include "encoder/search/rd_cost.h"
 #include "encoder/search/rate_tables.h"
 #include "syntax/ctu_syntax.h"
+#include "cabac_test_util.h"
 #include "test_check.h"
 
 using namespace nnvvc;
 using namespace nnvvc::search;
 
-static std::vector<uint8_t> finishBytes(ArithEncoder& enc) {
-  enc.terminate(1);
-  enc.finish();
-  std::vector<uint8_t> b = enc.bytes();
-  b.push_back(uint8_t(((enc.pendingBits() << 1) | 1u) << (7 - enc.pendingCount())));
-  return b;
-}
 
 // Hand-worked 4x4 example: scan positions 0 (0,0), 1 (0,1), 2 (1,0).
 TEST_CASE(stateMachine) {

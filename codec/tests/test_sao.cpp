@@ -12,6 +12,7 @@
 #include "recon/sao.h"
 #include "syntax/param_sets.h"
 #include "syntax/sao_syntax.h"
+#include "cabac_test_util.h"
 #include "test_check.h"
 
 using namespace nnvvc;
@@ -51,13 +52,6 @@ static std::vector<SaoCtuParams> randomParams(int wc, int hc, bool luma, bool ch
   return p;
 }
 
-static std::vector<uint8_t> finishBytes(ArithEncoder& enc) {
-  enc.terminate(1);
-  enc.finish();
-  std::vector<uint8_t> b = enc.bytes();
-  b.push_back(uint8_t(((enc.pendingBits() << 1) | 1u) << (7 - enc.pendingCount())));
-  return b;
-}
 
 TEST_CASE(syntaxRoundTrip) {
   for (int it = 0; it < 60; ++it) {

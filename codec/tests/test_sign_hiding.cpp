@@ -27,18 +27,12 @@
 #include "encoder/search/sign_hiding.h"
 #include "syntax/ctu_syntax.h"
 #include "syntax/param_sets.h"
+#include "cabac_test_util.h"
 #include "test_check.h"
 
 using namespace nnvvc;
 using namespace nnvvc::search;
 
-static std::vector<uint8_t> finishBytes(ArithEncoder& enc) {
-  enc.terminate(1);
-  enc.finish();
-  std::vector<uint8_t> b = enc.bytes();
-  b.push_back(uint8_t(((enc.pendingBits() << 1) | 1u) << (7 - enc.pendingCount())));
-  return b;
-}
 
 // Sub-blocks of a TB that hide a sign (span of significant scan positions > 3).
 static int hiddenSubBlocks(const std::vector<TCoeff>& lv, int log2W, int log2H) {

@@ -8,6 +8,7 @@
 #include "cabac/cabac.h"
 #include "encoder/search/trivial_search.h"
 #include "syntax/ctu_syntax.h"
+#include "cabac_test_util.h"
 #include "test_check.h"
 
 using namespace nnvvc;
@@ -15,13 +16,6 @@ using namespace nnvvc;
 static uint64_t rng = 99;
 static unsigned rnd(unsigned n) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return unsigned(rng % n); }
 
-static std::vector<uint8_t> finishBytes(ArithEncoder& enc) {
-  enc.terminate(1);
-  enc.finish();
-  std::vector<uint8_t> b = enc.bytes();
-  b.push_back(uint8_t(((enc.pendingBits() << 1) | 1u) << (7 - enc.pendingCount())));
-  return b;
-}
 
 static void residualRoundTrip(int w, int h, int cIdx, int density, int maxLevel) {
   std::vector<TCoeff> lv(size_t(w * h), 0);

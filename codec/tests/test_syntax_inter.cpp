@@ -10,6 +10,7 @@
 #include "inter/mv_pred.h"
 #include "partition/partition.h"
 #include "syntax/ctu_syntax.h"
+#include "cabac_test_util.h"
 #include "test_check.h"
 
 using namespace nnvvc;
@@ -17,13 +18,6 @@ using namespace nnvvc;
 static uint64_t rng = 12345;
 static unsigned rnd(unsigned n) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return unsigned(rng % n); }
 
-static std::vector<uint8_t> finishBytes(ArithEncoder& enc) {
-  enc.terminate(1);
-  enc.finish();
-  std::vector<uint8_t> b = enc.bytes();
-  b.push_back(uint8_t(((enc.pendingBits() << 1) | 1u) << (7 - enc.pendingCount())));
-  return b;
-}
 
 namespace {
 
