@@ -50,6 +50,19 @@ export interface PointResultSummary {
   timings: StageTiming[];
 }
 
+/** Runs one named stage: abort check, stage hook, progress reset for the stage, its timing appended to `timings`. */
+function stageRunner(ctx: StageContext, hooks: PipelineHooks, timings: StageTiming[]) {
+  return async <T>(name: Stage, fn: () => Promise<T>): Promise<T> => {
+    throwIfAborted(ctx.signal);
+    hooks.onStage?.(name);
+    ctx.progress({ stage: name, stagePointsDone: 0 });
+    const t0 = performance.now();
+    const out = await fn();
+    timings.push({ stage: name, seconds: (performance.now() - t0) / 1000 });
+    return out;
+  };
+}
+
 /** Progress of one flow child: its own point's stages, percent over that point alone (0..100). */
 function childPercent(p: JobProgress): number {
   if (p.stage === 'done') return 100;
@@ -80,15 +93,7 @@ export async function runPointPipeline(base: PipelineContext, hooks: PipelineHoo
   };
   await mkdir(ctx.logsDir, { recursive: true });
   const timings: StageTiming[] = [];
-  async function stage<T>(name: Stage, fn: () => Promise<T>): Promise<T> {
-    throwIfAborted(ctx.signal);
-    hooks.onStage?.(name);
-    ctx.progress({ stage: name, stagePointsDone: 0 });
-    const t0 = performance.now();
-    const out = await fn();
-    timings.push({ stage: name, seconds: (performance.now() - t0) / 1000 });
-    return out;
-  }
+  const stage = stageRunner(ctx, hooks, timings);
   const prepared = await stage('prepare', () => prepare(ctx));
   const splits = await stage('predictSplits', () => predictSplits(ctx, prepared));
   const [encoded] = await stage('encode', () => encode(ctx, prepared, splits));
@@ -153,15 +158,7 @@ async function runStages(base: PipelineContext, hooks: PipelineHooks, fromChildr
   await mkdir(ctx.logsDir, { recursive: true });
   await rm(path.join(ctx.dir, 'report.json'), { force: true });
   const timings: StageTiming[] = [];
-  async function stage<T>(name: Stage, fn: () => Promise<T>): Promise<T> {
-    throwIfAborted(ctx.signal);
-    hooks.onStage?.(name);
-    ctx.progress({ stage: name, stagePointsDone: 0 });
-    const t0 = performance.now();
-    const out = await fn();
-    timings.push({ stage: name, seconds: (performance.now() - t0) / 1000 });
-    return out;
-  }
+  const stage = stageRunner(ctx, hooks, timings);
 
   const prepared = await stage('prepare', () => prepare(ctx));
   let splits: SplitPrediction, encoded: EncodedPoint[], verified: VerifiedPoint[];

@@ -4,16 +4,10 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
-#include "../dsp_internal.h"
+#include "isa_local.h"
 
 namespace nnvvc {
 namespace dsp {
-namespace {
-// Local scalar helpers: no std:: templates in ISA-flagged files, so no AVX/SSE4.1-compiled
-// COMDAT copy of a shared inline function can be picked by the linker for baseline code.
-inline Pel clipPel(int v, int maxV) { return Pel(v < 0 ? 0 : (v > maxV ? maxV : v)); }
-inline int absInt(int v) { return v < 0 ? -v : v; }
-}  // namespace
 namespace {
 
 inline uint64_t hsum64(__m256i v) {

@@ -3,15 +3,10 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <smmintrin.h>
 
-#include "../dsp_internal.h"
+#include "isa_local.h"
 
 namespace nnvvc {
 namespace dsp {
-namespace {
-// Local scalar helpers: no std:: templates in ISA-flagged files, so no AVX/SSE4.1-compiled
-// COMDAT copy of a shared inline function can be picked by the linker for baseline code.
-inline Pel clipPel(int v, int maxV) { return Pel(v < 0 ? 0 : (v > maxV ? maxV : v)); }
-}  // namespace
 
 uint64_t sse_sse41(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t bs, int w, int h) {
   __m128i acc64 = _mm_setzero_si128();
