@@ -19,6 +19,9 @@ static void usage(std::FILE* f) {
       "  -o, --recon FILE          reconstruction output, 10-bit little-endian YUV\n"
       "      --fps N               frame rate (default 30; used for the level)\n"
       "  -f, --frames N            number of frames to encode (default: all)\n"
+      "      --first-frame N       first frame of the input to encode (default 0); POCs stay the input's\n"
+      "                            frame numbers, so segments encoded apart can be joined (nnvvc-join);\n"
+      "                            ra: a multiple of the intra period\n"
       "      --input-bitdepth 8|10 input sample bit depth (default 8)\n"
       "  -q, --qp Q                quantisation parameter 0..63 (default 32)\n"
       "      --config ai|ra        coding structure: ai = all-intra (every picture IDR); ra = random access\n"
@@ -27,7 +30,8 @@ static void usage(std::FILE* f) {
       "                            one second at --fps: 32 at 30 fps, 48 at 50, 64 at 60)\n"
       "      --deblock on|off      deblocking filter (default: on for ra, off for ai)\n"
       "      --sao on|off          sample adaptive offset (default: on for ra, off for ai)\n"
-      "      --alf on|off          adaptive loop filter, luma (default: on for ra, off for ai)\n"
+      "      --alf on|off          adaptive loop filter (default: on for ra, off for ai)\n"
+      "      --alf-chroma on|off   ALF of the chroma planes too (default: on where --alf is on)\n"
       "      --dep-quant on|off    dependent quantisation (trellis quantiser; default: on for ra\n"
       "                            at presets slow and exhaustive, else off)\n"
       "      --sign-hiding on|off  sign data hiding: one sign per 4x4 coefficient group carried by the parity\n"
@@ -51,6 +55,26 @@ static bool parseInt(const char* s, int& v) {
   if (!*s || *e || x < -1000000 || x > 1000000000) return false;
   v = int(x);
   return true;
+}
+
+// The on|off tool switches: the option field named by `arg`, or null.
+static int* onOffField(EncoderOptions& o, const std::string& arg) {
+  struct Switch { const char* name; int EncoderOptions::*field; };
+  static const Switch kSwitches[] = {
+      {"--deblock", &EncoderOptions::deblocking},
+      {"--dep-quant", &EncoderOptions::depQuant},
+      {"--sign-hiding", &EncoderOptions::signHiding},
+      {"--cclm", &EncoderOptions::cclm},
+      {"--alf", &EncoderOptions::alf},
+      {"--sao", &EncoderOptions::sao},
+      {"--temporal-filter", &EncoderOptions::temporalFilter},
+      {"--bdof", &EncoderOptions::bdof},
+      {"--tmvp", &EncoderOptions::tmvp},
+      {"--alf-chroma", &EncoderOptions::alfChroma},
+  };
+  for (const Switch& s : kSwitches)
+    if (arg == s.name) return &(o.*s.field);
+  return nullptr;
 }
 
 int main(int argc, char** argv) {
@@ -78,59 +102,11 @@ int main(int argc, char** argv) {
         return 2;
       }
     }
-    else if (a == "--deblock") {
-      const std::string v = need("--deblock");
-      if (v == "on" || v == "1") o.deblocking = 1;
-      else if (v == "off" || v == "0") o.deblocking = 0;
-      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --deblock (expected on or off)\n", v.c_str()); return 2; }
-    }
-    else if (a == "--dep-quant") {
-      const std::string v = need("--dep-quant");
-      if (v == "on" || v == "1") o.depQuant = 1;
-      else if (v == "off" || v == "0") o.depQuant = 0;
-      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --dep-quant (expected on or off)\n", v.c_str()); return 2; }
-    }
-    else if (a == "--sign-hiding") {
-      const std::string v = need("--sign-hiding");
-      if (v == "on" || v == "1") o.signHiding = 1;
-      else if (v == "off" || v == "0") o.signHiding = 0;
-      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --sign-hiding (expected on or off)\n", v.c_str()); return 2; }
-    }
-    else if (a == "--cclm") {
-      const std::string v = need("--cclm");
-      if (v == "on" || v == "1") o.cclm = 1;
-      else if (v == "off" || v == "0") o.cclm = 0;
-      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --cclm (expected on or off)\n", v.c_str()); return 2; }
-    }
-    else if (a == "--alf") {
-      const std::string v = need("--alf");
-      if (v == "on" || v == "1") o.alf = 1;
-      else if (v == "off" || v == "0") o.alf = 0;
-      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --alf (expected on or off)\n", v.c_str()); return 2; }
-    }
-    else if (a == "--sao") {
-      const std::string v = need("--sao");
-      if (v == "on" || v == "1") o.sao = 1;
-      else if (v == "off" || v == "0") o.sao = 0;
-      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --sao (expected on or off)\n", v.c_str()); return 2; }
-    }
-    else if (a == "--temporal-filter") {
-      const std::string v = need("--temporal-filter");
-      if (v == "on" || v == "1") o.temporalFilter = 1;
-      else if (v == "off" || v == "0") o.temporalFilter = 0;
-      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --temporal-filter (expected on or off)\n", v.c_str()); return 2; }
-    }
-    else if (a == "--bdof") {
-      const std::string v = need("--bdof");
-      if (v == "on" || v == "1") o.bdof = 1;
-      else if (v == "off" || v == "0") o.bdof = 0;
-      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --bdof (expected on or off)\n", v.c_str()); return 2; }
-    }
-    else if (a == "--tmvp") {
-      const std::string v = need("--tmvp");
-      if (v == "on" || v == "1") o.tmvp = 1;
-      else if (v == "off" || v == "0") o.tmvp = 0;
-      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --tmvp (expected on or off)\n", v.c_str()); return 2; }
+    else if (int* field = onOffField(o, a)) {
+      const std::string v = need(a.c_str());
+      if (v == "on" || v == "1") *field = 1;
+      else if (v == "off" || v == "0") *field = 0;
+      else { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for %s (expected on or off)\n", v.c_str(), a.c_str()); return 2; }
     }
     else if (a == "-i" || a == "--input") { o.inputPath = need("-i"); haveIn = true; }
     else if (a == "-b" || a == "--bitstream") { o.bitstreamPath = need("-b"); haveOut = true; }
@@ -152,6 +128,7 @@ int main(int argc, char** argv) {
       if (!*s || *e || !(o.fps > 0)) { std::fprintf(stderr, "nnvvc-enc: invalid value '%s' for --fps\n", s); return 2; }
     }
     else if (a == "-f" || a == "--frames") intOpt("--frames", o.frames);
+    else if (a == "--first-frame") intOpt("--first-frame", o.firstFrame);
     else if (a == "--input-bitdepth") intOpt("--input-bitdepth", o.inputBitDepth);
     else if (a == "-q" || a == "--qp") intOpt("--qp", o.qp);
     else if (a == "--config") o.config = need("--config");

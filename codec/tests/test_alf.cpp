@@ -232,6 +232,50 @@ static void testDecision() {
   CHECK(e1 < e0 * 0.9, "ALF SSE %.0f vs %.0f", e1, e0);
 }
 
+static void testChromaDecision() {
+  // noisy chroma planes (luma exact): the chroma filters must be chosen, signalled in the APS
+  // (without luma filters) and lower the chroma SSE; --alf-chroma off leaves them alone
+  Picture org, rec;
+  org.alloc(256, 136);
+  rec.alloc(256, 136);
+  for (int c = 0; c < 3; ++c)
+    for (int y = 0; y < org.planes[c].height; ++y)
+      for (int x = 0; x < org.planes[c].width; ++x) {
+        org.planes[c].at(x, y) = Pel(300 + ((x * 5 + y * 3 + 40 * c) % 300));
+        rec.planes[c].at(x, y) = c == 0 ? org.planes[c].at(x, y)
+                                        : Pel(std::clamp(int(org.planes[c].at(x, y)) + int(rnd(41)) - 20, 0, 1023));
+      }
+  const AlfDecision d = decideAlf(org, rec, 20.0, 7, 3);
+  CHECK(d.enabled && d.sendAps);
+  CHECK(d.slice.cb && d.slice.cr);
+  CHECK_EQ(d.slice.apsIdChroma, 3);
+  CHECK(d.aps.chromaPresent && d.aps.chromaSignalled);
+  CHECK_EQ(d.aps.numChromaAlts, 2);
+  CHECK(!d.aps.lumaSignalled);
+  CHECK_EQ(d.slice.numApsLuma, 0);
+  // the APS survives writing and parsing
+  AlfApsData parsed;
+  CHECK(parseAlfAps(writeAlfAps(d.aps), parsed));
+  CHECK_EQ(parsed.numChromaAlts, 2);
+  for (int k = 0; k < 2; ++k)
+    for (int j = 0; j < kAlfChromaCoeffs; ++j) CHECK_EQ(parsed.chromaCoeff[k][j], d.aps.chromaCoeff[k][j]);
+  Picture f = rec;
+  const AlfApsData* table[8] = {};
+  table[3] = &d.aps;
+  recon::applyAlf(f, d.slice, table, d.ctus, 7);
+  for (int c = 1; c <= 2; ++c) {
+    double e0 = 0, e1 = 0;
+    for (size_t i = 0; i < org.planes[c].data.size(); ++i) {
+      const double a = org.planes[c].data[i] - rec.planes[c].data[i], b = org.planes[c].data[i] - f.planes[c].data[i];
+      e0 += a * a; e1 += b * b;
+    }
+    CHECK(e1 < e0 * 0.9, "chroma %d ALF SSE %.0f vs %.0f", c, e1, e0);
+  }
+  CHECK(f.planes[0].data == rec.planes[0].data);
+  const AlfDecision off = decideAlf(org, rec, 20.0, 7, 3, false);
+  CHECK(!off.slice.cb && !off.slice.cr && !off.aps.chromaSignalled);
+}
+
 static void testSliceHeader() {
   SpsInfo sps;
   sps.width = 256; sps.height = 128;
@@ -263,6 +307,7 @@ int main() {
   testLumaFilterModel();
   testClassification();
   testDecision();
+  testChromaDecision();
   testSliceHeader();
   std::printf("%s (%d failures)\n", failures ? "FAILED" : "ok", failures);
   return failures ? 1 : 0;

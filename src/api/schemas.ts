@@ -46,6 +46,7 @@ export const jobRequestSchema = {
     preset: { type: 'string', pattern: '^[a-z0-9_-]{1,32}$' },
     encoder: { type: 'string', enum: ['nnvvc', 'vtm'] },
     kind: { type: 'string', enum: ['encode', 'anchor'] },
+    segmentIntraPeriods: { type: 'integer', minimum: 1, maximum: 1000 },
   },
 } as const;
 
@@ -79,7 +80,7 @@ export const jobViewSchema = {
       items: {
         type: 'object',
         properties: {
-          id: { type: 'string' }, point: { type: 'integer' }, state: { type: 'string', enum: ['waiting', 'active', 'completed', 'failed', 'cancelled', 'retrying'] },
+          id: { type: 'string' }, point: { type: 'integer' }, segment: { type: 'integer' }, state: { type: 'string', enum: ['waiting', 'active', 'completed', 'failed', 'cancelled', 'retrying'] },
           attempts: { type: 'integer' }, stage: { type: 'string' }, percent: { type: 'number' },
           startedAt: { type: ['string', 'null'] }, finishedAt: { type: ['string', 'null'] }, elapsedSeconds: { type: ['number', 'null'] }, error: { type: 'string' },
         },

@@ -32,6 +32,8 @@ export interface Config {
   jobPruneIntervalMs: number;
   nnvvcEnc: string;
   nnvvcDec: string;
+  /** nnvvc-join (NNVVC_JOIN; default: beside nnvvc-enc): joins the segments of a job cut into segments. */
+  nnvvcJoin: string;
   vtmEncoderApp?: string;
   vtmDecoderApp?: string;
   /** Execution provider for the CNN split predictor (NNVVC_ONNX_EP; src/models/onnx-ep.ts). */
@@ -92,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobPruneIntervalMs: pruneInterval(env),
     nnvvcEnc: path.resolve(env.NNVVC_ENC ?? path.join(root, 'codec/build/nnvvc-enc')),
     nnvvcDec: path.resolve(env.NNVVC_DEC ?? path.join(root, 'codec/build/nnvvc-dec')),
+    nnvvcJoin: path.resolve(env.NNVVC_JOIN ?? path.join(path.dirname(path.resolve(env.NNVVC_ENC ?? path.join(root, 'codec/build/nnvvc-enc'))), 'nnvvc-join')),
     vtmEncoderApp: opt(env, 'VTM_ENCODER_APP'),
     vtmDecoderApp: opt(env, 'VTM_DECODER_APP'),
     onnxEp: parseOnnxEp(env.NNVVC_ONNX_EP),

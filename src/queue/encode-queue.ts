@@ -2,11 +2,11 @@
 import { lstat, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { FlowProducer, Queue, type Job } from 'bullmq';
-import { childJobId, childView, flowState, jobFlow, summedProgress } from './flow.js';
+import { childJobIds, childView, flowState, jobFlow, summedProgress } from './flow.js';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import { cancelChannel, cancelKey } from '../config/index.js';
-import { JOB_ID_RE, jobDir, jobsDir, newId } from '../config/layout.js';
+import { JOB_ID_RE, jobDir, jobsDir, newId, type SequenceMeta } from '../config/layout.js';
 import { bullConnection, createRedis } from './redis.js';
 import { readJobRecord, updateJobRecord, writeJobRecord } from './job-record.js';
 import { ratePoints } from './rate-points.js';
@@ -158,18 +158,19 @@ export class EncodeQueue {
     if (state === 'failed' && (await this.redis.exists(cancelKey(this.cfg, id)))) state = 'cancelled';
     const p = job.progress as JobProgress | number;
     let progress = typeof p === 'object' && p !== null ? p : queuedProgress(job.data);
-    const total = ratePoints(job.data.request).length;
+    const childIds = childJobIds(job.data);
+    const total = childIds.length;
     let children: ChildView[] | undefined;
     let startedAt = iso(job.processedOn);
     let attempts = job.attemptsStarted ?? job.attemptsMade;
     let note: string | undefined;
     if (job.name === 'aggregate') {
-      const kids = await Promise.all(Array.from({ length: total }, (_, i) => this.queue.getJob(childJobId(id, i))));
+      const kids = await Promise.all(childIds.map((cid) => this.queue.getJob(cid)));
       const present = kids.filter((k): k is EncodeJob => Boolean(k));
       const states = await Promise.all(present.map((k) => k.getState()));
       children = present.map((k, i) => childView(k, states[i]));
       const fs = flowState(bullState, children);
-      const summed = summedProgress(children, present.map((k) => (typeof k.progress === 'object' && k.progress !== null ? k.progress as JobProgress : null)), total, job.data.request.frames ?? job.data.sequence.frames);
+      const summed = summedProgress(children, present.map((k) => (typeof k.progress === 'object' && k.progress !== null ? k.progress as JobProgress : null)), total, job.data.request.frames ?? job.data.sequence.frames, ratePoints(job.data.request).length);
       if (fs) {
         state = fs;
         progress = summed;
@@ -262,7 +263,8 @@ export class EncodeQueue {
     const v = await this.view(id);
     if (!v) return null;
     if (!FINISHED.includes(v.state)) return { notFinished: v.state };
-    const ids = [id, ...ratePoints(v.request).map((_, i) => childJobId(id, i))];
+    // (a record without its sequence snapshot predates segments: one child per rate point)
+    const ids = [id, ...childJobIds({ jobId: id, request: v.request, sequence: v.sequence ?? { frames: 1, fps: 1 } as SequenceMeta })];
     const jobs = (await Promise.all(ids.map((j) => this.queue.getJob(j)))).filter((j): j is EncodeJob => Boolean(j));
     const states = await Promise.all(jobs.map((j) => j.getState()));
     const running = jobs.filter((_, i) => states[i] === 'active').map((j) => j.id!);

@@ -13,6 +13,9 @@ export interface JobRequest {
   preset?: string;
   encoder?: EncoderName;
   kind?: 'encode' | 'anchor';
+  /** ra with our encoder: cut each rate point into segments of this many intra periods, encoded by separate child
+   * jobs (flows) and joined into one bitstream. */
+  segmentIntraPeriods?: number;
 }
 
 /** What the queue carries: the request plus the sequence snapshot taken at submission. */
@@ -23,6 +26,8 @@ export interface JobData {
   createdAt: string;
   /** Flow child jobs only: the 0-based rate point this child encodes (the parent aggregates all of them). */
   point?: number;
+  /** Flow child jobs of a job cut into segments: the 0-based segment of that rate point this child encodes. */
+  segment?: number;
 }
 
 export type Stage = 'queued' | 'prepare' | 'predictSplits' | 'encode' | 'verify' | 'measure' | 'report' | 'done';
@@ -72,7 +77,9 @@ export interface JobView {
 export interface ChildView {
   id: string;
   point: number;
-  /** 'retrying': the child was taken by a worker that died or crashed, and waits (or runs) for another attempt. */
+  /** Jobs cut into segments: the segment of the rate point this child encodes. */
+  segment?: number;
+  /** 'retrying'': the child was taken by a worker that died or crashed, and waits (or runs) for another attempt. */
   state: PublicState | 'retrying';
   attempts: number;
   stage: Stage;

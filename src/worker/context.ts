@@ -22,6 +22,8 @@ export interface StageContext {
   tools: Tools;
   /** Flow child jobs: the rate point indices this run encodes (all of the job's points when absent). */
   pointIndices?: number[];
+  /** Flow child jobs of a job cut into segments: the one segment of its point this run encodes (no join). */
+  segmentIndex?: number;
   /** Merge into the job's progress (throttled before it reaches Redis). */
   progress(p: Partial<JobProgress>): void;
 }

@@ -71,6 +71,7 @@ export class NnvvcEncoder implements EncoderAdapter {
     // Random access only; without it the encoder picks its own intra period. No --gop-size: the GOP is fixed.
     if (r.config === 'ra' && r.intraPeriod !== undefined) args.push('--intra-period', String(r.intraPeriod));
     if (r.preset !== undefined) args.push('--preset', r.preset);
+    if (r.firstFrame) args.push('--first-frame', String(r.firstFrame));
     if (r.splitHints) args.push('--split-hints', r.splitHints);
     if (r.stats) args.push('--stats', r.stats);
     let seconds: number;

@@ -10,6 +10,8 @@ import { prepare } from './stages/prepare.js';
 import { predictSplits } from './stages/predict-splits.js';
 import { encode, type EncodedPoint } from './stages/encode.js';
 import { ratePoints } from '../queue/rate-points.js';
+import { jobSegments } from '../queue/segments.js';
+import { joinPoint } from './stages/join.js';
 import { verify, type VerifiedPoint } from './stages/verify.js';
 import { measure } from './stages/measure.js';
 import { report, type StageTiming } from './stages/report.js';
@@ -44,8 +46,10 @@ export type PipelineContext = Omit<StageContext, 'progress'>;
 /** What a flow child (one rate point) hands its parent: small, JSON, stored by BullMQ as the child's return value. */
 export interface PointResultSummary {
   point: number;
+  /** A child of a job cut into segments: its segment (not verified: the parent joins, then verifies). */
+  segment?: number;
   encoded: EncodedPoint;
-  verified: VerifiedPoint;
+  verified?: VerifiedPoint;
   splits: Pick<SplitPrediction, 'model' | 'note' | 'info'>;
   timings: StageTiming[];
 }
@@ -91,12 +95,18 @@ export async function runPointPipeline(base: PipelineContext, hooks: PipelineHoo
       hooks.onProgress(progress);
     },
   };
+  const segment = base.data.segment;
+  if (segment !== undefined) ctx.segmentIndex = segment;
   await mkdir(ctx.logsDir, { recursive: true });
   const timings: StageTiming[] = [];
   const stage = stageRunner(ctx, hooks, timings);
   const prepared = await stage('prepare', () => prepare(ctx));
   const splits = await stage('predictSplits', () => predictSplits(ctx, prepared));
   const [encoded] = await stage('encode', () => encode(ctx, prepared, splits));
+  if (segment !== undefined) {
+    ctx.progress({ stage: 'done', stagePointsDone: 1 });
+    return { point, segment, encoded, splits: { model: splits.model, note: splits.note, ...(splits.info ? { info: splits.info } : {}) }, timings };
+  }
   const [verified] = await stage('verify', () => verify(ctx, [encoded]));
   ctx.progress({ stage: 'done', stagePointsDone: 1 });
   return { point, encoded, verified, splits: { model: splits.model, note: splits.note, ...(splits.info ? { info: splits.info } : {}) }, timings };
@@ -105,14 +115,30 @@ export async function runPointPipeline(base: PipelineContext, hooks: PipelineHoo
 /** Flow parent: runs once every child has finished; measures every point and writes the report. */
 export async function runAggregatePipeline(base: PipelineContext, hooks: PipelineHooks, children: PointResultSummary[]): Promise<JobResultSummary> {
   const points = ratePoints(base.data.request);
-  const byPoint = [...children].sort((a, b) => a.point - b.point);
-  if (byPoint.length !== points.length || byPoint.some((c, i) => c.point !== i)) {
-    throw new Error(`flow parent got ${children.length} child results for ${points.length} rate points`);
+  const all = [...children].sort((a, b) => a.point - b.point || (a.segment ?? 0) - (b.segment ?? 0));
+  const byPoint = points.map((_, i) => all.filter((c) => c.point === i));
+  const segmented = all.some((c) => c.segment !== undefined);
+  const expected = points.length * (segmented ? jobSegments(base.data.request, base.data.sequence).length : 1);
+  if (all.length !== expected || byPoint.some((c) => c.length === 0)) {
+    throw new Error(`flow parent got ${children.length} child results for ${expected} children (${points.length} rate points)`);
   }
   return runStages(base, hooks, {
-    encodeAndVerify: async () => ({ encoded: byPoint.map((c) => c.encoded), verified: byPoint.map((c) => c.verified) }),
-    splits: mergeChildSplits(byPoint.map((c) => c.splits)),
-    childTimings: byPoint.flatMap((c) => c.timings.map((t) => ({ stage: `${t.stage}[${c.encoded.label}]`, seconds: t.seconds }))),
+    encodeAndVerify: async (ctx, stage) => {
+      if (!segmented) return { encoded: byPoint.map((c) => c[0].encoded), verified: byPoint.map((c) => c[0].verified!) };
+      // the children encoded segments: join each point's, then verify the joined streams here
+      const encoded = await stage('encode', async () => {
+        const out: EncodedPoint[] = [];
+        for (const [i, parts] of byPoint.entries()) {
+          ctx.progress({ stage: 'encode', ratePoint: i, stagePointsDone: i });
+          out.push(await joinPoint(ctx, parts[0].encoded.label.replace(/\.s\d+$/, ''), parts[0].encoded.qp, parts.map((c) => c.encoded)));
+        }
+        return out;
+      });
+      const verified = await stage('verify', () => verify(ctx, encoded));
+      return { encoded, verified };
+    },
+    splits: mergeChildSplits(all.map((c) => c.splits)),
+    childTimings: all.flatMap((c) => c.timings.map((t) => ({ stage: `${t.stage}[${c.encoded.label}]`, seconds: t.seconds }))),
   });
 }
 
@@ -135,8 +161,11 @@ export async function runPipeline(base: PipelineContext, hooks: PipelineHooks): 
   return runStages(base, hooks);
 }
 
+type Stager = ReturnType<typeof stageRunner>;
+
 async function runStages(base: PipelineContext, hooks: PipelineHooks, fromChildren?: {
-  encodeAndVerify: () => Promise<{ encoded: EncodedPoint[]; verified: VerifiedPoint[] }>; splits: SplitPrediction; childTimings: StageTiming[];
+  encodeAndVerify: (ctx: StageContext, stage: Stager) => Promise<{ encoded: EncodedPoint[]; verified: VerifiedPoint[] }>;
+  splits: SplitPrediction; childTimings: StageTiming[];
 }): Promise<JobResultSummary> {
   const points = ratePoints(base.data.request);
   let progress: JobProgress = {
@@ -165,7 +194,7 @@ async function runStages(base: PipelineContext, hooks: PipelineHooks, fromChildr
   if (fromChildren) {
     // encode and verify ran in the child jobs: the parent starts where they left off
     splits = fromChildren.splits;
-    ({ encoded, verified } = await fromChildren.encodeAndVerify());
+    ({ encoded, verified } = await fromChildren.encodeAndVerify(ctx, stage));
     timings.push(...fromChildren.childTimings);
     ctx.progress({ stage: 'verify', ratePoint: points.length - 1, stagePointsDone: points.length, pointFramesDone: ctx.data.request.frames ?? ctx.data.sequence.frames });
   } else {

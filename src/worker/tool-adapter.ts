@@ -4,6 +4,8 @@ import { access, constants, stat } from 'node:fs/promises';
 
 export interface EncodeRequest {
   input: string; width: number; height: number; bitDepth: 8 | 10; fps: number; frames: number;
+  /** First frame of the input to encode (segments; nnvvc-enc --first-frame): POCs stay the input's frame numbers. */
+  firstFrame?: number;
   qp: number; config: 'ra' | 'ai';
   /** Random access only: frames between intra pictures; undefined = the encoder's own default. */
   intraPeriod?: number;

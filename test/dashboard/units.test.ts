@@ -79,6 +79,12 @@ test('start-job checks: QP list, kbps list, frames vs sequence length', () => {
   assert.deepEqual(r.body, { sequenceId: 's', config: 'ra', targetKbps: [250, 500.5], frames: 4, encoder: 'nnvvc' });
   assert.match(validateNewJob({ sequenceId: 's', config: 'ai', rateMode: 'qp', rates: '22', frames: '11', maxFrames: 10 }).errors.frames!, /only 10 frames/);
   assert.ok(validateNewJob({ sequenceId: '', config: 'ai', rateMode: 'qp', rates: '22', frames: '' }).errors.sequenceId);
+  // segments: ra, nnvvc, fixed QPs
+  const seg = validateNewJob({ sequenceId: 's', config: 'ra', rateMode: 'qp', rates: '32', frames: '', encoder: 'nnvvc', kind: 'encode', segments: '2' });
+  assert.equal(seg.body.segmentIntraPeriods, 2);
+  assert.match(validateNewJob({ sequenceId: 's', config: 'ra', rateMode: 'qp', rates: '32', frames: '', encoder: 'nnvvc', segments: '0' }).errors.segments!, /1 to 1000/);
+  assert.match(validateNewJob({ sequenceId: 's', config: 'ra', rateMode: 'kbps', rates: '300', frames: '', encoder: 'nnvvc', segments: '1' }).errors.segments!, /fixed QPs/);
+  assert.equal(jobFieldForServerError({ error: 'bad_request', message: 'segmentIntraPeriods does not apply to config "ai"' }), 'segments');
 });
 
 test('frame helpers: luma offsets, 10-bit LE to grey, CU lists in the accepted shapes', () => {

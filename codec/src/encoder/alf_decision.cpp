@@ -9,57 +9,72 @@ namespace nnvvc {
 namespace {
 
 constexpr int kN = kAlfLumaCoeffs;
-constexpr int kTri = kN * (kN + 1) / 2;  // upper triangle of the 12x12 auto-correlation
 
-// Statistics of one class (or a group of classes): E[x x^T] (upper triangle) and E[x t], with
-// x the tap sums (in units of a coefficient step of 1/128) and t = source - SAO output.
-struct AlfStats {
+// Statistics of one class (or a group of classes, or one chroma component): E[x x^T] (upper
+// triangle) and E[x t], with x the N tap sums (in units of a coefficient step of 1/128) and
+// t = source - SAO output. N = 12 (luma 7x7 diamond) or 6 (chroma 5x5 diamond).
+template <int N>
+struct AlfStatsN {
+  static constexpr int kTri = N * (N + 1) / 2;
   double r[kTri] = {};
-  double p[kN] = {};
-  void add(const AlfStats& o) {
+  double p[N] = {};
+  void add(const AlfStatsN& o) {
     for (int i = 0; i < kTri; ++i) r[i] += o.r[i];
-    for (int i = 0; i < kN; ++i) p[i] += o.p[i];
+    for (int i = 0; i < N; ++i) p[i] += o.p[i];
   }
   double at(int i, int j) const {
     if (i > j) std::swap(i, j);
-    return r[i * kN - i * (i - 1) / 2 + (j - i)];
+    return r[i * N - i * (i - 1) / 2 + (j - i)];
   }
-};
-
-// Solves R f = p (regularised Gaussian elimination); f real coefficients (1.0 = one sample).
-void solve(const AlfStats& s, double f[kN]) {
-  double a[kN][kN + 1];
-  double trace = 0;
-  for (int i = 0; i < kN; ++i) trace += s.at(i, i);
-  for (int i = 0; i < kN; ++i) {
-    for (int j = 0; j < kN; ++j) a[i][j] = s.at(i, j);
-    a[i][i] += 1e-6 * trace / kN + 1e-9;
-    a[i][kN] = s.p[i];
-  }
-  for (int c = 0; c < kN; ++c) {
-    int piv = c;
-    for (int r = c + 1; r < kN; ++r)
-      if (std::fabs(a[r][c]) > std::fabs(a[piv][c])) piv = r;
-    if (std::fabs(a[piv][c]) < 1e-12) { for (int i = 0; i < kN; ++i) f[i] = 0; return; }
-    if (piv != c) for (int j = 0; j <= kN; ++j) std::swap(a[c][j], a[piv][j]);
-    for (int r = c + 1; r < kN; ++r) {
-      const double m = a[r][c] / a[c][c];
-      for (int j = c; j <= kN; ++j) a[r][j] -= m * a[c][j];
+  // one sample: taps x, target t
+  void accumulate(const double* x, double t) {
+    int k = 0;
+    for (int i = 0; i < N; ++i) {
+      const double xi = x[i];
+      p[i] += xi * t;
+      for (int j = i; j < N; ++j) r[k++] += xi * x[j];
     }
   }
-  for (int i = kN - 1; i >= 0; --i) {
-    double v = a[i][kN];
-    for (int j = i + 1; j < kN; ++j) v -= a[i][j] * f[j];
+};
+using AlfStats = AlfStatsN<kN>;
+using AlfChromaStats = AlfStatsN<kAlfChromaCoeffs>;
+
+// Solves R f = p (regularised Gaussian elimination); f real coefficients (1.0 = one sample).
+template <int N>
+void solve(const AlfStatsN<N>& s, double f[N]) {
+  double a[N][N + 1];
+  double trace = 0;
+  for (int i = 0; i < N; ++i) trace += s.at(i, i);
+  for (int i = 0; i < N; ++i) {
+    for (int j = 0; j < N; ++j) a[i][j] = s.at(i, j);
+    a[i][i] += 1e-6 * trace / N + 1e-9;
+    a[i][N] = s.p[i];
+  }
+  for (int c = 0; c < N; ++c) {
+    int piv = c;
+    for (int r = c + 1; r < N; ++r)
+      if (std::fabs(a[r][c]) > std::fabs(a[piv][c])) piv = r;
+    if (std::fabs(a[piv][c]) < 1e-12) { for (int i = 0; i < N; ++i) f[i] = 0; return; }
+    if (piv != c) for (int j = 0; j <= N; ++j) std::swap(a[c][j], a[piv][j]);
+    for (int r = c + 1; r < N; ++r) {
+      const double m = a[r][c] / a[c][c];
+      for (int j = c; j <= N; ++j) a[r][j] -= m * a[c][j];
+    }
+  }
+  for (int i = N - 1; i >= 0; --i) {
+    double v = a[i][N];
+    for (int j = i + 1; j < N; ++j) v -= a[i][j] * f[j];
     f[i] = v / a[i][i];
   }
 }
 
 // SSE reduction of real coefficients f: 2 f.p - f^T R f.
-double gainOf(const AlfStats& s, const double f[kN]) {
+template <int N>
+double gainOf(const AlfStatsN<N>& s, const double f[N]) {
   double g = 0;
-  for (int i = 0; i < kN; ++i) {
+  for (int i = 0; i < N; ++i) {
     g += 2 * f[i] * s.p[i];
-    for (int j = 0; j < kN; ++j) g -= f[i] * f[j] * s.at(i, j);
+    for (int j = 0; j < N; ++j) g -= f[i] * f[j] * s.at(i, j);
   }
   return g;
 }
@@ -70,26 +85,28 @@ double optimalGain(const AlfStats& s) {
 }
 
 int ueBits(int v) { int n = 0; while ((v + 1) >> (n + 1)) ++n; return 2 * n + 1; }
-int coeffBits(const int16_t c[kN]) {
+template <int N>
+int coeffBits(const int16_t c[N]) {
   int b = 0;
-  for (int j = 0; j < kN; ++j) b += ueBits(std::abs(c[j])) + (c[j] != 0);
+  for (int j = 0; j < N; ++j) b += ueBits(std::abs(c[j])) + (c[j] != 0);
   return b;
 }
 
 // Integer coefficients for a group: rounded solution, then +-1 steps while D + lambda * R improves.
-double quantise(const AlfStats& s, double lambda, int16_t c[kN]) {
-  double f[kN];
+template <int N>
+double quantise(const AlfStatsN<N>& s, double lambda, int16_t c[N]) {
+  double f[N];
   solve(s, f);
-  double cf[kN];
-  for (int j = 0; j < kN; ++j) {
+  double cf[N];
+  for (int j = 0; j < N; ++j) {
     c[j] = int16_t(std::clamp(int(std::lround(f[j] * 128)), -128, 127));
     cf[j] = c[j] / 128.0;
   }
-  auto cost = [&](const double* x, const int16_t* ci) { return -gainOf(s, x) + lambda * coeffBits(ci); };
+  auto cost = [&](const double* x, const int16_t* ci) { return -gainOf(s, x) + lambda * coeffBits<N>(ci); };
   double best = cost(cf, c);
   for (int pass = 0; pass < 4; ++pass) {
     bool improved = false;
-    for (int j = 0; j < kN; ++j)
+    for (int j = 0; j < N; ++j)
       for (int d = -1; d <= 1; d += 2) {
         const int v = c[j] + d;
         if (v < -128 || v > 127) continue;
@@ -131,13 +148,30 @@ void gatherCtb(const recon::PaddedPlane& src, const Plane& org, int x0, int y0, 
       double xk[kN];
       for (int j = 0; j < kN; ++j) xk[map[j]] = (pos[j] - 2 * cur) * scale;
       const double t = o[x] - cur;
-      AlfStats& a = out.cls[bc.classIdx];
-      int k = 0;
-      for (int i = 0; i < kN; ++i) {
-        const double xi = xk[i];
-        a.p[i] += xi * t;
-        for (int j = i; j < kN; ++j) a.r[k++] += xi * xk[j];
-      }
+      out.cls[bc.classIdx].accumulate(xk, t);
+    }
+  }
+}
+
+// Statistics of the chroma CTB area [x0, x0 + w) x [y0, y0 + h) for the 5x5 diamond (tap order of
+// dsp::alfFilterChromaC).
+void gatherChromaCtb(const recon::PaddedPlane& src, const Plane& org, int x0, int y0, int w, int h, int vbRow,
+                     AlfChromaStats& out) {
+  const ptrdiff_t st = src.stride;
+  for (int y = y0; y < y0 + h; ++y) {
+    const int reach = y < vbRow ? vbRow - 1 - y : y - vbRow;
+    const ptrdiff_t r1 = std::min(1, reach) * st, r2 = std::min(2, reach) * st;
+    const double scale = reach == 0 ? 1.0 / 8 : 1.0;
+    const Pel* s = src.origin() + ptrdiff_t(y) * st;
+    const Pel* o = org.row(y);
+    for (int x = x0; x < x0 + w; ++x) {
+      const Pel* p = s + x;
+      const int cur = p[0];
+      const int pos[kAlfChromaCoeffs] = {p[r2] + p[-r2], p[r1 + 1] + p[-r1 - 1], p[r1] + p[-r1],
+                                         p[r1 - 1] + p[-r1 + 1], p[2] + p[-2], p[1] + p[-1]};
+      double xk[kAlfChromaCoeffs];
+      for (int j = 0; j < kAlfChromaCoeffs; ++j) xk[j] = (pos[j] - 2 * cur) * scale;
+      out.accumulate(xk, double(o[x] - cur));
     }
   }
 }
@@ -161,7 +195,7 @@ double deriveFilters(const AlfStats cls[kAlfNumClasses], double lambda, AlfApsDa
     cand.numLumaFilters = n;
     double cost = lambda * (ueBits(n - 1) + 1 + (n > 1 ? kAlfNumClasses * ceilLog2(n) : 0));
     for (int g = 0; g < n; ++g) {
-      cost += quantise(gs[size_t(g)], lambda, cand.lumaCoeff[g]);
+      cost += quantise<kN>(gs[size_t(g)], lambda, cand.lumaCoeff[g]);
       for (int c : groups[size_t(g)]) cand.lumaDeltaIdx[c] = uint8_t(g);
     }
     if (cost < bestCost) { bestCost = cost; best = cand; }
@@ -200,10 +234,100 @@ double sse(const Plane& a, const Plane& b, int x0, int y0, int w, int h) {
   return s;
 }
 
+// Chroma ALF: per component one filter (an alternative of the APS: Cb 0, Cr the last) derived
+// from the CTBs that keep it on, CTB on / off by D + lambda * R, iterated; a component is used
+// when its cost with the filter's bits beats leaving it unfiltered. Fills dec.aps's chroma part,
+// dec.slice.cb / cr / apsIdChroma and the CTBs' chroma flags; returns whether any is used.
+bool decideAlfChroma(const Picture& orig, const Picture& rec, double lambda, int log2CtuSize, int bitDepth,
+                     AlfDecision& dec) {
+  const int ctbC = (1 << log2CtuSize) / 2;
+  const int wCtbs = (rec.planes[0].width + 2 * ctbC - 1) / (2 * ctbC);
+  const int hCtbs = (rec.planes[0].height + 2 * ctbC - 1) / (2 * ctbC);
+  const size_t numCtbs = size_t(wCtbs) * size_t(hCtbs);
+  const double bitsOff = 0.6, bitsOn = 1.2;  // alf_ctb_flag (context-coded, adapts to the picture)
+  struct Result { bool used = false; int16_t coeff[kAlfChromaCoeffs] = {}; std::vector<uint8_t> on; };
+  Result res[2];
+  for (int c = 1; c <= 2; ++c) {
+    const Plane& pl = rec.planes[c];
+    const Plane& org = orig.planes[c];
+    recon::PaddedPlane src;
+    src.copyFrom(pl);
+    struct Area { int x0, y0, w, h, vb; };
+    std::vector<Area> area(numCtbs);
+    std::vector<AlfChromaStats> stats(numCtbs);
+    std::vector<double> dOff(numCtbs), dOn(numCtbs);
+    for (int ry = 0; ry < hCtbs; ++ry)
+      for (int rx = 0; rx < wCtbs; ++rx) {
+        const size_t i = size_t(ry) * size_t(wCtbs) + size_t(rx);
+        Area& a = area[i];
+        a.x0 = rx * ctbC; a.y0 = ry * ctbC;
+        a.w = std::min(ctbC, pl.width - a.x0); a.h = std::min(ctbC, pl.height - a.y0);
+        a.vb = recon::alfVirtualBoundaryRow(a.y0, ctbC, pl.height, 2);
+        gatherChromaCtb(src, org, a.x0, a.y0, a.w, a.h, a.vb, stats[i]);
+        dOff[i] = sse(pl, org, a.x0, a.y0, a.w, a.h);
+      }
+    Plane filtered = pl;
+    std::vector<uint8_t> on(numCtbs, 1);
+    Result& r = res[c - 1];
+    double bestJ = 0;  // cost with the component off, relative
+    for (int iter = 0; iter < 3; ++iter) {
+      AlfChromaStats sum;
+      bool any = false;
+      for (size_t i = 0; i < numCtbs; ++i)
+        if (on[i]) { any = true; sum.add(stats[i]); }
+      if (!any) break;
+      int16_t coeff[kAlfChromaCoeffs];
+      quantise<kAlfChromaCoeffs>(sum, lambda, coeff);
+      int16_t clip[kAlfChromaCoeffs];
+      for (int j = 0; j < kAlfChromaCoeffs; ++j) clip[j] = int16_t(alfClipValue(0, bitDepth));
+      double j = lambda * (coeffBits<kAlfChromaCoeffs>(coeff) + 4);
+      bool changed = false;
+      for (size_t i = 0; i < numCtbs; ++i) {
+        const Area& a = area[i];
+        dsp::alfFilterChromaC(src.origin(), src.stride, filtered.data.data(), filtered.stride, a.x0, a.y0, a.w, a.h,
+                              a.vb, coeff, clip, bitDepth);
+        dOn[i] = sse(filtered, org, a.x0, a.y0, a.w, a.h);
+        const bool want = dOn[i] + lambda * bitsOn < dOff[i] + lambda * bitsOff;
+        changed |= want != bool(on[i]);
+        on[i] = want;
+        j += want ? dOn[i] + lambda * bitsOn - dOff[i] : lambda * bitsOff;
+      }
+      if (j < bestJ) {
+        bestJ = j;
+        r.used = true;
+        std::copy(coeff, coeff + kAlfChromaCoeffs, r.coeff);
+        r.on = on;
+      }
+      if (!changed) break;
+    }
+    if (r.used && std::find(r.on.begin(), r.on.end(), 1) == r.on.end()) r.used = false;
+  }
+  const int numAlts = int(res[0].used) + int(res[1].used);
+  if (numAlts == 0) return false;
+  AlfApsData& aps = dec.aps;
+  aps.chromaPresent = true;
+  aps.chromaSignalled = true;
+  aps.chromaClip = false;
+  aps.numChromaAlts = numAlts;
+  int alt = 0;
+  for (int c = 0; c < 2; ++c) {
+    if (!res[c].used) continue;
+    std::copy(res[c].coeff, res[c].coeff + kAlfChromaCoeffs, aps.chromaCoeff[alt]);
+    (c == 0 ? dec.slice.cb : dec.slice.cr) = true;
+    for (size_t i = 0; i < numCtbs; ++i) {
+      dec.ctus[i].chroma[c] = res[c].on[i] != 0;
+      dec.ctus[i].chromaAlt[c] = uint8_t(alt);
+    }
+    ++alt;
+  }
+  dec.slice.apsIdChroma = aps.apsId;
+  return true;
+}
+
 }  // namespace
 
 AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, int log2CtuSize, int apsId,
-                      int bitDepth) {
+                      bool chroma, const std::vector<const AlfApsData*>& reusable, int bitDepth) {
   AlfDecision dec;
   const int ctb = 1 << log2CtuSize;
   const Plane& recY = rec.planes[0];
@@ -277,7 +401,7 @@ AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, in
   // the picture: with the APS (its NAL unit: start code, header and filters; the slice header's
   // APS id), with the fixed sets only, or no ALF
   int filterBits = 0;
-  for (int g = 0; g < aps.numLumaFilters; ++g) filterBits += coeffBits(aps.lumaCoeff[g]);
+  for (int g = 0; g < aps.numLumaFilters; ++g) filterBits += coeffBits<kN>(aps.lumaCoeff[g]);
   const double apsBits = 48 + 12 + 3 + filterBits + (aps.numLumaFilters > 1 ? 25 * ceilLog2(aps.numLumaFilters) : 0);
   double jWithAps = lambda * (apsBits + 4), jFixedOnly = lambda * 4, jNone = 0;
   int numAps = 0, numFixedWithAps = 0, numFixedOnly = 0;
@@ -291,26 +415,55 @@ AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, in
     jFixedOnly += std::min(jf, jo);
     numFixedOnly += jf < jo;
   }
-  const bool useAps = numAps > 0 && aps.lumaSignalled && jWithAps < jFixedOnly && jWithAps < jNone;
-  const bool useFixed = !useAps && numFixedOnly > 0 && jFixedOnly < jNone;
-  if (!useAps && !useFixed) return dec;
-  dec.enabled = true;
-  dec.slice.enabled = true;
+  bool useAps = numAps > 0 && aps.lumaSignalled && jWithAps < jFixedOnly && jWithAps < jNone;
+  // an APS sent by an earlier picture: no filter bits, only the slice header's id
+  const AlfApsData* reuse = nullptr;
+  std::vector<uint8_t> reuseChoice;
+  double jReuse = 1e300;
+  for (const AlfApsData* cand : reusable) {
+    if (!cand->lumaSignalled) continue;
+    AlfClassFilters f;
+    alfApsLumaFilters(*cand, bitDepth, f);
+    double j = lambda * 4;
+    std::vector<uint8_t> ch(numCtbs);
+    for (size_t i = 0; i < numCtbs; ++i) {
+      const CtbInfo& ci = info[i];
+      dsp::alfFunctions().filterLuma(src.origin(), src.stride, filtered.data.data(), filtered.stride, ci.x0, ci.y0,
+                                     ci.w, ci.h, ci.vb, ci.cls.data(), f.coeff, f.clip, bitDepth);
+      const double jA = sse(filtered, orgY, ci.x0, ci.y0, ci.w, ci.h) + lambda * bitsAps;
+      const double jF = dFixed[i] + lambda * bitsFixedWithAps, jO = dOff[i] + lambda * bitsOff;
+      ch[i] = jA <= jF && jA <= jO ? kAps : (jF < jO ? kFixed : kOff);
+      j += std::min(jA, std::min(jF, jO));
+    }
+    if (j < jReuse) { jReuse = j; reuse = cand; reuseChoice = std::move(ch); }
+  }
+  const bool useReuse = reuse && jReuse < jNone && jReuse < jFixedOnly && (!useAps || jReuse < jWithAps);
+  if (useReuse) { useAps = false; choice = reuseChoice; }
+  const bool useFixed = !useAps && !useReuse && numFixedOnly > 0 && jFixedOnly < jNone;
+  dec.aps = AlfApsData{};
+  // a new APS must not replace the one this picture reuses
+  dec.aps.apsId = useReuse && reuse->apsId == apsId ? (apsId + 1) % kAlfMaxApsIds : apsId;
   if (useAps) {
     dec.aps = aps;
     dec.slice.numApsLuma = 1;
     dec.slice.apsIdLuma[0] = apsId;
+  } else if (useReuse) {
+    dec.slice.numApsLuma = 1;
+    dec.slice.apsIdLuma[0] = reuse->apsId;
   }
   for (size_t i = 0; i < numCtbs; ++i) {
     AlfCtuParams& p = dec.ctus[i];
-    if (useAps) {
+    if (useAps || useReuse) {
       p.luma = choice[i] != kOff;
       p.lumaSet = choice[i] == kAps ? 16 : bestFixed[i];
-    } else {
+    } else if (useFixed) {
       p.luma = dFixed[i] + lambda * bitsFixedOnly < dOff[i] + lambda * bitsOff;
       p.lumaSet = bestFixed[i];
     }
   }
+  const bool useChroma = chroma && decideAlfChroma(orig, rec, lambda, log2CtuSize, bitDepth, dec);
+  dec.enabled = dec.slice.enabled = useAps || useReuse || useFixed || useChroma;
+  dec.sendAps = useAps || useChroma;
   return dec;
 }
 

@@ -1,10 +1,11 @@
-// Encoder ALF decision (luma) on the SAO output: per CTB and class the auto-correlation of the
+// Encoder ALF decision on the SAO output. Luma: per CTB and class the auto-correlation of the
 // filter taps' (symmetric, transposed) sample differences and their cross-correlation with the
 // source error; per class the normal equations solved, classes merged greedily into fewer filters
 // (cost = filtered error + lambda * coefficient bits), coefficients quantised and refined in
 // integers; then per CTB on / off by D + lambda * R, the statistics re-gathered over the CTBs that
-// keep ALF; each CTB may also take the best of the 16 fixed filter sets. The picture uses the APS,
-// the fixed sets only, or no ALF, whichever costs least.
+// keep ALF; each CTB may also take the best of the 16 fixed filter sets. The picture uses new
+// filters (its own APS), an APS sent earlier, the fixed sets only, or no ALF, whichever costs least.
+// Chroma: per component one 5x5 filter from the CTBs that keep it (decideAlfChroma), CTB on / off.
 #pragma once
 #include <vector>
 
@@ -15,13 +16,18 @@ namespace nnvvc {
 
 struct AlfDecision {
   bool enabled = false;            // the picture uses ALF (sh_alf_enabled_flag)
-  AlfApsData aps;                  // luma filters (apsId as requested), to send when slice.numApsLuma is 1
-  AlfSliceParams slice;            // sh_alf_*: one luma APS (apsId) or none (fixed filter sets only), no chroma
+  bool sendAps = false;            // the picture sends `aps` (before its slice)
+  AlfApsData aps;                  // luma and / or chroma filters (apsId as requested)
+  AlfSliceParams slice;            // sh_alf_*: one luma APS (apsId) or none (fixed filter sets only), chroma
+                                   // from the same APS
   std::vector<AlfCtuParams> ctus;  // raster order
 };
 
-// orig and rec (SAO output) at the coded size; lambda for 10-bit SSE.
+// orig and rec (SAO output) at the coded size; lambda for 10-bit SSE. apsId: the id of a new APS
+// (another one when the picture reuses an APS of that id); chroma: also filter Cb and Cr;
+// reusable: APSs sent earlier that this picture may refer to instead of sending filters (luma).
 AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, int log2CtuSize, int apsId,
+                      bool chroma = true, const std::vector<const AlfApsData*>& reusable = {},
                       int bitDepth = kBitDepth);
 
 }  // namespace nnvvc

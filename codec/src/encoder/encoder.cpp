@@ -53,12 +53,15 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.deblocking < -1 || opt.deblocking > 1) return "--deblock: expected on or off";
   if (opt.sao < -1 || opt.sao > 1) return "--sao: expected on or off";
   if (opt.alf < -1 || opt.alf > 1) return "--alf: expected on or off";
+  if (opt.alfChroma < -1 || opt.alfChroma > 1) return "--alf-chroma: expected on or off";
+  if (opt.alfChroma == 1 && opt.alf == 0) return "--alf-chroma on needs --alf on";
   if (opt.depQuant < -1 || opt.depQuant > 1) return "--dep-quant: expected on or off";
   if (opt.signHiding < -1 || opt.signHiding > 1) return "--sign-hiding: expected on or off";
   if (opt.tmvp < -1 || opt.tmvp > 1) return "--tmvp: expected on or off";
   if (opt.bdof < -1 || opt.bdof > 1) return "--bdof: expected on or off";
   if (opt.cclm < -1 || opt.cclm > 1) return "--cclm: expected on or off";
   if (opt.temporalFilter < -1 || opt.temporalFilter > 1) return "--temporal-filter: expected on or off";
+  if (opt.firstFrame < 0) return "--first-frame " + std::to_string(opt.firstFrame) + ": expected 0 or more";
   return "";
 }
 
@@ -88,10 +91,16 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   }
   if (fileSize % frameBytes != 0)
     std::fprintf(stderr, "warning: input size is not a multiple of the frame size; the trailing partial frame is ignored\n");
-  int numFrames = int(available);
+  if (opt.firstFrame >= available) {
+    err = "--first-frame " + std::to_string(opt.firstFrame) + " is past the input's last frame (it holds " +
+          std::to_string(available) + " frames)";
+    return 2;
+  }
+  int numFrames = int(available) - opt.firstFrame;
   if (opt.frames > 0) {
-    if (opt.frames > available) {
-      err = "--frames " + std::to_string(opt.frames) + " requested but the input holds only " + std::to_string(available) + " frames";
+    if (opt.frames > numFrames) {
+      err = "--frames " + std::to_string(opt.frames) + " requested but the input holds only " + std::to_string(numFrames) +
+            " frames" + (opt.firstFrame ? " from --first-frame " + std::to_string(opt.firstFrame) : std::string());
       return 2;
     }
     numFrames = opt.frames;
@@ -102,11 +111,23 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   err = planGop(opt.config, numFrames, opt.qp, intraPeriod, plan);
   if (!err.empty()) return 2;
   const bool ra = opt.config == "ra";
+  if (ra && opt.firstFrame % intraPeriod != 0) {
+    err = "--first-frame " + std::to_string(opt.firstFrame) + ": random access starts a segment on a CRA picture, a multiple of "
+          "the intra period (" + std::to_string(intraPeriod) + ")";
+    return 2;
+  }
+  // the plan counts from 0: its POCs become frame numbers of the file, so a segment's pictures are coded
+  // exactly as in one encode of the whole sequence (same POCs, APS ids, pre-filter neighbours)
+  for (PlannedPicture& p : plan.pictures) {
+    p.poc += opt.firstFrame;
+    for (auto& list : p.rpl)
+      for (int& r : list) r += opt.firstFrame;
+  }
 
   SearchConfig scfg;
   scfg.preset = opt.preset; scfg.splitHintsPath = opt.splitHintsPath; scfg.qp = opt.qp;
   scfg.frameRate = int(std::lround(opt.fps));
-  scfg.sourceWidth = opt.width; scfg.sourceHeight = opt.height; scfg.sourceFrames = numFrames;
+  scfg.sourceWidth = opt.width; scfg.sourceHeight = opt.height; scfg.sourceFrames = opt.firstFrame + numFrames;  // hints are indexed by frame of the file
   std::unique_ptr<CtuSearch> search;
   try {
     search = createCtuSearch(scfg);
@@ -123,7 +144,14 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.confRight = codedW - opt.width; sps.confBottom = codedH - opt.height;
   sps.levelIdc = levelForPicture(codedW, codedH, opt.fps);
   sps.part.picWidth = codedW; sps.part.picHeight = codedH;
-  if (ra) configureRandomAccess(sps, plan.maxDecPicBuffering, plan.maxNumReorder);
+  if (ra) {
+    // DPB sizes of the structure, not of this sequence's length: segments of one sequence (--first-frame)
+    // then share one SPS, whatever their length
+    GopPlan full;
+    planGop(opt.config, std::max(numFrames, 2 * intraPeriod + 1), opt.qp, intraPeriod, full);
+    configureRandomAccess(sps, std::max(full.maxDecPicBuffering, plan.maxDecPicBuffering),
+                          std::max(full.maxNumReorder, plan.maxNumReorder));
+  }
   buildChromaQpTable(sps);
   sps.saoEnabled = opt.sao < 0 ? ra : opt.sao == 1;
   sps.alfEnabled = opt.alf < 0 ? ra : opt.alf == 1;
@@ -156,9 +184,10 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   std::map<int, FrameStats> framesByPoc;
 
   PictureEncoder picEnc(sps, pps, *search);
+  picEnc.setAlfChroma(sps.alfEnabled && opt.alfChroma != 0);
   std::map<int, std::unique_ptr<CodedPicture>> dpb;  // reference pictures by POC
   std::map<int, std::unique_ptr<CodedPicture>> pendingOutput;
-  int nextOutputPoc = 0;
+  int nextOutputPoc = opt.firstFrame;
   Picture orig;
   orig.alloc(codedW, codedH);
   // temporal pre-filter: the pictures it selects are coded from a filtered copy (`filtered`);

@@ -12,7 +12,9 @@ struct EncoderOptions {
   std::string config = "ai";
   int width = 0, height = 0;
   double fps = 30.0;
-  int frames = 0;          // 0 = all frames in the file
+  int frames = 0;          // 0 = all frames in the file (from firstFrame on)
+  int firstFrame = 0;      // first frame of the file to encode; POCs are frame numbers of the file, so that
+                           // segments encoded apart join into one stream (ra: a multiple of the intra period)
   int inputBitDepth = 8;
   int qp = 32;
   int intraPeriod = 0;     // ra: CRA period in pictures (0 = defaultIntraPeriod(fps))
@@ -20,7 +22,8 @@ struct EncoderOptions {
   int depQuant = -1;       // dependent quantisation: -1 = default (ra at presets slow/exhaustive; else off), 0 off, 1 on
   int signHiding = -1;     // sign data hiding: -1 = default (on whenever dependent quantisation is off), 0 off, 1 on
   int sao = -1;            // SAO: -1 = default (on for ra, off for ai), 0 off, 1 on
-  int alf = -1;            // adaptive loop filter (luma): -1 = default (on for ra, off for ai), 0 off, 1 on
+  int alf = -1;            // adaptive loop filter: -1 = default (on for ra, off for ai), 0 off, 1 on
+  int alfChroma = -1;      // ALF of the chroma planes: -1 = default (on where ALF is), 0 off, 1 on (needs ALF)
   int bdof = -1;           // bi-directional optical flow: -1 = default (on for ra), 0 off, 1 on (ra only)
   int tmvp = -1;           // temporal MV prediction: -1 = default (on for ra), 0 off, 1 on (ra only)
   int cclm = -1;           // CCLM chroma intra prediction: -1 = default (on), 0 off, 1 on

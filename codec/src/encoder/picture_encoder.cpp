@@ -148,15 +148,34 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
     sao = decideSao(orig, rec, slice, sps_.part.log2CtuSize, ctxInitType, true, true);
     recon::applySao(rec, sao.ctus, sps_.part.log2CtuSize, sao.luma, sao.chroma);
   }
-  // ALF on the SAO output; each picture that uses it sends its own APS (TemporalId of the
-  // picture), ids taken in turn
+  // ALF on the SAO output; a picture sends its own APS (TemporalId of the picture, ids taken in
+  // turn) or reuses one sent earlier since the last IRAP by a picture of no higher TemporalId
   AlfDecision alf;
   if (sps_.alfEnabled) {
-    alf = decideAlf(orig, rec, slice.lambda, sps_.part.log2CtuSize, plan.poc & (kAlfMaxApsIds - 1));
+    if (plan.nal == PlannedNal::kIdr || plan.nal == PlannedNal::kCra) alfStore_ = {};
+    // (only the latest such APS is tried: each candidate costs a filtering of the picture, and older ones
+    // rarely win)
+    const SentAlfAps* latest = nullptr;
+    for (const SentAlfAps& s : alfStore_)
+      if (s.valid && s.temporalId <= plan.temporalId && (!latest || s.order > latest->order)) latest = &s;
+    std::vector<const AlfApsData*> reusable;
+    if (latest) reusable.push_back(&latest->aps);
+    alf = decideAlf(orig, rec, slice.lambda, sps_.part.log2CtuSize, plan.poc & (kAlfMaxApsIds - 1), alfChroma_,
+                    reusable);
     if (alf.enabled) {
       const AlfApsData* table[kAlfMaxApsIds] = {};
-      table[alf.aps.apsId] = &alf.aps;
+      for (const SentAlfAps& s : alfStore_)
+        if (s.valid) table[s.aps.apsId] = &s.aps;
+      if (alf.sendAps) table[alf.aps.apsId] = &alf.aps;
       recon::applyAlf(rec, alf.slice, table, alf.ctus, sps_.part.log2CtuSize);
+    }
+    if (alf.enabled && alf.sendAps) {
+      // a RASL picture's APS is not seen by a decoder that starts at the CRA: nothing may reuse its id
+      SentAlfAps& s = alfStore_[size_t(alf.aps.apsId)];
+      s.valid = plan.nal != PlannedNal::kRasl;
+      s.temporalId = plan.temporalId;
+      s.order = ++alfApsCount_;
+      s.aps = alf.aps;
     }
   }
   // pass 3: the slice data, with the state of a decoder
@@ -173,6 +192,7 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   AlfSyntaxEnv alfEnv;
   alfEnv.widthInCtus = saoEnv.widthInCtus;
   alfEnv.slice = alf.slice;
+  alfEnv.numChromaAlts = alf.aps.chromaSignalled ? alf.aps.numChromaAlts : 1;
   AlfContexts alfCtx;
   alfCtx.init(slice.qp, ctxInitType);
   for (CtuCoding& cc : ctus) {
@@ -219,7 +239,7 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   sw.appendBytes(enc.bytes());
   sw.u(enc.pendingBits(), enc.pendingCount());
   sw.trailingBits();
-  if (alf.enabled && alf.slice.numApsLuma > 0) appendAnnexB(res.nalBytes, makeNalUnit(NalType(kNalPrefixApsType), plan.temporalId, writeAlfAps(alf.aps)));
+  if (alf.enabled && alf.sendAps) appendAnnexB(res.nalBytes, makeNalUnit(NalType(kNalPrefixApsType), plan.temporalId, writeAlfAps(alf.aps)));
   appendAnnexB(res.nalBytes, makeNalUnit(sh.nalType, plan.temporalId, sw.bytes()));
   uint8_t md5[3][16];
   for (int c = 0; c < 3; ++c) planeMd5(rec.planes[c], rec.planes[c].width, rec.planes[c].height, md5[c]);

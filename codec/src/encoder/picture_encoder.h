@@ -3,11 +3,13 @@
 // slice + picture-hash NAL units. The sequence driver (encoder.cpp) calls it
 // once per picture in coding order with the picture's plan and reference lists.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "common/coding_structs.h"
+#include "recon/alf.h"
 #include "common/motion.h"
 #include "encoder/gop_plan.h"
 #include "encoder/search/ctu_search.h"
@@ -35,11 +37,18 @@ class PictureEncoder {
   // (bad split hints: exit 2; internal inconsistency: exit 3, *internal = true).
   bool encode(const Picture& orig, const PlannedPicture& plan, const RefPicLists& refs, bool wantCus,
               CodedPicture& out, PictureResult& res, std::string& err, bool* internal);
+  // ALF filters the chroma planes too (where the SPS enables ALF).
+  void setAlfChroma(bool on) { alfChroma_ = on; }
 
  private:
   const SpsInfo& sps_;
   const PpsInfo& pps_;
   CtuSearch& search_;
+  bool alfChroma_ = true;
+  // The ALF APSs a decoder holds (by id) that later pictures may reuse.
+  struct SentAlfAps { bool valid = false; int temporalId = 0; long order = 0; AlfApsData aps; };
+  std::array<SentAlfAps, kAlfMaxApsIds> alfStore_{};
+  long alfApsCount_ = 0;
 };
 
 // Slice parameters of a planned picture (QPs after the chroma mapping, lambda, slice type).

@@ -46,6 +46,13 @@ export async function checkJobRequest(app: FastifyInstance, r: JobRequest): Prom
   if (r.intraPeriod !== undefined && r.config !== 'ra') {
     throw new HttpError(400, 'bad_request', `intraPeriod applies to config "ra" only (this job asks for config "${r.config}")`);
   }
+  if (r.segmentIntraPeriods !== undefined) {
+    // segments are joined by nnvvc-join at fixed QPs; a rate search needs the whole point's rate at every trial
+    const why = r.config !== 'ra' ? `config "${r.config}" (segments are cut at random access's intra periods)`
+      : r.kind === 'anchor' || r.encoder === 'vtm' ? 'a VTM encode (only nnvvc-enc encodes segments: --first-frame)'
+      : r.targetKbps ? 'targetKbps (rate matching searches the QP of the whole point; give qps)' : null;
+    if (why) throw new HttpError(400, 'bad_request', `segmentIntraPeriods does not apply to ${why}`);
+  }
   if (r.kind !== 'anchor' && (r.encoder ?? 'nnvvc') === 'nnvvc') {
     if (r.preset !== undefined && !(NNVVC_PRESETS as readonly string[]).includes(r.preset)) {
       throw new HttpError(400, 'unknown_preset', `preset ${JSON.stringify(r.preset)} is not a preset of nnvvc-enc; known presets: ${NNVVC_PRESETS.join(', ')} (default ${NNVVC_DEFAULT_PRESET})`,

@@ -4,6 +4,8 @@
 // targetKbps: per target, a QP search (src/quality/rate-match.ts) encodes trials rp<i>.qp<Q>.* and keeps the
 // closest as rp<i>.*; every trial is recorded in the report.
 // Both cases go through encodeAt, the one place that sets up a rate point's files and calls the encoder.
+// Jobs cut into segments (segmentIntraPeriods, ra, fixed QPs): each segment k is encoded as qp<Q>.s<k>.* (a flow
+// child encodes one: ctx.segmentIndex) and the segments are joined into qp<Q>.* (./join.ts).
 import path from 'node:path';
 import { rename, rm } from 'node:fs/promises';
 import { BadInputError, CancelledError, throwIfAborted } from '../errors.js';
@@ -17,6 +19,8 @@ import { ratePoints } from '../../queue/rate-points.js';
 import type { StageContext } from '../context.js';
 import type { PreparedInput } from './prepare.js';
 import type { SplitPrediction } from './predict-splits.js';
+import { jobSegments, type Segment } from '../../queue/segments.js';
+import { joinPoint } from './join.js';
 
 export interface EncodedPoint {
   label: string;       // e.g. "qp22" or "rp0": prefix of every file of this rate point
@@ -27,6 +31,10 @@ export interface EncodedPoint {
   /** Rate-matched points: the target and every trial of the QP search. */
   targetKbps?: number;
   rateSearch?: RateSearchRecord;
+  /** One segment of a point cut into segments (a flow child's result, before the parent joins them). */
+  segment?: Segment;
+  /** A point joined from segments: how many, and the frames encoded twice (each segment's first CRA). */
+  joined?: { segments: number; framesEncodedTwice: number };
 }
 
 interface PointFiles { bitstream: string; recon: string; stats: string; logFile: string }
@@ -56,8 +64,9 @@ export async function encode(ctx: StageContext, input: PreparedInput, splits: Sp
   const points = indices.map((i) => allPoints[i]);
   const rateMatched = Boolean(req.targetKbps) && req.kind !== 'anchor';
 
-  /** Encodes the input once at `qp` into the files named by `label` (a retried attempt starts them afresh). */
-  const encodeAt = async (pointIndex: number, label: string, qp: number, position: number): Promise<{ result: EncodeResult; files: PointFiles }> => {
+  /** Encodes the input (or one segment of it) once at `qp` into the files named by `label` (a retried attempt starts them afresh). */
+  const encodeAt = async (pointIndex: number, label: string, qp: number, position: number, seg?: Segment): Promise<{ result: EncodeResult; files: PointFiles }> => {
+    const frames = seg?.frames ?? input.frames;
     throwIfAborted(ctx.signal);
     ctx.progress({ stage: 'encode', ratePoint: pointIndex, stagePointsDone: position, pointFramesDone: 0 });
     const files = filesFor(ctx, label);
@@ -67,11 +76,11 @@ export async function encode(ctx: StageContext, input: PreparedInput, splits: Sp
     try {
       result = await encoder.encode({
         input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth, fps: input.fps,
-        frames: input.frames, qp, config: req.config, intraPeriod: req.intraPeriod, preset: req.preset,
+        frames, ...(seg ? { firstFrame: seg.firstFrame } : {}), qp, config: req.config, intraPeriod: req.intraPeriod, preset: req.preset,
         bitstream: files.bitstream, recon: files.recon, stats: which === 'nnvvc' ? files.stats : undefined,
         splitHints: splits.hintsForQp ? await splits.hintsForQp(qp) : splits.splitHints,
         logFile: files.logFile, signal: ctx.signal, timeoutMs: ctx.cfg.toolTimeoutMs,
-        onFrame: (n) => ctx.progress({ pointFramesDone: Math.min(n, input.frames) }),
+        onFrame: (n) => ctx.progress({ pointFramesDone: Math.min(n, frames) }),
       });
     } catch (err) {
       // A failed or cancelled encode leaves no half-written bitstream / reconstruction behind (its log stays). A full
@@ -85,13 +94,27 @@ export async function encode(ctx: StageContext, input: PreparedInput, splits: Sp
       }
       throw err;
     }
-    ctx.progress({ pointFramesDone: input.frames });
+    ctx.progress({ pointFramesDone: frames });
     ctx.log.info({ stage: 'encode', qp, label, bits: result.bits, seconds: result.encodeSeconds }, 'encoded');
     return { result, files };
   };
 
   const out: EncodedPoint[] = [];
-  if (!rateMatched) {
+  const segments = jobSegments(req, input);
+  if (segments.length > 1) {
+    if (rateMatched || which !== 'nnvvc') throw new BadInputError('segments need fixed QPs and the nnvvc encoder');
+    for (const [pos, qp] of points.entries()) {
+      const parts: EncodedPoint[] = [];
+      for (const seg of segments) {
+        if (ctx.segmentIndex !== undefined && seg.index !== ctx.segmentIndex) continue;
+        const label = `qp${qp}.s${seg.index}`;
+        const { result, files } = await encodeAt(indices[pos], label, qp, pos, seg);
+        parts.push({ label, qp, stats: files.stats, logFile: files.logFile, result, segment: seg });
+      }
+      // a flow child hands its one segment to the parent, which joins them all
+      out.push(...(ctx.segmentIndex !== undefined ? parts : [await joinPoint(ctx, `qp${qp}`, qp, parts)]));
+    }
+  } else if (!rateMatched) {
     for (const [pos, qp] of points.entries()) {
       const { result, files } = await encodeAt(indices[pos], `qp${qp}`, qp, pos);
       out.push({ label: `qp${qp}`, qp, stats: files.stats, logFile: files.logFile, result });

@@ -18,6 +18,8 @@ export interface MeasuredPoint {
   encoderName: string;
   targetKbps?: number;
   rateSearch?: RateSearchRecord;
+  /** Joined from segments encoded apart (jobs with segmentIntraPeriods). */
+  joined?: EncodedPoint['joined'];
   /** CPU (user) seconds when the encoder reports them (VTM prints its own). */
   cpuSeconds?: number;
   /** Per-picture PSNR (display order), as VTM computes it. */
@@ -42,6 +44,7 @@ export async function measure(ctx: StageContext, input: PreparedInput, points: E
       encoderName: p.result.encoderName, perFrame: psnr.perFrame,
       ...cpuOf(p.result),
       ...(p.targetKbps !== undefined ? { targetKbps: p.targetKbps } : {}), ...(p.rateSearch ? { rateSearch: p.rateSearch } : {}),
+      ...(p.joined ? { joined: p.joined } : {}),
     });
   }
   ctx.progress({ stagePointsDone: points.length });

@@ -79,7 +79,7 @@ export async function report(ctx: StageContext, r: ReportInput): Promise<{ repor
       psnr: m.psnr, encodeSeconds: m.encodeSeconds, decodeOk: v?.decodeOk ?? false, md5Ok: v?.md5Ok ?? false, decoders,
       vtmDecodeMd5: !vtm || vtm.ok === null ? null : vtm.ok === true && vtm.md5Ok === true,
       ...(m.rateSearch ? { rateSearch: m.rateSearch } : {}),
-      extra: { files: { bitstream: `${m.label}.266`, recon: `${m.label}.recon.yuv`, log: path.relative(ctx.dir, ctx.logsDir) + `/encode-${m.label}.log` }, perFrame: m.perFrame, ...(m.cpuSeconds !== undefined ? { cpuSeconds: m.cpuSeconds } : {}) },
+      extra: { files: { bitstream: `${m.label}.266`, recon: `${m.label}.recon.yuv`, log: path.relative(ctx.dir, ctx.logsDir) + `/encode-${m.label}.log` }, perFrame: m.perFrame, ...(m.cpuSeconds !== undefined ? { cpuSeconds: m.cpuSeconds } : {}), ...(m.joined ? { segments: m.joined } : {}) },
     };
   });
   const rep = buildReport({

@@ -134,6 +134,13 @@ export function validateNewJob(fields) {
   }
   if (fields.encoder) body.encoder = fields.encoder;
   if (fields.preset && fields.encoder !== 'vtm' && fields.kind !== 'anchor') body.preset = fields.preset;
+  // segments: random access with our encoder at fixed QPs only (the field is offered only then)
+  const segRaw = String(fields.segments ?? '').trim();
+  if (segRaw !== '') {
+    if (!INT.test(segRaw) || Number(segRaw) < 1 || Number(segRaw) > 1000) errors.segments = `Intra periods per segment must be a whole number from 1 to 1000 (got "${segRaw}").`;
+    else if (fields.config !== 'ra' || fields.encoder === 'vtm' || fields.kind === 'anchor' || fields.rateMode === 'kbps') errors.segments = 'Segments need random access, the nnvvc encoder and fixed QPs.';
+    else body.segmentIntraPeriods = Number(segRaw);
+  }
   if (fields.kind === 'anchor') {
     body.kind = 'anchor';
     if (fields.rateMode === 'kbps') errors.rates = 'Anchor jobs encode at fixed QPs, not at target bitrates.';
@@ -152,6 +159,7 @@ export function jobFieldForServerError(body) {
   if (/\bencoder\b|VTM_ENCODER_APP/i.test(msg)) return 'encoder';
   if (/\bkind\b/i.test(msg)) return 'kind';
   if (/\bpreset\b/i.test(msg)) return 'preset';
+  if (/segmentIntraPeriods/i.test(msg)) return 'segments';
   if (/\bframes?\b/i.test(msg)) return 'frames';
   if (/\bqps?\b|targetKbps|\bkbps\b/i.test(msg)) return 'rates';
   if (/sequence/i.test(msg)) return 'sequenceId';

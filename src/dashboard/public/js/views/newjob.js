@@ -39,6 +39,10 @@ export async function renderNewJob(main, query) {
       h('p', { class: 'hint', id: 'hint-rates' }, 'JVET common test conditions use QP 22, 27, 32, 37.'),
       errorEl('rates')));
   const frames = h('input', { id: 'frames', name: 'frames', type: 'text', inputmode: 'numeric', 'aria-describedby': 'err-frames hint-frames', autocomplete: 'off' });
+  const segments = h('input', { id: 'segments', name: 'segments', type: 'text', inputmode: 'numeric', 'aria-describedby': 'err-segments hint-segments', autocomplete: 'off' });
+  const segmentsField = h('div', { class: 'field', 'data-testid': 'segments-field' }, h('label', { for: 'segments' }, 'Segments (intra periods each)'), segments,
+    h('p', { class: 'hint', id: 'hint-segments' }, 'Optional: cut each rate point into segments of this many intra periods, encoded by separate workers and joined into one bitstream (identical to one encode; one intra picture per cut is encoded twice).'),
+    errorEl('segments'));
   const encoder = h('select', { id: 'encoder', name: 'encoder', 'aria-describedby': 'err-encoder' },
     h('option', { value: 'nnvvc' }, 'nnvvc (ours)'), h('option', { value: 'vtm' }, 'VTM (reference)'));
   const kind = h('select', { id: 'kind', name: 'kind', 'aria-describedby': 'err-kind hint-kind' },
@@ -54,6 +58,7 @@ export async function renderNewJob(main, query) {
     configSet, presetField, rateModeSet,
     h('div', { class: 'field' }, h('label', { for: 'frames' }, 'Frames'), frames,
       h('p', { class: 'hint', id: 'hint-frames' }, 'Leave empty to encode every frame of the sequence.'), errorEl('frames')),
+    segmentsField,
     h('div', { class: 'field' }, h('label', { for: 'kind' }, 'Job kind'), kind,
       h('p', { class: 'hint', id: 'hint-kind' }, 'An anchor job runs VTM at the QPs and stores the result as the anchor that later jobs on this sequence are compared with.'),
       errorEl('kind')),
@@ -71,11 +76,21 @@ export async function renderNewJob(main, query) {
     preset.replaceChildren(...info.presets.map((p) => h('option', { value: p, selected: p === (info.presets.includes(presetWas) ? presetWas : info.defaultPreset) },
       p === info.defaultPreset ? `${p} (default)` : p)));
     presetField.hidden = info.presets.length === 0;
+    syncSegments();
+  };
+  /** Segments only where they work: random access, our encoder, fixed QPs. */
+  const syncSegments = () => {
+    const config = form.querySelector('input[name=config]:checked')?.value;
+    const rateMode = form.querySelector('input[name=rateMode]:checked')?.value;
+    segmentsField.hidden = !(config === 'ra' && encoder.value === 'nnvvc' && kind.value === 'encode' && rateMode === 'qp');
+    if (segmentsField.hidden) segments.value = '';
   };
 
   form.addEventListener('change', (e) => {
     if (e.target === encoder || e.target === kind) { syncEncoder(); return; }
+    if (e.target.name === 'config') { syncSegments(); return; }
     if (e.target.name !== 'rateMode') return;
+    syncSegments();
     const kbps = e.target.value === 'kbps';
     form.querySelector('#rates-label').textContent = kbps ? 'Target bitrates in kbps (comma separated)' : 'QPs (comma separated)';
     form.querySelector('#rates').value = kbps ? '' : '22,27,32,37';
@@ -83,7 +98,7 @@ export async function renderNewJob(main, query) {
   });
 
   syncEncoder();
-  const focusTarget = { sequenceId: sequence, get config() { return configSet.querySelector('input'); }, preset, rates: form.querySelector('#rates'), frames, encoder, kind };
+  const focusTarget = { sequenceId: sequence, get config() { return configSet.querySelector('input'); }, preset, rates: form.querySelector('#rates'), frames, segments, encoder, kind };
   const setErrors = (errors) => {
     for (const [key, el] of Object.entries(errorEls)) el.textContent = errors[key] ?? '';
     for (const [key, el] of Object.entries(focusTarget)) el.setAttribute('aria-invalid', errors[key] ? 'true' : 'false');
@@ -98,7 +113,7 @@ export async function renderNewJob(main, query) {
     const info = infoOf(data.get('kind') === 'anchor' ? 'vtm' : data.get('encoder'));
     const { errors, body, ok } = validateNewJob({
       sequenceId: data.get('sequenceId'), config: data.get('config'), configs: info.configs, rateMode: data.get('rateMode'),
-      rates: data.get('rates'), frames: data.get('frames'), encoder: data.get('encoder'), kind: data.get('kind'), maxFrames: seq?.frames,
+      rates: data.get('rates'), frames: data.get('frames'), segments: segmentsField.hidden ? '' : data.get('segments'), encoder: data.get('encoder'), kind: data.get('kind'), maxFrames: seq?.frames,
       // the default preset is left out of the request, so the job says "encoder default" as the API does
       preset: presetField.hidden || data.get('preset') === info.defaultPreset ? undefined : data.get('preset'),
     });

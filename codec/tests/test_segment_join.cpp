@@ -1,0 +1,99 @@
+// Segments: nnvvc-enc --first-frame encodes of consecutive intra periods, joined by joinSegments,
+// give byte for byte the stream of one encode of the whole range; segments that do not fit
+// together (order, overlap, settings) are refused with a message naming the segment.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "bitstream/segment_join.h"
+#include "encoder/encoder.h"
+#include "test_check.h"
+
+using namespace nnvvc;
+
+static const int W = 64, H = 48, N = 35;
+
+static std::vector<uint8_t> readAll(const std::string& p) {
+  std::ifstream f(p, std::ios::binary);
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
+}
+
+static const std::string& workDir() {
+  static const std::string dir = [] {
+    const char* tmpEnv = std::getenv("TMPDIR");
+    const std::string d = std::string(tmpEnv ? tmpEnv : "/tmp") + "/nnvvc_join_" +
+                          std::to_string(long(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007));
+    std::system(("mkdir -p " + d).c_str());
+    std::ofstream f(d + "/in.yuv", std::ios::binary);
+    // a textured picture panning right and down, so that inter prediction and the pre-filter have work
+    for (int n = 0; n < N; ++n)
+      for (int c = 0; c < 3; ++c) {
+        const int w = c ? W / 2 : W, h = c ? H / 2 : H;
+        for (int y = 0; y < h; ++y)
+          for (int x = 0; x < w; ++x) {
+            const int X = x + n * (c ? 1 : 2), Y = y + n;
+            f.put(char((X * (3 + c) + Y * 2 + ((X / 7 + Y / 5) % 2) * 70 + (X * Y % 13)) & 255));
+          }
+      }
+    return d;
+  }();
+  return dir;
+}
+
+static int encode(int first, int frames, int qp, const std::string& name, std::string& err) {
+  EncoderOptions o;
+  o.inputPath = workDir() + "/in.yuv"; o.width = W; o.height = H; o.qp = qp; o.preset = "faster";
+  o.config = "ra"; o.intraPeriod = 16; o.firstFrame = first; o.frames = frames;
+  o.bitstreamPath = workDir() + "/" + name;
+  return runEncoder(o, err);
+}
+
+TEST_CASE(joinedEqualsWholeEncode) {
+  std::string err;
+  CHECK(encode(0, 35, 32, "whole.266", err) == 0, "%s", err.c_str());
+  // frames 0..16, 16..32, 32..34: each segment starts on the CRA the previous one ends with
+  CHECK(encode(0, 17, 32, "s0.266", err) == 0, "%s", err.c_str());
+  CHECK(encode(16, 17, 32, "s1.266", err) == 0, "%s", err.c_str());
+  CHECK(encode(32, 3, 32, "s2.266", err) == 0, "%s", err.c_str());
+  const std::string& d = workDir();
+  std::vector<uint8_t> joined;
+  CHECK(joinSegments({readAll(d + "/s0.266"), readAll(d + "/s1.266"), readAll(d + "/s2.266")}, joined, err), "%s", err.c_str());
+  const std::vector<uint8_t> whole = readAll(d + "/whole.266");
+  CHECK(!whole.empty());
+  CHECK(joined == whole, "joined %zu bytes, whole encode %zu bytes", joined.size(), whole.size());
+}
+
+TEST_CASE(badSegmentsRefused) {
+  std::string err;
+  const std::string& d = workDir();
+  std::vector<uint8_t> out;
+  const auto s0 = readAll(d + "/s0.266"), s1 = readAll(d + "/s1.266"), s2 = readAll(d + "/s2.266");
+  CHECK(!joinSegments({s1, s0}, out, err));
+  CHECK(err.find("segment 1") != std::string::npos, "%s", err.c_str());
+  CHECK(!joinSegments({s0, s2}, out, err), "a gap between segments");
+  // frames 0..15 end before the CRA at 16: nothing overlaps
+  CHECK(encode(0, 16, 32, "short.266", err) == 0, "%s", err.c_str());
+  CHECK(!joinSegments({readAll(d + "/short.266"), s1}, out, err));
+  // other settings: the PPS (init QP) differs
+  CHECK(encode(16, 17, 37, "qp37.266", err) == 0, "%s", err.c_str());
+  CHECK(!joinSegments({s0, readAll(d + "/qp37.266")}, out, err));
+  CHECK(err.find("PPS") != std::string::npos, "%s", err.c_str());
+  CHECK(!joinSegments({s0, std::vector<uint8_t>{1, 2, 3}}, out, err));
+  CHECK(!joinSegments({}, out, err));
+  // --first-frame must be a multiple of the intra period in ra, and inside the input
+  CHECK(encode(8, 5, 32, "bad.266", err) == 2);
+  CHECK(err.find("--first-frame 8") != std::string::npos, "%s", err.c_str());
+  CHECK(encode(48, 1, 32, "bad.266", err) == 2);
+  CHECK(err.find("--first-frame 48") != std::string::npos, "%s", err.c_str());
+  CHECK(encode(32, 5, 32, "bad.266", err) == 2, "only 3 frames from 32");
+}
+
+int main(int argc, char** argv) {
+  const int rc = runTestCases(argc, argv);
+  std::system(("rm -rf " + workDir()).c_str());
+  return rc;
+}
