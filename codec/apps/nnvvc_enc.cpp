@@ -37,6 +37,8 @@ static void usage(std::FILE* f) {
       "      --sign-hiding on|off  sign data hiding: one sign per 4x4 coefficient group carried by the parity\n"
       "                            of its levels (default: on wherever dependent quantisation is off)\n"
       "      --tmvp on|off         ra: temporal motion vector prediction (default on; ai: never)\n"
+      "      --amvr on|off         ra: adaptive MV resolution, motion vector differences at 1 or 4 samples\n"
+      "                            where that codes cheaper (default off)\n"
       "      --bdof on|off         ra: bi-directional optical flow (default on; ai: never)\n"
       "      --cclm on|off         cross-component (luma -> chroma) linear model intra prediction (default on)\n"
       "      --temporal-filter on|off  motion-compensated temporal pre-filter of the source pictures at POC\n"
@@ -70,6 +72,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--temporal-filter", &EncoderOptions::temporalFilter},
       {"--bdof", &EncoderOptions::bdof},
       {"--tmvp", &EncoderOptions::tmvp},
+      {"--amvr", &EncoderOptions::amvr},
       {"--alf-chroma", &EncoderOptions::alfChroma},
   };
   for (const Switch& s : kSwitches)

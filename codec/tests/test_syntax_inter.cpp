@@ -22,7 +22,7 @@ static unsigned rnd(unsigned n) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng 
 namespace {
 
 struct Stats { int skip = 0, merge = 0, amvpUni = 0, amvpBi = 0, noResid = 0, resid = 0, intra = 0, dual = 0,
-               interMode = 0, bigInter4Tu = 0, smallInter = 0, bigMvd = 0; };
+               interMode = 0, bigInter4Tu = 0, smallInter = 0, bigMvd = 0, amvr = 0; };
 
 // Random legal CTU generator. Walks the coding tree as the syntax does and derives each inter
 // CU's motion with its own motion field and HMVP table (what an encoder search does).
@@ -135,13 +135,23 @@ struct Generator {
         cu.interDir = uint8_t(isB ? 1 + rnd(small ? 2 : 3) : 1);
         cu.motion = MotionInfo{};
         cu.motion.interDir = cu.interDir;
+        // AMVR (slices with it): MVDs and predictors at 1/4, 1 or 4 samples; only with a non-zero MVD
+        cu.amvr = slice.amvr ? uint8_t(rnd(3)) : 0;
+        const int sh = amvrShiftOf(cu.amvr);
+        bool anyMvd = false;
+        for (int l = 0; l < 2; ++l) {
+          if (!((cu.interDir >> l) & 1)) continue;
+          cu.mvd[l] = Mv(randomMvdQuarter() * (1 << sh), randomMvdQuarter() * (1 << sh));
+          anyMvd |= cu.mvd[l] != Mv();
+        }
+        if (!anyMvd) cu.amvr = 0;
+        if (cu.amvr) ++st.amvr;
         for (int l = 0; l < 2; ++l) {
           if (!((cu.interDir >> l) & 1)) continue;
           cu.refIdx[l] = int8_t(rnd(unsigned(slice.refs->num[l])));
           cu.mvpIdx[l] = uint8_t(rnd(2));
-          cu.mvd[l] = Mv(randomMvdQuarter() * 4, randomMvdQuarter() * 4);
           Mv mvp[2];
-          inter::buildAmvpList(pe(), cu.x, cu.y, cu.w, cu.h, l, cu.refIdx[l], mvp);
+          inter::buildAmvpList(pe(), cu.x, cu.y, cu.w, cu.h, l, cu.refIdx[l], mvp, amvrShiftOf(cu.amvr));
           auto wrap = [](int32_t v) { const uint32_t u = uint32_t(v) & 0x3FFFFu; return u >= 0x20000u ? int32_t(u) - 0x40000 : int32_t(u); };
           cu.motion.refIdx[l] = cu.refIdx[l];
           cu.motion.mv[l] = Mv(wrap(mvp[cu.mvpIdx[l]].x + cu.mvd[l].x), wrap(mvp[cu.mvpIdx[l]].y + cu.mvd[l].y));
@@ -183,7 +193,7 @@ bool sameCu(const CodingUnit& a, const CodingUnit& b, const CtuCoding& ca, const
     if (a.skip != b.skip || a.merge != b.merge || a.motion != b.motion) return false;
     if (a.merge && a.mergeIdx != b.mergeIdx) return false;
     if (!a.merge) {
-      if (a.interDir != b.interDir || a.rootCbf != b.rootCbf) return false;
+      if (a.interDir != b.interDir || a.rootCbf != b.rootCbf || a.amvr != b.amvr) return false;
       for (int l = 0; l < 2; ++l)
         if (((a.interDir >> l) & 1) && (a.refIdx[l] != b.refIdx[l] || a.mvpIdx[l] != b.mvpIdx[l] || a.mvd[l] != b.mvd[l]))
           return false;
@@ -235,6 +245,7 @@ Stats roundTrip(int W, int H, SliceType type, int log2MaxBt, int splitBias, bool
     for (int i = 0; i < RefPicLists::kMaxRefs; ++i) p.refs.ref[l][i].poc = l ? 8 + 2 * i : 4 - 2 * i;
   p.slice.isIntra = false; p.slice.sliceType = type; p.slice.poc = 6; p.slice.refs = &p.refs;
   p.slice.maxNumMergeCand = 6; p.slice.qp = 30;
+  p.slice.amvr = type == SliceType::kB;  // B pictures with AMVR, P pictures without
   const int initType = type == SliceType::kB ? 2 : 1;
 
   Generator gen(p.part, p.slice);
@@ -319,7 +330,7 @@ int main() {
     total.skip += s.skip; total.merge += s.merge; total.amvpUni += s.amvpUni; total.amvpBi += s.amvpBi;
     total.noResid += s.noResid; total.resid += s.resid; total.intra += s.intra; total.dual += s.dual;
     total.interMode += s.interMode; total.bigInter4Tu += s.bigInter4Tu; total.smallInter += s.smallInter;
-    total.bigMvd += s.bigMvd;
+    total.bigMvd += s.bigMvd; total.amvr += s.amvr;
   };
   // B and P slices, boundary CTUs on both sides, one or several reference pictures, small and
   // large MaxBtSize (128x64 / 64x128 inter CUs with 2 TUs), first CTU one 128x128 AMVP CU with 4 TUs
@@ -330,12 +341,12 @@ int main() {
     add(roundTrip(128, 128, SliceType::kP, 7, 7, false, 1, 0));
   }
   std::printf("cases: skip %d merge %d amvp-uni %d amvp-bi %d no-resid %d resid %d intra %d local-dual %d "
-              "inter-subtree %d 128x128-4TU %d 8x4/4x8 %d big-mvd %d\n",
+              "inter-subtree %d 128x128-4TU %d 8x4/4x8 %d big-mvd %d amvr %d\n",
               total.skip, total.merge, total.amvpUni, total.amvpBi, total.noResid, total.resid, total.intra, total.dual,
-              total.interMode, total.bigInter4Tu, total.smallInter, total.bigMvd);
+              total.interMode, total.bigInter4Tu, total.smallInter, total.bigMvd, total.amvr);
   CHECK(total.skip > 0 && total.merge > 0 && total.amvpUni > 0 && total.amvpBi > 0 && total.noResid > 0 &&
         total.resid > 0 && total.intra > 0 && total.dual > 0 && total.interMode > 0 && total.bigInter4Tu > 0 &&
-        total.smallInter > 0 && total.bigMvd > 0);
+        total.smallInter > 0 && total.bigMvd > 0 && total.amvr > 0);
 
   // Writer consistency checks on one hand-made 128x128 CTU (single CU) of a B slice.
   {

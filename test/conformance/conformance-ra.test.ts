@@ -64,6 +64,8 @@ test('conformance: random-access nnvvc-enc streams decode bit-exactly (VTM-23.2 
     cases.push({ ...base, seq: bp, qp: 32, frames, intraPeriod: 16 });
     if (frames > 32) cases.push({ ...base, seq: bp, qp: 27, frames, intraPeriod: 32 });
   }
+  // coding tools that are off by default, each at every QP on BasketballPass (AMVR: MVDs at 1 and 4 samples)
+  if (bp) for (const qp of QPS) cases.push({ ...base, seq: bp, qp, frames: Math.min(bp.frames, VTM_APP ? 33 : 17), extraArgs: ['--amvr', 'on'] });
   const short = [...sequences].sort((a, b) => a.width * a.height - b.width * b.height)[0];
   cases.push({ ...base, seq: short, qp: 32, frames: Math.min(short.frames, 5) });
   console.log(`RA conformance: ${cases.length} cases, QP ${QPS.join('/')}, preset ${PRESET ?? 'default'}, ${JOBS} parallel`);
@@ -71,7 +73,7 @@ test('conformance: random-access nnvvc-enc streams decode bit-exactly (VTM-23.2 
   cases.sort((a, b) => b.seq.width * b.seq.height * b.frames - a.seq.width * a.seq.height * a.frames);
   const t0 = Date.now();
   const results = await runConformanceCases(cases, JOBS, BUDGET_S, 'RA_CONFORMANCE_BUDGET_S', (r) => {
-    console.log(`  ${r.sequence} ra${r.intraPeriod ? ` ip${r.intraPeriod}` : ''} ${r.frames}f qp${r.qp}: enc ${r.encode.seconds.toFixed(1)}s ${r.encode.bytes ?? '-'} B | VTM ${r.vtm.status} | nnvvc-dec ${r.ours.status}${r.ours.reason ? ` (${r.ours.reason})` : ''}${r.vtm.reason ? ` (${r.vtm.reason})` : ''}`);
+    console.log(`  ${r.sequence} ra${r.intraPeriod ? ` ip${r.intraPeriod}` : ''}${r.extraArgs ? ` ${r.extraArgs.join(' ')}` : ''} ${r.frames}f qp${r.qp}: enc ${r.encode.seconds.toFixed(1)}s ${r.encode.bytes ?? '-'} B | VTM ${r.vtm.status} | nnvvc-dec ${r.ours.status}${r.ours.reason ? ` (${r.ours.reason})` : ''}${r.vtm.reason ? ` (${r.vtm.reason})` : ''}`);
   });
   const seconds = (Date.now() - t0) / 1000;
   const vtmPass = results.filter((r) => r.vtm.status === 'pass').length;
@@ -86,7 +88,7 @@ test('conformance: random-access nnvvc-enc streams decode bit-exactly (VTM-23.2 
   else console.log('RA conformance: SKIPPED: VTM half — VTM_DECODER_APP not set');
   console.log(`RA conformance: ${oursPass}/${results.length} bitstreams bit-exact with nnvvc-dec (${seconds.toFixed(0)} s; details in test-output/conformance-ra.json)`);
   for (const r of results) {
-    const name = `${r.sequence} ra${r.intraPeriod ? ` ip${r.intraPeriod}` : ''} ${r.frames}f qp${r.qp}`;
+    const name = `${r.sequence} ra${r.intraPeriod ? ` ip${r.intraPeriod}` : ''}${r.extraArgs ? ` ${r.extraArgs.join(' ')}` : ''} ${r.frames}f qp${r.qp}`;
     if (r.vtm.status === 'skipped') await t.test(`${name}: VTM-23.2`, { skip: r.vtm.reason }, () => {});
     else await t.test(`${name}: VTM-23.2`, () => assert.equal(r.vtm.status, 'pass', r.vtm.reason ?? ''));
     await t.test(`${name}: nnvvc-dec`, () => assert.equal(r.ours.status, 'pass', r.ours.reason ?? ''));

@@ -362,6 +362,7 @@ export interface CaseResult {
   preset?: string;
   config?: 'ai' | 'ra';
   intraPeriod?: number;
+  extraArgs?: string[];
   encode: { ok: boolean; seconds: number; bytes?: number; reason?: string };
   vtm: HalfResult;
   ours: HalfResult;
@@ -392,6 +393,7 @@ export interface ConformanceCase {
   preset?: string;
   config?: 'ai' | 'ra';
   intraPeriod?: number;
+  extraArgs?: string[];   // further nnvvc-enc options (coding tools that are off by default)
   vtmApp?: string;        // VTM-23.2 DecoderApp (the VTM half is skipped without it)
   hasOurDecoder: boolean;
   failDir: string;        // failing streams and logs are kept here
@@ -406,9 +408,10 @@ export async function runConformanceCase(cc: ConformanceCase): Promise<CaseResul
   const FRAMES = cc.frames;
   const VTM_APP = cc.vtmApp;
   const hasOurDecoder = cc.hasOurDecoder;
-  const label = `${seq.name}_${config ?? 'ai'}${intraPeriod ? `_ip${intraPeriod}` : ''}`;
+  const label = `${seq.name}_${config ?? 'ai'}${intraPeriod ? `_ip${intraPeriod}` : ''}${cc.extraArgs?.length ? `_${cc.extraArgs.join('').replace(/[^a-z0-9]+/gi, '')}` : ''}`;
   const base: Omit<CaseResult, 'encode' | 'vtm' | 'ours'> = {
     sequence: seq.name, width: seq.width, height: seq.height, bitDepth: seq.bitDepth, qp, frames: FRAMES, preset, config, intraPeriod,
+    ...(cc.extraArgs?.length ? { extraArgs: cc.extraArgs } : {}),
   };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nnvvc-conf-'));
   const stream = path.join(dir, 's.266');
@@ -420,7 +423,7 @@ export async function runConformanceCase(cc: ConformanceCase): Promise<CaseResul
     writeFileSync(`${stem}.${kind}.log`, `${why}\n\n` + Object.entries(logs).map(([k, v]) => `== ${k}\n${v}`).join('\n'));
   };
   try {
-    const e = await encode({ seq, frames: FRAMES, qp, bitstream: stream, recon, preset, config, intraPeriod, timeoutMs: 1_800_000 });
+    const e = await encode({ seq, frames: FRAMES, qp, bitstream: stream, recon, preset, config, intraPeriod, extraArgs: cc.extraArgs, timeoutMs: 1_800_000 });
     const expectRecon = frameBytes(seq.width, seq.height, 2) * FRAMES;
     let encReason: string | undefined;
     if (e.code !== 0 || e.signal || e.timedOut) encReason = `nnvvc-enc ${describeExit(e)}: ${tail(e.stderr || e.stdout)}`;

@@ -48,7 +48,10 @@ enum CtxId : uint16_t {
   // ---- CCLM (7.3.11.5)
   kCtxCclmFlag = 266,  // 1: cclm_mode_flag
   kCtxCclmIdx = 267,  // 1: cclm_mode_idx (first bin; the second is bypass)
-  kNumCtx = 268
+  // ---- AMVR (7.3.11.5)
+  kCtxAmvrFlag = 268,  // 1: amvr_flag (translational CUs)
+  kCtxAmvrPrec = 269,  // 2: amvr_precision_idx bin 0 (half-sample or not), bin 1 (one or four samples)
+  kNumCtx = 271
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

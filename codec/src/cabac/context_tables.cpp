@@ -24,6 +24,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     60, 13,
     // cclm: cclm_mode_flag, cclm_mode_idx
     59, 27,
+    // amvr: amvr_flag, amvr_precision_idx bins 0 and 1
+    35, 35, 34,
   },
   {
     11, 35, 53, 12,  6, 30, 13, 15, 31, 20, 14, 23, 18, 19,  6, 43, 35, 37, 34, 52,
@@ -45,6 +47,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     60,  5,
     // cclm: cclm_mode_flag, cclm_mode_idx
     34, 27,
+    // amvr: amvr_flag, amvr_precision_idx bins 0 and 1
+    59, 60, 48,
   },
   {
     18, 27, 15, 18, 28, 45, 26,  7, 23, 26, 36, 38, 18, 34, 21, 43, 42, 37, 42, 44,
@@ -66,6 +70,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
      2,  2,
     // cclm: cclm_mode_flag, cclm_mode_idx
     26, 27,
+    // amvr: amvr_flag, amvr_precision_idx bins 0 and 1
+    59, 38, 26,
   },
 };
 const uint8_t kCtxShiftIdx[kNumCtx] = {
@@ -88,5 +94,7 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      0,  4,
     // cclm
      4,  9,
+    // amvr
+     0,  4,  5,
 };
 }  // namespace nnvvc

@@ -59,12 +59,20 @@ struct CodingUnit {
   int8_t refIdx[2] = {-1, -1};
   uint8_t mvpIdx[2] = {0, 0};
   Mv mvd[2];
+  // AMVR precision of the MVDs and predictors (amvr_flag / amvr_precision_idx): 0 quarter sample,
+  // 1 one sample, 2 four samples (half-sample precision, which switches the interpolation filter,
+  // is not used by our encoder; the reader refuses it).
+  uint8_t amvr = 0;
   // The CU's final motion (MvLX, RefIdxLX, PredFlagLX): set by the encoder search; derived by
   // the syntax reader (merge list or AMVP + MVD). The writer checks the two agree.
   MotionInfo motion;
   bool rootCbf = false;                // cu_coded_flag (inter); intra CUs ignore it
   bool isInter() const { return predMode == PredMode::kInter; }
 };
+
+// AmvrShift (7.4.12.5) of CodingUnit::amvr 0, 1, 2: MVDs and AMVP predictors in units of 1 << shift
+// sixteenths of a luma sample.
+inline int amvrShiftOf(int amvr) { return amvr == 1 ? 4 : amvr == 2 ? 6 : 2; }
 
 // A whole CTU in decoding order.
 //  - splits: one entry per coding-tree node visited, in pre-order (depth first, children in

@@ -161,6 +161,7 @@ class StreamDecoder {
     slice.colRefIdx = sh.collocatedRefIdx;
     slice.depQuant = sh.depQuant;
     slice.signHiding = sh.signHiding;
+    slice.amvr = curSps_.amvrEnabled && !slice.isIntra;
     slice.bdof = curSps_.bdofEnabled && !slice.isIntra;
     slice.cclm = curSps_.cclmEnabled;
 

@@ -58,6 +58,7 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.depQuant < -1 || opt.depQuant > 1) return "--dep-quant: expected on or off";
   if (opt.signHiding < -1 || opt.signHiding > 1) return "--sign-hiding: expected on or off";
   if (opt.tmvp < -1 || opt.tmvp > 1) return "--tmvp: expected on or off";
+  if (opt.amvr < -1 || opt.amvr > 1) return "--amvr: expected on or off";
   if (opt.bdof < -1 || opt.bdof > 1) return "--bdof: expected on or off";
   if (opt.cclm < -1 || opt.cclm > 1) return "--cclm: expected on or off";
   if (opt.temporalFilter < -1 || opt.temporalFilter > 1) return "--temporal-filter: expected on or off";
@@ -162,6 +163,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   // explicit on with DQ sets the SPS flag, but sh_sign_data_hiding_used_flag is then absent, 0)
   sps.signDataHidingEnabled = opt.signHiding < 0 ? !sps.depQuantEnabled : opt.signHiding == 1;
   sps.temporalMvpEnabled = ra && opt.tmvp != 0;
+  sps.amvrEnabled = ra && opt.amvr == 1;
   sps.bdofEnabled = ra && opt.bdof != 0;  // bi-prediction only exists in ra  // all-intra streams have no motion to predict from
   sps.cclmEnabled = opt.cclm != 0;
   PpsInfo pps;

@@ -50,6 +50,7 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.refs = plan.intra ? nullptr : refs;
   s.depQuant = sps.depQuantEnabled;  // used in every slice when the SPS enables it
   s.signHiding = sps.signDataHidingEnabled && !s.depQuant;  // every slice without DQ (the two exclude each other)
+  s.amvr = sps.amvrEnabled && !plan.intra;
   s.bdof = sps.bdofEnabled && !plan.intra;  // no PH control: on in every inter picture
   s.cclm = sps.cclmEnabled;
   if (s.depQuant) s.lambda *= std::pow(2.0, 0.25 / 3.0);  // DQ's RD slope (as in the search)

@@ -9,8 +9,6 @@ namespace inter {
 
 namespace {
 
-// AmvrShift for amvr_flag = 0 (quarter-sample MVDs): MV predictors live on the quarter grid.
-constexpr int kQuarterAmvrShift = 2;
 // Max HMVP entries the AMVP list looks at (8.5.2.8: Min(4, NumHmvpCand)).
 constexpr int kMaxHmvpForAmvp = 4;
 
@@ -286,7 +284,7 @@ int buildMergeList(const MvPredEnv& env, int x, int y, int w, int h, MotionInfo 
   return cnt;
 }
 
-void buildAmvpList(const MvPredEnv& env, int x, int y, int w, int h, int listX, int refIdx, Mv out[2]) {
+void buildAmvpList(const MvPredEnv& env, int x, int y, int w, int h, int listX, int refIdx, Mv out[2], int amvrShift) {
   out[0] = out[1] = Mv();
   const SliceParams& slice = *env.slice;
   if (listX < 0 || listX > 1) return;
@@ -306,9 +304,9 @@ void buildAmvpList(const MvPredEnv& env, int x, int y, int w, int h, int listX, 
                       amvpFromNeighbour(env, x - 1, y - 1, listX, targetPoc, mvB);
   // Round to the MVD precision before the A/B duplicate test (VTM and the spec both compare the
   // rounded predictors).
-  if (availA) cand[cnt++] = roundMv(mvA, kQuarterAmvrShift, kQuarterAmvrShift);
+  if (availA) cand[cnt++] = roundMv(mvA, amvrShift, amvrShift);
   if (availB) {
-    const Mv b = roundMv(mvB, kQuarterAmvrShift, kQuarterAmvrShift);
+    const Mv b = roundMv(mvB, amvrShift, amvrShift);
     if (cnt == 0 || cand[0] != b) cand[cnt++] = b;
   }
 
@@ -316,7 +314,7 @@ void buildAmvpList(const MvPredEnv& env, int x, int y, int w, int h, int listX, 
   if (cnt < 2 && slice.tmvp) {
     Mv col;
     if (temporalMv(env, x, y, w, h, listX, refIdx, col))
-      cand[cnt++] = roundMv(col, kQuarterAmvrShift, kQuarterAmvrShift);
+      cand[cnt++] = roundMv(col, amvrShift, amvrShift);
   }
 
   // History predictors: the OLDEST Min(4, NumHmvpCand) entries, oldest first (VTM reads its
@@ -332,7 +330,7 @@ void buildAmvpList(const MvPredEnv& env, int x, int y, int w, int h, int listX, 
         const int l = pass == 0 ? listX : 1 - listX;
         int poc = 0;
         if (entry.predFlag(l) && refPoc(slice, l, entry.refIdx[l], poc) && poc == targetPoc)
-          cand[cnt++] = roundMv(entry.mv[l], kQuarterAmvrShift, kQuarterAmvrShift);
+          cand[cnt++] = roundMv(entry.mv[l], amvrShift, amvrShift);
       }
     }
   }

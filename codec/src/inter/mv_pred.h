@@ -37,8 +37,9 @@ int buildMergeList(const MvPredEnv& env, int x, int y, int w, int h, MotionInfo 
 
 // AMVP predictor list (8.5.2.8 - 8.5.2.10, HMVP, zero fill) for list X and reference index
 // refIdx of the CU at (x, y, w, h): exactly 2 candidates, in 1/16 sample units, rounded as the
-// spec rounds them for AmvrShift = 2 (quarter-sample MVD precision).
-void buildAmvpList(const MvPredEnv& env, int x, int y, int w, int h, int listX, int refIdx, Mv out[2]);
+// spec rounds them for AmvrShift (2: quarter-sample MVDs; 4, 6: AMVR one / four samples).
+void buildAmvpList(const MvPredEnv& env, int x, int y, int w, int h, int listX, int refIdx, Mv out[2],
+                   int amvrShift = 2);
 
 // Temporal luma MV prediction (8.5.2.11 with 8.5.2.12) for list X, reference index refIdx, of the
 // CU at (x, y, w, h): the collocated block's MV (bottom-right position when it lies inside the

@@ -484,7 +484,7 @@ bool codeTransformUnits(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner
 namespace {
 // lMvd range of 7.4.11.8 (quarter-sample units before the AmvrShift of 2)
 constexpr int32_t kMvdMin = -(1 << 15), kMvdMax = (1 << 15) - 1;
-constexpr int kAmvrShift = 2;  // quarter-sample MVDs (no AMVR)
+// (MVD units: amvrShiftOf(cu.amvr), common/coding_structs.h)
 
 // abs_mvd_minus2: EG1 (9.3.3.6), all bins bypass. A conforming value is at most 2^15 - 2, i.e.
 // a prefix of at most 14 ones; longer prefixes are rejected as corrupt.
@@ -553,7 +553,7 @@ bool deriveInterMotion(const SyntaxEnv& env, const CodingUnit& cu, MotionInfo& o
     for (int l = 0; l < 2; ++l) {
       if (!out.predFlag(l)) continue;
       Mv mvp[2];
-      inter::buildAmvpList(pe, cu.x, cu.y, cu.w, cu.h, l, cu.refIdx[l], mvp);
+      inter::buildAmvpList(pe, cu.x, cu.y, cu.w, cu.h, l, cu.refIdx[l], mvp, amvrShiftOf(cu.amvr));
       const Mv& p = mvp[cu.mvpIdx[l] & 1];
       out.refIdx[l] = cu.refIdx[l];
       out.mv[l] = Mv(wrapMv18(p.x + cu.mvd[l].x), wrapMv18(p.y + cu.mvd[l].y));
@@ -589,6 +589,7 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
     cu.refIdx[0] = cu.refIdx[1] = -1;
     cu.mvpIdx[0] = cu.mvpIdx[1] = 0;
     cu.mvd[0] = cu.mvd[1] = Mv();
+    cu.amvr = 0;
     return true;
   }
   // inter_pred_idc (9.3.3.7 binarisation; 8x4 / 4x8 CUs cannot be bi-predicted)
@@ -606,6 +607,10 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
     if (!IO::kReading && cu.interDir != 1) return false;
     cu.interDir = 1;
   }
+  // the MVDs are coded in units of the AMVR precision, which is coded after them
+  if (!IO::kReading && (cu.amvr > 2 || (cu.amvr && !sl.amvr))) return false;
+  const int shift = IO::kReading ? 0 : amvrShiftOf(cu.amvr);
+  int32_t coded[2][2] = {{0, 0}, {0, 0}};
   for (int l = 0; l < 2; ++l) {
     if (!((cu.interDir >> l) & 1)) {
       cu.refIdx[l] = -1; cu.mvpIdx[l] = 0; cu.mvd[l] = Mv();
@@ -622,19 +627,32 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
       ++ref;
     }
     cu.refIdx[l] = int8_t(ref);
-    // mvd_coding (ph_mvd_l1_zero_flag = 0: the L1 MVD is always coded), MvdLX = lMvd << 2
-    int32_t q[2] = {0, 0};
+    // mvd_coding (ph_mvd_l1_zero_flag = 0: the L1 MVD is always coded), MvdLX = lMvd << AmvrShift
+    int32_t* q = coded[l];
     if (!IO::kReading) {
       const Mv& d = cu.mvd[l];
-      if ((d.x & 3) || (d.y & 3)) return false;
-      q[0] = d.x >> kAmvrShift; q[1] = d.y >> kAmvrShift;
+      const int32_t mask = (1 << shift) - 1;
+      if ((d.x & mask) || (d.y & mask)) return false;
+      q[0] = d.x / (1 << shift); q[1] = d.y / (1 << shift);
       if (q[0] < kMvdMin || q[0] > kMvdMax || q[1] < kMvdMin || q[1] > kMvdMax) return false;
     }
     if (!codeMvd(io, ctx, q)) return false;
-    if (IO::kReading) cu.mvd[l] = Mv(q[0] * (1 << kAmvrShift), q[1] * (1 << kAmvrShift));
     if (!IO::kReading && cu.mvpIdx[l] > 1) return false;
     cu.mvpIdx[l] = uint8_t(io.bin(ctx[kCtxMvpIdx], cu.mvpIdx[l]));
   }
+  // amvr_flag, amvr_precision_idx (7.3.11.5): only when some MVD is not zero; AmvrShift 2 otherwise
+  const bool anyMvd = coded[0][0] || coded[0][1] || coded[1][0] || coded[1][1];
+  if (!IO::kReading && cu.amvr && !anyMvd) return false;
+  unsigned amvr = 0;
+  if (sl.amvr && anyMvd && io.bin(ctx[kCtxAmvrFlag], cu.amvr ? 1u : 0u)) {
+    // amvr_precision_idx, TR cMax 2: 0 half sample (not used), 1 one sample, 2 four samples
+    if (!io.bin(ctx[kCtxAmvrPrec], 1u)) return false;  // half-sample precision: not supported
+    amvr = io.bin(ctx[kCtxAmvrPrec + 1], cu.amvr == 2 ? 1u : 0u) ? 2 : 1;
+  }
+  cu.amvr = uint8_t(amvr);
+  if (IO::kReading)
+    for (int l = 0; l < 2; ++l)
+      if ((cu.interDir >> l) & 1) cu.mvd[l] = Mv(coded[l][0] * (1 << amvrShiftOf(cu.amvr)), coded[l][1] * (1 << amvrShiftOf(cu.amvr)));
   return true;
 }
 }  // namespace

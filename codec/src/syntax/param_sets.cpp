@@ -160,7 +160,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(false);  // sps_ref_wraparound_enabled_flag
   b.flag(s.temporalMvpEnabled);  // sps_temporal_mvp_enabled_flag
   if (s.temporalMvpEnabled) b.flag(false);  // sps_sbtmvp_enabled_flag
-  b.flag(false);  // sps_amvr_enabled_flag
+  b.flag(s.amvrEnabled);  // sps_amvr_enabled_flag
   b.flag(s.bdofEnabled);  // sps_bdof_enabled_flag
   if (s.bdofEnabled) b.flag(false);  // sps_bdof_control_present_in_ph_flag
   b.flag(false);  // sps_smvd_enabled_flag
@@ -300,7 +300,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   require(!r.flag(), "wraparound");
   s.temporalMvpEnabled = r.flag();  // sps_temporal_mvp_enabled_flag
   if (s.temporalMvpEnabled) require(!r.flag(), "SbTMVP");
-  require(!r.flag(), "AMVR");
+  s.amvrEnabled = r.flag();  // sps_amvr_enabled_flag
   s.bdofEnabled = r.flag();  // sps_bdof_enabled_flag
   if (s.bdofEnabled) require(!r.flag(), "BDOF control in the picture header");
   require(!r.flag(), "SMVD");

@@ -104,6 +104,36 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
     }
     tryInterRd(cu, entry, entryHm, bestJ);
   }
+  // AMVR: the best motion-searched candidate with its MVs rounded to one and to four samples and
+  // the predictors of that precision (cheaper MVDs where the motion is smooth)
+  if (c_->slice->amvr && na > 0) {
+    for (uint8_t prec = 1; prec <= 2; ++prec) {
+      const int sh = amvrShiftOf(prec);
+      CodingUnit v = cu;
+      v.motion = ac[0].mi;
+      v.interDir = ac[0].mi.interDir;
+      v.amvr = prec;
+      bool anyMvd = false;
+      for (int l = 0; l < 2; ++l) {
+        v.refIdx[l] = ac[0].mi.refIdx[l];
+        v.mvpIdx[l] = 0;
+        v.mvd[l] = Mv();
+        if (!v.motion.predFlag(l)) continue;
+        Mv mvp[2];
+        inter::buildAmvpList(me, cu.x, cu.y, cu.w, cu.h, l, v.refIdx[l], mvp, sh);
+        const Mv mv = inter::roundMv(v.motion.mv[l], sh, sh);
+        uint32_t best = ~0u;
+        for (int i = 0; i < 2; ++i) {
+          const Mv d(mv.x - mvp[i].x, mv.y - mvp[i].y);
+          const uint32_t bits = mvdBitsEstimate(Mv(d.x >> (sh - 2), d.y >> (sh - 2))) + uint32_t(i);
+          if (bits < best) { best = bits; v.mvpIdx[l] = uint8_t(i); v.mvd[l] = d; }
+        }
+        v.motion.mv[l] = mv;
+        anyMvd |= v.mvd[l] != Mv();
+      }
+      if (anyMvd) tryInterRd(v, entry, entryHm, bestJ);  // (all-zero MVDs cannot signal AMVR)
+    }
+  }
   return bestJ;
 }
 

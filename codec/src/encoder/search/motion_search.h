@@ -61,7 +61,7 @@ class MotionSearch {
   std::vector<Pel> pred_, pred2_, target_;
 };
 
-// Estimated bits of coding `mvd` (1/16 units, a multiple of 4) with mvd_coding().
+// Estimated bits of coding `mvd` (1/16 units, a multiple of 4: the coded value is mvd >> 2) with mvd_coding().
 uint32_t mvdBitsEstimate(const Mv& mvd);
 
 }  // namespace search
