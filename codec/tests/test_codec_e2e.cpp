@@ -17,14 +17,10 @@
 #include "encoder/encoder.h"
 #include "encoder/search/ctu_search.h"
 #include "test_check.h"
+#include "yuv_test_util.h"
 
 using namespace nnvvc;
 
-
-static std::vector<uint8_t> readAll(const std::string& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
-}
 
 // synthetic 8-bit 100x70 input, 2 frames (coded as 104x72 with a conformance window)
 static const int W = 100, H = 70, N = 2;
@@ -32,16 +28,8 @@ static const int W = 100, H = 70, N = 2;
 // The temporary directory holding the input (created with it on first use; main removes it).
 static const std::string& workDir() {
   static const std::string dir = [] {
-    const char* tmpEnv = std::getenv("TMPDIR");
-    const std::string d = std::string(tmpEnv ? tmpEnv : "/tmp") + "/nnvvc_e2e_" + std::to_string(long(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007));
-    std::system(("mkdir -p " + d).c_str());
-    std::ofstream f(d + "/in.yuv", std::ios::binary);
-    for (int n = 0; n < N; ++n)
-      for (int c = 0; c < 3; ++c) {
-        const int w = c ? W / 2 : W, h = c ? H / 2 : H;
-        for (int y = 0; y < h; ++y)
-          for (int x = 0; x < w; ++x) f.put(char((x * (3 + c) + y * 2 + n * 9 + ((x / 9 + y / 7) % 2) * 60) & 255));
-      }
+    const std::string d = makeTestDir("e2e");
+    writeSyntheticYuv(d + "/in.yuv", W, H, N, [](int n, int c, int x, int y) { return x * (3 + c) + y * 2 + n * 9 + ((x / 9 + y / 7) % 2) * 60; });
     return d;
   }();
   return dir;

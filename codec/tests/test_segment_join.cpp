@@ -12,33 +12,20 @@
 #include "bitstream/segment_join.h"
 #include "encoder/encoder.h"
 #include "test_check.h"
+#include "yuv_test_util.h"
 
 using namespace nnvvc;
 
 static const int W = 64, H = 48, N = 35;
 
-static std::vector<uint8_t> readAll(const std::string& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
-}
-
 static const std::string& workDir() {
   static const std::string dir = [] {
-    const char* tmpEnv = std::getenv("TMPDIR");
-    const std::string d = std::string(tmpEnv ? tmpEnv : "/tmp") + "/nnvvc_join_" +
-                          std::to_string(long(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007));
-    std::system(("mkdir -p " + d).c_str());
-    std::ofstream f(d + "/in.yuv", std::ios::binary);
+    const std::string d = makeTestDir("join");
     // a textured picture panning right and down, so that inter prediction and the pre-filter have work
-    for (int n = 0; n < N; ++n)
-      for (int c = 0; c < 3; ++c) {
-        const int w = c ? W / 2 : W, h = c ? H / 2 : H;
-        for (int y = 0; y < h; ++y)
-          for (int x = 0; x < w; ++x) {
-            const int X = x + n * (c ? 1 : 2), Y = y + n;
-            f.put(char((X * (3 + c) + Y * 2 + ((X / 7 + Y / 5) % 2) * 70 + (X * Y % 13)) & 255));
-          }
-      }
+    writeSyntheticYuv(d + "/in.yuv", W, H, N, [](int n, int c, int x, int y) {
+      const int X = x + n * (c ? 1 : 2), Y = y + n;
+      return X * (3 + c) + Y * 2 + ((X / 7 + Y / 5) % 2) * 70 + (X * Y % 13);
+    });
     return d;
   }();
   return dir;

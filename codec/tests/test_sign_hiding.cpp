@@ -29,6 +29,7 @@
 #include "syntax/param_sets.h"
 #include "cabac_test_util.h"
 #include "test_check.h"
+#include "yuv_test_util.h"
 
 using namespace nnvvc;
 using namespace nnvvc::search;
@@ -357,29 +358,15 @@ TEST_CASE(parityAdjustmentWorstCase) {
 }
 
 // ---- whole streams ---------------------------------------------------------------------------------
-static std::vector<uint8_t> readAll(const std::string& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), {});
-}
-
 // Encodes a small synthetic sequence with sign hiding for each search preset and configuration,
 // decodes it with our decoder (MD5 SEI checked, output == recon) and with VTM's when available;
 // sign hiding must change the stream (the flag is really used).
 TEST_CASE(streamsDecode) {
   const int W = 96, H = 64, N = 3;
-  const char* tmpEnv = std::getenv("TMPDIR");
-  const std::string dir = std::string(tmpEnv ? tmpEnv : "/tmp") + "/nnvvc_sdh_" +
-                          std::to_string(long(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000007));
-  std::system(("mkdir -p " + dir).c_str());
+  const std::string dir = makeTestDir("sdh");
   {
-    std::ofstream f(dir + "/in.yuv", std::ios::binary);
-    for (int n = 0; n < N; ++n)
-      for (int c = 0; c < 3; ++c) {
-        const int w = c ? W / 2 : W, h = c ? H / 2 : H;
-        for (int y = 0; y < h; ++y)
-          for (int x = 0; x < w; ++x)
-            f.put(char((x * (3 + c) + y * 5 + n * 7 + ((x / 5 + y / 3 + n) % 3) * 40 + (x * y) % 23) & 255));
-      }
+    writeSyntheticYuv(dir + "/in.yuv", W, H, N,
+                      [](int n, int c, int x, int y) { return x * (3 + c) + y * 5 + n * 7 + ((x / 5 + y / 3 + n) % 3) * 40 + (x * y) % 23; });
   }
   struct Run { const char* preset; const char* config; int qp; };
   const Run runs[] = {{"trivial", "ai", 27}, {"syntax-stress", "ai", 32}, {"medium", "ai", 22},
