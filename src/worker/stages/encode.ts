@@ -14,28 +14,15 @@ import type { EncodeResult, EncoderAdapter } from '../tool-adapter.js';
 import { matchRate } from '../../quality/rate-match.js';
 import { bitrateKbps } from '../../quality/bitrate.js';
 import { anchorPointFor, findAnchor } from '../../quality/anchors.js';
-import type { RateSearchRecord } from '../../quality/report.js';
 import { ratePoints } from '../../queue/rate-points.js';
 import type { StageContext } from '../context.js';
 import type { PreparedInput } from './prepare.js';
 import type { SplitPrediction } from './predict-splits.js';
 import { jobSegments, type Segment } from '../../queue/segments.js';
+import type { EncodedPoint } from './encoded-point.js';
 import { joinPoint } from './join.js';
 
-export interface EncodedPoint {
-  label: string;       // e.g. "qp22" or "rp0": prefix of every file of this rate point
-  qp: number;
-  stats: string;
-  logFile: string;
-  result: EncodeResult;
-  /** Rate-matched points: the target and every trial of the QP search. */
-  targetKbps?: number;
-  rateSearch?: RateSearchRecord;
-  /** One segment of a point cut into segments (a flow child's result, before the parent joins them). */
-  segment?: Segment;
-  /** A point joined from segments: how many, and the frames encoded twice (each segment's first CRA). */
-  joined?: { segments: number; framesEncodedTwice: number };
-}
+export type { EncodedPoint } from './encoded-point.js';
 
 interface PointFiles { bitstream: string; recon: string; stats: string; logFile: string }
 

@@ -11,7 +11,7 @@ import { VerificationError } from '../errors.js';
 import { writeFileAtomic } from '../../storage.js';
 import { runTool } from '../exec.js';
 import type { StageContext } from '../context.js';
-import type { EncodedPoint } from './encode.js';
+import type { EncodedPoint } from './encoded-point.js';
 
 /** Bytes of one frame of the recon files (10-bit little-endian 4:2:0 at the input size). */
 function reconFrameBytes(width: number, height: number): number {
