@@ -6,7 +6,7 @@ import { childJobIds, childView, flowState, jobFlow, summedProgress } from './fl
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import { cancelChannel, cancelKey } from '../config/index.js';
-import { JOB_ID_RE, jobDir, jobsDir, newId, type SequenceMeta } from '../config/layout.js';
+import { JOB_ID_RE, jobDir, jobsDir, newId } from '../config/layout.js';
 import { bullConnection, createRedis } from './redis.js';
 import { readJobRecord, updateJobRecord, writeJobRecord } from './job-record.js';
 import { ratePoints } from './rate-points.js';
@@ -263,8 +263,7 @@ export class EncodeQueue {
     const v = await this.view(id);
     if (!v) return null;
     if (!FINISHED.includes(v.state)) return { notFinished: v.state };
-    // (a record without its sequence snapshot predates segments: one child per rate point)
-    const ids = [id, ...childJobIds({ jobId: id, request: v.request, sequence: v.sequence ?? { frames: 1, fps: 1 } as SequenceMeta })];
+    const ids = [id, ...childJobIds({ jobId: id, request: v.request, sequence: v.sequence })];
     const jobs = (await Promise.all(ids.map((j) => this.queue.getJob(j)))).filter((j): j is EncodeJob => Boolean(j));
     const states = await Promise.all(jobs.map((j) => j.getState()));
     const running = jobs.filter((_, i) => states[i] === 'active').map((j) => j.id!);

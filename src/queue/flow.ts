@@ -17,7 +17,7 @@ export function childJobId(jobId: string, point: number, segment?: number): stri
 }
 
 /** Every child job id of a job, in point (then segment) order. */
-export function childJobIds(data: Pick<JobData, 'jobId' | 'request' | 'sequence'>): string[] {
+export function childJobIds(data: Pick<JobData, 'jobId' | 'request'> & { sequence?: JobData['sequence'] }): string[] {
   return childWork(data.request, data.sequence).map((w: ChildWork) => childJobId(data.jobId, w.point, w.segment));
 }
 
@@ -91,8 +91,7 @@ export function summedProgress(children: ChildView[], childProgress: (JobProgres
   const stage: Stage = started.length === 0 ? 'queued' : allEncoded ? 'verify' : 'encode';
   const points = new Map<number, boolean>();
   for (const c of children) points.set(c.point, (points.get(c.point) ?? true) && stageOf({ c }) > STAGE_ORDER.indexOf(stage));
-  const pastStage = total === pointsTotal ? children.filter((c) => stageOf({ c }) > STAGE_ORDER.indexOf(stage)).length
-    : [...points.values()].filter(Boolean).length;
+  const pastStage = [...points.values()].filter(Boolean).length;
   const last = started.reduce<{ c: ChildView; p: JobProgress | null } | null>((best, e) => (!best || e.c.point > best.c.point ? e : best), null);
   const percent = Math.round((children.reduce((s, c) => s + c.percent, 0) / n) * 0.95 * 10) / 10;
   return {

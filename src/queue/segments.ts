@@ -35,7 +35,8 @@ export function jobSegments(req: JobRequest, sequence: { frames: number; fps: nu
 /** One flow child: a rate point, or one segment of it when the job is cut into segments. */
 export interface ChildWork { point: number; segment?: number }
 
-export function childWork(req: JobRequest, sequence: { frames: number; fps: number }): ChildWork[] {
-  const segs = jobSegments(req, sequence);
+export function childWork(req: JobRequest, sequence?: { frames: number; fps: number }): ChildWork[] {
+  // (a record without its sequence snapshot predates segments: one child per rate point)
+  const segs = sequence ? jobSegments(req, sequence) : [];
   return ratePoints(req).flatMap((_, point) => (segs.length > 1 ? segs.map((s) => ({ point, segment: s.index })) : [{ point }]));
 }

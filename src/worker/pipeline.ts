@@ -12,6 +12,7 @@ import { encode, type EncodedPoint } from './stages/encode.js';
 import { ratePoints } from '../queue/rate-points.js';
 import { jobSegments } from '../queue/segments.js';
 import { joinPoint } from './stages/join.js';
+import { qpLabel } from './stages/encoded-point.js';
 import { verify, type VerifiedPoint } from './stages/verify.js';
 import { measure } from './stages/measure.js';
 import { report, type StageTiming } from './stages/report.js';
@@ -130,7 +131,7 @@ export async function runAggregatePipeline(base: PipelineContext, hooks: Pipelin
         const out: EncodedPoint[] = [];
         for (const [i, parts] of byPoint.entries()) {
           ctx.progress({ stage: 'encode', ratePoint: i, stagePointsDone: i });
-          out.push(await joinPoint(ctx, parts[0].encoded.label.replace(/\.s\d+$/, ''), parts[0].encoded.qp, parts.map((c) => c.encoded)));
+          out.push(await joinPoint(ctx, qpLabel(parts[0].encoded.qp), parts[0].encoded.qp, parts.map((c) => c.encoded)));
         }
         return out;
       });

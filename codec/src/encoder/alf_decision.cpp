@@ -246,6 +246,8 @@ bool decideAlfChroma(const Picture& orig, const Picture& rec, double lambda, int
   const size_t numCtbs = size_t(wCtbs) * size_t(hCtbs);
   const double bitsOff = 0.6, bitsOn = 1.2;  // alf_ctb_flag (context-coded, adapts to the picture)
   struct Result { bool used = false; int16_t coeff[kAlfChromaCoeffs] = {}; std::vector<uint8_t> on; };
+  int16_t clip[kAlfChromaCoeffs];  // no clipping (alf_chroma_clip_flag 0)
+  std::fill(clip, clip + kAlfChromaCoeffs, int16_t(alfClipValue(0, bitDepth)));
   Result res[2];
   for (int c = 1; c <= 2; ++c) {
     const Plane& pl = rec.planes[c];
@@ -278,8 +280,6 @@ bool decideAlfChroma(const Picture& orig, const Picture& rec, double lambda, int
       if (!any) break;
       int16_t coeff[kAlfChromaCoeffs];
       quantise<kAlfChromaCoeffs>(sum, lambda, coeff);
-      int16_t clip[kAlfChromaCoeffs];
-      for (int j = 0; j < kAlfChromaCoeffs; ++j) clip[j] = int16_t(alfClipValue(0, bitDepth));
       double j = lambda * (coeffBits<kAlfChromaCoeffs>(coeff) + 4);
       bool changed = false;
       for (size_t i = 0; i < numCtbs; ++i) {
@@ -353,23 +353,36 @@ AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, in
   std::vector<double> dOff(numCtbs), dAps(numCtbs), dFixed(numCtbs, 1e300);
   std::vector<uint8_t> bestFixed(numCtbs, 0);
   Plane filtered = recY;
-  for (size_t i = 0; i < numCtbs; ++i) dOff[i] = sse(recY, orgY, info[i].x0, info[i].y0, info[i].w, info[i].h);
-  // the 16 fixed filter sets: no APS needed, 4 bypass bits per CTB
-  for (int set = 0; set < kAlfNumFixedSets; ++set) {
-    AlfClassFilters f;
-    alfFixedFilters(set, bitDepth, f);
+  // the SSE of every CTB filtered with one luma filter set (the fixed sets, new filters, a reused APS)
+  auto filteredSse = [&](const AlfClassFilters& f, std::vector<double>& d) {
+    d.resize(numCtbs);
     for (size_t i = 0; i < numCtbs; ++i) {
       const CtbInfo& ci = info[i];
       dsp::alfFunctions().filterLuma(src.origin(), src.stride, filtered.data.data(), filtered.stride, ci.x0, ci.y0,
                                      ci.w, ci.h, ci.vb, ci.cls.data(), f.coeff, f.clip, bitDepth);
-      const double d = sse(filtered, orgY, ci.x0, ci.y0, ci.w, ci.h);
-      if (d < dFixed[i]) { dFixed[i] = d; bestFixed[i] = uint8_t(set); }
+      d[i] = sse(filtered, orgY, ci.x0, ci.y0, ci.w, ci.h);
     }
+  };
+  for (size_t i = 0; i < numCtbs; ++i) dOff[i] = sse(recY, orgY, info[i].x0, info[i].y0, info[i].w, info[i].h);
+  // the 16 fixed filter sets: no APS needed, 4 bypass bits per CTB
+  std::vector<double> d;
+  for (int set = 0; set < kAlfNumFixedSets; ++set) {
+    AlfClassFilters f;
+    alfFixedFilters(set, bitDepth, f);
+    filteredSse(f, d);
+    for (size_t i = 0; i < numCtbs; ++i)
+      if (d[i] < dFixed[i]) { dFixed[i] = d[i]; bestFixed[i] = uint8_t(set); }
   }
   // CTB choice costs (bits of alf_ctb_flag, alf_use_aps_flag, alf_luma_fixed_filter_idx, roughly:
   // the contexts adapt to the picture's mix)
   const double bitsOff = 0.8, bitsAps = 1.3, bitsFixedWithAps = 1.3 + 4, bitsFixedOnly = 1.0 + 4;
   enum Choice : uint8_t { kOff, kFixed, kAps };
+  // a CTB's choice when its APS filters give SSE dA, and that choice's cost
+  auto chooseCtb = [&](size_t i, double dA, double* cost) -> uint8_t {
+    const double jA = dA + lambda * bitsAps, jF = dFixed[i] + lambda * bitsFixedWithAps, jO = dOff[i] + lambda * bitsOff;
+    *cost = std::min(jA, std::min(jF, jO));
+    return jA <= jO && jA <= jF ? kAps : (jF < jO ? kFixed : kOff);
+  };
   std::vector<uint8_t> choice(numCtbs, kAps);
   AlfApsData aps;
   aps.apsId = apsId;
@@ -385,14 +398,10 @@ AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, in
     AlfClassFilters f;
     alfApsLumaFilters(aps, bitDepth, f);
     bool changed = false;
+    filteredSse(f, dAps);
     for (size_t i = 0; i < numCtbs; ++i) {
-      const CtbInfo& ci = info[i];
-      dsp::alfFunctions().filterLuma(src.origin(), src.stride, filtered.data.data(), filtered.stride, ci.x0, ci.y0,
-                                     ci.w, ci.h, ci.vb, ci.cls.data(), f.coeff, f.clip, bitDepth);
-      dAps[i] = sse(filtered, orgY, ci.x0, ci.y0, ci.w, ci.h);
-      const double jOff = dOff[i] + lambda * bitsOff, jFix = dFixed[i] + lambda * bitsFixedWithAps,
-                   jAps = dAps[i] + lambda * bitsAps;
-      const uint8_t want = jAps <= jOff && jAps <= jFix ? kAps : (jFix < jOff ? kFixed : kOff);
+      double cost;
+      const uint8_t want = chooseCtb(i, dAps[i], &cost);
       changed |= want != choice[i];
       choice[i] = want;
     }
@@ -426,14 +435,11 @@ AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, in
     alfApsLumaFilters(*cand, bitDepth, f);
     double j = lambda * 4;
     std::vector<uint8_t> ch(numCtbs);
+    filteredSse(f, d);
     for (size_t i = 0; i < numCtbs; ++i) {
-      const CtbInfo& ci = info[i];
-      dsp::alfFunctions().filterLuma(src.origin(), src.stride, filtered.data.data(), filtered.stride, ci.x0, ci.y0,
-                                     ci.w, ci.h, ci.vb, ci.cls.data(), f.coeff, f.clip, bitDepth);
-      const double jA = sse(filtered, orgY, ci.x0, ci.y0, ci.w, ci.h) + lambda * bitsAps;
-      const double jF = dFixed[i] + lambda * bitsFixedWithAps, jO = dOff[i] + lambda * bitsOff;
-      ch[i] = jA <= jF && jA <= jO ? kAps : (jF < jO ? kFixed : kOff);
-      j += std::min(jA, std::min(jF, jO));
+      double cost;
+      ch[i] = chooseCtb(i, d[i], &cost);
+      j += cost;
     }
     if (j < jReuse) { jReuse = j; reuse = cand; reuseChoice = std::move(ch); }
   }

@@ -19,7 +19,7 @@ import type { StageContext } from '../context.js';
 import type { PreparedInput } from './prepare.js';
 import type { SplitPrediction } from './predict-splits.js';
 import { jobSegments, type Segment } from '../../queue/segments.js';
-import type { EncodedPoint } from './encoded-point.js';
+import { qpLabel, segmentLabel, type EncodedPoint } from './encoded-point.js';
 import { joinPoint } from './join.js';
 
 export type { EncodedPoint } from './encoded-point.js';
@@ -94,12 +94,12 @@ export async function encode(ctx: StageContext, input: PreparedInput, splits: Sp
       const parts: EncodedPoint[] = [];
       for (const seg of segments) {
         if (ctx.segmentIndex !== undefined && seg.index !== ctx.segmentIndex) continue;
-        const label = `qp${qp}.s${seg.index}`;
+        const label = segmentLabel(qp, seg.index);
         const { result, files } = await encodeAt(indices[pos], label, qp, pos, seg);
         parts.push({ label, qp, stats: files.stats, logFile: files.logFile, result, segment: seg });
       }
       // a flow child hands its one segment to the parent, which joins them all
-      out.push(...(ctx.segmentIndex !== undefined ? parts : [await joinPoint(ctx, `qp${qp}`, qp, parts)]));
+      out.push(...(ctx.segmentIndex !== undefined ? parts : [await joinPoint(ctx, qpLabel(qp), qp, parts)]));
     }
   } else if (!rateMatched) {
     for (const [pos, qp] of points.entries()) {

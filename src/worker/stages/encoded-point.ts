@@ -18,3 +18,7 @@ export interface EncodedPoint {
   /** A point joined from segments: how many, and the frames encoded twice (each segment's first CRA). */
   joined?: { segments: number; framesEncodedTwice: number };
 }
+
+/** The label (file prefix) of a fixed-QP rate point, and of one segment of it. */
+export const qpLabel = (qp: number): string => `qp${qp}`;
+export const segmentLabel = (qp: number, segment: number): string => `${qpLabel(qp)}.s${segment}`;

@@ -9,14 +9,10 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { VerificationError } from '../errors.js';
 import { writeFileAtomic } from '../../storage.js';
+import { frameBytes } from '../../config/layout.js';
 import { runTool } from '../exec.js';
 import type { StageContext } from '../context.js';
 import type { EncodedPoint } from './encoded-point.js';
-
-/** Bytes of one frame of the recon files (10-bit little-endian 4:2:0 at the input size). */
-function reconFrameBytes(width: number, height: number): number {
-  return (width * height + 2 * (width / 2) * (height / 2)) * 2;
-}
 
 interface StatsFrame { poc: number; bits: number; [k: string]: unknown }
 interface StatsFile { total_bits: number; frames: StatsFrame[]; [k: string]: unknown }
@@ -34,7 +30,7 @@ export async function joinPoint(ctx: StageContext, label: string, qp: number, pa
   await runTool({ file: ctx.cfg.nnvvcJoin, args: ['-o', bitstream, ...sorted.map((p) => p.result.bitstream)], logFile, signal: ctx.signal });
 
   const { width, height } = ctx.data.sequence;
-  const fb = reconFrameBytes(width, height);
+  const fb = frameBytes(width, height, 10);  // recon files are 10-bit whatever the input
   const out = createWriteStream(recon);
   for (const [i, p] of sorted.entries()) {
     const size = (await stat(p.result.recon)).size;
@@ -43,24 +39,21 @@ export async function joinPoint(ctx: StageContext, label: string, qp: number, pa
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 
+  const bits = (await stat(bitstream)).size * 8;
   // per-frame stats: each later segment without its first (shared) frame
-  let stats = '';
   try {
     const files = await Promise.all(sorted.map(async (p) => JSON.parse(await readFile(p.stats, 'utf8')) as StatsFile));
     const frames = files.flatMap((f, i) => (i === 0 ? f.frames : f.frames.filter((fr) => fr.poc !== sorted[i].segment!.firstFrame)));
     frames.sort((a, b) => a.poc - b.poc);
-    const bits = (await stat(bitstream)).size * 8;
     await writeFileAtomic(statsFile, JSON.stringify({ ...files[0], total_bits: bits, frames, joined_segments: sorted.length }));
-    stats = statsFile;
   } catch (err) {
     ctx.log.warn({ stage: 'encode', label, err: (err as Error).message }, 'segment stats not joined');
   }
-  const bits = (await stat(bitstream)).size * 8;
   // the joined files hold everything: the segments' big files go (their logs stay)
   await Promise.all(sorted.flatMap((p) => [rm(p.result.bitstream, { force: true }), rm(p.result.recon, { force: true }), rm(p.stats, { force: true })]));
   ctx.log.info({ stage: 'encode', label, segments: sorted.length, bits }, 'segments joined');
   return {
-    label, qp, stats: stats || statsFile, logFile: sorted[0].logFile,
+    label, qp, stats: statsFile, logFile: sorted[0].logFile,
     result: {
       bitstream, recon, bits, encoderName: sorted[0].result.encoderName,
       encodeSeconds: sorted.reduce((t, p) => t + p.result.encodeSeconds, 0),
