@@ -29,6 +29,9 @@ static void usage(std::FILE* f) {
       "      --intra-period N      ra: CRA period, a multiple of 16 (default: the multiple of 16 nearest to\n"
       "                            one second at --fps: 32 at 30 fps, 48 at 50, 64 at 60)\n"
       "      --deblock on|off      deblocking filter (default: on for ra, off for ai)\n"
+      "      --deblock-beta N      deblocking beta offset / 2, -12..12 (PPS; default -2 for ra as VTM's RA\n"
+      "                            configuration, 0 for ai)\n"
+      "      --deblock-tc N        deblocking tC offset / 2, -12..12 (PPS; default 0)\n"
       "      --sao on|off          sample adaptive offset (default: on for ra, off for ai)\n"
       "      --alf on|off          adaptive loop filter (default: on for ra, off for ai)\n"
       "      --alf-chroma on|off   ALF of the chroma planes too (default: on where --alf is on)\n"
@@ -41,6 +44,8 @@ static void usage(std::FILE* f) {
       "                            where that codes cheaper (default off)\n"
       "      --bdof on|off         ra: bi-directional optical flow (default on; ai: never)\n"
       "      --cclm on|off         cross-component (luma -> chroma) linear model intra prediction (default on)\n"
+      "      --mts on|off          implicit multiple transform selection: DST-VII for intra luma transform\n"
+      "                            blocks with a side of 4..16 samples, no signalling (default on)\n"
       "      --temporal-filter on|off  motion-compensated temporal pre-filter of the source pictures at POC\n"
       "                            multiples of 8 (encoder only; default: on for ra, off for ai)\n"
       "      --list-configs        print the supported --config values, one per line\n"
@@ -67,6 +72,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--dep-quant", &EncoderOptions::depQuant},
       {"--sign-hiding", &EncoderOptions::signHiding},
       {"--cclm", &EncoderOptions::cclm},
+      {"--mts", &EncoderOptions::mts},
       {"--alf", &EncoderOptions::alf},
       {"--sao", &EncoderOptions::sao},
       {"--temporal-filter", &EncoderOptions::temporalFilter},
@@ -132,6 +138,8 @@ int main(int argc, char** argv) {
     }
     else if (a == "-f" || a == "--frames") intOpt("--frames", o.frames);
     else if (a == "--first-frame") intOpt("--first-frame", o.firstFrame);
+    else if (a == "--deblock-beta") intOpt("--deblock-beta", o.deblockBeta);
+    else if (a == "--deblock-tc") intOpt("--deblock-tc", o.deblockTc);
     else if (a == "--input-bitdepth") intOpt("--input-bitdepth", o.inputBitDepth);
     else if (a == "-q" || a == "--qp") intOpt("--qp", o.qp);
     else if (a == "--config") o.config = need("--config");

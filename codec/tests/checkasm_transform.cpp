@@ -43,11 +43,14 @@ void checkPairStage(const TransformFunctions& c, const TransformFunctions& s, co
           for (int y = 0; y < h; ++y)
             for (int x = 0; x < w; ++x)
               if (x >= 32 || y >= 32) coeff[y * w + x] = 0;
-          inverseTransformWith(c, coeff.data(), w, h, bd, rc.data(), w);
-          inverseTransformWith(s, coeff.data(), w, h, bd, rs.data(), w);
+          // it 3..5: DST-VII in each direction whose side allows it (implicit MTS)
+          const TrType th = it >= 3 && w >= 4 && w <= 16 ? TrType::kDst7 : TrType::kDct2;
+          const TrType tv = it >= 3 && h >= 4 && h <= 16 ? TrType::kDst7 : TrType::kDct2;
+          inverseTransformWith(c, coeff.data(), w, h, bd, rc.data(), w, th, tv);
+          inverseTransformWith(s, coeff.data(), w, h, bd, rs.data(), w, th, tv);
           fillPel(res, -(1 << bd) + 1, (1 << bd) - 1, it % 3);
-          forwardTransformWith(c, res.data(), w, w, h, bd, fc.data());
-          forwardTransformWith(s, res.data(), w, w, h, bd, fs.data());
+          forwardTransformWith(c, res.data(), w, w, h, bd, fc.data(), th, tv);
+          forwardTransformWith(s, res.data(), w, w, h, bd, fs.data(), th, tv);
           tcases += 2;
           tbad += !std::equal(rc.begin(), rc.begin() + w * h, rs.begin());
           tbad += !std::equal(fc.begin(), fc.begin() + w * h, fs.begin());

@@ -302,4 +302,111 @@ TEST_CASE(twoPoint) {
   std::printf("  2-point: 8x2 inverse/forward ok\n");
 }
 
+
+// DST-VII (8.7.4.5, trType 1; implicit MTS): the spec's 4-point table literally, first rows of the
+// 8- and 16-point ones, and near-orthogonality (row norms ~ 64*64*N) of each size.
+TEST_CASE(dst7Matrix) {
+  const int m4[4][4] = {{29, 55, 74, 84}, {74, 74, 0, -74}, {84, -29, -74, 55}, {55, -84, 74, -29}};
+  for (int k = 0; k < 4; ++k)
+    for (int n = 0; n < 4; ++n) CHECK_EQ(transformMatrixEntry(TrType::kDst7, 4, k, n), m4[k][n]);
+  const int r8[8] = {17, 32, 46, 60, 71, 78, 85, 86};           // 8-point row 0
+  const int r8b[8] = {32, -60, 78, -86, 85, -71, 46, -17};      // 8-point row 7
+  for (int n = 0; n < 8; ++n) {
+    CHECK_EQ(transformMatrixEntry(TrType::kDst7, 8, 0, n), r8[n]);
+    CHECK_EQ(transformMatrixEntry(TrType::kDst7, 8, 7, n), r8b[n]);
+  }
+  // 16-point row 1: c f i l o o l i f c 0 -c -f -i -l -o (c = 25, f = 48, i = 68, l = 81, o = 88)
+  const int r16[16] = {25, 48, 68, 81, 88, 88, 81, 68, 48, 25, 0, -25, -48, -68, -81, -88};
+  for (int n = 0; n < 16; ++n) CHECK_EQ(transformMatrixEntry(TrType::kDst7, 16, 1, n), r16[n]);
+  for (int n : {4, 8, 16}) {
+    int worstOff = 0, worstNorm = 0;
+    for (int i = 0; i < n; ++i)
+      for (int j = i; j < n; ++j) {
+        int dot = 0;
+        for (int t = 0; t < n; ++t) dot += transformMatrixEntry(TrType::kDst7, n, i, t) * transformMatrixEntry(TrType::kDst7, n, j, t);
+        if (i == j) worstNorm = std::max(worstNorm, std::abs(dot - 64 * 64 * n));
+        else worstOff = std::max(worstOff, std::abs(dot));
+      }
+    CHECK(worstNorm < 64 * 64 * n / 100);
+    CHECK(worstOff < 64 * 64 * n / 100);
+  }
+}
+
+// Literal 8.7.4.2 with per-direction kernels (vertical trTypeVer, horizontal trTypeHor).
+static void specInverseKernels(const TCoeff* d, int w, int h, int bd, TrType hor, TrType ver, Pel* r) {
+  auto mat = [](TrType t, int n, int k, int i) { return transformMatrixEntry(t, n, k, i); };
+  const int nzW = std::min(w, 32), nzH = std::min(h, 32);
+  std::vector<long long> g(w * h, 0);
+  for (int x = 0; x < nzW; ++x)
+    for (int y = 0; y < h; ++y) {
+      long long e = 0;
+      for (int k = 0; k < nzH; ++k) e += (long long)mat(ver, h, k, y) * d[k * w + x];
+      g[y * w + x] = std::min(32767LL, std::max(-32768LL, (e + 64) >> 7));
+    }
+  const int bdShift = 20 - bd;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      long long e = 0;
+      for (int k = 0; k < nzW; ++k) e += (long long)mat(hor, w, k, x) * g[y * w + k];
+      r[y * w + x] = Pel(std::min(32767LL, std::max(-32768LL, (e + (1LL << (bdShift - 1))) >> bdShift)));
+    }
+}
+
+TEST_CASE(dst7InverseVsSpec) {
+  std::mt19937 rng(31);
+  std::vector<TCoeff> c(64 * 64);
+  Pel a[64 * 64], b[64 * 64];
+  int bad = 0, cases = 0;
+  for (int lw = 1; lw <= 6; ++lw)
+    for (int lh = 1; lh <= 6; ++lh)
+      for (int combo = 1; combo < 4; ++combo) {
+        const int w = 1 << lw, h = 1 << lh;
+        const TrType hor = (combo & 1) && w >= 4 && w <= 16 ? TrType::kDst7 : TrType::kDct2;
+        const TrType ver = (combo & 2) && h >= 4 && h <= 16 ? TrType::kDst7 : TrType::kDct2;
+        if (hor == TrType::kDct2 && ver == TrType::kDct2) continue;
+        for (int it = 0; it < 8; ++it) {
+          for (int i = 0; i < w * h; ++i)
+            c[i] = int(rng() % 4) < it % 4 + 1 ? (it == 7 ? ((rng() & 1) ? 32767 : -32768) : int(rng() % 4001) - 2000) : 0;
+          for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x)
+              if (x >= 32 || y >= 32) c[y * w + x] = 0;
+          inverseTransform(c.data(), w, h, 10, a, w, hor, ver);
+          specInverseKernels(c.data(), w, h, 10, hor, ver, b);
+          ++cases;
+          bad += std::memcmp(a, b, sizeof(Pel) * w * h) != 0;
+        }
+      }
+  std::printf("  DST-VII inverse vs literal spec formula: %d/%d blocks identical\n", cases - bad, cases);
+  CHECK(cases > 100);
+  CHECK_EQ(bad, 0);
+}
+
+// Forward DST-VII then inverse: +-200 noise comes back within a few units (the integer basis is
+// only nearly orthogonal), and a smooth ramp (DST-VII's case) compacts into fewer coefficients than DCT-II.
+TEST_CASE(dst7RoundTrip) {
+  std::mt19937 rng(37);
+  for (int w : {4, 8, 16})
+    for (int h : {4, 8, 16, 32}) {
+      std::vector<Pel> x(w * h), back(w * h);
+      std::vector<TCoeff> c(w * h);
+      for (int i = 0; i < w * h; ++i) x[i] = Pel(int(rng() % 401) - 200);
+      const TrType ver = h <= 16 ? TrType::kDst7 : TrType::kDct2;
+      forwardTransform(x.data(), w, w, h, 10, c.data(), TrType::kDst7, ver);
+      inverseTransform(c.data(), w, h, 10, back.data(), w, TrType::kDst7, ver);
+      int worst = 0;
+      for (int i = 0; i < w * h; ++i) worst = std::max(worst, std::abs(x[i] - back[i]));
+      CHECK(worst <= 6);  // the basis is only nearly orthogonal (DCT-II: up to 15 at full scale)
+    }
+  // intra-like residual growing away from the top-left reference samples
+  Pel ramp[64];
+  for (int y = 0; y < 8; ++y)
+    for (int xx = 0; xx < 8; ++xx) ramp[y * 8 + xx] = Pel(6 * (xx + y + 2));
+  TCoeff dct[64], dst[64];
+  forwardTransform(ramp, 8, 8, 8, 10, dct);
+  forwardTransform(ramp, 8, 8, 8, 10, dst, TrType::kDst7, TrType::kDst7);
+  long long eDct = 0, eDst = 0;  // energy outside the first coefficient
+  for (int i = 1; i < 64; ++i) { eDct += (long long)dct[i] * dct[i]; eDst += (long long)dst[i] * dst[i]; }
+  CHECK(eDst < eDct);
+}
+
 int main(int argc, char** argv) { return runTestCases(argc, argv); }

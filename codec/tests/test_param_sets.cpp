@@ -133,6 +133,10 @@ TEST_CASE(randomAccessSps) {
     SpsInfo r2 = ra; r2.maxSublayersMinus1 = 1; r2.maxLatencyIncreasePlus1 = 3;
     const SpsInfo q2 = parseSps(writeSps(r2));
     CHECK(q2.maxSublayersMinus1 == 1 && q2.maxLatencyIncreasePlus1 == 3 && writeSps(q2) == writeSps(r2));
+    // implicit MTS: sps_mts_enabled_flag plus the two explicit flags (0) make the SPS two bits longer
+    SpsInfo r3 = ra; r3.mtsEnabled = true;
+    const SpsInfo q3 = parseSps(writeSps(r3));
+    CHECK(q3.mtsEnabled && !q.mtsEnabled && writeSps(q3) == writeSps(r3) && writeSps(q3) != writeSps(ra));
   }
 }
 

@@ -113,6 +113,9 @@ test('nnvvc-enc: deterministic output and clean errors on bad input', async (t) 
     ['ra intra period 0', [...encArgs({ '--config': 'ra' }), '--intra-period', '0'], '0'],
     ['ra intra period negative', [...encArgs({ '--config': 'ra' }), '--intra-period', '-16'], '-16'],
     ['deblock value', [...encArgs(), '--deblock', 'maybe'], 'maybe'],
+    ['deblock beta offset out of range', [...encArgs({ '--config': 'ra' }), '--deblock-beta', '13'], '13'],
+    ['deblock tC offset not a number', [...encArgs({ '--config': 'ra' }), '--deblock-tc', 'soft'], 'soft'],
+    ['mts value', [...encArgs(), '--mts', 'maybe'], 'maybe'],
     ['fps not a number', encArgs({ '--fps': 'fast' }), 'fast'],
     ['bitstream path not writable', encArgs({ '-b': '/nonexistent/dir/out.266' }), '/nonexistent/dir/out.266'],
     // foreman is 380160 bytes = 2.5 CIF frames: asking for 10 CIF frames must fail, not read past the end.

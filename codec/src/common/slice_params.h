@@ -30,6 +30,7 @@ struct SliceParams {
   bool bdof = false;           // sps_bdof_enabled_flag && !ph_bdof_disabled_flag (bi-directional optical flow)
   bool depQuant = false;       // sh_dep_quant_used_flag: dependent quantisation (residual syntax + scaling)
   bool signHiding = false;     // sh_sign_data_hiding_used_flag (never with depQuant): hidden sign per sub-block
+  bool implicitMts = false;    // sps_mts_enabled_flag without explicit MTS: DST-VII for intra luma TBs (recon::tbKernels)
   bool cclm = false;           // CclmEnabled (sps_cclm_enabled_flag; no dual-tree I slices): cclm_mode_flag coded
 };
 

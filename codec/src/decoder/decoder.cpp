@@ -164,6 +164,7 @@ class StreamDecoder {
     slice.amvr = curSps_.amvrEnabled && !slice.isIntra;
     slice.bdof = curSps_.bdofEnabled && !slice.isIntra;
     slice.cclm = curSps_.cclmEnabled;
+    slice.implicitMts = curSps_.mtsEnabled;
 
     const size_t off = br.bytePos();
     CuMap cuMap;
@@ -228,7 +229,11 @@ class StreamDecoder {
     if (!dec.terminate()) throw BitstreamError("end_of_slice_one_bit missing");
     if (pps_.deblockingEnabled) {
 #ifdef NNVVC_DEC_HAVE_DEBLOCK
-      recon::DeblockParams dp;  // offsets 0 (the PPS parser rejects others)
+      recon::DeblockParams dp;
+      for (int c = 0; c < 3; ++c) {  // PPS offsets (chroma inferred equal to luma); no slice override
+        dp.betaOffsetDiv2[c] = pps_.betaOffsetDiv2;
+        dp.tcOffsetDiv2[c] = pps_.tcOffsetDiv2;
+      }
       dp.chromaQpTable = curSps_.chromaQpTable;
       recon::deblockPicture(pic->pic, ctus, pic->motion, slice, dp);
 #else

@@ -44,9 +44,11 @@ void pairStage_avx2(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdi
 #endif
 // Transforms through an explicit table (checkasm compares C and SIMD tables end to end).
 void inverseTransformWith(const TransformFunctions& f, const TCoeff* coeff, int w, int h,
-                          int bitDepth, Pel* resid, ptrdiff_t residStride);
+                          int bitDepth, Pel* resid, ptrdiff_t residStride,
+                          TrType trHor = TrType::kDct2, TrType trVer = TrType::kDct2);
 void forwardTransformWith(const TransformFunctions& f, const Pel* resid, ptrdiff_t residStride,
-                          int w, int h, int bitDepth, TCoeff* coeff);
+                          int w, int h, int bitDepth, TCoeff* coeff,
+                          TrType trHor = TrType::kDct2, TrType trVer = TrType::kDct2);
 
 // ---- intra module (intra_pred.cpp, x86/intra_avx2.cpp, x86/intra_sse41.cpp) ----
 void intraAngular_c(const Pel* ref, int angle, int width, int height, int filterKind, int bitDepth,
@@ -91,6 +93,8 @@ static inline void intraFilterTaps(int filterKind, int iFact, int16_t f[4]) {
 // The spec DCT-II matrix, 64 x 64 (8.7.4.5): row k = basis function k. The N-point matrix is
 // row k*(64/N), first N columns.
 const int32_t* dctMatrix64();
+// Entry (basis k, sample i) of the spec's N-point transMatrix of the given kernel (DST-VII: N = 4, 8, 16).
+int transformMatrixEntry(TrType type, int n, int k, int i);
 
 }  // namespace dsp
 }  // namespace nnvvc

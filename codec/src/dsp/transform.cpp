@@ -1,4 +1,4 @@
-// DCT-II transforms, H.266 clause 8.7.4 (inverse, normative) and a matching forward transform.
+// DCT-II and DST-VII transforms, H.266 clause 8.7.4 (inverse, normative) and matching forward transforms.
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
@@ -51,24 +51,44 @@ const DctTables& tables() {
   return t;
 }
 
+// The DST-VII transMatrix of 8.7.4.5 (nTbS = 4, 8, 16; used by implicit MTS) likewise: the entry for
+// basis k, sample n is +-c[m] with t = (2k+1)(n+1) mod (4N+2) the phase in units of pi/(2N+1)
+// (sign + below 2N+1, 0 at 0 and 2N+1), m = t folded into 1..N; c[] are the distinct
+// magnitudes of the spec table (c[m-1] ~ 128*sqrt(N/(2N+1))*sin(m*pi/(2N+1)), hand-tuned).
+int dst7Entry(int n, int k, int i) {
+  static constexpr int kMag4[4] = {29, 55, 74, 84};
+  static constexpr int kMag8[8] = {17, 32, 46, 60, 71, 78, 85, 86};
+  static constexpr int kMag16[16] = {8, 17, 25, 33, 40, 48, 55, 62, 68, 73, 77, 81, 85, 87, 88, 88};
+  const int* mag = n == 4 ? kMag4 : (n == 8 ? kMag8 : kMag16);
+  const int period = 2 * n + 1;
+  const int t = ((2 * k + 1) * (i + 1)) % (2 * period);
+  if (t == 0 || t == period) return 0;
+  const int sign = t < period ? 1 : -1;
+  const int m = t < period ? t : t - period;  // 1 .. 2N
+  return sign * mag[m <= n ? m - 1 : 2 * n - m];
+}
+
 // 16-bit forms of the N-point matrices (N = 2 << s, s = 0..5: 2..64 points) used by the
 // pair-product stages (index with log2(N) - 1):
 //   m16[k*N + n] = M_N[k][n]            (rows = basis functions)
 //   t16[n*N + k] = M_N[k][n]            (transposed)
 //   iInv[p*2N + 2j + e] = M_N[2p+e][j]  (rows 2p, 2p+1 interleaved)
 //   iFwd[p*2N + 2k + e] = M_N[k][2p+e]  (rows of t16 interleaved)
-// N = 2 is the spec's 2-point matrix {{64, 64}, {64, -64}} (rows 0 and 32 of the 64-point one),
-// needed for chroma blocks with a 2-sample side (e.g. 8x2 chroma of a 16x4 CU).
+// DCT-II: N = 2 is the spec's 2-point matrix {{64, 64}, {64, -64}} (rows 0 and 32 of the 64-point
+// one), needed for chroma blocks with a 2-sample side (e.g. 8x2 chroma of a 16x4 CU).
+// DST-VII: N = 4, 8, 16 only (the other sizes stay zero and are never selected).
 struct PairTables {
   static constexpr int kSizes = 6;
   int16_t m16[kSizes][64 * 64], t16[kSizes][64 * 64], iInv[kSizes][64 * 64], iFwd[kSizes][64 * 64];
-  PairTables() {
+  explicit PairTables(TrType type) {
+    std::memset(this, 0, sizeof(*this));
     const int32_t* m = tables().m64;
     for (int s = 0; s < kSizes; ++s) {
       const int n = 2 << s, step = 64 / n;
+      if (type == TrType::kDst7 && (n < 4 || n > 16)) continue;
       for (int k = 0; k < n; ++k)
         for (int i = 0; i < n; ++i) {
-          const int16_t v = int16_t(m[(k * step) * 64 + i]);
+          const int16_t v = int16_t(type == TrType::kDst7 ? dst7Entry(n, k, i) : m[(k * step) * 64 + i]);
           m16[s][k * n + i] = v;
           t16[s][i * n + k] = v;
           iInv[s][(k >> 1) * 2 * n + 2 * i + (k & 1)] = v;
@@ -78,9 +98,9 @@ struct PairTables {
   }
 };
 
-const PairTables& pairTables() {
-  static const PairTables t;
-  return t;
+const PairTables& pairTables(TrType type) {
+  static const PairTables dct(TrType::kDct2), dst(TrType::kDst7);
+  return type == TrType::kDst7 ? dst : dct;
 }
 
 inline int16_t toInt16(int32_t v) { return int16_t(std::min(std::max(v, -32768), 32767)); }
@@ -88,6 +108,10 @@ inline int16_t toInt16(int32_t v) { return int16_t(std::min(std::max(v, -32768),
 }  // namespace
 
 const int32_t* dctMatrix64() { return tables().m64; }
+
+int transformMatrixEntry(TrType type, int n, int k, int i) {
+  return type == TrType::kDst7 ? dst7Entry(n, k, i) : tables().m64[(k * (64 / n)) * 64 + i];
+}
 
 void pairStage_c(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_t bStride, int rows,
                  int kPairs, int cols, int shift, int16_t* out, ptrdiff_t outStride) {
@@ -108,16 +132,19 @@ void pairStage_c(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_
 // 0), extended_precision off). The spec's sums are computed exactly (32-bit accumulation
 // cannot overflow with 16-bit inputs and |matrix| <= 91 over <= 32 non-zero terms).
 void inverseTransformWith(const TransformFunctions& f, const TCoeff* coeff, int w, int h, int bitDepth,
-                          Pel* resid, ptrdiff_t residStride) {
+                          Pel* resid, ptrdiff_t residStride, TrType trHor, TrType trVer) {
   const bool valid = w >= 2 && w <= 64 && h >= 2 && h <= 64 && (w & (w - 1)) == 0 &&
-                     (h & (h - 1)) == 0 && bitDepth >= 8 && bitDepth <= 16;
+                     (h & (h - 1)) == 0 && bitDepth >= 8 && bitDepth <= 16 &&
+                     (trHor == TrType::kDct2 || (w >= 4 && w <= 16)) &&
+                     (trVer == TrType::kDct2 || (h >= 4 && h <= 16));
   assert(valid);
   if (!valid) {  // out of contract: zero residual rather than undefined behaviour
     for (int y = 0; y < h; ++y)
       for (int x = 0; x < w; ++x) resid[y * residStride + x] = 0;
     return;
   }
-  const PairTables& pt = pairTables();
+  const PairTables& ptH = pairTables(trHor);
+  const PairTables& ptV = pairTables(trVer);
   // Only the top-left 32x32 can be non-zero (zero-out); shrink further to the bounding box of
   // the non-zero coefficients — skipping exact zeros changes no sum, so this is bit-exact.
   int nzW = 0, nzH = 0;
@@ -146,10 +173,10 @@ void inverseTransformWith(const TransformFunctions& f, const TCoeff* coeff, int 
     }
   // Stage 1 (vertical): g[y][x] = Clip3(-32768, 32767, (sum_k M_h[k][y] * d[k][x] + 64) >> 7).
   alignas(32) int16_t g[64 * 64];
-  f.pairStage(pt.t16[lh - 1], h, d2, 64, h, kp1, cols1, 7, g, 64);
+  f.pairStage(ptV.t16[lh - 1], h, d2, 64, h, kp1, cols1, 7, g, 64);
   // Stage 2 (horizontal): r[y][x] = (sum_k M_w[k][x] * g[y][k] + (1 << (bdShift-1))) >> bdShift,
   // stored as 16-bit (conforming streams never exceed it).
-  f.pairStage(g, 64, pt.iInv[lw - 1], 2 * w, h, (nzW + 1) >> 1, w, 20 - bitDepth, resid,
+  f.pairStage(g, 64, ptH.iInv[lw - 1], 2 * w, h, (nzW + 1) >> 1, w, 20 - bitDepth, resid,
               residStride);
 }
 
@@ -157,19 +184,22 @@ void inverseTransformWith(const TransformFunctions& f, const TCoeff* coeff, int 
 // (shift2 = log2(h) + 6). For residuals within +-(2^bitDepth - 1) the first stage output stays
 // below 2^15 in magnitude (max row sum of |M| is 64*N), so 16-bit intermediates are exact.
 void forwardTransformWith(const TransformFunctions& f, const Pel* resid, ptrdiff_t residStride, int w,
-                          int h, int bitDepth, TCoeff* coeff) {
+                          int h, int bitDepth, TCoeff* coeff, TrType trHor, TrType trVer) {
   assert(w >= 2 && w <= 64 && h >= 2 && h <= 64);
+  if (trHor == TrType::kDst7 && (w < 4 || w > 16)) trHor = TrType::kDct2;  // out of contract
+  if (trVer == TrType::kDst7 && (h < 4 || h > 16)) trVer = TrType::kDct2;
   assert(bitDepth >= 8 && bitDepth <= 16);
   // shift1 = log2(w) + bitDepth - 9 must be >= 1 (w = 2 needs bitDepth >= 9; we code 10-bit).
   assert(log2Int(w) + bitDepth - 9 >= 1);
-  const PairTables& pt = pairTables();
+  const PairTables& ptH = pairTables(trHor);
+  const PairTables& ptV = pairTables(trVer);
   const int lw = log2Int(w), lh = log2Int(h);
   const int nzW = std::min(w, 32), nzH = std::min(h, 32);
   const int shift1 = lw + bitDepth - 9;
   const int shift2 = lh + 6;
   // Stage 1: t1[y][k] = sum_n x[y][n] * M_w[k][n] for k < nzW.
   alignas(32) int16_t t1[64 * 32];
-  f.pairStage(resid, residStride, pt.iFwd[lw - 1], 2 * w, h, w >> 1, nzW, shift1, t1, 32);
+  f.pairStage(resid, residStride, ptH.iFwd[lw - 1], 2 * w, h, w >> 1, nzW, shift1, t1, 32);
   // Rows of t1 interleaved in pairs for stage 2.
   alignas(32) int16_t t2[32 * 64];
   for (int p = 0; p < (h >> 1); ++p)
@@ -179,7 +209,7 @@ void forwardTransformWith(const TransformFunctions& f, const Pel* resid, ptrdiff
     }
   // Stage 2: c[m][k] = sum_n M_h[m][n] * t1[n][k] for m < nzH.
   alignas(32) int16_t c16[32 * 32];
-  f.pairStage(pt.m16[lh - 1], h, t2, 64, nzH, h >> 1, nzW, shift2, c16, 32);
+  f.pairStage(ptV.m16[lh - 1], h, t2, 64, nzH, h >> 1, nzW, shift2, c16, 32);
   for (int m = 0; m < h; ++m)
     for (int k = 0; k < w; ++k) coeff[m * w + k] = (m < nzH && k < nzW) ? c16[m * 32 + k] : 0;
 }
@@ -208,13 +238,13 @@ const TransformFunctions& transformFunctions() {
 }
 
 void inverseTransform(const TCoeff* coeff, int w, int h, int bitDepth, Pel* resid,
-                      ptrdiff_t residStride) {
-  inverseTransformWith(transformFunctions(), coeff, w, h, bitDepth, resid, residStride);
+                      ptrdiff_t residStride, TrType trHor, TrType trVer) {
+  inverseTransformWith(transformFunctions(), coeff, w, h, bitDepth, resid, residStride, trHor, trVer);
 }
 
 void forwardTransform(const Pel* resid, ptrdiff_t residStride, int w, int h, int bitDepth,
-                      TCoeff* coeff) {
-  forwardTransformWith(transformFunctions(), resid, residStride, w, h, bitDepth, coeff);
+                      TCoeff* coeff, TrType trHor, TrType trVer) {
+  forwardTransformWith(transformFunctions(), resid, residStride, w, h, bitDepth, coeff, trHor, trVer);
 }
 
 }  // namespace dsp

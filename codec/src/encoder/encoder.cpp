@@ -51,6 +51,10 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.intraPeriod < 0 || (opt.intraPeriod > 0 && opt.intraPeriod % 16 != 0))
     return "--intra-period " + std::to_string(opt.intraPeriod) + ": must be a positive multiple of the GOP size 16";
   if (opt.deblocking < -1 || opt.deblocking > 1) return "--deblock: expected on or off";
+  if (opt.deblockBeta != kDeblockOffsetDefault && (opt.deblockBeta < -12 || opt.deblockBeta > 12))
+    return "--deblock-beta " + std::to_string(opt.deblockBeta) + ": expected -12..12";
+  if (opt.deblockTc != kDeblockOffsetDefault && (opt.deblockTc < -12 || opt.deblockTc > 12))
+    return "--deblock-tc " + std::to_string(opt.deblockTc) + ": expected -12..12";
   if (opt.sao < -1 || opt.sao > 1) return "--sao: expected on or off";
   if (opt.alf < -1 || opt.alf > 1) return "--alf: expected on or off";
   if (opt.alfChroma < -1 || opt.alfChroma > 1) return "--alf-chroma: expected on or off";
@@ -61,6 +65,7 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.amvr < -1 || opt.amvr > 1) return "--amvr: expected on or off";
   if (opt.bdof < -1 || opt.bdof > 1) return "--bdof: expected on or off";
   if (opt.cclm < -1 || opt.cclm > 1) return "--cclm: expected on or off";
+  if (opt.mts < -1 || opt.mts > 1) return "--mts: expected on or off";
   if (opt.temporalFilter < -1 || opt.temporalFilter > 1) return "--temporal-filter: expected on or off";
   if (opt.firstFrame < 0) return "--first-frame " + std::to_string(opt.firstFrame) + ": expected 0 or more";
   return "";
@@ -166,9 +171,13 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.amvrEnabled = ra && opt.amvr == 1;
   sps.bdofEnabled = ra && opt.bdof != 0;  // bi-prediction only exists in ra  // all-intra streams have no motion to predict from
   sps.cclmEnabled = opt.cclm != 0;
+  sps.mtsEnabled = opt.mts != 0;
   PpsInfo pps;
   pps.width = codedW; pps.height = codedH; pps.initQp = opt.qp;
   pps.deblockingEnabled = opt.deblocking < 0 ? ra : opt.deblocking == 1;
+  // VTM's RA configuration's PSNR-tuned offsets (beta -2, tC 0); all-intra keeps 0 where deblocking is asked for
+  pps.betaOffsetDiv2 = opt.deblockBeta != kDeblockOffsetDefault ? opt.deblockBeta : (ra ? -2 : 0);
+  pps.tcOffsetDiv2 = opt.deblockTc != kDeblockOffsetDefault ? opt.deblockTc : 0;
 
   std::ofstream bsOut(opt.bitstreamPath, std::ios::binary);
   if (!bsOut) { err = "cannot create bitstream file '" + opt.bitstreamPath + "'"; return 2; }

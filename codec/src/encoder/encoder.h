@@ -6,6 +6,8 @@
 
 namespace nnvvc {
 
+// "not given" for the deblocking offset options (the configuration then picks them)
+constexpr int kDeblockOffsetDefault = -99;
 struct EncoderOptions {
   std::string inputPath, bitstreamPath, reconPath, statsPath, splitHintsPath;
   std::string preset = "medium";  // RD search (see --help for the others)
@@ -19,6 +21,8 @@ struct EncoderOptions {
   int qp = 32;
   int intraPeriod = 0;     // ra: CRA period in pictures (0 = defaultIntraPeriod(fps))
   int deblocking = -1;     // -1 = default (on for ra, off for ai), 0 off, 1 on
+  int deblockBeta = kDeblockOffsetDefault;  // pps_luma_beta_offset_div2, -12..12 (default: -2, as VTM's RA configuration)
+  int deblockTc = kDeblockOffsetDefault;    // pps_luma_tc_offset_div2, -12..12 (default: 0)
   int depQuant = -1;       // dependent quantisation: -1 = default (ra at presets slow/exhaustive; else off), 0 off, 1 on
   int signHiding = -1;     // sign data hiding: -1 = default (on whenever dependent quantisation is off), 0 off, 1 on
   int sao = -1;            // SAO: -1 = default (on for ra, off for ai), 0 off, 1 on
@@ -28,6 +32,7 @@ struct EncoderOptions {
   int amvr = -1;           // adaptive MV resolution (MVDs at 1 or 4 samples): -1 = default (off), 0 off, 1 on (ra only)
   int tmvp = -1;           // temporal MV prediction: -1 = default (on for ra), 0 off, 1 on (ra only)
   int cclm = -1;           // CCLM chroma intra prediction: -1 = default (on), 0 off, 1 on
+  int mts = -1;            // implicit MTS (DST-VII for intra luma TBs of side 4..16): -1 = default (on), 0 off, 1 on
   int temporalFilter = -1; // motion-compensated source pre-filter: -1 = default (on for ra, off for ai), 0 off, 1 on
 };
 

@@ -53,6 +53,7 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.amvr = sps.amvrEnabled && !plan.intra;
   s.bdof = sps.bdofEnabled && !plan.intra;  // no PH control: on in every inter picture
   s.cclm = sps.cclmEnabled;
+  s.implicitMts = sps.mtsEnabled;
   if (s.depQuant) s.lambda *= std::pow(2.0, 0.25 / 3.0);  // DQ's RD slope (as in the search)
   // TMVP with the collocated picture VTM's encoder picks: the first reference of each list; of the
   // two, the one with the lower slice QP (its motion is the more accurate), list 1 on a tie.
@@ -140,6 +141,10 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
 #ifdef NNVVC_HAVE_DEBLOCK
   if (pps_.deblockingEnabled) {
     recon::DeblockParams dp;
+    for (int c = 0; c < 3; ++c) {  // PPS offsets (chroma inferred equal to luma); no slice override
+      dp.betaOffsetDiv2[c] = pps_.betaOffsetDiv2;
+      dp.tcOffsetDiv2[c] = pps_.tcOffsetDiv2;
+    }
     dp.chromaQpTable = sps_.chromaQpTable;
     recon::deblockPicture(rec, ctus, out.motion, slice, dp);
   }

@@ -63,7 +63,7 @@ void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, T
 }
 
 void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int h, int mode,
-                   const TCoeff* levels, int qpPrime, bool depQuant) {
+                   const TCoeff* levels, int qpPrime, bool depQuant, bool implicitMts) {
   Plane& pl = pic.planes[cIdx];
   Pel* dst = pl.row(y) + x;
   predictBlock(pic, map, cIdx, x, y, w, h, mode, dst, pl.stride);
@@ -71,7 +71,8 @@ void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int 
     alignas(32) TCoeff coeff[64 * 64];
     alignas(32) Pel resid[64 * 64];
     dequantTb(levels, w, h, qpPrime, depQuant, coeff);
-    dsp::inverseTransform(coeff, w, h, kBitDepth, resid, w);
+    const TbKernels k = tbKernels(implicitMts, cIdx, true, w, h);
+    dsp::inverseTransform(coeff, w, h, kBitDepth, resid, w, k.hor, k.ver);
     dsp::addResidualClip(dst, pl.stride, resid, w, w, h, kBitDepth, dst, pl.stride);
   }
   const int s = cIdx ? 1 : 0;
@@ -116,7 +117,8 @@ void reconstructCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCodi
     const TransformUnit& tu = cu.tus[t];
     if (hasLuma)
       reconstructTb(pic, map, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode,
-                    tu.cbf[0] ? owner.coeffs.data() + tu.coeffOffset[0] : nullptr, slice.qpPrimeY, slice.depQuant);
+                    tu.cbf[0] ? owner.coeffs.data() + tu.coeffOffset[0] : nullptr, slice.qpPrimeY, slice.depQuant,
+                    slice.implicitMts);
     if (hasChroma) {
       reconstructTb(pic, map, 1, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode,
                     tu.cbf[1] ? owner.coeffs.data() + tu.coeffOffset[1] : nullptr, slice.qpPrimeCb, slice.depQuant);

@@ -3,6 +3,7 @@
 // + inverse transform, add and clip.
 #pragma once
 #include "common/coding_structs.h"
+#include "dsp/dsp.h"
 
 namespace nnvvc {
 struct SliceParams;
@@ -19,12 +20,27 @@ void gatherReferences(const Picture& pic, const CuMap& map, int cIdx, int x, int
 void predictBlock(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
                   int mode, Pel* dst, ptrdiff_t dstStride);
 
+// Transform kernels of a TB (8.7.4.1) with the tools this codec codes: DCT-II, except under implicit
+// MTS (sps_mts_enabled_flag without explicit MTS; no LFNST, MIP, ISP or SBT here), where an intra
+// luma TB takes DST-VII in each direction whose side is 4..16.
+struct TbKernels {
+  dsp::TrType hor = dsp::TrType::kDct2, ver = dsp::TrType::kDct2;
+};
+inline TbKernels tbKernels(bool implicitMts, int cIdx, bool intra, int w, int h) {
+  TbKernels k;
+  if (!implicitMts || cIdx != 0 || !intra) return k;
+  if (w >= 4 && w <= 16) k.hor = dsp::TrType::kDst7;
+  if (h >= 4 && h <= 16) k.ver = dsp::TrType::kDst7;
+  return k;
+}
+
 // Reconstruct one transform block in place: prediction + (levels ? scaled, inverse-transformed
 // residual : 0), clipped, written into pic; marks it available in map.
 // levels: row-major w*h or nullptr (cbf = 0). qpPrime: Qp'Y / Qp'Cb / Qp'Cr. depQuant: the slice's
-// sh_dep_quant_used_flag (levels are dependent-quantisation indices).
+// sh_dep_quant_used_flag (levels are dependent-quantisation indices). implicitMts: the slice's
+// implicit MTS (tbKernels).
 void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int h, int mode,
-                   const TCoeff* levels, int qpPrime, bool depQuant = false);
+                   const TCoeff* levels, int qpPrime, bool depQuant = false, bool implicitMts = false);
 
 // Scaling of one TB's levels (8.7.3), with or without dependent quantisation.
 void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, TCoeff* coeffOut);

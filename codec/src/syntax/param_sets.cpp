@@ -136,7 +136,11 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   }
   if (s.part.log2CtuSize > 5) b.flag(s.part.log2MaxTb == 6);  // sps_max_luma_transform_size_64_flag
   b.flag(false);  // sps_transform_skip_enabled_flag
-  b.flag(false);  // sps_mts_enabled_flag
+  b.flag(s.mtsEnabled);  // sps_mts_enabled_flag
+  if (s.mtsEnabled) {
+    b.flag(false);  // sps_explicit_mts_intra_enabled_flag (implicit MTS: DST-VII for small intra luma TBs)
+    b.flag(false);  // sps_explicit_mts_inter_enabled_flag
+  }
   b.flag(false);  // sps_lfnst_enabled_flag
   b.flag(false);  // sps_joint_cbcr_enabled_flag
   b.flag(true);   // sps_same_qp_table_for_chroma_flag
@@ -269,7 +273,11 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   s.part.log2MaxTb = 5;
   if (s.part.log2CtuSize > 5) s.part.log2MaxTb = r.flag() ? 6 : 5;
   require(!r.flag(), "transform skip");
-  require(!r.flag(), "MTS");
+  s.mtsEnabled = r.flag();  // sps_mts_enabled_flag
+  if (s.mtsEnabled) {
+    require(!r.flag(), "explicit MTS for intra CUs");
+    require(!r.flag(), "explicit MTS for inter CUs");
+  }
   require(!r.flag(), "LFNST");
   require(!r.flag(), "joint CbCr");
   require(r.flag(), "separate chroma QP tables");
@@ -358,8 +366,10 @@ std::vector<uint8_t> writePps(const PpsInfo& p) {
   b.flag(false);  // pps_deblocking_filter_override_enabled_flag
   b.flag(!p.deblockingEnabled);  // pps_deblocking_filter_disabled_flag
   if (p.deblockingEnabled) {
-    b.se(0);  // pps_luma_beta_offset_div2
-    b.se(0);  // pps_luma_tc_offset_div2 (no chroma tool offsets: chroma offsets inferred equal)
+    requireArg(p.betaOffsetDiv2 >= -12 && p.betaOffsetDiv2 <= 12, "deblocking beta offset in -12..12");
+    requireArg(p.tcOffsetDiv2 >= -12 && p.tcOffsetDiv2 <= 12, "deblocking tC offset in -12..12");
+    b.se(p.betaOffsetDiv2);  // pps_luma_beta_offset_div2
+    b.se(p.tcOffsetDiv2);    // pps_luma_tc_offset_div2 (no chroma tool offsets: chroma offsets inferred equal)
   }
   b.flag(false);  // pps_picture_header_extension_present_flag
   b.flag(false);  // pps_slice_header_extension_present_flag
@@ -399,8 +409,8 @@ PpsInfo parsePps(const std::vector<uint8_t>& rbsp) {
     require(!r.flag(), "deblocking override");
     p.deblockingEnabled = !r.flag();
     if (p.deblockingEnabled) {
-      require(r.se(-12, 12) == 0, "deblocking beta offset");
-      require(r.se(-12, 12) == 0, "deblocking tC offset");
+      p.betaOffsetDiv2 = r.se(-12, 12);  // pps_luma_beta_offset_div2 (chroma: inferred equal)
+      p.tcOffsetDiv2 = r.se(-12, 12);    // pps_luma_tc_offset_div2
     }
   }
   require(!r.flag(), "PH extension");

@@ -38,6 +38,7 @@ struct SpsInfo {
   bool signDataHidingEnabled = false;        // sps_sign_data_hiding_enabled_flag (sh_sign_data_hiding_used_flag then in
                                              // every slice header without dependent quantisation)
   bool alfEnabled = false;                   // sps_alf_enabled_flag (no CC-ALF; ALF fields then in every slice header)
+  bool mtsEnabled = false;                   // sps_mts_enabled_flag, implicit MTS only (no explicit intra/inter MTS)
   bool cclmEnabled = false;                  // sps_cclm_enabled_flag (chroma sample location flags stay 0)
   PartitionConfig part;                      // picWidth/picHeight filled in too
   // ChromaQpTable (7.4.3.4) for qPi in [-12, 63], index qPi + 12 (one table shared by Cb/Cr).
@@ -55,7 +56,9 @@ struct SpsInfo {
 void configureRandomAccess(SpsInfo& sps, int maxDecPicBuffering, int maxNumReorder, int maxSublayersMinus1 = 4);
 
 struct PpsInfo {
-  bool deblockingEnabled = false;  // pps_deblocking_filter_disabled_flag == 0 (offsets 0)
+  bool deblockingEnabled = false;  // pps_deblocking_filter_disabled_flag == 0
+  int betaOffsetDiv2 = 0;          // pps_luma_beta_offset_div2 (chroma: inferred equal, no chroma tool offsets)
+  int tcOffsetDiv2 = 0;            // pps_luma_tc_offset_div2
   int initQp = 26;  // 26 + pps_init_qp_minus26
   int width = 0, height = 0;
   int numRefIdxDefaultActive[2] = {1, 1};  // pps_num_ref_idx_default_active_minus1[i] + 1 (1..4)

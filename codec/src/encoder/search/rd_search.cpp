@@ -128,7 +128,9 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
       if (!(bj < leafJ)) continue;
     }
     // P/B slices: a leaf coded as a skip CU is rarely beaten by splitting it (early skip detection)
-    if (preset_.interSkipStopsSplit && s != SplitMode::kNone && leafSkip) continue;
+    if (leafSkip && s != SplitMode::kNone &&
+        (preset_.interSkipStopsSplit || (s != SplitMode::kQt && c_->slice->temporalId >= preset_.skipStopsMttFromTid)))
+      continue;
     if (preset_.skipSplitsIfLeafZeroCbf && s != SplitMode::kNone && leafZeroCbf &&
         node.w * node.h >= (1 << (2 * preset_.minLeafLog2ForSplitSkip)))
       continue;
@@ -212,7 +214,8 @@ uint64_t RdCtuSearch::codeResidualTb(int cIdx, int x, int y, int w, int h, const
   const Plane& org = c_->orig->planes[cIdx];
   Plane& rec = c_->recon->planes[cIdx];
   dsp::subtract(org.row(y) + x, org.stride, pred, predStride, w, h, resid_, w);
-  dsp::forwardTransform(resid_, w, w, h, sl.bitDepth, coeff_);
+  const recon::TbKernels kern = recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h);
+  dsp::forwardTransform(resid_, w, w, h, sl.bitDepth, coeff_, kern.hor, kern.ver);
   int nz;
   if (sl.depQuant) {  // dependent quantisation: the trellis replaces RDOQ (and the plain quantiser)
     DqParams dp;
@@ -245,7 +248,7 @@ uint64_t RdCtuSearch::codeResidualTb(int cIdx, int x, int y, int w, int h, const
   Pel* dst = rec.row(y) + x;
   if (nz) {
     recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_);
-    dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid_, w);
+    dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid_, w, kern.hor, kern.ver);
     dsp::addResidualClip(pred, predStride, resid_, w, w, h, sl.bitDepth, dst, rec.stride);
   } else {
     dsp::copyBlock(pred, predStride, w, h, dst, rec.stride);

@@ -24,7 +24,9 @@ void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int 
   alignas(32) TCoeff coeff[64 * 64], levels[64 * 64];
   recon::predictBlock(rec, *c.cuMap, cIdx, x, y, w, h, mode, pred, w);
   dsp::subtract(org.row(y) + x, org.stride, pred, w, w, h, resid, w);
-  dsp::forwardTransform(resid, w, w, h, kBitDepth, coeff);
+  const bool implicitMts = c.slice && c.slice->implicitMts;
+  const recon::TbKernels kern = recon::tbKernels(implicitMts, cIdx, true, w, h);
+  dsp::forwardTransform(resid, w, w, h, kBitDepth, coeff, kern.hor, kern.ver);
   int nz = dsp::quant(coeff, w, h, qpPrime, kBitDepth, true, levels);
   if (nz && c.slice && c.slice->signHiding) {  // parity adjustment by distortion alone (no rate tables)
     search::RdoqParams p;
@@ -43,7 +45,7 @@ void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int 
   }
   recon::reconstructTb(rec, *c.cuMap, cIdx, x, y, w, h, mode,
                        nz > 0 ? out.coeffs.data() + tu.coeffOffset[cIdx] : nullptr, qpPrime,
-                       c.slice && c.slice->depQuant);
+                       c.slice && c.slice->depQuant, implicitMts);
 }
 
 // The two fixed-decision searches share the tree walk and the block coding; they differ only in
