@@ -222,25 +222,29 @@ TEST_CASE(roundTrip) {
   CHECK(sse < 4096 * 4);
 }
 
-// Literal 8.7.4.1/8.7.4.2 + 8.7.2 with 64-bit sums, as an independent reference.
-static void specInverse(const TCoeff* d, int w, int h, int bd, Pel* r) {
-  const int32_t* m = dctMatrix64();
+// Literal 8.7.4.1/8.7.4.2 + 8.7.2 with 64-bit sums, as an independent reference (vertical kernel trTypeVer,
+// horizontal trTypeHor).
+static void specInverseKernels(const TCoeff* d, int w, int h, int bd, TrType hor, TrType ver, Pel* r) {
+  auto mat = [](TrType t, int n, int k, int i) { return transformMatrixEntry(t, n, k, i); };
   const int nzW = std::min(w, 32), nzH = std::min(h, 32);
   std::vector<long long> g(w * h, 0);
   for (int x = 0; x < nzW; ++x)
     for (int y = 0; y < h; ++y) {
       long long e = 0;
-      for (int k = 0; k < nzH; ++k) e += (long long)m[(k * (64 / h)) * 64 + y] * d[k * w + x];
+      for (int k = 0; k < nzH; ++k) e += (long long)mat(ver, h, k, y) * d[k * w + x];
       g[y * w + x] = std::min(32767LL, std::max(-32768LL, (e + 64) >> 7));
     }
   const int bdShift = 20 - bd;
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
       long long e = 0;
-      for (int k = 0; k < nzW; ++k) e += (long long)m[(k * (64 / w)) * 64 + x] * g[y * w + k];
-      const long long v = (e + (1LL << (bdShift - 1))) >> bdShift;
-      r[y * w + x] = Pel(std::min(32767LL, std::max(-32768LL, v)));
+      for (int k = 0; k < nzW; ++k) e += (long long)mat(hor, w, k, x) * g[y * w + k];
+      r[y * w + x] = Pel(std::min(32767LL, std::max(-32768LL, (e + (1LL << (bdShift - 1))) >> bdShift)));
     }
+}
+
+static void specInverse(const TCoeff* d, int w, int h, int bd, Pel* r) {
+  specInverseKernels(d, w, h, bd, TrType::kDct2, TrType::kDct2, r);
 }
 
 TEST_CASE(inverseVsSpec) {
@@ -330,26 +334,6 @@ TEST_CASE(dst7Matrix) {
     CHECK(worstNorm < 64 * 64 * n / 100);
     CHECK(worstOff < 64 * 64 * n / 100);
   }
-}
-
-// Literal 8.7.4.2 with per-direction kernels (vertical trTypeVer, horizontal trTypeHor).
-static void specInverseKernels(const TCoeff* d, int w, int h, int bd, TrType hor, TrType ver, Pel* r) {
-  auto mat = [](TrType t, int n, int k, int i) { return transformMatrixEntry(t, n, k, i); };
-  const int nzW = std::min(w, 32), nzH = std::min(h, 32);
-  std::vector<long long> g(w * h, 0);
-  for (int x = 0; x < nzW; ++x)
-    for (int y = 0; y < h; ++y) {
-      long long e = 0;
-      for (int k = 0; k < nzH; ++k) e += (long long)mat(ver, h, k, y) * d[k * w + x];
-      g[y * w + x] = std::min(32767LL, std::max(-32768LL, (e + 64) >> 7));
-    }
-  const int bdShift = 20 - bd;
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      long long e = 0;
-      for (int k = 0; k < nzW; ++k) e += (long long)mat(hor, w, k, x) * g[y * w + k];
-      r[y * w + x] = Pel(std::min(32767LL, std::max(-32768LL, (e + (1LL << (bdShift - 1))) >> bdShift)));
-    }
 }
 
 TEST_CASE(dst7InverseVsSpec) {

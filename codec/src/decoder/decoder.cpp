@@ -229,13 +229,8 @@ class StreamDecoder {
     if (!dec.terminate()) throw BitstreamError("end_of_slice_one_bit missing");
     if (pps_.deblockingEnabled) {
 #ifdef NNVVC_DEC_HAVE_DEBLOCK
-      recon::DeblockParams dp;
-      for (int c = 0; c < 3; ++c) {  // PPS offsets (chroma inferred equal to luma); no slice override
-        dp.betaOffsetDiv2[c] = pps_.betaOffsetDiv2;
-        dp.tcOffsetDiv2[c] = pps_.tcOffsetDiv2;
-      }
-      dp.chromaQpTable = curSps_.chromaQpTable;
-      recon::deblockPicture(pic->pic, ctus, pic->motion, slice, dp);
+      recon::deblockPicture(pic->pic, ctus, pic->motion, slice,
+                            recon::DeblockParams::fromPps(pps_.betaOffsetDiv2, pps_.tcOffsetDiv2, curSps_.chromaQpTable));
 #else
       throw BitstreamError("deblocking filter is not supported by this build");
 #endif

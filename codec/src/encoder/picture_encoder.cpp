@@ -140,13 +140,8 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   }
 #ifdef NNVVC_HAVE_DEBLOCK
   if (pps_.deblockingEnabled) {
-    recon::DeblockParams dp;
-    for (int c = 0; c < 3; ++c) {  // PPS offsets (chroma inferred equal to luma); no slice override
-      dp.betaOffsetDiv2[c] = pps_.betaOffsetDiv2;
-      dp.tcOffsetDiv2[c] = pps_.tcOffsetDiv2;
-    }
-    dp.chromaQpTable = sps_.chromaQpTable;
-    recon::deblockPicture(rec, ctus, out.motion, slice, dp);
+    recon::deblockPicture(rec, ctus, out.motion, slice,
+                          recon::DeblockParams::fromPps(pps_.betaOffsetDiv2, pps_.tcOffsetDiv2, sps_.chromaQpTable));
   }
 #endif
   SaoDecision sao;

@@ -43,6 +43,18 @@ struct DeblockParams {
   // share it). nullptr = identity mapping. PPS/slice chroma QP offsets are 0 in our streams.
   const int* chromaQpTable = nullptr;
   std::vector<DeblockTraceEntry>* trace = nullptr;  // optional: filled with every bS > 0 segment
+
+  // A picture's parameters from its PPS offsets: no slice override, and chroma offsets inferred equal to
+  // luma (pps_chroma_tool_offsets_present_flag 0). Shared by the encoder's reconstruction and the decoder.
+  static DeblockParams fromPps(int betaOffsetDiv2, int tcOffsetDiv2, const int* chromaQpTable) {
+    DeblockParams p;
+    for (int c = 0; c < 3; ++c) {
+      p.betaOffsetDiv2[c] = betaOffsetDiv2;
+      p.tcOffsetDiv2[c] = tcOffsetDiv2;
+    }
+    p.chromaQpTable = chromaQpTable;
+    return p;
+  }
 };
 
 // Deblocks `pic` (the coded-size reconstruction) in place. `ctus` = all CTUs of the picture.
