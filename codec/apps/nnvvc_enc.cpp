@@ -43,6 +43,8 @@ static void usage(std::FILE* f) {
       "      --amvr on|off         ra: adaptive MV resolution, motion vector differences at 1 or 4 samples\n"
       "                            where that codes cheaper (default off)\n"
       "      --bdof on|off         ra: bi-directional optical flow (default on; ai: never)\n"
+      "      --dmvr on|off         ra: decoder-side motion vector refinement of bi-predicted merge CUs\n"
+      "                            (default on; ai: never)\n"
       "      --cclm on|off         cross-component (luma -> chroma) linear model intra prediction (default on)\n"
       "      --mts on|off          implicit multiple transform selection: DST-VII for intra luma transform\n"
       "                            blocks with a side of 4..16 samples, no signalling (default on)\n"
@@ -77,6 +79,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--sao", &EncoderOptions::sao},
       {"--temporal-filter", &EncoderOptions::temporalFilter},
       {"--bdof", &EncoderOptions::bdof},
+      {"--dmvr", &EncoderOptions::dmvr},
       {"--tmvp", &EncoderOptions::tmvp},
       {"--amvr", &EncoderOptions::amvr},
       {"--alf-chroma", &EncoderOptions::alfChroma},

@@ -137,6 +137,10 @@ TEST_CASE(randomAccessSps) {
     SpsInfo r3 = ra; r3.mtsEnabled = true;
     const SpsInfo q3 = parseSps(writeSps(r3));
     CHECK(q3.mtsEnabled && !q.mtsEnabled && writeSps(q3) == writeSps(r3) && writeSps(q3) != writeSps(ra));
+    // DMVR: sps_dmvr_enabled_flag plus sps_dmvr_control_present_in_ph_flag (0)
+    SpsInfo r4 = ra; r4.dmvrEnabled = true;
+    const SpsInfo q4 = parseSps(writeSps(r4));
+    CHECK(q4.dmvrEnabled && !q.dmvrEnabled && writeSps(q4) == writeSps(r4) && writeSps(q4) != writeSps(ra));
   }
 }
 

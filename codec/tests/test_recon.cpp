@@ -318,7 +318,7 @@ TEST_CASE(interCuEqualsPredictInterPlusResidual) {
       dst[c] = pred[c].data();
       stride[c] = w;
     }
-    recon::predictInter(refs, cu.motion, cu.x, cu.y, cu.w, cu.h, dst, stride, recon::interToolsOf(slice));
+    recon::predictInter(refs, cu.motion, cu.x, cu.y, cu.w, cu.h, dst, stride, recon::interToolsOf(slice, cu.merge));
     const int qp[3] = {slice.qpPrimeY, slice.qpPrimeCb, slice.qpPrimeCr};
     for (int c = 0; c < 3; ++c) {
       const int s = c ? 1 : 0, w = cu.w >> s, h = cu.h >> s;

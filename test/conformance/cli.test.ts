@@ -116,6 +116,7 @@ test('nnvvc-enc: deterministic output and clean errors on bad input', async (t) 
     ['deblock beta offset out of range', [...encArgs({ '--config': 'ra' }), '--deblock-beta', '13'], '13'],
     ['deblock tC offset not a number', [...encArgs({ '--config': 'ra' }), '--deblock-tc', 'soft'], 'soft'],
     ['mts value', [...encArgs(), '--mts', 'maybe'], 'maybe'],
+    ['dmvr value', [...encArgs({ '--config': 'ra' }), '--dmvr', 'yes'], 'yes'],
     ['fps not a number', encArgs({ '--fps': 'fast' }), 'fast'],
     ['bitstream path not writable', encArgs({ '-b': '/nonexistent/dir/out.266' }), '/nonexistent/dir/out.266'],
     // foreman is 380160 bytes = 2.5 CIF frames: asking for 10 CIF frames must fail, not read past the end.

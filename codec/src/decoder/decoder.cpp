@@ -10,6 +10,7 @@
 #include "common/slice_params.h"
 #include "common/yuv_io.h"
 #include "decoder/dpb.h"
+#include "recon/dmvr.h"
 #include "recon/recon.h"
 #include "recon/sao.h"
 #include "syntax/ctu_syntax.h"
@@ -163,6 +164,7 @@ class StreamDecoder {
     slice.signHiding = sh.signHiding;
     slice.amvr = curSps_.amvrEnabled && !slice.isIntra;
     slice.bdof = curSps_.bdofEnabled && !slice.isIntra;
+    slice.dmvr = curSps_.dmvrEnabled && !slice.isIntra;
     slice.cclm = curSps_.cclmEnabled;
     slice.implicitMts = curSps_.mtsEnabled;
 
@@ -235,6 +237,7 @@ class StreamDecoder {
       throw BitstreamError("deblocking filter is not supported by this build");
 #endif
     }
+    recon::applyDmvrToMotionField(ctus, slice, pic->motion);  // TMVP of later pictures reads the refined MVs
     if (saoInSlice) recon::applySao(pic->pic, sao, curSps_.part.log2CtuSize, sh.saoLuma, sh.saoChroma);
     if (sh.alf.enabled) recon::applyAlf(pic->pic, sh.alf, alfApsTable, alfCtus, curSps_.part.log2CtuSize);
     if (sh.temporalId == 0 && t != kNalRasl && t != kNalRadl) prevTid0Poc_ = sh.poc;

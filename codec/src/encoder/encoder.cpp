@@ -64,6 +64,7 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.tmvp < -1 || opt.tmvp > 1) return "--tmvp: expected on or off";
   if (opt.amvr < -1 || opt.amvr > 1) return "--amvr: expected on or off";
   if (opt.bdof < -1 || opt.bdof > 1) return "--bdof: expected on or off";
+  if (opt.dmvr < -1 || opt.dmvr > 1) return "--dmvr: expected on or off";
   if (opt.cclm < -1 || opt.cclm > 1) return "--cclm: expected on or off";
   if (opt.mts < -1 || opt.mts > 1) return "--mts: expected on or off";
   if (opt.temporalFilter < -1 || opt.temporalFilter > 1) return "--temporal-filter: expected on or off";
@@ -170,6 +171,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.temporalMvpEnabled = ra && opt.tmvp != 0;
   sps.amvrEnabled = ra && opt.amvr == 1;
   sps.bdofEnabled = ra && opt.bdof != 0;  // bi-prediction only exists in ra  // all-intra streams have no motion to predict from
+  sps.dmvrEnabled = ra && opt.dmvr != 0;
   sps.cclmEnabled = opt.cclm != 0;
   sps.mtsEnabled = opt.mts != 0;
   PpsInfo pps;

@@ -29,6 +29,7 @@ struct EncoderOptions {
   int alf = -1;            // adaptive loop filter: -1 = default (on for ra, off for ai), 0 off, 1 on
   int alfChroma = -1;      // ALF of the chroma planes: -1 = default (on where ALF is), 0 off, 1 on (needs ALF)
   int bdof = -1;           // bi-directional optical flow: -1 = default (on for ra), 0 off, 1 on (ra only)
+  int dmvr = -1;           // decoder-side MV refinement of bi-merge CUs: -1 = default (on for ra), 0 off, 1 on (ra only)
   int amvr = -1;           // adaptive MV resolution (MVDs at 1 or 4 samples): -1 = default (off), 0 off, 1 on (ra only)
   int tmvp = -1;           // temporal MV prediction: -1 = default (on for ra), 0 off, 1 on (ra only)
   int cclm = -1;           // CCLM chroma intra prediction: -1 = default (on), 0 off, 1 on

@@ -7,6 +7,7 @@
 #include "cabac/cabac.h"
 #include "common/md5.h"
 #include "encoder/search/rd_cost.h"
+#include "recon/dmvr.h"
 #include "recon/recon.h"
 #include "syntax/ctu_syntax.h"
 #include "encoder/sao_decision.h"
@@ -52,6 +53,7 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.signHiding = sps.signDataHidingEnabled && !s.depQuant;  // every slice without DQ (the two exclude each other)
   s.amvr = sps.amvrEnabled && !plan.intra;
   s.bdof = sps.bdofEnabled && !plan.intra;  // no PH control: on in every inter picture
+  s.dmvr = sps.dmvrEnabled && !plan.intra;
   s.cclm = sps.cclmEnabled;
   s.implicitMts = sps.mtsEnabled;
   if (s.depQuant) s.lambda *= std::pow(2.0, 0.25 / 3.0);  // DQ's RD slope (as in the search)
@@ -217,6 +219,7 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
       return false;
     }
   }
+  recon::applyDmvrToMotionField(ctus, slice, out.motion);  // TMVP of later pictures reads the refined MVs
   enc.terminate(1);  // end_of_slice_one_bit
   enc.finish();
   // slice NAL: slice header + slice data + rbsp_slice_trailing_bits

@@ -20,11 +20,13 @@ const RefPic* usableRef(const RefPicLists& refs, const MotionInfo& mi, int l) {
 
 inline int clampInt(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }
 
+}  // namespace
+
 // Fills the one-sample border of the (w + 2) x (h + 2) extended prediction `ext` (stride es,
 // ext[0] = block position (-1, -1)) of a block at (x, y) with motion mv: integer reference
 // samples at the block position + MV rounded to the nearest integer (xFrac >= 8 rounds up),
 // coordinates clamped into the picture, scaled to the 14-bit intermediate (8.5.6.3.1 / 8.5.6.3.3).
-void fillBorder(const Plane& plane, const Mv& mv, int x, int y, int w, int h, int16_t* ext, ptrdiff_t es) {
+void bdofFillBorder(const Plane& plane, const Mv& mv, int x, int y, int w, int h, int16_t* ext, ptrdiff_t es) {
   const int shift3 = 14 - kBitDepth > 2 ? 14 - kBitDepth : 2;
   const int x0 = x + (mv.x >> 4) + ((mv.x & 15) >> 3) - 1;  // reference x of extended column 0
   const int y0 = y + (mv.y >> 4) + ((mv.y & 15) >> 3) - 1;
@@ -42,8 +44,6 @@ void fillBorder(const Plane& plane, const Mv& mv, int x, int y, int w, int h, in
     ext[ye * es + w + 1] = sample(w + 1, ye);
   }
 }
-
-}  // namespace
 
 bool bdofApplies(const RefPicLists& refs, const MotionInfo& mi, int curPoc, int w, int h) {
   if (w < 8 || h < 8 || w * h < 128) return false;
@@ -67,7 +67,7 @@ void predictBdofLuma(const RefPicLists& refs, const MotionInfo& mi, int x, int y
       for (int l = 0; l < 2; ++l) {
         const Plane& plane = r[l]->pic->planes[0];
         interpolateBlock(plane, mi.mv[l], 0, x + xs, y + ys, sbW, sbH, ext[l] + S + 1, S);
-        fillBorder(plane, mi.mv[l], x + xs, y + ys, sbW, sbH, ext[l], S);
+        bdofFillBorder(plane, mi.mv[l], x + xs, y + ys, sbW, sbH, ext[l], S);
       }
       f.subblock(dst + ys * ds + xs, ds, ext[0], ext[1], S, sbW, sbH, kBitDepth);
     }

@@ -23,5 +23,11 @@ bool bdofApplies(const RefPicLists& refs, const MotionInfo& mi, int curPoc, int 
 void predictBdofLuma(const RefPicLists& refs, const MotionInfo& mi, int x, int y, int w, int h,
                      Pel* dst, ptrdiff_t ds);
 
+// Fills the one-sample border of the (w + 2) x (h + 2) extended prediction `ext` (stride es, ext[0]
+// = block position (-1, -1)) of a block at (x, y) with motion mv: integer reference samples at the
+// block position + MV rounded to the nearest integer (xFrac >= 8 rounds up), clamped into the
+// picture, in the 14-bit intermediate (8.5.6.3.1 / 8.5.6.3.3). Also used by DMVR's subblocks.
+void bdofFillBorder(const Plane& plane, const Mv& mv, int x, int y, int w, int h, int16_t* ext, ptrdiff_t es);
+
 }  // namespace recon
 }  // namespace nnvvc

@@ -11,6 +11,7 @@
 
 #include "dsp/mc.h"
 #include "recon/bdof.h"
+#include "recon/dmvr.h"
 
 namespace nnvvc {
 namespace recon {
@@ -162,6 +163,12 @@ void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, i
 
 void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, int w, int h,
                   Pel* const dst[3], const ptrdiff_t dstStride[3], const InterPredTools& tools) {
+  if (tools.dmvr && w <= kMaxBlock && h <= kMaxBlock && dmvrApplies(refs, mi, tools.curPoc, w, h)) {
+    DmvrRefinement ref;
+    dmvrRefine(refs, mi, x, y, w, h, tools.bdof, ref);
+    predictDmvr(refs, mi, x, y, w, h, ref, dst, dstStride);
+    return;
+  }
   if (tools.bdof && bdofApplies(refs, mi, tools.curPoc, w, h) && w <= kMaxBlock && h <= kMaxBlock)
     predictBdofLuma(refs, mi, x, y, w, h, dst[0], dstStride[0]);  // luma only (8.5.6.1)
   else

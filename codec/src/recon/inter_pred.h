@@ -1,8 +1,8 @@
 // Inter sample prediction (H.266 8.5.6): fractional sample interpolation (8-tap luma with 1/16
 // positions, 4-tap chroma with 1/32 positions in 4:2:0, reference sample padding by clamping
 // coordinates to the picture), uni-prediction rounding and the default weighted bi-prediction
-// average (8.5.6.6.2); bi-directional optical flow (8.5.6.5, recon/bdof) when the slice enables
-// it. No DMVR, PROF, BCW, weighted prediction, reference resampling or wrap-around (all
+// average (8.5.6.6.2); bi-directional optical flow (8.5.6.5, recon/bdof) and decoder-side MV
+// refinement (8.5.3, recon/dmvr) when the slice enables them. No PROF, BCW, weighted prediction, reference resampling or wrap-around (all
 // disabled in the SPS this encoder writes). Uses the dsp mc kernels.
 #pragma once
 #include <cstddef>
@@ -26,8 +26,12 @@ void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, i
 struct InterPredTools {
   bool bdof = false;  // sps_bdof_enabled_flag && !ph_bdof_disabled_flag
   int curPoc = 0;     // PicOrderCntVal of the current picture
+  bool dmvr = false;  // sps_dmvr_enabled_flag && the CU is a regular merge (or skip) CU (recon/dmvr)
 };
-inline InterPredTools interToolsOf(const SliceParams& slice) { return {slice.bdof, slice.poc}; }
+// The slice's tools for a CU; regularMerge: the CU's motion comes from the merge list (DMVR may apply).
+inline InterPredTools interToolsOf(const SliceParams& slice, bool regularMerge) {
+  return {slice.bdof, slice.poc, slice.dmvr && regularMerge};
+}
 
 // predictInter with the slice's tools (the decoder's reconstruction and the encoder's final RD
 // and reconstruction use this one, so the two stay identical).

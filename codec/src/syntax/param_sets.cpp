@@ -168,7 +168,8 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(s.bdofEnabled);  // sps_bdof_enabled_flag
   if (s.bdofEnabled) b.flag(false);  // sps_bdof_control_present_in_ph_flag
   b.flag(false);  // sps_smvd_enabled_flag
-  b.flag(false);  // sps_dmvr_enabled_flag
+  b.flag(s.dmvrEnabled);  // sps_dmvr_enabled_flag
+  if (s.dmvrEnabled) b.flag(false);  // sps_dmvr_control_present_in_ph_flag
   b.flag(false);  // sps_mmvd_enabled_flag
   const int mergeCand = s.interEnabled ? s.maxNumMergeCand : 1;  // all-intra streams: 1
   b.ue(uint32_t(6 - mergeCand));  // sps_six_minus_max_num_merge_cand
@@ -312,7 +313,8 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   s.bdofEnabled = r.flag();  // sps_bdof_enabled_flag
   if (s.bdofEnabled) require(!r.flag(), "BDOF control in the picture header");
   require(!r.flag(), "SMVD");
-  require(!r.flag(), "DMVR");
+  s.dmvrEnabled = r.flag();  // sps_dmvr_enabled_flag
+  if (s.dmvrEnabled) require(!r.flag(), "DMVR control in the picture header");
   require(!r.flag(), "MMVD");
   s.maxNumMergeCand = 6 - int(r.ue(5));
   require(!r.flag(), "SBT"); require(!r.flag(), "affine"); require(!r.flag(), "BCW"); require(!r.flag(), "CIIP");
