@@ -35,6 +35,8 @@ static void usage(std::FILE* f) {
       "      --sao on|off          sample adaptive offset (default: on for ra, off for ai)\n"
       "      --alf on|off          adaptive loop filter (default: on for ra, off for ai)\n"
       "      --alf-chroma on|off   ALF of the chroma planes too (default: on where --alf is on)\n"
+      "      --ccalf on|off        cross-component ALF: a filter of the luma added to each chroma plane\n"
+      "                            (default: on where --alf is on)\n"
       "      --dep-quant on|off    dependent quantisation (trellis quantiser; default: on for ra\n"
       "                            at presets slow and exhaustive, else off)\n"
       "      --sign-hiding on|off  sign data hiding: one sign per 4x4 coefficient group carried by the parity\n"
@@ -83,6 +85,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--tmvp", &EncoderOptions::tmvp},
       {"--amvr", &EncoderOptions::amvr},
       {"--alf-chroma", &EncoderOptions::alfChroma},
+      {"--ccalf", &EncoderOptions::ccalf},
   };
   for (const Switch& s : kSwitches)
     if (arg == s.name) return &(o.*s.field);

@@ -55,6 +55,22 @@ static void testApsRoundTrip() {
       }
     if (!a.lumaSignalled) { a.numLumaFilters = 1; a.lumaClip = false; std::fill(&a.lumaCoeff[0][0], &a.lumaCoeff[0][0] + 300, int16_t(0)); std::fill(&a.lumaClipIdx[0][0], &a.lumaClipIdx[0][0] + 300, uint8_t(0)); std::fill(a.lumaDeltaIdx, a.lumaDeltaIdx + 25, uint8_t(0)); }
     if (!a.chromaSignalled) { a.numChromaAlts = 1; a.chromaClip = false; std::fill(&a.chromaCoeff[0][0], &a.chromaCoeff[0][0] + 48, int16_t(0)); std::fill(&a.chromaClipIdx[0][0], &a.chromaClipIdx[0][0] + 48, uint8_t(0)); }
+    for (int k = 0; k < 2; ++k) {  // CC-ALF filters (coefficients 0 or +-2^(m - 1))
+      a.ccSignalled[k] = a.chromaPresent && rnd(2);
+      if (!a.ccSignalled[k]) continue;
+      a.numCcFilters[k] = 1 + int(rnd(4));
+      for (int f = 0; f < a.numCcFilters[k]; ++f)
+        for (int j = 0; j < kAlfCcCoeffs; ++j) a.ccCoeff[k][f][j] = int16_t(ccAlfCoeffFromMapped(int(rnd(8)), rnd(2)));
+    }
+    if (t % 7 == 6 && a.chromaPresent) {  // CC-only APS (allowed: some filter is signalled)
+      a.lumaSignalled = a.chromaSignalled = false; a.numLumaFilters = 1; a.numChromaAlts = 1; a.lumaClip = a.chromaClip = false;
+      std::fill(&a.lumaCoeff[0][0], &a.lumaCoeff[0][0] + 300, int16_t(0)); std::fill(&a.lumaClipIdx[0][0], &a.lumaClipIdx[0][0] + 300, uint8_t(0)); std::fill(a.lumaDeltaIdx, a.lumaDeltaIdx + 25, uint8_t(0));
+      std::fill(&a.chromaCoeff[0][0], &a.chromaCoeff[0][0] + 48, int16_t(0)); std::fill(&a.chromaClipIdx[0][0], &a.chromaClipIdx[0][0] + 48, uint8_t(0));
+      a.ccSignalled[0] = true;
+      a.numCcFilters[0] = 2;
+      std::fill(&a.ccCoeff[0][0][0], &a.ccCoeff[0][0][0] + kAlfMaxCcFilters * kAlfCcCoeffs, int16_t(0));
+      a.ccCoeff[0][1][3] = -64;
+    }
     const std::vector<uint8_t> rbsp = writeAlfAps(a);
     AlfApsData b;
     CHECK(parseAlfAps(rbsp, b));
@@ -81,6 +97,7 @@ static void testCtuSyntaxRoundTrip() {
     env.slice.cb = rnd(2);
     env.slice.cr = rnd(2);
     env.numChromaAlts = 1 + int(rnd(4));
+    for (int k = 0; k < 2; ++k) { env.slice.cc[k] = rnd(2); env.numCcFilters[k] = 1 + int(rnd(4)); }
     std::vector<AlfCtuParams> p(size_t(wc * hc));
     for (AlfCtuParams& c : p) {
       c.luma = rnd(2);
@@ -90,6 +107,8 @@ static void testCtuSyntaxRoundTrip() {
           c.chroma[k] = true;
           c.chromaAlt[k] = uint8_t(rnd(unsigned(env.numChromaAlts)));
         }
+      for (int k = 0; k < 2; ++k)
+        if (env.slice.cc[k]) c.ccIdc[k] = uint8_t(rnd(unsigned(env.numCcFilters[k] + 1)));
     }
     const int qp = 22 + int(rnd(20)), initType = int(rnd(3));
     ArithEncoder enc;
@@ -120,6 +139,7 @@ static void testCtuSyntaxRoundTrip() {
       CHECK(p[i].luma == q[i].luma && (!p[i].luma || p[i].lumaSet == q[i].lumaSet), "ctu %zu case %d", i, t);
       for (int k = 0; k < 2; ++k)
         CHECK(p[i].chroma[k] == q[i].chroma[k] && (!p[i].chroma[k] || p[i].chromaAlt[k] == q[i].chromaAlt[k]));
+      for (int k = 0; k < 2; ++k) CHECK(p[i].ccIdc[k] == q[i].ccIdc[k], "cc idc ctu %zu case %d", i, t);
     }
   }
 }
@@ -276,6 +296,100 @@ static void testChromaDecision() {
   CHECK(!off.slice.cb && !off.slice.cr && !off.aps.chromaSignalled);
 }
 
+// CC-ALF against a per-sample transcription of 8.8.5.7 (4:2:0): luma positions clamped into the
+// picture, the virtual-boundary rule on the luma row 2y (relative to its CTB: row CtbSize - 6 uses
+// row +1 for +2; row CtbSize - 4 uses its own row for -1, +1, +2), (sum + 64) >> 7 clipped to
+// [-512, 511], added and clipped.
+static void testCcAlfFilterModel() {
+  const int W = 200, H = 264;  // luma; a partial CTB at the right and the bottom (CTB 128)
+  Plane luma;
+  luma.alloc(W, H);
+  for (Pel& v : luma.data) v = Pel(rnd(1024));
+  Plane chroma;
+  chroma.alloc(W / 2, H / 2);
+  for (Pel& v : chroma.data) v = Pel(rnd(1024));
+  const Plane before = chroma;
+  recon::PaddedPlane pad;
+  pad.copyFrom(luma);
+  int16_t f[kAlfCcCoeffs];
+  for (int j = 0; j < kAlfCcCoeffs; ++j) f[j] = int16_t(ccAlfCoeffFromMapped(int(rnd(8)), rnd(2)));
+  f[2] = 64;  // large enough that the clipping of the correction is reached
+  for (int ry = 0; ry * 128 < H; ++ry)
+    for (int rx = 0; rx * 128 < W; ++rx) {
+      const int x0 = rx * 64, y0 = ry * 64;
+      recon::applyCcAlfCtb(pad, chroma, x0, y0, std::min(64, W / 2 - x0), std::min(64, H / 2 - y0), f, 7);
+    }
+  int bad = 0;
+  for (int y = 0; y < H / 2; ++y)
+    for (int x = 0; x < W / 2; ++x) {
+      const int xl = 2 * x, yl = 2 * y, pos = yl % 128;
+      int yM1 = yl - 1, yP1 = yl + 1, yP2 = yl + 2;
+      if (pos == 122) yP2 = yl + 1;
+      if (pos == 124) yM1 = yP1 = yP2 = yl;
+      auto L = [&](int xx, int yy) { return int(luma.at(std::clamp(xx, 0, W - 1), std::clamp(yy, 0, H - 1))); };
+      const int c = L(xl, yl);
+      int sum = f[0] * (L(xl, yM1) - c) + f[1] * (L(xl - 1, yl) - c) + f[2] * (L(xl + 1, yl) - c) +
+                f[3] * (L(xl - 1, yP1) - c) + f[4] * (L(xl, yP1) - c) + f[5] * (L(xl + 1, yP1) - c) +
+                f[6] * (L(xl, yP2) - c);
+      sum = std::clamp((sum + 64) >> 7, -512, 511);
+      const int e = std::clamp(before.at(x, y) + sum, 0, 1023);
+      bad += chroma.at(x, y) != e;
+    }
+  CHECK(bad == 0, "%d CC-ALF samples differ from the model", bad);
+}
+
+// The CC-ALF decision on a picture whose chroma error is a luma high-pass: it enables CC-ALF for
+// both components, every coefficient is a legal value, the idcs name existing filters, and the
+// chroma SSE falls.
+static void testCcAlfDecision() {
+  const int W = 256, H = 128;
+  Picture org, rec;
+  org.alloc(W, H);
+  rec.alloc(W, H);
+  for (int y = 0; y < H; ++y)
+    for (int x = 0; x < W; ++x) rec.planes[0].at(x, y) = Pel(512 + ((x * 37 + y * 11) % 97) * 3 + int(rnd(40)));
+  org.planes[0] = rec.planes[0];
+  for (int c = 1; c <= 2; ++c)
+    for (int y = 0; y < H / 2; ++y)
+      for (int x = 0; x < W / 2; ++x) {
+        const int l = rec.planes[0].at(2 * x, 2 * y), r = rec.planes[0].at(std::min(2 * x + 1, W - 1), 2 * y);
+        const Pel base = Pel(400 + int(rnd(8)));
+        rec.planes[c].at(x, y) = base;
+        org.planes[c].at(x, y) = Pel(std::clamp(base + (c == 1 ? 1 : -1) * (r - l) / 4, 0, 1023));
+      }
+  recon::PaddedPlane pad;
+  pad.copyFrom(rec.planes[0]);
+  AlfDecision dec;
+  dec.aps.apsId = 5;
+  CHECK(decideCcAlf(org, pad, rec, 30.0, 7, dec));
+  CHECK(dec.enabled && dec.sendAps && dec.aps.chromaPresent);
+  for (int k = 0; k < 2; ++k) {
+    CHECK(dec.slice.cc[k] && dec.aps.ccSignalled[k] && dec.slice.ccApsId[k] == 5, "component %d", k);
+    for (int f = 0; f < dec.aps.numCcFilters[k]; ++f)
+      for (int j = 0; j < kAlfCcCoeffs; ++j) {
+        const int v = dec.aps.ccCoeff[k][f][j], m = std::abs(v);
+        CHECK(m == 0 || (m <= 64 && (m & (m - 1)) == 0));
+      }
+    double e0 = 0, e1 = 0;
+    Plane p = rec.planes[1 + k];
+    for (size_t i = 0; i < dec.ctus.size(); ++i) {
+      const int idc = dec.ctus[i].ccIdc[k];
+      CHECK(idc <= dec.aps.numCcFilters[k]);
+      if (idc) recon::applyCcAlfCtb(pad, p, int(i % 2) * 64, int(i / 2) * 64, 64, 64, dec.aps.ccCoeff[k][idc - 1], 7);
+    }
+    for (int y = 0; y < H / 2; ++y)
+      for (int x = 0; x < W / 2; ++x) {
+        const double a = org.planes[1 + k].at(x, y) - rec.planes[1 + k].at(x, y), b = org.planes[1 + k].at(x, y) - p.at(x, y);
+        e0 += a * a; e1 += b * b;
+      }
+    CHECK(e1 < e0 * 0.7, "component %d: CC-ALF SSE %.0f vs %.0f", k, e1, e0);
+  }
+  // a picture whose chroma needs nothing: no CC-ALF
+  Picture same = rec;
+  AlfDecision none;
+  CHECK(!decideCcAlf(same, pad, rec, 30.0, 7, none) && !none.slice.cc[0] && !none.slice.cc[1] && !none.sendAps);
+}
+
 static void testSliceHeader() {
   SpsInfo sps;
   sps.width = 256; sps.height = 128;
@@ -298,6 +412,21 @@ static void testSliceHeader() {
   const SliceInfo r = parseSliceHeader(br, sh.nalType, sps2, pps);
   CHECK(r.alf.enabled && r.alf.numApsLuma == 2 && r.alf.apsIdLuma[0] == 3 && r.alf.apsIdLuma[1] == 6);
   CHECK(r.alf.cb && !r.alf.cr && r.alf.apsIdChroma == 1);
+  // CC-ALF fields follow when the SPS enables it
+  SpsInfo spsCc = sps2;
+  spsCc.ccalfEnabled = true;
+  const SpsInfo spsCc2 = parseSps(writeSps(spsCc));
+  CHECK(spsCc2.ccalfEnabled && !sps2.ccalfEnabled);
+  sh.alf.cc[1] = true;
+  sh.alf.ccApsId[1] = 4;
+  BitWriter bw2;
+  writeSliceHeader(bw2, spsCc2, pps, sh);
+  BitReader br2(bw2.bytes().data(), bw2.bytes().size());
+  const SliceInfo r2 = parseSliceHeader(br2, sh.nalType, spsCc2, pps);
+  CHECK(!r2.alf.cc[0] && r2.alf.cc[1] && r2.alf.ccApsId[1] == 4 && r2.alf.apsIdChroma == 1);
+  bool threw = false;  // CC-ALF in a slice of an SPS without it
+  try { BitWriter bw3; writeSliceHeader(bw3, sps2, pps, sh); } catch (const std::invalid_argument&) { threw = true; }
+  CHECK(threw);
 }
 
 int main() {
@@ -308,6 +437,8 @@ int main() {
   testClassification();
   testDecision();
   testChromaDecision();
+  testCcAlfFilterModel();
+  testCcAlfDecision();
   testSliceHeader();
   std::printf("%s (%d failures)\n", failures ? "FAILED" : "ok", failures);
   return failures ? 1 : 0;

@@ -117,6 +117,8 @@ test('nnvvc-enc: deterministic output and clean errors on bad input', async (t) 
     ['deblock tC offset not a number', [...encArgs({ '--config': 'ra' }), '--deblock-tc', 'soft'], 'soft'],
     ['mts value', [...encArgs(), '--mts', 'maybe'], 'maybe'],
     ['dmvr value', [...encArgs({ '--config': 'ra' }), '--dmvr', 'yes'], 'yes'],
+    ['ccalf value', [...encArgs({ '--config': 'ra' }), '--ccalf', 'sometimes'], 'sometimes'],
+    ['ccalf without alf', [...encArgs({ '--config': 'ra' }), '--alf', 'off', '--ccalf', 'on'], '--ccalf'],
     ['fps not a number', encArgs({ '--fps': 'fast' }), 'fast'],
     ['bitstream path not writable', encArgs({ '-b': '/nonexistent/dir/out.266' }), '/nonexistent/dir/out.266'],
     // foreman is 380160 bytes = 2.5 CIF frames: asking for 10 CIF frames must fail, not read past the end.

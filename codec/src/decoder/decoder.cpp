@@ -207,6 +207,15 @@ class StreamDecoder {
         alfApsTable[id] = &alfAps_[id];
         alfEnv.numChromaAlts = alfAps_[id].numChromaAlts;
       }
+      for (int k = 0; k < 2; ++k) {
+        if (!sh.alf.cc[k]) continue;
+        const int id = sh.alf.ccApsId[k];
+        if (!alfApsValid_[id] || !alfAps_[id].ccSignalled[k])
+          throw BitstreamError("slice refers to a missing CC-ALF APS (id " + std::to_string(id) + ") for " +
+                               (k ? "Cr" : "Cb"));
+        alfApsTable[id] = &alfAps_[id];
+        alfEnv.numCcFilters[k] = alfAps_[id].numCcFilters[k];
+      }
       alfCtus.assign(size_t(saoEnv.widthInCtus) * size_t((curSps_.height + ctu - 1) / ctu), AlfCtuParams{});
       alfCtx.init(sh.sliceQp, ctxInitTypeOf(sh.sliceType));
     }

@@ -169,5 +169,29 @@ void alfFilterChromaC(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t d
   }
 }
 
+void alfFilterCcC(const Pel* lum, ptrdiff_t ls, Pel* dst, ptrdiff_t ds, int x0, int y0, int w, int h, int log2CtuSize,
+                  const int16_t* f, int bitDepth) {
+  const int ctbMask = (1 << log2CtuSize) - 1, vbPos = (1 << log2CtuSize) - 4;
+  const int maxVal = (1 << bitDepth) - 1, half = 1 << (bitDepth - 1);
+  for (int y = y0; y < y0 + h; ++y) {
+    const int yL = 2 * y, pos = yL & ctbMask;  // 4:2:0: luma row of the chroma row, even
+    ptrdiff_t up = -ls, dn = ls, dn2 = 2 * ls;
+    if (pos == vbPos - 2) dn2 = dn;                   // +2 would cross the virtual boundary
+    else if (pos == vbPos) up = dn = dn2 = 0;         // first row below it: no vertical taps
+    const Pel* l = lum + ptrdiff_t(yL) * ls;
+    Pel* d = dst + ptrdiff_t(y) * ds;
+    for (int x = x0; x < x0 + w; ++x) {
+      const Pel* p = l + 2 * x;
+      const int c = p[0];
+      int sum = f[0] * (p[up] - c) + f[1] * (p[-1] - c) + f[2] * (p[1] - c) + f[3] * (p[dn - 1] - c) +
+                f[4] * (p[dn] - c) + f[5] * (p[dn + 1] - c) + f[6] * (p[dn2] - c);
+      sum = (sum + 64) >> 7;
+      sum = sum < -half ? -half : (sum > half - 1 ? half - 1 : sum);
+      const int v = d[x] + sum;
+      d[x] = Pel(v < 0 ? 0 : (v > maxVal ? maxVal : v));
+    }
+  }
+}
+
 }  // namespace dsp
 }  // namespace nnvvc

@@ -59,6 +59,14 @@ void alfFilterLuma_avx2(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t
 void alfFilterChromaC(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t dstStride, int x0, int y0, int w,
                       int h, int vbRow, const int16_t* coeff, const int16_t* clip, int bitDepth);
 
+// Cross-component ALF of a chroma area [x0, x0 + w) x [y0, y0 + h) (4:2:0): for each chroma sample,
+// the 7 taps around luma (2x, 2y) of the padded luma `lum`: (0,-1), (-1,0), (1,0), (-1,1), (0,1),
+// (1,1), (0,2) minus (0,0); sum = Clip3(-2^(bd-1), 2^(bd-1) - 1, (sum coeff * diff + 64) >> 7) added
+// to dst and clipped. Vertical taps stop at the ALF virtual boundary (luma row yCtb + ctbSize - 4):
+// a row 2 above it uses row +1 for +2, the row on it uses its own row for -1, +1 and +2.
+void alfFilterCcC(const Pel* lum, ptrdiff_t lumStride, Pel* dst, ptrdiff_t dstStride, int x0, int y0, int w, int h,
+                  int log2CtuSize, const int16_t* coeff, int bitDepth);
+
 // Luma coefficient j of the transposed filter: transposed[j] = coeff[kAlfTransposeMap[t][j]].
 extern const uint8_t kAlfTransposeMap[4][12];
 

@@ -324,7 +324,176 @@ bool decideAlfChroma(const Picture& orig, const Picture& rec, double lambda, int
   return true;
 }
 
+using AlfCcStats = AlfStatsN<kAlfCcCoeffs>;
+
+// CC-ALF statistics of the chroma CTB area [x0, x0 + w) x [y0, y0 + h): the 7 luma differences of
+// dsp::alfFilterCcC (virtual-boundary rule included) in coefficient units (1/128) against
+// t = source - current chroma; sse: the current chroma's SSE.
+void gatherCcCtb(const recon::PaddedPlane& lum, const Plane& cur, const Plane& org, int x0, int y0, int w, int h,
+                 int log2CtuSize, AlfCcStats& out, double& sse) {
+  const int ctbMask = (1 << log2CtuSize) - 1, vbPos = (1 << log2CtuSize) - 4;
+  const ptrdiff_t ls = lum.stride;
+  sse = 0;
+  for (int y = y0; y < y0 + h; ++y) {
+    const int yL = 2 * y, pos = yL & ctbMask;
+    ptrdiff_t up = -ls, dn = ls, dn2 = 2 * ls;
+    if (pos == vbPos - 2) dn2 = dn;
+    else if (pos == vbPos) up = dn = dn2 = 0;
+    const Pel* l = lum.origin() + ptrdiff_t(yL) * ls;
+    const Pel* c = cur.row(y);
+    const Pel* o = org.row(y);
+    for (int x = x0; x < x0 + w; ++x) {
+      const Pel* p = l + 2 * x;
+      const int v = p[0];
+      const double k = 1.0 / 128;
+      const double xs[kAlfCcCoeffs] = {(p[up] - v) * k,     (p[-1] - v) * k, (p[1] - v) * k, (p[dn - 1] - v) * k,
+                                       (p[dn] - v) * k,     (p[dn + 1] - v) * k, (p[dn2] - v) * k};
+      const double t = double(o[x] - c[x]);
+      out.accumulate(xs, t);
+      sse += t * t;
+    }
+  }
+}
+
+// The allowed CC-ALF coefficient closest to minimising the quadratic cost of `s`, per coefficient in
+// turn (two passes), from the real solution f.
+void quantiseCc(const AlfCcStats& s, const double f[kAlfCcCoeffs], int16_t out[kAlfCcCoeffs]) {
+  static const int kValues[15] = {0, 1, -1, 2, -2, 4, -4, 8, -8, 16, -16, 32, -32, 64, -64};
+  double q[kAlfCcCoeffs];
+  for (int j = 0; j < kAlfCcCoeffs; ++j) {
+    int best = 0;
+    for (int v : kValues)
+      if (std::fabs(f[j] - v) < std::fabs(f[j] - best)) best = v;
+    q[j] = best;
+  }
+  for (int pass = 0; pass < 2; ++pass)
+    for (int j = 0; j < kAlfCcCoeffs; ++j) {
+      double bestCost = -gainOf(s, q), bestV = q[j];
+      const double keep = q[j];
+      for (int v : kValues) {
+        q[j] = v;
+        const double c = -gainOf(s, q);
+        if (c < bestCost) { bestCost = c; bestV = v; }
+      }
+      q[j] = bestV;
+      (void)keep;
+    }
+  for (int j = 0; j < kAlfCcCoeffs; ++j) out[j] = int16_t(q[j]);
+}
+
 }  // namespace
+
+bool decideCcAlf(const Picture& orig, const recon::PaddedPlane& lumaSao, const Picture& rec, double lambda,
+                 int log2CtuSize, AlfDecision& dec) {
+  const int ctb = 1 << log2CtuSize, ctbC = ctb / 2;
+  const int wCtbs = (rec.planes[0].width + ctb - 1) / ctb, hCtbs = (rec.planes[0].height + ctb - 1) / ctb;
+  const size_t numCtbs = size_t(wCtbs) * size_t(hCtbs);
+  if (dec.ctus.size() != numCtbs) dec.ctus.assign(numCtbs, AlfCtuParams{});
+  const double bitsOff = 0.5, bitsOn = 1.5;  // alf_ctb_cc_*_idc (context-coded first bin)
+  bool any = false;
+  for (int k = 0; k < 2; ++k) {
+    const Plane& cur = rec.planes[1 + k];
+    const Plane& org = orig.planes[1 + k];
+    std::vector<AlfCcStats> st(numCtbs);
+    std::vector<double> sseOff(numCtbs);
+    for (int ry = 0; ry < hCtbs; ++ry)
+      for (int rx = 0; rx < wCtbs; ++rx) {
+        const size_t i = size_t(ry) * size_t(wCtbs) + size_t(rx);
+        const int x0 = rx * ctbC, y0 = ry * ctbC;
+        gatherCcCtb(lumaSao, cur, org, x0, y0, std::min(ctbC, cur.width - x0), std::min(ctbC, cur.height - y0),
+                    log2CtuSize, st[i], sseOff[i]);
+      }
+    // 1 .. 4 filters: CTBs assigned to the filter (or off) that costs least, filters re-derived from
+    // their CTBs, iterated; each further filter starts from the CTBs the others serve worst
+    auto idcBits = [&](int idc, int n) {
+      return idc == 0 ? bitsOff : bitsOn + double(idc - 1) + (idc < n ? 1.0 : 0.0);
+    };
+    std::vector<int> assign(numCtbs, 0), bestAssign;
+    int16_t bestCoeff[kAlfMaxCcFilters][kAlfCcCoeffs] = {};
+    int bestN = 0;
+    double bestJ = 0;  // against CC-ALF off
+    for (int n = 1; n <= kAlfMaxCcFilters; ++n) {
+      if (n > 1) {
+        if (bestN != n - 1) break;  // the previous count did not pay: stop adding filters
+        // seed: the half of the served CTBs with the smallest gain per sample go to the new filter
+        std::vector<std::pair<double, size_t>> served;
+        for (size_t i = 0; i < numCtbs; ++i)
+          if (bestAssign[i] > 0) {
+            double qd[kAlfCcCoeffs];
+            for (int j = 0; j < kAlfCcCoeffs; ++j) qd[j] = bestCoeff[bestAssign[i] - 1][j];
+            served.push_back({gainOf(st[i], qd) / std::max(1.0, sseOff[i]), i});
+          }
+        if (served.size() < 2) break;
+        std::sort(served.begin(), served.end());
+        assign = bestAssign;
+        for (size_t k2 = 0; k2 < served.size() / 2; ++k2) assign[served[k2].second] = n;
+      } else {
+        std::fill(assign.begin(), assign.end(), 1);
+      }
+      int16_t coeff[kAlfMaxCcFilters][kAlfCcCoeffs] = {};
+      for (int iter = 0; iter < 4; ++iter) {
+        bool usable[kAlfMaxCcFilters] = {};
+        for (int fi = 0; fi < n; ++fi) {
+          AlfCcStats sum;
+          bool have = false;
+          for (size_t i = 0; i < numCtbs; ++i)
+            if (assign[i] == fi + 1) { sum.add(st[i]); have = true; }
+          if (!have) continue;
+          double f[kAlfCcCoeffs];
+          solve<kAlfCcCoeffs>(sum, f);
+          quantiseCc(sum, f, coeff[fi]);
+          for (int j = 0; j < kAlfCcCoeffs; ++j) usable[fi] |= coeff[fi][j] != 0;
+        }
+        double J = lambda * 1;  // alf_cc_*_filters_signalled_minus1 (about), sh_alf_cc_*_aps_id below
+        J += lambda * 3;
+        for (int fi = 0; fi < n; ++fi)
+          for (int j = 0; j < kAlfCcCoeffs; ++j) J += lambda * (3 + (coeff[fi][j] ? 1 : 0));
+        bool changed = false, anyOn = false;
+        for (size_t i = 0; i < numCtbs; ++i) {
+          int bestIdc = 0;
+          double bestC = lambda * idcBits(0, n);
+          for (int fi = 0; fi < n; ++fi) {
+            if (!usable[fi]) continue;
+            double qd[kAlfCcCoeffs];
+            for (int j = 0; j < kAlfCcCoeffs; ++j) qd[j] = coeff[fi][j];
+            const double c = -gainOf(st[i], qd) + lambda * idcBits(fi + 1, n);
+            if (c < bestC) { bestC = c; bestIdc = fi + 1; }
+          }
+          changed |= bestIdc != assign[i];
+          assign[i] = bestIdc;
+          anyOn |= bestIdc != 0;
+          J += bestC;
+        }
+        // (off CTBs pay their idc bins too: with the component off, nothing is coded per CTB)
+        if (anyOn && J < bestJ) {
+          bestJ = J;
+          bestN = n;
+          bestAssign = assign;
+          std::copy(&coeff[0][0], &coeff[0][0] + kAlfMaxCcFilters * kAlfCcCoeffs, &bestCoeff[0][0]);
+        }
+        if (!changed) break;
+      }
+    }
+    if (!bestN) continue;
+    // drop filters no CTB uses (renumbering the idcs)
+    int remap[kAlfMaxCcFilters + 1] = {0};
+    int used = 0;
+    for (int fi = 1; fi <= bestN; ++fi)
+      if (std::find(bestAssign.begin(), bestAssign.end(), fi) != bestAssign.end()) remap[fi] = ++used;
+    if (!used) continue;
+    any = true;
+    dec.aps.chromaPresent = true;
+    dec.aps.ccSignalled[k] = true;
+    dec.aps.numCcFilters[k] = used;
+    for (int fi = 1; fi <= bestN; ++fi)
+      if (remap[fi]) std::copy(bestCoeff[fi - 1], bestCoeff[fi - 1] + kAlfCcCoeffs, dec.aps.ccCoeff[k][remap[fi] - 1]);
+    dec.slice.cc[k] = true;
+    dec.slice.ccApsId[k] = dec.aps.apsId;
+    for (size_t i = 0; i < numCtbs; ++i) dec.ctus[i].ccIdc[k] = uint8_t(remap[bestAssign[i]]);
+  }
+  if (any) dec.enabled = dec.slice.enabled = dec.sendAps = true;
+  return any;
+}
 
 AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, int log2CtuSize, int apsId,
                       bool chroma, const std::vector<const AlfApsData*>& reusable, int bitDepth) {

@@ -30,4 +30,12 @@ AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, in
                       bool chroma = true, const std::vector<const AlfApsData*>& reusable = {},
                       int bitDepth = kBitDepth);
 
+// CC-ALF (after decideAlf and the ALF it decided was applied): lumaSao the padded luma before ALF,
+// rec's chroma the chroma ALF output. Per component one filter derived from the CTBs that keep it
+// (iterated), CTB on / off by estimated SSE gain against lambda * bits; a component is used when the
+// total beats its filter's bits. Fills dec's slice.cc / ccApsId, aps CC filters (the picture then
+// sends its APS, CC-only if need be) and ctus[].ccIdc; returns whether any component uses it.
+bool decideCcAlf(const Picture& orig, const recon::PaddedPlane& lumaSao, const Picture& rec, double lambda,
+                 int log2CtuSize, AlfDecision& dec);
+
 }  // namespace nnvvc

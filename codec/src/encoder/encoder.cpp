@@ -65,6 +65,8 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.amvr < -1 || opt.amvr > 1) return "--amvr: expected on or off";
   if (opt.bdof < -1 || opt.bdof > 1) return "--bdof: expected on or off";
   if (opt.dmvr < -1 || opt.dmvr > 1) return "--dmvr: expected on or off";
+  if (opt.ccalf < -1 || opt.ccalf > 1) return "--ccalf: expected on or off";
+  if (opt.ccalf == 1 && opt.alf == 0) return "--ccalf on needs --alf on";
   if (opt.cclm < -1 || opt.cclm > 1) return "--cclm: expected on or off";
   if (opt.mts < -1 || opt.mts > 1) return "--mts: expected on or off";
   if (opt.temporalFilter < -1 || opt.temporalFilter > 1) return "--temporal-filter: expected on or off";
@@ -162,6 +164,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   buildChromaQpTable(sps);
   sps.saoEnabled = opt.sao < 0 ? ra : opt.sao == 1;
   sps.alfEnabled = opt.alf < 0 ? ra : opt.alf == 1;
+  sps.ccalfEnabled = sps.alfEnabled && opt.ccalf != 0;
   search::SearchPreset presetTools;  // non-RD presets (trivial, syntax-stress) keep the defaults
   search::presetByName(opt.preset, presetTools);
   sps.depQuantEnabled = opt.depQuant < 0 ? ra && presetTools.depQuant : opt.depQuant == 1;

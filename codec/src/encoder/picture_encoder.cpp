@@ -165,12 +165,29 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
     if (latest) reusable.push_back(&latest->aps);
     alf = decideAlf(orig, rec, slice.lambda, sps_.part.log2CtuSize, plan.poc & (kAlfMaxApsIds - 1), alfChroma_,
                     reusable);
+    recon::PaddedPlane lumaSao;  // CC-ALF's input: the luma before its ALF
+    if (sps_.ccalfEnabled) lumaSao.copyFrom(rec.planes[0]);
     if (alf.enabled) {
       const AlfApsData* table[kAlfMaxApsIds] = {};
       for (const SentAlfAps& s : alfStore_)
         if (s.valid) table[s.aps.apsId] = &s.aps;
       if (alf.sendAps) table[alf.aps.apsId] = &alf.aps;
       recon::applyAlf(rec, alf.slice, table, alf.ctus, sps_.part.log2CtuSize);
+    }
+    // CC-ALF on the chroma ALF output (applyAlf above ran without it; the decoder adds it in the same order)
+    if (sps_.ccalfEnabled && decideCcAlf(orig, lumaSao, rec, slice.lambda, sps_.part.log2CtuSize, alf)) {
+      const int ctb = 1 << sps_.part.log2CtuSize, ctbC = ctb / 2;
+      const int wCtbs = (codedW + ctb - 1) / ctb;
+      for (int k = 0; k < 2; ++k) {
+        if (!alf.slice.cc[k]) continue;
+        Plane& pl = rec.planes[1 + k];
+        for (size_t i = 0; i < alf.ctus.size(); ++i) {
+          if (!alf.ctus[i].ccIdc[k]) continue;
+          const int x0 = int(i % size_t(wCtbs)) * ctbC, y0 = int(i / size_t(wCtbs)) * ctbC;
+          recon::applyCcAlfCtb(lumaSao, pl, x0, y0, std::min(ctbC, pl.width - x0), std::min(ctbC, pl.height - y0),
+                               alf.aps.ccCoeff[k][alf.ctus[i].ccIdc[k] - 1], sps_.part.log2CtuSize);
+        }
+      }
     }
     if (alf.enabled && alf.sendAps) {
       // a RASL picture's APS is not seen by a decoder that starts at the CRA: nothing may reuse its id
@@ -196,6 +213,7 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   alfEnv.widthInCtus = saoEnv.widthInCtus;
   alfEnv.slice = alf.slice;
   alfEnv.numChromaAlts = alf.aps.chromaSignalled ? alf.aps.numChromaAlts : 1;
+  for (int k = 0; k < 2; ++k) alfEnv.numCcFilters[k] = alf.aps.ccSignalled[k] ? alf.aps.numCcFilters[k] : 1;
   AlfContexts alfCtx;
   alfCtx.init(slice.qp, ctxInitType);
   for (CtuCoding& cc : ctus) {

@@ -47,13 +47,19 @@ int alfVirtualBoundaryRow(int yCtb, int ctbSize, int picHeight, int vbOffset) {
   return yCtb + ctbSize - vbOffset;
 }
 
+void applyCcAlfCtb(const PaddedPlane& luma, Plane& chroma, int x0, int y0, int w, int h, const int16_t* coeff,
+                   int log2CtuSize, int bitDepth) {
+  dsp::alfFilterCcC(luma.origin(), luma.stride, chroma.data.data(), chroma.stride, x0, y0, w, h, log2CtuSize, coeff,
+                    bitDepth);
+}
+
 void applyAlf(Picture& pic, const AlfSliceParams& slice, const AlfApsData* const aps[kAlfMaxApsIds],
               const std::vector<AlfCtuParams>& ctus, int log2CtuSize, int bitDepth) {
   if (!slice.enabled) return;
   const int ctb = 1 << log2CtuSize;
   const int widthInCtbs = (pic.width + ctb - 1) / ctb;
   const int heightInCtbs = (pic.height + ctb - 1) / ctb;
-  PaddedPlane src;
+  PaddedPlane src;  // the luma before its ALF: the luma filter's and CC-ALF's input
   // luma
   std::vector<AlfClassFilters> sets(kAlfNumFixedSets + size_t(slice.numApsLuma));
   for (int s = 0; s < kAlfNumFixedSets; ++s) alfFixedFilters(s, bitDepth, sets[size_t(s)]);
@@ -72,26 +78,39 @@ void applyAlf(Picture& pic, const AlfSliceParams& slice, const AlfApsData* const
       dsp::alfFunctions().filterLuma(src.origin(), src.stride, pic.planes[0].data.data(), pic.planes[0].stride, x0,
                                      y0, w, h, vb, cls.data(), f.coeff, f.clip, bitDepth);
     }
-  // chroma
+  // chroma, then its CC-ALF correction (on the chroma ALF output, or the SAO output where that is off)
+  const int ctbC = ctb / 2;
+  PaddedPlane chromaSrc;
   for (int c = 1; c <= 2; ++c) {
-    if (!(c == 1 ? slice.cb : slice.cr)) continue;
-    const AlfApsData& a = *aps[slice.apsIdChroma];
     Plane& pl = pic.planes[c];
-    src.copyFrom(pl);
-    const int ctbC = ctb / 2;
+    if (c == 1 ? slice.cb : slice.cr) {
+      const AlfApsData& a = *aps[slice.apsIdChroma];
+      chromaSrc.copyFrom(pl);
+      for (int ry = 0; ry < heightInCtbs; ++ry)
+        for (int rx = 0; rx < widthInCtbs; ++rx) {
+          const AlfCtuParams& p = ctus[size_t(ry) * size_t(widthInCtbs) + size_t(rx)];
+          if (!p.chroma[c - 1]) continue;
+          const int x0 = rx * ctbC, y0 = ry * ctbC;
+          const int w = std::min(ctbC, pl.width - x0), h = std::min(ctbC, pl.height - y0);
+          const int vb = alfVirtualBoundaryRow(y0, ctbC, pl.height, 2);
+          const int alt = p.chromaAlt[c - 1];
+          int16_t clip[kAlfChromaCoeffs];
+          for (int j = 0; j < kAlfChromaCoeffs; ++j)
+            clip[j] = int16_t(alfClipValue(a.chromaClip ? a.chromaClipIdx[alt][j] : 0, bitDepth));
+          dsp::alfFilterChromaC(chromaSrc.origin(), chromaSrc.stride, pl.data.data(), pl.stride, x0, y0, w, h, vb,
+                                a.chromaCoeff[alt], clip, bitDepth);
+        }
+    }
+    if (!slice.cc[c - 1]) continue;
+    const AlfApsData& cca = *aps[slice.ccApsId[c - 1]];
     for (int ry = 0; ry < heightInCtbs; ++ry)
       for (int rx = 0; rx < widthInCtbs; ++rx) {
         const AlfCtuParams& p = ctus[size_t(ry) * size_t(widthInCtbs) + size_t(rx)];
-        if (!p.chroma[c - 1]) continue;
+        const int idc = p.ccIdc[c - 1];
+        if (!idc || idc > cca.numCcFilters[c - 1]) continue;
         const int x0 = rx * ctbC, y0 = ry * ctbC;
-        const int w = std::min(ctbC, pl.width - x0), h = std::min(ctbC, pl.height - y0);
-        const int vb = alfVirtualBoundaryRow(y0, ctbC, pl.height, 2);
-        const int alt = p.chromaAlt[c - 1];
-        int16_t clip[kAlfChromaCoeffs];
-        for (int j = 0; j < kAlfChromaCoeffs; ++j)
-          clip[j] = int16_t(alfClipValue(a.chromaClip ? a.chromaClipIdx[alt][j] : 0, bitDepth));
-        dsp::alfFilterChromaC(src.origin(), src.stride, pl.data.data(), pl.stride, x0, y0, w, h, vb,
-                              a.chromaCoeff[alt], clip, bitDepth);
+        applyCcAlfCtb(src, pl, x0, y0, std::min(ctbC, pl.width - x0), std::min(ctbC, pl.height - y0),
+                      cca.ccCoeff[c - 1][idc - 1], log2CtuSize, bitDepth);
       }
   }
 }

@@ -22,12 +22,17 @@ const uint8_t kCtbFlagInit[3][9] = {{62, 39, 39, 54, 39, 39, 31, 39, 39},
                                     {33, 52, 46, 25, 61, 54, 25, 61, 54}};
 const uint8_t kCtbFlagShift[9] = {0, 0, 0, 4, 0, 0, 1, 0, 0};
 const uint8_t kAltInit[3][2] = {{11, 11}, {20, 12}, {11, 26}};
+// alf_ctb_cc_cb_idc (0..2) and alf_ctb_cc_cr_idc (3..5)
+const uint8_t kCcIdcInit[3][6] = {{18, 30, 31, 18, 30, 31}, {18, 21, 38, 18, 21, 38}, {25, 35, 38, 25, 35, 38}};
+const uint8_t kCcIdcShift[6] = {4, 1, 4, 4, 1, 4};
 }  // namespace
 
 std::vector<uint8_t> writeAlfAps(const AlfApsData& a) {
   requireArg(a.apsId >= 0 && a.apsId < kAlfMaxApsIds, "aps id");
-  requireArg(a.lumaSignalled || (a.chromaPresent && a.chromaSignalled), "no filter signalled");
-  requireArg(a.chromaPresent || !a.chromaSignalled, "chroma filter without aps_chroma_present_flag");
+  requireArg(a.lumaSignalled || (a.chromaPresent && (a.chromaSignalled || a.ccSignalled[0] || a.ccSignalled[1])),
+             "no filter signalled");
+  requireArg(a.chromaPresent || (!a.chromaSignalled && !a.ccSignalled[0] && !a.ccSignalled[1]),
+             "chroma filter without aps_chroma_present_flag");
   BitWriter b;
   b.u(0, 3);                 // aps_params_type: ALF_APS
   b.u(uint32_t(a.apsId), 5);  // aps_adaptation_parameter_set_id
@@ -35,8 +40,8 @@ std::vector<uint8_t> writeAlfAps(const AlfApsData& a) {
   b.flag(a.lumaSignalled);   // alf_luma_filter_signal_flag
   if (a.chromaPresent) {
     b.flag(a.chromaSignalled);  // alf_chroma_filter_signal_flag
-    b.flag(false);              // alf_cc_cb_filter_signal_flag
-    b.flag(false);              // alf_cc_cr_filter_signal_flag
+    b.flag(a.ccSignalled[0]);   // alf_cc_cb_filter_signal_flag
+    b.flag(a.ccSignalled[1]);   // alf_cc_cr_filter_signal_flag
   }
   if (a.lumaSignalled) {
     requireArg(a.numLumaFilters >= 1 && a.numLumaFilters <= kAlfNumClasses, "number of luma filters");
@@ -75,6 +80,20 @@ std::vector<uint8_t> writeAlfAps(const AlfApsData& a) {
         for (int j = 0; j < kAlfChromaCoeffs; ++j) b.u(a.chromaClipIdx[k][j] & 3u, 2);  // alf_chroma_clip_idx
     }
   }
+  for (int k = 0; k < 2; ++k) {
+    if (!a.ccSignalled[k]) continue;
+    requireArg(a.numCcFilters[k] >= 1 && a.numCcFilters[k] <= kAlfMaxCcFilters, "number of CC-ALF filters");
+    b.ue(uint32_t(a.numCcFilters[k] - 1));  // alf_cc_cb/cr_filters_signalled_minus1
+    for (int f = 0; f < a.numCcFilters[k]; ++f)
+      for (int j = 0; j < kAlfCcCoeffs; ++j) {
+        const int v = a.ccCoeff[k][f][j], m = v < 0 ? -v : v;
+        int mapped = 0;
+        while (mapped < 7 && (1 << mapped) <= m) ++mapped;  // m = 2^(mapped - 1)
+        requireArg(ccAlfCoeffFromMapped(mapped, v < 0) == v, "CC-ALF coefficient (0 or +-2^k, k <= 6)");
+        b.u(uint32_t(mapped), 3);  // alf_cc_cb/cr_mapped_coeff_abs
+        if (mapped) b.flag(v < 0);  // alf_cc_cb/cr_coeff_sign
+      }
+  }
   b.flag(false);  // aps_extension_flag
   b.trailingBits();
   return b.bytes();
@@ -89,14 +108,12 @@ bool parseAlfAps(const std::vector<uint8_t>& rbsp, AlfApsData& a) {
   require(a.apsId < kAlfMaxApsIds, "aps_adaptation_parameter_set_id above 7");
   a.chromaPresent = r.flag();
   a.lumaSignalled = r.flag();
-  bool cc = false;
   if (a.chromaPresent) {
     a.chromaSignalled = r.flag();
-    cc = r.flag();
-    cc |= r.flag();
+    a.ccSignalled[0] = r.flag();
+    a.ccSignalled[1] = r.flag();
   }
-  require(!cc, "CC-ALF filters are not supported");
-  require(a.lumaSignalled || a.chromaSignalled, "no filter signalled");
+  require(a.lumaSignalled || a.chromaSignalled || a.ccSignalled[0] || a.ccSignalled[1], "no filter signalled");
   if (a.lumaSignalled) {
     a.lumaClip = r.flag();
     a.numLumaFilters = int(r.ue(kAlfNumClasses - 1)) + 1;
@@ -132,6 +149,16 @@ bool parseAlfAps(const std::vector<uint8_t>& rbsp, AlfApsData& a) {
         for (int j = 0; j < kAlfChromaCoeffs; ++j) a.chromaClipIdx[k][j] = uint8_t(r.u(2));
     }
   }
+  for (int k = 0; k < 2; ++k) {
+    if (!a.ccSignalled[k]) continue;
+    a.numCcFilters[k] = int(r.ue(kAlfMaxCcFilters - 1)) + 1;
+    for (int f = 0; f < a.numCcFilters[k]; ++f)
+      for (int j = 0; j < kAlfCcCoeffs; ++j) {
+        const int mapped = int(r.u(3));
+        const bool neg = mapped && r.flag();
+        a.ccCoeff[k][f][j] = int16_t(ccAlfCoeffFromMapped(mapped, neg));
+      }
+  }
   // aps_extension_flag and any extension data: ignored
   return true;
 }
@@ -140,6 +167,7 @@ void AlfContexts::init(int sliceQp, int initType) {
   for (int i = 0; i < 9; ++i) ctbFlag[i].init(kCtbFlagInit[initType][i], kCtbFlagShift[i], sliceQp);
   useAps.init(46, 0, sliceQp);
   for (int i = 0; i < 2; ++i) alt[i].init(kAltInit[initType][i], 0, sliceQp);
+  for (int i = 0; i < 6; ++i) ccIdc[i].init(kCcIdcInit[initType][i], kCcIdcShift[i], sliceQp);
 }
 
 namespace {
@@ -168,7 +196,7 @@ bool codeAlfCtu(IO& io, AlfContexts& ctx, const AlfSyntaxEnv& env, std::vector<A
   AlfCtuParams& p = pic[idx];
   const AlfSliceParams& s = env.slice;
   if (IO::kReading) p = AlfCtuParams{};
-  if (!s.enabled) return IO::kReading || (!p.luma && !p.chroma[0] && !p.chroma[1]);
+  if (!s.enabled) return IO::kReading || (!p.luma && !p.chroma[0] && !p.chroma[1] && !p.ccIdc[0] && !p.ccIdc[1]);
   // ctxInc: left / upper CTB (one slice, one tile: available when inside the picture) with the flag set
   const AlfCtuParams* left = rx > 0 ? &pic[idx - 1] : nullptr;
   const AlfCtuParams* up = ry > 0 ? &pic[idx - size_t(env.widthInCtus)] : nullptr;
@@ -207,6 +235,21 @@ bool codeAlfCtu(IO& io, AlfContexts& ctx, const AlfSyntaxEnv& env, std::vector<A
       }
       p.chromaAlt[c - 1] = uint8_t(v);
     }
+  }
+  // alf_ctb_cc_cb_idc / alf_ctb_cc_cr_idc: TR with cMax = number of filters, first bin context-coded
+  // (ctxInc: left / upper CTB with a non-zero idc, + 3 for Cr), the others bypass
+  for (int k = 0; k < 2; ++k) {
+    if (!s.cc[k]) {
+      if (!IO::kReading && p.ccIdc[k]) return false;
+      continue;
+    }
+    const int cMax = env.numCcFilters[k];
+    if (!IO::kReading && p.ccIdc[k] > cMax) return false;
+    const int inc = 3 * k + (left && left->ccIdc[k] ? 1 : 0) + (up && up->ccIdc[k] ? 1 : 0);
+    unsigned v = io.bin(ctx.ccIdc[inc], p.ccIdc[k] ? 1u : 0u);
+    if (v)
+      while (v < unsigned(cMax) && io.bypass(v < p.ccIdc[k] ? 1u : 0u)) ++v;
+    p.ccIdc[k] = uint8_t(v);
   }
   return true;
 }

@@ -1,6 +1,6 @@
 // ALF syntax: the adaptation parameter set with alf_data() (7.3.2.6 / 7.3.2.18, writer + parser)
 // and the ALF part of coding_tree_unit() (7.3.11.2: alf_ctb_flag, alf_use_aps_flag,
-// alf_luma_prev_filter_idx, alf_luma_fixed_filter_idx, alf_ctb_filter_alt_idx), templated like
+// alf_luma_prev_filter_idx, alf_luma_fixed_filter_idx, alf_ctb_filter_alt_idx, alf_ctb_cc_cb/cr_idc), templated like
 // ctu_syntax.h. The slice loops call codeAlfCtu after sao() and before the coding tree.
 // The ALF contexts are kept apart from the main ContextSet (own initialisation, same rules).
 #pragma once
@@ -26,6 +26,7 @@ struct AlfContexts {
   ContextModel ctbFlag[9];
   ContextModel useAps;
   ContextModel alt[2];
+  ContextModel ccIdc[6];  // alf_ctb_cc_cb_idc (3), alf_ctb_cc_cr_idc (3)
   void init(int sliceQp, int initType);
 };
 
@@ -33,6 +34,7 @@ struct AlfSyntaxEnv {
   int widthInCtus = 0;
   AlfSliceParams slice;
   int numChromaAlts = 1;  // alf_chroma_num_alt_filters_minus1 + 1 of the slice's chroma APS
+  int numCcFilters[2] = {1, 1};  // CC-ALF filters of the APSs sh_alf_cc_cb/cr_aps_id name
 };
 
 // The ALF syntax of CTB (rx, ry); pic: one entry per CTB (raster), earlier entries final (the

@@ -153,7 +153,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   }
   b.flag(s.saoEnabled);  // sps_sao_enabled_flag
   b.flag(s.alfEnabled);  // sps_alf_enabled_flag
-  if (s.alfEnabled) b.flag(false);  // sps_ccalf_enabled_flag (ChromaArrayType 1)
+  if (s.alfEnabled) b.flag(s.ccalfEnabled);  // sps_ccalf_enabled_flag (ChromaArrayType 1)
   b.flag(false);  // sps_lmcs_enabled_flag
   b.flag(false);  // sps_weighted_pred_flag
   b.flag(false);  // sps_weighted_bipred_flag
@@ -298,7 +298,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   }
   s.saoEnabled = r.flag();
   s.alfEnabled = r.flag();
-  if (s.alfEnabled) require(!r.flag(), "CC-ALF");
+  if (s.alfEnabled) s.ccalfEnabled = r.flag();  // sps_ccalf_enabled_flag
   require(!r.flag(), "LMCS");
   require(!r.flag(), "weighted prediction"); require(!r.flag(), "weighted bi-prediction");
   require(!r.flag(), "long-term references");
@@ -435,8 +435,8 @@ bool activeOverridePresent(SliceType t, size_t entries0, size_t entries1) {
 }
 }  // namespace
 
-// sh_alf_enabled_flag and what follows it (7.3.7.1; ChromaArrayType 1, no CC-ALF in the SPS).
-static void writeAlfSliceFields(BitWriter& b, const AlfSliceParams& a) {
+// sh_alf_enabled_flag and what follows it (7.3.7.1; ChromaArrayType 1).
+static void writeAlfSliceFields(BitWriter& b, const AlfSliceParams& a, bool ccalf) {
   b.flag(a.enabled);  // sh_alf_enabled_flag
   if (!a.enabled) return;
   requireArg(a.numApsLuma >= 0 && a.numApsLuma <= 7, "sh_num_alf_aps_ids_luma");
@@ -451,9 +451,18 @@ static void writeAlfSliceFields(BitWriter& b, const AlfSliceParams& a) {
     requireArg(a.apsIdChroma >= 0 && a.apsIdChroma < kAlfMaxApsIds, "sh_alf_aps_id_chroma");
     b.u(uint32_t(a.apsIdChroma), 3);  // sh_alf_aps_id_chroma
   }
+  requireArg(ccalf || (!a.cc[0] && !a.cc[1]), "CC-ALF used without sps_ccalf_enabled_flag");
+  if (!ccalf) return;
+  for (int k = 0; k < 2; ++k) {
+    b.flag(a.cc[k]);  // sh_alf_cc_cb_enabled_flag / sh_alf_cc_cr_enabled_flag
+    if (a.cc[k]) {
+      requireArg(a.ccApsId[k] >= 0 && a.ccApsId[k] < kAlfMaxApsIds, "sh_alf_cc_cb/cr_aps_id");
+      b.u(uint32_t(a.ccApsId[k]), 3);  // sh_alf_cc_cb_aps_id / sh_alf_cc_cr_aps_id
+    }
+  }
 }
 
-static void parseAlfSliceFields(BitReader& r, AlfSliceParams& a) {
+static void parseAlfSliceFields(BitReader& r, AlfSliceParams& a, bool ccalf) {
   a = AlfSliceParams{};
   a.enabled = r.flag();
   if (!a.enabled) return;
@@ -462,6 +471,11 @@ static void parseAlfSliceFields(BitReader& r, AlfSliceParams& a) {
   a.cb = r.flag();
   a.cr = r.flag();
   if (a.cb || a.cr) a.apsIdChroma = int(r.u(3));
+  if (!ccalf) return;
+  for (int k = 0; k < 2; ++k) {
+    a.cc[k] = r.flag();
+    if (a.cc[k]) a.ccApsId[k] = int(r.u(3));
+  }
 }
 
 void writeSliceHeader(BitWriter& b, const SpsInfo& sps, const PpsInfo& pps, const SliceInfo& sh) {
@@ -497,7 +511,7 @@ void writeSliceHeader(BitWriter& b, const SpsInfo& sps, const PpsInfo& pps, cons
   if (inter) b.ue(uint32_t(sh.sliceType));  // sh_slice_type
   if (irap) b.flag(sh.noOutputOfPriorPics);  // sh_no_output_of_prior_pics_flag
   requireArg(!sh.alf.enabled || sps.alfEnabled, "ALF used without sps_alf_enabled_flag");
-  if (sps.alfEnabled) writeAlfSliceFields(b, sh.alf);  // pps_alf_info_in_ph_flag is 0
+  if (sps.alfEnabled) writeAlfSliceFields(b, sh.alf, sps.ccalfEnabled);  // pps_alf_info_in_ph_flag is 0
   if (!isIdrNal(sh.nalType)) {
     // ref_pic_lists(): sps_num_ref_pic_lists = 0, so rpl_sps_flag is absent and each list is an
     // explicit ref_pic_list_struct(i, 0) of short-term entries, each coded relative to the previous
@@ -582,7 +596,7 @@ SliceInfo parseSliceHeader(BitReader& r, NalType nalType, const SpsInfo& sps, co
   require(sh.sliceType != SliceType::kI || intraAllowed, "I slice in a picture without intra slices");
   require(!irap || sh.sliceType == SliceType::kI, "P/B slice in an IRAP picture");
   if (irap) sh.noOutputOfPriorPics = r.flag();
-  if (sps.alfEnabled) parseAlfSliceFields(r, sh.alf);  // pps_alf_info_in_ph_flag is 0
+  if (sps.alfEnabled) parseAlfSliceFields(r, sh.alf, sps.ccalfEnabled);  // pps_alf_info_in_ph_flag is 0
   if (!isIdrNal(nalType)) {
     for (int l = 0; l < 2; ++l) {
       const uint32_t n = r.ue(uint32_t(kMaxRefEntries));

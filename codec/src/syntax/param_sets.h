@@ -38,7 +38,8 @@ struct SpsInfo {
   bool depQuantEnabled = false;              // sps_dep_quant_enabled_flag (sh_dep_quant_used_flag then in every slice header)
   bool signDataHidingEnabled = false;        // sps_sign_data_hiding_enabled_flag (sh_sign_data_hiding_used_flag then in
                                              // every slice header without dependent quantisation)
-  bool alfEnabled = false;                   // sps_alf_enabled_flag (no CC-ALF; ALF fields then in every slice header)
+  bool alfEnabled = false;                   // sps_alf_enabled_flag (ALF fields then in every slice header)
+  bool ccalfEnabled = false;                 // sps_ccalf_enabled_flag (with ALF: CC-ALF fields in the slice header)
   bool mtsEnabled = false;                   // sps_mts_enabled_flag, implicit MTS only (no explicit intra/inter MTS)
   bool cclmEnabled = false;                  // sps_cclm_enabled_flag (chroma sample location flags stay 0)
   PartitionConfig part;                      // picWidth/picHeight filled in too
