@@ -29,6 +29,9 @@ static void usage(std::FILE* f) {
       "      --intra-period N      ra: CRA period, a multiple of 16 (default: the multiple of 16 nearest to\n"
       "                            one second at --fps: 32 at 30 fps, 48 at 50, 64 at 60)\n"
       "      --deblock on|off      deblocking filter (default: on for ra, off for ai)\n"
+      "      --chroma-qp-shift N   lower the chroma QP mapping (SPS table 17->17, 22->23, 34->35, 42->39) by N\n"
+      "                            from QP 22 up, 0..3 (default: 2 for ra, 0 for ai): chroma quality for\n"
+      "                            luma bits, measured by the (6Y+U+V)/8 PSNR the challenge uses\n"
       "      --deblock-beta N      deblocking beta offset / 2, -12..12 (PPS; default -2 for ra as VTM's RA\n"
       "                            configuration, 0 for ai)\n"
       "      --deblock-tc N        deblocking tC offset / 2, -12..12 (PPS; default 0)\n"
@@ -145,6 +148,13 @@ int main(int argc, char** argv) {
     else if (a == "-f" || a == "--frames") intOpt("--frames", o.frames);
     else if (a == "--first-frame") intOpt("--first-frame", o.firstFrame);
     else if (a == "--deblock-beta") intOpt("--deblock-beta", o.deblockBeta);
+    else if (a == "--chroma-qp-shift") {
+      intOpt("--chroma-qp-shift", o.chromaQpShift);
+      if (o.chromaQpShift < 0 || o.chromaQpShift > 3) {
+        std::fprintf(stderr, "nnvvc-enc: --chroma-qp-shift %d: expected 0..3\n", o.chromaQpShift);
+        return 2;
+      }
+    }
     else if (a == "--deblock-tc") intOpt("--deblock-tc", o.deblockTc);
     else if (a == "--input-bitdepth") intOpt("--input-bitdepth", o.inputBitDepth);
     else if (a == "-q" || a == "--qp") intOpt("--qp", o.qp);

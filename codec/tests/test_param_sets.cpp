@@ -1,5 +1,6 @@
 // Parameter sets, slice header and picture hash SEI: writer/parser round trips, chroma QP
 // mapping table, level derivation, NAL/Annex-B framing with emulation prevention.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -50,6 +51,15 @@ TEST_CASE(chromaQpTable) {
   CHECK(cq(17) == 17 && cq(22) == 23 && cq(34) == 35 && cq(42) == 39);
   CHECK(cq(-12) == -12 && cq(0) == 0 && cq(63) == 60 && cq(43) == 40);
   for (int q = -11; q <= 63; ++q) CHECK(cq(q) >= cq(q - 1) && cq(q) - cq(q - 1) <= 2);
+  // --chroma-qp-shift 2: outputs from 22 up lowered by 2; the SPS carries the table and the parser rebuilds it
+  SpsInfo t = baseSps();
+  t.qpOutDelta = {4, 12, 4};
+  buildChromaQpTable(t);
+  auto ct = [&](int q) { return t.chromaQpTable[q + 12]; };
+  CHECK(ct(17) == 17 && ct(22) == 21 && ct(34) == 33 && ct(42) == 37 && ct(10) == 10);
+  const SpsInfo p = parseSps(writeSps(t));
+  CHECK(std::equal(p.chromaQpTable, p.chromaQpTable + 76, t.chromaQpTable) && writeSps(p) == writeSps(t));
+  CHECK(writeSps(t) != writeSps(s));
 }
 
 // levels (A.4.1): QCIF@30 -> 2.0, 416x240@50 -> 2.1, 1080p@50 -> 4.1, 1080p@60 -> 4.1, 4K@60 -> 5.1

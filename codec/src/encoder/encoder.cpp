@@ -66,6 +66,8 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.bdof < -1 || opt.bdof > 1) return "--bdof: expected on or off";
   if (opt.dmvr < -1 || opt.dmvr > 1) return "--dmvr: expected on or off";
   if (opt.ccalf < -1 || opt.ccalf > 1) return "--ccalf: expected on or off";
+  if (opt.chromaQpShift < -1 || opt.chromaQpShift > 3)
+    return "--chroma-qp-shift " + std::to_string(opt.chromaQpShift) + ": expected 0..3";
   if (opt.ccalf == 1 && opt.alf == 0) return "--ccalf on needs --alf on";
   if (opt.cclm < -1 || opt.cclm > 1) return "--cclm: expected on or off";
   if (opt.mts < -1 || opt.mts > 1) return "--mts: expected on or off";
@@ -161,6 +163,10 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
     configureRandomAccess(sps, std::max(full.maxDecPicBuffering, plan.maxDecPicBuffering),
                           std::max(full.maxNumReorder, plan.maxNumReorder));
   }
+  // the chroma QP mapping of the CTC (17->17, 22->23, 34->35, 42->39), its outputs from 22 up lowered by
+  // --chroma-qp-shift: more of the rate goes to chroma, which the (6Y+U+V)/8 PSNR weighs by a quarter
+  const int cqpShift = opt.chromaQpShift >= 0 ? opt.chromaQpShift : (ra ? kChromaQpShiftRa : 0);
+  sps.qpOutDelta = {6 - cqpShift, 12, 4};
   buildChromaQpTable(sps);
   sps.saoEnabled = opt.sao < 0 ? ra : opt.sao == 1;
   sps.alfEnabled = opt.alf < 0 ? ra : opt.alf == 1;

@@ -35,8 +35,12 @@ struct EncoderOptions {
   int tmvp = -1;           // temporal MV prediction: -1 = default (on for ra), 0 off, 1 on (ra only)
   int cclm = -1;           // CCLM chroma intra prediction: -1 = default (on), 0 off, 1 on
   int mts = -1;            // implicit MTS (DST-VII for intra luma TBs of side 4..16): -1 = default (on), 0 off, 1 on
+  int chromaQpShift = -1;  // chroma QP mapping outputs from QP 22 up lowered by 0..3; -1 = default (ra 2, ai 0)
   int temporalFilter = -1; // motion-compensated source pre-filter: -1 = default (on for ra, off for ai), 0 off, 1 on
 };
+
+// Default --chroma-qp-shift of ra (measured: see codec/README, "Coding tools: measured gains").
+constexpr int kChromaQpShiftRa = 2;
 
 // Configurations this build encodes (nnvvc-enc --list-configs).
 const char* const* supportedConfigs();

@@ -23,7 +23,7 @@ const uint8_t kCtbFlagInit[3][9] = {{62, 39, 39, 54, 39, 39, 31, 39, 39},
 const uint8_t kCtbFlagShift[9] = {0, 0, 0, 4, 0, 0, 1, 0, 0};
 const uint8_t kAltInit[3][2] = {{11, 11}, {20, 12}, {11, 26}};
 // alf_ctb_cc_cb_idc (0..2) and alf_ctb_cc_cr_idc (3..5)
-const uint8_t kCcIdcInit[3][6] = {{18, 30, 31, 18, 30, 31}, {18, 21, 38, 18, 21, 38}, {25, 35, 38, 25, 35, 38}};
+const uint8_t kCcIdcInit[3][6] = {{18, 30, 31, 18, 30, 31}, {18, 21, 38, 18, 21, 38}, {25, 35, 38, 25, 28, 38}};
 const uint8_t kCcIdcShift[6] = {4, 1, 4, 4, 1, 4};
 }  // namespace
 
