@@ -369,14 +369,12 @@ void quantiseCc(const AlfCcStats& s, const double f[kAlfCcCoeffs], int16_t out[k
   for (int pass = 0; pass < 2; ++pass)
     for (int j = 0; j < kAlfCcCoeffs; ++j) {
       double bestCost = -gainOf(s, q), bestV = q[j];
-      const double keep = q[j];
       for (int v : kValues) {
         q[j] = v;
         const double c = -gainOf(s, q);
         if (c < bestCost) { bestCost = c; bestV = v; }
       }
       q[j] = bestV;
-      (void)keep;
     }
   for (int j = 0; j < kAlfCcCoeffs; ++j) out[j] = int16_t(q[j]);
 }
@@ -444,8 +442,8 @@ bool decideCcAlf(const Picture& orig, const recon::PaddedPlane& lumaSao, const P
           quantiseCc(sum, f, coeff[fi]);
           for (int j = 0; j < kAlfCcCoeffs; ++j) usable[fi] |= coeff[fi][j] != 0;
         }
-        double J = lambda * 1;  // alf_cc_*_filters_signalled_minus1 (about), sh_alf_cc_*_aps_id below
-        J += lambda * 3;
+        // filter bits: alf_cc_*_filters_signalled_minus1 (about 1), sh_alf_cc_*_aps_id (3), 3 + sign per coefficient
+        double J = lambda * (1 + 3);
         for (int fi = 0; fi < n; ++fi)
           for (int j = 0; j < kAlfCcCoeffs; ++j) J += lambda * (3 + (coeff[fi][j] ? 1 : 0));
         bool changed = false, anyOn = false;
@@ -462,9 +460,8 @@ bool decideCcAlf(const Picture& orig, const recon::PaddedPlane& lumaSao, const P
           changed |= bestIdc != assign[i];
           assign[i] = bestIdc;
           anyOn |= bestIdc != 0;
-          J += bestC;
+          J += bestC;  // off CTBs pay their idc bins too (with the component off, nothing is coded per CTB)
         }
-        // (off CTBs pay their idc bins too: with the component off, nothing is coded per CTB)
         if (anyOn && J < bestJ) {
           bestJ = J;
           bestN = n;
