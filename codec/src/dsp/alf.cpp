@@ -171,13 +171,10 @@ void alfFilterChromaC(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t d
 
 void alfFilterCcC(const Pel* lum, ptrdiff_t ls, Pel* dst, ptrdiff_t ds, int x0, int y0, int w, int h, int log2CtuSize,
                   const int16_t* f, int bitDepth) {
-  const int ctbMask = (1 << log2CtuSize) - 1, vbPos = (1 << log2CtuSize) - 4;
   const int maxVal = (1 << bitDepth) - 1, half = 1 << (bitDepth - 1);
   for (int y = y0; y < y0 + h; ++y) {
-    const int yL = 2 * y, pos = yL & ctbMask;  // 4:2:0: luma row of the chroma row, even
-    ptrdiff_t up = -ls, dn = ls, dn2 = 2 * ls;
-    if (pos == vbPos - 2) dn2 = dn;                   // +2 would cross the virtual boundary
-    else if (pos == vbPos) up = dn = dn2 = 0;         // first row below it: no vertical taps
+    const int yL = 2 * y;  // 4:2:0: luma row of the chroma row
+    const auto [up, dn, dn2] = ccAlfRowOffsets(yL, log2CtuSize, ls);
     const Pel* l = lum + ptrdiff_t(yL) * ls;
     Pel* d = dst + ptrdiff_t(y) * ds;
     for (int x = x0; x < x0 + w; ++x) {

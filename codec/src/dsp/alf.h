@@ -67,6 +67,16 @@ void alfFilterChromaC(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t d
 void alfFilterCcC(const Pel* lum, ptrdiff_t lumStride, Pel* dst, ptrdiff_t dstStride, int x0, int y0, int w, int h,
                   int log2CtuSize, const int16_t* coeff, int bitDepth);
 
+// Offsets (in luma samples, stride ls) of CC-ALF's rows -1, +1 and +2 for the luma row yL, after the
+// virtual-boundary rule above (the filter and the encoder's statistics use the same taps).
+struct CcAlfRowOffsets { ptrdiff_t up, dn, dn2; };
+inline CcAlfRowOffsets ccAlfRowOffsets(int yL, int log2CtuSize, ptrdiff_t ls) {
+  const int pos = yL & ((1 << log2CtuSize) - 1), vbPos = (1 << log2CtuSize) - 4;
+  if (pos == vbPos - 2) return {-ls, ls, ls};  // +2 would cross the virtual boundary
+  if (pos == vbPos) return {0, 0, 0};          // first row below it: no vertical taps
+  return {-ls, ls, 2 * ls};
+}
+
 // Luma coefficient j of the transposed filter: transposed[j] = coeff[kAlfTransposeMap[t][j]].
 extern const uint8_t kAlfTransposeMap[4][12];
 

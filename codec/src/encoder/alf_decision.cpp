@@ -331,14 +331,11 @@ using AlfCcStats = AlfStatsN<kAlfCcCoeffs>;
 // t = source - current chroma; sse: the current chroma's SSE.
 void gatherCcCtb(const recon::PaddedPlane& lum, const Plane& cur, const Plane& org, int x0, int y0, int w, int h,
                  int log2CtuSize, AlfCcStats& out, double& sse) {
-  const int ctbMask = (1 << log2CtuSize) - 1, vbPos = (1 << log2CtuSize) - 4;
   const ptrdiff_t ls = lum.stride;
   sse = 0;
   for (int y = y0; y < y0 + h; ++y) {
-    const int yL = 2 * y, pos = yL & ctbMask;
-    ptrdiff_t up = -ls, dn = ls, dn2 = 2 * ls;
-    if (pos == vbPos - 2) dn2 = dn;
-    else if (pos == vbPos) up = dn = dn2 = 0;
+    const int yL = 2 * y;
+    const auto [up, dn, dn2] = dsp::ccAlfRowOffsets(yL, log2CtuSize, ls);
     const Pel* l = lum.origin() + ptrdiff_t(yL) * ls;
     const Pel* c = cur.row(y);
     const Pel* o = org.row(y);

@@ -166,7 +166,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   // the chroma QP mapping of the CTC (17->17, 22->23, 34->35, 42->39), its outputs from 22 up lowered by
   // --chroma-qp-shift: more of the rate goes to chroma, which the (6Y+U+V)/8 PSNR weighs by a quarter
   const int cqpShift = opt.chromaQpShift >= 0 ? opt.chromaQpShift : (ra ? kChromaQpShiftRa : 0);
-  sps.qpOutDelta = {6 - cqpShift, 12, 4};
+  sps.qpOutDelta[0] -= cqpShift;  // the 17 -> 22 step; the later steps follow it down
   buildChromaQpTable(sps);
   sps.saoEnabled = opt.sao < 0 ? ra : opt.sao == 1;
   sps.alfEnabled = opt.alf < 0 ? ra : opt.alf == 1;

@@ -176,18 +176,9 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
     }
     // CC-ALF on the chroma ALF output (applyAlf above ran without it; the decoder adds it in the same order)
     if (sps_.ccalfEnabled && decideCcAlf(orig, lumaSao, rec, slice.lambda, sps_.part.log2CtuSize, alf)) {
-      const int ctb = 1 << sps_.part.log2CtuSize, ctbC = ctb / 2;
-      const int wCtbs = (codedW + ctb - 1) / ctb;
-      for (int k = 0; k < 2; ++k) {
-        if (!alf.slice.cc[k]) continue;
-        Plane& pl = rec.planes[1 + k];
-        for (size_t i = 0; i < alf.ctus.size(); ++i) {
-          if (!alf.ctus[i].ccIdc[k]) continue;
-          const int x0 = int(i % size_t(wCtbs)) * ctbC, y0 = int(i / size_t(wCtbs)) * ctbC;
-          recon::applyCcAlfCtb(lumaSao, pl, x0, y0, std::min(ctbC, pl.width - x0), std::min(ctbC, pl.height - y0),
-                               alf.aps.ccCoeff[k][alf.ctus[i].ccIdc[k] - 1], sps_.part.log2CtuSize);
-        }
-      }
+      const AlfApsData* table[kAlfMaxApsIds] = {};
+      table[alf.aps.apsId] = &alf.aps;  // decideCcAlf put the filters in this picture's APS
+      for (int c = 1; c <= 2; ++c) recon::applyCcAlf(rec, c, lumaSao, alf.slice, table, alf.ctus, sps_.part.log2CtuSize);
     }
     if (alf.enabled && alf.sendAps) {
       // a RASL picture's APS is not seen by a decoder that starts at the CRA: nothing may reuse its id

@@ -53,6 +53,24 @@ void applyCcAlfCtb(const PaddedPlane& luma, Plane& chroma, int x0, int y0, int w
                     bitDepth);
 }
 
+void applyCcAlf(Picture& pic, int cIdx, const PaddedPlane& luma, const AlfSliceParams& slice,
+                const AlfApsData* const aps[kAlfMaxApsIds], const std::vector<AlfCtuParams>& ctus, int log2CtuSize,
+                int bitDepth) {
+  const int k = cIdx - 1;
+  if (!slice.cc[k]) return;
+  const AlfApsData& a = *aps[slice.ccApsId[k]];
+  const int ctbC = (1 << log2CtuSize) / 2;
+  const int widthInCtbs = (pic.width + 2 * ctbC - 1) / (2 * ctbC);
+  Plane& pl = pic.planes[cIdx];
+  for (size_t i = 0; i < ctus.size(); ++i) {
+    const int idc = ctus[i].ccIdc[k];
+    if (!idc || idc > a.numCcFilters[k]) continue;
+    const int x0 = int(i % size_t(widthInCtbs)) * ctbC, y0 = int(i / size_t(widthInCtbs)) * ctbC;
+    applyCcAlfCtb(luma, pl, x0, y0, std::min(ctbC, pl.width - x0), std::min(ctbC, pl.height - y0), a.ccCoeff[k][idc - 1],
+                  log2CtuSize, bitDepth);
+  }
+}
+
 void applyAlf(Picture& pic, const AlfSliceParams& slice, const AlfApsData* const aps[kAlfMaxApsIds],
               const std::vector<AlfCtuParams>& ctus, int log2CtuSize, int bitDepth) {
   if (!slice.enabled) return;
@@ -101,17 +119,7 @@ void applyAlf(Picture& pic, const AlfSliceParams& slice, const AlfApsData* const
                                 a.chromaCoeff[alt], clip, bitDepth);
         }
     }
-    if (!slice.cc[c - 1]) continue;
-    const AlfApsData& cca = *aps[slice.ccApsId[c - 1]];
-    for (int ry = 0; ry < heightInCtbs; ++ry)
-      for (int rx = 0; rx < widthInCtbs; ++rx) {
-        const AlfCtuParams& p = ctus[size_t(ry) * size_t(widthInCtbs) + size_t(rx)];
-        const int idc = p.ccIdc[c - 1];
-        if (!idc || idc > cca.numCcFilters[c - 1]) continue;
-        const int x0 = rx * ctbC, y0 = ry * ctbC;
-        applyCcAlfCtb(src, pl, x0, y0, std::min(ctbC, pl.width - x0), std::min(ctbC, pl.height - y0),
-                      cca.ccCoeff[c - 1][idc - 1], log2CtuSize, bitDepth);
-      }
+    applyCcAlf(pic, c, src, slice, aps, ctus, log2CtuSize, bitDepth);
   }
 }
 

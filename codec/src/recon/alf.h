@@ -110,5 +110,11 @@ void applyAlf(Picture& pic, const AlfSliceParams& slice, const AlfApsData* const
 void applyCcAlfCtb(const PaddedPlane& luma, Plane& chroma, int x0, int y0, int w, int h, const int16_t* coeff,
                    int log2CtuSize, int bitDepth = kBitDepth);
 
+// CC-ALF of chroma plane cIdx (1 / 2) of `pic` over every CTB whose idc is set, when slice.cc names it;
+// filters from aps[slice.ccApsId]; luma: the padded SAO-output luma.
+void applyCcAlf(Picture& pic, int cIdx, const PaddedPlane& luma, const AlfSliceParams& slice,
+                const AlfApsData* const aps[kAlfMaxApsIds], const std::vector<AlfCtuParams>& ctus, int log2CtuSize,
+                int bitDepth = kBitDepth);
+
 }  // namespace recon
 }  // namespace nnvvc

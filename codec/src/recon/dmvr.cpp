@@ -9,6 +9,7 @@
 #include "dsp/dmvr.h"
 #include "dsp/mc.h"
 #include "recon/bdof.h"
+#include "recon/inter_pred.h"
 
 namespace nnvvc {
 namespace recon {
@@ -24,14 +25,6 @@ constexpr int kWinBefore = 3 + kRange;
 constexpr int kWinStride = kDmvrSubblock + 2 * kWinBefore + 2;
 
 inline int clampInt(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }
-
-const Plane* planeOf(const RefPicLists& refs, const MotionInfo& mi, int l, int cIdx) {
-  const int idx = mi.refIdx[l];
-  if (!mi.predFlag(l) || idx < 0 || idx >= refs.num[l] || idx >= RefPicLists::kMaxRefs) return nullptr;
-  const Picture* pic = refs.ref[l][idx].pic;
-  if (!pic || pic->planes[cIdx].width <= 0 || pic->planes[cIdx].data.empty()) return nullptr;
-  return &pic->planes[cIdx];
-}
 
 // Copies the rectangle starting at (x0, y0) of n x m samples; each coordinate is first clamped to
 // [lo, hi] of its axis (the DMVR window), then into the plane.
@@ -75,7 +68,7 @@ void dmvrRefine(const RefPicLists& refs, const MotionInfo& mi, int x, int y, int
   out.sbH = std::min(h, kDmvrSubblock);
   out.numX = w / out.sbW;
   out.numY = h / out.sbH;
-  const Plane* pl[2] = {planeOf(refs, mi, 0, 0), planeOf(refs, mi, 1, 0)};
+  const Plane* pl[2] = {refPlane(refs, mi, 0, 0), refPlane(refs, mi, 1, 0)};
   const int sbW = out.sbW, sbH = out.sbH;
   alignas(32) Pel src[(kInitStride + 1) * (kInitStride + 1)];
   alignas(32) Pel init[2][kInitStride * kInitStride];
@@ -154,7 +147,7 @@ void predictDmvr(const RefPicLists& refs, const MotionInfo& mi, int x, int y, in
         const int bx = (x + ox) >> sh, by = (y + oy) >> sh;
         const bool bdof = c == 0 && ref.bdof[i];
         for (int l = 0; l < 2; ++l) {
-          const Plane* p = planeOf(refs, mi, l, c);
+          const Plane* p = refPlane(refs, mi, l, c);
           if (!p) return;
           // window: the unrefined MV's filter support, [-before, b + before + 1] around its integer position
           const int sx = bx + (mi.mv[l].x >> fracBits), sy = by + (mi.mv[l].y >> fracBits);

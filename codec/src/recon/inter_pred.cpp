@@ -68,18 +68,6 @@ inline bool inside(const Plane& plane, const Support& s) {
   return s.x0 >= 0 && s.y0 >= 0 && s.x0 + s.w <= plane.width && s.y0 + s.h <= plane.height;
 }
 
-// The reference plane of list l, or nullptr when the motion names no usable picture (a
-// conforming stream never does that; the parser should already have rejected it).
-const Plane* refPlane(const RefPicLists& refs, const MotionInfo& mi, int l, int cIdx) {
-  const int idx = mi.refIdx[l];
-  if (idx < 0 || idx >= refs.num[l] || idx >= RefPicLists::kMaxRefs) return nullptr;
-  const Picture* pic = refs.ref[l][idx].pic;
-  if (!pic) return nullptr;
-  const Plane& plane = pic->planes[cIdx];
-  if (plane.width <= 0 || plane.height <= 0 || plane.data.empty()) return nullptr;
-  return &plane;
-}
-
 // Interpolates the w x h block of list l into the biased 14-bit intermediate (dsp/mc.h).
 void interpolate(const dsp::McFunctions& f, const Plane& plane, const Mv& mv, int cIdx, int x,
                  int y, int w, int h, int16_t* dst, ptrdiff_t ds) {
@@ -105,6 +93,18 @@ void fillGrey(Pel* dst, ptrdiff_t ds, int w, int h) {
 }
 
 }  // namespace
+
+// The reference plane of list l, or nullptr when the motion names no usable picture (a
+// conforming stream never does that; the parser should already have rejected it).
+const Plane* refPlane(const RefPicLists& refs, const MotionInfo& mi, int l, int cIdx) {
+  const int idx = mi.refIdx[l];
+  if (idx < 0 || idx >= refs.num[l] || idx >= RefPicLists::kMaxRefs) return nullptr;
+  const Picture* pic = refs.ref[l][idx].pic;
+  if (!pic) return nullptr;
+  const Plane& plane = pic->planes[cIdx];
+  if (plane.width <= 0 || plane.height <= 0 || plane.data.empty()) return nullptr;
+  return &plane;
+}
 
 void predictInterComponent(const RefPicLists& refs, const MotionInfo& mi, int cIdx, int x, int y,
                            int w, int h, Pel* dst, ptrdiff_t dstStride) {

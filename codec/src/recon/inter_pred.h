@@ -38,6 +38,10 @@ inline InterPredTools interToolsOf(const SliceParams& slice, bool regularMerge) 
 void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, int w, int h,
                   Pel* const dst[3], const ptrdiff_t dstStride[3], const InterPredTools& tools);
 
+// The plane cIdx of the reference picture list l of `mi` names, or nullptr when the motion names no
+// usable picture (a conforming stream never does; the parser should already have rejected it).
+const Plane* refPlane(const RefPicLists& refs, const MotionInfo& mi, int l, int cIdx);
+
 // One list's w x h block of component cIdx interpolated into the biased 14-bit intermediate
 // (dsp/mc.h), reference coordinates clamped into the plane (w, h <= 128).
 void interpolateBlock(const Plane& plane, const Mv& mv, int cIdx, int x, int y, int w, int h,
