@@ -84,6 +84,7 @@ volatile uint64_t g_sink;
 #include "checkasm_sao.cpp"  // SAO kernels (own table): checkSao(), benchSao()
 #include "checkasm_alf.cpp"  // ALF luma filter (own table): checkAlf(), benchAlf()
 #include "checkasm_bdof.cpp"  // BDOF subblock process (own table): checkBdof(), benchBdof()
+#include "checkasm_dmvr.cpp"  // DMVR bilinear and even-row SAD (own table): checkDmvr(), benchDmvr()
 
 int main(int argc, char** argv) {
   bool doBench = true;
@@ -105,6 +106,7 @@ int main(int argc, char** argv) {
   checkSao();
   checkAlf();
   checkBdof();
+  checkDmvr();
   if (g_fail) {
     std::printf("checkasm: FAIL (%d function(s) mismatch)\n", g_fail);
     return 1;
@@ -117,5 +119,6 @@ int main(int argc, char** argv) {
   if (doBench) benchSao();
   if (doBench) benchAlf();
   if (doBench) benchBdof();
+  if (doBench) benchDmvr();
   return 0;
 }

@@ -41,5 +41,25 @@ uint32_t dmvrSadEvenRows_c(const Pel* a, ptrdiff_t as, const Pel* b, ptrdiff_t b
   return sum;
 }
 
+DmvrFunctions dmvrFunctionsFor(DspLevel maxLevel) {
+  DmvrFunctions f{dmvrBilinear_c, dmvrSadEvenRows_c, "c"};
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (maxLevel >= DspLevel::AVX2 && __builtin_cpu_supports("avx2")) {
+    f.bilinear = dmvrBilinear_avx2;
+    f.sadEvenRows = dmvrSadEvenRows_avx2;
+    f.isa = "avx2";
+  }
+#else
+  (void)maxLevel;
+#endif
+  return f;
+}
+
+const DmvrFunctions& dmvrFunctions() {
+  static const DmvrFunctions table = dmvrFunctionsFor(dspLevelFromEnv());
+  return table;
+}
+
 }  // namespace dsp
 }  // namespace nnvvc

@@ -72,6 +72,7 @@ void dmvrRefine(const RefPicLists& refs, const MotionInfo& mi, int x, int y, int
   const int sbW = out.sbW, sbH = out.sbH;
   alignas(32) Pel src[(kInitStride + 1) * (kInitStride + 1)];
   alignas(32) Pel init[2][kInitStride * kInitStride];
+  const dsp::DmvrFunctions& kern = dsp::dmvrFunctions();
   for (int j = 0, i = 0; j < out.numY; ++j)
     for (int k = 0; k < out.numX; ++k, ++i) {
       out.delta[i] = Mv();
@@ -84,15 +85,14 @@ void dmvrRefine(const RefPicLists& refs, const MotionInfo& mi, int x, int y, int
         const int ix = xs + (mv.x >> 4) - kRange, iy = ys + (mv.y >> 4) - kRange;
         const int n = sbW + 2 * kRange + 1, m = sbH + 2 * kRange + 1;
         copyWindowed(*pl[l], ix, iy, n, m, ix, ix + n - 1, iy, iy + m - 1, src, n);
-        dsp::dmvrBilinear_c(init[l], kInitStride, src, n, sbW + 2 * kRange, sbH + 2 * kRange, mv.x & 15, mv.y & 15);
+        kern.bilinear(init[l], kInitStride, src, n, sbW + 2 * kRange, sbH + 2 * kRange, mv.x & 15, mv.y & 15);
       }
       constexpr int64_t kUndef = -1;
       int64_t sad[kSpan * kSpan];
       std::fill(sad, sad + kSpan * kSpan, kUndef);
       auto cost = [&](int dx, int dy) {
-        return int64_t(dsp::dmvrSadEvenRows_c(init[0] + (kRange + dy) * kInitStride + kRange + dx, kInitStride,
-                                              init[1] + (kRange - dy) * kInitStride + kRange - dx, kInitStride, sbW,
-                                              sbH));
+        return int64_t(kern.sadEvenRows(init[0] + (kRange + dy) * kInitStride + kRange + dx, kInitStride,
+                                       init[1] + (kRange - dy) * kInitStride + kRange - dx, kInitStride, sbW, sbH));
       };
       const int centre = kRange * kSpan + kRange;
       int64_t minCost = cost(0, 0);
