@@ -88,6 +88,9 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
     cu.mvd[0] = cu.mvd[1] = Mv();
     tryInterRd(cu, entry, entryHm, bestJ);
   }
+  // early skip detection: a skip merge candidate beat its own residual version, so the motion
+  // is already well predicted; a motion search rarely wins there
+  if (interBestCu_.skip && bestJ < kInf && c_->slice->temporalId <= preset_.skipStopsAmvpMaxTid) return bestJ;
   // motion search (AMVP)
   AmvpCandidate ac[4];
   const int na = ms_.search(me, cu.x, cu.y, cu.w, cu.h, ac, std::min(4, preset_.numAmvpRd));

@@ -35,10 +35,13 @@ struct SearchPreset {
   bool interSkipStopsSplit = false;  // no split of a node whose leaf CU was coded as skip
   int skipStopsMttFromTid = 99;      // in pictures of temporal layer >= this: no BT/TT split (QT still tried) of a
                                      // node whose leaf CU was coded as skip (medium: -26% time, +0.1% BD-rate)
+  int skipStopsAmvpMaxTid = -1;      // in pictures of temporal layer <= this: no motion search (AMVP) for a CU
+                                     // whose best merge candidate codes as skip (early skip detection)
   bool meFractional = true;
   bool meBi = true;
   bool useRdoq = true;
-  bool rdoqGuard = true;       // compare RDOQ's result with plain quantisation by exact J
+  bool rdoqGuard = true;       // compare RDOQ's result with plain quantisation by exact J ...
+  bool rdoqGuardInterSlices = true;  // ... in P/B slices too (medium leaves it off there: -7% time, +0.2% BD-rate)
   // Dependent quantisation where the configuration enables it by default (ra): its trellis costs
   // ~20% of the encode time for ~0.8% BD-rate, so the faster presets leave it off.
   bool depQuant = true;

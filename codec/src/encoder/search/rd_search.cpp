@@ -236,7 +236,7 @@ uint64_t RdCtuSearch::codeResidualTb(int cIdx, int x, int y, int w, int h, const
     p.qs = dsp::quantScale(qp, w, h, sl.bitDepth);
     p.tables = &tables;
     p.signHiding = sl.signHiding;
-    if (preset_.useRdoq && preset_.rdoqGuard) {
+    if (preset_.useRdoq && preset_.rdoqGuard && (sl.isIntra || preset_.rdoqGuardInterSlices)) {
       nz = rdoQuantizeGuarded(coeff_, p, qp, sl.bitDepth, rdoq_, levels, plain_, nullptr);  // adjusts for SDH
     } else {
       nz = preset_.useRdoq ? rdoQuantize(coeff_, p, rdoq_, levels, nullptr)
