@@ -4,7 +4,8 @@
 // own partition, model inference time (per frame of the bench sequence and of a 1080p frame), and whether
 // every hinted bitstream decodes bit-exactly (nnvvc-dec, and VTM DecoderApp when VTM_DECODER_APP is set).
 // Env: CNN_BENCH_SEQ (file in the shared sequences), CNN_BENCH_FRAMES (2), CNN_BENCH_PRESET (medium),
-// CNN_BENCH_AGGR ("0,1,2": aggressiveness levels), NNVVC_ENC/NNVVC_DEC, VTM_DECODER_APP, SHARED_SEQUENCES.
+// CNN_BENCH_AGGR ("0,1,2": aggressiveness levels), NNVVC_SPLIT_MODEL (another .onnx, as the worker takes it),
+// NNVVC_ENC/NNVVC_DEC, VTM_DECODER_APP, SHARED_SEQUENCES.
 // Writes bench/cnn-results-<preset>.json.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -43,7 +44,7 @@ async function main() {
   const m = await manifestRow(SEQ);
   const src = path.join(SEQ_DIR, SEQ);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-cnn-bench-'));
-  const model = await loadSplitModel();
+  const model = await loadSplitModel(process.env.NNVVC_SPLIT_MODEL || undefined);
   console.log(`model ${model.name} v${model.version} (${model.ep}${model.epNote ? `; ${model.epNote}` : ''}); ${SEQ} ${FRAMES} frames, preset ${PRESET}; VTM decoder: ${VTM_DEC || 'not used (VTM_DECODER_APP not set)'}`);
 
   async function encode(qp: number, label: string, hints?: string) {

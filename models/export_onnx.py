@@ -20,6 +20,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--weights", default=os.path.join(here, "splitnet.pt"))
     ap.add_argument("--out", default=os.path.join(here, f"splitnet-v{VERSION}.onnx"))
+    ap.add_argument("--labels", choices=["exact", "rect"], default="exact", help="the targets train.py used (metadata)")
     a = ap.parse_args()
     torch.manual_seed(0)
     net = SplitNet()
@@ -30,7 +31,7 @@ def main():
                       dynamic_axes={"ctu": {0: "n"}, "logits": {0: "n"}})
     m = onnx.load(a.out)
     for k, v in {"name": "splitnet", "version": VERSION, "grid": str(GRID), "ctu": str(CTU),
-                 "qt_classes": str(QT_CLASSES), "mtt_classes": str(MTT_CLASSES),
+                 "qt_classes": str(QT_CLASSES), "mtt_classes": str(MTT_CLASSES), "labels": a.labels,
                  "input": "ctu [n,2,128,128]: luma/1023-0.5, qp/63",
                  "output": "logits [n,9,16,16]: 0..4 QT depth, 5..8 MTT depth"}.items():
         p = m.metadata_props.add(); p.key, p.value = k, v

@@ -6,7 +6,8 @@ Usage: python3 models/make_dataset.py --out models/data [--preset medium] [--job
 Outputs (not committed: raw data stays outside git): <out>/<name>_f<frame>_qp<QP>.{y.bin,stats.json}
 where y.bin is the crop's luma as 16-bit LE 10-bit samples (8-bit input shifted left by 2).
 Crops keep encode time bounded on the 2 shared cores (1080p frames are cut to 512x256 windows).
-The held-out sequence (BasketballPass) is generated the same way, tagged split=val.
+The held-out sequences are generated the same way: BasketballPass tagged split=val (validation and the
+benchmark), Cactus split=test (used by neither). Resumable: encodes whose .stats.json exists are skipped.
 """
 import argparse, json, os, subprocess, sys, concurrent.futures as cf
 
@@ -15,18 +16,23 @@ ENC = os.environ.get("NNVVC_ENC", os.path.join(os.path.dirname(__file__), "..", 
 QPS = [22, 27, 32, 37]
 # (file, frames to use, crop (x, y, w, h) or None, split)
 PLAN = [
-    ("bus_352x288_30fps_8bit_17f.yuv", [0], None, "train"),
-    ("cars_320x240_30fps_8bit_30f.yuv", [0], None, "train"),
-    ("CiscoVT2people_320x192_12fps_8bit_9f.yuv", [0], None, "train"),
-    ("foreman_176x144_30fps_8bit_10f.yuv", [0, 5], None, "train"),
-    ("ParkJoy_160x90_50fps_8bit_10f.yuv", [0], None, "train"),
-    ("ParkJoy_160x90_50fps_10bit_20f.yuv", [10], None, "train"),
-    ("BasketballDrillText_832x480_50fps_10bit_16f.yuv", [0], (0, 0, 512, 256), "train"),
-    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [0], (640, 384, 512, 256), "train"),
-    ("Cactus_1920x1080_50fps_8bit_9f.yuv", [0], (768, 512, 512, 256), "train"),
+    ("bus_352x288_30fps_8bit_17f.yuv", [0, 8, 16], None, "train"),
+    ("cars_320x240_30fps_8bit_30f.yuv", [0, 10, 20, 29], None, "train"),
+    ("CiscoVT2people_320x192_12fps_8bit_9f.yuv", [0, 8], None, "train"),
+    ("foreman_176x144_30fps_8bit_10f.yuv", [0, 5, 9], None, "train"),
+    ("ParkJoy_160x90_50fps_8bit_10f.yuv", [0, 9], None, "train"),
+    ("ParkJoy_160x90_50fps_10bit_20f.yuv", [10, 19], None, "train"),
+    ("BasketballDrillText_832x480_50fps_10bit_16f.yuv", [0, 8, 15], (0, 0, 512, 256), "train"),
+    ("BasketballDrillText_832x480_50fps_10bit_16f.yuv", [4, 12], (320, 224, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [0, 16], (640, 384, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [8], (0, 0, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [4], (1408, 768, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [12], (256, 640, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [2], (1024, 128, 512, 256), "train"),
     ("BasketballPass_416x240_50fps_8bit_101f.yuv", [0, 50], None, "val"),
+    # held out from training and validation: the 1080p sequence of the benchmark's second run
+    ("Cactus_1920x1080_50fps_8bit_9f.yuv", [0], (768, 512, 512, 256), "test"),
 ]
-
 
 def manifest():
     rows = {}
@@ -112,6 +118,8 @@ def main():
             if crop:
                 raw, w, h = crop_frame(raw, m["w"], m["h"], m["bd"], crop)
             name = fname.split("_")[0] + ("10b" if m["bd"] == 10 and fname.startswith("ParkJoy") else "")
+            if crop:
+                name += f"_x{crop[0]}y{crop[1]}"
             for qp in QPS:
                 jobs.append((a.out, name, fr, w, h, m["bd"], m["fps"], qp, a.preset, raw, split))
     # val first so the bench/validation set exists early

@@ -3,10 +3,12 @@
 
   /usr/bin/python3 models/train.py [--data models/data] [--epochs 40] [--device cpu|cuda] [--out models/splitnet.pt]
 
-Targets (per 8x8 cell, derived from the encoder's chosen CU list in --stats output): the CU covering the cell
-has size w x h; its QT leaf is taken as the smallest square that can hold it, S = max(w, h) (the
-interpretation with the fewest MTT splits), so QT depth = log2(128 / S) (clamped to 0..4) and MTT depth =
-log2(S / min(w, h)) (clamped to 0..3). Cells outside the picture are masked out of the loss.
+Targets (per 8x8 cell, from the encoder's chosen CU list in --stats output): with --labels exact (default) the
+qt_depth / mtt_depth the encoder itself records for the CU covering the cell (clamped to 0..4 / 0..3: the depths the
+split hints constrain); with --labels rect (SplitNet v1's targets) depths derived from the CU's w x h: its QT leaf
+taken as the smallest square that can hold it, S = max(w, h), so QT depth = log2(128 / S) and MTT depth =
+log2(S / min(w, h)). A cell covered by several CUs (< 8x8) takes the deepest. Cells outside the picture are masked
+out of the loss.
 Deterministic: fixed seeds, deterministic algorithms, single-threaded data order.
 Prints per-epoch loss and, at the end, accuracy on the held-out split (val) and writes models/metrics.json.
 """
@@ -21,16 +23,23 @@ from splitnet import SplitNet, QT_CLASSES, MTT_CLASSES, GRID, CTU  # noqa: E402
 CELLS = CTU // GRID
 
 
-def labels_for(meta):
-    """Per-cell (qt, mtt) maps for a whole picture; -1 outside the picture."""
+def labels_for(meta, exact=True):
+    """Per-cell (qt, mtt) maps for a whole picture; -1 outside the picture. With exact (and CU lists that
+    carry them: --stats cu_format x, y, w, h, intra_mode, qt_depth, mtt_depth, ...) the encoder's own
+    depths; else the depths derived from the CU rectangle (the smallest square holding it)."""
     w, h = meta["width"], meta["height"]
     rows, cols = math.ceil(h / GRID), math.ceil(w / GRID)
     qt = np.full((rows, cols), -1, np.int64)
     mt = np.full((rows, cols), -1, np.int64)
-    for x, y, cw, ch, _ in meta["cus"]:
-        s = max(cw, ch, GRID)
-        q = min(max(int(round(math.log2(CTU / s))), 0), QT_CLASSES - 1)
-        m = min(max(int(round(math.log2(max(cw, ch) / min(cw, ch)))), 0), MTT_CLASSES - 1)
+    for cu in meta["cus"]:
+        x, y, cw, ch = cu[:4]
+        if exact and len(cu) >= 7:
+            q = min(max(int(cu[5]), 0), QT_CLASSES - 1)
+            m = min(max(int(cu[6]), 0), MTT_CLASSES - 1)
+        else:
+            s = max(cw, ch, GRID)
+            q = min(max(int(round(math.log2(CTU / s))), 0), QT_CLASSES - 1)
+            m = min(max(int(round(math.log2(max(cw, ch) / min(cw, ch)))), 0), MTT_CLASSES - 1)
         # a CU smaller than a cell: the cell gets the deepest CU seen in it
         r0, r1 = y // GRID, max(y // GRID + 1, (y + ch) // GRID)
         c0, c1 = x // GRID, max(x // GRID + 1, (x + cw) // GRID)
@@ -40,12 +49,12 @@ def labels_for(meta):
     return qt, mt
 
 
-def ctus_of(base):
+def ctus_of(base, exact=True):
     """(inputs [n,2,128,128] float32, qt [n,16,16], mtt [n,16,16]) for one picture."""
     meta = json.load(open(base + ".stats.json"))
     w, h = meta["width"], meta["height"]
     luma = np.fromfile(base + ".y.bin", dtype="<u2").reshape(h, w).astype(np.float32)
-    qt, mt = labels_for(meta)
+    qt, mt = labels_for(meta, exact)
     ny, nx = math.ceil(h / CTU), math.ceil(w / CTU)
     pad = np.pad(luma, ((0, ny * CTU - h), (0, nx * CTU - w)), mode="edge")
     qtp = np.pad(qt, ((0, ny * CELLS - qt.shape[0]), (0, nx * CELLS - qt.shape[1])), constant_values=-1)
@@ -60,10 +69,12 @@ def ctus_of(base):
     return meta["split"], np.stack(xs).astype(np.float32), np.stack(qs), np.stack(ms)
 
 
-def load(data):
+def load(data, exact=True):
     sets = {"train": [[], [], []], "val": [[], [], []]}
     for f in sorted(glob.glob(os.path.join(data, "*.stats.json"))):
-        split, x, q, m = ctus_of(f[:-len(".stats.json")])
+        split, x, q, m = ctus_of(f[:-len(".stats.json")], exact)
+        if split not in sets:  # "test": held out from training and validation
+            continue
         for k, v in enumerate((x, q, m)):
             sets[split][k].append(v)
     return {k: tuple(torch.from_numpy(np.concatenate(v)) for v in s) for k, s in sets.items() if s[0]}
@@ -108,11 +119,14 @@ def main():
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", default=os.path.join(here, "splitnet.pt"))
+    ap.add_argument("--labels", choices=["exact", "rect"], default="exact",
+                    help="exact: the encoder's qt_depth/mtt_depth from --stats; rect: derived from CU rectangles (v1)")
+    ap.add_argument("--metrics", default=os.path.join(here, "metrics.json"))
     a = ap.parse_args()
     random.seed(a.seed); np.random.seed(a.seed); torch.manual_seed(a.seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
     torch.set_num_threads(2)
-    d = load(a.data)
+    d = load(a.data, a.labels == "exact")
     xt, qt, mt = d["train"]
     print(f"train CTUs {len(xt)}, val CTUs {len(d['val'][0]) if 'val' in d else 0}", flush=True)
     net = SplitNet().to(a.device)
@@ -140,11 +154,11 @@ def main():
     net.cpu()
     torch.save(net.state_dict(), a.out)
     metrics = {"train": evaluate(net, xt, qt, mt, "cpu"), "epochs": a.epochs, "seed": a.seed,
-               "train_ctus": len(xt)}
+               "train_ctus": len(xt), "labels": a.labels}
     if "val" in d:
         metrics["val"] = evaluate(net, *d["val"], "cpu")
         metrics["val_ctus"] = len(d["val"][0])
-    json.dump(metrics, open(os.path.join(here, "metrics.json"), "w"), indent=1)
+    json.dump(metrics, open(a.metrics, "w"), indent=1)
     print(json.dumps(metrics, indent=1))
 
 
