@@ -20,18 +20,19 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--weights", default=os.path.join(here, "splitnet.pt"))
     ap.add_argument("--out", default=os.path.join(here, f"splitnet-v{VERSION}.onnx"))
-    ap.add_argument("--labels", choices=["exact", "rect"], default="exact", help="the targets train.py used (metadata)")
     a = ap.parse_args()
     torch.manual_seed(0)
     net = SplitNet()
-    net.load_state_dict(torch.load(a.weights, map_location="cpu"))
+    ck = torch.load(a.weights, map_location="cpu")
+    labels = ck.get("labels", "rect")  # train.py's checkpoint; a bare state dict predates exact labels
+    net.load_state_dict(ck.get("state_dict", ck))
     net.eval()
     x = torch.randn(3, 2, CTU, CTU)
     torch.onnx.export(net, x, a.out, input_names=["ctu"], output_names=["logits"], opset_version=13,
                       dynamic_axes={"ctu": {0: "n"}, "logits": {0: "n"}})
     m = onnx.load(a.out)
     for k, v in {"name": "splitnet", "version": VERSION, "grid": str(GRID), "ctu": str(CTU),
-                 "qt_classes": str(QT_CLASSES), "mtt_classes": str(MTT_CLASSES), "labels": a.labels,
+                 "qt_classes": str(QT_CLASSES), "mtt_classes": str(MTT_CLASSES), "labels": labels,
                  "input": "ctu [n,2,128,128]: luma/1023-0.5, qp/63",
                  "output": "logits [n,9,16,16]: 0..4 QT depth, 5..8 MTT depth"}.items():
         p = m.metadata_props.add(); p.key, p.value = k, v

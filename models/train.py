@@ -49,9 +49,8 @@ def labels_for(meta, exact=True):
     return qt, mt
 
 
-def ctus_of(base, exact=True):
-    """(inputs [n,2,128,128] float32, qt [n,16,16], mtt [n,16,16]) for one picture."""
-    meta = json.load(open(base + ".stats.json"))
+def ctus_of(base, meta, exact=True):
+    """(inputs [n,2,128,128] float32, qt [n,16,16], mtt [n,16,16]) for one picture (meta: its .stats.json)."""
     w, h = meta["width"], meta["height"]
     luma = np.fromfile(base + ".y.bin", dtype="<u2").reshape(h, w).astype(np.float32)
     qt, mt = labels_for(meta, exact)
@@ -72,9 +71,10 @@ def ctus_of(base, exact=True):
 def load(data, exact=True):
     sets = {"train": [[], [], []], "val": [[], [], []]}
     for f in sorted(glob.glob(os.path.join(data, "*.stats.json"))):
-        split, x, q, m = ctus_of(f[:-len(".stats.json")], exact)
-        if split not in sets:  # "test": held out from training and validation
+        meta = json.load(open(f))
+        if meta["split"] not in sets:  # "test": held out from training and validation
             continue
+        split, x, q, m = ctus_of(f[:-len(".stats.json")], meta, exact)
         for k, v in enumerate((x, q, m)):
             sets[split][k].append(v)
     return {k: tuple(torch.from_numpy(np.concatenate(v)) for v in s) for k, s in sets.items() if s[0]}
@@ -152,7 +152,7 @@ def main():
                 msg += f" val {json.dumps({k: round(v, 3) for k, v in evaluate(net, *d['val'], a.device).items()})}"
             print(msg, flush=True)
     net.cpu()
-    torch.save(net.state_dict(), a.out)
+    torch.save({"state_dict": net.state_dict(), "labels": a.labels}, a.out)  # export_onnx.py records the labels
     metrics = {"train": evaluate(net, xt, qt, mt, "cpu"), "epochs": a.epochs, "seed": a.seed,
                "train_ctus": len(xt), "labels": a.labels}
     if "val" in d:

@@ -41,11 +41,7 @@ inline void blendRow(Pel* dst, const Pel* a, const Pel* b, int w, int c0, int c1
 }  // namespace
 
 void dmvrBilinear_avx2(Pel* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, int w, int h, int xFrac, int yFrac) {
-  if (!xFrac && !yFrac) {
-    for (int r = 0; r < h; ++r, dst += ds, src += ss)
-      for (int c = 0; c < w; ++c) dst[c] = src[c];
-    return;
-  }
+  if (!xFrac && !yFrac) return dmvrBilinear_c(dst, ds, src, ss, w, h, 0, 0);  // a plain copy
   if (!yFrac) {
     for (int r = 0; r < h; ++r, dst += ds, src += ss) blendRow(dst, src, src + 1, w, 16 - xFrac, xFrac);
     return;
