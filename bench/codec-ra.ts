@@ -1,9 +1,10 @@
 // Random-access codec benchmark: nnvvc-enc --config ra (per preset) against VTM-23.2's random-access anchor.
 //   npm run bench:codec -- --config ra [--sequence BasketballPass,BQTerrace] [--frames N] [--presets medium,fast]
 //                                      [--qps 22,27,32,37] [--intra-period N] [--reuse-vtm]
-// Per sequence: VTM-23.2 EncoderApp (VTM_ENCODER_APP) with vtm/cfg/encoder_randomaccess_anchor.cfg, then per
-// preset nnvvc-enc --config ra, both on the same first frames with the same intra period (--intra-period, else the
-// multiple of 16 nearest to one second at the sequence's fps, the default of both encoders), at the same QPs, one
+// Per sequence: VTM-23.2 EncoderApp (VTM_ENCODER_APP) with vtm/cfg/encoder_randomaccess_anchor.cfg (VTM-23.2's RA
+// configuration, GOP 32), then per preset nnvvc-enc --config ra (GOP 32), both on the same first frames with the same
+// intra period (--intra-period, a multiple of 32, else the multiple of 32 nearest to one second at the sequence's fps,
+// the default of both encoders), at the same QPs, one
 // after the other in this run (single-threaded encoders; wall-clock times). Per point and overall: kbps (whole
 // bitstream file), PSNR (6Y+U+V)/8 of the reconstruction (output order) against the source, encode seconds T1 (ours)
 // and T2 (VTM), T1/T2, our encode fps; per sequence and preset the BD-rate (PCHIP, PSNR YUV 6:1:1) against VTM.
@@ -18,7 +19,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { bdRate, bitrateKbps, combinePsnr, psnrYuvFiles } from '../src/quality/index.js';
-import { defaultIntraPeriod } from '../src/quality/anchors.js';
+import { defaultIntraPeriod, RA_GOP_SIZE } from '../src/quality/anchors.js';
 import { describeExit, encoderArgs, encoderPath, isExecutable, type ProcResult, readManifest, repoRoot, runProcess, type SequenceInfo } from '../test/conformance/lib.js';
 
 export class UsageError extends Error {}
@@ -43,7 +44,7 @@ export const RA_BENCH_USAGE = `usage: npm run bench:codec -- --config ra [option
   --frames N           frames per sequence (default 33 for BasketballPass, else 17; fewer if the file has fewer)
   --presets P,Q        nnvvc-enc presets (default medium, the encoder's default)
   --qps 22,27,32,37    QPs (default 22,27,32,37)
-  --intra-period N     intra period for both encoders, a multiple of 16 (default: nearest to 1 s at the fps)
+  --intra-period N     intra period for both encoders, a multiple of the GOP size 32 (default: nearest to 1 s at the fps)
   --reuse-vtm          reuse VTM results saved by an earlier run instead of encoding again (T2 not from this run)
   --jobs N             run N encodes (QP points) at once, default 1; needs CPU-time timing (/usr/bin/time)`;
 
@@ -89,8 +90,8 @@ export function parseRaArgs(argv: string[]): RaBenchOptions {
         break;
       }
       case '--intra-period': {
-        [o.intraPeriod] = intList(arg, next(), 16, 1024);
-        if (o.intraPeriod % 16 !== 0) throw new UsageError(`--intra-period ${o.intraPeriod}: must be a multiple of the GOP size 16`);
+        [o.intraPeriod] = intList(arg, next(), 32, 1024);
+        if (o.intraPeriod % RA_GOP_SIZE !== 0) throw new UsageError(`--intra-period ${o.intraPeriod}: must be a multiple of the GOP size ${RA_GOP_SIZE}`);
         break;
       }
       case '--reuse-vtm': o.reuseVtm = true; break;

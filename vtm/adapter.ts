@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parseDecoderLog, parseEncoderLog, parseVtmVersion, type VtmDecoderSummary, type VtmEncoderSummary } from './parse.js';
 import { CancelledError, ToolError } from '../src/worker/errors.js';
-import { defaultIntraPeriod } from '../src/quality/anchors.js';
+import { anchorGopSize, defaultIntraPeriod } from '../src/quality/anchors.js';
 import type { DecodeRequest, DecodeResult, DecoderAdapter, EncodeRequest, EncodeResult, EncoderAdapter } from '../src/worker/tool-adapter.js';
 
 export const VTM_REQUIRED_VERSION = '23.2';
@@ -16,7 +16,7 @@ export class VtmError extends Error {
   constructor(message: string) { super(message); this.name = 'VtmError'; }
 }
 
-/** Directory holding encoder_randomaccess_anchor.cfg / encoder_intra_anchor.cfg. */
+/** Directory holding encoder_randomaccess_anchor.cfg (GOP 32), encoder_randomaccess_anchor_gop16.cfg, encoder_intra_anchor.cfg. */
 export function anchorCfgDir(): string {
   if (process.env.VTM_ANCHOR_CFG_DIR) return path.resolve(process.env.VTM_ANCHOR_CFG_DIR);
   const here = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cfg');
@@ -24,11 +24,17 @@ export function anchorCfgDir(): string {
   return path.resolve('vtm/cfg'); // running from a compiled dist/ tree
 }
 
-export function anchorCfgFile(config: 'ra' | 'ai'): string {
-  return path.join(anchorCfgDir(), config === 'ra' ? 'encoder_randomaccess_anchor.cfg' : 'encoder_intra_anchor.cfg');
+/**
+ * The anchor configuration: all-intra, or random access with VTM-23.2's own GOP 32 table (encoder_randomaccess_vtm.cfg)
+ * wherever the intra period is a multiple of 32, else (VTM needs a multiple of its GOP) the earlier CTC GOP 16 table.
+ */
+export function anchorCfgFile(config: 'ra' | 'ai', intraPeriod?: number): string {
+  if (config === 'ai') return path.join(anchorCfgDir(), 'encoder_intra_anchor.cfg');
+  const gop = intraPeriod === undefined ? 32 : anchorGopSize(intraPeriod);
+  return path.join(anchorCfgDir(), gop === 32 ? 'encoder_randomaccess_anchor.cfg' : 'encoder_randomaccess_anchor_gop16.cfg');
 }
 
-/** Random-access intra period: the multiple of the GOP (16) nearest to one second: 24/25/30 -> 32, 50 -> 48, 60 -> 64. */
+/** Random-access intra period: the multiple of the GOP (32) nearest to one second: 24/25/30 -> 32, 50 and 60 -> 64. */
 export { defaultIntraPeriod } from '../src/quality/anchors.js';
 
 const versionCache = new Map<string, Promise<string>>();
@@ -59,14 +65,15 @@ export interface VtmDecodeResult extends DecodeResult { vtm: VtmDecoderSummary; 
 
 export function vtmEncoderArgs(r: EncodeRequest): string[] {
   if (!Number.isInteger(r.qp) || r.qp < -12 || r.qp > 63) throw new VtmError(`qp=${r.qp}: VTM takes an integer QP`);
+  const intraPeriod = r.config === 'ra' ? r.intraPeriod ?? defaultIntraPeriod(r.fps) : undefined;
   const args = [
-    '-c', anchorCfgFile(r.config),
+    '-c', anchorCfgFile(r.config, intraPeriod),
     '-i', r.input, '-b', r.bitstream, '-o', r.recon,
     '-wdt', String(r.width), '-hgt', String(r.height), '-fr', String(r.fps), '-f', String(r.frames),
     `--InputBitDepth=${r.bitDepth}`, '--InternalBitDepth=10', '--OutputBitDepth=10',
     `--InputChromaFormat=420`, '-q', String(r.qp),
   ];
-  if (r.config === 'ra') args.push(`--IntraPeriod=${r.intraPeriod ?? defaultIntraPeriod(r.fps)}`);
+  if (intraPeriod !== undefined) args.push(`--IntraPeriod=${intraPeriod}`);
   return args;
 }
 

@@ -25,9 +25,12 @@ static void usage(std::FILE* f) {
       "      --input-bitdepth 8|10 input sample bit depth (default 8)\n"
       "  -q, --qp Q                quantisation parameter 0..63 (default 32)\n"
       "      --config ai|ra        coding structure: ai = all-intra (every picture IDR); ra = random access\n"
-      "                            (GOP 16 hierarchical B, 5 temporal layers, CRA every intra period)\n"
-      "      --intra-period N      ra: CRA period, a multiple of 16 (default: the multiple of 16 nearest to\n"
-      "                            one second at --fps: 32 at 30 fps, 48 at 50, 64 at 60)\n"
+      "                            (hierarchical B GOP, CRA every intra period)\n"
+      "      --gop-size 16|32      ra: GOP size (default 32: 6 temporal layers, VTM-23.2's RA table; 16: 5\n"
+      "                            layers, the earlier CTC table)\n"
+      "      --intra-period N      ra: CRA period, a multiple of the GOP size (default: the multiple of the\n"
+      "                            GOP size nearest to one second at --fps; GOP 32: 32 at 30 fps, 64 at 50\n"
+      "                            and 60)\n"
       "      --deblock on|off      deblocking filter (default: on for ra, off for ai)\n"
       "      --chroma-qp-shift N   lower the chroma QP mapping (SPS table 17->17, 22->23, 34->35, 42->39) by N\n"
       "                            from QP 22 up, 0..3 (default: 2 for ra, 0 for ai): chroma quality for\n"
@@ -116,7 +119,14 @@ int main(int argc, char** argv) {
     else if (a == "--intra-period") {
       intOpt("--intra-period", o.intraPeriod);
       if (o.intraPeriod <= 0) {
-        std::fprintf(stderr, "nnvvc-enc: --intra-period %d: must be a positive multiple of the GOP size 16\n", o.intraPeriod);
+        std::fprintf(stderr, "nnvvc-enc: --intra-period %d: must be a positive multiple of the GOP size\n", o.intraPeriod);
+        return 2;
+      }
+    }
+    else if (a == "--gop-size") {
+      intOpt("--gop-size", o.gopSize);
+      if (o.gopSize != 16 && o.gopSize != 32) {
+        std::fprintf(stderr, "nnvvc-enc: --gop-size %d: expected 16 or 32\n", o.gopSize);
         return 2;
       }
     }

@@ -105,6 +105,11 @@ TEST_CASE(badInputClearErrors) {
     CHECK(runEncoder(o, err) != 0 && err.find("only 2 frames") != std::string::npos);
     o.frames = 0; o.config = "ra"; o.intraPeriod = 24;
     CHECK(runEncoder(o, err) != 0 && err.find("--intra-period 24") != std::string::npos);
+    o.intraPeriod = 48;  // a multiple of 16, not of the default GOP 32
+    CHECK(runEncoder(o, err) != 0 && err.find("--intra-period 48") != std::string::npos && err.find("32") != std::string::npos);
+    o.intraPeriod = 0; o.gopSize = 8;
+    CHECK(runEncoder(o, err) != 0 && err.find("--gop-size 8") != std::string::npos);
+    o.gopSize = 0;
     o.intraPeriod = 0; o.frames = 1;
     CHECK(runEncoder(o, err) != 0 && err.find("at least 2 frames") != std::string::npos);
     o.frames = 0; o.config = "ai"; o.preset = "nope";

@@ -34,7 +34,7 @@ static const std::string& workDir() {
 static int encode(int first, int frames, int qp, const std::string& name, std::string& err) {
   EncoderOptions o;
   o.inputPath = workDir() + "/in.yuv"; o.width = W; o.height = H; o.qp = qp; o.preset = "faster";
-  o.config = "ra"; o.intraPeriod = 16; o.firstFrame = first; o.frames = frames;
+  o.config = "ra"; o.gopSize = 16; o.intraPeriod = 16; o.firstFrame = first; o.frames = frames;
   o.bitstreamPath = workDir() + "/" + name;
   return runEncoder(o, err);
 }

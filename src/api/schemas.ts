@@ -43,6 +43,7 @@ export const jobRequestSchema = {
     targetKbps: { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 1, maxItems: 12 },
     frames: { type: 'integer', minimum: 1 },
     intraPeriod: { type: 'integer', minimum: 1, maximum: 1024 },
+    gopSize: { type: 'integer', enum: [16, 32] },
     preset: { type: 'string', pattern: '^[a-z0-9_-]{1,32}$' },
     encoder: { type: 'string', enum: ['nnvvc', 'vtm'] },
     kind: { type: 'string', enum: ['encode', 'anchor'] },

@@ -8,6 +8,9 @@ import type { MachineInfo } from './machine.js';
 
 export const ANCHOR_QPS = [22, 27, 32, 37];
 export const ANCHOR_ENCODER = 'VTM-23.2';
+/** GOP of VTM-23.2's random-access configuration (encoder_randomaccess_vtm.cfg), the anchor's and our default. */
+export const RA_GOP_SIZE = 32;
+export const RA_GOP_SIZES = [16, 32] as const;
 
 export interface AnchorPoint {
   qp: number; kbps: number; psnrY: number; psnrU: number; psnrV: number;
@@ -27,6 +30,9 @@ export interface AnchorTable {
   config: 'ra' | 'ai';
   frames: number;
   intraPeriod?: number;
+  /** ra, computed: the GOP size of the VTM configuration it was encoded with (tables stored before GOP 32 became the
+   * anchor's lack it: they were GOP 16). */
+  gopSize?: number;
   encoder: string;
   source: 'computed' | 'imported';
   machine?: Partial<MachineInfo>;
@@ -43,12 +49,21 @@ const SHA_RE = /^[0-9a-f]{64}$/;
 const KEY_RE = /^[0-9a-f]{64}\.(ra|ai)\.\d+f(\.ip\d+)?$/;
 
 /**
- * Random-access intra period when a job gives none: the multiple of the GOP (16) nearest to one second, as the
- * common test conditions and nnvvc-enc's own default (codec/src/encoder/gop_plan.cpp) choose it: 24/25/30 fps -> 32,
- * 50 fps -> 48, 60 fps -> 64, 12 fps -> 16. The anchor and our encoder must use the same one.
+ * Random-access intra period when a job gives none: the multiple of the GOP size nearest to one second, as the
+ * common test conditions and nnvvc-enc's own default (codec/src/encoder/gop_plan.cpp) choose it. GOP 32 (default):
+ * 24/25/30 fps -> 32, 50 and 60 fps -> 64, 12 fps -> 32; GOP 16: 32, 48, 64, 16. The anchor and our encoder use the
+ * same one.
  */
-export function defaultIntraPeriod(fps: number): number {
-  return Math.max(1, Math.floor(fps / 16 + 0.5)) * 16;
+export function defaultIntraPeriod(fps: number, gopSize: number = RA_GOP_SIZE): number {
+  return Math.max(1, Math.floor(fps / gopSize + 0.5)) * gopSize;
+}
+
+/**
+ * GOP size of the VTM anchor for an intra period: VTM-23.2's RA configuration (GOP 32) wherever the intra period is a
+ * multiple of 32; VTM needs the intra period to be a multiple of its GOP, so other multiples of 16 get the GOP-16 table.
+ */
+export function anchorGopSize(intraPeriod: number): number {
+  return intraPeriod % RA_GOP_SIZE === 0 ? RA_GOP_SIZE : 16;
 }
 
 /** The intra period that goes into an anchor key: none for AI or when it is the default for the frame rate. */
@@ -177,7 +192,15 @@ export function anchorPointFor(table: AnchorTable, p: { qp?: number; targetKbps?
   return best;
 }
 
-/** The stored anchor for a job's sequence/config/frames, if any. */
+/**
+ * The stored anchor for a job's sequence/config/frames, if any. A computed random-access table encoded with another
+ * GOP than the anchor's for that intra period (those stored while the anchor was GOP 16) is stale: not returned, so
+ * an anchor job computes it again.
+ */
 export async function findAnchor(dataDir: string, o: { sha256: string; config: 'ra' | 'ai'; frames: number; fps: number; intraPeriod?: number }): Promise<AnchorTable | undefined> {
-  try { return await new AnchorStore(dataDir).get(anchorKey(o.sha256, o.config, o.frames, keyIntraPeriod(o.config, o.fps, o.intraPeriod))); } catch { return undefined; }
+  let t: AnchorTable | undefined;
+  try { t = await new AnchorStore(dataDir).get(anchorKey(o.sha256, o.config, o.frames, keyIntraPeriod(o.config, o.fps, o.intraPeriod))); } catch { return undefined; }
+  if (!t) return undefined;
+  if (o.config === 'ra' && t.source === 'computed' && (t.gopSize ?? 16) !== anchorGopSize(o.intraPeriod ?? defaultIntraPeriod(o.fps))) return undefined;
+  return t;
 }

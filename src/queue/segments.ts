@@ -7,9 +7,17 @@ import type { JobRequest } from './types.js';
 
 export interface Segment { index: number; firstFrame: number; frames: number }
 
-/** The intra period a request's ra encode uses (its own, else the multiple of 16 nearest to one second). */
-export function intraPeriodOf(req: Pick<JobRequest, 'intraPeriod'>, fps: number): number {
-  return req.intraPeriod ?? defaultIntraPeriod(fps);
+/** The intra period a request's ra encode uses (its own, else the multiple of its GOP size nearest to one second). */
+export function intraPeriodOf(req: Pick<JobRequest, 'intraPeriod' | 'gopSize'>, fps: number): number {
+  return req.intraPeriod ?? defaultIntraPeriod(fps, req.gopSize);
+}
+
+/**
+ * The intra period of the anchor a request is compared with: the one its own encode uses (the anchor is encoded with
+ * the same intra period); undefined for all-intra.
+ */
+export function anchorIntraPeriod(req: Pick<JobRequest, 'config' | 'intraPeriod' | 'gopSize'>, fps: number): number | undefined {
+  return req.config === 'ra' ? intraPeriodOf(req, fps) : undefined;
 }
 
 /**

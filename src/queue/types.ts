@@ -10,6 +10,9 @@ export interface JobRequest {
   targetKbps?: number[];
   frames?: number;
   intraPeriod?: number;
+  /** ra: GOP size of our encoder, 16 or 32 (default 32, VTM-23.2's RA GOP); the intra period is a multiple of it.
+   * VTM encodes (anchors) take the anchor's GOP for the intra period (anchorGopSize). */
+  gopSize?: number;
   preset?: string;
   encoder?: EncoderName;
   kind?: 'encode' | 'anchor';

@@ -68,7 +68,8 @@ export class NnvvcEncoder implements EncoderAdapter {
       '--input-bitdepth', String(r.bitDepth), '--qp', String(r.qp), '--config', r.config,
       '-b', r.bitstream, '-o', r.recon,
     ];
-    // Random access only; without it the encoder picks its own intra period. No --gop-size: the GOP is fixed.
+    // Random access only; without them the encoder picks its own GOP (32) and intra period.
+    if (r.config === 'ra' && r.gopSize !== undefined) args.push('--gop-size', String(r.gopSize));
     if (r.config === 'ra' && r.intraPeriod !== undefined) args.push('--intra-period', String(r.intraPeriod));
     if (r.preset !== undefined) args.push('--preset', r.preset);
     if (r.firstFrame) args.push('--first-frame', String(r.firstFrame));

@@ -9,6 +9,8 @@ export interface EncodeRequest {
   qp: number; config: 'ra' | 'ai';
   /** Random access only: frames between intra pictures; undefined = the encoder's own default. */
   intraPeriod?: number;
+  /** Random access only: GOP size (nnvvc-enc --gop-size); undefined = the encoder's default. VTM takes its anchor's. */
+  gopSize?: number;
   preset?: string;
   bitstream: string; recon: string; stats?: string; splitHints?: string; logFile: string;
   signal?: AbortSignal; timeoutMs?: number;

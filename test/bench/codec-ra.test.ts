@@ -11,8 +11,8 @@ test('options: defaults, each option, both --x v and --x=v forms', () => {
   assert.deepEqual(parseRaArgs(['--config', 'ra']), {
     sequences: ['BasketballPass', 'BQTerrace'], presets: ['medium'], qps: [22, 27, 32, 37], reuseVtm: false, jobs: 1, help: false,
   });
-  const o = parseRaArgs(['--config=ra', '--sequence', 'BQTerrace', '--frames=9', '--presets', 'fast,faster', '--qps', '20,25,30,35,40', '--intra-period', '48', '--reuse-vtm', '--jobs=2']);
-  assert.deepEqual(o, { sequences: ['BQTerrace'], frames: 9, presets: ['fast', 'faster'], qps: [20, 25, 30, 35, 40], intraPeriod: 48, reuseVtm: true, jobs: 2, help: false });
+  const o = parseRaArgs(['--config=ra', '--sequence', 'BQTerrace', '--frames=9', '--presets', 'fast,faster', '--qps', '20,25,30,35,40', '--intra-period', '64', '--reuse-vtm', '--jobs=2']);
+  assert.deepEqual(o, { sequences: ['BQTerrace'], frames: 9, presets: ['fast', 'faster'], qps: [20, 25, 30, 35, 40], intraPeriod: 64, reuseVtm: true, jobs: 2, help: false });
   assert.equal(parseRaArgs(['--help']).help, true);
 });
 
@@ -24,7 +24,8 @@ test('options: bad values are usage errors that name the option', () => {
     [['--qps', '22,27,32'], /BD-rate needs 4 QPs/],
     [['--qps', '22,22,27,32'], /each QP once/],
     [['--qps', '22,27,32,64'], /'64' is not an integer in 0\.\.63/],
-    [['--intra-period', '40'], /multiple of the GOP size 16/],
+    [['--intra-period', '48'], /multiple of the GOP size 32/],
+    [['--intra-period', '16'], /'16' is not an integer in 32\.\.1024/],
     [['--presets', 'a;b'], /characters other than/],
     [['--sequence', ''], /--sequence needs a value/],
     [['--threads', '4'], /unknown option '--threads'/],
@@ -39,7 +40,7 @@ test('frames: 33 for BasketballPass, 17 otherwise, --frames overrides, never pas
   assert.equal(framesFor({ name: 'Cactus_1920x1080_50fps_8bit_9f', frames: 9 }), 9);
   assert.equal(framesFor({ name: 'BQTerrace_1920x1080_60fps_8bit_17f', frames: 17 }, 5), 5);
   assert.equal(framesFor({ name: 'BQTerrace_1920x1080_60fps_8bit_17f', frames: 17 }, 40), 17);
-  assert.deepEqual([30, 50, 60].map((fps) => intraPeriodFor({ fps })), [32, 48, 64]);
+  assert.deepEqual([30, 50, 60].map((fps) => intraPeriodFor({ fps })), [32, 64, 64]);
   assert.equal(intraPeriodFor({ fps: 60 }, 32), 32);
 });
 

@@ -112,6 +112,8 @@ test('nnvvc-enc: deterministic output and clean errors on bad input', async (t) 
     ['ra intra period not a multiple of the GOP', [...encArgs({ '--config': 'ra' }), '--intra-period', '24'], '24'],
     ['ra intra period 0', [...encArgs({ '--config': 'ra' }), '--intra-period', '0'], '0'],
     ['ra intra period negative', [...encArgs({ '--config': 'ra' }), '--intra-period', '-16'], '-16'],
+    ['ra intra period 48 with the default GOP 32', [...encArgs({ '--config': 'ra' }), '--intra-period', '48'], '48'],
+    ['ra GOP size 8', [...encArgs({ '--config': 'ra' }), '--gop-size', '8'], '--gop-size 8'],
     ['deblock value', [...encArgs(), '--deblock', 'maybe'], 'maybe'],
     ['deblock beta offset out of range', [...encArgs({ '--config': 'ra' }), '--deblock-beta', '13'], '13'],
     ['deblock tC offset not a number', [...encArgs({ '--config': 'ra' }), '--deblock-tc', 'soft'], 'soft'],

@@ -56,12 +56,12 @@ test('conformance: random-access nnvvc-enc streams decode bit-exactly (VTM-23.2 
     const frames = Math.min(seq.frames, want, seq.name.startsWith('BasketballPass') && VTM_APP ? 33 : FRAME_CAP);
     for (const qp of QPS) cases.push({ ...base, seq, qp, frames });
   }
-  // intra periods 16 and 32 (CRA pictures inside the sequence, RASL pictures after them) and a sequence shorter
-  // than one GOP
+  // intra period 32 with the default GOP 32 and 16 with GOP 16 (CRA pictures inside the sequence, RASL pictures
+  // after them), and a sequence shorter than one GOP
   const bp = sequences.find((s) => s.name.startsWith('BasketballPass')) ?? sequences.find((s) => s.frames >= 33);
   if (bp) {
     const frames = Math.min(bp.frames, VTM_APP ? 33 : 17);
-    cases.push({ ...base, seq: bp, qp: 32, frames, intraPeriod: 16 });
+    cases.push({ ...base, seq: bp, qp: 32, frames, intraPeriod: 16, extraArgs: ['--gop-size', '16'] });
     if (frames > 32) cases.push({ ...base, seq: bp, qp: 27, frames, intraPeriod: 32 });
   }
   // coding tools that are off by default, each at every QP on BasketballPass (AMVR: MVDs at 1 and 4 samples)
@@ -110,12 +110,14 @@ test('conformance: segments joined by nnvvc-join decode bit-exactly and equal on
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nnvvc-seg-'));
   try {
+    // GOP 16 and intra period 16: two segments of 16 pictures (the default GOP 32 would need 65 frames)
     const common = { seq, qp: 32, config: 'ra' as const, intraPeriod: 16, preset: PRESET };
+    const gop16 = ['--gop-size', '16'];
     const f = (n: string) => path.join(dir, n);
     for (const r of await Promise.all([
-      encode({ ...common, frames: 33, bitstream: f('whole.266'), recon: f('whole.yuv') }),
-      encode({ ...common, frames: 17, bitstream: f('s0.266') }),
-      encode({ ...common, frames: 17, bitstream: f('s1.266'), extraArgs: ['--first-frame', '16'] }),
+      encode({ ...common, frames: 33, bitstream: f('whole.266'), recon: f('whole.yuv'), extraArgs: gop16 }),
+      encode({ ...common, frames: 17, bitstream: f('s0.266'), extraArgs: gop16 }),
+      encode({ ...common, frames: 17, bitstream: f('s1.266'), extraArgs: [...gop16, '--first-frame', '16'] }),
     ])) assert.equal(r.code, 0, describeExit(r) + r.stderr.slice(-500));
     const j = await runProcess(join, ['-o', f('joined.266'), f('s0.266'), f('s1.266')]);
     assert.equal(j.code, 0, j.stderr);

@@ -46,6 +46,25 @@ test('key and store round trip', async () => {
   } finally { await rm(dir, { recursive: true, force: true }); }
 });
 
+test('findAnchor: a computed RA table of another GOP than the anchor for its intra period is stale; imported ones stand', async () => {
+  const { findAnchor } = await import('../../src/quality/anchors.js');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-anch-'));
+  try {
+    const s = new AnchorStore(dir);
+    const base = { sequence: { sha256: SHA }, config: 'ra' as const, frames: 9, encoder: 'VTM-23.2', createdAt: 'now', points: parseAnchorCsv(CSV) };
+    // 30 fps: default intra period 32 -> the GOP 32 anchor; a table computed before (no gopSize: GOP 16) is not used
+    await s.put({ ...base, key: anchorKey(SHA, 'ra', 9), source: 'computed' });
+    assert.equal(await findAnchor(dir, { sha256: SHA, config: 'ra', frames: 9, fps: 30 }), undefined);
+    await s.put({ ...base, key: anchorKey(SHA, 'ra', 9), source: 'computed', gopSize: 32 });
+    assert.equal((await findAnchor(dir, { sha256: SHA, config: 'ra', frames: 9, fps: 30, intraPeriod: 32 }))?.gopSize, 32);
+    // intra period 48 (our GOP 16): VTM's GOP 16 table is the anchor
+    await s.put({ ...base, key: anchorKey(SHA, 'ra', 9, 48), source: 'computed', gopSize: 16, intraPeriod: 48 });
+    assert.equal((await findAnchor(dir, { sha256: SHA, config: 'ra', frames: 9, fps: 30, intraPeriod: 48 }))?.gopSize, 16);
+    await s.put({ ...base, key: anchorKey(SHA, 'ra', 9, 64), source: 'imported', intraPeriod: 64 });
+    assert.ok(await findAnchor(dir, { sha256: SHA, config: 'ra', frames: 9, fps: 30, intraPeriod: 64 }));
+  } finally { await rm(dir, { recursive: true, force: true }); }
+});
+
 test('HTTP: POST /v1/anchors (CSV and JSON), GET list/one, errors, GET /v1/summary', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-anch-'));
   const app = Fastify();
@@ -121,8 +140,10 @@ test('HTTP: POST /v1/anchors (CSV and JSON), GET list/one, errors, GET /v1/summa
 });
 
 test('intra period in the key only when it is not the frame-rate default', async () => {
-  const { keyIntraPeriod, defaultIntraPeriod } = await import('../../src/quality/anchors.js');
-  assert.deepEqual([12, 24, 25, 30, 50, 60].map(defaultIntraPeriod), [16, 32, 32, 32, 48, 64]);
+  const { keyIntraPeriod, defaultIntraPeriod, anchorGopSize } = await import('../../src/quality/anchors.js');
+  assert.deepEqual([12, 24, 25, 30, 50, 60].map((f) => defaultIntraPeriod(f)), [32, 32, 32, 32, 64, 64]);
+  assert.deepEqual([12, 24, 25, 30, 50, 60].map((f) => defaultIntraPeriod(f, 16)), [16, 32, 32, 32, 48, 64]);
+  assert.deepEqual([16, 32, 48, 64, 96].map(anchorGopSize), [16, 32, 16, 32, 32]);
   assert.equal(keyIntraPeriod('ra', 30, 32), undefined);
   assert.equal(keyIntraPeriod('ra', 30, 64), 64);
   assert.equal(keyIntraPeriod('ai', 30, 64), undefined);

@@ -149,6 +149,10 @@ test('job submission validation: malformed JSON, schema, unknown sequence, frame
     [{ sequenceId: seqId, config: 'ra', encoder: 'vtm' }, 'encoder_unavailable', /VTM_ENCODER_APP/],
     [{ sequenceId: seqId, config: 'ai', preset: 'turbo' }, 'unknown_preset', /preset "turbo" is not a preset of nnvvc-enc; known presets: exhaustive, slow, medium, fast, faster, trivial/],
     [{ sequenceId: seqId, config: 'ai', intraPeriod: 32 }, 'bad_request', /intraPeriod applies to config "ra" only/],
+    [{ sequenceId: seqId, config: 'ai', gopSize: 16 }, 'bad_request', /gopSize applies to config "ra" only/],
+    [{ sequenceId: seqId, config: 'ra', gopSize: 8 }, 'bad_request', /gopSize/],
+    [{ sequenceId: seqId, config: 'ra', intraPeriod: 48 }, 'bad_request', /intraPeriod=48 must be a multiple of the GOP size 32 \(default; gopSize 16 allows multiples of 16\)/],
+    [{ sequenceId: seqId, config: 'ra', gopSize: 16, intraPeriod: 40 }, 'bad_request', /intraPeriod=40 must be a multiple of the GOP size 16/],
     // the test encoder (like today's nnvvc-enc) lists only "ai" under --list-configs
     [{ sequenceId: seqId, config: 'ra' }, 'unsupported_config', /config "ra" \(random access\) is not supported by this server's nnvvc-enc, which encodes "ai" \(all intra\); submit config "ai", or encoder "vtm"/],
   ];

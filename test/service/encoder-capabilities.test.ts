@@ -52,7 +52,7 @@ test('GET /v1/encoders: configs, default config and presets of each encoder', as
   assert.deepEqual([vtm.available, vtm.configs, vtm.defaultConfig], [false, ['ai', 'ra'], 'ra']);
 });
 
-test('an encoder that lists "ra": ra jobs are accepted, --intra-period passed only when given, no --gop-size', async () => {
+test('an encoder that lists "ra": ra jobs are accepted, --intra-period and --gop-size passed only when given', async () => {
   const s2 = await startStack({ env: { NNVVC_ENC: raEnc } });
   try {
     const { items } = await json(await fetch(`${s2.base}/v1/encoders`));
@@ -64,11 +64,14 @@ test('an encoder that lists "ra": ra jobs are accepted, --intra-period passed on
     assert.equal((await waitForState(s2.base, (await json(res)).id, ['completed', 'failed'])).state, 'completed');
     const res2 = await submit(s2.base, { sequenceId: seq.id, config: 'ra', qps: [37], preset: 'trivial' });
     assert.equal((await waitForState(s2.base, (await json(res2)).id, ['completed', 'failed'])).state, 'completed');
+    const res3 = await submit(s2.base, { sequenceId: seq.id, config: 'ra', qps: [27], gopSize: 16, intraPeriod: 16, preset: 'trivial' });
+    assert.equal((await waitForState(s2.base, (await json(res3)).id, ['completed', 'failed'])).state, 'completed');
     const runs = (await readFile(argsLog, 'utf8')).trim().split('\n');
-    assert.equal(runs.length, 2);
+    assert.equal(runs.length, 3);
     assert.match(runs[0], /--qp 32 --config ra .*--intra-period 32/);
     assert.doesNotMatch(runs[1], /--intra-period/);
-    assert.ok(runs.every((r) => !r.includes('--gop-size')));
+    assert.ok(runs.slice(0, 2).every((r) => !r.includes('--gop-size')));
+    assert.match(runs[2], /--qp 27 --config ra .*--gop-size 16 --intra-period 16/);
   } finally {
     await s2.close();
   }

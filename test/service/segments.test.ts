@@ -21,8 +21,8 @@ const vtmDec = process.env.VTM_DECODER_APP ?? '';
 
 let s: Stack;
 let seqId: string;
-// 20 frames, intra period 16: segments 0..16 and 16..19 (frame 16, a CRA picture, is encoded by both)
-const request = () => ({ sequenceId: seqId, config: 'ra', qps: [32, 37], intraPeriod: 16, preset: 'faster' });
+// 20 frames, GOP 16, intra period 16: segments 0..16 and 16..19 (frame 16, a CRA picture, is encoded by both)
+const request = () => ({ sequenceId: seqId, config: 'ra', qps: [32, 37], gopSize: 16, intraPeriod: 16, preset: 'faster' });
 
 before(async () => {
   if (skip) return;
@@ -76,7 +76,7 @@ test('segments without flows (JOB_FLOW=off): one worker encodes them in turn and
   const t = await startStack({ env: { NNVVC_ENC: ENC, NNVVC_DEC: DEC, VTM_DECODER_APP: vtmDec, JOB_FLOW: 'off', JOB_ATTEMPTS: '1' } });
   try {
     const id = (await json(await upload(t.base, await readFile(SEQ), { width: 160, height: 90, fps: 50, bitDepth: 10 }))).id;
-    const job = (await json(await submit(t.base, { sequenceId: id, config: 'ra', qps: [32], intraPeriod: 16, preset: 'faster', segmentIntraPeriods: 1 }))).id;
+    const job = (await json(await submit(t.base, { sequenceId: id, config: 'ra', qps: [32], gopSize: 16, intraPeriod: 16, preset: 'faster', segmentIntraPeriods: 1 }))).id;
     const v = await waitForState(t.base, job, ['completed', 'failed'], 280_000);
     assert.equal(v.state, 'completed', JSON.stringify(v));
     const rep = await json(await fetch(`${t.base}/v1/jobs/${job}/report`));

@@ -2,7 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDecoderLog, parseEncoderLog, parseVtmVersion } from '../../vtm/parse.js';
-import { defaultIntraPeriod, vtmEncoderArgs } from '../../vtm/adapter.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { anchorCfgDir, defaultIntraPeriod, vtmEncoderArgs } from '../../vtm/adapter.js';
 
 const ENC_LOG = `
 VVCSoftware: VTM Encoder Version 23.2 [Linux][GCC 12.2.0][64 bit] [SIMD=AVX2] 
@@ -64,12 +66,22 @@ test('version banner', () => {
 });
 
 test('encoder args: per-sequence values, intra period by frame rate', () => {
-  assert.deepEqual([24, 25, 30, 50, 60, 12].map(defaultIntraPeriod), [32, 32, 32, 48, 64, 16]);
+  assert.deepEqual([24, 25, 30, 50, 60, 12].map((f) => defaultIntraPeriod(f)), [32, 32, 32, 64, 64, 32]);
   const a = vtmEncoderArgs({ input: 'in.yuv', width: 416, height: 240, bitDepth: 8, fps: 50, frames: 3, qp: 27, config: 'ra', bitstream: 'o.266', recon: 'r.yuv', logFile: 'l' });
   const s = a.join(' ');
   assert.match(s, /encoder_randomaccess_anchor\.cfg/);
   assert.match(s, /-wdt 416 -hgt 240 -fr 50 -f 3 --InputBitDepth=8 --InternalBitDepth=10 --OutputBitDepth=10/);
-  assert.match(s, /-q 27 --IntraPeriod=48$/);
+  assert.match(s, /-q 27 --IntraPeriod=64$/);
+  // VTM-23.2's GOP 32 table wherever the intra period is a multiple of 32; the GOP 16 table for the other multiples of 16
+  const ip = (n: number) => vtmEncoderArgs({ input: 'in.yuv', width: 416, height: 240, bitDepth: 8, fps: 50, frames: 3, qp: 27, config: 'ra', intraPeriod: n, bitstream: 'o.266', recon: 'r.yuv', logFile: 'l' }).join(' ');
+  assert.match(ip(32), /encoder_randomaccess_anchor\.cfg .*--IntraPeriod=32$/);
+  assert.match(ip(48), /encoder_randomaccess_anchor_gop16\.cfg .*--IntraPeriod=48$/);
+  for (const f of ['encoder_randomaccess_anchor.cfg', 'encoder_randomaccess_anchor_gop16.cfg']) {
+    const text = readFileSync(path.join(anchorCfgDir(), f), 'utf8');
+    const gop = Number(/^GOPSize\s*:\s*(\d+)/m.exec(text)?.[1]);
+    assert.equal(gop, f.includes('gop16') ? 16 : 32, f);
+    assert.equal(text.split('\n').filter((l) => /^Frame\d+\s*:/.test(l)).length, gop, `${f}: one Frame line per GOP position`);
+  }
   const ai = vtmEncoderArgs({ input: 'in.yuv', width: 416, height: 240, bitDepth: 10, fps: 50, frames: 3, qp: 22, config: 'ai', bitstream: 'o.266', recon: 'r.yuv', logFile: 'l' }).join(' ');
   assert.match(ai, /encoder_intra_anchor\.cfg/);
   assert.doesNotMatch(ai, /IntraPeriod/);

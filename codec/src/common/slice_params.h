@@ -18,6 +18,7 @@ struct SliceParams {
   int bitDepth = kBitDepth;
   int poc = 0;                 // PicOrderCntVal of the current picture
   int temporalId = 0;
+  int hierarchyLevel = 0;      // temporalId on the GOP-16 scale (gop_plan.h): what the search's per-layer rules read
   int maxNumMergeCand = 6;     // MaxNumMergeCand (SPS)
   const RefPicLists* refs = nullptr;  // active reference lists (nullptr / empty for I slices)
   // Temporal MV prediction (ph_temporal_mvp_enabled_flag) and the collocated picture:

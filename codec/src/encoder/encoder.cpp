@@ -48,8 +48,14 @@ std::string checkOptions(const EncoderOptions& opt) {
     return std::string("--fps ") + fps + ": must be in (0, 300]";
   }
   if (opt.frames < 0) return "--frames " + std::to_string(opt.frames) + ": must be >= 0 (0 = all frames)";
-  if (opt.intraPeriod < 0 || (opt.intraPeriod > 0 && opt.intraPeriod % 16 != 0))
-    return "--intra-period " + std::to_string(opt.intraPeriod) + ": must be a positive multiple of the GOP size 16";
+  if (opt.gopSize != 0 && opt.gopSize != 16 && opt.gopSize != 32)
+    return "--gop-size " + std::to_string(opt.gopSize) + ": expected 16 or 32";
+  {
+    const int gop = opt.gopSize ? opt.gopSize : kDefaultRaGopSize;
+    if (opt.intraPeriod < 0 || (opt.intraPeriod > 0 && opt.intraPeriod % gop != 0))
+      return "--intra-period " + std::to_string(opt.intraPeriod) + ": must be a positive multiple of the GOP size " +
+             std::to_string(gop);
+  }
   if (opt.deblocking < -1 || opt.deblocking > 1) return "--deblock: expected on or off";
   if (opt.deblockBeta != kDeblockOffsetDefault && (opt.deblockBeta < -12 || opt.deblockBeta > 12))
     return "--deblock-beta " + std::to_string(opt.deblockBeta) + ": expected -12..12";
@@ -118,8 +124,9 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   }
 
   GopPlan plan;
-  const int intraPeriod = opt.intraPeriod > 0 ? opt.intraPeriod : defaultIntraPeriod(opt.fps);
-  err = planGop(opt.config, numFrames, opt.qp, intraPeriod, plan);
+  const int gopSize = opt.gopSize ? opt.gopSize : kDefaultRaGopSize;
+  const int intraPeriod = opt.intraPeriod > 0 ? opt.intraPeriod : defaultIntraPeriod(opt.fps, gopSize);
+  err = planGop(opt.config, numFrames, opt.qp, intraPeriod, gopSize, plan);
   if (!err.empty()) return 2;
   const bool ra = opt.config == "ra";
   if (ra && opt.firstFrame % intraPeriod != 0) {
@@ -159,9 +166,9 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
     // DPB sizes of the structure, not of this sequence's length: segments of one sequence (--first-frame)
     // then share one SPS, whatever their length
     GopPlan full;
-    planGop(opt.config, std::max(numFrames, 2 * intraPeriod + 1), opt.qp, intraPeriod, full);
+    planGop(opt.config, std::max(numFrames, 2 * intraPeriod + 1), opt.qp, intraPeriod, gopSize, full);
     configureRandomAccess(sps, std::max(full.maxDecPicBuffering, plan.maxDecPicBuffering),
-                          std::max(full.maxNumReorder, plan.maxNumReorder));
+                          std::max(full.maxNumReorder, plan.maxNumReorder), full.maxTemporalId);
   }
   // the chroma QP mapping of the CTC (17->17, 22->23, 34->35, 42->39), its outputs from 22 up lowered by
   // --chroma-qp-shift: more of the rate goes to chroma, which the (6Y+U+V)/8 PSNR weighs by a quarter

@@ -19,7 +19,8 @@ struct EncoderOptions {
                            // segments encoded apart join into one stream (ra: a multiple of the intra period)
   int inputBitDepth = 8;
   int qp = 32;
-  int intraPeriod = 0;     // ra: CRA period in pictures (0 = defaultIntraPeriod(fps))
+  int gopSize = 0;         // ra: 16 or 32 (0 = kDefaultRaGopSize, 32)
+  int intraPeriod = 0;     // ra: CRA period in pictures, a multiple of the GOP size (0 = defaultIntraPeriod(fps, gopSize))
   int deblocking = -1;     // -1 = default (on for ra, off for ai), 0 off, 1 on
   int deblockBeta = kDeblockOffsetDefault;  // pps_luma_beta_offset_div2, -12..12 (default: -2, as VTM's RA configuration)
   int deblockTc = kDeblockOffsetDefault;    // pps_luma_tc_offset_div2, -12..12 (default: 0)

@@ -8,19 +8,20 @@ namespace nnvvc {
 
 namespace {
 
-// One row of the RA GOP table (common test conditions, GOP 16): POC within the GOP, QP offset,
-// QP-offset model (offset, scale), temporal layer, active references as POC deltas
-// (reference POC = POC - delta), two per list.
+// One row of a RA GOP table (common test conditions): POC within the GOP, QP offset, QP-offset
+// model (offset, scale), temporal layer, active references as POC deltas (reference POC = POC -
+// delta) per list. Inactive entries are not listed: the plan keeps in the DPB whatever a later
+// picture references (step 2 of planGop).
 struct GopEntry {
   int pocOffset;
   int qpOffset;
   double modelOffset, modelScale;
   int temporalId;
-  int refL0[2];
-  int refL1[2];
+  std::vector<int> refL0, refL1;
 };
-constexpr int kRaGopSize = 16;
-const GopEntry kRaGop16[kRaGopSize] = {
+// GOP 16, 5 temporal layers: the CTC RA table of VTM's earlier configurations (two active
+// references per list).
+const std::vector<GopEntry> kRaGop16 = {
     {16, 1, 0.0, 0.0, 0, {16, 32}, {16, 32}},
     {8, 1, -4.8848, 0.2061, 1, {8, 16}, {-8, 8}},
     {4, 4, -5.7476, 0.2286, 2, {4, 12}, {-4, -12}},
@@ -38,6 +39,45 @@ const GopEntry kRaGop16[kRaGopSize] = {
     {13, 6, -7.1444, 0.3, 4, {1, 5}, {-1, -3}},
     {15, 6, -7.1444, 0.3, 4, {1, 3}, {-1, 1}},
 };
+// GOP 32, 6 temporal layers: the table of VTM-23.2's encoder_randomaccess_vtm.cfg (its active
+// references, up to 4 per list; the top picture at QP offset -1).
+const std::vector<GopEntry> kRaGop32 = {
+    {32, -1, 0.0, 0.0, 0, {32, 64}, {32}},
+    {16, 0, -4.9309, 0.2265, 1, {16, 32, 48}, {-16}},
+    {8, 1, -4.5, 0.19, 2, {8, 24, 16, 40}, {-8, -24}},
+    {4, 3, -5.4095, 0.2571, 3, {4, 8, 20}, {-4, -12, -28}},
+    {2, 5, -4.4895, 0.1947, 4, {2, 6, 18}, {-2, -6, -14, -30}},
+    {1, 6, -5.4429, 0.2429, 5, {1}, {-1, -3}},
+    {3, 6, -5.4429, 0.2429, 5, {1, 3}, {-1, -5}},
+    {6, 5, -4.4895, 0.1947, 4, {2, 4, 6}, {-2, -10, -26}},
+    {5, 6, -5.4429, 0.2429, 5, {1, 5}, {-1, -3}},
+    {7, 6, -5.4429, 0.2429, 5, {1, 3}, {-1, -9}},
+    {12, 3, -5.4095, 0.2571, 3, {4, 8, 12}, {-4, -20}},
+    {10, 5, -4.4895, 0.1947, 4, {2, 4, 6, 10}, {-2, -6, -22}},
+    {9, 6, -5.4429, 0.2429, 5, {1, 5}, {-1, -3}},
+    {11, 6, -5.4429, 0.2429, 5, {1, 3}, {-1, -5}},
+    {14, 5, -4.4895, 0.1947, 4, {2, 4, 6, 14}, {-2, -18}},
+    {13, 6, -5.4429, 0.2429, 5, {1, 5}, {-1, -3}},
+    {15, 6, -5.4429, 0.2429, 5, {1, 3}, {-1, -17}},
+    {24, 1, -4.5, 0.19, 2, {8, 16, 24}, {-8}},
+    {20, 3, -5.4095, 0.2571, 3, {4, 12, 20}, {-4, -12}},
+    {18, 5, -4.4895, 0.1947, 4, {2, 10, 18}, {-2, -6, -14}},
+    {17, 6, -5.4429, 0.2429, 5, {1, 9}, {-1, -3}},
+    {19, 6, -5.4429, 0.2429, 5, {1, 3}, {-1, -5}},
+    {22, 5, -4.4895, 0.1947, 4, {2, 6, 22}, {-2, -10, 4}},
+    {21, 6, -5.4429, 0.2429, 5, {1, 5}, {-1, -3}},
+    {23, 6, -5.4429, 0.2429, 5, {1, 3}, {-1, -9}},
+    {28, 3, -5.4095, 0.2571, 3, {4, 8, 12, 28}, {-4}},
+    {26, 5, -4.4895, 0.1947, 4, {2, 6, 10, 26}, {-2, -6}},
+    {25, 6, -5.4429, 0.2429, 5, {1, 5}, {-1, -3}},
+    {27, 6, -5.4429, 0.2429, 5, {1, 3}, {-1, -5}},
+    {30, 5, -4.4895, 0.1947, 4, {2, 6, 14, 30}, {-2}},
+    {29, 6, -5.4429, 0.2429, 5, {1, 5}, {-1, -3}},
+    {31, 6, -5.4429, 0.2429, 5, {1, 3}, {-1}},
+};
+const std::vector<GopEntry>* raGopTable(int gopSize) {
+  return gopSize == 16 ? &kRaGop16 : gopSize == 32 ? &kRaGop32 : nullptr;
+}
 constexpr int kIntraQpOffset = -3;
 
 int clipQp(int qp) { return std::max(0, std::min(63, qp)); }
@@ -53,12 +93,12 @@ int gopPictureQp(int baseQp, const GopEntry& e) {
 
 }  // namespace
 
-int defaultIntraPeriod(double fps) {
-  const int n = int(std::floor(fps / 16.0 + 0.5));
-  return std::max(1, n) * 16;
+int defaultIntraPeriod(double fps, int gopSize) {
+  const int n = int(std::floor(fps / gopSize + 0.5));
+  return std::max(1, n) * gopSize;
 }
 
-std::string planGop(const std::string& config, int numFrames, int baseQp, int intraPeriod, GopPlan& out) {
+std::string planGop(const std::string& config, int numFrames, int baseQp, int intraPeriod, int gopSize, GopPlan& out) {
   out = GopPlan{};
   if (numFrames <= 0) return "no frames to encode";
   if (config == "ai") {
@@ -70,11 +110,14 @@ std::string planGop(const std::string& config, int numFrames, int baseQp, int in
     return "";
   }
   if (config != "ra") return "--config " + config + ": expected ai or ra";
-  if (intraPeriod <= 0 || intraPeriod % kRaGopSize != 0)
+  const std::vector<GopEntry>* table = raGopTable(gopSize);
+  if (!table) return "--gop-size " + std::to_string(gopSize) + ": expected 16 or 32";
+  if (intraPeriod <= 0 || intraPeriod % gopSize != 0)
     return "--intra-period " + std::to_string(intraPeriod) + ": must be a positive multiple of the GOP size " +
-           std::to_string(kRaGopSize);
+           std::to_string(gopSize);
   if (numFrames < 2) return "--config ra needs at least 2 frames (got " + std::to_string(numFrames) + "); use --config ai";
-  out.gopSize = kRaGopSize;
+  out.gopSize = gopSize;
+  for (const GopEntry& e : *table) out.maxTemporalId = std::max(out.maxTemporalId, e.temporalId);
   out.intraPeriod = intraPeriod;
 
   // 1. coding order, picture types, QPs and the active references
@@ -90,14 +133,15 @@ std::string planGop(const std::string& config, int numFrames, int baseQp, int in
     lastIrapPoc = poc;
   };
   addIntra(0);
-  for (int gopStart = 0; gopStart + 1 < numFrames; gopStart += kRaGopSize) {
-    for (int g = 0; g < kRaGopSize; ++g) {
-      const GopEntry& e = kRaGop16[g];
+  for (int gopStart = 0; gopStart + 1 < numFrames; gopStart += gopSize) {
+    for (int g = 0; g < gopSize; ++g) {
+      const GopEntry& e = (*table)[size_t(g)];
       const int poc = gopStart + e.pocOffset;
       if (poc >= numFrames) continue;
       if (poc % intraPeriod == 0) { addIntra(poc); continue; }
       PlannedPicture p;
       p.poc = poc; p.intra = false; p.gopIndex = g; p.temporalId = e.temporalId;
+      p.hierarchyLevel = e.temporalId - (out.maxTemporalId - 4);
       p.qp = gopPictureQp(baseQp, e);
       // leading pictures of the latest CRA (after it in decoding order, before it in output
       // order) are RASL; trailing pictures must not reference anything before the CRA

@@ -47,6 +47,7 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.lambda = search::lambdaFromQp(plan.qp, kBitDepth);
   s.poc = plan.poc;
   s.temporalId = plan.temporalId;
+  s.hierarchyLevel = plan.hierarchyLevel;
   s.maxNumMergeCand = 6;
   s.refs = plan.intra ? nullptr : refs;
   s.depQuant = sps.depQuantEnabled;  // used in every slice when the SPS enables it

@@ -11,7 +11,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { jobDir, newChallengeId } from '../../config/layout.js';
-import { AnchorStore } from '../../quality/anchors.js';
+import { AnchorStore, RA_GOP_SIZE } from '../../quality/anchors.js';
 import {
   ChallengeStore, challengeAnchor, challengeCsv, challengeView, chooseAnchor,
   type ChallengeJobInput, type ChallengeRecord, type ChallengeSequence, type ChallengeView,
@@ -84,6 +84,8 @@ export const challengesPlugin: FastifyPluginAsync = async (app) => {
       const request: JobRequest = {
         sequenceId: seq.id, config, targetKbps: anchor.points.map((p) => p.kbps), frames: anchor.frames,
         ...(anchor.intraPeriod !== undefined && config === 'ra' ? { intraPeriod: anchor.intraPeriod } : {}),
+        // an anchor's intra period that our default GOP 32 cannot take (e.g. 48) is encoded with GOP 16
+        ...(anchor.intraPeriod !== undefined && config === 'ra' && anchor.intraPeriod % RA_GOP_SIZE !== 0 ? { gopSize: 16 } : {}),
         ...(b.preset !== undefined ? { preset: b.preset } : {}), encoder: 'nnvvc', kind: 'encode',
       };
       planned.push({

@@ -6,6 +6,7 @@ import { JOB_ID_RE, jobDir, type SequenceMeta } from '../../config/layout.js';
 import { EncodeQueue, JobBusyError } from '../../queue/encode-queue.js';
 import type { JobRequest, JobView, PublicState } from '../../queue/types.js';
 import { HttpError } from '../errors.js';
+import { RA_GOP_SIZE } from '../../quality/anchors.js';
 import { encoderListSchema, errorSchema, idParams, jobListQuerySchema } from '../schemas.js';
 import type { JobEvent } from '../services.js';
 import { CODING_CONFIGS, NNVVC_DEFAULT_PRESET, NNVVC_PRESETS, nnvvcConfigs, type CodingConfig } from '../../worker/encoders.js';
@@ -45,6 +46,19 @@ export async function checkJobRequest(app: FastifyInstance, r: JobRequest): Prom
   }
   if (r.intraPeriod !== undefined && r.config !== 'ra') {
     throw new HttpError(400, 'bad_request', `intraPeriod applies to config "ra" only (this job asks for config "${r.config}")`);
+  }
+  if (r.gopSize !== undefined && r.config !== 'ra') {
+    throw new HttpError(400, 'bad_request', `gopSize applies to config "ra" only (this job asks for config "${r.config}")`);
+  }
+  if (r.gopSize !== undefined && (r.kind === 'anchor' || r.encoder === 'vtm')) {
+    throw new HttpError(400, 'bad_request', `gopSize sets nnvvc-enc's GOP; a VTM encode takes the anchor's (${RA_GOP_SIZE}, or 16 where the intra period is not a multiple of ${RA_GOP_SIZE})`);
+  }
+  if (r.config === 'ra' && r.intraPeriod !== undefined) {
+    // VTM anchors need a multiple of 16 (their GOP 16 or 32); our encoder a multiple of its own GOP
+    const gop = r.kind === 'anchor' || r.encoder === 'vtm' ? 16 : r.gopSize ?? RA_GOP_SIZE;
+    if (r.intraPeriod % gop !== 0) {
+      throw new HttpError(400, 'bad_request', `intraPeriod=${r.intraPeriod} must be a multiple of the GOP size ${gop}${r.gopSize === undefined && gop === RA_GOP_SIZE ? ' (default; gopSize 16 allows multiples of 16)' : ''}`);
+    }
   }
   if (r.segmentIntraPeriods !== undefined) {
     // segments are joined by nnvvc-join at fixed QPs; a rate search needs the whole point's rate at every trial

@@ -18,7 +18,7 @@ import { ratePoints } from '../../queue/rate-points.js';
 import type { StageContext } from '../context.js';
 import type { PreparedInput } from './prepare.js';
 import type { SplitPrediction } from './predict-splits.js';
-import { jobSegments, type Segment } from '../../queue/segments.js';
+import { anchorIntraPeriod, jobSegments, type Segment } from '../../queue/segments.js';
 import { qpLabel, segmentLabel, type EncodedPoint } from './encoded-point.js';
 import { joinPoint } from './join.js';
 
@@ -63,7 +63,8 @@ export async function encode(ctx: StageContext, input: PreparedInput, splits: Sp
     try {
       result = await encoder.encode({
         input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth, fps: input.fps,
-        frames, ...(seg ? { firstFrame: seg.firstFrame } : {}), qp, config: req.config, intraPeriod: req.intraPeriod, preset: req.preset,
+        frames, ...(seg ? { firstFrame: seg.firstFrame } : {}), qp, config: req.config, intraPeriod: req.intraPeriod,
+        ...(req.gopSize !== undefined ? { gopSize: req.gopSize } : {}), preset: req.preset,
         bitstream: files.bitstream, recon: files.recon, stats: which === 'nnvvc' ? files.stats : undefined,
         splitHints: splits.hintsForQp ? await splits.hintsForQp(qp) : splits.splitHints,
         logFile: files.logFile, signal: ctx.signal, timeoutMs: ctx.cfg.toolTimeoutMs,
@@ -109,7 +110,7 @@ export async function encode(ctx: StageContext, input: PreparedInput, splits: Sp
   } else {
     // Rate matching: per target, search the QP (integer steps: both our CLI and VTM take integer QPs), starting from
     // the anchor QP with the nearest rate when an anchor exists (same QP scale for VTM-like encoders).
-    const anchor = await findAnchor(ctx.cfg.dataDir, { sha256: input.sequence.sha256, config: req.config, frames: input.frames, fps: input.fps, intraPeriod: req.intraPeriod });
+    const anchor = await findAnchor(ctx.cfg.dataDir, { sha256: input.sequence.sha256, config: req.config, frames: input.frames, fps: input.fps, intraPeriod: anchorIntraPeriod(req, input.fps) });
     for (const [pos, target] of points.entries()) {
       const i = indices[pos];
       const label = `rp${i}`;

@@ -10,7 +10,8 @@ import { splitPredictionReport, type SplitPrediction } from './predict-splits.js
 import type { MeasuredPoint } from './measure.js';
 import type { VerifiedPoint } from './verify.js';
 import { machineInfo as qualityMachineInfo, type MachineInfo } from '../../quality/machine.js';
-import { AnchorStore, ANCHOR_ENCODER, anchorKey, findAnchor, keyIntraPeriod, validateAnchorPoints, type AnchorTable } from '../../quality/anchors.js';
+import { AnchorStore, ANCHOR_ENCODER, anchorGopSize, anchorKey, findAnchor, keyIntraPeriod, validateAnchorPoints, type AnchorTable } from '../../quality/anchors.js';
+import { anchorIntraPeriod, intraPeriodOf } from '../../queue/segments.js';
 import { buildReport, reportMarkdown, reportSvg, type ReportPointInput } from '../../quality/report.js';
 import { allRequiredPass } from '../../quality/rules.js';
 
@@ -50,6 +51,7 @@ async function storeAnchorTable(ctx: StageContext, r: ReportInput, machine: Mach
     key: anchorKey(seq.sha256, req.config, r.prepared.frames, keyIntraPeriod(req.config, seq.fps, req.intraPeriod)),
     sequence: { sha256: seq.sha256, id: seq.id, name: seq.name, width: seq.width, height: seq.height, bitDepth: seq.bitDepth, fps: seq.fps },
     config: req.config, frames: r.prepared.frames, ...(req.intraPeriod !== undefined ? { intraPeriod: req.intraPeriod } : {}),
+    ...(req.config === 'ra' ? { gopSize: anchorGopSize(intraPeriodOf(req, seq.fps)) } : {}),
     encoder: r.measured[0]?.encoderName ?? ANCHOR_ENCODER, source: 'computed', machine, jobId: ctx.jobId, createdAt: new Date().toISOString(),
     points: validateAnchorPoints(r.measured.map((m) => ({
       qp: m.qp, kbps: m.kbps, psnrY: m.psnr.y, psnrU: m.psnr.u, psnrV: m.psnr.v, encodeSeconds: m.encodeSeconds, bits: m.bits,
@@ -68,7 +70,7 @@ export async function report(ctx: StageContext, r: ReportInput): Promise<{ repor
   const kind = req.kind === 'anchor' ? 'anchor' : 'encode';
   const stored = kind === 'anchor' ? await storeAnchorTable(ctx, r, machine) : undefined;
   // An anchor job is not compared with itself; its report lists the table it stored.
-  const anchor = kind === 'anchor' ? undefined : await findAnchor(ctx.cfg.dataDir, { sha256: r.prepared.sequence.sha256, config: req.config, frames: r.prepared.frames, fps: r.prepared.fps, intraPeriod: req.intraPeriod });
+  const anchor = kind === 'anchor' ? undefined : await findAnchor(ctx.cfg.dataDir, { sha256: r.prepared.sequence.sha256, config: req.config, frames: r.prepared.frames, fps: r.prepared.fps, intraPeriod: anchorIntraPeriod(req, r.prepared.fps) });
   const points: ReportPointInput[] = r.measured.map((m) => {
     const v = r.verified.find((x) => x.label === m.label);
     const decoders = (v?.decoders ?? []).map((d) => ({ name: d.name, ok: d.ok, md5Ok: d.md5Ok, matchesRecon: d.matchesRecon, seconds: d.seconds, detail: d.detail }));

@@ -20,7 +20,7 @@ double RdCtuSearch::searchLeaf(const TreeNode& node, ContextSet& cs, HmvpTable& 
   const double jInter = evalInter(node, entryCs, entryHm);
   const bool tryIntra = preset_.intraInInter && !(preset_.intraSkipIfSkip && interBestCu_.skip);
   double jIntra = kInf;
-  if (tryIntra && c_->slice->temporalId <= preset_.intraInInterMaxTid) {
+  if (tryIntra && c_->slice->hierarchyLevel <= preset_.intraInInterMaxTid) {
     jIntra = searchLeafIntra(node, cs, hm, frag, zeroCbf);
     if (jIntra < jInter) return jIntra;
     frag.cus.resize(c0);
@@ -90,7 +90,7 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
   }
   // early skip detection: a skip merge candidate beat its own residual version, so the motion
   // is already well predicted; a motion search rarely wins there
-  if (interBestCu_.skip && bestJ < kInf && c_->slice->temporalId <= preset_.skipStopsAmvpMaxTid) return bestJ;
+  if (interBestCu_.skip && bestJ < kInf && c_->slice->hierarchyLevel <= preset_.skipStopsAmvpMaxTid) return bestJ;
   // motion search (AMVP)
   AmvpCandidate ac[4];
   const int na = ms_.search(me, cu.x, cu.y, cu.w, cu.h, ac, std::min(4, preset_.numAmvpRd));

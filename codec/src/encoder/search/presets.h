@@ -30,7 +30,9 @@ struct SearchPreset {
   bool intraInInter = true;    // also try intra CUs in P/B slices ...
   bool intraSkipIfSkip = true; //   ... but not when the best inter CU is a skip CU
   int intraInInterMaxTid = 7;  //   ... and only in pictures of temporal layer <= this (the high
-                               //   layers, 3/4 of an RA GOP, predict well from close references)
+                               //   layers, 3/4 of an RA GOP, predict well from close references).
+                               //   The *Tid rules read the layer on the GOP-16 scale (SliceParams::
+                               //   hierarchyLevel: 4 = reference distance 1), for GOP 32 too
   int meRangeMax = 96;         // motion search window cap (samples)
   bool interSkipStopsSplit = false;  // no split of a node whose leaf CU was coded as skip
   int skipStopsMttFromTid = 99;      // in pictures of temporal layer >= this: no BT/TT split (QT still tried) of a

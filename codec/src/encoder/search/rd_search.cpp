@@ -129,7 +129,7 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
     }
     // P/B slices: a leaf coded as a skip CU is rarely beaten by splitting it (early skip detection)
     if (leafSkip && s != SplitMode::kNone &&
-        (preset_.interSkipStopsSplit || (s != SplitMode::kQt && c_->slice->temporalId >= preset_.skipStopsMttFromTid)))
+        (preset_.interSkipStopsSplit || (s != SplitMode::kQt && c_->slice->hierarchyLevel >= preset_.skipStopsMttFromTid)))
       continue;
     if (preset_.skipSplitsIfLeafZeroCbf && s != SplitMode::kNone && leafZeroCbf &&
         node.w * node.h >= (1 << (2 * preset_.minLeafLog2ForSplitSkip)))
