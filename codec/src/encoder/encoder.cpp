@@ -172,11 +172,13 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   }
   // the chroma QP mapping of the CTC (17->17, 22->23, 34->35, 42->39), its outputs from 22 up lowered by
   // --chroma-qp-shift: more of the rate goes to chroma, which the (6Y+U+V)/8 PSNR weighs by a quarter
-  const int cqpShift = opt.chromaQpShift >= 0 ? opt.chromaQpShift : (ra ? kChromaQpShiftRa : 0);
+  const int cqpShift = opt.chromaQpShift >= 0 ? opt.chromaQpShift : kChromaQpShiftDefault;
   sps.qpOutDelta[0] -= cqpShift;  // the 17 -> 22 step; the later steps follow it down
   buildChromaQpTable(sps);
-  sps.saoEnabled = opt.sao < 0 ? ra : opt.sao == 1;
-  sps.alfEnabled = opt.alf < 0 ? ra : opt.alf == 1;
+  // the in-loop filters are on in both configurations, as in VTM's (all-intra too: -5.3% BD-rate on a 1080p
+  // picture, -2.5% on BasketballPass, at no measurable time)
+  sps.saoEnabled = opt.sao != 0;
+  sps.alfEnabled = opt.alf != 0;
   sps.ccalfEnabled = sps.alfEnabled && opt.ccalf != 0;
   search::SearchPreset presetTools;  // non-RD presets (trivial, syntax-stress) keep the defaults
   search::presetByName(opt.preset, presetTools);
@@ -192,8 +194,8 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.mtsEnabled = opt.mts != 0;
   PpsInfo pps;
   pps.width = codedW; pps.height = codedH; pps.initQp = opt.qp;
-  pps.deblockingEnabled = opt.deblocking < 0 ? ra : opt.deblocking == 1;
-  // VTM's RA configuration's PSNR-tuned offsets (beta -2, tC 0); all-intra keeps 0 where deblocking is asked for
+  pps.deblockingEnabled = opt.deblocking != 0;
+  // VTM's RA configuration's PSNR-tuned offsets (beta -2, tC 0); all-intra 0 / 0 as VTM's all-intra configuration
   pps.betaOffsetDiv2 = opt.deblockBeta != kDeblockOffsetDefault ? opt.deblockBeta : (ra ? -2 : 0);
   pps.tcOffsetDiv2 = opt.deblockTc != kDeblockOffsetDefault ? opt.deblockTc : 0;
 

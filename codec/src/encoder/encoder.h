@@ -21,13 +21,13 @@ struct EncoderOptions {
   int qp = 32;
   int gopSize = 0;         // ra: 16 or 32 (0 = kDefaultRaGopSize, 32)
   int intraPeriod = 0;     // ra: CRA period in pictures, a multiple of the GOP size (0 = defaultIntraPeriod(fps, gopSize))
-  int deblocking = -1;     // -1 = default (on for ra, off for ai), 0 off, 1 on
+  int deblocking = -1;     // -1 = default (on), 0 off, 1 on
   int deblockBeta = kDeblockOffsetDefault;  // pps_luma_beta_offset_div2, -12..12 (default: -2, as VTM's RA configuration)
   int deblockTc = kDeblockOffsetDefault;    // pps_luma_tc_offset_div2, -12..12 (default: 0)
   int depQuant = -1;       // dependent quantisation: -1 = default (ra at presets slow/exhaustive; else off), 0 off, 1 on
   int signHiding = -1;     // sign data hiding: -1 = default (on whenever dependent quantisation is off), 0 off, 1 on
-  int sao = -1;            // SAO: -1 = default (on for ra, off for ai), 0 off, 1 on
-  int alf = -1;            // adaptive loop filter: -1 = default (on for ra, off for ai), 0 off, 1 on
+  int sao = -1;            // SAO: -1 = default (on), 0 off, 1 on
+  int alf = -1;            // adaptive loop filter: -1 = default (on), 0 off, 1 on
   int ccalf = -1;          // cross-component ALF: -1 = default (on where ALF is), 0 off, 1 on (needs ALF)
   int alfChroma = -1;      // ALF of the chroma planes: -1 = default (on where ALF is), 0 off, 1 on (needs ALF)
   int bdof = -1;           // bi-directional optical flow: -1 = default (on for ra), 0 off, 1 on (ra only)
@@ -36,12 +36,12 @@ struct EncoderOptions {
   int tmvp = -1;           // temporal MV prediction: -1 = default (on for ra), 0 off, 1 on (ra only)
   int cclm = -1;           // CCLM chroma intra prediction: -1 = default (on), 0 off, 1 on
   int mts = -1;            // implicit MTS (DST-VII for intra luma TBs of side 4..16): -1 = default (on), 0 off, 1 on
-  int chromaQpShift = -1;  // chroma QP mapping outputs from QP 22 up lowered by 0..3; -1 = default (ra 2, ai 0)
+  int chromaQpShift = -1;  // chroma QP mapping outputs from QP 22 up lowered by 0..3; -1 = default (2)
   int temporalFilter = -1; // motion-compensated source pre-filter: -1 = default (on for ra, off for ai), 0 off, 1 on
 };
 
-// Default --chroma-qp-shift of ra (measured: see codec/README, "Coding tools: measured gains").
-constexpr int kChromaQpShiftRa = 2;
+// Default --chroma-qp-shift, ai and ra (measured: see codec/README, "Coding tools: measured gains").
+constexpr int kChromaQpShiftDefault = 2;
 
 // Configurations this build encodes (nnvvc-enc --list-configs).
 const char* const* supportedConfigs();
