@@ -51,6 +51,8 @@ static void usage(std::FILE* f) {
       "      --amvr on|off         ra: adaptive MV resolution, motion vector differences at 1 or 4 samples\n"
       "                            where that codes cheaper (default off)\n"
       "      --bdof on|off         ra: bi-directional optical flow (default on; ai: never)\n"
+      "      --mmvd on|off         ra: merge with motion vector differences (a merge candidate moved by\n"
+      "                            1/4..32 samples in one of 4 directions; default on)\n"
       "      --dmvr on|off         ra: decoder-side motion vector refinement of bi-predicted merge CUs\n"
       "                            (default on; ai: never)\n"
       "      --cclm on|off         cross-component (luma -> chroma) linear model intra prediction (default on)\n"
@@ -88,6 +90,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--temporal-filter", &EncoderOptions::temporalFilter},
       {"--bdof", &EncoderOptions::bdof},
       {"--dmvr", &EncoderOptions::dmvr},
+      {"--mmvd", &EncoderOptions::mmvd},
       {"--tmvp", &EncoderOptions::tmvp},
       {"--amvr", &EncoderOptions::amvr},
       {"--alf-chroma", &EncoderOptions::alfChroma},

@@ -319,6 +319,30 @@ TEST_CASE(bi8x4BecomesUni) {
   }
 }
 
+// MMVD (8.5.2.7): offsets 2^dist quarter samples in four directions; a bi candidate moves the list
+// with the larger POC distance by the offset and the other by the scaled offset; equal POCs move both
+// alike; 8x4 / 4x8 drop list 1 after the offsets.
+TEST_CASE(mmvdOffsets) {
+  Fixture f;  // POC 8; L0 = {0, 16}, L1 = {16, 0}
+  const MotionInfo u = uni(0, 0, 10, -20);
+  CHECK(same(mmvdMotion(f.slice, u, 0, 0, 16, 16), uni(0, 0, 14, -20)));   // +1/4 sample in x (4 sixteenths)
+  CHECK(same(mmvdMotion(f.slice, u, 2, 1, 16, 16), uni(0, 0, -6, -20)));   // -1 sample in x
+  CHECK(same(mmvdMotion(f.slice, u, 7, 2, 16, 16), uni(0, 0, 10, 492)));   // +32 samples in y
+  CHECK(same(mmvdMotion(f.slice, u, 3, 3, 16, 16), uni(0, 0, 10, -52)));   // -2 samples in y
+  // bi, L0 ref POC 0 (distance 8), L1 ref POC 16 (distance -8): same distance, opposite sides -> mirrored
+  const MotionInfo b = bi(0, 0, 0, 0, 0, 0);
+  CHECK(same(mmvdMotion(f.slice, b, 1, 0, 16, 16), bi(0, 8, 0, 0, -8, 0)));
+  // bi with both references POC 0 (L0[0], L1[1]): equal POC differences -> the same offset
+  const MotionInfo s = bi(0, 0, 0, 1, 0, 0);
+  CHECK(same(mmvdMotion(f.slice, s, 1, 2, 16, 16), bi(0, 0, 8, 1, 0, 8)));
+  // L0 POC 4 (distance 4, refIdx 2), L1 POC 16 (distance -8): L1 takes the offset, L0 half of it mirrored
+  f.refs.num[0] = 4;
+  const MotionInfo h = bi(2, 0, 0, 0, 0, 0);
+  CHECK(same(mmvdMotion(f.slice, h, 2, 0, 16, 16), bi(2, -8, 0, 0, 16, 0)));
+  // 8x4: bi offsets first, then list 0 alone
+  CHECK(same(mmvdMotion(f.slice, h, 2, 0, 8, 4), uni(0, 2, -8, 0)));
+}
+
 // AMVP: same-POC references in either list, A/B groups, rounding, dedupe, HMVP, zero fill.
 TEST_CASE(amvp) {
   const int x = 16, y = 16, w = 8, h = 8;

@@ -64,8 +64,11 @@ test('conformance: random-access nnvvc-enc streams decode bit-exactly (VTM-23.2 
     cases.push({ ...base, seq: bp, qp: 32, frames, intraPeriod: 16, extraArgs: ['--gop-size', '16'] });
     if (frames > 32) cases.push({ ...base, seq: bp, qp: 27, frames, intraPeriod: 32 });
   }
-  // coding tools that are off by default, each at every QP on BasketballPass (AMVR: MVDs at 1 and 4 samples)
-  if (bp) for (const qp of QPS) cases.push({ ...base, seq: bp, qp, frames: Math.min(bp.frames, VTM_APP ? 33 : 17), extraArgs: ['--amvr', 'on'] });
+  // coding tools that are off by default, each at every QP on BasketballPass (AMVR: MVDs at 1 and 4 samples; MMVD)
+  if (bp) {
+    for (const tool of ['--amvr', '--mmvd'])
+      for (const qp of QPS) cases.push({ ...base, seq: bp, qp, frames: Math.min(bp.frames, VTM_APP ? 33 : 17), extraArgs: [tool, 'on'] });
+  }
   const short = [...sequences].sort((a, b) => a.width * a.height - b.width * b.height)[0];
   cases.push({ ...base, seq: short, qp: 32, frames: Math.min(short.frames, 5) });
   console.log(`RA conformance: ${cases.length} cases, QP ${QPS.join('/')}, preset ${PRESET ?? 'default'}, ${JOBS} parallel`);

@@ -51,7 +51,11 @@ enum CtxId : uint16_t {
   // ---- AMVR (7.3.11.5)
   kCtxAmvrFlag = 268,  // 1: amvr_flag (translational CUs)
   kCtxAmvrPrec = 269,  // 2: amvr_precision_idx bin 0 (half-sample or not), bin 1 (one or four samples)
-  kNumCtx = 271
+  // ---- MMVD (7.3.11.7)
+  kCtxMmvdFlag = 271,  // 1: mmvd_merge_flag
+  kCtxMmvdCand = 272,  // 1: mmvd_cand_flag
+  kCtxMmvdDist = 273,  // 1: mmvd_distance_idx (first bin; the rest is bypass)
+  kNumCtx = 274
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

@@ -26,6 +26,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     59, 27,
     // amvr: amvr_flag, amvr_precision_idx bins 0 and 1
     35, 35, 34,
+    // mmvd: mmvd_merge_flag, mmvd_cand_flag, mmvd_distance_idx
+    35, 35, 35,
   },
   {
     11, 35, 53, 12,  6, 30, 13, 15, 31, 20, 14, 23, 18, 19,  6, 43, 35, 37, 34, 52,
@@ -49,6 +51,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     34, 27,
     // amvr: amvr_flag, amvr_precision_idx bins 0 and 1
     59, 60, 48,
+    // mmvd: mmvd_merge_flag, mmvd_cand_flag, mmvd_distance_idx
+    26, 43, 60,
   },
   {
     18, 27, 15, 18, 28, 45, 26,  7, 23, 26, 36, 38, 18, 34, 21, 43, 42, 37, 42, 44,
@@ -72,6 +76,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     26, 27,
     // amvr: amvr_flag, amvr_precision_idx bins 0 and 1
     59, 38, 26,
+    // mmvd: mmvd_merge_flag, mmvd_cand_flag, mmvd_distance_idx
+    25, 43, 59,
   },
 };
 const uint8_t kCtxShiftIdx[kNumCtx] = {
@@ -96,5 +102,7 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      4,  9,
     // amvr
      0,  4,  5,
+    // mmvd
+     4, 10,  0,
 };
 }  // namespace nnvvc

@@ -51,8 +51,12 @@ struct CodingUnit {
   // ---- inter (P/B slices). predMode kIntra: the fields below are unused.
   PredMode predMode = PredMode::kIntra; // CuPredMode
   bool skip = false;                   // cu_skip_flag (implies merge, no residual)
-  bool merge = false;                  // general_merge_flag (regular merge; no MMVD/CIIP/GPM/affine)
-  uint8_t mergeIdx = 0;                // merge_idx
+  bool merge = false;                  // general_merge_flag (regular merge or MMVD; no CIIP/GPM/affine)
+  uint8_t mergeIdx = 0;                // merge_idx (regular merge)
+  // MMVD (merge == true, mmvd == true): mmvd_cand_flag (the base: merge candidate 0 or 1),
+  // mmvd_distance_idx 0..7 (offset 2^idx quarter samples), mmvd_direction_idx 0..3 (+x, -x, +y, -y)
+  bool mmvd = false;                   // mmvd_merge_flag
+  uint8_t mmvdCand = 0, mmvdDist = 0, mmvdDir = 0;
   // AMVP (merge == false): inter_pred_idc as interDir 1/2/3, ref_idx_lX, mvp_lX_flag, MvdLX
   // in 1/16 luma samples as the spec stores it after AmvrShift (quarter-sample MVDs << 2).
   uint8_t interDir = 0;
@@ -68,6 +72,8 @@ struct CodingUnit {
   MotionInfo motion;
   bool rootCbf = false;                // cu_coded_flag (inter); intra CUs ignore it
   bool isInter() const { return predMode == PredMode::kInter; }
+  // regular merge (or skip) CU: the merge list's motion unchanged (what DMVR may refine)
+  bool regularMerge() const { return merge && !mmvd; }
 };
 
 // AmvrShift (7.4.12.5) of CodingUnit::amvr 0, 1, 2: MVDs and AMVP predictors in units of 1 << shift

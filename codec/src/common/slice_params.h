@@ -29,6 +29,7 @@ struct SliceParams {
   int colRefIdx = 0;
   bool amvr = false;           // sps_amvr_enabled_flag: amvr_flag / amvr_precision_idx coded in AMVP CUs
   bool bdof = false;           // sps_bdof_enabled_flag && !ph_bdof_disabled_flag (bi-directional optical flow)
+  bool mmvd = false;           // sps_mmvd_enabled_flag: merge with MV differences (mmvd_merge_flag in merge CUs)
   bool dmvr = false;           // sps_dmvr_enabled_flag (no PH control): decoder-side MV refinement of bi-merge CUs
   bool depQuant = false;       // sh_dep_quant_used_flag: dependent quantisation (residual syntax + scaling)
   bool signHiding = false;     // sh_sign_data_hiding_used_flag (never with depQuant): hidden sign per sub-block

@@ -165,6 +165,7 @@ class StreamDecoder {
     slice.amvr = curSps_.amvrEnabled && !slice.isIntra;
     slice.bdof = curSps_.bdofEnabled && !slice.isIntra;
     slice.dmvr = curSps_.dmvrEnabled && !slice.isIntra;
+    slice.mmvd = curSps_.mmvdEnabled && !slice.isIntra;
     slice.cclm = curSps_.cclmEnabled;
     slice.implicitMts = curSps_.mtsEnabled;
 

@@ -71,6 +71,7 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.amvr < -1 || opt.amvr > 1) return "--amvr: expected on or off";
   if (opt.bdof < -1 || opt.bdof > 1) return "--bdof: expected on or off";
   if (opt.dmvr < -1 || opt.dmvr > 1) return "--dmvr: expected on or off";
+  if (opt.mmvd < -1 || opt.mmvd > 1) return "--mmvd: expected on or off";
   if (opt.ccalf < -1 || opt.ccalf > 1) return "--ccalf: expected on or off";
   if (opt.chromaQpShift < -1 || opt.chromaQpShift > 3)
     return "--chroma-qp-shift " + std::to_string(opt.chromaQpShift) + ": expected 0..3";
@@ -190,6 +191,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.amvrEnabled = ra && opt.amvr == 1;
   sps.bdofEnabled = ra && opt.bdof != 0;  // bi-prediction only exists in ra  // all-intra streams have no motion to predict from
   sps.dmvrEnabled = ra && opt.dmvr != 0;
+  sps.mmvdEnabled = ra && (opt.mmvd < 0 ? presetTools.mmvd : opt.mmvd == 1);
   sps.cclmEnabled = opt.cclm != 0;
   sps.mtsEnabled = opt.mts != 0;
   PpsInfo pps;

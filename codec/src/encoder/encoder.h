@@ -32,6 +32,7 @@ struct EncoderOptions {
   int alfChroma = -1;      // ALF of the chroma planes: -1 = default (on where ALF is), 0 off, 1 on (needs ALF)
   int bdof = -1;           // bi-directional optical flow: -1 = default (on for ra), 0 off, 1 on (ra only)
   int dmvr = -1;           // decoder-side MV refinement of bi-merge CUs: -1 = default (on for ra), 0 off, 1 on (ra only)
+  int mmvd = -1;           // merge with MV differences: -1 = default (on for ra at presets that search it), 0 off, 1 on (ra only)
   int amvr = -1;           // adaptive MV resolution (MVDs at 1 or 4 samples): -1 = default (off), 0 off, 1 on (ra only)
   int tmvp = -1;           // temporal MV prediction: -1 = default (on for ra), 0 off, 1 on (ra only)
   int cclm = -1;           // CCLM chroma intra prediction: -1 = default (on), 0 off, 1 on

@@ -148,6 +148,48 @@ bool collocatedMv(const SliceParams& slice, const RefPic& col, int xCol, int yCo
 
 }  // namespace
 
+MotionInfo mmvdMotion(const SliceParams& slice, const MotionInfo& base, int dist, int dir, int w, int h) {
+  const int32_t off = (1 << dist) << 2;  // MmvdDistance << 2: 1/16 sample units
+  const Mv offset = dir == 0 ? Mv(off, 0) : dir == 1 ? Mv(-off, 0) : dir == 2 ? Mv(0, off) : Mv(0, -off);
+  Mv d[2] = {offset, offset};
+  if (base.interDir == 3 && slice.refs) {
+    const RefPic& r0 = slice.refs->ref[0][base.refIdx[0]];
+    const RefPic& r1 = slice.refs->ref[1][base.refIdx[1]];
+    const int diff0 = slice.poc - r0.poc, diff1 = slice.poc - r1.poc;
+    if (diff0 != diff1) {
+      // the list with the larger POC distance takes the offset, the other one follows it
+      const bool l0Far = std::abs(diff0) >= std::abs(diff1);
+      const int far = l0Far ? 0 : 1, near = 1 - far;
+      const int diffFar = l0Far ? diff0 : diff1, diffNear = l0Far ? diff1 : diff0;
+      if (!r0.longTerm && !r1.longTerm) {
+        const int32_t scale = distScaleFactor(diffNear, diffFar);
+        auto sc = [&](int32_t v) {
+          const int64_t p = int64_t(scale) * v;
+          const int64_t m = (std::abs(p) + 127) >> 8;
+          return int32_t(std::clamp<int64_t>(p < 0 ? -m : m, -(1 << 15), (1 << 15) - 1));
+        };
+        d[near] = Mv(sc(offset.x), sc(offset.y));
+      } else {
+        d[near] = diff0 * diff1 > 0 ? offset : Mv(-offset.x, -offset.y);
+      }
+      d[far] = offset;
+    }
+  }
+  MotionInfo mi = base;
+  auto wrap18 = [](int32_t v) {
+    const uint32_t u = uint32_t(v) & ((1u << 18) - 1);
+    return u >= (1u << 17) ? int32_t(u) - (1 << 18) : int32_t(u);
+  };
+  for (int l = 0; l < 2; ++l)
+    if (mi.predFlag(l)) mi.mv[l] = Mv(wrap18(mi.mv[l].x + d[l].x), wrap18(mi.mv[l].y + d[l].y));
+  if (w + h == 12 && mi.interDir == 3) {
+    mi.interDir = 1;
+    mi.refIdx[1] = -1;
+    mi.mv[1] = Mv();
+  }
+  return mi;
+}
+
 int distScaleFactor(int currPocDiff, int colPocDiff) {
   const int td = std::clamp(colPocDiff, -128, 127);
   const int tb = std::clamp(currPocDiff, -128, 127);
@@ -199,7 +241,8 @@ Mv clipMv(const Mv& mv) {
   return Mv(std::clamp(mv.x, lo, hi), std::clamp(mv.y, lo, hi));
 }
 
-int buildMergeList(const MvPredEnv& env, int x, int y, int w, int h, MotionInfo list[kMaxMergeCand]) {
+int buildMergeList(const MvPredEnv& env, int x, int y, int w, int h, MotionInfo list[kMaxMergeCand],
+                   bool restrictSmallBi) {
   const SliceParams& slice = *env.slice;
   const bool bSlice = isBSlice(slice);
   const int maxCand = std::clamp(slice.maxNumMergeCand, 1, kMaxMergeCand);
@@ -274,7 +317,7 @@ int buildMergeList(const MvPredEnv& env, int x, int y, int w, int h, MotionInfo 
   // ---- 8x4 / 4x8: bi-prediction is not allowed (8.5.2.2). The spec converts the selected
   // candidate after the whole list is built (the pairwise average above still sees the bi
   // candidates), so converting every entry here gives the same result for any merge_idx.
-  if (w + h == 12)
+  if (w + h == 12 && restrictSmallBi)
     for (int i = 0; i < cnt; ++i)
       if (list[i].interDir == 3) {
         list[i].interDir = 1;

@@ -2,9 +2,9 @@
 // list, and the history-based MVP table update. Used alike by the syntax reader (decoder), the
 // syntax writer (consistency check) and the encoder's inter search, so all derive the same lists.
 //
-// Tool set: temporal MV prediction (TMVP, when slice->tmvp) but no SbTMVP, affine, MMVD, CIIP,
-// GPM, SMVD, AMVR, BCW, weighted prediction; one slice, one tile per picture; Log2ParMrgLevel = 2
-// (sps_log2_parallel_merge_level_minus2 = 0).
+// Tool set: temporal MV prediction (TMVP, when slice->tmvp), MMVD offsets (mmvdMotion), AMVR
+// rounding of the AMVP predictors; no SbTMVP, affine, CIIP, GPM, SMVD, BCW, weighted prediction;
+// one slice, one tile per picture; Log2ParMrgLevel = 2 (sps_log2_parallel_merge_level_minus2 = 0).
 #pragma once
 #include "common/coding_structs.h"
 #include "common/motion.h"
@@ -33,7 +33,17 @@ struct MvPredEnv {
 // candidates) for the CU at luma (x, y) of size w x h. Fills list[0 .. MaxNumMergeCand-1] and
 // returns the number filled (always MaxNumMergeCand). For 8x4 / 4x8 CUs (w + h == 12) bi
 // candidates are converted to L0-only as 8.5.2.2 requires.
-int buildMergeList(const MvPredEnv& env, int x, int y, int w, int h, MotionInfo list[kMaxMergeCand]);
+// restrictSmallBi false: keep bi candidates of 8x4 / 4x8 CUs (MMVD adds its offsets to the bi
+// candidate first, then mmvdMotion converts).
+int buildMergeList(const MvPredEnv& env, int x, int y, int w, int h, MotionInfo list[kMaxMergeCand],
+                   bool restrictSmallBi = true);
+
+// MMVD (8.5.2.7, then the end of 8.5.2.2): the merge candidate `base` (unrestricted, see above)
+// moved by the offset of mmvd_distance_idx `dist` (2^dist quarter samples) in direction `dir`
+// (0 +x, 1 -x, 2 +y, 3 -y). A bi candidate moves its list with the larger POC distance by the
+// offset and the other by the offset scaled to its distance (mirrored for long-term references
+// on opposite sides); MVs wrap to 18 bits; 8x4 / 4x8 CUs then drop list 1.
+MotionInfo mmvdMotion(const SliceParams& slice, const MotionInfo& base, int dist, int dir, int w, int h);
 
 // AMVP predictor list (8.5.2.8 - 8.5.2.10, HMVP, zero fill) for list X and reference index
 // refIdx of the CU at (x, y, w, h): exactly 2 candidates, in 1/16 sample units, rounded as the

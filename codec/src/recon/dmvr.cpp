@@ -176,7 +176,7 @@ void applyDmvrToMotionField(const std::vector<CtuCoding>& ctus, const SliceParam
   DmvrRefinement ref;
   for (const CtuCoding& cc : ctus)
     for (const CodingUnit& cu : cc.cus) {
-      if (!cu.isInter() || !cu.merge || !dmvrApplies(*slice.refs, cu.motion, slice.poc, cu.w, cu.h)) continue;
+      if (!cu.isInter() || !cu.regularMerge() || !dmvrApplies(*slice.refs, cu.motion, slice.poc, cu.w, cu.h)) continue;
       dmvrRefine(*slice.refs, cu.motion, cu.x, cu.y, cu.w, cu.h, false, ref);
       for (int j = 0, i = 0; j < ref.numY; ++j)
         for (int k = 0; k < ref.numX; ++k, ++i)

@@ -543,7 +543,12 @@ inline int32_t wrapMv18(int32_t v) {
 bool deriveInterMotion(const SyntaxEnv& env, const CodingUnit& cu, MotionInfo& out) {
   const inter::MvPredEnv pe{env.motion, env.hmvp, env.slice, env.part->log2CtuSize};
   out = MotionInfo{};
-  if (cu.merge) {
+  if (cu.merge && cu.mmvd) {
+    MotionInfo list[inter::kMaxMergeCand];
+    const int n = inter::buildMergeList(pe, cu.x, cu.y, cu.w, cu.h, list, false);
+    if (cu.mmvdCand >= n || !list[cu.mmvdCand].isInter()) return false;
+    out = inter::mmvdMotion(*env.slice, list[cu.mmvdCand], cu.mmvdDist, cu.mmvdDir, cu.w, cu.h);
+  } else if (cu.merge) {
     MotionInfo list[inter::kMaxMergeCand];
     const int n = inter::buildMergeList(pe, cu.x, cu.y, cu.w, cu.h, list);
     if (cu.mergeIdx >= n || !list[cu.mergeIdx].isInter()) return false;
@@ -573,18 +578,41 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
   const SliceParams& sl = *env.slice;
   const unsigned merge = cu.skip ? 1u : io.bin(ctx[kCtxMergeFlag], cu.merge ? 1u : 0u);
   cu.merge = merge != 0;
+  if (!cu.merge) cu.mmvd = false;
   if (cu.merge) {
-    // merge_data with MMVD, CIIP, GPM and sub-block merge off: regular_merge_flag is not coded
-    // (inferred 1), merge_idx TR with cMax MaxNumMergeCand - 1, first bin context coded.
+    // merge_data with CIIP, GPM and sub-block merge off: regular_merge_flag is not coded
+    // (inferred 1); mmvd_merge_flag when the SPS enables MMVD, then either mmvd_cand_flag,
+    // mmvd_distance_idx (TR cMax 7, first bin context coded) and mmvd_direction_idx (2 bypass
+    // bins), or merge_idx (TR cMax MaxNumMergeCand - 1, first bin context coded).
     if (sl.maxNumMergeCand < 1 || sl.maxNumMergeCand > inter::kMaxMergeCand) return false;
     const int cMax = sl.maxNumMergeCand - 1;
-    if (!IO::kReading && cu.mergeIdx > cMax) return false;
-    int idx = 0;
-    if (cMax > 0 && io.bin(ctx[kCtxMergeIdx], cu.mergeIdx > 0 ? 1u : 0u)) {
-      idx = 1;
-      while (idx < cMax && io.bypass(idx < cu.mergeIdx ? 1u : 0u)) ++idx;
+    if (!IO::kReading && cu.mmvd && !sl.mmvd) return false;
+    const unsigned mmvd = sl.mmvd ? io.bin(ctx[kCtxMmvdFlag], cu.mmvd ? 1u : 0u) : 0u;
+    cu.mmvd = mmvd != 0;
+    if (cu.mmvd) {
+      if (!IO::kReading && (cu.mmvdCand > (cMax > 0 ? 1 : 0) || cu.mmvdDist > 7 || cu.mmvdDir > 3)) return false;
+      const unsigned cand = cMax > 0 ? io.bin(ctx[kCtxMmvdCand], cu.mmvdCand) : 0u;
+      int dist = 0;
+      if (io.bin(ctx[kCtxMmvdDist], cu.mmvdDist > 0 ? 1u : 0u)) {
+        dist = 1;
+        while (dist < 7 && io.bypass(dist < cu.mmvdDist ? 1u : 0u)) ++dist;
+      }
+      const unsigned d0 = io.bypass((cu.mmvdDir >> 1) & 1u);
+      const unsigned d1 = io.bypass(cu.mmvdDir & 1u);
+      cu.mmvdCand = uint8_t(cand);
+      cu.mmvdDist = uint8_t(dist);
+      cu.mmvdDir = uint8_t((d0 << 1) | d1);
+      cu.mergeIdx = cu.mmvdCand;  // merge_idx is inferred equal to mmvd_cand_flag
+    } else {
+      if (!IO::kReading && cu.mergeIdx > cMax) return false;
+      int idx = 0;
+      if (cMax > 0 && io.bin(ctx[kCtxMergeIdx], cu.mergeIdx > 0 ? 1u : 0u)) {
+        idx = 1;
+        while (idx < cMax && io.bypass(idx < cu.mergeIdx ? 1u : 0u)) ++idx;
+      }
+      cu.mergeIdx = uint8_t(idx);
+      cu.mmvdCand = cu.mmvdDist = cu.mmvdDir = 0;
     }
-    cu.mergeIdx = uint8_t(idx);
     cu.interDir = 0;
     cu.refIdx[0] = cu.refIdx[1] = -1;
     cu.mvpIdx[0] = cu.mvpIdx[1] = 0;
@@ -667,7 +695,7 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
   if (cu.treeType != TreeType::kSingle) modeType = ModeType::kIntra;  // local dual tree
 
   // cu_skip_flag, pred_mode_flag (no IBC, no palette) and their inference (7.4.12.2)
-  if (IO::kReading) { cu.predMode = PredMode::kIntra; cu.skip = false; cu.merge = false; }
+  if (IO::kReading) { cu.predMode = PredMode::kIntra; cu.skip = false; cu.merge = false; cu.mmvd = false; }
   if (!env.isIntraSlice && hasLuma) {
     if (!env.slice) return false;
     if (!IO::kReading && cu.skip && !cu.isInter()) return false;

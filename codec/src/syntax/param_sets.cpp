@@ -170,7 +170,8 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(false);  // sps_smvd_enabled_flag
   b.flag(s.dmvrEnabled);  // sps_dmvr_enabled_flag
   if (s.dmvrEnabled) b.flag(false);  // sps_dmvr_control_present_in_ph_flag
-  b.flag(false);  // sps_mmvd_enabled_flag
+  b.flag(s.mmvdEnabled);  // sps_mmvd_enabled_flag
+  if (s.mmvdEnabled) b.flag(false);  // sps_mmvd_fullpel_only_enabled_flag (no ph_mmvd_fullpel_only_flag)
   const int mergeCand = s.interEnabled ? s.maxNumMergeCand : 1;  // all-intra streams: 1
   b.ue(uint32_t(6 - mergeCand));  // sps_six_minus_max_num_merge_cand
   b.flag(false);  // sps_sbt_enabled_flag
@@ -315,7 +316,8 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   require(!r.flag(), "SMVD");
   s.dmvrEnabled = r.flag();  // sps_dmvr_enabled_flag
   if (s.dmvrEnabled) require(!r.flag(), "DMVR control in the picture header");
-  require(!r.flag(), "MMVD");
+  s.mmvdEnabled = r.flag();  // sps_mmvd_enabled_flag
+  if (s.mmvdEnabled) require(!r.flag(), "full-sample-only MMVD");
   s.maxNumMergeCand = 6 - int(r.ue(5));
   require(!r.flag(), "SBT"); require(!r.flag(), "affine"); require(!r.flag(), "BCW"); require(!r.flag(), "CIIP");
   if (s.maxNumMergeCand >= 2) require(!r.flag(), "GPM");

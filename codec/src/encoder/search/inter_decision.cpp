@@ -81,6 +81,7 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
     for (int j = i; j > 0 && ranked[j] < ranked[j - 1]; --j) std::swap(ranked[j], ranked[j - 1]);
   for (int k = 0; k < std::min(nr, preset_.numMergeRd); ++k) {
     cu.merge = true;
+    cu.mmvd = false;
     cu.mergeIdx = uint8_t(ranked[k].second);
     cu.motion = mlist[ranked[k].second];
     cu.interDir = 0;
@@ -88,6 +89,8 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
     cu.mvd[0] = cu.mvd[1] = Mv();
     tryInterRd(cu, entry, entryHm, bestJ);
   }
+  if (c_->slice->mmvd) evalMmvd(me, cu, entry, entryHm, bestJ);
+  cu.mmvd = false;
   // early skip detection: a skip merge candidate beat its own residual version, so the motion
   // is already well predicted; a motion search rarely wins there
   if (interBestCu_.skip && bestJ < kInf && c_->slice->hierarchyLevel <= preset_.skipStopsAmvpMaxTid) return bestJ;
@@ -106,6 +109,26 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
       cu.mvd[l] = ac[k].mvd[l];
     }
     tryInterRd(cu, entry, entryHm, bestJ);
+  }
+  // the best motion-searched candidate's motion, when an MMVD candidate reaches it exactly: the
+  // same prediction with (often) cheaper syntax, and a skip version
+  if (c_->slice->mmvd && na > 0) {
+    MotionInfo base[inter::kMaxMergeCand];
+    const int nb = std::min(2, inter::buildMergeList(me, cu.x, cu.y, cu.w, cu.h, base, false));
+    bool found = false;
+    for (int b = 0; b < nb && !found; ++b)
+      for (int d = 0; d < 8 && !found; ++d)
+        for (int dir = 0; dir < 4 && !found; ++dir) {
+          if (!base[b].isInter() || !(inter::mmvdMotion(*c_->slice, base[b], d, dir, cu.w, cu.h) == ac[0].mi)) continue;
+          found = true;
+          CodingUnit v = cu;
+          v.merge = true; v.mmvd = true; v.skip = false;
+          v.mmvdCand = uint8_t(b); v.mmvdDist = uint8_t(d); v.mmvdDir = uint8_t(dir); v.mergeIdx = uint8_t(b);
+          v.motion = ac[0].mi;
+          v.interDir = 0; v.refIdx[0] = v.refIdx[1] = -1; v.mvpIdx[0] = v.mvpIdx[1] = 0; v.mvd[0] = v.mvd[1] = Mv();
+          v.amvr = 0;
+          tryInterRd(v, entry, entryHm, bestJ);
+        }
   }
   // AMVR: the best motion-searched candidate with its MVs rounded to one and to four samples and
   // the predictors of that precision (cheaper MVDs where the motion is smooth)
@@ -140,11 +163,57 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
   return bestJ;
 }
 
+void RdCtuSearch::evalMmvd(const inter::MvPredEnv& me, CodingUnit& cu, const ContextSet& entry,
+                           const HmvpTable& entryHm, double& bestJ) {
+  // the bases: merge candidates 0 and 1 before the 8x4 / 4x8 bi restriction (mmvdMotion applies it)
+  MotionInfo base[inter::kMaxMergeCand];
+  const int nb = std::min(2, inter::buildMergeList(me, cu.x, cu.y, cu.w, cu.h, base, false));
+  struct Cand { double cost; uint8_t b, d, dir; MotionInfo mi; };
+  Cand best[4];
+  const int keepN = std::clamp(preset_.numMmvdRd, 0, 4);
+  int nBest = 0;
+  auto offer = [&](const Cand& c) {
+    int i = nBest < keepN ? nBest++ : keepN - 1;
+    if (i == keepN - 1 && nBest == keepN && !(c.cost < best[i].cost)) return;
+    best[i] = c;
+    for (; i > 0 && best[i].cost < best[i - 1].cost; --i) std::swap(best[i], best[i - 1]);
+  };
+  for (int b = 0; b < nb; ++b) {
+    if (!base[b].isInter()) continue;
+    for (int dir = 0; dir < 4; ++dir) {
+      // walk the distances up while the cost falls (the SATD surface along one direction is
+      // mostly unimodal); flag + cand flag + TR distance + 2 direction bins
+      double prev = kInf;
+      for (int d = 0; d < 8; ++d) {
+        const MotionInfo mi = inter::mmvdMotion(*c_->slice, base[b], d, dir, cu.w, cu.h);
+        const double bits = 2.0 + (nb > 1 ? 1.0 : 0.0) + double(std::min(d + 1, 7)) + 2.0;
+        const double cost = ms_.predCost(mi, bits, cu.x, cu.y, cu.w, cu.h);
+        if (cost >= prev) break;
+        prev = cost;
+        offer(Cand{cost, uint8_t(b), uint8_t(d), uint8_t(dir), mi});
+      }
+    }
+  }
+  for (int k = 0; k < nBest; ++k) {
+    cu.merge = true;
+    cu.mmvd = true;
+    cu.mmvdCand = best[k].b;
+    cu.mmvdDist = best[k].d;
+    cu.mmvdDir = best[k].dir;
+    cu.mergeIdx = best[k].b;
+    cu.motion = best[k].mi;
+    cu.interDir = 0;
+    cu.refIdx[0] = cu.refIdx[1] = -1;
+    cu.mvd[0] = cu.mvd[1] = Mv();
+    tryInterRd(cu, entry, entryHm, bestJ);
+  }
+}
+
 void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm, double& bestJ) {
   const int x = cu.x, y = cu.y, w = cu.w, h = cu.h;
   Pel* pd[3] = {interPred_[0].data(), interPred_[1].data(), interPred_[2].data()};
   const ptrdiff_t ps[3] = {w, w / 2, w / 2};
-  recon::predictInter(*c_->slice->refs, cu.motion, x, y, w, h, pd, ps, recon::interToolsOf(*c_->slice, cu.merge));
+  recon::predictInter(*c_->slice->refs, cu.motion, x, y, w, h, pd, ps, recon::interToolsOf(*c_->slice, cu.regularMerge()));
   // distortion of the prediction alone
   double dPred = 0;
   for (int c = 0; c < 3; ++c) {

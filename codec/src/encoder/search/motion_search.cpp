@@ -235,10 +235,14 @@ int MotionSearch::search(const inter::MvPredEnv& env, int x, int y, int w, int h
 }
 
 double MotionSearch::mergeCost(const MotionInfo& mi, int mergeIdx, int x, int y, int w, int h) {
+  return predCost(mi, double(mergeIdx + 2), x, y, w, h);
+}
+
+double MotionSearch::predCost(const MotionInfo& mi, double bits, int x, int y, int w, int h) {
   const Plane& org = orig_->planes[0];
   recon::predictInterComponent(*slice_->refs, mi, 0, x, y, w, h, pred_.data(), w);
   const uint64_t d = dsp::satd(org.row(y) + x, org.stride, pred_.data(), w, w, h);
-  return double(d) + sqrtLambda_ * double(mergeIdx + 2);
+  return double(d) + sqrtLambda_ * bits;
 }
 
 }  // namespace search

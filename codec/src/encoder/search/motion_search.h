@@ -44,6 +44,8 @@ class MotionSearch {
   int search(const inter::MvPredEnv& env, int x, int y, int w, int h, AmvpCandidate* out, int maxOut);
   // SATD cost of a merge candidate's luma prediction (+ merge index bits).
   double mergeCost(const MotionInfo& mi, int mergeIdx, int x, int y, int w, int h);
+  // SATD cost of a prediction's luma + sqrt(lambda) * bits (MMVD candidates).
+  double predCost(const MotionInfo& mi, double bits, int x, int y, int w, int h);
 
  private:
   struct UniResult { Mv mv; int mvpIdx = 0; Mv mvd; Mv pred[2]; double cost = 1e300; uint32_t bits = 0; };
