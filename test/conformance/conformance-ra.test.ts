@@ -64,9 +64,10 @@ test('conformance: random-access nnvvc-enc streams decode bit-exactly (VTM-23.2 
     cases.push({ ...base, seq: bp, qp: 32, frames, intraPeriod: 16, extraArgs: ['--gop-size', '16'] });
     if (frames > 32) cases.push({ ...base, seq: bp, qp: 27, frames, intraPeriod: 32 });
   }
-  // coding tools that are off by default, each at every QP on BasketballPass (AMVR: MVDs at 1 and 4 samples; MMVD)
+  // coding tools that are off by default, each at every QP on BasketballPass (AMVR: MVDs at 1 and 4 samples; MMVD;
+  // dependent quantisation)
   if (bp) {
-    for (const tool of ['--amvr', '--mmvd'])
+    for (const tool of ['--amvr', '--mmvd', '--dep-quant'])
       for (const qp of QPS) cases.push({ ...base, seq: bp, qp, frames: Math.min(bp.frames, VTM_APP ? 33 : 17), extraArgs: [tool, 'on'] });
   }
   const short = [...sequences].sort((a, b) => a.width * a.height - b.width * b.height)[0];

@@ -23,7 +23,6 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numAmvpRd = 1;
     p.meRangeMax = 64;
     p.interSkipStopsSplit = false;
-    p.depQuant = false;
     p.intraInInterMaxTid = 2;
     p.skipStopsMttFromTid = 3;  // -25% time for +0.15% (BQTerrace) / +0.6% (BasketballPass) BD-rate, RA 9/17 frames
     // Early skip detection in the low temporal layers: -10.7% time for +0.63% (BQTerrace) / +0.45% (BasketballPass).
@@ -46,7 +45,6 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numAmvpRd = 1;
     p.meRangeMax = 48;
     p.interSkipStopsSplit = true;
-    p.depQuant = false;
     p.intraInInterMaxTid = 2;
     return true;
   }
@@ -64,7 +62,6 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.meRangeMax = 32;
     p.meBi = false;
     p.interSkipStopsSplit = true;
-    p.depQuant = false;
     p.intraInInterMaxTid = 2;
     return true;
   }

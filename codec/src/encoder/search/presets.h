@@ -52,9 +52,10 @@ struct SearchPreset {
   bool useRdoq = true;
   bool rdoqGuard = true;       // compare RDOQ's result with plain quantisation by exact J ...
   bool rdoqGuardInterSlices = true;  // ... in P/B slices too (medium leaves it off there: -7% time, +0.2% BD-rate)
-  // Dependent quantisation where the configuration enables it by default (ra): its trellis costs
-  // ~20% of the encode time for ~0.8% BD-rate, so the faster presets leave it off.
-  bool depQuant = true;
+  // Dependent quantisation by default (ra): off in every preset since 2026-12-01 (sixth session):
+  // against RDOQ + sign data hiding our trellis now loses, at `slow` +0.22% BD-rate for +36% time,
+  // at `medium` +0.42% for +50%, in `ai` +0.56% for +57% (BasketballPass); --dep-quant on keeps it.
+  bool depQuant = false;
 };
 
 // Returns false for an unknown name.
