@@ -172,9 +172,15 @@ void RdCtuSearch::evalMmvd(const inter::MvPredEnv& me, CodingUnit& cu, const Con
   Cand best[4];
   const int keepN = std::clamp(preset_.numMmvdRd, 0, 4);
   int nBest = 0;
-  auto offer = [&](const Cand& c) {
-    int i = nBest < keepN ? nBest++ : keepN - 1;
-    if (i == keepN - 1 && nBest == keepN && !(c.cost < best[i].cost)) return;
+  auto offer = [&](const Cand& c) {  // keeps the keepN cheapest, sorted
+    if (keepN == 0) return;
+    int i;
+    if (nBest < keepN) {
+      i = nBest++;
+    } else {
+      i = keepN - 1;
+      if (!(c.cost < best[i].cost)) return;
+    }
     best[i] = c;
     for (; i > 0 && best[i].cost < best[i - 1].cost; --i) std::swap(best[i], best[i - 1]);
   };

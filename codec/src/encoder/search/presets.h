@@ -30,9 +30,7 @@ struct SearchPreset {
   // MMVD (ra, --mmvd on; the SPS flag is on by default where this is true). Per base candidate and
   // direction the distances are walked up while the SATD cost falls; the best numMmvdRd of all get a
   // full RD check, and so does the MMVD form of the best motion-searched candidate when one reaches
-  // its motion exactly. Off in every preset: measured at medium, -0.14% BD-rate for +18.7% time
-  // (BQTerrace 9 frames), -0.01% for +22% (BasketballPass 17 frames) - the motion search finds
-  // those motions already; the mmvd_merge_flag of every merge CU costs what the rare MMVD CU saves.
+  // its motion exactly. On at medium, slow and exhaustive (presets.cpp has the figures).
   bool mmvd = false;
   int numMmvdRd = 2;
   bool intraInInter = true;    // also try intra CUs in P/B slices ...
