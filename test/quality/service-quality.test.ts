@@ -35,7 +35,9 @@ test('report without anchor, imported anchor, BD-rate 0.00%, summary, rate match
   assert.equal(first.rules.find((r: any) => r.id === 'rate-window').pass, null);
   assert.equal(first.ratePoints.length, 4);
 
-  const csv = ['qp,kbps,psnrY,psnrU,psnrV,encodeSeconds', ...first.ratePoints.map((p: any) => [p.qp, p.kbps, p.psnr.y, p.psnr.u, p.psnr.v, p.encodeSeconds * 2].join(','))].join('\n');
+  // The anchor's time is 10x ours, so the speed rule holds even when this second encode runs on a loaded machine (it
+  // failed at 2x once, with a conformance run beside the CI): only decode-md5 stays unjudged, so the verdict is null.
+  const csv = ['qp,kbps,psnrY,psnrU,psnrV,encodeSeconds', ...first.ratePoints.map((p: any) => [p.qp, p.kbps, p.psnr.y, p.psnr.u, p.psnr.v, p.encodeSeconds * 10].join(','))].join('\n');
   const imp = await fetch(`${s.base}/v1/anchors?sequenceId=${seqId}&config=ai`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
   assert.equal(imp.status, 201, await imp.clone().text());
   const table = await json(imp);
