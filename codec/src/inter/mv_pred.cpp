@@ -162,13 +162,10 @@ MotionInfo mmvdMotion(const SliceParams& slice, const MotionInfo& base, int dist
       const int far = l0Far ? 0 : 1, near = 1 - far;
       const int diffFar = l0Far ? diff0 : diff1, diffNear = l0Far ? diff1 : diff0;
       if (!r0.longTerm && !r1.longTerm) {
+        // Sign(p) * ((Abs(p) + 127) >> 8) of p = scale * offset, clipped to 16 bits
         const int32_t scale = distScaleFactor(diffNear, diffFar);
-        auto sc = [&](int32_t v) {
-          const int64_t p = int64_t(scale) * v;
-          const int64_t m = (std::abs(p) + 127) >> 8;
-          return int32_t(std::clamp<int64_t>(p < 0 ? -m : m, -(1 << 15), (1 << 15) - 1));
-        };
-        d[near] = Mv(sc(offset.x), sc(offset.y));
+        const Mv s = roundMv(Mv(scale * offset.x, scale * offset.y), 8, 0);
+        d[near] = Mv(std::clamp(s.x, -(1 << 15), (1 << 15) - 1), std::clamp(s.y, -(1 << 15), (1 << 15) - 1));
       } else {
         d[near] = diff0 * diff1 > 0 ? offset : Mv(-offset.x, -offset.y);
       }
@@ -176,17 +173,9 @@ MotionInfo mmvdMotion(const SliceParams& slice, const MotionInfo& base, int dist
     }
   }
   MotionInfo mi = base;
-  auto wrap18 = [](int32_t v) {
-    const uint32_t u = uint32_t(v) & ((1u << 18) - 1);
-    return u >= (1u << 17) ? int32_t(u) - (1 << 18) : int32_t(u);
-  };
   for (int l = 0; l < 2; ++l)
-    if (mi.predFlag(l)) mi.mv[l] = Mv(wrap18(mi.mv[l].x + d[l].x), wrap18(mi.mv[l].y + d[l].y));
-  if (w + h == 12 && mi.interDir == 3) {
-    mi.interDir = 1;
-    mi.refIdx[1] = -1;
-    mi.mv[1] = Mv();
-  }
+    if (mi.predFlag(l)) mi.mv[l] = Mv(wrapMv18(mi.mv[l].x + d[l].x), wrapMv18(mi.mv[l].y + d[l].y));
+  restrictBiOfSmallCu(mi, w, h);
   return mi;
 }
 
@@ -317,13 +306,8 @@ int buildMergeList(const MvPredEnv& env, int x, int y, int w, int h, MotionInfo 
   // ---- 8x4 / 4x8: bi-prediction is not allowed (8.5.2.2). The spec converts the selected
   // candidate after the whole list is built (the pairwise average above still sees the bi
   // candidates), so converting every entry here gives the same result for any merge_idx.
-  if (w + h == 12 && restrictSmallBi)
-    for (int i = 0; i < cnt; ++i)
-      if (list[i].interDir == 3) {
-        list[i].interDir = 1;
-        list[i].refIdx[1] = -1;
-        list[i].mv[1] = Mv();
-      }
+  if (restrictSmallBi)
+    for (int i = 0; i < cnt; ++i) restrictBiOfSmallCu(list[i], w, h);
   return cnt;
 }
 

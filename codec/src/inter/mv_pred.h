@@ -76,6 +76,19 @@ void updateHmvp(HmvpTable& table, const MotionInfo& mi);
 Mv roundMv(const Mv& mv, int rightShift, int leftShift);
 // Clip to the 18-bit MV range [-2^17, 2^17 - 1].
 Mv clipMv(const Mv& mv);
+// An MV sum wrapped to 18 bits as 8.5.2.1 / 8.5.2.2 do it (u = (v + 2^18) % 2^18, then mapped to
+// [-2^17, 2^17 - 1]): mvp + mvd in AMVP, merge MV + MMVD offset.
+inline int32_t wrapMv18(int32_t v) {
+  const uint32_t u = uint32_t(v) & ((1u << 18) - 1);
+  return u >= (1u << 17) ? int32_t(u) - (1 << 18) : int32_t(u);
+}
+// 8x4 / 4x8 CUs cannot be bi-predicted (8.5.2.2): a bi motion keeps list 0 only.
+inline void restrictBiOfSmallCu(MotionInfo& mi, int w, int h) {
+  if (w + h != 12 || mi.interDir != 3) return;
+  mi.interDir = 1;
+  mi.refIdx[1] = -1;
+  mi.mv[1] = Mv();
+}
 
 }  // namespace inter
 }  // namespace nnvvc

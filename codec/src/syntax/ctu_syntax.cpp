@@ -531,13 +531,6 @@ bool codeMvd(IO& io, ContextSet& ctx, int32_t comp[2]) {
   return true;
 }
 
-// mvLX = mvpLX + mvdLX wrapped to 18 bits (8.5.2.1: uLX = (mvp + mvd + 2^18) % 2^18, then
-// mapped to [-2^17, 2^17 - 1]).
-inline int32_t wrapMv18(int32_t v) {
-  const uint32_t u = uint32_t(v) & ((1u << 18) - 1);
-  return u >= (1u << 17) ? int32_t(u) - (1 << 18) : int32_t(u);
-}
-
 // MvLX / RefIdxLX / PredFlagLX of an inter CU from its syntax (merge list entry, or AMVP
 // predictor + MVD per list). Unused lists are normalised to refIdx -1, mv (0, 0).
 bool deriveInterMotion(const SyntaxEnv& env, const CodingUnit& cu, MotionInfo& out) {
@@ -561,7 +554,7 @@ bool deriveInterMotion(const SyntaxEnv& env, const CodingUnit& cu, MotionInfo& o
       inter::buildAmvpList(pe, cu.x, cu.y, cu.w, cu.h, l, cu.refIdx[l], mvp, amvrShiftOf(cu.amvr));
       const Mv& p = mvp[cu.mvpIdx[l] & 1];
       out.refIdx[l] = cu.refIdx[l];
-      out.mv[l] = Mv(wrapMv18(p.x + cu.mvd[l].x), wrapMv18(p.y + cu.mvd[l].y));
+      out.mv[l] = Mv(inter::wrapMv18(p.x + cu.mvd[l].x), inter::wrapMv18(p.y + cu.mvd[l].y));
     }
   }
   for (int l = 0; l < 2; ++l)

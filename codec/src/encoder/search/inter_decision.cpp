@@ -89,7 +89,10 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
     cu.mvd[0] = cu.mvd[1] = Mv();
     tryInterRd(cu, entry, entryHm, bestJ);
   }
-  if (c_->slice->mmvd) evalMmvd(me, cu, entry, entryHm, bestJ);
+  // MMVD bases: merge candidates 0 and 1 before the 8x4 / 4x8 bi restriction (mmvdMotion applies it)
+  MotionInfo mmvdBase[inter::kMaxMergeCand];
+  const int nb = c_->slice->mmvd ? std::min(2, inter::buildMergeList(me, cu.x, cu.y, cu.w, cu.h, mmvdBase, false)) : 0;
+  if (nb > 0) evalMmvd(mmvdBase, nb, cu, entry, entryHm, bestJ);
   cu.mmvd = false;
   // early skip detection: a skip merge candidate beat its own residual version, so the motion
   // is already well predicted; a motion search rarely wins there
@@ -112,14 +115,12 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
   }
   // the best motion-searched candidate's motion, when an MMVD candidate reaches it exactly: the
   // same prediction with (often) cheaper syntax, and a skip version
-  if (c_->slice->mmvd && na > 0) {
-    MotionInfo base[inter::kMaxMergeCand];
-    const int nb = std::min(2, inter::buildMergeList(me, cu.x, cu.y, cu.w, cu.h, base, false));
+  if (nb > 0 && na > 0) {
     bool found = false;
     for (int b = 0; b < nb && !found; ++b)
       for (int d = 0; d < 8 && !found; ++d)
         for (int dir = 0; dir < 4 && !found; ++dir) {
-          if (!base[b].isInter() || !(inter::mmvdMotion(*c_->slice, base[b], d, dir, cu.w, cu.h) == ac[0].mi)) continue;
+          if (!mmvdBase[b].isInter() || !(inter::mmvdMotion(*c_->slice, mmvdBase[b], d, dir, cu.w, cu.h) == ac[0].mi)) continue;
           found = true;
           CodingUnit v = cu;
           v.merge = true; v.mmvd = true; v.skip = false;
@@ -163,11 +164,8 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
   return bestJ;
 }
 
-void RdCtuSearch::evalMmvd(const inter::MvPredEnv& me, CodingUnit& cu, const ContextSet& entry,
+void RdCtuSearch::evalMmvd(const MotionInfo* base, int nb, CodingUnit& cu, const ContextSet& entry,
                            const HmvpTable& entryHm, double& bestJ) {
-  // the bases: merge candidates 0 and 1 before the 8x4 / 4x8 bi restriction (mmvdMotion applies it)
-  MotionInfo base[inter::kMaxMergeCand];
-  const int nb = std::min(2, inter::buildMergeList(me, cu.x, cu.y, cu.w, cu.h, base, false));
   struct Cand { double cost; uint8_t b, d, dir; MotionInfo mi; };
   Cand best[4];
   const int keepN = std::clamp(preset_.numMmvdRd, 0, 4);

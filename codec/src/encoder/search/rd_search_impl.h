@@ -105,7 +105,8 @@ class RdCtuSearch final : public CtuSearch {
   // 0 for AMVP) and with the RDOQ'd residual. Updates the best (interBest*) when cheaper.
   void tryInterRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm, double& bestJ);
   // MMVD candidates of a merge CU: SATD pre-selection, then full RD (tryInterRd) of the best few.
-  void evalMmvd(const inter::MvPredEnv& me, CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm,
+  // base: the unrestricted merge candidates 0 .. nb-1 (nb <= 2).
+  void evalMmvd(const MotionInfo* base, int nb, CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm,
                 double& bestJ);
 
   uint64_t codeResidualTb(int cIdx, int x, int y, int w, int h, const Pel* pred, ptrdiff_t predStride, bool isIntra,
