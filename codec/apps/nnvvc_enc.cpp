@@ -56,6 +56,7 @@ static void usage(std::FILE* f) {
       "      --dmvr on|off         ra: decoder-side motion vector refinement of bi-predicted merge CUs\n"
       "                            (default on; ai: never)\n"
       "      --cclm on|off         cross-component (luma -> chroma) linear model intra prediction (default on)\n"
+      "      --dual-tree on|off    separate luma and chroma coding trees in I slices (default: preset)\n"
       "      --mts on|off          implicit multiple transform selection: DST-VII for intra luma transform\n"
       "                            blocks with a side of 4..16 samples, no signalling (default on)\n"
       "      --temporal-filter on|off  motion-compensated temporal pre-filter of the source pictures at POC\n"
@@ -84,6 +85,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--dep-quant", &EncoderOptions::depQuant},
       {"--sign-hiding", &EncoderOptions::signHiding},
       {"--cclm", &EncoderOptions::cclm},
+      {"--dual-tree", &EncoderOptions::dualTree},
       {"--mts", &EncoderOptions::mts},
       {"--alf", &EncoderOptions::alf},
       {"--sao", &EncoderOptions::sao},

@@ -83,4 +83,60 @@ TEST_CASE(transformUnitTiling) {
   CHECK(cu.numTus == 1 && cu.tus[0].w == 32 && cu.tus[0].h == 16);
 }
 
+// The chroma tree of a dual-tree I slice: its own limits (MinQtSizeC 8, MaxBtSizeC 64, MaxTtSizeC
+// 32 in luma units; MaxMttDepthC), the 4:2:0 chroma-size rules, the 64x64 roots of a 128 CTU and
+// the CclmEnabled propagation along the chroma splits.
+TEST_CASE(dualTreeChromaRules) {
+  PartitionConfig c = config416x240();
+  c.dualTree = true;
+  c.maxMttDepthC = 2;
+  auto chroma = [](TreeNode n) { n.treeType = TreeType::kDualChroma; return n; };
+  // 64x64 chroma root: QT and BT (MaxBtSizeC 64), no TT (MaxTtSizeC 32)
+  AllowedSplits a = allowedSplits(c, chroma(mk(0, 0, 64, 64, 1)));
+  CHECK(a.qt && a.btHor && a.btVer && !a.ttHor && !a.ttVer);
+  // the luma tree at 64x64 keeps the luma limits (MaxBt 32): QT only
+  TreeNode l = mk(0, 0, 64, 64, 1); l.treeType = TreeType::kDualLuma;
+  a = allowedSplits(c, l);
+  CHECK(a.qt && !a.btHor && !a.btVer);
+  // 16x16 chroma node (8x8 chroma): QT (16 > MinQtSizeC 8), BT, horizontal TT (chroma area 64 > 32) but
+  // no vertical TT (8 chroma columns)
+  a = allowedSplits(c, chroma(mk(0, 0, 16, 16, 3)));
+  CHECK(a.qt && a.btHor && a.btVer && a.ttHor && !a.ttVer);
+  // 8x8 chroma node (4x4 chroma): nothing (QT <= MinQtSizeC, BT area <= 16)
+  a = allowedSplits(c, chroma(mk(0, 0, 8, 8, 4)));
+  CHECK(!a.any());
+  // MaxMttDepthC 2: a chroma node at MTT depth 2 cannot split by BT/TT; the luma tree (MaxMtt 3) can
+  a = allowedSplits(c, chroma(mk(0, 0, 32, 16, 2, 2)));
+  CHECK(!a.btHor && !a.btVer && !a.ttHor && !a.ttVer);
+  TreeNode l2 = mk(0, 0, 32, 16, 2, 2); l2.treeType = TreeType::kDualLuma;
+  CHECK(allowedSplits(c, l2).btHor);
+  // roots: the 128 CTU at (384, 128) of 416x240 has two 64x64 areas inside (x 384, y 128 and 192)
+  TreeNode q[4];
+  CHECK(dualTreeRoots(c, mk(384, 128, 128, 128), q) == 2);
+  CHECK(q[0].x == 384 && q[0].y == 128 && q[1].y == 192 && q[0].w == 64 && q[0].qtDepth == 1);
+  // CclmEnabled: luma root split by BT -> not allowed at all; chroma QT -> allowed below; chroma BT_HOR
+  // then BT_VER -> allowed, then TT -> not
+  CHECK(cclmChromaRoot(SplitMode::kBtHor) == 0 && cclmChromaRoot(SplitMode::kQt) != 0 &&
+        cclmChromaRoot(SplitMode::kNone) != 0);
+  TreeNode root = chroma(mk(0, 0, 64, 64, 1));
+  root.cclmChroma = cclmChromaRoot(SplitMode::kQt);
+  TreeNode kids[4];
+  int k = childNodes(c, root, SplitMode::kQt, TreeType::kDualChroma, ModeType::kAll, kids);
+  propagateCclmChroma(root, SplitMode::kQt, kids, k);
+  CHECK(k == 4 && kids[3].cclmChroma == 1);
+  k = childNodes(c, root, SplitMode::kBtHor, TreeType::kDualChroma, ModeType::kAll, kids);
+  propagateCclmChroma(root, SplitMode::kBtHor, kids, k);
+  CHECK(kids[0].cclmChroma == 2);  // leaf allowed; depends on its own split otherwise
+  TreeNode g[4];
+  int kg = childNodes(c, kids[0], SplitMode::kBtVer, TreeType::kDualChroma, ModeType::kAll, g);
+  propagateCclmChroma(kids[0], SplitMode::kBtVer, g, kg);
+  CHECK(kg == 2 && g[0].cclmChroma == 1);
+  kg = childNodes(c, kids[0], SplitMode::kBtHor, TreeType::kDualChroma, ModeType::kAll, g);
+  propagateCclmChroma(kids[0], SplitMode::kBtHor, g, kg);
+  CHECK(g[0].cclmChroma == 0);
+  k = childNodes(c, root, SplitMode::kBtVer, TreeType::kDualChroma, ModeType::kAll, kids);
+  propagateCclmChroma(root, SplitMode::kBtVer, kids, k);
+  CHECK(kids[0].cclmChroma == 0);
+}
+
 int main(int argc, char** argv) { return runTestCases(argc, argv); }

@@ -14,8 +14,13 @@ static void forUnits(int picW, int picH, int w4, std::vector<CuInfo>& info, int 
 }
 
 void CuMap::storeSyntax(const CodingUnit& cu) {
-  if (cu.treeType == TreeType::kDualChroma) return;
   const uint8_t lw = uint8_t(log2Int(unsigned(cu.w))), lh = uint8_t(log2Int(unsigned(cu.h)));
+  if (cu.treeType == TreeType::kDualChroma) {
+    forUnits(picW_, picH_, w4_, info_, cu.x, cu.y, cu.w, cu.h, [&](CuInfo& c) {
+      c.qtDepthC = cu.qtDepth; c.log2WC = lw; c.log2HC = lh;
+    });
+    return;
+  }
   const bool inter = cu.isInter();
   const uint8_t lumaMode = inter ? 0 : cu.lumaMode;
   const uint8_t skip = (inter && cu.skip) ? 1 : 0;
@@ -32,8 +37,11 @@ void CuMap::markReconstructed(int x, int y, int w, int h, bool luma, bool chroma
   });
 }
 
-void CuMap::clearReconstructed(int x, int y, int w, int h) {
-  forUnits(picW_, picH_, w4_, info_, x, y, w, h, [&](CuInfo& c) { c.coded = 0; c.chromaCoded = 0; });
+void CuMap::clearReconstructed(int x, int y, int w, int h, bool luma, bool chroma) {
+  forUnits(picW_, picH_, w4_, info_, x, y, w, h, [&](CuInfo& c) {
+    if (luma) c.coded = 0;
+    if (chroma) c.chromaCoded = 0;
+  });
 }
 
 }  // namespace nnvvc

@@ -71,6 +71,9 @@ struct CodingUnit {
   // the syntax reader (merge list or AMVP + MVD). The writer checks the two agree.
   MotionInfo motion;
   bool rootCbf = false;                // cu_coded_flag (inter); intra CUs ignore it
+  // CclmEnabled of a chroma CU (7.4.11.5): 0 only in the chroma tree of a dual-tree I slice where
+  // the 64x64 luma or chroma split rules forbid CCLM; set by the coding-tree syntax in both directions.
+  bool cclmAllowed = true;
   bool isInter() const { return predMode == PredMode::kInter; }
   // regular merge (or skip) CU: the merge list's motion unchanged (what DMVR may refine)
   bool regularMerge() const { return merge && !mmvd; }
@@ -121,6 +124,9 @@ struct CuInfo {
   // non-intra neighbour as planar.
   uint8_t skip = 0;
   uint8_t intra = 1;
+  // The chroma coding tree of a dual-tree I slice (CqtDepth / CbWidth / CbHeight of channel type
+  // chroma, in luma units): the split contexts of later chroma-tree nodes.
+  uint8_t qtDepthC = 0, log2WC = 0, log2HC = 0;
 };
 
 class CuMap {
@@ -143,14 +149,15 @@ class CuMap {
   bool chromaAvailable(int xLuma, int yLuma) const {
     const CuInfo* c = at(xLuma, yLuma); return c && c->chromaCoded;
   }
-  // Record the syntax info of a luma (single or dual-luma) CU; chroma CUs are ignored.
+  // Record the syntax info of a CU: luma info for single / dual-luma CUs, chroma-tree info for
+  // dual-chroma CUs.
   void storeSyntax(const CodingUnit& cu);
   // Mark a luma-coordinate rectangle reconstructed for luma and/or chroma (spec IsAvailable,
   // set per transform block as it is reconstructed).
   void markReconstructed(int x, int y, int w, int h, bool luma, bool chroma);
   // Forget reconstruction marks inside a luma rectangle (encoder: before the canonical
   // reconstruction of a CTU, or when backtracking in a search).
-  void clearReconstructed(int x, int y, int w, int h);
+  void clearReconstructed(int x, int y, int w, int h, bool luma = true, bool chroma = true);
 
  private:
   int w4_ = 0, h4_ = 0, picW_ = 0, picH_ = 0, log2Ctu_ = kLog2CtuSize;

@@ -77,6 +77,7 @@ std::string checkOptions(const EncoderOptions& opt) {
     return "--chroma-qp-shift " + std::to_string(opt.chromaQpShift) + ": expected 0..3";
   if (opt.ccalf == 1 && opt.alf == 0) return "--ccalf on needs --alf on";
   if (opt.cclm < -1 || opt.cclm > 1) return "--cclm: expected on or off";
+  if (opt.dualTree < -1 || opt.dualTree > 1) return "--dual-tree: expected on or off";
   if (opt.mts < -1 || opt.mts > 1) return "--mts: expected on or off";
   if (opt.temporalFilter < -1 || opt.temporalFilter > 1) return "--temporal-filter: expected on or off";
   if (opt.firstFrame < 0) return "--first-frame " + std::to_string(opt.firstFrame) + ": expected 0 or more";
@@ -193,6 +194,8 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.dmvrEnabled = ra && opt.dmvr != 0;
   sps.mmvdEnabled = ra && (opt.mmvd < 0 ? presetTools.mmvd : opt.mmvd == 1);
   sps.cclmEnabled = opt.cclm != 0;
+  // dual tree in I slices (chroma partitioned on its own: the chroma tree limits of partition.h)
+  sps.part.dualTree = opt.dualTree < 0 ? presetTools.dualTree : opt.dualTree == 1;
   sps.mtsEnabled = opt.mts != 0;
   PpsInfo pps;
   pps.width = codedW; pps.height = codedH; pps.initQp = opt.qp;

@@ -19,13 +19,15 @@ bool mustSplit(const PartitionConfig& cfg, const TreeNode& n) {
 
 // 6.4.2 allowed binary split
 static bool allowBt(const PartitionConfig& cfg, const TreeNode& n, bool vertical) {
-  const int minBt = 1 << cfg.log2MinCb, maxBt = 1 << cfg.log2MaxBt, maxTb = 1 << cfg.log2MaxTb;
-  const int minQt = 1 << cfg.log2MinQt;
-  const int cbSize = vertical ? n.w : n.h;
   const bool chromaTree = n.treeType == TreeType::kDualChroma;
+  const bool cTree = chromaTree && cfg.dualTree;  // the chroma tree of a dual-tree I slice
+  const int minBt = 1 << cfg.log2MinCb, maxBt = 1 << (cTree ? cfg.log2MaxBtC : cfg.log2MaxBt);
+  const int maxTb = 1 << cfg.log2MaxTb;
+  const int minQt = 1 << (cTree ? cfg.log2MinQtC : cfg.log2MinQt);
+  const int cbSize = vertical ? n.w : n.h;
   if (cbSize <= minBt) return false;
   if (n.w > maxBt || n.h > maxBt) return false;
-  if (n.mttDepth >= cfg.maxMttDepth + n.depthOffset) return false;
+  if (n.mttDepth >= (cTree ? cfg.maxMttDepthC : cfg.maxMttDepth) + n.depthOffset) return false;
   if (chromaTree && (n.w / 2) * (n.h / 2) <= 16) return false;
   if (chromaTree && (n.w / 2) == 4 && vertical) return false;
   if (chromaTree && n.modeType == ModeType::kIntra) return false;
@@ -46,13 +48,15 @@ static bool allowBt(const PartitionConfig& cfg, const TreeNode& n, bool vertical
 
 // 6.4.3 allowed ternary split
 static bool allowTt(const PartitionConfig& cfg, const TreeNode& n, bool vertical) {
-  const int minTt = 1 << cfg.log2MinCb, maxTt = 1 << cfg.log2MaxTt, maxTb = 1 << cfg.log2MaxTb;
+  const bool chromaTree = n.treeType == TreeType::kDualChroma;
+  const bool cTree = chromaTree && cfg.dualTree;
+  const int minTt = 1 << cfg.log2MinCb, maxTt = 1 << (cTree ? cfg.log2MaxTtC : cfg.log2MaxTt);
+  const int maxTb = 1 << cfg.log2MaxTb;
   const int cbSize = vertical ? n.w : n.h;
   const int lim = maxTb < maxTt ? maxTb : maxTt;
-  const bool chromaTree = n.treeType == TreeType::kDualChroma;
   if (cbSize <= 2 * minTt) return false;
   if (n.w > lim || n.h > lim) return false;
-  if (n.mttDepth >= cfg.maxMttDepth + n.depthOffset) return false;
+  if (n.mttDepth >= (cTree ? cfg.maxMttDepthC : cfg.maxMttDepth) + n.depthOffset) return false;
   if (n.x + n.w > cfg.picWidth || n.y + n.h > cfg.picHeight) return false;
   if (chromaTree && (n.w / 2) * (n.h / 2) <= 32) return false;
   if (chromaTree && (n.w / 2) == 8 && vertical) return false;
@@ -67,6 +71,7 @@ static bool allowQt(const PartitionConfig& cfg, const TreeNode& n) {
   const int cbSize = n.w;
   const bool chromaTree = n.treeType == TreeType::kDualChroma;
   if (!chromaTree && cbSize <= minQt) return false;
+  if (chromaTree && cfg.dualTree && cbSize <= (1 << cfg.log2MinQtC)) return false;  // MinQtSizeC (4:2:0)
   if (n.mttDepth != 0) return false;
   if (chromaTree && cbSize / 2 <= 4) return false;
   if (chromaTree && n.modeType == ModeType::kIntra) return false;
@@ -144,6 +149,34 @@ int childNodes(const PartitionConfig& cfg, const TreeNode& n, SplitMode split, T
     default: break;
   }
   return cnt;
+}
+
+int dualTreeRoots(const PartitionConfig& cfg, const TreeNode& ctu, TreeNode out[4]) {
+  if (ctu.w <= 64) { out[0] = ctu; return 1; }
+  int n = 0;
+  const int h = ctu.w / 2;
+  for (int i = 0; i < 4; ++i) {
+    const int x = ctu.x + (i & 1) * h, y = ctu.y + (i >> 1) * h;
+    if (x >= cfg.picWidth || y >= cfg.picHeight) continue;
+    TreeNode q = ctu;
+    q.x = x; q.y = y; q.w = q.h = h;
+    q.qtDepth = ctu.qtDepth + 1;
+    out[n++] = q;
+  }
+  return n;
+}
+
+// cclmChroma values: 3 = chroma root with CCLM possible, 2 = child of the root's horizontal BT,
+// 1 = allowed below, 0 = not allowed.
+int8_t cclmChromaRoot(SplitMode lumaRootSplit) {
+  return (lumaRootSplit == SplitMode::kNone || lumaRootSplit == SplitMode::kQt) ? 3 : 0;
+}
+
+void propagateCclmChroma(const TreeNode& parent, SplitMode split, TreeNode* kids, int numKids) {
+  int8_t v = parent.cclmChroma;
+  if (v == 3) v = split == SplitMode::kQt ? 1 : (split == SplitMode::kBtHor ? 2 : 0);
+  else if (v == 2) v = split == SplitMode::kBtVer ? 1 : 0;
+  for (int i = 0; i < numKids; ++i) kids[i].cclmChroma = v;
 }
 
 void tileTransformUnits(const PartitionConfig& cfg, CodingUnit& cu) {

@@ -16,6 +16,13 @@ struct PartitionConfig {
   int log2MaxBt = 5;       // MaxBtSizeY
   int log2MaxTt = 5;       // MaxTtSizeY
   int log2MaxTb = kMaxTbLog2;
+  // sps_qtbtt_dual_tree_intra_flag: I slices code a luma and a chroma coding tree per 64x64 area.
+  // The chroma tree's limits (intra slice chroma, in luma samples as the spec's MinQtSizeC etc.):
+  bool dualTree = false;
+  int log2MinQtC = 3;      // MinQtSizeC (8 luma = 4 chroma samples)
+  int maxMttDepthC = 3;    // MaxMttDepth of the chroma tree
+  int log2MaxBtC = 6;      // MaxBtSizeC
+  int log2MaxTtC = 5;      // MaxTtSizeC
 };
 
 // State of a coding-tree node, as the spec's coding_tree() arguments.
@@ -28,6 +35,10 @@ struct TreeNode {
   SplitMode parentMtt = SplitMode::kNone;  // split of the parent when it was an MTT split
   TreeType treeType = TreeType::kSingle;
   ModeType modeType = ModeType::kAll;
+  // Dual-tree chroma tree (CclmEnabled, 7.4.11.5 with a 128 CTU): 1 CCLM allowed for CUs below this
+  // node as far as the chroma splits go, 0 not allowed, 2 undecided (child of a horizontal BT of the
+  // 64x64 chroma node: allowed if this node is not split or split by a vertical BT).
+  int8_t cclmChroma = 1;
 };
 
 struct AllowedSplits {
@@ -57,6 +68,17 @@ int childNodes(const PartitionConfig& cfg, const TreeNode& node, SplitMode split
 // modeTypeCondition of 7.3.9.4 for an I slice with single tree, 4:2:0: 0 or 1 (2 only occurs in
 // P/B slices and is returned as 2 for completeness when isIntraSlice is false).
 int modeTypeCondition(const TreeNode& node, SplitMode split, bool isIntraSlice);
+
+// dual_tree_implicit_qt_split (7.3.11.3) of a CTU in a dual-tree I slice: the 64x64 (or smaller
+// CTU) areas inside the picture, in decoding order, each the root of a luma and a chroma tree.
+int dualTreeRoots(const PartitionConfig& cfg, const TreeNode& ctu, TreeNode out[4]);
+
+// CclmEnabled in the chroma tree of a dual-tree I slice (7.4.11.5, as TreeNode::cclmChroma):
+// the chroma root's value from the split of the luma tree's root of the same area (CCLM only
+// when the luma 64x64 node is not split or split by QT), and the children's values from the
+// chroma split (QT, or a horizontal BT followed by a vertical BT or no split, keeps CCLM).
+int8_t cclmChromaRoot(SplitMode lumaRootSplit);
+void propagateCclmChroma(const TreeNode& parent, SplitMode split, TreeNode* kids, int numKids);
 
 // Transform-unit tiling of a CU (implicit split of CUs larger than the max TB size, 7.3.11.4).
 // Fills cu.numTus and cu.tus[i].x/y/w/h (cbf/coeffs untouched).

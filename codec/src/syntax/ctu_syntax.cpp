@@ -387,11 +387,17 @@ bool codeSplit(IO& io, SyntaxEnv& env, const TreeNode& n, SplitMode& split) {
   }
   const CuInfo* L = env.cuMap->at(n.x - 1, n.y);
   const CuInfo* A = env.cuMap->at(n.x, n.y - 1);
+  // neighbours in the same tree: the chroma tree of a dual-tree I slice reads the chroma CU info
+  const bool cTree = n.treeType == TreeType::kDualChroma;
+  const int lW = L ? (cTree ? L->log2WC : L->log2W) : 0, lH = L ? (cTree ? L->log2HC : L->log2H) : 0;
+  const int aW = A ? (cTree ? A->log2WC : A->log2W) : 0, aH = A ? (cTree ? A->log2HC : A->log2H) : 0;
+  const int lQt = L ? (cTree ? L->qtDepthC : L->qtDepth) : 0, aQt = A ? (cTree ? A->qtDepthC : A->qtDepth) : 0;
+  (void)aH; (void)lW;
   unsigned splitCu;
   if ((anyMtt || a.qt) && !boundary) {
     int inc = 0;
-    if (L && (1 << L->log2H) < n.h) ++inc;
-    if (A && (1 << A->log2W) < n.w) ++inc;
+    if (L && (1 << lH) < n.h) ++inc;
+    if (A && (1 << aW) < n.w) ++inc;
     int numSplit = (a.qt ? 2 : 0) + a.btHor + a.btVer + a.ttHor + a.ttVer;
     if (numSplit > 0) --numSplit;
     inc += 3 * (numSplit >> 1);
@@ -404,8 +410,8 @@ bool codeSplit(IO& io, SyntaxEnv& env, const TreeNode& n, SplitMode& split) {
   unsigned qt;
   if (a.qt && anyMtt) {
     int inc = 0;
-    if (L && L->qtDepth > n.qtDepth) ++inc;
-    if (A && A->qtDepth > n.qtDepth) ++inc;
+    if (L && lQt > n.qtDepth) ++inc;
+    if (A && aQt > n.qtDepth) ++inc;
     if (n.qtDepth >= 2) inc += 3;
     qt = io.bin(ctx[kCtxSplitQt + inc], split == SplitMode::kQt ? 1u : 0u);
   } else {
@@ -420,7 +426,7 @@ bool codeSplit(IO& io, SyntaxEnv& env, const TreeNode& n, SplitMode& split) {
     if (numVer == numHor) {
       if (!L || !A) inc = 0;
       else {
-        const int depA = n.w >> A->log2W, depL = n.h >> L->log2H;
+        const int depA = n.w >> aW, depL = n.h >> lH;
         inc = depA == depL ? 0 : (depA < depL ? 1 : 2);
       }
     } else {
@@ -795,7 +801,7 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
   if (hasChroma) {
     // cclm_mode_flag / cclm_mode_idx (TR, cMax 2: first bin context-coded) come first when CCLM is
     // enabled; intra_chroma_pred_mode only without CCLM
-    const bool cclmEnabled = env.slice && env.slice->cclm;
+    const bool cclmEnabled = env.slice && env.slice->cclm && cu.cclmAllowed;
     if (!IO::kReading && (cu.chromaModeIdx > kChromaCclm + 2 || (!cclmEnabled && cu.chromaModeIdx >= kChromaCclm)))
       return false;
     unsigned cclm = 0;
@@ -821,6 +827,8 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
   if (hasLuma) {
     env.cuMap->storeSyntax(cu);
     if (env.motion) env.motion->set(cu.x, cu.y, cu.w, cu.h, MotionInfo{});
+  } else {
+    env.cuMap->storeSyntax(cu);  // chroma-tree CU: the split contexts of later chroma-tree nodes
   }
   return codeTransformUnits(io, env, cu, owner, hasLuma, hasChroma, false);
 }
@@ -838,6 +846,7 @@ struct TreeCoder {
     CodingUnit tmp;
     tmp.x = int16_t(n.x); tmp.y = int16_t(n.y); tmp.w = int16_t(n.w); tmp.h = int16_t(n.h);
     tmp.treeType = tt; tmp.qtDepth = uint8_t(n.qtDepth); tmp.mttDepth = uint8_t(n.mttDepth);
+    tmp.cclmAllowed = n.cclmChroma != 0;
     tileTransformUnits(*env.part, tmp);
     if (IO::kReading) {
       ctu.cus.push_back(tmp);
@@ -855,6 +864,8 @@ struct TreeCoder {
             cu.tus[t].h != tmp.tus[t].h)
           return false;
       cu.qtDepth = tmp.qtDepth; cu.mttDepth = tmp.mttDepth;
+      if (!cu.cclmAllowed && tmp.cclmAllowed) return false;  // the search decided under a stricter rule
+      cu.cclmAllowed = tmp.cclmAllowed;
       if (!codeCodingUnit(io, env, cu, ctu, n.modeType)) return false;
     }
     ++cuIdx;
@@ -895,6 +906,7 @@ struct TreeCoder {
     if (intraOnly) { childTree = TreeType::kDualLuma; childMode = ModeType::kIntra; }
     TreeNode kids[4];
     const int k = childNodes(*env.part, n, split, childTree, childMode, kids);
+    propagateCclmChroma(n, split, kids, k);
     for (int i = 0; i < k; ++i)
       if (!node(kids[i])) return false;
     if (intraOnly) {
@@ -916,7 +928,22 @@ bool codeCtu(IO& io, SyntaxEnv& env, CtuCoding& ctu) {
   TreeNode root;
   root.x = ctu.ctuX; root.y = ctu.ctuY;
   root.w = root.h = 1 << env.part->log2CtuSize;
-  if (!tc.node(root)) return false;
+  if (env.isIntraSlice && env.part->dualTree) {
+    // dual_tree_implicit_qt_split (7.3.11.3): 64x64 areas, each a luma then a chroma coding tree
+    TreeNode q[4];
+    const int nq = dualTreeRoots(*env.part, root, q);
+    for (int i = 0; i < nq; ++i) {
+      TreeNode luma = q[i], chroma = q[i];
+      luma.treeType = TreeType::kDualLuma;
+      chroma.treeType = TreeType::kDualChroma;
+      const size_t lumaSplit = tc.splitIdx;
+      if (!tc.node(luma)) return false;
+      chroma.cclmChroma = cclmChromaRoot(ctu.splits[lumaSplit]);
+      if (!tc.node(chroma)) return false;
+    }
+  } else if (!tc.node(root)) {
+    return false;
+  }
   if (!IO::kReading && (tc.splitIdx != ctu.splits.size() || tc.cuIdx != ctu.cus.size())) return false;
   return true;
 }

@@ -126,7 +126,15 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
     b.ue(uint32_t(s.part.log2MaxBt - s.part.log2MinQt));
     b.ue(uint32_t(s.part.log2MaxTt - s.part.log2MinQt));
   }
-  b.flag(false);  // sps_qtbtt_dual_tree_intra_flag
+  b.flag(s.part.dualTree);  // sps_qtbtt_dual_tree_intra_flag
+  if (s.part.dualTree) {  // intra slice chroma tree limits (luma units)
+    b.ue(uint32_t(s.part.log2MinQtC - s.part.log2MinCb));
+    b.ue(uint32_t(s.part.maxMttDepthC));
+    if (s.part.maxMttDepthC) {
+      b.ue(uint32_t(s.part.log2MaxBtC - s.part.log2MinQtC));
+      b.ue(uint32_t(s.part.log2MaxTtC - s.part.log2MinQtC));
+    }
+  }
   // inter slices (unused in stage 1, same limits)
   b.ue(uint32_t(s.part.log2MinQt - s.part.log2MinCb));
   b.ue(uint32_t(s.part.maxMttDepth));
@@ -270,7 +278,15 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   if (s.part.maxMttDepth) { s.part.log2MaxBt += int(r.ue(4)); s.part.log2MaxTt += int(r.ue(4)); }
   require(s.part.log2MinQt <= s.part.log2CtuSize && s.part.log2MaxBt <= s.part.log2CtuSize &&
               s.part.log2MaxTt <= s.part.log2CtuSize, "partition limits");
-  require(!r.flag(), "dual tree");
+  s.part.dualTree = r.flag();  // sps_qtbtt_dual_tree_intra_flag
+  if (s.part.dualTree) {
+    s.part.log2MinQtC = s.part.log2MinCb + int(r.ue(4));
+    s.part.maxMttDepthC = int(r.ue(8));
+    s.part.log2MaxBtC = s.part.log2MaxTtC = s.part.log2MinQtC;
+    if (s.part.maxMttDepthC) { s.part.log2MaxBtC += int(r.ue(4)); s.part.log2MaxTtC += int(r.ue(4)); }
+    const int lim = std::min(6, s.part.log2CtuSize);
+    require(s.part.log2MinQtC <= lim && s.part.log2MaxBtC <= lim && s.part.log2MaxTtC <= lim, "chroma tree partition limits");
+  }
   r.ue(8); { const uint32_t d = r.ue(8); if (d) { r.ue(8); r.ue(8); } }
   s.part.log2MaxTb = 5;
   if (s.part.log2CtuSize > 5) s.part.log2MaxTb = r.flag() ? 6 : 5;

@@ -129,7 +129,7 @@ double RdCtuSearch::searchChroma(CodingUnit& cu, const ContextSet& entry, const 
   // Candidates in order of usefulness; the preset takes the first N (with CCLM: N + 3 of the 8).
   static const uint8_t kOrder[5] = {kChromaDm, 0, 1, 2, 3};
   static const uint8_t kOrderCclm[8] = {kChromaDm, kChromaCclm, 0, kChromaCclm + 1, kChromaCclm + 2, 1, 2, 3};
-  const bool cclm = c_->slice->cclm;
+  const bool cclm = c_->slice->cclm && cu.cclmAllowed;
   const uint8_t* order = cclm ? kOrderCclm : kOrder;
   const int numCand = cclm ? std::min(8, preset_.numChromaModes + 3) : std::min(5, preset_.numChromaModes);
   int tried[8];
@@ -200,6 +200,7 @@ double RdCtuSearch::searchChromaCu(const TreeNode& node, ContextSet& cs, HmvpTab
   cu.treeType = TreeType::kDualChroma;
   cu.qtDepth = uint8_t(node.qtDepth);
   cu.mttDepth = uint8_t(node.mttDepth);
+  cu.cclmAllowed = node.cclmChroma != 0;
   cu.qp = int8_t(c_->slice->qp);
   tileTransformUnits(*c_->part, cu);
   for (int t = 0; t < cu.numTus; ++t) {

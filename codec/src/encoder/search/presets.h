@@ -54,6 +54,8 @@ struct SearchPreset {
   // against RDOQ + sign data hiding our trellis now loses, at `slow` +0.22% BD-rate for +36% time,
   // at `medium` +0.42% for +50%, in `ai` +0.56% for +57% (BasketballPass); --dep-quant on keeps it.
   bool depQuant = false;
+  // Dual tree in I slices (sps_qtbtt_dual_tree_intra_flag): a chroma coding tree of its own per 64x64 area.
+  bool dualTree = false;
 };
 
 // Returns false for an unknown name.

@@ -64,6 +64,21 @@ void RdCtuSearch::searchCtu(const CtuSearchContext& ctx, CtuCoding& out) {
   root.x = ctx.ctuX;
   root.y = ctx.ctuY;
   root.w = root.h = 1 << ctx.part->log2CtuSize;
+  if (sl.isIntra && ctx.part->dualTree) {
+    // dual tree: per 64x64 area the luma tree (luma-only cost), then the chroma tree on that luma
+    TreeNode q[4];
+    const int nq = dualTreeRoots(*ctx.part, root, q);
+    for (int i = 0; i < nq; ++i) {
+      TreeNode luma = q[i], chroma = q[i];
+      luma.treeType = TreeType::kDualLuma;
+      chroma.treeType = TreeType::kDualChroma;
+      const size_t lumaSplit = out.splits.size();
+      searchNode(luma, cs, hm, out, 0);
+      chroma.cclmChroma = cclmChromaRoot(out.splits[lumaSplit]);
+      searchNode(chroma, cs, hm, out, 0);
+    }
+    return;
+  }
   searchNode(root, cs, hm, out, 0);
 }
 
@@ -75,7 +90,7 @@ int RdCtuSearch::candidates(const TreeNode& node, SplitMode out[6]) const {
                               SplitMode::kTtVer};
   // pass 0: hints + preset; pass 1: preset only; pass 2: rules only (never leave a node without choice)
   for (int pass = 0; pass < 3; ++pass) {
-    const bool useHints = hints_ && pass == 0;
+    const bool useHints = hints_ && pass == 0 && node.treeType != TreeType::kDualChroma;  // hints are luma
     const bool usePreset = pass < 2;
     int n = 0;
     const int fr = c_->frameIndex;
@@ -136,7 +151,9 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
       continue;
     if (i > 0) {
       truncate(frag, s0, c0, k0);
-      c_->cuMap->clearReconstructed(node.x, node.y, rw, rh);
+      // only this tree's marks: the chroma tree of a dual-tree I slice keeps its luma reconstructed
+      c_->cuMap->clearReconstructed(node.x, node.y, rw, rh, node.treeType != TreeType::kDualChroma,
+                                    node.treeType != TreeType::kDualLuma);
       clearMotion(node.x, node.y, rw, rh);
     }
     ContextSet c = entry;
@@ -149,7 +166,13 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
     double J = lam_.perFbit * double(est.fracBits());
     frag.splits.push_back(s);
     bool aborted = false;
-    if (s == SplitMode::kNone) {
+    if (s == SplitMode::kNone && node.treeType == TreeType::kDualChroma) {  // chroma-tree CU
+      J += searchChromaCu(node, c, h, frag);
+      const CodingUnit& cu = frag.cus.back();
+      leafJ = J;
+      leafZeroCbf = true;
+      for (int t = 0; t < cu.numTus; ++t) leafZeroCbf &= !cu.tus[t].cbf[1] && !cu.tus[t].cbf[2];
+    } else if (s == SplitMode::kNone) {
       bool zeroCbf = false;
       J += searchLeaf(node, c, h, frag, &zeroCbf);
       leafJ = J;
@@ -160,6 +183,7 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
       TreeNode kids[4];
       const int nk = childNodes(part, node, s, ldt ? TreeType::kDualLuma : node.treeType,
                                 ldt ? ModeType::kIntra : node.modeType, kids);
+      propagateCclmChroma(node, s, kids, nk);
       for (int k = 0; k < nk && !aborted; ++k) {
         J += searchNode(kids[k], c, h, frag, level + 1);
         if (J >= bestJ) aborted = true;

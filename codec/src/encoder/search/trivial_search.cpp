@@ -58,6 +58,20 @@ class FixedDecisionSearch : public CtuSearch {
     TreeNode root;
     root.x = c.ctuX; root.y = c.ctuY;
     root.w = root.h = 1 << c.part->log2CtuSize;
+    if (c.slice->isIntra && c.part->dualTree) {  // per 64x64 area a luma tree, then a chroma tree
+      TreeNode q[4];
+      const int nq = dualTreeRoots(*c.part, root, q);
+      for (int i = 0; i < nq; ++i) {
+        TreeNode luma = q[i], chroma = q[i];
+        luma.treeType = TreeType::kDualLuma;
+        chroma.treeType = TreeType::kDualChroma;
+        const size_t lumaSplit = out.splits.size();
+        node(luma, out);
+        chroma.cclmChroma = cclmChromaRoot(out.splits[lumaSplit]);
+        node(chroma, out);
+      }
+      return;
+    }
     node(root, out);
   }
 
@@ -80,6 +94,7 @@ class FixedDecisionSearch : public CtuSearch {
     if (mtc == 1) { childTree = TreeType::kDualLuma; childMode = ModeType::kIntra; }
     TreeNode kids[4];
     const int nk = childNodes(part, n, s, childTree, childMode, kids);
+    propagateCclmChroma(n, s, kids, nk);
     for (int i = 0; i < nk; ++i) node(kids[i], out);
     if (mtc == 1) leaf(n, TreeType::kDualChroma, out);
   }
@@ -89,6 +104,7 @@ class FixedDecisionSearch : public CtuSearch {
     cu.x = int16_t(n.x); cu.y = int16_t(n.y); cu.w = int16_t(n.w); cu.h = int16_t(n.h);
     cu.treeType = tt; cu.qtDepth = uint8_t(n.qtDepth); cu.mttDepth = uint8_t(n.mttDepth);
     cu.qp = int8_t(ctx_->slice->qp);
+    cu.cclmAllowed = n.cclmChroma != 0;
     tileTransformUnits(*ctx_->part, cu);
     pickModes(cu);
     int lumaForDm = cu.lumaMode;
@@ -168,6 +184,9 @@ class StressSearch final : public FixedDecisionSearch {
   void pickModes(CodingUnit& cu) override {
     cu.lumaMode = uint8_t(next(4) == 0 ? next(2) : next(67));
     cu.chromaModeIdx = uint8_t(next(5));
+    // dual tree: CCLM too where the chroma tree allows it (other streams keep their random sequence)
+    if (ctx_->part->dualTree && ctx_->slice->isIntra && ctx_->slice->cclm && cu.cclmAllowed && next(3) == 0)
+      cu.chromaModeIdx = uint8_t(kChromaCclm + next(3));
   }
 };
 }  // namespace
