@@ -57,6 +57,7 @@ static void usage(std::FILE* f) {
       "                            (default on; ai: never)\n"
       "      --cclm on|off         cross-component (luma -> chroma) linear model intra prediction (default on)\n"
       "      --dual-tree on|off    separate luma and chroma coding trees in I slices (default: preset)\n"
+      "      --jccr on|off         joint coding of the Cb and Cr residuals (default: preset)\n"
       "      --mts on|off          implicit multiple transform selection: DST-VII for intra luma transform\n"
       "                            blocks with a side of 4..16 samples, no signalling (default on)\n"
       "      --temporal-filter on|off  motion-compensated temporal pre-filter of the source pictures at POC\n"
@@ -86,6 +87,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--sign-hiding", &EncoderOptions::signHiding},
       {"--cclm", &EncoderOptions::cclm},
       {"--dual-tree", &EncoderOptions::dualTree},
+      {"--jccr", &EncoderOptions::jointCbCr},
       {"--mts", &EncoderOptions::mts},
       {"--alf", &EncoderOptions::alf},
       {"--sao", &EncoderOptions::sao},

@@ -55,7 +55,9 @@ enum CtxId : uint16_t {
   kCtxMmvdFlag = 271,  // 1: mmvd_merge_flag
   kCtxMmvdCand = 272,  // 1: mmvd_cand_flag
   kCtxMmvdDist = 273,  // 1: mmvd_distance_idx (first bin; the rest is bypass)
-  kNumCtx = 274
+  // ---- JCCR (7.3.11.10)
+  kCtxJointCbCr = 274,  // 3: tu_joint_cbcr_residual_flag (ctxInc 2 * tu_cb_coded_flag + tu_cr_coded_flag - 1)
+  kNumCtx = 277
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

@@ -28,6 +28,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     35, 35, 34,
     // mmvd: mmvd_merge_flag, mmvd_cand_flag, mmvd_distance_idx
     35, 35, 35,
+    // jccr: tu_joint_cbcr_residual_flag
+    12, 21, 35,
   },
   {
     11, 35, 53, 12,  6, 30, 13, 15, 31, 20, 14, 23, 18, 19,  6, 43, 35, 37, 34, 52,
@@ -53,6 +55,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     59, 60, 48,
     // mmvd: mmvd_merge_flag, mmvd_cand_flag, mmvd_distance_idx
     26, 43, 60,
+    // jccr: tu_joint_cbcr_residual_flag
+    27, 36, 45,
   },
   {
     18, 27, 15, 18, 28, 45, 26,  7, 23, 26, 36, 38, 18, 34, 21, 43, 42, 37, 42, 44,
@@ -78,6 +82,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     59, 38, 26,
     // mmvd: mmvd_merge_flag, mmvd_cand_flag, mmvd_distance_idx
     25, 43, 59,
+    // jccr: tu_joint_cbcr_residual_flag
+    42, 43, 52,
   },
 };
 const uint8_t kCtxShiftIdx[kNumCtx] = {
@@ -104,5 +110,7 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      0,  4,  5,
     // mmvd
      4, 10,  0,
+    // jccr
+     1,  1,  0,
 };
 }  // namespace nnvvc

@@ -32,6 +32,11 @@ struct TransformUnit {
   int16_t x = 0, y = 0, w = 0, h = 0;     // luma position / size (chroma is half of it)
   uint8_t cbf[3] = {0, 0, 0};             // tu_y/cb/cr_coded_flag
   int32_t coeffOffset[3] = {-1, -1, -1};  // into CtuCoding::coeffs; -1 when cbf == 0
+  // tu_joint_cbcr_residual_flag: one chroma residual for both (TuCResMode 1: cbf Cb only, coded as Cb, Cr =
+  // (CSign * Cb) >> 1; 2: both cbfs, coded as Cb, Cr = CSign * Cb; 3: cbf Cr only, coded as Cr, Cb =
+  // (CSign * Cr) >> 1). Mode 2 has no Cr levels (coeffOffset[2] = -1 although cbf[2] is 1).
+  uint8_t jointCbCr = 0;
+  int cResMode() const { return !jointCbCr ? 0 : (cbf[1] ? (cbf[2] ? 2 : 1) : 3); }
 };
 
 // One intra coding unit. For a DUAL_TREE_LUMA CU only luma fields matter; for a DUAL_TREE_CHROMA

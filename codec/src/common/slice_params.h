@@ -34,7 +34,12 @@ struct SliceParams {
   bool depQuant = false;       // sh_dep_quant_used_flag: dependent quantisation (residual syntax + scaling)
   bool signHiding = false;     // sh_sign_data_hiding_used_flag (never with depQuant): hidden sign per sub-block
   bool implicitMts = false;    // sps_mts_enabled_flag without explicit MTS: DST-VII for intra luma TBs (recon::tbKernels)
-  bool cclm = false;           // CclmEnabled (sps_cclm_enabled_flag; no dual-tree I slices): cclm_mode_flag coded
+  bool cclm = false;
+  // Joint Cb-Cr residuals (sps_joint_cbcr_enabled_flag): CSign of ph_joint_cbcr_sign_flag (-1 / +1) and
+  // Qp'CbCr (the chroma QP table at QpY + pps_joint_cbcr_qp_offset_value), the QP of TuCResMode 2.
+  bool jointCbCr = false;
+  int jointCbCrSign = 1;
+  int qpPrimeCbCr = 44;           // CclmEnabled (sps_cclm_enabled_flag; no dual-tree I slices): cclm_mode_flag coded
 };
 
 }  // namespace nnvvc

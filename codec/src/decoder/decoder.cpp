@@ -151,6 +151,10 @@ class StreamDecoder {
     slice.qp = sh.sliceQp;
     slice.qpPrimeY = sh.sliceQp + 12;
     slice.qpPrimeCb = slice.qpPrimeCr = curSps_.chromaQpTable[clip3(-12, 63, sh.sliceQp) + 12] + 12;
+    slice.jointCbCr = curSps_.jointCbCrEnabled;
+    slice.jointCbCrSign = sh.jointCbCrSign ? -1 : 1;
+    slice.qpPrimeCbCr =
+        clip3(-12, 63, curSps_.chromaQpTable[clip3(-12, 63, sh.sliceQp) + 12] + pps_.jointCbCrQpOffset) + 12;
     slice.sliceType = sh.sliceType;
     slice.isIntra = sh.sliceType == SliceType::kI;
     slice.poc = sh.poc;
@@ -242,7 +246,8 @@ class StreamDecoder {
     if (pps_.deblockingEnabled) {
 #ifdef NNVVC_DEC_HAVE_DEBLOCK
       recon::deblockPicture(pic->pic, ctus, pic->motion, slice,
-                            recon::DeblockParams::fromPps(pps_.betaOffsetDiv2, pps_.tcOffsetDiv2, curSps_.chromaQpTable));
+                            recon::DeblockParams::fromPps(pps_.betaOffsetDiv2, pps_.tcOffsetDiv2, curSps_.chromaQpTable,
+                                                          pps_.jointCbCrQpOffset));
 #else
       throw BitstreamError("deblocking filter is not supported by this build");
 #endif

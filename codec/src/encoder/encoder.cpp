@@ -78,6 +78,7 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.ccalf == 1 && opt.alf == 0) return "--ccalf on needs --alf on";
   if (opt.cclm < -1 || opt.cclm > 1) return "--cclm: expected on or off";
   if (opt.dualTree < -1 || opt.dualTree > 1) return "--dual-tree: expected on or off";
+  if (opt.jointCbCr < -1 || opt.jointCbCr > 1) return "--jccr: expected on or off";
   if (opt.mts < -1 || opt.mts > 1) return "--mts: expected on or off";
   if (opt.temporalFilter < -1 || opt.temporalFilter > 1) return "--temporal-filter: expected on or off";
   if (opt.firstFrame < 0) return "--first-frame " + std::to_string(opt.firstFrame) + ": expected 0 or more";
@@ -196,10 +197,14 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.cclmEnabled = opt.cclm != 0;
   // dual tree in I slices (chroma partitioned on its own: the chroma tree limits of partition.h)
   sps.part.dualTree = opt.dualTree < 0 ? presetTools.dualTree : opt.dualTree == 1;
+  // joint Cb-Cr residuals; the joint QP one below the chroma QP (VTM's choice too): TuCResMode 2 codes one
+  // residual for two components
+  sps.jointCbCrEnabled = opt.jointCbCr < 0 ? presetTools.jointCbCr : opt.jointCbCr == 1;
   sps.mtsEnabled = opt.mts != 0;
   PpsInfo pps;
   pps.width = codedW; pps.height = codedH; pps.initQp = opt.qp;
   pps.deblockingEnabled = opt.deblocking != 0;
+  pps.jointCbCrQpOffset = sps.jointCbCrEnabled ? -1 : 0;
   // VTM's RA configuration's PSNR-tuned offsets (beta -2, tC 0); all-intra 0 / 0 as VTM's all-intra configuration
   pps.betaOffsetDiv2 = opt.deblockBeta != kDeblockOffsetDefault ? opt.deblockBeta : (ra ? -2 : 0);
   pps.tcOffsetDiv2 = opt.deblockTc != kDeblockOffsetDefault ? opt.deblockTc : 0;

@@ -34,12 +34,32 @@ NalType nalTypeOf(PlannedNal n) {
 }
 }  // namespace
 
-SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const RefPicLists* refs) {
+bool jointCbCrSignOf(const Picture& orig) {
+  const Plane& cb = orig.planes[1];
+  const Plane& cr = orig.planes[2];
+  int64_t sum = 0;
+  auto hp = [](const Plane& p, int x, int y) {
+    const Pel* r0 = p.row(y - 1) + x;
+    const Pel* r1 = p.row(y) + x;
+    const Pel* r2 = p.row(y + 1) + x;
+    return 12 * int(r1[0]) - 2 * (int(r1[-1]) + int(r1[1]) + int(r0[0]) + int(r2[0])) -
+           (int(r0[-1]) + int(r0[1]) + int(r2[-1]) + int(r2[1]));
+  };
+  for (int y = 1; y + 1 < cb.height; ++y)
+    for (int x = 1; x + 1 < cb.width; ++x) sum += int64_t(hp(cb, x, y)) * hp(cr, x, y);
+  return sum < 0;
+}
+
+SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const RefPicLists* refs,
+                           int jointCbCrQpOffset) {
   SliceParams s;
   s.qp = plan.qp;
   s.qpPrimeY = plan.qp + 12;
   const int qpi = clip3(-12, 63, plan.qp);  // + pps/slice chroma offsets (0)
   s.qpPrimeCb = s.qpPrimeCr = sps.chromaQpTable[qpi + 12] + 12;
+  s.jointCbCr = sps.jointCbCrEnabled;
+  // 8.7.1: the PPS offset applies after the mapping table
+  s.qpPrimeCbCr = clip3(-12, 63, sps.chromaQpTable[qpi + 12] + jointCbCrQpOffset) + 12;
   s.isIntra = plan.intra;
   s.sliceType = plan.intra ? SliceType::kI : SliceType::kB;
   // lambda as the CTC configurations derive it from the picture QP (LambdaFromQpEnable: 0.57 for
@@ -77,7 +97,9 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
                             CodedPicture& out, PictureResult& res, std::string& err, bool* internal) {
   *internal = false;
   const int codedW = sps_.width, codedH = sps_.height;
-  const SliceParams slice = sliceParamsFor(sps_, plan, &refs);
+  SliceParams sliceParams = sliceParamsFor(sps_, plan, &refs, pps_.jointCbCrQpOffset);
+  if (sliceParams.jointCbCr) sliceParams.jointCbCrSign = jointCbCrSignOf(orig) ? -1 : 1;
+  const SliceParams& slice = sliceParams;
   Picture& rec = out.rec;
   if (rec.width != codedW || rec.height != codedH) rec.alloc(codedW, codedH);
   for (int c = 0; c < 3; ++c) std::fill(rec.planes[c].data.begin(), rec.planes[c].data.end(), Pel(0));
@@ -145,7 +167,8 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
 #ifdef NNVVC_HAVE_DEBLOCK
   if (pps_.deblockingEnabled) {
     recon::deblockPicture(rec, ctus, out.motion, slice,
-                          recon::DeblockParams::fromPps(pps_.betaOffsetDiv2, pps_.tcOffsetDiv2, sps_.chromaQpTable));
+                          recon::DeblockParams::fromPps(pps_.betaOffsetDiv2, pps_.tcOffsetDiv2, sps_.chromaQpTable,
+                                                        pps_.jointCbCrQpOffset));
   }
 #endif
   SaoDecision sao;
@@ -246,6 +269,7 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   sh.saoLuma = sao.luma; sh.saoChroma = sao.chroma;
   sh.depQuant = slice.depQuant;
   sh.signHiding = slice.signHiding;
+  sh.jointCbCrSign = slice.jointCbCrSign < 0;
   sh.alf = alf.slice;
   sh.temporalMvp = slice.tmvp;
   sh.collocatedFromL0 = slice.colFromL0;

@@ -52,6 +52,12 @@ class PictureEncoder {
 };
 
 // Slice parameters of a planned picture (QPs after the chroma mapping, lambda, slice type).
-SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const RefPicLists* refs);
+SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const RefPicLists* refs,
+                           int jointCbCrQpOffset = 0);
+
+// ph_joint_cbcr_sign_flag for a picture: set (CSign -1) when the high-pass filtered Cb and Cr planes of
+// the source are negatively correlated, so that the joint residual's derived component follows the sign
+// the content has.
+bool jointCbCrSignOf(const Picture& orig);
 
 }  // namespace nnvvc

@@ -32,6 +32,7 @@ struct ChromaUnit {
   uint8_t cbf = 0;             // bit 0 Cb, bit 1 Cr
   uint8_t intra = 0;
   int8_t qp = 0;
+  uint8_t jointQp = 0;         // TU with TuCResMode 2: its chroma QP is Qp'CbCr
 };
 
 // Identity of a reference picture for the "same reference picture" comparisons.
@@ -100,10 +101,13 @@ class Deblocker {
     for (int ty = cu.y; ty < cu.y + cu.h; ty += th)
       for (int tx = cu.x; tx < cu.x + cu.w; tx += tw) {
         uint8_t cbf[3] = {0, 0, 0};
+        uint8_t jointQp = 0;
         if (residual)
           for (int t = 0; t < cu.numTus && t < 4; ++t)
-            if (cu.tus[t].x == tx && cu.tus[t].y == ty)
+            if (cu.tus[t].x == tx && cu.tus[t].y == ty) {
               for (int c = 0; c < 3; ++c) cbf[c] = cu.tus[t].cbf[c] ? 1 : 0;
+              jointQp = cu.tus[t].cResMode() == 2 ? 1 : 0;
+            }
         const uint32_t id = ++tuCount_;
         const int x0 = tx >> 2, y0 = ty >> 2;
         const int x1 = std::min((tx + tw) >> 2, w4_), y1 = std::min((ty + th) >> 2, h4_);
@@ -128,6 +132,7 @@ class Deblocker {
               u.cbf = uint8_t(cbf[1] | (cbf[2] << 1));
               u.intra = intra;
               u.qp = cu.qp;
+              u.jointQp = jointQp;
             }
           }
       }
@@ -192,10 +197,10 @@ class Deblocker {
   }
 
   // Qp'C of a side (8.7.1 with zero PPS/slice/CU chroma offsets).
-  int chromaQpPrime(int qpY) const {
+  int chromaQpPrime(int qpY, bool joint = false) const {
     const int qpi = clip3(-qpBdOffset_, 63, qpY);
     const int mapped = p_.chromaQpTable && qpi >= -12 ? p_.chromaQpTable[qpi + 12] : qpi;
-    return clip3(-qpBdOffset_, 63, mapped) + qpBdOffset_;
+    return clip3(-qpBdOffset_, 63, mapped + (joint ? p_.jointCbCrQpOffset : 0)) + qpBdOffset_;
   }
 
   // Chroma edges: 8x8 chroma grid (16 luma samples), segments of 2 chroma lines per 4x4 luma
@@ -216,7 +221,7 @@ class Deblocker {
           if (p.intra || q.intra) bS = 2;
           else if (((p.cbf | q.cbf) >> (c - 1)) & 1) bS = 1;
           if (!(bS == 2 || (large && bS == 1))) continue;
-          const int qp = ((chromaQpPrime(p.qp) + chromaQpPrime(q.qp) + 1) >> 1) - qpBdOffset_;
+          const int qp = ((chromaQpPrime(p.qp, p.jointQp) + chromaQpPrime(q.qp, q.jointQp) + 1) >> 1) - qpBdOffset_;
           const int tc = dsp::deblockTc(qp, bS, p_.tcOffsetDiv2[c], bitDepth_);
           const int beta = dsp::deblockBeta(qp, p_.betaOffsetDiv2[c], bitDepth_);
           Plane& pl = pic_.planes[c];

@@ -42,12 +42,17 @@ struct DeblockParams {
   // SPS ChromaQpTable, index qPi + 12 for qPi in [-12, 63] (SpsInfo::chromaQpTable; Cb and Cr
   // share it). nullptr = identity mapping. PPS/slice chroma QP offsets are 0 in our streams.
   const int* chromaQpTable = nullptr;
+  // pps_joint_cbcr_qp_offset_value: a side in a TU with TuCResMode 2 filters with Qp'CbCr (both chroma
+  // components), as VTM-23.2 derives the chroma edge QP from each side's chroma QP.
+  int jointCbCrQpOffset = 0;
   std::vector<DeblockTraceEntry>* trace = nullptr;  // optional: filled with every bS > 0 segment
 
   // A picture's parameters from its PPS offsets: no slice override, and chroma offsets inferred equal to
   // luma (pps_chroma_tool_offsets_present_flag 0). Shared by the encoder's reconstruction and the decoder.
-  static DeblockParams fromPps(int betaOffsetDiv2, int tcOffsetDiv2, const int* chromaQpTable) {
+  static DeblockParams fromPps(int betaOffsetDiv2, int tcOffsetDiv2, const int* chromaQpTable,
+                               int jointCbCrQpOffset = 0) {
     DeblockParams p;
+    p.jointCbCrQpOffset = jointCbCrQpOffset;
     for (int c = 0; c < 3; ++c) {
       p.betaOffsetDiv2[c] = betaOffsetDiv2;
       p.tcOffsetDiv2[c] = tcOffsetDiv2;

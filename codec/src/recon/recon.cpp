@@ -79,6 +79,38 @@ void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int 
   map.markReconstructed(x << s, y << s, w << s, h << s, cIdx == 0, cIdx != 0);
 }
 
+void deriveJointChroma(const Pel* coded, int w, int h, int mode, int cSign, Pel* other) {
+  const int n = w * h;
+  if (mode == 2)
+    for (int i = 0; i < n; ++i) other[i] = Pel(cSign * coded[i]);
+  else
+    for (int i = 0; i < n; ++i) other[i] = Pel((cSign * coded[i]) >> 1);
+}
+
+int chromaResiduals(const TransformUnit& tu, const CtuCoding& owner, const SliceParams& slice, int w, int h,
+                    Pel* resCb, Pel* resCr) {
+  alignas(32) TCoeff coeff[32 * 32];
+  const int mode = tu.cResMode();
+  if (mode) {
+    const int c = mode == 3 ? 2 : 1;
+    const int qp = mode == 2 ? slice.qpPrimeCbCr : (c == 1 ? slice.qpPrimeCb : slice.qpPrimeCr);
+    Pel* coded = c == 1 ? resCb : resCr;
+    dequantTb(owner.coeffs.data() + tu.coeffOffset[c], w, h, qp, slice.depQuant, coeff);
+    dsp::inverseTransform(coeff, w, h, kBitDepth, coded, w);
+    deriveJointChroma(coded, w, h, mode, slice.jointCbCrSign, c == 1 ? resCr : resCb);
+    return 3;
+  }
+  int mask = 0;
+  for (int c = 1; c <= 2; ++c) {
+    if (!tu.cbf[c]) continue;
+    dequantTb(owner.coeffs.data() + tu.coeffOffset[c], w, h, c == 1 ? slice.qpPrimeCb : slice.qpPrimeCr,
+              slice.depQuant, coeff);
+    dsp::inverseTransform(coeff, w, h, kBitDepth, c == 1 ? resCb : resCr, w);
+    mask |= c;
+  }
+  return mask;
+}
+
 // Inter CU: motion-compensated prediction of the whole CU into the picture, then the residual of
 // each transform block added in place (8.5.6 then 8.7.5).
 void reconstructInterCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCoding& owner,
@@ -94,8 +126,17 @@ void reconstructInterCu(Picture& pic, CuMap& map, const CodingUnit& cu, const Ct
   alignas(32) Pel resid[64 * 64];
   for (int t = 0; t < cu.numTus; ++t) {
     const TransformUnit& tu = cu.tus[t];
+    if (tu.jointCbCr) {  // both chroma residuals from the one coded
+      alignas(32) Pel res[2][32 * 32];
+      const int w = tu.w >> 1, h = tu.h >> 1;
+      chromaResiduals(tu, owner, slice, w, h, res[0], res[1]);
+      for (int c = 1; c <= 2; ++c) {
+        Pel* d = pic.planes[c].row(tu.y >> 1) + (tu.x >> 1);
+        dsp::addResidualClip(d, pic.planes[c].stride, res[c - 1], w, w, h, kBitDepth, d, pic.planes[c].stride);
+      }
+    }
     for (int c = 0; c < 3; ++c) {
-      if (!tu.cbf[c]) continue;
+      if (!tu.cbf[c] || (c > 0 && tu.jointCbCr)) continue;
       const int sh = c ? 1 : 0;
       const int x = tu.x >> sh, y = tu.y >> sh, w = tu.w >> sh, h = tu.h >> sh;
       Plane& pl = pic.planes[c];
@@ -119,7 +160,18 @@ void reconstructCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCodi
       reconstructTb(pic, map, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode,
                     tu.cbf[0] ? owner.coeffs.data() + tu.coeffOffset[0] : nullptr, slice.qpPrimeY, slice.depQuant,
                     slice.implicitMts);
-    if (hasChroma) {
+    if (hasChroma && tu.jointCbCr) {  // intra prediction of each, the joint residuals added
+      alignas(32) Pel res[2][32 * 32];
+      const int x = tu.x / 2, y = tu.y / 2, w = tu.w / 2, h = tu.h / 2;
+      chromaResiduals(tu, owner, slice, w, h, res[0], res[1]);
+      for (int c = 1; c <= 2; ++c) {
+        Plane& pl = pic.planes[c];
+        Pel* d = pl.row(y) + x;
+        predictBlock(pic, map, c, x, y, w, h, cu.chromaMode, d, pl.stride);
+        dsp::addResidualClip(d, pl.stride, res[c - 1], w, w, h, kBitDepth, d, pl.stride);
+      }
+      map.markReconstructed(tu.x, tu.y, tu.w, tu.h, false, true);
+    } else if (hasChroma) {
       reconstructTb(pic, map, 1, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode,
                     tu.cbf[1] ? owner.coeffs.data() + tu.coeffOffset[1] : nullptr, slice.qpPrimeCb, slice.depQuant);
       reconstructTb(pic, map, 2, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode,

@@ -45,6 +45,16 @@ void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int 
 // Scaling of one TB's levels (8.7.3), with or without dependent quantisation.
 void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, TCoeff* coeffOut);
 
+// Joint Cb-Cr (8.7.2): the residual of the other chroma component from the coded one, in place of
+// `other` (TuCResMode 1 / 3: (CSign * res) >> 1, 2: CSign * res).
+void deriveJointChroma(const Pel* coded, int w, int h, int mode, int cSign, Pel* other);
+
+// The chroma residuals of a TU (w x h chroma samples each, stride w): dequantisation and inverse
+// transform of what is coded, the joint Cb-Cr derivation where tu.jointCbCr. Returns a mask: bit 0
+// Cb has a residual, bit 1 Cr.
+int chromaResiduals(const TransformUnit& tu, const CtuCoding& owner, const SliceParams& slice, int w, int h,
+                    Pel* resCb, Pel* resCr);
+
 // All transform blocks of a CU (luma and/or chroma according to cu.treeType), in decoding order.
 // Inter CUs: motion compensation from slice.refs for the whole CU, then the residuals.
 void reconstructCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCoding& owner,

@@ -471,9 +471,20 @@ bool codeTransformUnits(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner
         tu.cbf[0] = uint8_t(io.bin(ctx[kCtxCbfY], tu.cbf[0]));
       }
     }
+    // tu_joint_cbcr_residual_flag: intra CUs with a chroma cbf, inter CUs with both
+    if (hasChroma && env.slice && env.slice->jointCbCr &&
+        (inter ? (tu.cbf[1] && tu.cbf[2]) : (tu.cbf[1] || tu.cbf[2]))) {
+      tu.jointCbCr = uint8_t(io.bin(ctx[kCtxJointCbCr + 2 * tu.cbf[1] + tu.cbf[2] - 1], tu.jointCbCr));
+    } else {
+      if (!IO::kReading && tu.jointCbCr) return false;
+      tu.jointCbCr = 0;
+    }
     for (int c = 0; c < 3; ++c) {
       if ((c == 0 && !hasLuma) || (c > 0 && !hasChroma)) continue;
-      if (!tu.cbf[c]) { if (IO::kReading) tu.coeffOffset[c] = -1; continue; }
+      if (!tu.cbf[c] || (c == 2 && tu.cbf[1] && tu.jointCbCr)) {  // TuCResMode 2: Cr is derived from Cb
+        if (IO::kReading) tu.coeffOffset[c] = -1;
+        continue;
+      }
       const int bw = c ? tu.w / 2 : tu.w, bh = c ? tu.h / 2 : tu.h;
       if (IO::kReading) tu.coeffOffset[c] = owner.allocCoeffs(bw * bh);
       if (tu.coeffOffset[c] < 0 || size_t(tu.coeffOffset[c]) + size_t(bw * bh) > owner.coeffs.size()) return false;

@@ -150,7 +150,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
     b.flag(false);  // sps_explicit_mts_inter_enabled_flag
   }
   b.flag(false);  // sps_lfnst_enabled_flag
-  b.flag(false);  // sps_joint_cbcr_enabled_flag
+  b.flag(s.jointCbCrEnabled);  // sps_joint_cbcr_enabled_flag
   b.flag(true);   // sps_same_qp_table_for_chroma_flag
   b.se(s.qpTableStart - 26);
   b.ue(uint32_t(s.qpInDelta.size() - 1));
@@ -297,7 +297,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
     require(!r.flag(), "explicit MTS for inter CUs");
   }
   require(!r.flag(), "LFNST");
-  require(!r.flag(), "joint CbCr");
+  s.jointCbCrEnabled = r.flag();  // sps_joint_cbcr_enabled_flag
   require(r.flag(), "separate chroma QP tables");
   s.qpTableStart = r.se(-38, 63) + 26;
   const uint32_t npts = r.ue(63) + 1;
@@ -381,7 +381,17 @@ std::vector<uint8_t> writePps(const PpsInfo& p) {
   b.flag(false);  // pps_ref_wraparound_enabled_flag
   b.se(p.initQp - 26);
   b.flag(false);  // pps_cu_qp_delta_enabled_flag
-  b.flag(false);  // pps_chroma_tool_offsets_present_flag
+  const bool chromaTools = p.jointCbCrQpOffset != 0;
+  b.flag(chromaTools);  // pps_chroma_tool_offsets_present_flag
+  if (chromaTools) {
+    requireArg(p.jointCbCrQpOffset >= -12 && p.jointCbCrQpOffset <= 12, "joint Cb-Cr QP offset in -12..12");
+    b.se(0);        // pps_cb_qp_offset
+    b.se(0);        // pps_cr_qp_offset
+    b.flag(true);   // pps_joint_cbcr_qp_offset_present_flag
+    b.se(p.jointCbCrQpOffset);  // pps_joint_cbcr_qp_offset_value
+    b.flag(false);  // pps_slice_chroma_qp_offsets_present_flag
+    b.flag(false);  // pps_cu_chroma_qp_offset_list_enabled_flag
+  }
   b.flag(true);   // pps_deblocking_filter_control_present_flag
   b.flag(false);  // pps_deblocking_filter_override_enabled_flag
   b.flag(!p.deblockingEnabled);  // pps_deblocking_filter_disabled_flag
@@ -390,6 +400,11 @@ std::vector<uint8_t> writePps(const PpsInfo& p) {
     requireArg(p.tcOffsetDiv2 >= -12 && p.tcOffsetDiv2 <= 12, "deblocking tC offset in -12..12");
     b.se(p.betaOffsetDiv2);  // pps_luma_beta_offset_div2
     b.se(p.tcOffsetDiv2);    // pps_luma_tc_offset_div2 (no chroma tool offsets: chroma offsets inferred equal)
+    if (chromaTools)
+      for (int c = 0; c < 2; ++c) {  // pps_cb/cr_beta_offset_div2, pps_cb/cr_tc_offset_div2: as luma
+        b.se(p.betaOffsetDiv2);
+        b.se(p.tcOffsetDiv2);
+      }
   }
   b.flag(false);  // pps_picture_header_extension_present_flag
   b.flag(false);  // pps_slice_header_extension_present_flag
@@ -422,7 +437,14 @@ PpsInfo parsePps(const std::vector<uint8_t>& rbsp) {
   require(!r.flag(), "wraparound");
   p.initQp = r.se(-38, 37) + 26;
   require(!r.flag(), "CU QP delta");
-  require(!r.flag(), "chroma QP offsets");
+  const bool chromaTools = r.flag();  // pps_chroma_tool_offsets_present_flag
+  if (chromaTools) {
+    require(r.se(-12, 12) == 0, "pps_cb_qp_offset");
+    require(r.se(-12, 12) == 0, "pps_cr_qp_offset");
+    if (r.flag()) p.jointCbCrQpOffset = r.se(-12, 12);  // pps_joint_cbcr_qp_offset_present_flag / value
+    require(!r.flag(), "slice chroma QP offsets");
+    require(!r.flag(), "CU chroma QP offsets");
+  }
   const bool dbfCtrl = r.flag();
   p.deblockingEnabled = true;  // pps_deblocking_filter_disabled_flag inferred 0 without control
   if (dbfCtrl) {
@@ -431,6 +453,11 @@ PpsInfo parsePps(const std::vector<uint8_t>& rbsp) {
     if (p.deblockingEnabled) {
       p.betaOffsetDiv2 = r.se(-12, 12);  // pps_luma_beta_offset_div2 (chroma: inferred equal)
       p.tcOffsetDiv2 = r.se(-12, 12);    // pps_luma_tc_offset_div2
+      if (chromaTools)
+        for (int c = 0; c < 2; ++c) {
+          require(r.se(-12, 12) == p.betaOffsetDiv2, "chroma deblocking beta offset other than luma's");
+          require(r.se(-12, 12) == p.tcOffsetDiv2, "chroma deblocking tC offset other than luma's");
+        }
     }
   }
   require(!r.flag(), "PH extension");
@@ -525,6 +552,7 @@ void writeSliceHeader(BitWriter& b, const SpsInfo& sps, const PpsInfo& pps, cons
   requireArg(!sh.temporalMvp || (inter && sps.temporalMvpEnabled), "TMVP without an SPS / inter slice allowing it");
   if (inter && sps.temporalMvpEnabled) b.flag(sh.temporalMvp);  // ph_temporal_mvp_enabled_flag
   if (inter) b.flag(false);  // ph_mvd_l1_zero_flag
+  if (sps.jointCbCrEnabled) b.flag(sh.jointCbCrSign);  // ph_joint_cbcr_sign_flag
   // slice header proper
   if (inter) b.ue(uint32_t(sh.sliceType));  // sh_slice_type
   if (irap) b.flag(sh.noOutputOfPriorPics);  // sh_no_output_of_prior_pics_flag
@@ -606,6 +634,7 @@ SliceInfo parseSliceHeader(BitReader& r, NalType nalType, const SpsInfo& sps, co
   sh.poc = sh.pocLsb;
   const bool phTemporalMvp = interAllowed && sps.temporalMvpEnabled && r.flag();  // ph_temporal_mvp_enabled_flag
   if (interAllowed) require(!r.flag(), "ph_mvd_l1_zero_flag");
+  if (sps.jointCbCrEnabled) sh.jointCbCrSign = r.flag();  // ph_joint_cbcr_sign_flag
   sh.sliceType = SliceType::kI;
   if (interAllowed) {
     const uint32_t t = r.ue(2);

@@ -42,7 +42,8 @@ struct SpsInfo {
   bool alfEnabled = false;                   // sps_alf_enabled_flag (ALF fields then in every slice header)
   bool ccalfEnabled = false;                 // sps_ccalf_enabled_flag (with ALF: CC-ALF fields in the slice header)
   bool mtsEnabled = false;                   // sps_mts_enabled_flag, implicit MTS only (no explicit intra/inter MTS)
-  bool cclmEnabled = false;                  // sps_cclm_enabled_flag (chroma sample location flags stay 0)
+  bool cclmEnabled = false;
+  bool jointCbCrEnabled = false;             // sps_joint_cbcr_enabled_flag (ph_joint_cbcr_sign_flag, tu_joint_cbcr_residual_flag)                  // sps_cclm_enabled_flag (chroma sample location flags stay 0)
   PartitionConfig part;                      // picWidth/picHeight filled in too
   // ChromaQpTable (7.4.3.4) for qPi in [-12, 63], index qPi + 12 (one table shared by Cb/Cr).
   int chromaQpTable[76] = {};
@@ -64,7 +65,10 @@ struct PpsInfo {
   int tcOffsetDiv2 = 0;            // pps_luma_tc_offset_div2
   int initQp = 26;  // 26 + pps_init_qp_minus26
   int width = 0, height = 0;
-  int numRefIdxDefaultActive[2] = {1, 1};  // pps_num_ref_idx_default_active_minus1[i] + 1 (1..4)
+  int numRefIdxDefaultActive[2] = {1, 1};
+  // pps_joint_cbcr_qp_offset_value (non-zero: pps_chroma_tool_offsets_present_flag with Cb/Cr offsets 0 and the
+  // chroma deblocking offsets equal to the luma ones)
+  int jointCbCrQpOffset = 0;  // pps_num_ref_idx_default_active_minus1[i] + 1 (1..4)
 };
 
 struct SliceInfo {
@@ -93,6 +97,7 @@ struct SliceInfo {
   int collocatedRefIdx = 0;
   bool depQuant = false;                    // sh_dep_quant_used_flag (SPS dependent quantisation on)
   bool signHiding = false;                  // sh_sign_data_hiding_used_flag (SPS sign hiding on, depQuant off)
+  bool jointCbCrSign = false;               // ph_joint_cbcr_sign_flag (SPS JCCR on): CSign = -1 when set
   AlfSliceParams alf;                       // sh_alf_* (SPS ALF on; the parser does not check the APS ids)
 };
 // Adds pocMsb to the parsed poc and every reference POC.

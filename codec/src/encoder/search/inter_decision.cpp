@@ -259,7 +259,7 @@ void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const Hmvp
   // 2. with residual
   cu.skip = false;
   interFrag_.clear();
-  double dRes = 0;
+  double dRes = 0, dLuma = 0;
   bool any = false;
   for (int t = 0; t < cu.numTus; ++t) {
     TransformUnit& tu = cu.tus[t];
@@ -271,6 +271,7 @@ void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const Hmvp
       const ResidualBitTables& tb = c == 0 ? tabY_ : (c == 1 ? tabCb_ : tabCr_);
       const uint64_t d = codeTbInter(c, bx, by, bw, bh, pred, ps[c], tb, lv_, &nz);
       dRes += lam_.chromaWeight[c] * double(d);
+      if (c == 0) dLuma += double(d);
       tu.cbf[c] = nz ? 1 : 0;
       tu.coeffOffset[c] = -1;
       if (nz) {
@@ -284,6 +285,47 @@ void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const Hmvp
   cu.rootCbf = true;
   const double J = dRes + rate(cu, interFrag_);
   if (J < bestJ) { bestJ = J; keep(cu, interFrag_, false); }
+  // 3. joint Cb-Cr residual (TuCResMode 2, the only mode inter CUs have) where both chroma residuals are
+  //    coded: one residual, the mean of Cb and CSign * Cr, for both
+  const SliceParams& sl = *c_->slice;
+  TransformUnit& tu = cu.tus[0];
+  if (!sl.jointCbCr || !preset_.jointCbCr || cu.numTus != 1 || !tu.cbf[1] || !tu.cbf[2]) return;
+  const int cw = w / 2, ch = h / 2, n = cw * ch, s = sl.jointCbCrSign;
+  alignas(32) Pel res[2][32 * 32], target[32 * 32], rc[32 * 32], ro[32 * 32];
+  alignas(32) TCoeff levels[32 * 32];
+  for (int c = 1; c <= 2; ++c) {
+    const Plane& org = c_->orig->planes[c];
+    dsp::subtract(org.row(y / 2) + x / 2, org.stride, pd[c], ps[c], cw, ch, res[c - 1], cw);
+  }
+  for (int i = 0; i < n; ++i) {
+    const int num = res[0][i] + s * res[1][i];
+    target[i] = Pel(num >= 0 ? (num + 1) / 2 : -((-num + 1) / 2));
+  }
+  const int nz = quantizeResidual(1, cw, ch, target, sl.qpPrimeCbCr, false, tabCb_, 2.0, levels);
+  if (!nz) return;
+  reconstructResidual(1, cw, ch, levels, sl.qpPrimeCbCr, false, rc);
+  recon::deriveJointChroma(rc, cw, ch, 2, s, ro);
+  double dC = 0;
+  for (int c = 1; c <= 2; ++c) {
+    Plane& pl = c_->recon->planes[c];
+    const Plane& org = c_->orig->planes[c];
+    Pel* dst = pl.row(y / 2) + x / 2;
+    dsp::addResidualClip(pd[c], ps[c], c == 1 ? rc : ro, cw, cw, ch, sl.bitDepth, dst, pl.stride);
+    dC += lam_.chromaWeight[c] * double(dsp::sse(org.row(y / 2) + x / 2, org.stride, dst, pl.stride, cw, ch));
+  }
+  // luma as in 2. (its levels first in the fragment), chroma joint
+  CtuCoding jf;
+  if (tu.cbf[0]) {
+    jf.coeffs.assign(interFrag_.coeffs.begin() + tu.coeffOffset[0], interFrag_.coeffs.begin() + tu.coeffOffset[0] + w * h);
+    tu.coeffOffset[0] = 0;
+  }
+  tu.jointCbCr = 1;
+  tu.coeffOffset[1] = jf.allocCoeffs(n);
+  tu.coeffOffset[2] = -1;
+  std::memcpy(&jf.coeffs[size_t(tu.coeffOffset[1])], levels, sizeof(TCoeff) * size_t(n));
+  const double Jj = dLuma + dC + rate(cu, jf);
+  if (Jj < bestJ) { bestJ = Jj; keep(cu, jf, false); }
+  tu.jointCbCr = 0;
 }
 
 uint64_t RdCtuSearch::codeTbInter(int cIdx, int x, int y, int w, int h, const Pel* pred, ptrdiff_t predStride, const ResidualBitTables& tables, TCoeff* levels, int* nzOut) {

@@ -188,6 +188,86 @@ double RdCtuSearch::searchChroma(CodingUnit& cu, const ContextSet& entry, const 
   lumaFrag.coeffs = chromaBestFrag_.coeffs;
   loadPlane(c_->recon->planes[1], cu.x / 2, cu.y / 2, cu.w / 2, cu.h / 2, bestRec_[1].data());
   loadPlane(c_->recon->planes[2], cu.x / 2, cu.y / 2, cu.w / 2, cu.h / 2, bestRec_[2].data());
+  if (c_->slice->jointCbCr && preset_.jointCbCr && cu.numTus == 1)
+    bestJ = tryJointChroma(cu, entry, hm, dY, lumaFrag, lumaCoeffs, bestJ);
+  return bestJ;
+}
+
+// Joint Cb-Cr residual (JCCR) for the chosen chroma mode of a one-TU CU: per TuCResMode the single residual
+// that best fits both (mode 2: Cr = CSign * Cb, the mean; modes 1 / 3: the other at half amplitude, the
+// least-squares fit), quantised with its error weighted for both components, reconstructed as the decoder
+// derives it; kept when its J beats the separate residuals.
+double RdCtuSearch::tryJointChroma(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, double dY,
+                                   CtuCoding& frag, size_t lumaCoeffs, double bestJ) {
+  const SliceParams& sl = *c_->slice;
+  TransformUnit& tu = cu.tus[0];
+  const int x = tu.x / 2, y = tu.y / 2, w = tu.w / 2, h = tu.h / 2, n = w * h;
+  const Plane* org[2] = {&c_->orig->planes[1], &c_->orig->planes[2]};
+  alignas(32) Pel pred[2][32 * 32], res[2][32 * 32], target[32 * 32], rc[32 * 32], ro[32 * 32], rec[2][32 * 32];
+  alignas(32) TCoeff levels[32 * 32];
+  // predictions (the CU's chroma marks cleared: references only from outside it)
+  c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h, false, true);
+  for (int c = 0; c < 2; ++c) {
+    recon::predictBlock(*c_->recon, *c_->cuMap, c + 1, x, y, w, h, cu.chromaMode, pred[c], w);
+    dsp::subtract(org[c]->row(y) + x, org[c]->stride, pred[c], w, w, h, res[c], w);
+  }
+  c_->cuMap->markReconstructed(cu.x, cu.y, cu.w, cu.h, false, true);
+  const int s = sl.jointCbCrSign;
+  const CodingUnit regular = cu;
+  bool improved = false;
+  std::vector<TCoeff> bestCoeffs;
+  CodingUnit bestCu;
+  for (int mode : {2, 1, 3}) {
+    for (int i = 0; i < n; ++i) {
+      const int a = mode == 3 ? res[1][i] : res[0][i], b = s * (mode == 3 ? res[0][i] : res[1][i]);
+      // mode 2: (a + b) / 2; modes 1 / 3: (4a + 2b) / 5, rounded to nearest
+      const int num = mode == 2 ? a + b : 4 * a + 2 * b, den = mode == 2 ? 2 : 5;
+      target[i] = Pel(num >= 0 ? (num + den / 2) / den : -((-num + den / 2) / den));
+    }
+    const int cIdx = mode == 3 ? 2 : 1;
+    const int qp = mode == 2 ? sl.qpPrimeCbCr : (cIdx == 1 ? sl.qpPrimeCb : sl.qpPrimeCr);
+    const int nz = quantizeResidual(cIdx, w, h, target, qp, true, cIdx == 1 ? tabCb_ : tabCr_,
+                                    mode == 2 ? 2.0 : 1.25, levels);
+    if (!nz) continue;
+    reconstructResidual(cIdx, w, h, levels, qp, true, rc);
+    recon::deriveJointChroma(rc, w, h, mode, s, ro);
+    double dC = 0;
+    for (int c = 0; c < 2; ++c) {
+      const Pel* r = (c + 1 == cIdx) ? rc : ro;
+      dsp::addResidualClip(pred[c], w, r, w, w, h, sl.bitDepth, rec[c], w);
+      dC += double(dsp::sse(org[c]->row(y) + x, org[c]->stride, rec[c], w, w, h)) * lam_.chromaWeight[c + 1];
+    }
+    cu.tus[0].cbf[1] = uint8_t(mode != 3);
+    cu.tus[0].cbf[2] = uint8_t(mode != 1);
+    cu.tus[0].jointCbCr = 1;
+    frag.coeffs.resize(lumaCoeffs);
+    cu.tus[0].coeffOffset[cIdx] = frag.allocCoeffs(n);
+    cu.tus[0].coeffOffset[3 - cIdx] = -1;
+    std::memcpy(&frag.coeffs[size_t(cu.tus[0].coeffOffset[cIdx])], levels, sizeof(TCoeff) * size_t(n));
+    ContextSet cc = entry;
+    HmvpTable hs = hm;
+    SyntaxEnv e = env(&cc, &hs);
+    BitEstimator est;
+    codeCodingUnit(est, e, cu, frag);
+    const double J = dY + dC + lam_.perFbit * double(est.fracBits());
+    if (J < bestJ) {
+      bestJ = J;
+      improved = true;
+      bestCu = cu;
+      bestCoeffs = frag.coeffs;
+      for (int c = 0; c < 2; ++c) {
+        Plane& pl = c_->recon->planes[c + 1];
+        dsp::copyBlock(rec[c], w, w, h, pl.row(y) + x, pl.stride);
+      }
+    }
+    cu = regular;
+  }
+  if (improved) {
+    cu = bestCu;
+    frag.coeffs = bestCoeffs;
+  } else {
+    frag.coeffs = chromaBestFrag_.coeffs;
+  }
   return bestJ;
 }
 

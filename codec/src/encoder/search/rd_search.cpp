@@ -232,21 +232,19 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
 // or plain; then the sign-hiding parity adjustment where the slice uses it), reconstruction into the
 // picture exactly as recon does it. Returns the SSE of the reconstruction; levels get the row-major
 // levels. Shared by the intra and inter decisions.
-uint64_t RdCtuSearch::codeResidualTb(int cIdx, int x, int y, int w, int h, const Pel* pred, ptrdiff_t predStride, bool isIntra, const ResidualBitTables& tables, TCoeff* levels, int* nzOut) {
+int RdCtuSearch::quantizeResidual(int cIdx, int w, int h, const Pel* resid, int qp, bool isIntra,
+                                  const ResidualBitTables& tables, double lambdaScale, TCoeff* levels) {
   const SliceParams& sl = *c_->slice;
-  const int qp = cIdx == 0 ? sl.qpPrimeY : (cIdx == 1 ? sl.qpPrimeCb : sl.qpPrimeCr);
-  const Plane& org = c_->orig->planes[cIdx];
-  Plane& rec = c_->recon->planes[cIdx];
-  dsp::subtract(org.row(y) + x, org.stride, pred, predStride, w, h, resid_, w);
   const recon::TbKernels kern = recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h);
-  dsp::forwardTransform(resid_, w, w, h, sl.bitDepth, coeff_, kern.hor, kern.ver);
+  dsp::forwardTransform(resid, w, w, h, sl.bitDepth, coeff_, kern.hor, kern.ver);
+  const double lambda = lam_.componentLambda(cIdx) / lambdaScale;
   int nz;
   if (sl.depQuant) {  // dependent quantisation: the trellis replaces RDOQ (and the plain quantiser)
     DqParams dp;
     dp.log2W = log2Int(unsigned(w));
     dp.log2H = log2Int(unsigned(h));
     dp.isLuma = cIdx == 0;
-    dp.lambda = lam_.componentLambda(cIdx);
+    dp.lambda = lambda;
     dp.qp = qp;
     dp.bitDepth = sl.bitDepth;
     dp.tables = &tables;
@@ -256,7 +254,7 @@ uint64_t RdCtuSearch::codeResidualTb(int cIdx, int x, int y, int w, int h, const
     p.log2W = log2Int(unsigned(w));
     p.log2H = log2Int(unsigned(h));
     p.isLuma = cIdx == 0;
-    p.lambda = lam_.componentLambda(cIdx);
+    p.lambda = lambda;
     p.qs = dsp::quantScale(qp, w, h, sl.bitDepth);
     p.tables = &tables;
     p.signHiding = sl.signHiding;
@@ -269,10 +267,30 @@ uint64_t RdCtuSearch::codeResidualTb(int cIdx, int x, int y, int w, int h, const
       if (nz && sl.signHiding) nz = signHidingAdjust(coeff_, p, levels);
     }
   }
+  return nz;
+}
+
+void RdCtuSearch::reconstructResidual(int cIdx, int w, int h, const TCoeff* levels, int qp, bool isIntra, Pel* resid) {
+  const SliceParams& sl = *c_->slice;
+  const recon::TbKernels kern = recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h);
+  recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_);
+  dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid, w, kern.hor, kern.ver);
+}
+
+// Residual of one TB against a given prediction: forward transform, quantisation (DQ trellis, RDOQ
+// or plain; then the sign-hiding parity adjustment where the slice uses it), reconstruction into the
+// picture exactly as recon does it. Returns the SSE of the reconstruction; levels get the row-major
+// levels. Shared by the intra and inter decisions.
+uint64_t RdCtuSearch::codeResidualTb(int cIdx, int x, int y, int w, int h, const Pel* pred, ptrdiff_t predStride, bool isIntra, const ResidualBitTables& tables, TCoeff* levels, int* nzOut) {
+  const SliceParams& sl = *c_->slice;
+  const int qp = cIdx == 0 ? sl.qpPrimeY : (cIdx == 1 ? sl.qpPrimeCb : sl.qpPrimeCr);
+  const Plane& org = c_->orig->planes[cIdx];
+  Plane& rec = c_->recon->planes[cIdx];
+  dsp::subtract(org.row(y) + x, org.stride, pred, predStride, w, h, resid_, w);
+  const int nz = quantizeResidual(cIdx, w, h, resid_, qp, isIntra, tables, 1.0, levels);
   Pel* dst = rec.row(y) + x;
   if (nz) {
-    recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_);
-    dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid_, w, kern.hor, kern.ver);
+    reconstructResidual(cIdx, w, h, levels, qp, isIntra, resid_);
     dsp::addResidualClip(pred, predStride, resid_, w, w, h, sl.bitDepth, dst, rec.stride);
   } else {
     dsp::copyBlock(pred, predStride, w, h, dst, rec.stride);

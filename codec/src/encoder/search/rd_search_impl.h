@@ -109,6 +109,14 @@ class RdCtuSearch final : public CtuSearch {
   void evalMmvd(const MotionInfo* base, int nb, CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm,
                 double& bestJ);
 
+  // Forward transform + quantisation (DQ trellis, RDOQ with the guard, or plain; sign hiding) of a residual
+  // block at Qp' qp; lambdaScale divides the component's lambda (a joint Cb-Cr residual's error counts in
+  // both components). Returns the number of non-zero levels.
+  int quantizeResidual(int cIdx, int w, int h, const Pel* resid, int qp, bool isIntra, const ResidualBitTables& tables,
+                       double lambdaScale, TCoeff* levels);
+  // Scaling + inverse transform of levels into a residual block (stride w).
+  void reconstructResidual(int cIdx, int w, int h, const TCoeff* levels, int qp, bool isIntra, Pel* resid);
+
   uint64_t codeResidualTb(int cIdx, int x, int y, int w, int h, const Pel* pred, ptrdiff_t predStride, bool isIntra,
                           const ResidualBitTables& tables, TCoeff* levels, int* nzOut);
 
@@ -122,6 +130,11 @@ class RdCtuSearch final : public CtuSearch {
   // Chroma mode RD for `cu` (luma already decided: its levels in lumaFrag, luma SSE dY). Leaves
   // the best chroma in cu / lumaFrag (levels appended) / the picture. Returns the CU's total J.
   double searchChroma(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, double dY, CtuCoding& lumaFrag);
+
+  // Joint Cb-Cr residual modes for the chosen chroma mode of a one-TU intra CU (frag: its levels from
+  // lumaCoeffs on); keeps the best in cu / frag / the picture. Returns the CU's J.
+  double tryJointChroma(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, double dY, CtuCoding& frag,
+                        size_t lumaCoeffs, double bestJ);
 
   // The chroma CU of a local dual tree node (after its luma CUs).
   double searchChromaCu(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag);
