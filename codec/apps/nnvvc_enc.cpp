@@ -58,6 +58,7 @@ static void usage(std::FILE* f) {
       "      --cclm on|off         cross-component (luma -> chroma) linear model intra prediction (default on)\n"
       "      --dual-tree on|off    separate luma and chroma coding trees in I slices (default: preset)\n"
       "      --jccr on|off         joint coding of the Cb and Cr residuals (default: preset)\n"
+      "      --ciip on|off         combined inter/intra merge prediction in ra (default: preset)\n"
       "      --mts on|off          implicit multiple transform selection: DST-VII for intra luma transform\n"
       "                            blocks with a side of 4..16 samples, no signalling (default on)\n"
       "      --temporal-filter on|off  motion-compensated temporal pre-filter of the source pictures at POC\n"
@@ -88,6 +89,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--cclm", &EncoderOptions::cclm},
       {"--dual-tree", &EncoderOptions::dualTree},
       {"--jccr", &EncoderOptions::jointCbCr},
+      {"--ciip", &EncoderOptions::ciip},
       {"--mts", &EncoderOptions::mts},
       {"--alf", &EncoderOptions::alf},
       {"--sao", &EncoderOptions::sao},

@@ -30,6 +30,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     35, 35, 35,
     // jccr: tu_joint_cbcr_residual_flag
     12, 21, 35,
+    // ciip: regular_merge_flag
+    35, 35,
   },
   {
     11, 35, 53, 12,  6, 30, 13, 15, 31, 20, 14, 23, 18, 19,  6, 43, 35, 37, 34, 52,
@@ -57,6 +59,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     26, 43, 60,
     // jccr: tu_joint_cbcr_residual_flag
     27, 36, 45,
+    // ciip: regular_merge_flag
+    38,  7,
   },
   {
     18, 27, 15, 18, 28, 45, 26,  7, 23, 26, 36, 38, 18, 34, 21, 43, 42, 37, 42, 44,
@@ -84,6 +88,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     25, 43, 59,
     // jccr: tu_joint_cbcr_residual_flag
     42, 43, 52,
+    // ciip: regular_merge_flag
+    46, 15,
   },
 };
 const uint8_t kCtxShiftIdx[kNumCtx] = {
@@ -112,5 +118,7 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      4, 10,  0,
     // jccr
      1,  1,  0,
+    // ciip
+     5,  5,
 };
 }  // namespace nnvvc

@@ -61,6 +61,9 @@ struct CodingUnit {
   // MMVD (merge == true, mmvd == true): mmvd_cand_flag (the base: merge candidate 0 or 1),
   // mmvd_distance_idx 0..7 (offset 2^idx quarter samples), mmvd_direction_idx 0..3 (+x, -x, +y, -y)
   bool mmvd = false;                   // mmvd_merge_flag
+  // CIIP (merge == true, not skip, regular_merge_flag 0): the merge candidate's prediction blended with the
+  // planar intra prediction (8.5.6.7); no DMVR / BDOF
+  bool ciip = false;
   uint8_t mmvdCand = 0, mmvdDist = 0, mmvdDir = 0;
   // AMVP (merge == false): inter_pred_idc as interDir 1/2/3, ref_idx_lX, mvp_lX_flag, MvdLX
   // in 1/16 luma samples as the spec stores it after AmvrShift (quarter-sample MVDs << 2).
@@ -81,7 +84,7 @@ struct CodingUnit {
   bool cclmAllowed = true;
   bool isInter() const { return predMode == PredMode::kInter; }
   // regular merge (or skip) CU: the merge list's motion unchanged (what DMVR may refine)
-  bool regularMerge() const { return merge && !mmvd; }
+  bool regularMerge() const { return merge && !mmvd && !ciip; }
 };
 
 // AmvrShift (7.4.12.5) of CodingUnit::amvr 0, 1, 2: MVDs and AMVP predictors in units of 1 << shift

@@ -170,6 +170,7 @@ class StreamDecoder {
     slice.bdof = curSps_.bdofEnabled && !slice.isIntra;
     slice.dmvr = curSps_.dmvrEnabled && !slice.isIntra;
     slice.mmvd = curSps_.mmvdEnabled && !slice.isIntra;
+    slice.ciip = curSps_.ciipEnabled && !slice.isIntra;
     slice.cclm = curSps_.cclmEnabled;
     slice.implicitMts = curSps_.mtsEnabled;
 

@@ -76,6 +76,7 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.bdof = sps.bdofEnabled && !plan.intra;  // no PH control: on in every inter picture
   s.dmvr = sps.dmvrEnabled && !plan.intra;
   s.mmvd = sps.mmvdEnabled && !plan.intra;
+  s.ciip = sps.ciipEnabled && !plan.intra;
   s.cclm = sps.cclmEnabled;
   s.implicitMts = sps.mtsEnabled;
   if (s.depQuant) s.lambda *= std::pow(2.0, 0.25 / 3.0);  // DQ's RD slope (as in the search)

@@ -94,7 +94,7 @@ class Deblocker {
     const bool hasLuma = cu.treeType != TreeType::kDualChroma;
     const bool hasChroma = cu.treeType != TreeType::kDualLuma;
     // A chroma CU of a local dual tree is always intra (MODE_TYPE_INTRA).
-    const bool intra = !cu.isInter() || cu.treeType != TreeType::kSingle;
+    const bool intra = !cu.isInter() || cu.treeType != TreeType::kSingle || cu.ciip;  // CIIP: bS 2 as VTM-23.2
     const bool residual = !cu.isInter() || (cu.rootCbf && !cu.skip);
     const int tw = cu.w < kMaxTb ? cu.w : kMaxTb, th = cu.h < kMaxTb ? cu.h : kMaxTb;
     if (tw <= 0 || th <= 0) return;

@@ -29,8 +29,8 @@ struct InterPredTools {
   bool dmvr = false;  // sps_dmvr_enabled_flag && the CU is a regular merge (or skip) CU (recon/dmvr)
 };
 // The slice's tools for a CU; regularMerge: the CU's motion comes from the merge list (DMVR may apply).
-inline InterPredTools interToolsOf(const SliceParams& slice, bool regularMerge) {
-  return {slice.bdof, slice.poc, slice.dmvr && regularMerge};
+inline InterPredTools interToolsOf(const SliceParams& slice, bool regularMerge, bool ciip = false) {
+  return {slice.bdof && !ciip, slice.poc, slice.dmvr && regularMerge};  // no BDOF (nor DMVR) in CIIP CUs
 }
 
 // predictInter with the slice's tools (the decoder's reconstruction and the encoder's final RD

@@ -111,6 +111,28 @@ int chromaResiduals(const TransformUnit& tu, const CtuCoding& owner, const Slice
   return mask;
 }
 
+void applyCiip(const Picture& pic, const CuMap& map, int x, int y, int w, int h, Pel* const dst[3],
+               const ptrdiff_t stride[3]) {
+  // weight of the intra prediction: 1 + the intra-coded ones of the left neighbour at the CU's last row
+  // and the above neighbour at its last column
+  auto intraAt = [&](int px, int py) {
+    const CuInfo* c = map.lumaAvailable(px, py) ? map.at(px, py) : nullptr;
+    return c && c->intra ? 1 : 0;
+  };
+  const int wt = 1 + intraAt(x - 1, y + h - 1) + intraAt(x + w - 1, y - 1);
+  alignas(32) Pel intra[64 * 64];
+  for (int c = 0; c < 3; ++c) {
+    const int sh = c ? 1 : 0, cw = w >> sh, ch = h >> sh;
+    if (c > 0 && cw <= 2) continue;  // 2-wide chroma keeps the inter prediction
+    predictBlock(pic, map, c, x >> sh, y >> sh, cw, ch, 0, intra, cw);  // planar
+    for (int j = 0; j < ch; ++j) {
+      Pel* d = dst[c] + j * stride[c];
+      const Pel* s = intra + j * cw;
+      for (int i = 0; i < cw; ++i) d[i] = Pel(d[i] + ((wt * (s[i] - d[i]) + 2) >> 2));
+    }
+  }
+}
+
 // Inter CU: motion-compensated prediction of the whole CU into the picture, then the residual of
 // each transform block added in place (8.5.6 then 8.7.5).
 void reconstructInterCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCoding& owner,
@@ -120,7 +142,8 @@ void reconstructInterCu(Picture& pic, CuMap& map, const CodingUnit& cu, const Ct
                  pic.planes[2].row(cu.y / 2) + cu.x / 2};
   const ptrdiff_t stride[3] = {pic.planes[0].stride, pic.planes[1].stride, pic.planes[2].stride};
   predictInter(slice.refs ? *slice.refs : kNoRefs, cu.motion, cu.x, cu.y, cu.w, cu.h, dst, stride,
-               interToolsOf(slice, cu.regularMerge()));
+               interToolsOf(slice, cu.regularMerge(), cu.ciip));
+  if (cu.ciip) applyCiip(pic, map, cu.x, cu.y, cu.w, cu.h, dst, stride);
   const int qpPrime[3] = {slice.qpPrimeY, slice.qpPrimeCb, slice.qpPrimeCr};
   alignas(32) TCoeff coeff[64 * 64];
   alignas(32) Pel resid[64 * 64];

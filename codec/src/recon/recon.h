@@ -45,6 +45,12 @@ void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int 
 // Scaling of one TB's levels (8.7.3), with or without dependent quantisation.
 void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, TCoeff* coeffOut);
 
+// CIIP (8.5.6.7): blends the planar intra prediction of the CU (references from the reconstructed
+// picture around it) into its inter prediction dst[] in place, weight (1 + intra-coded neighbours) / 4;
+// chroma only where it is wider than 2 samples.
+void applyCiip(const Picture& pic, const CuMap& map, int x, int y, int w, int h, Pel* const dst[3],
+               const ptrdiff_t stride[3]);
+
 // Joint Cb-Cr (8.7.2): the residual of the other chroma component from the coded one, in place of
 // `other` (TuCResMode 1 / 3: (CSign * res) >> 1, 2: CSign * res).
 void deriveJointChroma(const Pel* coded, int w, int h, int mode, int cSign, Pel* other);

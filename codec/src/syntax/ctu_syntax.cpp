@@ -588,16 +588,21 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
   const SliceParams& sl = *env.slice;
   const unsigned merge = cu.skip ? 1u : io.bin(ctx[kCtxMergeFlag], cu.merge ? 1u : 0u);
   cu.merge = merge != 0;
-  if (!cu.merge) cu.mmvd = false;
+  if (!cu.merge) { cu.mmvd = false; cu.ciip = false; }
   if (cu.merge) {
-    // merge_data with CIIP, GPM and sub-block merge off: regular_merge_flag is not coded
-    // (inferred 1); mmvd_merge_flag when the SPS enables MMVD, then either mmvd_cand_flag,
-    // mmvd_distance_idx (TR cMax 7, first bin context coded) and mmvd_direction_idx (2 bypass
-    // bins), or merge_idx (TR cMax MaxNumMergeCand - 1, first bin context coded).
+    // merge_data with GPM and sub-block merge off: regular_merge_flag where CIIP is possible (SPS flag,
+    // not skip, 64+ samples, both sides below 128), inferred 1 otherwise; 0 means CIIP (ciip_flag
+    // inferred 1 without GPM) with a merge_idx. Regular: mmvd_merge_flag when the SPS enables MMVD, then
+    // either mmvd_cand_flag, mmvd_distance_idx (TR cMax 7, first bin context coded) and
+    // mmvd_direction_idx (2 bypass bins), or merge_idx (TR cMax MaxNumMergeCand - 1, first bin context coded).
     if (sl.maxNumMergeCand < 1 || sl.maxNumMergeCand > inter::kMaxMergeCand) return false;
     const int cMax = sl.maxNumMergeCand - 1;
+    const bool ciipPossible = sl.ciip && !cu.skip && cu.w < 128 && cu.h < 128 && cu.w * cu.h >= 64;
+    if (!IO::kReading && cu.ciip && (!ciipPossible || cu.mmvd)) return false;
+    const unsigned regular = ciipPossible ? io.bin(ctx[kCtxRegularMerge + (cu.skip ? 0 : 1)], cu.ciip ? 0u : 1u) : 1u;
+    cu.ciip = regular == 0;
     if (!IO::kReading && cu.mmvd && !sl.mmvd) return false;
-    const unsigned mmvd = sl.mmvd ? io.bin(ctx[kCtxMmvdFlag], cu.mmvd ? 1u : 0u) : 0u;
+    const unsigned mmvd = (regular && sl.mmvd) ? io.bin(ctx[kCtxMmvdFlag], cu.mmvd ? 1u : 0u) : 0u;
     cu.mmvd = mmvd != 0;
     if (cu.mmvd) {
       if (!IO::kReading && (cu.mmvdCand > (cMax > 0 ? 1 : 0) || cu.mmvdDist > 7 || cu.mmvdDir > 3)) return false;
@@ -705,7 +710,7 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
   if (cu.treeType != TreeType::kSingle) modeType = ModeType::kIntra;  // local dual tree
 
   // cu_skip_flag, pred_mode_flag (no IBC, no palette) and their inference (7.4.12.2)
-  if (IO::kReading) { cu.predMode = PredMode::kIntra; cu.skip = false; cu.merge = false; cu.mmvd = false; }
+  if (IO::kReading) { cu.predMode = PredMode::kIntra; cu.skip = false; cu.merge = false; cu.mmvd = false; cu.ciip = false; }
   if (!env.isIntraSlice && hasLuma) {
     if (!env.slice) return false;
     if (!IO::kReading && cu.skip && !cu.isInter()) return false;

@@ -185,7 +185,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(false);  // sps_sbt_enabled_flag
   b.flag(false);  // sps_affine_enabled_flag
   b.flag(false);  // sps_bcw_enabled_flag
-  b.flag(false);  // sps_ciip_enabled_flag
+  b.flag(s.ciipEnabled);  // sps_ciip_enabled_flag
   if (mergeCand >= 2) b.flag(false);  // sps_gpm_enabled_flag
   b.ue(0);        // sps_log2_parallel_merge_level_minus2
   b.flag(false);  // sps_isp_enabled_flag
@@ -335,7 +335,8 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   s.mmvdEnabled = r.flag();  // sps_mmvd_enabled_flag
   if (s.mmvdEnabled) require(!r.flag(), "full-sample-only MMVD");
   s.maxNumMergeCand = 6 - int(r.ue(5));
-  require(!r.flag(), "SBT"); require(!r.flag(), "affine"); require(!r.flag(), "BCW"); require(!r.flag(), "CIIP");
+  require(!r.flag(), "SBT"); require(!r.flag(), "affine"); require(!r.flag(), "BCW");
+  s.ciipEnabled = r.flag();  // sps_ciip_enabled_flag
   if (s.maxNumMergeCand >= 2) require(!r.flag(), "GPM");
   r.ue(8);  // parallel merge level
   require(!r.flag(), "ISP"); require(!r.flag(), "MRL"); require(!r.flag(), "MIP");

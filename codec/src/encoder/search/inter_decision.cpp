@@ -89,6 +89,23 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
     cu.mvd[0] = cu.mvd[1] = Mv();
     tryInterRd(cu, entry, entryHm, bestJ);
   }
+  // CIIP: the best merge candidates (by their plain SATD) blended with planar intra, full RD with a residual;
+  // not where a skip CU already won (its prediction needs no help)
+  // (--ciip on at a preset without CIIP: one candidate)
+  if (c_->slice->ciip && !(interBestCu_.skip && bestJ < kInf) && cu.w < 128 && cu.h < 128 && cu.w * cu.h >= 64) {
+    for (int k = 0; k < std::min(nr, std::max(1, preset_.numCiipRd)); ++k) {
+      cu.merge = true;
+      cu.mmvd = false;
+      cu.ciip = true;
+      cu.mergeIdx = uint8_t(ranked[k].second);
+      cu.motion = mlist[ranked[k].second];
+      cu.interDir = 0;
+      cu.refIdx[0] = cu.refIdx[1] = -1;
+      cu.mvd[0] = cu.mvd[1] = Mv();
+      tryInterRd(cu, entry, entryHm, bestJ);
+    }
+    cu.ciip = false;
+  }
   // MMVD bases: merge candidates 0 and 1 before the 8x4 / 4x8 bi restriction (mmvdMotion applies it)
   MotionInfo mmvdBase[inter::kMaxMergeCand];
   const int nb = c_->slice->mmvd ? std::min(2, inter::buildMergeList(me, cu.x, cu.y, cu.w, cu.h, mmvdBase, false)) : 0;
@@ -217,7 +234,9 @@ void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const Hmvp
   const int x = cu.x, y = cu.y, w = cu.w, h = cu.h;
   Pel* pd[3] = {interPred_[0].data(), interPred_[1].data(), interPred_[2].data()};
   const ptrdiff_t ps[3] = {w, w / 2, w / 2};
-  recon::predictInter(*c_->slice->refs, cu.motion, x, y, w, h, pd, ps, recon::interToolsOf(*c_->slice, cu.regularMerge()));
+  recon::predictInter(*c_->slice->refs, cu.motion, x, y, w, h, pd, ps,
+                      recon::interToolsOf(*c_->slice, cu.regularMerge(), cu.ciip));
+  if (cu.ciip) recon::applyCiip(*c_->recon, *c_->cuMap, x, y, w, h, pd, ps);
   // distortion of the prediction alone
   double dPred = 0;
   for (int c = 0; c < 3; ++c) {
@@ -246,13 +265,13 @@ void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const Hmvp
       }
     }
   };
-  // 1. no residual
+  // 1. no residual (not for CIIP: its merge CUs always code a residual)
   for (int t = 0; t < cu.numTus; ++t)
     for (int c = 0; c < 3; ++c) { cu.tus[t].cbf[c] = 0; cu.tus[t].coeffOffset[c] = -1; }
   cu.rootCbf = false;
   cu.skip = cu.merge;
   interFrag_.clear();
-  {
+  if (!cu.ciip) {
     const double J = dPred + rate(cu, interFrag_);
     if (J < bestJ) { bestJ = J; keep(cu, interFrag_, true); }
   }

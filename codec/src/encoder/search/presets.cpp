@@ -25,8 +25,10 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.largeBlockRdReduce = 1;
     p.numChromaModes = 3;
     p.skipTtIfBtNoGain = true;
-    p.numMergeRd = 2;
+    // three merge candidates to full RD (BasketballPass 33 frames: -0.28% BD-rate for +2.2% time against two)
+    p.numMergeRd = 3;
     p.numAmvpRd = 1;
+    p.numCiipRd = 0;
     p.meRangeMax = 64;
     p.interSkipStopsSplit = false;
     p.intraInInterMaxTid = 2;
@@ -50,6 +52,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.rdoqGuard = false;
     p.numMergeRd = 1;
     p.numAmvpRd = 1;
+    p.numCiipRd = 0;
     p.meRangeMax = 48;
     p.interSkipStopsSplit = true;
     p.intraInInterMaxTid = 2;
@@ -66,6 +69,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.rdoqGuard = false;
     p.numMergeRd = 1;
     p.numAmvpRd = 1;
+    p.numCiipRd = 0;
     p.meRangeMax = 32;
     p.meBi = false;
     p.interSkipStopsSplit = true;
