@@ -59,6 +59,7 @@ static void usage(std::FILE* f) {
       "      --dual-tree on|off    separate luma and chroma coding trees in I slices (default: preset)\n"
       "      --jccr on|off         joint coding of the Cb and Cr residuals (default: preset)\n"
       "      --ciip on|off         combined inter/intra merge prediction in ra (default: preset)\n"
+      "      --smvd on|off         symmetric motion vector differences in ra (default: preset)\n"
       "      --mts on|off          implicit multiple transform selection: DST-VII for intra luma transform\n"
       "                            blocks with a side of 4..16 samples, no signalling (default on)\n"
       "      --temporal-filter on|off  motion-compensated temporal pre-filter of the source pictures at POC\n"
@@ -90,6 +91,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--dual-tree", &EncoderOptions::dualTree},
       {"--jccr", &EncoderOptions::jointCbCr},
       {"--ciip", &EncoderOptions::ciip},
+      {"--smvd", &EncoderOptions::smvd},
       {"--mts", &EncoderOptions::mts},
       {"--alf", &EncoderOptions::alf},
       {"--sao", &EncoderOptions::sao},

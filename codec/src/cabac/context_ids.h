@@ -59,7 +59,9 @@ enum CtxId : uint16_t {
   kCtxJointCbCr = 274,  // 3: tu_joint_cbcr_residual_flag (ctxInc 2 * tu_cb_coded_flag + tu_cr_coded_flag - 1)
   // ---- CIIP (7.3.11.7)
   kCtxRegularMerge = 277,  // 2: regular_merge_flag (ctxInc cu_skip_flag ? 0 : 1)
-  kNumCtx = 279
+  // ---- SMVD (7.3.11.5)
+  kCtxSymMvd = 279,  // 1: sym_mvd_flag
+  kNumCtx = 280
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

@@ -32,6 +32,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     12, 21, 35,
     // ciip: regular_merge_flag
     35, 35,
+    // smvd: sym_mvd_flag
+    35,
   },
   {
     11, 35, 53, 12,  6, 30, 13, 15, 31, 20, 14, 23, 18, 19,  6, 43, 35, 37, 34, 52,
@@ -61,6 +63,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     27, 36, 45,
     // ciip: regular_merge_flag
     38,  7,
+    // smvd: sym_mvd_flag
+    28,
   },
   {
     18, 27, 15, 18, 28, 45, 26,  7, 23, 26, 36, 38, 18, 34, 21, 43, 42, 37, 42, 44,
@@ -90,6 +94,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     42, 43, 52,
     // ciip: regular_merge_flag
     46, 15,
+    // smvd: sym_mvd_flag
+    28,
   },
 };
 const uint8_t kCtxShiftIdx[kNumCtx] = {
@@ -120,5 +126,7 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      1,  1,  0,
     // ciip
      5,  5,
+    // smvd
+     5,
 };
 }  // namespace nnvvc

@@ -68,6 +68,8 @@ struct CodingUnit {
   // AMVP (merge == false): inter_pred_idc as interDir 1/2/3, ref_idx_lX, mvp_lX_flag, MvdLX
   // in 1/16 luma samples as the spec stores it after AmvrShift (quarter-sample MVDs << 2).
   uint8_t interDir = 0;
+  // sym_mvd_flag (bi AMVP CUs of B slices with SMVD): ref_idx_lX are RefIdxSymLX and MvdL1 = -MvdL0, neither coded
+  bool smvd = false;
   int8_t refIdx[2] = {-1, -1};
   uint8_t mvpIdx[2] = {0, 0};
   Mv mvd[2];

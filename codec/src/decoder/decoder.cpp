@@ -171,6 +171,7 @@ class StreamDecoder {
     slice.dmvr = curSps_.dmvrEnabled && !slice.isIntra;
     slice.mmvd = curSps_.mmvdEnabled && !slice.isIntra;
     slice.ciip = curSps_.ciipEnabled && !slice.isIntra;
+    slice.smvd = curSps_.smvdEnabled && !slice.isIntra;
     slice.cclm = curSps_.cclmEnabled;
     slice.implicitMts = curSps_.mtsEnabled;
 

@@ -77,6 +77,7 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.dmvr = sps.dmvrEnabled && !plan.intra;
   s.mmvd = sps.mmvdEnabled && !plan.intra;
   s.ciip = sps.ciipEnabled && !plan.intra;
+  s.smvd = sps.smvdEnabled && !plan.intra;
   s.cclm = sps.cclmEnabled;
   s.implicitMts = sps.mtsEnabled;
   if (s.depQuant) s.lambda *= std::pow(2.0, 0.25 / 3.0);  // DQ's RD slope (as in the search)

@@ -105,6 +105,36 @@ bool noBackwardPred(const SliceParams& slice) {
   return true;
 }
 
+}  // namespace
+
+bool symmetricRefIdx(const SliceParams& slice, int out[2]) {
+  out[0] = out[1] = -1;
+  if (!slice.smvd || !isBSlice(slice) || !slice.refs || noBackwardPred(slice)) return false;
+  const int cur = slice.poc;
+  // nearest reference on side `before` (POC < cur) or after (POC > cur) in list l
+  auto nearest = [&](int l, bool before, int& poc) {
+    int idx = -1;
+    for (int i = 0; i < numActiveRefs(slice, l); ++i) {
+      const RefPic& r = slice.refs->ref[l][i];
+      if (r.longTerm || (before ? !(r.poc < cur) : !(r.poc > cur))) continue;
+      if (idx < 0 || (before ? r.poc > poc : r.poc < poc)) { idx = i; poc = r.poc; }
+    }
+    return idx;
+  };
+  int p0 = cur, p1 = cur;
+  int i0 = nearest(0, true, p0), i1 = nearest(1, false, p1);
+  if (i0 < 0 || i1 < 0) {
+    p0 = p1 = cur;
+    i0 = nearest(0, false, p0);
+    i1 = nearest(1, true, p1);
+  }
+  if (i0 < 0 || i1 < 0) return false;
+  out[0] = i0;
+  out[1] = i1;
+  return true;
+}
+
+namespace {
 // The collocated picture's reference entry (ColPic, 8.5.2.11), or nullptr when the slice has no
 // usable one (TMVP off, index out of range, no motion field).
 const RefPic* collocatedRef(const SliceParams& slice) {

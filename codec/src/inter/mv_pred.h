@@ -72,6 +72,12 @@ int32_t roundCollocatedMvComponent(int32_t v);
 // HMVP table update after an inter CU with motion `mi` (8.5.2.16 / 8.5.2.1 last step).
 void updateHmvp(HmvpTable& table, const MotionInfo& mi);
 
+// RefIdxSymL0 / RefIdxSymL1 of a B slice with SMVD (8.3.5 as VTM-23.2 derives them): the nearest
+// short-term reference before the current picture in list 0 and the nearest after it in list 1, else the
+// nearest after it in list 0 and before it in list 1. False (out -1, -1) when no such pair exists, or the
+// slice has no SMVD, no B type or no reference after the current picture (NoBackwardPredFlag).
+bool symmetricRefIdx(const SliceParams& slice, int out[2]);
+
 // MV rounding helpers of the spec (8.5.2.14 rounding process for motion vectors).
 Mv roundMv(const Mv& mv, int rightShift, int leftShift);
 // Clip to the 18-bit MV range [-2^17, 2^17 - 1].

@@ -29,8 +29,9 @@ struct InterPredTools {
   bool dmvr = false;  // sps_dmvr_enabled_flag && the CU is a regular merge (or skip) CU (recon/dmvr)
 };
 // The slice's tools for a CU; regularMerge: the CU's motion comes from the merge list (DMVR may apply).
-inline InterPredTools interToolsOf(const SliceParams& slice, bool regularMerge, bool ciip = false) {
-  return {slice.bdof && !ciip, slice.poc, slice.dmvr && regularMerge};  // no BDOF (nor DMVR) in CIIP CUs
+// noBdof: a CIIP or SMVD CU (BDOF never applies to those, nor DMVR, which needs a regular merge CU).
+inline InterPredTools interToolsOf(const SliceParams& slice, bool regularMerge, bool noBdof = false) {
+  return {slice.bdof && !noBdof, slice.poc, slice.dmvr && regularMerge};
 }
 
 // predictInter with the slice's tools (the decoder's reconstruction and the encoder's final RD

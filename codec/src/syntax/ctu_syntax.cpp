@@ -633,6 +633,8 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
     cu.mvpIdx[0] = cu.mvpIdx[1] = 0;
     cu.mvd[0] = cu.mvd[1] = Mv();
     cu.amvr = 0;
+    if (!IO::kReading && cu.smvd) return false;
+    cu.smvd = false;
     return true;
   }
   // inter_pred_idc (9.3.3.7 binarisation; 8x4 / 4x8 CUs cannot be bi-predicted)
@@ -650,6 +652,11 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
     if (!IO::kReading && cu.interDir != 1) return false;
     cu.interDir = 1;
   }
+  // sym_mvd_flag: bi CUs where the slice has a symmetric reference pair
+  int symRef[2] = {-1, -1};
+  const bool symPossible = sl.smvd && cu.interDir == 3 && inter::symmetricRefIdx(sl, symRef);
+  if (!IO::kReading && cu.smvd && !symPossible) return false;
+  cu.smvd = symPossible && io.bin(ctx[kCtxSymMvd], cu.smvd ? 1u : 0u);
   // the MVDs are coded in units of the AMVR precision, which is coded after them
   if (!IO::kReading && (cu.amvr > 2 || (cu.amvr && !sl.amvr))) return false;
   const int shift = IO::kReading ? 0 : amvrShiftOf(cu.amvr);
@@ -657,6 +664,28 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
   for (int l = 0; l < 2; ++l) {
     if (!((cu.interDir >> l) & 1)) {
       cu.refIdx[l] = -1; cu.mvpIdx[l] = 0; cu.mvd[l] = Mv();
+      continue;
+    }
+    if (cu.smvd) {  // reference indices RefIdxSymLX, list 1's MVD the negated list 0 one; mvp flags coded
+      if (!IO::kReading && cu.refIdx[l] != symRef[l]) return false;
+      cu.refIdx[l] = int8_t(symRef[l]);
+      if (l == 0) {
+        int32_t* q = coded[0];
+        if (!IO::kReading) {
+          const Mv& d = cu.mvd[0];
+          const int32_t mask = (1 << shift) - 1;
+          if ((d.x & mask) || (d.y & mask) || cu.mvd[1].x != -d.x || cu.mvd[1].y != -d.y) return false;
+          q[0] = d.x / (1 << shift); q[1] = d.y / (1 << shift);
+        }
+        if (!codeMvd(io, ctx, q)) return false;
+        // -MvdL0 must be a legal MVD too (7.4.11.8)
+        if (q[0] <= kMvdMin || q[0] > kMvdMax || q[1] <= kMvdMin || q[1] > kMvdMax) return false;
+      } else {
+        coded[1][0] = -coded[0][0];
+        coded[1][1] = -coded[0][1];
+      }
+      if (!IO::kReading && cu.mvpIdx[l] > 1) return false;
+      cu.mvpIdx[l] = uint8_t(io.bin(ctx[kCtxMvpIdx], cu.mvpIdx[l]));
       continue;
     }
     // ref_idx_lX: TR with cMax NumRefIdxActive - 1, bins 0 and 1 context coded, then bypass
@@ -710,7 +739,9 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
   if (cu.treeType != TreeType::kSingle) modeType = ModeType::kIntra;  // local dual tree
 
   // cu_skip_flag, pred_mode_flag (no IBC, no palette) and their inference (7.4.12.2)
-  if (IO::kReading) { cu.predMode = PredMode::kIntra; cu.skip = false; cu.merge = false; cu.mmvd = false; cu.ciip = false; }
+  if (IO::kReading) {
+    cu.predMode = PredMode::kIntra; cu.skip = false; cu.merge = false; cu.mmvd = false; cu.ciip = false; cu.smvd = false;
+  }
   if (!env.isIntraSlice && hasLuma) {
     if (!env.slice) return false;
     if (!IO::kReading && cu.skip && !cu.isInter()) return false;

@@ -175,7 +175,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(s.amvrEnabled);  // sps_amvr_enabled_flag
   b.flag(s.bdofEnabled);  // sps_bdof_enabled_flag
   if (s.bdofEnabled) b.flag(false);  // sps_bdof_control_present_in_ph_flag
-  b.flag(false);  // sps_smvd_enabled_flag
+  b.flag(s.smvdEnabled);  // sps_smvd_enabled_flag
   b.flag(s.dmvrEnabled);  // sps_dmvr_enabled_flag
   if (s.dmvrEnabled) b.flag(false);  // sps_dmvr_control_present_in_ph_flag
   b.flag(s.mmvdEnabled);  // sps_mmvd_enabled_flag
@@ -329,7 +329,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   s.amvrEnabled = r.flag();  // sps_amvr_enabled_flag
   s.bdofEnabled = r.flag();  // sps_bdof_enabled_flag
   if (s.bdofEnabled) require(!r.flag(), "BDOF control in the picture header");
-  require(!r.flag(), "SMVD");
+  s.smvdEnabled = r.flag();  // sps_smvd_enabled_flag
   s.dmvrEnabled = r.flag();  // sps_dmvr_enabled_flag
   if (s.dmvrEnabled) require(!r.flag(), "DMVR control in the picture header");
   s.mmvdEnabled = r.flag();  // sps_mmvd_enabled_flag

@@ -35,6 +35,7 @@ struct SpsInfo {
   bool amvrEnabled = false;                  // sps_amvr_enabled_flag (translational MVDs at 1/4, 1 or 4 samples)
   bool bdofEnabled = false;                  // sps_bdof_enabled_flag (no PH control: BDOF in every picture)
   bool dmvrEnabled = false;                  // sps_dmvr_enabled_flag (no PH control: DMVR in every inter picture)
+  bool smvdEnabled = false;                  // sps_smvd_enabled_flag (symmetric MVD in bi AMVP CUs)
   bool ciipEnabled = false;                  // sps_ciip_enabled_flag (combined inter/intra merge; no GPM, so no ciip_flag)
   bool mmvdEnabled = false;                  // sps_mmvd_enabled_flag (no full-sample-only MMVD)
   bool depQuantEnabled = false;              // sps_dep_quant_enabled_flag (sh_dep_quant_used_flag then in every slice header)

@@ -130,6 +130,11 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
     }
     tryInterRd(cu, entry, entryHm, bestJ);
   }
+  // SMVD: bi-prediction on the slice's symmetric reference pair with MvdL1 = -MvdL0 (one MVD coded, no
+  // reference indices): the MVD searched around the motion-searched MVs on those references, then refined
+  int symRef[2];
+  // (the slice has SMVD where the SPS enables it: by the preset, or --smvd on)
+  if (inter::symmetricRefIdx(*c_->slice, symRef) && cu.w + cu.h > 12) evalSmvd(me, symRef, ac, na, cu, entry, entryHm, bestJ);
   // the best motion-searched candidate's motion, when an MMVD candidate reaches it exactly: the
   // same prediction with (often) cheaper syntax, and a skip version
   if (nb > 0 && na > 0) {
@@ -179,6 +184,79 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
     }
   }
   return bestJ;
+}
+
+void RdCtuSearch::evalSmvd(const inter::MvPredEnv& me, const int symRef[2], const AmvpCandidate* ac, int na,
+                           CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm, double& bestJ) {
+  Mv mvp[2][2];
+  for (int l = 0; l < 2; ++l) inter::buildAmvpList(me, cu.x, cu.y, cu.w, cu.h, l, symRef[l], mvp[l]);
+  auto motionOf = [&](const Mv& d, int i0, int i1) {
+    MotionInfo mi;
+    mi.interDir = 3;
+    mi.refIdx[0] = int8_t(symRef[0]);
+    mi.refIdx[1] = int8_t(symRef[1]);
+    mi.mv[0] = Mv(inter::wrapMv18(mvp[0][i0].x + d.x), inter::wrapMv18(mvp[0][i0].y + d.y));
+    mi.mv[1] = Mv(inter::wrapMv18(mvp[1][i1].x - d.x), inter::wrapMv18(mvp[1][i1].y - d.y));
+    return mi;
+  };
+  auto cost = [&](const Mv& d, int i0, int i1) {
+    // sym flag, bi direction, two mvp flags and the one MVD
+    const double bits = 1.0 + 2.0 + 2.0 + double(mvdBitsEstimate(d));
+    return ms_.predCost(motionOf(d, i0, i1), bits, cu.x, cu.y, cu.w, cu.h);
+  };
+  // starts: zero and the MVDs that reproduce a motion-searched MV on either symmetric reference, each with
+  // every predictor pair; then a cross refinement at one, one half and one quarter sample. (A cheaper search
+  // from the best candidate's predictor pair at half / quarter sample only gained nothing: the integer steps
+  // find bi motion the regular bi search misses.)
+  Mv starts[9];
+  int ns = 0;
+  starts[ns++] = Mv();
+  for (int k = 0; k < na && ns <= 5; ++k) {
+    if (ac[k].mi.predFlag(0) && ac[k].mi.refIdx[0] == symRef[0])
+      for (int i = 0; i < 2; ++i) starts[ns++] = Mv(ac[k].mi.mv[0].x - mvp[0][i].x, ac[k].mi.mv[0].y - mvp[0][i].y);
+    if (ac[k].mi.predFlag(1) && ac[k].mi.refIdx[1] == symRef[1])
+      for (int i = 0; i < 2; ++i) starts[ns++] = Mv(mvp[1][i].x - ac[k].mi.mv[1].x, mvp[1][i].y - ac[k].mi.mv[1].y);
+  }
+  double best = kInf;
+  Mv bd;
+  int b0 = 0, b1 = 0;
+  for (int i0 = 0; i0 < 2; ++i0)
+    for (int i1 = 0; i1 < 2; ++i1) {
+      if ((i0 && mvp[0][1] == mvp[0][0]) || (i1 && mvp[1][1] == mvp[1][0])) continue;
+      for (int s = 0; s < ns; ++s) {
+        const double c = cost(starts[s], i0, i1);
+        if (c < best) { best = c; bd = starts[s]; b0 = i0; b1 = i1; }
+      }
+    }
+  for (int step : {16, 8, 4})
+    for (int it = 0; it < 8; ++it) {
+      static const int dx[4] = {1, -1, 0, 0}, dy[4] = {0, 0, 1, -1};
+      Mv nb = bd;
+      for (int k = 0; k < 4; ++k) {
+        const Mv d(bd.x + dx[k] * step, bd.y + dy[k] * step);
+        const double c = cost(d, b0, b1);
+        if (c < best) { best = c; nb = d; }
+      }
+      if (nb == bd) break;
+      bd = nb;
+    }
+  // MVD range: -MvdL0 must be codable too
+  constexpr int kLim = (1 << 15) - 1;
+  if (std::abs(bd.x >> 2) > kLim || std::abs(bd.y >> 2) > kLim) return;
+  CodingUnit v = cu;
+  v.merge = false; v.skip = false; v.mmvd = false; v.ciip = false;
+  v.mergeIdx = 0;
+  v.smvd = true;
+  v.interDir = 3;
+  v.refIdx[0] = int8_t(symRef[0]);
+  v.refIdx[1] = int8_t(symRef[1]);
+  v.mvpIdx[0] = uint8_t(b0);
+  v.mvpIdx[1] = uint8_t(b1);
+  v.mvd[0] = bd;
+  v.mvd[1] = Mv(-bd.x, -bd.y);
+  v.amvr = 0;
+  v.motion = motionOf(bd, b0, b1);
+  tryInterRd(v, entry, entryHm, bestJ);
 }
 
 void RdCtuSearch::evalMmvd(const MotionInfo* base, int nb, CodingUnit& cu, const ContextSet& entry,
@@ -235,7 +313,7 @@ void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const Hmvp
   Pel* pd[3] = {interPred_[0].data(), interPred_[1].data(), interPred_[2].data()};
   const ptrdiff_t ps[3] = {w, w / 2, w / 2};
   recon::predictInter(*c_->slice->refs, cu.motion, x, y, w, h, pd, ps,
-                      recon::interToolsOf(*c_->slice, cu.regularMerge(), cu.ciip));
+                      recon::interToolsOf(*c_->slice, cu.regularMerge(), cu.ciip || cu.smvd));
   if (cu.ciip) recon::applyCiip(*c_->recon, *c_->cuMap, x, y, w, h, pd, ps);
   // distortion of the prediction alone
   double dPred = 0;

@@ -29,6 +29,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numMergeRd = 3;
     p.numAmvpRd = 1;
     p.numCiipRd = 0;
+    p.smvd = false;
     p.meRangeMax = 64;
     p.interSkipStopsSplit = false;
     p.intraInInterMaxTid = 2;
@@ -53,6 +54,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numMergeRd = 1;
     p.numAmvpRd = 1;
     p.numCiipRd = 0;
+    p.smvd = false;
     p.meRangeMax = 48;
     p.interSkipStopsSplit = true;
     p.intraInInterMaxTid = 2;
@@ -70,6 +72,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numMergeRd = 1;
     p.numAmvpRd = 1;
     p.numCiipRd = 0;
+    p.smvd = false;
     p.meRangeMax = 32;
     p.meBi = false;
     p.interSkipStopsSplit = true;

@@ -108,6 +108,10 @@ class RdCtuSearch final : public CtuSearch {
   // base: the unrestricted merge candidates 0 .. nb-1 (nb <= 2).
   void evalMmvd(const MotionInfo* base, int nb, CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm,
                 double& bestJ);
+  // SMVD candidate (bi on the symmetric reference pair symRef, MvdL1 = -MvdL0): MVD searched from the
+  // motion-searched candidates ac[0..na), full RD (tryInterRd).
+  void evalSmvd(const inter::MvPredEnv& me, const int symRef[2], const AmvpCandidate* ac, int na, CodingUnit& cu,
+                const ContextSet& entry, const HmvpTable& entryHm, double& bestJ);
 
   // Forward transform + quantisation (DQ trellis, RDOQ with the guard, or plain; sign hiding) of a residual
   // block at Qp' qp; lambdaScale divides the component's lambda (a joint Cb-Cr residual's error counts in
