@@ -92,6 +92,27 @@ TEST_CASE(presetsRoundTrip) {
   }
 }
 
+// The stream at `bitstream` decodes with our decoder to the encoder's reconstruction `recon` (N frames, every MD5
+// checked), and with VTM's decoder too when VTM_DECODER_APP is set. `what` names the case in the log.
+static void checkDecodesToRecon(const std::string& dir, const std::string& bitstream, const std::string& recon,
+                                const std::string& what) {
+  std::string err;
+  DecodeResult res;
+  CHECK(decodeStream(readAll(bitstream), dir + "/chk_dec.yuv", res, err) == 0);
+  CHECK(res.frames == N && res.md5Checked == N && res.md5Mismatches == 0);
+  const std::vector<uint8_t> rec = readAll(recon);
+  CHECK(!rec.empty() && rec == readAll(dir + "/chk_dec.yuv"));
+  const char* vtm = std::getenv("VTM_DECODER_APP");
+  if (!vtm || !*vtm) {
+    std::printf("SKIPPED: VTM_DECODER_APP not set (VTM check of %s)\n", what.c_str());
+    return;
+  }
+  const std::string cmd = std::string(vtm) + " -b " + bitstream + " -o " + dir + "/chk_vtm.yuv -d 10 > " + dir + "/vtm.log 2>&1";
+  CHECK(std::system(cmd.c_str()) == 0);
+  CHECK(readAll(dir + "/chk_vtm.yuv") == rec);
+  std::printf("VTM decoder matches our reconstruction (%s)\n", what.c_str());
+}
+
 // Dual tree in I slices (--dual-tree on): luma and chroma coding trees per 64x64 area, with the
 // chroma tree's own splits (syntax-stress picks them at random, CCLM where the 64x64 rules allow
 // it); our decoder and VTM's (when set) reproduce the reconstruction, in all-intra and in ra.
@@ -112,20 +133,7 @@ TEST_CASE(dualTreeRoundTrip) {
       single.bitstreamPath = dir + "/st.266"; single.reconPath.clear();
       CHECK(runEncoder(single, err) == 0);
       CHECK(readAll(dir + "/st.266") != readAll(o.bitstreamPath));
-      DecodeResult res;
-      CHECK(decodeStream(readAll(o.bitstreamPath), dir + "/dt_dec.yuv", res, err) == 0);
-      CHECK(res.frames == N && res.md5Checked == N && res.md5Mismatches == 0);
-      const std::vector<uint8_t> rec = readAll(o.reconPath);
-      CHECK(!rec.empty() && rec == readAll(dir + "/dt_dec.yuv"));
-      const char* vtm = std::getenv("VTM_DECODER_APP");
-      if (!vtm || !*vtm) {
-        std::printf("SKIPPED: VTM_DECODER_APP not set (VTM check of the dual tree, %s %s)\n", config, preset);
-      } else {
-        const std::string cmd = std::string(vtm) + " -b " + o.bitstreamPath + " -o " + dir + "/dt_vtm.yuv -d 10 > " + dir + "/vtm.log 2>&1";
-        CHECK(std::system(cmd.c_str()) == 0);
-        CHECK(readAll(dir + "/dt_vtm.yuv") == rec);
-        std::printf("VTM decoder matches our dual-tree reconstruction (%s %s)\n", config, preset);
-      }
+      checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, std::string("the dual tree, ") + config + " " + preset);
     }
 }
 
@@ -143,20 +151,7 @@ TEST_CASE(ciipJccrRoundTrip) {
   off.bitstreamPath = dir + "/ci0.266"; off.reconPath.clear();
   CHECK(runEncoder(off, err) == 0);
   CHECK(readAll(off.bitstreamPath) != readAll(o.bitstreamPath));
-  DecodeResult res;
-  CHECK(decodeStream(readAll(o.bitstreamPath), dir + "/ci_dec.yuv", res, err) == 0);
-  CHECK(res.frames == N && res.md5Checked == N && res.md5Mismatches == 0);
-  const std::vector<uint8_t> rec = readAll(o.reconPath);
-  CHECK(!rec.empty() && rec == readAll(dir + "/ci_dec.yuv"));
-  const char* vtm = std::getenv("VTM_DECODER_APP");
-  if (!vtm || !*vtm) {
-    std::printf("SKIPPED: VTM_DECODER_APP not set (VTM check of CIIP / JCCR)\n");
-  } else {
-    const std::string cmd = std::string(vtm) + " -b " + o.bitstreamPath + " -o " + dir + "/ci_vtm.yuv -d 10 > " + dir + "/vtm.log 2>&1";
-    CHECK(std::system(cmd.c_str()) == 0);
-    CHECK(readAll(dir + "/ci_vtm.yuv") == rec);
-    std::printf("VTM decoder matches our CIIP / JCCR reconstruction\n");
-  }
+  checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, "CIIP / JCCR");
 }
 
 // bad input: one clear error each

@@ -153,8 +153,7 @@ class StreamDecoder {
     slice.qpPrimeCb = slice.qpPrimeCr = curSps_.chromaQpTable[clip3(-12, 63, sh.sliceQp) + 12] + 12;
     slice.jointCbCr = curSps_.jointCbCrEnabled;
     slice.jointCbCrSign = sh.jointCbCrSign ? -1 : 1;
-    slice.qpPrimeCbCr =
-        clip3(-12, 63, curSps_.chromaQpTable[clip3(-12, 63, sh.sliceQp) + 12] + pps_.jointCbCrQpOffset) + 12;
+    slice.qpPrimeCbCr = clip3(-12, 63, slice.qpPrimeCb - 12 + pps_.jointCbCrQpOffset) + 12;  // offset after the table
     slice.sliceType = sh.sliceType;
     slice.isIntra = sh.sliceType == SliceType::kI;
     slice.poc = sh.poc;

@@ -58,8 +58,7 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   const int qpi = clip3(-12, 63, plan.qp);  // + pps/slice chroma offsets (0)
   s.qpPrimeCb = s.qpPrimeCr = sps.chromaQpTable[qpi + 12] + 12;
   s.jointCbCr = sps.jointCbCrEnabled;
-  // 8.7.1: the PPS offset applies after the mapping table
-  s.qpPrimeCbCr = clip3(-12, 63, sps.chromaQpTable[qpi + 12] + jointCbCrQpOffset) + 12;
+  s.qpPrimeCbCr = clip3(-12, 63, s.qpPrimeCb - 12 + jointCbCrQpOffset) + 12;  // 8.7.1: offset after the table
   s.isIntra = plan.intra;
   s.sliceType = plan.intra ? SliceType::kI : SliceType::kB;
   // lambda as the CTC configurations derive it from the picture QP (LambdaFromQpEnable: 0.57 for

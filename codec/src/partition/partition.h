@@ -2,6 +2,8 @@
 // splits (7.3.9.4 split flag inference) and the mode-type constraint (modeTypeCondition).
 // Used by the decoder's coding-tree parser and by the encoder search alike.
 #pragma once
+#include <optional>
+
 #include "common/coding_structs.h"
 
 namespace nnvvc {
@@ -79,6 +81,26 @@ int dualTreeRoots(const PartitionConfig& cfg, const TreeNode& ctu, TreeNode out[
 // chroma split (QT, or a horizontal BT followed by a vertical BT or no split, keeps CCLM).
 int8_t cclmChromaRoot(SplitMode lumaRootSplit);
 void propagateCclmChroma(const TreeNode& parent, SplitMode split, TreeNode* kids, int numKids);
+
+// One CTU of a dual-tree I slice in decoding order: per 64x64 area (dualTreeRoots) visit(luma root), then
+// visit(chroma root) with its cclmChroma from the split the luma visit reports. visit(node) returns the
+// split taken at `node`, or std::nullopt to stop (then false is returned). Shared by the syntax and the
+// searches, so that all walk the areas alike.
+template <class Visit>
+bool visitDualTreeAreas(const PartitionConfig& cfg, const TreeNode& ctu, Visit&& visit) {
+  TreeNode q[4];
+  const int n = dualTreeRoots(cfg, ctu, q);
+  for (int i = 0; i < n; ++i) {
+    TreeNode luma = q[i], chroma = q[i];
+    luma.treeType = TreeType::kDualLuma;
+    chroma.treeType = TreeType::kDualChroma;
+    const std::optional<SplitMode> lumaSplit = visit(luma);
+    if (!lumaSplit) return false;
+    chroma.cclmChroma = cclmChromaRoot(*lumaSplit);
+    if (!visit(chroma)) return false;
+  }
+  return true;
+}
 
 // Transform-unit tiling of a CU (implicit split of CUs larger than the max TB size, 7.3.11.4).
 // Fills cu.numTus and cu.tus[i].x/y/w/h (cbf/coeffs untouched).

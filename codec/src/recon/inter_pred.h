@@ -7,6 +7,7 @@
 #pragma once
 #include <cstddef>
 
+#include "common/coding_structs.h"
 #include "common/motion.h"
 #include "common/slice_params.h"
 #include "common/types.h"
@@ -20,18 +21,22 @@ namespace recon {
 void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, int w, int h,
                   Pel* const dst[3], const ptrdiff_t dstStride[3]);
 
-// Slice-level prediction tools that change the samples of bi-predicted CUs. A CU that uses a
-// mode excluding BDOF (affine, SbTMVP, CIIP, SMVD, BCW weights...: none exist here yet) must pass
-// bdof = false.
+// Slice-level prediction tools that change the samples of bi-predicted CUs. Modes excluding BDOF get
+// bdof = false from interToolsOf(slice, cu) (CIIP, SMVD; affine, SbTMVP and BCW weights do not exist here).
 struct InterPredTools {
   bool bdof = false;  // sps_bdof_enabled_flag && !ph_bdof_disabled_flag
   int curPoc = 0;     // PicOrderCntVal of the current picture
   bool dmvr = false;  // sps_dmvr_enabled_flag && the CU is a regular merge (or skip) CU (recon/dmvr)
 };
 // The slice's tools for a CU; regularMerge: the CU's motion comes from the merge list (DMVR may apply).
-// noBdof: a CIIP or SMVD CU (BDOF never applies to those, nor DMVR, which needs a regular merge CU).
-inline InterPredTools interToolsOf(const SliceParams& slice, bool regularMerge, bool noBdof = false) {
-  return {slice.bdof && !noBdof, slice.poc, slice.dmvr && regularMerge};
+inline InterPredTools interToolsOf(const SliceParams& slice, bool regularMerge) {
+  return {slice.bdof, slice.poc, slice.dmvr && regularMerge};
+}
+// ... of a CU: DMVR only for regular merge (or skip) CUs; no BDOF in CIIP or SMVD CUs.
+inline InterPredTools interToolsOf(const SliceParams& slice, const CodingUnit& cu) {
+  InterPredTools t = interToolsOf(slice, cu.regularMerge());
+  t.bdof = t.bdof && !cu.ciip && !cu.smvd;
+  return t;
 }
 
 // predictInter with the slice's tools (the decoder's reconstruction and the encoder's final RD

@@ -389,10 +389,8 @@ bool codeSplit(IO& io, SyntaxEnv& env, const TreeNode& n, SplitMode& split) {
   const CuInfo* A = env.cuMap->at(n.x, n.y - 1);
   // neighbours in the same tree: the chroma tree of a dual-tree I slice reads the chroma CU info
   const bool cTree = n.treeType == TreeType::kDualChroma;
-  const int lW = L ? (cTree ? L->log2WC : L->log2W) : 0, lH = L ? (cTree ? L->log2HC : L->log2H) : 0;
-  const int aW = A ? (cTree ? A->log2WC : A->log2W) : 0, aH = A ? (cTree ? A->log2HC : A->log2H) : 0;
+  const int lH = L ? (cTree ? L->log2HC : L->log2H) : 0, aW = A ? (cTree ? A->log2WC : A->log2W) : 0;
   const int lQt = L ? (cTree ? L->qtDepthC : L->qtDepth) : 0, aQt = A ? (cTree ? A->qtDepthC : A->qtDepth) : 0;
-  (void)aH; (void)lW;
   unsigned splitCu;
   if ((anyMtt || a.qt) && !boundary) {
     int inc = 0;
@@ -871,12 +869,8 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
     }
     cu.chromaMode = uint8_t(deriveChromaMode(cu.chromaModeIdx, lumaForDm));
   }
-  if (hasLuma) {
-    env.cuMap->storeSyntax(cu);
-    if (env.motion) env.motion->set(cu.x, cu.y, cu.w, cu.h, MotionInfo{});
-  } else {
-    env.cuMap->storeSyntax(cu);  // chroma-tree CU: the split contexts of later chroma-tree nodes
-  }
+  env.cuMap->storeSyntax(cu);  // chroma-tree CUs too: the split contexts of later chroma-tree nodes
+  if (hasLuma && env.motion) env.motion->set(cu.x, cu.y, cu.w, cu.h, MotionInfo{});
   return codeTransformUnits(io, env, cu, owner, hasLuma, hasChroma, false);
 }
 
@@ -977,17 +971,12 @@ bool codeCtu(IO& io, SyntaxEnv& env, CtuCoding& ctu) {
   root.w = root.h = 1 << env.part->log2CtuSize;
   if (env.isIntraSlice && env.part->dualTree) {
     // dual_tree_implicit_qt_split (7.3.11.3): 64x64 areas, each a luma then a chroma coding tree
-    TreeNode q[4];
-    const int nq = dualTreeRoots(*env.part, root, q);
-    for (int i = 0; i < nq; ++i) {
-      TreeNode luma = q[i], chroma = q[i];
-      luma.treeType = TreeType::kDualLuma;
-      chroma.treeType = TreeType::kDualChroma;
-      const size_t lumaSplit = tc.splitIdx;
-      if (!tc.node(luma)) return false;
-      chroma.cclmChroma = cclmChromaRoot(ctu.splits[lumaSplit]);
-      if (!tc.node(chroma)) return false;
-    }
+    const bool ok = visitDualTreeAreas(*env.part, root, [&](const TreeNode& n) -> std::optional<SplitMode> {
+      const size_t at = tc.splitIdx;
+      if (!tc.node(n)) return std::nullopt;
+      return ctu.splits[at];
+    });
+    if (!ok) return false;
   } else if (!tc.node(root)) {
     return false;
   }

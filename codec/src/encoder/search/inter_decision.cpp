@@ -79,31 +79,24 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
   }
   for (int i = 1; i < nr; ++i)  // insertion sort (at most 6 entries)
     for (int j = i; j > 0 && ranked[j] < ranked[j - 1]; --j) std::swap(ranked[j], ranked[j - 1]);
-  for (int k = 0; k < std::min(nr, preset_.numMergeRd); ++k) {
+  // full RD of the k-th ranked merge candidate, as a regular merge CU or a CIIP CU
+  auto tryMerge = [&](int k, bool ciip) {
     cu.merge = true;
     cu.mmvd = false;
+    cu.ciip = ciip;
     cu.mergeIdx = uint8_t(ranked[k].second);
     cu.motion = mlist[ranked[k].second];
     cu.interDir = 0;
     cu.refIdx[0] = cu.refIdx[1] = -1;
     cu.mvd[0] = cu.mvd[1] = Mv();
     tryInterRd(cu, entry, entryHm, bestJ);
-  }
+  };
+  for (int k = 0; k < std::min(nr, preset_.numMergeRd); ++k) tryMerge(k, false);
   // CIIP: the best merge candidates (by their plain SATD) blended with planar intra, full RD with a residual;
   // not where a skip CU already won (its prediction needs no help)
   // (--ciip on at a preset without CIIP: one candidate)
   if (c_->slice->ciip && !(interBestCu_.skip && bestJ < kInf) && cu.w < 128 && cu.h < 128 && cu.w * cu.h >= 64) {
-    for (int k = 0; k < std::min(nr, std::max(1, preset_.numCiipRd)); ++k) {
-      cu.merge = true;
-      cu.mmvd = false;
-      cu.ciip = true;
-      cu.mergeIdx = uint8_t(ranked[k].second);
-      cu.motion = mlist[ranked[k].second];
-      cu.interDir = 0;
-      cu.refIdx[0] = cu.refIdx[1] = -1;
-      cu.mvd[0] = cu.mvd[1] = Mv();
-      tryInterRd(cu, entry, entryHm, bestJ);
-    }
+    for (int k = 0; k < std::min(nr, std::max(1, preset_.numCiipRd)); ++k) tryMerge(k, true);
     cu.ciip = false;
   }
   // MMVD bases: merge candidates 0 and 1 before the 8x4 / 4x8 bi restriction (mmvdMotion applies it)
@@ -313,7 +306,7 @@ void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const Hmvp
   Pel* pd[3] = {interPred_[0].data(), interPred_[1].data(), interPred_[2].data()};
   const ptrdiff_t ps[3] = {w, w / 2, w / 2};
   recon::predictInter(*c_->slice->refs, cu.motion, x, y, w, h, pd, ps,
-                      recon::interToolsOf(*c_->slice, cu.regularMerge(), cu.ciip || cu.smvd));
+                      recon::interToolsOf(*c_->slice, cu));
   if (cu.ciip) recon::applyCiip(*c_->recon, *c_->cuMap, x, y, w, h, pd, ps);
   // distortion of the prediction alone
   double dPred = 0;
@@ -323,14 +316,7 @@ void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const Hmvp
     dPred += lam_.chromaWeight[c] *
              double(dsp::sse(org.row(y >> sh) + (x >> sh), org.stride, pd[c], ps[c], w >> sh, h >> sh));
   }
-  auto rate = [&](CodingUnit& u, CtuCoding& f) {
-    ContextSet c = entry;
-    HmvpTable hmc = entryHm;
-    SyntaxEnv e = env(&c, &hmc);
-    BitEstimator est;
-    if (!codeCodingUnit(est, e, u, f)) return kInf;
-    return lam_.perFbit * double(est.fracBits());
-  };
+  auto rate = [&](CodingUnit& u, CtuCoding& f) { return rateCost(u, f, entry, entryHm); };
   auto keep = [&](const CodingUnit& u, const CtuCoding& f, bool fromPred) {
     interBestCu_ = u;
     interBestFrag_ = f;

@@ -85,12 +85,7 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
       tu.cbf[1] = tu.cbf[2] = 0;
       tu.coeffOffset[1] = tu.coeffOffset[2] = -1;
     }
-    ContextSet c = entry;
-    HmvpTable hs = hm;
-    SyntaxEnv e = env(&c, &hs);
-    BitEstimator est;
-    codeCodingUnit(est, e, cu, cuFrag_);
-    const double J = double(dY) + lam_.perFbit * double(est.fracBits());
+    const double J = double(dY) + rateCost(cu, cuFrag_, entry, hm);
     if (J < bestJ) {
       bestJ = J;
       bestDY = dY;
@@ -170,12 +165,7 @@ double RdCtuSearch::searchChroma(CodingUnit& cu, const ContextSet& entry, const 
         }
       }
     }
-    ContextSet c = entry;
-    HmvpTable hs = hm;
-    SyntaxEnv e = env(&c, &hs);
-    BitEstimator est;
-    codeCodingUnit(est, e, cu, lumaFrag);
-    const double J = dY + dC + lam_.perFbit * double(est.fracBits());
+    const double J = dY + dC + rateCost(cu, lumaFrag, entry, hm);
     if (J < bestJ) {
       bestJ = J;
       chromaBestCu_ = cu;
@@ -244,12 +234,7 @@ double RdCtuSearch::tryJointChroma(CodingUnit& cu, const ContextSet& entry, cons
     cu.tus[0].coeffOffset[cIdx] = frag.allocCoeffs(n);
     cu.tus[0].coeffOffset[3 - cIdx] = -1;
     std::memcpy(&frag.coeffs[size_t(cu.tus[0].coeffOffset[cIdx])], levels, sizeof(TCoeff) * size_t(n));
-    ContextSet cc = entry;
-    HmvpTable hs = hm;
-    SyntaxEnv e = env(&cc, &hs);
-    BitEstimator est;
-    codeCodingUnit(est, e, cu, frag);
-    const double J = dY + dC + lam_.perFbit * double(est.fracBits());
+    const double J = dY + dC + rateCost(cu, frag, entry, hm);
     if (J < bestJ) {
       bestJ = J;
       improved = true;

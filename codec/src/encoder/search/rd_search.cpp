@@ -66,17 +66,11 @@ void RdCtuSearch::searchCtu(const CtuSearchContext& ctx, CtuCoding& out) {
   root.w = root.h = 1 << ctx.part->log2CtuSize;
   if (sl.isIntra && ctx.part->dualTree) {
     // dual tree: per 64x64 area the luma tree (luma-only cost), then the chroma tree on that luma
-    TreeNode q[4];
-    const int nq = dualTreeRoots(*ctx.part, root, q);
-    for (int i = 0; i < nq; ++i) {
-      TreeNode luma = q[i], chroma = q[i];
-      luma.treeType = TreeType::kDualLuma;
-      chroma.treeType = TreeType::kDualChroma;
-      const size_t lumaSplit = out.splits.size();
-      searchNode(luma, cs, hm, out, 0);
-      chroma.cclmChroma = cclmChromaRoot(out.splits[lumaSplit]);
-      searchNode(chroma, cs, hm, out, 0);
-    }
+    visitDualTreeAreas(*ctx.part, root, [&](const TreeNode& n) {
+      const size_t at = out.splits.size();
+      searchNode(n, cs, hm, out, 0);
+      return std::optional<SplitMode>(out.splits[at]);
+    });
     return;
   }
   searchNode(root, cs, hm, out, 0);

@@ -69,6 +69,16 @@ class RdCtuSearch final : public CtuSearch {
     return e;
   }
   bool interSlice() const { return !c_->slice->isIntra; }
+  // lambda * the estimated bits of `cu` (levels in frag) coded from the contexts / HMVP state entry / hm (both
+  // copied: nothing is advanced); kInf when the syntax refuses the CU.
+  double rateCost(CodingUnit& cu, CtuCoding& frag, const ContextSet& entry, const HmvpTable& hm) const {
+    ContextSet c = entry;
+    HmvpTable hs = hm;
+    SyntaxEnv e = env(&c, &hs);
+    BitEstimator est;
+    if (!codeCodingUnit(est, e, cu, frag)) return kInf;
+    return lam_.perFbit * double(est.fracBits());
+  }
   void clearMotion(int x, int y, int w, int h) {
     if (c_->motion) c_->motion->set(x, y, w, h, MotionInfo{});
   }

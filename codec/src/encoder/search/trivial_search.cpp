@@ -59,17 +59,11 @@ class FixedDecisionSearch : public CtuSearch {
     root.x = c.ctuX; root.y = c.ctuY;
     root.w = root.h = 1 << c.part->log2CtuSize;
     if (c.slice->isIntra && c.part->dualTree) {  // per 64x64 area a luma tree, then a chroma tree
-      TreeNode q[4];
-      const int nq = dualTreeRoots(*c.part, root, q);
-      for (int i = 0; i < nq; ++i) {
-        TreeNode luma = q[i], chroma = q[i];
-        luma.treeType = TreeType::kDualLuma;
-        chroma.treeType = TreeType::kDualChroma;
-        const size_t lumaSplit = out.splits.size();
-        node(luma, out);
-        chroma.cclmChroma = cclmChromaRoot(out.splits[lumaSplit]);
-        node(chroma, out);
-      }
+      visitDualTreeAreas(*c.part, root, [&](const TreeNode& n) {
+        const size_t at = out.splits.size();
+        node(n, out);
+        return std::optional<SplitMode>(out.splits[at]);
+      });
       return;
     }
     node(root, out);
@@ -138,6 +132,8 @@ class TrivialSearch final : public FixedDecisionSearch {
                                                          : (a.btVer ? SplitMode::kBtVer : SplitMode::kBtHor));
   }
   void pickModes(CodingUnit& cu) override {
+    cu.chromaModeIdx = kChromaDm;
+    if (cu.treeType == TreeType::kDualChroma) return;  // a chroma CU has no luma mode to choose
     static const int kCand[] = {0, 1, 18, 50, 2, 34, 66, 10, 26, 42, 58};
     const TransformUnit& t0 = cu.tus[0];
     uint64_t best = ~0ull;
@@ -150,7 +146,6 @@ class TrivialSearch final : public FixedDecisionSearch {
       if (cost < best) { best = cost; bestMode = m; }
     }
     cu.lumaMode = uint8_t(bestMode);
-    cu.chromaModeIdx = kChromaDm;
   }
 };
 }  // namespace
