@@ -41,6 +41,8 @@ static void usage(std::FILE* f) {
       "      --sao on|off          sample adaptive offset (default: on)\n"
       "      --alf on|off          adaptive loop filter (default: on)\n"
       "      --alf-chroma on|off   ALF of the chroma planes too (default: on where --alf is on)\n"
+      "      --alf-clip on|off     luma ALF filters with clipping (alf_luma_clip_flag) where it pays\n"
+      "                            (default: on where --alf is on)\n"
       "      --ccalf on|off        cross-component ALF: a filter of the luma added to each chroma plane\n"
       "                            (default: on where --alf is on)\n"
       "      --dep-quant on|off    dependent quantisation (trellis quantiser; default off: RDOQ with sign\n"
@@ -103,6 +105,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--amvr", &EncoderOptions::amvr},
       {"--alf-chroma", &EncoderOptions::alfChroma},
       {"--ccalf", &EncoderOptions::ccalf},
+      {"--alf-clip", &EncoderOptions::alfClip},
   };
   for (const Switch& s : kSwitches)
     if (arg == s.name) return &(o.*s.field);

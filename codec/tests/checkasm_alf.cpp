@@ -1,4 +1,5 @@
 // checkasm part for the ALF module (dsp/alf.h, own table): the SIMD luma filter against its C
+// twin (and the encoder's statistics accumulation against alfAccumulateStatsC, below),
 // twin on random areas, classes / transposes, coefficients, clipping values and virtual boundary
 // rows, at bit depths 8, 10 and 12; then a benchmark. #included by checkasm.cpp after its helpers.
 #include "../src/dsp/alf.h"
@@ -57,6 +58,27 @@ void checkAlf() {
     ++cases;
   }
   report("alfFilterLuma", s.isa, cases, bad);
+  // statistics: random sample vectors up to the contract's bounds (sometimes at them), n even 2..64,
+  // accumulated onto random starting matrices; every entry compared (untouched ones included)
+  constexpr int N = kAlfStatVars;
+  std::vector<int16_t> x(64 * N), t(64);
+  std::vector<int64_t> e0(N * N), e1(N * N), p0(N), p1(N);
+  cases = bad = 0;
+  for (int it = 0; it < 2000; ++it) {
+    const int n = 2 * rnd(1, 32);
+    const int lim = it % 7 == 0 ? 4096 : (it % 2 ? 2046 : 64);
+    for (auto& v : x) v = int16_t(it % 11 == 0 ? (rnd(0, 1) ? lim : -lim) : rnd(-lim, lim));
+    for (auto& v : t) v = int16_t(it % 13 == 0 ? (rnd(0, 1) ? 4096 : -4096) : rnd(-1023, 1023));
+    for (auto& v : e0) v = rnd(-1000000, 1000000);
+    for (auto& v : p0) v = rnd(-1000000, 1000000);
+    e1 = e0;
+    p1 = p0;
+    c.accumulateStats(x.data(), t.data(), n, e0.data(), p0.data());
+    s.accumulateStats(x.data(), t.data(), n, e1.data(), p1.data());
+    if ((e0 != e1 || p0 != p1) && bad++ < 3) std::printf("    mismatch: alfAccumulateStats n %d, |x| <= %d\n", n, lim);
+    ++cases;
+  }
+  report("alfAccumulateStats", s.isa, cases, bad);
 }
 
 void benchAlf() {
@@ -81,6 +103,15 @@ void benchAlf() {
     std::printf("  %-26s %10.1f %10.1f %7.2fx\n", ("alfFilterLuma " + std::to_string(w) + "x" + std::to_string(h)).c_str(),
                 tc, ts, tc / ts);
   }
+  // one 4x4 block's 16 samples (the encoder's call)
+  constexpr int N = kAlfStatVars;
+  std::vector<int16_t> x(16 * N), t(16);
+  for (auto& v : x) v = int16_t(rnd(-200, 200));
+  for (auto& v : t) v = int16_t(rnd(-50, 50));
+  std::vector<int64_t> e(N * N), p(N);
+  const double tc = nsPerCall([&] { c.accumulateStats(x.data(), t.data(), 16, e.data(), p.data()); });
+  const double ts = nsPerCall([&] { s.accumulateStats(x.data(), t.data(), 16, e.data(), p.data()); });
+  std::printf("  %-26s %10.1f %10.1f %7.2fx\n", "alfAccumulateStats 16", tc, ts, tc / ts);
 }
 
 }  // namespace

@@ -252,6 +252,51 @@ static void testDecision() {
   CHECK(e1 < e0 * 0.9, "ALF SSE %.0f vs %.0f", e1, e0);
 }
 
+// SSE of the luma plane after applying decision d (APS in slot apsId) to rec.
+static double lumaSseAfterAlf(const Picture& org, const Picture& rec, const AlfDecision& d, int apsId) {
+  Picture f = rec;
+  const AlfApsData* table[8] = {};
+  table[apsId] = &d.aps;
+  recon::applyAlf(f, d.slice, table, d.ctus, 7);
+  double e = 0;
+  for (size_t i = 0; i < org.planes[0].data.size(); ++i) {
+    const double a = org.planes[0].data[i] - f.planes[0].data[i];
+    e += a * a;
+  }
+  return e;
+}
+
+static void testLumaClipDecision() {
+  // mild noise on a smooth source plus sparse large spikes: a linear filter that smooths the noise
+  // spreads the spikes into their neighbours, clipped differences do not, so the encoder must pick
+  // clipping (alf_luma_clip_flag with some index > 0) and filter better than without it
+  Picture org, rec;
+  org.alloc(256, 136);
+  rec.alloc(256, 136);
+  for (int y = 0; y < 136; ++y)
+    for (int x = 0; x < 256; ++x) {
+      org.planes[0].at(x, y) = Pel(400 + ((x * 3 + y * 2) % 200));
+      const int spike = rnd(40) == 0 ? (rnd(2) ? 300 : -300) : 0;
+      rec.planes[0].at(x, y) = Pel(std::clamp(int(org.planes[0].at(x, y)) + int(rnd(21)) - 10 + spike, 0, 1023));
+    }
+  const AlfDecision clip = decideAlf(org, rec, 20.0, 7, 2, false, {}, true);
+  const AlfDecision plain = decideAlf(org, rec, 20.0, 7, 2, false, {}, false);
+  CHECK(clip.sendAps && clip.aps.lumaSignalled && clip.aps.lumaClip);
+  CHECK(!plain.aps.lumaClip);
+  int maxIdx = 0;
+  for (int f = 0; f < clip.aps.numLumaFilters; ++f)
+    for (int j = 0; j < kAlfLumaCoeffs; ++j) maxIdx = std::max(maxIdx, int(clip.aps.lumaClipIdx[f][j]));
+  CHECK(maxIdx > 0);
+  // the clipping indices survive writing and parsing
+  AlfApsData parsed;
+  CHECK(parseAlfAps(writeAlfAps(clip.aps), parsed));
+  CHECK(parsed.lumaClip);
+  for (int f = 0; f < clip.aps.numLumaFilters; ++f)
+    for (int j = 0; j < kAlfLumaCoeffs; ++j) CHECK_EQ(parsed.lumaClipIdx[f][j], clip.aps.lumaClipIdx[f][j]);
+  const double eClip = lumaSseAfterAlf(org, rec, clip, 2), ePlain = lumaSseAfterAlf(org, rec, plain, 2);
+  CHECK(eClip < ePlain * 0.97, "SSE with clipping %.0f, without %.0f", eClip, ePlain);
+}
+
 static void testChromaDecision() {
   // noisy chroma planes (luma exact): the chroma filters must be chosen, signalled in the APS
   // (without luma filters) and lower the chroma SSE; --alf-chroma off leaves them alone
@@ -437,6 +482,7 @@ int main() {
   testClassification();
   testDecision();
   testChromaDecision();
+  testLumaClipDecision();
   testCcAlfFilterModel();
   testCcAlfDecision();
   testSliceHeader();

@@ -126,17 +126,31 @@ void alfFilterLumaC(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t dst
 }
 
 AlfFunctions alfFunctionsFor(DspLevel maxLevel) {
-  AlfFunctions f{alfFilterLumaC, "c"};
+  AlfFunctions f{alfFilterLumaC, alfAccumulateStatsC, "c"};
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
   if (maxLevel >= DspLevel::AVX2 && __builtin_cpu_supports("avx2")) {
     f.filterLuma = alfFilterLuma_avx2;
+    f.accumulateStats = alfAccumulateStats_avx2;
     f.isa = "avx2";
   }
 #else
   (void)maxLevel;
 #endif
   return f;
+}
+
+void alfAccumulateStatsC(const int16_t* x, const int16_t* t, int n, int64_t* e, int64_t* p) {
+  constexpr int N = kAlfStatVars;
+  for (int s = 0; s < n; ++s) {
+    const int16_t* v = x + ptrdiff_t(s) * N;
+    for (int i = 0; i < N; ++i) {
+      const int64_t xi = v[i];
+      p[i] += xi * t[s];
+      int64_t* row = e + ptrdiff_t(i) * N;
+      for (int j = i & ~15; j < N; ++j) row[j] += xi * v[j];
+    }
+  }
 }
 
 const AlfFunctions& alfFunctions() {

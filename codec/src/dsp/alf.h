@@ -37,14 +37,26 @@ void alfFilterLumaC(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t dst
                     int h, int vbRow, const AlfBlockClass* cls, const int16_t (*coeff)[12],
                     const int16_t (*clip)[12], int bitDepth);
 
-// ALF module table: the luma filter (C twin alfFilterLumaC, AVX2 version when the CPU has it).
+// ALF module table: the luma filter (C twin alfFilterLumaC, AVX2 version when the CPU has it) and the
+// encoder's statistics accumulation (C twin alfAccumulateStatsC).
 // Contract as alfFilterLumaC; w a multiple of 4, coefficients in [-128, 127], clipping values in
 // [0, 1 << bitDepth], samples in [0, (1 << bitDepth) - 1], bitDepth <= 12 (so sums fit 16 bits).
 using AlfFilterLumaFn = void (*)(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t dstStride, int x0,
                                  int y0, int w, int h, int vbRow, const AlfBlockClass* cls,
                                  const int16_t (*coeff)[12], const int16_t (*clip)[12], int bitDepth);
+// Encoder statistics (alf_decision): adds the outer products x x^T of n sample vectors to e and
+// x * t to p, for the ALF encoder's normal equations with clipping. x: n rows of kAlfStatVars int16
+// values (|x| <= 4096: a luma tap's two clipped differences summed, for each clipping index), t: n
+// targets (|t| <= 4096); n even, 2..64. e is a row-major kAlfStatVars^2 int64 matrix of which only
+// the entries (i, j) with j >= (i & ~15) are added to (the upper triangle, in 16-column blocks);
+// the others are left untouched. Exact integer sums, so every version gives the same result.
+constexpr int kAlfStatVars = 48;  // 12 luma taps x 4 clipping indices
+using AlfAccumulateStatsFn = void (*)(const int16_t* x, const int16_t* t, int n, int64_t* e, int64_t* p);
+void alfAccumulateStatsC(const int16_t* x, const int16_t* t, int n, int64_t* e, int64_t* p);
+
 struct AlfFunctions {
   AlfFilterLumaFn filterLuma;
+  AlfAccumulateStatsFn accumulateStats;
   const char* isa;  // "c" or "avx2"
 };
 AlfFunctions alfFunctionsFor(DspLevel maxLevel);  // for tests/checkasm
@@ -53,6 +65,7 @@ const AlfFunctions& alfFunctions();               // process-wide table (NNVVC_D
 void alfFilterLuma_avx2(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t dstStride, int x0, int y0, int w,
                         int h, int vbRow, const AlfBlockClass* cls, const int16_t (*coeff)[12],
                         const int16_t (*clip)[12], int bitDepth);
+void alfAccumulateStats_avx2(const int16_t* x, const int16_t* t, int n, int64_t* e, int64_t* p);
 #endif
 
 // Chroma 5x5 diamond, one filter (coeff / clip j = 0..5); vbRow = yCtbC + CtbSizeY / 2 - 2 or none.

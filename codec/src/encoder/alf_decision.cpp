@@ -123,18 +123,45 @@ double quantise(const AlfStatsN<N>& s, double lambda, int16_t c[N]) {
 
 int ceilLog2(int n) { int r = 0; while ((1 << r) < n) ++r; return r; }
 
+// Luma statistics with clipping: variable clipIdx * 12 + k is coefficient k's tap sum with both
+// differences clipped to AlfClip[clipIdx] (clipIdx 0: no clipping at 10 bits), so the statistics of
+// any per-coefficient choice of clipping indices are a 12 x 12 sub-system (subStats).
+using AlfClipStats = AlfStatsN<dsp::kAlfStatVars>;
+
 struct CtbStats {
-  AlfStats cls[kAlfNumClasses];
+  AlfClipStats cls[kAlfNumClasses];
 };
 
-// Gathers the statistics of CTB area [x0, x0 + w) x [y0, y0 + h).
+// The 12-coefficient statistics of the filter with clipping indices clip[k] (nullptr: none).
+AlfStats subStats(const AlfClipStats& s, const uint8_t* clip) {
+  AlfStats o;
+  int v[kN];
+  for (int i = 0; i < kN; ++i) v[i] = (clip ? clip[i] : 0) * kN + i;
+  int k = 0;
+  for (int i = 0; i < kN; ++i) {
+    o.p[i] = s.p[v[i]];
+    for (int j = i; j < kN; ++j) o.r[k++] = s.at(v[i], v[j]);
+  }
+  return o;
+}
+
+// Gathers the statistics of CTB area [x0, x0 + w) x [y0, y0 + h): per sample the 12 taps' clipped
+// difference sums for the four clipping indices against
+// t = source - SAO output, bucketed by class and accumulated by the dsp kernel in runs of 64. The
+// two rows by the virtual boundary (filtered with a shift 3 larger) are left out.
 void gatherCtb(const recon::PaddedPlane& src, const Plane& org, int x0, int y0, int w, int h, int vbRow,
-               const dsp::AlfBlockClass* cls, CtbStats& out) {
+               const dsp::AlfBlockClass* cls, int bitDepth, CtbStats& out) {
+  constexpr int V = dsp::kAlfStatVars, kRun = 64;
+  thread_local std::vector<int16_t> xs[kAlfNumClasses], ts[kAlfNumClasses];
+  for (int c = 0; c < kAlfNumClasses; ++c) { xs[c].clear(); ts[c].clear(); }
+  int clipVal[4];
+  for (int c = 0; c < 4; ++c) clipVal[c] = alfClipValue(c, bitDepth);
   const ptrdiff_t st = src.stride;
   for (int y = y0; y < y0 + h; ++y) {
     const int reach = y < vbRow ? vbRow - 1 - y : y - vbRow;
+    if (reach == 0) continue;
     const ptrdiff_t r1 = std::min(1, reach) * st, r2 = std::min(2, reach) * st, r3 = std::min(3, reach) * st;
-    const double scale = reach == 0 ? 1.0 / 8 : 1.0;  // the filter's shift is 3 larger there
+    const ptrdiff_t off[kN] = {r3, r2 + 1, r2, r2 - 1, r1 + 2, r1 + 1, r1, r1 - 1, r1 - 2, 3, 2, 1};
     const Pel* s = src.origin() + ptrdiff_t(y) * st;
     const Pel* o = org.row(y);
     for (int x = x0; x < x0 + w; ++x) {
@@ -142,13 +169,36 @@ void gatherCtb(const recon::PaddedPlane& src, const Plane& org, int x0, int y0, 
       const uint8_t* map = dsp::kAlfTransposeMap[bc.transposeIdx];
       const Pel* p = s + x;
       const int cur = p[0];
-      const int pos[kN] = {p[r3] + p[-r3], p[r2 + 1] + p[-r2 - 1], p[r2] + p[-r2], p[r2 - 1] + p[-r2 + 1],
-                           p[r1 + 2] + p[-r1 - 2], p[r1 + 1] + p[-r1 - 1], p[r1] + p[-r1], p[r1 - 1] + p[-r1 + 1],
-                           p[r1 - 2] + p[-r1 + 2], p[3] + p[-3], p[2] + p[-2], p[1] + p[-1]};
-      double xk[kN];
-      for (int j = 0; j < kN; ++j) xk[map[j]] = (pos[j] - 2 * cur) * scale;
-      const double t = o[x] - cur;
-      out.cls[bc.classIdx].accumulate(xk, t);
+      std::vector<int16_t>& bx = xs[bc.classIdx];
+      const size_t at = bx.size();
+      bx.resize(at + V);
+      int16_t* v = bx.data() + at;
+      for (int j = 0; j < kN; ++j) {
+        const int d1 = p[off[j]] - cur, d2 = p[-off[j]] - cur;
+        for (int c = 0; c < 4; ++c) {
+          const int cv = clipVal[c];
+          v[c * kN + map[j]] = int16_t(std::clamp(d1, -cv, cv) + std::clamp(d2, -cv, cv));
+        }
+      }
+      ts[bc.classIdx].push_back(int16_t(o[x] - cur));
+    }
+  }
+  std::vector<int64_t> e(size_t(V) * V);
+  int64_t pv[V];
+  for (int c = 0; c < kAlfNumClasses; ++c) {
+    int n = int(ts[c].size());
+    if (!n) continue;
+    if (n & 1) { xs[c].resize(xs[c].size() + V, 0); ts[c].push_back(0); ++n; }  // a zero sample adds nothing
+    std::fill(e.begin(), e.end(), 0);
+    std::fill(pv, pv + V, 0);
+    for (int i = 0; i < n; i += kRun)
+      dsp::alfFunctions().accumulateStats(xs[c].data() + ptrdiff_t(i) * V, ts[c].data() + i, std::min(kRun, n - i),
+                                          e.data(), pv);
+    AlfClipStats& sc = out.cls[c];
+    int k = 0;
+    for (int i = 0; i < V; ++i) {
+      sc.p[i] += double(pv[i]);
+      for (int j = i; j < V; ++j) sc.r[k++] += double(e[size_t(i) * V + size_t(j)]);
     }
   }
 }
@@ -176,16 +226,46 @@ void gatherChromaCtb(const recon::PaddedPlane& src, const Plane& org, int x0, in
   }
 }
 
-// Chooses the class -> filter grouping and integer filters from the summed class statistics.
-// Returns the estimated cost (-gain + lambda * APS bits).
-double deriveFilters(const AlfStats cls[kAlfNumClasses], double lambda, AlfApsData& aps) {
+// Clipping indices for a filter from its statistics: from no clipping, one index at a time moved
+// by +-1 while the real-valued solution's error falls (a few passes).
+void searchClipIdx(const AlfClipStats& s, uint8_t clip[kN]) {
+  std::fill(clip, clip + kN, uint8_t(0));
+  double best = -optimalGain(subStats(s, clip));
+  for (int pass = 0; pass < 3; ++pass) {
+    bool improved = false;
+    for (int k = 0; k < kN; ++k)
+      for (int d = -1; d <= 1; d += 2) {
+        const int v = clip[k] + d;
+        if (v < 0 || v > 3) continue;
+        const uint8_t old = clip[k];
+        clip[k] = uint8_t(v);
+        const double c = -optimalGain(subStats(s, clip));
+        if (c < best - 1e-9 * std::fabs(best)) { best = c; improved = true; }
+        else clip[k] = old;
+      }
+    if (!improved) break;
+  }
+}
+
+// Chooses the class -> filter grouping and integer filters from the summed class statistics:
+// greedy merging on the unclipped statistics, every grouping costed with integer filters; the
+// groupings that cost least are then tried with clipping indices per filter (alf_luma_clip_flag,
+// 2 bits per coefficient). Returns the estimated cost (-gain + lambda * APS bits).
+double deriveFilters(const AlfClipStats cls[kAlfNumClasses], double lambda, bool tryClip, AlfApsData& aps) {
   // greedy merging: start with one group per class, merge the pair that loses the least gain
   std::vector<std::vector<int>> groups(kAlfNumClasses);
   std::vector<AlfStats> gs(kAlfNumClasses);
   std::vector<double> gg(kAlfNumClasses);
-  for (int c = 0; c < kAlfNumClasses; ++c) { groups[size_t(c)] = {c}; gs[size_t(c)] = cls[c]; gg[size_t(c)] = optimalGain(cls[c]); }
+  for (int c = 0; c < kAlfNumClasses; ++c) {
+    groups[size_t(c)] = {c};
+    gs[size_t(c)] = subStats(cls[c], nullptr);
+    gg[size_t(c)] = optimalGain(gs[size_t(c)]);
+  }
+  struct Grouping { double cost; std::vector<std::vector<int>> groups; };
+  std::vector<Grouping> tried;
   double bestCost = 1e300;
   AlfApsData best = aps;
+  auto headerBits = [](int n) { return ueBits(n - 1) + 1 + (n > 1 ? kAlfNumClasses * ceilLog2(n) : 0); };
   while (true) {
     // evaluate this grouping with integer filters
     const int n = int(groups.size());
@@ -193,11 +273,12 @@ double deriveFilters(const AlfStats cls[kAlfNumClasses], double lambda, AlfApsDa
     cand.lumaSignalled = true;
     cand.lumaClip = false;
     cand.numLumaFilters = n;
-    double cost = lambda * (ueBits(n - 1) + 1 + (n > 1 ? kAlfNumClasses * ceilLog2(n) : 0));
+    double cost = lambda * headerBits(n);
     for (int g = 0; g < n; ++g) {
       cost += quantise<kN>(gs[size_t(g)], lambda, cand.lumaCoeff[g]);
       for (int c : groups[size_t(g)]) cand.lumaDeltaIdx[c] = uint8_t(g);
     }
+    tried.push_back({cost, groups});
     if (cost < bestCost) { bestCost = cost; best = cand; }
     if (n == 1) break;
     int bi = 0, bj = 1;
@@ -216,6 +297,26 @@ double deriveFilters(const AlfStats cls[kAlfNumClasses], double lambda, AlfApsDa
     groups.erase(groups.begin() + bj);
     gs.erase(gs.begin() + bj);
     gg.erase(gg.begin() + bj);
+  }
+  if (tryClip) {
+    // the three cheapest groupings again with clipping (a clipped filter's gain only grows, its bits by 24)
+    std::sort(tried.begin(), tried.end(), [](const Grouping& a, const Grouping& b) { return a.cost < b.cost; });
+    for (size_t t = 0; t < std::min<size_t>(3, tried.size()); ++t) {
+      const auto& grp = tried[t].groups;
+      const int n = int(grp.size());
+      AlfApsData cand = aps;
+      cand.lumaSignalled = true;
+      cand.lumaClip = true;
+      cand.numLumaFilters = n;
+      double cost = lambda * (headerBits(n) + 2 * kN * n);
+      for (int g = 0; g < n; ++g) {
+        AlfClipStats sum;
+        for (int c : grp[size_t(g)]) { sum.add(cls[c]); cand.lumaDeltaIdx[c] = uint8_t(g); }
+        searchClipIdx(sum, cand.lumaClipIdx[g]);
+        cost += quantise<kN>(subStats(sum, cand.lumaClipIdx[g]), lambda, cand.lumaCoeff[g]);
+      }
+      if (cost < bestCost) { bestCost = cost; best = cand; }
+    }
   }
   // classes keep the order of their first appearance (any mapping is allowed)
   aps = best;
@@ -490,7 +591,7 @@ bool decideCcAlf(const Picture& orig, const recon::PaddedPlane& lumaSao, const P
 }
 
 AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, int log2CtuSize, int apsId,
-                      bool chroma, const std::vector<const AlfApsData*>& reusable, int bitDepth) {
+                      bool chroma, const std::vector<const AlfApsData*>& reusable, bool lumaClip, int bitDepth) {
   AlfDecision dec;
   const int ctb = 1 << log2CtuSize;
   const Plane& recY = rec.planes[0];
@@ -511,7 +612,8 @@ AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, in
       ci.vb = recon::alfVirtualBoundaryRow(ci.y0, ctb, recY.height, 4);
       ci.cls.resize(size_t(ci.w / 4) * size_t(ci.h / 4));
       dsp::alfClassifyC(src.origin(), src.stride, ci.x0, ci.y0, ci.w, ci.h, ci.vb, bitDepth, ci.cls.data());
-      gatherCtb(src, orgY, ci.x0, ci.y0, ci.w, ci.h, ci.vb, ci.cls.data(), stats[size_t(ry) * size_t(wCtbs) + size_t(rx)]);
+      gatherCtb(src, orgY, ci.x0, ci.y0, ci.w, ci.h, ci.vb, ci.cls.data(), bitDepth,
+                stats[size_t(ry) * size_t(wCtbs) + size_t(rx)]);
     }
   std::vector<double> dOff(numCtbs), dAps(numCtbs), dFixed(numCtbs, 1e300);
   std::vector<uint8_t> bestFixed(numCtbs, 0);
@@ -550,14 +652,14 @@ AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, in
   AlfApsData aps;
   aps.apsId = apsId;
   for (int iter = 0; iter < 3; ++iter) {
-    AlfStats sum[kAlfNumClasses];
+    std::vector<AlfClipStats> sum(kAlfNumClasses);
     bool any = false;
     for (size_t i = 0; i < numCtbs; ++i)
       if (choice[i] == kAps) { any = true; for (int c = 0; c < kAlfNumClasses; ++c) sum[c].add(stats[i].cls[c]); }
     if (!any) break;
     aps = AlfApsData{};
     aps.apsId = apsId;
-    deriveFilters(sum, lambda, aps);
+    deriveFilters(sum.data(), lambda, lumaClip, aps);
     AlfClassFilters f;
     alfApsLumaFilters(aps, bitDepth, f);
     bool changed = false;
@@ -574,7 +676,8 @@ AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, in
   // APS id), with the fixed sets only, or no ALF
   int filterBits = 0;
   for (int g = 0; g < aps.numLumaFilters; ++g) filterBits += coeffBits<kN>(aps.lumaCoeff[g]);
-  const double apsBits = 48 + 12 + 3 + filterBits + (aps.numLumaFilters > 1 ? 25 * ceilLog2(aps.numLumaFilters) : 0);
+  const double apsBits = 48 + 12 + 3 + filterBits + (aps.numLumaFilters > 1 ? 25 * ceilLog2(aps.numLumaFilters) : 0) +
+                         (aps.lumaClip ? 2 * kN * aps.numLumaFilters : 0);
   double jWithAps = lambda * (apsBits + 4), jFixedOnly = lambda * 4, jNone = 0;
   int numAps = 0, numFixedWithAps = 0, numFixedOnly = 0;
   for (size_t i = 0; i < numCtbs; ++i) {

@@ -1,6 +1,6 @@
 // Encoder ALF decision on the SAO output. Luma: per CTB and class the auto-correlation of the
-// filter taps' (symmetric, transposed) sample differences and their cross-correlation with the
-// source error; per class the normal equations solved, classes merged greedily into fewer filters
+// filter taps' (symmetric, transposed) sample differences, clipped at each of the four clipping
+// values, and their cross-correlation with the source error; per class the normal equations solved, classes merged greedily into fewer filters
 // (cost = filtered error + lambda * coefficient bits), coefficients quantised and refined in
 // integers; then per CTB on / off by D + lambda * R, the statistics re-gathered over the CTBs that
 // keep ALF; each CTB may also take the best of the 16 fixed filter sets. The picture uses new
@@ -25,10 +25,11 @@ struct AlfDecision {
 
 // orig and rec (SAO output) at the coded size; lambda for 10-bit SSE. apsId: the id of a new APS
 // (another one when the picture reuses an APS of that id); chroma: also filter Cb and Cr;
-// reusable: APSs sent earlier that this picture may refer to instead of sending filters (luma).
+// reusable: APSs sent earlier that this picture may refer to instead of sending filters (luma);
+// lumaClip: new luma filters may use clipping (alf_luma_clip_flag) where it pays.
 AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, int log2CtuSize, int apsId,
                       bool chroma = true, const std::vector<const AlfApsData*>& reusable = {},
-                      int bitDepth = kBitDepth);
+                      bool lumaClip = true, int bitDepth = kBitDepth);
 
 // CC-ALF (after decideAlf and the ALF it decided was applied): lumaSao the padded luma before ALF,
 // rec's chroma the chroma ALF output. Per component one filter derived from the CTBs that keep it

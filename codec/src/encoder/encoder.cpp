@@ -64,6 +64,8 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.sao < -1 || opt.sao > 1) return "--sao: expected on or off";
   if (opt.alf < -1 || opt.alf > 1) return "--alf: expected on or off";
   if (opt.alfChroma < -1 || opt.alfChroma > 1) return "--alf-chroma: expected on or off";
+  if (opt.alfClip < -1 || opt.alfClip > 1) return "--alf-clip: expected on or off";
+  if (opt.alfClip == 1 && opt.alf == 0) return "--alf-clip on needs --alf on";
   if (opt.alfChroma == 1 && opt.alf == 0) return "--alf-chroma on needs --alf on";
   if (opt.depQuant < -1 || opt.depQuant > 1) return "--dep-quant: expected on or off";
   if (opt.signHiding < -1 || opt.signHiding > 1) return "--sign-hiding: expected on or off";
@@ -230,6 +232,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
 
   PictureEncoder picEnc(sps, pps, *search);
   picEnc.setAlfChroma(sps.alfEnabled && opt.alfChroma != 0);
+  picEnc.setAlfLumaClip(opt.alfClip != 0);
   std::map<int, std::unique_ptr<CodedPicture>> dpb;  // reference pictures by POC
   std::map<int, std::unique_ptr<CodedPicture>> pendingOutput;
   int nextOutputPoc = opt.firstFrame;

@@ -29,6 +29,7 @@ struct EncoderOptions {
   int sao = -1;            // SAO: -1 = default (on), 0 off, 1 on
   int alf = -1;            // adaptive loop filter: -1 = default (on), 0 off, 1 on
   int ccalf = -1;          // cross-component ALF: -1 = default (on where ALF is), 0 off, 1 on (needs ALF)
+  int alfClip = -1;        // luma ALF filters with clipping where it pays: -1 = default (on where ALF is), 0 off, 1 on
   int alfChroma = -1;      // ALF of the chroma planes: -1 = default (on where ALF is), 0 off, 1 on (needs ALF)
   int bdof = -1;           // bi-directional optical flow: -1 = default (on for ra), 0 off, 1 on (ra only)
   int dmvr = -1;           // decoder-side MV refinement of bi-merge CUs: -1 = default (on for ra), 0 off, 1 on (ra only)

@@ -190,7 +190,7 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
     std::vector<const AlfApsData*> reusable;
     if (latest) reusable.push_back(&latest->aps);
     alf = decideAlf(orig, rec, slice.lambda, sps_.part.log2CtuSize, plan.poc & (kAlfMaxApsIds - 1), alfChroma_,
-                    reusable);
+                    reusable, alfLumaClip_);
     recon::PaddedPlane lumaSao;  // CC-ALF's input: the luma before its ALF
     if (sps_.ccalfEnabled) lumaSao.copyFrom(rec.planes[0]);
     if (alf.enabled) {

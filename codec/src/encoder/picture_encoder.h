@@ -39,12 +39,15 @@ class PictureEncoder {
               CodedPicture& out, PictureResult& res, std::string& err, bool* internal);
   // ALF filters the chroma planes too (where the SPS enables ALF).
   void setAlfChroma(bool on) { alfChroma_ = on; }
+  // New luma ALF filters may clip their taps' differences (alf_luma_clip_flag).
+  void setAlfLumaClip(bool on) { alfLumaClip_ = on; }
 
  private:
   const SpsInfo& sps_;
   const PpsInfo& pps_;
   CtuSearch& search_;
   bool alfChroma_ = true;
+  bool alfLumaClip_ = true;
   // The ALF APSs a decoder holds (by id) that later pictures may reuse.
   struct SentAlfAps { bool valid = false; int temporalId = 0; long order = 0; AlfApsData aps; };
   std::array<SentAlfAps, kAlfMaxApsIds> alfStore_{};

@@ -193,5 +193,76 @@ void alfFilterLuma_avx2(const Pel* src, ptrdiff_t srcStride, Pel* dst, ptrdiff_t
   }
 }
 
+// Encoder statistics (alfAccumulateStatsC's contract). Samples are taken in pairs: the two rows
+// of a pair are interleaved (unpacklo / unpackhi of 16 values), so one madd with row i's pair
+// broadcast gives x0[i] x0[j] + x1[i] x1[j] for 8 columns j at once (16-bit products, 32-bit
+// sums: at most 32 pairs of 2 * 4096^2 fit). unpacklo holds columns 0-3 and 8-11 of a 16-column
+// block, unpackhi 4-7 and 12-15; the 32-bit row sums go to the int64 matrix once per call.
+namespace {
+
+template <int G0>
+void accumulateRows(const __m256i (*col)[6], const int32_t (*bc)[kAlfStatVars], int np, int i, int64_t* row) {
+  constexpr int kV = 6 - 2 * G0;
+  __m256i acc[kV];
+  for (int v = 0; v < kV; ++v) acc[v] = _mm256_setzero_si256();
+  for (int pr = 0; pr < np; ++pr) {
+    const __m256i b = _mm256_set1_epi32(bc[pr][i]);
+    for (int v = 0; v < kV; ++v) acc[v] = _mm256_add_epi32(acc[v], _mm256_madd_epi16(b, col[pr][2 * G0 + v]));
+  }
+  alignas(32) int32_t tmp[8];
+  for (int v = 0; v < kV; ++v) {
+    _mm256_store_si256(reinterpret_cast<__m256i*>(tmp), acc[v]);
+    const int base = 16 * (G0 + v / 2) + (v & 1) * 4;
+    for (int k = 0; k < 4; ++k) {
+      row[base + k] += tmp[k];
+      row[base + 8 + k] += tmp[4 + k];
+    }
+  }
+}
+
+}  // namespace
+
+void alfAccumulateStats_avx2(const int16_t* x, const int16_t* t, int n, int64_t* e, int64_t* p) {
+  constexpr int N = kAlfStatVars;
+  const int np = n / 2;
+  __m256i col[32][6];
+  int32_t bc[32][N];
+  int32_t tc[32];
+  for (int pr = 0; pr < np; ++pr) {
+    const int16_t* a = x + ptrdiff_t(2 * pr) * N;
+    const int16_t* b = a + N;
+    for (int g = 0; g < 3; ++g) {
+      const __m256i va = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + 16 * g));
+      const __m256i vb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 16 * g));
+      col[pr][2 * g] = _mm256_unpacklo_epi16(va, vb);
+      col[pr][2 * g + 1] = _mm256_unpackhi_epi16(va, vb);
+    }
+    for (int i = 0; i < N; ++i) bc[pr][i] = int32_t(uint32_t(uint16_t(a[i])) | (uint32_t(uint16_t(b[i])) << 16));
+    tc[pr] = int32_t(uint32_t(uint16_t(t[2 * pr])) | (uint32_t(uint16_t(t[2 * pr + 1])) << 16));
+  }
+  for (int i = 0; i < N; ++i) {
+    int64_t* row = e + ptrdiff_t(i) * N;
+    if (i < 16) accumulateRows<0>(col, bc, np, i, row);
+    else if (i < 32) accumulateRows<1>(col, bc, np, i, row);
+    else accumulateRows<2>(col, bc, np, i, row);
+  }
+  // p: the same with the targets' pair broadcast
+  __m256i acc[6];
+  for (int v = 0; v < 6; ++v) acc[v] = _mm256_setzero_si256();
+  for (int pr = 0; pr < np; ++pr) {
+    const __m256i b = _mm256_set1_epi32(tc[pr]);
+    for (int v = 0; v < 6; ++v) acc[v] = _mm256_add_epi32(acc[v], _mm256_madd_epi16(b, col[pr][v]));
+  }
+  alignas(32) int32_t tmp[8];
+  for (int v = 0; v < 6; ++v) {
+    _mm256_store_si256(reinterpret_cast<__m256i*>(tmp), acc[v]);
+    const int base = 16 * (v / 2) + (v & 1) * 4;
+    for (int k = 0; k < 4; ++k) {
+      p[base + k] += tmp[k];
+      p[base + 8 + k] += tmp[4 + k];
+    }
+  }
+}
+
 }  // namespace dsp
 }  // namespace nnvvc
