@@ -78,10 +78,13 @@ double gainOf(const AlfStatsN<N>& s, const double f[N]) {
   }
   return g;
 }
+// The gain of the solution of R f = p is f.p (2 f.p - f^T R f with R f = p).
 double optimalGain(const AlfStats& s) {
   double f[kN];
   solve(s, f);
-  return gainOf(s, f);
+  double g = 0;
+  for (int i = 0; i < kN; ++i) g += f[i] * s.p[i];
+  return g;
 }
 
 int ueBits(int v) { int n = 0; while ((v + 1) >> (n + 1)) ++n; return 2 * n + 1; }
@@ -102,19 +105,31 @@ double quantise(const AlfStatsN<N>& s, double lambda, int16_t c[N]) {
     c[j] = int16_t(std::clamp(int(std::lround(f[j] * 128)), -128, 127));
     cf[j] = c[j] / 128.0;
   }
-  auto cost = [&](const double* x, const int16_t* ci) { return -gainOf(s, x) + lambda * coeffBits<N>(ci); };
-  double best = cost(cf, c);
+  // the gain's change for a step d of coefficient j is 2d (p_j - (R cf)_j) - d^2 R_jj: R cf kept up to date,
+  // so each trial costs O(1) (and each accepted step O(N)) instead of a whole quadratic form
+  double rf[N];
+  for (int i = 0; i < N; ++i) {
+    rf[i] = 0;
+    for (int j = 0; j < N; ++j) rf[i] += s.at(i, j) * cf[j];
+  }
+  auto bitsOf = [](int v) { return ueBits(std::abs(v)) + (v != 0); };
+  double best = -gainOf(s, cf) + lambda * coeffBits<N>(c);
   for (int pass = 0; pass < 4; ++pass) {
     bool improved = false;
     for (int j = 0; j < N; ++j)
       for (int d = -1; d <= 1; d += 2) {
         const int v = c[j] + d;
         if (v < -128 || v > 127) continue;
-        const int16_t old = c[j];
-        c[j] = int16_t(v); cf[j] = v / 128.0;
-        const double k = cost(cf, c);
-        if (k < best) { best = k; improved = true; }
-        else { c[j] = old; cf[j] = old / 128.0; }
+        const double step = d / 128.0;
+        const double dGain = 2 * step * (s.p[j] - rf[j]) - step * step * s.at(j, j);
+        const double k = best - dGain + lambda * (bitsOf(v) - bitsOf(c[j]));
+        if (k < best) {
+          best = k;
+          improved = true;
+          c[j] = int16_t(v);
+          cf[j] = v / 128.0;
+          for (int i = 0; i < N; ++i) rf[i] += s.at(i, j) * step;
+        }
       }
     if (!improved) break;
   }
@@ -173,12 +188,21 @@ void gatherCtb(const recon::PaddedPlane& src, const Plane& org, int x0, int y0, 
       const size_t at = bx.size();
       bx.resize(at + V);
       int16_t* v = bx.data() + at;
+      // coefficient k's two differences (transposed), padded to 16 so that the clipping loop below
+      // has a trip count the compiler vectorises
+      int16_t d1[16] = {}, d2[16] = {}, sums[16];
       for (int j = 0; j < kN; ++j) {
-        const int d1 = p[off[j]] - cur, d2 = p[-off[j]] - cur;
-        for (int c = 0; c < 4; ++c) {
-          const int cv = clipVal[c];
-          v[c * kN + map[j]] = int16_t(std::clamp(d1, -cv, cv) + std::clamp(d2, -cv, cv));
+        d1[map[j]] = int16_t(p[off[j]] - cur);
+        d2[map[j]] = int16_t(p[-off[j]] - cur);
+      }
+      for (int c = 0; c < 4; ++c) {
+        const int16_t cv = int16_t(clipVal[c]), ncv = int16_t(-clipVal[c]);
+        for (int k = 0; k < 16; ++k) {
+          const int16_t a = d1[k] < ncv ? ncv : (d1[k] > cv ? cv : d1[k]);
+          const int16_t b = d2[k] < ncv ? ncv : (d2[k] > cv ? cv : d2[k]);
+          sums[k] = int16_t(a + b);
         }
+        std::memcpy(v + c * kN, sums, sizeof(int16_t) * kN);
       }
       ts[bc.classIdx].push_back(int16_t(o[x] - cur));
     }
@@ -261,6 +285,14 @@ double deriveFilters(const AlfClipStats cls[kAlfNumClasses], double lambda, bool
     gs[size_t(c)] = subStats(cls[c], nullptr);
     gg[size_t(c)] = optimalGain(gs[size_t(c)]);
   }
+  // merged gain of every pair of groups (symmetric); after a merge only the new group's pairs change
+  std::vector<std::vector<double>> pairGain(kAlfNumClasses, std::vector<double>(kAlfNumClasses, 0));
+  for (int i = 0; i < kAlfNumClasses; ++i)
+    for (int j = i + 1; j < kAlfNumClasses; ++j) {
+      AlfStats m = gs[size_t(i)];
+      m.add(gs[size_t(j)]);
+      pairGain[size_t(i)][size_t(j)] = pairGain[size_t(j)][size_t(i)] = optimalGain(m);
+    }
   struct Grouping { double cost; std::vector<std::vector<int>> groups; };
   std::vector<Grouping> tried;
   double bestCost = 1e300;
@@ -283,20 +315,25 @@ double deriveFilters(const AlfClipStats cls[kAlfNumClasses], double lambda, bool
     if (n == 1) break;
     int bi = 0, bj = 1;
     double bestLoss = 1e300;
-    AlfStats merged;
     for (int i = 0; i < n; ++i)
       for (int j = i + 1; j < n; ++j) {
-        AlfStats m = gs[size_t(i)];
-        m.add(gs[size_t(j)]);
-        const double loss = gg[size_t(i)] + gg[size_t(j)] - optimalGain(m);
-        if (loss < bestLoss) { bestLoss = loss; bi = i; bj = j; merged = m; }
+        const double loss = gg[size_t(i)] + gg[size_t(j)] - pairGain[size_t(i)][size_t(j)];
+        if (loss < bestLoss) { bestLoss = loss; bi = i; bj = j; }
       }
     groups[size_t(bi)].insert(groups[size_t(bi)].end(), groups[size_t(bj)].begin(), groups[size_t(bj)].end());
-    gs[size_t(bi)] = merged;
-    gg[size_t(bi)] = optimalGain(merged);
+    gs[size_t(bi)].add(gs[size_t(bj)]);
+    gg[size_t(bi)] = pairGain[size_t(bi)][size_t(bj)];
     groups.erase(groups.begin() + bj);
     gs.erase(gs.begin() + bj);
     gg.erase(gg.begin() + bj);
+    pairGain.erase(pairGain.begin() + bj);
+    for (auto& row : pairGain) row.erase(row.begin() + bj);
+    for (int j = 0; j < n - 1; ++j) {
+      if (j == bi) continue;
+      AlfStats m = gs[size_t(bi)];
+      m.add(gs[size_t(j)]);
+      pairGain[size_t(bi)][size_t(j)] = pairGain[size_t(j)][size_t(bi)] = optimalGain(m);
+    }
   }
   if (tryClip) {
     // the three cheapest groupings again with clipping (a clipped filter's gain only grows, its bits by 24)
