@@ -3,10 +3,14 @@
 // encode CPU time, bits, PSNR, BD-rate (src/quality bdRate), prediction accuracy against the unhinted encoder's
 // own partition, model inference time (per frame of the bench sequence and of a 1080p frame), and whether
 // every hinted bitstream decodes bit-exactly (nnvvc-dec, and VTM DecoderApp when VTM_DECODER_APP is set).
-// Env: CNN_BENCH_SEQ (file in the shared sequences), CNN_BENCH_FRAMES (2), CNN_BENCH_PRESET (medium),
-// CNN_BENCH_AGGR ("0,1,2": aggressiveness levels), NNVVC_SPLIT_MODEL (another .onnx, as the worker takes it),
-// NNVVC_ENC/NNVVC_DEC, VTM_DECODER_APP, SHARED_SEQUENCES.
-// Writes bench/cnn-results-<preset>.json.
+// Env: CNN_BENCH_SEQ (file in the shared sequences), CNN_BENCH_CONFIG (ai | ra, default ai), CNN_BENCH_FRAMES
+// (2 for ai, 33 for ra), CNN_BENCH_PRESET (medium), CNN_BENCH_AGGR ("0,1,2": aggressiveness levels; "" for none),
+// CNN_BENCH_THRESHOLDS (confidence thresholds, e.g. "0.9,0.95"; default none), NNVVC_SPLIT_MODEL (another .onnx, as
+// the worker takes it), NNVVC_ENC/NNVVC_DEC, VTM_DECODER_APP, SHARED_SEQUENCES.
+// Random access: GOP 32, the encoder's default intra period for the sequence's frame rate; hints for every input
+// frame as the worker writes them (writeSplitHints config 'ra': I pictures on the I path, B pictures with their
+// temporal layer, slice QP and temporal feature); needs a model trained for B slices (v2).
+// Writes bench/cnn-results-<preset>.json (ai) or bench/cnn-results-ra-<preset>.json (ra).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +19,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bdRate, bitrateKbps } from '../src/quality/index.js';
-import { loadSplitModel, predictFrame, readLuma, writeSplitHints, type Aggressiveness, type FramePrediction } from '../src/models/split-predictor.js';
+import { defaultModelFor, describePolicy, loadSplitModel, predictFrame, readLuma, writeSplitHints, type Aggressiveness, type FramePrediction, type HintPolicy } from '../src/models/split-predictor.js';
+import { defaultIntraPeriod } from '../src/quality/anchors.js';
 import { AccuracyCounter, cellTargets } from '../src/models/labels.js';
 
 const run = promisify(execFile);
@@ -25,9 +30,17 @@ const ENC = process.env.NNVVC_ENC ?? path.join(REPO, 'codec/build/nnvvc-enc');
 const DEC = process.env.NNVVC_DEC ?? path.join(REPO, 'codec/build/nnvvc-dec');
 const VTM_DEC = process.env.VTM_DECODER_APP ?? '';
 const SEQ = process.env.CNN_BENCH_SEQ ?? 'BasketballPass_416x240_50fps_8bit_101f.yuv';
-const FRAMES = Number(process.env.CNN_BENCH_FRAMES ?? 2);
+const CONFIG = (process.env.CNN_BENCH_CONFIG ?? 'ai') as 'ai' | 'ra';
+if (CONFIG !== 'ai' && CONFIG !== 'ra') throw new Error(`CNN_BENCH_CONFIG=${CONFIG}: expected ai or ra`);
+const FRAMES = Number(process.env.CNN_BENCH_FRAMES ?? (CONFIG === 'ra' ? 33 : 2));
 const PRESET = process.env.CNN_BENCH_PRESET ?? 'medium';
-const AGGR = (process.env.CNN_BENCH_AGGR ?? '0,1,2').split(',').map(Number) as Aggressiveness[];
+const list = (v: string | undefined, dflt: string) => (v ?? dflt).split(',').map((x) => x.trim()).filter((x) => x !== '').map(Number);
+const AGGR = list(process.env.CNN_BENCH_AGGR, '0,1,2') as Aggressiveness[];
+const THRESHOLDS = list(process.env.CNN_BENCH_THRESHOLDS, '');
+for (const t of THRESHOLDS) if (!(t > 0 && t <= 1)) throw new Error(`CNN_BENCH_THRESHOLDS: ${t} is not in (0, 1]`);
+const VARIANTS: { label: string; policy: HintPolicy }[] = [
+  ...AGGR.map((a) => ({ label: `a${a}`, policy: a as HintPolicy })), ...THRESHOLDS.map((t) => ({ label: `t${t}`, policy: { threshold: t } })),
+];
 const QPS = [22, 27, 32, 37];
 
 interface Stats { total_bits: number; frames: { psnr_y: number; psnr_u: number; psnr_v: number; time_s: number; cus: number[][] }[] }
@@ -44,15 +57,16 @@ async function main() {
   const m = await manifestRow(SEQ);
   const src = path.join(SEQ_DIR, SEQ);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-cnn-bench-'));
-  const model = await loadSplitModel(process.env.NNVVC_SPLIT_MODEL || undefined);
-  console.log(`model ${model.name} v${model.version} (${model.ep}${model.epNote ? `; ${model.epNote}` : ''}); ${SEQ} ${FRAMES} frames, preset ${PRESET}; VTM decoder: ${VTM_DEC || 'not used (VTM_DECODER_APP not set)'}`);
+  const model = await loadSplitModel(process.env.NNVVC_SPLIT_MODEL || defaultModelFor(CONFIG));
+  const intraPeriod = CONFIG === 'ra' ? defaultIntraPeriod(m.fps) : undefined;
+  console.log(`model ${model.name} v${model.version} (${model.ep}${model.epNote ? `; ${model.epNote}` : ''}); ${SEQ} ${FRAMES} frames, ${CONFIG}${intraPeriod ? ` (GOP 32, intra period ${intraPeriod})` : ''}, preset ${PRESET}; VTM decoder: ${VTM_DEC || 'not used (VTM_DECODER_APP not set)'}`);
 
   async function encode(qp: number, label: string, hints?: string) {
     const b = path.join(tmp, `${label}.266`), o = path.join(tmp, `${label}.rec.yuv`), s = path.join(tmp, `${label}.json`);
     const t0 = performance.now();
     // through sh so its `times` builtin reports the encoder's CPU time (the 2 cores are shared: wall time is noisy)
     const r = await run('sh', ['-c', '"$0" "$@"; rc=$?; times >&2; exit $rc', ENC, '-i', src, '-s', `${m.width}x${m.height}`, '--fps', String(m.fps), '--frames', String(FRAMES),
-      '--input-bitdepth', String(m.bitDepth), '--qp', String(qp), '--config', 'ai', '--preset', PRESET, '-b', b, '-o', o, '--stats', s,
+      '--input-bitdepth', String(m.bitDepth), '--qp', String(qp), '--config', CONFIG, '--preset', PRESET, '-b', b, '-o', o, '--stats', s,
       ...(hints ? ['--split-hints', hints] : [])], { maxBuffer: 1 << 24 });
     const wall = (performance.now() - t0) / 1000;
     const child = r.stderr.trim().split('\n').pop()!.trim().split(/\s+/).map((t) => { const mm = /^(\d+)m([\d.]+)s$/.exec(t); return mm ? 60 * +mm[1] + +mm[2] : NaN; });
@@ -77,8 +91,8 @@ async function main() {
 
   const base: Awaited<ReturnType<typeof encode>>[] = [];
   const acc = new AccuracyCounter();
-  const variants: Record<number, { points: { qp: number; kbps: number; psnr: number; psnrY: number; encSeconds: number; wall: number; cus: number; decode: Record<string, boolean | null> }[]; inferenceSeconds: number }> = {};
-  for (const a of AGGR) variants[a] = { points: [], inferenceSeconds: 0 };
+  const variants: Record<string, { points: { qp: number; kbps: number; psnr: number; psnrY: number; encSeconds: number; wall: number; cus: number; decode: Record<string, boolean | null> }[]; inferenceSeconds: number; framesPredicted: number }> = {};
+  for (const v of VARIANTS) variants[v.label] = { points: [], inferenceSeconds: 0, framesPredicted: 0 };
   const lumaCache: Uint16Array[] = [];
   // onnxruntime's first run allocates and plans; a service worker pays it once per job (it is in report.json)
   const warm = await predictFrame(model, await readLuma(src, m.width, m.height, m.bitDepth, 0), m.width, m.height, 32);
@@ -87,16 +101,18 @@ async function main() {
     const b0 = await encode(qp, `qp${qp}.full`);
     base.push(b0);
     console.log(`qp${qp} full search: ${b0.kbps.toFixed(1)} kbps, ${b0.psnr.toFixed(3)} dB, ${b0.encSeconds.toFixed(2)} s (${b0.cus} CUs)`);
-    for (const a of AGGR) {
+    for (const [vi, { label, policy }] of VARIANTS.entries()) {
       const preds: FramePrediction[] = [];
-      const hints = path.join(tmp, `qp${qp}.a${a}.hints.txt`);
-      const h = await writeSplitHints({ model, input: src, width: m.width, height: m.height, bitDepth: m.bitDepth, frames: FRAMES, qp, out: hints, aggressiveness: a, predictions: preds, lumaCache });
-      variants[a].inferenceSeconds += h.inferenceSeconds;
-      if (a === AGGR[0]) preds.forEach((p, f) => acc.add(p, cellTargets(b0.st.frames[f].cus, m.width, m.height)));
-      const e = await encode(qp, `qp${qp}.a${a}`, hints);
+      const hints = path.join(tmp, `qp${qp}.${label}.hints.txt`);
+      const h = await writeSplitHints({ model, input: src, width: m.width, height: m.height, bitDepth: m.bitDepth, frames: FRAMES, qp, out: hints, policy, predictions: preds, lumaCache,
+        ...(CONFIG === 'ra' ? { config: 'ra' as const, intraPeriod, gopSize: 32 } : {}) });
+      variants[label].inferenceSeconds += h.inferenceSeconds;
+      variants[label].framesPredicted += h.frames;
+      if (vi === 0) preds.forEach((p, f) => acc.add(p, cellTargets(b0.st.frames[f].cus, m.width, m.height)));
+      const e = await encode(qp, `qp${qp}.${label}`, hints);
       const decode = await decodeChecks(e.b, e.o);
-      variants[a].points.push({ qp, kbps: e.kbps, psnr: e.psnr, psnrY: e.psnrY, encSeconds: e.encSeconds, wall: e.wall, cus: e.cus, decode });
-      console.log(`qp${qp} hints a${a}:    ${e.kbps.toFixed(1)} kbps, ${e.psnr.toFixed(3)} dB, ${e.encSeconds.toFixed(2)} s (${e.cus} CUs), decode ${JSON.stringify(decode)}`);
+      variants[label].points.push({ qp, kbps: e.kbps, psnr: e.psnr, psnrY: e.psnrY, encSeconds: e.encSeconds, wall: e.wall, cus: e.cus, decode });
+      console.log(`qp${qp} hints ${label}:    ${e.kbps.toFixed(1)} kbps, ${e.psnr.toFixed(3)} dB, ${e.encSeconds.toFixed(2)} s (${e.cus} CUs), decode ${JSON.stringify(decode)}`);
     }
   }
   // inference time on a 1080p frame (135 CTUs)
@@ -112,23 +128,26 @@ async function main() {
   const anchor = base.map((p) => ({ kbps: p.kbps, psnr: p.psnr }));
   const fullSeconds = base.reduce((a, p) => a + p.encSeconds, 0);
   const summary: Record<string, unknown>[] = [];
-  console.log('\n| variant | encode CPU s (sum 4 QPs) | time saved | BD-rate (YUV) | CUs | inference s | decodes bit-exact |');
-  console.log('|---|---|---|---|---|---|---|');
-  console.log(`| full search (${PRESET}) | ${fullSeconds.toFixed(2)} | - | - | ${base.reduce((a, p) => a + p.cus, 0)} | - | - |`);
-  for (const a of AGGR) {
-    const v = variants[a];
+  console.log(`\n${CONFIG}, ${SEQ} ${FRAMES} frames, preset ${PRESET}, model ${model.name} v${model.version}:`);
+  console.log('| hints | encode CPU s (sum 4 QPs) | time saved | BD-rate (YUV) | CUs | inference ms/frame | inference / encode time | decodes bit-exact |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  console.log(`| none (full search, ${PRESET}) | ${fullSeconds.toFixed(2)} | - | - | ${base.reduce((a, p) => a + p.cus, 0)} | - | - | - |`);
+  for (const { label, policy } of VARIANTS) {
+    const v = variants[label];
     const secs = v.points.reduce((s, p) => s + p.encSeconds, 0);
     const bd = bdRate(anchor, v.points.map((p) => ({ kbps: p.kbps, psnr: p.psnr })));
     const allOk = v.points.every((p) => p.decode.nnvvcDec === true && p.decode.vtmDec !== false);
     const vtmRan = v.points.every((p) => p.decode.vtmDec !== null);
-    summary.push({ aggressiveness: a, encodeSeconds: secs, timeSavedPct: 100 * (1 - secs / fullSeconds), bdRatePct: bd, inferenceSeconds: v.inferenceSeconds, decodeOk: allOk, vtmChecked: vtmRan, points: v.points });
-    console.log(`| hints a${a} | ${secs.toFixed(2)} | ${(100 * (1 - secs / fullSeconds)).toFixed(1)} % | ${bd.toFixed(2)} % | ${v.points.reduce((s, p) => s + p.cus, 0)} | ${v.inferenceSeconds.toFixed(3)} | ${allOk ? 'yes' : 'NO'}${vtmRan ? ' (nnvvc-dec + VTM)' : ' (nnvvc-dec only)'} |`);
+    const msPerFrame = 1000 * v.inferenceSeconds / Math.max(1, v.framesPredicted);
+    summary.push({ variant: label, ...(typeof policy === 'number' ? { aggressiveness: policy } : { threshold: policy.threshold }), encodeSeconds: secs, timeSavedPct: 100 * (1 - secs / fullSeconds), bdRatePct: bd,
+      inferenceSeconds: v.inferenceSeconds, inferenceMsPerFrame: msPerFrame, inferenceShareOfEncode: v.inferenceSeconds / secs, decodeOk: allOk, vtmChecked: vtmRan, points: v.points });
+    console.log(`| ${describePolicy(policy)} | ${secs.toFixed(2)} | ${(100 * (1 - secs / fullSeconds)).toFixed(1)} % | ${bd.toFixed(2)} % | ${v.points.reduce((s, p) => s + p.cus, 0)} | ${msPerFrame.toFixed(1)} | ${(100 * v.inferenceSeconds / secs).toFixed(2)} % | ${allOk ? 'yes' : 'NO'}${vtmRan ? ' (nnvvc-dec + VTM)' : ' (nnvvc-dec only)'} |`);
   }
   const accuracy = acc.result();
   console.log(`\nprediction accuracy vs the full search's partition (${accuracy.cells} cells): QT exact ${(100 * accuracy.qtExact).toFixed(1)} %, QT within 1 ${(100 * accuracy.qtWithin1).toFixed(1)} %, MTT exact ${(100 * accuracy.mttExact).toFixed(1)} %, MTT within 1 ${(100 * accuracy.mttWithin1).toFixed(1)} %`);
   if (hd) console.log(`inference on a 1920x1080 frame (${model.ep}): ${(hd.secondsPerFrame * 1000).toFixed(0)} ms`);
-  const out = { sequence: SEQ, frames: FRAMES, preset: PRESET, model: `${model.name} v${model.version}`, ep: model.ep, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length }, full: base.map((p, i) => ({ qp: QPS[i], kbps: p.kbps, psnr: p.psnr, encSeconds: p.encSeconds, cus: p.cus })), variants: summary, accuracy, inference1080p: hd };
-  await writeFile(path.join(REPO, `bench/cnn-results-${PRESET}.json`), JSON.stringify(out, null, 1) + '\n');
+  const out = { sequence: SEQ, config: CONFIG, ...(intraPeriod ? { intraPeriod, gopSize: 32 } : {}), frames: FRAMES, preset: PRESET, model: `${model.name} v${model.version}`, ep: model.ep, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length }, full: base.map((p, i) => ({ qp: QPS[i], kbps: p.kbps, psnr: p.psnr, encSeconds: p.encSeconds, cus: p.cus })), variants: summary, accuracy, inference1080p: hd };
+  await writeFile(path.join(REPO, `bench/cnn-results-${CONFIG === 'ra' ? 'ra-' : ''}${PRESET}.json`), JSON.stringify(out, null, 1) + '\n');
   await rm(tmp, { recursive: true, force: true });
 }
 

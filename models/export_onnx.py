@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Export a trained SplitNet to ONNX (dynamic batch = number of CTUs) and check it against PyTorch.
 
-  /usr/bin/python3 models/export_onnx.py [--weights models/splitnet.pt] [--out models/splitnet-v1.onnx]
-The ONNX file carries metadata: model name/version, input/output layout, grid and CTU sizes.
+  /usr/bin/python3 models/export_onnx.py [--weights models/splitnet.pt] [--out models/splitnet-v<version>.onnx]
+The version follows the checkpoint's arch (train.py --arch): v1 -> splitnet-v1.onnx (input ctu [n,2,128,128]),
+v2 -> splitnet-v2.onnx (inputs ctu [n,3,128,128] and cond [n,7]). The ONNX file carries metadata: model
+name/version, slice types, input normalisation, input/output layout, grid and CTU sizes, label kind.
 """
 import argparse, os, sys
 import numpy as np
@@ -10,43 +12,58 @@ import torch
 import onnx
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from splitnet import SplitNet, QT_CLASSES, MTT_CLASSES, GRID, CTU  # noqa: E402
+from splitnet import SplitNet, SplitNetV2, QT_CLASSES, MTT_CLASSES, GRID, CTU, COND, TEMPORAL_CLIP, TEMPORAL_SCALE  # noqa: E402
 
-VERSION = "1"
+
+def metadata(version, labels):
+    common = {"name": "splitnet", "version": version, "grid": str(GRID), "ctu": str(CTU),
+              "qt_classes": str(QT_CLASSES), "mtt_classes": str(MTT_CLASSES), "labels": labels,
+              "output": "logits [n,9,16,16]: 0..4 QT depth, 5..8 MTT depth"}
+    if version == "1":
+        return {**common, "slice_types": "I", "inputs": "ctu", "input": "ctu [n,2,128,128]: luma/1023-0.5, qp/63"}
+    return {**common, "slice_types": "I,B", "inputs": "ctu,cond",
+            "input": "ctu [n,3,128,128]: luma/1023-0.5 (10-bit), slice_qp/63, "
+                     f"min(|luma-ref|,{TEMPORAL_CLIP})/{TEMPORAL_SCALE:g} (ref: rounded mean of the nearest lower-layer "
+                     "pictures before/after in display order; 0 for I); cond [n,7]: [is_B, one-hot GOP-32 temporal layer 0..5]",
+            "temporal_clip": str(TEMPORAL_CLIP), "temporal_scale": f"{TEMPORAL_SCALE:g}", "cond": str(COND)}
 
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
     ap.add_argument("--weights", default=os.path.join(here, "splitnet.pt"))
-    ap.add_argument("--out", default=os.path.join(here, f"splitnet-v{VERSION}.onnx"))
+    ap.add_argument("--out", default=None)
     a = ap.parse_args()
     torch.manual_seed(0)
-    net = SplitNet()
     ck = torch.load(a.weights, map_location="cpu")
     labels = ck.get("labels", "rect")  # train.py's checkpoint; a bare state dict predates exact labels
+    arch = ck.get("arch", "v1")
+    version = arch[1:]
+    out = a.out or os.path.join(here, f"splitnet-v{version}.onnx")
+    net = SplitNetV2() if arch == "v2" else SplitNet()
     net.load_state_dict(ck.get("state_dict", ck))
     net.eval()
-    x = torch.randn(3, 2, CTU, CTU)
-    torch.onnx.export(net, x, a.out, input_names=["ctu"], output_names=["logits"], opset_version=13,
-                      dynamic_axes={"ctu": {0: "n"}, "logits": {0: "n"}})
-    m = onnx.load(a.out)
-    for k, v in {"name": "splitnet", "version": VERSION, "grid": str(GRID), "ctu": str(CTU),
-                 "qt_classes": str(QT_CLASSES), "mtt_classes": str(MTT_CLASSES), "labels": labels,
-                 "input": "ctu [n,2,128,128]: luma/1023-0.5, qp/63",
-                 "output": "logits [n,9,16,16]: 0..4 QT depth, 5..8 MTT depth"}.items():
+    x = torch.randn(3, 3 if arch == "v2" else 2, CTU, CTU)
+    if arch == "v2":
+        c = torch.zeros(3, COND); c[1, 0] = 1; c[1, 3] = 1; c[2, 0] = 1; c[2, 6] = 1
+        args, names, dyn = (x, c), ["ctu", "cond"], {"ctu": {0: "n"}, "cond": {0: "n"}, "logits": {0: "n"}}
+    else:
+        args, names, dyn = (x,), ["ctu"], {"ctu": {0: "n"}, "logits": {0: "n"}}
+    torch.onnx.export(net, args, out, input_names=names, output_names=["logits"], opset_version=13, dynamic_axes=dyn)
+    m = onnx.load(out)
+    for k, v in metadata(version, labels).items():
         p = m.metadata_props.add(); p.key, p.value = k, v
     onnx.checker.check_model(m)
-    onnx.save(m, a.out)
+    onnx.save(m, out)
     with torch.no_grad():
-        ref = net(x).numpy()
+        ref = net(*args).numpy()
     try:
         import onnxruntime as ort  # optional: the Node test checks the file with onnxruntime-node
-        got = ort.InferenceSession(a.out).run(None, {"ctu": x.numpy()})[0]
+        got = ort.InferenceSession(out).run(None, {n: t.numpy() for n, t in zip(names, args)})[0]
         print("max abs diff vs torch", float(np.abs(got - ref).max()))
     except ImportError:
         pass
-    print(f"wrote {a.out} ({os.path.getsize(a.out)} bytes)")
+    print(f"wrote {out} ({os.path.getsize(out)} bytes, {sum(p.numel() for p in net.parameters())} parameters)")
 
 
 if __name__ == "__main__":

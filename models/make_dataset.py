@@ -2,14 +2,24 @@
 """Training data for the split predictor: encode crops of the shared test sequences with nnvvc-enc
 (--stats) and keep, per picture, the source luma and the chosen CU list.
 
-Usage: python3 models/make_dataset.py --out models/data [--preset medium] [--jobs 2]
+Usage: python3 models/make_dataset.py --out models/data [--config ai|ra] [--preset P] [--jobs 2]
+(--preset: the labels' search preset; default medium for ai (today's data), slow for ra as issue 12 asks;
+--preset medium keeps the ra run bounded on 2 cores)
 Outputs (not committed: raw data stays outside git): <out>/<name>_f<frame>_qp<QP>.{y.bin,stats.json}
 where y.bin is the crop's luma as 16-bit LE 10-bit samples (8-bit input shifted left by 2).
 Crops keep encode time bounded on the 2 shared cores (1080p frames are cut to 512x256 windows).
 The held-out sequences are generated the same way: BasketballPass tagged split=val (validation and the
 benchmark), Cactus split=test (used by neither). Resumable: encodes whose .stats.json exists are skipped.
+
+Random access (--config ra): short RA runs (GOP 32, the encoder's default intra period) of whole small sequences
+and 512x256 crops of the larger ones (PLAN_RA), at QP 22/27/32/37, --stats; every picture of a run is stored as
+<name>_ra_qp<QP>_f<poc>.{y.bin,t.bin,stats.json}: luma as above, t.bin the temporal feature (temporal_feature():
+|luma - mean of the nearest lower-layer pictures before/after it in display order|, 16-bit LE, 10-bit units; absent
+for I pictures), and the meta with slice_type, temporal_id, layer (GOP-32 scale), slice qp and base_qp. A run is
+skipped when its <name>_ra_qp<QP>.done exists.
 """
-import argparse, json, os, subprocess, sys, concurrent.futures as cf
+import argparse, json, os, subprocess, sys, time, concurrent.futures as cf
+import numpy as np
 
 SEQ = os.environ.get("NNVVC_SEQUENCES", os.path.join(os.path.dirname(__file__), "..", "..", "shared", "sequences"))
 ENC = os.environ.get("NNVVC_ENC", os.path.join(os.path.dirname(__file__), "..", "codec", "build", "nnvvc-enc"))
@@ -33,6 +43,19 @@ PLAN = [
     # held out from training and validation: the 1080p sequence of the benchmark's second run
     ("Cactus_1920x1080_50fps_8bit_9f.yuv", [0], (768, 512, 512, 256), "test"),
 ]
+# random access runs: (file, first frame, frames, crop or None, split); each run is one RA encode per QP
+PLAN_RA = [
+    ("bus_352x288_30fps_8bit_17f.yuv", 0, 17, None, "train"),
+    ("cars_320x240_30fps_8bit_30f.yuv", 0, 17, None, "train"),
+    ("CiscoVT2people_320x192_12fps_8bit_9f.yuv", 0, 9, None, "train"),
+    ("foreman_176x144_30fps_8bit_10f.yuv", 0, 10, None, "train"),
+    ("ParkJoy_160x90_50fps_8bit_10f.yuv", 0, 10, None, "train"),
+    ("ParkJoy_160x90_50fps_10bit_20f.yuv", 0, 17, None, "train"),
+    ("BasketballDrillText_832x480_50fps_10bit_16f.yuv", 0, 16, (320, 224, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", 0, 17, (640, 384, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", 0, 17, (1408, 768, 512, 256), "train"),
+    ("BasketballPass_416x240_50fps_8bit_101f.yuv", 0, 17, None, "val"),
+]
 
 def manifest():
     rows = {}
@@ -40,7 +63,7 @@ def manifest():
         next(f)
         for line in f:
             p = line.rstrip("\n").split("\t")
-            rows[p[0]] = dict(w=int(p[1]), h=int(p[2]), fps=int(p[3]), bd=int(p[4]))
+            rows[p[0]] = dict(w=int(p[1]), h=int(p[2]), fps=int(p[3]), bd=int(p[4]), frames=int(p[5]))
     return rows
 
 
@@ -101,14 +124,114 @@ def job(args):
     return base
 
 
+def luma10(raw, w, h, bd):
+    """Luma plane of one 4:2:0 frame buffer as uint16 10-bit samples (8-bit input << 2)."""
+    if bd == 8:
+        return np.frombuffer(raw, np.uint8, w * h).astype(np.uint16).reshape(h, w) << 2
+    return (np.frombuffer(raw, "<u2", w * h) & 1023).astype(np.uint16).reshape(h, w)
+
+
+def temporal_refs(pictures):
+    """For each picture {poc, intra, tid}: the POCs its temporal feature compares with (None for intra
+    pictures): the nearest picture before and the nearest after it in display order on a lower temporal layer
+    (intra pictures count as layer 0); for a B picture on layer 0 only the nearest earlier layer-0 picture.
+    The pictures the GOP-32 structure references first. Same rule as src/models/temporal.ts."""
+    out = {}
+    for p in pictures:
+        if p["intra"]:
+            out[p["poc"]] = None
+            continue
+        if p["tid"] > 0:
+            low = [q["poc"] for q in pictures if q["tid"] < p["tid"]]
+        else:
+            low = [q["poc"] for q in pictures if q["tid"] == 0 and q["poc"] < p["poc"]]
+        before = [x for x in low if x < p["poc"]]
+        after = [x for x in low if x > p["poc"]]
+        out[p["poc"]] = [r for r in ((max(before) if before else None), (min(after) if after else None)) if r is not None]
+    return out
+
+
+def temporal_feature(y, refs):
+    """|y - mean(refs)| in 10-bit units (uint16; refs: one or two luma planes; rounded mean)."""
+    if len(refs) == 2:
+        r = (refs[0].astype(np.int32) + refs[1].astype(np.int32) + 1) >> 1
+    else:
+        r = refs[0].astype(np.int32)
+    return np.abs(y.astype(np.int32) - r).astype(np.uint16)
+
+
+def job_ra(args):
+    out, name, first, n, crop, m, fname, qp, preset, split = args
+    run = os.path.join(out, f"{name}_ra_qp{qp}")
+    if os.path.exists(run + ".done"):
+        return run
+    w, h, bd = m["w"], m["h"], m["bd"]
+    frames = []
+    for k in range(first, first + n):
+        raw = read_frame(os.path.join(SEQ, fname), w, h, bd, k)
+        if crop:
+            raw, cw, ch = crop_frame(raw, w, h, bd, crop)
+        frames.append(raw)
+    cw, ch = (crop[2], crop[3]) if crop else (w, h)
+    src = run + ".src.yuv"
+    with open(src, "wb") as f:
+        for raw in frames:
+            f.write(raw)
+    t0 = time.time()
+    cmd = [ENC, "-i", src, "-s", f"{cw}x{ch}", "--fps", str(m["fps"]), "--frames", str(n), "--input-bitdepth", str(bd),
+           "--qp", str(qp), "--config", "ra", "--preset", preset, "-b", run + ".266", "-o", os.devnull,
+           "--stats", run + ".tmp.json"]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.time() - t0
+    st = json.load(open(run + ".tmp.json"))
+    lumas = [luma10(raw, cw, ch, bd) for raw in frames]
+    pics = [dict(poc=fr["poc"], intra=fr["slice_type"] == "I", tid=fr["temporal_id"]) for fr in st["frames"]]
+    refs = temporal_refs(pics)
+    layer_shift = 5 - (4 if st.get("gop_size") == 16 else 5)  # GOP-16 layers on the GOP-32 scale (same ref distance)
+    for fr in st["frames"]:
+        poc = fr["poc"]
+        base = f"{run}_f{poc}"
+        intra = fr["slice_type"] == "I"
+        lumas[poc].astype("<u2").tofile(base + ".y.bin")
+        if not intra:
+            temporal_feature(lumas[poc], [lumas[r] for r in refs[poc]]).astype("<u2").tofile(base + ".t.bin")
+        meta = dict(name=name, frame=poc, width=cw, height=ch, bitDepth=bd, qp=fr["qp"], base_qp=qp, preset=preset,
+                    split=split, config="ra", slice_type=fr["slice_type"], temporal_id=fr["temporal_id"],
+                    layer=0 if intra else fr["temporal_id"] + layer_shift, refs=refs[poc], cus=fr["cus"],
+                    bits=fr["bits"], seconds=fr["time_s"])
+        json.dump(meta, open(base + ".stats.json", "w"))
+    json.dump(dict(frames=n, seconds=wall, encoder_seconds=sum(f["time_s"] for f in st["frames"])), open(run + ".done", "w"))
+    for ext in (".tmp.json", ".src.yuv", ".266"):
+        os.remove(run + ext)
+    return run
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "data"))
-    ap.add_argument("--preset", default="medium")
+    ap.add_argument("--config", choices=["ai", "ra"], default="ai",
+                    help="ai: one intra picture per encode (PLAN); ra: short random-access runs (PLAN_RA)")
+    ap.add_argument("--preset", default=None, help="encoder preset for the labels (default: medium for ai, slow for ra)")
     ap.add_argument("--jobs", type=int, default=2)
     a = ap.parse_args()
+    preset = a.preset or ("slow" if a.config == "ra" else "medium")
     os.makedirs(a.out, exist_ok=True)
     man = manifest()
+    t0 = time.time()
+    if a.config == "ra":
+        jobs = []
+        for fname, first, n, crop, split in PLAN_RA:
+            m = man[fname]
+            name = fname.split("_")[0] + ("10b" if m["bd"] == 10 and fname.startswith("ParkJoy") else "")
+            if crop:
+                name += f"_x{crop[0]}y{crop[1]}"
+            for qp in QPS:
+                jobs.append((a.out, name, first, min(n, m["frames"] - first), crop, m, fname, qp, preset, split))
+        jobs.sort(key=lambda j: j[9] != "val")
+        with cf.ThreadPoolExecutor(a.jobs) as ex:
+            for b in ex.map(job_ra, jobs):
+                print("done", os.path.basename(b), f"{time.time() - t0:.0f} s", flush=True)
+        return
     jobs = []
     for fname, frames, crop, split in PLAN:
         m = man[fname]
@@ -121,12 +244,12 @@ def main():
             if crop:
                 name += f"_x{crop[0]}y{crop[1]}"
             for qp in QPS:
-                jobs.append((a.out, name, fr, w, h, m["bd"], m["fps"], qp, a.preset, raw, split))
+                jobs.append((a.out, name, fr, w, h, m["bd"], m["fps"], qp, preset, raw, split))
     # val first so the bench/validation set exists early
     jobs.sort(key=lambda j: j[10] != "val")
     with cf.ThreadPoolExecutor(a.jobs) as ex:
         for b in ex.map(job, jobs):
-            print("done", os.path.basename(b), flush=True)
+            print("done", os.path.basename(b), f"{time.time() - t0:.0f} s", flush=True)
 
 
 if __name__ == "__main__":

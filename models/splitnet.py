@@ -40,3 +40,51 @@ class SplitNet(nn.Module):
         f = self.body(x)
         g = self.ctx(f).expand_as(f)
         return self.head(torch.cat([f, g], 1))
+
+
+# ---- v2: all-intra and random access -------------------------------------------------------------------------
+# Inputs  ctu:  float32 [N, 3, 128, 128]  0 = luma / 1023 - 0.5, 1 = slice QP / 63,
+#                                         2 = temporal feature min(|luma - ref|, TEMPORAL_CLIP) / TEMPORAL_SCALE
+#                                             (10-bit units; ref = mean of the nearest lower-layer pictures before /
+#                                             after in display order, see make_dataset.temporal_refs; 0 for I)
+#         cond: float32 [N, 7]            0 = 1 for a B picture (0 for I), 1..6 = one-hot temporal layer on the
+#                                         GOP-32 scale (0..5; all zero for I)
+# Output  logits: float32 [N, 9, 16, 16]  as v1.
+COND = 7
+TEMPORAL_CLIP = 512
+TEMPORAL_SCALE = 256.0
+LAYERS = 6
+
+
+def cond_vector(slice_type, layer):
+    v = [0.0] * COND
+    if slice_type == "B":
+        v[0] = 1.0
+        v[1 + min(max(int(layer), 0), LAYERS - 1)] = 1.0
+    return v
+
+
+class SplitNetV2(nn.Module):
+    """v1's body with a third input plane (temporal difference) and a slice-type / temporal-layer vector that
+    biases the 16x16 features before the context convolutions, and a two-layer 1x1 head."""
+
+    def __init__(self, width=16):
+        super().__init__()
+        w = width
+        self.stem = nn.Sequential(
+            conv(3, w, 2),            # 64x64
+            conv(w, w),
+            conv(w, 2 * w, 2),        # 32x32
+            conv(2 * w, 2 * w),
+            conv(2 * w, 2 * w, 2),    # 16x16
+        )
+        self.cond = nn.Linear(COND, 2 * w)
+        self.context = nn.Sequential(conv(2 * w, 2 * w, dil=2), conv(2 * w, 2 * w, dil=4))
+        self.ctx = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(2 * w, 2 * w, 1), nn.ReLU(inplace=True))
+        self.head = nn.Sequential(nn.Conv2d(4 * w, 2 * w, 1), nn.ReLU(inplace=True), nn.Conv2d(2 * w, QT_CLASSES + MTT_CLASSES, 1))
+
+    def forward(self, x, cond):
+        f = self.stem(x) + self.cond(cond)[:, :, None, None]
+        f = self.context(f)
+        g = self.ctx(f).expand_as(f)
+        return self.head(torch.cat([f, g], 1))

@@ -1,19 +1,41 @@
-// CNN split predictor (models/splitnet.py, exported to models/splitnet-v1.onnx) run with onnxruntime-node,
-// and the writer of the encoder's split-hints file (codec/README.md, "Split hints").
-// The model sees one 128x128 CTU at a time (luma/1023-0.5 and a QP plane) and predicts, per 8x8 cell, the QT
-// depth (0..4) and MTT depth (0..3) of the CU covering it. All CTUs of a frame run as one batch.
+// CNN split predictor (models/splitnet.py, exported to models/splitnet-v1.onnx (all-intra default) and
+// models/splitnet-v2.onnx (I and B slices, random-access default)) run with onnxruntime-node, and the writer of the encoder's split-hints file (codec/README.md, "Split hints").
+// The model sees one 128x128 CTU at a time (v1: luma/1023-0.5 and a QP plane; v2 also a temporal-difference plane
+// and a slice-type / temporal-layer vector, so it predicts B pictures of random-access jobs too) and predicts, per
+// 8x8 cell, the QT depth (0..4) and MTT depth (0..3) of the CU covering it. All CTUs of a frame run as one batch.
+// Hints from the predictions: fixed ranges around the argmax (aggressiveness 0/1/2) or, with a confidence
+// threshold tau (NNVVC_SPLIT_THRESHOLD), the smallest ranges that hold probability mass tau.
 import { existsSync } from 'node:fs';
 import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOnnxEp, type OnnxEp } from './onnx-ep.js';
+import { planFrames, temporalFeature, type PlannedFrame } from './temporal.js';
 
 export const CTU = 128;
 export const GRID = 8;
 export const CELLS = CTU / GRID;
 export const QT_CLASSES = 5;
 export const MTT_CLASSES = 4;
-export const DEFAULT_MODEL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models/splitnet-v1.onnx');
+export const MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models');
+/** The all-intra model v1: the default for all-intra jobs (it beats v2 there: models/README.md "Metrics"). */
+export const V1_MODEL = path.join(MODELS_DIR, 'splitnet-v1.onnx');
+/** v2 (I and B slices): the default for random-access jobs. */
+export const V2_MODEL = path.join(MODELS_DIR, 'splitnet-v2.onnx');
+/** What loadSplitModel() loads without a file: the all-intra default. */
+export const DEFAULT_MODEL = V1_MODEL;
+export const DEFAULT_RA_MODEL = V2_MODEL;
+/** Random-access jobs' hints when neither NNVVC_SPLIT_THRESHOLD nor NNVVC_SPLIT_AGGRESSIVENESS is set (models/README.md:
+ * BasketballPass 33 frames, medium: 27 % of the encode time saved at +0.82 % BD-rate). */
+export const DEFAULT_RA_THRESHOLD = 0.9;
+
+/** The model a job of `config` uses when NNVVC_SPLIT_MODEL is not set. */
+export function defaultModelFor(config: string): string {
+  return config === 'ra' ? DEFAULT_RA_MODEL : DEFAULT_MODEL;
+}
+/** v2 inputs: cond vector length and the temporal plane's normalisation (metadata temporal_clip / temporal_scale). */
+export const COND = 7;
+export const LAYERS = 6;
 
 type Ort = typeof import('onnxruntime-node');
 type Session = import('onnxruntime-node').InferenceSession;
@@ -27,6 +49,11 @@ export interface SplitModel {
   /** "splitnet v1" from the ONNX metadata (file name when absent). */
   name: string;
   version: string;
+  /** Slice types the model was trained for (metadata slice_types; v1: I only). */
+  sliceTypes: ('I' | 'B')[];
+  /** v2 layout: inputs ctu [n,3,128,128] + cond [n,7]; v1: ctu [n,2,128,128]. */
+  temporalInputs: boolean;
+  temporalClip: number; temporalScale: number;
   /** Execution provider actually used. */
   ep: 'cpu' | 'webgpu' | 'cuda';
   /** What NNVVC_ONNX_EP (or opts.ep) asked for. */
@@ -45,7 +72,17 @@ export interface FramePrediction {
   qt: Uint8Array; mtt: Uint8Array;
   /** Probability of the predicted QT class (confidence), per cell. */
   qtConf: Float32Array;
+  /** Softmax probabilities per cell: QT_CLASSES (resp. MTT_CLASSES) values per cell, cell-major. Absent in hand-made predictions. */
+  qtProb?: Float32Array; mttProb?: Float32Array;
   seconds: number;
+}
+
+/** What the model is told about the picture (v2): slice type, temporal layer (GOP-32 scale) and temporal feature. */
+export interface PictureInfo {
+  sliceType: 'I' | 'B';
+  layer?: number;
+  /** |luma - reference mean| in 10-bit units (temporal.ts temporalFeature), B pictures only. */
+  temporal?: Uint16Array;
 }
 
 /** The execution provider asked for cannot be used on this host (explicit webgpu/cuda, or a bad value). */
@@ -130,8 +167,11 @@ export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string }
     throw new SplitModelError(`cannot load split model ${file}: ${(e as Error).message}`);
   }
   const meta = onnxMetadata(await readFile(file));
+  const temporalInputs = session.inputNames.length === 2 && session.inputNames.includes('cond');
+  const sliceTypes = (meta.slice_types ?? (temporalInputs ? 'I,B' : 'I')).split(',').map((t) => t.trim()).filter((t): t is 'I' | 'B' => t === 'I' || t === 'B');
   return {
-    file, name: meta.name ?? path.basename(file, '.onnx'), version: meta.version ?? 'unknown', ep, requestedEp: requested,
+    file, name: meta.name ?? path.basename(file, '.onnx'), version: meta.version ?? 'unknown', sliceTypes, temporalInputs,
+    temporalClip: Number(meta.temporal_clip ?? 512), temporalScale: Number(meta.temporal_scale ?? 256), ep, requestedEp: requested,
     ...(epNote ? { epNote, epNoteFirst } : {}), session, ort,
   };
 }
@@ -188,25 +228,44 @@ export async function readLuma(file: string, width: number, height: number, bitD
   return y;
 }
 
-/** Runs the model on every CTU of one frame (edge-replicated padding, as in training). */
-export async function predictFrame(model: SplitModel, luma: Uint16Array, width: number, height: number, qp: number): Promise<FramePrediction> {
+/** Runs the model on every CTU of one frame (edge-replicated padding, as in training). `pic` (v2): slice type,
+ * layer and temporal feature; default an I picture. A B picture needs a model trained for B slices. */
+export async function predictFrame(model: SplitModel, luma: Uint16Array, width: number, height: number, qp: number, pic: PictureInfo = { sliceType: 'I' }): Promise<FramePrediction> {
   if (luma.length !== width * height) throw new SplitModelError(`luma has ${luma.length} samples, expected ${width}x${height}`);
+  if (!model.sliceTypes.includes(pic.sliceType)) throw new SplitModelError(`model ${model.name} v${model.version} is not trained for ${pic.sliceType} slices (it has ${model.sliceTypes.join(',')})`);
+  if (pic.temporal && pic.temporal.length !== luma.length) throw new SplitModelError(`temporal feature has ${pic.temporal.length} samples, expected ${width}x${height}`);
   const t0 = performance.now();
   const nx = Math.ceil(width / CTU), ny = Math.ceil(height / CTU), n = nx * ny;
   const plane = CTU * CTU;
-  const input = new Float32Array(n * 2 * plane);
+  const planes = model.temporalInputs ? 3 : 2;
+  const input = new Float32Array(n * planes * plane);
   const qpv = qp / 63;
+  const tv = model.temporalInputs && pic.temporal ? pic.temporal : undefined;
+  const clip = model.temporalClip, scale = model.temporalScale;
   for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
-    const base = (j * nx + i) * 2 * plane;
+    const base = (j * nx + i) * planes * plane;
     for (let y = 0; y < CTU; y++) {
       const sy = Math.min(j * CTU + y, height - 1) * width;
       for (let x = 0; x < CTU; x++) {
-        input[base + y * CTU + x] = luma[sy + Math.min(i * CTU + x, width - 1)] / 1023 - 0.5;
+        const k = sy + Math.min(i * CTU + x, width - 1);
+        input[base + y * CTU + x] = luma[k] / 1023 - 0.5;
+        if (tv) input[base + 2 * plane + y * CTU + x] = Math.min(tv[k], clip) / scale;
       }
     }
     input.fill(qpv, base + plane, base + 2 * plane);
   }
-  const feeds = { [model.session.inputNames[0]]: new model.ort.Tensor('float32', input, [n, 2, CTU, CTU]) };
+  const feeds: Record<string, import('onnxruntime-node').Tensor> = { ctu: new model.ort.Tensor('float32', input, [n, planes, CTU, CTU]) };
+  if (model.temporalInputs) {
+    const cond = new Float32Array(n * COND);
+    if (pic.sliceType === 'B') {
+      const layer = Math.min(Math.max(Math.round(pic.layer ?? 0), 0), LAYERS - 1);
+      for (let k = 0; k < n; k++) { cond[k * COND] = 1; cond[k * COND + 1 + layer] = 1; }
+    }
+    feeds.cond = new model.ort.Tensor('float32', cond, [n, COND]);
+  } else {
+    feeds[model.session.inputNames[0]] = feeds.ctu;
+    if (model.session.inputNames[0] !== 'ctu') delete feeds.ctu;
+  }
   const out = (await model.session.run(feeds))[model.session.outputNames[0]];
   const dims = out.dims;
   if (dims.length !== 4 || dims[0] !== n || dims[1] !== QT_CLASSES + MTT_CLASSES || dims[2] !== CELLS || dims[3] !== CELLS) {
@@ -214,19 +273,26 @@ export async function predictFrame(model: SplitModel, luma: Uint16Array, width: 
   }
   const logits = out.data as Float32Array;
   const cols = Math.ceil(width / GRID), rows = Math.ceil(height / GRID);
-  const qt = new Uint8Array(cols * rows), mtt = new Uint8Array(cols * rows), qtConf = new Float32Array(cols * rows);
+  const cells = cols * rows;
+  const qt = new Uint8Array(cells), mtt = new Uint8Array(cells), qtConf = new Float32Array(cells);
+  const qtProb = new Float32Array(cells * QT_CLASSES), mttProb = new Float32Array(cells * MTT_CLASSES);
   const cplane = CELLS * CELLS;
+  const softmax = (off: number, first: number, count: number, dst: Float32Array, at: number): number => {
+    let best = 0, bestV = -Infinity, sum = 0;
+    for (let q = 0; q < count; q++) { const v = logits[off + (first + q) * cplane]; if (v > bestV) { bestV = v; best = q; } }
+    for (let q = 0; q < count; q++) { const e = Math.exp(logits[off + (first + q) * cplane] - bestV); dst[at + q] = e; sum += e; }
+    for (let q = 0; q < count; q++) dst[at + q] /= sum;
+    return best;
+  };
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
     const k = Math.floor(r / CELLS) * nx + Math.floor(c / CELLS);
     const off = k * (QT_CLASSES + MTT_CLASSES) * cplane + (r % CELLS) * CELLS + (c % CELLS);
-    let best = 0, bestV = -Infinity, sum = 0;
-    for (let q = 0; q < QT_CLASSES; q++) { const v = logits[off + q * cplane]; if (v > bestV) { bestV = v; best = q; } }
-    for (let q = 0; q < QT_CLASSES; q++) sum += Math.exp(logits[off + q * cplane] - bestV);
-    let bm = 0, bmV = -Infinity;
-    for (let m = 0; m < MTT_CLASSES; m++) { const v = logits[off + (QT_CLASSES + m) * cplane]; if (v > bmV) { bmV = v; bm = m; } }
-    qt[r * cols + c] = best; mtt[r * cols + c] = bm; qtConf[r * cols + c] = 1 / sum;
+    const cell = r * cols + c;
+    const best = softmax(off, 0, QT_CLASSES, qtProb, cell * QT_CLASSES);
+    const bm = softmax(off, QT_CLASSES, MTT_CLASSES, mttProb, cell * MTT_CLASSES);
+    qt[cell] = best; mtt[cell] = bm; qtConf[cell] = qtProb[cell * QT_CLASSES + best];
   }
-  return { cols, rows, qt, mtt, qtConf, seconds: (performance.now() - t0) / 1000 };
+  return { cols, rows, qt, mtt, qtConf, qtProb, mttProb, seconds: (performance.now() - t0) / 1000 };
 }
 
 /**
@@ -246,18 +312,50 @@ export function cellToken(qt: number, mtt: number, conf: number, a: Aggressivene
   return `${lo === hi ? lo : `${lo}-${hi}`}:${Math.min(m, 3)}`;
 }
 
-/** Hints file text for the frames' predictions (one entry per coded frame, in order). */
-export function hintsText(width: number, height: number, frames: FramePrediction[], a: Aggressiveness): string {
-  const lines = ['nnvvc-split-hints 1', `# written by the CNN split predictor, aggressiveness ${a}`,
+/**
+ * Confidence threshold tau (0 < tau <= 1): per cell, the QT range [lo, hi] grown from the most likely depth one
+ * class at a time towards the likelier neighbour until its probability mass reaches tau, and the smallest MTT max
+ * depth whose cumulative probability reaches tau. Larger tau = wider ranges = safer and slower. Same rule as
+ * models/train.py threshold_ranges (its metrics report the coverage per tau).
+ */
+export function thresholdToken(qtProb: ArrayLike<number>, mttProb: ArrayLike<number>, tau: number, at = 0): string {
+  const pq = (q: number) => qtProb[at * QT_CLASSES + q], pm = (m: number) => mttProb[at * MTT_CLASSES + m];
+  let lo = 0;
+  for (let q = 1; q < QT_CLASSES; q++) if (pq(q) > pq(lo)) lo = q;
+  let hi = lo, mass = pq(lo);
+  const eps = 1e-6;
+  while (mass < tau - eps && (lo > 0 || hi < QT_CLASSES - 1)) {
+    const below = lo > 0 ? pq(lo - 1) : -1, above = hi < QT_CLASSES - 1 ? pq(hi + 1) : -1;
+    if (below > above) { lo--; mass += below; } else { hi++; mass += above; }
+  }
+  let m = 0, cdf = pm(0);
+  while (cdf < tau - eps && m < MTT_CLASSES - 1) { m++; cdf += pm(m); }
+  return `${lo === hi ? lo : `${lo}-${hi}`}:${m}`;
+}
+
+/** How hints are made from predictions: a fixed aggressiveness (0/1/2, v1's ranges) or a confidence threshold. */
+export type HintPolicy = Aggressiveness | { threshold: number };
+
+export function describePolicy(p: HintPolicy): string {
+  return typeof p === 'number' ? `aggressiveness ${p}` : `threshold ${p.threshold}`;
+}
+
+/** Hints file text for the frames' predictions (one entry per input frame, in order). */
+export function hintsText(width: number, height: number, frames: FramePrediction[], policy: HintPolicy): string {
+  const lines = ['nnvvc-split-hints 1', `# written by the CNN split predictor, ${describePolicy(policy)}`,
     `picture ${width} ${height}`, `ctu ${CTU}`, `grid ${GRID}`, `frames ${frames.length}`];
   frames.forEach((p, f) => {
     if (p.cols !== Math.ceil(width / GRID) || p.rows !== Math.ceil(height / GRID)) {
       throw new SplitModelError(`frame ${f} prediction is ${p.cols}x${p.rows} cells, expected ${Math.ceil(width / GRID)}x${Math.ceil(height / GRID)}`);
     }
+    if (typeof policy !== 'number' && !(p.qtProb && p.mttProb)) throw new SplitModelError(`frame ${f}: a threshold needs the predicted probabilities`);
     lines.push(`frame ${f}`);
     for (let r = 0; r < p.rows; r++) {
       const row: string[] = [];
-      for (let c = 0; c < p.cols; c++) { const k = r * p.cols + c; row.push(cellToken(p.qt[k], p.mtt[k], p.qtConf[k], a)); }
+      for (let c = 0; c < p.cols; c++) {
+        const k = r * p.cols + c;
+        row.push(typeof policy === 'number' ? cellToken(p.qt[k], p.mtt[k], p.qtConf[k], policy) : thresholdToken(p.qtProb!, p.mttProb!, policy.threshold, k));
+      }
       lines.push(row.join(' '));
     }
   });
@@ -266,27 +364,56 @@ export function hintsText(width: number, height: number, frames: FramePrediction
 
 export interface HintsResult {
   file: string; frames: number; inferenceSeconds: number; readSeconds: number;
+  /** Frames predicted as B pictures (random access). */
+  framesB: number;
 }
 
-/** Predicts every frame of a raw YUV file at `qp` and writes the hints file. */
+/**
+ * Predicts every frame of a raw YUV file at base QP `qp` and writes the hints file. All-intra (default): every frame
+ * an I picture at `qp`. Random access (`config: 'ra'`, needs a model trained for B slices): each frame as the
+ * encoder codes it (temporal.ts planFrames: intra pictures at qp - 3 on the I path, B pictures with their layer,
+ * slice QP and the temporal feature from the source frames they are compared with).
+ */
 export async function writeSplitHints(o: {
   model: SplitModel; input: string; width: number; height: number; bitDepth: 8 | 10; frames: number; qp: number;
-  out: string; aggressiveness?: Aggressiveness; predictions?: FramePrediction[]; lumaCache?: Uint16Array[];
+  out: string; aggressiveness?: Aggressiveness; policy?: HintPolicy; predictions?: FramePrediction[]; lumaCache?: Uint16Array[];
+  config?: 'ai' | 'ra'; intraPeriod?: number; gopSize?: number;
 }): Promise<HintsResult> {
   const preds: FramePrediction[] = [];
-  let inferenceSeconds = 0, readSeconds = 0;
-  for (let f = 0; f < o.frames; f++) {
+  let inferenceSeconds = 0, readSeconds = 0, framesB = 0;
+  const plan: PlannedFrame[] = planFrames({ config: o.config ?? 'ai', frames: o.frames, baseQp: o.qp, intraPeriod: o.intraPeriod, gopSize: o.gopSize });
+  const lumaOf = async (f: number): Promise<Uint16Array> => {
     const t0 = performance.now();
     const luma = o.lumaCache?.[f] ?? await readLuma(o.input, o.width, o.height, o.bitDepth, f);
     if (o.lumaCache) o.lumaCache[f] = luma;
     readSeconds += (performance.now() - t0) / 1000;
-    const p = await predictFrame(o.model, luma, o.width, o.height, o.qp);
+    return luma;
+  };
+  for (const pic of plan) {
+    const luma = await lumaOf(pic.poc);
+    let info: PictureInfo = { sliceType: 'I' };
+    if (!pic.intra) {
+      const refs = await Promise.all(pic.refs.map(lumaOf));
+      const t0 = performance.now();
+      info = { sliceType: 'B', layer: pic.layer, temporal: temporalFeature(luma, refs) };
+      inferenceSeconds += (performance.now() - t0) / 1000;
+      framesB++;
+    }
+    const p = await predictFrame(o.model, luma, o.width, o.height, pic.qp, info);
     inferenceSeconds += p.seconds;
     preds.push(p);
   }
   o.predictions?.push(...preds);
-  await writeFile(o.out, hintsText(o.width, o.height, preds, o.aggressiveness ?? 0));
-  return { file: o.out, frames: o.frames, inferenceSeconds, readSeconds };
+  await writeFile(o.out, hintsText(o.width, o.height, preds, o.policy ?? o.aggressiveness ?? 0));
+  return { file: o.out, frames: o.frames, inferenceSeconds, readSeconds, framesB };
+}
+
+/** NNVVC_SPLIT_THRESHOLD: undefined when unset/empty, else a number 0 < tau <= 1. */
+export function parseThreshold(v: string | undefined): number | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const t = Number(v);
+  if (!Number.isFinite(t) || t <= 0 || t > 1) throw new SplitModelError(`split-hints threshold '${v}': expected a number in (0, 1], e.g. 0.9`);
+  return t;
 }
 
 export function parseAggressiveness(v: string | undefined, fallback: Aggressiveness = 0): Aggressiveness {

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FOREMAN, REPO, json, startStack, submit, upload, waitForState } from '../service/helpers.js';
+import { DEFAULT_RA_THRESHOLD, V1_MODEL } from '../../src/models/split-predictor.js';
 
 const ENC = process.env.NNVVC_ENC ?? path.join(REPO, 'codec/build/nnvvc-enc');
 const DEC = process.env.NNVVC_DEC ?? path.join(REPO, 'codec/build/nnvvc-dec');
@@ -26,8 +27,11 @@ test('job with nnvvc + preset runs predictSplits and reports the model and its i
     const report = await json(await fetch(`${s.base}/v1/jobs/${id}/report`));
     const sp = report.splitPrediction ?? report.extra?.splitPrediction;
     assert.ok(sp, `report has splitPrediction: ${Object.keys(report).join(',')}`);
-    assert.equal(sp.model, 'splitnet v1');
+    assert.equal(sp.model, 'splitnet v1');   // all-intra default (v2 is the random-access default)
     assert.equal(sp.modelVersion, '1');
+    assert.equal(sp.config, 'ai');
+    assert.equal(sp.framesPredictedB, 0);
+    assert.equal(sp.threshold, null);
     // NNVVC_ONNX_EP unset = auto: webgpu where an adapter exists, else cpu and the report says why
     assert.equal(sp.executionProviderRequested, 'auto');
     assert.ok(['cpu', 'webgpu'].includes(sp.executionProvider), sp.executionProvider);
@@ -58,6 +62,69 @@ test('job with preset trivial (no partition search) passes through predictSplits
     assert.equal(sp.model, null);
     assert.match(sp.note, /no partition search to prune/);
   } finally {
+    await s.close();
+  }
+});
+
+test('random-access job: v2 (the RA default) predicts every frame (I and B pictures) with a confidence threshold; NNVVC_SPLIT_MODEL=v1 passes RA through', { skip, timeout: 240_000 }, async () => {
+  const saved = { model: process.env.NNVVC_SPLIT_MODEL, thr: process.env.NNVVC_SPLIT_THRESHOLD, aggr: process.env.NNVVC_SPLIT_AGGRESSIVENESS };
+  process.env.NNVVC_SPLIT_THRESHOLD = '0.95';
+  delete process.env.NNVVC_SPLIT_AGGRESSIVENESS;
+  const s = await startStack({ env: { NNVVC_ENC: ENC, NNVVC_DEC: DEC, JOB_ATTEMPTS: '1' } });
+  try {
+    const FRAME = 176 * 144 * 3 / 2, FRAMES = 5;
+    const up = await upload(s.base, (await readFile(FOREMAN)).subarray(0, FRAMES * FRAME), { width: 176, height: 144, fps: 30, name: 'foreman' });
+    const { id: seqId } = await json(up);
+    const { id } = await json(await submit(s.base, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster' }));
+    const v = await waitForState(s.base, id, ['completed', 'failed'], 200_000);
+    assert.equal(v.state, 'completed', JSON.stringify(v));
+    const report = await json(await fetch(`${s.base}/v1/jobs/${id}/report`));
+    const sp = report.splitPrediction ?? report.extra?.splitPrediction;
+    assert.equal(sp.model, 'splitnet v2');
+    assert.equal(sp.config, 'ra');
+    assert.equal(sp.threshold, 0.95);
+    assert.match(sp.note, /threshold 0\.95, random access/);
+    assert.equal(sp.framesPredicted, FRAMES);
+    assert.equal(sp.framesPredictedB, FRAMES - 1);   // POC 0 is the only intra picture
+    assert.ok(sp.inferenceMsPerFrame > 0);
+    const hints = await readFile(path.join(s.cfg.dataDir, 'jobs', id, sp.hints.qp37), 'utf8');
+    assert.match(hints, /^nnvvc-split-hints 1\n# written by the CNN split predictor, threshold 0\.95\n/);
+    assert.equal(hints.match(/^frame \d+$/gm)?.length, FRAMES);
+    assert.ok(report.ratePoints.every((p: { decodeOk: boolean }) => p.decodeOk), JSON.stringify(report.ratePoints.map((p: { decoders: unknown }) => p.decoders)));
+
+    // neither threshold nor aggressiveness set: RA takes DEFAULT_RA_THRESHOLD; an aggressiveness set: that one
+    delete process.env.NNVVC_SPLIT_THRESHOLD;
+    for (const [aggr, want] of [[undefined, DEFAULT_RA_THRESHOLD], ['2', null]] as const) {
+      if (aggr) process.env.NNVVC_SPLIT_AGGRESSIVENESS = aggr;
+      const { id: j } = await json(await submit(s.base, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }));
+      const vj = await waitForState(s.base, j, ['completed', 'failed'], 200_000);
+      assert.equal(vj.state, 'completed', JSON.stringify(vj));
+      const rj = await json(await fetch(`${s.base}/v1/jobs/${j}/report`));
+      const spj = rj.splitPrediction ?? rj.extra?.splitPrediction;
+      assert.equal(spj.threshold, want);
+      assert.match(spj.note, want === null ? /aggressiveness 2, random access/ : new RegExp(`threshold ${want}, random access`));
+    }
+    delete process.env.NNVVC_SPLIT_AGGRESSIVENESS;
+    // NNVVC_SPLIT_MODEL pointing at the all-intra v1: RA runs the full search and says why; all-intra still uses v1
+    process.env.NNVVC_SPLIT_MODEL = V1_MODEL;
+    const { id: id1 } = await json(await submit(s.base, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }));
+    const v1 = await waitForState(s.base, id1, ['completed', 'failed'], 200_000);
+    assert.equal(v1.state, 'completed', JSON.stringify(v1));
+    const r1 = await json(await fetch(`${s.base}/v1/jobs/${id1}/report`));
+    const sp1 = r1.splitPrediction ?? r1.extra?.splitPrediction;
+    assert.equal(sp1.model, null);
+    assert.match(sp1.note, /splitnet v1 is trained for all-intra \(slice types I\); config ra runs the full partition search/);
+    const { id: id2 } = await json(await submit(s.base, { sequenceId: seqId, config: 'ai', qps: [37], preset: 'faster', frames: 1 }));
+    const v2 = await waitForState(s.base, id2, ['completed', 'failed'], 200_000);
+    assert.equal(v2.state, 'completed', JSON.stringify(v2));
+    const r2 = await json(await fetch(`${s.base}/v1/jobs/${id2}/report`));
+    const sp2 = r2.splitPrediction ?? r2.extra?.splitPrediction;
+    assert.equal(sp2.model, 'splitnet v1');
+    assert.match(sp2.note, /aggressiveness 0$/);
+  } finally {
+    for (const [k, v] of [['NNVVC_SPLIT_MODEL', saved.model], ['NNVVC_SPLIT_THRESHOLD', saved.thr], ['NNVVC_SPLIT_AGGRESSIVENESS', saved.aggr]] as const) {
+      if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    }
     await s.close();
   }
 });

@@ -10,9 +10,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import {
-  CELLS, DEFAULT_MODEL, ExecutionProviderError, GRID, cellToken, hintsText, loadSplitModel, parseAggressiveness, predictFrame, readLuma,
-  SplitModelError, writeSplitHints, type FramePrediction,
+  CELLS, DEFAULT_MODEL, DEFAULT_RA_MODEL, ExecutionProviderError, GRID, MTT_CLASSES, QT_CLASSES, V1_MODEL, V2_MODEL, defaultModelFor, cellToken, hintsText, loadSplitModel, parseAggressiveness,
+  parseThreshold, predictFrame, readLuma, SplitModelError, thresholdToken, writeSplitHints, type FramePrediction,
 } from '../../src/models/split-predictor.js';
+import { planFrames, temporalFeature } from '../../src/models/temporal.js';
 import { cellTargets } from '../../src/models/labels.js';
 import { cudaProviderInstalled } from '../../src/models/onnx-ep.js';
 
@@ -29,14 +30,21 @@ if (noForeman) console.log(`SKIPPED: split predictor tests on real frames: ${noF
 const noCodec = !(existsSync(ENC) && existsSync(DEC)) ? `${ENC} or ${DEC} not built (npm run build:codec)` : noForeman;
 if (noCodec) console.log(`SKIPPED: split hints encoder round trip: ${noCodec}`);
 
-test('committed model is small and loads on CPU', async () => {
-  assert.ok(existsSync(DEFAULT_MODEL), `${DEFAULT_MODEL} missing`);
-  const bytes = (await readFile(DEFAULT_MODEL)).length;
-  assert.ok(bytes < 2 * 1024 * 1024, `model is ${bytes} bytes`);
-  const m = await loadSplitModel(DEFAULT_MODEL, { ep: 'cpu' });
-  assert.equal(m.ep, 'cpu');
-  assert.equal(m.version, '1');
-  assert.deepEqual([m.session.inputNames, m.session.outputNames], [['ctu'], ['logits']]);
+test('committed models are small and load on CPU: v1 (all-intra default) and v2 (I and B slices, random-access default)', async () => {
+  assert.equal(DEFAULT_MODEL, V1_MODEL);
+  assert.equal(DEFAULT_RA_MODEL, V2_MODEL);
+  assert.deepEqual([defaultModelFor('ai'), defaultModelFor('ra')], [V1_MODEL, V2_MODEL]);
+  for (const [file, version, inputs, slices] of [[V2_MODEL, '2', ['ctu', 'cond'], ['I', 'B']], [V1_MODEL, '1', ['ctu'], ['I']]] as const) {
+    assert.ok(existsSync(file), `${file} missing`);
+    const bytes = (await readFile(file)).length;
+    assert.ok(bytes < 2 * 1024 * 1024, `model is ${bytes} bytes`);
+    const m = await loadSplitModel(file, { ep: 'cpu' });
+    assert.equal(m.ep, 'cpu');
+    assert.equal(m.version, version);
+    assert.deepEqual(m.sliceTypes, slices);
+    assert.equal(m.temporalInputs, version === '2');
+    assert.deepEqual([m.session.inputNames, m.session.outputNames], [inputs, ['logits']]);
+  }
 });
 
 test('CUDA is used only where its provider is installed and the host has it; otherwise a clear error, no silent CPU', async () => {
@@ -94,6 +102,69 @@ test('bad inputs give clear errors', async () => {
   }
 });
 
+test('threshold tokens: the smallest QT range around the argmax and MTT cap holding probability tau', () => {
+  const q = [0.05, 0.1, 0.6, 0.2, 0.05], mt = [0.5, 0.3, 0.15, 0.05];
+  assert.equal(thresholdToken(q, mt, 0.5), '2:0');
+  assert.equal(thresholdToken(q, mt, 0.75), '2-3:1');   // 0.6 + 0.2 (the likelier neighbour); 0.5 + 0.3
+  assert.equal(thresholdToken(q, mt, 0.9), '1-3:2');
+  assert.equal(thresholdToken(q, mt, 1), '0-4:3');
+  // random distributions: the range holds the argmax and mass >= tau, grows with tau, and the MTT cap is minimal
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const parse = (t: string) => { const [r, m] = t.split(':'); const [lo, hi = lo] = r.split('-').map(Number); return { lo, hi, m: Number(m) }; };
+  for (let i = 0; i < 200; i++) {
+    const norm = (a: number[]) => { const s = a.reduce((x, y) => x + y, 0); return a.map((v) => v / s); };
+    const pq = norm(Array.from({ length: QT_CLASSES }, () => rnd() ** 3)), pm = norm(Array.from({ length: MTT_CLASSES }, () => rnd() ** 3));
+    const arg = pq.indexOf(Math.max(...pq));
+    let prev = { lo: arg, hi: arg, m: 0 };
+    for (const tau of [0.3, 0.6, 0.8, 0.9, 0.95, 0.99]) {
+      const t = parse(thresholdToken(pq, pm, tau));
+      assert.ok(t.lo <= arg && arg <= t.hi);
+      assert.ok(pq.slice(t.lo, t.hi + 1).reduce((a, b) => a + b, 0) >= tau - 1e-6);
+      assert.ok(pm.slice(0, t.m + 1).reduce((a, b) => a + b, 0) >= tau - 1e-6);
+      if (t.m > 0) assert.ok(pm.slice(0, t.m).reduce((a, b) => a + b, 0) < tau);
+      assert.ok(t.lo <= prev.lo && t.hi >= prev.hi && t.m >= prev.m, `tau ${tau} range shrank`);
+      prev = t;
+    }
+  }
+  assert.equal(parseThreshold(undefined), undefined);
+  assert.equal(parseThreshold(''), undefined);
+  assert.equal(parseThreshold('0.9'), 0.9);
+  for (const bad of ['0', '1.5', 'x', '-0.2']) assert.throws(() => parseThreshold(bad), /threshold '.*': expected a number in \(0, 1\]/);
+  const noProb: FramePrediction = { cols: 1, rows: 1, qt: new Uint8Array(1), mtt: new Uint8Array(1), qtConf: new Float32Array(1), seconds: 0 };
+  assert.throws(() => hintsText(8, 8, [noProb], { threshold: 0.9 }), /a threshold needs the predicted probabilities/);
+});
+
+test('v2 predicts B pictures from the temporal feature and layer; v1 refuses B pictures; thresholds widen with tau', { skip: noForeman }, async () => {
+  const v2 = await loadSplitModel(V2_MODEL, { ep: 'cpu' });
+  const v1 = await loadSplitModel(V1_MODEL, { ep: 'cpu' });
+  const plan = planFrames({ config: 'ra', frames: 9, baseQp: 32, intraPeriod: 32 });
+  const luma = await Promise.all(plan.map((p) => readLuma(FOREMAN, W, H, 8, p.poc)));
+  const b = plan[4]; // POC 4: layer 3, compared with POCs 0 and 8
+  assert.deepEqual(b.refs, [0, 8]);
+  const temporal = temporalFeature(luma[4], b.refs.map((r) => luma[r]));
+  const pb = await predictFrame(v2, luma[4], W, H, b.qp, { sliceType: 'B', layer: b.layer, temporal });
+  const pi = await predictFrame(v2, luma[4], W, H, b.qp);
+  assert.ok(pb.qtProb && pb.mttProb && pb.qtProb.length === pb.cols * pb.rows * QT_CLASSES);
+  for (let k = 0; k < pb.cols * pb.rows; k++) {
+    const sum: number = Array.from(pb.qtProb.subarray(k * QT_CLASSES, (k + 1) * QT_CLASSES)).reduce((a, v) => a + v, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-4);
+    assert.ok(Math.abs(pb.qtConf[k] - pb.qtProb[k * QT_CLASSES + pb.qt[k]]) < 1e-6);
+  }
+  // the slice type / temporal inputs change the prediction: a B picture (mostly skipped, large CUs) is predicted
+  // shallower on average than the same picture coded as an I picture
+  const mean = (a: Uint8Array) => a.reduce((x, v) => x + v, 0) / a.length;
+  assert.ok(mean(pb.qt) + mean(pb.mtt) < mean(pi.qt) + mean(pi.mtt), `B ${mean(pb.qt)}/${mean(pb.mtt)} vs I ${mean(pi.qt)}/${mean(pi.mtt)}`);
+  await assert.rejects(predictFrame(v1, luma[4], W, H, b.qp, { sliceType: 'B', layer: b.layer, temporal }), /not trained for B slices/);
+  await assert.rejects(predictFrame(v2, luma[4], W, H, b.qp, { sliceType: 'B', temporal: new Uint16Array(3) }), /temporal feature has 3 samples/);
+  // wider hint ranges for larger tau (summed over the frame)
+  const width = (tau: number) => hintsText(W, H, [pb], { threshold: tau }).split('\n').slice(7).join(' ').trim().split(/\s+/)
+    .map((t) => { const [r, m] = t.split(':'); const [lo, hi = lo] = r.split('-').map(Number); return hi - lo + Number(m); }).reduce((a, v) => a + v, 0);
+  const w = [0.5, 0.8, 0.95, 0.99].map(width);
+  for (let i = 1; i < w.length; i++) assert.ok(w[i] >= w[i - 1], `widths ${w}`);
+  assert.ok(w[3] > w[0], `widths ${w}`);
+});
+
 test('hint tokens widen or narrow the predicted depths by aggressiveness', () => {
   assert.equal(cellToken(2, 1, 0.5, 0), '1-3:2');
   assert.equal(cellToken(0, 3, 0.5, 0), '0-1:3');
@@ -140,6 +211,53 @@ test('nnvvc-enc accepts the written hints, follows them, and the bitstream decod
     const interior = fs.frames[0].cus.filter(([x, y]) => x < 160 && y < 128);
     assert.ok(interior.length > 0);
     for (const [x, y, w, h] of interior) assert.ok(w === h && (w === 32 || w === 16), `CU at ${x},${y} is ${w}x${h}`);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+});
+
+test('random access: hints for every input frame (I and B path) are accepted by nnvvc-enc --config ra and the stream decodes to the recon', { skip: noCodec, timeout: 180_000 }, async () => {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-hints-ra-'));
+  try {
+    const m = await loadSplitModel(DEFAULT_RA_MODEL, { ep: 'cpu' });
+    const frames = 9, qp = 37;
+    const hints = path.join(tmp, 'ra.hints.txt');
+    const preds: FramePrediction[] = [];
+    const r = await writeSplitHints({ model: m, input: FOREMAN, width: W, height: H, bitDepth: 8, frames, qp, out: hints, policy: { threshold: 0.9 },
+      predictions: preds, config: 'ra', intraPeriod: 32, gopSize: 32 });
+    assert.equal(r.frames, frames);
+    assert.equal(r.framesB, frames - 1);
+    assert.equal(preds.length, frames);
+    const text = await readFile(hints, 'utf8');
+    assert.match(text, /^nnvvc-split-hints 1\n# written by the CNN split predictor, threshold 0.9\n/);
+    assert.equal(text.match(/^frame \d+$/gm)?.length, frames);
+    // a v1 (all-intra) model cannot write random-access hints
+    const v1 = await loadSplitModel(V1_MODEL, { ep: 'cpu' });
+    await assert.rejects(writeSplitHints({ model: v1, input: FOREMAN, width: W, height: H, bitDepth: 8, frames, qp, out: path.join(tmp, 'v1.txt'), config: 'ra', intraPeriod: 32 }), /not trained for B slices/);
+    const b = path.join(tmp, 'ra.266'), o = path.join(tmp, 'ra.yuv'), s = path.join(tmp, 'ra.json'), d = path.join(tmp, 'ra.dec.yuv');
+    await run(ENC, ['-i', FOREMAN, '-s', `${W}x${H}`, '--fps', '30', '--frames', String(frames), '--input-bitdepth', '8', '--qp', String(qp),
+      '--config', 'ra', '--preset', 'faster', '-b', b, '-o', o, '--stats', s, '--split-hints', hints]);
+    await run(DEC, ['-b', b, '-o', d]);
+    assert.ok((await readFile(d)).equals(await readFile(o)), 'nnvvc-dec output equals the encoder recon');
+    // the encoder obeyed the hints: ending the QT at depth q needs every covered cell's range to start at or above q's
+    // lower bound (codec/README.md "Semantics"), so no interior CU is shallower than a covered cell's lo
+    const st = JSON.parse(await readFile(s, 'utf8')) as { frames: { poc: number; cus: number[][] }[] };
+    const rows = text.split('\n');
+    let checked = 0;
+    for (const f of st.frames) {
+      const start = rows.indexOf(`frame ${f.poc}`);
+      const grid = rows.slice(start + 1, start + 1 + Math.ceil(H / GRID)).map((l) => l.split(' ').map((t) => Number(t.split(':')[0].split('-')[0])));
+      for (const [x, y, cw, ch, , q] of f.cus) {
+        if (x + cw > W || y + ch > H) continue;
+        for (let r = y / GRID | 0; r < Math.max((y / GRID | 0) + 1, (y + ch) / GRID); r++) {
+          for (let c = x / GRID | 0; c < Math.max((x / GRID | 0) + 1, (x + cw) / GRID); c++) {
+            assert.ok(q >= grid[r][c], `POC ${f.poc} CU ${x},${y} ${cw}x${ch} QT depth ${q} < hint lo ${grid[r][c]}`);
+            checked++;
+          }
+        }
+      }
+    }
+    assert.ok(checked > 0);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

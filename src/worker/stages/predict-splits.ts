@@ -1,10 +1,15 @@
-// Stage 2: CU-split prediction. For our encoder with an RD search preset (all-intra; the encoder's default
-// preset 'medium' included), the CNN split predictor (src/models/split-predictor.ts, model
-// models/splitnet-v1.onnx) predicts per 8x8 cell the QT/MTT depth of each frame at each rate point's QP and writes
-// a split-hints file (qp<QP>.hints.txt, a job artifact the dashboard draws) that prunes the encoder's partition
-// search. Otherwise (VTM, preset 'trivial', RA, model off) it passes through and says why in `note`.
+// Stage 2: CU-split prediction. For our encoder with an RD search preset (the encoder's default preset 'medium'
+// included), all-intra or random access, the CNN split predictor (src/models/split-predictor.ts, model
+// models/splitnet-v1.onnx for all-intra, models/splitnet-v2.onnx for random access) predicts per 8x8 cell the QT/MTT depth of each input frame at each rate point's QP and
+// writes a split-hints file (qp<QP>.hints.txt, a job artifact the dashboard draws) that prunes the encoder's
+// partition search. In random access each frame is predicted as the encoder codes it (src/models/temporal.ts:
+// intra pictures on the I path, B pictures with their temporal layer, slice QP and the temporal feature from the
+// source frames); a model trained for I slices only (v1) passes RA jobs through. Otherwise (VTM, preset 'trivial',
+// model off) it passes through and says why in `note`.
 // Env: NNVVC_SPLIT_PREDICTOR=off disables it; NNVVC_SPLIT_MODEL=<file.onnx> picks another model (an explicit
 // path that does not exist fails the job with that path); NNVVC_SPLIT_AGGRESSIVENESS=0|1|2 (default 0);
+// NNVVC_SPLIT_THRESHOLD=tau (0 < tau <= 1): confidence-threshold hints instead of the aggressiveness ranges (random
+// access without either variable: tau = DEFAULT_RA_THRESHOLD, measured in models/README.md);
 // NNVVC_ONNX_EP=auto|webgpu|cpu|cuda (cfg.onnxEp, src/models/onnx-ep.ts): auto uses WebGPU where an adapter exists,
 // else the CPU (why: logged once per process, and in every report); an explicit webgpu/cuda that cannot be used
 // fails this stage (not retried: it fails the same way on this worker) rather than running on the CPU unasked.
@@ -12,10 +17,12 @@ import path from 'node:path';
 import type { StageContext } from '../context.js';
 import type { PreparedInput } from './prepare.js';
 import { ratePoints } from '../../queue/rate-points.js';
+import { intraPeriodOf } from '../../queue/segments.js';
 import { NNVVC_DEFAULT_PRESET, RD_PRESETS } from '../encoders.js';
 import { BadInputError, throwIfAborted } from '../errors.js';
 import {
-  DEFAULT_MODEL, ExecutionProviderError, loadSplitModel, parseAggressiveness, SplitModelError, writeSplitHints, type SplitModel,
+  DEFAULT_RA_THRESHOLD, defaultModelFor, describePolicy, ExecutionProviderError, loadSplitModel, parseAggressiveness, parseThreshold, SplitModelError, writeSplitHints,
+  type HintPolicy, type SplitModel,
 } from '../../models/split-predictor.js';
 
 export interface SplitPredictionInfo {
@@ -23,6 +30,11 @@ export interface SplitPredictionInfo {
   /** Execution provider actually used (cpu | webgpu | cuda), what NNVVC_ONNX_EP asked for, and why they differ. */
   executionProvider: string; executionProviderRequested: string; executionProviderNote?: string;
   aggressiveness: number;
+  /** Confidence threshold (NNVVC_SPLIT_THRESHOLD) when it made the hints, else null (aggressiveness did). */
+  threshold: number | null;
+  /** Coding configuration predicted for (ai | ra), and of framesPredicted how many were B pictures. */
+  config: string;
+  framesPredictedB: number;
   loadSeconds: number;
   /** Model inference time summed over every frame and QP (reading luma excluded). */
   inferenceSeconds: number;
@@ -46,7 +58,7 @@ function skipReason(ctx: StageContext): string | null {
   const which = req.kind === 'anchor' ? 'vtm' : req.encoder ?? 'nnvvc';
   if ((process.env.NNVVC_SPLIT_PREDICTOR ?? '').toLowerCase() === 'off') return 'split predictor disabled (NNVVC_SPLIT_PREDICTOR=off)';
   if (which !== 'nnvvc') return `encoder ${which} takes no split hints`;
-  if (req.config !== 'ai') return `model trained for all-intra; config ${req.config} runs the full partition search`;
+  if (req.config !== 'ai' && req.config !== 'ra') return `no split model for config ${req.config}; it runs the full partition search`;
   // no preset: nnvvc-enc runs its default, 'medium' (codec/apps/nnvvc_enc.cpp)
   const preset = req.preset ?? NNVVC_DEFAULT_PRESET;
   if (!RD_PRESETS.includes(preset)) return `preset ${preset} has no partition search to prune`;
@@ -56,7 +68,8 @@ function skipReason(ctx: StageContext): string | null {
 export async function predictSplits(ctx: StageContext, input: PreparedInput): Promise<SplitPrediction> {
   const reason = skipReason(ctx);
   const explicit = process.env.NNVVC_SPLIT_MODEL;
-  const file = path.resolve(explicit || DEFAULT_MODEL);
+  // default: v1 for all-intra, v2 (I and B slices) for random access; NNVVC_SPLIT_MODEL: that model for every job
+  const file = path.resolve(explicit || defaultModelFor(ctx.data.request.config));
   if (reason) {
     ctx.log.info(reason);
     return { splitHints: undefined, model: null, note: reason };
@@ -72,6 +85,12 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
     ctx.log.warn(note);
     return { splitHints: undefined, model: null, note };
   }
+  const req = ctx.data.request;
+  if (req.config === 'ra' && !model.sliceTypes.includes('B')) {
+    const note = `model ${model.name} v${model.version} is trained for all-intra (slice types ${model.sliceTypes.join(',')}); config ra runs the full partition search`;
+    ctx.log.info(note);
+    return { splitHints: undefined, model: null, note };
+  }
   if (model.epNote && model.epNoteFirst) ctx.log.warn({ executionProvider: model.ep }, `split predictor: ${model.epNote} (said once per worker process)`);
   let aggressiveness;
   try {
@@ -79,10 +98,29 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   } catch (e) {
     throw new BadInputError(`NNVVC_SPLIT_AGGRESSIVENESS: ${(e as SplitModelError).message}`);
   }
+  let threshold: number | undefined;
+  try {
+    threshold = parseThreshold(process.env.NNVVC_SPLIT_THRESHOLD);
+  } catch (e) {
+    throw new BadInputError(`NNVVC_SPLIT_THRESHOLD: ${(e as SplitModelError).message}`);
+  }
+  const ra = req.config === 'ra';
+  // neither set: all-intra aggressiveness 0 (v1's default); random access the threshold measured for it
+  const aggressivenessSet = (process.env.NNVVC_SPLIT_AGGRESSIVENESS ?? '') !== '';
+  if (threshold === undefined && ra && !aggressivenessSet) threshold = DEFAULT_RA_THRESHOLD;
+  const policy: HintPolicy = threshold !== undefined ? { threshold } : aggressiveness;
+  const intraPeriod = ra ? intraPeriodOf(req, input.fps) : undefined;
+  if (ra && (intraPeriod! <= 0 || intraPeriod! % (req.gopSize ?? 32) !== 0)) {
+    // (refused at submission; an older record: let the encoder say what is wrong)
+    const note = `intra period ${intraPeriod} is not a multiple of the GOP size ${req.gopSize ?? 32}: full partition search`;
+    ctx.log.warn(note);
+    return { splitHints: undefined, model: null, note };
+  }
   const info: SplitPredictionInfo = {
     modelFile: path.relative(process.cwd(), model.file) || model.file, modelVersion: model.version,
     executionProvider: model.ep, executionProviderRequested: model.requestedEp,
-    ...(model.epNote ? { executionProviderNote: model.epNote } : {}), aggressiveness, loadSeconds: (performance.now() - t0) / 1000,
+    ...(model.epNote ? { executionProviderNote: model.epNote } : {}), aggressiveness, threshold: threshold ?? null,
+    config: req.config, framesPredictedB: 0, loadSeconds: (performance.now() - t0) / 1000,
     inferenceSeconds: 0, framesPredicted: 0, hints: {},
   };
   // Luma is read once for all QPs when it fits in ~64 MB; longer inputs are re-read per QP.
@@ -95,10 +133,12 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
       const out = path.join(ctx.dir, `qp${qp}.hints.txt`);
       p = writeSplitHints({
         model, input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth,
-        frames: input.frames, qp, out, aggressiveness, lumaCache,
+        frames: input.frames, qp, out, policy, lumaCache,
+        ...(ra ? { config: 'ra' as const, intraPeriod, gopSize: req.gopSize ?? 32 } : {}),
       }).then((r) => {
         info.inferenceSeconds += r.inferenceSeconds;
         info.framesPredicted += r.frames;
+        info.framesPredictedB += r.framesB;
         info.hints[`qp${qp}`] = path.basename(out);
         ctx.log.info({ qp, inferenceSeconds: r.inferenceSeconds, frames: r.frames }, 'split hints written');
         return out;
@@ -112,7 +152,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   const qps = ratePoints(ctx.data.request);
   if (!ctx.data.request.targetKbps) for (const i of ctx.pointIndices ?? qps.map((_, k) => k)) await hintsForQp(qps[i]);
   const name = `${model.name} v${model.version}`;
-  const note = `CNN split predictor ${name} (${model.ep}${model.epNote ? ', auto: WebGPU unavailable' : ''}), aggressiveness ${aggressiveness}`;
+  const note = `CNN split predictor ${name} (${model.ep}${model.epNote ? ', auto: WebGPU unavailable' : ''}), ${describePolicy(policy)}${ra ? ', random access (I and B pictures)' : ''}`;
   ctx.log.info({ model: name, inferenceSeconds: info.inferenceSeconds }, note);
   return { splitHints: undefined, hintsForQp, model: name, note, info };
 }
