@@ -29,14 +29,18 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numMergeRd = 3;
     p.numAmvpRd = 1;
     p.numCiipRd = 0;
-    p.smvd = false;
+    // SMVD at medium since 2026-12-02 (eighth session): BasketballPass 33 frames -0.48% BD-rate for +12% CPU,
+    // BQTerrace 9 frames -0.31% for +3.6%
+    p.smvd = true;
     p.meRangeMax = 64;
     p.interSkipStopsSplit = false;
     p.intraInInterMaxTid = 2;
     p.skipStopsMttFromTid = 3;  // -25% time for +0.15% (BQTerrace) / +0.6% (BasketballPass) BD-rate, RA 9/17 frames
-    // Early skip detection in the low temporal layers: -10.7% time for +0.63% (BQTerrace) / +0.45% (BasketballPass).
-    // (In layers 3 and 4 it cost +2.65% on BQTerrace for -7.8%: there the motion search still pays.)
-    p.skipStopsAmvpMaxTid = 2;
+    // Early skip detection (no motion search below a skip CU) is off again since 2026-12-02 (eighth session): with
+    // today's tools the motion search under a skip CU pays: BasketballPass 33 frames -0.75% BD-rate for +13.6% CPU,
+    // BQTerrace 9 frames -0.43% for +7.9% (together with SMVD: BasketballPass -1.06% for +22%, BQTerrace -0.72% for +15%).
+    // (It was on in layers 0-2 since the fifth session: then -10.7% time for +0.63% / +0.45%.)
+    p.skipStopsAmvpMaxTid = -1;
     p.mmvd = true;
     // RDOQ without the exact-J guard in P/B slices: -7.0% time for +0.20% / -0.06% (I slices keep it: all-intra
     // streams stay as they were)
