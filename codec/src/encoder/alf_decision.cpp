@@ -161,9 +161,10 @@ AlfStats subStats(const AlfClipStats& s, const uint8_t* clip) {
 }
 
 // Gathers the statistics of CTB area [x0, x0 + w) x [y0, y0 + h): per sample the 12 taps' clipped
-// difference sums for the four clipping indices against
-// t = source - SAO output, bucketed by class and accumulated by the dsp kernel in runs of 64. The
-// two rows by the virtual boundary (filtered with a shift 3 larger) are left out.
+// difference sums for the four clipping indices against t = source - SAO output, bucketed by class
+// and accumulated by the dsp kernel in runs of 64 (its bound |x| <= 4096 holds up to 10-bit samples,
+// our internal bit depth). The two rows by the virtual boundary (filtered with a shift 3 larger) are
+// left out.
 void gatherCtb(const recon::PaddedPlane& src, const Plane& org, int x0, int y0, int w, int h, int vbRow,
                const dsp::AlfBlockClass* cls, int bitDepth, CtbStats& out) {
   constexpr int V = dsp::kAlfStatVars, kRun = 64;
