@@ -19,16 +19,23 @@ def conv(cin, cout, stride=1, dil=1):
     return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, padding=dil, dilation=dil), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
 
+def downsample_stem(cin, w):
+    """128x128 input -> 16x16 features (one position per 8x8 cell): the layers v1 and v2 share."""
+    return [
+        conv(cin, w, 2),          # 64x64
+        conv(w, w),
+        conv(w, 2 * w, 2),        # 32x32
+        conv(2 * w, 2 * w),
+        conv(2 * w, 2 * w, 2),    # 16x16 (one position per 8x8 cell)
+    ]
+
+
 class SplitNet(nn.Module):
     def __init__(self, width=16):
         super().__init__()
         w = width
         self.body = nn.Sequential(
-            conv(2, w, 2),            # 64x64
-            conv(w, w),
-            conv(w, 2 * w, 2),        # 32x32
-            conv(2 * w, 2 * w),
-            conv(2 * w, 2 * w, 2),    # 16x16 (one position per 8x8 cell)
+            *downsample_stem(2, w),
             conv(2 * w, 2 * w, dil=2),
             conv(2 * w, 2 * w, dil=4),  # context of whole 64x64 regions
         )
@@ -71,13 +78,7 @@ class SplitNetV2(nn.Module):
     def __init__(self, width=16):
         super().__init__()
         w = width
-        self.stem = nn.Sequential(
-            conv(3, w, 2),            # 64x64
-            conv(w, w),
-            conv(w, 2 * w, 2),        # 32x32
-            conv(2 * w, 2 * w),
-            conv(2 * w, 2 * w, 2),    # 16x16
-        )
+        self.stem = nn.Sequential(*downsample_stem(3, w))
         self.cond = nn.Linear(COND, 2 * w)
         self.context = nn.Sequential(conv(2 * w, 2 * w, dil=2), conv(2 * w, 2 * w, dil=4))
         self.ctx = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(2 * w, 2 * w, 1), nn.ReLU(inplace=True))

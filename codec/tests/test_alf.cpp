@@ -223,6 +223,25 @@ static void testClassification() {
   for (auto& c : cls) CHECK(c.classIdx >= 15 && c.classIdx < 25, "class %d", c.classIdx);
 }
 
+// Luma SSE between two pictures.
+static double lumaSse(const Picture& a, const Picture& b) {
+  double e = 0;
+  for (size_t i = 0; i < a.planes[0].data.size(); ++i) {
+    const double d = a.planes[0].data[i] - b.planes[0].data[i];
+    e += d * d;
+  }
+  return e;
+}
+
+// Luma SSE against org after applying decision d (APS in slot apsId) to rec.
+static double lumaSseAfterAlf(const Picture& org, const Picture& rec, const AlfDecision& d, int apsId) {
+  Picture f = rec;
+  const AlfApsData* table[8] = {};
+  table[apsId] = &d.aps;
+  recon::applyAlf(f, d.slice, table, d.ctus, 7);
+  return lumaSse(org, f);
+}
+
 static void testDecision() {
   // a smooth source and a noisy "reconstruction": ALF must help and stay consistent
   Picture org, rec;
@@ -240,30 +259,8 @@ static void testDecision() {
     CHECK_EQ(d.slice.apsIdLuma[0], 5);
     CHECK_EQ(d.aps.apsId, 5);
   }
-  Picture f = rec;
-  const AlfApsData* table[8] = {};
-  table[5] = &d.aps;
-  recon::applyAlf(f, d.slice, table, d.ctus, 7);
-  double e0 = 0, e1 = 0;
-  for (size_t i = 0; i < org.planes[0].data.size(); ++i) {
-    const double a = org.planes[0].data[i] - rec.planes[0].data[i], b = org.planes[0].data[i] - f.planes[0].data[i];
-    e0 += a * a; e1 += b * b;
-  }
+  const double e0 = lumaSse(org, rec), e1 = lumaSseAfterAlf(org, rec, d, 5);
   CHECK(e1 < e0 * 0.9, "ALF SSE %.0f vs %.0f", e1, e0);
-}
-
-// SSE of the luma plane after applying decision d (APS in slot apsId) to rec.
-static double lumaSseAfterAlf(const Picture& org, const Picture& rec, const AlfDecision& d, int apsId) {
-  Picture f = rec;
-  const AlfApsData* table[8] = {};
-  table[apsId] = &d.aps;
-  recon::applyAlf(f, d.slice, table, d.ctus, 7);
-  double e = 0;
-  for (size_t i = 0; i < org.planes[0].data.size(); ++i) {
-    const double a = org.planes[0].data[i] - f.planes[0].data[i];
-    e += a * a;
-  }
-  return e;
 }
 
 static void testLumaClipDecision() {

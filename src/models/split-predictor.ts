@@ -382,14 +382,21 @@ export async function writeSplitHints(o: {
   const preds: FramePrediction[] = [];
   let inferenceSeconds = 0, readSeconds = 0, framesB = 0;
   const plan: PlannedFrame[] = planFrames({ config: o.config ?? 'ai', frames: o.frames, baseQp: o.qp, intraPeriod: o.intraPeriod, gopSize: o.gopSize });
+  // Without the caller's whole-input cache, a frame read as a picture or a reference stays in `window` until the
+  // last picture that uses it (references lie within a GOP), so no frame is read twice.
+  const lastUse = new Map<number, number>();
+  plan.forEach((pic, i) => { for (const f of [pic.poc, ...pic.refs]) lastUse.set(f, i); });
+  const window = new Map<number, Uint16Array>();
   const lumaOf = async (f: number): Promise<Uint16Array> => {
     const t0 = performance.now();
-    const luma = o.lumaCache?.[f] ?? await readLuma(o.input, o.width, o.height, o.bitDepth, f);
+    const luma = o.lumaCache?.[f] ?? window.get(f) ?? await readLuma(o.input, o.width, o.height, o.bitDepth, f);
     if (o.lumaCache) o.lumaCache[f] = luma;
+    else window.set(f, luma);
     readSeconds += (performance.now() - t0) / 1000;
     return luma;
   };
-  for (const pic of plan) {
+  for (const [i, pic] of plan.entries()) {
+    for (const [f, last] of lastUse) if (last < i) { window.delete(f); lastUse.delete(f); }
     const luma = await lumaOf(pic.poc);
     let info: PictureInfo = { sliceType: 'I' };
     if (!pic.intra) {

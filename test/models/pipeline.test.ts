@@ -15,17 +15,23 @@ const skip = !(existsSync(ENC) && existsSync(DEC)) ? `${ENC} or ${DEC} not built
   : !existsSync(FOREMAN) ? `${FOREMAN} missing (set SHARED_SEQUENCES)` : false;
 if (skip) console.log(`SKIPPED: split predictor pipeline test: ${skip}`);
 
+type Stack = Awaited<ReturnType<typeof startStack>>;
+/** Submits a job, waits for it to complete (asserted) and returns its id, report and report.splitPrediction. */
+async function completedJob(s: Stack, body: Record<string, unknown>, timeoutMs: number) {
+  const { id } = await json(await submit(s.base, body));
+  const v = await waitForState(s.base, id, ['completed', 'failed'], timeoutMs);
+  assert.equal(v.state, 'completed', JSON.stringify(v));
+  const report = await json(await fetch(`${s.base}/v1/jobs/${id}/report`));
+  return { id, report, sp: report.splitPrediction ?? report.extra?.splitPrediction };
+}
+
 test('job with nnvvc + preset runs predictSplits and reports the model and its inference time', { skip, timeout: 180_000 }, async () => {
   const s = await startStack({ env: { NNVVC_ENC: ENC, NNVVC_DEC: DEC, JOB_ATTEMPTS: '1' } });
   try {
     const FRAME = 176 * 144 * 3 / 2;
     const up = await upload(s.base, (await readFile(FOREMAN)).subarray(0, FRAME), { width: 176, height: 144, fps: 30, name: 'foreman' });
     const { id: seqId } = await json(up);
-    const { id } = await json(await submit(s.base, { sequenceId: seqId, config: 'ai', qps: [32, 37], preset: 'faster' }));
-    const v = await waitForState(s.base, id, ['completed', 'failed'], 170_000);
-    assert.equal(v.state, 'completed', JSON.stringify(v));
-    const report = await json(await fetch(`${s.base}/v1/jobs/${id}/report`));
-    const sp = report.splitPrediction ?? report.extra?.splitPrediction;
+    const { id, report, sp } = await completedJob(s, { sequenceId: seqId, config: 'ai', qps: [32, 37], preset: 'faster' }, 170_000);
     assert.ok(sp, `report has splitPrediction: ${Object.keys(report).join(',')}`);
     assert.equal(sp.model, 'splitnet v1');   // all-intra default (v2 is the random-access default)
     assert.equal(sp.modelVersion, '1');
@@ -54,11 +60,7 @@ test('job with preset trivial (no partition search) passes through predictSplits
   try {
     const up = await upload(s.base, (await readFile(FOREMAN)).subarray(0, 176 * 144 * 3 / 2), { width: 176, height: 144, fps: 30, name: 'foreman' });
     const { id: seqId } = await json(up);
-    const { id } = await json(await submit(s.base, { sequenceId: seqId, config: 'ai', qps: [37], preset: 'trivial' }));
-    const v = await waitForState(s.base, id, ['completed', 'failed'], 110_000);
-    assert.equal(v.state, 'completed', JSON.stringify(v));
-    const report = await json(await fetch(`${s.base}/v1/jobs/${id}/report`));
-    const sp = report.splitPrediction ?? report.extra?.splitPrediction;
+    const { sp } = await completedJob(s, { sequenceId: seqId, config: 'ai', qps: [37], preset: 'trivial' }, 110_000);
     assert.equal(sp.model, null);
     assert.match(sp.note, /no partition search to prune/);
   } finally {
@@ -75,11 +77,7 @@ test('random-access job: v2 (the RA default) predicts every frame (I and B pictu
     const FRAME = 176 * 144 * 3 / 2, FRAMES = 5;
     const up = await upload(s.base, (await readFile(FOREMAN)).subarray(0, FRAMES * FRAME), { width: 176, height: 144, fps: 30, name: 'foreman' });
     const { id: seqId } = await json(up);
-    const { id } = await json(await submit(s.base, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster' }));
-    const v = await waitForState(s.base, id, ['completed', 'failed'], 200_000);
-    assert.equal(v.state, 'completed', JSON.stringify(v));
-    const report = await json(await fetch(`${s.base}/v1/jobs/${id}/report`));
-    const sp = report.splitPrediction ?? report.extra?.splitPrediction;
+    const { id, report, sp } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster' }, 200_000);
     assert.equal(sp.model, 'splitnet v2');
     assert.equal(sp.config, 'ra');
     assert.equal(sp.threshold, 0.95);
@@ -96,29 +94,17 @@ test('random-access job: v2 (the RA default) predicts every frame (I and B pictu
     delete process.env.NNVVC_SPLIT_THRESHOLD;
     for (const [aggr, want] of [[undefined, DEFAULT_RA_THRESHOLD], ['2', null]] as const) {
       if (aggr) process.env.NNVVC_SPLIT_AGGRESSIVENESS = aggr;
-      const { id: j } = await json(await submit(s.base, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }));
-      const vj = await waitForState(s.base, j, ['completed', 'failed'], 200_000);
-      assert.equal(vj.state, 'completed', JSON.stringify(vj));
-      const rj = await json(await fetch(`${s.base}/v1/jobs/${j}/report`));
-      const spj = rj.splitPrediction ?? rj.extra?.splitPrediction;
+      const { sp: spj } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }, 200_000);
       assert.equal(spj.threshold, want);
       assert.match(spj.note, want === null ? /aggressiveness 2, random access/ : new RegExp(`threshold ${want}, random access`));
     }
     delete process.env.NNVVC_SPLIT_AGGRESSIVENESS;
     // NNVVC_SPLIT_MODEL pointing at the all-intra v1: RA runs the full search and says why; all-intra still uses v1
     process.env.NNVVC_SPLIT_MODEL = V1_MODEL;
-    const { id: id1 } = await json(await submit(s.base, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }));
-    const v1 = await waitForState(s.base, id1, ['completed', 'failed'], 200_000);
-    assert.equal(v1.state, 'completed', JSON.stringify(v1));
-    const r1 = await json(await fetch(`${s.base}/v1/jobs/${id1}/report`));
-    const sp1 = r1.splitPrediction ?? r1.extra?.splitPrediction;
+    const { sp: sp1 } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }, 200_000);
     assert.equal(sp1.model, null);
     assert.match(sp1.note, /splitnet v1 is trained for all-intra \(slice types I\); config ra runs the full partition search/);
-    const { id: id2 } = await json(await submit(s.base, { sequenceId: seqId, config: 'ai', qps: [37], preset: 'faster', frames: 1 }));
-    const v2 = await waitForState(s.base, id2, ['completed', 'failed'], 200_000);
-    assert.equal(v2.state, 'completed', JSON.stringify(v2));
-    const r2 = await json(await fetch(`${s.base}/v1/jobs/${id2}/report`));
-    const sp2 = r2.splitPrediction ?? r2.extra?.splitPrediction;
+    const { sp: sp2 } = await completedJob(s, { sequenceId: seqId, config: 'ai', qps: [37], preset: 'faster', frames: 1 }, 200_000);
     assert.equal(sp2.model, 'splitnet v1');
     assert.match(sp2.note, /aggressiveness 0$/);
   } finally {

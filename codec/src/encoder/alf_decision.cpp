@@ -208,7 +208,7 @@ void gatherCtb(const recon::PaddedPlane& src, const Plane& org, int x0, int y0, 
       ts[bc.classIdx].push_back(int16_t(o[x] - cur));
     }
   }
-  std::vector<int64_t> e(size_t(V) * V);
+  thread_local std::vector<int64_t> e(size_t(V) * V);
   int64_t pv[V];
   for (int c = 0; c < kAlfNumClasses; ++c) {
     int n = int(ts[c].size());
