@@ -34,6 +34,10 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     35, 35,
     // smvd: sym_mvd_flag
     35,
+    // affine: merge_subblock_flag, merge_subblock_idx
+    35, 35, 35, 35,
+    // affine: inter_affine_flag, cu_affine_type_flag
+    35, 35, 35, 35,
   },
   {
     11, 35, 53, 12,  6, 30, 13, 15, 31, 20, 14, 23, 18, 19,  6, 43, 35, 37, 34, 52,
@@ -65,6 +69,10 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     38,  7,
     // smvd: sym_mvd_flag
     28,
+    // affine: merge_subblock_flag, merge_subblock_idx
+    48, 57, 44,  5,
+    // affine: inter_affine_flag, cu_affine_type_flag
+    12, 13, 14, 35,
   },
   {
     18, 27, 15, 18, 28, 45, 26,  7, 23, 26, 36, 38, 18, 34, 21, 43, 42, 37, 42, 44,
@@ -96,6 +104,10 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     46, 15,
     // smvd: sym_mvd_flag
     28,
+    // affine: merge_subblock_flag, merge_subblock_idx
+    25, 58, 45,  4,
+    // affine: inter_affine_flag, cu_affine_type_flag
+    19, 13,  6, 35,
   },
 };
 const uint8_t kCtxShiftIdx[kNumCtx] = {
@@ -128,5 +140,7 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      5,  5,
     // smvd
      5,
+    // affine
+     4,  4,  4,  0,  4,  0,  0,  4,
 };
 }  // namespace nnvvc

@@ -64,6 +64,10 @@ struct CodingUnit {
   // CIIP (merge == true, not skip, regular_merge_flag 0): the merge candidate's prediction blended with the
   // planar intra prediction (8.5.6.7); no DMVR / BDOF
   bool ciip = false;
+  // Affine (MotionModelIdc > 0): merge_subblock_flag in merge CUs (mergeIdx is then merge_subblock_idx).
+  // aff holds the control-point motion; motion (interDir / refIdx, mv = cp[.][0]) the CU-level part.
+  bool affine = false;
+  AffineMotion aff;
   uint8_t mmvdCand = 0, mmvdDist = 0, mmvdDir = 0;
   // AMVP (merge == false): inter_pred_idc as interDir 1/2/3, ref_idx_lX, mvp_lX_flag, MvdLX
   // in 1/16 luma samples as the spec stores it after AmvrShift (quarter-sample MVDs << 2).
@@ -86,7 +90,7 @@ struct CodingUnit {
   bool cclmAllowed = true;
   bool isInter() const { return predMode == PredMode::kInter; }
   // regular merge (or skip) CU: the merge list's motion unchanged (what DMVR may refine)
-  bool regularMerge() const { return merge && !mmvd && !ciip; }
+  bool regularMerge() const { return merge && !mmvd && !ciip && !affine; }
 };
 
 // AmvrShift (7.4.12.5) of CodingUnit::amvr 0, 1, 2: MVDs and AMVP predictors in units of 1 << shift
@@ -134,6 +138,7 @@ struct CuInfo {
   // non-intra neighbour as planar.
   uint8_t skip = 0;
   uint8_t intra = 1;
+  uint8_t affine = 0;  // MergeSubblockFlag || InterAffineFlag (merge_subblock_flag / inter_affine_flag contexts)
   // The chroma coding tree of a dual-tree I slice (CqtDepth / CbWidth / CbHeight of channel type
   // chroma, in luma units): the split contexts of later chroma-tree nodes.
   uint8_t qtDepthC = 0, log2WC = 0, log2HC = 0;

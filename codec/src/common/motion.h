@@ -19,7 +19,7 @@ struct Mv {
   bool operator!=(const Mv& o) const { return !(*this == o); }
 };
 
-// Motion of one prediction block (no affine / sub-block motion in this encoder).
+// Motion of one prediction block (affine CUs: of one 4x4 subblock; AffineMotion below for the CU).
 //  interDir: 0 = not inter (intra / unavailable), 1 = L0 only, 2 = L1 only, 3 = bi.
 //  refIdx[X] = -1 when list X is unused; mv[X] is then (0,0).
 struct MotionInfo {
@@ -35,6 +35,35 @@ struct MotionInfo {
     return true;
   }
   bool operator!=(const MotionInfo& o) const { return !(*this == o); }
+};
+
+// Affine motion of a CU (8.5.5): MotionModelIdc 1 (4-parameter: control points 0 and 1) or 2 (6-parameter:
+// 0, 1 and 2), the reference indices / directions, and the control-point MVs cpMvLX[0..2] (1/16 sample) of the
+// CU's top-left, top-right and bottom-left corners. A subblock merge candidate has the same form.
+struct AffineMotion {
+  uint8_t interDir = 0;
+  int8_t refIdx[2] = {-1, -1};
+  bool sixParam = false;  // MotionModelIdc 2
+  Mv cp[2][3];
+  bool predFlag(int l) const { return (interDir >> l) & 1; }
+  int numCp() const { return sixParam ? 3 : 2; }
+  bool operator==(const AffineMotion& o) const {
+    if (interDir != o.interDir || sixParam != o.sixParam) return false;
+    for (int l = 0; l < 2; ++l) {
+      if (!predFlag(l)) continue;
+      if (refIdx[l] != o.refIdx[l]) return false;
+      for (int i = 0; i < numCp(); ++i)
+        if (cp[l][i] != o.cp[l][i]) return false;
+    }
+    return true;
+  }
+  bool operator!=(const AffineMotion& o) const { return !(*this == o); }
+};
+// What a later CU's inherited affine candidate (8.5.5.5) reads of an affine neighbour: its position, size
+// and control-point motion (stored per 4x4 unit of the CU, AffineMotion::interDir 0 for other CUs).
+struct AffineCuRecord {
+  int16_t x = 0, y = 0, w = 0, h = 0;
+  AffineMotion am;
 };
 
 struct RefPicLists;
@@ -61,6 +90,7 @@ class MotionField {
     w4_ = (picWidth + 3) >> 2; h4_ = (picHeight + 3) >> 2;
     picW_ = picWidth; picH_ = picHeight;
     mi_.assign(size_t(w4_) * size_t(h4_), MotionInfo{});
+    aff_.clear();
     refs_ = MotionFieldRefs{};
   }
   // Records the picture's POC, slice QP and active reference lists (nullptr: intra picture).
@@ -78,12 +108,36 @@ class MotionField {
     const int x1 = std::min(x + w, picW_), y1 = std::min(y + h, picH_);
     for (int yy = y; yy < y1; yy += 4)
       for (int xx = x; xx < x1; xx += 4) mi_[size_t(yy >> 2) * size_t(w4_) + size_t(xx >> 2)] = mi;
+    if (!aff_.empty()) clearAffine(x, y, w, h);
+  }
+  // One 4x4 unit's motion (the subblock MVs of affine CUs), (x, y) inside the picture.
+  void setUnit(int x, int y, const MotionInfo& mi) {
+    if (x >= 0 && y >= 0 && x < picW_ && y < picH_) mi_[size_t(y >> 2) * size_t(w4_) + size_t(x >> 2)] = mi;
+  }
+  // The affine CU record covering luma (x, y), or nullptr (outside, or not an affine CU).
+  const AffineCuRecord* affineAt(int x, int y) const {
+    if (aff_.empty() || x < 0 || y < 0 || x >= picW_ || y >= picH_) return nullptr;
+    const AffineCuRecord& r = aff_[size_t(y >> 2) * size_t(w4_) + size_t(x >> 2)];
+    return r.am.interDir ? &r : nullptr;
+  }
+  // Records an affine CU over its area (after set()/setUnit() of its subblock motion).
+  void setAffine(const AffineCuRecord& rec) {
+    if (aff_.empty()) aff_.assign(size_t(w4_) * size_t(h4_), AffineCuRecord{});
+    const int x1 = std::min(rec.x + rec.w, picW_), y1 = std::min(rec.y + rec.h, picH_);
+    for (int yy = rec.y; yy < y1; yy += 4)
+      for (int xx = rec.x; xx < x1; xx += 4) aff_[size_t(yy >> 2) * size_t(w4_) + size_t(xx >> 2)] = rec;
   }
 
  private:
   int w4_ = 0, h4_ = 0, picW_ = 0, picH_ = 0;
   std::vector<MotionInfo> mi_;
+  std::vector<AffineCuRecord> aff_;  // empty until the first affine CU of the picture
   MotionFieldRefs refs_;
+  void clearAffine(int x, int y, int w, int h) {
+    const int x1 = std::min(x + w, picW_), y1 = std::min(y + h, picH_);
+    for (int yy = std::max(y, 0); yy < y1; yy += 4)
+      for (int xx = std::max(x, 0); xx < x1; xx += 4) aff_[size_t(yy >> 2) * size_t(w4_) + size_t(xx >> 2)].am.interDir = 0;
+  }
 };
 
 // History-based MVP table (8.5.2.16): up to 5 entries, oldest first. Reset at the start of

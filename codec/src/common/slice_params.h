@@ -31,6 +31,11 @@ struct SliceParams {
   bool bdof = false;           // sps_bdof_enabled_flag && !ph_bdof_disabled_flag (bi-directional optical flow)
   bool ciip = false;
   bool smvd = false;           // sps_smvd_enabled_flag (B slices): sym_mvd_flag in bi AMVP CUs (inter::symmetricRefIdx)           // sps_ciip_enabled_flag: regular_merge_flag in non-skip merge CUs of 64+ samples
+  // Affine (sps_affine_enabled_flag): merge_subblock_flag in merge CUs of 8x8 and more; MaxNumSubblockMergeCand
+  // (no SbTMVP: 5 - sps_five_minus_max_num_subblock_merge_cand); affineSixParam: sps_6param_affine_enabled_flag
+  bool affine = false;
+  bool affineSixParam = false;
+  int maxNumSubblockMergeCand = 0;
   bool mmvd = false;           // sps_mmvd_enabled_flag: merge with MV differences (mmvd_merge_flag in merge CUs)
   bool dmvr = false;           // sps_dmvr_enabled_flag (no PH control): decoder-side MV refinement of bi-merge CUs
   bool depQuant = false;       // sh_dep_quant_used_flag: dependent quantisation (residual syntax + scaling)

@@ -171,6 +171,9 @@ class StreamDecoder {
     slice.mmvd = curSps_.mmvdEnabled && !slice.isIntra;
     slice.ciip = curSps_.ciipEnabled && !slice.isIntra;
     slice.smvd = curSps_.smvdEnabled && !slice.isIntra;
+    slice.affine = curSps_.affineEnabled && !slice.isIntra;
+    slice.affineSixParam = curSps_.affineSixParam;
+    slice.maxNumSubblockMergeCand = slice.affine ? curSps_.maxNumSubblockMergeCand : 0;
     slice.cclm = curSps_.cclmEnabled;
     slice.implicitMts = curSps_.mtsEnabled;
 

@@ -74,6 +74,12 @@ void mcInterpLuma_c(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, in
             yFrac ? kMcLumaFilter[yFrac & 15] : nullptr, bitDepth);
 }
 
+void mcInterpLumaAffine_c(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, int w, int h,
+                          int xFrac, int yFrac, int bitDepth) {
+  interp<8>(dst, ds, src, ss, w, h, xFrac ? kMcLumaAffineFilter[xFrac & 15] : nullptr,
+            yFrac ? kMcLumaAffineFilter[yFrac & 15] : nullptr, bitDepth);
+}
+
 void mcInterpChroma_c(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, int w, int h,
                       int xFrac, int yFrac, int bitDepth) {
   interp<4>(dst, ds, src, ss, w, h, xFrac ? kMcChromaFilter[xFrac & 31] : nullptr,
@@ -103,6 +109,7 @@ void mcWeightBi_c(Pel* dst, ptrdiff_t ds, const int16_t* src0, ptrdiff_t ss0, co
 McFunctions mcFunctionsFor(DspLevel maxLevel) {
   McFunctions f;
   f.interpLuma = mcInterpLuma_c;
+  f.interpLumaAffine = mcInterpLumaAffine_c;
   f.interpChroma = mcInterpChroma_c;
   f.weightUni = mcWeightUni_c;
   f.weightBi = mcWeightBi_c;

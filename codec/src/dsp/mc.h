@@ -41,6 +41,19 @@ inline constexpr int8_t kMcLumaFilter[16][8] = {
     {0, 1, -3, 8, 62, -5, 2, -1},       {0, 1, -2, 4, 63, -3, 1, 0},
 };
 
+// Luma filter of affine 4x4 subblocks (the 6-tap table of 8.5.6.3.2, used when MotionModelIdc > 0 and the
+// subblock is 4x4), written as 8 taps (offsets -3 .. 4) with zero outer taps so the 8-tap code paths apply.
+inline constexpr int8_t kMcLumaAffineFilter[16][8] = {
+    {0, 0, 0, 64, 0, 0, 0, 0},          {0, 1, -3, 63, 4, -2, 1, 0},
+    {0, 1, -5, 62, 8, -3, 1, 0},        {0, 2, -8, 60, 13, -4, 1, 0},
+    {0, 3, -10, 58, 17, -5, 1, 0},      {0, 3, -11, 52, 26, -8, 2, 0},
+    {0, 2, -9, 47, 31, -10, 3, 0},      {0, 3, -11, 45, 34, -10, 3, 0},
+    {0, 3, -11, 40, 40, -11, 3, 0},     {0, 3, -10, 34, 45, -11, 3, 0},
+    {0, 3, -10, 31, 47, -9, 2, 0},      {0, 2, -8, 26, 52, -11, 3, 0},
+    {0, 1, -5, 17, 58, -10, 3, 0},      {0, 1, -4, 13, 60, -8, 2, 0},
+    {0, 1, -3, 8, 62, -5, 1, 0},        {0, 1, -2, 4, 63, -3, 1, 0},
+};
+
 // Chroma interpolation filter fC[p][i], p in 1/32 sample (Table 28 of 8.5.6.3.3). Tap i applies
 // to sample offset i - 1.
 inline constexpr int8_t kMcChromaFilter[32][4] = {
@@ -85,6 +98,7 @@ using McBiFn = void (*)(Pel* dst, ptrdiff_t ds, const int16_t* src0, ptrdiff_t s
 
 struct McFunctions {
   McInterpFn interpLuma;
+  McInterpFn interpLumaAffine;  // kMcLumaAffineFilter (affine 4x4 subblocks); C only
   McInterpFn interpChroma;
   McUniFn weightUni;
   McBiFn weightBi;
@@ -100,6 +114,8 @@ const McFunctions& mcFunctions();
 // ---- plain C twins and the SIMD versions (for the table, tests and checkasm) ----------------
 void mcInterpLuma_c(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, int w, int h,
                     int xFrac, int yFrac, int bitDepth);
+void mcInterpLumaAffine_c(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, int w, int h,
+                          int xFrac, int yFrac, int bitDepth);
 void mcInterpChroma_c(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, int w, int h,
                       int xFrac, int yFrac, int bitDepth);
 void mcWeightUni_c(Pel* dst, ptrdiff_t ds, const int16_t* src, ptrdiff_t ss, int w, int h,

@@ -200,6 +200,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.mmvdEnabled = ra && (opt.mmvd < 0 ? presetTools.mmvd : opt.mmvd == 1);
   sps.ciipEnabled = ra && (opt.ciip < 0 ? presetTools.numCiipRd > 0 : opt.ciip == 1);
   sps.smvdEnabled = ra && (opt.smvd < 0 ? presetTools.smvd : opt.smvd == 1);
+  sps.affineEnabled = ra && (opt.affine < 0 ? presetTools.affine : opt.affine == 1);
   sps.cclmEnabled = opt.cclm != 0;
   // dual tree in I slices (chroma partitioned on its own: the chroma tree limits of partition.h)
   sps.part.dualTree = opt.dualTree < 0 ? presetTools.dualTree : opt.dualTree == 1;

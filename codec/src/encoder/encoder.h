@@ -36,6 +36,7 @@ struct EncoderOptions {
   int mmvd = -1;           // merge with MV differences: -1 = default (on for ra at presets that search it), 0 off, 1 on (ra only)
   int amvr = -1;           // adaptive MV resolution (MVDs at 1 or 4 samples): -1 = default (off), 0 off, 1 on (ra only)
   int tmvp = -1;           // temporal MV prediction: -1 = default (on for ra), 0 off, 1 on (ra only)
+  int affine = -1;         // affine motion (ra): -1 = default (preset), 0 off, 1 on
   int smvd = -1;           // symmetric MVD (ra): -1 = default (preset), 0 off, 1 on
   int ciip = -1;           // combined inter/intra merge (ra): -1 = default (preset), 0 off, 1 on
   int jointCbCr = -1;      // joint Cb-Cr residuals (JCCR): -1 = default (preset), 0 off, 1 on

@@ -77,6 +77,9 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.mmvd = sps.mmvdEnabled && !plan.intra;
   s.ciip = sps.ciipEnabled && !plan.intra;
   s.smvd = sps.smvdEnabled && !plan.intra;
+  s.affine = sps.affineEnabled && !plan.intra;
+  s.affineSixParam = sps.affineSixParam;
+  s.maxNumSubblockMergeCand = s.affine ? sps.maxNumSubblockMergeCand : 0;
   s.cclm = sps.cclmEnabled;
   s.implicitMts = sps.mtsEnabled;
   if (s.depQuant) s.lambda *= std::pow(2.0, 0.25 / 3.0);  // DQ's RD slope (as in the search)

@@ -244,6 +244,13 @@ bool temporalMv(const MvPredEnv& env, int x, int y, int w, int h, int listX, int
   return collocatedMv(slice, *col, xCtr & kColGridMask, yCtr & kColGridMask, listX, refIdx, mv);
 }
 
+bool collocatedMvAt(const MvPredEnv& env, int x, int y, int listX, int refIdx, Mv& mv) {
+  const SliceParams& slice = *env.slice;
+  if (listX < 0 || listX > 1 || refIdx < 0 || refIdx >= numActiveRefs(slice, listX)) return false;
+  const RefPic* col = collocatedRef(slice);
+  return col && collocatedMv(slice, *col, x & kColGridMask, y & kColGridMask, listX, refIdx, mv);
+}
+
 Mv roundMv(const Mv& mv, int rightShift, int leftShift) {
   auto roundComponent = [&](int32_t v) -> int32_t {
     if (rightShift > 0) {

@@ -59,6 +59,11 @@ void buildAmvpList(const MvPredEnv& env, int x, int y, int w, int h, int listX, 
 // the signalled one (and rounds the result to the MVD precision, as buildAmvpList does).
 bool temporalMv(const MvPredEnv& env, int x, int y, int w, int h, int listX, int refIdx, Mv& mv);
 
+// The collocated MV (8.5.2.12) at luma (x, y) (read at ((x >> 3) << 3, (y >> 3) << 3)) for list X and
+// reference index refIdx, without the position rules of temporalMv: the bottom-right corner of the
+// constructed affine candidates (8.5.5.6). False without TMVP or a collocated MV.
+bool collocatedMvAt(const MvPredEnv& env, int x, int y, int listX, int refIdx, Mv& mv);
+
 // distScaleFactor of 8.5.2.12 for the POC distances currPocDiff (current picture to its
 // reference) and colPocDiff (collocated picture to its block's reference), each clipped to
 // [-128, 127]: 256 stands for 1.0, the range is [-4096, 4095]. colPocDiff must not be 0.

@@ -22,6 +22,7 @@ struct LumaUnit {
   uint8_t tuW = 0, tuH = 0;    // luma TB size
   uint8_t cbf = 0;             // tu_y_coded_flag
   uint8_t intra = 0;
+  uint8_t affine = 0;          // the CU has subblock motion (bS from the motion field, subblock edges)
   int8_t qp = 0;               // QpY of the CU
 };
 // Same for chroma (the CU owning the chroma of the unit: a single-tree CU or the chroma CU of
@@ -75,8 +76,9 @@ struct DeblockMaps {
 
 class Deblocker {
  public:
-  Deblocker(Picture& pic, const SliceParams& slice, const DeblockParams& p, DeblockMaps& maps)
-      : pic_(pic), slice_(slice), p_(p), f_(dsp::deblockFunctions()), cus_(maps.cus),
+  Deblocker(Picture& pic, const SliceParams& slice, const DeblockParams& p, DeblockMaps& maps,
+            const MotionField& motion)
+      : pic_(pic), slice_(slice), p_(p), motion_(motion), f_(dsp::deblockFunctions()), cus_(maps.cus),
         luma_(maps.luma), chroma_(maps.chroma) {
     w4_ = pic.width >> 2;
     h4_ = pic.height >> 2;
@@ -122,6 +124,7 @@ class Deblocker {
               u.tuH = uint8_t(th);
               u.cbf = cbf[0];
               u.intra = intra;
+              u.affine = cu.isInter() && cu.affine;
               u.qp = cu.qp;
             }
             if (hasChroma) {
@@ -173,11 +176,32 @@ class Deblocker {
       for (int x4 = vertical ? 1 : 0; x4 < w4_; ++x4) {
         const LumaUnit& q = lu(x4, y4);
         const LumaUnit& p = vertical ? lu(x4 - 1, y4) : lu(x4, y4 - 1);
-        if (p.tuId == q.tuId || !p.tuId || !q.tuId) continue;
+        if (!p.tuId || !q.tuId) continue;
         const bool sameCu = p.cuIdx == q.cuIdx;
-        const int bS = lumaBoundaryStrength(p.intra, q.intra, p.cbf, q.cbf, sameCu,
-                                            cus_[p.cuIdx]->motion, cus_[q.cuIdx]->motion,
-                                            slice_.refs);
+        // affine CUs: prediction subblock edges every 8 samples inside the CU (8.8.3.3); offset of this
+        // edge from the Q CU's left / top edge
+        const CodingUnit& cuQ = *cus_[q.cuIdx];
+        const int off = vertical ? (x4 << 2) - cuQ.x : (y4 << 2) - cuQ.y;
+        const int cuSize = vertical ? cuQ.w : cuQ.h;
+        const bool subblockEdge = q.affine && sameCu && off > 0 && (off & 7) == 0;
+        const bool transformEdge = p.tuId != q.tuId;
+        if (!transformEdge && !subblockEdge) continue;
+        int bS;
+        if (p.affine || q.affine) {
+          // motion of the 4x4 units on both sides (subblock MVs) where a side is affine
+          const int xP = vertical ? (x4 << 2) - 1 : (x4 << 2), yP = vertical ? (y4 << 2) : (y4 << 2) - 1;
+          const MotionInfo* fp = motion_.at(xP, yP);
+          const MotionInfo* fq = motion_.at(x4 << 2, y4 << 2);
+          const MotionInfo& mP = p.affine && fp ? *fp : cus_[p.cuIdx]->motion;
+          const MotionInfo& mQ = q.affine && fq ? *fq : cus_[q.cuIdx]->motion;
+          if (p.intra || q.intra) bS = 2;
+          else if (transformEdge && (p.cbf || q.cbf)) bS = 1;
+          else if (sameCu && !subblockEdge) bS = 0;
+          else bS = motionBoundaryStrength(mP, mQ, slice_.refs);
+        } else {
+          bS = lumaBoundaryStrength(p.intra, q.intra, p.cbf, q.cbf, sameCu, cus_[p.cuIdx]->motion,
+                                    cuQ.motion, slice_.refs);
+        }
         if (!bS) continue;
         const int sizeP = vertical ? p.tuW : p.tuH, sizeQ = vertical ? q.tuW : q.tuH;
         int lenP = 1, lenQ = 1;
@@ -185,6 +209,24 @@ class Deblocker {
           lenP = sizeP >= 32 ? 7 : 3;
           lenQ = sizeQ >= 32 ? 7 : 3;
         }
+        if (q.affine && sameCu && !transformEdge) {
+          // inside an affine CU (VTM-23.2's maxFilterLength of coding subblocks): 2 next to the CU edge or
+          // 8 samples from a transform edge, else 3
+          const int base = vertical ? x4 : y4;
+          auto tbEdgeAt = [&](int d) {
+            const int b = base + d;
+            if (b <= 0 || (vertical ? b >= w4_ : b >= h4_)) return false;
+            const LumaUnit& a = vertical ? lu(b, y4) : lu(x4, b);
+            const LumaUnit& bb = vertical ? lu(b - 1, y4) : lu(x4, b - 1);
+            return a.tuId != bb.tuId;
+          };
+          if (off == 8 || off + 8 >= cuSize || tbEdgeAt(-2) || tbEdgeAt(2)) lenP = lenQ = 2;
+          else lenP = lenQ = 3;
+        } else if (q.affine && transformEdge) {
+          lenQ = std::min(lenQ, 5);
+          if (sameCu) lenP = std::min(lenP, 5);
+        }
+        if (p.affine && lenP > 5) lenP = 5;
         // Horizontal CTU-row edges: the P side reads/writes at most 4 rows (line buffer).
         if (!vertical && ((y4 << 2) & (kCtuSize - 1)) == 0 && lenP > 3) lenP = 3;
         const int qp = (p.qp + q.qp + 1) >> 1;
@@ -236,6 +278,7 @@ class Deblocker {
   Picture& pic_;
   const SliceParams& slice_;
   const DeblockParams& p_;
+  const MotionField& motion_;
   const dsp::DeblockFunctions& f_;
   int w4_ = 0, h4_ = 0, bitDepth_ = kBitDepth, maxVal_ = 1023, qpBdOffset_ = 12;
   uint32_t tuCount_ = 0;
@@ -277,10 +320,9 @@ int lumaBoundaryStrength(bool intraP, bool intraQ, bool cbfP, bool cbfQ, bool sa
 
 void deblockPicture(Picture& pic, const std::vector<CtuCoding>& ctus, const MotionField& motion,
                     const SliceParams& slice, const DeblockParams& p) {
-  (void)motion;
   if (!p.enabled || pic.width < 8 || pic.height < 8) return;
   thread_local DeblockMaps maps;
-  Deblocker d(pic, slice, p, maps);
+  Deblocker d(pic, slice, p, maps, motion);
   for (const CtuCoding& ctu : ctus)
     for (const CodingUnit& cu : ctu.cus) d.addCu(cu);
   d.filter(true);

@@ -12,6 +12,7 @@
 #include "dsp/mc.h"
 #include "recon/bdof.h"
 #include "recon/dmvr.h"
+#include "inter/affine.h"
 
 namespace nnvvc {
 namespace recon {
@@ -68,9 +69,9 @@ inline bool inside(const Plane& plane, const Support& s) {
   return s.x0 >= 0 && s.y0 >= 0 && s.x0 + s.w <= plane.width && s.y0 + s.h <= plane.height;
 }
 
-// Interpolates the w x h block of list l into the biased 14-bit intermediate (dsp/mc.h).
-void interpolate(const dsp::McFunctions& f, const Plane& plane, const Mv& mv, int cIdx, int x,
-                 int y, int w, int h, int16_t* dst, ptrdiff_t ds) {
+// Interpolates the w x h block of list l into the biased 14-bit intermediate (dsp/mc.h) with kernel fn.
+void interpolateWith(dsp::McInterpFn fn, const Plane& plane, const Mv& mv, int cIdx, int x, int y, int w, int h,
+                     int16_t* dst, ptrdiff_t ds) {
   const RefPos p = refPos(mv, cIdx, x, y);
   const Support s = support(p, cIdx, w, h);
   const Pel* src;
@@ -84,7 +85,12 @@ void interpolate(const dsp::McFunctions& f, const Plane& plane, const Mv& mv, in
     src = window + s.offY * s.w + s.offX;
     ss = s.w;
   }
-  (cIdx ? f.interpChroma : f.interpLuma)(dst, ds, src, ss, w, h, p.xFrac, p.yFrac, kBitDepth);
+  fn(dst, ds, src, ss, w, h, p.xFrac, p.yFrac, kBitDepth);
+}
+
+void interpolate(const dsp::McFunctions& f, const Plane& plane, const Mv& mv, int cIdx, int x,
+                 int y, int w, int h, int16_t* dst, ptrdiff_t ds) {
+  interpolateWith(cIdx ? f.interpChroma : f.interpLuma, plane, mv, cIdx, x, y, w, h, dst, ds);
 }
 
 void fillGrey(Pel* dst, ptrdiff_t ds, int w, int h) {
@@ -175,6 +181,53 @@ void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, i
     predictInterComponent(refs, mi, 0, x, y, w, h, dst[0], dstStride[0]);
   for (int c = 1; c < 3; ++c)  // 4:2:0: chroma block at half position and size
     predictInterComponent(refs, mi, c, x >> 1, y >> 1, w >> 1, h >> 1, dst[c], dstStride[c]);
+}
+
+void predictAffine(const RefPicLists& refs, const AffineMotion& am, int x, int y, int w, int h,
+                   Pel* const dst[3], const ptrdiff_t dstStride[3], int numComp) {
+  const dsp::McFunctions& f = dsp::mcFunctions();
+  constexpr int sb = inter::kAffineSubblock;
+  if (w < 8 || h < 8 || w > kMaxBlock || h > kMaxBlock || !am.interDir) {
+    fillGrey(dst[0], dstStride[0], std::min(w, kMaxBlock), std::min(h, kMaxBlock));
+    for (int c = 1; c < numComp; ++c) fillGrey(dst[c], dstStride[c], std::min(w, kMaxBlock) >> 1, std::min(h, kMaxBlock) >> 1);
+    return;
+  }
+  MotionInfo mi = inter::affineCuMotion(am);
+  const int nx = w / sb, ny = h / sb;
+  alignas(32) static thread_local int16_t pred[2][3][kMaxBlock * kMaxBlock];
+  static thread_local Mv mvs[kMaxBlock / 4 * kMaxBlock / 4];
+  int numUsed = 0;
+  for (int l = 0; l < 2; ++l) {
+    if (!am.predFlag(l)) continue;
+    const Plane* planes[3];
+    for (int c = 0; c < numComp; ++c) {
+      planes[c] = refPlane(refs, mi, l, c);
+      if (!planes[c]) {
+        for (int k = 0; k < numComp; ++k) fillGrey(dst[k], dstStride[k], k ? w >> 1 : w, k ? h >> 1 : h);
+        return;
+      }
+    }
+    inter::affineSubblockMvs(am, l, w, h, mvs);
+    for (int j = 0; j < ny; ++j)
+      for (int i = 0; i < nx; ++i)
+        interpolateWith(f.interpLumaAffine, *planes[0], mvs[j * nx + i], 0, x + i * sb, y + j * sb, sb, sb,
+                        pred[numUsed][0] + (j * sb) * w + i * sb, w);
+    // 4:2:0: one 4x4 chroma subblock per 8x8 luma area, MV the mean of its top-left and bottom-right luma subblocks
+    const int cw = w >> 1;
+    for (int j = 0; numComp > 1 && j + 1 < ny; j += 2)
+      for (int i = 0; i + 1 < nx; i += 2) {
+        const Mv mvC = inter::affineChromaMv(mvs, nx, i, j);
+        for (int c = 1; c < 3; ++c)
+          interpolateWith(f.interpChroma, *planes[c], mvC, c, (x >> 1) + i * 2, (y >> 1) + j * 2, sb, sb,
+                          pred[numUsed][c] + (j * 2) * cw + i * 2, cw);
+      }
+    ++numUsed;
+  }
+  for (int c = 0; c < numComp; ++c) {
+    const int cw = c ? w >> 1 : w, ch = c ? h >> 1 : h;
+    if (numUsed == 1) f.weightUni(dst[c], dstStride[c], pred[0][c], cw, cw, ch, kBitDepth);
+    else f.weightBi(dst[c], dstStride[c], pred[0][c], cw, pred[1][c], cw, cw, ch, kBitDepth);
+  }
 }
 
 }  // namespace recon

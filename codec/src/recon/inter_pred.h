@@ -35,7 +35,7 @@ inline InterPredTools interToolsOf(const SliceParams& slice, bool regularMerge) 
 // ... of a CU: DMVR only for regular merge (or skip) CUs; no BDOF in CIIP or SMVD CUs.
 inline InterPredTools interToolsOf(const SliceParams& slice, const CodingUnit& cu) {
   InterPredTools t = interToolsOf(slice, cu.regularMerge());
-  t.bdof = t.bdof && !cu.ciip && !cu.smvd;
+  t.bdof = t.bdof && !cu.ciip && !cu.smvd && !cu.affine;
   return t;
 }
 
@@ -43,6 +43,12 @@ inline InterPredTools interToolsOf(const SliceParams& slice, const CodingUnit& c
 // and reconstruction use this one, so the two stay identical).
 void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, int w, int h,
                   Pel* const dst[3], const ptrdiff_t dstStride[3], const InterPredTools& tools);
+
+// Affine CU (8.5.6 with 8.5.5.9): per list, each 4x4 luma subblock with its subblock MV and the 6-tap
+// filter, each 4x4 chroma subblock (8x8 luma) with the mean MV of two luma subblocks; then the default
+// weighting. No DMVR, BDOF or PROF. w, h >= 8. numComp 1: luma only (the encoder's pre-selection).
+void predictAffine(const RefPicLists& refs, const AffineMotion& am, int x, int y, int w, int h,
+                   Pel* const dst[3], const ptrdiff_t dstStride[3], int numComp = 3);
 
 // The plane cIdx of the reference picture list l of `mi` names, or nullptr when the motion names no
 // usable picture (a conforming stream never does; the parser should already have rejected it).

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "inter/affine.h"
 #include "inter/mv_pred.h"
 
 namespace nnvvc {
@@ -586,8 +587,38 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
   const SliceParams& sl = *env.slice;
   const unsigned merge = cu.skip ? 1u : io.bin(ctx[kCtxMergeFlag], cu.merge ? 1u : 0u);
   cu.merge = merge != 0;
-  if (!cu.merge) { cu.mmvd = false; cu.ciip = false; }
+  if (!cu.merge) { cu.mmvd = false; cu.ciip = false; cu.affine = false; }
   if (cu.merge) {
+    // merge_subblock_flag (merge CUs of 8x8 and more where MaxNumSubblockMergeCand > 0), then merge_subblock_idx
+    // (TR cMax MaxNumSubblockMergeCand - 1, first bin context coded) instead of the rest of merge_data
+    const bool subblockPossible = sl.maxNumSubblockMergeCand > 0 && cu.w >= 8 && cu.h >= 8;
+    if (!IO::kReading && cu.affine && !subblockPossible) return false;
+    unsigned subblock = 0;
+    if (subblockPossible) {
+      const CuInfo* L = env.cuMap->at(cu.x - 1, cu.y);
+      const CuInfo* A = env.cuMap->at(cu.x, cu.y - 1);
+      const int inc = (L && L->affine) + (A && A->affine);
+      subblock = io.bin(ctx[kCtxSubblockMerge + inc], cu.affine ? 1u : 0u);
+    }
+    cu.affine = subblock != 0;
+    if (cu.affine) {
+      const int cMaxSb = std::min(sl.maxNumSubblockMergeCand, inter::kMaxSubblockMergeCand) - 1;
+      if (!IO::kReading && (cu.mergeIdx > cMaxSb || cu.mmvd || cu.ciip || cu.smvd)) return false;
+      int idx = 0;
+      if (cMaxSb > 0 && io.bin(ctx[kCtxSubblockMergeIdx], cu.mergeIdx > 0 ? 1u : 0u)) {
+        idx = 1;
+        while (idx < cMaxSb && io.bypass(idx < cu.mergeIdx ? 1u : 0u)) ++idx;
+      }
+      cu.mergeIdx = uint8_t(idx);
+      cu.mmvd = cu.ciip = cu.smvd = false;
+      cu.mmvdCand = cu.mmvdDist = cu.mmvdDir = 0;
+      cu.interDir = 0;
+      cu.refIdx[0] = cu.refIdx[1] = -1;
+      cu.mvpIdx[0] = cu.mvpIdx[1] = 0;
+      cu.mvd[0] = cu.mvd[1] = Mv();
+      cu.amvr = 0;
+      return true;
+    }
     // merge_data with GPM and sub-block merge off: regular_merge_flag where CIIP is possible (SPS flag,
     // not skip, 64+ samples, both sides below 128), inferred 1 otherwise; 0 means CIIP (ciip_flag
     // inferred 1 without GPM) with a merge_idx. Regular: mmvd_merge_flag when the SPS enables MMVD, then
@@ -649,6 +680,13 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
   } else {
     if (!IO::kReading && cu.interDir != 1) return false;
     cu.interDir = 1;
+  }
+  // inter_affine_flag (SPS affine, 16x16 and more): affine AMVP is not used (always 0 when writing)
+  if (sl.affine && cu.w >= 16 && cu.h >= 16) {
+    const CuInfo* L = env.cuMap->at(cu.x - 1, cu.y);
+    const CuInfo* A = env.cuMap->at(cu.x, cu.y - 1);
+    const int inc = (L && L->affine) + (A && A->affine);
+    if (io.bin(ctx[kCtxAffineFlag + inc], 0u)) return false;  // affine AMVP: not supported
   }
   // sym_mvd_flag: bi CUs where the slice has a symmetric reference pair
   int symRef[2] = {-1, -1};
@@ -739,6 +777,7 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
   // cu_skip_flag, pred_mode_flag (no IBC, no palette) and their inference (7.4.12.2)
   if (IO::kReading) {
     cu.predMode = PredMode::kIntra; cu.skip = false; cu.merge = false; cu.mmvd = false; cu.ciip = false; cu.smvd = false;
+    cu.affine = false;
   }
   if (!env.isIntraSlice && hasLuma) {
     if (!env.slice) return false;
@@ -775,14 +814,26 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
     if (!kEstimating<IO>) {  // the rate estimate skips the (costly) list derivation
       if (!env.motion || !env.hmvp) return false;
       const MotionInfo given = cu.motion;
-      if (!deriveInterMotion(env, cu, mi)) return false;
+      if (cu.affine) {
+        // subblock merge: the candidate's control-point motion (8.5.5.2)
+        const inter::MvPredEnv pe{env.motion, env.hmvp, env.slice, env.part->log2CtuSize};
+        AffineMotion list[inter::kMaxSubblockMergeCand];
+        const int n = inter::buildSubblockMergeList(pe, cu.x, cu.y, cu.w, cu.h, list);
+        if (cu.mergeIdx >= n) return false;
+        if (IO::kReading) cu.aff = list[cu.mergeIdx];
+        else if (cu.aff != list[cu.mergeIdx]) return false;
+        mi = inter::affineCuMotion(cu.aff);
+      } else if (!deriveInterMotion(env, cu, mi)) {
+        return false;
+      }
       if (IO::kReading) cu.motion = mi;
       else if (mi != given) return false;  // encoder search and syntax disagree
     }
     // the writer stores the derived motion (unused lists normalised), exactly what the reader stores
     env.cuMap->storeSyntax(cu);
-    if (env.motion) env.motion->set(cu.x, cu.y, cu.w, cu.h, mi);
-    if (env.hmvp) inter::updateHmvp(*env.hmvp, mi);
+    if (env.motion) inter::storeCuMotion(*env.motion, cu, mi);
+    // affine CUs do not enter the HMVP table (8.5.5.1; VTM-23.2 likewise)
+    if (env.hmvp && !cu.affine) inter::updateHmvp(*env.hmvp, mi);
     // cu_coded_flag: coded unless merge (inferred 0 for skip, 1 for merge)
     unsigned rootCbf;
     if (cu.merge) rootCbf = cu.skip ? 0u : 1u;

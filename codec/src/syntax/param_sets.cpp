@@ -183,7 +183,13 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   const int mergeCand = s.interEnabled ? s.maxNumMergeCand : 1;  // all-intra streams: 1
   b.ue(uint32_t(6 - mergeCand));  // sps_six_minus_max_num_merge_cand
   b.flag(false);  // sps_sbt_enabled_flag
-  b.flag(false);  // sps_affine_enabled_flag
+  b.flag(s.affineEnabled);  // sps_affine_enabled_flag
+  if (s.affineEnabled) {
+    b.ue(uint32_t(5 - s.maxNumSubblockMergeCand));  // sps_five_minus_max_num_subblock_merge_cand
+    b.flag(s.affineSixParam);  // sps_6param_affine_enabled_flag
+    if (s.amvrEnabled) b.flag(false);  // sps_affine_amvr_enabled_flag
+    b.flag(false);  // sps_affine_prof_enabled_flag
+  }
   b.flag(false);  // sps_bcw_enabled_flag
   b.flag(s.ciipEnabled);  // sps_ciip_enabled_flag
   if (mergeCand >= 2) b.flag(false);  // sps_gpm_enabled_flag
@@ -335,7 +341,15 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   s.mmvdEnabled = r.flag();  // sps_mmvd_enabled_flag
   if (s.mmvdEnabled) require(!r.flag(), "full-sample-only MMVD");
   s.maxNumMergeCand = 6 - int(r.ue(5));
-  require(!r.flag(), "SBT"); require(!r.flag(), "affine"); require(!r.flag(), "BCW");
+  require(!r.flag(), "SBT");
+  s.affineEnabled = r.flag();  // sps_affine_enabled_flag
+  if (s.affineEnabled) {
+    s.maxNumSubblockMergeCand = 5 - int(r.ue(5));
+    s.affineSixParam = r.flag();
+    if (s.amvrEnabled) require(!r.flag(), "affine AMVR");
+    require(!r.flag(), "PROF");
+  }
+  require(!r.flag(), "BCW");
   s.ciipEnabled = r.flag();  // sps_ciip_enabled_flag
   if (s.maxNumMergeCand >= 2) require(!r.flag(), "GPM");
   r.ue(8);  // parallel merge level

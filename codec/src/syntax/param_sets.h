@@ -35,6 +35,9 @@ struct SpsInfo {
   bool amvrEnabled = false;                  // sps_amvr_enabled_flag (translational MVDs at 1/4, 1 or 4 samples)
   bool bdofEnabled = false;                  // sps_bdof_enabled_flag (no PH control: BDOF in every picture)
   bool dmvrEnabled = false;                  // sps_dmvr_enabled_flag (no PH control: DMVR in every inter picture)
+  bool affineEnabled = false;                // sps_affine_enabled_flag (subblock merge; no affine AMVP, PROF, SbTMVP)
+  bool affineSixParam = true;                // sps_6param_affine_enabled_flag
+  int maxNumSubblockMergeCand = 5;           // 5 - sps_five_minus_max_num_subblock_merge_cand
   bool smvdEnabled = false;                  // sps_smvd_enabled_flag (symmetric MVD in bi AMVP CUs)
   bool ciipEnabled = false;                  // sps_ciip_enabled_flag (combined inter/intra merge; no GPM, so no ciip_flag)
   bool mmvdEnabled = false;                  // sps_mmvd_enabled_flag (no full-sample-only MMVD)

@@ -92,6 +92,8 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
     tryInterRd(cu, entry, entryHm, bestJ);
   };
   for (int k = 0; k < std::min(nr, preset_.numMergeRd); ++k) tryMerge(k, false);
+  // subblock merge (affine) candidates
+  if (c_->slice->maxNumSubblockMergeCand > 0 && cu.w >= 8 && cu.h >= 8) evalAffineMerge(me, cu, entry, entryHm, bestJ);
   // CIIP: the best merge candidates (by their plain SATD) blended with planar intra, full RD with a residual;
   // not where a skip CU already won (its prediction needs no help)
   // (--ciip on at a preset without CIIP: one candidate)
@@ -252,6 +254,39 @@ void RdCtuSearch::evalSmvd(const inter::MvPredEnv& me, const int symRef[2], cons
   tryInterRd(v, entry, entryHm, bestJ);
 }
 
+void RdCtuSearch::evalAffineMerge(const inter::MvPredEnv& me, CodingUnit& cu, const ContextSet& entry,
+                                  const HmvpTable& entryHm, double& bestJ) {
+  AffineMotion list[inter::kMaxSubblockMergeCand];
+  const int n = inter::buildSubblockMergeList(me, cu.x, cu.y, cu.w, cu.h, list);
+  std::pair<double, int> ranked[inter::kMaxSubblockMergeCand];
+  int nr = 0;
+  for (int i = 0; i < n; ++i) {
+    bool dup = false;
+    for (int j = 0; j < i && !dup; ++j) dup = list[j] == list[i];
+    if (dup) continue;
+    // merge flag, subblock flag, truncated-unary index
+    ranked[nr++] = {ms_.affineCost(list[i], double(2 + std::min(i + 1, n - 1)), cu.x, cu.y, cu.w, cu.h), i};
+  }
+  for (int i = 1; i < nr; ++i)
+    for (int j = i; j > 0 && ranked[j] < ranked[j - 1]; --j) std::swap(ranked[j], ranked[j - 1]);
+  for (int k = 0; k < std::min(nr, std::max(1, preset_.numAffineMergeRd)); ++k) {
+    const AffineMotion& am = list[ranked[k].second];
+    cu.merge = true;
+    cu.mmvd = false;
+    cu.ciip = false;
+    cu.affine = true;
+    cu.aff = am;
+    cu.mergeIdx = uint8_t(ranked[k].second);
+    cu.motion = inter::affineCuMotion(am);
+    cu.interDir = 0;
+    cu.refIdx[0] = cu.refIdx[1] = -1;
+    cu.mvd[0] = cu.mvd[1] = Mv();
+    tryInterRd(cu, entry, entryHm, bestJ);
+  }
+  cu.affine = false;
+  cu.aff = AffineMotion{};
+}
+
 void RdCtuSearch::evalMmvd(const MotionInfo* base, int nb, CodingUnit& cu, const ContextSet& entry,
                            const HmvpTable& entryHm, double& bestJ) {
   struct Cand { double cost; uint8_t b, d, dir; MotionInfo mi; };
@@ -305,8 +340,10 @@ void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const Hmvp
   const int x = cu.x, y = cu.y, w = cu.w, h = cu.h;
   Pel* pd[3] = {interPred_[0].data(), interPred_[1].data(), interPred_[2].data()};
   const ptrdiff_t ps[3] = {w, w / 2, w / 2};
-  recon::predictInter(*c_->slice->refs, cu.motion, x, y, w, h, pd, ps,
-                      recon::interToolsOf(*c_->slice, cu));
+  if (cu.affine)
+    recon::predictAffine(*c_->slice->refs, cu.aff, x, y, w, h, pd, ps);
+  else
+    recon::predictInter(*c_->slice->refs, cu.motion, x, y, w, h, pd, ps, recon::interToolsOf(*c_->slice, cu));
   if (cu.ciip) recon::applyCiip(*c_->recon, *c_->cuMap, x, y, w, h, pd, ps);
   // distortion of the prediction alone
   double dPred = 0;

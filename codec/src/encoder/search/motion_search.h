@@ -46,6 +46,8 @@ class MotionSearch {
   double mergeCost(const MotionInfo& mi, int mergeIdx, int x, int y, int w, int h);
   // SATD cost of a prediction's luma + sqrt(lambda) * bits (MMVD candidates).
   double predCost(const MotionInfo& mi, double bits, int x, int y, int w, int h);
+  // Same for an affine CU's motion (luma subblock prediction, recon::predictAffine).
+  double affineCost(const AffineMotion& am, double bits, int x, int y, int w, int h);
 
  private:
   struct UniResult { Mv mv; int mvpIdx = 0; Mv mvd; Mv pred[2]; double cost = 1e300; uint32_t bits = 0; };

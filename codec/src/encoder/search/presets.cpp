@@ -29,6 +29,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numMergeRd = 3;
     p.numAmvpRd = 1;
     p.numCiipRd = 0;
+    p.affine = false;
     // SMVD at medium since 2026-12-02 (eighth session): BasketballPass 33 frames -0.48% BD-rate for +12% CPU,
     // BQTerrace 9 frames -0.31% for +3.6%
     p.smvd = true;
@@ -59,6 +60,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numAmvpRd = 1;
     p.numCiipRd = 0;
     p.smvd = false;
+    p.affine = false;
     p.meRangeMax = 48;
     p.interSkipStopsSplit = true;
     p.intraInInterMaxTid = 2;
@@ -77,6 +79,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numAmvpRd = 1;
     p.numCiipRd = 0;
     p.smvd = false;
+    p.affine = false;
     p.meRangeMax = 32;
     p.meBi = false;
     p.interSkipStopsSplit = true;

@@ -41,6 +41,10 @@ struct SearchPreset {
   // bi candidate per AMVP leaf, MVD searched from the motion-searched MVs (evalSmvd). On at slow and exhaustive:
   // BasketballPass 33 frames at medium -0.52% BD-rate for +22% time.
   bool smvd = true;
+  // Affine motion (ra; the SPS flag is on where this is): subblock merge candidates pre-selected by SATD, the best
+  // numAffineMergeRd to full RD, in merge CUs of 8x8 and more.
+  bool affine = true;
+  int numAffineMergeRd = 2;
   bool intraInInter = true;    // also try intra CUs in P/B slices ...
   bool intraSkipIfSkip = true; //   ... but not when the best inter CU is a skip CU
   int intraInInterMaxTid = 7;  //   ... and only in pictures of temporal layer <= this (the high

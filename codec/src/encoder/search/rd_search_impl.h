@@ -15,6 +15,7 @@
 #include "encoder/search/ctu_fragment.h"
 #include "encoder/search/intra_mode_select.h"
 #include "encoder/search/motion_search.h"
+#include "inter/affine.h"
 #include "encoder/search/rate_tables.h"
 #include "encoder/search/rd_cost.h"
 #include "encoder/search/rdoq.h"
@@ -114,6 +115,10 @@ class RdCtuSearch final : public CtuSearch {
   // Full RD of one inter candidate (motion fixed): without residual (skip for merge, cu_coded_flag
   // 0 for AMVP) and with the RDOQ'd residual. Updates the best (interBest*) when cheaper.
   void tryInterRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm, double& bestJ);
+  // Subblock merge (affine) candidates of a CU of 8x8 or more: SATD pre-selection, full RD of the best
+  // numAffineMergeRd (with and without residual).
+  void evalAffineMerge(const inter::MvPredEnv& me, CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm,
+                       double& bestJ);
   // MMVD candidates of a merge CU: SATD pre-selection, then full RD (tryInterRd) of the best few.
   // base: the unrestricted merge candidates 0 .. nb-1 (nb <= 2).
   void evalMmvd(const MotionInfo* base, int nb, CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm,
