@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cabac/cabac.h"
+#include "inter/affine.h"
 #include "inter/mv_pred.h"
 #include "partition/partition.h"
 #include "syntax/ctu_syntax.h"
@@ -22,7 +23,7 @@ static unsigned rnd(unsigned n) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng 
 namespace {
 
 struct Stats { int skip = 0, merge = 0, amvpUni = 0, amvpBi = 0, noResid = 0, resid = 0, intra = 0, dual = 0,
-               interMode = 0, bigInter4Tu = 0, smallInter = 0, bigMvd = 0, amvr = 0; };
+               interMode = 0, bigInter4Tu = 0, smallInter = 0, bigMvd = 0, amvr = 0, affine = 0; };
 
 // Random legal CTU generator. Walks the coding tree as the syntax does and derives each inter
 // CU's motion with its own motion field and HMVP table (what an encoder search does).
@@ -124,10 +125,20 @@ struct Generator {
       const unsigned kind = (forceBigInter && n.w == 128 && n.h == 128) ? 2 : rnd(3);  // skip, merge, AMVP
       if (kind < 2) {
         cu.skip = kind == 0; cu.merge = true;
+        cu.affine = slice.maxNumSubblockMergeCand > 0 && cu.w >= 8 && cu.h >= 8 && rnd(3) == 0;
+        if (cu.affine) {  // subblock merge (the list's control-point motion)
+          cu.mergeIdx = uint8_t(rnd(unsigned(slice.maxNumSubblockMergeCand)));
+          AffineMotion alist[inter::kMaxSubblockMergeCand];
+          inter::buildSubblockMergeList(pe(), cu.x, cu.y, cu.w, cu.h, alist);
+          cu.aff = alist[cu.mergeIdx];
+          cu.motion = inter::affineCuMotion(cu.aff);
+          ++st.affine;
+        } else {
         cu.mergeIdx = uint8_t(rnd(unsigned(slice.maxNumMergeCand)));
         MotionInfo list[inter::kMaxMergeCand];
         inter::buildMergeList(pe(), cu.x, cu.y, cu.w, cu.h, list);
         cu.motion = list[cu.mergeIdx];
+        }
         for (int l = 0; l < 2; ++l) if (!cu.motion.predFlag(l)) { cu.motion.refIdx[l] = -1; cu.motion.mv[l] = Mv(); }
         if (cu.skip) ++st.skip; else ++st.merge;
       } else {
@@ -172,8 +183,8 @@ struct Generator {
       } else {
         ++st.noResid;
       }
-      mf.set(cu.x, cu.y, cu.w, cu.h, cu.motion);
-      inter::updateHmvp(hmvp, cu.motion);
+      inter::storeCuMotion(mf, cu, cu.motion);
+      if (!cu.affine) inter::updateHmvp(hmvp, cu.motion);
     } else {
       cu.predMode = PredMode::kIntra;
       cu.lumaMode = uint8_t(rnd(67));
@@ -192,6 +203,7 @@ bool sameCu(const CodingUnit& a, const CodingUnit& b, const CtuCoding& ca, const
   if (a.isInter()) {
     if (a.skip != b.skip || a.merge != b.merge || a.motion != b.motion) return false;
     if (a.merge && a.mergeIdx != b.mergeIdx) return false;
+    if (a.affine != b.affine || (a.affine && a.aff != b.aff)) return false;
     if (!a.merge) {
       if (a.interDir != b.interDir || a.rootCbf != b.rootCbf || a.amvr != b.amvr) return false;
       for (int l = 0; l < 2; ++l)
@@ -220,6 +232,12 @@ bool sameMotion(const MotionField& a, const MotionField& b) {
   for (int y = 0; y < a.picHeight(); y += 4)
     for (int x = 0; x < a.picWidth(); x += 4)
       if (*a.at(x, y) != *b.at(x, y) || a.at(x, y)->interDir != b.at(x, y)->interDir) return false;
+  for (int y = 0; y < a.picHeight(); y += 4)
+    for (int x = 0; x < a.picWidth(); x += 4) {
+      const AffineCuRecord *ra = a.affineAt(x, y), *rb = b.affineAt(x, y);
+      if (!ra != !rb) return false;
+      if (ra && (ra->x != rb->x || ra->y != rb->y || ra->w != rb->w || ra->h != rb->h || ra->am != rb->am)) return false;
+    }
   return true;
 }
 
@@ -237,7 +255,7 @@ struct SliceSetup {
 
 // One picture of random CTUs: write, estimate, parse, compare. Returns the stats.
 Stats roundTrip(int W, int H, SliceType type, int log2MaxBt, int splitBias, bool forceBigInterFirst, int numRef0,
-                int numRef1) {
+                int numRef1, int numSubblockCand = 0) {
   SliceSetup p;
   p.part.picWidth = W; p.part.picHeight = H; p.part.log2MaxBt = log2MaxBt;
   p.refs.num[0] = numRef0; p.refs.num[1] = type == SliceType::kB ? numRef1 : 0;
@@ -246,6 +264,9 @@ Stats roundTrip(int W, int H, SliceType type, int log2MaxBt, int splitBias, bool
   p.slice.isIntra = false; p.slice.sliceType = type; p.slice.poc = 6; p.slice.refs = &p.refs;
   p.slice.maxNumMergeCand = 6; p.slice.qp = 30;
   p.slice.amvr = type == SliceType::kB;  // B pictures with AMVR, P pictures without
+  p.slice.affine = numSubblockCand > 0;  // affine merge (subblock merge candidates) where asked
+  p.slice.affineSixParam = numSubblockCand & 1;
+  p.slice.maxNumSubblockMergeCand = numSubblockCand;
   const int initType = type == SliceType::kB ? 2 : 1;
 
   Generator gen(p.part, p.slice);
@@ -330,7 +351,7 @@ int main() {
     total.skip += s.skip; total.merge += s.merge; total.amvpUni += s.amvpUni; total.amvpBi += s.amvpBi;
     total.noResid += s.noResid; total.resid += s.resid; total.intra += s.intra; total.dual += s.dual;
     total.interMode += s.interMode; total.bigInter4Tu += s.bigInter4Tu; total.smallInter += s.smallInter;
-    total.bigMvd += s.bigMvd; total.amvr += s.amvr;
+    total.bigMvd += s.bigMvd; total.amvr += s.amvr; total.affine += s.affine;
   };
   // B and P slices, boundary CTUs on both sides, one or several reference pictures, small and
   // large MaxBtSize (128x64 / 64x128 inter CUs with 2 TUs), first CTU one 128x128 AMVP CU with 4 TUs
@@ -339,14 +360,18 @@ int main() {
     add(roundTrip(256, 128, SliceType::kB, 7, 4, seed & 1, 1, 1));
     add(roundTrip(136, 264, SliceType::kP, 5, 6, true, 4, 0));
     add(roundTrip(128, 128, SliceType::kP, 7, 7, false, 1, 0));
+    // affine merge: 5 candidates (6-parameter constructed ones too), 1 or 2 (4-parameter only)
+    add(roundTrip(264, 136, SliceType::kB, 5, 6, false, 2, 3, 5));
+    add(roundTrip(136, 264, SliceType::kP, 7, 5, false, 2, 0, 2));
+    add(roundTrip(256, 256, SliceType::kB, 7, 5, false, 1, 1, 1));
   }
   std::printf("cases: skip %d merge %d amvp-uni %d amvp-bi %d no-resid %d resid %d intra %d local-dual %d "
-              "inter-subtree %d 128x128-4TU %d 8x4/4x8 %d big-mvd %d amvr %d\n",
+              "inter-subtree %d 128x128-4TU %d 8x4/4x8 %d big-mvd %d amvr %d affine %d\n",
               total.skip, total.merge, total.amvpUni, total.amvpBi, total.noResid, total.resid, total.intra, total.dual,
-              total.interMode, total.bigInter4Tu, total.smallInter, total.bigMvd, total.amvr);
+              total.interMode, total.bigInter4Tu, total.smallInter, total.bigMvd, total.amvr, total.affine);
   CHECK(total.skip > 0 && total.merge > 0 && total.amvpUni > 0 && total.amvpBi > 0 && total.noResid > 0 &&
         total.resid > 0 && total.intra > 0 && total.dual > 0 && total.interMode > 0 && total.bigInter4Tu > 0 &&
-        total.smallInter > 0 && total.bigMvd > 0 && total.amvr > 0);
+        total.smallInter > 0 && total.bigMvd > 0 && total.amvr > 0 && total.affine > 0);
 
   // Writer consistency checks on one hand-made 128x128 CTU (single CU) of a B slice.
   {
