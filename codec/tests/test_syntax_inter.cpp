@@ -23,7 +23,7 @@ static unsigned rnd(unsigned n) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng 
 namespace {
 
 struct Stats { int skip = 0, merge = 0, amvpUni = 0, amvpBi = 0, noResid = 0, resid = 0, intra = 0, dual = 0,
-               interMode = 0, bigInter4Tu = 0, smallInter = 0, bigMvd = 0, amvr = 0, affine = 0; };
+               interMode = 0, bigInter4Tu = 0, smallInter = 0, bigMvd = 0, amvr = 0, affine = 0, affineAmvp = 0; };
 
 // Random legal CTU generator. Walks the coding tree as the syntax does and derives each inter
 // CU's motion with its own motion field and HMVP table (what an encoder search does).
@@ -167,6 +167,28 @@ struct Generator {
           cu.motion.refIdx[l] = cu.refIdx[l];
           cu.motion.mv[l] = Mv(wrap(mvp[cu.mvpIdx[l]].x + cu.mvd[l].x), wrap(mvp[cu.mvpIdx[l]].y + cu.mvd[l].y));
         }
+        if (slice.affine && cu.w >= 16 && cu.h >= 16 && rnd(3) == 0) {  // affine AMVP
+          cu.affine = true;
+          cu.amvr = 0;
+          cu.aff = AffineMotion{};
+          cu.aff.sixParam = slice.affineSixParam && rnd(2);
+          cu.aff.interDir = cu.interDir;
+          for (int l = 0; l < 2; ++l) {
+            if (!((cu.interDir >> l) & 1)) continue;
+            cu.aff.refIdx[l] = cu.refIdx[l];
+            cu.mvd[l] = Mv();
+            Mv mvp[2][3];
+            inter::buildAffineAmvpList(pe(), cu.x, cu.y, cu.w, cu.h, l, cu.refIdx[l], cu.aff.sixParam, mvp);
+            for (int i = 0; i < 3; ++i) cu.affMvd[l][i] = i < cu.aff.numCp() ? Mv(randomMvdQuarter() * 4, (int(rnd(9)) - 4) * 4) : Mv();
+            for (int i = 0; i < cu.aff.numCp(); ++i) {
+              const Mv& m = mvp[cu.mvpIdx[l]][i];
+              const Mv d0 = i ? cu.affMvd[l][0] : Mv();
+              cu.aff.cp[l][i] = Mv(inter::wrapMv18(m.x + cu.affMvd[l][i].x + d0.x), inter::wrapMv18(m.y + cu.affMvd[l][i].y + d0.y));
+            }
+          }
+          cu.motion = inter::affineCuMotion(cu.aff);
+          ++st.affineAmvp;
+        }
         if (cu.interDir == 3) ++st.amvpBi; else ++st.amvpUni;
         cu.rootCbf = (forceBigInter && n.w == 128) || rnd(2);
       }
@@ -206,6 +228,10 @@ bool sameCu(const CodingUnit& a, const CodingUnit& b, const CtuCoding& ca, const
     if (a.affine != b.affine || (a.affine && a.aff != b.aff)) return false;
     if (!a.merge) {
       if (a.interDir != b.interDir || a.rootCbf != b.rootCbf || a.amvr != b.amvr) return false;
+      if (a.affine)
+        for (int l = 0; l < 2; ++l)
+          for (int i = 0; i < a.aff.numCp(); ++i)
+            if (((a.interDir >> l) & 1) && a.affMvd[l][i] != b.affMvd[l][i]) return false;
       for (int l = 0; l < 2; ++l)
         if (((a.interDir >> l) & 1) && (a.refIdx[l] != b.refIdx[l] || a.mvpIdx[l] != b.mvpIdx[l] || a.mvd[l] != b.mvd[l]))
           return false;
@@ -351,7 +377,7 @@ int main() {
     total.skip += s.skip; total.merge += s.merge; total.amvpUni += s.amvpUni; total.amvpBi += s.amvpBi;
     total.noResid += s.noResid; total.resid += s.resid; total.intra += s.intra; total.dual += s.dual;
     total.interMode += s.interMode; total.bigInter4Tu += s.bigInter4Tu; total.smallInter += s.smallInter;
-    total.bigMvd += s.bigMvd; total.amvr += s.amvr; total.affine += s.affine;
+    total.bigMvd += s.bigMvd; total.amvr += s.amvr; total.affine += s.affine; total.affineAmvp += s.affineAmvp;
   };
   // B and P slices, boundary CTUs on both sides, one or several reference pictures, small and
   // large MaxBtSize (128x64 / 64x128 inter CUs with 2 TUs), first CTU one 128x128 AMVP CU with 4 TUs
@@ -366,12 +392,12 @@ int main() {
     add(roundTrip(256, 256, SliceType::kB, 7, 5, false, 1, 1, 1));
   }
   std::printf("cases: skip %d merge %d amvp-uni %d amvp-bi %d no-resid %d resid %d intra %d local-dual %d "
-              "inter-subtree %d 128x128-4TU %d 8x4/4x8 %d big-mvd %d amvr %d affine %d\n",
+              "inter-subtree %d 128x128-4TU %d 8x4/4x8 %d big-mvd %d amvr %d affine %d affine-amvp %d\n",
               total.skip, total.merge, total.amvpUni, total.amvpBi, total.noResid, total.resid, total.intra, total.dual,
-              total.interMode, total.bigInter4Tu, total.smallInter, total.bigMvd, total.amvr, total.affine);
+              total.interMode, total.bigInter4Tu, total.smallInter, total.bigMvd, total.amvr, total.affine, total.affineAmvp);
   CHECK(total.skip > 0 && total.merge > 0 && total.amvpUni > 0 && total.amvpBi > 0 && total.noResid > 0 &&
         total.resid > 0 && total.intra > 0 && total.dual > 0 && total.interMode > 0 && total.bigInter4Tu > 0 &&
-        total.smallInter > 0 && total.bigMvd > 0 && total.amvr > 0 && total.affine > 0);
+        total.smallInter > 0 && total.bigMvd > 0 && total.amvr > 0 && total.affine > 0 && total.affineAmvp > 0);
 
   // Writer consistency checks on one hand-made 128x128 CTU (single CU) of a B slice.
   {

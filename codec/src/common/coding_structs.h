@@ -64,10 +64,13 @@ struct CodingUnit {
   // CIIP (merge == true, not skip, regular_merge_flag 0): the merge candidate's prediction blended with the
   // planar intra prediction (8.5.6.7); no DMVR / BDOF
   bool ciip = false;
-  // Affine (MotionModelIdc > 0): merge_subblock_flag in merge CUs (mergeIdx is then merge_subblock_idx).
+  // Affine (MotionModelIdc > 0): merge_subblock_flag in merge CUs (mergeIdx is then merge_subblock_idx), or
   // aff holds the control-point motion; motion (interDir / refIdx, mv = cp[.][0]) the CU-level part.
+  // AMVP CUs: inter_affine_flag (16x16 and more), cu_affine_type_flag in aff.sixParam, MvdCpLX in affMvd (1/16
+  // sample, quarter-sample multiples; cp 1 and 2 add cp 0's MVD as 8.5.5.7 / VTM-23.2 do).
   bool affine = false;
   AffineMotion aff;
+  Mv affMvd[2][3];
   uint8_t mmvdCand = 0, mmvdDist = 0, mmvdDir = 0;
   // AMVP (merge == false): inter_pred_idc as interDir 1/2/3, ref_idx_lX, mvp_lX_flag, MvdLX
   // in 1/16 luma samples as the spec stores it after AmvrShift (quarter-sample MVDs << 2).

@@ -9,7 +9,7 @@ namespace {
 // CU prediction kind for the stats: intra, skip, merge, amvp-uni, amvp-bi
 const char* predKind(const CodingUnit& cu) {
   if (!cu.isInter()) return "intra";
-  if (cu.affine) return cu.skip ? "affine-skip" : "affine-merge";
+  if (cu.affine) return cu.skip ? "affine-skip" : cu.merge ? "affine-merge" : "affine-amvp";
   if (cu.skip) return "skip";
   if (cu.merge && cu.mmvd) return cu.motion.interDir == 3 ? "mmvd-bi" : "mmvd-uni";
   if (cu.merge) return cu.motion.interDir == 3 ? "merge-bi" : "merge-uni";

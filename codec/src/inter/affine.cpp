@@ -193,6 +193,74 @@ int buildSubblockMergeList(const MvPredEnv& env, int x, int y, int w, int h, Aff
   return cnt;
 }
 
+void buildAffineAmvpList(const MvPredEnv& env, int x, int y, int w, int h, int listX, int refIdx, bool sixParam,
+                         Mv out[2][3]) {
+  for (int k = 0; k < 2; ++k)
+    for (int i = 0; i < 3; ++i) out[k][i] = Mv();
+  const SliceParams& slice = *env.slice;
+  if (!slice.refs || listX < 0 || listX > 1 || refIdx < 0 || refIdx >= std::min(slice.refs->num[listX], RefPicLists::kMaxRefs))
+    return;
+  const int targetPoc = slice.refs->ref[listX][refIdx].poc;
+  auto refersTo = [&](const AffineMotion& am, int l) {
+    const int r = am.refIdx[l];
+    return am.predFlag(l) && r >= 0 && r < std::min(slice.refs->num[l], RefPicLists::kMaxRefs) &&
+           slice.refs->ref[l][r].poc == targetPoc;
+  };
+  auto q = [](const Mv& m) { return roundMv(m, 2, 2); };
+  int cnt = 0;
+  // inherited (no scaling: a neighbour list referring to the target picture)
+  auto inherit = [&](int px, int py) {
+    const AffineCuRecord* nb = affineNeighbour(env, px, py);
+    if (!nb) return false;
+    for (int pass = 0; pass < 2; ++pass) {
+      const int l = pass == 0 ? listX : 1 - listX;
+      if (!refersTo(nb->am, l)) continue;
+      Mv cp[3];
+      inheritCp(env, *nb, l, x, y, w, h, sixParam, cp);
+      for (int i = 0; i < 3; ++i) out[cnt][i] = q(cp[i]);
+      if (!sixParam) out[cnt][2] = Mv();
+      ++cnt;
+      return true;
+    }
+    return false;
+  };
+  if (!inherit(x - 1, y + h)) inherit(x - 1, y + h - 1);
+  if (!inherit(x + w, y - 1) && !inherit(x + w - 1, y - 1)) inherit(x - 1, y - 1);
+  if (cnt >= 2) return;
+  // constructed: LT from B2, B3, A2; RT from B1, B0; LB from A1, A0 (MVs referring to the target picture)
+  Mv corner[3];
+  bool avail[3];
+  avail[0] = amvpNeighbourMv(env, x - 1, y - 1, listX, targetPoc, corner[0]) ||
+             amvpNeighbourMv(env, x, y - 1, listX, targetPoc, corner[0]) ||
+             amvpNeighbourMv(env, x - 1, y, listX, targetPoc, corner[0]);
+  avail[1] = amvpNeighbourMv(env, x + w - 1, y - 1, listX, targetPoc, corner[1]) ||
+             amvpNeighbourMv(env, x + w, y - 1, listX, targetPoc, corner[1]);
+  avail[2] = amvpNeighbourMv(env, x - 1, y + h - 1, listX, targetPoc, corner[2]) ||
+             amvpNeighbourMv(env, x - 1, y + h, listX, targetPoc, corner[2]);
+  for (int i = 0; i < 3; ++i) corner[i] = avail[i] ? q(corner[i]) : Mv();
+  if ((avail[0] && avail[1] && avail[2]) || (avail[0] && avail[1] && !sixParam)) {
+    for (int i = 0; i < 3; ++i) out[cnt][i] = corner[i];
+    if (!sixParam) out[cnt][2] = Mv();
+    ++cnt;
+  }
+  if (cnt >= 2) return;
+  // one corner MV for all control points: LB, RT, LT
+  for (int i = 2; i >= 0 && cnt < 2; --i)
+    if (avail[i]) {
+      for (int k = 0; k < 3; ++k) out[cnt][k] = corner[i];
+      if (!sixParam) out[cnt][2] = Mv();
+      ++cnt;
+    }
+  if (cnt < 2 && slice.tmvp) {
+    Mv col;
+    if (temporalMv(env, x, y, w, h, listX, refIdx, col)) {
+      for (int k = 0; k < 3; ++k) out[cnt][k] = q(col);
+      if (!sixParam) out[cnt][2] = Mv();
+      ++cnt;
+    }
+  }
+}
+
 AffineModel affineModel(const AffineMotion& am, int l, int w, int h) {
   AffineModel m;
   const Mv& lt = am.cp[l][0];

@@ -19,6 +19,13 @@ constexpr int kAffineSubblock = 4;  // luma subblock size (PROF off: always 4x4)
 // MaxNumSubblockMergeCand - 1] (slice.maxNumSubblockMergeCand) and returns that count.
 int buildSubblockMergeList(const MvPredEnv& env, int x, int y, int w, int h, AffineMotion list[kMaxSubblockMergeCand]);
 
+// Affine AMVP (8.5.5.7): the two control-point MV predictor candidates out[k][0..2] (cp 2 only for a 6-parameter
+// CU) of list X / refIdx for the CU at (x, y, w, h) (16x16 and more): inherited from the first affine neighbour
+// A0, A1 and B0, B1, B2 with a list referring to the same picture, the constructed one from corner MVs, then
+// translational corner MVs, the temporal MV and zero; rounded to quarter samples (no affine AMVR).
+void buildAffineAmvpList(const MvPredEnv& env, int x, int y, int w, int h, int listX, int refIdx, bool sixParam,
+                         Mv out[2][3]);
+
 // The affine model of list l of `am` for a w x h CU (8.5.5.9): the MV at the CU's top-left in 1/2048 ... units of
 // 1/16 sample << 7 (base), and the horizontal / vertical gradients (per luma sample, << 7).
 struct AffineModel {

@@ -244,6 +244,10 @@ bool temporalMv(const MvPredEnv& env, int x, int y, int w, int h, int listX, int
   return collocatedMv(slice, *col, xCtr & kColGridMask, yCtr & kColGridMask, listX, refIdx, mv);
 }
 
+bool amvpNeighbourMv(const MvPredEnv& env, int x, int y, int listX, int targetPoc, Mv& mv) {
+  return amvpFromNeighbour(env, x, y, listX, targetPoc, mv);
+}
+
 bool collocatedMvAt(const MvPredEnv& env, int x, int y, int listX, int refIdx, Mv& mv) {
   const SliceParams& slice = *env.slice;
   if (listX < 0 || listX > 1 || refIdx < 0 || refIdx >= numActiveRefs(slice, listX)) return false;

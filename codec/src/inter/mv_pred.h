@@ -64,6 +64,10 @@ bool temporalMv(const MvPredEnv& env, int x, int y, int w, int h, int listX, int
 // constructed affine candidates (8.5.5.6). False without TMVP or a collocated MV.
 bool collocatedMvAt(const MvPredEnv& env, int x, int y, int listX, int refIdx, Mv& mv);
 
+// The spatial AMVP predictor of the neighbour at (x, y) (8.5.2.10): its list-X MV when that refers to
+// targetPoc, else its list-Y MV when that does (also the corners of the constructed affine AMVP candidate).
+bool amvpNeighbourMv(const MvPredEnv& env, int x, int y, int listX, int targetPoc, Mv& mv);
+
 // distScaleFactor of 8.5.2.12 for the POC distances currPocDiff (current picture to its
 // reference) and colPocDiff (collocated picture to its block's reference), each clipped to
 // [-128, 127]: 256 stands for 1.0, the range is [-4096, 4095]. colPocDiff must not be 0.

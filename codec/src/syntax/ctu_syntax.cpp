@@ -587,7 +587,7 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
   const SliceParams& sl = *env.slice;
   const unsigned merge = cu.skip ? 1u : io.bin(ctx[kCtxMergeFlag], cu.merge ? 1u : 0u);
   cu.merge = merge != 0;
-  if (!cu.merge) { cu.mmvd = false; cu.ciip = false; cu.affine = false; }
+  if (!cu.merge) { cu.mmvd = false; cu.ciip = false; if (IO::kReading) cu.affine = false; }
   if (cu.merge) {
     // merge_subblock_flag (merge CUs of 8x8 and more where MaxNumSubblockMergeCand > 0), then merge_subblock_idx
     // (TR cMax MaxNumSubblockMergeCand - 1, first bin context coded) instead of the rest of merge_data
@@ -681,16 +681,21 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
     if (!IO::kReading && cu.interDir != 1) return false;
     cu.interDir = 1;
   }
-  // inter_affine_flag (SPS affine, 16x16 and more): affine AMVP is not used (always 0 when writing)
-  if (sl.affine && cu.w >= 16 && cu.h >= 16) {
+  // inter_affine_flag (SPS affine, 16x16 and more), cu_affine_type_flag (SPS 6-parameter affine)
+  const bool affinePossible = sl.affine && cu.w >= 16 && cu.h >= 16;
+  if (!IO::kReading && cu.affine && (!affinePossible || (cu.aff.sixParam && !sl.affineSixParam))) return false;
+  unsigned affine = 0;
+  if (affinePossible) {
     const CuInfo* L = env.cuMap->at(cu.x - 1, cu.y);
     const CuInfo* A = env.cuMap->at(cu.x, cu.y - 1);
     const int inc = (L && L->affine) + (A && A->affine);
-    if (io.bin(ctx[kCtxAffineFlag + inc], 0u)) return false;  // affine AMVP: not supported
+    affine = io.bin(ctx[kCtxAffineFlag + inc], cu.affine ? 1u : 0u);
   }
+  cu.affine = affine != 0;
+  if (cu.affine) cu.aff.sixParam = sl.affineSixParam && io.bin(ctx[kCtxAffineType], cu.aff.sixParam ? 1u : 0u);
   // sym_mvd_flag: bi CUs where the slice has a symmetric reference pair
   int symRef[2] = {-1, -1};
-  const bool symPossible = sl.smvd && cu.interDir == 3 && inter::symmetricRefIdx(sl, symRef);
+  const bool symPossible = sl.smvd && cu.interDir == 3 && !cu.affine && inter::symmetricRefIdx(sl, symRef);
   if (!IO::kReading && cu.smvd && !symPossible) return false;
   cu.smvd = symPossible && io.bin(ctx[kCtxSymMvd], cu.smvd ? 1u : 0u);
   // the MVDs are coded in units of the AMVR precision, which is coded after them
@@ -735,6 +740,23 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
       ++ref;
     }
     cu.refIdx[l] = int8_t(ref);
+    if (cu.affine) {  // one mvd_coding per control point, quarter-sample units (no affine AMVR)
+      for (int i = 0; i < 3; ++i) {
+        if (i >= cu.aff.numCp()) { cu.affMvd[l][i] = Mv(); continue; }
+        int32_t qa[2] = {0, 0};
+        if (!IO::kReading) {
+          const Mv& d = cu.affMvd[l][i];
+          if ((d.x & 3) || (d.y & 3)) return false;
+          qa[0] = d.x / 4; qa[1] = d.y / 4;
+          if (qa[0] < kMvdMin || qa[0] > kMvdMax || qa[1] < kMvdMin || qa[1] > kMvdMax) return false;
+        }
+        if (!codeMvd(io, ctx, qa)) return false;
+        if (IO::kReading) cu.affMvd[l][i] = Mv(qa[0] * 4, qa[1] * 4);
+      }
+      if (!IO::kReading && cu.mvpIdx[l] > 1) return false;
+      cu.mvpIdx[l] = uint8_t(io.bin(ctx[kCtxMvpIdx], cu.mvpIdx[l]));
+      continue;
+    }
     // mvd_coding (ph_mvd_l1_zero_flag = 0: the L1 MVD is always coded), MvdLX = lMvd << AmvrShift
     int32_t* q = coded[l];
     if (!IO::kReading) {
@@ -749,7 +771,7 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
     cu.mvpIdx[l] = uint8_t(io.bin(ctx[kCtxMvpIdx], cu.mvpIdx[l]));
   }
   // amvr_flag, amvr_precision_idx (7.3.11.5): only when some MVD is not zero; AmvrShift 2 otherwise
-  const bool anyMvd = coded[0][0] || coded[0][1] || coded[1][0] || coded[1][1];
+  const bool anyMvd = coded[0][0] || coded[0][1] || coded[1][0] || coded[1][1];  // (0 in affine CUs: no affine AMVR)
   if (!IO::kReading && cu.amvr && !anyMvd) return false;
   unsigned amvr = 0;
   if (sl.amvr && anyMvd && io.bin(ctx[kCtxAmvrFlag], cu.amvr ? 1u : 0u)) {
@@ -814,7 +836,7 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
     if (!kEstimating<IO>) {  // the rate estimate skips the (costly) list derivation
       if (!env.motion || !env.hmvp) return false;
       const MotionInfo given = cu.motion;
-      if (cu.affine) {
+      if (cu.affine && cu.merge) {
         // subblock merge: the candidate's control-point motion (8.5.5.2)
         const inter::MvPredEnv pe{env.motion, env.hmvp, env.slice, env.part->log2CtuSize};
         AffineMotion list[inter::kMaxSubblockMergeCand];
@@ -822,6 +844,26 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
         if (cu.mergeIdx >= n) return false;
         if (IO::kReading) cu.aff = list[cu.mergeIdx];
         else if (cu.aff != list[cu.mergeIdx]) return false;
+        mi = inter::affineCuMotion(cu.aff);
+      } else if (cu.affine) {
+        // affine AMVP: predictor + MVD per control point (cp 1 and 2 add cp 0's MVD), wrapped to 18 bits
+        const inter::MvPredEnv pe{env.motion, env.hmvp, env.slice, env.part->log2CtuSize};
+        AffineMotion am;
+        am.sixParam = cu.aff.sixParam;
+        am.interDir = cu.interDir;
+        for (int l = 0; l < 2; ++l) {
+          if (!am.predFlag(l)) continue;
+          am.refIdx[l] = cu.refIdx[l];
+          Mv mvp[2][3];
+          inter::buildAffineAmvpList(pe, cu.x, cu.y, cu.w, cu.h, l, cu.refIdx[l], am.sixParam, mvp);
+          for (int i = 0; i < am.numCp(); ++i) {
+            const Mv& p = mvp[cu.mvpIdx[l] & 1][i];
+            const Mv d0 = i ? cu.affMvd[l][0] : Mv();
+            am.cp[l][i] = Mv(inter::wrapMv18(p.x + cu.affMvd[l][i].x + d0.x), inter::wrapMv18(p.y + cu.affMvd[l][i].y + d0.y));
+          }
+        }
+        if (IO::kReading) cu.aff = am;
+        else if (cu.aff != am) return false;
         mi = inter::affineCuMotion(cu.aff);
       } else if (!deriveInterMotion(env, cu, mi)) {
         return false;

@@ -125,6 +125,9 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
     }
     tryInterRd(cu, entry, entryHm, bestJ);
   }
+  // affine AMVP from the best motion-searched candidate
+  if (c_->slice->affine && preset_.affineAmvp && na > 0 && cu.w >= 16 && cu.h >= 16)
+    evalAffineAmvp(me, ac[0], cu, entry, entryHm, bestJ);
   // SMVD: bi-prediction on the slice's symmetric reference pair with MvdL1 = -MvdL0 (one MVD coded, no
   // reference indices): the MVD searched around the motion-searched MVs on those references, then refined
   int symRef[2];
@@ -282,6 +285,122 @@ void RdCtuSearch::evalAffineMerge(const inter::MvPredEnv& me, CodingUnit& cu, co
     cu.refIdx[0] = cu.refIdx[1] = -1;
     cu.mvd[0] = cu.mvd[1] = Mv();
     tryInterRd(cu, entry, entryHm, bestJ);
+  }
+  cu.affine = false;
+  cu.aff = AffineMotion{};
+}
+
+void RdCtuSearch::evalAffineAmvp(const inter::MvPredEnv& me, const AmvpCandidate& base, CodingUnit& cu,
+                                 const ContextSet& entry, const HmvpTable& entryHm, double& bestJ) {
+  const int x = cu.x, y = cu.y, w = cu.w, h = cu.h;
+  const MotionInfo& mi = base.mi;
+  auto q4 = [](const Mv& m) { return inter::roundMv(m, 2, 2); };
+  constexpr int32_t kMvdLim = (1 << 15) - 1;
+  for (int six = 0; six <= (c_->slice->affineSixParam ? 1 : 0); ++six) {
+    AffineMotion am;
+    am.interDir = mi.interDir;
+    am.sixParam = six != 0;
+    const int ncp = am.numCp();
+    uint8_t mvpIdx[2] = {0, 0};
+    Mv mvd[2][3];
+    bool ok = true;
+    for (int l = 0; l < 2 && ok; ++l) {
+      if (!mi.predFlag(l)) continue;
+      am.refIdx[l] = mi.refIdx[l];
+      Mv mvp[2][3];
+      inter::buildAffineAmvpList(me, x, y, w, h, l, mi.refIdx[l], am.sixParam, mvp);
+      // MVDs of control points cp with predictor k (cp 1, 2 coded relative to cp 0's MVD) and their bits
+      auto mvdsOf = [&](const Mv* cp, int k, Mv* d) {
+        uint32_t bits = uint32_t(k);
+        for (int i = 0; i < ncp; ++i) {
+          Mv v(cp[i].x - mvp[k][i].x, cp[i].y - mvp[k][i].y);
+          if (i) v = Mv(v.x - d[0].x, v.y - d[0].y);
+          d[i] = v;
+          bits += mvdBitsEstimate(v);
+        }
+        return bits;
+      };
+      auto cost = [&](const Mv* cp, int* bestK) {
+        uint32_t best = ~0u;
+        for (int k = 0; k < 2; ++k) {
+          Mv d[3];
+          const uint32_t b = mvdsOf(cp, k, d);
+          if (b < best) { best = b; if (bestK) *bestK = k; }
+        }
+        AffineMotion u;
+        u.interDir = uint8_t(1 << l);
+        u.refIdx[l] = mi.refIdx[l];
+        u.sixParam = am.sixParam;
+        for (int i = 0; i < 3; ++i) u.cp[l][i] = cp[i];
+        return ms_.affineCost(u, double(best) + 3.0, x, y, w, h);
+      };
+      // starts: the translational MV at every control point, each predictor, and (6-parameter) the 4-parameter
+      // result continued to the bottom-left corner
+      Mv starts[4][3];
+      int ns = 0;
+      const Mv t = q4(mi.mv[l]);
+      starts[ns][0] = starts[ns][1] = starts[ns][2] = t;
+      ++ns;
+      for (int k = 0; k < 2; ++k) {
+        for (int i = 0; i < 3; ++i) starts[ns][i] = mvp[k][i];
+        if (!am.sixParam) starts[ns][2] = Mv();
+        ++ns;
+      }
+      if (am.sixParam && cu.affine && cu.aff.predFlag(l)) {
+        const Mv* c = cu.aff.cp[l];
+        starts[ns][0] = c[0];
+        starts[ns][1] = c[1];
+        starts[ns][2] = q4(Mv(c[0].x - (c[1].y - c[0].y) * h / w, c[0].y + (c[1].x - c[0].x) * h / w));
+        ++ns;
+      }
+      Mv cp[3];
+      double bestC = std::numeric_limits<double>::infinity();
+      for (int s = 0; s < ns; ++s) {
+        const double c = cost(starts[s], nullptr);
+        if (c < bestC) { bestC = c; for (int i = 0; i < 3; ++i) cp[i] = starts[s][i]; }
+      }
+      // coordinate descent over the control-point components, steps of 1, 1/2, 1/4 sample
+      for (int step : {16, 8, 4})
+        for (int it = 0; it < 4; ++it) {
+          bool improved = false;
+          for (int k = 0; k < 2 * ncp; ++k)
+            for (int sgn = -1; sgn <= 1; sgn += 2) {
+              Mv tr[3] = {cp[0], cp[1], cp[2]};
+              int32_t& v = (k & 1) ? tr[k >> 1].y : tr[k >> 1].x;
+              v += sgn * step;
+              const double c = cost(tr, nullptr);
+              if (c < bestC) { bestC = c; for (int i = 0; i < 3; ++i) cp[i] = tr[i]; improved = true; }
+            }
+          if (!improved) break;
+        }
+      int k = 0;
+      cost(cp, &k);
+      mvpIdx[l] = uint8_t(k);
+      mvdsOf(cp, k, mvd[l]);
+      for (int i = 0; i < ncp; ++i) {
+        am.cp[l][i] = cp[i];
+        if (std::abs(mvd[l][i].x >> 2) > kMvdLim || std::abs(mvd[l][i].y >> 2) > kMvdLim) ok = false;
+      }
+    }
+    if (!ok) continue;
+    CodingUnit v = cu;
+    v.merge = false; v.skip = false; v.mmvd = false; v.ciip = false; v.smvd = false;
+    v.mergeIdx = 0;
+    v.affine = true;
+    v.aff = am;
+    v.interDir = mi.interDir;
+    v.amvr = 0;
+    for (int l = 0; l < 2; ++l) {
+      v.refIdx[l] = am.refIdx[l];
+      v.mvpIdx[l] = mvpIdx[l];
+      v.mvd[l] = Mv();
+      for (int i = 0; i < 3; ++i) v.affMvd[l][i] = (am.predFlag(l) && i < am.numCp()) ? mvd[l][i] : Mv();
+    }
+    v.motion = inter::affineCuMotion(am);
+    tryInterRd(v, entry, entryHm, bestJ);
+    // the 4-parameter result seeds the 6-parameter search
+    cu.affine = true;
+    cu.aff = am;
   }
   cu.affine = false;
   cu.aff = AffineMotion{};

@@ -45,6 +45,7 @@ struct SearchPreset {
   // numAffineMergeRd to full RD, in merge CUs of 8x8 and more.
   bool affine = true;
   int numAffineMergeRd = 2;
+  bool affineAmvp = true;      // affine AMVP search (evalAffineAmvp) where the slice has affine
   bool intraInInter = true;    // also try intra CUs in P/B slices ...
   bool intraSkipIfSkip = true; //   ... but not when the best inter CU is a skip CU
   int intraInInterMaxTid = 7;  //   ... and only in pictures of temporal layer <= this (the high

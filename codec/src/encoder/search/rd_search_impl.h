@@ -119,6 +119,10 @@ class RdCtuSearch final : public CtuSearch {
   // numAffineMergeRd (with and without residual).
   void evalAffineMerge(const inter::MvPredEnv& me, CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm,
                        double& bestJ);
+  // Affine AMVP (CUs of 16x16 and more): from the best motion-searched candidate's MVs and the affine predictors, a
+  // 4-parameter then a 6-parameter control-point search per list (SATD + MVD bits), full RD of each.
+  void evalAffineAmvp(const inter::MvPredEnv& me, const AmvpCandidate& base, CodingUnit& cu, const ContextSet& entry,
+                      const HmvpTable& entryHm, double& bestJ);
   // MMVD candidates of a merge CU: SATD pre-selection, then full RD (tryInterRd) of the best few.
   // base: the unrestricted merge candidates 0 .. nb-1 (nb <= 2).
   void evalMmvd(const MotionInfo* base, int nb, CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm,
