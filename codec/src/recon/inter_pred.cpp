@@ -184,8 +184,9 @@ void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, i
 }
 
 void predictAffine(const RefPicLists& refs, const AffineMotion& am, int x, int y, int w, int h,
-                   Pel* const dst[3], const ptrdiff_t dstStride[3], int numComp) {
+                   Pel* const dst[3], const ptrdiff_t dstStride[3], int numComp, bool approximate) {
   const dsp::McFunctions& f = dsp::mcFunctions();
+  const dsp::McInterpFn lumaFn = approximate ? f.interpLuma : f.interpLumaAffine;
   constexpr int sb = inter::kAffineSubblock;
   if (w < 8 || h < 8 || w > kMaxBlock || h > kMaxBlock || !am.interDir) {
     fillGrey(dst[0], dstStride[0], std::min(w, kMaxBlock), std::min(h, kMaxBlock));
@@ -210,7 +211,7 @@ void predictAffine(const RefPicLists& refs, const AffineMotion& am, int x, int y
     inter::affineSubblockMvs(am, l, w, h, mvs);
     for (int j = 0; j < ny; ++j)
       for (int i = 0; i < nx; ++i)
-        interpolateWith(f.interpLumaAffine, *planes[0], mvs[j * nx + i], 0, x + i * sb, y + j * sb, sb, sb,
+        interpolateWith(lumaFn, *planes[0], mvs[j * nx + i], 0, x + i * sb, y + j * sb, sb, sb,
                         pred[numUsed][0] + (j * sb) * w + i * sb, w);
     // 4:2:0: one 4x4 chroma subblock per 8x8 luma area, MV the mean of its top-left and bottom-right luma subblocks
     const int cw = w >> 1;

@@ -46,9 +46,10 @@ void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, i
 
 // Affine CU (8.5.6 with 8.5.5.9): per list, each 4x4 luma subblock with its subblock MV and the 6-tap
 // filter, each 4x4 chroma subblock (8x8 luma) with the mean MV of two luma subblocks; then the default
-// weighting. No DMVR, BDOF or PROF. w, h >= 8. numComp 1: luma only (the encoder's pre-selection).
+// weighting. No DMVR, BDOF or PROF. w, h >= 8. numComp 1: luma only (the encoder's pre-selection);
+// approximate: the (SIMD) 8-tap luma filter instead of the 6-tap one (the encoder's control-point search only).
 void predictAffine(const RefPicLists& refs, const AffineMotion& am, int x, int y, int w, int h,
-                   Pel* const dst[3], const ptrdiff_t dstStride[3], int numComp = 3);
+                   Pel* const dst[3], const ptrdiff_t dstStride[3], int numComp = 3, bool approximate = false);
 
 // The plane cIdx of the reference picture list l of `mi` names, or nullptr when the motion names no
 // usable picture (a conforming stream never does; the parser should already have rejected it).

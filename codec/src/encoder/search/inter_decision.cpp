@@ -296,7 +296,7 @@ void RdCtuSearch::evalAffineAmvp(const inter::MvPredEnv& me, const AmvpCandidate
   const MotionInfo& mi = base.mi;
   auto q4 = [](const Mv& m) { return inter::roundMv(m, 2, 2); };
   constexpr int32_t kMvdLim = (1 << 15) - 1;
-  for (int six = 0; six <= (c_->slice->affineSixParam ? 1 : 0); ++six) {
+  for (int six = 0; six <= (c_->slice->affineSixParam && preset_.affineAmvpSixParam ? 1 : 0); ++six) {
     AffineMotion am;
     am.interDir = mi.interDir;
     am.sixParam = six != 0;
@@ -332,7 +332,7 @@ void RdCtuSearch::evalAffineAmvp(const inter::MvPredEnv& me, const AmvpCandidate
         u.refIdx[l] = mi.refIdx[l];
         u.sixParam = am.sixParam;
         for (int i = 0; i < 3; ++i) u.cp[l][i] = cp[i];
-        return ms_.affineCost(u, double(best) + 3.0, x, y, w, h);
+        return ms_.affineCost(u, double(best) + 3.0, x, y, w, h, preset_.affineSearchApprox);
       };
       // starts: the translational MV at every control point, each predictor, and (6-parameter) the 4-parameter
       // result continued to the bottom-left corner
@@ -360,7 +360,7 @@ void RdCtuSearch::evalAffineAmvp(const inter::MvPredEnv& me, const AmvpCandidate
         if (c < bestC) { bestC = c; for (int i = 0; i < 3; ++i) cp[i] = starts[s][i]; }
       }
       // coordinate descent over the control-point components, steps of 1, 1/2, 1/4 sample
-      for (int step : {16, 8, 4})
+      for (int step = preset_.affineSearchStartStep; step >= 4; step >>= 1)
         for (int it = 0; it < 4; ++it) {
           bool improved = false;
           for (int k = 0; k < 2 * ncp; ++k)

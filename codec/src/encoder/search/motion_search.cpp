@@ -238,11 +238,11 @@ double MotionSearch::mergeCost(const MotionInfo& mi, int mergeIdx, int x, int y,
   return predCost(mi, double(mergeIdx + 2), x, y, w, h);
 }
 
-double MotionSearch::affineCost(const AffineMotion& am, double bits, int x, int y, int w, int h) {
+double MotionSearch::affineCost(const AffineMotion& am, double bits, int x, int y, int w, int h, bool approximate) {
   const Plane& org = orig_->planes[0];
   Pel* dst[3] = {pred_.data(), nullptr, nullptr};
   const ptrdiff_t ds[3] = {w, 0, 0};
-  recon::predictAffine(*slice_->refs, am, x, y, w, h, dst, ds, 1);
+  recon::predictAffine(*slice_->refs, am, x, y, w, h, dst, ds, 1, approximate);
   const uint64_t d = dsp::satd(org.row(y) + x, org.stride, pred_.data(), w, w, h);
   return double(d) + sqrtLambda_ * bits;
 }

@@ -47,7 +47,8 @@ class MotionSearch {
   // SATD cost of a prediction's luma + sqrt(lambda) * bits (MMVD candidates).
   double predCost(const MotionInfo& mi, double bits, int x, int y, int w, int h);
   // Same for an affine CU's motion (luma subblock prediction, recon::predictAffine).
-  double affineCost(const AffineMotion& am, double bits, int x, int y, int w, int h);
+  // approximate: the 8-tap filter (faster SIMD) in place of the 6-tap one, for the control-point search.
+  double affineCost(const AffineMotion& am, double bits, int x, int y, int w, int h, bool approximate = false);
 
  private:
   struct UniResult { Mv mv; int mvpIdx = 0; Mv mvd; Mv pred[2]; double cost = 1e300; uint32_t bits = 0; };

@@ -30,6 +30,11 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numAmvpRd = 1;
     p.numCiipRd = 0;
     p.affine = false;
+    // with --affine on: 4-parameter AMVP search from 1/2 sample down, one subblock merge candidate to full RD
+    p.affineAmvpSixParam = false;
+    p.affineSearchStartStep = 8;
+    p.affineSearchApprox = true;
+    p.numAffineMergeRd = 1;
     // SMVD at medium since 2026-12-02 (eighth session): BasketballPass 33 frames -0.48% BD-rate for +12% CPU,
     // BQTerrace 9 frames -0.31% for +3.6%
     p.smvd = true;

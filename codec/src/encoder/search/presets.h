@@ -46,6 +46,9 @@ struct SearchPreset {
   bool affine = true;
   int numAffineMergeRd = 2;
   bool affineAmvp = true;      // affine AMVP search (evalAffineAmvp) where the slice has affine
+  bool affineAmvpSixParam = true;  // ... also the 6-parameter model
+  bool affineSearchApprox = false;  // ... predicting with the (SIMD) 8-tap filter instead of the 6-tap one
+  int affineSearchStartStep = 16;  // ... coordinate descent step (1/16 sample) halved down to a quarter sample: 16 = 1, 1/2, 1/4
   bool intraInInter = true;    // also try intra CUs in P/B slices ...
   bool intraSkipIfSkip = true; //   ... but not when the best inter CU is a skip CU
   int intraInInterMaxTid = 7;  //   ... and only in pictures of temporal layer <= this (the high
