@@ -30,11 +30,9 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numAmvpRd = 1;
     p.numCiipRd = 0;
     p.affine = false;
-    // with --affine on: 4-parameter AMVP search from 1/2 sample down, one subblock merge candidate to full RD
-    p.affineAmvpSixParam = false;
-    p.affineSearchStartStep = 8;
-    p.affineSearchApprox = true;
-    p.numAffineMergeRd = 1;
+    // (with --affine on medium searches as slow does: BasketballPass 17 frames -0.47% BD-rate for 2.85x CPU; a
+    // cheaper search - 4-parameter AMVP from 1/2 sample with the 8-tap filter, one merge candidate to RD - lost it all,
+    // +0.07% for 1.49x; subblock merge alone: -0.08% for +11%)
     // SMVD at medium since 2026-12-02 (eighth session): BasketballPass 33 frames -0.48% BD-rate for +12% CPU,
     // BQTerrace 9 frames -0.31% for +3.6%
     p.smvd = true;
