@@ -38,6 +38,10 @@ struct SpsInfo {
   bool smvdEnabled = false;                  // sps_smvd_enabled_flag (symmetric MVD in bi AMVP CUs)
   bool ciipEnabled = false;                  // sps_ciip_enabled_flag (combined inter/intra merge; no GPM, so no ciip_flag)
   bool mmvdEnabled = false;                  // sps_mmvd_enabled_flag (no full-sample-only MMVD)
+  // sps_gpm_enabled_flag (coded when MaxNumMergeCand >= 2) and MaxNumGpmMergeCand (2 when MaxNumMergeCand is 2,
+  // else MaxNumMergeCand - sps_max_num_merge_cand_minus_max_num_gpm_cand)
+  bool gpmEnabled = false;
+  int maxNumGpmMergeCand = 6;
   bool depQuantEnabled = false;              // sps_dep_quant_enabled_flag (sh_dep_quant_used_flag then in every slice header)
   bool signDataHidingEnabled = false;        // sps_sign_data_hiding_enabled_flag (sh_sign_data_hiding_used_flag then in
                                              // every slice header without dependent quantisation)

@@ -41,6 +41,13 @@ struct SearchPreset {
   // bi candidate per AMVP leaf, MVD searched from the motion-searched MVs (evalSmvd). On at slow and exhaustive:
   // BasketballPass 33 frames at medium -0.52% BD-rate for +22% time.
   bool smvd = true;
+  // GPM (ra, B slices; the SPS flag is on where `gpm` is): the merge list's uni-prediction candidates, every
+  // partition mode and candidate pair ranked by the SAD of each partition's region (row prefix sums), the best
+  // numGpmSatd blended and ranked by SATD, the best numGpmRd of those to a full RD check (with and without
+  // residual). `--gpm on` at a preset without GPM searches with these numbers too.
+  bool gpm = false;
+  int numGpmSatd = 8;
+  int numGpmRd = 3;
   bool intraInInter = true;    // also try intra CUs in P/B slices ...
   bool intraSkipIfSkip = true; //   ... but not when the best inter CU is a skip CU
   int intraInInterMaxTid = 7;  //   ... and only in pictures of temporal layer <= this (the high
