@@ -1,4 +1,4 @@
-// GPM blending kernel, C twin (see gpm.h).
+// GPM blending kernel: C twin and the function table (see gpm.h).
 #include "dsp/gpm.h"
 
 #include "dsp/mc.h"
@@ -21,8 +21,17 @@ void gpmBlend_c(Pel* dst, ptrdiff_t ds, const int16_t* a, const int16_t* b, ptrd
 }
 
 GpmFunctions gpmFunctionsFor(DspLevel maxLevel) {
+  GpmFunctions f{gpmBlend_c, "c"};
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (maxLevel >= DspLevel::AVX2 && __builtin_cpu_supports("avx2")) {
+    f.blend = gpmBlend_avx2;
+    f.isa = "avx2";
+  }
+#else
   (void)maxLevel;
-  return GpmFunctions{gpmBlend_c, "c"};
+#endif
+  return f;
 }
 
 const GpmFunctions& gpmFunctions() {

@@ -1,5 +1,5 @@
 // nnvvc DSP module "gpm": the blending of geometric partitioning mode (H.266 8.5.7.2). Own function
-// table with the C twin (an AVX2 twin can join it; checkasm would then compare them).
+// table with the C twin and an AVX2 version (x86/gpm_avx2.cpp), compared by checkasm (tests/checkasm_gpm.cpp).
 // Caller: recon/inter_pred.cpp (predictGpm: the decoder's reconstruction and the encoder's final RD),
 // the encoder's GPM search.
 //
@@ -23,7 +23,7 @@ using GpmBlendFn = void (*)(Pel* dst, ptrdiff_t ds, const int16_t* a, const int1
 
 struct GpmFunctions {
   GpmBlendFn blend;
-  const char* isa;  // "c"
+  const char* isa;  // "c" or "avx2"
 };
 
 GpmFunctions gpmFunctionsFor(DspLevel maxLevel);
@@ -31,6 +31,11 @@ const GpmFunctions& gpmFunctions();
 
 void gpmBlend_c(Pel* dst, ptrdiff_t ds, const int16_t* a, const int16_t* b, ptrdiff_t ps, const uint8_t* weights,
                 ptrdiff_t ws, int w, int h, int bitDepth);
+#if defined(__x86_64__) || defined(__i386__)
+// w a multiple of 8 vectorised (16 / 8 samples per vector); other widths call the C twin.
+void gpmBlend_avx2(Pel* dst, ptrdiff_t ds, const int16_t* a, const int16_t* b, ptrdiff_t ps, const uint8_t* weights,
+                   ptrdiff_t ws, int w, int h, int bitDepth);
+#endif
 
 }  // namespace dsp
 }  // namespace nnvvc
