@@ -51,7 +51,7 @@ const GpmRowRuns& gpmRowRuns(int w, int h, int split) {
 
 }  // namespace
 
-void RdCtuSearch::evalGpm(const MotionInfo* mlist, int nm, CodingUnit& cu, const ContextSet& entry,
+void RdCtuSearch::evalGpm(const MotionInfo* mlist, int nm, double mergeSatd, CodingUnit& cu, const ContextSet& entry,
                           const HmvpTable& entryHm, double& bestJ) {
   const SliceParams& sl = *c_->slice;
   const int x = cu.x, y = cu.y, w = cu.w, h = cu.h;
@@ -139,7 +139,9 @@ void RdCtuSearch::evalGpm(const MotionInfo* mlist, int nm, CodingUnit& cu, const
     const double c = double(dsp::satd(org.row(y) + x, org.stride, pred, w, w, h)) + sqrtLambda * idxBits(t.a, t.b);
     offer(best, nBest, rdN, Cand{c, t.split, t.a, t.b});
   }
+  const double limit = preset_.gpmSatdRatio > 0 ? preset_.gpmSatdRatio * mergeSatd : kInf;
   for (int k = 0; k < nBest; ++k) {
+    if (best[k].cost >= limit) break;
     cu.merge = true;
     cu.mmvd = false;
     cu.ciip = false;

@@ -101,7 +101,7 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
   }
   // GPM: two merge candidates' uni-predictions blended along one of 64 partition lines
   if (c_->slice->gpm && preset_.numGpmRd > 0 && inter::gpmSizeAllowed(cu.w, cu.h)) {
-    evalGpm(mlist, nm, cu, entry, entryHm, bestJ);
+    evalGpm(mlist, nm, nr > 0 ? ranked[0].first : kInf, cu, entry, entryHm, bestJ);
     cu.gpm = false;
   }
   // MMVD bases: merge candidates 0 and 1 before the 8x4 / 4x8 bi restriction (mmvdMotion applies it)

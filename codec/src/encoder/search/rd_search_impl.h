@@ -126,8 +126,9 @@ class RdCtuSearch final : public CtuSearch {
   // GPM candidates of a merge CU (B slices, inter::gpmSizeAllowed): every partition mode and pair of the uni
   // candidates of mlist[0 .. nm) ranked by the SAD of each partition's region, the best few by the SATD of the
   // blended luma, full RD (tryInterRd) of the best numGpmRd (gpm_decision.cpp).
-  void evalGpm(const MotionInfo* mlist, int nm, CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm,
-               double& bestJ);
+  // mergeSatd: the best regular merge candidate's SATD cost (SearchPreset::gpmSatdRatio).
+  void evalGpm(const MotionInfo* mlist, int nm, double mergeSatd, CodingUnit& cu, const ContextSet& entry,
+               const HmvpTable& entryHm, double& bestJ);
 
   // Forward transform + quantisation (DQ trellis, RDOQ with the guard, or plain; sign hiding) of a residual
   // block at Qp' qp; lambdaScale divides the component's lambda (a joint Cb-Cr residual's error counts in
