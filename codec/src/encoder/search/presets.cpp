@@ -34,8 +34,8 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numAmvpRd = 1;
     p.numCiipRd = 0;
     // GPM at medium since 2026-12-02 (ninth session), its full RD only for candidates whose blended SATD beats the best
-    // regular merge candidate's: BasketballPass 17 frames -1.67% BD-rate for about +11% CPU (without that limit
-    // -1.68% for about +20%; the same QP-27 encode timed back to back)
+    // regular merge candidate's: BasketballPass 17 frames -1.67% BD-rate for +15% CPU (4 QPs, off / on back to back;
+    // without that limit -1.68%, and a QP-27 encode timed back to back +20% against +11% with it)
     p.gpm = true;
     p.gpmSatdRatio = 1.0;
     // SMVD at medium since 2026-12-02 (eighth session): BasketballPass 33 frames -0.48% BD-rate for +12% CPU,
