@@ -62,6 +62,7 @@ static void usage(std::FILE* f) {
       "      --jccr on|off         joint coding of the Cb and Cr residuals (default: preset)\n"
       "      --ciip on|off         combined inter/intra merge prediction in ra (default: preset)\n"
       "      --smvd on|off         symmetric motion vector differences in ra (default: preset)\n"
+      "      --gpm on|off          geometric partitioning merge mode in ra (B slices; default: preset)\n"
       "      --mts on|off          implicit multiple transform selection: DST-VII for intra luma transform\n"
       "                            blocks with a side of 4..16 samples, no signalling (default on)\n"
       "      --temporal-filter on|off  motion-compensated temporal pre-filter of the source pictures at POC\n"
@@ -94,6 +95,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--jccr", &EncoderOptions::jointCbCr},
       {"--ciip", &EncoderOptions::ciip},
       {"--smvd", &EncoderOptions::smvd},
+      {"--gpm", &EncoderOptions::gpm},
       {"--mts", &EncoderOptions::mts},
       {"--alf", &EncoderOptions::alf},
       {"--sao", &EncoderOptions::sao},

@@ -61,7 +61,9 @@ enum CtxId : uint16_t {
   kCtxRegularMerge = 277,  // 2: regular_merge_flag (ctxInc cu_skip_flag ? 0 : 1)
   // ---- SMVD (7.3.11.5)
   kCtxSymMvd = 279,  // 1: sym_mvd_flag
-  kNumCtx = 280
+  // ---- GPM (7.3.11.7); merge_gpm_idx0 / merge_gpm_idx1 share merge_idx's context (as VTM-23.2)
+  kCtxCiipFlag = 280,  // 1: ciip_flag
+  kNumCtx = 281
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

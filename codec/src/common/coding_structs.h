@@ -64,6 +64,14 @@ struct CodingUnit {
   // CIIP (merge == true, not skip, regular_merge_flag 0): the merge candidate's prediction blended with the
   // planar intra prediction (8.5.6.7); no DMVR / BDOF
   bool ciip = false;
+  // GPM (merge == true, regular_merge_flag 0 and ciip_flag 0; skip CUs too): merge_gpm_partition_idx
+  // (gpmSplit) and the merge indices m, n of partitions A and B (gpmIdx; merge_gpm_idx0 = m,
+  // merge_gpm_idx1 = n - (n > m)). motion is partition A's uni motion, motionB partition B's
+  // (inter::gpmUniCandidate); the motion field holds the per-4x4 motion of 8.5.7.3 (inter::storeGpmMotion)
+  bool gpm = false;
+  uint8_t gpmSplit = 0;
+  uint8_t gpmIdx[2] = {0, 1};
+  MotionInfo motionB;
   uint8_t mmvdCand = 0, mmvdDist = 0, mmvdDir = 0;
   // AMVP (merge == false): inter_pred_idc as interDir 1/2/3, ref_idx_lX, mvp_lX_flag, MvdLX
   // in 1/16 luma samples as the spec stores it after AmvrShift (quarter-sample MVDs << 2).
@@ -86,7 +94,7 @@ struct CodingUnit {
   bool cclmAllowed = true;
   bool isInter() const { return predMode == PredMode::kInter; }
   // regular merge (or skip) CU: the merge list's motion unchanged (what DMVR may refine)
-  bool regularMerge() const { return merge && !mmvd && !ciip; }
+  bool regularMerge() const { return merge && !mmvd && !ciip && !gpm; }
 };
 
 // AmvrShift (7.4.12.5) of CodingUnit::amvr 0, 1, 2: MVDs and AMVP predictors in units of 1 << shift

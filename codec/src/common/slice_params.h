@@ -29,8 +29,11 @@ struct SliceParams {
   int colRefIdx = 0;
   bool amvr = false;           // sps_amvr_enabled_flag: amvr_flag / amvr_precision_idx coded in AMVP CUs
   bool bdof = false;           // sps_bdof_enabled_flag && !ph_bdof_disabled_flag (bi-directional optical flow)
-  bool ciip = false;
-  bool smvd = false;           // sps_smvd_enabled_flag (B slices): sym_mvd_flag in bi AMVP CUs (inter::symmetricRefIdx)           // sps_ciip_enabled_flag: regular_merge_flag in non-skip merge CUs of 64+ samples
+  bool ciip = false;           // sps_ciip_enabled_flag: regular_merge_flag in non-skip merge CUs of 64+ samples
+  bool smvd = false;           // sps_smvd_enabled_flag (B slices): sym_mvd_flag in bi AMVP CUs (inter::symmetricRefIdx)
+  // sps_gpm_enabled_flag (B slices): geometric partitioning merge CUs; MaxNumGpmMergeCand (>= 2 when gpm)
+  bool gpm = false;
+  int maxNumGpmMergeCand = 0;
   bool mmvd = false;           // sps_mmvd_enabled_flag: merge with MV differences (mmvd_merge_flag in merge CUs)
   bool dmvr = false;           // sps_dmvr_enabled_flag (no PH control): decoder-side MV refinement of bi-merge CUs
   bool depQuant = false;       // sh_dep_quant_used_flag: dependent quantisation (residual syntax + scaling)

@@ -82,6 +82,7 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.dualTree < -1 || opt.dualTree > 1) return "--dual-tree: expected on or off";
   if (opt.jointCbCr < -1 || opt.jointCbCr > 1) return "--jccr: expected on or off";
   if (opt.ciip < -1 || opt.ciip > 1) return "--ciip: expected on or off";
+  if (opt.gpm < -1 || opt.gpm > 1) return "--gpm: expected on or off";
   if (opt.smvd < -1 || opt.smvd > 1) return "--smvd: expected on or off";
   if (opt.mts < -1 || opt.mts > 1) return "--mts: expected on or off";
   if (opt.temporalFilter < -1 || opt.temporalFilter > 1) return "--temporal-filter: expected on or off";
@@ -200,6 +201,8 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.mmvdEnabled = ra && (opt.mmvd < 0 ? presetTools.mmvd : opt.mmvd == 1);
   sps.ciipEnabled = ra && (opt.ciip < 0 ? presetTools.numCiipRd > 0 : opt.ciip == 1);
   sps.smvdEnabled = ra && (opt.smvd < 0 ? presetTools.smvd : opt.smvd == 1);
+  sps.gpmEnabled = ra && (opt.gpm < 0 ? presetTools.gpm : opt.gpm == 1);
+  sps.maxNumGpmMergeCand = 6;  // = MaxNumMergeCand (sps_max_num_merge_cand_minus_max_num_gpm_cand 0)
   sps.cclmEnabled = opt.cclm != 0;
   // dual tree in I slices (chroma partitioned on its own: the chroma tree limits of partition.h)
   sps.part.dualTree = opt.dualTree < 0 ? presetTools.dualTree : opt.dualTree == 1;

@@ -10,6 +10,7 @@ namespace {
 const char* predKind(const CodingUnit& cu) {
   if (!cu.isInter()) return "intra";
   if (cu.skip) return "skip";
+  if (cu.merge && cu.gpm) return "gpm";
   if (cu.merge && cu.mmvd) return cu.motion.interDir == 3 ? "mmvd-bi" : "mmvd-uni";
   if (cu.merge) return cu.motion.interDir == 3 ? "merge-bi" : "merge-uni";
   return cu.motion.interDir == 3 ? "amvp-bi" : "amvp-uni";

@@ -75,8 +75,9 @@ struct DeblockMaps {
 
 class Deblocker {
  public:
-  Deblocker(Picture& pic, const SliceParams& slice, const DeblockParams& p, DeblockMaps& maps)
-      : pic_(pic), slice_(slice), p_(p), f_(dsp::deblockFunctions()), cus_(maps.cus),
+  Deblocker(Picture& pic, const SliceParams& slice, const DeblockParams& p, DeblockMaps& maps,
+            const MotionField* motion)
+      : pic_(pic), slice_(slice), p_(p), motion_(motion), f_(dsp::deblockFunctions()), cus_(maps.cus),
         luma_(maps.luma), chroma_(maps.chroma) {
     w4_ = pic.width >> 2;
     h4_ = pic.height >> 2;
@@ -144,6 +145,16 @@ class Deblocker {
   }
 
  private:
+  // The motion of the prediction block containing luma sample (x, y) of CU cuIdx: the CU's motion, or for
+  // GPM CUs the stored motion of that 4x4 (8.5.7.3) from the motion field.
+  const MotionInfo& motionAt(uint32_t cuIdx, int x, int y) const {
+    const CodingUnit& cu = *cus_[cuIdx];
+    if (cu.gpm && motion_) {
+      const MotionInfo* mi = motion_->at(x, y);
+      if (mi) return *mi;
+    }
+    return cu.motion;
+  }
   const LumaUnit& lu(int x4, int y4) const { return luma_[size_t(y4) * size_t(w4_) + size_t(x4)]; }
   const ChromaUnit& cu4(int x4, int y4) const { return chroma_[size_t(y4) * size_t(w4_) + size_t(x4)]; }
 
@@ -175,9 +186,9 @@ class Deblocker {
         const LumaUnit& p = vertical ? lu(x4 - 1, y4) : lu(x4, y4 - 1);
         if (p.tuId == q.tuId || !p.tuId || !q.tuId) continue;
         const bool sameCu = p.cuIdx == q.cuIdx;
-        const int bS = lumaBoundaryStrength(p.intra, q.intra, p.cbf, q.cbf, sameCu,
-                                            cus_[p.cuIdx]->motion, cus_[q.cuIdx]->motion,
-                                            slice_.refs);
+        const int xq = x4 << 2, yq = y4 << 2, xp = vertical ? xq - 4 : xq, yp = vertical ? yq : yq - 4;
+        const int bS = lumaBoundaryStrength(p.intra, q.intra, p.cbf, q.cbf, sameCu, motionAt(p.cuIdx, xp, yp),
+                                            motionAt(q.cuIdx, xq, yq), slice_.refs);
         if (!bS) continue;
         const int sizeP = vertical ? p.tuW : p.tuH, sizeQ = vertical ? q.tuW : q.tuH;
         int lenP = 1, lenQ = 1;
@@ -236,6 +247,7 @@ class Deblocker {
   Picture& pic_;
   const SliceParams& slice_;
   const DeblockParams& p_;
+  const MotionField* motion_;  // the picture's motion field (unrefined by DMVR): GPM CUs' motion per 4x4
   const dsp::DeblockFunctions& f_;
   int w4_ = 0, h4_ = 0, bitDepth_ = kBitDepth, maxVal_ = 1023, qpBdOffset_ = 12;
   uint32_t tuCount_ = 0;
@@ -277,10 +289,9 @@ int lumaBoundaryStrength(bool intraP, bool intraQ, bool cbfP, bool cbfQ, bool sa
 
 void deblockPicture(Picture& pic, const std::vector<CtuCoding>& ctus, const MotionField& motion,
                     const SliceParams& slice, const DeblockParams& p) {
-  (void)motion;
   if (!p.enabled || pic.width < 8 || pic.height < 8) return;
   thread_local DeblockMaps maps;
-  Deblocker d(pic, slice, p, maps);
+  Deblocker d(pic, slice, p, maps, motion.picWidth() > 0 ? &motion : nullptr);
   for (const CtuCoding& ctu : ctus)
     for (const CodingUnit& cu : ctu.cus) d.addCu(cu);
   d.filter(true);

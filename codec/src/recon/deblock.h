@@ -63,8 +63,8 @@ struct DeblockParams {
 };
 
 // Deblocks `pic` (the coded-size reconstruction) in place. `ctus` = all CTUs of the picture.
-// Motion for bS is taken per CU (cu.motion; no sub-block motion in our tool set); `motion` is
-// accepted for interface stability and not read. Reference pictures are compared by identity
+// Motion for bS is taken per CU (cu.motion), except for GPM CUs, whose motion varies per 4x4: it is
+// read from `motion` (the picture's field as the syntax stored it, before DMVR's refinement). Reference pictures are compared by identity
 // (slice.refs->ref[l][i].pic; by POC when a pic pointer is missing).
 void deblockPicture(Picture& pic, const std::vector<CtuCoding>& ctus, const MotionField& motion,
                     const SliceParams& slice, const DeblockParams& p);

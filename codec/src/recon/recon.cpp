@@ -141,8 +141,12 @@ void reconstructInterCu(Picture& pic, CuMap& map, const CodingUnit& cu, const Ct
   Pel* dst[3] = {pic.planes[0].row(cu.y) + cu.x, pic.planes[1].row(cu.y / 2) + cu.x / 2,
                  pic.planes[2].row(cu.y / 2) + cu.x / 2};
   const ptrdiff_t stride[3] = {pic.planes[0].stride, pic.planes[1].stride, pic.planes[2].stride};
-  predictInter(slice.refs ? *slice.refs : kNoRefs, cu.motion, cu.x, cu.y, cu.w, cu.h, dst, stride,
-               interToolsOf(slice, cu));
+  if (cu.gpm)
+    predictGpm(slice.refs ? *slice.refs : kNoRefs, cu.gpmSplit, cu.motion, cu.motionB, cu.x, cu.y, cu.w, cu.h, dst,
+               stride);
+  else
+    predictInter(slice.refs ? *slice.refs : kNoRefs, cu.motion, cu.x, cu.y, cu.w, cu.h, dst, stride,
+                 interToolsOf(slice, cu));
   if (cu.ciip) applyCiip(pic, map, cu.x, cu.y, cu.w, cu.h, dst, stride);
   const int qpPrime[3] = {slice.qpPrimeY, slice.qpPrimeCb, slice.qpPrimeCr};
   alignas(32) TCoeff coeff[64 * 64];

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "inter/gpm.h"
 #include "inter/mv_pred.h"
 
 namespace nnvvc {
@@ -548,10 +549,18 @@ bool codeMvd(IO& io, ContextSet& ctx, int32_t comp[2]) {
 
 // MvLX / RefIdxLX / PredFlagLX of an inter CU from its syntax (merge list entry, or AMVP
 // predictor + MVD per list). Unused lists are normalised to refIdx -1, mv (0, 0).
-bool deriveInterMotion(const SyntaxEnv& env, const CodingUnit& cu, MotionInfo& out) {
+bool deriveInterMotion(const SyntaxEnv& env, const CodingUnit& cu, MotionInfo& out, MotionInfo* outB) {
   const inter::MvPredEnv pe{env.motion, env.hmvp, env.slice, env.part->log2CtuSize};
   out = MotionInfo{};
-  if (cu.merge && cu.mmvd) {
+  if (cu.merge && cu.gpm) {  // partition A's motion (B's: deriveGpmMotionB)
+    MotionInfo list[inter::kMaxMergeCand];
+    const int n = inter::buildMergeList(pe, cu.x, cu.y, cu.w, cu.h, list);
+    if (cu.gpmIdx[0] >= n || cu.gpmIdx[1] >= n || !list[cu.gpmIdx[0]].isInter() || !list[cu.gpmIdx[1]].isInter())
+      return false;
+    out = inter::gpmUniCandidate(list[cu.gpmIdx[0]], cu.gpmIdx[0]);
+    if (outB) *outB = inter::gpmUniCandidate(list[cu.gpmIdx[1]], cu.gpmIdx[1]);
+    return true;
+  } else if (cu.merge && cu.mmvd) {
     MotionInfo list[inter::kMaxMergeCand];
     const int n = inter::buildMergeList(pe, cu.x, cu.y, cu.w, cu.h, list, false);
     if (cu.mmvdCand >= n || !list[cu.mmvdCand].isInter()) return false;
@@ -586,45 +595,85 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
   const SliceParams& sl = *env.slice;
   const unsigned merge = cu.skip ? 1u : io.bin(ctx[kCtxMergeFlag], cu.merge ? 1u : 0u);
   cu.merge = merge != 0;
-  if (!cu.merge) { cu.mmvd = false; cu.ciip = false; }
+  if (!cu.merge) { cu.mmvd = false; cu.ciip = false; cu.gpm = false; }
   if (cu.merge) {
-    // merge_data with GPM and sub-block merge off: regular_merge_flag where CIIP is possible (SPS flag,
-    // not skip, 64+ samples, both sides below 128), inferred 1 otherwise; 0 means CIIP (ciip_flag
-    // inferred 1 without GPM) with a merge_idx. Regular: mmvd_merge_flag when the SPS enables MMVD, then
+    // merge_data with sub-block merge off: regular_merge_flag where CIIP (SPS flag, not skip, 64+ samples, both
+    // sides below 128) or GPM (SPS flag, B slice, both sides 8..64, ratio below 8) is possible, inferred 1
+    // otherwise. 0: ciip_flag where both are possible (else inferred: 1 where only CIIP is), then CIIP with a
+    // merge_idx or GPM with merge_gpm_partition_idx (6 bypass bins), merge_gpm_idx0 (TR cMax
+    // MaxNumGpmMergeCand - 1) and merge_gpm_idx1 (TR cMax MaxNumGpmMergeCand - 2, when that is > 0), each
+    // with its first bin in merge_idx's context. Regular: mmvd_merge_flag when the SPS enables MMVD, then
     // either mmvd_cand_flag, mmvd_distance_idx (TR cMax 7, first bin context coded) and
     // mmvd_direction_idx (2 bypass bins), or merge_idx (TR cMax MaxNumMergeCand - 1, first bin context coded).
     if (sl.maxNumMergeCand < 1 || sl.maxNumMergeCand > inter::kMaxMergeCand) return false;
     const int cMax = sl.maxNumMergeCand - 1;
     const bool ciipPossible = sl.ciip && !cu.skip && cu.w < 128 && cu.h < 128 && cu.w * cu.h >= 64;
-    if (!IO::kReading && cu.ciip && (!ciipPossible || cu.mmvd)) return false;
-    const unsigned regular = ciipPossible ? io.bin(ctx[kCtxRegularMerge + (cu.skip ? 0 : 1)], cu.ciip ? 0u : 1u) : 1u;
-    cu.ciip = regular == 0;
-    if (!IO::kReading && cu.mmvd && !sl.mmvd) return false;
-    const unsigned mmvd = (regular && sl.mmvd) ? io.bin(ctx[kCtxMmvdFlag], cu.mmvd ? 1u : 0u) : 0u;
-    cu.mmvd = mmvd != 0;
-    if (cu.mmvd) {
-      if (!IO::kReading && (cu.mmvdCand > (cMax > 0 ? 1 : 0) || cu.mmvdDist > 7 || cu.mmvdDir > 3)) return false;
-      const unsigned cand = cMax > 0 ? io.bin(ctx[kCtxMmvdCand], cu.mmvdCand) : 0u;
-      int dist = 0;
-      if (io.bin(ctx[kCtxMmvdDist], cu.mmvdDist > 0 ? 1u : 0u)) {
-        dist = 1;
-        while (dist < 7 && io.bypass(dist < cu.mmvdDist ? 1u : 0u)) ++dist;
-      }
-      const unsigned d0 = io.bypass((cu.mmvdDir >> 1) & 1u);
-      const unsigned d1 = io.bypass(cu.mmvdDir & 1u);
-      cu.mmvdCand = uint8_t(cand);
-      cu.mmvdDist = uint8_t(dist);
-      cu.mmvdDir = uint8_t((d0 << 1) | d1);
-      cu.mergeIdx = cu.mmvdCand;  // merge_idx is inferred equal to mmvd_cand_flag
-    } else {
-      if (!IO::kReading && cu.mergeIdx > cMax) return false;
-      int idx = 0;
-      if (cMax > 0 && io.bin(ctx[kCtxMergeIdx], cu.mergeIdx > 0 ? 1u : 0u)) {
-        idx = 1;
-        while (idx < cMax && io.bypass(idx < cu.mergeIdx ? 1u : 0u)) ++idx;
-      }
-      cu.mergeIdx = uint8_t(idx);
+    const bool gpmPossible = sl.gpm && sl.sliceType == SliceType::kB && sl.maxNumGpmMergeCand >= 2 &&
+                             inter::gpmSizeAllowed(cu.w, cu.h);
+    if (!IO::kReading && cu.ciip && (!ciipPossible || cu.mmvd || cu.gpm)) return false;
+    if (!IO::kReading && cu.gpm && (!gpmPossible || cu.mmvd)) return false;
+    const unsigned regular = (ciipPossible || gpmPossible)
+                                 ? io.bin(ctx[kCtxRegularMerge + (cu.skip ? 0 : 1)], (cu.ciip || cu.gpm) ? 0u : 1u)
+                                 : 1u;
+    unsigned ciip = 0;
+    if (!regular) {
+      if (ciipPossible && gpmPossible) ciip = io.bin(ctx[kCtxCiipFlag], cu.ciip ? 1u : 0u);
+      else ciip = ciipPossible ? 1u : 0u;
+    }
+    cu.ciip = !regular && ciip;
+    cu.gpm = !regular && !ciip;
+    if (cu.gpm) {
+      const int nG = sl.maxNumGpmMergeCand;
+      if (nG > sl.maxNumMergeCand) return false;
+      if (!IO::kReading && (cu.gpmSplit >= inter::kGpmNumPartitions || cu.gpmIdx[0] >= nG || cu.gpmIdx[1] >= nG ||
+                            cu.gpmIdx[0] == cu.gpmIdx[1]))
+        return false;
+      const unsigned split = io.bypassBits(cu.gpmSplit, 6);
+      // TR with the first bin in merge_idx's context, the rest bypass
+      auto codeIdx = [&](int value, int cMaxIdx) {
+        int idx = 0;
+        if (io.bin(ctx[kCtxMergeIdx], value > 0 ? 1u : 0u)) {
+          idx = 1;
+          while (idx < cMaxIdx && io.bypass(idx < value ? 1u : 0u)) ++idx;
+        }
+        return idx;
+      };
+      const int m = codeIdx(cu.gpmIdx[0], nG - 1);
+      const int n1 = nG > 2 ? codeIdx(cu.gpmIdx[1] - (cu.gpmIdx[1] > cu.gpmIdx[0] ? 1 : 0), nG - 2) : 0;
+      cu.gpmSplit = uint8_t(split);
+      cu.gpmIdx[0] = uint8_t(m);
+      cu.gpmIdx[1] = uint8_t(inter::gpmSecondIndex(m, n1));
+      cu.mmvd = false;
+      cu.mergeIdx = 0;
       cu.mmvdCand = cu.mmvdDist = cu.mmvdDir = 0;
+    } else {
+      if (!IO::kReading && cu.mmvd && !sl.mmvd) return false;
+      const unsigned mmvd = (regular && sl.mmvd) ? io.bin(ctx[kCtxMmvdFlag], cu.mmvd ? 1u : 0u) : 0u;
+      cu.mmvd = mmvd != 0;
+      if (cu.mmvd) {
+        if (!IO::kReading && (cu.mmvdCand > (cMax > 0 ? 1 : 0) || cu.mmvdDist > 7 || cu.mmvdDir > 3)) return false;
+        const unsigned cand = cMax > 0 ? io.bin(ctx[kCtxMmvdCand], cu.mmvdCand) : 0u;
+        int dist = 0;
+        if (io.bin(ctx[kCtxMmvdDist], cu.mmvdDist > 0 ? 1u : 0u)) {
+          dist = 1;
+          while (dist < 7 && io.bypass(dist < cu.mmvdDist ? 1u : 0u)) ++dist;
+        }
+        const unsigned d0 = io.bypass((cu.mmvdDir >> 1) & 1u);
+        const unsigned d1 = io.bypass(cu.mmvdDir & 1u);
+        cu.mmvdCand = uint8_t(cand);
+        cu.mmvdDist = uint8_t(dist);
+        cu.mmvdDir = uint8_t((d0 << 1) | d1);
+        cu.mergeIdx = cu.mmvdCand;  // merge_idx is inferred equal to mmvd_cand_flag
+      } else {
+        if (!IO::kReading && cu.mergeIdx > cMax) return false;
+        int idx = 0;
+        if (cMax > 0 && io.bin(ctx[kCtxMergeIdx], cu.mergeIdx > 0 ? 1u : 0u)) {
+          idx = 1;
+          while (idx < cMax && io.bypass(idx < cu.mergeIdx ? 1u : 0u)) ++idx;
+        }
+        cu.mergeIdx = uint8_t(idx);
+        cu.mmvdCand = cu.mmvdDist = cu.mmvdDir = 0;
+      }
     }
     cu.interDir = 0;
     cu.refIdx[0] = cu.refIdx[1] = -1;
@@ -739,6 +788,7 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
   // cu_skip_flag, pred_mode_flag (no IBC, no palette) and their inference (7.4.12.2)
   if (IO::kReading) {
     cu.predMode = PredMode::kIntra; cu.skip = false; cu.merge = false; cu.mmvd = false; cu.ciip = false; cu.smvd = false;
+    cu.gpm = false;
   }
   if (!env.isIntraSlice && hasLuma) {
     if (!env.slice) return false;
@@ -771,18 +821,22 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
   if (cu.isInter()) {
     // Only single-tree CUs reach here (dual-tree CUs are MODE_TYPE_INTRA).
     if (!codeInterPrediction(io, env, cu)) return false;
-    MotionInfo mi = cu.motion;
+    MotionInfo mi = cu.motion, miB = cu.motionB;
     if (!kEstimating<IO>) {  // the rate estimate skips the (costly) list derivation
       if (!env.motion || !env.hmvp) return false;
-      const MotionInfo given = cu.motion;
-      if (!deriveInterMotion(env, cu, mi)) return false;
-      if (IO::kReading) cu.motion = mi;
-      else if (mi != given) return false;  // encoder search and syntax disagree
+      if (!deriveInterMotion(env, cu, mi, &miB)) return false;
+      if (IO::kReading) { cu.motion = mi; cu.motionB = cu.gpm ? miB : MotionInfo{}; }
+      else if (mi != cu.motion || (cu.gpm && miB != cu.motionB)) return false;  // encoder search and syntax disagree
     }
-    // the writer stores the derived motion (unused lists normalised), exactly what the reader stores
+    // the writer stores the derived motion (unused lists normalised), exactly what the reader stores; GPM CUs
+    // store the per-4x4 motion of 8.5.7.3 and leave the HMVP table alone (8.5.2.16 runs for other CUs only)
     env.cuMap->storeSyntax(cu);
-    if (env.motion) env.motion->set(cu.x, cu.y, cu.w, cu.h, mi);
-    if (env.hmvp) inter::updateHmvp(*env.hmvp, mi);
+    if (cu.gpm) {
+      if (env.motion) inter::storeGpmMotion(*env.motion, cu.x, cu.y, cu.w, cu.h, cu.gpmSplit, mi, miB);
+    } else {
+      if (env.motion) env.motion->set(cu.x, cu.y, cu.w, cu.h, mi);
+      if (env.hmvp) inter::updateHmvp(*env.hmvp, mi);
+    }
     // cu_coded_flag: coded unless merge (inferred 0 for skip, 1 for merge)
     unsigned rootCbf;
     if (cu.merge) rootCbf = cu.skip ? 0u : 1u;

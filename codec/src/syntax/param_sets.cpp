@@ -186,7 +186,14 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(false);  // sps_affine_enabled_flag
   b.flag(false);  // sps_bcw_enabled_flag
   b.flag(s.ciipEnabled);  // sps_ciip_enabled_flag
-  if (mergeCand >= 2) b.flag(false);  // sps_gpm_enabled_flag
+  if (mergeCand >= 2) {
+    const bool gpm = s.interEnabled && s.gpmEnabled;
+    b.flag(gpm);  // sps_gpm_enabled_flag
+    if (gpm && mergeCand >= 3) {
+      const int numGpm = std::clamp(s.maxNumGpmMergeCand, 2, mergeCand);
+      b.ue(uint32_t(mergeCand - numGpm));  // sps_max_num_merge_cand_minus_max_num_gpm_cand
+    }
+  }
   b.ue(0);        // sps_log2_parallel_merge_level_minus2
   b.flag(false);  // sps_isp_enabled_flag
   b.flag(false);  // sps_mrl_enabled_flag
@@ -337,7 +344,13 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   s.maxNumMergeCand = 6 - int(r.ue(5));
   require(!r.flag(), "SBT"); require(!r.flag(), "affine"); require(!r.flag(), "BCW");
   s.ciipEnabled = r.flag();  // sps_ciip_enabled_flag
-  if (s.maxNumMergeCand >= 2) require(!r.flag(), "GPM");
+  s.gpmEnabled = false;
+  s.maxNumGpmMergeCand = 0;
+  if (s.maxNumMergeCand >= 2) {
+    s.gpmEnabled = r.flag();  // sps_gpm_enabled_flag
+    if (s.gpmEnabled)
+      s.maxNumGpmMergeCand = s.maxNumMergeCand >= 3 ? s.maxNumMergeCand - int(r.ue(uint32_t(s.maxNumMergeCand - 2))) : 2;
+  }
   r.ue(8);  // parallel merge level
   require(!r.flag(), "ISP"); require(!r.flag(), "MRL"); require(!r.flag(), "MIP");
   s.cclmEnabled = r.flag();  // sps_cclm_enabled_flag

@@ -10,13 +10,17 @@ bool presetByName(const std::string& name, SearchPreset& p) {
   p.name = name;
   // MMVD (SearchPreset::mmvd) at medium and the slower presets: `medium` BQTerrace 9 frames -1.01% BD-rate for
   // +10.6% CPU, BasketballPass 17 frames -0.46% for +22.5%; `slow` BasketballPass -0.49% for +17%
+  // GPM (SearchPreset::gpm) at medium and the slower presets: `slow` BasketballPass 17 frames -2.21% BD-rate for
+  // about +30% CPU (loaded machine)
   if (name == "exhaustive") {
     p.mmvd = true;
+    p.gpm = true;
     return true;
   }
   if (name == "slow") {
     p.modes = {5, 3, 3};
     p.mmvd = true;
+    p.gpm = true;
     return true;
   }
   if (name == "medium") {
@@ -29,6 +33,11 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numMergeRd = 3;
     p.numAmvpRd = 1;
     p.numCiipRd = 0;
+    // GPM at medium since 2026-12-02 (ninth session), its full RD only for candidates whose blended SATD beats the best
+    // regular merge candidate's: BasketballPass 17 frames -1.67% BD-rate for +15% CPU (4 QPs, off / on back to back;
+    // without that limit -1.68%, and a QP-27 encode timed back to back +20% against +11% with it)
+    p.gpm = true;
+    p.gpmSatdRatio = 1.0;
     // SMVD at medium since 2026-12-02 (eighth session): BasketballPass 33 frames -0.48% BD-rate for +12% CPU,
     // BQTerrace 9 frames -0.31% for +3.6%
     p.smvd = true;

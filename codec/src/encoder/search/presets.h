@@ -41,6 +41,16 @@ struct SearchPreset {
   // bi candidate per AMVP leaf, MVD searched from the motion-searched MVs (evalSmvd). On at slow and exhaustive:
   // BasketballPass 33 frames at medium -0.52% BD-rate for +22% time.
   bool smvd = true;
+  // GPM (ra, B slices; the SPS flag is on where `gpm` is): the merge list's uni-prediction candidates, every
+  // partition mode and candidate pair ranked by the SAD of each partition's region (row prefix sums), the best
+  // numGpmSatd blended and ranked by SATD, the best numGpmRd of those to a full RD check (with and without
+  // residual). `--gpm on` at a preset without GPM searches with these numbers too. On at medium (with
+  // gpmSatdRatio 1), slow and exhaustive (presets.cpp has the figures); off at fast and faster.
+  bool gpm = false;
+  int numGpmSatd = 8;
+  int numGpmRd = 3;
+  // ... and only those whose SATD cost is below this multiple of the best regular merge candidate's (0: no limit)
+  double gpmSatdRatio = 0.0;
   bool intraInInter = true;    // also try intra CUs in P/B slices ...
   bool intraSkipIfSkip = true; //   ... but not when the best inter CU is a skip CU
   int intraInInterMaxTid = 7;  //   ... and only in pictures of temporal layer <= this (the high

@@ -214,7 +214,10 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
   if (c_->motion) {
     clearMotion(node.x, node.y, rw, rh);
     for (const CodingUnit& cu : S.best.cus)
-      if (cu.treeType != TreeType::kDualChroma && cu.isInter()) c_->motion->set(cu.x, cu.y, cu.w, cu.h, cu.motion);
+      if (cu.treeType != TreeType::kDualChroma && cu.isInter()) {
+        if (cu.gpm) inter::storeGpmMotion(*c_->motion, cu.x, cu.y, cu.w, cu.h, cu.gpmSplit, cu.motion, cu.motionB);
+        else c_->motion->set(cu.x, cu.y, cu.w, cu.h, cu.motion);
+      }
   }
   // luma-only nodes (inside a local dual tree) leave chroma to the enclosing chroma CU
   c_->cuMap->markReconstructed(node.x, node.y, rw, rh, true, node.treeType != TreeType::kDualLuma);

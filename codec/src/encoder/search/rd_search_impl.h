@@ -18,6 +18,7 @@
 #include "encoder/search/rate_tables.h"
 #include "encoder/search/rd_cost.h"
 #include "encoder/search/rdoq.h"
+#include "inter/gpm.h"
 #include "inter/mv_pred.h"
 #include "recon/inter_pred.h"
 #include "recon/recon.h"
@@ -122,6 +123,12 @@ class RdCtuSearch final : public CtuSearch {
   // motion-searched candidates ac[0..na), full RD (tryInterRd).
   void evalSmvd(const inter::MvPredEnv& me, const int symRef[2], const AmvpCandidate* ac, int na, CodingUnit& cu,
                 const ContextSet& entry, const HmvpTable& entryHm, double& bestJ);
+  // GPM candidates of a merge CU (B slices, inter::gpmSizeAllowed): every partition mode and pair of the uni
+  // candidates of mlist[0 .. nm) ranked by the SAD of each partition's region, the best few by the SATD of the
+  // blended luma, full RD (tryInterRd) of the best numGpmRd (gpm_decision.cpp).
+  // mergeSatd: the best regular merge candidate's SATD cost (SearchPreset::gpmSatdRatio).
+  void evalGpm(const MotionInfo* mlist, int nm, double mergeSatd, CodingUnit& cu, const ContextSet& entry,
+               const HmvpTable& entryHm, double& bestJ);
 
   // Forward transform + quantisation (DQ trellis, RDOQ with the guard, or plain; sign hiding) of a residual
   // block at Qp' qp; lambdaScale divides the component's lambda (a joint Cb-Cr residual's error counts in
@@ -168,6 +175,9 @@ class RdCtuSearch final : public CtuSearch {
   CodingUnit interBestCu_;
   CtuCoding interFrag_, interBestFrag_;
   std::vector<Pel> interRec_[3], interPred_[3];
+  // GPM search: per uni candidate its luma prediction (biased intermediate) and the row prefix sums of |org - pred|
+  std::vector<int16_t> gpmPred_[inter::kMaxMergeCand];
+  std::vector<int32_t> gpmPrefix_[inter::kMaxMergeCand];
   RdoqScratch rdoq_;
   alignas(32) Pel pred_[64 * 64];
   Pel refTop_[2 * 64 + 1], refLeft_[2 * 64 + 1];
