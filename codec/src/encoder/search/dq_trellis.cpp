@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "dsp/dep_quant.h"
 #include "dsp/dsp.h"
@@ -15,7 +16,6 @@ namespace {
 
 constexpr double kInf = 1e300;
 constexpr int kMaxPos = 32 * 32;
-constexpr int kInSb = 1024;  // neighbour code offset: code >= kInSb -> index in the current sub-block
 
 // Best path ending in one QState at the current scan position.
 struct PathState {
@@ -34,8 +34,6 @@ struct Decision {
 
 struct Scratch {
   int64_t absScaled[kMaxPos];
-  int16_t nb[kMaxPos][5];          // template neighbours: -1 none, < kInSb raster in the coded
-                                   // region (stride zoW), else kInSb + index in the sub-block
   // |levels| of the sub-blocks before the current one, per state: pool[arrOf[state]] (a pool, so
   // that a state continuing its own path keeps its array without copying)
   uint8_t pool[8][kMaxPos];
@@ -43,6 +41,50 @@ struct Scratch {
   uint8_t sbZero[64][4];           // state at a sub-block's end took the all-zero sub-block
 };
 thread_local Scratch tScratch;
+
+// Template neighbours (9.3.4.2.6/7: (x+1,y) (x+2,y) (x+1,y+1) (x,y+1) (x,y+2) inside the coded
+// region) of each scan position of a TB size: inside its sub-block as indices in the sub-block's scan
+// (the same for every sub-block), outside it as raster indices (stride: coded width).
+struct NbTables {
+  int8_t inNb[16][5], numIn[16];
+  int16_t outNb[kMaxPos][5];
+  int8_t numOut[kMaxPos];
+  int16_t sbIdxOf[64];  // sub-block scan index by sub-block raster index
+};
+const NbTables& nbTables(int log2W, int log2H) {
+  static const std::vector<NbTables> all = [] {
+    std::vector<NbTables> v(7 * 7);
+    for (int lw = 1; lw <= 6; ++lw)
+      for (int lh = 1; lh <= 6; ++lh) {
+        const ScanInfo& si = scanInfo(lw, lh);
+        NbTables& t = v[size_t(lw * 7 + lh)];
+        const int zoW = 1 << si.log2ZoW, zoH = 1 << si.log2ZoH;
+        const int sbW = 1 << si.log2SbW, sbH = 1 << si.log2SbH, sbCols = zoW >> si.log2SbW;
+        for (int i = 0; i < si.numSb; ++i) t.sbIdxOf[si.sbY[i] * sbCols + si.sbX[i]] = int16_t(i);
+        int inSbIdx[16];
+        for (int n = 0; n < si.sbSize; ++n) inSbIdx[(si.yOfPos[n] << si.log2SbW) + si.xOfPos[n]] = n;
+        static constexpr int kDx[5] = {1, 2, 1, 0, 0}, kDy[5] = {0, 0, 1, 1, 2};
+        for (int n = 0; n < si.sbSize; ++n) {
+          t.numIn[n] = 0;
+          for (int j = 0; j < 5; ++j) {
+            const int nx = si.xOfPos[n] + kDx[j], ny = si.yOfPos[n] + kDy[j];
+            if (nx < sbW && ny < sbH) t.inNb[n][t.numIn[n]++] = int8_t(inSbIdx[(ny << si.log2SbW) + nx]);
+          }
+        }
+        for (int pos = 0; pos < si.numPos(); ++pos) {
+          const int x = si.xOfPos[pos], y = si.yOfPos[pos];
+          t.numOut[pos] = 0;
+          for (int j = 0; j < 5; ++j) {
+            const int nx = x + kDx[j], ny = y + kDy[j];
+            const bool inSb = (nx >> si.log2SbW) == (x >> si.log2SbW) && (ny >> si.log2SbH) == (y >> si.log2SbH);
+            if (nx < zoW && ny < zoH && !inSb) t.outNb[pos][t.numOut[pos]++] = int16_t(ny * zoW + nx);
+          }
+        }
+      }
+    return v;
+  }();
+  return all[size_t(log2W * 7 + log2H)];
+}
 
 // cRiceParam from the clipped template sum (9.3.3.11, Table 128) and the bypass length of
 // abs_remainder / dec_abs_level values below 128 per Rice parameter (remainderBins beyond)
@@ -98,37 +140,10 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
   const int zoW = 1 << si.log2ZoW, zoH = 1 << si.log2ZoH;
   const int lastSb = lastCand / sbSize;
   const int sbCols = zoW >> si.log2SbW, sbRows = zoH >> si.log2SbH;
-  int sbIdxOf[64];
-  for (int i = 0; i < si.numSb; ++i) sbIdxOf[si.sbY[i] * sbCols + si.sbX[i]] = i;
-  // template neighbours (9.3.4.2.6/7): inside the sub-block as scan indices (the same for every
-  // sub-block), outside it as raster indices of the coded region per position
-  int inSbIdx[16];
-  for (int n = 0; n < sbSize; ++n) inSbIdx[(si.yOfPos[n] << si.log2SbW) + si.xOfPos[n]] = n;
-  const int sbW = 1 << si.log2SbW, sbH = 1 << si.log2SbH;
-  static constexpr int kTplDx[5] = {1, 2, 1, 0, 0}, kTplDy[5] = {0, 0, 1, 1, 2};
-  int8_t inNb[16][5], numIn[16];
-  for (int n = 0; n < sbSize; ++n) {
-    numIn[n] = 0;
-    for (int j = 0; j < 5; ++j) {
-      const int nx = si.xOfPos[n] + kTplDx[j], ny = si.yOfPos[n] + kTplDy[j];
-      if (nx < sbW && ny < sbH) inNb[n][numIn[n]++] = int8_t(inSbIdx[(ny << si.log2SbW) + nx]);
-    }
-  }
-  const int mW = sbW - 1, mH = sbH - 1;
-  for (int pos = 0; pos < (lastSb + 1) * sbSize; ++pos) {
-    const int x = si.xOfPos[pos], y = si.yOfPos[pos];
-    for (int j = 0; j < 5; ++j) {
-      const int nx = x + kTplDx[j], ny = y + kTplDy[j];
-      int16_t code = -1;
-      if (nx < zoW && ny < zoH) {
-        if ((nx >> si.log2SbW) == (x >> si.log2SbW) && (ny >> si.log2SbH) == (y >> si.log2SbH))
-          code = int16_t(kInSb + inSbIdx[((ny & mH) << si.log2SbW) + (nx & mW)]);
-        else
-          code = int16_t(ny * zoW + nx);
-      }
-      s.nb[pos][j] = code;
-    }
-  }
+  const NbTables& nbt = nbTables(p.log2W, p.log2H);
+  const int16_t* sbIdxOf = nbt.sbIdxOf;
+  const int8_t(*inNb)[5] = nbt.inNb;
+  const int8_t* numIn = nbt.numIn;
   // per-TB rate tables: level bins (gt1 / par / gt3 and the sign) by ctxOffset, last position
   // prefix + suffix per coordinate
   const int numOff = luma ? 21 : 11;
@@ -141,9 +156,18 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
     lvlBits[o][4] = t.gt1[o].bits[1] + t.par[o].bits[0] + t.gt3[o].bits[1] + kFbitsOne;
     lvlBits[o][5] = t.gt1[o].bits[1] + t.par[o].bits[1] + t.gt3[o].bits[1] + kFbitsOne;
   }
-  auto levelBits = [&](int off, int64_t k, int rice) -> uint64_t {
-    if (k < 4) return lvlBits[off][k];
-    return lvlBits[off][4 + ((k - 4) & 1)] + uint64_t(remBinsOf((k - 4) >> 1, rice)) * kFbitsOne;
+  // the same as lambda-weighted costs (J units), and the sig_coeff_flag costs per QState context set
+  const double binC = lamBit * double(kFbitsOne);  // one bypass bin
+  double lvlC[21][6], sigC[3][12][2];
+  for (int o = 0; o < numOff; ++o)
+    for (int k = 0; k < 6; ++k) lvlC[o][k] = lamBit * double(lvlBits[o][k]);
+  const BinCost* sigSets[3] = {t.sig, t.sigDq[0], t.sigDq[1]};
+  for (int set = 0; set < 3; ++set)
+    for (int c = 0; c < (luma ? 12 : 8); ++c)
+      for (int b = 0; b < 2; ++b) sigC[set][c][b] = lamBit * double(sigSets[set][c].bits[b]);
+  auto levelCost = [&](int off, int64_t k, int rice) -> double {
+    if (k < 4) return lvlC[off][k];
+    return lvlC[off][4 + ((k - 4) & 1)] + binC * double(remBinsOf((k - 4) >> 1, rice));
   };
   uint32_t lastBitsX[32], lastBitsY[32];
   for (int x = 0; x < zoW; ++x) lastBitsX[x] = lastPosCostFbits(x, p.log2W, si.log2ZoW, luma, true, t);
@@ -154,7 +178,6 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
     if (yS + 1 < sbRows) c |= int((mask >> sbIdxOf[(yS + 1) * sbCols + xS]) & 1);
     return c;
   };
-  const BinCost* sigTabs[4] = {t.sig, t.sig, t.sigDq[0], t.sigDq[1]};  // by QState
   const int maxBins = ((1 << (si.log2ZoW + si.log2ZoH)) * 7) >> 2;
 
   PathState bufA[4], bufB[4], start[4];
@@ -176,10 +199,9 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
       const uint8_t* arr = s.pool[arrOf[q]];
       for (int n = 0; n < sbSize; ++n) {
         int s1 = 0, nm = 0, sa = 0;
-        for (int j = 0; j < 5; ++j) {
-          const int c = s.nb[base + n][j];
-          if (c < 0 || c >= kInSb) continue;
-          const int v = arr[c];
+        const int pos = base + n;
+        for (int j = 0; j < nbt.numOut[pos]; ++j) {
+          const int v = arr[nbt.outNb[pos][j]];
           s1 += std::min(4 + (v & 1), v);
           nm += v != 0;
           sa += v;
@@ -244,38 +266,36 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
         const int qz = q > 1;
         const uint8_t* trans = dsp::kDepQuantStateTrans[q];
         if (ps.remBins >= 4) {  // regular (context-coded) pass
-          const BinCost& sig = sigTabs[q][std::min((sum1 + 1) >> 1, 3) + sigDiag];
+          const double* sig = sigC[std::max(0, q - 1)][std::min((sum1 + 1) >> 1, 3) + sigDiag];
           const int off = std::min(sum1 - numSig, 4) + offDiag;
           const int rice = riceOf(sumAbs - 20);
-          if (!inferred) offer(trans[0], ps.cost + d0 + lamBit * double(sig.bits[0]), q, 0, 1);
-          const uint32_t sigOne = inferred ? 0 : sig.bits[1];
+          if (!inferred) offer(trans[0], ps.cost + d0 + sig[0], q, 0, 1);
+          const double sigOne = inferred ? 0.0 : sig[1];
           const int sigBin = inferred ? 0 : 1;
           for (int j = 0; j < numC[qz]; ++j) {
             const int64_t k = candK[qz][j];
-            const uint64_t bits = sigOne + levelBits(off, k, rice);
-            offer(trans[k & 1], ps.cost + candD[qz][j] + lamBit * double(bits), q, k, sigBin + (k > 1 ? 3 : 1));
+            offer(trans[k & 1], ps.cost + candD[qz][j] + (sigOne + levelCost(off, k, rice)), q, k,
+                  sigBin + (k > 1 ? 3 : 1));
           }
         } else {  // dec_abs_level (9.3.3.11 with ZeroPos)
           const int rice = riceOf(sumAbs);
           const int64_t zeroPos = int64_t(qz ? 2 : 1) << rice;
           if (!inferred)
-            offer(trans[0], ps.cost + d0 + lamBit * double(uint64_t(remBinsOf(zeroPos, rice)) * kFbitsOne), q,
-                  0, 0);
+            offer(trans[0], ps.cost + d0 + binC * double(remBinsOf(zeroPos, rice)), q, 0, 0);
           for (int j = 0; j < numC[qz]; ++j) {
             const int64_t k = candK[qz][j];
             const int64_t v = k <= zeroPos ? k - 1 : k;
-            const uint64_t bits = uint64_t(remBinsOf(v, rice)) * kFbitsOne + kFbitsOne;
-            offer(trans[k & 1], ps.cost + candD[qz][j] + lamBit * double(bits), q, k, 0);
+            offer(trans[k & 1], ps.cost + candD[qz][j] + binC * double(remBinsOf(v, rice) + 1), q, k, 0);
           }
         }
       }
       // a path starting here: this is the last significant position, QState 0 (quantiser Q0)
       if (a > halfStep) {
-        const uint64_t lastBits = startBitsBase + lastBitsX[x] + lastBitsY[y];
+        const double lastC = lamBit * double(startBitsBase + lastBitsX[x] + lastBitsY[y]);
         for (int j = 0; j < numC[0]; ++j) {
           const int64_t k = candK[0][j];
-          const uint64_t bits = lastBits + levelBits(0, k, 0);
-          offer(dsp::kDepQuantStateTrans[0][k & 1], preStart + candD[0][j] + lamBit * double(bits), -1, k, k > 1 ? 3 : 1);
+          offer(dsp::kDepQuantStateTrans[0][k & 1], preStart + candD[0][j] + (lastC + levelCost(0, k, 0)), -1, k,
+                k > 1 ? 3 : 1);
         }
       }
       for (int ns = 0; ns < 4; ++ns) {
