@@ -98,6 +98,16 @@ struct RemTable {
       for (int v = 0; v < 128; ++v) bins[k][v] = uint8_t(remainderBins(uint32_t(v), k));
   }
 };
+struct CostCache {
+  ResidualBitTables tab;
+  double lambda = -1;
+  bool luma = true;
+  double lvlC[21][6], sigC[3][12][2];
+  double lastC[2][7][32];  // [x / y][log2 side][coordinate]
+  uint8_t lastValid[2] = {0, 0};  // bit log2 side: lastC filled
+};
+thread_local CostCache tCostCache;
+
 inline int remBinsOf(int64_t v, int k) {
   static const RemTable tab;
   return v < 128 ? tab.bins[k][v] : remainderBins(uint32_t(v), k);
@@ -144,34 +154,47 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
   const int16_t* sbIdxOf = nbt.sbIdxOf;
   const int8_t(*inNb)[5] = nbt.inNb;
   const int8_t* numIn = nbt.numIn;
-  // per-TB rate tables: level bins (gt1 / par / gt3 and the sign) by ctxOffset, last position
-  // prefix + suffix per coordinate
-  const int numOff = luma ? 21 : 11;
-  uint32_t lvlBits[21][6];  // [off][k] for k = 1, 2, 3, then 4 + ((k - 4) & 1) for k >= 4
-  for (int o = 0; o < numOff; ++o) {
-    lvlBits[o][0] = 0;
-    lvlBits[o][1] = t.gt1[o].bits[0] + kFbitsOne;
-    lvlBits[o][2] = t.gt1[o].bits[1] + t.par[o].bits[0] + t.gt3[o].bits[0] + kFbitsOne;
-    lvlBits[o][3] = t.gt1[o].bits[1] + t.par[o].bits[1] + t.gt3[o].bits[0] + kFbitsOne;
-    lvlBits[o][4] = t.gt1[o].bits[1] + t.par[o].bits[0] + t.gt3[o].bits[1] + kFbitsOne;
-    lvlBits[o][5] = t.gt1[o].bits[1] + t.par[o].bits[1] + t.gt3[o].bits[1] + kFbitsOne;
+  // lambda-weighted bin costs (J units), kept while the tables and lambda stay (the search quantises
+  // many TBs with one snapshot): level bins (gt1 / par / gt3 and the sign) by ctxOffset for k = 1, 2,
+  // 3, then 4 + ((k - 4) & 1) for k >= 4; sig_coeff_flag per QState context set; last position
+  // prefix + suffix per coordinate and TB side
+  CostCache& cc = tCostCache;
+  if (cc.lambda != p.lambda || cc.luma != luma || std::memcmp(&cc.tab, &t, sizeof(t)) != 0) {
+    cc.lambda = p.lambda;
+    cc.luma = luma;
+    cc.tab = t;
+    cc.lastValid[0] = cc.lastValid[1] = 0;
+    for (int o = 0; o < (luma ? 21 : 11); ++o) {
+      const uint32_t g1 = t.gt1[o].bits[1];
+      const uint32_t bits[6] = {0,
+                                t.gt1[o].bits[0] + kFbitsOne,
+                                g1 + t.par[o].bits[0] + t.gt3[o].bits[0] + kFbitsOne,
+                                g1 + t.par[o].bits[1] + t.gt3[o].bits[0] + kFbitsOne,
+                                g1 + t.par[o].bits[0] + t.gt3[o].bits[1] + kFbitsOne,
+                                g1 + t.par[o].bits[1] + t.gt3[o].bits[1] + kFbitsOne};
+      for (int k = 0; k < 6; ++k) cc.lvlC[o][k] = lamBit * double(bits[k]);
+    }
+    const BinCost* sigSets[3] = {t.sig, t.sigDq[0], t.sigDq[1]};
+    for (int set = 0; set < 3; ++set)
+      for (int c = 0; c < (luma ? 12 : 8); ++c)
+        for (int b = 0; b < 2; ++b) cc.sigC[set][c][b] = lamBit * double(sigSets[set][c].bits[b]);
   }
-  // the same as lambda-weighted costs (J units), and the sig_coeff_flag costs per QState context set
+  for (int d = 0; d < 2; ++d) {
+    const int lg = d ? p.log2H : p.log2W;
+    if ((cc.lastValid[d] >> lg) & 1) continue;
+    for (int v = 0; v < (1 << std::min(lg, kMaxTbLog2Coded)); ++v)
+      cc.lastC[d][lg][v] = lamBit * double(lastPosCostFbits(v, lg, std::min(lg, kMaxTbLog2Coded), luma, d == 0, t));
+    cc.lastValid[d] |= uint8_t(1 << lg);
+  }
   const double binC = lamBit * double(kFbitsOne);  // one bypass bin
-  double lvlC[21][6], sigC[3][12][2];
-  for (int o = 0; o < numOff; ++o)
-    for (int k = 0; k < 6; ++k) lvlC[o][k] = lamBit * double(lvlBits[o][k]);
-  const BinCost* sigSets[3] = {t.sig, t.sigDq[0], t.sigDq[1]};
-  for (int set = 0; set < 3; ++set)
-    for (int c = 0; c < (luma ? 12 : 8); ++c)
-      for (int b = 0; b < 2; ++b) sigC[set][c][b] = lamBit * double(sigSets[set][c].bits[b]);
+  const double(*lvlC)[6] = cc.lvlC;
+  const double(*sigC)[12][2] = cc.sigC;
+  const double* lastCX = cc.lastC[0][p.log2W];
+  const double* lastCY = cc.lastC[1][p.log2H];
   auto levelCost = [&](int off, int64_t k, int rice) -> double {
     if (k < 4) return lvlC[off][k];
     return lvlC[off][4 + ((k - 4) & 1)] + binC * double(remBinsOf((k - 4) >> 1, rice));
   };
-  uint32_t lastBitsX[32], lastBitsY[32];
-  for (int x = 0; x < zoW; ++x) lastBitsX[x] = lastPosCostFbits(x, p.log2W, si.log2ZoW, luma, true, t);
-  for (int y = 0; y < zoH; ++y) lastBitsY[y] = lastPosCostFbits(y, p.log2H, si.log2ZoH, luma, false, t);
   auto csbfCtx = [&](uint64_t mask, int xS, int yS) {
     int c = 0;
     if (xS + 1 < sbCols) c |= int((mask >> sbIdxOf[yS * sbCols + xS + 1]) & 1);
@@ -184,7 +207,7 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
   PathState *st = bufA, *nx = bufB;  // survivors before / after the current position
   double preStart = 0;  // distortion of the zeros after the current position (no path started yet)
   int arrOf[4] = {-1, -1, -1, -1};
-  const uint64_t startBitsBase = t.cbf.bits[1];
+  const double startC = lamBit * double(t.cbf.bits[1]);
   // template sums over the neighbours outside the current sub-block, per path array (by the state
   // whose array it is at the sub-block's start): pass-1 sum, count of non-zero, sum of |level|
   int16_t outSum1[4][16], outNum[4][16], outAbs[4][16];
@@ -291,7 +314,7 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
       }
       // a path starting here: this is the last significant position, QState 0 (quantiser Q0)
       if (a > halfStep) {
-        const double lastC = lamBit * double(startBitsBase + lastBitsX[x] + lastBitsY[y]);
+        const double lastC = startC + lastCX[x] + lastCY[y];
         for (int j = 0; j < numC[0]; ++j) {
           const int64_t k = candK[0][j];
           offer(dsp::kDepQuantStateTrans[0][k & 1], preStart + candD[0][j] + (lastC + levelCost(0, k, 0)), -1, k,
