@@ -24,7 +24,8 @@ struct PathState {
   int8_t origin = -1;       // state at the start of the current sub-block; -1: path started in it
   uint8_t anySig = 0;       // a non-zero level in the current sub-block
   uint64_t codedMask = 0;   // sb_coded_flag of the sub-blocks passed, bit = sub-block scan index
-  uint8_t cur[16] = {};     // |level| (capped at 255) in the current sub-block, by scan index
+  uint8_t cur[17] = {};     // |level| (capped at 255) in the current sub-block, by scan index;
+                            // cur[16] stays 0 (the template's padding neighbour)
 };
 
 struct Decision {
@@ -46,7 +47,7 @@ thread_local Scratch tScratch;
 // region) of each scan position of a TB size: inside its sub-block as indices in the sub-block's scan
 // (the same for every sub-block), outside it as raster indices (stride: coded width).
 struct NbTables {
-  int8_t inNb[16][5], numIn[16];
+  int8_t inNb[16][5];  // padded with 16 (a neighbour that is always zero)
   int16_t outNb[kMaxPos][5];
   int8_t numOut[kMaxPos];
   int16_t sbIdxOf[64];  // sub-block scan index by sub-block raster index
@@ -65,11 +66,12 @@ const NbTables& nbTables(int log2W, int log2H) {
         for (int n = 0; n < si.sbSize; ++n) inSbIdx[(si.yOfPos[n] << si.log2SbW) + si.xOfPos[n]] = n;
         static constexpr int kDx[5] = {1, 2, 1, 0, 0}, kDy[5] = {0, 0, 1, 1, 2};
         for (int n = 0; n < si.sbSize; ++n) {
-          t.numIn[n] = 0;
+          int num = 0;
           for (int j = 0; j < 5; ++j) {
             const int nx = si.xOfPos[n] + kDx[j], ny = si.yOfPos[n] + kDy[j];
-            if (nx < sbW && ny < sbH) t.inNb[n][t.numIn[n]++] = int8_t(inSbIdx[(ny << si.log2SbW) + nx]);
+            if (nx < sbW && ny < sbH) t.inNb[n][num++] = int8_t(inSbIdx[(ny << si.log2SbW) + nx]);
           }
+          while (num < 5) t.inNb[n][num++] = 16;
         }
         for (int pos = 0; pos < si.numPos(); ++pos) {
           const int x = si.xOfPos[pos], y = si.yOfPos[pos];
@@ -153,7 +155,6 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
   const NbTables& nbt = nbTables(p.log2W, p.log2H);
   const int16_t* sbIdxOf = nbt.sbIdxOf;
   const int8_t(*inNb)[5] = nbt.inNb;
-  const int8_t* numIn = nbt.numIn;
   // lambda-weighted bin costs (J units), kept while the tables and lambda stay (the search quantises
   // many TBs with one snapshot): level bins (gt1 / par / gt3 and the sign) by ctxOffset for k = 1, 2,
   // 3, then 4 + ((k - 4) & 1) for k >= 4; sig_coeff_flag per QState context set; last position
@@ -279,7 +280,7 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
           numSig = outNum[ps.origin][n];
           sumAbs = outAbs[ps.origin][n];
         }
-        for (int j = 0; j < numIn[n]; ++j) {
+        for (int j = 0; j < 5; ++j) {
           const int v = ps.cur[inNb[n][j]];
           sum1 += std::min(4 + (v & 1), v);
           numSig += v != 0;
