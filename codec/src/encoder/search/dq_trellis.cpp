@@ -114,7 +114,6 @@ inline int remBinsOf(int64_t v, int k) {
   static const RemTable tab;
   return v < 128 ? tab.bins[k][v] : remainderBins(uint32_t(v), k);
 }
-const uint8_t kZeros[kMaxPos] = {};
 
 }  // namespace
 
@@ -143,7 +142,8 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
     if (a > halfStep) break;
     if (estCost) tailD += dist(a, 0);
   }
-  for (int pos = 0; pos <= lastCand; ++pos) s.absScaled[pos] = int64_t(std::abs(coeff[si.rasterOfPos[pos]])) * qs.scale;
+  for (int pos = 0; pos <= lastCand; ++pos)
+    s.absScaled[pos] = int64_t(std::abs(coeff[si.rasterOfPos[pos]])) * qs.scale;
   if (lastCand < 0) {
     if (estCost) *estCost = tailD + lamBit * t.cbf.bits[0];
     return 0;
