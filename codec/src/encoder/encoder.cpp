@@ -190,7 +190,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.ccalfEnabled = sps.alfEnabled && opt.ccalf != 0;
   search::SearchPreset presetTools;  // non-RD presets (trivial, syntax-stress) keep the defaults
   search::presetByName(opt.preset, presetTools);
-  sps.depQuantEnabled = opt.depQuant < 0 ? ra && presetTools.depQuant : opt.depQuant == 1;
+  sps.depQuantEnabled = opt.depQuant < 0 ? presetTools.depQuant : opt.depQuant == 1;
   // sign data hiding: by default wherever dependent quantisation is off (slices never use both: an
   // explicit on with DQ sets the SPS flag, but sh_sign_data_hiding_used_flag is then absent, 0)
   sps.signDataHidingEnabled = opt.signHiding < 0 ? !sps.depQuantEnabled : opt.signHiding == 1;

@@ -24,7 +24,7 @@ struct EncoderOptions {
   int deblocking = -1;     // -1 = default (on), 0 off, 1 on
   int deblockBeta = kDeblockOffsetDefault;  // pps_luma_beta_offset_div2, -12..12 (default: -2, as VTM's RA configuration)
   int deblockTc = kDeblockOffsetDefault;    // pps_luma_tc_offset_div2, -12..12 (default: 0)
-  int depQuant = -1;       // dependent quantisation: -1 = default (off in every preset), 0 off, 1 on
+  int depQuant = -1;       // dependent quantisation: -1 = default (the preset's: medium and slower), 0 off, 1 on
   int signHiding = -1;     // sign data hiding: -1 = default (on whenever dependent quantisation is off), 0 off, 1 on
   int sao = -1;            // SAO: -1 = default (on), 0 off, 1 on
   int alf = -1;            // adaptive loop filter: -1 = default (on), 0 off, 1 on

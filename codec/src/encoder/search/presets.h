@@ -68,9 +68,10 @@ struct SearchPreset {
   bool useRdoq = true;
   bool rdoqGuard = true;       // compare RDOQ's result with plain quantisation by exact J ...
   bool rdoqGuardInterSlices = true;  // ... in P/B slices too (medium leaves it off there: -7% time, +0.2% BD-rate)
-  // Dependent quantisation by default (ra): off in every preset since 2026-12-01 (sixth session):
-  // against RDOQ + sign data hiding our trellis now loses, at `slow` +0.22% BD-rate for +36% time,
-  // at `medium` +0.42% for +50%, in `ai` +0.56% for +57% (BasketballPass); --dep-quant on keeps it.
+  // Dependent quantisation by default (ai and ra; else RDOQ + sign data hiding): since 2026-12-02 (ninth
+  // session: the trellis may take level 1 for every coefficient, which steers the QState path) it gains,
+  // BasketballPass `slow`: ra 17 frames -1.19% BD-rate for +15% CPU, ai 4 frames -1.29% for +25%; `medium`:
+  // ra -1.43% for +17%, ai -1.16% for +15%. On at medium and slower; fast/faster keep RDOQ + sign hiding.
   bool depQuant = false;
   // Dual tree in I slices (sps_qtbtt_dual_tree_intra_flag): a chroma coding tree of its own per 64x64 area.
   // On in every preset (2026-12-01, seventh session; all-intra BasketballPass 4 frames: medium -1.61% BD-rate
