@@ -552,7 +552,7 @@ bool codeMvd(IO& io, ContextSet& ctx, int32_t comp[2]) {
 bool deriveInterMotion(const SyntaxEnv& env, const CodingUnit& cu, MotionInfo& out, MotionInfo* outB) {
   const inter::MvPredEnv pe{env.motion, env.hmvp, env.slice, env.part->log2CtuSize};
   out = MotionInfo{};
-  if (cu.merge && cu.gpm) {  // partition A's motion (B's: deriveGpmMotionB)
+  if (cu.merge && cu.gpm) {  // GPM: partition A's uni motion in out, B's in *outB
     MotionInfo list[inter::kMaxMergeCand];
     const int n = inter::buildMergeList(pe, cu.x, cu.y, cu.w, cu.h, list);
     if (cu.gpmIdx[0] >= n || cu.gpmIdx[1] >= n || !list[cu.gpmIdx[0]].isInter() || !list[cu.gpmIdx[1]].isInter())
@@ -586,6 +586,35 @@ bool deriveInterMotion(const SyntaxEnv& env, const CodingUnit& cu, MotionInfo& o
   return true;
 }
 
+// The GPM part of merge_data (7.3.11.7) after regular_merge_flag 0 and ciip_flag 0: merge_gpm_partition_idx (6
+// bypass bins), merge_gpm_idx0 (TR cMax MaxNumGpmMergeCand - 1) and merge_gpm_idx1 (TR cMax MaxNumGpmMergeCand - 2,
+// when that is > 0), each with its first bin in merge_idx's context (as VTM-23.2), the rest bypass.
+template <class IO>
+bool codeGpmData(IO& io, ContextSet& ctx, const SliceParams& sl, CodingUnit& cu) {
+  const int nG = sl.maxNumGpmMergeCand;
+  if (nG < 2 || nG > sl.maxNumMergeCand) return false;
+  if (!IO::kReading && (cu.gpmSplit >= inter::kGpmNumPartitions || cu.gpmIdx[0] >= nG || cu.gpmIdx[1] >= nG ||
+                        cu.gpmIdx[0] == cu.gpmIdx[1]))
+    return false;
+  const unsigned split = io.bypassBits(cu.gpmSplit, 6);
+  auto codeIdx = [&](int value, int cMaxIdx) {
+    int idx = 0;
+    if (io.bin(ctx[kCtxMergeIdx], value > 0 ? 1u : 0u)) {
+      idx = 1;
+      while (idx < cMaxIdx && io.bypass(idx < value ? 1u : 0u)) ++idx;
+    }
+    return idx;
+  };
+  const int m = codeIdx(cu.gpmIdx[0], nG - 1);
+  const int n1 = nG > 2 ? codeIdx(cu.gpmIdx[1] - (cu.gpmIdx[1] > cu.gpmIdx[0] ? 1 : 0), nG - 2) : 0;
+  cu.gpmSplit = uint8_t(split);
+  cu.gpmIdx[0] = uint8_t(m);
+  cu.gpmIdx[1] = uint8_t(inter::gpmSecondIndex(m, n1));
+  cu.mergeIdx = 0;
+  cu.mmvdCand = cu.mmvdDist = cu.mmvdDir = 0;
+  return true;
+}
+
 // Prediction data of an inter CU after cu_skip_flag / pred_mode_flag: general_merge_flag,
 // merge_data (regular merge only: merge_idx), or inter_pred_idc, ref_idx_lX, mvd_coding and
 // mvp_lX_flag (7.3.11.5, 7.3.11.7).
@@ -600,9 +629,7 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
     // merge_data with sub-block merge off: regular_merge_flag where CIIP (SPS flag, not skip, 64+ samples, both
     // sides below 128) or GPM (SPS flag, B slice, both sides 8..64, ratio below 8) is possible, inferred 1
     // otherwise. 0: ciip_flag where both are possible (else inferred: 1 where only CIIP is), then CIIP with a
-    // merge_idx or GPM with merge_gpm_partition_idx (6 bypass bins), merge_gpm_idx0 (TR cMax
-    // MaxNumGpmMergeCand - 1) and merge_gpm_idx1 (TR cMax MaxNumGpmMergeCand - 2, when that is > 0), each
-    // with its first bin in merge_idx's context. Regular: mmvd_merge_flag when the SPS enables MMVD, then
+    // merge_idx or GPM (codeGpmData). Regular: mmvd_merge_flag when the SPS enables MMVD, then
     // either mmvd_cand_flag, mmvd_distance_idx (TR cMax 7, first bin context coded) and
     // mmvd_direction_idx (2 bypass bins), or merge_idx (TR cMax MaxNumMergeCand - 1, first bin context coded).
     if (sl.maxNumMergeCand < 1 || sl.maxNumMergeCand > inter::kMaxMergeCand) return false;
@@ -622,58 +649,33 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
     }
     cu.ciip = !regular && ciip;
     cu.gpm = !regular && !ciip;
-    if (cu.gpm) {
-      const int nG = sl.maxNumGpmMergeCand;
-      if (nG > sl.maxNumMergeCand) return false;
-      if (!IO::kReading && (cu.gpmSplit >= inter::kGpmNumPartitions || cu.gpmIdx[0] >= nG || cu.gpmIdx[1] >= nG ||
-                            cu.gpmIdx[0] == cu.gpmIdx[1]))
-        return false;
-      const unsigned split = io.bypassBits(cu.gpmSplit, 6);
-      // TR with the first bin in merge_idx's context, the rest bypass
-      auto codeIdx = [&](int value, int cMaxIdx) {
-        int idx = 0;
-        if (io.bin(ctx[kCtxMergeIdx], value > 0 ? 1u : 0u)) {
-          idx = 1;
-          while (idx < cMaxIdx && io.bypass(idx < value ? 1u : 0u)) ++idx;
-        }
-        return idx;
-      };
-      const int m = codeIdx(cu.gpmIdx[0], nG - 1);
-      const int n1 = nG > 2 ? codeIdx(cu.gpmIdx[1] - (cu.gpmIdx[1] > cu.gpmIdx[0] ? 1 : 0), nG - 2) : 0;
-      cu.gpmSplit = uint8_t(split);
-      cu.gpmIdx[0] = uint8_t(m);
-      cu.gpmIdx[1] = uint8_t(inter::gpmSecondIndex(m, n1));
-      cu.mmvd = false;
-      cu.mergeIdx = 0;
-      cu.mmvdCand = cu.mmvdDist = cu.mmvdDir = 0;
-    } else {
-      if (!IO::kReading && cu.mmvd && !sl.mmvd) return false;
-      const unsigned mmvd = (regular && sl.mmvd) ? io.bin(ctx[kCtxMmvdFlag], cu.mmvd ? 1u : 0u) : 0u;
-      cu.mmvd = mmvd != 0;
-      if (cu.mmvd) {
-        if (!IO::kReading && (cu.mmvdCand > (cMax > 0 ? 1 : 0) || cu.mmvdDist > 7 || cu.mmvdDir > 3)) return false;
-        const unsigned cand = cMax > 0 ? io.bin(ctx[kCtxMmvdCand], cu.mmvdCand) : 0u;
-        int dist = 0;
-        if (io.bin(ctx[kCtxMmvdDist], cu.mmvdDist > 0 ? 1u : 0u)) {
-          dist = 1;
-          while (dist < 7 && io.bypass(dist < cu.mmvdDist ? 1u : 0u)) ++dist;
-        }
-        const unsigned d0 = io.bypass((cu.mmvdDir >> 1) & 1u);
-        const unsigned d1 = io.bypass(cu.mmvdDir & 1u);
-        cu.mmvdCand = uint8_t(cand);
-        cu.mmvdDist = uint8_t(dist);
-        cu.mmvdDir = uint8_t((d0 << 1) | d1);
-        cu.mergeIdx = cu.mmvdCand;  // merge_idx is inferred equal to mmvd_cand_flag
-      } else {
-        if (!IO::kReading && cu.mergeIdx > cMax) return false;
-        int idx = 0;
-        if (cMax > 0 && io.bin(ctx[kCtxMergeIdx], cu.mergeIdx > 0 ? 1u : 0u)) {
-          idx = 1;
-          while (idx < cMax && io.bypass(idx < cu.mergeIdx ? 1u : 0u)) ++idx;
-        }
-        cu.mergeIdx = uint8_t(idx);
-        cu.mmvdCand = cu.mmvdDist = cu.mmvdDir = 0;
+    if (cu.gpm && !codeGpmData(io, ctx, sl, cu)) return false;
+    if (!IO::kReading && cu.mmvd && !sl.mmvd) return false;
+    const unsigned mmvd = (regular && sl.mmvd) ? io.bin(ctx[kCtxMmvdFlag], cu.mmvd ? 1u : 0u) : 0u;
+    cu.mmvd = mmvd != 0;
+    if (cu.mmvd) {
+      if (!IO::kReading && (cu.mmvdCand > (cMax > 0 ? 1 : 0) || cu.mmvdDist > 7 || cu.mmvdDir > 3)) return false;
+      const unsigned cand = cMax > 0 ? io.bin(ctx[kCtxMmvdCand], cu.mmvdCand) : 0u;
+      int dist = 0;
+      if (io.bin(ctx[kCtxMmvdDist], cu.mmvdDist > 0 ? 1u : 0u)) {
+        dist = 1;
+        while (dist < 7 && io.bypass(dist < cu.mmvdDist ? 1u : 0u)) ++dist;
       }
+      const unsigned d0 = io.bypass((cu.mmvdDir >> 1) & 1u);
+      const unsigned d1 = io.bypass(cu.mmvdDir & 1u);
+      cu.mmvdCand = uint8_t(cand);
+      cu.mmvdDist = uint8_t(dist);
+      cu.mmvdDir = uint8_t((d0 << 1) | d1);
+      cu.mergeIdx = cu.mmvdCand;  // merge_idx is inferred equal to mmvd_cand_flag
+    } else if (!cu.gpm) {
+      if (!IO::kReading && cu.mergeIdx > cMax) return false;
+      int idx = 0;
+      if (cMax > 0 && io.bin(ctx[kCtxMergeIdx], cu.mergeIdx > 0 ? 1u : 0u)) {
+        idx = 1;
+        while (idx < cMax && io.bypass(idx < cu.mergeIdx ? 1u : 0u)) ++idx;
+      }
+      cu.mergeIdx = uint8_t(idx);
+      cu.mmvdCand = cu.mmvdDist = cu.mmvdDir = 0;
     }
     cu.interDir = 0;
     cu.refIdx[0] = cu.refIdx[1] = -1;

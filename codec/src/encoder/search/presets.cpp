@@ -11,7 +11,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
   // MMVD (SearchPreset::mmvd) at medium and the slower presets: `medium` BQTerrace 9 frames -1.01% BD-rate for
   // +10.6% CPU, BasketballPass 17 frames -0.46% for +22.5%; `slow` BasketballPass -0.49% for +17%
   // GPM (SearchPreset::gpm) at medium and the slower presets: `slow` BasketballPass 17 frames -2.21% BD-rate for
-  // about +30% CPU (loaded machine)
+  // +9..30% CPU (loaded machine: two runs)
   if (name == "exhaustive") {
     p.mmvd = true;
     p.gpm = true;
