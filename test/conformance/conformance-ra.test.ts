@@ -67,7 +67,7 @@ test('conformance: random-access nnvvc-enc streams decode bit-exactly (VTM-23.2 
   // coding tools that are off by default, each at every QP on BasketballPass (AMVR: MVDs at 1 and 4 samples; MMVD;
   // dependent quantisation; CIIP and SMVD, on only at slow and exhaustive)
   if (bp) {
-    for (const tool of ['--amvr', '--mmvd', '--dep-quant', '--ciip', '--smvd'])
+    for (const tool of ['--amvr', '--mmvd', '--dep-quant', '--ciip', '--smvd', '--mts-explicit'])
       for (const qp of QPS) cases.push({ ...base, seq: bp, qp, frames: Math.min(bp.frames, VTM_APP ? 33 : 17), extraArgs: [tool, 'on'] });
   }
   const short = [...sequences].sort((a, b) => a.width * a.height - b.width * b.height)[0];

@@ -61,7 +61,9 @@ enum CtxId : uint16_t {
   kCtxRegularMerge = 277,  // 2: regular_merge_flag (ctxInc cu_skip_flag ? 0 : 1)
   // ---- SMVD (7.3.11.5)
   kCtxSymMvd = 279,  // 1: sym_mvd_flag
-  kNumCtx = 280
+  // ---- explicit MTS (7.3.11.5)
+  kCtxMtsIdx = 280,  // 4: mts_idx (bins 0..3, ctxInc = binIdx)
+  kNumCtx = 284
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

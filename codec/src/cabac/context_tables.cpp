@@ -34,6 +34,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     35, 35,
     // smvd: sym_mvd_flag
     35,
+    // mts: mts_idx bins 0..3
+    29,  0, 28,  0,
   },
   {
     11, 35, 53, 12,  6, 30, 13, 15, 31, 20, 14, 23, 18, 19,  6, 43, 35, 37, 34, 52,
@@ -65,6 +67,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     38,  7,
     // smvd: sym_mvd_flag
     28,
+    // mts: mts_idx bins 0..3
+    45, 40, 27,  0,
   },
   {
     18, 27, 15, 18, 28, 45, 26,  7, 23, 26, 36, 38, 18, 34, 21, 43, 42, 37, 42, 44,
@@ -96,6 +100,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     46, 15,
     // smvd: sym_mvd_flag
     28,
+    // mts: mts_idx bins 0..3
+    45, 25, 27,  0,
   },
 };
 const uint8_t kCtxShiftIdx[kNumCtx] = {
@@ -128,5 +134,7 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      5,  5,
     // smvd
      5,
+    // mts
+     8,  0,  9,  0,
 };
 }  // namespace nnvvc

@@ -172,7 +172,9 @@ class StreamDecoder {
     slice.ciip = curSps_.ciipEnabled && !slice.isIntra;
     slice.smvd = curSps_.smvdEnabled && !slice.isIntra;
     slice.cclm = curSps_.cclmEnabled;
-    slice.implicitMts = curSps_.mtsEnabled;
+    // implicitMtsEnabled (8.7.4.1): no ISP / SBT here, so intra CUs without explicit intra MTS
+    slice.implicitMts = curSps_.mtsEnabled && !curSps_.explicitMtsIntra;
+    slice.explicitMtsIntra = curSps_.mtsEnabled && curSps_.explicitMtsIntra;
 
     const size_t off = br.bytePos();
     CuMap cuMap;

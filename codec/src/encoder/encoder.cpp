@@ -84,6 +84,8 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.ciip < -1 || opt.ciip > 1) return "--ciip: expected on or off";
   if (opt.smvd < -1 || opt.smvd > 1) return "--smvd: expected on or off";
   if (opt.mts < -1 || opt.mts > 1) return "--mts: expected on or off";
+  if (opt.mtsExplicit < -1 || opt.mtsExplicit > 1) return "--mts-explicit: expected on or off";
+  if (opt.mtsExplicit == 1 && opt.mts == 0) return "--mts-explicit on needs --mts on (sps_mts_enabled_flag)";
   if (opt.temporalFilter < -1 || opt.temporalFilter > 1) return "--temporal-filter: expected on or off";
   if (opt.firstFrame < 0) return "--first-frame " + std::to_string(opt.firstFrame) + ": expected 0 or more";
   return "";
@@ -207,6 +209,8 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   // residual for two components
   sps.jointCbCrEnabled = opt.jointCbCr < 0 ? presetTools.jointCbCr : opt.jointCbCr == 1;
   sps.mtsEnabled = opt.mts != 0;
+  // explicit MTS for intra CUs (mts_idx chosen by the search); implicit MTS is then off (8.7.4.1)
+  sps.explicitMtsIntra = sps.mtsEnabled && (opt.mtsExplicit < 0 ? presetTools.explicitMts : opt.mtsExplicit == 1);
   PpsInfo pps;
   pps.width = codedW; pps.height = codedH; pps.initQp = opt.qp;
   pps.deblockingEnabled = opt.deblocking != 0;

@@ -141,6 +141,15 @@ class RdCtuSearch final : public CtuSearch {
 
   double searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag, bool* zeroCbf);
 
+  // Luma RD of an intra CU with cu.lumaMode / cu.mtsIdx (levels into cuFrag_, reconstruction into the
+  // picture); returns J (kInf when the syntax refuses the CU), dY the luma SSE.
+  double lumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, uint64_t& dY);
+  // Explicit MTS for the luma of an intra CU whose DCT-II modes were decided (best in bestCu_ / bestFrag_ /
+  // bestRec_[0], J bestJ with luma SSE bestDY): mts_idx 1..4 for the best modes (modes / modeJ: the
+  // candidates and their DCT-II J, in RD order), by the preset's fast rules. Keeps a winner there.
+  void tryExplicitMts(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, const int* modes,
+                      const double* modeJ, const uint8_t* modeCbf, int nm, double& bestJ, uint64_t& bestDY);
+
   // Chroma mode RD for `cu` (luma already decided: its levels in lumaFrag, luma SSE dY). Leaves
   // the best chroma in cu / lumaFrag (levels appended) / the picture. Returns the CU's total J.
   double searchChroma(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, double dY, CtuCoding& lumaFrag);
@@ -169,6 +178,8 @@ class RdCtuSearch final : public CtuSearch {
   CtuCoding interFrag_, interBestFrag_;
   std::vector<Pel> interRec_[3], interPred_[3];
   RdoqScratch rdoq_;
+  // mts_idx the luma transform blocks are coded with (explicit MTS trials of searchLeafIntra; 0 otherwise)
+  int mtsIdx_ = 0;
   alignas(32) Pel pred_[64 * 64];
   Pel refTop_[2 * 64 + 1], refLeft_[2 * 64 + 1];
   alignas(32) Pel resid_[64 * 64];
