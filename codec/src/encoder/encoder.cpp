@@ -209,8 +209,10 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   // residual for two components
   sps.jointCbCrEnabled = opt.jointCbCr < 0 ? presetTools.jointCbCr : opt.jointCbCr == 1;
   sps.mtsEnabled = opt.mts != 0;
-  // explicit MTS for intra CUs (mts_idx chosen by the search); implicit MTS is then off (8.7.4.1)
-  sps.explicitMtsIntra = sps.mtsEnabled && (opt.mtsExplicit < 0 ? presetTools.explicitMts : opt.mtsExplicit == 1);
+  // explicit MTS for intra CUs (mts_idx chosen by the search); implicit MTS is then off (8.7.4.1). By default in
+  // `ai` only: in `ra` (one intra picture in 32, few intra CUs elsewhere) it gains too little for its time
+  sps.explicitMtsIntra =
+      sps.mtsEnabled && (opt.mtsExplicit < 0 ? !ra && presetTools.explicitMts : opt.mtsExplicit == 1);
   PpsInfo pps;
   pps.width = codedW; pps.height = codedH; pps.initQp = opt.qp;
   pps.deblockingEnabled = opt.deblocking != 0;

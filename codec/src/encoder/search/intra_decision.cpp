@@ -66,15 +66,20 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
   double bestJ = kInf;
   uint64_t bestDY = 0;
   double modeJ[16];
-  uint8_t modeCbf[16];
+  uint8_t modeCbf[16], modeMts[16];
+  // With explicit MTS the modes are compared with DST-VII both ways (mts_idx 1) where implicit MTS would take it
+  // (both sides 4..16), else DCT-II; tryExplicitMts then tries the other kernel pairs for the best modes.
+  const bool explicitMts = c_->slice->explicitMtsIntra && cu.numTus == 1 && std::max(cu.w, cu.h) <= 32;
+  const uint8_t firstMts = explicitMts && cu.w <= 16 && cu.h <= 16 ? 1 : 0;
   for (int k = 0; k < nm; ++k) {
     ++stats_.lumaModesRd;
     cu.lumaMode = uint8_t(modes[k]);
-    cu.mtsIdx = 0;
+    cu.mtsIdx = firstMts;
     uint64_t dY = 0;
     const double J = lumaRd(cu, entry, hm, dY);
     modeJ[k] = J;
     modeCbf[k] = cu.tus[0].cbf[0];
+    modeMts[k] = cu.mtsIdx;
     if (J < bestJ) {
       bestJ = J;
       bestDY = dY;
@@ -83,8 +88,8 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
       savePlane(c_->recon->planes[0], cu.x, cu.y, cu.w, cu.h, bestRec_[0].data());
     }
   }
-  if (c_->slice->explicitMtsIntra && preset_.mtsModes > 0 && cu.numTus == 1 && std::max(cu.w, cu.h) <= 32)
-    tryExplicitMts(cu, entry, hm, modes, modeJ, modeCbf, nm, bestJ, bestDY);
+  if (explicitMts && preset_.mtsModes > 0)
+    tryExplicitMts(cu, entry, hm, modes, modeJ, modeCbf, modeMts, nm, bestJ, bestDY);
   cu = bestCu_;
   loadPlane(c_->recon->planes[0], cu.x, cu.y, cu.w, cu.h, bestRec_[0].data());
   c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h);
@@ -128,18 +133,28 @@ double RdCtuSearch::lumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTa
     tu.coeffOffset[1] = tu.coeffOffset[2] = -1;
   }
   mtsIdx_ = 0;
-  // an MTS candidate whose levels leave mts_idx uncoded (DC only or none) is not a legal CU: kInf
+  if (cu.mtsIdx && cu.numTus == 1) {
+    // levels that leave mts_idx uncoded: none (the reconstruction is the prediction whatever the kernels: the CU
+    // is coded with mts_idx 0), or DC only (coded again with DCT-II)
+    const TransformUnit& tu = cu.tus[0];
+    if (!tu.cbf[0]) {
+      cu.mtsIdx = 0;
+    } else if (!residualMtsFlags(cuFrag_.coeffs.data() + tu.coeffOffset[0], tu.w, tu.h).notDcOnly) {
+      cu.mtsIdx = 0;
+      return lumaRd(cu, entry, hm, dY);
+    }
+  }
   return double(dY) + rateCost(cu, cuFrag_, entry, hm);
 }
 
-// Explicit MTS (mts_idx 1..4) for the luma of an intra CU: the best DCT-II modes (at most
-// preset_.mtsModes, within preset_.mtsModeSlack of the best J, with a coded luma residual) are screened by
-// the sum of absolute transform coefficients of their residual (a rate proxy) under each kernel pair; the
-// pairs below preset_.mtsCostRatio x DCT-II's sum, cheapest first, at most preset_.mtsMaxRd of them, get a
-// full luma RD.
+// Explicit MTS for the luma of an intra CU: the best modes of the mode RD (at most preset_.mtsModes, within
+// preset_.mtsModeSlack of the best J, with a coded luma residual; coded there with modeMts: mts_idx 1 for CUs of
+// sides 4..16, 0 otherwise) are screened by the sum of absolute transform coefficients of their residual (a rate
+// proxy) under each kernel pair; the other pairs below preset_.mtsCostRatio x the sum of the one the mode RD
+// used, cheapest first, at most preset_.mtsMaxRd of them, get a full luma RD.
 void RdCtuSearch::tryExplicitMts(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, const int* modes,
-                                 const double* modeJ, const uint8_t* modeCbf, int nm, double& bestJ,
-                                 uint64_t& bestDY) {
+                                 const double* modeJ, const uint8_t* modeCbf, const uint8_t* modeMts, int nm,
+                                 double& bestJ, uint64_t& bestDY) {
   int order[16];
   for (int k = 0; k < nm; ++k) order[k] = k;
   std::stable_sort(order, order + nm, [&](int a, int b) { return modeJ[a] < modeJ[b]; });
@@ -164,8 +179,9 @@ void RdCtuSearch::tryExplicitMts(CodingUnit& cu, const ContextSet& entry, const 
       sum[idx] = a;
     }
     int cand[4], nc = 0;
-    for (int idx = 1; idx <= 4; ++idx)
-      if (double(sum[idx]) < double(sum[0]) * preset_.mtsCostRatio) cand[nc++] = idx;
+    const int used = modeMts[k];
+    for (int idx = 0; idx <= 4; ++idx)
+      if (idx != used && double(sum[idx]) < double(sum[used]) * preset_.mtsCostRatio) cand[nc++] = idx;
     std::stable_sort(cand, cand + nc, [&](int a, int b) { return sum[a] < sum[b]; });
     for (int c = 0; c < std::min(nc, preset_.mtsMaxRd); ++c) {
       cu.mtsIdx = uint8_t(cand[c]);

@@ -10,9 +10,10 @@ bool presetByName(const std::string& name, SearchPreset& p) {
   p.name = name;
   // MMVD (SearchPreset::mmvd) at medium and the slower presets: `medium` BQTerrace 9 frames -1.01% BD-rate for
   // +10.6% CPU, BasketballPass 17 frames -0.46% for +22.5%; `slow` BasketballPass -0.49% for +17%
-  // Explicit MTS (SearchPreset::explicitMts) at medium and the slower presets, screened more tightly at medium:
-  // all-intra BasketballPass 4 frames medium -0.83% BD-rate for +9.7% CPU (2 modes, <= 2 pairs; every pair for
-  // 2 modes: -1.43% for +49%)
+  // Explicit MTS (SearchPreset::explicitMts; the default in `ai` only) at medium and the slower presets, against
+  // implicit MTS, all-intra BasketballPass 4 frames (CPU ratios noisy: loaded machine): medium (best mode, one more
+  // kernel pair) -0.50% BD-rate for about +3% CPU; with two modes and two pairs -0.81% (BQTerrace frame 0 -0.87%)
+  // for +21..40%; slow (3 modes, <= 3 pairs) -1.22% for +38%. `ra` medium: +0.09% for +10%, so off there.
   if (name == "exhaustive") {
     p.mmvd = true;
     p.explicitMts = true;
@@ -57,9 +58,8 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // streams stay as they were)
     p.rdoqGuardInterSlices = false;
     p.explicitMts = true;
-    p.mtsModes = 2;
-    p.mtsModeSlack = 0.03;
-    p.mtsMaxRd = 2;
+    p.mtsModes = 1;
+    p.mtsMaxRd = 1;
     p.mtsCostRatio = 1.0;
     return true;
   }

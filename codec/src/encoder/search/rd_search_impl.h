@@ -142,13 +142,16 @@ class RdCtuSearch final : public CtuSearch {
   double searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag, bool* zeroCbf);
 
   // Luma RD of an intra CU with cu.lumaMode / cu.mtsIdx (levels into cuFrag_, reconstruction into the
-  // picture); returns J (kInf when the syntax refuses the CU), dY the luma SSE.
+  // picture); returns J, dY the luma SSE. An mts_idx the levels cannot carry (no or DC-only luma levels) falls
+  // back to 0 (cu.mtsIdx says what was coded).
   double lumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, uint64_t& dY);
-  // Explicit MTS for the luma of an intra CU whose DCT-II modes were decided (best in bestCu_ / bestFrag_ /
-  // bestRec_[0], J bestJ with luma SSE bestDY): mts_idx 1..4 for the best modes (modes / modeJ: the
-  // candidates and their DCT-II J, in RD order), by the preset's fast rules. Keeps a winner there.
+  // Explicit MTS for the luma of an intra CU whose modes were decided (best in bestCu_ / bestFrag_ / bestRec_[0],
+  // J bestJ with luma SSE bestDY): the other mts_idx for the best modes (modes / modeJ / modeCbf / modeMts: the
+  // candidates, their J, luma cbf and the mts_idx they were coded with), by the preset's fast rules. Keeps a
+  // winner there.
   void tryExplicitMts(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, const int* modes,
-                      const double* modeJ, const uint8_t* modeCbf, int nm, double& bestJ, uint64_t& bestDY);
+                      const double* modeJ, const uint8_t* modeCbf, const uint8_t* modeMts, int nm, double& bestJ,
+                      uint64_t& bestDY);
 
   // Chroma mode RD for `cu` (luma already decided: its levels in lumaFrag, luma SSE dY). Leaves
   // the best chroma in cu / lumaFrag (levels appended) / the picture. Returns the CU's total J.
