@@ -118,8 +118,8 @@ test('conformance: all-intra nnvvc-enc streams decode bit-exactly (VTM-23.2 and 
   const cases = sequences
     .sort((a, b) => b.width * b.height - a.width * a.height)
     .flatMap((seq) => QPS.map((qp) => ({ seq, qp, preset: presetFor(seq) })));
-  // coding tools that are off by default in ai, on (explicit MTS: mts_idx in intra CUs): BasketballPass and the
-  // first odd synthetic size at every QP
+  // coding tools switched on whatever the presets' defaults (explicit MTS: mts_idx in intra CUs): BasketballPass and
+  // the largest odd synthetic size at every QP
   const toolCases: { seq: SequenceInfo; qp: number; preset: string | undefined; extraArgs?: string[] }[] = [];
   const toolSeqs = [sequences.find((s) => s.name.startsWith('BasketballPass')), sequences.find((s) => s.name.startsWith('synthetic_') && (s.width % 8 || s.height % 8))];
   for (const seq of toolSeqs)

@@ -12,8 +12,8 @@ bool presetByName(const std::string& name, SearchPreset& p) {
   // +10.6% CPU, BasketballPass 17 frames -0.46% for +22.5%; `slow` BasketballPass -0.49% for +17%
   // Explicit MTS (SearchPreset::explicitMts; the default in `ai` only) at medium and the slower presets, against
   // implicit MTS, all-intra BasketballPass 4 frames (CPU ratios noisy: loaded machine): medium (best mode, one more
-  // kernel pair) -0.50% BD-rate for about +3% CPU; with two modes and two pairs -0.81% (BQTerrace frame 0 -0.87%)
-  // for +21..40%; slow (3 modes, <= 3 pairs) -1.22% for +38%. `ra` medium: +0.09% for +10%, so off there.
+  // kernel pair) -0.50% BD-rate for about +3% CPU, BQTerrace frame 0 -0.46% for +16% (the two together about the
+  // rule of thumb's ~8% per 0.5%); two modes and two pairs -0.81% (BQTerrace -0.87%) for +21..40%; slow (3 modes, <= 3 pairs) -1.22% for +38%. `ra` medium: +0.09% for +10%, so off there.
   if (name == "exhaustive") {
     p.mmvd = true;
     p.explicitMts = true;
