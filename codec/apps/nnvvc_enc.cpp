@@ -65,6 +65,8 @@ static void usage(std::FILE* f) {
       "      --gpm on|off          geometric partitioning merge mode in ra (B slices; default: preset)\n"
       "      --mts on|off          implicit multiple transform selection: DST-VII for intra luma transform\n"
       "                            blocks with a side of 4..16 samples, no signalling (default on)\n"
+      "      --mts-explicit on|off explicit MTS for intra CUs up to 32x32: mts_idx picks DST-VII / DCT-VIII\n"
+      "                            per direction by RD, replacing implicit MTS (default: preset)\n"
       "      --temporal-filter on|off  motion-compensated temporal pre-filter of the source pictures at POC\n"
       "                            multiples of 8 (encoder only; default: on for ra, off for ai)\n"
       "      --list-configs        print the supported --config values, one per line\n"
@@ -97,6 +99,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--smvd", &EncoderOptions::smvd},
       {"--gpm", &EncoderOptions::gpm},
       {"--mts", &EncoderOptions::mts},
+      {"--mts-explicit", &EncoderOptions::mtsExplicit},
       {"--alf", &EncoderOptions::alf},
       {"--sao", &EncoderOptions::sao},
       {"--temporal-filter", &EncoderOptions::temporalFilter},

@@ -227,6 +227,45 @@ TEST_CASE(depQuantRoundTrip) {
   }
 }
 
+// Explicit MTS (--mts-explicit on) in ai and ra, RD search and the syntax-stress search (random mts_idx):
+// some intra CUs take mts_idx > 0 (stats JSON), our decoder and VTM's (when set) reproduce the
+// reconstruction, and the stream differs from the implicit-MTS one.
+TEST_CASE(explicitMtsRoundTrip) {
+  const std::string& dir = workDir();
+  std::string err;
+  for (const char* config : {"ai", "ra"})
+    for (const char* preset : {"syntax-stress", "medium"}) {
+      if (std::string(config) == "ra" && std::string(preset) != "medium") continue;
+      EncoderOptions o;
+      o.inputPath = dir + "/in.yuv"; o.width = W; o.height = H; o.qp = 22; o.preset = preset; o.config = config;
+      o.mtsExplicit = 1;
+      o.bitstreamPath = dir + "/mts.266"; o.reconPath = dir + "/mts_rec.yuv"; o.statsPath = dir + "/mts.json";
+      CHECK(runEncoder(o, err) == 0);
+      const std::vector<uint8_t> js = readAll(o.statsPath);
+      const std::string text(js.begin(), js.end());
+      CHECK(text.find("\"pred\", \"mts_idx\"]") != std::string::npos);
+      const std::regex mtsRe("\"[a-z-]+\",([0-4])\]");
+      int cus = 0, mts = 0;
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), mtsRe); it != std::sregex_iterator(); ++it) {
+        ++cus;
+        mts += std::stoi((*it)[1]) > 0;
+      }
+      std::printf("explicit MTS (%s %s): %d of %d CUs with mts_idx > 0\n", config, preset, mts, cus);
+      CHECK(cus > 0 && mts > 0);
+      EncoderOptions implicitMts = o;
+      implicitMts.mtsExplicit = 0;
+      implicitMts.bitstreamPath = dir + "/mts0.266"; implicitMts.reconPath.clear(); implicitMts.statsPath.clear();
+      CHECK(runEncoder(implicitMts, err) == 0);
+      CHECK(readAll(implicitMts.bitstreamPath) != readAll(o.bitstreamPath));
+      checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, std::string("explicit MTS, ") + config + " " + preset);
+    }
+  // --mts-explicit on needs sps_mts_enabled_flag
+  EncoderOptions bad;
+  bad.inputPath = dir + "/in.yuv"; bad.width = W; bad.height = H; bad.bitstreamPath = dir + "/bad.266";
+  bad.mts = 0; bad.mtsExplicit = 1;
+  CHECK(runEncoder(bad, err) == 2 && err.find("--mts-explicit") != std::string::npos);
+}
+
 // bad input: one clear error each
 TEST_CASE(badInputClearErrors) {
   const std::string& dir = workDir();

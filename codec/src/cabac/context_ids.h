@@ -63,7 +63,9 @@ enum CtxId : uint16_t {
   kCtxSymMvd = 279,  // 1: sym_mvd_flag
   // ---- GPM (7.3.11.7); merge_gpm_idx0 / merge_gpm_idx1 share merge_idx's context (as VTM-23.2)
   kCtxCiipFlag = 280,  // 1: ciip_flag
-  kNumCtx = 281
+  // ---- explicit MTS (7.3.11.5)
+  kCtxMtsIdx = 281,  // 4: mts_idx (bins 0..3, ctxInc = binIdx)
+  kNumCtx = 285
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

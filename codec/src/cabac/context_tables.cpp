@@ -36,6 +36,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     35,
     // gpm: ciip_flag (ciip_flag coded where both CIIP and GPM are possible)
     35,
+    // mts: mts_idx bins 0..3
+    29,  0, 28,  0,
   },
   {
     11, 35, 53, 12,  6, 30, 13, 15, 31, 20, 14, 23, 18, 19,  6, 43, 35, 37, 34, 52,
@@ -69,6 +71,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     28,
     // gpm: ciip_flag
     57,
+    // mts: mts_idx bins 0..3
+    45, 40, 27,  0,
   },
   {
     18, 27, 15, 18, 28, 45, 26,  7, 23, 26, 36, 38, 18, 34, 21, 43, 42, 37, 42, 44,
@@ -102,6 +106,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     28,
     // gpm: ciip_flag
     57,
+    // mts: mts_idx bins 0..3
+    45, 25, 27,  0,
   },
 };
 const uint8_t kCtxShiftIdx[kNumCtx] = {
@@ -136,5 +142,7 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      5,
     // gpm
      1,
+    // mts
+     8,  0,  9,  0,
 };
 }  // namespace nnvvc

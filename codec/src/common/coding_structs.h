@@ -51,6 +51,9 @@ struct CodingUnit {
   uint8_t chromaMode = 0;              // derived IntraPredModeC (filled by deriveChromaMode)
   int8_t qp = 32;                      // QpY of the CU (stage 1: the slice QP)
   uint8_t numTus = 1;                  // >1 only for CUs larger than the 64x64 max TB
+  // mts_idx (explicit MTS of an intra luma CU of at most 32x32 with one TU): 0 DCT-II, 1..4 the
+  // DST-VII / DCT-VIII pairs of 8.7.4.1 (recon::tbKernels); 0 wherever it is not coded
+  uint8_t mtsIdx = 0;
   TransformUnit tus[4];
 
   // ---- inter (P/B slices). predMode kIntra: the fields below are unused.

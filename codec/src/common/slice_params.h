@@ -38,7 +38,9 @@ struct SliceParams {
   bool dmvr = false;           // sps_dmvr_enabled_flag (no PH control): decoder-side MV refinement of bi-merge CUs
   bool depQuant = false;       // sh_dep_quant_used_flag: dependent quantisation (residual syntax + scaling)
   bool signHiding = false;     // sh_sign_data_hiding_used_flag (never with depQuant): hidden sign per sub-block
-  bool implicitMts = false;    // sps_mts_enabled_flag without explicit MTS: DST-VII for intra luma TBs (recon::tbKernels)
+  bool implicitMts = false;    // implicitMtsEnabled for intra CUs (sps_mts_enabled_flag without explicit intra MTS):
+                               // DST-VII for intra luma TBs (recon::tbKernels)
+  bool explicitMtsIntra = false;  // sps_explicit_mts_intra_enabled_flag: mts_idx in intra CUs (CodingUnit::mtsIdx)
   bool cclm = false;
   // Joint Cb-Cr residuals (sps_joint_cbcr_enabled_flag): CSign of ph_joint_cbcr_sign_flag (-1 / +1) and
   // Qp'CbCr (the chroma QP table at QpY + pps_joint_cbcr_qp_offset_value), the QP of TuCResMode 2.

@@ -174,7 +174,9 @@ class StreamDecoder {
     slice.maxNumGpmMergeCand = curSps_.gpmEnabled ? curSps_.maxNumGpmMergeCand : 0;
     slice.smvd = curSps_.smvdEnabled && !slice.isIntra;
     slice.cclm = curSps_.cclmEnabled;
-    slice.implicitMts = curSps_.mtsEnabled;
+    // implicitMtsEnabled (8.7.4.1): no ISP / SBT here, so intra CUs without explicit intra MTS
+    slice.implicitMts = curSps_.mtsEnabled && !curSps_.explicitMtsIntra;
+    slice.explicitMtsIntra = curSps_.mtsEnabled && curSps_.explicitMtsIntra;
 
     const size_t off = br.bytePos();
     CuMap cuMap;

@@ -85,6 +85,8 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.gpm < -1 || opt.gpm > 1) return "--gpm: expected on or off";
   if (opt.smvd < -1 || opt.smvd > 1) return "--smvd: expected on or off";
   if (opt.mts < -1 || opt.mts > 1) return "--mts: expected on or off";
+  if (opt.mtsExplicit < -1 || opt.mtsExplicit > 1) return "--mts-explicit: expected on or off";
+  if (opt.mtsExplicit == 1 && opt.mts == 0) return "--mts-explicit on needs --mts on (sps_mts_enabled_flag)";
   if (opt.temporalFilter < -1 || opt.temporalFilter > 1) return "--temporal-filter: expected on or off";
   if (opt.firstFrame < 0) return "--first-frame " + std::to_string(opt.firstFrame) + ": expected 0 or more";
   return "";
@@ -210,6 +212,10 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   // residual for two components
   sps.jointCbCrEnabled = opt.jointCbCr < 0 ? presetTools.jointCbCr : opt.jointCbCr == 1;
   sps.mtsEnabled = opt.mts != 0;
+  // explicit MTS for intra CUs (mts_idx chosen by the search); implicit MTS is then off (8.7.4.1). By default in
+  // `ai` only: in `ra` (one intra picture in 32, few intra CUs elsewhere) it gains too little for its time
+  sps.explicitMtsIntra =
+      sps.mtsEnabled && (opt.mtsExplicit < 0 ? !ra && presetTools.explicitMts : opt.mtsExplicit == 1);
   PpsInfo pps;
   pps.width = codedW; pps.height = codedH; pps.initQp = opt.qp;
   pps.deblockingEnabled = opt.deblocking != 0;

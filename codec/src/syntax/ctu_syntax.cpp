@@ -100,8 +100,27 @@ unsigned codeRemAbs(IO& io, unsigned value, int rice) {
 }  // namespace
 
 // ------------------------------------------------------------------ residual_coding (7.3.11.11)
+ResidualMtsFlags residualMtsFlags(const TCoeff* lv, int w, int h) {
+  // a coded sub-block always holds a non-zero level (the writer's sb_coded_flag), and the last
+  // position is the last non-zero level in scan order: it is the DC one iff nothing else is non-zero
+  ResidualMtsFlags f;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      if (!lv[y * w + x]) continue;
+      if (x || y) f.notDcOnly = true;
+      if (x >= 16 || y >= 16) f.beyond16 = true;
+    }
+  return f;
+}
+
+bool mtsIdxCoded(const SliceParams* slice, const CodingUnit& cu, const ResidualMtsFlags& f) {
+  return slice && slice->explicitMtsIntra && !cu.isInter() && cu.treeType != TreeType::kDualChroma &&
+         std::max(cu.w, cu.h) <= 32 && cu.numTus == 1 && f.notDcOnly && !f.beyond16;
+}
+
 template <class IO>
-bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx, bool depQuant, bool signHiding) {
+bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx, bool depQuant, bool signHiding,
+                  ResidualMtsFlags* mtsFlags) {
   const bool luma = cIdx == 0;
   const int log2W = log2Int(unsigned(w)), log2H = log2Int(unsigned(h));
   const int log2ZoW = std::min(log2W, 5), log2ZoH = std::min(log2H, 5);
@@ -163,6 +182,7 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx, b
     if (lastCg < 0) return false;
   }
   if (IO::kReading) std::memset(lv, 0, sizeof(TCoeff) * size_t(w) * size_t(h));
+  if (mtsFlags && luma && (lastCg > 0 || lastPosInCg > 0)) mtsFlags->notDcOnly = true;  // MtsDcOnly = 0
 
   uint8_t cgCoded[256];
   std::memset(cgCoded, 0, sizeof(cgCoded));
@@ -215,6 +235,7 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx, b
     }
     cgCoded[yS * 16 + xS] = coded ? 1 : 0;
     if (!coded) continue;
+    if (mtsFlags && luma && (xS > 3 || yS > 3)) mtsFlags->beyond16 = true;  // MtsZeroOutSigCoeffFlag = 0
 
     const int firstPos = (i == lastCg) ? lastPosInCg : numSb - 1;
     int passLevel[16];  // pass-1 value per scan position
@@ -454,7 +475,7 @@ namespace {
 // inferred 1 otherwise.
 template <class IO>
 bool codeTransformUnits(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, bool hasLuma, bool hasChroma,
-                        bool inter) {
+                        bool inter, ResidualMtsFlags* mtsFlags = nullptr) {
   ContextSet& ctx = *env.ctx;
   for (int t = 0; t < cu.numTus; ++t) {
     TransformUnit& tu = cu.tus[t];
@@ -488,7 +509,7 @@ bool codeTransformUnits(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner
       if (IO::kReading) tu.coeffOffset[c] = owner.allocCoeffs(bw * bh);
       if (tu.coeffOffset[c] < 0 || size_t(tu.coeffOffset[c]) + size_t(bw * bh) > owner.coeffs.size()) return false;
       if (!codeResidual(io, ctx, owner.coeffs.data() + tu.coeffOffset[c], bw, bh, c, env.slice && env.slice->depQuant,
-                        env.slice && env.slice->signHiding))
+                        env.slice && env.slice->signHiding, c == 0 ? mtsFlags : nullptr))
         return false;
     }
   }
@@ -822,6 +843,8 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
 
   if (cu.isInter()) {
     // Only single-tree CUs reach here (dual-tree CUs are MODE_TYPE_INTRA).
+    if (!IO::kReading && cu.mtsIdx) return false;  // no explicit MTS for inter CUs
+    cu.mtsIdx = 0;
     if (!codeInterPrediction(io, env, cu)) return false;
     MotionInfo mi = cu.motion, miB = cu.motionB;
     if (!kEstimating<IO>) {  // the rate estimate skips the (costly) list derivation
@@ -927,7 +950,21 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
   }
   env.cuMap->storeSyntax(cu);  // chroma-tree CUs too: the split contexts of later chroma-tree nodes
   if (hasLuma && env.motion) env.motion->set(cu.x, cu.y, cu.w, cu.h, MotionInfo{});
-  return codeTransformUnits(io, env, cu, owner, hasLuma, hasChroma, false);
+  ResidualMtsFlags mf;
+  if (!codeTransformUnits(io, env, cu, owner, hasLuma, hasChroma, false, &mf)) return false;
+  // mts_idx (after the transform tree; lfnst_idx is 0 here): TR cMax 4, bin b context-coded with ctxInc b.
+  // 1 -> DST-VII / DST-VII, 2 -> DCT-VIII / DST-VII, 3 -> DST-VII / DCT-VIII, 4 -> DCT-VIII / DCT-VIII
+  // (trTypeHor / trTypeVer, recon::tbKernels)
+  if (hasLuma && mtsIdxCoded(env.slice, cu, mf)) {
+    if (!IO::kReading && cu.mtsIdx > 4) return false;
+    int idx = 0;
+    while (idx < 4 && io.bin(ctx[kCtxMtsIdx + idx], idx < cu.mtsIdx ? 1u : 0u)) ++idx;
+    cu.mtsIdx = uint8_t(idx);
+  } else {
+    if (!IO::kReading && cu.mtsIdx) return false;
+    cu.mtsIdx = 0;
+  }
+  return true;
 }
 
 // ------------------------------------------------------------------ coding tree
@@ -1044,7 +1081,7 @@ bool codeCtu(IO& io, SyntaxEnv& env, CtuCoding& ctu) {
   template bool codeCtu<IO>(IO&, SyntaxEnv&, CtuCoding&);                                     \
   template bool codeSplit<IO>(IO&, SyntaxEnv&, const TreeNode&, SplitMode&);                  \
   template bool codeCodingUnit<IO>(IO&, SyntaxEnv&, CodingUnit&, CtuCoding&, ModeType);       \
-  template bool codeResidual<IO>(IO&, ContextSet&, TCoeff*, int, int, int, bool, bool);
+  template bool codeResidual<IO>(IO&, ContextSet&, TCoeff*, int, int, int, bool, bool, ResidualMtsFlags*);
 NNVVC_INSTANTIATE(ArithEncoder)
 NNVVC_INSTANTIATE(BitEstimator)
 NNVVC_INSTANTIATE(ArithDecoder)

@@ -146,7 +146,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(false);  // sps_transform_skip_enabled_flag
   b.flag(s.mtsEnabled);  // sps_mts_enabled_flag
   if (s.mtsEnabled) {
-    b.flag(false);  // sps_explicit_mts_intra_enabled_flag (implicit MTS: DST-VII for small intra luma TBs)
+    b.flag(s.explicitMtsIntra);  // sps_explicit_mts_intra_enabled_flag (0: implicit MTS, DST-VII for small intra luma TBs)
     b.flag(false);  // sps_explicit_mts_inter_enabled_flag
   }
   b.flag(false);  // sps_lfnst_enabled_flag
@@ -300,7 +300,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   require(!r.flag(), "transform skip");
   s.mtsEnabled = r.flag();  // sps_mts_enabled_flag
   if (s.mtsEnabled) {
-    require(!r.flag(), "explicit MTS for intra CUs");
+    s.explicitMtsIntra = r.flag();  // sps_explicit_mts_intra_enabled_flag
     require(!r.flag(), "explicit MTS for inter CUs");
   }
   require(!r.flag(), "LFNST");

@@ -47,7 +47,9 @@ struct SpsInfo {
                                              // every slice header without dependent quantisation)
   bool alfEnabled = false;                   // sps_alf_enabled_flag (ALF fields then in every slice header)
   bool ccalfEnabled = false;                 // sps_ccalf_enabled_flag (with ALF: CC-ALF fields in the slice header)
-  bool mtsEnabled = false;                   // sps_mts_enabled_flag, implicit MTS only (no explicit intra/inter MTS)
+  bool mtsEnabled = false;                   // sps_mts_enabled_flag (implicit MTS unless explicitMtsIntra)
+  bool explicitMtsIntra = false;             // sps_explicit_mts_intra_enabled_flag (mts_idx in intra CUs; needs mtsEnabled;
+                                             // no explicit MTS for inter CUs)
   bool cclmEnabled = false;
   bool jointCbCrEnabled = false;             // sps_joint_cbcr_enabled_flag (ph_joint_cbcr_sign_flag, tu_joint_cbcr_residual_flag)                  // sps_cclm_enabled_flag (chroma sample location flags stay 0)
   PartitionConfig part;                      // picWidth/picHeight filled in too

@@ -12,10 +12,17 @@ bool presetByName(const std::string& name, SearchPreset& p) {
   // +10.6% CPU, BasketballPass 17 frames -0.46% for +22.5%; `slow` BasketballPass -0.49% for +17%
   // GPM (SearchPreset::gpm) at medium and the slower presets: `slow` BasketballPass 17 frames -2.21% BD-rate for
   // +9..30% CPU (loaded machine: two runs)
+  // Explicit MTS (SearchPreset::explicitMts; the default in `ai` only) at medium and the slower presets, against
+  // implicit MTS, all-intra BasketballPass 4 frames (CPU ratios noisy: loaded machine): medium (best mode, one more
+  // kernel pair) -0.50% BD-rate for about +3% CPU, BQTerrace frame 0 -0.46% for +16% (the two together about the
+  // rule of thumb's ~8% per 0.5%); two modes and two pairs -0.81% (BQTerrace -0.87%) for +21..40%; slow (3 modes, <= 3 pairs) -1.22% for +38%. `ra` medium: +0.09% for +10%, so off there.
   if (name == "exhaustive") {
     p.mmvd = true;
     p.gpm = true;
     p.depQuant = true;
+    p.explicitMts = true;
+    p.mtsModes = 4;
+    p.mtsModeSlack = 0.1;
     return true;
   }
   if (name == "slow") {
@@ -23,6 +30,11 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.mmvd = true;
     p.gpm = true;
     p.depQuant = true;  // ra -1.19% BD-rate for +15% CPU, ai -1.29% for +25% (BasketballPass)
+    p.explicitMts = true;
+    p.mtsModes = 3;
+    p.mtsModeSlack = 0.05;
+    p.mtsMaxRd = 3;
+    p.mtsCostRatio = 1.1;
     return true;
   }
   if (name == "medium") {
@@ -59,6 +71,10 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // dependent quantisation (the trellis instead of RDOQ + sign hiding): ra 17 frames -1.43% BD-rate for
     // +17% CPU, ai 4 frames -1.16% for +15% (BasketballPass); bus ra 17 frames -2.90% for +12%
     p.depQuant = true;
+    p.explicitMts = true;
+    p.mtsModes = 1;
+    p.mtsMaxRd = 1;
+    p.mtsCostRatio = 1.0;
     return true;
   }
   if (name == "fast") {

@@ -82,6 +82,17 @@ struct SearchPreset {
   // intra CUs, mode 2 for inter CUs with both chroma residuals. On in every preset (2026-12-01, seventh session:
   // all-intra BasketballPass 4 frames medium -1.49% BD-rate at +4.7% time; ra 33 frames -0.89% at +2.3%).
   bool jointCbCr = true;
+  // Explicit MTS for intra CUs (sps_explicit_mts_intra_enabled_flag by default in `ai` where explicitMts is, never by
+  // default in `ra`; implicit MTS is then off; --mts-explicit on turns it on elsewhere with the same search rules):
+  // after the DCT-II luma mode RD of an intra CU of at most 32x32, the best mtsModes modes (those within
+  // mtsModeSlack of the best J and with a coded luma residual) have their residual transformed with each
+  // DST-VII / DCT-VIII pair; the pairs whose sum of |coefficients| is below mtsCostRatio x DCT-II's, cheapest
+  // first, at most mtsMaxRd of them, get a full luma RD (tryExplicitMts).
+  bool explicitMts = false;
+  int mtsModes = 1;
+  double mtsModeSlack = 0.0;
+  int mtsMaxRd = 4;
+  double mtsCostRatio = 1e9;
 };
 
 // Returns false for an unknown name.

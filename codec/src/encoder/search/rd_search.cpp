@@ -232,7 +232,7 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
 int RdCtuSearch::quantizeResidual(int cIdx, int w, int h, const Pel* resid, int qp, bool isIntra,
                                   const ResidualBitTables& tables, double lambdaScale, TCoeff* levels) {
   const SliceParams& sl = *c_->slice;
-  const recon::TbKernels kern = recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h);
+  const recon::TbKernels kern = recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h, cIdx == 0 ? mtsIdx_ : 0);
   dsp::forwardTransform(resid, w, w, h, sl.bitDepth, coeff_, kern.hor, kern.ver);
   const double lambda = lam_.componentLambda(cIdx) / lambdaScale;
   int nz;
@@ -269,7 +269,7 @@ int RdCtuSearch::quantizeResidual(int cIdx, int w, int h, const Pel* resid, int 
 
 void RdCtuSearch::reconstructResidual(int cIdx, int w, int h, const TCoeff* levels, int qp, bool isIntra, Pel* resid) {
   const SliceParams& sl = *c_->slice;
-  const recon::TbKernels kern = recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h);
+  const recon::TbKernels kern = recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h, cIdx == 0 ? mtsIdx_ : 0);
   recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_);
   dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid, w, kern.hor, kern.ver);
 }

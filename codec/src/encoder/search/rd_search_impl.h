@@ -148,6 +148,18 @@ class RdCtuSearch final : public CtuSearch {
 
   double searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag, bool* zeroCbf);
 
+  // Luma RD of an intra CU with cu.lumaMode / cu.mtsIdx (levels into cuFrag_, reconstruction into the
+  // picture); returns J, dY the luma SSE. An mts_idx the levels cannot carry (no or DC-only luma levels) falls
+  // back to 0 (cu.mtsIdx says what was coded).
+  double lumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, uint64_t& dY);
+  // Explicit MTS for the luma of an intra CU whose modes were decided (best in bestCu_ / bestFrag_ / bestRec_[0],
+  // J bestJ with luma SSE bestDY): the other mts_idx for the best modes (modes / modeJ / modeCbf / modeMts: the
+  // candidates, their J, luma cbf and the mts_idx they were coded with), by the preset's fast rules. Keeps a
+  // winner there.
+  void tryExplicitMts(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, const int* modes,
+                      const double* modeJ, const uint8_t* modeCbf, const uint8_t* modeMts, int nm, double& bestJ,
+                      uint64_t& bestDY);
+
   // Chroma mode RD for `cu` (luma already decided: its levels in lumaFrag, luma SSE dY). Leaves
   // the best chroma in cu / lumaFrag (levels appended) / the picture. Returns the CU's total J.
   double searchChroma(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, double dY, CtuCoding& lumaFrag);
@@ -179,6 +191,8 @@ class RdCtuSearch final : public CtuSearch {
   std::vector<int16_t> gpmPred_[inter::kMaxMergeCand];
   std::vector<int32_t> gpmPrefix_[inter::kMaxMergeCand];
   RdoqScratch rdoq_;
+  // mts_idx the luma transform blocks are coded with (explicit MTS trials of searchLeafIntra; 0 otherwise)
+  int mtsIdx_ = 0;
   alignas(32) Pel pred_[64 * 64];
   Pel refTop_[2 * 64 + 1], refLeft_[2 * 64 + 1];
   alignas(32) Pel resid_[64 * 64];
