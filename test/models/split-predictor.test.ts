@@ -184,7 +184,7 @@ test('labels from a CU list follow the QT/MTT derivation used in training', () =
 
 test('labels take the exact depths nnvvc-enc --stats records when the CU entry has them', () => {
   // a 32x32 CU reached by QT depth 1 then two binary splits of a 64x64 node (its rectangle alone would say QT 2)
-  const t = cellTargets([[0, 0, 32, 32, 0, 1, 2, 'intra'], [32, 0, 16, 8, -1, 3, 1, 'skip']], 64, 64);
+  const t = cellTargets([[0, 0, 32, 32, 0, 1, 2], [32, 0, 16, 8, -1, 3, 1]], 64, 64);
   assert.equal(t.qt[0], 1); assert.equal(t.mtt[0], 2);
   assert.equal(t.qt[4], 3); assert.equal(t.mtt[4], 1);
 });
