@@ -5,8 +5,13 @@
 // every hinted bitstream decodes bit-exactly (nnvvc-dec, and VTM DecoderApp when VTM_DECODER_APP is set).
 // Env: CNN_BENCH_SEQ (file in the shared sequences), CNN_BENCH_CONFIG (ai | ra, default ai), CNN_BENCH_FRAMES
 // (2 for ai, 33 for ra), CNN_BENCH_PRESET (medium), CNN_BENCH_AGGR ("0,1,2": aggressiveness levels; "" for none),
-// CNN_BENCH_THRESHOLDS (confidence thresholds, e.g. "0.9,0.95"; default none), NNVVC_SPLIT_MODEL (another .onnx, as
+// CNN_BENCH_THRESHOLDS (confidence thresholds, e.g. "0.9,0.95"; default none), CNN_BENCH_ORACLE (oracle rows: hints
+// written from the full search's own partition at the same QP, e.g. "qt1m1,m1,exact": QT exact or +-1, MTT maximum
+// exact or +1; what a perfect predictor of the same form would save and cost), NNVVC_SPLIT_MODEL (another .onnx, as
 // the worker takes it), NNVVC_ENC/NNVVC_DEC, VTM_DECODER_APP, SHARED_SEQUENCES.
+// With VTM_ENCODER_APP set (ra only), every row also gets its BD-rate against VTM-23.2's RA anchor and T1/T2: the
+// Pareto table of preset x hints. The anchor is bench:codec's (bench/.cache/vtm-ra/, same key), encoded when absent;
+// CNN_BENCH_REUSE_VTM=0 encodes it again in this run.
 // Random access: GOP 32, the encoder's default intra period for the sequence's frame rate; hints for every input
 // frame as the worker writes them (writeSplitHints config 'ra': I pictures on the I path, B pictures with their
 // temporal layer, slice QP and temporal feature); needs a model trained for B slices (v2).
@@ -21,7 +26,9 @@ import { fileURLToPath } from 'node:url';
 import { bdRate, bitrateKbps } from '../src/quality/index.js';
 import { defaultModelFor, describePolicy, loadSplitModel, predictFrame, readLuma, writeSplitHints, type Aggressiveness, type FramePrediction, type HintPolicy } from '../src/models/split-predictor.js';
 import { defaultIntraPeriod } from '../src/quality/anchors.js';
-import { AccuracyCounter, cellTargets } from '../src/models/labels.js';
+import { AccuracyCounter, cellTargets, describeOracle, oracleHints, type OracleSlack } from '../src/models/labels.js';
+import { vtmRaAnchor, type RaRun } from './codec-ra.js';
+import { readManifest } from '../test/conformance/lib.js';
 
 const run = promisify(execFile);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,12 +45,18 @@ const list = (v: string | undefined, dflt: string) => (v ?? dflt).split(',').map
 const AGGR = list(process.env.CNN_BENCH_AGGR, '0,1,2') as Aggressiveness[];
 const THRESHOLDS = list(process.env.CNN_BENCH_THRESHOLDS, '');
 for (const t of THRESHOLDS) if (!(t > 0 && t <= 1)) throw new Error(`CNN_BENCH_THRESHOLDS: ${t} is not in (0, 1]`);
-const VARIANTS: { label: string; policy: HintPolicy }[] = [
+const ORACLES: Record<string, OracleSlack> = { exact: { qt: 0, mtt: 0 }, m1: { qt: 0, mtt: 1 }, qt1: { qt: 1, mtt: 0 }, qt1m1: { qt: 1, mtt: 1 } };
+const ORACLE = (process.env.CNN_BENCH_ORACLE ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+for (const o of ORACLE) if (!(o in ORACLES)) throw new Error(`CNN_BENCH_ORACLE: '${o}' is not one of ${Object.keys(ORACLES).join(', ')}`);
+const VTM_ENC = process.env.VTM_ENCODER_APP ?? '';
+const VARIANTS: { label: string; policy?: HintPolicy; oracle?: OracleSlack }[] = [
   ...AGGR.map((a) => ({ label: `a${a}`, policy: a as HintPolicy })), ...THRESHOLDS.map((t) => ({ label: `t${t}`, policy: { threshold: t } })),
+  ...ORACLE.map((o) => ({ label: `oracle-${o}`, oracle: ORACLES[o] })),
 ];
+const describeVariant = (v: { policy?: HintPolicy; oracle?: OracleSlack }) => (v.oracle ? describeOracle(v.oracle) : describePolicy(v.policy!));
 const QPS = [22, 27, 32, 37];
 
-interface Stats { total_bits: number; frames: { psnr_y: number; psnr_u: number; psnr_v: number; time_s: number; cus: number[][] }[] }
+interface Stats { total_bits: number; frames: { frame: number; psnr_y: number; psnr_u: number; psnr_v: number; time_s: number; cus: number[][] }[] }
 
 async function manifestRow(file: string) {
   const rows = (await readFile(path.join(SEQ_DIR, 'MANIFEST.tsv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split('\t'));
@@ -101,14 +114,24 @@ async function main() {
     const b0 = await encode(qp, `qp${qp}.full`);
     base.push(b0);
     console.log(`qp${qp} full search: ${b0.kbps.toFixed(1)} kbps, ${b0.psnr.toFixed(3)} dB, ${b0.encSeconds.toFixed(2)} s (${b0.cus} CUs)`);
-    for (const [vi, { label, policy }] of VARIANTS.entries()) {
+    let accDone = false;
+    for (const { label, policy, oracle } of VARIANTS) {
       const preds: FramePrediction[] = [];
       const hints = path.join(tmp, `qp${qp}.${label}.hints.txt`);
+      if (oracle) {
+        await writeFile(hints, oracleHints(b0.st.frames, m.width, m.height, oracle));
+        const e = await encode(qp, `qp${qp}.${label}`, hints);
+        const decode = await decodeChecks(e.b, e.o);
+        variants[label].points.push({ qp, kbps: e.kbps, psnr: e.psnr, psnrY: e.psnrY, encSeconds: e.encSeconds, wall: e.wall, cus: e.cus, decode });
+        console.log(`qp${qp} ${label}:    ${e.kbps.toFixed(1)} kbps, ${e.psnr.toFixed(3)} dB, ${e.encSeconds.toFixed(2)} s (${e.cus} CUs), decode ${JSON.stringify(decode)}`);
+        continue;
+      }
       const h = await writeSplitHints({ model, input: src, width: m.width, height: m.height, bitDepth: m.bitDepth, frames: FRAMES, qp, out: hints, policy, predictions: preds, lumaCache,
         ...(CONFIG === 'ra' ? { config: 'ra' as const, intraPeriod, gopSize: 32 } : {}) });
       variants[label].inferenceSeconds += h.inferenceSeconds;
       variants[label].framesPredicted += h.frames;
-      if (vi === 0) preds.forEach((p, f) => acc.add(p, cellTargets(b0.st.frames[f].cus, m.width, m.height)));
+      if (!accDone) preds.forEach((p, f) => acc.add(p, cellTargets(b0.st.frames[f].cus, m.width, m.height)));
+      accDone = true;
       const e = await encode(qp, `qp${qp}.${label}`, hints);
       const decode = await decodeChecks(e.b, e.o);
       variants[label].points.push({ qp, kbps: e.kbps, psnr: e.psnr, psnrY: e.psnrY, encSeconds: e.encSeconds, wall: e.wall, cus: e.cus, decode });
@@ -128,25 +151,44 @@ async function main() {
   const anchor = base.map((p) => ({ kbps: p.kbps, psnr: p.psnr }));
   const fullSeconds = base.reduce((a, p) => a + p.encSeconds, 0);
   const summary: Record<string, unknown>[] = [];
+  // Pareto columns: each row against VTM-23.2's RA anchor (BD-rate, T1/T2 with T1 = encode + inference CPU time)
+  let vtm: RaRun | undefined;
+  if (VTM_ENC && CONFIG === 'ra') {
+    const seq = readManifest(SEQ_DIR).find((x) => x.file === SEQ)!;
+    vtm = await vtmRaAnchor({ app: VTM_ENC, seq, frames: FRAMES, intraPeriod: intraPeriod!, qps: QPS, jobs: 1, reuse: process.env.CNN_BENCH_REUSE_VTM !== '0', work: tmp, timeoutMs: 4 * 3600_000 });
+    if (vtm.error) { console.log(`VTM anchor failed: ${vtm.error}`); vtm = undefined; }
+  } else if (CONFIG === 'ra') console.log('*** VTM_ENCODER_APP not set: no BD-rate against VTM-23.2 / T1/T2 columns ***');
+  const t2 = vtm ? vtm.points.reduce((a, p) => a + p.seconds, 0) : 0;
+  const vtmCurve = vtm ? QPS.map((qp) => { const p = vtm!.points.find((x) => x.qp === qp)!; return { kbps: p.kbps, psnr: p.psnr.yuv }; }) : [];
+  const vsVtm = (pts: { kbps: number; psnr: number }[], secs: number) => {
+    if (!vtm) return { text: '', bd: undefined as number | undefined, ratio: undefined as number | undefined };
+    const bd = bdRate(vtmCurve, pts), ratio = secs / t2;
+    return { text: ` ${bd >= 0 ? '+' : ''}${bd.toFixed(2)} % | ${ratio.toFixed(3)} |`, bd, ratio };
+  };
+  if (vtm) console.log(`\nVTM-23.2 anchor: ${t2.toFixed(1)} s CPU for the 4 QPs${vtm.points.some((p) => p.cached) ? ' (saved results of an earlier bench run, bench/.cache/vtm-ra: T2 not measured in this run)' : ' (measured in this run)'}`);
   console.log(`\n${CONFIG}, ${SEQ} ${FRAMES} frames, preset ${PRESET}, model ${model.name} v${model.version}:`);
-  console.log('| hints | encode CPU s (sum 4 QPs) | time saved | BD-rate (YUV) | CUs | inference ms/frame | inference / encode time | decodes bit-exact |');
-  console.log('|---|---|---|---|---|---|---|---|');
-  console.log(`| none (full search, ${PRESET}) | ${fullSeconds.toFixed(2)} | - | - | ${base.reduce((a, p) => a + p.cus, 0)} | - | - | - |`);
-  for (const { label, policy } of VARIANTS) {
+  console.log(`| hints | encode CPU s (sum 4 QPs) | time saved | BD-rate (YUV) | CUs | inference ms/frame | inference / encode time | decodes bit-exact |${vtm ? ' BD-rate vs VTM-23.2 | T1/T2 |' : ''}`);
+  console.log(`|---|---|---|---|---|---|---|---|${vtm ? '---|---|' : ''}`);
+  const fullVtm = vsVtm(anchor, fullSeconds);
+  console.log(`| none (full search, ${PRESET}) | ${fullSeconds.toFixed(2)} | - | - | ${base.reduce((a, p) => a + p.cus, 0)} | - | - | - |${fullVtm.text}`);
+  for (const { label, policy, oracle } of VARIANTS) {
     const v = variants[label];
     const secs = v.points.reduce((s, p) => s + p.encSeconds, 0);
     const bd = bdRate(anchor, v.points.map((p) => ({ kbps: p.kbps, psnr: p.psnr })));
     const allOk = v.points.every((p) => p.decode.nnvvcDec === true && p.decode.vtmDec !== false);
     const vtmRan = v.points.every((p) => p.decode.vtmDec !== null);
     const msPerFrame = 1000 * v.inferenceSeconds / Math.max(1, v.framesPredicted);
-    summary.push({ variant: label, ...(typeof policy === 'number' ? { aggressiveness: policy } : { threshold: policy.threshold }), encodeSeconds: secs, timeSavedPct: 100 * (1 - secs / fullSeconds), bdRatePct: bd,
-      inferenceSeconds: v.inferenceSeconds, inferenceMsPerFrame: msPerFrame, inferenceShareOfEncode: v.inferenceSeconds / secs, decodeOk: allOk, vtmChecked: vtmRan, points: v.points });
-    console.log(`| ${describePolicy(policy)} | ${secs.toFixed(2)} | ${(100 * (1 - secs / fullSeconds)).toFixed(1)} % | ${bd.toFixed(2)} % | ${v.points.reduce((s, p) => s + p.cus, 0)} | ${msPerFrame.toFixed(1)} | ${(100 * v.inferenceSeconds / secs).toFixed(2)} % | ${allOk ? 'yes' : 'NO'}${vtmRan ? ' (nnvvc-dec + VTM)' : ' (nnvvc-dec only)'} |`);
+    const pv = vsVtm(v.points.map((p) => ({ kbps: p.kbps, psnr: p.psnr })), secs + v.inferenceSeconds);
+    summary.push({ variant: label, ...(oracle ? { oracle } : typeof policy === 'number' ? { aggressiveness: policy } : { threshold: policy!.threshold }), encodeSeconds: secs, timeSavedPct: 100 * (1 - secs / fullSeconds), bdRatePct: bd,
+      inferenceSeconds: v.inferenceSeconds, inferenceMsPerFrame: msPerFrame, inferenceShareOfEncode: v.inferenceSeconds / secs, decodeOk: allOk, vtmChecked: vtmRan, points: v.points,
+      ...(pv.bd !== undefined ? { bdRateVsVtmPct: pv.bd, timeRatioVsVtm: pv.ratio } : {}) });
+    console.log(`| ${describeVariant({ policy, oracle })} | ${secs.toFixed(2)} | ${(100 * (1 - secs / fullSeconds)).toFixed(1)} % | ${bd.toFixed(2)} % | ${v.points.reduce((s, p) => s + p.cus, 0)} | ${oracle ? '-' : msPerFrame.toFixed(1)} | ${oracle ? '-' : `${(100 * v.inferenceSeconds / secs).toFixed(2)} %`} | ${allOk ? 'yes' : 'NO'}${vtmRan ? ' (nnvvc-dec + VTM)' : ' (nnvvc-dec only)'} |${pv.text}`);
   }
   const accuracy = acc.result();
   console.log(`\nprediction accuracy vs the full search's partition (${accuracy.cells} cells): QT exact ${(100 * accuracy.qtExact).toFixed(1)} %, QT within 1 ${(100 * accuracy.qtWithin1).toFixed(1)} %, MTT exact ${(100 * accuracy.mttExact).toFixed(1)} %, MTT within 1 ${(100 * accuracy.mttWithin1).toFixed(1)} %`);
   if (hd) console.log(`inference on a 1920x1080 frame (${model.ep}): ${(hd.secondsPerFrame * 1000).toFixed(0)} ms`);
-  const out = { sequence: SEQ, config: CONFIG, ...(intraPeriod ? { intraPeriod, gopSize: 32 } : {}), frames: FRAMES, preset: PRESET, model: `${model.name} v${model.version}`, ep: model.ep, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length }, full: base.map((p, i) => ({ qp: QPS[i], kbps: p.kbps, psnr: p.psnr, encSeconds: p.encSeconds, cus: p.cus })), variants: summary, accuracy, inference1080p: hd };
+  const out = { sequence: SEQ, config: CONFIG, ...(intraPeriod ? { intraPeriod, gopSize: 32 } : {}), frames: FRAMES, preset: PRESET, model: `${model.name} v${model.version}`, ep: model.ep, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length }, full: base.map((p, i) => ({ qp: QPS[i], kbps: p.kbps, psnr: p.psnr, encSeconds: p.encSeconds, cus: p.cus })),
+    ...(vtm ? { vtm: { seconds: t2, cached: vtm.points.some((p) => p.cached), points: vtm.points, fullBdRateVsVtmPct: fullVtm.bd, fullTimeRatioVsVtm: fullVtm.ratio } } : {}), variants: summary, accuracy, inference1080p: hd };
   await writeFile(path.join(REPO, `bench/cnn-results-${CONFIG === 'ra' ? 'ra-' : ''}${PRESET}.json`), JSON.stringify(out, null, 1) + '\n');
   await rm(tmp, { recursive: true, force: true });
 }

@@ -219,6 +219,36 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return out;
 }
 
+/**
+ * VTM-23.2's RA anchor for one sequence: encoded with our anchor cfg (QPs at most `jobs` at once), each point saved
+ * in bench/.cache/vtm-ra/ (keyed by sequence, frames, intra period, QP and the cfg's hash); with `reuse`, saved points
+ * are taken instead of encoding (marked `cached`: their T2 was not measured in this run). bench:cnn shares it.
+ */
+export async function vtmRaAnchor(a: { app: string; seq: SequenceInfo; frames: number; intraPeriod: number; qps: number[]; jobs: number; reuse: boolean; work: string; timeoutMs: number }): Promise<RaRun> {
+  const vtm: RaRun = { encoder: 'VTM-23.2', points: [] };
+  const cpu = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'})`;
+  const cfgHash = createHash('sha1').update(readFileSync(VTM_RA_CFG)).digest('hex').slice(0, 10);
+  const cacheDir = path.join(repoRoot, 'bench', '.cache', 'vtm-ra');
+  mkdirSync(cacheDir, { recursive: true });
+  const { seq, frames, intraPeriod } = a;
+  const vtmPoints = await mapLimit(a.qps, a.jobs, async (qp): Promise<RaPoint | string> => {
+    const cacheFile = path.join(cacheDir, `${seq.name}_f${frames}_ip${intraPeriod}_qp${qp}_${cfgHash}.json`);
+    if (a.reuse && existsSync(cacheFile)) return { ...(JSON.parse(readFileSync(cacheFile, 'utf8')) as RaPoint), cached: true };
+    const b = path.join(a.work, `vtm_${qp}.266`), rec = path.join(a.work, `vtm_${qp}.yuv`);
+    const r = await runTimed(a.app, vtmRaArgs({ cfg: VTM_RA_CFG, seq, frames, qp, intraPeriod, bitstream: b, recon: rec }), a.timeoutMs);
+    if (r.code !== 0) return `VTM QP ${qp}: ${describeExit(r)}: ${(r.stdout + r.stderr).trim().slice(-300)}`;
+    const p = await measure(seq, frames, b, rec, r.timed, qp);
+    writeFileSync(cacheFile, JSON.stringify({ ...p, machine: cpu, measuredAt: new Date().toISOString() }));
+    console.error(`  VTM ${seq.name} QP ${qp}: ${r.timed.toFixed(1)} s ${TIME_BASIS}`);
+    rmSync(rec, { force: true });
+    return p;
+  });
+  const vtmError = vtmPoints.find((p): p is string => typeof p === 'string');
+  if (vtmError) vtm.error = vtmError;
+  else vtm.points.push(...(vtmPoints as RaPoint[]));
+  return vtm;
+}
+
 /** Whether an nnvvc-enc binary supports random access (`--list-configs` lists "ra"). */
 export async function supportsRa(enc: string): Promise<{ ok: boolean; listed: string }> {
   const r = await runProcess(enc, ['--list-configs'], { timeoutMs: 20_000 });
@@ -256,8 +286,6 @@ export async function main(argv: string[]): Promise<number> {
   if (!vtmApp) console.log('  *** SKIPPED: VTM-23.2 anchor — VTM_ENCODER_APP not set: no BD-rate, no T1/T2 (our figures only) ***');
   else console.log(`  VTM anchor: ${vtmApp} -c ${path.relative(repoRoot, VTM_RA_CFG)}${o.reuseVtm ? ' (saved results reused where present)' : ''}`);
 
-  const cfgHash = vtmApp ? createHash('sha1').update(readFileSync(VTM_RA_CFG)).digest('hex').slice(0, 10) : '';
-  const cacheDir = path.join(repoRoot, 'bench', '.cache', 'vtm-ra');
   const comparisons: RaComparison[] = [];
   let failed = false;
   for (const seq of seqs) {
@@ -265,26 +293,7 @@ export async function main(argv: string[]): Promise<number> {
     const intraPeriod = intraPeriodFor(seq, o.intraPeriod);
     const work = mkdtempSync(path.join(os.tmpdir(), 'nnvvc-bench-ra-'));
     try {
-      let vtm: RaRun | undefined;
-      if (vtmApp) {
-        vtm = { encoder: 'VTM-23.2', points: [] };
-        mkdirSync(cacheDir, { recursive: true });
-        const vtmPoints = await mapLimit(o.qps, o.jobs, async (qp): Promise<RaPoint | string> => {
-          const cacheFile = path.join(cacheDir, `${seq.name}_f${frames}_ip${intraPeriod}_qp${qp}_${cfgHash}.json`);
-          if (o.reuseVtm && existsSync(cacheFile)) return { ...(JSON.parse(readFileSync(cacheFile, 'utf8')) as RaPoint), cached: true };
-          const b = path.join(work, `vtm_${qp}.266`), rec = path.join(work, `vtm_${qp}.yuv`);
-          const r = await runTimed(vtmApp, vtmRaArgs({ cfg: VTM_RA_CFG, seq, frames, qp, intraPeriod, bitstream: b, recon: rec }), timeoutMs);
-          if (r.code !== 0) return `VTM QP ${qp}: ${describeExit(r)}: ${(r.stdout + r.stderr).trim().slice(-300)}`;
-          const p = await measure(seq, frames, b, rec, r.timed, qp);
-          writeFileSync(cacheFile, JSON.stringify({ ...p, machine: cpu, measuredAt: new Date().toISOString() }));
-          console.error(`  VTM ${seq.name} QP ${qp}: ${r.timed.toFixed(1)} s ${TIME_BASIS}`);
-          rmSync(rec, { force: true });
-          return p;
-        });
-        const vtmError = vtmPoints.find((p): p is string => typeof p === 'string');
-        if (vtmError) vtm.error = vtmError;
-        else vtm.points.push(...(vtmPoints as RaPoint[]));
-      }
+      const vtm = vtmApp ? await vtmRaAnchor({ app: vtmApp, seq, frames, intraPeriod, qps: o.qps, jobs: o.jobs, reuse: o.reuseVtm, work, timeoutMs }) : undefined;
       for (const preset of o.presets) {
         const ours: RaRun = { encoder: `nnvvc-enc ${preset}`, points: [] };
         const ourPoints = await mapLimit(o.qps, o.jobs, async (qp): Promise<RaPoint | string> => {

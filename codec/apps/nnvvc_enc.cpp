@@ -45,8 +45,8 @@ static void usage(std::FILE* f) {
       "                            (default: on where --alf is on)\n"
       "      --ccalf on|off        cross-component ALF: a filter of the luma added to each chroma plane\n"
       "                            (default: on where --alf is on)\n"
-      "      --dep-quant on|off    dependent quantisation (trellis quantiser; default off: RDOQ with sign\n"
-      "                            data hiding measures better with our search)\n"
+      "      --dep-quant on|off    dependent quantisation (trellis quantiser; default on at medium and\n"
+      "                            slower, off at fast/faster: RDOQ with sign data hiding there)\n"
       "      --sign-hiding on|off  sign data hiding: one sign per 4x4 coefficient group carried by the parity\n"
       "                            of its levels (default: on wherever dependent quantisation is off)\n"
       "      --tmvp on|off         ra: temporal motion vector prediction (default on; ai: never)\n"
@@ -62,9 +62,12 @@ static void usage(std::FILE* f) {
       "      --jccr on|off         joint coding of the Cb and Cr residuals (default: preset)\n"
       "      --ciip on|off         combined inter/intra merge prediction in ra (default: preset)\n"
       "      --smvd on|off         symmetric motion vector differences in ra (default: preset)\n"
+      "      --gpm on|off          geometric partitioning merge mode in ra (B slices; default: preset)\n"
       "      --affine on|off       affine motion compensation (subblock merge) in ra (default: preset)\n"
       "      --mts on|off          implicit multiple transform selection: DST-VII for intra luma transform\n"
       "                            blocks with a side of 4..16 samples, no signalling (default on)\n"
+      "      --mts-explicit on|off explicit MTS for intra CUs up to 32x32: mts_idx picks DST-VII / DCT-VIII\n"
+      "                            per direction by RD, replacing implicit MTS (default: preset)\n"
       "      --temporal-filter on|off  motion-compensated temporal pre-filter of the source pictures at POC\n"
       "                            multiples of 8 (encoder only; default: on for ra, off for ai)\n"
       "      --list-configs        print the supported --config values, one per line\n"
@@ -95,8 +98,10 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--jccr", &EncoderOptions::jointCbCr},
       {"--ciip", &EncoderOptions::ciip},
       {"--smvd", &EncoderOptions::smvd},
+      {"--gpm", &EncoderOptions::gpm},
       {"--affine", &EncoderOptions::affine},
       {"--mts", &EncoderOptions::mts},
+      {"--mts-explicit", &EncoderOptions::mtsExplicit},
       {"--alf", &EncoderOptions::alf},
       {"--sao", &EncoderOptions::sao},
       {"--temporal-filter", &EncoderOptions::temporalFilter},

@@ -85,6 +85,7 @@ volatile uint64_t g_sink;
 #include "checkasm_alf.cpp"  // ALF luma filter (own table): checkAlf(), benchAlf()
 #include "checkasm_bdof.cpp"  // BDOF subblock process (own table): checkBdof(), benchBdof()
 #include "checkasm_dmvr.cpp"  // DMVR bilinear and even-row SAD (own table): checkDmvr(), benchDmvr()
+#include "checkasm_gpm.cpp"  // GPM blend (own table): checkGpm(), benchGpm()
 
 int main(int argc, char** argv) {
   bool doBench = true;
@@ -107,6 +108,7 @@ int main(int argc, char** argv) {
   checkAlf();
   checkBdof();
   checkDmvr();
+  checkGpm();
   if (g_fail) {
     std::printf("checkasm: FAIL (%d function(s) mismatch)\n", g_fail);
     return 1;
@@ -120,5 +122,6 @@ int main(int argc, char** argv) {
   if (doBench) benchAlf();
   if (doBench) benchBdof();
   if (doBench) benchDmvr();
+  if (doBench) benchGpm();
   return 0;
 }

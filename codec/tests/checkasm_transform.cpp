@@ -43,9 +43,15 @@ void checkPairStage(const TransformFunctions& c, const TransformFunctions& s, co
           for (int y = 0; y < h; ++y)
             for (int x = 0; x < w; ++x)
               if (x >= 32 || y >= 32) coeff[y * w + x] = 0;
-          // it 3..5: DST-VII in each direction whose side allows it (implicit MTS)
-          const TrType th = it >= 3 && w >= 4 && w <= 16 ? TrType::kDst7 : TrType::kDct2;
-          const TrType tv = it >= 3 && h >= 4 && h <= 16 ? TrType::kDst7 : TrType::kDct2;
+          // it 3: DST-VII in each direction whose side is 4..16 (implicit MTS); it 4, 5: the explicit-MTS
+          // kernels (DST-VII / DCT-VIII) on sides 4..32 (32-point ones keep 16 coefficients)
+          auto kind = [&](int n, int dir) {
+            if (it < 3 || n < 4) return TrType::kDct2;
+            if (it == 3) return n <= 16 ? TrType::kDst7 : TrType::kDct2;
+            if (n > 32) return TrType::kDct2;
+            return ((it + dir) & 1) ? TrType::kDct8 : TrType::kDst7;
+          };
+          const TrType th = kind(w, 0), tv = kind(h, 1);
           inverseTransformWith(c, coeff.data(), w, h, bd, rc.data(), w, th, tv);
           inverseTransformWith(s, coeff.data(), w, h, bd, rs.data(), w, th, tv);
           fillPel(res, -(1 << bd) + 1, (1 << bd) - 1, it % 3);

@@ -226,7 +226,8 @@ TEST_CASE(roundTrip) {
 // horizontal trTypeHor).
 static void specInverseKernels(const TCoeff* d, int w, int h, int bd, TrType hor, TrType ver, Pel* r) {
   auto mat = [](TrType t, int n, int k, int i) { return transformMatrixEntry(t, n, k, i); };
-  const int nzW = std::min(w, 32), nzH = std::min(h, 32);
+  // 8.7.4.1: nonZeroW = Min(nTbW, trTypeHor > 0 ? 16 : 32), nonZeroH likewise
+  const int nzW = std::min(w, hor != TrType::kDct2 ? 16 : 32), nzH = std::min(h, ver != TrType::kDct2 ? 16 : 32);
   std::vector<long long> g(w * h, 0);
   for (int x = 0; x < nzW; ++x)
     for (int y = 0; y < h; ++y) {
@@ -391,6 +392,120 @@ TEST_CASE(dst7RoundTrip) {
   long long eDct = 0, eDst = 0;  // energy outside the first coefficient
   for (int i = 1; i < 64; ++i) { eDct += (long long)dct[i] * dct[i]; eDst += (long long)dst[i] * dst[i]; }
   CHECK(eDst < eDct);
+}
+
+// Explicit MTS kernels (8.7.4.5): DST-VII 32 and DCT-VIII 4..32 against the spec's tables (literal rows),
+// and near-orthogonality of every size of both.
+TEST_CASE(mtsMatrix) {
+  // DST-VII 32-point: row 0 is the table's 32 distinct magnitudes, row 1 as the spec lists it
+  const int d32r0[32] = {4,  9,  13, 17, 21, 26, 30, 34, 38, 42, 46, 50, 53, 56, 60, 63,
+                         66, 68, 72, 74, 77, 78, 80, 82, 84, 85, 86, 87, 88, 89, 90, 90};
+  const int d32r1[32] = {13, 26, 38, 50, 60, 68, 77, 82, 86, 89, 90, 88, 85, 80, 74, 66,
+                         56, 46, 34, 21, 9,  -4, -17, -30, -42, -53, -63, -72, -78, -84, -87, -90};
+  for (int n = 0; n < 32; ++n) {
+    CHECK_EQ(transformMatrixEntry(TrType::kDst7, 32, 0, n), d32r0[n]);
+    CHECK_EQ(transformMatrixEntry(TrType::kDst7, 32, 1, n), d32r1[n]);
+    // DCT-VIII 32-point row 0: the same magnitudes from the largest down
+    CHECK_EQ(transformMatrixEntry(TrType::kDct8, 32, 0, n), d32r0[31 - n]);
+  }
+  // DCT-VIII 4-point, the spec's table literally
+  const int c4[4][4] = {{84, 74, 55, 29}, {74, 0, -74, -74}, {55, -74, -29, 84}, {29, -74, 84, -55}};
+  for (int k = 0; k < 4; ++k)
+    for (int n = 0; n < 4; ++n) CHECK_EQ(transformMatrixEntry(TrType::kDct8, 4, k, n), c4[k][n]);
+  // DCT-VIII 8-point rows 1 and 7, 16-point row 5 (f 0 -f -f 0 f f 0 ..., f = 77)
+  const int c8r1[8] = {85, 60, 17, -32, -71, -86, -78, -46};
+  const int c8r7[8] = {17, -46, 71, -85, 86, -78, 60, -32};
+  for (int n = 0; n < 8; ++n) {
+    CHECK_EQ(transformMatrixEntry(TrType::kDct8, 8, 1, n), c8r1[n]);
+    CHECK_EQ(transformMatrixEntry(TrType::kDct8, 8, 7, n), c8r7[n]);
+  }
+  const int c16r5[16] = {77, 0, -77, -77, 0, 77, 77, 0, -77, -77, 0, 77, 77, 0, -77, -77};
+  for (int n = 0; n < 16; ++n) CHECK_EQ(transformMatrixEntry(TrType::kDct8, 16, 5, n), c16r5[n]);
+  // DCT-VIII 32-point row 31: F -D B -z ... -E (the spec's last row; F = 4, D = 13, E = 9)
+  CHECK_EQ(transformMatrixEntry(TrType::kDct8, 32, 31, 0), 4);
+  CHECK_EQ(transformMatrixEntry(TrType::kDct8, 32, 31, 1), -13);
+  CHECK_EQ(transformMatrixEntry(TrType::kDct8, 32, 31, 31), -9);  // -E, E = 9
+  for (TrType t : {TrType::kDst7, TrType::kDct8})
+    for (int n : {4, 8, 16, 32}) {
+      int worstOff = 0, worstNorm = 0;
+      for (int i = 0; i < n; ++i)
+        for (int j = i; j < n; ++j) {
+          int dot = 0;
+          for (int k = 0; k < n; ++k) dot += transformMatrixEntry(t, n, i, k) * transformMatrixEntry(t, n, j, k);
+          if (i == j) worstNorm = std::max(worstNorm, std::abs(dot - 64 * 64 * n));
+          else worstOff = std::max(worstOff, std::abs(dot));
+        }
+      CHECK(worstNorm < 64 * 64 * n / 100);
+      CHECK(worstOff < 64 * 64 * n / 100);
+    }
+}
+
+// Inverse transforms of every explicit-MTS kernel pair (and DCT-II mixed in) against the literal spec
+// formula, coefficients beyond the 16 kept by a 32-point DST-VII / DCT-VIII included (both ignore them).
+TEST_CASE(mtsInverseVsSpec) {
+  std::mt19937 rng(41);
+  std::vector<TCoeff> c(32 * 32);
+  Pel a[32 * 32], b[32 * 32];
+  int bad = 0, cases = 0;
+  const TrType kinds[3] = {TrType::kDct2, TrType::kDst7, TrType::kDct8};
+  for (int lw = 2; lw <= 5; ++lw)
+    for (int lh = 2; lh <= 5; ++lh)
+      for (TrType hor : kinds)
+        for (TrType ver : kinds)
+          for (int it = 0; it < 4; ++it) {
+            const int w = 1 << lw, h = 1 << lh;
+            for (int i = 0; i < w * h; ++i)
+              c[i] = int(rng() % 4) <= it ? (it == 3 ? ((rng() & 1) ? 32767 : -32768) : int(rng() % 4001) - 2000) : 0;
+            inverseTransform(c.data(), w, h, 10, a, w, hor, ver);
+            specInverseKernels(c.data(), w, h, 10, hor, ver, b);
+            ++cases;
+            bad += std::memcmp(a, b, sizeof(Pel) * w * h) != 0;
+          }
+  std::printf("  MTS inverse vs literal spec formula: %d/%d blocks identical\n", cases - bad, cases);
+  CHECK_EQ(bad, 0);
+}
+
+// Forward then inverse for every MTS pair: sides up to 16 come back within a few units; a 32-point
+// DST-VII / DCT-VIII keeps only its first 16 coefficients (the rest exactly 0), so there the residual is
+// made of those 16 basis functions (an inverse transform of random low coefficients) and comes back closely.
+TEST_CASE(mtsRoundTrip) {
+  std::mt19937 rng(43);
+  const TrType kinds[2] = {TrType::kDst7, TrType::kDct8};
+  for (TrType hor : kinds)
+    for (TrType ver : kinds)
+      for (int w : {4, 8, 16, 32})
+        for (int h : {4, 8, 16, 32}) {
+          std::vector<Pel> x(w * h), back(w * h);
+          std::vector<TCoeff> c(w * h, 0);
+          const bool zeroOut = w == 32 || h == 32;
+          if (zeroOut) {
+            for (int y = 0; y < std::min(h, 16); ++y)
+              for (int i = 0; i < std::min(w, 16); ++i) c[y * w + i] = int(rng() % 801) - 400;
+            inverseTransform(c.data(), w, h, 10, x.data(), w, hor, ver);
+          } else {
+            for (int i = 0; i < w * h; ++i) x[i] = Pel(int(rng() % 401) - 200);
+          }
+          forwardTransform(x.data(), w, w, h, 10, c.data(), hor, ver);
+          int beyond = 0;
+          for (int y = 0; y < h; ++y)
+            for (int i = 0; i < w; ++i) beyond += (i >= 16 || y >= 16) && c[y * w + i] != 0;
+          CHECK_EQ(beyond, 0);
+          inverseTransform(c.data(), w, h, 10, back.data(), w, hor, ver);
+          int worst = 0;
+          for (int i = 0; i < w * h; ++i) worst = std::max(worst, std::abs(x[i] - back[i]));
+          if (worst > 6) std::printf("  %dx%d hor %d ver %d: worst %d\n", w, h, int(hor), int(ver), worst);
+          CHECK(worst <= 6);
+        }
+  // DCT-VIII suits a residual growing towards the top-left (DST-VII: towards the bottom-right)
+  Pel ramp[64];
+  for (int y = 0; y < 8; ++y)
+    for (int i = 0; i < 8; ++i) ramp[y * 8 + i] = Pel(6 * (16 - i - y));
+  TCoeff dst[64], dct8[64];
+  forwardTransform(ramp, 8, 8, 8, 10, dst, TrType::kDst7, TrType::kDst7);
+  forwardTransform(ramp, 8, 8, 8, 10, dct8, TrType::kDct8, TrType::kDct8);
+  long long eDst = 0, eDct8 = 0;
+  for (int i = 1; i < 64; ++i) { eDst += (long long)dst[i] * dst[i]; eDct8 += (long long)dct8[i] * dct8[i]; }
+  CHECK(eDct8 < eDst);
 }
 
 int main(int argc, char** argv) { return runTestCases(argc, argv); }

@@ -151,6 +151,20 @@ TEST_CASE(randomAccessSps) {
     SpsInfo r4 = ra; r4.dmvrEnabled = true;
     const SpsInfo q4 = parseSps(writeSps(r4));
     CHECK(q4.dmvrEnabled && !q.dmvrEnabled && writeSps(q4) == writeSps(r4) && writeSps(q4) != writeSps(ra));
+    // GPM: sps_gpm_enabled_flag, then sps_max_num_merge_cand_minus_max_num_gpm_cand (MaxNumMergeCand >= 3)
+    CHECK(!q.gpmEnabled);
+    SpsInfo r5 = ra; r5.gpmEnabled = true; r5.maxNumGpmMergeCand = 6;
+    const SpsInfo q5 = parseSps(writeSps(r5));
+    CHECK(q5.gpmEnabled && q5.maxNumGpmMergeCand == 6 && writeSps(q5) == writeSps(r5) && writeSps(q5) != writeSps(ra));
+    SpsInfo r6 = r5; r6.maxNumGpmMergeCand = 3;
+    const SpsInfo q6 = parseSps(writeSps(r6));
+    CHECK(q6.gpmEnabled && q6.maxNumGpmMergeCand == 3 && writeSps(q6) == writeSps(r6));
+    SpsInfo r7 = r5; r7.maxNumMergeCand = 2;  // MaxNumGpmMergeCand 2, nothing more coded
+    const SpsInfo q7 = parseSps(writeSps(r7));
+    CHECK(q7.gpmEnabled && q7.maxNumMergeCand == 2 && q7.maxNumGpmMergeCand == 2 && writeSps(q7) == writeSps(r7));
+    // all-intra SPS (MaxNumMergeCand 1): no GPM flag at all, whatever the field says
+    SpsInfo ai = s; ai.gpmEnabled = true;
+    CHECK(writeSps(ai) == writeSps(s) && !parseSps(writeSps(ai)).gpmEnabled);
   }
 }
 

@@ -47,13 +47,16 @@ TEST_CASE(modelEqualsResidualWriter) {
     if (!any) lv[0] = 1;
     ResidualBitTables t;
     fillResidualTables(cs, cIdx, t);
-    const uint64_t model = residualRateFbits(lv.data(), log2W, log2H, cIdx == 0, t) - t.cbf.bits[1];
-    BitEstimator est;
-    std::vector<TCoeff> copy = lv;
-    const bool ok = codeResidual(est, cs, copy.data(), w, h, cIdx);
-    CHECK(ok, "codeResidual rejected a %dx%d block", w, h);
-    CHECK(model == est.fracBits(), "%dx%d c%d density %d max %d: model %llu != writer %llu", w, h, cIdx,
-          density, maxLevel, (unsigned long long)model, (unsigned long long)est.fracBits());
+    // plain and dependent quantisation (QState-dependent sig context sets and ZeroPos)
+    for (const bool dq : {false, true}) {
+      const uint64_t model = residualRateFbits(lv.data(), log2W, log2H, cIdx == 0, t, false, dq) - t.cbf.bits[1];
+      BitEstimator est;
+      std::vector<TCoeff> copy = lv;
+      const bool ok = codeResidual(est, cs, copy.data(), w, h, cIdx, dq);
+      CHECK(ok, "codeResidual rejected a %dx%d block", w, h);
+      CHECK(model == est.fracBits(), "%dx%d c%d dq %d density %d max %d: model %llu != writer %llu", w, h, cIdx,
+            int(dq), density, maxLevel, (unsigned long long)model, (unsigned long long)est.fracBits());
+    }
     ++blocks;
     if (failures > 10) break;
   }

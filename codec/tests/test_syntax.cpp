@@ -27,6 +27,11 @@ static void residualRoundTrip(int w, int h, int cIdx, int density, int maxLevel)
         if (rnd(10) == 0) a += int(rnd(5000));
         lv[size_t(y * w + x)] = rnd(2) ? a : -a;
       }
+  if (density == 2 && w >= 32 && rnd(2)) std::fill(lv.begin(), lv.end(), 0), lv[0] = 3;  // DC only
+  if (density == 20 && w <= 32 && h <= 32 && rnd(2))  // nothing beyond the top-left 16x16
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x)
+        if (x >= 16 || y >= 16) lv[size_t(y * w + x)] = 0;
   if (std::all_of(lv.begin(), lv.end(), [](TCoeff v) { return v == 0; })) lv[0] = 1;
   ContextSet ce, cd, cest;
   ce.init(30, 0); cd.init(30, 0); cest.init(30, 0);
@@ -38,8 +43,15 @@ static void residualRoundTrip(int w, int h, int cIdx, int density, int maxLevel)
   std::vector<uint8_t> bytes = finishBytes(enc);
   ArithDecoder dec; dec.start(bytes.data(), bytes.size());
   std::vector<TCoeff> out(size_t(w * h), 7);
-  CHECK(codeResidual(dec, cd, out.data(), w, h, cIdx));
+  ResidualMtsFlags rf;  // what the reader derives for mts_idx (MtsDcOnly, MtsZeroOutSigCoeffFlag)
+  CHECK(codeResidual(dec, cd, out.data(), w, h, cIdx, false, false, &rf));
   CHECK(out == lv);
+  if (cIdx == 0) {
+    const ResidualMtsFlags lf = residualMtsFlags(lv.data(), w, h);
+    CHECK(rf.notDcOnly == lf.notDcOnly && rf.beyond16 == lf.beyond16);
+  } else {
+    CHECK(!rf.notDcOnly && !rf.beyond16);  // chroma leaves them alone
+  }
   CHECK(dec.terminate() == 1);
   int diff = 0;
   for (int i = 0; i < kNumCtx; ++i) diff += ce[i].s0 != cd[i].s0 || ce[i].s1 != cd[i].s1 || ce[i].s0 != cest[i].s0;
@@ -47,6 +59,86 @@ static void residualRoundTrip(int w, int h, int cIdx, int density, int maxLevel)
   // estimate close to the real size (within 5% + a few bits of flushing)
   const double real = double(bytes.size() * 8);
   CHECK(est.bits() < real * 1.05 + 24 && est.bits() > real * 0.95 - 24);
+}
+
+// Whole CTUs: random legal coding trees from the syntax-stress search on a synthetic picture, written and
+// read back. explicitMts: the slice codes mts_idx (the stress search picks random ones). Returns the number
+// of CUs read with mts_idx > 0.
+static int ctuRoundTrip(bool explicitMts) {
+  int mtsCus = 0;
+  {
+    const int W = 264, H = 136;  // boundary CTUs on both sides
+    Picture orig, rec;
+    orig.alloc(W, H); rec.alloc(W, H);
+    for (int c = 0; c < 3; ++c)
+      for (int y = 0; y < orig.planes[c].height; ++y)
+        for (int x = 0; x < orig.planes[c].width; ++x) orig.planes[c].at(x, y) = Pel((x * 7 + y * 3 + c * 100 + int(rnd(64))) & 1023);
+    PartitionConfig part; part.picWidth = W; part.picHeight = H;
+    SliceParams sp; sp.qp = 27; sp.qpPrimeY = 39; sp.qpPrimeCb = sp.qpPrimeCr = 39;
+    sp.explicitMtsIntra = explicitMts;
+    CuMap encMap, decMap; encMap.init(W, H); decMap.init(W, H);
+    ContextSet ce, cd; ce.init(27, 0); cd.init(27, 0);
+    ArithEncoder enc; enc.start();
+    auto search = createStressSearch();
+    std::vector<CtuCoding> written;
+    SyntaxEnv env{&part, &ce, &encMap, true};
+    env.slice = &sp;
+    for (int y = 0; y < H; y += 128)
+      for (int x = 0; x < W; x += 128) {
+        CtuSearchContext sc;
+        sc.orig = &orig; sc.recon = &rec; sc.cuMap = &encMap; sc.ctx = &ce; sc.part = &part; sc.slice = &sp;
+        sc.ctuX = x; sc.ctuY = y;
+        CtuCoding cc; cc.ctuX = x; cc.ctuY = y;
+        search->searchCtu(sc, cc);
+        CHECK(codeCtu(enc, env, cc));
+        written.push_back(cc);
+      }
+    std::vector<uint8_t> bytes = finishBytes(enc);
+    ArithDecoder dec; dec.start(bytes.data(), bytes.size());
+    SyntaxEnv denv{&part, &cd, &decMap, true};
+    denv.slice = &sp;
+    size_t k = 0;
+    int dual = 0, mtt = 0;
+    for (int y = 0; y < H; y += 128)
+      for (int x = 0; x < W; x += 128, ++k) {
+        CtuCoding cc; cc.ctuX = x; cc.ctuY = y;
+        CHECK(codeCtu(dec, denv, cc));
+        const CtuCoding& wr = written[k];
+        CHECK(cc.splits == wr.splits);
+        CHECK(cc.cus.size() == wr.cus.size());
+        for (size_t i = 0; i < cc.cus.size() && i < wr.cus.size(); ++i) {
+          const CodingUnit &a = cc.cus[i], &b = wr.cus[i];
+          CHECK(a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h && a.treeType == b.treeType);
+          if (a.treeType != TreeType::kDualChroma) CHECK(a.lumaMode == b.lumaMode);
+          CHECK(a.mtsIdx == b.mtsIdx);
+          mtsCus += a.mtsIdx > 0;
+          if (a.treeType != TreeType::kDualLuma) CHECK(a.chromaModeIdx == b.chromaModeIdx && a.chromaMode == b.chromaMode);
+          dual += a.treeType != TreeType::kSingle;
+          mtt += a.mttDepth > 0;
+          for (int t = 0; t < a.numTus; ++t)
+            for (int c = 0; c < 3; ++c) {
+              CHECK(a.tus[t].cbf[c] == b.tus[t].cbf[c]);
+              if (a.tus[t].cbf[c]) {
+                const int n = c ? (a.tus[t].w / 2) * (a.tus[t].h / 2) : a.tus[t].w * a.tus[t].h;
+                CHECK(std::memcmp(cc.coeffs.data() + a.tus[t].coeffOffset[c], wr.coeffs.data() + b.tus[t].coeffOffset[c],
+                                  sizeof(TCoeff) * size_t(n)) == 0);
+              }
+            }
+        }
+      }
+    CHECK(dec.terminate() == 1);
+    CHECK(dual > 0 && mtt > 0);  // the trees really exercised MTT and the local dual tree
+    // writer rejects an illegal tree (a split that is not allowed)
+    CtuCoding bad = written[0];
+    bad.splits[0] = SplitMode::kTtHor;  // TT is not allowed at 128x128
+    ContextSet c2; c2.init(27, 0);
+    CuMap m2; m2.init(W, H);
+    SyntaxEnv e2{&part, &c2, &m2, true};
+    e2.slice = &sp;
+    BitEstimator be;
+    CHECK(!codeCtu(be, e2, bad));
+  }
+  return mtsCus;
 }
 
 int main() {
@@ -104,73 +196,11 @@ int main() {
   CHECK(deriveChromaMode(0, 0) == 66 && deriveChromaMode(1, 50) == 66 && deriveChromaMode(2, 50) == 18);
   CHECK(deriveChromaMode(3, 7) == 1);
 
-  // whole CTUs: random legal coding trees from the syntax-stress search on a synthetic picture
-  {
-    const int W = 264, H = 136;  // boundary CTUs on both sides
-    Picture orig, rec;
-    orig.alloc(W, H); rec.alloc(W, H);
-    for (int c = 0; c < 3; ++c)
-      for (int y = 0; y < orig.planes[c].height; ++y)
-        for (int x = 0; x < orig.planes[c].width; ++x) orig.planes[c].at(x, y) = Pel((x * 7 + y * 3 + c * 100 + int(rnd(64))) & 1023);
-    PartitionConfig part; part.picWidth = W; part.picHeight = H;
-    SliceParams sp; sp.qp = 27; sp.qpPrimeY = 39; sp.qpPrimeCb = sp.qpPrimeCr = 39;
-    CuMap encMap, decMap; encMap.init(W, H); decMap.init(W, H);
-    ContextSet ce, cd; ce.init(27, 0); cd.init(27, 0);
-    ArithEncoder enc; enc.start();
-    auto search = createStressSearch();
-    std::vector<CtuCoding> written;
-    SyntaxEnv env{&part, &ce, &encMap, true};
-    for (int y = 0; y < H; y += 128)
-      for (int x = 0; x < W; x += 128) {
-        CtuSearchContext sc;
-        sc.orig = &orig; sc.recon = &rec; sc.cuMap = &encMap; sc.ctx = &ce; sc.part = &part; sc.slice = &sp;
-        sc.ctuX = x; sc.ctuY = y;
-        CtuCoding cc; cc.ctuX = x; cc.ctuY = y;
-        search->searchCtu(sc, cc);
-        CHECK(codeCtu(enc, env, cc));
-        written.push_back(cc);
-      }
-    std::vector<uint8_t> bytes = finishBytes(enc);
-    ArithDecoder dec; dec.start(bytes.data(), bytes.size());
-    SyntaxEnv denv{&part, &cd, &decMap, true};
-    size_t k = 0;
-    int dual = 0, mtt = 0;
-    for (int y = 0; y < H; y += 128)
-      for (int x = 0; x < W; x += 128, ++k) {
-        CtuCoding cc; cc.ctuX = x; cc.ctuY = y;
-        CHECK(codeCtu(dec, denv, cc));
-        const CtuCoding& wr = written[k];
-        CHECK(cc.splits == wr.splits);
-        CHECK(cc.cus.size() == wr.cus.size());
-        for (size_t i = 0; i < cc.cus.size() && i < wr.cus.size(); ++i) {
-          const CodingUnit &a = cc.cus[i], &b = wr.cus[i];
-          CHECK(a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h && a.treeType == b.treeType);
-          if (a.treeType != TreeType::kDualChroma) CHECK(a.lumaMode == b.lumaMode);
-          if (a.treeType != TreeType::kDualLuma) CHECK(a.chromaModeIdx == b.chromaModeIdx && a.chromaMode == b.chromaMode);
-          dual += a.treeType != TreeType::kSingle;
-          mtt += a.mttDepth > 0;
-          for (int t = 0; t < a.numTus; ++t)
-            for (int c = 0; c < 3; ++c) {
-              CHECK(a.tus[t].cbf[c] == b.tus[t].cbf[c]);
-              if (a.tus[t].cbf[c]) {
-                const int n = c ? (a.tus[t].w / 2) * (a.tus[t].h / 2) : a.tus[t].w * a.tus[t].h;
-                CHECK(std::memcmp(cc.coeffs.data() + a.tus[t].coeffOffset[c], wr.coeffs.data() + b.tus[t].coeffOffset[c],
-                                  sizeof(TCoeff) * size_t(n)) == 0);
-              }
-            }
-        }
-      }
-    CHECK(dec.terminate() == 1);
-    CHECK(dual > 0 && mtt > 0);  // the trees really exercised MTT and the local dual tree
-    // writer rejects an illegal tree (a split that is not allowed)
-    CtuCoding bad = written[0];
-    bad.splits[0] = SplitMode::kTtHor;  // TT is not allowed at 128x128
-    ContextSet c2; c2.init(27, 0);
-    CuMap m2; m2.init(W, H);
-    SyntaxEnv e2{&part, &c2, &m2, true};
-    BitEstimator be;
-    CHECK(!codeCtu(be, e2, bad));
-  }
+  CHECK(ctuRoundTrip(false) == 0);
+  // explicit MTS: mts_idx 1..4 in CUs whose residual allows it, read back as written
+  const int mtsCus = ctuRoundTrip(true);
+  std::printf("explicit MTS: %d CUs with mts_idx > 0 round-tripped\n", mtsCus);
+  CHECK(mtsCus > 10);
   if (failures) { std::fprintf(stderr, "test_syntax: %d failure(s)\n", failures); return 1; }
   std::printf("test_syntax: all passed\n");
   return 0;

@@ -8,6 +8,7 @@
 
 #include "cabac/cabac.h"
 #include "inter/affine.h"
+#include "inter/gpm.h"
 #include "inter/mv_pred.h"
 #include "partition/partition.h"
 #include "syntax/ctu_syntax.h"
@@ -23,7 +24,8 @@ static unsigned rnd(unsigned n) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng 
 namespace {
 
 struct Stats { int skip = 0, merge = 0, amvpUni = 0, amvpBi = 0, noResid = 0, resid = 0, intra = 0, dual = 0,
-               interMode = 0, bigInter4Tu = 0, smallInter = 0, bigMvd = 0, amvr = 0, affine = 0, affineAmvp = 0; };
+               interMode = 0, bigInter4Tu = 0, smallInter = 0, bigMvd = 0, amvr = 0, affine = 0, affineAmvp = 0,
+               gpm = 0, gpmSkip = 0; };
 
 // Random legal CTU generator. Walks the coding tree as the syntax does and derives each inter
 // CU's motion with its own motion field and HMVP table (what an encoder search does).
@@ -134,10 +136,23 @@ struct Generator {
           cu.motion = inter::affineCuMotion(cu.aff);
           ++st.affine;
         } else {
-        cu.mergeIdx = uint8_t(rnd(unsigned(slice.maxNumMergeCand)));
-        MotionInfo list[inter::kMaxMergeCand];
-        inter::buildMergeList(pe(), cu.x, cu.y, cu.w, cu.h, list);
-        cu.motion = list[cu.mergeIdx];
+          cu.mergeIdx = uint8_t(rnd(unsigned(slice.maxNumMergeCand)));
+          MotionInfo list[inter::kMaxMergeCand];
+          inter::buildMergeList(pe(), cu.x, cu.y, cu.w, cu.h, list);
+          cu.motion = list[cu.mergeIdx];
+          for (int l = 0; l < 2; ++l) if (!cu.motion.predFlag(l)) { cu.motion.refIdx[l] = -1; cu.motion.mv[l] = Mv(); }
+          if (slice.gpm && inter::gpmSizeAllowed(cu.w, cu.h) && rnd(2)) {  // GPM (skip or with a residual)
+            const int nG = slice.maxNumGpmMergeCand;
+            cu.gpm = true;
+            cu.mergeIdx = 0;
+            cu.gpmSplit = uint8_t(rnd(64));
+            cu.gpmIdx[0] = uint8_t(rnd(unsigned(nG)));
+            cu.gpmIdx[1] = uint8_t(inter::gpmSecondIndex(cu.gpmIdx[0], int(rnd(unsigned(nG - 1)))));
+            cu.motion = inter::gpmUniCandidate(list[cu.gpmIdx[0]], cu.gpmIdx[0]);
+            cu.motionB = inter::gpmUniCandidate(list[cu.gpmIdx[1]], cu.gpmIdx[1]);
+            ++st.gpm;
+            if (cu.skip) ++st.gpmSkip;
+          }
         }
         for (int l = 0; l < 2; ++l) if (!cu.motion.predFlag(l)) { cu.motion.refIdx[l] = -1; cu.motion.mv[l] = Mv(); }
         if (cu.skip) ++st.skip; else ++st.merge;
@@ -205,8 +220,12 @@ struct Generator {
       } else {
         ++st.noResid;
       }
-      inter::storeCuMotion(mf, cu, cu.motion);
-      if (!cu.affine) inter::updateHmvp(hmvp, cu.motion);
+      if (cu.gpm) {  // per-4x4 motion, no HMVP update
+        inter::storeGpmMotion(mf, cu.x, cu.y, cu.w, cu.h, cu.gpmSplit, cu.motion, cu.motionB);
+      } else {  // affine CUs: subblock motion + control points, no HMVP update either
+        inter::storeCuMotion(mf, cu, cu.motion);
+        if (!cu.affine) inter::updateHmvp(hmvp, cu.motion);
+      }
     } else {
       cu.predMode = PredMode::kIntra;
       cu.lumaMode = uint8_t(rnd(67));
@@ -226,6 +245,10 @@ bool sameCu(const CodingUnit& a, const CodingUnit& b, const CtuCoding& ca, const
     if (a.skip != b.skip || a.merge != b.merge || a.motion != b.motion) return false;
     if (a.merge && a.mergeIdx != b.mergeIdx) return false;
     if (a.affine != b.affine || (a.affine && a.aff != b.aff)) return false;
+    if (a.gpm != b.gpm) return false;
+    if (a.gpm && (a.gpmSplit != b.gpmSplit || a.gpmIdx[0] != b.gpmIdx[0] || a.gpmIdx[1] != b.gpmIdx[1] ||
+                  a.motionB != b.motionB))
+      return false;
     if (!a.merge) {
       if (a.interDir != b.interDir || a.rootCbf != b.rootCbf || a.amvr != b.amvr) return false;
       if (a.affine)
@@ -280,8 +303,10 @@ struct SliceSetup {
 };
 
 // One picture of random CTUs: write, estimate, parse, compare. Returns the stats.
+// gpmCand > 0: B slices with GPM (MaxNumGpmMergeCand gpmCand) and CIIP enabled (ciip_flag coded where both are
+// possible; the generator makes no CIIP CUs, so every such ciip_flag is 0).
 Stats roundTrip(int W, int H, SliceType type, int log2MaxBt, int splitBias, bool forceBigInterFirst, int numRef0,
-                int numRef1, int numSubblockCand = 0) {
+                int numRef1, int numSubblockCand = 0, int gpmCand = 0) {
   SliceSetup p;
   p.part.picWidth = W; p.part.picHeight = H; p.part.log2MaxBt = log2MaxBt;
   p.refs.num[0] = numRef0; p.refs.num[1] = type == SliceType::kB ? numRef1 : 0;
@@ -293,6 +318,9 @@ Stats roundTrip(int W, int H, SliceType type, int log2MaxBt, int splitBias, bool
   p.slice.affine = numSubblockCand > 0;  // affine merge (subblock merge candidates) where asked
   p.slice.affineSixParam = numSubblockCand & 1;
   p.slice.maxNumSubblockMergeCand = numSubblockCand;
+  p.slice.gpm = gpmCand > 0 && type == SliceType::kB;
+  p.slice.ciip = p.slice.gpm;
+  p.slice.maxNumGpmMergeCand = p.slice.gpm ? gpmCand : 0;
   const int initType = type == SliceType::kB ? 2 : 1;
 
   Generator gen(p.part, p.slice);
@@ -378,6 +406,7 @@ int main() {
     total.noResid += s.noResid; total.resid += s.resid; total.intra += s.intra; total.dual += s.dual;
     total.interMode += s.interMode; total.bigInter4Tu += s.bigInter4Tu; total.smallInter += s.smallInter;
     total.bigMvd += s.bigMvd; total.amvr += s.amvr; total.affine += s.affine; total.affineAmvp += s.affineAmvp;
+    total.gpm += s.gpm; total.gpmSkip += s.gpmSkip;
   };
   // B and P slices, boundary CTUs on both sides, one or several reference pictures, small and
   // large MaxBtSize (128x64 / 64x128 inter CUs with 2 TUs), first CTU one 128x128 AMVP CU with 4 TUs
@@ -390,6 +419,12 @@ int main() {
     add(roundTrip(264, 136, SliceType::kB, 5, 6, false, 2, 3, 5));
     add(roundTrip(136, 264, SliceType::kP, 7, 5, false, 2, 0, 2));
     add(roundTrip(256, 256, SliceType::kB, 7, 5, false, 1, 1, 1));
+    // GPM (with CIIP's ciip_flag) at MaxNumGpmMergeCand 6, 3 and 2 (merge_gpm_idx1 then not coded)
+    add(roundTrip(264, 136, SliceType::kB, 5, 6, false, 2, 3, 0, seed % 3 == 0 ? 6 : seed % 3 == 1 ? 3 : 2));
+    add(roundTrip(256, 128, SliceType::kB, 6, 5, false, 1, 2, 0, 6));
+    // affine merge / AMVP and GPM (with CIIP's ciip_flag) together: merge_subblock_flag first, then the rest
+    add(roundTrip(264, 136, SliceType::kB, 5, 6, false, 2, 3, 5, 6));
+    add(roundTrip(256, 128, SliceType::kB, 6, 5, false, 1, 2, 2, 3));
   }
   std::printf("cases: skip %d merge %d amvp-uni %d amvp-bi %d no-resid %d resid %d intra %d local-dual %d "
               "inter-subtree %d 128x128-4TU %d 8x4/4x8 %d big-mvd %d amvr %d affine %d affine-amvp %d\n",
@@ -398,6 +433,8 @@ int main() {
   CHECK(total.skip > 0 && total.merge > 0 && total.amvpUni > 0 && total.amvpBi > 0 && total.noResid > 0 &&
         total.resid > 0 && total.intra > 0 && total.dual > 0 && total.interMode > 0 && total.bigInter4Tu > 0 &&
         total.smallInter > 0 && total.bigMvd > 0 && total.amvr > 0 && total.affine > 0 && total.affineAmvp > 0);
+  std::printf("GPM CUs %d (skip %d)\n", total.gpm, total.gpmSkip);
+  CHECK(total.gpm > 20 && total.gpmSkip > 0 && total.gpm > total.gpmSkip);
 
   // Writer consistency checks on one hand-made 128x128 CTU (single CU) of a B slice.
   {

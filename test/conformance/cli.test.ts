@@ -118,6 +118,8 @@ test('nnvvc-enc: deterministic output and clean errors on bad input', async (t) 
     ['deblock beta offset out of range', [...encArgs({ '--config': 'ra' }), '--deblock-beta', '13'], '13'],
     ['deblock tC offset not a number', [...encArgs({ '--config': 'ra' }), '--deblock-tc', 'soft'], 'soft'],
     ['mts value', [...encArgs(), '--mts', 'maybe'], 'maybe'],
+    ['mts-explicit value', [...encArgs(), '--mts-explicit', 'perhaps'], 'perhaps'],
+    ['mts-explicit without mts', [...encArgs(), '--mts', 'off', '--mts-explicit', 'on'], '--mts-explicit'],
     ['dmvr value', [...encArgs({ '--config': 'ra' }), '--dmvr', 'yes'], 'yes'],
     ['ccalf value', [...encArgs({ '--config': 'ra' }), '--ccalf', 'sometimes'], 'sometimes'],
     ['ccalf without alf', [...encArgs({ '--config': 'ra' }), '--alf', 'off', '--ccalf', 'on'], '--ccalf'],

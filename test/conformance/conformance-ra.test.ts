@@ -65,10 +65,13 @@ test('conformance: random-access nnvvc-enc streams decode bit-exactly (VTM-23.2 
     if (frames > 32) cases.push({ ...base, seq: bp, qp: 27, frames, intraPeriod: 32 });
   }
   // coding tools that are off by default, each at every QP on BasketballPass (AMVR: MVDs at 1 and 4 samples; MMVD;
-  // dependent quantisation; CIIP, SMVD and affine merge, on only at slow and exhaustive)
+  // CIIP and SMVD, on only at slow and exhaustive; affine, on only at exhaustive), and RDOQ with sign data hiding instead of dependent
+  // quantisation (the default at medium and slower; sign hiding is the fast presets'). GPM is on at the default
+  // preset (medium) since the ninth session, so every default case above covers it.
   if (bp) {
-    for (const tool of ['--amvr', '--mmvd', '--dep-quant', '--ciip', '--smvd', '--affine'])
-      for (const qp of QPS) cases.push({ ...base, seq: bp, qp, frames: Math.min(bp.frames, VTM_APP ? 33 : 17), extraArgs: [tool, 'on'] });
+    const toolArgs = [...['--amvr', '--mmvd', '--ciip', '--smvd', '--mts-explicit', '--affine'].map((t) => [t, 'on']), ['--dep-quant', 'off']];
+    for (const args of toolArgs)
+      for (const qp of QPS) cases.push({ ...base, seq: bp, qp, frames: Math.min(bp.frames, VTM_APP ? 33 : 17), extraArgs: args });
   }
   const short = [...sequences].sort((a, b) => a.width * a.height - b.width * b.height)[0];
   cases.push({ ...base, seq: short, qp: 32, frames: Math.min(short.frames, 5) });

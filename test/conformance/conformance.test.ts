@@ -118,9 +118,21 @@ test('conformance: all-intra nnvvc-enc streams decode bit-exactly (VTM-23.2 and 
   const cases = sequences
     .sort((a, b) => b.width * b.height - a.width * a.height)
     .flatMap((seq) => QPS.map((qp) => ({ seq, qp, preset: presetFor(seq) })));
+  // dependent quantisation (trellis, QState-dependent contexts and scaling; default at medium and slower) also
+  // with the fastest preset's search, at every QP on the first non-synthetic sequence of at most 416x240 samples
+  const dqSeq = sequences.find((s) => !s.name.startsWith('synthetic_') && s.width * s.height <= SMALL_MAX_SAMPLES);
+  type Case = { seq: SequenceInfo; qp: number; preset: string | undefined; extraArgs?: string[] };
+  const extra: Case[] = dqSeq ? QPS.map((qp) => ({ seq: dqSeq, qp, preset: presetLarge, extraArgs: ['--dep-quant', 'on'] })) : [];
+  // coding tools switched on whatever the presets' defaults (explicit MTS: mts_idx in intra CUs): BasketballPass and
+  // the largest odd synthetic size at every QP
+  const toolCases: Case[] = [];
+  const toolSeqs = [sequences.find((s) => s.name.startsWith('BasketballPass')), sequences.find((s) => s.name.startsWith('synthetic_') && (s.width % 8 || s.height % 8))];
+  for (const seq of toolSeqs)
+    if (seq) for (const qp of QPS) toolCases.push({ seq, qp, preset: presetFor(seq), extraArgs: ['--mts-explicit', 'on'] });
   const t0 = Date.now();
-  const results = await runConformanceCases(cases.map((c) => ({ seq: c.seq, qp: c.qp, frames: FRAMES, preset: c.preset, vtmApp: VTM_APP, hasOurDecoder, failDir })), JOBS, BUDGET_S, 'CONFORMANCE_BUDGET_S', (r) => {
-    console.log(`  ${r.sequence} qp${r.qp}${r.preset ? ` [${r.preset}]` : ''}: enc ${r.encode.seconds.toFixed(1)}s ${r.encode.bytes ?? '-'} B | VTM ${r.vtm.status} | nnvvc-dec ${r.ours.status}`);
+  const allCases: Case[] = [...cases, ...extra, ...toolCases];
+  const results = await runConformanceCases(allCases.map((c) => ({ seq: c.seq, qp: c.qp, frames: FRAMES, preset: c.preset, vtmApp: VTM_APP, hasOurDecoder, failDir, ...(c.extraArgs ? { extraArgs: c.extraArgs } : {}) })), JOBS, BUDGET_S, 'CONFORMANCE_BUDGET_S', (r) => {
+    console.log(`  ${r.sequence}${r.extraArgs ? ` ${r.extraArgs.join(' ')}` : ''} qp${r.qp}${r.preset ? ` [${r.preset}]` : ''}: enc ${r.encode.seconds.toFixed(1)}s ${r.encode.bytes ?? '-'} B | VTM ${r.vtm.status} | nnvvc-dec ${r.ours.status}`);
   });
   const seconds = (Date.now() - t0) / 1000;
 

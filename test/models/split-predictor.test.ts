@@ -14,7 +14,7 @@ import {
   parseThreshold, predictFrame, readLuma, SplitModelError, thresholdToken, writeSplitHints, type FramePrediction,
 } from '../../src/models/split-predictor.js';
 import { planFrames, temporalFeature } from '../../src/models/temporal.js';
-import { cellTargets } from '../../src/models/labels.js';
+import { cellTargets, oracleHints } from '../../src/models/labels.js';
 import { cudaProviderInstalled } from '../../src/models/onnx-ep.js';
 
 const run = promisify(execFile);
@@ -180,6 +180,24 @@ test('labels from a CU list follow the QT/MTT derivation used in training', () =
   assert.equal(t.qt[16], 2); assert.equal(t.mtt[16], 1);   // 32x16: QT 32x32 + one binary split
   assert.equal(t.qt[2 * t.cols + 16], 4);                   // 4x4 CU inside an 8x8 cell
   assert.equal(t.qt[17 * t.cols + 21], -1);                 // not covered by any CU
+});
+
+test('labels take the exact depths nnvvc-enc --stats records when the CU entry has them', () => {
+  // a 32x32 CU reached by QT depth 1 then two binary splits of a 64x64 node (its rectangle alone would say QT 2)
+  const t = cellTargets([[0, 0, 32, 32, 0, 1, 2], [32, 0, 16, 8, -1, 3, 1]], 64, 64);
+  assert.equal(t.qt[0], 1); assert.equal(t.mtt[0], 2);
+  assert.equal(t.qt[4], 3); assert.equal(t.mtt[4], 1);
+});
+
+test('oracle hints: the full search\'s own depths per cell, exact or with slack, every frame in input order', () => {
+  const frames = [{ frame: 1, cus: [[0, 0, 16, 8, 0, 3, 1]] }, { frame: 0, cus: [[0, 0, 16, 16, 0, 3, 0]] }];
+  const exact = oracleHints(frames, 16, 16, { qt: 0, mtt: 0 }).split('\n');
+  assert.deepEqual(exact.slice(0, 6), ['nnvvc-split-hints 1', 'picture 16 16', 'ctu 128', 'grid 8', 'frames 2', 'frame 0']);
+  assert.equal(exact[6], '3:0 3:0');
+  assert.equal(exact[9], '3:1 3:1');      // frame 1, row 0
+  assert.equal(exact[10], '* *');         // frame 1, row 1: no CU listed there
+  const slack = oracleHints(frames, 16, 16, { qt: 1, mtt: 1 }).split('\n');
+  assert.equal(slack[6], '2-4:1 2-4:1');
 });
 
 test('nnvvc-enc accepts the written hints, follows them, and the bitstream decodes to the recon', { skip: noCodec, timeout: 120_000 }, async () => {

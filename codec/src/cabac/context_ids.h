@@ -61,12 +61,16 @@ enum CtxId : uint16_t {
   kCtxRegularMerge = 277,  // 2: regular_merge_flag (ctxInc cu_skip_flag ? 0 : 1)
   // ---- SMVD (7.3.11.5)
   kCtxSymMvd = 279,  // 1: sym_mvd_flag
+  // ---- GPM (7.3.11.7); merge_gpm_idx0 / merge_gpm_idx1 share merge_idx's context (as VTM-23.2)
+  kCtxCiipFlag = 280,  // 1: ciip_flag
+  // ---- explicit MTS (7.3.11.5)
+  kCtxMtsIdx = 281,  // 4: mts_idx (bins 0..3, ctxInc = binIdx)
   // ---- affine (7.3.11.5 / 7.3.11.7)
-  kCtxSubblockMerge = 280,  // 3: merge_subblock_flag (ctxInc = left affine + above affine)
-  kCtxSubblockMergeIdx = 283,  // 1: merge_subblock_idx (first bin; the rest is bypass)
-  kCtxAffineFlag = 284,  // 3: inter_affine_flag (ctxInc = left affine + above affine)
-  kCtxAffineType = 287,  // 1: cu_affine_type_flag
-  kNumCtx = 288
+  kCtxSubblockMerge = 285,  // 3: merge_subblock_flag (ctxInc = left affine + above affine)
+  kCtxSubblockMergeIdx = 288,  // 1: merge_subblock_idx (first bin; the rest is bypass)
+  kCtxAffineFlag = 289,  // 3: inter_affine_flag (ctxInc = left affine + above affine)
+  kCtxAffineType = 292,  // 1: cu_affine_type_flag
+  kNumCtx = 293
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

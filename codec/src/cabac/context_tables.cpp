@@ -34,6 +34,10 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     35, 35,
     // smvd: sym_mvd_flag
     35,
+    // gpm: ciip_flag (ciip_flag coded where both CIIP and GPM are possible)
+    35,
+    // mts: mts_idx bins 0..3
+    29,  0, 28,  0,
     // affine: merge_subblock_flag, merge_subblock_idx
     35, 35, 35, 35,
     // affine: inter_affine_flag, cu_affine_type_flag
@@ -69,6 +73,10 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     38,  7,
     // smvd: sym_mvd_flag
     28,
+    // gpm: ciip_flag
+    57,
+    // mts: mts_idx bins 0..3
+    45, 40, 27,  0,
     // affine: merge_subblock_flag, merge_subblock_idx
     48, 57, 44,  5,
     // affine: inter_affine_flag, cu_affine_type_flag
@@ -104,6 +112,10 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     46, 15,
     // smvd: sym_mvd_flag
     28,
+    // gpm: ciip_flag
+    57,
+    // mts: mts_idx bins 0..3
+    45, 25, 27,  0,
     // affine: merge_subblock_flag, merge_subblock_idx
     25, 58, 45,  4,
     // affine: inter_affine_flag, cu_affine_type_flag
@@ -140,6 +152,10 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      5,  5,
     // smvd
      5,
+    // gpm
+     1,
+    // mts
+     8,  0,  9,  0,
     // affine
      4,  4,  4,  0,  4,  0,  0,  4,
 };

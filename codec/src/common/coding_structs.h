@@ -51,6 +51,9 @@ struct CodingUnit {
   uint8_t chromaMode = 0;              // derived IntraPredModeC (filled by deriveChromaMode)
   int8_t qp = 32;                      // QpY of the CU (stage 1: the slice QP)
   uint8_t numTus = 1;                  // >1 only for CUs larger than the 64x64 max TB
+  // mts_idx (explicit MTS of an intra luma CU of at most 32x32 with one TU): 0 DCT-II, 1..4 the
+  // DST-VII / DCT-VIII pairs of 8.7.4.1 (recon::tbKernels); 0 wherever it is not coded
+  uint8_t mtsIdx = 0;
   TransformUnit tus[4];
 
   // ---- inter (P/B slices). predMode kIntra: the fields below are unused.
@@ -71,6 +74,14 @@ struct CodingUnit {
   bool affine = false;
   AffineMotion aff;
   Mv affMvd[2][3];
+  // GPM (merge == true, regular_merge_flag 0 and ciip_flag 0; skip CUs too): merge_gpm_partition_idx
+  // (gpmSplit) and the merge indices m, n of partitions A and B (gpmIdx; merge_gpm_idx0 = m,
+  // merge_gpm_idx1 = n - (n > m)). motion is partition A's uni motion, motionB partition B's
+  // (inter::gpmUniCandidate); the motion field holds the per-4x4 motion of 8.5.7.3 (inter::storeGpmMotion)
+  bool gpm = false;
+  uint8_t gpmSplit = 0;
+  uint8_t gpmIdx[2] = {0, 1};
+  MotionInfo motionB;
   uint8_t mmvdCand = 0, mmvdDist = 0, mmvdDir = 0;
   // AMVP (merge == false): inter_pred_idc as interDir 1/2/3, ref_idx_lX, mvp_lX_flag, MvdLX
   // in 1/16 luma samples as the spec stores it after AmvrShift (quarter-sample MVDs << 2).
@@ -93,7 +104,7 @@ struct CodingUnit {
   bool cclmAllowed = true;
   bool isInter() const { return predMode == PredMode::kInter; }
   // regular merge (or skip) CU: the merge list's motion unchanged (what DMVR may refine)
-  bool regularMerge() const { return merge && !mmvd && !ciip && !affine; }
+  bool regularMerge() const { return merge && !mmvd && !ciip && !gpm && !affine; }
 };
 
 // AmvrShift (7.4.12.5) of CodingUnit::amvr 0, 1, 2: MVDs and AMVP predictors in units of 1 << shift

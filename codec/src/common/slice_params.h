@@ -29,8 +29,11 @@ struct SliceParams {
   int colRefIdx = 0;
   bool amvr = false;           // sps_amvr_enabled_flag: amvr_flag / amvr_precision_idx coded in AMVP CUs
   bool bdof = false;           // sps_bdof_enabled_flag && !ph_bdof_disabled_flag (bi-directional optical flow)
-  bool ciip = false;
-  bool smvd = false;           // sps_smvd_enabled_flag (B slices): sym_mvd_flag in bi AMVP CUs (inter::symmetricRefIdx)           // sps_ciip_enabled_flag: regular_merge_flag in non-skip merge CUs of 64+ samples
+  bool ciip = false;           // sps_ciip_enabled_flag: regular_merge_flag in non-skip merge CUs of 64+ samples
+  bool smvd = false;           // sps_smvd_enabled_flag (B slices): sym_mvd_flag in bi AMVP CUs (inter::symmetricRefIdx)
+  // sps_gpm_enabled_flag (B slices): geometric partitioning merge CUs; MaxNumGpmMergeCand (>= 2 when gpm)
+  bool gpm = false;
+  int maxNumGpmMergeCand = 0;
   // Affine (sps_affine_enabled_flag): merge_subblock_flag in merge CUs of 8x8 and more; MaxNumSubblockMergeCand
   // (no SbTMVP: 5 - sps_five_minus_max_num_subblock_merge_cand); affineSixParam: sps_6param_affine_enabled_flag
   bool affine = false;
@@ -40,7 +43,9 @@ struct SliceParams {
   bool dmvr = false;           // sps_dmvr_enabled_flag (no PH control): decoder-side MV refinement of bi-merge CUs
   bool depQuant = false;       // sh_dep_quant_used_flag: dependent quantisation (residual syntax + scaling)
   bool signHiding = false;     // sh_sign_data_hiding_used_flag (never with depQuant): hidden sign per sub-block
-  bool implicitMts = false;    // sps_mts_enabled_flag without explicit MTS: DST-VII for intra luma TBs (recon::tbKernels)
+  bool implicitMts = false;    // implicitMtsEnabled for intra CUs (sps_mts_enabled_flag without explicit intra MTS):
+                               // DST-VII for intra luma TBs (recon::tbKernels)
+  bool explicitMtsIntra = false;  // sps_explicit_mts_intra_enabled_flag: mts_idx in intra CUs (CodingUnit::mtsIdx)
   bool cclm = false;
   // Joint Cb-Cr residuals (sps_joint_cbcr_enabled_flag): CSign of ph_joint_cbcr_sign_flag (-1 / +1) and
   // Qp'CbCr (the chroma QP table at QpY + pps_joint_cbcr_qp_offset_value), the QP of TuCResMode 2.

@@ -170,12 +170,16 @@ class StreamDecoder {
     slice.dmvr = curSps_.dmvrEnabled && !slice.isIntra;
     slice.mmvd = curSps_.mmvdEnabled && !slice.isIntra;
     slice.ciip = curSps_.ciipEnabled && !slice.isIntra;
+    slice.gpm = curSps_.gpmEnabled && slice.sliceType == SliceType::kB;
+    slice.maxNumGpmMergeCand = curSps_.gpmEnabled ? curSps_.maxNumGpmMergeCand : 0;
     slice.smvd = curSps_.smvdEnabled && !slice.isIntra;
     slice.affine = curSps_.affineEnabled && !slice.isIntra;
     slice.affineSixParam = curSps_.affineSixParam;
     slice.maxNumSubblockMergeCand = slice.affine ? curSps_.maxNumSubblockMergeCand : 0;
     slice.cclm = curSps_.cclmEnabled;
-    slice.implicitMts = curSps_.mtsEnabled;
+    // implicitMtsEnabled (8.7.4.1): no ISP / SBT here, so intra CUs without explicit intra MTS
+    slice.implicitMts = curSps_.mtsEnabled && !curSps_.explicitMtsIntra;
+    slice.explicitMtsIntra = curSps_.mtsEnabled && curSps_.explicitMtsIntra;
 
     const size_t off = br.bytePos();
     CuMap cuMap;

@@ -92,7 +92,8 @@ const IntraFunctions& intraFunctions();  // process-wide table (dspLevelFromEnv(
 // ---------------------------------------------------------------------------------------------
 // Transforms (8.7.4) — DCT-II, nTbW/nTbH in {2,4,8,16,32,64} (2: the spec's 2-point
 // matrix {{64, 64}, {64, -64}} for thin chroma; the forward one needs log2(w) + bitDepth >= 10),
-// and DST-VII per direction for sides 4..16 (trTypeHor / trTypeVer = 1: implicit MTS).
+// and DST-VII / DCT-VIII per direction for sides 4..32 (trTypeHor / trTypeVer = 1 / 2: implicit MTS
+// takes DST-VII for sides 4..16, explicit MTS both kernels by mts_idx).
 // ---------------------------------------------------------------------------------------------
 // Inverse transform per 8.7.4.1/8.7.4.2 (vertical 1-D first, clip to [-32768, 32767] after
 // (e + 64) >> 7, then horizontal 1-D, then residual (r + (1 << (bdShift-1))) >> bdShift with
@@ -100,14 +101,16 @@ const IntraFunctions& intraFunctions();  // process-wide table (dspLevelFromEnv(
 // is read (entries beyond are ignored, they must be zero in a conforming stream).
 // coeff is row-major w*h (index y*w + x), already dequantised 'd'. Output residual to resid.
 // Out-of-contract sizes assert in debug builds and give a zero residual in release.
-// The kernel of each 1-D stage (trTypeHor / trTypeVer of 8.7.4.1; DST-VII only for sides 4..16).
-enum class TrType : uint8_t { kDct2 = 0, kDst7 = 1 };
+// The kernel of each 1-D stage (trTypeHor / trTypeVer of 8.7.4.1; DST-VII and DCT-VIII only for
+// sides 4..32).
+enum class TrType : uint8_t { kDct2 = 0, kDst7 = 1, kDct8 = 2 };
 void inverseTransform(const TCoeff* coeff, int w, int h, int bitDepth, Pel* resid,
                       ptrdiff_t residStride, TrType trHor = TrType::kDct2, TrType trVer = TrType::kDct2);
 
 // Forward transform (encoder): same matrices, horizontal first with shift1 = log2(w)+bitDepth-9,
 // then vertical with shift2 = log2(h)+6 (both rounded). Output row-major w*h; coefficients with
-// x >= 32 or y >= 32 are set to zero (64-point zero-out). Intermediates and outputs are 16-bit
+// x >= 32 or y >= 32 are set to zero (64-point zero-out), and x >= 16 / y >= 16 in a direction with a
+// 32-point DST-VII / DCT-VIII. Intermediates and outputs are 16-bit
 // (saturated); exact for residuals within +-((1 << bitDepth) - 1).
 void forwardTransform(const Pel* resid, ptrdiff_t residStride, int w, int h, int bitDepth,
                       TCoeff* coeff, TrType trHor = TrType::kDct2, TrType trVer = TrType::kDct2);

@@ -93,7 +93,8 @@ static inline void intraFilterTaps(int filterKind, int iFact, int16_t f[4]) {
 // The spec DCT-II matrix, 64 x 64 (8.7.4.5): row k = basis function k. The N-point matrix is
 // row k*(64/N), first N columns.
 const int32_t* dctMatrix64();
-// Entry (basis k, sample i) of the spec's N-point transMatrix of the given kernel (DST-VII: N = 4, 8, 16).
+// Entry (basis k, sample i) of the spec's N-point transMatrix of the given kernel (DST-VII, DCT-VIII:
+// N = 4, 8, 16, 32).
 int transformMatrixEntry(TrType type, int n, int k, int i);
 
 }  // namespace dsp

@@ -1,4 +1,4 @@
-// DCT-II and DST-VII transforms, H.266 clause 8.7.4 (inverse, normative) and matching forward transforms.
+// DCT-II, DST-VII and DCT-VIII transforms, H.266 clause 8.7.4 (inverse, normative) and matching forward transforms.
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
@@ -51,15 +51,18 @@ const DctTables& tables() {
   return t;
 }
 
-// The DST-VII transMatrix of 8.7.4.5 (nTbS = 4, 8, 16; used by implicit MTS) likewise: the entry for
-// basis k, sample n is +-c[m] with t = (2k+1)(n+1) mod (4N+2) the phase in units of pi/(2N+1)
-// (sign + below 2N+1, 0 at 0 and 2N+1), m = t folded into 1..N; c[] are the distinct
-// magnitudes of the spec table (c[m-1] ~ 128*sqrt(N/(2N+1))*sin(m*pi/(2N+1)), hand-tuned).
+// The DST-VII transMatrix of 8.7.4.5 (nTbS = 4, 8, 16, 32) likewise: the entry for basis k, sample n
+// is +-c[m] with t = (2k+1)(n+1) mod (4N+2) the phase in units of pi/(2N+1) (sign + below 2N+1, 0 at 0
+// and 2N+1), m = t folded into 1..N; c[] are the distinct magnitudes of the spec table
+// (c[m-1] ~ 128*sqrt(N/(2N+1))*sin(m*pi/(2N+1)), hand-tuned). The 4/8/16-point ones serve implicit MTS,
+// all four explicit MTS (mts_idx).
 int dst7Entry(int n, int k, int i) {
   static constexpr int kMag4[4] = {29, 55, 74, 84};
   static constexpr int kMag8[8] = {17, 32, 46, 60, 71, 78, 85, 86};
   static constexpr int kMag16[16] = {8, 17, 25, 33, 40, 48, 55, 62, 68, 73, 77, 81, 85, 87, 88, 88};
-  const int* mag = n == 4 ? kMag4 : (n == 8 ? kMag8 : kMag16);
+  static constexpr int kMag32[32] = {4,  9,  13, 17, 21, 26, 30, 34, 38, 42, 46, 50, 53, 56, 60, 63,
+                                     66, 68, 72, 74, 77, 78, 80, 82, 84, 85, 86, 87, 88, 89, 90, 90};
+  const int* mag = n == 4 ? kMag4 : (n == 8 ? kMag8 : (n == 16 ? kMag16 : kMag32));
   const int period = 2 * n + 1;
   const int t = ((2 * k + 1) * (i + 1)) % (2 * period);
   if (t == 0 || t == period) return 0;
@@ -67,6 +70,13 @@ int dst7Entry(int n, int k, int i) {
   const int m = t < period ? t : t - period;  // 1 .. 2N
   return sign * mag[m <= n ? m - 1 : 2 * n - m];
 }
+
+// The DCT-VIII transMatrix of 8.7.4.5 (nTbS = 4, 8, 16, 32): the spec's table is the DST-VII one with
+// the samples in reverse order and every odd basis function negated, entry (k, i) = (-1)^k * DST7(k, N-1-i)
+// (its first row lists the DST-VII magnitudes from the largest down).
+int dct8Entry(int n, int k, int i) { return (k & 1 ? -1 : 1) * dst7Entry(n, k, n - 1 - i); }
+
+inline bool sizeHasKernel(TrType type, int n) { return type == TrType::kDct2 || (n >= 4 && n <= 32); }
 
 // 16-bit forms of the N-point matrices (N = 2 << s, s = 0..5: 2..64 points) used by the
 // pair-product stages (index with log2(N) - 1):
@@ -76,7 +86,7 @@ int dst7Entry(int n, int k, int i) {
 //   iFwd[p*2N + 2k + e] = M_N[k][2p+e]  (rows of t16 interleaved)
 // DCT-II: N = 2 is the spec's 2-point matrix {{64, 64}, {64, -64}} (rows 0 and 32 of the 64-point
 // one), needed for chroma blocks with a 2-sample side (e.g. 8x2 chroma of a 16x4 CU).
-// DST-VII: N = 4, 8, 16 only (the other sizes stay zero and are never selected).
+// DST-VII and DCT-VIII: N = 4..32 only (the other sizes stay zero and are never selected).
 struct PairTables {
   static constexpr int kSizes = 6;
   int16_t m16[kSizes][64 * 64], t16[kSizes][64 * 64], iInv[kSizes][64 * 64], iFwd[kSizes][64 * 64];
@@ -85,10 +95,12 @@ struct PairTables {
     const int32_t* m = tables().m64;
     for (int s = 0; s < kSizes; ++s) {
       const int n = 2 << s, step = 64 / n;
-      if (type == TrType::kDst7 && (n < 4 || n > 16)) continue;
+      if (!sizeHasKernel(type, n)) continue;
       for (int k = 0; k < n; ++k)
         for (int i = 0; i < n; ++i) {
-          const int16_t v = int16_t(type == TrType::kDst7 ? dst7Entry(n, k, i) : m[(k * step) * 64 + i]);
+          const int16_t v = int16_t(type == TrType::kDst7   ? dst7Entry(n, k, i)
+                                    : type == TrType::kDct8 ? dct8Entry(n, k, i)
+                                                            : m[(k * step) * 64 + i]);
           m16[s][k * n + i] = v;
           t16[s][i * n + k] = v;
           iInv[s][(k >> 1) * 2 * n + 2 * i + (k & 1)] = v;
@@ -99,8 +111,8 @@ struct PairTables {
 };
 
 const PairTables& pairTables(TrType type) {
-  static const PairTables dct(TrType::kDct2), dst(TrType::kDst7);
-  return type == TrType::kDst7 ? dst : dct;
+  static const PairTables dct(TrType::kDct2), dst(TrType::kDst7), dct8(TrType::kDct8);
+  return type == TrType::kDst7 ? dst : (type == TrType::kDct8 ? dct8 : dct);
 }
 
 inline int16_t toInt16(int32_t v) { return int16_t(std::min(std::max(v, -32768), 32767)); }
@@ -110,7 +122,9 @@ inline int16_t toInt16(int32_t v) { return int16_t(std::min(std::max(v, -32768),
 const int32_t* dctMatrix64() { return tables().m64; }
 
 int transformMatrixEntry(TrType type, int n, int k, int i) {
-  return type == TrType::kDst7 ? dst7Entry(n, k, i) : tables().m64[(k * (64 / n)) * 64 + i];
+  if (type == TrType::kDst7) return dst7Entry(n, k, i);
+  if (type == TrType::kDct8) return dct8Entry(n, k, i);
+  return tables().m64[(k * (64 / n)) * 64 + i];
 }
 
 void pairStage_c(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_t bStride, int rows,
@@ -135,8 +149,7 @@ void inverseTransformWith(const TransformFunctions& f, const TCoeff* coeff, int 
                           Pel* resid, ptrdiff_t residStride, TrType trHor, TrType trVer) {
   const bool valid = w >= 2 && w <= 64 && h >= 2 && h <= 64 && (w & (w - 1)) == 0 &&
                      (h & (h - 1)) == 0 && bitDepth >= 8 && bitDepth <= 16 &&
-                     (trHor == TrType::kDct2 || (w >= 4 && w <= 16)) &&
-                     (trVer == TrType::kDct2 || (h >= 4 && h <= 16));
+                     sizeHasKernel(trHor, w) && sizeHasKernel(trVer, h);
   assert(valid);
   if (!valid) {  // out of contract: zero residual rather than undefined behaviour
     for (int y = 0; y < h; ++y)
@@ -145,11 +158,14 @@ void inverseTransformWith(const TransformFunctions& f, const TCoeff* coeff, int 
   }
   const PairTables& ptH = pairTables(trHor);
   const PairTables& ptV = pairTables(trVer);
-  // Only the top-left 32x32 can be non-zero (zero-out); shrink further to the bounding box of
-  // the non-zero coefficients — skipping exact zeros changes no sum, so this is bit-exact.
+  // Only the top-left nonZeroW x nonZeroH can be non-zero (8.7.4.1: 32 for DCT-II, 16 for DST-VII /
+  // DCT-VIII, whose 32-point forms keep 16 coefficients); shrink further to the bounding box of the
+  // non-zero coefficients — skipping exact zeros changes no sum, so this is bit-exact.
+  const int nonZeroW = std::min(w, trHor == TrType::kDct2 ? 32 : 16);
+  const int nonZeroH = std::min(h, trVer == TrType::kDct2 ? 32 : 16);
   int nzW = 0, nzH = 0;
-  for (int y = 0; y < std::min(h, 32); ++y)
-    for (int x = 0; x < std::min(w, 32); ++x)
+  for (int y = 0; y < nonZeroH; ++y)
+    for (int x = 0; x < nonZeroW; ++x)
       if (coeff[y * w + x] != 0) {
         nzW = std::max(nzW, x + 1);
         nzH = std::max(nzH, y + 1);
@@ -186,15 +202,17 @@ void inverseTransformWith(const TransformFunctions& f, const TCoeff* coeff, int 
 void forwardTransformWith(const TransformFunctions& f, const Pel* resid, ptrdiff_t residStride, int w,
                           int h, int bitDepth, TCoeff* coeff, TrType trHor, TrType trVer) {
   assert(w >= 2 && w <= 64 && h >= 2 && h <= 64);
-  if (trHor == TrType::kDst7 && (w < 4 || w > 16)) trHor = TrType::kDct2;  // out of contract
-  if (trVer == TrType::kDst7 && (h < 4 || h > 16)) trVer = TrType::kDct2;
+  if (!sizeHasKernel(trHor, w)) trHor = TrType::kDct2;  // out of contract
+  if (!sizeHasKernel(trVer, h)) trVer = TrType::kDct2;
   assert(bitDepth >= 8 && bitDepth <= 16);
   // shift1 = log2(w) + bitDepth - 9 must be >= 1 (w = 2 needs bitDepth >= 9; we code 10-bit).
   assert(log2Int(w) + bitDepth - 9 >= 1);
   const PairTables& ptH = pairTables(trHor);
   const PairTables& ptV = pairTables(trVer);
   const int lw = log2Int(w), lh = log2Int(h);
-  const int nzW = std::min(w, 32), nzH = std::min(h, 32);
+  // coefficients kept: 32 of a 64-point DCT-II, 16 of a 32-point DST-VII / DCT-VIII (8.7.4.1's
+  // nonZeroW / nonZeroH; the rest is zero, as the residual syntax of such blocks requires)
+  const int nzW = std::min(w, trHor == TrType::kDct2 ? 32 : 16), nzH = std::min(h, trVer == TrType::kDct2 ? 32 : 16);
   const int shift1 = lw + bitDepth - 9;
   const int shift2 = lh + 6;
   // Stage 1: t1[y][k] = sum_n x[y][n] * M_w[k][n] for k < nzW.

@@ -82,8 +82,11 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.dualTree < -1 || opt.dualTree > 1) return "--dual-tree: expected on or off";
   if (opt.jointCbCr < -1 || opt.jointCbCr > 1) return "--jccr: expected on or off";
   if (opt.ciip < -1 || opt.ciip > 1) return "--ciip: expected on or off";
+  if (opt.gpm < -1 || opt.gpm > 1) return "--gpm: expected on or off";
   if (opt.smvd < -1 || opt.smvd > 1) return "--smvd: expected on or off";
   if (opt.mts < -1 || opt.mts > 1) return "--mts: expected on or off";
+  if (opt.mtsExplicit < -1 || opt.mtsExplicit > 1) return "--mts-explicit: expected on or off";
+  if (opt.mtsExplicit == 1 && opt.mts == 0) return "--mts-explicit on needs --mts on (sps_mts_enabled_flag)";
   if (opt.temporalFilter < -1 || opt.temporalFilter > 1) return "--temporal-filter: expected on or off";
   if (opt.firstFrame < 0) return "--first-frame " + std::to_string(opt.firstFrame) + ": expected 0 or more";
   return "";
@@ -189,7 +192,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.ccalfEnabled = sps.alfEnabled && opt.ccalf != 0;
   search::SearchPreset presetTools;  // non-RD presets (trivial, syntax-stress) keep the defaults
   search::presetByName(opt.preset, presetTools);
-  sps.depQuantEnabled = opt.depQuant < 0 ? ra && presetTools.depQuant : opt.depQuant == 1;
+  sps.depQuantEnabled = opt.depQuant < 0 ? presetTools.depQuant : opt.depQuant == 1;
   // sign data hiding: by default wherever dependent quantisation is off (slices never use both: an
   // explicit on with DQ sets the SPS flag, but sh_sign_data_hiding_used_flag is then absent, 0)
   sps.signDataHidingEnabled = opt.signHiding < 0 ? !sps.depQuantEnabled : opt.signHiding == 1;
@@ -201,6 +204,8 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.ciipEnabled = ra && (opt.ciip < 0 ? presetTools.numCiipRd > 0 : opt.ciip == 1);
   sps.smvdEnabled = ra && (opt.smvd < 0 ? presetTools.smvd : opt.smvd == 1);
   sps.affineEnabled = ra && (opt.affine < 0 ? presetTools.affine : opt.affine == 1);
+  sps.gpmEnabled = ra && (opt.gpm < 0 ? presetTools.gpm : opt.gpm == 1);
+  sps.maxNumGpmMergeCand = 6;  // = MaxNumMergeCand (sps_max_num_merge_cand_minus_max_num_gpm_cand 0)
   sps.cclmEnabled = opt.cclm != 0;
   // dual tree in I slices (chroma partitioned on its own: the chroma tree limits of partition.h)
   sps.part.dualTree = opt.dualTree < 0 ? presetTools.dualTree : opt.dualTree == 1;
@@ -208,6 +213,10 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   // residual for two components
   sps.jointCbCrEnabled = opt.jointCbCr < 0 ? presetTools.jointCbCr : opt.jointCbCr == 1;
   sps.mtsEnabled = opt.mts != 0;
+  // explicit MTS for intra CUs (mts_idx chosen by the search); implicit MTS is then off (8.7.4.1). By default in
+  // `ai` only: in `ra` (one intra picture in 32, few intra CUs elsewhere) it gains too little for its time
+  sps.explicitMtsIntra =
+      sps.mtsEnabled && (opt.mtsExplicit < 0 ? !ra && presetTools.explicitMts : opt.mtsExplicit == 1);
   PpsInfo pps;
   pps.width = codedW; pps.height = codedH; pps.initQp = opt.qp;
   pps.deblockingEnabled = opt.deblocking != 0;

@@ -24,7 +24,7 @@ struct EncoderOptions {
   int deblocking = -1;     // -1 = default (on), 0 off, 1 on
   int deblockBeta = kDeblockOffsetDefault;  // pps_luma_beta_offset_div2, -12..12 (default: -2, as VTM's RA configuration)
   int deblockTc = kDeblockOffsetDefault;    // pps_luma_tc_offset_div2, -12..12 (default: 0)
-  int depQuant = -1;       // dependent quantisation: -1 = default (off in every preset), 0 off, 1 on
+  int depQuant = -1;       // dependent quantisation: -1 = default (the preset's: medium and slower), 0 off, 1 on
   int signHiding = -1;     // sign data hiding: -1 = default (on whenever dependent quantisation is off), 0 off, 1 on
   int sao = -1;            // SAO: -1 = default (on), 0 off, 1 on
   int alf = -1;            // adaptive loop filter: -1 = default (on), 0 off, 1 on
@@ -39,10 +39,12 @@ struct EncoderOptions {
   int affine = -1;         // affine motion (ra): -1 = default (preset), 0 off, 1 on
   int smvd = -1;           // symmetric MVD (ra): -1 = default (preset), 0 off, 1 on
   int ciip = -1;           // combined inter/intra merge (ra): -1 = default (preset), 0 off, 1 on
+  int gpm = -1;            // geometric partitioning merge (ra, B slices): -1 = default (preset), 0 off, 1 on
   int jointCbCr = -1;      // joint Cb-Cr residuals (JCCR): -1 = default (preset), 0 off, 1 on
   int dualTree = -1;       // separate luma / chroma coding trees in I slices: -1 = default (preset), 0 off, 1 on
   int cclm = -1;           // CCLM chroma intra prediction: -1 = default (on), 0 off, 1 on
   int mts = -1;            // implicit MTS (DST-VII for intra luma TBs of side 4..16): -1 = default (on), 0 off, 1 on
+  int mtsExplicit = -1;    // explicit MTS for intra CUs (mts_idx; implicit MTS then off): -1 = default (preset), 0 off, 1 on
   int chromaQpShift = -1;  // chroma QP mapping outputs from QP 22 up lowered by 0..3; -1 = default (2)
   int temporalFilter = -1; // motion-compensated source pre-filter: -1 = default (on for ra, off for ai), 0 off, 1 on
 };

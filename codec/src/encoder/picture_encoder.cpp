@@ -76,12 +76,15 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.dmvr = sps.dmvrEnabled && !plan.intra;
   s.mmvd = sps.mmvdEnabled && !plan.intra;
   s.ciip = sps.ciipEnabled && !plan.intra;
+  s.gpm = sps.gpmEnabled && s.sliceType == SliceType::kB;
+  s.maxNumGpmMergeCand = sps.gpmEnabled ? sps.maxNumGpmMergeCand : 0;
   s.smvd = sps.smvdEnabled && !plan.intra;
   s.affine = sps.affineEnabled && !plan.intra;
   s.affineSixParam = sps.affineSixParam;
   s.maxNumSubblockMergeCand = s.affine ? sps.maxNumSubblockMergeCand : 0;
   s.cclm = sps.cclmEnabled;
-  s.implicitMts = sps.mtsEnabled;
+  s.implicitMts = sps.mtsEnabled && !sps.explicitMtsIntra;  // implicitMtsEnabled (8.7.4.1)
+  s.explicitMtsIntra = sps.mtsEnabled && sps.explicitMtsIntra;
   if (s.depQuant) s.lambda *= std::pow(2.0, 0.25 / 3.0);  // DQ's RD slope (as in the search)
   // TMVP with the collocated picture VTM's encoder picks: the first reference of each list; of the
   // two, the one with the lower slice QP (its motion is the more accurate), list 1 on a tie.

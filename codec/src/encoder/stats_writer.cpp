@@ -11,6 +11,7 @@ const char* predKind(const CodingUnit& cu) {
   if (!cu.isInter()) return "intra";
   if (cu.affine) return cu.skip ? "affine-skip" : cu.merge ? "affine-merge" : "affine-amvp";
   if (cu.skip) return "skip";
+  if (cu.merge && cu.gpm) return "gpm";
   if (cu.merge && cu.mmvd) return cu.motion.interDir == 3 ? "mmvd-bi" : "mmvd-uni";
   if (cu.merge) return cu.motion.interDir == 3 ? "merge-bi" : "merge-uni";
   return cu.motion.interDir == 3 ? "amvp-bi" : "amvp-uni";
@@ -37,13 +38,13 @@ bool writeStatsJson(const std::string& path, const StreamStats& s) {
     js << buf;
     for (size_t k = 0; k < f.cus.size(); ++k) {
       const CodingUnit& cu = f.cus[k];
-      std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%d,%d,%d,\"%s\"]", k ? "," : "", cu.x, cu.y, cu.w, cu.h,
-                    cu.isInter() ? -1 : int(cu.lumaMode), cu.qtDepth, cu.mttDepth, predKind(cu));
+      std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%d,%d,%d,\"%s\",%d]", k ? "," : "", cu.x, cu.y, cu.w, cu.h,
+                    cu.isInter() ? -1 : int(cu.lumaMode), cu.qtDepth, cu.mttDepth, predKind(cu), int(cu.mtsIdx));
       js << buf;
     }
     js << "]}" << (i + 1 < s.frames.size() ? "," : "") << "\n";
   }
-  js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\", \"pred\"]\n}\n";
+  js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\", \"pred\", \"mts_idx\"]\n}\n";
   return bool(js);
 }
 

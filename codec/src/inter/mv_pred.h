@@ -3,7 +3,7 @@
 // syntax writer (consistency check) and the encoder's inter search, so all derive the same lists.
 //
 // Tool set: temporal MV prediction (TMVP, when slice->tmvp), MMVD offsets (mmvdMotion), AMVR
-// rounding of the AMVP predictors; no SbTMVP, affine, CIIP, GPM, SMVD, BCW, weighted prediction;
+// rounding of the AMVP predictors; no SbTMVP, affine, BCW, weighted prediction (GPM's uni candidates: inter/gpm.h);
 // one slice, one tile per picture; Log2ParMrgLevel = 2 (sps_log2_parallel_merge_level_minus2 = 0).
 #pragma once
 #include "common/coding_structs.h"

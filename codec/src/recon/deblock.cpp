@@ -77,7 +77,7 @@ struct DeblockMaps {
 class Deblocker {
  public:
   Deblocker(Picture& pic, const SliceParams& slice, const DeblockParams& p, DeblockMaps& maps,
-            const MotionField& motion)
+            const MotionField* motion)
       : pic_(pic), slice_(slice), p_(p), motion_(motion), f_(dsp::deblockFunctions()), cus_(maps.cus),
         luma_(maps.luma), chroma_(maps.chroma) {
     w4_ = pic.width >> 2;
@@ -147,6 +147,16 @@ class Deblocker {
   }
 
  private:
+  // The motion of the prediction block containing luma sample (x, y) of CU cuIdx: the CU's motion, or for
+  // GPM CUs the stored motion of that 4x4 (8.5.7.3), for affine CUs its subblock motion, from the motion field.
+  const MotionInfo& motionAt(uint32_t cuIdx, int x, int y) const {
+    const CodingUnit& cu = *cus_[cuIdx];
+    if ((cu.gpm || cu.affine) && cu.isInter() && motion_) {
+      const MotionInfo* mi = motion_->at(x, y);
+      if (mi) return *mi;
+    }
+    return cu.motion;
+  }
   const LumaUnit& lu(int x4, int y4) const { return luma_[size_t(y4) * size_t(w4_) + size_t(x4)]; }
   const ChromaUnit& cu4(int x4, int y4) const { return chroma_[size_t(y4) * size_t(w4_) + size_t(x4)]; }
 
@@ -186,21 +196,19 @@ class Deblocker {
         const bool subblockEdge = q.affine && sameCu && off > 0 && (off & 7) == 0;
         const bool transformEdge = p.tuId != q.tuId;
         if (!transformEdge && !subblockEdge) continue;
+        const int xq = x4 << 2, yq = y4 << 2, xp = vertical ? xq - 4 : xq, yp = vertical ? yq : yq - 4;
         int bS;
         if (p.affine || q.affine) {
           // motion of the 4x4 units on both sides (subblock MVs) where a side is affine
-          const int xP = vertical ? (x4 << 2) - 1 : (x4 << 2), yP = vertical ? (y4 << 2) : (y4 << 2) - 1;
-          const MotionInfo* fp = motion_.at(xP, yP);
-          const MotionInfo* fq = motion_.at(x4 << 2, y4 << 2);
-          const MotionInfo& mP = p.affine && fp ? *fp : cus_[p.cuIdx]->motion;
-          const MotionInfo& mQ = q.affine && fq ? *fq : cus_[q.cuIdx]->motion;
+          const MotionInfo& mP = motionAt(p.cuIdx, xp, yp);
+          const MotionInfo& mQ = motionAt(q.cuIdx, xq, yq);
           if (p.intra || q.intra) bS = 2;
           else if (transformEdge && (p.cbf || q.cbf)) bS = 1;
           else if (sameCu && !subblockEdge) bS = 0;
           else bS = motionBoundaryStrength(mP, mQ, slice_.refs);
         } else {
-          bS = lumaBoundaryStrength(p.intra, q.intra, p.cbf, q.cbf, sameCu, cus_[p.cuIdx]->motion,
-                                    cuQ.motion, slice_.refs);
+          bS = lumaBoundaryStrength(p.intra, q.intra, p.cbf, q.cbf, sameCu, motionAt(p.cuIdx, xp, yp),
+                                    motionAt(q.cuIdx, xq, yq), slice_.refs);
         }
         if (!bS) continue;
         const int sizeP = vertical ? p.tuW : p.tuH, sizeQ = vertical ? q.tuW : q.tuH;
@@ -278,7 +286,7 @@ class Deblocker {
   Picture& pic_;
   const SliceParams& slice_;
   const DeblockParams& p_;
-  const MotionField& motion_;
+  const MotionField* motion_;  // the picture's motion field (unrefined by DMVR): GPM / affine CUs' motion per 4x4
   const dsp::DeblockFunctions& f_;
   int w4_ = 0, h4_ = 0, bitDepth_ = kBitDepth, maxVal_ = 1023, qpBdOffset_ = 12;
   uint32_t tuCount_ = 0;
@@ -322,7 +330,7 @@ void deblockPicture(Picture& pic, const std::vector<CtuCoding>& ctus, const Moti
                     const SliceParams& slice, const DeblockParams& p) {
   if (!p.enabled || pic.width < 8 || pic.height < 8) return;
   thread_local DeblockMaps maps;
-  Deblocker d(pic, slice, p, maps, motion);
+  Deblocker d(pic, slice, p, maps, motion.picWidth() > 0 ? &motion : nullptr);
   for (const CtuCoding& ctu : ctus)
     for (const CodingUnit& cu : ctu.cus) d.addCu(cu);
   d.filter(true);

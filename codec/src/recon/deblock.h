@@ -63,9 +63,10 @@ struct DeblockParams {
 };
 
 // Deblocks `pic` (the coded-size reconstruction) in place. `ctus` = all CTUs of the picture.
-// Motion for bS is taken per CU (cu.motion), except on a side in an affine CU: there the 4x4 unit's
-// subblock motion of `motion` (the picture's motion field). Affine CUs also have prediction edges every
-// 8 samples inside (maxFilterLength 2 or 3, 5 at their transform edges). Reference pictures are compared by identity
+// Motion for bS is taken per CU (cu.motion), except for GPM and affine CUs, whose motion varies per 4x4: it is
+// read from `motion` (the picture's field as the syntax stored it, before DMVR's refinement; affine CUs' subblock
+// MVs). Affine CUs also have prediction edges every 8 samples inside (maxFilterLength 2 or 3, 5 at their transform
+// edges). Reference pictures are compared by identity
 // (slice.refs->ref[l][i].pic; by POC when a pic pointer is missing).
 void deblockPicture(Picture& pic, const std::vector<CtuCoding>& ctus, const MotionField& motion,
                     const SliceParams& slice, const DeblockParams& p);

@@ -9,7 +9,9 @@
 
 #include <cstring>
 
+#include "dsp/gpm.h"
 #include "dsp/mc.h"
+#include "inter/gpm.h"
 #include "recon/bdof.h"
 #include "recon/dmvr.h"
 #include "inter/affine.h"
@@ -228,6 +230,30 @@ void predictAffine(const RefPicLists& refs, const AffineMotion& am, int x, int y
     const int cw = c ? w >> 1 : w, ch = c ? h >> 1 : h;
     if (numUsed == 1) f.weightUni(dst[c], dstStride[c], pred[0][c], cw, cw, ch, kBitDepth);
     else f.weightBi(dst[c], dstStride[c], pred[0][c], cw, pred[1][c], cw, cw, ch, kBitDepth);
+  }
+}
+
+void predictGpm(const RefPicLists& refs, int split, const MotionInfo& a, const MotionInfo& b, int x, int y, int w,
+                int h, Pel* const dst[3], const ptrdiff_t dstStride[3]) {
+  if (w < inter::kGpmMinSize || h < inter::kGpmMinSize || w > inter::kGpmMaxSize || h > inter::kGpmMaxSize) {
+    for (int c = 0; c < 3; ++c) fillGrey(dst[c], dstStride[c], c ? w >> 1 : w, c ? h >> 1 : h);  // outside the contract
+    return;
+  }
+  const dsp::McFunctions& f = dsp::mcFunctions();
+  const dsp::GpmFunctions& g = dsp::gpmFunctions();
+  constexpr int kMax = inter::kGpmMaxSize;
+  alignas(32) int16_t pa[kMax * kMax], pb[kMax * kMax];
+  alignas(32) uint8_t weights[kMax * kMax];
+  for (int c = 0; c < 3; ++c) {
+    const int sh = c ? 1 : 0, cw = w >> sh, ch = h >> sh;
+    const int la = a.predFlag(0) ? 0 : 1, lb = b.predFlag(0) ? 0 : 1;
+    const Plane* planeA = a.isInter() ? refPlane(refs, a, la, c) : nullptr;
+    const Plane* planeB = b.isInter() ? refPlane(refs, b, lb, c) : nullptr;
+    if (!planeA || !planeB) { fillGrey(dst[c], dstStride[c], cw, ch); continue; }
+    interpolate(f, *planeA, a.mv[la], c, x >> sh, y >> sh, cw, ch, pa, cw);
+    interpolate(f, *planeB, b.mv[lb], c, x >> sh, y >> sh, cw, ch, pb, cw);
+    inter::gpmWeights(split, w, h, c, weights);
+    g.blend(dst[c], dstStride[c], pa, pb, cw, weights, cw, cw, ch, kBitDepth);
   }
 }
 

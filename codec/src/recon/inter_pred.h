@@ -51,6 +51,12 @@ void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, i
 void predictAffine(const RefPicLists& refs, const AffineMotion& am, int x, int y, int w, int h,
                    Pel* const dst[3], const ptrdiff_t dstStride[3], int numComp = 3, bool approximate = false);
 
+// Geometric partitioning mode (8.5.7): the uni-predictions of partitions A and B (inter::gpmUniCandidate)
+// of each component blended with the weights of merge_gpm_partition_idx `split` (inter::gpmWeights,
+// dsp/gpm). No DMVR, BDOF or CIIP.
+void predictGpm(const RefPicLists& refs, int split, const MotionInfo& a, const MotionInfo& b, int x, int y, int w,
+                int h, Pel* const dst[3], const ptrdiff_t dstStride[3]);
+
 // The plane cIdx of the reference picture list l of `mi` names, or nullptr when the motion names no
 // usable picture (a conforming stream never does; the parser should already have rejected it).
 const Plane* refPlane(const RefPicLists& refs, const MotionInfo& mi, int l, int cIdx);

@@ -63,7 +63,7 @@ void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, T
 }
 
 void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int h, int mode,
-                   const TCoeff* levels, int qpPrime, bool depQuant, bool implicitMts) {
+                   const TCoeff* levels, int qpPrime, bool depQuant, bool implicitMts, int mtsIdx) {
   Plane& pl = pic.planes[cIdx];
   Pel* dst = pl.row(y) + x;
   predictBlock(pic, map, cIdx, x, y, w, h, mode, dst, pl.stride);
@@ -71,7 +71,7 @@ void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int 
     alignas(32) TCoeff coeff[64 * 64];
     alignas(32) Pel resid[64 * 64];
     dequantTb(levels, w, h, qpPrime, depQuant, coeff);
-    const TbKernels k = tbKernels(implicitMts, cIdx, true, w, h);
+    const TbKernels k = tbKernels(implicitMts, cIdx, true, w, h, mtsIdx);
     dsp::inverseTransform(coeff, w, h, kBitDepth, resid, w, k.hor, k.ver);
     dsp::addResidualClip(dst, pl.stride, resid, w, w, h, kBitDepth, dst, pl.stride);
   }
@@ -143,6 +143,9 @@ void reconstructInterCu(Picture& pic, CuMap& map, const CodingUnit& cu, const Ct
   const ptrdiff_t stride[3] = {pic.planes[0].stride, pic.planes[1].stride, pic.planes[2].stride};
   if (cu.affine)
     predictAffine(slice.refs ? *slice.refs : kNoRefs, cu.aff, cu.x, cu.y, cu.w, cu.h, dst, stride);
+  else if (cu.gpm)
+    predictGpm(slice.refs ? *slice.refs : kNoRefs, cu.gpmSplit, cu.motion, cu.motionB, cu.x, cu.y, cu.w, cu.h, dst,
+               stride);
   else
     predictInter(slice.refs ? *slice.refs : kNoRefs, cu.motion, cu.x, cu.y, cu.w, cu.h, dst, stride,
                  interToolsOf(slice, cu));
@@ -185,7 +188,7 @@ void reconstructCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCodi
     if (hasLuma)
       reconstructTb(pic, map, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode,
                     tu.cbf[0] ? owner.coeffs.data() + tu.coeffOffset[0] : nullptr, slice.qpPrimeY, slice.depQuant,
-                    slice.implicitMts);
+                    slice.implicitMts, cu.mtsIdx);
     if (hasChroma && tu.jointCbCr) {  // intra prediction of each, the joint residuals added
       alignas(32) Pel res[2][32 * 32];
       const int x = tu.x / 2, y = tu.y / 2, w = tu.w / 2, h = tu.h / 2;

@@ -20,15 +20,23 @@ void gatherReferences(const Picture& pic, const CuMap& map, int cIdx, int x, int
 void predictBlock(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
                   int mode, Pel* dst, ptrdiff_t dstStride);
 
-// Transform kernels of a TB (8.7.4.1) with the tools this codec codes: DCT-II, except under implicit
-// MTS (sps_mts_enabled_flag without explicit MTS; no LFNST, MIP, ISP or SBT here), where an intra
-// luma TB takes DST-VII in each direction whose side is 4..16.
+// Transform kernels of a TB (8.7.4.1) with the tools this codec codes: DCT-II, except
+//  - explicit MTS: a luma TB of a CU with mts_idx 1..4 takes trTypeHor / trTypeVer (1 = DST-VII,
+//    2 = DCT-VIII) 1/1, 2/1, 1/2, 2/2;
+//  - implicit MTS (implicitMtsEnabled: sps_mts_enabled_flag without explicit intra MTS; no LFNST, MIP,
+//    ISP or SBT here): an intra luma TB takes DST-VII in each direction whose side is 4..16.
 struct TbKernels {
   dsp::TrType hor = dsp::TrType::kDct2, ver = dsp::TrType::kDct2;
 };
-inline TbKernels tbKernels(bool implicitMts, int cIdx, bool intra, int w, int h) {
+inline TbKernels tbKernels(bool implicitMts, int cIdx, bool intra, int w, int h, int mtsIdx = 0) {
   TbKernels k;
-  if (!implicitMts || cIdx != 0 || !intra) return k;
+  if (cIdx != 0) return k;
+  if (mtsIdx > 0) {
+    k.hor = (mtsIdx == 2 || mtsIdx == 4) ? dsp::TrType::kDct8 : dsp::TrType::kDst7;
+    k.ver = mtsIdx >= 3 ? dsp::TrType::kDct8 : dsp::TrType::kDst7;
+    return k;
+  }
+  if (!implicitMts || !intra) return k;
   if (w >= 4 && w <= 16) k.hor = dsp::TrType::kDst7;
   if (h >= 4 && h <= 16) k.ver = dsp::TrType::kDst7;
   return k;
@@ -38,9 +46,10 @@ inline TbKernels tbKernels(bool implicitMts, int cIdx, bool intra, int w, int h)
 // residual : 0), clipped, written into pic; marks it available in map.
 // levels: row-major w*h or nullptr (cbf = 0). qpPrime: Qp'Y / Qp'Cb / Qp'Cr. depQuant: the slice's
 // sh_dep_quant_used_flag (levels are dependent-quantisation indices). implicitMts: the slice's
-// implicit MTS (tbKernels).
+// implicit MTS, mtsIdx: the CU's mts_idx (tbKernels).
 void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int h, int mode,
-                   const TCoeff* levels, int qpPrime, bool depQuant = false, bool implicitMts = false);
+                   const TCoeff* levels, int qpPrime, bool depQuant = false, bool implicitMts = false,
+                   int mtsIdx = 0);
 
 // Scaling of one TB's levels (8.7.3), with or without dependent quantisation.
 void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, TCoeff* coeffOut);

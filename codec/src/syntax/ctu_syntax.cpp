@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "inter/affine.h"
+#include "inter/gpm.h"
 #include "inter/mv_pred.h"
 
 namespace nnvvc {
@@ -100,8 +101,27 @@ unsigned codeRemAbs(IO& io, unsigned value, int rice) {
 }  // namespace
 
 // ------------------------------------------------------------------ residual_coding (7.3.11.11)
+ResidualMtsFlags residualMtsFlags(const TCoeff* lv, int w, int h) {
+  // a coded sub-block always holds a non-zero level (the writer's sb_coded_flag), and the last
+  // position is the last non-zero level in scan order: it is the DC one iff nothing else is non-zero
+  ResidualMtsFlags f;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      if (!lv[y * w + x]) continue;
+      if (x || y) f.notDcOnly = true;
+      if (x >= 16 || y >= 16) f.beyond16 = true;
+    }
+  return f;
+}
+
+bool mtsIdxCoded(const SliceParams* slice, const CodingUnit& cu, const ResidualMtsFlags& f) {
+  return slice && slice->explicitMtsIntra && !cu.isInter() && cu.treeType != TreeType::kDualChroma &&
+         std::max(cu.w, cu.h) <= 32 && cu.numTus == 1 && f.notDcOnly && !f.beyond16;
+}
+
 template <class IO>
-bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx, bool depQuant, bool signHiding) {
+bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx, bool depQuant, bool signHiding,
+                  ResidualMtsFlags* mtsFlags) {
   const bool luma = cIdx == 0;
   const int log2W = log2Int(unsigned(w)), log2H = log2Int(unsigned(h));
   const int log2ZoW = std::min(log2W, 5), log2ZoH = std::min(log2H, 5);
@@ -163,6 +183,7 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx, b
     if (lastCg < 0) return false;
   }
   if (IO::kReading) std::memset(lv, 0, sizeof(TCoeff) * size_t(w) * size_t(h));
+  if (mtsFlags && luma && (lastCg > 0 || lastPosInCg > 0)) mtsFlags->notDcOnly = true;  // MtsDcOnly = 0
 
   uint8_t cgCoded[256];
   std::memset(cgCoded, 0, sizeof(cgCoded));
@@ -215,6 +236,7 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx, b
     }
     cgCoded[yS * 16 + xS] = coded ? 1 : 0;
     if (!coded) continue;
+    if (mtsFlags && luma && (xS > 3 || yS > 3)) mtsFlags->beyond16 = true;  // MtsZeroOutSigCoeffFlag = 0
 
     const int firstPos = (i == lastCg) ? lastPosInCg : numSb - 1;
     int passLevel[16];  // pass-1 value per scan position
@@ -454,7 +476,7 @@ namespace {
 // inferred 1 otherwise.
 template <class IO>
 bool codeTransformUnits(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, bool hasLuma, bool hasChroma,
-                        bool inter) {
+                        bool inter, ResidualMtsFlags* mtsFlags = nullptr) {
   ContextSet& ctx = *env.ctx;
   for (int t = 0; t < cu.numTus; ++t) {
     TransformUnit& tu = cu.tus[t];
@@ -488,7 +510,7 @@ bool codeTransformUnits(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner
       if (IO::kReading) tu.coeffOffset[c] = owner.allocCoeffs(bw * bh);
       if (tu.coeffOffset[c] < 0 || size_t(tu.coeffOffset[c]) + size_t(bw * bh) > owner.coeffs.size()) return false;
       if (!codeResidual(io, ctx, owner.coeffs.data() + tu.coeffOffset[c], bw, bh, c, env.slice && env.slice->depQuant,
-                        env.slice && env.slice->signHiding))
+                        env.slice && env.slice->signHiding, c == 0 ? mtsFlags : nullptr))
         return false;
     }
   }
@@ -549,10 +571,18 @@ bool codeMvd(IO& io, ContextSet& ctx, int32_t comp[2]) {
 
 // MvLX / RefIdxLX / PredFlagLX of an inter CU from its syntax (merge list entry, or AMVP
 // predictor + MVD per list). Unused lists are normalised to refIdx -1, mv (0, 0).
-bool deriveInterMotion(const SyntaxEnv& env, const CodingUnit& cu, MotionInfo& out) {
+bool deriveInterMotion(const SyntaxEnv& env, const CodingUnit& cu, MotionInfo& out, MotionInfo* outB) {
   const inter::MvPredEnv pe{env.motion, env.hmvp, env.slice, env.part->log2CtuSize};
   out = MotionInfo{};
-  if (cu.merge && cu.mmvd) {
+  if (cu.merge && cu.gpm) {  // GPM: partition A's uni motion in out, B's in *outB
+    MotionInfo list[inter::kMaxMergeCand];
+    const int n = inter::buildMergeList(pe, cu.x, cu.y, cu.w, cu.h, list);
+    if (cu.gpmIdx[0] >= n || cu.gpmIdx[1] >= n || !list[cu.gpmIdx[0]].isInter() || !list[cu.gpmIdx[1]].isInter())
+      return false;
+    out = inter::gpmUniCandidate(list[cu.gpmIdx[0]], cu.gpmIdx[0]);
+    if (outB) *outB = inter::gpmUniCandidate(list[cu.gpmIdx[1]], cu.gpmIdx[1]);
+    return true;
+  } else if (cu.merge && cu.mmvd) {
     MotionInfo list[inter::kMaxMergeCand];
     const int n = inter::buildMergeList(pe, cu.x, cu.y, cu.w, cu.h, list, false);
     if (cu.mmvdCand >= n || !list[cu.mmvdCand].isInter()) return false;
@@ -578,6 +608,35 @@ bool deriveInterMotion(const SyntaxEnv& env, const CodingUnit& cu, MotionInfo& o
   return true;
 }
 
+// The GPM part of merge_data (7.3.11.7) after regular_merge_flag 0 and ciip_flag 0: merge_gpm_partition_idx (6
+// bypass bins), merge_gpm_idx0 (TR cMax MaxNumGpmMergeCand - 1) and merge_gpm_idx1 (TR cMax MaxNumGpmMergeCand - 2,
+// when that is > 0), each with its first bin in merge_idx's context (as VTM-23.2), the rest bypass.
+template <class IO>
+bool codeGpmData(IO& io, ContextSet& ctx, const SliceParams& sl, CodingUnit& cu) {
+  const int nG = sl.maxNumGpmMergeCand;
+  if (nG < 2 || nG > sl.maxNumMergeCand) return false;
+  if (!IO::kReading && (cu.gpmSplit >= inter::kGpmNumPartitions || cu.gpmIdx[0] >= nG || cu.gpmIdx[1] >= nG ||
+                        cu.gpmIdx[0] == cu.gpmIdx[1]))
+    return false;
+  const unsigned split = io.bypassBits(cu.gpmSplit, 6);
+  auto codeIdx = [&](int value, int cMaxIdx) {
+    int idx = 0;
+    if (io.bin(ctx[kCtxMergeIdx], value > 0 ? 1u : 0u)) {
+      idx = 1;
+      while (idx < cMaxIdx && io.bypass(idx < value ? 1u : 0u)) ++idx;
+    }
+    return idx;
+  };
+  const int m = codeIdx(cu.gpmIdx[0], nG - 1);
+  const int n1 = nG > 2 ? codeIdx(cu.gpmIdx[1] - (cu.gpmIdx[1] > cu.gpmIdx[0] ? 1 : 0), nG - 2) : 0;
+  cu.gpmSplit = uint8_t(split);
+  cu.gpmIdx[0] = uint8_t(m);
+  cu.gpmIdx[1] = uint8_t(inter::gpmSecondIndex(m, n1));
+  cu.mergeIdx = 0;
+  cu.mmvdCand = cu.mmvdDist = cu.mmvdDir = 0;
+  return true;
+}
+
 // Prediction data of an inter CU after cu_skip_flag / pred_mode_flag: general_merge_flag,
 // merge_data (regular merge only: merge_idx), or inter_pred_idc, ref_idx_lX, mvd_coding and
 // mvp_lX_flag (7.3.11.5, 7.3.11.7).
@@ -587,7 +646,7 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
   const SliceParams& sl = *env.slice;
   const unsigned merge = cu.skip ? 1u : io.bin(ctx[kCtxMergeFlag], cu.merge ? 1u : 0u);
   cu.merge = merge != 0;
-  if (!cu.merge) { cu.mmvd = false; cu.ciip = false; if (IO::kReading) cu.affine = false; }
+  if (!cu.merge) { cu.mmvd = false; cu.ciip = false; cu.gpm = false; if (IO::kReading) cu.affine = false; }
   if (cu.merge) {
     // merge_subblock_flag (merge CUs of 8x8 and more where MaxNumSubblockMergeCand > 0), then merge_subblock_idx
     // (TR cMax MaxNumSubblockMergeCand - 1, first bin context coded) instead of the rest of merge_data
@@ -603,14 +662,14 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
     cu.affine = subblock != 0;
     if (cu.affine) {
       const int cMaxSb = std::min(sl.maxNumSubblockMergeCand, inter::kMaxSubblockMergeCand) - 1;
-      if (!IO::kReading && (cu.mergeIdx > cMaxSb || cu.mmvd || cu.ciip || cu.smvd)) return false;
+      if (!IO::kReading && (cu.mergeIdx > cMaxSb || cu.mmvd || cu.ciip || cu.gpm || cu.smvd)) return false;
       int idx = 0;
       if (cMaxSb > 0 && io.bin(ctx[kCtxSubblockMergeIdx], cu.mergeIdx > 0 ? 1u : 0u)) {
         idx = 1;
         while (idx < cMaxSb && io.bypass(idx < cu.mergeIdx ? 1u : 0u)) ++idx;
       }
       cu.mergeIdx = uint8_t(idx);
-      cu.mmvd = cu.ciip = cu.smvd = false;
+      cu.mmvd = cu.ciip = cu.gpm = cu.smvd = false;
       cu.mmvdCand = cu.mmvdDist = cu.mmvdDir = 0;
       cu.interDir = 0;
       cu.refIdx[0] = cu.refIdx[1] = -1;
@@ -619,17 +678,30 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
       cu.amvr = 0;
       return true;
     }
-    // merge_data with GPM and sub-block merge off: regular_merge_flag where CIIP is possible (SPS flag,
-    // not skip, 64+ samples, both sides below 128), inferred 1 otherwise; 0 means CIIP (ciip_flag
-    // inferred 1 without GPM) with a merge_idx. Regular: mmvd_merge_flag when the SPS enables MMVD, then
+    // the rest of merge_data (merge_subblock_flag 0): regular_merge_flag where CIIP (SPS flag, not skip, 64+
+    // samples, both sides below 128) or GPM (SPS flag, B slice, both sides 8..64, ratio below 8) is possible,
+    // inferred 1 otherwise. 0: ciip_flag where both are possible (else inferred: 1 where only CIIP is), then CIIP with a
+    // merge_idx or GPM (codeGpmData). Regular: mmvd_merge_flag when the SPS enables MMVD, then
     // either mmvd_cand_flag, mmvd_distance_idx (TR cMax 7, first bin context coded) and
     // mmvd_direction_idx (2 bypass bins), or merge_idx (TR cMax MaxNumMergeCand - 1, first bin context coded).
     if (sl.maxNumMergeCand < 1 || sl.maxNumMergeCand > inter::kMaxMergeCand) return false;
     const int cMax = sl.maxNumMergeCand - 1;
     const bool ciipPossible = sl.ciip && !cu.skip && cu.w < 128 && cu.h < 128 && cu.w * cu.h >= 64;
-    if (!IO::kReading && cu.ciip && (!ciipPossible || cu.mmvd)) return false;
-    const unsigned regular = ciipPossible ? io.bin(ctx[kCtxRegularMerge + (cu.skip ? 0 : 1)], cu.ciip ? 0u : 1u) : 1u;
-    cu.ciip = regular == 0;
+    const bool gpmPossible = sl.gpm && sl.sliceType == SliceType::kB && sl.maxNumGpmMergeCand >= 2 &&
+                             inter::gpmSizeAllowed(cu.w, cu.h);
+    if (!IO::kReading && cu.ciip && (!ciipPossible || cu.mmvd || cu.gpm)) return false;
+    if (!IO::kReading && cu.gpm && (!gpmPossible || cu.mmvd)) return false;
+    const unsigned regular = (ciipPossible || gpmPossible)
+                                 ? io.bin(ctx[kCtxRegularMerge + (cu.skip ? 0 : 1)], (cu.ciip || cu.gpm) ? 0u : 1u)
+                                 : 1u;
+    unsigned ciip = 0;
+    if (!regular) {
+      if (ciipPossible && gpmPossible) ciip = io.bin(ctx[kCtxCiipFlag], cu.ciip ? 1u : 0u);
+      else ciip = ciipPossible ? 1u : 0u;
+    }
+    cu.ciip = !regular && ciip;
+    cu.gpm = !regular && !ciip;
+    if (cu.gpm && !codeGpmData(io, ctx, sl, cu)) return false;
     if (!IO::kReading && cu.mmvd && !sl.mmvd) return false;
     const unsigned mmvd = (regular && sl.mmvd) ? io.bin(ctx[kCtxMmvdFlag], cu.mmvd ? 1u : 0u) : 0u;
     cu.mmvd = mmvd != 0;
@@ -647,7 +719,7 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
       cu.mmvdDist = uint8_t(dist);
       cu.mmvdDir = uint8_t((d0 << 1) | d1);
       cu.mergeIdx = cu.mmvdCand;  // merge_idx is inferred equal to mmvd_cand_flag
-    } else {
+    } else if (!cu.gpm) {
       if (!IO::kReading && cu.mergeIdx > cMax) return false;
       int idx = 0;
       if (cMax > 0 && io.bin(ctx[kCtxMergeIdx], cu.mergeIdx > 0 ? 1u : 0u)) {
@@ -800,6 +872,7 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
   if (IO::kReading) {
     cu.predMode = PredMode::kIntra; cu.skip = false; cu.merge = false; cu.mmvd = false; cu.ciip = false; cu.smvd = false;
     cu.affine = false;
+    cu.gpm = false;
   }
   if (!env.isIntraSlice && hasLuma) {
     if (!env.slice) return false;
@@ -831,8 +904,10 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
 
   if (cu.isInter()) {
     // Only single-tree CUs reach here (dual-tree CUs are MODE_TYPE_INTRA).
+    if (!IO::kReading && cu.mtsIdx) return false;  // no explicit MTS for inter CUs
+    cu.mtsIdx = 0;
     if (!codeInterPrediction(io, env, cu)) return false;
-    MotionInfo mi = cu.motion;
+    MotionInfo mi = cu.motion, miB = cu.motionB;
     if (!kEstimating<IO>) {  // the rate estimate skips the (costly) list derivation
       if (!env.motion || !env.hmvp) return false;
       const MotionInfo given = cu.motion;
@@ -865,17 +940,23 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
         if (IO::kReading) cu.aff = am;
         else if (cu.aff != am) return false;
         mi = inter::affineCuMotion(cu.aff);
-      } else if (!deriveInterMotion(env, cu, mi)) {
+      } else if (!deriveInterMotion(env, cu, mi, &miB)) {
         return false;
       }
-      if (IO::kReading) cu.motion = mi;
-      else if (mi != given) return false;  // encoder search and syntax disagree
+      if (IO::kReading) { cu.motion = mi; cu.motionB = cu.gpm ? miB : MotionInfo{}; }
+      else if (mi != given || (cu.gpm && miB != cu.motionB)) return false;  // encoder search and syntax disagree
     }
-    // the writer stores the derived motion (unused lists normalised), exactly what the reader stores
+    // the writer stores the derived motion (unused lists normalised), exactly what the reader stores; GPM CUs
+    // store the per-4x4 motion of 8.5.7.3 and leave the HMVP table alone (8.5.2.16 runs for other CUs only)
     env.cuMap->storeSyntax(cu);
-    if (env.motion) inter::storeCuMotion(*env.motion, cu, mi);
-    // affine CUs do not enter the HMVP table (8.5.5.1; VTM-23.2 likewise)
-    if (env.hmvp && !cu.affine) inter::updateHmvp(*env.hmvp, mi);
+    if (cu.gpm) {
+      if (env.motion) inter::storeGpmMotion(*env.motion, cu.x, cu.y, cu.w, cu.h, cu.gpmSplit, mi, miB);
+    } else {
+      // affine CUs store their subblock motion and control points, and do not enter the HMVP table (8.5.5.1;
+      // VTM-23.2 likewise)
+      if (env.motion) inter::storeCuMotion(*env.motion, cu, mi);
+      if (env.hmvp && !cu.affine) inter::updateHmvp(*env.hmvp, mi);
+    }
     // cu_coded_flag: coded unless merge (inferred 0 for skip, 1 for merge)
     unsigned rootCbf;
     if (cu.merge) rootCbf = cu.skip ? 0u : 1u;
@@ -964,7 +1045,21 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
   }
   env.cuMap->storeSyntax(cu);  // chroma-tree CUs too: the split contexts of later chroma-tree nodes
   if (hasLuma && env.motion) env.motion->set(cu.x, cu.y, cu.w, cu.h, MotionInfo{});
-  return codeTransformUnits(io, env, cu, owner, hasLuma, hasChroma, false);
+  ResidualMtsFlags mf;
+  if (!codeTransformUnits(io, env, cu, owner, hasLuma, hasChroma, false, &mf)) return false;
+  // mts_idx (after the transform tree; lfnst_idx is 0 here): TR cMax 4, bin b context-coded with ctxInc b.
+  // 1 -> DST-VII / DST-VII, 2 -> DCT-VIII / DST-VII, 3 -> DST-VII / DCT-VIII, 4 -> DCT-VIII / DCT-VIII
+  // (trTypeHor / trTypeVer, recon::tbKernels)
+  if (hasLuma && mtsIdxCoded(env.slice, cu, mf)) {
+    if (!IO::kReading && cu.mtsIdx > 4) return false;
+    int idx = 0;
+    while (idx < 4 && io.bin(ctx[kCtxMtsIdx + idx], idx < cu.mtsIdx ? 1u : 0u)) ++idx;
+    cu.mtsIdx = uint8_t(idx);
+  } else {
+    if (!IO::kReading && cu.mtsIdx) return false;
+    cu.mtsIdx = 0;
+  }
+  return true;
 }
 
 // ------------------------------------------------------------------ coding tree
@@ -1081,7 +1176,7 @@ bool codeCtu(IO& io, SyntaxEnv& env, CtuCoding& ctu) {
   template bool codeCtu<IO>(IO&, SyntaxEnv&, CtuCoding&);                                     \
   template bool codeSplit<IO>(IO&, SyntaxEnv&, const TreeNode&, SplitMode&);                  \
   template bool codeCodingUnit<IO>(IO&, SyntaxEnv&, CodingUnit&, CtuCoding&, ModeType);       \
-  template bool codeResidual<IO>(IO&, ContextSet&, TCoeff*, int, int, int, bool, bool);
+  template bool codeResidual<IO>(IO&, ContextSet&, TCoeff*, int, int, int, bool, bool, ResidualMtsFlags*);
 NNVVC_INSTANTIATE(ArithEncoder)
 NNVVC_INSTANTIATE(BitEstimator)
 NNVVC_INSTANTIATE(ArithDecoder)

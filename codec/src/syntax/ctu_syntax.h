@@ -64,9 +64,26 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
 // but derived (negative iff the sub-block's sum of |level| is odd). The ArithEncoder writer fails
 // (returns false) on a sub-block whose levels disagree with that rule; the BitEstimator just
 // leaves the bin out.
+// mtsFlags (luma only, may be null): ORs in what the block tells the CU's mts_idx condition (see
+// ResidualMtsFlags).
+struct ResidualMtsFlags;
 template <class IO>
 bool codeResidual(IO& io, ContextSet& ctx, TCoeff* levels, int w, int h, int cIdx, bool depQuant = false,
-                  bool signHiding = false);
+                  bool signHiding = false, ResidualMtsFlags* mtsFlags = nullptr);
+
+// Explicit MTS (7.3.11.5): what the luma residual_coding() of a CU derives for mts_idx (7.3.11.11):
+// notDcOnly = the last significant position of some luma TB is not its DC one (MtsDcOnly 0);
+// beyond16 = a coded sub-block of some luma TB lies outside its top-left 16x16 (MtsZeroOutSigCoeffFlag
+// 0, which forbids the 16-coefficient DST-VII / DCT-VIII of 32-point sides).
+struct ResidualMtsFlags {
+  bool notDcOnly = false;
+  bool beyond16 = false;
+};
+// The same flags from a luma TB's levels, as the writer codes them (encoder: which CUs may use MTS).
+ResidualMtsFlags residualMtsFlags(const TCoeff* levels, int w, int h);
+// Whether mts_idx is coded for `cu` (intra, explicit intra MTS on, luma tree, at most 32x32, no
+// ISP / SBT / LFNST / transform skip here) given its luma residual flags.
+bool mtsIdxCoded(const SliceParams* slice, const CodingUnit& cu, const ResidualMtsFlags& f);
 
 // MPM list (8.4.2) of a luma CU at (x, y, w, h) from the neighbour info in `map`:
 // candModeList[0..4] (planar excluded: it is coded by intra_luma_not_planar_flag).

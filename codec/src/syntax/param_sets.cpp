@@ -146,7 +146,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(false);  // sps_transform_skip_enabled_flag
   b.flag(s.mtsEnabled);  // sps_mts_enabled_flag
   if (s.mtsEnabled) {
-    b.flag(false);  // sps_explicit_mts_intra_enabled_flag (implicit MTS: DST-VII for small intra luma TBs)
+    b.flag(s.explicitMtsIntra);  // sps_explicit_mts_intra_enabled_flag (0: implicit MTS, DST-VII for small intra luma TBs)
     b.flag(false);  // sps_explicit_mts_inter_enabled_flag
   }
   b.flag(false);  // sps_lfnst_enabled_flag
@@ -192,7 +192,14 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   }
   b.flag(false);  // sps_bcw_enabled_flag
   b.flag(s.ciipEnabled);  // sps_ciip_enabled_flag
-  if (mergeCand >= 2) b.flag(false);  // sps_gpm_enabled_flag
+  if (mergeCand >= 2) {
+    const bool gpm = s.interEnabled && s.gpmEnabled;
+    b.flag(gpm);  // sps_gpm_enabled_flag
+    if (gpm && mergeCand >= 3) {
+      const int numGpm = std::clamp(s.maxNumGpmMergeCand, 2, mergeCand);
+      b.ue(uint32_t(mergeCand - numGpm));  // sps_max_num_merge_cand_minus_max_num_gpm_cand
+    }
+  }
   b.ue(0);        // sps_log2_parallel_merge_level_minus2
   b.flag(false);  // sps_isp_enabled_flag
   b.flag(false);  // sps_mrl_enabled_flag
@@ -299,7 +306,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   require(!r.flag(), "transform skip");
   s.mtsEnabled = r.flag();  // sps_mts_enabled_flag
   if (s.mtsEnabled) {
-    require(!r.flag(), "explicit MTS for intra CUs");
+    s.explicitMtsIntra = r.flag();  // sps_explicit_mts_intra_enabled_flag
     require(!r.flag(), "explicit MTS for inter CUs");
   }
   require(!r.flag(), "LFNST");
@@ -351,7 +358,13 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   }
   require(!r.flag(), "BCW");
   s.ciipEnabled = r.flag();  // sps_ciip_enabled_flag
-  if (s.maxNumMergeCand >= 2) require(!r.flag(), "GPM");
+  s.gpmEnabled = false;
+  s.maxNumGpmMergeCand = 0;
+  if (s.maxNumMergeCand >= 2) {
+    s.gpmEnabled = r.flag();  // sps_gpm_enabled_flag
+    if (s.gpmEnabled)
+      s.maxNumGpmMergeCand = s.maxNumMergeCand >= 3 ? s.maxNumMergeCand - int(r.ue(uint32_t(s.maxNumMergeCand - 2))) : 2;
+  }
   r.ue(8);  // parallel merge level
   require(!r.flag(), "ISP"); require(!r.flag(), "MRL"); require(!r.flag(), "MIP");
   s.cclmEnabled = r.flag();  // sps_cclm_enabled_flag

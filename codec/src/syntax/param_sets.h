@@ -19,7 +19,7 @@ struct SpsInfo {
   int levelIdc = 0;                          // general_level_idc (16 * major + 3 * minor)
   int log2MaxPocLsb = 8;
   // Random access: inter slices allowed (the writer then signals MaxNumMergeCand =
-  // maxNumMergeCand with sps_gpm_enabled_flag 0; otherwise MaxNumMergeCand 1, the all-intra
+  // maxNumMergeCand and sps_gpm_enabled_flag = gpmEnabled; otherwise MaxNumMergeCand 1, the all-intra
   // bytes), sublayers (TemporalId 0..maxSublayersMinus1, profile_tier_level without sublayer
   // levels, one dpb_parameters set for the highest sublayer) and DPB sizes. All-intra streams
   // keep the defaults (and their exact bytes). The parser sets interEnabled when
@@ -39,14 +39,20 @@ struct SpsInfo {
   bool affineSixParam = true;                // sps_6param_affine_enabled_flag
   int maxNumSubblockMergeCand = 5;           // 5 - sps_five_minus_max_num_subblock_merge_cand
   bool smvdEnabled = false;                  // sps_smvd_enabled_flag (symmetric MVD in bi AMVP CUs)
-  bool ciipEnabled = false;                  // sps_ciip_enabled_flag (combined inter/intra merge; no GPM, so no ciip_flag)
+  bool ciipEnabled = false;                  // sps_ciip_enabled_flag (combined inter/intra merge; ciip_flag where GPM is possible too)
   bool mmvdEnabled = false;                  // sps_mmvd_enabled_flag (no full-sample-only MMVD)
+  // sps_gpm_enabled_flag (coded when MaxNumMergeCand >= 2) and MaxNumGpmMergeCand (2 when MaxNumMergeCand is 2,
+  // else MaxNumMergeCand - sps_max_num_merge_cand_minus_max_num_gpm_cand)
+  bool gpmEnabled = false;
+  int maxNumGpmMergeCand = 6;
   bool depQuantEnabled = false;              // sps_dep_quant_enabled_flag (sh_dep_quant_used_flag then in every slice header)
   bool signDataHidingEnabled = false;        // sps_sign_data_hiding_enabled_flag (sh_sign_data_hiding_used_flag then in
                                              // every slice header without dependent quantisation)
   bool alfEnabled = false;                   // sps_alf_enabled_flag (ALF fields then in every slice header)
   bool ccalfEnabled = false;                 // sps_ccalf_enabled_flag (with ALF: CC-ALF fields in the slice header)
-  bool mtsEnabled = false;                   // sps_mts_enabled_flag, implicit MTS only (no explicit intra/inter MTS)
+  bool mtsEnabled = false;                   // sps_mts_enabled_flag (implicit MTS unless explicitMtsIntra)
+  bool explicitMtsIntra = false;             // sps_explicit_mts_intra_enabled_flag (mts_idx in intra CUs; needs mtsEnabled;
+                                             // no explicit MTS for inter CUs)
   bool cclmEnabled = false;
   bool jointCbCrEnabled = false;             // sps_joint_cbcr_enabled_flag (ph_joint_cbcr_sign_flag, tu_joint_cbcr_residual_flag)                  // sps_cclm_enabled_flag (chroma sample location flags stay 0)
   PartitionConfig part;                      // picWidth/picHeight filled in too

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "dsp/dep_quant.h"
 #include "dsp/dsp.h"
@@ -15,7 +16,6 @@ namespace {
 
 constexpr double kInf = 1e300;
 constexpr int kMaxPos = 32 * 32;
-constexpr int kInSb = 1024;  // neighbour code offset: code >= kInSb -> index in the current sub-block
 
 // Best path ending in one QState at the current scan position.
 struct PathState {
@@ -24,7 +24,8 @@ struct PathState {
   int8_t origin = -1;       // state at the start of the current sub-block; -1: path started in it
   uint8_t anySig = 0;       // a non-zero level in the current sub-block
   uint64_t codedMask = 0;   // sb_coded_flag of the sub-blocks passed, bit = sub-block scan index
-  uint8_t cur[16] = {};     // |level| (capped at 255) in the current sub-block, by scan index
+  uint8_t cur[17] = {};     // |level| (capped at 255) in the current sub-block, by scan index;
+                            // cur[16] stays 0 (the template's padding neighbour)
 };
 
 struct Decision {
@@ -34,8 +35,6 @@ struct Decision {
 
 struct Scratch {
   int64_t absScaled[kMaxPos];
-  int16_t nb[kMaxPos][5];          // template neighbours: -1 none, < kInSb raster in the coded
-                                   // region (stride zoW), else kInSb + index in the sub-block
   // |levels| of the sub-blocks before the current one, per state: pool[arrOf[state]] (a pool, so
   // that a state continuing its own path keeps its array without copying)
   uint8_t pool[8][kMaxPos];
@@ -43,7 +42,78 @@ struct Scratch {
   uint8_t sbZero[64][4];           // state at a sub-block's end took the all-zero sub-block
 };
 thread_local Scratch tScratch;
-const uint8_t kZeros[kMaxPos] = {};
+
+// Template neighbours (9.3.4.2.6/7: (x+1,y) (x+2,y) (x+1,y+1) (x,y+1) (x,y+2) inside the coded
+// region) of each scan position of a TB size: inside its sub-block as indices in the sub-block's scan
+// (the same for every sub-block), outside it as raster indices (stride: coded width).
+struct NbTables {
+  int8_t inNb[16][5];  // padded with 16 (a neighbour that is always zero)
+  int16_t outNb[kMaxPos][5];
+  int8_t numOut[kMaxPos];
+  int16_t sbIdxOf[64];  // sub-block scan index by sub-block raster index
+};
+const NbTables& nbTables(int log2W, int log2H) {
+  static const std::vector<NbTables> all = [] {
+    std::vector<NbTables> v(7 * 7);
+    for (int lw = 1; lw <= 6; ++lw)
+      for (int lh = 1; lh <= 6; ++lh) {
+        const ScanInfo& si = scanInfo(lw, lh);
+        NbTables& t = v[size_t(lw * 7 + lh)];
+        const int zoW = 1 << si.log2ZoW, zoH = 1 << si.log2ZoH;
+        const int sbW = 1 << si.log2SbW, sbH = 1 << si.log2SbH, sbCols = zoW >> si.log2SbW;
+        for (int i = 0; i < si.numSb; ++i) t.sbIdxOf[si.sbY[i] * sbCols + si.sbX[i]] = int16_t(i);
+        int inSbIdx[16];
+        for (int n = 0; n < si.sbSize; ++n) inSbIdx[(si.yOfPos[n] << si.log2SbW) + si.xOfPos[n]] = n;
+        static constexpr int kDx[5] = {1, 2, 1, 0, 0}, kDy[5] = {0, 0, 1, 1, 2};
+        for (int n = 0; n < si.sbSize; ++n) {
+          int num = 0;
+          for (int j = 0; j < 5; ++j) {
+            const int nx = si.xOfPos[n] + kDx[j], ny = si.yOfPos[n] + kDy[j];
+            if (nx < sbW && ny < sbH) t.inNb[n][num++] = int8_t(inSbIdx[(ny << si.log2SbW) + nx]);
+          }
+          while (num < 5) t.inNb[n][num++] = 16;
+        }
+        for (int pos = 0; pos < si.numPos(); ++pos) {
+          const int x = si.xOfPos[pos], y = si.yOfPos[pos];
+          t.numOut[pos] = 0;
+          for (int j = 0; j < 5; ++j) {
+            const int nx = x + kDx[j], ny = y + kDy[j];
+            const bool inSb = (nx >> si.log2SbW) == (x >> si.log2SbW) && (ny >> si.log2SbH) == (y >> si.log2SbH);
+            if (nx < zoW && ny < zoH && !inSb) t.outNb[pos][t.numOut[pos]++] = int16_t(ny * zoW + nx);
+          }
+        }
+      }
+    return v;
+  }();
+  return all[size_t(log2W * 7 + log2H)];
+}
+
+// cRiceParam from the clipped template sum (9.3.3.11, Table 128) and the bypass length of
+// abs_remainder / dec_abs_level values below 128 per Rice parameter (remainderBins beyond)
+constexpr uint8_t kRice[32] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 2, 2,
+                               2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3};
+inline int riceOf(int sum) { return kRice[std::min(std::max(sum, 0), 31)]; }
+struct RemTable {
+  uint8_t bins[4][128];
+  RemTable() {
+    for (int k = 0; k < 4; ++k)
+      for (int v = 0; v < 128; ++v) bins[k][v] = uint8_t(remainderBins(uint32_t(v), k));
+  }
+};
+struct CostCache {
+  ResidualBitTables tab;
+  double lambda = -1;
+  bool luma = true;
+  double lvlC[21][6], sigC[3][12][2];
+  double lastC[2][7][32];  // [x / y][log2 side][coordinate]
+  uint8_t lastValid[2] = {0, 0};  // bit log2 side: lastC filled
+};
+thread_local CostCache tCostCache;
+
+inline int remBinsOf(int64_t v, int k) {
+  static const RemTable tab;
+  return v < 128 ? tab.bins[k][v] : remainderBins(uint32_t(v), k);
+}
 
 }  // namespace
 
@@ -63,73 +133,85 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
   };
   Scratch& s = tScratch;
   const int numPos = si.numPos(), sbSize = si.sbSize;
-  int lastCand = -1;  // last scan position where a non-zero level can beat zero
-  for (int pos = 0; pos < numPos; ++pos) {
-    const int64_t a = int64_t(std::abs(coeff[si.rasterOfPos[pos]])) * qs.scale;
-    s.absScaled[pos] = a;
-    if (2 * a >= halfStep) lastCand = pos;
+  // last scan position that may hold the last significant level: a level 1 of Q0 (two half
+  // steps) beats zero in distortion only above one half step
+  int lastCand = numPos - 1;
+  double tailD = 0;  // distortion of the positions after it (zero in every path; only for estCost)
+  for (; lastCand >= 0; --lastCand) {
+    const int64_t a = int64_t(std::abs(coeff[si.rasterOfPos[lastCand]])) * qs.scale;
+    if (a > halfStep) break;
+    if (estCost) tailD += dist(a, 0);
   }
+  for (int pos = 0; pos <= lastCand; ++pos)
+    s.absScaled[pos] = int64_t(std::abs(coeff[si.rasterOfPos[pos]])) * qs.scale;
   if (lastCand < 0) {
-    if (estCost) {
-      double d = 0;
-      for (int pos = 0; pos < numPos; ++pos) d += dist(s.absScaled[pos], 0);
-      *estCost = d + lamBit * t.cbf.bits[0];
-    }
+    if (estCost) *estCost = tailD + lamBit * t.cbf.bits[0];
     return 0;
   }
   const bool luma = p.isLuma;
   const int zoW = 1 << si.log2ZoW, zoH = 1 << si.log2ZoH;
   const int lastSb = lastCand / sbSize;
   const int sbCols = zoW >> si.log2SbW, sbRows = zoH >> si.log2SbH;
-  int sbIdxOf[64];
-  for (int i = 0; i < si.numSb; ++i) sbIdxOf[si.sbY[i] * sbCols + si.sbX[i]] = i;
-  int inSbIdx[16];
-  for (int n = 0; n < sbSize; ++n) inSbIdx[(si.yOfPos[n] << si.log2SbW) + si.xOfPos[n]] = n;
-  const int mW = (1 << si.log2SbW) - 1, mH = (1 << si.log2SbH) - 1;
-  static constexpr int kTplDx[5] = {1, 2, 1, 0, 0}, kTplDy[5] = {0, 0, 1, 1, 2};
-  for (int pos = 0; pos < (lastSb + 1) * sbSize; ++pos) {
-    const int x = si.xOfPos[pos], y = si.yOfPos[pos];
-    for (int j = 0; j < 5; ++j) {
-      const int nx = x + kTplDx[j], ny = y + kTplDy[j];
-      int16_t code = -1;
-      if (nx < zoW && ny < zoH) {
-        if ((nx >> si.log2SbW) == (x >> si.log2SbW) && (ny >> si.log2SbH) == (y >> si.log2SbH))
-          code = int16_t(kInSb + inSbIdx[((ny & mH) << si.log2SbW) + (nx & mW)]);
-        else
-          code = int16_t(ny * zoW + nx);
-      }
-      s.nb[pos][j] = code;
+  const NbTables& nbt = nbTables(p.log2W, p.log2H);
+  const int16_t* sbIdxOf = nbt.sbIdxOf;
+  const int8_t(*inNb)[5] = nbt.inNb;
+  // lambda-weighted bin costs (J units), kept while the tables and lambda stay (the search quantises
+  // many TBs with one snapshot): level bins (gt1 / par / gt3 and the sign) by ctxOffset for k = 1, 2,
+  // 3, then 4 + ((k - 4) & 1) for k >= 4; sig_coeff_flag per QState context set; last position
+  // prefix + suffix per coordinate and TB side
+  CostCache& cc = tCostCache;
+  if (cc.lambda != p.lambda || cc.luma != luma || std::memcmp(&cc.tab, &t, sizeof(t)) != 0) {
+    cc.lambda = p.lambda;
+    cc.luma = luma;
+    cc.tab = t;
+    cc.lastValid[0] = cc.lastValid[1] = 0;
+    for (int o = 0; o < (luma ? 21 : 11); ++o) {
+      const uint32_t g1 = t.gt1[o].bits[1];
+      const uint32_t bits[6] = {0,
+                                t.gt1[o].bits[0] + kFbitsOne,
+                                g1 + t.par[o].bits[0] + t.gt3[o].bits[0] + kFbitsOne,
+                                g1 + t.par[o].bits[1] + t.gt3[o].bits[0] + kFbitsOne,
+                                g1 + t.par[o].bits[0] + t.gt3[o].bits[1] + kFbitsOne,
+                                g1 + t.par[o].bits[1] + t.gt3[o].bits[1] + kFbitsOne};
+      for (int k = 0; k < 6; ++k) cc.lvlC[o][k] = lamBit * double(bits[k]);
     }
+    const BinCost* sigSets[3] = {t.sig, t.sigDq[0], t.sigDq[1]};
+    for (int set = 0; set < 3; ++set)
+      for (int c = 0; c < (luma ? 12 : 8); ++c)
+        for (int b = 0; b < 2; ++b) cc.sigC[set][c][b] = lamBit * double(sigSets[set][c].bits[b]);
   }
+  for (int d = 0; d < 2; ++d) {
+    const int lg = d ? p.log2H : p.log2W;
+    if ((cc.lastValid[d] >> lg) & 1) continue;
+    for (int v = 0; v < (1 << std::min(lg, kMaxTbLog2Coded)); ++v)
+      cc.lastC[d][lg][v] = lamBit * double(lastPosCostFbits(v, lg, std::min(lg, kMaxTbLog2Coded), luma, d == 0, t));
+    cc.lastValid[d] |= uint8_t(1 << lg);
+  }
+  const double binC = lamBit * double(kFbitsOne);  // one bypass bin
+  const double(*lvlC)[6] = cc.lvlC;
+  const double(*sigC)[12][2] = cc.sigC;
+  const double* lastCX = cc.lastC[0][p.log2W];
+  const double* lastCY = cc.lastC[1][p.log2H];
+  auto levelCost = [&](int off, int64_t k, int rice) -> double {
+    if (k < 4) return lvlC[off][k];
+    return lvlC[off][4 + ((k - 4) & 1)] + binC * double(remBinsOf((k - 4) >> 1, rice));
+  };
   auto csbfCtx = [&](uint64_t mask, int xS, int yS) {
     int c = 0;
     if (xS + 1 < sbCols) c |= int((mask >> sbIdxOf[yS * sbCols + xS + 1]) & 1);
     if (yS + 1 < sbRows) c |= int((mask >> sbIdxOf[(yS + 1) * sbCols + xS]) & 1);
     return c;
   };
-  const BinCost* sigTabs[3] = {t.sig, t.sigDq[0], t.sigDq[1]};
   const int maxBins = ((1 << (si.log2ZoW + si.log2ZoH)) * 7) >> 2;
-  // rate (fbits) of |level| k in the regular (context-coded) pass
-  auto regularBits = [&](int64_t k, bool sigCoded, const BinCost* sigTab, int sigCtx, int off, int sumAbs,
-                         int& bins) -> uint64_t {
-    uint64_t bits = 0;
-    bins = 0;
-    if (sigCoded) { bits += sigTab[sigCtx].bits[k != 0]; bins = 1; }
-    if (k == 0) return bits;
-    bits += t.gt1[off].bits[k > 1];
-    ++bins;
-    if (k > 1) {
-      bits += t.par[off].bits[(k - 2) & 1] + t.gt3[off].bits[k > 3];
-      bins += 2;
-      if (k > 3) bits += uint64_t(remainderBins(uint32_t((k - 4) >> 1), riceParamFromSum(sumAbs - 20))) * kFbitsOne;
-    }
-    return bits + kFbitsOne;  // sign
-  };
 
-  PathState st[4], nx[4], start[4];
+  PathState bufA[4], bufB[4], start[4];
+  PathState *st = bufA, *nx = bufB;  // survivors before / after the current position
   double preStart = 0;  // distortion of the zeros after the current position (no path started yet)
   int arrOf[4] = {-1, -1, -1, -1};
-  const uint64_t startBitsBase = t.cbf.bits[1];
+  const double startC = lamBit * double(t.cbf.bits[1]);
+  // template sums over the neighbours outside the current sub-block, per path array (by the state
+  // whose array it is at the sub-block's start): pass-1 sum, count of non-zero, sum of |level|
+  int16_t outSum1[4][16], outNum[4][16], outAbs[4][16];
   for (int i = lastSb; i >= 0; --i) {
     const int xS = si.sbX[i], yS = si.sbY[i], base = i * sbSize;
     for (int q = 0; q < 4; ++q) {
@@ -137,6 +219,21 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
       st[q].origin = int8_t(q);
       st[q].anySig = 0;
       std::memset(st[q].cur, 0, sizeof(st[q].cur));
+      if (arrOf[q] < 0) continue;
+      const uint8_t* arr = s.pool[arrOf[q]];
+      for (int n = 0; n < sbSize; ++n) {
+        int s1 = 0, nm = 0, sa = 0;
+        const int pos = base + n;
+        for (int j = 0; j < nbt.numOut[pos]; ++j) {
+          const int v = arr[nbt.outNb[pos][j]];
+          s1 += std::min(4 + (v & 1), v);
+          nm += v != 0;
+          sa += v;
+        }
+        outSum1[q][n] = int16_t(s1);
+        outNum[q][n] = int16_t(nm);
+        outAbs[q][n] = int16_t(sa);
+      }
     }
     double sbZeroD = 0;
     const int firstN = i == lastSb ? lastCand - base : sbSize - 1;
@@ -145,88 +242,110 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
       const int64_t a = s.absScaled[pos];
       const double d0 = dist(a, 0);
       const int x = si.xOfPos[pos], y = si.yOfPos[pos], dg = x + y;
-      const bool tiny = 2 * a < halfStep;
+      const int sigDiag = luma ? (dg < 2 ? 8 : (dg < 5 ? 4 : 0)) : (dg < 2 ? 4 : 0);
+      const int offDiag = 1 + (luma ? (dg == 0 ? 15 : (dg < 3 ? 10 : (dg < 10 ? 5 : 0))) : (dg == 0 ? 5 : 0));
+      // the two levels of each quantiser nearest to the coefficient (level 1 even for a tiny one: an
+      // odd level steers the QState path, and a cheap sig_coeff_flag = 1 may pay), with their distortion
       const int64_t k0 = a >> qs.qBits;               // Q0: largest k with 2k <= q
       const int64_t k1 = (a + halfStep) >> qs.qBits;  // Q1: largest k with 2k - 1 <= q
-      for (int q = 0; q < 4; ++q) nx[q].cost = kInf;
+      int64_t candK[2][2];
+      double candD[2][2];
+      int numC[2];
+      for (int qz = 0; qz < 2; ++qz) {
+        const int64_t kb = qz ? k1 : k0;
+        int c = 0;
+        if (kb > 0) candK[qz][c++] = std::min<int64_t>(kb, 32767);
+        candK[qz][c++] = std::min<int64_t>(kb + 1, 32767);
+        numC[qz] = c;
+        for (int j = 0; j < c; ++j) candD[qz][j] = dist(a, qz ? 2 * candK[qz][j] - 1 : 2 * candK[qz][j]);
+      }
+      // decisions per destination state: best cost, source state (-1: path starts here), level, bins
+      double dCost[4] = {kInf, kInf, kInf, kInf};
+      int dPrev[4] = {-2, -2, -2, -2}, dBins[4] = {0, 0, 0, 0};
+      int64_t dLevel[4] = {0, 0, 0, 0};
+      auto offer = [&](int ns, double cost, int prev, int64_t k, int bins) {
+        if (cost < dCost[ns]) {
+          dCost[ns] = cost;
+          dPrev[ns] = prev;
+          dLevel[ns] = k;
+          dBins[ns] = bins;
+        }
+      };
       for (int q = 0; q < 4; ++q) {
         const PathState& ps = st[q];
         if (ps.cost >= kInf) continue;
-        const uint8_t* fullArr = ps.origin < 0 ? kZeros : s.pool[arrOf[ps.origin]];
         int sum1 = 0, numSig = 0, sumAbs = 0;
+        if (ps.origin >= 0) {
+          sum1 = outSum1[ps.origin][n];
+          numSig = outNum[ps.origin][n];
+          sumAbs = outAbs[ps.origin][n];
+        }
         for (int j = 0; j < 5; ++j) {
-          const int c = s.nb[pos][j];
-          if (c < 0) continue;
-          const int v = c >= kInSb ? ps.cur[c - kInSb] : fullArr[c];
+          const int v = ps.cur[inNb[n][j]];
           sum1 += std::min(4 + (v & 1), v);
           numSig += v != 0;
           sumAbs += v;
         }
-        const bool regular = ps.remBins >= 4;
         const bool inferred = n == 0 && ps.origin >= 0 && i > 0 && !ps.anySig;  // sig inferred 1
-        const int sigCtx = std::min((sum1 + 1) >> 1, 3) + (luma ? (dg < 2 ? 8 : (dg < 5 ? 4 : 0)) : (dg < 2 ? 4 : 0));
-        const int off = std::min(sum1 - numSig, 4) + 1 + (luma ? (dg == 0 ? 15 : (dg < 3 ? 10 : (dg < 10 ? 5 : 0))) : (dg == 0 ? 5 : 0));
-        const bool useQ1 = q > 1;
-        int64_t cands[3];
-        int nc = 0;
-        if (!inferred) cands[nc++] = 0;
-        if (!tiny) {
-          const int64_t kb = useQ1 ? k1 : k0;
-          if (kb > 0) cands[nc++] = kb;
-          cands[nc++] = kb + 1;
-        } else if (inferred) {
-          cands[nc++] = 1;
-        }
-        for (int c = 0; c < nc; ++c) {
-          const int64_t k = std::min<int64_t>(cands[c], 32767);
-          int bins = 0;
-          uint64_t bits;
-          if (regular) {
-            bits = regularBits(k, !inferred, sigTabs[std::max(0, q - 1)], sigCtx, off, sumAbs, bins);
-          } else {  // dec_abs_level (9.3.3.11 with ZeroPos)
-            const int rice = riceParamFromSum(sumAbs);
-            const int64_t zeroPos = int64_t(q < 2 ? 1 : 2) << rice;
-            const int64_t v = k == 0 ? zeroPos : (k <= zeroPos ? k - 1 : k);
-            bits = uint64_t(remainderBins(uint32_t(v), rice)) * kFbitsOne + (k ? kFbitsOne : 0);
+        const int qz = q > 1;
+        const uint8_t* trans = dsp::kDepQuantStateTrans[q];
+        if (ps.remBins >= 4) {  // regular (context-coded) pass
+          const double* sig = sigC[std::max(0, q - 1)][std::min((sum1 + 1) >> 1, 3) + sigDiag];
+          const int off = std::min(sum1 - numSig, 4) + offDiag;
+          const int rice = riceOf(sumAbs - 20);
+          if (!inferred) offer(trans[0], ps.cost + d0 + sig[0], q, 0, 1);
+          const double sigOne = inferred ? 0.0 : sig[1];
+          const int sigBin = inferred ? 0 : 1;
+          for (int j = 0; j < numC[qz]; ++j) {
+            const int64_t k = candK[qz][j];
+            offer(trans[k & 1], ps.cost + candD[qz][j] + (sigOne + levelCost(off, k, rice)), q, k,
+                  sigBin + (k > 1 ? 3 : 1));
           }
-          const int64_t r = k == 0 ? 0 : (useQ1 ? 2 * k - 1 : 2 * k);
-          const double cost = ps.cost + dist(a, r) + lamBit * double(bits);
-          const int ns = dsp::kDepQuantStateTrans[q][k & 1];
-          if (cost < nx[ns].cost) {
-            nx[ns] = ps;
-            nx[ns].cost = cost;
-            nx[ns].remBins = ps.remBins - (regular ? bins : 0);
-            nx[ns].cur[n] = uint8_t(std::min<int64_t>(k, 255));
-            nx[ns].anySig |= k != 0;
-            s.dec[pos][ns] = Decision{int32_t(k), int8_t(q)};
+        } else {  // dec_abs_level (9.3.3.11 with ZeroPos)
+          const int rice = riceOf(sumAbs);
+          const int64_t zeroPos = int64_t(qz ? 2 : 1) << rice;
+          if (!inferred)
+            offer(trans[0], ps.cost + d0 + binC * double(remBinsOf(zeroPos, rice)), q, 0, 0);
+          for (int j = 0; j < numC[qz]; ++j) {
+            const int64_t k = candK[qz][j];
+            const int64_t v = k <= zeroPos ? k - 1 : k;
+            offer(trans[k & 1], ps.cost + candD[qz][j] + binC * double(remBinsOf(v, rice) + 1), q, k, 0);
           }
         }
       }
       // a path starting here: this is the last significant position, QState 0 (quantiser Q0)
-      if (!tiny) {
-        const uint64_t lastBits = startBitsBase + lastPosCostFbits(x, p.log2W, si.log2ZoW, luma, true, t) +
-                                  lastPosCostFbits(y, p.log2H, si.log2ZoH, luma, false, t);
-        for (int64_t k = std::max<int64_t>(k0, 1); k <= k0 + 1; ++k) {
-          const int64_t kk = std::min<int64_t>(k, 32767);
-          int bins = 0;
-          const uint64_t bits = lastBits + regularBits(kk, false, t.sig, 0, 0, 0, bins);
-          const double cost = preStart + dist(a, 2 * kk) + lamBit * double(bits);
-          const int ns = dsp::kDepQuantStateTrans[0][kk & 1];
-          if (cost < nx[ns].cost) {
-            PathState& ps = nx[ns];
-            ps = PathState{};
-            ps.cost = cost;
-            ps.remBins = maxBins - bins;
-            ps.origin = -1;
-            ps.anySig = 1;
-            ps.cur[n] = uint8_t(std::min<int64_t>(kk, 255));
-            s.dec[pos][ns] = Decision{int32_t(kk), -1};
-          }
+      if (a > halfStep) {
+        const double lastC = startC + lastCX[x] + lastCY[y];
+        for (int j = 0; j < numC[0]; ++j) {
+          const int64_t k = candK[0][j];
+          offer(dsp::kDepQuantStateTrans[0][k & 1], preStart + candD[0][j] + (lastC + levelCost(0, k, 0)), -1, k,
+                k > 1 ? 3 : 1);
         }
+      }
+      for (int ns = 0; ns < 4; ++ns) {
+        PathState& ps = nx[ns];
+        if (dPrev[ns] == -2) {
+          ps.cost = kInf;
+          continue;
+        }
+        const int64_t k = dLevel[ns];
+        if (dPrev[ns] >= 0) {
+          ps = st[dPrev[ns]];
+          ps.remBins -= dBins[ns];
+          ps.anySig |= k != 0;
+        } else {
+          ps = PathState{};
+          ps.origin = -1;
+          ps.remBins = maxBins - dBins[ns];
+          ps.anySig = 1;
+        }
+        ps.cost = dCost[ns];
+        ps.cur[n] = uint8_t(std::min<int64_t>(k, 255));
+        s.dec[pos][ns] = Decision{int32_t(k), int8_t(dPrev[ns])};
       }
       preStart += d0;
       sbZeroD += d0;
-      for (int q = 0; q < 4; ++q) st[q] = nx[q];
+      std::swap(st, nx);
     }
     // end of the sub-block: sb_coded_flag for paths that started in an earlier sub-block, or the
     // whole sub-block zeroed (from the same state at its start: an even run of zeros keeps it)
@@ -276,7 +395,7 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
   double bestCost = preStart + lamBit * double(t.cbf.bits[0]);  // cbf = 0
   for (int q = 0; q < 4; ++q)
     if (st[q].cost < bestCost) { bestCost = st[q].cost; best = q; }
-  if (estCost) *estCost = bestCost;
+  if (estCost) *estCost = bestCost + tailD;
   if (best < 0) return 0;
   int nz = 0, cur = best;
   for (int i = 0; i <= lastSb; ++i) {

@@ -101,6 +101,11 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
     for (int k = 0; k < std::min(nr, std::max(1, preset_.numCiipRd)); ++k) tryMerge(k, true);
     cu.ciip = false;
   }
+  // GPM: two merge candidates' uni-predictions blended along one of 64 partition lines
+  if (c_->slice->gpm && preset_.numGpmRd > 0 && inter::gpmSizeAllowed(cu.w, cu.h)) {
+    evalGpm(mlist, nm, nr > 0 ? ranked[0].first : kInf, cu, entry, entryHm, bestJ);
+    cu.gpm = false;
+  }
   // MMVD bases: merge candidates 0 and 1 before the 8x4 / 4x8 bi restriction (mmvdMotion applies it)
   MotionInfo mmvdBase[inter::kMaxMergeCand];
   const int nb = c_->slice->mmvd ? std::min(2, inter::buildMergeList(me, cu.x, cu.y, cu.w, cu.h, mmvdBase, false)) : 0;
@@ -277,6 +282,7 @@ void RdCtuSearch::evalAffineMerge(const inter::MvPredEnv& me, CodingUnit& cu, co
     cu.merge = true;
     cu.mmvd = false;
     cu.ciip = false;
+    cu.gpm = false;
     cu.affine = true;
     cu.aff = am;
     cu.mergeIdx = uint8_t(ranked[k].second);
@@ -384,7 +390,7 @@ void RdCtuSearch::evalAffineAmvp(const inter::MvPredEnv& me, const AmvpCandidate
     }
     if (!ok) continue;
     CodingUnit v = cu;
-    v.merge = false; v.skip = false; v.mmvd = false; v.ciip = false; v.smvd = false;
+    v.merge = false; v.skip = false; v.mmvd = false; v.ciip = false; v.gpm = false; v.smvd = false;
     v.mergeIdx = 0;
     v.affine = true;
     v.aff = am;
@@ -461,6 +467,8 @@ void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const Hmvp
   const ptrdiff_t ps[3] = {w, w / 2, w / 2};
   if (cu.affine)
     recon::predictAffine(*c_->slice->refs, cu.aff, x, y, w, h, pd, ps);
+  else if (cu.gpm)
+    recon::predictGpm(*c_->slice->refs, cu.gpmSplit, cu.motion, cu.motionB, x, y, w, h, pd, ps);
   else
     recon::predictInter(*c_->slice->refs, cu.motion, x, y, w, h, pd, ps, recon::interToolsOf(*c_->slice, cu));
   if (cu.ciip) recon::applyCiip(*c_->recon, *c_->cuMap, x, y, w, h, pd, ps);

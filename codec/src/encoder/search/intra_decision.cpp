@@ -65,27 +65,21 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
   // full RD over the luma candidates (chroma: DM without residual while deciding luma)
   double bestJ = kInf;
   uint64_t bestDY = 0;
+  double modeJ[16];
+  uint8_t modeCbf[16], modeMts[16];
+  // With explicit MTS the modes are compared with DST-VII both ways (mts_idx 1) where implicit MTS would take it
+  // (both sides 4..16), else DCT-II; tryExplicitMts then tries the other kernel pairs for the best modes.
+  const bool explicitMts = c_->slice->explicitMtsIntra && cu.numTus == 1 && std::max(cu.w, cu.h) <= 32;
+  const uint8_t firstMts = explicitMts && cu.w <= 16 && cu.h <= 16 ? 1 : 0;
   for (int k = 0; k < nm; ++k) {
     ++stats_.lumaModesRd;
-    c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h);
-    cuFrag_.clear();
     cu.lumaMode = uint8_t(modes[k]);
-    cu.chromaModeIdx = kChromaDm;
+    cu.mtsIdx = firstMts;
     uint64_t dY = 0;
-    for (int t = 0; t < cu.numTus; ++t) {
-      TransformUnit& tu = cu.tus[t];
-      int nz = 0;
-      dY += codeTb(0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, tabY_, lv_, &nz);
-      tu.cbf[0] = nz ? 1 : 0;
-      tu.coeffOffset[0] = -1;
-      if (nz) {
-        tu.coeffOffset[0] = cuFrag_.allocCoeffs(tu.w * tu.h);
-        std::memcpy(&cuFrag_.coeffs[size_t(tu.coeffOffset[0])], lv_, sizeof(TCoeff) * size_t(tu.w * tu.h));
-      }
-      tu.cbf[1] = tu.cbf[2] = 0;
-      tu.coeffOffset[1] = tu.coeffOffset[2] = -1;
-    }
-    const double J = double(dY) + rateCost(cu, cuFrag_, entry, hm);
+    const double J = lumaRd(cu, entry, hm, dY);
+    modeJ[k] = J;
+    modeCbf[k] = cu.tus[0].cbf[0];
+    modeMts[k] = cu.mtsIdx;
     if (J < bestJ) {
       bestJ = J;
       bestDY = dY;
@@ -94,6 +88,8 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
       savePlane(c_->recon->planes[0], cu.x, cu.y, cu.w, cu.h, bestRec_[0].data());
     }
   }
+  if (explicitMts && preset_.mtsModes > 0)
+    tryExplicitMts(cu, entry, hm, modes, modeJ, modeCbf, modeMts, nm, bestJ, bestDY);
   cu = bestCu_;
   loadPlane(c_->recon->planes[0], cu.x, cu.y, cu.w, cu.h, bestRec_[0].data());
   c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h);
@@ -113,6 +109,95 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
   appendCu(frag, cu, bestFrag_);
   c_->cuMap->markReconstructed(cu.x, cu.y, cu.w, cu.h, true, doChroma);
   return bestJ;
+}
+
+// Luma of an intra CU with cu.lumaMode and cu.mtsIdx (chroma: DM without residual): every TU coded
+// (levels into cuFrag_, reconstruction into the picture). Returns J; dY gets the luma SSE.
+double RdCtuSearch::lumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, uint64_t& dY) {
+  c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h);
+  cuFrag_.clear();
+  cu.chromaModeIdx = kChromaDm;
+  dY = 0;
+  mtsIdx_ = cu.mtsIdx;
+  for (int t = 0; t < cu.numTus; ++t) {
+    TransformUnit& tu = cu.tus[t];
+    int nz = 0;
+    dY += codeTb(0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, tabY_, lv_, &nz);
+    tu.cbf[0] = nz ? 1 : 0;
+    tu.coeffOffset[0] = -1;
+    if (nz) {
+      tu.coeffOffset[0] = cuFrag_.allocCoeffs(tu.w * tu.h);
+      std::memcpy(&cuFrag_.coeffs[size_t(tu.coeffOffset[0])], lv_, sizeof(TCoeff) * size_t(tu.w * tu.h));
+    }
+    tu.cbf[1] = tu.cbf[2] = 0;
+    tu.coeffOffset[1] = tu.coeffOffset[2] = -1;
+  }
+  mtsIdx_ = 0;
+  if (cu.mtsIdx && cu.numTus == 1) {
+    // levels that leave mts_idx uncoded: none (the reconstruction is the prediction whatever the kernels: the CU
+    // is coded with mts_idx 0), or DC only (coded again with DCT-II)
+    const TransformUnit& tu = cu.tus[0];
+    if (!tu.cbf[0]) {
+      cu.mtsIdx = 0;
+    } else if (!residualMtsFlags(cuFrag_.coeffs.data() + tu.coeffOffset[0], tu.w, tu.h).notDcOnly) {
+      cu.mtsIdx = 0;
+      return lumaRd(cu, entry, hm, dY);
+    }
+  }
+  return double(dY) + rateCost(cu, cuFrag_, entry, hm);
+}
+
+// Explicit MTS for the luma of an intra CU: the best modes of the mode RD (at most preset_.mtsModes, within
+// preset_.mtsModeSlack of the best J, with a coded luma residual; coded there with modeMts: mts_idx 1 for CUs of
+// sides 4..16, 0 otherwise) are screened by the sum of absolute transform coefficients of their residual (a rate
+// proxy) under each kernel pair; the other pairs below preset_.mtsCostRatio x the sum of the one the mode RD
+// used, cheapest first, at most preset_.mtsMaxRd of them, get a full luma RD.
+void RdCtuSearch::tryExplicitMts(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, const int* modes,
+                                 const double* modeJ, const uint8_t* modeCbf, const uint8_t* modeMts, int nm,
+                                 double& bestJ, uint64_t& bestDY) {
+  int order[16];
+  for (int k = 0; k < nm; ++k) order[k] = k;
+  std::stable_sort(order, order + nm, [&](int a, int b) { return modeJ[a] < modeJ[b]; });
+  const double bestDct2 = bestJ;
+  const TransformUnit& tu = cu.tus[0];
+  const Plane& org = c_->orig->planes[0];
+  const int bd = c_->slice->bitDepth;
+  for (int r = 0; r < std::min(nm, preset_.mtsModes); ++r) {
+    const int k = order[r];
+    if (!modeCbf[k] || modeJ[k] > bestDct2 * (1.0 + preset_.mtsModeSlack)) continue;
+    cu.lumaMode = uint8_t(modes[k]);
+    // screening: sum of |coefficient| per kernel pair (mts_idx 0 = DCT-II)
+    c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h);
+    recon::predictBlock(*c_->recon, *c_->cuMap, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, pred_, tu.w);
+    dsp::subtract(org.row(tu.y) + tu.x, org.stride, pred_, tu.w, tu.w, tu.h, resid_, tu.w);
+    uint64_t sum[5];
+    for (int idx = 0; idx <= 4; ++idx) {
+      const recon::TbKernels kern = recon::tbKernels(false, 0, true, tu.w, tu.h, idx);
+      dsp::forwardTransform(resid_, tu.w, tu.w, tu.h, bd, coeff_, kern.hor, kern.ver);
+      uint64_t a = 0;
+      for (int i = 0; i < tu.w * tu.h; ++i) a += uint64_t(std::abs(coeff_[i]));
+      sum[idx] = a;
+    }
+    int cand[4], nc = 0;
+    const int used = modeMts[k];
+    for (int idx = 0; idx <= 4; ++idx)
+      if (idx != used && double(sum[idx]) < double(sum[used]) * preset_.mtsCostRatio) cand[nc++] = idx;
+    std::stable_sort(cand, cand + nc, [&](int a, int b) { return sum[a] < sum[b]; });
+    for (int c = 0; c < std::min(nc, preset_.mtsMaxRd); ++c) {
+      cu.mtsIdx = uint8_t(cand[c]);
+      uint64_t dY = 0;
+      const double J = lumaRd(cu, entry, hm, dY);
+      ++stats_.mtsTrials;
+      if (J < bestJ) {
+        bestJ = J;
+        bestDY = dY;
+        bestCu_ = cu;
+        bestFrag_ = cuFrag_;
+        savePlane(c_->recon->planes[0], cu.x, cu.y, cu.w, cu.h, bestRec_[0].data());
+      }
+    }
+  }
+  cu.mtsIdx = 0;
 }
 
 double RdCtuSearch::searchChroma(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, double dY, CtuCoding& lumaFrag) {

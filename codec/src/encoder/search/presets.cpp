@@ -10,13 +10,33 @@ bool presetByName(const std::string& name, SearchPreset& p) {
   p.name = name;
   // MMVD (SearchPreset::mmvd) at medium and the slower presets: `medium` BQTerrace 9 frames -1.01% BD-rate for
   // +10.6% CPU, BasketballPass 17 frames -0.46% for +22.5%; `slow` BasketballPass -0.49% for +17%
+  // GPM (SearchPreset::gpm) at medium and the slower presets: `slow` BasketballPass 17 frames -2.21% BD-rate for
+  // +9..30% CPU (loaded machine: two runs)
+  // Explicit MTS (SearchPreset::explicitMts; the default in `ai` only) at medium and the slower presets, against
+  // implicit MTS, all-intra BasketballPass 4 frames (CPU ratios noisy: loaded machine): medium (best mode, one more
+  // kernel pair) -0.50% BD-rate for about +3% CPU, BQTerrace frame 0 -0.46% for +16% (the two together about the
+  // rule of thumb's ~8% per 0.5%); two modes and two pairs -0.81% (BQTerrace -0.87%) for +21..40%; slow (3 modes, <= 3 pairs) -1.22% for +38%. `ra` medium: +0.09% for +10%, so off there.
   if (name == "exhaustive") {
     p.mmvd = true;
+    p.gpm = true;
+    p.affine = true;  // the only preset with affine (SearchPreset::affine has the figures)
+    p.depQuant = true;
+    p.explicitMts = true;
+    p.mtsModes = 4;
+    p.mtsModeSlack = 0.1;
     return true;
   }
   if (name == "slow") {
     p.modes = {5, 3, 3};
     p.mmvd = true;
+    p.gpm = true;
+    p.depQuant = true;  // ra -1.19% BD-rate for +15% CPU, ai -1.29% for +25% (BasketballPass)
+    // (affine off: -0.69% BD-rate for +67% CPU here, SearchPreset::affine)
+    p.explicitMts = true;
+    p.mtsModes = 3;
+    p.mtsModeSlack = 0.05;
+    p.mtsMaxRd = 3;
+    p.mtsCostRatio = 1.1;
     return true;
   }
   if (name == "medium") {
@@ -29,10 +49,14 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numMergeRd = 3;
     p.numAmvpRd = 1;
     p.numCiipRd = 0;
-    p.affine = false;
-    // (with --affine on medium searches as slow does: BasketballPass 17 frames -0.47% BD-rate for 2.85x CPU; a
-    // cheaper search - 4-parameter AMVP from 1/2 sample with the 8-tap filter, one merge candidate to RD - lost it all,
-    // +0.07% for 1.49x; subblock merge alone: -0.08% for +11%)
+    // GPM at medium since 2026-12-02 (ninth session), its full RD only for candidates whose blended SATD beats the best
+    // regular merge candidate's: BasketballPass 17 frames -1.67% BD-rate for +15% CPU (4 QPs, off / on back to back;
+    // without that limit -1.68%, and a QP-27 encode timed back to back +20% against +11% with it)
+    p.gpm = true;
+    p.gpmSatdRatio = 1.0;
+    // (affine stays off, SearchPreset::affine; with --affine on medium searches as slow does: BasketballPass 17 frames
+    // -0.47% BD-rate for 2.85x CPU; a cheaper search - 4-parameter AMVP from 1/2 sample with the 8-tap filter, one merge
+    // candidate to RD - lost it all, +0.07% for 1.49x; subblock merge alone: -0.08% for +11%)
     // SMVD at medium since 2026-12-02 (eighth session): BasketballPass 33 frames -0.48% BD-rate for +12% CPU,
     // BQTerrace 9 frames -0.31% for +3.6%
     p.smvd = true;
@@ -49,6 +73,13 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // RDOQ without the exact-J guard in P/B slices: -7.0% time for +0.20% / -0.06% (I slices keep it: all-intra
     // streams stay as they were)
     p.rdoqGuardInterSlices = false;
+    // dependent quantisation (the trellis instead of RDOQ + sign hiding): ra 17 frames -1.43% BD-rate for
+    // +17% CPU, ai 4 frames -1.16% for +15% (BasketballPass); bus ra 17 frames -2.90% for +12%
+    p.depQuant = true;
+    p.explicitMts = true;
+    p.mtsModes = 1;
+    p.mtsMaxRd = 1;
+    p.mtsCostRatio = 1.0;
     return true;
   }
   if (name == "fast") {
@@ -63,7 +94,6 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numAmvpRd = 1;
     p.numCiipRd = 0;
     p.smvd = false;
-    p.affine = false;
     p.meRangeMax = 48;
     p.interSkipStopsSplit = true;
     p.intraInInterMaxTid = 2;
@@ -82,7 +112,6 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numAmvpRd = 1;
     p.numCiipRd = 0;
     p.smvd = false;
-    p.affine = false;
     p.meRangeMax = 32;
     p.meBi = false;
     p.interSkipStopsSplit = true;

@@ -42,14 +42,25 @@ struct SearchPreset {
   // BasketballPass 33 frames at medium -0.52% BD-rate for +22% time.
   bool smvd = true;
   // Affine motion (ra; the SPS flag is on where this is): subblock merge candidates pre-selected by SATD, the best
-  // numAffineMergeRd to full RD, in merge CUs of 8x8 and more; the affine AMVP search for CUs of 16x16 and more. On at
-  // slow and exhaustive: BasketballPass 17 frames slow -0.69% BD-rate for +67% CPU (medium -0.47% for x2.85: off there).
-  bool affine = true;
+  // numAffineMergeRd to full RD, in merge CUs of 8x8 and more; the affine AMVP search for CUs of 16x16 and more.
+  // `--affine on` at a preset without affine searches with these numbers too. On only at exhaustive: BasketballPass 17
+  // frames slow -0.69% BD-rate for +67% CPU, medium -0.47% for x2.85 (too much CPU for the T1 <= 0.7 x VTM rule).
+  bool affine = false;
   int numAffineMergeRd = 2;
   bool affineAmvp = true;      // affine AMVP search (evalAffineAmvp) where the slice has affine
   bool affineAmvpSixParam = true;  // ... also the 6-parameter model
   bool affineSearchApprox = false;  // ... predicting with the (SIMD) 8-tap filter instead of the 6-tap one
   int affineSearchStartStep = 16;  // ... coordinate descent step (1/16 sample) halved down to a quarter sample: 16 = 1, 1/2, 1/4
+  // GPM (ra, B slices; the SPS flag is on where `gpm` is): the merge list's uni-prediction candidates, every
+  // partition mode and candidate pair ranked by the SAD of each partition's region (row prefix sums), the best
+  // numGpmSatd blended and ranked by SATD, the best numGpmRd of those to a full RD check (with and without
+  // residual). `--gpm on` at a preset without GPM searches with these numbers too. On at medium (with
+  // gpmSatdRatio 1), slow and exhaustive (presets.cpp has the figures); off at fast and faster.
+  bool gpm = false;
+  int numGpmSatd = 8;
+  int numGpmRd = 3;
+  // ... and only those whose SATD cost is below this multiple of the best regular merge candidate's (0: no limit)
+  double gpmSatdRatio = 0.0;
   bool intraInInter = true;    // also try intra CUs in P/B slices ...
   bool intraSkipIfSkip = true; //   ... but not when the best inter CU is a skip CU
   int intraInInterMaxTid = 7;  //   ... and only in pictures of temporal layer <= this (the high
@@ -67,9 +78,10 @@ struct SearchPreset {
   bool useRdoq = true;
   bool rdoqGuard = true;       // compare RDOQ's result with plain quantisation by exact J ...
   bool rdoqGuardInterSlices = true;  // ... in P/B slices too (medium leaves it off there: -7% time, +0.2% BD-rate)
-  // Dependent quantisation by default (ra): off in every preset since 2026-12-01 (sixth session):
-  // against RDOQ + sign data hiding our trellis now loses, at `slow` +0.22% BD-rate for +36% time,
-  // at `medium` +0.42% for +50%, in `ai` +0.56% for +57% (BasketballPass); --dep-quant on keeps it.
+  // Dependent quantisation by default (ai and ra; else RDOQ + sign data hiding): since 2026-12-02 (ninth
+  // session: the trellis may take level 1 for every coefficient, which steers the QState path) it gains,
+  // BasketballPass `slow`: ra 17 frames -1.19% BD-rate for +15% CPU, ai 4 frames -1.29% for +25%; `medium`:
+  // ra -1.43% for +17%, ai -1.16% for +15%. On at medium and slower; fast/faster keep RDOQ + sign hiding.
   bool depQuant = false;
   // Dual tree in I slices (sps_qtbtt_dual_tree_intra_flag): a chroma coding tree of its own per 64x64 area.
   // On in every preset (2026-12-01, seventh session; all-intra BasketballPass 4 frames: medium -1.61% BD-rate
@@ -80,6 +92,17 @@ struct SearchPreset {
   // intra CUs, mode 2 for inter CUs with both chroma residuals. On in every preset (2026-12-01, seventh session:
   // all-intra BasketballPass 4 frames medium -1.49% BD-rate at +4.7% time; ra 33 frames -0.89% at +2.3%).
   bool jointCbCr = true;
+  // Explicit MTS for intra CUs (sps_explicit_mts_intra_enabled_flag by default in `ai` where explicitMts is, never by
+  // default in `ra`; implicit MTS is then off; --mts-explicit on turns it on elsewhere with the same search rules):
+  // after the DCT-II luma mode RD of an intra CU of at most 32x32, the best mtsModes modes (those within
+  // mtsModeSlack of the best J and with a coded luma residual) have their residual transformed with each
+  // DST-VII / DCT-VIII pair; the pairs whose sum of |coefficients| is below mtsCostRatio x DCT-II's, cheapest
+  // first, at most mtsMaxRd of them, get a full luma RD (tryExplicitMts).
+  bool explicitMts = false;
+  int mtsModes = 1;
+  double mtsModeSlack = 0.0;
+  int mtsMaxRd = 4;
+  double mtsCostRatio = 1e9;
 };
 
 // Returns false for an unknown name.

@@ -214,7 +214,10 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
   if (c_->motion) {
     clearMotion(node.x, node.y, rw, rh);
     for (const CodingUnit& cu : S.best.cus)
-      if (cu.treeType != TreeType::kDualChroma && cu.isInter()) inter::storeCuMotion(*c_->motion, cu, cu.motion);
+      if (cu.treeType != TreeType::kDualChroma && cu.isInter()) {
+        if (cu.gpm) inter::storeGpmMotion(*c_->motion, cu.x, cu.y, cu.w, cu.h, cu.gpmSplit, cu.motion, cu.motionB);
+        else inter::storeCuMotion(*c_->motion, cu, cu.motion);
+      }
   }
   // luma-only nodes (inside a local dual tree) leave chroma to the enclosing chroma CU
   c_->cuMap->markReconstructed(node.x, node.y, rw, rh, true, node.treeType != TreeType::kDualLuma);
@@ -229,7 +232,7 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
 int RdCtuSearch::quantizeResidual(int cIdx, int w, int h, const Pel* resid, int qp, bool isIntra,
                                   const ResidualBitTables& tables, double lambdaScale, TCoeff* levels) {
   const SliceParams& sl = *c_->slice;
-  const recon::TbKernels kern = recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h);
+  const recon::TbKernels kern = recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h, cIdx == 0 ? mtsIdx_ : 0);
   dsp::forwardTransform(resid, w, w, h, sl.bitDepth, coeff_, kern.hor, kern.ver);
   const double lambda = lam_.componentLambda(cIdx) / lambdaScale;
   int nz;
@@ -266,7 +269,7 @@ int RdCtuSearch::quantizeResidual(int cIdx, int w, int h, const Pel* resid, int 
 
 void RdCtuSearch::reconstructResidual(int cIdx, int w, int h, const TCoeff* levels, int qp, bool isIntra, Pel* resid) {
   const SliceParams& sl = *c_->slice;
-  const recon::TbKernels kern = recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h);
+  const recon::TbKernels kern = recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h, cIdx == 0 ? mtsIdx_ : 0);
   recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_);
   dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid, w, kern.hor, kern.ver);
 }

@@ -19,6 +19,7 @@
 #include "encoder/search/rate_tables.h"
 #include "encoder/search/rd_cost.h"
 #include "encoder/search/rdoq.h"
+#include "inter/gpm.h"
 #include "inter/mv_pred.h"
 #include "recon/inter_pred.h"
 #include "recon/recon.h"
@@ -131,6 +132,12 @@ class RdCtuSearch final : public CtuSearch {
   // motion-searched candidates ac[0..na), full RD (tryInterRd).
   void evalSmvd(const inter::MvPredEnv& me, const int symRef[2], const AmvpCandidate* ac, int na, CodingUnit& cu,
                 const ContextSet& entry, const HmvpTable& entryHm, double& bestJ);
+  // GPM candidates of a merge CU (B slices, inter::gpmSizeAllowed): every partition mode and pair of the uni
+  // candidates of mlist[0 .. nm) ranked by the SAD of each partition's region, the best few by the SATD of the
+  // blended luma, full RD (tryInterRd) of the best numGpmRd (gpm_decision.cpp).
+  // mergeSatd: the best regular merge candidate's SATD cost (SearchPreset::gpmSatdRatio).
+  void evalGpm(const MotionInfo* mlist, int nm, double mergeSatd, CodingUnit& cu, const ContextSet& entry,
+               const HmvpTable& entryHm, double& bestJ);
 
   // Forward transform + quantisation (DQ trellis, RDOQ with the guard, or plain; sign hiding) of a residual
   // block at Qp' qp; lambdaScale divides the component's lambda (a joint Cb-Cr residual's error counts in
@@ -149,6 +156,18 @@ class RdCtuSearch final : public CtuSearch {
                        const ResidualBitTables& tables, TCoeff* levels, int* nzOut);
 
   double searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag, bool* zeroCbf);
+
+  // Luma RD of an intra CU with cu.lumaMode / cu.mtsIdx (levels into cuFrag_, reconstruction into the
+  // picture); returns J, dY the luma SSE. An mts_idx the levels cannot carry (no or DC-only luma levels) falls
+  // back to 0 (cu.mtsIdx says what was coded).
+  double lumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, uint64_t& dY);
+  // Explicit MTS for the luma of an intra CU whose modes were decided (best in bestCu_ / bestFrag_ / bestRec_[0],
+  // J bestJ with luma SSE bestDY): the other mts_idx for the best modes (modes / modeJ / modeCbf / modeMts: the
+  // candidates, their J, luma cbf and the mts_idx they were coded with), by the preset's fast rules. Keeps a
+  // winner there.
+  void tryExplicitMts(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, const int* modes,
+                      const double* modeJ, const uint8_t* modeCbf, const uint8_t* modeMts, int nm, double& bestJ,
+                      uint64_t& bestDY);
 
   // Chroma mode RD for `cu` (luma already decided: its levels in lumaFrag, luma SSE dY). Leaves
   // the best chroma in cu / lumaFrag (levels appended) / the picture. Returns the CU's total J.
@@ -177,7 +196,12 @@ class RdCtuSearch final : public CtuSearch {
   CodingUnit interBestCu_;
   CtuCoding interFrag_, interBestFrag_;
   std::vector<Pel> interRec_[3], interPred_[3];
+  // GPM search: per uni candidate its luma prediction (biased intermediate) and the row prefix sums of |org - pred|
+  std::vector<int16_t> gpmPred_[inter::kMaxMergeCand];
+  std::vector<int32_t> gpmPrefix_[inter::kMaxMergeCand];
   RdoqScratch rdoq_;
+  // mts_idx the luma transform blocks are coded with (explicit MTS trials of searchLeafIntra; 0 otherwise)
+  int mtsIdx_ = 0;
   alignas(32) Pel pred_[64 * 64];
   Pel refTop_[2 * 64 + 1], refLeft_[2 * 64 + 1];
   alignas(32) Pel resid_[64 * 64];

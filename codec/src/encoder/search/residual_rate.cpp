@@ -134,7 +134,7 @@ uint32_t lastPosCostFbits(int pos, int log2Size, int log2ZoSize, bool isLuma, bo
 }
 
 uint64_t residualRateFbits(const int32_t* levels, int log2W, int log2H, bool isLuma,
-                           const ResidualBitTables& t, bool signHiding) {
+                           const ResidualBitTables& t, bool signHiding, bool depQuant) {
   const ScanInfo& si = scanInfo(log2W, log2H);
   const int zoW = 1 << si.log2ZoW, zoH = 1 << si.log2ZoH;
   int last = -1;
@@ -157,6 +157,10 @@ uint64_t residualRateFbits(const int32_t* levels, int log2W, int log2H, bool isL
   uint8_t sbFlag[64 * 64 / 4] = {};
   const int lastSb = last / si.sbSize;
   uint64_t bypassBins = 0;
+  // dependent quantisation: QState walks the scan by each level's parity (7.3.11.11); it picks the
+  // sig_coeff_flag context set (12 / 8 contexts per set) and dec_abs_level's ZeroPos
+  static constexpr uint8_t kTrans[4][2] = {{0, 2}, {2, 0}, {1, 3}, {3, 1}};
+  int qState = 0;
   for (int i = lastSb; i >= 0; --i) {
     const int xS = si.sbX[i], yS = si.sbY[i];
     const int base = i * si.sbSize;
@@ -191,7 +195,8 @@ uint64_t residualRateFbits(const int32_t* levels, int log2W, int log2H, bool isL
         int ctx = std::min((sumPass1 + 1) >> 1, 3);
         if (isLuma) ctx += d < 2 ? 8 : (d < 5 ? 4 : 0);
         else ctx += d < 2 ? 4 : 0;
-        bits += t.sig[ctx].bits[a != 0];
+        const BinCost* sigSet = depQuant && qState > 1 ? t.sigDq[qState - 2] : t.sig;
+        bits += sigSet[ctx].bits[a != 0];
         --remBins;
         if (a) inferDc = false;
       }
@@ -210,6 +215,7 @@ uint64_t residualRateFbits(const int32_t* levels, int log2W, int log2H, bool isL
           remBins -= 2;
         }
       }
+      if (depQuant) qState = kTrans[qState][a & 1];
       firstPosMode1 = n - 1;
     }
     auto templSum = [&](int x, int y) {
@@ -227,9 +233,10 @@ uint64_t residualRateFbits(const int32_t* levels, int log2W, int log2H, bool isL
       const int pos = base + n;
       const int a = std::abs(levels[si.rasterOfPos[pos]]);
       const int k = riceParamFromSum(templSum(si.xOfPos[pos], si.yOfPos[pos]));
-      const int zeroPos = 1 << k;  // QState 0
+      const int zeroPos = (qState < 2 ? 1 : 2) << k;
       const uint32_t v = a == 0 ? uint32_t(zeroPos) : (a <= zeroPos ? uint32_t(a - 1) : uint32_t(a));
       bypassBins += uint64_t(remainderBins(v, k));
+      if (depQuant) qState = kTrans[qState][a & 1];
     }
     int firstSig = -1, lastSig = -1;
     for (int n = 0; n < si.sbSize; ++n)
@@ -238,7 +245,7 @@ uint64_t residualRateFbits(const int32_t* levels, int log2W, int log2H, bool isL
         if (firstSig < 0) firstSig = n;
         lastSig = n;
       }
-    if (signHiding && lastSig - firstSig > 3) --bypassBins;  // the first one's sign is hidden
+    if (signHiding && !depQuant && lastSig - firstSig > 3) --bypassBins;  // the first one's sign is hidden
   }
   return bits + bypassBins * kFbitsOne;
 }

@@ -4,8 +4,8 @@
 // Rates are "fractional bits" (fbits): 1 bit == kFbitsOne. The per-context bin costs are snapshotted
 // from the live CABAC context states at the start of a TU (ResidualBitTables), so a TU's estimate does
 // not follow the context adaptation inside the TU (same approximation every RDO encoder makes).
-// Only the stage-1 tool set: no dependent quantisation (QState 0 -> sig ctx set 0; dq_trellis has its
-// own model), optional sign hiding, no transform skip, no extended precision (log2TransformRange 15),
+// Optional dependent quantisation (residualRateFbits; dq_trellis has its own incremental model) or
+// sign hiding, no transform skip, no extended precision (log2TransformRange 15),
 // no persistent Rice adaptation.
 #pragma once
 #include <cstdint>
@@ -56,9 +56,11 @@ const ScanInfo& scanInfo(int log2W, int log2H);
 // zero-out region), including the sign bypass bins, plus the cbf bin. All-zero levels -> cbf[0].
 // isLuma selects the luma / chroma context derivations. signHiding: sh_sign_data_hiding_used_flag
 // (the hidden sign of a sub-block whose significant positions span more than 3 scan positions
-// costs nothing; the levels are assumed to agree with the parity rule).
+// costs nothing; the levels are assumed to agree with the parity rule). depQuant
+// (sh_dep_quant_used_flag): QState-dependent sig_coeff_flag context sets and dec_abs_level ZeroPos
+// (sign hiding then never applies).
 uint64_t residualRateFbits(const int32_t* levels, int log2W, int log2H, bool isLuma,
-                           const ResidualBitTables& t, bool signHiding = false);
+                           const ResidualBitTables& t, bool signHiding = false, bool depQuant = false);
 
 // --- pieces shared with RDOQ ---------------------------------------------------------------
 // Bypass length in bins of abs_remainder / dec_abs_level value 'v' with Rice parameter k

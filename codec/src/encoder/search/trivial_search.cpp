@@ -1,6 +1,7 @@
 // Trivial CTU search: fixed quad-tree down to 16x16 CUs (further only where the picture
 // boundary forces it), luma mode = best SATD among a few candidates, chroma DM, plain
 // quantisation. Exists so the whole chain works; the RD search replaces it.
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -16,8 +17,9 @@ namespace nnvvc {
 namespace {
 // Predicts, transforms, plainly quantises and reconstructs one transform block (both fixed-decision
 // searches below code their blocks this way).
+// mtsIdx: the CU's mts_idx (luma).
 void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int w, int h, int mode, int qpPrime,
-                         TransformUnit& tu, CtuCoding& out) {
+                         TransformUnit& tu, CtuCoding& out, int mtsIdx = 0) {
   Picture& rec = *c.recon;
   const Plane& org = c.orig->planes[cIdx];
   alignas(32) Pel pred[64 * 64], resid[64 * 64];
@@ -25,7 +27,7 @@ void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int 
   recon::predictBlock(rec, *c.cuMap, cIdx, x, y, w, h, mode, pred, w);
   dsp::subtract(org.row(y) + x, org.stride, pred, w, w, h, resid, w);
   const bool implicitMts = c.slice && c.slice->implicitMts;
-  const recon::TbKernels kern = recon::tbKernels(implicitMts, cIdx, true, w, h);
+  const recon::TbKernels kern = recon::tbKernels(implicitMts, cIdx, true, w, h, mtsIdx);
   dsp::forwardTransform(resid, w, w, h, kBitDepth, coeff, kern.hor, kern.ver);
   int nz = dsp::quant(coeff, w, h, qpPrime, kBitDepth, true, levels);
   if (nz && c.slice && c.slice->signHiding) {  // parity adjustment by distortion alone (no rate tables)
@@ -45,7 +47,7 @@ void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int 
   }
   recon::reconstructTb(rec, *c.cuMap, cIdx, x, y, w, h, mode,
                        nz > 0 ? out.coeffs.data() + tu.coeffOffset[cIdx] : nullptr, qpPrime,
-                       c.slice && c.slice->depQuant, implicitMts);
+                       c.slice && c.slice->depQuant, implicitMts, mtsIdx);
 }
 
 // The two fixed-decision searches share the tree walk and the block coding; they differ only in
@@ -110,8 +112,16 @@ class FixedDecisionSearch : public CtuSearch {
     const SliceParams& sp = *ctx_->slice;
     for (int t = 0; t < cu.numTus; ++t) {
       TransformUnit& tu = cu.tus[t];
-      if (tt != TreeType::kDualChroma)
-        codeBlockPlainQuant(*ctx_, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, sp.qpPrimeY, tu, out);
+      if (tt != TreeType::kDualChroma) {
+        codeBlockPlainQuant(*ctx_, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, sp.qpPrimeY, tu, out, cu.mtsIdx);
+        // an mts_idx the levels leave uncoded (DC only, nothing): the block again with DCT-II
+        const ResidualMtsFlags mf =
+            tu.cbf[0] ? residualMtsFlags(out.coeffs.data() + tu.coeffOffset[0], tu.w, tu.h) : ResidualMtsFlags{};
+        if (cu.mtsIdx && !mtsIdxCoded(&sp, cu, mf)) {
+          cu.mtsIdx = 0;
+          codeBlockPlainQuant(*ctx_, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, sp.qpPrimeY, tu, out);
+        }
+      }
       if (tt != TreeType::kDualLuma) {
         codeBlockPlainQuant(*ctx_, 1, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCb, tu, out);
         codeBlockPlainQuant(*ctx_, 2, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCr, tu, out);
@@ -182,6 +192,10 @@ class StressSearch final : public FixedDecisionSearch {
     // dual tree: CCLM too where the chroma tree allows it (other streams keep their random sequence)
     if (ctx_->part->dualTree && ctx_->slice->isIntra && ctx_->slice->cclm && cu.cclmAllowed && next(3) == 0)
       cu.chromaModeIdx = uint8_t(kChromaCclm + next(3));
+    // explicit MTS: a random mts_idx where the CU may code one (dropped again when its levels do not allow it)
+    if (ctx_->slice->explicitMtsIntra && cu.treeType != TreeType::kDualChroma && cu.numTus == 1 &&
+        std::max(cu.w, cu.h) <= 32)
+      cu.mtsIdx = uint8_t(next(5));
   }
 };
 }  // namespace
