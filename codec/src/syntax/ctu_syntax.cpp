@@ -637,6 +637,13 @@ bool codeGpmData(IO& io, ContextSet& ctx, const SliceParams& sl, CodingUnit& cu)
   return true;
 }
 
+// ctxInc of merge_subblock_flag and inter_affine_flag: the left and above CUs that are affine (Table 132)
+int affineNeighbours(const SyntaxEnv& env, const CodingUnit& cu) {
+  const CuInfo* L = env.cuMap->at(cu.x - 1, cu.y);
+  const CuInfo* A = env.cuMap->at(cu.x, cu.y - 1);
+  return (L && L->affine) + (A && A->affine);
+}
+
 // Prediction data of an inter CU after cu_skip_flag / pred_mode_flag: general_merge_flag,
 // merge_data (regular merge only: merge_idx), or inter_pred_idc, ref_idx_lX, mvd_coding and
 // mvp_lX_flag (7.3.11.5, 7.3.11.7).
@@ -654,10 +661,7 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
     if (!IO::kReading && cu.affine && !subblockPossible) return false;
     unsigned subblock = 0;
     if (subblockPossible) {
-      const CuInfo* L = env.cuMap->at(cu.x - 1, cu.y);
-      const CuInfo* A = env.cuMap->at(cu.x, cu.y - 1);
-      const int inc = (L && L->affine) + (A && A->affine);
-      subblock = io.bin(ctx[kCtxSubblockMerge + inc], cu.affine ? 1u : 0u);
+      subblock = io.bin(ctx[kCtxSubblockMerge + affineNeighbours(env, cu)], cu.affine ? 1u : 0u);
     }
     cu.affine = subblock != 0;
     if (cu.affine) {
@@ -758,10 +762,7 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
   if (!IO::kReading && cu.affine && (!affinePossible || (cu.aff.sixParam && !sl.affineSixParam))) return false;
   unsigned affine = 0;
   if (affinePossible) {
-    const CuInfo* L = env.cuMap->at(cu.x - 1, cu.y);
-    const CuInfo* A = env.cuMap->at(cu.x, cu.y - 1);
-    const int inc = (L && L->affine) + (A && A->affine);
-    affine = io.bin(ctx[kCtxAffineFlag + inc], cu.affine ? 1u : 0u);
+    affine = io.bin(ctx[kCtxAffineFlag + affineNeighbours(env, cu)], cu.affine ? 1u : 0u);
   }
   cu.affine = affine != 0;
   if (cu.affine) cu.aff.sixParam = sl.affineSixParam && io.bin(ctx[kCtxAffineType], cu.aff.sixParam ? 1u : 0u);
