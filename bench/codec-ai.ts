@@ -6,14 +6,18 @@
 // VTM results are cached under bench/.cache/ (key: sequence, frames, QP, cfg hash) so reruns only encode ours.
 // Env: BENCH_FRAMES (default 1), BENCH_PRESET (comma list; default: the slowest/most exhaustive preset listed by
 // `nnvvc-enc --help`), BENCH_QPS, BENCH_SEQUENCES (comma list of name substrings; default all >= 1920x1080),
-// BENCH_TIMEOUT_S (per encode, default 3600), NNVVC_ENC, VTM_ENCODER_APP, VTM_CFG_DIR, SHARED_SEQUENCES.
+// BENCH_TIMEOUT_S (per encode, default 3600), BENCH_JOBS (QP points encoded at once, default 1; > 1 needs CPU-time
+// timing), BENCH_TIME=wall, NNVVC_ENC, VTM_ENCODER_APP, VTM_CFG_DIR, SHARED_SEQUENCES.
+// Times are CPU seconds (user+sys, /usr/bin/time) where /usr/bin/time exists, as in the RA bench (bench/codec-ra.ts):
+// both encoders are single-threaded, and CPU time stays comparable when encodes share the machine.
 // Results also go to test-output/bench-codec-ai.json.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bdRate, bitrateKbps, combinePsnr, psnrYuvFiles, type RdPoint } from '../src/quality/index.js';
-import { describeExit, encode, encoderHelp, encoderPath, isExecutable, readManifest, repoRoot, runProcess, type SequenceInfo } from '../test/conformance/lib.js';
+import { mapLimit, runTimed, TIME_BASIS } from './codec-ra.js';
+import { describeExit, encoderArgs, encoderHelp, encoderPath, isExecutable, readManifest, repoRoot, type SequenceInfo } from '../test/conformance/lib.js';
 
 interface Point {
   qp: number;
@@ -45,7 +49,9 @@ const QPS = (process.env.BENCH_QPS ?? '22,27,32,37').split(',').map((s) => {
   if (!Number.isInteger(q) || q < 0 || q > 63) fail(`BENCH_QPS: '${s}' is not a QP in 0..63`);
   return q;
 });
-const cacheDir = path.join(repoRoot, 'bench', '.cache', 'vtm-ai');
+const JOBS = intEnv('BENCH_JOBS', 1, 1, 64);
+// (the cache key holds the time basis: wall-clock entries of earlier runs are not mixed with CPU-time ones)
+const cacheDir = path.join(repoRoot, 'bench', '.cache', TIME_BASIS === 'cpu' ? 'vtm-ai-cpu' : 'vtm-ai');
 
 async function measure(seq: SequenceInfo, bitstream: string, recon: string, seconds: number, qp: number): Promise<Point> {
   const bytes = statSync(bitstream).size;
@@ -56,18 +62,20 @@ async function measure(seq: SequenceInfo, bitstream: string, recon: string, seco
   };
 }
 
-async function runOurs(seq: SequenceInfo, preset: string | undefined, work: string): Promise<Row> {
+async function runOurs(seq: SequenceInfo, preset: string | undefined, work: string, enc: string): Promise<Row> {
   const row: Row = { sequence: seq.name, encoder: `nnvvc${preset ? ` ${preset}` : ''}`, points: [] };
-  for (const qp of QPS) {
-    const b = path.join(work, `ours_${qp}.266`), o = path.join(work, `ours_${qp}.yuv`);
-    const r = await encode({ seq, frames: FRAMES, qp, bitstream: b, recon: o, preset, timeoutMs: TIMEOUT_MS });
-    if (r.code !== 0) {
-      row.error = `QP ${qp}: nnvvc-enc ${describeExit(r)}: ${(r.stderr || r.stdout).trim().slice(-300)}`;
-      return row;
-    }
-    row.points.push(await measure(seq, b, o, r.seconds, qp));
-    console.error(`  ${row.encoder} ${seq.name} QP ${qp}: ${r.seconds.toFixed(1)} s`);
+  const results = await mapLimit(QPS, JOBS, async (qp): Promise<Point | string> => {
+    const b = path.join(work, `ours_${preset ?? 'default'}_${qp}.266`), o = path.join(work, `ours_${preset ?? 'default'}_${qp}.yuv`);
+    const r = await runTimed(enc, encoderArgs({ seq, frames: FRAMES, qp, bitstream: b, recon: o, preset }), TIMEOUT_MS);
+    if (r.code !== 0) return `QP ${qp}: nnvvc-enc ${describeExit(r)}: ${(r.stderr || r.stdout).trim().slice(-300)}`;
+    const p = await measure(seq, b, o, r.timed, qp);
+    console.error(`  ${row.encoder} ${seq.name} QP ${qp}: ${r.timed.toFixed(1)} s`);
     rmSync(o, { force: true });
+    return p;
+  });
+  for (const p of results) {
+    if (typeof p === 'string') { row.error = p; return row; }
+    row.points.push(p);
   }
   return row;
 }
@@ -87,27 +95,25 @@ async function runVtm(app: string, cfg: string, seq: SequenceInfo, work: string)
   const row: Row = { sequence: seq.name, encoder: 'VTM-23.2', points: [] };
   const cfgHash = createHash('sha1').update(readFileSync(cfg)).digest('hex').slice(0, 10);
   mkdirSync(cacheDir, { recursive: true });
-  for (const qp of QPS) {
+  const results = await mapLimit(QPS, JOBS, async (qp): Promise<Point | string> => {
     const cacheFile = path.join(cacheDir, `${seq.name}_f${FRAMES}_qp${qp}_${cfgHash}.json`);
-    if (existsSync(cacheFile)) {
-      row.points.push(JSON.parse(readFileSync(cacheFile, 'utf8')) as Point);
-      continue;
-    }
+    if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, 'utf8')) as Point;
     const b = path.join(work, `vtm_${qp}.266`), o = path.join(work, `vtm_${qp}.yuv`);
     // TemporalSubsampleRatio=1: code every frame (the standard intra cfg skips 7 of 8).
     const args = ['-c', cfg, '-i', seq.path, '-b', b, '-o', o, '-wdt', String(seq.width), '-hgt', String(seq.height),
       '-fr', String(seq.fps), '-f', String(FRAMES), `--InputBitDepth=${seq.bitDepth}`, '--InternalBitDepth=10',
       '--OutputBitDepth=10', '--TemporalSubsampleRatio=1', '-q', String(qp)];
-    const r = await runProcess(app, args, { timeoutMs: TIMEOUT_MS });
-    if (r.code !== 0) {
-      row.error = `QP ${qp}: VTM ${describeExit(r)}: ${(r.stdout + r.stderr).trim().slice(-300)}`;
-      return row;
-    }
-    const p = await measure(seq, b, o, r.seconds, qp);
+    const r = await runTimed(app, args, TIMEOUT_MS);
+    if (r.code !== 0) return `QP ${qp}: VTM ${describeExit(r)}: ${(r.stdout + r.stderr).trim().slice(-300)}`;
+    const p = await measure(seq, b, o, r.timed, qp);
     writeFileSync(cacheFile, JSON.stringify(p));
-    row.points.push(p);
-    console.error(`  VTM ${seq.name} QP ${qp}: ${r.seconds.toFixed(1)} s`);
+    console.error(`  VTM ${seq.name} QP ${qp}: ${r.timed.toFixed(1)} s`);
     rmSync(o, { force: true });
+    return p;
+  });
+  for (const p of results) {
+    if (typeof p === 'string') { row.error = p; return row; }
+    row.points.push(p);
   }
   return row;
 }
@@ -156,7 +162,8 @@ async function main() {
   if (vtmApp && !isExecutable(vtmApp)) fail(`VTM_ENCODER_APP=${vtmApp} is not an executable file`);
   if (vtmApp && !cfg) fail('no VTM intra cfg: vtm/cfg/encoder_intra_anchor.cfg is missing and VTM_CFG_DIR is not set');
 
-  console.log(`bench:codec — all-intra, ${FRAMES} frame(s), QP ${QPS.join('/')}, machine ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'})`);
+  if (JOBS > 1 && TIME_BASIS !== 'cpu') fail('BENCH_JOBS > 1 needs CPU-time timing (/usr/bin/time, BENCH_TIME unset): wall-clock times of concurrent encodes are not comparable');
+  console.log(`bench:codec — all-intra, ${FRAMES} frame(s), QP ${QPS.join('/')}, machine ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}); times are ${TIME_BASIS === 'cpu' ? 'CPU seconds (user+sys, /usr/bin/time)' : 'wall-clock seconds'}, ${JOBS} encode(s) at once`);
   console.log(`  nnvvc preset(s): ${presets.map((p) => p ?? '(encoder default)').join(', ')}${process.env.BENCH_PRESET ? ' (BENCH_PRESET)' : ' (most exhaustive listed by --help)'}`);
   if (!process.env.BENCH_PRESET) {
     console.log('  note: the most exhaustive preset takes minutes per 1080p frame per QP on 2 cores; BENCH_PRESET=faster (or medium) for a quick run');
@@ -180,7 +187,7 @@ async function main() {
       const vtm = vtmApp ? await runVtm(vtmApp, cfg!, seq, work) : undefined;
       if (vtm) seqRows.push(vtm);
       for (const preset of presets) {
-        const ours = await runOurs(seq, preset, work);
+        const ours = await runOurs(seq, preset, work, enc);
         seqRows.push(ours);
         if (vtm) {
           const sum = (r: Row) => r.points.reduce((s, p) => s + p.seconds, 0);

@@ -195,7 +195,7 @@ export function formatSummary(cs: RaComparison[]): string {
  * CPU time compares like with like. Without it (or with BENCH_TIME=wall) wall-clock seconds are used.
  */
 export const TIME_BASIS: 'cpu' | 'wall' = process.env.BENCH_TIME === 'wall' || !isExecutable('/usr/bin/time') ? 'wall' : 'cpu';
-async function runTimed(cmd: string, args: string[], timeoutMs: number): Promise<ProcResult & { timed: number }> {
+export async function runTimed(cmd: string, args: string[], timeoutMs: number): Promise<ProcResult & { timed: number }> {
   if (TIME_BASIS === 'wall') { const r = await runProcess(cmd, args, { timeoutMs }); return { ...r, timed: r.seconds }; }
   const tf = path.join(mkdtempSync(path.join(os.tmpdir(), 'nnvvc-time-')), 't');
   const r = await runProcess('/usr/bin/time', ['-f', '%U %S', '-o', tf, cmd, ...args], { timeoutMs });
@@ -211,7 +211,7 @@ async function measure(seq: SequenceInfo, frames: number, bitstream: string, rec
 }
 
 /** fn over items, at most `limit` at once; results in item order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const lane = async () => { for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]); };

@@ -16,6 +16,7 @@ struct SearchConfig {
   std::string splitHintsPath;      // --split-hints (format defined by the search)
   int qp = 32;
   int frameRate = 30;
+  bool allIntra = false;  // --config ai (the preset's all-intra variants apply)
   // Source luma size and number of frames to encode (0 = unknown): lets the search reject
   // --split-hints made for another picture size or with too few frames before encoding starts.
   int sourceWidth = 0, sourceHeight = 0, sourceFrames = 0;

@@ -28,6 +28,19 @@ struct PathState {
                             // cur[16] stays 0 (the template's padding neighbour)
 };
 
+static_assert(dsp::kDepQuantStateTrans[0][0] == 0 && dsp::kDepQuantStateTrans[0][1] == 2 &&
+                  dsp::kDepQuantStateTrans[1][0] == 2 && dsp::kDepQuantStateTrans[1][1] == 0 &&
+                  dsp::kDepQuantStateTrans[2][0] == 1 && dsp::kDepQuantStateTrans[2][1] == 3 &&
+                  dsp::kDepQuantStateTrans[3][0] == 3 && dsp::kDepQuantStateTrans[3][1] == 1,
+              "the destination picks in dqQuantize follow QStateTransTable");
+
+// A level choice at one position: J of the path so far, |level|, context-coded bins it used.
+struct Choice {
+  double cost;
+  int64_t level;
+  int bins;
+};
+
 struct Decision {
   int32_t level;
   int8_t prev;  // state before this position; -1: the path starts here (last significant position)
@@ -87,6 +100,18 @@ const NbTables& nbTables(int log2W, int log2H) {
   }();
   return all[size_t(log2W * 7 + log2H)];
 }
+
+// One template neighbour's terms of 9.3.4.2.6/7 for |level| v (capped at 255), packed so that the five
+// neighbours sum in one add each: min(4 + (v & 1), v) in bits 0-7 (sum <= 25), v != 0 in bits 8-15 (<= 5),
+// v in bits 16-31 (<= 1275).
+struct TemplateTerms {
+  uint32_t v[256];
+  constexpr TemplateTerms() : v() {
+    for (int k = 0; k < 256; ++k)
+      v[k] = uint32_t(k < 4 + (k & 1) ? k : 4 + (k & 1)) | (uint32_t(k != 0) << 8) | (uint32_t(k) << 16);
+  }
+};
+constexpr TemplateTerms kTemplateTerm;
 
 // cRiceParam from the clipped template sum (9.3.3.11, Table 128) and the bypass length of
 // abs_remainder / dec_abs_level values below 128 per Rice parameter (remainderBins beyond)
@@ -211,7 +236,8 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
   const double startC = lamBit * double(t.cbf.bits[1]);
   // template sums over the neighbours outside the current sub-block, per path array (by the state
   // whose array it is at the sub-block's start): pass-1 sum, count of non-zero, sum of |level|
-  int16_t outSum1[4][16], outNum[4][16], outAbs[4][16];
+  // (packed as kTemplateTerm)
+  uint32_t outSum[4][16];
   for (int i = lastSb; i >= 0; --i) {
     const int xS = si.sbX[i], yS = si.sbY[i], base = i * sbSize;
     for (int q = 0; q < 4; ++q) {
@@ -222,17 +248,10 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
       if (arrOf[q] < 0) continue;
       const uint8_t* arr = s.pool[arrOf[q]];
       for (int n = 0; n < sbSize; ++n) {
-        int s1 = 0, nm = 0, sa = 0;
+        uint32_t t5 = 0;
         const int pos = base + n;
-        for (int j = 0; j < nbt.numOut[pos]; ++j) {
-          const int v = arr[nbt.outNb[pos][j]];
-          s1 += std::min(4 + (v & 1), v);
-          nm += v != 0;
-          sa += v;
-        }
-        outSum1[q][n] = int16_t(s1);
-        outNum[q][n] = int16_t(nm);
-        outAbs[q][n] = int16_t(sa);
+        for (int j = 0; j < nbt.numOut[pos]; ++j) t5 += kTemplateTerm.v[arr[nbt.outNb[pos][j]]];
+        outSum[q][n] = t5;
       }
     }
     double sbZeroD = 0;
@@ -259,72 +278,80 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
         numC[qz] = c;
         for (int j = 0; j < c; ++j) candD[qz][j] = dist(a, qz ? 2 * candK[qz][j] - 1 : 2 * candK[qz][j]);
       }
-      // decisions per destination state: best cost, source state (-1: path starts here), level, bins
-      double dCost[4] = {kInf, kInf, kInf, kInf};
-      int dPrev[4] = {-2, -2, -2, -2}, dBins[4] = {0, 0, 0, 0};
-      int64_t dLevel[4] = {0, 0, 0, 0};
-      auto offer = [&](int ns, double cost, int prev, int64_t k, int bins) {
-        if (cost < dCost[ns]) {
-          dCost[ns] = cost;
-          dPrev[ns] = prev;
-          dLevel[ns] = k;
-          dBins[ns] = bins;
-        }
-      };
+      // Per source state the cheapest even level (zero first) and the cheapest odd level: the two lead
+      // to different states (QStateTransTable), and each destination state has exactly two sources,
+      // (state, parity) pairs, plus the path starting here for states 0 and 2. Selecting in the order
+      // of one list over states 0..3 and the start (ties: the earlier) keeps the search's decisions
+      // those of offering every level in turn, with fewer, mostly branch-free comparisons.
+      Choice ev[5], od[5];  // [4]: the path starting here
       for (int q = 0; q < 4; ++q) {
+        ev[q].cost = od[q].cost = kInf;
         const PathState& ps = st[q];
         if (ps.cost >= kInf) continue;
-        int sum1 = 0, numSig = 0, sumAbs = 0;
-        if (ps.origin >= 0) {
-          sum1 = outSum1[ps.origin][n];
-          numSig = outNum[ps.origin][n];
-          sumAbs = outAbs[ps.origin][n];
-        }
-        for (int j = 0; j < 5; ++j) {
-          const int v = ps.cur[inNb[n][j]];
-          sum1 += std::min(4 + (v & 1), v);
-          numSig += v != 0;
-          sumAbs += v;
-        }
+        uint32_t t5 = ps.origin >= 0 ? outSum[ps.origin][n] : 0;
+        for (int j = 0; j < 5; ++j) t5 += kTemplateTerm.v[ps.cur[inNb[n][j]]];
+        const int sum1 = int(t5 & 0xff), numSig = int((t5 >> 8) & 0xff), sumAbs = int(t5 >> 16);
         const bool inferred = n == 0 && ps.origin >= 0 && i > 0 && !ps.anySig;  // sig inferred 1
         const int qz = q > 1;
-        const uint8_t* trans = dsp::kDepQuantStateTrans[q];
+        const int nc = numC[qz];
         if (ps.remBins >= 4) {  // regular (context-coded) pass
           const double* sig = sigC[std::max(0, q - 1)][std::min((sum1 + 1) >> 1, 3) + sigDiag];
           const int off = std::min(sum1 - numSig, 4) + offDiag;
           const int rice = riceOf(sumAbs - 20);
-          if (!inferred) offer(trans[0], ps.cost + d0 + sig[0], q, 0, 1);
+          if (!inferred) ev[q] = Choice{ps.cost + d0 + sig[0], 0, 1};
           const double sigOne = inferred ? 0.0 : sig[1];
           const int sigBin = inferred ? 0 : 1;
-          for (int j = 0; j < numC[qz]; ++j) {
+          for (int j = 0; j < nc; ++j) {
             const int64_t k = candK[qz][j];
-            offer(trans[k & 1], ps.cost + candD[qz][j] + (sigOne + levelCost(off, k, rice)), q, k,
-                  sigBin + (k > 1 ? 3 : 1));
+            Choice& c = (k & 1) ? od[q] : ev[q];
+            const double cost = ps.cost + candD[qz][j] + (sigOne + levelCost(off, k, rice));
+            if (cost < c.cost) c = Choice{cost, k, sigBin + (k > 1 ? 3 : 1)};
           }
         } else {  // dec_abs_level (9.3.3.11 with ZeroPos)
           const int rice = riceOf(sumAbs);
           const int64_t zeroPos = int64_t(qz ? 2 : 1) << rice;
-          if (!inferred)
-            offer(trans[0], ps.cost + d0 + binC * double(remBinsOf(zeroPos, rice)), q, 0, 0);
-          for (int j = 0; j < numC[qz]; ++j) {
+          if (!inferred) ev[q] = Choice{ps.cost + d0 + binC * double(remBinsOf(zeroPos, rice)), 0, 0};
+          for (int j = 0; j < nc; ++j) {
             const int64_t k = candK[qz][j];
             const int64_t v = k <= zeroPos ? k - 1 : k;
-            offer(trans[k & 1], ps.cost + candD[qz][j] + binC * double(remBinsOf(v, rice) + 1), q, k, 0);
+            Choice& c = (k & 1) ? od[q] : ev[q];
+            const double cost = ps.cost + candD[qz][j] + binC * double(remBinsOf(v, rice) + 1);
+            if (cost < c.cost) c = Choice{cost, k, 0};
           }
         }
       }
       // a path starting here: this is the last significant position, QState 0 (quantiser Q0)
+      ev[4].cost = od[4].cost = kInf;
       if (a > halfStep) {
         const double lastC = startC + lastCX[x] + lastCY[y];
         for (int j = 0; j < numC[0]; ++j) {
           const int64_t k = candK[0][j];
-          offer(dsp::kDepQuantStateTrans[0][k & 1], preStart + candD[0][j] + (lastC + levelCost(0, k, 0)), -1, k,
-                k > 1 ? 3 : 1);
+          Choice& c = (k & 1) ? od[4] : ev[4];
+          const double cost = preStart + candD[0][j] + (lastC + levelCost(0, k, 0));
+          if (cost < c.cost) c = Choice{cost, k, k > 1 ? 3 : 1};
         }
       }
+      // destination <- sources (QStateTransTable: 0 -> {0, 2}, 1 -> {2, 0}, 2 -> {1, 3}, 3 -> {3, 1})
+      double dCost[4];
+      int dPrev[4], dBins[4];
+      int64_t dLevel[4];
+      auto pick = [&](int ns, const Choice& c0, int p0, const Choice& c1, int p1) {
+        const bool second = c1.cost < c0.cost;
+        const Choice& c = second ? c1 : c0;
+        dCost[ns] = c.cost;
+        dPrev[ns] = second ? p1 : p0;
+        dLevel[ns] = c.level;
+        dBins[ns] = c.bins;
+      };
+      pick(0, ev[0], 0, od[1], 1);
+      pick(2, od[0], 0, ev[1], 1);
+      pick(1, ev[2], 2, od[3], 3);
+      pick(3, od[2], 2, ev[3], 3);
+      if (ev[4].cost < dCost[0]) { dCost[0] = ev[4].cost; dPrev[0] = -1; dLevel[0] = ev[4].level; dBins[0] = ev[4].bins; }
+      if (od[4].cost < dCost[2]) { dCost[2] = od[4].cost; dPrev[2] = -1; dLevel[2] = od[4].level; dBins[2] = od[4].bins; }
       for (int ns = 0; ns < 4; ++ns) {
         PathState& ps = nx[ns];
-        if (dPrev[ns] == -2) {
+        if (dCost[ns] >= kInf) {
           ps.cost = kInf;
           continue;
         }

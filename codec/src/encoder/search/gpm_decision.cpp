@@ -6,6 +6,7 @@
 #include "encoder/search/rd_search_impl.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 
 #include "dsp/gpm.h"
@@ -107,21 +108,37 @@ void RdCtuSearch::evalGpm(const MotionInfo* mlist, int nm, double mergeSatd, Cod
     for (; i > 0 && list[i].cost < list[i - 1].cost; --i) std::swap(list[i], list[i - 1]);
   };
   const double sqrtLambda = lam_.sqrtLambda;
+  // lambda-weighted index bits per pair, and their minimum: with the list full, a partition mode (or a first
+  // candidate) whose cheapest possible pair cannot enter it is skipped (the bound is below every pair's cost, also
+  // in floating point, so the list is the one offering every pair would give)
+  double pairBits[inter::kMaxMergeCand][inter::kMaxMergeCand];
+  double minBits = kInf;
+  for (int a = 0; a < nG; ++a)
+    for (int b = 0; b < nG; ++b) {
+      pairBits[a][b] = sqrtLambda * idxBits(a, b);
+      if (a != b) minBits = std::min(minBits, pairBits[a][b]);
+    }
   for (int m = 0; m < inter::kGpmNumPartitions; ++m) {
     const GpmRowRuns& runs = gpmRowRuns(w, h, m);
     int64_t costA[inter::kMaxMergeCand];
+    int64_t minA = INT64_MAX, minB = INT64_MAX;
     for (int i = 0; i < nG; ++i) {
       if (!valid[i]) continue;
       const int32_t* P = gpmPrefix_[i].data();
       int64_t s = 0;
       for (int r = 0; r < h; ++r) s += P[r * ps + runs.e[r]] - P[r * ps + runs.s[r]];
       costA[i] = s;
+      minA = std::min(minA, s);
+      minB = std::min(minB, total[i] - s);
     }
+    const bool full = nTop == keepN;
+    if (full && !(double(minA + minB) + minBits < top[keepN - 1].cost)) continue;
     for (int a = 0; a < nG; ++a) {
       if (!valid[a]) continue;
+      if (nTop == keepN && !(double(costA[a] + minB) + minBits < top[keepN - 1].cost)) continue;
       for (int b = 0; b < nG; ++b) {
         if (b == a || !valid[b] || uni[a] == uni[b]) continue;
-        const double c = double(costA[a] + (total[b] - costA[b])) + sqrtLambda * idxBits(a, b);
+        const double c = double(costA[a] + (total[b] - costA[b])) + pairBits[a][b];
         offer(top, nTop, keepN, Cand{c, uint8_t(m), uint8_t(a), uint8_t(b)});
       }
     }

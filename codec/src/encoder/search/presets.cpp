@@ -42,6 +42,10 @@ bool presetByName(const std::string& name, SearchPreset& p) {
   if (name == "medium") {
     p.maxMttDepth = 2;
     p.modes = {3, 2, 2};
+    // all-intra: two modes by SATD and one MPM to full RD (2026-12-02, tenth session): BQTerrace frame 0 +0.55% BD-rate
+    // for about -30% CPU, BasketballPass 4 frames +0.39% for -30% (CPU times on this VM vary by +-10%); in `ra` the
+    // same cut saves only 3% for +0.6%, so RA keeps three and two
+    p.modesAllIntra = {2, 1, 2};
     p.largeBlockRdReduce = 1;
     p.numChromaModes = 3;
     p.skipTtIfBtNoGain = true;
@@ -54,6 +58,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // without that limit -1.68%, and a QP-27 encode timed back to back +20% against +11% with it)
     p.gpm = true;
     p.gpmSatdRatio = 1.0;
+    p.numGpmSatd = 4;  // (tenth session, with the two changes marked below: see there)
     // (affine stays off, SearchPreset::affine; with --affine on medium searches as slow does: BasketballPass 17 frames
     // -0.47% BD-rate for 2.85x CPU; a cheaper search - 4-parameter AMVP from 1/2 sample with the 8-tap filter, one merge
     // candidate to RD - lost it all, +0.07% for 1.49x; subblock merge alone: -0.08% for +11%)
@@ -63,13 +68,18 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.meRangeMax = 64;
     p.interSkipStopsSplit = false;
     p.intraInInterMaxTid = 2;
-    p.skipStopsMttFromTid = 3;  // -25% time for +0.15% (BQTerrace) / +0.6% (BasketballPass) BD-rate, RA 9/17 frames
+    // skip rule from layer 3 (third session): -25% time for +0.15% (BQTerrace) / +0.6% (BasketballPass) BD-rate, RA
+    // 9/17 frames; from layer 2 since 2026-12-02 (tenth session), together with one MMVD candidate to RD (was two) and
+    // the blended SATD of 4 GPM pairs (was 8): BasketballPass 17 frames +0.13% BD-rate for -13% CPU (the minimum per QP
+    // of two and three paired runs: CPU times on this VM have outliers of up to +40%)
+    p.skipStopsMttFromTid = 2;
     // Early skip detection (no motion search below a skip CU) is off again since 2026-12-02 (eighth session): with
     // today's tools the motion search under a skip CU pays: BasketballPass 33 frames -0.75% BD-rate for +13.6% CPU,
     // BQTerrace 9 frames -0.43% for +7.9% (together with SMVD: BasketballPass -1.06% for +22%, BQTerrace -0.72% for +15%).
     // (It was on in layers 0-2 since the fifth session: then -10.7% time for +0.63% / +0.45%.)
     p.skipStopsAmvpMaxTid = -1;
     p.mmvd = true;
+    p.numMmvdRd = 1;  // (tenth session: see skipStopsMttFromTid)
     // RDOQ without the exact-J guard in P/B slices: -7.0% time for +0.20% / -0.06% (I slices keep it: all-intra
     // streams stay as they were)
     p.rdoqGuardInterSlices = false;

@@ -18,6 +18,9 @@ struct SearchPreset {
   bool localDualTree = true;   // allow splits with modeTypeCondition 1 (small chroma handled by a
                                // separate chroma CU)
   ModeSelectConfig modes{7, 6, 4};
+  // all-intra encodes (--config ai) use these instead where numRd > 0: there the intra search is the whole
+  // encode, and its time is judged against VTM's all-intra time
+  ModeSelectConfig modesAllIntra{0, 0, 0};
   int largeBlockRdReduce = 0;  // fewer full-RD luma modes (this many) for CUs of >= 32x32 samples
   int numChromaModes = 5;      // DM, planar, ver, hor, DC (first N)
   // Heuristic pruning (0 = off):
