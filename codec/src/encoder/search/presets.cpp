@@ -12,7 +12,8 @@ bool presetByName(const std::string& name, SearchPreset& p) {
   // +10.6% CPU, BasketballPass 17 frames -0.46% for +22.5%; `slow` BasketballPass -0.49% for +17%
   // GPM (SearchPreset::gpm) at medium and the slower presets: `slow` BasketballPass 17 frames -2.21% BD-rate for
   // +9..30% CPU (loaded machine: two runs)
-  // Explicit MTS (SearchPreset::explicitMts; the default in `ai` only) at medium and the slower presets, against
+  // Explicit MTS (SearchPreset::explicitMts; the default in `ai` only) at slow and exhaustive (medium until the tenth
+  // session, see there), against
   // implicit MTS, all-intra BasketballPass 4 frames (CPU ratios noisy: loaded machine): medium (best mode, one more
   // kernel pair) -0.50% BD-rate for about +3% CPU, BQTerrace frame 0 -0.46% for +16% (the two together about the
   // rule of thumb's ~8% per 0.5%); two modes and two pairs -0.81% (BQTerrace -0.87%) for +21..40%; slow (3 modes, <= 3 pairs) -1.22% for +38%. `ra` medium: +0.09% for +10%, so off there.
@@ -42,10 +43,11 @@ bool presetByName(const std::string& name, SearchPreset& p) {
   if (name == "medium") {
     p.maxMttDepth = 2;
     p.modes = {3, 2, 2};
-    // all-intra: two modes by SATD and one MPM to full RD (2026-12-02, tenth session): BQTerrace frame 0 +0.55% BD-rate
-    // for about -30% CPU, BasketballPass 4 frames +0.39% for -30% (CPU times on this VM vary by +-10%); in `ra` the
-    // same cut saves only 3% for +0.6%, so RA keeps three and two
-    p.modesAllIntra = {2, 1, 2};
+    // all-intra (2026-12-02, tenth session; BQTerrace frame 0 BD-rates, CPU of QP 37 encodes run one at a time, median
+    // of three): two modes by SATD and one MPM to full RD (BQTerrace +0.55%, BasketballPass 4 frames +0.39%; the bench
+    // then gave -15% / -8% CPU against VTM's), the coarse SATD pass over 17 angles (+0.05%, -6%) and one refined angle
+    // (+0.09%, -4%); in `ra` the first cut saves only 3% for +0.6%, so RA keeps three and two
+    p.modesAllIntra = {2, 1, 1, 4};
     p.largeBlockRdReduce = 1;
     p.numChromaModes = 3;
     p.skipTtIfBtNoGain = true;
@@ -86,7 +88,10 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // dependent quantisation (the trellis instead of RDOQ + sign hiding): ra 17 frames -1.43% BD-rate for
     // +17% CPU, ai 4 frames -1.16% for +15% (BasketballPass); bus ra 17 frames -2.90% for +12%
     p.depQuant = true;
-    p.explicitMts = true;
+    // explicit MTS off at medium since the tenth session (BQTerrace frame 0 +0.93% BD-rate for -15% CPU): with it
+    // medium's all-intra time stayed above 10% of VTM's (the limit); `--mts-explicit on` searches one kernel
+    // pair for the best mode
+    p.explicitMts = false;
     p.mtsModes = 1;
     p.mtsMaxRd = 1;
     p.mtsCostRatio = 1.0;
