@@ -3,6 +3,7 @@
 #include "encoder/search/dq_trellis.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -133,7 +134,15 @@ struct CostCache {
   double lastC[2][7][32];  // [x / y][log2 side][coordinate]
   uint8_t lastValid[2] = {0, 0};  // bit log2 side: lastC filled
 };
-thread_local CostCache tCostCache;
+// One cache per channel type: the search alternates luma and chroma TBs (and Cb / Cr, whose tables differ only in
+// the cbf and sb_coded_flag entries, which the trellis reads directly), so one entry would be rebuilt at nearly
+// every call.
+thread_local CostCache tCostCache[2];
+// The part of the tables the cache is built from (all but sbCoded and cbf, the last members).
+constexpr size_t kCachedTableBytes = offsetof(ResidualBitTables, sbCoded);
+static_assert(offsetof(ResidualBitTables, cbf) > offsetof(ResidualBitTables, sbCoded) &&
+                  offsetof(ResidualBitTables, cbf) + sizeof(BinCost) == sizeof(ResidualBitTables),
+              "sbCoded and cbf are the last members of ResidualBitTables");
 
 inline int remBinsOf(int64_t v, int k) {
   static const RemTable tab;
@@ -184,8 +193,8 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
   // many TBs with one snapshot): level bins (gt1 / par / gt3 and the sign) by ctxOffset for k = 1, 2,
   // 3, then 4 + ((k - 4) & 1) for k >= 4; sig_coeff_flag per QState context set; last position
   // prefix + suffix per coordinate and TB side
-  CostCache& cc = tCostCache;
-  if (cc.lambda != p.lambda || cc.luma != luma || std::memcmp(&cc.tab, &t, sizeof(t)) != 0) {
+  CostCache& cc = tCostCache[luma ? 1 : 0];
+  if (cc.lambda != p.lambda || cc.luma != luma || std::memcmp(&cc.tab, &t, kCachedTableBytes) != 0) {
     cc.lambda = p.lambda;
     cc.luma = luma;
     cc.tab = t;
