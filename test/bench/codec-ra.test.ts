@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  compareRa, formatComparison, formatSummary, framesFor, intraPeriodFor, parseRaArgs, UsageError, vtmRaArgs, type RaPoint, type RaRun,
+  compareRa, formatComparison, formatSummary, framesFor, intraPeriodFor, mapLimit, parseRaArgs, runTimed, TIME_BASIS, UsageError, vtmRaArgs,
+  type RaPoint, type RaRun,
 } from '../../bench/codec-ra.js';
 import type { SequenceInfo } from '../conformance/lib.js';
 
@@ -91,4 +92,26 @@ test('tables: one row per QP plus the overall row, BD-rate line, summary line pe
   assert.deepEqual(sum[1].split(/\s+/), ['BQTerrace_1920x1080_60fps_8bit_17f', 'medium', '17', '64', '+10.00%', '0.0500', '4.857']);
   assert.match(sum[2], /^BasketballPass_416x240_50fps_8bit_101f +fast +33 +48 +n\/a \(no VTM anchor\) +- +\d+\.\d{3}$/);
   assert.match(formatComparison(compareRa('s', 'medium', 17, 32, ours, { ...vtm, points: vtm.points.map((p) => ({ ...p, cached: true })) })), /T2 not measured in this run/);
+});
+
+test('mapLimit: results in item order, never more than the limit at once (the AI and RA benches run encodes with it)', async () => {
+  let running = 0, peak = 0;
+  const out = await mapLimit([30, 5, 20, 1, 10], 2, async (ms) => {
+    running++;
+    peak = Math.max(peak, running);
+    await new Promise((r) => setTimeout(r, ms));
+    running--;
+    return ms * 2;
+  });
+  assert.deepEqual(out, [60, 10, 40, 2, 20]);
+  assert.equal(peak, 2);
+});
+
+test('runTimed: a busy child is timed by its own CPU seconds (TIME_BASIS cpu) or wall-clock, and its exit code kept', async () => {
+  const busy = "const t = Date.now(); let x = 0; while (Date.now() - t < 300) x++; process.exit(x > 0 ? 3 : 0)";
+  const r = await runTimed(process.execPath, ['-e', busy], 20_000);
+  assert.equal(r.code, 3);
+  assert.ok(r.timed > 0.2, `timed ${r.timed} s for a 0.3 s busy loop`);
+  const idle = await runTimed(process.execPath, ['-e', 'setTimeout(() => {}, 400)'], 20_000);
+  if (TIME_BASIS === 'cpu') assert.ok(idle.timed < idle.seconds, `a sleeping child: CPU ${idle.timed} s < wall ${idle.seconds} s`);
 });
