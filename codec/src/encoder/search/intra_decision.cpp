@@ -212,18 +212,46 @@ double RdCtuSearch::searchChroma(CodingUnit& cu, const ContextSet& entry, const 
   const bool cclm = c_->slice->cclm && cu.cclmAllowed;
   const uint8_t* order = cclm ? kOrderCclm : kOrder;
   const int numCand = cclm ? std::min(8, preset_.numChromaModes + 3) : std::min(5, preset_.numChromaModes);
-  int tried[8];
-  int nTried = 0;
+  // distinct candidates, in order; with preset_.numChromaRd > 0 only DM and the (numChromaRd - 1) others of least
+  // SATD (Cb + Cr, weighted as the distortion is, on the first TU) get the full RD check
+  int candIdx[8], candMode[8];
+  int nc = 0;
+  for (int k = 0; k < numCand; ++k) {
+    const int cm = deriveChromaMode(order[k], lumaForDm);
+    bool dup = false;
+    for (int j = 0; j < nc; ++j) dup |= candMode[j] == cm;
+    if (dup) continue;
+    candIdx[nc] = order[k];
+    candMode[nc++] = cm;
+  }
+  bool keep[8];
+  std::fill(keep, keep + 8, true);
+  const TransformUnit& t0 = cu.tus[0];
+  const int pw = t0.w / 2, ph = t0.h / 2;
+  if (preset_.numChromaRd > 0 && nc > preset_.numChromaRd && pw >= 4 && ph >= 4) {
+    c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h);
+    c_->cuMap->markReconstructed(cu.x, cu.y, cu.w, cu.h, true, false);  // luma is final
+    std::pair<double, int> satd[8];
+    for (int j = 0; j < nc; ++j) {
+      double cost = 0;
+      for (int c = 1; c <= 2; ++c) {
+        const Plane& org = c_->orig->planes[c];
+        recon::predictBlock(*c_->recon, *c_->cuMap, c, t0.x / 2, t0.y / 2, pw, ph, candMode[j], pred_, pw);
+        cost += lam_.chromaWeight[c] * double(dsp::satd(org.row(t0.y / 2) + t0.x / 2, org.stride, pred_, pw, pw, ph));
+      }
+      satd[j] = {cost, j};
+    }
+    for (int i = 2; i < nc; ++i)  // insertion sort of the others (at most 7); DM (first) stays
+      for (int j = i; j > 1 && satd[j] < satd[j - 1]; --j) std::swap(satd[j], satd[j - 1]);
+    for (int j = preset_.numChromaRd; j < nc; ++j) keep[satd[j].second] = false;
+  }
   double bestJ = kInf;
   const size_t lumaCoeffs = lumaFrag.coeffs.size();
   chromaBestFrag_.coeffs.clear();
-  for (int k = 0; k < numCand; ++k) {
-    const int idx = order[k];
-    const int cm = deriveChromaMode(idx, lumaForDm);
-    bool dup = false;
-    for (int j = 0; j < nTried; ++j) dup |= tried[j] == cm;
-    if (dup) continue;
-    tried[nTried++] = cm;
+  for (int k = 0; k < nc; ++k) {
+    if (!keep[k]) continue;
+    const int idx = candIdx[k];
+    const int cm = candMode[k];
     c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h);
     c_->cuMap->markReconstructed(cu.x, cu.y, cu.w, cu.h, true, false);  // luma is final
     lumaFrag.coeffs.resize(lumaCoeffs);

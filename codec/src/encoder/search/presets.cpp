@@ -12,8 +12,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
   // +10.6% CPU, BasketballPass 17 frames -0.46% for +22.5%; `slow` BasketballPass -0.49% for +17%
   // GPM (SearchPreset::gpm) at medium and the slower presets: `slow` BasketballPass 17 frames -2.21% BD-rate for
   // +9..30% CPU (loaded machine: two runs)
-  // Explicit MTS (SearchPreset::explicitMts; the default in `ai` only) at slow and exhaustive (medium until the tenth
-  // session, see there), against
+  // Explicit MTS (SearchPreset::explicitMts; the default in `ai` only) at medium and the slower presets, against
   // implicit MTS, all-intra BasketballPass 4 frames (CPU ratios noisy: loaded machine): medium (best mode, one more
   // kernel pair) -0.50% BD-rate for about +3% CPU, BQTerrace frame 0 -0.46% for +16% (the two together about the
   // rule of thumb's ~8% per 0.5%); two modes and two pairs -0.81% (BQTerrace -0.87%) for +21..40%; slow (3 modes, <= 3 pairs) -1.22% for +38%. `ra` medium: +0.09% for +10%, so off there.
@@ -48,6 +47,10 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // then gave -15% / -8% CPU against VTM's), the coarse SATD pass over 17 angles (+0.05%, -6%) and one refined angle
     // (+0.09%, -4%); in `ra` the first cut saves only 3% for +0.6%, so RA keeps three and two
     p.modesAllIntra = {2, 1, 1, 4};
+    // all-intra chroma: DM and the best other candidate by SATD to full RD (of 6 with CCLM): BQTerrace frame 0 +0.21%
+    // for -8% CPU (QP 32 alone, median of three), BasketballPass 4 frames +0.29%; `ra` BasketballPass 17 frames +0.58%
+    // for -4%, so not there. It pays for explicit MTS at medium again (below).
+    p.numChromaRdAllIntra = 2;
     p.largeBlockRdReduce = 1;
     p.numChromaModes = 3;
     p.skipTtIfBtNoGain = true;
@@ -88,10 +91,9 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // dependent quantisation (the trellis instead of RDOQ + sign hiding): ra 17 frames -1.43% BD-rate for
     // +17% CPU, ai 4 frames -1.16% for +15% (BasketballPass); bus ra 17 frames -2.90% for +12%
     p.depQuant = true;
-    // explicit MTS off at medium since the tenth session (BQTerrace frame 0 +0.93% BD-rate for -15% CPU): with it
-    // medium's all-intra time stayed above 10% of VTM's (the limit); `--mts-explicit on` searches one kernel
-    // pair for the best mode
-    p.explicitMts = false;
+    // explicit MTS (all-intra): BQTerrace frame 0 -0.93% BD-rate for +15..18% CPU with the tenth session's modes; with
+    // the chroma pre-selection as well, -0.72% for +6% against neither (QP 32, median of three)
+    p.explicitMts = true;
     p.mtsModes = 1;
     p.mtsMaxRd = 1;
     p.mtsCostRatio = 1.0;

@@ -21,8 +21,11 @@ struct SearchPreset {
   // all-intra encodes (--config ai) use these instead where numRd > 0: there the intra search is the whole
   // encode, and its time is judged against VTM's all-intra time
   ModeSelectConfig modesAllIntra{0, 0, 0};
+  int numChromaRdAllIntra = 0;  // ... and this numChromaRd (below) where > 0
   int largeBlockRdReduce = 0;  // fewer full-RD luma modes (this many) for CUs of >= 32x32 samples
   int numChromaModes = 5;      // DM, planar, ver, hor, DC (first N)
+  int numChromaRd = 0;         // > 0: of those (and the CCLM modes), DM and the numChromaRd - 1 others of least SATD
+                               // get the full RD check; 0: all of them
   // Heuristic pruning (0 = off):
   bool skipTtIfBtNoGain = false;   // try TT in a direction only if BT in that direction beat no-split
   bool skipSplitsIfLeafZeroCbf = false;  // stop splitting below a leaf CU that codes no residual

@@ -305,6 +305,7 @@ std::unique_ptr<CtuSearch> createRdSearch(const SearchConfig& cfg) {
   if (!presetByName(cfg.preset, preset))
     throw std::invalid_argument("unknown preset '" + cfg.preset + "' (expected " + searchPresetNames() + ")");
   if (cfg.allIntra && preset.modesAllIntra.numRd > 0) preset.modes = preset.modesAllIntra;
+  if (cfg.allIntra && preset.numChromaRdAllIntra > 0) preset.numChromaRd = preset.numChromaRdAllIntra;
   std::shared_ptr<SplitHints> hints;
   if (!cfg.splitHintsPath.empty()) {
     hints = std::make_shared<SplitHints>();
