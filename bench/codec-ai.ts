@@ -62,6 +62,15 @@ async function measure(seq: SequenceInfo, bitstream: string, recon: string, seco
   };
 }
 
+/** The row with its points in QP order, or with the first QP's error (a string) and the points before it. */
+function withPoints(row: Row, results: (Point | string)[]): Row {
+  for (const p of results) {
+    if (typeof p === 'string') { row.error = p; return row; }
+    row.points.push(p);
+  }
+  return row;
+}
+
 async function runOurs(seq: SequenceInfo, preset: string | undefined, work: string, enc: string): Promise<Row> {
   const row: Row = { sequence: seq.name, encoder: `nnvvc${preset ? ` ${preset}` : ''}`, points: [] };
   const results = await mapLimit(QPS, JOBS, async (qp): Promise<Point | string> => {
@@ -73,11 +82,7 @@ async function runOurs(seq: SequenceInfo, preset: string | undefined, work: stri
     rmSync(o, { force: true });
     return p;
   });
-  for (const p of results) {
-    if (typeof p === 'string') { row.error = p; return row; }
-    row.points.push(p);
-  }
-  return row;
+  return withPoints(row, results);
 }
 
 function vtmCfg(): string | undefined {
@@ -111,11 +116,7 @@ async function runVtm(app: string, cfg: string, seq: SequenceInfo, work: string)
     rmSync(o, { force: true });
     return p;
   });
-  for (const p of results) {
-    if (typeof p === 'string') { row.error = p; return row; }
-    row.points.push(p);
-  }
-  return row;
+  return withPoints(row, results);
 }
 
 const f2 = (x: number) => x.toFixed(2);

@@ -344,20 +344,19 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
       double dCost[4];
       int dPrev[4], dBins[4];
       int64_t dLevel[4];
-      auto pick = [&](int ns, const Choice& c0, int p0, const Choice& c1, int p1) {
-        const bool second = c1.cost < c0.cost;
-        const Choice& c = second ? c1 : c0;
+      auto take = [&](int ns, const Choice& c, int prev) {
         dCost[ns] = c.cost;
-        dPrev[ns] = second ? p1 : p0;
+        dPrev[ns] = prev;
         dLevel[ns] = c.level;
         dBins[ns] = c.bins;
       };
-      pick(0, ev[0], 0, od[1], 1);
-      pick(2, od[0], 0, ev[1], 1);
-      pick(1, ev[2], 2, od[3], 3);
-      pick(3, od[2], 2, ev[3], 3);
-      if (ev[4].cost < dCost[0]) { dCost[0] = ev[4].cost; dPrev[0] = -1; dLevel[0] = ev[4].level; dBins[0] = ev[4].bins; }
-      if (od[4].cost < dCost[2]) { dCost[2] = od[4].cost; dPrev[2] = -1; dLevel[2] = od[4].level; dBins[2] = od[4].bins; }
+      auto consider = [&](int ns, const Choice& c, int prev) {
+        if (c.cost < dCost[ns]) take(ns, c, prev);
+      };
+      take(0, ev[0], 0); consider(0, od[1], 1); consider(0, ev[4], -1);
+      take(2, od[0], 0); consider(2, ev[1], 1); consider(2, od[4], -1);
+      take(1, ev[2], 2); consider(1, od[3], 3);
+      take(3, od[2], 2); consider(3, ev[3], 3);
       for (int ns = 0; ns < 4; ++ns) {
         PathState& ps = nx[ns];
         if (dCost[ns] >= kInf) {

@@ -131,8 +131,7 @@ void RdCtuSearch::evalGpm(const MotionInfo* mlist, int nm, double mergeSatd, Cod
       minA = std::min(minA, s);
       minB = std::min(minB, total[i] - s);
     }
-    const bool full = nTop == keepN;
-    if (full && !(double(minA + minB) + minBits < top[keepN - 1].cost)) continue;
+    if (nTop == keepN && !(double(minA + minB) + minBits < top[keepN - 1].cost)) continue;
     for (int a = 0; a < nG; ++a) {
       if (!valid[a]) continue;
       if (nTop == keepN && !(double(costA[a] + minB) + minBits < top[keepN - 1].cost)) continue;

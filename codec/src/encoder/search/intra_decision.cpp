@@ -80,13 +80,7 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
     modeJ[k] = J;
     modeCbf[k] = cu.tus[0].cbf[0];
     modeMts[k] = cu.mtsIdx;
-    if (J < bestJ) {
-      bestJ = J;
-      bestDY = dY;
-      bestCu_ = cu;
-      bestFrag_ = cuFrag_;
-      savePlane(c_->recon->planes[0], cu.x, cu.y, cu.w, cu.h, bestRec_[0].data());
-    }
+    keepBestLuma(cu, J, dY, bestJ, bestDY);
   }
   if (explicitMts && preset_.mtsModes > 0)
     tryExplicitMts(cu, entry, hm, modes, modeJ, modeCbf, modeMts, nm, bestJ, bestDY);
@@ -109,6 +103,15 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
   appendCu(frag, cu, bestFrag_);
   c_->cuMap->markReconstructed(cu.x, cu.y, cu.w, cu.h, true, doChroma);
   return bestJ;
+}
+
+void RdCtuSearch::keepBestLuma(const CodingUnit& cu, double J, uint64_t dY, double& bestJ, uint64_t& bestDY) {
+  if (!(J < bestJ)) return;
+  bestJ = J;
+  bestDY = dY;
+  bestCu_ = cu;
+  bestFrag_ = cuFrag_;
+  savePlane(c_->recon->planes[0], cu.x, cu.y, cu.w, cu.h, bestRec_[0].data());
 }
 
 // Luma of an intra CU with cu.lumaMode and cu.mtsIdx (chroma: DM without residual): every TU coded
@@ -188,13 +191,7 @@ void RdCtuSearch::tryExplicitMts(CodingUnit& cu, const ContextSet& entry, const 
       uint64_t dY = 0;
       const double J = lumaRd(cu, entry, hm, dY);
       ++stats_.mtsTrials;
-      if (J < bestJ) {
-        bestJ = J;
-        bestDY = dY;
-        bestCu_ = cu;
-        bestFrag_ = cuFrag_;
-        savePlane(c_->recon->planes[0], cu.x, cu.y, cu.w, cu.h, bestRec_[0].data());
-      }
+      keepBestLuma(cu, J, dY, bestJ, bestDY);
     }
   }
   cu.mtsIdx = 0;

@@ -161,6 +161,8 @@ class RdCtuSearch final : public CtuSearch {
   // picture); returns J, dY the luma SSE. An mts_idx the levels cannot carry (no or DC-only luma levels) falls
   // back to 0 (cu.mtsIdx says what was coded).
   double lumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, uint64_t& dY);
+  // After lumaRd: where J beats bestJ, the CU, its levels and its luma reconstruction become the best so far.
+  void keepBestLuma(const CodingUnit& cu, double J, uint64_t dY, double& bestJ, uint64_t& bestDY);
   // Explicit MTS for the luma of an intra CU whose modes were decided (best in bestCu_ / bestFrag_ / bestRec_[0],
   // J bestJ with luma SSE bestDY): the other mts_idx for the best modes (modes / modeJ / modeCbf / modeMts: the
   // candidates, their J, luma cbf and the mts_idx they were coded with), by the preset's fast rules. Keeps a
