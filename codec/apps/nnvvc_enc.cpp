@@ -62,6 +62,7 @@ static void usage(std::FILE* f) {
       "      --jccr on|off         joint coding of the Cb and Cr residuals (default: preset)\n"
       "      --ciip on|off         combined inter/intra merge prediction in ra (default: preset)\n"
       "      --smvd on|off         symmetric motion vector differences in ra (default: preset)\n"
+      "      --bcw on|off          bi-prediction with CU-level weights in ra (default: preset)\n"
       "      --gpm on|off          geometric partitioning merge mode in ra (B slices; default: preset)\n"
       "      --affine on|off       affine motion compensation (subblock merge) in ra (default: preset)\n"
       "      --mts on|off          implicit multiple transform selection: DST-VII for intra luma transform\n"
@@ -98,6 +99,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--jccr", &EncoderOptions::jointCbCr},
       {"--ciip", &EncoderOptions::ciip},
       {"--smvd", &EncoderOptions::smvd},
+      {"--bcw", &EncoderOptions::bcw},
       {"--gpm", &EncoderOptions::gpm},
       {"--affine", &EncoderOptions::affine},
       {"--mts", &EncoderOptions::mts},

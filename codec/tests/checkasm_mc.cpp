@@ -54,7 +54,7 @@ void checkMc() {
   // Weighting: intermediates over their whole range (|v| <= 25072) and beyond (full int16).
   std::vector<int16_t> a(ds * 130), b(ds * 130);
   std::vector<Pel> dc(ds * 130), dsv(ds * 130);
-  long cases = 0, badUni = 0, badBi = 0;
+  long cases = 0, badUni = 0, badBi = 0, badBcw = 0;
   for (int it = 0; it < 3000; ++it) {
     const int w = rnd(0, 7) ? 2 * rnd(1, 64) : rnd(1, 128), h = rnd(1, 128);
     const int bd = it % 5 ? 10 : (it % 10 == 0 ? 8 : 12);
@@ -73,9 +73,17 @@ void checkMc() {
     c.weightBi(dc.data() + 3, ds, a.data() + 1, ds, b.data(), ds, w, h, bd);
     s.weightBi(dsv.data() + 3, ds, a.data() + 1, ds, b.data(), ds, w, h, bd);
     badBi += dc != dsv;
+    static const int kW1[4] = {5, 3, 10, -2};
+    const int w1 = kW1[it & 3];
+    std::fill(dc.begin(), dc.end(), Pel(-7));
+    std::fill(dsv.begin(), dsv.end(), Pel(-7));
+    c.weightBcw(dc.data() + 1, ds, a.data() + 2, ds, b.data() + 1, ds, w, h, w1, bd);
+    s.weightBcw(dsv.data() + 1, ds, a.data() + 2, ds, b.data() + 1, ds, w, h, w1, bd);
+    badBcw += dc != dsv;
   }
   report("mcWeightUni", s.isa, cases, badUni);
   report("mcWeightBi", s.isa, cases, badBi);
+  report("mcWeightBcw", s.isa, cases, badBcw);
 }
 
 void benchMc() {
@@ -125,6 +133,9 @@ void benchMc() {
     line("weightBi " + tag,
          [&] { c.weightBi(dst.data(), ds, t0.data(), sz, t1.data(), sz, sz, sz, 10); },
          [&] { s.weightBi(dst.data(), ds, t0.data(), sz, t1.data(), sz, sz, sz, 10); });
+    line("weightBcw " + tag,
+         [&] { c.weightBcw(dst.data(), ds, t0.data(), sz, t1.data(), sz, sz, sz, 5, 10); },
+         [&] { s.weightBcw(dst.data(), ds, t0.data(), sz, t1.data(), sz, sz, sz, 5, 10); });
   }
 }
 

@@ -96,11 +96,11 @@ TEST_CASE(presetsRoundTrip) {
 // The stream at `bitstream` decodes with our decoder to the encoder's reconstruction `recon` (N frames, every MD5
 // checked), and with VTM's decoder too when VTM_DECODER_APP is set. `what` names the case in the log.
 static void checkDecodesToRecon(const std::string& dir, const std::string& bitstream, const std::string& recon,
-                                const std::string& what) {
+                                const std::string& what, int frames = N) {
   std::string err;
   DecodeResult res;
   CHECK(decodeStream(readAll(bitstream), dir + "/chk_dec.yuv", res, err) == 0);
-  CHECK(res.frames == N && res.md5Checked == N && res.md5Mismatches == 0);
+  CHECK(res.frames == frames && res.md5Checked == frames && res.md5Mismatches == 0);
   const std::vector<uint8_t> rec = readAll(recon);
   CHECK(!rec.empty() && rec == readAll(dir + "/chk_dec.yuv"));
   const char* vtm = std::getenv("VTM_DECODER_APP");
@@ -188,6 +188,45 @@ TEST_CASE(affineRoundTrip) {
   CHECK(affineCus(off.statsPath) == 0);
   CHECK(readAll(off.bitstreamPath) != readAll(o.bitstreamPath));
   checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, "affine merge");
+}
+
+// BCW in ra (--bcw on): a cross-fade from one texture to another over 5 pictures, not linear in time, so the
+// pictures between the ends predict best from both ends with unequal weights. The stats name CUs with BCW weights (chosen or
+// inherited), our decoder and VTM's (when set) reproduce the reconstruction, and --bcw off gives another stream
+// without them.
+TEST_CASE(bcwRoundTrip) {
+  const std::string dir = makeTestDir("e2e-bcw");
+  const int bw = 64, bh = 64, bn = 5;
+  auto texA = [](int x, int y) { return 40 + ((x * 9 + y * 5 + ((x / 4 + y / 6) % 4) * 30) & 127); };
+  auto texB = [](int x, int y) { return 200 - ((x * 3 + y * 11 + ((x * y) % 13) * 6) & 127); };
+  writeSyntheticYuv(dir + "/in.yuv", bw, bh, bn, [&](int n, int c, int x, int y) {
+    static const int kFade[5] = {0, 6, 24, 40, 64};  // weight of B in 64ths: POC 2 is 3/8 of the way from POC 0 to 4
+    const int a = kFade[n];
+    return ((64 - a) * (texA(x, y) + c * 9) + a * texB(x, y) + 32) >> 6;
+  });
+  auto bcwCus = [](const std::string& stats) {
+    const std::vector<uint8_t> bytes = readAll(stats);
+    const std::string js(bytes.begin(), bytes.end());
+    int n = 0;
+    for (size_t p = js.find("-bcw\""); p != std::string::npos; p = js.find("-bcw\"", p + 1)) ++n;
+    return n;
+  };
+  std::string err;
+  EncoderOptions o;
+  o.inputPath = dir + "/in.yuv"; o.width = bw; o.height = bh; o.qp = 27; o.config = "ra"; o.bcw = 1;
+  o.temporalFilter = 0;
+  o.bitstreamPath = dir + "/b.266"; o.reconPath = dir + "/b_rec.yuv"; o.statsPath = dir + "/b.json";
+  CHECK(runEncoder(o, err) == 0);
+  const int n = bcwCus(o.statsPath);
+  std::printf("CUs with BCW weights: %d\n", n);
+  CHECK(n > 0);
+  EncoderOptions off = o;
+  off.bcw = 0;
+  off.bitstreamPath = dir + "/b0.266"; off.reconPath.clear(); off.statsPath = dir + "/b0.json";
+  CHECK(runEncoder(off, err) == 0);
+  CHECK(bcwCus(off.statsPath) == 0);
+  CHECK(readAll(off.bitstreamPath) != readAll(o.bitstreamPath));
+  checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, "BCW", bn);
 }
 
 // GPM in ra (--gpm on): content made for it, two textures on either side of a slanted line moving apart, so

@@ -710,3 +710,69 @@ TEST_CASE(tmvpSyntax) {
 }  // namespace
 
 int main(int argc, char** argv) { return runTestCases(argc, argv); }
+
+// BCW (8.5.2.3 / 8.5.2.6 / 8.5.2.4 / 8.5.2.2): a bi spatial or history candidate brings its BcwIdx; the pairwise
+// average, temporal and zero candidates have 0; 8x4 / 4x8 CUs drop it with list 1; candidate pruning ignores it
+// (two neighbours with the same motion and different weights are one candidate); the HMVP update keeps the newer
+// entry's weights; bcw_idx's cMax follows NoBackwardPredFlag.
+TEST_CASE(bcwInheritance) {
+  const int x = 16, y = 16, w = 16, h = 16;
+  {
+    Fixture f;
+    MotionInfo b1 = bi(0, 4, 4, 1, 8, 8), a1 = bi(1, 2, 2, 0, 6, 6);
+    b1.bcwIdx = 2;
+    a1.bcwIdx = 1;
+    f.put(x + w - 1, y - 1, b1);
+    f.put(x - 1, y + h - 1, a1);
+    MotionInfo list[kMaxMergeCand];
+    CHECK_EQ(buildMergeList(f.env, x, y, w, h, list), 6);
+    CHECK_EQ(list[0].bcwIdx, 2);
+    CHECK_EQ(list[1].bcwIdx, 1);
+    CHECK(same(list[2], bi(0, 3, 3, 1, 7, 7)), "pairwise");
+    CHECK(list[2].bcwIdx == 0, "pairwise average: default weights");
+    for (int i = 3; i < 6; ++i) CHECK(list[i].bcwIdx == 0, "zero candidates");
+    // 8x4: list 1 dropped, and the weights with it
+    buildMergeList(f.env, x, y, 8, 4, list);
+    CHECK_EQ(list[0].interDir, 1);
+    CHECK_EQ(list[0].bcwIdx, 0);
+  }
+  {
+    // A1 has B1's motion with other weights: pruned (same motion), B1's weights stay
+    Fixture f;
+    MotionInfo b1 = bi(0, 4, 4, 1, 8, 8), a1 = b1;
+    b1.bcwIdx = 1;
+    a1.bcwIdx = 2;
+    f.put(x + w - 1, y - 1, b1);
+    f.put(x - 1, y + h - 1, a1);
+    MotionInfo list[kMaxMergeCand];
+    buildMergeList(f.env, x, y, w, h, list);
+    CHECK(list[0].bcwIdx == 1);
+    CHECK(!(list[1] == b1), "A1 pruned against B1 although its weights differ");
+  }
+  {
+    // history: the update replaces an entry of equal motion by the newer one, weights included
+    Fixture f;
+    MotionInfo h0 = bi(0, 12, 0, 0, -12, 0), h1 = h0;
+    h0.bcwIdx = 1;
+    h1.bcwIdx = 2;
+    updateHmvp(f.hmvp, h0);
+    updateHmvp(f.hmvp, h1);
+    CHECK_EQ(f.hmvp.num, 1);
+    CHECK_EQ(f.hmvp.cand[0].bcwIdx, 2);
+    MotionInfo list[kMaxMergeCand];
+    buildMergeList(f.env, x, y, w, h, list);
+    CHECK(same(list[0], h1));
+    CHECK(list[0].bcwIdx == 2, "history candidate keeps its weights");
+  }
+  {
+    Fixture f;
+    CHECK(bcwMaxIdx(f.slice) == 0, "no BCW in the slice");
+    f.slice.bcw = true;
+    CHECK(bcwMaxIdx(f.slice) == 2, "a reference after the current picture: weights 4, 5, 3");
+    f.refs.ref[1][0].poc = 6;  // every reference before POC 8
+    f.refs.ref[0][1].poc = 2;
+    CHECK(bcwMaxIdx(f.slice) == 4, "NoBackwardPredFlag 1: all five weights");
+    f.slice.sliceType = SliceType::kP;
+    CHECK(bcwMaxIdx(f.slice) == 0, "P slice");
+  }
+}

@@ -25,7 +25,7 @@ namespace {
 
 struct Stats { int skip = 0, merge = 0, amvpUni = 0, amvpBi = 0, noResid = 0, resid = 0, intra = 0, dual = 0,
                interMode = 0, bigInter4Tu = 0, smallInter = 0, bigMvd = 0, amvr = 0, affine = 0, affineAmvp = 0,
-               gpm = 0, gpmSkip = 0; };
+               gpm = 0, gpmSkip = 0, bcw = 0, bcwHigh = 0, bcwMerge = 0; };
 
 // Random legal CTU generator. Walks the coding tree as the syntax does and derives each inter
 // CU's motion with its own motion field and HMVP table (what an encoder search does).
@@ -155,6 +155,7 @@ struct Generator {
           }
         }
         for (int l = 0; l < 2; ++l) if (!cu.motion.predFlag(l)) { cu.motion.refIdx[l] = -1; cu.motion.mv[l] = Mv(); }
+        if (cu.motion.bcwIdx) ++st.bcwMerge;  // weights inherited from a candidate
         if (cu.skip) ++st.skip; else ++st.merge;
       } else {
         const bool small = cu.w + cu.h == 12;
@@ -204,6 +205,13 @@ struct Generator {
           cu.motion = inter::affineCuMotion(cu.aff);
           ++st.affineAmvp;
         }
+        // bcw_idx: bi CUs of 256+ samples in slices with BCW (affine AMVP too)
+        const int bcwMax = cu.interDir == 3 && cu.w * cu.h >= 256 ? inter::bcwMaxIdx(slice) : 0;
+        cu.bcwIdx = bcwMax ? uint8_t(rnd(unsigned(bcwMax + 1))) : 0;
+        cu.motion.bcwIdx = cu.bcwIdx;
+        cu.aff.bcwIdx = cu.affine ? cu.bcwIdx : 0;
+        if (cu.bcwIdx) ++st.bcw;
+        if (cu.bcwIdx > 2) ++st.bcwHigh;
         if (cu.interDir == 3) ++st.amvpBi; else ++st.amvpUni;
         cu.rootCbf = (forceBigInter && n.w == 128) || rnd(2);
       }
@@ -242,15 +250,15 @@ bool sameCu(const CodingUnit& a, const CodingUnit& b, const CtuCoding& ca, const
   if (a.x != b.x || a.y != b.y || a.w != b.w || a.h != b.h || a.treeType != b.treeType) return false;
   if (a.treeType != TreeType::kDualChroma && a.predMode != b.predMode) return false;
   if (a.isInter()) {
-    if (a.skip != b.skip || a.merge != b.merge || a.motion != b.motion) return false;
+    if (a.skip != b.skip || a.merge != b.merge || a.motion != b.motion || a.motion.bcwIdx != b.motion.bcwIdx) return false;
     if (a.merge && a.mergeIdx != b.mergeIdx) return false;
-    if (a.affine != b.affine || (a.affine && a.aff != b.aff)) return false;
+    if (a.affine != b.affine || (a.affine && (a.aff != b.aff || a.aff.bcwIdx != b.aff.bcwIdx))) return false;
     if (a.gpm != b.gpm) return false;
     if (a.gpm && (a.gpmSplit != b.gpmSplit || a.gpmIdx[0] != b.gpmIdx[0] || a.gpmIdx[1] != b.gpmIdx[1] ||
                   a.motionB != b.motionB))
       return false;
     if (!a.merge) {
-      if (a.interDir != b.interDir || a.rootCbf != b.rootCbf || a.amvr != b.amvr) return false;
+      if (a.interDir != b.interDir || a.rootCbf != b.rootCbf || a.amvr != b.amvr || a.bcwIdx != b.bcwIdx) return false;
       if (a.affine)
         for (int l = 0; l < 2; ++l)
           for (int i = 0; i < a.aff.numCp(); ++i)
@@ -306,12 +314,14 @@ struct SliceSetup {
 // gpmCand > 0: B slices with GPM (MaxNumGpmMergeCand gpmCand) and CIIP enabled (ciip_flag coded where both are
 // possible; the generator makes no CIIP CUs, so every such ciip_flag is 0).
 Stats roundTrip(int W, int H, SliceType type, int log2MaxBt, int splitBias, bool forceBigInterFirst, int numRef0,
-                int numRef1, int numSubblockCand = 0, int gpmCand = 0) {
+                int numRef1, int numSubblockCand = 0, int gpmCand = 0, int bcwMode = 0) {
   SliceSetup p;
   p.part.picWidth = W; p.part.picHeight = H; p.part.log2MaxBt = log2MaxBt;
   p.refs.num[0] = numRef0; p.refs.num[1] = type == SliceType::kB ? numRef1 : 0;
   for (int l = 0; l < 2; ++l)
-    for (int i = 0; i < RefPicLists::kMaxRefs; ++i) p.refs.ref[l][i].poc = l ? 8 + 2 * i : 4 - 2 * i;
+    for (int i = 0; i < RefPicLists::kMaxRefs; ++i)
+      p.refs.ref[l][i].poc = l ? (bcwMode == 2 ? 5 - 2 * i : 8 + 2 * i) : 4 - 2 * i;  // bcwMode 2: no backward reference
+  p.slice.bcw = bcwMode > 0;  // BCW: bcw_idx cMax 2, or 4 without a backward reference
   p.slice.isIntra = false; p.slice.sliceType = type; p.slice.poc = 6; p.slice.refs = &p.refs;
   p.slice.maxNumMergeCand = 6; p.slice.qp = 30;
   p.slice.amvr = type == SliceType::kB;  // B pictures with AMVR, P pictures without
@@ -407,6 +417,7 @@ int main() {
     total.interMode += s.interMode; total.bigInter4Tu += s.bigInter4Tu; total.smallInter += s.smallInter;
     total.bigMvd += s.bigMvd; total.amvr += s.amvr; total.affine += s.affine; total.affineAmvp += s.affineAmvp;
     total.gpm += s.gpm; total.gpmSkip += s.gpmSkip;
+    total.bcw += s.bcw; total.bcwHigh += s.bcwHigh; total.bcwMerge += s.bcwMerge;
   };
   // B and P slices, boundary CTUs on both sides, one or several reference pictures, small and
   // large MaxBtSize (128x64 / 64x128 inter CUs with 2 TUs), first CTU one 128x128 AMVP CU with 4 TUs
@@ -425,6 +436,10 @@ int main() {
     // affine merge / AMVP and GPM (with CIIP's ciip_flag) together: merge_subblock_flag first, then the rest
     add(roundTrip(264, 136, SliceType::kB, 5, 6, false, 2, 3, 5, 6));
     add(roundTrip(256, 128, SliceType::kB, 6, 5, false, 1, 2, 2, 3));
+    // BCW (bcw_idx cMax 2 and, with no backward reference, 4) with affine merge / AMVP and GPM: weights of AMVP CUs
+    // inherited by merge and subblock merge candidates
+    add(roundTrip(264, 136, SliceType::kB, 5, 6, false, 2, 3, 5, 6, 1));
+    add(roundTrip(256, 128, SliceType::kB, 6, 5, false, 2, 2, 0, 0, 2));
   }
   std::printf("cases: skip %d merge %d amvp-uni %d amvp-bi %d no-resid %d resid %d intra %d local-dual %d "
               "inter-subtree %d 128x128-4TU %d 8x4/4x8 %d big-mvd %d amvr %d affine %d affine-amvp %d\n",
@@ -433,6 +448,9 @@ int main() {
   CHECK(total.skip > 0 && total.merge > 0 && total.amvpUni > 0 && total.amvpBi > 0 && total.noResid > 0 &&
         total.resid > 0 && total.intra > 0 && total.dual > 0 && total.interMode > 0 && total.bigInter4Tu > 0 &&
         total.smallInter > 0 && total.bigMvd > 0 && total.amvr > 0 && total.affine > 0 && total.affineAmvp > 0);
+  std::printf("BCW AMVP CUs %d (bcw_idx > 2: %d), merge CUs with inherited weights %d\n", total.bcw, total.bcwHigh,
+              total.bcwMerge);
+  CHECK(total.bcw > 20 && total.bcwHigh > 0 && total.bcwMerge > 0);
   std::printf("GPM CUs %d (skip %d)\n", total.gpm, total.gpmSkip);
   CHECK(total.gpm > 20 && total.gpmSkip > 0 && total.gpm > total.gpmSkip);
 

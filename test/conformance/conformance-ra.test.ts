@@ -65,11 +65,13 @@ test('conformance: random-access nnvvc-enc streams decode bit-exactly (VTM-23.2 
     if (frames > 32) cases.push({ ...base, seq: bp, qp: 27, frames, intraPeriod: 32 });
   }
   // coding tools that are off by default, each at every QP on BasketballPass (AMVR: MVDs at 1 and 4 samples; MMVD;
-  // CIIP and SMVD, on only at slow and exhaustive; affine, on only at exhaustive), and RDOQ with sign data hiding instead of dependent
+  // CIIP and SMVD, on only at slow and exhaustive; affine, on only at exhaustive; BCW's CU weights, with affine as well, so
+  // subblock merge candidates inherit weights), and RDOQ with sign data hiding instead of dependent
   // quantisation (the default at medium and slower; sign hiding is the fast presets'). GPM is on at the default
   // preset (medium) since the ninth session, so every default case above covers it.
   if (bp) {
-    const toolArgs = [...['--amvr', '--mmvd', '--ciip', '--smvd', '--mts-explicit', '--affine'].map((t) => [t, 'on']), ['--dep-quant', 'off']];
+    const toolArgs = [...['--amvr', '--mmvd', '--ciip', '--smvd', '--mts-explicit', '--affine', '--bcw'].map((t) => [t, 'on']),
+      ['--bcw', 'on', '--affine', 'on'], ['--dep-quant', 'off']];
     for (const args of toolArgs)
       for (const qp of QPS) cases.push({ ...base, seq: bp, qp, frames: Math.min(bp.frames, VTM_APP ? 33 : 17), extraArgs: args });
   }

@@ -70,7 +70,9 @@ enum CtxId : uint16_t {
   kCtxSubblockMergeIdx = 288,  // 1: merge_subblock_idx (first bin; the rest is bypass)
   kCtxAffineFlag = 289,  // 3: inter_affine_flag (ctxInc = left affine + above affine)
   kCtxAffineType = 292,  // 1: cu_affine_type_flag
-  kNumCtx = 293
+  // ---- BCW (7.3.11.5)
+  kCtxBcwIdx = 293,  // 1: bcw_idx (first bin; the rest is bypass)
+  kNumCtx = 294
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

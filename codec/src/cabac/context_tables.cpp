@@ -42,6 +42,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     35, 35, 35, 35,
     // affine: inter_affine_flag, cu_affine_type_flag
     35, 35, 35, 35,
+    // bcw: bcw_idx
+    35,
   },
   {
     11, 35, 53, 12,  6, 30, 13, 15, 31, 20, 14, 23, 18, 19,  6, 43, 35, 37, 34, 52,
@@ -81,6 +83,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     48, 57, 44,  5,
     // affine: inter_affine_flag, cu_affine_type_flag
     12, 13, 14, 35,
+    // bcw: bcw_idx
+     4,
   },
   {
     18, 27, 15, 18, 28, 45, 26,  7, 23, 26, 36, 38, 18, 34, 21, 43, 42, 37, 42, 44,
@@ -120,6 +124,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     25, 58, 45,  4,
     // affine: inter_affine_flag, cu_affine_type_flag
     19, 13,  6, 35,
+    // bcw: bcw_idx
+     5,
   },
 };
 const uint8_t kCtxShiftIdx[kNumCtx] = {
@@ -158,5 +164,7 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      8,  0,  9,  0,
     // affine
      4,  4,  4,  0,  4,  0,  0,  4,
+    // bcw
+     1,
 };
 }  // namespace nnvvc

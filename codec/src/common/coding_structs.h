@@ -95,6 +95,9 @@ struct CodingUnit {
   // 1 one sample, 2 four samples (half-sample precision, which switches the interpolation filter,
   // is not used by our encoder; the reader refuses it).
   uint8_t amvr = 0;
+  // bcw_idx of a bi AMVP CU (0..bcwMaxIdx; weights kBcwWeightL1); 0 in merge CUs, whose BcwIdx comes with
+  // the candidate in motion.bcwIdx
+  uint8_t bcwIdx = 0;
   // The CU's final motion (MvLX, RefIdxLX, PredFlagLX): set by the encoder search; derived by
   // the syntax reader (merge list or AMVP + MVD). The writer checks the two agree.
   MotionInfo motion;

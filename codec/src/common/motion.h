@@ -22,10 +22,14 @@ struct Mv {
 // Motion of one prediction block (affine CUs: of one 4x4 subblock; AffineMotion below for the CU).
 //  interDir: 0 = not inter (intra / unavailable), 1 = L0 only, 2 = L1 only, 3 = bi.
 //  refIdx[X] = -1 when list X is unused; mv[X] is then (0,0).
+//  bcwIdx: BcwIdx of the CU (bi-prediction with CU-level weights, 8.5.6.6.2): bcw_idx of a bi AMVP CU,
+//  inherited by merge candidates; 0 (equal weights) unless interDir is 3. operator== leaves it out: the
+//  spec's candidate pruning (and VTM-23.2's) compares motion vectors and reference indices only.
 struct MotionInfo {
   Mv mv[2];
   int8_t refIdx[2] = {-1, -1};
   uint8_t interDir = 0;
+  uint8_t bcwIdx = 0;
   bool isInter() const { return interDir != 0; }
   bool predFlag(int l) const { return (interDir >> l) & 1; }
   bool operator==(const MotionInfo& o) const {
@@ -37,6 +41,12 @@ struct MotionInfo {
   bool operator!=(const MotionInfo& o) const { return !(*this == o); }
 };
 
+// BCW weights (8.5.6.6.2): bcwWLut[bcwIdx] = w1, the weight of list 1's prediction in eighths; list 0 gets
+// 8 - w1. bcwIdx 0 is the default (equal) weighting. In B slices with a reference after the current picture
+// (NoBackwardPredFlag 0) bcw_idx is at most 2, else at most 4.
+constexpr int kBcwNumWeights = 5;
+constexpr int8_t kBcwWeightL1[kBcwNumWeights] = {4, 5, 3, 10, -2};
+
 // Affine motion of a CU (8.5.5): MotionModelIdc 1 (4-parameter: control points 0 and 1) or 2 (6-parameter:
 // 0, 1 and 2), the reference indices / directions, and the control-point MVs cpMvLX[0..2] (1/16 sample) of the
 // CU's top-left, top-right and bottom-left corners. A subblock merge candidate has the same form.
@@ -44,6 +54,7 @@ struct AffineMotion {
   uint8_t interDir = 0;
   int8_t refIdx[2] = {-1, -1};
   bool sixParam = false;  // MotionModelIdc 2
+  uint8_t bcwIdx = 0;     // BcwIdx (as MotionInfo::bcwIdx; not compared by operator==)
   Mv cp[2][3];
   bool predFlag(int l) const { return (interDir >> l) & 1; }
   int numCp() const { return sixParam ? 3 : 2; }

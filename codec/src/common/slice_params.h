@@ -29,6 +29,7 @@ struct SliceParams {
   int colRefIdx = 0;
   bool amvr = false;           // sps_amvr_enabled_flag: amvr_flag / amvr_precision_idx coded in AMVP CUs
   bool bdof = false;           // sps_bdof_enabled_flag && !ph_bdof_disabled_flag (bi-directional optical flow)
+  bool bcw = false;            // sps_bcw_enabled_flag (B slices): bcw_idx in bi AMVP CUs of 256+ samples (CU weights)
   bool ciip = false;           // sps_ciip_enabled_flag: regular_merge_flag in non-skip merge CUs of 64+ samples
   bool smvd = false;           // sps_smvd_enabled_flag (B slices): sym_mvd_flag in bi AMVP CUs (inter::symmetricRefIdx)
   // sps_gpm_enabled_flag (B slices): geometric partitioning merge CUs; MaxNumGpmMergeCand (>= 2 when gpm)

@@ -170,6 +170,7 @@ class StreamDecoder {
     slice.dmvr = curSps_.dmvrEnabled && !slice.isIntra;
     slice.mmvd = curSps_.mmvdEnabled && !slice.isIntra;
     slice.ciip = curSps_.ciipEnabled && !slice.isIntra;
+    slice.bcw = curSps_.bcwEnabled && !slice.isIntra;
     slice.gpm = curSps_.gpmEnabled && slice.sliceType == SliceType::kB;
     slice.maxNumGpmMergeCand = curSps_.gpmEnabled ? curSps_.maxNumGpmMergeCand : 0;
     slice.smvd = curSps_.smvdEnabled && !slice.isIntra;

@@ -104,6 +104,16 @@ void mcWeightBi_c(Pel* dst, ptrdiff_t ds, const int16_t* src0, ptrdiff_t ss0, co
     }
 }
 
+void mcWeightBcw_c(Pel* dst, ptrdiff_t ds, const int16_t* src0, ptrdiff_t ss0, const int16_t* src1,
+                   ptrdiff_t ss1, int w, int h, int w1, int bitDepth) {
+  const int w0 = 8 - w1, shift = 17 - bitDepth, offset = 1 << (shift - 1), maxV = (1 << bitDepth) - 1;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const int p0 = src0[y * ss0 + x] + kMcPrepBias, p1 = src1[y * ss1 + x] + kMcPrepBias;
+      dst[y * ds + x] = clipSample((p0 * w0 + p1 * w1 + offset) >> shift, maxV);
+    }
+}
+
 // ---- function table -------------------------------------------------------------------------
 
 McFunctions mcFunctionsFor(DspLevel maxLevel) {
@@ -113,6 +123,7 @@ McFunctions mcFunctionsFor(DspLevel maxLevel) {
   f.interpChroma = mcInterpChroma_c;
   f.weightUni = mcWeightUni_c;
   f.weightBi = mcWeightBi_c;
+  f.weightBcw = mcWeightBcw_c;
   f.isa = "c";
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
@@ -121,6 +132,7 @@ McFunctions mcFunctionsFor(DspLevel maxLevel) {
     f.interpChroma = mcInterpChroma_avx2;
     f.weightUni = mcWeightUni_avx2;
     f.weightBi = mcWeightBi_avx2;
+    f.weightBcw = mcWeightBcw_avx2;
     f.isa = "avx2";
   }
 #else

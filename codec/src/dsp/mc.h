@@ -96,12 +96,19 @@ using McUniFn = void (*)(Pel* dst, ptrdiff_t ds, const int16_t* src, ptrdiff_t s
 using McBiFn = void (*)(Pel* dst, ptrdiff_t ds, const int16_t* src0, ptrdiff_t ss0,
                         const int16_t* src1, ptrdiff_t ss1, int w, int h, int bitDepth);
 
+// BCW weighted bi-prediction (8.5.6.6.2 with bcwIdx > 0, w0 = 8 - w1):
+//   dst = Clip3(0, (1 << bitDepth) - 1, (pred0 * w0 + pred1 * w1 + offset) >> shift),
+//   shift = 17 - bitDepth (shift1 + 3), offset = 1 << (shift - 1); w1 one of kBcwWeightL1 (5, 3, 10, -2).
+using McBcwFn = void (*)(Pel* dst, ptrdiff_t ds, const int16_t* src0, ptrdiff_t ss0, const int16_t* src1,
+                         ptrdiff_t ss1, int w, int h, int w1, int bitDepth);
+
 struct McFunctions {
   McInterpFn interpLuma;
   McInterpFn interpLumaAffine;  // kMcLumaAffineFilter (affine 4x4 subblocks); C only
   McInterpFn interpChroma;
   McUniFn weightUni;
   McBiFn weightBi;
+  McBcwFn weightBcw;
   const char* isa;  // "c" or "avx2"
 };
 
@@ -122,6 +129,8 @@ void mcWeightUni_c(Pel* dst, ptrdiff_t ds, const int16_t* src, ptrdiff_t ss, int
                    int bitDepth);
 void mcWeightBi_c(Pel* dst, ptrdiff_t ds, const int16_t* src0, ptrdiff_t ss0, const int16_t* src1,
                   ptrdiff_t ss1, int w, int h, int bitDepth);
+void mcWeightBcw_c(Pel* dst, ptrdiff_t ds, const int16_t* src0, ptrdiff_t ss0, const int16_t* src1,
+                   ptrdiff_t ss1, int w, int h, int w1, int bitDepth);
 
 #if defined(__x86_64__) || defined(__i386__)
 // x86/mc_avx2.cpp (compiled with -mavx2)
@@ -133,6 +142,8 @@ void mcWeightUni_avx2(Pel* dst, ptrdiff_t ds, const int16_t* src, ptrdiff_t ss, 
                       int bitDepth);
 void mcWeightBi_avx2(Pel* dst, ptrdiff_t ds, const int16_t* src0, ptrdiff_t ss0,
                      const int16_t* src1, ptrdiff_t ss1, int w, int h, int bitDepth);
+void mcWeightBcw_avx2(Pel* dst, ptrdiff_t ds, const int16_t* src0, ptrdiff_t ss0, const int16_t* src1,
+                      ptrdiff_t ss1, int w, int h, int w1, int bitDepth);
 #endif
 
 }  // namespace dsp

@@ -38,6 +38,7 @@ struct EncoderOptions {
   int tmvp = -1;           // temporal MV prediction: -1 = default (on for ra), 0 off, 1 on (ra only)
   int affine = -1;         // affine motion (ra): -1 = default (preset), 0 off, 1 on
   int smvd = -1;           // symmetric MVD (ra): -1 = default (preset), 0 off, 1 on
+  int bcw = -1;            // bi-prediction with CU-level weights (ra, B slices): -1 = default (preset), 0 off, 1 on
   int ciip = -1;           // combined inter/intra merge (ra): -1 = default (preset), 0 off, 1 on
   int gpm = -1;            // geometric partitioning merge (ra, B slices): -1 = default (preset), 0 off, 1 on
   int jointCbCr = -1;      // joint Cb-Cr residuals (JCCR): -1 = default (preset), 0 off, 1 on

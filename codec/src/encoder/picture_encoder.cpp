@@ -76,6 +76,7 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.dmvr = sps.dmvrEnabled && !plan.intra;
   s.mmvd = sps.mmvdEnabled && !plan.intra;
   s.ciip = sps.ciipEnabled && !plan.intra;
+  s.bcw = sps.bcwEnabled && !plan.intra;
   s.gpm = sps.gpmEnabled && s.sliceType == SliceType::kB;
   s.maxNumGpmMergeCand = sps.gpmEnabled ? sps.maxNumGpmMergeCand : 0;
   s.smvd = sps.smvdEnabled && !plan.intra;

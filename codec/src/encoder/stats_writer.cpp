@@ -6,15 +6,17 @@
 namespace nnvvc {
 
 namespace {
-// CU prediction kind for the stats: intra, skip, merge, amvp-uni, amvp-bi
+// CU prediction kind for the stats: intra, skip, merge, amvp-uni, amvp-bi (bi with BCW weights: "-bcw" appended,
+// in merge CUs when the candidate brought them)
 const char* predKind(const CodingUnit& cu) {
   if (!cu.isInter()) return "intra";
+  const bool bcw = cu.motion.interDir == 3 && cu.motion.bcwIdx != 0;
   if (cu.affine) return cu.skip ? "affine-skip" : cu.merge ? "affine-merge" : "affine-amvp";
-  if (cu.skip) return "skip";
+  if (cu.skip) return bcw ? "skip-bcw" : "skip";
   if (cu.merge && cu.gpm) return "gpm";
-  if (cu.merge && cu.mmvd) return cu.motion.interDir == 3 ? "mmvd-bi" : "mmvd-uni";
-  if (cu.merge) return cu.motion.interDir == 3 ? "merge-bi" : "merge-uni";
-  return cu.motion.interDir == 3 ? "amvp-bi" : "amvp-uni";
+  if (cu.merge && cu.mmvd) return cu.motion.interDir == 3 ? (bcw ? "mmvd-bi-bcw" : "mmvd-bi") : "mmvd-uni";
+  if (cu.merge) return cu.motion.interDir == 3 ? (bcw ? "merge-bi-bcw" : "merge-bi") : "merge-uni";
+  return cu.motion.interDir == 3 ? (bcw ? "amvp-bi-bcw" : "amvp-bi") : "amvp-uni";
 }
 }  // namespace
 

@@ -79,6 +79,8 @@ AffineMotion inheritedCandidate(const MvPredEnv& env, const AffineCuRecord& nb, 
     c.refIdx[l] = nb.am.refIdx[l];
     inheritCp(env, nb, l, x, y, w, h, c.sixParam, c.cp[l]);
   }
+  // the neighbour CU's BcwIdx (VTM-23.2 takes it without looking at the direction; it is 0 unless bi)
+  if (c.interDir == 3) c.bcwIdx = nb.am.bcwIdx;
   return c;
 }
 
@@ -120,6 +122,9 @@ bool constructedCandidate(const MotionInfo corner[4], const bool avail[4], int m
     c.cp[l][2] = n == 3 ? m[2] : Mv();
   }
   if (!c.interDir) return false;
+  // a bi candidate takes the BcwIdx of the CU at its first corner: LT, or RT for the {RT, LB, RB} model
+  // (VTM-23.2's neighBcw[0] / [1], read from the CU whose motion the corner took)
+  if (c.interDir == 3) c.bcwIdx = corner[model == 3 ? 1 : 0].bcwIdx;
   out = c;
   return true;
 }
@@ -318,6 +323,7 @@ void affineSubblockMvs(const AffineMotion& am, int l, int w, int h, Mv* out) {
 MotionInfo affineCuMotion(const AffineMotion& am) {
   MotionInfo mi;
   mi.interDir = am.interDir;
+  mi.bcwIdx = am.interDir == 3 ? am.bcwIdx : 0;
   for (int l = 0; l < 2; ++l)
     if (am.predFlag(l)) {
       mi.refIdx[l] = am.refIdx[l];
@@ -339,6 +345,7 @@ void storeCuMotion(MotionField& field, const CodingUnit& cu, const MotionInfo& m
     for (int i = 0; i < nx; ++i) {
       MotionInfo s;
       s.interDir = cu.aff.interDir;
+      s.bcwIdx = s.interDir == 3 ? cu.aff.bcwIdx : 0;
       for (int l = 0; l < 2; ++l)
         if (cu.aff.predFlag(l)) {
           s.refIdx[l] = cu.aff.refIdx[l];

@@ -47,6 +47,8 @@ MotionInfo normalised(const MotionInfo& in, bool bSlice) {
       out.refIdx[l] = in.refIdx[l];
       out.interDir |= uint8_t(1 << l);
     }
+  // BcwIdx is inherited with the motion of a bi candidate (8.5.2.3, 8.5.2.6)
+  if (out.interDir == 3) out.bcwIdx = in.bcwIdx;
   return out;
 }
 
@@ -106,6 +108,11 @@ bool noBackwardPred(const SliceParams& slice) {
 }
 
 }  // namespace
+
+int bcwMaxIdx(const SliceParams& slice) {
+  if (!slice.bcw || !isBSlice(slice) || !slice.refs) return 0;
+  return noBackwardPred(slice) ? kBcwNumWeights - 1 : 2;
+}
 
 bool symmetricRefIdx(const SliceParams& slice, int out[2]) {
   out[0] = out[1] = -1;

@@ -87,6 +87,11 @@ void updateHmvp(HmvpTable& table, const MotionInfo& mi);
 // slice has no SMVD, no B type or no reference after the current picture (NoBackwardPredFlag).
 bool symmetricRefIdx(const SliceParams& slice, int out[2]);
 
+// The largest bcw_idx of the slice (cMax of its truncated-rice binarisation, 9.3.3): 0 without BCW or in
+// non-B slices; 2 with a reference after the current picture (weights 4, 5, 3 of kBcwWeightL1); 4 when
+// NoBackwardPredFlag is 1 (all five weights).
+int bcwMaxIdx(const SliceParams& slice);
+
 // MV rounding helpers of the spec (8.5.2.14 rounding process for motion vectors).
 Mv roundMv(const Mv& mv, int rightShift, int leftShift);
 // Clip to the 18-bit MV range [-2^17, 2^17 - 1].
@@ -103,6 +108,7 @@ inline void restrictBiOfSmallCu(MotionInfo& mi, int w, int h) {
   mi.interDir = 1;
   mi.refIdx[1] = -1;
   mi.mv[1] = Mv();
+  mi.bcwIdx = 0;
 }
 
 }  // namespace inter

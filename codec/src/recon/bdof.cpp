@@ -46,7 +46,7 @@ void bdofFillBorder(const Plane& plane, const Mv& mv, int x, int y, int w, int h
 }
 
 bool bdofApplies(const RefPicLists& refs, const MotionInfo& mi, int curPoc, int w, int h) {
-  if (w < 8 || h < 8 || w * h < 128) return false;
+  if (w < 8 || h < 8 || w * h < 128 || mi.bcwIdx != 0) return false;  // (BCW weights exclude BDOF and DMVR)
   const RefPic* r0 = usableRef(refs, mi, 0);
   const RefPic* r1 = usableRef(refs, mi, 1);
   if (!r0 || !r1 || r0->longTerm || r1->longTerm) return false;

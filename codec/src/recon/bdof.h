@@ -13,7 +13,7 @@ namespace recon {
 // bdofFlag of 8.5.6.1 for a regular (non-affine, non-SbTMVP, non-CIIP, non-SMVD, BCW-default,
 // unweighted) CU of w x h luma samples in the picture with POC curPoc: both lists used, both
 // references short-term, the two on opposite sides at the same POC distance
-// (POC - POC0 == POC1 - POC), w >= 8, h >= 8, w * h >= 128. False for motion naming no usable
+// (POC - POC0 == POC1 - POC), w >= 8, h >= 8, w * h >= 128, mi.bcwIdx 0. False for motion naming no usable
 // picture.
 bool bdofApplies(const RefPicLists& refs, const MotionInfo& mi, int curPoc, int w, int h);
 

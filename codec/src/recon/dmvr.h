@@ -23,9 +23,9 @@ namespace recon {
 constexpr int kDmvrSubblock = 16;  // refinement subblock side (at most)
 constexpr int kDmvrMaxSubblocks = (128 / kDmvrSubblock) * (128 / kDmvrSubblock);
 
-// dmvrFlag of 8.5.1 for a regular merge CU (no MMVD / CIIP / affine / SbTMVP / BCW / weighted
-// prediction exist here): the same condition as BDOF's (both lists, short-term references on
-// opposite sides at equal POC distance, w >= 8, h >= 8, w * h >= 128).
+// dmvrFlag of 8.5.1 for a regular merge CU (no MMVD / CIIP / affine / SbTMVP / weighted prediction exist
+// here): the same condition as BDOF's (both lists, short-term references on opposite sides at equal POC
+// distance, w >= 8, h >= 8, w * h >= 128, BcwIdx 0).
 bool dmvrApplies(const RefPicLists& refs, const MotionInfo& mi, int curPoc, int w, int h);
 
 // Result of the refinement search of one CU, subblocks in raster order.

@@ -156,7 +156,10 @@ void predictInterComponent(const RefPicLists& refs, const MotionInfo& mi, int cI
   }
   interpolate(f, *planes[0], mi.mv[0], cIdx, x, y, w, h, pred[0], w);
   interpolate(f, *planes[1], mi.mv[1], cIdx, x, y, w, h, pred[1], w);
-  f.weightBi(dst, dstStride, pred[0], w, pred[1], w, w, h, kBitDepth);
+  if (mi.bcwIdx > 0 && mi.bcwIdx < kBcwNumWeights)
+    f.weightBcw(dst, dstStride, pred[0], w, pred[1], w, w, h, kBcwWeightL1[mi.bcwIdx], kBitDepth);
+  else
+    f.weightBi(dst, dstStride, pred[0], w, pred[1], w, w, h, kBitDepth);
 }
 
 void interpolateBlock(const Plane& plane, const Mv& mv, int cIdx, int x, int y, int w, int h,
@@ -169,8 +172,10 @@ void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, i
   predictInter(refs, mi, x, y, w, h, dst, dstStride, InterPredTools{});
 }
 
-void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, int w, int h,
+void predictInter(const RefPicLists& refs, const MotionInfo& motion, int x, int y, int w, int h,
                   Pel* const dst[3], const ptrdiff_t dstStride[3], const InterPredTools& tools) {
+  MotionInfo mi = motion;
+  if (!tools.bcw) mi.bcwIdx = 0;
   if (tools.dmvr && w <= kMaxBlock && h <= kMaxBlock && dmvrApplies(refs, mi, tools.curPoc, w, h)) {
     DmvrRefinement ref;
     dmvrRefine(refs, mi, x, y, w, h, tools.bdof, ref);
@@ -229,6 +234,8 @@ void predictAffine(const RefPicLists& refs, const AffineMotion& am, int x, int y
   for (int c = 0; c < numComp; ++c) {
     const int cw = c ? w >> 1 : w, ch = c ? h >> 1 : h;
     if (numUsed == 1) f.weightUni(dst[c], dstStride[c], pred[0][c], cw, cw, ch, kBitDepth);
+    else if (am.bcwIdx > 0 && am.bcwIdx < kBcwNumWeights)
+      f.weightBcw(dst[c], dstStride[c], pred[0][c], cw, pred[1][c], cw, cw, ch, kBcwWeightL1[am.bcwIdx], kBitDepth);
     else f.weightBi(dst[c], dstStride[c], pred[0][c], cw, pred[1][c], cw, cw, ch, kBitDepth);
   }
 }

@@ -2,8 +2,9 @@
 // positions, 4-tap chroma with 1/32 positions in 4:2:0, reference sample padding by clamping
 // coordinates to the picture), uni-prediction rounding and the default weighted bi-prediction
 // average (8.5.6.6.2); bi-directional optical flow (8.5.6.5, recon/bdof) and decoder-side MV
-// refinement (8.5.3, recon/dmvr) when the slice enables them. No PROF, BCW, weighted prediction, reference resampling or wrap-around (all
-// disabled in the SPS this encoder writes). Uses the dsp mc kernels.
+// refinement (8.5.3, recon/dmvr) when the slice enables them; BCW's CU weights (MotionInfo::bcwIdx, 8.5.6.6.2
+// with bcwIdx > 0). No PROF, explicit weighted prediction, reference resampling or wrap-around (all disabled in
+// the SPS this encoder writes). Uses the dsp mc kernels.
 #pragma once
 #include <cstddef>
 
@@ -22,11 +23,14 @@ void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, i
                   Pel* const dst[3], const ptrdiff_t dstStride[3]);
 
 // Slice-level prediction tools that change the samples of bi-predicted CUs. Modes excluding BDOF get
-// bdof = false from interToolsOf(slice, cu) (CIIP, SMVD; affine, SbTMVP and BCW weights do not exist here).
+// bdof = false from interToolsOf(slice, cu) (CIIP, SMVD, affine; SbTMVP does not exist here; BCW weights other
+// than the default exclude BDOF and DMVR by themselves: bdofApplies).
 struct InterPredTools {
   bool bdof = false;  // sps_bdof_enabled_flag && !ph_bdof_disabled_flag
   int curPoc = 0;     // PicOrderCntVal of the current picture
   bool dmvr = false;  // sps_dmvr_enabled_flag && the CU is a regular merge (or skip) CU (recon/dmvr)
+  bool bcw = true;    // the motion's BCW weights apply; false in CIIP CUs (8.5.6.6.1: default weighting there,
+                      // although the CU keeps the inherited BcwIdx for later candidates)
 };
 // The slice's tools for a CU; regularMerge: the CU's motion comes from the merge list (DMVR may apply).
 inline InterPredTools interToolsOf(const SliceParams& slice, bool regularMerge) {
@@ -36,6 +40,7 @@ inline InterPredTools interToolsOf(const SliceParams& slice, bool regularMerge) 
 inline InterPredTools interToolsOf(const SliceParams& slice, const CodingUnit& cu) {
   InterPredTools t = interToolsOf(slice, cu.regularMerge());
   t.bdof = t.bdof && !cu.ciip && !cu.smvd && !cu.affine;
+  t.bcw = !cu.ciip;
   return t;
 }
 

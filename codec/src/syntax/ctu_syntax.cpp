@@ -594,6 +594,7 @@ bool deriveInterMotion(const SyntaxEnv& env, const CodingUnit& cu, MotionInfo& o
     out = list[cu.mergeIdx];
   } else {
     out.interDir = cu.interDir;
+    out.bcwIdx = cu.interDir == 3 ? cu.bcwIdx : 0;
     for (int l = 0; l < 2; ++l) {
       if (!out.predFlag(l)) continue;
       Mv mvp[2];
@@ -680,6 +681,7 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
       cu.mvpIdx[0] = cu.mvpIdx[1] = 0;
       cu.mvd[0] = cu.mvd[1] = Mv();
       cu.amvr = 0;
+      cu.bcwIdx = 0;  // (BcwIdx comes with the candidate: motion.bcwIdx)
       return true;
     }
     // the rest of merge_data (merge_subblock_flag 0): regular_merge_flag where CIIP (SPS flag, not skip, 64+
@@ -738,6 +740,7 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
     cu.mvpIdx[0] = cu.mvpIdx[1] = 0;
     cu.mvd[0] = cu.mvd[1] = Mv();
     cu.amvr = 0;
+    cu.bcwIdx = 0;
     if (!IO::kReading && cu.smvd) return false;
     cu.smvd = false;
     return true;
@@ -853,6 +856,16 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
     amvr = io.bin(ctx[kCtxAmvrPrec + 1], cu.amvr == 2 ? 1u : 0u) ? 2 : 1;
   }
   cu.amvr = uint8_t(amvr);
+  // bcw_idx (7.3.11.5): bi CUs of 256 or more samples where the slice has BCW (no explicit weighted
+  // prediction here); TR with cMax bcwMaxIdx (9.3.3), the first bin context coded, the others bypass
+  const int bcwMax = cu.interDir == 3 && cu.w * cu.h >= 256 ? inter::bcwMaxIdx(sl) : 0;
+  if (!IO::kReading && cu.bcwIdx > bcwMax) return false;
+  int bcw = 0;
+  if (bcwMax > 0 && io.bin(ctx[kCtxBcwIdx], cu.bcwIdx > 0 ? 1u : 0u)) {
+    bcw = 1;
+    while (bcw < bcwMax && io.bypass(bcw < cu.bcwIdx ? 1u : 0u)) ++bcw;
+  }
+  cu.bcwIdx = uint8_t(bcw);
   if (IO::kReading)
     for (int l = 0; l < 2; ++l)
       if ((cu.interDir >> l) & 1) cu.mvd[l] = Mv(coded[l][0] * (1 << amvrShiftOf(cu.amvr)), coded[l][1] * (1 << amvrShiftOf(cu.amvr)));
@@ -919,7 +932,7 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
         const int n = inter::buildSubblockMergeList(pe, cu.x, cu.y, cu.w, cu.h, list);
         if (cu.mergeIdx >= n) return false;
         if (IO::kReading) cu.aff = list[cu.mergeIdx];
-        else if (cu.aff != list[cu.mergeIdx]) return false;
+        else if (cu.aff != list[cu.mergeIdx] || cu.aff.bcwIdx != list[cu.mergeIdx].bcwIdx) return false;
         mi = inter::affineCuMotion(cu.aff);
       } else if (cu.affine) {
         // affine AMVP: predictor + MVD per control point (cp 1 and 2 add cp 0's MVD), wrapped to 18 bits
@@ -927,6 +940,7 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
         AffineMotion am;
         am.sixParam = cu.aff.sixParam;
         am.interDir = cu.interDir;
+        am.bcwIdx = cu.interDir == 3 ? cu.bcwIdx : 0;
         for (int l = 0; l < 2; ++l) {
           if (!am.predFlag(l)) continue;
           am.refIdx[l] = cu.refIdx[l];
@@ -939,13 +953,14 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
           }
         }
         if (IO::kReading) cu.aff = am;
-        else if (cu.aff != am) return false;
+        else if (cu.aff != am || cu.aff.bcwIdx != am.bcwIdx) return false;
         mi = inter::affineCuMotion(cu.aff);
       } else if (!deriveInterMotion(env, cu, mi, &miB)) {
         return false;
       }
       if (IO::kReading) { cu.motion = mi; cu.motionB = cu.gpm ? miB : MotionInfo{}; }
-      else if (mi != given || (cu.gpm && miB != cu.motionB)) return false;  // encoder search and syntax disagree
+      else if (mi != given || mi.bcwIdx != given.bcwIdx || (cu.gpm && miB != cu.motionB))
+        return false;  // encoder search and syntax disagree
     }
     // the writer stores the derived motion (unused lists normalised), exactly what the reader stores; GPM CUs
     // store the per-4x4 motion of 8.5.7.3 and leave the HMVP table alone (8.5.2.16 runs for other CUs only)

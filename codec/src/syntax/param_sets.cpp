@@ -190,7 +190,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
     if (s.amvrEnabled) b.flag(false);  // sps_affine_amvr_enabled_flag
     b.flag(false);  // sps_affine_prof_enabled_flag
   }
-  b.flag(false);  // sps_bcw_enabled_flag
+  b.flag(s.interEnabled && s.bcwEnabled);  // sps_bcw_enabled_flag
   b.flag(s.ciipEnabled);  // sps_ciip_enabled_flag
   if (mergeCand >= 2) {
     const bool gpm = s.interEnabled && s.gpmEnabled;
@@ -356,7 +356,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
     if (s.amvrEnabled) require(!r.flag(), "affine AMVR");
     require(!r.flag(), "PROF");
   }
-  require(!r.flag(), "BCW");
+  s.bcwEnabled = r.flag();  // sps_bcw_enabled_flag
   s.ciipEnabled = r.flag();  // sps_ciip_enabled_flag
   s.gpmEnabled = false;
   s.maxNumGpmMergeCand = 0;

@@ -39,6 +39,7 @@ struct SpsInfo {
   bool affineSixParam = true;                // sps_6param_affine_enabled_flag
   int maxNumSubblockMergeCand = 5;           // 5 - sps_five_minus_max_num_subblock_merge_cand
   bool smvdEnabled = false;                  // sps_smvd_enabled_flag (symmetric MVD in bi AMVP CUs)
+  bool bcwEnabled = false;                   // sps_bcw_enabled_flag (bcw_idx in bi AMVP CUs of 256+ samples, inherited by merge)
   bool ciipEnabled = false;                  // sps_ciip_enabled_flag (combined inter/intra merge; ciip_flag where GPM is possible too)
   bool mmvdEnabled = false;                  // sps_mmvd_enabled_flag (no full-sample-only MMVD)
   // sps_gpm_enabled_flag (coded when MaxNumMergeCand >= 2) and MaxNumGpmMergeCand (2 when MaxNumMergeCand is 2,

@@ -342,6 +342,30 @@ void mcWeightBi_avx2(Pel* dst, ptrdiff_t ds, const int16_t* src0, ptrdiff_t ss0,
   }
 }
 
+// BCW weighting: the two biased intermediates interleaved and multiplied by (w0, w1) with madd (32-bit sums;
+// |v| < 25100 and |w| <= 10 keep them far inside int32); the biases' share 8 * kMcPrepBias joins the offset.
+void mcWeightBcw_avx2(Pel* dst, ptrdiff_t ds, const int16_t* src0, ptrdiff_t ss0, const int16_t* src1,
+                      ptrdiff_t ss1, int w, int h, int w1, int bitDepth) {
+  const int w0 = 8 - w1, shift = 17 - bitDepth, offset = 1 << (shift - 1);
+  const __m256i wts = _mm256_set1_epi32(int32_t((uint32_t(uint16_t(int16_t(w1))) << 16) | uint16_t(int16_t(w0))));
+  const __m256i add = _mm256_set1_epi32(8 * kMcPrepBias + offset);
+  const __m128i sh = _mm_cvtsi32_si128(shift);
+  const __m256i maxV = _mm256_set1_epi16(int16_t((1 << bitDepth) - 1)), zero = _mm256_setzero_si256();
+  auto weigh = [&](__m256i a, __m256i b) {
+    const __m256i lo = _mm256_sra_epi32(_mm256_add_epi32(_mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), wts), add), sh);
+    const __m256i hi = _mm256_sra_epi32(_mm256_add_epi32(_mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), wts), add), sh);
+    return _mm256_min_epi16(_mm256_max_epi16(_mm256_packs_epi32(lo, hi), zero), maxV);
+  };
+  for (int y = 0; y < h; ++y, src0 += ss0, src1 += ss1, dst += ds) {
+    int x = 0;
+    for (int n = 16; n >= 2; n >>= 1)
+      for (; x + n <= w; x += n) storeN(dst + x, weigh(loadN(src0 + x, n), loadN(src1 + x, n)), n);
+    if (x < w)
+      dst[x] = clipSample(((src0[x] + kMcPrepBias) * w0 + (src1[x] + kMcPrepBias) * w1 + offset) >> shift,
+                          (1 << bitDepth) - 1);
+  }
+}
+
 }  // namespace dsp
 }  // namespace nnvvc
 #endif

@@ -73,7 +73,7 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
   int nr = 0;
   for (int i = 0; i < nm; ++i) {
     bool dup = false;
-    for (int j = 0; j < i && !dup; ++j) dup = mlist[j] == mlist[i];
+    for (int j = 0; j < i && !dup; ++j) dup = mlist[j] == mlist[i] && mlist[j].bcwIdx == mlist[i].bcwIdx;
     if (dup) continue;
     ranked[nr++] = {ms_.mergeCost(mlist[i], i, cu.x, cu.y, cu.w, cu.h), i};
   }
@@ -115,12 +115,15 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
   // is already well predicted; a motion search rarely wins there
   if (interBestCu_.skip && bestJ < kInf && c_->slice->hierarchyLevel <= preset_.skipStopsAmvpMaxTid) return bestJ;
   // motion search (AMVP)
-  AmvpCandidate ac[4];
-  const int na = ms_.search(me, cu.x, cu.y, cu.w, cu.h, ac, std::min(4, preset_.numAmvpRd));
+  // (up to 3 candidates: the best uni of each list and a bi one, sorted; the first numAmvpRd go to RD)
+  AmvpCandidate ac[3];
+  const int nAll = ms_.search(me, cu.x, cu.y, cu.w, cu.h, ac, 3);
+  const int na = std::min(nAll, preset_.numAmvpRd);
   for (int k = 0; k < na; ++k) {
     cu.merge = false;
     cu.skip = false;
     cu.mergeIdx = 0;
+    cu.bcwIdx = 0;
     cu.motion = ac[k].mi;
     cu.interDir = ac[k].mi.interDir;
     for (int l = 0; l < 2; ++l) {
@@ -130,6 +133,9 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
     }
     tryInterRd(cu, entry, entryHm, bestJ);
   }
+  // BCW weights for the bi candidate (whether or not it was among the RD-checked ones)
+  if (cu.w * cu.h >= 256 && inter::bcwMaxIdx(*c_->slice) > 0)
+    evalBcw(me, ac, nAll, cu, entry, entryHm, bestJ);
   // affine AMVP from the best motion-searched candidate
   if (c_->slice->affine && preset_.affineAmvp && na > 0 && cu.w >= 16 && cu.h >= 16)
     evalAffineAmvp(me, ac[0], cu, entry, entryHm, bestJ);
@@ -145,7 +151,9 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
     for (int b = 0; b < nb && !found; ++b)
       for (int d = 0; d < 8 && !found; ++d)
         for (int dir = 0; dir < 4 && !found; ++dir) {
-          if (!mmvdBase[b].isInter() || !(inter::mmvdMotion(*c_->slice, mmvdBase[b], d, dir, cu.w, cu.h) == ac[0].mi)) continue;
+          if (!mmvdBase[b].isInter()) continue;
+          const MotionInfo mm = inter::mmvdMotion(*c_->slice, mmvdBase[b], d, dir, cu.w, cu.h);
+          if (!(mm == ac[0].mi) || mm.bcwIdx != ac[0].mi.bcwIdx) continue;  // (the same prediction)
           found = true;
           CodingUnit v = cu;
           v.merge = true; v.mmvd = true; v.skip = false;
@@ -187,6 +195,43 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
     }
   }
   return bestJ;
+}
+
+void RdCtuSearch::evalBcw(const inter::MvPredEnv& me, const AmvpCandidate* ac, int n, CodingUnit& cu,
+                          const ContextSet& entry, const HmvpTable& entryHm, double& bestJ) {
+  const AmvpCandidate* bi = nullptr;
+  for (int k = 0; k < n && !bi; ++k)
+    if (ac[k].mi.interDir == 3) bi = &ac[k];
+  if (!bi) return;
+  const int bcwMax = inter::bcwMaxIdx(*c_->slice);
+  AmvpCandidate cand[kBcwNumWeights];
+  int nc = 0;
+  for (int idx = 1; idx <= bcwMax; ++idx) {
+    const AmvpCandidate c = ms_.biWeighted(me, cu.x, cu.y, cu.w, cu.h, *bi, idx, bcwMax, preset_.bcwRefine);
+    if (c.cost < bi->cost) cand[nc++] = c;
+  }
+  for (int i = 1; i < nc; ++i)  // insertion sort (at most 4 entries)
+    for (int j = i; j > 0 && cand[j].cost < cand[j - 1].cost; --j) std::swap(cand[j], cand[j - 1]);
+  constexpr int32_t kLim = (1 << 15) - 1;  // MVD range (quarter-sample units)
+  for (int k = 0; k < std::min(nc, std::max(1, preset_.numBcwRd)); ++k) {
+    const AmvpCandidate& c = cand[k];
+    bool ok = true;
+    for (int l = 0; l < 2; ++l) ok = ok && std::abs(c.mvd[l].x >> 2) <= kLim && std::abs(c.mvd[l].y >> 2) <= kLim;
+    if (!ok) continue;
+    CodingUnit v = cu;
+    v.merge = false; v.skip = false; v.mmvd = false; v.ciip = false; v.gpm = false; v.smvd = false; v.affine = false;
+    v.mergeIdx = 0;
+    v.amvr = 0;
+    v.motion = c.mi;
+    v.interDir = 3;
+    v.bcwIdx = c.mi.bcwIdx;
+    for (int l = 0; l < 2; ++l) {
+      v.refIdx[l] = c.mi.refIdx[l];
+      v.mvpIdx[l] = c.mvpIdx[l];
+      v.mvd[l] = c.mvd[l];
+    }
+    tryInterRd(v, entry, entryHm, bestJ);
+  }
 }
 
 void RdCtuSearch::evalSmvd(const inter::MvPredEnv& me, const int symRef[2], const AmvpCandidate* ac, int na,

@@ -234,6 +234,52 @@ int MotionSearch::search(const inter::MvPredEnv& env, int x, int y, int w, int h
   return n;
 }
 
+AmvpCandidate MotionSearch::biWeighted(const inter::MvPredEnv& env, int x, int y, int w, int h,
+                                       const AmvpCandidate& base, int bcwIdx, int bcwMax, bool refine) {
+  const RefPicLists& refs = *slice_->refs;
+  const Plane& org = orig_->planes[0];
+  const Pel* src = org.row(y) + x;
+  const ptrdiff_t ts = org.stride;
+  AmvpCandidate c = base;
+  c.mi.bcwIdx = uint8_t(bcwIdx);
+  if (refine) refineWeighted(env, x, y, w, h, c);
+  recon::predictInterComponent(refs, c.mi, 0, x, y, w, h, pred_.data(), w);
+  const uint64_t d = dsp::satd(src, ts, pred_.data(), w, w, h);
+  double bits = 2.0 + double(mvdBitsEstimate(c.mvd[0]) + mvdBitsEstimate(c.mvd[1]) + 2);
+  for (int l = 0; l < 2; ++l) if (refs.num[l] > 1) bits += double(std::min(int(c.mi.refIdx[l]) + 1, refs.num[l] - 1));
+  bits += double(bcwIdx < bcwMax ? bcwIdx + 1 : bcwIdx);  // truncated unary bcw_idx
+  c.cost = double(d) + sqrtLambda_ * bits;
+  return c;
+}
+
+void MotionSearch::refineWeighted(const inter::MvPredEnv& env, int x, int y, int w, int h, AmvpCandidate& c) {
+  const RefPicLists& refs = *slice_->refs;
+  const Plane& org = orig_->planes[0];
+  const Pel* src = org.row(y) + x;
+  const ptrdiff_t ts = org.stride;
+  const int w1 = kBcwWeightL1[c.mi.bcwIdx], w0 = 8 - w1;
+  const int moving = w1 >= w0 ? 1 : 0, fixed = 1 - moving;
+  const int wm = moving ? w1 : w0, wf = moving ? w0 : w1;
+  MotionInfo f;
+  f.interDir = uint8_t(1 << fixed);
+  f.refIdx[fixed] = c.mi.refIdx[fixed];
+  f.mv[fixed] = c.mi.mv[fixed];
+  recon::predictInterComponent(refs, f, 0, x, y, w, h, pred2_.data(), w);
+  for (int j = 0; j < h; ++j)
+    for (int i = 0; i < w; ++i) {
+      const int num = 8 * int(src[j * ts + i]) - wf * int(pred2_[size_t(j * w + i)]);
+      const int t = (num >= 0 ? num + wm / 2 : num - wm / 2) / wm;
+      target_[size_t(j * w + i)] = Pel(clip3(-32768, 32767, t));
+    }
+  UniResult r;
+  r.mv = c.mi.mv[moving];
+  inter::buildAmvpList(env, x, y, w, h, moving, c.mi.refIdx[moving], r.pred);
+  refineFractional(moving, c.mi.refIdx[moving], x, y, w, h, target_.data(), w, r);
+  c.mi.mv[moving] = r.mv;
+  c.mvpIdx[moving] = uint8_t(r.mvpIdx);
+  c.mvd[moving] = r.mvd;
+}
+
 double MotionSearch::mergeCost(const MotionInfo& mi, int mergeIdx, int x, int y, int w, int h) {
   return predCost(mi, double(mergeIdx + 2), x, y, w, h);
 }

@@ -42,6 +42,11 @@ class MotionSearch {
   // Best uni-prediction per list/reference and a bi candidate; returns up to maxOut candidates
   // sorted by cost (best first).
   int search(const inter::MvPredEnv& env, int x, int y, int w, int h, AmvpCandidate* out, int maxOut);
+  // BCW: the bi candidate `base` with weights bcwIdx (kBcwWeightL1, > 0) and its weighted prediction's SATD +
+  // sqrt(lambda) * bits (bcw_idx bits of a slice with cMax bcwMax included); refine: first the list of the larger
+  // weight refined at half and quarter sample against (8 * org - w_fixed * pred_fixed) / w_moving.
+  AmvpCandidate biWeighted(const inter::MvPredEnv& env, int x, int y, int w, int h, const AmvpCandidate& base,
+                           int bcwIdx, int bcwMax, bool refine);
   // SATD cost of a merge candidate's luma prediction (+ merge index bits).
   double mergeCost(const MotionInfo& mi, int mergeIdx, int x, int y, int w, int h);
   // SATD cost of a prediction's luma + sqrt(lambda) * bits (MMVD candidates).
@@ -54,6 +59,7 @@ class MotionSearch {
   struct UniResult { Mv mv; int mvpIdx = 0; Mv mvd; Mv pred[2]; double cost = 1e300; uint32_t bits = 0; };
   UniResult searchUni(const inter::MvPredEnv& env, int list, int refIdx, int x, int y, int w, int h,
                       const Pel* target, ptrdiff_t targetStride, bool doFrac);
+  void refineWeighted(const inter::MvPredEnv& env, int x, int y, int w, int h, AmvpCandidate& c);
   void refineFractional(int list, int refIdx, int x, int y, int w, int h, const Pel* target, ptrdiff_t ts,
                         UniResult& r);
   uint64_t distInt(const Plane& ref, int x, int y, int w, int h, Mv mv, const Pel* target, ptrdiff_t ts) const;

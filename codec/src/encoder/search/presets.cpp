@@ -20,6 +20,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.mmvd = true;
     p.gpm = true;
     p.affine = true;  // the only preset with affine (SearchPreset::affine has the figures)
+    p.numBcwRd = 2;   // BCW with one list refined per weight, two weights to RD
     p.depQuant = true;
     p.explicitMts = true;
     p.mtsModes = 4;
@@ -32,6 +33,9 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.gpm = true;
     p.depQuant = true;  // ra -1.19% BD-rate for +15% CPU, ai -1.29% for +25% (BasketballPass)
     // (affine off: -0.69% BD-rate for +67% CPU here, SearchPreset::affine)
+    // BCW as at medium (weights on the equal-weight MVs: slow's QP-22 point has little margin under 0.7 x VTM's time)
+    p.numBcwRd = 1;
+    p.bcwRefine = false;
     p.explicitMts = true;
     p.mtsModes = 3;
     p.mtsModeSlack = 0.05;
@@ -70,6 +74,11 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // SMVD at medium since 2026-12-02 (eighth session): BasketballPass 33 frames -0.48% BD-rate for +12% CPU,
     // BQTerrace 9 frames -0.31% for +3.6%
     p.smvd = true;
+    // BCW since 2026-12-02 (eleventh session): the weights 5/8 and 3/8 on the bi candidate's MVs (no refinement),
+    // one to full RD: BQTerrace 9 frames -0.52% BD-rate for about 0 CPU (-0.3%), BasketballPass 33 frames -0.13% for
+    // +2.0%; with one list refined per weight -0.38% / -0.19% for +3.6% / +5.9%
+    p.numBcwRd = 1;
+    p.bcwRefine = false;
     p.meRangeMax = 64;
     p.interSkipStopsSplit = false;
     p.intraInInterMaxTid = 2;

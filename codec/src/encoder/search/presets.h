@@ -47,6 +47,11 @@ struct SearchPreset {
   // bi candidate per AMVP leaf, MVD searched from the motion-searched MVs (evalSmvd). On at slow and exhaustive:
   // BasketballPass 33 frames at medium -0.52% BD-rate for +22% time.
   bool smvd = true;
+  // BCW (ra, B slices; the SPS flag is on where this is > 0): the motion-searched bi candidate with each
+  // non-default CU weight (one list refined against the weighted target, MotionSearch::biWeighted); this many of
+  // those that beat the equal-weight SATD cost get a full RD check (evalBcw). `--bcw on` at a preset with 0: one.
+  int numBcwRd = 0;
+  bool bcwRefine = true;  // ... refining one list's MV for each weight (else the weights on the equal-weight MVs)
   // Affine motion (ra; the SPS flag is on where this is): subblock merge candidates pre-selected by SATD, the best
   // numAffineMergeRd to full RD, in merge CUs of 8x8 and more; the affine AMVP search for CUs of 16x16 and more.
   // `--affine on` at a preset without affine searches with these numbers too. On only at exhaustive: BasketballPass 17

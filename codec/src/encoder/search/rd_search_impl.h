@@ -130,6 +130,10 @@ class RdCtuSearch final : public CtuSearch {
                 double& bestJ);
   // SMVD candidate (bi on the symmetric reference pair symRef, MvdL1 = -MvdL0): MVD searched from the
   // motion-searched candidates ac[0..na), full RD (tryInterRd).
+  // BCW: the best motion-searched bi candidate with each non-default weight (MotionSearch::biWeighted), the
+  // preset's numBcwRd cheapest of them that beat the equal-weight candidate's SATD cost to full RD
+  void evalBcw(const inter::MvPredEnv& me, const AmvpCandidate* ac, int n, CodingUnit& cu, const ContextSet& entry,
+               const HmvpTable& entryHm, double& bestJ);
   void evalSmvd(const inter::MvPredEnv& me, const int symRef[2], const AmvpCandidate* ac, int na, CodingUnit& cu,
                 const ContextSet& entry, const HmvpTable& entryHm, double& bestJ);
   // GPM candidates of a merge CU (B slices, inter::gpmSizeAllowed): every partition mode and pair of the uni
