@@ -63,6 +63,7 @@ static void usage(std::FILE* f) {
       "      --ciip on|off         combined inter/intra merge prediction in ra (default: preset)\n"
       "      --smvd on|off         symmetric motion vector differences in ra (default: preset)\n"
       "      --bcw on|off          bi-prediction with CU-level weights in ra (default: preset)\n"
+      "      --lfnst on|off        low-frequency non-separable transform of intra blocks (default: preset)\n"
       "      --gpm on|off          geometric partitioning merge mode in ra (B slices; default: preset)\n"
       "      --affine on|off       affine motion compensation (subblock merge) in ra (default: preset)\n"
       "      --mts on|off          implicit multiple transform selection: DST-VII for intra luma transform\n"
@@ -100,6 +101,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--ciip", &EncoderOptions::ciip},
       {"--smvd", &EncoderOptions::smvd},
       {"--bcw", &EncoderOptions::bcw},
+      {"--lfnst", &EncoderOptions::lfnst},
       {"--gpm", &EncoderOptions::gpm},
       {"--affine", &EncoderOptions::affine},
       {"--mts", &EncoderOptions::mts},

@@ -190,6 +190,39 @@ TEST_CASE(affineRoundTrip) {
   checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, "affine merge");
 }
 
+// LFNST (--lfnst on) in all-intra and in ra, with explicit MTS (mts_idx follows lfnst_idx): CUs with lfnst_idx 1 or
+// 2 are chosen (the stats' last CU field), our decoder and VTM's (when set) reproduce the reconstruction, and
+// --lfnst off gives another stream without them.
+TEST_CASE(lfnstRoundTrip) {
+  const std::string& dir = workDir();
+  auto lfnstCus = [](const std::string& stats) {
+    const std::vector<uint8_t> bytes = readAll(stats);
+    const std::string js(bytes.begin(), bytes.end());
+    int n = 0;  // a CU entry ends with ",<mts_idx>,<lfnst_idx>]"
+    const std::regex lfnstRe(",[0-4],([12])\\]");
+    for (auto it = std::sregex_iterator(js.begin(), js.end(), lfnstRe); it != std::sregex_iterator(); ++it) ++n;
+    return n;
+  };
+  std::string err;
+  for (const char* config : {"ai", "ra"}) {
+    EncoderOptions o;
+    o.inputPath = dir + "/in.yuv"; o.width = W; o.height = H; o.qp = 22; o.config = config;
+    o.lfnst = 1; o.mtsExplicit = 1;
+    o.bitstreamPath = dir + "/lf.266"; o.reconPath = dir + "/lf_rec.yuv"; o.statsPath = dir + "/lf.json";
+    CHECK(runEncoder(o, err) == 0);
+    const int n = lfnstCus(o.statsPath);
+    std::printf("%s: CUs with LFNST: %d\n", config, n);
+    CHECK(n > 0);
+    EncoderOptions off = o;
+    off.lfnst = 0;
+    off.bitstreamPath = dir + "/lf0.266"; off.reconPath.clear(); off.statsPath = dir + "/lf0.json";
+    CHECK(runEncoder(off, err) == 0);
+    CHECK(lfnstCus(off.statsPath) == 0);
+    CHECK(readAll(off.bitstreamPath) != readAll(o.bitstreamPath));
+    checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, std::string("LFNST, ") + config);
+  }
+}
+
 // BCW in ra (--bcw on): a cross-fade from one texture to another over 5 pictures, not linear in time, so the
 // pictures between the ends predict best from both ends with unequal weights. The stats name CUs with BCW weights (chosen or
 // inherited), our decoder and VTM's (when set) reproduce the reconstruction, and --bcw off gives another stream
@@ -318,8 +351,8 @@ TEST_CASE(explicitMtsRoundTrip) {
       CHECK(runEncoder(o, err) == 0);
       const std::vector<uint8_t> js = readAll(o.statsPath);
       const std::string text(js.begin(), js.end());
-      CHECK(text.find("\"pred\", \"mts_idx\"]") != std::string::npos);
-      const std::regex mtsRe("\"[a-z-]+\",([0-4])\]");
+      CHECK(text.find("\"pred\", \"mts_idx\", \"lfnst_idx\"]") != std::string::npos);
+      const std::regex mtsRe("\"[a-z-]+\",([0-4]),[0-2]\]");
       int cus = 0, mts = 0;
       for (auto it = std::sregex_iterator(text.begin(), text.end(), mtsRe); it != std::sregex_iterator(); ++it) {
         ++cus;

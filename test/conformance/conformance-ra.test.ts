@@ -70,7 +70,7 @@ test('conformance: random-access nnvvc-enc streams decode bit-exactly (VTM-23.2 
   // quantisation (the default at medium and slower; sign hiding is the fast presets'). GPM is on at the default
   // preset (medium) since the ninth session, so every default case above covers it.
   if (bp) {
-    const toolArgs = [...['--amvr', '--mmvd', '--ciip', '--smvd', '--mts-explicit', '--affine', '--bcw'].map((t) => [t, 'on']),
+    const toolArgs = [...['--amvr', '--mmvd', '--ciip', '--smvd', '--mts-explicit', '--affine', '--bcw', '--lfnst'].map((t) => [t, 'on']),
       ['--bcw', 'on', '--affine', 'on'], ['--dep-quant', 'off']];
     for (const args of toolArgs)
       for (const qp of QPS) cases.push({ ...base, seq: bp, qp, frames: Math.min(bp.frames, VTM_APP ? 33 : 17), extraArgs: args });

@@ -123,12 +123,15 @@ test('conformance: all-intra nnvvc-enc streams decode bit-exactly (VTM-23.2 and 
   const dqSeq = sequences.find((s) => !s.name.startsWith('synthetic_') && s.width * s.height <= SMALL_MAX_SAMPLES);
   type Case = { seq: SequenceInfo; qp: number; preset: string | undefined; extraArgs?: string[] };
   const extra: Case[] = dqSeq ? QPS.map((qp) => ({ seq: dqSeq, qp, preset: presetLarge, extraArgs: ['--dep-quant', 'on'] })) : [];
-  // coding tools switched on whatever the presets' defaults (explicit MTS: mts_idx in intra CUs): BasketballPass and
-  // the largest odd synthetic size at every QP
+  // coding tools switched on whatever the presets' defaults (explicit MTS: mts_idx in intra CUs; LFNST: lfnst_idx, with
+  // explicit MTS too as mts_idx then follows it): BasketballPass and the largest odd synthetic size at every QP
   const toolCases: Case[] = [];
   const toolSeqs = [sequences.find((s) => s.name.startsWith('BasketballPass')), sequences.find((s) => s.name.startsWith('synthetic_') && (s.width % 8 || s.height % 8))];
   for (const seq of toolSeqs)
-    if (seq) for (const qp of QPS) toolCases.push({ seq, qp, preset: presetFor(seq), extraArgs: ['--mts-explicit', 'on'] });
+    if (seq)
+      for (const qp of QPS)
+        for (const extraArgs of [['--mts-explicit', 'on'], ['--lfnst', 'on', '--mts-explicit', 'on']])
+          toolCases.push({ seq, qp, preset: presetFor(seq), extraArgs });
   const t0 = Date.now();
   const allCases: Case[] = [...cases, ...extra, ...toolCases];
   const results = await runConformanceCases(allCases.map((c) => ({ seq: c.seq, qp: c.qp, frames: FRAMES, preset: c.preset, vtmApp: VTM_APP, hasOurDecoder, failDir, ...(c.extraArgs ? { extraArgs: c.extraArgs } : {}) })), JOBS, BUDGET_S, 'CONFORMANCE_BUDGET_S', (r) => {

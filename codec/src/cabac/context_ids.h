@@ -72,7 +72,9 @@ enum CtxId : uint16_t {
   kCtxAffineType = 292,  // 1: cu_affine_type_flag
   // ---- BCW (7.3.11.5)
   kCtxBcwIdx = 293,  // 1: bcw_idx (first bin; the rest is bypass)
-  kNumCtx = 294
+  // ---- LFNST (7.3.11.5)
+  kCtxLfnstIdx = 294,  // 3: lfnst_idx bin 0 (ctxInc: 0 single tree, 1 dual / local dual tree), bin 1 (ctxInc 2)
+  kNumCtx = 297
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

@@ -44,6 +44,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     35, 35, 35, 35,
     // bcw: bcw_idx
     35,
+    // lfnst: lfnst_idx
+    28, 52, 42,
   },
   {
     11, 35, 53, 12,  6, 30, 13, 15, 31, 20, 14, 23, 18, 19,  6, 43, 35, 37, 34, 52,
@@ -85,6 +87,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     12, 13, 14, 35,
     // bcw: bcw_idx
      4,
+    // lfnst: lfnst_idx
+    37, 45, 27,
   },
   {
     18, 27, 15, 18, 28, 45, 26,  7, 23, 26, 36, 38, 18, 34, 21, 43, 42, 37, 42, 44,
@@ -126,6 +130,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     19, 13,  6, 35,
     // bcw: bcw_idx
      5,
+    // lfnst: lfnst_idx
+    52, 37, 27,
   },
 };
 const uint8_t kCtxShiftIdx[kNumCtx] = {
@@ -166,5 +172,7 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      4,  4,  4,  0,  4,  0,  0,  4,
     // bcw
      1,
+    // lfnst
+     9,  9, 10,
 };
 }  // namespace nnvvc

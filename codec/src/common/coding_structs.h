@@ -54,6 +54,9 @@ struct CodingUnit {
   // mts_idx (explicit MTS of an intra luma CU of at most 32x32 with one TU): 0 DCT-II, 1..4 the
   // DST-VII / DCT-VIII pairs of 8.7.4.1 (recon::tbKernels); 0 wherever it is not coded
   uint8_t mtsIdx = 0;
+  // lfnst_idx (intra CUs of at most 64x64 with a residual beyond DC inside the LFNST region): 0 none, 1 / 2 the
+  // candidate kernel of the mode's set (dsp/lfnst); applies to the luma TB, or to the chroma TBs of a chroma-tree CU
+  uint8_t lfnstIdx = 0;
   TransformUnit tus[4];
 
   // ---- inter (P/B slices). predMode kIntra: the fields below are unused.

@@ -181,6 +181,7 @@ class StreamDecoder {
     // implicitMtsEnabled (8.7.4.1): no ISP / SBT here, so intra CUs without explicit intra MTS
     slice.implicitMts = curSps_.mtsEnabled && !curSps_.explicitMtsIntra;
     slice.explicitMtsIntra = curSps_.mtsEnabled && curSps_.explicitMtsIntra;
+    slice.lfnst = curSps_.lfnstEnabled;
 
     const size_t off = br.bytePos();
     CuMap cuMap;

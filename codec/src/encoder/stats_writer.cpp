@@ -40,13 +40,14 @@ bool writeStatsJson(const std::string& path, const StreamStats& s) {
     js << buf;
     for (size_t k = 0; k < f.cus.size(); ++k) {
       const CodingUnit& cu = f.cus[k];
-      std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%d,%d,%d,\"%s\",%d]", k ? "," : "", cu.x, cu.y, cu.w, cu.h,
-                    cu.isInter() ? -1 : int(cu.lumaMode), cu.qtDepth, cu.mttDepth, predKind(cu), int(cu.mtsIdx));
+      std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%d,%d,%d,\"%s\",%d,%d]", k ? "," : "", cu.x, cu.y, cu.w, cu.h,
+                    cu.isInter() ? -1 : int(cu.lumaMode), cu.qtDepth, cu.mttDepth, predKind(cu), int(cu.mtsIdx),
+                    int(cu.lfnstIdx));
       js << buf;
     }
     js << "]}" << (i + 1 < s.frames.size() ? "," : "") << "\n";
   }
-  js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\", \"pred\", \"mts_idx\"]\n}\n";
+  js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\", \"pred\", \"mts_idx\", \"lfnst_idx\"]\n}\n";
   return bool(js);
 }
 

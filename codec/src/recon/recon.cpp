@@ -5,6 +5,7 @@
 
 #include "dsp/dep_quant.h"
 #include "dsp/dsp.h"
+#include "dsp/lfnst.h"
 #include "recon/cclm.h"
 #include "recon/inter_pred.h"
 #include "common/slice_params.h"
@@ -62,8 +63,21 @@ void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, T
   else dsp::dequant(levels, w, h, qpPrime, kBitDepth, coeffOut);
 }
 
+void inverseLfnst(TCoeff* coeff, int w, int h, int lfnstIdx, int mode) {
+  if (lfnstIdx <= 0 || w < 4 || h < 4) return;
+  dsp::lfnstInverse(coeff, w, h, lfnstIdx, dsp::intraWideAngleMode(mode, w, h));
+}
+
+int lfnstModeOf(const CodingUnit& cu, int cIdx, const CuMap& map) {
+  if (cIdx == 0) return cu.lumaMode;
+  if (cu.chromaModeIdx < kChromaCclm) return cu.chromaMode;
+  const CuInfo* c = map.at(cu.x + cu.w / 2, cu.y + cu.h / 2);
+  return c ? c->lumaMode : 0;
+}
+
 void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int h, int mode,
-                   const TCoeff* levels, int qpPrime, bool depQuant, bool implicitMts, int mtsIdx) {
+                   const TCoeff* levels, int qpPrime, bool depQuant, bool implicitMts, int mtsIdx, int lfnstIdx,
+                   int lfnstMode) {
   Plane& pl = pic.planes[cIdx];
   Pel* dst = pl.row(y) + x;
   predictBlock(pic, map, cIdx, x, y, w, h, mode, dst, pl.stride);
@@ -71,7 +85,8 @@ void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int 
     alignas(32) TCoeff coeff[64 * 64];
     alignas(32) Pel resid[64 * 64];
     dequantTb(levels, w, h, qpPrime, depQuant, coeff);
-    const TbKernels k = tbKernels(implicitMts, cIdx, true, w, h, mtsIdx);
+    inverseLfnst(coeff, w, h, lfnstIdx, lfnstMode);
+    const TbKernels k = tbKernels(implicitMts, cIdx, true, w, h, mtsIdx, lfnstIdx);
     dsp::inverseTransform(coeff, w, h, kBitDepth, resid, w, k.hor, k.ver);
     dsp::addResidualClip(dst, pl.stride, resid, w, w, h, kBitDepth, dst, pl.stride);
   }
@@ -88,7 +103,7 @@ void deriveJointChroma(const Pel* coded, int w, int h, int mode, int cSign, Pel*
 }
 
 int chromaResiduals(const TransformUnit& tu, const CtuCoding& owner, const SliceParams& slice, int w, int h,
-                    Pel* resCb, Pel* resCr) {
+                    Pel* resCb, Pel* resCr, int lfnstIdx, int lfnstMode) {
   alignas(32) TCoeff coeff[32 * 32];
   const int mode = tu.cResMode();
   if (mode) {
@@ -96,6 +111,7 @@ int chromaResiduals(const TransformUnit& tu, const CtuCoding& owner, const Slice
     const int qp = mode == 2 ? slice.qpPrimeCbCr : (c == 1 ? slice.qpPrimeCb : slice.qpPrimeCr);
     Pel* coded = c == 1 ? resCb : resCr;
     dequantTb(owner.coeffs.data() + tu.coeffOffset[c], w, h, qp, slice.depQuant, coeff);
+    inverseLfnst(coeff, w, h, lfnstIdx, lfnstMode);
     dsp::inverseTransform(coeff, w, h, kBitDepth, coded, w);
     deriveJointChroma(coded, w, h, mode, slice.jointCbCrSign, c == 1 ? resCr : resCb);
     return 3;
@@ -105,6 +121,7 @@ int chromaResiduals(const TransformUnit& tu, const CtuCoding& owner, const Slice
     if (!tu.cbf[c]) continue;
     dequantTb(owner.coeffs.data() + tu.coeffOffset[c], w, h, c == 1 ? slice.qpPrimeCb : slice.qpPrimeCr,
               slice.depQuant, coeff);
+    inverseLfnst(coeff, w, h, lfnstIdx, lfnstMode);
     dsp::inverseTransform(coeff, w, h, kBitDepth, c == 1 ? resCb : resCr, w);
     mask |= c;
   }
@@ -188,11 +205,14 @@ void reconstructCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCodi
     if (hasLuma)
       reconstructTb(pic, map, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode,
                     tu.cbf[0] ? owner.coeffs.data() + tu.coeffOffset[0] : nullptr, slice.qpPrimeY, slice.depQuant,
-                    slice.implicitMts, cu.mtsIdx);
+                    slice.implicitMts, cu.mtsIdx, cu.lfnstIdx, cu.lumaMode);
+    // LFNST in chroma only in a chroma tree (single-tree chroma TBs keep DCT-II alone, 8.7.4.1)
+    const int lfnstC = cu.treeType == TreeType::kDualChroma ? cu.lfnstIdx : 0;
+    const int lfnstModeC = lfnstC ? lfnstModeOf(cu, 1, map) : 0;
     if (hasChroma && tu.jointCbCr) {  // intra prediction of each, the joint residuals added
       alignas(32) Pel res[2][32 * 32];
       const int x = tu.x / 2, y = tu.y / 2, w = tu.w / 2, h = tu.h / 2;
-      chromaResiduals(tu, owner, slice, w, h, res[0], res[1]);
+      chromaResiduals(tu, owner, slice, w, h, res[0], res[1], lfnstC, lfnstModeC);
       for (int c = 1; c <= 2; ++c) {
         Plane& pl = pic.planes[c];
         Pel* d = pl.row(y) + x;
@@ -202,9 +222,11 @@ void reconstructCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCodi
       map.markReconstructed(tu.x, tu.y, tu.w, tu.h, false, true);
     } else if (hasChroma) {
       reconstructTb(pic, map, 1, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode,
-                    tu.cbf[1] ? owner.coeffs.data() + tu.coeffOffset[1] : nullptr, slice.qpPrimeCb, slice.depQuant);
+                    tu.cbf[1] ? owner.coeffs.data() + tu.coeffOffset[1] : nullptr, slice.qpPrimeCb, slice.depQuant,
+                    false, 0, lfnstC, lfnstModeC);
       reconstructTb(pic, map, 2, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode,
-                    tu.cbf[2] ? owner.coeffs.data() + tu.coeffOffset[2] : nullptr, slice.qpPrimeCr, slice.depQuant);
+                    tu.cbf[2] ? owner.coeffs.data() + tu.coeffOffset[2] : nullptr, slice.qpPrimeCr, slice.depQuant,
+                    false, 0, lfnstC, lfnstModeC);
     }
   }
 }

@@ -23,14 +23,15 @@ void predictBlock(const Picture& pic, const CuMap& map, int cIdx, int x, int y, 
 // Transform kernels of a TB (8.7.4.1) with the tools this codec codes: DCT-II, except
 //  - explicit MTS: a luma TB of a CU with mts_idx 1..4 takes trTypeHor / trTypeVer (1 = DST-VII,
 //    2 = DCT-VIII) 1/1, 2/1, 1/2, 2/2;
-//  - implicit MTS (implicitMtsEnabled: sps_mts_enabled_flag without explicit intra MTS; no LFNST, MIP,
-//    ISP or SBT here): an intra luma TB takes DST-VII in each direction whose side is 4..16.
+//  - implicit MTS (implicitMtsEnabled: sps_mts_enabled_flag without explicit intra MTS; no MIP, ISP or SBT
+//    here): an intra luma TB of a CU without LFNST takes DST-VII in each direction whose side is 4..16;
+//  - LFNST (lfnst_idx > 0): DCT-II (mts_idx is then 0, and implicit MTS off).
 struct TbKernels {
   dsp::TrType hor = dsp::TrType::kDct2, ver = dsp::TrType::kDct2;
 };
-inline TbKernels tbKernels(bool implicitMts, int cIdx, bool intra, int w, int h, int mtsIdx = 0) {
+inline TbKernels tbKernels(bool implicitMts, int cIdx, bool intra, int w, int h, int mtsIdx = 0, int lfnstIdx = 0) {
   TbKernels k;
-  if (cIdx != 0) return k;
+  if (cIdx != 0 || lfnstIdx > 0) return k;
   if (mtsIdx > 0) {
     k.hor = (mtsIdx == 2 || mtsIdx == 4) ? dsp::TrType::kDct8 : dsp::TrType::kDst7;
     k.ver = mtsIdx >= 3 ? dsp::TrType::kDct8 : dsp::TrType::kDst7;
@@ -46,10 +47,18 @@ inline TbKernels tbKernels(bool implicitMts, int cIdx, bool intra, int w, int h,
 // residual : 0), clipped, written into pic; marks it available in map.
 // levels: row-major w*h or nullptr (cbf = 0). qpPrime: Qp'Y / Qp'Cb / Qp'Cr. depQuant: the slice's
 // sh_dep_quant_used_flag (levels are dependent-quantisation indices). implicitMts: the slice's
-// implicit MTS, mtsIdx: the CU's mts_idx (tbKernels).
+// implicit MTS, mtsIdx: the CU's mts_idx (tbKernels). lfnstIdx: the CU's lfnst_idx where it applies to this TB
+// (luma; chroma of a dual-tree chroma CU), lfnstMode its intra mode for the kernel choice (lfnstModeOf).
 void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int h, int mode,
                    const TCoeff* levels, int qpPrime, bool depQuant = false, bool implicitMts = false,
-                   int mtsIdx = 0);
+                   int mtsIdx = 0, int lfnstIdx = 0, int lfnstMode = 0);
+
+// The inverse LFNST of a TB's scaled coefficients (dsp/lfnst) with the intra mode `mode` of its component, which
+// is wide-angle mapped for the w x h TB here (8.7.4.1).
+void inverseLfnst(TCoeff* coeff, int w, int h, int lfnstIdx, int mode);
+// predModeIntra for the LFNST kernel choice of a CU's component (8.7.4.1): luma its mode; chroma its mode, except
+// the CCLM modes, which take the luma mode at the centre of the CU (map: the collocated luma CU's IntraPredModeY).
+int lfnstModeOf(const CodingUnit& cu, int cIdx, const CuMap& map);
 
 // Scaling of one TB's levels (8.7.3), with or without dependent quantisation.
 void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, TCoeff* coeffOut);
@@ -65,10 +74,10 @@ void applyCiip(const Picture& pic, const CuMap& map, int x, int y, int w, int h,
 void deriveJointChroma(const Pel* coded, int w, int h, int mode, int cSign, Pel* other);
 
 // The chroma residuals of a TU (w x h chroma samples each, stride w): dequantisation and inverse
-// transform of what is coded, the joint Cb-Cr derivation where tu.jointCbCr. Returns a mask: bit 0
-// Cb has a residual, bit 1 Cr.
+// transform of what is coded (with the inverse LFNST lfnstIdx / lfnstMode of a dual-tree chroma CU), the joint
+// Cb-Cr derivation where tu.jointCbCr. Returns a mask: bit 0 Cb has a residual, bit 1 Cr.
 int chromaResiduals(const TransformUnit& tu, const CtuCoding& owner, const SliceParams& slice, int w, int h,
-                    Pel* resCb, Pel* resCr);
+                    Pel* resCb, Pel* resCr, int lfnstIdx = 0, int lfnstMode = 0);
 
 // All transform blocks of a CU (luma and/or chroma according to cu.treeType), in decoding order.
 // Inter CUs: motion compensation from slice.refs for the whole CU, then the residuals.

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "dsp/lfnst.h"
 #include "inter/affine.h"
 #include "inter/gpm.h"
 #include "inter/mv_pred.h"
@@ -101,22 +102,36 @@ unsigned codeRemAbs(IO& io, unsigned value, int rice) {
 }  // namespace
 
 // ------------------------------------------------------------------ residual_coding (7.3.11.11)
-ResidualMtsFlags residualMtsFlags(const TCoeff* lv, int w, int h) {
+void addResidualFlags(const TCoeff* lv, int w, int h, int cIdx, ResidualMtsFlags& f) {
   // a coded sub-block always holds a non-zero level (the writer's sb_coded_flag), and the last
   // position is the last non-zero level in scan order: it is the DC one iff nothing else is non-zero
-  ResidualMtsFlags f;
+  const bool lfnstTb = w >= 4 && h >= 4;
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
       if (!lv[y * w + x]) continue;
-      if (x || y) f.notDcOnly = true;
-      if (x >= 16 || y >= 16) f.beyond16 = true;
+      if (cIdx == 0 && (x || y)) f.notDcOnly = true;
+      if (cIdx == 0 && (x >= 16 || y >= 16)) f.beyond16 = true;
+      if (lfnstTb && (x || y)) f.lfnstNotDcOnly = true;
+      if (lfnstTb && !dsp::lfnstInputPos(x, y, w, h)) f.lfnstBeyond = true;
     }
+}
+
+ResidualMtsFlags residualMtsFlags(const TCoeff* lv, int w, int h) {
+  ResidualMtsFlags f;
+  addResidualFlags(lv, w, h, 0, f);
   return f;
 }
 
 bool mtsIdxCoded(const SliceParams* slice, const CodingUnit& cu, const ResidualMtsFlags& f) {
   return slice && slice->explicitMtsIntra && !cu.isInter() && cu.treeType != TreeType::kDualChroma &&
-         std::max(cu.w, cu.h) <= 32 && cu.numTus == 1 && f.notDcOnly && !f.beyond16;
+         std::max(cu.w, cu.h) <= 32 && cu.numTus == 1 && cu.lfnstIdx == 0 && f.notDcOnly && !f.beyond16;
+}
+
+bool lfnstIdxCoded(const SliceParams* slice, const CodingUnit& cu, int log2MaxTb, const ResidualMtsFlags& f) {
+  if (!slice || !slice->lfnst || cu.isInter()) return false;
+  if (std::max(cu.w, cu.h) > (1 << log2MaxTb)) return false;
+  if (cu.treeType == TreeType::kDualChroma && std::min(cu.w, cu.h) < 8) return false;  // chroma sides below 4
+  return f.lfnstNotDcOnly && !f.lfnstBeyond;
 }
 
 template <class IO>
@@ -184,6 +199,12 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx, b
   }
   if (IO::kReading) std::memset(lv, 0, sizeof(TCoeff) * size_t(w) * size_t(h));
   if (mtsFlags && luma && (lastCg > 0 || lastPosInCg > 0)) mtsFlags->notDcOnly = true;  // MtsDcOnly = 0
+  if (mtsFlags && w >= 4 && h >= 4) {  // LFNST: last scan position (16 per sub-block here)
+    const int scanPosLast = lastCg * numSb + lastPosInCg;
+    if (scanPosLast >= 1) mtsFlags->lfnstNotDcOnly = true;  // LfnstDcOnly = 0
+    if (scanPosLast >= dsp::lfnstNumInputs(w, h))
+      mtsFlags->lfnstBeyond = true;  // LfnstZeroOutSigCoeffFlag = 0
+  }
 
   uint8_t cgCoded[256];
   std::memset(cgCoded, 0, sizeof(cgCoded));
@@ -510,7 +531,7 @@ bool codeTransformUnits(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner
       if (IO::kReading) tu.coeffOffset[c] = owner.allocCoeffs(bw * bh);
       if (tu.coeffOffset[c] < 0 || size_t(tu.coeffOffset[c]) + size_t(bw * bh) > owner.coeffs.size()) return false;
       if (!codeResidual(io, ctx, owner.coeffs.data() + tu.coeffOffset[c], bw, bh, c, env.slice && env.slice->depQuant,
-                        env.slice && env.slice->signHiding, c == 0 ? mtsFlags : nullptr))
+                        env.slice && env.slice->signHiding, mtsFlags))
         return false;
     }
   }
@@ -918,8 +939,9 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
 
   if (cu.isInter()) {
     // Only single-tree CUs reach here (dual-tree CUs are MODE_TYPE_INTRA).
-    if (!IO::kReading && cu.mtsIdx) return false;  // no explicit MTS for inter CUs
+    if (!IO::kReading && (cu.mtsIdx || cu.lfnstIdx)) return false;  // no explicit MTS or LFNST for inter CUs
     cu.mtsIdx = 0;
+    cu.lfnstIdx = 0;
     if (!codeInterPrediction(io, env, cu)) return false;
     MotionInfo mi = cu.motion, miB = cu.motionB;
     if (!kEstimating<IO>) {  // the rate estimate skips the (costly) list derivation
@@ -1063,7 +1085,18 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
   if (hasLuma && env.motion) env.motion->set(cu.x, cu.y, cu.w, cu.h, MotionInfo{});
   ResidualMtsFlags mf;
   if (!codeTransformUnits(io, env, cu, owner, hasLuma, hasChroma, false, &mf)) return false;
-  // mts_idx (after the transform tree; lfnst_idx is 0 here): TR cMax 4, bin b context-coded with ctxInc b.
+  // lfnst_idx (after the transform tree): TR cMax 2, bin 0 in context 0 (single tree) or 1 (dual / local dual
+  // tree), bin 1 in context 2
+  if (lfnstIdxCoded(env.slice, cu, env.part->log2MaxTb, mf)) {
+    if (!IO::kReading && cu.lfnstIdx > 2) return false;
+    unsigned v = io.bin(ctx[kCtxLfnstIdx + (cu.treeType != TreeType::kSingle ? 1 : 0)], cu.lfnstIdx > 0 ? 1u : 0u);
+    if (v) v += io.bin(ctx[kCtxLfnstIdx + 2], cu.lfnstIdx > 1 ? 1u : 0u);
+    cu.lfnstIdx = uint8_t(v);
+  } else {
+    if (!IO::kReading && cu.lfnstIdx) return false;
+    cu.lfnstIdx = 0;
+  }
+  // mts_idx (after lfnst_idx, only where it is 0): TR cMax 4, bin b context-coded with ctxInc b.
   // 1 -> DST-VII / DST-VII, 2 -> DCT-VIII / DST-VII, 3 -> DST-VII / DCT-VIII, 4 -> DCT-VIII / DCT-VIII
   // (trTypeHor / trTypeVer, recon::tbKernels)
   if (hasLuma && mtsIdxCoded(env.slice, cu, mf)) {

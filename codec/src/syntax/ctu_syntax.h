@@ -75,15 +75,26 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* levels, int w, int h, int cId
 // notDcOnly = the last significant position of some luma TB is not its DC one (MtsDcOnly 0);
 // beyond16 = a coded sub-block of some luma TB lies outside its top-left 16x16 (MtsZeroOutSigCoeffFlag
 // 0, which forbids the 16-coefficient DST-VII / DCT-VIII of 32-point sides).
+// LFNST (7.3.11.5), from every TB of 4x4 or more of the CU, luma and chroma: lfnstNotDcOnly = some last significant
+// scan position is not 0 (LfnstDcOnly 0); lfnstBeyond = some last position lies beyond scan position 15 (7 in 4x4
+// and 8x8 TBs), i.e. outside what LFNST can produce (LfnstZeroOutSigCoeffFlag 0).
 struct ResidualMtsFlags {
   bool notDcOnly = false;
   bool beyond16 = false;
+  bool lfnstNotDcOnly = false;
+  bool lfnstBeyond = false;
 };
-// The same flags from a luma TB's levels, as the writer codes them (encoder: which CUs may use MTS).
+// The flags of one TB's levels, as the writer codes them (encoder: which CUs may use MTS / LFNST); the MTS ones
+// only for luma (cIdx 0). Accumulates into f.
+void addResidualFlags(const TCoeff* levels, int w, int h, int cIdx, ResidualMtsFlags& f);
+// The same for a luma TB alone.
 ResidualMtsFlags residualMtsFlags(const TCoeff* levels, int w, int h);
-// Whether mts_idx is coded for `cu` (intra, explicit intra MTS on, luma tree, at most 32x32, no
-// ISP / SBT / LFNST / transform skip here) given its luma residual flags.
+// Whether mts_idx is coded for `cu` (intra, explicit intra MTS on, luma tree, at most 32x32, lfnst_idx 0, no
+// ISP / SBT / transform skip here) given its residual flags.
 bool mtsIdxCoded(const SliceParams* slice, const CodingUnit& cu, const ResidualMtsFlags& f);
+// Whether lfnst_idx is coded for `cu` (intra, the slice's LFNST on, CU sides at most the max TB size (log2MaxTb),
+// chroma-tree CUs with chroma sides of 4 or more; no ISP / MIP / transform skip here) given its residual flags.
+bool lfnstIdxCoded(const SliceParams* slice, const CodingUnit& cu, int log2MaxTb, const ResidualMtsFlags& f);
 
 // MPM list (8.4.2) of a luma CU at (x, y, w, h) from the neighbour info in `map`:
 // candModeList[0..4] (planar excluded: it is coded by intra_luma_not_planar_flag).

@@ -149,7 +149,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
     b.flag(s.explicitMtsIntra);  // sps_explicit_mts_intra_enabled_flag (0: implicit MTS, DST-VII for small intra luma TBs)
     b.flag(false);  // sps_explicit_mts_inter_enabled_flag
   }
-  b.flag(false);  // sps_lfnst_enabled_flag
+  b.flag(s.lfnstEnabled);  // sps_lfnst_enabled_flag
   b.flag(s.jointCbCrEnabled);  // sps_joint_cbcr_enabled_flag
   b.flag(true);   // sps_same_qp_table_for_chroma_flag
   b.se(s.qpTableStart - 26);
@@ -309,7 +309,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
     s.explicitMtsIntra = r.flag();  // sps_explicit_mts_intra_enabled_flag
     require(!r.flag(), "explicit MTS for inter CUs");
   }
-  require(!r.flag(), "LFNST");
+  s.lfnstEnabled = r.flag();  // sps_lfnst_enabled_flag
   s.jointCbCrEnabled = r.flag();  // sps_joint_cbcr_enabled_flag
   require(r.flag(), "separate chroma QP tables");
   s.qpTableStart = r.se(-38, 63) + 26;

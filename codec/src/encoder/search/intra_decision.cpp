@@ -84,6 +84,9 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
   }
   if (explicitMts && preset_.mtsModes > 0)
     tryExplicitMts(cu, entry, hm, modes, modeJ, modeCbf, modeMts, nm, bestJ, bestDY);
+  if (c_->slice->lfnst && cu.treeType == TreeType::kDualLuma &&
+      std::max(cu.w, cu.h) <= (1 << part.log2MaxTb))
+    tryLfnst(cu, entry, hm, modes, modeJ, modeCbf, nm, bestJ, bestDY);
   cu = bestCu_;
   loadPlane(c_->recon->planes[0], cu.x, cu.y, cu.w, cu.h, bestRec_[0].data());
   c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h);
@@ -122,6 +125,8 @@ double RdCtuSearch::lumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTa
   cu.chromaModeIdx = kChromaDm;
   dY = 0;
   mtsIdx_ = cu.mtsIdx;
+  lfnstIdx_ = cu.lfnstIdx;
+  lfnstMode_ = cu.lumaMode;
   for (int t = 0; t < cu.numTus; ++t) {
     TransformUnit& tu = cu.tus[t];
     int nz = 0;
@@ -136,6 +141,14 @@ double RdCtuSearch::lumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTa
     tu.coeffOffset[1] = tu.coeffOffset[2] = -1;
   }
   mtsIdx_ = 0;
+  lfnstIdx_ = 0;
+  if (cu.lfnstIdx) {
+    // levels that leave lfnst_idx uncoded (none, or DC only): the decoder would take lfnst_idx 0
+    const TransformUnit& tu = cu.tus[0];
+    ResidualMtsFlags f;
+    if (tu.cbf[0]) addResidualFlags(cuFrag_.coeffs.data() + tu.coeffOffset[0], tu.w, tu.h, 0, f);
+    if (!f.lfnstNotDcOnly) return kInf;
+  }
   if (cu.mtsIdx && cu.numTus == 1) {
     // levels that leave mts_idx uncoded: none (the reconstruction is the prediction whatever the kernels: the CU
     // is coded with mts_idx 0), or DC only (coded again with DCT-II)
@@ -195,6 +208,29 @@ void RdCtuSearch::tryExplicitMts(CodingUnit& cu, const ContextSet& entry, const 
     }
   }
   cu.mtsIdx = 0;
+}
+
+void RdCtuSearch::tryLfnst(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, const int* modes,
+                           const double* modeJ, const uint8_t* modeCbf, int nm, double& bestJ, uint64_t& bestDY) {
+  int order[16];
+  for (int k = 0; k < nm; ++k) order[k] = k;
+  std::stable_sort(order, order + nm, [&](int a, int b) { return modeJ[a] < modeJ[b]; });
+  // (relative to the best mode's J of the mode RD: explicit MTS may have improved on it since)
+  const double bestMode = nm > 0 ? modeJ[order[0]] : kInf;
+  for (int r = 0; r < std::min(nm, std::max(1, preset_.lfnstModes)); ++r) {
+    const int k = order[r];
+    if (!modeCbf[k] || modeJ[k] > bestMode * (1.0 + preset_.mtsModeSlack)) continue;
+    cu.lumaMode = uint8_t(modes[k]);
+    cu.mtsIdx = 0;
+    for (uint8_t idx = 1; idx <= 2; ++idx) {
+      cu.lfnstIdx = idx;
+      uint64_t dY = 0;
+      const double J = lumaRd(cu, entry, hm, dY);
+      ++stats_.lfnstTrials;
+      keepBestLuma(cu, J, dY, bestJ, bestDY);
+    }
+  }
+  cu.lfnstIdx = 0;
 }
 
 double RdCtuSearch::searchChroma(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, double dY, CtuCoding& lumaFrag) {

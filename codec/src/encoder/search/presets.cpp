@@ -21,6 +21,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.gpm = true;
     p.affine = true;  // the only preset with affine (SearchPreset::affine has the figures)
     p.numBcwRd = 2;   // BCW with one list refined per weight, two weights to RD
+    p.lfnstModes = 3;
     p.depQuant = true;
     p.explicitMts = true;
     p.mtsModes = 4;
@@ -36,6 +37,9 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // BCW as at medium (weights on the equal-weight MVs: slow's QP-22 point has little margin under 0.7 x VTM's time)
     p.numBcwRd = 1;
     p.bcwRefine = false;
+    // LFNST (eleventh session) with the best two luma modes; at medium (best mode only) it measured -0.30% BD-rate for
+    // +15% CPU (BasketballPass 4 frames, ai), BQTerrace frame 0 -0.29% for +15%: too dear there
+    p.lfnstModes = 2;
     p.explicitMts = true;
     p.mtsModes = 3;
     p.mtsModeSlack = 0.05;

@@ -51,6 +51,9 @@ struct SearchPreset {
   // non-default CU weight (one list refined against the weighted target, MotionSearch::biWeighted); this many of
   // those that beat the equal-weight SATD cost get a full RD check (evalBcw). `--bcw on` at a preset with 0: one.
   int numBcwRd = 0;
+  // LFNST (the SPS flag is on where this is > 0): lfnst_idx 1 and 2 tried with this many of the best luma modes of
+  // chroma-tree-separate intra CUs (tryLfnst). `--lfnst on` at a preset with 0: one mode.
+  int lfnstModes = 0;
   bool bcwRefine = true;  // ... refining one list's MV for each weight (else the weights on the equal-weight MVs)
   // Affine motion (ra; the SPS flag is on where this is): subblock merge candidates pre-selected by SATD, the best
   // numAffineMergeRd to full RD, in merge CUs of 8x8 and more; the affine AMVP search for CUs of 16x16 and more.

@@ -10,6 +10,8 @@
 #include "encoder/search/rd_search_impl.h"
 #include "encoder/search/dq_trellis.h"
 #include "encoder/search/sign_hiding.h"
+#include "dsp/lfnst.h"
+#include "recon/recon.h"
 
 #include <stdexcept>
 
@@ -232,8 +234,11 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
 int RdCtuSearch::quantizeResidual(int cIdx, int w, int h, const Pel* resid, int qp, bool isIntra,
                                   const ResidualBitTables& tables, double lambdaScale, TCoeff* levels) {
   const SliceParams& sl = *c_->slice;
-  const recon::TbKernels kern = recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h, cIdx == 0 ? mtsIdx_ : 0);
+  const int lfnst = cIdx == 0 ? lfnstIdx_ : 0;
+  const recon::TbKernels kern =
+      recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h, cIdx == 0 ? mtsIdx_ : 0, lfnst);
   dsp::forwardTransform(resid, w, w, h, sl.bitDepth, coeff_, kern.hor, kern.ver);
+  if (lfnst) dsp::lfnstForward(coeff_, w, h, lfnst, dsp::intraWideAngleMode(lfnstMode_, w, h));
   const double lambda = lam_.componentLambda(cIdx) / lambdaScale;
   int nz;
   if (sl.depQuant) {  // dependent quantisation: the trellis replaces RDOQ (and the plain quantiser)
@@ -264,13 +269,27 @@ int RdCtuSearch::quantizeResidual(int cIdx, int w, int h, const Pel* resid, int 
       if (nz && sl.signHiding) nz = signHidingAdjust(coeff_, p, levels);
     }
   }
+  if (lfnst && nz) {
+    // levels beyond the LFNST inputs (zero coefficients a quantiser may still give a level to steer its state path)
+    // would make the CU's lfnst_idx uncodable: dropped (the reconstruction uses exactly these levels)
+    nz = 0;
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        TCoeff& l = levels[y * w + x];
+        if (l && !dsp::lfnstInputPos(x, y, w, h)) l = 0;
+        nz += l != 0;
+      }
+  }
   return nz;
 }
 
 void RdCtuSearch::reconstructResidual(int cIdx, int w, int h, const TCoeff* levels, int qp, bool isIntra, Pel* resid) {
   const SliceParams& sl = *c_->slice;
-  const recon::TbKernels kern = recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h, cIdx == 0 ? mtsIdx_ : 0);
+  const int lfnst = cIdx == 0 ? lfnstIdx_ : 0;
+  const recon::TbKernels kern =
+      recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h, cIdx == 0 ? mtsIdx_ : 0, lfnst);
   recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_);
+  if (lfnst) recon::inverseLfnst(coeff_, w, h, lfnst, lfnstMode_);
   dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid, w, kern.hor, kern.ver);
 }
 

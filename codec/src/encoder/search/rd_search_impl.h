@@ -174,6 +174,11 @@ class RdCtuSearch final : public CtuSearch {
   void tryExplicitMts(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, const int* modes,
                       const double* modeJ, const uint8_t* modeCbf, const uint8_t* modeMts, int nm, double& bestJ,
                       uint64_t& bestDY);
+  // LFNST for the luma of a chroma-tree-separate (dual / local dual tree) intra CU: lfnst_idx 1 and 2 with the best
+  // preset_.lfnstModes modes of the mode RD (a coded luma residual, within preset_.mtsModeSlack of the best J),
+  // each a full luma RD (invalid where the levels leave lfnst_idx uncoded)
+  void tryLfnst(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, const int* modes, const double* modeJ,
+                const uint8_t* modeCbf, int nm, double& bestJ, uint64_t& bestDY);
 
   // Chroma mode RD for `cu` (luma already decided: its levels in lumaFrag, luma SSE dY). Leaves
   // the best chroma in cu / lumaFrag (levels appended) / the picture. Returns the CU's total J.
@@ -208,6 +213,7 @@ class RdCtuSearch final : public CtuSearch {
   RdoqScratch rdoq_;
   // mts_idx the luma transform blocks are coded with (explicit MTS trials of searchLeafIntra; 0 otherwise)
   int mtsIdx_ = 0;
+  int lfnstIdx_ = 0, lfnstMode_ = 0;  // LFNST of the luma TBs being coded (lumaRd): lfnst_idx and the CU's luma mode
   alignas(32) Pel pred_[64 * 64];
   Pel refTop_[2 * 64 + 1], refLeft_[2 * 64 + 1];
   alignas(32) Pel resid_[64 * 64];
