@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "dsp/dsp.h"
+#include "dsp/lfnst.h"
 #include "encoder/search/ctu_search.h"
 #include "encoder/search/sign_hiding.h"
 #include "encoder/search/trivial_search.h"
@@ -17,9 +18,11 @@ namespace nnvvc {
 namespace {
 // Predicts, transforms, plainly quantises and reconstructs one transform block (both fixed-decision
 // searches below code their blocks this way).
-// mtsIdx: the CU's mts_idx (luma).
+// mtsIdx: the CU's mts_idx (luma). lfnstIdx / lfnstMode: the LFNST of this TB (0: none); lfnstInputsOnly: levels
+// outside the LFNST inputs dropped (every TB of a CU with lfnst_idx > 0, also those it does not transform).
 void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int w, int h, int mode, int qpPrime,
-                         TransformUnit& tu, CtuCoding& out, int mtsIdx = 0) {
+                         TransformUnit& tu, CtuCoding& out, int mtsIdx = 0, int lfnstIdx = 0, int lfnstMode = 0,
+                         bool lfnstInputsOnly = false) {
   Picture& rec = *c.recon;
   const Plane& org = c.orig->planes[cIdx];
   alignas(32) Pel pred[64 * 64], resid[64 * 64];
@@ -27,8 +30,14 @@ void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int 
   recon::predictBlock(rec, *c.cuMap, cIdx, x, y, w, h, mode, pred, w);
   dsp::subtract(org.row(y) + x, org.stride, pred, w, w, h, resid, w);
   const bool implicitMts = c.slice && c.slice->implicitMts;
-  const recon::TbKernels kern = recon::tbKernels(implicitMts, cIdx, true, w, h, mtsIdx);
+  const recon::TbKernels kern = recon::tbKernels(implicitMts, cIdx, true, w, h, mtsIdx, lfnstIdx);
   dsp::forwardTransform(resid, w, w, h, kBitDepth, coeff, kern.hor, kern.ver);
+  if (lfnstIdx) dsp::lfnstForward(coeff, w, h, lfnstIdx, dsp::intraWideAngleMode(lfnstMode, w, h));
+  // (before quantisation, so that the sign-hiding parity below sees the final levels)
+  if (lfnstInputsOnly && w >= 4 && h >= 4)
+    for (int yy = 0; yy < h; ++yy)
+      for (int xx = 0; xx < w; ++xx)
+        if (!dsp::lfnstInputPos(xx, yy, w, h)) coeff[yy * w + xx] = 0;
   int nz = dsp::quant(coeff, w, h, qpPrime, kBitDepth, true, levels);
   if (nz && c.slice && c.slice->signHiding) {  // parity adjustment by distortion alone (no rate tables)
     search::RdoqParams p;
@@ -47,7 +56,7 @@ void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int 
   }
   recon::reconstructTb(rec, *c.cuMap, cIdx, x, y, w, h, mode,
                        nz > 0 ? out.coeffs.data() + tu.coeffOffset[cIdx] : nullptr, qpPrime,
-                       c.slice && c.slice->depQuant, implicitMts, mtsIdx);
+                       c.slice && c.slice->depQuant, implicitMts, mtsIdx, lfnstIdx, lfnstMode);
 }
 
 // The two fixed-decision searches share the tree walk and the block coding; they differ only in
@@ -110,10 +119,35 @@ class FixedDecisionSearch : public CtuSearch {
     }
     cu.chromaMode = uint8_t(deriveChromaMode(cu.chromaModeIdx, lumaForDm));
     const SliceParams& sp = *ctx_->slice;
+    codeBlocks(cu, tt, out);
+    if (cu.lfnstIdx) {
+      // an lfnst_idx the levels leave uncoded (DC only, nothing): the blocks again without LFNST
+      ResidualMtsFlags f;
+      for (int t = 0; t < cu.numTus; ++t)
+        for (int c = 0; c < 3; ++c) {
+          const TransformUnit& tu = cu.tus[t];
+          if (tu.cbf[c] && tu.coeffOffset[c] >= 0)
+            addResidualFlags(out.coeffs.data() + tu.coeffOffset[c], c ? tu.w / 2 : tu.w, c ? tu.h / 2 : tu.h, c, f);
+        }
+      if (!lfnstIdxCoded(&sp, cu, ctx_->part->log2MaxTb, f)) {
+        cu.lfnstIdx = 0;
+        codeBlocks(cu, tt, out);
+      }
+    }
+    ctx_->cuMap->storeSyntax(cu);
+    out.cus.push_back(cu);
+  }
+
+  void codeBlocks(CodingUnit& cu, TreeType tt, CtuCoding& out) {
+    const SliceParams& sp = *ctx_->slice;
+    const int lfnstY = cu.lfnstIdx, lfnstC = tt == TreeType::kDualChroma ? cu.lfnstIdx : 0;
+    const int lfnstModeC = lfnstC ? recon::lfnstModeOf(cu, 1, *ctx_->cuMap) : 0;
+    const bool inputsOnly = cu.lfnstIdx > 0;
     for (int t = 0; t < cu.numTus; ++t) {
       TransformUnit& tu = cu.tus[t];
       if (tt != TreeType::kDualChroma) {
-        codeBlockPlainQuant(*ctx_, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, sp.qpPrimeY, tu, out, cu.mtsIdx);
+        codeBlockPlainQuant(*ctx_, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, sp.qpPrimeY, tu, out, cu.mtsIdx, lfnstY,
+                            cu.lumaMode, inputsOnly);
         // an mts_idx the levels leave uncoded (DC only, nothing): the block again with DCT-II
         const ResidualMtsFlags mf =
             tu.cbf[0] ? residualMtsFlags(out.coeffs.data() + tu.coeffOffset[0], tu.w, tu.h) : ResidualMtsFlags{};
@@ -123,12 +157,12 @@ class FixedDecisionSearch : public CtuSearch {
         }
       }
       if (tt != TreeType::kDualLuma) {
-        codeBlockPlainQuant(*ctx_, 1, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCb, tu, out);
-        codeBlockPlainQuant(*ctx_, 2, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCr, tu, out);
+        codeBlockPlainQuant(*ctx_, 1, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCb, tu, out, 0,
+                            lfnstC, lfnstModeC, inputsOnly);
+        codeBlockPlainQuant(*ctx_, 2, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCr, tu, out, 0,
+                            lfnstC, lfnstModeC, inputsOnly);
       }
     }
-    ctx_->cuMap->storeSyntax(cu);
-    out.cus.push_back(cu);
   }
 };
 
@@ -196,6 +230,13 @@ class StressSearch final : public FixedDecisionSearch {
     if (ctx_->slice->explicitMtsIntra && cu.treeType != TreeType::kDualChroma && cu.numTus == 1 &&
         std::max(cu.w, cu.h) <= 32)
       cu.mtsIdx = uint8_t(next(5));
+    // LFNST: a random lfnst_idx where the CU may code one (dropped again when its levels do not allow it); mts_idx
+    // then 0 (streams of slices without LFNST keep their random sequence)
+    if (ctx_->slice->lfnst && std::max(cu.w, cu.h) <= (1 << ctx_->part->log2MaxTb) &&
+        !(cu.treeType == TreeType::kDualChroma && std::min(cu.w, cu.h) < 8)) {
+      cu.lfnstIdx = uint8_t(next(3));
+      if (cu.lfnstIdx) cu.mtsIdx = 0;
+    }
   }
 };
 }  // namespace
