@@ -190,9 +190,10 @@ TEST_CASE(affineRoundTrip) {
   checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, "affine merge");
 }
 
-// LFNST (--lfnst on) in all-intra and in ra, with explicit MTS (mts_idx follows lfnst_idx): CUs with lfnst_idx 1 or
-// 2 are chosen (the stats' last CU field), our decoder and VTM's (when set) reproduce the reconstruction, and
-// --lfnst off gives another stream without them.
+// LFNST (--lfnst on) in all-intra and in ra, with explicit MTS (mts_idx follows lfnst_idx), by the RD search and by
+// syntax-stress (random lfnst_idx, chroma-tree CUs with CCLM too): CUs with lfnst_idx 1 or 2 are chosen (the stats'
+// last CU field), our decoder and VTM's (when set) reproduce the reconstruction, and --lfnst off gives another stream
+// without them.
 TEST_CASE(lfnstRoundTrip) {
   const std::string& dir = workDir();
   auto lfnstCus = [](const std::string& stats) {
@@ -204,14 +205,15 @@ TEST_CASE(lfnstRoundTrip) {
     return n;
   };
   std::string err;
-  for (const char* config : {"ai", "ra"}) {
+  for (const char* config : {"ai", "ra"})
+  for (const char* preset : {"medium", "syntax-stress"}) {
     EncoderOptions o;
-    o.inputPath = dir + "/in.yuv"; o.width = W; o.height = H; o.qp = 22; o.config = config;
+    o.inputPath = dir + "/in.yuv"; o.width = W; o.height = H; o.qp = 22; o.config = config; o.preset = preset;
     o.lfnst = 1; o.mtsExplicit = 1;
     o.bitstreamPath = dir + "/lf.266"; o.reconPath = dir + "/lf_rec.yuv"; o.statsPath = dir + "/lf.json";
     CHECK(runEncoder(o, err) == 0);
     const int n = lfnstCus(o.statsPath);
-    std::printf("%s: CUs with LFNST: %d\n", config, n);
+    std::printf("%s %s: CUs with LFNST: %d\n", config, preset, n);
     CHECK(n > 0);
     EncoderOptions off = o;
     off.lfnst = 0;
@@ -219,7 +221,7 @@ TEST_CASE(lfnstRoundTrip) {
     CHECK(runEncoder(off, err) == 0);
     CHECK(lfnstCus(off.statsPath) == 0);
     CHECK(readAll(off.bitstreamPath) != readAll(o.bitstreamPath));
-    checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, std::string("LFNST, ") + config);
+    checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, std::string("LFNST, ") + config + " " + preset);
   }
 }
 
