@@ -93,6 +93,15 @@ TEST_CASE(presetsRoundTrip) {
   }
 }
 
+// Occurrences of `needle` in the file at `path` (CU kinds in a stats JSON).
+static int countInFile(const std::string& path, const std::string& needle) {
+  const std::vector<uint8_t> bytes = readAll(path);
+  const std::string text(bytes.begin(), bytes.end());
+  int n = 0;
+  for (size_t p = text.find(needle); p != std::string::npos; p = text.find(needle, p + needle.size())) ++n;
+  return n;
+}
+
 // The stream at `bitstream` decodes with our decoder to the encoder's reconstruction `recon` (N frames, every MD5
 // checked), and with VTM's decoder too when VTM_DECODER_APP is set. `what` names the case in the log.
 static void checkDecodesToRecon(const std::string& dir, const std::string& bitstream, const std::string& recon,
@@ -166,13 +175,7 @@ TEST_CASE(affineRoundTrip) {
     return int(128 + 50 * std::sin(u * 0.35) * std::cos(v * 0.27) + 30 * std::sin((u + v) * 0.11) + (c ? 0 : 20));
   });
   std::string err;
-  auto affineCus = [](const std::string& stats) {
-    const std::vector<uint8_t> bytes = readAll(stats);
-    const std::string js(bytes.begin(), bytes.end());
-    int n = 0;
-    for (size_t p = js.find("\"affine-"); p != std::string::npos; p = js.find("\"affine-", p + 1)) ++n;
-    return n;
-  };
+  auto affineCus = [](const std::string& stats) { return countInFile(stats, "\"affine-"); };
   EncoderOptions o;
   o.inputPath = dir + "/zoom.yuv"; o.width = W; o.height = H; o.qp = 27; o.preset = "medium"; o.config = "ra";
   o.affine = 1;
@@ -239,13 +242,7 @@ TEST_CASE(bcwRoundTrip) {
     const int a = kFade[n];
     return ((64 - a) * (texA(x, y) + c * 9) + a * texB(x, y) + 32) >> 6;
   });
-  auto bcwCus = [](const std::string& stats) {
-    const std::vector<uint8_t> bytes = readAll(stats);
-    const std::string js(bytes.begin(), bytes.end());
-    int n = 0;
-    for (size_t p = js.find("-bcw\""); p != std::string::npos; p = js.find("-bcw\"", p + 1)) ++n;
-    return n;
-  };
+  auto bcwCus = [](const std::string& stats) { return countInFile(stats, "-bcw\""); };
   std::string err;
   EncoderOptions o;
   o.inputPath = dir + "/in.yuv"; o.width = bw; o.height = bh; o.qp = 27; o.config = "ra"; o.bcw = 1;

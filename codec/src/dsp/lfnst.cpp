@@ -19,6 +19,20 @@ inline void outputPos(bool kernel8, int k, bool transpose, int& x, int& y) {
   else { x = (k - 32) & 3; y = 4 + ((k - 32) >> 2); }
   if (transpose) std::swap(x, y);
 }
+
+// The kernel of a TB: 8x8 (48 outputs) or 4x4 (16), the candidate of the mode's set as a row-major 16 x nOut
+// matrix (row i: input i), nz inputs used, outputs transposed for modes above 34.
+struct Kernel {
+  bool kernel8;
+  int nOut, nz;
+  bool transpose;
+  const int8_t* m;
+  Kernel(int w, int h, int lfnstIdx, int mappedMode)
+      : kernel8(w >= 8 && h >= 8), nOut(kernel8 ? 48 : 16), nz(lfnstNumInputs(w, h)), transpose(mappedMode > 34) {
+    const int set = lfnstSetIdx(mappedMode), cand = lfnstIdx - 1;
+    m = kernel8 ? &kLfnst8x8[set][cand][0][0] : &kLfnst4x4[set][cand][0][0];
+  }
+};
 }  // namespace
 
 int lfnstSetIdx(int m) {
@@ -32,42 +46,30 @@ int lfnstSetIdx(int m) {
 }
 
 void lfnstInverse(TCoeff* coeff, int w, int h, int lfnstIdx, int mappedMode) {
-  const bool kernel8 = w >= 8 && h >= 8;
-  const int nOut = kernel8 ? 48 : 16, nz = lfnstNumInputs(w, h);
-  const int set = lfnstSetIdx(mappedMode), cand = lfnstIdx - 1;
-  const bool transpose = mappedMode > 34;
+  const Kernel k(w, h, lfnstIdx, mappedMode);
   int32_t u[16];
-  for (int i = 0; i < nz; ++i) u[i] = coeff[kScanY[i] * w + kScanX[i]];
-  for (int j = 0; j < nOut; ++j) {
+  for (int i = 0; i < k.nz; ++i) u[i] = coeff[kScanY[i] * w + kScanX[i]];
+  for (int j = 0; j < k.nOut; ++j) {
     int32_t s = 0;
-    if (kernel8)
-      for (int i = 0; i < nz; ++i) s += u[i] * kLfnst8x8[set][cand][i][j];
-    else
-      for (int i = 0; i < nz; ++i) s += u[i] * kLfnst4x4[set][cand][i][j];
+    for (int i = 0; i < k.nz; ++i) s += u[i] * k.m[i * k.nOut + j];
     int x, y;
-    outputPos(kernel8, j, transpose, x, y);
+    outputPos(k.kernel8, j, k.transpose, x, y);
     coeff[y * w + x] = std::clamp((s + 64) >> 7, -32768, 32767);
   }
 }
 
 void lfnstForward(TCoeff* coeff, int w, int h, int lfnstIdx, int mappedMode) {
-  const bool kernel8 = w >= 8 && h >= 8;
-  const int nOut = kernel8 ? 48 : 16, nz = lfnstNumInputs(w, h);
-  const int set = lfnstSetIdx(mappedMode), cand = lfnstIdx - 1;
-  const bool transpose = mappedMode > 34;
+  const Kernel k(w, h, lfnstIdx, mappedMode);
   int32_t in[48];
-  for (int k = 0; k < nOut; ++k) {
+  for (int j = 0; j < k.nOut; ++j) {
     int x, y;
-    outputPos(kernel8, k, transpose, x, y);
-    in[k] = coeff[y * w + x];
+    outputPos(k.kernel8, j, k.transpose, x, y);
+    in[j] = coeff[y * w + x];
   }
   std::memset(coeff, 0, sizeof(TCoeff) * size_t(w) * size_t(h));
-  for (int i = 0; i < nz; ++i) {
+  for (int i = 0; i < k.nz; ++i) {
     int64_t s = 0;
-    if (kernel8)
-      for (int k = 0; k < nOut; ++k) s += int64_t(in[k]) * kLfnst8x8[set][cand][i][k];
-    else
-      for (int k = 0; k < nOut; ++k) s += int64_t(in[k]) * kLfnst4x4[set][cand][i][k];
+    for (int j = 0; j < k.nOut; ++j) s += int64_t(in[j]) * k.m[i * k.nOut + j];
     coeff[kScanY[i] * w + kScanX[i]] = TCoeff((s + 64) >> 7);
   }
 }

@@ -633,6 +633,16 @@ bool deriveInterMotion(const SyntaxEnv& env, const CodingUnit& cu, MotionInfo& o
 // The GPM part of merge_data (7.3.11.7) after regular_merge_flag 0 and ciip_flag 0: merge_gpm_partition_idx (6
 // bypass bins), merge_gpm_idx0 (TR cMax MaxNumGpmMergeCand - 1) and merge_gpm_idx1 (TR cMax MaxNumGpmMergeCand - 2,
 // when that is > 0), each with its first bin in merge_idx's context (as VTM-23.2), the rest bypass.
+// Truncated unary with cMax (9.3.3.3 with cRiceParam 0), the first bin in context `first`, the others bypass
+// (merge_idx, merge_gpm_idx0/1, merge_subblock_idx, mmvd_distance_idx, bcw_idx). Nothing is coded when cMax <= 0.
+template <class IO, class Ctx>
+int codeTruncUnary(IO& io, Ctx& first, int value, int cMax) {
+  if (cMax <= 0 || !io.bin(first, value > 0 ? 1u : 0u)) return 0;
+  int v = 1;
+  while (v < cMax && io.bypass(v < value ? 1u : 0u)) ++v;
+  return v;
+}
+
 template <class IO>
 bool codeGpmData(IO& io, ContextSet& ctx, const SliceParams& sl, CodingUnit& cu) {
   const int nG = sl.maxNumGpmMergeCand;
@@ -641,16 +651,8 @@ bool codeGpmData(IO& io, ContextSet& ctx, const SliceParams& sl, CodingUnit& cu)
                         cu.gpmIdx[0] == cu.gpmIdx[1]))
     return false;
   const unsigned split = io.bypassBits(cu.gpmSplit, 6);
-  auto codeIdx = [&](int value, int cMaxIdx) {
-    int idx = 0;
-    if (io.bin(ctx[kCtxMergeIdx], value > 0 ? 1u : 0u)) {
-      idx = 1;
-      while (idx < cMaxIdx && io.bypass(idx < value ? 1u : 0u)) ++idx;
-    }
-    return idx;
-  };
-  const int m = codeIdx(cu.gpmIdx[0], nG - 1);
-  const int n1 = nG > 2 ? codeIdx(cu.gpmIdx[1] - (cu.gpmIdx[1] > cu.gpmIdx[0] ? 1 : 0), nG - 2) : 0;
+  const int m = codeTruncUnary(io, ctx[kCtxMergeIdx], cu.gpmIdx[0], nG - 1);
+  const int n1 = codeTruncUnary(io, ctx[kCtxMergeIdx], cu.gpmIdx[1] - (cu.gpmIdx[1] > cu.gpmIdx[0] ? 1 : 0), nG - 2);
   cu.gpmSplit = uint8_t(split);
   cu.gpmIdx[0] = uint8_t(m);
   cu.gpmIdx[1] = uint8_t(inter::gpmSecondIndex(m, n1));
@@ -689,12 +691,7 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
     if (cu.affine) {
       const int cMaxSb = std::min(sl.maxNumSubblockMergeCand, inter::kMaxSubblockMergeCand) - 1;
       if (!IO::kReading && (cu.mergeIdx > cMaxSb || cu.mmvd || cu.ciip || cu.gpm || cu.smvd)) return false;
-      int idx = 0;
-      if (cMaxSb > 0 && io.bin(ctx[kCtxSubblockMergeIdx], cu.mergeIdx > 0 ? 1u : 0u)) {
-        idx = 1;
-        while (idx < cMaxSb && io.bypass(idx < cu.mergeIdx ? 1u : 0u)) ++idx;
-      }
-      cu.mergeIdx = uint8_t(idx);
+      cu.mergeIdx = uint8_t(codeTruncUnary(io, ctx[kCtxSubblockMergeIdx], cu.mergeIdx, cMaxSb));
       cu.mmvd = cu.ciip = cu.gpm = cu.smvd = false;
       cu.mmvdCand = cu.mmvdDist = cu.mmvdDir = 0;
       cu.interDir = 0;
@@ -735,11 +732,7 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
     if (cu.mmvd) {
       if (!IO::kReading && (cu.mmvdCand > (cMax > 0 ? 1 : 0) || cu.mmvdDist > 7 || cu.mmvdDir > 3)) return false;
       const unsigned cand = cMax > 0 ? io.bin(ctx[kCtxMmvdCand], cu.mmvdCand) : 0u;
-      int dist = 0;
-      if (io.bin(ctx[kCtxMmvdDist], cu.mmvdDist > 0 ? 1u : 0u)) {
-        dist = 1;
-        while (dist < 7 && io.bypass(dist < cu.mmvdDist ? 1u : 0u)) ++dist;
-      }
+      const int dist = codeTruncUnary(io, ctx[kCtxMmvdDist], cu.mmvdDist, 7);
       const unsigned d0 = io.bypass((cu.mmvdDir >> 1) & 1u);
       const unsigned d1 = io.bypass(cu.mmvdDir & 1u);
       cu.mmvdCand = uint8_t(cand);
@@ -748,12 +741,7 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
       cu.mergeIdx = cu.mmvdCand;  // merge_idx is inferred equal to mmvd_cand_flag
     } else if (!cu.gpm) {
       if (!IO::kReading && cu.mergeIdx > cMax) return false;
-      int idx = 0;
-      if (cMax > 0 && io.bin(ctx[kCtxMergeIdx], cu.mergeIdx > 0 ? 1u : 0u)) {
-        idx = 1;
-        while (idx < cMax && io.bypass(idx < cu.mergeIdx ? 1u : 0u)) ++idx;
-      }
-      cu.mergeIdx = uint8_t(idx);
+      cu.mergeIdx = uint8_t(codeTruncUnary(io, ctx[kCtxMergeIdx], cu.mergeIdx, cMax));
       cu.mmvdCand = cu.mmvdDist = cu.mmvdDir = 0;
     }
     cu.interDir = 0;
@@ -881,12 +869,7 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
   // prediction here); TR with cMax bcwMaxIdx (9.3.3), the first bin context coded, the others bypass
   const int bcwMax = cu.interDir == 3 && cu.w * cu.h >= 256 ? inter::bcwMaxIdx(sl) : 0;
   if (!IO::kReading && cu.bcwIdx > bcwMax) return false;
-  int bcw = 0;
-  if (bcwMax > 0 && io.bin(ctx[kCtxBcwIdx], cu.bcwIdx > 0 ? 1u : 0u)) {
-    bcw = 1;
-    while (bcw < bcwMax && io.bypass(bcw < cu.bcwIdx ? 1u : 0u)) ++bcw;
-  }
-  cu.bcwIdx = uint8_t(bcw);
+  cu.bcwIdx = uint8_t(codeTruncUnary(io, ctx[kCtxBcwIdx], cu.bcwIdx, bcwMax));
   if (IO::kReading)
     for (int l = 0; l < 2; ++l)
       if ((cu.interDir >> l) & 1) cu.mvd[l] = Mv(coded[l][0] * (1 << amvrShiftOf(cu.amvr)), coded[l][1] * (1 << amvrShiftOf(cu.amvr)));

@@ -208,24 +208,13 @@ int MotionSearch::search(const inter::MvPredEnv& env, int x, int y, int w, int h
     }
     for (int round = 0; round < cfg_.biRefineRounds; ++round) {
       const int fixed = round & 1 ? 1 : 0, moving = 1 - fixed;
-      MotionInfo f;
-      f.interDir = uint8_t(1 << fixed);
-      f.refIdx[fixed] = c.mi.refIdx[fixed];
-      f.mv[fixed] = c.mi.mv[fixed];
-      recon::predictInterComponent(refs, f, 0, x, y, w, h, pred2_.data(), w);
-      for (int j = 0; j < h; ++j)
-        for (int i = 0; i < w; ++i)
-          target_[size_t(j * w + i)] = Pel(clip3(-32768, 32767, 2 * int(target[j * ts + i]) - int(pred2_[size_t(j * w + i)])));
+      fixedListTarget(c.mi, fixed, 4, 4, x, y, w, h);  // equal weights: 2 * org - pred_fixed
       UniResult u = searchUni(env, moving, c.mi.refIdx[moving], x, y, w, h, target_.data(), w, true);
       c.mi.mv[moving] = u.mv;
       c.mvpIdx[moving] = uint8_t(u.mvpIdx);
       c.mvd[moving] = u.mvd;
     }
-    recon::predictInterComponent(refs, c.mi, 0, x, y, w, h, pred_.data(), w);
-    const uint64_t d = dsp::satd(target, ts, pred_.data(), w, w, h);
-    double bits = 2.0 + double(mvdBitsEstimate(c.mvd[0]) + mvdBitsEstimate(c.mvd[1]) + 2);
-    for (int l = 0; l < 2; ++l) if (refs.num[l] > 1) bits += double(std::min(int(c.mi.refIdx[l]) + 1, refs.num[l] - 1));
-    c.cost = double(d) + sqrtLambda_ * bits;
+    c.cost = biCost(c, 0.0, x, y, w, h);
     cands.push_back(c);
   }
   std::sort(cands.begin(), cands.end(), [](const AmvpCandidate& a, const AmvpCandidate& b) { return a.cost < b.cost; });
@@ -236,41 +225,46 @@ int MotionSearch::search(const inter::MvPredEnv& env, int x, int y, int w, int h
 
 AmvpCandidate MotionSearch::biWeighted(const inter::MvPredEnv& env, int x, int y, int w, int h,
                                        const AmvpCandidate& base, int bcwIdx, int bcwMax, bool refine) {
-  const RefPicLists& refs = *slice_->refs;
-  const Plane& org = orig_->planes[0];
-  const Pel* src = org.row(y) + x;
-  const ptrdiff_t ts = org.stride;
   AmvpCandidate c = base;
   c.mi.bcwIdx = uint8_t(bcwIdx);
   if (refine) refineWeighted(env, x, y, w, h, c);
-  recon::predictInterComponent(refs, c.mi, 0, x, y, w, h, pred_.data(), w);
-  const uint64_t d = dsp::satd(src, ts, pred_.data(), w, w, h);
-  double bits = 2.0 + double(mvdBitsEstimate(c.mvd[0]) + mvdBitsEstimate(c.mvd[1]) + 2);
-  for (int l = 0; l < 2; ++l) if (refs.num[l] > 1) bits += double(std::min(int(c.mi.refIdx[l]) + 1, refs.num[l] - 1));
-  bits += double(bcwIdx < bcwMax ? bcwIdx + 1 : bcwIdx);  // truncated unary bcw_idx
-  c.cost = double(d) + sqrtLambda_ * bits;
+  c.cost = biCost(c, double(bcwIdx < bcwMax ? bcwIdx + 1 : bcwIdx), x, y, w, h);  // + truncated unary bcw_idx
   return c;
 }
 
-void MotionSearch::refineWeighted(const inter::MvPredEnv& env, int x, int y, int w, int h, AmvpCandidate& c) {
-  const RefPicLists& refs = *slice_->refs;
+void MotionSearch::fixedListTarget(const MotionInfo& mi, int fixed, int wFixed, int wMoving, int x, int y, int w,
+                                   int h) {
   const Plane& org = orig_->planes[0];
   const Pel* src = org.row(y) + x;
   const ptrdiff_t ts = org.stride;
-  const int w1 = kBcwWeightL1[c.mi.bcwIdx], w0 = 8 - w1;
-  const int moving = w1 >= w0 ? 1 : 0, fixed = 1 - moving;
-  const int wm = moving ? w1 : w0, wf = moving ? w0 : w1;
   MotionInfo f;
   f.interDir = uint8_t(1 << fixed);
-  f.refIdx[fixed] = c.mi.refIdx[fixed];
-  f.mv[fixed] = c.mi.mv[fixed];
-  recon::predictInterComponent(refs, f, 0, x, y, w, h, pred2_.data(), w);
+  f.refIdx[fixed] = mi.refIdx[fixed];
+  f.mv[fixed] = mi.mv[fixed];
+  recon::predictInterComponent(*slice_->refs, f, 0, x, y, w, h, pred2_.data(), w);
   for (int j = 0; j < h; ++j)
     for (int i = 0; i < w; ++i) {
-      const int num = 8 * int(src[j * ts + i]) - wf * int(pred2_[size_t(j * w + i)]);
-      const int t = (num >= 0 ? num + wm / 2 : num - wm / 2) / wm;
+      const int num = 8 * int(src[j * ts + i]) - wFixed * int(pred2_[size_t(j * w + i)]);
+      const int t = (num >= 0 ? num + wMoving / 2 : num - wMoving / 2) / wMoving;  // rounded half away from zero
       target_[size_t(j * w + i)] = Pel(clip3(-32768, 32767, t));
     }
+}
+
+double MotionSearch::biCost(const AmvpCandidate& c, double extraBits, int x, int y, int w, int h) {
+  const RefPicLists& refs = *slice_->refs;
+  const Plane& org = orig_->planes[0];
+  recon::predictInterComponent(refs, c.mi, 0, x, y, w, h, pred_.data(), w);
+  const uint64_t d = dsp::satd(org.row(y) + x, org.stride, pred_.data(), w, w, h);
+  // inter_pred_idc, two mvp flags, the MVDs, the reference indices
+  double bits = 2.0 + double(mvdBitsEstimate(c.mvd[0]) + mvdBitsEstimate(c.mvd[1]) + 2) + extraBits;
+  for (int l = 0; l < 2; ++l) if (refs.num[l] > 1) bits += double(std::min(int(c.mi.refIdx[l]) + 1, refs.num[l] - 1));
+  return double(d) + sqrtLambda_ * bits;
+}
+
+void MotionSearch::refineWeighted(const inter::MvPredEnv& env, int x, int y, int w, int h, AmvpCandidate& c) {
+  const int w1 = kBcwWeightL1[c.mi.bcwIdx], w0 = 8 - w1;
+  const int moving = w1 >= w0 ? 1 : 0, fixed = 1 - moving;
+  fixedListTarget(c.mi, fixed, moving ? w0 : w1, moving ? w1 : w0, x, y, w, h);
   UniResult r;
   r.mv = c.mi.mv[moving];
   inter::buildAmvpList(env, x, y, w, h, moving, c.mi.refIdx[moving], r.pred);

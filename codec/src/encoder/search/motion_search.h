@@ -60,6 +60,11 @@ class MotionSearch {
   UniResult searchUni(const inter::MvPredEnv& env, int list, int refIdx, int x, int y, int w, int h,
                       const Pel* target, ptrdiff_t targetStride, bool doFrac);
   void refineWeighted(const inter::MvPredEnv& env, int x, int y, int w, int h, AmvpCandidate& c);
+  // target_ (w x h) = (8 * org - wFixed * pred of mi's list `fixed`) / wMoving, weights in eighths: what list
+  // 1 - fixed must predict for the weighted bi-prediction to equal the source
+  void fixedListTarget(const MotionInfo& mi, int fixed, int wFixed, int wMoving, int x, int y, int w, int h);
+  // SATD of a bi candidate's (weighted) luma prediction + sqrt(lambda) * its AMVP bits (+ extraBits)
+  double biCost(const AmvpCandidate& c, double extraBits, int x, int y, int w, int h);
   void refineFractional(int list, int refIdx, int x, int y, int w, int h, const Pel* target, ptrdiff_t ts,
                         UniResult& r);
   uint64_t distInt(const Plane& ref, int x, int y, int w, int h, Mv mv, const Pel* target, ptrdiff_t ts) const;

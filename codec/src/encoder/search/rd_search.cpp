@@ -269,17 +269,8 @@ int RdCtuSearch::quantizeResidual(int cIdx, int w, int h, const Pel* resid, int 
       if (nz && sl.signHiding) nz = signHidingAdjust(coeff_, p, levels);
     }
   }
-  if (lfnst && nz) {
-    // levels beyond the LFNST inputs (zero coefficients a quantiser may still give a level to steer its state path)
-    // would make the CU's lfnst_idx uncodable: dropped (the reconstruction uses exactly these levels)
-    nz = 0;
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x) {
-        TCoeff& l = levels[y * w + x];
-        if (l && !dsp::lfnstInputPos(x, y, w, h)) l = 0;
-        nz += l != 0;
-      }
-  }
+  // (with LFNST every coefficient beyond its inputs is zero: no quantiser gives a level past the last coefficient
+  // above half a step, nor does the sign-hiding adjustment, so the levels keep lfnst_idx codable)
   return nz;
 }
 
