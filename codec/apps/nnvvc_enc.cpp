@@ -64,6 +64,8 @@ static void usage(std::FILE* f) {
       "      --smvd on|off         symmetric motion vector differences in ra (default: preset)\n"
       "      --bcw on|off          bi-prediction with CU-level weights in ra (default: preset)\n"
       "      --lfnst on|off        low-frequency non-separable transform of intra blocks (default: preset)\n"
+      "      --sbt on|off          ra: sub-block transform, the residual of an inter CU in one half or quarter\n"
+      "                            of it (default: preset)\n"
       "      --gpm on|off          geometric partitioning merge mode in ra (B slices; default: preset)\n"
       "      --affine on|off       affine motion compensation (subblock merge) in ra (default: preset)\n"
       "      --mts on|off          implicit multiple transform selection: DST-VII for intra luma transform\n"
@@ -102,6 +104,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--smvd", &EncoderOptions::smvd},
       {"--bcw", &EncoderOptions::bcw},
       {"--lfnst", &EncoderOptions::lfnst},
+      {"--sbt", &EncoderOptions::sbt},
       {"--gpm", &EncoderOptions::gpm},
       {"--affine", &EncoderOptions::affine},
       {"--mts", &EncoderOptions::mts},

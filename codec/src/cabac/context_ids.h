@@ -74,7 +74,12 @@ enum CtxId : uint16_t {
   kCtxBcwIdx = 293,  // 1: bcw_idx (first bin; the rest is bypass)
   // ---- LFNST (7.3.11.5)
   kCtxLfnstIdx = 294,  // 3: lfnst_idx bin 0 (ctxInc: 0 single tree, 1 dual / local dual tree), bin 1 (ctxInc 2)
-  kNumCtx = 297
+  // ---- SBT (7.3.11.5)
+  kCtxSbtFlag = 297,  // 2: cu_sbt_flag (ctxInc: cbWidth * cbHeight <= 256)
+  kCtxSbtQuad = 299,  // 1: cu_sbt_quad_flag
+  kCtxSbtHor = 300,   // 3: cu_sbt_horizontal_flag (ctxInc: 0 square, 1 taller than wide, 2 wider than tall)
+  kCtxSbtPos = 303,   // 1: cu_sbt_pos_flag
+  kNumCtx = 304
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

@@ -46,6 +46,11 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     35,
     // lfnst: lfnst_idx
     28, 52, 42,
+    // sbt: cu_sbt_flag, cu_sbt_quad_flag, cu_sbt_horizontal_flag, cu_sbt_pos_flag
+    35, 35,
+    35,
+    35, 35, 35,
+    35,
   },
   {
     11, 35, 53, 12,  6, 30, 13, 15, 31, 20, 14, 23, 18, 19,  6, 43, 35, 37, 34, 52,
@@ -89,6 +94,11 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
      4,
     // lfnst: lfnst_idx
     37, 45, 27,
+    // sbt: cu_sbt_flag, cu_sbt_quad_flag, cu_sbt_horizontal_flag, cu_sbt_pos_flag
+    56, 57,
+    42,
+    20, 43, 12,
+    28,
   },
   {
     18, 27, 15, 18, 28, 45, 26,  7, 23, 26, 36, 38, 18, 34, 21, 43, 42, 37, 42, 44,
@@ -132,6 +142,11 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
      5,
     // lfnst: lfnst_idx
     52, 37, 27,
+    // sbt: cu_sbt_flag, cu_sbt_quad_flag, cu_sbt_horizontal_flag, cu_sbt_pos_flag
+    41, 57,
+    42,
+    35, 51, 27,
+    28,
   },
 };
 const uint8_t kCtxShiftIdx[kNumCtx] = {
@@ -174,5 +189,7 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      1,
     // lfnst
      9,  9, 10,
+    // sbt
+     1,  5, 10,  8,  4,  1, 13,
 };
 }  // namespace nnvvc

@@ -50,7 +50,7 @@ struct CodingUnit {
   uint8_t chromaModeIdx = kChromaDm;   // intra_chroma_pred_mode syntax value 0..4, or 5..7 for CCLM
   uint8_t chromaMode = 0;              // derived IntraPredModeC (filled by deriveChromaMode)
   int8_t qp = 32;                      // QpY of the CU (stage 1: the slice QP)
-  uint8_t numTus = 1;                  // >1 only for CUs larger than the 64x64 max TB
+  uint8_t numTus = 1;                  // >1 for CUs larger than the 64x64 max TB, and 2 in SBT CUs
   // mts_idx (explicit MTS of an intra luma CU of at most 32x32 with one TU): 0 DCT-II, 1..4 the
   // DST-VII / DCT-VIII pairs of 8.7.4.1 (recon::tbKernels); 0 wherever it is not coded
   uint8_t mtsIdx = 0;
@@ -105,6 +105,13 @@ struct CodingUnit {
   // the syntax reader (merge list or AMVP + MVD). The writer checks the two agree.
   MotionInfo motion;
   bool rootCbf = false;                // cu_coded_flag (inter); intra CUs ignore it
+  // SBT (cu_sbt_flag, inter CUs with a residual, no CIIP, at most the max TB size): the CU's residual lies in one
+  // of two TUs, the half or quarter (cu_sbt_quad_flag) of the CU split vertically or horizontally
+  // (cu_sbt_horizontal_flag), on the left / top (cu_sbt_pos_flag 0) or right / bottom (1) side; the other TU has
+  // no residual. tus[0] / tus[1] are the two TUs in decoding order (partition.h sbtTransformUnits).
+  bool sbt = false;
+  bool sbtQuad = false, sbtHor = false, sbtPos = false;
+  int sbtZeroTu() const { return sbtPos ? 0 : 1; }  // the TU without residual (7.3.11.10 subTuIndex rule)
   // CclmEnabled of a chroma CU (7.4.11.5): 0 only in the chroma tree of a dual-tree I slice where
   // the 64x64 luma or chroma split rules forbid CCLM; set by the coding-tree syntax in both directions.
   bool cclmAllowed = true;

@@ -48,7 +48,9 @@ struct SliceParams {
                                // DST-VII for intra luma TBs (recon::tbKernels)
   bool explicitMtsIntra = false;  // sps_explicit_mts_intra_enabled_flag: mts_idx in intra CUs (CodingUnit::mtsIdx)
   bool cclm = false;
-  bool lfnst = false;          // sps_lfnst_enabled_flag: lfnst_idx in intra CUs (CodingUnit::lfnstIdx)
+  bool lfnst = false;
+  bool sbt = false;            // sps_sbt_enabled_flag (P/B slices): cu_sbt_flag in inter CUs (CodingUnit::sbt)
+  bool mtsEnabled = false;     // sps_mts_enabled_flag: SBT's luma TBs take DST-VII / DCT-VIII (recon::sbtMtsIdx)          // sps_lfnst_enabled_flag: lfnst_idx in intra CUs (CodingUnit::lfnstIdx)
   // Joint Cb-Cr residuals (sps_joint_cbcr_enabled_flag): CSign of ph_joint_cbcr_sign_flag (-1 / +1) and
   // Qp'CbCr (the chroma QP table at QpY + pps_joint_cbcr_qp_offset_value), the QP of TuCResMode 2.
   bool jointCbCr = false;

@@ -46,5 +46,10 @@ struct Picture {
 };
 
 inline int log2Int(unsigned v) { int r = -1; while (v) { v >>= 1; ++r; } return r; }
+// log2ZoTbWidth / log2ZoTbHeight of 7.3.11.11, the coded region of a TB side: 32 for 64-sample sides, and 16 for
+// a 32-sample side of an SBT CU's luma TB under sps_mts_enabled_flag (sbtMtsLuma) whose other side is below 64.
+inline int log2ZeroOutSide(int log2Side, int log2Other, bool sbtMtsLuma) {
+  return (sbtMtsLuma && log2Side == 5 && log2Other < 6) ? 4 : (log2Side < 5 ? log2Side : 5);
+}
 template <class T> inline T clip3(T lo, T hi, T v) { return v < lo ? lo : (v > hi ? hi : v); }
 }  // namespace nnvvc

@@ -182,6 +182,8 @@ class StreamDecoder {
     slice.implicitMts = curSps_.mtsEnabled && !curSps_.explicitMtsIntra;
     slice.explicitMtsIntra = curSps_.mtsEnabled && curSps_.explicitMtsIntra;
     slice.lfnst = curSps_.lfnstEnabled;
+    slice.sbt = curSps_.sbtEnabled && !slice.isIntra;
+    slice.mtsEnabled = curSps_.mtsEnabled;
 
     const size_t off = br.bytePos();
     CuMap cuMap;

@@ -22,13 +22,15 @@ struct CoeffScan {
   int numPos = 0;
   const uint16_t* rasterOfPos = nullptr;
 };
-const CoeffScan& coeffScan(int log2W, int log2H);
+// sbtZeroOut: the scan of the zero-out region of an SBT luma TB (log2ZeroOutSide)
+const CoeffScan& coeffScan(int log2W, int log2H, bool sbtZeroOut = false);
 
 // levels: row-major w*h quantisation indices as coded (signed); coeffOut: the scaled transform
 // coefficients d[x][y] (row-major): for each level k in reverse scan order from the last
 // non-zero one, (2|k| - (QState > 1)) * sign(k) scaled with qP + 1 and bdShift + 1, then QState
 // advances by |k| & 1. qp = Qp' (>= 0).
-void dequantDependent(const TCoeff* levels, int w, int h, int qp, int bitDepth, TCoeff* coeffOut);
+void dequantDependent(const TCoeff* levels, int w, int h, int qp, int bitDepth, TCoeff* coeffOut,
+                      bool sbtZeroOut = false);
 
 }  // namespace dsp
 }  // namespace nnvvc

@@ -86,6 +86,7 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.smvd < -1 || opt.smvd > 1) return "--smvd: expected on or off";
   if (opt.bcw < -1 || opt.bcw > 1) return "--bcw: expected on or off";
   if (opt.lfnst < -1 || opt.lfnst > 1) return "--lfnst: expected on or off";
+  if (opt.sbt < -1 || opt.sbt > 1) return "--sbt: expected on or off";
   if (opt.mts < -1 || opt.mts > 1) return "--mts: expected on or off";
   if (opt.mtsExplicit < -1 || opt.mtsExplicit > 1) return "--mts-explicit: expected on or off";
   if (opt.mtsExplicit == 1 && opt.mts == 0) return "--mts-explicit on needs --mts on (sps_mts_enabled_flag)";
@@ -208,6 +209,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.smvdEnabled = ra && (opt.smvd < 0 ? presetTools.smvd : opt.smvd == 1);
   sps.bcwEnabled = ra && (opt.bcw < 0 ? presetTools.numBcwRd > 0 : opt.bcw == 1);
   sps.lfnstEnabled = opt.lfnst < 0 ? presetTools.lfnstModes > 0 : opt.lfnst == 1;
+  sps.sbtEnabled = ra && (opt.sbt < 0 ? presetTools.numSbtRd > 0 : opt.sbt == 1);
   sps.affineEnabled = ra && (opt.affine < 0 ? presetTools.affine : opt.affine == 1);
   sps.gpmEnabled = ra && (opt.gpm < 0 ? presetTools.gpm : opt.gpm == 1);
   sps.maxNumGpmMergeCand = 6;  // = MaxNumMergeCand (sps_max_num_merge_cand_minus_max_num_gpm_cand 0)

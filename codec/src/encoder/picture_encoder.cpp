@@ -87,6 +87,8 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.implicitMts = sps.mtsEnabled && !sps.explicitMtsIntra;  // implicitMtsEnabled (8.7.4.1)
   s.explicitMtsIntra = sps.mtsEnabled && sps.explicitMtsIntra;
   s.lfnst = sps.lfnstEnabled;
+  s.sbt = sps.sbtEnabled && !plan.intra;
+  s.mtsEnabled = sps.mtsEnabled;
   if (s.depQuant) s.lambda *= std::pow(2.0, 0.25 / 3.0);  // DQ's RD slope (as in the search)
   // TMVP with the collocated picture VTM's encoder picks: the first reference of each list; of the
   // two, the one with the lower slice QP (its motion is the more accurate), list 1 on a tie.

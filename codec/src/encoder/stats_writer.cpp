@@ -40,14 +40,16 @@ bool writeStatsJson(const std::string& path, const StreamStats& s) {
     js << buf;
     for (size_t k = 0; k < f.cus.size(); ++k) {
       const CodingUnit& cu = f.cus[k];
-      std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%d,%d,%d,\"%s\",%d,%d]", k ? "," : "", cu.x, cu.y, cu.w, cu.h,
+      // sbt: 0, or 1 + cu_sbt_pos_flag + 2 cu_sbt_quad_flag + 4 cu_sbt_horizontal_flag
+      const int sbt = cu.sbt ? 1 + int(cu.sbtPos) + 2 * int(cu.sbtQuad) + 4 * int(cu.sbtHor) : 0;
+      std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%d,%d,%d,\"%s\",%d,%d,%d]", k ? "," : "", cu.x, cu.y, cu.w, cu.h,
                     cu.isInter() ? -1 : int(cu.lumaMode), cu.qtDepth, cu.mttDepth, predKind(cu), int(cu.mtsIdx),
-                    int(cu.lfnstIdx));
+                    int(cu.lfnstIdx), sbt);
       js << buf;
     }
     js << "]}" << (i + 1 < s.frames.size() ? "," : "") << "\n";
   }
-  js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\", \"pred\", \"mts_idx\", \"lfnst_idx\"]\n}\n";
+  js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\", \"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\"]\n}\n";
   return bool(js);
 }
 

@@ -193,4 +193,32 @@ void tileTransformUnits(const PartitionConfig& cfg, CodingUnit& cu) {
   cu.numTus = uint8_t(n);
 }
 
+SbtAllowed sbtAllowed(int cbWidth, int cbHeight) {
+  SbtAllowed a;
+  a.verHalf = cbWidth >= 8;
+  a.verQuad = cbWidth >= 16;
+  a.horHalf = cbHeight >= 8;
+  a.horQuad = cbHeight >= 16;
+  return a;
+}
+
+void sbtTransformUnits(CodingUnit& cu) {
+  // SbtNumFourthsTb0: the first TU's share of the split side in quarters
+  const int fourths0 = cu.sbtQuad ? (cu.sbtPos ? 3 : 1) : 2;
+  TransformUnit& a = cu.tus[0];
+  TransformUnit& b = cu.tus[1];
+  a.x = b.x = cu.x;
+  a.y = b.y = cu.y;
+  if (!cu.sbtHor) {
+    const int w0 = cu.w * fourths0 / 4;
+    a.w = int16_t(w0); a.h = cu.h;
+    b.x = int16_t(cu.x + w0); b.w = int16_t(cu.w - w0); b.h = cu.h;
+  } else {
+    const int h0 = cu.h * fourths0 / 4;
+    a.w = cu.w; a.h = int16_t(h0);
+    b.y = int16_t(cu.y + h0); b.w = cu.w; b.h = int16_t(cu.h - h0);
+  }
+  cu.numTus = 2;
+}
+
 }  // namespace nnvvc

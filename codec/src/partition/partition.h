@@ -106,4 +106,15 @@ bool visitDualTreeAreas(const PartitionConfig& cfg, const TreeNode& ctu, Visit&&
 // Fills cu.numTus and cu.tus[i].x/y/w/h (cbf/coeffs untouched).
 void tileTransformUnits(const PartitionConfig& cfg, CodingUnit& cu);
 
+// SBT (7.3.11.4 transform_tree with cu_sbt_flag): which SBT splits a CU allows (7.3.11.5 allowSbtVerH / VerQ /
+// HorH / HorQ; cu.w and cu.h at most MaxTbSizeY, checked by the caller with the prediction mode).
+struct SbtAllowed {
+  bool verHalf = false, verQuad = false, horHalf = false, horQuad = false;
+  bool any() const { return verHalf || horHalf; }
+};
+SbtAllowed sbtAllowed(int cbWidth, int cbHeight);
+// The two TUs of an SBT CU from cu.sbtQuad / sbtHor / sbtPos (SbtNumFourthsTb0 of 7.3.11.4): cu.numTus = 2,
+// tus[0] left / top, tus[1] right / bottom (cbf / coeffs untouched).
+void sbtTransformUnits(CodingUnit& cu);
+
 }  // namespace nnvvc

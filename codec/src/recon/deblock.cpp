@@ -98,47 +98,55 @@ class Deblocker {
     // A chroma CU of a local dual tree is always intra (MODE_TYPE_INTRA).
     const bool intra = !cu.isInter() || cu.treeType != TreeType::kSingle || cu.ciip;  // CIIP: bS 2 as VTM-23.2
     const bool residual = !cu.isInter() || (cu.rootCbf && !cu.skip);
-    const int tw = cu.w < kMaxTb ? cu.w : kMaxTb, th = cu.h < kMaxTb ? cu.h : kMaxTb;
-    if (tw <= 0 || th <= 0) return;
-    for (int ty = cu.y; ty < cu.y + cu.h; ty += th)
-      for (int tx = cu.x; tx < cu.x + cu.w; tx += tw) {
-        uint8_t cbf[3] = {0, 0, 0};
-        uint8_t jointQp = 0;
-        if (residual)
-          for (int t = 0; t < cu.numTus && t < 4; ++t)
-            if (cu.tus[t].x == tx && cu.tus[t].y == ty) {
-              for (int c = 0; c < 3; ++c) cbf[c] = cu.tus[t].cbf[c] ? 1 : 0;
-              jointQp = cu.tus[t].cResMode() == 2 ? 1 : 0;
-            }
-        const uint32_t id = ++tuCount_;
-        const int x0 = tx >> 2, y0 = ty >> 2;
-        const int x1 = std::min((tx + tw) >> 2, w4_), y1 = std::min((ty + th) >> 2, h4_);
-        for (int y = std::max(y0, 0); y < y1; ++y)
-          for (int x = std::max(x0, 0); x < x1; ++x) {
-            const size_t i = size_t(y) * size_t(w4_) + size_t(x);
-            if (hasLuma) {
-              LumaUnit& u = luma_[i];
-              u.tuId = id;
-              u.cuIdx = cuIdx;
-              u.tuW = uint8_t(tw);
-              u.tuH = uint8_t(th);
-              u.cbf = cbf[0];
-              u.intra = intra;
-              u.affine = cu.isInter() && cu.affine;
-              u.qp = cu.qp;
-            }
-            if (hasChroma) {
-              ChromaUnit& u = chroma_[i];
-              u.tuId = id;
-              u.tuW = uint8_t(tw >> 1);
-              u.tuH = uint8_t(th >> 1);
-              u.cbf = uint8_t(cbf[1] | (cbf[2] << 1));
-              u.intra = intra;
-              u.qp = cu.qp;
-              u.jointQp = jointQp;
-            }
-          }
+    // transform blocks: the max-TB tiling, or an SBT CU's two TUs (its transform edge is a TU edge like any)
+    int tileW = cu.w < kMaxTb ? cu.w : kMaxTb, tileH = cu.h < kMaxTb ? cu.h : kMaxTb;
+    if (tileW <= 0 || tileH <= 0) return;
+    const int numTiles = cu.sbt ? 2 : (cu.w / tileW) * (cu.h / tileH);
+    for (int tile = 0; tile < numTiles; ++tile) {
+      int tx, ty, tw, th;
+      if (cu.sbt) {
+        tx = cu.tus[tile].x; ty = cu.tus[tile].y; tw = cu.tus[tile].w; th = cu.tus[tile].h;
+      } else {
+        const int cols = cu.w / tileW;
+        tx = cu.x + (tile % cols) * tileW; ty = cu.y + (tile / cols) * tileH; tw = tileW; th = tileH;
       }
+      uint8_t cbf[3] = {0, 0, 0};
+      uint8_t jointQp = 0;
+      if (residual)
+        for (int t = 0; t < cu.numTus && t < 4; ++t)
+          if (cu.tus[t].x == tx && cu.tus[t].y == ty) {
+            for (int c = 0; c < 3; ++c) cbf[c] = cu.tus[t].cbf[c] ? 1 : 0;
+            jointQp = cu.tus[t].cResMode() == 2 ? 1 : 0;
+          }
+      const uint32_t id = ++tuCount_;
+      const int x0 = tx >> 2, y0 = ty >> 2;
+      const int x1 = std::min((tx + tw) >> 2, w4_), y1 = std::min((ty + th) >> 2, h4_);
+      for (int y = std::max(y0, 0); y < y1; ++y)
+        for (int x = std::max(x0, 0); x < x1; ++x) {
+          const size_t i = size_t(y) * size_t(w4_) + size_t(x);
+          if (hasLuma) {
+            LumaUnit& u = luma_[i];
+            u.tuId = id;
+            u.cuIdx = cuIdx;
+            u.tuW = uint8_t(tw);
+            u.tuH = uint8_t(th);
+            u.cbf = cbf[0];
+            u.intra = intra;
+            u.affine = cu.isInter() && cu.affine;
+            u.qp = cu.qp;
+          }
+          if (hasChroma) {
+            ChromaUnit& u = chroma_[i];
+            u.tuId = id;
+            u.tuW = uint8_t(tw >> 1);
+            u.tuH = uint8_t(th >> 1);
+            u.cbf = uint8_t(cbf[1] | (cbf[2] << 1));
+            u.intra = intra;
+            u.qp = cu.qp;
+            u.jointQp = jointQp;
+          }
+        }
+    }
   }
 
   void filter(bool vertical) {

@@ -43,6 +43,17 @@ inline TbKernels tbKernels(bool implicitMts, int cIdx, bool intra, int w, int h,
   return k;
 }
 
+// SBT (8.7.4.1 Table 40, implicitMtsEnabled): the luma TB of an SBT CU takes, under sps_mts_enabled_flag and with
+// its larger side at most 32, the DST-VII / DCT-VIII pair an mts_idx would give (1: DST-VII both; 2: DCT-VIII
+// horizontally, DST-VII vertically; 3: DST-VII horizontally, DCT-VIII vertically); 0 (DCT-II) otherwise.
+inline int sbtMtsIdx(bool mtsEnabled, const CodingUnit& cu, int cIdx, int w, int h) {
+  if (!cu.sbt || !mtsEnabled || cIdx != 0 || w > 32 || h > 32) return 0;
+  if (cu.sbtPos) return 1;
+  return cu.sbtHor ? 3 : 2;
+}
+// The 7.3.11.11 zero-out of an SBT CU's luma TB applies (log2ZeroOutSide's sbtMtsLuma)
+inline bool sbtZeroOut(bool mtsEnabled, const CodingUnit& cu, int cIdx) { return cu.sbt && mtsEnabled && cIdx == 0; }
+
 // Reconstruct one transform block in place: prediction + (levels ? scaled, inverse-transformed
 // residual : 0), clipped, written into pic; marks it available in map.
 // levels: row-major w*h or nullptr (cbf = 0). qpPrime: Qp'Y / Qp'Cb / Qp'Cr. depQuant: the slice's
@@ -61,7 +72,10 @@ void inverseLfnst(TCoeff* coeff, int w, int h, int lfnstIdx, int mode);
 int lfnstModeOf(const CodingUnit& cu, int cIdx, const CuMap& map);
 
 // Scaling of one TB's levels (8.7.3), with or without dependent quantisation.
-void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, TCoeff* coeffOut);
+// sbtZeroOut: the luma TB of an SBT CU under sps_mts_enabled_flag (log2ZeroOutSide; the dependent-quantisation
+// states follow the scan of its coded region).
+void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, TCoeff* coeffOut,
+               bool sbtZeroOut = false);
 
 // CIIP (8.5.6.7): blends the planar intra prediction of the CU (references from the reconstructed
 // picture around it) into its inter prediction dst[] in place, weight (1 + intra-coded neighbours) / 4;

@@ -136,10 +136,15 @@ bool lfnstIdxCoded(const SliceParams* slice, const CodingUnit& cu, int log2MaxTb
 
 template <class IO>
 bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx, bool depQuant, bool signHiding,
-                  ResidualMtsFlags* mtsFlags) {
+                  ResidualMtsFlags* mtsFlags, bool sbtZeroOut) {
   const bool luma = cIdx == 0;
   const int log2W = log2Int(unsigned(w)), log2H = log2Int(unsigned(h));
-  const int log2ZoW = std::min(log2W, 5), log2ZoH = std::min(log2H, 5);
+  const bool zoLuma = sbtZeroOut && luma;
+  const int log2ZoW = log2ZeroOutSide(log2W, log2H, zoLuma), log2ZoH = log2ZeroOutSide(log2H, log2W, zoLuma);
+  if (!IO::kReading && (log2ZoW < log2W || log2ZoH < log2H))  // nothing may lie outside the coded region
+    for (int y = 0; y < h; ++y)
+      for (int x = (y < (1 << log2ZoH) ? 1 << log2ZoW : 0); x < w; ++x)
+        if (lv[y * w + x]) return false;
   // sub-block size (7.3.11.11): 4x4, or 2x2 / 8x2 / 2x8 / 16x1 / 1x16 shapes for thin blocks
   int log2SbW = std::min(log2W, log2H) < 2 ? 1 : 2, log2SbH = log2SbW;
   if (log2W + log2H > 3) {
@@ -492,21 +497,31 @@ bool codeSplit(IO& io, SyntaxEnv& env, const TreeNode& n, SplitMode& split) {
 // ------------------------------------------------------------------ transform units (7.3.11.10)
 namespace {
 // Transform tree of a CU: the TUs of the implicit split of CUs larger than the max TB size
-// (cu.tus from tileTransformUnits), each with its cbfs and residuals. Inter CUs (cu_coded_flag
-// 1): tu_y_coded_flag is only coded when a chroma cbf is set or the CU has several TUs, and is
-// inferred 1 otherwise.
+// (cu.tus from tileTransformUnits), or the two TUs of an SBT CU (sbtTransformUnits), each with its cbfs and
+// residuals. Inter CUs (cu_coded_flag 1): tu_y_coded_flag is only coded when a chroma cbf is set or the CU has
+// several TUs (SBT's two excepted), and is inferred 1 otherwise; the TU of an SBT CU without residual codes
+// nothing (7.3.11.10).
 template <class IO>
 bool codeTransformUnits(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, bool hasLuma, bool hasChroma,
                         bool inter, ResidualMtsFlags* mtsFlags = nullptr) {
   ContextSet& ctx = *env.ctx;
   for (int t = 0; t < cu.numTus; ++t) {
     TransformUnit& tu = cu.tus[t];
+    if (cu.sbt && t == cu.sbtZeroTu()) {
+      for (int c = 0; c < 3; ++c) {
+        if (IO::kReading) { tu.cbf[c] = 0; tu.coeffOffset[c] = -1; }
+        else if (tu.cbf[c]) return false;
+      }
+      if (!IO::kReading && tu.jointCbCr) return false;
+      tu.jointCbCr = 0;
+      continue;
+    }
     if (hasChroma) {
       tu.cbf[1] = uint8_t(io.bin(ctx[kCtxCbfCb], tu.cbf[1]));
       tu.cbf[2] = uint8_t(io.bin(ctx[kCtxCbfCr + tu.cbf[1]], tu.cbf[2]));
     }
     if (hasLuma) {
-      if (inter && cu.numTus == 1 && !tu.cbf[1] && !tu.cbf[2]) {
+      if (inter && (cu.numTus == 1 || cu.sbt) && !tu.cbf[1] && !tu.cbf[2]) {
         if (!IO::kReading && !tu.cbf[0]) return false;  // inferred 1: luma must have levels
         tu.cbf[0] = 1;
       } else {
@@ -531,10 +546,57 @@ bool codeTransformUnits(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner
       if (IO::kReading) tu.coeffOffset[c] = owner.allocCoeffs(bw * bh);
       if (tu.coeffOffset[c] < 0 || size_t(tu.coeffOffset[c]) + size_t(bw * bh) > owner.coeffs.size()) return false;
       if (!codeResidual(io, ctx, owner.coeffs.data() + tu.coeffOffset[c], bw, bh, c, env.slice && env.slice->depQuant,
-                        env.slice && env.slice->signHiding, mtsFlags))
+                        env.slice && env.slice->signHiding, mtsFlags,
+                        cu.sbt && env.slice && env.slice->mtsEnabled && c == 0))
         return false;
     }
   }
+  return true;
+}
+}  // namespace
+
+// ------------------------------------------------------------------ SBT (7.3.11.5)
+namespace {
+// cu_sbt_flag, cu_sbt_quad_flag, cu_sbt_horizontal_flag, cu_sbt_pos_flag of an inter CU with cu_coded_flag 1;
+// the reader sets the two SBT TUs, the writer checks the CU's TUs are those.
+template <class IO>
+bool codeSbtMode(IO& io, SyntaxEnv& env, CodingUnit& cu) {
+  const int maxTb = 1 << env.part->log2MaxTb;
+  const SbtAllowed a = sbtAllowed(cu.w, cu.h);
+  if (!env.slice || !env.slice->sbt || cu.ciip || cu.w > maxTb || cu.h > maxTb || !a.any()) {
+    if (!IO::kReading && cu.sbt) return false;
+    cu.sbt = false;
+    return true;
+  }
+  ContextSet& ctx = *env.ctx;
+  cu.sbt = io.bin(ctx[kCtxSbtFlag + (cu.w * cu.h <= 256 ? 1 : 0)], cu.sbt ? 1u : 0u) != 0;
+  if (!cu.sbt) return true;
+  if (a.verQuad || a.horQuad) {
+    cu.sbtQuad = io.bin(ctx[kCtxSbtQuad], cu.sbtQuad ? 1u : 0u) != 0;
+  } else {
+    if (!IO::kReading && cu.sbtQuad) return false;
+    cu.sbtQuad = false;
+  }
+  if (cu.sbtQuad ? (a.verQuad && a.horQuad) : (a.verHalf && a.horHalf)) {
+    cu.sbtHor = io.bin(ctx[kCtxSbtHor + (cu.w == cu.h ? 0 : (cu.w < cu.h ? 1 : 2))], cu.sbtHor ? 1u : 0u) != 0;
+  } else {
+    const bool inferred = cu.sbtQuad ? a.horQuad : a.horHalf;
+    if (!IO::kReading && cu.sbtHor != inferred) return false;
+    cu.sbtHor = inferred;
+  }
+  cu.sbtPos = io.bin(ctx[kCtxSbtPos], cu.sbtPos ? 1u : 0u) != 0;
+  CodingUnit tiles = cu;
+  sbtTransformUnits(tiles);
+  if (IO::kReading) {
+    for (int t = 0; t < 2; ++t) cu.tus[t] = tiles.tus[t];
+    cu.numTus = 2;
+    return true;
+  }
+  if (cu.numTus != 2) return false;
+  for (int t = 0; t < 2; ++t)
+    if (cu.tus[t].x != tiles.tus[t].x || cu.tus[t].y != tiles.tus[t].y || cu.tus[t].w != tiles.tus[t].w ||
+        cu.tus[t].h != tiles.tus[t].h)
+      return false;
   return true;
 }
 }  // namespace
@@ -984,6 +1046,7 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
     else rootCbf = io.bin(ctx[kCtxRootCbf], cu.rootCbf ? 1u : 0u);
     cu.rootCbf = rootCbf != 0;
     if (!rootCbf) {
+      if (!IO::kReading && cu.sbt) return false;
       for (int t = 0; t < cu.numTus; ++t)
         for (int c = 0; c < 3; ++c) {
           TransformUnit& tu = cu.tus[t];
@@ -992,6 +1055,7 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
         }
       return true;
     }
+    if (!codeSbtMode(io, env, cu)) return false;
     return codeTransformUnits(io, env, cu, owner, true, true, true);
   }
 
@@ -1118,9 +1182,9 @@ struct TreeCoder {
       if (cuIdx >= ctu.cus.size()) return false;
       CodingUnit& cu = ctu.cus[cuIdx];
       if (cu.x != tmp.x || cu.y != tmp.y || cu.w != tmp.w || cu.h != tmp.h || cu.treeType != tt ||
-          cu.numTus != tmp.numTus)
+          (cu.numTus != tmp.numTus && !cu.sbt))
         return false;
-      for (int t = 0; t < cu.numTus; ++t)
+      for (int t = 0; t < cu.numTus && !cu.sbt; ++t)  // (SBT's TUs: checked with its syntax)
         if (cu.tus[t].x != tmp.tus[t].x || cu.tus[t].y != tmp.tus[t].y || cu.tus[t].w != tmp.tus[t].w ||
             cu.tus[t].h != tmp.tus[t].h)
           return false;
@@ -1208,7 +1272,7 @@ bool codeCtu(IO& io, SyntaxEnv& env, CtuCoding& ctu) {
   template bool codeCtu<IO>(IO&, SyntaxEnv&, CtuCoding&);                                     \
   template bool codeSplit<IO>(IO&, SyntaxEnv&, const TreeNode&, SplitMode&);                  \
   template bool codeCodingUnit<IO>(IO&, SyntaxEnv&, CodingUnit&, CtuCoding&, ModeType);       \
-  template bool codeResidual<IO>(IO&, ContextSet&, TCoeff*, int, int, int, bool, bool, ResidualMtsFlags*);
+  template bool codeResidual<IO>(IO&, ContextSet&, TCoeff*, int, int, int, bool, bool, ResidualMtsFlags*, bool);
 NNVVC_INSTANTIATE(ArithEncoder)
 NNVVC_INSTANTIATE(BitEstimator)
 NNVVC_INSTANTIATE(ArithDecoder)

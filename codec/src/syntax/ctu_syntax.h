@@ -65,11 +65,12 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
 // (returns false) on a sub-block whose levels disagree with that rule; the BitEstimator just
 // leaves the bin out.
 // mtsFlags (luma only, may be null): ORs in what the block tells the CU's mts_idx condition (see
-// ResidualMtsFlags).
+// ResidualMtsFlags). sbtZeroOut: the luma TB of an SBT CU under sps_mts_enabled_flag, whose 32-sample sides code
+// only 16 (log2ZeroOutSide). The writer fails on a level outside the coded region.
 struct ResidualMtsFlags;
 template <class IO>
 bool codeResidual(IO& io, ContextSet& ctx, TCoeff* levels, int w, int h, int cIdx, bool depQuant = false,
-                  bool signHiding = false, ResidualMtsFlags* mtsFlags = nullptr);
+                  bool signHiding = false, ResidualMtsFlags* mtsFlags = nullptr, bool sbtZeroOut = false);
 
 // Explicit MTS (7.3.11.5): what the luma residual_coding() of a CU derives for mts_idx (7.3.11.11):
 // notDcOnly = the last significant position of some luma TB is not its DC one (MtsDcOnly 0);

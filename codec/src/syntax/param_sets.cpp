@@ -182,7 +182,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   if (s.mmvdEnabled) b.flag(false);  // sps_mmvd_fullpel_only_enabled_flag (no ph_mmvd_fullpel_only_flag)
   const int mergeCand = s.interEnabled ? s.maxNumMergeCand : 1;  // all-intra streams: 1
   b.ue(uint32_t(6 - mergeCand));  // sps_six_minus_max_num_merge_cand
-  b.flag(false);  // sps_sbt_enabled_flag
+  b.flag(s.interEnabled && s.sbtEnabled);  // sps_sbt_enabled_flag
   b.flag(s.affineEnabled);  // sps_affine_enabled_flag
   if (s.affineEnabled) {
     b.ue(uint32_t(5 - s.maxNumSubblockMergeCand));  // sps_five_minus_max_num_subblock_merge_cand
@@ -348,7 +348,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   s.mmvdEnabled = r.flag();  // sps_mmvd_enabled_flag
   if (s.mmvdEnabled) require(!r.flag(), "full-sample-only MMVD");
   s.maxNumMergeCand = 6 - int(r.ue(5));
-  require(!r.flag(), "SBT");
+  s.sbtEnabled = r.flag();  // sps_sbt_enabled_flag
   s.affineEnabled = r.flag();  // sps_affine_enabled_flag
   if (s.affineEnabled) {
     s.maxNumSubblockMergeCand = 5 - int(r.ue(5));

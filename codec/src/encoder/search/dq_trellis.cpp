@@ -131,7 +131,7 @@ struct CostCache {
   double lambda = -1;
   bool luma = true;
   double lvlC[21][6], sigC[3][12][2];
-  double lastC[2][7][32];  // [x / y][log2 side][coordinate]
+  double lastC[2][7][32];  // [x / y][log2 side, or 0 for a 32-sample side coding 16 (SBT)][coordinate]
   uint8_t lastValid[2] = {0, 0};  // bit log2 side: lastC filled
 };
 // One cache per channel type: the search alternates luma and chroma TBs (and Cb / Cr, whose tables differ only in
@@ -152,13 +152,41 @@ inline int remBinsOf(int64_t v, int k) {
 }  // namespace
 
 int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* estCost) {
+  if (p.sbtZeroOut) {
+    // SBT zero-out: quantise the coded region as a TB of its own (same scan, contexts and bin budget), with the
+    // scale and last-position contexts of the whole TB
+    const int zw = log2ZeroOutSide(p.log2W, p.log2H, true), zh = log2ZeroOutSide(p.log2H, p.log2W, true);
+    DqParams q = p;
+    q.sbtZeroOut = false;
+    if (zw == std::min(p.log2W, 5) && zh == std::min(p.log2H, 5)) return dqQuantize(coeff, q, levels, estCost);
+    const int W = 1 << p.log2W, H = 1 << p.log2H, cw = 1 << zw, ch = 1 << zh;
+    alignas(32) TCoeff region[32 * 32], regionLevels[32 * 32];
+    for (int y = 0; y < ch; ++y) std::memcpy(region + y * cw, coeff + y * W, sizeof(TCoeff) * size_t(cw));
+    q.log2W = zw;
+    q.log2H = zh;
+    q.tbLog2W = p.log2W;
+    q.tbLog2H = p.log2H;
+    const int nz = dqQuantize(region, q, regionLevels, estCost);
+    std::memset(levels, 0, sizeof(TCoeff) * size_t(W) * size_t(H));
+    for (int y = 0; y < ch; ++y) std::memcpy(levels + y * W, regionLevels + y * cw, sizeof(TCoeff) * size_t(cw));
+    if (estCost) {  // the coefficients outside the region are lost
+      const dsp::QuantScale qs = dsp::quantScale(p.qp + 1, W, H, p.bitDepth);
+      for (int y = 0; y < H; ++y)
+        for (int x = y < ch ? cw : 0; x < W; ++x) {
+          const double d = double(int64_t(std::abs(coeff[y * W + x])) * qs.scale);
+          *estCost += d * d * qs.errScale;
+        }
+    }
+    return nz;
+  }
   const ResidualBitTables& t = *p.tables;
   const ScanInfo& si = scanInfo(p.log2W, p.log2H);
   const int W = 1 << p.log2W, H = 1 << p.log2H;
   std::memset(levels, 0, sizeof(TCoeff) * size_t(W) * size_t(H));
   // The decoder scales index k in quantiser Q0 to 2k, in Q1 to 2k - sgn(k), both in half steps of
   // the qP + 1 quantiser: work in those half steps.
-  const dsp::QuantScale qs = dsp::quantScale(p.qp + 1, W, H, p.bitDepth);
+  const int tbLog2W = p.tbLog2W ? p.tbLog2W : p.log2W, tbLog2H = p.tbLog2H ? p.tbLog2H : p.log2H;
+  const dsp::QuantScale qs = dsp::quantScale(p.qp + 1, 1 << tbLog2W, 1 << tbLog2H, p.bitDepth);
   const int64_t halfStep = int64_t(1) << (qs.qBits - 1);
   const double lamBit = p.lambda / double(kFbitsOne);
   auto dist = [&](int64_t a, int64_t r) {
@@ -214,18 +242,21 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
       for (int c = 0; c < (luma ? 12 : 8); ++c)
         for (int b = 0; b < 2; ++b) cc.sigC[set][c][b] = lamBit * double(sigSets[set][c].bits[b]);
   }
+  int lastSlot[2];
   for (int d = 0; d < 2; ++d) {
-    const int lg = d ? p.log2H : p.log2W;
-    if ((cc.lastValid[d] >> lg) & 1) continue;
-    for (int v = 0; v < (1 << std::min(lg, kMaxTbLog2Coded)); ++v)
-      cc.lastC[d][lg][v] = lamBit * double(lastPosCostFbits(v, lg, std::min(lg, kMaxTbLog2Coded), luma, d == 0, t));
-    cc.lastValid[d] |= uint8_t(1 << lg);
+    const int lg = d ? tbLog2H : tbLog2W, zo = std::min(d ? p.log2H : p.log2W, kMaxTbLog2Coded);
+    const int slot = zo < std::min(lg, kMaxTbLog2Coded) ? 0 : lg;
+    lastSlot[d] = slot;
+    if ((cc.lastValid[d] >> slot) & 1) continue;
+    for (int v = 0; v < (1 << zo); ++v)
+      cc.lastC[d][slot][v] = lamBit * double(lastPosCostFbits(v, lg, zo, luma, d == 0, t));
+    cc.lastValid[d] |= uint8_t(1 << slot);
   }
   const double binC = lamBit * double(kFbitsOne);  // one bypass bin
   const double(*lvlC)[6] = cc.lvlC;
   const double(*sigC)[12][2] = cc.sigC;
-  const double* lastCX = cc.lastC[0][p.log2W];
-  const double* lastCY = cc.lastC[1][p.log2H];
+  const double* lastCX = cc.lastC[0][lastSlot[0]];
+  const double* lastCY = cc.lastC[1][lastSlot[1]];
   auto levelCost = [&](int off, int64_t k, int rice) -> double {
     if (k < 4) return lvlC[off][k];
     return lvlC[off][4 + ((k - 4) & 1)] + binC * double(remBinsOf((k - 4) >> 1, rice));

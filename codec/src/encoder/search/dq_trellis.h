@@ -31,6 +31,11 @@ struct DqParams {
   int qp = 44;          // Qp' of the component (the trellis scales with qp + 1 as the decoder does)
   int bitDepth = 10;
   const ResidualBitTables* tables = nullptr;  // sig contexts of all three QState sets required
+  // the luma TB of an SBT CU under sps_mts_enabled_flag: a 32-sample side codes only 16 (log2ZeroOutSide); the
+  // trellis then runs on the coded region, whose scan drives the QStates
+  bool sbtZeroOut = false;
+  // (internal: the TB the coded region belongs to, for the quantiser scale and the last-position contexts; 0 = this)
+  int tbLog2W = 0, tbLog2H = 0;
 };
 
 // coeff: row-major forward-transform output (W*H). levels: row-major signed indices (zeros

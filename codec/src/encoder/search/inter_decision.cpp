@@ -194,7 +194,114 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
       if (anyMvd) tryInterRd(v, entry, entryHm, bestJ);  // (all-zero MVDs cannot signal AMVR)
     }
   }
+  if (c_->slice->sbt) evalSbt(entry, entryHm, bestJ);
   return bestJ;
+}
+
+void RdCtuSearch::evalSbt(const ContextSet& entry, const HmvpTable& entryHm, double& bestJ) {
+  CodingUnit cu = interBestCu_;
+  const int maxTb = 1 << c_->part->log2MaxTb;
+  if (!cu.rootCbf || cu.skip || cu.ciip || cu.sbt || cu.w > maxTb || cu.h > maxTb) return;
+  const SbtAllowed allowed = sbtAllowed(cu.w, cu.h);
+  if (!allowed.any()) return;
+  const int x = cu.x, y = cu.y, w = cu.w, h = cu.h;
+  Pel* pd[3] = {interPred_[0].data(), interPred_[1].data(), interPred_[2].data()};
+  const ptrdiff_t ps[3] = {w, w / 2, w / 2};
+  if (cu.affine)
+    recon::predictAffine(*c_->slice->refs, cu.aff, x, y, w, h, pd, ps);
+  else if (cu.gpm)
+    recon::predictGpm(*c_->slice->refs, cu.gpmSplit, cu.motion, cu.motionB, x, y, w, h, pd, ps);
+  else
+    recon::predictInter(*c_->slice->refs, cu.motion, x, y, w, h, pd, ps, recon::interToolsOf(*c_->slice, cu));
+  // residual energy (chroma weighted) of each quarter of the CU's columns and rows
+  double colE[4] = {0, 0, 0, 0}, rowE[4] = {0, 0, 0, 0};
+  for (int c = 0; c < 3; ++c) {
+    const int sh = c ? 1 : 0, cw = w >> sh, ch = h >> sh;
+    const Plane& org = c_->orig->planes[c];
+    for (int q = 0; q < 4; ++q) {
+      colE[q] += lam_.chromaWeight[c] * double(dsp::sse(org.row(y >> sh) + (x >> sh) + q * cw / 4, org.stride,
+                                                        pd[c] + q * cw / 4, ps[c], cw / 4, ch));
+      rowE[q] += lam_.chromaWeight[c] * double(dsp::sse(org.row((y >> sh) + q * ch / 4) + (x >> sh), org.stride,
+                                                        pd[c] + q * ch / 4 * ps[c], ps[c], cw, ch / 4));
+    }
+  }
+  // the allowed splits by the energy their TU without residual leaves uncoded (its distortion there)
+  struct Option { double uncoded; bool quad, hor, pos; };
+  Option opts[8];
+  int n = 0;
+  for (int hor = 0; hor < 2; ++hor)
+    for (int quad = 0; quad < 2; ++quad) {
+      if (!(hor ? (quad ? allowed.horQuad : allowed.horHalf) : (quad ? allowed.verQuad : allowed.verHalf))) continue;
+      const double* e = hor ? rowE : colE;
+      for (int pos = 0; pos < 2; ++pos) {
+        // pos 0: the residual in the first half / quarter; pos 1: in the last
+        double u = 0;
+        for (int q = 0; q < 4; ++q) {
+          const bool coded = quad ? (pos ? q == 3 : q == 0) : (pos ? q >= 2 : q < 2);
+          if (!coded) u += e[q];
+        }
+        opts[n++] = Option{u, quad != 0, hor != 0, pos != 0};
+      }
+    }
+  std::stable_sort(opts, opts + n, [](const Option& a, const Option& b) { return a.uncoded < b.uncoded; });
+  const int numRd = std::min(n, std::max(1, preset_.numSbtRd));
+  for (int k = 0; k < numRd; ++k) {
+    if (opts[k].uncoded >= bestJ) break;  // its distortion alone loses
+    cu.sbt = true;
+    cu.sbtQuad = opts[k].quad;
+    cu.sbtHor = opts[k].hor;
+    cu.sbtPos = opts[k].pos;
+    sbtTransformUnits(cu);
+    interFrag_.clear();
+    double D = 0;
+    bool anyLuma = false, anyChroma = false;
+    for (int t = 0; t < 2; ++t) {
+      TransformUnit& tu = cu.tus[t];
+      tu.jointCbCr = 0;
+      for (int c = 0; c < 3; ++c) {
+        const int sh = c ? 1 : 0;
+        const int bx = tu.x >> sh, by = tu.y >> sh, bw = tu.w >> sh, bh = tu.h >> sh;
+        const Pel* pred = pd[c] + ptrdiff_t((by - (y >> sh)) * ps[c] + (bx - (x >> sh)));
+        const Plane& org = c_->orig->planes[c];
+        tu.cbf[c] = 0;
+        tu.coeffOffset[c] = -1;
+        if (t == cu.sbtZeroTu()) {  // the prediction alone
+          Plane& rec = c_->recon->planes[c];
+          dsp::copyBlock(pred, ps[c], bw, bh, rec.row(by) + bx, rec.stride);
+          D += lam_.chromaWeight[c] * double(dsp::sse(org.row(by) + bx, org.stride, pred, ps[c], bw, bh));
+          continue;
+        }
+        if (c == 0) {
+          sbtMts_ = recon::sbtMtsIdx(c_->slice->mtsEnabled, cu, 0, bw, bh);
+          sbtZeroOut_ = recon::sbtZeroOut(c_->slice->mtsEnabled, cu, 0);
+        }
+        int nz = 0;
+        const ResidualBitTables& tb = c == 0 ? tabY_ : (c == 1 ? tabCb_ : tabCr_);
+        const uint64_t d = codeTbInter(c, bx, by, bw, bh, pred, ps[c], tb, lv_, &nz);
+        sbtMts_ = 0;
+        sbtZeroOut_ = false;
+        D += lam_.chromaWeight[c] * double(d);
+        if (!nz) continue;
+        (c ? anyChroma : anyLuma) = true;
+        tu.cbf[c] = 1;
+        tu.coeffOffset[c] = interFrag_.allocCoeffs(bw * bh);
+        std::memcpy(&interFrag_.coeffs[size_t(tu.coeffOffset[c])], lv_, sizeof(TCoeff) * size_t(bw * bh));
+      }
+    }
+    if (!anyLuma && !anyChroma) continue;  // an SBT CU codes a residual (luma cbf inferred 1 without chroma's)
+    cu.rootCbf = true;
+    cu.skip = false;
+    const double J = D + rateCost(cu, interFrag_, entry, entryHm);
+    if (J < bestJ) {
+      bestJ = J;
+      interBestCu_ = cu;
+      interBestFrag_ = interFrag_;
+      for (int c = 0; c < 3; ++c) {
+        const int sh = c ? 1 : 0;
+        savePlane(c_->recon->planes[c], x >> sh, y >> sh, w >> sh, h >> sh, interRec_[c].data());
+      }
+    }
+  }
 }
 
 void RdCtuSearch::evalBcw(const inter::MvPredEnv& me, const AmvpCandidate* ac, int n, CodingUnit& cu,

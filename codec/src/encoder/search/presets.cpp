@@ -22,6 +22,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.affine = true;  // the only preset with affine (SearchPreset::affine has the figures)
     p.numBcwRd = 2;   // BCW with one list refined per weight, two weights to RD
     p.lfnstModes = 3;
+    p.numSbtRd = 8;   // every SBT split
     p.depQuant = true;
     p.explicitMts = true;
     p.mtsModes = 4;
@@ -40,6 +41,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // LFNST (eleventh session) with the best two luma modes; at medium (best mode only) it measured -0.30% BD-rate for
     // +15% CPU (BasketballPass 4 frames, ai), BQTerrace frame 0 -0.29% for +15%: too dear there
     p.lfnstModes = 2;
+    p.numSbtRd = 4;
     p.explicitMts = true;
     p.mtsModes = 3;
     p.mtsModeSlack = 0.05;
@@ -83,6 +85,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // +2.0%; with one list refined per weight -0.38% / -0.19% for +3.6% / +5.9%
     p.numBcwRd = 1;
     p.bcwRefine = false;
+    p.numSbtRd = 2;
     p.meRangeMax = 64;
     p.interSkipStopsSplit = false;
     p.intraInInterMaxTid = 2;

@@ -54,6 +54,10 @@ struct SearchPreset {
   // LFNST (the SPS flag is on where this is > 0): lfnst_idx 1 and 2 tried with this many of the best luma modes of
   // chroma-tree-separate intra CUs (tryLfnst). `--lfnst on` at a preset with 0: one mode.
   int lfnstModes = 0;
+  // SBT (ra, P/B slices; the SPS flag is on where this is > 0): the best inter CU with a residual tries its residual in
+  // one half or quarter of the CU; the SBT splits ranked by the residual energy they leave uncoded, this many best to
+  // full RD (evalSbt). `--sbt on` at a preset with 0: two.
+  int numSbtRd = 0;
   bool bcwRefine = true;  // ... refining one list's MV for each weight (else the weights on the equal-weight MVs)
   // Affine motion (ra; the SPS flag is on where this is): subblock merge candidates pre-selected by SATD, the best
   // numAffineMergeRd to full RD, in merge CUs of 8x8 and more; the affine AMVP search for CUs of 16x16 and more.

@@ -235,10 +235,18 @@ int RdCtuSearch::quantizeResidual(int cIdx, int w, int h, const Pel* resid, int 
                                   const ResidualBitTables& tables, double lambdaScale, TCoeff* levels) {
   const SliceParams& sl = *c_->slice;
   const int lfnst = cIdx == 0 ? lfnstIdx_ : 0;
-  const recon::TbKernels kern =
-      recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h, cIdx == 0 ? mtsIdx_ : 0, lfnst);
+  const int mts = cIdx == 0 ? (sbtMts_ ? sbtMts_ : mtsIdx_) : 0;
+  const recon::TbKernels kern = recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h, mts, lfnst);
   dsp::forwardTransform(resid, w, w, h, sl.bitDepth, coeff_, kern.hor, kern.ver);
   if (lfnst) dsp::lfnstForward(coeff_, w, h, lfnst, dsp::intraWideAngleMode(lfnstMode_, w, h));
+  const bool sbtZo = sbtZeroOut_ && cIdx == 0;
+  if (sbtZo && !sl.depQuant) {  // SBT's zero-out: no quantiser makes a level of a zero coefficient (the trellis
+                                // quantises the coded region itself, DqParams::sbtZeroOut)
+    const int lw = log2Int(unsigned(w)), lh = log2Int(unsigned(h));
+    const int zw = 1 << log2ZeroOutSide(lw, lh, true), zh = 1 << log2ZeroOutSide(lh, lw, true);
+    for (int yy = 0; yy < h; ++yy)
+      for (int xx = yy < zh ? zw : 0; xx < w; ++xx) coeff_[yy * w + xx] = 0;
+  }
   const double lambda = lam_.componentLambda(cIdx) / lambdaScale;
   int nz;
   if (sl.depQuant) {  // dependent quantisation: the trellis replaces RDOQ (and the plain quantiser)
@@ -250,6 +258,7 @@ int RdCtuSearch::quantizeResidual(int cIdx, int w, int h, const Pel* resid, int 
     dp.qp = qp;
     dp.bitDepth = sl.bitDepth;
     dp.tables = &tables;
+    dp.sbtZeroOut = sbtZo;
     nz = dqQuantize(coeff_, dp, levels);
   } else {
     RdoqParams p;
@@ -277,9 +286,9 @@ int RdCtuSearch::quantizeResidual(int cIdx, int w, int h, const Pel* resid, int 
 void RdCtuSearch::reconstructResidual(int cIdx, int w, int h, const TCoeff* levels, int qp, bool isIntra, Pel* resid) {
   const SliceParams& sl = *c_->slice;
   const int lfnst = cIdx == 0 ? lfnstIdx_ : 0;
-  const recon::TbKernels kern =
-      recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h, cIdx == 0 ? mtsIdx_ : 0, lfnst);
-  recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_);
+  const int mts = cIdx == 0 ? (sbtMts_ ? sbtMts_ : mtsIdx_) : 0;
+  const recon::TbKernels kern = recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h, mts, lfnst);
+  recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_, sbtZeroOut_ && cIdx == 0);
   if (lfnst) recon::inverseLfnst(coeff_, w, h, lfnst, lfnstMode_);
   dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid, w, kern.hor, kern.ver);
 }

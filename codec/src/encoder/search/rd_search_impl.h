@@ -134,6 +134,10 @@ class RdCtuSearch final : public CtuSearch {
   // preset's numBcwRd cheapest of them that beat the equal-weight candidate's SATD cost to full RD
   void evalBcw(const inter::MvPredEnv& me, const AmvpCandidate* ac, int n, CodingUnit& cu, const ContextSet& entry,
                const HmvpTable& entryHm, double& bestJ);
+  // SBT: the best inter CU (interBestCu_, with a residual, no CIIP) with its residual in one half or quarter only;
+  // the allowed splits ranked by the residual energy their TU without residual leaves, the preset's numSbtRd best
+  // to full RD.
+  void evalSbt(const ContextSet& entry, const HmvpTable& entryHm, double& bestJ);
   void evalSmvd(const inter::MvPredEnv& me, const int symRef[2], const AmvpCandidate* ac, int na, CodingUnit& cu,
                 const ContextSet& entry, const HmvpTable& entryHm, double& bestJ);
   // GPM candidates of a merge CU (B slices, inter::gpmSizeAllowed): every partition mode and pair of the uni
@@ -213,7 +217,11 @@ class RdCtuSearch final : public CtuSearch {
   RdoqScratch rdoq_;
   // mts_idx the luma transform blocks are coded with (explicit MTS trials of searchLeafIntra; 0 otherwise)
   int mtsIdx_ = 0;
-  int lfnstIdx_ = 0, lfnstMode_ = 0;  // LFNST of the luma TBs being coded (lumaRd): lfnst_idx and the CU's luma mode
+  int lfnstIdx_ = 0, lfnstMode_ = 0;
+  // SBT luma TB being coded (evalSbt): its transform pair as an mts_idx (recon::sbtMtsIdx) and its 16-coefficient
+  // zero-out (recon::sbtZeroOut); 0 / false otherwise
+  int sbtMts_ = 0;
+  bool sbtZeroOut_ = false;  // LFNST of the luma TBs being coded (lumaRd): lfnst_idx and the CU's luma mode
   alignas(32) Pel pred_[64 * 64];
   Pel refTop_[2 * 64 + 1], refLeft_[2 * 64 + 1];
   alignas(32) Pel resid_[64 * 64];
