@@ -202,8 +202,8 @@ TEST_CASE(lfnstRoundTrip) {
   auto lfnstCus = [](const std::string& stats) {
     const std::vector<uint8_t> bytes = readAll(stats);
     const std::string js(bytes.begin(), bytes.end());
-    int n = 0;  // a CU entry ends with ",<mts_idx>,<lfnst_idx>]"
-    const std::regex lfnstRe(",[0-4],([12])\\]");
+    int n = 0;  // a CU entry ends with ",<mts_idx>,<lfnst_idx>,<sbt>]"
+    const std::regex lfnstRe(",[0-4],([12]),[0-8]\\]");
     for (auto it = std::sregex_iterator(js.begin(), js.end(), lfnstRe); it != std::sregex_iterator(); ++it) ++n;
     return n;
   };
@@ -225,6 +225,47 @@ TEST_CASE(lfnstRoundTrip) {
     CHECK(lfnstCus(off.statsPath) == 0);
     CHECK(readAll(off.bitstreamPath) != readAll(o.bitstreamPath));
     checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, std::string("LFNST, ") + config + " " + preset);
+  }
+}
+
+// SBT in ra (--sbt on, with MTS, so the DST-VII / DCT-VIII pairs and the 16-coefficient zero-out of 32-sample sides
+// take part): inter CUs with their residual in one half or quarter are chosen (the stats' last CU field), our decoder
+// and VTM's (when set) reproduce the reconstruction, and --sbt off gives another stream without them. The test
+// picture's right half changes between pictures while its left half stays still, so CUs across the middle have
+// residual on one side only.
+TEST_CASE(sbtRoundTrip) {
+  const std::string dir = makeTestDir("e2e-sbt");
+  const int sw = 128, sh = 64, sn = 5;
+  writeSyntheticYuv(dir + "/in.yuv", sw, sh, sn, [&](int n, int c, int x, int y) {
+    const int base = 60 + ((x * 7 + y * 3 + ((x / 8 + y / 8) % 3) * 25) & 95) + c * 11;
+    // the right part of every 32-sample column group flickers with a pattern of its own per picture
+    return (x & 31) >= 12 ? base + (((x * 5 + y * 13 + n * 37) % 23) - 11) * 2 : base;
+  });
+  auto sbtCus = [](const std::string& stats) {
+    const std::vector<uint8_t> bytes = readAll(stats);
+    const std::string js(bytes.begin(), bytes.end());
+    int n = 0;  // ",<mts_idx>,<lfnst_idx>,<sbt>]" with sbt 1..8
+    const std::regex sbtRe(",[0-4],[0-2],([1-8])\\]");
+    for (auto it = std::sregex_iterator(js.begin(), js.end(), sbtRe); it != std::sregex_iterator(); ++it) ++n;
+    return n;
+  };
+  std::string err;
+  for (int qp : {22, 27}) {
+    EncoderOptions o;
+    o.inputPath = dir + "/in.yuv"; o.width = sw; o.height = sh; o.qp = qp; o.config = "ra"; o.sbt = 1;
+    o.temporalFilter = 0;
+    o.bitstreamPath = dir + "/s.266"; o.reconPath = dir + "/s_rec.yuv"; o.statsPath = dir + "/s.json";
+    CHECK(runEncoder(o, err) == 0);
+    const int n = sbtCus(o.statsPath);
+    std::printf("QP %d: CUs with SBT: %d\n", qp, n);
+    CHECK(n > 0);
+    EncoderOptions off = o;
+    off.sbt = 0;
+    off.bitstreamPath = dir + "/s0.266"; off.reconPath.clear(); off.statsPath = dir + "/s0.json";
+    CHECK(runEncoder(off, err) == 0);
+    CHECK(sbtCus(off.statsPath) == 0);
+    CHECK(readAll(off.bitstreamPath) != readAll(o.bitstreamPath));
+    checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, "SBT, QP " + std::to_string(qp), sn);
   }
 }
 
@@ -350,8 +391,8 @@ TEST_CASE(explicitMtsRoundTrip) {
       CHECK(runEncoder(o, err) == 0);
       const std::vector<uint8_t> js = readAll(o.statsPath);
       const std::string text(js.begin(), js.end());
-      CHECK(text.find("\"pred\", \"mts_idx\", \"lfnst_idx\"]") != std::string::npos);
-      const std::regex mtsRe("\"[a-z-]+\",([0-4]),[0-2]\]");
+      CHECK(text.find("\"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\"]") != std::string::npos);
+      const std::regex mtsRe("\"[a-z-]+\",([0-4]),[0-2],[0-8]\]");
       int cus = 0, mts = 0;
       for (auto it = std::sregex_iterator(text.begin(), text.end(), mtsRe); it != std::sregex_iterator(); ++it) {
         ++cus;

@@ -25,7 +25,8 @@ namespace {
 
 struct Stats { int skip = 0, merge = 0, amvpUni = 0, amvpBi = 0, noResid = 0, resid = 0, intra = 0, dual = 0,
                interMode = 0, bigInter4Tu = 0, smallInter = 0, bigMvd = 0, amvr = 0, affine = 0, affineAmvp = 0,
-               gpm = 0, gpmSkip = 0, bcw = 0, bcwHigh = 0, bcwMerge = 0; };
+               gpm = 0, gpmSkip = 0, bcw = 0, bcwHigh = 0, bcwMerge = 0, sbt = 0, sbtZeroOut = 0, sbtQuad = 0,
+               sbtHor = 0, sbtPos = 0, sbtChromaOnly = 0; };
 
 // Random legal CTU generator. Walks the coding tree as the syntax does and derives each inter
 // CU's motion with its own motion field and HMVP table (what an encoder search does).
@@ -83,18 +84,24 @@ struct Generator {
   void residual(CodingUnit& cu, bool luma, bool chroma, bool forceLumaIfNoChroma) {
     for (int t = 0; t < cu.numTus; ++t) {
       TransformUnit& tu = cu.tus[t];
+      const bool sbtZero = cu.sbt && t == cu.sbtZeroTu();
       for (int c = 0; c < 3; ++c) {
         tu.cbf[c] = 0; tu.coeffOffset[c] = -1;
-        if ((c == 0 && !luma) || (c > 0 && !chroma)) continue;
+        if ((c == 0 && !luma) || (c > 0 && !chroma) || sbtZero) continue;
         tu.cbf[c] = rnd(3) == 0 ? 1 : 0;
       }
-      if (forceLumaIfNoChroma && cu.numTus == 1 && !tu.cbf[1] && !tu.cbf[2]) tu.cbf[0] = 1;
+      if (forceLumaIfNoChroma && (cu.numTus == 1 || (cu.sbt && !sbtZero)) && !tu.cbf[1] && !tu.cbf[2]) tu.cbf[0] = 1;
+      if (cu.sbt && !sbtZero && !tu.cbf[0]) ++st.sbtChromaOnly;
       for (int c = 0; c < 3; ++c) {
         if (!tu.cbf[c]) continue;
         const int bw = c ? tu.w / 2 : tu.w, bh = c ? tu.h / 2 : tu.h;
         tu.coeffOffset[c] = ctu->allocCoeffs(bw * bh);
         TCoeff* p = ctu->coeffs.data() + tu.coeffOffset[c];
-        const int zw = bw > 32 ? 32 : bw, zh = bh > 32 ? 32 : bh;
+        // the coded region (SBT's luma zero-out of 32-sample sides where the SPS enables MTS)
+        const bool sbtZo = cu.sbt && slice.mtsEnabled && c == 0;
+        const int lw = log2Int(unsigned(bw)), lh = log2Int(unsigned(bh));
+        const int zw = 1 << log2ZeroOutSide(lw, lh, sbtZo), zh = 1 << log2ZeroOutSide(lh, lw, sbtZo);
+        if (zw < std::min(bw, 32) || zh < std::min(bh, 32)) ++st.sbtZeroOut;
         const int cnt = 1 + int(rnd(6));
         for (int i = 0; i < cnt; ++i) {
           const int v = 1 + int(rnd(rnd(4) == 0 ? 200 : 3));
@@ -217,6 +224,20 @@ struct Generator {
       }
       if (cu.w + cu.h == 12) ++st.smallInter;
       const bool hasResid = cu.merge ? !cu.skip : cu.rootCbf;
+      // SBT: half of the CUs with a residual that may use it, a random allowed split
+      const SbtAllowed sa = sbtAllowed(cu.w, cu.h);
+      if (hasResid && slice.sbt && cu.w <= 64 && cu.h <= 64 && sa.any() && rnd(2)) {
+        cu.sbt = true;
+        cu.sbtQuad = (sa.verQuad || sa.horQuad) && rnd(2);
+        const bool ver = cu.sbtQuad ? sa.verQuad : sa.verHalf, hor = cu.sbtQuad ? sa.horQuad : sa.horHalf;
+        cu.sbtHor = ver && hor ? rnd(2) != 0 : hor;
+        cu.sbtPos = rnd(2);
+        sbtTransformUnits(cu);
+        ++st.sbt;
+        st.sbtQuad += cu.sbtQuad;
+        st.sbtHor += cu.sbtHor;
+        st.sbtPos += cu.sbtPos;
+      }
       if (hasResid) {
         residual(cu, true, true, true);
         ++st.resid;
@@ -271,8 +292,12 @@ bool sameCu(const CodingUnit& a, const CodingUnit& b, const CtuCoding& ca, const
     if (a.treeType != TreeType::kDualChroma && a.lumaMode != b.lumaMode) return false;
     if (a.treeType != TreeType::kDualLuma && a.chromaModeIdx != b.chromaModeIdx) return false;
   }
+  if (a.sbt != b.sbt || (a.sbt && (a.sbtQuad != b.sbtQuad || a.sbtHor != b.sbtHor || a.sbtPos != b.sbtPos)))
+    return false;
   if (a.numTus != b.numTus) return false;
-  for (int t = 0; t < a.numTus; ++t)
+  for (int t = 0; t < a.numTus; ++t) {
+    if (a.tus[t].x != b.tus[t].x || a.tus[t].y != b.tus[t].y || a.tus[t].w != b.tus[t].w || a.tus[t].h != b.tus[t].h)
+      return false;
     for (int c = 0; c < 3; ++c) {
       if (a.tus[t].cbf[c] != b.tus[t].cbf[c]) return false;
       if (a.tus[t].cbf[c]) {
@@ -282,6 +307,7 @@ bool sameCu(const CodingUnit& a, const CodingUnit& b, const CtuCoding& ca, const
           return false;
       }
     }
+  }
   return true;
 }
 
@@ -314,7 +340,7 @@ struct SliceSetup {
 // gpmCand > 0: B slices with GPM (MaxNumGpmMergeCand gpmCand) and CIIP enabled (ciip_flag coded where both are
 // possible; the generator makes no CIIP CUs, so every such ciip_flag is 0).
 Stats roundTrip(int W, int H, SliceType type, int log2MaxBt, int splitBias, bool forceBigInterFirst, int numRef0,
-                int numRef1, int numSubblockCand = 0, int gpmCand = 0, int bcwMode = 0) {
+                int numRef1, int numSubblockCand = 0, int gpmCand = 0, int bcwMode = 0, int sbtMode = 0) {
   SliceSetup p;
   p.part.picWidth = W; p.part.picHeight = H; p.part.log2MaxBt = log2MaxBt;
   p.refs.num[0] = numRef0; p.refs.num[1] = type == SliceType::kB ? numRef1 : 0;
@@ -322,6 +348,8 @@ Stats roundTrip(int W, int H, SliceType type, int log2MaxBt, int splitBias, bool
     for (int i = 0; i < RefPicLists::kMaxRefs; ++i)
       p.refs.ref[l][i].poc = l ? (bcwMode == 2 ? 5 - 2 * i : 8 + 2 * i) : 4 - 2 * i;  // bcwMode 2: no backward reference
   p.slice.bcw = bcwMode > 0;  // BCW: bcw_idx cMax 2, or 4 without a backward reference
+  p.slice.sbt = sbtMode > 0;  // SBT, with (2) or without (1) sps_mts_enabled_flag (the zero-out of 32-sample sides)
+  p.slice.mtsEnabled = sbtMode == 2;
   p.slice.isIntra = false; p.slice.sliceType = type; p.slice.poc = 6; p.slice.refs = &p.refs;
   p.slice.maxNumMergeCand = 6; p.slice.qp = 30;
   p.slice.amvr = type == SliceType::kB;  // B pictures with AMVR, P pictures without
@@ -418,6 +446,8 @@ int main() {
     total.bigMvd += s.bigMvd; total.amvr += s.amvr; total.affine += s.affine; total.affineAmvp += s.affineAmvp;
     total.gpm += s.gpm; total.gpmSkip += s.gpmSkip;
     total.bcw += s.bcw; total.bcwHigh += s.bcwHigh; total.bcwMerge += s.bcwMerge;
+    total.sbt += s.sbt; total.sbtZeroOut += s.sbtZeroOut; total.sbtQuad += s.sbtQuad; total.sbtHor += s.sbtHor;
+    total.sbtPos += s.sbtPos; total.sbtChromaOnly += s.sbtChromaOnly;
   };
   // B and P slices, boundary CTUs on both sides, one or several reference pictures, small and
   // large MaxBtSize (128x64 / 64x128 inter CUs with 2 TUs), first CTU one 128x128 AMVP CU with 4 TUs
@@ -440,6 +470,10 @@ int main() {
     // inherited by merge and subblock merge candidates
     add(roundTrip(264, 136, SliceType::kB, 5, 6, false, 2, 3, 5, 6, 1));
     add(roundTrip(256, 128, SliceType::kB, 6, 5, false, 2, 2, 0, 0, 2));
+    // SBT with and without MTS (the 16-coefficient zero-out), with GPM (and CIIP's flag), affine and BCW
+    add(roundTrip(264, 136, SliceType::kB, 5, 6, false, 2, 3, 5, 6, 1, 2));
+    add(roundTrip(256, 128, SliceType::kP, 6, 4, false, 2, 0, 0, 0, 0, 1));
+    add(roundTrip(256, 256, SliceType::kB, 7, 3, false, 1, 1, 0, 0, 0, 2));
   }
   std::printf("cases: skip %d merge %d amvp-uni %d amvp-bi %d no-resid %d resid %d intra %d local-dual %d "
               "inter-subtree %d 128x128-4TU %d 8x4/4x8 %d big-mvd %d amvr %d affine %d affine-amvp %d\n",
@@ -451,6 +485,10 @@ int main() {
   std::printf("BCW AMVP CUs %d (bcw_idx > 2: %d), merge CUs with inherited weights %d\n", total.bcw, total.bcwHigh,
               total.bcwMerge);
   CHECK(total.bcw > 20 && total.bcwHigh > 0 && total.bcwMerge > 0);
+  std::printf("SBT CUs %d (quad %d, horizontal %d, pos 1 %d, chroma residual only %d), luma TBs with SBT's zero-out %d\n",
+              total.sbt, total.sbtQuad, total.sbtHor, total.sbtPos, total.sbtChromaOnly, total.sbtZeroOut);
+  CHECK(total.sbt > 50 && total.sbtQuad > 0 && total.sbtHor > 0 && total.sbtPos > 0 && total.sbtQuad < total.sbt &&
+        total.sbtHor < total.sbt && total.sbtPos < total.sbt && total.sbtChromaOnly > 0 && total.sbtZeroOut > 0);
   std::printf("GPM CUs %d (skip %d)\n", total.gpm, total.gpmSkip);
   CHECK(total.gpm > 20 && total.gpmSkip > 0 && total.gpm > total.gpmSkip);
 
