@@ -68,10 +68,11 @@ test('conformance: random-access nnvvc-enc streams decode bit-exactly (VTM-23.2 
   // CIIP and SMVD, on only at slow and exhaustive; affine, on only at exhaustive; BCW's CU weights, with affine as well, so
   // subblock merge candidates inherit weights), and RDOQ with sign data hiding instead of dependent
   // quantisation (the default at medium and slower; sign hiding is the fast presets'). GPM is on at the default
-  // preset (medium) since the ninth session, so every default case above covers it.
+  // preset (medium) since the ninth session, so every default case above covers it; so is SBT since the twelfth, with
+  // MTS (its DST-VII / DCT-VIII pairs and the zero-out of 32-sample sides), here also without (`--mts off`: DCT-II).
   if (bp) {
     const toolArgs = [...['--amvr', '--mmvd', '--ciip', '--smvd', '--mts-explicit', '--affine', '--bcw', '--lfnst'].map((t) => [t, 'on']),
-      ['--bcw', 'on', '--affine', 'on'], ['--dep-quant', 'off']];
+      ['--bcw', 'on', '--affine', 'on'], ['--dep-quant', 'off'], ['--mts', 'off']];
     for (const args of toolArgs)
       for (const qp of QPS) cases.push({ ...base, seq: bp, qp, frames: Math.min(bp.frames, VTM_APP ? 33 : 17), extraArgs: args });
   }

@@ -205,14 +205,9 @@ void RdCtuSearch::evalSbt(const ContextSet& entry, const HmvpTable& entryHm, dou
   const SbtAllowed allowed = sbtAllowed(cu.w, cu.h);
   if (!allowed.any()) return;
   const int x = cu.x, y = cu.y, w = cu.w, h = cu.h;
-  Pel* pd[3] = {interPred_[0].data(), interPred_[1].data(), interPred_[2].data()};
+  // the best CU's prediction, kept by tryInterRd
+  const Pel* pd[3] = {interBestPred_[0].data(), interBestPred_[1].data(), interBestPred_[2].data()};
   const ptrdiff_t ps[3] = {w, w / 2, w / 2};
-  if (cu.affine)
-    recon::predictAffine(*c_->slice->refs, cu.aff, x, y, w, h, pd, ps);
-  else if (cu.gpm)
-    recon::predictGpm(*c_->slice->refs, cu.gpmSplit, cu.motion, cu.motionB, x, y, w, h, pd, ps);
-  else
-    recon::predictInter(*c_->slice->refs, cu.motion, x, y, w, h, pd, ps, recon::interToolsOf(*c_->slice, cu));
   // residual energy (chroma weighted) of each quarter of the CU's columns and rows
   double colE[4] = {0, 0, 0, 0}, rowE[4] = {0, 0, 0, 0};
   for (int c = 0; c < 3; ++c) {
@@ -638,6 +633,7 @@ void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const Hmvp
     interBestFrag_ = f;
     for (int c = 0; c < 3; ++c) {
       const int sh = c ? 1 : 0;
+      if (c_->slice->sbt) std::memcpy(interBestPred_[c].data(), pd[c], sizeof(Pel) * size_t((w >> sh) * (h >> sh)));
       if (fromPred) {
         std::memcpy(interRec_[c].data(), pd[c], sizeof(Pel) * size_t((w >> sh) * (h >> sh)));
       } else {

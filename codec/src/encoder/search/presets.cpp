@@ -85,6 +85,9 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // +2.0%; with one list refined per weight -0.38% / -0.19% for +3.6% / +5.9%
     p.numBcwRd = 1;
     p.bcwRefine = false;
+    // SBT since 2026-12-02 (twelfth session), the two splits that leave the least residual energy uncoded to full RD:
+    // BasketballPass 33 frames -1.27% BD-rate for +4.6% CPU, BQTerrace 9 frames -0.25% for +2.2%; one split: BQTerrace
+    // -0.11% for +1.4%
     p.numSbtRd = 2;
     p.meRangeMax = 64;
     p.interSkipStopsSplit = false;

@@ -48,6 +48,7 @@ class RdCtuSearch final : public CtuSearch {
     for (auto& b : bestRec_) b.resize(size_t(kCtuSize) * kCtuSize);
     for (auto& b : interRec_) b.resize(size_t(kCtuSize) * kCtuSize);
     for (auto& b : interPred_) b.resize(size_t(kCtuSize) * kCtuSize);
+    for (auto& b : interBestPred_) b.resize(size_t(kCtuSize) * kCtuSize);
   }
 
   void beginPicture(const Picture& orig, const SliceParams& slice, int frameIndex) override;
@@ -211,6 +212,7 @@ class RdCtuSearch final : public CtuSearch {
   CodingUnit interBestCu_;
   CtuCoding interFrag_, interBestFrag_;
   std::vector<Pel> interRec_[3], interPred_[3];
+  std::vector<Pel> interBestPred_[3];  // the prediction of interBestCu_ (kept for evalSbt)
   // GPM search: per uni candidate its luma prediction (biased intermediate) and the row prefix sums of |org - pred|
   std::vector<int16_t> gpmPred_[inter::kMaxMergeCand];
   std::vector<int32_t> gpmPrefix_[inter::kMaxMergeCand];
