@@ -156,6 +156,77 @@ TEST_CASE(trellis) {
 }
 
 
+// SBT's zero-out (DqParams::sbtZeroOut): a luma TB with a 32-sample side whose other side is below 64 codes only 16
+// of that side. The trellis keeps its levels inside that region, the levels code and parse back with the zero-out
+// syntax, and the dequantisation (whose walk over the whole TB's scan meets only whole zero sub-blocks outside the
+// region: even runs of zeros, which keep every QState) reconstructs every coefficient of the region within the
+// quantiser's reach.
+TEST_CASE(trellisSbtZeroOut) {
+  std::mt19937 rng(23);
+  ContextSet cs;
+  cs.init(32, 2);
+  ResidualBitTables t;
+  fillResidualTables(cs, 0, t);
+  const int sizes[][2] = {{32, 8}, {32, 16}, {32, 32}, {16, 32}, {8, 32}, {32, 4}, {4, 32}, {64, 32}, {16, 16}};
+  int regionSmaller = 0;
+  for (int iter = 0; iter < 72; ++iter) {
+    const int w = sizes[iter % 9][0], h = sizes[iter % 9][1];
+    const int lw = log2Int(unsigned(w)), lh = log2Int(unsigned(h));
+    const int zw = 1 << log2ZeroOutSide(lw, lh, true), zh = 1 << log2ZeroOutSide(lh, lw, true);
+    regionSmaller += zw < std::min(w, 32) || zh < std::min(h, 32);
+    std::vector<TCoeff> coeff(size_t(w * h)), lv(size_t(w * h)), rec(size_t(w * h));
+    std::uniform_int_distribution<int> mag(0, 600 + 80 * (iter % 7));
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) coeff[size_t(y * w + x)] = (mag(rng) * 4) / (1 + (x + y) / 4) * ((x ^ y) & 1 ? -1 : 1);
+    const int qp = 22 + (iter % 4) * 5 + 12;
+    DqParams p;
+    p.log2W = lw;
+    p.log2H = lh;
+    p.lambda = lambdaFromQp(qp - 12, 10);
+    p.qp = qp;
+    p.tables = &t;
+    p.sbtZeroOut = true;
+    double J = 0;
+    const int nz = dqQuantize(coeff.data(), p, lv.data(), &J);
+    int count = 0;
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        count += lv[size_t(y * w + x)] != 0;
+        if (x >= zw || y >= zh) CHECK_EQ(lv[size_t(y * w + x)], 0);
+      }
+    CHECK_EQ(count, nz);
+    const dsp::QuantScale qs = dsp::quantScale(qp + 1, w, h, 10);
+    double dZero = 0;
+    for (int y = 0; y < std::min(h, 32); ++y)
+      for (int x = 0; x < std::min(w, 32); ++x) {
+        const double v = double(std::abs(coeff[size_t(y * w + x)])) * qs.scale;
+        dZero += v * v * qs.errScale;
+      }
+    CHECK(J <= dZero + p.lambda * t.cbf.bits[0] / kFbitsOne + 1e-6, "J %f vs zero %f", J, dZero);
+    if (!nz) continue;
+    ContextSet ce = cs, cd = cs;
+    ArithEncoder enc;
+    enc.start();
+    CHECK(codeResidual(enc, ce, lv.data(), w, h, 0, true, false, nullptr, true));
+    std::vector<uint8_t> bytes = finishBytes(enc);
+    ArithDecoder dec;
+    dec.start(bytes.data(), bytes.size());
+    std::vector<TCoeff> back(size_t(w * h));
+    CHECK(codeResidual(dec, cd, back.data(), w, h, 0, true, false, nullptr, true));
+    CHECK(back == lv);
+    dsp::dequantDependent(lv.data(), w, h, qp, 10, rec.data());
+    const double step = std::ldexp(1.0, qs.qBits) / qs.scale;
+    for (int y = 0; y < zh; ++y)
+      for (int x = 0; x < zw; ++x) {
+        const double e = std::fabs(double(rec[size_t(y * w + x)]) - double(coeff[size_t(y * w + x)]));
+        CHECK(e <= 1.5 * step + 2, "recon error %f step %f at %d,%d (%dx%d)", e, step, x, y, w, h);
+      }
+  }
+  std::printf("SBT zero-out: %d of 72 blocks with a smaller coded region\n", regionSmaller);
+  CHECK(regionSmaller >= 40);
+}
+
+
 namespace {
 
 // J of given levels as the trellis models it: SSE in the transform domain (half steps of the qP + 1

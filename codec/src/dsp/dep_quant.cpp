@@ -24,14 +24,13 @@ void diagonalScan(int blkW, int blkH, std::vector<std::pair<int, int>>& out) {
 }
 
 struct ScanTables {
-  CoeffScan scan[2][7][7];  // [sbtZeroOut]
-  std::vector<uint16_t> raster[2][7][7];
+  CoeffScan scan[7][7];
+  std::vector<uint16_t> raster[7][7];
   ScanTables() {
     std::vector<std::pair<int, int>> sbOrder, inSb;
-    for (int zo = 0; zo < 2; ++zo)
     for (int lw = 1; lw <= 6; ++lw)
       for (int lh = 1; lh <= 6; ++lh) {
-        const int zw = log2ZeroOutSide(lw, lh, zo), zh = log2ZeroOutSide(lh, lw, zo);
+        const int zw = std::min(lw, 5), zh = std::min(lh, 5);
         int sbW = std::min(lw, lh) < 2 ? 1 : 2, sbH = sbW;  // sub-block shape as residual_coding()
         if (lw + lh > 3) {
           if (lw < 2) { sbW = lw; sbH = 4 - sbW; }
@@ -39,25 +38,25 @@ struct ScanTables {
         }
         diagonalScan(1 << (zw - sbW), 1 << (zh - sbH), sbOrder);
         diagonalScan(1 << sbW, 1 << sbH, inSb);
-        std::vector<uint16_t>& r = raster[zo][lw][lh];
+        std::vector<uint16_t>& r = raster[lw][lh];
         for (const auto& sb : sbOrder)
           for (const auto& p : inSb)
             r.push_back(uint16_t((((sb.second << sbH) + p.second) << lw) + (sb.first << sbW) + p.first));
-        scan[zo][lw][lh].numPos = int(r.size());
-        scan[zo][lw][lh].rasterOfPos = r.data();
+        scan[lw][lh].numPos = int(r.size());
+        scan[lw][lh].rasterOfPos = r.data();
       }
   }
 };
 
 }  // namespace
 
-const CoeffScan& coeffScan(int log2W, int log2H, bool sbtZeroOut) {
+const CoeffScan& coeffScan(int log2W, int log2H) {
   static const ScanTables tables;
   assert(log2W >= 1 && log2W <= 6 && log2H >= 1 && log2H <= 6);
-  return tables.scan[sbtZeroOut ? 1 : 0][log2W][log2H];
+  return tables.scan[log2W][log2H];
 }
 
-void dequantDependent(const TCoeff* levels, int w, int h, int qp, int bitDepth, TCoeff* coeffOut, bool sbtZeroOut) {
+void dequantDependent(const TCoeff* levels, int w, int h, int qp, int bitDepth, TCoeff* coeffOut) {
   assert(qp >= 0);
   const int lw = log2Int(w), lh = log2Int(h);
   const int rect = ((lw + lh) & 1) ? 1 : 0;
@@ -66,7 +65,7 @@ void dequantDependent(const TCoeff* levels, int w, int h, int qp, int bitDepth, 
   const int qpDq = qp + 1;
   const int64_t ls = int64_t(16 * kLevelScale[rect][qpDq % 6]) << (qpDq / 6);
   std::memset(coeffOut, 0, sizeof(TCoeff) * size_t(w) * size_t(h));
-  const CoeffScan& sc = coeffScan(lw, lh, sbtZeroOut);
+  const CoeffScan& sc = coeffScan(lw, lh);
   int last = sc.numPos - 1;
   while (last >= 0 && levels[sc.rasterOfPos[last]] == 0) --last;
   int state = 0;

@@ -22,15 +22,15 @@ struct CoeffScan {
   int numPos = 0;
   const uint16_t* rasterOfPos = nullptr;
 };
-// sbtZeroOut: the scan of the zero-out region of an SBT luma TB (log2ZeroOutSide)
-const CoeffScan& coeffScan(int log2W, int log2H, bool sbtZeroOut = false);
+const CoeffScan& coeffScan(int log2W, int log2H);
 
 // levels: row-major w*h quantisation indices as coded (signed); coeffOut: the scaled transform
 // coefficients d[x][y] (row-major): for each level k in reverse scan order from the last
 // non-zero one, (2|k| - (QState > 1)) * sign(k) scaled with qP + 1 and bdShift + 1, then QState
 // advances by |k| & 1. qp = Qp' (>= 0).
-void dequantDependent(const TCoeff* levels, int w, int h, int qp, int bitDepth, TCoeff* coeffOut,
-                      bool sbtZeroOut = false);
+// (SBT's zero-out of 32-sample sides needs no scan of its own here: outside the coded region whole sub-blocks
+// are zero, and an even run of zeros maps every QState to itself.)
+void dequantDependent(const TCoeff* levels, int w, int h, int qp, int bitDepth, TCoeff* coeffOut);
 
 }  // namespace dsp
 }  // namespace nnvvc

@@ -58,8 +58,8 @@ void predictBlock(const Picture& pic, const CuMap& map, int cIdx, int x, int y, 
   dsp::intraPredict(mode, top, left, w, h, cIdx, kBitDepth, dst, dstStride);
 }
 
-void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, TCoeff* coeffOut, bool sbtZeroOut) {
-  if (depQuant) dsp::dequantDependent(levels, w, h, qpPrime, kBitDepth, coeffOut, sbtZeroOut);
+void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, TCoeff* coeffOut) {
+  if (depQuant) dsp::dequantDependent(levels, w, h, qpPrime, kBitDepth, coeffOut);
   else dsp::dequant(levels, w, h, qpPrime, kBitDepth, coeffOut);
 }
 
@@ -187,8 +187,7 @@ void reconstructInterCu(Picture& pic, CuMap& map, const CodingUnit& cu, const Ct
       const int x = tu.x >> sh, y = tu.y >> sh, w = tu.w >> sh, h = tu.h >> sh;
       Plane& pl = pic.planes[c];
       Pel* d = pl.row(y) + x;
-      dequantTb(owner.coeffs.data() + tu.coeffOffset[c], w, h, qpPrime[c], slice.depQuant, coeff,
-                sbtZeroOut(slice.mtsEnabled, cu, c));
+      dequantTb(owner.coeffs.data() + tu.coeffOffset[c], w, h, qpPrime[c], slice.depQuant, coeff);
       const TbKernels k = tbKernels(false, c, false, w, h, sbtMtsIdx(slice.mtsEnabled, cu, c, w, h));
       dsp::inverseTransform(coeff, w, h, kBitDepth, resid, w, k.hor, k.ver);
       dsp::addResidualClip(d, pl.stride, resid, w, w, h, kBitDepth, d, pl.stride);

@@ -72,10 +72,7 @@ void inverseLfnst(TCoeff* coeff, int w, int h, int lfnstIdx, int mode);
 int lfnstModeOf(const CodingUnit& cu, int cIdx, const CuMap& map);
 
 // Scaling of one TB's levels (8.7.3), with or without dependent quantisation.
-// sbtZeroOut: the luma TB of an SBT CU under sps_mts_enabled_flag (log2ZeroOutSide; the dependent-quantisation
-// states follow the scan of its coded region).
-void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, TCoeff* coeffOut,
-               bool sbtZeroOut = false);
+void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, TCoeff* coeffOut);
 
 // CIIP (8.5.6.7): blends the planar intra prediction of the CU (references from the reconstructed
 // picture around it) into its inter prediction dst[] in place, weight (1 + intra-coded neighbours) / 4;

@@ -288,7 +288,7 @@ void RdCtuSearch::reconstructResidual(int cIdx, int w, int h, const TCoeff* leve
   const int lfnst = cIdx == 0 ? lfnstIdx_ : 0;
   const int mts = cIdx == 0 ? (sbtMts_ ? sbtMts_ : mtsIdx_) : 0;
   const recon::TbKernels kern = recon::tbKernels(sl.implicitMts, cIdx, isIntra, w, h, mts, lfnst);
-  recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_, sbtZeroOut_ && cIdx == 0);
+  recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_);
   if (lfnst) recon::inverseLfnst(coeff_, w, h, lfnst, lfnstMode_);
   dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid, w, kern.hor, kern.ver);
 }
