@@ -250,9 +250,10 @@ TEST_CASE(sbtRoundTrip) {
     return n;
   };
   std::string err;
-  for (int qp : {22, 27}) {
+  for (int qp : {22, 27, 23}) {
     EncoderOptions o;
     o.inputPath = dir + "/in.yuv"; o.width = sw; o.height = sh; o.qp = qp; o.config = "ra"; o.sbt = 1;
+    if (qp == 23) o.affine = 1;  // SBT TU edges inside affine CUs (the deblocking lengths of their subblock edges)
     o.temporalFilter = 0;
     o.bitstreamPath = dir + "/s.266"; o.reconPath = dir + "/s_rec.yuv"; o.statsPath = dir + "/s.json";
     CHECK(runEncoder(o, err) == 0);
@@ -265,7 +266,8 @@ TEST_CASE(sbtRoundTrip) {
     CHECK(runEncoder(off, err) == 0);
     CHECK(sbtCus(off.statsPath) == 0);
     CHECK(readAll(off.bitstreamPath) != readAll(o.bitstreamPath));
-    checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, "SBT, QP " + std::to_string(qp), sn);
+    if (o.affine == 1) std::printf("QP %d with affine: affine CUs: %d\n", qp, countInFile(o.statsPath, "\"affine-"));
+    checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, "SBT, QP " + std::to_string(qp) + (o.affine == 1 ? " affine" : ""), sn);
   }
 }
 

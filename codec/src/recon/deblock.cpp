@@ -226,8 +226,9 @@ class Deblocker {
           lenQ = sizeQ >= 32 ? 7 : 3;
         }
         if (q.affine && sameCu && !transformEdge) {
-          // inside an affine CU (VTM-23.2's maxFilterLength of coding subblocks): 2 next to the CU edge or
-          // 8 samples from a transform edge, else 3
+          // inside an affine CU (VTM-23.2's maxFilterLength of coding subblocks): 1 at 4 samples from a transform
+          // edge or the CU's far edge (SBT's TU edges, which need not lie on the 8-sample grid), 2 at 8 samples from
+          // one (or from the CU's first edge), else 3
           const int base = vertical ? x4 : y4;
           auto tbEdgeAt = [&](int d) {
             const int b = base + d;
@@ -236,7 +237,8 @@ class Deblocker {
             const LumaUnit& bb = vertical ? lu(b - 1, y4) : lu(x4, b - 1);
             return a.tuId != bb.tuId;
           };
-          if (off == 8 || off + 8 >= cuSize || tbEdgeAt(-2) || tbEdgeAt(2)) lenP = lenQ = 2;
+          if (off + 4 >= cuSize || tbEdgeAt(-1) || tbEdgeAt(1)) lenP = lenQ = 1;
+          else if (off == 8 || off + 8 >= cuSize || tbEdgeAt(-2) || tbEdgeAt(2)) lenP = lenQ = 2;
           else lenP = lenQ = 3;
         } else if (q.affine && transformEdge) {
           lenQ = std::min(lenQ, 5);
