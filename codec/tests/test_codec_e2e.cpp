@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <functional>
 #include <regex>
 #include <stdexcept>
 
@@ -102,6 +103,19 @@ static int countInFile(const std::string& path, const std::string& needle) {
   return n;
 }
 
+// The same encode with the tool switched off (switchOff) chooses none of its CUs (count over the stats JSON) and gives
+// another stream; files <stem>0.*.
+static void checkToolOff(const std::string& dir, const EncoderOptions& on, const std::function<void(EncoderOptions&)>& switchOff,
+                         const std::function<int(const std::string&)>& count, const std::string& stem) {
+  std::string err;
+  EncoderOptions off = on;
+  switchOff(off);
+  off.bitstreamPath = dir + "/" + stem + "0.266"; off.reconPath.clear(); off.statsPath = dir + "/" + stem + "0.json";
+  CHECK(runEncoder(off, err) == 0);
+  CHECK(count(off.statsPath) == 0);
+  CHECK(readAll(off.bitstreamPath) != readAll(on.bitstreamPath));
+}
+
 // The stream at `bitstream` decodes with our decoder to the encoder's reconstruction `recon` (N frames, every MD5
 // checked), and with VTM's decoder too when VTM_DECODER_APP is set. `what` names the case in the log.
 static void checkDecodesToRecon(const std::string& dir, const std::string& bitstream, const std::string& recon,
@@ -184,12 +198,7 @@ TEST_CASE(affineRoundTrip) {
   const int n = affineCus(o.statsPath);
   std::printf("affine CUs: %d\n", n);
   CHECK(n > 0);
-  EncoderOptions off = o;
-  off.affine = 0;
-  off.bitstreamPath = dir + "/af0.266"; off.reconPath.clear(); off.statsPath = dir + "/af0.json";
-  CHECK(runEncoder(off, err) == 0);
-  CHECK(affineCus(off.statsPath) == 0);
-  CHECK(readAll(off.bitstreamPath) != readAll(o.bitstreamPath));
+  checkToolOff(dir, o, [](EncoderOptions& e) { e.affine = 0; }, affineCus, "af");
   checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, "affine merge");
 }
 
@@ -218,12 +227,7 @@ TEST_CASE(lfnstRoundTrip) {
     const int n = lfnstCus(o.statsPath);
     std::printf("%s %s: CUs with LFNST: %d\n", config, preset, n);
     CHECK(n > 0);
-    EncoderOptions off = o;
-    off.lfnst = 0;
-    off.bitstreamPath = dir + "/lf0.266"; off.reconPath.clear(); off.statsPath = dir + "/lf0.json";
-    CHECK(runEncoder(off, err) == 0);
-    CHECK(lfnstCus(off.statsPath) == 0);
-    CHECK(readAll(off.bitstreamPath) != readAll(o.bitstreamPath));
+    checkToolOff(dir, o, [](EncoderOptions& e) { e.lfnst = 0; }, lfnstCus, "lf");
     checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, std::string("LFNST, ") + config + " " + preset);
   }
 }
@@ -260,12 +264,7 @@ TEST_CASE(sbtRoundTrip) {
     const int n = sbtCus(o.statsPath);
     std::printf("QP %d: CUs with SBT: %d\n", qp, n);
     CHECK(n > 0);
-    EncoderOptions off = o;
-    off.sbt = 0;
-    off.bitstreamPath = dir + "/s0.266"; off.reconPath.clear(); off.statsPath = dir + "/s0.json";
-    CHECK(runEncoder(off, err) == 0);
-    CHECK(sbtCus(off.statsPath) == 0);
-    CHECK(readAll(off.bitstreamPath) != readAll(o.bitstreamPath));
+    checkToolOff(dir, o, [](EncoderOptions& e) { e.sbt = 0; }, sbtCus, "s");
     if (o.affine == 1) std::printf("QP %d with affine: affine CUs: %d\n", qp, countInFile(o.statsPath, "\"affine-"));
     checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, "SBT, QP " + std::to_string(qp) + (o.affine == 1 ? " affine" : ""), sn);
   }
@@ -295,12 +294,7 @@ TEST_CASE(bcwRoundTrip) {
   const int n = bcwCus(o.statsPath);
   std::printf("CUs with BCW weights: %d\n", n);
   CHECK(n > 0);
-  EncoderOptions off = o;
-  off.bcw = 0;
-  off.bitstreamPath = dir + "/b0.266"; off.reconPath.clear(); off.statsPath = dir + "/b0.json";
-  CHECK(runEncoder(off, err) == 0);
-  CHECK(bcwCus(off.statsPath) == 0);
-  CHECK(readAll(off.bitstreamPath) != readAll(o.bitstreamPath));
+  checkToolOff(dir, o, [](EncoderOptions& e) { e.bcw = 0; }, bcwCus, "b");
   checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, "BCW", bn);
 }
 
@@ -394,7 +388,7 @@ TEST_CASE(explicitMtsRoundTrip) {
       const std::vector<uint8_t> js = readAll(o.statsPath);
       const std::string text(js.begin(), js.end());
       CHECK(text.find("\"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\"]") != std::string::npos);
-      const std::regex mtsRe("\"[a-z-]+\",([0-4]),[0-2],[0-8]\]");
+      const std::regex mtsRe("\"[a-z-]+\",([0-4]),[0-2],[0-8]\\]");
       int cus = 0, mts = 0;
       for (auto it = std::sregex_iterator(text.begin(), text.end(), mtsRe); it != std::sregex_iterator(); ++it) {
         ++cus;

@@ -84,6 +84,21 @@ TEST_CASE(syntaxRoundTrip) {
   }
 }
 
+// The DQ reconstruction of levels lv lies within 1.5 steps of the qP + 1 quantiser of every coefficient of the
+// coded zw x zh region.
+static void checkWithinReach(const std::vector<TCoeff>& coeff, const std::vector<TCoeff>& lv, int w, int h, int zw,
+                             int zh, int qp) {
+  std::vector<TCoeff> rec(size_t(w * h));
+  dsp::dequantDependent(lv.data(), w, h, qp, 10, rec.data());
+  const dsp::QuantScale qs = dsp::quantScale(qp + 1, w, h, 10);
+  const double step = std::ldexp(1.0, qs.qBits) / qs.scale;
+  for (int y = 0; y < zh; ++y)
+    for (int x = 0; x < zw; ++x) {
+      const double e = std::fabs(double(rec[size_t(y * w + x)]) - double(coeff[size_t(y * w + x)]));
+      CHECK(e <= 1.5 * step + 2, "recon error %f step %f at %d,%d (%dx%d)", e, step, x, y, w, h);
+    }
+}
+
 TEST_CASE(trellis) {
   std::mt19937 rng(11);
   ContextSet cs;
@@ -100,7 +115,7 @@ TEST_CASE(trellis) {
     std::uniform_int_distribution<int> noise(-b, b);
     for (int y = 0; y < h; ++y)
       for (int x = 0; x < w; ++x) resid[size_t(y * w + x)] = Pel((a * (x - y)) / (w + h) + noise(rng));
-    std::vector<TCoeff> coeff(size_t(w * h)), lv(size_t(w * h)), lv2(size_t(w * h)), rec(size_t(w * h));
+    std::vector<TCoeff> coeff(size_t(w * h)), lv(size_t(w * h)), lv2(size_t(w * h));
     dsp::forwardTransform(resid.data(), w, w, h, 10, coeff.data());
     const int qp = 22 + (iter % 4) * 5 + 12;
     const double lambda = lambdaFromQp(qp - 12, 10);
@@ -133,14 +148,7 @@ TEST_CASE(trellis) {
       }
     CHECK(J <= dZero + lambda * t.cbf.bits[0] / kFbitsOne + 1e-6, "J %f vs zero %f", J, dZero);
     if (!nz) continue;
-    // the DQ reconstruction lies within 1.5 steps of the qP + 1 quantiser of every coefficient
-    dsp::dequantDependent(lv.data(), w, h, qp, 10, rec.data());
-    const double step = std::ldexp(1.0, qs.qBits) / qs.scale;
-    for (int y = 0; y < zh; ++y)
-      for (int x = 0; x < zw; ++x) {
-        const double e = std::fabs(double(rec[size_t(y * w + x)]) - double(coeff[size_t(y * w + x)]));
-        CHECK(e <= 1.5 * step + 2, "recon error %f step %f at %d,%d (%dx%d)", e, step, x, y, w, h);
-      }
+    checkWithinReach(coeff, lv, w, h, zw, zh, qp);
     // the levels code with the DQ syntax and parse back
     ContextSet ce = cs, cd = cs;
     ArithEncoder enc;
@@ -174,7 +182,7 @@ TEST_CASE(trellisSbtZeroOut) {
     const int lw = log2Int(unsigned(w)), lh = log2Int(unsigned(h));
     const int zw = 1 << log2ZeroOutSide(lw, lh, true), zh = 1 << log2ZeroOutSide(lh, lw, true);
     regionSmaller += zw < std::min(w, 32) || zh < std::min(h, 32);
-    std::vector<TCoeff> coeff(size_t(w * h)), lv(size_t(w * h)), rec(size_t(w * h));
+    std::vector<TCoeff> coeff(size_t(w * h)), lv(size_t(w * h));
     std::uniform_int_distribution<int> mag(0, 600 + 80 * (iter % 7));
     for (int y = 0; y < h; ++y)
       for (int x = 0; x < w; ++x) coeff[size_t(y * w + x)] = (mag(rng) * 4) / (1 + (x + y) / 4) * ((x ^ y) & 1 ? -1 : 1);
@@ -214,13 +222,7 @@ TEST_CASE(trellisSbtZeroOut) {
     std::vector<TCoeff> back(size_t(w * h));
     CHECK(codeResidual(dec, cd, back.data(), w, h, 0, true, false, nullptr, true));
     CHECK(back == lv);
-    dsp::dequantDependent(lv.data(), w, h, qp, 10, rec.data());
-    const double step = std::ldexp(1.0, qs.qBits) / qs.scale;
-    for (int y = 0; y < zh; ++y)
-      for (int x = 0; x < zw; ++x) {
-        const double e = std::fabs(double(rec[size_t(y * w + x)]) - double(coeff[size_t(y * w + x)]));
-        CHECK(e <= 1.5 * step + 2, "recon error %f step %f at %d,%d (%dx%d)", e, step, x, y, w, h);
-      }
+    checkWithinReach(coeff, lv, w, h, zw, zh, qp);
   }
   std::printf("SBT zero-out: %d of 72 blocks with a smaller coded region\n", regionSmaller);
   CHECK(regionSmaller >= 40);

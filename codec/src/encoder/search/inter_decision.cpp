@@ -247,43 +247,10 @@ void RdCtuSearch::evalSbt(const ContextSet& entry, const HmvpTable& entryHm, dou
     cu.sbtHor = opts[k].hor;
     cu.sbtPos = opts[k].pos;
     sbtTransformUnits(cu);
-    interFrag_.clear();
-    double D = 0;
-    bool anyLuma = false, anyChroma = false;
-    for (int t = 0; t < 2; ++t) {
-      TransformUnit& tu = cu.tus[t];
-      tu.jointCbCr = 0;
-      for (int c = 0; c < 3; ++c) {
-        const int sh = c ? 1 : 0;
-        const int bx = tu.x >> sh, by = tu.y >> sh, bw = tu.w >> sh, bh = tu.h >> sh;
-        const Pel* pred = pd[c] + ptrdiff_t((by - (y >> sh)) * ps[c] + (bx - (x >> sh)));
-        const Plane& org = c_->orig->planes[c];
-        tu.cbf[c] = 0;
-        tu.coeffOffset[c] = -1;
-        if (t == cu.sbtZeroTu()) {  // the prediction alone
-          Plane& rec = c_->recon->planes[c];
-          dsp::copyBlock(pred, ps[c], bw, bh, rec.row(by) + bx, rec.stride);
-          D += lam_.chromaWeight[c] * double(dsp::sse(org.row(by) + bx, org.stride, pred, ps[c], bw, bh));
-          continue;
-        }
-        if (c == 0) {
-          sbtMts_ = recon::sbtMtsIdx(c_->slice->mtsEnabled, cu, 0, bw, bh);
-          sbtZeroOut_ = recon::sbtZeroOut(c_->slice->mtsEnabled, cu, 0);
-        }
-        int nz = 0;
-        const ResidualBitTables& tb = c == 0 ? tabY_ : (c == 1 ? tabCb_ : tabCr_);
-        const uint64_t d = codeTbInter(c, bx, by, bw, bh, pred, ps[c], tb, lv_, &nz);
-        sbtMts_ = 0;
-        sbtZeroOut_ = false;
-        D += lam_.chromaWeight[c] * double(d);
-        if (!nz) continue;
-        (c ? anyChroma : anyLuma) = true;
-        tu.cbf[c] = 1;
-        tu.coeffOffset[c] = interFrag_.allocCoeffs(bw * bh);
-        std::memcpy(&interFrag_.coeffs[size_t(tu.coeffOffset[c])], lv_, sizeof(TCoeff) * size_t(bw * bh));
-      }
-    }
-    if (!anyLuma && !anyChroma) continue;  // an SBT CU codes a residual (luma cbf inferred 1 without chroma's)
+    for (int t = 0; t < 2; ++t) cu.tus[t].jointCbCr = 0;
+    bool any = false;
+    const double D = codeInterResidual(cu, pd, ps, nullptr, &any);
+    if (!any) continue;  // an SBT CU codes a residual (luma cbf inferred 1 without chroma's)
     cu.rootCbf = true;
     cu.skip = false;
     const double J = D + rateCost(cu, interFrag_, entry, entryHm);
@@ -653,29 +620,9 @@ void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const Hmvp
   }
   // 2. with residual
   cu.skip = false;
-  interFrag_.clear();
-  double dRes = 0, dLuma = 0;
+  double dLuma = 0;
   bool any = false;
-  for (int t = 0; t < cu.numTus; ++t) {
-    TransformUnit& tu = cu.tus[t];
-    for (int c = 0; c < 3; ++c) {
-      const int sh = c ? 1 : 0;
-      const int bx = tu.x >> sh, by = tu.y >> sh, bw = tu.w >> sh, bh = tu.h >> sh;
-      const Pel* pred = pd[c] + ptrdiff_t((by - (y >> sh)) * ps[c] + (bx - (x >> sh)));
-      int nz = 0;
-      const ResidualBitTables& tb = c == 0 ? tabY_ : (c == 1 ? tabCb_ : tabCr_);
-      const uint64_t d = codeTbInter(c, bx, by, bw, bh, pred, ps[c], tb, lv_, &nz);
-      dRes += lam_.chromaWeight[c] * double(d);
-      if (c == 0) dLuma += double(d);
-      tu.cbf[c] = nz ? 1 : 0;
-      tu.coeffOffset[c] = -1;
-      if (nz) {
-        any = true;
-        tu.coeffOffset[c] = interFrag_.allocCoeffs(bw * bh);
-        std::memcpy(&interFrag_.coeffs[size_t(tu.coeffOffset[c])], lv_, sizeof(TCoeff) * size_t(bw * bh));
-      }
-    }
-  }
+  const double dRes = codeInterResidual(cu, pd, ps, &dLuma, &any);
   if (!any) return;  // identical to the candidate without residual
   cu.rootCbf = true;
   const double J = dRes + rate(cu, interFrag_);
@@ -721,6 +668,48 @@ void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const Hmvp
   const double Jj = dLuma + dC + rate(cu, jf);
   if (Jj < bestJ) { bestJ = Jj; keep(cu, jf, false); }
   tu.jointCbCr = 0;
+}
+
+double RdCtuSearch::codeInterResidual(CodingUnit& cu, const Pel* const pd[3], const ptrdiff_t ps[3], double* dLuma,
+                                      bool* any) {
+  interFrag_.clear();
+  double D = 0;
+  *any = false;
+  for (int t = 0; t < cu.numTus; ++t) {
+    TransformUnit& tu = cu.tus[t];
+    for (int c = 0; c < 3; ++c) {
+      const int sh = c ? 1 : 0;
+      const int bx = tu.x >> sh, by = tu.y >> sh, bw = tu.w >> sh, bh = tu.h >> sh;
+      const Pel* pred = pd[c] + ptrdiff_t((by - (cu.y >> sh)) * ps[c] + (bx - (cu.x >> sh)));
+      tu.cbf[c] = 0;
+      tu.coeffOffset[c] = -1;
+      uint64_t d;
+      int nz = 0;
+      if (cu.sbt && t == cu.sbtZeroTu()) {  // the prediction alone
+        const Plane& org = c_->orig->planes[c];
+        Plane& rec = c_->recon->planes[c];
+        dsp::copyBlock(pred, ps[c], bw, bh, rec.row(by) + bx, rec.stride);
+        d = dsp::sse(org.row(by) + bx, org.stride, pred, ps[c], bw, bh);
+      } else {
+        if (c == 0 && cu.sbt) {
+          sbtMts_ = recon::sbtMtsIdx(c_->slice->mtsEnabled, cu, 0, bw, bh);
+          sbtZeroOut_ = recon::sbtZeroOut(c_->slice->mtsEnabled, cu, 0);
+        }
+        const ResidualBitTables& tb = c == 0 ? tabY_ : (c == 1 ? tabCb_ : tabCr_);
+        d = codeTbInter(c, bx, by, bw, bh, pred, ps[c], tb, lv_, &nz);
+        sbtMts_ = 0;
+        sbtZeroOut_ = false;
+      }
+      D += lam_.chromaWeight[c] * double(d);
+      if (c == 0 && dLuma) *dLuma += double(d);
+      if (!nz) continue;
+      *any = true;
+      tu.cbf[c] = 1;
+      tu.coeffOffset[c] = interFrag_.allocCoeffs(bw * bh);
+      std::memcpy(&interFrag_.coeffs[size_t(tu.coeffOffset[c])], lv_, sizeof(TCoeff) * size_t(bw * bh));
+    }
+  }
+  return D;
 }
 
 uint64_t RdCtuSearch::codeTbInter(int cIdx, int x, int y, int w, int h, const Pel* pred, ptrdiff_t predStride, const ResidualBitTables& tables, TCoeff* levels, int* nzOut) {

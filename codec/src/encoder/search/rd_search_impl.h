@@ -139,6 +139,11 @@ class RdCtuSearch final : public CtuSearch {
   // the allowed splits ranked by the residual energy their TU without residual leaves, the preset's numSbtRd best
   // to full RD.
   void evalSbt(const ContextSet& entry, const HmvpTable& entryHm, double& bestJ);
+  // The residual of every TU of an inter CU against its prediction pd (CU-sized, strides ps) into interFrag_ and the
+  // picture (an SBT CU's TU without residual: the prediction, with SBT's transform pair and zero-out on the other's
+  // luma); sets the cbfs. Returns the weighted distortion; *dLuma (optional) gets the luma SSE, *any whether a level
+  // is left.
+  double codeInterResidual(CodingUnit& cu, const Pel* const pd[3], const ptrdiff_t ps[3], double* dLuma, bool* any);
   void evalSmvd(const inter::MvPredEnv& me, const int symRef[2], const AmvpCandidate* ac, int na, CodingUnit& cu,
                 const ContextSet& entry, const HmvpTable& entryHm, double& bestJ);
   // GPM candidates of a merge CU (B slices, inter::gpmSizeAllowed): every partition mode and pair of the uni
