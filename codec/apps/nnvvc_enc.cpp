@@ -66,6 +66,8 @@ static void usage(std::FILE* f) {
       "      --lfnst on|off        low-frequency non-separable transform of intra blocks (default: preset)\n"
       "      --sbt on|off          ra: sub-block transform, the residual of an inter CU in one half or quarter\n"
       "                            of it (default: preset)\n"
+      "      --mrl on|off          multiple reference lines: intra luma prediction from the second or third line of\n"
+      "                            samples above / left of the block, for the most probable modes (default: preset)\n"
       "      --gpm on|off          geometric partitioning merge mode in ra (B slices; default: preset)\n"
       "      --affine on|off       affine motion compensation (subblock merge) in ra (default: preset)\n"
       "      --mts on|off          implicit multiple transform selection: DST-VII for intra luma transform\n"
@@ -105,6 +107,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--bcw", &EncoderOptions::bcw},
       {"--lfnst", &EncoderOptions::lfnst},
       {"--sbt", &EncoderOptions::sbt},
+      {"--mrl", &EncoderOptions::mrl},
       {"--gpm", &EncoderOptions::gpm},
       {"--affine", &EncoderOptions::affine},
       {"--mts", &EncoderOptions::mts},

@@ -211,8 +211,8 @@ TEST_CASE(lfnstRoundTrip) {
   auto lfnstCus = [](const std::string& stats) {
     const std::vector<uint8_t> bytes = readAll(stats);
     const std::string js(bytes.begin(), bytes.end());
-    int n = 0;  // a CU entry ends with ",<mts_idx>,<lfnst_idx>,<sbt>]"
-    const std::regex lfnstRe(",[0-4],([12]),[0-8]\\]");
+    int n = 0;  // a CU entry ends with ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>]"
+    const std::regex lfnstRe(",[0-4],([12]),[0-8],[0-2]\\]");
     for (auto it = std::sregex_iterator(js.begin(), js.end(), lfnstRe); it != std::sregex_iterator(); ++it) ++n;
     return n;
   };
@@ -232,6 +232,37 @@ TEST_CASE(lfnstRoundTrip) {
   }
 }
 
+// MRL (--mrl on) in all-intra and in ra, by the RD search and by syntax-stress (random lines and MPMs, also in
+// 128x128 CUs of several TUs and in the dual tree): CUs predicted from reference line 1 or 2 are chosen (the stats'
+// last CU field), our decoder and VTM's (when set) reproduce the reconstruction, and --mrl off gives another stream
+// without them.
+TEST_CASE(mrlRoundTrip) {
+  const std::string& dir = workDir();
+  auto mrlCus = [](const std::string& stats) {
+    const std::vector<uint8_t> bytes = readAll(stats);
+    const std::string js(bytes.begin(), bytes.end());
+    int n = 0;  // a CU entry ends with ",<sbt>,<mrl>]"
+    const std::regex mrlRe(",[0-8],([12])\\]");
+    for (auto it = std::sregex_iterator(js.begin(), js.end(), mrlRe); it != std::sregex_iterator(); ++it) ++n;
+    return n;
+  };
+  std::string err;
+  for (const char* config : {"ai", "ra"})
+    for (const char* preset : {"medium", "syntax-stress"}) {
+      EncoderOptions o;
+      o.inputPath = dir + "/in.yuv"; o.width = W; o.height = H; o.qp = 27; o.config = config; o.preset = preset;
+      o.mrl = 1;
+      if (std::string(preset) == "syntax-stress") o.dualTree = 1;
+      o.bitstreamPath = dir + "/mrl.266"; o.reconPath = dir + "/mrl_rec.yuv"; o.statsPath = dir + "/mrl.json";
+      CHECK(runEncoder(o, err) == 0);
+      const int n = mrlCus(o.statsPath);
+      std::printf("%s %s: CUs with MRL: %d\n", config, preset, n);
+      CHECK(n > 0);
+      checkToolOff(dir, o, [](EncoderOptions& e) { e.mrl = 0; }, mrlCus, "mrl");
+      checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, std::string("MRL, ") + config + " " + preset);
+    }
+}
+
 // SBT in ra (--sbt on, with MTS, so the DST-VII / DCT-VIII pairs and the 16-coefficient zero-out of 32-sample sides
 // take part): inter CUs with their residual in one half or quarter are chosen (the stats' last CU field), our decoder
 // and VTM's (when set) reproduce the reconstruction, and --sbt off gives another stream without them. The test
@@ -248,8 +279,8 @@ TEST_CASE(sbtRoundTrip) {
   auto sbtCus = [](const std::string& stats) {
     const std::vector<uint8_t> bytes = readAll(stats);
     const std::string js(bytes.begin(), bytes.end());
-    int n = 0;  // ",<mts_idx>,<lfnst_idx>,<sbt>]" with sbt 1..8
-    const std::regex sbtRe(",[0-4],[0-2],([1-8])\\]");
+    int n = 0;  // ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>]" with sbt 1..8
+    const std::regex sbtRe(",[0-4],[0-2],([1-8]),[0-2]\\]");
     for (auto it = std::sregex_iterator(js.begin(), js.end(), sbtRe); it != std::sregex_iterator(); ++it) ++n;
     return n;
   };
@@ -387,8 +418,8 @@ TEST_CASE(explicitMtsRoundTrip) {
       CHECK(runEncoder(o, err) == 0);
       const std::vector<uint8_t> js = readAll(o.statsPath);
       const std::string text(js.begin(), js.end());
-      CHECK(text.find("\"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\"]") != std::string::npos);
-      const std::regex mtsRe("\"[a-z-]+\",([0-4]),[0-2],[0-8]\\]");
+      CHECK(text.find("\"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\"]") != std::string::npos);
+      const std::regex mtsRe("\"[a-z-]+\",([0-4]),[0-2],[0-8],[0-2]\\]");
       int cus = 0, mts = 0;
       for (auto it = std::sregex_iterator(text.begin(), text.end(), mtsRe); it != std::sregex_iterator(); ++it) {
         ++cus;

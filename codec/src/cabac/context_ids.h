@@ -79,7 +79,9 @@ enum CtxId : uint16_t {
   kCtxSbtQuad = 299,  // 1: cu_sbt_quad_flag
   kCtxSbtHor = 300,   // 3: cu_sbt_horizontal_flag (ctxInc: 0 square, 1 taller than wide, 2 wider than tall)
   kCtxSbtPos = 303,   // 1: cu_sbt_pos_flag
-  kNumCtx = 304
+  // ---- MRL (7.3.11.5)
+  kCtxMrlIdx = 304,   // 2: intra_luma_ref_idx (bin 0 ctxInc 0, bin 1 ctxInc 1)
+  kNumCtx = 306
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

@@ -51,6 +51,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     35,
     35, 35, 35,
     35,
+    // mrl: intra_luma_ref_idx
+    25, 60,
   },
   {
     11, 35, 53, 12,  6, 30, 13, 15, 31, 20, 14, 23, 18, 19,  6, 43, 35, 37, 34, 52,
@@ -99,6 +101,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     42,
     20, 43, 12,
     28,
+    // mrl: intra_luma_ref_idx
+    25, 58,
   },
   {
     18, 27, 15, 18, 28, 45, 26,  7, 23, 26, 36, 38, 18, 34, 21, 43, 42, 37, 42, 44,
@@ -147,6 +151,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     42,
     35, 51, 27,
     28,
+    // mrl: intra_luma_ref_idx
+    25, 59,
   },
 };
 const uint8_t kCtxShiftIdx[kNumCtx] = {
@@ -191,5 +197,7 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      9,  9, 10,
     // sbt
      1,  5, 10,  8,  4,  1, 13,
+    // mrl
+     5,  8,
 };
 }  // namespace nnvvc

@@ -57,6 +57,9 @@ struct CodingUnit {
   // lfnst_idx (intra CUs of at most 64x64 with a residual beyond DC inside the LFNST region): 0 none, 1 / 2 the
   // candidate kernel of the mode's set (dsp/lfnst); applies to the luma TB, or to the chroma TBs of a chroma-tree CU
   uint8_t lfnstIdx = 0;
+  // intra_luma_ref_idx = IntraLumaRefLineIdx (MRL, luma of CUs below their CTU's first sample row): the reference
+  // line 0..2 rows / columns out; with 1 or 2 the mode is one of the five non-planar MPMs
+  uint8_t mrlIdx = 0;
   TransformUnit tus[4];
 
   // ---- inter (P/B slices). predMode kIntra: the fields below are unused.

@@ -183,6 +183,7 @@ class StreamDecoder {
     slice.explicitMtsIntra = curSps_.mtsEnabled && curSps_.explicitMtsIntra;
     slice.lfnst = curSps_.lfnstEnabled;
     slice.sbt = curSps_.sbtEnabled && !slice.isIntra;
+    slice.mrl = curSps_.mrlEnabled;
     slice.mtsEnabled = curSps_.mtsEnabled;
 
     const size_t off = br.bytePos();

@@ -45,6 +45,9 @@ constexpr int kMaxIntraBlock = 64;  // max TB side for intra (luma 64, chroma 32
 // Afterwards top[0] == left[0].
 void intraSubstituteRefs(Pel* top, const uint8_t* availTop, Pel* left, const uint8_t* availLeft,
                          int w, int h, int bitDepth);
+// The same over nTop / nLeft samples after the corner (a reference line of MRL: 2W + refIdx, 2H + refIdx).
+void intraSubstituteRefLine(Pel* top, const uint8_t* availTop, int nTop, Pel* left, const uint8_t* availLeft,
+                            int nLeft, int bitDepth);
 
 // Full spec intra sample prediction for predMode 0..66 (the final mode; for chroma pass the
 // derived chroma mode, e.g. after the 4:2:2 mapping if ever used). Includes the [1 2 1] filter
@@ -58,6 +61,15 @@ void intraSubstituteRefs(Pel* top, const uint8_t* availTop, Pel* left, const uin
 // Out-of-contract arguments assert in debug builds and give a mid-grey block in release.
 void intraPredict(int predMode, const Pel* top, const Pel* left, int w, int h, int cIdx,
                   int bitDepth, Pel* dst, ptrdiff_t dstStride);
+
+// Intra prediction from the reference line refIdx = IntraLumaRefLineIdx 1 or 2 (multiple reference lines, luma;
+// refIdx 0 is intraPredict). top[0] = p[-1-refIdx][-1-refIdx], top[1+i] = p[-refIdx+i][-1-refIdx] for
+// i < 2W + refIdx; left[0] the same corner, left[1+j] = p[-1-refIdx][-refIdx+j] for j < 2H + refIdx. predMode is
+// DC or angular (planar is never coded with a refIdx > 0). As 8.4.5.2 with refIdx > 0: no [1 2 1] smoothing, no
+// PDPC, the fC (cubic) interpolation for every fractional angle, and iIdx / iFact from (y + 1 + refIdx).
+// Out-of-contract arguments assert in debug builds and give a mid-grey block in release.
+void intraPredictRefLine(int predMode, int refIdx, const Pel* top, const Pel* left, int w, int h, int bitDepth,
+                         Pel* dst, ptrdiff_t dstStride);
 
 // Wide-angle mapping (8.4.5.2.7): returns the mode actually used for prediction, in -14..80
 // (modes 0/1 and square blocks are returned unchanged). Exposed for tests and the encoder.

@@ -1,4 +1,4 @@
-// Intra sample prediction, H.266 clause 8.4.5.2 (refIdx 0, no ISP / MIP / CCLM / BDPCM).
+// Intra sample prediction, H.266 clause 8.4.5.2 (reference lines 0..2, no ISP / MIP / CCLM / BDPCM).
 #include <algorithm>
 #include <cassert>
 #include <cstdlib>
@@ -159,6 +159,43 @@ void predAngularOriented(int mode, bool isVer, const Pel* refMainIn, const Pel* 
   }
 }
 
+// Angular prediction from reference line refIdx > 0 (8.4.5.2.12), "vertical" orientation as predAngularOriented:
+// refMainIn[0] is the line's corner, refMainIn[1 + refIdx + x] = the sample above column x. The spec's rows use
+// iIdx = ((y + 1 + refIdx) * angle >> 5) + refIdx: that is row y + refIdx of a block refIdx rows taller read from
+// ref + refIdx, so the angular kernel runs on height + refIdx rows and the first refIdx are dropped.
+void predAngularRefLine(int mode, const Pel* refMainIn, const Pel* refSideIn, int width, int height, int refIdx,
+                        int bitDepth, Pel* dst, ptrdiff_t stride) {
+  const int angle = kIntraPredAngle[mode + 14];
+  constexpr int kOff = 2 * kMaxIntraBlock + 8;
+  // ref[-height .. 2 * width + refIdx + (refIdx << 4) + 6]: the right extension below reaches 2w + 3 + 16 * 2 + 4
+  Pel refBuf[kOff + 2 * kMaxIntraBlock + 3 + 16 * 2 + 8];
+  Pel* ref = refBuf + kOff;
+  if (angle < 0) {
+    for (int x = 0; x <= width + 1 + refIdx; ++x) ref[x] = refMainIn[x];
+    const int invAngle = invAngleOf(-angle);
+    for (int x = -height; x <= -1; ++x) ref[x] = refSideIn[std::min((-x * invAngle + 256) >> 9, height)];
+  } else {
+    const int refLen = 2 * width;
+    for (int x = 0; x <= refLen + refIdx; ++x) ref[x] = refMainIn[x];
+    // replicate the last sample: (refIdx << log2(width / height)) + 2 samples (8.4.5.2.12), and a few more for the
+    // kernel's zero-weight taps
+    const int s = std::max(0, log2Int(width) - log2Int(height));
+    for (int z = 1; z <= (refIdx << s) + 6; ++z) ref[refLen + refIdx + z] = refMainIn[refLen + refIdx];
+  }
+  const Pel* r = ref + refIdx;
+  if ((std::abs(angle) & 31) == 0) {  // integer slope: plain copies
+    for (int y = 0; y < height; ++y) {
+      const int iIdx = ((y + 1 + refIdx) * angle) >> 5;
+      for (int x = 0; x < width; ++x) dst[y * stride + x] = r[x + iIdx + 1];
+    }
+    return;
+  }
+  Pel tmp[(kMaxIntraBlock + 2) * kMaxIntraBlock];
+  intraFunctions().intraAngular(r, angle, width, height + refIdx, 0, bitDepth, tmp, width);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) dst[y * stride + x] = tmp[(y + refIdx) * width + x];
+}
+
 }  // namespace
 
 void intraAngular_c(const Pel* ref, int angle, int width, int height, int filterKind, int bitDepth,
@@ -227,9 +264,12 @@ int intraWideAngleMode(int predMode, int w, int h) {
 // 8.4.5.2.2 substitution of unavailable reference samples.
 void intraSubstituteRefs(Pel* top, const uint8_t* availTop, Pel* left, const uint8_t* availLeft,
                          int w, int h, int bitDepth) {
-  // Walk order: p[-1][2h-1] .. p[-1][-1] (left[2h] .. left[0]), then p[0][-1] .. p[2w-1][-1]
-  // (top[1] .. top[2w]). The corner lives in left[0] and top[0].
-  const int nLeft = 2 * h, nTop = 2 * w;
+  intraSubstituteRefLine(top, availTop, 2 * w, left, availLeft, 2 * h, bitDepth);
+}
+
+void intraSubstituteRefLine(Pel* top, const uint8_t* availTop, int nTop, Pel* left, const uint8_t* availLeft,
+                            int nLeft, int bitDepth) {
+  // Walk order: left[nLeft] .. left[1] (bottom up), the corner (left[0] = top[0]), then top[1] .. top[nTop].
   auto availAt = [&](int i) -> bool {
     return i <= nLeft ? availLeft[nLeft - i] != 0 : availTop[i - nLeft] != 0;
   };
@@ -251,6 +291,34 @@ void intraSubstituteRefs(Pel* top, const uint8_t* availTop, Pel* left, const uin
   for (int i = 1; i < n; ++i)
     if (!availAt(i)) sample(i) = sample(i - 1);
   top[0] = left[0];
+}
+
+void intraPredictRefLine(int predMode, int refIdx, const Pel* top, const Pel* left, int w, int h, int bitDepth,
+                         Pel* dst, ptrdiff_t dstStride) {
+  if (refIdx == 0) {
+    intraPredict(predMode, top, left, w, h, 0, bitDepth, dst, dstStride);
+    return;
+  }
+  const bool valid = w >= 4 && h >= 4 && w <= kMaxIntraBlock && h <= kMaxIntraBlock && (w & (w - 1)) == 0 &&
+                     (h & (h - 1)) == 0 && predMode >= 1 && predMode <= 66 && refIdx >= 1 && refIdx <= 2;
+  assert(valid);
+  if (!valid) {
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) dst[y * dstStride + x] = Pel(1 << (bitDepth - 1));
+    return;
+  }
+  if (predMode == kIntraDC) {  // the line's samples above and left of the block (8.4.5.2.11 with refIdx)
+    predDC(top + refIdx, left + refIdx, w, h, dst, dstStride);
+    return;
+  }
+  const int mode = intraWideAngleMode(predMode, w, h);
+  if (mode >= 34) {
+    predAngularRefLine(mode, top, left, w, h, refIdx, bitDepth, dst, dstStride);
+  } else {
+    Pel tmp[kMaxIntraBlock * kMaxIntraBlock];
+    predAngularRefLine(mode, left, top, h, w, refIdx, bitDepth, tmp, h);
+    intraFunctions().transpose(tmp, h, h, w, dst, dstStride);
+  }
 }
 
 void intraPredict(int predMode, const Pel* top, const Pel* left, int w, int h, int cIdx,

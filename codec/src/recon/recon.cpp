@@ -13,8 +13,40 @@
 namespace nnvvc {
 namespace recon {
 
+namespace {
+// Line refIdx > 0 of a luma block (MRL): the corner p[-1-n][-1-n] and the n samples on each side of it up to line 0's
+// corner position share the above-left unit's availability; the rest that of the units above / left of the block.
+void gatherRefLine(const Picture& pic, const CuMap& map, int x, int y, int w, int h, int n, Pel* top, Pel* left) {
+  const Plane& pl = pic.planes[0];
+  uint8_t availTop[2 * 64 + 3], availLeft[2 * 64 + 3];
+  auto avail = [&](int cx, int cy) -> bool {
+    if (cx < 0 || cy < 0 || cx >= pl.width || cy >= pl.height) return false;
+    return map.lumaAvailable(cx, cy);
+  };
+  const bool corner = avail(x - 1, y - 1);
+  for (int i = 0; i <= n; ++i) {
+    availTop[i] = availLeft[i] = corner;
+    top[i] = corner ? pl.at(x - 1 - n + i, y - 1 - n) : 0;
+    left[i] = corner ? pl.at(x - 1 - n, y - 1 - n + i) : 0;
+  }
+  for (int i = 0; i < 2 * w; i += 4) {
+    const bool a = y > 0 && avail(x + i, y - 1);
+    for (int k = i; k < i + 4 && k < 2 * w; ++k) { availTop[1 + n + k] = a; top[1 + n + k] = a ? pl.at(x + k, y - 1 - n) : 0; }
+  }
+  for (int j = 0; j < 2 * h; j += 4) {
+    const bool a = x > 0 && avail(x - 1, y + j);
+    for (int k = j; k < j + 4 && k < 2 * h; ++k) { availLeft[1 + n + k] = a; left[1 + n + k] = a ? pl.at(x - 1 - n, y + k) : 0; }
+  }
+  dsp::intraSubstituteRefLine(top, availTop, 2 * w + n, left, availLeft, 2 * h + n, kBitDepth);
+}
+}  // namespace
+
 void gatherReferences(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
-                      Pel* top, Pel* left) {
+                      Pel* top, Pel* left, int refIdx) {
+  if (refIdx > 0) {
+    gatherRefLine(pic, map, x, y, w, h, refIdx, top, left);
+    return;
+  }
   const Plane& pl = pic.planes[cIdx];
   const int sc = cIdx ? 1 : 0;           // component -> luma coordinate shift (4:2:0)
   const int unit = 4 >> sc;              // samples per 4x4-luma availability unit
@@ -48,9 +80,15 @@ void gatherReferences(const Picture& pic, const CuMap& map, int cIdx, int x, int
 }
 
 void predictBlock(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
-                  int mode, Pel* dst, ptrdiff_t dstStride) {
+                  int mode, Pel* dst, ptrdiff_t dstStride, int refIdx) {
   if (cIdx > 0 && isCclmMode(mode)) {
     predictCclm(pic, map, cIdx, x, y, w, h, mode, map.log2CtuSize(), dst, dstStride);
+    return;
+  }
+  if (cIdx == 0 && refIdx > 0) {
+    Pel top[2 * 64 + 3], left[2 * 64 + 3];
+    gatherRefLine(pic, map, x, y, w, h, refIdx, top, left);
+    dsp::intraPredictRefLine(mode, refIdx, top, left, w, h, kBitDepth, dst, dstStride);
     return;
   }
   Pel top[2 * 64 + 1], left[2 * 64 + 1];
@@ -77,10 +115,10 @@ int lfnstModeOf(const CodingUnit& cu, int cIdx, const CuMap& map) {
 
 void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int h, int mode,
                    const TCoeff* levels, int qpPrime, bool depQuant, bool implicitMts, int mtsIdx, int lfnstIdx,
-                   int lfnstMode) {
+                   int lfnstMode, int refIdx) {
   Plane& pl = pic.planes[cIdx];
   Pel* dst = pl.row(y) + x;
-  predictBlock(pic, map, cIdx, x, y, w, h, mode, dst, pl.stride);
+  predictBlock(pic, map, cIdx, x, y, w, h, mode, dst, pl.stride, refIdx);
   if (levels) {
     alignas(32) TCoeff coeff[64 * 64];
     alignas(32) Pel resid[64 * 64];
@@ -206,7 +244,7 @@ void reconstructCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCodi
     if (hasLuma)
       reconstructTb(pic, map, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode,
                     tu.cbf[0] ? owner.coeffs.data() + tu.coeffOffset[0] : nullptr, slice.qpPrimeY, slice.depQuant,
-                    slice.implicitMts, cu.mtsIdx, cu.lfnstIdx, cu.lumaMode);
+                    slice.implicitMts, cu.mtsIdx, cu.lfnstIdx, cu.lumaMode, cu.mrlIdx);
     // LFNST in chroma only in a chroma tree (single-tree chroma TBs keep DCT-II alone, 8.7.4.1)
     const int lfnstC = cu.treeType == TreeType::kDualChroma ? cu.lfnstIdx : 0;
     const int lfnstModeC = lfnstC ? lfnstModeOf(cu, 1, map) : 0;

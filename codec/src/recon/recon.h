@@ -12,13 +12,17 @@ namespace recon {
 // Reference samples of a w x h block of component cIdx at component position (x, y):
 // top[0] = corner, top[1 + i] = p[i][-1] (i < 2w); left[0] = corner, left[1 + j] = p[-1][j]
 // (j < 2h); availability from map (IsAvailable), substitution per 8.4.5.2.2.
+// refIdx > 0 (MRL, luma, blocks below the CTU's first row): the line refIdx samples further out, as
+// dsp::intraPredictRefLine takes it (2w + refIdx and 2h + refIdx samples after the corner; arrays of at least
+// 2 * 64 + 3). Availability is that of the neighbouring 4x4 units, which the line shares with line 0.
 void gatherReferences(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
-                      Pel* top, Pel* left);
+                      Pel* top, Pel* left, int refIdx = 0);
 
 // Intra prediction of one block (refs gathered from pic/map) into dst. Chroma modes 81..83 (CCLM)
 // predict from the reconstructed luma of the area (recon/cclm.h).
+// refIdx: IntraLumaRefLineIdx of a luma block (MRL), 0 otherwise.
 void predictBlock(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
-                  int mode, Pel* dst, ptrdiff_t dstStride);
+                  int mode, Pel* dst, ptrdiff_t dstStride, int refIdx = 0);
 
 // Transform kernels of a TB (8.7.4.1) with the tools this codec codes: DCT-II, except
 //  - explicit MTS: a luma TB of a CU with mts_idx 1..4 takes trTypeHor / trTypeVer (1 = DST-VII,
@@ -60,9 +64,10 @@ inline bool sbtZeroOut(bool mtsEnabled, const CodingUnit& cu, int cIdx) { return
 // sh_dep_quant_used_flag (levels are dependent-quantisation indices). implicitMts: the slice's
 // implicit MTS, mtsIdx: the CU's mts_idx (tbKernels). lfnstIdx: the CU's lfnst_idx where it applies to this TB
 // (luma; chroma of a dual-tree chroma CU), lfnstMode its intra mode for the kernel choice (lfnstModeOf).
+// refIdx: the luma reference line (CodingUnit::mrlIdx).
 void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int h, int mode,
                    const TCoeff* levels, int qpPrime, bool depQuant = false, bool implicitMts = false,
-                   int mtsIdx = 0, int lfnstIdx = 0, int lfnstMode = 0);
+                   int mtsIdx = 0, int lfnstIdx = 0, int lfnstMode = 0, int refIdx = 0);
 
 // The inverse LFNST of a TB's scaled coefficients (dsp/lfnst) with the intra mode `mode` of its component, which
 // is wide-angle mapped for the w x h TB here (8.7.4.1).

@@ -1067,9 +1067,19 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
       if (cu.lumaMode > 66) return false;
       for (int i = 0; i < 5; ++i) if (mpm[i] == cu.lumaMode) mpmIdx = i;
     }
-    const unsigned mpmFlag = io.bin(ctx[kCtxMpmFlag], (cu.lumaMode == 0 || mpmIdx >= 0) ? 1u : 0u);
+    // intra_luma_ref_idx (MRL): TR cMax 2, bins with ctxInc 0 and 1, below the CTU's first sample row only. A
+    // reference line above 0 infers intra_luma_mpm_flag and intra_luma_not_planar_flag to 1.
+    const bool mrlCoded = env.slice && env.slice->mrl && (cu.y & ((1 << env.part->log2CtuSize) - 1)) != 0;
+    if (!IO::kReading && cu.mrlIdx && (!mrlCoded || cu.mrlIdx > 2 || mpmIdx < 0)) return false;
+    unsigned mrlIdx = 0;
+    if (mrlCoded) {
+      mrlIdx = io.bin(ctx[kCtxMrlIdx], cu.mrlIdx > 0 ? 1u : 0u);
+      if (mrlIdx) mrlIdx += io.bin(ctx[kCtxMrlIdx + 1], cu.mrlIdx > 1 ? 1u : 0u);
+    }
+    cu.mrlIdx = uint8_t(mrlIdx);
+    const unsigned mpmFlag = mrlIdx ? 1u : io.bin(ctx[kCtxMpmFlag], (cu.lumaMode == 0 || mpmIdx >= 0) ? 1u : 0u);
     if (mpmFlag) {
-      const unsigned notPlanar = io.bin(ctx[kCtxNotPlanar + 1], cu.lumaMode != 0 ? 1u : 0u);
+      const unsigned notPlanar = mrlIdx ? 1u : io.bin(ctx[kCtxNotPlanar + 1], cu.lumaMode != 0 ? 1u : 0u);
       if (notPlanar) {
         int idx = 0;
         while (idx < 4) { if (!io.bypass(idx < mpmIdx ? 1u : 0u)) break; ++idx; }

@@ -10,7 +10,7 @@ namespace nnvvc {
 namespace search {
 
 uint64_t RdCtuSearch::codeTb(int cIdx, int x, int y, int w, int h, int mode, const ResidualBitTables& tables, TCoeff* levels, int* nzOut) {
-  recon::predictBlock(*c_->recon, *c_->cuMap, cIdx, x, y, w, h, mode, pred_, w);
+  recon::predictBlock(*c_->recon, *c_->cuMap, cIdx, x, y, w, h, mode, pred_, w, cIdx == 0 ? refLine_ : 0);
   const uint64_t d = codeResidualTb(cIdx, x, y, w, h, pred_, w, true, tables, levels, nzOut);
   const int sh = cIdx ? 1 : 0;
   c_->cuMap->markReconstructed(x << sh, y << sh, w << sh, h << sh, cIdx == 0, cIdx != 0);
@@ -60,7 +60,11 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
   int modes[16];
   ModeSelectConfig msc = preset_.modes;
   if (cu.w * cu.h >= 32 * 32) msc.numRd = std::max(1, msc.numRd - preset_.largeBlockRdReduce);
-  const int nm = selectIntraModes(cheapCost, mpm, msc, modes);
+  double worstPicked = kInf;
+  int nm = selectIntraModes(cheapCost, mpm, msc, modes, &worstPicked);
+  // candidates carry their reference line (MRL) in bits 8..: mode | refIdx << 8
+  if (c_->slice->mrl && cu.numTus == 1 && (cu.y & ((1 << part.log2CtuSize) - 1)) != 0)
+    nm = addMrlCandidates(cu, entry, mpm, worstPicked, modes, nm);
 
   // full RD over the luma candidates (chroma: DM without residual while deciding luma)
   double bestJ = kInf;
@@ -73,7 +77,8 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
   const uint8_t firstMts = explicitMts && cu.w <= 16 && cu.h <= 16 ? 1 : 0;
   for (int k = 0; k < nm; ++k) {
     ++stats_.lumaModesRd;
-    cu.lumaMode = uint8_t(modes[k]);
+    cu.lumaMode = uint8_t(modes[k] & 0xff);
+    cu.mrlIdx = uint8_t(modes[k] >> 8);
     cu.mtsIdx = firstMts;
     uint64_t dY = 0;
     const double J = lumaRd(cu, entry, hm, dY);
@@ -108,6 +113,37 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
   return bestJ;
 }
 
+// MRL candidates of a luma CU below its CTU's first row: the five non-planar MPMs predicted from reference lines 1
+// and 2, by SATD + sqrt(lambda) * mode bits (intra_luma_ref_idx and the MPM index; the regular modes' bits lack
+// intra_luma_ref_idx's 0, added to their threshold). Those cheaper than the last regular pick (worstPicked: they would
+// have made the regular list), at most preset_.numMrlRd of them (one where that is 0), join the RD list.
+int RdCtuSearch::addMrlCandidates(const CodingUnit& cu, const ContextSet& entry, const int mpm[5], double worstPicked,
+                                  int* modes, int nm) {
+  const TransformUnit& t0 = cu.tus[0];
+  const Plane& orgY = c_->orig->planes[0];
+  const int bd = c_->slice->bitDepth;
+  const double bitCost = lam_.sqrtLambda / double(kFbitsOne);
+  const double threshold = worstPicked + bitCost * double(entry[kCtxMrlIdx].fracBits(0));
+  struct Cand { double cost; int code; };
+  Cand cand[10];
+  int nc = 0;
+  Pel top[2 * 64 + 3], left[2 * 64 + 3];
+  for (int ref = 1; ref <= 2; ++ref) {
+    recon::gatherReferences(*c_->recon, *c_->cuMap, 0, t0.x, t0.y, t0.w, t0.h, top, left, ref);
+    const uint32_t refBits = entry[kCtxMrlIdx].fracBits(1) + entry[kCtxMrlIdx + 1].fracBits(ref > 1 ? 1 : 0);
+    for (int i = 0; i < 5; ++i) {
+      dsp::intraPredictRefLine(mpm[i], ref, top, left, t0.w, t0.h, bd, pred_, t0.w);
+      const uint64_t satd = dsp::satd(orgY.row(t0.y) + t0.x, orgY.stride, pred_, t0.w, t0.w, t0.h);
+      const double cost = double(satd) + bitCost * double(refBits + uint32_t(std::min(i + 1, 4)) * kFbitsOne);
+      if (cost < threshold) cand[nc++] = Cand{cost, mpm[i] | (ref << 8)};
+    }
+  }
+  std::stable_sort(cand, cand + nc, [](const Cand& a, const Cand& b) { return a.cost < b.cost; });
+  const int take = std::min(nc, std::max(1, preset_.numMrlRd));
+  for (int k = 0; k < take && nm < 16; ++k) modes[nm++] = cand[k].code;
+  return nm;
+}
+
 void RdCtuSearch::keepBestLuma(const CodingUnit& cu, double J, uint64_t dY, double& bestJ, uint64_t& bestDY) {
   if (!(J < bestJ)) return;
   bestJ = J;
@@ -125,6 +161,7 @@ double RdCtuSearch::lumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTa
   cu.chromaModeIdx = kChromaDm;
   dY = 0;
   mtsIdx_ = cu.mtsIdx;
+  refLine_ = cu.mrlIdx;
   lfnstIdx_ = cu.lfnstIdx;
   lfnstMode_ = cu.lumaMode;
   for (int t = 0; t < cu.numTus; ++t) {
@@ -141,6 +178,7 @@ double RdCtuSearch::lumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTa
     tu.coeffOffset[1] = tu.coeffOffset[2] = -1;
   }
   mtsIdx_ = 0;
+  refLine_ = 0;
   lfnstIdx_ = 0;
   if (cu.lfnstIdx) {
     // levels that leave lfnst_idx uncoded (none, or DC only): the decoder would take lfnst_idx 0
@@ -181,10 +219,11 @@ void RdCtuSearch::tryExplicitMts(CodingUnit& cu, const ContextSet& entry, const 
   for (int r = 0; r < std::min(nm, preset_.mtsModes); ++r) {
     const int k = order[r];
     if (!modeCbf[k] || modeJ[k] > bestDct2 * (1.0 + preset_.mtsModeSlack)) continue;
-    cu.lumaMode = uint8_t(modes[k]);
+    cu.lumaMode = uint8_t(modes[k] & 0xff);
+    cu.mrlIdx = uint8_t(modes[k] >> 8);
     // screening: sum of |coefficient| per kernel pair (mts_idx 0 = DCT-II)
     c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h);
-    recon::predictBlock(*c_->recon, *c_->cuMap, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, pred_, tu.w);
+    recon::predictBlock(*c_->recon, *c_->cuMap, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, pred_, tu.w, cu.mrlIdx);
     dsp::subtract(org.row(tu.y) + tu.x, org.stride, pred_, tu.w, tu.w, tu.h, resid_, tu.w);
     uint64_t sum[5];
     for (int idx = 0; idx <= 4; ++idx) {
@@ -220,7 +259,8 @@ void RdCtuSearch::tryLfnst(CodingUnit& cu, const ContextSet& entry, const HmvpTa
   for (int r = 0; r < std::min(nm, std::max(1, preset_.lfnstModes)); ++r) {
     const int k = order[r];
     if (!modeCbf[k] || modeJ[k] > bestMode * (1.0 + preset_.mtsModeSlack)) continue;
-    cu.lumaMode = uint8_t(modes[k]);
+    cu.lumaMode = uint8_t(modes[k] & 0xff);
+    cu.mrlIdx = uint8_t(modes[k] >> 8);
     cu.mtsIdx = 0;
     for (uint8_t idx = 1; idx <= 2; ++idx) {
       cu.lfnstIdx = idx;

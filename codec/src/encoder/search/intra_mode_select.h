@@ -17,9 +17,10 @@ struct ModeSelectConfig {
 
 // costFn(mode) -> cheap cost (double) for modes 0..66. mpm: planar is mode 0, mpm[0..4] the
 // candModeList entries. Writes at most numRd + numMpmRd distinct modes to out (best first, MPM
-// additions after), returns the count.
+// additions after), returns the count. worstCost (optional): the cheap cost of the last of the best-by-cost picks.
 template <class CostFn>
-int selectIntraModes(CostFn&& costFn, const int mpm[5], const ModeSelectConfig& cfg, int out[16]) {
+int selectIntraModes(CostFn&& costFn, const int mpm[5], const ModeSelectConfig& cfg, int out[16],
+                     double* worstCost = nullptr) {
   double cost[67];
   bool done[67] = {};
   auto eval = [&](int m) {
@@ -67,6 +68,7 @@ int selectIntraModes(CostFn&& costFn, const int mpm[5], const ModeSelectConfig& 
     }
     if (bm < 0) break;
     out[n++] = bm;
+    if (worstCost) *worstCost = cost[bm];
   }
   // MPM candidates
   const int mpmAll[6] = {0, mpm[0], mpm[1], mpm[2], mpm[3], mpm[4]};

@@ -23,6 +23,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numBcwRd = 2;   // BCW with one list refined per weight, two weights to RD
     p.lfnstModes = 3;
     p.numSbtRd = 8;   // every SBT split
+    p.numMrlRd = 4;
     p.depQuant = true;
     p.explicitMts = true;
     p.mtsModes = 4;
@@ -42,6 +43,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // +15% CPU (BasketballPass 4 frames, ai), BQTerrace frame 0 -0.29% for +15%: too dear there
     p.lfnstModes = 2;
     p.numSbtRd = 4;
+    p.numMrlRd = 2;
     p.explicitMts = true;
     p.mtsModes = 3;
     p.mtsModeSlack = 0.05;
@@ -89,6 +91,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // BasketballPass 33 frames -1.27% BD-rate for +4.6% CPU, BQTerrace 9 frames -0.25% for +2.2%; one split: BQTerrace
     // -0.11% for +1.4%
     p.numSbtRd = 2;
+    p.numMrlRd = 1;
     p.meRangeMax = 64;
     p.interSkipStopsSplit = false;
     p.intraInInterMaxTid = 2;

@@ -58,6 +58,10 @@ struct SearchPreset {
   // one half or quarter of the CU; the SBT splits ranked by the residual energy they leave uncoded, this many best to
   // full RD (evalSbt). `--sbt on` at a preset with 0: two.
   int numSbtRd = 0;
+  // MRL (the SPS flag is on where this is > 0): intra luma CUs below their CTU's first row also predict the five
+  // non-planar MPMs from reference lines 1 and 2; ranked by SATD + mode bits with the regular modes, at most this
+  // many of those that would have made the regular RD list get a full luma RD. `--mrl on` at a preset with 0: one.
+  int numMrlRd = 0;
   bool bcwRefine = true;  // ... refining one list's MV for each weight (else the weights on the equal-weight MVs)
   // Affine motion (ra; the SPS flag is on where this is): subblock merge candidates pre-selected by SATD, the best
   // numAffineMergeRd to full RD, in merge CUs of 8x8 and more; the affine AMVP search for CUs of 16x16 and more.

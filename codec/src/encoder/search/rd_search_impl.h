@@ -170,6 +170,9 @@ class RdCtuSearch final : public CtuSearch {
                        const ResidualBitTables& tables, TCoeff* levels, int* nzOut);
 
   double searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag, bool* zeroCbf);
+  // MRL candidates appended to the luma RD list modes[0..nm) (as mode | refIdx << 8); returns the new count
+  int addMrlCandidates(const CodingUnit& cu, const ContextSet& entry, const int mpm[5], double worstPicked, int* modes,
+                       int nm);
 
   // Luma RD of an intra CU with cu.lumaMode / cu.mtsIdx (levels into cuFrag_, reconstruction into the
   // picture); returns J, dY the luma SSE. An mts_idx the levels cannot carry (no or DC-only luma levels) falls
@@ -224,6 +227,7 @@ class RdCtuSearch final : public CtuSearch {
   RdoqScratch rdoq_;
   // mts_idx the luma transform blocks are coded with (explicit MTS trials of searchLeafIntra; 0 otherwise)
   int mtsIdx_ = 0;
+  int refLine_ = 0;  // the luma reference line (MRL) of the CU in lumaRd
   int lfnstIdx_ = 0, lfnstMode_ = 0;
   // SBT luma TB being coded (evalSbt): its transform pair as an mts_idx (recon::sbtMtsIdx) and its 16-coefficient
   // zero-out (recon::sbtZeroOut); 0 / false otherwise

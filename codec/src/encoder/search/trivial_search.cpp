@@ -22,12 +22,12 @@ namespace {
 // outside the LFNST inputs dropped (every TB of a CU with lfnst_idx > 0, also those it does not transform).
 void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int w, int h, int mode, int qpPrime,
                          TransformUnit& tu, CtuCoding& out, int mtsIdx = 0, int lfnstIdx = 0, int lfnstMode = 0,
-                         bool lfnstInputsOnly = false) {
+                         bool lfnstInputsOnly = false, int refIdx = 0) {
   Picture& rec = *c.recon;
   const Plane& org = c.orig->planes[cIdx];
   alignas(32) Pel pred[64 * 64], resid[64 * 64];
   alignas(32) TCoeff coeff[64 * 64], levels[64 * 64];
-  recon::predictBlock(rec, *c.cuMap, cIdx, x, y, w, h, mode, pred, w);
+  recon::predictBlock(rec, *c.cuMap, cIdx, x, y, w, h, mode, pred, w, refIdx);
   dsp::subtract(org.row(y) + x, org.stride, pred, w, w, h, resid, w);
   const bool implicitMts = c.slice && c.slice->implicitMts;
   const recon::TbKernels kern = recon::tbKernels(implicitMts, cIdx, true, w, h, mtsIdx, lfnstIdx);
@@ -56,7 +56,7 @@ void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int 
   }
   recon::reconstructTb(rec, *c.cuMap, cIdx, x, y, w, h, mode,
                        nz > 0 ? out.coeffs.data() + tu.coeffOffset[cIdx] : nullptr, qpPrime,
-                       c.slice && c.slice->depQuant, implicitMts, mtsIdx, lfnstIdx, lfnstMode);
+                       c.slice && c.slice->depQuant, implicitMts, mtsIdx, lfnstIdx, lfnstMode, refIdx);
 }
 
 // The two fixed-decision searches share the tree walk and the block coding; they differ only in
@@ -147,13 +147,14 @@ class FixedDecisionSearch : public CtuSearch {
       TransformUnit& tu = cu.tus[t];
       if (tt != TreeType::kDualChroma) {
         codeBlockPlainQuant(*ctx_, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, sp.qpPrimeY, tu, out, cu.mtsIdx, lfnstY,
-                            cu.lumaMode, inputsOnly);
+                            cu.lumaMode, inputsOnly, cu.mrlIdx);
         // an mts_idx the levels leave uncoded (DC only, nothing): the block again with DCT-II
         const ResidualMtsFlags mf =
             tu.cbf[0] ? residualMtsFlags(out.coeffs.data() + tu.coeffOffset[0], tu.w, tu.h) : ResidualMtsFlags{};
         if (cu.mtsIdx && !mtsIdxCoded(&sp, cu, mf)) {
           cu.mtsIdx = 0;
-          codeBlockPlainQuant(*ctx_, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, sp.qpPrimeY, tu, out);
+          codeBlockPlainQuant(*ctx_, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, sp.qpPrimeY, tu, out, 0, 0, 0, false,
+                              cu.mrlIdx);
         }
       }
       if (tt != TreeType::kDualLuma) {
@@ -236,6 +237,16 @@ class StressSearch final : public FixedDecisionSearch {
         !(cu.treeType == TreeType::kDualChroma && std::min(cu.w, cu.h) < 8)) {
       cu.lfnstIdx = uint8_t(next(3));
       if (cu.lfnstIdx) cu.mtsIdx = 0;
+    }
+    // MRL: reference line 1 or 2 with one of the five non-planar MPMs, in a third of the luma CUs below their CTU's
+    // first row (streams without MRL keep their random sequence)
+    const PartitionConfig& part = *ctx_->part;
+    if (ctx_->slice->mrl && cu.treeType != TreeType::kDualChroma && (cu.y & ((1 << part.log2CtuSize) - 1)) != 0 &&
+        next(3) == 0) {
+      int mpm[5];
+      deriveMpmList(*ctx_->cuMap, cu.x, cu.y, cu.w, cu.h, part.log2CtuSize, mpm);
+      cu.mrlIdx = uint8_t(1 + next(2));
+      cu.lumaMode = uint8_t(mpm[next(5)]);
     }
   }
 };
