@@ -60,11 +60,11 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
   int modes[16];
   ModeSelectConfig msc = preset_.modes;
   if (cu.w * cu.h >= 32 * 32) msc.numRd = std::max(1, msc.numRd - preset_.largeBlockRdReduce);
-  double worstPicked = kInf;
-  int nm = selectIntraModes(cheapCost, mpm, msc, modes, &worstPicked);
+  double mrlThreshold = kInf;
+  int nm = selectIntraModes(cheapCost, mpm, msc, modes, &mrlThreshold);
   // candidates carry their reference line (MRL) in bits 8..: mode | refIdx << 8
   if (c_->slice->mrl && cu.numTus == 1 && (cu.y & ((1 << part.log2CtuSize) - 1)) != 0)
-    nm = addMrlCandidates(cu, entry, mpm, worstPicked, modes, nm);
+    nm = addMrlCandidates(cu, entry, mpm, mrlThreshold, modes, nm);
 
   // full RD over the luma candidates (chroma: DM without residual while deciding luma)
   double bestJ = kInf;
@@ -115,15 +115,16 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
 
 // MRL candidates of a luma CU below its CTU's first row: the five non-planar MPMs predicted from reference lines 1
 // and 2, by SATD + sqrt(lambda) * mode bits (intra_luma_ref_idx and the MPM index; the regular modes' bits lack
-// intra_luma_ref_idx's 0, added to their threshold). Those cheaper than the last regular pick (worstPicked: they would
-// have made the regular list), at most preset_.numMrlRd of them (one where that is 0), join the RD list.
-int RdCtuSearch::addMrlCandidates(const CodingUnit& cu, const ContextSet& entry, const int mpm[5], double worstPicked,
+// intra_luma_ref_idx's 0, added to their threshold). Those cheaper than the threshold (the last regular pick's cost:
+// they would have made the regular list; or the best pick's, ModeSelectConfig::mrlVsBest), at most preset_.numMrlRd
+// of them (one where that is 0), join the RD list.
+int RdCtuSearch::addMrlCandidates(const CodingUnit& cu, const ContextSet& entry, const int mpm[5], double threshold,
                                   int* modes, int nm) {
   const TransformUnit& t0 = cu.tus[0];
   const Plane& orgY = c_->orig->planes[0];
   const int bd = c_->slice->bitDepth;
   const double bitCost = lam_.sqrtLambda / double(kFbitsOne);
-  const double threshold = worstPicked + bitCost * double(entry[kCtxMrlIdx].fracBits(0));
+  threshold += bitCost * double(entry[kCtxMrlIdx].fracBits(0));
   struct Cand { double cost; int code; };
   Cand cand[10];
   int nc = 0;

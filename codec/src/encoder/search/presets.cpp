@@ -91,7 +91,12 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // BasketballPass 33 frames -1.27% BD-rate for +4.6% CPU, BQTerrace 9 frames -0.25% for +2.2%; one split: BQTerrace
     // -0.11% for +1.4%
     p.numSbtRd = 2;
+    // MRL since 2026-12-02 (thirteenth session), one candidate to RD; in `ra` only where it beats the best regular
+    // mode's SATD cost: BasketballPass 17 frames -0.21% (against the last pick's: -0.30%) for +1.9% instructions
+    // (+3.4%; callgrind, 9 frames QP 32); `ai` against the last pick's: BasketballPass 4 frames -0.59%, BQTerrace frame
+    // 0 -1.07%, for +8.7% instructions (BasketballPass frame 0)
     p.numMrlRd = 1;
+    p.modes.mrlVsBest = true;
     p.meRangeMax = 64;
     p.interSkipStopsSplit = false;
     p.intraInInterMaxTid = 2;

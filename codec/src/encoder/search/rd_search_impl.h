@@ -171,7 +171,7 @@ class RdCtuSearch final : public CtuSearch {
 
   double searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag, bool* zeroCbf);
   // MRL candidates appended to the luma RD list modes[0..nm) (as mode | refIdx << 8); returns the new count
-  int addMrlCandidates(const CodingUnit& cu, const ContextSet& entry, const int mpm[5], double worstPicked, int* modes,
+  int addMrlCandidates(const CodingUnit& cu, const ContextSet& entry, const int mpm[5], double threshold, int* modes,
                        int nm);
 
   // Luma RD of an intra CU with cu.lumaMode / cu.mtsIdx (levels into cuFrag_, reconstruction into the
