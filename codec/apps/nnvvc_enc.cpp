@@ -66,6 +66,8 @@ static void usage(std::FILE* f) {
       "      --lfnst on|off        low-frequency non-separable transform of intra blocks (default: preset)\n"
       "      --sbt on|off          ra: sub-block transform, the residual of an inter CU in one half or quarter\n"
       "                            of it (default: preset)\n"
+      "      --mip on|off          matrix-based intra prediction: a matrix of the standard's weights applied to the\n"
+      "                            averaged neighbours, upsampled to the block (default: preset)\n"
       "      --mrl on|off          multiple reference lines: intra luma prediction from the second or third line of\n"
       "                            samples above / left of the block, for the most probable modes (default: preset)\n"
       "      --gpm on|off          geometric partitioning merge mode in ra (B slices; default: preset)\n"
@@ -108,6 +110,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--lfnst", &EncoderOptions::lfnst},
       {"--sbt", &EncoderOptions::sbt},
       {"--mrl", &EncoderOptions::mrl},
+      {"--mip", &EncoderOptions::mip},
       {"--gpm", &EncoderOptions::gpm},
       {"--affine", &EncoderOptions::affine},
       {"--mts", &EncoderOptions::mts},

@@ -211,8 +211,8 @@ TEST_CASE(lfnstRoundTrip) {
   auto lfnstCus = [](const std::string& stats) {
     const std::vector<uint8_t> bytes = readAll(stats);
     const std::string js(bytes.begin(), bytes.end());
-    int n = 0;  // a CU entry ends with ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>]"
-    const std::regex lfnstRe(",[0-4],([12]),[0-8],[0-2]\\]");
+    int n = 0;  // a CU entry ends with ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>,<mip>]"
+    const std::regex lfnstRe(",[0-4],([12]),[0-8],[0-2],[0-9]+\\]");
     for (auto it = std::sregex_iterator(js.begin(), js.end(), lfnstRe); it != std::sregex_iterator(); ++it) ++n;
     return n;
   };
@@ -241,8 +241,8 @@ TEST_CASE(mrlRoundTrip) {
   auto mrlCus = [](const std::string& stats) {
     const std::vector<uint8_t> bytes = readAll(stats);
     const std::string js(bytes.begin(), bytes.end());
-    int n = 0;  // a CU entry ends with ",<sbt>,<mrl>]"
-    const std::regex mrlRe(",[0-8],([12])\\]");
+    int n = 0;  // a CU entry ends with ",<sbt>,<mrl>,<mip>]"
+    const std::regex mrlRe(",[0-8],([12]),[0-9]+\\]");
     for (auto it = std::sregex_iterator(js.begin(), js.end(), mrlRe); it != std::sregex_iterator(); ++it) ++n;
     return n;
   };
@@ -252,6 +252,7 @@ TEST_CASE(mrlRoundTrip) {
       EncoderOptions o;
       o.inputPath = dir + "/in.yuv"; o.width = W; o.height = H; o.qp = 27; o.config = config; o.preset = preset;
       o.mrl = 1;
+      o.mip = 0;  // (syntax-stress would give a quarter of the CUs MIP, which leaves MRL out)
       if (std::string(preset) == "syntax-stress") o.dualTree = 1;
       o.bitstreamPath = dir + "/mrl.266"; o.reconPath = dir + "/mrl_rec.yuv"; o.statsPath = dir + "/mrl.json";
       CHECK(runEncoder(o, err) == 0);
@@ -260,6 +261,37 @@ TEST_CASE(mrlRoundTrip) {
       CHECK(n > 0);
       checkToolOff(dir, o, [](EncoderOptions& e) { e.mrl = 0; }, mrlCus, "mrl");
       checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, std::string("MRL, ") + config + " " + preset);
+    }
+}
+
+// MIP (--mip on) in all-intra and in ra, by the RD search and by syntax-stress (random modes and orientations, with
+// LFNST and explicit MTS, so MIP CUs of 16x16 and more code lfnst_idx and those below do not): MIP CUs are chosen
+// (the stats' last CU field), our decoder and VTM's (when set) reproduce the reconstruction, and --mip off gives
+// another stream without them.
+TEST_CASE(mipRoundTrip) {
+  const std::string& dir = workDir();
+  auto mipCus = [](const std::string& stats) {
+    const std::vector<uint8_t> bytes = readAll(stats);
+    const std::string js(bytes.begin(), bytes.end());
+    int n = 0;  // a CU entry ends with ",<mrl>,<mip>]", mip 1 + mode + 16 * transposed
+    const std::regex mipRe(",[0-2],([1-9][0-9]?)\\]");
+    for (auto it = std::sregex_iterator(js.begin(), js.end(), mipRe); it != std::sregex_iterator(); ++it) ++n;
+    return n;
+  };
+  std::string err;
+  for (const char* config : {"ai", "ra"})
+    for (const char* preset : {"medium", "syntax-stress"}) {
+      EncoderOptions o;
+      o.inputPath = dir + "/in.yuv"; o.width = W; o.height = H; o.qp = 32; o.config = config; o.preset = preset;
+      o.mip = 1;
+      if (std::string(preset) == "syntax-stress") { o.lfnst = 1; o.mtsExplicit = 1; }
+      o.bitstreamPath = dir + "/mip.266"; o.reconPath = dir + "/mip_rec.yuv"; o.statsPath = dir + "/mip.json";
+      CHECK(runEncoder(o, err) == 0);
+      const int n = mipCus(o.statsPath);
+      std::printf("%s %s: CUs with MIP: %d\n", config, preset, n);
+      CHECK(n > 0);
+      checkToolOff(dir, o, [](EncoderOptions& e) { e.mip = 0; }, mipCus, "mip");
+      checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, std::string("MIP, ") + config + " " + preset);
     }
 }
 
@@ -279,8 +311,8 @@ TEST_CASE(sbtRoundTrip) {
   auto sbtCus = [](const std::string& stats) {
     const std::vector<uint8_t> bytes = readAll(stats);
     const std::string js(bytes.begin(), bytes.end());
-    int n = 0;  // ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>]" with sbt 1..8
-    const std::regex sbtRe(",[0-4],[0-2],([1-8]),[0-2]\\]");
+    int n = 0;  // ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>,<mip>]" with sbt 1..8
+    const std::regex sbtRe(",[0-4],[0-2],([1-8]),[0-2],[0-9]+\\]");
     for (auto it = std::sregex_iterator(js.begin(), js.end(), sbtRe); it != std::sregex_iterator(); ++it) ++n;
     return n;
   };
@@ -418,8 +450,8 @@ TEST_CASE(explicitMtsRoundTrip) {
       CHECK(runEncoder(o, err) == 0);
       const std::vector<uint8_t> js = readAll(o.statsPath);
       const std::string text(js.begin(), js.end());
-      CHECK(text.find("\"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\"]") != std::string::npos);
-      const std::regex mtsRe("\"[a-z-]+\",([0-4]),[0-2],[0-8],[0-2]\\]");
+      CHECK(text.find("\"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\", \"mip\"]") != std::string::npos);
+      const std::regex mtsRe("\"[a-z-]+\",([0-4]),[0-2],[0-8],[0-2],[0-9]+\\]");
       int cus = 0, mts = 0;
       for (auto it = std::sregex_iterator(text.begin(), text.end(), mtsRe); it != std::sregex_iterator(); ++it) {
         ++cus;

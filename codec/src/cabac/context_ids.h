@@ -81,7 +81,9 @@ enum CtxId : uint16_t {
   kCtxSbtPos = 303,   // 1: cu_sbt_pos_flag
   // ---- MRL (7.3.11.5)
   kCtxMrlIdx = 304,   // 2: intra_luma_ref_idx (bin 0 ctxInc 0, bin 1 ctxInc 1)
-  kNumCtx = 306
+  // ---- MIP (7.3.11.5)
+  kCtxMipFlag = 306,  // 4: intra_mip_flag (ctxInc: left + above MIP CUs, 3 for blocks more than 2:1)
+  kNumCtx = 310
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

@@ -53,6 +53,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     35,
     // mrl: intra_luma_ref_idx
     25, 60,
+    // mip: intra_mip_flag
+    33, 49, 50, 25,
   },
   {
     11, 35, 53, 12,  6, 30, 13, 15, 31, 20, 14, 23, 18, 19,  6, 43, 35, 37, 34, 52,
@@ -103,6 +105,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     28,
     // mrl: intra_luma_ref_idx
     25, 58,
+    // mip: intra_mip_flag
+    41, 57, 58, 26,
   },
   {
     18, 27, 15, 18, 28, 45, 26,  7, 23, 26, 36, 38, 18, 34, 21, 43, 42, 37, 42, 44,
@@ -153,6 +157,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     28,
     // mrl: intra_luma_ref_idx
     25, 59,
+    // mip: intra_mip_flag
+    56, 57, 50, 26,
   },
 };
 const uint8_t kCtxShiftIdx[kNumCtx] = {
@@ -199,5 +205,7 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      1,  5, 10,  8,  4,  1, 13,
     // mrl
      5,  8,
+    // mip
+     9, 10,  9,  6,
 };
 }  // namespace nnvvc

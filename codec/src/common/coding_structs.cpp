@@ -22,12 +22,13 @@ void CuMap::storeSyntax(const CodingUnit& cu) {
     return;
   }
   const bool inter = cu.isInter();
-  const uint8_t lumaMode = inter ? 0 : cu.lumaMode;
+  const uint8_t lumaMode = inter || cu.mip ? 0 : cu.lumaMode;
+  const uint8_t mip = !inter && cu.mip ? 1 : 0;
   const uint8_t skip = (inter && cu.skip) ? 1 : 0;
   const uint8_t affine = (inter && cu.affine) ? 1 : 0;
   forUnits(picW_, picH_, w4_, info_, cu.x, cu.y, cu.w, cu.h, [&](CuInfo& c) {
     c.lumaMode = lumaMode; c.qtDepth = cu.qtDepth; c.log2W = lw; c.log2H = lh;
-    c.skip = skip; c.intra = inter ? 0 : 1; c.affine = affine;
+    c.skip = skip; c.intra = inter ? 0 : 1; c.affine = affine; c.mip = mip;
   });
 }
 

@@ -39,6 +39,10 @@ struct TransformUnit {
   int cResMode() const { return !jointCbCr ? 0 : (cbf[1] ? (cbf[2] ? 2 : 1) : 3); }
 };
 
+// Luma "modes" from kMipModeBase on name a MIP prediction (recon::predictBlock): base + 32 * transposed + mode.
+constexpr int kMipModeBase = 128;
+inline bool isMipPredMode(int mode) { return mode >= kMipModeBase; }
+
 // One intra coding unit. For a DUAL_TREE_LUMA CU only luma fields matter; for a DUAL_TREE_CHROMA
 // CU (x,y,w,h are still the luma area it covers) only chroma fields matter.
 struct CodingUnit {
@@ -60,6 +64,13 @@ struct CodingUnit {
   // intra_luma_ref_idx = IntraLumaRefLineIdx (MRL, luma of CUs below their CTU's first sample row): the reference
   // line 0..2 rows / columns out; with 1 or 2 the mode is one of the five non-planar MPMs
   uint8_t mrlIdx = 0;
+  // MIP (intra_mip_flag; luma): intra_mip_transposed_flag and intra_mip_mode; lumaMode is then planar, as the MPM
+  // derivation of later CUs, the chroma DM and the LFNST set take a MIP CU (predModeMip() is the luma prediction)
+  bool mip = false, mipTransposed = false;
+  uint8_t mipMode = 0;
+  int predModeMip() const { return kMipModeBase + (mipTransposed ? 32 : 0) + mipMode; }
+  // the luma prediction: MIP as predModeMip(), else lumaMode
+  int lumaPredMode() const { return mip ? predModeMip() : int(lumaMode); }
   TransformUnit tus[4];
 
   // ---- inter (P/B slices). predMode kIntra: the fields below are unused.
@@ -169,6 +180,7 @@ struct CuInfo {
   uint8_t skip = 0;
   uint8_t intra = 1;
   uint8_t affine = 0;  // MergeSubblockFlag || InterAffineFlag (merge_subblock_flag / inter_affine_flag contexts)
+  uint8_t mip = 0;     // intra_mip_flag (its context in later CUs)
   // The chroma coding tree of a dual-tree I slice (CqtDepth / CbWidth / CbHeight of channel type
   // chroma, in luma units): the split contexts of later chroma-tree nodes.
   uint8_t qtDepthC = 0, log2WC = 0, log2HC = 0;

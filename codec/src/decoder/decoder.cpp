@@ -184,6 +184,7 @@ class StreamDecoder {
     slice.lfnst = curSps_.lfnstEnabled;
     slice.sbt = curSps_.sbtEnabled && !slice.isIntra;
     slice.mrl = curSps_.mrlEnabled;
+    slice.mip = curSps_.mipEnabled;
     slice.mtsEnabled = curSps_.mtsEnabled;
 
     const size_t off = br.bytePos();

@@ -89,6 +89,7 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.lfnst = sps.lfnstEnabled;
   s.sbt = sps.sbtEnabled && !plan.intra;
   s.mrl = sps.mrlEnabled;
+  s.mip = sps.mipEnabled;
   s.mtsEnabled = sps.mtsEnabled;
   if (s.depQuant) s.lambda *= std::pow(2.0, 0.25 / 3.0);  // DQ's RD slope (as in the search)
   // TMVP with the collocated picture VTM's encoder picks: the first reference of each list; of the

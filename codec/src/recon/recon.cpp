@@ -6,6 +6,7 @@
 #include "dsp/dep_quant.h"
 #include "dsp/dsp.h"
 #include "dsp/lfnst.h"
+#include "dsp/mip.h"
 #include "recon/cclm.h"
 #include "recon/inter_pred.h"
 #include "common/slice_params.h"
@@ -83,6 +84,13 @@ void predictBlock(const Picture& pic, const CuMap& map, int cIdx, int x, int y, 
                   int mode, Pel* dst, ptrdiff_t dstStride, int refIdx) {
   if (cIdx > 0 && isCclmMode(mode)) {
     predictCclm(pic, map, cIdx, x, y, w, h, mode, map.log2CtuSize(), dst, dstStride);
+    return;
+  }
+  if (cIdx == 0 && isMipPredMode(mode)) {  // MIP: line 0, unfiltered
+    Pel top[2 * 64 + 1], left[2 * 64 + 1];
+    gatherReferences(pic, map, 0, x, y, w, h, top, left);
+    const int m = mode - kMipModeBase;
+    dsp::mipPredict(m & 31, m >= 32, top, left, w, h, kBitDepth, dst, dstStride);
     return;
   }
   if (cIdx == 0 && refIdx > 0) {
@@ -242,9 +250,9 @@ void reconstructCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCodi
   for (int t = 0; t < cu.numTus; ++t) {
     const TransformUnit& tu = cu.tus[t];
     if (hasLuma)
-      reconstructTb(pic, map, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode,
+      reconstructTb(pic, map, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaPredMode(),
                     tu.cbf[0] ? owner.coeffs.data() + tu.coeffOffset[0] : nullptr, slice.qpPrimeY, slice.depQuant,
-                    slice.implicitMts, cu.mtsIdx, cu.lfnstIdx, cu.lumaMode, cu.mrlIdx);
+                    slice.implicitMts && !cu.mip, cu.mtsIdx, cu.lfnstIdx, cu.lumaMode, cu.mrlIdx);
     // LFNST in chroma only in a chroma tree (single-tree chroma TBs keep DCT-II alone, 8.7.4.1)
     const int lfnstC = cu.treeType == TreeType::kDualChroma ? cu.lfnstIdx : 0;
     const int lfnstModeC = lfnstC ? lfnstModeOf(cu, 1, map) : 0;

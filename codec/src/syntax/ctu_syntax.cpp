@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "dsp/lfnst.h"
+#include "dsp/mip.h"
 #include "inter/affine.h"
 #include "inter/gpm.h"
 #include "inter/mv_pred.h"
@@ -127,10 +128,18 @@ bool mtsIdxCoded(const SliceParams* slice, const CodingUnit& cu, const ResidualM
          std::max(cu.w, cu.h) <= 32 && cu.numTus == 1 && cu.lfnstIdx == 0 && f.notDcOnly && !f.beyond16;
 }
 
+int mipFlagCtxInc(const CuMap& map, const CodingUnit& cu) {
+  if (cu.w > 2 * cu.h || cu.h > 2 * cu.w) return 3;
+  const CuInfo* L = map.at(cu.x - 1, cu.y);
+  const CuInfo* A = map.at(cu.x, cu.y - 1);
+  return (L && L->mip) + (A && A->mip);
+}
+
 bool lfnstIdxCoded(const SliceParams* slice, const CodingUnit& cu, int log2MaxTb, const ResidualMtsFlags& f) {
   if (!slice || !slice->lfnst || cu.isInter()) return false;
   if (std::max(cu.w, cu.h) > (1 << log2MaxTb)) return false;
   if (cu.treeType == TreeType::kDualChroma && std::min(cu.w, cu.h) < 8) return false;  // chroma sides below 4
+  if (cu.mip && std::min(cu.w, cu.h) < 16) return false;  // MIP CUs take LFNST from 16x16 on
   return f.lfnstNotDcOnly && !f.lfnstBeyond;
 }
 
@@ -1059,7 +1068,37 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
     return codeTransformUnits(io, env, cu, owner, true, true, true);
   }
 
-  if (hasLuma) {
+  // intra_mip_flag (7.3.11.5): ctxInc the left and above CUs with MIP, 3 for blocks more than 2:1 (Table 132); then
+  // intra_mip_transposed_flag (bypass) and intra_mip_mode (truncated binary, cMax numModes - 1). No MRL / MPMs follow.
+  if (hasLuma && env.slice && env.slice->mip) {
+    cu.mip = io.bin(ctx[kCtxMipFlag + mipFlagCtxInc(*env.cuMap, cu)], cu.mip ? 1u : 0u) != 0;
+  } else if (IO::kReading) {
+    cu.mip = false;
+  } else if (cu.mip) {
+    return false;
+  }
+  if (hasLuma && cu.mip) {
+    const int n = dsp::mipNumModes(cu.w, cu.h);
+    if (!IO::kReading && (cu.mipMode >= n || cu.lumaMode != 0 || cu.mrlIdx)) return false;
+    cu.mipTransposed = io.bypass(cu.mipTransposed ? 1u : 0u) != 0;
+    int k = 0;
+    while ((2 << k) <= n) ++k;  // floor(log2(n))
+    const unsigned u = (2u << k) - unsigned(n);
+    unsigned v = cu.mipMode;
+    if (IO::kReading) {
+      v = io.bypassBits(0, k);
+      if (v >= u) v = ((v << 1) | io.bypass(0)) - u;
+      if (v >= unsigned(n)) return false;
+    } else if (v < u) {
+      io.bypassBits(v, k);
+    } else {
+      io.bypassBits(v + u, k + 1);
+    }
+    cu.mipMode = uint8_t(v);
+    cu.lumaMode = 0;
+    cu.mrlIdx = 0;
+  }
+  if (hasLuma && !cu.mip) {
     int mpm[5];
     deriveMpmList(*env.cuMap, cu.x, cu.y, cu.w, cu.h, env.part->log2CtuSize, mpm);
     int mpmIdx = -1;

@@ -72,6 +72,9 @@ template <class IO>
 bool codeResidual(IO& io, ContextSet& ctx, TCoeff* levels, int w, int h, int cIdx, bool depQuant = false,
                   bool signHiding = false, ResidualMtsFlags* mtsFlags = nullptr, bool sbtZeroOut = false);
 
+// ctxInc of intra_mip_flag (Table 132): the left and above CUs with MIP, 3 for CUs more than 2:1.
+int mipFlagCtxInc(const CuMap& map, const CodingUnit& cu);
+
 // Explicit MTS (7.3.11.5): what the luma residual_coding() of a CU derives for mts_idx (7.3.11.11):
 // notDcOnly = the last significant position of some luma TB is not its DC one (MtsDcOnly 0);
 // beyond16 = a coded sub-block of some luma TB lies outside its top-left 16x16 (MtsZeroOutSigCoeffFlag

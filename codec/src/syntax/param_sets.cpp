@@ -203,7 +203,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.ue(0);        // sps_log2_parallel_merge_level_minus2
   b.flag(false);  // sps_isp_enabled_flag
   b.flag(s.mrlEnabled);  // sps_mrl_enabled_flag
-  b.flag(false);  // sps_mip_enabled_flag
+  b.flag(s.mipEnabled);  // sps_mip_enabled_flag
   b.flag(s.cclmEnabled);  // sps_cclm_enabled_flag
   b.flag(false);  // sps_chroma_horizontal_collocated_flag
   b.flag(false);  // sps_chroma_vertical_collocated_flag
@@ -368,7 +368,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   r.ue(8);  // parallel merge level
   require(!r.flag(), "ISP");
   s.mrlEnabled = r.flag();  // sps_mrl_enabled_flag
-  require(!r.flag(), "MIP");
+  s.mipEnabled = r.flag();  // sps_mip_enabled_flag
   s.cclmEnabled = r.flag();  // sps_cclm_enabled_flag
   r.flag();  // sps_chroma_horizontal_collocated_flag
   const bool verticalCollocated = r.flag();  // sps_chroma_vertical_collocated_flag

@@ -2,6 +2,8 @@
 // of the candidates, chroma modes, the chroma CU of a local dual tree, intra transform blocks.
 #include "encoder/search/rd_search_impl.h"
 #include "encoder/search/dq_trellis.h"
+#include "dsp/mip.h"
+#include "syntax/ctu_syntax.h"
 
 #include <algorithm>
 #include <cstring>
@@ -65,6 +67,7 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
   // candidates carry their reference line (MRL) in bits 8..: mode | refIdx << 8
   if (c_->slice->mrl && cu.numTus == 1 && (cu.y & ((1 << part.log2CtuSize) - 1)) != 0)
     nm = addMrlCandidates(cu, entry, mpm, mrlThreshold, modes, nm);
+  if (c_->slice->mip && cu.numTus == 1) nm = addMipCandidates(cu, entry, mrlThreshold, modes, nm);
 
   // full RD over the luma candidates (chroma: DM without residual while deciding luma)
   double bestJ = kInf;
@@ -77,8 +80,7 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
   const uint8_t firstMts = explicitMts && cu.w <= 16 && cu.h <= 16 ? 1 : 0;
   for (int k = 0; k < nm; ++k) {
     ++stats_.lumaModesRd;
-    cu.lumaMode = uint8_t(modes[k] & 0xff);
-    cu.mrlIdx = uint8_t(modes[k] >> 8);
+    setLumaCandidate(cu, modes[k]);
     cu.mtsIdx = firstMts;
     uint64_t dY = 0;
     const double J = lumaRd(cu, entry, hm, dY);
@@ -145,6 +147,50 @@ int RdCtuSearch::addMrlCandidates(const CodingUnit& cu, const ContextSet& entry,
   return nm;
 }
 
+// MIP candidates of a luma CU of one TU: every mode in both orientations (intra_mip_transposed_flag) by SATD +
+// sqrt(lambda) * mode bits (intra_mip_flag, the transposed flag and the truncated binary mode; the regular modes'
+// intra_mip_flag 0 goes to the threshold); those below the MRL threshold, at most preset_.numMipRd (one where that is
+// 0), join the RD list as their prediction modes (CodingUnit::predModeMip). Uses the line-0 references of refTop_ /
+// refLeft_.
+int RdCtuSearch::addMipCandidates(const CodingUnit& cu, const ContextSet& entry, double threshold, int* modes, int nm) {
+  const TransformUnit& t0 = cu.tus[0];
+  const Plane& orgY = c_->orig->planes[0];
+  const int bd = c_->slice->bitDepth;
+  const double bitCost = lam_.sqrtLambda / double(kFbitsOne);
+  const int ctxInc = mipFlagCtxInc(*c_->cuMap, cu);
+  threshold += bitCost * double(entry[kCtxMipFlag + ctxInc].fracBits(0));
+  const int n = dsp::mipNumModes(t0.w, t0.h);
+  int k = 0;
+  while ((2 << k) <= n) ++k;
+  const int u = (2 << k) - n;
+  struct Cand { double cost; int code; };
+  Cand cand[32];
+  int nc = 0;
+  for (int tr = 0; tr <= 1; ++tr)
+    for (int m = 0; m < n; ++m) {
+      dsp::mipPredict(m, tr != 0, refTop_, refLeft_, t0.w, t0.h, bd, pred_, t0.w);
+      const uint64_t satd = dsp::satd(orgY.row(t0.y) + t0.x, orgY.stride, pred_, t0.w, t0.w, t0.h);
+      const uint32_t bits = entry[kCtxMipFlag + ctxInc].fracBits(1) + uint32_t(1 + (m < u ? k : k + 1)) * kFbitsOne;
+      const double cost = double(satd) + bitCost * double(bits);
+      if (cost < threshold) cand[nc++] = Cand{cost, kMipModeBase + 32 * tr + m};
+    }
+  std::stable_sort(cand, cand + nc, [](const Cand& a, const Cand& b) { return a.cost < b.cost; });
+  const int take = std::min(nc, std::max(1, preset_.numMipRd));
+  for (int j = 0; j < take && nm < 16; ++j) modes[nm++] = cand[j].code;
+  return nm;
+}
+
+// A luma candidate of the RD list (searchLeafIntra's modes[]): mode | refIdx << 8, the mode a MIP prediction mode
+// from kMipModeBase on.
+void RdCtuSearch::setLumaCandidate(CodingUnit& cu, int code) {
+  const int m = code & 0xff;
+  cu.mrlIdx = uint8_t(code >> 8);
+  cu.mip = isMipPredMode(m);
+  cu.mipTransposed = cu.mip && m - kMipModeBase >= 32;
+  cu.mipMode = uint8_t(cu.mip ? (m - kMipModeBase) & 31 : 0);
+  cu.lumaMode = uint8_t(cu.mip ? 0 : m);
+}
+
 void RdCtuSearch::keepBestLuma(const CodingUnit& cu, double J, uint64_t dY, double& bestJ, uint64_t& bestDY) {
   if (!(J < bestJ)) return;
   bestJ = J;
@@ -163,12 +209,13 @@ double RdCtuSearch::lumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTa
   dY = 0;
   mtsIdx_ = cu.mtsIdx;
   refLine_ = cu.mrlIdx;
+  mipCu_ = cu.mip;
   lfnstIdx_ = cu.lfnstIdx;
   lfnstMode_ = cu.lumaMode;
   for (int t = 0; t < cu.numTus; ++t) {
     TransformUnit& tu = cu.tus[t];
     int nz = 0;
-    dY += codeTb(0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, tabY_, lv_, &nz);
+    dY += codeTb(0, tu.x, tu.y, tu.w, tu.h, cu.lumaPredMode(), tabY_, lv_, &nz);
     tu.cbf[0] = nz ? 1 : 0;
     tu.coeffOffset[0] = -1;
     if (nz) {
@@ -180,6 +227,7 @@ double RdCtuSearch::lumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTa
   }
   mtsIdx_ = 0;
   refLine_ = 0;
+  mipCu_ = false;
   lfnstIdx_ = 0;
   if (cu.lfnstIdx) {
     // levels that leave lfnst_idx uncoded (none, or DC only): the decoder would take lfnst_idx 0
@@ -220,11 +268,10 @@ void RdCtuSearch::tryExplicitMts(CodingUnit& cu, const ContextSet& entry, const 
   for (int r = 0; r < std::min(nm, preset_.mtsModes); ++r) {
     const int k = order[r];
     if (!modeCbf[k] || modeJ[k] > bestDct2 * (1.0 + preset_.mtsModeSlack)) continue;
-    cu.lumaMode = uint8_t(modes[k] & 0xff);
-    cu.mrlIdx = uint8_t(modes[k] >> 8);
+    setLumaCandidate(cu, modes[k]);
     // screening: sum of |coefficient| per kernel pair (mts_idx 0 = DCT-II)
     c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h);
-    recon::predictBlock(*c_->recon, *c_->cuMap, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, pred_, tu.w, cu.mrlIdx);
+    recon::predictBlock(*c_->recon, *c_->cuMap, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaPredMode(), pred_, tu.w, cu.mrlIdx);
     dsp::subtract(org.row(tu.y) + tu.x, org.stride, pred_, tu.w, tu.w, tu.h, resid_, tu.w);
     uint64_t sum[5];
     for (int idx = 0; idx <= 4; ++idx) {
@@ -260,8 +307,8 @@ void RdCtuSearch::tryLfnst(CodingUnit& cu, const ContextSet& entry, const HmvpTa
   for (int r = 0; r < std::min(nm, std::max(1, preset_.lfnstModes)); ++r) {
     const int k = order[r];
     if (!modeCbf[k] || modeJ[k] > bestMode * (1.0 + preset_.mtsModeSlack)) continue;
-    cu.lumaMode = uint8_t(modes[k] & 0xff);
-    cu.mrlIdx = uint8_t(modes[k] >> 8);
+    setLumaCandidate(cu, modes[k]);
+    if (cu.mip && std::min(cu.w, cu.h) < 16) continue;  // no LFNST for MIP CUs below 16x16
     cu.mtsIdx = 0;
     for (uint8_t idx = 1; idx <= 2; ++idx) {
       cu.lfnstIdx = idx;

@@ -24,6 +24,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.lfnstModes = 3;
     p.numSbtRd = 8;   // every SBT split
     p.numMrlRd = 4;
+    p.numMipRd = 3;
     p.depQuant = true;
     p.explicitMts = true;
     p.mtsModes = 4;
@@ -44,6 +45,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.lfnstModes = 2;
     p.numSbtRd = 4;
     p.numMrlRd = 2;
+    p.numMipRd = 2;
     p.explicitMts = true;
     p.mtsModes = 3;
     p.mtsModeSlack = 0.05;
@@ -97,6 +99,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // 0 -1.07%, for +8.7% instructions (BasketballPass frame 0)
     p.numMrlRd = 1;
     p.modes.mrlVsBest = true;
+    p.numMipRd = 1;
     p.meRangeMax = 64;
     p.interSkipStopsSplit = false;
     p.intraInInterMaxTid = 2;

@@ -62,6 +62,10 @@ struct SearchPreset {
   // non-planar MPMs from reference lines 1 and 2; ranked by SATD + mode bits with the regular modes, at most this
   // many of those that would have made the regular RD list get a full luma RD. `--mrl on` at a preset with 0: one.
   int numMrlRd = 0;
+  // MIP (the SPS flag is on where this is > 0): intra luma CUs of one TU also try every MIP mode (both orientations)
+  // by SATD + mode bits; at most this many of those that beat the MRL threshold (ModeSelectConfig::mrlVsBest) get a
+  // full luma RD. `--mip on` at a preset with 0: one.
+  int numMipRd = 0;
   bool bcwRefine = true;  // ... refining one list's MV for each weight (else the weights on the equal-weight MVs)
   // Affine motion (ra; the SPS flag is on where this is): subblock merge candidates pre-selected by SATD, the best
   // numAffineMergeRd to full RD, in merge CUs of 8x8 and more; the affine AMVP search for CUs of 16x16 and more.

@@ -173,6 +173,9 @@ class RdCtuSearch final : public CtuSearch {
   // MRL candidates appended to the luma RD list modes[0..nm) (as mode | refIdx << 8); returns the new count
   int addMrlCandidates(const CodingUnit& cu, const ContextSet& entry, const int mpm[5], double threshold, int* modes,
                        int nm);
+  // MIP candidates appended likewise (as CodingUnit::predModeMip codes)
+  int addMipCandidates(const CodingUnit& cu, const ContextSet& entry, double threshold, int* modes, int nm);
+  static void setLumaCandidate(CodingUnit& cu, int code);
 
   // Luma RD of an intra CU with cu.lumaMode / cu.mtsIdx (levels into cuFrag_, reconstruction into the
   // picture); returns J, dY the luma SSE. An mts_idx the levels cannot carry (no or DC-only luma levels) falls
@@ -228,6 +231,7 @@ class RdCtuSearch final : public CtuSearch {
   // mts_idx the luma transform blocks are coded with (explicit MTS trials of searchLeafIntra; 0 otherwise)
   int mtsIdx_ = 0;
   int refLine_ = 0;  // the luma reference line (MRL) of the CU in lumaRd
+  bool mipCu_ = false;  // the CU in lumaRd is MIP (luma prediction cu.predModeMip(), no implicit MTS)
   int lfnstIdx_ = 0, lfnstMode_ = 0;
   // SBT luma TB being coded (evalSbt): its transform pair as an mts_idx (recon::sbtMtsIdx) and its 16-coefficient
   // zero-out (recon::sbtZeroOut); 0 / false otherwise

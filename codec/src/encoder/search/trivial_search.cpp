@@ -7,6 +7,7 @@
 
 #include "dsp/dsp.h"
 #include "dsp/lfnst.h"
+#include "dsp/mip.h"
 #include "encoder/search/ctu_search.h"
 #include "encoder/search/sign_hiding.h"
 #include "encoder/search/trivial_search.h"
@@ -29,7 +30,7 @@ void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int 
   alignas(32) TCoeff coeff[64 * 64], levels[64 * 64];
   recon::predictBlock(rec, *c.cuMap, cIdx, x, y, w, h, mode, pred, w, refIdx);
   dsp::subtract(org.row(y) + x, org.stride, pred, w, w, h, resid, w);
-  const bool implicitMts = c.slice && c.slice->implicitMts;
+  const bool implicitMts = c.slice && c.slice->implicitMts && !(cIdx == 0 && isMipPredMode(mode));
   const recon::TbKernels kern = recon::tbKernels(implicitMts, cIdx, true, w, h, mtsIdx, lfnstIdx);
   dsp::forwardTransform(resid, w, w, h, kBitDepth, coeff, kern.hor, kern.ver);
   if (lfnstIdx) dsp::lfnstForward(coeff, w, h, lfnstIdx, dsp::intraWideAngleMode(lfnstMode, w, h));
@@ -146,14 +147,14 @@ class FixedDecisionSearch : public CtuSearch {
     for (int t = 0; t < cu.numTus; ++t) {
       TransformUnit& tu = cu.tus[t];
       if (tt != TreeType::kDualChroma) {
-        codeBlockPlainQuant(*ctx_, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, sp.qpPrimeY, tu, out, cu.mtsIdx, lfnstY,
-                            cu.lumaMode, inputsOnly, cu.mrlIdx);
+        codeBlockPlainQuant(*ctx_, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaPredMode(), sp.qpPrimeY, tu, out, cu.mtsIdx,
+                            lfnstY, cu.lumaMode, inputsOnly, cu.mrlIdx);
         // an mts_idx the levels leave uncoded (DC only, nothing): the block again with DCT-II
         const ResidualMtsFlags mf =
             tu.cbf[0] ? residualMtsFlags(out.coeffs.data() + tu.coeffOffset[0], tu.w, tu.h) : ResidualMtsFlags{};
         if (cu.mtsIdx && !mtsIdxCoded(&sp, cu, mf)) {
           cu.mtsIdx = 0;
-          codeBlockPlainQuant(*ctx_, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaMode, sp.qpPrimeY, tu, out, 0, 0, 0, false,
+          codeBlockPlainQuant(*ctx_, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaPredMode(), sp.qpPrimeY, tu, out, 0, 0, 0, false,
                               cu.mrlIdx);
         }
       }
@@ -247,6 +248,15 @@ class StressSearch final : public FixedDecisionSearch {
       deriveMpmList(*ctx_->cuMap, cu.x, cu.y, cu.w, cu.h, part.log2CtuSize, mpm);
       cu.mrlIdx = uint8_t(1 + next(2));
       cu.lumaMode = uint8_t(mpm[next(5)]);
+    }
+    // MIP: a random mode and orientation in a quarter of the luma CUs (none with MRL; streams without MIP keep their
+    // random sequence)
+    if (ctx_->slice->mip && cu.treeType != TreeType::kDualChroma && next(4) == 0) {
+      cu.mip = true;
+      cu.mipTransposed = next(2) != 0;
+      cu.mipMode = uint8_t(next(unsigned(dsp::mipNumModes(cu.w, cu.h))));
+      cu.lumaMode = 0;
+      cu.mrlIdx = 0;
     }
   }
 };
