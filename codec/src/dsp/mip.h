@@ -21,6 +21,21 @@ int mipNumModes(int w, int h);
 void mipPredict(int mode, bool transposed, const Pel* top, const Pel* left, int w, int h, int bitDepth, Pel* dst,
                 ptrdiff_t stride);
 
+// The two stages of mipPredict: the reduced prediction (mipReducedSize(w, h) squared samples, row-major, in the
+// block's orientation), and its upsampling to the w x h block.
+int mipReducedSize(int w, int h);
+void mipReducedPredict(int mode, bool transposed, const Pel* top, const Pel* left, int w, int h, int bitDepth,
+                       Pel* red);
+// The matrix input of one orientation (the same for every mode), for the encoder's run over all modes.
+struct MipInput {
+  int sizeId = 0, inSize = 0, predSize = 4;
+  bool transposed = false;
+  int p[8] = {}, base = 0, oW = 0, maxVal = 0;  // p[], pTemp[0], oW = 32 - 32 * sum(p), the clipping maximum
+};
+MipInput mipPrepare(bool transposed, const Pel* top, const Pel* left, int w, int h, int bitDepth);
+void mipReducedPredict(const MipInput& in, int mode, Pel* red);
+void mipUpsample(const Pel* red, const Pel* top, const Pel* left, int w, int h, Pel* dst, ptrdiff_t stride);
+
 extern const uint8_t kMipWeights4x4[16][16][4];
 extern const uint8_t kMipWeights8x8[8][16][8];
 extern const uint8_t kMipWeights16x16[6][64][7];

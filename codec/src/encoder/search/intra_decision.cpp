@@ -147,11 +147,13 @@ int RdCtuSearch::addMrlCandidates(const CodingUnit& cu, const ContextSet& entry,
   return nm;
 }
 
-// MIP candidates of a luma CU of one TU: every mode in both orientations (intra_mip_transposed_flag) by SATD +
-// sqrt(lambda) * mode bits (intra_mip_flag, the transposed flag and the truncated binary mode; the regular modes'
-// intra_mip_flag 0 goes to the threshold); those below the MRL threshold, at most preset_.numMipRd (one where that is
-// 0), join the RD list as their prediction modes (CodingUnit::predModeMip). Uses the line-0 references of refTop_ /
-// refLeft_.
+// MIP candidates of a luma CU of one TU: every mode in both orientations (intra_mip_transposed_flag), first by the
+// SATD of its reduced prediction against the original averaged to that size (the upsampling and a full-size SATD for
+// each of up to 32 modes cost more than the rest of the mode decision), scaled to the block, + sqrt(lambda) * mode
+// bits (intra_mip_flag, the transposed flag and the truncated binary mode; the regular modes' intra_mip_flag 0 goes to
+// the threshold); the best numMipRd + 2 then by the SATD of their full prediction; those below the MRL threshold, at
+// most preset_.numMipRd (one where that is 0), join the RD list as their prediction modes (CodingUnit::predModeMip).
+// Uses the line-0 references of refTop_ / refLeft_.
 int RdCtuSearch::addMipCandidates(const CodingUnit& cu, const ContextSet& entry, double threshold, int* modes, int nm) {
   const TransformUnit& t0 = cu.tus[0];
   const Plane& orgY = c_->orig->planes[0];
@@ -163,20 +165,44 @@ int RdCtuSearch::addMipCandidates(const CodingUnit& cu, const ContextSet& entry,
   int k = 0;
   while ((2 << k) <= n) ++k;
   const int u = (2 << k) - n;
-  struct Cand { double cost; int code; };
+  const int ps = dsp::mipReducedSize(t0.w, t0.h), upH = t0.w / ps, upV = t0.h / ps;
+  Pel orgRed[64], red[32][64];
+  for (int i = 0; i < ps; ++i)
+    for (int j = 0; j < ps; ++j) {
+      int sum = 0;
+      for (int y = 0; y < upV; ++y)
+        for (int x = 0; x < upH; ++x) sum += orgY.row(t0.y + i * upV + y)[t0.x + j * upH + x];
+      orgRed[i * ps + j] = Pel((sum + upH * upV / 2) / (upH * upV));
+    }
+  struct Cand { double cost; int code, slot; };
   Cand cand[32];
   int nc = 0;
-  for (int tr = 0; tr <= 1; ++tr)
+  for (int tr = 0; tr <= 1; ++tr) {
+    const dsp::MipInput in = dsp::mipPrepare(tr != 0, refTop_, refLeft_, t0.w, t0.h, bd);
     for (int m = 0; m < n; ++m) {
-      dsp::mipPredict(m, tr != 0, refTop_, refLeft_, t0.w, t0.h, bd, pred_, t0.w);
-      const uint64_t satd = dsp::satd(orgY.row(t0.y) + t0.x, orgY.stride, pred_, t0.w, t0.w, t0.h);
+      dsp::mipReducedPredict(in, m, red[nc]);
+      const uint64_t satd = dsp::satd(orgRed, ps, red[nc], ps, ps, ps) * uint64_t(upH * upV);
       const uint32_t bits = entry[kCtxMipFlag + ctxInc].fracBits(1) + uint32_t(1 + (m < u ? k : k + 1)) * kFbitsOne;
-      const double cost = double(satd) + bitCost * double(bits);
-      if (cost < threshold) cand[nc++] = Cand{cost, kMipModeBase + 32 * tr + m};
+      cand[nc] = Cand{double(satd) + bitCost * double(bits), kMipModeBase + 32 * tr + m, nc};
+      ++nc;
     }
+  }
   std::stable_sort(cand, cand + nc, [](const Cand& a, const Cand& b) { return a.cost < b.cost; });
-  const int take = std::min(nc, std::max(1, preset_.numMipRd));
-  for (int j = 0; j < take && nm < 16; ++j) modes[nm++] = cand[j].code;
+  const int numRd = std::max(1, preset_.numMipRd);
+  if (upH * upV > 1) {  // the best few again at full size
+    const int numFull = std::min(nc, numRd + 2);
+    for (int j = 0; j < numFull; ++j) {
+      const int m = cand[j].code - kMipModeBase;
+      dsp::mipUpsample(red[cand[j].slot], refTop_, refLeft_, t0.w, t0.h, pred_, t0.w);
+      const uint64_t satd = dsp::satd(orgY.row(t0.y) + t0.x, orgY.stride, pred_, t0.w, t0.w, t0.h);
+      const uint32_t bits = entry[kCtxMipFlag + ctxInc].fracBits(1) + uint32_t(1 + ((m & 31) < u ? k : k + 1)) * kFbitsOne;
+      cand[j].cost = double(satd) + bitCost * double(bits);
+    }
+    nc = numFull;
+    std::stable_sort(cand, cand + nc, [](const Cand& a, const Cand& b) { return a.cost < b.cost; });
+  }
+  for (int j = 0; j < std::min(nc, numRd) && nm < 16; ++j)
+    if (cand[j].cost < threshold) modes[nm++] = cand[j].code;
   return nm;
 }
 
