@@ -99,10 +99,10 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // 0 -1.07%, for +8.7% instructions (BasketballPass frame 0)
     p.numMrlRd = 1;
     p.modes.mrlVsBest = true;
-    // MIP since 2026-12-02 (thirteenth session), one candidate to RD, `ai` only: `ai` BasketballPass 4 frames -0.58%
-    // (Y -0.38%), BQTerrace frame 0 -0.51% (Y -0.43%), for +14% instructions (BasketballPass frame 0, callgrind); `ra`
-    // BasketballPass 17 frames -0.21% for +3.4% instructions (9 frames QP 32), nearly all of it in the I picture,
-    // which is 40% of a 9-frame 1080p encode: too dear for medium's 0.1 x VTM time target in `ra`
+    // MIP since 2026-12-02 (thirteenth session), one candidate to RD, `ai` only: `ai` BasketballPass 4 frames -0.50%
+    // (Y -0.26%), BQTerrace frame 0 -0.48% (Y -0.50%), for +14% instructions (BasketballPass frame 0, callgrind); `ra`
+    // BasketballPass 17 frames -0.21% for +3.4% instructions (9 frames QP 32; first version), nearly all of it in the I
+    // picture, which is 40% of a 9-frame 1080p encode: too dear for medium's 0.1 x VTM time target in `ra`
     p.numMipRd = 1;
     p.mipInRa = false;
     p.meRangeMax = 64;
