@@ -70,10 +70,10 @@ test('conformance: random-access nnvvc-enc streams decode bit-exactly (VTM-23.2 
   // quantisation (the default at medium and slower; sign hiding is the fast presets'). GPM is on at the default
   // preset (medium) since the ninth session, so every default case above covers it; so is SBT since the twelfth, with
   // MTS (its DST-VII / DCT-VIII pairs and the zero-out of 32-sample sides), here also without (`--mts off`: DCT-II);
-  // and MRL and MIP since the thirteenth (reference lines 1 and 2, matrix intra prediction: in the I pictures and the
-  // intra CUs of B pictures).
+  // MRL and MIP (reference lines 1 and 2, matrix intra prediction: in the I pictures and the intra CUs of B pictures)
+  // are on at slow / exhaustive in `ra`, so they get cases of their own here.
   if (bp) {
-    const toolArgs = [...['--amvr', '--mmvd', '--ciip', '--smvd', '--mts-explicit', '--affine', '--bcw', '--lfnst'].map((t) => [t, 'on']),
+    const toolArgs = [...['--amvr', '--mmvd', '--ciip', '--smvd', '--mts-explicit', '--affine', '--bcw', '--lfnst', '--mrl', '--mip'].map((t) => [t, 'on']),
       ['--bcw', 'on', '--affine', 'on'], ['--dep-quant', 'off'], ['--mts', 'off']];
     for (const args of toolArgs)
       for (const qp of QPS) cases.push({ ...base, seq: bp, qp, frames: Math.min(bp.frames, VTM_APP ? 33 : 17), extraArgs: args });

@@ -212,7 +212,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.bcwEnabled = ra && (opt.bcw < 0 ? presetTools.numBcwRd > 0 : opt.bcw == 1);
   sps.lfnstEnabled = opt.lfnst < 0 ? presetTools.lfnstModes > 0 : opt.lfnst == 1;
   sps.sbtEnabled = ra && (opt.sbt < 0 ? presetTools.numSbtRd > 0 : opt.sbt == 1);
-  sps.mrlEnabled = opt.mrl < 0 ? presetTools.numMrlRd > 0 : opt.mrl == 1;
+  sps.mrlEnabled = opt.mrl < 0 ? presetTools.numMrlRd > 0 && (!ra || presetTools.mrlInRa) : opt.mrl == 1;
   sps.mipEnabled = opt.mip < 0 ? presetTools.numMipRd > 0 && (!ra || presetTools.mipInRa) : opt.mip == 1;
   sps.affineEnabled = ra && (opt.affine < 0 ? presetTools.affine : opt.affine == 1);
   sps.gpmEnabled = ra && (opt.gpm < 0 ? presetTools.gpm : opt.gpm == 1);

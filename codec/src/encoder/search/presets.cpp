@@ -46,6 +46,9 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numSbtRd = 4;
     p.numMrlRd = 2;
     p.numMipRd = 2;
+    // (MIP `ai` only here too: the thirteenth session's RA bench measured slow at T1/T2 0.661 with MIP, QP 32 at 0.77,
+    // over the challenge's 0.7 per point, on a noisy machine; MIP's RA cost is in the I picture, +3.4% at medium)
+    p.mipInRa = false;
     p.explicitMts = true;
     p.mtsModes = 3;
     p.mtsModeSlack = 0.05;
@@ -93,12 +96,13 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // BasketballPass 33 frames -1.27% BD-rate for +4.6% CPU, BQTerrace 9 frames -0.25% for +2.2%; one split: BQTerrace
     // -0.11% for +1.4%
     p.numSbtRd = 2;
-    // MRL since 2026-12-02 (thirteenth session), one candidate to RD; in `ra` only where it beats the best regular
-    // mode's SATD cost: BasketballPass 17 frames -0.21% (against the last pick's: -0.30%) for +1.9% instructions
-    // (+3.4%; callgrind, 9 frames QP 32); `ai` against the last pick's: BasketballPass 4 frames -0.59%, BQTerrace frame
-    // 0 -1.07%, for +8.7% instructions (BasketballPass frame 0)
+    // MRL since 2026-12-02 (thirteenth session), one candidate to RD, `ai` only: BasketballPass 4 frames -0.59%,
+    // BQTerrace frame 0 -1.07%, for +8.7% instructions (BasketballPass frame 0). In `ra` (only candidates that beat the
+    // best regular mode's SATD cost, ModeSelectConfig::mrlVsBest) BasketballPass 17 frames about -0.21% for +1.9%
+    // instructions (9 frames QP 32), but 33 frames +0.26%: no reliable gain there
     p.numMrlRd = 1;
     p.modes.mrlVsBest = true;
+    p.mrlInRa = false;
     // MIP since 2026-12-02 (thirteenth session), one candidate to RD, `ai` only: `ai` BasketballPass 4 frames -0.50%
     // (Y -0.26%), BQTerrace frame 0 -0.48% (Y -0.50%), for +14% instructions (BasketballPass frame 0, callgrind); `ra`
     // BasketballPass 17 frames -0.21% for +3.4% instructions (9 frames QP 32; first version), nearly all of it in the I

@@ -62,6 +62,7 @@ struct SearchPreset {
   // non-planar MPMs from reference lines 1 and 2; ranked by SATD + mode bits with the regular modes, at most this
   // many of those that would have made the regular RD list get a full luma RD. `--mrl on` at a preset with 0: one.
   int numMrlRd = 0;
+  bool mrlInRa = true;  // ... also in `ra` (else the SPS flag is off there unless `--mrl on`)
   // MIP (the SPS flag is on where this is > 0): intra luma CUs of one TU also try every MIP mode (both orientations)
   // by SATD + mode bits; at most this many of those that beat the MRL threshold (ModeSelectConfig::mrlVsBest) get a
   // full luma RD. `--mip on` at a preset with 0: one.
