@@ -103,6 +103,14 @@ static int countInFile(const std::string& path, const std::string& needle) {
   return n;
 }
 
+// Matches of `pattern` in the file at `path` (CU entries of a stats JSON by their last fields).
+static int countMatchesInFile(const std::string& path, const char* pattern) {
+  const std::vector<uint8_t> bytes = readAll(path);
+  const std::string text(bytes.begin(), bytes.end());
+  const std::regex re(pattern);
+  return int(std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
+}
+
 // The same encode with the tool switched off (switchOff) chooses none of its CUs (count over the stats JSON) and gives
 // another stream; files <stem>0.*.
 static void checkToolOff(const std::string& dir, const EncoderOptions& on, const std::function<void(EncoderOptions&)>& switchOff,
@@ -202,97 +210,72 @@ TEST_CASE(affineRoundTrip) {
   checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, "affine merge");
 }
 
-// LFNST (--lfnst on) in all-intra and in ra, with explicit MTS (mts_idx follows lfnst_idx), by the RD search and by
-// syntax-stress (random lfnst_idx, chroma-tree CUs with CCLM too): CUs with lfnst_idx 1 or 2 are chosen (the stats'
-// last CU field), our decoder and VTM's (when set) reproduce the reconstruction, and --lfnst off gives another stream
-// without them.
+// An intra tool in all-intra and in ra, by the RD search (medium) and by syntax-stress, at one QP: switchOn sets the
+// tool (and what goes with it; `stress` for syntax-stress), count finds its CUs in the stats. Its CUs are chosen, our
+// decoder and VTM's (when set) reproduce the reconstruction, and switchOff gives another stream without them. Files
+// <stem>.*.
+static void intraToolRoundTrip(const std::string& what, const std::string& stem, int qp,
+                               const std::function<void(EncoderOptions&, bool stress)>& switchOn,
+                               const std::function<void(EncoderOptions&)>& switchOff,
+                               const std::function<int(const std::string&)>& count) {
+  const std::string& dir = workDir();
+  std::string err;
+  for (const char* config : {"ai", "ra"})
+    for (const char* preset : {"medium", "syntax-stress"}) {
+      EncoderOptions o;
+      o.inputPath = dir + "/in.yuv"; o.width = W; o.height = H; o.qp = qp; o.config = config; o.preset = preset;
+      switchOn(o, std::string(preset) == "syntax-stress");
+      o.bitstreamPath = dir + "/" + stem + ".266"; o.reconPath = dir + "/" + stem + "_rec.yuv";
+      o.statsPath = dir + "/" + stem + ".json";
+      CHECK(runEncoder(o, err) == 0);
+      const int n = count(o.statsPath);
+      std::printf("%s %s: CUs with %s: %d\n", config, preset, what.c_str(), n);
+      CHECK(n > 0);
+      checkToolOff(dir, o, switchOff, count, stem);
+      checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, what + ", " + config + " " + preset);
+    }
+}
+
+// LFNST (--lfnst on), with explicit MTS (mts_idx follows lfnst_idx); syntax-stress picks random lfnst_idx, chroma-tree
+// CUs with CCLM too. Its CUs: lfnst_idx 1 or 2.
 TEST_CASE(lfnstRoundTrip) {
-  const std::string& dir = workDir();
-  auto lfnstCus = [](const std::string& stats) {
-    const std::vector<uint8_t> bytes = readAll(stats);
-    const std::string js(bytes.begin(), bytes.end());
-    int n = 0;  // a CU entry ends with ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>,<mip>]"
-    const std::regex lfnstRe(",[0-4],([12]),[0-8],[0-2],[0-9]+\\]");
-    for (auto it = std::sregex_iterator(js.begin(), js.end(), lfnstRe); it != std::sregex_iterator(); ++it) ++n;
-    return n;
-  };
-  std::string err;
-  for (const char* config : {"ai", "ra"})
-  for (const char* preset : {"medium", "syntax-stress"}) {
-    EncoderOptions o;
-    o.inputPath = dir + "/in.yuv"; o.width = W; o.height = H; o.qp = 22; o.config = config; o.preset = preset;
-    o.lfnst = 1; o.mtsExplicit = 1;
-    o.bitstreamPath = dir + "/lf.266"; o.reconPath = dir + "/lf_rec.yuv"; o.statsPath = dir + "/lf.json";
-    CHECK(runEncoder(o, err) == 0);
-    const int n = lfnstCus(o.statsPath);
-    std::printf("%s %s: CUs with LFNST: %d\n", config, preset, n);
-    CHECK(n > 0);
-    checkToolOff(dir, o, [](EncoderOptions& e) { e.lfnst = 0; }, lfnstCus, "lf");
-    checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, std::string("LFNST, ") + config + " " + preset);
-  }
+  intraToolRoundTrip(
+      "LFNST", "lf", 22, [](EncoderOptions& o, bool) { o.lfnst = 1; o.mtsExplicit = 1; },
+      [](EncoderOptions& e) { e.lfnst = 0; },
+      [](const std::string& stats) {  // a CU entry ends with ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>,<mip>]"
+        return countMatchesInFile(stats, ",[0-4],([12]),[0-8],[0-2],[0-9]+\\]");
+      });
 }
 
-// MRL (--mrl on) in all-intra and in ra, by the RD search and by syntax-stress (random lines and MPMs, also in
-// 128x128 CUs of several TUs and in the dual tree): CUs predicted from reference line 1 or 2 are chosen (the stats'
-// last CU field), our decoder and VTM's (when set) reproduce the reconstruction, and --mrl off gives another stream
-// without them.
+// MRL (--mrl on); syntax-stress picks random lines and MPMs, also in 128x128 CUs of several TUs and in the dual tree.
+// Its CUs: reference line 1 or 2.
 TEST_CASE(mrlRoundTrip) {
-  const std::string& dir = workDir();
-  auto mrlCus = [](const std::string& stats) {
-    const std::vector<uint8_t> bytes = readAll(stats);
-    const std::string js(bytes.begin(), bytes.end());
-    int n = 0;  // a CU entry ends with ",<sbt>,<mrl>,<mip>]"
-    const std::regex mrlRe(",[0-8],([12]),[0-9]+\\]");
-    for (auto it = std::sregex_iterator(js.begin(), js.end(), mrlRe); it != std::sregex_iterator(); ++it) ++n;
-    return n;
-  };
-  std::string err;
-  for (const char* config : {"ai", "ra"})
-    for (const char* preset : {"medium", "syntax-stress"}) {
-      EncoderOptions o;
-      o.inputPath = dir + "/in.yuv"; o.width = W; o.height = H; o.qp = 27; o.config = config; o.preset = preset;
-      o.mrl = 1;
-      o.mip = 0;  // (syntax-stress would give a quarter of the CUs MIP, which leaves MRL out)
-      if (std::string(preset) == "syntax-stress") o.dualTree = 1;
-      o.bitstreamPath = dir + "/mrl.266"; o.reconPath = dir + "/mrl_rec.yuv"; o.statsPath = dir + "/mrl.json";
-      CHECK(runEncoder(o, err) == 0);
-      const int n = mrlCus(o.statsPath);
-      std::printf("%s %s: CUs with MRL: %d\n", config, preset, n);
-      CHECK(n > 0);
-      checkToolOff(dir, o, [](EncoderOptions& e) { e.mrl = 0; }, mrlCus, "mrl");
-      checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, std::string("MRL, ") + config + " " + preset);
-    }
+  intraToolRoundTrip(
+      "MRL", "mrl", 27,
+      [](EncoderOptions& o, bool stress) {
+        o.mrl = 1;
+        o.mip = 0;  // (syntax-stress would give a quarter of the CUs MIP, which leaves MRL out)
+        if (stress) o.dualTree = 1;
+      },
+      [](EncoderOptions& e) { e.mrl = 0; },
+      [](const std::string& stats) {  // a CU entry ends with ",<sbt>,<mrl>,<mip>]"
+        return countMatchesInFile(stats, ",[0-8],([12]),[0-9]+\\]");
+      });
 }
 
-// MIP (--mip on) in all-intra and in ra, by the RD search and by syntax-stress (random modes and orientations, with
-// LFNST and explicit MTS, so MIP CUs of 16x16 and more code lfnst_idx and those below do not): MIP CUs are chosen
-// (the stats' last CU field), our decoder and VTM's (when set) reproduce the reconstruction, and --mip off gives
-// another stream without them.
+// MIP (--mip on); syntax-stress picks random modes and orientations, with LFNST and explicit MTS, so MIP CUs of 16x16
+// and more code lfnst_idx and those below do not.
 TEST_CASE(mipRoundTrip) {
-  const std::string& dir = workDir();
-  auto mipCus = [](const std::string& stats) {
-    const std::vector<uint8_t> bytes = readAll(stats);
-    const std::string js(bytes.begin(), bytes.end());
-    int n = 0;  // a CU entry ends with ",<mrl>,<mip>]", mip 1 + mode + 16 * transposed
-    const std::regex mipRe(",[0-2],([1-9][0-9]?)\\]");
-    for (auto it = std::sregex_iterator(js.begin(), js.end(), mipRe); it != std::sregex_iterator(); ++it) ++n;
-    return n;
-  };
-  std::string err;
-  for (const char* config : {"ai", "ra"})
-    for (const char* preset : {"medium", "syntax-stress"}) {
-      EncoderOptions o;
-      o.inputPath = dir + "/in.yuv"; o.width = W; o.height = H; o.qp = 32; o.config = config; o.preset = preset;
-      o.mip = 1;
-      if (std::string(preset) == "syntax-stress") { o.lfnst = 1; o.mtsExplicit = 1; }
-      o.bitstreamPath = dir + "/mip.266"; o.reconPath = dir + "/mip_rec.yuv"; o.statsPath = dir + "/mip.json";
-      CHECK(runEncoder(o, err) == 0);
-      const int n = mipCus(o.statsPath);
-      std::printf("%s %s: CUs with MIP: %d\n", config, preset, n);
-      CHECK(n > 0);
-      checkToolOff(dir, o, [](EncoderOptions& e) { e.mip = 0; }, mipCus, "mip");
-      checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, std::string("MIP, ") + config + " " + preset);
-    }
+  intraToolRoundTrip(
+      "MIP", "mip", 32,
+      [](EncoderOptions& o, bool stress) {
+        o.mip = 1;
+        if (stress) { o.lfnst = 1; o.mtsExplicit = 1; }
+      },
+      [](EncoderOptions& e) { e.mip = 0; },
+      [](const std::string& stats) {  // a CU entry ends with ",<mrl>,<mip>]", mip 1 + mode + 16 * transposed
+        return countMatchesInFile(stats, ",[0-2],([1-9][0-9]?)\\]");
+      });
 }
 
 // SBT in ra (--sbt on, with MTS, so the DST-VII / DCT-VIII pairs and the 16-coefficient zero-out of 32-sample sides
@@ -308,13 +291,8 @@ TEST_CASE(sbtRoundTrip) {
     // the right part of every 32-sample column group flickers with a pattern of its own per picture
     return (x & 31) >= 12 ? base + (((x * 5 + y * 13 + n * 37) % 23) - 11) * 2 : base;
   });
-  auto sbtCus = [](const std::string& stats) {
-    const std::vector<uint8_t> bytes = readAll(stats);
-    const std::string js(bytes.begin(), bytes.end());
-    int n = 0;  // ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>,<mip>]" with sbt 1..8
-    const std::regex sbtRe(",[0-4],[0-2],([1-8]),[0-2],[0-9]+\\]");
-    for (auto it = std::sregex_iterator(js.begin(), js.end(), sbtRe); it != std::sregex_iterator(); ++it) ++n;
-    return n;
+  auto sbtCus = [](const std::string& stats) {  // ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>,<mip>]" with sbt 1..8
+    return countMatchesInFile(stats, ",[0-4],[0-2],([1-8]),[0-2],[0-9]+\\]");
   };
   std::string err;
   for (int qp : {22, 27, 23}) {

@@ -14,70 +14,45 @@
 namespace nnvvc {
 namespace recon {
 
-namespace {
-// Line refIdx > 0 of a luma block (MRL): the corner p[-1-n][-1-n] and the n samples on each side of it up to line 0's
-// corner position share the above-left unit's availability; the rest that of the units above / left of the block.
-void gatherRefLine(const Picture& pic, const CuMap& map, int x, int y, int w, int h, int n, Pel* top, Pel* left) {
-  const Plane& pl = pic.planes[0];
+void gatherReferences(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
+                      Pel* top, Pel* left, int refIdx) {
+  const Plane& pl = pic.planes[cIdx];
+  const int sc = cIdx ? 1 : 0;           // component -> luma coordinate shift (4:2:0)
+  const int unit = 4 >> sc;              // samples per 4x4-luma availability unit
+  const int n = refIdx;                  // the line: n rows / columns further out (MRL, luma only)
   uint8_t availTop[2 * 64 + 3], availLeft[2 * 64 + 3];
   auto avail = [&](int cx, int cy) -> bool {
     if (cx < 0 || cy < 0 || cx >= pl.width || cy >= pl.height) return false;
-    return map.lumaAvailable(cx, cy);
+    return cIdx ? map.chromaAvailable(cx << sc, cy << sc) : map.lumaAvailable(cx, cy);
   };
+  // the corner p[-1-n][-1-n] and the n samples on each side of it up to line 0's corner position share the
+  // above-left unit's availability
   const bool corner = avail(x - 1, y - 1);
   for (int i = 0; i <= n; ++i) {
     availTop[i] = availLeft[i] = corner;
     top[i] = corner ? pl.at(x - 1 - n + i, y - 1 - n) : 0;
     left[i] = corner ? pl.at(x - 1 - n, y - 1 - n + i) : 0;
   }
-  for (int i = 0; i < 2 * w; i += 4) {
-    const bool a = y > 0 && avail(x + i, y - 1);
-    for (int k = i; k < i + 4 && k < 2 * w; ++k) { availTop[1 + n + k] = a; top[1 + n + k] = a ? pl.at(x + k, y - 1 - n) : 0; }
-  }
-  for (int j = 0; j < 2 * h; j += 4) {
-    const bool a = x > 0 && avail(x - 1, y + j);
-    for (int k = j; k < j + 4 && k < 2 * h; ++k) { availLeft[1 + n + k] = a; left[1 + n + k] = a ? pl.at(x - 1 - n, y + k) : 0; }
-  }
-  dsp::intraSubstituteRefLine(top, availTop, 2 * w + n, left, availLeft, 2 * h + n, kBitDepth);
-}
-}  // namespace
-
-void gatherReferences(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
-                      Pel* top, Pel* left, int refIdx) {
-  if (refIdx > 0) {
-    gatherRefLine(pic, map, x, y, w, h, refIdx, top, left);
-    return;
-  }
-  const Plane& pl = pic.planes[cIdx];
-  const int sc = cIdx ? 1 : 0;           // component -> luma coordinate shift (4:2:0)
-  const int unit = 4 >> sc;              // samples per 4x4-luma availability unit
-  uint8_t availTop[2 * 64 + 1], availLeft[2 * 64 + 1];
-  auto avail = [&](int cx, int cy) -> bool {
-    if (cx < 0 || cy < 0 || cx >= pl.width || cy >= pl.height) return false;
-    return cIdx ? map.chromaAvailable(cx << sc, cy << sc) : map.lumaAvailable(cx, cy);
-  };
-  availTop[0] = availLeft[0] = avail(x - 1, y - 1);
-  top[0] = left[0] = availTop[0] ? pl.at(x - 1, y - 1) : 0;
   // x, y are multiples of `unit` (blocks are aligned to the 4x4 luma grid), so availability is
-  // constant over runs of `unit` samples.
+  // constant over runs of `unit` samples; a line further out shares the units of line 0.
   if (y > 0) {
-    const Pel* row = pl.row(y - 1);
+    const Pel* row = pl.row(y - 1 - n);
     for (int i = 0; i < 2 * w; i += unit) {
       const bool a = avail(x + i, y - 1);
-      for (int k = i; k < i + unit && k < 2 * w; ++k) { availTop[1 + k] = a; top[1 + k] = a ? row[x + k] : 0; }
+      for (int k = i; k < i + unit && k < 2 * w; ++k) { availTop[1 + n + k] = a; top[1 + n + k] = a ? row[x + k] : 0; }
     }
   } else {
-    for (int i = 0; i < 2 * w; ++i) { availTop[1 + i] = 0; top[1 + i] = 0; }
+    for (int i = 0; i < 2 * w; ++i) { availTop[1 + n + i] = 0; top[1 + n + i] = 0; }
   }
   if (x > 0) {
     for (int j = 0; j < 2 * h; j += unit) {
       const bool a = avail(x - 1, y + j);
-      for (int k = j; k < j + unit && k < 2 * h; ++k) { availLeft[1 + k] = a; left[1 + k] = a ? pl.at(x - 1, y + k) : 0; }
+      for (int k = j; k < j + unit && k < 2 * h; ++k) { availLeft[1 + n + k] = a; left[1 + n + k] = a ? pl.at(x - 1 - n, y + k) : 0; }
     }
   } else {
-    for (int j = 0; j < 2 * h; ++j) { availLeft[1 + j] = 0; left[1 + j] = 0; }
+    for (int j = 0; j < 2 * h; ++j) { availLeft[1 + n + j] = 0; left[1 + n + j] = 0; }
   }
-  dsp::intraSubstituteRefs(top, availTop, left, availLeft, w, h, kBitDepth);
+  dsp::intraSubstituteRefLine(top, availTop, 2 * w + n, left, availLeft, 2 * h + n, kBitDepth);
 }
 
 void predictBlock(const Picture& pic, const CuMap& map, int cIdx, int x, int y, int w, int h,
@@ -86,22 +61,17 @@ void predictBlock(const Picture& pic, const CuMap& map, int cIdx, int x, int y, 
     predictCclm(pic, map, cIdx, x, y, w, h, mode, map.log2CtuSize(), dst, dstStride);
     return;
   }
+  Pel top[2 * 64 + 3], left[2 * 64 + 3];
+  const int line = cIdx == 0 ? refIdx : 0;
+  gatherReferences(pic, map, cIdx, x, y, w, h, top, left, line);
   if (cIdx == 0 && isMipPredMode(mode)) {  // MIP: line 0, unfiltered
-    Pel top[2 * 64 + 1], left[2 * 64 + 1];
-    gatherReferences(pic, map, 0, x, y, w, h, top, left);
     const int m = mode - kMipModeBase;
     dsp::mipPredict(m & 31, m >= 32, top, left, w, h, kBitDepth, dst, dstStride);
-    return;
+  } else if (line > 0) {
+    dsp::intraPredictRefLine(mode, line, top, left, w, h, kBitDepth, dst, dstStride);
+  } else {
+    dsp::intraPredict(mode, top, left, w, h, cIdx, kBitDepth, dst, dstStride);
   }
-  if (cIdx == 0 && refIdx > 0) {
-    Pel top[2 * 64 + 3], left[2 * 64 + 3];
-    gatherRefLine(pic, map, x, y, w, h, refIdx, top, left);
-    dsp::intraPredictRefLine(mode, refIdx, top, left, w, h, kBitDepth, dst, dstStride);
-    return;
-  }
-  Pel top[2 * 64 + 1], left[2 * 64 + 1];
-  gatherReferences(pic, map, cIdx, x, y, w, h, top, left);
-  dsp::intraPredict(mode, top, left, w, h, cIdx, kBitDepth, dst, dstStride);
 }
 
 void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, TCoeff* coeffOut) {

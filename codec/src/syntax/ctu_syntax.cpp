@@ -128,6 +128,19 @@ bool mtsIdxCoded(const SliceParams* slice, const CodingUnit& cu, const ResidualM
          std::max(cu.w, cu.h) <= 32 && cu.numTus == 1 && cu.lfnstIdx == 0 && f.notDcOnly && !f.beyond16;
 }
 
+void mipModeCode(int numModes, int& k, unsigned& u) {
+  k = 0;
+  while ((2 << k) <= numModes) ++k;  // floor(log2(numModes))
+  u = (2u << k) - unsigned(numModes);
+}
+
+int mipModeBins(int mode, int numModes) {
+  int k;
+  unsigned u;
+  mipModeCode(numModes, k, u);
+  return unsigned(mode) < u ? k : k + 1;
+}
+
 int mipFlagCtxInc(const CuMap& map, const CodingUnit& cu) {
   if (cu.w > 2 * cu.h || cu.h > 2 * cu.w) return 3;
   const CuInfo* L = map.at(cu.x - 1, cu.y);
@@ -1081,9 +1094,9 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
     const int n = dsp::mipNumModes(cu.w, cu.h);
     if (!IO::kReading && (cu.mipMode >= n || cu.lumaMode != 0 || cu.mrlIdx)) return false;
     cu.mipTransposed = io.bypass(cu.mipTransposed ? 1u : 0u) != 0;
-    int k = 0;
-    while ((2 << k) <= n) ++k;  // floor(log2(n))
-    const unsigned u = (2u << k) - unsigned(n);
+    int k;
+    unsigned u;
+    mipModeCode(n, k, u);
     unsigned v = cu.mipMode;
     if (IO::kReading) {
       v = io.bypassBits(0, k);

@@ -74,6 +74,10 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* levels, int w, int h, int cId
 
 // ctxInc of intra_mip_flag (Table 132): the left and above CUs with MIP, 3 for CUs more than 2:1.
 int mipFlagCtxInc(const CuMap& map, const CodingUnit& cu);
+// intra_mip_mode's truncated binary code for numModes symbols: k = floor(log2(numModes)) bins below u = 2^(k+1) -
+// numModes, k + 1 from there; mipModeBins: the bins of one mode.
+void mipModeCode(int numModes, int& k, unsigned& u);
+int mipModeBins(int mode, int numModes);
 
 // Explicit MTS (7.3.11.5): what the luma residual_coding() of a CU derives for mts_idx (7.3.11.11):
 // notDcOnly = the last significant position of some luma TB is not its DC one (MtsDcOnly 0);

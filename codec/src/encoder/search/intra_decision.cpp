@@ -62,12 +62,12 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
   int modes[16];
   ModeSelectConfig msc = preset_.modes;
   if (cu.w * cu.h >= 32 * 32) msc.numRd = std::max(1, msc.numRd - preset_.largeBlockRdReduce);
-  double mrlThreshold = kInf;
-  int nm = selectIntraModes(cheapCost, mpm, msc, modes, &mrlThreshold);
+  double extraThreshold = kInf;
+  int nm = selectIntraModes(cheapCost, mpm, msc, modes, &extraThreshold);
   // candidates carry their reference line (MRL) in bits 8..: mode | refIdx << 8
   if (c_->slice->mrl && cu.numTus == 1 && (cu.y & ((1 << part.log2CtuSize) - 1)) != 0)
-    nm = addMrlCandidates(cu, entry, mpm, mrlThreshold, modes, nm);
-  if (c_->slice->mip && cu.numTus == 1) nm = addMipCandidates(cu, entry, mrlThreshold, modes, nm);
+    nm = addMrlCandidates(cu, entry, mpm, extraThreshold, modes, nm);
+  if (c_->slice->mip && cu.numTus == 1) nm = addMipCandidates(cu, entry, extraThreshold, modes, nm);
 
   // full RD over the luma candidates (chroma: DM without residual while deciding luma)
   double bestJ = kInf;
@@ -118,7 +118,7 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
 // MRL candidates of a luma CU below its CTU's first row: the five non-planar MPMs predicted from reference lines 1
 // and 2, by SATD + sqrt(lambda) * mode bits (intra_luma_ref_idx and the MPM index; the regular modes' bits lack
 // intra_luma_ref_idx's 0, added to their threshold). Those cheaper than the threshold (the last regular pick's cost:
-// they would have made the regular list; or the best pick's, ModeSelectConfig::mrlVsBest), at most preset_.numMrlRd
+// they would have made the regular list; or the best pick's, ModeSelectConfig::extraVsBest), at most preset_.numMrlRd
 // of them (one where that is 0), join the RD list.
 int RdCtuSearch::addMrlCandidates(const CodingUnit& cu, const ContextSet& entry, const int mpm[5], double threshold,
                                   int* modes, int nm) {
@@ -151,7 +151,7 @@ int RdCtuSearch::addMrlCandidates(const CodingUnit& cu, const ContextSet& entry,
 // SATD of its reduced prediction against the original averaged to that size (the upsampling and a full-size SATD for
 // each of up to 32 modes cost more than the rest of the mode decision), scaled to the block, + sqrt(lambda) * mode
 // bits (intra_mip_flag, the transposed flag and the truncated binary mode; the regular modes' intra_mip_flag 0 goes to
-// the threshold); the best numMipRd + 2 then by the SATD of their full prediction; those below the MRL threshold, at
+// the threshold); the best numMipRd + 2 then by the SATD of their full prediction; those below the threshold, at
 // most preset_.numMipRd (one where that is 0), join the RD list as their prediction modes (CodingUnit::predModeMip).
 // Uses the line-0 references of refTop_ / refLeft_.
 int RdCtuSearch::addMipCandidates(const CodingUnit& cu, const ContextSet& entry, double threshold, int* modes, int nm) {
@@ -162,9 +162,10 @@ int RdCtuSearch::addMipCandidates(const CodingUnit& cu, const ContextSet& entry,
   const int ctxInc = mipFlagCtxInc(*c_->cuMap, cu);
   threshold += bitCost * double(entry[kCtxMipFlag + ctxInc].fracBits(0));
   const int n = dsp::mipNumModes(t0.w, t0.h);
-  int k = 0;
-  while ((2 << k) <= n) ++k;
-  const int u = (2 << k) - n;
+  // intra_mip_flag 1, intra_mip_transposed_flag and intra_mip_mode
+  auto modeBits = [&](int m) {
+    return entry[kCtxMipFlag + ctxInc].fracBits(1) + uint32_t(1 + mipModeBins(m, n)) * kFbitsOne;
+  };
   const int ps = dsp::mipReducedSize(t0.w, t0.h), upH = t0.w / ps, upV = t0.h / ps;
   Pel orgRed[64], red[32][64];
   for (int i = 0; i < ps; ++i)
@@ -182,8 +183,7 @@ int RdCtuSearch::addMipCandidates(const CodingUnit& cu, const ContextSet& entry,
     for (int m = 0; m < n; ++m) {
       dsp::mipReducedPredict(in, m, red[nc]);
       const uint64_t satd = dsp::satd(orgRed, ps, red[nc], ps, ps, ps) * uint64_t(upH * upV);
-      const uint32_t bits = entry[kCtxMipFlag + ctxInc].fracBits(1) + uint32_t(1 + (m < u ? k : k + 1)) * kFbitsOne;
-      cand[nc] = Cand{double(satd) + bitCost * double(bits), kMipModeBase + 32 * tr + m, nc};
+      cand[nc] = Cand{double(satd) + bitCost * double(modeBits(m)), kMipModeBase + 32 * tr + m, nc};
       ++nc;
     }
   }
@@ -192,11 +192,9 @@ int RdCtuSearch::addMipCandidates(const CodingUnit& cu, const ContextSet& entry,
   if (upH * upV > 1) {  // the best few again at full size
     const int numFull = std::min(nc, numRd + 2);
     for (int j = 0; j < numFull; ++j) {
-      const int m = cand[j].code - kMipModeBase;
       dsp::mipUpsample(red[cand[j].slot], refTop_, refLeft_, t0.w, t0.h, pred_, t0.w);
       const uint64_t satd = dsp::satd(orgY.row(t0.y) + t0.x, orgY.stride, pred_, t0.w, t0.w, t0.h);
-      const uint32_t bits = entry[kCtxMipFlag + ctxInc].fracBits(1) + uint32_t(1 + ((m & 31) < u ? k : k + 1)) * kFbitsOne;
-      cand[j].cost = double(satd) + bitCost * double(bits);
+      cand[j].cost = double(satd) + bitCost * double(modeBits((cand[j].code - kMipModeBase) & 31));
     }
     nc = numFull;
     std::stable_sort(cand, cand + nc, [](const Cand& a, const Cand& b) { return a.cost < b.cost; });

@@ -13,18 +13,18 @@ struct ModeSelectConfig {
   int numMpmRd = 2;      // how many of the MPM candidates (planar, mpm[0], mpm[1], ...) are added
   int numRefine = 3;     // best coarse angular modes whose neighbours are also evaluated
   int coarseStep = 2;    // 2: the 33 even angles first; 4: 17 angles (2, 6, ..., 66), then +-2
-  // MRL candidates join the RD list where their cheap cost beats the best regular mode's (true) or the last of the
-  // numRd best (false)
-  bool mrlVsBest = false;
+  // the extra candidates (MRL, MIP) join the RD list where their cheap cost beats the best regular mode's (true) or
+  // the last of the numRd best (false)
+  bool extraVsBest = false;
 };
 
 // costFn(mode) -> cheap cost (double) for modes 0..66. mpm: planar is mode 0, mpm[0..4] the
 // candModeList entries. Writes at most numRd + numMpmRd distinct modes to out (best first, MPM
-// additions after), returns the count. mrlThreshold (optional): the cheap cost an MRL candidate has to beat (the
-// best pick's or the last best-by-cost pick's, cfg.mrlVsBest).
+// additions after), returns the count. extraThreshold (optional): the cheap cost an MRL or MIP candidate has to beat (the
+// best pick's or the last best-by-cost pick's, cfg.extraVsBest).
 template <class CostFn>
 int selectIntraModes(CostFn&& costFn, const int mpm[5], const ModeSelectConfig& cfg, int out[16],
-                     double* mrlThreshold = nullptr) {
+                     double* extraThreshold = nullptr) {
   double cost[67];
   bool done[67] = {};
   auto eval = [&](int m) {
@@ -72,7 +72,7 @@ int selectIntraModes(CostFn&& costFn, const int mpm[5], const ModeSelectConfig& 
     }
     if (bm < 0) break;
     out[n++] = bm;
-    if (mrlThreshold && (n == 1 || !cfg.mrlVsBest)) *mrlThreshold = cost[bm];
+    if (extraThreshold && (n == 1 || !cfg.extraVsBest)) *extraThreshold = cost[bm];
   }
   // MPM candidates
   const int mpmAll[6] = {0, mpm[0], mpm[1], mpm[2], mpm[3], mpm[4]};

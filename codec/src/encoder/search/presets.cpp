@@ -98,10 +98,10 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numSbtRd = 2;
     // MRL since 2026-12-02 (thirteenth session), one candidate to RD, `ai` only: BasketballPass 4 frames -0.59%,
     // BQTerrace frame 0 -1.07%, for +8.7% instructions (BasketballPass frame 0). In `ra` (only candidates that beat the
-    // best regular mode's SATD cost, ModeSelectConfig::mrlVsBest) BasketballPass 17 frames about -0.21% for +1.9%
+    // best regular mode's SATD cost, ModeSelectConfig::extraVsBest) BasketballPass 17 frames about -0.21% for +1.9%
     // instructions (9 frames QP 32), but 33 frames +0.26%: no reliable gain there
     p.numMrlRd = 1;
-    p.modes.mrlVsBest = true;
+    p.modes.extraVsBest = true;
     p.mrlInRa = false;
     // MIP since 2026-12-02 (thirteenth session), one candidate to RD, `ai` only: `ai` BasketballPass 4 frames -0.50%
     // (Y -0.26%), BQTerrace frame 0 -0.48% (Y -0.50%), for +14% instructions (BasketballPass frame 0, callgrind); `ra`

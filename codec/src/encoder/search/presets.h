@@ -64,7 +64,7 @@ struct SearchPreset {
   int numMrlRd = 0;
   bool mrlInRa = true;  // ... also in `ra` (else the SPS flag is off there unless `--mrl on`)
   // MIP (the SPS flag is on where this is > 0): intra luma CUs of one TU also try every MIP mode (both orientations)
-  // by SATD + mode bits; at most this many of those that beat the MRL threshold (ModeSelectConfig::mrlVsBest) get a
+  // by SATD + mode bits; at most this many of those that beat the threshold of the extra candidates (ModeSelectConfig::extraVsBest) get a
   // full luma RD. `--mip on` at a preset with 0: one.
   int numMipRd = 0;
   bool mipInRa = true;  // ... also in `ra` (else the SPS flag is off there unless `--mip on`)
