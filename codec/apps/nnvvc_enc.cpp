@@ -72,6 +72,10 @@ static void usage(std::FILE* f) {
       "                            samples above / left of the block, for the most probable modes (default: preset)\n"
       "      --gpm on|off          geometric partitioning merge mode in ra (B slices; default: preset)\n"
       "      --affine on|off       affine motion compensation (subblock merge) in ra (default: preset)\n"
+      "      --prof on|off         ra: prediction refinement with optical flow in affine CUs (default on wherever\n"
+      "                            affine is)\n"
+      "      --sbtmvp on|off       ra: subblock-based temporal MV prediction, a merge candidate with the collocated\n"
+      "                            picture's motion per 8x8 subblock (needs --tmvp on; default: preset)\n"
       "      --mts on|off          implicit multiple transform selection: DST-VII for intra luma transform\n"
       "                            blocks with a side of 4..16 samples, no signalling (default on)\n"
       "      --mts-explicit on|off explicit MTS for intra CUs up to 32x32: mts_idx picks DST-VII / DCT-VIII\n"
@@ -111,6 +115,8 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--sbt", &EncoderOptions::sbt},
       {"--mrl", &EncoderOptions::mrl},
       {"--mip", &EncoderOptions::mip},
+      {"--sbtmvp", &EncoderOptions::sbTmvp},
+      {"--prof", &EncoderOptions::prof},
       {"--gpm", &EncoderOptions::gpm},
       {"--affine", &EncoderOptions::affine},
       {"--mts", &EncoderOptions::mts},

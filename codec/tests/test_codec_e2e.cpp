@@ -188,7 +188,7 @@ TEST_CASE(ciipJccrRoundTrip) {
 
 // Affine merge in ra on a zooming texture (the second picture is the first scaled by 1.08 about the centre):
 // subblock merge CUs are chosen (the stats count them), our decoder and VTM's (when set) reproduce the
-// reconstruction, and --affine off gives another stream without them.
+// reconstruction, and --affine off gives another stream without them; with PROF (the default with affine) and without.
 TEST_CASE(affineRoundTrip) {
   const std::string& dir = workDir();
   writeSyntheticYuv(dir + "/zoom.yuv", W, H, N, [](int n, int c, int x, int y) {
@@ -207,7 +207,45 @@ TEST_CASE(affineRoundTrip) {
   std::printf("affine CUs: %d\n", n);
   CHECK(n > 0);
   checkToolOff(dir, o, [](EncoderOptions& e) { e.affine = 0; }, affineCus, "af");
-  checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, "affine merge");
+  checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, "affine merge with PROF");
+  // PROF (on wherever affine is) off: another stream (the SPS flag, and the samples of the affine CUs) that decodes too
+  EncoderOptions noProf = o;
+  noProf.prof = 0;
+  noProf.bitstreamPath = dir + "/afp.266"; noProf.reconPath = dir + "/afp_rec.yuv"; noProf.statsPath = dir + "/afp.json";
+  CHECK(runEncoder(noProf, err) == 0);
+  CHECK(affineCus(noProf.statsPath) > 0);
+  CHECK(readAll(noProf.bitstreamPath) != readAll(o.bitstreamPath));
+  checkDecodesToRecon(dir, noProf.bitstreamPath, noProf.reconPath, "affine merge without PROF");
+}
+
+// SbTMVP in ra (--sbtmvp on): the top half of a texture moves right and the bottom half left, so a collocated
+// picture's motion differs between the 8x8 subblocks of CUs across the middle. SbTMVP CUs are chosen (the stats name
+// them), our decoder and VTM's (when set) reproduce the reconstruction, and --sbtmvp off gives another stream
+// without them; once alone (MaxNumSubblockMergeCand 1) and once before the affine candidates (--affine on).
+TEST_CASE(sbTmvpRoundTrip) {
+  const std::string dir = makeTestDir("e2e-sbtmvp");
+  const int sw = 128, sh = 64, sn = 9;
+  writeSyntheticYuv(dir + "/in.yuv", sw, sh, sn, [&](int n, int c, int x, int y) {
+    const int s = c ? 2 : 1, xl = x * s, yl = y * s;
+    const int u = yl < sh / 2 ? xl - 3 * n : xl + 2 * n;
+    return 50 + ((u * 7 + yl * 3 + (((u + 64) / 8 + yl / 8) % 3) * 25) & 127) + c * 13;
+  });
+  auto sbTmvpCus = [](const std::string& stats) { return countInFile(stats, "\"sbtmvp-"); };
+  std::string err;
+  for (int affine : {0, 1}) {
+    EncoderOptions o;
+    o.inputPath = dir + "/in.yuv"; o.width = sw; o.height = sh; o.qp = 27; o.config = "ra"; o.preset = "medium";
+    o.sbTmvp = 1;
+    o.affine = affine;
+    o.temporalFilter = 0;
+    o.bitstreamPath = dir + "/t.266"; o.reconPath = dir + "/t_rec.yuv"; o.statsPath = dir + "/t.json";
+    CHECK(runEncoder(o, err) == 0);
+    const int n = sbTmvpCus(o.statsPath);
+    std::printf("affine %d: SbTMVP CUs: %d, affine CUs: %d\n", affine, n, countInFile(o.statsPath, "\"affine-"));
+    CHECK(n > 0);
+    checkToolOff(dir, o, [](EncoderOptions& e) { e.sbTmvp = 0; }, sbTmvpCus, "t");
+    checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, std::string("SbTMVP") + (affine ? " with affine" : ""), sn);
+  }
 }
 
 // An intra tool in all-intra and in ra, by the RD search (medium) and by syntax-stress, at one QP: switchOn sets the

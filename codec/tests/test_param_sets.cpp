@@ -165,6 +165,20 @@ TEST_CASE(randomAccessSps) {
     // all-intra SPS (MaxNumMergeCand 1): no GPM flag at all, whatever the field says
     SpsInfo ai = s; ai.gpmEnabled = true;
     CHECK(writeSps(ai) == writeSps(s) && !parseSps(writeSps(ai)).gpmEnabled);
+    // SbTMVP: sps_sbtmvp_enabled_flag only after sps_temporal_mvp_enabled_flag 1; with affine MaxNumSubblockMergeCand
+    // then at least 1 (sps_five_minus_max_num_subblock_merge_cand at most 4)
+    SpsInfo r8 = ra; r8.temporalMvpEnabled = true; r8.sbTmvpEnabled = true;
+    SpsInfo r8off = r8; r8off.sbTmvpEnabled = false;
+    const SpsInfo q8 = parseSps(writeSps(r8));
+    CHECK(q8.temporalMvpEnabled && q8.sbTmvpEnabled && writeSps(q8) == writeSps(r8) && writeSps(r8) != writeSps(r8off));
+    SpsInfo r9 = ra; r9.temporalMvpEnabled = false; r9.sbTmvpEnabled = true;  // no TMVP: no SbTMVP flag
+    CHECK(!parseSps(writeSps(r9)).sbTmvpEnabled);
+    // PROF: sps_affine_prof_enabled_flag, then sps_prof_control_present_in_ph_flag (0), only with affine
+    SpsInfo r10 = r8; r10.affineEnabled = true; r10.affineProf = true;
+    SpsInfo r10off = r10; r10off.affineProf = false;
+    const SpsInfo q10 = parseSps(writeSps(r10));
+    CHECK(q10.affineEnabled && q10.affineProf && q10.sbTmvpEnabled && q10.maxNumSubblockMergeCand == 5);
+    CHECK(writeSps(q10) == writeSps(r10) && writeSps(r10) != writeSps(r10off) && !parseSps(writeSps(r10off)).affineProf);
   }
 }
 

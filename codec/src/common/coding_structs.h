@@ -90,6 +90,10 @@ struct CodingUnit {
   // sample, quarter-sample multiples; cp 1 and 2 add cp 0's MVD as 8.5.5.7 / VTM-23.2 do).
   bool affine = false;
   AffineMotion aff;
+  // SbTMVP (merge_subblock_flag with the SbTMVP candidate, merge_subblock_idx 0; affine is then set too, as
+  // MergeSubblockFlag, but MotionModelIdc is 0): sbTmvpMotion is the candidate, motion its centre motion.
+  bool sbTmvp = false;
+  SbTmvpMotion sbTmvpMotion;
   Mv affMvd[2][3];
   // GPM (merge == true, regular_merge_flag 0 and ciip_flag 0; skip CUs too): merge_gpm_partition_idx
   // (gpmSplit) and the merge indices m, n of partitions A and B (gpmIdx; merge_gpm_idx0 = m,

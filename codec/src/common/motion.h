@@ -70,6 +70,18 @@ struct AffineMotion {
   }
   bool operator!=(const AffineMotion& o) const { return !(*this == o); }
 };
+// The SbTMVP candidate of a CU (8.5.5.4, inter/sbtmvp.h): the motion shift tempMv (1/16 sample) and the default
+// motion of its centre (reference index 0 per list, BcwIdx 0). The subblock motion follows from these and the
+// collocated picture's motion field.
+struct SbTmvpMotion {
+  bool available = false;
+  Mv shift;
+  MotionInfo ctr;
+  bool operator==(const SbTmvpMotion& o) const {
+    return available == o.available && shift == o.shift && ctr == o.ctr;
+  }
+  bool operator!=(const SbTmvpMotion& o) const { return !(*this == o); }
+};
 // What a later CU's inherited affine candidate (8.5.5.5) reads of an affine neighbour: its position, size
 // and control-point motion (stored per 4x4 unit of the CU, AffineMotion::interDir 0 for other CUs).
 struct AffineCuRecord {

@@ -36,9 +36,13 @@ struct SliceParams {
   bool gpm = false;
   int maxNumGpmMergeCand = 0;
   // Affine (sps_affine_enabled_flag): merge_subblock_flag in merge CUs of 8x8 and more; MaxNumSubblockMergeCand
-  // (no SbTMVP: 5 - sps_five_minus_max_num_subblock_merge_cand); affineSixParam: sps_6param_affine_enabled_flag
+  // (5 - sps_five_minus_max_num_subblock_merge_cand with affine, else sbTmvp); affineSixParam: sps_6param_affine_enabled_flag
   bool affine = false;
   bool affineSixParam = false;
+  bool prof = false;           // sps_affine_prof_enabled_flag (no PH control): PROF in affine CUs (recon::predictAffine)
+  // SbTMVP (sps_sbtmvp_enabled_flag && ph_temporal_mvp_enabled_flag): the first subblock merge candidate; without
+  // affine MaxNumSubblockMergeCand is then 1
+  bool sbTmvp = false;
   int maxNumSubblockMergeCand = 0;
   bool mmvd = false;           // sps_mmvd_enabled_flag: merge with MV differences (mmvd_merge_flag in merge CUs)
   bool dmvr = false;           // sps_dmvr_enabled_flag (no PH control): decoder-side MV refinement of bi-merge CUs

@@ -176,7 +176,9 @@ class StreamDecoder {
     slice.smvd = curSps_.smvdEnabled && !slice.isIntra;
     slice.affine = curSps_.affineEnabled && !slice.isIntra;
     slice.affineSixParam = curSps_.affineSixParam;
-    slice.maxNumSubblockMergeCand = slice.affine ? curSps_.maxNumSubblockMergeCand : 0;
+    slice.prof = slice.affine && curSps_.affineProf;
+    slice.sbTmvp = curSps_.sbTmvpEnabled && slice.tmvp && !slice.isIntra;
+    slice.maxNumSubblockMergeCand = slice.affine ? curSps_.maxNumSubblockMergeCand : slice.sbTmvp ? 1 : 0;
     slice.cclm = curSps_.cclmEnabled;
     // implicitMtsEnabled (8.7.4.1): no ISP / SBT here, so intra CUs without explicit intra MTS
     slice.implicitMts = curSps_.mtsEnabled && !curSps_.explicitMtsIntra;

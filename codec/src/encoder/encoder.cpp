@@ -89,6 +89,9 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.sbt < -1 || opt.sbt > 1) return "--sbt: expected on or off";
   if (opt.mrl < -1 || opt.mrl > 1) return "--mrl: expected on or off";
   if (opt.mip < -1 || opt.mip > 1) return "--mip: expected on or off";
+  if (opt.sbTmvp < -1 || opt.sbTmvp > 1) return "--sbtmvp: expected on or off";
+  if (opt.prof < -1 || opt.prof > 1) return "--prof: expected on or off";
+  if (opt.sbTmvp == 1 && opt.tmvp == 0) return "--sbtmvp on needs --tmvp on (SbTMVP reads the collocated picture)";
   if (opt.mts < -1 || opt.mts > 1) return "--mts: expected on or off";
   if (opt.mtsExplicit < -1 || opt.mtsExplicit > 1) return "--mts-explicit: expected on or off";
   if (opt.mtsExplicit == 1 && opt.mts == 0) return "--mts-explicit on needs --mts on (sps_mts_enabled_flag)";
@@ -215,6 +218,8 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.mrlEnabled = opt.mrl < 0 ? presetTools.numMrlRd > 0 && (!ra || presetTools.mrlInRa) : opt.mrl == 1;
   sps.mipEnabled = opt.mip < 0 ? presetTools.numMipRd > 0 && (!ra || presetTools.mipInRa) : opt.mip == 1;
   sps.affineEnabled = ra && (opt.affine < 0 ? presetTools.affine : opt.affine == 1);
+  sps.affineProf = sps.affineEnabled && opt.prof != 0;
+  sps.sbTmvpEnabled = sps.temporalMvpEnabled && (opt.sbTmvp < 0 ? presetTools.sbTmvp : opt.sbTmvp == 1);
   sps.gpmEnabled = ra && (opt.gpm < 0 ? presetTools.gpm : opt.gpm == 1);
   sps.maxNumGpmMergeCand = 6;  // = MaxNumMergeCand (sps_max_num_merge_cand_minus_max_num_gpm_cand 0)
   sps.cclmEnabled = opt.cclm != 0;

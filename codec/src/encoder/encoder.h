@@ -45,6 +45,8 @@ struct EncoderOptions {
   int dualTree = -1;       // separate luma / chroma coding trees in I slices: -1 = default (preset), 0 off, 1 on
   int cclm = -1;           // CCLM chroma intra prediction: -1 = default (on), 0 off, 1 on
   int sbt = -1;            // sub-block transform of inter CUs (ra): -1 = default (preset), 0 off, 1 on
+  int prof = -1;           // PROF of affine CUs (ra, with affine): -1 = default (on wherever affine is), 0 off, 1 on
+  int sbTmvp = -1;         // subblock-based temporal MV prediction (ra, needs TMVP): -1 = default (preset), 0 off, 1 on
   int mip = -1;            // matrix-based intra prediction: -1 = default (preset), 0 off, 1 on
   int mrl = -1;            // multiple reference lines for intra luma prediction: -1 = default (preset), 0 off, 1 on
   int lfnst = -1;          // low-frequency non-separable transform of intra TBs: -1 = default (preset), 0 off, 1 on

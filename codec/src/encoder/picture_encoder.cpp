@@ -82,6 +82,7 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.smvd = sps.smvdEnabled && !plan.intra;
   s.affine = sps.affineEnabled && !plan.intra;
   s.affineSixParam = sps.affineSixParam;
+  s.prof = s.affine && sps.affineProf;
   s.maxNumSubblockMergeCand = s.affine ? sps.maxNumSubblockMergeCand : 0;
   s.cclm = sps.cclmEnabled;
   s.implicitMts = sps.mtsEnabled && !sps.explicitMtsIntra;  // implicitMtsEnabled (8.7.4.1)
@@ -103,6 +104,10 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
     const RefPic& col = s.refs->ref[s.colFromL0 ? 0 : 1][0];
     s.tmvp = col.motion != nullptr;
   }
+  // SbTMVP needs the collocated picture (ph_temporal_mvp_enabled_flag); without affine it is the only subblock
+  // merge candidate (MaxNumSubblockMergeCand 1)
+  s.sbTmvp = sps.sbTmvpEnabled && s.tmvp;
+  s.maxNumSubblockMergeCand = s.affine ? sps.maxNumSubblockMergeCand : s.sbTmvp ? 1 : 0;
   return s;
 }
 

@@ -1,6 +1,8 @@
-// Affine motion of H.266 8.5.5 without SbTMVP (inter/affine.h). Where the text and the VTM-23.2 decoder could
+// Affine motion of H.266 8.5.5 (inter/affine.h; SbTMVP in inter/sbtmvp). Where the text and the VTM-23.2 decoder could
 // be read differently the comments say what is followed.
 #include "inter/affine.h"
+
+#include "inter/sbtmvp.h"
 
 #include <algorithm>
 
@@ -131,23 +133,37 @@ bool constructedCandidate(const MotionInfo corner[4], const bool avail[4], int m
 
 }  // namespace
 
-int buildSubblockMergeList(const MvPredEnv& env, int x, int y, int w, int h, AffineMotion list[kMaxSubblockMergeCand]) {
+int buildSubblockMergeList(const MvPredEnv& env, int x, int y, int w, int h, AffineMotion list[kMaxSubblockMergeCand],
+                           SbTmvpMotion* sbTmvp) {
   const SliceParams& slice = *env.slice;
   const int maxCand = std::clamp(slice.maxNumSubblockMergeCand, 0, kMaxSubblockMergeCand);
   for (int i = 0; i < kMaxSubblockMergeCand; ++i) list[i] = AffineMotion{};
+  if (sbTmvp) *sbTmvp = SbTmvpMotion{};
   const bool bSlice = slice.sliceType == SliceType::kB;
   int cnt = 0;
   if (maxCand == 0) return 0;
+  // ---- SbTMVP first (8.5.5.2); list[0] then holds only its centre's directions and reference indices
+  SbTmvpMotion sb;
+  if (sbTmvpCandidate(env, x, y, w, h, sb)) {
+    list[cnt].interDir = sb.ctr.interDir;
+    for (int l = 0; l < 2; ++l) list[cnt].refIdx[l] = sb.ctr.refIdx[l];
+    ++cnt;
+    if (sbTmvp) *sbTmvp = sb;
+  }
   // ---- inherited: the first affine neighbour of A0, A1, then of B0, B1, B2 (no pruning)
-  const AffineCuRecord* a = affineNeighbour(env, x - 1, y + h);
-  if (!a) a = affineNeighbour(env, x - 1, y + h - 1);
-  if (a) list[cnt++] = inheritedCandidate(env, *a, x, y, w, h);
-  const AffineCuRecord* b = affineNeighbour(env, x + w, y - 1);
-  if (!b) b = affineNeighbour(env, x + w - 1, y - 1);
-  if (!b) b = affineNeighbour(env, x - 1, y - 1);
-  if (b && cnt < maxCand) list[cnt++] = inheritedCandidate(env, *b, x, y, w, h);
+  if (slice.affine && cnt < maxCand) {
+    const AffineCuRecord* a = affineNeighbour(env, x - 1, y + h);
+    if (!a) a = affineNeighbour(env, x - 1, y + h - 1);
+    if (a) list[cnt++] = inheritedCandidate(env, *a, x, y, w, h);
+  }
+  if (slice.affine && cnt < maxCand) {
+    const AffineCuRecord* b = affineNeighbour(env, x + w, y - 1);
+    if (!b) b = affineNeighbour(env, x + w - 1, y - 1);
+    if (!b) b = affineNeighbour(env, x - 1, y - 1);
+    if (b) list[cnt++] = inheritedCandidate(env, *b, x, y, w, h);
+  }
   // ---- constructed: corner motion LT (B2, B3, A2), RT (B1, B0), LB (A1, A0), RB (temporal, bottom-right)
-  if (cnt < maxCand) {
+  if (slice.affine && cnt < maxCand) {
     MotionInfo corner[4];
     bool avail[4] = {false, false, false, false};
     auto first = [&](int k, std::initializer_list<std::pair<int, int>> pos) {
@@ -169,7 +185,7 @@ int buildSubblockMergeList(const MvPredEnv& env, int x, int y, int w, int h, Aff
         MotionInfo rb;
         for (int l = 0; l < (bSlice ? 2 : 1); ++l) {
           Mv mv;
-          if (collocatedMvAt(env, xBr, yBr, l, 0, mv)) {
+          if (collocatedMvAt(slice, xBr, yBr, l, 0, mv)) {
             rb.mv[l] = mv;
             rb.refIdx[l] = 0;
             rb.interDir |= uint8_t(1 << l);

@@ -1,4 +1,4 @@
-// Affine motion (H.266 8.5.5) without SbTMVP: the subblock merge candidate list (8.5.5.2: inherited
+// Affine motion (H.266 8.5.5): the subblock merge candidate list (8.5.5.2: SbTMVP (inter/sbtmvp.h), inherited
 // candidates from affine neighbours 8.5.5.5, constructed candidates from corner motion 8.5.5.6, zero fill),
 // the luma subblock MVs of a CU from its control-point MVs with the bandwidth fallback (8.5.5.9), the chroma
 // subblock MVs (4:2:0: the mean of two luma subblocks) and the CU's motion storage (4x4 subblock MVs in the
@@ -16,8 +16,11 @@ constexpr int kMaxSubblockMergeCand = 5;
 constexpr int kAffineSubblock = 4;  // luma subblock size (PROF off: always 4x4)
 
 // Subblock merge candidate list of the CU at (x, y, w, h) (w, h >= 8): fills list[0 ..
-// MaxNumSubblockMergeCand - 1] (slice.maxNumSubblockMergeCand) and returns that count.
-int buildSubblockMergeList(const MvPredEnv& env, int x, int y, int w, int h, AffineMotion list[kMaxSubblockMergeCand]);
+// MaxNumSubblockMergeCand - 1] (slice.maxNumSubblockMergeCand) and returns that count. When the SbTMVP candidate
+// is available it is candidate 0 (sbTmvp->available; list[0] then carries only its centre's interDir / refIdx),
+// followed by the affine ones (inherited and constructed only with slice.affine) and zero candidates.
+int buildSubblockMergeList(const MvPredEnv& env, int x, int y, int w, int h, AffineMotion list[kMaxSubblockMergeCand],
+                           SbTmvpMotion* sbTmvp = nullptr);
 
 // Affine AMVP (8.5.5.7): the two control-point MV predictor candidates out[k][0..2] (cp 2 only for a 6-parameter
 // CU) of list X / refIdx for the CU at (x, y, w, h) (16x16 and more): inherited from the first affine neighbour

@@ -1,5 +1,5 @@
-// Motion vector prediction of H.266 8.5.2 for the tool set this encoder signals (TMVP without
-// SbTMVP, Log2ParMrgLevel = 2, quarter-sample MVD precision). Written from the specification; where the
+// Motion vector prediction of H.266 8.5.2 for the tool set this encoder signals (TMVP; SbTMVP in
+// inter/sbtmvp, Log2ParMrgLevel = 2, quarter-sample MVD precision). Written from the specification; where the
 // text and the VTM-23.2 reference decoder could be read differently, the comments say which
 // behaviour is followed (VTM decodes our streams, so its lists are the ones that must match).
 #include "inter/mv_pred.h"
@@ -141,9 +141,6 @@ bool symmetricRefIdx(const SliceParams& slice, int out[2]) {
   return true;
 }
 
-namespace {
-// The collocated picture's reference entry (ColPic, 8.5.2.11), or nullptr when the slice has no
-// usable one (TMVP off, index out of range, no motion field).
 const RefPic* collocatedRef(const SliceParams& slice) {
   if (!slice.tmvp || !slice.refs) return nullptr;
   const int list = (isBSlice(slice) && !slice.colFromL0) ? 1 : 0;
@@ -152,15 +149,22 @@ const RefPic* collocatedRef(const SliceParams& slice) {
   return col.motion ? &col : nullptr;
 }
 
+namespace {
+
 // 8.5.2.12 for the collocated block covering (xCol, yCol) (already on the 8x8 grid) of `col`:
-// the MV for RefPicList[listX][refIdx], scaled by the POC distances.
-bool collocatedMv(const SliceParams& slice, const RefPic& col, int xCol, int yCol, int listX, int refIdx, Mv& mv) {
+// the MV for RefPicList[listX][refIdx], scaled by the POC distances. sbFlag (SbTMVP): where a reference follows
+// the current picture only the collocated block's list X counts.
+bool collocatedMv(const SliceParams& slice, const RefPic& col, int xCol, int yCol, int listX, int refIdx, Mv& mv,
+                  bool sbFlag = false) {
   const MotionInfo* colMi = col.motion->at(xCol, yCol);
   if (!colMi || !colMi->isInter()) return false;  // outside, or intra-coded collocated block
   // Which of the collocated block's lists: the only one it uses; with both, list X when no
   // reference follows the current picture, else list N = sh_collocated_from_l0_flag.
   int listCol;
-  if (!colMi->predFlag(0)) listCol = 1;
+  if (sbFlag && !noBackwardPred(slice)) {
+    if (!colMi->predFlag(listX)) return false;
+    listCol = listX;
+  } else if (!colMi->predFlag(0)) listCol = 1;
   else if (!colMi->predFlag(1)) listCol = 0;
   else listCol = noBackwardPred(slice) ? listX : (slice.colFromL0 ? 1 : 0);
   const MotionFieldRefs& colRefs = col.motion->refs();
@@ -255,11 +259,10 @@ bool amvpNeighbourMv(const MvPredEnv& env, int x, int y, int listX, int targetPo
   return amvpFromNeighbour(env, x, y, listX, targetPoc, mv);
 }
 
-bool collocatedMvAt(const MvPredEnv& env, int x, int y, int listX, int refIdx, Mv& mv) {
-  const SliceParams& slice = *env.slice;
+bool collocatedMvAt(const SliceParams& slice, int x, int y, int listX, int refIdx, Mv& mv, bool sbFlag) {
   if (listX < 0 || listX > 1 || refIdx < 0 || refIdx >= numActiveRefs(slice, listX)) return false;
   const RefPic* col = collocatedRef(slice);
-  return col && collocatedMv(slice, *col, x & kColGridMask, y & kColGridMask, listX, refIdx, mv);
+  return col && collocatedMv(slice, *col, x & kColGridMask, y & kColGridMask, listX, refIdx, mv, sbFlag);
 }
 
 Mv roundMv(const Mv& mv, int rightShift, int leftShift) {

@@ -3,8 +3,8 @@
 // syntax writer (consistency check) and the encoder's inter search, so all derive the same lists.
 //
 // Tool set: temporal MV prediction (TMVP, when slice->tmvp), MMVD offsets (mmvdMotion), AMVR
-// rounding of the AMVP predictors; no SbTMVP, affine, BCW, weighted prediction (GPM's uni candidates: inter/gpm.h);
-// one slice, one tile per picture; Log2ParMrgLevel = 2 (sps_log2_parallel_merge_level_minus2 = 0).
+// rounding of the AMVP predictors; no weighted prediction (SbTMVP: inter/sbtmvp.h, affine: inter/affine.h,
+// GPM's uni candidates: inter/gpm.h); one slice, one tile per picture; Log2ParMrgLevel = 2 (sps_log2_parallel_merge_level_minus2 = 0).
 #pragma once
 #include "common/coding_structs.h"
 #include "common/motion.h"
@@ -61,8 +61,13 @@ bool temporalMv(const MvPredEnv& env, int x, int y, int w, int h, int listX, int
 
 // The collocated MV (8.5.2.12) at luma (x, y) (read at ((x >> 3) << 3, (y >> 3) << 3)) for list X and
 // reference index refIdx, without the position rules of temporalMv: the bottom-right corner of the
-// constructed affine candidates (8.5.5.6). False without TMVP or a collocated MV.
-bool collocatedMvAt(const MvPredEnv& env, int x, int y, int listX, int refIdx, Mv& mv);
+// constructed affine candidates (8.5.5.6) and SbTMVP (sbFlag: where a reference follows the current picture,
+// only the collocated block's list X is read). False without TMVP or a collocated MV.
+bool collocatedMvAt(const SliceParams& slice, int x, int y, int listX, int refIdx, Mv& mv, bool sbFlag = false);
+
+// The collocated picture's reference entry (ColPic, 8.5.2.11), or nullptr when the slice has no usable one (TMVP
+// off, index out of range, no motion field).
+const RefPic* collocatedRef(const SliceParams& slice);
 
 // The spatial AMVP predictor of the neighbour at (x, y) (8.5.2.10): its list-X MV when that refers to
 // targetPoc, else its list-Y MV when that does (also the corners of the constructed affine AMVP candidate).

@@ -23,7 +23,7 @@ namespace recon {
 constexpr int kDmvrSubblock = 16;  // refinement subblock side (at most)
 constexpr int kDmvrMaxSubblocks = (128 / kDmvrSubblock) * (128 / kDmvrSubblock);
 
-// dmvrFlag of 8.5.1 for a regular merge CU (no MMVD / CIIP / affine / SbTMVP / weighted prediction exist
+// dmvrFlag of 8.5.1 for a regular merge CU (not MMVD / CIIP / affine / SbTMVP; no weighted prediction exists
 // here): the same condition as BDOF's (both lists, short-term references on opposite sides at equal POC
 // distance, w >= 8, h >= 8, w * h >= 128, BcwIdx 0).
 bool dmvrApplies(const RefPicLists& refs, const MotionInfo& mi, int curPoc, int w, int h);

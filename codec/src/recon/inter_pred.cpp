@@ -7,6 +7,7 @@
 // window, so the kernels always read a plain rectangle.
 #include "recon/inter_pred.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "dsp/gpm.h"
@@ -15,6 +16,7 @@
 #include "recon/bdof.h"
 #include "recon/dmvr.h"
 #include "inter/affine.h"
+#include "inter/sbtmvp.h"
 
 namespace nnvvc {
 namespace recon {
@@ -93,6 +95,40 @@ void interpolateWith(dsp::McInterpFn fn, const Plane& plane, const Mv& mv, int c
 void interpolate(const dsp::McFunctions& f, const Plane& plane, const Mv& mv, int cIdx, int x,
                  int y, int w, int h, int16_t* dst, ptrdiff_t ds) {
   interpolateWith(cIdx ? f.interpChroma : f.interpLuma, plane, mv, cIdx, x, y, w, h, dst, ds);
+}
+
+// PROF (8.5.6.4) of one 4x4 luma subblock of an affine CU: pred (the biased intermediate of its interpolation, dsp/mc.h)
+// gains dI = diffMvX * gX + diffMvY * gY per sample, the gradients taken on the prediction extended by one sample on
+// each side, those border samples being the reference's integer samples nearest to the fractional position (xFrac and
+// yFrac rounded to 0 or 1), in the same intermediate scale. diffMv (1/32 sample per sample step, clipped to +-31) is
+// the same for every subblock: dMvX / dMvY [j * 4 + i].
+void applyProf(const Plane& plane, const Mv& mv, int xSb, int ySb, const int* dMvX, const int* dMvY, int16_t* pred,
+               ptrdiff_t ps) {
+  constexpr int kShift = 14 - kBitDepth;  // intermediate precision: samples << 4 (IF_INTERNAL_FRAC_BITS)
+  const RefPos p = refPos(mv, 0, xSb, ySb);
+  const int xo = p.xInt + (p.xFrac >> 3), yo = p.yInt + (p.yFrac >> 3);
+  const int maxX = plane.width - 1, maxY = plane.height - 1;
+  auto border = [&](int xx, int yy) {
+    return (int(plane.row(clampInt(yy, 0, maxY))[clampInt(xx, 0, maxX)]) << kShift) - dsp::kMcPrepBias;
+  };
+  int ext[6][6];  // [row][column], the subblock at [1..4][1..4]; corners unused
+  for (int j = 0; j < 4; ++j)
+    for (int i = 0; i < 4; ++i) ext[j + 1][i + 1] = pred[j * ps + i];
+  for (int k = 0; k < 4; ++k) {
+    ext[0][k + 1] = border(xo + k, yo - 1);
+    ext[5][k + 1] = border(xo + k, yo + 4);
+    ext[k + 1][0] = border(xo - 1, yo + k);
+    ext[k + 1][5] = border(xo + 4, yo + k);
+  }
+  constexpr int kLimit = 1 << std::max(kBitDepth + 1, 13);
+  for (int j = 0; j < 4; ++j)
+    for (int i = 0; i < 4; ++i) {
+      // gradients with shift1 = 6 (of the biased values: 8192 is a multiple of 64, so the differences are the spec's)
+      const int gx = (ext[j + 1][i + 2] >> 6) - (ext[j + 1][i] >> 6);
+      const int gy = (ext[j + 2][i + 1] >> 6) - (ext[j][i + 1] >> 6);
+      const int dI = clampInt(dMvX[j * 4 + i] * gx + dMvY[j * 4 + i] * gy, -kLimit, kLimit - 1);
+      pred[j * ps + i] = int16_t(pred[j * ps + i] + dI);  // int16 as the reference decoder keeps it
+    }
 }
 
 void fillGrey(Pel* dst, ptrdiff_t ds, int w, int h) {
@@ -190,8 +226,26 @@ void predictInter(const RefPicLists& refs, const MotionInfo& motion, int x, int 
     predictInterComponent(refs, mi, c, x >> 1, y >> 1, w >> 1, h >> 1, dst[c], dstStride[c]);
 }
 
+void predictSbTmvp(const RefPicLists& refs, const MotionInfo* sub, int x, int y, int w, int h, Pel* const dst[3],
+                   const ptrdiff_t dstStride[3]) {
+  constexpr int sb = inter::kSbTmvpSubblock;
+  const int nx = w / sb, ny = h / sb;
+  for (int j = 0; j < ny; ++j)
+    for (int i = 0; i < nx;) {
+      // a run of subblocks with the same motion is one block: the samples do not depend on the block size
+      const MotionInfo& mi = sub[j * nx + i];
+      int run = 1;
+      while (i + run < nx && sub[j * nx + i + run] == mi) ++run;
+      Pel* d[3] = {dst[0] + (j * sb) * dstStride[0] + i * sb,
+                   dst[1] + (j * sb / 2) * dstStride[1] + i * sb / 2,
+                   dst[2] + (j * sb / 2) * dstStride[2] + i * sb / 2};
+      predictInter(refs, mi, x + i * sb, y + j * sb, run * sb, sb, d, dstStride, InterPredTools{});
+      i += run;
+    }
+}
+
 void predictAffine(const RefPicLists& refs, const AffineMotion& am, int x, int y, int w, int h,
-                   Pel* const dst[3], const ptrdiff_t dstStride[3], int numComp, bool approximate) {
+                   Pel* const dst[3], const ptrdiff_t dstStride[3], int numComp, bool approximate, bool prof) {
   const dsp::McFunctions& f = dsp::mcFunctions();
   const dsp::McInterpFn lumaFn = approximate ? f.interpLuma : f.interpLumaAffine;
   constexpr int sb = inter::kAffineSubblock;
@@ -216,10 +270,27 @@ void predictAffine(const RefPicLists& refs, const AffineMotion& am, int x, int y
       }
     }
     inter::affineSubblockMvs(am, l, w, h, mvs);
+    // PROF for this list: not where the model is a translation or the bandwidth fallback gave every subblock one MV
+    const inter::AffineModel m = inter::affineModel(am, l, w, h);
+    const bool profHere = prof && !(m.dHorX == 0 && m.dHorY == 0 && m.dVerX == 0 && m.dVerY == 0) &&
+                          !inter::affineFallback(m, am.interDir);
+    int dMvX[16], dMvY[16];
+    if (profHere)
+      for (int j = 0; j < 4; ++j)
+        for (int i = 0; i < 4; ++i) {
+          // diffMv at the sample's offset from the subblock centre, in half samples (2i - 3), rounded by 7 bits
+          // (halves towards zero) and clipped to +-31
+          const int wx = 2 * i - 3, wy = 2 * j - 3;
+          const int hx = wx * m.dHorX + wy * m.dVerX, vy = wx * m.dHorY + wy * m.dVerY;
+          dMvX[j * 4 + i] = clampInt((hx + (hx >= 0 ? 63 : 64)) >> 7, -31, 31);
+          dMvY[j * 4 + i] = clampInt((vy + (vy >= 0 ? 63 : 64)) >> 7, -31, 31);
+        }
     for (int j = 0; j < ny; ++j)
-      for (int i = 0; i < nx; ++i)
-        interpolateWith(lumaFn, *planes[0], mvs[j * nx + i], 0, x + i * sb, y + j * sb, sb, sb,
-                        pred[numUsed][0] + (j * sb) * w + i * sb, w);
+      for (int i = 0; i < nx; ++i) {
+        int16_t* p = pred[numUsed][0] + (j * sb) * w + i * sb;
+        interpolateWith(lumaFn, *planes[0], mvs[j * nx + i], 0, x + i * sb, y + j * sb, sb, sb, p, w);
+        if (profHere) applyProf(*planes[0], mvs[j * nx + i], x + i * sb, y + j * sb, dMvX, dMvY, p, w);
+      }
     // 4:2:0: one 4x4 chroma subblock per 8x8 luma area, MV the mean of its top-left and bottom-right luma subblocks
     const int cw = w >> 1;
     for (int j = 0; numComp > 1 && j + 1 < ny; j += 2)

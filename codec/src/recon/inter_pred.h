@@ -3,7 +3,7 @@
 // coordinates to the picture), uni-prediction rounding and the default weighted bi-prediction
 // average (8.5.6.6.2); bi-directional optical flow (8.5.6.5, recon/bdof) and decoder-side MV
 // refinement (8.5.3, recon/dmvr) when the slice enables them; BCW's CU weights (MotionInfo::bcwIdx, 8.5.6.6.2
-// with bcwIdx > 0). No PROF, explicit weighted prediction, reference resampling or wrap-around (all disabled in
+// with bcwIdx > 0); PROF in affine CUs (predictAffine). No explicit weighted prediction, reference resampling or wrap-around (all disabled in
 // the SPS this encoder writes). Uses the dsp mc kernels.
 #pragma once
 #include <cstddef>
@@ -23,7 +23,7 @@ void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, i
                   Pel* const dst[3], const ptrdiff_t dstStride[3]);
 
 // Slice-level prediction tools that change the samples of bi-predicted CUs. Modes excluding BDOF get
-// bdof = false from interToolsOf(slice, cu) (CIIP, SMVD, affine; SbTMVP does not exist here; BCW weights other
+// bdof = false from interToolsOf(slice, cu) (CIIP, SMVD, affine and SbTMVP (cu.affine); BCW weights other
 // than the default exclude BDOF and DMVR by themselves: bdofApplies).
 struct InterPredTools {
   bool bdof = false;  // sps_bdof_enabled_flag && !ph_bdof_disabled_flag
@@ -50,11 +50,18 @@ void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, i
                   Pel* const dst[3], const ptrdiff_t dstStride[3], const InterPredTools& tools);
 
 // Affine CU (8.5.6 with 8.5.5.9): per list, each 4x4 luma subblock with its subblock MV and the 6-tap
-// filter, each 4x4 chroma subblock (8x8 luma) with the mean MV of two luma subblocks; then the default
-// weighting. No DMVR, BDOF or PROF. w, h >= 8. numComp 1: luma only (the encoder's pre-selection);
+// filter, refined by PROF (8.5.6.4) where `prof` (SliceParams::prof) and the list's model is neither a translation
+// nor in the bandwidth fallback; each 4x4 chroma subblock (8x8 luma) with the mean MV of two luma subblocks; then
+// the weighting (BCW). No DMVR or BDOF. w, h >= 8. numComp 1: luma only (the encoder's pre-selection);
 // approximate: the (SIMD) 8-tap luma filter instead of the 6-tap one (the encoder's control-point search only).
 void predictAffine(const RefPicLists& refs, const AffineMotion& am, int x, int y, int w, int h,
-                   Pel* const dst[3], const ptrdiff_t dstStride[3], int numComp = 3, bool approximate = false);
+                   Pel* const dst[3], const ptrdiff_t dstStride[3], int numComp = 3, bool approximate = false,
+                   bool prof = false);
+
+// SbTMVP CU (8.5.6 with 8.5.5.3): each 8x8 luma subblock (4x4 chroma) with its own motion sub[j * (w / 8) + i]
+// (inter::sbTmvpSubblockMotion), the 8-tap / 4-tap filters and the default weighting. No DMVR or BDOF.
+void predictSbTmvp(const RefPicLists& refs, const MotionInfo* sub, int x, int y, int w, int h, Pel* const dst[3],
+                   const ptrdiff_t dstStride[3]);
 
 // Geometric partitioning mode (8.5.7): the uni-predictions of partitions A and B (inter::gpmUniCandidate)
 // of each component blended with the weights of merge_gpm_partition_idx `split` (inter::gpmWeights,

@@ -7,6 +7,7 @@
 #include "dsp/dsp.h"
 #include "dsp/lfnst.h"
 #include "dsp/mip.h"
+#include "inter/sbtmvp.h"
 #include "recon/cclm.h"
 #include "recon/inter_pred.h"
 #include "common/slice_params.h"
@@ -174,8 +175,13 @@ void reconstructInterCu(Picture& pic, CuMap& map, const CodingUnit& cu, const Ct
   Pel* dst[3] = {pic.planes[0].row(cu.y) + cu.x, pic.planes[1].row(cu.y / 2) + cu.x / 2,
                  pic.planes[2].row(cu.y / 2) + cu.x / 2};
   const ptrdiff_t stride[3] = {pic.planes[0].stride, pic.planes[1].stride, pic.planes[2].stride};
-  if (cu.affine)
-    predictAffine(slice.refs ? *slice.refs : kNoRefs, cu.aff, cu.x, cu.y, cu.w, cu.h, dst, stride);
+  if (cu.affine && cu.sbTmvp) {
+    MotionInfo sub[inter::kMaxSbTmvpSubblocks];
+    inter::sbTmvpSubblockMotion(slice, map.log2CtuSize(), cu.x, cu.y, cu.w, cu.h, cu.sbTmvpMotion, sub);
+    predictSbTmvp(slice.refs ? *slice.refs : kNoRefs, sub, cu.x, cu.y, cu.w, cu.h, dst, stride);
+  } else if (cu.affine)
+    predictAffine(slice.refs ? *slice.refs : kNoRefs, cu.aff, cu.x, cu.y, cu.w, cu.h, dst, stride, 3, false,
+                  slice.prof);
   else if (cu.gpm)
     predictGpm(slice.refs ? *slice.refs : kNoRefs, cu.gpmSplit, cu.motion, cu.motionB, cu.x, cu.y, cu.w, cu.h, dst,
                stride);

@@ -10,6 +10,7 @@
 #include "inter/affine.h"
 #include "inter/gpm.h"
 #include "inter/mv_pred.h"
+#include "inter/sbtmvp.h"
 
 namespace nnvvc {
 
@@ -761,7 +762,9 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
   const SliceParams& sl = *env.slice;
   const unsigned merge = cu.skip ? 1u : io.bin(ctx[kCtxMergeFlag], cu.merge ? 1u : 0u);
   cu.merge = merge != 0;
+  if (!IO::kReading && cu.sbTmvp && !(cu.merge && cu.affine)) return false;  // SbTMVP: a subblock merge candidate
   if (!cu.merge) { cu.mmvd = false; cu.ciip = false; cu.gpm = false; if (IO::kReading) cu.affine = false; }
+  if (IO::kReading) cu.sbTmvp = false;  // set with the candidate (codeInterCu)
   if (cu.merge) {
     // merge_subblock_flag (merge CUs of 8x8 and more where MaxNumSubblockMergeCand > 0), then merge_subblock_idx
     // (TR cMax MaxNumSubblockMergeCand - 1, first bin context coded) instead of the rest of merge_data
@@ -974,6 +977,7 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
   if (IO::kReading) {
     cu.predMode = PredMode::kIntra; cu.skip = false; cu.merge = false; cu.mmvd = false; cu.ciip = false; cu.smvd = false;
     cu.affine = false;
+    cu.sbTmvp = false;
     cu.gpm = false;
   }
   if (!env.isIntraSlice && hasLuma) {
@@ -1018,11 +1022,20 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
         // subblock merge: the candidate's control-point motion (8.5.5.2)
         const inter::MvPredEnv pe{env.motion, env.hmvp, env.slice, env.part->log2CtuSize};
         AffineMotion list[inter::kMaxSubblockMergeCand];
-        const int n = inter::buildSubblockMergeList(pe, cu.x, cu.y, cu.w, cu.h, list);
+        SbTmvpMotion sb;
+        const int n = inter::buildSubblockMergeList(pe, cu.x, cu.y, cu.w, cu.h, list, &sb);
         if (cu.mergeIdx >= n) return false;
-        if (IO::kReading) cu.aff = list[cu.mergeIdx];
-        else if (cu.aff != list[cu.mergeIdx] || cu.aff.bcwIdx != list[cu.mergeIdx].bcwIdx) return false;
-        mi = inter::affineCuMotion(cu.aff);
+        const bool isSbTmvp = sb.available && cu.mergeIdx == 0;
+        if (IO::kReading) {
+          cu.sbTmvp = isSbTmvp;
+          cu.sbTmvpMotion = isSbTmvp ? sb : SbTmvpMotion{};
+          cu.aff = isSbTmvp ? AffineMotion{} : list[cu.mergeIdx];
+        } else if (cu.sbTmvp != isSbTmvp || (isSbTmvp && cu.sbTmvpMotion != sb) ||
+                   (!isSbTmvp && (cu.aff != list[cu.mergeIdx] || cu.aff.bcwIdx != list[cu.mergeIdx].bcwIdx))) {
+          return false;
+        }
+        // an SbTMVP CU's CU-level motion is its centre's (BcwIdx 0)
+        mi = isSbTmvp ? sb.ctr : inter::affineCuMotion(cu.aff);
       } else if (cu.affine) {
         // affine AMVP: predictor + MVD per control point (cp 1 and 2 add cp 0's MVD), wrapped to 18 bits
         const inter::MvPredEnv pe{env.motion, env.hmvp, env.slice, env.part->log2CtuSize};
@@ -1059,7 +1072,10 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
     } else {
       // affine CUs store their subblock motion and control points, and do not enter the HMVP table (8.5.5.1;
       // VTM-23.2 likewise)
-      if (env.motion) inter::storeCuMotion(*env.motion, cu, mi);
+      if (env.motion) {
+        if (cu.affine && cu.sbTmvp) inter::storeSbTmvpMotion(*env.motion, *env.slice, env.part->log2CtuSize, cu);
+        else inter::storeCuMotion(*env.motion, cu, mi);
+      }
       if (env.hmvp && !cu.affine) inter::updateHmvp(*env.hmvp, mi);
     }
     // cu_coded_flag: coded unless merge (inferred 0 for skip, 1 for merge)

@@ -171,7 +171,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.ue(0);        // sps_num_ref_pic_lists[0]
   b.flag(false);  // sps_ref_wraparound_enabled_flag
   b.flag(s.temporalMvpEnabled);  // sps_temporal_mvp_enabled_flag
-  if (s.temporalMvpEnabled) b.flag(false);  // sps_sbtmvp_enabled_flag
+  if (s.temporalMvpEnabled) b.flag(s.sbTmvpEnabled);  // sps_sbtmvp_enabled_flag
   b.flag(s.amvrEnabled);  // sps_amvr_enabled_flag
   b.flag(s.bdofEnabled);  // sps_bdof_enabled_flag
   if (s.bdofEnabled) b.flag(false);  // sps_bdof_control_present_in_ph_flag
@@ -188,7 +188,8 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
     b.ue(uint32_t(5 - s.maxNumSubblockMergeCand));  // sps_five_minus_max_num_subblock_merge_cand
     b.flag(s.affineSixParam);  // sps_6param_affine_enabled_flag
     if (s.amvrEnabled) b.flag(false);  // sps_affine_amvr_enabled_flag
-    b.flag(false);  // sps_affine_prof_enabled_flag
+    b.flag(s.affineProf);  // sps_affine_prof_enabled_flag
+    if (s.affineProf) b.flag(false);  // sps_prof_control_present_in_ph_flag (PROF in every picture)
   }
   b.flag(s.interEnabled && s.bcwEnabled);  // sps_bcw_enabled_flag
   b.flag(s.ciipEnabled);  // sps_ciip_enabled_flag
@@ -338,7 +339,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   if (!same) require(r.ue() == 0, "SPS reference picture lists");
   require(!r.flag(), "wraparound");
   s.temporalMvpEnabled = r.flag();  // sps_temporal_mvp_enabled_flag
-  if (s.temporalMvpEnabled) require(!r.flag(), "SbTMVP");
+  s.sbTmvpEnabled = s.temporalMvpEnabled && r.flag();  // sps_sbtmvp_enabled_flag
   s.amvrEnabled = r.flag();  // sps_amvr_enabled_flag
   s.bdofEnabled = r.flag();  // sps_bdof_enabled_flag
   if (s.bdofEnabled) require(!r.flag(), "BDOF control in the picture header");
@@ -351,10 +352,11 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   s.sbtEnabled = r.flag();  // sps_sbt_enabled_flag
   s.affineEnabled = r.flag();  // sps_affine_enabled_flag
   if (s.affineEnabled) {
-    s.maxNumSubblockMergeCand = 5 - int(r.ue(5));
+    s.maxNumSubblockMergeCand = 5 - int(r.ue(s.sbTmvpEnabled ? 4 : 5));  // (at least the SbTMVP candidate's 1)
     s.affineSixParam = r.flag();
     if (s.amvrEnabled) require(!r.flag(), "affine AMVR");
-    require(!r.flag(), "PROF");
+    s.affineProf = r.flag();  // sps_affine_prof_enabled_flag
+    if (s.affineProf) require(!r.flag(), "PROF control in the picture header");
   }
   s.bcwEnabled = r.flag();  // sps_bcw_enabled_flag
   s.ciipEnabled = r.flag();  // sps_ciip_enabled_flag

@@ -31,12 +31,14 @@ struct SpsInfo {
   int maxLatencyIncreasePlus1 = 0;           // dpb_max_latency_increase_plus1 (0: no limit)
   int maxNumMergeCand = 6;                   // MaxNumMergeCand when interEnabled (parser: as signalled)
   bool saoEnabled = false;                   // sps_sao_enabled_flag (SAO flags then in every slice header)
-  bool temporalMvpEnabled = false;           // sps_temporal_mvp_enabled_flag (no SbTMVP); ph flag per inter picture
+  bool temporalMvpEnabled = false;           // sps_temporal_mvp_enabled_flag; ph flag per inter picture
   bool amvrEnabled = false;                  // sps_amvr_enabled_flag (translational MVDs at 1/4, 1 or 4 samples)
   bool bdofEnabled = false;                  // sps_bdof_enabled_flag (no PH control: BDOF in every picture)
   bool dmvrEnabled = false;                  // sps_dmvr_enabled_flag (no PH control: DMVR in every inter picture)
-  bool affineEnabled = false;                // sps_affine_enabled_flag (subblock merge; no affine AMVP, PROF, SbTMVP)
+  bool affineEnabled = false;                // sps_affine_enabled_flag (subblock merge, affine AMVP)
   bool affineSixParam = true;                // sps_6param_affine_enabled_flag
+  bool affineProf = false;                   // sps_affine_prof_enabled_flag (no PH control: PROF in every affine CU)
+  bool sbTmvpEnabled = false;                // sps_sbtmvp_enabled_flag (with temporalMvpEnabled: the first subblock merge candidate)
   int maxNumSubblockMergeCand = 5;           // 5 - sps_five_minus_max_num_subblock_merge_cand
   bool smvdEnabled = false;                  // sps_smvd_enabled_flag (symmetric MVD in bi AMVP CUs)
   bool bcwEnabled = false;                   // sps_bcw_enabled_flag (bcw_idx in bi AMVP CUs of 256+ samples, inherited by merge)

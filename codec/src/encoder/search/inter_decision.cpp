@@ -93,7 +93,12 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
   };
   for (int k = 0; k < std::min(nr, preset_.numMergeRd); ++k) tryMerge(k, false);
   // subblock merge (affine) candidates
-  if (c_->slice->maxNumSubblockMergeCand > 0 && cu.w >= 8 && cu.h >= 8) evalAffineMerge(me, cu, entry, entryHm, bestJ);
+  if (c_->slice->maxNumSubblockMergeCand > 0 && cu.w >= 8 && cu.h >= 8) {
+    MotionInfo tried[inter::kMaxMergeCand];
+    const int nt = std::min(nr, preset_.numMergeRd);
+    for (int k = 0; k < nt; ++k) tried[k] = mlist[ranked[k].second];
+    evalAffineMerge(me, cu, entry, entryHm, bestJ, tried, nt, nr > 0 ? ranked[0].first : kInf);
+  }
   // CIIP: the best merge candidates (by their plain SATD) blended with planar intra, full RD with a residual;
   // not where a skip CU already won (its prediction needs no help)
   // (--ciip on at a preset without CIIP: one candidate)
@@ -377,14 +382,52 @@ void RdCtuSearch::evalSmvd(const inter::MvPredEnv& me, const int symRef[2], cons
 }
 
 void RdCtuSearch::evalAffineMerge(const inter::MvPredEnv& me, CodingUnit& cu, const ContextSet& entry,
-                                  const HmvpTable& entryHm, double& bestJ) {
+                                  const HmvpTable& entryHm, double& bestJ, const MotionInfo* triedMerge,
+                                  int numTriedMerge, double bestMergeSatd) {
   AffineMotion list[inter::kMaxSubblockMergeCand];
-  const int n = inter::buildSubblockMergeList(me, cu.x, cu.y, cu.w, cu.h, list);
+  SbTmvpMotion sb;
+  const int n = inter::buildSubblockMergeList(me, cu.x, cu.y, cu.w, cu.h, list, &sb);
+  if (sb.available) {
+    // SbTMVP: full RD unless every subblock has one motion that a regular merge candidate already tried
+    // (the same prediction but for DMVR / BDOF, at a higher rate)
+    MotionInfo sub[inter::kMaxSbTmvpSubblocks];
+    inter::sbTmvpSubblockMotion(*c_->slice, c_->part->log2CtuSize, cu.x, cu.y, cu.w, cu.h, sb, sub);
+    const int ns = (cu.w / inter::kSbTmvpSubblock) * (cu.h / inter::kSbTmvpSubblock);
+    bool uniform = true;
+    for (int i = 1; i < ns && uniform; ++i) uniform = sub[i] == sub[0];
+    bool tried = false;
+    for (int k = 0; k < numTriedMerge && uniform && !tried; ++k) tried = triedMerge[k] == sub[0];
+    // and only when its SATD cost is below sbTmvpSatdRatio x the best regular merge candidate's
+    if (!tried && preset_.sbTmvpSatdRatio > 0 && bestMergeSatd < kInf)
+      tried = ms_.sbTmvpCost(sub, 2.0, cu.x, cu.y, cu.w, cu.h) > preset_.sbTmvpSatdRatio * bestMergeSatd;
+    if (!tried) {
+      cu.merge = true;
+      cu.mmvd = false;
+      cu.ciip = false;
+      cu.gpm = false;
+      cu.affine = true;
+      cu.sbTmvp = true;
+      cu.sbTmvpMotion = sb;
+      cu.aff = AffineMotion{};
+      cu.mergeIdx = 0;
+      cu.motion = sb.ctr;
+      cu.interDir = 0;
+      cu.refIdx[0] = cu.refIdx[1] = -1;
+      cu.mvd[0] = cu.mvd[1] = Mv();
+      tryInterRd(cu, entry, entryHm, bestJ);
+      cu.sbTmvp = false;
+      cu.sbTmvpMotion = SbTmvpMotion{};
+    }
+  }
+  if (!c_->slice->affine) {
+    cu.affine = false;
+    return;
+  }
   std::pair<double, int> ranked[inter::kMaxSubblockMergeCand];
   int nr = 0;
-  for (int i = 0; i < n; ++i) {
+  for (int i = sb.available ? 1 : 0; i < n; ++i) {
     bool dup = false;
-    for (int j = 0; j < i && !dup; ++j) dup = list[j] == list[i];
+    for (int j = sb.available ? 1 : 0; j < i && !dup; ++j) dup = list[j] == list[i];
     if (dup) continue;
     // merge flag, subblock flag, truncated-unary index
     ranked[nr++] = {ms_.affineCost(list[i], double(2 + std::min(i + 1, n - 1)), cu.x, cu.y, cu.w, cu.h), i};
@@ -579,8 +622,12 @@ void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const Hmvp
   const int x = cu.x, y = cu.y, w = cu.w, h = cu.h;
   Pel* pd[3] = {interPred_[0].data(), interPred_[1].data(), interPred_[2].data()};
   const ptrdiff_t ps[3] = {w, w / 2, w / 2};
-  if (cu.affine)
-    recon::predictAffine(*c_->slice->refs, cu.aff, x, y, w, h, pd, ps);
+  if (cu.affine && cu.sbTmvp) {
+    MotionInfo sub[inter::kMaxSbTmvpSubblocks];
+    inter::sbTmvpSubblockMotion(*c_->slice, c_->part->log2CtuSize, x, y, w, h, cu.sbTmvpMotion, sub);
+    recon::predictSbTmvp(*c_->slice->refs, sub, x, y, w, h, pd, ps);
+  } else if (cu.affine)
+    recon::predictAffine(*c_->slice->refs, cu.aff, x, y, w, h, pd, ps, 3, false, c_->slice->prof);
   else if (cu.gpm)
     recon::predictGpm(*c_->slice->refs, cu.gpmSplit, cu.motion, cu.motionB, x, y, w, h, pd, ps);
   else

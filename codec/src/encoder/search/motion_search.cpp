@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "dsp/dsp.h"
+#include "inter/sbtmvp.h"
 #include "recon/inter_pred.h"
 
 namespace nnvvc {
@@ -282,7 +283,24 @@ double MotionSearch::affineCost(const AffineMotion& am, double bits, int x, int 
   const Plane& org = orig_->planes[0];
   Pel* dst[3] = {pred_.data(), nullptr, nullptr};
   const ptrdiff_t ds[3] = {w, 0, 0};
-  recon::predictAffine(*slice_->refs, am, x, y, w, h, dst, ds, 1, approximate);
+  recon::predictAffine(*slice_->refs, am, x, y, w, h, dst, ds, 1, approximate, slice_->prof && !approximate);
+  const uint64_t d = dsp::satd(org.row(y) + x, org.stride, pred_.data(), w, w, h);
+  return double(d) + sqrtLambda_ * bits;
+}
+
+double MotionSearch::sbTmvpCost(const MotionInfo* sub, double bits, int x, int y, int w, int h) {
+  const Plane& org = orig_->planes[0];
+  constexpr int sb = inter::kSbTmvpSubblock;
+  const int nx = w / sb, ny = h / sb;
+  for (int j = 0; j < ny; ++j)
+    for (int i = 0; i < nx;) {
+      const MotionInfo& mi = sub[j * nx + i];
+      int run = 1;
+      while (i + run < nx && sub[j * nx + i + run] == mi) ++run;
+      recon::predictInterComponent(*slice_->refs, mi, 0, x + i * sb, y + j * sb, run * sb, sb,
+                                   pred_.data() + (j * sb) * w + i * sb, w);
+      i += run;
+    }
   const uint64_t d = dsp::satd(org.row(y) + x, org.stride, pred_.data(), w, w, h);
   return double(d) + sqrtLambda_ * bits;
 }

@@ -54,6 +54,8 @@ class MotionSearch {
   // Same for an affine CU's motion (luma subblock prediction, recon::predictAffine).
   // approximate: the 8-tap filter (faster SIMD) in place of the 6-tap one, for the control-point search.
   double affineCost(const AffineMotion& am, double bits, int x, int y, int w, int h, bool approximate = false);
+  // Same for an SbTMVP CU: the luma prediction of each 8x8 subblock with its motion sub[j * (w / 8) + i].
+  double sbTmvpCost(const MotionInfo* sub, double bits, int x, int y, int w, int h);
 
  private:
   struct UniResult { Mv mv; int mvpIdx = 0; Mv mvd; Mv pred[2]; double cost = 1e300; uint32_t bits = 0; };

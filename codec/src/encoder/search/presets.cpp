@@ -20,6 +20,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.mmvd = true;
     p.gpm = true;
     p.affine = true;  // the only preset with affine (SearchPreset::affine has the figures)
+    p.sbTmvp = true;  // every SbTMVP candidate that is not a regular merge candidate's motion to full RD
     p.numBcwRd = 2;   // BCW with one list refined per weight, two weights to RD
     p.lfnstModes = 3;
     p.numSbtRd = 8;   // every SBT split
@@ -44,6 +45,8 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // +15% CPU (BasketballPass 4 frames, ai), BQTerrace frame 0 -0.29% for +15%: too dear there
     p.lfnstModes = 2;
     p.numSbtRd = 4;
+    p.sbTmvp = true;  // as at medium (slow's RA time is close to the challenge's 0.7 x VTM per point)
+    p.sbTmvpSatdRatio = 1.0;
     p.numMrlRd = 2;
     p.numMipRd = 2;
     // (MIP `ai` only here too: the thirteenth session's RA bench measured slow at T1/T2 0.661 with MIP, QP 32 at 0.77,
@@ -109,6 +112,11 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // picture, which is 40% of a 9-frame 1080p encode: too dear for medium's 0.1 x VTM time target in `ra`
     p.numMipRd = 1;
     p.mipInRa = false;
+    // SbTMVP since 2026-12-02 (fourteenth session), to full RD only where its SATD cost beats the best regular merge
+    // candidate's: BasketballPass 33 frames -0.35% BD-rate (Y -0.50%) for about 0 CPU; every candidate to RD -0.37% for
+    // +6.9% (one run each)
+    p.sbTmvp = true;
+    p.sbTmvpSatdRatio = 1.0;
     p.meRangeMax = 64;
     p.interSkipStopsSplit = false;
     p.intraInInterMaxTid = 2;

@@ -75,6 +75,11 @@ struct SearchPreset {
   // frames slow -0.69% BD-rate for +67% CPU, medium -0.47% for x2.85 (too much CPU for the T1 <= 0.7 x VTM rule).
   bool affine = false;
   int numAffineMergeRd = 2;
+  // SbTMVP (ra; the SPS flag is on where this is, with TMVP): the subblock temporal merge candidate to full RD in
+  // merge CUs of 8x8 and more, unless all its subblocks share one motion that a regular merge candidate brought.
+  // `--sbtmvp on` at a preset without it searches the same way.
+  bool sbTmvp = false;
+  double sbTmvpSatdRatio = 0.0;  // ... and only when its SATD cost is below this multiple of the best merge candidate's (0: no limit)
   bool affineAmvp = true;      // affine AMVP search (evalAffineAmvp) where the slice has affine
   bool affineAmvpSixParam = true;  // ... also the 6-parameter model
   bool affineSearchApprox = false;  // ... predicting with the (SIMD) 8-tap filter instead of the 6-tap one

@@ -16,6 +16,7 @@
 #include "encoder/search/intra_mode_select.h"
 #include "encoder/search/motion_search.h"
 #include "inter/affine.h"
+#include "inter/sbtmvp.h"
 #include "encoder/search/rate_tables.h"
 #include "encoder/search/rd_cost.h"
 #include "encoder/search/rdoq.h"
@@ -117,10 +118,12 @@ class RdCtuSearch final : public CtuSearch {
   // Full RD of one inter candidate (motion fixed): without residual (skip for merge, cu_coded_flag
   // 0 for AMVP) and with the RDOQ'd residual. Updates the best (interBest*) when cheaper.
   void tryInterRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm, double& bestJ);
-  // Subblock merge (affine) candidates of a CU of 8x8 or more: SATD pre-selection, full RD of the best
-  // numAffineMergeRd (with and without residual).
+  // Subblock merge candidates of a CU of 8x8 or more: the SbTMVP candidate to full RD
+  // unless it is one motion that a regular merge candidate of triedMerge already brought or its SATD cost is above
+  // SearchPreset::sbTmvpSatdRatio x bestMergeSatd (the best regular merge candidate's); then with affine the
+  // SATD pre-selection and full RD of the best numAffineMergeRd (with and without residual).
   void evalAffineMerge(const inter::MvPredEnv& me, CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm,
-                       double& bestJ);
+                       double& bestJ, const MotionInfo* triedMerge, int numTriedMerge, double bestMergeSatd);
   // Affine AMVP (CUs of 16x16 and more): from the best motion-searched candidate's MVs and the affine predictors, a
   // 4-parameter then a 6-parameter control-point search per list (SATD + MVD bits), full RD of each.
   void evalAffineAmvp(const inter::MvPredEnv& me, const AmvpCandidate& base, CodingUnit& cu, const ContextSet& entry,
