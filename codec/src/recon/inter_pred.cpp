@@ -227,7 +227,7 @@ void predictInter(const RefPicLists& refs, const MotionInfo& motion, int x, int 
 }
 
 void predictSbTmvp(const RefPicLists& refs, const MotionInfo* sub, int x, int y, int w, int h, Pel* const dst[3],
-                   const ptrdiff_t dstStride[3]) {
+                   const ptrdiff_t dstStride[3], int numComp) {
   constexpr int sb = inter::kSbTmvpSubblock;
   const int nx = w / sb, ny = h / sb;
   for (int j = 0; j < ny; ++j)
@@ -236,10 +236,14 @@ void predictSbTmvp(const RefPicLists& refs, const MotionInfo* sub, int x, int y,
       const MotionInfo& mi = sub[j * nx + i];
       int run = 1;
       while (i + run < nx && sub[j * nx + i + run] == mi) ++run;
-      Pel* d[3] = {dst[0] + (j * sb) * dstStride[0] + i * sb,
-                   dst[1] + (j * sb / 2) * dstStride[1] + i * sb / 2,
-                   dst[2] + (j * sb / 2) * dstStride[2] + i * sb / 2};
-      predictInter(refs, mi, x + i * sb, y + j * sb, run * sb, sb, d, dstStride, InterPredTools{});
+      Pel* d0 = dst[0] + (j * sb) * dstStride[0] + i * sb;
+      if (numComp == 1) {
+        predictInterComponent(refs, mi, 0, x + i * sb, y + j * sb, run * sb, sb, d0, dstStride[0]);
+      } else {
+        Pel* d[3] = {d0, dst[1] + (j * sb / 2) * dstStride[1] + i * sb / 2,
+                     dst[2] + (j * sb / 2) * dstStride[2] + i * sb / 2};
+        predictInter(refs, mi, x + i * sb, y + j * sb, run * sb, sb, d, dstStride, InterPredTools{});
+      }
       i += run;
     }
 }

@@ -59,9 +59,10 @@ void predictAffine(const RefPicLists& refs, const AffineMotion& am, int x, int y
                    bool prof = false);
 
 // SbTMVP CU (8.5.6 with 8.5.5.3): each 8x8 luma subblock (4x4 chroma) with its own motion sub[j * (w / 8) + i]
-// (inter::sbTmvpSubblockMotion), the 8-tap / 4-tap filters and the default weighting. No DMVR or BDOF.
+// (inter::sbTmvpSubblockMotion), the 8-tap / 4-tap filters and the default weighting. No DMVR or BDOF. numComp 1:
+// luma only (the encoder's SATD pre-selection).
 void predictSbTmvp(const RefPicLists& refs, const MotionInfo* sub, int x, int y, int w, int h, Pel* const dst[3],
-                   const ptrdiff_t dstStride[3]);
+                   const ptrdiff_t dstStride[3], int numComp = 3);
 
 // Geometric partitioning mode (8.5.7): the uni-predictions of partitions A and B (inter::gpmUniCandidate)
 // of each component blended with the weights of merge_gpm_partition_idx `split` (inter::gpmWeights,

@@ -387,6 +387,19 @@ void RdCtuSearch::evalAffineMerge(const inter::MvPredEnv& me, CodingUnit& cu, co
   AffineMotion list[inter::kMaxSubblockMergeCand];
   SbTmvpMotion sb;
   const int n = inter::buildSubblockMergeList(me, cu.x, cu.y, cu.w, cu.h, list, &sb);
+  // what every subblock merge candidate sets: merge_subblock_idx idx, the CU-level motion mi
+  auto setSubblockMerge = [&](int idx, const MotionInfo& mi) {
+    cu.merge = true;
+    cu.mmvd = false;
+    cu.ciip = false;
+    cu.gpm = false;
+    cu.affine = true;
+    cu.mergeIdx = uint8_t(idx);
+    cu.motion = mi;
+    cu.interDir = 0;
+    cu.refIdx[0] = cu.refIdx[1] = -1;
+    cu.mvd[0] = cu.mvd[1] = Mv();
+  };
   if (sb.available) {
     // SbTMVP: full RD unless every subblock has one motion that a regular merge candidate already tried
     // (the same prediction but for DMVR / BDOF, at a higher rate)
@@ -401,19 +414,10 @@ void RdCtuSearch::evalAffineMerge(const inter::MvPredEnv& me, CodingUnit& cu, co
     if (!tried && preset_.sbTmvpSatdRatio > 0 && bestMergeSatd < kInf)
       tried = ms_.sbTmvpCost(sub, 2.0, cu.x, cu.y, cu.w, cu.h) > preset_.sbTmvpSatdRatio * bestMergeSatd;
     if (!tried) {
-      cu.merge = true;
-      cu.mmvd = false;
-      cu.ciip = false;
-      cu.gpm = false;
-      cu.affine = true;
+      setSubblockMerge(0, sb.ctr);
       cu.sbTmvp = true;
       cu.sbTmvpMotion = sb;
       cu.aff = AffineMotion{};
-      cu.mergeIdx = 0;
-      cu.motion = sb.ctr;
-      cu.interDir = 0;
-      cu.refIdx[0] = cu.refIdx[1] = -1;
-      cu.mvd[0] = cu.mvd[1] = Mv();
       tryInterRd(cu, entry, entryHm, bestJ);
       cu.sbTmvp = false;
       cu.sbTmvpMotion = SbTmvpMotion{};
@@ -436,17 +440,8 @@ void RdCtuSearch::evalAffineMerge(const inter::MvPredEnv& me, CodingUnit& cu, co
     for (int j = i; j > 0 && ranked[j] < ranked[j - 1]; --j) std::swap(ranked[j], ranked[j - 1]);
   for (int k = 0; k < std::min(nr, std::max(1, preset_.numAffineMergeRd)); ++k) {
     const AffineMotion& am = list[ranked[k].second];
-    cu.merge = true;
-    cu.mmvd = false;
-    cu.ciip = false;
-    cu.gpm = false;
-    cu.affine = true;
+    setSubblockMerge(ranked[k].second, inter::affineCuMotion(am));
     cu.aff = am;
-    cu.mergeIdx = uint8_t(ranked[k].second);
-    cu.motion = inter::affineCuMotion(am);
-    cu.interDir = 0;
-    cu.refIdx[0] = cu.refIdx[1] = -1;
-    cu.mvd[0] = cu.mvd[1] = Mv();
     tryInterRd(cu, entry, entryHm, bestJ);
   }
   cu.affine = false;

@@ -4,7 +4,6 @@
 #include <cstdlib>
 
 #include "dsp/dsp.h"
-#include "inter/sbtmvp.h"
 #include "recon/inter_pred.h"
 
 namespace nnvvc {
@@ -290,17 +289,9 @@ double MotionSearch::affineCost(const AffineMotion& am, double bits, int x, int 
 
 double MotionSearch::sbTmvpCost(const MotionInfo* sub, double bits, int x, int y, int w, int h) {
   const Plane& org = orig_->planes[0];
-  constexpr int sb = inter::kSbTmvpSubblock;
-  const int nx = w / sb, ny = h / sb;
-  for (int j = 0; j < ny; ++j)
-    for (int i = 0; i < nx;) {
-      const MotionInfo& mi = sub[j * nx + i];
-      int run = 1;
-      while (i + run < nx && sub[j * nx + i + run] == mi) ++run;
-      recon::predictInterComponent(*slice_->refs, mi, 0, x + i * sb, y + j * sb, run * sb, sb,
-                                   pred_.data() + (j * sb) * w + i * sb, w);
-      i += run;
-    }
+  Pel* dst[3] = {pred_.data(), nullptr, nullptr};
+  const ptrdiff_t ds[3] = {w, 0, 0};
+  recon::predictSbTmvp(*slice_->refs, sub, x, y, w, h, dst, ds, 1);
   const uint64_t d = dsp::satd(org.row(y) + x, org.stride, pred_.data(), w, w, h);
   return double(d) + sqrtLambda_ * bits;
 }
