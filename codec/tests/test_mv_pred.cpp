@@ -2,11 +2,13 @@
 // pairwise average rounding, zero candidates, AMVP with cross-list same-POC references,
 // picture-boundary availability and the 8x4 bi -> uni conversion, temporal MV prediction
 // (collocated positions, 8x8 reads, list choice, POC scaling, place in both lists), on
-// hand-built motion fields; the TMVP slice header syntax round trip.
+// hand-built motion fields; the TMVP slice header syntax round trip; SbTMVP (motion shift, its rounding, the
+// collocated positions and their clipping, the subblock list rule, the centre's default motion).
 #include <cstdio>
 #include <cstdlib>
 
 #include "inter/mv_pred.h"
+#include "inter/sbtmvp.h"
 #include "syntax/param_sets.h"
 #include "test_check.h"
 
@@ -708,6 +710,57 @@ TEST_CASE(tmvpSyntax) {
 }
 
 }  // namespace
+
+// SbTMVP (8.5.5.4): the collocated picture is POC 16 (L1[0]); references follow the current picture (POC 8), so a
+// collocated block contributes to list X only through its own list X.
+TEST_CASE(sbTmvp) {
+  SbTmvpMotion c;
+  {
+    // no A1: no shift; centre (40, 40) of the CU (32, 32, 16, 16)
+    TmvpFixture f;
+    f.slice.sbTmvp = true;
+    f.putCol(40, 40, 8, 8, uni(0, 0, 64, 0));                // L0 -> POC 0: scaled by 8 / 16
+    CHECK(sbTmvpCandidate(f.env, 32, 32, 16, 16, c));
+    CHECK(c.shift == Mv() && same(c.ctr, uni(0, 0, 32, 0)), "centre: list 0 only (the block has no list 1)");
+    f.putCol(32, 32, 8, 8, MotionInfo{});                    // intra: the subblock takes the centre's motion
+    f.putCol(40, 32, 8, 8, uni(0, 0, -32, 16));
+    f.putCol(32, 40, 8, 8, bi(0, 16, 0, 0, 0, 64));         // L1 -> POC 32: (16 - 32) vs (8 - 16), half
+    MotionInfo sub[4];
+    sbTmvpSubblockMotion(f.slice, 7, 32, 32, 16, 16, c, sub);
+    CHECK(same(sub[0], uni(0, 0, 32, 0)) && same(sub[1], uni(0, 0, -16, 8)), "subblocks 0, 1");
+    CHECK(same(sub[2], bi(0, 8, 0, 0, 0, 32)) && same(sub[3], uni(0, 0, 32, 0)), "subblocks 2, 3");
+    // an intra centre: no candidate; nor without the SPS / PH flags, nor below 8x8
+    f.putCol(40, 40, 8, 8, MotionInfo{});
+    CHECK(!sbTmvpCandidate(f.env, 32, 32, 16, 16, c));
+    f.putCol(40, 40, 8, 8, uni(0, 0, 64, 0));
+    CHECK(!sbTmvpCandidate(f.env, 32, 32, 8, 4, c));
+    f.slice.sbTmvp = false;
+    CHECK(!sbTmvpCandidate(f.env, 32, 32, 16, 16, c));
+  }
+  {
+    // A1's list-1 MV refers to the collocated picture: the shift (0, 57/16) rounds to 4 samples (halves towards zero;
+    // the floor, 3, would read the block above)
+    TmvpFixture f;
+    f.slice.sbTmvp = true;
+    f.put(31, 47, uni(1, 0, 0, 57));                         // A1 of (32, 40, 16, 8); L1[0] = POC 16
+    f.putCol(40, 40, 8, 8, uni(0, 0, 64, 0));
+    f.putCol(40, 48, 8, 8, uni(0, 0, 0, 64));
+    CHECK(sbTmvpCandidate(f.env, 32, 40, 16, 8, c));
+    CHECK(c.shift == Mv(0, 57) && same(c.ctr, uni(0, 0, 0, 32)), "centre (40, 44) + (0, 4) reads (40, 48)");
+    // A1's list-0 MV refers to POC 0, not the collocated picture: no shift
+    f.put(31, 47, uni(0, 0, 0, 57));
+    CHECK(sbTmvpCandidate(f.env, 32, 40, 16, 8, c) && c.shift == Mv() && same(c.ctr, uni(0, 0, 32, 0)));
+  }
+  {
+    // the shifted centre is clipped to the CTU plus 3 columns: (120 + 20, 8) -> (131, 8) -> the 8x8 block at (128, 8)
+    TmvpFixture f;
+    f.slice.sbTmvp = true;
+    f.put(111, 15, uni(1, 0, 20 * 16, 0));
+    f.putCol(128, 8, 8, 8, uni(0, 0, 16, 0));
+    f.putCol(136, 8, 8, 8, uni(0, 0, 48, 0));
+    CHECK(sbTmvpCandidate(f.env, 112, 0, 16, 16, c) && same(c.ctr, uni(0, 0, 8, 0)), "clipped to x 131");
+  }
+}
 
 int main(int argc, char** argv) { return runTestCases(argc, argv); }
 
