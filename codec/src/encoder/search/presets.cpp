@@ -113,8 +113,8 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numMipRd = 1;
     p.mipInRa = false;
     // SbTMVP since 2026-12-02 (fourteenth session), to full RD only where its SATD cost beats the best regular merge
-    // candidate's: BasketballPass 33 frames -0.35% BD-rate (Y -0.50%) for about 0 CPU; every candidate to RD -0.37% for
-    // +6.9% (one run each)
+    // candidate's: BasketballPass 33 frames -0.38% BD-rate (Y -0.58%) for +0.2% CPU, BQTerrace 9 frames -0.22% for +1.2%;
+    // every candidate to RD -0.37% for +6.9% (one run each)
     p.sbTmvp = true;
     p.sbTmvpSatdRatio = 1.0;
     p.meRangeMax = 64;
