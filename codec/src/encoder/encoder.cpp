@@ -216,7 +216,8 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.lfnstEnabled = opt.lfnst < 0 ? presetTools.lfnstModes > 0 : opt.lfnst == 1;
   sps.sbtEnabled = ra && (opt.sbt < 0 ? presetTools.numSbtRd > 0 : opt.sbt == 1);
   sps.mrlEnabled = opt.mrl < 0 ? presetTools.numMrlRd > 0 && (!ra || presetTools.mrlInRa) : opt.mrl == 1;
-  sps.mipEnabled = opt.mip < 0 ? presetTools.numMipRd > 0 && (!ra || presetTools.mipInRa) : opt.mip == 1;
+  sps.mipEnabled =
+      opt.mip < 0 ? presetTools.numMipRd > 0 && (ra ? presetTools.mipInRa : presetTools.mipInAi) : opt.mip == 1;
   sps.affineEnabled = ra && (opt.affine < 0 ? presetTools.affine : opt.affine == 1);
   sps.affineProf = sps.affineEnabled && opt.prof != 0;
   sps.sbTmvpEnabled = sps.temporalMvpEnabled && (opt.sbTmvp < 0 ? presetTools.sbTmvp : opt.sbTmvp == 1);

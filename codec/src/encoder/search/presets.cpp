@@ -112,6 +112,10 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // picture, which is 40% of a 9-frame 1080p encode: too dear for medium's 0.1 x VTM time target in `ra`
     p.numMipRd = 1;
     p.mipInRa = false;
+    // and off in `ai` at medium too since the fourteenth session (`--mip on` keeps one candidate): with it the all-intra
+    // bench measured `medium` at 11.0% of VTM-23.2's time on BQTerrace frame 0 (the target is 10%); `--mip off`
+    // there: +0.48% BD-rate for -12% CPU
+    p.mipInAi = false;
     // SbTMVP since 2026-12-02 (fourteenth session), to full RD only where its SATD cost beats the best regular merge
     // candidate's: BasketballPass 33 frames -0.38% BD-rate (Y -0.58%) for +0.2% CPU, BQTerrace 9 frames -0.22% for +1.2%;
     // every candidate to RD -0.37% for +6.9% (one run each)

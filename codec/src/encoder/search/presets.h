@@ -68,6 +68,7 @@ struct SearchPreset {
   // full luma RD. `--mip on` at a preset with 0: one.
   int numMipRd = 0;
   bool mipInRa = true;  // ... also in `ra` (else the SPS flag is off there unless `--mip on`)
+  bool mipInAi = true;  // ... in `ai` (else, likewise, off there unless `--mip on`)
   bool bcwRefine = true;  // ... refining one list's MV for each weight (else the weights on the equal-weight MVs)
   // Affine motion (ra; the SPS flag is on where this is): subblock merge candidates pre-selected by SATD, the best
   // numAffineMergeRd to full RD, in merge CUs of 8x8 and more; the affine AMVP search for CUs of 16x16 and more.
