@@ -49,7 +49,7 @@ struct Fixture {
     cu.affine = true;
     cu.aff = am;
     cu.motion = affineCuMotion(am);
-    storeCuMotion(field, cu, cu.motion);
+    storeCuMotion(field, cu, cu.motion, slice, 7);
   }
 };
 

@@ -252,7 +252,7 @@ struct Generator {
       if (cu.gpm) {  // per-4x4 motion, no HMVP update
         inter::storeGpmMotion(mf, cu.x, cu.y, cu.w, cu.h, cu.gpmSplit, cu.motion, cu.motionB);
       } else {  // affine CUs: subblock motion + control points, no HMVP update either
-        inter::storeCuMotion(mf, cu, cu.motion);
+        inter::storeCuMotion(mf, cu, cu.motion, slice, part.log2CtuSize);
         if (!cu.affine) inter::updateHmvp(hmvp, cu.motion);
       }
     } else {

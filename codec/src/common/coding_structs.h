@@ -91,9 +91,9 @@ struct CodingUnit {
   bool affine = false;
   AffineMotion aff;
   // SbTMVP (merge_subblock_flag with the SbTMVP candidate, merge_subblock_idx 0; affine is then set too, as
-  // MergeSubblockFlag, but MotionModelIdc is 0): sbTmvpMotion is the candidate, motion its centre motion.
-  bool sbTmvp = false;
+  // MergeSubblockFlag, but MotionModelIdc is 0): sbTmvpMotion is the candidate (available), motion its centre motion.
   SbTmvpMotion sbTmvpMotion;
+  bool sbTmvp() const { return sbTmvpMotion.available; }
   Mv affMvd[2][3];
   // GPM (merge == true, regular_merge_flag 0 and ciip_flag 0; skip CUs too): merge_gpm_partition_idx
   // (gpmSplit) and the merge indices m, n of partitions A and B (gpmIdx; merge_gpm_idx0 = m,

@@ -11,7 +11,7 @@ namespace {
 const char* predKind(const CodingUnit& cu) {
   if (!cu.isInter()) return "intra";
   const bool bcw = cu.motion.interDir == 3 && cu.motion.bcwIdx != 0;
-  if (cu.affine && cu.sbTmvp) return cu.skip ? "sbtmvp-skip" : "sbtmvp-merge";
+  if (cu.affine && cu.sbTmvp()) return cu.skip ? "sbtmvp-skip" : "sbtmvp-merge";
   if (cu.affine) return cu.skip ? "affine-skip" : cu.merge ? "affine-merge" : "affine-amvp";
   if (cu.skip) return bcw ? "skip-bcw" : "skip";
   if (cu.merge && cu.gpm) return "gpm";

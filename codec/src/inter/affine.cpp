@@ -348,7 +348,12 @@ MotionInfo affineCuMotion(const AffineMotion& am) {
   return mi;
 }
 
-void storeCuMotion(MotionField& field, const CodingUnit& cu, const MotionInfo& mi) {
+void storeCuMotion(MotionField& field, const CodingUnit& cu, const MotionInfo& mi, const SliceParams& slice,
+                   int log2CtuSize) {
+  if (cu.affine && cu.sbTmvp()) {
+    storeSbTmvpMotion(field, slice, log2CtuSize, cu);
+    return;
+  }
   if (!cu.affine) {
     field.set(cu.x, cu.y, cu.w, cu.h, mi);
     return;

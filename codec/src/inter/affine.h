@@ -55,9 +55,11 @@ inline Mv affineChromaMv(const Mv* lumaMvs, int numSbX, int i, int j) {
 // MotionInfo of an affine CU as the CU-level part (interDir / refIdx; mv = control point 0).
 MotionInfo affineCuMotion(const AffineMotion& am);
 
-// Stores the motion of `cu` in the motion field: its subblock MVs and control-point record when affine, else
-// cu.motion over the CU (the motion argument replaces cu.motion for non-affine CUs).
-void storeCuMotion(MotionField& field, const CodingUnit& cu, const MotionInfo& mi);
+// Stores the motion of `cu` in the motion field: its 8x8 subblock motion for SbTMVP (inter/sbtmvp.h; slice and
+// log2CtuSize serve its derivation), its subblock MVs and control-point record when affine, else cu.motion over the
+// CU (the motion argument replaces cu.motion for these). GPM CUs: storeGpmMotion.
+void storeCuMotion(MotionField& field, const CodingUnit& cu, const MotionInfo& mi, const SliceParams& slice,
+                   int log2CtuSize);
 
 }  // namespace inter
 }  // namespace nnvvc

@@ -248,6 +248,23 @@ void predictSbTmvp(const RefPicLists& refs, const MotionInfo* sub, int x, int y,
     }
 }
 
+void predictInterCu(const SliceParams& slice, int log2CtuSize, const CodingUnit& cu, Pel* const dst[3],
+                    const ptrdiff_t dstStride[3]) {
+  static const RefPicLists kNoRefs;
+  const RefPicLists& refs = slice.refs ? *slice.refs : kNoRefs;
+  if (cu.affine && cu.sbTmvp()) {
+    MotionInfo sub[inter::kMaxSbTmvpSubblocks];
+    inter::sbTmvpSubblockMotion(slice, log2CtuSize, cu.x, cu.y, cu.w, cu.h, cu.sbTmvpMotion, sub);
+    predictSbTmvp(refs, sub, cu.x, cu.y, cu.w, cu.h, dst, dstStride);
+  } else if (cu.affine) {
+    predictAffine(refs, cu.aff, cu.x, cu.y, cu.w, cu.h, dst, dstStride, 3, false, slice.prof);
+  } else if (cu.gpm) {
+    predictGpm(refs, cu.gpmSplit, cu.motion, cu.motionB, cu.x, cu.y, cu.w, cu.h, dst, dstStride);
+  } else {
+    predictInter(refs, cu.motion, cu.x, cu.y, cu.w, cu.h, dst, dstStride, interToolsOf(slice, cu));
+  }
+}
+
 void predictAffine(const RefPicLists& refs, const AffineMotion& am, int x, int y, int w, int h,
                    Pel* const dst[3], const ptrdiff_t dstStride[3], int numComp, bool approximate, bool prof) {
   const dsp::McFunctions& f = dsp::mcFunctions();

@@ -64,6 +64,12 @@ void predictAffine(const RefPicLists& refs, const AffineMotion& am, int x, int y
 void predictSbTmvp(const RefPicLists& refs, const MotionInfo* sub, int x, int y, int w, int h, Pel* const dst[3],
                    const ptrdiff_t dstStride[3], int numComp = 3);
 
+// The prediction of a whole inter CU (without CIIP's intra blend): SbTMVP, affine, GPM or a single motion with the
+// slice's tools, whichever the CU codes. The decoder's reconstruction and the encoder's RD checks both call it, so the
+// two stay identical. log2CtuSize: SbTMVP's collocated positions stay inside the CU's CTU.
+void predictInterCu(const SliceParams& slice, int log2CtuSize, const CodingUnit& cu, Pel* const dst[3],
+                    const ptrdiff_t dstStride[3]);
+
 // Geometric partitioning mode (8.5.7): the uni-predictions of partitions A and B (inter::gpmUniCandidate)
 // of each component blended with the weights of merge_gpm_partition_idx `split` (inter::gpmWeights,
 // dsp/gpm). No DMVR, BDOF or CIIP.

@@ -7,7 +7,6 @@
 #include "dsp/dsp.h"
 #include "dsp/lfnst.h"
 #include "dsp/mip.h"
-#include "inter/sbtmvp.h"
 #include "recon/cclm.h"
 #include "recon/inter_pred.h"
 #include "common/slice_params.h"
@@ -171,23 +170,10 @@ void applyCiip(const Picture& pic, const CuMap& map, int x, int y, int w, int h,
 // each transform block added in place (8.5.6 then 8.7.5).
 void reconstructInterCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCoding& owner,
                         const SliceParams& slice) {
-  static const RefPicLists kNoRefs;
   Pel* dst[3] = {pic.planes[0].row(cu.y) + cu.x, pic.planes[1].row(cu.y / 2) + cu.x / 2,
                  pic.planes[2].row(cu.y / 2) + cu.x / 2};
   const ptrdiff_t stride[3] = {pic.planes[0].stride, pic.planes[1].stride, pic.planes[2].stride};
-  if (cu.affine && cu.sbTmvp) {
-    MotionInfo sub[inter::kMaxSbTmvpSubblocks];
-    inter::sbTmvpSubblockMotion(slice, map.log2CtuSize(), cu.x, cu.y, cu.w, cu.h, cu.sbTmvpMotion, sub);
-    predictSbTmvp(slice.refs ? *slice.refs : kNoRefs, sub, cu.x, cu.y, cu.w, cu.h, dst, stride);
-  } else if (cu.affine)
-    predictAffine(slice.refs ? *slice.refs : kNoRefs, cu.aff, cu.x, cu.y, cu.w, cu.h, dst, stride, 3, false,
-                  slice.prof);
-  else if (cu.gpm)
-    predictGpm(slice.refs ? *slice.refs : kNoRefs, cu.gpmSplit, cu.motion, cu.motionB, cu.x, cu.y, cu.w, cu.h, dst,
-               stride);
-  else
-    predictInter(slice.refs ? *slice.refs : kNoRefs, cu.motion, cu.x, cu.y, cu.w, cu.h, dst, stride,
-                 interToolsOf(slice, cu));
+  predictInterCu(slice, map.log2CtuSize(), cu, dst, stride);
   if (cu.ciip) applyCiip(pic, map, cu.x, cu.y, cu.w, cu.h, dst, stride);
   const int qpPrime[3] = {slice.qpPrimeY, slice.qpPrimeCb, slice.qpPrimeCr};
   alignas(32) TCoeff coeff[64 * 64];

@@ -762,9 +762,9 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
   const SliceParams& sl = *env.slice;
   const unsigned merge = cu.skip ? 1u : io.bin(ctx[kCtxMergeFlag], cu.merge ? 1u : 0u);
   cu.merge = merge != 0;
-  if (!IO::kReading && cu.sbTmvp && !(cu.merge && cu.affine)) return false;  // SbTMVP: a subblock merge candidate
+  if (!IO::kReading && cu.sbTmvp() && !(cu.merge && cu.affine)) return false;  // SbTMVP: a subblock merge candidate
   if (!cu.merge) { cu.mmvd = false; cu.ciip = false; cu.gpm = false; if (IO::kReading) cu.affine = false; }
-  if (IO::kReading) cu.sbTmvp = false;  // set with the candidate (codeInterCu)
+  if (IO::kReading) cu.sbTmvpMotion = SbTmvpMotion{};  // set with the candidate (codeInterCu)
   if (cu.merge) {
     // merge_subblock_flag (merge CUs of 8x8 and more where MaxNumSubblockMergeCand > 0), then merge_subblock_idx
     // (TR cMax MaxNumSubblockMergeCand - 1, first bin context coded) instead of the rest of merge_data
@@ -977,7 +977,7 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
   if (IO::kReading) {
     cu.predMode = PredMode::kIntra; cu.skip = false; cu.merge = false; cu.mmvd = false; cu.ciip = false; cu.smvd = false;
     cu.affine = false;
-    cu.sbTmvp = false;
+    cu.sbTmvpMotion = SbTmvpMotion{};
     cu.gpm = false;
   }
   if (!env.isIntraSlice && hasLuma) {
@@ -1027,10 +1027,9 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
         if (cu.mergeIdx >= n) return false;
         const bool isSbTmvp = sb.available && cu.mergeIdx == 0;
         if (IO::kReading) {
-          cu.sbTmvp = isSbTmvp;
           cu.sbTmvpMotion = isSbTmvp ? sb : SbTmvpMotion{};
           cu.aff = isSbTmvp ? AffineMotion{} : list[cu.mergeIdx];
-        } else if (cu.sbTmvp != isSbTmvp || (isSbTmvp && cu.sbTmvpMotion != sb) ||
+        } else if (cu.sbTmvp() != isSbTmvp || (isSbTmvp && cu.sbTmvpMotion != sb) ||
                    (!isSbTmvp && (cu.aff != list[cu.mergeIdx] || cu.aff.bcwIdx != list[cu.mergeIdx].bcwIdx))) {
           return false;
         }
@@ -1072,10 +1071,7 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
     } else {
       // affine CUs store their subblock motion and control points, and do not enter the HMVP table (8.5.5.1;
       // VTM-23.2 likewise)
-      if (env.motion) {
-        if (cu.affine && cu.sbTmvp) inter::storeSbTmvpMotion(*env.motion, *env.slice, env.part->log2CtuSize, cu);
-        else inter::storeCuMotion(*env.motion, cu, mi);
-      }
+      if (env.motion) inter::storeCuMotion(*env.motion, cu, mi, *env.slice, env.part->log2CtuSize);
       if (env.hmvp && !cu.affine) inter::updateHmvp(*env.hmvp, mi);
     }
     // cu_coded_flag: coded unless merge (inferred 0 for skip, 1 for merge)

@@ -415,11 +415,9 @@ void RdCtuSearch::evalAffineMerge(const inter::MvPredEnv& me, CodingUnit& cu, co
       tried = ms_.sbTmvpCost(sub, 2.0, cu.x, cu.y, cu.w, cu.h) > preset_.sbTmvpSatdRatio * bestMergeSatd;
     if (!tried) {
       setSubblockMerge(0, sb.ctr);
-      cu.sbTmvp = true;
       cu.sbTmvpMotion = sb;
       cu.aff = AffineMotion{};
       tryInterRd(cu, entry, entryHm, bestJ);
-      cu.sbTmvp = false;
       cu.sbTmvpMotion = SbTmvpMotion{};
     }
   }
@@ -617,16 +615,7 @@ void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const Hmvp
   const int x = cu.x, y = cu.y, w = cu.w, h = cu.h;
   Pel* pd[3] = {interPred_[0].data(), interPred_[1].data(), interPred_[2].data()};
   const ptrdiff_t ps[3] = {w, w / 2, w / 2};
-  if (cu.affine && cu.sbTmvp) {
-    MotionInfo sub[inter::kMaxSbTmvpSubblocks];
-    inter::sbTmvpSubblockMotion(*c_->slice, c_->part->log2CtuSize, x, y, w, h, cu.sbTmvpMotion, sub);
-    recon::predictSbTmvp(*c_->slice->refs, sub, x, y, w, h, pd, ps);
-  } else if (cu.affine)
-    recon::predictAffine(*c_->slice->refs, cu.aff, x, y, w, h, pd, ps, 3, false, c_->slice->prof);
-  else if (cu.gpm)
-    recon::predictGpm(*c_->slice->refs, cu.gpmSplit, cu.motion, cu.motionB, x, y, w, h, pd, ps);
-  else
-    recon::predictInter(*c_->slice->refs, cu.motion, x, y, w, h, pd, ps, recon::interToolsOf(*c_->slice, cu));
+  recon::predictInterCu(*c_->slice, c_->part->log2CtuSize, cu, pd, ps);
   if (cu.ciip) recon::applyCiip(*c_->recon, *c_->cuMap, x, y, w, h, pd, ps);
   // distortion of the prediction alone
   double dPred = 0;

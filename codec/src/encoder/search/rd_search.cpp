@@ -218,9 +218,7 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
     for (const CodingUnit& cu : S.best.cus)
       if (cu.treeType != TreeType::kDualChroma && cu.isInter()) {
         if (cu.gpm) inter::storeGpmMotion(*c_->motion, cu.x, cu.y, cu.w, cu.h, cu.gpmSplit, cu.motion, cu.motionB);
-        else if (cu.affine && cu.sbTmvp)
-          inter::storeSbTmvpMotion(*c_->motion, *c_->slice, c_->part->log2CtuSize, cu);
-        else inter::storeCuMotion(*c_->motion, cu, cu.motion);
+        else inter::storeCuMotion(*c_->motion, cu, cu.motion, *c_->slice, c_->part->log2CtuSize);
       }
   }
   // luma-only nodes (inside a local dual tree) leave chroma to the enclosing chroma CU
