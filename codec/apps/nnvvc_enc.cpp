@@ -68,6 +68,8 @@ static void usage(std::FILE* f) {
       "                            of it (default: preset)\n"
       "      --mip on|off          matrix-based intra prediction: a matrix of the standard's weights applied to the\n"
       "                            averaged neighbours, upsampled to the block (default: preset)\n"
+      "      --isp on|off          intra sub-partitions: a luma CU coded as 2 or 4 horizontal or vertical strips,\n"
+      "                            each predicted from the one before it (default: preset)\n"
       "      --mrl on|off          multiple reference lines: intra luma prediction from the second or third line of\n"
       "                            samples above / left of the block, for the most probable modes (default: preset)\n"
       "      --gpm on|off          geometric partitioning merge mode in ra (B slices; default: preset)\n"
@@ -113,6 +115,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--bcw", &EncoderOptions::bcw},
       {"--lfnst", &EncoderOptions::lfnst},
       {"--sbt", &EncoderOptions::sbt},
+      {"--isp", &EncoderOptions::isp},
       {"--mrl", &EncoderOptions::mrl},
       {"--mip", &EncoderOptions::mip},
       {"--sbtmvp", &EncoderOptions::sbTmvp},

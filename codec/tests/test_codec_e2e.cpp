@@ -281,7 +281,7 @@ TEST_CASE(lfnstRoundTrip) {
       "LFNST", "lf", 22, [](EncoderOptions& o, bool) { o.lfnst = 1; o.mtsExplicit = 1; },
       [](EncoderOptions& e) { e.lfnst = 0; },
       [](const std::string& stats) {  // a CU entry ends with ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>,<mip>]"
-        return countMatchesInFile(stats, ",[0-4],([12]),[0-8],[0-2],[0-9]+\\]");
+        return countMatchesInFile(stats, ",[0-4],([12]),[0-8],[0-2],[0-9]+,[0-2]\\]");
       });
 }
 
@@ -297,7 +297,7 @@ TEST_CASE(mrlRoundTrip) {
       },
       [](EncoderOptions& e) { e.mrl = 0; },
       [](const std::string& stats) {  // a CU entry ends with ",<sbt>,<mrl>,<mip>]"
-        return countMatchesInFile(stats, ",[0-8],([12]),[0-9]+\\]");
+        return countMatchesInFile(stats, ",[0-8],([12]),[0-9]+,[0-2]\\]");
       });
 }
 
@@ -312,7 +312,25 @@ TEST_CASE(mipRoundTrip) {
       },
       [](EncoderOptions& e) { e.mip = 0; },
       [](const std::string& stats) {  // a CU entry ends with ",<mrl>,<mip>]", mip 1 + mode + 16 * transposed
-        return countMatchesInFile(stats, ",[0-2],([1-9][0-9]?)\\]");
+        return countMatchesInFile(stats, ",[0-2],([1-9][0-9]?),[0-2]\\]");
+      });
+}
+
+// ISP (--isp on), with LFNST and explicit MTS (lfnst_idx only where the sub-partitions are 4x4 or more, no mts_idx in
+// ISP CUs); syntax-stress picks random splits, also in the dual tree, where a 64x64 luma CU with ISP leaves its
+// chroma tree without CCLM. Its CUs: isp 1 (horizontal) or 2 (vertical), the stats' last CU field.
+TEST_CASE(ispRoundTrip) {
+  intraToolRoundTrip(
+      "ISP", "isp", 27,
+      [](EncoderOptions& o, bool stress) {
+        o.isp = 1;
+        o.lfnst = 1;
+        o.mtsExplicit = 1;
+        if (stress) { o.dualTree = 1; o.mip = 0; }
+      },
+      [](EncoderOptions& e) { e.isp = 0; },
+      [](const std::string& stats) {  // a CU entry ends with ",<mrl>,<mip>,<isp>]"
+        return countMatchesInFile(stats, ",[0-2],[0-9]+,([12])\\]");
       });
 }
 
@@ -330,7 +348,7 @@ TEST_CASE(sbtRoundTrip) {
     return (x & 31) >= 12 ? base + (((x * 5 + y * 13 + n * 37) % 23) - 11) * 2 : base;
   });
   auto sbtCus = [](const std::string& stats) {  // ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>,<mip>]" with sbt 1..8
-    return countMatchesInFile(stats, ",[0-4],[0-2],([1-8]),[0-2],[0-9]+\\]");
+    return countMatchesInFile(stats, ",[0-4],[0-2],([1-8]),[0-2],[0-9]+,[0-2]\\]");
   };
   std::string err;
   for (int qp : {22, 27, 23}) {
@@ -466,8 +484,8 @@ TEST_CASE(explicitMtsRoundTrip) {
       CHECK(runEncoder(o, err) == 0);
       const std::vector<uint8_t> js = readAll(o.statsPath);
       const std::string text(js.begin(), js.end());
-      CHECK(text.find("\"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\", \"mip\"]") != std::string::npos);
-      const std::regex mtsRe("\"[a-z-]+\",([0-4]),[0-2],[0-8],[0-2],[0-9]+\\]");
+      CHECK(text.find("\"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\", \"mip\", \"isp\"]") != std::string::npos);
+      const std::regex mtsRe("\"[a-z-]+\",([0-4]),[0-2],[0-8],[0-2],[0-9]+,[0-2]\\]");
       int cus = 0, mts = 0;
       for (auto it = std::sregex_iterator(text.begin(), text.end(), mtsRe); it != std::sregex_iterator(); ++it) {
         ++cus;

@@ -117,7 +117,7 @@ TEST_CASE(dualTreeChromaRules) {
   // CclmEnabled: luma root split by BT -> not allowed at all; chroma QT -> allowed below; chroma BT_HOR
   // then BT_VER -> allowed, then TT -> not
   CHECK(cclmChromaRoot(SplitMode::kBtHor) == 0 && cclmChromaRoot(SplitMode::kQt) != 0 &&
-        cclmChromaRoot(SplitMode::kNone) != 0);
+        cclmChromaRoot(SplitMode::kNone) != 0 && cclmChromaRoot(SplitMode::kNone, true) == 0);
   TreeNode root = chroma(mk(0, 0, 64, 64, 1));
   root.cclmChroma = cclmChromaRoot(SplitMode::kQt);
   TreeNode kids[4];

@@ -83,7 +83,9 @@ enum CtxId : uint16_t {
   kCtxMrlIdx = 304,   // 2: intra_luma_ref_idx (bin 0 ctxInc 0, bin 1 ctxInc 1)
   // ---- MIP (7.3.11.5)
   kCtxMipFlag = 306,  // 4: intra_mip_flag (ctxInc: left + above MIP CUs, 3 for blocks more than 2:1)
-  kNumCtx = 310
+  // ---- ISP (7.3.11.5)
+  kCtxIspMode = 310,  // 2: intra_subpartitions_mode_flag (ctxInc 0), intra_subpartitions_split_flag (ctxInc 1)
+  kNumCtx = 312
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

@@ -55,6 +55,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     25, 60,
     // mip: intra_mip_flag
     33, 49, 50, 25,
+    // isp: intra_subpartitions_mode_flag, intra_subpartitions_split_flag
+    33, 43,
   },
   {
     11, 35, 53, 12,  6, 30, 13, 15, 31, 20, 14, 23, 18, 19,  6, 43, 35, 37, 34, 52,
@@ -107,6 +109,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     25, 58,
     // mip: intra_mip_flag
     41, 57, 58, 26,
+    // isp: intra_subpartitions_mode_flag, intra_subpartitions_split_flag
+    33, 36,
   },
   {
     18, 27, 15, 18, 28, 45, 26,  7, 23, 26, 36, 38, 18, 34, 21, 43, 42, 37, 42, 44,
@@ -159,6 +163,8 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     25, 59,
     // mip: intra_mip_flag
     56, 57, 50, 26,
+    // isp: intra_subpartitions_mode_flag, intra_subpartitions_split_flag
+    33, 43,
   },
 };
 const uint8_t kCtxShiftIdx[kNumCtx] = {
@@ -207,5 +213,7 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      5,  8,
     // mip
      9, 10,  9,  6,
+    // isp
+     9,  2,
 };
 }  // namespace nnvvc

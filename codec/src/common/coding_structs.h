@@ -69,6 +69,12 @@ struct CodingUnit {
   bool mip = false, mipTransposed = false;
   uint8_t mipMode = 0;
   int predModeMip() const { return kMipModeBase + (mipTransposed ? 32 : 0) + mipMode; }
+  // ISP (intra_subpartitions_mode_flag / intra_subpartitions_split_flag; luma of intra CUs of at most the max TB size
+  // and more than 16 samples, reference line 0, no MIP): IntraSubPartitionsSplitType 0 none, 1 ISP_HOR_SPLIT, 2
+  // ISP_VER_SPLIT. tus[0..numTus) are then the sub-partitions in decoding order (partition.h ispTransformUnits); the
+  // CU's chroma TBs (whole CU) belong to the last one (chromaTbArea).
+  uint8_t isp = 0;
+  bool ispVer() const { return isp == 2; }
   // the luma prediction: MIP as predModeMip(), else lumaMode
   int lumaPredMode() const { return mip ? predModeMip() : int(lumaMode); }
   TransformUnit tus[4];
@@ -137,6 +143,20 @@ struct CodingUnit {
   // regular merge (or skip) CU: the merge list's motion unchanged (what DMVR may refine)
   bool regularMerge() const { return merge && !mmvd && !ciip && !gpm && !affine; }
 };
+
+// The chroma transform blocks of TU t of a CU, as a luma-coordinate rectangle: the TU's own area, or for an ISP CU the
+// whole CU in its last TU and nothing in the others (7.3.11.10: the chroma cbfs and residuals of an ISP CU come with
+// its last sub-partition). Returns false where TU t has no chroma TBs.
+inline bool chromaTbArea(const CodingUnit& cu, int t, int& x, int& y, int& w, int& h) {
+  if (cu.isp) {
+    if (t != cu.numTus - 1) return false;
+    x = cu.x; y = cu.y; w = cu.w; h = cu.h;
+    return true;
+  }
+  const TransformUnit& tu = cu.tus[t];
+  x = tu.x; y = tu.y; w = tu.w; h = tu.h;
+  return true;
+}
 
 // AmvrShift (7.4.12.5) of CodingUnit::amvr 0, 1, 2: MVDs and AMVP predictors in units of 1 << shift
 // sixteenths of a luma sample.

@@ -55,6 +55,7 @@ struct SliceParams {
   bool lfnst = false;
   bool sbt = false;            // sps_sbt_enabled_flag (P/B slices): cu_sbt_flag in inter CUs (CodingUnit::sbt)
   bool mip = false;            // sps_mip_enabled_flag: intra_mip_flag in intra CUs (CodingUnit::mip)
+  bool isp = false;            // sps_isp_enabled_flag: intra_subpartitions_mode_flag in intra CUs (CodingUnit::isp)
   bool mrl = false;            // sps_mrl_enabled_flag: intra_luma_ref_idx in intra CUs (CodingUnit::mrlIdx)
   bool mtsEnabled = false;     // sps_mts_enabled_flag: SBT's luma TBs take DST-VII / DCT-VIII (recon::sbtMtsIdx)          // sps_lfnst_enabled_flag: lfnst_idx in intra CUs (CodingUnit::lfnstIdx)
   // Joint Cb-Cr residuals (sps_joint_cbcr_enabled_flag): CSign of ph_joint_cbcr_sign_flag (-1 / +1) and

@@ -51,5 +51,10 @@ inline int log2Int(unsigned v) { int r = -1; while (v) { v >>= 1; ++r; } return 
 inline int log2ZeroOutSide(int log2Side, int log2Other, bool sbtMtsLuma) {
   return (sbtMtsLuma && log2Side == 5 && log2Other < 6) ? 4 : (log2Side < 5 ? log2Side : 5);
 }
+// Transform-block shapes with a residual_coding(): sides 2..64, and the 1xN / Nx1 (N = 16..64) of ISP sub-partitions.
+constexpr bool tbShapeCoded(int log2W, int log2H) {
+  return log2W >= 0 && log2H >= 0 && log2W <= 6 && log2H <= 6 &&
+         ((log2W >= 1 && log2H >= 1) || log2W + log2H >= 4);
+}
 template <class T> inline T clip3(T lo, T hi, T v) { return v < lo ? lo : (v > hi ? hi : v); }
 }  // namespace nnvvc

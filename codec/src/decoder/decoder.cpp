@@ -185,6 +185,7 @@ class StreamDecoder {
     slice.explicitMtsIntra = curSps_.mtsEnabled && curSps_.explicitMtsIntra;
     slice.lfnst = curSps_.lfnstEnabled;
     slice.sbt = curSps_.sbtEnabled && !slice.isIntra;
+    slice.isp = curSps_.ispEnabled;
     slice.mrl = curSps_.mrlEnabled;
     slice.mip = curSps_.mipEnabled;
     slice.mtsEnabled = curSps_.mtsEnabled;

@@ -28,8 +28,9 @@ struct ScanTables {
   std::vector<uint16_t> raster[7][7];
   ScanTables() {
     std::vector<std::pair<int, int>> sbOrder, inSb;
-    for (int lw = 1; lw <= 6; ++lw)
-      for (int lh = 1; lh <= 6; ++lh) {
+    for (int lw = 0; lw <= 6; ++lw)
+      for (int lh = 0; lh <= 6; ++lh) {
+        if (!tbShapeCoded(lw, lh)) continue;
         const int zw = std::min(lw, 5), zh = std::min(lh, 5);
         int sbW = std::min(lw, lh) < 2 ? 1 : 2, sbH = sbW;  // sub-block shape as residual_coding()
         if (lw + lh > 3) {
@@ -52,7 +53,7 @@ struct ScanTables {
 
 const CoeffScan& coeffScan(int log2W, int log2H) {
   static const ScanTables tables;
-  assert(log2W >= 1 && log2W <= 6 && log2H >= 1 && log2H <= 6);
+  assert(tbShapeCoded(log2W, log2H));
   return tables.scan[log2W][log2H];
 }
 

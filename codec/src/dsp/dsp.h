@@ -75,6 +75,14 @@ void intraPredictRefLine(int predMode, int refIdx, const Pel* top, const Pel* le
 // (modes 0/1 and square blocks are returned unchanged). Exposed for tests and the encoder.
 int intraWideAngleMode(int predMode, int w, int h);
 
+// Prediction of an ISP sub-partition (or, for vertical splits into 1- or 2-wide parts, of the 4-wide region they
+// share) of w x h in a luma CU of cuW x cuH (8.4.5.2 with IntraSubPartitionsSplitType != ISP_NO_SPLIT): the
+// wide-angle mapping follows the CU's shape, the references are never smoothed and fractional angles take the
+// cubic filter fC; PDPC where both sides are at least 4. top / left hold refW = cuW + w and refH = cuH + h samples
+// after the corner (top[0] = left[0] = p[-1][-1]).
+void intraPredictIsp(int predMode, const Pel* top, const Pel* left, int w, int h, int cuW, int cuH, int bitDepth,
+                     Pel* dst, ptrdiff_t dstStride);
+
 // intraPredAngle for a (mapped) mode in -14..80, modes 2.. (8.4.5.2.12 table). 0 for 0/1.
 int intraPredAngle(int mappedMode);
 

@@ -1,4 +1,5 @@
-// Intra sample prediction, H.266 clause 8.4.5.2 (reference lines 0..2, no ISP / MIP / CCLM / BDPCM).
+// Intra sample prediction, H.266 clause 8.4.5.2 (reference lines 0..2, ISP sub-partitions; MIP and CCLM are elsewhere,
+// no BDPCM).
 #include <algorithm>
 #include <cassert>
 #include <cstdlib>
@@ -100,7 +101,10 @@ void pdpcPlanarDC(const Pel* top, const Pel* left, int w, int h, Pel* dst, ptrdi
 // mode is the wide-angle-mapped predModeIntra.
 void predAngularOriented(int mode, bool isVer, const Pel* refMainIn, const Pel* refSideIn,
                          int width, int height, int cIdx, int bitDepth, bool fgFilter,
-                         bool applyPdpcSize, Pel* dst, ptrdiff_t stride) {
+                         bool applyPdpcSize, Pel* dst, ptrdiff_t stride, int mainLen = 0) {
+  // mainLen: the main side's samples after the corner (refW / refH of 8.4.5.2.12): 2 * width, or for an ISP
+  // sub-partition the CU's side plus the block's (nCbW + nTbW)
+  if (mainLen <= 0) mainLen = 2 * width;
   const int angle = kIntraPredAngle[mode + 14];
   // refBuf holds ref[-height .. 2*width + 4]; index offset = kOff.
   constexpr int kOff = 2 * kMaxIntraBlock + 8;
@@ -114,9 +118,12 @@ void predAngularOriented(int mode, bool isVer, const Pel* refMainIn, const Pel* 
     for (int x = -height; x <= -1; ++x)
       ref[x] = refSideIn[std::min((-x * invAngle + 256) >> 9, height)];
   } else {
-    for (int x = 0; x <= 2 * width; ++x) ref[x] = refMainIn[x];
-    // Replicate the last sample: ref[refW + 1] (spec) and a few more for the 4-tap reads.
-    for (int x = 2 * width + 1; x <= 2 * width + 4; ++x) ref[x] = refMainIn[2 * width];
+    for (int x = 0; x <= mainLen; ++x) ref[x] = refMainIn[x];
+    // Replicate the last sample: ref[refW + 1] (spec) and what the 4-tap reads of the last rows reach (the angle of
+    // an ISP sub-partition follows the CU's shape, so its rows may reach beyond refW)
+    const int reach = std::max(mainLen, ((height * std::abs(angle)) >> 5) + width) + 4;
+    assert(reach < 4 * kMaxIntraBlock + 16);
+    for (int x = mainLen + 1; x <= reach; ++x) ref[x] = refMainIn[mainLen];
   }
 
   if ((std::abs(angle) & 31) == 0) {  // integer slope: plain copies
@@ -317,6 +324,33 @@ void intraPredictRefLine(int predMode, int refIdx, const Pel* top, const Pel* le
   } else {
     Pel tmp[kMaxIntraBlock * kMaxIntraBlock];
     predAngularRefLine(mode, left, top, h, w, refIdx, bitDepth, tmp, h);
+    intraFunctions().transpose(tmp, h, h, w, dst, dstStride);
+  }
+}
+
+void intraPredictIsp(int predMode, const Pel* top, const Pel* left, int w, int h, int cuW, int cuH, int bitDepth,
+                     Pel* dst, ptrdiff_t dstStride) {
+  const bool valid = w >= 4 && h >= 1 && w <= kMaxIntraBlock && h <= kMaxIntraBlock && (w & (w - 1)) == 0 &&
+                     (h & (h - 1)) == 0 && predMode >= 0 && predMode <= 66 && cuW >= w && cuH >= h;
+  assert(valid);
+  if (!valid) {
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) dst[y * dstStride + x] = Pel(1 << (bitDepth - 1));
+    return;
+  }
+  const int mode = intraWideAngleMode(predMode, cuW, cuH);
+  const bool pdpcSize = w >= 4 && h >= 4;
+  if (mode == kIntraPlanar || mode == kIntraDC) {
+    if (mode == kIntraPlanar) predPlanar(top, left, w, h, dst, dstStride);
+    else predDC(top, left, w, h, dst, dstStride);
+    if (pdpcSize) pdpcPlanarDC(top, left, w, h, dst, dstStride);
+    return;
+  }
+  if (mode >= 34) {
+    predAngularOriented(mode, true, top, left, w, h, 0, bitDepth, false, pdpcSize, dst, dstStride, cuW + w);
+  } else {
+    Pel tmp[kMaxIntraBlock * kMaxIntraBlock];
+    predAngularOriented(mode, false, left, top, h, w, 0, bitDepth, false, pdpcSize, tmp, h, cuH + h);
     intraFunctions().transpose(tmp, h, h, w, dst, dstStride);
   }
 }

@@ -145,8 +145,42 @@ void pairStage_c(const int16_t* a, ptrdiff_t aStride, const int16_t* b, ptrdiff_
 // (e + 64) >> 7, then horizontal, then the residual shift of 8.7.2 (bdShift = Max(20 - bitDepth,
 // 0), extended_precision off). The spec's sums are computed exactly (32-bit accumulation
 // cannot overflow with 16-bit inputs and |matrix| <= 91 over <= 32 non-zero terms).
+// One-sample-wide or -high TBs (ISP sub-partitions 1xN / Nx1, N = 16..64): the one 1-D transform of the long side.
+// The inverse shifts by 21 - bitDepth (one stage's 2^6 less than the two-stage 7 + 20 - bitDepth) and clips to 16
+// bits, the forward by log2(N) + bitDepth - 9, as VTM-23.2's TrQuant does; coefficients beyond 32 (64-point DCT-II)
+// or 16 (32-point DST-VII / DCT-VIII) are zero.
+static void inverseTransform1d(const TCoeff* coeff, int n, int bitDepth, Pel* resid, ptrdiff_t step, TrType tr) {
+  const int16_t* m = pairTables(tr).m16[log2Int(n) - 1];
+  const int nz = std::min(n, tr == TrType::kDct2 ? 32 : 16);
+  const int shift = 21 - bitDepth;
+  for (int i = 0; i < n; ++i) {
+    int64_t sum = 0;
+    for (int k = 0; k < nz; ++k) sum += int64_t(m[k * n + i]) * coeff[k];
+    const int64_t v = (sum + (int64_t(1) << (shift - 1))) >> shift;
+    resid[i * step] = Pel(std::min<int64_t>(std::max<int64_t>(v, -32768), 32767));
+  }
+}
+
+static void forwardTransform1d(const Pel* resid, ptrdiff_t step, int n, int bitDepth, TCoeff* coeff, TrType tr) {
+  const int16_t* m = pairTables(tr).m16[log2Int(n) - 1];
+  const int nz = std::min(n, tr == TrType::kDct2 ? 32 : 16);
+  const int shift = log2Int(n) + bitDepth - 9;
+  for (int k = 0; k < n; ++k) {
+    if (k >= nz) { coeff[k] = 0; continue; }
+    int64_t sum = 0;
+    for (int i = 0; i < n; ++i) sum += int64_t(m[k * n + i]) * resid[i * step];
+    coeff[k] = TCoeff((sum + (int64_t(1) << (shift - 1))) >> shift);
+  }
+}
+
 void inverseTransformWith(const TransformFunctions& f, const TCoeff* coeff, int w, int h, int bitDepth,
                           Pel* resid, ptrdiff_t residStride, TrType trHor, TrType trVer) {
+  if ((w == 1 || h == 1) && w * h >= 16 && w * h <= 64 && sizeHasKernel(w == 1 ? trVer : trHor, w * h) &&
+      ((w * h) & (w * h - 1)) == 0) {
+    if (w == 1) inverseTransform1d(coeff, h, bitDepth, resid, residStride, trVer);
+    else inverseTransform1d(coeff, w, bitDepth, resid, 1, trHor);
+    return;
+  }
   const bool valid = w >= 2 && w <= 64 && h >= 2 && h <= 64 && (w & (w - 1)) == 0 &&
                      (h & (h - 1)) == 0 && bitDepth >= 8 && bitDepth <= 16 &&
                      sizeHasKernel(trHor, w) && sizeHasKernel(trVer, h);
@@ -201,6 +235,12 @@ void inverseTransformWith(const TransformFunctions& f, const TCoeff* coeff, int 
 // below 2^15 in magnitude (max row sum of |M| is 64*N), so 16-bit intermediates are exact.
 void forwardTransformWith(const TransformFunctions& f, const Pel* resid, ptrdiff_t residStride, int w,
                           int h, int bitDepth, TCoeff* coeff, TrType trHor, TrType trVer) {
+  if (w == 1 || h == 1) {
+    assert(w * h >= 16 && w * h <= 64);
+    if (w == 1) forwardTransform1d(resid, residStride, h, bitDepth, coeff, sizeHasKernel(trVer, h) ? trVer : TrType::kDct2);
+    else forwardTransform1d(resid, 1, w, bitDepth, coeff, sizeHasKernel(trHor, w) ? trHor : TrType::kDct2);
+    return;
+  }
   assert(w >= 2 && w <= 64 && h >= 2 && h <= 64);
   if (!sizeHasKernel(trHor, w)) trHor = TrType::kDct2;  // out of contract
   if (!sizeHasKernel(trVer, h)) trVer = TrType::kDct2;

@@ -88,6 +88,7 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.lfnst < -1 || opt.lfnst > 1) return "--lfnst: expected on or off";
   if (opt.sbt < -1 || opt.sbt > 1) return "--sbt: expected on or off";
   if (opt.mrl < -1 || opt.mrl > 1) return "--mrl: expected on or off";
+  if (opt.isp < -1 || opt.isp > 1) return "--isp: expected on or off";
   if (opt.mip < -1 || opt.mip > 1) return "--mip: expected on or off";
   if (opt.sbTmvp < -1 || opt.sbTmvp > 1) return "--sbtmvp: expected on or off";
   if (opt.prof < -1 || opt.prof > 1) return "--prof: expected on or off";
@@ -215,6 +216,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.bcwEnabled = ra && (opt.bcw < 0 ? presetTools.numBcwRd > 0 : opt.bcw == 1);
   sps.lfnstEnabled = opt.lfnst < 0 ? presetTools.lfnstModes > 0 : opt.lfnst == 1;
   sps.sbtEnabled = ra && (opt.sbt < 0 ? presetTools.numSbtRd > 0 : opt.sbt == 1);
+  sps.ispEnabled = opt.isp < 0 ? presetTools.ispModes > 0 && (!ra || presetTools.ispInRa) : opt.isp == 1;
   sps.mrlEnabled = opt.mrl < 0 ? presetTools.numMrlRd > 0 && (!ra || presetTools.mrlInRa) : opt.mrl == 1;
   sps.mipEnabled =
       opt.mip < 0 ? presetTools.numMipRd > 0 && (ra ? presetTools.mipInRa : presetTools.mipInAi) : opt.mip == 1;

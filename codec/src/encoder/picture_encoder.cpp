@@ -89,6 +89,7 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.explicitMtsIntra = sps.mtsEnabled && sps.explicitMtsIntra;
   s.lfnst = sps.lfnstEnabled;
   s.sbt = sps.sbtEnabled && !plan.intra;
+  s.isp = sps.ispEnabled;
   s.mrl = sps.mrlEnabled;
   s.mip = sps.mipEnabled;
   s.mtsEnabled = sps.mtsEnabled;

@@ -168,8 +168,8 @@ int dualTreeRoots(const PartitionConfig& cfg, const TreeNode& ctu, TreeNode out[
 
 // cclmChroma values: 3 = chroma root with CCLM possible, 2 = child of the root's horizontal BT,
 // 1 = allowed below, 0 = not allowed.
-int8_t cclmChromaRoot(SplitMode lumaRootSplit) {
-  return (lumaRootSplit == SplitMode::kNone || lumaRootSplit == SplitMode::kQt) ? 3 : 0;
+int8_t cclmChromaRoot(SplitMode lumaRootSplit, bool lumaRootIsp) {
+  return ((lumaRootSplit == SplitMode::kNone && !lumaRootIsp) || lumaRootSplit == SplitMode::kQt) ? 3 : 0;
 }
 
 void propagateCclmChroma(const TreeNode& parent, SplitMode split, TreeNode* kids, int numKids) {
@@ -219,6 +219,19 @@ void sbtTransformUnits(CodingUnit& cu) {
     b.y = int16_t(cu.y + h0); b.w = cu.w; b.h = int16_t(cu.h - h0);
   }
   cu.numTus = 2;
+}
+
+void ispTransformUnits(CodingUnit& cu) {
+  const int n = ispNumParts(cu.w, cu.h);
+  for (int i = 0; i < n; ++i) {
+    TransformUnit& t = cu.tus[i];
+    if (cu.ispVer()) {
+      t.w = int16_t(cu.w / n); t.h = cu.h; t.x = int16_t(cu.x + i * t.w); t.y = cu.y;
+    } else {
+      t.w = cu.w; t.h = int16_t(cu.h / n); t.x = cu.x; t.y = int16_t(cu.y + i * t.h);
+    }
+  }
+  cu.numTus = uint8_t(n);
 }
 
 }  // namespace nnvvc

@@ -77,17 +77,17 @@ int dualTreeRoots(const PartitionConfig& cfg, const TreeNode& ctu, TreeNode out[
 
 // CclmEnabled in the chroma tree of a dual-tree I slice (7.4.11.5, as TreeNode::cclmChroma):
 // the chroma root's value from the split of the luma tree's root of the same area (CCLM only
-// when the luma 64x64 node is not split or split by QT), and the children's values from the
+// when the luma 64x64 node is not split, and then not an ISP CU, or split by QT), and the children's values from the
 // chroma split (QT, or a horizontal BT followed by a vertical BT or no split, keeps CCLM).
-int8_t cclmChromaRoot(SplitMode lumaRootSplit);
+int8_t cclmChromaRoot(SplitMode lumaRootSplit, bool lumaRootIsp = false);
 void propagateCclmChroma(const TreeNode& parent, SplitMode split, TreeNode* kids, int numKids);
 
 // One CTU of a dual-tree I slice in decoding order: per 64x64 area (dualTreeRoots) visit(luma root), then
-// visit(chroma root) with its cclmChroma from the split the luma visit reports. visit(node) returns the
-// split taken at `node`, or std::nullopt to stop (then false is returned). Shared by the syntax and the
-// searches, so that all walk the areas alike.
-template <class Visit>
-bool visitDualTreeAreas(const PartitionConfig& cfg, const TreeNode& ctu, Visit&& visit) {
+// visit(chroma root) with its cclmChroma from the split the luma visit reports (and, where the luma root is one CU,
+// lumaRootIsp(): whether that CU uses ISP). visit(node) returns the split taken at `node`, or std::nullopt to stop
+// (then false is returned). Shared by the syntax and the searches, so that all walk the areas alike.
+template <class Visit, class RootIsp>
+bool visitDualTreeAreas(const PartitionConfig& cfg, const TreeNode& ctu, Visit&& visit, RootIsp&& lumaRootIsp) {
   TreeNode q[4];
   const int n = dualTreeRoots(cfg, ctu, q);
   for (int i = 0; i < n; ++i) {
@@ -96,7 +96,7 @@ bool visitDualTreeAreas(const PartitionConfig& cfg, const TreeNode& ctu, Visit&&
     chroma.treeType = TreeType::kDualChroma;
     const std::optional<SplitMode> lumaSplit = visit(luma);
     if (!lumaSplit) return false;
-    chroma.cclmChroma = cclmChromaRoot(*lumaSplit);
+    chroma.cclmChroma = cclmChromaRoot(*lumaSplit, *lumaSplit == SplitMode::kNone && lumaRootIsp());
     if (!visit(chroma)) return false;
   }
   return true;
@@ -116,5 +116,16 @@ SbtAllowed sbtAllowed(int cbWidth, int cbHeight);
 // The two TUs of an SBT CU from cu.sbtQuad / sbtHor / sbtPos (SbtNumFourthsTb0 of 7.3.11.4): cu.numTus = 2,
 // tus[0] left / top, tus[1] right / bottom (cbf / coeffs untouched).
 void sbtTransformUnits(CodingUnit& cu);
+
+// ISP (7.3.11.4 transform_tree with IntraSubPartitionsSplitType): whether a luma CU may use it (CU sides at most
+// MaxTbSizeY, more than MinTbSizeY^2 = 16 samples), NumIntraSubPartitions (2 for 4x8 / 8x4, else 4), and the
+// sub-partitions of cu.isp as the CU's TUs in decoding order (cu.numTus, tus[i].x/y/w/h; cbf / coeffs untouched).
+inline bool ispAllowed(int cbWidth, int cbHeight, int log2MaxTb) {
+  return cbWidth <= (1 << log2MaxTb) && cbHeight <= (1 << log2MaxTb) && cbWidth * cbHeight > 16;
+}
+inline int ispNumParts(int cbWidth, int cbHeight) {
+  return (cbWidth == 4 && cbHeight == 8) || (cbWidth == 8 && cbHeight == 4) ? 2 : 4;
+}
+void ispTransformUnits(CodingUnit& cu);
 
 }  // namespace nnvvc

@@ -101,10 +101,11 @@ class Deblocker {
     // transform blocks: the max-TB tiling, or an SBT CU's two TUs (its transform edge is a TU edge like any)
     int tileW = cu.w < kMaxTb ? cu.w : kMaxTb, tileH = cu.h < kMaxTb ? cu.h : kMaxTb;
     if (tileW <= 0 || tileH <= 0) return;
-    const int numTiles = cu.sbt ? 2 : (cu.w / tileW) * (cu.h / tileH);
+    // (ISP: the luma sub-partitions; the chroma TBs are the whole CU's, below)
+    const int numTiles = cu.sbt ? 2 : cu.isp ? cu.numTus : (cu.w / tileW) * (cu.h / tileH);
     for (int tile = 0; tile < numTiles; ++tile) {
       int tx, ty, tw, th;
-      if (cu.sbt) {
+      if (cu.sbt || cu.isp) {
         tx = cu.tus[tile].x; ty = cu.tus[tile].y; tw = cu.tus[tile].w; th = cu.tus[tile].h;
       } else {
         const int cols = cu.w / tileW;
@@ -135,7 +136,7 @@ class Deblocker {
             u.affine = cu.isInter() && cu.affine;
             u.qp = cu.qp;
           }
-          if (hasChroma) {
+          if (hasChroma && !cu.isp) {
             ChromaUnit& u = chroma_[i];
             u.tuId = id;
             u.tuW = uint8_t(tw >> 1);
@@ -145,6 +146,21 @@ class Deblocker {
             u.qp = cu.qp;
             u.jointQp = jointQp;
           }
+        }
+    }
+    if (cu.isp && hasChroma) {  // one chroma TB per component over the CU, its cbfs with the last sub-partition
+      const TransformUnit& last = cu.tus[cu.numTus - 1];
+      const uint32_t id = ++tuCount_;
+      for (int y = std::max(cu.y >> 2, 0); y < std::min((cu.y + cu.h) >> 2, h4_); ++y)
+        for (int x = std::max(cu.x >> 2, 0); x < std::min((cu.x + cu.w) >> 2, w4_); ++x) {
+          ChromaUnit& u = chroma_[size_t(y) * size_t(w4_) + size_t(x)];
+          u.tuId = id;
+          u.tuW = uint8_t(cu.w >> 1);
+          u.tuH = uint8_t(cu.h >> 1);
+          u.cbf = uint8_t((last.cbf[1] ? 1 : 0) | ((last.cbf[2] ? 1 : 0) << 1));
+          u.intra = intra;
+          u.qp = cu.qp;
+          u.jointQp = last.cResMode() == 2 ? 1 : 0;
         }
     }
   }

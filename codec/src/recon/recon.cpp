@@ -79,9 +79,76 @@ void dequantTb(const TCoeff* levels, int w, int h, int qpPrime, bool depQuant, T
   else dsp::dequant(levels, w, h, qpPrime, kBitDepth, coeffOut);
 }
 
-void inverseLfnst(TCoeff* coeff, int w, int h, int lfnstIdx, int mode) {
+void inverseLfnst(TCoeff* coeff, int w, int h, int lfnstIdx, int mode, int angleW, int angleH) {
   if (lfnstIdx <= 0 || w < 4 || h < 4) return;
-  dsp::lfnstInverse(coeff, w, h, lfnstIdx, dsp::intraWideAngleMode(mode, w, h));
+  dsp::lfnstInverse(coeff, w, h, lfnstIdx, dsp::intraWideAngleMode(mode, angleW ? angleW : w, angleH ? angleH : h));
+}
+
+void predictIspPart(const Picture& pic, const CuMap& map, const CodingUnit& cu, int t, Pel* dst, ptrdiff_t dstStride) {
+  const TransformUnit& tu = cu.tus[t];
+  int px = tu.x, pw = tu.w;
+  const int py = tu.y, ph = tu.h;
+  if (cu.ispVer() && pw < 4) { px = cu.x + ((tu.x - cu.x) & ~3); pw = 4; }
+  const Plane& pl = pic.planes[0];
+  const int refW = cu.w + pw, refH = cu.h + ph;
+  auto avail = [&](int sx, int sy) -> bool {
+    if (sx < 0 || sy < 0 || sx >= pl.width || sy >= pl.height) return false;
+    if (sx >= cu.x && sx < cu.x + cu.w && sy >= cu.y && sy < cu.y + cu.h) return cu.ispVer() ? sx < px : sy < py;
+    return map.lumaAvailable(sx, sy);
+  };
+  Pel top[2 * 64 + 3], left[2 * 64 + 3];
+  uint8_t availTop[2 * 64 + 3], availLeft[2 * 64 + 3];
+  const bool corner = avail(px - 1, py - 1);
+  availTop[0] = availLeft[0] = corner;
+  top[0] = left[0] = corner ? pl.at(px - 1, py - 1) : 0;
+  for (int i = 0; i < refW; ++i) {
+    const bool a = avail(px + i, py - 1);
+    availTop[1 + i] = a;
+    top[1 + i] = a ? pl.at(px + i, py - 1) : 0;
+  }
+  for (int j = 0; j < refH; ++j) {
+    const bool a = avail(px - 1, py + j);
+    availLeft[1 + j] = a;
+    left[1 + j] = a ? pl.at(px - 1, py + j) : 0;
+  }
+  dsp::intraSubstituteRefLine(top, availTop, refW, left, availLeft, refH, kBitDepth);
+  if (pw == tu.w) {
+    dsp::intraPredictIsp(cu.lumaMode, top, left, pw, ph, cu.w, cu.h, kBitDepth, dst, dstStride);
+    return;
+  }
+  Pel region[4 * 64];
+  dsp::intraPredictIsp(cu.lumaMode, top, left, pw, ph, cu.w, cu.h, kBitDepth, region, pw);
+  const int off = tu.x - px;
+  for (int y = 0; y < ph; ++y)
+    for (int x = 0; x < tu.w; ++x) dst[y * dstStride + x] = region[y * pw + off + x];
+}
+
+void addIspResidual(Picture& pic, const CodingUnit& cu, int t, const TCoeff* levels, int qpPrime, bool depQuant,
+                    bool mtsEnabled) {
+  if (!levels) return;
+  const TransformUnit& tu = cu.tus[t];
+  Plane& pl = pic.planes[0];
+  Pel* dst = pl.row(tu.y) + tu.x;
+  alignas(32) TCoeff coeff[64 * 64];
+  alignas(32) Pel resid[64 * 64];
+  dequantTb(levels, tu.w, tu.h, qpPrime, depQuant, coeff);
+  inverseLfnst(coeff, tu.w, tu.h, cu.lfnstIdx, cu.lumaMode, cu.w, cu.h);
+  const TbKernels k = ispKernels(mtsEnabled, tu.w, tu.h, cu.lfnstIdx);
+  dsp::inverseTransform(coeff, tu.w, tu.h, kBitDepth, resid, tu.w, k.hor, k.ver);
+  dsp::addResidualClip(dst, pl.stride, resid, tu.w, tu.w, tu.h, kBitDepth, dst, pl.stride);
+}
+
+// The luma of an ISP CU: each sub-partition predicted from what precedes it, its residual added.
+static void reconstructIspLuma(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCoding& owner,
+                               const SliceParams& slice) {
+  Plane& pl = pic.planes[0];
+  for (int t = 0; t < cu.numTus; ++t) {
+    const TransformUnit& tu = cu.tus[t];
+    predictIspPart(pic, map, cu, t, pl.row(tu.y) + tu.x, pl.stride);
+    addIspResidual(pic, cu, t, tu.cbf[0] ? owner.coeffs.data() + tu.coeffOffset[0] : nullptr, slice.qpPrimeY,
+                   slice.depQuant, slice.mtsEnabled);
+  }
+  map.markReconstructed(cu.x, cu.y, cu.w, cu.h, true, false);
 }
 
 int lfnstModeOf(const CodingUnit& cu, int cIdx, const CuMap& map) {
@@ -209,18 +276,21 @@ void reconstructCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCodi
   if (cu.isInter()) { reconstructInterCu(pic, map, cu, owner, slice); return; }
   const bool hasLuma = cu.treeType != TreeType::kDualChroma;
   const bool hasChroma = cu.treeType != TreeType::kDualLuma;
+  if (hasLuma && cu.isp) reconstructIspLuma(pic, map, cu, owner, slice);
   for (int t = 0; t < cu.numTus; ++t) {
     const TransformUnit& tu = cu.tus[t];
-    if (hasLuma)
+    if (hasLuma && !cu.isp)
       reconstructTb(pic, map, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaPredMode(),
                     tu.cbf[0] ? owner.coeffs.data() + tu.coeffOffset[0] : nullptr, slice.qpPrimeY, slice.depQuant,
                     slice.implicitMts && !cu.mip, cu.mtsIdx, cu.lfnstIdx, cu.lumaMode, cu.mrlIdx);
     // LFNST in chroma only in a chroma tree (single-tree chroma TBs keep DCT-II alone, 8.7.4.1)
     const int lfnstC = cu.treeType == TreeType::kDualChroma ? cu.lfnstIdx : 0;
     const int lfnstModeC = lfnstC ? lfnstModeOf(cu, 1, map) : 0;
-    if (hasChroma && tu.jointCbCr) {  // intra prediction of each, the joint residuals added
+    int ax, ay, aw, ah;  // the TU's chroma area (luma coordinates)
+    if (!hasChroma || !chromaTbArea(cu, t, ax, ay, aw, ah)) continue;
+    if (tu.jointCbCr) {  // intra prediction of each, the joint residuals added
       alignas(32) Pel res[2][32 * 32];
-      const int x = tu.x / 2, y = tu.y / 2, w = tu.w / 2, h = tu.h / 2;
+      const int x = ax / 2, y = ay / 2, w = aw / 2, h = ah / 2;
       chromaResiduals(tu, owner, slice, w, h, res[0], res[1], lfnstC, lfnstModeC);
       for (int c = 1; c <= 2; ++c) {
         Plane& pl = pic.planes[c];
@@ -228,12 +298,12 @@ void reconstructCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCodi
         predictBlock(pic, map, c, x, y, w, h, cu.chromaMode, d, pl.stride);
         dsp::addResidualClip(d, pl.stride, res[c - 1], w, w, h, kBitDepth, d, pl.stride);
       }
-      map.markReconstructed(tu.x, tu.y, tu.w, tu.h, false, true);
-    } else if (hasChroma) {
-      reconstructTb(pic, map, 1, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode,
+      map.markReconstructed(ax, ay, aw, ah, false, true);
+    } else {
+      reconstructTb(pic, map, 1, ax / 2, ay / 2, aw / 2, ah / 2, cu.chromaMode,
                     tu.cbf[1] ? owner.coeffs.data() + tu.coeffOffset[1] : nullptr, slice.qpPrimeCb, slice.depQuant,
                     false, 0, lfnstC, lfnstModeC);
-      reconstructTb(pic, map, 2, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode,
+      reconstructTb(pic, map, 2, ax / 2, ay / 2, aw / 2, ah / 2, cu.chromaMode,
                     tu.cbf[2] ? owner.coeffs.data() + tu.coeffOffset[2] : nullptr, slice.qpPrimeCr, slice.depQuant,
                     false, 0, lfnstC, lfnstModeC);
     }

@@ -70,8 +70,24 @@ void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int 
                    int mtsIdx = 0, int lfnstIdx = 0, int lfnstMode = 0, int refIdx = 0);
 
 // The inverse LFNST of a TB's scaled coefficients (dsp/lfnst) with the intra mode `mode` of its component, which
-// is wide-angle mapped for the w x h TB here (8.7.4.1).
-void inverseLfnst(TCoeff* coeff, int w, int h, int lfnstIdx, int mode);
+// is wide-angle mapped for the w x h TB here (8.7.4.1), or for the CU's shape (angleW x angleH) in an ISP CU.
+void inverseLfnst(TCoeff* coeff, int w, int h, int lfnstIdx, int mode, int angleW = 0, int angleH = 0);
+
+// ISP (8.4.1, 8.4.5.1): the prediction of sub-partition t of an ISP luma CU (cu.tus[t], its w x h) into dst. The
+// references are those of the part, refW = nCbW + nTbW and refH = nCbH + nTbH long; inside the CU only the parts
+// before it count as available (the CuMap's marks of the CU's area are not read). Vertical splits into parts narrower
+// than 4 predict the 4-wide region holding the part (from the region's left neighbour: the parts of the region share
+// one prediction) and take the part's columns.
+void predictIspPart(const Picture& pic, const CuMap& map, const CodingUnit& cu, int t, Pel* dst, ptrdiff_t dstStride);
+// Adds the residual of ISP sub-partition t (levels: row-major, nullptr when tu_y_coded_flag is 0) to its prediction
+// in pic (8.7.2 with the ISP kernels and the CU-shaped LFNST mode mapping).
+void addIspResidual(Picture& pic, const CodingUnit& cu, int t, const TCoeff* levels, int qpPrime, bool depQuant,
+                    bool mtsEnabled);
+// Kernels of an ISP sub-partition (8.7.4.1): DCT-II with LFNST or without sps_mts_enabled_flag, else DST-VII along
+// each side of 4..16 (implicit MTS, whatever the explicit MTS flags).
+inline TbKernels ispKernels(bool mtsEnabled, int w, int h, int lfnstIdx) {
+  return tbKernels(mtsEnabled, 0, true, w, h, 0, lfnstIdx);
+}
 // predModeIntra for the LFNST kernel choice of a CU's component (8.7.4.1): luma its mode; chroma its mode, except
 // the CCLM modes, which take the luma mode at the centre of the CU (map: the collocated luma CU's IntraPredModeY).
 int lfnstModeOf(const CodingUnit& cu, int cIdx, const CuMap& map);

@@ -125,7 +125,7 @@ ResidualMtsFlags residualMtsFlags(const TCoeff* lv, int w, int h) {
 }
 
 bool mtsIdxCoded(const SliceParams* slice, const CodingUnit& cu, const ResidualMtsFlags& f) {
-  return slice && slice->explicitMtsIntra && !cu.isInter() && cu.treeType != TreeType::kDualChroma &&
+  return slice && slice->explicitMtsIntra && !cu.isInter() && cu.treeType != TreeType::kDualChroma && !cu.isp &&
          std::max(cu.w, cu.h) <= 32 && cu.numTus == 1 && cu.lfnstIdx == 0 && f.notDcOnly && !f.beyond16;
 }
 
@@ -154,6 +154,8 @@ bool lfnstIdxCoded(const SliceParams* slice, const CodingUnit& cu, int log2MaxTb
   if (std::max(cu.w, cu.h) > (1 << log2MaxTb)) return false;
   if (cu.treeType == TreeType::kDualChroma && std::min(cu.w, cu.h) < 8) return false;  // chroma sides below 4
   if (cu.mip && std::min(cu.w, cu.h) < 16) return false;  // MIP CUs take LFNST from 16x16 on
+  // ISP: sub-partitions of at least 4x4 (lfnstWidth / lfnstHeight), whatever LfnstDcOnly
+  if (cu.isp) return std::min(cu.tus[0].w, cu.tus[0].h) >= 4 && !f.lfnstBeyond;
   return f.lfnstNotDcOnly && !f.lfnstBeyond;
 }
 
@@ -539,20 +541,40 @@ bool codeTransformUnits(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner
       tu.jointCbCr = 0;
       continue;
     }
-    if (hasChroma) {
+    // the TU's chroma TBs: its own area, or an ISP CU's whole chroma with the last sub-partition
+    int cx = 0, cy = 0, cw = 0, ch = 0;
+    const bool tuChroma = hasChroma && chromaTbArea(cu, t, cx, cy, cw, ch);
+    if (tuChroma) {
       tu.cbf[1] = uint8_t(io.bin(ctx[kCtxCbfCb], tu.cbf[1]));
       tu.cbf[2] = uint8_t(io.bin(ctx[kCtxCbfCr + tu.cbf[1]], tu.cbf[2]));
+    } else {
+      for (int c = 1; c <= 2; ++c) {
+        if (!IO::kReading && tu.cbf[c]) return false;
+        tu.cbf[c] = 0;
+      }
     }
     if (hasLuma) {
       if (inter && (cu.numTus == 1 || cu.sbt) && !tu.cbf[1] && !tu.cbf[2]) {
         if (!IO::kReading && !tu.cbf[0]) return false;  // inferred 1: luma must have levels
         tu.cbf[0] = 1;
+      } else if (cu.isp) {
+        // ISP: ctxInc 2 + the previous sub-partition's tu_y_coded_flag; the last one's is inferred 1 when all
+        // before it are 0
+        bool anyBefore = false;
+        for (int k = 0; k < t; ++k) anyBefore |= cu.tus[k].cbf[0] != 0;
+        if (t == cu.numTus - 1 && !anyBefore) {
+          if (!IO::kReading && !tu.cbf[0]) return false;
+          tu.cbf[0] = 1;
+        } else {
+          const int prev = t > 0 ? cu.tus[t - 1].cbf[0] : 0;
+          tu.cbf[0] = uint8_t(io.bin(ctx[kCtxCbfY + 2 + prev], tu.cbf[0]));
+        }
       } else {
         tu.cbf[0] = uint8_t(io.bin(ctx[kCtxCbfY], tu.cbf[0]));
       }
     }
     // tu_joint_cbcr_residual_flag: intra CUs with a chroma cbf, inter CUs with both
-    if (hasChroma && env.slice && env.slice->jointCbCr &&
+    if (tuChroma && env.slice && env.slice->jointCbCr &&
         (inter ? (tu.cbf[1] && tu.cbf[2]) : (tu.cbf[1] || tu.cbf[2]))) {
       tu.jointCbCr = uint8_t(io.bin(ctx[kCtxJointCbCr + 2 * tu.cbf[1] + tu.cbf[2] - 1], tu.jointCbCr));
     } else {
@@ -560,12 +582,12 @@ bool codeTransformUnits(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner
       tu.jointCbCr = 0;
     }
     for (int c = 0; c < 3; ++c) {
-      if ((c == 0 && !hasLuma) || (c > 0 && !hasChroma)) continue;
+      if ((c == 0 && !hasLuma) || (c > 0 && !tuChroma)) continue;
       if (!tu.cbf[c] || (c == 2 && tu.cbf[1] && tu.jointCbCr)) {  // TuCResMode 2: Cr is derived from Cb
         if (IO::kReading) tu.coeffOffset[c] = -1;
         continue;
       }
-      const int bw = c ? tu.w / 2 : tu.w, bh = c ? tu.h / 2 : tu.h;
+      const int bw = c ? cw / 2 : tu.w, bh = c ? ch / 2 : tu.h;
       if (IO::kReading) tu.coeffOffset[c] = owner.allocCoeffs(bw * bh);
       if (tu.coeffOffset[c] < 0 || size_t(tu.coeffOffset[c]) + size_t(bw * bh) > owner.coeffs.size()) return false;
       if (!codeResidual(io, ctx, owner.coeffs.data() + tu.coeffOffset[c], bw, bh, c, env.slice && env.slice->depQuant,
@@ -1141,9 +1163,31 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
       if (mrlIdx) mrlIdx += io.bin(ctx[kCtxMrlIdx + 1], cu.mrlIdx > 1 ? 1u : 0u);
     }
     cu.mrlIdx = uint8_t(mrlIdx);
+    // intra_subpartitions_mode_flag, intra_subpartitions_split_flag (0 horizontal, 1 vertical): reference line 0,
+    // CUs of at most the max TB size and more than 16 samples; the sub-partitions become the CU's TUs
+    if (env.slice && env.slice->isp && mrlIdx == 0 && ispAllowed(cu.w, cu.h, env.part->log2MaxTb)) {
+      if (!IO::kReading && cu.isp > 2) return false;
+      unsigned v = io.bin(ctx[kCtxIspMode], cu.isp ? 1u : 0u);
+      if (v) v += io.bin(ctx[kCtxIspMode + 1], cu.ispVer() ? 1u : 0u);
+      if (IO::kReading) {
+        cu.isp = uint8_t(v);
+        if (cu.isp) ispTransformUnits(cu);
+      } else {
+        CodingUnit tiles = cu;
+        ispTransformUnits(tiles);
+        for (int t = 0; t < cu.numTus && cu.isp; ++t)
+          if (cu.numTus != tiles.numTus || cu.tus[t].x != tiles.tus[t].x || cu.tus[t].y != tiles.tus[t].y ||
+              cu.tus[t].w != tiles.tus[t].w || cu.tus[t].h != tiles.tus[t].h)
+            return false;
+      }
+    } else {
+      if (!IO::kReading && cu.isp) return false;
+      cu.isp = 0;
+    }
     const unsigned mpmFlag = mrlIdx ? 1u : io.bin(ctx[kCtxMpmFlag], (cu.lumaMode == 0 || mpmIdx >= 0) ? 1u : 0u);
     if (mpmFlag) {
-      const unsigned notPlanar = mrlIdx ? 1u : io.bin(ctx[kCtxNotPlanar + 1], cu.lumaMode != 0 ? 1u : 0u);
+      // ctxInc: 0 in ISP CUs, 1 otherwise
+      const unsigned notPlanar = mrlIdx ? 1u : io.bin(ctx[kCtxNotPlanar + (cu.isp ? 0 : 1)], cu.lumaMode != 0 ? 1u : 0u);
       if (notPlanar) {
         int idx = 0;
         while (idx < 4) { if (!io.bypass(idx < mpmIdx ? 1u : 0u)) break; ++idx; }
@@ -1256,9 +1300,9 @@ struct TreeCoder {
       if (cuIdx >= ctu.cus.size()) return false;
       CodingUnit& cu = ctu.cus[cuIdx];
       if (cu.x != tmp.x || cu.y != tmp.y || cu.w != tmp.w || cu.h != tmp.h || cu.treeType != tt ||
-          (cu.numTus != tmp.numTus && !cu.sbt))
+          (cu.numTus != tmp.numTus && !cu.sbt && !cu.isp))
         return false;
-      for (int t = 0; t < cu.numTus && !cu.sbt; ++t)  // (SBT's TUs: checked with its syntax)
+      for (int t = 0; t < cu.numTus && !cu.sbt && !cu.isp; ++t)  // (SBT's and ISP's TUs: checked with their syntax)
         if (cu.tus[t].x != tmp.tus[t].x || cu.tus[t].y != tmp.tus[t].y || cu.tus[t].w != tmp.tus[t].w ||
             cu.tus[t].h != tmp.tus[t].h)
           return false;
@@ -1333,7 +1377,7 @@ bool codeCtu(IO& io, SyntaxEnv& env, CtuCoding& ctu) {
       const size_t at = tc.splitIdx;
       if (!tc.node(n)) return std::nullopt;
       return ctu.splits[at];
-    });
+    }, [&] { return tc.cuIdx > 0 && ctu.cus[tc.cuIdx - 1].isp != 0; });
     if (!ok) return false;
   } else if (!tc.node(root)) {
     return false;

@@ -202,7 +202,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
     }
   }
   b.ue(0);        // sps_log2_parallel_merge_level_minus2
-  b.flag(false);  // sps_isp_enabled_flag
+  b.flag(s.ispEnabled);  // sps_isp_enabled_flag
   b.flag(s.mrlEnabled);  // sps_mrl_enabled_flag
   b.flag(s.mipEnabled);  // sps_mip_enabled_flag
   b.flag(s.cclmEnabled);  // sps_cclm_enabled_flag
@@ -368,7 +368,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
       s.maxNumGpmMergeCand = s.maxNumMergeCand >= 3 ? s.maxNumMergeCand - int(r.ue(uint32_t(s.maxNumMergeCand - 2))) : 2;
   }
   r.ue(8);  // parallel merge level
-  require(!r.flag(), "ISP");
+  s.ispEnabled = r.flag();  // sps_isp_enabled_flag
   s.mrlEnabled = r.flag();  // sps_mrl_enabled_flag
   s.mipEnabled = r.flag();  // sps_mip_enabled_flag
   s.cclmEnabled = r.flag();  // sps_cclm_enabled_flag

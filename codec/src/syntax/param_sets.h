@@ -55,6 +55,7 @@ struct SpsInfo {
   bool ccalfEnabled = false;                 // sps_ccalf_enabled_flag (with ALF: CC-ALF fields in the slice header)
   bool sbtEnabled = false;                   // sps_sbt_enabled_flag (cu_sbt_flag in inter CUs with a residual)
   bool mipEnabled = false;                   // sps_mip_enabled_flag (intra_mip_flag, CodingUnit::mip)
+  bool ispEnabled = false;                   // sps_isp_enabled_flag (intra sub-partitions, CodingUnit::isp)
   bool mrlEnabled = false;                   // sps_mrl_enabled_flag (intra_luma_ref_idx, CodingUnit::mrlIdx)
   bool lfnstEnabled = false;                 // sps_lfnst_enabled_flag (lfnst_idx in intra CUs, dsp/lfnst)
   bool mtsEnabled = false;                   // sps_mts_enabled_flag (implicit MTS unless explicitMtsIntra)

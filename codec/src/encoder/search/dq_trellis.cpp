@@ -2,6 +2,8 @@
 // residual syntax), 8.7.3 (scaling with qP + 1) and 9.3.4.2.x (context selection).
 #include "encoder/search/dq_trellis.h"
 
+#include "common/types.h"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdlib>
@@ -69,8 +71,9 @@ struct NbTables {
 const NbTables& nbTables(int log2W, int log2H) {
   static const std::vector<NbTables> all = [] {
     std::vector<NbTables> v(7 * 7);
-    for (int lw = 1; lw <= 6; ++lw)
-      for (int lh = 1; lh <= 6; ++lh) {
+    for (int lw = 0; lw <= 6; ++lw)
+      for (int lh = 0; lh <= 6; ++lh) {
+        if (!tbShapeCoded(lw, lh)) continue;
         const ScanInfo& si = scanInfo(lw, lh);
         NbTables& t = v[size_t(lw * 7 + lh)];
         const int zoW = 1 << si.log2ZoW, zoH = 1 << si.log2ZoH;
@@ -131,7 +134,7 @@ struct CostCache {
   double lambda = -1;
   bool luma = true;
   double lvlC[21][6], sigC[3][12][2];
-  double lastC[2][7][32];  // [x / y][log2 side, or 0 for a 32-sample side coding 16 (SBT)][coordinate]
+  double lastC[2][8][32];  // [x / y][log2 side 0..6, or 7 for a 32-sample side coding 16 (SBT)][coordinate]
   uint8_t lastValid[2] = {0, 0};  // bit log2 side: lastC filled
 };
 // One cache per channel type: the search alternates luma and chroma TBs (and Cb / Cr, whose tables differ only in
@@ -245,7 +248,7 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
   int lastSlot[2];
   for (int d = 0; d < 2; ++d) {
     const int lg = d ? tbLog2H : tbLog2W, zo = std::min(d ? p.log2H : p.log2W, kMaxTbLog2Coded);
-    const int slot = zo < std::min(lg, kMaxTbLog2Coded) ? 0 : lg;
+    const int slot = zo < std::min(lg, kMaxTbLog2Coded) ? 7 : lg;
     lastSlot[d] = slot;
     if ((cc.lastValid[d] >> slot) & 1) continue;
     for (int v = 0; v < (1 << zo); ++v)

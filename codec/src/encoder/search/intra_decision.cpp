@@ -94,6 +94,8 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
   if (c_->slice->lfnst && cu.treeType == TreeType::kDualLuma &&
       std::max(cu.w, cu.h) <= (1 << part.log2MaxTb))
     tryLfnst(cu, entry, hm, modes, modeJ, modeCbf, nm, bestJ, bestDY);
+  if (c_->slice->isp && ispAllowed(cu.w, cu.h, part.log2MaxTb))
+    tryIsp(cu, entry, hm, modes, modeJ, modeCbf, nm, bestJ, bestDY);
   cu = bestCu_;
   loadPlane(c_->recon->planes[0], cu.x, cu.y, cu.w, cu.h, bestRec_[0].data());
   c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h);
@@ -321,6 +323,62 @@ void RdCtuSearch::tryExplicitMts(CodingUnit& cu, const ContextSet& entry, const 
   cu.mtsIdx = 0;
 }
 
+void RdCtuSearch::tryIsp(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, const int* modes,
+                         const double* modeJ, const uint8_t* modeCbf, int nm, double& bestJ, uint64_t& bestDY) {
+  int order[16];
+  for (int k = 0; k < nm; ++k) order[k] = k;
+  std::stable_sort(order, order + nm, [&](int a, int b) { return modeJ[a] < modeJ[b]; });
+  int tried = 0;
+  for (int r = 0; r < nm && tried < std::max(1, preset_.ispModes); ++r) {
+    const int k = order[r];
+    const int m = modes[k] & 0xff;
+    if ((modes[k] >> 8) != 0 || isMipPredMode(m) || !modeCbf[k]) continue;  // line 0, no MIP; a mode that needs a residual
+    ++tried;
+    setLumaCandidate(cu, modes[k]);
+    cu.mtsIdx = 0;
+    cu.lfnstIdx = 0;
+    for (uint8_t split = 1; split <= 2; ++split) {
+      cu.isp = split;
+      ispTransformUnits(cu);
+      uint64_t dY = 0;
+      const double J = ispLumaRd(cu, entry, hm, dY, bestJ);
+      ++stats_.ispTrials;
+      keepBestLuma(cu, J, dY, bestJ, bestDY);
+    }
+  }
+  cu.isp = 0;
+  tileTransformUnits(*c_->part, cu);
+}
+
+double RdCtuSearch::ispLumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, uint64_t& dY, double bound) {
+  c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h);
+  cuFrag_.clear();
+  cu.chromaModeIdx = kChromaDm;
+  dY = 0;
+  ispCu_ = true;
+  bool any = false;
+  double J = 0;
+  for (int t = 0; t < cu.numTus; ++t) {
+    TransformUnit& tu = cu.tus[t];
+    recon::predictIspPart(*c_->recon, *c_->cuMap, cu, t, pred_, tu.w);
+    int nz = 0;
+    dY += codeResidualTb(0, tu.x, tu.y, tu.w, tu.h, pred_, tu.w, true, tabY_, lv_, &nz);
+    tu.cbf[0] = nz ? 1 : 0;
+    tu.coeffOffset[0] = -1;
+    if (nz) {
+      any = true;
+      tu.coeffOffset[0] = cuFrag_.allocCoeffs(tu.w * tu.h);
+      std::memcpy(&cuFrag_.coeffs[size_t(tu.coeffOffset[0])], lv_, sizeof(TCoeff) * size_t(tu.w * tu.h));
+    }
+    tu.cbf[1] = tu.cbf[2] = 0;
+    tu.coeffOffset[1] = tu.coeffOffset[2] = -1;
+    if (double(dY) >= bound) { J = kInf; break; }
+  }
+  ispCu_ = false;
+  if (J == kInf || !any) return kInf;
+  return double(dY) + rateCost(cu, cuFrag_, entry, hm);
+}
+
 void RdCtuSearch::tryLfnst(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, const int* modes,
                            const double* modeJ, const uint8_t* modeCbf, int nm, double& bestJ, uint64_t& bestDY) {
   int order[16];
@@ -371,8 +429,10 @@ double RdCtuSearch::searchChroma(CodingUnit& cu, const ContextSet& entry, const 
   }
   bool keep[8];
   std::fill(keep, keep + 8, true);
-  const TransformUnit& t0 = cu.tus[0];
-  const int pw = t0.w / 2, ph = t0.h / 2;
+  // the first chroma TB (ISP CUs: the whole CU's, with the last sub-partition)
+  int ax = 0, ay = 0, aw = 0, ah = 0;
+  chromaTbArea(cu, cu.isp ? cu.numTus - 1 : 0, ax, ay, aw, ah);
+  const int pw = aw / 2, ph = ah / 2;
   if (preset_.numChromaRd > 0 && nc > preset_.numChromaRd && pw >= 4 && ph >= 4) {
     c_->cuMap->clearReconstructed(cu.x, cu.y, cu.w, cu.h);
     c_->cuMap->markReconstructed(cu.x, cu.y, cu.w, cu.h, true, false);  // luma is final
@@ -381,8 +441,8 @@ double RdCtuSearch::searchChroma(CodingUnit& cu, const ContextSet& entry, const 
       double cost = 0;
       for (int c = 1; c <= 2; ++c) {
         const Plane& org = c_->orig->planes[c];
-        recon::predictBlock(*c_->recon, *c_->cuMap, c, t0.x / 2, t0.y / 2, pw, ph, candMode[j], pred_, pw);
-        cost += lam_.chromaWeight[c] * double(dsp::satd(org.row(t0.y / 2) + t0.x / 2, org.stride, pred_, pw, pw, ph));
+        recon::predictBlock(*c_->recon, *c_->cuMap, c, ax / 2, ay / 2, pw, ph, candMode[j], pred_, pw);
+        cost += lam_.chromaWeight[c] * double(dsp::satd(org.row(ay / 2) + ax / 2, org.stride, pred_, pw, pw, ph));
       }
       satd[j] = {cost, j};
     }
@@ -405,6 +465,8 @@ double RdCtuSearch::searchChroma(CodingUnit& cu, const ContextSet& entry, const 
     double dC = 0;
     for (int t = 0; t < cu.numTus; ++t) {
       TransformUnit& tu = cu.tus[t];
+      int tx, ty, tw, th;
+      if (!chromaTbArea(cu, t, tx, ty, tw, th)) continue;
       for (int c = 1; c <= 2; ++c) {
         ResidualBitTables& tb = c == 1 ? tabCb_ : tabCr_;
         if (c == 2) {  // tu_cr_coded_flag's context follows tu_cb_coded_flag
@@ -412,12 +474,12 @@ double RdCtuSearch::searchChroma(CodingUnit& cu, const ContextSet& entry, const 
           tb.cbf.bits[1] = entry[kCtxCbfCr + tu.cbf[1]].fracBits(1);
         }
         int nz = 0;
-        const uint64_t d = codeTb(c, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cm, tb, lv_, &nz);
+        const uint64_t d = codeTb(c, tx / 2, ty / 2, tw / 2, th / 2, cm, tb, lv_, &nz);
         dC += double(d) * lam_.chromaWeight[c];
         tu.cbf[c] = nz ? 1 : 0;
         tu.coeffOffset[c] = -1;
         if (nz) {
-          const int n = (tu.w / 2) * (tu.h / 2);
+          const int n = (tw / 2) * (th / 2);
           tu.coeffOffset[c] = lumaFrag.allocCoeffs(n);
           std::memcpy(&lumaFrag.coeffs[size_t(tu.coeffOffset[c])], lv_, sizeof(TCoeff) * size_t(n));
         }

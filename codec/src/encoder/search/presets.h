@@ -62,6 +62,11 @@ struct SearchPreset {
   // non-planar MPMs from reference lines 1 and 2; ranked by SATD + mode bits with the regular modes, at most this
   // many of those that would have made the regular RD list get a full luma RD. `--mrl on` at a preset with 0: one.
   int numMrlRd = 0;
+  // ISP (the SPS flag is on where this is > 0): the best this many regular luma modes of the mode RD (reference line
+  // 0, no MIP, with a coded luma residual) are coded again in horizontal and vertical sub-partitions (tryIsp), each
+  // split abandoned as soon as its partial cost passes the best. `--isp on` at a preset with 0: one mode.
+  int ispModes = 0;
+  bool ispInRa = true;  // ... also in `ra` (else the SPS flag is off there unless `--isp on`)
   bool mrlInRa = true;  // ... also in `ra` (else the SPS flag is off there unless `--mrl on`)
   // MIP (the SPS flag is on where this is > 0): intra luma CUs of one TU also try every MIP mode (both orientations)
   // by SATD + mode bits; at most this many of those that beat the threshold of the extra candidates (ModeSelectConfig::extraVsBest) get a

@@ -72,7 +72,7 @@ void RdCtuSearch::searchCtu(const CtuSearchContext& ctx, CtuCoding& out) {
       const size_t at = out.splits.size();
       searchNode(n, cs, hm, out, 0);
       return std::optional<SplitMode>(out.splits[at]);
-    });
+    }, [&] { return !out.cus.empty() && out.cus.back().isp != 0; });
     return;
   }
   searchNode(root, cs, hm, out, 0);
@@ -236,7 +236,9 @@ int RdCtuSearch::quantizeResidual(int cIdx, int w, int h, const Pel* resid, int 
   const SliceParams& sl = *c_->slice;
   const int lfnst = cIdx == 0 ? lfnstIdx_ : 0;
   const int mts = cIdx == 0 ? (sbtMts_ ? sbtMts_ : mtsIdx_) : 0;
-  const recon::TbKernels kern = recon::tbKernels(sl.implicitMts && !(cIdx == 0 && mipCu_), cIdx, isIntra, w, h, mts, lfnst);
+  const recon::TbKernels kern = ispCu_ && cIdx == 0
+                                    ? recon::ispKernels(sl.mtsEnabled, w, h, lfnst)
+                                    : recon::tbKernels(sl.implicitMts && !(cIdx == 0 && mipCu_), cIdx, isIntra, w, h, mts, lfnst);
   dsp::forwardTransform(resid, w, w, h, sl.bitDepth, coeff_, kern.hor, kern.ver);
   if (lfnst) dsp::lfnstForward(coeff_, w, h, lfnst, dsp::intraWideAngleMode(lfnstMode_, w, h));
   const bool sbtZo = sbtZeroOut_ && cIdx == 0;
@@ -287,7 +289,9 @@ void RdCtuSearch::reconstructResidual(int cIdx, int w, int h, const TCoeff* leve
   const SliceParams& sl = *c_->slice;
   const int lfnst = cIdx == 0 ? lfnstIdx_ : 0;
   const int mts = cIdx == 0 ? (sbtMts_ ? sbtMts_ : mtsIdx_) : 0;
-  const recon::TbKernels kern = recon::tbKernels(sl.implicitMts && !(cIdx == 0 && mipCu_), cIdx, isIntra, w, h, mts, lfnst);
+  const recon::TbKernels kern = ispCu_ && cIdx == 0
+                                    ? recon::ispKernels(sl.mtsEnabled, w, h, lfnst)
+                                    : recon::tbKernels(sl.implicitMts && !(cIdx == 0 && mipCu_), cIdx, isIntra, w, h, mts, lfnst);
   recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_);
   if (lfnst) recon::inverseLfnst(coeff_, w, h, lfnst, lfnstMode_);
   dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid, w, kern.hor, kern.ver);

@@ -17,6 +17,7 @@ struct SearchStats {
   uint64_t nodesVisited = 0, leavesEvaluated = 0, lumaModesRd = 0, splitsAborted = 0;
   uint64_t mtsTrials = 0;  // explicit-MTS luma RD trials (mts_idx 1..4)
   uint64_t lfnstTrials = 0;  // LFNST luma RD trials (lfnst_idx 1, 2)
+  uint64_t ispTrials = 0;    // ISP luma RD trials (one per split)
 };
 
 // Creates the RD search. Throws std::invalid_argument with a clear message when the preset is

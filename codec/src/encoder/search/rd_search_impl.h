@@ -196,6 +196,13 @@ class RdCtuSearch final : public CtuSearch {
   // LFNST for the luma of a chroma-tree-separate (dual / local dual tree) intra CU: lfnst_idx 1 and 2 with the best
   // preset_.lfnstModes modes of the mode RD (a coded luma residual, within preset_.mtsModeSlack of the best J),
   // each a full luma RD (invalid where the levels leave lfnst_idx uncoded)
+  // ISP (SearchPreset::ispModes): the best regular modes coded again in horizontal and vertical sub-partitions.
+  void tryIsp(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, const int* modes, const double* modeJ,
+              const uint8_t* modeCbf, int nm, double& bestJ, uint64_t& bestDY);
+  // The luma of an ISP CU (cu.isp, its sub-partitions as TUs): each part predicted from the reconstruction of the
+  // ones before it, coded, reconstructed into the picture. Returns J (kInf once the distortion alone passes bound,
+  // or where no part has a residual: the last part's tu_y_coded_flag would be inferred 1).
+  double ispLumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, uint64_t& dY, double bound);
   void tryLfnst(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, const int* modes, const double* modeJ,
                 const uint8_t* modeCbf, int nm, double& bestJ, uint64_t& bestDY);
 
@@ -234,7 +241,8 @@ class RdCtuSearch final : public CtuSearch {
   // mts_idx the luma transform blocks are coded with (explicit MTS trials of searchLeafIntra; 0 otherwise)
   int mtsIdx_ = 0;
   int refLine_ = 0;  // the luma reference line (MRL) of the CU in lumaRd
-  bool mipCu_ = false;  // the CU in lumaRd is MIP (luma prediction cu.predModeMip(), no implicit MTS)
+  bool mipCu_ = false;
+  bool ispCu_ = false;  // the luma TBs being coded are ISP sub-partitions (recon::ispKernels)  // the CU in lumaRd is MIP (luma prediction cu.predModeMip(), no implicit MTS)
   int lfnstIdx_ = 0, lfnstMode_ = 0;
   // SBT luma TB being coded (evalSbt): its transform pair as an mts_idx (recon::sbtMtsIdx) and its 16-coefficient
   // zero-out (recon::sbtZeroOut); 0 / false otherwise

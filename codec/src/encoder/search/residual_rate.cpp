@@ -3,6 +3,8 @@
 // bitstream never depends on it (only the quality of RD decisions does).
 #include "encoder/search/residual_rate.h"
 
+#include "common/types.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <mutex>
@@ -38,8 +40,9 @@ void diagScan(int blkW, int blkH, std::vector<std::pair<int, int>>& out) {
 ScanStore* buildScans() {
   auto* s = new ScanStore();
   std::vector<std::pair<int, int>> sbOrder, inSb;
-  for (int lw = 1; lw <= 6; ++lw) {
-    for (int lh = 1; lh <= 6; ++lh) {
+  for (int lw = 0; lw <= 6; ++lw) {
+    for (int lh = 0; lh <= 6; ++lh) {
+      if (!tbShapeCoded(lw, lh)) continue;
       ScanInfo& si = s->info[lw][lh];
       si.log2W = lw;
       si.log2H = lh;

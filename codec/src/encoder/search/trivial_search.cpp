@@ -60,6 +60,55 @@ void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int 
                        c.slice && c.slice->depQuant, implicitMts, mtsIdx, lfnstIdx, lfnstMode, refIdx);
 }
 
+// The same for ISP sub-partition t of a luma CU (recon::predictIspPart, the ISP kernels; LFNST inputs only where the
+// CU has lfnst_idx > 0).
+void codeIspPartPlainQuant(const CtuSearchContext& c, CodingUnit& cu, int t, CtuCoding& out) {
+  Picture& rec = *c.recon;
+  TransformUnit& tu = cu.tus[t];
+  const int w = tu.w, h = tu.h;
+  const Plane& org = c.orig->planes[0];
+  alignas(32) Pel pred[64 * 64], resid[64 * 64];
+  alignas(32) TCoeff coeff[64 * 64], levels[64 * 64];
+  Pel* dst = rec.planes[0].row(tu.y) + tu.x;
+  recon::predictIspPart(rec, *c.cuMap, cu, t, pred, w);
+  dsp::subtract(org.row(tu.y) + tu.x, org.stride, pred, w, w, h, resid, w);
+  const recon::TbKernels kern = recon::ispKernels(c.slice->mtsEnabled, w, h, cu.lfnstIdx);
+  dsp::forwardTransform(resid, w, w, h, kBitDepth, coeff, kern.hor, kern.ver);
+  if (cu.lfnstIdx) {
+    dsp::lfnstForward(coeff, w, h, cu.lfnstIdx, dsp::intraWideAngleMode(cu.lumaMode, cu.w, cu.h));
+    for (int yy = 0; yy < h; ++yy)
+      for (int xx = 0; xx < w; ++xx)
+        if (!dsp::lfnstInputPos(xx, yy, w, h)) coeff[yy * w + xx] = 0;
+  }
+  int nz = dsp::quant(coeff, w, h, c.slice->qpPrimeY, kBitDepth, true, levels);
+  if (nz && c.slice->signHiding) {
+    search::RdoqParams p;
+    p.log2W = log2Int(unsigned(w));
+    p.log2H = log2Int(unsigned(h));
+    p.isLuma = true;
+    p.qs = dsp::quantScale(c.slice->qpPrimeY, w, h, kBitDepth);
+    p.signHiding = true;
+    nz = search::signHidingAdjust(coeff, p, levels);
+  }
+  // the last part's tu_y_coded_flag is inferred 1 when no part before it has a residual: give it one
+  bool anyBefore = false;
+  for (int k = 0; k < t; ++k) anyBefore |= cu.tus[k].cbf[0] != 0;
+  if (!nz && t == cu.numTus - 1 && !anyBefore) {
+    std::memset(levels, 0, sizeof(TCoeff) * size_t(w * h));
+    levels[0] = 1;
+    nz = 1;
+  }
+  tu.cbf[0] = nz > 0;
+  tu.coeffOffset[0] = -1;
+  dsp::copyBlock(pred, w, w, h, dst, rec.planes[0].stride);
+  if (nz > 0) {
+    tu.coeffOffset[0] = out.allocCoeffs(w * h);
+    std::memcpy(out.coeffs.data() + tu.coeffOffset[0], levels, sizeof(TCoeff) * size_t(w * h));
+    recon::addIspResidual(rec, cu, t, out.coeffs.data() + tu.coeffOffset[0], c.slice->qpPrimeY, c.slice->depQuant,
+                          c.slice->mtsEnabled);
+  }
+}
+
 // The two fixed-decision searches share the tree walk and the block coding; they differ only in
 // which split a node takes and which modes a CU gets.
 class FixedDecisionSearch : public CtuSearch {
@@ -75,7 +124,7 @@ class FixedDecisionSearch : public CtuSearch {
         const size_t at = out.splits.size();
         node(n, out);
         return std::optional<SplitMode>(out.splits[at]);
-      });
+      }, [&] { return !out.cus.empty() && out.cus.back().isp != 0; });
       return;
     }
     node(root, out);
@@ -127,8 +176,10 @@ class FixedDecisionSearch : public CtuSearch {
       for (int t = 0; t < cu.numTus; ++t)
         for (int c = 0; c < 3; ++c) {
           const TransformUnit& tu = cu.tus[t];
+          int ax, ay, aw, ah;
+          if (c > 0 && !chromaTbArea(cu, t, ax, ay, aw, ah)) continue;
           if (tu.cbf[c] && tu.coeffOffset[c] >= 0)
-            addResidualFlags(out.coeffs.data() + tu.coeffOffset[c], c ? tu.w / 2 : tu.w, c ? tu.h / 2 : tu.h, c, f);
+            addResidualFlags(out.coeffs.data() + tu.coeffOffset[c], c ? aw / 2 : tu.w, c ? ah / 2 : tu.h, c, f);
         }
       if (!lfnstIdxCoded(&sp, cu, ctx_->part->log2MaxTb, f)) {
         cu.lfnstIdx = 0;
@@ -144,9 +195,13 @@ class FixedDecisionSearch : public CtuSearch {
     const int lfnstY = cu.lfnstIdx, lfnstC = tt == TreeType::kDualChroma ? cu.lfnstIdx : 0;
     const int lfnstModeC = lfnstC ? recon::lfnstModeOf(cu, 1, *ctx_->cuMap) : 0;
     const bool inputsOnly = cu.lfnstIdx > 0;
+    if (cu.isp) {  // the luma sub-partitions one after the other
+      for (int t = 0; t < cu.numTus; ++t) codeIspPartPlainQuant(*ctx_, cu, t, out);
+      ctx_->cuMap->markReconstructed(cu.x, cu.y, cu.w, cu.h, true, false);
+    }
     for (int t = 0; t < cu.numTus; ++t) {
       TransformUnit& tu = cu.tus[t];
-      if (tt != TreeType::kDualChroma) {
+      if (tt != TreeType::kDualChroma && !cu.isp) {
         codeBlockPlainQuant(*ctx_, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaPredMode(), sp.qpPrimeY, tu, out, cu.mtsIdx,
                             lfnstY, cu.lumaMode, inputsOnly, cu.mrlIdx);
         // an mts_idx the levels leave uncoded (DC only, nothing): the block again with DCT-II
@@ -158,11 +213,15 @@ class FixedDecisionSearch : public CtuSearch {
                               cu.mrlIdx);
         }
       }
-      if (tt != TreeType::kDualLuma) {
-        codeBlockPlainQuant(*ctx_, 1, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCb, tu, out, 0,
+      int ax, ay, aw, ah;  // the TU's chroma TBs (an ISP CU's with its last part)
+      if (tt != TreeType::kDualLuma && chromaTbArea(cu, t, ax, ay, aw, ah)) {
+        codeBlockPlainQuant(*ctx_, 1, ax / 2, ay / 2, aw / 2, ah / 2, cu.chromaMode, sp.qpPrimeCb, tu, out, 0,
                             lfnstC, lfnstModeC, inputsOnly);
-        codeBlockPlainQuant(*ctx_, 2, tu.x / 2, tu.y / 2, tu.w / 2, tu.h / 2, cu.chromaMode, sp.qpPrimeCr, tu, out, 0,
+        codeBlockPlainQuant(*ctx_, 2, ax / 2, ay / 2, aw / 2, ah / 2, cu.chromaMode, sp.qpPrimeCr, tu, out, 0,
                             lfnstC, lfnstModeC, inputsOnly);
+      } else {
+        tu.cbf[1] = tu.cbf[2] = 0;
+        tu.coeffOffset[1] = tu.coeffOffset[2] = -1;
       }
     }
   }
@@ -257,6 +316,15 @@ class StressSearch final : public FixedDecisionSearch {
       cu.mipMode = uint8_t(next(unsigned(dsp::mipNumModes(cu.w, cu.h))));
       cu.lumaMode = 0;
       cu.mrlIdx = 0;
+    }
+    // ISP: a random split in a third of the luma CUs that may use it (line 0, no MIP; mts_idx 0; lfnst_idx only with
+    // sub-partitions of at least 4x4). Streams without ISP keep their random sequence.
+    if (ctx_->slice->isp && cu.treeType != TreeType::kDualChroma && !cu.mip && cu.mrlIdx == 0 &&
+        ispAllowed(cu.w, cu.h, part.log2MaxTb) && next(3) == 0) {
+      cu.isp = uint8_t(1 + next(2));
+      ispTransformUnits(cu);
+      cu.mtsIdx = 0;
+      if (std::min(cu.tus[0].w, cu.tus[0].h) < 4) cu.lfnstIdx = 0;
     }
   }
 };
