@@ -216,7 +216,8 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.bcwEnabled = ra && (opt.bcw < 0 ? presetTools.numBcwRd > 0 : opt.bcw == 1);
   sps.lfnstEnabled = opt.lfnst < 0 ? presetTools.lfnstModes > 0 : opt.lfnst == 1;
   sps.sbtEnabled = ra && (opt.sbt < 0 ? presetTools.numSbtRd > 0 : opt.sbt == 1);
-  sps.ispEnabled = opt.isp < 0 ? presetTools.ispModes > 0 && (!ra || presetTools.ispInRa) : opt.isp == 1;
+  sps.ispEnabled =
+      opt.isp < 0 ? presetTools.ispModes > 0 && (ra ? presetTools.ispInRa : presetTools.ispInAi) : opt.isp == 1;
   sps.mrlEnabled = opt.mrl < 0 ? presetTools.numMrlRd > 0 && (!ra || presetTools.mrlInRa) : opt.mrl == 1;
   sps.mipEnabled =
       opt.mip < 0 ? presetTools.numMipRd > 0 && (ra ? presetTools.mipInRa : presetTools.mipInAi) : opt.mip == 1;

@@ -337,7 +337,11 @@ void RdCtuSearch::tryIsp(CodingUnit& cu, const ContextSet& entry, const HmvpTabl
     setLumaCandidate(cu, modes[k]);
     cu.mtsIdx = 0;
     cu.lfnstIdx = 0;
+    // one split where the preset says so: vertical strips for the modes from the diagonal 34 up, horizontal ones for the
+    // others (measured better than the other way round, presets.cpp), both for planar and DC
+    const bool both = preset_.ispBothSplits || cu.lumaMode < 2;
     for (uint8_t split = 1; split <= 2; ++split) {
+      if (!both && split != (cu.lumaMode >= 34 ? 2 : 1)) continue;
       cu.isp = split;
       ispTransformUnits(cu);
       uint64_t dY = 0;
@@ -357,7 +361,7 @@ double RdCtuSearch::ispLumaRd(CodingUnit& cu, const ContextSet& entry, const Hmv
   dY = 0;
   ispCu_ = true;
   bool any = false;
-  double J = 0;
+  double J = 0, rateSoFar = 0;
   for (int t = 0; t < cu.numTus; ++t) {
     TransformUnit& tu = cu.tus[t];
     recon::predictIspPart(*c_->recon, *c_->cuMap, cu, t, pred_, tu.w);
@@ -372,7 +376,12 @@ double RdCtuSearch::ispLumaRd(CodingUnit& cu, const ContextSet& entry, const Hmv
     }
     tu.cbf[1] = tu.cbf[2] = 0;
     tu.coeffOffset[1] = tu.coeffOffset[2] = -1;
-    if (double(dY) >= bound) { J = kInf; break; }
+    // partial cost: the distortion so far and the residual bits of the parts so far (the contexts at the CU's start)
+    rateSoFar += lam_.perFbit * double(residualRateFbits(lv_, log2Int(unsigned(tu.w)),
+                                                         log2Int(unsigned(tu.h)), true, tabY_,
+                                                         c_->slice->signHiding && !c_->slice->depQuant,
+                                                         c_->slice->depQuant));
+    if (double(dY) + rateSoFar >= bound) { J = kInf; break; }
   }
   ispCu_ = false;
   if (J == kInf || !any) return kInf;

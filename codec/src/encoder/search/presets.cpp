@@ -26,6 +26,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numSbtRd = 8;   // every SBT split
     p.numMrlRd = 4;
     p.numMipRd = 3;
+    p.ispModes = 2;  // ISP: the best two regular modes, both splits
     p.depQuant = true;
     p.explicitMts = true;
     p.mtsModes = 4;
@@ -49,6 +50,9 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.sbTmvpSatdRatio = 1.0;
     p.numMrlRd = 2;
     p.numMipRd = 2;
+    // ISP since 2026-12-03 (fifteenth session), the best regular mode in both splits: at medium that measured ai
+    // BasketballPass 4 frames -0.96..-1.01% BD-rate for +28..30% CPU, BQTerrace frame 0 -1.02% for +32%
+    p.ispModes = 1;
     // (MIP `ai` only here too: the thirteenth session's RA bench measured slow at T1/T2 0.661 with MIP, QP 32 at 0.77,
     // over the challenge's 0.7 per point, on a noisy machine; MIP's RA cost is in the I picture, +3.4% at medium)
     p.mipInRa = false;
@@ -60,6 +64,14 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     return true;
   }
   if (name == "medium") {
+    // ISP since 2026-12-03 (fifteenth session), `ra` only: the best regular mode in one split, vertical strips for the
+    // modes from the diagonal 34 up and horizontal ones for the others (both for planar / DC): `ra` BasketballPass 17
+    // frames -0.44% BD-rate (Y -0.60%) for +3.9% CPU. `ai` BasketballPass 4 frames -1.17% (Y -0.97%) for +23% CPU (the
+    // other direction rule -0.46% for +18%; both splits -0.96..-1.01% for +28..30%, BQTerrace frame 0 -1.02% for
+    // +32%): too dear for the all-intra 10%-of-VTM time target, so `--isp on` there
+    p.ispModes = 1;
+    p.ispBothSplits = false;
+    p.ispInAi = false;
     p.maxMttDepth = 2;
     p.modes = {3, 2, 2};
     // all-intra (2026-12-02, tenth session; BQTerrace frame 0 BD-rates, CPU of QP 37 encodes run one at a time, median

@@ -66,7 +66,9 @@ struct SearchPreset {
   // 0, no MIP, with a coded luma residual) are coded again in horizontal and vertical sub-partitions (tryIsp), each
   // split abandoned as soon as its partial cost passes the best. `--isp on` at a preset with 0: one mode.
   int ispModes = 0;
-  bool ispInRa = true;  // ... also in `ra` (else the SPS flag is off there unless `--isp on`)
+  bool ispBothSplits = true;  // ... in both directions (else one across an angular mode's direction)
+  bool ispInRa = true;  // ... in `ra` (else the SPS flag is off there unless `--isp on`)
+  bool ispInAi = true;  // ... in `ai` (likewise)
   bool mrlInRa = true;  // ... also in `ra` (else the SPS flag is off there unless `--mrl on`)
   // MIP (the SPS flag is on where this is > 0): intra luma CUs of one TU also try every MIP mode (both orientations)
   // by SATD + mode bits; at most this many of those that beat the threshold of the extra candidates (ModeSelectConfig::extraVsBest) get a
