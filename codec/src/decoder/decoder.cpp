@@ -180,7 +180,8 @@ class StreamDecoder {
     slice.sbTmvp = curSps_.sbTmvpEnabled && slice.tmvp && !slice.isIntra;
     slice.maxNumSubblockMergeCand = slice.affine ? curSps_.maxNumSubblockMergeCand : slice.sbTmvp ? 1 : 0;
     slice.cclm = curSps_.cclmEnabled;
-    // implicitMtsEnabled (8.7.4.1): no ISP / SBT here, so intra CUs without explicit intra MTS
+    // implicitMtsEnabled (8.7.4.1) of intra CUs without explicit intra MTS (ISP parts and SBT TBs: recon::ispKernels,
+    // recon::sbtMtsIdx)
     slice.implicitMts = curSps_.mtsEnabled && !curSps_.explicitMtsIntra;
     slice.explicitMtsIntra = curSps_.mtsEnabled && curSps_.explicitMtsIntra;
     slice.lfnst = curSps_.lfnstEnabled;

@@ -28,7 +28,8 @@ enum class DspLevel { C = 0, SSE41 = 1, AVX2 = 2 };
 DspLevel dspLevelFromEnv();
 
 // ---------------------------------------------------------------------------------------------
-// Intra prediction (8.4.5.2). refIdx = 0 (no MRL), no ISP, no MIP, no CCLM.
+// Intra prediction (8.4.5.2). intraPredict: refIdx 0; intraPredictRefLine (MRL) and intraPredictIsp (ISP parts) below;
+// MIP (dsp/mip.h) and CCLM (recon/cclm.h) elsewhere.
 // ---------------------------------------------------------------------------------------------
 constexpr int kIntraPlanar = 0;
 constexpr int kIntraDC = 1;

@@ -1,5 +1,5 @@
 // Deblocking filter (H.266 8.8.3) for a whole picture, bit-exact with VTM-23.2 for our tool set
-// (no ISP/palette/BDPCM/LADF, one slice, one tile, 4:2:0; subblock edges of affine and SbTMVP CUs every 8 samples).
+// (ISP parts as transform blocks; no palette/BDPCM/LADF, one slice, one tile, 4:2:0; subblock edges of affine and SbTMVP CUs every 8 samples).
 //  - Edges: transform-block and coding-block edges on the 4x4 luma grid (incl. the implicit
 //    64x64 TU split of 128-wide/high CUs); chroma edges on the 8x8 chroma grid; picture
 //    boundaries are not filtered. All vertical edges of the picture first, then the horizontal

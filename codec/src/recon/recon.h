@@ -27,8 +27,9 @@ void predictBlock(const Picture& pic, const CuMap& map, int cIdx, int x, int y, 
 // Transform kernels of a TB (8.7.4.1) with the tools this codec codes: DCT-II, except
 //  - explicit MTS: a luma TB of a CU with mts_idx 1..4 takes trTypeHor / trTypeVer (1 = DST-VII,
 //    2 = DCT-VIII) 1/1, 2/1, 1/2, 2/2;
-//  - implicit MTS (implicitMtsEnabled: sps_mts_enabled_flag without explicit intra MTS; no MIP, ISP or SBT
-//    here): an intra luma TB of a CU without LFNST takes DST-VII in each direction whose side is 4..16;
+//  - implicit MTS (implicitMtsEnabled: sps_mts_enabled_flag without explicit intra MTS; no MIP; ISP parts take it
+//    whatever the explicit flags, ispKernels; SBT has sbtMtsIdx): an intra luma TB of a CU without LFNST takes DST-VII
+//    in each direction whose side is 4..16;
 //  - LFNST (lfnst_idx > 0): DCT-II (mts_idx is then 0, and implicit MTS off).
 struct TbKernels {
   dsp::TrType hor = dsp::TrType::kDct2, ver = dsp::TrType::kDct2;

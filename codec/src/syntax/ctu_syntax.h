@@ -101,7 +101,8 @@ ResidualMtsFlags residualMtsFlags(const TCoeff* levels, int w, int h);
 // ISP / SBT / transform skip here) given its residual flags.
 bool mtsIdxCoded(const SliceParams* slice, const CodingUnit& cu, const ResidualMtsFlags& f);
 // Whether lfnst_idx is coded for `cu` (intra, the slice's LFNST on, CU sides at most the max TB size (log2MaxTb),
-// chroma-tree CUs with chroma sides of 4 or more; no ISP / MIP / transform skip here) given its residual flags.
+// chroma-tree CUs with chroma sides of 4 or more, MIP CUs of 16x16 and more, ISP CUs with parts of 4x4 and more; no
+// transform skip here) given its residual flags.
 bool lfnstIdxCoded(const SliceParams* slice, const CodingUnit& cu, int log2MaxTb, const ResidualMtsFlags& f);
 
 // MPM list (8.4.2) of a luma CU at (x, y, w, h) from the neighbour info in `map`:
