@@ -340,6 +340,8 @@ void RdCtuSearch::tryIsp(CodingUnit& cu, const ContextSet& entry, const HmvpTabl
     // one split where the preset says so: vertical strips for the modes from the diagonal 34 up, horizontal ones for the
     // others (measured better than the other way round, presets.cpp), both for planar and DC
     const bool both = preset_.ispBothSplits || cu.lumaMode < 2;
+    uint8_t bestSplit = 0;
+    double bestSplitJ = kInf;
     for (uint8_t split = 1; split <= 2; ++split) {
       if (!both && split != (cu.lumaMode >= 34 ? 2 : 1)) continue;
       cu.isp = split;
@@ -347,7 +349,22 @@ void RdCtuSearch::tryIsp(CodingUnit& cu, const ContextSet& entry, const HmvpTabl
       uint64_t dY = 0;
       const double J = ispLumaRd(cu, entry, hm, dY, bestJ);
       ++stats_.ispTrials;
+      if (J < bestSplitJ) { bestSplitJ = J; bestSplit = split; }
       keepBestLuma(cu, J, dY, bestJ, bestDY);
+    }
+    // LFNST (SearchPreset::ispLfnst) on the better split, where its parts are 4x4 or more
+    if (preset_.ispLfnst && c_->slice->lfnst && bestSplit && bestSplitJ < kInf) {
+      cu.isp = bestSplit;
+      ispTransformUnits(cu);
+      if (std::min(cu.tus[0].w, cu.tus[0].h) >= 4)
+        for (uint8_t idx = 1; idx <= 2; ++idx) {
+          cu.lfnstIdx = idx;
+          uint64_t dY = 0;
+          const double J = ispLumaRd(cu, entry, hm, dY, bestJ);
+          ++stats_.ispTrials;
+          keepBestLuma(cu, J, dY, bestJ, bestDY);
+        }
+      cu.lfnstIdx = 0;
     }
   }
   cu.isp = 0;
@@ -360,6 +377,10 @@ double RdCtuSearch::ispLumaRd(CodingUnit& cu, const ContextSet& entry, const Hmv
   cu.chromaModeIdx = kChromaDm;
   dY = 0;
   ispCu_ = true;
+  lfnstIdx_ = cu.lfnstIdx;
+  lfnstMode_ = cu.lumaMode;
+  lfnstAngleW_ = cu.w;
+  lfnstAngleH_ = cu.h;
   bool any = false;
   double J = 0, rateSoFar = 0;
   for (int t = 0; t < cu.numTus; ++t) {
@@ -384,6 +405,8 @@ double RdCtuSearch::ispLumaRd(CodingUnit& cu, const ContextSet& entry, const Hmv
     if (double(dY) + rateSoFar >= bound) { J = kInf; break; }
   }
   ispCu_ = false;
+  lfnstIdx_ = 0;
+  lfnstAngleW_ = lfnstAngleH_ = 0;
   if (J == kInf || !any) return kInf;
   return double(dY) + rateCost(cu, cuFrag_, entry, hm);
 }

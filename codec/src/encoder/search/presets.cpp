@@ -26,7 +26,8 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numSbtRd = 8;   // every SBT split
     p.numMrlRd = 4;
     p.numMipRd = 3;
-    p.ispModes = 2;  // ISP: the best two regular modes, both splits
+    p.ispModes = 2;  // ISP: the best two regular modes, both splits, LFNST on the better one
+    p.ispLfnst = true;
     p.depQuant = true;
     p.explicitMts = true;
     p.mtsModes = 4;
@@ -53,6 +54,8 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // ISP since 2026-12-03 (fifteenth session), the best regular mode in both splits: at medium that measured ai
     // BasketballPass 4 frames -0.96..-1.01% BD-rate for +28..30% CPU, BQTerrace frame 0 -1.02% for +32%
     p.ispModes = 1;
+    // with LFNST on the better split: `ai` BasketballPass 2 frames -0.26% BD-rate for +1.4% CPU against ISP without it
+    p.ispLfnst = true;
     // (MIP `ai` only here too: the thirteenth session's RA bench measured slow at T1/T2 0.661 with MIP, QP 32 at 0.77,
     // over the challenge's 0.7 per point, on a noisy machine; MIP's RA cost is in the I picture, +3.4% at medium)
     p.mipInRa = false;

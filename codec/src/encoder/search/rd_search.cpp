@@ -240,7 +240,9 @@ int RdCtuSearch::quantizeResidual(int cIdx, int w, int h, const Pel* resid, int 
                                     ? recon::ispKernels(sl.mtsEnabled, w, h, lfnst)
                                     : recon::tbKernels(sl.implicitMts && !(cIdx == 0 && mipCu_), cIdx, isIntra, w, h, mts, lfnst);
   dsp::forwardTransform(resid, w, w, h, sl.bitDepth, coeff_, kern.hor, kern.ver);
-  if (lfnst) dsp::lfnstForward(coeff_, w, h, lfnst, dsp::intraWideAngleMode(lfnstMode_, w, h));
+  if (lfnst)
+    dsp::lfnstForward(coeff_, w, h, lfnst,
+                      dsp::intraWideAngleMode(lfnstMode_, lfnstAngleW_ ? lfnstAngleW_ : w, lfnstAngleH_ ? lfnstAngleH_ : h));
   const bool sbtZo = sbtZeroOut_ && cIdx == 0;
   if (sbtZo && !sl.depQuant) {  // SBT's zero-out: no quantiser makes a level of a zero coefficient (the trellis
                                 // quantises the coded region itself, DqParams::sbtZeroOut)
@@ -293,7 +295,7 @@ void RdCtuSearch::reconstructResidual(int cIdx, int w, int h, const TCoeff* leve
                                     ? recon::ispKernels(sl.mtsEnabled, w, h, lfnst)
                                     : recon::tbKernels(sl.implicitMts && !(cIdx == 0 && mipCu_), cIdx, isIntra, w, h, mts, lfnst);
   recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_);
-  if (lfnst) recon::inverseLfnst(coeff_, w, h, lfnst, lfnstMode_);
+  if (lfnst) recon::inverseLfnst(coeff_, w, h, lfnst, lfnstMode_, lfnstAngleW_, lfnstAngleH_);
   dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid, w, kern.hor, kern.ver);
 }
 

@@ -244,6 +244,7 @@ class RdCtuSearch final : public CtuSearch {
   bool mipCu_ = false;
   bool ispCu_ = false;  // the luma TBs being coded are ISP sub-partitions (recon::ispKernels)  // the CU in lumaRd is MIP (luma prediction cu.predModeMip(), no implicit MTS)
   int lfnstIdx_ = 0, lfnstMode_ = 0;
+  int lfnstAngleW_ = 0, lfnstAngleH_ = 0;  // an ISP CU's shape for the LFNST mode mapping (0: the TB's)
   // SBT luma TB being coded (evalSbt): its transform pair as an mts_idx (recon::sbtMtsIdx) and its 16-coefficient
   // zero-out (recon::sbtZeroOut); 0 / false otherwise
   int sbtMts_ = 0;
