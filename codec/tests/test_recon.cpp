@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <vector>
 
 #include "common/coding_structs.h"
@@ -12,6 +13,7 @@
 #include "dsp/dep_quant.h"
 #include "dsp/dsp.h"
 #include "recon/inter_pred.h"
+#include "partition/partition.h"
 #include "recon/recon.h"
 #include "test_check.h"
 
@@ -164,6 +166,68 @@ TEST_CASE(gatherReferencesMatchesAvailabilityRule) {
   recon::gatherReferences(pic, empty, 0, 16, 16, 16, 16, top, left);
   for (int i = 0; i <= 32; ++i) CHECK_EQ(top[i], 1 << (kBitDepth - 1));
   for (int j = 0; j <= 32; ++j) CHECK_EQ(left[j], 1 << (kBitDepth - 1));
+}
+
+// ISP (8.4.5.1 with IntraSubPartitionsSplitType): a part's references are refW = nCbW + nTbW and refH = nCbH + nTbH long,
+// inside the CU only the parts before it count, and vertical strips narrower than 4 share the prediction of their
+// 4-wide region. recon::predictIspPart against references gathered and substituted here by that rule.
+static void ispRefsByHand(const Picture& pic, int x, int y, int refW, int refH,
+                          const std::function<bool(int, int)>& avail, Pel* top, Pel* left) {
+  const Plane& pl = pic.planes[0];
+  uint8_t availTop[2 * 64 + 3], availLeft[2 * 64 + 3];
+  auto sample = [&](int px, int py) { return avail(px, py) ? pl.at(px, py) : Pel(0); };
+  availTop[0] = availLeft[0] = avail(x - 1, y - 1);
+  top[0] = left[0] = sample(x - 1, y - 1);
+  for (int i = 0; i < refW; ++i) { availTop[1 + i] = avail(x + i, y - 1); top[1 + i] = sample(x + i, y - 1); }
+  for (int j = 0; j < refH; ++j) { availLeft[1 + j] = avail(x - 1, y + j); left[1 + j] = sample(x - 1, y + j); }
+  dsp::intraSubstituteRefLine(top, availTop, refW, left, availLeft, refH, kBitDepth);
+}
+
+TEST_CASE(ispPartPredictionFollowsItsReferenceRules) {
+  for (int mode : {0, 1, 2, 10, 18, 34, 50, 58, 66}) {
+    // horizontal split of a 16x16 CU at (16, 16): 16x4 parts; part 1 after part 0 was reconstructed (here: kept as
+    // the picture's samples, which count as its reconstruction)
+    Picture pic = makePicture(13);
+    CuMap map;
+    markArea(map);
+    CodingUnit cu;
+    cu.x = 16; cu.y = 16; cu.w = 16; cu.h = 16;
+    cu.lumaMode = uint8_t(mode);
+    cu.isp = 1;
+    ispTransformUnits(cu);
+    CHECK(cu.numTus == 4 && cu.tus[1].y == 20 && cu.tus[1].h == 4);
+    for (int t = 0; t < 2; ++t) {
+      const TransformUnit& tu = cu.tus[t];
+      auto avail = [&](int px, int py) {
+        if (px < 0 || py < 0 || px >= kPicW || py >= kPicH) return false;
+        if (px >= 16 && px < 32 && py >= 16 && py < 32) return py < tu.y;  // the parts before this one
+        return inReconstructedArea(px, py);
+      };
+      Pel top[2 * 64 + 3], left[2 * 64 + 3], expect[16 * 4], got[16 * 4];
+      ispRefsByHand(pic, tu.x, tu.y, 16 + 16, 16 + 4, avail, top, left);
+      dsp::intraPredictIsp(mode, top, left, 16, 4, 16, 16, kBitDepth, expect, 16);
+      recon::predictIspPart(pic, map, cu, t, got, 16);
+      CHECK(std::memcmp(expect, got, sizeof(got)) == 0, "ISP horizontal part %d mode %d", t, mode);
+    }
+    // vertical split of a 4x16 CU at (16, 16): four 1x16 strips, each a column of the one 4x16 region prediction
+    CodingUnit v = cu;
+    v.w = 4;
+    v.isp = 2;
+    ispTransformUnits(v);
+    CHECK(v.numTus == 4 && v.tus[3].x == 19 && v.tus[3].w == 1);
+    auto availV = [&](int px, int py) {
+      if (px < 0 || py < 0 || px >= kPicW || py >= kPicH) return false;
+      if (px >= 16 && px < 20 && py >= 16 && py < 32) return false;  // the region is the CU's first
+      return inReconstructedArea(px, py);
+    };
+    Pel top[2 * 64 + 3], left[2 * 64 + 3], region[4 * 16], strip[16];
+    ispRefsByHand(pic, 16, 16, 4 + 4, 16 + 16, availV, top, left);
+    dsp::intraPredictIsp(mode, top, left, 4, 16, 4, 16, kBitDepth, region, 4);
+    for (int t = 0; t < 4; ++t) {
+      recon::predictIspPart(pic, map, v, t, strip, 1);
+      for (int yy = 0; yy < 16; ++yy) CHECK_EQ(strip[yy], region[yy * 4 + t]);
+    }
+  }
 }
 
 TEST_CASE(reconstructTbMarksAvailability) {
