@@ -166,6 +166,12 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     return true;
   }
   if (name == "fast") {
+    // ISP (fifteenth session), the best regular mode in both splits: BasketballPass 33 frames -1.04% BD-rate for +8.4%
+    // CPU (17 frames -1.06% for +9.9%), BQTerrace 9 frames -1.31% for +15% (its I picture is a large share of 9
+    // frames); one split -0.75% for +6.0%. (`faster` with both: BasketballPass 33 frames -0.52% for +7.7%: off there.)
+    // `ra` only: `ai` BasketballPass 4 frames -2.35% for +37% CPU, too dear for the fast all-intra preset (`--isp on`)
+    p.ispModes = 1;
+    p.ispInAi = false;
     // SbTMVP (every candidate to full RD) since 2026-12-02, fourteenth session: BasketballPass 33 frames -1.01% BD-rate
     // for +3.3% CPU
     p.sbTmvp = true;
