@@ -352,8 +352,9 @@ void RdCtuSearch::tryIsp(CodingUnit& cu, const ContextSet& entry, const HmvpTabl
       if (J < bestSplitJ) { bestSplitJ = J; bestSplit = split; }
       keepBestLuma(cu, J, dY, bestJ, bestDY);
     }
-    // LFNST (SearchPreset::ispLfnst) on the better split, where its parts are 4x4 or more
-    if (preset_.ispLfnst && c_->slice->lfnst && bestSplit && bestSplitJ < kInf) {
+    // LFNST (SearchPreset::ispLfnst) on the better split, where its parts are 4x4 or more; in the luma tree only, as
+    // tryLfnst (in a single tree the chroma residual, decided later, may leave lfnst_idx uncoded)
+    if (preset_.ispLfnst && c_->slice->lfnst && cu.treeType == TreeType::kDualLuma && bestSplit && bestSplitJ < kInf) {
       cu.isp = bestSplit;
       ispTransformUnits(cu);
       if (std::min(cu.tus[0].w, cu.tus[0].h) >= 4)
