@@ -193,6 +193,14 @@ void tileTransformUnits(const PartitionConfig& cfg, CodingUnit& cu) {
   cu.numTus = uint8_t(n);
 }
 
+bool sameTuLayout(const CodingUnit& a, const CodingUnit& b) {
+  if (a.numTus != b.numTus) return false;
+  for (int t = 0; t < a.numTus; ++t)
+    if (a.tus[t].x != b.tus[t].x || a.tus[t].y != b.tus[t].y || a.tus[t].w != b.tus[t].w || a.tus[t].h != b.tus[t].h)
+      return false;
+  return true;
+}
+
 SbtAllowed sbtAllowed(int cbWidth, int cbHeight) {
   SbtAllowed a;
   a.verHalf = cbWidth >= 8;

@@ -105,6 +105,9 @@ bool visitDualTreeAreas(const PartitionConfig& cfg, const TreeNode& ctu, Visit&&
 // Transform-unit tiling of a CU (implicit split of CUs larger than the max TB size, 7.3.11.4).
 // Fills cu.numTus and cu.tus[i].x/y/w/h (cbf/coeffs untouched).
 void tileTransformUnits(const PartitionConfig& cfg, CodingUnit& cu);
+// Whether two CUs have the same transform units (numTus and each TU's x / y / w / h): the writers' check of a CU's
+// TUs against the layout its syntax implies.
+bool sameTuLayout(const CodingUnit& a, const CodingUnit& b);
 
 // SBT (7.3.11.4 transform_tree with cu_sbt_flag): which SBT splits a CU allows (7.3.11.5 allowSbtVerH / VerQ /
 // HorH / HorQ; cu.w and cu.h at most MaxTbSizeY, checked by the caller with the prediction mode).

@@ -136,33 +136,30 @@ class Deblocker {
             u.affine = cu.isInter() && cu.affine;
             u.qp = cu.qp;
           }
-          if (hasChroma && !cu.isp) {
-            ChromaUnit& u = chroma_[i];
-            u.tuId = id;
-            u.tuW = uint8_t(tw >> 1);
-            u.tuH = uint8_t(th >> 1);
-            u.cbf = uint8_t(cbf[1] | (cbf[2] << 1));
-            u.intra = intra;
-            u.qp = cu.qp;
-            u.jointQp = jointQp;
-          }
         }
+      if (hasChroma && !cu.isp) setChromaUnits(tx, ty, tw, th, id, uint8_t(cbf[1] | (cbf[2] << 1)), jointQp, intra, cu.qp);
     }
     if (cu.isp && hasChroma) {  // one chroma TB per component over the CU, its cbfs with the last sub-partition
       const TransformUnit& last = cu.tus[cu.numTus - 1];
-      const uint32_t id = ++tuCount_;
-      for (int y = std::max(cu.y >> 2, 0); y < std::min((cu.y + cu.h) >> 2, h4_); ++y)
-        for (int x = std::max(cu.x >> 2, 0); x < std::min((cu.x + cu.w) >> 2, w4_); ++x) {
-          ChromaUnit& u = chroma_[size_t(y) * size_t(w4_) + size_t(x)];
-          u.tuId = id;
-          u.tuW = uint8_t(cu.w >> 1);
-          u.tuH = uint8_t(cu.h >> 1);
-          u.cbf = uint8_t((last.cbf[1] ? 1 : 0) | ((last.cbf[2] ? 1 : 0) << 1));
-          u.intra = intra;
-          u.qp = cu.qp;
-          u.jointQp = last.cResMode() == 2 ? 1 : 0;
-        }
+      setChromaUnits(cu.x, cu.y, cu.w, cu.h, ++tuCount_, uint8_t((last.cbf[1] ? 1 : 0) | ((last.cbf[2] ? 1 : 0) << 1)),
+                     last.cResMode() == 2 ? 1 : 0, intra, cu.qp);
     }
+  }
+
+  // The chroma units of one chroma TB over the luma rectangle (tx, ty, tw, th).
+  void setChromaUnits(int tx, int ty, int tw, int th, uint32_t id, uint8_t cbfMask, uint8_t jointQp, bool intra,
+                      int8_t qp) {
+    for (int y = std::max(ty >> 2, 0); y < std::min((ty + th) >> 2, h4_); ++y)
+      for (int x = std::max(tx >> 2, 0); x < std::min((tx + tw) >> 2, w4_); ++x) {
+        ChromaUnit& u = chroma_[size_t(y) * size_t(w4_) + size_t(x)];
+        u.tuId = id;
+        u.tuW = uint8_t(tw >> 1);
+        u.tuH = uint8_t(th >> 1);
+        u.cbf = cbfMask;
+        u.intra = intra;
+        u.qp = qp;
+        u.jointQp = jointQp;
+      }
   }
 
   void filter(bool vertical) {

@@ -637,12 +637,7 @@ bool codeSbtMode(IO& io, SyntaxEnv& env, CodingUnit& cu) {
     cu.numTus = 2;
     return true;
   }
-  if (cu.numTus != 2) return false;
-  for (int t = 0; t < 2; ++t)
-    if (cu.tus[t].x != tiles.tus[t].x || cu.tus[t].y != tiles.tus[t].y || cu.tus[t].w != tiles.tus[t].w ||
-        cu.tus[t].h != tiles.tus[t].h)
-      return false;
-  return true;
+  return sameTuLayout(cu, tiles);
 }
 }  // namespace
 
@@ -1175,10 +1170,7 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
       } else {
         CodingUnit tiles = cu;
         ispTransformUnits(tiles);
-        for (int t = 0; t < cu.numTus && cu.isp; ++t)
-          if (cu.numTus != tiles.numTus || cu.tus[t].x != tiles.tus[t].x || cu.tus[t].y != tiles.tus[t].y ||
-              cu.tus[t].w != tiles.tus[t].w || cu.tus[t].h != tiles.tus[t].h)
-            return false;
+        if (cu.isp && !sameTuLayout(cu, tiles)) return false;
       }
     } else {
       if (!IO::kReading && cu.isp) return false;
@@ -1300,12 +1292,8 @@ struct TreeCoder {
       if (cuIdx >= ctu.cus.size()) return false;
       CodingUnit& cu = ctu.cus[cuIdx];
       if (cu.x != tmp.x || cu.y != tmp.y || cu.w != tmp.w || cu.h != tmp.h || cu.treeType != tt ||
-          (cu.numTus != tmp.numTus && !cu.sbt && !cu.isp))
+          (!cu.sbt && !cu.isp && !sameTuLayout(cu, tmp)))  // (SBT's and ISP's TUs: checked with their syntax)
         return false;
-      for (int t = 0; t < cu.numTus && !cu.sbt && !cu.isp; ++t)  // (SBT's and ISP's TUs: checked with their syntax)
-        if (cu.tus[t].x != tmp.tus[t].x || cu.tus[t].y != tmp.tus[t].y || cu.tus[t].w != tmp.tus[t].w ||
-            cu.tus[t].h != tmp.tus[t].h)
-          return false;
       cu.qtDepth = tmp.qtDepth; cu.mttDepth = tmp.mttDepth;
       if (!cu.cclmAllowed && tmp.cclmAllowed) return false;  // the search decided under a stricter rule
       cu.cclmAllowed = tmp.cclmAllowed;

@@ -226,6 +226,18 @@ void RdCtuSearch::keepBestLuma(const CodingUnit& cu, double J, uint64_t dY, doub
   savePlane(c_->recon->planes[0], cu.x, cu.y, cu.w, cu.h, bestRec_[0].data());
 }
 
+// The luma levels lv_ of TU tu (nz of them non-zero) into cuFrag_, and its cbfs (chroma: none while luma is decided).
+void RdCtuSearch::keepLumaLevels(TransformUnit& tu, int nz) {
+  tu.cbf[0] = nz ? 1 : 0;
+  tu.coeffOffset[0] = -1;
+  if (nz) {
+    tu.coeffOffset[0] = cuFrag_.allocCoeffs(tu.w * tu.h);
+    std::memcpy(&cuFrag_.coeffs[size_t(tu.coeffOffset[0])], lv_, sizeof(TCoeff) * size_t(tu.w * tu.h));
+  }
+  tu.cbf[1] = tu.cbf[2] = 0;
+  tu.coeffOffset[1] = tu.coeffOffset[2] = -1;
+}
+
 // Luma of an intra CU with cu.lumaMode and cu.mtsIdx (chroma: DM without residual): every TU coded
 // (levels into cuFrag_, reconstruction into the picture). Returns J; dY gets the luma SSE.
 double RdCtuSearch::lumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, uint64_t& dY) {
@@ -242,14 +254,7 @@ double RdCtuSearch::lumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTa
     TransformUnit& tu = cu.tus[t];
     int nz = 0;
     dY += codeTb(0, tu.x, tu.y, tu.w, tu.h, cu.lumaPredMode(), tabY_, lv_, &nz);
-    tu.cbf[0] = nz ? 1 : 0;
-    tu.coeffOffset[0] = -1;
-    if (nz) {
-      tu.coeffOffset[0] = cuFrag_.allocCoeffs(tu.w * tu.h);
-      std::memcpy(&cuFrag_.coeffs[size_t(tu.coeffOffset[0])], lv_, sizeof(TCoeff) * size_t(tu.w * tu.h));
-    }
-    tu.cbf[1] = tu.cbf[2] = 0;
-    tu.coeffOffset[1] = tu.coeffOffset[2] = -1;
+    keepLumaLevels(tu, nz);
   }
   mtsIdx_ = 0;
   refLine_ = 0;
@@ -389,15 +394,8 @@ double RdCtuSearch::ispLumaRd(CodingUnit& cu, const ContextSet& entry, const Hmv
     recon::predictIspPart(*c_->recon, *c_->cuMap, cu, t, pred_, tu.w);
     int nz = 0;
     dY += codeResidualTb(0, tu.x, tu.y, tu.w, tu.h, pred_, tu.w, true, tabY_, lv_, &nz);
-    tu.cbf[0] = nz ? 1 : 0;
-    tu.coeffOffset[0] = -1;
-    if (nz) {
-      any = true;
-      tu.coeffOffset[0] = cuFrag_.allocCoeffs(tu.w * tu.h);
-      std::memcpy(&cuFrag_.coeffs[size_t(tu.coeffOffset[0])], lv_, sizeof(TCoeff) * size_t(tu.w * tu.h));
-    }
-    tu.cbf[1] = tu.cbf[2] = 0;
-    tu.coeffOffset[1] = tu.coeffOffset[2] = -1;
+    keepLumaLevels(tu, nz);
+    any |= nz != 0;
     // partial cost: the distortion so far and the residual bits of the parts so far (the contexts at the CU's start)
     rateSoFar += lam_.perFbit * double(residualRateFbits(lv_, log2Int(unsigned(tu.w)),
                                                          log2Int(unsigned(tu.h)), true, tabY_,

@@ -66,8 +66,8 @@ struct SearchPreset {
   // 0, no MIP, with a coded luma residual) are coded again in horizontal and vertical sub-partitions (tryIsp), each
   // split abandoned as soon as its partial cost passes the best. `--isp on` at a preset with 0: one mode.
   int ispModes = 0;
-  bool ispBothSplits = true;
-  bool ispLfnst = false;  // ... and lfnst_idx 1 and 2 on the better split (where the slice has LFNST)  // ... in both directions (else one across an angular mode's direction)
+  bool ispBothSplits = true;  // ... in both directions (else one, by the mode's direction: tryIsp)
+  bool ispLfnst = false;  // ... then lfnst_idx 1 and 2 on the better split (luma tree of a slice with LFNST)
   bool ispInRa = true;  // ... in `ra` (else the SPS flag is off there unless `--isp on`)
   bool ispInAi = true;  // ... in `ai` (likewise)
   bool mrlInRa = true;  // ... also in `ra` (else the SPS flag is off there unless `--mrl on`)

@@ -231,14 +231,18 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
 // or plain; then the sign-hiding parity adjustment where the slice uses it), reconstruction into the
 // picture exactly as recon does it. Returns the SSE of the reconstruction; levels get the row-major
 // levels. Shared by the intra and inter decisions.
+recon::TbKernels RdCtuSearch::kernelsFor(int cIdx, bool isIntra, int w, int h, int lfnst) const {
+  const SliceParams& sl = *c_->slice;
+  if (ispCu_ && cIdx == 0) return recon::ispKernels(sl.mtsEnabled, w, h, lfnst);
+  const int mts = cIdx == 0 ? (sbtMts_ ? sbtMts_ : mtsIdx_) : 0;
+  return recon::tbKernels(sl.implicitMts && !(cIdx == 0 && mipCu_), cIdx, isIntra, w, h, mts, lfnst);
+}
+
 int RdCtuSearch::quantizeResidual(int cIdx, int w, int h, const Pel* resid, int qp, bool isIntra,
                                   const ResidualBitTables& tables, double lambdaScale, TCoeff* levels) {
   const SliceParams& sl = *c_->slice;
   const int lfnst = cIdx == 0 ? lfnstIdx_ : 0;
-  const int mts = cIdx == 0 ? (sbtMts_ ? sbtMts_ : mtsIdx_) : 0;
-  const recon::TbKernels kern = ispCu_ && cIdx == 0
-                                    ? recon::ispKernels(sl.mtsEnabled, w, h, lfnst)
-                                    : recon::tbKernels(sl.implicitMts && !(cIdx == 0 && mipCu_), cIdx, isIntra, w, h, mts, lfnst);
+  const recon::TbKernels kern = kernelsFor(cIdx, isIntra, w, h, lfnst);
   dsp::forwardTransform(resid, w, w, h, sl.bitDepth, coeff_, kern.hor, kern.ver);
   if (lfnst)
     dsp::lfnstForward(coeff_, w, h, lfnst,
@@ -290,10 +294,7 @@ int RdCtuSearch::quantizeResidual(int cIdx, int w, int h, const Pel* resid, int 
 void RdCtuSearch::reconstructResidual(int cIdx, int w, int h, const TCoeff* levels, int qp, bool isIntra, Pel* resid) {
   const SliceParams& sl = *c_->slice;
   const int lfnst = cIdx == 0 ? lfnstIdx_ : 0;
-  const int mts = cIdx == 0 ? (sbtMts_ ? sbtMts_ : mtsIdx_) : 0;
-  const recon::TbKernels kern = ispCu_ && cIdx == 0
-                                    ? recon::ispKernels(sl.mtsEnabled, w, h, lfnst)
-                                    : recon::tbKernels(sl.implicitMts && !(cIdx == 0 && mipCu_), cIdx, isIntra, w, h, mts, lfnst);
+  const recon::TbKernels kern = kernelsFor(cIdx, isIntra, w, h, lfnst);
   recon::dequantTb(levels, w, h, qp, sl.depQuant, coeff_);
   if (lfnst) recon::inverseLfnst(coeff_, w, h, lfnst, lfnstMode_, lfnstAngleW_, lfnstAngleH_);
   dsp::inverseTransform(coeff_, w, h, sl.bitDepth, resid, w, kern.hor, kern.ver);

@@ -163,6 +163,8 @@ class RdCtuSearch final : public CtuSearch {
                        double lambdaScale, TCoeff* levels);
   // Scaling + inverse transform of levels into a residual block (stride w).
   void reconstructResidual(int cIdx, int w, int h, const TCoeff* levels, int qp, bool isIntra, Pel* resid);
+  // The transform kernels of the TB being coded, from the CU state below (MTS / SBT / MIP / ISP, LFNST lfnst)
+  recon::TbKernels kernelsFor(int cIdx, bool isIntra, int w, int h, int lfnst) const;
 
   uint64_t codeResidualTb(int cIdx, int x, int y, int w, int h, const Pel* pred, ptrdiff_t predStride, bool isIntra,
                           const ResidualBitTables& tables, TCoeff* levels, int* nzOut);
@@ -184,6 +186,7 @@ class RdCtuSearch final : public CtuSearch {
   // picture); returns J, dY the luma SSE. An mts_idx the levels cannot carry (no or DC-only luma levels) falls
   // back to 0 (cu.mtsIdx says what was coded).
   double lumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, uint64_t& dY);
+  void keepLumaLevels(TransformUnit& tu, int nz);
   // After lumaRd: where J beats bestJ, the CU, its levels and its luma reconstruction become the best so far.
   void keepBestLuma(const CodingUnit& cu, double J, uint64_t dY, double& bestJ, uint64_t& bestDY);
   // Explicit MTS for the luma of an intra CU whose modes were decided (best in bestCu_ / bestFrag_ / bestRec_[0],
@@ -193,16 +196,16 @@ class RdCtuSearch final : public CtuSearch {
   void tryExplicitMts(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, const int* modes,
                       const double* modeJ, const uint8_t* modeCbf, const uint8_t* modeMts, int nm, double& bestJ,
                       uint64_t& bestDY);
-  // LFNST for the luma of a chroma-tree-separate (dual / local dual tree) intra CU: lfnst_idx 1 and 2 with the best
-  // preset_.lfnstModes modes of the mode RD (a coded luma residual, within preset_.mtsModeSlack of the best J),
-  // each a full luma RD (invalid where the levels leave lfnst_idx uncoded)
   // ISP (SearchPreset::ispModes): the best regular modes coded again in horizontal and vertical sub-partitions.
   void tryIsp(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, const int* modes, const double* modeJ,
               const uint8_t* modeCbf, int nm, double& bestJ, uint64_t& bestDY);
   // The luma of an ISP CU (cu.isp, its sub-partitions as TUs): each part predicted from the reconstruction of the
-  // ones before it, coded, reconstructed into the picture. Returns J (kInf once the distortion alone passes bound,
-  // or where no part has a residual: the last part's tu_y_coded_flag would be inferred 1).
+  // ones before it, coded, reconstructed into the picture. Returns J (kInf once the distortion and residual bits so
+  // far pass bound, or where no part has a residual: the last part's tu_y_coded_flag would be inferred 1).
   double ispLumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, uint64_t& dY, double bound);
+  // LFNST for the luma of a chroma-tree-separate (dual / local dual tree) intra CU: lfnst_idx 1 and 2 with the best
+  // preset_.lfnstModes modes of the mode RD (a coded luma residual, within preset_.mtsModeSlack of the best J),
+  // each a full luma RD (invalid where the levels leave lfnst_idx uncoded)
   void tryLfnst(CodingUnit& cu, const ContextSet& entry, const HmvpTable& hm, const int* modes, const double* modeJ,
                 const uint8_t* modeCbf, int nm, double& bestJ, uint64_t& bestDY);
 
@@ -241,8 +244,8 @@ class RdCtuSearch final : public CtuSearch {
   // mts_idx the luma transform blocks are coded with (explicit MTS trials of searchLeafIntra; 0 otherwise)
   int mtsIdx_ = 0;
   int refLine_ = 0;  // the luma reference line (MRL) of the CU in lumaRd
-  bool mipCu_ = false;
-  bool ispCu_ = false;  // the luma TBs being coded are ISP sub-partitions (recon::ispKernels)  // the CU in lumaRd is MIP (luma prediction cu.predModeMip(), no implicit MTS)
+  bool mipCu_ = false;  // the CU in lumaRd is MIP (luma prediction cu.predModeMip(), no implicit MTS)
+  bool ispCu_ = false;  // the luma TBs being coded are ISP sub-partitions (recon::ispKernels)
   int lfnstIdx_ = 0, lfnstMode_ = 0;
   int lfnstAngleW_ = 0, lfnstAngleH_ = 0;  // an ISP CU's shape for the LFNST mode mapping (0: the TB's)
   // SBT luma TB being coded (evalSbt): its transform pair as an mts_idx (recon::sbtMtsIdx) and its 16-coefficient

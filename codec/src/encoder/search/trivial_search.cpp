@@ -17,23 +17,18 @@
 namespace nnvvc {
 
 namespace {
-// Predicts, transforms, plainly quantises and reconstructs one transform block (both fixed-decision
-// searches below code their blocks this way).
-// mtsIdx: the CU's mts_idx (luma). lfnstIdx / lfnstMode: the LFNST of this TB (0: none); lfnstInputsOnly: levels
-// outside the LFNST inputs dropped (every TB of a CU with lfnst_idx > 0, also those it does not transform).
-void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int w, int h, int mode, int qpPrime,
-                         TransformUnit& tu, CtuCoding& out, int mtsIdx = 0, int lfnstIdx = 0, int lfnstMode = 0,
-                         bool lfnstInputsOnly = false, int refIdx = 0) {
-  Picture& rec = *c.recon;
+// The residual of a w x h block of component cIdx at (x, y) against pred, transformed with kern (then LFNST lfnstIdx
+// with the wide-angle-mapped mode lfnstAngleMode; lfnstInputsOnly: levels outside the LFNST inputs dropped) and
+// plainly quantised at qpPrime, the sign-hiding parity adjusted where the slice uses it. Returns the non-zero count.
+int quantizePlain(const CtuSearchContext& c, int cIdx, int x, int y, int w, int h, const Pel* pred,
+                  const recon::TbKernels& kern, int lfnstIdx, int lfnstAngleMode, bool lfnstInputsOnly, int qpPrime,
+                  TCoeff* levels) {
   const Plane& org = c.orig->planes[cIdx];
-  alignas(32) Pel pred[64 * 64], resid[64 * 64];
-  alignas(32) TCoeff coeff[64 * 64], levels[64 * 64];
-  recon::predictBlock(rec, *c.cuMap, cIdx, x, y, w, h, mode, pred, w, refIdx);
+  alignas(32) Pel resid[64 * 64];
+  alignas(32) TCoeff coeff[64 * 64];
   dsp::subtract(org.row(y) + x, org.stride, pred, w, w, h, resid, w);
-  const bool implicitMts = c.slice && c.slice->implicitMts && !(cIdx == 0 && isMipPredMode(mode));
-  const recon::TbKernels kern = recon::tbKernels(implicitMts, cIdx, true, w, h, mtsIdx, lfnstIdx);
   dsp::forwardTransform(resid, w, w, h, kBitDepth, coeff, kern.hor, kern.ver);
-  if (lfnstIdx) dsp::lfnstForward(coeff, w, h, lfnstIdx, dsp::intraWideAngleMode(lfnstMode, w, h));
+  if (lfnstIdx) dsp::lfnstForward(coeff, w, h, lfnstIdx, lfnstAngleMode);
   // (before quantisation, so that the sign-hiding parity below sees the final levels)
   if (lfnstInputsOnly && w >= 4 && h >= 4)
     for (int yy = 0; yy < h; ++yy)
@@ -49,6 +44,23 @@ void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int 
     p.signHiding = true;
     nz = search::signHidingAdjust(coeff, p, levels);
   }
+  return nz;
+}
+
+// Predicts, transforms, plainly quantises and reconstructs one transform block (both fixed-decision
+// searches below code their blocks this way).
+// mtsIdx: the CU's mts_idx (luma). lfnstIdx / lfnstMode: the LFNST of this TB (0: none); lfnstInputsOnly: levels
+// outside the LFNST inputs dropped (every TB of a CU with lfnst_idx > 0, also those it does not transform).
+void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int w, int h, int mode, int qpPrime,
+                         TransformUnit& tu, CtuCoding& out, int mtsIdx = 0, int lfnstIdx = 0, int lfnstMode = 0,
+                         bool lfnstInputsOnly = false, int refIdx = 0) {
+  Picture& rec = *c.recon;
+  alignas(32) Pel pred[64 * 64];
+  alignas(32) TCoeff levels[64 * 64];
+  recon::predictBlock(rec, *c.cuMap, cIdx, x, y, w, h, mode, pred, w, refIdx);
+  const bool implicitMts = c.slice && c.slice->implicitMts && !(cIdx == 0 && isMipPredMode(mode));
+  const int nz = quantizePlain(c, cIdx, x, y, w, h, pred, recon::tbKernels(implicitMts, cIdx, true, w, h, mtsIdx, lfnstIdx),
+                               lfnstIdx, dsp::intraWideAngleMode(lfnstMode, w, h), lfnstInputsOnly, qpPrime, levels);
   tu.cbf[cIdx] = nz > 0;
   tu.coeffOffset[cIdx] = -1;
   if (nz > 0) {
@@ -66,30 +78,13 @@ void codeIspPartPlainQuant(const CtuSearchContext& c, CodingUnit& cu, int t, Ctu
   Picture& rec = *c.recon;
   TransformUnit& tu = cu.tus[t];
   const int w = tu.w, h = tu.h;
-  const Plane& org = c.orig->planes[0];
-  alignas(32) Pel pred[64 * 64], resid[64 * 64];
-  alignas(32) TCoeff coeff[64 * 64], levels[64 * 64];
+  alignas(32) Pel pred[64 * 64];
+  alignas(32) TCoeff levels[64 * 64];
   Pel* dst = rec.planes[0].row(tu.y) + tu.x;
   recon::predictIspPart(rec, *c.cuMap, cu, t, pred, w);
-  dsp::subtract(org.row(tu.y) + tu.x, org.stride, pred, w, w, h, resid, w);
-  const recon::TbKernels kern = recon::ispKernels(c.slice->mtsEnabled, w, h, cu.lfnstIdx);
-  dsp::forwardTransform(resid, w, w, h, kBitDepth, coeff, kern.hor, kern.ver);
-  if (cu.lfnstIdx) {
-    dsp::lfnstForward(coeff, w, h, cu.lfnstIdx, dsp::intraWideAngleMode(cu.lumaMode, cu.w, cu.h));
-    for (int yy = 0; yy < h; ++yy)
-      for (int xx = 0; xx < w; ++xx)
-        if (!dsp::lfnstInputPos(xx, yy, w, h)) coeff[yy * w + xx] = 0;
-  }
-  int nz = dsp::quant(coeff, w, h, c.slice->qpPrimeY, kBitDepth, true, levels);
-  if (nz && c.slice->signHiding) {
-    search::RdoqParams p;
-    p.log2W = log2Int(unsigned(w));
-    p.log2H = log2Int(unsigned(h));
-    p.isLuma = true;
-    p.qs = dsp::quantScale(c.slice->qpPrimeY, w, h, kBitDepth);
-    p.signHiding = true;
-    nz = search::signHidingAdjust(coeff, p, levels);
-  }
+  int nz = quantizePlain(c, 0, tu.x, tu.y, w, h, pred, recon::ispKernels(c.slice->mtsEnabled, w, h, cu.lfnstIdx),
+                         cu.lfnstIdx, dsp::intraWideAngleMode(cu.lumaMode, cu.w, cu.h), cu.lfnstIdx > 0,
+                         c.slice->qpPrimeY, levels);
   // the last part's tu_y_coded_flag is inferred 1 when no part before it has a residual: give it one
   bool anyBefore = false;
   for (int k = 0; k < t; ++k) anyBefore |= cu.tus[k].cbf[0] != 0;
