@@ -1,4 +1,4 @@
-// checkasm: every SIMD dsp function against its plain C++ twin on random and extreme inputs over
+// checkasm: every SIMD dsp function (and the encoder's SIMD trellis loop) against its plain C++ twin on random and extreme inputs over
 // many sizes, then a micro-benchmark (ns/call, speedup). Exits non-zero on any mismatch.
 // Usage: checkasm [--no-bench] [--seed N]
 #include <time.h>
@@ -86,6 +86,7 @@ volatile uint64_t g_sink;
 #include "checkasm_bdof.cpp"  // BDOF subblock process (own table): checkBdof(), benchBdof()
 #include "checkasm_dmvr.cpp"  // DMVR bilinear and even-row SAD (own table): checkDmvr(), benchDmvr()
 #include "checkasm_gpm.cpp"  // GPM blend (own table): checkGpm(), benchGpm()
+#include "checkasm_dq.cpp"  // the encoder's DQ trellis inner loop (own selector): checkDq(), benchDq()
 
 int main(int argc, char** argv) {
   bool doBench = true;
@@ -109,6 +110,7 @@ int main(int argc, char** argv) {
   checkBdof();
   checkDmvr();
   checkGpm();
+  checkDq();
   if (g_fail) {
     std::printf("checkasm: FAIL (%d function(s) mismatch)\n", g_fail);
     return 1;
@@ -123,5 +125,6 @@ int main(int argc, char** argv) {
   if (doBench) benchBdof();
   if (doBench) benchDmvr();
   if (doBench) benchGpm();
+  if (doBench) benchDq();
   return 0;
 }

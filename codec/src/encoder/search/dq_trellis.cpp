@@ -1,6 +1,7 @@
 // Dependent-quantisation trellis (see dq_trellis.h). Written from H.266 7.3.11.11 (QState,
 // residual syntax), 8.7.3 (scaling with qP + 1) and 9.3.4.2.x (context selection).
 #include "encoder/search/dq_trellis.h"
+#include "encoder/search/dq_trellis_internal.h"
 
 #include "common/types.h"
 
@@ -15,27 +16,31 @@
 
 namespace nnvvc {
 namespace search {
+namespace dq {
+
+int remBinsOf(int64_t v, int k) {
+  const int32_t* tab = remBinsTable();
+  return v < 128 ? tab[k * 128 + int(v)] : remainderBins(uint32_t(v), k);
+}
+
+const int32_t* remBinsTable() {
+  static const struct Table {
+    int32_t bins[4 * 128];
+    Table() {
+      for (int k = 0; k < 4; ++k)
+        for (int v = 0; v < 128; ++v) bins[k * 128 + v] = remainderBins(uint32_t(v), k);
+    }
+  } table;
+  return table.bins;
+}
+
 namespace {
-
-constexpr double kInf = 1e300;
-constexpr int kMaxPos = 32 * 32;
-
-// Best path ending in one QState at the current scan position.
-struct PathState {
-  double cost = kInf;
-  int32_t remBins = 0;      // context-coded bin budget left (remBinsPass1)
-  int8_t origin = -1;       // state at the start of the current sub-block; -1: path started in it
-  uint8_t anySig = 0;       // a non-zero level in the current sub-block
-  uint64_t codedMask = 0;   // sb_coded_flag of the sub-blocks passed, bit = sub-block scan index
-  uint8_t cur[17] = {};     // |level| (capped at 255) in the current sub-block, by scan index;
-                            // cur[16] stays 0 (the template's padding neighbour)
-};
 
 static_assert(dsp::kDepQuantStateTrans[0][0] == 0 && dsp::kDepQuantStateTrans[0][1] == 2 &&
                   dsp::kDepQuantStateTrans[1][0] == 2 && dsp::kDepQuantStateTrans[1][1] == 0 &&
                   dsp::kDepQuantStateTrans[2][0] == 1 && dsp::kDepQuantStateTrans[2][1] == 3 &&
                   dsp::kDepQuantStateTrans[3][0] == 3 && dsp::kDepQuantStateTrans[3][1] == 1,
-              "the destination picks in dqQuantize follow QStateTransTable");
+              "the destination picks of the inner loops follow QStateTransTable");
 
 // A level choice at one position: J of the path so far, |level|, context-coded bins it used.
 struct Choice {
@@ -44,10 +49,177 @@ struct Choice {
   int bins;
 };
 
-struct Decision {
-  int32_t level;
-  int8_t prev;  // state before this position; -1: the path starts here (last significant position)
-};
+}  // namespace
+
+// The plain C++ inner loop (the reference of the SIMD ones).
+void subBlockPositions_c(SubBlockJob& job, States*& stRef, States*& nxRef) {
+  // (the job's fields in locals: the stores below could alias them)
+  const bool luma = job.luma, sigInferable = job.sigInferable;
+  const int64_t halfStep = job.halfStep;
+  const int qBits = job.qBits, base = job.base, firstN = job.firstN, maxBins = job.maxBins;
+  const double binC = job.binC, errScale = job.errScale, startC = job.startC;
+  const double(*lvlC)[6] = job.lvlC;
+  const double(*sigC)[12][2] = job.sigC;
+  const int64_t* absScaled = job.absScaled;
+  const uint8_t *xOfPos = job.xOfPos, *yOfPos = job.yOfPos;
+  const int8_t(*inNb)[5] = job.inNb;
+  const uint32_t* outSum = job.outSum;
+  const double *lastCX = job.lastCX, *lastCY = job.lastCY;
+  Decision(*dec)[4] = job.dec;
+  double preStart = job.preStart, sbZeroD = 0;
+  States *st = stRef, *nx = nxRef;
+  auto dist = [&](int64_t a, int64_t r) {
+    const double d = double(a - r * halfStep);
+    return d * d * errScale;
+  };
+  auto levelCost = [&](int off, int64_t k, int rice) -> double {
+    if (k < 4) return lvlC[off][k];
+    return lvlC[off][4 + ((k - 4) & 1)] + binC * double(remBinsOf((k - 4) >> 1, rice));
+  };
+  for (int n = firstN; n >= 0; --n) {
+    const int pos = base + n;
+    const int64_t a = absScaled[pos];
+    const double d0 = dist(a, 0);
+    const int x = xOfPos[pos], y = yOfPos[pos], dg = x + y;
+    const int sigDiag = luma ? (dg < 2 ? 8 : (dg < 5 ? 4 : 0)) : (dg < 2 ? 4 : 0);
+    const int offDiag = 1 + (luma ? (dg == 0 ? 15 : (dg < 3 ? 10 : (dg < 10 ? 5 : 0))) : (dg == 0 ? 5 : 0));
+    // the two levels of each quantiser nearest to the coefficient (level 1 even for a tiny one: an
+    // odd level steers the QState path, and a cheap sig_coeff_flag = 1 may pay), with their distortion
+    const int64_t k0 = a >> qBits;               // Q0: largest k with 2k <= q
+    const int64_t k1 = (a + halfStep) >> qBits;  // Q1: largest k with 2k - 1 <= q
+    int64_t candK[2][2];
+    double candD[2][2];
+    int numC[2];
+    for (int qz = 0; qz < 2; ++qz) {
+      const int64_t kb = qz ? k1 : k0;
+      int c = 0;
+      if (kb > 0) candK[qz][c++] = std::min<int64_t>(kb, kMaxLevel);
+      candK[qz][c++] = std::min<int64_t>(kb + 1, kMaxLevel);
+      numC[qz] = c;
+      for (int j = 0; j < c; ++j) candD[qz][j] = dist(a, qz ? 2 * candK[qz][j] - 1 : 2 * candK[qz][j]);
+    }
+    // Per source state the cheapest even level (zero first) and the cheapest odd level: the two lead
+    // to different states (QStateTransTable), and each destination state has exactly two sources,
+    // (state, parity) pairs, plus the path starting here for states 0 and 2. Selecting in the order
+    // of one list over states 0..3 and the start (ties: the earlier) keeps the search's decisions
+    // those of offering every level in turn, with fewer, mostly branch-free comparisons.
+    Choice ev[5], od[5];  // [4]: the path starting here
+    for (int q = 0; q < 4; ++q) {
+      ev[q].cost = od[q].cost = kInf;
+      if (st->cost[q] >= kInf) continue;
+      const double cost = st->cost[q];
+      const int origin = st->origin[q];
+      uint32_t t5 = outSum[(origin >= 0 ? origin : 4) * 16 + n];
+      for (int j = 0; j < 5; ++j) t5 += kTemplateTerm.v[st->cur[inNb[n][j]][q]];
+      const int sum1 = int(t5 & 0xff), numSig = int((t5 >> 8) & 0xff), sumAbs = int(t5 >> 16);
+      const bool inferred = n == 0 && origin >= 0 && sigInferable && !st->anySig[q];  // sig inferred 1
+      const int qz = q > 1;
+      const int nc = numC[qz];
+      if (st->remBins[q] >= 4) {  // regular (context-coded) pass
+        const double* sig = sigC[std::max(0, q - 1)][std::min((sum1 + 1) >> 1, 3) + sigDiag];
+        const int off = std::min(sum1 - numSig, 4) + offDiag;
+        const int rice = riceOf(sumAbs - 20);
+        if (!inferred) ev[q] = Choice{cost + d0 + sig[0], 0, 1};
+        const double sigOne = inferred ? 0.0 : sig[1];
+        const int sigBin = inferred ? 0 : 1;
+        for (int j = 0; j < nc; ++j) {
+          const int64_t k = candK[qz][j];
+          Choice& c = (k & 1) ? od[q] : ev[q];
+          const double cj = cost + candD[qz][j] + (sigOne + levelCost(off, k, rice));
+          if (cj < c.cost) c = Choice{cj, k, sigBin + (k > 1 ? 3 : 1)};
+        }
+      } else {  // dec_abs_level (9.3.3.11 with ZeroPos)
+        const int rice = riceOf(sumAbs);
+        const int64_t zeroPos = int64_t(qz ? 2 : 1) << rice;
+        if (!inferred) ev[q] = Choice{cost + d0 + binC * double(remBinsOf(zeroPos, rice)), 0, 0};
+        for (int j = 0; j < nc; ++j) {
+          const int64_t k = candK[qz][j];
+          const int64_t v = k <= zeroPos ? k - 1 : k;
+          Choice& c = (k & 1) ? od[q] : ev[q];
+          const double cj = cost + candD[qz][j] + binC * double(remBinsOf(v, rice) + 1);
+          if (cj < c.cost) c = Choice{cj, k, 0};
+        }
+      }
+    }
+    // a path starting here: this is the last significant position, QState 0 (quantiser Q0)
+    ev[4].cost = od[4].cost = kInf;
+    if (a > halfStep) {
+      const double lastC = startC + lastCX[x] + lastCY[y];
+      for (int j = 0; j < numC[0]; ++j) {
+        const int64_t k = candK[0][j];
+        Choice& c = (k & 1) ? od[4] : ev[4];
+        const double cj = preStart + candD[0][j] + (lastC + levelCost(0, k, 0));
+        if (cj < c.cost) c = Choice{cj, k, k > 1 ? 3 : 1};
+      }
+    }
+    // destination <- sources (QStateTransTable: 0 -> {0, 2}, 1 -> {2, 0}, 2 -> {1, 3}, 3 -> {3, 1})
+    double dCost[4];
+    int dPrev[4], dBins[4];
+    int64_t dLevel[4];
+    auto take = [&](int ns, const Choice& c, int prev) {
+      dCost[ns] = c.cost;
+      dPrev[ns] = prev;
+      dLevel[ns] = c.level;
+      dBins[ns] = c.bins;
+    };
+    auto consider = [&](int ns, const Choice& c, int prev) {
+      if (c.cost < dCost[ns]) take(ns, c, prev);
+    };
+    take(0, ev[0], 0); consider(0, od[1], 1); consider(0, ev[4], -1);
+    take(2, od[0], 0); consider(2, ev[1], 1); consider(2, od[4], -1);
+    take(1, ev[2], 2); consider(1, od[3], 3);
+    take(3, od[2], 2); consider(3, ev[3], 3);
+    for (int ns = 0; ns < 4; ++ns) {
+      if (dCost[ns] >= kInf) {
+        nx->cost[ns] = kInf;
+        continue;
+      }
+      const int64_t k = dLevel[ns];
+      const int p = dPrev[ns];
+      if (p >= 0) {
+        nx->remBins[ns] = st->remBins[p] - dBins[ns];
+        nx->origin[ns] = st->origin[p];
+        nx->anySig[ns] = st->anySig[p] | (k != 0);
+        nx->codedMask[ns] = st->codedMask[p];
+        for (int r = n + 1; r <= firstN; ++r) nx->cur[r][ns] = st->cur[r][p];  // (rows up to n: zero)
+      } else {
+        nx->remBins[ns] = maxBins - dBins[ns];
+        nx->origin[ns] = -1;
+        nx->anySig[ns] = 1;
+        nx->codedMask[ns] = 0;
+        for (int r = n + 1; r <= firstN; ++r) nx->cur[r][ns] = 0;
+      }
+      nx->cost[ns] = dCost[ns];
+      nx->cur[n][ns] = uint8_t(std::min<int64_t>(k, 255));
+      dec[pos][ns] = Decision{int32_t(k), int8_t(p)};
+    }
+    preStart += d0;
+    sbZeroD += d0;
+    std::swap(st, nx);
+  }
+  job.preStart = preStart;
+  job.sbZeroD = sbZeroD;
+  stRef = st;
+  nxRef = nx;
+}
+
+SubBlockFn subBlockFunctionFor(dsp::DspLevel maxLevel, const char** isa) {
+  SubBlockFn f = subBlockPositions_c;
+  const char* name = "c";
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (maxLevel >= dsp::DspLevel::AVX2 && __builtin_cpu_supports("avx2")) {
+    f = subBlockPositions_avx2;
+    name = "avx2";
+  }
+#else
+  (void)maxLevel;
+#endif
+  if (isa) *isa = name;
+  return f;
+}
+
+namespace {
 
 struct Scratch {
   int64_t absScaled[kMaxPos];
@@ -56,6 +228,8 @@ struct Scratch {
   uint8_t pool[8][kMaxPos];
   Decision dec[kMaxPos][4];
   uint8_t sbZero[64][4];           // state at a sub-block's end took the all-zero sub-block
+  uint32_t outSum[5][16];          // SubBlockJob::outSum
+  States states[3];                // survivors before / after a position, and at the sub-block's start
 };
 thread_local Scratch tScratch;
 
@@ -105,30 +279,6 @@ const NbTables& nbTables(int log2W, int log2H) {
   return all[size_t(log2W * 7 + log2H)];
 }
 
-// One template neighbour's terms of 9.3.4.2.6/7 for |level| v (capped at 255), packed so that the five
-// neighbours sum in one add each: min(4 + (v & 1), v) in bits 0-7 (sum <= 25), v != 0 in bits 8-15 (<= 5),
-// v in bits 16-31 (<= 1275).
-struct TemplateTerms {
-  uint32_t v[256];
-  constexpr TemplateTerms() : v() {
-    for (int k = 0; k < 256; ++k)
-      v[k] = uint32_t(k < 4 + (k & 1) ? k : 4 + (k & 1)) | (uint32_t(k != 0) << 8) | (uint32_t(k) << 16);
-  }
-};
-constexpr TemplateTerms kTemplateTerm;
-
-// cRiceParam from the clipped template sum (9.3.3.11, Table 128) and the bypass length of
-// abs_remainder / dec_abs_level values below 128 per Rice parameter (remainderBins beyond)
-constexpr uint8_t kRice[32] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 2, 2,
-                               2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3};
-inline int riceOf(int sum) { return kRice[std::min(std::max(sum, 0), 31)]; }
-struct RemTable {
-  uint8_t bins[4][128];
-  RemTable() {
-    for (int k = 0; k < 4; ++k)
-      for (int v = 0; v < 128; ++v) bins[k][v] = uint8_t(remainderBins(uint32_t(v), k));
-  }
-};
 struct CostCache {
   ResidualBitTables tab;
   double lambda = -1;
@@ -147,21 +297,24 @@ static_assert(offsetof(ResidualBitTables, cbf) > offsetof(ResidualBitTables, sbC
                   offsetof(ResidualBitTables, cbf) + sizeof(BinCost) == sizeof(ResidualBitTables),
               "sbCoded and cbf are the last members of ResidualBitTables");
 
-inline int remBinsOf(int64_t v, int k) {
-  static const RemTable tab;
-  return v < 128 ? tab.bins[k][v] : remainderBins(uint32_t(v), k);
-}
-
 }  // namespace
+}  // namespace dq
+
+using namespace dq;
 
 int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* estCost) {
+  static const SubBlockFn loop = subBlockFunctionFor(dsp::dspLevelFromEnv());
+  return dqQuantizeWith(loop, coeff, p, levels, estCost);
+}
+
+int dq::dqQuantizeWith(SubBlockFn loop, const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* estCost) {
   if (p.sbtZeroOut) {
     // SBT zero-out: quantise the coded region as a TB of its own (same scan, contexts and bin budget), with the
     // scale and last-position contexts of the whole TB
     const int zw = log2ZeroOutSide(p.log2W, p.log2H, true), zh = log2ZeroOutSide(p.log2H, p.log2W, true);
     DqParams q = p;
     q.sbtZeroOut = false;
-    if (zw == std::min(p.log2W, 5) && zh == std::min(p.log2H, 5)) return dqQuantize(coeff, q, levels, estCost);
+    if (zw == std::min(p.log2W, 5) && zh == std::min(p.log2H, 5)) return dqQuantizeWith(loop, coeff, q, levels, estCost);
     const int W = 1 << p.log2W, H = 1 << p.log2H, cw = 1 << zw, ch = 1 << zh;
     alignas(32) TCoeff region[32 * 32], regionLevels[32 * 32];
     for (int y = 0; y < ch; ++y) std::memcpy(region + y * cw, coeff + y * W, sizeof(TCoeff) * size_t(cw));
@@ -169,7 +322,7 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
     q.log2H = zh;
     q.tbLog2W = p.log2W;
     q.tbLog2H = p.log2H;
-    const int nz = dqQuantize(region, q, regionLevels, estCost);
+    const int nz = dqQuantizeWith(loop, region, q, regionLevels, estCost);
     std::memset(levels, 0, sizeof(TCoeff) * size_t(W) * size_t(H));
     for (int y = 0; y < ch; ++y) std::memcpy(levels + y * W, regionLevels + y * cw, sizeof(TCoeff) * size_t(cw));
     if (estCost) {  // the coefficients outside the region are lost
@@ -219,7 +372,6 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
   const int sbCols = zoW >> si.log2SbW, sbRows = zoH >> si.log2SbH;
   const NbTables& nbt = nbTables(p.log2W, p.log2H);
   const int16_t* sbIdxOf = nbt.sbIdxOf;
-  const int8_t(*inNb)[5] = nbt.inNb;
   // lambda-weighted bin costs (J units), kept while the tables and lambda stay (the search quantises
   // many TBs with one snapshot): level bins (gt1 / par / gt3 and the sign) by ctxOffset for k = 1, 2,
   // 3, then 4 + ((k - 4) & 1) for k >= 4; sig_coeff_flag per QState context set; last position
@@ -255,197 +407,110 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
       cc.lastC[d][slot][v] = lamBit * double(lastPosCostFbits(v, lg, zo, luma, d == 0, t));
     cc.lastValid[d] |= uint8_t(1 << slot);
   }
-  const double binC = lamBit * double(kFbitsOne);  // one bypass bin
-  const double(*lvlC)[6] = cc.lvlC;
-  const double(*sigC)[12][2] = cc.sigC;
-  const double* lastCX = cc.lastC[0][lastSlot[0]];
-  const double* lastCY = cc.lastC[1][lastSlot[1]];
-  auto levelCost = [&](int off, int64_t k, int rice) -> double {
-    if (k < 4) return lvlC[off][k];
-    return lvlC[off][4 + ((k - 4) & 1)] + binC * double(remBinsOf((k - 4) >> 1, rice));
-  };
   auto csbfCtx = [&](uint64_t mask, int xS, int yS) {
     int c = 0;
     if (xS + 1 < sbCols) c |= int((mask >> sbIdxOf[yS * sbCols + xS + 1]) & 1);
     if (yS + 1 < sbRows) c |= int((mask >> sbIdxOf[(yS + 1) * sbCols + xS]) & 1);
     return c;
   };
-  const int maxBins = ((1 << (si.log2ZoW + si.log2ZoH)) * 7) >> 2;
+  // a level at or above kMaxLevel makes the candidates depend on the cap: the reference loop handles those blocks
+  for (int pos = 0; pos <= lastCand && loop != subBlockPositions_c; ++pos)
+    if (((s.absScaled[pos] + halfStep) >> qs.qBits) >= kMaxLevel - 1) loop = subBlockPositions_c;
 
-  PathState bufA[4], bufB[4], start[4];
-  PathState *st = bufA, *nx = bufB;  // survivors before / after the current position
-  double preStart = 0;  // distortion of the zeros after the current position (no path started yet)
+  SubBlockJob job;
+  job.absScaled = s.absScaled;
+  job.xOfPos = si.xOfPos;
+  job.yOfPos = si.yOfPos;
+  job.luma = luma;
+  job.qBits = qs.qBits;
+  job.halfStep = halfStep;
+  job.errScale = qs.errScale;
+  job.inNb = nbt.inNb;
+  job.outSum = &s.outSum[0][0];
+  job.lvlC = cc.lvlC;
+  job.sigC = cc.sigC;
+  job.lastCX = cc.lastC[0][lastSlot[0]];
+  job.lastCY = cc.lastC[1][lastSlot[1]];
+  job.startC = lamBit * double(t.cbf.bits[1]);
+  job.binC = lamBit * double(kFbitsOne);
+  job.maxBins = ((1 << (si.log2ZoW + si.log2ZoH)) * 7) >> 2;
+  job.preStart = 0;
+  job.dec = s.dec;
+
+  States& bufA = s.states[0];
+  States& bufB = s.states[1];
+  States& start = s.states[2];
+  bufA = States{};
+  bufB = States{};
+  for (int q = 0; q < 4; ++q) bufA.cost[q] = bufB.cost[q] = kInf;
+  States *st = &bufA, *nx = &bufB;  // survivors before / after the current position
   int arrOf[4] = {-1, -1, -1, -1};
-  const double startC = lamBit * double(t.cbf.bits[1]);
-  // template sums over the neighbours outside the current sub-block, per path array (by the state
-  // whose array it is at the sub-block's start): pass-1 sum, count of non-zero, sum of |level|
-  // (packed as kTemplateTerm)
-  uint32_t outSum[4][16];
+  // template sums over the neighbours outside the current sub-block, per path array (by the state whose array it is
+  // at the sub-block's start; row 4 zero): pass-1 sum, count of non-zero, sum of |level| (packed as templateTerm)
+  std::memset(s.outSum[4], 0, sizeof(s.outSum[4]));
   for (int i = lastSb; i >= 0; --i) {
     const int xS = si.sbX[i], yS = si.sbY[i], base = i * sbSize;
+    // the sub-blocks holding template neighbours outside this one: right, below, below right (a path's array is zero
+    // in the sub-blocks it left uncoded, so their sums are zero)
+    uint64_t nbSbMask = 0;
+    if (xS + 1 < sbCols) nbSbMask |= uint64_t(1) << sbIdxOf[yS * sbCols + xS + 1];
+    if (yS + 1 < sbRows) nbSbMask |= uint64_t(1) << sbIdxOf[(yS + 1) * sbCols + xS];
+    if (xS + 1 < sbCols && yS + 1 < sbRows) nbSbMask |= uint64_t(1) << sbIdxOf[(yS + 1) * sbCols + xS + 1];
+    start = *st;
     for (int q = 0; q < 4; ++q) {
-      start[q] = st[q];
-      st[q].origin = int8_t(q);
-      st[q].anySig = 0;
-      std::memset(st[q].cur, 0, sizeof(st[q].cur));
+      st->origin[q] = q;
+      st->anySig[q] = 0;
       if (arrOf[q] < 0) continue;
+      if (!(st->codedMask[q] & nbSbMask)) {
+        std::memset(s.outSum[q], 0, sizeof(s.outSum[q]));
+        continue;
+      }
       const uint8_t* arr = s.pool[arrOf[q]];
       for (int n = 0; n < sbSize; ++n) {
         uint32_t t5 = 0;
         const int pos = base + n;
         for (int j = 0; j < nbt.numOut[pos]; ++j) t5 += kTemplateTerm.v[arr[nbt.outNb[pos][j]]];
-        outSum[q][n] = t5;
+        s.outSum[q][n] = t5;
       }
     }
-    double sbZeroD = 0;
-    const int firstN = i == lastSb ? lastCand - base : sbSize - 1;
-    for (int n = firstN; n >= 0; --n) {
-      const int pos = base + n;
-      const int64_t a = s.absScaled[pos];
-      const double d0 = dist(a, 0);
-      const int x = si.xOfPos[pos], y = si.yOfPos[pos], dg = x + y;
-      const int sigDiag = luma ? (dg < 2 ? 8 : (dg < 5 ? 4 : 0)) : (dg < 2 ? 4 : 0);
-      const int offDiag = 1 + (luma ? (dg == 0 ? 15 : (dg < 3 ? 10 : (dg < 10 ? 5 : 0))) : (dg == 0 ? 5 : 0));
-      // the two levels of each quantiser nearest to the coefficient (level 1 even for a tiny one: an
-      // odd level steers the QState path, and a cheap sig_coeff_flag = 1 may pay), with their distortion
-      const int64_t k0 = a >> qs.qBits;               // Q0: largest k with 2k <= q
-      const int64_t k1 = (a + halfStep) >> qs.qBits;  // Q1: largest k with 2k - 1 <= q
-      int64_t candK[2][2];
-      double candD[2][2];
-      int numC[2];
-      for (int qz = 0; qz < 2; ++qz) {
-        const int64_t kb = qz ? k1 : k0;
-        int c = 0;
-        if (kb > 0) candK[qz][c++] = std::min<int64_t>(kb, 32767);
-        candK[qz][c++] = std::min<int64_t>(kb + 1, 32767);
-        numC[qz] = c;
-        for (int j = 0; j < c; ++j) candD[qz][j] = dist(a, qz ? 2 * candK[qz][j] - 1 : 2 * candK[qz][j]);
-      }
-      // Per source state the cheapest even level (zero first) and the cheapest odd level: the two lead
-      // to different states (QStateTransTable), and each destination state has exactly two sources,
-      // (state, parity) pairs, plus the path starting here for states 0 and 2. Selecting in the order
-      // of one list over states 0..3 and the start (ties: the earlier) keeps the search's decisions
-      // those of offering every level in turn, with fewer, mostly branch-free comparisons.
-      Choice ev[5], od[5];  // [4]: the path starting here
-      for (int q = 0; q < 4; ++q) {
-        ev[q].cost = od[q].cost = kInf;
-        const PathState& ps = st[q];
-        if (ps.cost >= kInf) continue;
-        uint32_t t5 = ps.origin >= 0 ? outSum[ps.origin][n] : 0;
-        for (int j = 0; j < 5; ++j) t5 += kTemplateTerm.v[ps.cur[inNb[n][j]]];
-        const int sum1 = int(t5 & 0xff), numSig = int((t5 >> 8) & 0xff), sumAbs = int(t5 >> 16);
-        const bool inferred = n == 0 && ps.origin >= 0 && i > 0 && !ps.anySig;  // sig inferred 1
-        const int qz = q > 1;
-        const int nc = numC[qz];
-        if (ps.remBins >= 4) {  // regular (context-coded) pass
-          const double* sig = sigC[std::max(0, q - 1)][std::min((sum1 + 1) >> 1, 3) + sigDiag];
-          const int off = std::min(sum1 - numSig, 4) + offDiag;
-          const int rice = riceOf(sumAbs - 20);
-          if (!inferred) ev[q] = Choice{ps.cost + d0 + sig[0], 0, 1};
-          const double sigOne = inferred ? 0.0 : sig[1];
-          const int sigBin = inferred ? 0 : 1;
-          for (int j = 0; j < nc; ++j) {
-            const int64_t k = candK[qz][j];
-            Choice& c = (k & 1) ? od[q] : ev[q];
-            const double cost = ps.cost + candD[qz][j] + (sigOne + levelCost(off, k, rice));
-            if (cost < c.cost) c = Choice{cost, k, sigBin + (k > 1 ? 3 : 1)};
-          }
-        } else {  // dec_abs_level (9.3.3.11 with ZeroPos)
-          const int rice = riceOf(sumAbs);
-          const int64_t zeroPos = int64_t(qz ? 2 : 1) << rice;
-          if (!inferred) ev[q] = Choice{ps.cost + d0 + binC * double(remBinsOf(zeroPos, rice)), 0, 0};
-          for (int j = 0; j < nc; ++j) {
-            const int64_t k = candK[qz][j];
-            const int64_t v = k <= zeroPos ? k - 1 : k;
-            Choice& c = (k & 1) ? od[q] : ev[q];
-            const double cost = ps.cost + candD[qz][j] + binC * double(remBinsOf(v, rice) + 1);
-            if (cost < c.cost) c = Choice{cost, k, 0};
-          }
-        }
-      }
-      // a path starting here: this is the last significant position, QState 0 (quantiser Q0)
-      ev[4].cost = od[4].cost = kInf;
-      if (a > halfStep) {
-        const double lastC = startC + lastCX[x] + lastCY[y];
-        for (int j = 0; j < numC[0]; ++j) {
-          const int64_t k = candK[0][j];
-          Choice& c = (k & 1) ? od[4] : ev[4];
-          const double cost = preStart + candD[0][j] + (lastC + levelCost(0, k, 0));
-          if (cost < c.cost) c = Choice{cost, k, k > 1 ? 3 : 1};
-        }
-      }
-      // destination <- sources (QStateTransTable: 0 -> {0, 2}, 1 -> {2, 0}, 2 -> {1, 3}, 3 -> {3, 1})
-      double dCost[4];
-      int dPrev[4], dBins[4];
-      int64_t dLevel[4];
-      auto take = [&](int ns, const Choice& c, int prev) {
-        dCost[ns] = c.cost;
-        dPrev[ns] = prev;
-        dLevel[ns] = c.level;
-        dBins[ns] = c.bins;
-      };
-      auto consider = [&](int ns, const Choice& c, int prev) {
-        if (c.cost < dCost[ns]) take(ns, c, prev);
-      };
-      take(0, ev[0], 0); consider(0, od[1], 1); consider(0, ev[4], -1);
-      take(2, od[0], 0); consider(2, ev[1], 1); consider(2, od[4], -1);
-      take(1, ev[2], 2); consider(1, od[3], 3);
-      take(3, od[2], 2); consider(3, ev[3], 3);
-      for (int ns = 0; ns < 4; ++ns) {
-        PathState& ps = nx[ns];
-        if (dCost[ns] >= kInf) {
-          ps.cost = kInf;
-          continue;
-        }
-        const int64_t k = dLevel[ns];
-        if (dPrev[ns] >= 0) {
-          ps = st[dPrev[ns]];
-          ps.remBins -= dBins[ns];
-          ps.anySig |= k != 0;
-        } else {
-          ps = PathState{};
-          ps.origin = -1;
-          ps.remBins = maxBins - dBins[ns];
-          ps.anySig = 1;
-        }
-        ps.cost = dCost[ns];
-        ps.cur[n] = uint8_t(std::min<int64_t>(k, 255));
-        s.dec[pos][ns] = Decision{int32_t(k), int8_t(dPrev[ns])};
-      }
-      preStart += d0;
-      sbZeroD += d0;
-      std::swap(st, nx);
-    }
+    std::memset(st->cur, 0, sizeof(st->cur));
+    job.base = base;
+    job.firstN = i == lastSb ? lastCand - base : sbSize - 1;
+    job.sigInferable = i > 0;
+    job.sbZeroD = 0;
+    loop(job, st, nx);
     // end of the sub-block: sb_coded_flag for paths that started in an earlier sub-block, or the
     // whole sub-block zeroed (from the same state at its start: an even run of zeros keeps it)
     int src[4], newArr[4];
     bool taken[8] = {};
     for (int q = 0; q < 4; ++q) {
-      PathState& ps = st[q];
       bool zeroed = false;
       if (i > 0) {
-        if (ps.cost < kInf && ps.origin >= 0)
-          ps.cost += lamBit * double(t.sbCoded[csbfCtx(ps.codedMask, xS, yS)].bits[1]);
-        if (start[q].cost < kInf) {
-          const double zc = start[q].cost + sbZeroD + lamBit * double(t.sbCoded[csbfCtx(start[q].codedMask, xS, yS)].bits[0]);
-          if (zc < ps.cost) {
-            ps = start[q];
-            ps.cost = zc;
+        if (st->cost[q] < kInf && st->origin[q] >= 0)
+          st->cost[q] += lamBit * double(t.sbCoded[csbfCtx(st->codedMask[q], xS, yS)].bits[1]);
+        if (start.cost[q] < kInf) {
+          const double zc = start.cost[q] + job.sbZeroD + lamBit * double(t.sbCoded[csbfCtx(start.codedMask[q], xS, yS)].bits[0]);
+          if (zc < st->cost[q]) {
+            st->cost[q] = zc;
+            st->remBins[q] = start.remBins[q];
+            st->origin[q] = start.origin[q];
+            st->anySig[q] = start.anySig[q];
+            st->codedMask[q] = start.codedMask[q];
+            for (int r = 0; r < 16; ++r) st->cur[r][q] = 0;
             zeroed = true;
           }
         }
       }
       s.sbZero[i][q] = uint8_t(zeroed);
       newArr[q] = src[q] = -1;
-      if (ps.cost >= kInf) continue;
-      src[q] = zeroed ? arrOf[q] : (ps.origin < 0 ? -1 : arrOf[ps.origin]);
+      if (st->cost[q] >= kInf) continue;
+      src[q] = zeroed ? arrOf[q] : (st->origin[q] < 0 ? -1 : arrOf[st->origin[q]]);
       if (src[q] >= 0 && !taken[src[q]]) { newArr[q] = src[q]; taken[src[q]] = true; }
-      if (!zeroed) ps.codedMask |= uint64_t(1) << i;
-      else std::memset(ps.cur, 0, sizeof(ps.cur));
+      if (!zeroed) st->codedMask[q] |= uint64_t(1) << i;
     }
     // states sharing a source (or starting fresh) get a copy in a free array; copies before updates
     for (int q = 0; q < 4; ++q) {
-      if (st[q].cost >= kInf || newArr[q] >= 0) continue;
+      if (st->cost[q] >= kInf || newArr[q] >= 0) continue;
       int f = 0;
       while (taken[f]) ++f;
       taken[f] = true;
@@ -457,13 +522,13 @@ int dqQuantize(const TCoeff* coeff, const DqParams& p, TCoeff* levels, double* e
       arrOf[q] = newArr[q];
       if (newArr[q] < 0 || s.sbZero[i][q]) continue;
       uint8_t* dst = s.pool[newArr[q]];
-      for (int n = 0; n < sbSize; ++n) dst[si.yOfPos[base + n] * zoW + si.xOfPos[base + n]] = st[q].cur[n];
+      for (int n = 0; n < sbSize; ++n) dst[si.yOfPos[base + n] * zoW + si.xOfPos[base + n]] = st->cur[n][q];
     }
   }
   int best = -1;
-  double bestCost = preStart + lamBit * double(t.cbf.bits[0]);  // cbf = 0
+  double bestCost = job.preStart + lamBit * double(t.cbf.bits[0]);  // cbf = 0
   for (int q = 0; q < 4; ++q)
-    if (st[q].cost < bestCost) { bestCost = st[q].cost; best = q; }
+    if (st->cost[q] < bestCost) { bestCost = st->cost[q]; best = q; }
   if (estCost) *estCost = bestCost + tailD;
   if (best < 0) return 0;
   int nz = 0, cur = best;
