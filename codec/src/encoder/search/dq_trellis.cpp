@@ -223,8 +223,8 @@ namespace {
 
 struct Scratch {
   int64_t absScaled[kMaxPos];
-  // |levels| of the sub-blocks before the current one, per state: pool[arrOf[state]] (a pool, so
-  // that a state continuing its own path keeps its array without copying)
+  // |levels| of the sub-blocks before the current one by scan position, per state: pool[arrOf[state]] (a
+  // pool, so that a state continuing its own path keeps its array without copying)
   uint8_t pool[8][kMaxPos];
   Decision dec[kMaxPos][4];
   uint8_t sbZero[64][4];           // state at a sub-block's end took the all-zero sub-block
@@ -235,7 +235,7 @@ thread_local Scratch tScratch;
 
 // Template neighbours (9.3.4.2.6/7: (x+1,y) (x+2,y) (x+1,y+1) (x,y+1) (x,y+2) inside the coded
 // region) of each scan position of a TB size: inside its sub-block as indices in the sub-block's scan
-// (the same for every sub-block), outside it as raster indices (stride: coded width).
+// (the same for every sub-block), outside it as scan positions (the path arrays are in scan order).
 struct NbTables {
   int8_t inNb[16][5];  // padded with 16 (a neighbour that is always zero)
   int16_t outNb[kMaxPos][5];
@@ -264,13 +264,15 @@ const NbTables& nbTables(int log2W, int log2H) {
           }
           while (num < 5) t.inNb[n][num++] = 16;
         }
+        std::vector<int16_t> posOf(size_t(zoW * zoH));
+        for (int pos = 0; pos < si.numPos(); ++pos) posOf[size_t(si.yOfPos[pos] * zoW + si.xOfPos[pos])] = int16_t(pos);
         for (int pos = 0; pos < si.numPos(); ++pos) {
           const int x = si.xOfPos[pos], y = si.yOfPos[pos];
           t.numOut[pos] = 0;
           for (int j = 0; j < 5; ++j) {
             const int nx = x + kDx[j], ny = y + kDy[j];
             const bool inSb = (nx >> si.log2SbW) == (x >> si.log2SbW) && (ny >> si.log2SbH) == (y >> si.log2SbH);
-            if (nx < zoW && ny < zoH && !inSb) t.outNb[pos][t.numOut[pos]++] = int16_t(ny * zoW + nx);
+            if (nx < zoW && ny < zoH && !inSb) t.outNb[pos][t.numOut[pos]++] = posOf[size_t(ny * zoW + nx)];
           }
         }
       }
@@ -360,8 +362,11 @@ int dq::dqQuantizeWith(SubBlockFn loop, const TCoeff* coeff, const DqParams& p, 
     if (a > halfStep) break;
     if (estCost) tailD += dist(a, 0);
   }
-  for (int pos = 0; pos <= lastCand; ++pos)
+  int64_t maxA = 0;
+  for (int pos = 0; pos <= lastCand; ++pos) {
     s.absScaled[pos] = int64_t(std::abs(coeff[si.rasterOfPos[pos]])) * qs.scale;
+    maxA = std::max(maxA, s.absScaled[pos]);
+  }
   if (lastCand < 0) {
     if (estCost) *estCost = tailD + lamBit * t.cbf.bits[0];
     return 0;
@@ -414,8 +419,7 @@ int dq::dqQuantizeWith(SubBlockFn loop, const TCoeff* coeff, const DqParams& p, 
     return c;
   };
   // a level at or above kMaxLevel makes the candidates depend on the cap: the reference loop handles those blocks
-  for (int pos = 0; pos <= lastCand && loop != subBlockPositions_c; ++pos)
-    if (((s.absScaled[pos] + halfStep) >> qs.qBits) >= kMaxLevel - 1) loop = subBlockPositions_c;
+  if (((maxA + halfStep) >> qs.qBits) >= kMaxLevel - 1) loop = subBlockPositions_c;
 
   SubBlockJob job;
   job.absScaled = s.absScaled;
@@ -515,14 +519,16 @@ int dq::dqQuantizeWith(SubBlockFn loop, const TCoeff* coeff, const DqParams& p, 
       while (taken[f]) ++f;
       taken[f] = true;
       newArr[q] = f;
-      if (src[q] >= 0) std::memcpy(s.pool[f], s.pool[src[q]], size_t(zoW) * size_t(zoH));
-      else std::memset(s.pool[f], 0, size_t(zoW) * size_t(zoH));
+      // (only the sub-blocks from this one on: template neighbours lie to the right and below, later in the scan)
+      if (src[q] >= 0) std::memcpy(s.pool[f] + base, s.pool[src[q]] + base, size_t(numPos - base));
+      else std::memset(s.pool[f] + base, 0, size_t(numPos - base));
     }
     for (int q = 0; q < 4; ++q) {
       arrOf[q] = newArr[q];
-      if (newArr[q] < 0 || s.sbZero[i][q]) continue;
+      if (newArr[q] < 0) continue;
       uint8_t* dst = s.pool[newArr[q]];
-      for (int n = 0; n < sbSize; ++n) dst[si.yOfPos[base + n] * zoW + si.xOfPos[base + n]] = st->cur[n][q];
+      if (s.sbZero[i][q]) std::memset(dst + base, 0, size_t(sbSize));  // (the copies above left this sub-block as is)
+      else for (int n = 0; n < sbSize; ++n) dst[base + n] = st->cur[n][q];
     }
   }
   int best = -1;
