@@ -21,7 +21,9 @@ double RdCtuSearch::searchLeaf(const TreeNode& node, ContextSet& cs, HmvpTable& 
   const bool tryIntra = preset_.intraInInter && !(preset_.intraSkipIfSkip && interBestCu_.skip);
   double jIntra = kInf;
   if (tryIntra && c_->slice->hierarchyLevel <= preset_.intraInInterMaxTid) {
+    intraGate_ = preset_.intraInInterSatdRatio > 0 ? preset_.intraInInterSatdRatio * interBestSatd_ : kInf;
     jIntra = searchLeafIntra(node, cs, hm, frag, zeroCbf);
+    intraGate_ = kInf;
     if (jIntra < jInter) return jIntra;
     frag.cus.resize(c0);
     frag.coeffs.resize(k0);
@@ -66,6 +68,7 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
   me.slice = c_->slice;
   me.log2CtuSize = c_->part->log2CtuSize;
   double bestJ = kInf;
+  interBestSatd_ = kInf;
   // merge candidates, pre-selected by SATD
   MotionInfo mlist[inter::kMaxMergeCand];
   const int nm = inter::buildMergeList(me, cu.x, cu.y, cu.w, cu.h, mlist);
@@ -79,6 +82,7 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
   }
   for (int i = 1; i < nr; ++i)  // insertion sort (at most 6 entries)
     for (int j = i; j > 0 && ranked[j] < ranked[j - 1]; --j) std::swap(ranked[j], ranked[j - 1]);
+  if (nr > 0) interBestSatd_ = ranked[0].first;
   // full RD of the k-th ranked merge candidate, as a regular merge CU or a CIIP CU
   auto tryMerge = [&](int k, bool ciip) {
     cu.merge = true;
@@ -124,6 +128,7 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
   AmvpCandidate ac[3];
   const int nAll = ms_.search(me, cu.x, cu.y, cu.w, cu.h, ac, 3);
   const int na = std::min(nAll, preset_.numAmvpRd);
+  if (nAll > 0) interBestSatd_ = std::min(interBestSatd_, ac[0].cost);
   for (int k = 0; k < na; ++k) {
     cu.merge = false;
     cu.skip = false;

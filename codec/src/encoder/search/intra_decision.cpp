@@ -62,8 +62,10 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
   int modes[16];
   ModeSelectConfig msc = preset_.modes;
   if (cu.w * cu.h >= 32 * 32) msc.numRd = std::max(1, msc.numRd - preset_.largeBlockRdReduce);
-  double extraThreshold = kInf;
-  int nm = selectIntraModes(cheapCost, mpm, msc, modes, &extraThreshold);
+  double extraThreshold = kInf, bestCheap = kInf;
+  int nm = selectIntraModes(cheapCost, mpm, msc, modes, &extraThreshold, &bestCheap);
+  // in P/B slices (searchLeaf): no intra RD where the best mode's cheap cost is far above the inter candidates'
+  if (bestCheap > intraGate_) return kInf;
   // candidates carry their reference line (MRL) in bits 8..: mode | refIdx << 8
   if (c_->slice->mrl && cu.numTus == 1 && (cu.y & ((1 << part.log2CtuSize) - 1)) != 0)
     nm = addMrlCandidates(cu, entry, mpm, extraThreshold, modes, nm);

@@ -21,10 +21,10 @@ struct ModeSelectConfig {
 // costFn(mode) -> cheap cost (double) for modes 0..66. mpm: planar is mode 0, mpm[0..4] the
 // candModeList entries. Writes at most numRd + numMpmRd distinct modes to out (best first, MPM
 // additions after), returns the count. extraThreshold (optional): the cheap cost an MRL or MIP candidate has to beat (the
-// best pick's or the last best-by-cost pick's, cfg.extraVsBest).
+// best pick's or the last best-by-cost pick's, cfg.extraVsBest). bestCost (optional): the best pick's cheap cost.
 template <class CostFn>
 int selectIntraModes(CostFn&& costFn, const int mpm[5], const ModeSelectConfig& cfg, int out[16],
-                     double* extraThreshold = nullptr) {
+                     double* extraThreshold = nullptr, double* bestCost = nullptr) {
   double cost[67];
   bool done[67] = {};
   auto eval = [&](int m) {
@@ -73,6 +73,7 @@ int selectIntraModes(CostFn&& costFn, const int mpm[5], const ModeSelectConfig& 
     if (bm < 0) break;
     out[n++] = bm;
     if (extraThreshold && (n == 1 || !cfg.extraVsBest)) *extraThreshold = cost[bm];
+    if (bestCost && n == 1) *bestCost = cost[bm];
   }
   // MPM candidates
   const int mpmAll[6] = {0, mpm[0], mpm[1], mpm[2], mpm[3], mpm[4]};

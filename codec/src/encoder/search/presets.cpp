@@ -59,6 +59,8 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     // (MIP `ai` only here too: the thirteenth session's RA bench measured slow at T1/T2 0.661 with MIP, QP 32 at 0.77,
     // over the challenge's 0.7 per point, on a noisy machine; MIP's RA cost is in the I picture, +3.4% at medium)
     p.mipInRa = false;
+    // the intra gate of B pictures as at medium: BasketballPass 33 frames -0.29% BD-rate (Y -0.17%) for -8.5% CPU
+    p.intraInInterSatdRatio = 1.2;
     p.explicitMts = true;
     p.mtsModes = 3;
     p.mtsModeSlack = 0.05;
@@ -139,6 +141,10 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.meRangeMax = 64;
     p.interSkipStopsSplit = false;
     p.intraInInterMaxTid = 2;
+    // intra RD in B pictures only where the best intra mode's SATD + bits is below 1.2x the best inter candidate's
+    // (sixteenth session): BasketballPass 33 frames -0.14% BD-rate (Y -0.13%) for -8.6% CPU, BQTerrace 9 frames +0.20%
+    // (Y +0.14%) for -9.4%; ratio 1.0: BasketballPass +0.10% for -9.4%, 0.8: +1.31% for -10%
+    p.intraInInterSatdRatio = 1.2;
     // skip rule from layer 3 (third session): -25% time for +0.15% (BQTerrace) / +0.6% (BasketballPass) BD-rate, RA
     // 9/17 frames; from layer 2 since 2026-12-02 (tenth session), together with one MMVD candidate to RD (was two) and
     // the blended SATD of 4 GPM pairs (was 8): BasketballPass 17 frames +0.13% BD-rate for -13% CPU (the minimum per QP
@@ -189,6 +195,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.meRangeMax = 48;
     p.interSkipStopsSplit = true;
     p.intraInInterMaxTid = 2;
+    p.intraInInterSatdRatio = 1.2;  // as at medium: BasketballPass 33 frames +0.17% BD-rate (Y +0.02%) for -13% CPU
     return true;
   }
   if (name == "faster") {
@@ -209,6 +216,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.meBi = false;
     p.interSkipStopsSplit = true;
     p.intraInInterMaxTid = 2;
+    p.intraInInterSatdRatio = 1.2;  // as at medium: BasketballPass 33 frames +0.48% BD-rate (Y +0.47%) for -12% CPU
     return true;
   }
   return false;

@@ -105,6 +105,10 @@ struct SearchPreset {
   double gpmSatdRatio = 0.0;
   bool intraInInter = true;    // also try intra CUs in P/B slices ...
   bool intraSkipIfSkip = true; //   ... but not when the best inter CU is a skip CU
+  double intraInInterSatdRatio = 0.0;  // ... and (> 0) only where the CU's best intra mode by SATD + mode bits costs
+                                       // less than this multiple of the best inter candidate's SATD + bits (the
+                                       // best merge candidate's or the motion search's); 1.2 at every preset but
+                                       // exhaustive (presets.cpp has the figures)
   int intraInInterMaxTid = 7;  //   ... and only in pictures of temporal layer <= this (the high
                                //   layers, 3/4 of an RA GOP, predict well from close references).
                                //   The *Tid rules read the layer on the GOP-16 scale (SliceParams::

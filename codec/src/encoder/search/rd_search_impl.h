@@ -234,6 +234,9 @@ class RdCtuSearch final : public CtuSearch {
   // inter decision state
   MotionSearch ms_;
   CodingUnit interBestCu_;
+  double interBestSatd_ = kInf;  // evalInter: the best merge or motion-searched candidate's SATD + sqrt(lambda) * bits
+  double intraGate_ = kInf;   // searchLeafIntra leaves the CU to inter when its best intra SATD cost is above this
+                              // (searchLeaf sets it in P/B slices, SearchPreset::intraInInterSatdRatio; else kInf)
   CtuCoding interFrag_, interBestFrag_;
   std::vector<Pel> interRec_[3], interPred_[3];
   std::vector<Pel> interBestPred_[3];  // the prediction of interBestCu_ (kept for evalSbt)
