@@ -45,10 +45,20 @@ void fillTbCoefficients(std::vector<TCoeff>& coeff, int w, int h, int bitDepth, 
   }
 }
 
-void checkDq() {
+// The C inner loop and the best SIMD one the CPU has (equal where it has none).
+struct DqLoops {
+  SubBlockFn c, s;
   const char* isa = "c";
-  const SubBlockFn c = nnvvc::search::dq::subBlockFunctionFor(DspLevel::C);
-  const SubBlockFn s = nnvvc::search::dq::subBlockFunctionFor(DspLevel::AVX2, &isa);
+  DqLoops() {
+    c = nnvvc::search::dq::subBlockFunctionFor(DspLevel::C);
+    s = nnvvc::search::dq::subBlockFunctionFor(DspLevel::AVX2, &isa);
+  }
+};
+
+void checkDq() {
+  const DqLoops loops;
+  const SubBlockFn c = loops.c, s = loops.s;
+  const char* isa = loops.isa;
   if (c == s) return;
   std::printf("dq trellis (%s):\n", isa);
   nnvvc::search::ResidualBitTables tables[2][3];
@@ -99,9 +109,9 @@ void checkDq() {
 }
 
 void benchDq() {
-  const char* isa = "c";
-  const SubBlockFn c = nnvvc::search::dq::subBlockFunctionFor(DspLevel::C);
-  const SubBlockFn s = nnvvc::search::dq::subBlockFunctionFor(DspLevel::AVX2, &isa);
+  const DqLoops loops;
+  const SubBlockFn c = loops.c, s = loops.s;
+  const char* isa = loops.isa;
   if (c == s) return;
   std::printf("\nbenchmark dq trellis (%s vs c), ns/call:\n", isa);
   nnvvc::ContextSet cs;

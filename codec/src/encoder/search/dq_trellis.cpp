@@ -68,21 +68,13 @@ void subBlockPositions_c(SubBlockJob& job, States*& stRef, States*& nxRef) {
   Decision(*dec)[4] = job.dec;
   double preStart = job.preStart, sbZeroD = 0;
   States *st = stRef, *nx = nxRef;
-  auto dist = [&](int64_t a, int64_t r) {
-    const double d = double(a - r * halfStep);
-    return d * d * errScale;
-  };
-  auto levelCost = [&](int off, int64_t k, int rice) -> double {
-    if (k < 4) return lvlC[off][k];
-    return lvlC[off][4 + ((k - 4) & 1)] + binC * double(remBinsOf((k - 4) >> 1, rice));
-  };
+  auto dist = [&](int64_t a, int64_t r) { return quantError(a, r, halfStep, errScale); };
   for (int n = firstN; n >= 0; --n) {
     const int pos = base + n;
     const int64_t a = absScaled[pos];
     const double d0 = dist(a, 0);
     const int x = xOfPos[pos], y = yOfPos[pos], dg = x + y;
-    const int sigDiag = luma ? (dg < 2 ? 8 : (dg < 5 ? 4 : 0)) : (dg < 2 ? 4 : 0);
-    const int offDiag = 1 + (luma ? (dg == 0 ? 15 : (dg < 3 ? 10 : (dg < 10 ? 5 : 0))) : (dg == 0 ? 5 : 0));
+    const int sigDiag = sigCtxDiag(luma, dg), offDiag = levelCtxDiag(luma, dg);
     // the two levels of each quantiser nearest to the coefficient (level 1 even for a tiny one: an
     // odd level steers the QState path, and a cheap sig_coeff_flag = 1 may pay), with their distortion
     const int64_t k0 = a >> qBits;               // Q0: largest k with 2k <= q
@@ -118,18 +110,18 @@ void subBlockPositions_c(SubBlockJob& job, States*& stRef, States*& nxRef) {
       if (st->remBins[q] >= 4) {  // regular (context-coded) pass
         const double* sig = sigC[std::max(0, q - 1)][std::min((sum1 + 1) >> 1, 3) + sigDiag];
         const int off = std::min(sum1 - numSig, 4) + offDiag;
-        const int rice = riceOf(sumAbs - 20);
+        const int rice = riceParamFromSum(sumAbs - 20);
         if (!inferred) ev[q] = Choice{cost + d0 + sig[0], 0, 1};
         const double sigOne = inferred ? 0.0 : sig[1];
         const int sigBin = inferred ? 0 : 1;
         for (int j = 0; j < nc; ++j) {
           const int64_t k = candK[qz][j];
           Choice& c = (k & 1) ? od[q] : ev[q];
-          const double cj = cost + candD[qz][j] + (sigOne + levelCost(off, k, rice));
+          const double cj = cost + candD[qz][j] + (sigOne + levelCost(lvlC, binC, off, k, rice));
           if (cj < c.cost) c = Choice{cj, k, sigBin + (k > 1 ? 3 : 1)};
         }
       } else {  // dec_abs_level (9.3.3.11 with ZeroPos)
-        const int rice = riceOf(sumAbs);
+        const int rice = riceParamFromSum(sumAbs);
         const int64_t zeroPos = int64_t(qz ? 2 : 1) << rice;
         if (!inferred) ev[q] = Choice{cost + d0 + binC * double(remBinsOf(zeroPos, rice)), 0, 0};
         for (int j = 0; j < nc; ++j) {
@@ -148,7 +140,7 @@ void subBlockPositions_c(SubBlockJob& job, States*& stRef, States*& nxRef) {
       for (int j = 0; j < numC[0]; ++j) {
         const int64_t k = candK[0][j];
         Choice& c = (k & 1) ? od[4] : ev[4];
-        const double cj = preStart + candD[0][j] + (lastC + levelCost(0, k, 0));
+        const double cj = preStart + candD[0][j] + (lastC + levelCost(lvlC, binC, 0, k, 0));
         if (cj < c.cost) c = Choice{cj, k, k > 1 ? 3 : 1};
       }
     }
@@ -347,10 +339,7 @@ int dq::dqQuantizeWith(SubBlockFn loop, const TCoeff* coeff, const DqParams& p, 
   const dsp::QuantScale qs = dsp::quantScale(p.qp + 1, 1 << tbLog2W, 1 << tbLog2H, p.bitDepth);
   const int64_t halfStep = int64_t(1) << (qs.qBits - 1);
   const double lamBit = p.lambda / double(kFbitsOne);
-  auto dist = [&](int64_t a, int64_t r) {
-    const double d = double(a - r * halfStep);
-    return d * d * qs.errScale;
-  };
+  auto dist = [&](int64_t a, int64_t r) { return quantError(a, r, halfStep, qs.errScale); };
   Scratch& s = tScratch;
   const int numPos = si.numPos(), sbSize = si.sbSize;
   // last scan position that may hold the last significant level: a level 1 of Q0 (two half

@@ -10,6 +10,7 @@
 #include "common/types.h"
 #include "dsp/dsp.h"
 #include "encoder/search/dq_trellis.h"
+#include "encoder/search/residual_rate.h"
 
 namespace nnvvc {
 namespace search {
@@ -86,13 +87,25 @@ struct TemplateTermTable {
   }
 };
 inline constexpr TemplateTermTable kTemplateTerm{};
-// cRiceParam from a template sum (9.3.3.11, Table 128: the sum clipped to 0..31)
-inline int riceOf(int sum) {
-  const int s = sum < 0 ? 0 : (sum > 31 ? 31 : sum);
-  return (s >= 7) + (s >= 14) + (s >= 28);
+// Squared error of |coefficient| a (scaled, SubBlockJob::absScaled) reconstructed as r half steps, in the unweighted SSE
+// units lambda is for.
+inline double quantError(int64_t a, int64_t r, int64_t halfStep, double errScale) {
+  const double d = double(a - r * halfStep);
+  return d * d * errScale;
+}
+// sig_coeff_flag's context offset and the gt1 / par / gt3 ctxOffset's diagonal part at diagonal d = x + y (9.3.4.2.6/7)
+inline int sigCtxDiag(bool luma, int d) { return luma ? (d < 2 ? 8 : (d < 5 ? 4 : 0)) : (d < 2 ? 4 : 0); }
+inline int levelCtxDiag(bool luma, int d) {
+  return 1 + (luma ? (d == 0 ? 15 : (d < 3 ? 10 : (d < 10 ? 5 : 0))) : (d == 0 ? 5 : 0));
 }
 // Bypass bins of abs_remainder / dec_abs_level value v with Rice parameter k (remainderBins, a table below 128).
 int remBinsOf(int64_t v, int k);
+// Lambda-weighted bins of level k >= 1 at ctxOffset off (lvlC, SubBlockJob) with Rice parameter rice: the gt1 / par /
+// gt3 bins and the sign, then abs_remainder's bypass bins (binC each) from 4 on.
+inline double levelCost(const double (*lvlC)[6], double binC, int off, int64_t k, int rice) {
+  if (k < 4) return lvlC[off][k];
+  return lvlC[off][4 + ((k - 4) & 1)] + binC * double(remBinsOf((k - 4) >> 1, rice));
+}
 // That table as 32-bit entries, [k][v] for v < 128 (for SIMD gathers).
 const int32_t* remBinsTable();
 

@@ -45,7 +45,6 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
   tileTransformUnits(part, cu);
   const bool doChroma = node.treeType == TreeType::kSingle;
   const ContextSet entry = cs;
-  fillResidualTables(entry, 0, tabY_);
 
   // SATD pre-selection on the first TU
   int mpm[5];
@@ -66,6 +65,7 @@ double RdCtuSearch::searchLeafIntra(const TreeNode& node, ContextSet& cs, HmvpTa
   int nm = selectIntraModes(cheapCost, mpm, msc, modes, &extraThreshold, &bestCheap);
   // in P/B slices (searchLeaf): no intra RD where the best mode's cheap cost is far above the inter candidates'
   if (bestCheap > intraGate_) return kInf;
+  fillResidualTables(entry, 0, tabY_);  // (the luma bin costs of the RD below)
   // candidates carry their reference line (MRL) in bits 8..: mode | refIdx << 8
   if (c_->slice->mrl && cu.numTus == 1 && (cu.y & ((1 << part.log2CtuSize) - 1)) != 0)
     nm = addMrlCandidates(cu, entry, mpm, extraThreshold, modes, nm);

@@ -53,14 +53,7 @@ void subBlockPositions_avx2(SubBlockJob& job, States*& stRef, States*& nxRef) {
   Decision(*dec)[4] = job.dec;
   double preStart = job.preStart, sbZeroD = 0;
   States *st = stRef, *nx = nxRef;
-  auto dist = [&](int64_t a, int64_t r) {
-    const double d = double(a - r * halfStep);
-    return d * d * errScale;
-  };
-  auto levelCost = [&](int off, int64_t k, int rice) -> double {
-    if (k < 4) return job.lvlC[off][k];
-    return job.lvlC[off][4 + ((k - 4) & 1)] + binC * double(remBinsOf((k - 4) >> 1, rice));
-  };
+  auto dist = [&](int64_t a, int64_t r) { return quantError(a, r, halfStep, errScale); };
 
   const __m256d vInf = _mm256_set1_pd(kInf);
   const __m128i vZero = _mm_setzero_si128();
@@ -77,8 +70,7 @@ void subBlockPositions_avx2(SubBlockJob& job, States*& stRef, States*& nxRef) {
     const int64_t a = absScaled[pos];
     const double d0 = dist(a, 0);
     const int x = xOfPos[pos], y = yOfPos[pos], dg = x + y;
-    const int sigDiag = luma ? (dg < 2 ? 8 : (dg < 5 ? 4 : 0)) : (dg < 2 ? 4 : 0);
-    const int offDiag = 1 + (luma ? (dg == 0 ? 15 : (dg < 3 ? 10 : (dg < 10 ? 5 : 0))) : (dg == 0 ? 5 : 0));
+    const int sigDiag = sigCtxDiag(luma, dg), offDiag = levelCtxDiag(luma, dg);
     // candidates per quantiser (the C loop's candK / candD): below kMaxLevel here (dqQuantize checks), so kb and
     // kb + 1, of opposite parity; kb = 0 leaves only the odd level 1
     int64_t evK[2], odK[2];
@@ -171,14 +163,15 @@ void subBlockPositions_avx2(SubBlockJob& job, States*& stRef, States*& nxRef) {
     const __m256d takeE = _mm256_and_pd(widenMask(hasEvMask), _mm256_cmp_pd(cE, zOrInf, _CMP_LT_OQ));
     __m256d evC = selectPd(zOrInf, cE, takeE);
     const __m128i takeE32 = _mm256_cvtpd_epi32(_mm256_and_pd(takeE, _mm256_set1_pd(-1.0)));  // -1 / 0 per lane
-    const __m128i candBins = [&](__m128i k) {
+    // context-coded bins of a candidate level k: sig_coeff_flag (unless inferred), gt1, and par + gt3 from 2 on
+    auto candBins = [&](__m128i k) {
       return _mm_add_epi32(sigBin, _mm_blendv_epi8(vOne, _mm_set1_epi32(3), _mm_cmpgt_epi32(k, vOne)));
-    }(evKv);
+    };
     __m128i evL = _mm_and_si128(takeE32, evKv);
-    __m128i evB = select32(vOne, candBins, takeE32);
+    __m128i evB = select32(vOne, candBins(evKv), takeE32);
     __m256d odC = cO;
     __m128i odL = odKv;
-    __m128i odB = _mm_add_epi32(sigBin, _mm_blendv_epi8(vOne, _mm_set1_epi32(3), _mm_cmpgt_epi32(odKv, vOne)));
+    __m128i odB = candBins(odKv);
     // lanes without a path: no choice
     evC = selectPd(vInf, evC, valid);
     odC = selectPd(vInf, odC, valid);
@@ -200,7 +193,7 @@ void subBlockPositions_avx2(SubBlockJob& job, States*& stRef, States*& nxRef) {
       for (int q = 0; q < 4; ++q) {
         if (!((decAbsLanes >> q) & 1)) continue;
         const int qz = q > 1;
-        const int r = riceOf(sa[q]);
+        const int r = riceParamFromSum(sa[q]);
         const int64_t zeroPos = int64_t(qz ? 2 : 1) << r;
         ec[q] = oc[q] = kInf;
         if (!inf[q]) { ec[q] = cs[q] + d0 + binC * double(remBinsOf(zeroPos, r)); el[q] = 0; eb[q] = 0; }
@@ -232,8 +225,8 @@ void subBlockPositions_avx2(SubBlockJob& job, States*& stRef, States*& nxRef) {
     int64_t startEvK = 0, startOdK = 0;
     if (a > halfStep) {
       const double lastC = startC + lastCX[x] + lastCY[y];
-      if (hasEv[0]) startEv = preStart + evD[0] + (lastC + levelCost(0, evK[0], 0));
-      startOd = preStart + odD[0] + (lastC + levelCost(0, odK[0], 0));
+      if (hasEv[0]) startEv = preStart + evD[0] + (lastC + levelCost(job.lvlC, binC, 0, evK[0], 0));
+      startOd = preStart + odD[0] + (lastC + levelCost(job.lvlC, binC, 0, odK[0], 0));
       startEvK = evK[0];
       startOdK = odK[0];
     }
