@@ -70,6 +70,8 @@ static void usage(std::FILE* f) {
       "                            averaged neighbours, upsampled to the block (default: preset)\n"
       "      --isp on|off          intra sub-partitions: a luma CU coded as 2 or 4 horizontal or vertical strips,\n"
       "                            each predicted from the one before it (default: preset)\n"
+      "      --transform-skip on|off  transform skip: a block's residual coded without a transform (its own\n"
+      "                            residual syntax), where that costs less; for text and graphics (default: preset)\n"
       "      --mrl on|off          multiple reference lines: intra luma prediction from the second or third line of\n"
       "                            samples above / left of the block, for the most probable modes (default: preset)\n"
       "      --gpm on|off          geometric partitioning merge mode in ra (B slices; default: preset)\n"
@@ -116,6 +118,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--lfnst", &EncoderOptions::lfnst},
       {"--sbt", &EncoderOptions::sbt},
       {"--isp", &EncoderOptions::isp},
+      {"--transform-skip", &EncoderOptions::transformSkip},
       {"--mrl", &EncoderOptions::mrl},
       {"--mip", &EncoderOptions::mip},
       {"--sbtmvp", &EncoderOptions::sbTmvp},

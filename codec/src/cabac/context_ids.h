@@ -85,7 +85,15 @@ enum CtxId : uint16_t {
   kCtxMipFlag = 306,  // 4: intra_mip_flag (ctxInc: left + above MIP CUs, 3 for blocks more than 2:1)
   // ---- ISP (7.3.11.5)
   kCtxIspMode = 310,  // 2: intra_subpartitions_mode_flag (ctxInc 0), intra_subpartitions_split_flag (ctxInc 1)
-  kNumCtx = 312
+  // ---- transform skip (7.3.11.10, residual_ts_coding 7.3.11.12)
+  kCtxTsFlag = 312,     // 2: transform_skip_flag (ctxInc 0 luma, 1 chroma)
+  kCtxTsSbCoded = 314,  // 3: sb_coded_flag of residual_ts_coding (ctxInc: coded left + above sub-blocks)
+  kCtxTsSig = 317,      // 3: sig_coeff_flag (ctxInc: non-zero left + above levels)
+  kCtxTsPar = 320,      // 1: par_level_flag
+  kCtxTsGtx = 321,      // 4: abs_level_gtx_flag[n][j], j = 1..4 (ctxInc 4 + j in the spec's numbering)
+  kCtxTsGt1 = 325,      // 4: abs_level_gtx_flag[n][0] (ctxInc: non-zero left + above levels; 3 with BDPCM)
+  kCtxTsSign = 329,     // 6: coeff_sign_flag (ctxInc from the left / above signs; + 3 with BDPCM)
+  kNumCtx = 335
 };
 extern const uint8_t kCtxInitValue[3][kNumCtx];
 extern const uint8_t kCtxShiftIdx[kNumCtx];

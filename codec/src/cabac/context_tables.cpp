@@ -57,6 +57,14 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     33, 49, 50, 25,
     // isp: intra_subpartitions_mode_flag, intra_subpartitions_split_flag
     33, 43,
+    // transform skip: transform_skip_flag, sb_coded_flag, sig, par, gtx(1..4), gt1, sign
+    25,  9,
+    18, 20, 38,
+    25, 28, 38,
+    11,
+    10,  3,  3,  3,
+    11,  5,  5, 14,
+    12, 17, 46, 28, 25, 46,
   },
   {
     11, 35, 53, 12,  6, 30, 13, 15, 31, 20, 14, 23, 18, 19,  6, 43, 35, 37, 34, 52,
@@ -111,6 +119,14 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     41, 57, 58, 26,
     // isp: intra_subpartitions_mode_flag, intra_subpartitions_split_flag
     33, 36,
+    // transform skip: transform_skip_flag, sb_coded_flag, sig, par, gtx(1..4), gt1, sign
+    25,  9,
+    18, 12, 29,
+    40, 35, 44,
+     3,
+     2, 10,  3,  3,
+    18, 11,  4, 28,
+     5, 10, 53, 43, 25, 46,
   },
   {
     18, 27, 15, 18, 28, 45, 26,  7, 23, 26, 36, 38, 18, 34, 21, 43, 42, 37, 42, 44,
@@ -165,6 +181,14 @@ const uint8_t kCtxInitValue[3][kNumCtx] = {
     56, 57, 50, 26,
     // isp: intra_subpartitions_mode_flag, intra_subpartitions_split_flag
     33, 43,
+    // transform skip: transform_skip_flag, sb_coded_flag, sig, par, gtx(1..4), gt1, sign
+    25, 17,
+    18, 35, 45,
+    25, 50, 37,
+    11,
+     3,  4,  4,  5,
+    19, 11,  4,  6,
+    35, 25, 46, 28, 33, 38,
   },
 };
 const uint8_t kCtxShiftIdx[kNumCtx] = {
@@ -215,5 +239,13 @@ const uint8_t kCtxShiftIdx[kNumCtx] = {
      9, 10,  9,  6,
     // isp
      9,  2,
+    // transform skip
+     1,  1,
+     5,  8,  8,
+    13, 13,  8,
+     6,
+     1,  1,  1,  1,
+     4,  2,  1,  6,
+     1,  4,  4,  5,  8,  8,
 };
 }  // namespace nnvvc

@@ -36,6 +36,9 @@ struct TransformUnit {
   // (CSign * Cb) >> 1; 2: both cbfs, coded as Cb, Cr = CSign * Cb; 3: cbf Cr only, coded as Cr, Cb =
   // (CSign * Cr) >> 1). Mode 2 has no Cr levels (coeffOffset[2] = -1 although cbf[2] is 1).
   uint8_t jointCbCr = 0;
+  // transform_skip_flag per component (the residual is the scaled levels, no transform); with jointCbCr the flag of
+  // the coded component applies to the joint residual. Meaningful only where cbf (or the joint residual) is coded.
+  uint8_t tsFlag[3] = {0, 0, 0};
   int cResMode() const { return !jointCbCr ? 0 : (cbf[1] ? (cbf[2] ? 2 : 1) : 3); }
 };
 

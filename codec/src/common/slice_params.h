@@ -48,6 +48,14 @@ struct SliceParams {
   bool dmvr = false;           // sps_dmvr_enabled_flag (no PH control): decoder-side MV refinement of bi-merge CUs
   bool depQuant = false;       // sh_dep_quant_used_flag: dependent quantisation (residual syntax + scaling)
   bool signHiding = false;     // sh_sign_data_hiding_used_flag (never with depQuant): hidden sign per sub-block
+  // Transform skip (sps_transform_skip_enabled_flag): transform_skip_flag in TBs of at most 2^log2MaxTs a side
+  // (no ISP luma, no SBT); such blocks are scaled at Max(QpPrimeTsMin, Qp') without dependent quantisation and
+  // coded by residual_ts_coding(), or residual_coding() where tsResidualCodingDisabled
+  // (sh_ts_residual_coding_disabled_flag)
+  bool transformSkip = false;
+  int log2MaxTs = 5;
+  int qpPrimeTsMin = 4;
+  bool tsResidualCodingDisabled = false;
   bool implicitMts = false;    // implicitMtsEnabled for intra CUs (sps_mts_enabled_flag without explicit intra MTS):
                                // DST-VII for intra luma TBs (recon::tbKernels)
   bool explicitMtsIntra = false;  // sps_explicit_mts_intra_enabled_flag: mts_idx in intra CUs (CodingUnit::mtsIdx)

@@ -165,6 +165,10 @@ class StreamDecoder {
     slice.colRefIdx = sh.collocatedRefIdx;
     slice.depQuant = sh.depQuant;
     slice.signHiding = sh.signHiding;
+    slice.transformSkip = curSps_.transformSkipEnabled;
+    slice.log2MaxTs = curSps_.log2MaxTsSize;
+    slice.qpPrimeTsMin = 4 + 6 * curSps_.minQpPrimeTs;
+    slice.tsResidualCodingDisabled = sh.tsResidualCodingDisabled;
     slice.amvr = curSps_.amvrEnabled && !slice.isIntra;
     slice.bdof = curSps_.bdofEnabled && !slice.isIntra;
     slice.dmvr = curSps_.dmvrEnabled && !slice.isIntra;

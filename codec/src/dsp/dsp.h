@@ -161,6 +161,14 @@ const TransformFunctions& transformFunctions();               // process-wide ta
 // qp is Qp'Y / Qp'Cb / Qp'Cr (i.e. already including QpBdOffset), range 0..63+.
 void dequant(const TCoeff* levels, int w, int h, int qp, int bitDepth, TCoeff* coeffOut);
 
+// Transform skip (residual_ts_coding blocks; no dependent quantisation): the residual is the scaled level itself,
+// r = Clip3(-32768, 32767, (level * levelScale[0][qp % 6] << (qp / 6) + 32) >> 6), as VTM-23.2 scales it (its
+// rightShift IQUANT_SHIFT - qp / 6 and no transform shift). qp = Max(QpPrimeTsMin, Qp'). n samples.
+void dequantTransformSkip(const TCoeff* levels, int n, int qp, Pel* residOut);
+// The encoder's scalar quantiser for it: level = sign(r) * floor(|r| / step + offset1024 / 1024), step =
+// levelScale << (qp / 6) / 64. Returns the number of non-zero levels.
+int quantTransformSkip(const Pel* resid, int n, int qp, int offset1024, TCoeff* levelsOut);
+
 // Plain dead-zone scalar quantiser (encoder), inverse of dequant():
 // level = sign(c) * ((|c| * scale + offset) >> qBits), offset = 1/3 (intra) or 1/6 (inter) of
 // a step. Levels are clipped to [-32768, 32767]. Returns the number of non-zero levels.

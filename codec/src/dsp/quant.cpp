@@ -35,6 +35,29 @@ void dequant(const TCoeff* levels, int w, int h, int qp, int bitDepth, TCoeff* c
   }
 }
 
+void dequantTransformSkip(const TCoeff* levels, int n, int qp, Pel* residOut) {
+  assert(qp >= 0);
+  const int64_t ls = int64_t(kLevelScale[0][qp % 6]) << (qp / 6);
+  for (int i = 0; i < n; ++i) {
+    const int64_t d = (int64_t(levels[i]) * ls + 32) >> 6;
+    residOut[i] = Pel(std::min<int64_t>(std::max<int64_t>(d, kCoeffMin), kCoeffMax));
+  }
+}
+
+int quantTransformSkip(const Pel* resid, int n, int qp, int offset1024, TCoeff* levelsOut) {
+  // |r| * 64 / step in units of 1/1024 level: exact integer arithmetic (step = ls << qp / 6)
+  const int64_t step = int64_t(kLevelScale[0][qp % 6]) << (qp / 6);
+  int nz = 0;
+  for (int i = 0; i < n; ++i) {
+    const int64_t a = std::abs(int(resid[i]));
+    int64_t level = (a * 64 * 1024 + int64_t(offset1024) * step) / (step * 1024);
+    level = std::min<int64_t>(level, kCoeffMax);
+    levelsOut[i] = TCoeff(resid[i] < 0 ? -level : level);
+    nz += level != 0;
+  }
+  return nz;
+}
+
 QuantScale quantScale(int qp, int w, int h, int bitDepth) {
   const int lw = log2Int(w), lh = log2Int(h);
   const int rect = ((lw + lh) & 1) ? 1 : 0;

@@ -89,6 +89,7 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.sbt < -1 || opt.sbt > 1) return "--sbt: expected on or off";
   if (opt.mrl < -1 || opt.mrl > 1) return "--mrl: expected on or off";
   if (opt.isp < -1 || opt.isp > 1) return "--isp: expected on or off";
+  if (opt.transformSkip < -1 || opt.transformSkip > 1) return "--transform-skip: expected on or off";
   if (opt.mip < -1 || opt.mip > 1) return "--mip: expected on or off";
   if (opt.sbTmvp < -1 || opt.sbTmvp > 1) return "--sbtmvp: expected on or off";
   if (opt.prof < -1 || opt.prof > 1) return "--prof: expected on or off";
@@ -218,6 +219,10 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   sps.sbtEnabled = ra && (opt.sbt < 0 ? presetTools.numSbtRd > 0 : opt.sbt == 1);
   sps.ispEnabled =
       opt.isp < 0 ? presetTools.ispModes > 0 && (ra ? presetTools.ispInRa : presetTools.ispInAi) : opt.isp == 1;
+  // transform skip: TBs up to 32x32 (VTM's CTC size); QpPrimeTsMin at the input's precision, as VTM-23.2 sets it
+  sps.transformSkipEnabled = opt.transformSkip < 0 ? presetTools.tsLog2Max > 0 : opt.transformSkip == 1;
+  sps.log2MaxTsSize = 5;
+  sps.minQpPrimeTs = std::max(0, kBitDepth - opt.inputBitDepth);
   sps.mrlEnabled = opt.mrl < 0 ? presetTools.numMrlRd > 0 && (!ra || presetTools.mrlInRa) : opt.mrl == 1;
   sps.mipEnabled =
       opt.mip < 0 ? presetTools.numMipRd > 0 && (ra ? presetTools.mipInRa : presetTools.mipInAi) : opt.mip == 1;

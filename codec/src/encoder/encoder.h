@@ -49,6 +49,7 @@ struct EncoderOptions {
   int sbTmvp = -1;         // subblock-based temporal MV prediction (ra, needs TMVP): -1 = default (preset), 0 off, 1 on
   int mip = -1;            // matrix-based intra prediction: -1 = default (preset), 0 off, 1 on
   int isp = -1;            // intra sub-partitions (ISP): -1 = default (preset), 0 off, 1 on
+  int transformSkip = -1;  // transform skip (residual_ts_coding): -1 = default (preset), 0 off, 1 on
   int mrl = -1;            // multiple reference lines for intra luma prediction: -1 = default (preset), 0 off, 1 on
   int lfnst = -1;          // low-frequency non-separable transform of intra TBs: -1 = default (preset), 0 off, 1 on
   int mts = -1;            // implicit MTS (DST-VII for intra luma TBs of side 4..16): -1 = default (on), 0 off, 1 on

@@ -93,6 +93,9 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.mrl = sps.mrlEnabled;
   s.mip = sps.mipEnabled;
   s.mtsEnabled = sps.mtsEnabled;
+  s.transformSkip = sps.transformSkipEnabled;
+  s.log2MaxTs = sps.log2MaxTsSize;
+  s.qpPrimeTsMin = 4 + 6 * sps.minQpPrimeTs;
   if (s.depQuant) s.lambda *= std::pow(2.0, 0.25 / 3.0);  // DQ's RD slope (as in the search)
   // TMVP with the collocated picture VTM's encoder picks: the first reference of each list; of the
   // two, the one with the lower slice QP (its motion is the more accurate), list 1 on a tie.

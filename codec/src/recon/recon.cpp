@@ -160,11 +160,15 @@ int lfnstModeOf(const CodingUnit& cu, int cIdx, const CuMap& map) {
 
 void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int h, int mode,
                    const TCoeff* levels, int qpPrime, bool depQuant, bool implicitMts, int mtsIdx, int lfnstIdx,
-                   int lfnstMode, int refIdx) {
+                   int lfnstMode, int refIdx, int tsQp) {
   Plane& pl = pic.planes[cIdx];
   Pel* dst = pl.row(y) + x;
   predictBlock(pic, map, cIdx, x, y, w, h, mode, dst, pl.stride, refIdx);
-  if (levels) {
+  if (levels && tsQp >= 0) {
+    alignas(32) Pel resid[32 * 32];
+    dsp::dequantTransformSkip(levels, w * h, tsQp, resid);
+    dsp::addResidualClip(dst, pl.stride, resid, w, w, h, kBitDepth, dst, pl.stride);
+  } else if (levels) {
     alignas(32) TCoeff coeff[64 * 64];
     alignas(32) Pel resid[64 * 64];
     dequantTb(levels, w, h, qpPrime, depQuant, coeff);
@@ -193,19 +197,28 @@ int chromaResiduals(const TransformUnit& tu, const CtuCoding& owner, const Slice
     const int c = mode == 3 ? 2 : 1;
     const int qp = mode == 2 ? slice.qpPrimeCbCr : (c == 1 ? slice.qpPrimeCb : slice.qpPrimeCr);
     Pel* coded = c == 1 ? resCb : resCr;
-    dequantTb(owner.coeffs.data() + tu.coeffOffset[c], w, h, qp, slice.depQuant, coeff);
-    inverseLfnst(coeff, w, h, lfnstIdx, lfnstMode);
-    dsp::inverseTransform(coeff, w, h, kBitDepth, coded, w);
+    if (tu.tsFlag[c]) {
+      dsp::dequantTransformSkip(owner.coeffs.data() + tu.coeffOffset[c], w * h, transformSkipQp(slice, qp), coded);
+    } else {
+      dequantTb(owner.coeffs.data() + tu.coeffOffset[c], w, h, qp, slice.depQuant, coeff);
+      inverseLfnst(coeff, w, h, lfnstIdx, lfnstMode);
+      dsp::inverseTransform(coeff, w, h, kBitDepth, coded, w);
+    }
     deriveJointChroma(coded, w, h, mode, slice.jointCbCrSign, c == 1 ? resCr : resCb);
     return 3;
   }
   int mask = 0;
   for (int c = 1; c <= 2; ++c) {
     if (!tu.cbf[c]) continue;
-    dequantTb(owner.coeffs.data() + tu.coeffOffset[c], w, h, c == 1 ? slice.qpPrimeCb : slice.qpPrimeCr,
-              slice.depQuant, coeff);
-    inverseLfnst(coeff, w, h, lfnstIdx, lfnstMode);
-    dsp::inverseTransform(coeff, w, h, kBitDepth, c == 1 ? resCb : resCr, w);
+    const int qp = c == 1 ? slice.qpPrimeCb : slice.qpPrimeCr;
+    if (tu.tsFlag[c]) {
+      dsp::dequantTransformSkip(owner.coeffs.data() + tu.coeffOffset[c], w * h, transformSkipQp(slice, qp),
+                                c == 1 ? resCb : resCr);
+    } else {
+      dequantTb(owner.coeffs.data() + tu.coeffOffset[c], w, h, qp, slice.depQuant, coeff);
+      inverseLfnst(coeff, w, h, lfnstIdx, lfnstMode);
+      dsp::inverseTransform(coeff, w, h, kBitDepth, c == 1 ? resCb : resCr, w);
+    }
     mask |= c;
   }
   return mask;
@@ -262,9 +275,14 @@ void reconstructInterCu(Picture& pic, CuMap& map, const CodingUnit& cu, const Ct
       const int x = tu.x >> sh, y = tu.y >> sh, w = tu.w >> sh, h = tu.h >> sh;
       Plane& pl = pic.planes[c];
       Pel* d = pl.row(y) + x;
-      dequantTb(owner.coeffs.data() + tu.coeffOffset[c], w, h, qpPrime[c], slice.depQuant, coeff);
-      const TbKernels k = tbKernels(false, c, false, w, h, sbtMtsIdx(slice.mtsEnabled, cu, c, w, h));
-      dsp::inverseTransform(coeff, w, h, kBitDepth, resid, w, k.hor, k.ver);
+      if (tu.tsFlag[c]) {
+        dsp::dequantTransformSkip(owner.coeffs.data() + tu.coeffOffset[c], w * h, transformSkipQp(slice, qpPrime[c]),
+                                  resid);
+      } else {
+        dequantTb(owner.coeffs.data() + tu.coeffOffset[c], w, h, qpPrime[c], slice.depQuant, coeff);
+        const TbKernels k = tbKernels(false, c, false, w, h, sbtMtsIdx(slice.mtsEnabled, cu, c, w, h));
+        dsp::inverseTransform(coeff, w, h, kBitDepth, resid, w, k.hor, k.ver);
+      }
       dsp::addResidualClip(d, pl.stride, resid, w, w, h, kBitDepth, d, pl.stride);
     }
   }
@@ -282,7 +300,8 @@ void reconstructCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCodi
     if (hasLuma && !cu.isp)
       reconstructTb(pic, map, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaPredMode(),
                     tu.cbf[0] ? owner.coeffs.data() + tu.coeffOffset[0] : nullptr, slice.qpPrimeY, slice.depQuant,
-                    slice.implicitMts && !cu.mip, cu.mtsIdx, cu.lfnstIdx, cu.lumaMode, cu.mrlIdx);
+                    slice.implicitMts && !cu.mip, cu.mtsIdx, cu.lfnstIdx, cu.lumaMode, cu.mrlIdx,
+                    tu.tsFlag[0] ? transformSkipQp(slice, slice.qpPrimeY) : -1);
     // LFNST in chroma only in a chroma tree (single-tree chroma TBs keep DCT-II alone, 8.7.4.1)
     const int lfnstC = cu.treeType == TreeType::kDualChroma ? cu.lfnstIdx : 0;
     const int lfnstModeC = lfnstC ? lfnstModeOf(cu, 1, map) : 0;
@@ -302,10 +321,10 @@ void reconstructCu(Picture& pic, CuMap& map, const CodingUnit& cu, const CtuCodi
     } else {
       reconstructTb(pic, map, 1, ax / 2, ay / 2, aw / 2, ah / 2, cu.chromaMode,
                     tu.cbf[1] ? owner.coeffs.data() + tu.coeffOffset[1] : nullptr, slice.qpPrimeCb, slice.depQuant,
-                    false, 0, lfnstC, lfnstModeC);
+                    false, 0, lfnstC, lfnstModeC, 0, tu.tsFlag[1] ? transformSkipQp(slice, slice.qpPrimeCb) : -1);
       reconstructTb(pic, map, 2, ax / 2, ay / 2, aw / 2, ah / 2, cu.chromaMode,
                     tu.cbf[2] ? owner.coeffs.data() + tu.coeffOffset[2] : nullptr, slice.qpPrimeCr, slice.depQuant,
-                    false, 0, lfnstC, lfnstModeC);
+                    false, 0, lfnstC, lfnstModeC, 0, tu.tsFlag[2] ? transformSkipQp(slice, slice.qpPrimeCr) : -1);
     }
   }
 }

@@ -3,10 +3,10 @@
 // + inverse transform, add and clip.
 #pragma once
 #include "common/coding_structs.h"
+#include "common/slice_params.h"
 #include "dsp/dsp.h"
 
 namespace nnvvc {
-struct SliceParams;
 namespace recon {
 
 // Reference samples of a w x h block of component cIdx at component position (x, y):
@@ -66,9 +66,14 @@ inline bool sbtZeroOut(bool mtsEnabled, const CodingUnit& cu, int cIdx) { return
 // implicit MTS, mtsIdx: the CU's mts_idx (tbKernels). lfnstIdx: the CU's lfnst_idx where it applies to this TB
 // (luma; chroma of a dual-tree chroma CU), lfnstMode its intra mode for the kernel choice (lfnstModeOf).
 // refIdx: the luma reference line (CodingUnit::mrlIdx).
+// tsQp >= 0: the TB is in transform skip (transform_skip_flag), scaled at that QP (transformSkipQp).
 void reconstructTb(Picture& pic, CuMap& map, int cIdx, int x, int y, int w, int h, int mode,
                    const TCoeff* levels, int qpPrime, bool depQuant = false, bool implicitMts = false,
-                   int mtsIdx = 0, int lfnstIdx = 0, int lfnstMode = 0, int refIdx = 0);
+                   int mtsIdx = 0, int lfnstIdx = 0, int lfnstMode = 0, int refIdx = 0, int tsQp = -1);
+// The QP a transform-skip TB is scaled at: Max(QpPrimeTsMin, Qp').
+inline int transformSkipQp(const SliceParams& slice, int qpPrime) {
+  return qpPrime > slice.qpPrimeTsMin ? qpPrime : slice.qpPrimeTsMin;
+}
 
 // The inverse LFNST of a TB's scaled coefficients (dsp/lfnst) with the intra mode `mode` of its component, which
 // is wide-angle mapped for the w x h TB here (8.7.4.1), or for the CU's shape (angleW x angleH) in an ISP CU.

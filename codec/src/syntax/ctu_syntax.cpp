@@ -103,6 +103,162 @@ unsigned codeRemAbs(IO& io, unsigned value, int rice) {
 }
 }  // namespace
 
+// ------------------------------------------------------------------ residual_ts_coding (7.3.11.12)
+namespace {
+// The level mapping of a transform-skip block (7.3.11.12 / 9.3.4.2.x, no BDPCM): a level coded in the first pass is
+// sent relative to predCoeff = Max(|left|, |above|): predCoeff itself as 1, smaller values one up.
+inline unsigned tsMapLevel(unsigned a, unsigned pred) {
+  if (a == 0 || pred == 0) return a;
+  return a == pred ? 1 : (a < pred ? a + 1 : a);
+}
+inline unsigned tsUnmapLevel(unsigned m, unsigned pred) {
+  if (m == 0 || pred == 0) return m;
+  return m == 1 ? pred : (m <= pred ? m - 1 : m);
+}
+}  // namespace
+
+template <class IO>
+bool codeResidualTs(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h) {
+  const int log2W = log2Int(unsigned(w)), log2H = log2Int(unsigned(h));
+  int log2SbW = std::min(log2W, log2H) < 2 ? 1 : 2, log2SbH = log2SbW;
+  if (log2W + log2H > 3) {
+    if (log2W < 2) { log2SbW = log2W; log2SbH = 4 - log2SbW; }
+    else if (log2H < 2) { log2SbH = log2H; log2SbW = 4 - log2SbH; }
+  }
+  const int numSbCoeff = 1 << (log2SbW + log2SbH);
+  const int log2CgW = log2W - log2SbW, log2CgH = log2H - log2SbH;
+  const int cgW = 1 << log2CgW;
+  const int lastSubBlock = (1 << (log2CgW + log2CgH)) - 1;
+  const ScanPos* cgScan = scans().tab[log2CgW][log2CgH];
+  const ScanPos* inScan = scans().tab[log2SbW][log2SbH];
+  const int n = w * h;
+  // absv: |level| (reader: what is known so far: the first pass's value, then the final one); sgn: -1 / 0 / +1
+  int32_t absv[32 * 32];
+  int8_t sgn[32 * 32];
+  if (IO::kReading) {
+    std::memset(lv, 0, sizeof(TCoeff) * size_t(n));
+    std::memset(absv, 0, sizeof(int32_t) * size_t(n));
+    std::memset(sgn, 0, size_t(n));
+  } else {
+    bool any = false;
+    for (int i = 0; i < n; ++i) {
+      absv[i] = std::abs(lv[i]);
+      sgn[i] = int8_t(lv[i] > 0 ? 1 : (lv[i] < 0 ? -1 : 0));
+      any |= lv[i] != 0;
+    }
+    if (!any) return false;  // a coded block holds a level (the last sub-block and position are inferred)
+  }
+  int remCcbs = (n * 7) >> 2;
+  bool inferSbCbf = true;
+  uint8_t sbCoded[64];
+  std::memset(sbCoded, 0, sizeof(sbCoded));
+  for (int i = 0; i <= lastSubBlock; ++i) {
+    const int xS = cgScan[i].x, yS = cgScan[i].y;
+    const int x0 = xS << log2SbW, y0 = yS << log2SbH;
+    int posOf[16];
+    for (int k = 0; k < numSbCoeff; ++k) posOf[k] = (y0 + inScan[k].y) * w + x0 + inScan[k].x;
+    bool coded = true;
+    if (i != lastSubBlock || !inferSbCbf) {
+      bool any = false;
+      if (!IO::kReading)
+        for (int k = 0; k < numSbCoeff && !any; ++k) any = absv[posOf[k]] != 0;
+      const int inc = (xS > 0 ? sbCoded[yS * cgW + xS - 1] : 0) + (yS > 0 ? sbCoded[(yS - 1) * cgW + xS] : 0);
+      coded = io.bin(ctx[kCtxTsSbCoded + inc], any ? 1u : 0u) != 0;
+    }
+    if (coded && i < lastSubBlock) inferSbCbf = false;
+    sbCoded[yS * cgW + xS] = coded ? 1 : 0;
+    if (!coded) continue;
+    // neighbours of position p: left and above (earlier in the scan: final, or the first pass's value)
+    auto left = [&](int k) { return inScan[k].x + x0 > 0 ? posOf[k] - 1 : -1; };
+    auto above = [&](int k) { return inScan[k].y + y0 > 0 ? posOf[k] - w : -1; };
+    auto nzAt = [&](int q) { return q >= 0 && absv[q] != 0 ? 1 : 0; };
+    auto predAt = [&](int k) {
+      const int l = left(k), a = above(k);
+      return unsigned(std::max(l >= 0 ? absv[l] : 0, a >= 0 ? absv[a] : 0));
+    };
+    unsigned coded1[16];  // the coded (mapped) value so far per scan position
+    std::memset(coded1, 0, sizeof(coded1));
+    unsigned mapped[16];  // writer: the value the passes code
+    std::memset(mapped, 0, sizeof(mapped));
+    // first pass: sig_coeff_flag, coeff_sign_flag, abs_level_gtx_flag[0], par_level_flag
+    bool inferSig = true;
+    int lastPass1 = -1;
+    for (int k = 0; k < numSbCoeff && remCcbs >= 4; ++k) {
+      const int p = posOf[k];
+      const int l = left(k), a = above(k);
+      const int numNz = nzAt(l) + nzAt(a);
+      unsigned sig;
+      if (k != numSbCoeff - 1 || !inferSig) {
+        sig = io.bin(ctx[kCtxTsSig + numNz], IO::kReading ? 0u : (absv[p] != 0 ? 1u : 0u));
+        --remCcbs;
+        if (sig) inferSig = false;
+      } else {
+        sig = 1;
+        if (!IO::kReading && absv[p] == 0) return false;
+      }
+      if (sig) {
+        const unsigned m = IO::kReading ? 0u : tsMapLevel(unsigned(absv[p]), predAt(k));
+        mapped[k] = m;
+        const int sl = l >= 0 ? sgn[l] : 0, sa = a >= 0 ? sgn[a] : 0;
+        const int signCtx = ((sl == 0 && sa == 0) || sl * sa < 0) ? 0 : (sl >= 0 && sa >= 0 ? 1 : 2);
+        const unsigned s = io.bin(ctx[kCtxTsSign + signCtx], IO::kReading ? 0u : (sgn[p] < 0 ? 1u : 0u));
+        const unsigned g1 = io.bin(ctx[kCtxTsGt1 + numNz], m > 1 ? 1u : 0u);
+        remCcbs -= 2;
+        unsigned par = 0;
+        if (g1) {
+          par = io.bin(ctx[kCtxTsPar], (m - 2) & 1u);
+          --remCcbs;
+        }
+        coded1[k] = 1 + par + g1;
+        if (IO::kReading) {
+          sgn[p] = int8_t(s ? -1 : 1);
+          absv[p] = int32_t(coded1[k]);
+        }
+      }
+      lastPass1 = k;
+    }
+    // second pass: abs_level_gtx_flag[1..4] (each +2)
+    int lastPass2 = -1;
+    for (int k = 0; k < numSbCoeff && remCcbs >= 4; ++k) {
+      if (coded1[k] >= 2) {
+        for (int j = 1; j < 5; ++j) {
+          const unsigned f = io.bin(ctx[kCtxTsGtx + j - 1], mapped[k] >= coded1[k] + 2 ? 1u : 0u);
+          --remCcbs;
+          coded1[k] += 2 * f;
+          if (!f) break;
+        }
+      }
+      lastPass2 = k;
+    }
+    // third pass: abs_remainder (Rice parameter 1), the level mapping undone, bypass signs of what the first pass
+    // did not reach
+    for (int k = 0; k < numSbCoeff; ++k) {
+      const int p = posOf[k];
+      const bool inPass1 = k <= lastPass1;
+      const bool rem = k <= lastPass2 ? coded1[k] >= 10 : (inPass1 ? coded1[k] >= 2 : true);
+      unsigned val = coded1[k];
+      if (rem) {
+        unsigned r = 0;
+        if (!IO::kReading) r = inPass1 ? (mapped[k] - coded1[k]) >> 1 : unsigned(absv[p]);
+        r = codeRemAbs(io, r, 1);
+        val = inPass1 ? coded1[k] + 2 * r : r;
+      }
+      if (IO::kReading) {
+        val = std::min(val, 32768u);
+        absv[p] = int32_t(inPass1 ? tsUnmapLevel(val, predAt(k)) : val);
+        absv[p] = std::min(absv[p], 32768);
+      }
+      if (!inPass1 && absv[p] != 0) {
+        const unsigned s = io.bypass(IO::kReading ? 0u : (sgn[p] < 0 ? 1u : 0u));
+        if (IO::kReading) sgn[p] = int8_t(s ? -1 : 1);
+      }
+    }
+  }
+  if (IO::kReading)
+    for (int i = 0; i < n; ++i) lv[i] = sgn[i] < 0 ? -std::min(absv[i], 32768) : std::min(absv[i], 32767);
+  return true;
+}
+
 // ------------------------------------------------------------------ residual_coding (7.3.11.11)
 void addResidualFlags(const TCoeff* lv, int w, int h, int cIdx, ResidualMtsFlags& f) {
   // a coded sub-block always holds a non-zero level (the writer's sb_coded_flag), and the last
@@ -126,7 +282,7 @@ ResidualMtsFlags residualMtsFlags(const TCoeff* lv, int w, int h) {
 
 bool mtsIdxCoded(const SliceParams* slice, const CodingUnit& cu, const ResidualMtsFlags& f) {
   return slice && slice->explicitMtsIntra && !cu.isInter() && cu.treeType != TreeType::kDualChroma && !cu.isp &&
-         std::max(cu.w, cu.h) <= 32 && cu.numTus == 1 && cu.lfnstIdx == 0 && f.notDcOnly && !f.beyond16;
+         std::max(cu.w, cu.h) <= 32 && cu.numTus == 1 && cu.lfnstIdx == 0 && f.notDcOnly && !f.beyond16 && !f.lumaTs;
 }
 
 void mipModeCode(int numModes, int& k, unsigned& u) {
@@ -154,6 +310,7 @@ bool lfnstIdxCoded(const SliceParams* slice, const CodingUnit& cu, int log2MaxTb
   if (std::max(cu.w, cu.h) > (1 << log2MaxTb)) return false;
   if (cu.treeType == TreeType::kDualChroma && std::min(cu.w, cu.h) < 8) return false;  // chroma sides below 4
   if (cu.mip && std::min(cu.w, cu.h) < 16) return false;  // MIP CUs take LFNST from 16x16 on
+  if (f.transformSkip) return false;  // a TB of the CU with a residual in transform skip
   // ISP: sub-partitions of at least 4x4 (lfnstWidth / lfnstHeight), whatever LfnstDcOnly
   if (cu.isp) return std::min(cu.tus[0].w, cu.tus[0].h) >= 4 && !f.lfnstBeyond;
   return f.lfnstNotDcOnly && !f.lfnstBeyond;
@@ -590,9 +747,27 @@ bool codeTransformUnits(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner
       const int bw = c ? cw / 2 : tu.w, bh = c ? ch / 2 : tu.h;
       if (IO::kReading) tu.coeffOffset[c] = owner.allocCoeffs(bw * bh);
       if (tu.coeffOffset[c] < 0 || size_t(tu.coeffOffset[c]) + size_t(bw * bh) > owner.coeffs.size()) return false;
-      if (!codeResidual(io, ctx, owner.coeffs.data() + tu.coeffOffset[c], bw, bh, c, env.slice && env.slice->depQuant,
-                        env.slice && env.slice->signHiding, mtsFlags,
-                        cu.sbt && env.slice && env.slice->mtsEnabled && c == 0))
+      // transform_skip_flag (TBs of at most MaxTsSize a side; not in SBT CUs nor the luma of ISP CUs; no BDPCM)
+      const SliceParams* sl = env.slice;
+      if (sl && sl->transformSkip && std::max(bw, bh) <= (1 << sl->log2MaxTs) && !cu.sbt && !(c == 0 && cu.isp)) {
+        tu.tsFlag[c] = uint8_t(io.bin(ctx[kCtxTsFlag + (c ? 1 : 0)], tu.tsFlag[c] ? 1u : 0u));
+      } else {
+        if (!IO::kReading && tu.tsFlag[c]) return false;
+        tu.tsFlag[c] = 0;
+      }
+      TCoeff* levels = owner.coeffs.data() + tu.coeffOffset[c];
+      if (tu.tsFlag[c]) {
+        if (mtsFlags) {  // lfnst_idx, and for luma mts_idx, are then not coded
+          mtsFlags->transformSkip = true;
+          if (c == 0) mtsFlags->lumaTs = true;
+        }
+        const bool ok = sl->tsResidualCodingDisabled ? codeResidual(io, ctx, levels, bw, bh, c, false, false, nullptr)
+                                                     : codeResidualTs(io, ctx, levels, bw, bh);
+        if (!ok) return false;
+        continue;
+      }
+      if (!codeResidual(io, ctx, levels, bw, bh, c, sl && sl->depQuant, sl && sl->signHiding, mtsFlags,
+                        cu.sbt && sl && sl->mtsEnabled && c == 0))
         return false;
     }
   }
@@ -1378,7 +1553,8 @@ bool codeCtu(IO& io, SyntaxEnv& env, CtuCoding& ctu) {
   template bool codeCtu<IO>(IO&, SyntaxEnv&, CtuCoding&);                                     \
   template bool codeSplit<IO>(IO&, SyntaxEnv&, const TreeNode&, SplitMode&);                  \
   template bool codeCodingUnit<IO>(IO&, SyntaxEnv&, CodingUnit&, CtuCoding&, ModeType);       \
-  template bool codeResidual<IO>(IO&, ContextSet&, TCoeff*, int, int, int, bool, bool, ResidualMtsFlags*, bool);
+  template bool codeResidual<IO>(IO&, ContextSet&, TCoeff*, int, int, int, bool, bool, ResidualMtsFlags*, bool); \
+  template bool codeResidualTs<IO>(IO&, ContextSet&, TCoeff*, int, int);
 NNVVC_INSTANTIATE(ArithEncoder)
 NNVVC_INSTANTIATE(BitEstimator)
 NNVVC_INSTANTIATE(ArithDecoder)

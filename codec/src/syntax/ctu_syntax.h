@@ -72,6 +72,12 @@ template <class IO>
 bool codeResidual(IO& io, ContextSet& ctx, TCoeff* levels, int w, int h, int cIdx, bool depQuant = false,
                   bool signHiding = false, ResidualMtsFlags* mtsFlags = nullptr, bool sbtZeroOut = false);
 
+// residual_ts_coding() of one transform-skip block (7.3.11.12, no BDPCM): sub-blocks in forward scan order, the
+// first pass's levels mapped against Max(|left|, |above|), context-coded bins within RemCcbs = 7/4 per sample.
+// levels: row-major w*h (sides at most 32); writing requires a non-zero level.
+template <class IO>
+bool codeResidualTs(IO& io, ContextSet& ctx, TCoeff* levels, int w, int h);
+
 // ctxInc of intra_mip_flag (Table 132): the left and above CUs with MIP, 3 for CUs more than 2:1.
 int mipFlagCtxInc(const CuMap& map, const CodingUnit& cu);
 // intra_mip_mode's truncated binary code for numModes symbols: k = floor(log2(numModes)) bins below u = 2^(k+1) -
@@ -91,6 +97,9 @@ struct ResidualMtsFlags {
   bool beyond16 = false;
   bool lfnstNotDcOnly = false;
   bool lfnstBeyond = false;
+  // transform skip: some TB of the CU with a residual (lfnst_idx not coded), the luma TB (mts_idx not coded)
+  bool transformSkip = false;
+  bool lumaTs = false;
 };
 // The flags of one TB's levels, as the writer codes them (encoder: which CUs may use MTS / LFNST); the MTS ones
 // only for luma (cIdx 0). Accumulates into f.

@@ -143,7 +143,12 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
     b.ue(uint32_t(s.part.log2MaxTt - s.part.log2MinQt));
   }
   if (s.part.log2CtuSize > 5) b.flag(s.part.log2MaxTb == 6);  // sps_max_luma_transform_size_64_flag
-  b.flag(false);  // sps_transform_skip_enabled_flag
+  b.flag(s.transformSkipEnabled);  // sps_transform_skip_enabled_flag
+  if (s.transformSkipEnabled) {
+    requireArg(s.log2MaxTsSize >= 2 && s.log2MaxTsSize <= 5, "log2 of the transform-skip maximum size (2..5)");
+    b.ue(uint32_t(s.log2MaxTsSize - 2));  // sps_log2_transform_skip_max_size_minus2
+    b.flag(false);  // sps_bdpcm_enabled_flag
+  }
   b.flag(s.mtsEnabled);  // sps_mts_enabled_flag
   if (s.mtsEnabled) {
     b.flag(s.explicitMtsIntra);  // sps_explicit_mts_intra_enabled_flag (0: implicit MTS, DST-VII for small intra luma TBs)
@@ -209,6 +214,10 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(false);  // sps_chroma_horizontal_collocated_flag
   b.flag(false);  // sps_chroma_vertical_collocated_flag
   b.flag(false);  // sps_palette_enabled_flag
+  if (s.transformSkipEnabled) {
+    requireArg(s.minQpPrimeTs >= 0 && s.minQpPrimeTs <= 8, "sps_min_qp_prime_ts (0..8)");
+    b.ue(uint32_t(s.minQpPrimeTs));  // sps_min_qp_prime_ts
+  }
   b.flag(false);  // sps_ibc_enabled_flag
   b.flag(false);  // sps_ladf_enabled_flag
   b.flag(false);  // sps_explicit_scaling_list_enabled_flag
@@ -304,7 +313,11 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   r.ue(8); { const uint32_t d = r.ue(8); if (d) { r.ue(8); r.ue(8); } }
   s.part.log2MaxTb = 5;
   if (s.part.log2CtuSize > 5) s.part.log2MaxTb = r.flag() ? 6 : 5;
-  require(!r.flag(), "transform skip");
+  s.transformSkipEnabled = r.flag();  // sps_transform_skip_enabled_flag
+  if (s.transformSkipEnabled) {
+    s.log2MaxTsSize = int(r.ue(3)) + 2;  // sps_log2_transform_skip_max_size_minus2
+    require(!r.flag(), "BDPCM");  // sps_bdpcm_enabled_flag
+  }
   s.mtsEnabled = r.flag();  // sps_mts_enabled_flag
   if (s.mtsEnabled) {
     s.explicitMtsIntra = r.flag();  // sps_explicit_mts_intra_enabled_flag
@@ -376,6 +389,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   const bool verticalCollocated = r.flag();  // sps_chroma_vertical_collocated_flag
   require(!(s.cclmEnabled && verticalCollocated), "CCLM with the vertically collocated (5-tap) luma filter");
   require(!r.flag(), "palette");
+  if (s.transformSkipEnabled) s.minQpPrimeTs = int(r.ue(8));  // sps_min_qp_prime_ts
   require(!r.flag(), "IBC");
   require(!r.flag(), "LADF");
   require(!r.flag(), "scaling lists");
@@ -637,13 +651,15 @@ void writeSliceHeader(BitWriter& b, const SpsInfo& sps, const PpsInfo& pps, cons
     b.flag(sh.saoLuma);    // sh_sao_luma_used_flag
     b.flag(sh.saoChroma);  // sh_sao_chroma_used_flag
   }
-  // (no deblocking override) then sh_dep_quant_used_flag and sh_sign_data_hiding_used_flag (present
-  // when the SPS enables sign hiding and the slice does not use dependent quantisation); no
-  // transform skip flag follows (sps_transform_skip_enabled_flag 0)
+  // (no deblocking override) then sh_dep_quant_used_flag, sh_sign_data_hiding_used_flag (present
+  // when the SPS enables sign hiding and the slice does not use dependent quantisation) and
+  // sh_ts_residual_coding_disabled_flag (transform skip with neither)
   if (sps.depQuantEnabled) b.flag(sh.depQuant);  // sh_dep_quant_used_flag
   else requireArg(!sh.depQuant, "dependent quantisation used without sps_dep_quant_enabled_flag");
   if (sps.signDataHidingEnabled && !sh.depQuant) b.flag(sh.signHiding);  // sh_sign_data_hiding_used_flag
   else requireArg(!sh.signHiding, "sign hiding used without sps_sign_data_hiding_enabled_flag or with dependent quantisation");
+  if (sps.transformSkipEnabled && !sh.depQuant && !sh.signHiding) b.flag(sh.tsResidualCodingDisabled);
+  else requireArg(!sh.tsResidualCodingDisabled, "sh_ts_residual_coding_disabled_flag where it is not coded");
   // byte_alignment()
   b.u(1, 1);
   b.alignZero();
@@ -714,6 +730,8 @@ SliceInfo parseSliceHeader(BitReader& r, NalType nalType, const SpsInfo& sps, co
   }
   if (sps.depQuantEnabled) sh.depQuant = r.flag();  // sh_dep_quant_used_flag
   if (sps.signDataHidingEnabled && !sh.depQuant) sh.signHiding = r.flag();  // sh_sign_data_hiding_used_flag
+  if (sps.transformSkipEnabled && !sh.depQuant && !sh.signHiding)
+    sh.tsResidualCodingDisabled = r.flag();  // sh_ts_residual_coding_disabled_flag
   r.expectTrailingBits();  // byte_alignment(): one bit then zeros
   return sh;
 }

@@ -58,6 +58,11 @@ struct SpsInfo {
   bool ispEnabled = false;                   // sps_isp_enabled_flag (intra sub-partitions, CodingUnit::isp)
   bool mrlEnabled = false;                   // sps_mrl_enabled_flag (intra_luma_ref_idx, CodingUnit::mrlIdx)
   bool lfnstEnabled = false;                 // sps_lfnst_enabled_flag (lfnst_idx in intra CUs, dsp/lfnst)
+  // sps_transform_skip_enabled_flag: transform_skip_flag in TBs of at most 2^log2MaxTsSize a side (no BDPCM);
+  // QpPrimeTsMin = 4 + 6 * minQpPrimeTs (sps_min_qp_prime_ts)
+  bool transformSkipEnabled = false;
+  int log2MaxTsSize = 5;
+  int minQpPrimeTs = 0;
   bool mtsEnabled = false;                   // sps_mts_enabled_flag (implicit MTS unless explicitMtsIntra)
   bool explicitMtsIntra = false;             // sps_explicit_mts_intra_enabled_flag (mts_idx in intra CUs; needs mtsEnabled;
                                              // no explicit MTS for inter CUs)
@@ -116,6 +121,9 @@ struct SliceInfo {
   int collocatedRefIdx = 0;
   bool depQuant = false;                    // sh_dep_quant_used_flag (SPS dependent quantisation on)
   bool signHiding = false;                  // sh_sign_data_hiding_used_flag (SPS sign hiding on, depQuant off)
+  // sh_ts_residual_coding_disabled_flag (SPS transform skip on, neither DQ nor sign hiding): transform-skip blocks
+  // then take residual_coding() instead of residual_ts_coding()
+  bool tsResidualCodingDisabled = false;
   bool jointCbCrSign = false;               // ph_joint_cbcr_sign_flag (SPS JCCR on): CSign = -1 when set
   AlfSliceParams alf;                       // sh_alf_* (SPS ALF on; the parser does not check the APS ids)
 };

@@ -618,6 +618,7 @@ void RdCtuSearch::evalMmvd(const MotionInfo* base, int nb, CodingUnit& cu, const
 
 void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm, double& bestJ) {
   const int x = cu.x, y = cu.y, w = cu.w, h = cu.h;
+  const TsScope ts(*this, &entry);
   Pel* pd[3] = {interPred_[0].data(), interPred_[1].data(), interPred_[2].data()};
   const ptrdiff_t ps[3] = {w, w / 2, w / 2};
   recon::predictInterCu(*c_->slice, c_->part->log2CtuSize, cu, pd, ps);
@@ -698,12 +699,15 @@ void RdCtuSearch::tryInterRd(CodingUnit& cu, const ContextSet& entry, const Hmvp
     tu.coeffOffset[0] = 0;
   }
   tu.jointCbCr = 1;
+  const uint8_t tsCb = tu.tsFlag[1];
+  tu.tsFlag[1] = 0;  // the joint residual is transformed
   tu.coeffOffset[1] = jf.allocCoeffs(n);
   tu.coeffOffset[2] = -1;
   std::memcpy(&jf.coeffs[size_t(tu.coeffOffset[1])], levels, sizeof(TCoeff) * size_t(n));
   const double Jj = dLuma + dC + rate(cu, jf);
   if (Jj < bestJ) { bestJ = Jj; keep(cu, jf, false); }
   tu.jointCbCr = 0;
+  tu.tsFlag[1] = tsCb;
 }
 
 double RdCtuSearch::codeInterResidual(CodingUnit& cu, const Pel* const pd[3], const ptrdiff_t ps[3], double* dLuma,
@@ -711,6 +715,7 @@ double RdCtuSearch::codeInterResidual(CodingUnit& cu, const Pel* const pd[3], co
   interFrag_.clear();
   double D = 0;
   *any = false;
+  const TsScope ts(*this, cu.sbt ? nullptr : tsCtx_);  // no transform skip in SBT CUs
   for (int t = 0; t < cu.numTus; ++t) {
     TransformUnit& tu = cu.tus[t];
     for (int c = 0; c < 3; ++c) {
@@ -718,6 +723,7 @@ double RdCtuSearch::codeInterResidual(CodingUnit& cu, const Pel* const pd[3], co
       const int bx = tu.x >> sh, by = tu.y >> sh, bw = tu.w >> sh, bh = tu.h >> sh;
       const Pel* pred = pd[c] + ptrdiff_t((by - (cu.y >> sh)) * ps[c] + (bx - (cu.x >> sh)));
       tu.cbf[c] = 0;
+      tu.tsFlag[c] = 0;
       tu.coeffOffset[c] = -1;
       uint64_t d;
       int nz = 0;
@@ -741,6 +747,7 @@ double RdCtuSearch::codeInterResidual(CodingUnit& cu, const Pel* const pd[3], co
       if (!nz) continue;
       *any = true;
       tu.cbf[c] = 1;
+      tu.tsFlag[c] = tbTs_;
       tu.coeffOffset[c] = interFrag_.allocCoeffs(bw * bh);
       std::memcpy(&interFrag_.coeffs[size_t(tu.coeffOffset[c])], lv_, sizeof(TCoeff) * size_t(bw * bh));
     }

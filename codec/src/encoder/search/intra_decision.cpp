@@ -231,6 +231,7 @@ void RdCtuSearch::keepBestLuma(const CodingUnit& cu, double J, uint64_t dY, doub
 // The luma levels lv_ of TU tu (nz of them non-zero) into cuFrag_, and its cbfs (chroma: none while luma is decided).
 void RdCtuSearch::keepLumaLevels(TransformUnit& tu, int nz) {
   tu.cbf[0] = nz ? 1 : 0;
+  tu.tsFlag[0] = nz ? tbTs_ : 0;
   tu.coeffOffset[0] = -1;
   if (nz) {
     tu.coeffOffset[0] = cuFrag_.allocCoeffs(tu.w * tu.h);
@@ -252,6 +253,7 @@ double RdCtuSearch::lumaRd(CodingUnit& cu, const ContextSet& entry, const HmvpTa
   mipCu_ = cu.mip;
   lfnstIdx_ = cu.lfnstIdx;
   lfnstMode_ = cu.lumaMode;
+  const TsScope ts(*this, &entry);
   for (int t = 0; t < cu.numTus; ++t) {
     TransformUnit& tu = cu.tus[t];
     int nz = 0;
@@ -442,6 +444,7 @@ double RdCtuSearch::searchChroma(CodingUnit& cu, const ContextSet& entry, const 
                             : cu.lumaMode;
   fillResidualTables(entry, 1, tabCb_);
   fillResidualTables(entry, 2, tabCr_);
+  const TsScope ts(*this, &entry);
   // Candidates in order of usefulness; the preset takes the first N (with CCLM: N + 3 of the 8).
   static const uint8_t kOrder[5] = {kChromaDm, 0, 1, 2, 3};
   static const uint8_t kOrderCclm[8] = {kChromaDm, kChromaCclm, 0, kChromaCclm + 1, kChromaCclm + 2, 1, 2, 3};
@@ -510,6 +513,7 @@ double RdCtuSearch::searchChroma(CodingUnit& cu, const ContextSet& entry, const 
         const uint64_t d = codeTb(c, tx / 2, ty / 2, tw / 2, th / 2, cm, tb, lv_, &nz);
         dC += double(d) * lam_.chromaWeight[c];
         tu.cbf[c] = nz ? 1 : 0;
+        tu.tsFlag[c] = nz ? tbTs_ : 0;
         tu.coeffOffset[c] = -1;
         if (nz) {
           const int n = (tw / 2) * (th / 2);
@@ -583,6 +587,7 @@ double RdCtuSearch::tryJointChroma(CodingUnit& cu, const ContextSet& entry, cons
     cu.tus[0].cbf[1] = uint8_t(mode != 3);
     cu.tus[0].cbf[2] = uint8_t(mode != 1);
     cu.tus[0].jointCbCr = 1;
+    cu.tus[0].tsFlag[1] = cu.tus[0].tsFlag[2] = 0;  // the joint residual is transformed
     frag.coeffs.resize(lumaCoeffs);
     cu.tus[0].coeffOffset[cIdx] = frag.allocCoeffs(n);
     cu.tus[0].coeffOffset[3 - cIdx] = -1;

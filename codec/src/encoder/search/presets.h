@@ -66,6 +66,11 @@ struct SearchPreset {
   // 0, no MIP, with a coded luma residual) are coded again in horizontal and vertical sub-partitions (tryIsp), each
   // split abandoned as soon as its partial cost passes the best. `--isp on` at a preset with 0: one mode.
   int ispModes = 0;
+  // Transform skip (the SPS flag is on where this is > 0): TBs of at most 2^tsLog2Max a side (luma without MTS / LFNST
+  // / ISP, chroma outside JCCR, none in SBT CUs) are also quantised without a transform and keep whichever of the two
+  // costs less (SSE + lambda x the estimated bits of its residual syntax). `--transform-skip on` at a preset with 0:
+  // every size the SPS allows (32).
+  int tsLog2Max = 0;
   bool ispBothSplits = true;  // ... in both directions (else one, by the mode's direction: tryIsp)
   bool ispLfnst = false;  // ... then lfnst_idx 1 and 2 on the better split (luma tree of a slice with LFNST)
   bool ispInRa = true;  // ... in `ra` (else the SPS flag is off there unless `--isp on`)

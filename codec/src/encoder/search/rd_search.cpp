@@ -310,7 +310,7 @@ uint64_t RdCtuSearch::codeResidualTb(int cIdx, int x, int y, int w, int h, const
   const Plane& org = c_->orig->planes[cIdx];
   Plane& rec = c_->recon->planes[cIdx];
   dsp::subtract(org.row(y) + x, org.stride, pred, predStride, w, h, resid_, w);
-  const int nz = quantizeResidual(cIdx, w, h, resid_, qp, isIntra, tables, 1.0, levels);
+  int nz = quantizeResidual(cIdx, w, h, resid_, qp, isIntra, tables, 1.0, levels);
   Pel* dst = rec.row(y) + x;
   if (nz) {
     reconstructResidual(cIdx, w, h, levels, qp, isIntra, resid_);
@@ -318,8 +318,63 @@ uint64_t RdCtuSearch::codeResidualTb(int cIdx, int x, int y, int w, int h, const
   } else {
     dsp::copyBlock(pred, predStride, w, h, dst, rec.stride);
   }
+  uint64_t d = dsp::sse(org.row(y) + x, org.stride, dst, rec.stride, w, h);
+  tbTs_ = 0;
+  if (tsAllowed(cIdx, w, h))
+    tryTransformSkip(cIdx, w, h, org.row(y) + x, org.stride, pred, predStride, qp, isIntra, levels, nz, &d, dst,
+                     rec.stride);
   *nzOut = nz;
-  return dsp::sse(org.row(y) + x, org.stride, dst, rec.stride, w, h);
+  return d;
+}
+
+bool RdCtuSearch::tsAllowed(int cIdx, int w, int h) const {
+  const SliceParams& sl = *c_->slice;
+  if (!sl.transformSkip || !tsCtx_) return false;
+  const int log2Max = preset_.tsLog2Max > 0 ? std::min(preset_.tsLog2Max, sl.log2MaxTs) : sl.log2MaxTs;
+  if (std::max(w, h) > (1 << log2Max)) return false;
+  if (sbtMts_ || sbtZeroOut_) return false;
+  return cIdx != 0 || (!ispCu_ && !mtsIdx_ && !lfnstIdx_);
+}
+
+void RdCtuSearch::tryTransformSkip(int cIdx, int w, int h, const Pel* org, ptrdiff_t orgStride, const Pel* pred,
+                                   ptrdiff_t predStride, int qp, bool isIntra, TCoeff* levels, int& nz, uint64_t* sse,
+                                   Pel* dst, ptrdiff_t dstStride) {
+  const SliceParams& sl = *c_->slice;
+  const int n = w * h;
+  alignas(32) Pel resid[32 * 32], res[32 * 32], rec[32 * 32];
+  alignas(32) TCoeff tsLevels[32 * 32];
+  dsp::subtract(org, orgStride, pred, predStride, w, h, resid, w);
+  const int tsQp = recon::transformSkipQp(sl, qp);
+  // the dead zone of the plain quantiser (a third of a step intra, a sixth inter)
+  const int nzTs = dsp::quantTransformSkip(resid, n, tsQp, isIntra ? 341 : 171, tsLevels);
+  if (!nzTs) return;
+  dsp::dequantTransformSkip(tsLevels, n, tsQp, res);
+  dsp::addResidualClip(pred, predStride, res, w, w, h, sl.bitDepth, rec, w);
+  const uint64_t dTs = dsp::sse(org, orgStride, rec, w, w, h);
+  // rates from the CU's entry contexts: transform_skip_flag and the residual syntax of each
+  const int flagCtx = kCtxTsFlag + (cIdx ? 1 : 0);
+  uint64_t bitsTs, bitsTr = 0;
+  {
+    ContextSet c = *tsCtx_;
+    BitEstimator e;
+    e.bin(c[flagCtx], 1);
+    if (!codeResidualTs(e, c, tsLevels, w, h)) return;
+    bitsTs = e.fracBits();
+  }
+  if (nz) {
+    ContextSet c = *tsCtx_;
+    BitEstimator e;
+    e.bin(c[flagCtx], 0);
+    codeResidual(e, c, levels, w, h, cIdx, sl.depQuant, sl.signHiding, nullptr, false);
+    bitsTr = e.fracBits();
+  }
+  const double perFbit = lam_.componentLambda(cIdx) / double(kFbitsOne);
+  if (double(dTs) + perFbit * double(bitsTs) >= double(*sse) + perFbit * double(bitsTr)) return;
+  std::memcpy(levels, tsLevels, sizeof(TCoeff) * size_t(n));
+  dsp::copyBlock(rec, w, w, h, dst, dstStride);
+  nz = nzTs;
+  *sse = dTs;
+  tbTs_ = 1;
 }
 
 std::unique_ptr<CtuSearch> createRdSearch(const SearchPreset& preset, std::shared_ptr<const SplitHints> hints) {

@@ -166,8 +166,24 @@ class RdCtuSearch final : public CtuSearch {
   // The transform kernels of the TB being coded, from the CU state below (MTS / SBT / MIP / ISP, LFNST lfnst)
   recon::TbKernels kernelsFor(int cIdx, bool isIntra, int w, int h, int lfnst) const;
 
+  // Also tries transform skip where tsAllowed (keeps the cheaper; tbTs_ says which was kept).
   uint64_t codeResidualTb(int cIdx, int x, int y, int w, int h, const Pel* pred, ptrdiff_t predStride, bool isIntra,
                           const ResidualBitTables& tables, TCoeff* levels, int* nzOut);
+  // Whether the TB being coded may take transform skip: the slice and preset allow it at this size, contexts are set
+  // for its rate (tsCtx_), and the CU state allows it (no MTS / LFNST / ISP on luma, no SBT)
+  bool tsAllowed(int cIdx, int w, int h) const;
+  // The transform-skip trial of codeResidualTb: when its SSE + lambda x bits beats the transformed levels' (levels,
+  // nz of them non-zero, SSE *sse, reconstruction at dst), levels / nz / *sse / dst become the transform-skip ones.
+  void tryTransformSkip(int cIdx, int w, int h, const Pel* org, ptrdiff_t orgStride, const Pel* pred,
+                        ptrdiff_t predStride, int qp, bool isIntra, TCoeff* levels, int& nz, uint64_t* sse, Pel* dst,
+                        ptrdiff_t dstStride);
+  // Sets tsCtx_ (the contexts a TB's transform-skip trial prices its syntax with) for a scope; nested scopes restore.
+  struct TsScope {
+    RdCtuSearch& s;
+    const ContextSet* saved;
+    TsScope(RdCtuSearch& search, const ContextSet* c) : s(search), saved(search.tsCtx_) { s.tsCtx_ = c; }
+    ~TsScope() { s.tsCtx_ = saved; }
+  };
 
   // Residual of one inter TB against a given prediction: transform, RDOQ, reconstruction into
   // the picture. Returns the SSE of the reconstruction.
@@ -254,6 +270,8 @@ class RdCtuSearch final : public CtuSearch {
   // SBT luma TB being coded (evalSbt): its transform pair as an mts_idx (recon::sbtMtsIdx) and its 16-coefficient
   // zero-out (recon::sbtZeroOut); 0 / false otherwise
   int sbtMts_ = 0;
+  const ContextSet* tsCtx_ = nullptr;  // transform skip: the CU's entry contexts (null: no transform-skip trials)
+  uint8_t tbTs_ = 0;                   // codeResidualTb: the TB it coded took transform skip
   bool sbtZeroOut_ = false;  // LFNST of the luma TBs being coded (lumaRd): lfnst_idx and the CU's luma mode
   alignas(32) Pel pred_[64 * 64];
   Pel refTop_[2 * 64 + 1], refLeft_[2 * 64 + 1];

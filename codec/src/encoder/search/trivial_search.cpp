@@ -51,17 +51,28 @@ int quantizePlain(const CtuSearchContext& c, int cIdx, int x, int y, int w, int 
 // searches below code their blocks this way).
 // mtsIdx: the CU's mts_idx (luma). lfnstIdx / lfnstMode: the LFNST of this TB (0: none); lfnstInputsOnly: levels
 // outside the LFNST inputs dropped (every TB of a CU with lfnst_idx > 0, also those it does not transform).
+// transformSkip: the block in transform skip instead (the residual itself plainly quantised; no MTS / LFNST then).
 void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int w, int h, int mode, int qpPrime,
                          TransformUnit& tu, CtuCoding& out, int mtsIdx = 0, int lfnstIdx = 0, int lfnstMode = 0,
-                         bool lfnstInputsOnly = false, int refIdx = 0) {
+                         bool lfnstInputsOnly = false, int refIdx = 0, bool transformSkip = false) {
   Picture& rec = *c.recon;
   alignas(32) Pel pred[64 * 64];
   alignas(32) TCoeff levels[64 * 64];
   recon::predictBlock(rec, *c.cuMap, cIdx, x, y, w, h, mode, pred, w, refIdx);
   const bool implicitMts = c.slice && c.slice->implicitMts && !(cIdx == 0 && isMipPredMode(mode));
-  const int nz = quantizePlain(c, cIdx, x, y, w, h, pred, recon::tbKernels(implicitMts, cIdx, true, w, h, mtsIdx, lfnstIdx),
-                               lfnstIdx, dsp::intraWideAngleMode(lfnstMode, w, h), lfnstInputsOnly, qpPrime, levels);
+  const int tsQp = transformSkip ? recon::transformSkipQp(*c.slice, qpPrime) : -1;
+  int nz;
+  if (transformSkip) {
+    alignas(32) Pel resid[32 * 32];
+    const Plane& org = c.orig->planes[cIdx];
+    dsp::subtract(org.row(y) + x, org.stride, pred, w, w, h, resid, w);
+    nz = dsp::quantTransformSkip(resid, w * h, tsQp, 341, levels);
+  } else {
+    nz = quantizePlain(c, cIdx, x, y, w, h, pred, recon::tbKernels(implicitMts, cIdx, true, w, h, mtsIdx, lfnstIdx),
+                       lfnstIdx, dsp::intraWideAngleMode(lfnstMode, w, h), lfnstInputsOnly, qpPrime, levels);
+  }
   tu.cbf[cIdx] = nz > 0;
+  tu.tsFlag[cIdx] = nz > 0 && transformSkip;
   tu.coeffOffset[cIdx] = -1;
   if (nz > 0) {
     tu.coeffOffset[cIdx] = out.allocCoeffs(w * h);
@@ -69,7 +80,7 @@ void codeBlockPlainQuant(const CtuSearchContext& c, int cIdx, int x, int y, int 
   }
   recon::reconstructTb(rec, *c.cuMap, cIdx, x, y, w, h, mode,
                        nz > 0 ? out.coeffs.data() + tu.coeffOffset[cIdx] : nullptr, qpPrime,
-                       c.slice && c.slice->depQuant, implicitMts, mtsIdx, lfnstIdx, lfnstMode, refIdx);
+                       c.slice && c.slice->depQuant, implicitMts, mtsIdx, lfnstIdx, lfnstMode, refIdx, tsQp);
 }
 
 // The same for ISP sub-partition t of a luma CU (recon::predictIspPart, the ISP kernels; LFNST inputs only where the
@@ -185,6 +196,15 @@ class FixedDecisionSearch : public CtuSearch {
     out.cus.push_back(cu);
   }
 
+  // Transform skip for a TB (the stress search's random choice where the slice and the CU allow it)
+  virtual bool pickTransformSkip() { return false; }
+  bool transformSkipFor(const CodingUnit& cu, int cIdx, int w, int h) {
+    const SliceParams& sp = *ctx_->slice;
+    if (!sp.transformSkip || std::max(w, h) > (1 << sp.log2MaxTs) || cu.lfnstIdx || (cIdx == 0 && cu.mtsIdx))
+      return false;
+    return pickTransformSkip();
+  }
+
   void codeBlocks(CodingUnit& cu, TreeType tt, CtuCoding& out) {
     const SliceParams& sp = *ctx_->slice;
     const int lfnstY = cu.lfnstIdx, lfnstC = tt == TreeType::kDualChroma ? cu.lfnstIdx : 0;
@@ -198,7 +218,7 @@ class FixedDecisionSearch : public CtuSearch {
       TransformUnit& tu = cu.tus[t];
       if (tt != TreeType::kDualChroma && !cu.isp) {
         codeBlockPlainQuant(*ctx_, 0, tu.x, tu.y, tu.w, tu.h, cu.lumaPredMode(), sp.qpPrimeY, tu, out, cu.mtsIdx,
-                            lfnstY, cu.lumaMode, inputsOnly, cu.mrlIdx);
+                            lfnstY, cu.lumaMode, inputsOnly, cu.mrlIdx, transformSkipFor(cu, 0, tu.w, tu.h));
         // an mts_idx the levels leave uncoded (DC only, nothing): the block again with DCT-II
         const ResidualMtsFlags mf =
             tu.cbf[0] ? residualMtsFlags(out.coeffs.data() + tu.coeffOffset[0], tu.w, tu.h) : ResidualMtsFlags{};
@@ -211,9 +231,9 @@ class FixedDecisionSearch : public CtuSearch {
       int ax, ay, aw, ah;  // the TU's chroma TBs (an ISP CU's with its last part)
       if (tt != TreeType::kDualLuma && chromaTbArea(cu, t, ax, ay, aw, ah)) {
         codeBlockPlainQuant(*ctx_, 1, ax / 2, ay / 2, aw / 2, ah / 2, cu.chromaMode, sp.qpPrimeCb, tu, out, 0,
-                            lfnstC, lfnstModeC, inputsOnly);
+                            lfnstC, lfnstModeC, inputsOnly, 0, transformSkipFor(cu, 1, aw / 2, ah / 2));
         codeBlockPlainQuant(*ctx_, 2, ax / 2, ay / 2, aw / 2, ah / 2, cu.chromaMode, sp.qpPrimeCr, tu, out, 0,
-                            lfnstC, lfnstModeC, inputsOnly);
+                            lfnstC, lfnstModeC, inputsOnly, 0, transformSkipFor(cu, 2, aw / 2, ah / 2));
       } else {
         tu.cbf[1] = tu.cbf[2] = 0;
         tu.coeffOffset[1] = tu.coeffOffset[2] = -1;
@@ -276,6 +296,9 @@ class StressSearch final : public FixedDecisionSearch {
     if (k > 0 && (boundary || next(100) < splitPct)) return opts[next(unsigned(k))];
     return SplitMode::kNone;
   }
+  // transform skip in half the TBs that may take it (only drawn where the slice allows it: other streams keep their
+  // random sequence)
+  bool pickTransformSkip() override { return next(2) == 0; }
   void pickModes(CodingUnit& cu) override {
     cu.lumaMode = uint8_t(next(4) == 0 ? next(2) : next(67));
     cu.chromaModeIdx = uint8_t(next(5));
