@@ -72,6 +72,8 @@ static void usage(std::FILE* f) {
       "                            each predicted from the one before it (default: preset)\n"
       "      --transform-skip on|off  transform skip: a block's residual coded without a transform (its own\n"
       "                            residual syntax), where that costs less; for text and graphics (default: preset)\n"
+      "      --ts-residual-coding on|off  off: transform-skip blocks take the regular residual syntax instead\n"
+      "                            (sh_ts_residual_coding_disabled_flag; needs --dep-quant off --sign-hiding off)\n"
       "      --mrl on|off          multiple reference lines: intra luma prediction from the second or third line of\n"
       "                            samples above / left of the block, for the most probable modes (default: preset)\n"
       "      --gpm on|off          geometric partitioning merge mode in ra (B slices; default: preset)\n"
@@ -119,6 +121,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--sbt", &EncoderOptions::sbt},
       {"--isp", &EncoderOptions::isp},
       {"--transform-skip", &EncoderOptions::transformSkip},
+      {"--ts-residual-coding", &EncoderOptions::tsResidualCoding},
       {"--mrl", &EncoderOptions::mrl},
       {"--mip", &EncoderOptions::mip},
       {"--sbtmvp", &EncoderOptions::sbTmvp},

@@ -95,6 +95,38 @@ TEST_CASE(sliceHeaderIdr) {
   }
 }
 
+// transform skip: sps_transform_skip_enabled_flag, its maximum size and sps_min_qp_prime_ts; the slice header's
+// sh_ts_residual_coding_disabled_flag where neither DQ nor sign hiding is used (absent, and refused, otherwise)
+TEST_CASE(transformSkipFields) {
+  SpsInfo s = baseSps();
+  s.transformSkipEnabled = true;
+  s.log2MaxTsSize = 3;
+  s.minQpPrimeTs = 2;
+  const SpsInfo p = parseSps(writeSps(s));
+  CHECK(p.transformSkipEnabled && p.log2MaxTsSize == 3 && p.minQpPrimeTs == 2 && writeSps(p) == writeSps(s));
+  CHECK(!parseSps(writeSps(baseSps())).transformSkipEnabled);
+  const PpsInfo pp = basePps();
+  for (const bool disabled : {false, true}) {
+    BitWriter bw;
+    SliceInfo sh; sh.nalType = kNalIdrNLp; sh.sliceQp = 30; sh.tsResidualCodingDisabled = disabled;
+    writeSliceHeader(bw, s, pp, sh);
+    BitReader br(bw.bytes().data(), bw.bytes().size());
+    const SliceInfo r = parseSliceHeader(br, kNalIdrNLp, p, parsePps(writePps(pp)));
+    CHECK(r.tsResidualCodingDisabled == disabled && br.bitsLeft() == 0);
+  }
+  SpsInfo dq = s;
+  dq.depQuantEnabled = true;
+  SliceInfo sh; sh.nalType = kNalIdrNLp; sh.depQuant = true; sh.tsResidualCodingDisabled = true;
+  BitWriter bw;
+  bool threw = false;
+  try { writeSliceHeader(bw, dq, pp, sh); } catch (const std::invalid_argument&) { threw = true; }
+  CHECK(threw);
+  s.log2MaxTsSize = 6;
+  threw = false;
+  try { writeSps(s); } catch (const std::invalid_argument&) { threw = true; }
+  CHECK(threw);
+}
+
 // All-intra bytes are frozen (AI conformance results depend on them): SPS/PPS/slice header of
 // 176x144 and 176x152 (conformance window) streams as written before random access existed,
 // plus sps_cclm_enabled_flag = 1 (CCLM on by default since it was made VTM-exact) and

@@ -61,6 +61,38 @@ static void residualRoundTrip(int w, int h, int cIdx, int density, int maxLevel)
   CHECK(est.bits() < real * 1.05 + 24 && est.bits() > real * 0.95 - 24);
 }
 
+// residual_ts_coding(): writer, estimator and reader agree (levels, context states, size). density 100 with large
+// levels spends the RemCcbs budget inside the block (the rest in bypass abs_remainder + sign).
+static void tsResidualRoundTrip(int w, int h, int density, int maxLevel) {
+  std::vector<TCoeff> lv(size_t(w * h), 0);
+  for (auto& v : lv)
+    if (int(rnd(100)) < density) {
+      int a = 1 + int(rnd(unsigned(maxLevel)));
+      if (rnd(20) == 0) a += int(rnd(30000));
+      v = rnd(2) ? a : -a;
+    }
+  if (std::all_of(lv.begin(), lv.end(), [](TCoeff v) { return v == 0; })) lv[size_t(rnd(unsigned(w * h)))] = -2;
+  ContextSet ce, cd, cest;
+  ce.init(30, 2); cd.init(30, 2); cest.init(30, 2);
+  ArithEncoder enc; enc.start();
+  std::vector<TCoeff> copy = lv;
+  CHECK(codeResidualTs(enc, ce, copy.data(), w, h));
+  CHECK(copy == lv);  // the writer leaves the levels alone
+  BitEstimator est;
+  CHECK(codeResidualTs(est, cest, copy.data(), w, h));
+  std::vector<uint8_t> bytes = finishBytes(enc);
+  ArithDecoder dec; dec.start(bytes.data(), bytes.size());
+  std::vector<TCoeff> out(size_t(w * h), 7);
+  CHECK(codeResidualTs(dec, cd, out.data(), w, h));
+  CHECK(out == lv);
+  CHECK(dec.terminate() == 1);
+  int diff = 0;
+  for (int i = 0; i < kNumCtx; ++i) diff += ce[i].s0 != cd[i].s0 || ce[i].s1 != cd[i].s1 || ce[i].s0 != cest[i].s0;
+  CHECK(diff == 0);
+  const double real = double(bytes.size() * 8);
+  CHECK(est.bits() < real * 1.05 + 24 && est.bits() > real * 0.95 - 24);
+}
+
 // Whole CTUs: random legal coding trees from the syntax-stress search on a synthetic picture, written and
 // read back. explicitMts: the slice codes mts_idx (the stress search picks random ones). Returns the number
 // of CUs read with mts_idx > 0.
@@ -165,6 +197,18 @@ int main() {
       CHECK(codeResidual(dec, cd, out.data(), w, w, 0));
       CHECK(out == lv);
     }
+  }
+  // transform-skip residuals: every TB shape up to 32x32 (2-sample chroma sides too)
+  for (int w : {2, 4, 8, 16, 32})
+    for (int h : {2, 4, 8, 16, 32})
+      for (int d : {3, 30, 100}) tsResidualRoundTrip(w, h, d, d == 100 ? 40 : 4);
+  // levels of neighbours at the mapping's edge cases (equal to, below and above the larger of left / above)
+  for (int k = 0; k < 200; ++k) tsResidualRoundTrip(4, 4, 60, 3);
+  {
+    ContextSet c; c.init(30, 0);
+    BitEstimator e;
+    std::vector<TCoeff> z(16, 0);
+    CHECK(!codeResidualTs(e, c, z.data(), 4, 4));
   }
   // writer refuses an all-zero block
   {

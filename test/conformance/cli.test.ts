@@ -121,6 +121,8 @@ test('nnvvc-enc: deterministic output and clean errors on bad input', async (t) 
     ['mts-explicit value', [...encArgs(), '--mts-explicit', 'perhaps'], 'perhaps'],
     ['mts-explicit without mts', [...encArgs(), '--mts', 'off', '--mts-explicit', 'on'], '--mts-explicit'],
     ['dmvr value', [...encArgs({ '--config': 'ra' }), '--dmvr', 'yes'], 'yes'],
+    ['transform-skip value', [...encArgs(), '--transform-skip', 'often'], 'often'],
+    ['ts-residual-coding off with dependent quantisation', [...encArgs(), '--transform-skip', 'on', '--ts-residual-coding', 'off'], '--ts-residual-coding'],
     ['ccalf value', [...encArgs({ '--config': 'ra' }), '--ccalf', 'sometimes'], 'sometimes'],
     ['ccalf without alf', [...encArgs({ '--config': 'ra' }), '--alf', 'off', '--ccalf', 'on'], '--ccalf'],
     ['fps not a number', encArgs({ '--fps': 'fast' }), 'fast'],

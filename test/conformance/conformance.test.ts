@@ -126,14 +126,16 @@ test('conformance: all-intra nnvvc-enc streams decode bit-exactly (VTM-23.2 and 
   // coding tools switched on whatever the presets' defaults (explicit MTS: mts_idx in intra CUs; LFNST: lfnst_idx, with
   // explicit MTS too as mts_idx then follows it; MRL: intra_luma_ref_idx and reference lines 1 and 2; MIP, with LFNST
   // and explicit MTS: lfnst_idx only in MIP CUs of 16x16 and more; ISP, with LFNST and explicit MTS: sub-partitions of
-  // 1 to 64 samples a side, lfnst_idx only with parts of 4x4 and more, no mts_idx): BasketballPass and the largest odd
-  // synthetic size at every QP
+  // 1 to 64 samples a side, lfnst_idx only with parts of 4x4 and more, no mts_idx; transform skip, with LFNST and explicit
+  // MTS: residual_ts_coding, neither index where a TB of the CU skips the transform; and transform-skip blocks in
+  // residual_coding() (sh_ts_residual_coding_disabled_flag, without DQ and sign hiding)): BasketballPass and the
+  // largest odd synthetic size at every QP
   const toolCases: Case[] = [];
   const toolSeqs = [sequences.find((s) => s.name.startsWith('BasketballPass')), sequences.find((s) => s.name.startsWith('synthetic_') && (s.width % 8 || s.height % 8))];
   for (const seq of toolSeqs)
     if (seq)
       for (const qp of QPS)
-        for (const extraArgs of [['--mts-explicit', 'on'], ['--lfnst', 'on', '--mts-explicit', 'on'], ['--mrl', 'on'], ['--mip', 'on', '--lfnst', 'on', '--mts-explicit', 'on'], ['--isp', 'on', '--lfnst', 'on', '--mts-explicit', 'on']])
+        for (const extraArgs of [['--mts-explicit', 'on'], ['--lfnst', 'on', '--mts-explicit', 'on'], ['--mrl', 'on'], ['--mip', 'on', '--lfnst', 'on', '--mts-explicit', 'on'], ['--isp', 'on', '--lfnst', 'on', '--mts-explicit', 'on'], ['--transform-skip', 'on', '--lfnst', 'on', '--mts-explicit', 'on'], ['--transform-skip', 'on', '--dep-quant', 'off', '--sign-hiding', 'off', '--ts-residual-coding', 'off']])
           toolCases.push({ seq, qp, preset: presetFor(seq), extraArgs });
   const t0 = Date.now();
   const allCases: Case[] = [...cases, ...extra, ...toolCases];

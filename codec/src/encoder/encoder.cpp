@@ -90,6 +90,10 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.mrl < -1 || opt.mrl > 1) return "--mrl: expected on or off";
   if (opt.isp < -1 || opt.isp > 1) return "--isp: expected on or off";
   if (opt.transformSkip < -1 || opt.transformSkip > 1) return "--transform-skip: expected on or off";
+  if (opt.tsResidualCoding < -1 || opt.tsResidualCoding > 1) return "--ts-residual-coding: expected on or off";
+  if (opt.tsResidualCoding == 0 && (opt.depQuant != 0 || opt.signHiding == 1))
+    return "--ts-residual-coding off needs --dep-quant off and no --sign-hiding on (the slice flag exists only without "
+           "both)";
   if (opt.mip < -1 || opt.mip > 1) return "--mip: expected on or off";
   if (opt.sbTmvp < -1 || opt.sbTmvp > 1) return "--sbtmvp: expected on or off";
   if (opt.prof < -1 || opt.prof > 1) return "--prof: expected on or off";
@@ -268,6 +272,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   PictureEncoder picEnc(sps, pps, *search);
   picEnc.setAlfChroma(sps.alfEnabled && opt.alfChroma != 0);
   picEnc.setAlfLumaClip(opt.alfClip != 0);
+  picEnc.setTsResidualCodingDisabled(opt.tsResidualCoding == 0);
   std::map<int, std::unique_ptr<CodedPicture>> dpb;  // reference pictures by POC
   std::map<int, std::unique_ptr<CodedPicture>> pendingOutput;
   int nextOutputPoc = opt.firstFrame;

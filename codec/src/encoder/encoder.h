@@ -50,6 +50,9 @@ struct EncoderOptions {
   int mip = -1;            // matrix-based intra prediction: -1 = default (preset), 0 off, 1 on
   int isp = -1;            // intra sub-partitions (ISP): -1 = default (preset), 0 off, 1 on
   int transformSkip = -1;  // transform skip (residual_ts_coding): -1 = default (preset), 0 off, 1 on
+  // residual_ts_coding() for transform-skip blocks: -1 / 1 yes, 0 residual_coding() instead
+  // (sh_ts_residual_coding_disabled_flag; only where neither dependent quantisation nor sign hiding is on)
+  int tsResidualCoding = -1;
   int mrl = -1;            // multiple reference lines for intra luma prediction: -1 = default (preset), 0 off, 1 on
   int lfnst = -1;          // low-frequency non-separable transform of intra TBs: -1 = default (preset), 0 off, 1 on
   int mts = -1;            // implicit MTS (DST-VII for intra luma TBs of side 4..16): -1 = default (on), 0 off, 1 on

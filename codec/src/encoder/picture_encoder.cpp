@@ -120,6 +120,8 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   *internal = false;
   const int codedW = sps_.width, codedH = sps_.height;
   SliceParams sliceParams = sliceParamsFor(sps_, plan, &refs, pps_.jointCbCrQpOffset);
+  sliceParams.tsResidualCodingDisabled =
+      tsRrc_ && sliceParams.transformSkip && !sliceParams.depQuant && !sliceParams.signHiding;
   if (sliceParams.jointCbCr) sliceParams.jointCbCrSign = jointCbCrSignOf(orig) ? -1 : 1;
   const SliceParams& slice = sliceParams;
   Picture& rec = out.rec;
@@ -291,6 +293,7 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   sh.saoLuma = sao.luma; sh.saoChroma = sao.chroma;
   sh.depQuant = slice.depQuant;
   sh.signHiding = slice.signHiding;
+  sh.tsResidualCodingDisabled = slice.tsResidualCodingDisabled;
   sh.jointCbCrSign = slice.jointCbCrSign < 0;
   sh.alf = alf.slice;
   sh.temporalMvp = slice.tmvp;

@@ -41,6 +41,9 @@ class PictureEncoder {
   void setAlfChroma(bool on) { alfChroma_ = on; }
   // New luma ALF filters may clip their taps' differences (alf_luma_clip_flag).
   void setAlfLumaClip(bool on) { alfLumaClip_ = on; }
+  // Transform-skip blocks coded by residual_coding() (sh_ts_residual_coding_disabled_flag) in the slices that may say
+  // so (SPS transform skip, neither DQ nor sign hiding).
+  void setTsResidualCodingDisabled(bool on) { tsRrc_ = on; }
 
  private:
   const SpsInfo& sps_;
@@ -48,6 +51,7 @@ class PictureEncoder {
   CtuSearch& search_;
   bool alfChroma_ = true;
   bool alfLumaClip_ = true;
+  bool tsRrc_ = false;
   // The ALF APSs a decoder holds (by id) that later pictures may reuse.
   struct SentAlfAps { bool valid = false; int temporalId = 0; long order = 0; AlfApsData aps; };
   std::array<SentAlfAps, kAlfMaxApsIds> alfStore_{};

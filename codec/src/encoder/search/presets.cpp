@@ -28,6 +28,7 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.numMipRd = 3;
     p.ispModes = 2;  // ISP: the best two regular modes, both splits, LFNST on the better one
     p.ispLfnst = true;
+    p.tsLog2Max = 5;  // transform skip in every TB size the SPS allows
     p.depQuant = true;
     p.explicitMts = true;
     p.mtsModes = 4;
@@ -56,6 +57,9 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.ispModes = 1;
     // with LFNST on the better split: `ai` BasketballPass 2 frames -0.26% BD-rate for +1.4% CPU against ISP without it
     p.ispLfnst = true;
+    // transform skip up to 8x8: `ra` BasketballDrillText 9 frames -0.21% BD-rate (Y -0.33%) for +4% CPU against 4x4 only
+    // (`medium`)
+    p.tsLog2Max = 3;
     // (MIP `ai` only here too: the thirteenth session's RA bench measured slow at T1/T2 0.661 with MIP, QP 32 at 0.77,
     // over the challenge's 0.7 per point, on a noisy machine; MIP's RA cost is in the I picture, +3.4% at medium)
     p.mipInRa = false;
@@ -77,6 +81,12 @@ bool presetByName(const std::string& name, SearchPreset& p) {
     p.ispModes = 1;
     p.ispBothSplits = false;
     p.ispInAi = false;
+    // transform skip in 4x4 TBs (2026-12-03, seventeenth session): `ra` BasketballDrillText (camera + text) 9 frames
+    // -0.71% BD-rate (Y -0.52%) at no measurable CPU, BasketballPass 17 frames -0.35% for +3.8%, BQTerrace 9 frames
+    // -0.02% for +1.1%; `ai` BasketballDrillText frame 0 -0.45%, BasketballPass 4 frames -0.15%. Every size up to 32x32:
+    // `ai` BasketballDrillText -0.37% (larger TS blocks chosen on the TB's estimate lose at the CU); `fast`: -0.11% /
+    // -0.01% for +4..5% CPU, so not there
+    p.tsLog2Max = 2;
     p.maxMttDepth = 2;
     p.modes = {3, 2, 2};
     // all-intra (2026-12-02, tenth session; BQTerrace frame 0 BD-rates, CPU of QP 37 encodes run one at a time, median

@@ -351,16 +351,11 @@ void RdCtuSearch::tryTransformSkip(int cIdx, int w, int h, const Pel* org, ptrdi
   dsp::dequantTransformSkip(tsLevels, n, tsQp, res);
   dsp::addResidualClip(pred, predStride, res, w, w, h, sl.bitDepth, rec, w);
   const uint64_t dTs = dsp::sse(org, orgStride, rec, w, w, h);
-  // rates from the CU's entry contexts: transform_skip_flag and the residual syntax of each
+  // rates from the CU's entry contexts: transform_skip_flag and the residual syntax of each; the transformed levels'
+  // first, so that a skipped block whose distortion alone costs more needs no estimate of its own
   const int flagCtx = kCtxTsFlag + (cIdx ? 1 : 0);
-  uint64_t bitsTs, bitsTr = 0;
-  {
-    ContextSet c = *tsCtx_;
-    BitEstimator e;
-    e.bin(c[flagCtx], 1);
-    if (!codeResidualTs(e, c, tsLevels, w, h)) return;
-    bitsTs = e.fracBits();
-  }
+  const double perFbit = lam_.componentLambda(cIdx) / double(kFbitsOne);
+  uint64_t bitsTr = 0;
   if (nz) {
     ContextSet c = *tsCtx_;
     BitEstimator e;
@@ -368,8 +363,18 @@ void RdCtuSearch::tryTransformSkip(int cIdx, int w, int h, const Pel* org, ptrdi
     codeResidual(e, c, levels, w, h, cIdx, sl.depQuant, sl.signHiding, nullptr, false);
     bitsTr = e.fracBits();
   }
-  const double perFbit = lam_.componentLambda(cIdx) / double(kFbitsOne);
-  if (double(dTs) + perFbit * double(bitsTs) >= double(*sse) + perFbit * double(bitsTr)) return;
+  const double jTr = double(*sse) + perFbit * double(bitsTr);
+  if (double(dTs) >= jTr) return;
+  uint64_t bitsTs;
+  {
+    ContextSet c = *tsCtx_;
+    BitEstimator e;
+    e.bin(c[flagCtx], 1);
+    if (sl.tsResidualCodingDisabled ? !codeResidual(e, c, tsLevels, w, h, cIdx) : !codeResidualTs(e, c, tsLevels, w, h))
+      return;
+    bitsTs = e.fracBits();
+  }
+  if (double(dTs) + perFbit * double(bitsTs) >= jTr) return;
   std::memcpy(levels, tsLevels, sizeof(TCoeff) * size_t(n));
   dsp::copyBlock(rec, w, w, h, dst, dstStride);
   nz = nzTs;
