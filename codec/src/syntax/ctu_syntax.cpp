@@ -23,7 +23,9 @@ struct ScanPos { uint8_t x, y; };
 struct DiagScans {
   // scans[log2w][log2h] for grids up to 16x16 (CG grids up to 8x8, 4x4 inside a CG)
   ScanPos* tab[5][5];
+  uint16_t* inv[5][5];  // inverse: raster position y * W + x -> scan index
   std::vector<ScanPos> store;
+  std::vector<uint16_t> invStore;
   DiagScans() {
     size_t total = 0;
     for (int a = 0; a < 5; ++a) for (int b = 0; b < 5; ++b) total += size_t(1) << (a + b);
@@ -43,6 +45,15 @@ struct DiagScans {
           }
           y = x; x = 0;
         }
+      }
+    invStore.resize(total);
+    off = 0;
+    for (int a = 0; a < 5; ++a)
+      for (int b = 0; b < 5; ++b) {
+        const int W = 1 << a, n = W << b;
+        inv[a][b] = &invStore[off];
+        for (int i = 0; i < n; ++i) inv[a][b][tab[a][b][i].y * W + tab[a][b][i].x] = uint16_t(i);
+        off += size_t(n);
       }
   }
 };
@@ -340,15 +351,39 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx, b
   const ScanPos* inScan = scans().tab[log2SbW][log2SbH];
   const int numCg = cgW * cgH;
 
-  // Last significant position (writer: highest scan index with a non-zero level).
+  // |level| of the zero-out region in a buffer padded by 2 zero columns/rows, so the 5-sample
+  // template (x+1,y) (x+2,y) (x,y+1) (x,y+2) (x+1,y+1) needs no bounds checks (samples beyond the
+  // region are zero in a conforming block anyway). Writer: final values. Reader: the values known
+  // so far (pass-1 sums, then final) — the template only covers positions coded earlier.
+  const int zoW = 1 << log2ZoW, zoH = 1 << log2ZoH;
+  const int S = zoW + 2;
+  int32_t ab[34 * 34];
+  // Last significant position (writer: highest scan index with a non-zero level), found in the raster pass that
+  // fills ab: each non-zero level's scan index from the inverse scans of the sub-block grid and the sub-block.
   int lastX = 0, lastY = 0, lastCg = 0, lastPosInCg = 0;
   if (!IO::kReading) {
+    const uint16_t* invCg = scans().inv[log2CgW][log2CgH];
+    const uint16_t* invIn = scans().inv[log2SbW][log2SbH];
+    const int maskX = (1 << log2SbW) - 1, maskY = (1 << log2SbH) - 1;
     int found = -1;
-    for (int i = numCg - 1; i >= 0 && found < 0; --i)
-      for (int n = numSb - 1; n >= 0; --n) {
-        const int x = (cgScan[i].x << log2SbW) + inScan[n].x, y = (cgScan[i].y << log2SbH) + inScan[n].y;
-        if (lv[y * w + x] != 0) { found = i * numSb + n; lastX = x; lastY = y; break; }
+    for (int y = 0; y < zoH; ++y) {
+      int32_t* a = ab + y * S;
+      const TCoeff* l = lv + y * w;
+      bool any = false;
+      for (int x = 0; x < zoW; ++x) {
+        a[x] = std::abs(l[x]);
+        any |= a[x] != 0;
       }
+      a[zoW] = a[zoW + 1] = 0;
+      if (!any) continue;
+      const int rowCg = (y >> log2SbH) * cgW, rowIn = (y & maskY) << log2SbW;
+      for (int x = 0; x < zoW; ++x) {
+        if (!a[x]) continue;
+        const int idx = invCg[rowCg + (x >> log2SbW)] * numSb + invIn[rowIn + (x & maskX)];
+        if (idx > found) { found = idx; lastX = x; lastY = y; }
+      }
+    }
+    std::memset(ab + zoH * S, 0, sizeof(int32_t) * size_t(2 * S));
     if (found < 0) return false;
   }
   // last_sig_coeff_x/y_prefix (TR, context coded), then the suffixes (FL bypass)
@@ -399,19 +434,7 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx, b
   const int sigBase = luma ? kCtxSigY : kCtxSigC;
   const int gt1Base = luma ? kCtxGt1Y : kCtxGt1C, parBase = luma ? kCtxParY : kCtxParC;
   const int gt3Base = luma ? kCtxGt3Y : kCtxGt3C, csbfBase = luma ? kCtxCsbfY : kCtxCsbfC;
-  // Absolute values known so far (reader: partial during pass 1); writer uses final values.
-  // tmp holds |level| (reader writes into lv as absolute values first, signs at the end of a CG).
-  // |level| of the zero-out region in a buffer padded by 2 zero columns/rows, so the 5-sample
-  // template (x+1,y) (x+2,y) (x,y+1) (x,y+2) (x+1,y+1) needs no bounds checks (samples beyond the
-  // region are zero in a conforming block anyway). Writer: final values. Reader: the values known
-  // so far (pass-1 sums, then final) — the template only covers positions coded earlier.
-  const int zoW = 1 << log2ZoW, zoH = 1 << log2ZoH;
-  const int S = zoW + 2;
-  int32_t ab[34 * 34];
-  std::memset(ab, 0, sizeof(int32_t) * size_t(S) * size_t(zoH + 2));
-  if (!IO::kReading)
-    for (int y = 0; y < zoH; ++y)
-      for (int x = 0; x < zoW; ++x) ab[y * S + x] = std::abs(lv[y * w + x]);
+  if (IO::kReading) std::memset(ab, 0, sizeof(int32_t) * size_t(S) * size_t(zoH + 2));
   // Dependent quantisation: QState (0..3) walks the scan from the last position by the parity of each
   // level (QStateTransTable); it picks the sig_coeff_flag context set and dec_abs_level's ZeroPos.
   // Without dependent quantisation it stays 0.
