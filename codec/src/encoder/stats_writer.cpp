@@ -43,16 +43,21 @@ bool writeStatsJson(const std::string& path, const StreamStats& s) {
       const CodingUnit& cu = f.cus[k];
       // sbt: 0, or 1 + cu_sbt_pos_flag + 2 cu_sbt_quad_flag + 4 cu_sbt_horizontal_flag
       const int sbt = cu.sbt ? 1 + int(cu.sbtPos) + 2 * int(cu.sbtQuad) + 4 * int(cu.sbtHor) : 0;
-      std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%d,%d,%d,\"%s\",%d,%d,%d,%d,%d,%d]", k ? "," : "", cu.x, cu.y, cu.w, cu.h,
+      // ts: bit c set where a TU codes component c in transform skip
+      int ts = 0;
+      for (int t = 0; t < cu.numTus; ++t)
+        for (int c = 0; c < 3; ++c)
+          if (cu.tus[t].cbf[c] && cu.tus[t].tsFlag[c]) ts |= 1 << c;
+      std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%d,%d,%d,\"%s\",%d,%d,%d,%d,%d,%d,%d]", k ? "," : "", cu.x, cu.y, cu.w, cu.h,
                     cu.isInter() ? -1 : int(cu.lumaMode), cu.qtDepth, cu.mttDepth, predKind(cu), int(cu.mtsIdx),
                     int(cu.lfnstIdx), sbt, cu.isInter() ? 0 : int(cu.mrlIdx),
                     !cu.isInter() && cu.mip ? 1 + int(cu.mipMode) + (cu.mipTransposed ? 16 : 0) : 0,
-                    cu.isInter() ? 0 : int(cu.isp));
+                    cu.isInter() ? 0 : int(cu.isp), ts);
       js << buf;
     }
     js << "]}" << (i + 1 < s.frames.size() ? "," : "") << "\n";
   }
-  js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\", \"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\", \"mip\", \"isp\"]\n}\n";
+  js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\", \"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\", \"mip\", \"isp\", \"ts\"]\n}\n";
   return bool(js);
 }
 
