@@ -86,6 +86,8 @@ static void usage(std::FILE* f) {
       "                            blocks with a side of 4..16 samples, no signalling (default on)\n"
       "      --mts-explicit on|off explicit MTS for intra CUs up to 32x32: mts_idx picks DST-VII / DCT-VIII\n"
       "                            per direction by RD, replacing implicit MTS (default: preset)\n"
+      "      --mts-inter on|off    ra: explicit MTS for inter CUs up to 32x32 (not SBT): mts_idx by RD for the\n"
+      "                            best inter candidate (default: preset)\n"
       "      --temporal-filter on|off  motion-compensated temporal pre-filter of the source pictures at POC\n"
       "                            multiples of 8 (encoder only; default: on for ra, off for ai)\n"
       "      --list-configs        print the supported --config values, one per line\n"
@@ -130,6 +132,7 @@ static int* onOffField(EncoderOptions& o, const std::string& arg) {
       {"--affine", &EncoderOptions::affine},
       {"--mts", &EncoderOptions::mts},
       {"--mts-explicit", &EncoderOptions::mtsExplicit},
+      {"--mts-inter", &EncoderOptions::mtsInter},
       {"--alf", &EncoderOptions::alf},
       {"--sao", &EncoderOptions::sao},
       {"--temporal-filter", &EncoderOptions::temporalFilter},

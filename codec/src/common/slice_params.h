@@ -59,6 +59,7 @@ struct SliceParams {
   bool implicitMts = false;    // implicitMtsEnabled for intra CUs (sps_mts_enabled_flag without explicit intra MTS):
                                // DST-VII for intra luma TBs (recon::tbKernels)
   bool explicitMtsIntra = false;  // sps_explicit_mts_intra_enabled_flag: mts_idx in intra CUs (CodingUnit::mtsIdx)
+  bool explicitMtsInter = false;  // sps_explicit_mts_inter_enabled_flag (P/B slices): mts_idx in inter CUs (not SBT)
   bool cclm = false;
   bool lfnst = false;
   bool sbt = false;            // sps_sbt_enabled_flag (P/B slices): cu_sbt_flag in inter CUs (CodingUnit::sbt)

@@ -188,6 +188,7 @@ class StreamDecoder {
     // recon::sbtMtsIdx)
     slice.implicitMts = curSps_.mtsEnabled && !curSps_.explicitMtsIntra;
     slice.explicitMtsIntra = curSps_.mtsEnabled && curSps_.explicitMtsIntra;
+    slice.explicitMtsInter = curSps_.mtsEnabled && curSps_.explicitMtsInter && !slice.isIntra;
     slice.lfnst = curSps_.lfnstEnabled;
     slice.sbt = curSps_.sbtEnabled && !slice.isIntra;
     slice.isp = curSps_.ispEnabled;

@@ -101,6 +101,8 @@ std::string checkOptions(const EncoderOptions& opt) {
   if (opt.mts < -1 || opt.mts > 1) return "--mts: expected on or off";
   if (opt.mtsExplicit < -1 || opt.mtsExplicit > 1) return "--mts-explicit: expected on or off";
   if (opt.mtsExplicit == 1 && opt.mts == 0) return "--mts-explicit on needs --mts on (sps_mts_enabled_flag)";
+  if (opt.mtsInter < -1 || opt.mtsInter > 1) return "--mts-inter: expected on or off";
+  if (opt.mtsInter == 1 && opt.mts == 0) return "--mts-inter on needs --mts on (sps_mts_enabled_flag)";
   if (opt.temporalFilter < -1 || opt.temporalFilter > 1) return "--temporal-filter: expected on or off";
   if (opt.firstFrame < 0) return "--first-frame " + std::to_string(opt.firstFrame) + ": expected 0 or more";
   return "";
@@ -246,6 +248,8 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   // `ai` only: in `ra` (one intra picture in 32, few intra CUs elsewhere) it gains too little for its time
   sps.explicitMtsIntra =
       sps.mtsEnabled && (opt.mtsExplicit < 0 ? !ra && presetTools.explicitMts : opt.mtsExplicit == 1);
+  // explicit MTS for inter CUs (ra only: all-intra streams have none)
+  sps.explicitMtsInter = ra && sps.mtsEnabled && (opt.mtsInter < 0 ? presetTools.numInterMts > 0 : opt.mtsInter == 1);
   PpsInfo pps;
   pps.width = codedW; pps.height = codedH; pps.initQp = opt.qp;
   pps.deblockingEnabled = opt.deblocking != 0;

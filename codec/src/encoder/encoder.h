@@ -56,6 +56,7 @@ struct EncoderOptions {
   int mrl = -1;            // multiple reference lines for intra luma prediction: -1 = default (preset), 0 off, 1 on
   int lfnst = -1;          // low-frequency non-separable transform of intra TBs: -1 = default (preset), 0 off, 1 on
   int mts = -1;            // implicit MTS (DST-VII for intra luma TBs of side 4..16): -1 = default (on), 0 off, 1 on
+  int mtsInter = -1;       // explicit MTS for inter CUs (ra; mts_idx): -1 = default (preset), 0 off, 1 on
   int mtsExplicit = -1;    // explicit MTS for intra CUs (mts_idx; implicit MTS then off): -1 = default (preset), 0 off, 1 on
   int chromaQpShift = -1;  // chroma QP mapping outputs from QP 22 up lowered by 0..3; -1 = default (2)
   int temporalFilter = -1; // motion-compensated source pre-filter: -1 = default (on for ra, off for ai), 0 off, 1 on

@@ -87,6 +87,7 @@ SliceParams sliceParamsFor(const SpsInfo& sps, const PlannedPicture& plan, const
   s.cclm = sps.cclmEnabled;
   s.implicitMts = sps.mtsEnabled && !sps.explicitMtsIntra;  // implicitMtsEnabled (8.7.4.1)
   s.explicitMtsIntra = sps.mtsEnabled && sps.explicitMtsIntra;
+  s.explicitMtsInter = sps.mtsEnabled && sps.explicitMtsInter && !plan.intra;
   s.lfnst = sps.lfnstEnabled;
   s.sbt = sps.sbtEnabled && !plan.intra;
   s.isp = sps.ispEnabled;

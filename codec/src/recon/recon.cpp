@@ -280,7 +280,8 @@ void reconstructInterCu(Picture& pic, CuMap& map, const CodingUnit& cu, const Ct
                                   resid);
       } else {
         dequantTb(owner.coeffs.data() + tu.coeffOffset[c], w, h, qpPrime[c], slice.depQuant, coeff);
-        const TbKernels k = tbKernels(false, c, false, w, h, sbtMtsIdx(slice.mtsEnabled, cu, c, w, h));
+        // luma: SBT's implicit pair, else the CU's mts_idx (explicit inter MTS)
+        const TbKernels k = tbKernels(false, c, false, w, h, cu.sbt ? sbtMtsIdx(slice.mtsEnabled, cu, c, w, h) : cu.mtsIdx);
         dsp::inverseTransform(coeff, w, h, kBitDepth, resid, w, k.hor, k.ver);
       }
       dsp::addResidualClip(d, pl.stride, resid, w, w, h, kBitDepth, d, pl.stride);

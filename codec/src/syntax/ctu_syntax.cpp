@@ -292,8 +292,9 @@ ResidualMtsFlags residualMtsFlags(const TCoeff* lv, int w, int h) {
 }
 
 bool mtsIdxCoded(const SliceParams* slice, const CodingUnit& cu, const ResidualMtsFlags& f) {
-  return slice && slice->explicitMtsIntra && !cu.isInter() && cu.treeType != TreeType::kDualChroma && !cu.isp &&
-         std::max(cu.w, cu.h) <= 32 && cu.numTus == 1 && cu.lfnstIdx == 0 && f.notDcOnly && !f.beyond16 && !f.lumaTs;
+  if (!slice || !(cu.isInter() ? slice->explicitMtsInter && !cu.sbt : slice->explicitMtsIntra)) return false;
+  return cu.treeType != TreeType::kDualChroma && !cu.isp && std::max(cu.w, cu.h) <= 32 && cu.numTus == 1 &&
+         cu.lfnstIdx == 0 && f.notDcOnly && !f.beyond16 && !f.lumaTs;
 }
 
 void mipModeCode(int numModes, int& k, unsigned& u) {
@@ -798,6 +799,26 @@ bool codeTransformUnits(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner
 }
 }  // namespace
 
+// ------------------------------------------------------------------ mts_idx (7.3.11.5)
+namespace {
+// mts_idx (after lfnst_idx, only where it is 0): TR cMax 4, bin b context-coded with ctxInc b.
+// 1 -> DST-VII / DST-VII, 2 -> DCT-VIII / DST-VII, 3 -> DST-VII / DCT-VIII, 4 -> DCT-VIII / DCT-VIII
+// (trTypeHor / trTypeVer, recon::tbKernels); 0 where it is not coded (mtsIdxCoded).
+template <class IO>
+bool codeMtsIdx(IO& io, ContextSet& ctx, const SliceParams* slice, CodingUnit& cu, const ResidualMtsFlags& mf) {
+  if (mtsIdxCoded(slice, cu, mf)) {
+    if (!IO::kReading && cu.mtsIdx > 4) return false;
+    int idx = 0;
+    while (idx < 4 && io.bin(ctx[kCtxMtsIdx + idx], idx < cu.mtsIdx ? 1u : 0u)) ++idx;
+    cu.mtsIdx = uint8_t(idx);
+  } else {
+    if (!IO::kReading && cu.mtsIdx) return false;
+    cu.mtsIdx = 0;
+  }
+  return true;
+}
+}  // namespace
+
 // ------------------------------------------------------------------ SBT (7.3.11.5)
 namespace {
 // cu_sbt_flag, cu_sbt_quad_flag, cu_sbt_horizontal_flag, cu_sbt_pos_flag of an inter CU with cu_coded_flag 1;
@@ -1225,8 +1246,9 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
 
   if (cu.isInter()) {
     // Only single-tree CUs reach here (dual-tree CUs are MODE_TYPE_INTRA).
-    if (!IO::kReading && (cu.mtsIdx || cu.lfnstIdx)) return false;  // no explicit MTS or LFNST for inter CUs
-    cu.mtsIdx = 0;
+    // no LFNST for inter CUs; mts_idx (explicit inter MTS) follows the transform tree
+    if (!IO::kReading && cu.lfnstIdx) return false;
+    if (IO::kReading) cu.mtsIdx = 0;
     cu.lfnstIdx = 0;
     if (!codeInterPrediction(io, env, cu)) return false;
     MotionInfo mi = cu.motion, miB = cu.motionB;
@@ -1295,7 +1317,7 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
     else rootCbf = io.bin(ctx[kCtxRootCbf], cu.rootCbf ? 1u : 0u);
     cu.rootCbf = rootCbf != 0;
     if (!rootCbf) {
-      if (!IO::kReading && cu.sbt) return false;
+      if (!IO::kReading && (cu.sbt || cu.mtsIdx)) return false;
       for (int t = 0; t < cu.numTus; ++t)
         for (int c = 0; c < 3; ++c) {
           TransformUnit& tu = cu.tus[t];
@@ -1305,7 +1327,9 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
       return true;
     }
     if (!codeSbtMode(io, env, cu)) return false;
-    return codeTransformUnits(io, env, cu, owner, true, true, true);
+    ResidualMtsFlags mf;
+    if (!codeTransformUnits(io, env, cu, owner, true, true, true, &mf)) return false;
+    return codeMtsIdx(io, ctx, env.slice, cu, mf);
   }
 
   // intra_mip_flag (7.3.11.5): ctxInc the left and above CUs with MIP, 3 for blocks more than 2:1 (Table 132); then
@@ -1451,18 +1475,9 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
     if (!IO::kReading && cu.lfnstIdx) return false;
     cu.lfnstIdx = 0;
   }
-  // mts_idx (after lfnst_idx, only where it is 0): TR cMax 4, bin b context-coded with ctxInc b.
-  // 1 -> DST-VII / DST-VII, 2 -> DCT-VIII / DST-VII, 3 -> DST-VII / DCT-VIII, 4 -> DCT-VIII / DCT-VIII
-  // (trTypeHor / trTypeVer, recon::tbKernels)
-  if (hasLuma && mtsIdxCoded(env.slice, cu, mf)) {
-    if (!IO::kReading && cu.mtsIdx > 4) return false;
-    int idx = 0;
-    while (idx < 4 && io.bin(ctx[kCtxMtsIdx + idx], idx < cu.mtsIdx ? 1u : 0u)) ++idx;
-    cu.mtsIdx = uint8_t(idx);
-  } else {
-    if (!IO::kReading && cu.mtsIdx) return false;
-    cu.mtsIdx = 0;
-  }
+  if (hasLuma) return codeMtsIdx(io, ctx, env.slice, cu, mf);
+  if (!IO::kReading && cu.mtsIdx) return false;
+  cu.mtsIdx = 0;
   return true;
 }
 

@@ -106,8 +106,8 @@ struct ResidualMtsFlags {
 void addResidualFlags(const TCoeff* levels, int w, int h, int cIdx, ResidualMtsFlags& f);
 // The same for a luma TB alone.
 ResidualMtsFlags residualMtsFlags(const TCoeff* levels, int w, int h);
-// Whether mts_idx is coded for `cu` (intra, explicit intra MTS on, luma tree, at most 32x32, lfnst_idx 0, no
-// ISP / SBT / transform skip here) given its residual flags.
+// Whether mts_idx is coded for `cu` (intra with explicit intra MTS on, or inter without SBT with explicit inter MTS on;
+// luma tree, at most 32x32, lfnst_idx 0, no ISP, no luma transform skip) given its residual flags.
 bool mtsIdxCoded(const SliceParams* slice, const CodingUnit& cu, const ResidualMtsFlags& f);
 // Whether lfnst_idx is coded for `cu` (intra, the slice's LFNST on, CU sides at most the max TB size (log2MaxTb),
 // chroma-tree CUs with chroma sides of 4 or more, MIP CUs of 16x16 and more, ISP CUs with parts of 4x4 and more; no

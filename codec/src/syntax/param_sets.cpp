@@ -152,7 +152,7 @@ std::vector<uint8_t> writeSps(const SpsInfo& s) {
   b.flag(s.mtsEnabled);  // sps_mts_enabled_flag
   if (s.mtsEnabled) {
     b.flag(s.explicitMtsIntra);  // sps_explicit_mts_intra_enabled_flag (0: implicit MTS, DST-VII for small intra luma TBs)
-    b.flag(false);  // sps_explicit_mts_inter_enabled_flag
+    b.flag(s.explicitMtsInter);  // sps_explicit_mts_inter_enabled_flag
   }
   b.flag(s.lfnstEnabled);  // sps_lfnst_enabled_flag
   b.flag(s.jointCbCrEnabled);  // sps_joint_cbcr_enabled_flag
@@ -321,7 +321,7 @@ SpsInfo parseSps(const std::vector<uint8_t>& rbsp) {
   s.mtsEnabled = r.flag();  // sps_mts_enabled_flag
   if (s.mtsEnabled) {
     s.explicitMtsIntra = r.flag();  // sps_explicit_mts_intra_enabled_flag
-    require(!r.flag(), "explicit MTS for inter CUs");
+    s.explicitMtsInter = r.flag();  // sps_explicit_mts_inter_enabled_flag
   }
   s.lfnstEnabled = r.flag();  // sps_lfnst_enabled_flag
   s.jointCbCrEnabled = r.flag();  // sps_joint_cbcr_enabled_flag

@@ -64,6 +64,7 @@ struct SpsInfo {
   int log2MaxTsSize = 5;
   int minQpPrimeTs = 0;
   bool mtsEnabled = false;                   // sps_mts_enabled_flag (implicit MTS unless explicitMtsIntra)
+  bool explicitMtsInter = false;             // sps_explicit_mts_inter_enabled_flag (mts_idx in inter CUs; needs mtsEnabled)
   bool explicitMtsIntra = false;             // sps_explicit_mts_intra_enabled_flag (mts_idx in intra CUs; needs mtsEnabled;
                                              // no explicit MTS for inter CUs)
   bool cclmEnabled = false;

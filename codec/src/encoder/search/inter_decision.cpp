@@ -205,7 +205,40 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
     }
   }
   if (c_->slice->sbt) evalSbt(entry, entryHm, bestJ);
+  if (c_->slice->explicitMtsInter) evalInterMts(entry, entryHm, bestJ);
   return bestJ;
+}
+
+void RdCtuSearch::evalInterMts(const ContextSet& entry, const HmvpTable& entryHm, double& bestJ) {
+  CodingUnit cu = interBestCu_;
+  if (!cu.rootCbf || cu.skip || cu.sbt || cu.w > 32 || cu.h > 32 || !cu.tus[0].cbf[0] || cu.tus[0].tsFlag[0]) return;
+  const int x = cu.x, y = cu.y, w = cu.w, h = cu.h;
+  const Pel* pd[3] = {interBestPred_[0].data(), interBestPred_[1].data(), interBestPred_[2].data()};
+  const ptrdiff_t ps[3] = {w, w / 2, w / 2};
+  const int last = preset_.numInterMts > 0 ? std::min(4, preset_.numInterMts) : 4;
+  cu.tus[0].jointCbCr = 0;
+  for (int m = 1; m <= last; ++m) {
+    cu.mtsIdx = uint8_t(m);
+    mtsIdx_ = m;
+    bool any = false;
+    const double D = codeInterResidual(cu, pd, ps, nullptr, &any);
+    mtsIdx_ = 0;
+    const TransformUnit& tu = cu.tus[0];
+    if (!any || !tu.cbf[0]) continue;
+    // levels that leave mts_idx uncoded (DC only, or beyond the 16 coefficients of a 32-point side) would be read as
+    // DCT-II
+    if (!mtsIdxCoded(c_->slice, cu, residualMtsFlags(interFrag_.coeffs.data() + tu.coeffOffset[0], w, h))) continue;
+    const double J = D + rateCost(cu, interFrag_, entry, entryHm);
+    if (J < bestJ) {
+      bestJ = J;
+      interBestCu_ = cu;
+      interBestFrag_ = interFrag_;
+      for (int c = 0; c < 3; ++c) {
+        const int sh = c ? 1 : 0;
+        savePlane(c_->recon->planes[c], x >> sh, y >> sh, w >> sh, h >> sh, interRec_[c].data());
+      }
+    }
+  }
 }
 
 void RdCtuSearch::evalSbt(const ContextSet& entry, const HmvpTable& entryHm, double& bestJ) {

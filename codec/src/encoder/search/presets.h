@@ -71,6 +71,10 @@ struct SearchPreset {
   // costs less (SSE + lambda x the estimated bits of its residual syntax). `--transform-skip on` at a preset with 0:
   // every size the SPS allows (32).
   int tsLog2Max = 0;
+  // Explicit MTS for inter CUs (the SPS flag is on in `ra` where this is > 0): the best inter CU with a luma residual
+  // (no SBT, at most 32x32) coded again with mts_idx 1 .. this (DST-VII / DCT-VIII pairs), each a full RD
+  // (RdCtuSearch::evalInterMts). `--mts-inter on` at a preset with 0: all four.
+  int numInterMts = 0;
   bool ispBothSplits = true;  // ... in both directions (else one, by the mode's direction: tryIsp)
   bool ispLfnst = false;  // ... then lfnst_idx 1 and 2 on the better split (luma tree of a slice with LFNST)
   bool ispInRa = true;  // ... in `ra` (else the SPS flag is off there unless `--isp on`)

@@ -142,6 +142,9 @@ class RdCtuSearch final : public CtuSearch {
   // the allowed splits ranked by the residual energy their TU without residual leaves, the preset's numSbtRd best
   // to full RD.
   void evalSbt(const ContextSet& entry, const HmvpTable& entryHm, double& bestJ);
+  // Explicit inter MTS: the best inter CU (interBestCu_, a luma residual, no SBT, at most 32x32) with mts_idx 1 ..
+  // preset_.numInterMts (4 where 0), every component's residual coded again, each to full RD.
+  void evalInterMts(const ContextSet& entry, const HmvpTable& entryHm, double& bestJ);
   // The residual of every TU of an inter CU against its prediction pd (CU-sized, strides ps) into interFrag_ and the
   // picture (an SBT CU's TU without residual: the prediction, with SBT's transform pair and zero-out on the other's
   // luma); sets the cbfs. Returns the weighted distortion; *dLuma (optional) gets the luma SSE, *any whether a level
