@@ -179,6 +179,10 @@ TEST_CASE(randomAccessSps) {
     SpsInfo r3 = ra; r3.mtsEnabled = true;
     const SpsInfo q3 = parseSps(writeSps(r3));
     CHECK(q3.mtsEnabled && !q.mtsEnabled && writeSps(q3) == writeSps(r3) && writeSps(q3) != writeSps(ra));
+    // explicit MTS for inter CUs: sps_explicit_mts_inter_enabled_flag after the intra one
+    SpsInfo r3i = r3; r3i.explicitMtsInter = true;
+    const SpsInfo q3i = parseSps(writeSps(r3i));
+    CHECK(q3i.explicitMtsInter && !q3.explicitMtsInter && writeSps(q3i) == writeSps(r3i) && writeSps(q3i) != writeSps(r3));
     // DMVR: sps_dmvr_enabled_flag plus sps_dmvr_control_present_in_ph_flag (0)
     SpsInfo r4 = ra; r4.dmvrEnabled = true;
     const SpsInfo q4 = parseSps(writeSps(r4));

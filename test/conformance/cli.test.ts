@@ -122,6 +122,7 @@ test('nnvvc-enc: deterministic output and clean errors on bad input', async (t) 
     ['mts-explicit without mts', [...encArgs(), '--mts', 'off', '--mts-explicit', 'on'], '--mts-explicit'],
     ['dmvr value', [...encArgs({ '--config': 'ra' }), '--dmvr', 'yes'], 'yes'],
     ['transform-skip value', [...encArgs(), '--transform-skip', 'often'], 'often'],
+    ['mts-inter without mts', [...encArgs({ '--config': 'ra' }), '--mts', 'off', '--mts-inter', 'on'], '--mts-inter'],
     ['ts-residual-coding off with dependent quantisation', [...encArgs(), '--transform-skip', 'on', '--ts-residual-coding', 'off'], '--ts-residual-coding'],
     ['ccalf value', [...encArgs({ '--config': 'ra' }), '--ccalf', 'sometimes'], 'sometimes'],
     ['ccalf without alf', [...encArgs({ '--config': 'ra' }), '--alf', 'off', '--ccalf', 'on'], '--ccalf'],

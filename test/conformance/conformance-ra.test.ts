@@ -73,9 +73,9 @@ test('conformance: random-access nnvvc-enc streams decode bit-exactly (VTM-23.2 
   // MRL and MIP (reference lines 1 and 2, matrix intra prediction: in the I pictures and the intra CUs of B pictures)
   // are on at slow / exhaustive in `ra`, so they get cases of their own here, as ISP (intra sub-partitions) does. SbTMVP is on at every RD preset since the
   // fourteenth session (every default case), and with `--affine on` its candidate comes before the affine ones; PROF is on wherever
-  // affine is, so the affine cases cover it and `--prof off` gets a case. Transform skip (residual_ts_coding) gets one too.
+  // affine is, so the affine cases cover it and `--prof off` gets a case. Transform skip (residual_ts_coding) gets one too, and explicit MTS in inter CUs (`--mts-inter`).
   if (bp) {
-    const toolArgs = [...['--amvr', '--mmvd', '--ciip', '--smvd', '--mts-explicit', '--affine', '--bcw', '--lfnst', '--mrl', '--mip', '--isp', '--transform-skip'].map((t) => [t, 'on']),
+    const toolArgs = [...['--amvr', '--mmvd', '--ciip', '--smvd', '--mts-explicit', '--affine', '--bcw', '--lfnst', '--mrl', '--mip', '--isp', '--transform-skip', '--mts-inter'].map((t) => [t, 'on']),
       ['--bcw', 'on', '--affine', 'on'], ['--affine', 'on', '--prof', 'off'], ['--dep-quant', 'off'], ['--mts', 'off']];
     for (const args of toolArgs)
       for (const qp of QPS) cases.push({ ...base, seq: bp, qp, frames: Math.min(bp.frames, VTM_APP ? 33 : 17), extraArgs: args });
