@@ -121,4 +121,34 @@ TEST_CASE(rdoqModel) {
   CHECK(worstRel < 0.15);
 }
 
+// Transform skip: the scaled level is the residual, levelScale[qP % 6] << qP / 6 in units of 1/64 sample (exact from qP
+// 36 up, where the step is a whole number of samples: 40 << 6 / 64 = 40); the quantiser inverts it to the nearest level
+// with a half-step offset, and leaves residuals below the dead zone at zero.
+TEST_CASE(transformSkipScaling) {
+  const int kScale[6] = {40, 45, 51, 57, 64, 72};
+  for (int qp = 4; qp <= 75; ++qp) {
+    const TCoeff levels[6] = {0, 1, -1, 7, -300, 32767};
+    Pel r[6];
+    dsp::dequantTransformSkip(levels, 6, qp, r);
+    for (int i = 0; i < 6; ++i) {
+      const double exact = double(levels[i]) * kScale[qp % 6] * std::ldexp(1.0, qp / 6) / 64.0;
+      const double clipped = std::min(32767.0, std::max(-32768.0, exact));
+      CHECK(std::abs(double(r[i]) - clipped) <= 0.5);  // rounded (ties up) and clipped to 16 bits
+    }
+    // round trip where a step spans at least one sample and the level stays in range
+    if (qp >= 24) {
+      TCoeff back[6];
+      CHECK(dsp::quantTransformSkip(r, 6, qp, 512, back) == 5);
+      for (int i = 0; i < 6; ++i) {
+        const double exact = double(levels[i]) * kScale[qp % 6] * std::ldexp(1.0, qp / 6) / 64.0;
+        if (std::abs(exact) < 32767.0) CHECK(back[i] == levels[i]);  // (clipped ones come back smaller)
+      }
+    }
+  }
+  // dead zone: a third of a step rounds up from two thirds, not below
+  const Pel small[2] = {Pel(26), Pel(27)};  // qP 36: step 40 samples; 26 / 40 + 1/3 < 1, 27 / 40 + 1/3 >= 1
+  TCoeff lv[2];
+  CHECK(dsp::quantTransformSkip(small, 2, 36, 341, lv) == 1 && lv[0] == 0 && lv[1] == 1);
+}
+
 int main(int argc, char** argv) { return runTestCases(argc, argv); }

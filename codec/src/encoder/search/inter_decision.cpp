@@ -217,6 +217,7 @@ void RdCtuSearch::evalInterMts(const ContextSet& entry, const HmvpTable& entryHm
   const ptrdiff_t ps[3] = {w, w / 2, w / 2};
   const int last = preset_.numInterMts > 0 ? std::min(4, preset_.numInterMts) : 4;
   cu.tus[0].jointCbCr = 0;
+  const TsScope ts(*this, &entry);  // chroma may skip its transform as in tryInterRd (luma: not with mts_idx)
   for (int m = 1; m <= last; ++m) {
     cu.mtsIdx = uint8_t(m);
     mtsIdx_ = m;
