@@ -280,8 +280,8 @@ TEST_CASE(lfnstRoundTrip) {
   intraToolRoundTrip(
       "LFNST", "lf", 22, [](EncoderOptions& o, bool) { o.lfnst = 1; o.mtsExplicit = 1; },
       [](EncoderOptions& e) { e.lfnst = 0; },
-      [](const std::string& stats) {  // a CU entry ends with ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>,<mip>]"
-        return countMatchesInFile(stats, ",[0-4],([12]),[0-8],[0-2],[0-9]+,[0-2]\\]");
+      [](const std::string& stats) {  // a CU entry ends with ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>,<mip>,<isp>,<ts>]"
+        return countMatchesInFile(stats, ",[0-4],([12]),[0-8],[0-2],[0-9]+,[0-2],[0-7]\\]");
       });
 }
 
@@ -296,8 +296,8 @@ TEST_CASE(mrlRoundTrip) {
         if (stress) o.dualTree = 1;
       },
       [](EncoderOptions& e) { e.mrl = 0; },
-      [](const std::string& stats) {  // a CU entry ends with ",<sbt>,<mrl>,<mip>]"
-        return countMatchesInFile(stats, ",[0-8],([12]),[0-9]+,[0-2]\\]");
+      [](const std::string& stats) {  // a CU entry ends with ",<sbt>,<mrl>,<mip>,<isp>,<ts>]"
+        return countMatchesInFile(stats, ",[0-8],([12]),[0-9]+,[0-2],[0-7]\\]");
       });
 }
 
@@ -311,8 +311,8 @@ TEST_CASE(mipRoundTrip) {
         if (stress) { o.lfnst = 1; o.mtsExplicit = 1; }
       },
       [](EncoderOptions& e) { e.mip = 0; },
-      [](const std::string& stats) {  // a CU entry ends with ",<mrl>,<mip>]", mip 1 + mode + 16 * transposed
-        return countMatchesInFile(stats, ",[0-2],([1-9][0-9]?),[0-2]\\]");
+      [](const std::string& stats) {  // a CU entry ends with ",<mrl>,<mip>,<isp>,<ts>]", mip 1 + mode + 16 * transposed
+        return countMatchesInFile(stats, ",[0-2],([1-9][0-9]?),[0-2],[0-7]\\]");
       });
 }
 
@@ -329,8 +329,8 @@ TEST_CASE(ispRoundTrip) {
         if (stress) { o.dualTree = 1; o.mip = 0; }
       },
       [](EncoderOptions& e) { e.isp = 0; },
-      [](const std::string& stats) {  // a CU entry ends with ",<mrl>,<mip>,<isp>]"
-        return countMatchesInFile(stats, ",[0-2],[0-9]+,([12])\\]");
+      [](const std::string& stats) {  // a CU entry ends with ",<mrl>,<mip>,<isp>,<ts>]"
+        return countMatchesInFile(stats, ",[0-2],[0-9]+,([12]),[0-7]\\]");
       });
 }
 
@@ -347,8 +347,8 @@ TEST_CASE(sbtRoundTrip) {
     // the right part of every 32-sample column group flickers with a pattern of its own per picture
     return (x & 31) >= 12 ? base + (((x * 5 + y * 13 + n * 37) % 23) - 11) * 2 : base;
   });
-  auto sbtCus = [](const std::string& stats) {  // ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>,<mip>]" with sbt 1..8
-    return countMatchesInFile(stats, ",[0-4],[0-2],([1-8]),[0-2],[0-9]+,[0-2]\\]");
+  auto sbtCus = [](const std::string& stats) {  // ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>,<mip>,<isp>,<ts>]" with sbt 1..8
+    return countMatchesInFile(stats, ",[0-4],[0-2],([1-8]),[0-2],[0-9]+,[0-2],[0-7]\\]");
   };
   std::string err;
   for (int qp : {22, 27, 23}) {
@@ -484,8 +484,8 @@ TEST_CASE(explicitMtsRoundTrip) {
       CHECK(runEncoder(o, err) == 0);
       const std::vector<uint8_t> js = readAll(o.statsPath);
       const std::string text(js.begin(), js.end());
-      CHECK(text.find("\"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\", \"mip\", \"isp\"]") != std::string::npos);
-      const std::regex mtsRe("\"[a-z-]+\",([0-4]),[0-2],[0-8],[0-2],[0-9]+,[0-2]\\]");
+      CHECK(text.find("\"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\", \"mip\", \"isp\", \"ts\"]") != std::string::npos);
+      const std::regex mtsRe("\"[a-z-]+\",([0-4]),[0-2],[0-8],[0-2],[0-9]+,[0-2],[0-7]\\]");
       int cus = 0, mts = 0;
       for (auto it = std::sregex_iterator(text.begin(), text.end(), mtsRe); it != std::sregex_iterator(); ++it) {
         ++cus;
