@@ -17,6 +17,17 @@ static uint64_t rng = 99;
 static unsigned rnd(unsigned n) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return unsigned(rng % n); }
 
 
+// After one block written (ce), parsed (cd) and estimated (cest / est): the three leave the contexts alike, and the
+// estimate is close to the real size (within 5% + a few bits of flushing).
+static void checkCodedAlike(const ContextSet& ce, const ContextSet& cd, const ContextSet& cest,
+                            const std::vector<uint8_t>& bytes, const BitEstimator& est) {
+  int diff = 0;
+  for (int i = 0; i < kNumCtx; ++i) diff += ce[i].s0 != cd[i].s0 || ce[i].s1 != cd[i].s1 || ce[i].s0 != cest[i].s0;
+  CHECK(diff == 0);
+  const double real = double(bytes.size() * 8);
+  CHECK(est.bits() < real * 1.05 + 24 && est.bits() > real * 0.95 - 24);
+}
+
 static void residualRoundTrip(int w, int h, int cIdx, int density, int maxLevel) {
   std::vector<TCoeff> lv(size_t(w * h), 0);
   const int zw = w > 32 ? 32 : w, zh = h > 32 ? 32 : h;
@@ -53,12 +64,7 @@ static void residualRoundTrip(int w, int h, int cIdx, int density, int maxLevel)
     CHECK(!rf.notDcOnly && !rf.beyond16);  // chroma leaves them alone
   }
   CHECK(dec.terminate() == 1);
-  int diff = 0;
-  for (int i = 0; i < kNumCtx; ++i) diff += ce[i].s0 != cd[i].s0 || ce[i].s1 != cd[i].s1 || ce[i].s0 != cest[i].s0;
-  CHECK(diff == 0);
-  // estimate close to the real size (within 5% + a few bits of flushing)
-  const double real = double(bytes.size() * 8);
-  CHECK(est.bits() < real * 1.05 + 24 && est.bits() > real * 0.95 - 24);
+  checkCodedAlike(ce, cd, cest, bytes, est);
 }
 
 // residual_ts_coding(): writer, estimator and reader agree (levels, context states, size). density 100 with large
@@ -86,11 +92,7 @@ static void tsResidualRoundTrip(int w, int h, int density, int maxLevel) {
   CHECK(codeResidualTs(dec, cd, out.data(), w, h));
   CHECK(out == lv);
   CHECK(dec.terminate() == 1);
-  int diff = 0;
-  for (int i = 0; i < kNumCtx; ++i) diff += ce[i].s0 != cd[i].s0 || ce[i].s1 != cd[i].s1 || ce[i].s0 != cest[i].s0;
-  CHECK(diff == 0);
-  const double real = double(bytes.size() * 8);
-  CHECK(est.bits() < real * 1.05 + 24 && est.bits() > real * 0.95 - 24);
+  checkCodedAlike(ce, cd, cest, bytes, est);
 }
 
 // Whole CTUs: random legal coding trees from the syntax-stress search on a synthetic picture, written and

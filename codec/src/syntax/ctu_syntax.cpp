@@ -73,6 +73,17 @@ inline int lastMinInGroup(int prefix) {
   return (1 << ((prefix >> 1) - 1)) * (2 + (prefix & 1));
 }
 
+// Sub-block size of residual_coding() and residual_ts_coding() (7.3.11.11 / 7.3.11.12): 4x4, or 2x2 / 8x2 / 2x8 /
+// 16x1 / 1x16 shapes for thin blocks.
+inline void subBlockShape(int log2W, int log2H, int& log2SbW, int& log2SbH) {
+  log2SbW = std::min(log2W, log2H) < 2 ? 1 : 2;
+  log2SbH = log2SbW;
+  if (log2W + log2H > 3) {
+    if (log2W < 2) { log2SbW = log2W; log2SbH = 4 - log2SbW; }
+    else if (log2H < 2) { log2SbH = log2H; log2SbW = 4 - log2SbH; }
+  }
+}
+
 // abs_remainder / dec_abs_level binarisation (9.3.3.11; cutoff 5, log2TransformRange 15).
 constexpr int kRemCutoff = 5;
 constexpr int kMaxLog2TrRange = 15;
@@ -131,11 +142,8 @@ inline unsigned tsUnmapLevel(unsigned m, unsigned pred) {
 template <class IO>
 bool codeResidualTs(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h) {
   const int log2W = log2Int(unsigned(w)), log2H = log2Int(unsigned(h));
-  int log2SbW = std::min(log2W, log2H) < 2 ? 1 : 2, log2SbH = log2SbW;
-  if (log2W + log2H > 3) {
-    if (log2W < 2) { log2SbW = log2W; log2SbH = 4 - log2SbW; }
-    else if (log2H < 2) { log2SbH = log2H; log2SbW = 4 - log2SbH; }
-  }
+  int log2SbW, log2SbH;
+  subBlockShape(log2W, log2H, log2SbW, log2SbH);
   const int numSbCoeff = 1 << (log2SbW + log2SbH);
   const int log2CgW = log2W - log2SbW, log2CgH = log2H - log2SbH;
   const int cgW = 1 << log2CgW;
@@ -297,6 +305,10 @@ bool mtsIdxCoded(const SliceParams* slice, const CodingUnit& cu, const ResidualM
          cu.lfnstIdx == 0 && f.notDcOnly && !f.beyond16 && !f.lumaTs;
 }
 
+bool transformSkipAllowed(const SliceParams* slice, const CodingUnit& cu, int cIdx, int w, int h) {
+  return slice && slice->transformSkip && std::max(w, h) <= (1 << slice->log2MaxTs) && !cu.sbt && !(cIdx == 0 && cu.isp);
+}
+
 void mipModeCode(int numModes, int& k, unsigned& u) {
   k = 0;
   while ((2 << k) <= numModes) ++k;  // floor(log2(numModes))
@@ -339,12 +351,8 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* lv, int w, int h, int cIdx, b
     for (int y = 0; y < h; ++y)
       for (int x = (y < (1 << log2ZoH) ? 1 << log2ZoW : 0); x < w; ++x)
         if (lv[y * w + x]) return false;
-  // sub-block size (7.3.11.11): 4x4, or 2x2 / 8x2 / 2x8 / 16x1 / 1x16 shapes for thin blocks
-  int log2SbW = std::min(log2W, log2H) < 2 ? 1 : 2, log2SbH = log2SbW;
-  if (log2W + log2H > 3) {
-    if (log2W < 2) { log2SbW = log2W; log2SbH = 4 - log2SbW; }
-    else if (log2H < 2) { log2SbH = log2H; log2SbW = 4 - log2SbH; }
-  }
+  int log2SbW, log2SbH;
+  subBlockShape(log2W, log2H, log2SbW, log2SbH);
   const int numSb = 1 << (log2SbW + log2SbH);
   const int log2CgW = log2ZoW - log2SbW, log2CgH = log2ZoH - log2SbH;
   const int cgW = 1 << log2CgW, cgH = 1 << log2CgH;  // sub-block grid
@@ -773,7 +781,7 @@ bool codeTransformUnits(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner
       if (tu.coeffOffset[c] < 0 || size_t(tu.coeffOffset[c]) + size_t(bw * bh) > owner.coeffs.size()) return false;
       // transform_skip_flag (TBs of at most MaxTsSize a side; not in SBT CUs nor the luma of ISP CUs; no BDPCM)
       const SliceParams* sl = env.slice;
-      if (sl && sl->transformSkip && std::max(bw, bh) <= (1 << sl->log2MaxTs) && !cu.sbt && !(c == 0 && cu.isp)) {
+      if (transformSkipAllowed(sl, cu, c, bw, bh)) {
         tu.tsFlag[c] = uint8_t(io.bin(ctx[kCtxTsFlag + (c ? 1 : 0)], tu.tsFlag[c] ? 1u : 0u));
       } else {
         if (!IO::kReading && tu.tsFlag[c]) return false;

@@ -78,6 +78,10 @@ bool codeResidual(IO& io, ContextSet& ctx, TCoeff* levels, int w, int h, int cId
 template <class IO>
 bool codeResidualTs(IO& io, ContextSet& ctx, TCoeff* levels, int w, int h);
 
+// Whether transform_skip_flag is coded for a w x h TB of component cIdx of `cu` (7.3.11.10): the slice allows
+// transform skip at that size, not in SBT CUs nor the luma of ISP CUs (no BDPCM here).
+bool transformSkipAllowed(const SliceParams* slice, const CodingUnit& cu, int cIdx, int w, int h);
+
 // ctxInc of intra_mip_flag (Table 132): the left and above CUs with MIP, 3 for CUs more than 2:1.
 int mipFlagCtxInc(const CuMap& map, const CodingUnit& cu);
 // intra_mip_mode's truncated binary code for numModes symbols: k = floor(log2(numModes)) bins below u = 2^(k+1) -

@@ -209,10 +209,21 @@ double RdCtuSearch::evalInter(const TreeNode& node, const ContextSet& entry, con
   return bestJ;
 }
 
+void RdCtuSearch::keepInterCandidate(const CodingUnit& cu, double J, double& bestJ) {
+  if (!(J < bestJ)) return;
+  bestJ = J;
+  interBestCu_ = cu;
+  interBestFrag_ = interFrag_;
+  for (int c = 0; c < 3; ++c) {
+    const int sh = c ? 1 : 0;
+    savePlane(c_->recon->planes[c], cu.x >> sh, cu.y >> sh, cu.w >> sh, cu.h >> sh, interRec_[c].data());
+  }
+}
+
 void RdCtuSearch::evalInterMts(const ContextSet& entry, const HmvpTable& entryHm, double& bestJ) {
   CodingUnit cu = interBestCu_;
   if (!cu.rootCbf || cu.skip || cu.sbt || cu.w > 32 || cu.h > 32 || !cu.tus[0].cbf[0] || cu.tus[0].tsFlag[0]) return;
-  const int x = cu.x, y = cu.y, w = cu.w, h = cu.h;
+  const int w = cu.w, h = cu.h;
   const Pel* pd[3] = {interBestPred_[0].data(), interBestPred_[1].data(), interBestPred_[2].data()};
   const ptrdiff_t ps[3] = {w, w / 2, w / 2};
   const int last = preset_.numInterMts > 0 ? std::min(4, preset_.numInterMts) : 4;
@@ -230,15 +241,7 @@ void RdCtuSearch::evalInterMts(const ContextSet& entry, const HmvpTable& entryHm
     // DCT-II
     if (!mtsIdxCoded(c_->slice, cu, residualMtsFlags(interFrag_.coeffs.data() + tu.coeffOffset[0], w, h))) continue;
     const double J = D + rateCost(cu, interFrag_, entry, entryHm);
-    if (J < bestJ) {
-      bestJ = J;
-      interBestCu_ = cu;
-      interBestFrag_ = interFrag_;
-      for (int c = 0; c < 3; ++c) {
-        const int sh = c ? 1 : 0;
-        savePlane(c_->recon->planes[c], x >> sh, y >> sh, w >> sh, h >> sh, interRec_[c].data());
-      }
-    }
+    keepInterCandidate(cu, J, bestJ);
   }
 }
 
@@ -298,15 +301,7 @@ void RdCtuSearch::evalSbt(const ContextSet& entry, const HmvpTable& entryHm, dou
     cu.rootCbf = true;
     cu.skip = false;
     const double J = D + rateCost(cu, interFrag_, entry, entryHm);
-    if (J < bestJ) {
-      bestJ = J;
-      interBestCu_ = cu;
-      interBestFrag_ = interFrag_;
-      for (int c = 0; c < 3; ++c) {
-        const int sh = c ? 1 : 0;
-        savePlane(c_->recon->planes[c], x >> sh, y >> sh, w >> sh, h >> sh, interRec_[c].data());
-      }
-    }
+    keepInterCandidate(cu, J, bestJ);
   }
 }
 

@@ -145,6 +145,9 @@ class RdCtuSearch final : public CtuSearch {
   // Explicit inter MTS: the best inter CU (interBestCu_, a luma residual, no SBT, at most 32x32) with mts_idx 1 ..
   // preset_.numInterMts (4 where 0), every component's residual coded again, each to full RD.
   void evalInterMts(const ContextSet& entry, const HmvpTable& entryHm, double& bestJ);
+  // Where J beats bestJ: cu with its levels in interFrag_ and its reconstruction in the picture becomes the best
+  // inter CU (interBestCu_ / interBestFrag_ / interRec_).
+  void keepInterCandidate(const CodingUnit& cu, double J, double& bestJ);
   // The residual of every TU of an inter CU against its prediction pd (CU-sized, strides ps) into interFrag_ and the
   // picture (an SBT CU's TU without residual: the prediction, with SBT's transform pair and zero-out on the other's
   // luma); sets the cbfs. Returns the weighted distortion; *dLuma (optional) gets the luma SSE, *any whether a level

@@ -199,9 +199,7 @@ class FixedDecisionSearch : public CtuSearch {
   // Transform skip for a TB (the stress search's random choice where the slice and the CU allow it)
   virtual bool pickTransformSkip() { return false; }
   bool transformSkipFor(const CodingUnit& cu, int cIdx, int w, int h) {
-    const SliceParams& sp = *ctx_->slice;
-    if (!sp.transformSkip || std::max(w, h) > (1 << sp.log2MaxTs) || cu.lfnstIdx || (cIdx == 0 && cu.mtsIdx))
-      return false;
+    if (!transformSkipAllowed(ctx_->slice, cu, cIdx, w, h) || cu.lfnstIdx || (cIdx == 0 && cu.mtsIdx)) return false;
     return pickTransformSkip();
   }
 
