@@ -5,7 +5,9 @@
 // every hinted bitstream decodes bit-exactly (nnvvc-dec, and VTM DecoderApp when VTM_DECODER_APP is set).
 // Env: CNN_BENCH_SEQ (file in the shared sequences), CNN_BENCH_CONFIG (ai | ra, default ai), CNN_BENCH_FRAMES
 // (2 for ai, 33 for ra), CNN_BENCH_PRESET (medium), CNN_BENCH_AGGR ("0,1,2": aggressiveness levels; "" for none),
-// CNN_BENCH_THRESHOLDS (confidence thresholds, e.g. "0.9,0.95"; default none), CNN_BENCH_ORACLE (oracle rows: hints
+// CNN_BENCH_THRESHOLDS (confidence thresholds, e.g. "0.9,0.95"; default none), CNN_BENCH_NODE (per-node decision
+// thresholds of version 2 hints, entries separated by ';', each "t" or "qtSplit,qtEnd,mtt", e.g. "0.1;0.05,0.3,0.05";
+// default none), CNN_BENCH_ORACLE (oracle rows: hints
 // written from the full search's own partition at the same QP, e.g. "qt1m1,m1,exact": QT exact or +-1, MTT maximum
 // exact or +1; what a perfect predictor of the same form would save and cost), NNVVC_SPLIT_MODEL (another .onnx, as
 // the worker takes it), NNVVC_ENC/NNVVC_DEC, VTM_DECODER_APP, SHARED_SEQUENCES.
@@ -24,7 +26,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bdRate, bitrateKbps } from '../src/quality/index.js';
-import { defaultModelFor, describePolicy, loadSplitModel, predictFrame, readLuma, writeSplitHints, type Aggressiveness, type FramePrediction, type HintPolicy } from '../src/models/split-predictor.js';
+import { defaultModelFor, defaultPolicyFor, describePolicy, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, readLuma, writeSplitHints, type Aggressiveness, type FramePrediction, type HintPolicy } from '../src/models/split-predictor.js';
 import { defaultIntraPeriod } from '../src/quality/anchors.js';
 import { AccuracyCounter, cellTargets, describeOracle, oracleHints, type OracleSlack } from '../src/models/labels.js';
 import { vtmRaAnchor, type RaRun } from './codec-ra.js';
@@ -40,17 +42,23 @@ const SEQ = process.env.CNN_BENCH_SEQ ?? 'BasketballPass_416x240_50fps_8bit_101f
 const CONFIG = (process.env.CNN_BENCH_CONFIG ?? 'ai') as 'ai' | 'ra';
 if (CONFIG !== 'ai' && CONFIG !== 'ra') throw new Error(`CNN_BENCH_CONFIG=${CONFIG}: expected ai or ra`);
 const FRAMES = Number(process.env.CNN_BENCH_FRAMES ?? (CONFIG === 'ra' ? 33 : 2));
-const PRESET = process.env.CNN_BENCH_PRESET ?? 'medium';
+// one preset or several ("fast,medium,slow"): each is run without hints, with its operating point
+// (PRESET_OPERATING_POINTS, unless CNN_BENCH_POINT=0) and with the variants below; then a Pareto table
+const PRESETS = (process.env.CNN_BENCH_PRESET ?? 'medium').split(',').map((x) => x.trim()).filter(Boolean);
+const WITH_POINT = process.env.CNN_BENCH_POINT !== '0';
 const list = (v: string | undefined, dflt: string) => (v ?? dflt).split(',').map((x) => x.trim()).filter((x) => x !== '').map(Number);
 const AGGR = list(process.env.CNN_BENCH_AGGR, '0,1,2') as Aggressiveness[];
 const THRESHOLDS = list(process.env.CNN_BENCH_THRESHOLDS, '');
 for (const t of THRESHOLDS) if (!(t > 0 && t <= 1)) throw new Error(`CNN_BENCH_THRESHOLDS: ${t} is not in (0, 1]`);
+// per-node thresholds: entries separated by ';', each "t" or "qtSplit,qtEnd,mtt"
+const NODE_THRESHOLDS = (process.env.CNN_BENCH_NODE ?? '').split(';').map((x) => x.trim()).filter(Boolean).map((x) => parseNodeThresholds(x)!);
 const ORACLES: Record<string, OracleSlack> = { exact: { qt: 0, mtt: 0 }, m1: { qt: 0, mtt: 1 }, qt1: { qt: 1, mtt: 0 }, qt1m1: { qt: 1, mtt: 1 } };
 const ORACLE = (process.env.CNN_BENCH_ORACLE ?? '').split(',').map((t) => t.trim()).filter(Boolean);
 for (const o of ORACLE) if (!(o in ORACLES)) throw new Error(`CNN_BENCH_ORACLE: '${o}' is not one of ${Object.keys(ORACLES).join(', ')}`);
 const VTM_ENC = process.env.VTM_ENCODER_APP ?? '';
-const VARIANTS: { label: string; policy?: HintPolicy; oracle?: OracleSlack }[] = [
+const COMMON_VARIANTS: { label: string; policy?: HintPolicy; oracle?: OracleSlack }[] = [
   ...AGGR.map((a) => ({ label: `a${a}`, policy: a as HintPolicy })), ...THRESHOLDS.map((t) => ({ label: `t${t}`, policy: { threshold: t } })),
+  ...NODE_THRESHOLDS.map((t) => ({ label: `n${formatNodeThresholds(t).replaceAll('/', '-')}`, policy: { node: t } })),
   ...ORACLE.map((o) => ({ label: `oracle-${o}`, oracle: ORACLES[o] })),
 ];
 const describeVariant = (v: { policy?: HintPolicy; oracle?: OracleSlack }) => (v.oracle ? describeOracle(v.oracle) : describePolicy(v.policy!));
@@ -72,7 +80,42 @@ async function main() {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-cnn-bench-'));
   const model = await loadSplitModel(process.env.NNVVC_SPLIT_MODEL || defaultModelFor(CONFIG));
   const intraPeriod = CONFIG === 'ra' ? defaultIntraPeriod(m.fps) : undefined;
-  console.log(`model ${model.name} v${model.version} (${model.ep}${model.epNote ? `; ${model.epNote}` : ''}); ${SEQ} ${FRAMES} frames, ${CONFIG}${intraPeriod ? ` (GOP 32, intra period ${intraPeriod})` : ''}, preset ${PRESET}; VTM decoder: ${VTM_DEC || 'not used (VTM_DECODER_APP not set)'}`);
+  console.log(`model ${model.name} v${model.version} (${model.ep}${model.epNote ? `; ${model.epNote}` : ''}); ${SEQ} ${FRAMES} frames, ${CONFIG}${intraPeriod ? ` (GOP 32, intra period ${intraPeriod})` : ''}, presets ${PRESETS.join(', ')}; VTM decoder: ${VTM_DEC || 'not used (VTM_DECODER_APP not set)'}`);
+  // Pareto columns: each row against VTM-23.2's anchor (BD-rate, T1/T2 with T1 = encode + inference CPU time)
+  let vtm: RaRun | undefined;
+  if (VTM_ENC) {
+    const seq = readManifest(SEQ_DIR).find((x) => x.file === SEQ)!;
+    vtm = await vtmRaAnchor({ app: VTM_ENC, seq, frames: FRAMES, intraPeriod: intraPeriod ?? 0, qps: QPS, jobs: 1, reuse: process.env.CNN_BENCH_REUSE_VTM !== '0', work: tmp, timeoutMs: 4 * 3600_000, config: CONFIG });
+    if (vtm.error) { console.log(`VTM anchor failed: ${vtm.error}`); vtm = undefined; }
+  } else console.log('*** VTM_ENCODER_APP not set: no BD-rate against VTM-23.2 / T1/T2 columns ***');
+  const t2 = vtm ? vtm.points.reduce((a, p) => a + p.seconds, 0) : 0;
+  const vtmCurve = vtm ? QPS.map((qp) => { const p = vtm!.points.find((x) => x.qp === qp)!; return { kbps: p.kbps, psnr: p.psnr.yuv }; }) : [];
+  const vsVtm = (pts: { kbps: number; psnr: number }[], secs: number) => {
+    if (!vtm) return { text: '', bd: undefined as number | undefined, ratio: undefined as number | undefined };
+    const bd = bdRate(vtmCurve, pts), ratio = secs / t2;
+    return { text: ` ${bd >= 0 ? '+' : ''}${bd.toFixed(2)} % | ${ratio.toFixed(3)} |`, bd, ratio };
+  };
+  if (vtm) console.log(`VTM-23.2 anchor (${CONFIG}): ${t2.toFixed(1)} s CPU for the 4 QPs${vtm.points.some((p) => p.cached) ? ` (saved results of an earlier run, bench/.cache/${CONFIG === 'ra' ? 'vtm-ra' : 'vtm-ai-anchor'}: T2 not measured in this run)` : ' (measured in this run)'}`);
+  const pareto: { preset: string; hints: string; bdVtm?: number; ratio?: number; saved?: number; bd?: number; secs: number }[] = [];
+  for (const PRESET of PRESETS) {
+    const VARIANTS = [...(WITH_POINT ? [{ label: 'point', policy: defaultPolicyFor(CONFIG, PRESET) as HintPolicy, oracle: undefined as OracleSlack | undefined }] : []), ...COMMON_VARIANTS];
+    const r = await benchPreset(PRESET, VARIANTS);
+    pareto.push({ preset: PRESET, hints: 'none', secs: r.fullSeconds, bdVtm: r.fullVtm.bd, ratio: r.fullVtm.ratio });
+    for (const v of r.summary) pareto.push({ preset: PRESET, hints: `${v.label === 'point' ? 'operating point: ' : ''}${v.description}`, secs: v.encodeSeconds + v.inferenceSeconds, saved: v.timeSavedPct, bd: v.bdRatePct, bdVtm: v.bdRateVsVtmPct, ratio: v.timeRatioVsVtm });
+  }
+  if (PRESETS.length > 1 || vtm) {
+    console.log(`\nPareto table (${CONFIG}, ${SEQ} ${FRAMES} frames; time = encode + inference CPU s${vtm ? '; T1/T2 against VTM-23.2' : ''}):`);
+    console.log(`| preset | hints | CPU s | time saved | BD-rate vs unhinted |${vtm ? ' BD-rate vs VTM-23.2 | T1/T2 |' : ''}`);
+    console.log(`|---|---|---|---|---|${vtm ? '---|---|' : ''}`);
+    for (const r of pareto) {
+      const pct = (x?: number) => (x === undefined ? '-' : `${x >= 0 && x !== 0 ? '+' : ''}${x.toFixed(2)} %`);
+      console.log(`| ${r.preset} | ${r.hints} | ${r.secs.toFixed(2)} | ${r.saved === undefined ? '-' : `${r.saved.toFixed(1)} %`} | ${pct(r.bd)} |${vtm ? ` ${pct(r.bdVtm)} | ${r.ratio?.toFixed(3) ?? '-'} |` : ''}`);
+    }
+  }
+  await rm(tmp, { recursive: true, force: true });
+
+  async function benchPreset(PRESET: string, VARIANTS: { label: string; policy?: HintPolicy; oracle?: OracleSlack }[]) {
+  console.log(`\n== preset ${PRESET} ==`);
 
   async function encode(qp: number, label: string, hints?: string) {
     const b = path.join(tmp, `${label}.266`), o = path.join(tmp, `${label}.rec.yuv`), s = path.join(tmp, `${label}.json`);
@@ -151,21 +194,6 @@ async function main() {
   const anchor = base.map((p) => ({ kbps: p.kbps, psnr: p.psnr }));
   const fullSeconds = base.reduce((a, p) => a + p.encSeconds, 0);
   const summary: Record<string, unknown>[] = [];
-  // Pareto columns: each row against VTM-23.2's RA anchor (BD-rate, T1/T2 with T1 = encode + inference CPU time)
-  let vtm: RaRun | undefined;
-  if (VTM_ENC && CONFIG === 'ra') {
-    const seq = readManifest(SEQ_DIR).find((x) => x.file === SEQ)!;
-    vtm = await vtmRaAnchor({ app: VTM_ENC, seq, frames: FRAMES, intraPeriod: intraPeriod!, qps: QPS, jobs: 1, reuse: process.env.CNN_BENCH_REUSE_VTM !== '0', work: tmp, timeoutMs: 4 * 3600_000 });
-    if (vtm.error) { console.log(`VTM anchor failed: ${vtm.error}`); vtm = undefined; }
-  } else if (CONFIG === 'ra') console.log('*** VTM_ENCODER_APP not set: no BD-rate against VTM-23.2 / T1/T2 columns ***');
-  const t2 = vtm ? vtm.points.reduce((a, p) => a + p.seconds, 0) : 0;
-  const vtmCurve = vtm ? QPS.map((qp) => { const p = vtm!.points.find((x) => x.qp === qp)!; return { kbps: p.kbps, psnr: p.psnr.yuv }; }) : [];
-  const vsVtm = (pts: { kbps: number; psnr: number }[], secs: number) => {
-    if (!vtm) return { text: '', bd: undefined as number | undefined, ratio: undefined as number | undefined };
-    const bd = bdRate(vtmCurve, pts), ratio = secs / t2;
-    return { text: ` ${bd >= 0 ? '+' : ''}${bd.toFixed(2)} % | ${ratio.toFixed(3)} |`, bd, ratio };
-  };
-  if (vtm) console.log(`\nVTM-23.2 anchor: ${t2.toFixed(1)} s CPU for the 4 QPs${vtm.points.some((p) => p.cached) ? ' (saved results of an earlier bench run, bench/.cache/vtm-ra: T2 not measured in this run)' : ' (measured in this run)'}`);
   console.log(`\n${CONFIG}, ${SEQ} ${FRAMES} frames, preset ${PRESET}, model ${model.name} v${model.version}:`);
   console.log(`| hints | encode CPU s (sum 4 QPs) | time saved | BD-rate (YUV) | CUs | inference ms/frame | inference / encode time | decodes bit-exact |${vtm ? ' BD-rate vs VTM-23.2 | T1/T2 |' : ''}`);
   console.log(`|---|---|---|---|---|---|---|---|${vtm ? '---|---|' : ''}`);
@@ -179,9 +207,10 @@ async function main() {
     const vtmRan = v.points.every((p) => p.decode.vtmDec !== null);
     const msPerFrame = 1000 * v.inferenceSeconds / Math.max(1, v.framesPredicted);
     const pv = vsVtm(v.points.map((p) => ({ kbps: p.kbps, psnr: p.psnr })), secs + v.inferenceSeconds);
-    summary.push({ variant: label, ...(oracle ? { oracle } : typeof policy === 'number' ? { aggressiveness: policy } : { threshold: policy!.threshold }), encodeSeconds: secs, timeSavedPct: 100 * (1 - secs / fullSeconds), bdRatePct: bd,
+    summary.push({ variant: label, label, description: describeVariant({ policy, oracle }), ...(oracle ? { oracle } : typeof policy === 'number' ? { aggressiveness: policy } : 'threshold' in policy! ? { threshold: policy.threshold } : { nodeThresholds: policy!.node }), encodeSeconds: secs, timeSavedPct: 100 * (1 - secs / fullSeconds), bdRatePct: bd,
       inferenceSeconds: v.inferenceSeconds, inferenceMsPerFrame: msPerFrame, inferenceShareOfEncode: v.inferenceSeconds / secs, decodeOk: allOk, vtmChecked: vtmRan, points: v.points,
       ...(pv.bd !== undefined ? { bdRateVsVtmPct: pv.bd, timeRatioVsVtm: pv.ratio } : {}) });
+    if (label === 'point') console.log(`(operating point of preset ${PRESET}: the service's default for ${CONFIG} jobs)`);
     console.log(`| ${describeVariant({ policy, oracle })} | ${secs.toFixed(2)} | ${(100 * (1 - secs / fullSeconds)).toFixed(1)} % | ${bd.toFixed(2)} % | ${v.points.reduce((s, p) => s + p.cus, 0)} | ${oracle ? '-' : msPerFrame.toFixed(1)} | ${oracle ? '-' : `${(100 * v.inferenceSeconds / secs).toFixed(2)} %`} | ${allOk ? 'yes' : 'NO'}${vtmRan ? ' (nnvvc-dec + VTM)' : ' (nnvvc-dec only)'} |${pv.text}`);
   }
   const accuracy = acc.result();
@@ -190,7 +219,8 @@ async function main() {
   const out = { sequence: SEQ, config: CONFIG, ...(intraPeriod ? { intraPeriod, gopSize: 32 } : {}), frames: FRAMES, preset: PRESET, model: `${model.name} v${model.version}`, ep: model.ep, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length }, full: base.map((p, i) => ({ qp: QPS[i], kbps: p.kbps, psnr: p.psnr, encSeconds: p.encSeconds, cus: p.cus })),
     ...(vtm ? { vtm: { seconds: t2, cached: vtm.points.some((p) => p.cached), points: vtm.points, fullBdRateVsVtmPct: fullVtm.bd, fullTimeRatioVsVtm: fullVtm.ratio } } : {}), variants: summary, accuracy, inference1080p: hd };
   await writeFile(path.join(REPO, `bench/cnn-results-${CONFIG === 'ra' ? 'ra-' : ''}${PRESET}.json`), JSON.stringify(out, null, 1) + '\n');
-  await rm(tmp, { recursive: true, force: true });
+  return { fullSeconds, fullVtm, summary: summary as unknown as { label: string; description: string; encodeSeconds: number; inferenceSeconds: number; timeSavedPct: number; bdRatePct: number; bdRateVsVtmPct?: number; timeRatioVsVtm?: number }[] };
+  }
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

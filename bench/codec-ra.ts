@@ -113,6 +113,7 @@ export function intraPeriodFor(seq: Pick<SequenceInfo, 'fps'>, intraPeriod?: num
 }
 
 export const VTM_RA_CFG = path.join(repoRoot, 'vtm', 'cfg', 'encoder_randomaccess_anchor.cfg');
+export const VTM_AI_CFG = path.join(repoRoot, 'vtm', 'cfg', 'encoder_intra_anchor.cfg');
 
 /** VTM EncoderApp arguments: our RA anchor cfg plus the per-run values (one thread: VTM's encoder is single-threaded). */
 export function vtmRaArgs(o: { cfg: string; seq: SequenceInfo; frames: number; qp: number; intraPeriod: number; bitstream: string; recon: string }): string[] {
@@ -223,19 +224,26 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) =>
  * VTM-23.2's RA anchor for one sequence: encoded with our anchor cfg (QPs at most `jobs` at once), each point saved
  * in bench/.cache/vtm-ra/ (keyed by sequence, frames, intra period, QP and the cfg's hash); with `reuse`, saved points
  * are taken instead of encoding (marked `cached`: their T2 was not measured in this run). bench:cnn shares it.
+ * `config: 'ai'`: VTM's all-intra anchor instead (our intra anchor cfg, every frame coded), cached in
+ * bench/.cache/vtm-ai-anchor/.
  */
-export async function vtmRaAnchor(a: { app: string; seq: SequenceInfo; frames: number; intraPeriod: number; qps: number[]; jobs: number; reuse: boolean; work: string; timeoutMs: number }): Promise<RaRun> {
+export async function vtmRaAnchor(a: { app: string; seq: SequenceInfo; frames: number; intraPeriod: number; qps: number[]; jobs: number; reuse: boolean; work: string; timeoutMs: number; config?: 'ai' | 'ra' }): Promise<RaRun> {
   const vtm: RaRun = { encoder: 'VTM-23.2', points: [] };
   const cpu = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'})`;
-  const cfgHash = createHash('sha1').update(readFileSync(VTM_RA_CFG)).digest('hex').slice(0, 10);
-  const cacheDir = path.join(repoRoot, 'bench', '.cache', 'vtm-ra');
+  const ai = a.config === 'ai';
+  const cfg = ai ? VTM_AI_CFG : VTM_RA_CFG;
+  const cfgHash = createHash('sha1').update(readFileSync(cfg)).digest('hex').slice(0, 10);
+  const cacheDir = path.join(repoRoot, 'bench', '.cache', ai ? 'vtm-ai-anchor' : 'vtm-ra');
   mkdirSync(cacheDir, { recursive: true });
   const { seq, frames, intraPeriod } = a;
   const vtmPoints = await mapLimit(a.qps, a.jobs, async (qp): Promise<RaPoint | string> => {
-    const cacheFile = path.join(cacheDir, `${seq.name}_f${frames}_ip${intraPeriod}_qp${qp}_${cfgHash}.json`);
+    const cacheFile = path.join(cacheDir, `${seq.name}_f${frames}${ai ? '' : `_ip${intraPeriod}`}_qp${qp}_${cfgHash}.json`);
     if (a.reuse && existsSync(cacheFile)) return { ...(JSON.parse(readFileSync(cacheFile, 'utf8')) as RaPoint), cached: true };
     const b = path.join(a.work, `vtm_${qp}.266`), rec = path.join(a.work, `vtm_${qp}.yuv`);
-    const r = await runTimed(a.app, vtmRaArgs({ cfg: VTM_RA_CFG, seq, frames, qp, intraPeriod, bitstream: b, recon: rec }), a.timeoutMs);
+    const args = vtmRaArgs({ cfg, seq, frames, qp, intraPeriod, bitstream: b, recon: rec });
+    // all-intra: no intra period; TemporalSubsampleRatio=1 codes every frame (the standard intra cfg skips 7 of 8)
+    if (ai) args.splice(args.findIndex((x) => x.startsWith('--IntraPeriod=')), 1, '--TemporalSubsampleRatio=1');
+    const r = await runTimed(a.app, args, a.timeoutMs);
     if (r.code !== 0) return `VTM QP ${qp}: ${describeExit(r)}: ${(r.stdout + r.stderr).trim().slice(-300)}`;
     const p = await measure(seq, frames, b, rec, r.timed, qp);
     writeFileSync(cacheFile, JSON.stringify({ ...p, machine: cpu, measuredAt: new Date().toISOString() }));

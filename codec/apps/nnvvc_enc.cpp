@@ -93,6 +93,10 @@ static void usage(std::FILE* f) {
       "      --list-configs        print the supported --config values, one per line\n"
       "      --preset P            search preset (%s); medium when not given\n"
       "      --split-hints FILE    partition hints for the search\n"
+      "      --split-threshold T[,E,M]  per-node thresholds for version 2 (probability) split hints, each in\n"
+      "                            (0, 1): a QT split is tried when its predicted probability reaches T, the QT's\n"
+      "                            end when 1 - that reaches E, an MTT split when its probability reaches M\n"
+      "                            (one value: all three; default: the file's 'threshold' line, else 0.1)\n"
       "      --stats FILE          write per-frame statistics (bits, PSNR, time, CU partition) as JSON\n"
       "  -h, --help                this help\n",
       ctuSearchPresetNames().c_str());
@@ -223,12 +227,17 @@ int main(int argc, char** argv) {
     else if (a == "--config") o.config = need("--config");
     else if (a == "--preset") o.preset = need("--preset");
     else if (a == "--split-hints") o.splitHintsPath = need("--split-hints");
+    else if (a == "--split-threshold") o.splitThreshold = need("--split-threshold");
     else if (a == "--stats") o.statsPath = need("--stats");
     else { std::fprintf(stderr, "nnvvc-enc: unknown option '%s' (see --help)\n", a.c_str()); return 2; }
   }
   if (!haveIn || !haveSize || !haveOut) {
     std::fprintf(stderr, "nnvvc-enc: missing required option(s):%s%s%s (see --help)\n", haveIn ? "" : " -i",
                  haveSize ? "" : " -s", haveOut ? "" : " -b");
+    return 2;
+  }
+  if (!o.splitThreshold.empty() && o.splitHintsPath.empty()) {
+    std::fprintf(stderr, "nnvvc-enc: --split-threshold needs --split-hints FILE (version 2 hints)\n");
     return 2;
   }
   std::string err;

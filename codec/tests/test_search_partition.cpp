@@ -316,6 +316,47 @@ TEST_CASE(splitHintsObeyed) {
     const double jFree = results[2].sseY + results[2].sseC + lambda * results[2].fracBits / 32768.0;
     const double jCons = r0.sseY + r0.sseC + lambda * r0.fracBits / 32768.0;
     CHECK(jFree < jCons, "free search J %.0f not below constrained J %.0f", jFree, jCons);
+  }  {
+    // version 2 (probabilities): a varied map decided per node at two thresholds. Every chosen split is one the
+    // node decisions allow (the checker asks the same queries), and stricter thresholds leave fewer CUs.
+    std::ostringstream hs;
+    hs << "nnvvc-split-hints 2\npicture 200 136\nctu 128\ngrid 8\nthreshold 0.1\nframes 1\nframe 0\n";
+    const char* b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    uint32_t seed = 12345;
+    auto rnd = [&](int n) { seed = seed * 1103515245u + 12345u; return int((seed >> 16) % uint32_t(n)); };
+    for (int r = 0; r < 17; ++r) {
+      for (int c = 0; c < 25; ++c) {
+        // cumulative tails: P(QT > 0) high, then falling at a random depth; MTT likewise
+        int q[4], m[3];
+        const int knee = 1 + ((r / 4 + c / 4) % 3);
+        for (int d = 0; d < 4; ++d) q[d] = d < knee ? 63 - rnd(8) : rnd(20) / (d - knee + 1);
+        for (int d = 1; d < 4; ++d) q[d] = std::min(q[d], q[d - 1]);
+        m[0] = rnd(64);
+        m[1] = std::min(m[0], rnd(40));
+        m[2] = std::min(m[1], rnd(10));
+        hs << (c ? " " : "") << 'p' << b64[q[0]] << b64[q[1]] << b64[q[2]] << b64[q[3]] << b64[m[0]] << b64[m[1]] << b64[m[2]];
+      }
+      hs << "\n";
+    }
+    size_t prevCus = SIZE_MAX;
+    for (double t : {0.1, 0.4}) {
+      auto hints = std::make_shared<SplitHints>();
+      std::istringstream in(hs.str());
+      const std::string err = hints->parse(in, "v2");
+      CHECK(err.empty(), "v2 hints parse: %s", err.c_str());
+      hints->setThresholds(SplitThresholds{t, t, t});
+      SearchPreset p;
+      presetByName("medium", p);
+      int viol = 0;
+      EncodeResult hr = encodePicture(orig, p, hints, qp, &viol);
+      CHECK(hr.ok && viol == 0, "v2 hints, threshold %.1f: ok %d violations %d", t, int(hr.ok), viol);
+      CHECK(!sameCoding(hr.ctus, results[2].ctus), "v2 hints had no effect");
+      size_t nCus = 0;
+      for (auto& c : hr.ctus) nCus += c.cus.size();
+      std::printf("CUs with v2 hints at threshold %.1f: %zu\n", t, nCus);
+      CHECK(nCus < prevCus, "a stricter threshold should leave fewer CUs (%zu, before %zu)", nCus, prevCus);
+      prevCus = nCus;
+    }
   }
 }
 

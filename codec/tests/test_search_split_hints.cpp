@@ -82,7 +82,7 @@ TEST_CASE(errorsNameLineAndValue) {
   struct Bad { const char* text; const char* expect; };
   const Bad bad[] = {
       {"", "t.hints:0: expected header"},
-      {"nnvvc-split-hints 2\n", "unsupported split hints version '2'"},
+      {"nnvvc-split-hints 9\n", "unsupported split hints version '9'"},
       {"nnvvc-split-hints 1\npicture 160\n", "t.hints:2: 'picture' takes 2"},
       {"nnvvc-split-hints 1\npicture 160 x90\n", "bad picture value 'x90'"},
       {"nnvvc-split-hints 1\npicture 16 16\nctu 96\n", "bad ctu value '96'"},
@@ -105,6 +105,72 @@ TEST_CASE(errorsNameLineAndValue) {
           b.text, e.c_str(), b.expect);
     CHECK(!h.loaded(), "failed parse left hints loaded");
   }
+}
+
+// base64url digit of a probability in 63ths
+static char b64(int v) {
+  return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[v];
+}
+
+TEST_CASE(version2ProbabilitiesAndNodeDecisions) {
+  // 32x16 picture, grid 8 -> 4 x 2 cells. Cell tokens: P(QT > 0..3) then P(MTT > 0..2), in 63ths.
+  auto tok = [](int q0, int q1, int q2, int q3, int m0, int m1, int m2) {
+    return std::string("p") + b64(q0) + b64(q1) + b64(q2) + b64(q3) + b64(m0) + b64(m1) + b64(m2);
+  };
+  // left half (cols 0, 1): QT deeper than 2 unlikely (P(QT > 2) = 3/63), MTT likely (P(MTT > 0) = 50/63);
+  // right half: one cell (col 3, row 0) wants a 16x16 QT leaf (P(QT > 2) = 60/63), MTT unlikely
+  const std::string a = tok(63, 63, 3, 0, 50, 20, 0), b = tok(63, 63, 6, 0, 2, 0, 0), c = tok(63, 63, 60, 9, 2, 0, 0);
+  const std::string text = "nnvvc-split-hints 2\npicture 32 16\nctu 128\ngrid 8\nthreshold 0.2 0.3 0.25\nframes 1\nframe 0\n" +
+                           a + " " + a + " " + b + " " + c + "\n" + a + " " + a + " " + b + " " + b + "\n";
+  SplitHints h;
+  std::string e = parseStr(h, text);
+  CHECK(e.empty(), "version 2 file rejected: %s", e.c_str());
+  CHECK(h.version() == 2, "version %d", h.version());
+  CHECK(h.thresholds().qtSplit == 0.2 && h.thresholds().qtEnd == 0.3 && h.thresholds().mtt == 0.25, "thresholds");
+  CHECK(h.cell(0, 3, 0).pQt[2] == 60 && h.cell(0, 3, 0).pQt[3] == 9 && h.cell(0, 0, 0).pMtt[0] == 50, "cell values");
+  // the 32x16 area at QT depth 2 (a 32x32 node clipped to the picture): quadrant means of P(QT > 2):
+  // left quadrants 3/63, right-top (cols 2-3, row 0) (6 + 60) / 2 = 33/63 = 0.52 -> split allowed (>= 0.2),
+  // end allowed iff 1 - 0.52 >= 0.3
+  CHECK(h.allowQtSplit(0, 0, 0, 32, 32, 2), "QT split: the largest quadrant mean 0.52 >= 0.2");
+  CHECK(h.allowQtEnd(0, 0, 0, 32, 32, 2), "QT end: 0.48 >= 0.3");
+  // the right 16x16 alone (cols 2-3, rows 0-1): quadrants are single cells, the largest 60/63 -> no QT end
+  CHECK(!h.allowQtEnd(0, 16, 0, 16, 16, 3 - 1), "QT end refused where one 8x8 cell is 95%% sure of a split");
+  // left 16x16 (cols 0-1): P(QT > 2) = 3/63 < 0.2: no QT split; MTT at depth 0: 50/63 >= 0.25; at 1: 20/63 >= 0.25
+  CHECK(!h.allowQtSplit(0, 0, 0, 16, 16, 2), "QT split refused at 3/63");
+  CHECK(h.allowMtt(0, 0, 0, 16, 16, 0, SplitMode::kBtHor) && h.allowMtt(0, 0, 0, 16, 16, 1, SplitMode::kTtVer),
+        "MTT allowed at 50/63 and 20/63");
+  CHECK(!h.allowMtt(0, 0, 0, 16, 16, 2, SplitMode::kBtVer), "MTT refused at 0/63");
+  CHECK(!h.allowMtt(0, 16, 0, 16, 16, 0, SplitMode::kBtVer), "MTT refused at 2/63");
+  // an override (--split-threshold) changes the decisions of the same file
+  h.setThresholds(SplitThresholds{0.6, 0.6, 0.9});
+  CHECK(!h.allowQtSplit(0, 0, 0, 32, 32, 2) && !h.allowMtt(0, 0, 0, 16, 16, 0, SplitMode::kBtHor), "override");
+
+  // one threshold for all three; no threshold line = 0.1
+  SplitHints h1;
+  e = parseStr(h1, "nnvvc-split-hints 2\npicture 8 8\nctu 128\ngrid 8\nthreshold 0.15\nframes 1\nframe 0\n" + a + "\n");
+  CHECK(e.empty() && h1.thresholds().qtSplit == 0.15 && h1.thresholds().mtt == 0.15, "single threshold: %s", e.c_str());
+  e = parseStr(h1, "nnvvc-split-hints 2\npicture 8 8\nctu 128\ngrid 8\nframes 1\nframe 0\n" + a + "\n");
+  CHECK(e.empty() && h1.thresholds().qtEnd == 0.1, "default threshold: %s", e.c_str());
+
+  // errors name the line and the value
+  const std::string hdr = "nnvvc-split-hints 2\npicture 8 8\nctu 128\ngrid 8\n";
+  struct Bad { std::string text, expect; } bad[] = {
+      {hdr + "threshold 1.5\nframes 1\nframe 0\n" + a + "\n", "'1.5' is not a number in (0, 1)"},
+      {hdr + "threshold 0.1 0.2\nframes 1\nframe 0\n" + a + "\n", "one threshold or three"},
+      {hdr + "frames 1\nframe 0\n2:1\n", "expected a probability token"},
+      {hdr + "frames 1\nframe 0\npAAAAAA!\n", "bad base64url digit '!'"},
+      {hdr + "frames 1\nframe 0\npAB_AAAA\n", "must not increase"},
+      {hdr + "frames 1\nframe 0\np____ABC\n", "MTT probabilities must not increase"},
+      {"nnvvc-split-hints 3\n", "unsupported split hints version '3'"},
+  };
+  for (const Bad& x : bad) {
+    SplitHints hb;
+    const std::string err = parseStr(hb, x.text);
+    CHECK(contains(err, x.expect), "expected '%s' in '%s'", x.expect.c_str(), err.c_str());
+  }
+  SplitThresholds th;
+  CHECK(parseSplitThresholds({"0.1", "0.2", "0.3"}, th).empty() && th.qtEnd == 0.2, "three values");
+  CHECK(contains(parseSplitThresholds({"0"}, th), "not a number in (0, 1)"), "0 refused");
 }
 
 TEST_CASE(missingFile) {

@@ -25,9 +25,34 @@ export const V2_MODEL = path.join(MODELS_DIR, 'splitnet-v2.onnx');
 /** What loadSplitModel() loads without a file: the all-intra default. */
 export const DEFAULT_MODEL = V1_MODEL;
 export const DEFAULT_RA_MODEL = V2_MODEL;
-/** Random-access jobs' hints when neither NNVVC_SPLIT_THRESHOLD nor NNVVC_SPLIT_AGGRESSIVENESS is set (models/README.md:
- * BasketballPass 33 frames, medium: 27 % of the encode time saved at +0.82 % BD-rate). */
-export const DEFAULT_RA_THRESHOLD = 0.9;
+/**
+ * The hint operating point of each search preset, per configuration: per-node thresholds (version 2 hints) chosen
+ * with bench:cnn on held-out BasketballPass (models/README.md "Operating points per preset"), used when none of
+ * NNVVC_SPLIT_NODE_THRESHOLDS / NNVVC_SPLIT_THRESHOLD / NNVVC_SPLIT_AGGRESSIVENESS is set. `faster` takes `fast`'s
+ * point and `exhaustive` `slow`'s (not measured apart).
+ */
+export const PRESET_OPERATING_POINTS: Record<'ai' | 'ra', Record<string, NodeThresholds>> = {
+  ai: {
+    faster: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
+    fast: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
+    medium: { qtSplit: 0.15, qtEnd: 0.45, mtt: 0.25 },
+    slow: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
+    exhaustive: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
+  },
+  ra: {
+    faster: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 },
+    fast: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 },
+    medium: { qtSplit: 0.05, qtEnd: 0.2, mtt: 0.1 },
+    slow: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
+    exhaustive: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
+  },
+};
+
+/** The hints policy a job of `config` and search `preset` gets by default (PRESET_OPERATING_POINTS). */
+export function defaultPolicyFor(config: string, preset: string): HintPolicy {
+  const points = PRESET_OPERATING_POINTS[config === 'ra' ? 'ra' : 'ai'];
+  return { node: points[preset] ?? points.medium };
+}
 
 /** The model a job of `config` uses when NNVVC_SPLIT_MODEL is not set. */
 export function defaultModelFor(config: string): string {
@@ -333,17 +358,46 @@ export function thresholdToken(qtProb: ArrayLike<number>, mttProb: ArrayLike<num
   return `${lo === hi ? lo : `${lo}-${hi}`}:${m}`;
 }
 
-/** How hints are made from predictions: a fixed aggressiveness (0/1/2, v1's ranges) or a confidence threshold. */
-export type HintPolicy = Aggressiveness | { threshold: number };
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Version 2 (probability) cell token: 'p' + 7 base64url digits (0..63 = probability x 63): P(QT depth > q) for
+ * q = 0..3, then P(MTT depth > m) for m = 0..2, the cumulative tails of the cell's predicted distributions. The
+ * encoder turns them into per-node split decisions at its threshold (codec/README.md "Split hints", version 2).
+ */
+export function probabilityToken(qtProb: ArrayLike<number>, mttProb: ArrayLike<number>, at = 0): string {
+  let t = 'p';
+  const digit = (p: number) => BASE64URL[Math.min(63, Math.max(0, Math.round(p * 63)))];
+  let tail = 0;
+  const qt: string[] = [];
+  for (let q = QT_CLASSES - 1; q >= 1; q--) { tail += qtProb[at * QT_CLASSES + q]; qt.unshift(digit(tail)); }
+  tail = 0;
+  const mtt: string[] = [];
+  for (let m = MTT_CLASSES - 1; m >= 1; m--) { tail += mttProb[at * MTT_CLASSES + m]; mtt.unshift(digit(tail)); }
+  t += qt.join('') + mtt.join('');
+  return t;
+}
+
+/** Per-node decision thresholds of version 2 hints: a QT split is tried when its predicted probability reaches
+ * `qtSplit`, the QT's end when 1 - that reaches `qtEnd`, an MTT split when its probability reaches `mtt`. */
+export interface NodeThresholds { qtSplit: number; qtEnd: number; mtt: number }
+
+/** How hints are made from predictions: a fixed aggressiveness (0/1/2, v1's ranges), a confidence threshold on
+ * per-cell ranges, or per-node decisions (version 2 hints: the probabilities, decided by the encoder). */
+export type HintPolicy = Aggressiveness | { threshold: number } | { node: NodeThresholds };
+
+export const formatNodeThresholds = (t: NodeThresholds): string => `${t.qtSplit}/${t.qtEnd}/${t.mtt}`;
 
 export function describePolicy(p: HintPolicy): string {
-  return typeof p === 'number' ? `aggressiveness ${p}` : `threshold ${p.threshold}`;
+  return typeof p === 'number' ? `aggressiveness ${p}` : 'threshold' in p ? `threshold ${p.threshold}` : `node thresholds ${formatNodeThresholds(p.node)}`;
 }
 
 /** Hints file text for the frames' predictions (one entry per input frame, in order). */
 export function hintsText(width: number, height: number, frames: FramePrediction[], policy: HintPolicy): string {
-  const lines = ['nnvvc-split-hints 1', `# written by the CNN split predictor, ${describePolicy(policy)}`,
-    `picture ${width} ${height}`, `ctu ${CTU}`, `grid ${GRID}`, `frames ${frames.length}`];
+  const node = typeof policy !== 'number' && 'node' in policy;
+  const lines = [`nnvvc-split-hints ${node ? 2 : 1}`, `# written by the CNN split predictor, ${describePolicy(policy)}`,
+    `picture ${width} ${height}`, `ctu ${CTU}`, `grid ${GRID}`,
+    ...(node ? [`threshold ${policy.node.qtSplit} ${policy.node.qtEnd} ${policy.node.mtt}`] : []), `frames ${frames.length}`];
   frames.forEach((p, f) => {
     if (p.cols !== Math.ceil(width / GRID) || p.rows !== Math.ceil(height / GRID)) {
       throw new SplitModelError(`frame ${f} prediction is ${p.cols}x${p.rows} cells, expected ${Math.ceil(width / GRID)}x${Math.ceil(height / GRID)}`);
@@ -354,7 +408,8 @@ export function hintsText(width: number, height: number, frames: FramePrediction
       const row: string[] = [];
       for (let c = 0; c < p.cols; c++) {
         const k = r * p.cols + c;
-        row.push(typeof policy === 'number' ? cellToken(p.qt[k], p.mtt[k], p.qtConf[k], policy) : thresholdToken(p.qtProb!, p.mttProb!, policy.threshold, k));
+        row.push(typeof policy === 'number' ? cellToken(p.qt[k], p.mtt[k], p.qtConf[k], policy)
+          : 'threshold' in policy ? thresholdToken(p.qtProb!, p.mttProb!, policy.threshold, k) : probabilityToken(p.qtProb!, p.mttProb!, k));
       }
       lines.push(row.join(' '));
     }
@@ -413,6 +468,18 @@ export async function writeSplitHints(o: {
   o.predictions?.push(...preds);
   await writeFile(o.out, hintsText(o.width, o.height, preds, o.policy ?? o.aggressiveness ?? 0));
   return { file: o.out, frames: o.frames, inferenceSeconds, readSeconds, framesB };
+}
+
+/** NNVVC_SPLIT_NODE_THRESHOLDS: undefined when unset/empty, else "t" (all three) or "qtSplit,qtEnd,mtt", each in
+ * (0, 1) as the encoder takes them. */
+export function parseNodeThresholds(v: string | undefined): NodeThresholds | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const parts = v.split(/[,/]/).map((x) => x.trim());
+  const t = parts.map(Number);
+  if ((t.length !== 1 && t.length !== 3) || parts.some((x) => x === '') || t.some((x) => !Number.isFinite(x) || x <= 0 || x >= 1)) {
+    throw new SplitModelError(`split-hints node thresholds '${v}': expected one number or three (QT split, QT end, MTT) in (0, 1), e.g. 0.05,0.3,0.05`);
+  }
+  return t.length === 1 ? { qtSplit: t[0], qtEnd: t[0], mtt: t[0] } : { qtSplit: t[0], qtEnd: t[1], mtt: t[2] };
 }
 
 /** NNVVC_SPLIT_THRESHOLD: undefined when unset/empty, else a number 0 < tau <= 1. */

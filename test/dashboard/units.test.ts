@@ -7,7 +7,7 @@ import { fieldForServerError, frameBytes, jobFieldForServerError, parseNumberLis
 import { cusForFrame, lumaRange, lumaToRgba, statsNameFor } from '../../src/dashboard/public/js/yuv.js';
 import { rdPlotSvg, reportSeries } from '../../src/dashboard/public/js/rdplot.js';
 import { describeEncoder, describeRequest, fmtDuration, jobTiming, shortId } from '../../src/dashboard/public/js/format.js';
-import { hintsForFrame, hintsNameFor, predictedQt } from '../../src/dashboard/public/js/hints.js';
+import { hintsForFrame, hintsNameFor, predictedQt, probableQt } from '../../src/dashboard/public/js/hints.js';
 import { hintsText, type FramePrediction } from '../../src/models/split-predictor.js';
 
 const anchor = [{ kbps: 1000, psnr: 38 }, { kbps: 1800, psnr: 40.1 }, { kbps: 3300, psnr: 42 }, { kbps: 6000, psnr: 43.6 }];
@@ -158,6 +158,15 @@ test('CNN split hints: the frame view reads back the QT depth the predictor pred
   const other = 'nnvvc-split-hints 1\npicture 16 8 # size\nctu 128\ngrid 8\nframes 1\n\nframe 0\n1-3:2:hv *\n';
   assert.deepEqual([...hintsForFrame(other, 0)!.qt], [2, -1]);
   assert.equal(predictedQt(0, 5), null);
+  // version 2 (probabilities): the most likely QT depth of each cell, from what split-predictor.ts writes
+  const probs = (qtp: number[]) => ({ cols: 1, rows: 1, qt: new Uint8Array(1), mtt: new Uint8Array(1), qtConf: new Float32Array(1), seconds: 0,
+    qtProb: new Float32Array(qtp), mttProb: new Float32Array([0.7, 0.2, 0.1, 0]) });
+  const v2 = hintsText(8, 8, [probs([0.1, 0.2, 0.6, 0.1, 0]), probs([0, 0, 0.05, 0.15, 0.8])], { node: { qtSplit: 0.05, qtEnd: 0.3, mtt: 0.1 } });
+  assert.match(v2, /^nnvvc-split-hints 2\n[^]*threshold 0.05 0.3 0.1\nframes 2\n/);
+  assert.deepEqual([...hintsForFrame(v2, 0)!.qt], [2]);
+  assert.deepEqual(hintsForFrame(v2, 1)!.thresholds, [0.05, 0.3, 0.1]);
+  assert.deepEqual([...hintsForFrame(v2, 1)!.qt], [4]);
+  assert.equal(probableQt('2:1'), null);
   assert.throws(() => hintsForFrame('hello', 0), /not a split-hints file/);
   assert.throws(() => hintsForFrame('nnvvc-split-hints 1\npicture 16 24\ngrid 8\nframe 0\n2 2\n', 0), /frame 0 has 1 of 3 rows/);
   // which hints go with a decoded output

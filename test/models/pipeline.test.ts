@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FOREMAN, REPO, json, startStack, submit, upload, waitForState } from '../service/helpers.js';
-import { DEFAULT_RA_THRESHOLD, V1_MODEL } from '../../src/models/split-predictor.js';
+import { formatNodeThresholds, PRESET_OPERATING_POINTS, V1_MODEL } from '../../src/models/split-predictor.js';
 
 const ENC = process.env.NNVVC_ENC ?? path.join(REPO, 'codec/build/nnvvc-enc');
 const DEC = process.env.NNVVC_DEC ?? path.join(REPO, 'codec/build/nnvvc-dec');
@@ -90,15 +90,30 @@ test('random-access job: v2 (the RA default) predicts every frame (I and B pictu
     assert.equal(hints.match(/^frame \d+$/gm)?.length, FRAMES);
     assert.ok(report.ratePoints.every((p: { decodeOk: boolean }) => p.decodeOk), JSON.stringify(report.ratePoints.map((p: { decoders: unknown }) => p.decoders)));
 
-    // neither threshold nor aggressiveness set: RA takes DEFAULT_RA_THRESHOLD; an aggressiveness set: that one
+    // none set: the preset's operating point, as version 2 (probability) hints the encoder decides per node;
+    // an aggressiveness set: that one; node thresholds set: those
     delete process.env.NNVVC_SPLIT_THRESHOLD;
-    for (const [aggr, want] of [[undefined, DEFAULT_RA_THRESHOLD], ['2', null]] as const) {
-      if (aggr) process.env.NNVVC_SPLIT_AGGRESSIVENESS = aggr;
-      const { sp: spj } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }, 200_000);
-      assert.equal(spj.threshold, want);
-      assert.match(spj.note, want === null ? /aggressiveness 2, random access/ : new RegExp(`threshold ${want}, random access`));
+    const point = PRESET_OPERATING_POINTS.ra.faster;
+    {
+      const { id: idn, sp: spn, report: rn } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }, 200_000);
+      assert.deepEqual(spn.nodeThresholds, point);
+      assert.equal(spn.threshold, null);
+      assert.match(spn.note, new RegExp(`node thresholds ${formatNodeThresholds(point)} \\(preset faster's operating point\\), random access`));
+      const h2 = await readFile(path.join(s.cfg.dataDir, 'jobs', idn, spn.hints.qp37), 'utf8');
+      assert.match(h2, new RegExp(`^nnvvc-split-hints 2\n[^]*\nthreshold ${point.qtSplit} ${point.qtEnd} ${point.mtt}\nframes 3\n`));
+      assert.match(h2, /^frame 0\n(p[A-Za-z0-9_-]{7} ){21}p[A-Za-z0-9_-]{7}\n/m);
+      assert.ok(rn.ratePoints.every((p: { decodeOk: boolean }) => p.decodeOk));
     }
+    process.env.NNVVC_SPLIT_AGGRESSIVENESS = '2';
+    const { sp: spa } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }, 200_000);
+    assert.equal(spa.nodeThresholds, null);
+    assert.match(spa.note, /aggressiveness 2, random access/);
     delete process.env.NNVVC_SPLIT_AGGRESSIVENESS;
+    process.env.NNVVC_SPLIT_NODE_THRESHOLDS = '0.2,0.3,0.4';
+    const { sp: spt } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }, 200_000);
+    assert.deepEqual(spt.nodeThresholds, { qtSplit: 0.2, qtEnd: 0.3, mtt: 0.4 });
+    assert.match(spt.note, /node thresholds 0\.2\/0\.3\/0\.4, random access/);
+    delete process.env.NNVVC_SPLIT_NODE_THRESHOLDS;
     // NNVVC_SPLIT_MODEL pointing at the all-intra v1: RA runs the full search and says why; all-intra still uses v1
     process.env.NNVVC_SPLIT_MODEL = V1_MODEL;
     const { sp: sp1 } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }, 200_000);
@@ -106,8 +121,9 @@ test('random-access job: v2 (the RA default) predicts every frame (I and B pictu
     assert.match(sp1.note, /splitnet v1 is trained for all-intra \(slice types I\); config ra runs the full partition search/);
     const { sp: sp2 } = await completedJob(s, { sequenceId: seqId, config: 'ai', qps: [37], preset: 'faster', frames: 1 }, 200_000);
     assert.equal(sp2.model, 'splitnet v1');
-    assert.match(sp2.note, /aggressiveness 0$/);
+    assert.match(sp2.note, new RegExp(`node thresholds ${formatNodeThresholds(PRESET_OPERATING_POINTS.ai.faster)} \\(preset faster's operating point\\)$`));
   } finally {
+    delete process.env.NNVVC_SPLIT_NODE_THRESHOLDS;
     for (const [k, v] of [['NNVVC_SPLIT_MODEL', saved.model], ['NNVVC_SPLIT_THRESHOLD', saved.thr], ['NNVVC_SPLIT_AGGRESSIVENESS', saved.aggr]] as const) {
       if (v === undefined) delete process.env[k]; else process.env[k] = v;
     }

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import {
   CELLS, DEFAULT_MODEL, DEFAULT_RA_MODEL, ExecutionProviderError, GRID, MTT_CLASSES, QT_CLASSES, V1_MODEL, V2_MODEL, defaultModelFor, cellToken, hintsText, loadSplitModel, parseAggressiveness,
-  parseThreshold, predictFrame, readLuma, SplitModelError, thresholdToken, writeSplitHints, type FramePrediction,
+  parseNodeThresholds, parseThreshold, predictFrame, probabilityToken, readLuma, SplitModelError, thresholdToken, writeSplitHints, type FramePrediction,
 } from '../../src/models/split-predictor.js';
 import { planFrames, temporalFeature } from '../../src/models/temporal.js';
 import { cellTargets, oracleHints } from '../../src/models/labels.js';
@@ -131,6 +131,27 @@ test('threshold tokens: the smallest QT range around the argmax and MTT cap hold
   assert.equal(parseThreshold(''), undefined);
   assert.equal(parseThreshold('0.9'), 0.9);
   for (const bad of ['0', '1.5', 'x', '-0.2']) assert.throws(() => parseThreshold(bad), /threshold '.*': expected a number in \(0, 1\]/);
+  // version 2 tokens: the cumulative tails P(QT > 0..3), P(MTT > 0..2) in 63ths, base64url
+  const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const digits = (tok: string) => [...tok.slice(1)].map((c) => b64.indexOf(c));
+  assert.deepEqual(digits(probabilityToken([0.1, 0.2, 0.6, 0.1, 0], [0.5, 0.25, 0.25, 0])), [57, 44, 6, 0, 32, 16, 0]);
+  assert.deepEqual(digits(probabilityToken([1, 0, 0, 0, 0], [0, 0, 0, 1])), [0, 0, 0, 0, 63, 63, 63]);
+  // the cell at index 1 of a frame's arrays
+  assert.equal(probabilityToken([1, 0, 0, 0, 0, 0, 0, 0, 0, 1], [1, 0, 0, 0, 0, 1, 0, 0], 1), 'p_____AA');
+  for (let i = 0; i < 200; i++) {
+    const q = Array.from({ length: QT_CLASSES }, () => Math.random()), m = Array.from({ length: MTT_CLASSES }, () => Math.random());
+    const sq = q.reduce((a, b) => a + b), sm = m.reduce((a, b) => a + b);
+    const d = digits(probabilityToken(q.map((x) => x / sq), m.map((x) => x / sm)));
+    assert.ok(d.every((x) => x >= 0 && x <= 63) && d[1] <= d[0] && d[2] <= d[1] && d[3] <= d[2] && d[5] <= d[4] && d[6] <= d[5], `cumulative: ${d}`);
+  }
+  assert.equal(parseNodeThresholds(undefined), undefined);
+  assert.equal(parseNodeThresholds(' '), undefined);
+  assert.deepEqual(parseNodeThresholds('0.2'), { qtSplit: 0.2, qtEnd: 0.2, mtt: 0.2 });
+  assert.deepEqual(parseNodeThresholds('0.05,0.3,0.1'), { qtSplit: 0.05, qtEnd: 0.3, mtt: 0.1 });
+  assert.deepEqual(parseNodeThresholds('0.05/0.3/0.1'), { qtSplit: 0.05, qtEnd: 0.3, mtt: 0.1 });
+  for (const bad of ['0', '1', '0.1,0.2', '0.1,,0.2', 'x', '0.1,0.2,1.5']) {
+    assert.throws(() => parseNodeThresholds(bad), /node thresholds '.*': expected one number or three \(QT split, QT end, MTT\) in \(0, 1\)/);
+  }
   const noProb: FramePrediction = { cols: 1, rows: 1, qt: new Uint8Array(1), mtt: new Uint8Array(1), qtConf: new Float32Array(1), seconds: 0 };
   assert.throws(() => hintsText(8, 8, [noProb], { threshold: 0.9 }), /a threshold needs the predicted probabilities/);
 });

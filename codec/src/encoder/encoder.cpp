@@ -169,7 +169,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   }
 
   SearchConfig scfg;
-  scfg.preset = opt.preset; scfg.splitHintsPath = opt.splitHintsPath; scfg.qp = opt.qp;
+  scfg.preset = opt.preset; scfg.splitHintsPath = opt.splitHintsPath; scfg.splitThreshold = opt.splitThreshold; scfg.qp = opt.qp;
   scfg.frameRate = int(std::lround(opt.fps));
   scfg.allIntra = !ra;
   scfg.sourceWidth = opt.width; scfg.sourceHeight = opt.height; scfg.sourceFrames = opt.firstFrame + numFrames;  // hints are indexed by frame of the file

@@ -11,6 +11,7 @@ constexpr int kDeblockOffsetDefault = -99;
 struct EncoderOptions {
   std::string inputPath, bitstreamPath, reconPath, statsPath, splitHintsPath;
   std::string preset = "medium";  // RD search (see --help for the others)
+  std::string splitThreshold;     // --split-threshold (version 2 split hints; "" = the file's)
   std::string config = "ai";
   int width = 0, height = 0;
   double fps = 30.0;

@@ -8,8 +8,10 @@
 // model off) it passes through and says why in `note`.
 // Env: NNVVC_SPLIT_PREDICTOR=off disables it; NNVVC_SPLIT_MODEL=<file.onnx> picks another model (an explicit
 // path that does not exist fails the job with that path); NNVVC_SPLIT_AGGRESSIVENESS=0|1|2 (default 0);
-// NNVVC_SPLIT_THRESHOLD=tau (0 < tau <= 1): confidence-threshold hints instead of the aggressiveness ranges (random
-// access without either variable: tau = DEFAULT_RA_THRESHOLD, measured in models/README.md);
+// NNVVC_SPLIT_THRESHOLD=tau (0 < tau <= 1): confidence-threshold hints instead of the aggressiveness ranges;
+// NNVVC_SPLIT_NODE_THRESHOLDS="t" or "qtSplit,qtEnd,mtt" (each in (0, 1)): per-node decisions (version 2 hints, the
+// predicted probabilities; the encoder decides each node). None of the three set: the preset's operating point
+// (PRESET_OPERATING_POINTS, measured in models/README.md). Precedence: node thresholds, threshold, aggressiveness;
 // NNVVC_ONNX_EP=auto|webgpu|cpu|cuda (cfg.onnxEp, src/models/onnx-ep.ts): auto uses WebGPU where an adapter exists,
 // else the CPU (why: logged once per process, and in every report); an explicit webgpu/cuda that cannot be used
 // fails this stage (not retried: it fails the same way on this worker) rather than running on the CPU unasked.
@@ -21,8 +23,8 @@ import { intraPeriodOf } from '../../queue/segments.js';
 import { NNVVC_DEFAULT_PRESET, RD_PRESETS } from '../encoders.js';
 import { BadInputError, throwIfAborted } from '../errors.js';
 import {
-  DEFAULT_RA_THRESHOLD, defaultModelFor, describePolicy, ExecutionProviderError, loadSplitModel, parseAggressiveness, parseThreshold, SplitModelError, writeSplitHints,
-  type HintPolicy, type SplitModel,
+  defaultModelFor, defaultPolicyFor, describePolicy, ExecutionProviderError, loadSplitModel, parseAggressiveness, parseNodeThresholds, parseThreshold, SplitModelError, writeSplitHints,
+  type HintPolicy, type NodeThresholds, type SplitModel,
 } from '../../models/split-predictor.js';
 
 export interface SplitPredictionInfo {
@@ -30,8 +32,12 @@ export interface SplitPredictionInfo {
   /** Execution provider actually used (cpu | webgpu | cuda), what NNVVC_ONNX_EP asked for, and why they differ. */
   executionProvider: string; executionProviderRequested: string; executionProviderNote?: string;
   aggressiveness: number;
-  /** Confidence threshold (NNVVC_SPLIT_THRESHOLD) when it made the hints, else null (aggressiveness did). */
+  /** Confidence threshold (NNVVC_SPLIT_THRESHOLD) when it made the hints, else null. */
   threshold: number | null;
+  /** Per-node thresholds (NNVVC_SPLIT_NODE_THRESHOLDS or the preset's operating point) when they decide, else null. */
+  nodeThresholds: NodeThresholds | null;
+  /** The policy in words, e.g. "node thresholds 0.05/0.2/0.1 (preset medium's operating point)". */
+  policy: string;
   /** Coding configuration predicted for (ai | ra), and of framesPredicted how many were B pictures. */
   config: string;
   framesPredictedB: number;
@@ -104,11 +110,20 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   } catch (e) {
     throw new BadInputError(`NNVVC_SPLIT_THRESHOLD: ${(e as SplitModelError).message}`);
   }
+  let nodeThresholds: NodeThresholds | undefined;
+  try {
+    nodeThresholds = parseNodeThresholds(process.env.NNVVC_SPLIT_NODE_THRESHOLDS);
+  } catch (e) {
+    throw new BadInputError(`NNVVC_SPLIT_NODE_THRESHOLDS: ${(e as SplitModelError).message}`);
+  }
   const ra = req.config === 'ra';
-  // neither set: all-intra aggressiveness 0 (v1's default); random access the threshold measured for it
+  const preset = req.preset ?? NNVVC_DEFAULT_PRESET;
+  // none set: the preset's operating point
   const aggressivenessSet = (process.env.NNVVC_SPLIT_AGGRESSIVENESS ?? '') !== '';
-  if (threshold === undefined && ra && !aggressivenessSet) threshold = DEFAULT_RA_THRESHOLD;
-  const policy: HintPolicy = threshold !== undefined ? { threshold } : aggressiveness;
+  const presetPoint = nodeThresholds === undefined && threshold === undefined && !aggressivenessSet;
+  const policy: HintPolicy = nodeThresholds !== undefined ? { node: nodeThresholds } : threshold !== undefined ? { threshold }
+    : aggressivenessSet ? aggressiveness : defaultPolicyFor(req.config, preset);
+  const policyText = `${describePolicy(policy)}${presetPoint ? ` (preset ${preset}'s operating point)` : ''}`;
   const intraPeriod = ra ? intraPeriodOf(req, input.fps) : undefined;
   if (ra && (intraPeriod! <= 0 || intraPeriod! % (req.gopSize ?? 32) !== 0)) {
     // (refused at submission; an older record: let the encoder say what is wrong)
@@ -119,7 +134,8 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   const info: SplitPredictionInfo = {
     modelFile: path.relative(process.cwd(), model.file) || model.file, modelVersion: model.version,
     executionProvider: model.ep, executionProviderRequested: model.requestedEp,
-    ...(model.epNote ? { executionProviderNote: model.epNote } : {}), aggressiveness, threshold: threshold ?? null,
+    ...(model.epNote ? { executionProviderNote: model.epNote } : {}), aggressiveness, threshold: typeof policy !== 'number' && 'threshold' in policy ? policy.threshold : null,
+    nodeThresholds: typeof policy !== 'number' && 'node' in policy ? policy.node : null, policy: policyText,
     config: req.config, framesPredictedB: 0, loadSeconds: (performance.now() - t0) / 1000,
     inferenceSeconds: 0, framesPredicted: 0, hints: {},
   };
@@ -152,7 +168,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   const qps = ratePoints(ctx.data.request);
   if (!ctx.data.request.targetKbps) for (const i of ctx.pointIndices ?? qps.map((_, k) => k)) await hintsForQp(qps[i]);
   const name = `${model.name} v${model.version}`;
-  const note = `CNN split predictor ${name} (${model.ep}${model.epNote ? ', auto: WebGPU unavailable' : ''}), ${describePolicy(policy)}${ra ? ', random access (I and B pictures)' : ''}`;
+  const note = `CNN split predictor ${name} (${model.ep}${model.epNote ? ', auto: WebGPU unavailable' : ''}), ${policyText}${ra ? ', random access (I and B pictures)' : ''}`;
   ctx.log.info({ model: name, inferenceSeconds: info.inferenceSeconds }, note);
   return { splitHints: undefined, hintsForQp, model: name, note, info };
 }

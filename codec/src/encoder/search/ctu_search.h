@@ -14,6 +14,8 @@ namespace nnvvc {
 struct SearchConfig {
   std::string preset = "trivial";  // --preset
   std::string splitHintsPath;      // --split-hints (format defined by the search)
+  std::string splitThreshold;      // --split-threshold: "t" or "tQtSplit,tQtEnd,tMtt", overrides a version 2 hints
+                                   // file's thresholds ("" = the file's)
   int qp = 32;
   int frameRate = 30;
   bool allIntra = false;  // --config ai (the preset's all-intra variants apply)

@@ -2,6 +2,7 @@
 #include "encoder/search/split_hints.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -85,6 +86,41 @@ std::string parseSplitHintToken(const std::string& tok, SplitHintCell& out) {
   return "";
 }
 
+std::string parseSplitHintProbToken(const std::string& tok, SplitHintCell& out) {
+  out = SplitHintCell{};
+  if (tok.size() != 8 || tok[0] != 'p')
+    return "expected a probability token: 'p' and 7 base64url digits (version 2 hints)";
+  uint8_t v[7];
+  for (int i = 0; i < 7; ++i) {
+    const char c = tok[size_t(i) + 1];
+    const int d = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26
+                : c >= '0' && c <= '9' ? c - '0' + 52 : c == '-' ? 62 : c == '_' ? 63 : -1;
+    if (d < 0) return std::string("bad base64url digit '") + c + "'";
+    v[i] = uint8_t(d);
+  }
+  for (int i = 1; i < 4; ++i)
+    if (v[i] > v[i - 1]) return "QT probabilities must not increase with the depth (P(depth > q) is cumulative)";
+  for (int i = 5; i < 7; ++i)
+    if (v[i] > v[i - 1]) return "MTT probabilities must not increase with the depth (P(depth > m) is cumulative)";
+  for (int i = 0; i < 4; ++i) out.pQt[i] = v[i];
+  for (int i = 0; i < 3; ++i) out.pMtt[i] = v[4 + i];
+  return "";
+}
+
+std::string parseSplitThresholds(const std::vector<std::string>& values, SplitThresholds& out) {
+  if (values.size() != 1 && values.size() != 3)
+    return "expected one threshold or three (QT split, QT end, MTT), found " + std::to_string(values.size());
+  double v[3];
+  for (size_t i = 0; i < values.size(); ++i) {
+    char* end = nullptr;
+    v[i] = std::strtod(values[i].c_str(), &end);
+    if (values[i].empty() || *end != '\0' || !(v[i] > 0 && v[i] < 1))
+      return "'" + values[i] + "' is not a number in (0, 1)";
+  }
+  out = values.size() == 1 ? SplitThresholds{v[0], v[0], v[0]} : SplitThresholds{v[0], v[1], v[2]};
+  return "";
+}
+
 std::string SplitHints::parseFile(const std::string& path) {
   std::ifstream f(path);
   if (!f) return "cannot open split hints file '" + path + "'";
@@ -107,8 +143,10 @@ std::string SplitHints::parse(std::istream& in, const std::string& name) {
   };
   std::vector<std::string> t;
   if (!next(t) || t.size() != 2 || t[0] != "nnvvc-split-hints")
-    return where() + "expected header 'nnvvc-split-hints 1'";
-  if (t[1] != "1") return where() + "unsupported split hints version '" + t[1] + "' (expected 1)";
+    return where() + "expected header 'nnvvc-split-hints 1' or 'nnvvc-split-hints 2'";
+  if (t[1] != "1" && t[1] != "2")
+    return where() + "unsupported split hints version '" + t[1] + "' (expected 1 or 2)";
+  const int version = t[1][0] - '0';
   auto keyed = [&](const char* key, int nvals, long lo, long hi, int* vals) -> std::string {
     if (!next(t)) return where() + "unexpected end of file, expected '" + key + "'";
     if (t[0] != key) return where() + "expected '" + key + "', found '" + t[0] + "'";
@@ -134,6 +172,20 @@ std::string SplitHints::parse(std::istream& in, const std::string& name) {
   if ((grid_ & (grid_ - 1)) != 0 || grid_ < 4 || grid_ > ctu_)
     return where() + "bad grid value '" + std::to_string(grid_) +
            "' (expected a power of two from 4 to the CTU size)";
+  SplitThresholds thresholds;
+  if (version == 2) {  // optional 'threshold t' / 'threshold tQtSplit tQtEnd tMtt' line
+    const std::streampos at = in.tellg();
+    const int atLine = lineNo;
+    if (!next(t)) return where() + "unexpected end of file, expected 'frames'";
+    if (t[0] == "threshold") {
+      const std::string err = parseSplitThresholds(std::vector<std::string>(t.begin() + 1, t.end()), thresholds);
+      if (!err.empty()) return where() + "threshold: " + err;
+    } else {
+      in.clear();
+      in.seekg(at);
+      lineNo = atLine;
+    }
+  }
   if (!(e = keyed("frames", 1, 1, 1000000, v)).empty()) return e;
   const int nFrames = v[0];
   cols_ = (width_ + grid_ - 1) / grid_;
@@ -159,7 +211,8 @@ std::string SplitHints::parse(std::istream& in, const std::string& name) {
                " (ceil(" + std::to_string(width_) + "/" + std::to_string(grid_) + "))";
       for (int c = 0; c < cols_; ++c) {
         SplitHintCell cell;
-        std::string err = parseSplitHintToken(t[size_t(c)], cell);
+        std::string err = version == 2 ? parseSplitHintProbToken(t[size_t(c)], cell)
+                                       : parseSplitHintToken(t[size_t(c)], cell);
         if (!err.empty())
           return where() + "cell " + std::to_string(c) + " ('" + t[size_t(c)] + "'): " + err;
         cells_[(size_t(fr) * size_t(rows_) + size_t(r)) * size_t(cols_) + size_t(c)] = cell;
@@ -168,6 +221,8 @@ std::string SplitHints::parse(std::istream& in, const std::string& name) {
   }
   if (next(t)) return where() + "unexpected content after the last frame: '" + t[0] + "'";
   frames_ = nFrames;
+  version_ = version;
+  thresholds_ = thresholds;
   return "";
 }
 
@@ -195,7 +250,28 @@ void SplitHints::forCells(int frame, int x, int y, int w, int h, F&& f) const {
       if (!f(cell(frame, c, r))) return;
 }
 
+template <class G>
+double SplitHints::nodeProbability(int frame, int x, int y, int w, int h, G&& get) const {
+  // quadrants where the node spans at least two cells each way, else the node (or its halves) as a whole
+  const int qw = w >= 2 * grid_ ? w / 2 : w, qh = h >= 2 * grid_ ? h / 2 : h;
+  double bestMean = 0;
+  for (int yy = y; yy < y + h; yy += qh)
+    for (int xx = x; xx < x + w; xx += qw) {
+      int sum = 0, n = 0;
+      forCells(frame, xx, yy, qw, qh, [&](const SplitHintCell& c) {
+        sum += get(c);
+        ++n;
+        return true;
+      });
+      const double mean = n ? double(sum) / n : 0;
+      if (mean > bestMean) bestMean = mean;
+    }
+  return bestMean / 63.0;
+}
+
 bool SplitHints::allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth) const {
+  if (version_ == 2)
+    return qtDepth < 4 && nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pQt[qtDepth]; }) >= thresholds_.qtSplit;
   bool any = false;
   forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
     any = c.qtHi > qtDepth;
@@ -205,6 +281,8 @@ bool SplitHints::allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth
 }
 
 bool SplitHints::allowQtEnd(int frame, int x, int y, int w, int h, int qtDepth) const {
+  if (version_ == 2)
+    return qtDepth >= 4 || 1.0 - nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pQt[qtDepth]; }) >= thresholds_.qtEnd;
   bool all = true;
   forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
     all = c.qtLo <= qtDepth;
@@ -217,6 +295,8 @@ bool SplitHints::allowMtt(int frame, int x, int y, int w, int h, int mttDepth, S
   uint8_t bit = split == SplitMode::kBtHor ? kHintBtHor : split == SplitMode::kBtVer ? kHintBtVer
               : split == SplitMode::kTtHor ? kHintTtHor : split == SplitMode::kTtVer ? kHintTtVer : 0;
   if (!bit) return false;
+  if (version_ == 2)
+    return mttDepth < 3 && nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pMtt[mttDepth]; }) >= thresholds_.mtt;
   bool any = false;
   forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
     any = c.mttMax > mttDepth && (c.mttTypes & bit);

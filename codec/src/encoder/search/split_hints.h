@@ -18,6 +18,18 @@
 //       H = TT horizontal, V = TT vertical), '*' = all, '-' = none.
 // A '*' token alone = no constraint. '#' starts a comment; blank lines are ignored.
 //
+// Version 2 (probabilities, for per-node decisions with a confidence): an optional header line
+// 'threshold <t>' or 'threshold <tQtSplit> <tQtEnd> <tMtt>' (each 0 < t < 1, default 0.1) before
+// 'frames', and every cell token 'p' followed by 7 base64url digits (A-Z a-z 0-9 - _ = 0..63,
+// probability = digit / 63): P(QT depth > q) for q = 0..3, then P(MTT depth > m) for m = 0..2, the
+// cumulative tails of the predicted distributions. A node's probability of a deeper split is the largest
+// of its quadrants' means (a node splits when any part of it must; the mean within a quadrant smooths
+// single cells). Node semantics:
+//   QT split allowed iff P(QT depth > q) >= tQtSplit; ending the QT at q iff 1 - P(QT depth > q) >= tQtEnd;
+//   MTT split at mttDepth m iff P(MTT depth > m) >= tMtt (and the QT may end there).
+// (with tQtSplit + tQtEnd <= 1 one of QT split / QT end always remains.) The encoder's --split-threshold
+// overrides the file's thresholds, so one prediction serves several operating points.
+//
 // Node semantics (a node covers a set of cells; cells beyond the picture use the nearest cell):
 //   QT split of a node at cqtDepth q allowed   iff some covered cell has qtHi > q;
 //   ending the QT at depth q (leaf or MTT)      iff every covered cell has qtLo <= q;
@@ -44,7 +56,18 @@ struct SplitHintCell {
   uint8_t qtLo = 0, qtHi = 15;  // allowed range of the CU's QT depth
   uint8_t mttMax = 15;          // max MTT depth
   uint8_t mttTypes = kHintAllMtt;
+  // version 2: cumulative probabilities in 63ths, P(QT depth > q) q = 0..3, P(MTT depth > m) m = 0..2
+  uint8_t pQt[4] = {63, 63, 63, 63};
+  uint8_t pMtt[3] = {63, 63, 63};
 };
+
+// Per-node decision thresholds of version 2 hints (probabilities a split / the QT's end needs to be tried).
+struct SplitThresholds {
+  double qtSplit = 0.1, qtEnd = 0.1, mtt = 0.1;
+};
+
+// "t" (all three) or "tQtSplit,tQtEnd,tMtt", each 0 < t < 1; "" on success, else what is wrong (sep: ',' or ' ').
+std::string parseSplitThresholds(const std::vector<std::string>& values, SplitThresholds& out);
 
 class SplitHints {
  public:
@@ -56,6 +79,10 @@ class SplitHints {
   std::string checkCompatible(int srcWidth, int srcHeight, int ctuSize, int numFrames) const;
 
   bool loaded() const { return frames_ > 0; }
+  int version() const { return version_; }
+  // Version 2 decision thresholds (the file's, or 0.1 each); setThresholds overrides them.
+  const SplitThresholds& thresholds() const { return thresholds_; }
+  void setThresholds(const SplitThresholds& t) { thresholds_ = t; }
   int width() const { return width_; }
   int height() const { return height_; }
   int grid() const { return grid_; }
@@ -73,12 +100,18 @@ class SplitHints {
 
  private:
   template <class F> void forCells(int frame, int x, int y, int w, int h, F&& f) const;
+  // Version 2: the largest quadrant mean of a per-cell probability (63ths), as a probability.
+  template <class G> double nodeProbability(int frame, int x, int y, int w, int h, G&& get) const;
+  int version_ = 1;
+  SplitThresholds thresholds_;
   int width_ = 0, height_ = 0, ctu_ = 0, grid_ = 0, frames_ = 0, cols_ = 0, rows_ = 0;
   std::vector<SplitHintCell> cells_;
 };
 
 // Parse one cell token; returns "" or an error description (without position).
 std::string parseSplitHintToken(const std::string& tok, SplitHintCell& out);
+// Parse one version 2 probability token ('p' + 7 base64url digits, cumulative probabilities non-increasing).
+std::string parseSplitHintProbToken(const std::string& tok, SplitHintCell& out);
 
 }  // namespace search
 }  // namespace nnvvc

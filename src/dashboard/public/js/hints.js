@@ -7,10 +7,23 @@ export function predictedQt(lo, hi, a) {
   return hi - lo === 2 ? lo + 1 : lo === 0 ? 0 : hi > 3 ? 4 : lo;
 }
 
-/** Frame n (undefined if absent); qt: Int8Array, -1 = unconstrained. */
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Version 2 cell token 'p' + 7 base64url digits (P(QT depth > 0..3), P(MTT depth > 0..2) in 63ths) -> the most
+ * likely QT depth (the differences of the cumulative tails), or null for another token. */
+export function probableQt(token) {
+  if (!/^p[A-Za-z0-9_-]{7}$/.test(token)) return null;
+  const tail = [63, ...[...token.slice(1, 5)].map((c) => B64.indexOf(c)), 0];
+  let best = 0;
+  for (let d = 1; d <= 4; d++) if (tail[d] - tail[d + 1] > tail[best] - tail[best + 1]) best = d;
+  return best;
+}
+
+/** Frame n (undefined if absent); qt: Int8Array, -1 = unconstrained. Versions 1 (ranges) and 2 (probabilities). */
 export function hintsForFrame(text, n) {
   const lines = text.split('\n').map((l) => l.replace(/#.*/, '').trim());
-  if (lines[0] !== 'nnvvc-split-hints 1') throw new Error('not a split-hints file');
+  const version = lines[0] === 'nnvvc-split-hints 1' ? 1 : lines[0] === 'nnvvc-split-hints 2' ? 2 : 0;
+  if (!version) throw new Error('not a split-hints file');
   const a = /aggressiveness (\d)/.exec(text)?.[1], head = {};
   let i = 1;
   for (; i < lines.length && !lines[i].startsWith('frame '); i++) { const [k, ...v] = lines[i].split(/\s+/); head[k] = v.map(Number); }
@@ -23,11 +36,13 @@ export function hintsForFrame(text, n) {
     if (l >= lines.length || lines[l].startsWith('frame ')) throw new Error(`frame ${n} has ${r} of ${rows} rows`);
     if (!lines[l]) continue;
     lines[l].split(/\s+/).slice(0, cols).forEach((t, c) => {
+      if (version === 2) { qt[r * cols + c] = probableQt(t) ?? -1; return; }
       const m = /^(\d)(?:-(\d))?/.exec(t);
       qt[r * cols + c] = (m && predictedQt(+m[1], +(m[2] ?? m[1]), a && +a)) ?? -1;
     });
     r++;
   }
+  if (version === 2) return { width, height, grid, cols, rows, thresholds: head.threshold, qt };
   return { width, height, grid, cols, rows, aggressiveness: a && +a, qt };
 }
 

@@ -196,7 +196,7 @@ function frameSection(jobId, artifacts, seq, report) {
       }
       const f = hintsForFrame(hints, n);
       note = !f ? `${name} has no frame ${n}.` : `CNN prediction from ${name}, frame ${n}: ${drawHints(cnnCanvas, luma, f, scale)} cells `
-        + `(${f.cols}×${f.rows} grid of ${f.grid}×${f.grid}) shaded by predicted QT depth, QT leaves outlined${f.aggressiveness === undefined ? '' : `; hints aggressiveness ${f.aggressiveness}`}.`;
+        + `(${f.cols}×${f.rows} grid of ${f.grid}×${f.grid}) shaded by predicted QT depth, QT leaves outlined${f.aggressiveness === undefined ? '' : `; hints aggressiveness ${f.aggressiveness}`}${f.thresholds ? `; the most likely QT depth of each cell, node thresholds ${f.thresholds.join('/')}` : ''}.`;
       cnnCanvas.hidden = cnnLegend.hidden = !f;
     } catch (err) {
       note = `Could not draw the CNN prediction from ${name}: ${err.message}`;
