@@ -54,6 +54,13 @@ PLAN_RA = [
     ("BasketballDrillText_832x480_50fps_10bit_16f.yuv", 0, 16, (320, 224, 512, 256), "train"),
     ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", 0, 17, (640, 384, 512, 256), "train"),
     ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", 0, 17, (1408, 768, 512, 256), "train"),
+    # more crops of the two larger training sequences (added in the eighteenth session: about twice the B pictures)
+    ("BasketballDrillText_832x480_50fps_10bit_16f.yuv", 0, 16, (0, 0, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", 0, 17, (0, 0, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", 0, 17, (1024, 128, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", 0, 17, (256, 640, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", 0, 17, (1408, 0, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", 0, 17, (0, 768, 512, 256), "train"),
     ("BasketballPass_416x240_50fps_8bit_101f.yuv", 0, 17, None, "val"),
 ]
 

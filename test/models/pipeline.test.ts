@@ -38,6 +38,8 @@ test('job with nnvvc + preset runs predictSplits and reports the model and its i
     assert.equal(sp.config, 'ai');
     assert.equal(sp.framesPredictedB, 0);
     assert.equal(sp.threshold, null);
+    assert.deepEqual(sp.nodeThresholds, PRESET_OPERATING_POINTS.ai.faster);   // the preset's operating point
+    assert.match(sp.policy, /^node thresholds [\d./]+ \(preset faster's operating point\)$/);
     // NNVVC_ONNX_EP unset = auto: webgpu where an adapter exists, else cpu and the report says why
     assert.equal(sp.executionProviderRequested, 'auto');
     assert.ok(['cpu', 'webgpu'].includes(sp.executionProvider), sp.executionProvider);
@@ -48,7 +50,7 @@ test('job with nnvvc + preset runs predictSplits and reports the model and its i
     assert.deepEqual(Object.keys(sp.hints).sort(), ['qp32', 'qp37']);
     const jobDir = path.join(s.cfg.dataDir, 'jobs', id);
     const hints = await readFile(path.join(jobDir, sp.hints.qp32), 'utf8');
-    assert.match(hints, /^nnvvc-split-hints 1\n/);
+    assert.match(hints, /^nnvvc-split-hints 2\n/);
     assert.ok(report.ratePoints.every((p: { decodeOk: boolean }) => p.decodeOk), JSON.stringify(report.ratePoints.map((p: { decoders: unknown }) => p.decoders)));
   } finally {
     await s.close();
@@ -68,7 +70,7 @@ test('job with preset trivial (no partition search) passes through predictSplits
   }
 });
 
-test('random-access job: v2 (the RA default) predicts every frame (I and B pictures) with a confidence threshold; NNVVC_SPLIT_MODEL=v1 passes RA through', { skip, timeout: 240_000 }, async () => {
+test('random-access job: v2 (the RA default) predicts every frame (I and B pictures): with a confidence threshold, by default the preset\'s per-node operating point, or set node thresholds; NNVVC_SPLIT_MODEL=v1 passes RA through', { skip, timeout: 240_000 }, async () => {
   const saved = { model: process.env.NNVVC_SPLIT_MODEL, thr: process.env.NNVVC_SPLIT_THRESHOLD, aggr: process.env.NNVVC_SPLIT_AGGRESSIVENESS };
   process.env.NNVVC_SPLIT_THRESHOLD = '0.95';
   delete process.env.NNVVC_SPLIT_AGGRESSIVENESS;
