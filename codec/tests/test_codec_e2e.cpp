@@ -571,6 +571,26 @@ TEST_CASE(mismatchedSplitHints) {
     std::printf("hints frame mismatch: %s\n", err.c_str());
     o.frames = 1;  // the same hints suffice for one frame
     CHECK(runEncoder(o, err) == 0);
+    // --split-threshold: only with version 2 hints, and a value naming what is wrong
+    o.splitThreshold = "0.2";
+    CHECK(runEncoder(o, err) == 2 && err.find("--split-threshold needs version 2") != std::string::npos);
+    std::printf("threshold on version 1 hints: %s\n", err.c_str());
+    {
+      std::ofstream f(dir + "/v2.hints");
+      f << "nnvvc-split-hints 2\npicture " << W << " " << H << "\nctu 128\ngrid 128\nframes 1\nframe 0\n";
+      for (int r = 0; r < (H + 127) / 128; ++r) {
+        for (int c = 0; c < (W + 127) / 128; ++c) f << "p____gWA ";
+        f << "\n";
+      }
+    }
+    const std::string v1Hints = o.splitHintsPath;
+    o.splitHintsPath = dir + "/v2.hints";
+    CHECK(runEncoder(o, err) == 0, "v2 hints with --split-threshold 0.2: %s", err.c_str());
+    o.splitThreshold = "0.2,1.5,0.1";
+    CHECK(runEncoder(o, err) == 2 && err.find("'1.5' is not a number in (0, 1)") != std::string::npos);
+    std::printf("bad threshold: %s\n", err.c_str());
+    o.splitThreshold.clear();
+    o.splitHintsPath = v1Hints;
     // The search's own per-picture check (what the driver catches) when the source size is unknown
     // to it: beginPicture throws std::invalid_argument for a frame the hints do not describe.
     SearchConfig sc;

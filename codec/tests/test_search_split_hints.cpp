@@ -169,8 +169,10 @@ TEST_CASE(version2ProbabilitiesAndNodeDecisions) {
     CHECK(contains(err, x.expect), "expected '%s' in '%s'", x.expect.c_str(), err.c_str());
   }
   SplitThresholds th;
-  CHECK(parseSplitThresholds({"0.1", "0.2", "0.3"}, th).empty() && th.qtEnd == 0.2, "three values");
-  CHECK(contains(parseSplitThresholds({"0"}, th), "not a number in (0, 1)"), "0 refused");
+  CHECK(parseSplitThresholds(std::vector<std::string>{"0.1", "0.2", "0.3"}, th).empty() && th.qtEnd == 0.2, "three values");
+  CHECK(contains(parseSplitThresholds(std::vector<std::string>{"0"}, th), "not a number in (0, 1)"), "0 refused");
+  CHECK(parseSplitThresholds(std::string("0.3,0.2,0.1"), th).empty() && th.qtSplit == 0.3 && th.mtt == 0.1, "comma list");
+  CHECK(contains(parseSplitThresholds(std::string("0.3,,0.1"), th), "'' is not a number"), "empty item refused");
 }
 
 TEST_CASE(missingFile) {

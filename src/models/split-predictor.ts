@@ -36,15 +36,15 @@ export const PRESET_OPERATING_POINTS: Record<'ai' | 'ra', Record<string, NodeThr
     faster: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
     fast: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
     medium: { qtSplit: 0.15, qtEnd: 0.45, mtt: 0.25 },
-    slow: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
-    exhaustive: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
+    slow: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 },
+    exhaustive: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 },
   },
   ra: {
-    faster: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 },
-    fast: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 },
-    medium: { qtSplit: 0.05, qtEnd: 0.2, mtt: 0.1 },
-    slow: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
-    exhaustive: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
+    faster: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
+    fast: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
+    medium: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.1 },
+    slow: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 },
+    exhaustive: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 },
   },
 };
 

@@ -401,15 +401,8 @@ std::unique_ptr<CtuSearch> createRdSearch(const SearchConfig& cfg) {
       if (hints->version() != 2)
         throw std::invalid_argument("--split-threshold needs version 2 (probability) split hints; '" +
                                     cfg.splitHintsPath + "' is version " + std::to_string(hints->version()));
-      std::vector<std::string> parts;
-      for (size_t a = 0;;) {
-        const size_t c = cfg.splitThreshold.find(',', a);
-        parts.push_back(cfg.splitThreshold.substr(a, c == std::string::npos ? std::string::npos : c - a));
-        if (c == std::string::npos) break;
-        a = c + 1;
-      }
       SplitThresholds th;
-      const std::string e2 = parseSplitThresholds(parts, th);
+      const std::string e2 = parseSplitThresholds(cfg.splitThreshold, th);
       if (!e2.empty()) throw std::invalid_argument("--split-threshold '" + cfg.splitThreshold + "': " + e2);
       hints->setThresholds(th);
     }

@@ -121,6 +121,17 @@ std::string parseSplitThresholds(const std::vector<std::string>& values, SplitTh
   return "";
 }
 
+std::string parseSplitThresholds(const std::string& list, SplitThresholds& out) {
+  std::vector<std::string> parts;
+  for (size_t a = 0;;) {
+    const size_t c = list.find(',', a);
+    parts.push_back(list.substr(a, c == std::string::npos ? std::string::npos : c - a));
+    if (c == std::string::npos) break;
+    a = c + 1;
+  }
+  return parseSplitThresholds(parts, out);
+}
+
 std::string SplitHints::parseFile(const std::string& path) {
   std::ifstream f(path);
   if (!f) return "cannot open split hints file '" + path + "'";
@@ -271,7 +282,8 @@ double SplitHints::nodeProbability(int frame, int x, int y, int w, int h, G&& ge
 
 bool SplitHints::allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth) const {
   if (version_ == 2)
-    return qtDepth < 4 && nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pQt[qtDepth]; }) >= thresholds_.qtSplit;
+    return qtDepth < 4 && nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pQt[qtDepth]; }) >=
+                              thresholds_.qtSplit;
   bool any = false;
   forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
     any = c.qtHi > qtDepth;
@@ -282,7 +294,9 @@ bool SplitHints::allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth
 
 bool SplitHints::allowQtEnd(int frame, int x, int y, int w, int h, int qtDepth) const {
   if (version_ == 2)
-    return qtDepth >= 4 || 1.0 - nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pQt[qtDepth]; }) >= thresholds_.qtEnd;
+    return qtDepth >= 4 ||
+           1.0 - nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pQt[qtDepth]; }) >=
+               thresholds_.qtEnd;
   bool all = true;
   forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
     all = c.qtLo <= qtDepth;
@@ -296,7 +310,8 @@ bool SplitHints::allowMtt(int frame, int x, int y, int w, int h, int mttDepth, S
               : split == SplitMode::kTtHor ? kHintTtHor : split == SplitMode::kTtVer ? kHintTtVer : 0;
   if (!bit) return false;
   if (version_ == 2)
-    return mttDepth < 3 && nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pMtt[mttDepth]; }) >= thresholds_.mtt;
+    return mttDepth < 3 && nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pMtt[mttDepth]; }) >=
+                               thresholds_.mtt;
   bool any = false;
   forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
     any = c.mttMax > mttDepth && (c.mttTypes & bit);

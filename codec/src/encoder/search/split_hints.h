@@ -66,8 +66,10 @@ struct SplitThresholds {
   double qtSplit = 0.1, qtEnd = 0.1, mtt = 0.1;
 };
 
-// "t" (all three) or "tQtSplit,tQtEnd,tMtt", each 0 < t < 1; "" on success, else what is wrong (sep: ',' or ' ').
+// "t" (all three) or "tQtSplit,tQtEnd,tMtt", each 0 < t < 1, as file tokens or a comma list; "" on success, else
+// what is wrong.
 std::string parseSplitThresholds(const std::vector<std::string>& values, SplitThresholds& out);
+std::string parseSplitThresholds(const std::string& commaList, SplitThresholds& out);
 
 class SplitHints {
  public:
