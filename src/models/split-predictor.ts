@@ -26,32 +26,34 @@ export const V2_MODEL = path.join(MODELS_DIR, 'splitnet-v2.onnx');
 export const DEFAULT_MODEL = V1_MODEL;
 export const DEFAULT_RA_MODEL = V2_MODEL;
 /**
- * The hint operating point of each search preset, per configuration: per-node thresholds (version 2 hints) chosen
- * with bench:cnn on held-out BasketballPass (models/README.md "Operating points per preset"), used when none of
- * NNVVC_SPLIT_NODE_THRESHOLDS / NNVVC_SPLIT_THRESHOLD / NNVVC_SPLIT_AGGRESSIVENESS is set. `faster` takes `fast`'s
- * point and `exhaustive` `slow`'s (not measured apart).
+ * The hint operating point of each search preset, per configuration, chosen with bench:cnn on held-out BasketballPass
+ * and Cactus (models/README.md "Operating points per preset"); used when none of NNVVC_SPLIT_NODE_THRESHOLDS /
+ * NNVVC_SPLIT_THRESHOLD / NNVVC_SPLIT_AGGRESSIVENESS is set. Random access: per-node thresholds (version 2 hints).
+ * All-intra: v1's conservative ranges (aggressiveness 0) at `medium` and slower, where they cost far less than
+ * per-node thresholds saving as much (v1's probabilities are less calibrated than its most likely depth);
+ * per-node thresholds at `fast` / `faster`. `faster` takes `fast`'s point and `exhaustive` `slow`'s.
  */
-export const PRESET_OPERATING_POINTS: Record<'ai' | 'ra', Record<string, NodeThresholds>> = {
+export const PRESET_OPERATING_POINTS: Record<'ai' | 'ra', Record<string, HintPolicy>> = {
   ai: {
-    faster: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
-    fast: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
-    medium: { qtSplit: 0.15, qtEnd: 0.45, mtt: 0.25 },
-    slow: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 },
-    exhaustive: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 },
+    faster: { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 } },
+    fast: { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 } },
+    medium: 0,
+    slow: 0,
+    exhaustive: 0,
   },
   ra: {
-    faster: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
-    fast: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 },
-    medium: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.1 },
-    slow: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 },
-    exhaustive: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 },
+    faster: { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 } },
+    fast: { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 } },
+    medium: { node: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.1 } },
+    slow: { node: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 } },
+    exhaustive: { node: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 } },
   },
 };
 
 /** The hints policy a job of `config` and search `preset` gets by default (PRESET_OPERATING_POINTS). */
 export function defaultPolicyFor(config: string, preset: string): HintPolicy {
   const points = PRESET_OPERATING_POINTS[config === 'ra' ? 'ra' : 'ai'];
-  return { node: points[preset] ?? points.medium };
+  return points[preset] ?? points.medium;
 }
 
 /** The model a job of `config` uses when NNVVC_SPLIT_MODEL is not set. */

@@ -7,7 +7,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FOREMAN, REPO, json, startStack, submit, upload, waitForState } from '../service/helpers.js';
-import { formatNodeThresholds, PRESET_OPERATING_POINTS, V1_MODEL } from '../../src/models/split-predictor.js';
+import { formatNodeThresholds, PRESET_OPERATING_POINTS, V1_MODEL, type NodeThresholds } from '../../src/models/split-predictor.js';
+
+/** The per-node thresholds of a preset's operating point (those the tests use are per-node). */
+const nodePoint = (config: 'ai' | 'ra', preset: string): NodeThresholds => (PRESET_OPERATING_POINTS[config][preset] as { node: NodeThresholds }).node;
 
 const ENC = process.env.NNVVC_ENC ?? path.join(REPO, 'codec/build/nnvvc-enc');
 const DEC = process.env.NNVVC_DEC ?? path.join(REPO, 'codec/build/nnvvc-dec');
@@ -38,7 +41,7 @@ test('job with nnvvc + preset runs predictSplits and reports the model and its i
     assert.equal(sp.config, 'ai');
     assert.equal(sp.framesPredictedB, 0);
     assert.equal(sp.threshold, null);
-    assert.deepEqual(sp.nodeThresholds, PRESET_OPERATING_POINTS.ai.faster);   // the preset's operating point
+    assert.deepEqual(sp.nodeThresholds, nodePoint('ai', 'faster'));   // the preset's operating point
     assert.match(sp.policy, /^node thresholds [\d./]+ \(preset faster's operating point\)$/);
     // NNVVC_ONNX_EP unset = auto: webgpu where an adapter exists, else cpu and the report says why
     assert.equal(sp.executionProviderRequested, 'auto');
@@ -95,7 +98,7 @@ test('random-access job: v2 (the RA default) predicts every frame (I and B pictu
     // none set: the preset's operating point, as version 2 (probability) hints the encoder decides per node;
     // an aggressiveness set: that one; node thresholds set: those
     delete process.env.NNVVC_SPLIT_THRESHOLD;
-    const point = PRESET_OPERATING_POINTS.ra.faster;
+    const point = nodePoint('ra', 'faster');
     {
       const { id: idn, sp: spn, report: rn } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }, 200_000);
       assert.deepEqual(spn.nodeThresholds, point);
@@ -123,7 +126,7 @@ test('random-access job: v2 (the RA default) predicts every frame (I and B pictu
     assert.match(sp1.note, /splitnet v1 is trained for all-intra \(slice types I\); config ra runs the full partition search/);
     const { sp: sp2 } = await completedJob(s, { sequenceId: seqId, config: 'ai', qps: [37], preset: 'faster', frames: 1 }, 200_000);
     assert.equal(sp2.model, 'splitnet v1');
-    assert.match(sp2.note, new RegExp(`node thresholds ${formatNodeThresholds(PRESET_OPERATING_POINTS.ai.faster)} \\(preset faster's operating point\\)$`));
+    assert.match(sp2.note, new RegExp(`node thresholds ${formatNodeThresholds(nodePoint('ai', 'faster'))} \\(preset faster's operating point\\)$`));
   } finally {
     delete process.env.NNVVC_SPLIT_NODE_THRESHOLDS;
     for (const [k, v] of [['NNVVC_SPLIT_MODEL', saved.model], ['NNVVC_SPLIT_THRESHOLD', saved.thr], ['NNVVC_SPLIT_AGGRESSIVENESS', saved.aggr]] as const) {
