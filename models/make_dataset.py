@@ -39,6 +39,14 @@ PLAN = [
     ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [4], (1408, 768, 512, 256), "train"),
     ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [12], (256, 640, 512, 256), "train"),
     ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [2], (1024, 128, 512, 256), "train"),
+    # more crops (eighteenth session): the 1080p training sequence's other regions, at frames apart in time
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [6, 14], (1408, 0, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [10], (0, 768, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [3, 15], (768, 512, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [7], (1408, 384, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [11], (384, 256, 512, 256), "train"),
+    ("BasketballDrillText_832x480_50fps_10bit_16f.yuv", [2, 10], (320, 0, 512, 256), "train"),
+    ("BasketballDrillText_832x480_50fps_10bit_16f.yuv", [6, 14], (0, 224, 512, 256), "train"),
     ("BasketballPass_416x240_50fps_8bit_101f.yuv", [0, 50], None, "val"),
     # held out from training and validation: the 1080p sequence of the benchmark's second run
     ("Cactus_1920x1080_50fps_8bit_9f.yuv", [0], (768, 512, 512, 256), "test"),
