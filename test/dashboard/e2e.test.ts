@@ -161,8 +161,8 @@ describe('dashboard end to end (real buildApp + worker + Redis + Chromium)', { s
     const hintsRes = await fetch(`${stack.base}/v1/jobs/${jobUrl.split('/').pop()}/artifacts/qp22.hints.txt`);
     assert.equal(hintsRes.status, 200);
     assert.match(hintsRes.headers.get('content-type') ?? '', /^text\/plain/);
-    // (all-intra medium's operating point: v1's ranges, aggressiveness 0, in version 1 hints)
-    assert.match(await hintsRes.text(), /^nnvvc-split-hints 1\n# written by the CNN split predictor, aggressiveness 0\n[^]*picture 176 144\n[^]*frames 10\n/);
+    // (version 2: the predicted probabilities, decided per node at all-intra medium's operating point)
+    assert.match(await hintsRes.text(), /^nnvvc-split-hints 2\n[^]*picture 176 144\n[^]*\nthreshold 0.15 0.35 0.15\nframes 10\n/);
     await page.waitForFunction(() => /^CNN prediction from qp22\.hints\.txt, frame 0: 396 cells \(22×18 grid of 8×8\)/.test(document.querySelector('[data-testid=cnn-caption]')?.textContent ?? ''));
     assert.equal(await page.getAttribute('[data-testid=cnn-canvas]', 'data-cells'), '396');
     assert.equal(await page.isVisible('[data-testid=cnn-legend]'), true);
