@@ -112,11 +112,13 @@ test('random-access job: v2 (the RA default) predicts every frame (I and B pictu
     process.env.NNVVC_SPLIT_AGGRESSIVENESS = '2';
     const { sp: spa } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }, 200_000);
     assert.equal(spa.nodeThresholds, null);
+    assert.equal(spa.aggressiveness, 2);
     assert.match(spa.note, /aggressiveness 2, random access/);
     delete process.env.NNVVC_SPLIT_AGGRESSIVENESS;
     process.env.NNVVC_SPLIT_NODE_THRESHOLDS = '0.2,0.3,0.4';
     const { sp: spt } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }, 200_000);
     assert.deepEqual(spt.nodeThresholds, { qtSplit: 0.2, qtEnd: 0.3, mtt: 0.4 });
+    assert.equal(spt.aggressiveness, null);
     assert.match(spt.note, /node thresholds 0\.2\/0\.3\/0\.4, random access/);
     delete process.env.NNVVC_SPLIT_NODE_THRESHOLDS;
     // NNVVC_SPLIT_MODEL pointing at the all-intra v1: RA runs the full search and says why; all-intra still uses v1

@@ -31,7 +31,8 @@ export interface SplitPredictionInfo {
   modelFile: string; modelVersion: string;
   /** Execution provider actually used (cpu | webgpu | cuda), what NNVVC_ONNX_EP asked for, and why they differ. */
   executionProvider: string; executionProviderRequested: string; executionProviderNote?: string;
-  aggressiveness: number;
+  /** The aggressiveness when it made the hints (NNVVC_SPLIT_AGGRESSIVENESS or the preset's point), else null. */
+  aggressiveness: number | null;
   /** Confidence threshold (NNVVC_SPLIT_THRESHOLD) when it made the hints, else null. */
   threshold: number | null;
   /** Per-node thresholds (NNVVC_SPLIT_NODE_THRESHOLDS or the preset's operating point) when they decide, else null. */
@@ -134,7 +135,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   const info: SplitPredictionInfo = {
     modelFile: path.relative(process.cwd(), model.file) || model.file, modelVersion: model.version,
     executionProvider: model.ep, executionProviderRequested: model.requestedEp,
-    ...(model.epNote ? { executionProviderNote: model.epNote } : {}), aggressiveness, threshold: typeof policy !== 'number' && 'threshold' in policy ? policy.threshold : null,
+    ...(model.epNote ? { executionProviderNote: model.epNote } : {}), aggressiveness: typeof policy === 'number' ? policy : null, threshold: typeof policy !== 'number' && 'threshold' in policy ? policy.threshold : null,
     nodeThresholds: typeof policy !== 'number' && 'node' in policy ? policy.node : null, policy: policyText,
     config: req.config, framesPredictedB: 0, loadSeconds: (performance.now() - t0) / 1000,
     inferenceSeconds: 0, framesPredicted: 0, hints: {},
