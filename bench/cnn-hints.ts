@@ -30,7 +30,7 @@ import { bdRate, bitrateKbps } from '../src/quality/index.js';
 import { defaultModelFor, defaultPolicyFor, describePolicy, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, readLuma, writeSplitHints, type Aggressiveness, type FramePrediction, type HintPolicy } from '../src/models/split-predictor.js';
 import { defaultIntraPeriod } from '../src/quality/anchors.js';
 import { AccuracyCounter, cellTargets, describeOracle, oracleHints, type OracleSlack } from '../src/models/labels.js';
-import { vtmRaAnchor, type RaRun } from './codec-ra.js';
+import { vtmAnchor, type RaRun } from './codec-ra.js';
 import { readManifest } from '../test/conformance/lib.js';
 
 const run = promisify(execFile);
@@ -65,6 +65,12 @@ const COMMON_VARIANTS: { label: string; policy?: HintPolicy; oracle?: OracleSlac
 const describeVariant = (v: { policy?: HintPolicy; oracle?: OracleSlack }) => (v.oracle ? describeOracle(v.oracle) : describePolicy(v.policy!));
 const QPS = [22, 27, 32, 37];
 
+/** One hinted variant's results (bench/cnn-results-*.json `variants`; the Pareto table reads the named fields). */
+interface VariantSummary extends Record<string, unknown> {
+  label: string; description: string; encodeSeconds: number; inferenceSeconds: number; timeSavedPct: number; bdRatePct: number;
+  bdRateVsVtmPct?: number; timeRatioVsVtm?: number;
+}
+
 interface Stats { total_bits: number; frames: { frame: number; psnr_y: number; psnr_u: number; psnr_v: number; time_s: number; cus: number[][] }[] }
 
 async function manifestRow(file: string) {
@@ -82,11 +88,26 @@ async function main() {
   const model = await loadSplitModel(process.env.NNVVC_SPLIT_MODEL || defaultModelFor(CONFIG));
   const intraPeriod = CONFIG === 'ra' ? defaultIntraPeriod(m.fps) : undefined;
   console.log(`model ${model.name} v${model.version} (${model.ep}${model.epNote ? `; ${model.epNote}` : ''}); ${SEQ} ${FRAMES} frames, ${CONFIG}${intraPeriod ? ` (GOP 32, intra period ${intraPeriod})` : ''}, presets ${PRESETS.join(', ')}; VTM decoder: ${VTM_DEC || 'not used (VTM_DECODER_APP not set)'}`);
+  const lumaCache: Uint16Array[] = [];  // the source's luma, read once for every preset and QP
+  // onnxruntime's first run allocates and plans; a service worker pays it once per job (it is in report.json)
+  const warm = await predictFrame(model, await readLuma(src, m.width, m.height, m.bitDepth, 0), m.width, m.height, 32);
+  console.log(`first inference (warm-up, not counted below): ${(warm.seconds * 1000).toFixed(0)} ms`);
+  // inference time on a 1080p frame (135 CTUs)
+  let hd: { file: string; secondsPerFrame: number } | null = null;
+  const HD = 'BQTerrace_1920x1080_60fps_8bit_17f.yuv';
+  if (existsSync(path.join(SEQ_DIR, HD))) {
+    const luma = await readLuma(path.join(SEQ_DIR, HD), 1920, 1080, 8, 0);
+    await predictFrame(model, luma, 1920, 1080, 32); // warm-up
+    const t: number[] = [];
+    for (let i = 0; i < 3; i++) t.push((await predictFrame(model, luma, 1920, 1080, 32)).seconds);
+    hd = { file: HD, secondsPerFrame: Math.min(...t) };
+  }
+  if (hd) console.log(`inference on a 1920x1080 frame (${model.ep}): ${(hd.secondsPerFrame * 1000).toFixed(0)} ms`);
   // Pareto columns: each row against VTM-23.2's anchor (BD-rate, T1/T2 with T1 = encode + inference CPU time)
   let vtm: RaRun | undefined;
   if (VTM_ENC) {
     const seq = readManifest(SEQ_DIR).find((x) => x.file === SEQ)!;
-    vtm = await vtmRaAnchor({ app: VTM_ENC, seq, frames: FRAMES, intraPeriod: intraPeriod ?? 0, qps: QPS, jobs: 1, reuse: process.env.CNN_BENCH_REUSE_VTM !== '0', work: tmp, timeoutMs: 4 * 3600_000, config: CONFIG });
+    vtm = await vtmAnchor({ app: VTM_ENC, seq, frames: FRAMES, intraPeriod: intraPeriod ?? 0, qps: QPS, jobs: 1, reuse: process.env.CNN_BENCH_REUSE_VTM !== '0', work: tmp, timeoutMs: 4 * 3600_000, config: CONFIG });
     if (vtm.error) { console.log(`VTM anchor failed: ${vtm.error}`); vtm = undefined; }
   } else console.log('*** VTM_ENCODER_APP not set: no BD-rate against VTM-23.2 / T1/T2 columns ***');
   const t2 = vtm ? vtm.points.reduce((a, p) => a + p.seconds, 0) : 0;
@@ -150,10 +171,6 @@ async function main() {
   const acc = new AccuracyCounter();
   const variants: Record<string, { points: { qp: number; kbps: number; psnr: number; psnrY: number; encSeconds: number; wall: number; cus: number; decode: Record<string, boolean | null> }[]; inferenceSeconds: number; framesPredicted: number }> = {};
   for (const v of VARIANTS) variants[v.label] = { points: [], inferenceSeconds: 0, framesPredicted: 0 };
-  const lumaCache: Uint16Array[] = [];
-  // onnxruntime's first run allocates and plans; a service worker pays it once per job (it is in report.json)
-  const warm = await predictFrame(model, await readLuma(src, m.width, m.height, m.bitDepth, 0), m.width, m.height, 32);
-  console.log(`first inference (warm-up, not counted below): ${(warm.seconds * 1000).toFixed(0)} ms`);
   for (const qp of QPS) {
     const b0 = await encode(qp, `qp${qp}.full`);
     base.push(b0);
@@ -182,19 +199,9 @@ async function main() {
       console.log(`qp${qp} hints ${label}:    ${e.kbps.toFixed(1)} kbps, ${e.psnr.toFixed(3)} dB, ${e.encSeconds.toFixed(2)} s (${e.cus} CUs), decode ${JSON.stringify(decode)}`);
     }
   }
-  // inference time on a 1080p frame (135 CTUs)
-  let hd: { file: string; secondsPerFrame: number } | null = null;
-  const HD = 'BQTerrace_1920x1080_60fps_8bit_17f.yuv';
-  if (existsSync(path.join(SEQ_DIR, HD))) {
-    const luma = await readLuma(path.join(SEQ_DIR, HD), 1920, 1080, 8, 0);
-    await predictFrame(model, luma, 1920, 1080, 32); // warm-up
-    const t: number[] = [];
-    for (let i = 0; i < 3; i++) t.push((await predictFrame(model, luma, 1920, 1080, 32)).seconds);
-    hd = { file: HD, secondsPerFrame: Math.min(...t) };
-  }
   const anchor = base.map((p) => ({ kbps: p.kbps, psnr: p.psnr }));
   const fullSeconds = base.reduce((a, p) => a + p.encSeconds, 0);
-  const summary: Record<string, unknown>[] = [];
+  const summary: VariantSummary[] = [];
   console.log(`\n${CONFIG}, ${SEQ} ${FRAMES} frames, preset ${PRESET}, model ${model.name} v${model.version}:`);
   console.log(`| hints | encode CPU s (sum 4 QPs) | time saved | BD-rate (YUV) | CUs | inference ms/frame | inference / encode time | decodes bit-exact |${vtm ? ' BD-rate vs VTM-23.2 | T1/T2 |' : ''}`);
   console.log(`|---|---|---|---|---|---|---|---|${vtm ? '---|---|' : ''}`);
@@ -216,13 +223,12 @@ async function main() {
   }
   const accuracy = acc.result();
   console.log(`\nprediction accuracy vs the full search's partition (${accuracy.cells} cells): QT exact ${(100 * accuracy.qtExact).toFixed(1)} %, QT within 1 ${(100 * accuracy.qtWithin1).toFixed(1)} %, MTT exact ${(100 * accuracy.mttExact).toFixed(1)} %, MTT within 1 ${(100 * accuracy.mttWithin1).toFixed(1)} %`);
-  if (hd) console.log(`inference on a 1920x1080 frame (${model.ep}): ${(hd.secondsPerFrame * 1000).toFixed(0)} ms`);
   const out = { sequence: SEQ, config: CONFIG, ...(intraPeriod ? { intraPeriod, gopSize: 32 } : {}), frames: FRAMES, preset: PRESET, model: `${model.name} v${model.version}`, ep: model.ep, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length }, full: base.map((p, i) => ({ qp: QPS[i], kbps: p.kbps, psnr: p.psnr, encSeconds: p.encSeconds, cus: p.cus })),
     ...(vtm ? { vtm: { seconds: t2, cached: vtm.points.some((p) => p.cached), points: vtm.points, fullBdRateVsVtmPct: fullVtm.bd, fullTimeRatioVsVtm: fullVtm.ratio } } : {}), variants: summary, accuracy, inference1080p: hd };
   // (another sequence than the default BasketballPass: its name in the file's, e.g. cnn-results-ra-medium-Cactus.json)
   const seqTag = process.env.CNN_BENCH_SEQ ? `-${SEQ.split('_')[0]}` : '';
   await writeFile(path.join(REPO, `bench/cnn-results-${CONFIG === 'ra' ? 'ra-' : ''}${PRESET}${seqTag}.json`), JSON.stringify(out, null, 1) + '\n');
-  return { fullSeconds, fullVtm, summary: summary as unknown as { label: string; description: string; encodeSeconds: number; inferenceSeconds: number; timeSavedPct: number; bdRatePct: number; bdRateVsVtmPct?: number; timeRatioVsVtm?: number }[] };
+  return { fullSeconds, fullVtm, summary };
   }
 }
 

@@ -221,13 +221,13 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) =>
 }
 
 /**
- * VTM-23.2's RA anchor for one sequence: encoded with our anchor cfg (QPs at most `jobs` at once), each point saved
+ * VTM-23.2's anchor for one sequence, random access by default: encoded with our anchor cfg (QPs at most `jobs` at once), each point saved
  * in bench/.cache/vtm-ra/ (keyed by sequence, frames, intra period, QP and the cfg's hash); with `reuse`, saved points
  * are taken instead of encoding (marked `cached`: their T2 was not measured in this run). bench:cnn shares it.
  * `config: 'ai'`: VTM's all-intra anchor instead (our intra anchor cfg, every frame coded), cached in
  * bench/.cache/vtm-ai-anchor/.
  */
-export async function vtmRaAnchor(a: { app: string; seq: SequenceInfo; frames: number; intraPeriod: number; qps: number[]; jobs: number; reuse: boolean; work: string; timeoutMs: number; config?: 'ai' | 'ra' }): Promise<RaRun> {
+export async function vtmAnchor(a: { app: string; seq: SequenceInfo; frames: number; intraPeriod: number; qps: number[]; jobs: number; reuse: boolean; work: string; timeoutMs: number; config?: 'ai' | 'ra' }): Promise<RaRun> {
   const vtm: RaRun = { encoder: 'VTM-23.2', points: [] };
   const cpu = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'})`;
   const ai = a.config === 'ai';
@@ -301,7 +301,7 @@ export async function main(argv: string[]): Promise<number> {
     const intraPeriod = intraPeriodFor(seq, o.intraPeriod);
     const work = mkdtempSync(path.join(os.tmpdir(), 'nnvvc-bench-ra-'));
     try {
-      const vtm = vtmApp ? await vtmRaAnchor({ app: vtmApp, seq, frames, intraPeriod, qps: o.qps, jobs: o.jobs, reuse: o.reuseVtm, work, timeoutMs }) : undefined;
+      const vtm = vtmApp ? await vtmAnchor({ app: vtmApp, seq, frames, intraPeriod, qps: o.qps, jobs: o.jobs, reuse: o.reuseVtm, work, timeoutMs }) : undefined;
       for (const preset of o.presets) {
         const ours: RaRun = { encoder: `nnvvc-enc ${preset}`, points: [] };
         const ourPoints = await mapLimit(o.qps, o.jobs, async (qp): Promise<RaPoint | string> => {

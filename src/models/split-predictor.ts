@@ -368,16 +368,17 @@ const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
  * encoder turns them into per-node split decisions at its threshold (codec/README.md "Split hints", version 2).
  */
 export function probabilityToken(qtProb: ArrayLike<number>, mttProb: ArrayLike<number>, at = 0): string {
-  let t = 'p';
-  const digit = (p: number) => BASE64URL[Math.min(63, Math.max(0, Math.round(p * 63)))];
-  let tail = 0;
-  const qt: string[] = [];
-  for (let q = QT_CLASSES - 1; q >= 1; q--) { tail += qtProb[at * QT_CLASSES + q]; qt.unshift(digit(tail)); }
-  tail = 0;
-  const mtt: string[] = [];
-  for (let m = MTT_CLASSES - 1; m >= 1; m--) { tail += mttProb[at * MTT_CLASSES + m]; mtt.unshift(digit(tail)); }
-  t += qt.join('') + mtt.join('');
-  return t;
+  // digits of P(depth > d) for d = 0 .. n-2: the sums of the classes above d
+  const tails = (prob: ArrayLike<number>, n: number): string => {
+    let s = '';
+    for (let d = 0; d < n - 1; d++) {
+      let tail = 0;
+      for (let k = d + 1; k < n; k++) tail += prob[at * n + k];
+      s += BASE64URL[Math.min(63, Math.max(0, Math.round(tail * 63)))];
+    }
+    return s;
+  };
+  return `p${tails(qtProb, QT_CLASSES)}${tails(mttProb, MTT_CLASSES)}`;
 }
 
 /** Per-node decision thresholds of version 2 hints: a QT split is tried when its predicted probability reaches
@@ -470,6 +471,28 @@ export async function writeSplitHints(o: {
   o.predictions?.push(...preds);
   await writeFile(o.out, hintsText(o.width, o.height, preds, o.policy ?? o.aggressiveness ?? 0));
   return { file: o.out, frames: o.frames, inferenceSeconds, readSeconds, framesB };
+}
+
+/**
+ * The hints policy of a job from the environment, in this precedence: NNVVC_SPLIT_NODE_THRESHOLDS,
+ * NNVVC_SPLIT_THRESHOLD, NNVVC_SPLIT_AGGRESSIVENESS, else the preset's operating point (`presetPoint` true). A bad
+ * value throws SplitModelError naming the variable.
+ */
+export function hintPolicyFromEnv(env: NodeJS.ProcessEnv, config: string, preset: string): { policy: HintPolicy; presetPoint: boolean } {
+  const named = <T>(name: string, parse: (v: string | undefined) => T): T => {
+    try {
+      return parse(env[name]);
+    } catch (e) {
+      throw new SplitModelError(`${name}: ${(e as Error).message}`);
+    }
+  };
+  const aggressiveness = named('NNVVC_SPLIT_AGGRESSIVENESS', (v) => (v === undefined || v === '' ? undefined : parseAggressiveness(v)));
+  const threshold = named('NNVVC_SPLIT_THRESHOLD', parseThreshold);
+  const node = named('NNVVC_SPLIT_NODE_THRESHOLDS', parseNodeThresholds);
+  if (node !== undefined) return { policy: { node }, presetPoint: false };
+  if (threshold !== undefined) return { policy: { threshold }, presetPoint: false };
+  if (aggressiveness !== undefined) return { policy: aggressiveness, presetPoint: false };
+  return { policy: defaultPolicyFor(config, preset), presetPoint: true };
 }
 
 /** NNVVC_SPLIT_NODE_THRESHOLDS: undefined when unset/empty, else "t" (all three) or "qtSplit,qtEnd,mtt", each in

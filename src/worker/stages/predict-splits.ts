@@ -23,8 +23,8 @@ import { intraPeriodOf } from '../../queue/segments.js';
 import { NNVVC_DEFAULT_PRESET, RD_PRESETS } from '../encoders.js';
 import { BadInputError, throwIfAborted } from '../errors.js';
 import {
-  defaultModelFor, defaultPolicyFor, describePolicy, ExecutionProviderError, loadSplitModel, parseAggressiveness, parseNodeThresholds, parseThreshold, SplitModelError, writeSplitHints,
-  type HintPolicy, type NodeThresholds, type SplitModel,
+  defaultModelFor, describePolicy, ExecutionProviderError, hintPolicyFromEnv, loadSplitModel, SplitModelError, writeSplitHints,
+  type NodeThresholds, type SplitModel,
 } from '../../models/split-predictor.js';
 
 export interface SplitPredictionInfo {
@@ -99,31 +99,15 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
     return { splitHints: undefined, model: null, note };
   }
   if (model.epNote && model.epNoteFirst) ctx.log.warn({ executionProvider: model.ep }, `split predictor: ${model.epNote} (said once per worker process)`);
-  let aggressiveness;
-  try {
-    aggressiveness = parseAggressiveness(process.env.NNVVC_SPLIT_AGGRESSIVENESS);
-  } catch (e) {
-    throw new BadInputError(`NNVVC_SPLIT_AGGRESSIVENESS: ${(e as SplitModelError).message}`);
-  }
-  let threshold: number | undefined;
-  try {
-    threshold = parseThreshold(process.env.NNVVC_SPLIT_THRESHOLD);
-  } catch (e) {
-    throw new BadInputError(`NNVVC_SPLIT_THRESHOLD: ${(e as SplitModelError).message}`);
-  }
-  let nodeThresholds: NodeThresholds | undefined;
-  try {
-    nodeThresholds = parseNodeThresholds(process.env.NNVVC_SPLIT_NODE_THRESHOLDS);
-  } catch (e) {
-    throw new BadInputError(`NNVVC_SPLIT_NODE_THRESHOLDS: ${(e as SplitModelError).message}`);
-  }
   const ra = req.config === 'ra';
   const preset = req.preset ?? NNVVC_DEFAULT_PRESET;
-  // none set: the preset's operating point
-  const aggressivenessSet = (process.env.NNVVC_SPLIT_AGGRESSIVENESS ?? '') !== '';
-  const presetPoint = nodeThresholds === undefined && threshold === undefined && !aggressivenessSet;
-  const policy: HintPolicy = nodeThresholds !== undefined ? { node: nodeThresholds } : threshold !== undefined ? { threshold }
-    : aggressivenessSet ? aggressiveness : defaultPolicyFor(req.config, preset);
+  let resolved;
+  try {
+    resolved = hintPolicyFromEnv(process.env, req.config, preset);
+  } catch (e) {
+    throw new BadInputError((e as SplitModelError).message);
+  }
+  const { policy, presetPoint } = resolved;
   const policyText = `${describePolicy(policy)}${presetPoint ? ` (preset ${preset}'s operating point)` : ''}`;
   const intraPeriod = ra ? intraPeriodOf(req, input.fps) : undefined;
   if (ra && (intraPeriod! <= 0 || intraPeriod! % (req.gopSize ?? 32) !== 0)) {

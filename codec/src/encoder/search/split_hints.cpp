@@ -143,12 +143,23 @@ std::string SplitHints::parse(std::istream& in, const std::string& name) {
   std::string line;
   int lineNo = 0;
   auto where = [&]() { return name + ":" + std::to_string(lineNo) + ": "; };
-  // Next non-empty line's tokens; false at EOF.
+  // Next non-empty line's tokens; false at EOF. A line given back (`unread`) comes again: the stream need not
+  // seek (the hints may come through a pipe).
+  bool reread = false;
+  std::vector<std::string> last;
   auto next = [&](std::vector<std::string>& toks) {
+    if (reread) {
+      reread = false;
+      toks = last;
+      return true;
+    }
     while (std::getline(in, line)) {
       ++lineNo;
       toks = tokenize(line);
-      if (!toks.empty()) return true;
+      if (!toks.empty()) {
+        last = toks;
+        return true;
+      }
     }
     return false;
   };
@@ -184,17 +195,12 @@ std::string SplitHints::parse(std::istream& in, const std::string& name) {
     return where() + "bad grid value '" + std::to_string(grid_) +
            "' (expected a power of two from 4 to the CTU size)";
   SplitThresholds thresholds;
-  if (version == 2) {  // optional 'threshold t' / 'threshold tQtSplit tQtEnd tMtt' line
-    const std::streampos at = in.tellg();
-    const int atLine = lineNo;
-    if (!next(t)) return where() + "unexpected end of file, expected 'frames'";
+  if (version == 2 && next(t)) {  // optional 'threshold t' / 'threshold tQtSplit tQtEnd tMtt' line
     if (t[0] == "threshold") {
       const std::string err = parseSplitThresholds(std::vector<std::string>(t.begin() + 1, t.end()), thresholds);
       if (!err.empty()) return where() + "threshold: " + err;
     } else {
-      in.clear();
-      in.seekg(at);
-      lineNo = atLine;
+      reread = true;  // (the 'frames' line, read below)
     }
   }
   if (!(e = keyed("frames", 1, 1, 1000000, v)).empty()) return e;
