@@ -80,6 +80,9 @@ describe('dashboard UI (stub API)', { skip }, () => {
     let posted = 0;
     page.on('request', (r) => { if (r.method() === 'POST') posted++; });
     await upload(page, { width: 'abc' });
+    // (the submit handler runs after the click returns: wait for its message rather than read at once, which
+    // failed once in CI with an empty message)
+    await page.waitForFunction(() => !!document.querySelector('[data-testid=error-size]')?.textContent);
     const msg = await page.textContent('[data-testid=error-size]');
     assert.match(msg ?? '', /Width must be a whole number/);
     assert.equal(await page.getAttribute('#width', 'aria-invalid'), 'true');
