@@ -13,9 +13,10 @@ void checkMc() {
   const ptrdiff_t ss = 160, ds = 136;
   std::vector<Pel> src(ss * 144);
   std::vector<int16_t> oc(ds * 130), os(ds * 130);
-  for (int chroma = 0; chroma < 2; ++chroma) {
-    const McInterpFn cf = chroma ? c.interpChroma : c.interpLuma;
-    const McInterpFn sf = chroma ? s.interpChroma : s.interpLuma;
+  for (int kind = 0; kind < 3; ++kind) {  // luma, luma with hpelIfIdx 1, chroma
+    const bool chroma = kind == 2, alt = kind == 1;
+    const McInterpFn cf = chroma ? c.interpChroma : alt ? c.interpLumaAltHpel : c.interpLuma;
+    const McInterpFn sf = chroma ? s.interpChroma : alt ? s.interpLumaAltHpel : s.interpLuma;
     const int maxSide = chroma ? 64 : 128, fracs = chroma ? 32 : 16;
     long cases = 0, bad = 0;
     for (int it = 0; it < 4000; ++it) {
@@ -35,7 +36,11 @@ void checkMc() {
       }
       const int bd = it % 5 ? 10 : (it % 10 == 0 ? 8 : 12);
       fillPel(src, 0, (1 << bd) - 1, it % 3);
-      const int xFrac = rnd(0, 3) ? rnd(0, fracs - 1) : 0, yFrac = rnd(0, 3) ? rnd(0, fracs - 1) : 0;
+      int xFrac = rnd(0, 3) ? rnd(0, fracs - 1) : 0, yFrac = rnd(0, 3) ? rnd(0, fracs - 1) : 0;
+      if (alt && it % 2) {  // the half-sample positions, where the alternative filter applies
+        if (rnd(0, 3)) xFrac = 8;
+        if (rnd(0, 3)) yFrac = 8;
+      }
       const Pel* p = src.data() + 4 * ss + 4 + rnd(0, 3);
       std::fill(oc.begin(), oc.end(), int16_t(-7));
       std::fill(os.begin(), os.end(), int16_t(-7));
@@ -49,7 +54,7 @@ void checkMc() {
         ++bad;
       }
     }
-    report(chroma ? "mcInterpChroma" : "mcInterpLuma", s.isa, cases, bad);
+    report(chroma ? "mcInterpChroma" : alt ? "mcInterpLumaAltHpel" : "mcInterpLuma", s.isa, cases, bad);
   }
   // Weighting: intermediates over their whole range (|v| <= 25072) and beyond (full int16).
   std::vector<int16_t> a(ds * 130), b(ds * 130);

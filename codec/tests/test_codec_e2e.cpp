@@ -280,8 +280,8 @@ TEST_CASE(lfnstRoundTrip) {
   intraToolRoundTrip(
       "LFNST", "lf", 22, [](EncoderOptions& o, bool) { o.lfnst = 1; o.mtsExplicit = 1; },
       [](EncoderOptions& e) { e.lfnst = 0; },
-      [](const std::string& stats) {  // a CU entry ends with ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>,<mip>,<isp>,<ts>]"
-        return countMatchesInFile(stats, ",[0-4],([12]),[0-8],[0-2],[0-9]+,[0-2],[0-7]\\]");
+      [](const std::string& stats) {  // a CU entry ends with ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>,<mip>,<isp>,<ts>,<amvr>,<hpel_if>]"
+        return countMatchesInFile(stats, ",[0-4],([12]),[0-8],[0-2],[0-9]+,[0-2],[0-7],[0-6],[01]\\]");
       });
 }
 
@@ -296,8 +296,8 @@ TEST_CASE(mrlRoundTrip) {
         if (stress) o.dualTree = 1;
       },
       [](EncoderOptions& e) { e.mrl = 0; },
-      [](const std::string& stats) {  // a CU entry ends with ",<sbt>,<mrl>,<mip>,<isp>,<ts>]"
-        return countMatchesInFile(stats, ",[0-8],([12]),[0-9]+,[0-2],[0-7]\\]");
+      [](const std::string& stats) {  // a CU entry ends with ",<sbt>,<mrl>,<mip>,<isp>,<ts>,<amvr>,<hpel_if>]"
+        return countMatchesInFile(stats, ",[0-8],([12]),[0-9]+,[0-2],[0-7],[0-6],[01]\\]");
       });
 }
 
@@ -311,8 +311,8 @@ TEST_CASE(mipRoundTrip) {
         if (stress) { o.lfnst = 1; o.mtsExplicit = 1; }
       },
       [](EncoderOptions& e) { e.mip = 0; },
-      [](const std::string& stats) {  // a CU entry ends with ",<mrl>,<mip>,<isp>,<ts>]", mip 1 + mode + 16 * transposed
-        return countMatchesInFile(stats, ",[0-2],([1-9][0-9]?),[0-2],[0-7]\\]");
+      [](const std::string& stats) {  // a CU entry ends with ",<mrl>,<mip>,<isp>,<ts>,<amvr>,<hpel_if>]", mip 1 + mode + 16 * transposed
+        return countMatchesInFile(stats, ",[0-2],([1-9][0-9]?),[0-2],[0-7],[0-6],[01]\\]");
       });
 }
 
@@ -329,8 +329,8 @@ TEST_CASE(ispRoundTrip) {
         if (stress) { o.dualTree = 1; o.mip = 0; }
       },
       [](EncoderOptions& e) { e.isp = 0; },
-      [](const std::string& stats) {  // a CU entry ends with ",<mrl>,<mip>,<isp>,<ts>]"
-        return countMatchesInFile(stats, ",[0-2],[0-9]+,([12]),[0-7]\\]");
+      [](const std::string& stats) {  // a CU entry ends with ",<mrl>,<mip>,<isp>,<ts>,<amvr>,<hpel_if>]"
+        return countMatchesInFile(stats, ",[0-2],[0-9]+,([12]),[0-7],[0-6],[01]\\]");
       });
 }
 
@@ -348,7 +348,7 @@ TEST_CASE(sbtRoundTrip) {
     return (x & 31) >= 12 ? base + (((x * 5 + y * 13 + n * 37) % 23) - 11) * 2 : base;
   });
   auto sbtCus = [](const std::string& stats) {  // ",<mts_idx>,<lfnst_idx>,<sbt>,<mrl>,<mip>,<isp>,<ts>]" with sbt 1..8
-    return countMatchesInFile(stats, ",[0-4],[0-2],([1-8]),[0-2],[0-9]+,[0-2],[0-7]\\]");
+    return countMatchesInFile(stats, ",[0-4],[0-2],([1-8]),[0-2],[0-9]+,[0-2],[0-7],[0-6],[01]\\]");
   };
   std::string err;
   for (int qp : {22, 27, 23}) {
@@ -364,6 +364,43 @@ TEST_CASE(sbtRoundTrip) {
     checkToolOff(dir, o, [](EncoderOptions& e) { e.sbt = 0; }, sbtCus, "s");
     if (o.affine == 1) std::printf("QP %d with affine: affine CUs: %d\n", qp, countInFile(o.statsPath, "\"affine-"));
     checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, "SBT, QP " + std::to_string(qp) + (o.affine == 1 ? " affine" : ""), sn);
+  }
+}
+
+// AMVR in ra (--amvr on), half-sample precision above all: a smooth texture panning by 11/8 samples per picture to the
+// right and 5/8 down, so picture 4 (the first B picture, predicted from picture 0) moves by 5.5 and 2.5 samples: on
+// half-sample positions, where the half-sample MVDs (with the alternative, smoother luma filter: hpelIfIdx 1) are the
+// cheap way to code it; the noise of each picture is what the smoother filter averages away. The stats give each AMVP CU's
+// AmvrShift and each CU's hpelIfIdx: half-sample CUs (AmvrShift 3) are chosen, merge CUs inherit the filter from them,
+// our decoder and VTM's (when set) reproduce the reconstruction, and --amvr off gives another stream without either.
+TEST_CASE(amvrHalfSampleRoundTrip) {
+  const std::string dir = makeTestDir("e2e-amvr");
+  const int aw = 256, ah = 128, an = 9;
+  writeSyntheticYuv(dir + "/in.yuv", aw, ah, an, [&](int n, int c, int x, int y) {
+    // positions in half samples of the moving picture; chroma at the same place in its own grid
+    const double s = c ? 2.0 : 1.0;
+    const double u = x * s - 1.375 * n, v = y * s - 0.625 * n;
+    const int noise = int((unsigned(x * 73 + y * 151 + n * 199 + c * 17) * 2654435761u >> 20) % 33) - 16;  // sensor noise
+    return int(128 + 50 * std::sin(u * 0.15) * std::cos(v * 0.13) + 30 * std::sin((u + v) * 0.06) + c * 9) + noise;
+  });
+  auto halfCus = [](const std::string& stats) { return countMatchesInFile(stats, ",3,1\\]"); };
+  auto inheritedCus = [](const std::string& stats) {
+    return countMatchesInFile(stats, "\"(skip|merge-uni|merge-bi|mmvd-uni|mmvd-bi)[a-z-]*\",[^\\]]*,0,1\\]");
+  };
+  std::string err;
+  for (int qp : {22, 27}) {
+    EncoderOptions o;
+    o.inputPath = dir + "/in.yuv"; o.width = aw; o.height = ah; o.qp = qp; o.config = "ra"; o.amvr = 1;
+    o.temporalFilter = 0;
+    o.bitstreamPath = dir + "/a.266"; o.reconPath = dir + "/a_rec.yuv"; o.statsPath = dir + "/a.json";
+    CHECK(runEncoder(o, err) == 0);
+    const int half = halfCus(o.statsPath), inherited = inheritedCus(o.statsPath);
+    std::printf("QP %d: half-sample AMVR CUs: %d, merge CUs with hpelIfIdx 1: %d, one / four samples: %d / %d\n", qp,
+                half, inherited, countMatchesInFile(o.statsPath, ",4,0\\]"), countMatchesInFile(o.statsPath, ",6,0\\]"));
+    CHECK(half > 0);
+    CHECK(inherited > 0);
+    checkToolOff(dir, o, [](EncoderOptions& e) { e.amvr = 0; }, [&](const std::string& f) { return halfCus(f) + inheritedCus(f); }, "a");
+    checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, "AMVR, QP " + std::to_string(qp), an);
   }
 }
 
@@ -484,8 +521,8 @@ TEST_CASE(explicitMtsRoundTrip) {
       CHECK(runEncoder(o, err) == 0);
       const std::vector<uint8_t> js = readAll(o.statsPath);
       const std::string text(js.begin(), js.end());
-      CHECK(text.find("\"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\", \"mip\", \"isp\", \"ts\"]") != std::string::npos);
-      const std::regex mtsRe("\"[a-z-]+\",([0-4]),[0-2],[0-8],[0-2],[0-9]+,[0-2],[0-7]\\]");
+      CHECK(text.find("\"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\", \"mip\", \"isp\", \"ts\", \"amvr\", \"hpel_if\"]") != std::string::npos);
+      const std::regex mtsRe("\"[a-z-]+\",([0-4]),[0-2],[0-8],[0-2],[0-9]+,[0-2],[0-7],[0-6],[01]\\]");
       int cus = 0, mts = 0;
       for (auto it = std::sregex_iterator(text.begin(), text.end(), mtsRe); it != std::sregex_iterator(); ++it) {
         ++cus;

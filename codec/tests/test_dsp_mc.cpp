@@ -34,10 +34,13 @@ struct RefPlane {
 
 // predSampleLX for one sample, luma (8.5.6.3.2) or chroma (8.5.6.3.3). The spec's integer
 // positions xInt_i = Clip3(0, picW - 1, xInt + i - N/2 + 1) are the clamp in RefPlane::at.
+// altHpel: hpelIfIdx 1, Table 27's half-sample row [0, 3, 9, 20, 20, 9, 3, 0] (written out here, not taken from dsp/mc.h)
 long specPredSample(const RefPlane& p, bool chroma, int xInt, int yInt, int xFrac, int yFrac,
-                    int bitDepth) {
+                    int bitDepth, bool altHpel = false) {
   const int n = chroma ? 4 : 8;
+  static const int kAltHalf[8] = {0, 3, 9, 20, 20, 9, 3, 0};
   auto f = [&](int frac, int i) -> long {
+    if (!chroma && altHpel && frac == 8) return kAltHalf[i];
     return chroma ? dsp::kMcChromaFilter[frac][i] : dsp::kMcLumaFilter[frac][i];
   };
   const int shift1 = std::min(4, bitDepth - 8), shift2 = 6, shift3 = std::max(2, 14 - bitDepth);
@@ -101,8 +104,9 @@ void testKernels(const dsp::McFunctions& f, const char* name) {
   long cases = 0;
   int bad = 0;
   for (int bitDepth : {10, 8, 12})
-    for (int chroma = 0; chroma < 2; ++chroma)
+    for (int kind = 0; kind < 3; ++kind)  // luma, luma with hpelIfIdx 1, chroma
       for (int it = 0; it < (bitDepth == 10 ? 160 : 40); ++it) {
+        const bool chroma = kind == 2, alt = kind == 1;
         const int maxSide = chroma ? 64 : 128;
         int w = sizesL[rnd(0, 7)], h = sizesL[rnd(0, 7)];
         if (chroma) { w = std::max(2, w / 2); h = std::max(2, h / 2); }
@@ -112,7 +116,11 @@ void testKernels(const dsp::McFunctions& f, const char* name) {
         p.s.resize(size_t(p.w) * p.h);
         fill(p, it % 4, bitDepth);
         const int fracs = chroma ? 32 : 16;
-        const int xFrac = it % 3 == 0 ? 0 : rnd(0, fracs - 1), yFrac = it % 5 == 0 ? 0 : rnd(0, fracs - 1);
+        int xFrac = it % 3 == 0 ? 0 : rnd(0, fracs - 1), yFrac = it % 5 == 0 ? 0 : rnd(0, fracs - 1);
+        if (alt && it % 2 == 0) {  // half-sample positions in one or both directions, where the filters differ
+          if (it % 3) xFrac = 8;
+          if (it % 5) yFrac = 8;
+        }
         const int xInt = rnd(-w - 10, p.w + 10), yInt = rnd(-h - 10, p.h + 10);
         // Window with the filter support (N/2 - 1 before, N/2 after), clamped like the spec.
         const int n = chroma ? 4 : 8, before = n / 2 - 1;
@@ -122,19 +130,19 @@ void testKernels(const dsp::McFunctions& f, const char* name) {
           for (int c = 0; c < ww; ++c) win[size_t(r) * ww + c] = Pel(p.at(xInt - before + c, yInt - before + r));
         const ptrdiff_t ds = w + 5;
         std::vector<int16_t> out(size_t(ds) * h + 8, int16_t(-1));
-        (chroma ? f.interpChroma : f.interpLuma)(out.data(), ds, win.data() + before * ww + before, ww,
-                                                 w, h, xFrac, yFrac, bitDepth);
+        (chroma ? f.interpChroma : alt ? f.interpLumaAltHpel : f.interpLuma)(
+            out.data(), ds, win.data() + before * ww + before, ww, w, h, xFrac, yFrac, bitDepth);
         std::vector<int16_t> uniIn(size_t(w) * h);
         ++cases;
         bool ok = true;
         for (int y = 0; y < h && ok; ++y)
           for (int x = 0; x < w && ok; ++x) {
-            const long spec = specPredSample(p, chroma, xInt + x, yInt + y, xFrac, yFrac, bitDepth);
+            const long spec = specPredSample(p, chroma, xInt + x, yInt + y, xFrac, yFrac, bitDepth, alt);
             const long got = long(out[size_t(y) * ds + x]) + dsp::kMcPrepBias;
             if (spec != got) {
               ok = false;
               std::printf("  %s %s bd%d %dx%d frac %d,%d at (%d,%d): spec %ld got %ld\n", name,
-                          chroma ? "chroma" : "luma", bitDepth, w, h, xFrac, yFrac, x, y, spec, got);
+                          chroma ? "chroma" : alt ? "luma (hpelIfIdx 1)" : "luma", bitDepth, w, h, xFrac, yFrac, x, y, spec, got);
             }
           }
         for (int y = 0; y < h && ok; ++y)  // nothing written beyond the block

@@ -24,7 +24,7 @@ static unsigned rnd(unsigned n) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng 
 namespace {
 
 struct Stats { int skip = 0, merge = 0, amvpUni = 0, amvpBi = 0, noResid = 0, resid = 0, intra = 0, dual = 0,
-               interMode = 0, bigInter4Tu = 0, smallInter = 0, bigMvd = 0, amvr = 0, affine = 0, affineAmvp = 0,
+               interMode = 0, bigInter4Tu = 0, smallInter = 0, bigMvd = 0, amvr = 0, amvrHalf = 0, hpelMerge = 0, affine = 0, affineAmvp = 0,
                gpm = 0, gpmSkip = 0, bcw = 0, bcwHigh = 0, bcwMerge = 0, sbt = 0, sbtZeroOut = 0, sbtQuad = 0,
                sbtHor = 0, sbtPos = 0, sbtChromaOnly = 0; };
 
@@ -163,14 +163,16 @@ struct Generator {
         }
         for (int l = 0; l < 2; ++l) if (!cu.motion.predFlag(l)) { cu.motion.refIdx[l] = -1; cu.motion.mv[l] = Mv(); }
         if (cu.motion.bcwIdx) ++st.bcwMerge;  // weights inherited from a candidate
+        if (cu.motion.hpelIfIdx) ++st.hpelMerge;  // the half-sample filter inherited likewise
         if (cu.skip) ++st.skip; else ++st.merge;
       } else {
         const bool small = cu.w + cu.h == 12;
         cu.interDir = uint8_t(isB ? 1 + rnd(small ? 2 : 3) : 1);
         cu.motion = MotionInfo{};
         cu.motion.interDir = cu.interDir;
-        // AMVR (slices with it): MVDs and predictors at 1/4, 1 or 4 samples; only with a non-zero MVD
-        cu.amvr = slice.amvr ? uint8_t(rnd(3)) : 0;
+        // AMVR (slices with it): MVDs and predictors at 1/4, 1, 4 or 1/2 samples (the last with hpelIfIdx 1);
+        // only with a non-zero MVD
+        cu.amvr = slice.amvr ? uint8_t(rnd(kAmvrNumPrecisions)) : 0;
         const int sh = amvrShiftOf(cu.amvr);
         bool anyMvd = false;
         for (int l = 0; l < 2; ++l) {
@@ -180,6 +182,8 @@ struct Generator {
         }
         if (!anyMvd) cu.amvr = 0;
         if (cu.amvr) ++st.amvr;
+        if (cu.amvr == kAmvrHalf) ++st.amvrHalf;
+        cu.motion.hpelIfIdx = cu.amvr == kAmvrHalf ? 1 : 0;
         for (int l = 0; l < 2; ++l) {
           if (!((cu.interDir >> l) & 1)) continue;
           cu.refIdx[l] = int8_t(rnd(unsigned(slice.refs->num[l])));
@@ -193,6 +197,7 @@ struct Generator {
         if (slice.affine && cu.w >= 16 && cu.h >= 16 && rnd(3) == 0) {  // affine AMVP
           cu.affine = true;
           cu.amvr = 0;
+          cu.motion.hpelIfIdx = 0;
           cu.aff = AffineMotion{};
           cu.aff.sixParam = slice.affineSixParam && rnd(2);
           cu.aff.interDir = cu.interDir;
@@ -271,7 +276,7 @@ bool sameCu(const CodingUnit& a, const CodingUnit& b, const CtuCoding& ca, const
   if (a.x != b.x || a.y != b.y || a.w != b.w || a.h != b.h || a.treeType != b.treeType) return false;
   if (a.treeType != TreeType::kDualChroma && a.predMode != b.predMode) return false;
   if (a.isInter()) {
-    if (a.skip != b.skip || a.merge != b.merge || a.motion != b.motion || a.motion.bcwIdx != b.motion.bcwIdx) return false;
+    if (a.skip != b.skip || a.merge != b.merge || !a.motion.samePrediction(b.motion)) return false;
     if (a.merge && a.mergeIdx != b.mergeIdx) return false;
     if (a.affine != b.affine || (a.affine && (a.aff != b.aff || a.aff.bcwIdx != b.aff.bcwIdx))) return false;
     if (a.gpm != b.gpm) return false;
@@ -443,7 +448,7 @@ int main() {
     total.skip += s.skip; total.merge += s.merge; total.amvpUni += s.amvpUni; total.amvpBi += s.amvpBi;
     total.noResid += s.noResid; total.resid += s.resid; total.intra += s.intra; total.dual += s.dual;
     total.interMode += s.interMode; total.bigInter4Tu += s.bigInter4Tu; total.smallInter += s.smallInter;
-    total.bigMvd += s.bigMvd; total.amvr += s.amvr; total.affine += s.affine; total.affineAmvp += s.affineAmvp;
+    total.bigMvd += s.bigMvd; total.amvr += s.amvr; total.amvrHalf += s.amvrHalf; total.hpelMerge += s.hpelMerge; total.affine += s.affine; total.affineAmvp += s.affineAmvp;
     total.gpm += s.gpm; total.gpmSkip += s.gpmSkip;
     total.bcw += s.bcw; total.bcwHigh += s.bcwHigh; total.bcwMerge += s.bcwMerge;
     total.sbt += s.sbt; total.sbtZeroOut += s.sbtZeroOut; total.sbtQuad += s.sbtQuad; total.sbtHor += s.sbtHor;
@@ -476,12 +481,12 @@ int main() {
     add(roundTrip(256, 256, SliceType::kB, 7, 3, false, 1, 1, 0, 0, 0, 2));
   }
   std::printf("cases: skip %d merge %d amvp-uni %d amvp-bi %d no-resid %d resid %d intra %d local-dual %d "
-              "inter-subtree %d 128x128-4TU %d 8x4/4x8 %d big-mvd %d amvr %d affine %d affine-amvp %d\n",
+              "inter-subtree %d 128x128-4TU %d 8x4/4x8 %d big-mvd %d amvr %d (half %d, inherited by %d merge CUs) affine %d affine-amvp %d\n",
               total.skip, total.merge, total.amvpUni, total.amvpBi, total.noResid, total.resid, total.intra, total.dual,
-              total.interMode, total.bigInter4Tu, total.smallInter, total.bigMvd, total.amvr, total.affine, total.affineAmvp);
+              total.interMode, total.bigInter4Tu, total.smallInter, total.bigMvd, total.amvr, total.amvrHalf, total.hpelMerge, total.affine, total.affineAmvp);
   CHECK(total.skip > 0 && total.merge > 0 && total.amvpUni > 0 && total.amvpBi > 0 && total.noResid > 0 &&
         total.resid > 0 && total.intra > 0 && total.dual > 0 && total.interMode > 0 && total.bigInter4Tu > 0 &&
-        total.smallInter > 0 && total.bigMvd > 0 && total.amvr > 0 && total.affine > 0 && total.affineAmvp > 0);
+        total.smallInter > 0 && total.bigMvd > 0 && total.amvr > 0 && total.amvrHalf > 0 && total.hpelMerge > 0 && total.affine > 0 && total.affineAmvp > 0);
   std::printf("BCW AMVP CUs %d (bcw_idx > 2: %d), merge CUs with inherited weights %d\n", total.bcw, total.bcwHigh,
               total.bcwMerge);
   CHECK(total.bcw > 20 && total.bcwHigh > 0 && total.bcwMerge > 0);

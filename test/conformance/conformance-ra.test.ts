@@ -64,7 +64,8 @@ test('conformance: random-access nnvvc-enc streams decode bit-exactly (VTM-23.2 
     cases.push({ ...base, seq: bp, qp: 32, frames, intraPeriod: 16, extraArgs: ['--gop-size', '16'] });
     if (frames > 32) cases.push({ ...base, seq: bp, qp: 27, frames, intraPeriod: 32 });
   }
-  // coding tools that are off by default, each at every QP on BasketballPass (AMVR: MVDs at 1 and 4 samples; MMVD;
+  // coding tools that are off by default, each at every QP on BasketballPass (AMVR: MVDs at 1/2 (with the alternative
+  // half-sample filter, inherited by merge CUs), 1 and 4 samples; MMVD;
   // CIIP and SMVD, on only at slow and exhaustive; affine, on only at exhaustive; BCW's CU weights, with affine as well, so
   // subblock merge candidates inherit weights), and RDOQ with sign data hiding instead of dependent
   // quantisation (the default at medium and slower; sign hiding is the fast presets'). GPM is on at the default

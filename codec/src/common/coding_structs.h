@@ -121,9 +121,9 @@ struct CodingUnit {
   int8_t refIdx[2] = {-1, -1};
   uint8_t mvpIdx[2] = {0, 0};
   Mv mvd[2];
-  // AMVR precision of the MVDs and predictors (amvr_flag / amvr_precision_idx): 0 quarter sample,
-  // 1 one sample, 2 four samples (half-sample precision, which switches the interpolation filter,
-  // is not used by our encoder; the reader refuses it).
+  // AMVR precision of the MVDs and predictors (amvr_flag / amvr_precision_idx), an AmvrPrecision:
+  // quarter sample (amvr_flag 0), one sample, four samples, or half a sample (which also switches the luma
+  // half-sample interpolation filter: MotionInfo::hpelIfIdx 1)
   uint8_t amvr = 0;
   // bcw_idx of a bi AMVP CU (0..bcwMaxIdx; weights kBcwWeightL1); 0 in merge CUs, whose BcwIdx comes with
   // the candidate in motion.bcwIdx
@@ -161,9 +161,14 @@ inline bool chromaTbArea(const CodingUnit& cu, int t, int& x, int& y, int& w, in
   return true;
 }
 
-// AmvrShift (7.4.12.5) of CodingUnit::amvr 0, 1, 2: MVDs and AMVP predictors in units of 1 << shift
-// sixteenths of a luma sample.
-inline int amvrShiftOf(int amvr) { return amvr == 1 ? 4 : amvr == 2 ? 6 : 2; }
+// CodingUnit::amvr of a translational AMVP CU. The values of the first three keep the numbering the encoder had
+// before half-sample AMVR; syntax: amvr_flag 0 (quarter), else amvr_precision_idx 0 (half), 1 (one), 2 (four).
+enum AmvrPrecision : uint8_t { kAmvrQuarter = 0, kAmvrInteger = 1, kAmvrFour = 2, kAmvrHalf = 3 };
+constexpr int kAmvrNumPrecisions = 4;
+
+// AmvrShift (7.4.12.5) of a CodingUnit::amvr: MVDs and AMVP predictors in units of 1 << shift sixteenths of a luma
+// sample (quarter 2, half 3, one 4, four 6).
+inline int amvrShiftOf(int amvr) { return amvr == kAmvrInteger ? 4 : amvr == kAmvrFour ? 6 : amvr == kAmvrHalf ? 3 : 2; }
 
 // A whole CTU in decoding order.
 //  - splits: one entry per coding-tree node visited, in pre-order (depth first, children in

@@ -25,11 +25,15 @@ struct Mv {
 //  bcwIdx: BcwIdx of the CU (bi-prediction with CU-level weights, 8.5.6.6.2): bcw_idx of a bi AMVP CU,
 //  inherited by merge candidates; 0 (equal weights) unless interDir is 3. operator== leaves it out: the
 //  spec's candidate pruning (and VTM-23.2's) compares motion vectors and reference indices only.
+//  hpelIfIdx: 1 where the luma half-sample positions take the alternative 6-tap filter (8.5.6.3.2): an AMVP CU
+//  with half-sample AMVR, inherited by merge candidates (spatial, history, MMVD bases, CIIP; the pairwise
+//  average keeps it where both its sources agree; temporal, zero and GPM candidates have 0). Not compared either.
 struct MotionInfo {
   Mv mv[2];
   int8_t refIdx[2] = {-1, -1};
   uint8_t interDir = 0;
   uint8_t bcwIdx = 0;
+  uint8_t hpelIfIdx = 0;
   bool isInter() const { return interDir != 0; }
   bool predFlag(int l) const { return (interDir >> l) & 1; }
   bool operator==(const MotionInfo& o) const {
@@ -39,6 +43,8 @@ struct MotionInfo {
     return true;
   }
   bool operator!=(const MotionInfo& o) const { return !(*this == o); }
+  // The same samples (the encoder's duplicate checks): the same motion, BCW weights and half-sample filter.
+  bool samePrediction(const MotionInfo& o) const { return *this == o && bcwIdx == o.bcwIdx && hpelIfIdx == o.hpelIfIdx; }
 };
 
 // BCW weights (8.5.6.6.2): bcwWLut[bcwIdx] = w1, the weight of list 1's prediction in eighths; list 0 gets

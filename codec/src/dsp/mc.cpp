@@ -74,6 +74,12 @@ void mcInterpLuma_c(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, in
             yFrac ? kMcLumaFilter[yFrac & 15] : nullptr, bitDepth);
 }
 
+void mcInterpLumaAltHpel_c(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, int w, int h,
+                           int xFrac, int yFrac, int bitDepth) {
+  interp<8>(dst, ds, src, ss, w, h, xFrac ? mcLumaFilterRow(xFrac, true) : nullptr,
+            yFrac ? mcLumaFilterRow(yFrac, true) : nullptr, bitDepth);
+}
+
 void mcInterpLumaAffine_c(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, int w, int h,
                           int xFrac, int yFrac, int bitDepth) {
   interp<8>(dst, ds, src, ss, w, h, xFrac ? kMcLumaAffineFilter[xFrac & 15] : nullptr,
@@ -119,6 +125,7 @@ void mcWeightBcw_c(Pel* dst, ptrdiff_t ds, const int16_t* src0, ptrdiff_t ss0, c
 McFunctions mcFunctionsFor(DspLevel maxLevel) {
   McFunctions f;
   f.interpLuma = mcInterpLuma_c;
+  f.interpLumaAltHpel = mcInterpLumaAltHpel_c;
   f.interpLumaAffine = mcInterpLumaAffine_c;
   f.interpChroma = mcInterpChroma_c;
   f.weightUni = mcWeightUni_c;
@@ -129,6 +136,7 @@ McFunctions mcFunctionsFor(DspLevel maxLevel) {
   __builtin_cpu_init();
   if (maxLevel >= DspLevel::AVX2 && __builtin_cpu_supports("avx2")) {
     f.interpLuma = mcInterpLuma_avx2;
+    f.interpLumaAltHpel = mcInterpLumaAltHpel_avx2;
     f.interpChroma = mcInterpChroma_avx2;
     f.weightUni = mcWeightUni_avx2;
     f.weightBi = mcWeightBi_avx2;

@@ -41,6 +41,14 @@ inline constexpr int8_t kMcLumaFilter[16][8] = {
     {0, 1, -3, 8, 62, -5, 2, -1},       {0, 1, -2, 4, 63, -3, 1, 0},
 };
 
+// The alternative luma filter of the half-sample position (Table 27, hpelIfIdx = 1: p = 8 in CUs with half-sample AMVR
+// and merge CUs that inherit it); every other position keeps kMcLumaFilter. Tap i applies to sample offset i - 3.
+inline constexpr int8_t kMcLumaAltHpelFilter[8] = {0, 3, 9, 20, 20, 9, 3, 0};
+// The luma filter row of fraction p (1..15) for hpelIfIdx 0 / 1.
+inline const int8_t* mcLumaFilterRow(int p, bool altHpel) {
+  return altHpel && (p & 15) == 8 ? kMcLumaAltHpelFilter : kMcLumaFilter[p & 15];
+}
+
 // Luma filter of affine 4x4 subblocks (the 6-tap table of 8.5.6.3.2, used when MotionModelIdc > 0 and the
 // subblock is 4x4), written as 8 taps (offsets -3 .. 4) with zero outer taps so the 8-tap code paths apply.
 inline constexpr int8_t kMcLumaAffineFilter[16][8] = {
@@ -104,6 +112,7 @@ using McBcwFn = void (*)(Pel* dst, ptrdiff_t ds, const int16_t* src0, ptrdiff_t 
 
 struct McFunctions {
   McInterpFn interpLuma;
+  McInterpFn interpLumaAltHpel;  // hpelIfIdx 1: kMcLumaAltHpelFilter at half-sample fractions
   McInterpFn interpLumaAffine;  // kMcLumaAffineFilter (affine 4x4 subblocks); C only
   McInterpFn interpChroma;
   McUniFn weightUni;
@@ -121,6 +130,8 @@ const McFunctions& mcFunctions();
 // ---- plain C twins and the SIMD versions (for the table, tests and checkasm) ----------------
 void mcInterpLuma_c(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, int w, int h,
                     int xFrac, int yFrac, int bitDepth);
+void mcInterpLumaAltHpel_c(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, int w, int h,
+                           int xFrac, int yFrac, int bitDepth);
 void mcInterpLumaAffine_c(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, int w, int h,
                           int xFrac, int yFrac, int bitDepth);
 void mcInterpChroma_c(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, int w, int h,
@@ -136,6 +147,8 @@ void mcWeightBcw_c(Pel* dst, ptrdiff_t ds, const int16_t* src0, ptrdiff_t ss0, c
 // x86/mc_avx2.cpp (compiled with -mavx2)
 void mcInterpLuma_avx2(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, int w, int h,
                        int xFrac, int yFrac, int bitDepth);
+void mcInterpLumaAltHpel_avx2(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, int w, int h,
+                              int xFrac, int yFrac, int bitDepth);
 void mcInterpChroma_avx2(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, int w, int h,
                          int xFrac, int yFrac, int bitDepth);
 void mcWeightUni_avx2(Pel* dst, ptrdiff_t ds, const int16_t* src, ptrdiff_t ss, int w, int h,

@@ -214,7 +214,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   // explicit on with DQ sets the SPS flag, but sh_sign_data_hiding_used_flag is then absent, 0)
   sps.signDataHidingEnabled = opt.signHiding < 0 ? !sps.depQuantEnabled : opt.signHiding == 1;
   sps.temporalMvpEnabled = ra && opt.tmvp != 0;
-  sps.amvrEnabled = ra && opt.amvr == 1;
+  sps.amvrEnabled = ra && (opt.amvr < 0 ? presetTools.amvr : opt.amvr == 1);
   sps.bdofEnabled = ra && opt.bdof != 0;  // bi-prediction only exists in ra  // all-intra streams have no motion to predict from
   sps.dmvrEnabled = ra && opt.dmvr != 0;
   sps.mmvdEnabled = ra && (opt.mmvd < 0 ? presetTools.mmvd : opt.mmvd == 1);

@@ -48,16 +48,18 @@ bool writeStatsJson(const std::string& path, const StreamStats& s) {
       for (int t = 0; t < cu.numTus; ++t)
         for (int c = 0; c < 3; ++c)
           if (cu.tus[t].cbf[c] && cu.tus[t].tsFlag[c]) ts |= 1 << c;
-      std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%d,%d,%d,\"%s\",%d,%d,%d,%d,%d,%d,%d]", k ? "," : "", cu.x, cu.y, cu.w, cu.h,
+      // amvr: AmvrShift of a translational AMVP CU (2 quarter, 3 half, 4 one, 6 four samples), 0 elsewhere
+      const int amvr = cu.isInter() && !cu.merge && !cu.affine ? amvrShiftOf(cu.amvr) : 0;
+      std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%d,%d,%d,\"%s\",%d,%d,%d,%d,%d,%d,%d,%d,%d]", k ? "," : "", cu.x, cu.y, cu.w, cu.h,
                     cu.isInter() ? -1 : int(cu.lumaMode), cu.qtDepth, cu.mttDepth, predKind(cu), int(cu.mtsIdx),
                     int(cu.lfnstIdx), sbt, cu.isInter() ? 0 : int(cu.mrlIdx),
                     !cu.isInter() && cu.mip ? 1 + int(cu.mipMode) + (cu.mipTransposed ? 16 : 0) : 0,
-                    cu.isInter() ? 0 : int(cu.isp), ts);
+                    cu.isInter() ? 0 : int(cu.isp), ts, amvr, cu.isInter() ? int(cu.motion.hpelIfIdx) : 0);
       js << buf;
     }
     js << "]}" << (i + 1 < s.frames.size() ? "," : "") << "\n";
   }
-  js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\", \"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\", \"mip\", \"isp\", \"ts\"]\n}\n";
+  js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\", \"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\", \"mip\", \"isp\", \"ts\", \"amvr\", \"hpel_if\"]\n}\n";
   return bool(js);
 }
 

@@ -47,8 +47,9 @@ MotionInfo normalised(const MotionInfo& in, bool bSlice) {
       out.refIdx[l] = in.refIdx[l];
       out.interDir |= uint8_t(1 << l);
     }
-  // BcwIdx is inherited with the motion of a bi candidate (8.5.2.3, 8.5.2.6)
+  // BcwIdx is inherited with the motion of a bi candidate (8.5.2.3, 8.5.2.6), hpelIfIdx with any candidate
   if (out.interDir == 3) out.bcwIdx = in.bcwIdx;
+  out.hpelIfIdx = out.interDir ? in.hpelIfIdx : 0;
   return out;
 }
 
@@ -70,6 +71,8 @@ MotionInfo pairwiseAverage(const MotionInfo& p0, const MotionInfo& p1, bool bSli
       avg.refIdx[l] = src.refIdx[l];
     }
   }
+  // hpelIfIdx where the two sources agree (8.5.2.4); BcwIdx stays 0
+  avg.hpelIfIdx = avg.interDir && p0.hpelIfIdx == p1.hpelIfIdx ? p0.hpelIfIdx : 0;
   return avg;
 }
 

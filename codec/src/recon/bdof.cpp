@@ -66,7 +66,7 @@ void predictBdofLuma(const RefPicLists& refs, const MotionInfo& mi, int x, int y
     for (int xs = 0; xs < w; xs += sbW) {
       for (int l = 0; l < 2; ++l) {
         const Plane& plane = r[l]->pic->planes[0];
-        interpolateBlock(plane, mi.mv[l], 0, x + xs, y + ys, sbW, sbH, ext[l] + S + 1, S);
+        interpolateBlock(plane, mi.mv[l], 0, x + xs, y + ys, sbW, sbH, ext[l] + S + 1, S, mi.hpelIfIdx);
         bdofFillBorder(plane, mi.mv[l], x + xs, y + ys, sbW, sbH, ext[l], S);
       }
       f.subblock(dst + ys * ds + xs, ds, ext[0], ext[1], S, sbW, sbH, kBitDepth);

@@ -92,9 +92,11 @@ void interpolateWith(dsp::McInterpFn fn, const Plane& plane, const Mv& mv, int c
   fn(dst, ds, src, ss, w, h, p.xFrac, p.yFrac, kBitDepth);
 }
 
+// altHpel: hpelIfIdx 1 (luma half-sample positions take the alternative filter)
 void interpolate(const dsp::McFunctions& f, const Plane& plane, const Mv& mv, int cIdx, int x,
-                 int y, int w, int h, int16_t* dst, ptrdiff_t ds) {
-  interpolateWith(cIdx ? f.interpChroma : f.interpLuma, plane, mv, cIdx, x, y, w, h, dst, ds);
+                 int y, int w, int h, int16_t* dst, ptrdiff_t ds, bool altHpel) {
+  interpolateWith(cIdx ? f.interpChroma : altHpel ? f.interpLumaAltHpel : f.interpLuma, plane, mv, cIdx, x, y, w, h,
+                  dst, ds);
 }
 
 // PROF (8.5.6.4) of one 4x4 luma subblock of an affine CU: pred (the biased intermediate of its interpolation, dsp/mc.h)
@@ -186,12 +188,12 @@ void predictInterComponent(const RefPicLists& refs, const MotionInfo& mi, int cI
       }
       return;
     }
-    interpolate(f, plane, mi.mv[l], cIdx, x, y, w, h, pred[0], w);
+    interpolate(f, plane, mi.mv[l], cIdx, x, y, w, h, pred[0], w, mi.hpelIfIdx);
     f.weightUni(dst, dstStride, pred[0], w, w, h, kBitDepth);
     return;
   }
-  interpolate(f, *planes[0], mi.mv[0], cIdx, x, y, w, h, pred[0], w);
-  interpolate(f, *planes[1], mi.mv[1], cIdx, x, y, w, h, pred[1], w);
+  interpolate(f, *planes[0], mi.mv[0], cIdx, x, y, w, h, pred[0], w, mi.hpelIfIdx);
+  interpolate(f, *planes[1], mi.mv[1], cIdx, x, y, w, h, pred[1], w, mi.hpelIfIdx);
   if (mi.bcwIdx > 0 && mi.bcwIdx < kBcwNumWeights)
     f.weightBcw(dst, dstStride, pred[0], w, pred[1], w, w, h, kBcwWeightL1[mi.bcwIdx], kBitDepth);
   else
@@ -199,8 +201,8 @@ void predictInterComponent(const RefPicLists& refs, const MotionInfo& mi, int cI
 }
 
 void interpolateBlock(const Plane& plane, const Mv& mv, int cIdx, int x, int y, int w, int h,
-                      int16_t* dst, ptrdiff_t ds) {
-  interpolate(dsp::mcFunctions(), plane, mv, cIdx, x, y, w, h, dst, ds);
+                      int16_t* dst, ptrdiff_t ds, bool altHpel) {
+  interpolate(dsp::mcFunctions(), plane, mv, cIdx, x, y, w, h, dst, ds, altHpel);
 }
 
 void predictInter(const RefPicLists& refs, const MotionInfo& mi, int x, int y, int w, int h,
@@ -349,8 +351,9 @@ void predictGpm(const RefPicLists& refs, int split, const MotionInfo& a, const M
     const Plane* planeA = a.isInter() ? refPlane(refs, a, la, c) : nullptr;
     const Plane* planeB = b.isInter() ? refPlane(refs, b, lb, c) : nullptr;
     if (!planeA || !planeB) { fillGrey(dst[c], dstStride[c], cw, ch); continue; }
-    interpolate(f, *planeA, a.mv[la], c, x >> sh, y >> sh, cw, ch, pa, cw);
-    interpolate(f, *planeB, b.mv[lb], c, x >> sh, y >> sh, cw, ch, pb, cw);
+    // (GPM parts interpolate with hpelIfIdx 0, as VTM-23.2 does: its GPM candidates drop the flag)
+    interpolate(f, *planeA, a.mv[la], c, x >> sh, y >> sh, cw, ch, pa, cw, false);
+    interpolate(f, *planeB, b.mv[lb], c, x >> sh, y >> sh, cw, ch, pb, cw, false);
     inter::gpmWeights(split, w, h, c, weights);
     g.blend(dst[c], dstStride[c], pa, pb, cw, weights, cw, cw, ch, kBitDepth);
   }

@@ -81,9 +81,9 @@ void predictGpm(const RefPicLists& refs, int split, const MotionInfo& a, const M
 const Plane* refPlane(const RefPicLists& refs, const MotionInfo& mi, int l, int cIdx);
 
 // One list's w x h block of component cIdx interpolated into the biased 14-bit intermediate
-// (dsp/mc.h), reference coordinates clamped into the plane (w, h <= 128).
+// (dsp/mc.h), reference coordinates clamped into the plane (w, h <= 128); altHpel: hpelIfIdx 1 (luma only).
 void interpolateBlock(const Plane& plane, const Mv& mv, int cIdx, int x, int y, int w, int h,
-                      int16_t* dst, ptrdiff_t ds);
+                      int16_t* dst, ptrdiff_t ds, bool altHpel = false);
 
 // Same for one component only (cIdx 0: luma block (x, y, w, h); 1/2: chroma block at chroma
 // position (x, y) of size w x h). Used by the encoder's motion search (luma only).

@@ -945,6 +945,7 @@ bool deriveInterMotion(const SyntaxEnv& env, const CodingUnit& cu, MotionInfo& o
   } else {
     out.interDir = cu.interDir;
     out.bcwIdx = cu.interDir == 3 ? cu.bcwIdx : 0;
+    out.hpelIfIdx = cu.amvr == kAmvrHalf ? 1 : 0;  // (7.4.12.5: AmvrShift 3)
     for (int l = 0; l < 2; ++l) {
       if (!out.predFlag(l)) continue;
       Mv mvp[2];
@@ -1115,7 +1116,7 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
   if (!IO::kReading && cu.smvd && !symPossible) return false;
   cu.smvd = symPossible && io.bin(ctx[kCtxSymMvd], cu.smvd ? 1u : 0u);
   // the MVDs are coded in units of the AMVR precision, which is coded after them
-  if (!IO::kReading && (cu.amvr > 2 || (cu.amvr && !sl.amvr))) return false;
+  if (!IO::kReading && (cu.amvr >= kAmvrNumPrecisions || (cu.amvr && !sl.amvr))) return false;
   const int shift = IO::kReading ? 0 : amvrShiftOf(cu.amvr);
   int32_t coded[2][2] = {{0, 0}, {0, 0}};
   for (int l = 0; l < 2; ++l) {
@@ -1191,9 +1192,11 @@ bool codeInterPrediction(IO& io, SyntaxEnv& env, CodingUnit& cu) {
   if (!IO::kReading && cu.amvr && !anyMvd) return false;
   unsigned amvr = 0;
   if (sl.amvr && anyMvd && io.bin(ctx[kCtxAmvrFlag], cu.amvr ? 1u : 0u)) {
-    // amvr_precision_idx, TR cMax 2: 0 half sample (not used), 1 one sample, 2 four samples
-    if (!io.bin(ctx[kCtxAmvrPrec], 1u)) return false;  // half-sample precision: not supported
-    amvr = io.bin(ctx[kCtxAmvrPrec + 1], cu.amvr == 2 ? 1u : 0u) ? 2 : 1;
+    // amvr_precision_idx, TR cMax 2: 0 half sample, 1 one sample, 2 four samples
+    if (!io.bin(ctx[kCtxAmvrPrec], cu.amvr == kAmvrHalf ? 0u : 1u))
+      amvr = kAmvrHalf;
+    else
+      amvr = io.bin(ctx[kCtxAmvrPrec + 1], cu.amvr == kAmvrFour ? 1u : 0u) ? kAmvrFour : kAmvrInteger;
   }
   cu.amvr = uint8_t(amvr);
   // bcw_idx (7.3.11.5): bi CUs of 256 or more samples where the slice has BCW (no explicit weighted
@@ -1305,7 +1308,8 @@ bool codeCodingUnit(IO& io, SyntaxEnv& env, CodingUnit& cu, CtuCoding& owner, Mo
         return false;
       }
       if (IO::kReading) { cu.motion = mi; cu.motionB = cu.gpm ? miB : MotionInfo{}; }
-      else if (mi != given || mi.bcwIdx != given.bcwIdx || (cu.gpm && miB != cu.motionB))
+      else if (mi != given || mi.bcwIdx != given.bcwIdx || mi.hpelIfIdx != given.hpelIfIdx ||
+               (cu.gpm && miB != cu.motionB))
         return false;  // encoder search and syntax disagree
     }
     // the writer stores the derived motion (unused lists normalised), exactly what the reader stores; GPM CUs

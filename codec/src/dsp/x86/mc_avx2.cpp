@@ -302,6 +302,12 @@ void mcInterpLuma_avx2(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss,
             yFrac ? kMcLumaFilter[yFrac & 15] : nullptr, bitDepth);
 }
 
+void mcInterpLumaAltHpel_avx2(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, int w, int h,
+                              int xFrac, int yFrac, int bitDepth) {
+  interp<8>(dst, ds, src, ss, w, h, xFrac ? mcLumaFilterRow(xFrac, true) : nullptr,
+            yFrac ? mcLumaFilterRow(yFrac, true) : nullptr, bitDepth);
+}
+
 void mcInterpChroma_avx2(int16_t* dst, ptrdiff_t ds, const Pel* src, ptrdiff_t ss, int w, int h,
                          int xFrac, int yFrac, int bitDepth) {
   interp<4>(dst, ds, src, ss, w, h, xFrac ? kMcChromaFilter[xFrac & 31] : nullptr,

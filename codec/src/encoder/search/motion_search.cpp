@@ -53,8 +53,9 @@ uint64_t MotionSearch::distInt(const Plane& ref, int x, int y, int w, int h, Mv 
 }
 
 uint64_t MotionSearch::distFrac(int list, int refIdx, int x, int y, int w, int h, Mv mv, const Pel* target,
-                                ptrdiff_t ts) {
+                                ptrdiff_t ts, bool altHpel) {
   MotionInfo mi;
+  mi.hpelIfIdx = altHpel ? 1 : 0;
   mi.interDir = uint8_t(1 << list);
   mi.refIdx[list] = int8_t(refIdx);
   mi.mv[list] = mv;
@@ -238,6 +239,7 @@ void MotionSearch::fixedListTarget(const MotionInfo& mi, int fixed, int wFixed, 
   const Pel* src = org.row(y) + x;
   const ptrdiff_t ts = org.stride;
   MotionInfo f;
+  f.hpelIfIdx = mi.hpelIfIdx;
   f.interDir = uint8_t(1 << fixed);
   f.refIdx[fixed] = mi.refIdx[fixed];
   f.mv[fixed] = mi.mv[fixed];
@@ -294,6 +296,59 @@ double MotionSearch::sbTmvpCost(const MotionInfo* sub, double bits, int x, int y
   recon::predictSbTmvp(*slice_->refs, sub, x, y, w, h, dst, ds, 1);
   const uint64_t d = dsp::satd(org.row(y) + x, org.stride, pred_.data(), w, w, h);
   return double(d) + sqrtLambda_ * bits;
+}
+
+AmvpCandidate MotionSearch::halfSampleCandidate(const inter::MvPredEnv& env, int x, int y, int w, int h,
+                                               const AmvpCandidate& base) {
+  constexpr int kShift = 3, kStep = 1 << kShift;  // AmvrShift of half a sample; one step in 1/16 units
+  AmvpCandidate c = base;
+  c.mi.hpelIfIdx = 1;
+  for (int l = 0; l < 2; ++l)
+    if (c.mi.predFlag(l)) c.mi.mv[l] = inter::roundMv(c.mi.mv[l], kShift, kShift);
+  const Plane& org = orig_->planes[0];
+  const bool bi = c.mi.interDir == 3;
+  for (int l = 0; l < 2; ++l) {
+    if (!c.mi.predFlag(l)) continue;
+    Mv pred[2];
+    inter::buildAmvpList(env, x, y, w, h, l, c.mi.refIdx[l], pred, kShift);
+    const Pel* target = org.row(y) + x;
+    ptrdiff_t ts = org.stride;
+    if (bi) {  // what list l must predict with the other list's half-sample prediction fixed (equal weights)
+      fixedListTarget(c.mi, 1 - l, 4, 4, x, y, w, h);
+      target = target_.data();
+      ts = w;
+    }
+    auto bits = [&](Mv mv, int* idx) {
+      uint32_t best = ~0u;
+      for (int i = 0; i < 2; ++i) {
+        const uint32_t b = mvdBitsEstimate(Mv((mv.x - pred[i].x) >> 1, (mv.y - pred[i].y) >> 1)) + uint32_t(i);
+        if (b < best) { best = b; *idx = i; }
+      }
+      return best;
+    };
+    auto cost = [&](Mv mv) {
+      int idx;
+      return double(distFrac(l, c.mi.refIdx[l], x, y, w, h, mv, target, ts, true)) + sqrtLambda_ * double(bits(mv, &idx));
+    };
+    Mv best = c.mi.mv[l];
+    double bestCost = cost(best);
+    for (int round = 0; round < 3; ++round) {
+      const Mv c0 = best;
+      for (int k = 0; k < 8; ++k) {
+        static const int ddx[8] = {-1, 0, 1, -1, 1, -1, 0, 1}, ddy[8] = {-1, -1, -1, 0, 0, 1, 1, 1};
+        const Mv mv(c0.x + ddx[k] * kStep, c0.y + ddy[k] * kStep);
+        const double j = cost(mv);
+        if (j < bestCost) { bestCost = j; best = mv; }
+      }
+      if (best == c0) break;
+    }
+    int idx = 0;
+    bits(best, &idx);
+    c.mi.mv[l] = best;
+    c.mvpIdx[l] = uint8_t(idx);
+    c.mvd[l] = Mv(best.x - pred[idx].x, best.y - pred[idx].y);
+  }
+  return c;
 }
 
 double MotionSearch::predCost(const MotionInfo& mi, double bits, int x, int y, int w, int h) {

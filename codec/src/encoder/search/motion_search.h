@@ -47,6 +47,11 @@ class MotionSearch {
   // weight refined at half and quarter sample against (8 * org - w_fixed * pred_fixed) / w_moving.
   AmvpCandidate biWeighted(const inter::MvPredEnv& env, int x, int y, int w, int h, const AmvpCandidate& base,
                            int bcwIdx, int bcwMax, bool refine);
+  // AMVR at half a sample: base's MVs rounded to half a sample and each used list refined over its 8 half-sample
+  // neighbours (repeated while the centre moves, at most 3 rounds) with the alternative half-sample filter
+  // (hpelIfIdx 1), against the source (uni) or against what the list must predict with the other list fixed (bi),
+  // the MVDs against the half-sample predictors. The result has mi.hpelIfIdx 1 and mvd in 1/16 units.
+  AmvpCandidate halfSampleCandidate(const inter::MvPredEnv& env, int x, int y, int w, int h, const AmvpCandidate& base);
   // SATD cost of a merge candidate's luma prediction (+ merge index bits).
   double mergeCost(const MotionInfo& mi, int mergeIdx, int x, int y, int w, int h);
   // SATD cost of a prediction's luma + sqrt(lambda) * bits (MMVD candidates).
@@ -70,7 +75,8 @@ class MotionSearch {
   void refineFractional(int list, int refIdx, int x, int y, int w, int h, const Pel* target, ptrdiff_t ts,
                         UniResult& r);
   uint64_t distInt(const Plane& ref, int x, int y, int w, int h, Mv mv, const Pel* target, ptrdiff_t ts) const;
-  uint64_t distFrac(int list, int refIdx, int x, int y, int w, int h, Mv mv, const Pel* target, ptrdiff_t ts);
+  uint64_t distFrac(int list, int refIdx, int x, int y, int w, int h, Mv mv, const Pel* target, ptrdiff_t ts,
+                    bool altHpel = false);
 
   const Picture* orig_ = nullptr;
   const SliceParams* slice_ = nullptr;

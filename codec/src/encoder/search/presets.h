@@ -112,6 +112,9 @@ struct SearchPreset {
   int numGpmRd = 3;
   // ... and only those whose SATD cost is below this multiple of the best regular merge candidate's (0: no limit)
   double gpmSatdRatio = 0.0;
+  // AMVR (ra; sps_amvr_enabled_flag where `amvr` is, or with --amvr on): the best motion-searched candidate at half
+  // (with the alternative half-sample filter), one and four samples, each to full RD (RdCtuSearch::evalAmvr)
+  bool amvr = false;
   bool intraInInter = true;    // also try intra CUs in P/B slices ...
   bool intraSkipIfSkip = true; //   ... but not when the best inter CU is a skip CU
   double intraInInterSatdRatio = 0.0;  // ... and (> 0) only where the CU's best intra mode by SATD + mode bits costs

@@ -132,8 +132,6 @@ class RdCtuSearch final : public CtuSearch {
   // base: the unrestricted merge candidates 0 .. nb-1 (nb <= 2).
   void evalMmvd(const MotionInfo* base, int nb, CodingUnit& cu, const ContextSet& entry, const HmvpTable& entryHm,
                 double& bestJ);
-  // SMVD candidate (bi on the symmetric reference pair symRef, MvdL1 = -MvdL0): MVD searched from the
-  // motion-searched candidates ac[0..na), full RD (tryInterRd).
   // BCW: the best motion-searched bi candidate with each non-default weight (MotionSearch::biWeighted), the
   // preset's numBcwRd cheapest of them that beat the equal-weight candidate's SATD cost to full RD
   void evalBcw(const inter::MvPredEnv& me, const AmvpCandidate* ac, int n, CodingUnit& cu, const ContextSet& entry,
@@ -153,6 +151,12 @@ class RdCtuSearch final : public CtuSearch {
   // luma); sets the cbfs. Returns the weighted distortion; *dLuma (optional) gets the luma SSE, *any whether a level
   // is left.
   double codeInterResidual(CodingUnit& cu, const Pel* const pd[3], const ptrdiff_t ps[3], double* dLuma, bool* any);
+  // AMVR precisions of the best motion-searched candidate: half (refined with the alternative filter), one and four
+  // samples, each to full RD (inter_decision.cpp).
+  void evalAmvr(const inter::MvPredEnv& me, const AmvpCandidate& best, CodingUnit& cu, const ContextSet& entry,
+                const HmvpTable& entryHm, double& bestJ);
+  // SMVD candidate (bi on the symmetric reference pair symRef, MvdL1 = -MvdL0): MVD searched from the
+  // motion-searched candidates ac[0..na), full RD (tryInterRd).
   void evalSmvd(const inter::MvPredEnv& me, const int symRef[2], const AmvpCandidate* ac, int na, CodingUnit& cu,
                 const ContextSet& entry, const HmvpTable& entryHm, double& bestJ);
   // GPM candidates of a merge CU (B slices, inter::gpmSizeAllowed): every partition mode and pair of the uni
