@@ -52,7 +52,7 @@ static void usage(std::FILE* f) {
       "      --tmvp on|off         ra: temporal motion vector prediction (default on; ai: never)\n"
       "      --amvr on|off         ra: adaptive MV resolution, motion vector differences at 1/2 (with the\n"
       "                            smoother half-sample luma filter), 1 or 4 samples where that codes\n"
-      "                            cheaper (default off)\n"
+      "                            cheaper (default on only at exhaustive)\n"
       "      --bdof on|off         ra: bi-directional optical flow (default on; ai: never)\n"
       "      --mmvd on|off         ra: merge with motion vector differences (a merge candidate moved by\n"
       "                            1/4..32 samples in one of 4 directions; default on)\n"

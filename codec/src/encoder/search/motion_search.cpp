@@ -11,6 +11,8 @@ namespace search {
 
 namespace {
 constexpr int kMaxCu = 128;
+// the 8 neighbours of a search position, in the order the refinements test them
+constexpr int kRingX[8] = {-1, 0, 1, -1, 1, -1, 0, 1}, kRingY[8] = {-1, -1, -1, 0, 0, 1, 1, 1};
 
 // bits of one MVD component v (quarter-sample units): abs_mvd_greater0_flag, greater1, EG1
 // remainder, sign
@@ -151,8 +153,7 @@ void MotionSearch::refineFractional(int list, int refIdx, int x, int y, int w, i
     for (int sub : {8, 4}) {  // half, then quarter sample (1/16 units)
       const Mv c0 = r.mv;
       for (int k = 0; k < 8; ++k) {
-        static const int ddx[8] = {-1, 0, 1, -1, 1, -1, 0, 1}, ddy[8] = {-1, -1, -1, 0, 0, 1, 1, 1};
-        const Mv mv(c0.x + ddx[k] * sub, c0.y + ddy[k] * sub);
+        const Mv mv(c0.x + kRingX[k] * sub, c0.y + kRingY[k] * sub);
         int i2;
         const uint32_t b2 = mvdBits(mv, &i2);
         const double c = double(distFrac(list, refIdx, x, y, w, h, mv, target, ts)) + sqrtLambda_ * double(b2);
@@ -335,8 +336,7 @@ AmvpCandidate MotionSearch::halfSampleCandidate(const inter::MvPredEnv& env, int
     for (int round = 0; round < 3; ++round) {
       const Mv c0 = best;
       for (int k = 0; k < 8; ++k) {
-        static const int ddx[8] = {-1, 0, 1, -1, 1, -1, 0, 1}, ddy[8] = {-1, -1, -1, 0, 0, 1, 1, 1};
-        const Mv mv(c0.x + ddx[k] * kStep, c0.y + ddy[k] * kStep);
+        const Mv mv(c0.x + kRingX[k] * kStep, c0.y + kRingY[k] * kStep);
         const double j = cost(mv);
         if (j < bestCost) { bestCost = j; best = mv; }
       }
