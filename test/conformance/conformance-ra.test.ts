@@ -75,9 +75,15 @@ test('conformance: random-access nnvvc-enc streams decode bit-exactly (VTM-23.2 
   // are on at slow / exhaustive in `ra`, so they get cases of their own here, as ISP (intra sub-partitions) does. SbTMVP is on at every RD preset since the
   // fourteenth session (every default case), and with `--affine on` its candidate comes before the affine ones; PROF is on wherever
   // affine is, so the affine cases cover it and `--prof off` gets a case. Transform skip (residual_ts_coding) gets one too, and explicit MTS in inter CUs (`--mts-inter`).
+  // ... and every tool at once (the issue's "every tool on": the inter tools, the intra tools of the I pictures and of
+  // intra CUs in B pictures, the filters, DQ)
+  const ALL_RA_TOOLS = ['--tmvp', 'on', '--sbtmvp', 'on', '--amvr', 'on', '--bdof', 'on', '--dmvr', 'on', '--mmvd', 'on', '--ciip', 'on',
+    '--smvd', 'on', '--bcw', 'on', '--gpm', 'on', '--affine', 'on', '--prof', 'on', '--sbt', 'on', '--mts', 'on', '--mts-explicit', 'on',
+    '--mts-inter', 'on', '--lfnst', 'on', '--mrl', 'on', '--mip', 'on', '--isp', 'on', '--transform-skip', 'on', '--dual-tree', 'on',
+    '--cclm', 'on', '--jccr', 'on', '--dep-quant', 'on', '--sao', 'on', '--alf', 'on', '--ccalf', 'on'];
   if (bp) {
     const toolArgs = [...['--amvr', '--mmvd', '--ciip', '--smvd', '--mts-explicit', '--affine', '--bcw', '--lfnst', '--mrl', '--mip', '--isp', '--transform-skip', '--mts-inter'].map((t) => [t, 'on']),
-      ['--bcw', 'on', '--affine', 'on'], ['--affine', 'on', '--prof', 'off'], ['--dep-quant', 'off'], ['--mts', 'off']];
+      ['--bcw', 'on', '--affine', 'on'], ['--affine', 'on', '--prof', 'off'], ['--dep-quant', 'off'], ['--mts', 'off'], ALL_RA_TOOLS];
     for (const args of toolArgs)
       for (const qp of QPS) cases.push({ ...base, seq: bp, qp, frames: Math.min(bp.frames, VTM_APP ? 33 : 17), extraArgs: args });
   }

@@ -128,14 +128,16 @@ test('conformance: all-intra nnvvc-enc streams decode bit-exactly (VTM-23.2 and 
   // and explicit MTS: lfnst_idx only in MIP CUs of 16x16 and more; ISP, with LFNST and explicit MTS: sub-partitions of
   // 1 to 64 samples a side, lfnst_idx only with parts of 4x4 and more, no mts_idx; transform skip, with LFNST and explicit
   // MTS: residual_ts_coding, neither index where a TB of the CU skips the transform; and transform-skip blocks in
-  // residual_coding() (sh_ts_residual_coding_disabled_flag, without DQ and sign hiding)): BasketballPass and the
-  // largest odd synthetic size at every QP
+  // residual_coding() (sh_ts_residual_coding_disabled_flag, without DQ and sign hiding)); and every intra tool at once
+  // (the issue's "every tool on"): BasketballPass and the largest odd synthetic size at every QP
   const toolCases: Case[] = [];
+  const ALL_INTRA_TOOLS = ['--dual-tree', 'on', '--cclm', 'on', '--jccr', 'on', '--mts', 'on', '--mts-explicit', 'on', '--lfnst', 'on', '--mrl', 'on',
+    '--mip', 'on', '--isp', 'on', '--transform-skip', 'on', '--dep-quant', 'on', '--sao', 'on', '--alf', 'on', '--ccalf', 'on'];
   const toolSeqs = [sequences.find((s) => s.name.startsWith('BasketballPass')), sequences.find((s) => s.name.startsWith('synthetic_') && (s.width % 8 || s.height % 8))];
   for (const seq of toolSeqs)
     if (seq)
       for (const qp of QPS)
-        for (const extraArgs of [['--mts-explicit', 'on'], ['--lfnst', 'on', '--mts-explicit', 'on'], ['--mrl', 'on'], ['--mip', 'on', '--lfnst', 'on', '--mts-explicit', 'on'], ['--isp', 'on', '--lfnst', 'on', '--mts-explicit', 'on'], ['--transform-skip', 'on', '--lfnst', 'on', '--mts-explicit', 'on'], ['--transform-skip', 'on', '--dep-quant', 'off', '--sign-hiding', 'off', '--ts-residual-coding', 'off']])
+        for (const extraArgs of [['--mts-explicit', 'on'], ['--lfnst', 'on', '--mts-explicit', 'on'], ['--mrl', 'on'], ['--mip', 'on', '--lfnst', 'on', '--mts-explicit', 'on'], ['--isp', 'on', '--lfnst', 'on', '--mts-explicit', 'on'], ['--transform-skip', 'on', '--lfnst', 'on', '--mts-explicit', 'on'], ['--transform-skip', 'on', '--dep-quant', 'off', '--sign-hiding', 'off', '--ts-residual-coding', 'off'], ALL_INTRA_TOOLS])
           toolCases.push({ seq, qp, preset: presetFor(seq), extraArgs });
   const t0 = Date.now();
   const allCases: Case[] = [...cases, ...extra, ...toolCases];
