@@ -119,6 +119,8 @@ struct McFunctions {
   McBiFn weightBi;
   McBcwFn weightBcw;
   const char* isa;  // "c" or "avx2"
+  // the luma kernel of a prediction with hpelIfIdx 0 / 1
+  McInterpFn lumaFor(bool altHpel) const { return altHpel ? interpLumaAltHpel : interpLuma; }
 };
 
 // Table for a given maximum level (clamped to what the CPU supports; SSE41 gives the C table,

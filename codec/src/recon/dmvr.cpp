@@ -159,8 +159,7 @@ void predictDmvr(const RefPicLists& refs, const MotionInfo& mi, int x, int y, in
           const int fm = (1 << fracBits) - 1;
           int16_t* d = bdof ? ext[l] + S + 1 : pred[l];
           const ptrdiff_t dsz = bdof ? S : bw;
-          (c ? f.interpChroma : mi.hpelIfIdx ? f.interpLumaAltHpel : f.interpLuma)(d, dsz, s, n, bw, bh, rm.mv[l].x & fm,
-                                                                            rm.mv[l].y & fm, kBitDepth);
+          (c ? f.interpChroma : f.lumaFor(mi.hpelIfIdx))(d, dsz, s, n, bw, bh, rm.mv[l].x & fm, rm.mv[l].y & fm, kBitDepth);
           if (bdof) bdofFillBorder(*p, rm.mv[l], x + ox, y + oy, bw, bh, ext[l], S);
         }
         Pel* o = dst[c] + (oy >> sh) * dstStride[c] + (ox >> sh);

@@ -95,8 +95,7 @@ void interpolateWith(dsp::McInterpFn fn, const Plane& plane, const Mv& mv, int c
 // altHpel: hpelIfIdx 1 (luma half-sample positions take the alternative filter)
 void interpolate(const dsp::McFunctions& f, const Plane& plane, const Mv& mv, int cIdx, int x,
                  int y, int w, int h, int16_t* dst, ptrdiff_t ds, bool altHpel) {
-  interpolateWith(cIdx ? f.interpChroma : altHpel ? f.interpLumaAltHpel : f.interpLuma, plane, mv, cIdx, x, y, w, h,
-                  dst, ds);
+  interpolateWith(cIdx ? f.interpChroma : f.lumaFor(altHpel), plane, mv, cIdx, x, y, w, h, dst, ds);
 }
 
 // PROF (8.5.6.4) of one 4x4 luma subblock of an affine CU: pred (the biased intermediate of its interpolation, dsp/mc.h)

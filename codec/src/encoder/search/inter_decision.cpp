@@ -207,12 +207,10 @@ void RdCtuSearch::evalAmvr(const inter::MvPredEnv& me, const AmvpCandidate& best
         Mv mvp[2];
         inter::buildAmvpList(me, cu.x, cu.y, cu.w, cu.h, l, v.motion.refIdx[l], mvp, sh);
         const Mv mv = inter::roundMv(v.motion.mv[l], sh, sh);
-        uint32_t fewest = ~0u;
-        for (int i = 0; i < 2; ++i) {
-          const Mv d(mv.x - mvp[i].x, mv.y - mvp[i].y);
-          const uint32_t bits = mvdBitsEstimate(Mv(d.x >> (sh - 2), d.y >> (sh - 2))) + uint32_t(i);
-          if (bits < fewest) { fewest = bits; v.mvpIdx[l] = uint8_t(i); v.mvd[l] = d; }
-        }
+        int idx = 0;
+        cheapestMvp(mvp, mv, sh, idx);
+        v.mvpIdx[l] = uint8_t(idx);
+        v.mvd[l] = Mv(mv.x - mvp[idx].x, mv.y - mvp[idx].y);
         v.motion.mv[l] = mv;
       }
     }

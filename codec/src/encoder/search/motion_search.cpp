@@ -42,6 +42,16 @@ inline uint32_t compBitsFast(int v) {
 
 uint32_t mvdBitsEstimate(const Mv& mvd) { return compBitsFast(mvd.x >> 2) + compBitsFast(mvd.y >> 2); }
 
+uint32_t cheapestMvp(const Mv pred[2], const Mv& mv, int amvrShift, int& idx) {
+  const int sh = amvrShift - 2;  // mvdBitsEstimate takes the coded value << 2
+  uint32_t fewest = ~0u;
+  for (int i = 0; i < 2; ++i) {
+    const uint32_t b = mvdBitsEstimate(Mv((mv.x - pred[i].x) >> sh, (mv.y - pred[i].y) >> sh)) + uint32_t(i);
+    if (b < fewest) { fewest = b; idx = i; }
+  }
+  return fewest;
+}
+
 MotionSearch::MotionSearch() {
   pred_.resize(size_t(kMaxCu) * kMaxCu);
   pred2_.resize(size_t(kMaxCu) * kMaxCu);
@@ -319,17 +329,10 @@ AmvpCandidate MotionSearch::halfSampleCandidate(const inter::MvPredEnv& env, int
       target = target_.data();
       ts = w;
     }
-    auto bits = [&](Mv mv, int* idx) {
-      uint32_t best = ~0u;
-      for (int i = 0; i < 2; ++i) {
-        const uint32_t b = mvdBitsEstimate(Mv((mv.x - pred[i].x) >> 1, (mv.y - pred[i].y) >> 1)) + uint32_t(i);
-        if (b < best) { best = b; *idx = i; }
-      }
-      return best;
-    };
     auto cost = [&](Mv mv) {
       int idx;
-      return double(distFrac(l, c.mi.refIdx[l], x, y, w, h, mv, target, ts, true)) + sqrtLambda_ * double(bits(mv, &idx));
+      return double(distFrac(l, c.mi.refIdx[l], x, y, w, h, mv, target, ts, true)) +
+             sqrtLambda_ * double(cheapestMvp(pred, mv, kShift, idx));
     };
     Mv best = c.mi.mv[l];
     double bestCost = cost(best);
@@ -343,7 +346,7 @@ AmvpCandidate MotionSearch::halfSampleCandidate(const inter::MvPredEnv& env, int
       if (best == c0) break;
     }
     int idx = 0;
-    bits(best, &idx);
+    cheapestMvp(pred, best, kShift, idx);
     c.mi.mv[l] = best;
     c.mvpIdx[l] = uint8_t(idx);
     c.mvd[l] = Mv(best.x - pred[idx].x, best.y - pred[idx].y);

@@ -87,6 +87,9 @@ class MotionSearch {
 
 // Estimated bits of coding `mvd` (1/16 units, a multiple of 4: the coded value is mvd >> 2) with mvd_coding().
 uint32_t mvdBitsEstimate(const Mv& mvd);
+// The AMVP predictor of pred[0..1] (at AmvrShift amvrShift, 2..6) that codes `mv` with the fewest estimated bits (the
+// MVD in units of 1 << amvrShift, + 1 for mvp index 1): returns those bits, idx the predictor (the first on a tie).
+uint32_t cheapestMvp(const Mv pred[2], const Mv& mv, int amvrShift, int& idx);
 
 }  // namespace search
 }  // namespace nnvvc
