@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { bdRate, bitrateKbps } from '../src/quality/index.js';
 import { defaultModelFor, defaultPolicyFor, describePolicy, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, readLuma, writeSplitHints, type Aggressiveness, type FramePrediction, type HintPolicy } from '../src/models/split-predictor.js';
 import { defaultIntraPeriod } from '../src/quality/anchors.js';
+import { mcTemporalFeature, temporalFeature } from '../src/models/temporal.js';
 import { AccuracyCounter, cellTargets, describeOracle, oracleHints, type OracleSlack } from '../src/models/labels.js';
 import { vtmAnchor, type RaRun } from './codec-ra.js';
 import { readManifest } from '../test/conformance/lib.js';
@@ -93,7 +94,7 @@ async function main() {
   const warm = await predictFrame(model, await readLuma(src, m.width, m.height, m.bitDepth, 0), m.width, m.height, 32);
   console.log(`first inference (warm-up, not counted below): ${(warm.seconds * 1000).toFixed(0)} ms`);
   // inference time on a 1080p frame (135 CTUs)
-  let hd: { file: string; secondsPerFrame: number } | null = null;
+  let hd: { file: string; secondsPerFrame: number; featureSecondsPerFrame?: number; bSecondsPerFrame?: number } | null = null;
   const HD = 'BQTerrace_1920x1080_60fps_8bit_17f.yuv';
   if (existsSync(path.join(SEQ_DIR, HD))) {
     const luma = await readLuma(path.join(SEQ_DIR, HD), 1920, 1080, 8, 0);
@@ -101,8 +102,21 @@ async function main() {
     const t: number[] = [];
     for (let i = 0; i < 3; i++) t.push((await predictFrame(model, luma, 1920, 1080, 32)).seconds);
     hd = { file: HD, secondsPerFrame: Math.min(...t) };
+    if (model.temporalInputs) {
+      // a B picture: its temporal feature (once per frame and job, whatever the QPs) and the model run
+      const [r0, r1] = await Promise.all([0, 16].map((f) => readLuma(path.join(SEQ_DIR, HD), 1920, 1080, 8, f)));
+      const b = await readLuma(path.join(SEQ_DIR, HD), 1920, 1080, 8, 8);
+      const tf: number[] = [], tb: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        const temporal = model.temporalFeature === 'mc16' ? mcTemporalFeature(b, [r0, r1], 1920, 1080) : temporalFeature(b, [r0, r1]);
+        tf.push((performance.now() - t0) / 1000);
+        tb.push((await predictFrame(model, b, 1920, 1080, 34, { sliceType: 'B', layer: 2, temporal })).seconds);
+      }
+      hd = { ...hd, featureSecondsPerFrame: Math.min(...tf), bSecondsPerFrame: Math.min(...tb) };
+    }
   }
-  if (hd) console.log(`inference on a 1920x1080 frame (${model.ep}): ${(hd.secondsPerFrame * 1000).toFixed(0)} ms`);
+  if (hd) console.log(`inference on a 1920x1080 frame (${model.ep}): ${(hd.secondsPerFrame * 1000).toFixed(0)} ms${hd.bSecondsPerFrame !== undefined ? `; a B picture ${(hd.bSecondsPerFrame * 1000).toFixed(0)} ms + its temporal feature (${model.temporalFeature}, once per frame for all QPs) ${(hd.featureSecondsPerFrame! * 1000).toFixed(0)} ms` : ''}`);
   // Pareto columns: each row against VTM-23.2's anchor (BD-rate, T1/T2 with T1 = encode + inference CPU time)
   let vtm: RaRun | undefined;
   if (VTM_ENC) {
@@ -169,8 +183,10 @@ async function main() {
 
   const base: Awaited<ReturnType<typeof encode>>[] = [];
   const acc = new AccuracyCounter();
-  const variants: Record<string, { points: { qp: number; kbps: number; psnr: number; psnrY: number; encSeconds: number; wall: number; cus: number; decode: Record<string, boolean | null> }[]; inferenceSeconds: number; framesPredicted: number }> = {};
-  for (const v of VARIANTS) variants[v.label] = { points: [], inferenceSeconds: 0, framesPredicted: 0 };
+  // featureCache: each variant is one job of 4 QPs, and a job computes the B pictures' temporal features once (as the
+  // worker's predictSplits stage does), so its first QP pays for them
+  const variants: Record<string, { points: { qp: number; kbps: number; psnr: number; psnrY: number; encSeconds: number; wall: number; cus: number; decode: Record<string, boolean | null> }[]; inferenceSeconds: number; framesPredicted: number; featureCache: Map<number, Uint16Array> }> = {};
+  for (const v of VARIANTS) variants[v.label] = { points: [], inferenceSeconds: 0, framesPredicted: 0, featureCache: new Map() };
   for (const qp of QPS) {
     const b0 = await encode(qp, `qp${qp}.full`);
     base.push(b0);
@@ -188,7 +204,7 @@ async function main() {
         continue;
       }
       const h = await writeSplitHints({ model, input: src, width: m.width, height: m.height, bitDepth: m.bitDepth, frames: FRAMES, qp, out: hints, policy, predictions: preds, lumaCache,
-        ...(CONFIG === 'ra' ? { config: 'ra' as const, intraPeriod, gopSize: 32 } : {}) });
+        featureCache: variants[label].featureCache, ...(CONFIG === 'ra' ? { config: 'ra' as const, intraPeriod, gopSize: 32 } : {}) });
       variants[label].inferenceSeconds += h.inferenceSeconds;
       variants[label].framesPredicted += h.frames;
       if (!accDone) preds.forEach((p, f) => acc.add(p, cellTargets(b0.st.frames[f].cus, m.width, m.height)));

@@ -3,7 +3,8 @@
 
   /usr/bin/python3 models/export_onnx.py [--weights models/splitnet.pt] [--out models/splitnet-v<version>.onnx]
 The version follows the checkpoint's arch (train.py --arch): v1 -> splitnet-v1.onnx (input ctu [n,2,128,128]),
-v2 -> splitnet-v2.onnx (inputs ctu [n,3,128,128] and cond [n,7]). The ONNX file carries metadata: model
+v2 -> splitnet-v2.onnx (inputs ctu [n,3,128,128] and cond [n,7]), v3 -> splitnet-v3.onnx (v2's layout, metadata
+temporal_feature=mc16: the motion-compensated temporal plane). The ONNX file carries metadata: model
 name/version, slice types, input normalisation, input/output layout, grid and CTU sizes, label kind.
 """
 import argparse, os, sys
@@ -21,10 +22,16 @@ def metadata(version, labels):
               "output": "logits [n,9,16,16]: 0..4 QT depth, 5..8 MTT depth"}
     if version == "1":
         return {**common, "slice_types": "I", "inputs": "ctu", "input": "ctu [n,2,128,128]: luma/1023-0.5, qp/63"}
+    if version == "2":
+        ref = ("ref: rounded mean of the nearest lower-layer pictures before/after in display order", "zero")
+    else:  # v3: the same pictures, motion-compensated per 16x16 block (make_dataset.mc_temporal_feature)
+        ref = ("ref: per 16x16 block the motion-compensated prediction from the nearest lower-layer pictures "
+               "before/after in display order (make_dataset.mc_temporal_feature)", "mc16")
     return {**common, "slice_types": "I,B", "inputs": "ctu,cond",
             "input": "ctu [n,3,128,128]: luma/1023-0.5 (10-bit), slice_qp/63, "
-                     f"min(|luma-ref|,{TEMPORAL_CLIP})/{TEMPORAL_SCALE:g} (ref: rounded mean of the nearest lower-layer "
-                     "pictures before/after in display order; 0 for I); cond [n,7]: [is_B, one-hot GOP-32 temporal layer 0..5]",
+                     f"min(|luma-ref|,{TEMPORAL_CLIP})/{TEMPORAL_SCALE:g} ({ref[0]}; 0 for I); "
+                     "cond [n,7]: [is_B, one-hot GOP-32 temporal layer 0..5]",
+            "temporal_feature": ref[1],
             "temporal_clip": str(TEMPORAL_CLIP), "temporal_scale": f"{TEMPORAL_SCALE:g}", "cond": str(COND)}
 
 
@@ -40,11 +47,11 @@ def main():
     arch = ck.get("arch", "v1")
     version = arch[1:]
     out = a.out or os.path.join(here, f"splitnet-v{version}.onnx")
-    net = SplitNetV2() if arch == "v2" else SplitNet()
+    net = SplitNet() if arch == "v1" else SplitNetV2()
     net.load_state_dict(ck.get("state_dict", ck))
     net.eval()
-    x = torch.randn(3, 3 if arch == "v2" else 2, CTU, CTU)
-    if arch == "v2":
+    x = torch.randn(3, 2 if arch == "v1" else 3, CTU, CTU)
+    if arch != "v1":
         c = torch.zeros(3, COND); c[1, 0] = 1; c[1, 3] = 1; c[2, 0] = 1; c[2, 6] = 1
         args, names, dyn = (x, c), ["ctu", "cond"], {"ctu": {0: "n"}, "cond": {0: "n"}, "logits": {0: "n"}}
     else:

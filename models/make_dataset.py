@@ -15,8 +15,9 @@ Random access (--config ra): short RA runs (GOP 32, the encoder's default intra 
 and 512x256 crops of the larger ones (PLAN_RA), at QP 22/27/32/37, --stats; every picture of a run is stored as
 <name>_ra_qp<QP>_f<poc>.{y.bin,t.bin,stats.json}: luma as above, t.bin the temporal feature (temporal_feature():
 |luma - mean of the nearest lower-layer pictures before/after it in display order|, 16-bit LE, 10-bit units; absent
-for I pictures), and the meta with slice_type, temporal_id, layer (GOP-32 scale), slice qp and base_qp. A run is
-skipped when its <name>_ra_qp<QP>.done exists.
+for I pictures), tm.bin the motion-compensated temporal feature of models v3 (mc_temporal_feature(), same format),
+and the meta with slice_type, temporal_id, layer (GOP-32 scale), slice qp and base_qp. A run is skipped when its
+<name>_ra_qp<QP>.done exists; --refeature only writes the tm.bin files missing beside stored pictures.
 """
 import argparse, json, os, subprocess, sys, time, concurrent.futures as cf
 import numpy as np
@@ -175,6 +176,118 @@ def temporal_feature(y, refs):
     return np.abs(y.astype(np.int32) - r).astype(np.uint16)
 
 
+# Motion-compensated temporal feature (models v3; src/models/temporal.ts mcTemporalFeature is the same rule, sample
+# for sample): per 16x16 block of the picture (edge-replicated to a multiple of 16), a block-matching motion search
+# against each reference picture -- full search of +-MC_RANGE_Q quarter-resolution samples on rounded 4x4 means,
+# then +-MC_REFINE full-resolution samples around it -- with the cost SAD + MC_LAMBDA * (|mvx| + |mvy|) in
+# full-resolution units (the coarse SAD scaled by 16); ties go to the first position in raster order of (dy, dx);
+# coordinates are clamped into the picture. The block's prediction is the better of the bi average
+# ((P0 + P1 + 1) >> 1, tried first) and each single reference by SAD; the feature is |y - prediction| per sample
+# (10-bit units): what motion does not explain, where the encoder must split for texture and occlusions.
+MC_BLOCK = 16
+MC_RANGE_Q = 8
+MC_REFINE = 2
+MC_LAMBDA = 4
+MC_MARGIN = 4 * MC_RANGE_Q + MC_REFINE  # the largest full-resolution displacement
+
+
+def _pad16(p):
+    h, w = p.shape
+    return np.pad(p.astype(np.int32), ((0, -h % MC_BLOCK), (0, -w % MC_BLOCK)), mode="edge")
+
+
+def _quarter(p):
+    h, w = p.shape
+    return (p.reshape(h // 4, 4, w // 4, 4).sum((1, 3)) + 8) >> 4
+
+
+def _block_sum(a, b):
+    h, w = a.shape
+    return a.reshape(h // b, b, w // b, b).sum((1, 3))
+
+
+def _mc_blocks(rp, my, mx):
+    """The 16x16 blocks of rp displaced by (mx, my) per block (coordinates clamped): [bh, bw, 16, 16]."""
+    hp, wp = rp.shape
+    win = np.lib.stride_tricks.sliding_window_view(np.pad(rp, MC_MARGIN, mode="edge"), (MC_BLOCK, MC_BLOCK))
+    r0 = np.arange(hp // MC_BLOCK)[:, None] * MC_BLOCK + my + MC_MARGIN
+    c0 = np.arange(wp // MC_BLOCK)[None, :] * MC_BLOCK + mx + MC_MARGIN
+    return win[r0, c0]
+
+
+def mc_search(yp, rp):
+    """Motion vectors (full-resolution samples, [bh, bw] each: y, x) of every 16x16 block of yp in rp (both padded)."""
+    hp, wp = yp.shape
+    yq, rq = _quarter(yp), _quarter(rp)
+    hq, wq = yq.shape
+    g = MC_RANGE_Q
+    rqp = np.pad(rq, g, mode="edge")  # edge replication = coordinates clamped into the picture
+    costs = []
+    for dy in range(-g, g + 1):
+        for dx in range(-g, g + 1):
+            sh = rqp[g + dy:g + dy + hq, g + dx:g + dx + wq]
+            costs.append(16 * _block_sum(np.abs(yq - sh), 4) + MC_LAMBDA * 4 * (abs(dx) + abs(dy)))
+    k = np.argmin(np.stack(costs), 0)
+    cy = (k // (2 * g + 1) - g) * 4
+    cx = (k % (2 * g + 1) - g) * 4
+    ycur = yp.reshape(hp // MC_BLOCK, MC_BLOCK, wp // MC_BLOCK, MC_BLOCK).transpose(0, 2, 1, 3)
+    costs, mvs = [], []
+    for ey in range(-MC_REFINE, MC_REFINE + 1):
+        for ex in range(-MC_REFINE, MC_REFINE + 1):
+            my, mx = cy + ey, cx + ex
+            sad = np.abs(ycur - _mc_blocks(rp, my, mx)).sum((2, 3))
+            costs.append(sad + MC_LAMBDA * (np.abs(mx) + np.abs(my)))
+            mvs.append((my, mx))
+    k = np.argmin(np.stack(costs), 0)
+    return np.choose(k, [m[0] for m in mvs]), np.choose(k, [m[1] for m in mvs])
+
+
+def _mc_pred(rp, my, mx):
+    hp, wp = rp.shape
+    return _mc_blocks(rp, my, mx).transpose(0, 2, 1, 3).reshape(hp, wp)
+
+
+def mc_temporal_feature(y, refs):
+    """|y - motion-compensated prediction from refs| in 10-bit units (uint16; refs: one or two luma planes)."""
+    h, w = y.shape
+    yp = _pad16(y)
+    preds = []
+    for r in refs:
+        rp = _pad16(r)
+        my, mx = mc_search(yp, rp)
+        preds.append(_mc_pred(rp, my, mx))
+    if len(preds) == 2:
+        cands = [(preds[0] + preds[1] + 1) >> 1, preds[0], preds[1]]
+    else:
+        cands = preds
+    sads = np.stack([_block_sum(np.abs(yp - p), MC_BLOCK) for p in cands])
+    k = np.argmin(sads, 0)
+    kf = np.repeat(np.repeat(k, MC_BLOCK, 0), MC_BLOCK, 1)
+    pred = np.choose(kf, cands)
+    return np.abs(yp - pred)[:h, :w].astype(np.uint16)
+
+
+def refeature(out):
+    """Write <picture>.tm.bin (mc_temporal_feature) for every stored random-access B picture from the stored lumas of
+    its run (every picture of a run is stored); skips those that have one."""
+    n = 0
+    for f in sorted(os.listdir(out)):
+        if not f.endswith(".stats.json") or "_ra_qp" not in f:
+            continue
+        base = os.path.join(out, f[:-len(".stats.json")])
+        if os.path.exists(base + ".tm.bin"):
+            continue
+        meta = json.load(open(base + ".stats.json"))
+        if meta.get("slice_type") != "B":
+            continue
+        w, h = meta["width"], meta["height"]
+        run = base[:base.rindex("_f")]
+        rd = lambda b: np.fromfile(b + ".y.bin", dtype="<u2").reshape(h, w)
+        mc_temporal_feature(rd(base), [rd(f"{run}_f{r}") for r in meta["refs"]]).astype("<u2").tofile(base + ".tm.bin")
+        n += 1
+    return n
+
+
 def job_ra(args):
     out, name, first, n, crop, m, fname, qp, preset, split = args
     run = os.path.join(out, f"{name}_ra_qp{qp}")
@@ -210,6 +323,7 @@ def job_ra(args):
         lumas[poc].astype("<u2").tofile(base + ".y.bin")
         if not intra:
             temporal_feature(lumas[poc], [lumas[r] for r in refs[poc]]).astype("<u2").tofile(base + ".t.bin")
+            mc_temporal_feature(lumas[poc], [lumas[r] for r in refs[poc]]).astype("<u2").tofile(base + ".tm.bin")
         meta = dict(name=name, frame=poc, width=cw, height=ch, bitDepth=bd, qp=fr["qp"], base_qp=qp, preset=preset,
                     split=split, config="ra", slice_type=fr["slice_type"], temporal_id=fr["temporal_id"],
                     layer=0 if intra else fr["temporal_id"] + layer_shift, refs=refs[poc], cus=fr["cus"],
@@ -228,7 +342,13 @@ def main():
                     help="ai: one intra picture per encode (PLAN); ra: short random-access runs (PLAN_RA)")
     ap.add_argument("--preset", default=None, help="encoder preset for the labels (default: medium for ai, slow for ra)")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--refeature", action="store_true",
+                    help="only write the motion-compensated feature (.tm.bin) of stored random-access B pictures")
     a = ap.parse_args()
+    if a.refeature:
+        t0 = time.time()
+        print("motion-compensated features written:", refeature(a.out), f"{time.time() - t0:.0f} s")
+        return
     preset = a.preset or ("slow" if a.config == "ra" else "medium")
     os.makedirs(a.out, exist_ok=True)
     man = manifest()

@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Train SplitNet (see splitnet.py) on the data written by make_dataset.py.
 
-  /usr/bin/python3 models/train.py [--arch v2|v1] [--data models/data] [--epochs 40] [--device cpu|cuda] [--out models/splitnet.pt]
+  /usr/bin/python3 models/train.py [--arch v3|v2|v1] [--data models/data] [--epochs 40] [--node-loss W] [--device cpu|cuda]
+                                   [--threads 2] [--out models/splitnet.pt]
 
---arch v2 (default): SplitNetV2 on every picture of the data, I pictures (all-intra data and the intra pictures of
-the random-access runs) and B pictures (random-access runs: temporal feature plane + slice type / temporal layer
-vector); --arch v1: SplitNet on the I pictures only (today's v1 model).
+--arch v3 (default): SplitNetV2 on every picture of the data, I pictures (all-intra data and the intra pictures of
+the random-access runs) and B pictures (random-access runs: the motion-compensated temporal feature .tm.bin,
+make_dataset.mc_temporal_feature, + slice type / temporal layer vector); --arch v2: the same network on the
+zero-motion temporal feature (.t.bin); --arch v1: SplitNet on the I pictures only (today's v1 model).
+The committed v3: --arch v3 --epochs 16 --node-loss 1 --threads 1 (node_loss: the encoder's QT-split decision per
+quadtree node as a second loss, on the probability the encoder compares with its thresholds).
 
 Targets (per 8x8 cell, from the encoder's chosen CU list in --stats output): with --labels exact (default) the
 qt_depth / mtt_depth the encoder itself records for the CU covering the cell (clamped to 0..4 / 0..3: the depths the
@@ -53,12 +57,12 @@ def labels_for(meta, exact=True):
     return qt, mt
 
 
-def ctus_of(base, meta, exact=True):
+def ctus_of(base, meta, exact=True, text=".t.bin"):
     """One picture (meta: its .stats.json) cut into CTUs: (split, luma [n,128,128] uint16 10-bit, temporal [n,128,128]
     uint16 (0 for I pictures), qp [n], cond [n,7], qt [n,16,16], mtt [n,16,16], is_b [n]). Edge-replicated padding."""
     w, h = meta["width"], meta["height"]
     luma = np.fromfile(base + ".y.bin", dtype="<u2").reshape(h, w)
-    tfile = base + ".t.bin"
+    tfile = base + text
     temporal = np.fromfile(tfile, dtype="<u2").reshape(h, w) if os.path.exists(tfile) else np.zeros((h, w), np.uint16)
     qt, mt = labels_for(meta, exact)
     ny, nx = math.ceil(h / CTU), math.ceil(w / CTU)
@@ -83,7 +87,7 @@ def ctus_of(base, meta, exact=True):
 FIELDS = ("luma", "temporal", "qp", "cond", "qt", "mtt", "is_b")
 
 
-def load(data, exact=True, intra_only=False, top_every=1):
+def load(data, exact=True, intra_only=False, top_every=1, text=".t.bin"):
     """Every picture of the data as CTUs, per split. top_every K > 1: of the top temporal layer's B pictures (layer 5,
     half of all B pictures and the most alike: distance 1 to their references) training keeps every K-th
     ((poc // 2) % K == 0); validation keeps all."""
@@ -97,7 +101,7 @@ def load(data, exact=True, intra_only=False, top_every=1):
         if (top_every > 1 and meta["split"] == "train" and meta.get("slice_type") == "B" and meta.get("layer") == 5
                 and (meta["frame"] // 2) % top_every != 0):
             continue
-        split, *arrays = ctus_of(f[:-len(".stats.json")], meta, exact)
+        split, *arrays = ctus_of(f[:-len(".stats.json")], meta, exact, text)
         for k, v in enumerate(arrays):
             sets[split][k].append(v)
     return {k: dict(zip(FIELDS, (torch.from_numpy(np.concatenate(v)) for v in s))) for k, s in sets.items() if s[0]}
@@ -108,17 +112,36 @@ def inputs(d, idx, arch):
     y = d["luma"][idx].float() / 1023.0 - 0.5
     qp = (d["qp"][idx] / 63.0)[:, None, None].expand_as(y)
     planes = [y, qp]
-    if arch == "v2":
+    if arch != "v1":
         planes.append(d["temporal"][idx].float().clamp(max=TEMPORAL_CLIP) / TEMPORAL_SCALE)
     return torch.stack(planes, 1), d["cond"][idx]
 
 
 def net_for(arch):
-    return SplitNetV2() if arch == "v2" else SplitNet()
+    return SplitNet() if arch == "v1" else SplitNetV2()  # v3: v2's network on the motion-compensated feature
 
 
 def forward(net, arch, x, cond):
-    return net(x, cond) if arch == "v2" else net(x)
+    return net(x) if arch == "v1" else net(x, cond)
+
+
+def node_loss(out, q):
+    """Binary cross-entropy of the encoder's QT-split decision at every quadtree node that exists in the encoder's
+    partition (all its cells at QT depth >= the node's), on the probability the encoder's hints compare with its
+    thresholds (split_hints.cpp nodeProbability: the largest quadrant mean of P(QT depth > q))."""
+    p = F.softmax(out[:, :QT_CLASSES], 1)
+    tail = torch.flip(torch.cumsum(torch.flip(p, [1]), 1), [1])  # tail[:, k] = P(depth >= k)
+    qf = q.float()
+    total, count = out.new_zeros(()), 0
+    for depth in range(4):
+        n = CELLS >> depth  # node size in cells
+        pn = F.max_pool2d(F.avg_pool2d(tail[:, depth + 1:depth + 2], n // 2), 2)[:, 0]
+        split = F.max_pool2d(qf[:, None], n)[:, 0] > depth
+        exists = -F.max_pool2d(-qf[:, None], n)[:, 0] >= depth
+        if exists.any():
+            total = total + F.binary_cross_entropy(pn[exists].clamp(1e-6, 1 - 1e-6), split[exists].float(), reduction="sum")
+            count += int(exists.sum())
+    return total / max(count, 1)
 
 
 def augment(x, q, m, g):
@@ -210,15 +233,19 @@ def main():
     ap.add_argument("--labels", choices=["exact", "rect"], default="exact",
                     help="exact: the encoder's qt_depth/mtt_depth from --stats; rect: derived from CU rectangles (v1)")
     ap.add_argument("--metrics", default=None, help="default models/metrics.json (v1), models/metrics-v2.json (v2)")
-    ap.add_argument("--arch", choices=["v1", "v2"], default="v2")
+    ap.add_argument("--arch", choices=["v1", "v2", "v3"], default="v3")
     ap.add_argument("--top-layer-every", type=int, default=2, help="train on every K-th top-layer B picture (see load)")
+    ap.add_argument("--node-loss", type=float, default=0.0,
+                    help="weight of the node-level QT-split loss (node_loss) added to the per-cell cross-entropy")
+    ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
     a.metrics = a.metrics or os.path.join(here, "metrics.json" if a.arch == "v1" else f"metrics-{a.arch}.json")
     t_start = time.time()
     random.seed(a.seed); np.random.seed(a.seed); torch.manual_seed(a.seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
-    torch.set_num_threads(2)
-    d = load(a.data, a.labels == "exact", intra_only=a.arch == "v1", top_every=a.top_layer_every)
+    torch.set_num_threads(a.threads)
+    d = load(a.data, a.labels == "exact", intra_only=a.arch == "v1", top_every=a.top_layer_every,
+             text=".tm.bin" if a.arch == "v3" else ".t.bin")
     tr = d["train"]
     ntr = len(tr["qt"])
     print(f"arch {a.arch}: train CTUs {ntr} (B {int(tr['is_b'].sum())}), val CTUs {len(d['val']['qt']) if 'val' in d else 0}", flush=True)
@@ -237,6 +264,8 @@ def main():
             out = forward(net, a.arch, x.to(a.device), c.to(a.device))
             loss = F.cross_entropy(out[:, :QT_CLASSES], q.to(a.device), ignore_index=-1) + \
                 0.5 * F.cross_entropy(out[:, QT_CLASSES:], m.to(a.device), ignore_index=-1)
+            if a.node_loss > 0:
+                loss = loss + a.node_loss * node_loss(out, q.to(a.device))
             opt.zero_grad(); loss.backward(); opt.step()
             tot += loss.item() * len(idx)
         sched.step()
@@ -251,7 +280,7 @@ def main():
     torch.save({"state_dict": net.state_dict(), "labels": a.labels, "arch": a.arch}, a.out)  # export_onnx.py reads arch + labels
     metrics = {"arch": a.arch, "params": sum(p.numel() for p in net.parameters()), "train": evaluate(net, tr, "cpu", a.arch),
                "epochs": a.epochs, "seed": a.seed, "train_ctus": ntr, "train_ctus_b": int(tr["is_b"].sum()), "labels": a.labels,
-               "device": a.device, "train_seconds": round(train_seconds, 1), "top_layer_every": a.top_layer_every}
+               "device": a.device, "train_seconds": round(train_seconds, 1), "top_layer_every": a.top_layer_every, "node_loss": a.node_loss}
     if "val" in d:
         metrics["val"] = evaluate(net, d["val"], "cpu", a.arch)
         metrics["val_ctus"] = len(d["val"]["qt"])

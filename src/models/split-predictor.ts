@@ -1,7 +1,9 @@
-// CNN split predictor (models/splitnet.py, exported to models/splitnet-v1.onnx (all-intra default) and
-// models/splitnet-v2.onnx (I and B slices, random-access default)) run with onnxruntime-node, and the writer of the encoder's split-hints file (codec/README.md, "Split hints").
-// The model sees one 128x128 CTU at a time (v1: luma/1023-0.5 and a QP plane; v2 also a temporal-difference plane
-// and a slice-type / temporal-layer vector, so it predicts B pictures of random-access jobs too) and predicts, per
+// CNN split predictor (models/splitnet.py, exported to models/splitnet-v1.onnx (all-intra default),
+// models/splitnet-v3.onnx (I and B slices, random-access default) and splitnet-v2.onnx (its predecessor)) run with
+// onnxruntime-node, and the writer of the encoder's split-hints file (codec/README.md, "Split hints").
+// The model sees one 128x128 CTU at a time (v1: luma/1023-0.5 and a QP plane; v2 and v3 also a temporal plane --
+// v2 the difference to the references, v3 the motion-compensated residual -- and a slice-type / temporal-layer
+// vector, so they predict B pictures of random-access jobs too) and predicts, per
 // 8x8 cell, the QT depth (0..4) and MTT depth (0..3) of the CU covering it. All CTUs of a frame run as one batch.
 // Hints from the predictions: fixed ranges around the argmax (aggressiveness 0/1/2) or, with a confidence
 // threshold tau (NNVVC_SPLIT_THRESHOLD), the smallest ranges that hold probability mass tau.
@@ -10,7 +12,7 @@ import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOnnxEp, type OnnxEp } from './onnx-ep.js';
-import { planFrames, temporalFeature, type PlannedFrame } from './temporal.js';
+import { mcTemporalFeature, planFrames, temporalFeature, type PlannedFrame } from './temporal.js';
 
 export const CTU = 128;
 export const GRID = 8;
@@ -20,11 +22,13 @@ export const MTT_CLASSES = 4;
 export const MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models');
 /** The all-intra model v1: the default for all-intra jobs (it beats v2 there: models/README.md "Metrics"). */
 export const V1_MODEL = path.join(MODELS_DIR, 'splitnet-v1.onnx');
-/** v2 (I and B slices): the default for random-access jobs. */
+/** v2 (I and B slices, the zero-motion temporal difference): v3's predecessor. */
 export const V2_MODEL = path.join(MODELS_DIR, 'splitnet-v2.onnx');
+/** v3 (v2's network on the motion-compensated temporal feature): the default for random-access jobs. */
+export const V3_MODEL = path.join(MODELS_DIR, 'splitnet-v3.onnx');
 /** What loadSplitModel() loads without a file: the all-intra default. */
 export const DEFAULT_MODEL = V1_MODEL;
-export const DEFAULT_RA_MODEL = V2_MODEL;
+export const DEFAULT_RA_MODEL = V3_MODEL;
 /**
  * The hint operating point of each search preset, per configuration, chosen with bench:cnn on held-out BasketballPass
  * and Cactus (models/README.md "Operating points per preset"); used when none of NNVVC_SPLIT_NODE_THRESHOLDS /
@@ -81,6 +85,9 @@ export interface SplitModel {
   /** v2 layout: inputs ctu [n,3,128,128] + cond [n,7]; v1: ctu [n,2,128,128]. */
   temporalInputs: boolean;
   temporalClip: number; temporalScale: number;
+  /** Which temporal feature the model was trained on (metadata temporal_feature): `zero` |y - reference mean| (v2),
+   * `mc16` the motion-compensated residual per 16x16 block (v3, temporal.ts mcTemporalFeature). */
+  temporalFeature: 'zero' | 'mc16';
   /** Execution provider actually used. */
   ep: 'cpu' | 'webgpu' | 'cuda';
   /** What NNVVC_ONNX_EP (or opts.ep) asked for. */
@@ -108,7 +115,7 @@ export interface FramePrediction {
 export interface PictureInfo {
   sliceType: 'I' | 'B';
   layer?: number;
-  /** |luma - reference mean| in 10-bit units (temporal.ts temporalFeature), B pictures only. */
+  /** The model's temporal feature in 10-bit units (temporal.ts temporalFeature or mcTemporalFeature), B pictures only. */
   temporal?: Uint16Array;
 }
 
@@ -198,7 +205,8 @@ export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string }
   const sliceTypes = (meta.slice_types ?? (temporalInputs ? 'I,B' : 'I')).split(',').map((t) => t.trim()).filter((t): t is 'I' | 'B' => t === 'I' || t === 'B');
   return {
     file, name: meta.name ?? path.basename(file, '.onnx'), version: meta.version ?? 'unknown', sliceTypes, temporalInputs,
-    temporalClip: Number(meta.temporal_clip ?? 512), temporalScale: Number(meta.temporal_scale ?? 256), ep, requestedEp: requested,
+    temporalClip: Number(meta.temporal_clip ?? 512), temporalScale: Number(meta.temporal_scale ?? 256),
+    temporalFeature: meta.temporal_feature === 'mc16' ? 'mc16' : 'zero', ep, requestedEp: requested,
     ...(epNote ? { epNote, epNoteFirst } : {}), session, ort,
   };
 }
@@ -436,6 +444,8 @@ export async function writeSplitHints(o: {
   model: SplitModel; input: string; width: number; height: number; bitDepth: 8 | 10; frames: number; qp: number;
   out: string; aggressiveness?: Aggressiveness; policy?: HintPolicy; predictions?: FramePrediction[]; lumaCache?: Uint16Array[];
   config?: 'ai' | 'ra'; intraPeriod?: number; gopSize?: number;
+  /** B pictures' temporal features by POC, kept across the QPs of a job (they depend on the source only). */
+  featureCache?: Map<number, Uint16Array>;
 }): Promise<HintsResult> {
   const preds: FramePrediction[] = [];
   let inferenceSeconds = 0, readSeconds = 0, framesB = 0;
@@ -460,7 +470,12 @@ export async function writeSplitHints(o: {
     if (!pic.intra) {
       const refs = await Promise.all(pic.refs.map(lumaOf));
       const t0 = performance.now();
-      info = { sliceType: 'B', layer: pic.layer, temporal: temporalFeature(luma, refs) };
+      let temporal = o.featureCache?.get(pic.poc);
+      if (!temporal) {
+        temporal = o.model.temporalFeature === 'mc16' ? mcTemporalFeature(luma, refs, o.width, o.height) : temporalFeature(luma, refs);
+        o.featureCache?.set(pic.poc, temporal);
+      }
+      info = { sliceType: 'B', layer: pic.layer, temporal };
       inferenceSeconds += (performance.now() - t0) / 1000;
       framesB++;
     }

@@ -101,3 +101,151 @@ export function temporalFeature(y: Uint16Array, refs: Uint16Array[]): Uint16Arra
   }
   return out;
 }
+
+// Motion-compensated temporal feature (models v3), sample for sample the rule of models/make_dataset.py
+// mc_temporal_feature: per 16x16 block of the picture (edge-replicated to a multiple of 16) a block-matching search
+// against each reference -- full search of +-MC_RANGE_Q quarter-resolution samples on rounded 4x4 means, then
+// +-MC_REFINE full-resolution samples around it -- with the cost SAD + MC_LAMBDA * (|mvx| + |mvy|) (full-resolution
+// units, the coarse SAD scaled by 16; ties to the first position in raster order of (dy, dx); coordinates clamped
+// into the picture); the block's prediction is the bi average ((P0 + P1 + 1) >> 1, tried first) or a single
+// reference, whichever has the lower SAD; the feature is |y - prediction|. What the model then sees is what motion
+// does not explain.
+export const MC_BLOCK = 16;
+export const MC_RANGE_Q = 8;
+export const MC_REFINE = 2;
+export const MC_LAMBDA = 4;
+const MC_MARGIN = 4 * MC_RANGE_Q + MC_REFINE;  // the largest full-resolution displacement
+
+interface Padded { p: Int32Array; w: number; h: number }
+
+function pad16(src: Uint16Array, w: number, h: number): Padded {
+  const pw = Math.ceil(w / MC_BLOCK) * MC_BLOCK, ph = Math.ceil(h / MC_BLOCK) * MC_BLOCK;
+  const p = new Int32Array(pw * ph);
+  for (let y = 0; y < ph; y++) {
+    const sy = Math.min(y, h - 1) * w, row = y * pw;
+    p.set(src.subarray(sy, sy + w), row);
+    p.fill(src[sy + w - 1], row + w, row + pw);
+  }
+  return { p, w: pw, h: ph };
+}
+
+function quarter(a: Padded): Padded {
+  const w = a.w >> 2, h = a.h >> 2, q = new Int32Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    let s = 0;
+    for (let j = 0; j < 4; j++) { const r = (4 * y + j) * a.w + 4 * x; s += a.p[r] + a.p[r + 1] + a.p[r + 2] + a.p[r + 3]; }
+    q[y * w + x] = (s + 8) >> 4;
+  }
+  return { p: q, w, h };
+}
+
+/** `a` edge-replicated by `m` samples on every side: indices then need no clamping for displacements up to m. */
+function margin(a: Padded, m: number): Padded {
+  const w = a.w + 2 * m, h = a.h + 2 * m, p = new Int32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(Math.max(y - m, 0), a.h - 1) * a.w, row = y * w;
+    p.fill(a.p[sy], row, row + m);
+    p.set(a.p.subarray(sy, sy + a.w), row + m);
+    p.fill(a.p[sy + a.w - 1], row + m + a.w, row + w);
+  }
+  return { p, w, h };
+}
+
+/** Full-resolution motion vectors (x, y interleaved per block, raster order) of every 16x16 block of `cur` in `ref`
+ * (`refM`: `ref` with MC_MARGIN samples of margin). */
+function mcSearch(cur: Padded, ref: Padded, refM: Padded): Int32Array {
+  const bw = cur.w / MC_BLOCK, bh = cur.h / MC_BLOCK;
+  const cq = quarter(cur), rq = margin(quarter(ref), MC_RANGE_Q);
+  const mv = new Int32Array(2 * bw * bh);
+  const cb = new Int32Array(16);
+  const side = 2 * MC_RANGE_Q + 1, zero = MC_RANGE_Q * side + MC_RANGE_Q;
+  const rside = 2 * MC_REFINE + 1, centre = MC_REFINE * rside + MC_REFINE;
+  for (let by = 0; by < bh; by++) for (let bx = 0; bx < bw; bx++) {
+    for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) cb[4 * j + i] = cq.p[(4 * by + j) * cq.w + 4 * bx + i];
+    // The result is the first position in raster order with the least cost; the zero vector (then the refinement's
+    // centre) is costed first so that the partial sums of the others can stop once they exceed it (ties are then
+    // settled by the raster index).
+    let best = Infinity, bestIdx = zero, bdx = 0, bdy = 0;
+    for (let k = -1; k < side * side; k++) {
+      if (k === zero) continue;
+      const idx = k < 0 ? zero : k;
+      const dy = Math.floor(idx / side) - MC_RANGE_Q, dx = (idx % side) - MC_RANGE_Q;
+      let cost = MC_LAMBDA * 4 * (Math.abs(dx) + Math.abs(dy));
+      let r = (4 * by + dy + MC_RANGE_Q) * rq.w + 4 * bx + dx + MC_RANGE_Q;
+      for (let j = 0; j < 16 && cost <= best; j += 4, r += rq.w) {
+        cost += 16 * (Math.abs(cb[j] - rq.p[r]) + Math.abs(cb[j + 1] - rq.p[r + 1]) +
+          Math.abs(cb[j + 2] - rq.p[r + 2]) + Math.abs(cb[j + 3] - rq.p[r + 3]));
+      }
+      if (cost < best || (cost === best && idx < bestIdx)) { best = cost; bestIdx = idx; bdx = dx; bdy = dy; }
+    }
+    const cx = 4 * bdx, cy = 4 * bdy;
+    best = Infinity;
+    bestIdx = centre;
+    let mx = cx, my = cy;
+    const c0 = by * MC_BLOCK * cur.w + bx * MC_BLOCK;
+    for (let k = -1; k < rside * rside; k++) {
+      if (k === centre) continue;
+      const idx = k < 0 ? centre : k;
+      const x = cx + (idx % rside) - MC_REFINE, y = cy + Math.floor(idx / rside) - MC_REFINE;
+      let cost = MC_LAMBDA * (Math.abs(x) + Math.abs(y));
+      let c = c0, r = (by * MC_BLOCK + y + MC_MARGIN) * refM.w + bx * MC_BLOCK + x + MC_MARGIN;
+      for (let j = 0; j < MC_BLOCK && cost <= best; j++, c += cur.w, r += refM.w) {
+        for (let i = 0; i < MC_BLOCK; i++) cost += Math.abs(cur.p[c + i] - refM.p[r + i]);
+      }
+      if (cost < best || (cost === best && idx < bestIdx)) { best = cost; bestIdx = idx; mx = x; my = y; }
+    }
+    mv[2 * (by * bw + bx)] = mx;
+    mv[2 * (by * bw + bx) + 1] = my;
+  }
+  return mv;
+}
+
+/** |y - motion-compensated prediction from refs| in 10-bit units (one or two references), as make_dataset.py. */
+export function mcTemporalFeature(y: Uint16Array, refs: Uint16Array[], width: number, height: number): Uint16Array {
+  const out = new Uint16Array(y.length);
+  if (refs.length === 0) return out;
+  if (y.length !== width * height) throw new Error(`picture has ${y.length} samples, expected ${width}x${height}`);
+  for (const r of refs) if (r.length !== y.length) throw new Error(`reference picture has ${r.length} samples, expected ${y.length}`);
+  const cur = pad16(y, width, height);
+  const { w, h } = cur, bw = w / MC_BLOCK, bh = h / MC_BLOCK;
+  // each reference's prediction of the padded picture
+  const preds = refs.map((r) => {
+    const ref = pad16(r, width, height), refM = margin(ref, MC_MARGIN), mv = mcSearch(cur, ref, refM);
+    const pred = new Int32Array(w * h);
+    for (let by = 0; by < bh; by++) for (let bx = 0; bx < bw; bx++) {
+      const mx = mv[2 * (by * bw + bx)], my = mv[2 * (by * bw + bx) + 1];
+      for (let j = 0; j < MC_BLOCK; j++) {
+        const yy = by * MC_BLOCK + j, rr = (yy + my + MC_MARGIN) * refM.w + bx * MC_BLOCK + mx + MC_MARGIN;
+        pred.set(refM.p.subarray(rr, rr + MC_BLOCK), yy * w + bx * MC_BLOCK);
+      }
+    }
+    return pred;
+  });
+  let cands = preds;
+  if (preds.length === 2) {
+    const [p0, p1] = preds, bi = new Int32Array(p0.length);
+    for (let i = 0; i < bi.length; i++) bi[i] = (p0[i] + p1[i] + 1) >> 1;
+    cands = [bi, p0, p1];
+  }
+  for (let by = 0; by < bh; by++) for (let bx = 0; bx < bw; bx++) {
+    let best = Infinity, pick = cands[0];
+    for (const c of cands) {
+      let s = 0;
+      for (let j = 0; j < MC_BLOCK; j++) {
+        const r = (by * MC_BLOCK + j) * w + bx * MC_BLOCK;
+        for (let i = 0; i < MC_BLOCK; i++) s += Math.abs(cur.p[r + i] - c[r + i]);
+      }
+      if (s < best) { best = s; pick = c; }
+    }
+    for (let j = 0; j < MC_BLOCK; j++) {
+      const yy = by * MC_BLOCK + j;
+      if (yy >= height) break;
+      for (let i = 0; i < MC_BLOCK; i++) {
+        const xx = bx * MC_BLOCK + i;
+        if (xx >= width) break;
+        out[yy * width + xx] = Math.abs(cur.p[yy * w + xx] - pick[yy * w + xx]);
+      }
+    }
+  }
+  return out;
+}

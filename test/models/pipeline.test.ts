@@ -36,7 +36,7 @@ test('job with nnvvc + preset runs predictSplits and reports the model and its i
     const { id: seqId } = await json(up);
     const { id, report, sp } = await completedJob(s, { sequenceId: seqId, config: 'ai', qps: [32, 37], preset: 'faster' }, 170_000);
     assert.ok(sp, `report has splitPrediction: ${Object.keys(report).join(',')}`);
-    assert.equal(sp.model, 'splitnet v1');   // all-intra default (v2 is the random-access default)
+    assert.equal(sp.model, 'splitnet v1');   // all-intra default (v3 is the random-access default)
     assert.equal(sp.modelVersion, '1');
     assert.equal(sp.config, 'ai');
     assert.equal(sp.framesPredictedB, 0);
@@ -73,7 +73,7 @@ test('job with preset trivial (no partition search) passes through predictSplits
   }
 });
 
-test('random-access job: v2 (the RA default) predicts every frame (I and B pictures): with a confidence threshold, by default the preset\'s per-node operating point, or set node thresholds; NNVVC_SPLIT_MODEL=v1 passes RA through', { skip, timeout: 240_000 }, async () => {
+test('random-access job: v3 (the RA default) predicts every frame (I and B pictures): with a confidence threshold, by default the preset\'s per-node operating point, or set node thresholds; NNVVC_SPLIT_MODEL=v1 passes RA through', { skip, timeout: 240_000 }, async () => {
   const saved = { model: process.env.NNVVC_SPLIT_MODEL, thr: process.env.NNVVC_SPLIT_THRESHOLD, aggr: process.env.NNVVC_SPLIT_AGGRESSIVENESS };
   process.env.NNVVC_SPLIT_THRESHOLD = '0.95';
   delete process.env.NNVVC_SPLIT_AGGRESSIVENESS;
@@ -83,7 +83,7 @@ test('random-access job: v2 (the RA default) predicts every frame (I and B pictu
     const up = await upload(s.base, (await readFile(FOREMAN)).subarray(0, FRAMES * FRAME), { width: 176, height: 144, fps: 30, name: 'foreman' });
     const { id: seqId } = await json(up);
     const { id, report, sp } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster' }, 200_000);
-    assert.equal(sp.model, 'splitnet v2');
+    assert.equal(sp.model, 'splitnet v3');
     assert.equal(sp.config, 'ra');
     assert.equal(sp.threshold, 0.95);
     assert.match(sp.note, /threshold 0\.95, random access/);

@@ -10,10 +10,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import {
-  CELLS, DEFAULT_MODEL, DEFAULT_RA_MODEL, ExecutionProviderError, GRID, MTT_CLASSES, QT_CLASSES, V1_MODEL, V2_MODEL, defaultModelFor, cellToken, hintsText, loadSplitModel, parseAggressiveness,
+  CELLS, DEFAULT_MODEL, DEFAULT_RA_MODEL, ExecutionProviderError, GRID, MTT_CLASSES, QT_CLASSES, V1_MODEL, V2_MODEL, V3_MODEL, defaultModelFor, cellToken, hintsText, loadSplitModel, parseAggressiveness,
   parseNodeThresholds, parseThreshold, predictFrame, probabilityToken, readLuma, SplitModelError, thresholdToken, writeSplitHints, type FramePrediction,
 } from '../../src/models/split-predictor.js';
-import { planFrames, temporalFeature } from '../../src/models/temporal.js';
+import { mcTemporalFeature, planFrames, temporalFeature } from '../../src/models/temporal.js';
 import { cellTargets, oracleHints } from '../../src/models/labels.js';
 import { cudaProviderInstalled } from '../../src/models/onnx-ep.js';
 
@@ -30,11 +30,11 @@ if (noForeman) console.log(`SKIPPED: split predictor tests on real frames: ${noF
 const noCodec = !(existsSync(ENC) && existsSync(DEC)) ? `${ENC} or ${DEC} not built (npm run build:codec)` : noForeman;
 if (noCodec) console.log(`SKIPPED: split hints encoder round trip: ${noCodec}`);
 
-test('committed models are small and load on CPU: v1 (all-intra default) and v2 (I and B slices, random-access default)', async () => {
+test('committed models are small and load on CPU: v1 (all-intra default), v3 (I and B slices, random-access default) and v2', async () => {
   assert.equal(DEFAULT_MODEL, V1_MODEL);
-  assert.equal(DEFAULT_RA_MODEL, V2_MODEL);
-  assert.deepEqual([defaultModelFor('ai'), defaultModelFor('ra')], [V1_MODEL, V2_MODEL]);
-  for (const [file, version, inputs, slices] of [[V2_MODEL, '2', ['ctu', 'cond'], ['I', 'B']], [V1_MODEL, '1', ['ctu'], ['I']]] as const) {
+  assert.equal(DEFAULT_RA_MODEL, V3_MODEL);
+  assert.deepEqual([defaultModelFor('ai'), defaultModelFor('ra')], [V1_MODEL, V3_MODEL]);
+  for (const [file, version, inputs, slices] of [[V3_MODEL, '3', ['ctu', 'cond'], ['I', 'B']], [V2_MODEL, '2', ['ctu', 'cond'], ['I', 'B']], [V1_MODEL, '1', ['ctu'], ['I']]] as const) {
     assert.ok(existsSync(file), `${file} missing`);
     const bytes = (await readFile(file)).length;
     assert.ok(bytes < 2 * 1024 * 1024, `model is ${bytes} bytes`);
@@ -42,7 +42,9 @@ test('committed models are small and load on CPU: v1 (all-intra default) and v2 
     assert.equal(m.ep, 'cpu');
     assert.equal(m.version, version);
     assert.deepEqual(m.sliceTypes, slices);
-    assert.equal(m.temporalInputs, version === '2');
+    assert.equal(m.temporalInputs, version !== '1');
+    // the temporal feature each was trained on, from its metadata: v3 the motion-compensated residual
+    if (version !== '1') assert.equal(m.temporalFeature, version === '3' ? 'mc16' : 'zero');
     assert.deepEqual([m.session.inputNames, m.session.outputNames], [inputs, ['logits']]);
   }
 });
@@ -178,6 +180,15 @@ test('v2 predicts B pictures from the temporal feature and layer; v1 refuses B p
   assert.ok(mean(pb.qt) + mean(pb.mtt) < mean(pi.qt) + mean(pi.mtt), `B ${mean(pb.qt)}/${mean(pb.mtt)} vs I ${mean(pi.qt)}/${mean(pi.mtt)}`);
   await assert.rejects(predictFrame(v1, luma[4], W, H, b.qp, { sliceType: 'B', layer: b.layer, temporal }), /not trained for B slices/);
   await assert.rejects(predictFrame(v2, luma[4], W, H, b.qp, { sliceType: 'B', temporal: new Uint16Array(3) }), /temporal feature has 3 samples/);
+  // v3 takes the motion-compensated residual, far smaller than the zero-motion difference on this moving camera, and
+  // predicts the B picture shallower than the same picture as an I picture too
+  const v3 = await loadSplitModel(V3_MODEL, { ep: 'cpu' });
+  const mc = mcTemporalFeature(luma[4], b.refs.map((r) => luma[r]), W, H);
+  const sum = (a: Uint16Array) => a.reduce((x, v) => x + v, 0);
+  assert.ok(2 * sum(mc) < sum(temporal), `motion-compensated ${sum(mc)}, zero motion ${sum(temporal)}`);
+  const p3b = await predictFrame(v3, luma[4], W, H, b.qp, { sliceType: 'B', layer: b.layer, temporal: mc });
+  const p3i = await predictFrame(v3, luma[4], W, H, b.qp);
+  assert.ok(mean(p3b.qt) + mean(p3b.mtt) < mean(p3i.qt) + mean(p3i.mtt), `v3: B ${mean(p3b.qt)}/${mean(p3b.mtt)} vs I ${mean(p3i.qt)}/${mean(p3i.mtt)}`);
   // wider hint ranges for larger tau (summed over the frame)
   const width = (tau: number) => hintsText(W, H, [pb], { threshold: tau }).split('\n').slice(7).join(' ').trim().split(/\s+/)
     .map((t) => { const [r, m] = t.split(':'); const [lo, hi = lo] = r.split('-').map(Number); return hi - lo + Number(m); }).reduce((a, v) => a + v, 0);
@@ -262,8 +273,14 @@ test('random access: hints for every input frame (I and B path) are accepted by 
     const frames = 9, qp = 37;
     const hints = path.join(tmp, 'ra.hints.txt');
     const preds: FramePrediction[] = [];
+    const featureCache = new Map<number, Uint16Array>();
     const r = await writeSplitHints({ model: m, input: FOREMAN, width: W, height: H, bitDepth: 8, frames, qp, out: hints, policy: { threshold: 0.9 },
-      predictions: preds, config: 'ra', intraPeriod: 32, gopSize: 32 });
+      predictions: preds, config: 'ra', intraPeriod: 32, gopSize: 32, featureCache });
+    // the default model (v3) was fed the motion-compensated feature of every B picture, kept for the job's other QPs
+    assert.equal(m.temporalFeature, 'mc16');
+    assert.deepEqual([...featureCache.keys()].sort((x, y) => x - y), [1, 2, 3, 4, 5, 6, 7, 8]);
+    const luma = await Promise.all([0, 4, 8].map((f) => readLuma(FOREMAN, W, H, 8, f)));
+    assert.deepEqual(featureCache.get(4), mcTemporalFeature(luma[1], [luma[0], luma[2]], W, H));
     assert.equal(r.frames, frames);
     assert.equal(r.framesB, frames - 1);
     assert.equal(preds.length, frames);

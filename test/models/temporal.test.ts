@@ -7,12 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { planFrames, temporalFeature, temporalIdOf, temporalRefs } from '../../src/models/temporal.js';
+import { mcTemporalFeature, planFrames, temporalFeature, temporalIdOf, temporalRefs } from '../../src/models/temporal.js';
 
 const run = promisify(execFile);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -104,4 +104,73 @@ print(json.dumps({str(k): v for k, v in temporal_refs(json.loads(sys.argv[1])).i
   const { stdout } = await run(PY, ['-c', code, JSON.stringify(pics)]);
   const py = JSON.parse(stdout) as Record<string, number[] | null>;
   for (const p of plan) assert.deepEqual(py[String(p.poc)] ?? [], temporalRefs(plan, p), `poc ${p.poc}`);
+});
+
+test('the motion-compensated feature is |y - prediction| and follows a global shift', () => {
+  // a textured picture and the same picture moved: away from the borders motion explains it
+  const w = 256, h = 128;
+  // smooth (the search starts on 4x4 means at quarter resolution) and not periodic within the search range
+  const tex = (x: number, y: number) => Math.round(512 + 200 * Math.sin(0.21 * x + 0.05 * y) + 150 * Math.cos(0.13 * y - 0.07 * x) + 100 * Math.sin(0.0031 * x * y));
+  const y = new Uint16Array(w * h);
+  for (let j = 0; j < h; j++) for (let i = 0; i < w; i++) y[j * w + i] = tex(i, j);
+  const moved = (dx: number, dy: number) => {
+    const r = new Uint16Array(w * h);
+    for (let j = 0; j < h; j++) for (let i = 0; i < w; i++) r[j * w + i] = tex(i - dx, j - dy);
+    return r;
+  };
+  const interior = (f: Uint16Array) => { let s = 0; for (let j = 32; j < h - 32; j++) for (let i = 32; i < w - 32; i++) s += f[j * w + i]; return s; };
+  // a shift on the coarse grid (whole quarter-resolution samples) is found exactly
+  const r = moved(8, -8);
+  assert.equal(interior(mcTemporalFeature(y, [r], w, h)), 0);
+  // others are followed well enough to leave far less than the zero-motion difference
+  for (const [dx, dy] of [[5, -3], [17, 6]]) {
+    const r2 = moved(dx, dy);
+    const mc = interior(mcTemporalFeature(y, [r2], w, h)), zero = interior(temporalFeature(y, [r2]));
+    assert.ok(mc * 2 < zero, `shift (${dx}, ${dy}): motion-compensated ${mc}, zero motion ${zero}`);
+  }
+  // two references: the bi average is taken where it predicts best, and a static picture gives 0 everywhere
+  assert.ok(mcTemporalFeature(y, [y, y], w, h).every((v) => v === 0));
+  assert.ok(mcTemporalFeature(y, [], w, h).every((v) => v === 0));
+  assert.throws(() => mcTemporalFeature(y, [r.subarray(1)], w, h), /expected 32768/);
+  assert.throws(() => mcTemporalFeature(y, [r], w, h + 1), /expected 256x129/);
+});
+
+test('models/make_dataset.py computes the same motion-compensated feature as the worker, sample for sample', {
+  skip: !havePy ? `${PY} with numpy not installed (apt-get install python3-numpy)` : !existsSync(BP) ? `${BP} missing (set SHARED_SEQUENCES)` : false,
+  timeout: 120_000,
+}, async () => {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-mc-'));
+  try {
+    const buf = await readFile(BP);
+    const W = 416, H = 240, fs = (W * H * 3) / 2;
+    const luma = (f: number, x0 = 0, y0 = 0, w = W, h = H) => {
+      const out = new Uint16Array(w * h);
+      for (let j = 0; j < h; j++) for (let i = 0; i < w; i++) out[j * w + i] = buf[f * fs + (y0 + j) * W + x0 + i] << 2;
+      return out;
+    };
+    // the whole picture with two references 8 frames away, and an odd-sized crop (edge blocks padded) with one
+    const cases = [
+      { w: W, h: H, y: luma(8), refs: [luma(0), luma(16)] },
+      { w: 150, h: 90, y: luma(33, 101, 57, 150, 90), refs: [luma(32, 101, 57, 150, 90)] },
+    ];
+    for (const [k, c] of cases.entries()) {
+      const files = [c.y, ...c.refs].map((p, i) => path.join(tmp, `c${k}_${i}.bin`));
+      await Promise.all(files.map((f, i) => writeFile(f, [c.y, ...c.refs][i])));
+      const code = `import sys, numpy as np; sys.path.insert(0, ${JSON.stringify(path.join(REPO, 'models'))})
+from make_dataset import mc_temporal_feature
+w, h = ${c.w}, ${c.h}
+p = [np.fromfile(f, dtype="<u2").reshape(h, w) for f in sys.argv[1:]]
+mc_temporal_feature(p[0], p[1:]).astype("<u2").tofile(${JSON.stringify(path.join(tmp, `c${k}_out.bin`))})`;
+      await run(PY, ['-c', code, ...files]);
+      const py = new Uint16Array((await readFile(path.join(tmp, `c${k}_out.bin`))).buffer.slice(0));
+      const ts = mcTemporalFeature(c.y, c.refs, c.w, c.h);
+      assert.equal(py.length, ts.length);
+      let diff = 0;
+      for (let i = 0; i < ts.length; i++) if (py[i] !== ts[i]) diff++;
+      assert.equal(diff, 0, `case ${k}: ${diff} samples differ`);
+      assert.ok(ts.some((v) => v > 0), `case ${k}: a moving picture leaves a residual`);
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
 });

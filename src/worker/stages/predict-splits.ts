@@ -1,6 +1,6 @@
 // Stage 2: CU-split prediction. For our encoder with an RD search preset (the encoder's default preset 'medium'
 // included), all-intra or random access, the CNN split predictor (src/models/split-predictor.ts, model
-// models/splitnet-v1.onnx for all-intra, models/splitnet-v2.onnx for random access) predicts per 8x8 cell the QT/MTT depth of each input frame at each rate point's QP and
+// models/splitnet-v1.onnx for all-intra, models/splitnet-v3.onnx for random access) predicts per 8x8 cell the QT/MTT depth of each input frame at each rate point's QP and
 // writes a split-hints file (qp<QP>.hints.txt, a job artifact the dashboard draws) that prunes the encoder's
 // partition search. In random access each frame is predicted as the encoder codes it (src/models/temporal.ts:
 // intra pictures on the I path, B pictures with their temporal layer, slice QP and the temporal feature from the
@@ -75,7 +75,7 @@ function skipReason(ctx: StageContext): string | null {
 export async function predictSplits(ctx: StageContext, input: PreparedInput): Promise<SplitPrediction> {
   const reason = skipReason(ctx);
   const explicit = process.env.NNVVC_SPLIT_MODEL;
-  // default: v1 for all-intra, v2 (I and B slices) for random access; NNVVC_SPLIT_MODEL: that model for every job
+  // default: v1 for all-intra, v3 (I and B slices) for random access; NNVVC_SPLIT_MODEL: that model for every job
   const file = path.resolve(explicit || defaultModelFor(ctx.data.request.config));
   if (reason) {
     ctx.log.info(reason);
@@ -126,6 +126,8 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   };
   // Luma is read once for all QPs when it fits in ~64 MB; longer inputs are re-read per QP.
   const lumaCache: Uint16Array[] | undefined = input.frames * input.width * input.height <= 32 << 20 ? [] : undefined;
+  // and so are the B pictures' temporal features (the same for every QP)
+  const featureCache = lumaCache ? new Map<number, Uint16Array>() : undefined;
   const done = new Map<number, Promise<string>>();
   const hintsForQp = (qp: number): Promise<string> => {
     let p = done.get(qp);
@@ -134,7 +136,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
       const out = path.join(ctx.dir, `qp${qp}.hints.txt`);
       p = writeSplitHints({
         model, input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth,
-        frames: input.frames, qp, out, policy, lumaCache,
+        frames: input.frames, qp, out, policy, lumaCache, featureCache,
         ...(ra ? { config: 'ra' as const, intraPeriod, gopSize: req.gopSize ?? 32 } : {}),
       }).then((r) => {
         info.inferenceSeconds += r.inferenceSeconds;
