@@ -38,6 +38,7 @@ test('job with nnvvc + preset runs predictSplits and reports the model and its i
     assert.ok(sp, `report has splitPrediction: ${Object.keys(report).join(',')}`);
     assert.equal(sp.model, 'splitnet v1');   // all-intra default (v3 is the random-access default)
     assert.equal(sp.modelVersion, '1');
+    assert.equal(sp.temporalFeature, null);
     assert.equal(sp.config, 'ai');
     assert.equal(sp.framesPredictedB, 0);
     assert.equal(sp.threshold, null);
@@ -84,6 +85,7 @@ test('random-access job: v3 (the RA default) predicts every frame (I and B pictu
     const { id: seqId } = await json(up);
     const { id, report, sp } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster' }, 200_000);
     assert.equal(sp.model, 'splitnet v3');
+    assert.equal(sp.temporalFeature, 'mc16');
     assert.equal(sp.config, 'ra');
     assert.equal(sp.threshold, 0.95);
     assert.match(sp.note, /threshold 0\.95, random access/);
