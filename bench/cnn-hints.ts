@@ -27,9 +27,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bdRate, bitrateKbps } from '../src/quality/index.js';
-import { defaultModelFor, defaultPolicyFor, describePolicy, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, readLuma, writeSplitHints, type Aggressiveness, type FramePrediction, type HintPolicy } from '../src/models/split-predictor.js';
+import { defaultModelFor, defaultPolicyFor, describePolicy, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, readLuma, temporalInputOf, writeSplitHints, type Aggressiveness, type FramePrediction, type HintPolicy } from '../src/models/split-predictor.js';
 import { defaultIntraPeriod } from '../src/quality/anchors.js';
-import { mcTemporalFeature, temporalFeature } from '../src/models/temporal.js';
 import { AccuracyCounter, cellTargets, describeOracle, oracleHints, type OracleSlack } from '../src/models/labels.js';
 import { vtmAnchor, type RaRun } from './codec-ra.js';
 import { readManifest } from '../test/conformance/lib.js';
@@ -109,7 +108,7 @@ async function main() {
       const tf: number[] = [], tb: number[] = [];
       for (let i = 0; i < 3; i++) {
         const t0 = performance.now();
-        const temporal = model.temporalFeature === 'mc16' ? mcTemporalFeature(b, [r0, r1], 1920, 1080) : temporalFeature(b, [r0, r1]);
+        const temporal = temporalInputOf(model, b, [r0, r1], 1920, 1080);
         tf.push((performance.now() - t0) / 1000);
         tb.push((await predictFrame(model, b, 1920, 1080, 34, { sliceType: 'B', layer: 2, temporal })).seconds);
       }

@@ -322,8 +322,9 @@ def job_ra(args):
         intra = fr["slice_type"] == "I"
         lumas[poc].astype("<u2").tofile(base + ".y.bin")
         if not intra:
-            temporal_feature(lumas[poc], [lumas[r] for r in refs[poc]]).astype("<u2").tofile(base + ".t.bin")
-            mc_temporal_feature(lumas[poc], [lumas[r] for r in refs[poc]]).astype("<u2").tofile(base + ".tm.bin")
+            ref_lumas = [lumas[r] for r in refs[poc]]
+            temporal_feature(lumas[poc], ref_lumas).astype("<u2").tofile(base + ".t.bin")
+            mc_temporal_feature(lumas[poc], ref_lumas).astype("<u2").tofile(base + ".tm.bin")
         meta = dict(name=name, frame=poc, width=cw, height=ch, bitDepth=bd, qp=fr["qp"], base_qp=qp, preset=preset,
                     split=split, config="ra", slice_type=fr["slice_type"], temporal_id=fr["temporal_id"],
                     layer=0 if intra else fr["temporal_id"] + layer_shift, refs=refs[poc], cus=fr["cus"],

@@ -434,6 +434,11 @@ export interface HintsResult {
   framesB: number;
 }
 
+/** The temporal plane `model` was trained on (its metadata temporal_feature) for picture `luma` and its references. */
+export function temporalInputOf(model: Pick<SplitModel, 'temporalFeature'>, luma: Uint16Array, refs: Uint16Array[], width: number, height: number): Uint16Array {
+  return model.temporalFeature === 'mc16' ? mcTemporalFeature(luma, refs, width, height) : temporalFeature(luma, refs);
+}
+
 /**
  * Predicts every frame of a raw YUV file at base QP `qp` and writes the hints file. All-intra (default): every frame
  * an I picture at `qp`. Random access (`config: 'ra'`, needs a model trained for B slices): each frame as the
@@ -472,7 +477,7 @@ export async function writeSplitHints(o: {
       const t0 = performance.now();
       let temporal = o.featureCache?.get(pic.poc);
       if (!temporal) {
-        temporal = o.model.temporalFeature === 'mc16' ? mcTemporalFeature(luma, refs, o.width, o.height) : temporalFeature(luma, refs);
+        temporal = temporalInputOf(o.model, luma, refs, o.width, o.height);
         o.featureCache?.set(pic.poc, temporal);
       }
       info = { sliceType: 'B', layer: pic.layer, temporal };
