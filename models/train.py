@@ -2,7 +2,9 @@
 """Train SplitNet (see splitnet.py) on the data written by make_dataset.py.
 
   /usr/bin/python3 models/train.py [--arch v3|v2|v1] [--data models/data] [--epochs 40] [--node-loss W] [--device cpu|cuda]
+                                   [--node-costs W [--cost-weight 4] [--cost-bits 16] [--abandoned-bits B]]
                                    [--threads 2] [--out models/splitnet.pt]
+  /usr/bin/python3 models/train.py --eval CHECKPOINT... (the proxy below on the val and test pictures; no training)
 
 --arch v3 (default): SplitNetV2 on every picture of the data, I pictures (all-intra data and the intra pictures of
 the random-access runs) and B pictures (random-access runs: the motion-compensated temporal feature .tm.bin,
@@ -17,6 +19,12 @@ split hints constrain); with --labels rect (SplitNet v1's targets) depths derive
 taken as the smallest square that can hold it, S = max(w, h), so QT depth = log2(128 / S) and MTT depth =
 log2(S / min(w, h)). A cell covered by several CUs (< 8x8) takes the deepest. Cells outside the picture are masked
 out of the loss.
+--node-costs W adds node_cost_loss: the search's own decision at each quadtree node (--stats qt_nodes: QT split or
+not, an MTT split or not), weighted by what the wrong decision would cost in bits.
+The proxy (work_proxy, proxy_scores): what hints would cost and save at given thresholds, computed on the search's
+own quadtree with its node costs, without an encode: regret (bits lost at the first forbidden winner on the chosen
+path, % of the pictures' bits) against work saved (the node evaluations hints skip, %); "curve" gives the regret at
+35..55 % work saved. Quick and free of timing noise, for comparing models and seeds; bench:cnn's encodes decide.
 Deterministic: fixed seeds, deterministic algorithms, single-threaded data order.
 Prints per-epoch loss and, at the end, accuracy on the held-out split (val) and writes models/metrics.json.
 """
@@ -57,6 +65,21 @@ def labels_for(meta, exact=True):
     return qt, mt
 
 
+NODE_DEPTHS = 5  # quadtree nodes 128x128 (depth 0) .. 8x8 (depth 4)
+
+
+def node_cost_maps(meta, ny, nx):
+    """The encoder's quadtree node costs (--stats qt_nodes: x, y, size, qt_depth, leaf, qt, mtt, lower) as maps per
+    depth d, [ny * 2^d, nx * 2^d, 4] float32: the leaf's, the QT split's and the best MTT split's (J - the node's
+    best J) / lambda in bits (-1 not tried), then the lower-bound flags (1 QT, 2 MTT); -2 everywhere for a node the
+    search did not visit."""
+    maps = [np.full((ny << d, nx << d, 4), -2.0, np.float32) for d in range(NODE_DEPTHS)]
+    for x, y, size, depth, leaf, qt, mtt, lower in meta.get("qt_nodes", []):
+        if 0 <= depth < NODE_DEPTHS and size == CTU >> depth:
+            maps[depth][y // size, x // size] = (leaf, qt, mtt, lower)
+    return maps
+
+
 def ctus_of(base, meta, exact=True, text=".t.bin"):
     """One picture (meta: its .stats.json) cut into CTUs: (split, luma [n,128,128] uint16 10-bit, temporal [n,128,128]
     uint16 (0 for I pictures), qp [n], cond [n,7], qt [n,16,16], mtt [n,16,16], is_b [n]). Edge-replicated padding."""
@@ -72,29 +95,34 @@ def ctus_of(base, meta, exact=True, text=".t.bin"):
     mtp = np.pad(mt, ((0, ny * CELLS - mt.shape[0]), (0, nx * CELLS - mt.shape[1])), constant_values=-1)
     st = meta.get("slice_type", "I")
     cond = cond_vector(st, meta.get("layer", 0))
+    nodes = node_cost_maps(meta, ny, nx)
     ys, ts, qs, ms = [], [], [], []
+    ns = [[] for _ in range(NODE_DEPTHS)]
     for j in range(ny):
         for i in range(nx):
             win = (slice(j * CTU, (j + 1) * CTU), slice(i * CTU, (i + 1) * CTU))
             ys.append(pad[win]); ts.append(tpad[win])
             qs.append(qtp[j * CELLS:(j + 1) * CELLS, i * CELLS:(i + 1) * CELLS])
             ms.append(mtp[j * CELLS:(j + 1) * CELLS, i * CELLS:(i + 1) * CELLS])
+            for d in range(NODE_DEPTHS):
+                ns[d].append(nodes[d][j << d:(j + 1) << d, i << d:(i + 1) << d])
     n = len(ys)
     return (meta["split"], np.stack(ys).astype(np.int16), np.stack(ts).astype(np.int16), np.full(n, meta["qp"], np.float32),
-            np.tile(np.array(cond, np.float32), (n, 1)), np.stack(qs), np.stack(ms), np.full(n, st == "B"))
+            np.tile(np.array(cond, np.float32), (n, 1)), np.stack(qs), np.stack(ms), np.full(n, st == "B"),
+            np.full(n, meta.get("bits", 0) / n, np.float32), *(np.stack(a) for a in ns))
 
 
-FIELDS = ("luma", "temporal", "qp", "cond", "qt", "mtt", "is_b")
+FIELDS = ("luma", "temporal", "qp", "cond", "qt", "mtt", "is_b", "bits") + tuple(f"nodes{d}" for d in range(NODE_DEPTHS))
 
 
-def load(data, exact=True, intra_only=False, top_every=1, text=".t.bin"):
+def load(data, exact=True, intra_only=False, top_every=1, text=".t.bin", splits=("train", "val")):
     """Every picture of the data as CTUs, per split. top_every K > 1: of the top temporal layer's B pictures (layer 5,
     half of all B pictures and the most alike: distance 1 to their references) training keeps every K-th
     ((poc // 2) % K == 0); validation keeps all."""
-    sets = {"train": [[] for _ in FIELDS], "val": [[] for _ in FIELDS]}
+    sets = {k: [[] for _ in FIELDS] for k in splits}
     for f in sorted(glob.glob(os.path.join(data, "*.stats.json"))):
         meta = json.load(open(f))
-        if meta["split"] not in sets:  # "test": held out from training and validation
+        if meta["split"] not in sets:  # "test": held out from training and validation (--eval reads it)
             continue
         if intra_only and meta.get("slice_type", "I") != "I":
             continue
@@ -144,15 +172,124 @@ def node_loss(out, q):
     return total / max(count, 1)
 
 
-def augment(x, q, m, g):
-    """Random flips / transpose (the partition of a mirrored CTU is the mirrored partition)."""
+def node_probabilities(out):
+    """Per depth d the probabilities the encoder thresholds at a quadtree node of size 128 >> d (split_hints.cpp
+    nodeProbability: the largest quadrant mean of the cells' values): QT split (d = 0..3, P(QT depth > d)) and MTT split
+    at MTT depth 0 (d = 0..4, P(MTT depth > 0)); lists of [N, 2^d, 2^d]."""
+    tail = torch.flip(torch.cumsum(torch.flip(F.softmax(out[:, :QT_CLASSES], 1), [1]), 1), [1])  # P(depth >= k)
+    pm = 1 - F.softmax(out[:, QT_CLASSES:], 1)[:, :1]
+    def pool(plane, d):
+        n = CELLS >> d
+        return F.max_pool2d(F.avg_pool2d(plane, n // 2), 2)[:, 0] if n >= 2 else plane[:, 0]
+    return [pool(tail[:, d + 1:d + 2], d) for d in range(4)], [pool(pm, d) for d in range(NODE_DEPTHS)]
+
+
+def node_decisions(nodes):
+    """From one depth's node map [..., 4]: (exists, QT tried, end tried, MTT tried, QT won, MTT won, the cost of the
+    best alternative to ending the QT (its end), of the QT split, of the best alternative to an MTT split)."""
+    leaf, qt, mtt, lower = nodes.unbind(-1)
+    exists = leaf > -2
+    inf = torch.full_like(leaf, 1e9)
+    leaf_c = torch.where(leaf >= 0, leaf, inf)
+    qt_c = torch.where(qt >= 0, qt, inf)
+    mtt_c = torch.where(mtt >= 0, mtt, inf)
+    lower = lower.long()
+    qt_won = exists & (qt == 0) & (lower & 1 == 0) & (leaf_c > 0)
+    mtt_won = exists & ~qt_won & (mtt == 0) & (lower & 2 == 0) & (leaf_c > 0)
+    end_c = torch.minimum(leaf_c, mtt_c)
+    return exists, qt >= 0, end_c < 1e9, mtt >= 0, qt_won, mtt_won, end_c, qt_c, torch.minimum(leaf_c, qt_c)
+
+
+def node_cost_loss(out, nodes, weight, bits0, lower_bits=0.0):
+    """Binary cross-entropy of the search's own decisions at its quadtree nodes (QT split or not at depths 0..3, an
+    MTT split or not at depths 0..4), on the probabilities the encoder thresholds (node_probabilities), each node
+    weighted by 1 + weight * r / (r + bits0), r = the bits (J / lambda) a wrong decision there costs: the winner's
+    margin over the best alternative (for an MTT split that did not win, 0: forbidding it costs nothing); a QT split the
+    search abandoned counts lower_bits (> 0) instead of its bound."""
+    pq, pm = node_probabilities(out)
+    total, count = out.new_zeros(()), 0
+    for d in range(NODE_DEPTHS):
+        exists, qt_tried, end_tried, mtt_tried, qt_won, mtt_won, end_c, qt_c, alt_mtt = node_decisions(nodes[d])
+        if d < 4:
+            sel = exists & qt_tried & end_tried
+            if sel.any():
+                # an abandoned QT split's cost is a bound just past the best (it stopped there); had it been forced,
+                # its remaining CUs would have cost more: such a node counts as a clear one
+                if lower_bits > 0:
+                    qt_c = torch.where(nodes[d][..., 3].long() & 1 == 1, torch.full_like(qt_c, lower_bits), qt_c)
+                r = torch.where(qt_won, end_c, qt_c)[sel].clamp(max=1e6)
+                w = 1 + weight * r / (r + bits0)
+                total = total + F.binary_cross_entropy(pq[d][sel].clamp(1e-6, 1 - 1e-6), qt_won[sel].float(), weight=w, reduction="sum")
+                count += int(sel.sum())
+        sel = exists & mtt_tried & ~qt_won
+        if sel.any():
+            r = torch.where(mtt_won, alt_mtt, torch.zeros_like(alt_mtt))[sel].clamp(max=1e6)
+            w = 1 + weight * r / (r + bits0)
+            total = total + F.binary_cross_entropy(pm[d][sel].clamp(1e-6, 1 - 1e-6), mtt_won[sel].float(), weight=w, reduction="sum")
+            count += int(sel.sum())
+    return total / max(count, 1)
+
+
+MTT_WORK = 3.0  # work_proxy: an MTT subtree's search counted as this many leaf evaluations of the node's area
+
+
+def work_proxy(out, nodes, th):
+    """What hints at thresholds th = (tQtSplit, tQtEnd, tMtt) would cost and save on these CTUs, measured on the search's
+    own quadtree (no encode): the regret, in bits, at the first node on the search's chosen path whose winner the
+    hints forbid (the best allowed alternative's margin; later nodes are not followed: the context changes), and the
+    work of the nodes the hinted search would still evaluate (area x (leaf + MTT_WORK where an MTT split is allowed))
+    against the unhinted search's. Where hints leave a node no choice the search ignores them, as rd_search.cpp does.
+    A proxy: aborted splits hide their subtrees, and MTT_WORK is a rule of thumb."""
+    pq, pm = node_probabilities(out)
+    dec = [node_decisions(nodes[d]) for d in range(NODE_DEPTHS)]
+    n = out.shape[0]
+    def walk(d, free, seen):
+        """free: [N, 2^d, 2^d] the node is reached by the hinted search; seen: reached on the chosen path with no
+        earlier wrong decision. Returns (regret, work, work0) summed."""
+        exists, qt_tried, _, mtt_tried, qt_won, *_ = dec[d]
+        leaf, qt, mtt = nodes[d][..., 0], nodes[d][..., 1], nodes[d][..., 2]
+        if d < 4:
+            allow_s, allow_e = pq[d] >= th[0], (1 - pq[d]) >= th[1]
+        else:
+            allow_s, allow_e = torch.zeros_like(exists), torch.ones_like(exists)
+        leaf_ok = (leaf >= 0) & allow_e
+        mtt_ok = mtt_tried & allow_e & (pm[d] >= th[2])
+        qt_ok = qt_tried & allow_s
+        none = ~(leaf_ok | mtt_ok | qt_ok)  # the search then ignores the hints at the node (rd_search.cpp candidates)
+        leaf_ok, mtt_ok, qt_ok = leaf_ok | (none & (leaf >= 0)), mtt_ok | (none & mtt_tried), qt_ok | (none & qt_tried)
+        inf = torch.full_like(leaf, 1e9)
+        best_allowed = torch.minimum(torch.minimum(torch.where(leaf_ok, leaf, inf), torch.where(mtt_ok, mtt, inf)),
+                                     torch.where(qt_ok, qt, inf))
+        # the chosen path's node whose winner the hints forbid: the best allowed alternative's margin
+        regret = torch.where(seen & exists, best_allowed, torch.zeros_like(leaf)).clamp(max=1e4).sum()
+        area = float((CTU >> d) ** 2)
+        work0 = (exists * area * ((leaf >= 0).float() + MTT_WORK * mtt_tried)).sum()
+        work = ((exists & free) * area * (leaf_ok.float() + MTT_WORK * mtt_ok)).sum()
+        allow_s = qt_ok | ~exists  # a node the search did not visit passes its area on (a dual-tree I slice's CTU)
+        if d + 1 < NODE_DEPTHS:
+            up = lambda t: t.repeat_interleave(2, 1).repeat_interleave(2, 2)
+            r2, w2, w02 = walk(d + 1, up(free & allow_s), up(seen & (qt_won | ~exists) & allow_s))
+            regret, work, work0 = regret + r2, work + w2, work0 + w02
+        return regret, work, work0
+    root = torch.ones(n, 1, 1, dtype=torch.bool)
+    return walk(0, root, root)
+
+
+def augment(x, q, m, g, nodes=None):
+    """Random flips / transpose (the partition of a mirrored CTU is the mirrored partition; so are its node maps)."""
+    nodes = list(nodes or [])
+    def each(f, *ts):
+        return [f(t) for t in ts]
     if torch.rand(1, generator=g) < 0.5:
-        x, q, m = x.flip(-1), q.flip(-1), m.flip(-1)
+        x, q, m = each(lambda t: t.flip(-1), x, q, m)
+        nodes = [t.flip(-2) for t in nodes]
     if torch.rand(1, generator=g) < 0.5:
-        x, q, m = x.flip(-2), q.flip(-2), m.flip(-2)
+        x, q, m = each(lambda t: t.flip(-2), x, q, m)
+        nodes = [t.flip(-3) for t in nodes]
     if torch.rand(1, generator=g) < 0.5:
-        x, q, m = x.transpose(-1, -2), q.transpose(-1, -2), m.transpose(-1, -2)
-    return x, q, m
+        x, q, m = each(lambda t: t.transpose(-1, -2), x, q, m)
+        nodes = [t.transpose(-2, -3) for t in nodes]
+    return x, q, m, nodes
 
 
 def threshold_ranges(pq, pm, tau):
@@ -181,15 +318,8 @@ TAUS = (0.8, 0.9, 0.95, 0.98)
 
 
 def evaluate(net, d, device, arch="v1"):
-    net.eval()
-    n = len(d["qt"])
-    outs = []
-    with torch.no_grad():
-        for i in range(0, n, 64):
-            idx = torch.arange(i, min(n, i + 64))
-            x, c = inputs(d, idx, arch)
-            outs.append(forward(net, arch, x.to(device), c.to(device)).cpu())
-    out = torch.cat(outs)
+    out = outputs(net, arch, d, device)
+    proxy = proxy_scores(out, d)
     q, m = d["qt"], d["mtt"]
     pq, pm = out[:, :QT_CLASSES].softmax(1), out[:, QT_CLASSES:].softmax(1)
     aq, am = pq.argmax(1), pm.argmax(1)
@@ -217,7 +347,77 @@ def evaluate(net, d, device, arch="v1"):
     if d["is_b"].any() and (~d["is_b"]).any():
         res["I"] = scores(valid & ~is_b)
         res["B"] = scores(valid & is_b)
+    if proxy:
+        res["proxy"] = proxy
     return res
+
+
+PROXY_POINTS = ((0.05, 0.25, 0.1), (0.1, 0.3, 0.1), (0.1, 0.3, 0.15), (0.05, 0.25, 0.05), (0.15, 0.35, 0.15))
+
+
+SWEEP = [t / 100 for t in (1, 2, 3, 5, 7, 10, 13, 16, 20, 25, 30, 35, 40)]
+WORK_TARGETS = (35, 40, 45, 50, 55)
+
+
+def proxy_curve(out, nodes, bits):
+    """The regret (% of the bits) at given shares of work saved (WORK_TARGETS), interpolated along the threshold family
+    tQtSplit = tMtt = t, tQtEnd = t + 0.2 (t in SWEEP): one number per target to compare models at equal work."""
+    pts = []
+    for t in SWEEP:
+        r, w, w0 = work_proxy(out, nodes, (t, min(t + 0.2, 0.99), t))
+        pts.append((100 * (1 - float(w) / max(float(w0), 1)), 100 * float(r) / max(bits, 1)))
+    pts.sort()
+    res = {}
+    for target in WORK_TARGETS:
+        for (w0_, r0), (w1, r1) in zip(pts, pts[1:]):
+            if w0_ <= target <= w1:
+                res[f"regret_at_{target}"] = round(r0 + (r1 - r0) * (target - w0_) / max(w1 - w0_, 1e-9), 3)
+                break
+    return res
+
+
+def proxy_scores(out, d):
+    """work_proxy at the preset operating points (and the all-intra one), I and B CTUs apart: the regret as a
+    percentage of the pictures' bits and the work saved as a percentage (no encode: a quick, noise-free comparison of
+    models; the encodes of bench:cnn decide)."""
+    nodes = [d[f"nodes{k}"] for k in range(NODE_DEPTHS)]
+    if not (nodes[NODE_DEPTHS - 1][..., 0] > -2).any():
+        return None
+    res = {}
+    for name, sel in (("I", ~d["is_b"]), ("B", d["is_b"])):
+        if not sel.any():
+            continue
+        bits = float(d["bits"][sel].sum())
+        for th in PROXY_POINTS:
+            r, w, w0 = work_proxy(out[sel], [t[sel] for t in nodes], th)
+            res[f"{name} {th[0]}/{th[1]}/{th[2]}"] = {"regret_pct": round(100 * float(r) / max(bits, 1), 3),
+                                                     "work_saved_pct": round(100 * (1 - float(w) / max(float(w0), 1)), 2)}
+        res[f"{name} curve"] = proxy_curve(out[sel], [t[sel] for t in nodes], bits)
+    return res
+
+
+def outputs(net, arch, d, device="cpu"):
+    net.eval()
+    n = len(d["qt"])
+    with torch.no_grad():
+        return torch.cat([forward(net, arch, *(t.to(device) for t in inputs(d, torch.arange(i, min(n, i + 64)), arch))).cpu()
+                          for i in range(0, n, 64)])
+
+
+def eval_checkpoints(paths, data, splits):
+    """--eval: the proxy (work_proxy) of trained checkpoints on the validation and held-out pictures, side by side."""
+    loaded = {}
+    for path in paths:
+        ck = torch.load(path)
+        arch = ck["arch"]
+        if arch not in loaded:
+            loaded[arch] = load(data, ck.get("labels", "exact") == "exact", intra_only=arch == "v1",
+                                text=".tm.bin" if arch == "v3" else ".t.bin", splits=splits)
+        net = net_for(arch)
+        net.load_state_dict(ck["state_dict"])
+        for split, d in loaded[arch].items():
+            for k, v in (proxy_scores(outputs(net, arch, d), d) or {}).items():
+                print(f"{path} {split} {k}: {json.dumps(v)}", flush=True)
 
 
 def main():
@@ -237,8 +437,21 @@ def main():
     ap.add_argument("--top-layer-every", type=int, default=2, help="train on every K-th top-layer B picture (see load)")
     ap.add_argument("--node-loss", type=float, default=0.0,
                     help="weight of the node-level QT-split loss (node_loss) added to the per-cell cross-entropy")
+    ap.add_argument("--node-costs", type=float, default=0.0,
+                    help="weight of the cost-aware node loss (node_cost_loss: the search's QT / MTT decisions per node, "
+                         "weighted by what a wrong one costs; needs data with qt_nodes)")
+    ap.add_argument("--cost-weight", type=float, default=4.0, help="node_cost_loss: 1 + this x r / (r + --cost-bits)")
+    ap.add_argument("--cost-bits", type=float, default=16.0, help="node_cost_loss: the regret (bits) of half the extra weight")
+    ap.add_argument("--abandoned-bits", type=float, default=0.0,
+                    help="node_cost_loss: the regret counted for a QT split the search abandoned (0: its lower bound)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--eval", nargs="+", metavar="CHECKPOINT",
+                    help="no training: the proxy scores of these checkpoints on the val and test pictures")
     a = ap.parse_args()
+    if a.eval:
+        torch.set_num_threads(a.threads)
+        eval_checkpoints(a.eval, a.data, ("val", "test"))
+        return
     a.metrics = a.metrics or os.path.join(here, "metrics.json" if a.arch == "v1" else f"metrics-{a.arch}.json")
     t_start = time.time()
     random.seed(a.seed); np.random.seed(a.seed); torch.manual_seed(a.seed)
@@ -260,12 +473,15 @@ def main():
         for i in range(0, ntr, a.batch):
             idx = perm[i:i + a.batch]
             x, c = inputs(tr, idx, a.arch)
-            x, q, m = augment(x, tr["qt"][idx], tr["mtt"][idx], g)
+            x, q, m, nodes = augment(x, tr["qt"][idx], tr["mtt"][idx], g,
+                                     [tr[f"nodes{k}"][idx] for k in range(NODE_DEPTHS)] if a.node_costs > 0 else None)
             out = forward(net, a.arch, x.to(a.device), c.to(a.device))
             loss = F.cross_entropy(out[:, :QT_CLASSES], q.to(a.device), ignore_index=-1) + \
                 0.5 * F.cross_entropy(out[:, QT_CLASSES:], m.to(a.device), ignore_index=-1)
             if a.node_loss > 0:
                 loss = loss + a.node_loss * node_loss(out, q.to(a.device))
+            if a.node_costs > 0:
+                loss = loss + a.node_costs * node_cost_loss(out, [t.to(a.device) for t in nodes], a.cost_weight, a.cost_bits, a.abandoned_bits)
             opt.zero_grad(); loss.backward(); opt.step()
             tot += loss.item() * len(idx)
         sched.step()
@@ -274,13 +490,19 @@ def main():
             if "val" in d:
                 v = evaluate(net, d["val"], a.device, a.arch)
                 msg += f" val qt_exact {v['qt_exact']:.3f} mtt_exact {v['mtt_exact']:.3f} cover a0 {v['hint_cover_a0']:.3f}"
+                for k, pr in (v.get("proxy") or {}).items():
+                    if k.endswith("curve"):
+                        msg += f" | {k}: regret at 40/45/50% work saved " + "/".join(
+                            str(pr.get(f"regret_at_{t}", "-")) for t in (40, 45, 50))
             print(msg, flush=True)
     net.cpu()
     train_seconds = time.time() - t_start
     torch.save({"state_dict": net.state_dict(), "labels": a.labels, "arch": a.arch}, a.out)  # export_onnx.py reads arch + labels
     metrics = {"arch": a.arch, "params": sum(p.numel() for p in net.parameters()), "train": evaluate(net, tr, "cpu", a.arch),
                "epochs": a.epochs, "seed": a.seed, "train_ctus": ntr, "train_ctus_b": int(tr["is_b"].sum()), "labels": a.labels,
-               "device": a.device, "train_seconds": round(train_seconds, 1), "top_layer_every": a.top_layer_every, "node_loss": a.node_loss}
+               "device": a.device, "train_seconds": round(train_seconds, 1), "top_layer_every": a.top_layer_every, "node_loss": a.node_loss,
+               "node_costs": a.node_costs, "cost_weight": a.cost_weight, "cost_bits": a.cost_bits,
+               "abandoned_bits": a.abandoned_bits}
     if "val" in d:
         metrics["val"] = evaluate(net, d["val"], "cpu", a.arch)
         metrics["val_ctus"] = len(d["val"]["qt"])

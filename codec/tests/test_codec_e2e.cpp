@@ -1,6 +1,7 @@
 // End to end: encoder -> bitstream -> our decoder (and the VTM decoder when VTM_DECODER_APP is
 // set); recon equality, MD5 SEI, determinism, bad-input handling, decoder robustness on damaged
 // streams.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -245,6 +246,65 @@ TEST_CASE(sbTmvpRoundTrip) {
     CHECK(n > 0);
     checkToolOff(dir, o, [](EncoderOptions& e) { e.sbTmvp = 0; }, sbTmvpCus, "t");
     checkDecodesToRecon(dir, o.bitstreamPath, o.reconPath, std::string("SbTMVP") + (affine ? " with affine" : ""), sn);
+  }
+}
+
+// --stats qt_nodes (the split predictor's cost-aware labels): every luma quadtree node the search visits, with its
+// leaf's, QT split's and best MTT split's cost relative to its best. One of them is the best (0), none is below it, and on
+// the chosen quadtree the node's QT split won exactly where the CUs under it lie deeper. All-intra (dual tree: the
+// CTU's implicit split leaves 64x64 roots) and ra.
+TEST_CASE(statsQtNodeCosts) {
+  const std::string dir = makeTestDir("e2e-qtnodes");
+  const int sw = 256, sh = 136, sn = 3;
+  writeSyntheticYuv(dir + "/in.yuv", sw, sh, sn, [&](int n, int c, int x, int y) {
+    const int s = c ? 2 : 1, xl = x * s - 2 * n, yl = y * s;
+    return 40 + ((xl * xl / 37 + yl * 5 + ((xl / 24 + yl / 16) % 3) * 40) & 127) + c * 11;
+  });
+  const std::regex cuRe("\\[(\\d+),(\\d+),(\\d+),(\\d+),-?\\d+,(\\d+),(\\d+),");
+  const std::regex nodeRe("\\[(\\d+),(\\d+),(\\d+),(\\d+),(-?[0-9.]+),(-?[0-9.]+),(-?[0-9.]+),(\\d)\\]");
+  for (const char* config : {"ai", "ra"}) {
+    EncoderOptions o;
+    o.inputPath = dir + "/in.yuv"; o.width = sw; o.height = sh; o.qp = 32; o.config = config; o.preset = "medium";
+    o.bitstreamPath = dir + "/q.266"; o.statsPath = dir + "/q.json";
+    std::string err;
+    CHECK(runEncoder(o, err) == 0);
+    const std::vector<uint8_t> js = readAll(o.statsPath);
+    const std::string text(js.begin(), js.end());
+    CHECK(text.find("\"qt_node_format\": [\"x\", \"y\", \"size\", \"qt_depth\", \"leaf\", \"qt\", \"mtt\", \"lower\"]") !=
+          std::string::npos);
+    int frames = 0, nodes = 0, noBest = 0, belowBest = 0, onTree = 0, qtWon = 0, mismatch = 0;
+    for (size_t at = text.find("\"cus\": ["); at != std::string::npos; at = text.find("\"cus\": [", at + 1)) {
+      const size_t cuEnd = text.find("]],", at), nAt = text.find("\"qt_nodes\": [", at), nEnd = text.find("]]}", nAt);
+      CHECK(cuEnd != std::string::npos && nAt != std::string::npos && nEnd != std::string::npos);
+      if (cuEnd == std::string::npos || nAt == std::string::npos || nEnd == std::string::npos) break;
+      ++frames;
+      std::vector<int> qtAt(size_t(sw) * sh, -1);  // the chosen CU's qt_depth per luma sample
+      const std::string cus = text.substr(at, cuEnd + 2 - at), nodeText = text.substr(nAt, nEnd + 2 - nAt);
+      for (auto it = std::sregex_iterator(cus.begin(), cus.end(), cuRe); it != std::sregex_iterator(); ++it) {
+        const int x = std::stoi((*it)[1]), y = std::stoi((*it)[2]), w = std::stoi((*it)[3]), h = std::stoi((*it)[4]);
+        for (int yy = y; yy < std::min(y + h, sh); ++yy)
+          for (int xx = x; xx < std::min(x + w, sw); ++xx) qtAt[size_t(yy) * sw + xx] = std::stoi((*it)[5]);
+      }
+      for (auto it = std::sregex_iterator(nodeText.begin(), nodeText.end(), nodeRe); it != std::sregex_iterator(); ++it) {
+        ++nodes;
+        const int x = std::stoi((*it)[1]), y = std::stoi((*it)[2]), depth = std::stoi((*it)[4]);
+        const double leaf = std::stod((*it)[5]), qt = std::stod((*it)[6]), mtt = std::stod((*it)[7]);
+        const int lower = std::stoi((*it)[8]);
+        const bool leafBest = leaf == 0, qtBest = qt == 0 && !(lower & 1), mttBest = mtt == 0 && !(lower & 2);
+        if (!leafBest && !qtBest && !mttBest) ++noBest;
+        if ((leaf < 0 && leaf != -1) || (qt < 0 && qt != -1) || (mtt < 0 && mtt != -1)) ++belowBest;
+        if (x >= sw || y >= sh || int(leafBest) + int(qtBest) + int(mttBest) != 1) continue;  // ties: either may win
+        const int cuQt = qtAt[size_t(y) * sw + x];
+        if (cuQt < depth) continue;  // not on the chosen quadtree (under a QT split that lost)
+        ++onTree;
+        qtWon += qtBest;
+        if (qtBest != (cuQt > depth)) ++mismatch;
+      }
+    }
+    std::printf("%s: %d frames, %d quadtree nodes (%d on the chosen tree, %d split there); without a best %d, below the "
+                "best %d, QT decisions against the CUs %d\n", config, frames, nodes, onTree, qtWon, noBest, belowBest, mismatch);
+    CHECK(frames == sn && nodes > 0 && onTree > 0 && qtWon > 0 && onTree > qtWon);
+    CHECK(noBest == 0 && belowBest == 0 && mismatch == 0);
   }
 }
 

@@ -155,6 +155,11 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   env.motion = &out.motion; env.hmvp = &hmvp; env.slice = &slice;
   const int ctu = 1 << sps_.part.log2CtuSize;
   std::vector<CtuCoding> ctus;
+  struct NodeSinkGuard {  // the search records into res.qtNodes for this picture only, also on an early return
+    CtuSearch& s;
+    ~NodeSinkGuard() { s.recordQtNodeCosts(nullptr); }
+  } nodeSinkGuard{search_};
+  if (wantCus) search_.recordQtNodeCosts(&res.qtNodes);
   for (int cy = 0; cy < codedH; cy += ctu) {
     for (int cx = 0; cx < codedW; cx += ctu) {
       if (cx == 0) hmvp.reset();  // HMVP starts empty in every CTU row (codeCtu does the same)

@@ -6,6 +6,7 @@
 
 #include "common/coding_structs.h"
 #include "encoder/gop_plan.h"
+#include "encoder/search/ctu_search.h"
 
 namespace nnvvc {
 
@@ -17,6 +18,7 @@ struct FrameStats {
   double psnr[3] = {0, 0, 0};
   double seconds = 0;
   std::vector<CodingUnit> cus;  // luma CUs (chroma-only CUs left out)
+  std::vector<QtNodeCost> qtNodes;  // the search's luma quadtree node costs (RD presets)
 };
 
 struct StreamStats {

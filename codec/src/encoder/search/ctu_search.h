@@ -3,6 +3,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cabac/cabac.h"
 #include "common/coding_structs.h"
@@ -42,6 +43,15 @@ struct CtuSearchContext {
   int frameIndex = 0;
 };
 
+// One quadtree node's RD costs as the search found them (--stats qt_nodes: the split predictor's cost-aware labels).
+// Costs are (J - the node's best J) / lambda, i.e. bits; < 0: not tried. The QT split and the best MTT split are lower
+// bounds where their *Lower flag is set (aborted once the partial cost reached the best so far).
+struct QtNodeCost {
+  int x = 0, y = 0, size = 0, qtDepth = 0;
+  float leaf = -1, qt = -1, mtt = -1;
+  bool qtLower = false, mttLower = false;
+};
+
 class CtuSearch {
  public:
   virtual ~CtuSearch() = default;
@@ -52,6 +62,8 @@ class CtuSearch {
   // marks in cuMap, writes the CTU with the real CABAC encoder (which stores the CU syntax info
   // into cuMap) and reconstructs it with recon::reconstructCtu (marking it reconstructed).
   virtual void searchCtu(const CtuSearchContext& ctx, CtuCoding& out) = 0;
+  // Searches that can append every luma quadtree node's costs to `sink` (nullptr: stop) while it is set.
+  virtual void recordQtNodeCosts(std::vector<QtNodeCost>* /*sink*/) {}
 };
 
 // Factory used by the driver, implemented in search_factory.cpp:

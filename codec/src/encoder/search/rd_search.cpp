@@ -132,6 +132,10 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
   int bestIdx = -1;
   double leafJ = kInf, btJ[2] = {kInf, kInf};
   bool leafZeroCbf = false, leafSkip = false;
+  // --stats qt_nodes: the QT split's and the best MTT split's cost (a partial one where aborted)
+  const bool recordNode = qtNodeSink_ && node.mttDepth == 0 && node.treeType != TreeType::kDualChroma;
+  double qtJ = kInf, mttJ = kInf, mttLowerJ = kInf;
+  bool qtAborted = false;
   for (int i = 0; i < nc; ++i) {
     const SplitMode s = cand[i];
     if (preset_.skipTtIfBtNoGain && (s == SplitMode::kTtHor || s == SplitMode::kTtVer) && leafJ < kInf) {
@@ -189,6 +193,11 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
         if (J >= bestJ) aborted = true;
       }
       if (aborted) ++stats_.splitsAborted;
+      if (recordNode) {
+        if (s == SplitMode::kQt) qtJ = J, qtAborted = aborted;
+        else if (aborted) mttLowerJ = std::min(mttLowerJ, J);
+        else mttJ = std::min(mttJ, J);
+      }
       if (!aborted && s == SplitMode::kBtHor) btJ[0] = J;
       if (!aborted && s == SplitMode::kBtVer) btJ[1] = J;
     }
@@ -206,6 +215,17 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
   // restore the winner
   truncate(frag, s0, c0, k0);
   if (bestIdx < 0) return kInf;  // cannot happen for a legal tree
+  if (recordNode) {
+    QtNodeCost r;
+    r.x = node.x; r.y = node.y; r.size = node.w; r.qtDepth = node.qtDepth;
+    const auto rel = [&](double j) { return j < kInf ? float((j - bestJ) / lam_.lambda) : -1.0f; };
+    r.leaf = rel(leafJ);
+    r.qt = rel(qtJ);
+    r.qtLower = qtAborted;
+    r.mtt = rel(mttJ < kInf ? mttJ : mttLowerJ);
+    r.mttLower = !(mttJ < kInf) && mttLowerJ < kInf;
+    qtNodeSink_->push_back(r);
+  }
   appendFragment(frag, S.best);
   cs = S.bestCtx;
   hm = S.bestHmvp;
