@@ -49,6 +49,20 @@ PLAN = [
     ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [11], (384, 256, 512, 256), "train"),
     ("BasketballDrillText_832x480_50fps_10bit_16f.yuv", [2, 10], (320, 0, 512, 256), "train"),
     ("BasketballDrillText_832x480_50fps_10bit_16f.yuv", [6, 14], (0, 224, 512, 256), "train"),
+    # more pictures (twenty-first session: 24, 96 encodes in 41 s): other frames and regions of the training sequences
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [1, 9], (0, 384, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [5, 13], (640, 0, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [4, 12], (1024, 768, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [0, 8], (1408, 512, 512, 256), "train"),
+    ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [16], (256, 128, 512, 256), "train"),
+    ("BasketballDrillText_832x480_50fps_10bit_16f.yuv", [1, 9], (160, 112, 512, 256), "train"),
+    ("BasketballDrillText_832x480_50fps_10bit_16f.yuv", [5, 13], (320, 112, 512, 256), "train"),
+    ("cars_320x240_30fps_8bit_30f.yuv", [5, 15, 25], None, "train"),
+    ("bus_352x288_30fps_8bit_17f.yuv", [4, 12], None, "train"),
+    ("foreman_176x144_30fps_8bit_10f.yuv", [2, 7], None, "train"),
+    ("CiscoVT2people_320x192_12fps_8bit_9f.yuv", [4], None, "train"),
+    ("ParkJoy_160x90_50fps_10bit_20f.yuv", [0, 5], None, "train"),
+    ("ParkJoy_160x90_50fps_8bit_10f.yuv", [4], None, "train"),
     ("BasketballPass_416x240_50fps_8bit_101f.yuv", [0, 50], None, "val"),
     # held out from training and validation: the 1080p sequence of the benchmark's second run
     ("Cactus_1920x1080_50fps_8bit_9f.yuv", [0], (768, 512, 512, 256), "test"),
@@ -120,7 +134,7 @@ def job(args):
         f.write(raw)
     cmd = [ENC, "-i", src, "-s", f"{w}x{h}", "--fps", str(fps), "--frames", "1", "--input-bitdepth", str(bd),
            "--qp", str(qp), "--config", "ai", "--preset", preset, "-b", base + ".266", "-o", os.devnull,
-           "--stats", base + ".tmp.json"]
+           "--stats", base + ".tmp.json", "--stats-qt-nodes"]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     st = json.load(open(base + ".tmp.json"))
     meta = dict(name=name, frame=frame, width=w, height=h, bitDepth=bd, qp=qp, preset=preset, split=split,
@@ -313,7 +327,7 @@ def job_ra(args):
     t0 = time.time()
     cmd = [ENC, "-i", src, "-s", f"{cw}x{ch}", "--fps", str(m["fps"]), "--frames", str(n), "--input-bitdepth", str(bd),
            "--qp", str(qp), "--config", "ra", "--preset", preset, "-b", run + ".266", "-o", os.devnull,
-           "--stats", run + ".tmp.json"]
+           "--stats", run + ".tmp.json", "--stats-qt-nodes"]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.time() - t0
     st = json.load(open(run + ".tmp.json"))

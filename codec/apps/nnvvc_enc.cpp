@@ -99,6 +99,8 @@ static void usage(std::FILE* f) {
       "                            end when 1 - that reaches E, an MTT split when its probability reaches M\n"
       "                            (one value: all three; default: the file's 'threshold' line, else 0.1)\n"
       "      --stats FILE          write per-frame statistics (bits, PSNR, time, CU partition) as JSON\n"
+      "      --stats-qt-nodes      ... with every luma quadtree node's RD costs (qt_nodes: the split predictor's\n"
+      "                            training labels; large: over 1 MB per 1080p picture)\n"
       "  -h, --help                this help\n",
       ctuSearchPresetNames().c_str());
 }
@@ -230,6 +232,7 @@ int main(int argc, char** argv) {
     else if (a == "--split-hints") o.splitHintsPath = need("--split-hints");
     else if (a == "--split-threshold") o.splitThreshold = need("--split-threshold");
     else if (a == "--stats") o.statsPath = need("--stats");
+    else if (a == "--stats-qt-nodes") o.statsQtNodes = true;
     else { std::fprintf(stderr, "nnvvc-enc: unknown option '%s' (see --help)\n", a.c_str()); return 2; }
   }
   if (!haveIn || !haveSize || !haveOut) {

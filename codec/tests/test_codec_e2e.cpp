@@ -268,6 +268,11 @@ TEST_CASE(statsQtNodeCosts) {
     o.bitstreamPath = dir + "/q.266"; o.statsPath = dir + "/q.json";
     std::string err;
     CHECK(runEncoder(o, err) == 0);
+    CHECK(readAll(o.statsPath).size() > 0 && countInFile(o.statsPath, "qt_nodes") == 0);  // only when asked for
+    const std::vector<uint8_t> plain = readAll(o.bitstreamPath);
+    o.statsQtNodes = true;
+    CHECK(runEncoder(o, err) == 0);
+    CHECK(readAll(o.bitstreamPath) == plain);  // recording them changes nothing
     const std::vector<uint8_t> js = readAll(o.statsPath);
     const std::string text(js.begin(), js.end());
     CHECK(text.find("\"qt_node_format\": [\"x\", \"y\", \"size\", \"qt_depth\", \"leaf\", \"qt\", \"mtt\", \"lower\"]") !=

@@ -271,10 +271,12 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
   stats.width = opt.width; stats.height = opt.height; stats.fps = opt.fps; stats.qp = opt.qp;
   stats.preset = opt.preset; stats.config = opt.config;
   stats.intraPeriod = ra ? intraPeriod : 1; stats.gopSize = plan.gopSize;
+  stats.qtNodes = opt.statsQtNodes;
   std::map<int, FrameStats> framesByPoc;
 
   PictureEncoder picEnc(sps, pps, *search);
   picEnc.setAlfChroma(sps.alfEnabled && opt.alfChroma != 0);
+  picEnc.setRecordQtNodes(!opt.statsPath.empty() && opt.statsQtNodes);
   picEnc.setAlfLumaClip(opt.alfClip != 0);
   picEnc.setTsResidualCodingDisabled(opt.tsResidualCoding == 0);
   std::map<int, std::unique_ptr<CodedPicture>> dpb;  // reference pictures by POC

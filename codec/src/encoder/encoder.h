@@ -10,6 +10,7 @@ namespace nnvvc {
 constexpr int kDeblockOffsetDefault = -99;
 struct EncoderOptions {
   std::string inputPath, bitstreamPath, reconPath, statsPath, splitHintsPath;
+  bool statsQtNodes = false;  // --stats-qt-nodes: the stats also hold every luma quadtree node's RD costs (qt_nodes)
   std::string preset = "medium";  // RD search (see --help for the others)
   std::string splitThreshold;     // --split-threshold (version 2 split hints; "" = the file's)
   std::string config = "ai";

@@ -159,7 +159,7 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
     CtuSearch& s;
     ~NodeSinkGuard() { s.recordQtNodeCosts(nullptr); }
   } nodeSinkGuard{search_};
-  if (wantCus) search_.recordQtNodeCosts(&res.qtNodes);
+  if (wantCus && recordQtNodes_) search_.recordQtNodeCosts(&res.qtNodes);
   for (int cy = 0; cy < codedH; cy += ctu) {
     for (int cx = 0; cx < codedW; cx += ctu) {
       if (cx == 0) hmvp.reset();  // HMVP starts empty in every CTU row (codeCtu does the same)

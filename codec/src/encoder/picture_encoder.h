@@ -45,6 +45,8 @@ class PictureEncoder {
   // Transform-skip blocks coded by residual_coding() (sh_ts_residual_coding_disabled_flag) in the slices that may say
   // so (SPS transform skip, neither DQ nor sign hiding).
   void setTsResidualCodingDisabled(bool on) { tsRrc_ = on; }
+  // res.qtNodes gets the search's luma quadtree node costs (--stats-qt-nodes; with wantCus).
+  void setRecordQtNodes(bool on) { recordQtNodes_ = on; }
 
  private:
   const SpsInfo& sps_;
@@ -53,6 +55,7 @@ class PictureEncoder {
   bool alfChroma_ = true;
   bool alfLumaClip_ = true;
   bool tsRrc_ = false;
+  bool recordQtNodes_ = false;
   // The ALF APSs a decoder holds (by id) that later pictures may reuse.
   struct SentAlfAps { bool valid = false; int temporalId = 0; long order = 0; AlfApsData aps; };
   std::array<SentAlfAps, kAlfMaxApsIds> alfStore_{};

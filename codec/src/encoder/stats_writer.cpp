@@ -57,17 +57,22 @@ bool writeStatsJson(const std::string& path, const StreamStats& s) {
                     cu.isInter() ? 0 : int(cu.isp), ts, amvr, cu.isInter() ? int(cu.motion.hpelIfIdx) : 0);
       js << buf;
     }
-    js << "],\n     \"qt_nodes\": [";
-    for (size_t k = 0; k < f.qtNodes.size(); ++k) {
-      const QtNodeCost& n = f.qtNodes[k];
-      std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%.2f,%.2f,%.2f,%d]", k ? "," : "", n.x, n.y, n.size, n.qtDepth,
-                    double(n.leaf), double(n.qt), double(n.mtt), int(n.qtLower) + 2 * int(n.mttLower));
-      js << buf;
+    js << "]";
+    if (s.qtNodes) {
+      js << ",\n     \"qt_nodes\": [";
+      for (size_t k = 0; k < f.qtNodes.size(); ++k) {
+        const QtNodeCost& n = f.qtNodes[k];
+        std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%.2f,%.2f,%.2f,%d]", k ? "," : "", n.x, n.y, n.size, n.qtDepth,
+                      double(n.leaf), double(n.qt), double(n.mtt), int(n.qtLower) + 2 * int(n.mttLower));
+        js << buf;
+      }
+      js << "]";
     }
-    js << "]}" << (i + 1 < s.frames.size() ? "," : "") << "\n";
+    js << "}" << (i + 1 < s.frames.size() ? "," : "") << "\n";
   }
-  js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\", \"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\", \"mip\", \"isp\", \"ts\", \"amvr\", \"hpel_if\"],\n"
-        "  \"qt_node_format\": [\"x\", \"y\", \"size\", \"qt_depth\", \"leaf\", \"qt\", \"mtt\", \"lower\"]\n}\n";
+  js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\", \"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\", \"mip\", \"isp\", \"ts\", \"amvr\", \"hpel_if\"]";
+  if (s.qtNodes) js << ",\n  \"qt_node_format\": [\"x\", \"y\", \"size\", \"qt_depth\", \"leaf\", \"qt\", \"mtt\", \"lower\"]";
+  js << "\n}\n";
   return bool(js);
 }
 

@@ -29,6 +29,7 @@ struct StreamStats {
   int intraPeriod = 0, gopSize = 1;
   uint64_t totalBits = 0;
   std::vector<FrameStats> frames;  // in output (POC) order
+  bool qtNodes = false;  // write each frame's qt_nodes (--stats-qt-nodes)
 };
 
 // Writes the JSON file; returns false when it cannot be created.
