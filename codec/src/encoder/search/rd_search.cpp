@@ -132,7 +132,7 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
   int bestIdx = -1;
   double leafJ = kInf, btJ[2] = {kInf, kInf};
   bool leafZeroCbf = false, leafSkip = false;
-  // --stats qt_nodes: the QT split's and the best MTT split's cost (a partial one where aborted)
+  // --stats-qt-nodes: the QT split's and the best MTT split's cost (a partial one where aborted)
   const bool recordNode = qtNodeSink_ && node.mttDepth == 0 && node.treeType != TreeType::kDualChroma;
   double qtJ = kInf, mttJ = kInf, mttLowerJ = kInf;
   bool qtAborted = false;

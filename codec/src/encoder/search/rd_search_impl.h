@@ -253,7 +253,7 @@ class RdCtuSearch final : public CtuSearch {
   const CtuSearchContext* c_ = nullptr;
   RdLambda lam_;
   SearchStats stats_;
-  std::vector<QtNodeCost>* qtNodeSink_ = nullptr;  // --stats: searchNode appends each luma QT node's costs
+  std::vector<QtNodeCost>* qtNodeSink_ = nullptr;  // --stats-qt-nodes: searchNode appends each luma QT node's costs
   std::vector<std::unique_ptr<NodeScratch>> nodeScratch_;
   ResidualBitTables tabY_, tabCb_, tabCr_;
   CtuCoding cuFrag_, bestFrag_, chromaBestFrag_, dualFrag_;
