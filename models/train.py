@@ -28,7 +28,7 @@ path, % of the pictures' bits) against work saved (the node evaluations hints sk
 Deterministic: fixed seeds, deterministic algorithms, single-threaded data order.
 Prints per-epoch loss and, at the end, accuracy on the held-out split (val) and writes models/metrics.json.
 """
-import argparse, glob, json, math, os, random, sys, time
+import argparse, collections, glob, json, math, os, random, sys, time
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -153,25 +153,6 @@ def forward(net, arch, x, cond):
     return net(x) if arch == "v1" else net(x, cond)
 
 
-def node_loss(out, q):
-    """Binary cross-entropy of the encoder's QT-split decision at every quadtree node that exists in the encoder's
-    partition (all its cells at QT depth >= the node's), on the probability the encoder's hints compare with its
-    thresholds (split_hints.cpp nodeProbability: the largest quadrant mean of P(QT depth > q))."""
-    p = F.softmax(out[:, :QT_CLASSES], 1)
-    tail = torch.flip(torch.cumsum(torch.flip(p, [1]), 1), [1])  # tail[:, k] = P(depth >= k)
-    qf = q.float()
-    total, count = out.new_zeros(()), 0
-    for depth in range(4):
-        n = CELLS >> depth  # node size in cells
-        pn = F.max_pool2d(F.avg_pool2d(tail[:, depth + 1:depth + 2], n // 2), 2)[:, 0]
-        split = F.max_pool2d(qf[:, None], n)[:, 0] > depth
-        exists = -F.max_pool2d(-qf[:, None], n)[:, 0] >= depth
-        if exists.any():
-            total = total + F.binary_cross_entropy(pn[exists].clamp(1e-6, 1 - 1e-6), split[exists].float(), reduction="sum")
-            count += int(exists.sum())
-    return total / max(count, 1)
-
-
 def node_probabilities(out):
     """Per depth d the probabilities the encoder thresholds at a quadtree node of size 128 >> d (split_hints.cpp
     nodeProbability: the largest quadrant mean of the cells' values): QT split (d = 0..3, P(QT depth > d)) and MTT split
@@ -184,9 +165,31 @@ def node_probabilities(out):
     return [pool(tail[:, d + 1:d + 2], d) for d in range(4)], [pool(pm, d) for d in range(NODE_DEPTHS)]
 
 
+def node_loss(out, q):
+    """Binary cross-entropy of the encoder's QT-split decision at every quadtree node that exists in the encoder's
+    partition (all its cells at QT depth >= the node's), on the probability the encoder's hints compare with its
+    thresholds (split_hints.cpp nodeProbability: the largest quadrant mean of P(QT depth > q))."""
+    pq, _ = node_probabilities(out)
+    qf = q.float()
+    total, count = out.new_zeros(()), 0
+    for depth in range(4):
+        n = CELLS >> depth  # node size in cells
+        pn = pq[depth]
+        split = F.max_pool2d(qf[:, None], n)[:, 0] > depth
+        exists = -F.max_pool2d(-qf[:, None], n)[:, 0] >= depth
+        if exists.any():
+            total = total + F.binary_cross_entropy(pn[exists].clamp(1e-6, 1 - 1e-6), split[exists].float(), reduction="sum")
+            count += int(exists.sum())
+    return total / max(count, 1)
+
+
+NodeDecisions = collections.namedtuple("NodeDecisions", "exists qt_tried end_tried mtt_tried qt_won mtt_won end_c qt_c alt_mtt_c")
+
+
 def node_decisions(nodes):
-    """From one depth's node map [..., 4]: (exists, QT tried, end tried, MTT tried, QT won, MTT won, the cost of the
-    best alternative to ending the QT (its end), of the QT split, of the best alternative to an MTT split)."""
+    """From one depth's node map [..., 4]: whether the node exists, which choices were tried, whether the QT / an MTT
+    split won, and the costs (inf where not tried) of the node's end (the best of leaf and MTT), of the QT split, and
+    of the best alternative to an MTT split (leaf or QT)."""
     leaf, qt, mtt, lower = nodes.unbind(-1)
     exists = leaf > -2
     inf = torch.full_like(leaf, 1e9)
@@ -197,7 +200,7 @@ def node_decisions(nodes):
     qt_won = exists & (qt == 0) & (lower & 1 == 0) & (leaf_c > 0)
     mtt_won = exists & ~qt_won & (mtt == 0) & (lower & 2 == 0) & (leaf_c > 0)
     end_c = torch.minimum(leaf_c, mtt_c)
-    return exists, qt >= 0, end_c < 1e9, mtt >= 0, qt_won, mtt_won, end_c, qt_c, torch.minimum(leaf_c, qt_c)
+    return NodeDecisions(exists, qt >= 0, end_c < 1e9, mtt >= 0, qt_won, mtt_won, end_c, qt_c, torch.minimum(leaf_c, qt_c))
 
 
 def node_cost_loss(out, nodes, weight, bits0, lower_bits=0.0):
@@ -209,23 +212,24 @@ def node_cost_loss(out, nodes, weight, bits0, lower_bits=0.0):
     pq, pm = node_probabilities(out)
     total, count = out.new_zeros(()), 0
     for d in range(NODE_DEPTHS):
-        exists, qt_tried, end_tried, mtt_tried, qt_won, mtt_won, end_c, qt_c, alt_mtt = node_decisions(nodes[d])
+        nd = node_decisions(nodes[d])
         if d < 4:
-            sel = exists & qt_tried & end_tried
+            sel = nd.exists & nd.qt_tried & nd.end_tried
             if sel.any():
+                qt_c = nd.qt_c
                 # an abandoned QT split's cost is a bound just past the best (it stopped there); had it been forced,
                 # its remaining CUs would have cost more: such a node counts as a clear one
                 if lower_bits > 0:
                     qt_c = torch.where(nodes[d][..., 3].long() & 1 == 1, torch.full_like(qt_c, lower_bits), qt_c)
-                r = torch.where(qt_won, end_c, qt_c)[sel].clamp(max=1e6)
+                r = torch.where(nd.qt_won, nd.end_c, qt_c)[sel].clamp(max=1e6)
                 w = 1 + weight * r / (r + bits0)
-                total = total + F.binary_cross_entropy(pq[d][sel].clamp(1e-6, 1 - 1e-6), qt_won[sel].float(), weight=w, reduction="sum")
+                total = total + F.binary_cross_entropy(pq[d][sel].clamp(1e-6, 1 - 1e-6), nd.qt_won[sel].float(), weight=w, reduction="sum")
                 count += int(sel.sum())
-        sel = exists & mtt_tried & ~qt_won
+        sel = nd.exists & nd.mtt_tried & ~nd.qt_won
         if sel.any():
-            r = torch.where(mtt_won, alt_mtt, torch.zeros_like(alt_mtt))[sel].clamp(max=1e6)
+            r = torch.where(nd.mtt_won, nd.alt_mtt_c, torch.zeros_like(nd.alt_mtt_c))[sel].clamp(max=1e6)
             w = 1 + weight * r / (r + bits0)
-            total = total + F.binary_cross_entropy(pm[d][sel].clamp(1e-6, 1 - 1e-6), mtt_won[sel].float(), weight=w, reduction="sum")
+            total = total + F.binary_cross_entropy(pm[d][sel].clamp(1e-6, 1 - 1e-6), nd.mtt_won[sel].float(), weight=w, reduction="sum")
             count += int(sel.sum())
     return total / max(count, 1)
 
@@ -246,7 +250,7 @@ def work_proxy(out, nodes, th):
     def walk(d, free, seen):
         """free: [N, 2^d, 2^d] the node is reached by the hinted search; seen: reached on the chosen path with no
         earlier wrong decision. Returns (regret, work, work0) summed."""
-        exists, qt_tried, _, mtt_tried, qt_won, *_ = dec[d]
+        exists, qt_tried, mtt_tried, qt_won = dec[d].exists, dec[d].qt_tried, dec[d].mtt_tried, dec[d].qt_won
         leaf, qt, mtt = nodes[d][..., 0], nodes[d][..., 1], nodes[d][..., 2]
         if d < 4:
             allow_s, allow_e = pq[d] >= th[0], (1 - pq[d]) >= th[1]
@@ -352,6 +356,8 @@ def evaluate(net, d, device, arch="v1"):
     return res
 
 
+# the preset operating points (PRESET_OPERATING_POINTS in src/models/split-predictor.ts: ra fast / medium / slow, ai
+# medium) and the bench's second ra point
 PROXY_POINTS = ((0.05, 0.25, 0.1), (0.1, 0.3, 0.1), (0.1, 0.3, 0.15), (0.05, 0.25, 0.05), (0.15, 0.35, 0.15))
 
 
@@ -388,11 +394,12 @@ def proxy_scores(out, d):
         if not sel.any():
             continue
         bits = float(d["bits"][sel].sum())
+        out_s, nodes_s = out[sel], [t[sel] for t in nodes]
         for th in PROXY_POINTS:
-            r, w, w0 = work_proxy(out[sel], [t[sel] for t in nodes], th)
+            r, w, w0 = work_proxy(out_s, nodes_s, th)
             res[f"{name} {th[0]}/{th[1]}/{th[2]}"] = {"regret_pct": round(100 * float(r) / max(bits, 1), 3),
                                                      "work_saved_pct": round(100 * (1 - float(w) / max(float(w0), 1)), 2)}
-        res[f"{name} curve"] = proxy_curve(out[sel], [t[sel] for t in nodes], bits)
+        res[f"{name} curve"] = proxy_curve(out_s, nodes_s, bits)
     return res
 
 

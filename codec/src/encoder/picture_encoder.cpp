@@ -155,11 +155,6 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
   env.motion = &out.motion; env.hmvp = &hmvp; env.slice = &slice;
   const int ctu = 1 << sps_.part.log2CtuSize;
   std::vector<CtuCoding> ctus;
-  struct NodeSinkGuard {  // the search records into res.qtNodes for this picture only, also on an early return
-    CtuSearch& s;
-    ~NodeSinkGuard() { s.recordQtNodeCosts(nullptr); }
-  } nodeSinkGuard{search_};
-  if (wantCus && recordQtNodes_) search_.recordQtNodeCosts(&res.qtNodes);
   for (int cy = 0; cy < codedH; cy += ctu) {
     for (int cx = 0; cx < codedW; cx += ctu) {
       if (cx == 0) hmvp.reset();  // HMVP starts empty in every CTU row (codeCtu does the same)
@@ -169,6 +164,7 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
       sc.orig = &orig; sc.recon = &rec; sc.cuMap = &cuMap; sc.ctx = &ctxs; sc.part = &sps_.part;
       sc.slice = &slice; sc.ctuX = cx; sc.ctuY = cy; sc.frameIndex = plan.poc;
       sc.motion = &out.motion; sc.hmvp = &hmvp;
+      sc.qtNodes = wantCus && recordQtNodes_ ? &res.qtNodes : nullptr;
       try {
         search_.searchCtu(sc, cc);
       } catch (const std::invalid_argument& e) {

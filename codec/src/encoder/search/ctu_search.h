@@ -25,6 +25,15 @@ struct SearchConfig {
   int sourceWidth = 0, sourceHeight = 0, sourceFrames = 0;
 };
 
+// One quadtree node's RD costs as the search found them (--stats qt_nodes: the split predictor's cost-aware labels).
+// Costs are (J - the node's best J) / lambda, i.e. bits; < 0: not tried. The QT split and the best MTT split are lower
+// bounds where their *Lower flag is set (aborted once the partial cost reached the best so far).
+struct QtNodeCost {
+  int x = 0, y = 0, size = 0, qtDepth = 0;
+  float leaf = -1, qt = -1, mtt = -1;
+  bool qtLower = false, mttLower = false;
+};
+
 // Everything available when searching one CTU.
 struct CtuSearchContext {
   const Picture* orig = nullptr;        // source at the coded size (10-bit, padded at edges)
@@ -41,15 +50,8 @@ struct CtuSearchContext {
   const SliceParams* slice = nullptr;
   int ctuX = 0, ctuY = 0;               // luma position of the CTU
   int frameIndex = 0;
-};
-
-// One quadtree node's RD costs as the search found them (--stats qt_nodes: the split predictor's cost-aware labels).
-// Costs are (J - the node's best J) / lambda, i.e. bits; < 0: not tried. The QT split and the best MTT split are lower
-// bounds where their *Lower flag is set (aborted once the partial cost reached the best so far).
-struct QtNodeCost {
-  int x = 0, y = 0, size = 0, qtDepth = 0;
-  float leaf = -1, qt = -1, mtt = -1;
-  bool qtLower = false, mttLower = false;
+  // --stats-qt-nodes: an RD search appends each luma quadtree node's costs here (nullptr: none wanted)
+  std::vector<QtNodeCost>* qtNodes = nullptr;
 };
 
 class CtuSearch {
@@ -62,8 +64,6 @@ class CtuSearch {
   // marks in cuMap, writes the CTU with the real CABAC encoder (which stores the CU syntax info
   // into cuMap) and reconstructs it with recon::reconstructCtu (marking it reconstructed).
   virtual void searchCtu(const CtuSearchContext& ctx, CtuCoding& out) = 0;
-  // Searches that can append every luma quadtree node's costs to `sink` (nullptr: stop) while it is set.
-  virtual void recordQtNodeCosts(std::vector<QtNodeCost>* /*sink*/) {}
 };
 
 // Factory used by the driver, implemented in search_factory.cpp:

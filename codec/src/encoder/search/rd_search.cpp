@@ -133,7 +133,7 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
   double leafJ = kInf, btJ[2] = {kInf, kInf};
   bool leafZeroCbf = false, leafSkip = false;
   // --stats-qt-nodes: the QT split's and the best MTT split's cost (a partial one where aborted)
-  const bool recordNode = qtNodeSink_ && node.mttDepth == 0 && node.treeType != TreeType::kDualChroma;
+  const bool recordNode = c_->qtNodes && node.mttDepth == 0 && node.treeType != TreeType::kDualChroma;
   double qtJ = kInf, mttJ = kInf, mttLowerJ = kInf;
   bool qtAborted = false;
   for (int i = 0; i < nc; ++i) {
@@ -224,7 +224,7 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
     r.qtLower = qtAborted;
     r.mtt = rel(mttJ < kInf ? mttJ : mttLowerJ);
     r.mttLower = !(mttJ < kInf) && mttLowerJ < kInf;
-    qtNodeSink_->push_back(r);
+    c_->qtNodes->push_back(r);
   }
   appendFragment(frag, S.best);
   cs = S.bestCtx;

@@ -57,7 +57,6 @@ class RdCtuSearch final : public CtuSearch {
   void searchCtu(const CtuSearchContext& ctx, CtuCoding& out) override;
 
   const SearchStats& stats() const { return stats_; }
-  void recordQtNodeCosts(std::vector<QtNodeCost>* sink) override { qtNodeSink_ = sink; }
 
  private:
   // hm: the HMVP state the syntax call starts from (it is updated by inter CUs); pass a scratch
@@ -253,7 +252,6 @@ class RdCtuSearch final : public CtuSearch {
   const CtuSearchContext* c_ = nullptr;
   RdLambda lam_;
   SearchStats stats_;
-  std::vector<QtNodeCost>* qtNodeSink_ = nullptr;  // --stats-qt-nodes: searchNode appends each luma QT node's costs
   std::vector<std::unique_ptr<NodeScratch>> nodeScratch_;
   ResidualBitTables tabY_, tabCb_, tabCr_;
   CtuCoding cuFrag_, bestFrag_, chromaBestFrag_, dualFrag_;
