@@ -4,7 +4,8 @@
   /usr/bin/python3 models/export_onnx.py [--weights models/splitnet.pt] [--out models/splitnet-v<version>.onnx]
 The version follows the checkpoint's arch (train.py --arch): v1 -> splitnet-v1.onnx (input ctu [n,2,128,128]),
 v2 -> splitnet-v2.onnx (inputs ctu [n,3,128,128] and cond [n,7]), v3 -> splitnet-v3.onnx (v2's layout, metadata
-temporal_feature=mc16: the motion-compensated temporal plane). The ONNX file carries metadata: model
+temporal_feature=mc16: the motion-compensated temporal plane). A checkpoint trained with --dir-loss has 11 output
+channels (metadata directions=2: the split directions at MTT depth 0, 1). The ONNX file carries metadata: model
 name/version, slice types, input normalisation, input/output layout, grid and CTU sizes, label kind.
 """
 import argparse, os, sys
@@ -16,10 +17,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from splitnet import SplitNet, SplitNetV2, QT_CLASSES, MTT_CLASSES, GRID, CTU, COND, TEMPORAL_CLIP, TEMPORAL_SCALE  # noqa: E402
 
 
-def metadata(version, labels):
+def metadata(version, labels, directions=0):
+    out = "logits [n,9,16,16]: 0..4 QT depth, 5..8 MTT depth"
+    if directions:
+        out = (f"logits [n,{9 + directions},16,16]: 0..4 QT depth, 5..8 MTT depth, 9..{8 + directions} split direction "
+               "(sigmoid: P(vertical) of the MTT split at MTT depth 0, 1)")
     common = {"name": "splitnet", "version": version, "grid": str(GRID), "ctu": str(CTU),
               "qt_classes": str(QT_CLASSES), "mtt_classes": str(MTT_CLASSES), "labels": labels,
-              "output": "logits [n,9,16,16]: 0..4 QT depth, 5..8 MTT depth"}
+              "directions": str(directions), "output": out}
     if version == "1":
         return {**common, "slice_types": "I", "inputs": "ctu", "input": "ctu [n,2,128,128]: luma/1023-0.5, qp/63"}
     if version == "2":
@@ -47,7 +52,8 @@ def main():
     arch = ck.get("arch", "v1")
     version = arch[1:]
     out = a.out or os.path.join(here, f"splitnet-v{version}.onnx")
-    net = SplitNet() if arch == "v1" else SplitNetV2()
+    directions = ck.get("directions", 0)
+    net = SplitNet(directions=directions) if arch == "v1" else SplitNetV2(directions=directions)
     net.load_state_dict(ck.get("state_dict", ck))
     net.eval()
     x = torch.randn(3, 2 if arch == "v1" else 3, CTU, CTU)
@@ -58,7 +64,7 @@ def main():
         args, names, dyn = (x,), ["ctu"], {"ctu": {0: "n"}, "logits": {0: "n"}}
     torch.onnx.export(net, args, out, input_names=names, output_names=["logits"], opset_version=13, dynamic_axes=dyn)
     m = onnx.load(out)
-    for k, v in metadata(version, labels).items():
+    for k, v in metadata(version, labels, directions).items():
         p = m.metadata_props.add(); p.key, p.value = k, v
     onnx.checker.check_model(m)
     onnx.save(m, out)

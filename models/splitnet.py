@@ -2,7 +2,8 @@
 covering it (5 classes: 0 = 128x128 ... 4 = 8x8) and its MTT depth (4 classes: 0..3).
 
 Input  x: float32 [N, 2, 128, 128]  channel 0 = luma / 1023 - 0.5 (10-bit samples), channel 1 = QP / 63.
-Output y: float32 [N, 9, 16, 16]    channels 0..4 QT-depth logits, 5..8 MTT-depth logits.
+Output y: float32 [N, 9, 16, 16]    channels 0..4 QT-depth logits, 5..8 MTT-depth logits; with directions = 2,
+                                    [N, 11, 16, 16]: 9, 10 the logits of P(vertical) of the MTT split at MTT depth 0, 1.
 Shared by train.py and export_onnx.py; the TypeScript side (src/models/split-predictor.ts) relies on
 exactly this input/output layout.
 """
@@ -31,7 +32,7 @@ def downsample_stem(cin, w):
 
 
 class SplitNet(nn.Module):
-    def __init__(self, width=16):
+    def __init__(self, width=16, directions=0):
         super().__init__()
         w = width
         self.body = nn.Sequential(
@@ -41,7 +42,7 @@ class SplitNet(nn.Module):
         )
         # CTU-level context: the depth of a cell depends on its neighbourhood up to the CTU size
         self.ctx = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(2 * w, 2 * w, 1), nn.ReLU(inplace=True))
-        self.head = nn.Conv2d(4 * w, QT_CLASSES + MTT_CLASSES, 1)
+        self.head = nn.Conv2d(4 * w, QT_CLASSES + MTT_CLASSES + directions, 1)
 
     def forward(self, x):
         f = self.body(x)
@@ -75,14 +76,14 @@ class SplitNetV2(nn.Module):
     """v1's body with a third input plane (temporal difference) and a slice-type / temporal-layer vector that
     biases the 16x16 features before the context convolutions, and a two-layer 1x1 head."""
 
-    def __init__(self, width=16):
+    def __init__(self, width=16, directions=0):
         super().__init__()
         w = width
         self.stem = nn.Sequential(*downsample_stem(3, w))
         self.cond = nn.Linear(COND, 2 * w)
         self.context = nn.Sequential(conv(2 * w, 2 * w, dil=2), conv(2 * w, 2 * w, dil=4))
         self.ctx = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(2 * w, 2 * w, 1), nn.ReLU(inplace=True))
-        self.head = nn.Sequential(nn.Conv2d(4 * w, 2 * w, 1), nn.ReLU(inplace=True), nn.Conv2d(2 * w, QT_CLASSES + MTT_CLASSES, 1))
+        self.head = nn.Sequential(nn.Conv2d(4 * w, 2 * w, 1), nn.ReLU(inplace=True), nn.Conv2d(2 * w, QT_CLASSES + MTT_CLASSES + directions, 1))
 
     def forward(self, x, cond):
         f = self.stem(x) + self.cond(cond)[:, :, None, None]

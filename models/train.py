@@ -65,6 +65,64 @@ def labels_for(meta, exact=True):
     return qt, mt
 
 
+DIRECTIONS = 2  # split-direction outputs: P(vertical) of the MTT split at MTT depth 0 and 1
+
+
+def _first_split(cus, x0, y0, w, h):
+    """The first MTT split of the area (x0, y0, w, h) that the CU rectangles inside it imply: ('V' | 'H', children)
+    where only one direction's BT or TT lines are crossed by no CU, (None, []) where both are (a quad-like tiling
+    that either order gives) or neither."""
+    def free_x(x):
+        return not any(cx < x < cx + cw for cx, cy, cw, ch in cus)
+    def free_y(y):
+        return not any(cy < y < cy + ch for cx, cy, cw, ch in cus)
+    v_bt, v_tt = free_x(x0 + w // 2), free_x(x0 + w // 4) and free_x(x0 + 3 * w // 4)
+    h_bt, h_tt = free_y(y0 + h // 2), free_y(y0 + h // 4) and free_y(y0 + 3 * h // 4)
+    can_v, can_h = v_bt or v_tt, h_bt or h_tt
+    if can_v == can_h:
+        return None, []
+    if can_v:  # BT where its line is free (a TT's middle part may not split again the same way)
+        cuts = [0, w // 2, w] if v_bt else [0, w // 4, 3 * w // 4, w]
+        return "V", [(x0 + a, y0, b - a, h) for a, b in zip(cuts, cuts[1:])]
+    cuts = [0, h // 2, h] if h_bt else [0, h // 4, 3 * h // 4, h]
+    return "H", [(x0, y0 + a, w, b - a) for a, b in zip(cuts, cuts[1:])]
+
+
+def direction_labels(meta):
+    """Per-cell maps (rows, cols) of the direction of the MTT split at MTT depth 0 (the QT leaf's first split) and 1
+    (the split of the part holding the cell): 1 vertical, 0 horizontal, -1 none or not implied by the CU tiling
+    (no split there, a quad-like tiling, a QT leaf reaching past the picture: forced splits)."""
+    w, h = meta["width"], meta["height"]
+    rows, cols = math.ceil(h / GRID), math.ceil(w / GRID)
+    cw8, ch8 = (w + 7) & ~7, (h + 7) & ~7
+    maps = [np.full((rows, cols), -1, np.int64) for _ in range(DIRECTIONS)]
+    leaves = collections.defaultdict(list)
+    for cu in meta["cus"]:
+        if len(cu) < 7:
+            continue
+        s = CTU >> int(cu[5])
+        leaves[(cu[0] // s * s, cu[1] // s * s, s)].append(tuple(cu[:4]))
+    def mark(depth, area, value):
+        x, y, aw, ah = area
+        r0, c0 = y // GRID, x // GRID
+        maps[depth][r0:max(r0 + 1, (y + ah) // GRID), c0:max(c0 + 1, (x + aw) // GRID)] = value
+    for (x0, y0, s), cus in leaves.items():
+        if len(cus) < 2 or x0 + s > cw8 or y0 + s > ch8:
+            continue
+        d, kids = _first_split(cus, x0, y0, s, s)
+        if d is None:
+            continue
+        mark(0, (x0, y0, s, s), int(d == "V"))
+        for k in kids:
+            inside = [c for c in cus if k[0] <= c[0] < k[0] + k[2] and k[1] <= c[1] < k[1] + k[3]]
+            if len(inside) < 2:
+                continue
+            d1, _ = _first_split(inside, *k)
+            if d1 is not None:
+                mark(1, k, int(d1 == "V"))
+    return maps
+
+
 NODE_DEPTHS = 5  # quadtree nodes 128x128 (depth 0) .. 8x8 (depth 4)
 
 
@@ -82,21 +140,25 @@ def node_cost_maps(meta, ny, nx):
 
 def ctus_of(base, meta, exact=True, text=".t.bin"):
     """One picture (meta: its .stats.json) cut into CTUs: (split, luma [n,128,128] uint16 10-bit, temporal [n,128,128]
-    uint16 (0 for I pictures), qp [n], cond [n,7], qt [n,16,16], mtt [n,16,16], is_b [n]). Edge-replicated padding."""
+    uint16 (0 for I pictures), qp [n], cond [n,7], qt [n,16,16], mtt [n,16,16], is_b [n], bits [n], dir0/dir1 [n,16,16]
+    (direction_labels), nodes0..4). Edge-replicated padding."""
     w, h = meta["width"], meta["height"]
     luma = np.fromfile(base + ".y.bin", dtype="<u2").reshape(h, w)
     tfile = base + text
     temporal = np.fromfile(tfile, dtype="<u2").reshape(h, w) if os.path.exists(tfile) else np.zeros((h, w), np.uint16)
     qt, mt = labels_for(meta, exact)
+    dirs = direction_labels(meta)
     ny, nx = math.ceil(h / CTU), math.ceil(w / CTU)
     pad = np.pad(luma, ((0, ny * CTU - h), (0, nx * CTU - w)), mode="edge")
     tpad = np.pad(temporal, ((0, ny * CTU - h), (0, nx * CTU - w)), mode="edge")
     qtp = np.pad(qt, ((0, ny * CELLS - qt.shape[0]), (0, nx * CELLS - qt.shape[1])), constant_values=-1)
     mtp = np.pad(mt, ((0, ny * CELLS - mt.shape[0]), (0, nx * CELLS - mt.shape[1])), constant_values=-1)
+    dps = [np.pad(a, ((0, ny * CELLS - a.shape[0]), (0, nx * CELLS - a.shape[1])), constant_values=-1) for a in dirs]
     st = meta.get("slice_type", "I")
     cond = cond_vector(st, meta.get("layer", 0))
     nodes = node_cost_maps(meta, ny, nx)
     ys, ts, qs, ms = [], [], [], []
+    ds = [[] for _ in range(DIRECTIONS)]
     ns = [[] for _ in range(NODE_DEPTHS)]
     for j in range(ny):
         for i in range(nx):
@@ -104,15 +166,18 @@ def ctus_of(base, meta, exact=True, text=".t.bin"):
             ys.append(pad[win]); ts.append(tpad[win])
             qs.append(qtp[j * CELLS:(j + 1) * CELLS, i * CELLS:(i + 1) * CELLS])
             ms.append(mtp[j * CELLS:(j + 1) * CELLS, i * CELLS:(i + 1) * CELLS])
+            for k in range(DIRECTIONS):
+                ds[k].append(dps[k][j * CELLS:(j + 1) * CELLS, i * CELLS:(i + 1) * CELLS])
             for d in range(NODE_DEPTHS):
                 ns[d].append(nodes[d][j << d:(j + 1) << d, i << d:(i + 1) << d])
     n = len(ys)
     return (meta["split"], np.stack(ys).astype(np.int16), np.stack(ts).astype(np.int16), np.full(n, meta["qp"], np.float32),
             np.tile(np.array(cond, np.float32), (n, 1)), np.stack(qs), np.stack(ms), np.full(n, st == "B"),
-            np.full(n, meta.get("bits", 0) / n, np.float32), *(np.stack(a) for a in ns))
+            np.full(n, meta.get("bits", 0) / n, np.float32), *(np.stack(a) for a in ds), *(np.stack(a) for a in ns))
 
 
-FIELDS = ("luma", "temporal", "qp", "cond", "qt", "mtt", "is_b", "bits") + tuple(f"nodes{d}" for d in range(NODE_DEPTHS))
+FIELDS = (("luma", "temporal", "qp", "cond", "qt", "mtt", "is_b", "bits") + tuple(f"dir{k}" for k in range(DIRECTIONS))
+          + tuple(f"nodes{d}" for d in range(NODE_DEPTHS)))
 
 
 def load(data, exact=True, intra_only=False, top_every=1, text=".t.bin", splits=("train", "val")):
@@ -145,8 +210,9 @@ def inputs(d, idx, arch):
     return torch.stack(planes, 1), d["cond"][idx]
 
 
-def net_for(arch):
-    return SplitNet() if arch == "v1" else SplitNetV2()  # v3: v2's network on the motion-compensated feature
+def net_for(arch, directions=0):
+    # v3: v2's network on the motion-compensated feature; directions: the split-direction outputs (channels 9..)
+    return SplitNet(directions=directions) if arch == "v1" else SplitNetV2(directions=directions)
 
 
 def forward(net, arch, x, cond):
@@ -158,7 +224,7 @@ def node_probabilities(out):
     nodeProbability: the largest quadrant mean of the cells' values): QT split (d = 0..3, P(QT depth > d)) and MTT split
     at MTT depth 0 (d = 0..4, P(MTT depth > 0)); lists of [N, 2^d, 2^d]."""
     tail = torch.flip(torch.cumsum(torch.flip(F.softmax(out[:, :QT_CLASSES], 1), [1]), 1), [1])  # P(depth >= k)
-    pm = 1 - F.softmax(out[:, QT_CLASSES:], 1)[:, :1]
+    pm = 1 - F.softmax(out[:, QT_CLASSES:QT_CLASSES + MTT_CLASSES], 1)[:, :1]
     def pool(plane, d):
         n = CELLS >> d
         return F.max_pool2d(F.avg_pool2d(plane, n // 2), 2)[:, 0] if n >= 2 else plane[:, 0]
@@ -234,6 +300,43 @@ def node_cost_loss(out, nodes, weight, bits0, lower_bits=0.0):
     return total / max(count, 1)
 
 
+def direction_loss(out, dirs):
+    """Binary cross-entropy of the split direction (channels QT_CLASSES + MTT_CLASSES + k: logit of P(vertical) at MTT
+    depth k) on the cells direction_labels labels."""
+    total, count = out.new_zeros(()), 0
+    for k, lab in enumerate(dirs):
+        sel = lab >= 0
+        if sel.any():
+            total = total + F.binary_cross_entropy_with_logits(out[:, QT_CLASSES + MTT_CLASSES + k][sel], lab[sel].float(), reduction="sum")
+            count += int(sel.sum())
+    return total / max(count, 1)
+
+
+DIR_THRESHOLDS = (0.1, 0.2, 0.3)
+
+
+def direction_scores(out, d, mask):
+    """Per MTT depth k: accuracy of the more likely direction on the labelled cells, and per direction threshold D the
+    share of those cells whose own direction the cell's probability would refuse (P(own direction) < D) and the share
+    of all MTT-split cells where one direction goes (max(P, 1 - P) > 1 - D)."""
+    res = {}
+    for k in range(DIRECTIONS):
+        if out.shape[1] <= QT_CLASSES + MTT_CLASSES + k:
+            break
+        lab = d[f"dir{k}"]
+        sel = (lab >= 0) & mask
+        if not sel.any():
+            continue
+        p = torch.sigmoid(out[:, QT_CLASSES + MTT_CLASSES + k])
+        own = torch.where(lab == 1, p, 1 - p)
+        r = {"cells": int(sel.sum()), "accuracy": round(float((own > 0.5)[sel].float().mean()), 4)}
+        for t in DIR_THRESHOLDS:
+            r[f"refused_own_at_{t}"] = round(float((own < t)[sel].float().mean()), 4)
+            r[f"one_way_at_{t}"] = round(float((torch.minimum(p, 1 - p) < t)[sel].float().mean()), 4)
+        res[f"dir{k}"] = r
+    return res
+
+
 MTT_WORK = 3.0  # work_proxy: an MTT subtree's search counted as this many leaf evaluations of the node's area
 
 
@@ -279,21 +382,23 @@ def work_proxy(out, nodes, th):
     return walk(0, root, root)
 
 
-def augment(x, q, m, g, nodes=None):
-    """Random flips / transpose (the partition of a mirrored CTU is the mirrored partition; so are its node maps)."""
-    nodes = list(nodes or [])
+def augment(x, q, m, g, nodes=None, dirs=None):
+    """Random flips / transpose (the partition of a mirrored CTU is the mirrored partition; so are its node maps; a
+    transpose turns vertical splits into horizontal ones)."""
+    nodes, dirs = list(nodes or []), list(dirs or [])
     def each(f, *ts):
         return [f(t) for t in ts]
     if torch.rand(1, generator=g) < 0.5:
-        x, q, m = each(lambda t: t.flip(-1), x, q, m)
+        x, q, m, *dirs = each(lambda t: t.flip(-1), x, q, m, *dirs)
         nodes = [t.flip(-2) for t in nodes]
     if torch.rand(1, generator=g) < 0.5:
-        x, q, m = each(lambda t: t.flip(-2), x, q, m)
+        x, q, m, *dirs = each(lambda t: t.flip(-2), x, q, m, *dirs)
         nodes = [t.flip(-3) for t in nodes]
     if torch.rand(1, generator=g) < 0.5:
-        x, q, m = each(lambda t: t.transpose(-1, -2), x, q, m)
+        x, q, m, *dirs = each(lambda t: t.transpose(-1, -2), x, q, m, *dirs)
         nodes = [t.transpose(-2, -3) for t in nodes]
-    return x, q, m, nodes
+        dirs = [torch.where(t >= 0, 1 - t, t) for t in dirs]
+    return x, q, m, nodes, dirs
 
 
 def threshold_ranges(pq, pm, tau):
@@ -325,7 +430,7 @@ def evaluate(net, d, device, arch="v1"):
     out = outputs(net, arch, d, device)
     proxy = proxy_scores(out, d)
     q, m = d["qt"], d["mtt"]
-    pq, pm = out[:, :QT_CLASSES].softmax(1), out[:, QT_CLASSES:].softmax(1)
+    pq, pm = out[:, :QT_CLASSES].softmax(1), out[:, QT_CLASSES:QT_CLASSES + MTT_CLASSES].softmax(1)
     aq, am = pq.argmax(1), pm.argmax(1)
     valid = q >= 0
     is_b = d["is_b"][:, None, None].expand_as(q)
@@ -348,9 +453,12 @@ def evaluate(net, d, device, arch="v1"):
         return r
 
     res = scores(valid)
+    res["directions"] = direction_scores(out, d, torch.ones_like(valid))
     if d["is_b"].any() and (~d["is_b"]).any():
         res["I"] = scores(valid & ~is_b)
         res["B"] = scores(valid & is_b)
+        res["I"]["directions"] = direction_scores(out, d, ~is_b)
+        res["B"]["directions"] = direction_scores(out, d, is_b)
     if proxy:
         res["proxy"] = proxy
     return res
@@ -420,7 +528,7 @@ def eval_checkpoints(paths, data, splits):
         if arch not in loaded:
             loaded[arch] = load(data, ck.get("labels", "exact") == "exact", intra_only=arch == "v1",
                                 text=".tm.bin" if arch == "v3" else ".t.bin", splits=splits)
-        net = net_for(arch)
+        net = net_for(arch, ck.get("directions", 0))
         net.load_state_dict(ck["state_dict"])
         for split, d in loaded[arch].items():
             for k, v in (proxy_scores(outputs(net, arch, d), d) or {}).items():
@@ -451,6 +559,8 @@ def main():
     ap.add_argument("--cost-bits", type=float, default=16.0, help="node_cost_loss: the regret (bits) of half the extra weight")
     ap.add_argument("--abandoned-bits", type=float, default=0.0,
                     help="node_cost_loss: the regret counted for a QT split the search abandoned (0: its lower bound)")
+    ap.add_argument("--dir-loss", type=float, default=0.0,
+                    help="weight of the split-direction loss (direction_loss; > 0 adds the direction outputs, channels 9-10)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--eval", nargs="+", metavar="CHECKPOINT",
                     help="no training: the proxy scores of these checkpoints on the val and test pictures")
@@ -469,7 +579,8 @@ def main():
     tr = d["train"]
     ntr = len(tr["qt"])
     print(f"arch {a.arch}: train CTUs {ntr} (B {int(tr['is_b'].sum())}), val CTUs {len(d['val']['qt']) if 'val' in d else 0}", flush=True)
-    net = net_for(a.arch).to(a.device)
+    directions = DIRECTIONS if a.dir_loss > 0 else 0
+    net = net_for(a.arch, directions).to(a.device)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, a.epochs)
     g = torch.Generator().manual_seed(a.seed)
@@ -480,11 +591,14 @@ def main():
         for i in range(0, ntr, a.batch):
             idx = perm[i:i + a.batch]
             x, c = inputs(tr, idx, a.arch)
-            x, q, m, nodes = augment(x, tr["qt"][idx], tr["mtt"][idx], g,
-                                     [tr[f"nodes{k}"][idx] for k in range(NODE_DEPTHS)] if a.node_costs > 0 else None)
+            x, q, m, nodes, dirs = augment(x, tr["qt"][idx], tr["mtt"][idx], g,
+                                           [tr[f"nodes{k}"][idx] for k in range(NODE_DEPTHS)] if a.node_costs > 0 else None,
+                                           [tr[f"dir{k}"][idx] for k in range(DIRECTIONS)] if a.dir_loss > 0 else None)
             out = forward(net, a.arch, x.to(a.device), c.to(a.device))
             loss = F.cross_entropy(out[:, :QT_CLASSES], q.to(a.device), ignore_index=-1) + \
-                0.5 * F.cross_entropy(out[:, QT_CLASSES:], m.to(a.device), ignore_index=-1)
+                0.5 * F.cross_entropy(out[:, QT_CLASSES:QT_CLASSES + MTT_CLASSES], m.to(a.device), ignore_index=-1)
+            if a.dir_loss > 0:
+                loss = loss + a.dir_loss * direction_loss(out, [t.to(a.device) for t in dirs])
             if a.node_loss > 0:
                 loss = loss + a.node_loss * node_loss(out, q.to(a.device))
             if a.node_costs > 0:
@@ -497,6 +611,8 @@ def main():
             if "val" in d:
                 v = evaluate(net, d["val"], a.device, a.arch)
                 msg += f" val qt_exact {v['qt_exact']:.3f} mtt_exact {v['mtt_exact']:.3f} cover a0 {v['hint_cover_a0']:.3f}"
+                for k, dr in v["directions"].items():
+                    msg += f" {k} acc {dr['accuracy']:.3f} (refused at 0.2 {dr['refused_own_at_0.2']:.3f}, one way {dr['one_way_at_0.2']:.3f})"
                 for k, pr in (v.get("proxy") or {}).items():
                     if k.endswith("curve"):
                         msg += f" | {k}: regret at 40/45/50% work saved " + "/".join(
@@ -504,12 +620,12 @@ def main():
             print(msg, flush=True)
     net.cpu()
     train_seconds = time.time() - t_start
-    torch.save({"state_dict": net.state_dict(), "labels": a.labels, "arch": a.arch}, a.out)  # export_onnx.py reads arch + labels
+    torch.save({"state_dict": net.state_dict(), "labels": a.labels, "arch": a.arch, "directions": directions}, a.out)  # export_onnx.py reads arch + labels
     metrics = {"arch": a.arch, "params": sum(p.numel() for p in net.parameters()), "train": evaluate(net, tr, "cpu", a.arch),
                "epochs": a.epochs, "seed": a.seed, "train_ctus": ntr, "train_ctus_b": int(tr["is_b"].sum()), "labels": a.labels,
                "device": a.device, "train_seconds": round(train_seconds, 1), "top_layer_every": a.top_layer_every, "node_loss": a.node_loss,
                "node_costs": a.node_costs, "cost_weight": a.cost_weight, "cost_bits": a.cost_bits,
-               "abandoned_bits": a.abandoned_bits}
+               "abandoned_bits": a.abandoned_bits, "directions": directions, "dir_loss": a.dir_loss}
     if "val" in d:
         metrics["val"] = evaluate(net, d["val"], "cpu", a.arch)
         metrics["val_ctus"] = len(d["val"]["qt"])

@@ -156,7 +156,9 @@ TEST_CASE(version2ProbabilitiesAndNodeDecisions) {
   const std::string hdr = "nnvvc-split-hints 2\npicture 8 8\nctu 128\ngrid 8\n";
   struct Bad { std::string text, expect; } bad[] = {
       {hdr + "threshold 1.5\nframes 1\nframe 0\n" + a + "\n", "'1.5' is not a number in (0, 1)"},
-      {hdr + "threshold 0.1 0.2\nframes 1\nframe 0\n" + a + "\n", "one threshold or three"},
+      {hdr + "threshold 0.1 0.2\nframes 1\nframe 0\n" + a + "\n", "one threshold, three"},
+      {hdr + "threshold 0.1 0.2 0.3 0.6\nframes 1\nframe 0\n" + a + "\n", "direction threshold '0.6' is above 0.5"},
+      {hdr + "frames 1\nframe 0\n" + a + "A\n", "expected a probability token"},
       {hdr + "frames 1\nframe 0\n2:1\n", "expected a probability token"},
       {hdr + "frames 1\nframe 0\npAAAAAA!\n", "bad base64url digit '!'"},
       {hdr + "frames 1\nframe 0\npAB_AAAA\n", "must not increase"},
@@ -173,6 +175,37 @@ TEST_CASE(version2ProbabilitiesAndNodeDecisions) {
   CHECK(contains(parseSplitThresholds(std::vector<std::string>{"0"}, th), "not a number in (0, 1)"), "0 refused");
   CHECK(parseSplitThresholds(std::string("0.3,0.2,0.1"), th).empty() && th.qtSplit == 0.3 && th.mtt == 0.1, "comma list");
   CHECK(contains(parseSplitThresholds(std::string("0.3,,0.1"), th), "'' is not a number"), "empty item refused");
+}
+
+TEST_CASE(version2SplitDirections) {
+  // 16x8 picture, grid 8 -> 2 x 1 cells, MTT likely everywhere. Tokens with 2 more digits: P(vertical) at MTT
+  // depth 0 and 1. Left cell: depth 0 vertical 60/63, depth 1 vertical 10/63; right cell: 50/63 and 30/63.
+  auto tok = [](int v0, int v1) { return std::string("p____") + b64(60) + b64(50) + b64(40) + b64(v0) + b64(v1); };
+  const std::string text = "nnvvc-split-hints 2\npicture 16 8\nctu 128\ngrid 8\nthreshold 0.1 0.1 0.1 0.3\nframes 1\nframe 0\n" +
+                           tok(60, 10) + " " + tok(50, 30) + "\n";
+  SplitHints h;
+  std::string e = parseStr(h, text);
+  CHECK(e.empty(), "direction digits rejected: %s", e.c_str());
+  CHECK(h.thresholds().dir == 0.3 && h.cell(0, 0, 0).pVer[0] == 60 && h.cell(0, 1, 0).pVer[1] == 30, "values");
+  // the 16x8 node at MTT depth 0: mean P(vertical) (60 + 50) / 126 = 0.87: horizontal 0.13 < 0.3 refused
+  CHECK(h.allowMtt(0, 0, 0, 16, 8, 0, SplitMode::kBtVer) && h.allowMtt(0, 0, 0, 16, 8, 0, SplitMode::kTtVer), "vertical");
+  CHECK(!h.allowMtt(0, 0, 0, 16, 8, 0, SplitMode::kBtHor) && !h.allowMtt(0, 0, 0, 16, 8, 0, SplitMode::kTtHor), "horizontal");
+  // MTT depth 1: left 8x8 alone 10/63 = 0.16 vertical -> only horizontal; the whole node (40/126 = 0.32) both
+  CHECK(!h.allowMtt(0, 0, 0, 8, 8, 1, SplitMode::kBtVer) && h.allowMtt(0, 0, 0, 8, 8, 1, SplitMode::kBtHor), "depth 1");
+  CHECK(h.allowMtt(0, 0, 0, 16, 8, 1, SplitMode::kBtVer) && h.allowMtt(0, 0, 0, 16, 8, 1, SplitMode::kBtHor), "both");
+  // MTT depth 2 has no direction: the MTT probability alone decides
+  CHECK(h.allowMtt(0, 0, 0, 8, 8, 2, SplitMode::kBtVer) && h.allowMtt(0, 0, 0, 8, 8, 2, SplitMode::kBtHor), "depth 2");
+  // without a direction threshold (three values) the directions are not used
+  h.setThresholds(SplitThresholds{0.1, 0.1, 0.1});
+  CHECK(h.allowMtt(0, 0, 0, 16, 8, 0, SplitMode::kBtHor), "direction threshold off");
+  // files without direction digits: the direction threshold changes nothing
+  SplitHints h7;
+  e = parseStr(h7, "nnvvc-split-hints 2\npicture 8 8\nctu 128\ngrid 8\nthreshold 0.1 0.1 0.1 0.5\nframes 1\nframe 0\np____yxo\n");
+  CHECK(e.empty() && h7.allowMtt(0, 0, 0, 8, 8, 0, SplitMode::kBtHor) && h7.allowMtt(0, 0, 0, 8, 8, 0, SplitMode::kBtVer),
+        "no digits: %s", e.c_str());
+  SplitThresholds th;
+  CHECK(parseSplitThresholds(std::string("0.1,0.2,0.3,0.4"), th).empty() && th.dir == 0.4 && th.mtt == 0.3, "four");
+  CHECK(parseSplitThresholds(std::string("0.2"), th).empty() && th.dir == 0.0, "one value: direction off");
 }
 
 TEST_CASE(missingFile) {

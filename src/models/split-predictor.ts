@@ -18,6 +18,8 @@ export const CTU = 128;
 export const GRID = 8;
 export const CELLS = CTU / GRID;
 export const QT_CLASSES = 5;
+/** Split-direction outputs of models that have them (channels 9, 10): P(vertical) at MTT depth 0 and 1. */
+export const DIRECTIONS = 2;
 export const MTT_CLASSES = 4;
 export const MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models');
 /** The all-intra model v1: the default for all-intra jobs (it beats v2 there: models/README.md "Metrics"). */
@@ -108,6 +110,8 @@ export interface FramePrediction {
   qtConf: Float32Array;
   /** Softmax probabilities per cell: QT_CLASSES (resp. MTT_CLASSES) values per cell, cell-major. Absent in hand-made predictions. */
   qtProb?: Float32Array; mttProb?: Float32Array;
+  /** Models with split-direction outputs: P(vertical) of the MTT split at MTT depth 0 and 1, 2 values per cell. */
+  dirProb?: Float32Array;
   seconds: number;
 }
 
@@ -303,14 +307,19 @@ export async function predictFrame(model: SplitModel, luma: Uint16Array, width: 
   }
   const out = (await model.session.run(feeds))[model.session.outputNames[0]];
   const dims = out.dims;
-  if (dims.length !== 4 || dims[0] !== n || dims[1] !== QT_CLASSES + MTT_CLASSES || dims[2] !== CELLS || dims[3] !== CELLS) {
-    throw new SplitModelError(`model output has shape [${dims.join(',')}], expected [${n},${QT_CLASSES + MTT_CLASSES},${CELLS},${CELLS}]`);
+  // 9 channels (depths), or 11 with the split directions (DIRECTIONS logits of P(vertical) at MTT depth 0, 1)
+  const channels = dims[1];
+  if (dims.length !== 4 || dims[0] !== n || (channels !== QT_CLASSES + MTT_CLASSES && channels !== QT_CLASSES + MTT_CLASSES + DIRECTIONS) ||
+      dims[2] !== CELLS || dims[3] !== CELLS) {
+    throw new SplitModelError(`model output has shape [${dims.join(',')}], expected [${n},${QT_CLASSES + MTT_CLASSES} or ${QT_CLASSES + MTT_CLASSES + DIRECTIONS},${CELLS},${CELLS}]`);
   }
+  const withDirections = channels === QT_CLASSES + MTT_CLASSES + DIRECTIONS;
   const logits = out.data as Float32Array;
   const cols = Math.ceil(width / GRID), rows = Math.ceil(height / GRID);
   const cells = cols * rows;
   const qt = new Uint8Array(cells), mtt = new Uint8Array(cells), qtConf = new Float32Array(cells);
   const qtProb = new Float32Array(cells * QT_CLASSES), mttProb = new Float32Array(cells * MTT_CLASSES);
+  const dirProb = withDirections ? new Float32Array(cells * DIRECTIONS) : undefined;
   const cplane = CELLS * CELLS;
   const softmax = (off: number, first: number, count: number, dst: Float32Array, at: number): number => {
     let best = 0, bestV = -Infinity, sum = 0;
@@ -321,13 +330,16 @@ export async function predictFrame(model: SplitModel, luma: Uint16Array, width: 
   };
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
     const k = Math.floor(r / CELLS) * nx + Math.floor(c / CELLS);
-    const off = k * (QT_CLASSES + MTT_CLASSES) * cplane + (r % CELLS) * CELLS + (c % CELLS);
+    const off = k * channels * cplane + (r % CELLS) * CELLS + (c % CELLS);
     const cell = r * cols + c;
     const best = softmax(off, 0, QT_CLASSES, qtProb, cell * QT_CLASSES);
     const bm = softmax(off, QT_CLASSES, MTT_CLASSES, mttProb, cell * MTT_CLASSES);
     qt[cell] = best; mtt[cell] = bm; qtConf[cell] = qtProb[cell * QT_CLASSES + best];
+    if (dirProb) {
+      for (let d = 0; d < DIRECTIONS; d++) dirProb[cell * DIRECTIONS + d] = 1 / (1 + Math.exp(-logits[off + (QT_CLASSES + MTT_CLASSES + d) * cplane]));
+    }
   }
-  return { cols, rows, qt, mtt, qtConf, qtProb, mttProb, seconds: (performance.now() - t0) / 1000 };
+  return { cols, rows, qt, mtt, qtConf, qtProb, mttProb, ...(dirProb ? { dirProb } : {}), seconds: (performance.now() - t0) / 1000 };
 }
 
 /**
@@ -372,10 +384,11 @@ const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 
 /**
  * Version 2 (probability) cell token: 'p' + 7 base64url digits (0..63 = probability x 63): P(QT depth > q) for
- * q = 0..3, then P(MTT depth > m) for m = 0..2, the cumulative tails of the cell's predicted distributions. The
- * encoder turns them into per-node split decisions at its threshold (codec/README.md "Split hints", version 2).
+ * q = 0..3, then P(MTT depth > m) for m = 0..2, the cumulative tails of the cell's predicted distributions; with
+ * `dirProb` 2 more: P(vertical) of the MTT split at MTT depth 0 and 1. The encoder turns them into per-node split
+ * decisions at its thresholds (codec/README.md "Split hints", version 2).
  */
-export function probabilityToken(qtProb: ArrayLike<number>, mttProb: ArrayLike<number>, at = 0): string {
+export function probabilityToken(qtProb: ArrayLike<number>, mttProb: ArrayLike<number>, at = 0, dirProb?: ArrayLike<number>): string {
   // digits of P(depth > d) for d = 0 .. n-2: the sums of the classes above d
   const tails = (prob: ArrayLike<number>, n: number): string => {
     let s = '';
@@ -386,18 +399,23 @@ export function probabilityToken(qtProb: ArrayLike<number>, mttProb: ArrayLike<n
     }
     return s;
   };
-  return `p${tails(qtProb, QT_CLASSES)}${tails(mttProb, MTT_CLASSES)}`;
+  const digit = (p: number): string => BASE64URL[Math.min(63, Math.max(0, Math.round(p * 63)))];
+  let dirs = '';
+  if (dirProb) for (let d = 0; d < DIRECTIONS; d++) dirs += digit(dirProb[at * DIRECTIONS + d]);
+  return `p${tails(qtProb, QT_CLASSES)}${tails(mttProb, MTT_CLASSES)}${dirs}`;
 }
 
 /** Per-node decision thresholds of version 2 hints: a QT split is tried when its predicted probability reaches
- * `qtSplit`, the QT's end when 1 - that reaches `qtEnd`, an MTT split when its probability reaches `mtt`. */
-export interface NodeThresholds { qtSplit: number; qtEnd: number; mtt: number }
+ * `qtSplit`, the QT's end when 1 - that reaches `qtEnd`, an MTT split when its probability reaches `mtt`, and (with a
+ * model that predicts split directions; `dir` <= 0.5) a vertical / horizontal MTT split at MTT depth 0-1 when the
+ * probability of its direction reaches `dir`. */
+export interface NodeThresholds { qtSplit: number; qtEnd: number; mtt: number; dir?: number }
 
 /** How hints are made from predictions: a fixed aggressiveness (0/1/2, v1's ranges), a confidence threshold on
  * per-cell ranges, or per-node decisions (version 2 hints: the probabilities, decided by the encoder). */
 export type HintPolicy = Aggressiveness | { threshold: number } | { node: NodeThresholds };
 
-export const formatNodeThresholds = (t: NodeThresholds): string => `${t.qtSplit}/${t.qtEnd}/${t.mtt}`;
+export const formatNodeThresholds = (t: NodeThresholds): string => `${t.qtSplit}/${t.qtEnd}/${t.mtt}${t.dir ? `/${t.dir}` : ''}`;
 
 export function describePolicy(p: HintPolicy): string {
   return typeof p === 'number' ? `aggressiveness ${p}` : 'threshold' in p ? `threshold ${p.threshold}` : `node thresholds ${formatNodeThresholds(p.node)}`;
@@ -408,7 +426,8 @@ export function hintsText(width: number, height: number, frames: FramePrediction
   const node = typeof policy !== 'number' && 'node' in policy;
   const lines = [`nnvvc-split-hints ${node ? 2 : 1}`, `# written by the CNN split predictor, ${describePolicy(policy)}`,
     `picture ${width} ${height}`, `ctu ${CTU}`, `grid ${GRID}`,
-    ...(node ? [`threshold ${policy.node.qtSplit} ${policy.node.qtEnd} ${policy.node.mtt}`] : []), `frames ${frames.length}`];
+    ...(node ? [`threshold ${policy.node.qtSplit} ${policy.node.qtEnd} ${policy.node.mtt}${policy.node.dir ? ` ${policy.node.dir}` : ''}`] : []),
+    `frames ${frames.length}`];
   frames.forEach((p, f) => {
     if (p.cols !== Math.ceil(width / GRID) || p.rows !== Math.ceil(height / GRID)) {
       throw new SplitModelError(`frame ${f} prediction is ${p.cols}x${p.rows} cells, expected ${Math.ceil(width / GRID)}x${Math.ceil(height / GRID)}`);
@@ -420,7 +439,7 @@ export function hintsText(width: number, height: number, frames: FramePrediction
       for (let c = 0; c < p.cols; c++) {
         const k = r * p.cols + c;
         row.push(typeof policy === 'number' ? cellToken(p.qt[k], p.mtt[k], p.qtConf[k], policy)
-          : 'threshold' in policy ? thresholdToken(p.qtProb!, p.mttProb!, policy.threshold, k) : probabilityToken(p.qtProb!, p.mttProb!, k));
+          : 'threshold' in policy ? thresholdToken(p.qtProb!, p.mttProb!, policy.threshold, k) : probabilityToken(p.qtProb!, p.mttProb!, k, p.dirProb));
       }
       lines.push(row.join(' '));
     }
@@ -515,16 +534,18 @@ export function hintPolicyFromEnv(env: NodeJS.ProcessEnv, config: string, preset
   return { policy: defaultPolicyFor(config, preset), presetPoint: true };
 }
 
-/** NNVVC_SPLIT_NODE_THRESHOLDS: undefined when unset/empty, else "t" (all three) or "qtSplit,qtEnd,mtt", each in
- * (0, 1) as the encoder takes them. */
+/** NNVVC_SPLIT_NODE_THRESHOLDS: undefined when unset/empty, else "t" (the first three), "qtSplit,qtEnd,mtt" or
+ * "qtSplit,qtEnd,mtt,dir", each in (0, 1) (dir <= 0.5) as the encoder takes them. */
 export function parseNodeThresholds(v: string | undefined): NodeThresholds | undefined {
   if (v === undefined || v.trim() === '') return undefined;
   const parts = v.split(/[,/]/).map((x) => x.trim());
   const t = parts.map(Number);
-  if ((t.length !== 1 && t.length !== 3) || parts.some((x) => x === '') || t.some((x) => !Number.isFinite(x) || x <= 0 || x >= 1)) {
-    throw new SplitModelError(`split-hints node thresholds '${v}': expected one number or three (QT split, QT end, MTT) in (0, 1), e.g. 0.05,0.3,0.05`);
+  if ((t.length !== 1 && t.length !== 3 && t.length !== 4) || parts.some((x) => x === '') || t.some((x) => !Number.isFinite(x) || x <= 0 || x >= 1)) {
+    throw new SplitModelError(`split-hints node thresholds '${v}': expected one number, three (QT split, QT end, MTT) or four (and the split direction) in (0, 1), e.g. 0.05,0.3,0.05`);
   }
-  return t.length === 1 ? { qtSplit: t[0], qtEnd: t[0], mtt: t[0] } : { qtSplit: t[0], qtEnd: t[1], mtt: t[2] };
+  if (t.length === 4 && t[3] > 0.5) throw new SplitModelError(`split-hints node thresholds '${v}': the direction threshold ${t[3]} is above 0.5`);
+  return t.length === 1 ? { qtSplit: t[0], qtEnd: t[0], mtt: t[0] }
+    : { qtSplit: t[0], qtEnd: t[1], mtt: t[2], ...(t.length === 4 ? { dir: t[3] } : {}) };
 }
 
 /** NNVVC_SPLIT_THRESHOLD: undefined when unset/empty, else a number 0 < tau <= 1. */

@@ -151,9 +151,19 @@ test('threshold tokens: the smallest QT range around the argmax and MTT cap hold
   assert.deepEqual(parseNodeThresholds('0.2'), { qtSplit: 0.2, qtEnd: 0.2, mtt: 0.2 });
   assert.deepEqual(parseNodeThresholds('0.05,0.3,0.1'), { qtSplit: 0.05, qtEnd: 0.3, mtt: 0.1 });
   assert.deepEqual(parseNodeThresholds('0.05/0.3/0.1'), { qtSplit: 0.05, qtEnd: 0.3, mtt: 0.1 });
-  for (const bad of ['0', '1', '0.1,0.2', '0.1,,0.2', 'x', '0.1,0.2,1.5']) {
-    assert.throws(() => parseNodeThresholds(bad), /node thresholds '.*': expected one number or three \(QT split, QT end, MTT\) in \(0, 1\)/);
+  assert.deepEqual(parseNodeThresholds('0.05,0.3,0.1,0.2'), { qtSplit: 0.05, qtEnd: 0.3, mtt: 0.1, dir: 0.2 });
+  for (const bad of ['0', '1', '0.1,0.2', '0.1,,0.2', 'x', '0.1,0.2,1.5', '0.1,0.2,0.3,0.4,0.5']) {
+    assert.throws(() => parseNodeThresholds(bad), /node thresholds '.*': expected one number, three \(QT split, QT end, MTT\) or four \(and the split direction\) in \(0, 1\)/);
   }
+  assert.throws(() => parseNodeThresholds('0.1,0.2,0.3,0.6'), /the direction threshold 0.6 is above 0.5/);
+  // split directions: 2 more digits, P(vertical) at MTT depth 0 and 1; the threshold line gets the 4th value
+  assert.deepEqual(digits(probabilityToken([1, 0, 0, 0, 0], [1, 0, 0, 0], 0, [0.9, 0.2])), [0, 0, 0, 0, 0, 0, 0, 57, 13]);
+  assert.equal(probabilityToken([1, 0, 0, 0, 0, 1, 0, 0, 0, 0], [1, 0, 0, 0, 1, 0, 0, 0], 1, [0, 0, 1, 0]), 'pAAAAAAA_A');
+  const withDir: FramePrediction = { cols: 1, rows: 1, qt: new Uint8Array(1), mtt: new Uint8Array(1), qtConf: new Float32Array(1), seconds: 0,
+    qtProb: new Float32Array([1, 0, 0, 0, 0]), mttProb: new Float32Array([1, 0, 0, 0]), dirProb: new Float32Array([1, 0]) };
+  const text = hintsText(8, 8, [withDir], { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1, dir: 0.2 } });
+  assert.match(text, /^threshold 0.1 0.3 0.1 0.2$/m);
+  assert.match(text, /^pAAAAAAA_A$/m);
   const noProb: FramePrediction = { cols: 1, rows: 1, qt: new Uint8Array(1), mtt: new Uint8Array(1), qtConf: new Float32Array(1), seconds: 0 };
   assert.throws(() => hintsText(8, 8, [noProb], { threshold: 0.9 }), /a threshold needs the predicted probabilities/);
 });

@@ -15,7 +15,7 @@ const haveTorch = spawnSync(PY, ['-c', 'import torch, numpy'], { stdio: 'ignore'
 const skip = haveTorch ? false : `${PY} without torch (apt-get install python3-torch python3-numpy)`;
 if (skip) console.log(`SKIPPED: models/tests (train.py node costs and proxy): ${skip}`);
 
-test('train.py: node cost maps, the cost-aware node loss and the work / regret proxy (Python unittest)', { skip }, async () => {
+test('train.py: node cost maps, the cost-aware node loss, the work / regret proxy and the split-direction labels (Python unittest)', { skip }, async () => {
   const { stdout, stderr } = await run(PY, ['-m', 'unittest', 'discover', '-s', 'models/tests', '-v'], {
     cwd: REPO, env: { ...process.env, OMP_NUM_THREADS: '1' }, timeout: 120_000,
   });

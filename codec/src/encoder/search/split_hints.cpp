@@ -88,10 +88,11 @@ std::string parseSplitHintToken(const std::string& tok, SplitHintCell& out) {
 
 std::string parseSplitHintProbToken(const std::string& tok, SplitHintCell& out) {
   out = SplitHintCell{};
-  if (tok.size() != 8 || tok[0] != 'p')
-    return "expected a probability token: 'p' and 7 base64url digits (version 2 hints)";
-  uint8_t v[7];
-  for (int i = 0; i < 7; ++i) {
+  if ((tok.size() != 8 && tok.size() != 10) || tok[0] != 'p')
+    return "expected a probability token: 'p' and 7 base64url digits, or 9 with the split directions (version 2 hints)";
+  const int nd = int(tok.size()) - 1;
+  uint8_t v[9];
+  for (int i = 0; i < nd; ++i) {
     const char c = tok[size_t(i) + 1];
     const int d = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26
                 : c >= '0' && c <= '9' ? c - '0' + 52 : c == '-' ? 62 : c == '_' ? 63 : -1;
@@ -104,20 +105,28 @@ std::string parseSplitHintProbToken(const std::string& tok, SplitHintCell& out) 
     if (v[i] > v[i - 1]) return "MTT probabilities must not increase with the depth (P(depth > m) is cumulative)";
   for (int i = 0; i < 4; ++i) out.pQt[i] = v[i];
   for (int i = 0; i < 3; ++i) out.pMtt[i] = v[4 + i];
+  if (nd == 9) {
+    out.pVer[0] = v[7];
+    out.pVer[1] = v[8];
+  }
   return "";
 }
 
 std::string parseSplitThresholds(const std::vector<std::string>& values, SplitThresholds& out) {
-  if (values.size() != 1 && values.size() != 3)
-    return "expected one threshold or three (QT split, QT end, MTT), found " + std::to_string(values.size());
-  double v[3];
+  if (values.size() != 1 && values.size() != 3 && values.size() != 4)
+    return "expected one threshold, three (QT split, QT end, MTT) or four (and the split direction), found " +
+           std::to_string(values.size());
+  double v[4];
   for (size_t i = 0; i < values.size(); ++i) {
     char* end = nullptr;
     v[i] = std::strtod(values[i].c_str(), &end);
     if (values[i].empty() || *end != '\0' || !(v[i] > 0 && v[i] < 1))
       return "'" + values[i] + "' is not a number in (0, 1)";
   }
-  out = values.size() == 1 ? SplitThresholds{v[0], v[0], v[0]} : SplitThresholds{v[0], v[1], v[2]};
+  // the direction threshold: above 0.5 both directions could be refused at one node
+  if (values.size() == 4 && v[3] > 0.5) return "direction threshold '" + values[3] + "' is above 0.5";
+  out = values.size() == 1 ? SplitThresholds{v[0], v[0], v[0], 0.0}
+                           : SplitThresholds{v[0], v[1], v[2], values.size() == 4 ? v[3] : 0.0};
   return "";
 }
 
@@ -315,9 +324,22 @@ bool SplitHints::allowMtt(int frame, int x, int y, int w, int h, int mttDepth, S
   uint8_t bit = split == SplitMode::kBtHor ? kHintBtHor : split == SplitMode::kBtVer ? kHintBtVer
               : split == SplitMode::kTtHor ? kHintTtHor : split == SplitMode::kTtVer ? kHintTtVer : 0;
   if (!bit) return false;
-  if (version_ == 2)
-    return mttDepth < 3 && nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pMtt[mttDepth]; }) >=
-                               thresholds_.mtt;
+  if (version_ == 2) {
+    if (mttDepth >= 3 ||
+        nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pMtt[mttDepth]; }) < thresholds_.mtt)
+      return false;
+    if (thresholds_.dir <= 0 || mttDepth >= 2) return true;
+    // the split's direction: the mean over the node of P(vertical) (a node splits one way as a whole)
+    int sum = 0, n = 0;
+    forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
+      if (c.pVer[mttDepth] <= 63) sum += c.pVer[mttDepth], ++n;
+      return true;
+    });
+    if (!n) return true;
+    const double pVer = double(sum) / (63.0 * n);
+    const bool vertical = split == SplitMode::kBtVer || split == SplitMode::kTtVer;
+    return (vertical ? pVer : 1.0 - pVer) >= thresholds_.dir;
+  }
   bool any = false;
   forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
     any = c.mttMax > mttDepth && (c.mttTypes & bit);

@@ -22,11 +22,14 @@
 // 'threshold <t>' or 'threshold <tQtSplit> <tQtEnd> <tMtt>' (each 0 < t < 1, default 0.1) before
 // 'frames', and every cell token 'p' followed by 7 base64url digits (A-Z a-z 0-9 - _ = 0..63,
 // probability = digit / 63): P(QT depth > q) for q = 0..3, then P(MTT depth > m) for m = 0..2, the
-// cumulative tails of the predicted distributions. A node's probability of a deeper split is the largest
+// cumulative tails of the predicted distributions; optionally 2 more digits: P(the MTT split at MTT depth
+// m = 0, 1 is vertical) (BT/TT vertical against horizontal, given that the area splits there). A node's probability of a deeper split is the largest
 // of its quadrants' means (a node splits when any part of it must; the mean within a quadrant smooths
 // single cells). Node semantics:
 //   QT split allowed iff P(QT depth > q) >= tQtSplit; ending the QT at q iff 1 - P(QT depth > q) >= tQtEnd;
-//   MTT split at mttDepth m iff P(MTT depth > m) >= tMtt (and the QT may end there).
+//   MTT split at mttDepth m iff P(MTT depth > m) >= tMtt (and the QT may end there);
+//   with a direction threshold tDir (a 4th threshold value, <= 0.5) and direction digits, at mttDepth 0 and 1 a
+//   vertical split also needs the node's mean P(vertical) >= tDir, a horizontal one 1 - that >= tDir.
 // (with tQtSplit + tQtEnd <= 1 one of QT split / QT end always remains.) The encoder's --split-threshold
 // overrides the file's thresholds, so one prediction serves several operating points.
 //
@@ -59,14 +62,17 @@ struct SplitHintCell {
   // version 2: cumulative probabilities in 63ths, P(QT depth > q) q = 0..3, P(MTT depth > m) m = 0..2
   uint8_t pQt[4] = {63, 63, 63, 63};
   uint8_t pMtt[3] = {63, 63, 63};
+  // optional: P(the MTT split at MTT depth m = 0, 1 of the cell's area is vertical) in 63ths; 255 = not given
+  uint8_t pVer[2] = {255, 255};
 };
 
 // Per-node decision thresholds of version 2 hints (probabilities a split / the QT's end needs to be tried).
 struct SplitThresholds {
   double qtSplit = 0.1, qtEnd = 0.1, mtt = 0.1;
+  double dir = 0.0;  // split direction (0 = off): BT/TT of a direction tried iff its probability >= dir (<= 0.5)
 };
 
-// "t" (all three) or "tQtSplit,tQtEnd,tMtt", each 0 < t < 1, as file tokens or a comma list; "" on success, else
+// "t" (all three) or "tQtSplit,tQtEnd,tMtt[,tDir]", each 0 < t < 1 (tDir <= 0.5), as file tokens or a comma list; "" on success, else
 // what is wrong.
 std::string parseSplitThresholds(const std::vector<std::string>& values, SplitThresholds& out);
 std::string parseSplitThresholds(const std::string& commaList, SplitThresholds& out);
