@@ -6,7 +6,8 @@
 // Env: CNN_BENCH_SEQ (file in the shared sequences), CNN_BENCH_CONFIG (ai | ra, default ai), CNN_BENCH_FRAMES
 // (2 for ai, 33 for ra), CNN_BENCH_PRESET (medium), CNN_BENCH_AGGR ("0,1,2": aggressiveness levels; "" for none),
 // CNN_BENCH_THRESHOLDS (confidence thresholds, e.g. "0.9,0.95"; default none), CNN_BENCH_NODE (per-node decision
-// thresholds of version 2 hints, entries separated by ';', each "t" or "qtSplit,qtEnd,mtt", e.g. "0.1;0.05,0.3,0.05";
+// thresholds of version 2 hints, entries separated by ';', each "t", "qtSplit,qtEnd,mtt" or "qtSplit,qtEnd,mtt,dir" (dir: the
+// split-direction threshold, models with direction outputs), e.g. "0.1;0.05,0.3,0.05;0.05,0.25,0.1,0.2";
 // default none), CNN_BENCH_ORACLE (oracle rows: hints
 // written from the full search's own partition at the same QP, e.g. "qt1m1,m1,exact": QT exact or +-1, MTT maximum
 // exact or +1; what a perfect predictor of the same form would save and cost), NNVVC_SPLIT_MODEL (another .onnx, as

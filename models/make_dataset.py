@@ -7,7 +7,8 @@ Usage: python3 models/make_dataset.py --out models/data [--config ai|ra] [--pres
 --preset medium keeps the ra run bounded on 2 cores)
 Outputs (not committed: raw data stays outside git): <out>/<name>_f<frame>_qp<QP>.{y.bin,stats.json}
 where y.bin is the crop's luma as 16-bit LE 10-bit samples (8-bit input shifted left by 2) and the meta keeps the
-encoder's CU list (cus) and its quadtree nodes' RD costs (qt_nodes, --stats qt_node_format: train.py --node-costs).
+encoder's CU list (cus) and its quadtree nodes' RD costs (qt_nodes, --stats qt_node_format: train.py --node-costs;
+since the twenty-second session with the best horizontal and vertical MTT split apart: --dir-costs).
 Crops keep encode time bounded on the 2 shared cores (1080p frames are cut to 512x256 windows).
 The held-out sequences are generated the same way: BasketballPass tagged split=val (validation and the
 benchmark), Cactus split=test (used by neither). Resumable: encodes whose .stats.json exists are skipped.

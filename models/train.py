@@ -21,6 +21,11 @@ log2(S / min(w, h)). A cell covered by several CUs (< 8x8) takes the deepest. Ce
 out of the loss.
 --node-costs W adds node_cost_loss: the search's own decision at each quadtree node (--stats qt_nodes: QT split or
 not, an MTT split or not), weighted by what the wrong decision would cost in bits.
+Split directions (twenty-second session): --dir-costs W adds direction outputs (channels 9-10: the logit of
+P(vertical) of the MTT split at MTT depth 0 and 1) and direction_cost_loss: at every quadtree node where an MTT split
+won, the better direction (qt_nodes mtt_hor / mtt_ver) on the node mean the encoder thresholds, weighted by what
+refusing it costs; --dir-loss W the same outputs on the CU tiling's directions (direction_labels; also the only
+labels of MTT depth 1). The proxy then also gives its curve at direction thresholds DIR_PROXY.
 The proxy (work_proxy, proxy_scores): what hints would cost and save at given thresholds, computed on the search's
 own quadtree with its node costs, without an encode: regret (bits lost at the first forbidden winner on the chosen
 path, % of the pictures' bits) against work saved (the node evaluations hints skip, %); "curve" gives the regret at
@@ -126,15 +131,21 @@ def direction_labels(meta):
 NODE_DEPTHS = 5  # quadtree nodes 128x128 (depth 0) .. 8x8 (depth 4)
 
 
+NODE_FIELDS = 6  # leaf, qt, mtt, lower, mtt_hor, mtt_ver
+
+
 def node_cost_maps(meta, ny, nx):
-    """The encoder's quadtree node costs (--stats qt_nodes: x, y, size, qt_depth, leaf, qt, mtt, lower) as maps per
-    depth d, [ny * 2^d, nx * 2^d, 4] float32: the leaf's, the QT split's and the best MTT split's (J - the node's
-    best J) / lambda in bits (-1 not tried), then the lower-bound flags (1 QT, 2 MTT); -2 everywhere for a node the
-    search did not visit."""
-    maps = [np.full((ny << d, nx << d, 4), -2.0, np.float32) for d in range(NODE_DEPTHS)]
-    for x, y, size, depth, leaf, qt, mtt, lower in meta.get("qt_nodes", []):
+    """The encoder's quadtree node costs (--stats qt_nodes: x, y, size, qt_depth, leaf, qt, mtt, lower[, mtt_hor,
+    mtt_ver]) as maps per depth d, [ny * 2^d, nx * 2^d, 6] float32: the leaf's, the QT split's and the best MTT split's
+    (J - the node's best J) / lambda in bits (-1 not tried), the lower-bound flags (1 QT, 2 MTT, 4 every horizontal MTT
+    split, 8 every vertical one), then the best horizontal and vertical MTT split's costs (-1 not tried or not recorded:
+    data from before the twenty-second session); -2 everywhere for a node the search did not visit."""
+    maps = [np.full((ny << d, nx << d, NODE_FIELDS), -2.0, np.float32) for d in range(NODE_DEPTHS)]
+    for node in meta.get("qt_nodes", []):
+        x, y, size, depth, leaf, qt, mtt, lower = node[:8]
+        hor, ver = (node[8], node[9]) if len(node) >= 10 else (-1.0, -1.0)
         if 0 <= depth < NODE_DEPTHS and size == CTU >> depth:
-            maps[depth][y // size, x // size] = (leaf, qt, mtt, lower)
+            maps[depth][y // size, x // size] = (leaf, qt, mtt, lower, hor, ver)
     return maps
 
 
@@ -231,6 +242,38 @@ def node_probabilities(out):
     return [pool(tail[:, d + 1:d + 2], d) for d in range(4)], [pool(pm, d) for d in range(NODE_DEPTHS)]
 
 
+def direction_probabilities(out):
+    """Per depth d the probability of a vertical MTT split at MTT depth 0 that the encoder compares with its direction
+    threshold at a quadtree node of size 128 >> d (split_hints.cpp allowMtt: the mean of the cells' P(vertical) over
+    the node); lists of [N, 2^d, 2^d], or None for a model without direction outputs."""
+    if out.shape[1] <= QT_CLASSES + MTT_CLASSES:
+        return None
+    pv = torch.sigmoid(out[:, QT_CLASSES + MTT_CLASSES:QT_CLASSES + MTT_CLASSES + 1])
+    return [F.avg_pool2d(pv, CELLS >> d)[:, 0] for d in range(NODE_DEPTHS)]
+
+
+def direction_cost_loss(out, nodes, weight, bits0):
+    """Binary cross-entropy of the better MTT direction at every quadtree node where an MTT split won and both
+    directions were tried (qt_nodes mtt_hor / mtt_ver), on the node probability the encoder thresholds
+    (direction_probabilities), weighted by 1 + weight * r / (r + bits0), r = what refusing the winning direction would
+    cost (the best of the leaf, the QT split and the other direction). Nodes where no MTT split won carry no loss:
+    refusing a direction there costs nothing."""
+    pv = direction_probabilities(out)
+    total, count = out.new_zeros(()), 0
+    for d in range(NODE_DEPTHS):
+        nd = node_decisions(nodes[d])
+        hor, ver = nodes[d][..., 4], nodes[d][..., 5]
+        sel = nd.mtt_won & (hor >= 0) & (ver >= 0)
+        if not sel.any():
+            continue
+        vertical = ver <= hor
+        r = torch.minimum(nd.alt_mtt_c, torch.maximum(hor, ver))[sel].clamp(max=1e6)
+        w = 1 + weight * r / (r + bits0)
+        total = total + F.binary_cross_entropy(pv[d][sel].clamp(1e-6, 1 - 1e-6), vertical[sel].float(), weight=w, reduction="sum")
+        count += int(sel.sum())
+    return total / max(count, 1)
+
+
 def node_loss(out, q):
     """Binary cross-entropy of the encoder's QT-split decision at every quadtree node that exists in the encoder's
     partition (all its cells at QT depth >= the node's), on the probability the encoder's hints compare with its
@@ -256,7 +299,7 @@ def node_decisions(nodes):
     """From one depth's node map [..., 4]: whether the node exists, which choices were tried, whether the QT / an MTT
     split won, and the costs (inf where not tried) of the node's end (the best of leaf and MTT), of the QT split, and
     of the best alternative to an MTT split (leaf or QT)."""
-    leaf, qt, mtt, lower = nodes.unbind(-1)
+    leaf, qt, mtt, lower = nodes[..., :4].unbind(-1)
     exists = leaf > -2
     inf = torch.full_like(leaf, 1e9)
     leaf_c = torch.where(leaf >= 0, leaf, inf)
@@ -346,8 +389,11 @@ def work_proxy(out, nodes, th):
     hints forbid (the best allowed alternative's margin; later nodes are not followed: the context changes), and the
     work of the nodes the hinted search would still evaluate (area x (leaf + MTT_WORK where an MTT split is allowed))
     against the unhinted search's. Where hints leave a node no choice the search ignores them, as rd_search.cpp does.
+    A fourth threshold (th[3], models with direction outputs, data with mtt_hor / mtt_ver) refuses one MTT direction
+    at MTT depth 0 where the node's P(that direction) < th[3]: half the node's MTT work, and its split not chosen.
     A proxy: aborted splits hide their subtrees, and MTT_WORK is a rule of thumb."""
     pq, pm = node_probabilities(out)
+    pv = direction_probabilities(out) if len(th) > 3 and th[3] > 0 else None
     dec = [node_decisions(nodes[d]) for d in range(NODE_DEPTHS)]
     n = out.shape[0]
     def walk(d, free, seen):
@@ -361,6 +407,14 @@ def work_proxy(out, nodes, th):
             allow_s, allow_e = torch.zeros_like(exists), torch.ones_like(exists)
         leaf_ok = (leaf >= 0) & allow_e
         mtt_ok = mtt_tried & allow_e & (pm[d] >= th[2])
+        mtt_share = torch.ones_like(leaf)
+        if pv is not None:  # the direction threshold: the refused direction's splits are neither searched nor chosen
+            hor, ver = nodes[d][..., 4], nodes[d][..., 5]
+            known = (hor >= 0) & (ver >= 0)
+            ok_h, ok_v = (1 - pv[d]) >= th[3], pv[d] >= th[3]
+            inf1 = torch.full_like(leaf, 1e9)
+            mtt = torch.where(known, torch.minimum(torch.where(ok_h, hor, inf1), torch.where(ok_v, ver, inf1)), mtt)
+            mtt_share = torch.where(known & ~(ok_h & ok_v), torch.full_like(leaf, 0.5), mtt_share)
         qt_ok = qt_tried & allow_s
         none = ~(leaf_ok | mtt_ok | qt_ok)  # the search then ignores the hints at the node (rd_search.cpp candidates)
         leaf_ok, mtt_ok, qt_ok = leaf_ok | (none & (leaf >= 0)), mtt_ok | (none & mtt_tried), qt_ok | (none & qt_tried)
@@ -371,7 +425,7 @@ def work_proxy(out, nodes, th):
         regret = torch.where(seen & exists, best_allowed, torch.zeros_like(leaf)).clamp(max=1e4).sum()
         area = float((CTU >> d) ** 2)
         work0 = (exists * area * ((leaf >= 0).float() + MTT_WORK * mtt_tried)).sum()
-        work = ((exists & free) * area * (leaf_ok.float() + MTT_WORK * mtt_ok)).sum()
+        work = ((exists & free) * area * (leaf_ok.float() + MTT_WORK * mtt_share * mtt_ok)).sum()
         allow_s = qt_ok | ~exists  # a node the search did not visit passes its area on (a dual-tree I slice's CTU)
         if d + 1 < NODE_DEPTHS:
             up = lambda t: t.repeat_interleave(2, 1).repeat_interleave(2, 2)
@@ -380,6 +434,17 @@ def work_proxy(out, nodes, th):
         return regret, work, work0
     root = torch.ones(n, 1, 1, dtype=torch.bool)
     return walk(0, root, root)
+
+
+def swap_directions(t):
+    """A node map [..., NODE_FIELDS] of the transposed CTU: horizontal and vertical MTT costs (and their lower-bound
+    bits 4 / 8) change places."""
+    t = t[..., [0, 1, 2, 3, 5, 4]].clone()
+    visited = t[..., 0] > -2
+    low = t[..., 3].long().clamp(min=0)
+    swapped = (low & 3) | ((low & 4) << 1) | ((low & 8) >> 1)
+    t[..., 3] = torch.where(visited, swapped.float(), t[..., 3])
+    return t
 
 
 def augment(x, q, m, g, nodes=None, dirs=None):
@@ -396,7 +461,7 @@ def augment(x, q, m, g, nodes=None, dirs=None):
         nodes = [t.flip(-3) for t in nodes]
     if torch.rand(1, generator=g) < 0.5:
         x, q, m, *dirs = each(lambda t: t.transpose(-1, -2), x, q, m, *dirs)
-        nodes = [t.transpose(-2, -3) for t in nodes]
+        nodes = [swap_directions(t.transpose(-2, -3)) for t in nodes]
         dirs = [torch.where(t >= 0, 1 - t, t) for t in dirs]
     return x, q, m, nodes, dirs
 
@@ -469,16 +534,18 @@ def evaluate(net, d, device, arch="v1"):
 PROXY_POINTS = ((0.05, 0.25, 0.1), (0.1, 0.3, 0.1), (0.1, 0.3, 0.15), (0.05, 0.25, 0.05), (0.15, 0.35, 0.15))
 
 
+DIR_PROXY = (0.2, 0.3, 0.4)  # direction thresholds the proxy's curve is also given at (models with direction outputs)
 SWEEP = [t / 100 for t in (1, 2, 3, 5, 7, 10, 13, 16, 20, 25, 30, 35, 40)]
 WORK_TARGETS = (35, 40, 45, 50, 55)
 
 
-def proxy_curve(out, nodes, bits):
+def proxy_curve(out, nodes, bits, direction=0.0):
     """The regret (% of the bits) at given shares of work saved (WORK_TARGETS), interpolated along the threshold family
-    tQtSplit = tMtt = t, tQtEnd = t + 0.2 (t in SWEEP): one number per target to compare models at equal work."""
+    tQtSplit = tMtt = t, tQtEnd = t + 0.2 (t in SWEEP), with the direction threshold `direction` (0: none): one number
+    per target to compare models at equal work."""
     pts = []
     for t in SWEEP:
-        r, w, w0 = work_proxy(out, nodes, (t, min(t + 0.2, 0.99), t))
+        r, w, w0 = work_proxy(out, nodes, (t, min(t + 0.2, 0.99), t, direction))
         pts.append((100 * (1 - float(w) / max(float(w0), 1)), 100 * float(r) / max(bits, 1)))
     pts.sort()
     res = {}
@@ -508,6 +575,9 @@ def proxy_scores(out, d):
             res[f"{name} {th[0]}/{th[1]}/{th[2]}"] = {"regret_pct": round(100 * float(r) / max(bits, 1), 3),
                                                      "work_saved_pct": round(100 * (1 - float(w) / max(float(w0), 1)), 2)}
         res[f"{name} curve"] = proxy_curve(out_s, nodes_s, bits)
+        if direction_probabilities(out_s) is not None and any((t[..., 4] >= 0).any() for t in nodes_s):
+            for dth in DIR_PROXY:
+                res[f"{name} curve dir{dth}"] = proxy_curve(out_s, nodes_s, bits, dth)
     return res
 
 
@@ -561,6 +631,9 @@ def main():
                     help="node_cost_loss: the regret counted for a QT split the search abandoned (0: its lower bound)")
     ap.add_argument("--dir-loss", type=float, default=0.0,
                     help="weight of the split-direction loss (direction_loss; > 0 adds the direction outputs, channels 9-10)")
+    ap.add_argument("--dir-costs", type=float, default=0.0,
+                    help="weight of the cost-aware direction loss (direction_cost_loss: the better MTT direction at the "
+                         "nodes where an MTT split won, weighted like --node-costs; needs data with mtt_hor / mtt_ver)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--eval", nargs="+", metavar="CHECKPOINT",
                     help="no training: the proxy scores of these checkpoints on the val and test pictures")
@@ -579,7 +652,7 @@ def main():
     tr = d["train"]
     ntr = len(tr["qt"])
     print(f"arch {a.arch}: train CTUs {ntr} (B {int(tr['is_b'].sum())}), val CTUs {len(d['val']['qt']) if 'val' in d else 0}", flush=True)
-    directions = DIRECTIONS if a.dir_loss > 0 else 0
+    directions = DIRECTIONS if a.dir_loss > 0 or a.dir_costs > 0 else 0
     net = net_for(a.arch, directions).to(a.device)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, a.epochs)
@@ -592,7 +665,7 @@ def main():
             idx = perm[i:i + a.batch]
             x, c = inputs(tr, idx, a.arch)
             x, q, m, nodes, dirs = augment(x, tr["qt"][idx], tr["mtt"][idx], g,
-                                           [tr[f"nodes{k}"][idx] for k in range(NODE_DEPTHS)] if a.node_costs > 0 else None,
+                                           [tr[f"nodes{k}"][idx] for k in range(NODE_DEPTHS)] if a.node_costs > 0 or a.dir_costs > 0 else None,
                                            [tr[f"dir{k}"][idx] for k in range(DIRECTIONS)] if a.dir_loss > 0 else None)
             out = forward(net, a.arch, x.to(a.device), c.to(a.device))
             loss = F.cross_entropy(out[:, :QT_CLASSES], q.to(a.device), ignore_index=-1) + \
@@ -603,6 +676,8 @@ def main():
                 loss = loss + a.node_loss * node_loss(out, q.to(a.device))
             if a.node_costs > 0:
                 loss = loss + a.node_costs * node_cost_loss(out, [t.to(a.device) for t in nodes], a.cost_weight, a.cost_bits, a.abandoned_bits)
+            if a.dir_costs > 0:
+                loss = loss + a.dir_costs * direction_cost_loss(out, [t.to(a.device) for t in nodes], a.cost_weight, a.cost_bits)
             opt.zero_grad(); loss.backward(); opt.step()
             tot += loss.item() * len(idx)
         sched.step()
@@ -614,7 +689,7 @@ def main():
                 for k, dr in v["directions"].items():
                     msg += f" {k} acc {dr['accuracy']:.3f} (refused at 0.2 {dr['refused_own_at_0.2']:.3f}, one way {dr['one_way_at_0.2']:.3f})"
                 for k, pr in (v.get("proxy") or {}).items():
-                    if k.endswith("curve"):
+                    if "curve" in k:
                         msg += f" | {k}: regret at 40/45/50% work saved " + "/".join(
                             str(pr.get(f"regret_at_{t}", "-")) for t in (40, 45, 50))
             print(msg, flush=True)
@@ -625,7 +700,8 @@ def main():
                "epochs": a.epochs, "seed": a.seed, "train_ctus": ntr, "train_ctus_b": int(tr["is_b"].sum()), "labels": a.labels,
                "device": a.device, "train_seconds": round(train_seconds, 1), "top_layer_every": a.top_layer_every, "node_loss": a.node_loss,
                "node_costs": a.node_costs, "cost_weight": a.cost_weight, "cost_bits": a.cost_bits,
-               "abandoned_bits": a.abandoned_bits, "directions": directions, "dir_loss": a.dir_loss}
+               "abandoned_bits": a.abandoned_bits, "directions": directions, "dir_loss": a.dir_loss,
+               "dir_costs": a.dir_costs}
     if "val" in d:
         metrics["val"] = evaluate(net, d["val"], "cpu", a.arch)
         metrics["val_ctus"] = len(d["val"]["qt"])

@@ -261,7 +261,8 @@ TEST_CASE(statsQtNodeCosts) {
     return 40 + ((xl * xl / 37 + yl * 5 + ((xl / 24 + yl / 16) % 3) * 40) & 127) + c * 11;
   });
   const std::regex cuRe("\\[(\\d+),(\\d+),(\\d+),(\\d+),-?\\d+,(\\d+),(\\d+),");
-  const std::regex nodeRe("\\[(\\d+),(\\d+),(\\d+),(\\d+),(-?[0-9.]+),(-?[0-9.]+),(-?[0-9.]+),(\\d)\\]");
+  const std::regex nodeRe(
+      "\\[(\\d+),(\\d+),(\\d+),(\\d+),(-?[0-9.]+),(-?[0-9.]+),(-?[0-9.]+),(\\d+),(-?[0-9.]+),(-?[0-9.]+)\\]");
   for (const char* config : {"ai", "ra"}) {
     EncoderOptions o;
     o.inputPath = dir + "/in.yuv"; o.width = sw; o.height = sh; o.qp = 32; o.config = config; o.preset = "medium";
@@ -275,9 +276,9 @@ TEST_CASE(statsQtNodeCosts) {
     CHECK(readAll(o.bitstreamPath) == plain);  // recording them changes nothing
     const std::vector<uint8_t> js = readAll(o.statsPath);
     const std::string text(js.begin(), js.end());
-    CHECK(text.find("\"qt_node_format\": [\"x\", \"y\", \"size\", \"qt_depth\", \"leaf\", \"qt\", \"mtt\", \"lower\"]") !=
+    CHECK(text.find("\"qt_node_format\": [\"x\", \"y\", \"size\", \"qt_depth\", \"leaf\", \"qt\", \"mtt\", \"lower\", \"mtt_hor\", \"mtt_ver\"]") !=
           std::string::npos);
-    int frames = 0, nodes = 0, noBest = 0, belowBest = 0, onTree = 0, qtWon = 0, mismatch = 0;
+    int frames = 0, nodes = 0, noBest = 0, belowBest = 0, onTree = 0, qtWon = 0, mismatch = 0, dirMismatch = 0, bothDirs = 0;
     for (size_t at = text.find("\"cus\": ["); at != std::string::npos; at = text.find("\"cus\": [", at + 1)) {
       const size_t cuEnd = text.find("]],", at), nAt = text.find("\"qt_nodes\": [", at), nEnd = text.find("]]}", nAt);
       CHECK(cuEnd != std::string::npos && nAt != std::string::npos && nEnd != std::string::npos);
@@ -295,6 +296,12 @@ TEST_CASE(statsQtNodeCosts) {
         const int x = std::stoi((*it)[1]), y = std::stoi((*it)[2]), depth = std::stoi((*it)[4]);
         const double leaf = std::stod((*it)[5]), qt = std::stod((*it)[6]), mtt = std::stod((*it)[7]);
         const int lower = std::stoi((*it)[8]);
+        // the best MTT split is the better of the best horizontal and the best vertical one, abandoned iff both are
+        const double hor = std::stod((*it)[9]), ver = std::stod((*it)[10]);
+        const double dirBest = hor < 0 ? ver : ver < 0 ? hor : std::min(hor, ver);
+        const bool dirsLower = (hor < 0 || (lower & 4)) && (ver < 0 || (lower & 8));
+        if (std::fabs(dirBest - mtt) > 0.011 || (mtt >= 0 && bool(lower & 2) != dirsLower)) ++dirMismatch;
+        bothDirs += hor >= 0 && ver >= 0;
         const bool leafBest = leaf == 0, qtBest = qt == 0 && !(lower & 1), mttBest = mtt == 0 && !(lower & 2);
         if (!leafBest && !qtBest && !mttBest) ++noBest;
         if ((leaf < 0 && leaf != -1) || (qt < 0 && qt != -1) || (mtt < 0 && mtt != -1)) ++belowBest;
@@ -310,6 +317,8 @@ TEST_CASE(statsQtNodeCosts) {
                 "best %d, QT decisions against the CUs %d\n", config, frames, nodes, onTree, qtWon, noBest, belowBest, mismatch);
     CHECK(frames == sn && nodes > 0 && onTree > 0 && qtWon > 0 && onTree > qtWon);
     CHECK(noBest == 0 && belowBest == 0 && mismatch == 0);
+    std::printf("%s: MTT directions: %d nodes tried both, %d disagree with mtt / lower\n", config, bothDirs, dirMismatch);
+    CHECK(bothDirs > 0 && dirMismatch == 0);
   }
 }
 

@@ -67,5 +67,54 @@ class DirectionLabels(unittest.TestCase):
         self.assertEqual(float(T.direction_loss(out, [none, none])), 0.0)
 
 
+def direction_picture():
+    """One 128x128 picture, CTU split by QT into four 64x64 nodes: (0, 0): a vertical MTT split wins by 30 bits over the
+    leaf, the best horizontal one is 12 bits behind; (64, 0): the leaf wins, MTT tried both ways; the others leaves
+    without MTT. Records with mtt_hor / mtt_ver (flags: 4 = every horizontal split abandoned)."""
+    nodes = [[0, 0, 128, 0, 500.0, 0.0, -1.0, 0, -1.0, -1.0],
+             [0, 0, 64, 1, 30.0, 50.0, 0.0, 4, 12.0, 0.0],
+             [64, 0, 64, 1, 0.0, 40.0, 6.0, 0, 6.0, 9.0],
+             [0, 64, 64, 1, 0.0, 40.0, -1.0, 0, -1.0, -1.0],
+             [64, 64, 64, 1, 0.0, 40.0, -1.0, 0, -1.0, -1.0]]
+    return [torch.from_numpy(m[None]) for m in T.node_cost_maps({"qt_nodes": nodes}, 1, 1)]
+
+
+def direction_logits(p_vertical):
+    """Network-shaped output [1, 11, 16, 16]: QT depth 1 everywhere, MTT depth 1 likely, P(vertical) as given per cell."""
+    out = torch.zeros(1, T.QT_CLASSES + T.MTT_CLASSES + T.DIRECTIONS, 16, 16)
+    out[0, 1] = 10.0
+    out[0, T.QT_CLASSES + 1] = 3.0
+    pv = torch.as_tensor(p_vertical, dtype=torch.float32).clamp(1e-4, 1 - 1e-4)
+    out[0, T.QT_CLASSES + T.MTT_CLASSES] = torch.log(pv / (1 - pv))
+    return out
+
+
+class DirectionCosts(unittest.TestCase):
+    def test_maps_and_transpose(self):
+        m = direction_picture()
+        self.assertEqual([float(v) for v in m[1][0, 0, 0]], [30.0, 50.0, 0.0, 4.0, 12.0, 0.0])
+        t = T.swap_directions(m[1].transpose(-2, -3))
+        self.assertEqual([float(v) for v in t[0, 0, 0]], [30.0, 50.0, 0.0, 8.0, 0.0, 12.0])  # hor <-> ver, flag 4 -> 8
+        self.assertEqual(float(T.swap_directions(m[2])[0, 3, 3, 3]), -2.0)  # unvisited nodes stay unvisited
+
+    def test_loss_prefers_the_winning_direction(self):
+        m = direction_picture()
+        right = T.direction_cost_loss(direction_logits(torch.full((16, 16), 0.9)), m, 4.0, 16.0)
+        wrong = T.direction_cost_loss(direction_logits(torch.full((16, 16), 0.1)), m, 4.0, 16.0)
+        self.assertLess(float(right), float(wrong))
+        # one node counts (MTT won there), weighted by what refusing vertical costs: the horizontal split's 12 bits
+        self.assertAlmostEqual(float(right), (1 + 4.0 * 12 / (12 + 16)) * -np.log(0.9), places=3)
+
+    def test_proxy_direction_saves_work_and_costs_where_wrong(self):
+        m = direction_picture()
+        th = (0.01, 0.01, 0.01)
+        r0, w0_, base = T.work_proxy(direction_logits(torch.full((16, 16), 0.9)), m, th)
+        r, w, _ = T.work_proxy(direction_logits(torch.full((16, 16), 0.9)), m, th + (0.3,))
+        self.assertEqual(float(r), float(r0))   # vertical kept where it won: no regret
+        self.assertLess(float(w), float(w0_))   # half the MTT work of both 64x64 nodes with MTT
+        r, _, _ = T.work_proxy(direction_logits(torch.full((16, 16), 0.1)), m, th + (0.3,))
+        self.assertAlmostEqual(float(r) - float(r0), 12.0, places=3)  # the horizontal split, 12 bits behind, instead
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -42,8 +42,9 @@ def chosen_depths():
 class NodeCosts(unittest.TestCase):
     def test_maps_place_nodes_by_depth(self):
         m = maps()
-        self.assertEqual(tuple(m[0].shape), (1, 1, 1, 4))
-        self.assertEqual(tuple(m[2].shape), (1, 4, 4, 4))
+        self.assertEqual(tuple(m[0].shape), (1, 1, 1, T.NODE_FIELDS))
+        self.assertEqual(tuple(m[2].shape), (1, 4, 4, T.NODE_FIELDS))
+        self.assertEqual(float(m[2][0, 1, 1, 4]), -1.0)  # no mtt_hor / mtt_ver in these records: -1
         self.assertEqual(float(m[1][0, 0, 1, 1]), 3.0)   # the (64, 0) node's QT split cost
         self.assertEqual(float(m[2][0, 1, 1, 2]), 5.0)   # the (32, 32) node's MTT cost
         self.assertEqual(float(m[2][0, 3, 3, 0]), -2.0)  # a node the search did not visit

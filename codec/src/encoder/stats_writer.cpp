@@ -62,8 +62,10 @@ bool writeStatsJson(const std::string& path, const StreamStats& s) {
       js << ",\n     \"qt_nodes\": [";
       for (size_t k = 0; k < f.qtNodes.size(); ++k) {
         const QtNodeCost& n = f.qtNodes[k];
-        std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%.2f,%.2f,%.2f,%d]", k ? "," : "", n.x, n.y, n.size, n.qtDepth,
-                      double(n.leaf), double(n.qt), double(n.mtt), int(n.qtLower) + 2 * int(n.mttLower));
+        std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%.2f,%.2f,%.2f,%d,%.2f,%.2f]", k ? "," : "", n.x, n.y, n.size,
+                      n.qtDepth, double(n.leaf), double(n.qt), double(n.mtt),
+                      int(n.qtLower) + 2 * int(n.mttLower) + 4 * int(n.mttHorLower) + 8 * int(n.mttVerLower),
+                      double(n.mttHor), double(n.mttVer));
         js << buf;
       }
       js << "]";
@@ -71,7 +73,7 @@ bool writeStatsJson(const std::string& path, const StreamStats& s) {
     js << "}" << (i + 1 < s.frames.size() ? "," : "") << "\n";
   }
   js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\", \"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\", \"mip\", \"isp\", \"ts\", \"amvr\", \"hpel_if\"]";
-  if (s.qtNodes) js << ",\n  \"qt_node_format\": [\"x\", \"y\", \"size\", \"qt_depth\", \"leaf\", \"qt\", \"mtt\", \"lower\"]";
+  if (s.qtNodes) js << ",\n  \"qt_node_format\": [\"x\", \"y\", \"size\", \"qt_depth\", \"leaf\", \"qt\", \"mtt\", \"lower\", \"mtt_hor\", \"mtt_ver\"]";
   js << "\n}\n";
   return bool(js);
 }

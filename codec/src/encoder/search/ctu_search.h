@@ -32,6 +32,9 @@ struct QtNodeCost {
   int x = 0, y = 0, size = 0, qtDepth = 0;
   float leaf = -1, qt = -1, mtt = -1;
   bool qtLower = false, mttLower = false;
+  // the best horizontal (BT/TT hor) and vertical MTT split apart (the split direction's labels), likewise
+  float mttHor = -1, mttVer = -1;
+  bool mttHorLower = false, mttVerLower = false;
 };
 
 // Everything available when searching one CTU.

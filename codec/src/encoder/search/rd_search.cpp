@@ -135,6 +135,7 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
   // --stats-qt-nodes: the QT split's and the best MTT split's cost (a partial one where aborted)
   const bool recordNode = c_->qtNodes && node.mttDepth == 0 && node.treeType != TreeType::kDualChroma;
   double qtJ = kInf, mttJ = kInf, mttLowerJ = kInf;
+  double dirJ[2] = {kInf, kInf}, dirLowerJ[2] = {kInf, kInf};  // per direction (0 horizontal, 1 vertical)
   bool qtAborted = false;
   for (int i = 0; i < nc; ++i) {
     const SplitMode s = cand[i];
@@ -197,6 +198,11 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
         if (s == SplitMode::kQt) qtJ = J, qtAborted = aborted;
         else if (aborted) mttLowerJ = std::min(mttLowerJ, J);
         else mttJ = std::min(mttJ, J);
+        if (s != SplitMode::kQt) {
+          const int dir = s == SplitMode::kBtVer || s == SplitMode::kTtVer;
+          double& slot = aborted ? dirLowerJ[dir] : dirJ[dir];
+          slot = std::min(slot, J);
+        }
       }
       if (!aborted && s == SplitMode::kBtHor) btJ[0] = J;
       if (!aborted && s == SplitMode::kBtVer) btJ[1] = J;
@@ -224,6 +230,10 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
     r.qtLower = qtAborted;
     r.mtt = rel(mttJ < kInf ? mttJ : mttLowerJ);
     r.mttLower = !(mttJ < kInf) && mttLowerJ < kInf;
+    r.mttHor = rel(dirJ[0] < kInf ? dirJ[0] : dirLowerJ[0]);
+    r.mttHorLower = !(dirJ[0] < kInf) && dirLowerJ[0] < kInf;
+    r.mttVer = rel(dirJ[1] < kInf ? dirJ[1] : dirLowerJ[1]);
+    r.mttVerLower = !(dirJ[1] < kInf) && dirLowerJ[1] < kInf;
     c_->qtNodes->push_back(r);
   }
   appendFragment(frag, S.best);
