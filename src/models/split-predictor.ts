@@ -35,7 +35,8 @@ export const DEFAULT_RA_MODEL = V3_MODEL;
  * The hint operating point of each search preset, per configuration, chosen with bench:cnn on held-out BasketballPass
  * and Cactus (models/README.md "Operating points per preset"); used when none of NNVVC_SPLIT_NODE_THRESHOLDS /
  * NNVVC_SPLIT_THRESHOLD / NNVVC_SPLIT_AGGRESSIVENESS is set. Random access: per-node thresholds (version 2 hints).
- * All-intra: per-node thresholds up to `medium` (there about 35 % saved within +0.8 %), v1's conservative ranges
+ * All-intra: per-node thresholds up to `medium` (there with the split direction since the twenty-second session:
+ * 42-46 % saved within +0.8 % on BasketballPass and Cactus), v1's conservative ranges
  * (aggressiveness 0) at `slow` / `exhaustive`, where they cost less (and `slow` with them beats VTM-23.2).
  * `faster` takes `fast`'s point and `exhaustive` `slow`'s.
  */
@@ -43,7 +44,7 @@ export const PRESET_OPERATING_POINTS: Record<'ai' | 'ra', Record<string, HintPol
   ai: {
     faster: { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 } },
     fast: { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 } },
-    medium: { node: { qtSplit: 0.15, qtEnd: 0.35, mtt: 0.15 } },
+    medium: { node: { qtSplit: 0.12, qtEnd: 0.32, mtt: 0.12, dir: 0.2 } },
     slow: 0,
     exhaustive: 0,
   },
@@ -87,6 +88,8 @@ export interface SplitModel {
   /** v2 layout: inputs ctu [n,3,128,128] + cond [n,7]; v1: ctu [n,2,128,128]. */
   temporalInputs: boolean;
   temporalClip: number; temporalScale: number;
+  /** Split-direction outputs (metadata directions): 2 = P(vertical) at MTT depth 0 and 1 in the hints, else 0. */
+  directions: number;
   /** Which temporal feature the model was trained on (metadata temporal_feature): `zero` |y - reference mean| (v2),
    * `mc16` the motion-compensated residual per 16x16 block (v3, temporal.ts mcTemporalFeature). */
   temporalFeature: 'zero' | 'mc16';
@@ -210,7 +213,7 @@ export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string }
   return {
     file, name: meta.name ?? path.basename(file, '.onnx'), version: meta.version ?? 'unknown', sliceTypes, temporalInputs,
     temporalClip: Number(meta.temporal_clip ?? 512), temporalScale: Number(meta.temporal_scale ?? 256),
-    temporalFeature: meta.temporal_feature === 'mc16' ? 'mc16' : 'zero', ep, requestedEp: requested,
+    temporalFeature: meta.temporal_feature === 'mc16' ? 'mc16' : 'zero', directions: Number(meta.directions ?? 0) || 0, ep, requestedEp: requested,
     ...(epNote ? { epNote, epNoteFirst } : {}), session, ort,
   };
 }

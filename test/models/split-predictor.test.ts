@@ -46,6 +46,8 @@ test('committed models are small and load on CPU: v1 (all-intra default), v3 (I 
     // the temporal feature each was trained on, from its metadata: v3 the motion-compensated residual
     if (version !== '1') assert.equal(m.temporalFeature, version === '3' ? 'mc16' : 'zero');
     assert.deepEqual([m.session.inputNames, m.session.outputNames], [inputs, ['logits']]);
+    // v1 (since the twenty-second session) also predicts the split direction (metadata directions 2)
+    assert.equal(m.directions, version === '1' ? 2 : 0);
   }
 });
 
@@ -68,10 +70,10 @@ test('model gives per-cell QT/MTT depths of the expected shape for a real frame'
   const luma = await readLuma(FOREMAN, W, H, 8, 0);
   assert.equal(luma.length, W * H);
   assert.ok(luma.every((v) => v <= 1020) && luma.some((v) => v > 400), 'luma scaled to 10 bits');
-  // raw model output: one [9, 16, 16] logit block per CTU (2 x 2 CTUs for 176x144)
+  // raw model output: one [11, 16, 16] logit block per CTU (2 x 2 CTUs for 176x144): 9 depth logits, 2 directions
   const x = new m.ort.Tensor('float32', new Float32Array(4 * 2 * 128 * 128), [4, 2, 128, 128]);
   const raw = (await m.session.run({ ctu: x })).logits;
-  assert.deepEqual(raw.dims, [4, 9, CELLS, CELLS]);
+  assert.deepEqual(raw.dims, [4, 11, CELLS, CELLS]);
   const p = await predictFrame(m, luma, W, H, 32);
   assert.equal(p.cols, Math.ceil(W / GRID));
   assert.equal(p.rows, Math.ceil(H / GRID));
@@ -189,6 +191,15 @@ test('v2 predicts B pictures from the temporal feature and layer; v1 refuses B p
   const mean = (a: Uint8Array) => a.reduce((x, v) => x + v, 0) / a.length;
   assert.ok(mean(pb.qt) + mean(pb.mtt) < mean(pi.qt) + mean(pi.mtt), `B ${mean(pb.qt)}/${mean(pb.mtt)} vs I ${mean(pi.qt)}/${mean(pi.mtt)}`);
   await assert.rejects(predictFrame(v1, luma[4], W, H, b.qp, { sliceType: 'B', layer: b.layer, temporal }), /not trained for B slices/);
+  // v1's direction outputs: P(vertical) at MTT depth 0 and 1 per cell, probabilities that vary over the picture, and
+  // the hints tokens carry them (9 digits); v2 has none
+  const p1 = await predictFrame(v1, luma[0], W, H, 32);
+  assert.ok(p1.dirProb && p1.dirProb.length === 2 * p1.cols * p1.rows && pb.dirProb === undefined);
+  const d0 = Array.from({ length: p1.cols * p1.rows }, (_, k) => p1.dirProb![2 * k]);
+  assert.ok(d0.every((p) => p >= 0 && p <= 1) && Math.max(...d0) - Math.min(...d0) > 0.2, `P(vertical) ${Math.min(...d0)}..${Math.max(...d0)}`);
+  const text = hintsText(W, H, [p1], { node: { qtSplit: 0.12, qtEnd: 0.32, mtt: 0.12, dir: 0.2 } });
+  const rows = text.split('\n').filter((l) => /^p[A-Za-z0-9_-]{9}( |$)/.test(l));
+  assert.ok(rows.length === p1.rows && rows.every((l) => l.split(' ').every((t) => t.length === 10)), 'tokens of 9 digits');
   await assert.rejects(predictFrame(v2, luma[4], W, H, b.qp, { sliceType: 'B', temporal: new Uint16Array(3) }), /temporal feature has 3 samples/);
   // v3 takes the motion-compensated residual, far smaller than the zero-motion difference on this moving camera, and
   // predicts the B picture shallower than the same picture as an I picture too

@@ -45,6 +45,8 @@ export interface SplitPredictionInfo {
   /** The B pictures' temporal input the model takes (its metadata): `mc16` (v3, motion-compensated, computed once per
    * frame for all QPs) or `zero` (v2); null for a model without one (v1). */
   temporalFeature: 'mc16' | 'zero' | null;
+  /** The model's split-direction outputs (2: the hints carry P(vertical) at MTT depth 0 and 1), 0 without. */
+  directions: number;
   loadSeconds: number;
   /** Model inference time summed over every frame and QP, the B pictures' temporal features included (reading luma
    * excluded). */
@@ -125,7 +127,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
     executionProvider: model.ep, executionProviderRequested: model.requestedEp,
     ...(model.epNote ? { executionProviderNote: model.epNote } : {}), aggressiveness: typeof policy === 'number' ? policy : null, threshold: typeof policy !== 'number' && 'threshold' in policy ? policy.threshold : null,
     nodeThresholds: typeof policy !== 'number' && 'node' in policy ? policy.node : null, policy: policyText,
-    config: req.config, framesPredictedB: 0, temporalFeature: model.temporalInputs ? model.temporalFeature : null, loadSeconds: (performance.now() - t0) / 1000,
+    config: req.config, framesPredictedB: 0, temporalFeature: model.temporalInputs ? model.temporalFeature : null, directions: model.directions, loadSeconds: (performance.now() - t0) / 1000,
     inferenceSeconds: 0, framesPredicted: 0, hints: {},
   };
   // Luma is read once for all QPs when it fits in ~64 MB; longer inputs are re-read per QP.
