@@ -56,6 +56,14 @@ def main():
     net = SplitNet(directions=directions) if arch == "v1" else SplitNetV2(directions=directions)
     net.load_state_dict(ck.get("state_dict", ck))
     net.eval()
+    # a direction output its training never reached (train.py: --dir-costs trains only MTT depth 0's) gets zero
+    # weights: logit 0, P(vertical) 0.5, which refuses no direction at any threshold <= 0.5
+    trained = ck.get("trained_directions", 1 if directions else 0)
+    last = net.head if arch == "v1" else net.head[-1]
+    with torch.no_grad():
+        for k in range(trained, directions):
+            last.weight[QT_CLASSES + MTT_CLASSES + k].zero_()
+            last.bias[QT_CLASSES + MTT_CLASSES + k].zero_()
     x = torch.randn(3, 2 if arch == "v1" else 3, CTU, CTU)
     if arch != "v1":
         c = torch.zeros(3, COND); c[1, 0] = 1; c[1, 3] = 1; c[2, 0] = 1; c[2, 6] = 1

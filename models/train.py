@@ -695,7 +695,11 @@ def main():
             print(msg, flush=True)
     net.cpu()
     train_seconds = time.time() - t_start
-    torch.save({"state_dict": net.state_dict(), "labels": a.labels, "arch": a.arch, "directions": directions}, a.out)  # export_onnx.py reads arch + labels
+    # which direction outputs learnt anything: --dir-costs trains MTT depth 0's, --dir-loss both (export_onnx.py zeroes the
+    # others, so that they say 0.5 and refuse nothing)
+    trained = DIRECTIONS if a.dir_loss > 0 else (1 if a.dir_costs > 0 else 0)
+    torch.save({"state_dict": net.state_dict(), "labels": a.labels, "arch": a.arch, "directions": directions,
+                "trained_directions": trained}, a.out)  # export_onnx.py reads arch + labels
     metrics = {"arch": a.arch, "params": sum(p.numel() for p in net.parameters()), "train": evaluate(net, tr, "cpu", a.arch),
                "epochs": a.epochs, "seed": a.seed, "train_ctus": ntr, "train_ctus_b": int(tr["is_b"].sum()), "labels": a.labels,
                "device": a.device, "train_seconds": round(train_seconds, 1), "top_layer_every": a.top_layer_every, "node_loss": a.node_loss,

@@ -167,6 +167,12 @@ test('CNN split hints: the frame view reads back the QT depth the predictor pred
   assert.deepEqual(hintsForFrame(v2, 1)!.thresholds, [0.05, 0.3, 0.1]);
   assert.deepEqual([...hintsForFrame(v2, 1)!.qt], [4]);
   assert.equal(probableQt('2:1'), null);
+  // with the split directions (9 digits) the same depths
+  const withDir = (qtp: number[]) => ({ ...probs(qtp), dirProb: new Float32Array([0.9, 0.5]) });
+  const v2d = hintsText(8, 8, [withDir([0.1, 0.2, 0.6, 0.1, 0]), withDir([0, 0, 0.05, 0.15, 0.8])], { node: { qtSplit: 0.05, qtEnd: 0.3, mtt: 0.1, dir: 0.2 } });
+  assert.match(v2d, /\nthreshold 0.05 0.3 0.1 0.2\nframes 2\nframe 0\np[A-Za-z0-9_-]{9}\n/);
+  assert.deepEqual([[...hintsForFrame(v2d, 0)!.qt], [...hintsForFrame(v2d, 1)!.qt]], [[2], [4]]);
+  assert.equal(probableQt('pAAAAAAAA'), null);  // 8 digits: neither form
   assert.throws(() => hintsForFrame('hello', 0), /not a split-hints file/);
   assert.throws(() => hintsForFrame('nnvvc-split-hints 1\npicture 16 24\ngrid 8\nframe 0\n2 2\n', 0), /frame 0 has 1 of 3 rows/);
   // which hints go with a decoded output
