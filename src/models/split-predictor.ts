@@ -36,7 +36,7 @@ export const DEFAULT_RA_MODEL = V3_MODEL;
  * and Cactus (models/README.md "Operating points per preset"); used when none of NNVVC_SPLIT_NODE_THRESHOLDS /
  * NNVVC_SPLIT_THRESHOLD / NNVVC_SPLIT_AGGRESSIVENESS is set. Random access: per-node thresholds (version 2 hints).
  * All-intra: per-node thresholds up to `medium` (there with the split direction since the twenty-second session:
- * 42-46 % saved within +0.8 % on BasketballPass and Cactus), v1's conservative ranges
+ * 42-45 % saved within +0.8 % on BasketballPass and Cactus), v1's conservative ranges
  * (aggressiveness 0) at `slow` / `exhaustive`, where they cost less (and `slow` with them beats VTM-23.2).
  * `faster` takes `fast`'s point and `exhaustive` `slow`'s.
  */
@@ -44,7 +44,7 @@ export const PRESET_OPERATING_POINTS: Record<'ai' | 'ra', Record<string, HintPol
   ai: {
     faster: { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 } },
     fast: { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 } },
-    medium: { node: { qtSplit: 0.12, qtEnd: 0.32, mtt: 0.12, dir: 0.2 } },
+    medium: { node: { qtSplit: 0.15, qtEnd: 0.35, mtt: 0.15, dir: 0.2 } },
     slow: 0,
     exhaustive: 0,
   },
