@@ -14,7 +14,7 @@ import torch
 import onnx
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from splitnet import SplitNet, SplitNetV2, QT_CLASSES, MTT_CLASSES, GRID, CTU, COND, TEMPORAL_CLIP, TEMPORAL_SCALE  # noqa: E402
+from splitnet import net_for, QT_CLASSES, MTT_CLASSES, GRID, CTU, COND, TEMPORAL_CLIP, TEMPORAL_SCALE  # noqa: E402
 
 
 def metadata(version, labels, directions=0):
@@ -53,7 +53,7 @@ def main():
     version = arch[1:]
     out = a.out or os.path.join(here, f"splitnet-v{version}.onnx")
     directions = ck.get("directions", 0)
-    net = SplitNet(directions=directions) if arch == "v1" else SplitNetV2(directions=directions)
+    net = net_for(arch, directions)
     net.load_state_dict(ck.get("state_dict", ck))
     net.eval()
     # a direction output its training never reached (train.py: --dir-costs trains only MTT depth 0's) gets zero

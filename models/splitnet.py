@@ -90,3 +90,9 @@ class SplitNetV2(nn.Module):
         f = self.context(f)
         g = self.ctx(f).expand_as(f)
         return self.head(torch.cat([f, g], 1))
+
+
+def net_for(arch, directions=0):
+    """The network of a train.py --arch (v3: v2's network on the motion-compensated feature); directions: the
+    split-direction outputs (channels 9..)."""
+    return SplitNet(directions=directions) if arch == "v1" else SplitNetV2(directions=directions)

@@ -39,7 +39,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from splitnet import SplitNet, SplitNetV2, QT_CLASSES, MTT_CLASSES, GRID, CTU, COND, TEMPORAL_CLIP, TEMPORAL_SCALE, cond_vector  # noqa: E402
+from splitnet import net_for, QT_CLASSES, MTT_CLASSES, GRID, CTU, COND, TEMPORAL_CLIP, TEMPORAL_SCALE, cond_vector  # noqa: E402
 
 CELLS = CTU // GRID
 
@@ -219,11 +219,6 @@ def inputs(d, idx, arch):
     if arch != "v1":
         planes.append(d["temporal"][idx].float().clamp(max=TEMPORAL_CLIP) / TEMPORAL_SCALE)
     return torch.stack(planes, 1), d["cond"][idx]
-
-
-def net_for(arch, directions=0):
-    # v3: v2's network on the motion-compensated feature; directions: the split-direction outputs (channels 9..)
-    return SplitNet(directions=directions) if arch == "v1" else SplitNetV2(directions=directions)
 
 
 def forward(net, arch, x, cond):

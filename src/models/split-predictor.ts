@@ -18,9 +18,9 @@ export const CTU = 128;
 export const GRID = 8;
 export const CELLS = CTU / GRID;
 export const QT_CLASSES = 5;
+export const MTT_CLASSES = 4;
 /** Split-direction outputs of models that have them (channels 9, 10): P(vertical) at MTT depth 0 and 1. */
 export const DIRECTIONS = 2;
-export const MTT_CLASSES = 4;
 export const MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models');
 /** The all-intra model v1: the default for all-intra jobs (it beats v2 there: models/README.md "Metrics"). */
 export const V1_MODEL = path.join(MODELS_DIR, 'splitnet-v1.onnx');
@@ -392,17 +392,17 @@ const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
  * decisions at its thresholds (codec/README.md "Split hints", version 2).
  */
 export function probabilityToken(qtProb: ArrayLike<number>, mttProb: ArrayLike<number>, at = 0, dirProb?: ArrayLike<number>): string {
+  const digit = (p: number): string => BASE64URL[Math.min(63, Math.max(0, Math.round(p * 63)))];
   // digits of P(depth > d) for d = 0 .. n-2: the sums of the classes above d
   const tails = (prob: ArrayLike<number>, n: number): string => {
     let s = '';
     for (let d = 0; d < n - 1; d++) {
       let tail = 0;
       for (let k = d + 1; k < n; k++) tail += prob[at * n + k];
-      s += BASE64URL[Math.min(63, Math.max(0, Math.round(tail * 63)))];
+      s += digit(tail);
     }
     return s;
   };
-  const digit = (p: number): string => BASE64URL[Math.min(63, Math.max(0, Math.round(p * 63)))];
   let dirs = '';
   if (dirProb) for (let d = 0; d < DIRECTIONS; d++) dirs += digit(dirProb[at * DIRECTIONS + d]);
   return `p${tails(qtProb, QT_CLASSES)}${tails(mttProb, MTT_CLASSES)}${dirs}`;

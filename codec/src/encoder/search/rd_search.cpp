@@ -132,10 +132,10 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
   int bestIdx = -1;
   double leafJ = kInf, btJ[2] = {kInf, kInf};
   bool leafZeroCbf = false, leafSkip = false;
-  // --stats-qt-nodes: the QT split's and the best MTT split's cost (a partial one where aborted)
+  // --stats-qt-nodes: the QT split's and the best MTT split's cost per direction (0 horizontal, 1 vertical; a partial
+  // one where aborted)
   const bool recordNode = c_->qtNodes && node.mttDepth == 0 && node.treeType != TreeType::kDualChroma;
-  double qtJ = kInf, mttJ = kInf, mttLowerJ = kInf;
-  double dirJ[2] = {kInf, kInf}, dirLowerJ[2] = {kInf, kInf};  // per direction (0 horizontal, 1 vertical)
+  double qtJ = kInf, dirJ[2] = {kInf, kInf}, dirLowerJ[2] = {kInf, kInf};
   bool qtAborted = false;
   for (int i = 0; i < nc; ++i) {
     const SplitMode s = cand[i];
@@ -195,10 +195,9 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
       }
       if (aborted) ++stats_.splitsAborted;
       if (recordNode) {
-        if (s == SplitMode::kQt) qtJ = J, qtAborted = aborted;
-        else if (aborted) mttLowerJ = std::min(mttLowerJ, J);
-        else mttJ = std::min(mttJ, J);
-        if (s != SplitMode::kQt) {
+        if (s == SplitMode::kQt) {
+          qtJ = J, qtAborted = aborted;
+        } else {
           const int dir = s == SplitMode::kBtVer || s == SplitMode::kTtVer;
           double& slot = aborted ? dirLowerJ[dir] : dirJ[dir];
           slot = std::min(slot, J);
@@ -228,12 +227,14 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
     r.leaf = rel(leafJ);
     r.qt = rel(qtJ);
     r.qtLower = qtAborted;
-    r.mtt = rel(mttJ < kInf ? mttJ : mttLowerJ);
-    r.mttLower = !(mttJ < kInf) && mttLowerJ < kInf;
-    r.mttHor = rel(dirJ[0] < kInf ? dirJ[0] : dirLowerJ[0]);
-    r.mttHorLower = !(dirJ[0] < kInf) && dirLowerJ[0] < kInf;
-    r.mttVer = rel(dirJ[1] < kInf ? dirJ[1] : dirLowerJ[1]);
-    r.mttVerLower = !(dirJ[1] < kInf) && dirLowerJ[1] < kInf;
+    // a split's cost where one completed, else its best bound; the best MTT split is the better direction's
+    const auto cost = [&](double j, double lowerJ, float& out, bool& lower) {
+      out = rel(j < kInf ? j : lowerJ);
+      lower = !(j < kInf) && lowerJ < kInf;
+    };
+    cost(dirJ[0], dirLowerJ[0], r.mttHor, r.mttHorLower);
+    cost(dirJ[1], dirLowerJ[1], r.mttVer, r.mttVerLower);
+    cost(std::min(dirJ[0], dirJ[1]), std::min(dirLowerJ[0], dirLowerJ[1]), r.mtt, r.mttLower);
     c_->qtNodes->push_back(r);
   }
   appendFragment(frag, S.best);
