@@ -68,11 +68,11 @@ const QPS = [22, 27, 32, 37];
 
 /** One hinted variant's results (bench/cnn-results-*.json `variants`; the Pareto table reads the named fields). */
 interface VariantSummary extends Record<string, unknown> {
-  label: string; description: string; encodeSeconds: number; inferenceSeconds: number; timeSavedPct: number; bdRatePct: number;
+  label: string; description: string; encodeSeconds: number; inferenceSeconds: number; timeSavedPct: number; leafWorkSavedPct: number; bdRatePct: number;
   bdRateVsVtmPct?: number; timeRatioVsVtm?: number;
 }
 
-interface Stats { total_bits: number; frames: { frame: number; psnr_y: number; psnr_u: number; psnr_v: number; time_s: number; cus: number[][] }[] }
+interface Stats { total_bits: number; search?: { leaf_samples: number }; frames: { frame: number; psnr_y: number; psnr_u: number; psnr_v: number; time_s: number; cus: number[][] }[] }
 
 async function manifestRow(file: string) {
   const rows = (await readFile(path.join(SEQ_DIR, 'MANIFEST.tsv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split('\t'));
@@ -165,7 +165,8 @@ async function main() {
     const cpu = child[0] + child[1];
     const st = JSON.parse(await readFile(s, 'utf8')) as Stats;
     const y = st.frames.reduce((a, f) => a + f.psnr_y, 0) / FRAMES, u = st.frames.reduce((a, f) => a + f.psnr_u, 0) / FRAMES, v = st.frames.reduce((a, f) => a + f.psnr_v, 0) / FRAMES;
-    return { b, o, st, wall, encSeconds: cpu, kbps: bitrateKbps(st.total_bits / 8, FRAMES, m.fps), psnr: (6 * y + u + v) / 8, psnrY: y, cus: st.frames.reduce((a, f) => a + f.cus.length, 0) };
+    return { b, o, st, wall, encSeconds: cpu, kbps: bitrateKbps(st.total_bits / 8, FRAMES, m.fps), psnr: (6 * y + u + v) / 8, psnrY: y, cus: st.frames.reduce((a, f) => a + f.cus.length, 0),
+      leafSamples: st.search?.leaf_samples ?? NaN };
   }
   async function decodeChecks(b: string, recon: string) {
     const out: Record<string, boolean | null> = {};
@@ -185,7 +186,7 @@ async function main() {
   const acc = new AccuracyCounter();
   // featureCache: each variant is one job of 4 QPs, and a job computes the B pictures' temporal features once (as the
   // worker's predictSplits stage does), so its first QP pays for them
-  const variants: Record<string, { points: { qp: number; kbps: number; psnr: number; psnrY: number; encSeconds: number; wall: number; cus: number; decode: Record<string, boolean | null> }[]; inferenceSeconds: number; framesPredicted: number; featureCache: Map<number, Uint16Array> }> = {};
+  const variants: Record<string, { points: { qp: number; kbps: number; psnr: number; psnrY: number; encSeconds: number; wall: number; cus: number; leafSamples: number; decode: Record<string, boolean | null> }[]; inferenceSeconds: number; framesPredicted: number; featureCache: Map<number, Uint16Array> }> = {};
   for (const v of VARIANTS) variants[v.label] = { points: [], inferenceSeconds: 0, framesPredicted: 0, featureCache: new Map() };
   for (const qp of QPS) {
     const b0 = await encode(qp, `qp${qp}.full`);
@@ -199,7 +200,7 @@ async function main() {
         await writeFile(hints, oracleHints(b0.st.frames, m.width, m.height, oracle));
         const e = await encode(qp, `qp${qp}.${label}`, hints);
         const decode = await decodeChecks(e.b, e.o);
-        variants[label].points.push({ qp, kbps: e.kbps, psnr: e.psnr, psnrY: e.psnrY, encSeconds: e.encSeconds, wall: e.wall, cus: e.cus, decode });
+        variants[label].points.push({ qp, kbps: e.kbps, psnr: e.psnr, psnrY: e.psnrY, encSeconds: e.encSeconds, wall: e.wall, cus: e.cus, leafSamples: e.leafSamples, decode });
         console.log(`qp${qp} ${label}:    ${e.kbps.toFixed(1)} kbps, ${e.psnr.toFixed(3)} dB, ${e.encSeconds.toFixed(2)} s (${e.cus} CUs), decode ${JSON.stringify(decode)}`);
         continue;
       }
@@ -211,7 +212,7 @@ async function main() {
       accDone = true;
       const e = await encode(qp, `qp${qp}.${label}`, hints);
       const decode = await decodeChecks(e.b, e.o);
-      variants[label].points.push({ qp, kbps: e.kbps, psnr: e.psnr, psnrY: e.psnrY, encSeconds: e.encSeconds, wall: e.wall, cus: e.cus, decode });
+      variants[label].points.push({ qp, kbps: e.kbps, psnr: e.psnr, psnrY: e.psnrY, encSeconds: e.encSeconds, wall: e.wall, cus: e.cus, leafSamples: e.leafSamples, decode });
       console.log(`qp${qp} hints ${label}:    ${e.kbps.toFixed(1)} kbps, ${e.psnr.toFixed(3)} dB, ${e.encSeconds.toFixed(2)} s (${e.cus} CUs), decode ${JSON.stringify(decode)}`);
     }
   }
@@ -219,10 +220,13 @@ async function main() {
   const fullSeconds = base.reduce((a, p) => a + p.encSeconds, 0);
   const summary: VariantSummary[] = [];
   console.log(`\n${CONFIG}, ${SEQ} ${FRAMES} frames, preset ${PRESET}, model ${model.name} v${model.version}:`);
-  console.log(`| hints | encode CPU s (sum 4 QPs) | time saved | BD-rate (YUV) | CUs | inference ms/frame | inference / encode time | decodes bit-exact |${vtm ? ' BD-rate vs VTM-23.2 | T1/T2 |' : ''}`);
-  console.log(`|---|---|---|---|---|---|---|---|${vtm ? '---|---|' : ''}`);
+  // leaf work: the luma samples of the leaves (CUs) the RD search evaluated (--stats "search"), a measure of its work
+  // that timing noise does not move (the encode times of one variant vary by +-5 points across runs on this machine)
+  const fullLeafSamples = base.reduce((a, p) => a + p.leafSamples, 0);
+  console.log(`| hints | encode CPU s (sum 4 QPs) | time saved | leaf work saved | BD-rate (YUV) | CUs | inference ms/frame | inference / encode time | decodes bit-exact |${vtm ? ' BD-rate vs VTM-23.2 | T1/T2 |' : ''}`);
+  console.log(`|---|---|---|---|---|---|---|---|---|${vtm ? '---|---|' : ''}`);
   const fullVtm = vsVtm(anchor, fullSeconds);
-  console.log(`| none (full search, ${PRESET}) | ${fullSeconds.toFixed(2)} | - | - | ${base.reduce((a, p) => a + p.cus, 0)} | - | - | - |${fullVtm.text}`);
+  console.log(`| none (full search, ${PRESET}) | ${fullSeconds.toFixed(2)} | - | - | - | ${base.reduce((a, p) => a + p.cus, 0)} | - | - | - |${fullVtm.text}`);
   for (const { label, policy, oracle } of VARIANTS) {
     const v = variants[label];
     const secs = v.points.reduce((s, p) => s + p.encSeconds, 0);
@@ -230,16 +234,17 @@ async function main() {
     const allOk = v.points.every((p) => p.decode.nnvvcDec === true && p.decode.vtmDec !== false);
     const vtmRan = v.points.every((p) => p.decode.vtmDec !== null);
     const msPerFrame = 1000 * v.inferenceSeconds / Math.max(1, v.framesPredicted);
+    const leafWorkSavedPct = 100 * (1 - v.points.reduce((s, p) => s + p.leafSamples, 0) / fullLeafSamples);
     const pv = vsVtm(v.points.map((p) => ({ kbps: p.kbps, psnr: p.psnr })), secs + v.inferenceSeconds);
-    summary.push({ variant: label, label, description: describeVariant({ policy, oracle }), ...(oracle ? { oracle } : typeof policy === 'number' ? { aggressiveness: policy } : 'threshold' in policy! ? { threshold: policy.threshold } : { nodeThresholds: policy!.node }), encodeSeconds: secs, timeSavedPct: 100 * (1 - secs / fullSeconds), bdRatePct: bd,
+    summary.push({ variant: label, label, description: describeVariant({ policy, oracle }), ...(oracle ? { oracle } : typeof policy === 'number' ? { aggressiveness: policy } : 'threshold' in policy! ? { threshold: policy.threshold } : { nodeThresholds: policy!.node }), encodeSeconds: secs, timeSavedPct: 100 * (1 - secs / fullSeconds), leafWorkSavedPct, bdRatePct: bd,
       inferenceSeconds: v.inferenceSeconds, inferenceMsPerFrame: msPerFrame, inferenceShareOfEncode: v.inferenceSeconds / secs, decodeOk: allOk, vtmChecked: vtmRan, points: v.points,
       ...(pv.bd !== undefined ? { bdRateVsVtmPct: pv.bd, timeRatioVsVtm: pv.ratio } : {}) });
     if (label === 'point') console.log(`(operating point of preset ${PRESET}: the service's default for ${CONFIG} jobs)`);
-    console.log(`| ${describeVariant({ policy, oracle })} | ${secs.toFixed(2)} | ${(100 * (1 - secs / fullSeconds)).toFixed(1)} % | ${bd.toFixed(2)} % | ${v.points.reduce((s, p) => s + p.cus, 0)} | ${oracle ? '-' : msPerFrame.toFixed(1)} | ${oracle ? '-' : `${(100 * v.inferenceSeconds / secs).toFixed(2)} %`} | ${allOk ? 'yes' : 'NO'}${vtmRan ? ' (nnvvc-dec + VTM)' : ' (nnvvc-dec only)'} |${pv.text}`);
+    console.log(`| ${describeVariant({ policy, oracle })} | ${secs.toFixed(2)} | ${(100 * (1 - secs / fullSeconds)).toFixed(1)} % | ${leafWorkSavedPct.toFixed(1)} % | ${bd.toFixed(2)} % | ${v.points.reduce((s, p) => s + p.cus, 0)} | ${oracle ? '-' : msPerFrame.toFixed(1)} | ${oracle ? '-' : `${(100 * v.inferenceSeconds / secs).toFixed(2)} %`} | ${allOk ? 'yes' : 'NO'}${vtmRan ? ' (nnvvc-dec + VTM)' : ' (nnvvc-dec only)'} |${pv.text}`);
   }
   const accuracy = acc.result();
   console.log(`\nprediction accuracy vs the full search's partition (${accuracy.cells} cells): QT exact ${(100 * accuracy.qtExact).toFixed(1)} %, QT within 1 ${(100 * accuracy.qtWithin1).toFixed(1)} %, MTT exact ${(100 * accuracy.mttExact).toFixed(1)} %, MTT within 1 ${(100 * accuracy.mttWithin1).toFixed(1)} %`);
-  const out = { sequence: SEQ, config: CONFIG, ...(intraPeriod ? { intraPeriod, gopSize: 32 } : {}), frames: FRAMES, preset: PRESET, model: `${model.name} v${model.version}`, ep: model.ep, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length }, full: base.map((p, i) => ({ qp: QPS[i], kbps: p.kbps, psnr: p.psnr, encSeconds: p.encSeconds, cus: p.cus })),
+  const out = { sequence: SEQ, config: CONFIG, ...(intraPeriod ? { intraPeriod, gopSize: 32 } : {}), frames: FRAMES, preset: PRESET, model: `${model.name} v${model.version}`, ep: model.ep, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length }, full: base.map((p, i) => ({ qp: QPS[i], kbps: p.kbps, psnr: p.psnr, encSeconds: p.encSeconds, cus: p.cus, leafSamples: p.leafSamples })),
     ...(vtm ? { vtm: { seconds: t2, cached: vtm.points.some((p) => p.cached), points: vtm.points, fullBdRateVsVtmPct: fullVtm.bd, fullTimeRatioVsVtm: fullVtm.ratio } } : {}), variants: summary, accuracy, inference1080p: hd };
   // (another sequence than the default BasketballPass: its name in the file's, e.g. cnn-results-ra-medium-Cactus.json)
   const seqTag = process.env.CNN_BENCH_SEQ ? `-${SEQ.split('_')[0]}` : '';

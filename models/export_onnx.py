@@ -21,7 +21,7 @@ def metadata(version, labels, directions=0):
     out = "logits [n,9,16,16]: 0..4 QT depth, 5..8 MTT depth"
     if directions:
         out = (f"logits [n,{9 + directions},16,16]: 0..4 QT depth, 5..8 MTT depth, 9..{8 + directions} split direction "
-               "(sigmoid: P(vertical) of the MTT split at MTT depth 0, 1)")
+               "(sigmoid: P(vertical) of the MTT split at MTT depth 0; P(across the node's longer side) at MTT depth 1)")
     common = {"name": "splitnet", "version": version, "grid": str(GRID), "ctu": str(CTU),
               "qt_classes": str(QT_CLASSES), "mtt_classes": str(MTT_CLASSES), "labels": labels,
               "directions": str(directions), "output": out}
@@ -56,12 +56,14 @@ def main():
     net = net_for(arch, directions)
     net.load_state_dict(ck.get("state_dict", ck))
     net.eval()
-    # a direction output its training never reached (train.py: --dir-costs trains only MTT depth 0's) gets zero
-    # weights: logit 0, P(vertical) 0.5, which refuses no direction at any threshold <= 0.5
+    # a direction output its training never reached (train.py: --dir-costs trains MTT depth 0's, --dir1-costs depth
+    # 1's) gets zero weights: logit 0, P 0.5, which refuses no direction at any threshold <= 0.5. trained_directions:
+    # the list of trained outputs (a count n in older checkpoints: the first n)
     trained = ck.get("trained_directions", 1 if directions else 0)
+    trained = list(range(trained)) if isinstance(trained, int) else list(trained)
     last = net.head if arch == "v1" else net.head[-1]
     with torch.no_grad():
-        for k in range(trained, directions):
+        for k in (k for k in range(directions) if k not in trained):
             last.weight[QT_CLASSES + MTT_CLASSES + k].zero_()
             last.bias[QT_CLASSES + MTT_CLASSES + k].zero_()
     x = torch.randn(3, 2 if arch == "v1" else 3, CTU, CTU)

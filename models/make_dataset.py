@@ -8,7 +8,8 @@ Usage: python3 models/make_dataset.py --out models/data [--config ai|ra] [--pres
 Outputs (not committed: raw data stays outside git): <out>/<name>_f<frame>_qp<QP>.{y.bin,stats.json}
 where y.bin is the crop's luma as 16-bit LE 10-bit samples (8-bit input shifted left by 2) and the meta keeps the
 encoder's CU list (cus) and its quadtree nodes' RD costs (qt_nodes, --stats qt_node_format: train.py --node-costs;
-since the twenty-second session with the best horizontal and vertical MTT split apart: --dir-costs).
+since the twenty-second session with the best horizontal and vertical MTT split apart: --dir-costs) and, since the
+twenty-third, the MTT depth 1 nodes' costs per direction (mtt_nodes, --stats mtt_node_format: --dir1-costs).
 Crops keep encode time bounded on the 2 shared cores (1080p frames are cut to 512x256 windows).
 The held-out sequences are generated the same way: BasketballPass tagged split=val (validation and the
 benchmark), Cactus split=test (used by neither). Resumable: encodes whose .stats.json exists are skipped.
@@ -154,7 +155,8 @@ def job(args):
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     st = json.load(open(base + ".tmp.json"))
     meta = dict(name=name, frame=frame, width=w, height=h, bitDepth=bd, qp=qp, preset=preset, split=split,
-                cus=st["frames"][0]["cus"], qt_nodes=st["frames"][0].get("qt_nodes", []), bits=st["frames"][0]["bits"],
+                cus=st["frames"][0]["cus"], qt_nodes=st["frames"][0].get("qt_nodes", []),
+                mtt_nodes=st["frames"][0].get("mtt_nodes", []), bits=st["frames"][0]["bits"],
                 seconds=st["frames"][0]["time_s"])
     # luma plane, as 10-bit samples
     n = w * h
@@ -363,7 +365,8 @@ def job_ra(args):
         meta = dict(name=name, frame=poc, width=cw, height=ch, bitDepth=bd, qp=fr["qp"], base_qp=qp, preset=preset,
                     split=split, config="ra", slice_type=fr["slice_type"], temporal_id=fr["temporal_id"],
                     layer=0 if intra else fr["temporal_id"] + layer_shift, refs=refs[poc], cus=fr["cus"],
-                    qt_nodes=fr.get("qt_nodes", []), bits=fr["bits"], seconds=fr["time_s"])
+                    qt_nodes=fr.get("qt_nodes", []), mtt_nodes=fr.get("mtt_nodes", []), bits=fr["bits"],
+                    seconds=fr["time_s"])
         json.dump(meta, open(base + ".stats.json", "w"))
     json.dump(dict(frames=n, seconds=wall, encoder_seconds=sum(f["time_s"] for f in st["frames"])), open(run + ".done", "w"))
     for ext in (".tmp.json", ".src.yuv", ".266"):

@@ -3,7 +3,8 @@ covering it (5 classes: 0 = 128x128 ... 4 = 8x8) and its MTT depth (4 classes: 0
 
 Input  x: float32 [N, 2, 128, 128]  channel 0 = luma / 1023 - 0.5 (10-bit samples), channel 1 = QP / 63.
 Output y: float32 [N, 9, 16, 16]    channels 0..4 QT-depth logits, 5..8 MTT-depth logits; with directions = 2,
-                                    [N, 11, 16, 16]: 9, 10 the logits of P(vertical) of the MTT split at MTT depth 0, 1.
+                                    [N, 11, 16, 16]: 9 the logit of P(vertical) of the MTT split at MTT depth 0, 10 of
+                                    P(the split at MTT depth 1 divides the node across its longer side).
 Shared by train.py and export_onnx.py; the TypeScript side (src/models/split-predictor.ts) relies on
 exactly this input/output layout.
 """

@@ -26,6 +26,9 @@ P(vertical) of the MTT split at MTT depth 0 and 1) and direction_cost_loss: at e
 won, the better direction (qt_nodes mtt_hor / mtt_ver) on the node mean the encoder thresholds, weighted by what
 refusing it costs; --dir-loss W the same outputs on the CU tiling's directions (direction_labels; also the only
 labels of MTT depth 1). The proxy then also gives its curve at direction thresholds DIR_PROXY.
+--dir1-costs W (twenty-third session): the same at MTT depth 1, where channel 10 is then P(the split divides the node
+across its longer side) (direction1_cost_loss on --stats mtt_nodes: where an MTT split won at a node of MTT depth 1,
+across or along, per cell of the node, weighted by what refusing it costs).
 The proxy (work_proxy, proxy_scores): what hints would cost and save at given thresholds, computed on the search's
 own quadtree with its node costs, without an encode: regret (bits lost at the first forbidden winner on the chosen
 path, % of the pictures' bits) against work saved (the node evaluations hints skip, %); "curve" gives the regret at
@@ -94,9 +97,10 @@ def _first_split(cus, x0, y0, w, h):
 
 
 def direction_labels(meta):
-    """Per-cell maps (rows, cols) of the direction of the MTT split at MTT depth 0 (the QT leaf's first split) and 1
-    (the split of the part holding the cell): 1 vertical, 0 horizontal, -1 none or not implied by the CU tiling
-    (no split there, a quad-like tiling, a QT leaf reaching past the picture: forced splits)."""
+    """Per-cell maps (rows, cols) of the direction of the MTT split at MTT depth 0 (the QT leaf's first split: 1
+    vertical, 0 horizontal) and 1 (the split of the part holding the cell: 1 across the part's longer side, 0 along it,
+    as the encoder reads the digit there), -1 none or not implied by the CU tiling (no split there, a quad-like tiling,
+    a QT leaf reaching past the picture: forced splits)."""
     w, h = meta["width"], meta["height"]
     rows, cols = math.ceil(h / GRID), math.ceil(w / GRID)
     cw8, ch8 = (w + 7) & ~7, (h + 7) & ~7
@@ -123,8 +127,8 @@ def direction_labels(meta):
             if len(inside) < 2:
                 continue
             d1, _ = _first_split(inside, *k)
-            if d1 is not None:
-                mark(1, k, int(d1 == "V"))
+            if d1 is not None and k[2] != k[3]:
+                mark(1, k, int((d1 == "V") == (k[2] > k[3])))
     return maps
 
 
@@ -149,10 +153,41 @@ def node_cost_maps(meta, ny, nx):
     return maps
 
 
+DIR1_FIELDS = 4  # per cell: sum of a*v, sum of a, sum of a*f*v, sum of a*f (a = 1 / the node's cells, v = across won)
+
+
+def direction1_cost_maps(meta, rows, cols, bits0=16.0):
+    """The split direction's labels at MTT depth 1 (--stats mtt_nodes: x, y, w, h, leaf, mtt_hor, mtt_ver, lower) as a
+    map [rows, cols, 4] float32 over the picture's 8x8 cells: at every MTT depth 1 node (not square) where an MTT split
+    won and both directions were tried (neither a lower bound), v = 1 if the winner divides the node across its longer
+    side (vertical in a wide node, horizontal in a tall one: what the encoder's digit at MTT depth 1 means,
+    split_hints.cpp allowMtt; the parent's direction is in the node's shape, so the label does not depend on it), and
+    r = what refusing it costs (the better of the leaf and the other direction), f = r / (r + bits0). A transpose or a
+    flip leaves v as it is. Each such node spreads a weight of 1 over the
+    cells the encoder averages for it (split_hints.cpp forCells: every cell the node touches); a cell sums
+    a * v, a, a * f * v and a * f over its nodes (a = 1 / the node's cells), so that direction1_cost_loss can weight
+    by 1 + W * f and take a soft target where nodes smaller than a cell disagree."""
+    maps = np.zeros((rows, cols, DIR1_FIELDS), np.float32)
+    for node in meta.get("mtt_nodes", []):
+        x, y, w, h, leaf, hor, ver, lower = node[:8]
+        if hor < 0 or ver < 0 or int(lower) or min(hor, ver) != 0 or w == h:
+            continue
+        vertical = ver == 0
+        v = 1.0 if vertical == (w > h) else 0.0
+        alt = [c for c in (leaf, hor if vertical else ver) if c >= 0]
+        r = min(alt) if alt else 0.0
+        f = r / (r + bits0)
+        c0, c1 = min(x // GRID, cols - 1), min((x + w - 1) // GRID, cols - 1)
+        r0, r1 = min(y // GRID, rows - 1), min((y + h - 1) // GRID, rows - 1)
+        a = 1.0 / ((c1 - c0 + 1) * (r1 - r0 + 1))
+        maps[r0:r1 + 1, c0:c1 + 1] += np.array([a * v, a, a * f * v, a * f], np.float32)
+    return maps
+
+
 def ctus_of(base, meta, exact=True, text=".t.bin"):
     """One picture (meta: its .stats.json) cut into CTUs: (split, luma [n,128,128] uint16 10-bit, temporal [n,128,128]
     uint16 (0 for I pictures), qp [n], cond [n,7], qt [n,16,16], mtt [n,16,16], is_b [n], bits [n], dir0/dir1 [n,16,16]
-    (direction_labels), nodes0..4). Edge-replicated padding."""
+    (direction_labels), nodes0..4, dcost1 [n,16,16,4] (direction1_cost_maps)). Edge-replicated padding."""
     w, h = meta["width"], meta["height"]
     luma = np.fromfile(base + ".y.bin", dtype="<u2").reshape(h, w)
     tfile = base + text
@@ -168,7 +203,9 @@ def ctus_of(base, meta, exact=True, text=".t.bin"):
     st = meta.get("slice_type", "I")
     cond = cond_vector(st, meta.get("layer", 0))
     nodes = node_cost_maps(meta, ny, nx)
-    ys, ts, qs, ms = [], [], [], []
+    d1 = direction1_cost_maps(meta, math.ceil(h / GRID), math.ceil(w / GRID))
+    d1 = np.pad(d1, ((0, ny * CELLS - d1.shape[0]), (0, nx * CELLS - d1.shape[1]), (0, 0)))
+    ys, ts, qs, ms, d1s = [], [], [], [], []
     ds = [[] for _ in range(DIRECTIONS)]
     ns = [[] for _ in range(NODE_DEPTHS)]
     for j in range(ny):
@@ -181,14 +218,16 @@ def ctus_of(base, meta, exact=True, text=".t.bin"):
                 ds[k].append(dps[k][j * CELLS:(j + 1) * CELLS, i * CELLS:(i + 1) * CELLS])
             for d in range(NODE_DEPTHS):
                 ns[d].append(nodes[d][j << d:(j + 1) << d, i << d:(i + 1) << d])
+            d1s.append(d1[j * CELLS:(j + 1) * CELLS, i * CELLS:(i + 1) * CELLS])
     n = len(ys)
     return (meta["split"], np.stack(ys).astype(np.int16), np.stack(ts).astype(np.int16), np.full(n, meta["qp"], np.float32),
             np.tile(np.array(cond, np.float32), (n, 1)), np.stack(qs), np.stack(ms), np.full(n, st == "B"),
-            np.full(n, meta.get("bits", 0) / n, np.float32), *(np.stack(a) for a in ds), *(np.stack(a) for a in ns))
+            np.full(n, meta.get("bits", 0) / n, np.float32), *(np.stack(a) for a in ds), *(np.stack(a) for a in ns),
+            np.stack(d1s))
 
 
 FIELDS = (("luma", "temporal", "qp", "cond", "qt", "mtt", "is_b", "bits") + tuple(f"dir{k}" for k in range(DIRECTIONS))
-          + tuple(f"nodes{d}" for d in range(NODE_DEPTHS)))
+          + tuple(f"nodes{d}" for d in range(NODE_DEPTHS)) + ("dcost1",))
 
 
 def load(data, exact=True, intra_only=False, top_every=1, text=".t.bin", splits=("train", "val")):
@@ -269,6 +308,21 @@ def direction_cost_loss(out, nodes, weight, bits0):
     return total / max(count, 1)
 
 
+def direction1_cost_loss(out, dc, weight):
+    """The cost-aware direction loss at MTT depth 1 (direction1_cost_maps): per labelled cell the binary cross-entropy
+    of P(across at MTT depth 1) against the nodes' weighted share of wins across, weighted by their weight
+    (1 + weight * f per node, spread over its cells), per labelled node."""
+    if out.shape[1] <= QT_CLASSES + MTT_CLASSES + 1:
+        return out.new_zeros(())
+    s = dc[..., 1] + weight * dc[..., 3]
+    sel = s > 0
+    if not sel.any():
+        return out.new_zeros(())
+    target = ((dc[..., 0] + weight * dc[..., 2])[sel] / s[sel]).clamp(0, 1)
+    p = torch.sigmoid(out[:, QT_CLASSES + MTT_CLASSES + 1])[sel].clamp(1e-6, 1 - 1e-6)
+    return F.binary_cross_entropy(p, target, weight=s[sel], reduction="sum") / dc[..., 1].sum().clamp(min=1)
+
+
 def node_loss(out, q):
     """Binary cross-entropy of the encoder's QT-split decision at every quadtree node that exists in the encoder's
     partition (all its cells at QT depth >= the node's), on the probability the encoder's hints compare with its
@@ -339,8 +393,8 @@ def node_cost_loss(out, nodes, weight, bits0, lower_bits=0.0):
 
 
 def direction_loss(out, dirs):
-    """Binary cross-entropy of the split direction (channels QT_CLASSES + MTT_CLASSES + k: logit of P(vertical) at MTT
-    depth k) on the cells direction_labels labels."""
+    """Binary cross-entropy of the split direction (channels QT_CLASSES + MTT_CLASSES + k: the logit of P(vertical) at
+    MTT depth 0, of P(across) at depth 1) on the cells direction_labels labels."""
     total, count = out.new_zeros(()), 0
     for k, lab in enumerate(dirs):
         sel = lab >= 0
@@ -372,6 +426,17 @@ def direction_scores(out, d, mask):
             r[f"refused_own_at_{t}"] = round(float((own < t)[sel].float().mean()), 4)
             r[f"one_way_at_{t}"] = round(float((torch.minimum(p, 1 - p) < t)[sel].float().mean()), 4)
         res[f"dir{k}"] = r
+    if out.shape[1] > QT_CLASSES + MTT_CLASSES + 1 and "dcost1" in d:
+        dc = d["dcost1"]
+        sel = (dc[..., 1] > 0) & mask
+        if sel.any():
+            p = torch.sigmoid(out[:, QT_CLASSES + MTT_CLASSES + 1])
+            own = torch.where(dc[..., 0] / dc[..., 1].clamp(min=1e-9) >= 0.5, p, 1 - p)
+            r = {"cells": int(sel.sum()), "accuracy": round(float((own > 0.5)[sel].float().mean()), 4)}
+            for t in DIR_THRESHOLDS:
+                r[f"refused_own_at_{t}"] = round(float((own < t)[sel].float().mean()), 4)
+                r[f"one_way_at_{t}"] = round(float((torch.minimum(p, 1 - p) < t)[sel].float().mean()), 4)
+            res["dir1_costs"] = r
     return res
 
 
@@ -442,23 +507,26 @@ def swap_directions(t):
     return t
 
 
-def augment(x, q, m, g, nodes=None, dirs=None):
+def augment(x, q, m, g, nodes=None, dirs=None, dcost1=None):
     """Random flips / transpose (the partition of a mirrored CTU is the mirrored partition; so are its node maps; a
-    transpose turns vertical splits into horizontal ones)."""
+    transpose turns vertical splits into horizontal ones). With dcost1 (the [n,16,16,4] direction1_cost_maps) it is
+    returned, moved alike, as a sixth value (its labels, across or along the node's longer side, stay)."""
     nodes, dirs = list(nodes or []), list(dirs or [])
+    cells = [dcost1] if dcost1 is not None else []
     def each(f, *ts):
         return [f(t) for t in ts]
     if torch.rand(1, generator=g) < 0.5:
         x, q, m, *dirs = each(lambda t: t.flip(-1), x, q, m, *dirs)
-        nodes = [t.flip(-2) for t in nodes]
+        nodes, cells = [t.flip(-2) for t in nodes], [t.flip(-2) for t in cells]
     if torch.rand(1, generator=g) < 0.5:
         x, q, m, *dirs = each(lambda t: t.flip(-2), x, q, m, *dirs)
-        nodes = [t.flip(-3) for t in nodes]
+        nodes, cells = [t.flip(-3) for t in nodes], [t.flip(-3) for t in cells]
     if torch.rand(1, generator=g) < 0.5:
         x, q, m, *dirs = each(lambda t: t.transpose(-1, -2), x, q, m, *dirs)
         nodes = [swap_directions(t.transpose(-2, -3)) for t in nodes]
-        dirs = [torch.where(t >= 0, 1 - t, t) for t in dirs]
-    return x, q, m, nodes, dirs
+        cells = [t.transpose(-2, -3) for t in cells]
+        dirs = [torch.where(t >= 0, 1 - t, t) if k == 0 else t for k, t in enumerate(dirs)]  # depth 1: across stays
+    return (x, q, m, nodes, dirs, *cells)
 
 
 def threshold_ranges(pq, pm, tau):
@@ -629,6 +697,9 @@ def main():
     ap.add_argument("--dir-costs", type=float, default=0.0,
                     help="weight of the cost-aware direction loss (direction_cost_loss: the better MTT direction at the "
                          "nodes where an MTT split won, weighted like --node-costs; needs data with mtt_hor / mtt_ver)")
+    ap.add_argument("--dir1-costs", type=float, default=0.0,
+                    help="weight of the cost-aware direction loss at MTT depth 1 (direction1_cost_loss: the better "
+                         "direction where an MTT split won at an MTT depth 1 node; needs data with mtt_nodes)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--eval", nargs="+", metavar="CHECKPOINT",
                     help="no training: the proxy scores of these checkpoints on the val and test pictures")
@@ -647,7 +718,7 @@ def main():
     tr = d["train"]
     ntr = len(tr["qt"])
     print(f"arch {a.arch}: train CTUs {ntr} (B {int(tr['is_b'].sum())}), val CTUs {len(d['val']['qt']) if 'val' in d else 0}", flush=True)
-    directions = DIRECTIONS if a.dir_loss > 0 or a.dir_costs > 0 else 0
+    directions = DIRECTIONS if a.dir_loss > 0 or a.dir_costs > 0 or a.dir1_costs > 0 else 0
     net = net_for(a.arch, directions).to(a.device)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, a.epochs)
@@ -659,9 +730,10 @@ def main():
         for i in range(0, ntr, a.batch):
             idx = perm[i:i + a.batch]
             x, c = inputs(tr, idx, a.arch)
-            x, q, m, nodes, dirs = augment(x, tr["qt"][idx], tr["mtt"][idx], g,
-                                           [tr[f"nodes{k}"][idx] for k in range(NODE_DEPTHS)] if a.node_costs > 0 or a.dir_costs > 0 else None,
-                                           [tr[f"dir{k}"][idx] for k in range(DIRECTIONS)] if a.dir_loss > 0 else None)
+            x, q, m, nodes, dirs, *dc1 = augment(x, tr["qt"][idx], tr["mtt"][idx], g,
+                                                 [tr[f"nodes{k}"][idx] for k in range(NODE_DEPTHS)] if a.node_costs > 0 or a.dir_costs > 0 else None,
+                                                 [tr[f"dir{k}"][idx] for k in range(DIRECTIONS)] if a.dir_loss > 0 else None,
+                                                 tr["dcost1"][idx] if a.dir1_costs > 0 else None)
             out = forward(net, a.arch, x.to(a.device), c.to(a.device))
             loss = F.cross_entropy(out[:, :QT_CLASSES], q.to(a.device), ignore_index=-1) + \
                 0.5 * F.cross_entropy(out[:, QT_CLASSES:QT_CLASSES + MTT_CLASSES], m.to(a.device), ignore_index=-1)
@@ -673,6 +745,8 @@ def main():
                 loss = loss + a.node_costs * node_cost_loss(out, [t.to(a.device) for t in nodes], a.cost_weight, a.cost_bits, a.abandoned_bits)
             if a.dir_costs > 0:
                 loss = loss + a.dir_costs * direction_cost_loss(out, [t.to(a.device) for t in nodes], a.cost_weight, a.cost_bits)
+            if a.dir1_costs > 0:
+                loss = loss + a.dir1_costs * direction1_cost_loss(out, dc1[0].to(a.device), a.cost_weight)
             opt.zero_grad(); loss.backward(); opt.step()
             tot += loss.item() * len(idx)
         sched.step()
@@ -690,9 +764,9 @@ def main():
             print(msg, flush=True)
     net.cpu()
     train_seconds = time.time() - t_start
-    # which direction outputs learnt anything: --dir-costs trains MTT depth 0's, --dir-loss both (export_onnx.py zeroes the
-    # others, so that they say 0.5 and refuse nothing)
-    trained = DIRECTIONS if a.dir_loss > 0 else (1 if a.dir_costs > 0 else 0)
+    # which direction outputs learnt anything: --dir-costs trains MTT depth 0's, --dir-loss and --dir1-costs depth 1's
+    # too (export_onnx.py zeroes the others, so that they say 0.5 and refuse nothing)
+    trained = [k for k, on in enumerate((a.dir_loss > 0 or a.dir_costs > 0, a.dir_loss > 0 or a.dir1_costs > 0)) if on]
     torch.save({"state_dict": net.state_dict(), "labels": a.labels, "arch": a.arch, "directions": directions,
                 "trained_directions": trained}, a.out)  # export_onnx.py reads arch + labels
     metrics = {"arch": a.arch, "params": sum(p.numel() for p in net.parameters()), "train": evaluate(net, tr, "cpu", a.arch),
@@ -700,7 +774,7 @@ def main():
                "device": a.device, "train_seconds": round(train_seconds, 1), "top_layer_every": a.top_layer_every, "node_loss": a.node_loss,
                "node_costs": a.node_costs, "cost_weight": a.cost_weight, "cost_bits": a.cost_bits,
                "abandoned_bits": a.abandoned_bits, "directions": directions, "dir_loss": a.dir_loss,
-               "dir_costs": a.dir_costs}
+               "dir_costs": a.dir_costs, "dir1_costs": a.dir1_costs}
     if "val" in d:
         metrics["val"] = evaluate(net, d["val"], "cpu", a.arch)
         metrics["val_ctus"] = len(d["val"]["qt"])

@@ -261,6 +261,7 @@ TEST_CASE(statsQtNodeCosts) {
     return 40 + ((xl * xl / 37 + yl * 5 + ((xl / 24 + yl / 16) % 3) * 40) & 127) + c * 11;
   });
   const std::regex cuRe("\\[(\\d+),(\\d+),(\\d+),(\\d+),-?\\d+,(\\d+),(\\d+),");
+  const std::regex mttNodeRe("\\[(\\d+),(\\d+),(\\d+),(\\d+),(-?[0-9.]+),(-?[0-9.]+),(-?[0-9.]+),(\\d+)\\]");
   const std::regex nodeRe(
       "\\[(\\d+),(\\d+),(\\d+),(\\d+),(-?[0-9.]+),(-?[0-9.]+),(-?[0-9.]+),(\\d+),(-?[0-9.]+),(-?[0-9.]+)\\]");
   for (const char* config : {"ai", "ra"}) {
@@ -271,6 +272,19 @@ TEST_CASE(statsQtNodeCosts) {
     CHECK(runEncoder(o, err) == 0);
     CHECK(readAll(o.statsPath).size() > 0 && countInFile(o.statsPath, "qt_nodes") == 0);  // only when asked for
     const std::vector<uint8_t> plain = readAll(o.bitstreamPath);
+    {  // the search's counters: the leaves it evaluated cover every sample of every picture at least once
+      const std::vector<uint8_t> sj = readAll(o.statsPath);
+      const std::string st(sj.begin(), sj.end());
+      std::smatch sm;
+      const bool has = std::regex_search(st, sm, std::regex("\"search\": \\{\"nodes\": (\\d+), \"leaves\": (\\d+), \"leaf_samples\": (\\d+)\\}"));
+      CHECK(has, "%s: no search counters in the stats", config);
+      if (has) {
+        const double nodes = std::stod(sm[1]), leaves = std::stod(sm[2]), samples = std::stod(sm[3]);
+        std::printf("%s: search %.0f nodes, %.0f leaves, %.0f leaf samples (%.2f x the pictures)\n", config, nodes, leaves,
+                    samples, samples / (double(sw) * sh * sn));
+        CHECK(nodes >= leaves * 0.5 && leaves > 0 && samples >= double(sw) * sh * sn, "%s: counters", config);
+      }
+    }
     o.statsQtNodes = true;
     CHECK(runEncoder(o, err) == 0);
     CHECK(readAll(o.bitstreamPath) == plain);  // recording them changes nothing
@@ -278,11 +292,31 @@ TEST_CASE(statsQtNodeCosts) {
     const std::string text(js.begin(), js.end());
     CHECK(text.find("\"qt_node_format\": [\"x\", \"y\", \"size\", \"qt_depth\", \"leaf\", \"qt\", \"mtt\", \"lower\", \"mtt_hor\", \"mtt_ver\"]") !=
           std::string::npos);
+    CHECK(text.find("\"mtt_node_format\": [\"x\", \"y\", \"w\", \"h\", \"leaf\", \"mtt_hor\", \"mtt_ver\", \"lower\"]") !=
+          std::string::npos);
     int frames = 0, nodes = 0, noBest = 0, belowBest = 0, onTree = 0, qtWon = 0, mismatch = 0, dirMismatch = 0, bothDirs = 0;
+    int mttNodes = 0, mttBad = 0, mttBoth = 0, mttDirWon = 0;
     for (size_t at = text.find("\"cus\": ["); at != std::string::npos; at = text.find("\"cus\": [", at + 1)) {
-      const size_t cuEnd = text.find("]],", at), nAt = text.find("\"qt_nodes\": [", at), nEnd = text.find("]]}", nAt);
-      CHECK(cuEnd != std::string::npos && nAt != std::string::npos && nEnd != std::string::npos);
-      if (cuEnd == std::string::npos || nAt == std::string::npos || nEnd == std::string::npos) break;
+      const size_t cuEnd = text.find("]],", at), nAt = text.find("\"qt_nodes\": [", at), nEnd = text.find("]]", nAt);
+      const size_t mAt = text.find("\"mtt_nodes\": [", nAt), mEnd = text.find("]}", mAt);
+      CHECK(cuEnd != std::string::npos && nAt != std::string::npos && nEnd != std::string::npos && mAt != std::string::npos &&
+            mEnd != std::string::npos);
+      if (cuEnd == std::string::npos || nAt == std::string::npos || nEnd == std::string::npos || mAt == std::string::npos ||
+          mEnd == std::string::npos)
+        break;
+      // MTT depth 1 nodes: x, y, w, h, leaf, mtt_hor, mtt_ver, lower (1 every horizontal split abandoned, 2 vertical)
+      const std::string mttText = text.substr(mAt, mEnd + 1 - mAt);
+      for (auto it = std::sregex_iterator(mttText.begin(), mttText.end(), mttNodeRe); it != std::sregex_iterator(); ++it) {
+        ++mttNodes;
+        const int w = std::stoi((*it)[3]), h = std::stoi((*it)[4]);
+        const double leaf = std::stod((*it)[5]), hor = std::stod((*it)[6]), ver = std::stod((*it)[7]);
+        const int lower = std::stoi((*it)[8]);
+        const bool best = leaf == 0 || (hor == 0 && !(lower & 1)) || (ver == 0 && !(lower & 2));
+        // one of them is the best, none below it; a part of a square QT leaf's BT (2:1) or TT (4:1, 2:1) is not square
+        if (!best || (leaf < 0 && leaf != -1) || (hor < 0 && hor != -1) || (ver < 0 && ver != -1) || w == h) ++mttBad;
+        mttBoth += hor >= 0 && ver >= 0;
+        mttDirWon += (hor == 0 && !(lower & 1)) || (ver == 0 && !(lower & 2));
+      }
       ++frames;
       std::vector<int> qtAt(size_t(sw) * sh, -1);  // the chosen CU's qt_depth per luma sample
       const std::string cus = text.substr(at, cuEnd + 2 - at), nodeText = text.substr(nAt, nEnd + 2 - nAt);
@@ -319,6 +353,9 @@ TEST_CASE(statsQtNodeCosts) {
     CHECK(noBest == 0 && belowBest == 0 && mismatch == 0);
     std::printf("%s: MTT directions: %d nodes tried both, %d disagree with mtt / lower\n", config, bothDirs, dirMismatch);
     CHECK(bothDirs > 0 && dirMismatch == 0);
+    std::printf("%s: %d MTT depth 1 nodes, %d tried both directions, an MTT split won at %d, %d without a best or square\n",
+                config, mttNodes, mttBoth, mttDirWon, mttBad);
+    CHECK(mttNodes > 0 && mttBoth > 0 && mttDirWon > 0 && mttBad == 0);
   }
 }
 

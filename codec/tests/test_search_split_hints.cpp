@@ -179,7 +179,7 @@ TEST_CASE(version2ProbabilitiesAndNodeDecisions) {
 
 TEST_CASE(version2SplitDirections) {
   // 16x8 picture, grid 8 -> 2 x 1 cells, MTT likely everywhere. Tokens with 2 more digits: P(vertical) at MTT
-  // depth 0 and 1. Left cell: depth 0 vertical 60/63, depth 1 vertical 10/63; right cell: 50/63 and 30/63.
+  // depth 0, P(across the node's longer side) at MTT depth 1. Left cell: 60/63 and 10/63; right cell: 50/63 and 30/63.
   auto tok = [](int v0, int v1) { return std::string("p____") + b64(60) + b64(50) + b64(40) + b64(v0) + b64(v1); };
   const std::string text = "nnvvc-split-hints 2\npicture 16 8\nctu 128\ngrid 8\nthreshold 0.1 0.1 0.1 0.3\nframes 1\nframe 0\n" +
                            tok(60, 10) + " " + tok(50, 30) + "\n";
@@ -190,9 +190,13 @@ TEST_CASE(version2SplitDirections) {
   // the 16x8 node at MTT depth 0: mean P(vertical) (60 + 50) / 126 = 0.87: horizontal 0.13 < 0.3 refused
   CHECK(h.allowMtt(0, 0, 0, 16, 8, 0, SplitMode::kBtVer) && h.allowMtt(0, 0, 0, 16, 8, 0, SplitMode::kTtVer), "vertical");
   CHECK(!h.allowMtt(0, 0, 0, 16, 8, 0, SplitMode::kBtHor) && !h.allowMtt(0, 0, 0, 16, 8, 0, SplitMode::kTtHor), "horizontal");
-  // MTT depth 1: left 8x8 alone 10/63 = 0.16 vertical -> only horizontal; the whole node (40/126 = 0.32) both
-  CHECK(!h.allowMtt(0, 0, 0, 8, 8, 1, SplitMode::kBtVer) && h.allowMtt(0, 0, 0, 8, 8, 1, SplitMode::kBtHor), "depth 1");
-  CHECK(h.allowMtt(0, 0, 0, 16, 8, 1, SplitMode::kBtVer) && h.allowMtt(0, 0, 0, 16, 8, 1, SplitMode::kBtHor), "both");
+  // MTT depth 1 in the left cell: P(across) 10/63 = 0.16 -> only along the longer side: horizontal in a wide node,
+  // vertical in a tall one; the 16x4 node over both cells (40/126 = 0.32) both; a square node has no direction
+  CHECK(!h.allowMtt(0, 0, 0, 8, 4, 1, SplitMode::kBtVer) && !h.allowMtt(0, 0, 0, 8, 4, 1, SplitMode::kTtVer) &&
+        h.allowMtt(0, 0, 0, 8, 4, 1, SplitMode::kBtHor), "depth 1, wide");
+  CHECK(!h.allowMtt(0, 0, 0, 4, 8, 1, SplitMode::kBtHor) && h.allowMtt(0, 0, 0, 4, 8, 1, SplitMode::kBtVer), "depth 1, tall");
+  CHECK(h.allowMtt(0, 0, 0, 16, 4, 1, SplitMode::kBtVer) && h.allowMtt(0, 0, 0, 16, 4, 1, SplitMode::kBtHor), "both");
+  CHECK(h.allowMtt(0, 0, 0, 8, 8, 1, SplitMode::kBtVer) && h.allowMtt(0, 0, 0, 8, 8, 1, SplitMode::kBtHor), "square");
   // MTT depth 2 has no direction: the MTT probability alone decides
   CHECK(h.allowMtt(0, 0, 0, 8, 8, 2, SplitMode::kBtVer) && h.allowMtt(0, 0, 0, 8, 8, 2, SplitMode::kBtHor), "depth 2");
   // without a direction threshold (three values) the directions are not used

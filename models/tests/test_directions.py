@@ -15,11 +15,12 @@ def cu(x, y, w, h, qt, mtt):
 
 class DirectionLabels(unittest.TestCase):
     def test_vertical_then_horizontal(self):
-        # a 32x32 QT leaf (QT depth 2): BT vertical, its left half BT horizontal, the right half a CU
+        # a 32x32 QT leaf (QT depth 2): BT vertical, its left half BT horizontal (across the tall half: 1), the right
+        # half a CU
         d0, d1 = T.direction_labels({"width": 32, "height": 32, "cus": [cu(0, 0, 16, 16, 2, 2), cu(0, 16, 16, 16, 2, 2),
                                                                          cu(16, 0, 16, 32, 2, 1)]})
         self.assertTrue((d0 == 1).all())
-        self.assertTrue((d1[:, :2] == 0).all() and (d1[:, 2:] == -1).all())
+        self.assertTrue((d1[:, :2] == 1).all() and (d1[:, 2:] == -1).all())
 
     def test_ternary_horizontal(self):
         d0, d1 = T.direction_labels({"width": 32, "height": 32, "cus": [cu(0, 0, 32, 8, 2, 1), cu(0, 8, 32, 16, 2, 1),
@@ -49,9 +50,10 @@ class DirectionLabels(unittest.TestCase):
             xa, _, _, _, dirs = T.augment(x, q, q, g, None, [lab, lab])
             row = int(xa[0, 0].nonzero()[0, 0])
             transposed = row in (40, 87)
-            vals = dirs[0][dirs[0] >= 0]
+            vals, vals1 = dirs[0][dirs[0] >= 0], dirs[1][dirs[1] >= 0]
             self.assertEqual(len(vals), 1)
             self.assertEqual(int(vals[0]), 0 if transposed else 1)
+            self.assertEqual(int(vals1[0]), 1)  # MTT depth 1: across stays across
             outcomes.add(transposed)
         self.assertEqual(outcomes, {True, False})
 
@@ -114,6 +116,53 @@ class DirectionCosts(unittest.TestCase):
         self.assertLess(float(w), float(w0_))   # half the MTT work of both 64x64 nodes with MTT
         r, _, _ = T.work_proxy(direction_logits(torch.full((16, 16), 0.1)), m, th + (0.3,))
         self.assertAlmostEqual(float(r) - float(r0), 12.0, places=3)  # the horizontal split, 12 bits behind, instead
+
+
+class DirectionCostsDepth1(unittest.TestCase):
+    # mtt_nodes: x, y, w, h, leaf, mtt_hor, mtt_ver, lower
+    NODES = [[0, 0, 32, 16, 20.0, 8.0, 0.0, 0],    # wide: a vertical split (across) won, horizontal 8 bits behind
+             [0, 16, 32, 16, 0.0, 5.0, 7.0, 0],    # the leaf won: no label
+             [64, 0, 8, 4, 3.0, 0.0, 6.0, 0],      # two halves of one cell: along (horizontal in a wide node) ...
+             [64, 4, 8, 4, 9.0, 2.0, 0.0, 0],      # ... and across (2 bits)
+             [96, 0, 16, 8, 4.0, 0.0, 1.0, 2],     # the vertical only a lower bound: no label
+             [112, 0, 8, 16, 4.0, 0.0, 1.0, 0],    # tall: horizontal is across
+             [120, 0, 8, 8, 4.0, 0.0, 1.0, 0]]     # square (at a picture edge): no direction
+
+    def test_maps(self):
+        m = T.direction1_cost_maps({"mtt_nodes": self.NODES}, 16, 16, bits0=16.0)
+        f0 = 8 / (8 + 16)
+        np.testing.assert_allclose(m[0, 0], [1 / 8, 1 / 8, f0 / 8, f0 / 8], rtol=1e-6)   # 8 cells, across
+        self.assertTrue((m[:2, :4, 1] > 0).all() and (m[2:4, :4] == 0).all())
+        # the shared cell sums both halves: a = 1 each, v = 0 then 1
+        np.testing.assert_allclose(m[0, 8], [1.0, 2.0, 2 / 18, 3 / 19 + 2 / 18], rtol=1e-6)
+        self.assertTrue((m[0, 12] == 0).all())
+        np.testing.assert_allclose(m[0:2, 14, 0], [0.5, 0.5])   # tall, horizontal: across, 2 cells
+        self.assertTrue((m[0, 15] == 0).all())
+
+    def test_loss_and_augment(self):
+        dc = torch.from_numpy(T.direction1_cost_maps({"mtt_nodes": self.NODES[:1]}, 16, 16)[None])
+        out = torch.zeros(1, T.QT_CLASSES + T.MTT_CLASSES + T.DIRECTIONS, 16, 16)
+        out[0, T.QT_CLASSES + T.MTT_CLASSES + 1] = 4.0  # P(across at MTT depth 1) high everywhere
+        right = float(T.direction1_cost_loss(out, dc, 4.0))
+        out[0, T.QT_CLASSES + T.MTT_CLASSES + 1] = -4.0
+        self.assertGreater(float(T.direction1_cost_loss(out, dc, 4.0)), right + 3)
+        # one node: its weight 1 + 4 f over 8 cells, the loss per node
+        self.assertAlmostEqual(right, (1 + 4.0 * 8 / 24) * float(torch.nn.functional.softplus(torch.tensor(-4.0))), places=4)
+        # flips and transposes move the label, and it stays "across" (the transposed node is tall, its winner horizontal)
+        g = torch.Generator().manual_seed(0)
+        x = torch.zeros(1, 2, 128, 128)
+        x[0, 0, 0, 40] = 1
+        q = torch.zeros(1, 16, 16, dtype=torch.long)
+        seen = set()
+        for _ in range(24):
+            xa, _, _, _, _, dca = T.augment(x, q, q, g, None, None, dc)
+            transposed = int(xa[0, 0].nonzero()[0, 0]) in (40, 87)
+            lab = dca[..., 1] > 0
+            self.assertEqual(int(lab.sum()), 8)
+            self.assertEqual(float((dca[..., 0][lab] / dca[..., 1][lab]).mean()), 1.0)
+            self.assertEqual(tuple(lab[0].nonzero().max(0).values - lab[0].nonzero().min(0).values), (3, 1) if transposed else (1, 3))
+            seen.add(transposed)
+        self.assertEqual(seen, {True, False})
 
 
 if __name__ == "__main__":

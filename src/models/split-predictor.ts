@@ -113,7 +113,8 @@ export interface FramePrediction {
   qtConf: Float32Array;
   /** Softmax probabilities per cell: QT_CLASSES (resp. MTT_CLASSES) values per cell, cell-major. Absent in hand-made predictions. */
   qtProb?: Float32Array; mttProb?: Float32Array;
-  /** Models with split-direction outputs: P(vertical) of the MTT split at MTT depth 0 and 1, 2 values per cell. */
+  /** Models with split-direction outputs, 2 values per cell: P(vertical) of the MTT split at MTT depth 0, P(the split at
+   * MTT depth 1 divides the node across its longer side). */
   dirProb?: Float32Array;
   seconds: number;
 }
@@ -388,8 +389,8 @@ const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 /**
  * Version 2 (probability) cell token: 'p' + 7 base64url digits (0..63 = probability x 63): P(QT depth > q) for
  * q = 0..3, then P(MTT depth > m) for m = 0..2, the cumulative tails of the cell's predicted distributions; with
- * `dirProb` 2 more: P(vertical) of the MTT split at MTT depth 0 and 1. The encoder turns them into per-node split
- * decisions at its thresholds (codec/README.md "Split hints", version 2).
+ * `dirProb` 2 more: P(vertical) of the MTT split at MTT depth 0, P(across the node's longer side) at MTT depth 1. The
+ * encoder turns them into per-node split decisions at its thresholds (codec/README.md "Split hints", version 2).
  */
 export function probabilityToken(qtProb: ArrayLike<number>, mttProb: ArrayLike<number>, at = 0, dirProb?: ArrayLike<number>): string {
   const digit = (p: number): string => BASE64URL[Math.min(63, Math.max(0, Math.round(p * 63)))];

@@ -16,6 +16,7 @@
 #include "encoder/picture_encoder.h"
 #include "encoder/search/ctu_search.h"
 #include "encoder/search/presets.h"
+#include "encoder/search/rd_search.h"
 #include "encoder/search/trivial_search.h"
 #include "encoder/stats_writer.h"
 #include "encoder/temporal_filter.h"
@@ -386,6 +387,12 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
     for (auto& kv : pendingOutput) writeYuvFrame(reconFile, kv.second->rec, 0, 0, opt.width, opt.height);
 
   for (auto& kv : framesByPoc) stats.frames.push_back(std::move(kv.second));
+  if (const search::SearchStats* ss = search::rdSearchStats(search.get())) {
+    stats.hasSearch = true;
+    stats.searchNodes = ss->nodesVisited;
+    stats.searchLeaves = ss->leavesEvaluated;
+    stats.searchLeafSamples = ss->leafSamples;
+  }
   if (!opt.statsPath.empty() && !writeStatsJson(opt.statsPath, stats)) {
     err = "cannot create stats file '" + opt.statsPath + "'";
     return 2;

@@ -27,10 +27,17 @@ bool writeStatsJson(const std::string& path, const StreamStats& s) {
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "{\n  \"width\": %d, \"height\": %d, \"fps\": %g, \"qp\": %d, \"preset\": \"%s\", \"config\": \"%s\",\n"
-                "  \"intra_period\": %d, \"gop_size\": %d,\n  \"total_bits\": %llu,\n  \"frames\": [\n",
+                "  \"intra_period\": %d, \"gop_size\": %d,\n  \"total_bits\": %llu,\n",
                 s.width, s.height, s.fps, s.qp, s.preset.c_str(), s.config.c_str(), s.intraPeriod, s.gopSize,
                 (unsigned long long)s.totalBits);
   js << buf;
+  if (s.hasSearch) {
+    std::snprintf(buf, sizeof buf, "  \"search\": {\"nodes\": %llu, \"leaves\": %llu, \"leaf_samples\": %llu},\n",
+                  (unsigned long long)s.searchNodes, (unsigned long long)s.searchLeaves,
+                  (unsigned long long)s.searchLeafSamples);
+    js << buf;
+  }
+  js << "  \"frames\": [\n";
   for (size_t i = 0; i < s.frames.size(); ++i) {
     const FrameStats& f = s.frames[i];
     std::snprintf(buf, sizeof buf,
@@ -60,13 +67,24 @@ bool writeStatsJson(const std::string& path, const StreamStats& s) {
     js << "]";
     if (s.qtNodes) {
       js << ",\n     \"qt_nodes\": [";
-      for (size_t k = 0; k < f.qtNodes.size(); ++k) {
-        const QtNodeCost& n = f.qtNodes[k];
-        std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%.2f,%.2f,%.2f,%d,%.2f,%.2f]", k ? "," : "", n.x, n.y, n.size,
+      bool first = true;
+      for (const QtNodeCost& n : f.qtNodes) {
+        if (n.mttDepth != 0) continue;
+        std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%.2f,%.2f,%.2f,%d,%.2f,%.2f]", first ? "" : ",", n.x, n.y, n.size,
                       n.qtDepth, double(n.leaf), double(n.qt), double(n.mtt),
                       int(n.qtLower) + 2 * int(n.mttLower) + 4 * int(n.mttHorLower) + 8 * int(n.mttVerLower),
                       double(n.mttHor), double(n.mttVer));
         js << buf;
+        first = false;
+      }
+      js << "],\n     \"mtt_nodes\": [";
+      first = true;
+      for (const QtNodeCost& n : f.qtNodes) {
+        if (n.mttDepth != 1) continue;
+        std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%.2f,%.2f,%.2f,%d]", first ? "" : ",", n.x, n.y, n.w, n.h,
+                      double(n.leaf), double(n.mttHor), double(n.mttVer), int(n.mttHorLower) + 2 * int(n.mttVerLower));
+        js << buf;
+        first = false;
       }
       js << "]";
     }
@@ -74,6 +92,7 @@ bool writeStatsJson(const std::string& path, const StreamStats& s) {
   }
   js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\", \"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\", \"mip\", \"isp\", \"ts\", \"amvr\", \"hpel_if\"]";
   if (s.qtNodes) js << ",\n  \"qt_node_format\": [\"x\", \"y\", \"size\", \"qt_depth\", \"leaf\", \"qt\", \"mtt\", \"lower\", \"mtt_hor\", \"mtt_ver\"]";
+  if (s.qtNodes) js << ",\n  \"mtt_node_format\": [\"x\", \"y\", \"w\", \"h\", \"leaf\", \"mtt_hor\", \"mtt_ver\", \"lower\"]";
   js << "\n}\n";
   return bool(js);
 }

@@ -30,6 +30,9 @@ struct StreamStats {
   uint64_t totalBits = 0;
   std::vector<FrameStats> frames;  // in output (POC) order
   bool qtNodes = false;  // write each frame's qt_nodes (--stats-qt-nodes)
+  // the RD search's counters over the stream (RD presets; "search" in the JSON)
+  bool hasSearch = false;
+  uint64_t searchNodes = 0, searchLeaves = 0, searchLeafSamples = 0;
 };
 
 // Writes the JSON file; returns false when it cannot be created.

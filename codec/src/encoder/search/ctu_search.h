@@ -28,8 +28,11 @@ struct SearchConfig {
 // One quadtree node's RD costs as the search found them (--stats qt_nodes: the split predictor's cost-aware labels).
 // Costs are (J - the node's best J) / lambda, i.e. bits; < 0: not tried. The QT split and the best MTT split are lower
 // bounds where their *Lower flag is set (aborted once the partial cost reached the best so far).
+// MTT depth 1 nodes (the halves and thirds of a QT leaf's MTT split) are recorded too, with mttDepth 1 and their
+// width and height (--stats mtt_nodes: the labels of the split direction at MTT depth 1); qt, mtt unset there.
 struct QtNodeCost {
   int x = 0, y = 0, size = 0, qtDepth = 0;
+  int mttDepth = 0, w = 0, h = 0;
   float leaf = -1, qt = -1, mtt = -1;
   bool qtLower = false, mttLower = false;
   // the best horizontal (BT/TT hor) and vertical MTT split apart (the split direction's labels), likewise
@@ -53,7 +56,8 @@ struct CtuSearchContext {
   const SliceParams* slice = nullptr;
   int ctuX = 0, ctuY = 0;               // luma position of the CTU
   int frameIndex = 0;
-  // --stats-qt-nodes: an RD search appends each luma quadtree node's costs here (nullptr: none wanted)
+  // --stats-qt-nodes: an RD search appends each luma quadtree node's costs here, and each MTT depth 1 node's
+  // (nullptr: none wanted)
   std::vector<QtNodeCost>* qtNodes = nullptr;
 };
 

@@ -134,7 +134,7 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
   bool leafZeroCbf = false, leafSkip = false;
   // --stats-qt-nodes: the QT split's and the best MTT split's cost per direction (0 horizontal, 1 vertical; a partial
   // one where aborted)
-  const bool recordNode = c_->qtNodes && node.mttDepth == 0 && node.treeType != TreeType::kDualChroma;
+  const bool recordNode = c_->qtNodes && node.mttDepth <= 1 && node.treeType != TreeType::kDualChroma;
   double qtJ = kInf, dirJ[2] = {kInf, kInf}, dirLowerJ[2] = {kInf, kInf};
   bool qtAborted = false;
   for (int i = 0; i < nc; ++i) {
@@ -167,6 +167,7 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
     double J = lam_.perFbit * double(est.fracBits());
     frag.splits.push_back(s);
     bool aborted = false;
+    if (s == SplitMode::kNone) stats_.leafSamples += uint64_t(rw) * uint64_t(rh);
     if (s == SplitMode::kNone && node.treeType == TreeType::kDualChroma) {  // chroma-tree CU
       J += searchChromaCu(node, c, h, frag);
       const CodingUnit& cu = frag.cus.back();
@@ -223,6 +224,7 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
   if (recordNode) {
     QtNodeCost r;
     r.x = node.x; r.y = node.y; r.size = node.w; r.qtDepth = node.qtDepth;
+    r.mttDepth = node.mttDepth; r.w = node.w; r.h = node.h;
     const auto rel = [&](double j) { return j < kInf ? float((j - bestJ) / lam_.lambda) : -1.0f; };
     r.leaf = rel(leafJ);
     r.qt = rel(qtJ);

@@ -15,6 +15,9 @@ namespace search {
 // Counters for statistics / tests (deterministic).
 struct SearchStats {
   uint64_t nodesVisited = 0, leavesEvaluated = 0, lumaModesRd = 0, splitsAborted = 0;
+  // luma samples of every leaf (CU) the search evaluated, over the picture's area: where the search's work goes, and
+  // what split hints save of it, without timing noise (--stats "search")
+  uint64_t leafSamples = 0;
   uint64_t mtsTrials = 0;  // explicit-MTS luma RD trials (mts_idx 1..4)
   uint64_t lfnstTrials = 0;  // LFNST luma RD trials (lfnst_idx 1, 2)
   uint64_t ispTrials = 0;    // ISP luma RD trials (one per split)

@@ -328,17 +328,21 @@ bool SplitHints::allowMtt(int frame, int x, int y, int w, int h, int mttDepth, S
     if (mttDepth >= 3 ||
         nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pMtt[mttDepth]; }) < thresholds_.mtt)
       return false;
-    if (thresholds_.dir <= 0 || mttDepth >= 2) return true;
-    // the split's direction: the mean over the node of P(vertical) (a node splits one way as a whole)
+    if (thresholds_.dir <= 0 || mttDepth >= 2 || (mttDepth == 1 && w == h)) return true;
+    // the split's direction: the mean over the node of the cells' digit (a node splits one way as a whole). At MTT
+    // depth 0 the digit is P(vertical); at MTT depth 1 P(across): that the split divides the node's longer side (a
+    // part of a square QT leaf's BT / TT split is wide after a horizontal split, tall after a vertical one, and its
+    // own split mostly goes the other way), which the shape turns into a direction.
     int sum = 0, n = 0;
     forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
       if (c.pVer[mttDepth] <= 63) sum += c.pVer[mttDepth], ++n;
       return true;
     });
     if (!n) return true;
-    const double pVer = double(sum) / (63.0 * n);
+    const double p = double(sum) / (63.0 * n);
     const bool vertical = split == SplitMode::kBtVer || split == SplitMode::kTtVer;
-    return (vertical ? pVer : 1.0 - pVer) >= thresholds_.dir;
+    const bool first = mttDepth == 0 ? vertical : vertical == (w > h);  // vertical / across
+    return (first ? p : 1.0 - p) >= thresholds_.dir;
   }
   bool any = false;
   forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
