@@ -182,11 +182,14 @@ async function main() {
     return out;
   }
 
-  const base: Awaited<ReturnType<typeof encode>>[] = [];
+  type Encoded = Awaited<ReturnType<typeof encode>>;
+  const pointOf = (qp: number, e: Encoded, decode: Record<string, boolean | null>) =>
+    ({ qp, kbps: e.kbps, psnr: e.psnr, psnrY: e.psnrY, encSeconds: e.encSeconds, wall: e.wall, cus: e.cus, leafSamples: e.leafSamples, decode });
+  const base: Encoded[] = [];
   const acc = new AccuracyCounter();
   // featureCache: each variant is one job of 4 QPs, and a job computes the B pictures' temporal features once (as the
   // worker's predictSplits stage does), so its first QP pays for them
-  const variants: Record<string, { points: { qp: number; kbps: number; psnr: number; psnrY: number; encSeconds: number; wall: number; cus: number; leafSamples: number; decode: Record<string, boolean | null> }[]; inferenceSeconds: number; framesPredicted: number; featureCache: Map<number, Uint16Array> }> = {};
+  const variants: Record<string, { points: ReturnType<typeof pointOf>[]; inferenceSeconds: number; framesPredicted: number; featureCache: Map<number, Uint16Array> }> = {};
   for (const v of VARIANTS) variants[v.label] = { points: [], inferenceSeconds: 0, framesPredicted: 0, featureCache: new Map() };
   for (const qp of QPS) {
     const b0 = await encode(qp, `qp${qp}.full`);
@@ -200,7 +203,7 @@ async function main() {
         await writeFile(hints, oracleHints(b0.st.frames, m.width, m.height, oracle));
         const e = await encode(qp, `qp${qp}.${label}`, hints);
         const decode = await decodeChecks(e.b, e.o);
-        variants[label].points.push({ qp, kbps: e.kbps, psnr: e.psnr, psnrY: e.psnrY, encSeconds: e.encSeconds, wall: e.wall, cus: e.cus, leafSamples: e.leafSamples, decode });
+        variants[label].points.push(pointOf(qp, e, decode));
         console.log(`qp${qp} ${label}:    ${e.kbps.toFixed(1)} kbps, ${e.psnr.toFixed(3)} dB, ${e.encSeconds.toFixed(2)} s (${e.cus} CUs), decode ${JSON.stringify(decode)}`);
         continue;
       }
@@ -212,7 +215,7 @@ async function main() {
       accDone = true;
       const e = await encode(qp, `qp${qp}.${label}`, hints);
       const decode = await decodeChecks(e.b, e.o);
-      variants[label].points.push({ qp, kbps: e.kbps, psnr: e.psnr, psnrY: e.psnrY, encSeconds: e.encSeconds, wall: e.wall, cus: e.cus, leafSamples: e.leafSamples, decode });
+      variants[label].points.push(pointOf(qp, e, decode));
       console.log(`qp${qp} hints ${label}:    ${e.kbps.toFixed(1)} kbps, ${e.psnr.toFixed(3)} dB, ${e.encSeconds.toFixed(2)} s (${e.cus} CUs), decode ${JSON.stringify(decode)}`);
     }
   }

@@ -407,10 +407,20 @@ def direction_loss(out, dirs):
 DIR_THRESHOLDS = (0.1, 0.2, 0.3)
 
 
+def _direction_score(p, own, sel):
+    """One direction output's scores on the cells sel: p the probability, own the probability of each cell's label."""
+    r = {"cells": int(sel.sum()), "accuracy": round(float((own > 0.5)[sel].float().mean()), 4)}
+    for t in DIR_THRESHOLDS:
+        r[f"refused_own_at_{t}"] = round(float((own < t)[sel].float().mean()), 4)
+        r[f"one_way_at_{t}"] = round(float((torch.minimum(p, 1 - p) < t)[sel].float().mean()), 4)
+    return r
+
+
 def direction_scores(out, d, mask):
     """Per MTT depth k: accuracy of the more likely direction on the labelled cells, and per direction threshold D the
     share of those cells whose own direction the cell's probability would refuse (P(own direction) < D) and the share
-    of all MTT-split cells where one direction goes (max(P, 1 - P) > 1 - D)."""
+    of all MTT-split cells where one direction goes (max(P, 1 - P) > 1 - D); dir1_costs: the same at MTT depth 1 on the
+    cost labels (direction1_cost_maps, the cells' majority)."""
     res = {}
     for k in range(DIRECTIONS):
         if out.shape[1] <= QT_CLASSES + MTT_CLASSES + k:
@@ -420,23 +430,13 @@ def direction_scores(out, d, mask):
         if not sel.any():
             continue
         p = torch.sigmoid(out[:, QT_CLASSES + MTT_CLASSES + k])
-        own = torch.where(lab == 1, p, 1 - p)
-        r = {"cells": int(sel.sum()), "accuracy": round(float((own > 0.5)[sel].float().mean()), 4)}
-        for t in DIR_THRESHOLDS:
-            r[f"refused_own_at_{t}"] = round(float((own < t)[sel].float().mean()), 4)
-            r[f"one_way_at_{t}"] = round(float((torch.minimum(p, 1 - p) < t)[sel].float().mean()), 4)
-        res[f"dir{k}"] = r
+        res[f"dir{k}"] = _direction_score(p, torch.where(lab == 1, p, 1 - p), sel)
     if out.shape[1] > QT_CLASSES + MTT_CLASSES + 1 and "dcost1" in d:
         dc = d["dcost1"]
         sel = (dc[..., 1] > 0) & mask
         if sel.any():
             p = torch.sigmoid(out[:, QT_CLASSES + MTT_CLASSES + 1])
-            own = torch.where(dc[..., 0] / dc[..., 1].clamp(min=1e-9) >= 0.5, p, 1 - p)
-            r = {"cells": int(sel.sum()), "accuracy": round(float((own > 0.5)[sel].float().mean()), 4)}
-            for t in DIR_THRESHOLDS:
-                r[f"refused_own_at_{t}"] = round(float((own < t)[sel].float().mean()), 4)
-                r[f"one_way_at_{t}"] = round(float((torch.minimum(p, 1 - p) < t)[sel].float().mean()), 4)
-            res["dir1_costs"] = r
+            res["dir1_costs"] = _direction_score(p, torch.where(dc[..., 0] / dc[..., 1].clamp(min=1e-9) >= 0.5, p, 1 - p), sel)
     return res
 
 

@@ -387,12 +387,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
     for (auto& kv : pendingOutput) writeYuvFrame(reconFile, kv.second->rec, 0, 0, opt.width, opt.height);
 
   for (auto& kv : framesByPoc) stats.frames.push_back(std::move(kv.second));
-  if (const search::SearchStats* ss = search::rdSearchStats(search.get())) {
-    stats.hasSearch = true;
-    stats.searchNodes = ss->nodesVisited;
-    stats.searchLeaves = ss->leavesEvaluated;
-    stats.searchLeafSamples = ss->leafSamples;
-  }
+  if (const search::SearchStats* ss = search::rdSearchStats(search.get())) stats.search = *ss;
   if (!opt.statsPath.empty() && !writeStatsJson(opt.statsPath, stats)) {
     err = "cannot create stats file '" + opt.statsPath + "'";
     return 2;

@@ -31,10 +31,10 @@ bool writeStatsJson(const std::string& path, const StreamStats& s) {
                 s.width, s.height, s.fps, s.qp, s.preset.c_str(), s.config.c_str(), s.intraPeriod, s.gopSize,
                 (unsigned long long)s.totalBits);
   js << buf;
-  if (s.hasSearch) {
+  if (s.search) {
     std::snprintf(buf, sizeof buf, "  \"search\": {\"nodes\": %llu, \"leaves\": %llu, \"leaf_samples\": %llu},\n",
-                  (unsigned long long)s.searchNodes, (unsigned long long)s.searchLeaves,
-                  (unsigned long long)s.searchLeafSamples);
+                  (unsigned long long)s.search->nodesVisited, (unsigned long long)s.search->leavesEvaluated,
+                  (unsigned long long)s.search->leafSamples);
     js << buf;
   }
   js << "  \"frames\": [\n";
@@ -66,33 +66,35 @@ bool writeStatsJson(const std::string& path, const StreamStats& s) {
     }
     js << "]";
     if (s.qtNodes) {
-      js << ",\n     \"qt_nodes\": [";
-      bool first = true;
-      for (const QtNodeCost& n : f.qtNodes) {
-        if (n.mttDepth != 0) continue;
-        std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%.2f,%.2f,%.2f,%d,%.2f,%.2f]", first ? "" : ",", n.x, n.y, n.size,
-                      n.qtDepth, double(n.leaf), double(n.qt), double(n.mtt),
+      // the nodes of one MTT depth, each as `print` writes it into buf
+      const auto nodeList = [&](const char* name, int mttDepth, auto&& print) {
+        js << ",\n     \"" << name << "\": [";
+        bool first = true;
+        for (const QtNodeCost& n : f.qtNodes) {
+          if (n.mttDepth != mttDepth) continue;
+          print(n);
+          js << (first ? "" : ",") << buf;
+          first = false;
+        }
+        js << "]";
+      };
+      nodeList("qt_nodes", 0, [&](const QtNodeCost& n) {
+        std::snprintf(buf, sizeof buf, "[%d,%d,%d,%d,%.2f,%.2f,%.2f,%d,%.2f,%.2f]", n.x, n.y, n.w, n.qtDepth,
+                      double(n.leaf), double(n.qt), double(n.mtt),
                       int(n.qtLower) + 2 * int(n.mttLower) + 4 * int(n.mttHorLower) + 8 * int(n.mttVerLower),
                       double(n.mttHor), double(n.mttVer));
-        js << buf;
-        first = false;
-      }
-      js << "],\n     \"mtt_nodes\": [";
-      first = true;
-      for (const QtNodeCost& n : f.qtNodes) {
-        if (n.mttDepth != 1) continue;
-        std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%.2f,%.2f,%.2f,%d]", first ? "" : ",", n.x, n.y, n.w, n.h,
-                      double(n.leaf), double(n.mttHor), double(n.mttVer), int(n.mttHorLower) + 2 * int(n.mttVerLower));
-        js << buf;
-        first = false;
-      }
-      js << "]";
+      });
+      nodeList("mtt_nodes", 1, [&](const QtNodeCost& n) {
+        std::snprintf(buf, sizeof buf, "[%d,%d,%d,%d,%.2f,%.2f,%.2f,%d]", n.x, n.y, n.w, n.h, double(n.leaf),
+                      double(n.mttHor), double(n.mttVer), int(n.mttHorLower) + 2 * int(n.mttVerLower));
+      });
     }
     js << "}" << (i + 1 < s.frames.size() ? "," : "") << "\n";
   }
   js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\", \"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\", \"mip\", \"isp\", \"ts\", \"amvr\", \"hpel_if\"]";
-  if (s.qtNodes) js << ",\n  \"qt_node_format\": [\"x\", \"y\", \"size\", \"qt_depth\", \"leaf\", \"qt\", \"mtt\", \"lower\", \"mtt_hor\", \"mtt_ver\"]";
-  if (s.qtNodes) js << ",\n  \"mtt_node_format\": [\"x\", \"y\", \"w\", \"h\", \"leaf\", \"mtt_hor\", \"mtt_ver\", \"lower\"]";
+  if (s.qtNodes)
+    js << ",\n  \"qt_node_format\": [\"x\", \"y\", \"size\", \"qt_depth\", \"leaf\", \"qt\", \"mtt\", \"lower\", \"mtt_hor\", \"mtt_ver\"]"
+       << ",\n  \"mtt_node_format\": [\"x\", \"y\", \"w\", \"h\", \"leaf\", \"mtt_hor\", \"mtt_ver\", \"lower\"]";
   js << "\n}\n";
   return bool(js);
 }

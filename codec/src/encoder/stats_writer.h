@@ -1,12 +1,14 @@
 // --stats JSON writer (format in codec/README.md, "Stats JSON").
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/coding_structs.h"
 #include "encoder/gop_plan.h"
 #include "encoder/search/ctu_search.h"
+#include "encoder/search/rd_search.h"
 
 namespace nnvvc {
 
@@ -30,9 +32,7 @@ struct StreamStats {
   uint64_t totalBits = 0;
   std::vector<FrameStats> frames;  // in output (POC) order
   bool qtNodes = false;  // write each frame's qt_nodes (--stats-qt-nodes)
-  // the RD search's counters over the stream (RD presets; "search" in the JSON)
-  bool hasSearch = false;
-  uint64_t searchNodes = 0, searchLeaves = 0, searchLeafSamples = 0;
+  std::optional<search::SearchStats> search;  // the RD search's counters over the stream (RD presets; "search")
 };
 
 // Writes the JSON file; returns false when it cannot be created.

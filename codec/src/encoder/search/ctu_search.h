@@ -28,11 +28,10 @@ struct SearchConfig {
 // One quadtree node's RD costs as the search found them (--stats qt_nodes: the split predictor's cost-aware labels).
 // Costs are (J - the node's best J) / lambda, i.e. bits; < 0: not tried. The QT split and the best MTT split are lower
 // bounds where their *Lower flag is set (aborted once the partial cost reached the best so far).
-// MTT depth 1 nodes (the halves and thirds of a QT leaf's MTT split) are recorded too, with mttDepth 1 and their
-// width and height (--stats mtt_nodes: the labels of the split direction at MTT depth 1); qt, mtt unset there.
+// MTT depth 1 nodes (the halves and thirds of a QT leaf's MTT split) are recorded too, with mttDepth 1 (--stats
+// mtt_nodes: the labels of the split direction at MTT depth 1); qt, mtt unset there. A quadtree node has w == h.
 struct QtNodeCost {
-  int x = 0, y = 0, size = 0, qtDepth = 0;
-  int mttDepth = 0, w = 0, h = 0;
+  int x = 0, y = 0, w = 0, h = 0, qtDepth = 0, mttDepth = 0;
   float leaf = -1, qt = -1, mtt = -1;
   bool qtLower = false, mttLower = false;
   // the best horizontal (BT/TT hor) and vertical MTT split apart (the split direction's labels), likewise

@@ -223,8 +223,7 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
   if (bestIdx < 0) return kInf;  // cannot happen for a legal tree
   if (recordNode) {
     QtNodeCost r;
-    r.x = node.x; r.y = node.y; r.size = node.w; r.qtDepth = node.qtDepth;
-    r.mttDepth = node.mttDepth; r.w = node.w; r.h = node.h;
+    r.x = node.x; r.y = node.y; r.w = node.w; r.h = node.h; r.qtDepth = node.qtDepth; r.mttDepth = node.mttDepth;
     const auto rel = [&](double j) { return j < kInf ? float((j - bestJ) / lam_.lambda) : -1.0f; };
     r.leaf = rel(leafJ);
     r.qt = rel(qtJ);
