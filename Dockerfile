@@ -5,7 +5,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends cmake g++ make 
 WORKDIR /app
 COPY codec ./codec
 RUN rm -rf codec/build && cmake -S codec -B codec/build -DCMAKE_BUILD_TYPE=Release \
- && cmake --build codec/build -j"$(nproc)" --target nnvvc-enc nnvvc-dec nnvvc-join
+ && cmake --build codec/build -j"$(nproc)" --target nnvvc-enc nnvvc-dec nnvvc-join nnvvc-feature
 
 FROM node:20-bookworm-slim AS app
 WORKDIR /app
@@ -17,7 +17,7 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY vtm ./vtm
 COPY models ./models
-COPY --from=codec /app/codec/build/nnvvc-enc /app/codec/build/nnvvc-dec /app/codec/build/nnvvc-join /app/codec/build/
+COPY --from=codec /app/codec/build/nnvvc-enc /app/codec/build/nnvvc-dec /app/codec/build/nnvvc-join /app/codec/build/nnvvc-feature /app/codec/build/
 ENV DATA_DIR=/data PORT=8080 HOST=0.0.0.0
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data

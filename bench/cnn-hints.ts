@@ -33,12 +33,16 @@ import { defaultIntraPeriod } from '../src/quality/anchors.js';
 import { AccuracyCounter, cellTargets, describeOracle, oracleHints, type OracleSlack } from '../src/models/labels.js';
 import { vtmAnchor, type RaRun } from './codec-ra.js';
 import { readManifest } from '../test/conformance/lib.js';
+import { FeatureFile, featurePictures, nnvvcFeatureArgs } from '../src/models/feature-file.js';
+import { planFrames } from '../src/models/temporal.js';
 
 const run = promisify(execFile);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SEQ_DIR = process.env.SHARED_SEQUENCES ?? path.resolve(REPO, '../shared/sequences');
 const ENC = process.env.NNVVC_ENC ?? path.join(REPO, 'codec/build/nnvvc-enc');
 const DEC = process.env.NNVVC_DEC ?? path.join(REPO, 'codec/build/nnvvc-dec');
+// the B pictures' temporal features, as the worker computes them (once per job; without the tool: in JavaScript)
+const FEATURE = process.env.NNVVC_FEATURE ?? path.join(path.dirname(ENC), 'nnvvc-feature');
 const VTM_DEC = process.env.VTM_DECODER_APP ?? '';
 const SEQ = process.env.CNN_BENCH_SEQ ?? 'BasketballPass_416x240_50fps_8bit_101f.yuv';
 const CONFIG = (process.env.CNN_BENCH_CONFIG ?? 'ai') as 'ai' | 'ra';
@@ -94,7 +98,8 @@ async function main() {
   const warm = await predictFrame(model, await readLuma(src, m.width, m.height, m.bitDepth, 0), m.width, m.height, 32);
   console.log(`first inference (warm-up, not counted below): ${(warm.seconds * 1000).toFixed(0)} ms`);
   // inference time on a 1080p frame (135 CTUs)
-  let hd: { file: string; secondsPerFrame: number; featureSecondsPerFrame?: number; bSecondsPerFrame?: number } | null = null;
+  let hd: { file: string; secondsPerFrame: number; featureSecondsPerFrame?: number; featureToolSecondsPerFrame?: number; bSecondsPerFrame?: number } | null = null;
+  const featureTool = model.temporalFeature === 'mc16' && existsSync(FEATURE);
   const HD = 'BQTerrace_1920x1080_60fps_8bit_17f.yuv';
   if (existsSync(path.join(SEQ_DIR, HD))) {
     const luma = await readLuma(path.join(SEQ_DIR, HD), 1920, 1080, 8, 0);
@@ -114,9 +119,30 @@ async function main() {
         tb.push((await predictFrame(model, b, 1920, 1080, 34, { sliceType: 'B', layer: 2, temporal })).seconds);
       }
       hd = { ...hd, featureSecondsPerFrame: Math.min(...tf), bSecondsPerFrame: Math.min(...tb) };
+      if (featureTool) {
+        // nnvvc-feature on that one picture, its process start and file I/O included
+        const tt: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          const t0 = performance.now();
+          await run(FEATURE, nnvvcFeatureArgs({ input: path.join(SEQ_DIR, HD), width: 1920, height: 1080, bitDepth: 8, pictures: [{ poc: 8, refs: [0, 16] }], out: path.join(tmp, 'hd.u16') }));
+          tt.push((performance.now() - t0) / 1000);
+        }
+        hd.featureToolSecondsPerFrame = Math.min(...tt);
+      }
     }
   }
-  if (hd) console.log(`inference on a 1920x1080 frame (${model.ep}): ${(hd.secondsPerFrame * 1000).toFixed(0)} ms${hd.bSecondsPerFrame !== undefined ? `; a B picture ${(hd.bSecondsPerFrame * 1000).toFixed(0)} ms + its temporal feature (${model.temporalFeature}, once per frame for all QPs) ${(hd.featureSecondsPerFrame! * 1000).toFixed(0)} ms` : ''}`);
+  if (hd) console.log(`inference on a 1920x1080 frame (${model.ep}): ${(hd.secondsPerFrame * 1000).toFixed(0)} ms${hd.bSecondsPerFrame !== undefined ? `; a B picture ${(hd.bSecondsPerFrame * 1000).toFixed(0)} ms + its temporal feature (${model.temporalFeature}, once per frame for all QPs) ${(hd.featureSecondsPerFrame! * 1000).toFixed(0)} ms in JavaScript${hd.featureToolSecondsPerFrame !== undefined ? `, ${(hd.featureToolSecondsPerFrame * 1000).toFixed(0)} ms by nnvvc-feature` : ''}` : ''}`);
+  // the job's B pictures' temporal features, computed once by nnvvc-feature as the worker does; each variant (a job)
+  // is charged its time
+  let featureFile: FeatureFile | undefined;
+  if (CONFIG === 'ra' && featureTool) {
+    const pictures = featurePictures(planFrames({ config: 'ra', frames: FRAMES, baseQp: 32, intraPeriod, gopSize: 32 }));
+    const out = path.join(tmp, 'features.u16');
+    const t0 = performance.now();
+    await run(FEATURE, nnvvcFeatureArgs({ input: src, width: m.width, height: m.height, bitDepth: m.bitDepth, pictures, out }));
+    featureFile = new FeatureFile(out, m.width, m.height, pictures.map((p) => p.poc), (performance.now() - t0) / 1000);
+    console.log(`temporal features of the ${pictures.length} B pictures (nnvvc-feature, charged to each variant once): ${(featureFile.seconds * 1000).toFixed(0)} ms`);
+  } else if (CONFIG === 'ra' && model.temporalFeature === 'mc16') console.log(`${FEATURE} not found: temporal features in JavaScript`);
   // Pareto columns: each row against VTM-23.2's anchor (BD-rate, T1/T2 with T1 = encode + inference CPU time)
   let vtm: RaRun | undefined;
   if (VTM_ENC) {
@@ -190,7 +216,7 @@ async function main() {
   // featureCache: each variant is one job of 4 QPs, and a job computes the B pictures' temporal features once (as the
   // worker's predictSplits stage does), so its first QP pays for them
   const variants: Record<string, { points: ReturnType<typeof pointOf>[]; inferenceSeconds: number; framesPredicted: number; featureCache: Map<number, Uint16Array> }> = {};
-  for (const v of VARIANTS) variants[v.label] = { points: [], inferenceSeconds: 0, framesPredicted: 0, featureCache: new Map() };
+  for (const v of VARIANTS) variants[v.label] = { points: [], inferenceSeconds: featureFile?.seconds ?? 0, framesPredicted: 0, featureCache: new Map() };
   for (const qp of QPS) {
     const b0 = await encode(qp, `qp${qp}.full`);
     base.push(b0);
@@ -208,7 +234,7 @@ async function main() {
         continue;
       }
       const h = await writeSplitHints({ model, input: src, width: m.width, height: m.height, bitDepth: m.bitDepth, frames: FRAMES, qp, out: hints, policy, predictions: preds, lumaCache,
-        featureCache: variants[label].featureCache, ...(CONFIG === 'ra' ? { config: 'ra' as const, intraPeriod, gopSize: 32 } : {}) });
+        featureCache: variants[label].featureCache, featureFile, ...(CONFIG === 'ra' ? { config: 'ra' as const, intraPeriod, gopSize: 32 } : {}) });
       variants[label].inferenceSeconds += h.inferenceSeconds;
       variants[label].framesPredicted += h.frames;
       if (!accDone) preds.forEach((p, f) => acc.add(p, cellTargets(b0.st.frames[f].cus, m.width, m.height)));

@@ -34,6 +34,9 @@ export interface Config {
   nnvvcDec: string;
   /** nnvvc-join (NNVVC_JOIN; default: beside nnvvc-enc): joins the segments of a job cut into segments. */
   nnvvcJoin: string;
+  /** nnvvc-feature (NNVVC_FEATURE; default: beside nnvvc-enc): the split predictor's temporal feature of B pictures,
+   * once per job; without it the worker computes the same values in JavaScript, 3-4x slower. */
+  nnvvcFeature: string;
   vtmEncoderApp?: string;
   vtmDecoderApp?: string;
   /** Execution provider for the CNN split predictor (NNVVC_ONNX_EP; src/models/onnx-ep.ts). */
@@ -95,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nnvvcEnc: path.resolve(env.NNVVC_ENC ?? path.join(root, 'codec/build/nnvvc-enc')),
     nnvvcDec: path.resolve(env.NNVVC_DEC ?? path.join(root, 'codec/build/nnvvc-dec')),
     nnvvcJoin: path.resolve(env.NNVVC_JOIN ?? path.join(path.dirname(path.resolve(env.NNVVC_ENC ?? path.join(root, 'codec/build/nnvvc-enc'))), 'nnvvc-join')),
+    nnvvcFeature: path.resolve(env.NNVVC_FEATURE ?? path.join(path.dirname(path.resolve(env.NNVVC_ENC ?? path.join(root, 'codec/build/nnvvc-enc'))), 'nnvvc-feature')),
     vtmEncoderApp: opt(env, 'VTM_ENCODER_APP'),
     vtmDecoderApp: opt(env, 'VTM_DECODER_APP'),
     onnxEp: parseOnnxEp(env.NNVVC_ONNX_EP),

@@ -12,6 +12,7 @@ import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOnnxEp, type OnnxEp } from './onnx-ep.js';
+import type { FeatureFile } from './feature-file.js';
 import { mcTemporalFeature, planFrames, temporalFeature, type PlannedFrame } from './temporal.js';
 
 export const CTU = 128;
@@ -474,6 +475,8 @@ export async function writeSplitHints(o: {
   config?: 'ai' | 'ra'; intraPeriod?: number; gopSize?: number;
   /** B pictures' temporal features by POC, kept across the QPs of a job (they depend on the source only). */
   featureCache?: Map<number, Uint16Array>;
+  /** The features nnvvc-feature computed for the job (feature-file.ts; a model on `mc16` only): read, not computed. */
+  featureFile?: FeatureFile;
 }): Promise<HintsResult> {
   const preds: FramePrediction[] = [];
   let inferenceSeconds = 0, readSeconds = 0, framesB = 0;
@@ -496,15 +499,21 @@ export async function writeSplitHints(o: {
     const luma = await lumaOf(pic.poc);
     let info: PictureInfo = { sliceType: 'I' };
     if (!pic.intra) {
-      const refs = await Promise.all(pic.refs.map(lumaOf));
-      const t0 = performance.now();
       let temporal = o.featureCache?.get(pic.poc);
-      if (!temporal) {
-        temporal = temporalInputOf(o.model, luma, refs, o.width, o.height);
-        o.featureCache?.set(pic.poc, temporal);
+      if (!temporal && o.featureFile && o.model.temporalFeature === 'mc16' && o.featureFile.has(pic.poc)) {
+        // computed before, by the caller's nnvvc-feature run (its time is the caller's to count): a read
+        const t0 = performance.now();
+        temporal = await o.featureFile.read(pic.poc);
+        readSeconds += (performance.now() - t0) / 1000;
       }
+      if (!temporal) {
+        const refs = await Promise.all(pic.refs.map(lumaOf));
+        const t0 = performance.now();
+        temporal = temporalInputOf(o.model, luma, refs, o.width, o.height);
+        inferenceSeconds += (performance.now() - t0) / 1000;
+      }
+      o.featureCache?.set(pic.poc, temporal);
       info = { sliceType: 'B', layer: pic.layer, temporal };
-      inferenceSeconds += (performance.now() - t0) / 1000;
       framesB++;
     }
     const p = await predictFrame(o.model, luma, o.width, o.height, pic.qp, info);

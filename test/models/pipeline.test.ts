@@ -86,6 +86,11 @@ test('random-access job: v3 (the RA default) predicts every frame (I and B pictu
     const { id, report, sp } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster' }, 200_000);
     assert.equal(sp.model, 'splitnet v3');
     assert.equal(sp.temporalFeature, 'mc16');
+    // the B pictures' features came from nnvvc-feature, once for the job, and its file is gone once the hints are
+    assert.equal(sp.temporalFeatureTool, 'nnvvc-feature');
+    assert.ok(sp.temporalFeatureSeconds > 0 && sp.temporalFeatureSeconds <= sp.inferenceSeconds, `${sp.temporalFeatureSeconds} of ${sp.inferenceSeconds} s`);
+    assert.ok(!existsSync(path.join(s.cfg.dataDir, 'jobs', id, 'temporal-features.u16')));
+    assert.match(await readFile(path.join(s.cfg.dataDir, 'jobs', id, 'logs', 'temporal-feature.log'), 'utf8'), /nnvvc-feature -i .* 1:0,2 /);
     assert.equal(sp.config, 'ra');
     assert.equal(sp.threshold, 0.95);
     assert.match(sp.note, /threshold 0\.95, random access/);

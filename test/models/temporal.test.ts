@@ -174,3 +174,49 @@ mc_temporal_feature(p[0], p[1:]).astype("<u2").tofile(${JSON.stringify(path.join
     await rm(tmp, { recursive: true, force: true });
   }
 });
+
+const FEATURE = process.env.NNVVC_FEATURE ?? path.join(path.dirname(ENC), 'nnvvc-feature');
+const noFeature = !existsSync(FEATURE) ? `${FEATURE} not built (npm run build:codec)` : !existsSync(BP) ? `${BP} missing (set SHARED_SEQUENCES)` : false;
+if (noFeature) console.log(`SKIPPED: nnvvc-feature against mcTemporalFeature: ${noFeature}`);
+
+test('nnvvc-feature computes the motion-compensated feature of mcTemporalFeature, sample for sample, and names bad input', { skip: noFeature, timeout: 120_000 }, async () => {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-feature-'));
+  try {
+    const buf = await readFile(BP);
+    const W = 416, H = 240, fs = (W * H * 3) / 2;
+    const luma8 = (f: number) => { const y = new Uint16Array(W * H); for (let i = 0; i < W * H; i++) y[i] = buf[f * fs + i] << 2; return y; };
+    const planes = async (file: string, n: number, w: number, h: number) => {
+      const b = await readFile(file);
+      assert.equal(b.length, 2 * n * w * h);
+      return Array.from({ length: n }, (_, k) => new Uint16Array(b.buffer.slice(b.byteOffset + 2 * k * w * h, b.byteOffset + 2 * (k + 1) * w * h)));
+    };
+    // 8-bit: two references, then one, in the order asked
+    const out = path.join(tmp, 'bp.u16');
+    await run(FEATURE, ['-i', BP, '-s', `${W}x${H}`, '-o', out, '8:0,16', '33:32']);
+    const [f8, f33] = await planes(out, 2, W, H);
+    assert.deepEqual(f8, mcTemporalFeature(luma8(8), [luma8(0), luma8(16)], W, H));
+    assert.deepEqual(f33, mcTemporalFeature(luma8(33), [luma8(32)], W, H));
+    assert.ok(f8.some((v) => v > 0));
+    // 10-bit, a size that is no multiple of 16 (edge blocks padded): a 150x90 crop with odd sample values
+    const w = 150, h = 90, crop = (f: number) => { const y = new Uint16Array(w * h); for (let j = 0; j < h; j++) for (let i = 0; i < w; i++) y[j * w + i] = (buf[f * fs + (57 + j) * W + 101 + i] << 2) | ((i + j) & 3); return y; };
+    const yuv10 = Buffer.alloc(2 * 3 * (w * h * 3) / 2);
+    for (let f = 0; f < 3; f++) { const y = crop(40 + 2 * f); for (let i = 0; i < w * h; i++) yuv10.writeUInt16LE(y[i], 2 * (f * (w * h * 3) / 2 + i)); }
+    const in10 = path.join(tmp, 'crop10.yuv'), out10 = path.join(tmp, 'crop10.u16');
+    await writeFile(in10, yuv10);
+    await run(FEATURE, ['-i', in10, '-s', `${w}x${h}`, '--input-bitdepth', '10', '-o', out10, '1:0,2']);
+    const [g] = await planes(out10, 1, w, h);
+    assert.deepEqual(g, mcTemporalFeature(crop(42), [crop(40), crop(44)], w, h));
+    // bad input: exit 2 (usage) or 1 (the file), with the value named
+    const fails = async (args: string[], code: number, said: RegExp) => {
+      await assert.rejects(run(FEATURE, args), (e: { code: number; stderr: string }) => { assert.equal(e.code, code); assert.match(e.stderr, said); return true; });
+    };
+    await fails(['-i', BP, '-s', `${W}x${H}`, '-o', out, '5:5'], 2, /bad picture '5:5'/);
+    await fails(['-i', BP, '-s', `${W}x${H}`, '-o', out, '5:1,2,3'], 2, /bad picture '5:1,2,3'/);
+    await fails(['-i', BP, '-s', '415x240', '-o', out, '5:4'], 2, /bad size '415x240'/);
+    await fails(['-i', BP, '-s', `${W}x${H}`, '--input-bitdepth', '12', '-o', out, '5:4'], 2, /bad --input-bitdepth '12'/);
+    await fails(['-i', BP, '-s', `${W}x${H}`, '-o', out, '101:100'], 1, /frame 101 is beyond the end/);
+    await fails(['-i', path.join(tmp, 'none.yuv'), '-s', `${W}x${H}`, '-o', out, '1:0'], 1, /cannot open/);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+});

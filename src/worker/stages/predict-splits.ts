@@ -15,8 +15,13 @@
 // NNVVC_ONNX_EP=auto|webgpu|cpu|cuda (cfg.onnxEp, src/models/onnx-ep.ts): auto uses WebGPU where an adapter exists,
 // else the CPU (why: logged once per process, and in every report); an explicit webgpu/cuda that cannot be used
 // fails this stage (not retried: it fails the same way on this worker) rather than running on the CPU unasked.
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { StageContext } from '../context.js';
+import { runTool } from '../exec.js';
+import { isExecutable } from '../tool-adapter.js';
+import { FeatureFile, featurePictures, nnvvcFeatureArgs } from '../../models/feature-file.js';
+import { planFrames } from '../../models/temporal.js';
 import type { PreparedInput } from './prepare.js';
 import { ratePoints } from '../../queue/rate-points.js';
 import { intraPeriodOf } from '../../queue/segments.js';
@@ -45,6 +50,11 @@ export interface SplitPredictionInfo {
   /** The B pictures' temporal input the model takes (its metadata): `mc16` (v3, motion-compensated, computed once per
    * frame for all QPs) or `zero` (v2); null for a model without one (v1). */
   temporalFeature: 'mc16' | 'zero' | null;
+  /** Who computed the B pictures' temporal features: nnvvc-feature (once per job, its time in inferenceSeconds and
+   * temporalFeatureSeconds) or javascript (per picture; why in temporalFeatureNote); null without B pictures. */
+  temporalFeatureTool?: 'nnvvc-feature' | 'javascript' | null;
+  temporalFeatureSeconds?: number;
+  temporalFeatureNote?: string;
   /** The model's split-direction outputs (2: the hints carry P(vertical) at MTT depth 0 and 1), 0 without. */
   directions: number;
   loadSeconds: number;
@@ -130,6 +140,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
     config: req.config, framesPredictedB: 0, temporalFeature: model.temporalInputs ? model.temporalFeature : null, directions: model.directions, loadSeconds: (performance.now() - t0) / 1000,
     inferenceSeconds: 0, framesPredicted: 0, hints: {},
   };
+  const featureFile = ra && model.temporalFeature === 'mc16' ? await computeFeatureFile(ctx, input, info, intraPeriod!, req.gopSize ?? 32) : undefined;
   // Luma is read once for all QPs when it fits in ~64 MB; longer inputs are re-read per QP.
   const lumaCache: Uint16Array[] | undefined = input.frames * input.width * input.height <= 32 << 20 ? [] : undefined;
   // and so are the B pictures' temporal features (the same for every QP)
@@ -142,7 +153,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
       const out = path.join(ctx.dir, `qp${qp}.hints.txt`);
       p = writeSplitHints({
         model, input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth,
-        frames: input.frames, qp, out, policy, lumaCache, featureCache,
+        frames: input.frames, qp, out, policy, lumaCache, featureCache, featureFile,
         ...(ra ? { config: 'ra' as const, intraPeriod, gopSize: req.gopSize ?? 32 } : {}),
       }).then((r) => {
         info.inferenceSeconds += r.inferenceSeconds;
@@ -159,11 +170,43 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   // Fixed QPs: predict now, so this stage's timing holds the inference; rate matching predicts per trial QP.
   // (a flow child predicts only for its own point)
   const qps = ratePoints(ctx.data.request);
-  if (!ctx.data.request.targetKbps) for (const i of ctx.pointIndices ?? qps.map((_, k) => k)) await hintsForQp(qps[i]);
+  if (!ctx.data.request.targetKbps) {
+    for (const i of ctx.pointIndices ?? qps.map((_, k) => k)) await hintsForQp(qps[i]);
+    // every hints file is written: the features are not needed again (a rate search keeps them for its trial QPs)
+    if (featureFile) await rm(featureFile.file, { force: true });
+  }
   const name = `${model.name} v${model.version}`;
   const note = `CNN split predictor ${name} (${model.ep}${model.epNote ? ', auto: WebGPU unavailable' : ''}), ${policyText}${ra ? ', random access (I and B pictures)' : ''}`;
   ctx.log.info({ model: name, inferenceSeconds: info.inferenceSeconds }, note);
   return { splitHints: undefined, hintsForQp, model: name, note, info };
+}
+
+/**
+ * The B pictures' temporal features of a random-access job, computed by nnvvc-feature (cfg.nnvvcFeature) in one run
+ * into the job's folder; undefined (the predictor then computes them in JavaScript) when the tool is not there or
+ * the job has no B picture. Records which in `info`.
+ */
+async function computeFeatureFile(ctx: StageContext, input: PreparedInput, info: SplitPredictionInfo, intraPeriod: number, gopSize: number): Promise<FeatureFile | undefined> {
+  const pictures = featurePictures(planFrames({ config: 'ra', frames: input.frames, baseQp: 32, intraPeriod, gopSize }));
+  if (pictures.length === 0) { info.temporalFeatureTool = null; return undefined; }
+  const tool = ctx.cfg.nnvvcFeature;
+  if (!(await isExecutable(tool))) {
+    info.temporalFeatureTool = 'javascript';
+    info.temporalFeatureNote = `${tool} not found (NNVVC_FEATURE; npm run build:codec builds it): computed in JavaScript, 3-4x slower`;
+    ctx.log.warn(info.temporalFeatureNote);
+    return undefined;
+  }
+  const out = path.join(ctx.dir, 'temporal-features.u16');
+  throwIfAborted(ctx.signal);
+  const { seconds } = await runTool({
+    file: tool, args: nnvvcFeatureArgs({ input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth, pictures, out }),
+    logFile: path.join(ctx.logsDir, 'temporal-feature.log'), signal: ctx.signal, timeoutMs: ctx.cfg.toolTimeoutMs,
+  });
+  info.temporalFeatureTool = 'nnvvc-feature';
+  info.temporalFeatureSeconds = seconds;
+  info.inferenceSeconds += seconds;
+  ctx.log.info({ pictures: pictures.length, seconds }, 'temporal features computed (nnvvc-feature)');
+  return new FeatureFile(out, input.width, input.height, pictures.map((p) => p.poc), seconds);
 }
 
 /** report.json's splitPrediction: model, note, SplitPredictionInfo and the mean inference time per predicted frame. */
