@@ -19,7 +19,7 @@
 // frame as the worker writes them (writeSplitHints config 'ra': I pictures on the I path, B pictures with their
 // temporal layer, slice QP and temporal feature); needs a model trained for B slices (v2).
 // Writes bench/cnn-results-<preset>.json (ai) or bench/cnn-results-ra-<preset>.json (ra), per preset; with
-// CNN_BENCH_SEQ set, the sequence's name is appended (cnn-results-ra-medium-Cactus.json).
+// CNN_BENCH_SEQ set, the sequence's name is appended (cnn-results-ra-medium-Cactus.json), then CNN_BENCH_TAG if set.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -276,7 +276,8 @@ async function main() {
   const out = { sequence: SEQ, config: CONFIG, ...(intraPeriod ? { intraPeriod, gopSize: 32 } : {}), frames: FRAMES, preset: PRESET, model: `${model.name} v${model.version}`, ep: model.ep, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length }, full: base.map((p, i) => ({ qp: QPS[i], kbps: p.kbps, psnr: p.psnr, encSeconds: p.encSeconds, cus: p.cus, leafSamples: p.leafSamples })),
     ...(vtm ? { vtm: { seconds: t2, cached: vtm.points.some((p) => p.cached), points: vtm.points, fullBdRateVsVtmPct: fullVtm.bd, fullTimeRatioVsVtm: fullVtm.ratio } } : {}), variants: summary, accuracy, inference1080p: hd };
   // (another sequence than the default BasketballPass: its name in the file's, e.g. cnn-results-ra-medium-Cactus.json)
-  const seqTag = process.env.CNN_BENCH_SEQ ? `-${SEQ.split('_')[0]}` : '';
+  // (CNN_BENCH_TAG: a suffix of one's own, so that a run leaves the committed tables alone)
+  const seqTag = `${process.env.CNN_BENCH_SEQ ? `-${SEQ.split('_')[0]}` : ''}${process.env.CNN_BENCH_TAG ? `-${process.env.CNN_BENCH_TAG}` : ''}`;
   await writeFile(path.join(REPO, `bench/cnn-results-${CONFIG === 'ra' ? 'ra-' : ''}${PRESET}${seqTag}.json`), JSON.stringify(out, null, 1) + '\n');
   return { fullSeconds, fullVtm, summary };
   }

@@ -104,6 +104,9 @@ export interface SplitModel {
   epNoteFirst?: boolean;
   session: Session;
   ort: Ort;
+  /** predictFrame's input buffer, kept for the next frame, and whether a pending run holds it. */
+  inputScratch?: Float32Array;
+  inputScratchBusy?: boolean;
 }
 
 /** Per-cell predictions for one frame: row-major ceil(H/8) x ceil(W/8). */
@@ -282,7 +285,26 @@ export async function predictFrame(model: SplitModel, luma: Uint16Array, width: 
   const nx = Math.ceil(width / CTU), ny = Math.ceil(height / CTU), n = nx * ny;
   const plane = CTU * CTU;
   const planes = model.temporalInputs ? 3 : 2;
-  const input = new Float32Array(n * planes * plane);
+  // one input buffer per model, reused: a fresh 1.5 MB (416x240) to 50 MB (1080p) array per frame costs its
+  // allocation, zeroing and a garbage collection later, as much as a third of the model's own run on small pictures
+  // (a call made while another one's run is pending takes a buffer of its own)
+  const size = n * planes * plane;
+  const reuse = !model.inputScratchBusy;
+  if (reuse && (!model.inputScratch || model.inputScratch.length < size)) model.inputScratch = new Float32Array(size);
+  const input = reuse ? model.inputScratch!.subarray(0, size) : new Float32Array(size);
+  if (reuse) model.inputScratchBusy = true;
+  try {
+    const feeds = frameFeeds(model, input, luma, width, height, qp, pic, nx, ny);
+    const out = (await model.session.run(feeds))[model.session.outputNames[0]];
+    return decodeFramePrediction(out, n, nx, width, height, t0);
+  } finally {
+    if (reuse) model.inputScratchBusy = false;
+  }
+}
+
+/** The model's inputs for one frame: `input` (n CTUs x planes x 128 x 128, every value written) and the cond vector. */
+function frameFeeds(model: SplitModel, input: Float32Array, luma: Uint16Array, width: number, height: number, qp: number, pic: PictureInfo, nx: number, ny: number): Record<string, import('onnxruntime-node').Tensor> {
+  const n = nx * ny, plane = CTU * CTU, planes = model.temporalInputs ? 3 : 2;
   const qpv = qp / 63;
   const tv = model.temporalInputs && pic.temporal ? pic.temporal : undefined;
   const clip = model.temporalClip, scale = model.temporalScale;
@@ -297,6 +319,7 @@ export async function predictFrame(model: SplitModel, luma: Uint16Array, width: 
       }
     }
     input.fill(qpv, base + plane, base + 2 * plane);
+    if (planes === 3 && !tv) input.fill(0, base + 2 * plane, base + 3 * plane);
   }
   const feeds: Record<string, import('onnxruntime-node').Tensor> = { ctu: new model.ort.Tensor('float32', input, [n, planes, CTU, CTU]) };
   if (model.temporalInputs) {
@@ -310,7 +333,11 @@ export async function predictFrame(model: SplitModel, luma: Uint16Array, width: 
     feeds[model.session.inputNames[0]] = feeds.ctu;
     if (model.session.inputNames[0] !== 'ctu') delete feeds.ctu;
   }
-  const out = (await model.session.run(feeds))[model.session.outputNames[0]];
+  return feeds;
+}
+
+/** predictFrame's outputs: per-cell softmax probabilities, most likely depths, directions. */
+function decodeFramePrediction(out: import('onnxruntime-node').Tensor, n: number, nx: number, width: number, height: number, t0: number): FramePrediction {
   const dims = out.dims;
   // 9 channels (depths), or 11 with the split directions (DIRECTIONS logits of P(vertical) at MTT depth 0, 1)
   const channels = dims[1];

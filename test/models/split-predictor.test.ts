@@ -218,6 +218,26 @@ test('v2 predicts B pictures from the temporal feature and layer; v1 refuses B p
   assert.ok(w[3] > w[0], `widths ${w}`);
 });
 
+test('predictFrame reuses its input buffer without carrying anything over: an I picture after a B picture, and calls that overlap', { skip: noForeman }, async () => {
+  const luma = await Promise.all([0, 4, 8].map((f) => readLuma(FOREMAN, W, H, 8, f)));
+  const temporal = mcTemporalFeature(luma[1], [luma[0], luma[2]], W, H);
+  const b = { sliceType: 'B' as const, layer: 3, temporal };
+  const probs = (p: FramePrediction) => [...p.qtProb!, ...p.mttProb!];
+  // each on a fresh model (fresh buffer) ...
+  const fresh = async (y: Uint16Array, qp: number, pic?: typeof b) => predictFrame(await loadSplitModel(V3_MODEL, { ep: 'cpu' }), y, W, H, qp, pic);
+  const iAlone = probs(await fresh(luma[1], 30)), bAlone = probs(await fresh(luma[1], 35, b)), i2Alone = probs(await fresh(luma[0], 27));
+  // ... equal one model's, in sequence (the I picture's temporal plane is zero again after the B picture's) ...
+  const v3 = await loadSplitModel(V3_MODEL, { ep: 'cpu' });
+  assert.deepEqual(probs(await predictFrame(v3, luma[1], W, H, 35, b)), bAlone);
+  assert.deepEqual(probs(await predictFrame(v3, luma[1], W, H, 30)), iAlone);
+  // ... and overlapping (the second call takes its own buffer while the first one's run is pending)
+  const [x, y, z] = await Promise.all([predictFrame(v3, luma[1], W, H, 35, b), predictFrame(v3, luma[1], W, H, 30), predictFrame(v3, luma[0], W, H, 27)]);
+  assert.deepEqual(probs(x), bAlone);
+  assert.deepEqual(probs(y), iAlone);
+  assert.deepEqual(probs(z), i2Alone);
+  assert.notDeepEqual(iAlone, bAlone);
+});
+
 test('hint tokens widen or narrow the predicted depths by aggressiveness', () => {
   assert.equal(cellToken(2, 1, 0.5, 0), '1-3:2');
   assert.equal(cellToken(0, 3, 0.5, 0), '0-1:3');
