@@ -11,7 +11,9 @@
 // default none), CNN_BENCH_ORACLE (oracle rows: hints
 // written from the full search's own partition at the same QP, e.g. "qt1m1,m1,exact": QT exact or +-1, MTT maximum
 // exact or +1; what a perfect predictor of the same form would save and cost), NNVVC_SPLIT_MODEL (another .onnx, as
-// the worker takes it), NNVVC_ENC/NNVVC_DEC, VTM_DECODER_APP, SHARED_SEQUENCES.
+// the worker takes it), NNVVC_SPLIT_INTRA_MODEL (ra: the intra pictures' model, as the worker takes it: default v1
+// beside the default v3, `same` for the job's model), NNVVC_ENC/NNVVC_DEC/NNVVC_FEATURE, VTM_DECODER_APP,
+// SHARED_SEQUENCES, CNN_BENCH_TAG (a suffix for the result file).
 // With VTM_ENCODER_APP set (ra only), every row also gets its BD-rate against VTM-23.2's RA anchor and T1/T2: the
 // Pareto table of preset x hints. The anchor is bench:codec's (bench/.cache/vtm-ra/, same key), encoded when absent;
 // CNN_BENCH_REUSE_VTM=0 encodes it again in this run.
@@ -28,7 +30,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bdRate, bitrateKbps } from '../src/quality/index.js';
-import { defaultModelFor, defaultPolicyFor, describePolicy, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, readLuma, temporalInputOf, writeSplitHints, type Aggressiveness, type FramePrediction, type HintPolicy } from '../src/models/split-predictor.js';
+import { defaultModelFor, intraModelFileFor, defaultPolicyFor, describePolicy, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, readLuma, temporalInputOf, writeSplitHints, type Aggressiveness, type FramePrediction, type HintPolicy } from '../src/models/split-predictor.js';
 import { defaultIntraPeriod } from '../src/quality/anchors.js';
 import { AccuracyCounter, cellTargets, describeOracle, oracleHints, type OracleSlack } from '../src/models/labels.js';
 import { vtmAnchor, type RaRun } from './codec-ra.js';
@@ -91,6 +93,13 @@ async function main() {
   const src = path.join(SEQ_DIR, SEQ);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-cnn-bench-'));
   const model = await loadSplitModel(process.env.NNVVC_SPLIT_MODEL || defaultModelFor(CONFIG));
+  // random access: the intra pictures' model, as the worker picks it (NNVVC_SPLIT_INTRA_MODEL; default v1 beside v3)
+  const intraFile = intraModelFileFor(CONFIG, process.env);
+  const intraModel = intraFile && path.resolve(intraFile) !== path.resolve(model.file) ? await loadSplitModel(intraFile) : undefined;
+  if (intraModel) {
+    await predictFrame(intraModel, await readLuma(src, m.width, m.height, m.bitDepth, 0), m.width, m.height, 32);  // warm-up
+    console.log(`intra pictures: model ${intraModel.name} v${intraModel.version}`);
+  }
   const intraPeriod = CONFIG === 'ra' ? defaultIntraPeriod(m.fps) : undefined;
   console.log(`model ${model.name} v${model.version} (${model.ep}${model.epNote ? `; ${model.epNote}` : ''}); ${SEQ} ${FRAMES} frames, ${CONFIG}${intraPeriod ? ` (GOP 32, intra period ${intraPeriod})` : ''}, presets ${PRESETS.join(', ')}; VTM decoder: ${VTM_DEC || 'not used (VTM_DECODER_APP not set)'}`);
   const lumaCache: Uint16Array[] = [];  // the source's luma, read once for every preset and QP
@@ -234,7 +243,7 @@ async function main() {
         continue;
       }
       const h = await writeSplitHints({ model, input: src, width: m.width, height: m.height, bitDepth: m.bitDepth, frames: FRAMES, qp, out: hints, policy, predictions: preds, lumaCache,
-        featureCache: variants[label].featureCache, featureFile, ...(CONFIG === 'ra' ? { config: 'ra' as const, intraPeriod, gopSize: 32 } : {}) });
+        featureCache: variants[label].featureCache, featureFile, intraModel, ...(CONFIG === 'ra' ? { config: 'ra' as const, intraPeriod, gopSize: 32 } : {}) });
       variants[label].inferenceSeconds += h.inferenceSeconds;
       variants[label].framesPredicted += h.frames;
       if (!accDone) preds.forEach((p, f) => acc.add(p, cellTargets(b0.st.frames[f].cus, m.width, m.height)));

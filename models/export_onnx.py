@@ -53,7 +53,7 @@ def main():
     version = arch[1:]
     out = a.out or os.path.join(here, f"splitnet-v{version}.onnx")
     directions = ck.get("directions", 0)
-    net = net_for(arch, directions)
+    net = net_for(arch, directions, ck.get("width", 16))
     net.load_state_dict(ck.get("state_dict", ck))
     net.eval()
     # a direction output its training never reached (train.py: --dir-costs trains MTT depth 0's, --dir1-costs depth

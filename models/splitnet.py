@@ -93,7 +93,8 @@ class SplitNetV2(nn.Module):
         return self.head(torch.cat([f, g], 1))
 
 
-def net_for(arch, directions=0):
+def net_for(arch, directions=0, width=16):
     """The network of a train.py --arch (v3: v2's network on the motion-compensated feature); directions: the
-    split-direction outputs (channels 9..)."""
-    return SplitNet(directions=directions) if arch == "v1" else SplitNetV2(directions=directions)
+    split-direction outputs (channels 9..); width: the stem's channels (16 in every committed model; MACs grow with
+    its square)."""
+    return SplitNet(width, directions) if arch == "v1" else SplitNetV2(width, directions)

@@ -661,7 +661,7 @@ def eval_checkpoints(paths, data, splits):
         if arch not in loaded:
             loaded[arch] = load(data, ck.get("labels", "exact") == "exact", intra_only=arch == "v1",
                                 text=".tm.bin" if arch == "v3" else ".t.bin", splits=splits)
-        net = net_for(arch, ck.get("directions", 0))
+        net = net_for(arch, ck.get("directions", 0), ck.get("width", 16))
         net.load_state_dict(ck["state_dict"])
         for split, d in loaded[arch].items():
             for k, v in (proxy_scores(outputs(net, arch, d), d) or {}).items():
@@ -701,6 +701,7 @@ def main():
                     help="weight of the cost-aware direction loss at MTT depth 1 (direction1_cost_loss: the better "
                          "direction where an MTT split won at an MTT depth 1 node; needs data with mtt_nodes)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--width", type=int, default=16, help="the network's stem channels (splitnet.net_for)")
     ap.add_argument("--eval", nargs="+", metavar="CHECKPOINT",
                     help="no training: the proxy scores of these checkpoints on the val and test pictures")
     a = ap.parse_args()
@@ -719,7 +720,7 @@ def main():
     ntr = len(tr["qt"])
     print(f"arch {a.arch}: train CTUs {ntr} (B {int(tr['is_b'].sum())}), val CTUs {len(d['val']['qt']) if 'val' in d else 0}", flush=True)
     directions = DIRECTIONS if a.dir_loss > 0 or a.dir_costs > 0 or a.dir1_costs > 0 else 0
-    net = net_for(a.arch, directions).to(a.device)
+    net = net_for(a.arch, directions, a.width).to(a.device)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, a.epochs)
     g = torch.Generator().manual_seed(a.seed)
@@ -768,13 +769,13 @@ def main():
     # too (export_onnx.py zeroes the others, so that they say 0.5 and refuse nothing)
     trained = [k for k, on in enumerate((a.dir_loss > 0 or a.dir_costs > 0, a.dir_loss > 0 or a.dir1_costs > 0)) if on]
     torch.save({"state_dict": net.state_dict(), "labels": a.labels, "arch": a.arch, "directions": directions,
-                "trained_directions": trained}, a.out)  # export_onnx.py reads arch + labels
+                "trained_directions": trained, "width": a.width}, a.out)  # export_onnx.py reads arch + labels
     metrics = {"arch": a.arch, "params": sum(p.numel() for p in net.parameters()), "train": evaluate(net, tr, "cpu", a.arch),
                "epochs": a.epochs, "seed": a.seed, "train_ctus": ntr, "train_ctus_b": int(tr["is_b"].sum()), "labels": a.labels,
                "device": a.device, "train_seconds": round(train_seconds, 1), "top_layer_every": a.top_layer_every, "node_loss": a.node_loss,
                "node_costs": a.node_costs, "cost_weight": a.cost_weight, "cost_bits": a.cost_bits,
                "abandoned_bits": a.abandoned_bits, "directions": directions, "dir_loss": a.dir_loss,
-               "dir_costs": a.dir_costs, "dir1_costs": a.dir1_costs}
+               "dir_costs": a.dir_costs, "dir1_costs": a.dir1_costs, "width": a.width}
     if "val" in d:
         metrics["val"] = evaluate(net, d["val"], "cpu", a.arch)
         metrics["val_ctus"] = len(d["val"]["qt"])

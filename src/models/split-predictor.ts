@@ -52,7 +52,7 @@ export const PRESET_OPERATING_POINTS: Record<'ai' | 'ra', Record<string, HintPol
   ra: {
     faster: { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 } },
     fast: { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 } },
-    medium: { node: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.1 } },
+    medium: { node: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.1, dir: 0.2 } },
     slow: { node: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 } },
     exhaustive: { node: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 } },
   },
@@ -67,6 +67,20 @@ export function defaultPolicyFor(config: string, preset: string): HintPolicy {
 /** The model a job of `config` uses when NNVVC_SPLIT_MODEL is not set. */
 export function defaultModelFor(config: string): string {
   return config === 'ra' ? DEFAULT_RA_MODEL : DEFAULT_MODEL;
+}
+
+/**
+ * The model of a random-access job's intra pictures when it is not the job's model: env NNVVC_SPLIT_INTRA_MODEL (a
+ * file; `same`: the job's model for every picture), unset: the all-intra v1 where the job's model is the default v3
+ * (v1, trained on intra pictures only and with split directions, predicts them better: models/README.md "Intra
+ * pictures of random-access jobs"), none where NNVVC_SPLIT_MODEL names another. Undefined: the job's model.
+ */
+export function intraModelFileFor(config: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (config !== 'ra') return undefined;
+  const v = (env.NNVVC_SPLIT_INTRA_MODEL ?? '').trim();
+  if (v === 'same') return undefined;
+  if (v) return path.resolve(v);
+  return env.NNVVC_SPLIT_MODEL ? undefined : DEFAULT_MODEL;
 }
 /** v2 inputs: cond vector length and the temporal plane's normalisation (metadata temporal_clip / temporal_scale). */
 export const COND = 7;
@@ -504,6 +518,8 @@ export async function writeSplitHints(o: {
   featureCache?: Map<number, Uint16Array>;
   /** The features nnvvc-feature computed for the job (feature-file.ts; a model on `mc16` only): read, not computed. */
   featureFile?: FeatureFile;
+  /** Random access: the model for the intra pictures (default `model`), e.g. the all-intra v1 beside v3. */
+  intraModel?: SplitModel;
 }): Promise<HintsResult> {
   const preds: FramePrediction[] = [];
   let inferenceSeconds = 0, readSeconds = 0, framesB = 0;
@@ -543,7 +559,7 @@ export async function writeSplitHints(o: {
       info = { sliceType: 'B', layer: pic.layer, temporal };
       framesB++;
     }
-    const p = await predictFrame(o.model, luma, o.width, o.height, pic.qp, info);
+    const p = await predictFrame(pic.intra && o.intraModel ? o.intraModel : o.model, luma, o.width, o.height, pic.qp, info);
     inferenceSeconds += p.seconds;
     preds.push(p);
   }

@@ -113,9 +113,29 @@ test('random-access job: v3 (the RA default) predicts every frame (I and B pictu
       assert.match(spn.note, new RegExp(`node thresholds ${formatNodeThresholds(point)} \\(preset faster's operating point\\), random access`));
       const h2 = await readFile(path.join(s.cfg.dataDir, 'jobs', idn, spn.hints.qp37), 'utf8');
       assert.match(h2, new RegExp(`^nnvvc-split-hints 2\n[^]*\nthreshold ${point.qtSplit} ${point.qtEnd} ${point.mtt}\nframes 3\n`));
-      assert.match(h2, /^frame 0\n(p[A-Za-z0-9_-]{7} ){21}p[A-Za-z0-9_-]{7}\n/m);
+      // the intra picture by the all-intra v1 (its tokens carry the 2 direction digits), the B pictures by v3
+      assert.equal(spn.intraModel, 'splitnet v1');
+      assert.match(spn.note, /intra pictures by splitnet v1/);
+      assert.match(h2, /^frame 0\n(p[A-Za-z0-9_-]{9} ){21}p[A-Za-z0-9_-]{9}\n/m);
+      assert.match(h2, /^frame 1\n(p[A-Za-z0-9_-]{7} ){21}p[A-Za-z0-9_-]{7}\n/m);
       assert.ok(rn.ratePoints.every((p: { decodeOk: boolean }) => p.decodeOk));
     }
+    // NNVVC_SPLIT_INTRA_MODEL=same: v3 for every picture; a file that is not there fails the job, naming it
+    process.env.NNVVC_SPLIT_INTRA_MODEL = 'same';
+    {
+      const { id: ids, sp: sps } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }, 200_000);
+      assert.equal(sps.intraModel, null);
+      assert.match(await readFile(path.join(s.cfg.dataDir, 'jobs', ids, sps.hints.qp37), 'utf8'), /^frame 0\n(p[A-Za-z0-9_-]{7} ){21}p[A-Za-z0-9_-]{7}\n/m);
+    }
+    process.env.NNVVC_SPLIT_INTRA_MODEL = '/nonexistent/intra.onnx';
+    {
+      const r = await submit(s.base, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 });
+      const { id: idf } = await json(r);
+      const failed = await waitForState(s.base, idf, ['failed', 'completed'], 120_000);
+      assert.equal(failed.state, 'failed');
+      assert.match(failed.error, /NNVVC_SPLIT_INTRA_MODEL: split model not found: \/nonexistent\/intra\.onnx/);
+    }
+    delete process.env.NNVVC_SPLIT_INTRA_MODEL;
     process.env.NNVVC_SPLIT_AGGRESSIVENESS = '2';
     const { sp: spa } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }, 200_000);
     assert.equal(spa.nodeThresholds, null);
@@ -137,6 +157,7 @@ test('random-access job: v3 (the RA default) predicts every frame (I and B pictu
     assert.equal(sp2.model, 'splitnet v1');
     assert.match(sp2.note, new RegExp(`node thresholds ${formatNodeThresholds(nodePoint('ai', 'faster'))} \\(preset faster's operating point\\)$`));
   } finally {
+    delete process.env.NNVVC_SPLIT_INTRA_MODEL;
     delete process.env.NNVVC_SPLIT_NODE_THRESHOLDS;
     for (const [k, v] of [['NNVVC_SPLIT_MODEL', saved.model], ['NNVVC_SPLIT_THRESHOLD', saved.thr], ['NNVVC_SPLIT_AGGRESSIVENESS', saved.aggr]] as const) {
       if (v === undefined) delete process.env[k]; else process.env[k] = v;

@@ -28,7 +28,7 @@ import { intraPeriodOf } from '../../queue/segments.js';
 import { NNVVC_DEFAULT_PRESET, RD_PRESETS } from '../encoders.js';
 import { BadInputError, throwIfAborted } from '../errors.js';
 import {
-  defaultModelFor, describePolicy, ExecutionProviderError, hintPolicyFromEnv, loadSplitModel, SplitModelError, writeSplitHints,
+  defaultModelFor, describePolicy, ExecutionProviderError, hintPolicyFromEnv, intraModelFileFor, loadSplitModel, SplitModelError, writeSplitHints,
   type NodeThresholds, type SplitModel,
 } from '../../models/split-predictor.js';
 
@@ -50,6 +50,9 @@ export interface SplitPredictionInfo {
   /** The B pictures' temporal input the model takes (its metadata): `mc16` (v3, motion-compensated, computed once per
    * frame for all QPs) or `zero` (v2); null for a model without one (v1). */
   temporalFeature: 'mc16' | 'zero' | null;
+  /** Random access: the model that predicted the intra pictures where it is not the job's (NNVVC_SPLIT_INTRA_MODEL;
+   * by default the all-intra v1 beside v3), else null. */
+  intraModel: string | null;
   /** Who computed the B pictures' temporal features: nnvvc-feature (once per job, its time in inferenceSeconds and
    * temporalFeatureSeconds) or javascript (per picture; why in temporalFeatureNote); null without B pictures. */
   temporalFeatureTool?: 'nnvvc-feature' | 'javascript' | null;
@@ -132,8 +135,20 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
     ctx.log.warn(note);
     return { splitHints: undefined, model: null, note };
   }
+  // random access: the intra pictures' own model (by default v1 beside v3)
+  let intraModel: SplitModel | undefined;
+  const intraFile = intraModelFileFor(req.config, process.env);
+  if (intraFile && path.resolve(intraFile) !== path.resolve(model.file)) {
+    try {
+      intraModel = await loadSplitModel(intraFile, { ep: ctx.cfg.onnxEp });
+    } catch (e) {
+      if (process.env.NNVVC_SPLIT_INTRA_MODEL) throw new BadInputError(`NNVVC_SPLIT_INTRA_MODEL: ${(e as Error).message}`);
+      ctx.log.warn(`intra-picture split model unavailable, ${model.name} v${model.version} predicts them: ${(e as Error).message}`);
+    }
+  }
   const info: SplitPredictionInfo = {
     modelFile: path.relative(process.cwd(), model.file) || model.file, modelVersion: model.version,
+    intraModel: intraModel ? `${intraModel.name} v${intraModel.version}` : null,
     executionProvider: model.ep, executionProviderRequested: model.requestedEp,
     ...(model.epNote ? { executionProviderNote: model.epNote } : {}), aggressiveness: typeof policy === 'number' ? policy : null, threshold: typeof policy !== 'number' && 'threshold' in policy ? policy.threshold : null,
     nodeThresholds: typeof policy !== 'number' && 'node' in policy ? policy.node : null, policy: policyText,
@@ -153,7 +168,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
       const out = path.join(ctx.dir, `qp${qp}.hints.txt`);
       p = writeSplitHints({
         model, input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth,
-        frames: input.frames, qp, out, policy, lumaCache, featureCache, featureFile,
+        frames: input.frames, qp, out, policy, lumaCache, featureCache, featureFile, intraModel,
         ...(ra ? { config: 'ra' as const, intraPeriod, gopSize: req.gopSize ?? 32 } : {}),
       }).then((r) => {
         info.inferenceSeconds += r.inferenceSeconds;
@@ -176,7 +191,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
     if (featureFile) await rm(featureFile.file, { force: true });
   }
   const name = `${model.name} v${model.version}`;
-  const note = `CNN split predictor ${name} (${model.ep}${model.epNote ? ', auto: WebGPU unavailable' : ''}), ${policyText}${ra ? ', random access (I and B pictures)' : ''}`;
+  const note = `CNN split predictor ${name} (${model.ep}${model.epNote ? ', auto: WebGPU unavailable' : ''}), ${policyText}${ra ? `, random access (I and B pictures${intraModel ? `; intra pictures by ${info.intraModel}` : ''})` : ''}`;
   ctx.log.info({ model: name, inferenceSeconds: info.inferenceSeconds }, note);
   return { splitHints: undefined, hintsForQp, model: name, note, info };
 }
