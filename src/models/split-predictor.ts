@@ -39,7 +39,8 @@ export const DEFAULT_RA_MODEL = V3_MODEL;
  * All-intra: per-node thresholds up to `medium` (there with the split direction since the twenty-second session:
  * 42-45 % saved within +0.8 % on BasketballPass and Cactus), v1's conservative ranges
  * (aggressiveness 0) at `slow` / `exhaustive`, where they cost less (and `slow` with them beats VTM-23.2).
- * `faster` takes `fast`'s point and `exhaustive` `slow`'s.
+ * Random access `medium`: the direction 0.2 acts on the intra pictures the all-intra v1 predicts (intraModelFileFor;
+ * v3's B-picture tokens carry no direction). `faster` takes `fast`'s point and `exhaustive` `slow`'s.
  */
 export const PRESET_OPERATING_POINTS: Record<'ai' | 'ra', Record<string, HintPolicy>> = {
   ai: {
