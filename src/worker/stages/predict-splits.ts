@@ -15,6 +15,7 @@
 // NNVVC_ONNX_EP=auto|webgpu|cpu|cuda (cfg.onnxEp, src/models/onnx-ep.ts): auto uses WebGPU where an adapter exists,
 // else the CPU (why: logged once per process, and in every report); an explicit webgpu/cuda that cannot be used
 // fails this stage (not retried: it fails the same way on this worker) rather than running on the CPU unasked.
+import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { StageContext } from '../context.js';
@@ -186,9 +187,13 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   // (a flow child predicts only for its own point)
   const qps = ratePoints(ctx.data.request);
   if (!ctx.data.request.targetKbps) {
-    for (const i of ctx.pointIndices ?? qps.map((_, k) => k)) await hintsForQp(qps[i]);
-    // every hints file is written: the features are not needed again (a rate search keeps them for its trial QPs)
-    if (featureFile) await rm(featureFile.file, { force: true });
+    try {
+      for (const i of ctx.pointIndices ?? qps.map((_, k) => k)) await hintsForQp(qps[i]);
+    } finally {
+      // every hints file is written (or the stage failed): the features are not needed again (a rate search keeps
+      // them for its trial QPs)
+      if (featureFile) await rm(featureFile.file, { force: true });
+    }
   }
   const name = `${model.name} v${model.version}`;
   const note = `CNN split predictor ${name} (${model.ep}${model.epNote ? ', auto: WebGPU unavailable' : ''}), ${policyText}${ra ? `, random access (I and B pictures${intraModel ? `; intra pictures by ${info.intraModel}` : ''})` : ''}`;
@@ -211,7 +216,8 @@ async function computeFeatureFile(ctx: StageContext, input: PreparedInput, info:
     ctx.log.warn(info.temporalFeatureNote);
     return undefined;
   }
-  const out = path.join(ctx.dir, 'temporal-features.u16');
+  // a name of its own: the flow children of a job share its folder and run at once (one's removal must not hit another)
+  const out = path.join(ctx.dir, `temporal-features-${randomUUID()}.u16`);
   throwIfAborted(ctx.signal);
   const { seconds } = await runTool({
     file: tool, args: nnvvcFeatureArgs({ input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth, pictures, out }),
