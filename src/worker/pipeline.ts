@@ -103,7 +103,7 @@ export async function runPointPipeline(base: PipelineContext, hooks: PipelineHoo
   const stage = stageRunner(ctx, hooks, timings);
   const prepared = await stage('prepare', () => prepare(ctx));
   const splits = await stage('predictSplits', () => predictSplits(ctx, prepared));
-  const [encoded] = await stage('encode', () => encode(ctx, prepared, splits));
+  const [encoded] = await stage('encode', () => encode(ctx, prepared, splits)).finally(() => splits.release?.());
   if (segment !== undefined) {
     ctx.progress({ stage: 'done', stagePointsDone: 1 });
     return { point, segment, encoded, splits: { model: splits.model, note: splits.note, ...(splits.info ? { info: splits.info } : {}) }, timings };
@@ -200,7 +200,7 @@ async function runStages(base: PipelineContext, hooks: PipelineHooks, fromChildr
     ctx.progress({ stage: 'verify', ratePoint: points.length - 1, stagePointsDone: points.length, pointFramesDone: ctx.data.request.frames ?? ctx.data.sequence.frames });
   } else {
     splits = await stage('predictSplits', () => predictSplits(ctx, prepared));
-    encoded = await stage('encode', () => encode(ctx, prepared, splits));
+    encoded = await stage('encode', () => encode(ctx, prepared, splits)).finally(() => splits!.release?.());
     verified = await stage('verify', () => verify(ctx, encoded));
   }
   const measured = await stage('measure', () => measure(ctx, prepared, encoded));

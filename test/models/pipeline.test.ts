@@ -120,6 +120,13 @@ test('random-access job: v3 (the RA default) predicts every frame (I and B pictu
       assert.match(h2, /^frame 1\n(p[A-Za-z0-9_-]{7} ){21}p[A-Za-z0-9_-]{7}\n/m);
       assert.ok(rn.ratePoints.every((p: { decodeOk: boolean }) => p.decodeOk));
     }
+    // a rate search predicts per trial QP from the features kept for it, and they go once the encode stage is over
+    {
+      const { id: idr, sp: spr } = await completedJob(s, { sequenceId: seqId, config: 'ra', targetKbps: [150], preset: 'faster', frames: 3 }, 200_000);
+      assert.equal(spr.temporalFeatureTool, 'nnvvc-feature');
+      assert.ok(Object.keys(spr.hints).length >= 1, JSON.stringify(spr.hints));
+      assert.deepEqual((await readdir(path.join(s.cfg.dataDir, 'jobs', idr))).filter((f) => f.startsWith('temporal-features')), []);
+    }
     // NNVVC_SPLIT_INTRA_MODEL=same: v3 for every picture; a file that is not there fails the job, naming it
     process.env.NNVVC_SPLIT_INTRA_MODEL = 'same';
     {

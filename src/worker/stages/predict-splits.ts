@@ -78,6 +78,9 @@ export interface SplitPrediction {
   note: string;
   /** Which model ran and how long it took (added to report.json's splitPrediction). */
   info?: SplitPredictionInfo;
+  /** Removes what the stage kept for hintsForQp (the temporal features of a rate search): the pipeline calls it once
+   * the encode stage is over. */
+  release?: () => Promise<void>;
 }
 
 function skipReason(ctx: StageContext): string | null {
@@ -198,7 +201,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   const name = `${model.name} v${model.version}`;
   const note = `CNN split predictor ${name} (${model.ep}${model.epNote ? ', auto: WebGPU unavailable' : ''}), ${policyText}${ra ? `, random access (I and B pictures${intraModel ? `; intra pictures by ${info.intraModel}` : ''})` : ''}`;
   ctx.log.info({ model: name, inferenceSeconds: info.inferenceSeconds }, note);
-  return { splitHints: undefined, hintsForQp, model: name, note, info };
+  return { splitHints: undefined, hintsForQp, model: name, note, info, ...(featureFile ? { release: () => rm(featureFile.file, { force: true }) } : {}) };
 }
 
 /**
@@ -222,7 +225,7 @@ async function computeFeatureFile(ctx: StageContext, input: PreparedInput, info:
   const { seconds } = await runTool({
     file: tool, args: nnvvcFeatureArgs({ input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth, pictures, out }),
     logFile: path.join(ctx.logsDir, 'temporal-feature.log'), signal: ctx.signal, timeoutMs: ctx.cfg.toolTimeoutMs,
-  });
+  }).catch(async (e) => { await rm(out, { force: true }); throw e; });
   info.temporalFeatureTool = 'nnvvc-feature';
   info.temporalFeatureSeconds = seconds;
   info.inferenceSeconds += seconds;
