@@ -35,7 +35,7 @@ export interface Config {
   /** nnvvc-join (NNVVC_JOIN; default: beside nnvvc-enc): joins the segments of a job cut into segments. */
   nnvvcJoin: string;
   /** nnvvc-feature (NNVVC_FEATURE; default: beside nnvvc-enc): the split predictor's temporal feature of B pictures,
-   * once per job; without it the worker computes the same values in JavaScript, 3-4x slower. */
+   * once per job; without it the worker computes the same values in JavaScript, 4-9x slower. */
   nnvvcFeature: string;
   vtmEncoderApp?: string;
   vtmDecoderApp?: string;

@@ -215,7 +215,7 @@ async function computeFeatureFile(ctx: StageContext, input: PreparedInput, info:
   const tool = ctx.cfg.nnvvcFeature;
   if (!(await isExecutable(tool))) {
     info.temporalFeatureTool = 'javascript';
-    info.temporalFeatureNote = `${tool} not found (NNVVC_FEATURE; npm run build:codec builds it): computed in JavaScript, 3-4x slower`;
+    info.temporalFeatureNote = `${tool} not found (NNVVC_FEATURE; npm run build:codec builds it): computed in JavaScript, 4-9x slower`;
     ctx.log.warn(info.temporalFeatureNote);
     return undefined;
   }
