@@ -172,3 +172,25 @@ test('random-access job: v3 (the RA default) predicts every frame (I and B pictu
     await s.close();
   }
 });
+
+test('without nnvvc-feature the worker computes the temporal feature in JavaScript, says so, and writes the same hints', { skip, timeout: 240_000 }, async () => {
+  const FRAME = 176 * 144 * 3 / 2, FRAMES = 5;
+  const hintsOf = async (env: Record<string, string>) => {
+    const s = await startStack({ env: { NNVVC_ENC: ENC, NNVVC_DEC: DEC, JOB_ATTEMPTS: '1', ...env } });
+    try {
+      const up = await upload(s.base, (await readFile(FOREMAN)).subarray(0, FRAMES * FRAME), { width: 176, height: 144, fps: 30, name: 'foreman' });
+      const { id: seqId } = await json(up);
+      const { id, sp } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [32], preset: 'faster' }, 200_000);
+      return { sp, hints: await readFile(path.join(s.cfg.dataDir, 'jobs', id, sp.hints.qp32), 'utf8') };
+    } finally {
+      await s.close();
+    }
+  };
+  const tool = await hintsOf({});
+  const js = await hintsOf({ NNVVC_FEATURE: '/nonexistent/nnvvc-feature' });
+  assert.equal(tool.sp.temporalFeatureTool, 'nnvvc-feature');
+  assert.equal(js.sp.temporalFeatureTool, 'javascript');
+  assert.match(js.sp.temporalFeatureNote, /\/nonexistent\/nnvvc-feature not found \(NNVVC_FEATURE/);
+  assert.equal(js.sp.temporalFeatureSeconds, undefined);
+  assert.equal(js.hints, tool.hints);
+});
