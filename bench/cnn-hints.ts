@@ -30,13 +30,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bdRate, bitrateKbps } from '../src/quality/index.js';
-import { defaultModelFor, intraModelFileFor, defaultPolicyFor, describePolicy, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, readLuma, temporalInputOf, writeSplitHints, type Aggressiveness, type FramePrediction, type HintPolicy } from '../src/models/split-predictor.js';
+import { defaultModelFor, intraModelFileFor, defaultPolicyFor, describePolicy, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, readLuma, temporalInputOf, writeSplitHints, type Aggressiveness, type FramePrediction, type HintPolicy, type SplitModel } from '../src/models/split-predictor.js';
 import { defaultIntraPeriod } from '../src/quality/anchors.js';
 import { AccuracyCounter, cellTargets, describeOracle, oracleHints, type OracleSlack } from '../src/models/labels.js';
 import { vtmAnchor, type RaRun } from './codec-ra.js';
 import { readManifest } from '../test/conformance/lib.js';
 import { FeatureFile, featurePictures, nnvvcFeatureArgs } from '../src/models/feature-file.js';
-import { planFrames } from '../src/models/temporal.js';
 
 const run = promisify(execFile);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -95,19 +94,23 @@ async function main() {
   const model = await loadSplitModel(process.env.NNVVC_SPLIT_MODEL || defaultModelFor(CONFIG));
   const luma0 = await readLuma(src, m.width, m.height, m.bitDepth, 0);
   // random access: the intra pictures' model, as the worker picks it (NNVVC_SPLIT_INTRA_MODEL; default v1 beside v3)
-  const intraFile = intraModelFileFor(CONFIG, process.env);
-  const intraModel = intraFile && path.resolve(intraFile) !== path.resolve(model.file) ? await loadSplitModel(intraFile) : undefined;
+  const intraFile = intraModelFileFor(CONFIG, process.env, model.file);
+  const intraModel = intraFile ? await loadSplitModel(intraFile) : undefined;
+  // onnxruntime's first run allocates and plans; a service worker pays it once per job (it is in report.json). The
+  // first two runs at a new size are slow: both are warm-up, for each model
+  const warmUp = async (mm: SplitModel) => {
+    const first = await predictFrame(mm, luma0, m.width, m.height, 32);
+    await predictFrame(mm, luma0, m.width, m.height, 32);
+    return first;
+  };
   if (intraModel) {
-    for (let i = 0; i < 2; i++) await predictFrame(intraModel, luma0, m.width, m.height, 32);  // warm-up
+    await warmUp(intraModel);
     console.log(`intra pictures: model ${intraModel.name} v${intraModel.version}`);
   }
   const intraPeriod = CONFIG === 'ra' ? defaultIntraPeriod(m.fps) : undefined;
   console.log(`model ${model.name} v${model.version} (${model.ep}${model.epNote ? `; ${model.epNote}` : ''}); ${SEQ} ${FRAMES} frames, ${CONFIG}${intraPeriod ? ` (GOP 32, intra period ${intraPeriod})` : ''}, presets ${PRESETS.join(', ')}; VTM decoder: ${VTM_DEC || 'not used (VTM_DECODER_APP not set)'}`);
   const lumaCache: Uint16Array[] = [];  // the source's luma, read once for every preset and QP
-  // onnxruntime's first run allocates and plans; a service worker pays it once per job (it is in report.json)
-  // (its first two runs at a new size are slow: both are warm-up)
-  const warm = await predictFrame(model, luma0, m.width, m.height, 32);
-  await predictFrame(model, luma0, m.width, m.height, 32);
+  const warm = await warmUp(model);
   console.log(`first inference (warm-up, not counted below): ${(warm.seconds * 1000).toFixed(0)} ms`);
   // inference time on a 1080p frame (135 CTUs)
   let hd: { file: string; secondsPerFrame: number; featureSecondsPerFrame?: number; featureToolSecondsPerFrame?: number; bSecondsPerFrame?: number } | null = null;
@@ -148,7 +151,7 @@ async function main() {
   // is charged its time
   let featureFile: FeatureFile | undefined;
   if (CONFIG === 'ra' && featureTool) {
-    const pictures = featurePictures(planFrames({ config: 'ra', frames: FRAMES, baseQp: 32, intraPeriod, gopSize: 32 }));
+    const pictures = featurePictures({ frames: FRAMES, intraPeriod, gopSize: 32 });
     const out = path.join(tmp, 'features.u16');
     const t0 = performance.now();
     await run(FEATURE, nnvvcFeatureArgs({ input: src, width: m.width, height: m.height, bitDepth: m.bitDepth, pictures, out }));

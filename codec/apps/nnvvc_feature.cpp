@@ -7,13 +7,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "analysis/temporal_feature.h"
 #include "common/types.h"
+#include "common/yuv_io.h"
 
 using nnvvc::Pel;
 
@@ -112,20 +112,16 @@ int main(int argc, char** argv) {
   // luma planes only (the chroma is not used), recycled through `spare`: fresh 1080p buffers cost page faults
   std::map<int, std::vector<Pel>> frames;
   std::vector<std::vector<Pel>> spare;
-  std::vector<uint8_t> raw(size_t(width) * size_t(height) * (bitDepth > 8 ? 2 : 1));
   auto frame = [&](int poc) -> const Pel* {
     auto it = frames.find(poc);
     if (it != frames.end()) return it->second.data();
-    if (fseeko(in, off_t(poc) * off_t(frameBytes), SEEK_SET) != 0 || std::fread(raw.data(), 1, raw.size(), in) != raw.size()) {
-      std::fprintf(stderr, "nnvvc-feature: frame %d is beyond the end of '%s' (%lld bytes a frame)\n", poc, input.c_str(), frameBytes);
-      return nullptr;
-    }
     std::vector<Pel> y;
     if (!spare.empty()) { y = std::move(spare.back()); spare.pop_back(); }
     y.resize(size_t(width) * size_t(height));
-    // 10-bit units, as the encoder reads its input (common/yuv_io.cpp) and the model was trained
-    for (size_t i = 0; i < y.size(); ++i)
-      y[i] = bitDepth > 8 ? Pel(std::min(1023, raw[2 * i] | (raw[2 * i + 1] << 8))) : Pel(raw[i] << 2);
+    if (fseeko(in, off_t(poc) * off_t(frameBytes), SEEK_SET) != 0 || !nnvvc::readYuvLuma(in, width, height, bitDepth, y.data())) {
+      std::fprintf(stderr, "nnvvc-feature: frame %d is beyond the end of '%s' (%lld bytes a frame)\n", poc, input.c_str(), frameBytes);
+      return nullptr;
+    }
     return frames.emplace(poc, std::move(y)).first->second.data();
   };
   std::FILE* out = output == "-" ? stdout : std::fopen(output.c_str(), "wb");

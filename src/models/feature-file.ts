@@ -4,11 +4,12 @@
 // The caller runs the tool (the worker through its runTool, with the job's log; the bench directly) with
 // nnvvcFeatureArgs and reads the planes back with FeatureFile.
 import { open } from 'node:fs/promises';
-import type { PlannedFrame } from './temporal.js';
+import { planFrames } from './temporal.js';
 
-/** The pictures that take a temporal feature (B pictures), each with the frames it is compared with. */
-export function featurePictures(plan: Pick<PlannedFrame, 'poc' | 'intra' | 'refs'>[]): { poc: number; refs: number[] }[] {
-  return plan.filter((p) => !p.intra && p.refs.length > 0).map((p) => ({ poc: p.poc, refs: p.refs }));
+/** The pictures of a random-access job that take a temporal feature (its B pictures, temporal.ts planFrames), each
+ * with the frames it is compared with (the same at every QP). */
+export function featurePictures(o: { frames: number; intraPeriod?: number; gopSize?: number }): { poc: number; refs: number[] }[] {
+  return planFrames({ config: 'ra', ...o, baseQp: 32 }).filter((p) => !p.intra && p.refs.length > 0).map((p) => ({ poc: p.poc, refs: p.refs }));
 }
 
 /** nnvvc-feature's arguments for `pictures` of a raw 4:2:0 file. */

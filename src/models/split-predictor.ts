@@ -71,18 +71,19 @@ export function defaultModelFor(config: string): string {
 }
 
 /**
- * The model of a random-access job's intra pictures when it is not the job's model: env NNVVC_SPLIT_INTRA_MODEL (a
- * file; `same`: the job's model for every picture), unset: the all-intra v1 where the job's model is the default v3
- * (v1, trained on intra pictures only and with split directions, predicts them better: models/README.md "Intra
- * pictures of random-access jobs"), none where NNVVC_SPLIT_MODEL names another. Undefined: the job's model.
+ * The model of a random-access job's intra pictures when it is not the job's model (`modelFile`): env
+ * NNVVC_SPLIT_INTRA_MODEL (a file; `same`: the job's model for every picture), unset: the all-intra v1 where the job's
+ * model is the default v3 (v1, trained on intra pictures only and with split directions, predicts them better:
+ * models/README.md "Intra pictures of random-access jobs"), none where NNVVC_SPLIT_MODEL names another. Undefined:
+ * the job's model predicts them.
  */
-export function intraModelFileFor(config: string, env: NodeJS.ProcessEnv): string | undefined {
+export function intraModelFileFor(config: string, env: NodeJS.ProcessEnv, modelFile: string): string | undefined {
   if (config !== 'ra') return undefined;
   const v = (env.NNVVC_SPLIT_INTRA_MODEL ?? '').trim();
-  if (v === 'same') return undefined;
-  if (v) return path.resolve(v);
-  return env.NNVVC_SPLIT_MODEL ? undefined : DEFAULT_MODEL;
+  const file = v === 'same' ? undefined : v ? path.resolve(v) : env.NNVVC_SPLIT_MODEL ? undefined : DEFAULT_MODEL;
+  return file && file !== path.resolve(modelFile) ? file : undefined;
 }
+
 /** v2 inputs: cond vector length and the temporal plane's normalisation (metadata temporal_clip / temporal_scale). */
 export const COND = 7;
 export const LAYERS = 6;

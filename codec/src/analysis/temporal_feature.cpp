@@ -10,29 +10,13 @@ namespace nnvvc::analysis {
 
 namespace {
 
-using Padded = McFeatureWorkspace::Padded;
 constexpr int kB = kMcFeatureBlock;
 constexpr int kMargin = 4 * kMcFeatureRangeQ + kMcFeatureRefine;  // the largest full-resolution displacement
 
-// `p` = `src` (w x h) edge-replicated to pw x ph samples, plus `margin` replicated samples on every side.
-void pad(const Pel* src, int w, int h, int pw, int ph, int margin, Padded& p) {
-  p.width = pw; p.height = ph; p.margin = margin;
-  p.stride = pw + 2 * margin;
-  p.buf.resize(size_t(p.stride) * size_t(ph + 2 * margin));
-  const int left = margin, right = pw + margin - w;  // replicated samples left and right of a source row
-  for (int y = -margin; y < ph + margin; ++y) {
-    const Pel* s = src + ptrdiff_t(std::min(std::max(y, 0), h - 1)) * w;
-    Pel* d = p.buf.data() + (ptrdiff_t(y) + margin) * p.stride;
-    std::fill(d, d + left, s[0]);
-    std::copy(s, s + w, d + left);
-    std::fill(d + left + w, d + left + w + right, s[w - 1]);
-  }
-}
-
 // `q` = the rounded 4x4 means of `a` (its interior), with `margin` replicated samples.
-void quarter(const Padded& a, int margin, std::vector<Pel>& tmp, Padded& q) {
+void quarter(const PaddedPlane& a, int margin, PaddedPlane& q) {
   const int w = a.width / 4, h = a.height / 4;
-  tmp.resize(size_t(w) * size_t(h));
+  q.alloc(w, h, margin);
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
       int s = 0;
@@ -40,14 +24,14 @@ void quarter(const Padded& a, int margin, std::vector<Pel>& tmp, Padded& q) {
         const Pel* r = a.at(4 * x, 4 * y + j);
         s += r[0] + r[1] + r[2] + r[3];
       }
-      tmp[size_t(y) * size_t(w) + size_t(x)] = Pel((s + 8) >> 4);
+      q.at(x, y)[0] = Pel((s + 8) >> 4);
     }
-  pad(tmp.data(), w, h, w, h, margin, q);
+  q.extendBorders();
 }
 
 // The block at (bx, by)'s full-resolution vector of `cur` in the reference (`refQ`: its quarter-resolution plane
 // with kMcFeatureRangeQ margin, `refM`: full resolution with kMargin).
-void searchBlock(const Padded& cur, const Padded& curQ, const Padded& refQ, const Padded& refM, int bx, int by, int& mx,
+void searchBlock(const PaddedPlane& cur, const PaddedPlane& curQ, const PaddedPlane& refQ, const PaddedPlane& refM, int bx, int by, int& mx,
                  int& my) {
   constexpr int side = 2 * kMcFeatureRangeQ + 1, zero = kMcFeatureRangeQ * side + kMcFeatureRangeQ;
   constexpr int rside = 2 * kMcFeatureRefine + 1;
@@ -89,14 +73,14 @@ void mcTemporalFeature(const LumaView& cur, const std::vector<LumaView>& refs, s
   out.assign(size_t(std::max(w, 0)) * size_t(std::max(h, 0)), 0);
   if (refs.empty() || w <= 0 || h <= 0) return;
   const int pw = (w + kB - 1) / kB * kB, ph = (h + kB - 1) / kB * kB, bw = pw / kB, bh = ph / kB;
-  pad(cur.samples, w, h, pw, ph, 0, ws.cur);
-  quarter(ws.cur, 0, ws.quarterTmp, ws.curQ);
+  ws.cur.assign(cur.samples, w, w, h, pw, ph, 0);
+  quarter(ws.cur, 0, ws.curQ);
   // each reference's prediction of the padded picture (pw x ph, no margin): preds[1], preds[2]
   const size_t n = size_t(pw) * size_t(ph);
   for (size_t r = 0; r < refs.size() && r < 2; ++r) {
-    pad(refs[r].samples, w, h, pw, ph, kMargin, ws.refM);
-    pad(refs[r].samples, w, h, pw, ph, 0, ws.refFull);
-    quarter(ws.refFull, kMcFeatureRangeQ, ws.quarterTmp, ws.refQ);
+    ws.refM.assign(refs[r].samples, w, w, h, pw, ph, kMargin);
+    ws.refFull.assign(refs[r].samples, w, w, h, pw, ph, 0);
+    quarter(ws.refFull, kMcFeatureRangeQ, ws.refQ);
     std::vector<Pel>& pred = ws.preds[1 + r];
     pred.resize(n);
     for (int by = 0; by < bh; ++by)

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/padded_plane.h"
 #include "common/types.h"
 
 namespace nnvvc::analysis {
@@ -32,16 +33,8 @@ struct LumaView {
 // Padded planes of one size: computing many pictures' features with one workspace allocates (and page-faults)
 // its buffers once, which otherwise costs as much as the search itself on 1080p pictures.
 struct McFeatureWorkspace {
-  struct Padded {
-    int width = 0, height = 0, margin = 0;
-    ptrdiff_t stride = 0;
-    std::vector<Pel> buf;
-    const Pel* at(int x, int y) const { return buf.data() + (ptrdiff_t(y) + margin) * stride + x + margin; }
-    Pel* at(int x, int y) { return buf.data() + (ptrdiff_t(y) + margin) * stride + x + margin; }
-  };
-  Padded cur, curQ, refFull, refQ, refM;
+  PaddedPlane cur, curQ, refFull, refQ, refM;
   std::vector<Pel> preds[3];
-  std::vector<Pel> quarterTmp;
 };
 
 // The feature of `cur` against `refs` (0, 1 or 2 pictures of the same size) into `out` (width x height values,

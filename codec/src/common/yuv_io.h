@@ -12,6 +12,10 @@ namespace nnvvc {
 // filled by replicating the last column / row. Returns false on a short read (end of file).
 bool readYuvFrame(std::FILE* f, int width, int height, int bitDepth, Picture& pic);
 
+// Reads the luma plane of the frame at the file position (the chroma is not read) into `dst`, width x height 10-bit
+// samples without stride, converted as readYuvFrame does. Returns false on a short read.
+bool readYuvLuma(std::FILE* f, int width, int height, int bitDepth, Pel* dst);
+
 // Writes the luma window (x0, y0, width, height) of `pic` (chroma: the co-sited half-size window;
 // x0/y0/width/height even) as 10-bit little-endian 4:2:0. Returns false on a write error.
 bool writeYuvFrame(std::FILE* f, const Picture& pic, int x0, int y0, int width, int height);

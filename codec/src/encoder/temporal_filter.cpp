@@ -9,6 +9,7 @@
 #include "common/yuv_io.h"
 #include "dsp/dsp.h"
 #include "dsp/mc.h"
+#include "common/padded_plane.h"
 
 namespace nnvvc {
 
@@ -19,39 +20,9 @@ constexpr int kSearchBlock = 16;   // block size of the three coarse search leve
 constexpr int kFilterBlock = 8;    // luma block size of the final motion field and of the filter
 constexpr int kMvUnit = 16;        // vectors are kept in 1/16 sample of the level's resolution
 
-// A plane with replicated borders, so motion-compensated reads need no clamping.
-struct PaddedPlane {
-  int width = 0, height = 0, margin = 0;
-  ptrdiff_t stride = 0;
-  std::vector<Pel> buf;
-  const Pel* at(int x, int y) const { return buf.data() + (ptrdiff_t(y) + margin) * stride + x + margin; }
-  Pel* at(int x, int y) { return buf.data() + (ptrdiff_t(y) + margin) * stride + x + margin; }
-
-  void alloc(int w, int h, int m) {
-    width = w; height = h; margin = m;
-    stride = w + 2 * m;
-    buf.assign(size_t(stride) * size_t(h + 2 * m), Pel(0));
-  }
-  void extendBorders() {
-    for (int y = 0; y < height; ++y) {
-      Pel* row = at(0, y);
-      std::fill(row - margin, row, row[0]);
-      std::fill(row + width, row + width + margin, row[width - 1]);
-    }
-    const Pel* top = at(-margin, 0);
-    const Pel* bottom = at(-margin, height - 1);
-    for (int y = 1; y <= margin; ++y) {
-      std::copy(top, top + stride, at(-margin, -y));
-      std::copy(bottom, bottom + stride, at(-margin, height - 1 + y));
-    }
-  }
-};
-
 PaddedPlane padPlane(const Plane& src, int margin) {
   PaddedPlane p;
-  p.alloc(src.width, src.height, margin);
-  for (int y = 0; y < src.height; ++y) std::copy(src.row(y), src.row(y) + src.width, p.at(0, y));
-  p.extendBorders();
+  p.assign(src.data.data(), src.stride, src.width, src.height, src.width, src.height, margin);
   return p;
 }
 

@@ -22,7 +22,6 @@ import type { StageContext } from '../context.js';
 import { runTool } from '../exec.js';
 import { isExecutable } from '../tool-adapter.js';
 import { FeatureFile, featurePictures, nnvvcFeatureArgs } from '../../models/feature-file.js';
-import { planFrames } from '../../models/temporal.js';
 import type { PreparedInput } from './prepare.js';
 import { ratePoints } from '../../queue/rate-points.js';
 import { intraPeriodOf } from '../../queue/segments.js';
@@ -141,8 +140,8 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   }
   // random access: the intra pictures' own model (by default v1 beside v3)
   let intraModel: SplitModel | undefined;
-  const intraFile = intraModelFileFor(req.config, process.env);
-  if (intraFile && path.resolve(intraFile) !== path.resolve(model.file)) {
+  const intraFile = intraModelFileFor(req.config, process.env, model.file);
+  if (intraFile) {
     try {
       intraModel = await loadSplitModel(intraFile, { ep: ctx.cfg.onnxEp });
     } catch (e) {
@@ -210,7 +209,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
  * the job has no B picture. Records which in `info`.
  */
 async function computeFeatureFile(ctx: StageContext, input: PreparedInput, info: SplitPredictionInfo, intraPeriod: number, gopSize: number): Promise<FeatureFile | undefined> {
-  const pictures = featurePictures(planFrames({ config: 'ra', frames: input.frames, baseQp: 32, intraPeriod, gopSize }));
+  const pictures = featurePictures({ frames: input.frames, intraPeriod, gopSize });
   if (pictures.length === 0) { info.temporalFeatureTool = null; return undefined; }
   const tool = ctx.cfg.nnvvcFeature;
   if (!(await isExecutable(tool))) {
