@@ -13,7 +13,8 @@
 // exact or +1; what a perfect predictor of the same form would save and cost), NNVVC_SPLIT_MODEL (another .onnx, as
 // the worker takes it), NNVVC_SPLIT_INTRA_MODEL (ra: the intra pictures' model, as the worker takes it: default v1
 // beside the default v3, `same` for the job's model), NNVVC_ENC/NNVVC_DEC/NNVVC_FEATURE, VTM_DECODER_APP,
-// SHARED_SEQUENCES, CNN_BENCH_TAG (a suffix for the result file).
+// SHARED_SEQUENCES, CNN_BENCH_TAG (a suffix for the result file), CNN_BENCH_KEEP=1 (keep the work folder: streams,
+// hints, --stats; to profile or re-run one encode with its hints).
 // With VTM_ENCODER_APP set (ra only), every row also gets its BD-rate against VTM-23.2's RA anchor and T1/T2: the
 // Pareto table of preset x hints. The anchor is bench:codec's (bench/.cache/vtm-ra/, same key), encoded when absent;
 // CNN_BENCH_REUSE_VTM=0 encodes it again in this run.
@@ -30,7 +31,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bdRate, bitrateKbps } from '../src/quality/index.js';
-import { defaultModelFor, intraModelFileFor, defaultPolicyFor, describePolicy, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, readLuma, temporalInputOf, writeSplitHints, type Aggressiveness, type FramePrediction, type HintPolicy, type SplitModel } from '../src/models/split-predictor.js';
+import { defaultModelFor, intraFlipsFor, intraModelFileFor, defaultPolicyFor, describePolicy, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, readLuma, temporalInputOf, writeSplitHints, type Aggressiveness, type FramePrediction, type HintPolicy, type SplitModel } from '../src/models/split-predictor.js';
 import { defaultIntraPeriod } from '../src/quality/anchors.js';
 import { AccuracyCounter, cellTargets, describeOracle, oracleHints, type OracleSlack } from '../src/models/labels.js';
 import { vtmAnchor, type RaRun } from './codec-ra.js';
@@ -95,7 +96,7 @@ async function main() {
   const luma0 = await readLuma(src, m.width, m.height, m.bitDepth, 0);
   // random access: the intra pictures' model, as the worker picks it (NNVVC_SPLIT_INTRA_MODEL; default v1 beside v3)
   const intraFile = intraModelFileFor(CONFIG, process.env, model.file);
-  const intraModel = intraFile ? await loadSplitModel(intraFile) : undefined;
+  const intraModel = intraFile ? await loadSplitModel(intraFile, { flips: intraFlipsFor(process.env) }) : undefined;
   // onnxruntime's first run allocates and plans; a service worker pays it once per job (it is in report.json). The
   // first two runs at a new size are slow: both are warm-up, for each model
   const warmUp = async (mm: SplitModel) => {
@@ -105,7 +106,7 @@ async function main() {
   };
   if (intraModel) {
     await warmUp(intraModel);
-    console.log(`intra pictures: model ${intraModel.name} v${intraModel.version}`);
+    console.log(`intra pictures: model ${intraModel.name} v${intraModel.version}, ${intraModel.flips} test-time flip(s)`);
   }
   const intraPeriod = CONFIG === 'ra' ? defaultIntraPeriod(m.fps) : undefined;
   console.log(`model ${model.name} v${model.version} (${model.ep}${model.epNote ? `; ${model.epNote}` : ''}); ${SEQ} ${FRAMES} frames, ${CONFIG}${intraPeriod ? ` (GOP 32, intra period ${intraPeriod})` : ''}, presets ${PRESETS.join(', ')}; VTM decoder: ${VTM_DEC || 'not used (VTM_DECODER_APP not set)'}`);
@@ -189,7 +190,9 @@ async function main() {
       console.log(`| ${r.preset} | ${r.hints} | ${r.secs.toFixed(2)} | ${r.saved === undefined ? '-' : `${r.saved.toFixed(1)} %`} | ${pct(r.bd)} |${vtm ? ` ${pct(r.bdVtm)} | ${r.ratio?.toFixed(3) ?? '-'} |` : ''}`);
     }
   }
-  await rm(tmp, { recursive: true, force: true });
+  // CNN_BENCH_KEEP=1 keeps the streams, hints and logs (e.g. to profile one encode with its hints)
+  if (process.env.CNN_BENCH_KEEP) console.log(`work folder kept: ${tmp}`);
+  else await rm(tmp, { recursive: true, force: true });
 
   async function benchPreset(PRESET: string, VARIANTS: { label: string; policy?: HintPolicy; oracle?: OracleSlack }[]) {
   console.log(`\n== preset ${PRESET} ==`);

@@ -80,6 +80,18 @@ PLAN = [
     ("CiscoVT2people_320x192_12fps_8bit_9f.yuv", [2, 6], None, "train"),
     ("ParkJoy_160x90_50fps_10bit_20f.yuv", [15], None, "train"),
     ("ParkJoy_160x90_50fps_8bit_10f.yuv", [7], None, "train"),
+    # more pictures (twenty-fifth session: about 1.8x the training CTUs): a 4 x 4 grid of BQTerrace regions none of the
+    # crops above starts at, a 2 x 2 grid of BasketballDrillText's, and the small sequences' remaining frames
+    *[("BQTerrace_1920x1080_60fps_8bit_17f.yuv", [(3 * i + j) % 17, (3 * i + j + 8) % 17] + ([(3 * i + j + 4) % 17] if (i + j) % 2 else []),
+       (128 + 384 * i, [64, 320, 576, 824][j], 512, 256), "train") for i in range(4) for j in range(4)],
+    *[("BasketballDrillText_832x480_50fps_10bit_16f.yuv", [k, k + 4, k + 8, k + 12], (80 + 160 * (k // 2), 56 + 112 * (k % 2), 512, 256), "train")
+      for k in range(4)],
+    ("bus_352x288_30fps_8bit_17f.yuv", [1, 3, 5, 7, 9, 11, 13, 15], None, "train"),
+    ("cars_320x240_30fps_8bit_30f.yuv", [1, 7, 9, 17, 19, 27], None, "train"),
+    ("CiscoVT2people_320x192_12fps_8bit_9f.yuv", [1, 3, 5, 7], None, "train"),
+    ("foreman_176x144_30fps_8bit_10f.yuv", [1, 3, 6], None, "train"),
+    ("ParkJoy_160x90_50fps_10bit_20f.yuv", [2, 8, 13], None, "train"),
+    ("ParkJoy_160x90_50fps_8bit_10f.yuv", [2], None, "train"),
     ("BasketballPass_416x240_50fps_8bit_101f.yuv", [0, 50], None, "val"),
     # held out from training and validation: the 1080p sequence of the benchmark's second run
     ("Cactus_1920x1080_50fps_8bit_9f.yuv", [0], (768, 512, 512, 256), "test"),
@@ -102,6 +114,12 @@ PLAN_RA = [
     ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", 0, 17, (256, 640, 512, 256), "train"),
     ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", 0, 17, (1408, 0, 512, 256), "train"),
     ("BQTerrace_1920x1080_60fps_8bit_17f.yuv", 0, 17, (0, 768, 512, 256), "train"),
+    # more crops (twenty-fifth session: about 1.6x the B pictures): BQTerrace regions no crop above starts at (half of
+    # the all-intra plan's 4 x 4 grid) and two more of BasketballDrillText
+    *[("BQTerrace_1920x1080_60fps_8bit_17f.yuv", 0, 17, (128 + 384 * i, [64, 320, 576, 824][j], 512, 256), "train")
+      for i in range(4) for j in range(4) if (i + j) % 2 == 0],
+    ("BasketballDrillText_832x480_50fps_10bit_16f.yuv", 0, 16, (80, 56, 512, 256), "train"),
+    ("BasketballDrillText_832x480_50fps_10bit_16f.yuv", 0, 16, (240, 168, 512, 256), "train"),
     ("BasketballPass_416x240_50fps_8bit_101f.yuv", 0, 17, None, "val"),
     # held out from training and validation (twenty-first session): the benchmark's 1080p sequence, for comparing
     # models on content that chose nothing (train.py --eval)

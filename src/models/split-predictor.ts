@@ -84,6 +84,14 @@ export function intraModelFileFor(config: string, env: NodeJS.ProcessEnv, modelF
   return file && file !== path.resolve(modelFile) ? file : undefined;
 }
 
+/**
+ * Test-time flips of a random-access job's intra-picture model (intraModelFileFor): env NNVVC_SPLIT_INTRA_FLIPS (1, 2
+ * or 4), by default 4. An RA job has one intra picture per intra period (1 of 32-64 pictures), so four runs of v1 cost
+ * little there; the job's own model takes NNVVC_SPLIT_FLIPS (default 1: on the CPU every picture's four runs would
+ * cost more encode time than the better hints save; models/README.md "Test-time flips").
+ */
+export const intraFlipsFor = (env: NodeJS.ProcessEnv): string => (env.NNVVC_SPLIT_INTRA_FLIPS ?? '').trim() || '4';
+
 /** v2 inputs: cond vector length and the temporal plane's normalisation (metadata temporal_clip / temporal_scale). */
 export const COND = 7;
 export const LAYERS = 6;
@@ -123,6 +131,10 @@ export interface SplitModel {
   /** predictFrame's input buffer, kept for the next frame, and whether a pending run holds it. */
   inputScratch?: Float32Array;
   inputScratchBusy?: boolean;
+  /** Test-time flips (NNVVC_SPLIT_FLIPS): 1 = the picture as it is; 2 = also mirrored left-right; 4 = also upside
+   * down and both; each CTU flipped in place and its outputs flipped back, the probabilities averaged (2x / 4x the
+   * model's work). */
+  flips: 1 | 2 | 4;
 }
 
 /** Per-cell predictions for one frame: row-major ceil(H/8) x ceil(W/8). */
@@ -178,8 +190,11 @@ async function createSession(ort: Ort, file: string, ep: 'cpu' | 'webgpu' | 'cud
  * auto -> webgpu where onnxruntime-node lists it and a session can be created, else cpu (with `epNote` saying
  * why); an explicit webgpu or cuda that cannot be used throws ExecutionProviderError (no silent CPU fallback).
  */
-export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string } = {}): Promise<SplitModel> {
+export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string; flips?: string } = {}): Promise<SplitModel> {
   if (!existsSync(file)) throw new SplitModelError(`split model not found: ${file} (train/export it: see models/README.md)`);
+  const flipsText = (opts.flips ?? process.env.NNVVC_SPLIT_FLIPS ?? '').trim() || '1';
+  if (flipsText !== '1' && flipsText !== '2' && flipsText !== '4') throw new SplitModelError(`${opts.flips !== undefined ? 'test-time flips' : 'NNVVC_SPLIT_FLIPS'}=${flipsText}: expected 1, 2 or 4 (test-time flips)`);
+  const flips = Number(flipsText) as 1 | 2 | 4;
   let requested: OnnxEp;
   try {
     requested = parseOnnxEp(opts.ep ?? process.env.NNVVC_ONNX_EP);
@@ -235,7 +250,7 @@ export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string }
     file, name: meta.name ?? path.basename(file, '.onnx'), version: meta.version ?? 'unknown', sliceTypes, temporalInputs,
     temporalClip: Number(meta.temporal_clip ?? 512), temporalScale: Number(meta.temporal_scale ?? 256),
     temporalFeature: meta.temporal_feature === 'mc16' ? 'mc16' : 'zero', directions: Number(meta.directions ?? 0) || 0, ep, requestedEp: requested,
-    ...(epNote ? { epNote, epNoteFirst } : {}), session, ort,
+    ...(epNote ? { epNote, epNoteFirst } : {}), session, ort, flips,
   };
 }
 
@@ -301,25 +316,27 @@ export async function predictFrame(model: SplitModel, luma: Uint16Array, width: 
   const nx = Math.ceil(width / CTU), ny = Math.ceil(height / CTU), n = nx * ny;
   const plane = CTU * CTU;
   const planes = model.temporalInputs ? 3 : 2;
+  const V = model.flips;
   // one input buffer per model, reused: a fresh 1.5 MB (416x240) to 50 MB (1080p) array per frame costs its
   // allocation, zeroing and a garbage collection later, as much as a third of the model's own run on small pictures
   // (a call made while another one's run is pending takes a buffer of its own)
-  const size = n * planes * plane;
+  const size = V * n * planes * plane;
   const reuse = !model.inputScratchBusy;
   if (reuse && (!model.inputScratch || model.inputScratch.length < size)) model.inputScratch = new Float32Array(size);
   const input = reuse ? model.inputScratch!.subarray(0, size) : new Float32Array(size);
   if (reuse) model.inputScratchBusy = true;
   try {
-    const feeds = frameFeeds(model, input, luma, width, height, qp, pic, nx, ny);
+    const feeds = frameFeeds(model, input, luma, width, height, qp, pic, nx, ny, V);
     const out = (await model.session.run(feeds))[model.session.outputNames[0]];
-    return decodeFramePrediction(out, n, nx, width, height, t0);
+    return decodeFramePrediction(out, n, nx, width, height, t0, V);
   } finally {
     if (reuse) model.inputScratchBusy = false;
   }
 }
 
-/** The model's inputs for one frame: `input` (n CTUs x planes x 128 x 128, every value written) and the cond vector. */
-function frameFeeds(model: SplitModel, input: Float32Array, luma: Uint16Array, width: number, height: number, qp: number, pic: PictureInfo, nx: number, ny: number): Record<string, import('onnxruntime-node').Tensor> {
+/** The model's inputs for one frame: `input` (V x n CTUs x planes x 128 x 128, every value written; variant v's CTUs
+ * flipped by flipOf(v)) and the cond vector. */
+function frameFeeds(model: SplitModel, input: Float32Array, luma: Uint16Array, width: number, height: number, qp: number, pic: PictureInfo, nx: number, ny: number, V = 1): Record<string, import('onnxruntime-node').Tensor> {
   const n = nx * ny, plane = CTU * CTU, planes = model.temporalInputs ? 3 : 2;
   const qpv = qp / 63;
   const tv = model.temporalInputs && pic.temporal ? pic.temporal : undefined;
@@ -336,15 +353,16 @@ function frameFeeds(model: SplitModel, input: Float32Array, luma: Uint16Array, w
     }
     input.fill(qpv, base + plane, base + 2 * plane);
     if (planes === 3 && !tv) input.fill(0, base + 2 * plane, base + 3 * plane);
+    for (let v = 1; v < V; v++) flipCtu(input, base, v * n * planes * plane, planes, flipOf(v));
   }
-  const feeds: Record<string, import('onnxruntime-node').Tensor> = { ctu: new model.ort.Tensor('float32', input, [n, planes, CTU, CTU]) };
+  const feeds: Record<string, import('onnxruntime-node').Tensor> = { ctu: new model.ort.Tensor('float32', input, [V * n, planes, CTU, CTU]) };
   if (model.temporalInputs) {
-    const cond = new Float32Array(n * COND);
+    const cond = new Float32Array(V * n * COND);
     if (pic.sliceType === 'B') {
       const layer = Math.min(Math.max(Math.round(pic.layer ?? 0), 0), LAYERS - 1);
-      for (let k = 0; k < n; k++) { cond[k * COND] = 1; cond[k * COND + 1 + layer] = 1; }
+      for (let k = 0; k < V * n; k++) { cond[k * COND] = 1; cond[k * COND + 1 + layer] = 1; }
     }
-    feeds.cond = new model.ort.Tensor('float32', cond, [n, COND]);
+    feeds.cond = new model.ort.Tensor('float32', cond, [V * n, COND]);
   } else {
     feeds[model.session.inputNames[0]] = feeds.ctu;
     if (model.session.inputNames[0] !== 'ctu') delete feeds.ctu;
@@ -352,14 +370,30 @@ function frameFeeds(model: SplitModel, input: Float32Array, luma: Uint16Array, w
   return feeds;
 }
 
-/** predictFrame's outputs: per-cell softmax probabilities, most likely depths, directions. */
-function decodeFramePrediction(out: import('onnxruntime-node').Tensor, n: number, nx: number, width: number, height: number, t0: number): FramePrediction {
+/** Test-time flip variant v (0..3): bit 0 mirrors left-right, bit 1 upside down. */
+const flipOf = (v: number) => ({ x: (v & 1) !== 0, y: (v & 2) !== 0 });
+
+/** Copies the CTU at `src` (planes x 128 x 128) to `src + offset`, flipped. A flip keeps a split's depth and its
+ * direction (a vertical split of a mirrored block is vertical), so the outputs need only their cells flipped back. */
+function flipCtu(buf: Float32Array, src: number, offset: number, planes: number, f: { x: boolean; y: boolean }): void {
+  for (let p = 0; p < planes; p++) {
+    const s0 = src + p * CTU * CTU;
+    for (let y = 0; y < CTU; y++) {
+      const from = s0 + (f.y ? CTU - 1 - y : y) * CTU, to = s0 + offset + y * CTU;
+      if (f.x) for (let x = 0; x < CTU; x++) buf[to + x] = buf[from + CTU - 1 - x];
+      else buf.copyWithin(to, from, from + CTU);
+    }
+  }
+}
+
+/** predictFrame's outputs: per-cell softmax probabilities, most likely depths, directions (the mean over V flips). */
+function decodeFramePrediction(out: import('onnxruntime-node').Tensor, n: number, nx: number, width: number, height: number, t0: number, V = 1): FramePrediction {
   const dims = out.dims;
   // 9 channels (depths), or 11 with the split directions (DIRECTIONS logits of P(vertical) at MTT depth 0, 1)
   const channels = dims[1];
-  if (dims.length !== 4 || dims[0] !== n || (channels !== QT_CLASSES + MTT_CLASSES && channels !== QT_CLASSES + MTT_CLASSES + DIRECTIONS) ||
+  if (dims.length !== 4 || dims[0] !== V * n || (channels !== QT_CLASSES + MTT_CLASSES && channels !== QT_CLASSES + MTT_CLASSES + DIRECTIONS) ||
       dims[2] !== CELLS || dims[3] !== CELLS) {
-    throw new SplitModelError(`model output has shape [${dims.join(',')}], expected [${n},${QT_CLASSES + MTT_CLASSES} or ${QT_CLASSES + MTT_CLASSES + DIRECTIONS},${CELLS},${CELLS}]`);
+    throw new SplitModelError(`model output has shape [${dims.join(',')}], expected [${V * n},${QT_CLASSES + MTT_CLASSES} or ${QT_CLASSES + MTT_CLASSES + DIRECTIONS},${CELLS},${CELLS}]`);
   }
   const withDirections = channels === QT_CLASSES + MTT_CLASSES + DIRECTIONS;
   const logits = out.data as Float32Array;
@@ -369,23 +403,33 @@ function decodeFramePrediction(out: import('onnxruntime-node').Tensor, n: number
   const qtProb = new Float32Array(cells * QT_CLASSES), mttProb = new Float32Array(cells * MTT_CLASSES);
   const dirProb = withDirections ? new Float32Array(cells * DIRECTIONS) : undefined;
   const cplane = CELLS * CELLS;
-  const softmax = (off: number, first: number, count: number, dst: Float32Array, at: number): number => {
-    let best = 0, bestV = -Infinity, sum = 0;
-    for (let q = 0; q < count; q++) { const v = logits[off + (first + q) * cplane]; if (v > bestV) { bestV = v; best = q; } }
-    for (let q = 0; q < count; q++) { const e = Math.exp(logits[off + (first + q) * cplane] - bestV); dst[at + q] = e; sum += e; }
-    for (let q = 0; q < count; q++) dst[at + q] /= sum;
+  // softmax of one variant's logits, added (weighted 1 / V) to dst
+  const softmaxAdd = (off: number, first: number, count: number, dst: Float32Array, at: number) => {
+    let bestV = -Infinity, sum = 0;
+    for (let q = 0; q < count; q++) bestV = Math.max(bestV, logits[off + (first + q) * cplane]);
+    for (let q = 0; q < count; q++) sum += Math.exp(logits[off + (first + q) * cplane] - bestV);
+    for (let q = 0; q < count; q++) dst[at + q] += Math.exp(logits[off + (first + q) * cplane] - bestV) / sum / V;
+  };
+  const argmax = (p: Float32Array, at: number, count: number) => {
+    let best = 0;
+    for (let q = 1; q < count; q++) if (p[at + q] > p[at + best]) best = q;
     return best;
   };
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
     const k = Math.floor(r / CELLS) * nx + Math.floor(c / CELLS);
-    const off = k * channels * cplane + (r % CELLS) * CELLS + (c % CELLS);
     const cell = r * cols + c;
-    const best = softmax(off, 0, QT_CLASSES, qtProb, cell * QT_CLASSES);
-    const bm = softmax(off, QT_CLASSES, MTT_CLASSES, mttProb, cell * MTT_CLASSES);
-    qt[cell] = best; mtt[cell] = bm; qtConf[cell] = qtProb[cell * QT_CLASSES + best];
-    if (dirProb) {
-      for (let d = 0; d < DIRECTIONS; d++) dirProb[cell * DIRECTIONS + d] = 1 / (1 + Math.exp(-logits[off + (QT_CLASSES + MTT_CLASSES + d) * cplane]));
+    for (let v = 0; v < V; v++) {
+      const f = flipOf(v);
+      const rr = f.y ? CELLS - 1 - (r % CELLS) : r % CELLS, cc = f.x ? CELLS - 1 - (c % CELLS) : c % CELLS;
+      const off = (v * n + k) * channels * cplane + rr * CELLS + cc;
+      softmaxAdd(off, 0, QT_CLASSES, qtProb, cell * QT_CLASSES);
+      softmaxAdd(off, QT_CLASSES, MTT_CLASSES, mttProb, cell * MTT_CLASSES);
+      if (dirProb) {
+        for (let d = 0; d < DIRECTIONS; d++) dirProb[cell * DIRECTIONS + d] += 1 / (1 + Math.exp(-logits[off + (QT_CLASSES + MTT_CLASSES + d) * cplane])) / V;
+      }
     }
+    const best = argmax(qtProb, cell * QT_CLASSES, QT_CLASSES);
+    qt[cell] = best; mtt[cell] = argmax(mttProb, cell * MTT_CLASSES, MTT_CLASSES); qtConf[cell] = qtProb[cell * QT_CLASSES + best];
   }
   return { cols, rows, qt, mtt, qtConf, qtProb, mttProb, ...(dirProb ? { dirProb } : {}), seconds: (performance.now() - t0) / 1000 };
 }

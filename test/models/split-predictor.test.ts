@@ -359,3 +359,46 @@ test('random access: hints for every input frame (I and B path) are accepted by 
     await rm(tmp, { recursive: true, force: true });
   }
 });
+
+test('test-time flips (NNVVC_SPLIT_FLIPS=4) average the predictions of the four mirrored CTUs, cells flipped back; other values are refused', { skip: noForeman }, async () => {
+  // one whole CTU (a 128x128 crop), so mirroring the picture mirrors the CTU
+  const crop = (y: Uint16Array) => { const c = new Uint16Array(128 * 128); for (let r = 0; r < 128; r++) c.set(y.subarray(r * W, r * W + 128), r * 128); return c; };
+  const mirror = (p: Uint16Array, fx: boolean, fy: boolean) => {
+    const o = new Uint16Array(p.length);
+    for (let r = 0; r < 128; r++) for (let c = 0; c < 128; c++) o[r * 128 + c] = p[(fy ? 127 - r : r) * 128 + (fx ? 127 - c : c)];
+    return o;
+  };
+  const [l0, l1, l2] = await Promise.all([0, 4, 8].map(async (f) => crop(await readLuma(FOREMAN, W, H, 8, f))));
+  const temporal = mcTemporalFeature(l1, [l0, l2], 128, 128);
+  for (const [file, pic] of [[V1_MODEL, undefined], [V3_MODEL, { sliceType: 'B' as const, layer: 2 }]] as const) {
+    const one = await loadSplitModel(file, { ep: 'cpu', flips: '1' }), four = await loadSplitModel(file, { ep: 'cpu', flips: '4' });
+    assert.equal(four.flips, 4);
+    const avg = await predictFrame(four, l1, 128, 128, 32, pic && { ...pic, temporal });
+    const expQt = new Float64Array(CELLS * CELLS * QT_CLASSES), expMtt = new Float64Array(CELLS * CELLS * MTT_CLASSES);
+    const expDir = new Float64Array(CELLS * CELLS * 2);
+    for (const [fx, fy] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const p = await predictFrame(one, mirror(l1, fx, fy), 128, 128, 32, pic && { ...pic, temporal: mirror(temporal, fx, fy) });
+      for (let r = 0; r < CELLS; r++) for (let c = 0; c < CELLS; c++) {
+        const at = r * CELLS + c, from = (fy ? CELLS - 1 - r : r) * CELLS + (fx ? CELLS - 1 - c : c);
+        for (let q = 0; q < QT_CLASSES; q++) expQt[at * QT_CLASSES + q] += p.qtProb![from * QT_CLASSES + q] / 4;
+        for (let m = 0; m < MTT_CLASSES; m++) expMtt[at * MTT_CLASSES + m] += p.mttProb![from * MTT_CLASSES + m] / 4;
+        if (p.dirProb) for (let d = 0; d < 2; d++) expDir[at * 2 + d] += p.dirProb[from * 2 + d] / 4;
+      }
+    }
+    const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i])); return m; };
+    assert.ok(maxDiff(avg.qtProb!, expQt) < 1e-4, `QT probabilities differ by ${maxDiff(avg.qtProb!, expQt)}`);
+    assert.ok(maxDiff(avg.mttProb!, expMtt) < 1e-4, `MTT probabilities differ by ${maxDiff(avg.mttProb!, expMtt)}`);
+    if (avg.dirProb) assert.ok(maxDiff(avg.dirProb, expDir) < 1e-4);
+    // and it is not the unflipped prediction (the model is not mirror-symmetric)
+    assert.ok(maxDiff(avg.qtProb!, (await predictFrame(one, l1, 128, 128, 32, pic && { ...pic, temporal })).qtProb!) > 1e-3);
+  }
+  await assert.rejects(loadSplitModel(V1_MODEL, { flips: '3' }), (e: Error) => e instanceof SplitModelError && /test-time flips=3: expected 1, 2 or 4/.test(e.message));
+  process.env.NNVVC_SPLIT_FLIPS = 'two';
+  try {
+    await assert.rejects(loadSplitModel(V1_MODEL), (e: Error) => e instanceof SplitModelError && /NNVVC_SPLIT_FLIPS=two: expected 1, 2 or 4/.test(e.message));
+    process.env.NNVVC_SPLIT_FLIPS = '2';
+    assert.equal((await loadSplitModel(V1_MODEL, { ep: 'cpu' })).flips, 2);
+  } finally {
+    delete process.env.NNVVC_SPLIT_FLIPS;
+  }
+});

@@ -28,7 +28,7 @@ import { intraPeriodOf } from '../../queue/segments.js';
 import { NNVVC_DEFAULT_PRESET, RD_PRESETS } from '../encoders.js';
 import { BadInputError, throwIfAborted } from '../errors.js';
 import {
-  defaultModelFor, describePolicy, ExecutionProviderError, hintPolicyFromEnv, intraModelFileFor, loadSplitModel, SplitModelError, writeSplitHints,
+  defaultModelFor, describePolicy, ExecutionProviderError, hintPolicyFromEnv, intraFlipsFor, intraModelFileFor, loadSplitModel, SplitModelError, writeSplitHints,
   type NodeThresholds, type SplitModel,
 } from '../../models/split-predictor.js';
 
@@ -53,6 +53,10 @@ export interface SplitPredictionInfo {
   /** Random access: the model that predicted the intra pictures where it is not the job's (NNVVC_SPLIT_INTRA_MODEL;
    * by default the all-intra v1 beside v3), else null. */
   intraModel: string | null;
+  /** Test-time flips (1, 2 or 4 runs per picture, averaged) of the job's model (NNVVC_SPLIT_FLIPS) and of the intra
+   * pictures' model (NNVVC_SPLIT_INTRA_FLIPS), null without one. */
+  flips: number;
+  intraFlips: number | null;
   /** Who computed the B pictures' temporal features: nnvvc-feature (once per job, its time in inferenceSeconds and
    * temporalFeatureSeconds) or javascript (per picture; why in temporalFeatureNote); null without B pictures. */
   temporalFeatureTool?: 'nnvvc-feature' | 'javascript' | null;
@@ -110,6 +114,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   } catch (e) {
     if (e instanceof ExecutionProviderError) throw new BadInputError(`split predictor: ${e.message}`);
     if (explicit) throw new BadInputError(`NNVVC_SPLIT_MODEL: ${(e as Error).message}`);
+    if (e instanceof SplitModelError && /NNVVC_SPLIT_FLIPS/.test(e.message)) throw new BadInputError(e.message);
     const note = `split model unavailable, full partition search: ${(e as Error).message}`;
     ctx.log.warn(note);
     return { splitHints: undefined, model: null, note };
@@ -143,8 +148,11 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   const intraFile = intraModelFileFor(req.config, process.env, model.file);
   if (intraFile) {
     try {
-      intraModel = await loadSplitModel(intraFile, { ep: ctx.cfg.onnxEp });
+      intraModel = await loadSplitModel(intraFile, { ep: ctx.cfg.onnxEp, flips: intraFlipsFor(process.env) });
     } catch (e) {
+      if (process.env.NNVVC_SPLIT_INTRA_FLIPS && e instanceof SplitModelError && /test-time flips/.test(e.message)) {
+        throw new BadInputError(`NNVVC_SPLIT_INTRA_FLIPS: ${e.message}`);
+      }
       if (process.env.NNVVC_SPLIT_INTRA_MODEL) throw new BadInputError(`NNVVC_SPLIT_INTRA_MODEL: ${(e as Error).message}`);
       ctx.log.warn(`intra-picture split model unavailable, ${model.name} v${model.version} predicts them: ${(e as Error).message}`);
     }
@@ -152,6 +160,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   const info: SplitPredictionInfo = {
     modelFile: path.relative(process.cwd(), model.file) || model.file, modelVersion: model.version,
     intraModel: intraModel ? `${intraModel.name} v${intraModel.version}` : null,
+    flips: model.flips, intraFlips: intraModel ? intraModel.flips : null,
     executionProvider: model.ep, executionProviderRequested: model.requestedEp,
     ...(model.epNote ? { executionProviderNote: model.epNote } : {}), aggressiveness: typeof policy === 'number' ? policy : null, threshold: typeof policy !== 'number' && 'threshold' in policy ? policy.threshold : null,
     nodeThresholds: typeof policy !== 'number' && 'node' in policy ? policy.node : null, policy: policyText,
