@@ -85,12 +85,10 @@ export function intraModelFileFor(config: string, env: NodeJS.ProcessEnv, modelF
 }
 
 /**
- * Test-time flips of a random-access job's intra-picture model (intraModelFileFor): env NNVVC_SPLIT_INTRA_FLIPS (1, 2
- * or 4), by default 4. An RA job has one intra picture per intra period (1 of 32-64 pictures), so four runs of v1 cost
- * little there; the job's own model takes NNVVC_SPLIT_FLIPS (default 1: on the CPU every picture's four runs would
- * cost more encode time than the better hints save; models/README.md "Test-time flips").
+ * Test-time flips of a random-access job's intra-picture model (intraModelFileFor): env NNVVC_SPLIT_INTRA_FLIPS, else
+ * what NNVVC_SPLIT_FLIPS says for the job's model (loadSplitModel). Undefined: loadSplitModel's default.
  */
-export const intraFlipsFor = (env: NodeJS.ProcessEnv): string => (env.NNVVC_SPLIT_INTRA_FLIPS ?? '').trim() || '4';
+export const intraFlipsFor = (env: NodeJS.ProcessEnv): string | undefined => (env.NNVVC_SPLIT_INTRA_FLIPS ?? '').trim() || undefined;
 
 /** v2 inputs: cond vector length and the temporal plane's normalisation (metadata temporal_clip / temporal_scale). */
 export const COND = 7;
@@ -133,7 +131,8 @@ export interface SplitModel {
   inputScratchBusy?: boolean;
   /** Test-time flips (NNVVC_SPLIT_FLIPS): 1 = the picture as it is; 2 = also mirrored left-right; 4 = also upside
    * down and both; each CTU flipped in place and its outputs flipped back, the probabilities averaged (2x / 4x the
-   * model's work). */
+   * model's work). `auto` (the default): 4 on a GPU execution provider, 1 on the CPU, where four runs per picture
+   * would cost more encode time than the better hints save (models/README.md "Test-time flips"). */
   flips: 1 | 2 | 4;
 }
 
@@ -192,9 +191,8 @@ async function createSession(ort: Ort, file: string, ep: 'cpu' | 'webgpu' | 'cud
  */
 export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string; flips?: string } = {}): Promise<SplitModel> {
   if (!existsSync(file)) throw new SplitModelError(`split model not found: ${file} (train/export it: see models/README.md)`);
-  const flipsText = (opts.flips ?? process.env.NNVVC_SPLIT_FLIPS ?? '').trim() || '1';
-  if (flipsText !== '1' && flipsText !== '2' && flipsText !== '4') throw new SplitModelError(`${opts.flips !== undefined ? 'test-time flips' : 'NNVVC_SPLIT_FLIPS'}=${flipsText}: expected 1, 2 or 4 (test-time flips)`);
-  const flips = Number(flipsText) as 1 | 2 | 4;
+  const flipsText = (opts.flips ?? process.env.NNVVC_SPLIT_FLIPS ?? '').trim() || 'auto';
+  if (!['1', '2', '4', 'auto'].includes(flipsText)) throw new SplitModelError(`${opts.flips !== undefined ? 'test-time flips' : 'NNVVC_SPLIT_FLIPS'}=${flipsText}: expected 1, 2, 4 or auto (test-time flips)`);
   let requested: OnnxEp;
   try {
     requested = parseOnnxEp(opts.ep ?? process.env.NNVVC_ONNX_EP);
@@ -250,7 +248,7 @@ export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string; 
     file, name: meta.name ?? path.basename(file, '.onnx'), version: meta.version ?? 'unknown', sliceTypes, temporalInputs,
     temporalClip: Number(meta.temporal_clip ?? 512), temporalScale: Number(meta.temporal_scale ?? 256),
     temporalFeature: meta.temporal_feature === 'mc16' ? 'mc16' : 'zero', directions: Number(meta.directions ?? 0) || 0, ep, requestedEp: requested,
-    ...(epNote ? { epNote, epNoteFirst } : {}), session, ort, flips,
+    ...(epNote ? { epNote, epNoteFirst } : {}), session, ort, flips: flipsText === 'auto' ? (ep === 'cpu' ? 1 : 4) : Number(flipsText) as 1 | 2 | 4,
   };
 }
 

@@ -392,12 +392,16 @@ test('test-time flips (NNVVC_SPLIT_FLIPS=4) average the predictions of the four 
     // and it is not the unflipped prediction (the model is not mirror-symmetric)
     assert.ok(maxDiff(avg.qtProb!, (await predictFrame(one, l1, 128, 128, 32, pic && { ...pic, temporal })).qtProb!) > 1e-3);
   }
-  await assert.rejects(loadSplitModel(V1_MODEL, { flips: '3' }), (e: Error) => e instanceof SplitModelError && /test-time flips=3: expected 1, 2 or 4/.test(e.message));
+  await assert.rejects(loadSplitModel(V1_MODEL, { flips: '3' }), (e: Error) => e instanceof SplitModelError && /test-time flips=3: expected 1, 2, 4 or auto/.test(e.message));
   process.env.NNVVC_SPLIT_FLIPS = 'two';
   try {
-    await assert.rejects(loadSplitModel(V1_MODEL), (e: Error) => e instanceof SplitModelError && /NNVVC_SPLIT_FLIPS=two: expected 1, 2 or 4/.test(e.message));
+    await assert.rejects(loadSplitModel(V1_MODEL), (e: Error) => e instanceof SplitModelError && /NNVVC_SPLIT_FLIPS=two: expected 1, 2, 4 or auto/.test(e.message));
     process.env.NNVVC_SPLIT_FLIPS = '2';
     assert.equal((await loadSplitModel(V1_MODEL, { ep: 'cpu' })).flips, 2);
+    // auto (the default): one run on the CPU
+    delete process.env.NNVVC_SPLIT_FLIPS;
+    assert.equal((await loadSplitModel(V1_MODEL, { ep: 'cpu' })).flips, 1);
+    assert.equal((await loadSplitModel(V1_MODEL, { ep: 'cpu', flips: 'auto' })).flips, 1);
   } finally {
     delete process.env.NNVVC_SPLIT_FLIPS;
   }
