@@ -101,6 +101,12 @@ export class SplitModelError extends Error {
   constructor(message: string) { super(message); this.name = 'SplitModelError'; }
 }
 
+/** A bad test-time flips setting (NNVVC_SPLIT_FLIPS, or the `flips` given to loadSplitModel): the job's settings are
+ * wrong, not the model. */
+export class TestTimeFlipsError extends SplitModelError {
+  constructor(message: string) { super(message); this.name = 'TestTimeFlipsError'; }
+}
+
 export interface SplitModel {
   file: string;
   /** "splitnet v1" from the ONNX metadata (file name when absent). */
@@ -192,7 +198,7 @@ async function createSession(ort: Ort, file: string, ep: 'cpu' | 'webgpu' | 'cud
 export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string; flips?: string } = {}): Promise<SplitModel> {
   if (!existsSync(file)) throw new SplitModelError(`split model not found: ${file} (train/export it: see models/README.md)`);
   const flipsText = (opts.flips ?? process.env.NNVVC_SPLIT_FLIPS ?? '').trim() || 'auto';
-  if (!['1', '2', '4', 'auto'].includes(flipsText)) throw new SplitModelError(`${opts.flips !== undefined ? 'test-time flips' : 'NNVVC_SPLIT_FLIPS'}=${flipsText}: expected 1, 2, 4 or auto (test-time flips)`);
+  if (!['1', '2', '4', 'auto'].includes(flipsText)) throw new TestTimeFlipsError(`${opts.flips !== undefined ? 'test-time flips' : 'NNVVC_SPLIT_FLIPS'}=${flipsText}: expected 1, 2, 4 or auto (test-time flips)`);
   let requested: OnnxEp;
   try {
     requested = parseOnnxEp(opts.ep ?? process.env.NNVVC_ONNX_EP);
@@ -324,7 +330,7 @@ export async function predictFrame(model: SplitModel, luma: Uint16Array, width: 
   const input = reuse ? model.inputScratch!.subarray(0, size) : new Float32Array(size);
   if (reuse) model.inputScratchBusy = true;
   try {
-    const feeds = frameFeeds(model, input, luma, width, height, qp, pic, nx, ny, V);
+    const feeds = frameFeeds(model, input, luma, width, height, qp, pic, nx, ny);
     const out = (await model.session.run(feeds))[model.session.outputNames[0]];
     return decodeFramePrediction(out, n, nx, width, height, t0, V);
   } finally {
@@ -334,8 +340,8 @@ export async function predictFrame(model: SplitModel, luma: Uint16Array, width: 
 
 /** The model's inputs for one frame: `input` (V x n CTUs x planes x 128 x 128, every value written; variant v's CTUs
  * flipped by flipOf(v)) and the cond vector. */
-function frameFeeds(model: SplitModel, input: Float32Array, luma: Uint16Array, width: number, height: number, qp: number, pic: PictureInfo, nx: number, ny: number, V = 1): Record<string, import('onnxruntime-node').Tensor> {
-  const n = nx * ny, plane = CTU * CTU, planes = model.temporalInputs ? 3 : 2;
+function frameFeeds(model: SplitModel, input: Float32Array, luma: Uint16Array, width: number, height: number, qp: number, pic: PictureInfo, nx: number, ny: number): Record<string, import('onnxruntime-node').Tensor> {
+  const n = nx * ny, plane = CTU * CTU, planes = model.temporalInputs ? 3 : 2, V = model.flips;
   const qpv = qp / 63;
   const tv = model.temporalInputs && pic.temporal ? pic.temporal : undefined;
   const clip = model.temporalClip, scale = model.temporalScale;
@@ -402,12 +408,14 @@ function decodeFramePrediction(out: import('onnxruntime-node').Tensor, n: number
   const dirProb = withDirections ? new Float32Array(cells * DIRECTIONS) : undefined;
   const cplane = CELLS * CELLS;
   // softmax of one variant's logits, added (weighted 1 / V) to dst
+  const e = new Float64Array(Math.max(QT_CLASSES, MTT_CLASSES));
   const softmaxAdd = (off: number, first: number, count: number, dst: Float32Array, at: number) => {
     let bestV = -Infinity, sum = 0;
     for (let q = 0; q < count; q++) bestV = Math.max(bestV, logits[off + (first + q) * cplane]);
-    for (let q = 0; q < count; q++) sum += Math.exp(logits[off + (first + q) * cplane] - bestV);
-    for (let q = 0; q < count; q++) dst[at + q] += Math.exp(logits[off + (first + q) * cplane] - bestV) / sum / V;
+    for (let q = 0; q < count; q++) { e[q] = Math.exp(logits[off + (first + q) * cplane] - bestV); sum += e[q]; }
+    for (let q = 0; q < count; q++) dst[at + q] += e[q] / sum / V;
   };
+  const flips = Array.from({ length: V }, (_, v) => flipOf(v));
   const argmax = (p: Float32Array, at: number, count: number) => {
     let best = 0;
     for (let q = 1; q < count; q++) if (p[at + q] > p[at + best]) best = q;
@@ -417,7 +425,7 @@ function decodeFramePrediction(out: import('onnxruntime-node').Tensor, n: number
     const k = Math.floor(r / CELLS) * nx + Math.floor(c / CELLS);
     const cell = r * cols + c;
     for (let v = 0; v < V; v++) {
-      const f = flipOf(v);
+      const f = flips[v];
       const rr = f.y ? CELLS - 1 - (r % CELLS) : r % CELLS, cc = f.x ? CELLS - 1 - (c % CELLS) : c % CELLS;
       const off = (v * n + k) * channels * cplane + rr * CELLS + cc;
       softmaxAdd(off, 0, QT_CLASSES, qtProb, cell * QT_CLASSES);

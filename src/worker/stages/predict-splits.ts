@@ -28,7 +28,7 @@ import { intraPeriodOf } from '../../queue/segments.js';
 import { NNVVC_DEFAULT_PRESET, RD_PRESETS } from '../encoders.js';
 import { BadInputError, throwIfAborted } from '../errors.js';
 import {
-  defaultModelFor, describePolicy, ExecutionProviderError, hintPolicyFromEnv, intraFlipsFor, intraModelFileFor, loadSplitModel, SplitModelError, writeSplitHints,
+  defaultModelFor, describePolicy, ExecutionProviderError, hintPolicyFromEnv, intraFlipsFor, intraModelFileFor, loadSplitModel, SplitModelError, TestTimeFlipsError, writeSplitHints,
   type NodeThresholds, type SplitModel,
 } from '../../models/split-predictor.js';
 
@@ -114,7 +114,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   } catch (e) {
     if (e instanceof ExecutionProviderError) throw new BadInputError(`split predictor: ${e.message}`);
     if (explicit) throw new BadInputError(`NNVVC_SPLIT_MODEL: ${(e as Error).message}`);
-    if (e instanceof SplitModelError && /NNVVC_SPLIT_FLIPS/.test(e.message)) throw new BadInputError(e.message);
+    if (e instanceof TestTimeFlipsError) throw new BadInputError(e.message);
     const note = `split model unavailable, full partition search: ${(e as Error).message}`;
     ctx.log.warn(note);
     return { splitHints: undefined, model: null, note };
@@ -150,9 +150,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
     try {
       intraModel = await loadSplitModel(intraFile, { ep: ctx.cfg.onnxEp, flips: intraFlipsFor(process.env) });
     } catch (e) {
-      if (process.env.NNVVC_SPLIT_INTRA_FLIPS && e instanceof SplitModelError && /test-time flips/.test(e.message)) {
-        throw new BadInputError(`NNVVC_SPLIT_INTRA_FLIPS: ${e.message}`);
-      }
+      if (e instanceof TestTimeFlipsError) throw new BadInputError(`NNVVC_SPLIT_INTRA_FLIPS: ${e.message}`);
       if (process.env.NNVVC_SPLIT_INTRA_MODEL) throw new BadInputError(`NNVVC_SPLIT_INTRA_MODEL: ${(e as Error).message}`);
       ctx.log.warn(`intra-picture split model unavailable, ${model.name} v${model.version} predicts them: ${(e as Error).message}`);
     }
