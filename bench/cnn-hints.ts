@@ -106,10 +106,10 @@ async function main() {
   };
   if (intraModel) {
     await warmUp(intraModel);
-    console.log(`intra pictures: model ${intraModel.name} v${intraModel.version}, ${intraModel.flips} test-time flip(s)`);
+    console.log(`intra pictures: model ${intraModel.name} v${intraModel.version}${intraModel.ensemble > 1 ? ` (ensemble of ${intraModel.ensemble})` : ''}, ${intraModel.flips} test-time flip(s)`);
   }
   const intraPeriod = CONFIG === 'ra' ? defaultIntraPeriod(m.fps) : undefined;
-  console.log(`model ${model.name} v${model.version} (${model.ep}, ${model.flips} test-time flip(s)${model.epNote ? `; ${model.epNote}` : ''}); ${SEQ} ${FRAMES} frames, ${CONFIG}${intraPeriod ? ` (GOP 32, intra period ${intraPeriod})` : ''}, presets ${PRESETS.join(', ')}; VTM decoder: ${VTM_DEC || 'not used (VTM_DECODER_APP not set)'}`);
+  console.log(`model ${model.name} v${model.version}${model.ensemble > 1 ? ` (ensemble of ${model.ensemble})` : ''} (${model.ep}, ${model.flips} test-time flip(s)${model.epNote ? `; ${model.epNote}` : ''}); ${SEQ} ${FRAMES} frames, ${CONFIG}${intraPeriod ? ` (GOP 32, intra period ${intraPeriod})` : ''}, presets ${PRESETS.join(', ')}; VTM decoder: ${VTM_DEC || 'not used (VTM_DECODER_APP not set)'}`);
   const lumaCache: Uint16Array[] = [];  // the source's luma, read once for every preset and QP
   const warm = await warmUp(model);
   console.log(`first inference (warm-up, not counted below): ${(warm.seconds * 1000).toFixed(0)} ms`);
@@ -291,7 +291,7 @@ async function main() {
   }
   const accuracy = acc.result();
   console.log(`\nprediction accuracy vs the full search's partition (${accuracy.cells} cells): QT exact ${(100 * accuracy.qtExact).toFixed(1)} %, QT within 1 ${(100 * accuracy.qtWithin1).toFixed(1)} %, MTT exact ${(100 * accuracy.mttExact).toFixed(1)} %, MTT within 1 ${(100 * accuracy.mttWithin1).toFixed(1)} %`);
-  const out = { sequence: SEQ, config: CONFIG, ...(intraPeriod ? { intraPeriod, gopSize: 32 } : {}), frames: FRAMES, preset: PRESET, model: `${model.name} v${model.version}`, flips: model.flips, ...(intraModel ? { intraModel: `${intraModel.name} v${intraModel.version}`, intraFlips: intraModel.flips } : {}), ep: model.ep, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length }, full: base.map((p, i) => ({ qp: QPS[i], kbps: p.kbps, psnr: p.psnr, encSeconds: p.encSeconds, cus: p.cus, leafSamples: p.leafSamples })),
+  const out = { sequence: SEQ, config: CONFIG, ...(intraPeriod ? { intraPeriod, gopSize: 32 } : {}), frames: FRAMES, preset: PRESET, model: `${model.name} v${model.version}`, modelFile: path.relative(REPO, model.file), ensemble: model.ensemble, flips: model.flips, ...(intraModel ? { intraModel: `${intraModel.name} v${intraModel.version}`, intraModelFile: path.relative(REPO, intraModel.file), intraEnsemble: intraModel.ensemble, intraFlips: intraModel.flips } : {}), ep: model.ep, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length }, full: base.map((p, i) => ({ qp: QPS[i], kbps: p.kbps, psnr: p.psnr, encSeconds: p.encSeconds, cus: p.cus, leafSamples: p.leafSamples })),
     ...(vtm ? { vtm: { seconds: t2, cached: vtm.points.some((p) => p.cached), points: vtm.points, fullBdRateVsVtmPct: fullVtm.bd, fullTimeRatioVsVtm: fullVtm.ratio } } : {}), variants: summary, accuracy, inference1080p: hd };
   // (another sequence than the default BasketballPass: its name in the file's, e.g. cnn-results-ra-medium-Cactus.json)
   // (CNN_BENCH_TAG: a suffix of one's own, so that a run leaves the committed tables alone)

@@ -507,6 +507,40 @@ def swap_directions(t):
     return t
 
 
+def distill_loss(out, teacher_outs, valid, trained_dirs=()):
+    """Knowledge distillation from an ensemble (train.py --teacher): the cross-entropy of the student's QT and MTT
+    distributions (the MTT's weighted 0.5, as in the label loss) against the teachers' mean probabilities, and of its
+    trained split directions against their mean sigmoid, over the cells inside the picture (valid [n,16,16]). The
+    student learns the ensemble's averaged, better calibrated probabilities at the cost of one network."""
+    w = valid.float()
+    cells = w.sum().clamp(min=1)
+    loss = out.new_zeros(())
+    for lo, hi, weight in ((0, QT_CLASSES, 1.0), (QT_CLASSES, QT_CLASSES + MTT_CLASSES, 0.5)):
+        p = torch.stack([F.softmax(t[:, lo:hi], 1) for t in teacher_outs]).mean(0)
+        loss = loss + weight * (-(p * F.log_softmax(out[:, lo:hi], 1)).sum(1) * w).sum() / cells
+    for k in trained_dirs:
+        ch = QT_CLASSES + MTT_CLASSES + k
+        p = torch.stack([torch.sigmoid(t[:, ch]) for t in teacher_outs]).mean(0)
+        loss = loss + (F.binary_cross_entropy_with_logits(out[:, ch], p, reduction="none") * w).sum() / cells
+    return loss
+
+
+def load_teachers(files, arch, device):
+    """Trained checkpoints (train.py's) of the same arch, in eval mode, and the split directions all of them trained."""
+    nets, dirs = [], None
+    for f in files:
+        ck = torch.load(f, map_location="cpu")
+        if ck.get("arch", "v1") != arch:
+            raise SystemExit(f"--teacher {f}: arch {ck.get('arch', 'v1')}, the student is {arch}")
+        t = net_for(arch, ck.get("directions", 0), ck.get("width", 16))
+        t.load_state_dict(ck["state_dict"]); t.eval()
+        nets.append(t.to(device))
+        td = ck.get("trained_directions", 1 if ck.get("directions", 0) else 0)
+        td = set(range(td) if isinstance(td, int) else td)
+        dirs = td if dirs is None else dirs & td
+    return nets, sorted(dirs or ())
+
+
 def augment(x, q, m, g, nodes=None, dirs=None, dcost1=None):
     """Random flips / transpose (the partition of a mirrored CTU is the mirrored partition; so are its node maps; a
     transpose turns vertical splits into horizontal ones). With dcost1 (the [n,16,16,4] direction1_cost_maps) it is
@@ -702,6 +736,9 @@ def main():
                          "direction where an MTT split won at an MTT depth 1 node; needs data with mtt_nodes)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--width", type=int, default=16, help="the network's stem channels (splitnet.net_for)")
+    ap.add_argument("--teacher", nargs="+", metavar="CHECKPOINT", default=[],
+                    help="distil these checkpoints' mean probabilities (an ensemble of seeds) into the model (distill_loss)")
+    ap.add_argument("--distill", type=float, default=1.0, help="weight of distill_loss when --teacher is given")
     ap.add_argument("--eval", nargs="+", metavar="CHECKPOINT",
                     help="no training: the proxy scores of these checkpoints on the val and test pictures")
     a = ap.parse_args()
@@ -721,6 +758,8 @@ def main():
     print(f"arch {a.arch}: train CTUs {ntr} (B {int(tr['is_b'].sum())}), val CTUs {len(d['val']['qt']) if 'val' in d else 0}", flush=True)
     directions = DIRECTIONS if a.dir_loss > 0 or a.dir_costs > 0 or a.dir1_costs > 0 else 0
     net = net_for(a.arch, directions, a.width).to(a.device)
+    teachers, teacher_dirs = load_teachers(a.teacher, a.arch, a.device) if a.teacher else ([], [])
+    teacher_dirs = [k for k in teacher_dirs if k < directions]
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, a.epochs)
     g = torch.Generator().manual_seed(a.seed)
@@ -738,6 +777,10 @@ def main():
             out = forward(net, a.arch, x.to(a.device), c.to(a.device))
             loss = F.cross_entropy(out[:, :QT_CLASSES], q.to(a.device), ignore_index=-1) + \
                 0.5 * F.cross_entropy(out[:, QT_CLASSES:QT_CLASSES + MTT_CLASSES], m.to(a.device), ignore_index=-1)
+            if teachers:
+                with torch.no_grad():
+                    t_outs = [forward(t, a.arch, x.to(a.device), c.to(a.device)) for t in teachers]
+                loss = loss + a.distill * distill_loss(out, t_outs, q.to(a.device) >= 0, teacher_dirs)
             if a.dir_loss > 0:
                 loss = loss + a.dir_loss * direction_loss(out, [t.to(a.device) for t in dirs])
             if a.node_loss > 0:
@@ -775,7 +818,8 @@ def main():
                "device": a.device, "train_seconds": round(train_seconds, 1), "top_layer_every": a.top_layer_every, "node_loss": a.node_loss,
                "node_costs": a.node_costs, "cost_weight": a.cost_weight, "cost_bits": a.cost_bits,
                "abandoned_bits": a.abandoned_bits, "directions": directions, "dir_loss": a.dir_loss,
-               "dir_costs": a.dir_costs, "dir1_costs": a.dir1_costs, "width": a.width}
+               "dir_costs": a.dir_costs, "dir1_costs": a.dir1_costs, "width": a.width,
+               "teachers": [os.path.basename(f) for f in a.teacher], "distill": a.distill if a.teacher else 0.0}
     if "val" in d:
         metrics["val"] = evaluate(net, d["val"], "cpu", a.arch)
         metrics["val_ctus"] = len(d["val"]["qt"])

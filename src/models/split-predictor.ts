@@ -140,6 +140,9 @@ export interface SplitModel {
    * model's work). `auto` (the default): 4 on a GPU execution provider, 1 on the CPU, where four runs per picture
    * would cost more encode time than the better hints save (models/README.md "Test-time flips"). */
   flips: 1 | 2 | 4;
+  /** Members of an ensemble file (models/ensemble_onnx.py, metadata ensemble): its output is their mean probability;
+   * each member is one run of the model's size per CTU. 1 for a single model. */
+  ensemble: number;
 }
 
 /** Per-cell predictions for one frame: row-major ceil(H/8) x ceil(W/8). */
@@ -253,7 +256,7 @@ export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string; 
   return {
     file, name: meta.name ?? path.basename(file, '.onnx'), version: meta.version ?? 'unknown', sliceTypes, temporalInputs,
     temporalClip: Number(meta.temporal_clip ?? 512), temporalScale: Number(meta.temporal_scale ?? 256),
-    temporalFeature: meta.temporal_feature === 'mc16' ? 'mc16' : 'zero', directions: Number(meta.directions ?? 0) || 0, ep, requestedEp: requested,
+    temporalFeature: meta.temporal_feature === 'mc16' ? 'mc16' : 'zero', directions: Number(meta.directions ?? 0) || 0, ensemble: Math.max(1, Number(meta.ensemble ?? 1) || 1), ep, requestedEp: requested,
     ...(epNote ? { epNote, epNoteFirst } : {}), session, ort, flips: flipsText === 'auto' ? (ep === 'cpu' ? 1 : 4) : Number(flipsText) as 1 | 2 | 4,
   };
 }

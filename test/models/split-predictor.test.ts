@@ -2,7 +2,7 @@
 // nnvvc-enc and the bitstream decodes to the encoder's recon, and bad inputs give clear errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -404,5 +404,48 @@ test('test-time flips (NNVVC_SPLIT_FLIPS=4) average the predictions of the four 
     assert.equal((await loadSplitModel(V1_MODEL, { ep: 'cpu', flips: 'auto' })).flips, 1);
   } finally {
     delete process.env.NNVVC_SPLIT_FLIPS;
+  }
+});
+
+// models/ensemble_onnx.py needs /usr/bin/python3 with onnx (Debian's python3-onnx)
+const PY = '/usr/bin/python3';
+const noOnnxPy = spawnSync(PY, ['-c', 'import onnx, numpy'], { stdio: 'ignore' }).status === 0 ? noForeman : `${PY} without onnx (apt-get install python3-onnx python3-numpy)`;
+if (noOnnxPy) console.log(`SKIPPED: split model ensembles (models/ensemble_onnx.py): ${noOnnxPy}`);
+
+test('an ensemble (models/ensemble_onnx.py) predicts the mean of its members\' probabilities; members of different layouts are refused', { skip: noOnnxPy, timeout: 60_000 }, async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-ensemble-'));
+  try {
+    // a second member: v1 with its output layer's biases moved (another "seed" of the same layout)
+    const member = path.join(dir, 'member.onnx'), ens = path.join(dir, 'ensemble.onnx');
+    await run(PY, ['-c', `
+import sys, numpy as np, onnx
+from onnx import numpy_helper
+m = onnx.load(sys.argv[1])
+last = m.graph.node[-1].input[2]  # the head convolution's bias
+for t in m.graph.initializer:
+    if t.name == last:
+        b = numpy_helper.to_array(t).copy(); b += np.linspace(-1.5, 1.5, b.size, dtype=np.float32); t.CopyFrom(numpy_helper.from_array(b, t.name))
+onnx.save(m, sys.argv[2])`, V1_MODEL, member]);
+    const { stdout } = await run(PY, [path.join(REPO, 'models/ensemble_onnx.py'), '--out', ens, V1_MODEL, member]);
+    assert.match(stdout, /2 members/);
+    const [a, b, e] = await Promise.all([V1_MODEL, member, ens].map((f) => loadSplitModel(f, { ep: 'cpu', flips: '1' })));
+    // it reads like its members: the same version, slice types and outputs, and says it is an ensemble
+    assert.deepEqual([e.version, e.sliceTypes, e.directions, e.ensemble, a.ensemble], ['1', ['I'], 2, 2, 1]);
+    const luma = await readLuma(FOREMAN, W, H, 8, 3);
+    const [pa, pb, pe] = await Promise.all([a, b, e].map((m) => predictFrame(m, luma, W, H, 32)));
+    const maxDiff = (x: ArrayLike<number>, y: ArrayLike<number>, z: ArrayLike<number>) => {
+      let m = 0; for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - (y[i] + z[i]) / 2)); return m;
+    };
+    assert.ok(maxDiff(pe.qtProb!, pa.qtProb!, pb.qtProb!) < 1e-5, `QT probabilities: ${maxDiff(pe.qtProb!, pa.qtProb!, pb.qtProb!)}`);
+    assert.ok(maxDiff(pe.mttProb!, pa.mttProb!, pb.mttProb!) < 1e-5, `MTT probabilities: ${maxDiff(pe.mttProb!, pa.mttProb!, pb.mttProb!)}`);
+    assert.ok(maxDiff(pe.dirProb!, pa.dirProb!, pb.dirProb!) < 1e-5, `direction probabilities: ${maxDiff(pe.dirProb!, pa.dirProb!, pb.dirProb!)}`);
+    // the members really differ (else the check above proves nothing)
+    assert.ok(maxDiff(pa.qtProb!, pb.qtProb!, pb.qtProb!) > 0.01);
+    // v1 and v3 read different inputs: refused, naming what differs
+    await assert.rejects(run(PY, [path.join(REPO, 'models/ensemble_onnx.py'), '--out', path.join(dir, 'bad.onnx'), V1_MODEL, V3_MODEL]),
+      (err: Error & { stderr?: string }) => /metadata version='3' differs from .*splitnet-v1\.onnx's '1'/.test(err.stderr ?? ''));
+    assert.ok(!existsSync(path.join(dir, 'bad.onnx')));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

@@ -57,6 +57,9 @@ export interface SplitPredictionInfo {
    * pictures' model (NNVVC_SPLIT_INTRA_FLIPS), null without one. */
   flips: number;
   intraFlips: number | null;
+  /** Members of the model (an ensemble file's count; 1 for one network) and of the intra pictures' model. */
+  ensemble: number;
+  intraEnsemble: number | null;
   /** Who computed the B pictures' temporal features: nnvvc-feature (once per job, its time in inferenceSeconds and
    * temporalFeatureSeconds) or javascript (per picture; why in temporalFeatureNote); null without B pictures. */
   temporalFeatureTool?: 'nnvvc-feature' | 'javascript' | null;
@@ -158,7 +161,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   const info: SplitPredictionInfo = {
     modelFile: path.relative(process.cwd(), model.file) || model.file, modelVersion: model.version,
     intraModel: intraModel ? `${intraModel.name} v${intraModel.version}` : null,
-    flips: model.flips, intraFlips: intraModel ? intraModel.flips : null,
+    flips: model.flips, intraFlips: intraModel ? intraModel.flips : null, ensemble: model.ensemble, intraEnsemble: intraModel ? intraModel.ensemble : null,
     executionProvider: model.ep, executionProviderRequested: model.requestedEp,
     ...(model.epNote ? { executionProviderNote: model.epNote } : {}), aggressiveness: typeof policy === 'number' ? policy : null, threshold: typeof policy !== 'number' && 'threshold' in policy ? policy.threshold : null,
     nodeThresholds: typeof policy !== 'number' && 'node' in policy ? policy.node : null, policy: policyText,
