@@ -74,7 +74,10 @@ def main():
         args, names, dyn = (x,), ["ctu"], {"ctu": {0: "n"}, "logits": {0: "n"}}
     torch.onnx.export(net, args, out, input_names=names, output_names=["logits"], opset_version=13, dynamic_axes=dyn)
     m = onnx.load(out)
-    for k, v in metadata(version, labels, directions).items():
+    md = metadata(version, labels, directions)
+    if ck.get("teachers"):  # train.py --teacher: distilled from an ensemble of these checkpoints
+        md["distilled_from"] = ",".join(ck["teachers"])
+    for k, v in md.items():
         p = m.metadata_props.add(); p.key, p.value = k, v
     onnx.checker.check_model(m)
     onnx.save(m, out)

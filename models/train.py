@@ -812,7 +812,8 @@ def main():
     # too (export_onnx.py zeroes the others, so that they say 0.5 and refuse nothing)
     trained = [k for k, on in enumerate((a.dir_loss > 0 or a.dir_costs > 0, a.dir_loss > 0 or a.dir1_costs > 0)) if on]
     torch.save({"state_dict": net.state_dict(), "labels": a.labels, "arch": a.arch, "directions": directions,
-                "trained_directions": trained, "width": a.width}, a.out)  # export_onnx.py reads arch + labels
+                "trained_directions": trained, "width": a.width,
+                "teachers": [os.path.basename(f) for f in a.teacher]}, a.out)  # export_onnx.py reads arch + labels
     metrics = {"arch": a.arch, "params": sum(p.numel() for p in net.parameters()), "train": evaluate(net, tr, "cpu", a.arch),
                "epochs": a.epochs, "seed": a.seed, "train_ctus": ntr, "train_ctus_b": int(tr["is_b"].sum()), "labels": a.labels,
                "device": a.device, "train_seconds": round(train_seconds, 1), "top_layer_every": a.top_layer_every, "node_loss": a.node_loss,
