@@ -118,6 +118,8 @@ test('random-access job: v3 (the RA default) predicts every frame (I and B pictu
       // on the CPU one run per picture (test-time flips `auto`)
       assert.equal(spn.intraFlips, 1);
       assert.equal(spn.flips, 1);
+      // single networks, not ensembles (models/ensemble_onnx.py)
+      assert.deepEqual([spn.ensemble, spn.intraEnsemble], [1, 1]);
       assert.match(spn.note, /intra pictures by splitnet v1/);
       assert.match(h2, /^frame 0\n(p[A-Za-z0-9_-]{9} ){21}p[A-Za-z0-9_-]{9}\n/m);
       assert.match(h2, /^frame 1\n(p[A-Za-z0-9_-]{7} ){21}p[A-Za-z0-9_-]{7}\n/m);
