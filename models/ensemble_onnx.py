@@ -16,7 +16,7 @@ variance at the cost of one inference per member.
 import argparse, os, sys
 import numpy as np
 import onnx
-from onnx import helper, numpy_helper, TensorProto
+from onnx import helper, numpy_helper
 
 # metadata that must agree between members (the rest, e.g. "output", follows from these)
 LAYOUT_KEYS = ("name", "version", "grid", "ctu", "qt_classes", "mtt_classes", "directions", "slice_types", "inputs",
@@ -57,7 +57,7 @@ def ensemble(files, out):
                 raise SystemExit(f"{f}: metadata {k}={md.get(k)!r} differs from {files[0]}'s {first.get(k)!r}")
         if [i.name for i in m.graph.input] != [i.name for i in m0.graph.input]:
             raise SystemExit(f"{f}: inputs {[i.name for i in m.graph.input]} differ from {files[0]}'s")
-    qt, mtt, dirs = int(first["qt_classes"]), int(first["mtt_classes"]), int(first.get("directions", "0"))
+    qt, mtt, dirs = int(first["qt_classes"]), int(first["mtt_classes"]), int(first["directions"])
     inputs = [i.name for i in m0.graph.input]
     nodes, inits, logits = [], [], []
     for k, m in enumerate(models):

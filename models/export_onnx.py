@@ -14,7 +14,7 @@ import torch
 import onnx
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from splitnet import net_for, QT_CLASSES, MTT_CLASSES, GRID, CTU, COND, TEMPORAL_CLIP, TEMPORAL_SCALE  # noqa: E402
+from splitnet import load_checkpoint, trained_directions, QT_CLASSES, MTT_CLASSES, GRID, CTU, COND, TEMPORAL_CLIP, TEMPORAL_SCALE  # noqa: E402
 
 
 def metadata(version, labels, directions=0):
@@ -47,20 +47,15 @@ def main():
     ap.add_argument("--out", default=None)
     a = ap.parse_args()
     torch.manual_seed(0)
-    ck = torch.load(a.weights, map_location="cpu")
+    net, ck = load_checkpoint(a.weights)
     labels = ck.get("labels", "rect")  # train.py's checkpoint; a bare state dict predates exact labels
     arch = ck.get("arch", "v1")
     version = arch[1:]
     out = a.out or os.path.join(here, f"splitnet-v{version}.onnx")
     directions = ck.get("directions", 0)
-    net = net_for(arch, directions, ck.get("width", 16))
-    net.load_state_dict(ck.get("state_dict", ck))
-    net.eval()
-    # a direction output its training never reached (train.py: --dir-costs trains MTT depth 0's, --dir1-costs depth
-    # 1's) gets zero weights: logit 0, P 0.5, which refuses no direction at any threshold <= 0.5. trained_directions:
-    # the list of trained outputs (a count n in older checkpoints: the first n)
-    trained = ck.get("trained_directions", 1 if directions else 0)
-    trained = list(range(trained)) if isinstance(trained, int) else list(trained)
+    # a direction output its training never reached gets zero weights: logit 0, P 0.5, which refuses no direction at
+    # any threshold <= 0.5
+    trained = trained_directions(ck)
     last = net.head if arch == "v1" else net.head[-1]
     with torch.no_grad():
         for k in (k for k in range(directions) if k not in trained):

@@ -98,3 +98,19 @@ def net_for(arch, directions=0, width=16):
     split-direction outputs (channels 9..); width: the stem's channels (16 in every committed model; MACs grow with
     its square)."""
     return SplitNet(width, directions) if arch == "v1" else SplitNetV2(width, directions)
+
+
+def trained_directions(ck):
+    """The split-direction outputs a checkpoint's training reached (train.py --dir-costs: MTT depth 0's, --dir1-costs
+    depth 1's): its list, or in older checkpoints a count n (the first n)."""
+    t = ck.get("trained_directions", 1 if ck.get("directions", 0) else 0)
+    return list(range(t)) if isinstance(t, int) else list(t)
+
+
+def load_checkpoint(path):
+    """A train.py checkpoint as (network in eval mode, checkpoint dict); a bare state dict (older) is a v1's."""
+    ck = torch.load(path, map_location="cpu")
+    net = net_for(ck.get("arch", "v1"), ck.get("directions", 0), ck.get("width", 16))
+    net.load_state_dict(ck.get("state_dict", ck))
+    net.eval()
+    return net, ck

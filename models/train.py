@@ -42,7 +42,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from splitnet import net_for, QT_CLASSES, MTT_CLASSES, GRID, CTU, COND, TEMPORAL_CLIP, TEMPORAL_SCALE, cond_vector  # noqa: E402
+from splitnet import load_checkpoint, net_for, trained_directions, QT_CLASSES, MTT_CLASSES, GRID, CTU, COND, TEMPORAL_CLIP, TEMPORAL_SCALE, cond_vector  # noqa: E402
 
 CELLS = CTU // GRID
 
@@ -529,14 +529,11 @@ def load_teachers(files, arch, device):
     """Trained checkpoints (train.py's) of the same arch, in eval mode, and the split directions all of them trained."""
     nets, dirs = [], None
     for f in files:
-        ck = torch.load(f, map_location="cpu")
+        t, ck = load_checkpoint(f)
         if ck.get("arch", "v1") != arch:
             raise SystemExit(f"--teacher {f}: arch {ck.get('arch', 'v1')}, the student is {arch}")
-        t = net_for(arch, ck.get("directions", 0), ck.get("width", 16))
-        t.load_state_dict(ck["state_dict"]); t.eval()
         nets.append(t.to(device))
-        td = ck.get("trained_directions", 1 if ck.get("directions", 0) else 0)
-        td = set(range(td) if isinstance(td, int) else td)
+        td = set(trained_directions(ck))
         dirs = td if dirs is None else dirs & td
     return nets, sorted(dirs or ())
 
@@ -690,13 +687,11 @@ def eval_checkpoints(paths, data, splits):
     """--eval: the proxy (work_proxy) of trained checkpoints on the validation and held-out pictures, side by side."""
     loaded = {}
     for path in paths:
-        ck = torch.load(path)
+        net, ck = load_checkpoint(path)
         arch = ck["arch"]
         if arch not in loaded:
             loaded[arch] = load(data, ck.get("labels", "exact") == "exact", intra_only=arch == "v1",
                                 text=".tm.bin" if arch == "v3" else ".t.bin", splits=splits)
-        net = net_for(arch, ck.get("directions", 0), ck.get("width", 16))
-        net.load_state_dict(ck["state_dict"])
         for split, d in loaded[arch].items():
             for k, v in (proxy_scores(outputs(net, arch, d), d) or {}).items():
                 print(f"{path} {split} {k}: {json.dumps(v)}", flush=True)
@@ -774,12 +769,13 @@ def main():
                                                  [tr[f"nodes{k}"][idx] for k in range(NODE_DEPTHS)] if a.node_costs > 0 or a.dir_costs > 0 else None,
                                                  [tr[f"dir{k}"][idx] for k in range(DIRECTIONS)] if a.dir_loss > 0 else None,
                                                  tr["dcost1"][idx] if a.dir1_costs > 0 else None)
-            out = forward(net, a.arch, x.to(a.device), c.to(a.device))
+            x, c = x.to(a.device), c.to(a.device)
+            out = forward(net, a.arch, x, c)
             loss = F.cross_entropy(out[:, :QT_CLASSES], q.to(a.device), ignore_index=-1) + \
                 0.5 * F.cross_entropy(out[:, QT_CLASSES:QT_CLASSES + MTT_CLASSES], m.to(a.device), ignore_index=-1)
             if teachers:
                 with torch.no_grad():
-                    t_outs = [forward(t, a.arch, x.to(a.device), c.to(a.device)) for t in teachers]
+                    t_outs = [forward(t, a.arch, x, c) for t in teachers]
                 loss = loss + a.distill * distill_loss(out, t_outs, q.to(a.device) >= 0, teacher_dirs)
             if a.dir_loss > 0:
                 loss = loss + a.dir_loss * direction_loss(out, [t.to(a.device) for t in dirs])
