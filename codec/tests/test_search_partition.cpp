@@ -63,6 +63,7 @@ struct TreeChecker {
   const CtuCoding& ctu;
   size_t idx = 0;
   int violations = 0;
+  int* hintViolations = nullptr;  // where given, hint violations are counted here (silently) instead
 
   bool hintOk(const TreeNode& n, SplitMode s) const {
     if (!hints) return true;
@@ -88,8 +89,12 @@ struct TreeChecker {
     for (SplitMode o : all)
       if ((o == SplitMode::kNone ? !must : al.allows(o)) && hintOk(n, o)) someHintOk = true;
     if (someHintOk && !hintOk(n, s)) {
-      std::printf("  hint violation at %d,%d %dx%d split %d\n", n.x, n.y, n.w, n.h, int(s));
-      ++violations;
+      if (hintViolations) {
+        ++*hintViolations;
+      } else {
+        std::printf("  hint violation at %d,%d %dx%d split %d\n", n.x, n.y, n.w, n.h, int(s));
+        ++violations;
+      }
     }
     const bool isMtt = s != SplitMode::kNone && s != SplitMode::kQt;
     if (!must && isMtt) {
@@ -108,7 +113,7 @@ struct TreeChecker {
 
 static EncodeResult encodePicture(const Picture& orig, const SearchPreset& preset,
                                   std::shared_ptr<const SplitHints> hints, int qp,
-                                  int* violations) {
+                                  int* violations, int* hintViolations = nullptr) {
   EncodeResult r;
   const int W = orig.width, H = orig.height;
   PartitionConfig part;
@@ -154,6 +159,7 @@ static EncodeResult encodePicture(const Picture& orig, const SearchPreset& prese
       }
       if (violations) {
         TreeChecker tc{part, preset, hints.get(), 0, ctu};
+        tc.hintViolations = hintViolations;
         TreeNode root;
         root.x = cx;
         root.y = cy;
@@ -357,6 +363,31 @@ TEST_CASE(splitHintsObeyed) {
       CHECK(nCus < prevCus, "a stricter threshold should leave fewer CUs (%zu, before %zu)", nCus, prevCus);
       prevCus = nCus;
     }
+    // the fallback: a bar no leaf reaches changes nothing; a bar every uneven leaf reaches brings back removed splits
+    // (the checker, which asks the hints' queries, then finds splits outside them) and stays within the rules
+    auto encodeWith = [&](double fallbackBits, int* viol, int* hintViol) {
+      auto hints = std::make_shared<SplitHints>();
+      std::istringstream in(hs.str());
+      CHECK(hints->parse(in, "v2").empty(), "v2 hints parse");
+      hints->setThresholds(SplitThresholds{0.4, 0.4, 0.4, 0.0, fallbackBits});
+      SearchPreset p;
+      presetByName("medium", p);
+      *viol = *hintViol = 0;
+      return encodePicture(orig, p, hints, qp, viol, hintViol);
+    };
+    int vOff, vNever, vOften, hOff, hNever, hOften;
+    const EncodeResult off = encodeWith(0.0, &vOff, &hOff), never = encodeWith(1000.0, &vNever, &hNever),
+                       often = encodeWith(0.01, &vOften, &hOften);
+    CHECK(off.ok && never.ok && often.ok, "fallback encodes valid");
+    CHECK(vOff == 0 && vNever == 0 && vOften == 0, "rule / preset violations %d, %d, %d", vOff, vNever, vOften);
+    CHECK(hOff == 0 && hNever == 0, "without a reached bar the hints hold (%d, %d hint violations)", hOff, hNever);
+    CHECK(sameCoding(off.ctus, never.ctus), "a fallback no leaf reaches changed the coding");
+    CHECK(hOften > 0 && !sameCoding(off.ctus, often.ctus), "a low bar brought back no split (%d)", hOften);
+    const double lambda = 0.57 * std::pow(2.0, (qp - 12) / 3.0) * 16.0;
+    const double jOff = off.sseY + off.sseC + lambda * off.fracBits / 32768.0;
+    const double jOften = often.sseY + often.sseC + lambda * often.fracBits / 32768.0;
+    std::printf("fallback at 0.4: J without %.0f, with a low bar %.0f (%d splits outside the hints)\n", jOff, jOften, hOften);
+    CHECK(jOften < jOff, "more splits searched should not cost J (%.0f against %.0f)", jOften, jOff);
   }
 }
 

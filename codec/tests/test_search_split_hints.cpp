@@ -212,6 +212,27 @@ TEST_CASE(version2SplitDirections) {
   CHECK(parseSplitThresholds(std::string("0.2"), th).empty() && th.dir == 0.0, "one value: direction off");
 }
 
+TEST_CASE(fallbackThreshold) {
+  SplitThresholds th;
+  CHECK(parseSplitThresholds(std::string("0.1,0.2,0.3,0.2,32"), th).empty() && th.dir == 0.2 && th.fallbackBits == 32,
+        "five values");
+  CHECK(parseSplitThresholds(std::string("0.1,0.2,0.3,0,16"), th).empty() && th.dir == 0.0 && th.fallbackBits == 16,
+        "direction off, fallback on");
+  CHECK(parseSplitThresholds(std::string("0.1,0.2,0.3,0.2"), th).empty() && th.fallbackBits == 0, "four: fallback off");
+  CHECK(contains(parseSplitThresholds(std::string("0.1,0.2,0.3,0.2,-1"), th), "fallback '-1' is not a number of bits"),
+        "negative fallback refused");
+  CHECK(contains(parseSplitThresholds(std::string("0.1,0.2,0.3,0.2,5000"), th), "fallback '5000'"), "huge refused");
+  CHECK(contains(parseSplitThresholds(std::string("0.1,0.2,0.3,-0.1"), th), "direction threshold '-0.1' is below 0"),
+        "negative direction refused");
+  CHECK(contains(parseSplitThresholds(std::string("0.1,0.2,0.3,0.2,32,1"), th), "found 6"), "six values refused");
+  CHECK(contains(parseSplitThresholds(std::string("0.1,0.2,0.3,0.2,x"), th), "'x' is not a number"), "text refused");
+  // the file's threshold line takes the fifth value too
+  SplitHints h;
+  const std::string e = parseStr(h, "nnvvc-split-hints 2\npicture 8 8\nctu 128\ngrid 8\nthreshold 0.1 0.2 0.3 0.2 24\n"
+                                    "frames 1\nframe 0\np____yxo\n");
+  CHECK(e.empty() && h.thresholds().fallbackBits == 24, "file fallback: %s", e.c_str());
+}
+
 TEST_CASE(missingFile) {
   {
     SplitHints h;

@@ -40,7 +40,9 @@ export const DEFAULT_RA_MODEL = V3_MODEL;
  * 42-45 % saved within +0.8 % on BasketballPass and Cactus), v1's conservative ranges
  * (aggressiveness 0) at `slow` / `exhaustive`, where they cost less (and `slow` with them beats VTM-23.2).
  * Random access `medium`: the direction 0.2 acts on the intra pictures the all-intra v1 predicts (intraModelFileFor;
- * v3's B-picture tokens carry no direction). `faster` takes `fast`'s point and `exhaustive` `slow`'s.
+ * v3's B-picture tokens carry no direction); the fallback 32 (bits; since the twenty-seventh session) lets the encoder
+ * try a removed split where the leaf it coded is uneven across it, which makes the thresholds 0.15 / 0.3 / 0.15 affordable
+ * (models/README.md "Twenty-seventh session"). `faster` takes `fast`'s point and `exhaustive` `slow`'s.
  */
 export const PRESET_OPERATING_POINTS: Record<'ai' | 'ra', Record<string, HintPolicy>> = {
   ai: {
@@ -53,7 +55,7 @@ export const PRESET_OPERATING_POINTS: Record<'ai' | 'ra', Record<string, HintPol
   ra: {
     faster: { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 } },
     fast: { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 } },
-    medium: { node: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.1, dir: 0.2 } },
+    medium: { node: { qtSplit: 0.15, qtEnd: 0.3, mtt: 0.15, dir: 0.2, fallback: 32 } },
     slow: { node: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 } },
     exhaustive: { node: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 } },
   },
@@ -508,15 +510,19 @@ export function probabilityToken(qtProb: ArrayLike<number>, mttProb: ArrayLike<n
 
 /** Per-node decision thresholds of version 2 hints: a QT split is tried when its predicted probability reaches
  * `qtSplit`, the QT's end when 1 - that reaches `qtEnd`, an MTT split when its probability reaches `mtt`, and (with a
- * model that predicts split directions; `dir` <= 0.5) a vertical / horizontal MTT split at MTT depth 0-1 when the
- * probability of its direction reaches `dir`. */
-export interface NodeThresholds { qtSplit: number; qtEnd: number; mtt: number; dir?: number }
+ * model that predicts split directions; `dir` <= 0.5, 0 = off) a vertical / horizontal MTT split at MTT depth 0-1 when
+ * the probability of its direction reaches `dir`. `fallback` (bits, 0 = off): the encoder tries a removed split after
+ * all where the leaf CU it coded has a luma distortion uneven across that split by at least fallback x lambda
+ * (codec/README.md "Fallback"). */
+export interface NodeThresholds { qtSplit: number; qtEnd: number; mtt: number; dir?: number; fallback?: number }
 
 /** How hints are made from predictions: a fixed aggressiveness (0/1/2, v1's ranges), a confidence threshold on
  * per-cell ranges, or per-node decisions (version 2 hints: the probabilities, decided by the encoder). */
 export type HintPolicy = Aggressiveness | { threshold: number } | { node: NodeThresholds };
 
-export const formatNodeThresholds = (t: NodeThresholds): string => `${t.qtSplit}/${t.qtEnd}/${t.mtt}${t.dir ? `/${t.dir}` : ''}`;
+/** The thresholds as the encoder's list ("0.05/0.25/0.1", "…/0.2", "…/0.2/32"; `sep` between them). */
+export const formatNodeThresholds = (t: NodeThresholds, sep = '/'): string =>
+  [t.qtSplit, t.qtEnd, t.mtt, ...(t.dir || t.fallback ? [t.dir ?? 0] : []), ...(t.fallback ? [t.fallback] : [])].join(sep);
 
 export function describePolicy(p: HintPolicy): string {
   return typeof p === 'number' ? `aggressiveness ${p}` : 'threshold' in p ? `threshold ${p.threshold}` : `node thresholds ${formatNodeThresholds(p.node)}`;
@@ -527,7 +533,7 @@ export function hintsText(width: number, height: number, frames: FramePrediction
   const node = typeof policy !== 'number' && 'node' in policy;
   const lines = [`nnvvc-split-hints ${node ? 2 : 1}`, `# written by the CNN split predictor, ${describePolicy(policy)}`,
     `picture ${width} ${height}`, `ctu ${CTU}`, `grid ${GRID}`,
-    ...(node ? [`threshold ${policy.node.qtSplit} ${policy.node.qtEnd} ${policy.node.mtt}${policy.node.dir ? ` ${policy.node.dir}` : ''}`] : []),
+    ...(node ? [`threshold ${formatNodeThresholds(policy.node, ' ')}`] : []),
     `frames ${frames.length}`];
   frames.forEach((p, f) => {
     if (p.cols !== Math.ceil(width / GRID) || p.rows !== Math.ceil(height / GRID)) {
@@ -645,18 +651,24 @@ export function hintPolicyFromEnv(env: NodeJS.ProcessEnv, config: string, preset
   return { policy: defaultPolicyFor(config, preset), presetPoint: true };
 }
 
-/** NNVVC_SPLIT_NODE_THRESHOLDS: undefined when unset/empty, else "t" (the first three), "qtSplit,qtEnd,mtt" or
- * "qtSplit,qtEnd,mtt,dir", each in (0, 1) (dir <= 0.5) as the encoder takes them. */
+/** NNVVC_SPLIT_NODE_THRESHOLDS: undefined when unset/empty, else "t" (the first three), "qtSplit,qtEnd,mtt",
+ * "qtSplit,qtEnd,mtt,dir" or "qtSplit,qtEnd,mtt,dir,fallback" as the encoder takes them: the first three in (0, 1),
+ * dir in [0, 0.5] (0 = off), fallback in bits, [0, 1000] (0 = off). */
 export function parseNodeThresholds(v: string | undefined): NodeThresholds | undefined {
   if (v === undefined || v.trim() === '') return undefined;
   const parts = v.split(/[,/]/).map((x) => x.trim());
   const t = parts.map(Number);
-  if ((t.length !== 1 && t.length !== 3 && t.length !== 4) || parts.some((x) => x === '') || t.some((x) => !Number.isFinite(x) || x <= 0 || x >= 1)) {
-    throw new SplitModelError(`split-hints node thresholds '${v}': expected one number, three (QT split, QT end, MTT) or four (and the split direction) in (0, 1), e.g. 0.05,0.3,0.05`);
+  if (![1, 3, 4, 5].includes(t.length) || parts.some((x) => x === '') || t.slice(0, 3).some((x) => !Number.isFinite(x) || x <= 0 || x >= 1)) {
+    throw new SplitModelError(`split-hints node thresholds '${v}': expected one number, three (QT split, QT end, MTT) in (0, 1), four (and the split direction) or five (and the fallback in bits), e.g. 0.05,0.3,0.05`);
   }
-  if (t.length === 4 && t[3] > 0.5) throw new SplitModelError(`split-hints node thresholds '${v}': the direction threshold ${t[3]} is above 0.5`);
+  if (t.length >= 4 && !(t[3] >= 0 && t[3] <= 0.5)) {
+    throw new SplitModelError(`split-hints node thresholds '${v}': the direction threshold ${parts[3]} is ${t[3] > 0.5 ? 'above 0.5' : 'not in [0, 0.5]'}`);
+  }
+  if (t.length === 5 && !(t[4] >= 0 && t[4] <= 1000)) {
+    throw new SplitModelError(`split-hints node thresholds '${v}': the fallback ${parts[4]} is not a number of bits in [0, 1000]`);
+  }
   return t.length === 1 ? { qtSplit: t[0], qtEnd: t[0], mtt: t[0] }
-    : { qtSplit: t[0], qtEnd: t[1], mtt: t[2], ...(t.length === 4 ? { dir: t[3] } : {}) };
+    : { qtSplit: t[0], qtEnd: t[1], mtt: t[2], ...(t.length >= 4 && t[3] > 0 ? { dir: t[3] } : {}), ...(t.length === 5 && t[4] > 0 ? { fallback: t[4] } : {}) };
 }
 
 /** NNVVC_SPLIT_THRESHOLD: undefined when unset/empty, else a number 0 < tau <= 1. */

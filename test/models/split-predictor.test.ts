@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import {
   CELLS, DEFAULT_MODEL, DEFAULT_RA_MODEL, ExecutionProviderError, GRID, MTT_CLASSES, QT_CLASSES, V1_MODEL, V2_MODEL, V3_MODEL, defaultModelFor, cellToken, hintsText, loadSplitModel, parseAggressiveness,
-  parseNodeThresholds, parseThreshold, predictFrame, probabilityToken, readLuma, SplitModelError, thresholdToken, writeSplitHints, type FramePrediction,
+  formatNodeThresholds, parseNodeThresholds, parseThreshold, predictFrame, probabilityToken, readLuma, SplitModelError, thresholdToken, writeSplitHints, type FramePrediction,
 } from '../../src/models/split-predictor.js';
 import { mcTemporalFeature, planFrames, temporalFeature } from '../../src/models/temporal.js';
 import { cellTargets, oracleHints } from '../../src/models/labels.js';
@@ -154,10 +154,21 @@ test('threshold tokens: the smallest QT range around the argmax and MTT cap hold
   assert.deepEqual(parseNodeThresholds('0.05,0.3,0.1'), { qtSplit: 0.05, qtEnd: 0.3, mtt: 0.1 });
   assert.deepEqual(parseNodeThresholds('0.05/0.3/0.1'), { qtSplit: 0.05, qtEnd: 0.3, mtt: 0.1 });
   assert.deepEqual(parseNodeThresholds('0.05,0.3,0.1,0.2'), { qtSplit: 0.05, qtEnd: 0.3, mtt: 0.1, dir: 0.2 });
-  for (const bad of ['0', '1', '0.1,0.2', '0.1,,0.2', 'x', '0.1,0.2,1.5', '0.1,0.2,0.3,0.4,0.5']) {
-    assert.throws(() => parseNodeThresholds(bad), /node thresholds '.*': expected one number, three \(QT split, QT end, MTT\) or four \(and the split direction\) in \(0, 1\)/);
+  for (const bad of ['0', '1', '0.1,0.2', '0.1,,0.2', 'x', '0.1,0.2,1.5', '0.1,0.2,0.3,0.4,0.5,6']) {
+    assert.throws(() => parseNodeThresholds(bad), /node thresholds '.*': expected one number, three \(QT split, QT end, MTT\) in \(0, 1\), four \(and the split direction\) or five \(and the fallback in bits\)/);
   }
   assert.throws(() => parseNodeThresholds('0.1,0.2,0.3,0.6'), /the direction threshold 0.6 is above 0.5/);
+  assert.throws(() => parseNodeThresholds('0.1,0.2,0.3,-0.1'), /the direction threshold -0.1 is not in \[0, 0.5\]/);
+  // the fallback (bits): a fifth value; direction 0 = off
+  assert.deepEqual(parseNodeThresholds('0.15,0.35,0.15,0.2,32'), { qtSplit: 0.15, qtEnd: 0.35, mtt: 0.15, dir: 0.2, fallback: 32 });
+  assert.deepEqual(parseNodeThresholds('0.15,0.35,0.15,0,32'), { qtSplit: 0.15, qtEnd: 0.35, mtt: 0.15, fallback: 32 });
+  assert.deepEqual(parseNodeThresholds('0.15,0.35,0.15,0.2,0'), { qtSplit: 0.15, qtEnd: 0.35, mtt: 0.15, dir: 0.2 });
+  for (const bad of ['0.1,0.2,0.3,0.2,-1', '0.1,0.2,0.3,0.2,2000', '0.1,0.2,0.3,0.2,x']) {
+    assert.throws(() => parseNodeThresholds(bad), /the fallback .* is not a number of bits in \[0, 1000\]/);
+  }
+  assert.equal(formatNodeThresholds({ qtSplit: 0.15, qtEnd: 0.35, mtt: 0.15, dir: 0.2, fallback: 32 }), '0.15/0.35/0.15/0.2/32');
+  assert.equal(formatNodeThresholds({ qtSplit: 0.15, qtEnd: 0.35, mtt: 0.15, fallback: 32 }), '0.15/0.35/0.15/0/32');
+  assert.equal(formatNodeThresholds({ qtSplit: 0.15, qtEnd: 0.35, mtt: 0.15 }), '0.15/0.35/0.15');
   // split directions: 2 more digits, P(vertical) at MTT depth 0 and 1; the threshold line gets the 4th value
   assert.deepEqual(digits(probabilityToken([1, 0, 0, 0, 0], [1, 0, 0, 0], 0, [0.9, 0.2])), [0, 0, 0, 0, 0, 0, 0, 57, 13]);
   assert.equal(probabilityToken([1, 0, 0, 0, 0, 1, 0, 0, 0, 0], [1, 0, 0, 0, 1, 0, 0, 0], 1, [0, 0, 1, 0]), 'pAAAAAAA_A');
@@ -165,6 +176,7 @@ test('threshold tokens: the smallest QT range around the argmax and MTT cap hold
     qtProb: new Float32Array([1, 0, 0, 0, 0]), mttProb: new Float32Array([1, 0, 0, 0]), dirProb: new Float32Array([1, 0]) };
   const text = hintsText(8, 8, [withDir], { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1, dir: 0.2 } });
   assert.match(text, /^threshold 0.1 0.3 0.1 0.2$/m);
+  assert.match(hintsText(8, 8, [withDir], { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1, dir: 0.2, fallback: 32 } }), /^threshold 0.1 0.3 0.1 0.2 32$/m);
   assert.match(text, /^pAAAAAAA_A$/m);
   const noProb: FramePrediction = { cols: 1, rows: 1, qt: new Uint8Array(1), mtt: new Uint8Array(1), qtConf: new Float32Array(1), seconds: 0 };
   assert.throws(() => hintsText(8, 8, [noProb], { threshold: 0.9 }), /a threshold needs the predicted probabilities/);

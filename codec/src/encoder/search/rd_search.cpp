@@ -79,51 +79,89 @@ void RdCtuSearch::searchCtu(const CtuSearchContext& ctx, CtuCoding& out) {
 }
 
 int RdCtuSearch::candidates(const TreeNode& node, SplitMode out[6]) const {
+  // pass 0: hints + preset; pass 1: preset only; pass 2: rules only (never leave a node without choice)
+  for (int pass = 0; pass < 3; ++pass) {
+    const int n = candidatesOfPass(node, pass, out);
+    if (n > 0) return n;
+  }
+  return 0;  // unreachable for a legal node: a node that must split always has an allowed split
+}
+
+int RdCtuSearch::appendFallbackSplits(const TreeNode& node, int rw, int rh, const SplitMode* pruned, int np,
+                                      SplitMode cand[6], int nc) const {
+  // luma distortion of the leaf just coded, per quadrant
+  const Plane& org = c_->orig->planes[0];
+  const Plane& rec = c_->recon->planes[0];
+  const int w2 = rw / 2, h2 = rh / 2;
+  if (w2 < 4 || h2 < 4) return nc;
+  double q[4];
+  for (int k = 0; k < 4; ++k) {
+    const int x = node.x + (k & 1) * w2, y = node.y + (k >> 1) * h2;
+    q[k] = double(dsp::sse(org.row(y) + x, org.stride, rec.row(y) + x, rec.stride, w2, h2));
+  }
+  const double bar = hints_->thresholds().fallbackBits * lam_.lambda;
+  for (int i = 0; i < np; ++i) {
+    const SplitMode s = pruned[i];
+    double uneven;
+    if (s == SplitMode::kQt) uneven = *std::max_element(q, q + 4) - *std::min_element(q, q + 4);
+    else if (s == SplitMode::kBtHor || s == SplitMode::kTtHor) uneven = std::abs(q[0] + q[1] - q[2] - q[3]);
+    else uneven = std::abs(q[0] + q[2] - q[1] - q[3]);
+    if (uneven >= bar && nc < 6) cand[nc++] = s;
+  }
+  return nc;
+}
+
+int RdCtuSearch::candidatesOfPass(const TreeNode& node, int pass, SplitMode out[6]) const {
   const PartitionConfig& part = *c_->part;
   const AllowedSplits al = allowedSplits(part, node);
   const bool must = mustSplit(part, node);
   const SplitMode order[5] = {SplitMode::kQt, SplitMode::kBtHor, SplitMode::kBtVer, SplitMode::kTtHor,
                               SplitMode::kTtVer};
-  // pass 0: hints + preset; pass 1: preset only; pass 2: rules only (never leave a node without choice)
-  for (int pass = 0; pass < 3; ++pass) {
-    const bool useHints = hints_ && pass == 0 && node.treeType != TreeType::kDualChroma;  // hints are luma
-    const bool usePreset = pass < 2;
-    int n = 0;
-    const int fr = c_->frameIndex;
-    const bool qtEndOk = !useHints || node.mttDepth > 0 ||
-                         hints_->allowQtEnd(fr, node.x, node.y, node.w, node.h, node.qtDepth);
-    if (!must && qtEndOk) out[n++] = SplitMode::kNone;
-    for (SplitMode s : order) {
-      if (!al.allows(s)) continue;
-      const bool isQt = s == SplitMode::kQt;
-      const bool isTt = s == SplitMode::kTtHor || s == SplitMode::kTtVer;
-      if (usePreset && !must && !isQt) {
-        if (node.mttDepth >= preset_.maxMttDepth) continue;
-        if (isTt ? !preset_.tryTt : !preset_.tryBt) continue;
-      }
-      const bool ldt = node.treeType == TreeType::kSingle && modeTypeCondition(node, s, true) == 1;
-      if (usePreset && !preset_.localDualTree && ldt) continue;
-      // P/B slices: splits under the mode-type constraint (local dual tree / non_inter_flag)
-      // are not used by this encoder
-      if (interSlice() && modeTypeCondition(node, s, false) != 0) continue;
-      if (useHints) {
-        if (isQt ? !hints_->allowQtSplit(fr, node.x, node.y, node.w, node.h, node.qtDepth)
-                 : (!qtEndOk || !hints_->allowMtt(fr, node.x, node.y, node.w, node.h, node.mttDepth, s)))
-          continue;
-      }
-      out[n++] = s;
+  const bool useHints = hints_ && pass == 0 && node.treeType != TreeType::kDualChroma;  // hints are luma
+  const bool usePreset = pass < 2;
+  int n = 0;
+  const int fr = c_->frameIndex;
+  const bool qtEndOk = !useHints || node.mttDepth > 0 ||
+                       hints_->allowQtEnd(fr, node.x, node.y, node.w, node.h, node.qtDepth);
+  if (!must && qtEndOk) out[n++] = SplitMode::kNone;
+  for (SplitMode s : order) {
+    if (!al.allows(s)) continue;
+    const bool isQt = s == SplitMode::kQt;
+    const bool isTt = s == SplitMode::kTtHor || s == SplitMode::kTtVer;
+    if (usePreset && !must && !isQt) {
+      if (node.mttDepth >= preset_.maxMttDepth) continue;
+      if (isTt ? !preset_.tryTt : !preset_.tryBt) continue;
     }
-    if (n > 0) return n;
+    const bool ldt = node.treeType == TreeType::kSingle && modeTypeCondition(node, s, true) == 1;
+    if (usePreset && !preset_.localDualTree && ldt) continue;
+    // P/B slices: splits under the mode-type constraint (local dual tree / non_inter_flag)
+    // are not used by this encoder
+    if (interSlice() && modeTypeCondition(node, s, false) != 0) continue;
+    if (useHints) {
+      if (isQt ? !hints_->allowQtSplit(fr, node.x, node.y, node.w, node.h, node.qtDepth)
+               : (!qtEndOk || !hints_->allowMtt(fr, node.x, node.y, node.w, node.h, node.mttDepth, s)))
+        continue;
+    }
+    out[n++] = s;
   }
-  return 0;  // unreachable for a legal node: a node that must split always has an allowed split
+  return n;
 }
 
 double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag, int level) {
   ++stats_.nodesVisited;
   const PartitionConfig& part = *c_->part;
   SplitMode cand[6];
-  const int nc = candidates(node, cand);
+  int nc = candidates(node, cand);
   const int rw = std::min(node.w, part.picWidth - node.x), rh = std::min(node.h, part.picHeight - node.y);
+  // the splits the hints removed (tried after the leaf where its distortion is uneven: SplitThresholds::fallbackBits)
+  SplitMode pruned[6];
+  int np = 0;
+  if (hints_ && hints_->thresholds().fallbackBits > 0 && node.treeType != TreeType::kDualChroma) {
+    SplitMode all[6];
+    const int na = candidatesOfPass(node, 1, all);
+    for (int a = 0; a < na; ++a)
+      if (all[a] != SplitMode::kNone && std::find(cand, cand + nc, all[a]) == cand + nc) pruned[np++] = all[a];
+  }
   const size_t s0 = frag.splits.size(), c0 = frag.cus.size(), k0 = frag.coeffs.size();
   const ContextSet entry = cs;
   const HmvpTable entryHm = hm;
@@ -180,6 +218,7 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
       leafJ = J;
       leafZeroCbf = zeroCbf;
       leafSkip = !frag.cus.empty() && frag.cus.back().skip;
+      if (np > 0) nc = appendFallbackSplits(node, rw, rh, pruned, np, cand, nc);
     } else {
       const bool ldt = node.treeType == TreeType::kSingle && modeTypeCondition(node, s, true) == 1;
       TreeNode kids[4];

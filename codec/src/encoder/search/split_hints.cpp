@@ -2,6 +2,7 @@
 #include "encoder/search/split_hints.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -113,20 +114,24 @@ std::string parseSplitHintProbToken(const std::string& tok, SplitHintCell& out) 
 }
 
 std::string parseSplitThresholds(const std::vector<std::string>& values, SplitThresholds& out) {
-  if (values.size() != 1 && values.size() != 3 && values.size() != 4)
-    return "expected one threshold, three (QT split, QT end, MTT) or four (and the split direction), found " +
-           std::to_string(values.size());
-  double v[4];
+  if (values.size() != 1 && values.size() != 3 && values.size() != 4 && values.size() != 5)
+    return "expected one threshold, three (QT split, QT end, MTT), four (and the split direction) or five (and the "
+           "fallback in bits), found " + std::to_string(values.size());
+  double v[5];
   for (size_t i = 0; i < values.size(); ++i) {
     char* end = nullptr;
     v[i] = std::strtod(values[i].c_str(), &end);
-    if (values[i].empty() || *end != '\0' || !(v[i] > 0 && v[i] < 1))
-      return "'" + values[i] + "' is not a number in (0, 1)";
+    if (values[i].empty() || *end != '\0' || !std::isfinite(v[i])) return "'" + values[i] + "' is not a number";
+    if (i < 3 && !(v[i] > 0 && v[i] < 1)) return "'" + values[i] + "' is not a number in (0, 1)";
   }
-  // the direction threshold: above 0.5 both directions could be refused at one node
-  if (values.size() == 4 && v[3] > 0.5) return "direction threshold '" + values[3] + "' is above 0.5";
-  out = values.size() == 1 ? SplitThresholds{v[0], v[0], v[0], 0.0}
-                           : SplitThresholds{v[0], v[1], v[2], values.size() == 4 ? v[3] : 0.0};
+  // the direction threshold: above 0.5 both directions could be refused at one node (0: off)
+  if (values.size() >= 4 && !(v[3] >= 0 && v[3] <= 0.5))
+    return "direction threshold '" + values[3] + "' is " + (v[3] > 0.5 ? "above 0.5" : "below 0");
+  if (values.size() == 5 && !(v[4] >= 0 && v[4] <= 1000))
+    return "fallback '" + values[4] + "' is not a number of bits in [0, 1000]";
+  out = values.size() == 1 ? SplitThresholds{v[0], v[0], v[0], 0.0, 0.0}
+                           : SplitThresholds{v[0], v[1], v[2], values.size() >= 4 ? v[3] : 0.0,
+                                             values.size() == 5 ? v[4] : 0.0};
   return "";
 }
 

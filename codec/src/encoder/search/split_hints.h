@@ -30,6 +30,8 @@
 //   MTT split at mttDepth m iff P(MTT depth > m) >= tMtt (and the QT may end there);
 //   with a direction threshold tDir (a 4th threshold value, <= 0.5) and direction digits, at mttDepth 0 and 1 a
 //   vertical split also needs the node's mean P(vertical) >= tDir, a horizontal one 1 - that >= tDir.
+//   with a fallback (a 5th value, in bits; SplitThresholds::fallbackBits) the search tries a removed split after all
+//   where the leaf CU it coded has a luma distortion uneven across that split by at least fallback x lambda.
 // (with tQtSplit + tQtEnd <= 1 one of QT split / QT end always remains.) The encoder's --split-threshold
 // overrides the file's thresholds, so one prediction serves several operating points.
 //
@@ -70,10 +72,14 @@ struct SplitHintCell {
 struct SplitThresholds {
   double qtSplit = 0.1, qtEnd = 0.1, mtt = 0.1;
   double dir = 0.0;  // split direction (0 = off): BT/TT of a direction tried iff its probability >= dir (<= 0.5)
+  // Fallback (0 = off): after a leaf CU, the splits these thresholds removed are tried where the leaf's luma
+  // distortion differs between the split's parts by at least this many bits' worth (lambda x bits): the predictor
+  // missed an edge or a motion boundary there. Quadrants for QT, halves for BT / TT of each direction.
+  double fallbackBits = 0.0;
 };
 
-// "t" (all three) or "tQtSplit,tQtEnd,tMtt[,tDir]", each 0 < t < 1 (tDir <= 0.5), as file tokens or a comma list; "" on success, else
-// what is wrong.
+// "t" (all three) or "tQtSplit,tQtEnd,tMtt[,tDir[,fallbackBits]]", each 0 < t < 1 (0 <= tDir <= 0.5, 0 = off;
+// 0 <= fallbackBits <= 1000, 0 = off), as file tokens or a comma list; "" on success, else what is wrong.
 std::string parseSplitThresholds(const std::vector<std::string>& values, SplitThresholds& out);
 std::string parseSplitThresholds(const std::string& commaList, SplitThresholds& out);
 
