@@ -87,26 +87,31 @@ int RdCtuSearch::candidates(const TreeNode& node, SplitMode out[6]) const {
   return 0;  // unreachable for a legal node: a node that must split always has an allowed split
 }
 
-int RdCtuSearch::appendFallbackSplits(const TreeNode& node, int rw, int rh, const SplitMode* pruned, int np,
-                                      SplitMode cand[6], int nc) const {
+int RdCtuSearch::appendFallbackSplits(const TreeNode& node, int rw, int rh, SplitMode cand[6], int nc) const {
+  // the splits the thresholds removed: the preset's candidates that the hints' pass left out
+  SplitMode all[6], pruned[6];
+  int np = 0;
+  const int na = candidatesOfPass(node, 1, all);
+  for (int a = 0; a < na; ++a)
+    if (all[a] != SplitMode::kNone && std::find(cand, cand + nc, all[a]) == cand + nc) pruned[np++] = all[a];
+  const int w2 = rw / 2, h2 = rh / 2;
+  if (np == 0 || w2 < 4 || h2 < 4) return nc;
   // luma distortion of the leaf just coded, per quadrant
   const Plane& org = c_->orig->planes[0];
   const Plane& rec = c_->recon->planes[0];
-  const int w2 = rw / 2, h2 = rh / 2;
-  if (w2 < 4 || h2 < 4) return nc;
   double q[4];
   for (int k = 0; k < 4; ++k) {
     const int x = node.x + (k & 1) * w2, y = node.y + (k >> 1) * h2;
     q[k] = double(dsp::sse(org.row(y) + x, org.stride, rec.row(y) + x, rec.stride, w2, h2));
   }
   const double bar = hints_->thresholds().fallbackBits * lam_.lambda;
-  for (int i = 0; i < np; ++i) {
+  for (int i = 0; i < np; ++i) {  // cand and pruned are disjoint sets of the 6 modes: cand has room
     const SplitMode s = pruned[i];
     double uneven;
     if (s == SplitMode::kQt) uneven = *std::max_element(q, q + 4) - *std::min_element(q, q + 4);
     else if (s == SplitMode::kBtHor || s == SplitMode::kTtHor) uneven = std::abs(q[0] + q[1] - q[2] - q[3]);
     else uneven = std::abs(q[0] + q[2] - q[1] - q[3]);
-    if (uneven >= bar && nc < 6) cand[nc++] = s;
+    if (uneven >= bar) cand[nc++] = s;
   }
   return nc;
 }
@@ -153,15 +158,6 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
   SplitMode cand[6];
   int nc = candidates(node, cand);
   const int rw = std::min(node.w, part.picWidth - node.x), rh = std::min(node.h, part.picHeight - node.y);
-  // the splits the hints removed (tried after the leaf where its distortion is uneven: SplitThresholds::fallbackBits)
-  SplitMode pruned[6];
-  int np = 0;
-  if (hints_ && hints_->thresholds().fallbackBits > 0 && node.treeType != TreeType::kDualChroma) {
-    SplitMode all[6];
-    const int na = candidatesOfPass(node, 1, all);
-    for (int a = 0; a < na; ++a)
-      if (all[a] != SplitMode::kNone && std::find(cand, cand + nc, all[a]) == cand + nc) pruned[np++] = all[a];
-  }
   const size_t s0 = frag.splits.size(), c0 = frag.cus.size(), k0 = frag.coeffs.size();
   const ContextSet entry = cs;
   const HmvpTable entryHm = hm;
@@ -218,7 +214,8 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
       leafJ = J;
       leafZeroCbf = zeroCbf;
       leafSkip = !frag.cus.empty() && frag.cus.back().skip;
-      if (np > 0) nc = appendFallbackSplits(node, rw, rh, pruned, np, cand, nc);
+      // the splits the hints removed, tried after all where this leaf is uneven across them (SplitThresholds::fallbackBits)
+      if (hints_ && hints_->thresholds().fallbackBits > 0) nc = appendFallbackSplits(node, rw, rh, cand, nc);
     } else {
       const bool ldt = node.treeType == TreeType::kSingle && modeTypeCondition(node, s, true) == 1;
       TreeNode kids[4];

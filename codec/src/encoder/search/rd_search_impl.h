@@ -95,10 +95,9 @@ class RdCtuSearch final : public CtuSearch {
   int candidates(const TreeNode& node, SplitMode out[6]) const;
   // One pass of candidates(): 0 hints + preset, 1 preset only, 2 the rules only.
   int candidatesOfPass(const TreeNode& node, int pass, SplitMode out[6]) const;
-  // After a leaf: appends to cand those pruned splits across which the leaf's luma distortion differs by at least
-  // the hints' fallbackBits bits' worth (lambda); returns the new count.
-  int appendFallbackSplits(const TreeNode& node, int rw, int rh, const SplitMode* pruned, int np, SplitMode cand[6],
-                           int nc) const;
+  // After the node's leaf (cand[0..nc): the node's candidates): appends the splits the hints removed across which the
+  // leaf's luma distortion differs by at least the hints' fallbackBits bits' worth (lambda); returns the new count.
+  int appendFallbackSplits(const TreeNode& node, int rw, int rh, SplitMode cand[6], int nc) const;
 
   // ---- one node ------------------------------------------------------------------------------
   double searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& hm, CtuCoding& frag, int level);
