@@ -31,7 +31,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bdRate, bitrateKbps } from '../src/quality/index.js';
-import { defaultModelFor, intraFlipsFor, intraModelFileFor, defaultPolicyFor, describePolicy, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, readLuma, temporalInputOf, writeSplitHints, type Aggressiveness, type FramePrediction, type HintPolicy, type SplitModel } from '../src/models/split-predictor.js';
+import { defaultModelFor, intraFlipsFor, intraModelFileFor, defaultPolicyFor, describePolicy, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, predictFrameQps, readLuma, temporalInputOf, writeSplitHintsForQps, type Aggressiveness, type HintsResult, type FramePrediction, type HintPolicy, type SplitModel } from '../src/models/split-predictor.js';
 import { defaultIntraPeriod } from '../src/quality/anchors.js';
 import { AccuracyCounter, cellTargets, describeOracle, oracleHints, type OracleSlack } from '../src/models/labels.js';
 import { vtmAnchor, type RaRun } from './codec-ra.js';
@@ -114,7 +114,7 @@ async function main() {
   const warm = await warmUp(model);
   console.log(`first inference (warm-up, not counted below): ${(warm.seconds * 1000).toFixed(0)} ms`);
   // inference time on a 1080p frame (135 CTUs)
-  let hd: { file: string; secondsPerFrame: number; featureSecondsPerFrame?: number; featureToolSecondsPerFrame?: number; bSecondsPerFrame?: number } | null = null;
+  let hd: { file: string; secondsPerFrame: number; featureSecondsPerFrame?: number; featureToolSecondsPerFrame?: number; bSecondsPerFrame?: number; bSecondsPerFrameOf4?: number } | null = null;
   const featureTool = model.temporalFeature === 'mc16' && existsSync(FEATURE);
   const HD = 'BQTerrace_1920x1080_60fps_8bit_17f.yuv';
   if (existsSync(path.join(SEQ_DIR, HD))) {
@@ -127,14 +127,16 @@ async function main() {
       // a B picture: its temporal feature (once per frame and job, whatever the QPs) and the model run
       const [r0, r1] = await Promise.all([0, 16].map((f) => readLuma(path.join(SEQ_DIR, HD), 1920, 1080, 8, f)));
       const b = await readLuma(path.join(SEQ_DIR, HD), 1920, 1080, 8, 8);
-      const tf: number[] = [], tb: number[] = [];
+      const tf: number[] = [], tb: number[] = [], t4: number[] = [];
       for (let i = 0; i < 3; i++) {
         const t0 = performance.now();
         const temporal = temporalInputOf(model, b, [r0, r1], 1920, 1080);
         tf.push((performance.now() - t0) / 1000);
         tb.push((await predictFrame(model, b, 1920, 1080, 34, { sliceType: 'B', layer: 2, temporal })).seconds);
+        // a job's four QPs at once (one run of a v4 model; four of any other), per QP
+        t4.push((await predictFrameQps(model, b, 1920, 1080, [24, 29, 34, 39], { sliceType: 'B', layer: 2, temporal })).reduce((a, p) => a + p.seconds, 0) / 4);
       }
-      hd = { ...hd, featureSecondsPerFrame: Math.min(...tf), bSecondsPerFrame: Math.min(...tb) };
+      hd = { ...hd, featureSecondsPerFrame: Math.min(...tf), bSecondsPerFrame: Math.min(...tb), bSecondsPerFrameOf4: Math.min(...t4) };
       if (featureTool) {
         // nnvvc-feature on that one picture, its process start and file I/O included
         const tt: number[] = [];
@@ -147,7 +149,7 @@ async function main() {
       }
     }
   }
-  if (hd) console.log(`inference on a 1920x1080 frame (${model.ep}): ${(hd.secondsPerFrame * 1000).toFixed(0)} ms${hd.bSecondsPerFrame !== undefined ? `; a B picture ${(hd.bSecondsPerFrame * 1000).toFixed(0)} ms + its temporal feature (${model.temporalFeature}, once per frame for all QPs) ${(hd.featureSecondsPerFrame! * 1000).toFixed(0)} ms in JavaScript${hd.featureToolSecondsPerFrame !== undefined ? `, ${(hd.featureToolSecondsPerFrame * 1000).toFixed(0)} ms by nnvvc-feature` : ''}` : ''}`);
+  if (hd) console.log(`inference on a 1920x1080 frame (${model.ep}): ${(hd.secondsPerFrame * 1000).toFixed(0)} ms${hd.bSecondsPerFrame !== undefined ? `; a B picture ${(hd.bSecondsPerFrame * 1000).toFixed(0)} ms (${(hd.bSecondsPerFrameOf4! * 1000).toFixed(0)} ms per QP when a job's four QPs are predicted together) + its temporal feature (${model.temporalFeature}, once per frame for all QPs) ${(hd.featureSecondsPerFrame! * 1000).toFixed(0)} ms in JavaScript${hd.featureToolSecondsPerFrame !== undefined ? `, ${(hd.featureToolSecondsPerFrame * 1000).toFixed(0)} ms by nnvvc-feature` : ''}` : ''}`);
   // the job's B pictures' temporal features, computed once by nnvvc-feature as the worker does; each variant (a job)
   // is charged its time
   let featureFile: FeatureFile | undefined;
@@ -235,7 +237,18 @@ async function main() {
   // worker's predictSplits stage does), so its first QP pays for them
   const variants: Record<string, { points: ReturnType<typeof pointOf>[]; inferenceSeconds: number; framesPredicted: number; featureCache: Map<number, Uint16Array> }> = {};
   for (const v of VARIANTS) variants[v.label] = { points: [], inferenceSeconds: featureFile?.seconds ?? 0, framesPredicted: 0, featureCache: new Map() };
-  for (const qp of QPS) {
+  // each variant's hints for the 4 QPs in one pass, as the worker's predictSplits stage writes a job's (a v4 model runs
+  // its stem once per picture for all of them; writeSplitHintsForQps shares the time equally)
+  const hintsOf: Record<string, { results: HintsResult[]; preds: FramePrediction[][] }> = {};
+  for (const { label, policy, oracle } of VARIANTS) {
+    if (oracle) continue;
+    const preds: FramePrediction[][] = QPS.map(() => []);
+    const results = await writeSplitHintsForQps({ model, input: src, width: m.width, height: m.height, bitDepth: m.bitDepth, frames: FRAMES, qps: QPS,
+      outs: QPS.map((qp) => path.join(tmp, `qp${qp}.${label}.hints.txt`)), policy, predictions: preds, lumaCache,
+      featureCache: variants[label].featureCache, featureFile, intraModel, ...(CONFIG === 'ra' ? { config: 'ra' as const, intraPeriod, gopSize: 32 } : {}) });
+    hintsOf[label] = { results, preds };
+  }
+  for (const [qi, qp] of QPS.entries()) {
     const b0 = await encode(qp, `qp${qp}.full`);
     base.push(b0);
     console.log(`qp${qp} full search: ${b0.kbps.toFixed(1)} kbps, ${b0.psnr.toFixed(3)} dB, ${b0.encSeconds.toFixed(2)} s (${b0.cus} CUs)`);
@@ -251,8 +264,8 @@ async function main() {
         console.log(`qp${qp} ${label}:    ${e.kbps.toFixed(1)} kbps, ${e.psnr.toFixed(3)} dB, ${e.encSeconds.toFixed(2)} s (${e.cus} CUs), decode ${JSON.stringify(decode)}`);
         continue;
       }
-      const h = await writeSplitHints({ model, input: src, width: m.width, height: m.height, bitDepth: m.bitDepth, frames: FRAMES, qp, out: hints, policy, predictions: preds, lumaCache,
-        featureCache: variants[label].featureCache, featureFile, intraModel, ...(CONFIG === 'ra' ? { config: 'ra' as const, intraPeriod, gopSize: 32 } : {}) });
+      const h = hintsOf[label].results[qi];
+      preds.push(...hintsOf[label].preds[qi]);
       variants[label].inferenceSeconds += h.inferenceSeconds;
       variants[label].framesPredicted += h.frames;
       if (!accDone) preds.forEach((p, f) => acc.add(p, cellTargets(b0.st.frames[f].cus, m.width, m.height)));

@@ -4,7 +4,8 @@
   /usr/bin/python3 models/export_onnx.py [--weights models/splitnet.pt] [--out models/splitnet-v<version>.onnx]
 The version follows the checkpoint's arch (train.py --arch): v1 -> splitnet-v1.onnx (input ctu [n,2,128,128]),
 v2 -> splitnet-v2.onnx (inputs ctu [n,3,128,128] and cond [n,7]), v3 -> splitnet-v3.onnx (v2's layout, metadata
-temporal_feature=mc16: the motion-compensated temporal plane). A checkpoint trained with --dir-loss has 11 output
+temporal_feature=mc16: the motion-compensated temporal plane), v4 -> splitnet-v4.onnx (ctu [n,2,128,128] without the QP
+plane, cond [q,n,8] with the slice QP: one run predicts a picture at q QPs, logits [q*n,...]). A checkpoint trained with --dir-loss has 11 output
 channels (metadata directions=2: the split directions at MTT depth 0, 1). The ONNX file carries metadata: model
 name/version, slice types, input normalisation, input/output layout, grid and CTU sizes, label kind.
 """
@@ -14,7 +15,7 @@ import torch
 import onnx
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from splitnet import load_checkpoint, trained_directions, QT_CLASSES, MTT_CLASSES, GRID, CTU, COND, TEMPORAL_CLIP, TEMPORAL_SCALE  # noqa: E402
+from splitnet import load_checkpoint, trained_directions, SplitNetV4Export, QT_CLASSES, MTT_CLASSES, GRID, CTU, COND, COND_V4, TEMPORAL_CLIP, TEMPORAL_SCALE  # noqa: E402
 
 
 def metadata(version, labels, directions=0):
@@ -27,6 +28,16 @@ def metadata(version, labels, directions=0):
               "directions": str(directions), "output": out}
     if version == "1":
         return {**common, "slice_types": "I", "inputs": "ctu", "input": "ctu [n,2,128,128]: luma/1023-0.5, qp/63"}
+    if version == "4":  # v3's pictures and feature; the QP in cond, per QP of a job, sharing one stem run
+        return {**common, "slice_types": "I,B", "inputs": "ctu,cond",
+                "input": "ctu [n,2,128,128]: luma/1023-0.5 (10-bit), "
+                         f"min(|luma-ref|,{TEMPORAL_CLIP})/{TEMPORAL_SCALE:g} (ref: per 16x16 block the "
+                         "motion-compensated prediction from the nearest lower-layer pictures before/after in display "
+                         "order (make_dataset.mc_temporal_feature); 0 for I); cond [q,n,8]: per QP and CTU [is_B, "
+                         "one-hot GOP-32 temporal layer 0..5, slice_qp/63]",
+                "output": out.replace("[n,", "[q*n,") + " (QP-major)",
+                "qp_in_cond": "1", "temporal_feature": "mc16",
+                "temporal_clip": str(TEMPORAL_CLIP), "temporal_scale": f"{TEMPORAL_SCALE:g}", "cond": str(COND_V4)}
     if version == "2":
         ref = ("ref: rounded mean of the nearest lower-layer pictures before/after in display order", "zero")
     else:  # v3: the same pictures, motion-compensated per 16x16 block (make_dataset.mc_temporal_feature)
@@ -61,13 +72,19 @@ def main():
         for k in (k for k in range(directions) if k not in trained):
             last.weight[QT_CLASSES + MTT_CLASSES + k].zero_()
             last.bias[QT_CLASSES + MTT_CLASSES + k].zero_()
-    x = torch.randn(3, 2 if arch == "v1" else 3, CTU, CTU)
-    if arch != "v1":
+    x = torch.randn(3, 2 if arch in ("v1", "v4") else 3, CTU, CTU)
+    model = net
+    if arch == "v4":
+        c = torch.zeros(2, 3, COND_V4); c[:, :, 7] = torch.tensor([[0.5], [0.6]]); c[:, 1, 0] = 1; c[:, 1, 3] = 1
+        args, names = (x, c), ["ctu", "cond"]
+        dyn = {"ctu": {0: "n"}, "cond": {0: "q", 1: "n"}, "logits": {0: "qn"}}
+        model = SplitNetV4Export(net)
+    elif arch != "v1":
         c = torch.zeros(3, COND); c[1, 0] = 1; c[1, 3] = 1; c[2, 0] = 1; c[2, 6] = 1
         args, names, dyn = (x, c), ["ctu", "cond"], {"ctu": {0: "n"}, "cond": {0: "n"}, "logits": {0: "n"}}
     else:
         args, names, dyn = (x,), ["ctu"], {"ctu": {0: "n"}, "logits": {0: "n"}}
-    torch.onnx.export(net, args, out, input_names=names, output_names=["logits"], opset_version=13, dynamic_axes=dyn)
+    torch.onnx.export(model, args, out, input_names=names, output_names=["logits"], opset_version=13, dynamic_axes=dyn)
     m = onnx.load(out)
     md = metadata(version, labels, directions)
     if ck.get("teachers"):  # train.py --teacher: distilled from an ensemble of these checkpoints
@@ -77,7 +94,7 @@ def main():
     onnx.checker.check_model(m)
     onnx.save(m, out)
     with torch.no_grad():
-        ref = net(*args).numpy()
+        ref = model(*args).numpy()
     try:
         import onnxruntime as ort  # optional: the Node test checks the file with onnxruntime-node
         got = ort.InferenceSession(out).run(None, {n: t.numpy() for n, t in zip(names, args)})[0]

@@ -93,10 +93,58 @@ class SplitNetV2(nn.Module):
         return self.head(torch.cat([f, g], 1))
 
 
+# ---- v4: the slice QP in the cond vector, one stem run for every QP of a job ------------------------------------
+# Inputs  ctu:  float32 [n, 2, 128, 128]  0 = luma / 1023 - 0.5, 1 = v3's temporal feature (mc16; 0 for I)
+#         cond: float32 [q, n, 8]         per QP (q of them) and CTU: v2's 7 values, then 7 = slice QP / 63
+# Output  logits: float32 [q * n, 9, 16, 16] (QP-major: the n CTUs at the first QP, then at the second, ...)
+COND_V4 = COND + 1
+
+
+class SplitNetV4(nn.Module):
+    """v3 with the slice QP moved from an input plane into the cond vector. The stem, ~85 % of the multiply-adds,
+    then sees the picture alone, so a job's four QPs share one stem run per picture; the cond vector scales and
+    biases the 16x16 features (FiLM) before the context convolutions, once per QP."""
+
+    def __init__(self, width=16, directions=0):
+        super().__init__()
+        w = width
+        self.stem = nn.Sequential(*downsample_stem(2, w))
+        self.film = nn.Linear(COND_V4, 4 * w)
+        self.context = nn.Sequential(conv(2 * w, 2 * w, dil=2), conv(2 * w, 2 * w, dil=4))
+        self.ctx = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(2 * w, 2 * w, 1), nn.ReLU(inplace=True))
+        self.head = nn.Sequential(nn.Conv2d(4 * w, 2 * w, 1), nn.ReLU(inplace=True), nn.Conv2d(2 * w, QT_CLASSES + MTT_CLASSES + directions, 1))
+
+    def head_from(self, f, cond):
+        """Outputs from stem features f [n, 2w, 16, 16] and cond [n, 8]."""
+        gamma, beta = self.film(cond)[:, :, None, None].chunk(2, 1)
+        f = self.context(f * (1 + gamma) + beta)
+        g = self.ctx(f).expand_as(f)
+        return self.head(torch.cat([f, g], 1))
+
+    def forward(self, x, cond):
+        return self.head_from(self.stem(x), cond)
+
+
+class SplitNetV4Export(nn.Module):
+    """The ONNX graph of a v4: the stem once for the n CTUs, the rest once per QP (cond [q, n, 8])."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x, cond):
+        f = self.net.stem(x)                                      # [n, C, 16, 16]
+        c = cond.reshape(-1, cond.shape[-1])                      # [q*n, 8]
+        f = (f.unsqueeze(0) * torch.ones_like(cond[:, :, :1, None, None])).reshape(-1, *f.shape[1:])  # [q*n, C, 16, 16]
+        return self.net.head_from(f, c)
+
+
 def net_for(arch, directions=0, width=16):
     """The network of a train.py --arch (v3: v2's network on the motion-compensated feature); directions: the
     split-direction outputs (channels 9..); width: the stem's channels (16 in every committed model; MACs grow with
     its square)."""
+    if arch == "v4":
+        return SplitNetV4(width, directions)
     return SplitNet(width, directions) if arch == "v1" else SplitNetV2(width, directions)
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Train SplitNet (see splitnet.py) on the data written by make_dataset.py.
 
-  /usr/bin/python3 models/train.py [--arch v3|v2|v1] [--data models/data] [--epochs 40] [--node-loss W] [--device cpu|cuda]
+  /usr/bin/python3 models/train.py [--arch v3|v4|v2|v1] [--data models/data] [--epochs 40] [--node-loss W] [--device cpu|cuda]
                                    [--node-costs W [--cost-weight 4] [--cost-bits 16] [--abandoned-bits B]]
                                    [--threads 2] [--out models/splitnet.pt]
   /usr/bin/python3 models/train.py --eval CHECKPOINT... (the proxy below on the val and test pictures; no training)
@@ -9,7 +9,9 @@
 --arch v3 (default): SplitNetV2 on every picture of the data, I pictures (all-intra data and the intra pictures of
 the random-access runs) and B pictures (random-access runs: the motion-compensated temporal feature .tm.bin,
 make_dataset.mc_temporal_feature, + slice type / temporal layer vector); --arch v2: the same network on the
-zero-motion temporal feature (.t.bin); --arch v1: SplitNet on the I pictures only (today's v1 model).
+zero-motion temporal feature (.t.bin); --arch v1: SplitNet on the I pictures only (today's v1 model); --arch v4
+(twenty-eighth session): v3's data and feature on SplitNetV4, the slice QP in the cond vector rather than an input
+plane, so that the stem (~85 % of the work) runs once per picture for all four QPs of a job.
 The committed v3: --arch v3 --epochs 16 --node-loss 1 --threads 1 (node_loss: the encoder's QT-split decision per
 quadtree node as a second loss, on the probability the encoder compares with its thresholds).
 
@@ -251,12 +253,16 @@ def load(data, exact=True, intra_only=False, top_every=1, text=".t.bin", splits=
 
 
 def inputs(d, idx, arch):
-    """Network inputs for the CTUs idx of a loaded set: x (v1: [n,2,..], v2: [n,3,..]) and cond [n,7]."""
+    """Network inputs for the CTUs idx of a loaded set: x (v1: [n,2,..], v2/v3: [n,3,..], v4: [n,2,..] luma and
+    temporal) and cond [n,7] (v4: [n,8], the slice QP last)."""
     y = d["luma"][idx].float() / 1023.0 - 0.5
-    qp = (d["qp"][idx] / 63.0)[:, None, None].expand_as(y)
-    planes = [y, qp]
+    qp = (d["qp"][idx] / 63.0)
+    t = d["temporal"][idx].float().clamp(max=TEMPORAL_CLIP) / TEMPORAL_SCALE
+    if arch == "v4":
+        return torch.stack([y, t], 1), torch.cat([d["cond"][idx], qp[:, None]], 1)
+    planes = [y, qp[:, None, None].expand_as(y)]
     if arch != "v1":
-        planes.append(d["temporal"][idx].float().clamp(max=TEMPORAL_CLIP) / TEMPORAL_SCALE)
+        planes.append(t)
     return torch.stack(planes, 1), d["cond"][idx]
 
 
@@ -691,7 +697,7 @@ def eval_checkpoints(paths, data, splits):
         arch = ck["arch"]
         if arch not in loaded:
             loaded[arch] = load(data, ck.get("labels", "exact") == "exact", intra_only=arch == "v1",
-                                text=".tm.bin" if arch == "v3" else ".t.bin", splits=splits)
+                                text=".tm.bin" if arch in ("v3", "v4") else ".t.bin", splits=splits)
         for split, d in loaded[arch].items():
             for k, v in (proxy_scores(outputs(net, arch, d), d) or {}).items():
                 print(f"{path} {split} {k}: {json.dumps(v)}", flush=True)
@@ -710,7 +716,7 @@ def main():
     ap.add_argument("--labels", choices=["exact", "rect"], default="exact",
                     help="exact: the encoder's qt_depth/mtt_depth from --stats; rect: derived from CU rectangles (v1)")
     ap.add_argument("--metrics", default=None, help="default models/metrics.json (v1), models/metrics-v2.json (v2)")
-    ap.add_argument("--arch", choices=["v1", "v2", "v3"], default="v3")
+    ap.add_argument("--arch", choices=["v1", "v2", "v3", "v4"], default="v3")
     ap.add_argument("--top-layer-every", type=int, default=2, help="train on every K-th top-layer B picture (see load)")
     ap.add_argument("--node-loss", type=float, default=0.0,
                     help="weight of the node-level QT-split loss (node_loss) added to the per-cell cross-entropy")
@@ -747,7 +753,7 @@ def main():
     torch.use_deterministic_algorithms(True, warn_only=True)
     torch.set_num_threads(a.threads)
     d = load(a.data, a.labels == "exact", intra_only=a.arch == "v1", top_every=a.top_layer_every,
-             text=".tm.bin" if a.arch == "v3" else ".t.bin")
+             text=".tm.bin" if a.arch in ("v3", "v4") else ".t.bin")
     tr = d["train"]
     ntr = len(tr["qt"])
     print(f"arch {a.arch}: train CTUs {ntr} (B {int(tr['is_b'].sum())}), val CTUs {len(d['val']['qt']) if 'val' in d else 0}", flush=True)

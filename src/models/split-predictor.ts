@@ -1,10 +1,13 @@
 // CNN split predictor (models/splitnet.py, exported to models/splitnet-v1.onnx (all-intra default),
-// models/splitnet-v3.onnx (I and B slices, random-access default) and splitnet-v2.onnx (its predecessor)) run with
+// models/splitnet-v4.onnx (I and B slices, random-access default), splitnet-v3.onnx and splitnet-v2.onnx (its
+// predecessors)) run with
 // onnxruntime-node, and the writer of the encoder's split-hints file (codec/README.md, "Split hints").
 // The model sees one 128x128 CTU at a time (v1: luma/1023-0.5 and a QP plane; v2 and v3 also a temporal plane --
 // v2 the difference to the references, v3 the motion-compensated residual -- and a slice-type / temporal-layer
 // vector, so they predict B pictures of random-access jobs too) and predicts, per
 // 8x8 cell, the QT depth (0..4) and MTT depth (0..3) of the CU covering it. All CTUs of a frame run as one batch.
+// v4 (splitnet-v4.onnx) takes the slice QP in its cond vector instead of an input plane: one run predicts a picture
+// at all the QPs of a job (predictFrameQps, writeSplitHintsForQps), its stem shared.
 // Hints from the predictions: fixed ranges around the argmax (aggressiveness 0/1/2) or, with a confidence
 // threshold tau (NNVVC_SPLIT_THRESHOLD), the smallest ranges that hold probability mass tau.
 import { existsSync } from 'node:fs';
@@ -27,11 +30,14 @@ export const MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 export const V1_MODEL = path.join(MODELS_DIR, 'splitnet-v1.onnx');
 /** v2 (I and B slices, the zero-motion temporal difference): v3's predecessor. */
 export const V2_MODEL = path.join(MODELS_DIR, 'splitnet-v2.onnx');
-/** v3 (v2's network on the motion-compensated temporal feature): the default for random-access jobs. */
+/** v3 (v2's network on the motion-compensated temporal feature): the default for random-access jobs until v4. */
 export const V3_MODEL = path.join(MODELS_DIR, 'splitnet-v3.onnx');
+/** v4 (v3 with the slice QP in the cond vector: one stem run per picture for all QPs of a job): the default for
+ * random-access jobs since the twenty-eighth session. */
+export const V4_MODEL = path.join(MODELS_DIR, 'splitnet-v4.onnx');
 /** What loadSplitModel() loads without a file: the all-intra default. */
 export const DEFAULT_MODEL = V1_MODEL;
-export const DEFAULT_RA_MODEL = V3_MODEL;
+export const DEFAULT_RA_MODEL = V4_MODEL;
 /**
  * The hint operating point of each search preset, per configuration, chosen with bench:cnn on held-out BasketballPass
  * and Cactus (models/README.md "Operating points per preset"); used when none of NNVVC_SPLIT_NODE_THRESHOLDS /
@@ -40,9 +46,10 @@ export const DEFAULT_RA_MODEL = V3_MODEL;
  * 42-45 % saved within +0.8 % on BasketballPass and Cactus), v1's conservative ranges
  * (aggressiveness 0) at `slow` / `exhaustive`, where they cost less (and `slow` with them beats VTM-23.2).
  * Random access `medium`: the direction 0.2 acts on the intra pictures the all-intra v1 predicts (intraModelFileFor;
- * v3's B-picture tokens carry no direction); the fallback 32 (bits; since the twenty-seventh session) lets the encoder
- * try a removed split where the leaf it coded is uneven across it, which makes the thresholds 0.15 / 0.3 / 0.15 affordable
- * (models/README.md "Twenty-seventh session"). `faster` takes `fast`'s point and `exhaustive` `slow`'s.
+ * v3 and v4's B-picture tokens carry no direction); the fallback 32 (bits; since the twenty-seventh session) lets the encoder
+ * try a removed split where the leaf it coded is uneven across it (models/README.md "Twenty-seventh session"); with
+ * v4 (the twenty-eighth session) 0.12 / 0.3 / 0.12 is the point of most work saved within +1.5 % on both held-out
+ * sequences. `faster` takes `fast`'s point and `exhaustive` `slow`'s.
  */
 export const PRESET_OPERATING_POINTS: Record<'ai' | 'ra', Record<string, HintPolicy>> = {
   ai: {
@@ -55,7 +62,7 @@ export const PRESET_OPERATING_POINTS: Record<'ai' | 'ra', Record<string, HintPol
   ra: {
     faster: { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 } },
     fast: { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 } },
-    medium: { node: { qtSplit: 0.15, qtEnd: 0.3, mtt: 0.15, dir: 0.2, fallback: 32 } },
+    medium: { node: { qtSplit: 0.12, qtEnd: 0.3, mtt: 0.12, dir: 0.2, fallback: 32 } },
     slow: { node: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 } },
     exhaustive: { node: { qtSplit: 0.05, qtEnd: 0.25, mtt: 0.05 } },
   },
@@ -75,7 +82,7 @@ export function defaultModelFor(config: string): string {
 /**
  * The model of a random-access job's intra pictures when it is not the job's model (`modelFile`): env
  * NNVVC_SPLIT_INTRA_MODEL (a file; `same`: the job's model for every picture), unset: the all-intra v1 where the job's
- * model is the default v3 (v1, trained on intra pictures only and with split directions, predicts them better:
+ * model is the default v4 (v1, trained on intra pictures only and with split directions, predicts them better:
  * models/README.md "Intra pictures of random-access jobs"), none where NNVVC_SPLIT_MODEL names another. Undefined:
  * the job's model predicts them.
  */
@@ -118,6 +125,9 @@ export interface SplitModel {
   sliceTypes: ('I' | 'B')[];
   /** v2 layout: inputs ctu [n,3,128,128] + cond [n,7]; v1: ctu [n,2,128,128]. */
   temporalInputs: boolean;
+  /** v4 layout (metadata qp_in_cond): ctu [n,2,128,128] (luma, temporal; no QP plane) + cond [q,n,8] (the slice QP
+   * last): one run predicts a picture at every QP of a job, sharing the stem (predictFrameQps). */
+  qpInCond: boolean;
   temporalClip: number; temporalScale: number;
   /** Split-direction outputs (metadata directions): 2 = P(vertical) at MTT depth 0 and 1 in the hints, else 0. */
   directions: number;
@@ -256,7 +266,7 @@ export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string; 
   const temporalInputs = session.inputNames.length === 2 && session.inputNames.includes('cond');
   const sliceTypes = (meta.slice_types ?? (temporalInputs ? 'I,B' : 'I')).split(',').map((t) => t.trim()).filter((t): t is 'I' | 'B' => t === 'I' || t === 'B');
   return {
-    file, name: meta.name ?? path.basename(file, '.onnx'), version: meta.version ?? 'unknown', sliceTypes, temporalInputs,
+    file, name: meta.name ?? path.basename(file, '.onnx'), version: meta.version ?? 'unknown', sliceTypes, temporalInputs, qpInCond: temporalInputs && meta.qp_in_cond === '1',
     temporalClip: Number(meta.temporal_clip ?? 512), temporalScale: Number(meta.temporal_scale ?? 256),
     temporalFeature: meta.temporal_feature === 'mc16' ? 'mc16' : 'zero', directions: Number(meta.directions ?? 0) || 0, ensemble: Math.max(1, Number(meta.ensemble ?? 1) || 1), ep, requestedEp: requested,
     ...(epNote ? { epNote, epNoteFirst } : {}), session, ort, flips: flipsText === 'auto' ? (ep === 'cpu' ? 1 : 4) : Number(flipsText) as 1 | 2 | 4,
@@ -318,13 +328,25 @@ export async function readLuma(file: string, width: number, height: number, bitD
 /** Runs the model on every CTU of one frame (edge-replicated padding, as in training). `pic` (v2): slice type,
  * layer and temporal feature; default an I picture. A B picture needs a model trained for B slices. */
 export async function predictFrame(model: SplitModel, luma: Uint16Array, width: number, height: number, qp: number, pic: PictureInfo = { sliceType: 'I' }): Promise<FramePrediction> {
+  return (await predictFrameQps(model, luma, width, height, [qp], pic))[0];
+}
+
+/** predictFrame at several QPs (one per rate point of a job: qps[i] the picture's slice QP at that point), in the
+ * same order. A v4 model (qpInCond) runs once, its stem shared by the QPs, and each prediction's `seconds` is an equal
+ * share of that run; other models run once per QP. */
+export async function predictFrameQps(model: SplitModel, luma: Uint16Array, width: number, height: number, qps: number[], pic: PictureInfo = { sliceType: 'I' }): Promise<FramePrediction[]> {
+  if (!model.qpInCond && qps.length > 1) {
+    const out: FramePrediction[] = [];
+    for (const qp of qps) out.push(...await predictFrameQps(model, luma, width, height, [qp], pic));
+    return out;
+  }
   if (luma.length !== width * height) throw new SplitModelError(`luma has ${luma.length} samples, expected ${width}x${height}`);
   if (!model.sliceTypes.includes(pic.sliceType)) throw new SplitModelError(`model ${model.name} v${model.version} is not trained for ${pic.sliceType} slices (it has ${model.sliceTypes.join(',')})`);
   if (pic.temporal && pic.temporal.length !== luma.length) throw new SplitModelError(`temporal feature has ${pic.temporal.length} samples, expected ${width}x${height}`);
   const t0 = performance.now();
   const nx = Math.ceil(width / CTU), ny = Math.ceil(height / CTU), n = nx * ny;
   const plane = CTU * CTU;
-  const planes = model.temporalInputs ? 3 : 2;
+  const planes = model.temporalInputs && !model.qpInCond ? 3 : 2;
   const V = model.flips;
   // one input buffer per model, reused: a fresh 1.5 MB (416x240) to 50 MB (1080p) array per frame costs its
   // allocation, zeroing and a garbage collection later, as much as a third of the model's own run on small pictures
@@ -335,9 +357,12 @@ export async function predictFrame(model: SplitModel, luma: Uint16Array, width: 
   const input = reuse ? model.inputScratch!.subarray(0, size) : new Float32Array(size);
   if (reuse) model.inputScratchBusy = true;
   try {
-    const feeds = frameFeeds(model, input, luma, width, height, qp, pic, nx, ny);
+    const feeds = frameFeeds(model, input, luma, width, height, qps, pic, nx, ny);
     const out = (await model.session.run(feeds))[model.session.outputNames[0]];
-    return decodeFramePrediction(out, n, nx, width, height, t0, V);
+    const preds = qps.map((_, i) => decodeFramePrediction(out, n, nx, width, height, t0, V, i, qps.length));
+    const share = (performance.now() - t0) / 1000 / qps.length;
+    for (const p of preds) p.seconds = share;
+    return preds;
   } finally {
     if (reuse) model.inputScratchBusy = false;
   }
@@ -345,9 +370,11 @@ export async function predictFrame(model: SplitModel, luma: Uint16Array, width: 
 
 /** The model's inputs for one frame: `input` (V x n CTUs x planes x 128 x 128, every value written; variant v's CTUs
  * flipped by flipOf(v)) and the cond vector. */
-function frameFeeds(model: SplitModel, input: Float32Array, luma: Uint16Array, width: number, height: number, qp: number, pic: PictureInfo, nx: number, ny: number): Record<string, import('onnxruntime-node').Tensor> {
-  const n = nx * ny, plane = CTU * CTU, planes = model.temporalInputs ? 3 : 2, V = model.flips;
-  const qpv = qp / 63;
+function frameFeeds(model: SplitModel, input: Float32Array, luma: Uint16Array, width: number, height: number, qps: number[], pic: PictureInfo, nx: number, ny: number): Record<string, import('onnxruntime-node').Tensor> {
+  const v4 = model.qpInCond;
+  const n = nx * ny, plane = CTU * CTU, planes = model.temporalInputs && !v4 ? 3 : 2, V = model.flips;
+  const qpv = qps[0] / 63;
+  const tPlane = v4 ? 1 : 2;  // the temporal plane's index (v4 has no QP plane)
   const tv = model.temporalInputs && pic.temporal ? pic.temporal : undefined;
   const clip = model.temporalClip, scale = model.temporalScale;
   for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
@@ -357,21 +384,24 @@ function frameFeeds(model: SplitModel, input: Float32Array, luma: Uint16Array, w
       for (let x = 0; x < CTU; x++) {
         const k = sy + Math.min(i * CTU + x, width - 1);
         input[base + y * CTU + x] = luma[k] / 1023 - 0.5;
-        if (tv) input[base + 2 * plane + y * CTU + x] = Math.min(tv[k], clip) / scale;
+        if (tv) input[base + tPlane * plane + y * CTU + x] = Math.min(tv[k], clip) / scale;
       }
     }
-    input.fill(qpv, base + plane, base + 2 * plane);
-    if (planes === 3 && !tv) input.fill(0, base + 2 * plane, base + 3 * plane);
+    if (!v4) input.fill(qpv, base + plane, base + 2 * plane);
+    if (model.temporalInputs && !tv) input.fill(0, base + tPlane * plane, base + (tPlane + 1) * plane);
     for (let v = 1; v < V; v++) flipCtu(input, base, v * n * planes * plane, planes, flipOf(v));
   }
   const feeds: Record<string, import('onnxruntime-node').Tensor> = { ctu: new model.ort.Tensor('float32', input, [V * n, planes, CTU, CTU]) };
   if (model.temporalInputs) {
-    const cond = new Float32Array(V * n * COND);
-    if (pic.sliceType === 'B') {
-      const layer = Math.min(Math.max(Math.round(pic.layer ?? 0), 0), LAYERS - 1);
-      for (let k = 0; k < V * n; k++) { cond[k * COND] = 1; cond[k * COND + 1 + layer] = 1; }
+    // v4: [q, V*n, 8], the slice QP last; v2/v3: [V*n, 7]
+    const size = v4 ? COND + 1 : COND, q = v4 ? qps.length : 1;
+    const cond = new Float32Array(q * V * n * size);
+    const layer = Math.min(Math.max(Math.round(pic.layer ?? 0), 0), LAYERS - 1);
+    for (let k = 0; k < q * V * n; k++) {
+      if (pic.sliceType === 'B') { cond[k * size] = 1; cond[k * size + 1 + layer] = 1; }
+      if (v4) cond[k * size + COND] = qps[Math.floor(k / (V * n))] / 63;
     }
-    feeds.cond = new model.ort.Tensor('float32', cond, [V * n, COND]);
+    feeds.cond = new model.ort.Tensor('float32', cond, v4 ? [q, V * n, size] : [V * n, size]);
   } else {
     feeds[model.session.inputNames[0]] = feeds.ctu;
     if (model.session.inputNames[0] !== 'ctu') delete feeds.ctu;
@@ -396,13 +426,14 @@ function flipCtu(buf: Float32Array, src: number, offset: number, planes: number,
 }
 
 /** predictFrame's outputs: per-cell softmax probabilities, most likely depths, directions (the mean over V flips). */
-function decodeFramePrediction(out: import('onnxruntime-node').Tensor, n: number, nx: number, width: number, height: number, t0: number, V = 1): FramePrediction {
+function decodeFramePrediction(out: import('onnxruntime-node').Tensor, n: number, nx: number, width: number, height: number, t0: number, V = 1, qi = 0, q = 1): FramePrediction {
   const dims = out.dims;
-  // 9 channels (depths), or 11 with the split directions (DIRECTIONS logits of P(vertical) at MTT depth 0, 1)
+  // 9 channels (depths), or 11 with the split directions (DIRECTIONS logits of P(vertical) at MTT depth 0, 1); a v4's
+  // output holds q QPs' (QP-major), this decodes the qi-th
   const channels = dims[1];
-  if (dims.length !== 4 || dims[0] !== V * n || (channels !== QT_CLASSES + MTT_CLASSES && channels !== QT_CLASSES + MTT_CLASSES + DIRECTIONS) ||
+  if (dims.length !== 4 || dims[0] !== q * V * n || (channels !== QT_CLASSES + MTT_CLASSES && channels !== QT_CLASSES + MTT_CLASSES + DIRECTIONS) ||
       dims[2] !== CELLS || dims[3] !== CELLS) {
-    throw new SplitModelError(`model output has shape [${dims.join(',')}], expected [${V * n},${QT_CLASSES + MTT_CLASSES} or ${QT_CLASSES + MTT_CLASSES + DIRECTIONS},${CELLS},${CELLS}]`);
+    throw new SplitModelError(`model output has shape [${dims.join(',')}], expected [${q * V * n},${QT_CLASSES + MTT_CLASSES} or ${QT_CLASSES + MTT_CLASSES + DIRECTIONS},${CELLS},${CELLS}]`);
   }
   const withDirections = channels === QT_CLASSES + MTT_CLASSES + DIRECTIONS;
   const logits = out.data as Float32Array;
@@ -432,7 +463,7 @@ function decodeFramePrediction(out: import('onnxruntime-node').Tensor, n: number
     for (let v = 0; v < V; v++) {
       const f = flips[v];
       const rr = f.y ? CELLS - 1 - (r % CELLS) : r % CELLS, cc = f.x ? CELLS - 1 - (c % CELLS) : c % CELLS;
-      const off = (v * n + k) * channels * cplane + rr * CELLS + cc;
+      const off = ((qi * V + v) * n + k) * channels * cplane + rr * CELLS + cc;
       softmaxAdd(off, 0, QT_CLASSES, qtProb, cell * QT_CLASSES);
       softmaxAdd(off, QT_CLASSES, MTT_CLASSES, mttProb, cell * MTT_CLASSES);
       if (dirProb) {
@@ -565,26 +596,41 @@ export function temporalInputOf(model: Pick<SplitModel, 'temporalFeature'>, luma
   return model.temporalFeature === 'mc16' ? mcTemporalFeature(luma, refs, width, height) : temporalFeature(luma, refs);
 }
 
+/** What writeSplitHints and writeSplitHintsForQps are given (`qp` / `out`: writeSplitHints' one QP). */
+interface HintsJob {
+  model: SplitModel; input: string; width: number; height: number; bitDepth: 8 | 10; frames: number;
+  aggressiveness?: Aggressiveness; policy?: HintPolicy; lumaCache?: Uint16Array[];
+  config?: 'ai' | 'ra'; intraPeriod?: number; gopSize?: number;
+  /** B pictures' temporal features by POC, kept across the QPs of a job (they depend on the source only). */
+  featureCache?: Map<number, Uint16Array>;
+  /** The features nnvvc-feature computed for the job (feature-file.ts; a model on `mc16` only): read, not computed. */
+  featureFile?: FeatureFile;
+  /** Random access: the model for the intra pictures (default `model`), e.g. the all-intra v1 beside v4. */
+  intraModel?: SplitModel;
+}
+
 /**
  * Predicts every frame of a raw YUV file at base QP `qp` and writes the hints file. All-intra (default): every frame
  * an I picture at `qp`. Random access (`config: 'ra'`, needs a model trained for B slices): each frame as the
  * encoder codes it (temporal.ts planFrames: intra pictures at qp - 3 on the I path, B pictures with their layer,
  * slice QP and the temporal feature from the source frames they are compared with).
  */
-export async function writeSplitHints(o: {
-  model: SplitModel; input: string; width: number; height: number; bitDepth: 8 | 10; frames: number; qp: number;
-  out: string; aggressiveness?: Aggressiveness; policy?: HintPolicy; predictions?: FramePrediction[]; lumaCache?: Uint16Array[];
-  config?: 'ai' | 'ra'; intraPeriod?: number; gopSize?: number;
-  /** B pictures' temporal features by POC, kept across the QPs of a job (they depend on the source only). */
-  featureCache?: Map<number, Uint16Array>;
-  /** The features nnvvc-feature computed for the job (feature-file.ts; a model on `mc16` only): read, not computed. */
-  featureFile?: FeatureFile;
-  /** Random access: the model for the intra pictures (default `model`), e.g. the all-intra v1 beside v3. */
-  intraModel?: SplitModel;
-}): Promise<HintsResult> {
-  const preds: FramePrediction[] = [];
+export async function writeSplitHints(o: HintsJob & { qp: number; out: string; predictions?: FramePrediction[] }): Promise<HintsResult> {
+  const { qp, out, predictions, ...job } = o;
+  return (await writeSplitHintsForQps({ ...job, qps: [qp], outs: [out], ...(predictions ? { predictions: [predictions] } : {}) }))[0];
+}
+
+/**
+ * writeSplitHints for several base QPs of one job at once (qps[i] -> outs[i]; predictions[i] gets QP i's): each
+ * picture is read, its temporal feature made and the model run once for all of them (predictFrameQps: a v4 shares
+ * its stem across the QPs). The time is shared equally: each result's inferenceSeconds is total / qps.length.
+ */
+export async function writeSplitHintsForQps(o: HintsJob & { qps: number[]; outs: string[]; predictions?: FramePrediction[][] }): Promise<HintsResult[]> {
+  if (o.qps.length === 0 || o.outs.length !== o.qps.length) throw new SplitModelError(`${o.qps.length} QPs and ${o.outs.length} hints files`);
+  const preds: FramePrediction[][] = o.qps.map(() => []);
   let inferenceSeconds = 0, readSeconds = 0, framesB = 0;
-  const plan: PlannedFrame[] = planFrames({ config: o.config ?? 'ai', frames: o.frames, baseQp: o.qp, intraPeriod: o.intraPeriod, gopSize: o.gopSize });
+  const plans: PlannedFrame[][] = o.qps.map((qp) => planFrames({ config: o.config ?? 'ai', frames: o.frames, baseQp: qp, intraPeriod: o.intraPeriod, gopSize: o.gopSize }));
+  const plan = plans[0];
   // Without the caller's whole-input cache, a frame read as a picture or a reference stays in `window` until the
   // last picture that uses it (references lie within a GOP), so no frame is read twice.
   const lastUse = new Map<number, number>();
@@ -620,13 +666,17 @@ export async function writeSplitHints(o: {
       info = { sliceType: 'B', layer: pic.layer, temporal };
       framesB++;
     }
-    const p = await predictFrame(pic.intra && o.intraModel ? o.intraModel : o.model, luma, o.width, o.height, pic.qp, info);
-    inferenceSeconds += p.seconds;
-    preds.push(p);
+    const ps = await predictFrameQps(pic.intra && o.intraModel ? o.intraModel : o.model, luma, o.width, o.height, plans.map((pl) => pl[i].qp), info);
+    ps.forEach((p, q) => { inferenceSeconds += p.seconds; preds[q].push(p); });
   }
-  o.predictions?.push(...preds);
-  await writeFile(o.out, hintsText(o.width, o.height, preds, o.policy ?? o.aggressiveness ?? 0));
-  return { file: o.out, frames: o.frames, inferenceSeconds, readSeconds, framesB };
+  const q = o.qps.length;
+  const out: HintsResult[] = [];
+  for (const [k, file] of o.outs.entries()) {
+    o.predictions?.[k]?.push(...preds[k]);
+    await writeFile(file, hintsText(o.width, o.height, preds[k], o.policy ?? o.aggressiveness ?? 0));
+    out.push({ file, frames: o.frames, inferenceSeconds: inferenceSeconds / q, readSeconds: readSeconds / q, framesB });
+  }
+  return out;
 }
 
 /**

@@ -36,7 +36,7 @@ test('job with nnvvc + preset runs predictSplits and reports the model and its i
     const { id: seqId } = await json(up);
     const { id, report, sp } = await completedJob(s, { sequenceId: seqId, config: 'ai', qps: [32, 37], preset: 'faster' }, 170_000);
     assert.ok(sp, `report has splitPrediction: ${Object.keys(report).join(',')}`);
-    assert.equal(sp.model, 'splitnet v1');   // all-intra default (v3 is the random-access default)
+    assert.equal(sp.model, 'splitnet v1');   // all-intra default (v4 is the random-access default)
     assert.equal(sp.modelVersion, '1');
     assert.equal(sp.temporalFeature, null);
     assert.equal(sp.config, 'ai');
@@ -74,7 +74,7 @@ test('job with preset trivial (no partition search) passes through predictSplits
   }
 });
 
-test('random-access job: v3 (the RA default) predicts every frame (I and B pictures): with a confidence threshold, by default the preset\'s per-node operating point, or set node thresholds; NNVVC_SPLIT_MODEL=v1 passes RA through', { skip, timeout: 240_000 }, async () => {
+test('random-access job: v4 (the RA default) predicts every frame (I and B pictures): with a confidence threshold, by default the preset\'s per-node operating point, or set node thresholds; NNVVC_SPLIT_MODEL=v1 passes RA through', { skip, timeout: 240_000 }, async () => {
   const saved = { model: process.env.NNVVC_SPLIT_MODEL, thr: process.env.NNVVC_SPLIT_THRESHOLD, aggr: process.env.NNVVC_SPLIT_AGGRESSIVENESS };
   process.env.NNVVC_SPLIT_THRESHOLD = '0.95';
   delete process.env.NNVVC_SPLIT_AGGRESSIVENESS;
@@ -84,8 +84,9 @@ test('random-access job: v3 (the RA default) predicts every frame (I and B pictu
     const up = await upload(s.base, (await readFile(FOREMAN)).subarray(0, FRAMES * FRAME), { width: 176, height: 144, fps: 30, name: 'foreman' });
     const { id: seqId } = await json(up);
     const { id, report, sp } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster' }, 200_000);
-    assert.equal(sp.model, 'splitnet v3');
+    assert.equal(sp.model, 'splitnet v4');
     assert.equal(sp.temporalFeature, 'mc16');
+    assert.equal(sp.qpInCond, true);
     // the B pictures' features came from nnvvc-feature, once for the job, and its file is gone once the hints are
     assert.equal(sp.temporalFeatureTool, 'nnvvc-feature');
     assert.ok(sp.temporalFeatureSeconds > 0 && sp.temporalFeatureSeconds <= sp.inferenceSeconds, `${sp.temporalFeatureSeconds} of ${sp.inferenceSeconds} s`);
@@ -107,13 +108,18 @@ test('random-access job: v3 (the RA default) predicts every frame (I and B pictu
     delete process.env.NNVVC_SPLIT_THRESHOLD;
     const point = nodePoint('ra', 'faster');
     {
-      const { id: idn, sp: spn, report: rn } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }, 200_000);
+      // two QPs: v4 predicts each picture for both in one run; each gets its own hints file
+      const { id: idn, sp: spn, report: rn } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [32, 37], preset: 'faster', frames: 3 }, 200_000);
+      assert.equal(spn.framesPredicted, 6);
+      assert.deepEqual(Object.keys(spn.hints).sort(), ['qp32', 'qp37']);
+      const h32 = await readFile(path.join(s.cfg.dataDir, 'jobs', idn, spn.hints.qp32), 'utf8');
+      assert.notEqual(h32, await readFile(path.join(s.cfg.dataDir, 'jobs', idn, spn.hints.qp37), 'utf8'));
       assert.deepEqual(spn.nodeThresholds, point);
       assert.equal(spn.threshold, null);
       assert.match(spn.note, new RegExp(`node thresholds ${formatNodeThresholds(point)} \\(preset faster's operating point\\), random access`));
       const h2 = await readFile(path.join(s.cfg.dataDir, 'jobs', idn, spn.hints.qp37), 'utf8');
       assert.match(h2, new RegExp(`^nnvvc-split-hints 2\n[^]*\nthreshold ${point.qtSplit} ${point.qtEnd} ${point.mtt}\nframes 3\n`));
-      // the intra picture by the all-intra v1 (its tokens carry the 2 direction digits), the B pictures by v3
+      // the intra picture by the all-intra v1 (its tokens carry the 2 direction digits), the B pictures by v4
       assert.equal(spn.intraModel, 'splitnet v1');
       // on the CPU one run per picture (test-time flips `auto`)
       assert.equal(spn.intraFlips, 1);
@@ -132,7 +138,7 @@ test('random-access job: v3 (the RA default) predicts every frame (I and B pictu
       assert.ok(Object.keys(spr.hints).length >= 1, JSON.stringify(spr.hints));
       assert.deepEqual((await readdir(path.join(s.cfg.dataDir, 'jobs', idr))).filter((f) => f.startsWith('temporal-features')), []);
     }
-    // NNVVC_SPLIT_INTRA_MODEL=same: v3 for every picture; a file that is not there fails the job, naming it
+    // NNVVC_SPLIT_INTRA_MODEL=same: v4 for every picture; a file that is not there fails the job, naming it
     process.env.NNVVC_SPLIT_INTRA_MODEL = 'same';
     {
       const { id: ids, sp: sps } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'faster', frames: 3 }, 200_000);

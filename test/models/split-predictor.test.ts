@@ -10,8 +10,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import {
-  CELLS, DEFAULT_MODEL, DEFAULT_RA_MODEL, ExecutionProviderError, GRID, MTT_CLASSES, QT_CLASSES, V1_MODEL, V2_MODEL, V3_MODEL, defaultModelFor, cellToken, hintsText, loadSplitModel, parseAggressiveness,
-  formatNodeThresholds, parseNodeThresholds, parseThreshold, predictFrame, probabilityToken, readLuma, SplitModelError, thresholdToken, writeSplitHints, type FramePrediction,
+  CELLS, DEFAULT_MODEL, DEFAULT_RA_MODEL, ExecutionProviderError, GRID, MTT_CLASSES, QT_CLASSES, V1_MODEL, V2_MODEL, V3_MODEL, V4_MODEL, defaultModelFor, cellToken, hintsText, loadSplitModel, parseAggressiveness,
+  formatNodeThresholds, parseNodeThresholds, parseThreshold, predictFrame, predictFrameQps, probabilityToken, readLuma, SplitModelError, thresholdToken, writeSplitHints,
+  writeSplitHintsForQps, type FramePrediction,
 } from '../../src/models/split-predictor.js';
 import { mcTemporalFeature, planFrames, temporalFeature } from '../../src/models/temporal.js';
 import { cellTargets, oracleHints } from '../../src/models/labels.js';
@@ -30,11 +31,11 @@ if (noForeman) console.log(`SKIPPED: split predictor tests on real frames: ${noF
 const noCodec = !(existsSync(ENC) && existsSync(DEC)) ? `${ENC} or ${DEC} not built (npm run build:codec)` : noForeman;
 if (noCodec) console.log(`SKIPPED: split hints encoder round trip: ${noCodec}`);
 
-test('committed models are small and load on CPU: v1 (all-intra default), v3 (I and B slices, random-access default) and v2', async () => {
+test('committed models are small and load on CPU: v1 (all-intra default), v4 (I and B slices, random-access default), v3 and v2', async () => {
   assert.equal(DEFAULT_MODEL, V1_MODEL);
-  assert.equal(DEFAULT_RA_MODEL, V3_MODEL);
-  assert.deepEqual([defaultModelFor('ai'), defaultModelFor('ra')], [V1_MODEL, V3_MODEL]);
-  for (const [file, version, inputs, slices] of [[V3_MODEL, '3', ['ctu', 'cond'], ['I', 'B']], [V2_MODEL, '2', ['ctu', 'cond'], ['I', 'B']], [V1_MODEL, '1', ['ctu'], ['I']]] as const) {
+  assert.equal(DEFAULT_RA_MODEL, V4_MODEL);
+  assert.deepEqual([defaultModelFor('ai'), defaultModelFor('ra')], [V1_MODEL, V4_MODEL]);
+  for (const [file, version, inputs, slices] of [[V4_MODEL, '4', ['ctu', 'cond'], ['I', 'B']], [V3_MODEL, '3', ['ctu', 'cond'], ['I', 'B']], [V2_MODEL, '2', ['ctu', 'cond'], ['I', 'B']], [V1_MODEL, '1', ['ctu'], ['I']]] as const) {
     assert.ok(existsSync(file), `${file} missing`);
     const bytes = (await readFile(file)).length;
     assert.ok(bytes < 2 * 1024 * 1024, `model is ${bytes} bytes`);
@@ -43,8 +44,10 @@ test('committed models are small and load on CPU: v1 (all-intra default), v3 (I 
     assert.equal(m.version, version);
     assert.deepEqual(m.sliceTypes, slices);
     assert.equal(m.temporalInputs, version !== '1');
-    // the temporal feature each was trained on, from its metadata: v3 the motion-compensated residual
-    if (version !== '1') assert.equal(m.temporalFeature, version === '3' ? 'mc16' : 'zero');
+    // the temporal feature each was trained on, from its metadata: v3 and v4 the motion-compensated residual
+    if (version !== '1') assert.equal(m.temporalFeature, version === '2' ? 'zero' : 'mc16');
+    // v4 takes the slice QP in its cond vector (one run for a job's QPs), the others as an input plane
+    assert.equal(m.qpInCond, version === '4');
     assert.deepEqual([m.session.inputNames, m.session.outputNames], [inputs, ['logits']]);
     // v1 (since the twenty-second session) also predicts the split direction (metadata directions 2)
     assert.equal(m.directions, version === '1' ? 2 : 0);
@@ -230,24 +233,69 @@ test('v2 predicts B pictures from the temporal feature and layer; v1 refuses B p
   assert.ok(w[3] > w[0], `widths ${w}`);
 });
 
-test('predictFrame reuses its input buffer without carrying anything over: an I picture after a B picture, and calls that overlap', { skip: noForeman }, async () => {
+test('v4 predicts a picture at a job\'s four QPs in one run, each as at that QP alone; the hints of a job\'s QPs written together are those written one by one', { skip: noForeman }, async () => {
+  const v4 = await loadSplitModel(V4_MODEL, { ep: 'cpu' });
+  assert.ok(v4.qpInCond && v4.temporalInputs && v4.sliceTypes.includes('B'), 'v4 layout');
+  const v3 = await loadSplitModel(V3_MODEL, { ep: 'cpu' });
+  assert.ok(!v3.qpInCond);
+  const luma = await Promise.all([0, 4, 8].map((f) => readLuma(FOREMAN, W, H, 8, f)));
+  const b = { sliceType: 'B' as const, layer: 3, temporal: mcTemporalFeature(luma[1], [luma[0], luma[2]], W, H) };
+  const probs = (p: FramePrediction) => [...p.qtProb!, ...p.mttProb!];
+  const close = (a: number[], c: number[]) => a.length === c.length && a.every((v, k) => Math.abs(v - c[k]) < 1e-5);
+  for (const [y, pic] of [[luma[1], b], [luma[0], undefined]] as const) {
+    const qps = [24, 29, 34, 39];
+    const together = await predictFrameQps(v4, y, W, H, qps, pic);
+    assert.equal(together.length, 4);
+    for (const [k, qp] of qps.entries()) {
+      const alone = await predictFrame(v4, y, W, H, qp, pic);
+      assert.ok(close(probs(together[k]), probs(alone)), `QP ${qp}: together and alone differ`);
+    }
+    // the QP input matters: a higher QP is predicted shallower
+    const depth = (p: FramePrediction) => p.qt.reduce((a, v) => a + v, 0) + p.mtt.reduce((a, v) => a + v, 0);
+    assert.ok(depth(together[0]) > depth(together[3]), `QP 24 depth ${depth(together[0])}, QP 39 ${depth(together[3])}`);
+  }
+  // v3 (QP as an input plane) runs once per QP: the same function gives what predictFrame gives
+  const [t3] = await predictFrameQps(v3, luma[1], W, H, [31, 36], b);
+  assert.deepEqual(probs(t3), probs(await predictFrame(v3, luma[1], W, H, 31, b)));
+  // a random-access job's hints files, written together and one by one, are byte-identical
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-v4-'));
+  try {
+    const job = { model: v4, input: FOREMAN, width: W, height: H, bitDepth: 8 as const, frames: 9, config: 'ra' as const, intraPeriod: 32, gopSize: 32,
+      policy: { node: { qtSplit: 0.15, qtEnd: 0.3, mtt: 0.15 } } };
+    const qps = [22, 27, 32, 37];
+    const res = await writeSplitHintsForQps({ ...job, qps, outs: qps.map((q) => path.join(dir, `all${q}.txt`)) });
+    assert.equal(res.length, 4);
+    for (const qp of qps) {
+      await writeSplitHints({ ...job, qp, out: path.join(dir, `one${qp}.txt`) });
+      assert.equal(await readFile(path.join(dir, `all${qp}.txt`), 'utf8'), await readFile(path.join(dir, `one${qp}.txt`), 'utf8'), `QP ${qp}`);
+    }
+    assert.notEqual(await readFile(path.join(dir, 'all22.txt'), 'utf8'), await readFile(path.join(dir, 'all37.txt'), 'utf8'));
+    await assert.rejects(writeSplitHintsForQps({ ...job, qps, outs: [path.join(dir, 'x.txt')] }), /4 QPs and 1 hints files/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('predictFrame reuses its input buffer without carrying anything over: an I picture after a B picture, and calls that overlap (v3 and v4 layouts)', { skip: noForeman }, async () => {
   const luma = await Promise.all([0, 4, 8].map((f) => readLuma(FOREMAN, W, H, 8, f)));
   const temporal = mcTemporalFeature(luma[1], [luma[0], luma[2]], W, H);
   const b = { sliceType: 'B' as const, layer: 3, temporal };
   const probs = (p: FramePrediction) => [...p.qtProb!, ...p.mttProb!];
-  // each on a fresh model (fresh buffer) ...
-  const fresh = async (y: Uint16Array, qp: number, pic?: typeof b) => predictFrame(await loadSplitModel(V3_MODEL, { ep: 'cpu' }), y, W, H, qp, pic);
-  const iAlone = probs(await fresh(luma[1], 30)), bAlone = probs(await fresh(luma[1], 35, b)), i2Alone = probs(await fresh(luma[0], 27));
-  // ... equal one model's, in sequence (the I picture's temporal plane is zero again after the B picture's) ...
-  const v3 = await loadSplitModel(V3_MODEL, { ep: 'cpu' });
-  assert.deepEqual(probs(await predictFrame(v3, luma[1], W, H, 35, b)), bAlone);
-  assert.deepEqual(probs(await predictFrame(v3, luma[1], W, H, 30)), iAlone);
-  // ... and overlapping (the second call takes its own buffer while the first one's run is pending)
-  const [x, y, z] = await Promise.all([predictFrame(v3, luma[1], W, H, 35, b), predictFrame(v3, luma[1], W, H, 30), predictFrame(v3, luma[0], W, H, 27)]);
-  assert.deepEqual(probs(x), bAlone);
-  assert.deepEqual(probs(y), iAlone);
-  assert.deepEqual(probs(z), i2Alone);
-  assert.notDeepEqual(iAlone, bAlone);
+  for (const file of [V3_MODEL, V4_MODEL]) {
+    // each on a fresh model (fresh buffer) ...
+    const fresh = async (y: Uint16Array, qp: number, pic?: typeof b) => predictFrame(await loadSplitModel(file, { ep: 'cpu' }), y, W, H, qp, pic);
+    const iAlone = probs(await fresh(luma[1], 30)), bAlone = probs(await fresh(luma[1], 35, b)), i2Alone = probs(await fresh(luma[0], 27));
+    // ... equal one model's, in sequence (the I picture's temporal plane is zero again after the B picture's) ...
+    const m = await loadSplitModel(file, { ep: 'cpu' });
+    assert.deepEqual(probs(await predictFrame(m, luma[1], W, H, 35, b)), bAlone);
+    assert.deepEqual(probs(await predictFrame(m, luma[1], W, H, 30)), iAlone);
+    // ... and overlapping (the second call takes its own buffer while the first one's run is pending)
+    const [x, y, z] = await Promise.all([predictFrame(m, luma[1], W, H, 35, b), predictFrame(m, luma[1], W, H, 30), predictFrame(m, luma[0], W, H, 27)]);
+    assert.deepEqual(probs(x), bAlone);
+    assert.deepEqual(probs(y), iAlone);
+    assert.deepEqual(probs(z), i2Alone);
+    assert.notDeepEqual(iAlone, bAlone);
+  }
 });
 
 test('hint tokens widen or narrow the predicted depths by aggressiveness', () => {

@@ -1,7 +1,8 @@
 // Stage 2: CU-split prediction. For our encoder with an RD search preset (the encoder's default preset 'medium'
 // included), all-intra or random access, the CNN split predictor (src/models/split-predictor.ts, model
-// models/splitnet-v1.onnx for all-intra, models/splitnet-v3.onnx for random access) predicts per 8x8 cell the QT/MTT depth of each input frame at each rate point's QP and
+// models/splitnet-v1.onnx for all-intra, models/splitnet-v4.onnx for random access) predicts per 8x8 cell the QT/MTT depth of each input frame at each rate point's QP and
 // writes a split-hints file (qp<QP>.hints.txt, a job artifact the dashboard draws) that prunes the encoder's
+// (a job's fixed QPs are predicted in one pass over its pictures: a v4 model runs once per picture for all of them)
 // partition search. In random access each frame is predicted as the encoder codes it (src/models/temporal.ts:
 // intra pictures on the I path, B pictures with their temporal layer, slice QP and the temporal feature from the
 // source frames); a model trained for I slices only (v1) passes RA jobs through. Otherwise (VTM, preset 'trivial',
@@ -29,7 +30,7 @@ import { NNVVC_DEFAULT_PRESET, RD_PRESETS } from '../encoders.js';
 import { BadInputError, throwIfAborted } from '../errors.js';
 import {
   defaultModelFor, describePolicy, ExecutionProviderError, hintPolicyFromEnv, intraFlipsFor, intraModelFileFor, loadSplitModel, SplitModelError, TestTimeFlipsError, writeSplitHints,
-  type NodeThresholds, type SplitModel,
+  writeSplitHintsForQps, type HintsResult, type NodeThresholds, type SplitModel,
 } from '../../models/split-predictor.js';
 
 export interface SplitPredictionInfo {
@@ -51,7 +52,7 @@ export interface SplitPredictionInfo {
    * frame for all QPs) or `zero` (v2); null for a model without one (v1). */
   temporalFeature: 'mc16' | 'zero' | null;
   /** Random access: the model that predicted the intra pictures where it is not the job's (NNVVC_SPLIT_INTRA_MODEL;
-   * by default the all-intra v1 beside v3), else null. */
+   * by default the all-intra v1 beside v4), else null. */
   intraModel: string | null;
   /** Test-time flips (1, 2 or 4 runs per picture, averaged) of the job's model (NNVVC_SPLIT_FLIPS) and of the intra
    * pictures' model (NNVVC_SPLIT_INTRA_FLIPS), null without one. */
@@ -67,6 +68,9 @@ export interface SplitPredictionInfo {
   temporalFeatureNote?: string;
   /** The model's split-direction outputs (2: the hints carry P(vertical) at MTT depth 0 and 1), 0 without. */
   directions: number;
+  /** A v4 model (the QP in its cond vector): the job's fixed QPs were predicted in one run per picture, the stem
+   * shared (inferenceSeconds then holds one run per picture, not one per picture and QP). */
+  qpInCond: boolean;
   loadSeconds: number;
   /** Model inference time summed over every frame and QP, the B pictures' temporal features included (reading luma
    * excluded). */
@@ -104,7 +108,7 @@ function skipReason(ctx: StageContext): string | null {
 export async function predictSplits(ctx: StageContext, input: PreparedInput): Promise<SplitPrediction> {
   const reason = skipReason(ctx);
   const explicit = process.env.NNVVC_SPLIT_MODEL;
-  // default: v1 for all-intra, v3 (I and B slices) for random access; NNVVC_SPLIT_MODEL: that model for every job
+  // default: v1 for all-intra, v4 (I and B slices) for random access; NNVVC_SPLIT_MODEL: that model for every job
   const file = path.resolve(explicit || defaultModelFor(ctx.data.request.config));
   if (reason) {
     ctx.log.info(reason);
@@ -146,7 +150,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
     ctx.log.warn(note);
     return { splitHints: undefined, model: null, note };
   }
-  // random access: the intra pictures' own model (by default v1 beside v3)
+  // random access: the intra pictures' own model (by default v1 beside v4)
   let intraModel: SplitModel | undefined;
   const intraFile = intraModelFileFor(req.config, process.env, model.file);
   if (intraFile) {
@@ -165,7 +169,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
     executionProvider: model.ep, executionProviderRequested: model.requestedEp,
     ...(model.epNote ? { executionProviderNote: model.epNote } : {}), aggressiveness: typeof policy === 'number' ? policy : null, threshold: typeof policy !== 'number' && 'threshold' in policy ? policy.threshold : null,
     nodeThresholds: typeof policy !== 'number' && 'node' in policy ? policy.node : null, policy: policyText,
-    config: req.config, framesPredictedB: 0, temporalFeature: model.temporalInputs ? model.temporalFeature : null, directions: model.directions, loadSeconds: (performance.now() - t0) / 1000,
+    config: req.config, framesPredictedB: 0, temporalFeature: model.temporalInputs ? model.temporalFeature : null, directions: model.directions, qpInCond: model.qpInCond, loadSeconds: (performance.now() - t0) / 1000,
     inferenceSeconds: 0, framesPredicted: 0, hints: {},
   };
   const featureFile = ra && model.temporalFeature === 'mc16' ? await computeFeatureFile(ctx, input, info, intraPeriod!, req.gopSize ?? 32) : undefined;
@@ -174,33 +178,41 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   // and so are the B pictures' temporal features (the same for every QP)
   const featureCache = lumaCache ? new Map<number, Uint16Array>() : undefined;
   const done = new Map<number, Promise<string>>();
+  const job = {
+    model, input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth,
+    frames: input.frames, policy, lumaCache, featureCache, featureFile, intraModel,
+    ...(ra ? { config: 'ra' as const, intraPeriod, gopSize: req.gopSize ?? 32 } : {}),
+  };
+  const written = (qp: number, out: string, r: HintsResult): string => {
+    info.inferenceSeconds += r.inferenceSeconds;
+    info.framesPredicted += r.frames;
+    info.framesPredictedB += r.framesB;
+    info.hints[`qp${qp}`] = path.basename(out);
+    ctx.log.info({ qp, inferenceSeconds: r.inferenceSeconds, frames: r.frames }, 'split hints written');
+    return out;
+  };
   const hintsForQp = (qp: number): Promise<string> => {
     let p = done.get(qp);
     if (!p) {
       throwIfAborted(ctx.signal);
       const out = path.join(ctx.dir, `qp${qp}.hints.txt`);
-      p = writeSplitHints({
-        model, input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth,
-        frames: input.frames, qp, out, policy, lumaCache, featureCache, featureFile, intraModel,
-        ...(ra ? { config: 'ra' as const, intraPeriod, gopSize: req.gopSize ?? 32 } : {}),
-      }).then((r) => {
-        info.inferenceSeconds += r.inferenceSeconds;
-        info.framesPredicted += r.frames;
-        info.framesPredictedB += r.framesB;
-        info.hints[`qp${qp}`] = path.basename(out);
-        ctx.log.info({ qp, inferenceSeconds: r.inferenceSeconds, frames: r.frames }, 'split hints written');
-        return out;
-      });
+      p = writeSplitHints({ ...job, qp, out }).then((r) => written(qp, out, r));
       done.set(qp, p);
     }
     return p;
   };
-  // Fixed QPs: predict now, so this stage's timing holds the inference; rate matching predicts per trial QP.
+  // Fixed QPs: predict now, all of them in one pass over the pictures (a v4 model runs its stem once per picture for
+  // every QP), so this stage's timing holds the inference; rate matching predicts per trial QP.
   // (a flow child predicts only for its own point)
   const qps = ratePoints(ctx.data.request);
   if (!ctx.data.request.targetKbps) {
     try {
-      for (const i of ctx.pointIndices ?? qps.map((_, k) => k)) await hintsForQp(qps[i]);
+      const fixed = [...new Set((ctx.pointIndices ?? qps.map((_, k) => k)).map((i) => qps[i]))];
+      throwIfAborted(ctx.signal);
+      const outs = fixed.map((qp) => path.join(ctx.dir, `qp${qp}.hints.txt`));
+      const all = writeSplitHintsForQps({ ...job, qps: fixed, outs });
+      fixed.forEach((qp, k) => done.set(qp, all.then((rs) => written(qp, outs[k], rs[k]))));
+      await Promise.all(done.values());
     } finally {
       // every hints file is written (or the stage failed): the features are not needed again (a rate search keeps
       // them for its trial QPs)
