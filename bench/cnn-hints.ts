@@ -234,7 +234,7 @@ async function main() {
   const base: Encoded[] = [];
   const acc = new AccuracyCounter();
   // featureCache: each variant is one job of 4 QPs, and a job computes the B pictures' temporal features once (as the
-  // worker's predictSplits stage does), so its first QP pays for them
+  // worker's predictSplits stage does), shared by its QPs
   const variants: Record<string, { points: ReturnType<typeof pointOf>[]; inferenceSeconds: number; framesPredicted: number; featureCache: Map<number, Uint16Array> }> = {};
   for (const v of VARIANTS) variants[v.label] = { points: [], inferenceSeconds: featureFile?.seconds ?? 0, framesPredicted: 0, featureCache: new Map() };
   // each variant's hints for the 4 QPs in one pass, as the worker's predictSplits stage writes a job's (a v4 model runs

@@ -335,6 +335,7 @@ export async function predictFrame(model: SplitModel, luma: Uint16Array, width: 
  * same order. A v4 model (qpInCond) runs once, its stem shared by the QPs, and each prediction's `seconds` is an equal
  * share of that run; other models run once per QP. */
 export async function predictFrameQps(model: SplitModel, luma: Uint16Array, width: number, height: number, qps: number[], pic: PictureInfo = { sliceType: 'I' }): Promise<FramePrediction[]> {
+  if (qps.length === 0) throw new SplitModelError('no QP to predict for');
   if (!model.qpInCond && qps.length > 1) {
     const out: FramePrediction[] = [];
     for (const qp of qps) out.push(...await predictFrameQps(model, luma, width, height, [qp], pic));

@@ -254,6 +254,7 @@ test('v4 predicts a picture at a job\'s four QPs in one run, each as at that QP 
     const depth = (p: FramePrediction) => p.qt.reduce((a, v) => a + v, 0) + p.mtt.reduce((a, v) => a + v, 0);
     assert.ok(depth(together[0]) > depth(together[3]), `QP 24 depth ${depth(together[0])}, QP 39 ${depth(together[3])}`);
   }
+  await assert.rejects(predictFrameQps(v4, luma[0], W, H, []), /no QP to predict for/);
   // v3 (QP as an input plane) runs once per QP: the same function gives what predictFrame gives
   const [t3] = await predictFrameQps(v3, luma[1], W, H, [31, 36], b);
   assert.deepEqual(probs(t3), probs(await predictFrame(v3, luma[1], W, H, 31, b)));
