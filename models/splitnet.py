@@ -73,24 +73,34 @@ def cond_vector(slice_type, layer):
     return v
 
 
-class SplitNetV2(nn.Module):
-    """v1's body with a third input plane (temporal difference) and a slice-type / temporal-layer vector that
-    biases the 16x16 features before the context convolutions, and a two-layer 1x1 head."""
+class _ContextHead(nn.Module):
+    """What v2-v4 share: the stem on `stem_in` planes down to the 16x16 cell grid, two dilated context convolutions, the
+    CTU-level context vector and a two-layer 1x1 head (`finish`: the last three on stem features)."""
 
-    def __init__(self, width=16, directions=0):
+    def __init__(self, stem_in, width=16, directions=0):
         super().__init__()
         w = width
-        self.stem = nn.Sequential(*downsample_stem(3, w))
-        self.cond = nn.Linear(COND, 2 * w)
+        self.stem = nn.Sequential(*downsample_stem(stem_in, w))
         self.context = nn.Sequential(conv(2 * w, 2 * w, dil=2), conv(2 * w, 2 * w, dil=4))
         self.ctx = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(2 * w, 2 * w, 1), nn.ReLU(inplace=True))
         self.head = nn.Sequential(nn.Conv2d(4 * w, 2 * w, 1), nn.ReLU(inplace=True), nn.Conv2d(2 * w, QT_CLASSES + MTT_CLASSES + directions, 1))
 
-    def forward(self, x, cond):
-        f = self.stem(x) + self.cond(cond)[:, :, None, None]
+    def finish(self, f):
         f = self.context(f)
         g = self.ctx(f).expand_as(f)
         return self.head(torch.cat([f, g], 1))
+
+
+class SplitNetV2(_ContextHead):
+    """v1's body with a third input plane (temporal difference) and a slice-type / temporal-layer vector that
+    biases the 16x16 features before the context convolutions, and a two-layer 1x1 head."""
+
+    def __init__(self, width=16, directions=0):
+        super().__init__(3, width, directions)
+        self.cond = nn.Linear(COND, 2 * width)
+
+    def forward(self, x, cond):
+        return self.finish(self.stem(x) + self.cond(cond)[:, :, None, None])
 
 
 # ---- v4: the slice QP in the cond vector, one stem run for every QP of a job ------------------------------------
@@ -100,26 +110,19 @@ class SplitNetV2(nn.Module):
 COND_V4 = COND + 1
 
 
-class SplitNetV4(nn.Module):
+class SplitNetV4(_ContextHead):
     """v3 with the slice QP moved from an input plane into the cond vector. The stem, ~85 % of the multiply-adds,
     then sees the picture alone, so a job's four QPs share one stem run per picture; the cond vector scales and
     biases the 16x16 features (FiLM) before the context convolutions, once per QP."""
 
     def __init__(self, width=16, directions=0):
-        super().__init__()
-        w = width
-        self.stem = nn.Sequential(*downsample_stem(2, w))
-        self.film = nn.Linear(COND_V4, 4 * w)
-        self.context = nn.Sequential(conv(2 * w, 2 * w, dil=2), conv(2 * w, 2 * w, dil=4))
-        self.ctx = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(2 * w, 2 * w, 1), nn.ReLU(inplace=True))
-        self.head = nn.Sequential(nn.Conv2d(4 * w, 2 * w, 1), nn.ReLU(inplace=True), nn.Conv2d(2 * w, QT_CLASSES + MTT_CLASSES + directions, 1))
+        super().__init__(2, width, directions)
+        self.film = nn.Linear(COND_V4, 4 * width)
 
     def head_from(self, f, cond):
         """Outputs from stem features f [n, 2w, 16, 16] and cond [n, 8]."""
         gamma, beta = self.film(cond)[:, :, None, None].chunk(2, 1)
-        f = self.context(f * (1 + gamma) + beta)
-        g = self.ctx(f).expand_as(f)
-        return self.head(torch.cat([f, g], 1))
+        return self.finish(f * (1 + gamma) + beta)
 
     def forward(self, x, cond):
         return self.head_from(self.stem(x), cond)
