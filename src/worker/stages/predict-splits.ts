@@ -2,8 +2,8 @@
 // included), all-intra or random access, the CNN split predictor (src/models/split-predictor.ts, model
 // models/splitnet-v1.onnx for all-intra, models/splitnet-v4.onnx for random access) predicts per 8x8 cell the QT/MTT depth of each input frame at each rate point's QP and
 // writes a split-hints file (qp<QP>.hints.txt, a job artifact the dashboard draws) that prunes the encoder's
-// (a job's fixed QPs are predicted in one pass over its pictures: a v4 model runs once per picture for all of them)
-// partition search. In random access each frame is predicted as the encoder codes it (src/models/temporal.ts:
+// partition search (a job's fixed QPs are predicted in one pass over its pictures: a v4 model runs once per picture
+// for all of them). In random access each frame is predicted as the encoder codes it (src/models/temporal.ts:
 // intra pictures on the I path, B pictures with their temporal layer, slice QP and the temporal feature from the
 // source frames); a model trained for I slices only (v1) passes RA jobs through. Otherwise (VTM, preset 'trivial',
 // model off) it passes through and says why in `note`.
