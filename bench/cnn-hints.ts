@@ -66,7 +66,7 @@ for (const o of ORACLE) if (!(o in ORACLES)) throw new Error(`CNN_BENCH_ORACLE: 
 const VTM_ENC = process.env.VTM_ENCODER_APP ?? '';
 const COMMON_VARIANTS: { label: string; policy?: HintPolicy; oracle?: OracleSlack }[] = [
   ...AGGR.map((a) => ({ label: `a${a}`, policy: a as HintPolicy })), ...THRESHOLDS.map((t) => ({ label: `t${t}`, policy: { threshold: t } })),
-  ...NODE_THRESHOLDS.map((t) => ({ label: `n${formatNodeThresholds(t).replaceAll('/', '-')}`, policy: { node: t } })),
+  ...NODE_THRESHOLDS.map((t) => ({ label: `n${formatNodeThresholds(t).replaceAll('/', '-').replaceAll('|', '_')}`, policy: { node: t } })),
   ...ORACLE.map((o) => ({ label: `oracle-${o}`, oracle: ORACLES[o] })),
 ];
 const describeVariant = (v: { policy?: HintPolicy; oracle?: OracleSlack }) => (v.oracle ? describeOracle(v.oracle) : describePolicy(v.policy!));

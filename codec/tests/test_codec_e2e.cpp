@@ -742,6 +742,11 @@ TEST_CASE(mismatchedSplitHints) {
     o.splitThreshold = "0.2,0.3,0.2,0.2,-4";
     CHECK(runEncoder(o, err) == 2 && err.find("fallback '-4' is not a number of bits") != std::string::npos);
     std::printf("bad fallback: %s\n", err.c_str());
+    o.splitThreshold = "0.2,0.3,0.2,0.2,32|0.3,0.4,0.3";  // one set per temporal layer
+    CHECK(runEncoder(o, err) == 0, "--split-threshold per temporal layer: %s", err.c_str());
+    o.splitThreshold = "0.2,0.3,0.2|0.2,1.5,0.1";
+    CHECK(runEncoder(o, err) == 2 && err.find("temporal layer 1: '1.5' is not a number in (0, 1)") != std::string::npos);
+    std::printf("bad layer threshold: %s\n", err.c_str());
     o.splitThreshold.clear();
     o.splitHintsPath = v1Hints;
     // The search's own per-picture check (what the driver catches) when the source size is unknown

@@ -145,6 +145,30 @@ TEST_CASE(version2ProbabilitiesAndNodeDecisions) {
   h.setThresholds(SplitThresholds{0.6, 0.6, 0.9});
   CHECK(!h.allowQtSplit(0, 0, 0, 32, 32, 2) && !h.allowMtt(0, 0, 0, 16, 16, 0, SplitMode::kBtHor), "override");
 
+  // per temporal layer ('|'): set k for TemporalId k, the last one for the layers above
+  SplitHints hl;
+  e = parseStr(hl, "nnvvc-split-hints 2\npicture 32 16\nctu 128\ngrid 8\nthreshold 0.2 0.3 0.25 | 0.6 0.3 0.9|0.2 0.3 0.25 0 40\n"
+                   "frames 1\nframe 0\n" + a + " " + a + " " + b + " " + c + "\n" + a + " " + a + " " + b + " " + b + "\n");
+  CHECK(e.empty() && hl.thresholdLayers() == 3, "three layer sets: %s", e.c_str());
+  CHECK(hl.allowQtSplit(0, 0, 0, 32, 32, 2, 0) && !hl.allowQtSplit(0, 0, 0, 32, 32, 2, 1), "layer 1's QT threshold 0.6");
+  CHECK(hl.allowMtt(0, 0, 0, 16, 16, 0, SplitMode::kBtHor, 0) && !hl.allowMtt(0, 0, 0, 16, 16, 0, SplitMode::kBtHor, 1),
+        "layer 1's MTT threshold 0.9");
+  CHECK(hl.thresholds(2).fallbackBits == 40 && hl.thresholds(5).fallbackBits == 40 && hl.thresholds(0).fallbackBits == 0,
+        "the last set serves the layers above");
+  CHECK(hl.allowQtSplit(0, 0, 0, 32, 32, 2, 6), "layer 6 takes the last set");
+  std::vector<SplitThresholds> layers;
+  CHECK(parseSplitThresholdLayers(std::string("0.1,0.2,0.3|0.4,0.5,0.6"), layers).empty() && layers.size() == 2 &&
+        layers[1].qtEnd == 0.5, "comma list with '|'");
+  CHECK(parseSplitThresholdLayers(std::string("0.3"), layers).empty() && layers.size() == 1 && layers[0].mtt == 0.3,
+        "one set");
+  CHECK(contains(parseSplitThresholdLayers(std::string("0.1,0.2,0.3|0.4,1.5,0.6"), layers),
+                 "temporal layer 1: '1.5' is not a number in (0, 1)"), "a bad layer set is named");
+  CHECK(contains(parseSplitThresholdLayers(std::string("0.1|0.1|0.1|0.1|0.1|0.1|0.1|0.1"), layers), "at most 7"),
+        "eight sets refused");
+  CHECK(contains(parseSplitThresholdLayers(std::string("0.1|"), layers), "found 0"), "an empty set refused");
+  h.setThresholds(layers);  // --split-threshold's override, here one set for every layer
+  CHECK(h.thresholdLayers() == 1 && h.thresholds(3).mtt == 0.3, "override with one set");
+
   // one threshold for all three; no threshold line = 0.1
   SplitHints h1;
   e = parseStr(h1, "nnvvc-split-hints 2\npicture 8 8\nctu 128\ngrid 8\nthreshold 0.15\nframes 1\nframe 0\n" + a + "\n");

@@ -546,7 +546,13 @@ export function probabilityToken(qtProb: ArrayLike<number>, mttProb: ArrayLike<n
  * the probability of its direction reaches `dir`. `fallback` (bits, 0 = off): the encoder tries a removed split after
  * all where the leaf CU it coded has a luma distortion uneven across that split by at least fallback x lambda
  * (codec/README.md "Fallback"). */
-export interface NodeThresholds { qtSplit: number; qtEnd: number; mtt: number; dir?: number; fallback?: number }
+export interface LayerThresholds { qtSplit: number; qtEnd: number; mtt: number; dir?: number; fallback?: number }
+/** `layers` (random access): the sets of temporal layers 1, 2, ... (the thresholds above are layer 0's; the last set
+ * serves the layers above it too). The upper layers' pictures are referenced by few others or none, so their search
+ * can be pruned harder for the same loss (codec/README.md "Split hints"). */
+export interface NodeThresholds extends LayerThresholds { layers?: LayerThresholds[] }
+/** At most this many sets (TemporalId 0..6), as the encoder takes them. */
+export const MAX_THRESHOLD_LAYERS = 7;
 
 /** How hints are made from predictions: a fixed aggressiveness (0/1/2, v1's ranges), a confidence threshold on
  * per-cell ranges, or per-node decisions (version 2 hints: the probabilities, decided by the encoder). */
@@ -554,7 +560,9 @@ export type HintPolicy = Aggressiveness | { threshold: number } | { node: NodeTh
 
 /** The thresholds as the encoder's list ("0.05/0.25/0.1", "…/0.2", "…/0.2/32"; `sep` between them). */
 export const formatNodeThresholds = (t: NodeThresholds, sep = '/'): string =>
-  [t.qtSplit, t.qtEnd, t.mtt, ...(t.dir || t.fallback ? [t.dir ?? 0] : []), ...(t.fallback ? [t.fallback] : [])].join(sep);
+  [t, ...(t.layers ?? [])].map((l) =>
+    [l.qtSplit, l.qtEnd, l.mtt, ...(l.dir || l.fallback ? [l.dir ?? 0] : []), ...(l.fallback ? [l.fallback] : [])].join(sep))
+    .join(sep === ' ' ? ' | ' : '|');
 
 export function describePolicy(p: HintPolicy): string {
   return typeof p === 'number' ? `aggressiveness ${p}` : 'threshold' in p ? `threshold ${p.threshold}` : `node thresholds ${formatNodeThresholds(p.node)}`;
@@ -704,9 +712,27 @@ export function hintPolicyFromEnv(env: NodeJS.ProcessEnv, config: string, preset
 
 /** NNVVC_SPLIT_NODE_THRESHOLDS: undefined when unset/empty, else "t" (the first three), "qtSplit,qtEnd,mtt",
  * "qtSplit,qtEnd,mtt,dir" or "qtSplit,qtEnd,mtt,dir,fallback" as the encoder takes them: the first three in (0, 1),
- * dir in [0, 0.5] (0 = off), fallback in bits, [0, 1000] (0 = off). */
+ * dir in [0, 0.5] (0 = off), fallback in bits, [0, 1000] (0 = off); or several such sets separated by '|', one per
+ * temporal layer from 0 (the last serves the layers above). */
 export function parseNodeThresholds(v: string | undefined): NodeThresholds | undefined {
   if (v === undefined || v.trim() === '') return undefined;
+  if (v.includes('|')) {
+    // one set per temporal layer: layer 0's, then the layers' above (the last one serves the rest)
+    const sets = v.split('|');
+    if (sets.length > MAX_THRESHOLD_LAYERS) {
+      throw new SplitModelError(`split-hints node thresholds '${v}': ${sets.length} sets, at most ${MAX_THRESHOLD_LAYERS} (one per temporal layer)`);
+    }
+    const parsed = sets.map((x, k) => {
+      try {
+        const t = parseNodeThresholds(x);
+        if (!t) throw new SplitModelError(`split-hints node thresholds '${x}': the set is empty`);
+        return t;
+      } catch (e) {
+        throw new SplitModelError(`split-hints node thresholds '${v}': temporal layer ${k}: ${(e as Error).message}`);
+      }
+    });
+    return { ...parsed[0], layers: parsed.slice(1) };
+  }
   const parts = v.split(/[,/]/).map((x) => x.trim());
   const t = parts.map(Number);
   if (![1, 3, 4, 5].includes(t.length) || parts.some((x) => x === '') || t.slice(0, 3).some((x) => !Number.isFinite(x) || x <= 0 || x >= 1)) {

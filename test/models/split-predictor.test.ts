@@ -180,6 +180,14 @@ test('threshold tokens: the smallest QT range around the argmax and MTT cap hold
   const text = hintsText(8, 8, [withDir], { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1, dir: 0.2 } });
   assert.match(text, /^threshold 0.1 0.3 0.1 0.2$/m);
   assert.match(hintsText(8, 8, [withDir], { node: { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1, dir: 0.2, fallback: 32 } }), /^threshold 0.1 0.3 0.1 0.2 32$/m);
+  // one set per temporal layer, '|' between them: parsed, formatted for the encoder and written in the header line
+  const layered = parseNodeThresholds('0.12,0.3,0.12,0.2,32|0.2/0.35/0.2');
+  assert.deepEqual(layered, { qtSplit: 0.12, qtEnd: 0.3, mtt: 0.12, dir: 0.2, fallback: 32, layers: [{ qtSplit: 0.2, qtEnd: 0.35, mtt: 0.2 }] });
+  assert.equal(formatNodeThresholds(layered!), '0.12/0.3/0.12/0.2/32|0.2/0.35/0.2');
+  assert.match(hintsText(8, 8, [withDir], { node: layered! }), /^threshold 0.12 0.3 0.12 0.2 32 \| 0.2 0.35 0.2$/m);
+  assert.throws(() => parseNodeThresholds('0.1|0.1,0.2'), /temporal layer 1: .*expected one number, three/);
+  assert.throws(() => parseNodeThresholds('0.1|'), /temporal layer 1: .*the set is empty/);
+  assert.throws(() => parseNodeThresholds(Array(8).fill('0.1').join('|')), /8 sets, at most 7 \(one per temporal layer\)/);
   assert.match(text, /^pAAAAAAA_A$/m);
   const noProb: FramePrediction = { cols: 1, rows: 1, qt: new Uint8Array(1), mtt: new Uint8Array(1), qtConf: new Float32Array(1), seconds: 0 };
   assert.throws(() => hintsText(8, 8, [noProb], { threshold: 0.9 }), /a threshold needs the predicted probabilities/);

@@ -30,7 +30,7 @@ void RdCtuSearch::beginPicture(const Picture& orig, const SliceParams& slice, in
       throw std::invalid_argument("split hints hold " + std::to_string(hints_->frames()) +
                                   " frame(s), frame " + std::to_string(frameIndex) + " is being encoded");
   }
-  (void)slice;
+  hintLayer_ = slice.temporalId;
 }
 
 void RdCtuSearch::searchCtu(const CtuSearchContext& ctx, CtuCoding& out) {
@@ -104,7 +104,7 @@ int RdCtuSearch::appendFallbackSplits(const TreeNode& node, int rw, int rh, Spli
     const int x = node.x + (k & 1) * w2, y = node.y + (k >> 1) * h2;
     q[k] = double(dsp::sse(org.row(y) + x, org.stride, rec.row(y) + x, rec.stride, w2, h2));
   }
-  const double bar = hints_->thresholds().fallbackBits * lam_.lambda;
+  const double bar = hints_->thresholds(hintLayer_).fallbackBits * lam_.lambda;
   for (int i = 0; i < np; ++i) {  // cand and pruned are disjoint sets of the 6 modes: cand has room
     const SplitMode s = pruned[i];
     double uneven;
@@ -127,7 +127,7 @@ int RdCtuSearch::candidatesOfPass(const TreeNode& node, int pass, SplitMode out[
   int n = 0;
   const int fr = c_->frameIndex;
   const bool qtEndOk = !useHints || node.mttDepth > 0 ||
-                       hints_->allowQtEnd(fr, node.x, node.y, node.w, node.h, node.qtDepth);
+                       hints_->allowQtEnd(fr, node.x, node.y, node.w, node.h, node.qtDepth, hintLayer_);
   if (!must && qtEndOk) out[n++] = SplitMode::kNone;
   for (SplitMode s : order) {
     if (!al.allows(s)) continue;
@@ -143,8 +143,8 @@ int RdCtuSearch::candidatesOfPass(const TreeNode& node, int pass, SplitMode out[
     // are not used by this encoder
     if (interSlice() && modeTypeCondition(node, s, false) != 0) continue;
     if (useHints) {
-      if (isQt ? !hints_->allowQtSplit(fr, node.x, node.y, node.w, node.h, node.qtDepth)
-               : (!qtEndOk || !hints_->allowMtt(fr, node.x, node.y, node.w, node.h, node.mttDepth, s)))
+      if (isQt ? !hints_->allowQtSplit(fr, node.x, node.y, node.w, node.h, node.qtDepth, hintLayer_)
+               : (!qtEndOk || !hints_->allowMtt(fr, node.x, node.y, node.w, node.h, node.mttDepth, s, hintLayer_)))
         continue;
     }
     out[n++] = s;
@@ -215,7 +215,7 @@ double RdCtuSearch::searchNode(const TreeNode& node, ContextSet& cs, HmvpTable& 
       leafZeroCbf = zeroCbf;
       leafSkip = !frag.cus.empty() && frag.cus.back().skip;
       // the splits the hints removed, tried after all where this leaf is uneven across them (SplitThresholds::fallbackBits)
-      if (hints_ && hints_->thresholds().fallbackBits > 0) nc = appendFallbackSplits(node, rw, rh, cand, nc);
+      if (hints_ && hints_->thresholds(hintLayer_).fallbackBits > 0) nc = appendFallbackSplits(node, rw, rh, cand, nc);
     } else {
       const bool ldt = node.treeType == TreeType::kSingle && modeTypeCondition(node, s, true) == 1;
       TreeNode kids[4];
@@ -469,8 +469,8 @@ std::unique_ptr<CtuSearch> createRdSearch(const SearchConfig& cfg) {
       if (hints->version() != 2)
         throw std::invalid_argument("--split-threshold needs version 2 (probability) split hints; '" +
                                     cfg.splitHintsPath + "' is version " + std::to_string(hints->version()));
-      SplitThresholds th;
-      const std::string e2 = parseSplitThresholds(cfg.splitThreshold, th);
+      std::vector<SplitThresholds> th;
+      const std::string e2 = parseSplitThresholdLayers(cfg.splitThreshold, th);
       if (!e2.empty()) throw std::invalid_argument("--split-threshold '" + cfg.splitThreshold + "': " + e2);
       hints->setThresholds(th);
     }

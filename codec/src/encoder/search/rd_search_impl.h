@@ -254,6 +254,7 @@ class RdCtuSearch final : public CtuSearch {
 
   SearchPreset preset_;
   std::shared_ptr<const SplitHints> hints_;
+  int hintLayer_ = 0;  // TemporalId of the picture being searched: its hints thresholds
   const CtuSearchContext* c_ = nullptr;
   RdLambda lam_;
   SearchStats stats_;

@@ -146,6 +146,41 @@ std::string parseSplitThresholds(const std::string& list, SplitThresholds& out) 
   return parseSplitThresholds(parts, out);
 }
 
+std::string parseSplitThresholdLayers(const std::vector<std::string>& tokens, std::vector<SplitThresholds>& out) {
+  // split the tokens at '|' (a token of its own or inside one: "32|0.2")
+  std::vector<std::vector<std::string>> sets(1);
+  for (const std::string& t : tokens)
+    for (size_t a = 0;;) {
+      const size_t b = t.find('|', a);
+      const std::string part = t.substr(a, b == std::string::npos ? std::string::npos : b - a);
+      if (!part.empty()) sets.back().push_back(part);
+      if (b == std::string::npos) break;
+      sets.emplace_back();
+      a = b + 1;
+    }
+  if (int(sets.size()) > kMaxThresholdLayers)
+    return std::to_string(sets.size()) + " threshold sets, at most " + std::to_string(kMaxThresholdLayers) +
+           " (one per temporal layer)";
+  std::vector<SplitThresholds> layers(sets.size());
+  for (size_t k = 0; k < sets.size(); ++k) {
+    const std::string err = parseSplitThresholds(sets[k], layers[k]);
+    if (!err.empty()) return sets.size() > 1 ? "temporal layer " + std::to_string(k) + ": " + err : err;
+  }
+  out = std::move(layers);
+  return "";
+}
+
+std::string parseSplitThresholdLayers(const std::string& list, std::vector<SplitThresholds>& out) {
+  std::vector<std::string> parts;
+  for (size_t a = 0;;) {
+    const size_t c = list.find(',', a);
+    parts.push_back(list.substr(a, c == std::string::npos ? std::string::npos : c - a));
+    if (c == std::string::npos) break;
+    a = c + 1;
+  }
+  return parseSplitThresholdLayers(parts, out);
+}
+
 std::string SplitHints::parseFile(const std::string& path) {
   std::ifstream f(path);
   if (!f) return "cannot open split hints file '" + path + "'";
@@ -208,10 +243,10 @@ std::string SplitHints::parse(std::istream& in, const std::string& name) {
   if ((grid_ & (grid_ - 1)) != 0 || grid_ < 4 || grid_ > ctu_)
     return where() + "bad grid value '" + std::to_string(grid_) +
            "' (expected a power of two from 4 to the CTU size)";
-  SplitThresholds thresholds;
-  if (version == 2 && next(t)) {  // optional 'threshold t' / 'threshold tQtSplit tQtEnd tMtt' line
+  std::vector<SplitThresholds> thresholds(1);
+  if (version == 2 && next(t)) {  // optional 'threshold t' / 'threshold tQtSplit tQtEnd tMtt' line ('|' per layer)
     if (t[0] == "threshold") {
-      const std::string err = parseSplitThresholds(std::vector<std::string>(t.begin() + 1, t.end()), thresholds);
+      const std::string err = parseSplitThresholdLayers(std::vector<std::string>(t.begin() + 1, t.end()), thresholds);
       if (!err.empty()) return where() + "threshold: " + err;
     } else {
       reread = true;  // (the 'frames' line, read below)
@@ -300,10 +335,10 @@ double SplitHints::nodeProbability(int frame, int x, int y, int w, int h, G&& ge
   return bestMean / 63.0;
 }
 
-bool SplitHints::allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth) const {
+bool SplitHints::allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth, int temporalId) const {
   if (version_ == 2)
     return qtDepth < 4 && nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pQt[qtDepth]; }) >=
-                              thresholds_.qtSplit;
+                              thresholds(temporalId).qtSplit;
   bool any = false;
   forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
     any = c.qtHi > qtDepth;
@@ -312,11 +347,11 @@ bool SplitHints::allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth
   return any;
 }
 
-bool SplitHints::allowQtEnd(int frame, int x, int y, int w, int h, int qtDepth) const {
+bool SplitHints::allowQtEnd(int frame, int x, int y, int w, int h, int qtDepth, int temporalId) const {
   if (version_ == 2)
     return qtDepth >= 4 ||
            1.0 - nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pQt[qtDepth]; }) >=
-               thresholds_.qtEnd;
+               thresholds(temporalId).qtEnd;
   bool all = true;
   forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
     all = c.qtLo <= qtDepth;
@@ -325,15 +360,16 @@ bool SplitHints::allowQtEnd(int frame, int x, int y, int w, int h, int qtDepth) 
   return all;
 }
 
-bool SplitHints::allowMtt(int frame, int x, int y, int w, int h, int mttDepth, SplitMode split) const {
+bool SplitHints::allowMtt(int frame, int x, int y, int w, int h, int mttDepth, SplitMode split, int temporalId) const {
+  const SplitThresholds& th = thresholds(temporalId);
   uint8_t bit = split == SplitMode::kBtHor ? kHintBtHor : split == SplitMode::kBtVer ? kHintBtVer
               : split == SplitMode::kTtHor ? kHintTtHor : split == SplitMode::kTtVer ? kHintTtVer : 0;
   if (!bit) return false;
   if (version_ == 2) {
     if (mttDepth >= 3 ||
-        nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pMtt[mttDepth]; }) < thresholds_.mtt)
+        nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pMtt[mttDepth]; }) < th.mtt)
       return false;
-    if (thresholds_.dir <= 0 || mttDepth >= 2 || (mttDepth == 1 && w == h)) return true;
+    if (th.dir <= 0 || mttDepth >= 2 || (mttDepth == 1 && w == h)) return true;
     // the split's direction: the mean over the node of the cells' digit (a node splits one way as a whole). At MTT
     // depth 0 the digit is P(vertical); at MTT depth 1 P(across): that the split divides the node's longer side (a
     // part of a square QT leaf's BT / TT split is wide after a horizontal split, tall after a vertical one, and its
@@ -347,7 +383,7 @@ bool SplitHints::allowMtt(int frame, int x, int y, int w, int h, int mttDepth, S
     const double p = double(sum) / (63.0 * n);
     const bool vertical = split == SplitMode::kBtVer || split == SplitMode::kTtVer;
     const bool first = mttDepth == 0 ? vertical : vertical == (w > h);  // vertical / across
-    return (first ? p : 1.0 - p) >= thresholds_.dir;
+    return (first ? p : 1.0 - p) >= th.dir;
   }
   bool any = false;
   forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {

@@ -34,6 +34,10 @@
 //   where the leaf CU it coded has a luma distortion uneven across that split by at least fallback x lambda.
 // (with tQtSplit + tQtEnd <= 1 one of QT split / QT end always remains.) The encoder's --split-threshold
 // overrides the file's thresholds, so one prediction serves several operating points.
+// Per temporal layer: several threshold sets separated by '|' ('threshold 0.12 0.3 0.12 | 0.2 0.3 0.2', or
+// --split-threshold 0.12,0.3,0.12|0.2,0.3,0.2): set k applies to the pictures of TemporalId k, the last set to every
+// higher layer as well. Pictures of the upper layers are referenced by few others or none, so a partition error there
+// costs less of the sequence's quality, and their search can be pruned harder.
 //
 // Node semantics (a node covers a set of cells; cells beyond the picture use the nearest cell):
 //   QT split of a node at cqtDepth q allowed   iff some covered cell has qtHi > q;
@@ -43,6 +47,7 @@
 // Hints only remove choices; the spec rules (SplitRules) are applied on top, and if hints and rules
 // together leave nothing, the search ignores the hints at that node (the stream stays valid).
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <istream>
 #include <string>
@@ -82,6 +87,10 @@ struct SplitThresholds {
 // 0 <= fallbackBits <= 1000, 0 = off), as file tokens or a comma list; "" on success, else what is wrong.
 std::string parseSplitThresholds(const std::vector<std::string>& values, SplitThresholds& out);
 std::string parseSplitThresholds(const std::string& commaList, SplitThresholds& out);
+// One set or several per temporal layer, separated by '|' (a token of its own or within one): "" on success.
+constexpr int kMaxThresholdLayers = 7;  // TemporalId 0..6
+std::string parseSplitThresholdLayers(const std::vector<std::string>& tokens, std::vector<SplitThresholds>& out);
+std::string parseSplitThresholdLayers(const std::string& list, std::vector<SplitThresholds>& out);
 
 class SplitHints {
  public:
@@ -94,9 +103,16 @@ class SplitHints {
 
   bool loaded() const { return frames_ > 0; }
   int version() const { return version_; }
-  // Version 2 decision thresholds (the file's, or 0.1 each); setThresholds overrides them.
-  const SplitThresholds& thresholds() const { return thresholds_; }
-  void setThresholds(const SplitThresholds& t) { thresholds_ = t; }
+  // Version 2 decision thresholds of a picture of `temporalId` (the file's, or 0.1 each; the last set for the layers
+  // above those given); setThresholds overrides them (one set for all layers, or one per layer).
+  const SplitThresholds& thresholds(int temporalId = 0) const {
+    return thresholds_[size_t(std::min(std::max(temporalId, 0), int(thresholds_.size()) - 1))];
+  }
+  int thresholdLayers() const { return int(thresholds_.size()); }
+  void setThresholds(const SplitThresholds& t) { thresholds_.assign(1, t); }
+  void setThresholds(const std::vector<SplitThresholds>& layers) {
+    if (!layers.empty()) thresholds_ = layers;
+  }
   int width() const { return width_; }
   int height() const { return height_; }
   int grid() const { return grid_; }
@@ -107,17 +123,18 @@ class SplitHints {
     return cells_[(size_t(frame) * size_t(rows_) + size_t(row)) * size_t(cols_) + size_t(col)];
   }
 
-  // Node queries (luma rectangle, clamped to the hint grid), see header comment for semantics.
-  bool allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth) const;
-  bool allowQtEnd(int frame, int x, int y, int w, int h, int qtDepth) const;
-  bool allowMtt(int frame, int x, int y, int w, int h, int mttDepth, SplitMode split) const;
+  // Node queries (luma rectangle, clamped to the hint grid), see header comment for semantics; version 2 decides
+  // with the thresholds of the picture's temporal layer.
+  bool allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth, int temporalId = 0) const;
+  bool allowQtEnd(int frame, int x, int y, int w, int h, int qtDepth, int temporalId = 0) const;
+  bool allowMtt(int frame, int x, int y, int w, int h, int mttDepth, SplitMode split, int temporalId = 0) const;
 
  private:
   template <class F> void forCells(int frame, int x, int y, int w, int h, F&& f) const;
   // Version 2: the largest quadrant mean of a per-cell probability (63ths), as a probability.
   template <class G> double nodeProbability(int frame, int x, int y, int w, int h, G&& get) const;
   int version_ = 1;
-  SplitThresholds thresholds_;
+  std::vector<SplitThresholds> thresholds_ = std::vector<SplitThresholds>(1);
   int width_ = 0, height_ = 0, ctu_ = 0, grid_ = 0, frames_ = 0, cols_ = 0, rows_ = 0;
   std::vector<SplitHintCell> cells_;
 };
