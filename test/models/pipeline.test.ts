@@ -9,6 +9,8 @@ import path from 'node:path';
 import { FOREMAN, REPO, json, startStack, submit, upload, waitForState } from '../service/helpers.js';
 import { formatNodeThresholds, PRESET_OPERATING_POINTS, V1_MODEL, type NodeThresholds } from '../../src/models/split-predictor.js';
 
+// a text for a RegExp: thresholds hold '.' and, per temporal layer, '|'
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The per-node thresholds of a preset's operating point (those the tests use are per-node). */
 const nodePoint = (config: 'ai' | 'ra', preset: string): NodeThresholds => (PRESET_OPERATING_POINTS[config][preset] as { node: NodeThresholds }).node;
 
@@ -116,7 +118,7 @@ test('random-access job: v4 (the RA default) predicts every frame (I and B pictu
       assert.notEqual(h32, await readFile(path.join(s.cfg.dataDir, 'jobs', idn, spn.hints.qp37), 'utf8'));
       assert.deepEqual(spn.nodeThresholds, point);
       assert.equal(spn.threshold, null);
-      assert.match(spn.note, new RegExp(`node thresholds ${formatNodeThresholds(point)} \\(preset faster's operating point\\), random access`));
+      assert.match(spn.note, new RegExp(`node thresholds ${escapeRe(formatNodeThresholds(point))} \\(preset faster's operating point\\), random access`));
       const h2 = await readFile(path.join(s.cfg.dataDir, 'jobs', idn, spn.hints.qp37), 'utf8');
       assert.match(h2, new RegExp(`^nnvvc-split-hints 2\n[^]*\nthreshold ${point.qtSplit} ${point.qtEnd} ${point.mtt}\nframes 3\n`));
       // the intra picture by the all-intra v1 (its tokens carry the 2 direction digits), the B pictures by v4
@@ -181,7 +183,7 @@ test('random-access job: v4 (the RA default) predicts every frame (I and B pictu
     assert.match(sp1.note, /splitnet v1 is trained for all-intra \(slice types I\); config ra runs the full partition search/);
     const { sp: sp2 } = await completedJob(s, { sequenceId: seqId, config: 'ai', qps: [37], preset: 'faster', frames: 1 }, 200_000);
     assert.equal(sp2.model, 'splitnet v1');
-    assert.match(sp2.note, new RegExp(`node thresholds ${formatNodeThresholds(nodePoint('ai', 'faster'))} \\(preset faster's operating point\\)$`));
+    assert.match(sp2.note, new RegExp(`node thresholds ${escapeRe(formatNodeThresholds(nodePoint('ai', 'faster')))} \\(preset faster's operating point\\)$`));
   } finally {
     delete process.env.NNVVC_SPLIT_INTRA_MODEL;
     delete process.env.NNVVC_SPLIT_NODE_THRESHOLDS;

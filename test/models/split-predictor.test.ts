@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import {
   CELLS, DEFAULT_MODEL, DEFAULT_RA_MODEL, ExecutionProviderError, GRID, MTT_CLASSES, QT_CLASSES, V1_MODEL, V2_MODEL, V3_MODEL, V4_MODEL, defaultModelFor, cellToken, hintsText, loadSplitModel, parseAggressiveness,
   formatNodeThresholds, parseNodeThresholds, parseThreshold, predictFrame, predictFrameQps, probabilityToken, readLuma, SplitModelError, thresholdToken, writeSplitHints,
-  writeSplitHintsForQps, type FramePrediction,
+  writeSplitHintsForQps, type FramePrediction, type NodeThresholds,
 } from '../../src/models/split-predictor.js';
 import { mcTemporalFeature, planFrames, temporalFeature } from '../../src/models/temporal.js';
 import { cellTargets, oracleHints } from '../../src/models/labels.js';
@@ -424,6 +424,43 @@ test('random access: hints for every input frame (I and B path) are accepted by 
       }
     }
     assert.ok(checked > 0);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+});
+
+test('random access: thresholds per temporal layer decide each picture by its layer; the same set for every layer gives the stream of one set', { skip: noCodec, timeout: 180_000 }, async () => {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-hints-layers-'));
+  try {
+    const m = await loadSplitModel(DEFAULT_RA_MODEL, { ep: 'cpu' });
+    const frames = 9, qp = 32;
+    const base = { qtSplit: 0.1, qtEnd: 0.3, mtt: 0.1 };
+    const top = { qtSplit: 0.95, qtEnd: 0.05, mtt: 0.95 };  // layer 5: almost no split is tried
+    const encode = async (name: string, node: NodeThresholds) => {
+      const hints = path.join(tmp, `${name}.hints.txt`), b = path.join(tmp, `${name}.266`), o = path.join(tmp, `${name}.yuv`);
+      const s = path.join(tmp, `${name}.json`), d = path.join(tmp, `${name}.dec.yuv`);
+      await writeSplitHints({ model: m, input: FOREMAN, width: W, height: H, bitDepth: 8, frames, qp, out: hints, policy: { node },
+        config: 'ra', intraPeriod: 32, gopSize: 32 });
+      await run(ENC, ['-i', FOREMAN, '-s', `${W}x${H}`, '--fps', '30', '--frames', String(frames), '--input-bitdepth', '8', '--qp', String(qp),
+        '--config', 'ra', '--preset', 'faster', '-b', b, '-o', o, '--stats', s, '--split-hints', hints]);
+      await run(DEC, ['-b', b, '-o', d]);
+      assert.ok((await readFile(d)).equals(await readFile(o)), `${name}: nnvvc-dec output equals the encoder recon`);
+      const st = JSON.parse(await readFile(s, 'utf8')) as { frames: { poc: number; temporal_id: number; bits: number; cus: number[][] }[] };
+      return { text: await readFile(hints, 'utf8'), stream: await readFile(b), frames: st.frames };
+    };
+    const one = await encode('one', base);
+    const same = await encode('same', { ...base, layers: [base, base, base, base, base] });
+    assert.match(same.text, /^threshold 0.1 0.3 0.1 \| 0.1 0.3 0.1 \| 0.1 0.3 0.1 \| 0.1 0.3 0.1 \| 0.1 0.3 0.1 \| 0.1 0.3 0.1$/m);
+    assert.ok(same.stream.equals(one.stream), 'six equal sets code what one set codes');
+    const upper = await encode('upper', { ...base, layers: [base, base, base, base, top] });
+    assert.match(upper.text, /^threshold 0.1 0.3 0.1 \| .* \| 0.95 0.05 0.95$/m);
+    const cus = (r: typeof one, f: (t: number) => boolean) => r.frames.filter((x) => f(x.temporal_id)).reduce((a, x) => a + x.cus.length, 0);
+    assert.deepEqual(upper.frames.filter((x) => x.temporal_id === 5).map((x) => x.poc).sort(), [1, 3, 5, 7]);
+    assert.ok(cus(upper, (t) => t === 5) < cus(one, (t) => t === 5), `layer 5 coded with fewer CUs: ${cus(upper, (t) => t === 5)} against ${cus(one, (t) => t === 5)}`);
+    // the intra picture, coded first, is decided by layer 0's set in both
+    const poc0 = (r: typeof one) => r.frames.find((x) => x.poc === 0)!;
+    assert.deepEqual(poc0(upper).cus, poc0(one).cus);
+    assert.equal(poc0(upper).bits, poc0(one).bits);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
