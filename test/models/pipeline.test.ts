@@ -120,7 +120,7 @@ test('random-access job: v4 (the RA default) predicts every frame (I and B pictu
       assert.equal(spn.threshold, null);
       assert.match(spn.note, new RegExp(`node thresholds ${escapeRe(formatNodeThresholds(point))} \\(preset faster's operating point\\), random access`));
       const h2 = await readFile(path.join(s.cfg.dataDir, 'jobs', idn, spn.hints.qp37), 'utf8');
-      assert.match(h2, new RegExp(`^nnvvc-split-hints 2\n[^]*\nthreshold ${point.qtSplit} ${point.qtEnd} ${point.mtt}\nframes 3\n`));
+      assert.match(h2, new RegExp(`^nnvvc-split-hints 2\n[^]*\nthreshold ${escapeRe(formatNodeThresholds(point, ' '))}\nframes 3\n`));
       // the intra picture by the all-intra v1 (its tokens carry the 2 direction digits), the B pictures by v4
       assert.equal(spn.intraModel, 'splitnet v1');
       // on the CPU one run per picture (test-time flips `auto`)
