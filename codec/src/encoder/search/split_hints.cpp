@@ -32,6 +32,18 @@ bool parseInt(const std::string& s, long lo, long hi, int& v) {
   return true;
 }
 
+// "a,b,,c" -> {"a", "b", "", "c"} (empty items kept: the parser names them)
+std::vector<std::string> splitCommas(const std::string& list) {
+  std::vector<std::string> parts;
+  for (size_t a = 0;;) {
+    const size_t c = list.find(',', a);
+    parts.push_back(list.substr(a, c == std::string::npos ? std::string::npos : c - a));
+    if (c == std::string::npos) break;
+    a = c + 1;
+  }
+  return parts;
+}
+
 }  // namespace
 
 std::string parseSplitHintToken(const std::string& tok, SplitHintCell& out) {
@@ -136,14 +148,7 @@ std::string parseSplitThresholds(const std::vector<std::string>& values, SplitTh
 }
 
 std::string parseSplitThresholds(const std::string& list, SplitThresholds& out) {
-  std::vector<std::string> parts;
-  for (size_t a = 0;;) {
-    const size_t c = list.find(',', a);
-    parts.push_back(list.substr(a, c == std::string::npos ? std::string::npos : c - a));
-    if (c == std::string::npos) break;
-    a = c + 1;
-  }
-  return parseSplitThresholds(parts, out);
+  return parseSplitThresholds(splitCommas(list), out);
 }
 
 std::string parseSplitThresholdLayers(const std::vector<std::string>& tokens, std::vector<SplitThresholds>& out) {
@@ -171,14 +176,7 @@ std::string parseSplitThresholdLayers(const std::vector<std::string>& tokens, st
 }
 
 std::string parseSplitThresholdLayers(const std::string& list, std::vector<SplitThresholds>& out) {
-  std::vector<std::string> parts;
-  for (size_t a = 0;;) {
-    const size_t c = list.find(',', a);
-    parts.push_back(list.substr(a, c == std::string::npos ? std::string::npos : c - a));
-    if (c == std::string::npos) break;
-    a = c + 1;
-  }
-  return parseSplitThresholdLayers(parts, out);
+  return parseSplitThresholdLayers(splitCommas(list), out);
 }
 
 std::string SplitHints::parseFile(const std::string& path) {
