@@ -304,13 +304,14 @@ async function main() {
   for (const { label, policy, oracle } of VARIANTS) {
     const v = variants[label];
     const secs = v.points.reduce((s, p) => s + p.encSeconds, 0);
-    const bd = bdRate(anchor, v.points.map((p) => ({ kbps: p.kbps, psnr: p.psnr })));
+    const curve = v.points.map((p) => ({ kbps: p.kbps, psnr: p.psnr }));
+    const bd = bdRate(anchor, curve);
     const allOk = v.points.every((p) => p.decode.nnvvcDec === true && p.decode.vtmDec !== false);
     const vtmRan = v.points.every((p) => p.decode.vtmDec !== null);
     const msPerFrame = 1000 * v.inferenceSeconds / Math.max(1, v.framesPredicted);
     const leafWorkSavedPct = 100 * (1 - v.points.reduce((s, p) => s + p.leafSamples, 0) / fullLeafSamples);
-    const pv = vsVtm(v.points.map((p) => ({ kbps: p.kbps, psnr: p.psnr })), secs + v.inferenceSeconds);
-    curves[label] = v.points.map((p) => ({ kbps: p.kbps, psnr: p.psnr }));
+    const pv = vsVtm(curve, secs + v.inferenceSeconds);
+    curves[label] = curve;
     summary.push({ variant: label, label, description: describeVariant({ policy, oracle }), ...(oracle ? { oracle } : typeof policy === 'number' ? { aggressiveness: policy } : 'threshold' in policy! ? { threshold: policy.threshold } : { nodeThresholds: policy!.node }), encodeSeconds: secs, timeSavedPct: 100 * (1 - secs / fullSeconds), leafWorkSavedPct, bdRatePct: bd,
       inferenceSeconds: v.inferenceSeconds, inferenceMsPerFrame: msPerFrame, inferenceShareOfEncode: v.inferenceSeconds / secs, decodeOk: allOk, vtmChecked: vtmRan, points: v.points,
       ...(pv.bd !== undefined ? { bdRateVsVtmPct: pv.bd, timeRatioVsVtm: pv.ratio } : {}) });

@@ -723,34 +723,30 @@ export function hintPolicyFromEnv(env: NodeJS.ProcessEnv, config: string, preset
  * temporal layer from 0 (the last serves the layers above). */
 export function parseNodeThresholds(v: string | undefined): NodeThresholds | undefined {
   if (v === undefined || v.trim() === '') return undefined;
-  if (v.includes('|')) {
-    // one set per temporal layer: layer 0's, then the layers' above (the last one serves the rest)
-    const sets = v.split('|');
-    if (sets.length > MAX_THRESHOLD_LAYERS) {
-      throw new SplitModelError(`split-hints node thresholds '${v}': ${sets.length} sets, at most ${MAX_THRESHOLD_LAYERS} (one per temporal layer)`);
-    }
-    const parsed = sets.map((x, k) => {
-      try {
-        const t = parseNodeThresholds(x);
-        if (!t) throw new SplitModelError(`split-hints node thresholds '${x}': the set is empty`);
-        return t;
-      } catch (e) {
-        throw new SplitModelError(`split-hints node thresholds '${v}': temporal layer ${k}: ${(e as Error).message}`);
-      }
-    });
-    return { ...parsed[0], layers: parsed.slice(1) };
+  const sets = v.split('|');
+  if (sets.length > MAX_THRESHOLD_LAYERS) {
+    throw new SplitModelError(`split-hints node thresholds '${v}': ${sets.length} sets, at most ${MAX_THRESHOLD_LAYERS} (one per temporal layer)`);
   }
+  // one set, or one per temporal layer from 0 (the last serves the layers above); an error names the set's layer
+  const parsed = sets.map((x, k) => {
+    const t = nodeThresholdSet(x);
+    if (typeof t === 'string') throw new SplitModelError(`split-hints node thresholds '${v}': ${sets.length > 1 ? `temporal layer ${k}: ` : ''}${t}`);
+    return t;
+  });
+  return parsed.length === 1 ? parsed[0] : { ...parsed[0], layers: parsed.slice(1) };
+}
+
+/** One set of parseNodeThresholds ("t", "qtSplit,qtEnd,mtt[,dir[,fallback]]", ',' or '/' between): the set, or what is
+ * wrong with it. */
+function nodeThresholdSet(v: string): LayerThresholds | string {
+  if (v.trim() === '') return 'the set is empty';
   const parts = v.split(/[,/]/).map((x) => x.trim());
   const t = parts.map(Number);
   if (![1, 3, 4, 5].includes(t.length) || parts.some((x) => x === '') || t.slice(0, 3).some((x) => !Number.isFinite(x) || x <= 0 || x >= 1)) {
-    throw new SplitModelError(`split-hints node thresholds '${v}': expected one number, three (QT split, QT end, MTT) in (0, 1), four (and the split direction) or five (and the fallback in bits), e.g. 0.05,0.3,0.05`);
+    return 'expected one number, three (QT split, QT end, MTT) in (0, 1), four (and the split direction) or five (and the fallback in bits), e.g. 0.05,0.3,0.05';
   }
-  if (t.length >= 4 && !(t[3] >= 0 && t[3] <= 0.5)) {
-    throw new SplitModelError(`split-hints node thresholds '${v}': the direction threshold ${parts[3]} is ${t[3] > 0.5 ? 'above 0.5' : 'not in [0, 0.5]'}`);
-  }
-  if (t.length === 5 && !(t[4] >= 0 && t[4] <= 1000)) {
-    throw new SplitModelError(`split-hints node thresholds '${v}': the fallback ${parts[4]} is not a number of bits in [0, 1000]`);
-  }
+  if (t.length >= 4 && !(t[3] >= 0 && t[3] <= 0.5)) return `the direction threshold ${parts[3]} is ${t[3] > 0.5 ? 'above 0.5' : 'not in [0, 0.5]'}`;
+  if (t.length === 5 && !(t[4] >= 0 && t[4] <= 1000)) return `the fallback ${parts[4]} is not a number of bits in [0, 1000]`;
   return t.length === 1 ? { qtSplit: t[0], qtEnd: t[0], mtt: t[0] }
     : { qtSplit: t[0], qtEnd: t[1], mtt: t[2], ...(t.length >= 4 && t[3] > 0 ? { dir: t[3] } : {}), ...(t.length === 5 && t[4] > 0 ? { fallback: t[4] } : {}) };
 }
