@@ -3,7 +3,7 @@
 // encode CPU time, bits, PSNR, BD-rate (src/quality bdRate), prediction accuracy against the unhinted encoder's
 // own partition, model inference time (per frame of the bench sequence and of a 1080p frame), and whether
 // every hinted bitstream decodes bit-exactly (nnvvc-dec, and VTM DecoderApp when VTM_DECODER_APP is set).
-// Env: CNN_BENCH_SEQ (file in the shared sequences), CNN_BENCH_CONFIG (ai | ra, default ai), CNN_BENCH_FRAMES
+// Env: CNN_BENCH_SEQ (file in the shared sequences), CNN_BENCH_CONFIG (ai | ra, default ai), CNN_BENCH_GOP (ra: 32 or 16), CNN_BENCH_FRAMES
 // (2 for ai, 33 for ra), CNN_BENCH_PRESET (medium), CNN_BENCH_AGGR ("0,1,2": aggressiveness levels; "" for none),
 // CNN_BENCH_THRESHOLDS (confidence thresholds, e.g. "0.9,0.95"; default none), CNN_BENCH_NODE (per-node decision
 // thresholds of version 2 hints, entries separated by ';', each "t", "qtSplit,qtEnd,mtt" or "qtSplit,qtEnd,mtt,dir" (dir: the
@@ -18,7 +18,8 @@
 // With VTM_ENCODER_APP set (ra only), every row also gets its BD-rate against VTM-23.2's RA anchor and T1/T2: the
 // Pareto table of preset x hints. The anchor is bench:codec's (bench/.cache/vtm-ra/, same key), encoded when absent;
 // CNN_BENCH_REUSE_VTM=0 encodes it again in this run.
-// Random access: GOP 32, the encoder's default intra period for the sequence's frame rate; hints for every input
+// Random access: GOP 32 (CNN_BENCH_GOP=16: GOP 16, the preset points' per-layer sets fitted to its layers), the
+// encoder's default intra period for the sequence's frame rate; hints for every input
 // frame as the worker writes them (writeSplitHints config 'ra': I pictures on the I path, B pictures with their
 // temporal layer, slice QP and temporal feature); needs a model trained for B slices (v2).
 // Writes bench/cnn-results-<preset>.json (ai) or bench/cnn-results-ra-<preset>.json (ra), per preset; with
@@ -50,6 +51,9 @@ const SEQ = process.env.CNN_BENCH_SEQ ?? 'BasketballPass_416x240_50fps_8bit_101f
 const CONFIG = (process.env.CNN_BENCH_CONFIG ?? 'ai') as 'ai' | 'ra';
 if (CONFIG !== 'ai' && CONFIG !== 'ra') throw new Error(`CNN_BENCH_CONFIG=${CONFIG}: expected ai or ra`);
 const FRAMES = Number(process.env.CNN_BENCH_FRAMES ?? (CONFIG === 'ra' ? 33 : 2));
+// random access: the GOP size (nnvvc-enc --gop-size), 32 or 16
+const GOP = Number(process.env.CNN_BENCH_GOP ?? 32);
+if (GOP !== 32 && GOP !== 16) throw new Error(`CNN_BENCH_GOP=${process.env.CNN_BENCH_GOP}: expected 32 or 16`);
 // one preset or several ("fast,medium,slow"): each is run without hints, with its operating point
 // (PRESET_OPERATING_POINTS, unless CNN_BENCH_POINT=0) and with the variants below; then a Pareto table that also sets
 // each hinted row against the next faster preset's unhinted run (the issue's preset rule)
@@ -109,8 +113,8 @@ async function main() {
     await warmUp(intraModel);
     console.log(`intra pictures: model ${intraModel.name} v${intraModel.version}${intraModel.ensemble > 1 ? ` (ensemble of ${intraModel.ensemble})` : ''}, ${intraModel.flips} test-time flip(s)`);
   }
-  const intraPeriod = CONFIG === 'ra' ? defaultIntraPeriod(m.fps) : undefined;
-  console.log(`model ${model.name} v${model.version}${model.ensemble > 1 ? ` (ensemble of ${model.ensemble})` : ''} (${model.ep}, ${model.flips} test-time flip(s)${model.epNote ? `; ${model.epNote}` : ''}); ${SEQ} ${FRAMES} frames, ${CONFIG}${intraPeriod ? ` (GOP 32, intra period ${intraPeriod})` : ''}, presets ${PRESETS.join(', ')}; VTM decoder: ${VTM_DEC || 'not used (VTM_DECODER_APP not set)'}`);
+  const intraPeriod = CONFIG === 'ra' ? defaultIntraPeriod(m.fps, GOP) : undefined;
+  console.log(`model ${model.name} v${model.version}${model.ensemble > 1 ? ` (ensemble of ${model.ensemble})` : ''} (${model.ep}, ${model.flips} test-time flip(s)${model.epNote ? `; ${model.epNote}` : ''}); ${SEQ} ${FRAMES} frames, ${CONFIG}${intraPeriod ? ` (GOP ${GOP}, intra period ${intraPeriod})` : ''}, presets ${PRESETS.join(', ')}; VTM decoder: ${VTM_DEC || 'not used (VTM_DECODER_APP not set)'}`);
   const lumaCache: Uint16Array[] = [];  // the source's luma, read once for every preset and QP
   const warm = await warmUp(model);
   console.log(`first inference (warm-up, not counted below): ${(warm.seconds * 1000).toFixed(0)} ms`);
@@ -155,7 +159,7 @@ async function main() {
   // is charged its time
   let featureFile: FeatureFile | undefined;
   if (CONFIG === 'ra' && featureTool) {
-    const pictures = featurePictures({ frames: FRAMES, intraPeriod, gopSize: 32 });
+    const pictures = featurePictures({ frames: FRAMES, intraPeriod, gopSize: GOP });
     const out = path.join(tmp, 'features.u16');
     const t0 = performance.now();
     await run(FEATURE, nnvvcFeatureArgs({ input: src, width: m.width, height: m.height, bitDepth: m.bitDepth, pictures, out }));
@@ -185,7 +189,7 @@ async function main() {
   const presets = [...PRESETS].sort((a, b) => order.indexOf(a) - order.indexOf(b));
   let faster: { preset: string; curve: { kbps: number; psnr: number }[]; secs: number } | undefined;
   for (const PRESET of presets) {
-    const VARIANTS = [...(WITH_POINT ? [{ label: 'point', policy: defaultPolicyFor(CONFIG, PRESET) as HintPolicy, oracle: undefined as OracleSlack | undefined }] : []), ...COMMON_VARIANTS];
+    const VARIANTS = [...(WITH_POINT ? [{ label: 'point', policy: defaultPolicyFor(CONFIG, PRESET, GOP) as HintPolicy, oracle: undefined as OracleSlack | undefined }] : []), ...COMMON_VARIANTS];
     const r = await benchPreset(PRESET, VARIANTS);
     const fasterBd = (curve: { kbps: number; psnr: number }[]) => (faster ? bdRate(faster.curve, curve) : undefined);
     pareto.push({ preset: PRESET, hints: 'none', secs: r.fullSeconds, bdVtm: r.fullVtm.bd, ratio: r.fullVtm.ratio, vsFaster: fasterBd(r.anchor) });
@@ -218,7 +222,7 @@ async function main() {
     // through sh so its `times` builtin reports the encoder's CPU time (the 2 cores are shared: wall time is noisy)
     const r = await run('sh', ['-c', '"$0" "$@"; rc=$?; times >&2; exit $rc', ENC, '-i', src, '-s', `${m.width}x${m.height}`, '--fps', String(m.fps), '--frames', String(FRAMES),
       '--input-bitdepth', String(m.bitDepth), '--qp', String(qp), '--config', CONFIG, '--preset', PRESET, '-b', b, '-o', o, '--stats', s,
-      ...(hints ? ['--split-hints', hints] : [])], { maxBuffer: 1 << 24 });
+      ...(CONFIG === 'ra' && GOP !== 32 ? ['--gop-size', String(GOP)] : []), ...(hints ? ['--split-hints', hints] : [])], { maxBuffer: 1 << 24 });
     const wall = (performance.now() - t0) / 1000;
     const child = r.stderr.trim().split('\n').pop()!.trim().split(/\s+/).map((t) => { const mm = /^(\d+)m([\d.]+)s$/.exec(t); return mm ? 60 * +mm[1] + +mm[2] : NaN; });
     const cpu = child[0] + child[1];
@@ -258,7 +262,7 @@ async function main() {
     const preds: FramePrediction[][] = QPS.map(() => []);
     const results = await writeSplitHintsForQps({ model, input: src, width: m.width, height: m.height, bitDepth: m.bitDepth, frames: FRAMES, qps: QPS,
       outs: QPS.map((qp) => path.join(tmp, `qp${qp}.${label}.hints.txt`)), policy, predictions: preds, lumaCache,
-      featureCache: variants[label].featureCache, featureFile, intraModel, ...(CONFIG === 'ra' ? { config: 'ra' as const, intraPeriod, gopSize: 32 } : {}) });
+      featureCache: variants[label].featureCache, featureFile, intraModel, ...(CONFIG === 'ra' ? { config: 'ra' as const, intraPeriod, gopSize: GOP } : {}) });
     hintsOf[label] = { results, preds };
   }
   for (const [qi, qp] of QPS.entries()) {
@@ -320,7 +324,7 @@ async function main() {
   }
   const accuracy = acc.result();
   console.log(`\nprediction accuracy vs the full search's partition (${accuracy.cells} cells): QT exact ${(100 * accuracy.qtExact).toFixed(1)} %, QT within 1 ${(100 * accuracy.qtWithin1).toFixed(1)} %, MTT exact ${(100 * accuracy.mttExact).toFixed(1)} %, MTT within 1 ${(100 * accuracy.mttWithin1).toFixed(1)} %`);
-  const out = { sequence: SEQ, config: CONFIG, ...(intraPeriod ? { intraPeriod, gopSize: 32 } : {}), frames: FRAMES, preset: PRESET, model: `${model.name} v${model.version}`, modelFile: path.relative(REPO, model.file), ensemble: model.ensemble, flips: model.flips, ...(intraModel ? { intraModel: `${intraModel.name} v${intraModel.version}`, intraModelFile: path.relative(REPO, intraModel.file), intraEnsemble: intraModel.ensemble, intraFlips: intraModel.flips } : {}), ep: model.ep, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length }, full: base.map((p, i) => ({ qp: QPS[i], kbps: p.kbps, psnr: p.psnr, encSeconds: p.encSeconds, cus: p.cus, leafSamples: p.leafSamples })),
+  const out = { sequence: SEQ, config: CONFIG, ...(intraPeriod ? { intraPeriod, gopSize: GOP } : {}), frames: FRAMES, preset: PRESET, model: `${model.name} v${model.version}`, modelFile: path.relative(REPO, model.file), ensemble: model.ensemble, flips: model.flips, ...(intraModel ? { intraModel: `${intraModel.name} v${intraModel.version}`, intraModelFile: path.relative(REPO, intraModel.file), intraEnsemble: intraModel.ensemble, intraFlips: intraModel.flips } : {}), ep: model.ep, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length }, full: base.map((p, i) => ({ qp: QPS[i], kbps: p.kbps, psnr: p.psnr, encSeconds: p.encSeconds, cus: p.cus, leafSamples: p.leafSamples })),
     ...(vtm ? { vtm: { seconds: t2, cached: vtm.points.some((p) => p.cached), points: vtm.points, fullBdRateVsVtmPct: fullVtm.bd, fullTimeRatioVsVtm: fullVtm.ratio } } : {}), variants: summary, accuracy, inference1080p: hd };
   // (another sequence than the default BasketballPass: its name in the file's, e.g. cnn-results-ra-medium-Cactus.json)
   // (CNN_BENCH_TAG: a suffix of one's own, so that a run leaves the committed tables alone)

@@ -75,10 +75,12 @@ export const PRESET_OPERATING_POINTS: Record<'ai' | 'ra', Record<string, HintPol
   },
 };
 
-/** The hints policy a job of `config` and search `preset` gets by default (PRESET_OPERATING_POINTS). */
-export function defaultPolicyFor(config: string, preset: string): HintPolicy {
+/** The hints policy a job of `config` and search `preset` gets by default (PRESET_OPERATING_POINTS); random access
+ * with a GOP of `gopSize` (default 32): per-layer sets fitted to its layers (fitLayersToGop). */
+export function defaultPolicyFor(config: string, preset: string, gopSize = 32): HintPolicy {
   const points = PRESET_OPERATING_POINTS[config === 'ra' ? 'ra' : 'ai'];
-  return points[preset] ?? points.medium;
+  const policy = points[preset] ?? points.medium;
+  return config === 'ra' && typeof policy === 'object' && 'node' in policy ? { node: fitLayersToGop(policy.node, gopSize) } : policy;
 }
 
 /** The model a job of `config` uses when NNVVC_SPLIT_MODEL is not set. */
@@ -561,6 +563,25 @@ export interface NodeThresholds extends LayerThresholds { layers?: LayerThreshol
 /** At most this many sets (TemporalId 0..6), as the encoder takes them. */
 export const MAX_THRESHOLD_LAYERS = 7;
 
+/** The top temporal layer of a random-access GOP of `gopSize` pictures (its pictures are referenced by none): 5 for
+ * GOP 32, 4 for GOP 16. */
+export const topTemporalLayer = (gopSize: number): number => Math.max(0, Math.round(Math.log2(gopSize)));
+
+/**
+ * A preset's per-layer sets (PRESET_OPERATING_POINTS, written for GOP 32: TemporalId 0-5, the last set for the top
+ * layer) fitted to a GOP of `gopSize`: where the GOP has fewer layers, the last set moves down to its top layer and the
+ * sets just below it are dropped, so that the pictures nothing references keep the harder set (with GOP 16 the last of
+ * six sets would otherwise serve no picture). One set, or no more sets than the GOP has layers: unchanged.
+ */
+export function fitLayersToGop(node: NodeThresholds, gopSize: number): NodeThresholds {
+  const { layers, ...first } = node;
+  const top = topTemporalLayer(gopSize);
+  if (!layers || layers.length <= top) return node;
+  const sets: LayerThresholds[] = [first, ...layers];
+  const fitted = [...sets.slice(0, top), sets[sets.length - 1]];
+  return fitted.length === 1 ? fitted[0] : { ...fitted[0], layers: fitted.slice(1) };
+}
+
 /** How hints are made from predictions: a fixed aggressiveness (0/1/2, v1's ranges), a confidence threshold on
  * per-cell ranges, or per-node decisions (version 2 hints: the probabilities, decided by the encoder). */
 export type HintPolicy = Aggressiveness | { threshold: number } | { node: NodeThresholds };
@@ -700,7 +721,7 @@ export async function writeSplitHintsForQps(o: HintsJob & { qps: number[]; outs:
  * NNVVC_SPLIT_THRESHOLD, NNVVC_SPLIT_AGGRESSIVENESS, else the preset's operating point (`presetPoint` true). A bad
  * value throws SplitModelError naming the variable.
  */
-export function hintPolicyFromEnv(env: NodeJS.ProcessEnv, config: string, preset: string): { policy: HintPolicy; presetPoint: boolean } {
+export function hintPolicyFromEnv(env: NodeJS.ProcessEnv, config: string, preset: string, gopSize = 32): { policy: HintPolicy; presetPoint: boolean } {
   const named = <T>(name: string, parse: (v: string | undefined) => T): T => {
     try {
       return parse(env[name]);
@@ -714,7 +735,7 @@ export function hintPolicyFromEnv(env: NodeJS.ProcessEnv, config: string, preset
   if (node !== undefined) return { policy: { node }, presetPoint: false };
   if (threshold !== undefined) return { policy: { threshold }, presetPoint: false };
   if (aggressiveness !== undefined) return { policy: aggressiveness, presetPoint: false };
-  return { policy: defaultPolicyFor(config, preset), presetPoint: true };
+  return { policy: defaultPolicyFor(config, preset, gopSize), presetPoint: true };
 }
 
 /** NNVVC_SPLIT_NODE_THRESHOLDS: undefined when unset/empty, else "t" (the first three), "qtSplit,qtEnd,mtt",

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FOREMAN, REPO, json, startStack, submit, upload, waitForState } from '../service/helpers.js';
-import { formatNodeThresholds, PRESET_OPERATING_POINTS, V1_MODEL, type NodeThresholds } from '../../src/models/split-predictor.js';
+import { fitLayersToGop, formatNodeThresholds, PRESET_OPERATING_POINTS, V1_MODEL, type NodeThresholds } from '../../src/models/split-predictor.js';
 
 // a text for a RegExp: thresholds hold '.' and, per temporal layer, '|'
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -132,6 +132,19 @@ test('random-access job: v4 (the RA default) predicts every frame (I and B pictu
       assert.match(h2, /^frame 0\n(p[A-Za-z0-9_-]{9} ){21}p[A-Za-z0-9_-]{9}\n/m);
       assert.match(h2, /^frame 1\n(p[A-Za-z0-9_-]{7} ){21}p[A-Za-z0-9_-]{7}\n/m);
       assert.ok(rn.ratePoints.every((p: { decodeOk: boolean }) => p.decodeOk));
+    }
+    // random access `medium` (a set per temporal layer, written for GOP 32) with GOP 16: the last set moves down to
+    // layer 4, GOP 16's top layer (the pictures nothing references), and layer 4's own set is dropped
+    {
+      const fitted = fitLayersToGop(nodePoint('ra', 'medium'), 16);
+      assert.equal(fitted.layers?.length, 4);
+      assert.deepEqual(fitted.layers!.at(-1), nodePoint('ra', 'medium').layers!.at(-1));
+      const { id: idg, sp: spg, report: rg } = await completedJob(s, { sequenceId: seqId, config: 'ra', qps: [37], preset: 'medium', frames: 3, gopSize: 16 }, 200_000);
+      assert.deepEqual(spg.nodeThresholds, fitted);
+      assert.match(spg.note, new RegExp(`node thresholds ${escapeRe(formatNodeThresholds(fitted))} \\(preset medium's operating point\\), random access`));
+      const hg = await readFile(path.join(s.cfg.dataDir, 'jobs', idg, spg.hints.qp37), 'utf8');
+      assert.match(hg, new RegExp(`\nthreshold ${escapeRe(formatNodeThresholds(fitted, ' '))}\nframes 3\n`));
+      assert.ok(rg.ratePoints.every((p: { decodeOk: boolean }) => p.decodeOk));
     }
     // a rate search predicts per trial QP from the features kept for it, and they go once the encode stage is over
     {

@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import {
   CELLS, DEFAULT_MODEL, DEFAULT_RA_MODEL, ExecutionProviderError, GRID, MTT_CLASSES, QT_CLASSES, V1_MODEL, V2_MODEL, V3_MODEL, V4_MODEL, defaultModelFor, cellToken, hintsText, loadSplitModel, parseAggressiveness,
   formatNodeThresholds, parseNodeThresholds, parseThreshold, predictFrame, predictFrameQps, probabilityToken, readLuma, SplitModelError, thresholdToken, writeSplitHints,
-  writeSplitHintsForQps, type FramePrediction, type NodeThresholds,
+  writeSplitHintsForQps, type FramePrediction, type NodeThresholds, fitLayersToGop, topTemporalLayer, hintPolicyFromEnv, defaultPolicyFor,
+  PRESET_OPERATING_POINTS,
 } from '../../src/models/split-predictor.js';
 import { mcTemporalFeature, planFrames, temporalFeature } from '../../src/models/temporal.js';
 import { cellTargets, oracleHints } from '../../src/models/labels.js';
@@ -188,6 +189,29 @@ test('threshold tokens: the smallest QT range around the argmax and MTT cap hold
   assert.throws(() => parseNodeThresholds('0.1|0.1,0.2'), /temporal layer 1: .*expected one number, three/);
   assert.throws(() => parseNodeThresholds('0.1|'), /temporal layer 1: .*the set is empty/);
   assert.throws(() => parseNodeThresholds(Array(8).fill('0.1').join('|')), /8 sets, at most 7 \(one per temporal layer\)/);
+  // a preset's per-layer sets are written for GOP 32 (layers 0-5); a GOP 16 job (top layer 4) keeps the last set on
+  // its top layer, the pictures nothing references, and drops the one below it
+  const six = parseNodeThresholds('0.12,0.3,0.12|0.13,0.3,0.13|0.14,0.3,0.14|0.15,0.3,0.15|0.16,0.3,0.16|0.3,0.45,0.3')!;
+  assert.equal(topTemporalLayer(32), 5);
+  assert.equal(topTemporalLayer(16), 4);
+  assert.deepEqual(fitLayersToGop(six, 32), six);
+  assert.equal(formatNodeThresholds(fitLayersToGop(six, 16)), '0.12/0.3/0.12|0.13/0.3/0.13|0.14/0.3/0.14|0.15/0.3/0.15|0.3/0.45/0.3');
+  assert.deepEqual(fitLayersToGop(layered!, 16), layered);
+  assert.deepEqual(fitLayersToGop({ qtSplit: 0.2, qtEnd: 0.3, mtt: 0.2 }, 16), { qtSplit: 0.2, qtEnd: 0.3, mtt: 0.2 });
+  // the default policy of a job: random access `medium`'s layered point, per GOP size; an explicit setting is taken as
+  // it is (by TemporalId, as the encoder reads it)
+  const mediumRa = (PRESET_OPERATING_POINTS.ra.medium as { node: NodeThresholds }).node;
+  assert.equal(mediumRa.layers?.length, 5, 'medium\'s point has a set per layer of GOP 32');
+  for (const gop of [32, 16]) {
+    const { policy, presetPoint } = hintPolicyFromEnv({}, 'ra', 'medium', gop);
+    assert.equal(presetPoint, true);
+    const node = (policy as { node: NodeThresholds }).node;
+    assert.equal(node.layers?.length, topTemporalLayer(gop));
+    assert.deepEqual(node.layers!.at(-1), mediumRa.layers!.at(-1), `GOP ${gop}: the top layer keeps the last set`);
+    assert.deepEqual(defaultPolicyFor('ra', 'medium', gop), policy);
+  }
+  assert.deepEqual(hintPolicyFromEnv({ NNVVC_SPLIT_NODE_THRESHOLDS: formatNodeThresholds(six) }, 'ra', 'medium', 16).policy, { node: six });
+  assert.deepEqual(defaultPolicyFor('ai', 'medium', 16), PRESET_OPERATING_POINTS.ai.medium);
   assert.match(text, /^pAAAAAAA_A$/m);
   const noProb: FramePrediction = { cols: 1, rows: 1, qt: new Uint8Array(1), mtt: new Uint8Array(1), qtConf: new Float32Array(1), seconds: 0 };
   assert.throws(() => hintsText(8, 8, [noProb], { threshold: 0.9 }), /a threshold needs the predicted probabilities/);

@@ -137,7 +137,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   const preset = req.preset ?? NNVVC_DEFAULT_PRESET;
   let resolved;
   try {
-    resolved = hintPolicyFromEnv(process.env, req.config, preset);
+    resolved = hintPolicyFromEnv(process.env, req.config, preset, req.gopSize ?? 32);
   } catch (e) {
     throw new BadInputError((e as SplitModelError).message);
   }
