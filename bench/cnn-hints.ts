@@ -33,7 +33,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bdRate, bitrateKbps } from '../src/quality/index.js';
 import { defaultModelFor, intraFlipsFor, intraModelFileFor, defaultPolicyFor, describePolicy, PRESET_OPERATING_POINTS, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, predictFrameQps, readLuma, temporalInputOf, writeSplitHintsForQps, type Aggressiveness, type HintsResult, type FramePrediction, type HintPolicy, type SplitModel } from '../src/models/split-predictor.js';
-import { defaultIntraPeriod } from '../src/quality/anchors.js';
+import { defaultIntraPeriod, RA_GOP_SIZE, RA_GOP_SIZES } from '../src/quality/anchors.js';
 import { AccuracyCounter, cellTargets, describeOracle, oracleHints, type OracleSlack } from '../src/models/labels.js';
 import { vtmAnchor, type RaRun } from './codec-ra.js';
 import { readManifest } from '../test/conformance/lib.js';
@@ -52,8 +52,8 @@ const CONFIG = (process.env.CNN_BENCH_CONFIG ?? 'ai') as 'ai' | 'ra';
 if (CONFIG !== 'ai' && CONFIG !== 'ra') throw new Error(`CNN_BENCH_CONFIG=${CONFIG}: expected ai or ra`);
 const FRAMES = Number(process.env.CNN_BENCH_FRAMES ?? (CONFIG === 'ra' ? 33 : 2));
 // random access: the GOP size (nnvvc-enc --gop-size), 32 or 16
-const GOP = Number(process.env.CNN_BENCH_GOP ?? 32);
-if (GOP !== 32 && GOP !== 16) throw new Error(`CNN_BENCH_GOP=${process.env.CNN_BENCH_GOP}: expected 32 or 16`);
+const GOP = Number(process.env.CNN_BENCH_GOP ?? RA_GOP_SIZE);
+if (!(RA_GOP_SIZES as readonly number[]).includes(GOP)) throw new Error(`CNN_BENCH_GOP=${process.env.CNN_BENCH_GOP}: expected one of ${RA_GOP_SIZES.join(', ')}`);
 // one preset or several ("fast,medium,slow"): each is run without hints, with its operating point
 // (PRESET_OPERATING_POINTS, unless CNN_BENCH_POINT=0) and with the variants below; then a Pareto table that also sets
 // each hinted row against the next faster preset's unhinted run (the issue's preset rule)
@@ -222,7 +222,7 @@ async function main() {
     // through sh so its `times` builtin reports the encoder's CPU time (the 2 cores are shared: wall time is noisy)
     const r = await run('sh', ['-c', '"$0" "$@"; rc=$?; times >&2; exit $rc', ENC, '-i', src, '-s', `${m.width}x${m.height}`, '--fps', String(m.fps), '--frames', String(FRAMES),
       '--input-bitdepth', String(m.bitDepth), '--qp', String(qp), '--config', CONFIG, '--preset', PRESET, '-b', b, '-o', o, '--stats', s,
-      ...(CONFIG === 'ra' && GOP !== 32 ? ['--gop-size', String(GOP)] : []), ...(hints ? ['--split-hints', hints] : [])], { maxBuffer: 1 << 24 });
+      ...(CONFIG === 'ra' ? ['--gop-size', String(GOP)] : []), ...(hints ? ['--split-hints', hints] : [])], { maxBuffer: 1 << 24 });
     const wall = (performance.now() - t0) / 1000;
     const child = r.stderr.trim().split('\n').pop()!.trim().split(/\s+/).map((t) => { const mm = /^(\d+)m([\d.]+)s$/.exec(t); return mm ? 60 * +mm[1] + +mm[2] : NaN; });
     const cpu = child[0] + child[1];

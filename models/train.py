@@ -257,13 +257,12 @@ def inputs(d, idx, arch):
     temporal) and cond [n,7] (v4: [n,8], the slice QP last)."""
     y = d["luma"][idx].float() / 1023.0 - 0.5
     qp = d["qp"][idx] / 63.0
-    temporal = lambda: d["temporal"][idx].float().clamp(max=TEMPORAL_CLIP) / TEMPORAL_SCALE  # noqa: E731 (v1: unused)
+    if arch == "v1":  # no temporal plane
+        return torch.stack([y, qp[:, None, None].expand_as(y)], 1), d["cond"][idx]
+    t = d["temporal"][idx].float().clamp(max=TEMPORAL_CLIP) / TEMPORAL_SCALE
     if arch == "v4":
-        return torch.stack([y, temporal()], 1), torch.cat([d["cond"][idx], qp[:, None]], 1)
-    planes = [y, qp[:, None, None].expand_as(y)]
-    if arch != "v1":
-        planes.append(temporal())
-    return torch.stack(planes, 1), d["cond"][idx]
+        return torch.stack([y, t], 1), torch.cat([d["cond"][idx], qp[:, None]], 1)
+    return torch.stack([y, qp[:, None, None].expand_as(y), t], 1), d["cond"][idx]
 
 
 def forward(net, arch, x, cond):

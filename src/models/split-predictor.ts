@@ -16,7 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOnnxEp, type OnnxEp } from './onnx-ep.js';
 import type { FeatureFile } from './feature-file.js';
-import { mcTemporalFeature, planFrames, temporalFeature, type PlannedFrame } from './temporal.js';
+import { mcTemporalFeature, planFrames, temporalFeature, topTemporalLayer, type PlannedFrame } from './temporal.js';
+import { RA_GOP_SIZE } from '../quality/anchors.js';
 
 export const CTU = 128;
 export const GRID = 8;
@@ -75,12 +76,12 @@ export const PRESET_OPERATING_POINTS: Record<'ai' | 'ra', Record<string, HintPol
   },
 };
 
-/** The hints policy a job of `config` and search `preset` gets by default (PRESET_OPERATING_POINTS); random access
- * with a GOP of `gopSize` (default 32): per-layer sets fitted to its layers (fitLayersToGop). */
-export function defaultPolicyFor(config: string, preset: string, gopSize = 32): HintPolicy {
+/** The hints policy a job of `config` and search `preset` gets by default (PRESET_OPERATING_POINTS), its per-layer
+ * sets (random access) fitted to a GOP of `gopSize` (fitLayersToGop). */
+export function defaultPolicyFor(config: string, preset: string, gopSize = RA_GOP_SIZE): HintPolicy {
   const points = PRESET_OPERATING_POINTS[config === 'ra' ? 'ra' : 'ai'];
   const policy = points[preset] ?? points.medium;
-  return config === 'ra' && typeof policy === 'object' && 'node' in policy ? { node: fitLayersToGop(policy.node, gopSize) } : policy;
+  return typeof policy === 'object' && 'node' in policy ? { node: fitLayersToGop(policy.node, gopSize) } : policy;
 }
 
 /** The model a job of `config` uses when NNVVC_SPLIT_MODEL is not set. */
@@ -563,10 +564,6 @@ export interface NodeThresholds extends LayerThresholds { layers?: LayerThreshol
 /** At most this many sets (TemporalId 0..6), as the encoder takes them. */
 export const MAX_THRESHOLD_LAYERS = 7;
 
-/** The top temporal layer of a random-access GOP of `gopSize` pictures (its pictures are referenced by none): 5 for
- * GOP 32, 4 for GOP 16. */
-export const topTemporalLayer = (gopSize: number): number => Math.max(0, Math.round(Math.log2(gopSize)));
-
 /**
  * A preset's per-layer sets (PRESET_OPERATING_POINTS, written for GOP 32: TemporalId 0-5, the last set for the top
  * layer) fitted to a GOP of `gopSize`: where the GOP has fewer layers, the last set moves down to its top layer and the
@@ -574,12 +571,10 @@ export const topTemporalLayer = (gopSize: number): number => Math.max(0, Math.ro
  * six sets would otherwise serve no picture). One set, or no more sets than the GOP has layers: unchanged.
  */
 export function fitLayersToGop(node: NodeThresholds, gopSize: number): NodeThresholds {
-  const { layers, ...first } = node;
+  const { layers } = node;
   const top = topTemporalLayer(gopSize);
-  if (!layers || layers.length <= top) return node;
-  const sets: LayerThresholds[] = [first, ...layers];
-  const fitted = [...sets.slice(0, top), sets[sets.length - 1]];
-  return fitted.length === 1 ? fitted[0] : { ...fitted[0], layers: fitted.slice(1) };
+  // layers[k] is TemporalId k + 1's set: keep those of layers 1 .. top - 1, then the last one for the top layer
+  return !layers || layers.length <= top ? node : { ...node, layers: [...layers.slice(0, top - 1), layers[layers.length - 1]] };
 }
 
 /** How hints are made from predictions: a fixed aggressiveness (0/1/2, v1's ranges), a confidence threshold on
@@ -721,7 +716,7 @@ export async function writeSplitHintsForQps(o: HintsJob & { qps: number[]; outs:
  * NNVVC_SPLIT_THRESHOLD, NNVVC_SPLIT_AGGRESSIVENESS, else the preset's operating point (`presetPoint` true). A bad
  * value throws SplitModelError naming the variable.
  */
-export function hintPolicyFromEnv(env: NodeJS.ProcessEnv, config: string, preset: string, gopSize = 32): { policy: HintPolicy; presetPoint: boolean } {
+export function hintPolicyFromEnv(env: NodeJS.ProcessEnv, config: string, preset: string, gopSize = RA_GOP_SIZE): { policy: HintPolicy; presetPoint: boolean } {
   const named = <T>(name: string, parse: (v: string | undefined) => T): T => {
     try {
       return parse(env[name]);

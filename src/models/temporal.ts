@@ -39,6 +39,10 @@ export function temporalIdOf(poc: number, gopSize: number): number {
   return Math.log2(gopSize) - tz;
 }
 
+/** The top temporal layer of a dyadic GOP of `gopSize` pictures (an odd POC's, referenced by none): 5 for GOP 32, 4
+ * for GOP 16. */
+export const topTemporalLayer = (gopSize: number): number => temporalIdOf(1, gopSize);
+
 /** Slice QP of a B picture on `temporalId` for base QP `baseQp` (QP offset + the QP-offset model's 0..3). */
 export function bSliceQp(baseQp: number, temporalId: number, gopSize = 32): number {
   const [off, mOff, mScale] = QP_RULES[gopSize][temporalId];

@@ -12,10 +12,10 @@ import { fileURLToPath } from 'node:url';
 import {
   CELLS, DEFAULT_MODEL, DEFAULT_RA_MODEL, ExecutionProviderError, GRID, MTT_CLASSES, QT_CLASSES, V1_MODEL, V2_MODEL, V3_MODEL, V4_MODEL, defaultModelFor, cellToken, hintsText, loadSplitModel, parseAggressiveness,
   formatNodeThresholds, parseNodeThresholds, parseThreshold, predictFrame, predictFrameQps, probabilityToken, readLuma, SplitModelError, thresholdToken, writeSplitHints,
-  writeSplitHintsForQps, type FramePrediction, type NodeThresholds, fitLayersToGop, topTemporalLayer, hintPolicyFromEnv, defaultPolicyFor,
+  writeSplitHintsForQps, type FramePrediction, type NodeThresholds, fitLayersToGop, hintPolicyFromEnv, defaultPolicyFor,
   PRESET_OPERATING_POINTS,
 } from '../../src/models/split-predictor.js';
-import { mcTemporalFeature, planFrames, temporalFeature } from '../../src/models/temporal.js';
+import { mcTemporalFeature, planFrames, temporalFeature, topTemporalLayer } from '../../src/models/temporal.js';
 import { cellTargets, oracleHints } from '../../src/models/labels.js';
 import { cudaProviderInstalled } from '../../src/models/onnx-ep.js';
 

@@ -26,6 +26,7 @@ import { FeatureFile, featurePictures, nnvvcFeatureArgs } from '../../models/fea
 import type { PreparedInput } from './prepare.js';
 import { ratePoints } from '../../queue/rate-points.js';
 import { intraPeriodOf } from '../../queue/segments.js';
+import { RA_GOP_SIZE } from '../../quality/anchors.js';
 import { NNVVC_DEFAULT_PRESET, RD_PRESETS } from '../encoders.js';
 import { BadInputError, throwIfAborted } from '../errors.js';
 import {
@@ -135,18 +136,19 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   if (model.epNote && model.epNoteFirst) ctx.log.warn({ executionProvider: model.ep }, `split predictor: ${model.epNote} (said once per worker process)`);
   const ra = req.config === 'ra';
   const preset = req.preset ?? NNVVC_DEFAULT_PRESET;
+  const gopSize = req.gopSize ?? RA_GOP_SIZE;
   let resolved;
   try {
-    resolved = hintPolicyFromEnv(process.env, req.config, preset, req.gopSize ?? 32);
+    resolved = hintPolicyFromEnv(process.env, req.config, preset, gopSize);
   } catch (e) {
     throw new BadInputError((e as SplitModelError).message);
   }
   const { policy, presetPoint } = resolved;
   const policyText = `${describePolicy(policy)}${presetPoint ? ` (preset ${preset}'s operating point)` : ''}`;
   const intraPeriod = ra ? intraPeriodOf(req, input.fps) : undefined;
-  if (ra && (intraPeriod! <= 0 || intraPeriod! % (req.gopSize ?? 32) !== 0)) {
+  if (ra && (intraPeriod! <= 0 || intraPeriod! % gopSize !== 0)) {
     // (refused at submission; an older record: let the encoder say what is wrong)
-    const note = `intra period ${intraPeriod} is not a multiple of the GOP size ${req.gopSize ?? 32}: full partition search`;
+    const note = `intra period ${intraPeriod} is not a multiple of the GOP size ${gopSize}: full partition search`;
     ctx.log.warn(note);
     return { splitHints: undefined, model: null, note };
   }
@@ -172,7 +174,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
     config: req.config, framesPredictedB: 0, temporalFeature: model.temporalInputs ? model.temporalFeature : null, directions: model.directions, qpInCond: model.qpInCond, loadSeconds: (performance.now() - t0) / 1000,
     inferenceSeconds: 0, framesPredicted: 0, hints: {},
   };
-  const featureFile = ra && model.temporalFeature === 'mc16' ? await computeFeatureFile(ctx, input, info, intraPeriod!, req.gopSize ?? 32) : undefined;
+  const featureFile = ra && model.temporalFeature === 'mc16' ? await computeFeatureFile(ctx, input, info, intraPeriod!, gopSize) : undefined;
   // Luma is read once for all QPs when it fits in ~64 MB; longer inputs are re-read per QP.
   const lumaCache: Uint16Array[] | undefined = input.frames * input.width * input.height <= 32 << 20 ? [] : undefined;
   // and so are the B pictures' temporal features (the same for every QP)
@@ -181,7 +183,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   const job = {
     model, input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth,
     frames: input.frames, policy, lumaCache, featureCache, featureFile, intraModel,
-    ...(ra ? { config: 'ra' as const, intraPeriod, gopSize: req.gopSize ?? 32 } : {}),
+    ...(ra ? { config: 'ra' as const, intraPeriod, gopSize } : {}),
   };
   const written = (qp: number, out: string, r: HintsResult): string => {
     info.inferenceSeconds += r.inferenceSeconds;
