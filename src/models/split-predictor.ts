@@ -11,13 +11,14 @@
 // Hints from the predictions: fixed ranges around the argmax (aggressiveness 0/1/2) or, with a confidence
 // threshold tau (NNVVC_SPLIT_THRESHOLD), the smallest ranges that hold probability mass tau.
 import { existsSync } from 'node:fs';
-import { open, readFile, writeFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOnnxEp, type OnnxEp } from './onnx-ep.js';
 import type { FeatureFile } from './feature-file.js';
 import { mcTemporalFeature, planFrames, temporalFeature, topTemporalLayer, type PlannedFrame } from './temporal.js';
 import { RA_GOP_SIZE } from '../quality/anchors.js';
+import { writeFileAtomic } from '../storage.js';
 
 export const CTU = 128;
 export const GRID = 8;
@@ -705,7 +706,8 @@ export async function writeSplitHintsForQps(o: HintsJob & { qps: number[]; outs:
   const out: HintsResult[] = [];
   for (const [k, file] of o.outs.entries()) {
     o.predictions?.[k]?.push(...preds[k]);
-    await writeFile(file, hintsText(o.width, o.height, preds[k], o.policy ?? o.aggressiveness ?? 0));
+    // whole or not at all: the flow children of a segmented job write the same QP's file while an encoder may be reading it
+    await writeFileAtomic(file, hintsText(o.width, o.height, preds[k], o.policy ?? o.aggressiveness ?? 0));
     out.push({ file, frames: o.frames, inferenceSeconds: inferenceSeconds / q, readSeconds: readSeconds / q, framesB });
   }
   return out;
