@@ -20,7 +20,7 @@ from onnx import helper, numpy_helper
 
 # metadata that must agree between members (the rest, e.g. "output", follows from these)
 LAYOUT_KEYS = ("name", "version", "grid", "ctu", "qt_classes", "mtt_classes", "directions", "slice_types", "inputs",
-               "input", "temporal_feature", "temporal_clip", "temporal_scale", "cond")
+               "input", "temporal_feature", "temporal_clip", "temporal_scale", "cond", "halo")
 
 
 def meta(m):

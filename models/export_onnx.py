@@ -72,7 +72,9 @@ def main():
         for k in (k for k in range(directions) if k not in trained):
             last.weight[QT_CLASSES + MTT_CLASSES + k].zero_()
             last.bias[QT_CLASSES + MTT_CLASSES + k].zero_()
-    x = torch.randn(3, 2 if arch in ("v1", "v4") else 3, CTU, CTU)
+    halo = ck.get("halo", 0)
+    win = CTU + 2 * GRID * halo  # the CTU and its halo of neighbouring cells on each side
+    x = torch.randn(3, 2 if arch in ("v1", "v4") else 3, win, win)
     model = net
     if arch == "v4":
         c = torch.zeros(2, 3, COND_V4); c[:, :, 7] = torch.tensor([[0.5], [0.6]]); c[:, 1, 0] = 1; c[:, 1, 3] = 1
@@ -87,6 +89,10 @@ def main():
     torch.onnx.export(model, args, out, input_names=names, output_names=["logits"], opset_version=13, dynamic_axes=dyn)
     m = onnx.load(out)
     md = metadata(version, labels, directions)
+    if halo:  # train.py --halo: the input window holds this many cells of the neighbouring CTUs on each side
+        md["halo"] = str(halo)
+        md["input"] = md["input"].replace("128,128]", f"{win},{win}] (the CTU and {halo} cells = {GRID * halo} samples "
+                                          "of its neighbours on each side, the picture's edges replicated)")
     if ck.get("teachers"):  # train.py --teacher: distilled from an ensemble of these checkpoints
         md["distilled_from"] = ",".join(ck["teachers"])
     for k, v in md.items():

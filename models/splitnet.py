@@ -32,10 +32,17 @@ def downsample_stem(cin, w):
     ]
 
 
+def crop_halo(f, halo):
+    """The 16x16 cells of the CTU itself from features of a window with `halo` cells of its neighbours on each side
+    (the convolutions before this saw across the CTU's border; what follows is the CTU's own)."""
+    return f[:, :, halo:halo + CTU // GRID, halo:halo + CTU // GRID] if halo else f
+
+
 class SplitNet(nn.Module):
-    def __init__(self, width=16, directions=0):
+    def __init__(self, width=16, directions=0, halo=0):
         super().__init__()
         w = width
+        self.halo = halo
         self.body = nn.Sequential(
             *downsample_stem(2, w),
             conv(2 * w, 2 * w, dil=2),
@@ -46,7 +53,7 @@ class SplitNet(nn.Module):
         self.head = nn.Conv2d(4 * w, QT_CLASSES + MTT_CLASSES + directions, 1)
 
     def forward(self, x):
-        f = self.body(x)
+        f = crop_halo(self.body(x), self.halo)
         g = self.ctx(f).expand_as(f)
         return self.head(torch.cat([f, g], 1))
 
@@ -77,16 +84,17 @@ class _ContextHead(nn.Module):
     """What v2-v4 share: the stem on `stem_in` planes down to the 16x16 cell grid, two dilated context convolutions, the
     CTU-level context vector and a two-layer 1x1 head (`finish`: the last three on stem features)."""
 
-    def __init__(self, stem_in, width=16, directions=0):
+    def __init__(self, stem_in, width=16, directions=0, halo=0):
         super().__init__()
         w = width
+        self.halo = halo
         self.stem = nn.Sequential(*downsample_stem(stem_in, w))
         self.context = nn.Sequential(conv(2 * w, 2 * w, dil=2), conv(2 * w, 2 * w, dil=4))
         self.ctx = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(2 * w, 2 * w, 1), nn.ReLU(inplace=True))
         self.head = nn.Sequential(nn.Conv2d(4 * w, 2 * w, 1), nn.ReLU(inplace=True), nn.Conv2d(2 * w, QT_CLASSES + MTT_CLASSES + directions, 1))
 
     def finish(self, f):
-        f = self.context(f)
+        f = crop_halo(self.context(f), self.halo)
         g = self.ctx(f).expand_as(f)
         return self.head(torch.cat([f, g], 1))
 
@@ -95,8 +103,8 @@ class SplitNetV2(_ContextHead):
     """v1's body with a third input plane (temporal difference) and a slice-type / temporal-layer vector that
     biases the 16x16 features before the context convolutions, and a two-layer 1x1 head."""
 
-    def __init__(self, width=16, directions=0):
-        super().__init__(3, width, directions)
+    def __init__(self, width=16, directions=0, halo=0):
+        super().__init__(3, width, directions, halo)
         self.cond = nn.Linear(COND, 2 * width)
 
     def forward(self, x, cond):
@@ -115,8 +123,8 @@ class SplitNetV4(_ContextHead):
     then sees the picture alone, so a job's four QPs share one stem run per picture; the cond vector scales and
     biases the 16x16 features (FiLM) before the context convolutions, once per QP."""
 
-    def __init__(self, width=16, directions=0):
-        super().__init__(2, width, directions)
+    def __init__(self, width=16, directions=0, halo=0):
+        super().__init__(2, width, directions, halo)
         self.film = nn.Linear(COND_V4, 4 * width)
 
     def head_from(self, f, cond):
@@ -142,13 +150,14 @@ class SplitNetV4Export(nn.Module):
         return self.net.head_from(f, c)
 
 
-def net_for(arch, directions=0, width=16):
+def net_for(arch, directions=0, width=16, halo=0):
     """The network of a train.py --arch (v3: v2's network on the motion-compensated feature); directions: the
     split-direction outputs (channels 9..); width: the stem's channels (16 in every committed model; MACs grow with
-    its square)."""
+    its square); halo: cells (8 samples each) of the neighbouring CTUs the input window holds on each side (its
+    inputs are then 128 + 16 * halo samples square; the outputs stay the CTU's 16x16 cells)."""
     if arch == "v4":
-        return SplitNetV4(width, directions)
-    return SplitNet(width, directions) if arch == "v1" else SplitNetV2(width, directions)
+        return SplitNetV4(width, directions, halo)
+    return SplitNet(width, directions, halo) if arch == "v1" else SplitNetV2(width, directions, halo)
 
 
 def trained_directions(ck):
@@ -161,7 +170,7 @@ def trained_directions(ck):
 def load_checkpoint(path):
     """A train.py checkpoint as (network in eval mode, checkpoint dict); a bare state dict (older) is a v1's."""
     ck = torch.load(path, map_location="cpu")
-    net = net_for(ck.get("arch", "v1"), ck.get("directions", 0), ck.get("width", 16))
+    net = net_for(ck.get("arch", "v1"), ck.get("directions", 0), ck.get("width", 16), ck.get("halo", 0))
     net.load_state_dict(ck.get("state_dict", ck))
     net.eval()
     return net, ck

@@ -186,10 +186,22 @@ def direction1_cost_maps(meta, rows, cols, bits0=16.0):
     return maps
 
 
-def ctus_of(base, meta, exact=True, text=".t.bin"):
+def ctu_windows(plane, halo=0):
+    """A picture plane [h,w] cut into its CTUs' input windows [ny*nx,128+16*halo,..] in raster order: each CTU with
+    `halo` cells (8 samples) of its neighbours on every side, the picture's edges replicated (the worker's frameFeeds
+    cuts the same windows)."""
+    h, w = plane.shape
+    ny, nx, hs = math.ceil(h / CTU), math.ceil(w / CTU), halo * GRID
+    pad = np.pad(plane, ((hs, ny * CTU - h + hs), (hs, nx * CTU - w + hs)), mode="edge")
+    return np.stack([pad[j * CTU:(j + 1) * CTU + 2 * hs, i * CTU:(i + 1) * CTU + 2 * hs] for j in range(ny) for i in range(nx)])
+
+
+def ctus_of(base, meta, exact=True, text=".t.bin", halo=0):
     """One picture (meta: its .stats.json) cut into CTUs: (split, luma [n,128,128] uint16 10-bit, temporal [n,128,128]
     uint16 (0 for I pictures), qp [n], cond [n,7], qt [n,16,16], mtt [n,16,16], is_b [n], bits [n], dir0/dir1 [n,16,16]
-    (direction_labels), nodes0..4, dcost1 [n,16,16,4] (direction1_cost_maps)). Edge-replicated padding."""
+    (direction_labels), nodes0..4, dcost1 [n,16,16,4] (direction1_cost_maps)). Edge-replicated padding. halo: cells
+    of the neighbouring CTUs around each CTU's window (luma and temporal [n,128+16*halo,..]; the picture's edges
+    replicated, as the worker does)."""
     w, h = meta["width"], meta["height"]
     luma = np.fromfile(base + ".y.bin", dtype="<u2").reshape(h, w)
     tfile = base + text
@@ -197,8 +209,6 @@ def ctus_of(base, meta, exact=True, text=".t.bin"):
     qt, mt = labels_for(meta, exact)
     dirs = direction_labels(meta)
     ny, nx = math.ceil(h / CTU), math.ceil(w / CTU)
-    pad = np.pad(luma, ((0, ny * CTU - h), (0, nx * CTU - w)), mode="edge")
-    tpad = np.pad(temporal, ((0, ny * CTU - h), (0, nx * CTU - w)), mode="edge")
     qtp = np.pad(qt, ((0, ny * CELLS - qt.shape[0]), (0, nx * CELLS - qt.shape[1])), constant_values=-1)
     mtp = np.pad(mt, ((0, ny * CELLS - mt.shape[0]), (0, nx * CELLS - mt.shape[1])), constant_values=-1)
     dps = [np.pad(a, ((0, ny * CELLS - a.shape[0]), (0, nx * CELLS - a.shape[1])), constant_values=-1) for a in dirs]
@@ -207,13 +217,11 @@ def ctus_of(base, meta, exact=True, text=".t.bin"):
     nodes = node_cost_maps(meta, ny, nx)
     d1 = direction1_cost_maps(meta, math.ceil(h / GRID), math.ceil(w / GRID))
     d1 = np.pad(d1, ((0, ny * CELLS - d1.shape[0]), (0, nx * CELLS - d1.shape[1]), (0, 0)))
-    ys, ts, qs, ms, d1s = [], [], [], [], []
+    qs, ms, d1s = [], [], []
     ds = [[] for _ in range(DIRECTIONS)]
     ns = [[] for _ in range(NODE_DEPTHS)]
     for j in range(ny):
         for i in range(nx):
-            win = (slice(j * CTU, (j + 1) * CTU), slice(i * CTU, (i + 1) * CTU))
-            ys.append(pad[win]); ts.append(tpad[win])
             qs.append(qtp[j * CELLS:(j + 1) * CELLS, i * CELLS:(i + 1) * CELLS])
             ms.append(mtp[j * CELLS:(j + 1) * CELLS, i * CELLS:(i + 1) * CELLS])
             for k in range(DIRECTIONS):
@@ -221,8 +229,8 @@ def ctus_of(base, meta, exact=True, text=".t.bin"):
             for d in range(NODE_DEPTHS):
                 ns[d].append(nodes[d][j << d:(j + 1) << d, i << d:(i + 1) << d])
             d1s.append(d1[j * CELLS:(j + 1) * CELLS, i * CELLS:(i + 1) * CELLS])
-    n = len(ys)
-    return (meta["split"], np.stack(ys).astype(np.int16), np.stack(ts).astype(np.int16), np.full(n, meta["qp"], np.float32),
+    n = ny * nx
+    return (meta["split"], ctu_windows(luma, halo).astype(np.int16), ctu_windows(temporal, halo).astype(np.int16), np.full(n, meta["qp"], np.float32),
             np.tile(np.array(cond, np.float32), (n, 1)), np.stack(qs), np.stack(ms), np.full(n, st == "B"),
             np.full(n, meta.get("bits", 0) / n, np.float32), *(np.stack(a) for a in ds), *(np.stack(a) for a in ns),
             np.stack(d1s))
@@ -232,7 +240,7 @@ FIELDS = (("luma", "temporal", "qp", "cond", "qt", "mtt", "is_b", "bits") + tupl
           + tuple(f"nodes{d}" for d in range(NODE_DEPTHS)) + ("dcost1",))
 
 
-def load(data, exact=True, intra_only=False, top_every=1, text=".t.bin", splits=("train", "val")):
+def load(data, exact=True, intra_only=False, top_every=1, text=".t.bin", splits=("train", "val"), halo=0):
     """Every picture of the data as CTUs, per split. top_every K > 1: of the top temporal layer's B pictures (layer 5,
     half of all B pictures and the most alike: distance 1 to their references) training keeps every K-th
     ((poc // 2) % K == 0); validation keeps all."""
@@ -246,7 +254,7 @@ def load(data, exact=True, intra_only=False, top_every=1, text=".t.bin", splits=
         if (top_every > 1 and meta["split"] == "train" and meta.get("slice_type") == "B" and meta.get("layer") == 5
                 and (meta["frame"] // 2) % top_every != 0):
             continue
-        split, *arrays = ctus_of(f[:-len(".stats.json")], meta, exact, text)
+        split, *arrays = ctus_of(f[:-len(".stats.json")], meta, exact, text, halo)
         for k, v in enumerate(arrays):
             sets[split][k].append(v)
     return {k: dict(zip(FIELDS, (torch.from_numpy(np.concatenate(v)) for v in s))) for k, s in sets.items() if s[0]}
@@ -530,13 +538,16 @@ def distill_loss(out, teacher_outs, valid, trained_dirs=()):
     return loss
 
 
-def load_teachers(files, arch, device):
-    """Trained checkpoints (train.py's) of the same arch, in eval mode, and the split directions all of them trained."""
+def load_teachers(files, arch, device, halo=0):
+    """Trained checkpoints (train.py's) of the same arch and halo (they see the student's inputs), in eval mode, and the
+    split directions all of them trained."""
     nets, dirs = [], None
     for f in files:
         t, ck = load_checkpoint(f)
         if ck.get("arch", "v1") != arch:
             raise SystemExit(f"--teacher {f}: arch {ck.get('arch', 'v1')}, the student is {arch}")
+        if ck.get("halo", 0) != halo:
+            raise SystemExit(f"--teacher {f}: halo {ck.get('halo', 0)}, the student's is {halo}")
         nets.append(t.to(device))
         td = set(trained_directions(ck))
         dirs = td if dirs is None else dirs & td
@@ -693,11 +704,11 @@ def eval_checkpoints(paths, data, splits):
     loaded = {}
     for path in paths:
         net, ck = load_checkpoint(path)
-        arch = ck["arch"]
-        if arch not in loaded:
-            loaded[arch] = load(data, ck.get("labels", "exact") == "exact", intra_only=arch == "v1",
-                                text=".tm.bin" if arch in ("v3", "v4") else ".t.bin", splits=splits)
-        for split, d in loaded[arch].items():
+        arch, halo = ck["arch"], ck.get("halo", 0)
+        if (arch, halo) not in loaded:
+            loaded[arch, halo] = load(data, ck.get("labels", "exact") == "exact", intra_only=arch == "v1",
+                                      text=".tm.bin" if arch in ("v3", "v4") else ".t.bin", splits=splits, halo=halo)
+        for split, d in loaded[arch, halo].items():
             for k, v in (proxy_scores(outputs(net, arch, d), d) or {}).items():
                 print(f"{path} {split} {k}: {json.dumps(v)}", flush=True)
 
@@ -736,6 +747,8 @@ def main():
                          "direction where an MTT split won at an MTT depth 1 node; needs data with mtt_nodes)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--width", type=int, default=16, help="the network's stem channels (splitnet.net_for)")
+    ap.add_argument("--halo", type=int, default=0,
+                    help="cells (8 samples) of the neighbouring CTUs around each CTU's input window (splitnet.net_for)")
     ap.add_argument("--teacher", nargs="+", metavar="CHECKPOINT", default=[],
                     help="distil these checkpoints' mean probabilities (an ensemble of seeds) into the model (distill_loss)")
     ap.add_argument("--distill", type=float, default=1.0, help="weight of distill_loss when --teacher is given")
@@ -752,13 +765,13 @@ def main():
     torch.use_deterministic_algorithms(True, warn_only=True)
     torch.set_num_threads(a.threads)
     d = load(a.data, a.labels == "exact", intra_only=a.arch == "v1", top_every=a.top_layer_every,
-             text=".tm.bin" if a.arch in ("v3", "v4") else ".t.bin")
+             text=".tm.bin" if a.arch in ("v3", "v4") else ".t.bin", halo=a.halo)
     tr = d["train"]
     ntr = len(tr["qt"])
     print(f"arch {a.arch}: train CTUs {ntr} (B {int(tr['is_b'].sum())}), val CTUs {len(d['val']['qt']) if 'val' in d else 0}", flush=True)
     directions = DIRECTIONS if a.dir_loss > 0 or a.dir_costs > 0 or a.dir1_costs > 0 else 0
-    net = net_for(a.arch, directions, a.width).to(a.device)
-    teachers, teacher_dirs = load_teachers(a.teacher, a.arch, a.device) if a.teacher else ([], [])
+    net = net_for(a.arch, directions, a.width, a.halo).to(a.device)
+    teachers, teacher_dirs = load_teachers(a.teacher, a.arch, a.device, a.halo) if a.teacher else ([], [])
     teacher_dirs = [k for k in teacher_dirs if k < directions]
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, a.epochs)
@@ -813,14 +826,14 @@ def main():
     # too (export_onnx.py zeroes the others, so that they say 0.5 and refuse nothing)
     trained = [k for k, on in enumerate((a.dir_loss > 0 or a.dir_costs > 0, a.dir_loss > 0 or a.dir1_costs > 0)) if on]
     torch.save({"state_dict": net.state_dict(), "labels": a.labels, "arch": a.arch, "directions": directions,
-                "trained_directions": trained, "width": a.width,
+                "trained_directions": trained, "width": a.width, "halo": a.halo,
                 "teachers": [os.path.basename(f) for f in a.teacher]}, a.out)  # export_onnx.py reads arch + labels
     metrics = {"arch": a.arch, "params": sum(p.numel() for p in net.parameters()), "train": evaluate(net, tr, "cpu", a.arch),
                "epochs": a.epochs, "seed": a.seed, "train_ctus": ntr, "train_ctus_b": int(tr["is_b"].sum()), "labels": a.labels,
                "device": a.device, "train_seconds": round(train_seconds, 1), "top_layer_every": a.top_layer_every, "node_loss": a.node_loss,
                "node_costs": a.node_costs, "cost_weight": a.cost_weight, "cost_bits": a.cost_bits,
                "abandoned_bits": a.abandoned_bits, "directions": directions, "dir_loss": a.dir_loss,
-               "dir_costs": a.dir_costs, "dir1_costs": a.dir1_costs, "width": a.width,
+               "dir_costs": a.dir_costs, "dir1_costs": a.dir1_costs, "width": a.width, "halo": a.halo,
                "teachers": [os.path.basename(f) for f in a.teacher], "distill": a.distill if a.teacher else 0.0}
     if "val" in d:
         metrics["val"] = evaluate(net, d["val"], "cpu", a.arch)

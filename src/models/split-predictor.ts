@@ -163,6 +163,10 @@ export interface SplitModel {
    * model's work). `auto` (the default): 4 on a GPU execution provider, 1 on the CPU, where four runs per picture
    * would cost more encode time than the better hints save (models/README.md "Test-time flips"). */
   flips: 1 | 2 | 4;
+  /** Cells (8 samples each) of the neighbouring CTUs around each CTU's input window (metadata halo; 0: the CTU
+   * alone): the window is `windowOf(model)` samples square, edge-replicated outside the picture, and the outputs are
+   * the CTU's own 16x16 cells. */
+  halo: number;
   /** Members of an ensemble file (models/ensemble_onnx.py, metadata ensemble): its output is their mean probability;
    * each member is one run of the model's size per CTU. 1 for a single model. */
   ensemble: number;
@@ -279,10 +283,21 @@ export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string; 
   return {
     file, name: meta.name ?? path.basename(file, '.onnx'), version: meta.version ?? 'unknown', sliceTypes, temporalInputs, qpInCond: temporalInputs && meta.qp_in_cond === '1',
     temporalClip: Number(meta.temporal_clip ?? 512), temporalScale: Number(meta.temporal_scale ?? 256),
-    temporalFeature: meta.temporal_feature === 'mc16' ? 'mc16' : 'zero', directions: Number(meta.directions ?? 0) || 0, ensemble: Math.max(1, Number(meta.ensemble ?? 1) || 1), ep, requestedEp: requested,
+    temporalFeature: meta.temporal_feature === 'mc16' ? 'mc16' : 'zero', directions: Number(meta.directions ?? 0) || 0, halo: haloOf(meta.halo, file), ensemble: Math.max(1, Number(meta.ensemble ?? 1) || 1), ep, requestedEp: requested,
     ...(epNote ? { epNote, epNoteFirst } : {}), session, ort, flips: flipsText === 'auto' ? (ep === 'cpu' ? 1 : 4) : Number(flipsText) as 1 | 2 | 4,
   };
 }
+
+/** The metadata's halo (cells around the CTU): a whole number 0..8. */
+function haloOf(v: string | undefined, file: string): number {
+  if (v === undefined) return 0;
+  const h = Number(v);
+  if (!Number.isInteger(h) || h < 0 || h > 8) throw new SplitModelError(`split model ${file}: metadata halo=${v}, expected a whole number of cells 0..8`);
+  return h;
+}
+
+/** The side of a model's square input window in samples: the CTU and its halo on each side. */
+export function windowOf(model: Pick<SplitModel, 'halo'>): number { return CTU + 2 * GRID * (model.halo ?? 0); }
 
 /**
  * The model's metadata_props (ModelProto field 14: StringStringEntryProto {1: key, 2: value}), read from the
@@ -357,7 +372,7 @@ export async function predictFrameQps(model: SplitModel, luma: Uint16Array, widt
   if (pic.temporal && pic.temporal.length !== luma.length) throw new SplitModelError(`temporal feature has ${pic.temporal.length} samples, expected ${width}x${height}`);
   const t0 = performance.now();
   const nx = Math.ceil(width / CTU), ny = Math.ceil(height / CTU), n = nx * ny;
-  const plane = CTU * CTU;
+  const plane = windowOf(model) ** 2;
   const planes = model.temporalInputs && !model.qpInCond ? 3 : 2;
   const V = model.flips;
   // one input buffer per model, reused: a fresh 1.5 MB (416x240) to 50 MB (1080p) array per frame costs its
@@ -380,30 +395,31 @@ export async function predictFrameQps(model: SplitModel, luma: Uint16Array, widt
   }
 }
 
-/** The model's inputs for one frame: `input` (V x n CTUs x planes x 128 x 128, every value written; variant v's CTUs
- * flipped by flipOf(v)) and the cond vector. */
+/** The model's inputs for one frame: `input` (V x n CTUs x planes x S x S, S = windowOf(model): the CTU and its halo,
+ * every value written; variant v's CTUs flipped by flipOf(v)) and the cond vector. */
 function frameFeeds(model: SplitModel, input: Float32Array, luma: Uint16Array, width: number, height: number, qps: number[], pic: PictureInfo, nx: number, ny: number): Record<string, import('onnxruntime-node').Tensor> {
   const v4 = model.qpInCond;
-  const n = nx * ny, plane = CTU * CTU, planes = model.temporalInputs && !v4 ? 3 : 2, V = model.flips;
+  const S = windowOf(model), hs = (S - CTU) / 2;
+  const n = nx * ny, plane = S * S, planes = model.temporalInputs && !v4 ? 3 : 2, V = model.flips;
   const qpv = qps[0] / 63;
   const tPlane = v4 ? 1 : 2;  // the temporal plane's index (v4 has no QP plane)
   const tv = model.temporalInputs && pic.temporal ? pic.temporal : undefined;
   const clip = model.temporalClip, scale = model.temporalScale;
   for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
     const base = (j * nx + i) * planes * plane;
-    for (let y = 0; y < CTU; y++) {
-      const sy = Math.min(j * CTU + y, height - 1) * width;
-      for (let x = 0; x < CTU; x++) {
-        const k = sy + Math.min(i * CTU + x, width - 1);
-        input[base + y * CTU + x] = luma[k] / 1023 - 0.5;
-        if (tv) input[base + tPlane * plane + y * CTU + x] = Math.min(tv[k], clip) / scale;
+    for (let y = 0; y < S; y++) {
+      const sy = Math.min(Math.max(j * CTU - hs + y, 0), height - 1) * width;
+      for (let x = 0; x < S; x++) {
+        const k = sy + Math.min(Math.max(i * CTU - hs + x, 0), width - 1);
+        input[base + y * S + x] = luma[k] / 1023 - 0.5;
+        if (tv) input[base + tPlane * plane + y * S + x] = Math.min(tv[k], clip) / scale;
       }
     }
     if (!v4) input.fill(qpv, base + plane, base + 2 * plane);
     if (model.temporalInputs && !tv) input.fill(0, base + tPlane * plane, base + (tPlane + 1) * plane);
-    for (let v = 1; v < V; v++) flipCtu(input, base, v * n * planes * plane, planes, flipOf(v));
+    for (let v = 1; v < V; v++) flipCtu(input, base, v * n * planes * plane, planes, S, flipOf(v));
   }
-  const feeds: Record<string, import('onnxruntime-node').Tensor> = { ctu: new model.ort.Tensor('float32', input, [V * n, planes, CTU, CTU]) };
+  const feeds: Record<string, import('onnxruntime-node').Tensor> = { ctu: new model.ort.Tensor('float32', input, [V * n, planes, S, S]) };
   if (model.temporalInputs) {
     // v4: [q, V*n, 8], the slice QP last; v2/v3: [V*n, 7]
     const size = v4 ? COND + 1 : COND, q = v4 ? qps.length : 1;
@@ -424,15 +440,16 @@ function frameFeeds(model: SplitModel, input: Float32Array, luma: Uint16Array, w
 /** Test-time flip variant v (0..3): bit 0 mirrors left-right, bit 1 upside down. */
 const flipOf = (v: number) => ({ x: (v & 1) !== 0, y: (v & 2) !== 0 });
 
-/** Copies the CTU at `src` (planes x 128 x 128) to `src + offset`, flipped. A flip keeps a split's depth and its
- * direction (a vertical split of a mirrored block is vertical), so the outputs need only their cells flipped back. */
-function flipCtu(buf: Float32Array, src: number, offset: number, planes: number, f: { x: boolean; y: boolean }): void {
+/** Copies the CTU's window at `src` (planes x S x S, its halo around it on every side) to `src + offset`, flipped. A
+ * flip keeps a split's depth and its direction (a vertical split of a mirrored block is vertical), so the outputs need
+ * only their cells flipped back. */
+function flipCtu(buf: Float32Array, src: number, offset: number, planes: number, S: number, f: { x: boolean; y: boolean }): void {
   for (let p = 0; p < planes; p++) {
-    const s0 = src + p * CTU * CTU;
-    for (let y = 0; y < CTU; y++) {
-      const from = s0 + (f.y ? CTU - 1 - y : y) * CTU, to = s0 + offset + y * CTU;
-      if (f.x) for (let x = 0; x < CTU; x++) buf[to + x] = buf[from + CTU - 1 - x];
-      else buf.copyWithin(to, from, from + CTU);
+    const s0 = src + p * S * S;
+    for (let y = 0; y < S; y++) {
+      const from = s0 + (f.y ? S - 1 - y : y) * S, to = s0 + offset + y * S;
+      if (f.x) for (let x = 0; x < S; x++) buf[to + x] = buf[from + S - 1 - x];
+      else buf.copyWithin(to, from, from + S);
     }
   }
 }

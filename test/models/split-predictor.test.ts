@@ -579,3 +579,79 @@ onnx.save(m, sys.argv[2])`, V1_MODEL, member]);
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+// A model with a halo (train.py --halo) sees each CTU with cells of its neighbours around it. The worker must cut the
+// same windows as training (train.ctu_windows: the picture's edges replicated on every side): a random v1 and v4 with
+// a halo of 2 cells, exported by export_onnx.py, predict a real frame in the worker as PyTorch does on train.py's
+// windows. Needs /usr/bin/python3 with torch and onnx.
+const noTorchOnnx = noForeman || (spawnSync(PY, ['-c', 'import torch, onnx, numpy'], { stdio: 'ignore' }).status === 0 ? false : `${PY} without torch and onnx (apt-get install python3-torch python3-onnx)`);
+if (noTorchOnnx) console.log(`SKIPPED: split models with a halo against PyTorch: ${noTorchOnnx}`);
+
+test('a model with a halo (neighbouring cells around each CTU) predicts in the worker what PyTorch predicts on training\'s windows', { skip: noTorchOnnx, timeout: 120_000 }, async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-halo-'));
+  try {
+    const luma = await readLuma(FOREMAN, W, H, 8, 3);
+    const lumaFile = path.join(dir, 'luma.u16');
+    await writeFile(lumaFile, Buffer.from(luma.buffer, luma.byteOffset, luma.byteLength));
+    for (const arch of ['v1', 'v4'] as const) {
+      const ck = path.join(dir, `${arch}.pt`), onnxFile = path.join(dir, `${arch}.onnx`), probs = path.join(dir, `${arch}.f32`);
+      // a random network (BatchNorm statistics moved too), its checkpoint and PyTorch's probabilities for the frame
+      // as an I picture at QP 32 (v4: cond [0.., QP/63]), per CTU [n, 9, 16, 16]
+      await run(PY, ['-c', `
+import sys, numpy as np, torch
+sys.path.insert(0, sys.argv[1])
+from splitnet import net_for, QT_CLASSES, MTT_CLASSES
+from train import ctu_windows
+arch, ck, luma_file, out, w, h = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6]), int(sys.argv[7])
+torch.manual_seed(5)
+net = net_for(arch, 0, 16, halo=2)
+with torch.no_grad():  # weights large enough that every sample matters (the default init's outputs hardly do)
+    for m in net.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.2, 0.2); m.running_var.uniform_(0.5, 1.5)
+        if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
+            m.weight.mul_(3)
+net.eval()
+torch.save({"state_dict": net.state_dict(), "arch": arch, "labels": "exact", "directions": 0, "width": 16, "halo": 2}, ck)
+luma = np.fromfile(luma_file, dtype="<u2").reshape(h, w)
+y = torch.from_numpy(ctu_windows(luma, 2).astype(np.float32)) / 1023.0 - 0.5
+n = y.shape[0]
+with torch.no_grad():
+    if arch == "v1":
+        o = net(torch.stack([y, torch.full_like(y, 32 / 63)], 1))
+    else:
+        c = torch.zeros(n, 8); c[:, 7] = 32 / 63
+        o = net(torch.stack([y, torch.zeros_like(y)], 1), c)
+p = torch.cat([o[:, :QT_CLASSES].softmax(1), o[:, QT_CLASSES:QT_CLASSES + MTT_CLASSES].softmax(1)], 1)
+p.numpy().astype("<f4").tofile(out)
+`, path.join(REPO, 'models'), arch, ck, lumaFile, probs, String(W), String(H)]);
+      await run(PY, [path.join(REPO, 'models/export_onnx.py'), '--weights', ck, '--out', onnxFile]);
+      const m = await loadSplitModel(onnxFile, { ep: 'cpu', flips: '1' });
+      assert.equal(m.halo, 2);
+      const pred = await predictFrame(m, luma, W, H, 32);
+      const ref = new Float32Array((await readFile(probs)).buffer.slice(0));
+      const nx = Math.ceil(W / 128), cols = Math.ceil(W / GRID), rows = Math.ceil(H / GRID), plane = CELLS * CELLS;
+      let maxDiff = 0;
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
+        const k = Math.floor(r / CELLS) * nx + Math.floor(c / CELLS), at = (r % CELLS) * CELLS + (c % CELLS);
+        for (let q = 0; q < QT_CLASSES; q++) maxDiff = Math.max(maxDiff, Math.abs(pred.qtProb![(r * cols + c) * QT_CLASSES + q] - ref[(k * 9 + q) * plane + at]));
+        for (let q = 0; q < MTT_CLASSES; q++) maxDiff = Math.max(maxDiff, Math.abs(pred.mttProb![(r * cols + c) * MTT_CLASSES + q] - ref[(k * 9 + QT_CLASSES + q) * plane + at]));
+      }
+      assert.ok(maxDiff < 1e-4, `${arch}: the worker's probabilities differ from PyTorch's by ${maxDiff}`);
+      // test-time flips keep working on the larger windows (the model is not mirror-symmetric: they change the output)
+      const flipped = await predictFrame(await loadSplitModel(onnxFile, { ep: 'cpu', flips: '4' }), luma, W, H, 32);
+      assert.equal(flipped.qtProb!.length, pred.qtProb!.length);
+      assert.ok(flipped.qtProb!.some((v, i) => Math.abs(v - pred.qtProb![i]) > 1e-3));
+    }
+    // a bad halo in the metadata is refused, naming the value
+    await run(PY, ['-c', `
+import sys, onnx
+m = onnx.load(sys.argv[1])
+for p in m.metadata_props:
+    if p.key == "halo": p.value = "1.5"
+onnx.save(m, sys.argv[2])`, path.join(dir, 'v1.onnx'), path.join(dir, 'bad.onnx')]);
+    await assert.rejects(loadSplitModel(path.join(dir, 'bad.onnx'), { ep: 'cpu' }), (e: Error) => e instanceof SplitModelError && /metadata halo=1\.5/.test(e.message));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
