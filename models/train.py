@@ -2,6 +2,7 @@
 """Train SplitNet (see splitnet.py) on the data written by make_dataset.py.
 
   /usr/bin/python3 models/train.py [--arch v3|v4|v2|v1] [--data models/data] [--epochs 40] [--node-loss W] [--device cpu|cuda]
+                                   [--halo CELLS]
                                    [--node-costs W [--cost-weight 4] [--cost-bits 16] [--abandoned-bits B]]
                                    [--threads 2] [--out models/splitnet.pt]
   /usr/bin/python3 models/train.py --eval CHECKPOINT... (the proxy below on the val and test pictures; no training)
@@ -12,6 +13,9 @@ make_dataset.mc_temporal_feature, + slice type / temporal layer vector); --arch 
 zero-motion temporal feature (.t.bin); --arch v1: SplitNet on the I pictures only (today's v1 model); --arch v4
 (twenty-eighth session): v3's data and feature on SplitNetV4, the slice QP in the cond vector rather than an input
 plane, so that the stem (~85 % of the work) runs once per picture for all four QPs of a job.
+--halo N (thirty-first session; any arch): each CTU's input window also holds N 8x8 cells of its neighbours on every
+side (ctu_windows), cropped away after the context convolutions (splitnet.crop_halo); measured, not in a committed
+model (models/README.md "Thirty-first session").
 The committed v3: --arch v3 --epochs 16 --node-loss 1 --threads 1 (node_loss: the encoder's QT-split decision per
 quadtree node as a second loss, on the probability the encoder compares with its thresholds).
 
