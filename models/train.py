@@ -759,6 +759,8 @@ def main():
     ap.add_argument("--eval", nargs="+", metavar="CHECKPOINT",
                     help="no training: the proxy scores of these checkpoints on the val and test pictures")
     a = ap.parse_args()
+    if a.halo < 0:
+        raise SystemExit(f"--halo {a.halo}: expected a whole number of cells >= 0")
     if a.eval:
         torch.set_num_threads(a.threads)
         eval_checkpoints(a.eval, a.data, ("val", "test"))
