@@ -15,22 +15,28 @@ import torch
 import onnx
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from splitnet import load_checkpoint, trained_directions, SplitNetV4Export, QT_CLASSES, MTT_CLASSES, GRID, CTU, COND, COND_V4, TEMPORAL_CLIP, TEMPORAL_SCALE  # noqa: E402
+from splitnet import load_checkpoint, trained_directions, window_size, SplitNetV4Export, QT_CLASSES, MTT_CLASSES, GRID, CTU, COND, COND_V4, TEMPORAL_CLIP, TEMPORAL_SCALE  # noqa: E402
 
 
-def metadata(version, labels, directions=0):
+def metadata(version, labels, directions=0, halo=0):
+    win = window_size(halo)
+
+    def ctu(planes):  # the ctu input's shape (and, with a halo, what its window holds)
+        shape = f"ctu [n,{planes},{win},{win}]"
+        return shape + (f" (the CTU and {halo} cells = {GRID * halo} samples of its neighbours on each side, the "
+                        "picture's edges replicated)" if halo else "")
     out = "logits [n,9,16,16]: 0..4 QT depth, 5..8 MTT depth"
     if directions:
         out = (f"logits [n,{9 + directions},16,16]: 0..4 QT depth, 5..8 MTT depth, 9..{8 + directions} split direction "
                "(sigmoid: P(vertical) of the MTT split at MTT depth 0; P(across the node's longer side) at MTT depth 1)")
     common = {"name": "splitnet", "version": version, "grid": str(GRID), "ctu": str(CTU),
               "qt_classes": str(QT_CLASSES), "mtt_classes": str(MTT_CLASSES), "labels": labels,
-              "directions": str(directions), "output": out}
+              "directions": str(directions), "output": out, **({"halo": str(halo)} if halo else {})}
     if version == "1":
-        return {**common, "slice_types": "I", "inputs": "ctu", "input": "ctu [n,2,128,128]: luma/1023-0.5, qp/63"}
+        return {**common, "slice_types": "I", "inputs": "ctu", "input": f"{ctu(2)}: luma/1023-0.5, qp/63"}
     if version == "4":  # v3's pictures and feature; the QP in cond, per QP of a job, sharing one stem run
         return {**common, "slice_types": "I,B", "inputs": "ctu,cond",
-                "input": "ctu [n,2,128,128]: luma/1023-0.5 (10-bit), "
+                "input": f"{ctu(2)}: luma/1023-0.5 (10-bit), "
                          f"min(|luma-ref|,{TEMPORAL_CLIP})/{TEMPORAL_SCALE:g} (ref: per 16x16 block the "
                          "motion-compensated prediction from the nearest lower-layer pictures before/after in display "
                          "order (make_dataset.mc_temporal_feature); 0 for I); cond [q,n,8]: per QP and CTU [is_B, "
@@ -44,7 +50,7 @@ def metadata(version, labels, directions=0):
         ref = ("ref: per 16x16 block the motion-compensated prediction from the nearest lower-layer pictures "
                "before/after in display order (make_dataset.mc_temporal_feature)", "mc16")
     return {**common, "slice_types": "I,B", "inputs": "ctu,cond",
-            "input": "ctu [n,3,128,128]: luma/1023-0.5 (10-bit), slice_qp/63, "
+            "input": f"{ctu(3)}: luma/1023-0.5 (10-bit), slice_qp/63, "
                      f"min(|luma-ref|,{TEMPORAL_CLIP})/{TEMPORAL_SCALE:g} ({ref[0]}; 0 for I); "
                      "cond [n,7]: [is_B, one-hot GOP-32 temporal layer 0..5]",
             "temporal_feature": ref[1],
@@ -73,7 +79,7 @@ def main():
             last.weight[QT_CLASSES + MTT_CLASSES + k].zero_()
             last.bias[QT_CLASSES + MTT_CLASSES + k].zero_()
     halo = ck.get("halo", 0)
-    win = CTU + 2 * GRID * halo  # the CTU and its halo of neighbouring cells on each side
+    win = window_size(halo)
     x = torch.randn(3, 2 if arch in ("v1", "v4") else 3, win, win)
     model = net
     if arch == "v4":
@@ -88,11 +94,7 @@ def main():
         args, names, dyn = (x,), ["ctu"], {"ctu": {0: "n"}, "logits": {0: "n"}}
     torch.onnx.export(model, args, out, input_names=names, output_names=["logits"], opset_version=13, dynamic_axes=dyn)
     m = onnx.load(out)
-    md = metadata(version, labels, directions)
-    if halo:  # train.py --halo: the input window holds this many cells of the neighbouring CTUs on each side
-        md["halo"] = str(halo)
-        md["input"] = md["input"].replace("128,128]", f"{win},{win}] (the CTU and {halo} cells = {GRID * halo} samples "
-                                          "of its neighbours on each side, the picture's edges replicated)")
+    md = metadata(version, labels, directions, halo)  # train.py --halo: metadata halo, the input's window
     if ck.get("teachers"):  # train.py --teacher: distilled from an ensemble of these checkpoints
         md["distilled_from"] = ",".join(ck["teachers"])
     for k, v in md.items():

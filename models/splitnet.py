@@ -32,6 +32,11 @@ def downsample_stem(cin, w):
     ]
 
 
+def window_size(halo):
+    """The side in samples of a CTU's input window with `halo` cells of its neighbours on each side."""
+    return CTU + 2 * GRID * halo
+
+
 def crop_halo(f, halo):
     """The 16x16 cells of the CTU itself from features of a window with `halo` cells of its neighbours on each side
     (the convolutions before this saw across the CTU's border; what follows is the CTU's own)."""

@@ -277,6 +277,11 @@ def inputs(d, idx, arch):
     return torch.stack([y, qp[:, None, None].expand_as(y), t], 1), d["cond"][idx]
 
 
+def temporal_suffix(arch):
+    """The stored temporal feature an arch reads: v3 and v4 the motion-compensated one (.tm.bin), v2 the zero-motion one."""
+    return ".tm.bin" if arch in ("v3", "v4") else ".t.bin"
+
+
 def forward(net, arch, x, cond):
     return net(x) if arch == "v1" else net(x, cond)
 
@@ -711,7 +716,7 @@ def eval_checkpoints(paths, data, splits):
         arch, halo = ck["arch"], ck.get("halo", 0)
         if (arch, halo) not in loaded:
             loaded[arch, halo] = load(data, ck.get("labels", "exact") == "exact", intra_only=arch == "v1",
-                                      text=".tm.bin" if arch in ("v3", "v4") else ".t.bin", splits=splits, halo=halo)
+                                      text=temporal_suffix(arch), splits=splits, halo=halo)
         for split, d in loaded[arch, halo].items():
             for k, v in (proxy_scores(outputs(net, arch, d), d) or {}).items():
                 print(f"{path} {split} {k}: {json.dumps(v)}", flush=True)
@@ -771,7 +776,7 @@ def main():
     torch.use_deterministic_algorithms(True, warn_only=True)
     torch.set_num_threads(a.threads)
     d = load(a.data, a.labels == "exact", intra_only=a.arch == "v1", top_every=a.top_layer_every,
-             text=".tm.bin" if a.arch in ("v3", "v4") else ".t.bin", halo=a.halo)
+             text=temporal_suffix(a.arch), halo=a.halo)
     tr = d["train"]
     ntr = len(tr["qt"])
     print(f"arch {a.arch}: train CTUs {ntr} (B {int(tr['is_b'].sum())}), val CTUs {len(d['val']['qt']) if 'val' in d else 0}", flush=True)

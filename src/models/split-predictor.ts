@@ -297,7 +297,7 @@ function haloOf(v: string | undefined, file: string): number {
 }
 
 /** The side of a model's square input window in samples: the CTU and its halo on each side. */
-export function windowOf(model: Pick<SplitModel, 'halo'>): number { return CTU + 2 * GRID * (model.halo ?? 0); }
+export function windowOf(model: Pick<SplitModel, 'halo'>): number { return CTU + 2 * GRID * model.halo; }
 
 /**
  * The model's metadata_props (ModelProto field 14: StringStringEntryProto {1: key, 2: value}), read from the

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import {
-  CELLS, DEFAULT_MODEL, DEFAULT_RA_MODEL, ExecutionProviderError, GRID, MTT_CLASSES, QT_CLASSES, V1_MODEL, V2_MODEL, V3_MODEL, V4_MODEL, defaultModelFor, cellToken, hintsText, loadSplitModel, parseAggressiveness,
+  CELLS, CTU, DEFAULT_MODEL, DEFAULT_RA_MODEL, ExecutionProviderError, GRID, MTT_CLASSES, QT_CLASSES, V1_MODEL, V2_MODEL, V3_MODEL, V4_MODEL, defaultModelFor, cellToken, hintsText, loadSplitModel, parseAggressiveness,
   formatNodeThresholds, parseNodeThresholds, parseThreshold, predictFrame, predictFrameQps, probabilityToken, readLuma, SplitModelError, thresholdToken, writeSplitHints,
   writeSplitHintsForQps, type FramePrediction, type NodeThresholds, fitLayersToGop, hintPolicyFromEnv, defaultPolicyFor,
   PRESET_OPERATING_POINTS,
@@ -630,12 +630,12 @@ p.numpy().astype("<f4").tofile(out)
       assert.equal(m.halo, 2);
       const pred = await predictFrame(m, luma, W, H, 32);
       const ref = new Float32Array((await readFile(probs)).buffer.slice(0));
-      const nx = Math.ceil(W / 128), cols = Math.ceil(W / GRID), rows = Math.ceil(H / GRID), plane = CELLS * CELLS;
+      const nx = Math.ceil(W / CTU), cols = Math.ceil(W / GRID), rows = Math.ceil(H / GRID), plane = CELLS * CELLS, outs = QT_CLASSES + MTT_CLASSES;
       let maxDiff = 0;
       for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
         const k = Math.floor(r / CELLS) * nx + Math.floor(c / CELLS), at = (r % CELLS) * CELLS + (c % CELLS);
-        for (let q = 0; q < QT_CLASSES; q++) maxDiff = Math.max(maxDiff, Math.abs(pred.qtProb![(r * cols + c) * QT_CLASSES + q] - ref[(k * 9 + q) * plane + at]));
-        for (let q = 0; q < MTT_CLASSES; q++) maxDiff = Math.max(maxDiff, Math.abs(pred.mttProb![(r * cols + c) * MTT_CLASSES + q] - ref[(k * 9 + QT_CLASSES + q) * plane + at]));
+        for (let q = 0; q < QT_CLASSES; q++) maxDiff = Math.max(maxDiff, Math.abs(pred.qtProb![(r * cols + c) * QT_CLASSES + q] - ref[(k * outs + q) * plane + at]));
+        for (let q = 0; q < MTT_CLASSES; q++) maxDiff = Math.max(maxDiff, Math.abs(pred.mttProb![(r * cols + c) * MTT_CLASSES + q] - ref[(k * outs + QT_CLASSES + q) * plane + at]));
       }
       assert.ok(maxDiff < 1e-4, `${arch}: the worker's probabilities differ from PyTorch's by ${maxDiff}`);
       // test-time flips keep working on the larger windows (the model is not mirror-symmetric: they change the output)
