@@ -14,7 +14,8 @@
 // the worker takes it), NNVVC_SPLIT_INTRA_MODEL (ra: the intra pictures' model, as the worker takes it: default v1
 // beside the default v3, `same` for the job's model), NNVVC_ENC/NNVVC_DEC/NNVVC_FEATURE, VTM_DECODER_APP,
 // SHARED_SEQUENCES, CNN_BENCH_TAG (a suffix for the result file), CNN_BENCH_KEEP=1 (keep the work folder: streams,
-// hints, --stats; to profile or re-run one encode with its hints).
+// hints, --stats; to profile or re-run one encode with its hints), CNN_BENCH_REPEAT=N (each encode N times, 1-9: its CPU
+// time the median, the streams checked equal; the machine's speed drifts by several % between runs).
 // With VTM_ENCODER_APP set (ra only), every row also gets its BD-rate against VTM-23.2's RA anchor and T1/T2: the
 // Pareto table of preset x hints. The anchor is bench:codec's (bench/.cache/vtm-ra/, same key), encoded when absent;
 // CNN_BENCH_REUSE_VTM=0 encodes it again in this run.
@@ -53,6 +54,10 @@ if (CONFIG !== 'ai' && CONFIG !== 'ra') throw new Error(`CNN_BENCH_CONFIG=${CONF
 const FRAMES = Number(process.env.CNN_BENCH_FRAMES ?? (CONFIG === 'ra' ? 33 : 2));
 // random access: the GOP size (nnvvc-enc --gop-size), 32 or 16
 const GOP = Number(process.env.CNN_BENCH_GOP ?? RA_GOP_SIZE);
+// each encode this many times, its CPU time the median (1..9)
+const REPEAT = Number(process.env.CNN_BENCH_REPEAT ?? 1);
+if (!Number.isInteger(REPEAT) || REPEAT < 1 || REPEAT > 9) throw new Error(`CNN_BENCH_REPEAT=${process.env.CNN_BENCH_REPEAT}: expected a whole number of runs from 1 to 9`);
+const median = (xs: number[]) => { const a = [...xs].sort((p, q) => p - q); return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2; };
 if (!(RA_GOP_SIZES as readonly number[]).includes(GOP)) throw new Error(`CNN_BENCH_GOP=${process.env.CNN_BENCH_GOP}: expected one of ${RA_GOP_SIZES.join(', ')}`);
 // one preset or several ("fast,medium,slow"): each is run without hints, with its operating point
 // (PRESET_OPERATING_POINTS, unless CNN_BENCH_POINT=0) and with the variants below; then a Pareto table that also sets
@@ -214,10 +219,10 @@ async function main() {
   else await rm(tmp, { recursive: true, force: true });
 
   async function benchPreset(PRESET: string, VARIANTS: { label: string; policy?: HintPolicy; oracle?: OracleSlack }[]) {
-  console.log(`\n== preset ${PRESET} ==`);
+  console.log(`\n== preset ${PRESET} ==${REPEAT > 1 ? ` (each encode ${REPEAT} times, the median CPU time)` : ''}`);
 
-  async function encode(qp: number, label: string, hints?: string) {
-    const b = path.join(tmp, `${label}.266`), o = path.join(tmp, `${label}.rec.yuv`), s = path.join(tmp, `${label}.json`);
+  // One run of the encoder; its CPU time (user + sys) and wall time.
+  async function encodeOnce(qp: number, b: string, o: string, s: string, hints?: string) {
     const t0 = performance.now();
     // through sh so its `times` builtin reports the encoder's CPU time (the 2 cores are shared: wall time is noisy)
     const r = await run('sh', ['-c', '"$0" "$@"; rc=$?; times >&2; exit $rc', ENC, '-i', src, '-s', `${m.width}x${m.height}`, '--fps', String(m.fps), '--frames', String(FRAMES),
@@ -225,10 +230,23 @@ async function main() {
       ...(CONFIG === 'ra' ? ['--gop-size', String(GOP)] : []), ...(hints ? ['--split-hints', hints] : [])], { maxBuffer: 1 << 24 });
     const wall = (performance.now() - t0) / 1000;
     const child = r.stderr.trim().split('\n').pop()!.trim().split(/\s+/).map((t) => { const mm = /^(\d+)m([\d.]+)s$/.exec(t); return mm ? 60 * +mm[1] + +mm[2] : NaN; });
-    const cpu = child[0] + child[1];
+    return { cpu: child[0] + child[1], wall };
+  }
+  async function encode(qp: number, label: string, hints?: string) {
+    const b = path.join(tmp, `${label}.266`), o = path.join(tmp, `${label}.rec.yuv`), s = path.join(tmp, `${label}.json`);
+    // CNN_BENCH_REPEAT: the encode again (streams beside, which must equal the first: the encoder is deterministic);
+    // the median CPU time, as the machine's speed drifts between runs
+    const runs = [await encodeOnce(qp, b, o, s, hints)];
+    for (let k = 1; k < REPEAT; ++k) {
+      const bk = path.join(tmp, `${label}.r${k}.266`);
+      runs.push(await encodeOnce(qp, bk, path.join(tmp, `${label}.r${k}.rec.yuv`), path.join(tmp, `${label}.r${k}.json`), hints));
+      if (!(await readFile(bk)).equals(await readFile(b))) throw new Error(`${label}: run ${k + 1} of ${REPEAT} wrote another bitstream than run 1 (the encoder must be deterministic)`);
+    }
+    const cpu = median(runs.map((x) => x.cpu)), wall = median(runs.map((x) => x.wall));
+    const cpuRuns = runs.map((x) => +x.cpu.toFixed(2));
     const st = JSON.parse(await readFile(s, 'utf8')) as Stats;
     const y = st.frames.reduce((a, f) => a + f.psnr_y, 0) / FRAMES, u = st.frames.reduce((a, f) => a + f.psnr_u, 0) / FRAMES, v = st.frames.reduce((a, f) => a + f.psnr_v, 0) / FRAMES;
-    return { b, o, st, wall, encSeconds: cpu, kbps: bitrateKbps(st.total_bits / 8, FRAMES, m.fps), psnr: (6 * y + u + v) / 8, psnrY: y, cus: st.frames.reduce((a, f) => a + f.cus.length, 0),
+    return { b, o, st, wall, encSeconds: cpu, cpuRuns, kbps: bitrateKbps(st.total_bits / 8, FRAMES, m.fps), psnr: (6 * y + u + v) / 8, psnrY: y, cus: st.frames.reduce((a, f) => a + f.cus.length, 0),
       leafSamples: st.search?.leaf_samples ?? NaN };
   }
   async function decodeChecks(b: string, recon: string) {
@@ -247,7 +265,7 @@ async function main() {
 
   type Encoded = Awaited<ReturnType<typeof encode>>;
   const pointOf = (qp: number, e: Encoded, decode: Record<string, boolean | null>) =>
-    ({ qp, kbps: e.kbps, psnr: e.psnr, psnrY: e.psnrY, encSeconds: e.encSeconds, wall: e.wall, cus: e.cus, leafSamples: e.leafSamples, decode });
+    ({ qp, kbps: e.kbps, psnr: e.psnr, psnrY: e.psnrY, encSeconds: e.encSeconds, ...(REPEAT > 1 ? { cpuRuns: e.cpuRuns } : {}), wall: e.wall, cus: e.cus, leafSamples: e.leafSamples, decode });
   const base: Encoded[] = [];
   const acc = new AccuracyCounter();
   // featureCache: each variant is one job of 4 QPs, and a job computes the B pictures' temporal features once (as the

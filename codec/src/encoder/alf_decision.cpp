@@ -251,6 +251,20 @@ void gatherChromaCtb(const recon::PaddedPlane& src, const Plane& org, int x0, in
   }
 }
 
+// gainOf(subStats(s, clip), f) without the copy: 2 f.p - f^T R f over the variables of the clipping indices.
+double clippedGain(const AlfClipStats& s, const double f[kN], const uint8_t clip[kN]) {
+  int v[kN];
+  for (int k = 0; k < kN; ++k) v[k] = clip[k] * kN + k;
+  double g = 0;
+  for (int i = 0; i < kN; ++i) {
+    if (f[i] == 0) continue;
+    double q = f[i] * s.at(v[i], v[i]);
+    for (int j = i + 1; j < kN; ++j) q += 2 * f[j] * s.at(v[i], v[j]);
+    g += f[i] * (2 * s.p[v[i]] - q);
+  }
+  return g;
+}
+
 // Clipping indices for a filter from its statistics: from no clipping, one index at a time moved
 // by +-1 while the real-valued solution's error falls (a few passes).
 void searchClipIdx(const AlfClipStats& s, uint8_t clip[kN]) {
@@ -655,18 +669,32 @@ AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, in
     }
   std::vector<double> dOff(numCtbs), dAps(numCtbs), dFixed(numCtbs, 1e300);
   std::vector<uint8_t> bestFixed(numCtbs, 0);
-  Plane filtered = recY;
-  // the SSE of every CTB filtered with one luma filter set (the fixed sets, new filters, a reused APS)
+  for (size_t i = 0; i < numCtbs; ++i) dOff[i] = sse(recY, orgY, info[i].x0, info[i].y0, info[i].w, info[i].h);
+  // The SSE of every CTB filtered with one luma filter set (the fixed sets, new filters, a reused APS),
+  // estimated from the CTB's statistics: its SSE unfiltered less each class's gain 2 f.p - f^T R f with the
+  // set's coefficients (f = coeff / 128) and clipping indices, plus the variance of the output's rounding.
+  // Filtering the picture with each of the 20-odd candidate sets cost more than the statistics themselves;
+  // the estimate leaves out the rows by the virtual boundary and the clipping to the sample range.
   auto filteredSse = [&](const AlfClassFilters& f, std::vector<double>& d) {
     d.resize(numCtbs);
+    int clipValue[4];
+    for (int c = 0; c < 4; ++c) clipValue[c] = alfClipValue(c, bitDepth);
+    uint8_t subClip[kAlfNumClasses][kN];
+    double coeff[kAlfNumClasses][kN];
+    for (int c = 0; c < kAlfNumClasses; ++c)
+      for (int k = 0; k < kN; ++k) {
+        subClip[c][k] = 0;  // the index of the set's clipping value (0: none)
+        for (int idx = 1; idx < 4; ++idx)
+          if (f.clip[c][k] == clipValue[idx]) subClip[c][k] = uint8_t(idx);
+        coeff[c][k] = f.coeff[c][k] / 128.0;
+      }
     for (size_t i = 0; i < numCtbs; ++i) {
-      const CtbInfo& ci = info[i];
-      dsp::alfFunctions().filterLuma(src.origin(), src.stride, filtered.data.data(), filtered.stride, ci.x0, ci.y0,
-                                     ci.w, ci.h, ci.vb, ci.cls.data(), f.coeff, f.clip, bitDepth);
-      d[i] = sse(filtered, orgY, ci.x0, ci.y0, ci.w, ci.h);
+      double gain = 0;
+      for (int c = 0; c < kAlfNumClasses; ++c) gain += clippedGain(stats[i].cls[c], coeff[c], subClip[c]);
+      // + 1/12 per sample: the filter's output is rounded to whole samples, which the real-valued gain does not see
+      d[i] = dOff[i] - gain + double(info[i].w) * double(info[i].h) / 12.0;
     }
   };
-  for (size_t i = 0; i < numCtbs; ++i) dOff[i] = sse(recY, orgY, info[i].x0, info[i].y0, info[i].w, info[i].h);
   // the 16 fixed filter sets: no APS needed, 4 bypass bits per CTB
   std::vector<double> d;
   for (int set = 0; set < kAlfNumFixedSets; ++set) {

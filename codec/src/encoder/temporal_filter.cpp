@@ -19,6 +19,7 @@ constexpr int kMargin = 96;        // luma padding around every plane used by th
 constexpr int kSearchBlock = 16;   // block size of the three coarse search levels
 constexpr int kFilterBlock = 8;    // luma block size of the final motion field and of the filter
 constexpr int kMvUnit = 16;        // vectors are kept in 1/16 sample of the level's resolution
+constexpr int kSseStrip = 4;       // rows summed between the checks against the best cost so far
 
 PaddedPlane padPlane(const Plane& src, int margin) {
   PaddedPlane p;
@@ -66,18 +67,21 @@ class BlockMatcher {
   }
 
   // SSE between the block of `cur` at (x, y) and the reference displaced by (mvx, mvy) / 16
-  // (fractional positions interpolated with the spec's luma filter, rounded to samples).
-  uint64_t cost(int x, int y, int bs, int mvx, int mvy) {
+  // (fractional positions interpolated with the spec's luma filter, rounded to samples). Summed in
+  // strips of 4 rows, it stops once it reaches `bound`: a vector that cannot beat the best one so
+  // far is rejected early (most of a search grid), and the vectors chosen are the same.
+  uint64_t cost(int x, int y, int bs, int mvx, int mvy, uint64_t bound = std::numeric_limits<uint64_t>::max()) {
     if (!reachable(x, y, bs, mvx, mvy)) return std::numeric_limits<uint64_t>::max();
     const Pel* src = ref_.at(x + (mvx >> 4), y + (mvy >> 4));
-    if (((mvx | mvy) & 15) == 0) return dsp_.sse(cur_.at(x, y), cur_.stride, src, ref_.stride, bs, bs);
+    if (((mvx | mvy) & 15) == 0) return boundedSse(x, y, src, ref_.stride, bs, bound);
     mc_.interpLuma(tmp16_, kSearchBlock, src, ref_.stride, bs, bs, mvx & 15, mvy & 15, kBitDepth);
     mc_.weightUni(tmpPel_, kSearchBlock, tmp16_, kSearchBlock, bs, bs, kBitDepth);
-    return dsp_.sse(cur_.at(x, y), cur_.stride, tmpPel_, kSearchBlock, bs, bs);
+    return boundedSse(x, y, tmpPel_, kSearchBlock, bs, bound);
   }
 
+  // tryVector only takes a cost below the best one's, so a sum stopped at that bound changes nothing.
   void tryVector(int x, int y, int bs, int mvx, int mvy, Candidate& best) {
-    const uint64_t c = cost(x, y, bs, mvx, mvy);
+    const uint64_t c = cost(x, y, bs, mvx, mvy, best.sse);
     if (c < best.sse) best = Candidate{mvx, mvy, c};
   }
 
@@ -85,6 +89,18 @@ class BlockMatcher {
   void searchGrid(int x, int y, int bs, Candidate center, int range, int step, Candidate& best) {
     for (int dy = -range; dy <= range; ++dy)
       for (int dx = -range; dx <= range; ++dx) tryVector(x, y, bs, center.mvx + dx * step, center.mvy + dy * step, best);
+  }
+
+  // SSE of the bs x bs block of `cur` at (x, y) against `pred`, stopped at the first strip of
+  // kSseStrip rows where the sum reaches `bound` (then only known to be >= bound).
+  uint64_t boundedSse(int x, int y0, const Pel* pred, ptrdiff_t predStride, int bs, uint64_t bound) const {
+    const Pel* c = cur_.at(x, y0);
+    uint64_t sum = 0;
+    for (int y = 0; y < bs; y += kSseStrip) {
+      sum += dsp_.sse(c + ptrdiff_t(y) * cur_.stride, cur_.stride, pred + ptrdiff_t(y) * predStride, predStride, bs, kSseStrip);
+      if (sum >= bound) break;
+    }
+    return sum;
   }
 
   // Searches one level. `coarse` (null on the coarsest level) is the level below in resolution
