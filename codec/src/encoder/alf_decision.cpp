@@ -391,7 +391,7 @@ double sse(const Plane& a, const Plane& b, int x0, int y0, int w, int h) {
 // from the CTBs that keep it on, CTB on / off by D + lambda * R, iterated; a component is used
 // when its cost with the filter's bits beats leaving it unfiltered. Fills dec.aps's chroma part,
 // dec.slice.cb / cr / apsIdChroma and the CTBs' chroma flags; returns whether any is used.
-bool decideAlfChroma(const Picture& orig, const Picture& rec, double lambda, int log2CtuSize, int bitDepth,
+bool decideAlfChroma(const Picture& orig, const Picture& rec, double lambda, int log2CtuSize,
                      AlfDecision& dec) {
   const int ctbC = (1 << log2CtuSize) / 2;
   const int wCtbs = (rec.planes[0].width + 2 * ctbC - 1) / (2 * ctbC);
@@ -399,8 +399,6 @@ bool decideAlfChroma(const Picture& orig, const Picture& rec, double lambda, int
   const size_t numCtbs = size_t(wCtbs) * size_t(hCtbs);
   const double bitsOff = 0.6, bitsOn = 1.2;  // alf_ctb_flag (context-coded, adapts to the picture)
   struct Result { bool used = false; int16_t coeff[kAlfChromaCoeffs] = {}; std::vector<uint8_t> on; };
-  int16_t clip[kAlfChromaCoeffs];  // no clipping (alf_chroma_clip_flag 0)
-  std::fill(clip, clip + kAlfChromaCoeffs, int16_t(alfClipValue(0, bitDepth)));
   Result res[2];
   for (int c = 1; c <= 2; ++c) {
     const Plane& pl = rec.planes[c];
@@ -421,7 +419,6 @@ bool decideAlfChroma(const Picture& orig, const Picture& rec, double lambda, int
         gatherChromaCtb(src, org, a.x0, a.y0, a.w, a.h, a.vb, stats[i]);
         dOff[i] = sse(pl, org, a.x0, a.y0, a.w, a.h);
       }
-    Plane filtered = pl;
     std::vector<uint8_t> on(numCtbs, 1);
     Result& r = res[c - 1];
     double bestJ = 0;  // cost with the component off, relative
@@ -435,11 +432,11 @@ bool decideAlfChroma(const Picture& orig, const Picture& rec, double lambda, int
       quantise<kAlfChromaCoeffs>(sum, lambda, coeff);
       double j = lambda * (coeffBits<kAlfChromaCoeffs>(coeff) + 4);
       bool changed = false;
+      double f[kAlfChromaCoeffs];
+      for (int k = 0; k < kAlfChromaCoeffs; ++k) f[k] = coeff[k] / 128.0;
       for (size_t i = 0; i < numCtbs; ++i) {
-        const Area& a = area[i];
-        dsp::alfFilterChromaC(src.origin(), src.stride, filtered.data.data(), filtered.stride, a.x0, a.y0, a.w, a.h,
-                              a.vb, coeff, clip, bitDepth);
-        dOn[i] = sse(filtered, org, a.x0, a.y0, a.w, a.h);
+        // the CTB's SSE filtered, estimated from its statistics as for luma (decideAlf's filteredSse)
+        dOn[i] = dOff[i] - gainOf<kAlfChromaCoeffs>(stats[i], f) + double(area[i].w) * double(area[i].h) / 12.0;
         const bool want = dOn[i] + lambda * bitsOn < dOff[i] + lambda * bitsOff;
         changed |= want != bool(on[i]);
         on[i] = want;
@@ -799,7 +796,7 @@ AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, in
       p.lumaSet = bestFixed[i];
     }
   }
-  const bool useChroma = chroma && decideAlfChroma(orig, rec, lambda, log2CtuSize, bitDepth, dec);
+  const bool useChroma = chroma && decideAlfChroma(orig, rec, lambda, log2CtuSize, dec);
   dec.enabled = dec.slice.enabled = useAps || useReuse || useFixed || useChroma;
   dec.sendAps = useAps || useChroma;
   return dec;
