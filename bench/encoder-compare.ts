@@ -54,7 +54,8 @@ try {
         // through sh so that its `times` builtin gives the encoder's CPU time (user + sys)
         const out = await run('sh', ['-c', '"$0" "$@" >/dev/null; rc=$?; times >&2; exit $rc', builds[k], '-i', src, '-s', `${width}x${height}`,
           '--fps', String(fps), '--frames', String(FRAMES), '--input-bitdepth', String(bitDepth), '--qp', String(qp), '--config', CONFIG,
-          '--preset', PRESET, '-b', b, '-o', '/dev/null', '--stats', s, ...EXTRA], { maxBuffer: 1 << 24 });
+          '--preset', PRESET, '-b', b, '-o', '/dev/null', '--stats', s, ...EXTRA], { maxBuffer: 1 << 24 })
+          .catch((e: { stderr?: string }) => fail(`build ${k} (${builds[k]}) at QP ${qp}: ${(e.stderr ?? String(e)).trim().split('\n')[0]}`));
         const t = out.stderr.trim().split('\n').pop()!.trim().split(/\s+/).map((x) => { const mm = /^(\d+)m([\d.]+)s$/.exec(x); return mm ? 60 * +mm[1] + +mm[2] : NaN; });
         cpu[k][qi].push(t[0] + t[1]);
         if (r === 0) {
