@@ -39,6 +39,7 @@ import { AccuracyCounter, cellTargets, describeOracle, oracleHints, type OracleS
 import { vtmAnchor, type RaRun } from './codec-ra.js';
 import { readManifest } from '../test/conformance/lib.js';
 import { FeatureFile, featurePictures, nnvvcFeatureArgs } from '../src/models/feature-file.js';
+import { median, runCpuTimed } from './cpu-time.js';
 
 const run = promisify(execFile);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,7 +58,6 @@ const GOP = Number(process.env.CNN_BENCH_GOP ?? RA_GOP_SIZE);
 // each encode this many times, its CPU time the median (1..9)
 const REPEAT = Number(process.env.CNN_BENCH_REPEAT ?? 1);
 if (!Number.isInteger(REPEAT) || REPEAT < 1 || REPEAT > 9) throw new Error(`CNN_BENCH_REPEAT=${process.env.CNN_BENCH_REPEAT}: expected a whole number of runs from 1 to 9`);
-const median = (xs: number[]) => { const a = [...xs].sort((p, q) => p - q); return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2; };
 if (!(RA_GOP_SIZES as readonly number[]).includes(GOP)) throw new Error(`CNN_BENCH_GOP=${process.env.CNN_BENCH_GOP}: expected one of ${RA_GOP_SIZES.join(', ')}`);
 // one preset or several ("fast,medium,slow"): each is run without hints, with its operating point
 // (PRESET_OPERATING_POINTS, unless CNN_BENCH_POINT=0) and with the variants below; then a Pareto table that also sets
@@ -90,16 +90,11 @@ interface VariantSummary extends Record<string, unknown> {
 
 interface Stats { total_bits: number; search?: { leaf_samples: number }; frames: { frame: number; psnr_y: number; psnr_u: number; psnr_v: number; time_s: number; cus: number[][] }[] }
 
-async function manifestRow(file: string) {
-  const rows = (await readFile(path.join(SEQ_DIR, 'MANIFEST.tsv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split('\t'));
-  const r = rows.find((x) => x[0] === file);
-  if (!r) throw new Error(`${file} not in ${SEQ_DIR}/MANIFEST.tsv`);
-  return { width: +r[1], height: +r[2], fps: +r[3], bitDepth: +r[4] as 8 | 10 };
-}
-
 async function main() {
   for (const f of [ENC, DEC]) if (!existsSync(f)) { console.error(`${f} missing: npm run build:codec`); process.exit(2); }
-  const m = await manifestRow(SEQ);
+  const row = readManifest(SEQ_DIR).find((x) => x.file === SEQ);
+  if (!row) throw new Error(`${SEQ} not in ${SEQ_DIR}/MANIFEST.tsv`);
+  const m = row;
   const src = path.join(SEQ_DIR, SEQ);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-cnn-bench-'));
   const model = await loadSplitModel(process.env.NNVVC_SPLIT_MODEL || defaultModelFor(CONFIG));
@@ -174,8 +169,7 @@ async function main() {
   // Pareto columns: each row against VTM-23.2's anchor (BD-rate, T1/T2 with T1 = encode + inference CPU time)
   let vtm: RaRun | undefined;
   if (VTM_ENC) {
-    const seq = readManifest(SEQ_DIR).find((x) => x.file === SEQ)!;
-    vtm = await vtmAnchor({ app: VTM_ENC, seq, frames: FRAMES, intraPeriod: intraPeriod ?? 0, qps: QPS, jobs: 1, reuse: process.env.CNN_BENCH_REUSE_VTM !== '0', work: tmp, timeoutMs: 4 * 3600_000, config: CONFIG });
+    vtm = await vtmAnchor({ app: VTM_ENC, seq: m, frames: FRAMES, intraPeriod: intraPeriod ?? 0, qps: QPS, jobs: 1, reuse: process.env.CNN_BENCH_REUSE_VTM !== '0', work: tmp, timeoutMs: 4 * 3600_000, config: CONFIG });
     if (vtm.error) { console.log(`VTM anchor failed: ${vtm.error}`); vtm = undefined; }
   } else console.log('*** VTM_ENCODER_APP not set: no BD-rate against VTM-23.2 / T1/T2 columns ***');
   const t2 = vtm ? vtm.points.reduce((a, p) => a + p.seconds, 0) : 0;
@@ -224,13 +218,10 @@ async function main() {
   // One run of the encoder; its CPU time (user + sys) and wall time.
   async function encodeOnce(qp: number, b: string, o: string, s: string, hints?: string) {
     const t0 = performance.now();
-    // through sh so its `times` builtin reports the encoder's CPU time (the 2 cores are shared: wall time is noisy)
-    const r = await run('sh', ['-c', '"$0" "$@"; rc=$?; times >&2; exit $rc', ENC, '-i', src, '-s', `${m.width}x${m.height}`, '--fps', String(m.fps), '--frames', String(FRAMES),
+    const { cpu } = await runCpuTimed(ENC, ['-i', src, '-s', `${m.width}x${m.height}`, '--fps', String(m.fps), '--frames', String(FRAMES),
       '--input-bitdepth', String(m.bitDepth), '--qp', String(qp), '--config', CONFIG, '--preset', PRESET, '-b', b, '-o', o, '--stats', s,
-      ...(CONFIG === 'ra' ? ['--gop-size', String(GOP)] : []), ...(hints ? ['--split-hints', hints] : [])], { maxBuffer: 1 << 24 });
-    const wall = (performance.now() - t0) / 1000;
-    const child = r.stderr.trim().split('\n').pop()!.trim().split(/\s+/).map((t) => { const mm = /^(\d+)m([\d.]+)s$/.exec(t); return mm ? 60 * +mm[1] + +mm[2] : NaN; });
-    return { cpu: child[0] + child[1], wall };
+      ...(CONFIG === 'ra' ? ['--gop-size', String(GOP)] : []), ...(hints ? ['--split-hints', hints] : [])]);
+    return { cpu, wall: (performance.now() - t0) / 1000 };
   }
   async function encode(qp: number, label: string, hints?: string) {
     const b = path.join(tmp, `${label}.266`), o = path.join(tmp, `${label}.rec.yuv`), s = path.join(tmp, `${label}.json`);

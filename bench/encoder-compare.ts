@@ -2,19 +2,18 @@
 // QP 22/27/32/37) and their CPU time, each encode run CMP_REPEAT times with A and B alternating, so that the machine's
 // drift in speed (several % between minutes here) falls on both alike; the median CPU time per encode is summed.
 // To judge an encoder change that may alter decisions (BD-rate) or only speed (then B's streams equal A's, reported).
-// Env: CMP_A, CMP_B (nnvvc-enc paths; required), CMP_SEQ (file in SHARED_SEQUENCES, default BasketballPass),
+// Env: CMP_A, CMP_B (nnvvc-enc paths; required), CMP_SEQ (a file of SHARED_SEQUENCES's MANIFEST.tsv, default BasketballPass),
 // CMP_FRAMES (17), CMP_CONFIG (ra | ai, default ra), CMP_PRESET (medium), CMP_REPEAT (3, 1-9), CMP_ARGS (more
 // nnvvc-enc options for both, space-separated), SHARED_SEQUENCES.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { bdRate, bitrateKbps } from '../src/quality/index.js';
+import { bdRate, bitrateKbps, combinePsnr } from '../src/quality/index.js';
+import { readManifest } from '../test/conformance/lib.js';
+import { median, runCpuTimed } from './cpu-time.js';
 
-const run = promisify(execFile);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SEQ_DIR = process.env.SHARED_SEQUENCES ?? path.resolve(REPO, '../shared/sequences');
 const SEQ = process.env.CMP_SEQ ?? 'BasketballPass_416x240_50fps_8bit_101f.yuv';
@@ -28,17 +27,13 @@ const QPS = [22, 27, 32, 37];
 function fail(msg: string): never { console.error(`bench:compare: ${msg}`); process.exit(2); }
 const builds = { A: process.env.CMP_A ?? '', B: process.env.CMP_B ?? '' };
 for (const [k, v] of Object.entries(builds)) if (!v || !existsSync(v)) fail(`CMP_${k}='${v}': not an nnvvc-enc file (set CMP_A and CMP_B)`);
-if (!Number.isInteger(FRAMES) || FRAMES < 1) fail(`CMP_FRAMES=${process.env.CMP_FRAMES}: expected a whole number of frames >= 1`);
 if (!Number.isInteger(REPEAT) || REPEAT < 1 || REPEAT > 9) fail(`CMP_REPEAT=${process.env.CMP_REPEAT}: expected 1 to 9 runs`);
 if (!['ra', 'ai'].includes(CONFIG)) fail(`CMP_CONFIG=${CONFIG}: expected ra or ai`);
-// the sequence's size, rate and depth from its name, as MANIFEST.tsv writes them (W x H _ fps _ bits)
-const m = /_(\d+)x(\d+)_(\d+)fps_(\d+)bit/.exec(SEQ);
-if (!m) fail(`CMP_SEQ=${SEQ}: expected a name like Name_416x240_50fps_8bit_101f.yuv`);
-const src = path.join(SEQ_DIR, SEQ);
-if (!existsSync(src)) fail(`${src}: no such sequence (SHARED_SEQUENCES=${SEQ_DIR})`);
-const [width, height, fps, bitDepth] = [m[1], m[2], m[3], m[4]].map(Number);
-
-const median = (xs: number[]) => { const a = [...xs].sort((p, q) => p - q); return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2; };
+let seq;
+try { seq = readManifest(SEQ_DIR).find((x) => x.file === SEQ); } catch (e) { fail((e as Error).message); }
+if (!seq) fail(`CMP_SEQ=${SEQ}: not in ${SEQ_DIR}/MANIFEST.tsv`);
+if (!Number.isInteger(FRAMES) || FRAMES < 1 || FRAMES > seq.frames) fail(`CMP_FRAMES=${process.env.CMP_FRAMES}: expected a whole number of frames from 1 to ${seq.frames} (${SEQ})`);
+const { path: src, width, height, fps, bitDepth } = seq;
 interface Stats { total_bits: number; frames: { psnr_y: number; psnr_u: number; psnr_v: number }[] }
 
 const tmp = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-cmp-'));
@@ -51,18 +46,16 @@ try {
       // A first on even runs, B first on odd ones
       for (const k of (r % 2 ? ['B', 'A'] : ['A', 'B']) as ('A' | 'B')[]) {
         const b = path.join(tmp, `${k}${qp}.266`), s = path.join(tmp, `${k}${qp}.json`);
-        // through sh so that its `times` builtin gives the encoder's CPU time (user + sys)
-        const out = await run('sh', ['-c', '"$0" "$@" >/dev/null; rc=$?; times >&2; exit $rc', builds[k], '-i', src, '-s', `${width}x${height}`,
-          '--fps', String(fps), '--frames', String(FRAMES), '--input-bitdepth', String(bitDepth), '--qp', String(qp), '--config', CONFIG,
-          '--preset', PRESET, '-b', b, '-o', '/dev/null', '--stats', s, ...EXTRA], { maxBuffer: 1 << 24 })
+        const out = await runCpuTimed(builds[k], ['-i', src, '-s', `${width}x${height}`, '--fps', String(fps), '--frames', String(FRAMES),
+          '--input-bitdepth', String(bitDepth), '--qp', String(qp), '--config', CONFIG, '--preset', PRESET, '-b', b, '-o', '/dev/null',
+          '--stats', s, ...EXTRA])
           .catch((e: { stderr?: string }) => fail(`build ${k} (${builds[k]}) at QP ${qp}: ${(e.stderr ?? String(e)).trim().split('\n')[0]}`));
-        const t = out.stderr.trim().split('\n').pop()!.trim().split(/\s+/).map((x) => { const mm = /^(\d+)m([\d.]+)s$/.exec(x); return mm ? 60 * +mm[1] + +mm[2] : NaN; });
-        cpu[k][qi].push(t[0] + t[1]);
+        cpu[k][qi].push(out.cpu);
         if (r === 0) {
           const st = JSON.parse(await readFile(s, 'utf8')) as Stats;
           const n = st.frames.length;
           const avg = (f: (x: Stats['frames'][0]) => number) => st.frames.reduce((a, x) => a + f(x), 0) / n;
-          points[k][qi] = { kbps: bitrateKbps(st.total_bits / 8, n, fps), psnr: (6 * avg((x) => x.psnr_y) + avg((x) => x.psnr_u) + avg((x) => x.psnr_v)) / 8 };
+          points[k][qi] = { kbps: bitrateKbps(st.total_bits / 8, n, fps), psnr: combinePsnr({ y: avg((x) => x.psnr_y), u: avg((x) => x.psnr_u), v: avg((x) => x.psnr_v) }) };
         }
       }
       if (r === 0) sameStreams &&= (await readFile(path.join(tmp, `A${qp}.266`))).equals(await readFile(path.join(tmp, `B${qp}.266`)));

@@ -251,6 +251,11 @@ void gatherChromaCtb(const recon::PaddedPlane& src, const Plane& org, int x0, in
   }
 }
 
+// The SSE of an area of `samples` samples after a filter whose real-valued gain from the area's statistics is
+// `gain`: the SSE unfiltered less the gain, plus 1/12 per sample for the rounding of the filter's output to whole
+// samples, which the gain does not see (luma and chroma decisions; cheaper than filtering with each candidate).
+double filteredSseEstimate(double sseUnfiltered, double gain, int samples) { return sseUnfiltered - gain + samples / 12.0; }
+
 // gainOf(subStats(s, clip), f) without the copy: 2 f.p - f^T R f over the variables of the clipping indices.
 double clippedGain(const AlfClipStats& s, const double f[kN], const uint8_t clip[kN]) {
   int v[kN];
@@ -435,8 +440,7 @@ bool decideAlfChroma(const Picture& orig, const Picture& rec, double lambda, int
       double f[kAlfChromaCoeffs];
       for (int k = 0; k < kAlfChromaCoeffs; ++k) f[k] = coeff[k] / 128.0;
       for (size_t i = 0; i < numCtbs; ++i) {
-        // the CTB's SSE filtered, estimated from its statistics as for luma (decideAlf's filteredSse)
-        dOn[i] = dOff[i] - gainOf<kAlfChromaCoeffs>(stats[i], f) + double(area[i].w) * double(area[i].h) / 12.0;
+        dOn[i] = filteredSseEstimate(dOff[i], gainOf<kAlfChromaCoeffs>(stats[i], f), area[i].w * area[i].h);
         const bool want = dOn[i] + lambda * bitsOn < dOff[i] + lambda * bitsOff;
         changed |= want != bool(on[i]);
         on[i] = want;
@@ -668,10 +672,10 @@ AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, in
   std::vector<uint8_t> bestFixed(numCtbs, 0);
   for (size_t i = 0; i < numCtbs; ++i) dOff[i] = sse(recY, orgY, info[i].x0, info[i].y0, info[i].w, info[i].h);
   // The SSE of every CTB filtered with one luma filter set (the fixed sets, new filters, a reused APS),
-  // estimated from the CTB's statistics: its SSE unfiltered less each class's gain 2 f.p - f^T R f with the
-  // set's coefficients (f = coeff / 128) and clipping indices, plus the variance of the output's rounding.
-  // Filtering the picture with each of the 20-odd candidate sets cost more than the statistics themselves;
-  // the estimate leaves out the rows by the virtual boundary and the clipping to the sample range.
+  // estimated from the CTB's statistics (filteredSseEstimate, the classes' gains with the set's coefficients
+  // f = coeff / 128 and clipping indices). Filtering the picture with each of the 20-odd candidate sets cost
+  // more than the statistics themselves; the estimate leaves out the rows by the virtual boundary and the
+  // clipping to the sample range.
   auto filteredSse = [&](const AlfClassFilters& f, std::vector<double>& d) {
     d.resize(numCtbs);
     int clipValue[4];
@@ -688,8 +692,7 @@ AlfDecision decideAlf(const Picture& orig, const Picture& rec, double lambda, in
     for (size_t i = 0; i < numCtbs; ++i) {
       double gain = 0;
       for (int c = 0; c < kAlfNumClasses; ++c) gain += clippedGain(stats[i].cls[c], coeff[c], subClip[c]);
-      // + 1/12 per sample: the filter's output is rounded to whole samples, which the real-valued gain does not see
-      d[i] = dOff[i] - gain + double(info[i].w) * double(info[i].h) / 12.0;
+      d[i] = filteredSseEstimate(dOff[i], gain, info[i].w * info[i].h);
     }
   };
   // the 16 fixed filter sets: no APS needed, 4 bypass bits per CTB
