@@ -33,7 +33,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bdRate, bitrateKbps } from '../src/quality/index.js';
-import { defaultModelFor, intraFlipsFor, intraModelFileFor, defaultPolicyFor, describePolicy, PRESET_OPERATING_POINTS, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, predictFrameQps, readLuma, temporalInputOf, writeSplitHintsForQps, type Aggressiveness, type HintsResult, type FramePrediction, type HintPolicy, type SplitModel } from '../src/models/split-predictor.js';
+import { chromaModelFileFor, readChroma, defaultModelFor, intraFlipsFor, intraModelFileFor, defaultPolicyFor, describePolicy, PRESET_OPERATING_POINTS, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, predictFrameQps, readLuma, temporalInputOf, writeSplitHintsForQps, type Aggressiveness, type HintsResult, type FramePrediction, type HintPolicy, type SplitModel } from '../src/models/split-predictor.js';
 import { defaultIntraPeriod, RA_GOP_SIZE, RA_GOP_SIZES } from '../src/quality/anchors.js';
 import { AccuracyCounter, cellTargets, describeOracle, oracleHints, type OracleSlack } from '../src/models/labels.js';
 import { vtmAnchor, type RaRun } from './codec-ra.js';
@@ -102,6 +102,10 @@ async function main() {
   // random access: the intra pictures' model, as the worker picks it (NNVVC_SPLIT_INTRA_MODEL; default v1 beside v3)
   const intraFile = intraModelFileFor(CONFIG, process.env, model.file);
   const intraModel = intraFile ? await loadSplitModel(intraFile, { flips: intraFlipsFor(process.env) }) : undefined;
+  // the chroma tree's model, as the worker picks it (NNVVC_SPLIT_CHROMA_MODEL; default c1 for all-intra where the file
+  // exists): it runs for the variants whose thresholds have a chroma set
+  const chromaFile = chromaModelFileFor(CONFIG, process.env);
+  const chromaModel = chromaFile && (chromaFile.explicit || existsSync(chromaFile.file)) ? await loadSplitModel(chromaFile.file, { flips: '1' }) : undefined;
   // onnxruntime's first run allocates and plans; a service worker pays it once per job (it is in report.json). The
   // first two runs at a new size are slow: both are warm-up, for each model
   const warmUp = async (mm: SplitModel) => {
@@ -109,6 +113,11 @@ async function main() {
     await predictFrame(mm, luma0, m.width, m.height, 32);
     return first;
   };
+  if (chromaModel) {
+    const chroma = await readChroma(src, m.width, m.height, m.bitDepth, 0);
+    for (let k = 0; k < 2; k++) await predictFrame(chromaModel, luma0, m.width, m.height, 32, { sliceType: 'I', chroma });
+    console.log(`chroma tree: model ${chromaModel.name} ${chromaModel.version} (for thresholds with a chroma set)`);
+  }
   if (intraModel) {
     await warmUp(intraModel);
     console.log(`intra pictures: model ${intraModel.name} v${intraModel.version}${intraModel.ensemble > 1 ? ` (ensemble of ${intraModel.ensemble})` : ''}, ${intraModel.flips} test-time flip(s)`);
@@ -271,7 +280,7 @@ async function main() {
     const preds: FramePrediction[][] = QPS.map(() => []);
     const results = await writeSplitHintsForQps({ model, input: src, width: m.width, height: m.height, bitDepth: m.bitDepth, frames: FRAMES, qps: QPS,
       outs: QPS.map((qp) => path.join(tmp, `qp${qp}.${label}.hints.txt`)), policy, predictions: preds, lumaCache,
-      featureCache: variants[label].featureCache, featureFile, intraModel, ...(CONFIG === 'ra' ? { config: 'ra' as const, intraPeriod, gopSize: GOP } : {}) });
+      featureCache: variants[label].featureCache, featureFile, intraModel, chromaModel, ...(CONFIG === 'ra' ? { config: 'ra' as const, intraPeriod, gopSize: GOP } : {}) });
     hintsOf[label] = { results, preds };
   }
   for (const [qi, qp] of QPS.entries()) {
@@ -333,7 +342,7 @@ async function main() {
   }
   const accuracy = acc.result();
   console.log(`\nprediction accuracy vs the full search's partition (${accuracy.cells} cells): QT exact ${(100 * accuracy.qtExact).toFixed(1)} %, QT within 1 ${(100 * accuracy.qtWithin1).toFixed(1)} %, MTT exact ${(100 * accuracy.mttExact).toFixed(1)} %, MTT within 1 ${(100 * accuracy.mttWithin1).toFixed(1)} %`);
-  const out = { sequence: SEQ, config: CONFIG, ...(intraPeriod ? { intraPeriod, gopSize: GOP } : {}), frames: FRAMES, preset: PRESET, model: `${model.name} v${model.version}`, modelFile: path.relative(REPO, model.file), ensemble: model.ensemble, flips: model.flips, ...(intraModel ? { intraModel: `${intraModel.name} v${intraModel.version}`, intraModelFile: path.relative(REPO, intraModel.file), intraEnsemble: intraModel.ensemble, intraFlips: intraModel.flips } : {}), ep: model.ep, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length }, full: base.map((p, i) => ({ qp: QPS[i], kbps: p.kbps, psnr: p.psnr, encSeconds: p.encSeconds, ...(REPEAT > 1 ? { cpuRuns: p.cpuRuns } : {}), cus: p.cus, leafSamples: p.leafSamples })),
+  const out = { sequence: SEQ, config: CONFIG, ...(intraPeriod ? { intraPeriod, gopSize: GOP } : {}), frames: FRAMES, preset: PRESET, model: `${model.name} v${model.version}`, modelFile: path.relative(REPO, model.file), ensemble: model.ensemble, flips: model.flips, ...(intraModel ? { intraModel: `${intraModel.name} v${intraModel.version}`, intraModelFile: path.relative(REPO, intraModel.file), intraEnsemble: intraModel.ensemble, intraFlips: intraModel.flips } : {}), ...(chromaModel ? { chromaModelFile: path.relative(REPO, chromaModel.file) } : {}), ep: model.ep, machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length }, full: base.map((p, i) => ({ qp: QPS[i], kbps: p.kbps, psnr: p.psnr, encSeconds: p.encSeconds, ...(REPEAT > 1 ? { cpuRuns: p.cpuRuns } : {}), cus: p.cus, leafSamples: p.leafSamples })),
     ...(vtm ? { vtm: { seconds: t2, cached: vtm.points.some((p) => p.cached), points: vtm.points, fullBdRateVsVtmPct: fullVtm.bd, fullTimeRatioVsVtm: fullVtm.ratio } } : {}), variants: summary, accuracy, inference1080p: hd };
   // (another sequence than the default BasketballPass: its name in the file's, e.g. cnn-results-ra-medium-Cactus.json)
   // (CNN_BENCH_TAG: a suffix of one's own, so that a run leaves the committed tables alone)

@@ -5,7 +5,8 @@
 The version follows the checkpoint's arch (train.py --arch): v1 -> splitnet-v1.onnx (input ctu [n,2,128,128]),
 v2 -> splitnet-v2.onnx (inputs ctu [n,3,128,128] and cond [n,7]), v3 -> splitnet-v3.onnx (v2's layout, metadata
 temporal_feature=mc16: the motion-compensated temporal plane), v4 -> splitnet-v4.onnx (ctu [n,2,128,128] without the QP
-plane, cond [q,n,8] with the slice QP: one run predicts a picture at q QPs, logits [q*n,...]). A checkpoint trained with --dir-loss has 11 output
+plane, cond [q,n,8] with the slice QP: one run predicts a picture at q QPs, logits [q*n,...]), c1 -> splitnet-c1.onnx
+(the chroma coding tree of dual-tree I slices: ctu [n,4,128,128] = luma, QP, Cb, Cr; metadata tree=chroma). A checkpoint trained with --dir-loss has 11 output
 channels (metadata directions=2: the split directions at MTT depth 0, 1). The ONNX file carries metadata: model
 name/version, slice types, input normalisation, input/output layout, grid and CTU sizes, label kind.
 """
@@ -34,6 +35,11 @@ def metadata(version, labels, directions=0, halo=0):
               "directions": str(directions), "output": out, **({"halo": str(halo)} if halo else {})}
     if version == "1":
         return {**common, "slice_types": "I", "inputs": "ctu", "input": f"{ctu(2)}: luma/1023-0.5, qp/63"}
+    if version == "c1":  # the chroma tree: its CUs' depths per 8x8 luma cell, QT depth in luma terms
+        return {**common, "slice_types": "I", "inputs": "ctu", "tree": "chroma",
+                "input": f"{ctu(4)}: luma/1023-0.5, qp/63, Cb/1023-0.5, Cr/1023-0.5 (10-bit; each chroma sample on its "
+                         "2x2 luma samples)",
+                "output": out + " of the chroma-tree CU covering the cell (QT depth 1 = a 64x64 luma area's chroma)"}
     if version == "4":  # v3's pictures and feature; the QP in cond, per QP of a job, sharing one stem run
         return {**common, "slice_types": "I,B", "inputs": "ctu,cond",
                 "input": f"{ctu(2)}: luma/1023-0.5 (10-bit), "
@@ -67,27 +73,27 @@ def main():
     net, ck = load_checkpoint(a.weights)
     labels = ck.get("labels", "rect")  # train.py's checkpoint; a bare state dict predates exact labels
     arch = ck.get("arch", "v1")
-    version = arch[1:]
-    out = a.out or os.path.join(here, f"splitnet-v{version}.onnx")
+    version = "c1" if arch == "c1" else arch[1:]
+    out = a.out or os.path.join(here, "splitnet-c1.onnx" if arch == "c1" else f"splitnet-v{version}.onnx")
     directions = ck.get("directions", 0)
     # a direction output its training never reached gets zero weights: logit 0, P 0.5, which refuses no direction at
     # any threshold <= 0.5
     trained = trained_directions(ck)
-    last = net.head if arch == "v1" else net.head[-1]
+    last = net.head if arch in ("v1", "c1") else net.head[-1]
     with torch.no_grad():
         for k in (k for k in range(directions) if k not in trained):
             last.weight[QT_CLASSES + MTT_CLASSES + k].zero_()
             last.bias[QT_CLASSES + MTT_CLASSES + k].zero_()
     halo = ck.get("halo", 0)
     win = window_size(halo)
-    x = torch.randn(3, 2 if arch in ("v1", "v4") else 3, win, win)
+    x = torch.randn(3, 4 if arch == "c1" else 2 if arch in ("v1", "v4") else 3, win, win)
     model = net
     if arch == "v4":
         c = torch.zeros(2, 3, COND_V4); c[:, :, 7] = torch.tensor([[0.5], [0.6]]); c[:, 1, 0] = 1; c[:, 1, 3] = 1
         args, names = (x, c), ["ctu", "cond"]
         dyn = {"ctu": {0: "n"}, "cond": {0: "q", 1: "n"}, "logits": {0: "qn"}}
         model = SplitNetV4Export(net)
-    elif arch != "v1":
+    elif arch not in ("v1", "c1"):
         c = torch.zeros(3, COND); c[1, 0] = 1; c[1, 3] = 1; c[2, 0] = 1; c[2, 6] = 1
         args, names, dyn = (x, c), ["ctu", "cond"], {"ctu": {0: "n"}, "cond": {0: "n"}, "logits": {0: "n"}}
     else:

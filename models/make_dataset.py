@@ -181,7 +181,8 @@ def job(args):
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     st = json.load(open(base + ".tmp.json"))
     meta = dict(name=name, frame=frame, width=w, height=h, bitDepth=bd, qp=qp, preset=preset, split=split,
-                cus=st["frames"][0]["cus"], qt_nodes=st["frames"][0].get("qt_nodes", []),
+                cus=st["frames"][0]["cus"], chroma_cus=st["frames"][0].get("chroma_cus", []),
+                qt_nodes=st["frames"][0].get("qt_nodes", []),
                 mtt_nodes=st["frames"][0].get("mtt_nodes", []), bits=st["frames"][0]["bits"],
                 seconds=st["frames"][0]["time_s"])
     # luma plane, as 10-bit samples
@@ -197,6 +198,9 @@ def job(args):
         y = raw[:2 * n]
     with open(base + ".y.bin", "wb") as f:
         f.write(y)
+    # both chroma planes (Cb then Cr, w/2 x h/2 each), 10-bit samples as the luma: the chroma tree's predictor reads them
+    planes = np.frombuffer(raw, dtype=np.uint8 if bd == 8 else "<u2")[n:n + n // 2].astype("<u2")
+    (planes << 2 if bd == 8 else planes).astype("<u2").tofile(base + ".uv.bin")
     json.dump(meta, open(base + ".stats.json", "w"))
     for ext in (".tmp.json", ".src.yuv", ".266"):
         os.remove(base + ext)

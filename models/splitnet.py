@@ -5,6 +5,9 @@ Input  x: float32 [N, 2, 128, 128]  channel 0 = luma / 1023 - 0.5 (10-bit sample
 Output y: float32 [N, 9, 16, 16]    channels 0..4 QT-depth logits, 5..8 MTT-depth logits; with directions = 2,
                                     [N, 11, 16, 16]: 9 the logit of P(vertical) of the MTT split at MTT depth 0, 10 of
                                     P(the split at MTT depth 1 divides the node across its longer side).
+c1 (the chroma coding tree of dual-tree I slices): the same network on x [N, 4, 128, 128], channels 2, 3 = Cb, Cr
+/ 1023 - 0.5 (each chroma sample repeated 2x2 onto the luma grid); its outputs are the depths of the chroma CU
+covering each 8x8 luma cell (QT depth in luma terms: 1 = a 64x64 area's chroma CU, 4 = 4x4 chroma samples).
 Shared by train.py and export_onnx.py; the TypeScript side (src/models/split-predictor.ts) relies on
 exactly this input/output layout.
 """
@@ -44,12 +47,12 @@ def crop_halo(f, halo):
 
 
 class SplitNet(nn.Module):
-    def __init__(self, width=16, directions=0, halo=0):
+    def __init__(self, width=16, directions=0, halo=0, planes=2):
         super().__init__()
         w = width
         self.halo = halo
         self.body = nn.Sequential(
-            *downsample_stem(2, w),
+            *downsample_stem(planes, w),
             conv(2 * w, 2 * w, dil=2),
             conv(2 * w, 2 * w, dil=4),  # context of whole 64x64 regions
         )
@@ -162,6 +165,8 @@ def net_for(arch, directions=0, width=16, halo=0):
     inputs are then 128 + 16 * halo samples square; the outputs stay the CTU's 16x16 cells)."""
     if arch == "v4":
         return SplitNetV4(width, directions, halo)
+    if arch == "c1":  # the chroma tree's predictor: v1's network on luma, QP and both chroma planes
+        return SplitNet(width, directions, halo, planes=4)
     return SplitNet(width, directions, halo) if arch == "v1" else SplitNetV2(width, directions, halo)
 
 

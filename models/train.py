@@ -200,7 +200,16 @@ def ctu_windows(plane, halo=0):
     return np.stack([pad[j * CTU:(j + 1) * CTU + 2 * hs, i * CTU:(i + 1) * CTU + 2 * hs] for j in range(ny) for i in range(nx)])
 
 
-def ctus_of(base, meta, exact=True, text=".t.bin", halo=0):
+def chroma_windows(base, meta, halo=0):
+    """Both chroma planes (.uv.bin, make_dataset.py) repeated 2x2 onto the luma grid and cut as ctu_windows: [n,2,..]
+    int16 (arch c1's input)."""
+    w, h = meta["width"], meta["height"]
+    uv = np.fromfile(base + ".uv.bin", dtype="<u2").reshape(2, h // 2, w // 2)
+    up = [np.repeat(np.repeat(p, 2, 0), 2, 1) for p in uv]
+    return np.stack([ctu_windows(p, halo) for p in up], 1).astype(np.int16)
+
+
+def ctus_of(base, meta, exact=True, text=".t.bin", halo=0, tree="luma"):
     """One picture (meta: its .stats.json) cut into CTUs: (split, luma [n,128,128] uint16 10-bit, temporal [n,128,128]
     uint16 (0 for I pictures), qp [n], cond [n,7], qt [n,16,16], mtt [n,16,16], is_b [n], bits [n], dir0/dir1 [n,16,16]
     (direction_labels), nodes0..4, dcost1 [n,16,16,4] (direction1_cost_maps)). Edge-replicated padding. halo: cells
@@ -234,18 +243,20 @@ def ctus_of(base, meta, exact=True, text=".t.bin", halo=0):
                 ns[d].append(nodes[d][j << d:(j + 1) << d, i << d:(i + 1) << d])
             d1s.append(d1[j * CELLS:(j + 1) * CELLS, i * CELLS:(i + 1) * CELLS])
     n = ny * nx
-    return (meta["split"], ctu_windows(luma, halo).astype(np.int16), ctu_windows(temporal, halo).astype(np.int16), np.full(n, meta["qp"], np.float32),
+    chroma = chroma_windows(base, meta, halo) if tree == "chroma" else np.zeros((n, 2, 1, 1), np.int16)
+    return (meta["split"], ctu_windows(luma, halo).astype(np.int16), ctu_windows(temporal, halo).astype(np.int16), chroma, np.full(n, meta["qp"], np.float32),
             np.tile(np.array(cond, np.float32), (n, 1)), np.stack(qs), np.stack(ms), np.full(n, st == "B"),
             np.full(n, meta.get("bits", 0) / n, np.float32), *(np.stack(a) for a in ds), *(np.stack(a) for a in ns),
             np.stack(d1s))
 
 
-FIELDS = (("luma", "temporal", "qp", "cond", "qt", "mtt", "is_b", "bits") + tuple(f"dir{k}" for k in range(DIRECTIONS))
+FIELDS = (("luma", "temporal", "chroma", "qp", "cond", "qt", "mtt", "is_b", "bits") + tuple(f"dir{k}" for k in range(DIRECTIONS))
           + tuple(f"nodes{d}" for d in range(NODE_DEPTHS)) + ("dcost1",))
 
 
-def load(data, exact=True, intra_only=False, top_every=1, text=".t.bin", splits=("train", "val"), halo=0):
-    """Every picture of the data as CTUs, per split. top_every K > 1: of the top temporal layer's B pictures (layer 5,
+def load(data, exact=True, intra_only=False, top_every=1, text=".t.bin", splits=("train", "val"), halo=0, tree="luma"):
+    """Every picture of the data as CTUs, per split. tree "chroma": the dual-tree I pictures' chroma coding trees (their
+    chroma_cus as the CU list, no node costs; pictures stored without them are left out). top_every K > 1: of the top temporal layer's B pictures (layer 5,
     half of all B pictures and the most alike: distance 1 to their references) training keeps every K-th
     ((poc // 2) % K == 0); validation keeps all."""
     sets = {k: [[] for _ in FIELDS] for k in splits}
@@ -258,7 +269,11 @@ def load(data, exact=True, intra_only=False, top_every=1, text=".t.bin", splits=
         if (top_every > 1 and meta["split"] == "train" and meta.get("slice_type") == "B" and meta.get("layer") == 5
                 and (meta["frame"] // 2) % top_every != 0):
             continue
-        split, *arrays = ctus_of(f[:-len(".stats.json")], meta, exact, text, halo)
+        if tree == "chroma":
+            if not meta.get("chroma_cus"):
+                continue
+            meta = dict(meta, cus=meta["chroma_cus"], qt_nodes=[], mtt_nodes=[])
+        split, *arrays = ctus_of(f[:-len(".stats.json")], meta, exact, text, halo, tree)
         for k, v in enumerate(arrays):
             sets[split][k].append(v)
     return {k: dict(zip(FIELDS, (torch.from_numpy(np.concatenate(v)) for v in s))) for k, s in sets.items() if s[0]}
@@ -271,6 +286,9 @@ def inputs(d, idx, arch):
     qp = d["qp"][idx] / 63.0
     if arch == "v1":  # no temporal plane
         return torch.stack([y, qp[:, None, None].expand_as(y)], 1), d["cond"][idx]
+    if arch == "c1":  # the chroma tree: luma, QP, Cb, Cr
+        c = d["chroma"][idx].float() / 1023.0 - 0.5
+        return torch.cat([torch.stack([y, qp[:, None, None].expand_as(y)], 1), c], 1), d["cond"][idx]
     t = d["temporal"][idx].float().clamp(max=TEMPORAL_CLIP) / TEMPORAL_SCALE
     if arch == "v4":
         return torch.stack([y, t], 1), torch.cat([d["cond"][idx], qp[:, None]], 1)
@@ -283,7 +301,7 @@ def temporal_suffix(arch):
 
 
 def forward(net, arch, x, cond):
-    return net(x) if arch == "v1" else net(x, cond)
+    return net(x) if arch in ("v1", "c1") else net(x, cond)
 
 
 def node_probabilities(out):
@@ -735,7 +753,8 @@ def main():
     ap.add_argument("--labels", choices=["exact", "rect"], default="exact",
                     help="exact: the encoder's qt_depth/mtt_depth from --stats; rect: derived from CU rectangles (v1)")
     ap.add_argument("--metrics", default=None, help="default models/metrics.json (v1), models/metrics-v2.json (v2)")
-    ap.add_argument("--arch", choices=["v1", "v2", "v3", "v4"], default="v3")
+    ap.add_argument("--arch", choices=["v1", "v2", "v3", "v4", "c1"], default="v3",
+                    help="c1: the chroma coding tree of dual-tree I pictures (all-intra data with chroma_cus)")
     ap.add_argument("--top-layer-every", type=int, default=2, help="train on every K-th top-layer B picture (see load)")
     ap.add_argument("--node-loss", type=float, default=0.0,
                     help="weight of the node-level QT-split loss (node_loss) added to the per-cell cross-entropy")
@@ -775,8 +794,8 @@ def main():
     random.seed(a.seed); np.random.seed(a.seed); torch.manual_seed(a.seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
     torch.set_num_threads(a.threads)
-    d = load(a.data, a.labels == "exact", intra_only=a.arch == "v1", top_every=a.top_layer_every,
-             text=temporal_suffix(a.arch), halo=a.halo)
+    d = load(a.data, a.labels == "exact", intra_only=a.arch in ("v1", "c1"), top_every=a.top_layer_every,
+             text=temporal_suffix(a.arch), halo=a.halo, tree="chroma" if a.arch == "c1" else "luma")
     tr = d["train"]
     ntr = len(tr["qt"])
     print(f"arch {a.arch}: train CTUs {ntr} (B {int(tr['is_b'].sum())}), val CTUs {len(d['val']['qt']) if 'val' in d else 0}", flush=True)

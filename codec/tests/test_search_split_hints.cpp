@@ -257,6 +257,47 @@ TEST_CASE(fallbackThreshold) {
   CHECK(e.empty() && h.thresholds().fallbackBits == 24, "file fallback: %s", e.c_str());
 }
 
+TEST_CASE(chromaTreeDigits) {
+  // 16x8 picture, 2 cells. Left: luma tokens only (no chroma digits); right: 'c' and 7 chroma digits, with 'c' also
+  // among the luma digits (it is a base64url digit: the chroma part is found by its place, not by the letter).
+  const std::string lumaTok = std::string("p") + b64(63) + b64(60) + b64(40) + b64(10) + b64(50) + b64(28) + b64(2);
+  const std::string right = std::string("p") + b64(63) + "cc" + b64(10) + b64(50) + b64(28) + b64(2) + "c" + b64(63) +
+                            b64(60) + b64(3) + b64(0) + b64(50) + b64(2) + b64(0);
+  const std::string text = "nnvvc-split-hints 2\npicture 16 8\nctu 128\ngrid 8\nthreshold 0.1 0.3 0.1 0 0 0.2 0.4 0.2\n"
+                           "frames 1\nframe 0\n" + lumaTok + " " + right + "\n";
+  SplitHints h;
+  std::string e = parseStr(h, text);
+  CHECK(e.empty(), "chroma digits rejected: %s", e.c_str());
+  CHECK(h.hasChroma() && !h.cell(0, 0, 0).chroma && h.cell(0, 1, 0).chroma, "which cells carry chroma digits");
+  CHECK(h.cell(0, 1, 0).pQt[1] == 28 && h.cell(0, 1, 0).pQtC[1] == 60 && h.cell(0, 1, 0).pMttC[0] == 50, "values");
+  CHECK(h.thresholds().chromaQtSplit == 0.2 && h.thresholds().chromaQtEnd == 0.4 && h.thresholds().chromaMtt == 0.2,
+        "the chroma thresholds, values 6-8");
+  // the right cell alone (8x8 at x 8): chroma QT depth 2 -> 3: 3/63 < 0.2 refused, luma 10/63 >= 0.1 allowed
+  CHECK(!h.allowQtSplit(0, 8, 0, 8, 8, 2, 0, true) && h.allowQtSplit(0, 8, 0, 8, 8, 2, 0, false), "QT split per tree");
+  // chroma QT end at depth 1: 1 - 60/63 < 0.4 refused; luma at depth 1 (1 - 0.44 >= 0.3) allowed
+  CHECK(!h.allowQtEnd(0, 8, 0, 8, 8, 1, 0, true) && h.allowQtEnd(0, 8, 0, 8, 8, 1, 0, false), "QT end per tree");
+  CHECK(h.allowMtt(0, 8, 0, 8, 8, 0, SplitMode::kBtHor, 0, true) && !h.allowMtt(0, 8, 0, 8, 8, 1, SplitMode::kBtHor, 0, true),
+        "chroma MTT: 50/63 allowed, 2/63 refused");
+  // the left cell has no chroma digits: the chroma tree is free there (split and end both allowed)
+  CHECK(h.allowQtSplit(0, 0, 0, 8, 8, 2, 0, true) && h.allowQtEnd(0, 0, 0, 8, 8, 1, 0, true) &&
+        h.allowMtt(0, 0, 0, 8, 8, 2, SplitMode::kTtVer, 0, true), "no digits: no constraint");
+  // without a chroma set the chroma tree takes the luma thresholds
+  h.setThresholds(SplitThresholds{0.1, 0.3, 0.1});
+  CHECK(h.allowQtSplit(0, 8, 0, 8, 8, 1, 0, true) && !h.allowQtSplit(0, 8, 0, 8, 8, 2, 0, true), "luma thresholds");
+  // errors name what is wrong
+  SplitHints bad;
+  e = parseStr(bad, "nnvvc-split-hints 2\npicture 8 8\nctu 128\ngrid 8\nframes 1\nframe 0\n" + lumaTok + "cAAAA\n");
+  CHECK(contains(e, "optionally followed by 'c' and 7 digits"), "short chroma part: %s", e.c_str());
+  e = parseStr(bad, "nnvvc-split-hints 2\npicture 8 8\nctu 128\ngrid 8\nframes 1\nframe 0\n" + lumaTok + "cAB_AAAA\n");
+  CHECK(contains(e, "chroma: QT probabilities must not increase"), "chroma tails must fall: %s", e.c_str());
+  SplitThresholds th;
+  CHECK(parseSplitThresholds(std::string("0.1,0.2,0.3,0.2,32,0.05,0.01,0.05"), th).empty() && th.chromaQtSplit == 0.05 &&
+        th.chromaQtEnd == 0.01 && th.fallbackBits == 32, "eight values");
+  CHECK(contains(parseSplitThresholds(std::string("0.1,0.2,0.3,0.2,32,0.05,1.5,0.05"), th), "'1.5' is not a number in (0, 1)"),
+        "a chroma threshold out of range refused");
+  CHECK(contains(parseSplitThresholds(std::string("0.1,0.2,0.3,0.2,32,0.05,0.1"), th), "found 7"), "seven values refused");
+}
+
 TEST_CASE(missingFile) {
   {
     SplitHints h;

@@ -39,6 +39,10 @@ export const V3_MODEL = path.join(MODELS_DIR, 'splitnet-v3.onnx');
 export const V4_MODEL = path.join(MODELS_DIR, 'splitnet-v4.onnx');
 /** What loadSplitModel() loads without a file: the all-intra default. */
 export const DEFAULT_MODEL = V1_MODEL;
+/** The chroma coding tree's predictor (c1, thirty-third session): the partition of the chroma tree that dual-tree I
+ * slices search after each 64x64 luma area, from luma, QP and both chroma planes (models/README.md "Thirty-third
+ * session"). */
+export const C1_MODEL = path.join(MODELS_DIR, 'splitnet-c1.onnx');
 export const DEFAULT_RA_MODEL = V4_MODEL;
 /** Random access `medium`'s thresholds in temporal layers 0-4 (layer 5, the pictures nothing references, is pruned
  * harder). */
@@ -105,6 +109,18 @@ export function intraModelFileFor(config: string, env: NodeJS.ProcessEnv, modelF
 }
 
 /**
+ * The chroma-tree model of a job (HintsJob.chromaModel): env NNVVC_SPLIT_CHROMA_MODEL (a file; `none`: no chroma
+ * hints), unset: c1 for all-intra jobs (random-access jobs by the variable only: their intra pictures are one in 16
+ * or 32). Undefined: the chroma tree is searched without hints. `explicit`: the variable named the file.
+ */
+export function chromaModelFileFor(config: string, env: NodeJS.ProcessEnv): { file: string; explicit: boolean } | undefined {
+  const v = (env.NNVVC_SPLIT_CHROMA_MODEL ?? '').trim();
+  if (v === 'none') return undefined;
+  if (v) return { file: path.resolve(v), explicit: true };
+  return config === 'ai' ? { file: C1_MODEL, explicit: false } : undefined;
+}
+
+/**
  * Test-time flips of a random-access job's intra-picture model (intraModelFileFor): env NNVVC_SPLIT_INTRA_FLIPS, else
  * what NNVVC_SPLIT_FLIPS says for the job's model (loadSplitModel). Undefined: loadSplitModel's default.
  */
@@ -167,6 +183,10 @@ export interface SplitModel {
    * alone): the window is `windowOf(model)` samples square, edge-replicated outside the picture, and the outputs are
    * the CTU's own 16x16 cells. */
   halo: number;
+  /** Which coding tree the model predicts (metadata tree): `luma` (every model before c1), or `chroma`: the chroma
+   * tree of dual-tree I slices, from ctu [n,4,S,S] = luma, QP, Cb, Cr (PictureInfo.chroma); its outputs go into the
+   * hints' chroma digits. */
+  tree: 'luma' | 'chroma';
   /** Members of an ensemble file (models/ensemble_onnx.py, metadata ensemble): its output is their mean probability;
    * each member is one run of the model's size per CTU. 1 for a single model. */
   ensemble: number;
@@ -180,6 +200,8 @@ export interface FramePrediction {
   qtConf: Float32Array;
   /** Softmax probabilities per cell: QT_CLASSES (resp. MTT_CLASSES) values per cell, cell-major. Absent in hand-made predictions. */
   qtProb?: Float32Array; mttProb?: Float32Array;
+  /** The chroma tree's probabilities per cell (a chroma-tree model's run on the same picture), as qtProb / mttProb. */
+  chromaQtProb?: Float32Array; chromaMttProb?: Float32Array;
   /** Models with split-direction outputs, 2 values per cell: P(vertical) of the MTT split at MTT depth 0, P(the split at
    * MTT depth 1 divides the node across its longer side). */
   dirProb?: Float32Array;
@@ -192,7 +214,11 @@ export interface PictureInfo {
   layer?: number;
   /** The model's temporal feature in 10-bit units (temporal.ts temporalFeature or mcTemporalFeature), B pictures only. */
   temporal?: Uint16Array;
+  /** Both chroma planes (ceil(W/2) x ceil(H/2), 10-bit units, readChroma): a chroma-tree model's input. */
+  chroma?: ChromaPlanes;
 }
+
+export interface ChromaPlanes { cb: Uint16Array; cr: Uint16Array }
 
 /** The execution provider asked for cannot be used on this host (explicit webgpu/cuda, or a bad value). */
 export class ExecutionProviderError extends SplitModelError {
@@ -283,7 +309,7 @@ export async function loadSplitModel(file = DEFAULT_MODEL, opts: { ep?: string; 
   return {
     file, name: meta.name ?? path.basename(file, '.onnx'), version: meta.version ?? 'unknown', sliceTypes, temporalInputs, qpInCond: temporalInputs && meta.qp_in_cond === '1',
     temporalClip: Number(meta.temporal_clip ?? 512), temporalScale: Number(meta.temporal_scale ?? 256),
-    temporalFeature: meta.temporal_feature === 'mc16' ? 'mc16' : 'zero', directions: Number(meta.directions ?? 0) || 0, halo: haloOf(meta.halo, file), ensemble: Math.max(1, Number(meta.ensemble ?? 1) || 1), ep, requestedEp: requested,
+    temporalFeature: meta.temporal_feature === 'mc16' ? 'mc16' : 'zero', tree: meta.tree === 'chroma' ? 'chroma' : 'luma', directions: Number(meta.directions ?? 0) || 0, halo: haloOf(meta.halo, file), ensemble: Math.max(1, Number(meta.ensemble ?? 1) || 1), ep, requestedEp: requested,
     ...(epNote ? { epNote, epNoteFirst } : {}), session, ort, flips: flipsText === 'auto' ? (ep === 'cpu' ? 1 : 4) : Number(flipsText) as 1 | 2 | 4,
   };
 }
@@ -351,6 +377,33 @@ export async function readLuma(file: string, width: number, height: number, bitD
   return y;
 }
 
+/** Both chroma planes of frame `index` from a raw planar 4:2:0 file, as 10-bit samples (as readLuma). */
+export async function readChroma(file: string, width: number, height: number, bitDepth: 8 | 10, index: number): Promise<ChromaPlanes> {
+  const bps = bitDepth > 8 ? 2 : 1;
+  const nc = Math.ceil(width / 2) * Math.ceil(height / 2);
+  const frameBytes = (width * height + 2 * nc) * bps;
+  const buf = Buffer.alloc(2 * nc * bps);
+  const fh = await open(file, 'r');
+  try {
+    const { bytesRead } = await fh.read(buf, 0, buf.length, index * frameBytes + width * height * bps);
+    if (bytesRead !== buf.length) throw new SplitModelError(`${file}: frame ${index} is beyond the end of the file`);
+  } finally {
+    await fh.close();
+  }
+  const plane = (p: number): Uint16Array => {
+    const out = new Uint16Array(nc);
+    if (bps === 1) for (let i = 0; i < nc; i++) out[i] = buf[p * nc + i] << 2;
+    else for (let i = 0; i < nc; i++) out[i] = buf.readUInt16LE(2 * (p * nc + i)) & 1023;
+    return out;
+  };
+  return { cb: plane(0), cr: plane(1) };
+}
+
+/** Input planes per CTU: v1 luma, QP; v2/v3 and the temporal plane; v4 luma, temporal; a chroma-tree model luma, QP,
+ * Cb, Cr. */
+const planesOf = (model: Pick<SplitModel, 'temporalInputs' | 'qpInCond' | 'tree'>): number =>
+  model.tree === 'chroma' ? 4 : model.temporalInputs && !model.qpInCond ? 3 : 2;
+
 /** Runs the model on every CTU of one frame (edge-replicated padding, as in training). `pic` (v2): slice type,
  * layer and temporal feature; default an I picture. A B picture needs a model trained for B slices. */
 export async function predictFrame(model: SplitModel, luma: Uint16Array, width: number, height: number, qp: number, pic: PictureInfo = { sliceType: 'I' }): Promise<FramePrediction> {
@@ -370,10 +423,14 @@ export async function predictFrameQps(model: SplitModel, luma: Uint16Array, widt
   if (luma.length !== width * height) throw new SplitModelError(`luma has ${luma.length} samples, expected ${width}x${height}`);
   if (!model.sliceTypes.includes(pic.sliceType)) throw new SplitModelError(`model ${model.name} v${model.version} is not trained for ${pic.sliceType} slices (it has ${model.sliceTypes.join(',')})`);
   if (pic.temporal && pic.temporal.length !== luma.length) throw new SplitModelError(`temporal feature has ${pic.temporal.length} samples, expected ${width}x${height}`);
+  const nc = Math.ceil(width / 2) * Math.ceil(height / 2);
+  if (model.tree === 'chroma' && !(pic.chroma && pic.chroma.cb.length === nc && pic.chroma.cr.length === nc)) {
+    throw new SplitModelError(`model ${model.name} v${model.version} predicts the chroma tree: it needs both chroma planes of ${Math.ceil(width / 2)}x${Math.ceil(height / 2)} samples`);
+  }
   const t0 = performance.now();
   const nx = Math.ceil(width / CTU), ny = Math.ceil(height / CTU), n = nx * ny;
   const plane = windowOf(model) ** 2;
-  const planes = model.temporalInputs && !model.qpInCond ? 3 : 2;
+  const planes = planesOf(model);
   const V = model.flips;
   // one input buffer per model, reused: a fresh 1.5 MB (416x240) to 50 MB (1080p) array per frame costs its
   // allocation, zeroing and a garbage collection later, as much as a third of the model's own run on small pictures
@@ -400,19 +457,25 @@ export async function predictFrameQps(model: SplitModel, luma: Uint16Array, widt
 function frameFeeds(model: SplitModel, input: Float32Array, luma: Uint16Array, width: number, height: number, qps: number[], pic: PictureInfo, nx: number, ny: number): Record<string, import('onnxruntime-node').Tensor> {
   const v4 = model.qpInCond;
   const S = windowOf(model), hs = (S - CTU) / 2;
-  const n = nx * ny, plane = S * S, planes = model.temporalInputs && !v4 ? 3 : 2, V = model.flips;
+  const n = nx * ny, plane = S * S, planes = planesOf(model), V = model.flips;
   const qpv = qps[0] / 63;
   const tPlane = v4 ? 1 : 2;  // the temporal plane's index (v4 has no QP plane)
   const tv = model.temporalInputs && pic.temporal ? pic.temporal : undefined;
   const clip = model.temporalClip, scale = model.temporalScale;
+  // a chroma-tree model: Cb and Cr in planes 2 and 3, each chroma sample on its 2x2 luma samples
+  const ch = model.tree === 'chroma' ? pic.chroma : undefined, cw = Math.ceil(width / 2);
   for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
     const base = (j * nx + i) * planes * plane;
     for (let y = 0; y < S; y++) {
-      const sy = Math.min(Math.max(j * CTU - hs + y, 0), height - 1) * width;
+      const yy = Math.min(Math.max(j * CTU - hs + y, 0), height - 1), sy = yy * width, syc = (yy >> 1) * cw;
       for (let x = 0; x < S; x++) {
-        const k = sy + Math.min(Math.max(i * CTU - hs + x, 0), width - 1);
+        const xx = Math.min(Math.max(i * CTU - hs + x, 0), width - 1), k = sy + xx;
         input[base + y * S + x] = luma[k] / 1023 - 0.5;
         if (tv) input[base + tPlane * plane + y * S + x] = Math.min(tv[k], clip) / scale;
+        if (ch) {
+          input[base + 2 * plane + y * S + x] = ch.cb[syc + (xx >> 1)] / 1023 - 0.5;
+          input[base + 3 * plane + y * S + x] = ch.cr[syc + (xx >> 1)] / 1023 - 0.5;
+        }
       }
     }
     if (!v4) input.fill(qpv, base + plane, base + 2 * plane);
@@ -551,10 +614,16 @@ const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
  * `dirProb` 2 more: P(vertical) of the MTT split at MTT depth 0, P(across the node's longer side) at MTT depth 1. The
  * encoder turns them into per-node split decisions at its thresholds (codec/README.md "Split hints", version 2).
  */
-export function probabilityToken(qtProb: ArrayLike<number>, mttProb: ArrayLike<number>, at = 0, dirProb?: ArrayLike<number>): string {
+export function probabilityToken(qtProb: ArrayLike<number>, mttProb: ArrayLike<number>, at = 0, dirProb?: ArrayLike<number>,
+  chroma?: { qtProb: ArrayLike<number>; mttProb: ArrayLike<number> }): string {
   const digit = (p: number): string => BASE64URL[Math.min(63, Math.max(0, Math.round(p * 63)))];
-  // digits of P(depth > d) for d = 0 .. n-2: the sums of the classes above d
-  const tails = (prob: ArrayLike<number>, n: number): string => {
+  // digits of P(depth > d) for d = 0 .. n-2: the sums of the classes above d (tails, below)
+  let dirs = '';
+  if (dirProb) for (let d = 0; d < DIRECTIONS; d++) dirs += digit(dirProb[at * DIRECTIONS + d]);
+  // the chroma tree's tails after a 'c' (split_hints.h)
+  const c = chroma ? `c${tails(chroma.qtProb, QT_CLASSES)}${tails(chroma.mttProb, MTT_CLASSES)}` : '';
+  return `p${tails(qtProb, QT_CLASSES)}${tails(mttProb, MTT_CLASSES)}${dirs}${c}`;
+  function tails(prob: ArrayLike<number>, n: number): string {
     let s = '';
     for (let d = 0; d < n - 1; d++) {
       let tail = 0;
@@ -562,10 +631,7 @@ export function probabilityToken(qtProb: ArrayLike<number>, mttProb: ArrayLike<n
       s += digit(tail);
     }
     return s;
-  };
-  let dirs = '';
-  if (dirProb) for (let d = 0; d < DIRECTIONS; d++) dirs += digit(dirProb[at * DIRECTIONS + d]);
-  return `p${tails(qtProb, QT_CLASSES)}${tails(mttProb, MTT_CLASSES)}${dirs}`;
+  }
 }
 
 /** Per-node decision thresholds of version 2 hints: a QT split is tried when its predicted probability reaches
@@ -574,7 +640,11 @@ export function probabilityToken(qtProb: ArrayLike<number>, mttProb: ArrayLike<n
  * the probability of its direction reaches `dir`. `fallback` (bits, 0 = off): the encoder tries a removed split after
  * all where the leaf CU it coded has a luma distortion uneven across that split by at least fallback x lambda
  * (codec/README.md "Fallback"). */
-export interface LayerThresholds { qtSplit: number; qtEnd: number; mtt: number; dir?: number; fallback?: number }
+export interface LayerThresholds {
+  qtSplit: number; qtEnd: number; mtt: number; dir?: number; fallback?: number;
+  /** The chroma tree's QT split, QT end and MTT thresholds (hints with chroma digits; default: the luma ones). */
+  chroma?: { qtSplit: number; qtEnd: number; mtt: number };
+}
 /** `layers` (random access): the sets of temporal layers 1, 2, ... (the thresholds above are layer 0's; the last set
  * serves the layers above it too). The upper layers' pictures are referenced by few others or none, so their search
  * can be pruned harder for the same loss (codec/README.md "Split hints"). */
@@ -599,10 +669,15 @@ export function fitLayersToGop(node: NodeThresholds, gopSize: number): NodeThres
  * per-cell ranges, or per-node decisions (version 2 hints: the probabilities, decided by the encoder). */
 export type HintPolicy = Aggressiveness | { threshold: number } | { node: NodeThresholds };
 
+/** Whether a set of thresholds decides the chroma tree too (a `chroma` set in some layer): only then are the chroma
+ * digits written (and the chroma-tree model run); the operating points carry one where it was measured. */
+export const hasChromaThresholds = (t: NodeThresholds): boolean => [t, ...(t.layers ?? [])].some((l) => l.chroma !== undefined);
+
 /** The thresholds as the encoder's list ("0.05/0.25/0.1", "…/0.2", "…/0.2/32"; `sep` between them). */
 export const formatNodeThresholds = (t: NodeThresholds, sep = '/'): string =>
   [t, ...(t.layers ?? [])].map((l) =>
-    [l.qtSplit, l.qtEnd, l.mtt, ...(l.dir || l.fallback ? [l.dir ?? 0] : []), ...(l.fallback ? [l.fallback] : [])].join(sep))
+    [l.qtSplit, l.qtEnd, l.mtt, ...(l.dir || l.fallback || l.chroma ? [l.dir ?? 0] : []), ...(l.fallback || l.chroma ? [l.fallback ?? 0] : []),
+      ...(l.chroma ? [l.chroma.qtSplit, l.chroma.qtEnd, l.chroma.mtt] : [])].join(sep))
     .join(sep === ' ' ? ' | ' : '|');
 
 export function describePolicy(p: HintPolicy): string {
@@ -627,7 +702,8 @@ export function hintsText(width: number, height: number, frames: FramePrediction
       for (let c = 0; c < p.cols; c++) {
         const k = r * p.cols + c;
         row.push(typeof policy === 'number' ? cellToken(p.qt[k], p.mtt[k], p.qtConf[k], policy)
-          : 'threshold' in policy ? thresholdToken(p.qtProb!, p.mttProb!, policy.threshold, k) : probabilityToken(p.qtProb!, p.mttProb!, k, p.dirProb));
+          : 'threshold' in policy ? thresholdToken(p.qtProb!, p.mttProb!, policy.threshold, k)
+            : probabilityToken(p.qtProb!, p.mttProb!, k, p.dirProb, p.chromaQtProb && p.chromaMttProb ? { qtProb: p.chromaQtProb, mttProb: p.chromaMttProb } : undefined));
       }
       lines.push(row.join(' '));
     }
@@ -657,6 +733,9 @@ interface HintsJob {
   featureFile?: FeatureFile;
   /** Random access: the model for the intra pictures (default `model`), e.g. the all-intra v1 beside v4. */
   intraModel?: SplitModel;
+  /** A chroma-tree model (tree `chroma`, e.g. c1): run on the intra pictures too, its probabilities written as the
+   * hints' chroma digits, where the policy's per-node thresholds have a chroma set (hasChromaThresholds). */
+  chromaModel?: SplitModel;
 }
 
 /**
@@ -681,6 +760,8 @@ export async function writeSplitHintsForQps(o: HintsJob & { qps: number[]; outs:
   let inferenceSeconds = 0, readSeconds = 0, framesB = 0;
   const plans: PlannedFrame[][] = o.qps.map((qp) => planFrames({ config: o.config ?? 'ai', frames: o.frames, baseQp: qp, intraPeriod: o.intraPeriod, gopSize: o.gopSize }));
   const plan = plans[0];
+  // the chroma tree's model runs where the thresholds decide the chroma tree (hasChromaThresholds)
+  const chromaOn = o.chromaModel !== undefined && o.policy !== undefined && typeof o.policy === 'object' && 'node' in o.policy && hasChromaThresholds(o.policy.node);
   // Without the caller's whole-input cache, a frame read as a picture or a reference stays in `window` until the
   // last picture that uses it (references lie within a GOP), so no frame is read twice.
   const lastUse = new Map<number, number>();
@@ -716,7 +797,15 @@ export async function writeSplitHintsForQps(o: HintsJob & { qps: number[]; outs:
       info = { sliceType: 'B', layer: pic.layer, temporal };
       framesB++;
     }
-    const ps = await predictFrameQps(pic.intra && o.intraModel ? o.intraModel : o.model, luma, o.width, o.height, plans.map((pl) => pl[i].qp), info);
+    const qpsOf = plans.map((pl) => pl[i].qp);
+    const ps = await predictFrameQps(pic.intra && o.intraModel ? o.intraModel : o.model, luma, o.width, o.height, qpsOf, info);
+    if (pic.intra && chromaOn) {
+      const t0 = performance.now();
+      const chroma = await readChroma(o.input, o.width, o.height, o.bitDepth, pic.poc);
+      readSeconds += (performance.now() - t0) / 1000;
+      const cs = await predictFrameQps(o.chromaModel!, luma, o.width, o.height, qpsOf, { sliceType: 'I', chroma });
+      cs.forEach((c, q) => { inferenceSeconds += c.seconds; ps[q].chromaQtProb = c.qtProb; ps[q].chromaMttProb = c.mttProb; });
+    }
     ps.forEach((p, q) => { inferenceSeconds += p.seconds; preds[q].push(p); });
   }
   const q = o.qps.length;
@@ -777,13 +866,15 @@ function nodeThresholdSet(v: string): LayerThresholds | string {
   if (v.trim() === '') return 'the set is empty';
   const parts = v.split(/[,/]/).map((x) => x.trim());
   const t = parts.map(Number);
-  if (![1, 3, 4, 5].includes(t.length) || parts.some((x) => x === '') || t.slice(0, 3).some((x) => !Number.isFinite(x) || x <= 0 || x >= 1)) {
-    return 'expected one number, three (QT split, QT end, MTT) in (0, 1), four (and the split direction) or five (and the fallback in bits), e.g. 0.05,0.3,0.05';
+  const inUnit = (x: number) => Number.isFinite(x) && x > 0 && x < 1;
+  if (![1, 3, 4, 5, 8].includes(t.length) || parts.some((x) => x === '') || !t.slice(0, 3).every(inUnit) || !t.slice(5).every(inUnit)) {
+    return 'expected one number, three (QT split, QT end, MTT) in (0, 1), four (and the split direction), five (and the fallback in bits) or eight (and the chroma tree\'s QT split, QT end, MTT in (0, 1)), e.g. 0.05,0.3,0.05';
   }
   if (t.length >= 4 && !(t[3] >= 0 && t[3] <= 0.5)) return `the direction threshold ${parts[3]} is ${t[3] > 0.5 ? 'above 0.5' : 'not in [0, 0.5]'}`;
-  if (t.length === 5 && !(t[4] >= 0 && t[4] <= 1000)) return `the fallback ${parts[4]} is not a number of bits in [0, 1000]`;
+  if (t.length >= 5 && !(t[4] >= 0 && t[4] <= 1000)) return `the fallback ${parts[4]} is not a number of bits in [0, 1000]`;
   return t.length === 1 ? { qtSplit: t[0], qtEnd: t[0], mtt: t[0] }
-    : { qtSplit: t[0], qtEnd: t[1], mtt: t[2], ...(t.length >= 4 && t[3] > 0 ? { dir: t[3] } : {}), ...(t.length === 5 && t[4] > 0 ? { fallback: t[4] } : {}) };
+    : { qtSplit: t[0], qtEnd: t[1], mtt: t[2], ...(t.length >= 4 && t[3] > 0 ? { dir: t[3] } : {}), ...(t.length >= 5 && t[4] > 0 ? { fallback: t[4] } : {}),
+      ...(t.length === 8 ? { chroma: { qtSplit: t[5], qtEnd: t[6], mtt: t[7] } } : {}) };
 }
 
 /** NNVVC_SPLIT_THRESHOLD: undefined when unset/empty, else a number 0 < tau <= 1. */

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import {
   CELLS, CTU, DEFAULT_MODEL, DEFAULT_RA_MODEL, ExecutionProviderError, GRID, MTT_CLASSES, QT_CLASSES, V1_MODEL, V2_MODEL, V3_MODEL, V4_MODEL, defaultModelFor, cellToken, hintsText, loadSplitModel, parseAggressiveness,
-  formatNodeThresholds, parseNodeThresholds, parseThreshold, predictFrame, predictFrameQps, probabilityToken, readLuma, SplitModelError, thresholdToken, writeSplitHints,
+  formatNodeThresholds, hasChromaThresholds, parseNodeThresholds, parseThreshold, predictFrame, predictFrameQps, probabilityToken, readLuma, SplitModelError, thresholdToken, writeSplitHints,
   writeSplitHintsForQps, type FramePrediction, type NodeThresholds, fitLayersToGop, hintPolicyFromEnv, defaultPolicyFor,
   PRESET_OPERATING_POINTS,
 } from '../../src/models/split-predictor.js';
@@ -159,8 +159,21 @@ test('threshold tokens: the smallest QT range around the argmax and MTT cap hold
   assert.deepEqual(parseNodeThresholds('0.05/0.3/0.1'), { qtSplit: 0.05, qtEnd: 0.3, mtt: 0.1 });
   assert.deepEqual(parseNodeThresholds('0.05,0.3,0.1,0.2'), { qtSplit: 0.05, qtEnd: 0.3, mtt: 0.1, dir: 0.2 });
   for (const bad of ['0', '1', '0.1,0.2', '0.1,,0.2', 'x', '0.1,0.2,1.5', '0.1,0.2,0.3,0.4,0.5,6']) {
-    assert.throws(() => parseNodeThresholds(bad), /node thresholds '.*': expected one number, three \(QT split, QT end, MTT\) in \(0, 1\), four \(and the split direction\) or five \(and the fallback in bits\)/);
+    assert.throws(() => parseNodeThresholds(bad), /node thresholds '.*': expected one number, three \(QT split, QT end, MTT\) in \(0, 1\), four \(and the split direction\), five \(and the fallback in bits\) or eight/);
   }
+  // the chroma tree's set: values 6-8 (the direction and fallback then given, 0 = off), written back the same way
+  const withChroma = parseNodeThresholds('0.15,0.35,0.15,0.2,0,0.05,0.01,0.05');
+  assert.deepEqual(withChroma, { qtSplit: 0.15, qtEnd: 0.35, mtt: 0.15, dir: 0.2, chroma: { qtSplit: 0.05, qtEnd: 0.01, mtt: 0.05 } });
+  assert.equal(formatNodeThresholds(withChroma!), '0.15/0.35/0.15/0.2/0/0.05/0.01/0.05');
+  assert.ok(hasChromaThresholds(withChroma!) && !hasChromaThresholds({ qtSplit: 0.1, qtEnd: 0.1, mtt: 0.1 }));
+  assert.ok(hasChromaThresholds({ qtSplit: 0.1, qtEnd: 0.1, mtt: 0.1, layers: [{ qtSplit: 0.1, qtEnd: 0.1, mtt: 0.1, chroma: { qtSplit: 0.1, qtEnd: 0.1, mtt: 0.1 } }] }));
+  for (const bad of ['0.1,0.2,0.3,0.2,0,0.1,1,0.1', '0.1,0.2,0.3,0.2,0,0.1,0.1', '0.1,0.2,0.3,0.2,0,0,0.1,0.1']) {
+    assert.throws(() => parseNodeThresholds(bad), /or eight \(and the chroma tree's QT split, QT end, MTT in \(0, 1\)\)/, bad);
+  }
+  // the chroma tree's tails after a 'c', behind the luma's (and the directions')
+  assert.deepEqual(digits(probabilityToken([1, 0, 0, 0, 0], [1, 0, 0, 0], 0, undefined, { qtProb: [0, 0.5, 0.5, 0, 0], mttProb: [0, 0, 0, 1] }).replace('c', '')),
+    [0, 0, 0, 0, 0, 0, 0, 63, 32, 0, 0, 63, 63, 63]);
+  assert.equal(probabilityToken([1, 0, 0, 0, 0], [1, 0, 0, 0], 0, [1, 0], { qtProb: [1, 0, 0, 0, 0], mttProb: [1, 0, 0, 0] }), 'pAAAAAAA_AcAAAAAAA');
   assert.throws(() => parseNodeThresholds('0.1,0.2,0.3,0.6'), /the direction threshold 0.6 is above 0.5/);
   assert.throws(() => parseNodeThresholds('0.1,0.2,0.3,-0.1'), /the direction threshold -0.1 is not in \[0, 0.5\]/);
   // the fallback (bits): a fifth value; direction 0 = off

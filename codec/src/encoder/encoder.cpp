@@ -355,6 +355,7 @@ int runEncoder(const EncoderOptions& opt, std::string& err) {
     }
     fs.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     fs.cus = std::move(res.lumaCus);
+    fs.chromaCus = std::move(res.chromaCus);
     fs.qtNodes = std::move(res.qtNodes);
     std::fprintf(stderr, "POC %3d %s T%d QP %2d: %9llu bits  PSNR Y %.3f U %.3f V %.3f  %.3f s\n", pp.poc, fs.sliceType,
                  fs.temporalId, fs.qp, (unsigned long long)fs.bits, fs.psnr[0], fs.psnr[1], fs.psnr[2], fs.seconds);

@@ -186,7 +186,7 @@ bool PictureEncoder::encode(const Picture& orig, const PlannedPicture& plan, con
       recon::reconstructCtu(rec, cuMap, cc, slice);
       if (wantCus)
         for (const CodingUnit& cu : cc.cus)
-          if (cu.treeType != TreeType::kDualChroma) res.lumaCus.push_back(cu);
+          (cu.treeType != TreeType::kDualChroma ? res.lumaCus : res.chromaCus).push_back(cu);
       ctus.push_back(std::move(cc));
     }
   }

@@ -27,6 +27,7 @@ struct CodedPicture {
 struct PictureResult {
   std::vector<uint8_t> nalBytes;     // Annex-B bytes: slice NAL unit + decoded picture hash SEI
   std::vector<CodingUnit> lumaCus;   // for --stats (filled when requested)
+  std::vector<CodingUnit> chromaCus; // ... and the chroma-tree CUs of dual-tree I slices
   std::vector<QtNodeCost> qtNodes;   // ... and the search's luma quadtree node costs, where it records them
 };
 

@@ -65,6 +65,16 @@ bool writeStatsJson(const std::string& path, const StreamStats& s) {
       js << buf;
     }
     js << "]";
+    if (!f.chromaCus.empty()) {  // the chroma coding tree's partition (labels for a chroma split predictor)
+      js << ",\n     \"chroma_cus\": [";
+      for (size_t k = 0; k < f.chromaCus.size(); ++k) {
+        const CodingUnit& cu = f.chromaCus[k];
+        std::snprintf(buf, sizeof buf, "%s[%d,%d,%d,%d,%d,%d]", k ? "," : "", cu.x, cu.y, cu.w, cu.h, cu.qtDepth,
+                      cu.mttDepth);
+        js << buf;
+      }
+      js << "]";
+    }
     if (s.qtNodes) {
       // the nodes of one MTT depth, each as `print` writes it into buf
       const auto nodeList = [&](const char* name, int mttDepth, auto&& print) {
@@ -92,6 +102,7 @@ bool writeStatsJson(const std::string& path, const StreamStats& s) {
     js << "}" << (i + 1 < s.frames.size() ? "," : "") << "\n";
   }
   js << "  ],\n  \"cu_format\": [\"x\", \"y\", \"w\", \"h\", \"intra_mode\", \"qt_depth\", \"mtt_depth\", \"pred\", \"mts_idx\", \"lfnst_idx\", \"sbt\", \"mrl\", \"mip\", \"isp\", \"ts\", \"amvr\", \"hpel_if\"]";
+  js << ",\n  \"chroma_cu_format\": [\"x\", \"y\", \"w\", \"h\", \"qt_depth\", \"mtt_depth\"]";
   if (s.qtNodes)
     js << ",\n  \"qt_node_format\": [\"x\", \"y\", \"size\", \"qt_depth\", \"leaf\", \"qt\", \"mtt\", \"lower\", \"mtt_hor\", \"mtt_ver\"]"
        << ",\n  \"mtt_node_format\": [\"x\", \"y\", \"w\", \"h\", \"leaf\", \"mtt_hor\", \"mtt_ver\", \"lower\"]";

@@ -20,6 +20,7 @@ struct FrameStats {
   double psnr[3] = {0, 0, 0};
   double seconds = 0;
   std::vector<CodingUnit> cus;  // luma CUs (chroma-only CUs left out)
+  std::vector<CodingUnit> chromaCus;  // the chroma tree's CUs of a dual-tree I slice (luma coordinates)
   std::vector<QtNodeCost> qtNodes;  // the search's luma quadtree node costs (RD presets)
 };
 

@@ -30,7 +30,7 @@ import { RA_GOP_SIZE } from '../../quality/anchors.js';
 import { NNVVC_DEFAULT_PRESET, RD_PRESETS } from '../encoders.js';
 import { BadInputError, throwIfAborted } from '../errors.js';
 import {
-  defaultModelFor, describePolicy, ExecutionProviderError, hintPolicyFromEnv, intraFlipsFor, intraModelFileFor, loadSplitModel, SplitModelError, TestTimeFlipsError, writeSplitHints,
+  chromaModelFileFor, defaultModelFor, describePolicy, hasChromaThresholds, ExecutionProviderError, hintPolicyFromEnv, intraFlipsFor, intraModelFileFor, loadSplitModel, SplitModelError, TestTimeFlipsError, writeSplitHints,
   writeSplitHintsForQps, type HintsResult, type NodeThresholds, type SplitModel,
 } from '../../models/split-predictor.js';
 
@@ -55,6 +55,9 @@ export interface SplitPredictionInfo {
   /** Random access: the model that predicted the intra pictures where it is not the job's (NNVVC_SPLIT_INTRA_MODEL;
    * by default the all-intra v1 beside v4), else null. */
   intraModel: string | null;
+  /** The model that predicted the chroma coding tree of the intra pictures (NNVVC_SPLIT_CHROMA_MODEL; by default c1
+   * for all-intra jobs with per-node thresholds), else null. */
+  chromaModel?: string | null;
   /** Test-time flips (1, 2 or 4 runs per picture, averaged) of the job's model (NNVVC_SPLIT_FLIPS) and of the intra
    * pictures' model (NNVVC_SPLIT_INTRA_FLIPS), null without one. */
   flips: number;
@@ -164,9 +167,23 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
       ctx.log.warn(`intra-picture split model unavailable, ${model.name} v${model.version} predicts them: ${(e as Error).message}`);
     }
   }
+  // the chroma tree of dual-tree I slices: its own model, where the hints carry probabilities (per-node thresholds)
+  let chromaModel: SplitModel | undefined;
+  const chromaFile = typeof policy !== 'number' && 'node' in policy && hasChromaThresholds(policy.node) ? chromaModelFileFor(req.config, process.env) : undefined;
+  if (chromaFile) {
+    try {
+      chromaModel = await loadSplitModel(chromaFile.file, { ep: ctx.cfg.onnxEp, flips: '1' });
+      if (chromaModel.tree !== 'chroma') throw new SplitModelError(`${chromaFile.file} is a luma model (its metadata has no tree=chroma)`);
+    } catch (e) {
+      chromaModel = undefined;
+      if (chromaFile.explicit) throw new BadInputError(`NNVVC_SPLIT_CHROMA_MODEL: ${(e as Error).message}`);
+      ctx.log.warn(`chroma-tree split model unavailable, the chroma tree is searched in full: ${(e as Error).message}`);
+    }
+  }
   const info: SplitPredictionInfo = {
     modelFile: path.relative(process.cwd(), model.file) || model.file, modelVersion: model.version,
     intraModel: intraModel ? `${intraModel.name} v${intraModel.version}` : null,
+    chromaModel: chromaModel ? `${chromaModel.name} ${chromaModel.version}` : null,
     flips: model.flips, intraFlips: intraModel ? intraModel.flips : null, ensemble: model.ensemble, intraEnsemble: intraModel ? intraModel.ensemble : null,
     executionProvider: model.ep, executionProviderRequested: model.requestedEp,
     ...(model.epNote ? { executionProviderNote: model.epNote } : {}), aggressiveness: typeof policy === 'number' ? policy : null, threshold: typeof policy !== 'number' && 'threshold' in policy ? policy.threshold : null,
@@ -182,7 +199,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
   const done = new Map<number, Promise<string>>();
   const job = {
     model, input: input.input, width: input.width, height: input.height, bitDepth: input.bitDepth,
-    frames: input.frames, policy, lumaCache, featureCache, featureFile, intraModel,
+    frames: input.frames, policy, lumaCache, featureCache, featureFile, intraModel, chromaModel,
     ...(ra ? { config: 'ra' as const, intraPeriod, gopSize } : {}),
   };
   const written = (qp: number, out: string, r: HintsResult): string => {
@@ -222,7 +239,7 @@ export async function predictSplits(ctx: StageContext, input: PreparedInput): Pr
     }
   }
   const name = `${model.name} v${model.version}`;
-  const note = `CNN split predictor ${name} (${model.ep}${model.epNote ? ', auto: WebGPU unavailable' : ''}), ${policyText}${ra ? `, random access (I and B pictures${intraModel ? `; intra pictures by ${info.intraModel}` : ''})` : ''}`;
+  const note = `CNN split predictor ${name} (${model.ep}${model.epNote ? ', auto: WebGPU unavailable' : ''}), ${policyText}${ra ? `, random access (I and B pictures${intraModel ? `; intra pictures by ${info.intraModel}` : ''})` : ''}${chromaModel ? `, chroma tree by ${info.chromaModel}` : ''}`;
   ctx.log.info({ model: name, inferenceSeconds: info.inferenceSeconds }, note);
   return { splitHints: undefined, hintsForQp, model: name, note, info, ...(featureFile ? { release: () => rm(featureFile.file, { force: true }) } : {}) };
 }

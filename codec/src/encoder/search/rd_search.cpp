@@ -122,12 +122,14 @@ int RdCtuSearch::candidatesOfPass(const TreeNode& node, int pass, SplitMode out[
   const bool must = mustSplit(part, node);
   const SplitMode order[5] = {SplitMode::kQt, SplitMode::kBtHor, SplitMode::kBtVer, SplitMode::kTtHor,
                               SplitMode::kTtVer};
-  const bool useHints = hints_ && pass == 0 && node.treeType != TreeType::kDualChroma;  // hints are luma
+  // the chroma tree of a dual-tree I slice only where the hints carry chroma digits
+  const bool chromaTree = node.treeType == TreeType::kDualChroma;
+  const bool useHints = hints_ && pass == 0 && (!chromaTree || hints_->hasChroma());
   const bool usePreset = pass < 2;
   int n = 0;
   const int fr = c_->frameIndex;
   const bool qtEndOk = !useHints || node.mttDepth > 0 ||
-                       hints_->allowQtEnd(fr, node.x, node.y, node.w, node.h, node.qtDepth, hintLayer_);
+                       hints_->allowQtEnd(fr, node.x, node.y, node.w, node.h, node.qtDepth, hintLayer_, chromaTree);
   if (!must && qtEndOk) out[n++] = SplitMode::kNone;
   for (SplitMode s : order) {
     if (!al.allows(s)) continue;
@@ -143,8 +145,9 @@ int RdCtuSearch::candidatesOfPass(const TreeNode& node, int pass, SplitMode out[
     // are not used by this encoder
     if (interSlice() && modeTypeCondition(node, s, false) != 0) continue;
     if (useHints) {
-      if (isQt ? !hints_->allowQtSplit(fr, node.x, node.y, node.w, node.h, node.qtDepth, hintLayer_)
-               : (!qtEndOk || !hints_->allowMtt(fr, node.x, node.y, node.w, node.h, node.mttDepth, s, hintLayer_)))
+      if (isQt ? !hints_->allowQtSplit(fr, node.x, node.y, node.w, node.h, node.qtDepth, hintLayer_, chromaTree)
+               : (!qtEndOk ||
+                  !hints_->allowMtt(fr, node.x, node.y, node.w, node.h, node.mttDepth, s, hintLayer_, chromaTree)))
         continue;
     }
     out[n++] = s;

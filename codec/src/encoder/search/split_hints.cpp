@@ -101,49 +101,74 @@ std::string parseSplitHintToken(const std::string& tok, SplitHintCell& out) {
 
 std::string parseSplitHintProbToken(const std::string& tok, SplitHintCell& out) {
   out = SplitHintCell{};
-  if ((tok.size() != 8 && tok.size() != 10) || tok[0] != 'p')
-    return "expected a probability token: 'p' and 7 base64url digits, or 9 with the split directions (version 2 hints)";
-  const int nd = int(tok.size()) - 1;
+  // luma part: 'p' + 7 or 9 digits; then optionally 'c' + 7 digits (the chroma tree)
+  // ('c' is also a digit: the chroma part starts at a fixed place, after the 7 or 9 luma digits)
+  const size_t cAt = (tok.size() == 16 && tok[8] == 'c') ? 8 : (tok.size() == 18 && tok[10] == 'c') ? 10 : std::string::npos;
+  const std::string luma = tok.substr(0, cAt);
+  if ((luma.size() != 8 && luma.size() != 10) || luma[0] != 'p' || (cAt != std::string::npos && tok.size() - cAt != 8))
+    return "expected a probability token: 'p' and 7 base64url digits, or 9 with the split directions, optionally "
+           "followed by 'c' and 7 digits for the chroma tree (version 2 hints)";
+  const auto digits = [](const std::string& t, size_t from, int n, uint8_t* v) -> std::string {
+    for (int i = 0; i < n; ++i) {
+      const char c = t[from + size_t(i)];
+      const int d = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26
+                  : c >= '0' && c <= '9' ? c - '0' + 52 : c == '-' ? 62 : c == '_' ? 63 : -1;
+      if (d < 0) return std::string("bad base64url digit '") + c + "'";
+      v[i] = uint8_t(d);
+    }
+    // the two tails: P(QT depth > q) q = 0..3, then P(MTT depth > m) m = 0..2
+    for (int i = 1; i < 4; ++i)
+      if (v[i] > v[i - 1]) return "QT probabilities must not increase with the depth (P(depth > q) is cumulative)";
+    for (int i = 5; i < 7; ++i)
+      if (v[i] > v[i - 1]) return "MTT probabilities must not increase with the depth (P(depth > m) is cumulative)";
+    return "";
+  };
+  const int nd = int(luma.size()) - 1;
   uint8_t v[9];
-  for (int i = 0; i < nd; ++i) {
-    const char c = tok[size_t(i) + 1];
-    const int d = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26
-                : c >= '0' && c <= '9' ? c - '0' + 52 : c == '-' ? 62 : c == '_' ? 63 : -1;
-    if (d < 0) return std::string("bad base64url digit '") + c + "'";
-    v[i] = uint8_t(d);
-  }
-  for (int i = 1; i < 4; ++i)
-    if (v[i] > v[i - 1]) return "QT probabilities must not increase with the depth (P(depth > q) is cumulative)";
-  for (int i = 5; i < 7; ++i)
-    if (v[i] > v[i - 1]) return "MTT probabilities must not increase with the depth (P(depth > m) is cumulative)";
+  std::string err = digits(luma, 1, nd, v);
+  if (!err.empty()) return err;
   for (int i = 0; i < 4; ++i) out.pQt[i] = v[i];
   for (int i = 0; i < 3; ++i) out.pMtt[i] = v[4 + i];
   if (nd == 9) {
     out.pVer[0] = v[7];
     out.pVer[1] = v[8];
   }
+  if (cAt != std::string::npos) {
+    uint8_t cv[7];
+    err = digits(tok, cAt + 1, 7, cv);
+    if (!err.empty()) return "chroma: " + err;
+    out.chroma = true;
+    for (int i = 0; i < 4; ++i) out.pQtC[i] = cv[i];
+    for (int i = 0; i < 3; ++i) out.pMttC[i] = cv[4 + i];
+  }
   return "";
 }
 
 std::string parseSplitThresholds(const std::vector<std::string>& values, SplitThresholds& out) {
-  if (values.size() != 1 && values.size() != 3 && values.size() != 4 && values.size() != 5)
-    return "expected one threshold, three (QT split, QT end, MTT), four (and the split direction) or five (and the "
-           "fallback in bits), found " + std::to_string(values.size());
-  double v[5];
+  if (values.size() != 1 && values.size() != 3 && values.size() != 4 && values.size() != 5 && values.size() != 8)
+    return "expected one threshold, three (QT split, QT end, MTT), four (and the split direction), five (and the "
+           "fallback in bits) or eight (and the chroma tree's QT split, QT end, MTT), found " +
+           std::to_string(values.size());
+  double v[8];
   for (size_t i = 0; i < values.size(); ++i) {
     char* end = nullptr;
     v[i] = std::strtod(values[i].c_str(), &end);
     if (values[i].empty() || *end != '\0' || !std::isfinite(v[i])) return "'" + values[i] + "' is not a number";
-    if (i < 3 && !(v[i] > 0 && v[i] < 1)) return "'" + values[i] + "' is not a number in (0, 1)";
+    if ((i < 3 || i >= 5) && !(v[i] > 0 && v[i] < 1)) return "'" + values[i] + "' is not a number in (0, 1)";
   }
   // the direction threshold: above 0.5 both directions could be refused at one node (0: off)
   if (values.size() >= 4 && !(v[3] >= 0 && v[3] <= 0.5))
     return "direction threshold '" + values[3] + "' is " + (v[3] > 0.5 ? "above 0.5" : "below 0");
-  if (values.size() == 5 && !(v[4] >= 0 && v[4] <= 1000))
+  if (values.size() >= 5 && !(v[4] >= 0 && v[4] <= 1000))
     return "fallback '" + values[4] + "' is not a number of bits in [0, 1000]";
   out = values.size() == 1 ? SplitThresholds{v[0], v[0], v[0], 0.0, 0.0}
                            : SplitThresholds{v[0], v[1], v[2], values.size() >= 4 ? v[3] : 0.0,
-                                             values.size() == 5 ? v[4] : 0.0};
+                                             values.size() >= 5 ? v[4] : 0.0};
+  if (values.size() == 8) {
+    out.chromaQtSplit = v[5];
+    out.chromaQtEnd = v[6];
+    out.chromaMtt = v[7];
+  }
   return "";
 }
 
@@ -280,6 +305,7 @@ std::string SplitHints::parse(std::istream& in, const std::string& name) {
         if (!err.empty())
           return where() + "cell " + std::to_string(c) + " ('" + t[size_t(c)] + "'): " + err;
         cells_[(size_t(fr) * size_t(rows_) + size_t(r)) * size_t(cols_) + size_t(c)] = cell;
+        hasChroma_ |= cell.chroma;
       }
     }
   }
@@ -333,7 +359,18 @@ double SplitHints::nodeProbability(int frame, int x, int y, int w, int h, G&& ge
   return bestMean / 63.0;
 }
 
-bool SplitHints::allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth, int temporalId) const {
+namespace {
+// a threshold of the chroma tree: its own where given, else the luma one
+double chromaOr(double chroma, double luma) { return chroma > 0 ? chroma : luma; }
+}  // namespace
+
+bool SplitHints::allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth, int temporalId, bool chroma) const {
+  if (chroma) {
+    const SplitThresholds& th = thresholds(temporalId);
+    return version_ != 2 || qtDepth >= 4 ||
+           nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.chroma ? c.pQtC[qtDepth] : 63; }) >=
+               chromaOr(th.chromaQtSplit, th.qtSplit);
+  }
   if (version_ == 2)
     return qtDepth < 4 && nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pQt[qtDepth]; }) >=
                               thresholds(temporalId).qtSplit;
@@ -345,7 +382,14 @@ bool SplitHints::allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth
   return any;
 }
 
-bool SplitHints::allowQtEnd(int frame, int x, int y, int w, int h, int qtDepth, int temporalId) const {
+bool SplitHints::allowQtEnd(int frame, int x, int y, int w, int h, int qtDepth, int temporalId, bool chroma) const {
+  if (chroma) {
+    const SplitThresholds& th = thresholds(temporalId);
+    // a cell without chroma digits counts as 'may end here' (0), so that it never forces a split
+    return version_ != 2 || qtDepth >= 4 ||
+           1.0 - nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.chroma ? c.pQtC[qtDepth] : 0; }) >=
+               chromaOr(th.chromaQtEnd, th.qtEnd);
+  }
   if (version_ == 2)
     return qtDepth >= 4 ||
            1.0 - nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pQt[qtDepth]; }) >=
@@ -358,11 +402,16 @@ bool SplitHints::allowQtEnd(int frame, int x, int y, int w, int h, int qtDepth, 
   return all;
 }
 
-bool SplitHints::allowMtt(int frame, int x, int y, int w, int h, int mttDepth, SplitMode split, int temporalId) const {
+bool SplitHints::allowMtt(int frame, int x, int y, int w, int h, int mttDepth, SplitMode split, int temporalId,
+                          bool chroma) const {
   const SplitThresholds& th = thresholds(temporalId);
   uint8_t bit = split == SplitMode::kBtHor ? kHintBtHor : split == SplitMode::kBtVer ? kHintBtVer
               : split == SplitMode::kTtHor ? kHintTtHor : split == SplitMode::kTtVer ? kHintTtVer : 0;
   if (!bit) return false;
+  if (chroma)
+    return version_ != 2 || mttDepth >= 3 ||
+           nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.chroma ? c.pMttC[mttDepth] : 63; }) >=
+               chromaOr(th.chromaMtt, th.mtt);
   if (version_ == 2) {
     if (mttDepth >= 3 ||
         nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pMtt[mttDepth]; }) < th.mtt)

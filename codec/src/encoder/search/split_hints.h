@@ -23,7 +23,9 @@
 // 'frames', and every cell token 'p' followed by 7 base64url digits (A-Z a-z 0-9 - _ = 0..63,
 // probability = digit / 63): P(QT depth > q) for q = 0..3, then P(MTT depth > m) for m = 0..2, the
 // cumulative tails of the predicted distributions; optionally 2 more digits: P(the MTT split at MTT depth
-// m = 0, 1 is vertical) (BT/TT vertical against horizontal, given that the area splits there). A node's probability of a deeper split is the largest
+// m = 0, 1 is vertical) (BT/TT vertical against horizontal, given that the area splits there); optionally then 'c' and
+// 7 more digits: the same two tails for the chroma coding tree of a dual-tree I slice (QT depth in luma terms: 1 = a
+// 64x64 luma area's chroma, 4 = 4x4 chroma samples), which is otherwise searched without hints. A node's probability of a deeper split is the largest
 // of its quadrants' means (a node splits when any part of it must; the mean within a quadrant smooths
 // single cells). Node semantics:
 //   QT split allowed iff P(QT depth > q) >= tQtSplit; ending the QT at q iff 1 - P(QT depth > q) >= tQtEnd;
@@ -32,6 +34,8 @@
 //   vertical split also needs the node's mean P(vertical) >= tDir, a horizontal one 1 - that >= tDir.
 //   with a fallback (a 5th value, in bits; SplitThresholds::fallbackBits) the search tries a removed split after all
 //   where the leaf CU it coded has a luma distortion uneven across that split by at least fallback x lambda.
+//   The chroma tree's nodes decide alike on the chroma digits, with the 6th-8th values as their QT split, QT end and
+//   MTT thresholds (default: the luma ones), never by direction or fallback.
 // (with tQtSplit + tQtEnd <= 1 one of QT split / QT end always remains.) The encoder's --split-threshold
 // overrides the file's thresholds, so one prediction serves several operating points.
 // Per temporal layer: several threshold sets separated by '|' ('threshold 0.12 0.3 0.12 | 0.2 0.3 0.2', or
@@ -71,6 +75,10 @@ struct SplitHintCell {
   uint8_t pMtt[3] = {63, 63, 63};
   // optional: P(the MTT split at MTT depth m = 0, 1 of the cell's area is vertical) in 63ths; 255 = not given
   uint8_t pVer[2] = {255, 255};
+  // optional: the chroma tree's P(QT depth > q), P(MTT depth > m) in 63ths (chroma = false: not given)
+  bool chroma = false;
+  uint8_t pQtC[4] = {63, 63, 63, 63};
+  uint8_t pMttC[3] = {63, 63, 63};
 };
 
 // Per-node decision thresholds of version 2 hints (probabilities a split / the QT's end needs to be tried).
@@ -81,10 +89,13 @@ struct SplitThresholds {
   // distortion differs between the split's parts by at least this many bits' worth (lambda x bits): the predictor
   // missed an edge or a motion boundary there. Quadrants for QT, halves for BT / TT of each direction.
   double fallbackBits = 0.0;
+  // The chroma tree's QT split, QT end and MTT thresholds (chroma digits; <= 0: the luma ones above).
+  double chromaQtSplit = 0.0, chromaQtEnd = 0.0, chromaMtt = 0.0;
 };
 
-// "t" (all three) or "tQtSplit,tQtEnd,tMtt[,tDir[,fallbackBits]]", each 0 < t < 1 (0 <= tDir <= 0.5, 0 = off;
-// 0 <= fallbackBits <= 1000, 0 = off), as file tokens or a comma list; "" on success, else what is wrong.
+// "t" (all three) or "tQtSplit,tQtEnd,tMtt[,tDir[,fallbackBits[,cQtSplit,cQtEnd,cMtt]]]", each 0 < t < 1 (0 <= tDir
+// <= 0.5, 0 = off; 0 <= fallbackBits <= 1000, 0 = off; the chroma tree's three in (0, 1)), as file tokens or a comma
+// list; "" on success, else what is wrong.
 std::string parseSplitThresholds(const std::vector<std::string>& values, SplitThresholds& out);
 std::string parseSplitThresholds(const std::string& commaList, SplitThresholds& out);
 // One set or several per temporal layer, separated by '|' (a token of its own or within one): "" on success.
@@ -102,6 +113,7 @@ class SplitHints {
   std::string checkCompatible(int srcWidth, int srcHeight, int ctuSize, int numFrames) const;
 
   bool loaded() const { return frames_ > 0; }
+  bool hasChroma() const { return hasChroma_; }  // some cell carries chroma-tree digits (version 2)
   int version() const { return version_; }
   // Version 2 decision thresholds of a picture of `temporalId` (the file's, or 0.1 each; the last set for the layers
   // above those given); setThresholds overrides them (one set for all layers, or one per layer).
@@ -125,15 +137,19 @@ class SplitHints {
 
   // Node queries (luma rectangle, clamped to the hint grid), see header comment for semantics; version 2 decides
   // with the thresholds of the picture's temporal layer.
-  bool allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth, int temporalId = 0) const;
-  bool allowQtEnd(int frame, int x, int y, int w, int h, int qtDepth, int temporalId = 0) const;
-  bool allowMtt(int frame, int x, int y, int w, int h, int mttDepth, SplitMode split, int temporalId = 0) const;
+  // chroma: a node of a dual-tree I slice's chroma tree (luma coordinates), decided on the chroma digits (cells
+  // without them allow everything).
+  bool allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth, int temporalId = 0, bool chroma = false) const;
+  bool allowQtEnd(int frame, int x, int y, int w, int h, int qtDepth, int temporalId = 0, bool chroma = false) const;
+  bool allowMtt(int frame, int x, int y, int w, int h, int mttDepth, SplitMode split, int temporalId = 0,
+                bool chroma = false) const;
 
  private:
   template <class F> void forCells(int frame, int x, int y, int w, int h, F&& f) const;
   // Version 2: the largest quadrant mean of a per-cell probability (63ths), as a probability.
   template <class G> double nodeProbability(int frame, int x, int y, int w, int h, G&& get) const;
   int version_ = 1;
+  bool hasChroma_ = false;
   std::vector<SplitThresholds> thresholds_ = std::vector<SplitThresholds>(1);
   int width_ = 0, height_ = 0, ctu_ = 0, grid_ = 0, frames_ = 0, cols_ = 0, rows_ = 0;
   std::vector<SplitHintCell> cells_;
