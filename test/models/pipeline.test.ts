@@ -228,3 +228,33 @@ test('without nnvvc-feature the worker computes the temporal feature in JavaScri
   assert.equal(js.sp.temporalFeatureSeconds, undefined);
   assert.equal(js.hints, tool.hints);
 });
+
+test('all-intra medium: c1 predicts the chroma tree (chroma digits in the hints, decoded bit-exactly); NNVVC_SPLIT_CHROMA_MODEL none leaves it out, a luma model there fails the job', { skip, timeout: 240_000 }, async () => {
+  const s = await startStack({ env: { NNVVC_ENC: ENC, NNVVC_DEC: DEC, JOB_ATTEMPTS: '1' } });
+  try {
+    const FRAME = 176 * 144 * 3 / 2;
+    const { id: seqId } = await json(await upload(s.base, (await readFile(FOREMAN)).subarray(0, FRAME), { width: 176, height: 144, fps: 30, name: 'foreman' }));
+    const point = nodePoint('ai', 'medium');
+    const { id, report, sp } = await completedJob(s, { sequenceId: seqId, config: 'ai', qps: [37], preset: 'medium' }, 200_000);
+    assert.ok(point.chroma, 'all-intra medium\'s point has a chroma set');
+    assert.equal(sp.chromaModel, 'splitnet c1');
+    assert.match(sp.note, /, chroma tree by splitnet c1$/);
+    const hints = await readFile(path.join(s.cfg.dataDir, 'jobs', id, sp.hints.qp37), 'utf8');
+    // 176 / 8 = 22 cells a row, each 'p' + 9 digits (v1's directions) + 'c' + 7 digits; the threshold line's 8 values
+    assert.match(hints, /^frame 0\n(p[A-Za-z0-9_-]{9}c[A-Za-z0-9_-]{7} ){21}p[A-Za-z0-9_-]{9}c[A-Za-z0-9_-]{7}\n/m);
+    assert.match(hints, new RegExp(`^threshold ${escapeRe(formatNodeThresholds(point, ' '))}$`, 'm'));
+    assert.ok(report.ratePoints.every((p: { decodeOk: boolean }) => p.decodeOk), JSON.stringify(report.ratePoints.map((p: { decoders: unknown }) => p.decoders)));
+    process.env.NNVVC_SPLIT_CHROMA_MODEL = 'none';
+    const { id: idn, sp: spn } = await completedJob(s, { sequenceId: seqId, config: 'ai', qps: [37], preset: 'medium' }, 200_000);
+    assert.equal(spn.chromaModel, null);
+    assert.doesNotMatch(await readFile(path.join(s.cfg.dataDir, 'jobs', idn, spn.hints.qp37), 'utf8'), /^p[A-Za-z0-9_-]{9}c/m);
+    process.env.NNVVC_SPLIT_CHROMA_MODEL = V1_MODEL;
+    const { id: idf } = await json(await submit(s.base, { sequenceId: seqId, config: 'ai', qps: [37], preset: 'medium' }));
+    const failed = await waitForState(s.base, idf, ['failed', 'completed'], 120_000);
+    assert.equal(failed.state, 'failed');
+    assert.match(failed.error, /NNVVC_SPLIT_CHROMA_MODEL: .*splitnet-v1\.onnx is a luma model \(its metadata has no tree=chroma\)/);
+  } finally {
+    delete process.env.NNVVC_SPLIT_CHROMA_MODEL;
+    await s.close();
+  }
+});

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import {
-  CELLS, CTU, DEFAULT_MODEL, DEFAULT_RA_MODEL, ExecutionProviderError, GRID, MTT_CLASSES, QT_CLASSES, V1_MODEL, V2_MODEL, V3_MODEL, V4_MODEL, defaultModelFor, cellToken, hintsText, loadSplitModel, parseAggressiveness,
-  formatNodeThresholds, hasChromaThresholds, parseNodeThresholds, parseThreshold, predictFrame, predictFrameQps, probabilityToken, readLuma, SplitModelError, thresholdToken, writeSplitHints,
+  C1_MODEL, CELLS, CTU, DEFAULT_MODEL, DEFAULT_RA_MODEL, ExecutionProviderError, GRID, MTT_CLASSES, QT_CLASSES, V1_MODEL, V2_MODEL, V3_MODEL, V4_MODEL, defaultModelFor, cellToken, hintsText, loadSplitModel, parseAggressiveness,
+  formatNodeThresholds, hasChromaThresholds, parseNodeThresholds, parseThreshold, predictFrame, predictFrameQps, probabilityToken, readChroma, readLuma, SplitModelError, thresholdToken, writeSplitHints,
   writeSplitHintsForQps, type FramePrediction, type NodeThresholds, fitLayersToGop, hintPolicyFromEnv, defaultPolicyFor,
   PRESET_OPERATING_POINTS,
 } from '../../src/models/split-predictor.js';
@@ -664,6 +664,67 @@ for p in m.metadata_props:
     if p.key == "halo": p.value = "1.5"
 onnx.save(m, sys.argv[2])`, path.join(dir, 'v1.onnx'), path.join(dir, 'bad.onnx')]);
     await assert.rejects(loadSplitModel(path.join(dir, 'bad.onnx'), { ep: 'cpu' }), (e: Error) => e instanceof SplitModelError && /metadata halo=1\.5/.test(e.message));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('the chroma-tree model (c1): the committed file loads as tree chroma and needs the chroma planes; the worker feeds it what training does (luma, QP, Cb, Cr on the luma grid)', { skip: noTorchOnnx, timeout: 120_000 }, async () => {
+  const c1 = await loadSplitModel(C1_MODEL, { ep: 'cpu', flips: '1' });
+  assert.deepEqual([c1.tree, c1.version, c1.sliceTypes], ['chroma', 'c1', ['I']]);
+  assert.equal((await loadSplitModel(V1_MODEL, { ep: 'cpu' })).tree, 'luma');
+  const luma = await readLuma(FOREMAN, W, H, 8, 3);
+  await assert.rejects(predictFrame(c1, luma, W, H, 32), (e: Error) => e instanceof SplitModelError && /predicts the chroma tree: it needs both chroma planes of 88x72 samples/.test(e.message));
+  const chroma = await readChroma(FOREMAN, W, H, 8, 3);
+  assert.deepEqual([chroma.cb.length, chroma.cr.length], [88 * 72, 88 * 72]);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-c1-'));
+  try {
+    // a random c1 network; PyTorch's probabilities on training's inputs (train.chroma_windows over a .uv.bin as
+    // make_dataset.py stores it) against the worker's on its own
+    const base = path.join(dir, 'pic'), ck = path.join(dir, 'c1.pt'), onnxFile = path.join(dir, 'c1.onnx'), probs = path.join(dir, 'c1.f32');
+    await writeFile(`${base}.y.bin`, Buffer.from(luma.buffer, luma.byteOffset, luma.byteLength));
+    const uv = new Uint16Array([...chroma.cb, ...chroma.cr]);
+    await writeFile(`${base}.uv.bin`, Buffer.from(uv.buffer, uv.byteOffset, uv.byteLength));
+    await run(PY, ['-c', `
+import sys, numpy as np, torch
+sys.path.insert(0, sys.argv[1])
+from splitnet import net_for, QT_CLASSES, MTT_CLASSES
+from train import ctu_windows, chroma_windows
+base, ck, out, w, h = sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
+torch.manual_seed(7)
+net = net_for("c1")
+with torch.no_grad():
+    for m in net.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.2, 0.2); m.running_var.uniform_(0.5, 1.5)
+        if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
+            m.weight.mul_(3)
+net.eval()
+torch.save({"state_dict": net.state_dict(), "arch": "c1", "labels": "exact", "directions": 0, "width": 16, "halo": 0}, ck)
+meta = {"width": w, "height": h}
+y = torch.from_numpy(ctu_windows(np.fromfile(base + ".y.bin", dtype="<u2").reshape(h, w)).astype(np.float32)) / 1023.0 - 0.5
+c = torch.from_numpy(chroma_windows(base, meta).astype(np.float32)) / 1023.0 - 0.5
+with torch.no_grad():
+    o = net(torch.cat([torch.stack([y, torch.full_like(y, 32 / 63)], 1), c], 1))
+p = torch.cat([o[:, :QT_CLASSES].softmax(1), o[:, QT_CLASSES:QT_CLASSES + MTT_CLASSES].softmax(1)], 1)
+p.numpy().astype("<f4").tofile(out)
+`, path.join(REPO, 'models'), base, ck, probs, String(W), String(H)]);
+    await run(PY, [path.join(REPO, 'models/export_onnx.py'), '--weights', ck, '--out', onnxFile]);
+    const m = await loadSplitModel(onnxFile, { ep: 'cpu', flips: '1' });
+    assert.equal(m.tree, 'chroma');
+    const pred = await predictFrame(m, luma, W, H, 32, { sliceType: 'I', chroma });
+    const ref = new Float32Array((await readFile(probs)).buffer.slice(0));
+    const nx = Math.ceil(W / CTU), cols = Math.ceil(W / GRID), rows = Math.ceil(H / GRID), plane = CELLS * CELLS, outs = QT_CLASSES + MTT_CLASSES;
+    let maxDiff = 0;
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
+      const k = Math.floor(r / CELLS) * nx + Math.floor(c / CELLS), at = (r % CELLS) * CELLS + (c % CELLS);
+      for (let q = 0; q < QT_CLASSES; q++) maxDiff = Math.max(maxDiff, Math.abs(pred.qtProb![(r * cols + c) * QT_CLASSES + q] - ref[(k * outs + q) * plane + at]));
+      for (let q = 0; q < MTT_CLASSES; q++) maxDiff = Math.max(maxDiff, Math.abs(pred.mttProb![(r * cols + c) * MTT_CLASSES + q] - ref[(k * outs + QT_CLASSES + q) * plane + at]));
+    }
+    assert.ok(maxDiff < 1e-4, `the worker's chroma-tree probabilities differ from PyTorch's by ${maxDiff}`);
+    // the chroma planes matter: the same picture with Cb and Cr swapped predicts otherwise
+    const swapped = await predictFrame(m, luma, W, H, 32, { sliceType: 'I', chroma: { cb: chroma.cr, cr: chroma.cb } });
+    assert.ok(swapped.qtProb!.some((v, i) => Math.abs(v - pred.qtProb![i]) > 1e-3));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
