@@ -173,6 +173,12 @@ test('CNN split hints: the frame view reads back the QT depth the predictor pred
   assert.match(v2d, /\nthreshold 0.05 0.3 0.1 0.2\nframes 2\nframe 0\np[A-Za-z0-9_-]{9}\n/);
   assert.deepEqual([[...hintsForFrame(v2d, 0)!.qt], [...hintsForFrame(v2d, 1)!.qt]], [[2], [4]]);
   assert.equal(probableQt('pAAAAAAAA'), null);  // 8 digits: neither form
+  // with the chroma tree's digits (all-intra medium since the thirty-third session) the luma depths as before
+  const withChroma = (qtp: number[]) => ({ ...withDir(qtp), chromaQtProb: new Float32Array([0, 1, 0, 0, 0]), chromaMttProb: new Float32Array([1, 0, 0, 0]) });
+  const v2c = hintsText(8, 8, [withChroma([0.1, 0.2, 0.6, 0.1, 0]), withChroma([0, 0, 0.05, 0.15, 0.8])], { node: { qtSplit: 0.05, qtEnd: 0.3, mtt: 0.1, dir: 0.2, chroma: { qtSplit: 0.1, qtEnd: 0.1, mtt: 0.1 } } });
+  assert.match(v2c, /\nframe 0\np[A-Za-z0-9_-]{9}c_AAAAAA\n/);
+  assert.deepEqual([[...hintsForFrame(v2c, 0)!.qt], [...hintsForFrame(v2c, 1)!.qt]], [[2], [4]]);
+  assert.equal(probableQt('pAAAAAAAcAAAAAA'), null);  // a short chroma part
   assert.throws(() => hintsForFrame('hello', 0), /not a split-hints file/);
   assert.throws(() => hintsForFrame('nnvvc-split-hints 1\npicture 16 24\ngrid 8\nframe 0\n2 2\n', 0), /frame 0 has 1 of 3 rows/);
   // which hints go with a decoded output

@@ -10,9 +10,10 @@ export function predictedQt(lo, hi, a) {
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /** Version 2 cell token 'p' + 7 base64url digits (P(QT depth > 0..3), P(MTT depth > 0..2) in 63ths; 2 more with the
- * split directions) -> the most likely QT depth (the differences of the cumulative tails), or null for another token. */
+ * split directions; then optionally 'c' + 7 for the chroma tree) -> the most likely (luma) QT depth (the differences of
+ * the cumulative tails), or null for another token. */
 export function probableQt(token) {
-  if (!/^p[A-Za-z0-9_-]{7}(?:[A-Za-z0-9_-]{2})?$/.test(token)) return null;
+  if (!/^p[A-Za-z0-9_-]{7}(?:[A-Za-z0-9_-]{2})?(?:c[A-Za-z0-9_-]{7})?$/.test(token)) return null;
   const tail = [63, ...[...token.slice(1, 5)].map((c) => B64.indexOf(c)), 0];
   let best = 0;
   for (let d = 1; d <= 4; d++) if (tail[d] - tail[d + 1] > tail[best] - tail[best + 1]) best = d;
