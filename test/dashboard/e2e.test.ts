@@ -162,8 +162,9 @@ describe('dashboard end to end (real buildApp + worker + Redis + Chromium)', { s
     assert.equal(hintsRes.status, 200);
     assert.match(hintsRes.headers.get('content-type') ?? '', /^text\/plain/);
     // (version 2: the predicted probabilities, decided per node at all-intra medium's operating point)
-    // (the split direction, 0.2 since the twenty-second session: its tokens carry 9 digits)
-    assert.match(await hintsRes.text(), /^nnvvc-split-hints 2\n[^]*picture 176 144\n[^]*\nthreshold 0.15 0.35 0.15 0.2\nframes 10\nframe 0\np[A-Za-z0-9_-]{9} /);
+    // (the split direction, 0.2 since the twenty-second session: its tokens carry 9 digits; and since the
+    // thirty-third the chroma tree's set 0.05 / 0.05 / 0.05, with 'c' and 7 digits of c1's after each token)
+    assert.match(await hintsRes.text(), /^nnvvc-split-hints 2\n[^]*picture 176 144\n[^]*\nthreshold 0.15 0.35 0.15 0.2 0 0.05 0.05 0.05\nframes 10\nframe 0\np[A-Za-z0-9_-]{9}c[A-Za-z0-9_-]{7} /);
     await page.waitForFunction(() => /^CNN prediction from qp22\.hints\.txt, frame 0: 396 cells \(22×18 grid of 8×8\)/.test(document.querySelector('[data-testid=cnn-caption]')?.textContent ?? ''));
     assert.equal(await page.getAttribute('[data-testid=cnn-canvas]', 'data-cells'), '396');
     assert.equal(await page.isVisible('[data-testid=cnn-legend]'), true);
