@@ -63,7 +63,7 @@ const RA_MEDIUM_LAYER: LayerThresholds = { qtSplit: 0.12, qtEnd: 0.3, mtt: 0.12,
  * BD-rate at less time on both held-out sequences (the issue's preset rule; models/README.md "Twenty-ninth session"):
  * all-intra with the split direction, random access 0.25 / 0.45 / 0.25 with the fallback. `faster` takes `fast`'s point
  * and `exhaustive` `slow`'s. All-intra `medium` (thirty-third session) also prunes the chroma coding tree, predicted
- * by c1, at 0.05 / 0.05 / 0.05 (C1_MODEL; models/README.md "Thirty-third session"): 2.7-3.2 points more time saved at
+ * by c1, at 0.05 / 0.05 / 0.05 (C1_MODEL; models/README.md "Thirty-third session"): 2.7-4.6 points more time saved at
  * +0.12 % on both held-out sequences.
  */
 export const PRESET_OPERATING_POINTS: Record<'ai' | 'ra', Record<string, HintPolicy>> = {
