@@ -33,7 +33,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bdRate, bitrateKbps } from '../src/quality/index.js';
-import { chromaModelFileFor, readChroma, defaultModelFor, intraFlipsFor, intraModelFileFor, defaultPolicyFor, describePolicy, PRESET_OPERATING_POINTS, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, predictFrameQps, readLuma, temporalInputOf, writeSplitHintsForQps, type Aggressiveness, type HintsResult, type FramePrediction, type HintPolicy, type SplitModel } from '../src/models/split-predictor.js';
+import { chromaModelFileFor, readChroma, defaultModelFor, intraFlipsFor, intraModelFileFor, defaultPolicyFor, describePolicy, PRESET_OPERATING_POINTS, formatNodeThresholds, parseNodeThresholds, loadSplitModel, predictFrame, predictFrameQps, readLuma, temporalInputOf, writeSplitHintsForQps, type Aggressiveness, type HintsResult, type FramePrediction, type HintPolicy, type PictureInfo, type SplitModel } from '../src/models/split-predictor.js';
 import { defaultIntraPeriod, RA_GOP_SIZE, RA_GOP_SIZES } from '../src/quality/anchors.js';
 import { AccuracyCounter, cellTargets, describeOracle, oracleHints, type OracleSlack } from '../src/models/labels.js';
 import { vtmAnchor, type RaRun } from './codec-ra.js';
@@ -108,14 +108,13 @@ async function main() {
   const chromaModel = chromaFile && (chromaFile.explicit || existsSync(chromaFile.file)) ? await loadSplitModel(chromaFile.file, { flips: '1' }) : undefined;
   // onnxruntime's first run allocates and plans; a service worker pays it once per job (it is in report.json). The
   // first two runs at a new size are slow: both are warm-up, for each model
-  const warmUp = async (mm: SplitModel) => {
-    const first = await predictFrame(mm, luma0, m.width, m.height, 32);
-    await predictFrame(mm, luma0, m.width, m.height, 32);
+  const warmUp = async (mm: SplitModel, pic?: PictureInfo) => {
+    const first = await predictFrame(mm, luma0, m.width, m.height, 32, pic);
+    await predictFrame(mm, luma0, m.width, m.height, 32, pic);
     return first;
   };
   if (chromaModel) {
-    const chroma = await readChroma(src, m.width, m.height, m.bitDepth, 0);
-    for (let k = 0; k < 2; k++) await predictFrame(chromaModel, luma0, m.width, m.height, 32, { sliceType: 'I', chroma });
+    await warmUp(chromaModel, { sliceType: 'I', chroma: await readChroma(src, m.width, m.height, m.bitDepth, 0) });
     console.log(`chroma tree: model ${chromaModel.name} ${chromaModel.version} (for thresholds with a chroma set)`);
   }
   if (intraModel) {

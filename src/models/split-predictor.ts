@@ -360,45 +360,35 @@ export function onnxMetadata(buf: Uint8Array): Record<string, string> {
   return out;
 }
 
-/** Luma of frame `index` from a raw planar 4:2:0 file, as 10-bit samples (8-bit input shifted left by 2). */
-export async function readLuma(file: string, width: number, height: number, bitDepth: 8 | 10, index: number): Promise<Uint16Array> {
+/** `count` samples of frame `index` of a raw planar 4:2:0 file from sample `at` of the frame (luma first, then Cb and
+ * Cr), as 10-bit samples (8-bit input shifted left by 2). */
+async function readFrameSamples(file: string, width: number, height: number, bitDepth: 8 | 10, index: number, at: number, count: number): Promise<Uint16Array> {
   const bps = bitDepth > 8 ? 2 : 1;
   const frameBytes = (width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2)) * bps;
-  const n = width * height;
-  const buf = Buffer.alloc(n * bps);
+  const buf = Buffer.alloc(count * bps);
   const fh = await open(file, 'r');
   try {
-    const { bytesRead } = await fh.read(buf, 0, buf.length, index * frameBytes);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, index * frameBytes + at * bps);
     if (bytesRead !== buf.length) throw new SplitModelError(`${file}: frame ${index} is beyond the end of the file`);
   } finally {
     await fh.close();
   }
-  const y = new Uint16Array(n);
-  if (bps === 1) for (let i = 0; i < n; i++) y[i] = buf[i] << 2;
-  else for (let i = 0; i < n; i++) y[i] = buf.readUInt16LE(2 * i) & 1023;
-  return y;
+  const out = new Uint16Array(count);
+  if (bps === 1) for (let i = 0; i < count; i++) out[i] = buf[i] << 2;
+  else for (let i = 0; i < count; i++) out[i] = buf.readUInt16LE(2 * i) & 1023;
+  return out;
+}
+
+/** Luma of frame `index` from a raw planar 4:2:0 file, as 10-bit samples (8-bit input shifted left by 2). */
+export async function readLuma(file: string, width: number, height: number, bitDepth: 8 | 10, index: number): Promise<Uint16Array> {
+  return readFrameSamples(file, width, height, bitDepth, index, 0, width * height);
 }
 
 /** Both chroma planes of frame `index` from a raw planar 4:2:0 file, as 10-bit samples (as readLuma). */
 export async function readChroma(file: string, width: number, height: number, bitDepth: 8 | 10, index: number): Promise<ChromaPlanes> {
-  const bps = bitDepth > 8 ? 2 : 1;
   const nc = Math.ceil(width / 2) * Math.ceil(height / 2);
-  const frameBytes = (width * height + 2 * nc) * bps;
-  const buf = Buffer.alloc(2 * nc * bps);
-  const fh = await open(file, 'r');
-  try {
-    const { bytesRead } = await fh.read(buf, 0, buf.length, index * frameBytes + width * height * bps);
-    if (bytesRead !== buf.length) throw new SplitModelError(`${file}: frame ${index} is beyond the end of the file`);
-  } finally {
-    await fh.close();
-  }
-  const plane = (p: number): Uint16Array => {
-    const out = new Uint16Array(nc);
-    if (bps === 1) for (let i = 0; i < nc; i++) out[i] = buf[p * nc + i] << 2;
-    else for (let i = 0; i < nc; i++) out[i] = buf.readUInt16LE(2 * (p * nc + i)) & 1023;
-    return out;
-  };
-  return { cb: plane(0), cr: plane(1) };
+  const both = await readFrameSamples(file, width, height, bitDepth, index, width * height, 2 * nc);
+  return { cb: both.subarray(0, nc), cr: both.subarray(nc) };
 }
 
 /** Input planes per CTU: v1 luma, QP; v2/v3 and the temporal plane; v4 luma, temporal; a chroma-tree model luma, QP,

@@ -600,6 +600,33 @@ onnx.save(m, sys.argv[2])`, V1_MODEL, member]);
 const noTorchOnnx = noForeman || (spawnSync(PY, ['-c', 'import torch, onnx, numpy'], { stdio: 'ignore' }).status === 0 ? false : `${PY} without torch and onnx (apt-get install python3-torch python3-onnx)`);
 if (noTorchOnnx) console.log(`SKIPPED: split models with a halo against PyTorch: ${noTorchOnnx}`);
 
+/** Python lines that make `net`, a random network of the arch the Python expression `arch` names, with weights large
+ * enough that every sample matters (the default init's outputs hardly do), and save it as a train.py checkpoint at
+ * `ck` (a variable of the script), for export_onnx.py. */
+const randomNetPy = (arch: string, seed: number, halo: number): string => `torch.manual_seed(${seed})
+net = net_for(${arch}, 0, 16, halo=${halo})
+with torch.no_grad():
+    for m in net.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.2, 0.2); m.running_var.uniform_(0.5, 1.5)
+        if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
+            m.weight.mul_(3)
+net.eval()
+torch.save({"state_dict": net.state_dict(), "arch": ${arch}, "labels": "exact", "directions": 0, "width": 16, "halo": ${halo}}, ck)`;
+
+/** The largest difference between a W x H frame's predicted probabilities and PyTorch's softmaxes `ref` (per CTU
+ * [QT_CLASSES + MTT_CLASSES, 16, 16], CTUs in raster order). */
+function maxDiffFromPyTorch(pred: FramePrediction, ref: Float32Array): number {
+  const nx = Math.ceil(W / CTU), cols = Math.ceil(W / GRID), rows = Math.ceil(H / GRID), plane = CELLS * CELLS, outs = QT_CLASSES + MTT_CLASSES;
+  let maxDiff = 0;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
+    const k = Math.floor(r / CELLS) * nx + Math.floor(c / CELLS), at = (r % CELLS) * CELLS + (c % CELLS);
+    for (let q = 0; q < QT_CLASSES; q++) maxDiff = Math.max(maxDiff, Math.abs(pred.qtProb![(r * cols + c) * QT_CLASSES + q] - ref[(k * outs + q) * plane + at]));
+    for (let q = 0; q < MTT_CLASSES; q++) maxDiff = Math.max(maxDiff, Math.abs(pred.mttProb![(r * cols + c) * MTT_CLASSES + q] - ref[(k * outs + QT_CLASSES + q) * plane + at]));
+  }
+  return maxDiff;
+}
+
 test('a model with a halo (neighbouring cells around each CTU) predicts in the worker what PyTorch predicts on training\'s windows', { skip: noTorchOnnx, timeout: 120_000 }, async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'nnvvc-halo-'));
   try {
@@ -616,16 +643,7 @@ sys.path.insert(0, sys.argv[1])
 from splitnet import net_for, QT_CLASSES, MTT_CLASSES
 from train import ctu_windows
 arch, ck, luma_file, out, w, h = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6]), int(sys.argv[7])
-torch.manual_seed(5)
-net = net_for(arch, 0, 16, halo=2)
-with torch.no_grad():  # weights large enough that every sample matters (the default init's outputs hardly do)
-    for m in net.modules():
-        if isinstance(m, torch.nn.BatchNorm2d):
-            m.running_mean.uniform_(-0.2, 0.2); m.running_var.uniform_(0.5, 1.5)
-        if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
-            m.weight.mul_(3)
-net.eval()
-torch.save({"state_dict": net.state_dict(), "arch": arch, "labels": "exact", "directions": 0, "width": 16, "halo": 2}, ck)
+${randomNetPy('arch', 5, 2)}
 luma = np.fromfile(luma_file, dtype="<u2").reshape(h, w)
 y = torch.from_numpy(ctu_windows(luma, 2).astype(np.float32)) / 1023.0 - 0.5
 n = y.shape[0]
@@ -642,14 +660,7 @@ p.numpy().astype("<f4").tofile(out)
       const m = await loadSplitModel(onnxFile, { ep: 'cpu', flips: '1' });
       assert.equal(m.halo, 2);
       const pred = await predictFrame(m, luma, W, H, 32);
-      const ref = new Float32Array((await readFile(probs)).buffer.slice(0));
-      const nx = Math.ceil(W / CTU), cols = Math.ceil(W / GRID), rows = Math.ceil(H / GRID), plane = CELLS * CELLS, outs = QT_CLASSES + MTT_CLASSES;
-      let maxDiff = 0;
-      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
-        const k = Math.floor(r / CELLS) * nx + Math.floor(c / CELLS), at = (r % CELLS) * CELLS + (c % CELLS);
-        for (let q = 0; q < QT_CLASSES; q++) maxDiff = Math.max(maxDiff, Math.abs(pred.qtProb![(r * cols + c) * QT_CLASSES + q] - ref[(k * outs + q) * plane + at]));
-        for (let q = 0; q < MTT_CLASSES; q++) maxDiff = Math.max(maxDiff, Math.abs(pred.mttProb![(r * cols + c) * MTT_CLASSES + q] - ref[(k * outs + QT_CLASSES + q) * plane + at]));
-      }
+      const maxDiff = maxDiffFromPyTorch(pred, new Float32Array((await readFile(probs)).buffer.slice(0)));
       assert.ok(maxDiff < 1e-4, `${arch}: the worker's probabilities differ from PyTorch's by ${maxDiff}`);
       // test-time flips keep working on the larger windows (the model is not mirror-symmetric: they change the output)
       const flipped = await predictFrame(await loadSplitModel(onnxFile, { ep: 'cpu', flips: '4' }), luma, W, H, 32);
@@ -691,16 +702,7 @@ sys.path.insert(0, sys.argv[1])
 from splitnet import net_for, QT_CLASSES, MTT_CLASSES
 from train import ctu_windows, chroma_windows
 base, ck, out, w, h = sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
-torch.manual_seed(7)
-net = net_for("c1")
-with torch.no_grad():
-    for m in net.modules():
-        if isinstance(m, torch.nn.BatchNorm2d):
-            m.running_mean.uniform_(-0.2, 0.2); m.running_var.uniform_(0.5, 1.5)
-        if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
-            m.weight.mul_(3)
-net.eval()
-torch.save({"state_dict": net.state_dict(), "arch": "c1", "labels": "exact", "directions": 0, "width": 16, "halo": 0}, ck)
+${randomNetPy('"c1"', 7, 0)}
 meta = {"width": w, "height": h}
 y = torch.from_numpy(ctu_windows(np.fromfile(base + ".y.bin", dtype="<u2").reshape(h, w)).astype(np.float32)) / 1023.0 - 0.5
 c = torch.from_numpy(chroma_windows(base, meta).astype(np.float32)) / 1023.0 - 0.5
@@ -713,14 +715,7 @@ p.numpy().astype("<f4").tofile(out)
     const m = await loadSplitModel(onnxFile, { ep: 'cpu', flips: '1' });
     assert.equal(m.tree, 'chroma');
     const pred = await predictFrame(m, luma, W, H, 32, { sliceType: 'I', chroma });
-    const ref = new Float32Array((await readFile(probs)).buffer.slice(0));
-    const nx = Math.ceil(W / CTU), cols = Math.ceil(W / GRID), rows = Math.ceil(H / GRID), plane = CELLS * CELLS, outs = QT_CLASSES + MTT_CLASSES;
-    let maxDiff = 0;
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
-      const k = Math.floor(r / CELLS) * nx + Math.floor(c / CELLS), at = (r % CELLS) * CELLS + (c % CELLS);
-      for (let q = 0; q < QT_CLASSES; q++) maxDiff = Math.max(maxDiff, Math.abs(pred.qtProb![(r * cols + c) * QT_CLASSES + q] - ref[(k * outs + q) * plane + at]));
-      for (let q = 0; q < MTT_CLASSES; q++) maxDiff = Math.max(maxDiff, Math.abs(pred.mttProb![(r * cols + c) * MTT_CLASSES + q] - ref[(k * outs + QT_CLASSES + q) * plane + at]));
-    }
+    const maxDiff = maxDiffFromPyTorch(pred, new Float32Array((await readFile(probs)).buffer.slice(0)));
     assert.ok(maxDiff < 1e-4, `the worker's chroma-tree probabilities differ from PyTorch's by ${maxDiff}`);
     // the chroma planes matter: the same picture with Cb and Cr swapped predicts otherwise
     const swapped = await predictFrame(m, luma, W, H, 32, { sliceType: 'I', chroma: { cb: chroma.cr, cr: chroma.cb } });

@@ -360,20 +360,24 @@ double SplitHints::nodeProbability(int frame, int x, int y, int w, int h, G&& ge
 }
 
 namespace {
-// a threshold of the chroma tree: its own where given, else the luma one
-double chromaOr(double chroma, double luma) { return chroma > 0 ? chroma : luma; }
+// Version 2 decides a node of the chroma tree (a dual-tree I slice's) as one of the luma tree, on the cells' chroma
+// digits and the set's chroma thresholds (the luma ones where it has none). A cell without chroma digits counts as
+// `missing`, chosen so that it leaves the chroma tree free there; a version 1 file has none.
+int treeTail(bool chroma, const SplitHintCell& c, uint8_t luma, uint8_t chromaTail, int missing) {
+  return !chroma ? luma : c.chroma ? chromaTail : missing;
+}
+double treeThreshold(bool chroma, double chromaT, double lumaT) { return chroma && chromaT > 0 ? chromaT : lumaT; }
 }  // namespace
 
 bool SplitHints::allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth, int temporalId, bool chroma) const {
-  if (chroma) {
+  if (version_ == 2 || chroma) {
+    // no QT split deeper than depth 3 is predicted: refused in the luma tree, left to the rules in the chroma tree
+    if (qtDepth >= 4) return chroma;
     const SplitThresholds& th = thresholds(temporalId);
-    return version_ != 2 || qtDepth >= 4 ||
-           nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.chroma ? c.pQtC[qtDepth] : 63; }) >=
-               chromaOr(th.chromaQtSplit, th.qtSplit);
+    return nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) {
+             return treeTail(chroma, c, c.pQt[qtDepth], c.pQtC[qtDepth], 63);
+           }) >= treeThreshold(chroma, th.chromaQtSplit, th.qtSplit);
   }
-  if (version_ == 2)
-    return qtDepth < 4 && nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pQt[qtDepth]; }) >=
-                              thresholds(temporalId).qtSplit;
   bool any = false;
   forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
     any = c.qtHi > qtDepth;
@@ -383,17 +387,12 @@ bool SplitHints::allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth
 }
 
 bool SplitHints::allowQtEnd(int frame, int x, int y, int w, int h, int qtDepth, int temporalId, bool chroma) const {
-  if (chroma) {
+  if (version_ == 2 || chroma) {
     const SplitThresholds& th = thresholds(temporalId);
-    // a cell without chroma digits counts as 'may end here' (0), so that it never forces a split
-    return version_ != 2 || qtDepth >= 4 ||
-           1.0 - nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.chroma ? c.pQtC[qtDepth] : 0; }) >=
-               chromaOr(th.chromaQtEnd, th.qtEnd);
+    return qtDepth >= 4 || 1.0 - nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) {
+                                   return treeTail(chroma, c, c.pQt[qtDepth], c.pQtC[qtDepth], 0);
+                                 }) >= treeThreshold(chroma, th.chromaQtEnd, th.qtEnd);
   }
-  if (version_ == 2)
-    return qtDepth >= 4 ||
-           1.0 - nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pQt[qtDepth]; }) >=
-               thresholds(temporalId).qtEnd;
   bool all = true;
   forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
     all = c.qtLo <= qtDepth;
@@ -408,15 +407,14 @@ bool SplitHints::allowMtt(int frame, int x, int y, int w, int h, int mttDepth, S
   uint8_t bit = split == SplitMode::kBtHor ? kHintBtHor : split == SplitMode::kBtVer ? kHintBtVer
               : split == SplitMode::kTtHor ? kHintTtHor : split == SplitMode::kTtVer ? kHintTtVer : 0;
   if (!bit) return false;
-  if (chroma)
-    return version_ != 2 || mttDepth >= 3 ||
-           nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.chroma ? c.pMttC[mttDepth] : 63; }) >=
-               chromaOr(th.chromaMtt, th.mtt);
-  if (version_ == 2) {
-    if (mttDepth >= 3 ||
-        nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) { return c.pMtt[mttDepth]; }) < th.mtt)
+  if (version_ == 2 || chroma) {
+    if (mttDepth >= 3) return chroma;  // as the QT split beyond the predicted depths
+    if (nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) {
+          return treeTail(chroma, c, c.pMtt[mttDepth], c.pMttC[mttDepth], 63);
+        }) < treeThreshold(chroma, th.chromaMtt, th.mtt))
       return false;
-    if (th.dir <= 0 || mttDepth >= 2 || (mttDepth == 1 && w == h)) return true;
+    // (the chroma tree has no direction digits)
+    if (chroma || th.dir <= 0 || mttDepth >= 2 || (mttDepth == 1 && w == h)) return true;
     // the split's direction: the mean over the node of the cells' digit (a node splits one way as a whole). At MTT
     // depth 0 the digit is P(vertical); at MTT depth 1 P(across): that the split divides the node's longer side (a
     // part of a square QT leaf's BT / TT split is wide after a horizontal split, tall after a vertical one, and its
