@@ -14,8 +14,9 @@
 // the worker takes it), NNVVC_SPLIT_INTRA_MODEL (ra: the intra pictures' model, as the worker takes it: default v1
 // beside the default v3, `same` for the job's model), NNVVC_ENC/NNVVC_DEC/NNVVC_FEATURE, VTM_DECODER_APP,
 // SHARED_SEQUENCES, CNN_BENCH_TAG (a suffix for the result file), CNN_BENCH_KEEP=1 (keep the work folder: streams,
-// hints, --stats; to profile or re-run one encode with its hints), CNN_BENCH_REPEAT=N (each encode N times, 1-9: its CPU
-// time the median, the streams checked equal; the machine's speed drifts by several % between runs).
+// hints, --stats; to profile or re-run one encode with its hints), CNN_BENCH_REPEAT=N (each encode N times, 1-9, in N
+// rounds over all the encodes, so that the machine's drift in speed falls on all alike: its CPU time the median, the
+// streams checked equal; the machine's speed drifts by several % between minutes).
 // With VTM_ENCODER_APP set (ra only), every row also gets its BD-rate against VTM-23.2's RA anchor and T1/T2: the
 // Pareto table of preset x hints. The anchor is bench:codec's (bench/.cache/vtm-ra/, same key), encoded when absent;
 // CNN_BENCH_REUSE_VTM=0 encodes it again in this run.
@@ -231,22 +232,37 @@ async function main() {
       ...(CONFIG === 'ra' ? ['--gop-size', String(GOP)] : []), ...(hints ? ['--split-hints', hints] : [])]);
     return { cpu, wall: (performance.now() - t0) / 1000 };
   }
+  // CNN_BENCH_REPEAT: every encode (full search and variants, QP by QP) is run again in rounds 2..N after the first
+  // round, in the same order (timed, below), so that the machine's drift in speed (several points between minutes here)
+  // falls on all of them alike; each encode's median CPU time counts, and its streams must equal round 1's
+  const timed: { qp: number; label: string; hints?: string; e: Encoded; cpus: number[]; walls: number[]; point?: { encSeconds: number; wall: number } }[] = [];
   async function encode(qp: number, label: string, hints?: string) {
     const b = path.join(tmp, `${label}.266`), o = path.join(tmp, `${label}.rec.yuv`), s = path.join(tmp, `${label}.json`);
-    // CNN_BENCH_REPEAT: the encode again (streams beside, which must equal the first: the encoder is deterministic);
-    // the median CPU time, as the machine's speed drifts between runs
-    const runs = [await encodeOnce(qp, b, o, s, hints)];
-    for (let k = 1; k < REPEAT; ++k) {
-      const bk = path.join(tmp, `${label}.r${k}.266`);
-      runs.push(await encodeOnce(qp, bk, path.join(tmp, `${label}.r${k}.rec.yuv`), path.join(tmp, `${label}.r${k}.json`), hints));
-      if (!(await readFile(bk)).equals(await readFile(b))) throw new Error(`${label}: run ${k + 1} of ${REPEAT} wrote another bitstream than run 1 (the encoder must be deterministic)`);
-    }
-    const cpu = median(runs.map((x) => x.cpu)), wall = median(runs.map((x) => x.wall));
-    const cpuRuns = runs.map((x) => +x.cpu.toFixed(2));
+    const { cpu, wall } = await encodeOnce(qp, b, o, s, hints);
     const st = JSON.parse(await readFile(s, 'utf8')) as Stats;
     const y = st.frames.reduce((a, f) => a + f.psnr_y, 0) / FRAMES, u = st.frames.reduce((a, f) => a + f.psnr_u, 0) / FRAMES, v = st.frames.reduce((a, f) => a + f.psnr_v, 0) / FRAMES;
-    return { b, o, st, wall, encSeconds: cpu, cpuRuns, kbps: bitrateKbps(st.total_bits / 8, FRAMES, m.fps), psnr: (6 * y + u + v) / 8, psnrY: y, cus: st.frames.reduce((a, f) => a + f.cus.length, 0),
+    const e = { b, o, st, wall, encSeconds: cpu, cpuRuns: [+cpu.toFixed(2)], kbps: bitrateKbps(st.total_bits / 8, FRAMES, m.fps), psnr: (6 * y + u + v) / 8, psnrY: y, cus: st.frames.reduce((a, f) => a + f.cus.length, 0),
       leafSamples: st.search?.leaf_samples ?? NaN };
+    timed.push({ qp, label, hints, e, cpus: [cpu], walls: [wall] });
+    return e;
+  }
+  async function repeatRounds() {
+    for (let k = 1; k < REPEAT; ++k) {
+      console.log(`round ${k + 1} of ${REPEAT}: every encode again`);
+      for (const t of timed) {
+        const bk = path.join(tmp, `${t.label}.r${k}.266`);
+        const r = await encodeOnce(t.qp, bk, path.join(tmp, `${t.label}.r${k}.rec.yuv`), path.join(tmp, `${t.label}.r${k}.json`), t.hints);
+        if (!(await readFile(bk)).equals(await readFile(t.e.b))) throw new Error(`${t.label}: run ${k + 1} of ${REPEAT} wrote another bitstream than run 1 (the encoder must be deterministic)`);
+        t.cpus.push(r.cpu);
+        t.walls.push(r.wall);
+        t.e.cpuRuns.push(+r.cpu.toFixed(2));
+      }
+    }
+    for (const t of timed) {
+      t.e.encSeconds = median(t.cpus);
+      t.e.wall = median(t.walls);
+      if (t.point) { t.point.encSeconds = t.e.encSeconds; t.point.wall = t.e.wall; }
+    }
   }
   async function decodeChecks(b: string, recon: string) {
     const out: Record<string, boolean | null> = {};
@@ -265,6 +281,8 @@ async function main() {
   type Encoded = Awaited<ReturnType<typeof encode>>;
   const pointOf = (qp: number, e: Encoded, decode: Record<string, boolean | null>) =>
     ({ qp, kbps: e.kbps, psnr: e.psnr, psnrY: e.psnrY, encSeconds: e.encSeconds, ...(REPEAT > 1 ? { cpuRuns: e.cpuRuns } : {}), wall: e.wall, cus: e.cus, leafSamples: e.leafSamples, decode });
+  // the point of the encode just made, updated with its median time by repeatRounds
+  const timedPoint = <P extends { encSeconds: number; wall: number }>(p: P): P => { timed[timed.length - 1].point = p; return p; };
   const base: Encoded[] = [];
   const acc = new AccuracyCounter();
   // featureCache: each variant is one job of 4 QPs, and a job computes the B pictures' temporal features once (as the
@@ -294,7 +312,7 @@ async function main() {
         await writeFile(hints, oracleHints(b0.st.frames, m.width, m.height, oracle));
         const e = await encode(qp, `qp${qp}.${label}`, hints);
         const decode = await decodeChecks(e.b, e.o);
-        variants[label].points.push(pointOf(qp, e, decode));
+        variants[label].points.push(timedPoint(pointOf(qp, e, decode)));
         console.log(`qp${qp} ${label}:    ${e.kbps.toFixed(1)} kbps, ${e.psnr.toFixed(3)} dB, ${e.encSeconds.toFixed(2)} s (${e.cus} CUs), decode ${JSON.stringify(decode)}`);
         continue;
       }
@@ -306,10 +324,11 @@ async function main() {
       accDone = true;
       const e = await encode(qp, `qp${qp}.${label}`, hints);
       const decode = await decodeChecks(e.b, e.o);
-      variants[label].points.push(pointOf(qp, e, decode));
+      variants[label].points.push(timedPoint(pointOf(qp, e, decode)));
       console.log(`qp${qp} hints ${label}:    ${e.kbps.toFixed(1)} kbps, ${e.psnr.toFixed(3)} dB, ${e.encSeconds.toFixed(2)} s (${e.cus} CUs), decode ${JSON.stringify(decode)}`);
     }
   }
+  await repeatRounds();
   const anchor = base.map((p) => ({ kbps: p.kbps, psnr: p.psnr }));
   const fullSeconds = base.reduce((a, p) => a + p.encSeconds, 0);
   const summary: VariantSummary[] = [];

@@ -298,6 +298,38 @@ TEST_CASE(chromaTreeDigits) {
   CHECK(contains(parseSplitThresholds(std::string("0.1,0.2,0.3,0.2,32,0.05,0.1"), th), "found 7"), "seven values refused");
 }
 
+TEST_CASE(smallNodeThresholds) {
+  // 32x16 picture, 4 cells in a row, every cell P(QT depth > 2) = 20/63 and P(MTT depth > 0) = 20/63 (0.32)
+  const std::string tok = std::string("p") + b64(63) + b64(63) + b64(20) + b64(0) + b64(20) + b64(0) + b64(0);
+  std::string row = tok + " " + tok + " " + tok + " " + tok;
+  SplitHints h;
+  std::string e = parseStr(h, "nnvvc-split-hints 2\npicture 32 16\nctu 128\ngrid 8\nthreshold 0.3 0.3 0.3 0 0 0 0 0 0.4 0.4\n"
+                              "frames 1\nframe 0\n" + row + "\n" + row + "\n");
+  CHECK(e.empty(), "ten values in the file: %s", e.c_str());
+  CHECK(h.thresholds().smallQtSplit == 0.4 && h.thresholds().smallMtt == 0.4 && h.thresholds().chromaQtSplit == 0,
+        "values 9-10; the chroma set 0 (the luma one)");
+  // 0.32 passes 0.3 but not the small nodes' 0.4: a 32x16 node (longer side 32) may split, a 16x16 or 16x8 one not
+  CHECK(h.allowMtt(0, 0, 0, 32, 16, 0, SplitMode::kBtVer, 0, false), "large node: the general MTT threshold");
+  CHECK(!h.allowMtt(0, 0, 0, 16, 16, 0, SplitMode::kBtVer, 0, false) && !h.allowMtt(0, 0, 0, 16, 8, 0, SplitMode::kBtVer, 0, false),
+        "small nodes: the small MTT threshold");
+  CHECK(!h.allowQtSplit(0, 0, 0, 16, 16, 2, 0, false), "small node: the small QT split threshold");
+  // the chroma tree keeps its own (here the luma general) thresholds at every size
+  CHECK(h.allowMtt(0, 0, 0, 16, 16, 0, SplitMode::kBtVer, 0, true), "chroma tree: not the small nodes' thresholds");
+  // 0 leaves the general thresholds at small nodes
+  h.setThresholds(SplitThresholds{0.3, 0.3, 0.3});
+  CHECK(h.allowMtt(0, 0, 0, 16, 16, 0, SplitMode::kBtVer, 0, false) && h.allowQtSplit(0, 0, 0, 16, 16, 2, 0, false),
+        "no small-node set: the general thresholds");
+  SplitThresholds th;
+  CHECK(parseSplitThresholds(std::string("0.15,0.35,0.15,0.2,0,0.05,0.05,0.05,0.2,0.25"), th).empty() &&
+        th.smallQtSplit == 0.2 && th.smallMtt == 0.25 && th.chromaMtt == 0.05, "ten values");
+  CHECK(contains(parseSplitThresholds(std::string("0.15,0.35,0.15,0.2,0,0.05,0.05,0.05,1.2,0.25"), th),
+                 "'1.2' is not a number in [0, 1)"), "a small-node threshold out of range refused");
+  CHECK(contains(parseSplitThresholds(std::string("0.15,0.35,0.15,0.2,0,0,0.05,0.05"), th), "'0' is not a number in (0, 1)"),
+        "with eight values a chroma threshold of 0 is refused");
+  CHECK(contains(parseSplitThresholds(std::string("0.15,0.35,0.15,0.2,0,0.05,0.05,0.05,0.2"), th), "found 9"),
+        "nine values refused");
+}
+
 TEST_CASE(missingFile) {
   {
     SplitHints h;

@@ -636,6 +636,9 @@ export interface LayerThresholds {
   qtSplit: number; qtEnd: number; mtt: number; dir?: number; fallback?: number;
   /** The chroma tree's QT split, QT end and MTT thresholds (hints with chroma digits; default: the luma ones). */
   chroma?: { qtSplit: number; qtEnd: number; mtt: number };
+  /** The luma tree's QT split and MTT thresholds at small nodes, whose longer side is at most 16 samples (default:
+   * qtSplit / mtt). A small CU's search costs more time than its area suggests, so pruning there pays more. */
+  small?: { qtSplit: number; mtt: number };
 }
 /** `layers` (random access): the sets of temporal layers 1, 2, ... (the thresholds above are layer 0's; the last set
  * serves the layers above it too). The upper layers' pictures are referenced by few others or none, so their search
@@ -665,12 +668,15 @@ export type HintPolicy = Aggressiveness | { threshold: number } | { node: NodeTh
  * digits written (and the chroma-tree model run); the operating points carry one where it was measured. */
 export const hasChromaThresholds = (t: NodeThresholds): boolean => [t, ...(t.layers ?? [])].some((l) => l.chroma !== undefined);
 
-/** The thresholds as the encoder's list ("0.05/0.25/0.1", "…/0.2", "…/0.2/32"; `sep` between them). */
+/** The thresholds as the encoder's list ("0.05/0.25/0.1", "…/0.2", "…/0.2/32", "…/32/cS/cE/cM", "…/cM/sS/sM"; `sep`
+ * between them; a small-node set without a chroma set writes the chroma three as 0: the luma ones). */
 export const formatNodeThresholds = (t: NodeThresholds, sep = '/'): string =>
-  [t, ...(t.layers ?? [])].map((l) =>
-    [l.qtSplit, l.qtEnd, l.mtt, ...(l.dir || l.fallback || l.chroma ? [l.dir ?? 0] : []), ...(l.fallback || l.chroma ? [l.fallback ?? 0] : []),
-      ...(l.chroma ? [l.chroma.qtSplit, l.chroma.qtEnd, l.chroma.mtt] : [])].join(sep))
-    .join(sep === ' ' ? ' | ' : '|');
+  [t, ...(t.layers ?? [])].map((l) => {
+    const tail = l.chroma || l.small;
+    return [l.qtSplit, l.qtEnd, l.mtt, ...(l.dir || l.fallback || tail ? [l.dir ?? 0] : []), ...(l.fallback || tail ? [l.fallback ?? 0] : []),
+      ...(tail ? (l.chroma ? [l.chroma.qtSplit, l.chroma.qtEnd, l.chroma.mtt] : [0, 0, 0]) : []),
+      ...(l.small ? [l.small.qtSplit, l.small.mtt] : [])].join(sep);
+  }).join(sep === ' ' ? ' | ' : '|');
 
 export function describePolicy(p: HintPolicy): string {
   return typeof p === 'number' ? `aggressiveness ${p}` : 'threshold' in p ? `threshold ${p.threshold}` : `node thresholds ${formatNodeThresholds(p.node)}`;
@@ -852,21 +858,27 @@ export function parseNodeThresholds(v: string | undefined): NodeThresholds | und
   return parsed.length === 1 ? parsed[0] : { ...parsed[0], layers: parsed.slice(1) };
 }
 
-/** One set of parseNodeThresholds ("t", "qtSplit,qtEnd,mtt[,dir[,fallback]]", ',' or '/' between): the set, or what is
- * wrong with it. */
+/** One set of parseNodeThresholds ("t", "qtSplit,qtEnd,mtt[,dir[,fallback[,cQtSplit,cQtEnd,cMtt[,sQtSplit,sMtt]]]]",
+ * ',' or '/' between): the set, or what is wrong with it. */
 function nodeThresholdSet(v: string): LayerThresholds | string {
   if (v.trim() === '') return 'the set is empty';
   const parts = v.split(/[,/]/).map((x) => x.trim());
   const t = parts.map(Number);
   const inUnit = (x: number) => Number.isFinite(x) && x > 0 && x < 1;
-  if (![1, 3, 4, 5, 8].includes(t.length) || parts.some((x) => x === '') || !t.slice(0, 3).every(inUnit) || !t.slice(5).every(inUnit)) {
-    return 'expected one number, three (QT split, QT end, MTT) in (0, 1), four (and the split direction), five (and the fallback in bits) or eight (and the chroma tree\'s QT split, QT end, MTT in (0, 1)), e.g. 0.05,0.3,0.05';
+  // with ten values the chroma and small-node thresholds may be 0: the luma / general ones
+  const tailOk = t.length === 10 ? (x: number) => x === 0 || inUnit(x) : inUnit;
+  if (![1, 3, 4, 5, 8, 10].includes(t.length) || parts.some((x) => x === '') || !t.slice(0, 3).every(inUnit) || !t.slice(5).every(tailOk)) {
+    return 'expected one number, three (QT split, QT end, MTT) in (0, 1), four (and the split direction), five (and the fallback in bits), eight (and the chroma tree\'s QT split, QT end, MTT in (0, 1)) or ten (and the small nodes\' QT split, MTT; with ten, 0 in [0, 1) takes the luma or general threshold), e.g. 0.05,0.3,0.05';
   }
+  const chroma = t.length >= 8 && t.slice(5, 8).some((x) => x > 0);
+  if (chroma && !t.slice(5, 8).every(inUnit)) return `the chroma tree's thresholds ${parts.slice(5, 8).join(',')} are set in part: give all three in (0, 1) or all 0`;
+  const small = t.length === 10 && (t[8] > 0 || t[9] > 0);
   if (t.length >= 4 && !(t[3] >= 0 && t[3] <= 0.5)) return `the direction threshold ${parts[3]} is ${t[3] > 0.5 ? 'above 0.5' : 'not in [0, 0.5]'}`;
   if (t.length >= 5 && !(t[4] >= 0 && t[4] <= 1000)) return `the fallback ${parts[4]} is not a number of bits in [0, 1000]`;
   return t.length === 1 ? { qtSplit: t[0], qtEnd: t[0], mtt: t[0] }
     : { qtSplit: t[0], qtEnd: t[1], mtt: t[2], ...(t.length >= 4 && t[3] > 0 ? { dir: t[3] } : {}), ...(t.length >= 5 && t[4] > 0 ? { fallback: t[4] } : {}),
-      ...(t.length === 8 ? { chroma: { qtSplit: t[5], qtEnd: t[6], mtt: t[7] } } : {}) };
+      ...(chroma ? { chroma: { qtSplit: t[5], qtEnd: t[6], mtt: t[7] } } : {}),
+      ...(small ? { small: { qtSplit: t[8] || t[0], mtt: t[9] || t[2] } } : {}) };
 }
 
 /** NNVVC_SPLIT_THRESHOLD: undefined when unset/empty, else a number 0 < tau <= 1. */

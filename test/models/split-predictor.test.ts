@@ -159,7 +159,7 @@ test('threshold tokens: the smallest QT range around the argmax and MTT cap hold
   assert.deepEqual(parseNodeThresholds('0.05/0.3/0.1'), { qtSplit: 0.05, qtEnd: 0.3, mtt: 0.1 });
   assert.deepEqual(parseNodeThresholds('0.05,0.3,0.1,0.2'), { qtSplit: 0.05, qtEnd: 0.3, mtt: 0.1, dir: 0.2 });
   for (const bad of ['0', '1', '0.1,0.2', '0.1,,0.2', 'x', '0.1,0.2,1.5', '0.1,0.2,0.3,0.4,0.5,6']) {
-    assert.throws(() => parseNodeThresholds(bad), /node thresholds '.*': expected one number, three \(QT split, QT end, MTT\) in \(0, 1\), four \(and the split direction\), five \(and the fallback in bits\) or eight/);
+    assert.throws(() => parseNodeThresholds(bad), /node thresholds '.*': expected one number, three \(QT split, QT end, MTT\) in \(0, 1\), four \(and the split direction\), five \(and the fallback in bits\), eight/);
   }
   // the chroma tree's set: values 6-8 (the direction and fallback then given, 0 = off), written back the same way
   const withChroma = parseNodeThresholds('0.15,0.35,0.15,0.2,0,0.05,0.01,0.05');
@@ -168,8 +168,21 @@ test('threshold tokens: the smallest QT range around the argmax and MTT cap hold
   assert.ok(hasChromaThresholds(withChroma!) && !hasChromaThresholds({ qtSplit: 0.1, qtEnd: 0.1, mtt: 0.1 }));
   assert.ok(hasChromaThresholds({ qtSplit: 0.1, qtEnd: 0.1, mtt: 0.1, layers: [{ qtSplit: 0.1, qtEnd: 0.1, mtt: 0.1, chroma: { qtSplit: 0.1, qtEnd: 0.1, mtt: 0.1 } }] }));
   for (const bad of ['0.1,0.2,0.3,0.2,0,0.1,1,0.1', '0.1,0.2,0.3,0.2,0,0.1,0.1', '0.1,0.2,0.3,0.2,0,0,0.1,0.1']) {
-    assert.throws(() => parseNodeThresholds(bad), /or eight \(and the chroma tree's QT split, QT end, MTT in \(0, 1\)\)/, bad);
+    assert.throws(() => parseNodeThresholds(bad), /, eight \(and the chroma tree's QT split, QT end, MTT in \(0, 1\)\)/, bad);
   }
+  // the small nodes' QT split and MTT: values 9-10 (0 = the general one; with ten values a chroma set of 0s is none)
+  const withSmall = parseNodeThresholds('0.15,0.35,0.15,0.2,0,0.05,0.05,0.05,0.225,0.2');
+  assert.deepEqual(withSmall, { qtSplit: 0.15, qtEnd: 0.35, mtt: 0.15, dir: 0.2, chroma: { qtSplit: 0.05, qtEnd: 0.05, mtt: 0.05 }, small: { qtSplit: 0.225, mtt: 0.2 } });
+  assert.equal(formatNodeThresholds(withSmall!), '0.15/0.35/0.15/0.2/0/0.05/0.05/0.05/0.225/0.2');
+  const smallOnly = parseNodeThresholds('0.15,0.35,0.15,0.2,0,0,0,0,0,0.2');
+  assert.deepEqual(smallOnly, { qtSplit: 0.15, qtEnd: 0.35, mtt: 0.15, dir: 0.2, small: { qtSplit: 0.15, mtt: 0.2 } });
+  assert.equal(formatNodeThresholds(smallOnly!), '0.15/0.35/0.15/0.2/0/0/0/0/0.15/0.2');
+  assert.ok(!hasChromaThresholds(smallOnly!));
+  assert.deepEqual(parseNodeThresholds('0.15,0.35,0.15,0.2,0,0.05,0.05,0.05,0,0'), { qtSplit: 0.15, qtEnd: 0.35, mtt: 0.15, dir: 0.2, chroma: { qtSplit: 0.05, qtEnd: 0.05, mtt: 0.05 } });
+  for (const bad of ['0.15,0.35,0.15,0.2,0,0.05,0.05,0.05,0.2', '0.15,0.35,0.15,0.2,0,0.05,0.05,0.05,1,0.2', '0.15,0.35,0.15,0.2,0,0.05,0.05,0.05,0.2,-0.1']) {
+    assert.throws(() => parseNodeThresholds(bad), /or ten \(and the small nodes' QT split, MTT/, bad);
+  }
+  assert.throws(() => parseNodeThresholds('0.15,0.35,0.15,0.2,0,0,0.05,0.05,0.2,0.2'), /the chroma tree's thresholds 0,0.05,0.05 are set in part/);
   // the chroma tree's tails after a 'c', behind the luma's (and the directions')
   assert.deepEqual(digits(probabilityToken([1, 0, 0, 0, 0], [1, 0, 0, 0], 0, undefined, { qtProb: [0, 0.5, 0.5, 0, 0], mttProb: [0, 0, 0, 1] }).replace('c', '')),
     [0, 0, 0, 0, 0, 0, 0, 63, 32, 0, 0, 63, 63, 63]);

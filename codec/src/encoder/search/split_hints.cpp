@@ -145,29 +145,37 @@ std::string parseSplitHintProbToken(const std::string& tok, SplitHintCell& out) 
 }
 
 std::string parseSplitThresholds(const std::vector<std::string>& values, SplitThresholds& out) {
-  if (values.size() != 1 && values.size() != 3 && values.size() != 4 && values.size() != 5 && values.size() != 8)
+  const size_t n = values.size();
+  if (n != 1 && n != 3 && n != 4 && n != 5 && n != 8 && n != 10)
     return "expected one threshold, three (QT split, QT end, MTT), four (and the split direction), five (and the "
-           "fallback in bits) or eight (and the chroma tree's QT split, QT end, MTT), found " +
-           std::to_string(values.size());
-  double v[8];
-  for (size_t i = 0; i < values.size(); ++i) {
+           "fallback in bits), eight (and the chroma tree's QT split, QT end, MTT) or ten (and the small nodes' QT "
+           "split, MTT), found " +
+           std::to_string(n);
+  double v[10];
+  for (size_t i = 0; i < n; ++i) {
     char* end = nullptr;
     v[i] = std::strtod(values[i].c_str(), &end);
     if (values[i].empty() || *end != '\0' || !std::isfinite(v[i])) return "'" + values[i] + "' is not a number";
-    if ((i < 3 || i >= 5) && !(v[i] > 0 && v[i] < 1)) return "'" + values[i] + "' is not a number in (0, 1)";
+    // with ten values a chroma or small-node threshold may be 0: the luma / general one
+    const bool zeroOk = n == 10 && i >= 5;
+    if ((i < 3 || i >= 5) && !((v[i] > 0 || (zeroOk && v[i] == 0)) && v[i] < 1))
+      return "'" + values[i] + "' is not a number in " + (zeroOk ? "[0, 1)" : "(0, 1)");
   }
   // the direction threshold: above 0.5 both directions could be refused at one node (0: off)
-  if (values.size() >= 4 && !(v[3] >= 0 && v[3] <= 0.5))
+  if (n >= 4 && !(v[3] >= 0 && v[3] <= 0.5))
     return "direction threshold '" + values[3] + "' is " + (v[3] > 0.5 ? "above 0.5" : "below 0");
-  if (values.size() >= 5 && !(v[4] >= 0 && v[4] <= 1000))
+  if (n >= 5 && !(v[4] >= 0 && v[4] <= 1000))
     return "fallback '" + values[4] + "' is not a number of bits in [0, 1000]";
-  out = values.size() == 1 ? SplitThresholds{v[0], v[0], v[0], 0.0, 0.0}
-                           : SplitThresholds{v[0], v[1], v[2], values.size() >= 4 ? v[3] : 0.0,
-                                             values.size() >= 5 ? v[4] : 0.0};
-  if (values.size() == 8) {
+  out = n == 1 ? SplitThresholds{v[0], v[0], v[0], 0.0, 0.0}
+               : SplitThresholds{v[0], v[1], v[2], n >= 4 ? v[3] : 0.0, n >= 5 ? v[4] : 0.0};
+  if (n >= 8) {
     out.chromaQtSplit = v[5];
     out.chromaQtEnd = v[6];
     out.chromaMtt = v[7];
+  }
+  if (n == 10) {
+    out.smallQtSplit = v[8];
+    out.smallMtt = v[9];
   }
   return "";
 }
@@ -367,6 +375,10 @@ int treeTail(bool chroma, const SplitHintCell& c, uint8_t luma, uint8_t chromaTa
   return !chroma ? luma : c.chroma ? chromaTail : missing;
 }
 double treeThreshold(bool chroma, double chromaT, double lumaT) { return chroma && chromaT > 0 ? chromaT : lumaT; }
+// The luma tree's threshold at a node of w x h: the small nodes' where it has one and the node is small.
+double sizeThreshold(bool chroma, int w, int h, double smallT, double t) {
+  return !chroma && smallT > 0 && std::max(w, h) <= kSmallNode ? smallT : t;
+}
 }  // namespace
 
 bool SplitHints::allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth, int temporalId, bool chroma) const {
@@ -376,7 +388,7 @@ bool SplitHints::allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth
     const SplitThresholds& th = thresholds(temporalId);
     return nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) {
              return treeTail(chroma, c, c.pQt[qtDepth], c.pQtC[qtDepth], 63);
-           }) >= treeThreshold(chroma, th.chromaQtSplit, th.qtSplit);
+           }) >= sizeThreshold(chroma, w, h, th.smallQtSplit, treeThreshold(chroma, th.chromaQtSplit, th.qtSplit));
   }
   bool any = false;
   forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
@@ -411,7 +423,7 @@ bool SplitHints::allowMtt(int frame, int x, int y, int w, int h, int mttDepth, S
     if (mttDepth >= 3) return chroma;  // as the QT split beyond the predicted depths
     if (nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) {
           return treeTail(chroma, c, c.pMtt[mttDepth], c.pMttC[mttDepth], 63);
-        }) < treeThreshold(chroma, th.chromaMtt, th.mtt))
+        }) < sizeThreshold(chroma, w, h, th.smallMtt, treeThreshold(chroma, th.chromaMtt, th.mtt)))
       return false;
     // (the chroma tree has no direction digits)
     if (chroma || th.dir <= 0 || mttDepth >= 2 || (mttDepth == 1 && w == h)) return true;

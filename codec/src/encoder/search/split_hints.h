@@ -91,11 +91,17 @@ struct SplitThresholds {
   double fallbackBits = 0.0;
   // The chroma tree's QT split, QT end and MTT thresholds (chroma digits; <= 0: the luma ones above).
   double chromaQtSplit = 0.0, chromaQtEnd = 0.0, chromaMtt = 0.0;
+  // The luma tree's QT split and MTT thresholds at small nodes, whose longer side is at most kSmallNode samples
+  // (<= 0: qtSplit / mtt). A small CU's search costs more time than its area suggests (intra mode candidates,
+  // context and syntax work per CU), so a harder set there saves more time for the loss than a harder set everywhere.
+  double smallQtSplit = 0.0, smallMtt = 0.0;
 };
+constexpr int kSmallNode = 16;
 
-// "t" (all three) or "tQtSplit,tQtEnd,tMtt[,tDir[,fallbackBits[,cQtSplit,cQtEnd,cMtt]]]", each 0 < t < 1 (0 <= tDir
-// <= 0.5, 0 = off; 0 <= fallbackBits <= 1000, 0 = off; the chroma tree's three in (0, 1)), as file tokens or a comma
-// list; "" on success, else what is wrong.
+// "t" (all three) or "tQtSplit,tQtEnd,tMtt[,tDir[,fallbackBits[,cQtSplit,cQtEnd,cMtt[,sQtSplit,sMtt]]]]", each
+// 0 < t < 1 (0 <= tDir <= 0.5, 0 = off; 0 <= fallbackBits <= 1000, 0 = off; the chroma tree's three in (0, 1), or
+// with ten values in [0, 1), 0 = the luma ones; the small nodes' two in [0, 1), 0 = tQtSplit / tMtt), as file tokens
+// or a comma list; "" on success, else what is wrong.
 std::string parseSplitThresholds(const std::vector<std::string>& values, SplitThresholds& out);
 std::string parseSplitThresholds(const std::string& commaList, SplitThresholds& out);
 // One set or several per temporal layer, separated by '|' (a token of its own or within one): "" on success.
