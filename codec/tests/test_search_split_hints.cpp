@@ -326,6 +326,8 @@ TEST_CASE(smallNodeThresholds) {
                  "'1.2' is not a number in [0, 1)"), "a small-node threshold out of range refused");
   CHECK(contains(parseSplitThresholds(std::string("0.15,0.35,0.15,0.2,0,0,0.05,0.05"), th), "'0' is not a number in (0, 1)"),
         "with eight values a chroma threshold of 0 is refused");
+  CHECK(contains(parseSplitThresholds(std::string("0.15,0.35,0.15,0.2,0,0,0.05,0.05,0.2,0.2"), th), "set in part"),
+        "a chroma set in part refused");
   CHECK(contains(parseSplitThresholds(std::string("0.15,0.35,0.15,0.2,0,0.05,0.05,0.05,0.2"), th), "found 9"),
         "nine values refused");
 }

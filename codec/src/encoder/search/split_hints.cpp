@@ -161,6 +161,9 @@ std::string parseSplitThresholds(const std::vector<std::string>& values, SplitTh
     if ((i < 3 || i >= 5) && !((v[i] > 0 || (zeroOk && v[i] == 0)) && v[i] < 1))
       return "'" + values[i] + "' is not a number in " + (zeroOk ? "[0, 1)" : "(0, 1)");
   }
+  if (n == 10 && (v[5] == 0 || v[6] == 0 || v[7] == 0) && (v[5] > 0 || v[6] > 0 || v[7] > 0))
+    return "the chroma tree's thresholds '" + values[5] + "," + values[6] + "," + values[7] +
+           "' are set in part: give all three in (0, 1) or all 0";
   // the direction threshold: above 0.5 both directions could be refused at one node (0: off)
   if (n >= 4 && !(v[3] >= 0 && v[3] <= 0.5))
     return "direction threshold '" + values[3] + "' is " + (v[3] > 0.5 ? "above 0.5" : "below 0");
