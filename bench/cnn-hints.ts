@@ -279,10 +279,12 @@ async function main() {
   }
 
   type Encoded = Awaited<ReturnType<typeof encode>>;
-  const pointOf = (qp: number, e: Encoded, decode: Record<string, boolean | null>) =>
-    ({ qp, kbps: e.kbps, psnr: e.psnr, psnrY: e.psnrY, encSeconds: e.encSeconds, ...(REPEAT > 1 ? { cpuRuns: e.cpuRuns } : {}), wall: e.wall, cus: e.cus, leafSamples: e.leafSamples, decode });
-  // the point of the encode just made, updated with its median time by repeatRounds
-  const timedPoint = <P extends { encSeconds: number; wall: number }>(p: P): P => { timed[timed.length - 1].point = p; return p; };
+  // a variant's point of encode e; repeatRounds gives it e's median time
+  const pointOf = (qp: number, e: Encoded, decode: Record<string, boolean | null>) => {
+    const p = { qp, kbps: e.kbps, psnr: e.psnr, psnrY: e.psnrY, encSeconds: e.encSeconds, ...(REPEAT > 1 ? { cpuRuns: e.cpuRuns } : {}), wall: e.wall, cus: e.cus, leafSamples: e.leafSamples, decode };
+    timed.find((t) => t.e === e)!.point = p;
+    return p;
+  };
   const base: Encoded[] = [];
   const acc = new AccuracyCounter();
   // featureCache: each variant is one job of 4 QPs, and a job computes the B pictures' temporal features once (as the
@@ -312,7 +314,7 @@ async function main() {
         await writeFile(hints, oracleHints(b0.st.frames, m.width, m.height, oracle));
         const e = await encode(qp, `qp${qp}.${label}`, hints);
         const decode = await decodeChecks(e.b, e.o);
-        variants[label].points.push(timedPoint(pointOf(qp, e, decode)));
+        variants[label].points.push(pointOf(qp, e, decode));
         console.log(`qp${qp} ${label}:    ${e.kbps.toFixed(1)} kbps, ${e.psnr.toFixed(3)} dB, ${e.encSeconds.toFixed(2)} s (${e.cus} CUs), decode ${JSON.stringify(decode)}`);
         continue;
       }
@@ -324,7 +326,7 @@ async function main() {
       accDone = true;
       const e = await encode(qp, `qp${qp}.${label}`, hints);
       const decode = await decodeChecks(e.b, e.o);
-      variants[label].points.push(timedPoint(pointOf(qp, e, decode)));
+      variants[label].points.push(pointOf(qp, e, decode));
       console.log(`qp${qp} hints ${label}:    ${e.kbps.toFixed(1)} kbps, ${e.psnr.toFixed(3)} dB, ${e.encSeconds.toFixed(2)} s (${e.cus} CUs), decode ${JSON.stringify(decode)}`);
     }
   }

@@ -377,10 +377,11 @@ namespace {
 int treeTail(bool chroma, const SplitHintCell& c, uint8_t luma, uint8_t chromaTail, int missing) {
   return !chroma ? luma : c.chroma ? chromaTail : missing;
 }
-double treeThreshold(bool chroma, double chromaT, double lumaT) { return chroma && chromaT > 0 ? chromaT : lumaT; }
-// The luma tree's threshold at a node of w x h: the small nodes' where it has one and the node is small.
-double sizeThreshold(bool chroma, int w, int h, double smallT, double t) {
-  return !chroma && smallT > 0 && std::max(w, h) <= kSmallNode ? smallT : t;
+// The threshold of a node of w x h: the chroma tree's (where the set has one), else the small nodes' (a luma node whose
+// longer side is at most kSmallNode, where the set has them), else the general one.
+double nodeThreshold(bool chroma, int w, int h, double chromaT, double smallT, double t) {
+  if (chroma) return chromaT > 0 ? chromaT : t;
+  return smallT > 0 && std::max(w, h) <= kSmallNode ? smallT : t;
 }
 }  // namespace
 
@@ -391,7 +392,7 @@ bool SplitHints::allowQtSplit(int frame, int x, int y, int w, int h, int qtDepth
     const SplitThresholds& th = thresholds(temporalId);
     return nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) {
              return treeTail(chroma, c, c.pQt[qtDepth], c.pQtC[qtDepth], 63);
-           }) >= sizeThreshold(chroma, w, h, th.smallQtSplit, treeThreshold(chroma, th.chromaQtSplit, th.qtSplit));
+           }) >= nodeThreshold(chroma, w, h, th.chromaQtSplit, th.smallQtSplit, th.qtSplit);
   }
   bool any = false;
   forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
@@ -406,7 +407,7 @@ bool SplitHints::allowQtEnd(int frame, int x, int y, int w, int h, int qtDepth, 
     const SplitThresholds& th = thresholds(temporalId);
     return qtDepth >= 4 || 1.0 - nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) {
                                    return treeTail(chroma, c, c.pQt[qtDepth], c.pQtC[qtDepth], 0);
-                                 }) >= treeThreshold(chroma, th.chromaQtEnd, th.qtEnd);
+                                 }) >= nodeThreshold(chroma, w, h, th.chromaQtEnd, 0.0, th.qtEnd);
   }
   bool all = true;
   forCells(frame, x, y, w, h, [&](const SplitHintCell& c) {
@@ -426,7 +427,7 @@ bool SplitHints::allowMtt(int frame, int x, int y, int w, int h, int mttDepth, S
     if (mttDepth >= 3) return chroma;  // as the QT split beyond the predicted depths
     if (nodeProbability(frame, x, y, w, h, [&](const SplitHintCell& c) {
           return treeTail(chroma, c, c.pMtt[mttDepth], c.pMttC[mttDepth], 63);
-        }) < sizeThreshold(chroma, w, h, th.smallMtt, treeThreshold(chroma, th.chromaMtt, th.mtt)))
+        }) < nodeThreshold(chroma, w, h, th.chromaMtt, th.smallMtt, th.mtt))
       return false;
     // (the chroma tree has no direction digits)
     if (chroma || th.dir <= 0 || mttDepth >= 2 || (mttDepth == 1 && w == h)) return true;
